@@ -1,0 +1,241 @@
+//! Rust types, paths, literals and doc comments shared by the emitters.
+//! Generated code names std and serde items by absolute path, so a lexicon
+//! type called `Option` or `Result` cannot shadow them.
+
+use crate::ir::{Field, Format, Ir, Shape, TypeId};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+/// An identifier (names come from [`crate::names`], so they are valid).
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `crate::a::b::Name` for a type.
+pub fn type_path(ir: &Ir, id: TypeId) -> TokenStream {
+    let def = ir.ty(id);
+    if CURRENT_LEXICON.with(|c| c.get()) == Some(def.lexicon) {
+        let name = ident(&def.name);
+        return quote!(#name);
+    }
+    let module = ir.lexicons[def.lexicon].module.iter().map(|m| ident(m));
+    let name = ident(&def.name);
+    quote!(crate #(:: #module)* :: #name)
+}
+
+thread_local! {
+    /// The lexicon whose module is being emitted: types of the same module
+    /// are named without a path.
+    static CURRENT_LEXICON: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with `lexicon` as the module being emitted.
+pub fn in_module<T>(lexicon: usize, f: impl FnOnce() -> T) -> T {
+    let previous = CURRENT_LEXICON.with(|c| c.replace(Some(lexicon)));
+    let out = f();
+    CURRENT_LEXICON.with(|c| c.set(previous));
+    out
+}
+
+/// The newtype of a string format.
+pub fn format_type(format: Format) -> TokenStream {
+    let name = ident(match format {
+        Format::AtIdentifier => "AtIdentifier",
+        Format::AtUri => "AtUri",
+        Format::Cid => "Cid",
+        Format::Datetime => "Datetime",
+        Format::Did => "Did",
+        Format::Handle => "Handle",
+        Format::Language => "Language",
+        Format::Nsid => "Nsid",
+        Format::RecordKey => "RecordKey",
+        Format::Tid => "Tid",
+        Format::Uri => "Uri",
+    });
+    quote!(crate::formats::#name)
+}
+
+/// The Rust type of a value of this shape.
+pub fn shape_type(ir: &Ir, shape: &Shape) -> TokenStream {
+    match shape {
+        Shape::Boolean { .. } => quote!(bool),
+        Shape::Integer(_) => quote!(i64),
+        Shape::String { format: Some(f), .. } => format_type(*f),
+        Shape::String { format: None, .. } => quote!(::std::string::String),
+        Shape::Bytes(_) => quote!(crate::types::Bytes),
+        Shape::CidLink => quote!(crate::types::CidLink),
+        Shape::Blob(_) => quote!(crate::types::Blob),
+        Shape::Unknown => quote!(crate::types::Unknown),
+        Shape::Array { items, .. } => {
+            let item = shape_type(ir, items);
+            quote!(::std::vec::Vec<#item>)
+        }
+        Shape::Named(id) | Shape::Alias { id, .. } => type_path(ir, *id),
+    }
+}
+
+/// The field's value type with `Box` (cycles) applied, before `Option`s.
+pub fn field_inner_type(ir: &Ir, field: &Field) -> TokenStream {
+    let base = shape_type(ir, &field.shape);
+    if field.boxed {
+        quote!(::std::boxed::Box<#base>)
+    } else {
+        base
+    }
+}
+
+/// The type the deserializer reads for a field: `Option<T>` when it is
+/// nullable (`null` -> `None`), else `T`.
+pub fn field_read_type(ir: &Ir, field: &Field) -> TokenStream {
+    let inner = field_inner_type(ir, field);
+    if field.nullable {
+        quote!(::std::option::Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+/// The struct field's declared type: optional fields add an `Option`, so an
+/// optional nullable field is `Option<Option<T>>` (absent vs null).
+pub fn field_type(ir: &Ir, field: &Field) -> TokenStream {
+    let read = field_read_type(ir, field);
+    if field.required {
+        read
+    } else {
+        quote!(::std::option::Option<#read>)
+    }
+}
+
+/// `Some(lit)` / `None` for an optional unsigned bound.
+pub fn opt_u64(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let lit = Literal::u64_unsuffixed(n);
+            quote!(::std::option::Option::Some(#lit))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// `Some(lit)` / `None` for an optional signed value.
+pub fn opt_i64(v: Option<i64>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let lit = Literal::i64_unsuffixed(n);
+            quote!(::std::option::Option::Some(#lit))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// `Some("...")` / `None`.
+pub fn opt_str(v: Option<&str>) -> TokenStream {
+    match v {
+        Some(s) => quote!(::std::option::Option::Some(#s)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// `Some(&[..])` / `None` for a list of strings.
+pub fn opt_str_list(v: Option<&[String]>) -> TokenStream {
+    match v {
+        Some(list) => quote!(::std::option::Option::Some(&[#(#list),*])),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// `#[doc = "..."]` lines for a description, escaped so rustdoc renders it
+/// as the plain text it is (no stray links, HTML, or doctests).
+pub fn doc_attrs(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(t) if !t.trim().is_empty() => {
+            let lines = doc_lines(t);
+            quote!(#(#[doc = #lines])*)
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+/// Doc lines (each with a leading space, as `///` would give).
+pub fn doc_lines(text: &str) -> Vec<String> {
+    text.trim()
+        .lines()
+        .map(|line| {
+            let escaped = escape_markdown(line.trim());
+            if escaped.is_empty() {
+                String::new()
+            } else {
+                format!(" {escaped}")
+            }
+        })
+        .collect()
+}
+
+/// Escapes text for rustdoc so that it renders as written and raises no
+/// warnings: `[`/`]` (links), `<`/`>`/`&` (HTML), `#`, `|`, `\\` outside
+/// code spans; bare URLs become autolinks; unbalanced backticks and fences
+/// are escaped (a fence would start a doctest).
+fn escape_markdown(line: &str) -> String {
+    let code_spans = line.matches('`').count() % 2 == 0 && !line.contains("``");
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut prev = ' ';
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        let mut consumed = c.len_utf8();
+        if c == '`' && code_spans {
+            in_code = !in_code;
+            out.push(c);
+        } else if in_code {
+            out.push(c);
+        } else if let Some(url) = autolink(rest, prev) {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            consumed = url.len();
+        } else {
+            match c {
+                '[' | ']' | '`' | '#' | '\\' | '|' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                _ => out.push(c),
+            }
+        }
+        prev = rest.get(..consumed).and_then(|s| s.chars().last()).unwrap_or(c);
+        rest = rest.get(consumed..).unwrap_or("");
+    }
+    out
+}
+
+/// The URL starting `rest`, if one starts there at a word boundary.
+fn autolink(rest: &str, prev: char) -> Option<&str> {
+    if !(prev.is_whitespace() || prev == '(') || !(rest.starts_with("http://") || rest.starts_with("https://")) {
+        return None;
+    }
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let url = rest.get(..end)?.trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
+    url.chars()
+        .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '`'))
+        .then_some(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_are_escaped() {
+        assert_eq!(
+            doc_lines("See https://atproto.com/specs. Use [x] and <b>\n    indented `code`"),
+            vec![
+                " See <https://atproto.com/specs>. Use \\[x\\] and &lt;b&gt;".to_string(),
+                " indented `code`".to_string()
+            ]
+        );
+        assert!(doc_attrs(Some("  ")).is_empty());
+    }
+}

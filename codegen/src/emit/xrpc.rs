@@ -1,0 +1,197 @@
+//! XRPC items of a lexicon: the endpoint marker type with its metadata, the
+//! typed `Error` enum, token constants, and permission-set metadata.
+
+use super::ty::{doc_attrs, ident, type_path};
+use crate::ir::{BodyIr, EndpointIr, EndpointKind, ErrorIr, Ir, LexiconIr, PermissionSetIr, TypeId};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+fn is_json(encoding: &str) -> bool {
+    encoding == "application/json"
+}
+
+/// The Rust type of a body: its schema type, `Unknown` for schemaless JSON,
+/// raw bytes otherwise, or `NoBody`.
+fn body_type(ir: &Ir, body: Option<&BodyIr>) -> (TokenStream, TokenStream) {
+    match body {
+        None => (quote!(crate::xrpc::NoBody), quote!(::std::option::Option::None)),
+        Some(b) => {
+            let encoding = &b.encoding;
+            let ty = match b.schema {
+                Some(id) => type_path(ir, id),
+                None if is_json(encoding) => quote!(crate::types::Unknown),
+                None => quote!(crate::xrpc::RawBody),
+            };
+            (ty, quote!(::std::option::Option::Some(#encoding)))
+        }
+    }
+}
+
+/// Emits the endpoint marker struct and its trait impl.
+pub fn emit_endpoint(ir: &Ir, lex: &LexiconIr, e: &EndpointIr) -> TokenStream {
+    let name = ident(&e.name);
+    let nsid = &lex.nsid;
+    let (kind_doc, method) = match e.kind {
+        EndpointKind::Query => ("Query (HTTP GET)", quote!(crate::xrpc::Method::Get)),
+        EndpointKind::Procedure => ("Procedure (HTTP POST)", quote!(crate::xrpc::Method::Post)),
+        EndpointKind::Subscription => ("Subscription (WebSocket)", quote!(crate::xrpc::Method::Get)),
+    };
+    let mut doc_text = e.doc.clone().unwrap_or_default();
+    if !doc_text.is_empty() {
+        doc_text.push_str("\n\n");
+    }
+    doc_text.push_str(&format!("{kind_doc} `{nsid}`."));
+    let doc = doc_attrs(Some(&doc_text));
+    let params = match e.params {
+        Some(id) => type_path(ir, id),
+        None => quote!(crate::xrpc::NoParams),
+    };
+    let errors = type_path(ir, e.errors);
+    let body = if e.kind == EndpointKind::Subscription {
+        let message = match e.message {
+            Some(id) => type_path(ir, id),
+            None => quote!(crate::types::Unknown),
+        };
+        quote! {
+            impl crate::xrpc::Subscription for #name {
+                const NSID: &'static str = #nsid;
+                type Params = #params;
+                type Message = #message;
+                type Error = #errors;
+            }
+        }
+    } else {
+        let (input, input_enc) = body_type(ir, e.input.as_ref());
+        let (output, output_enc) = body_type(ir, e.output.as_ref());
+        quote! {
+            impl crate::xrpc::Endpoint for #name {
+                const NSID: &'static str = #nsid;
+                const METHOD: crate::xrpc::Method = #method;
+                const INPUT_ENCODING: ::std::option::Option<&'static str> = #input_enc;
+                const OUTPUT_ENCODING: ::std::option::Option<&'static str> = #output_enc;
+                type Params = #params;
+                type Input = #input;
+                type Output = #output;
+                type Error = #errors;
+            }
+        }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct #name;
+
+        #body
+    }
+}
+
+/// Emits the typed error enum of an endpoint.
+pub fn emit_errors(ir: &Ir, id: TypeId, errors: &[ErrorIr]) -> TokenStream {
+    let def = ir.ty(id);
+    let name = ident(&def.name);
+    let variants = errors.iter().map(|e| {
+        let vname = ident(&e.name);
+        let doc = doc_attrs(Some(e.doc.as_deref().unwrap_or(&format!("`{}`", e.wire))));
+        quote!(#doc #vname { message: ::std::option::Option<::std::string::String> },)
+    });
+    let from_arms = errors.iter().map(|e| {
+        let vname = ident(&e.name);
+        let wire = &e.wire;
+        quote!(#wire => Self::#vname { message },)
+    });
+    let name_arms = errors.iter().map(|e| {
+        let vname = ident(&e.name);
+        let wire = &e.wire;
+        quote!(Self::#vname { .. } => #wire,)
+    });
+    let message_pats = errors.iter().map(|e| {
+        let vname = ident(&e.name);
+        quote!(Self::#vname { message })
+    });
+    quote! {
+        /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum #name {
+            #(#variants)*
+            /// An error name not listed in the lexicon.
+            Other {
+                /// The error name.
+                error: ::std::string::String,
+                /// The message, if any.
+                message: ::std::option::Option<::std::string::String>,
+            },
+        }
+
+        impl crate::xrpc::XrpcError for #name {
+            fn from_parts(error: ::std::string::String, message: ::std::option::Option<::std::string::String>) -> Self {
+                match error.as_str() {
+                    #(#from_arms)*
+                    _ => Self::Other { error, message },
+                }
+            }
+            fn name(&self) -> &str {
+                match self {
+                    #(#name_arms)*
+                    Self::Other { error, .. } => error,
+                }
+            }
+            fn message(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(#message_pats)|* | Self::Other { message, .. } => message.as_deref(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                crate::xrpc::fmt_error(self, f)
+            }
+        }
+
+        impl ::std::error::Error for #name {}
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                crate::xrpc::deserialize_error(d)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                crate::xrpc::serialize_error(self, s)
+            }
+        }
+    }
+}
+
+/// Emits a token constant.
+pub fn emit_token(name: &str, value: &str, doc: Option<&str>) -> TokenStream {
+    let name = ident(name);
+    let mut text = doc.unwrap_or_default().to_string();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("Token `{value}`."));
+    let doc = doc_attrs(Some(&text));
+    quote!(#doc pub const #name: &str = #value;)
+}
+
+/// Emits permission-set metadata.
+pub fn emit_permission_set(nsid: &str, p: &PermissionSetIr) -> TokenStream {
+    let name = ident(&p.name);
+    let title = super::ty::opt_str(p.title.as_deref());
+    let detail = super::ty::opt_str(p.detail.as_deref());
+    let perms = p.permissions.iter().map(|(resource, targets)| {
+        quote!(crate::xrpc::Permission { resource: #resource, targets: &[#(#targets),*] })
+    });
+    let doc = format!(" Permission set `{nsid}`.");
+    quote! {
+        #[doc = #doc]
+        pub const #name: crate::xrpc::PermissionSet = crate::xrpc::PermissionSet {
+            nsid: #nsid,
+            title: #title,
+            detail: #detail,
+            permissions: &[#(#perms),*],
+        };
+    }
+}

@@ -1,0 +1,164 @@
+//! lexgen: AT Protocol Lexicon schemas to validated Rust types.
+//!
+//! The pipeline, one module per stage:
+//! [`lexicon`] (read and parse files) -> [`ir`] (resolve names, refs and
+//! constraints) -> [`emit`] (Rust items with `quote`, rendered by
+//! [`render`] with prettyplease) -> [`write`] (safe, atomic writes) or
+//! [`check`] (drift against disk).
+//!
+//! # From a `build.rs` or a tool
+//!
+//! ```no_run
+//! let report = atproto_lexgen::Config::new()
+//!     .lexicons("lexicons")
+//!     .out_dir("generated")
+//!     .crate_name("my-atproto-types")
+//!     .generate()?;
+//! println!("{} files written", report.written.len());
+//! # Ok::<(), atproto_lexgen::Error>(())
+//! ```
+//!
+//! [`Config::check`] reports drift instead of writing; [`Config::render`]
+//! returns the files in memory.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod lexicon;
+pub mod names;
+pub mod render;
+pub mod runtime;
+mod suggest;
+pub mod write;
+
+use diagnostic::Diagnostics;
+use emit::{CrateOptions, GeneratedFile};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use check::Drift;
+pub use write::WriteReport;
+
+/// Anything that stops generation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The lexicons are invalid (every problem found is listed).
+    #[error("{0}")]
+    Lexicon(Diagnostics),
+    /// The emitter produced invalid Rust (a bug in lexgen).
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    /// The output could not be read or written.
+    #[error(transparent)]
+    Write(#[from] write::WriteError),
+}
+
+/// Time spent in each stage of a run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Reading and parsing files.
+    pub parse: Duration,
+    /// Resolving into the IR.
+    pub resolve: Duration,
+    /// Emitting and rendering Rust.
+    pub emit: Duration,
+}
+
+/// Generator settings, in the manner of `prost_build::Config`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    lexicons: PathBuf,
+    out_dir: PathBuf,
+    crate_options: CrateOptions,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            lexicons: PathBuf::from("lexicons"),
+            out_dir: PathBuf::from("generated"),
+            crate_options: CrateOptions::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults: lexicons from `lexicons/`, output to `generated/`, crate `atproto-types`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The directory holding lexicon JSON files (laid out by NSID).
+    pub fn lexicons(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.lexicons = dir.into();
+        self
+    }
+
+    /// The directory the generated crate is written to.
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.out_dir = dir.into();
+        self
+    }
+
+    /// The generated crate's package name.
+    pub fn crate_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.crate_options.name = name.into();
+        self
+    }
+
+    /// The generated crate's version.
+    pub fn crate_version(&mut self, version: impl Into<String>) -> &mut Self {
+        self.crate_options.version = version.into();
+        self
+    }
+
+    /// The output directory.
+    pub fn get_out_dir(&self) -> &Path {
+        &self.out_dir
+    }
+
+    /// Reads and resolves the lexicons into the IR.
+    pub fn load_ir(&self) -> Result<ir::Ir, Error> {
+        self.load_ir_timed(&mut Timings::default())
+    }
+
+    fn load_ir_timed(&self, timings: &mut Timings) -> Result<ir::Ir, Error> {
+        let start = Instant::now();
+        let files = lexicon::load_dir(&self.lexicons).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
+        timings.parse = start.elapsed();
+        let start = Instant::now();
+        let ir = ir::resolve(&files).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
+        timings.resolve = start.elapsed();
+        Ok(ir)
+    }
+
+    /// Generates every file in memory.
+    pub fn render(&self) -> Result<Vec<GeneratedFile>, Error> {
+        self.render_timed().map(|(files, _)| files)
+    }
+
+    /// Generates every file in memory, timing each stage.
+    pub fn render_timed(&self) -> Result<(Vec<GeneratedFile>, Timings), Error> {
+        let mut timings = Timings::default();
+        let ir = self.load_ir_timed(&mut timings)?;
+        let start = Instant::now();
+        let files = emit::emit_crate(&ir, &self.crate_options)?;
+        timings.emit = start.elapsed();
+        Ok((files, timings))
+    }
+
+    /// Generates the crate and writes it; nothing is written unless every
+    /// lexicon is valid and every file rendered.
+    pub fn generate(&self) -> Result<WriteReport, Error> {
+        let files = self.render()?;
+        Ok(write::write_output(&self.out_dir, &files)?)
+    }
+
+    /// Compares what [`Config::generate`] would write with the output directory.
+    pub fn check(&self) -> Result<Drift, Error> {
+        let files = self.render()?;
+        Ok(check::compare(&self.out_dir, &files)?)
+    }
+}

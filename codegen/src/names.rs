@@ -1,0 +1,135 @@
+//! The naming rule: every Rust identifier the generator emits comes from here.
+//!
+//! 1. Case conversion with heck (`UpperCamel` for types and variants,
+//!    `snake_case` for modules and fields, `SHOUTY_SNAKE` for constants).
+//! 2. Anything that cannot start an identifier is dropped; an empty result
+//!    becomes `Unnamed`/`unnamed`; a leading digit gets a `N`/`n` prefix.
+//! 3. A Rust keyword (strict, reserved or weak-but-troublesome) gets a `_`
+//!    suffix: `type` -> `type_`, `Self` -> `Self_`.
+//! 4. Within one scope, a name already taken gets the smallest numeric suffix
+//!    from 2 that is free (`Foo`, `Foo2`, ...), in a fixed claiming order.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Every identifier Rust reserves (2021 edition), plus `gen` (2024) and the
+/// prelude-sensitive `union`, which is contextual but confusing as a field.
+pub const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Which case a name is converted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// Types and enum variants.
+    Type,
+    /// Modules, fields and functions.
+    Snake,
+    /// Constants.
+    Const,
+}
+
+/// Converts `raw` to a valid, non-keyword identifier (rules 1-3).
+pub fn ident(raw: &str, case: Case) -> String {
+    let converted = match case {
+        Case::Type => raw.to_upper_camel_case(),
+        Case::Snake => raw.to_snake_case(),
+        Case::Const => raw.to_shouty_snake_case(),
+    };
+    let mut name: String = converted
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let name_is_underscores = name.chars().all(|c| c == '_');
+    if name.is_empty() || name_is_underscores {
+        name = match case {
+            Case::Type => "Unnamed".into(),
+            Case::Snake => "unnamed".into(),
+            Case::Const => "UNNAMED".into(),
+        };
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        let prefix = if case == Case::Snake { "n" } else { "N" };
+        name.insert_str(0, prefix);
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// One naming scope (a module's types, a struct's fields, an enum's
+/// variants): hands out unique names in claiming order (rule 4).
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope with some names already reserved.
+    pub fn with_reserved(names: &[&str]) -> Self {
+        Scope {
+            taken: names.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// Claims the identifier for `raw` in `case`, suffixed if taken.
+    pub fn claim(&mut self, raw: &str, case: Case) -> String {
+        self.claim_ident(ident(raw, case))
+    }
+
+    /// Claims an already-valid identifier, suffixed if taken.
+    pub fn claim_ident(&mut self, base: String) -> String {
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_keyword_is_escaped_in_every_case() {
+        for kw in KEYWORDS {
+            for case in [Case::Type, Case::Snake, Case::Const] {
+                let id = ident(kw, case);
+                assert!(!KEYWORDS.contains(&id.as_str()), "{kw} -> {id}");
+                assert!(syn::parse_str::<syn::Ident>(&id).is_ok(), "{kw} -> {id}");
+            }
+        }
+        assert_eq!(ident("type", Case::Snake), "type_");
+        assert_eq!(ident("self", Case::Type), "Self_");
+    }
+
+    #[test]
+    fn cases_and_odd_input() {
+        assert_eq!(ident("createSession", Case::Snake), "create_session");
+        assert_eq!(ident("createSession", Case::Type), "CreateSession");
+        assert_eq!(ident("requestLess", Case::Const), "REQUEST_LESS");
+        assert_eq!(ident("!hide", Case::Type), "Hide");
+        assert_eq!(ident("3d", Case::Type), "N3d");
+        assert_eq!(ident("", Case::Snake), "unnamed");
+        assert_eq!(ident("日本", Case::Type), "Unnamed");
+        assert_eq!(ident("en-US", Case::Type), "EnUs");
+    }
+
+    #[test]
+    fn collisions_get_numeric_suffixes() {
+        let mut scope = Scope::with_reserved(&["extra"]);
+        assert_eq!(scope.claim("extra", Case::Snake), "extra2");
+        assert_eq!(scope.claim("fooBar", Case::Snake), "foo_bar");
+        assert_eq!(scope.claim("foo_bar", Case::Snake), "foo_bar2");
+        assert_eq!(scope.claim("FooBar", Case::Snake), "foo_bar3");
+    }
+}

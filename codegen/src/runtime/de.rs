@@ -1,0 +1,396 @@
+//! Serde plumbing of the generated types: deserializing with the JSON path
+//! kept for error messages, objects that keep unknown fields, unions keyed by
+//! `$type`. Generated code calls these; users need not.
+
+use super::validate::{Path, ValidationError};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// Deserialization that knows where it is, so errors name the JSON path.
+pub trait DeserializeAt<'de>: Sized {
+    /// Deserializes a value found at `path`.
+    fn deserialize_at<D: Deserializer<'de>>(deserializer: D, path: &Path<'_>) -> Result<Self, D::Error>;
+}
+
+/// A [`DeserializeSeed`] carrying the path into nested values.
+pub struct At<'p, T> {
+    path: &'p Path<'p>,
+    marker: PhantomData<T>,
+}
+
+impl<'p, T> At<'p, T> {
+    /// A seed for a value at `path`.
+    pub fn new(path: &'p Path<'p>) -> Self {
+        At {
+            path,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: DeserializeAt<'de>> DeserializeSeed<'de> for At<'_, T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize_at(deserializer, self.path)
+    }
+}
+
+/// A deserialization error carrying a path and a rule.
+pub fn error<E: de::Error>(path: &Path<'_>, rule: impl fmt::Display) -> E {
+    E::custom(ValidationError::new(path, rule.to_string()))
+}
+
+/// Turns a validation result into a deserialization result.
+pub fn check<E: de::Error>(result: Result<(), ValidationError>) -> Result<(), E> {
+    result.map_err(E::custom)
+}
+
+/// "a string at `text`", used by visitors' `expecting`.
+struct Expecting<'p>(&'static str, &'p Path<'p>);
+
+impl fmt::Display for Expecting<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            Path::Root => f.write_str(self.0),
+            path => write!(f, "{} at `{path}`", self.0),
+        }
+    }
+}
+
+struct StringVisitor<'p>(&'p Path<'p>);
+
+impl Visitor<'_> for StringVisitor<'_> {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Expecting("a string", self.0), f)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+}
+
+impl<'de> DeserializeAt<'de> for String {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        d.deserialize_string(StringVisitor(path))
+    }
+}
+
+struct BoolVisitor<'p>(&'p Path<'p>);
+
+impl Visitor<'_> for BoolVisitor<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Expecting("a boolean", self.0), f)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+}
+
+impl<'de> DeserializeAt<'de> for bool {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        d.deserialize_bool(BoolVisitor(path))
+    }
+}
+
+struct IntegerVisitor<'p>(&'p Path<'p>);
+
+impl Visitor<'_> for IntegerVisitor<'_> {
+    type Value = i64;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Expecting("an integer (floats are not allowed)", self.0), f)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(|_| error(self.0, format!("integer {v} does not fit in 64 signed bits")))
+    }
+}
+
+impl<'de> DeserializeAt<'de> for i64 {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        d.deserialize_i64(IntegerVisitor(path))
+    }
+}
+
+struct SeqVisitor<'p, T>(&'p Path<'p>, PhantomData<T>);
+
+impl<'de, T: DeserializeAt<'de>> Visitor<'de> for SeqVisitor<'_, T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Expecting("an array", self.0), f)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        loop {
+            let path = self.0.index(out.len());
+            match seq.next_element_seed(At::<T>::new(&path))? {
+                Some(v) => out.push(v),
+                None => return Ok(out),
+            }
+        }
+    }
+}
+
+impl<'de, T: DeserializeAt<'de>> DeserializeAt<'de> for Vec<T> {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        d.deserialize_seq(SeqVisitor(path, PhantomData))
+    }
+}
+
+struct OptionVisitor<'p, T>(&'p Path<'p>, PhantomData<T>);
+
+impl<'de, T: DeserializeAt<'de>> Visitor<'de> for OptionVisitor<'_, T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Expecting("a value or null", self.0), f)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        T::deserialize_at(d, self.0).map(Some)
+    }
+}
+
+/// `Option<T>` deserializes `null` as `None`: used for `nullable` fields.
+impl<'de, T: DeserializeAt<'de>> DeserializeAt<'de> for Option<T> {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        d.deserialize_option(OptionVisitor(path, PhantomData))
+    }
+}
+
+impl<'de, T: DeserializeAt<'de>> DeserializeAt<'de> for Box<T> {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        T::deserialize_at(d, path).map(Box::new)
+    }
+}
+
+/// Format newtypes: a string, then the format check, with the path.
+macro_rules! format_at {
+    ($($t:ident),*) => {$(
+        impl<'de> DeserializeAt<'de> for super::formats::$t {
+            fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+                let s = String::deserialize_at(d, path)?;
+                super::formats::$t::new(s).map_err(|e| error(path, e))
+            }
+        }
+    )*};
+}
+
+format_at!(AtIdentifier, AtUri, Cid, Datetime, Did, Handle, Language, Nsid, RecordKey, Tid, Uri);
+
+/// An object key, borrowed from the input when possible.
+pub enum Key<'de> {
+    /// Borrowed from the input.
+    Borrowed(&'de str),
+    /// Copied (escaped keys, or non-borrowing deserializers).
+    Owned(String),
+}
+
+impl Key<'_> {
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+
+    /// The key, owned.
+    pub fn into_string(self) -> String {
+        match self {
+            Key::Borrowed(s) => s.to_owned(),
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A generated struct, read field by field.
+pub trait ObjectDe<'de>: Sized {
+    /// The fields read so far (all `Option`s).
+    type Builder: Default;
+    /// `Some(nsid)` for records, whose data must carry `$type` = the NSID.
+    const RECORD_TYPE: Option<&'static str> = None;
+    /// Reads the value of a known field; `Ok(false)` if `key` is unknown.
+    fn field<A: MapAccess<'de>>(b: &mut Self::Builder, key: &str, map: &mut A, path: &Path<'_>) -> Result<bool, A::Error>;
+    /// Checks required fields and field rules, and builds the value.
+    fn finish<E: de::Error>(b: Self::Builder, extra: Map<String, Value>, path: &Path<'_>) -> Result<Self, E>;
+}
+
+struct ObjectVisitor<'p, T>(&'p Path<'p>, PhantomData<T>);
+
+impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Expecting("an object", self.0), f)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let path = self.0;
+        let mut builder = T::Builder::default();
+        let mut extra = Map::new();
+        let mut saw_type = false;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if let (Some(expected), "$type") = (T::RECORD_TYPE, key.as_str()) {
+                let found = map.next_value_seed(At::<String>::new(&path.key("$type")))?;
+                if found != expected {
+                    return Err(error(&path.key("$type"), format!("expected {expected:?}, got {found:?}")));
+                }
+                saw_type = true;
+                continue;
+            }
+            if !T::field(&mut builder, key.as_str(), &mut map, path)? {
+                let value: Value = map.next_value()?;
+                let key = key.into_string();
+                if extra.contains_key(&key) {
+                    return Err(error(&path.key(&key), "duplicate key"));
+                }
+                extra.insert(key, value);
+            }
+        }
+        if let (Some(expected), false) = (T::RECORD_TYPE, saw_type) {
+            return Err(error(path, format!("missing `$type` (a record carries \"$type\": {expected:?})")));
+        }
+        T::finish(builder, extra, path)
+    }
+}
+
+/// Deserializes a generated struct.
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: ObjectDe<'de>>(d: D, path: &Path<'_>) -> Result<T, D::Error> {
+    d.deserialize_map(ObjectVisitor(path, PhantomData))
+}
+
+/// Reads a known field into its slot, rejecting duplicates.
+pub fn field<'de, A: MapAccess<'de>, T: DeserializeAt<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    path: &Path<'_>,
+    name: &'static str,
+) -> Result<bool, A::Error> {
+    let path = path.key(name);
+    if slot.is_some() {
+        return Err(error(&path, "duplicate key"));
+    }
+    *slot = Some(map.next_value_seed(At::<T>::new(&path))?);
+    Ok(true)
+}
+
+/// A required field's value, or the error naming it.
+pub fn required<T, E: de::Error>(slot: Option<T>, path: &Path<'_>, name: &str) -> Result<T, E> {
+    slot.ok_or_else(|| error(path, format!("missing required field `{name}`")))
+}
+
+/// A generated struct, written field by field.
+pub trait ObjectSer {
+    /// Writes the fields (without `$type`), then the unknown fields kept.
+    fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+}
+
+/// Serializes a struct as a JSON object, with `$type` first when given.
+pub fn serialize_object<S: Serializer, T: ObjectSer + ?Sized>(value: &T, type_tag: Option<&str>, s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(None)?;
+    if let Some(tag) = type_tag {
+        map.serialize_entry("$type", tag)?;
+    }
+    value.serialize_fields(&mut map)?;
+    map.end()
+}
+
+/// Writes the unknown fields kept from the input.
+pub fn serialize_extra<M: SerializeMap>(map: &mut M, extra: &Map<String, Value>) -> Result<(), M::Error> {
+    extra.iter().try_for_each(|(k, v)| map.serialize_entry(k, v))
+}
+
+struct MapVisitor<'p>(&'static str, &'p Path<'p>);
+
+impl<'de> Visitor<'de> for MapVisitor<'_> {
+    type Value = Map<String, Value>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Expecting(self.0, self.1), f)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let key = key.into_string();
+            let value: Value = map.next_value()?;
+            if out.contains_key(&key) {
+                return Err(error(&self.1.key(&key), "duplicate key"));
+            }
+            out.insert(key, value);
+        }
+        Ok(out)
+    }
+}
+
+/// Reads any JSON object (for `unknown` and union dispatch).
+pub fn object_map<'de, D: Deserializer<'de>>(d: D, what: &'static str, path: &Path<'_>) -> Result<Map<String, Value>, D::Error> {
+    d.deserialize_map(MapVisitor(what, path))
+}
+
+/// Reads a union value: its `$type` and the rest of the object.
+pub fn union_parts<'de, D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<(String, Map<String, Value>), D::Error> {
+    let mut map = object_map(d, "an object with `$type`", path)?;
+    match map.remove("$type") {
+        Some(Value::String(tag)) if !tag.is_empty() => Ok((tag, map)),
+        Some(_) => Err(error(&path.key("$type"), "`$type` must be a non-empty string")),
+        None => Err(error(path, "missing `$type` (required on union members)")),
+    }
+}
+
+/// Deserializes a known union variant from the object read by [`union_parts`].
+pub fn variant<T, E>(tag: String, mut map: Map<String, Value>, path: &Path<'_>) -> Result<Box<T>, E>
+where
+    T: for<'x> ObjectDe<'x>,
+    E: de::Error,
+{
+    if T::RECORD_TYPE.is_some() {
+        map.insert("$type".to_owned(), Value::String(tag));
+    }
+    deserialize_object::<_, T>(Value::Object(map), path)
+        .map(Box::new)
+        .map_err(E::custom)
+}
+
+/// The error for a `$type` that a closed union does not list.
+pub fn closed_union_error<E: de::Error>(tag: &str, path: &Path<'_>, known: &[&str]) -> E {
+    error(&path.key("$type"), format!("{tag:?} is not one of {known:?} (closed union)"))
+}
+
+/// A value of an open union whose `$type` is not a known variant, kept whole.
+pub fn unknown_variant<E: de::Error>(tag: String, mut map: Map<String, Value>) -> Result<super::types::UnknownObject, E> {
+    map.insert("$type".to_owned(), Value::String(tag));
+    Ok(super::types::UnknownObject::from_map(map))
+}

@@ -1,0 +1,20 @@
+//! The runtime support code of the generated crate, compiled into the
+//! generator as well: `lexgen validate` applies exactly the rules that the
+//! generated types apply, because it is the same source. Each file is written
+//! verbatim (after the `@generated` header) into the generated crate's root,
+//! so files refer to each other only through `super::`.
+
+pub mod de;
+pub mod formats;
+pub mod types;
+pub mod validate;
+pub mod xrpc;
+
+/// `(file name, source text)` of every runtime module, in emission order.
+pub const SOURCES: &[(&str, &str)] = &[
+    ("de", include_str!("de.rs")),
+    ("formats", include_str!("formats.rs")),
+    ("types", include_str!("types.rs")),
+    ("validate", include_str!("validate.rs")),
+    ("xrpc", include_str!("xrpc.rs")),
+];

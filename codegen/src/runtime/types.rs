@@ -1,0 +1,298 @@
+//! Data-model types that lexicons use directly: `unknown`, `blob`, `bytes`,
+//! `cid-link`, and the fallback of open unions.
+
+use super::de::{error, object_map, DeserializeAt};
+use super::formats::Cid;
+use super::validate::{Path, Validate, ValidationError};
+use serde::de::{self, Deserializer};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+macro_rules! serde_via_at {
+    ($($t:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Self::deserialize_at(d, &Path::Root)
+            }
+        }
+    )*};
+}
+
+serde_via_at!(Unknown, UnknownObject, Blob, Bytes, CidLink);
+
+/// Reserved keys that make an object a blob, link or bytes value.
+fn looks_like_special(map: &Map<String, Value>) -> Option<&'static str> {
+    if map.get("$type").and_then(Value::as_str) == Some("blob") {
+        Some("a blob")
+    } else if map.len() == 1 && map.contains_key("$link") {
+        Some("a `$link`")
+    } else if map.len() == 1 && map.contains_key("$bytes") {
+        Some("`$bytes`")
+    } else {
+        None
+    }
+}
+
+/// An `unknown` value: any data-model object, kept exactly as read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unknown(pub Map<String, Value>);
+
+impl Unknown {
+    /// The `$type` of the object, if it has one.
+    pub fn type_tag(&self) -> Option<&str> {
+        self.0.get("$type").and_then(Value::as_str)
+    }
+
+    /// Converts the object into a typed value (e.g. a record).
+    pub fn to_typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(Value::Object(self.0.clone()))
+    }
+
+    /// Converts a typed value into an `unknown` object.
+    pub fn from_typed<T: Serialize>(value: &T) -> Result<Self, serde_json::Error> {
+        match serde_json::to_value(value)? {
+            Value::Object(map) => Ok(Unknown(map)),
+            other => Err(serde::ser::Error::custom(format!("expected an object, got {other}"))),
+        }
+    }
+}
+
+impl<'de> DeserializeAt<'de> for Unknown {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        let map = object_map(d, "an object", path)?;
+        if let Some(what) = looks_like_special(&map) {
+            return Err(error(path, format!("an `unknown` value must be a plain object, not {what}")));
+        }
+        Ok(Unknown(map))
+    }
+}
+
+impl Serialize for Unknown {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl Validate for Unknown {
+    fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
+        match looks_like_special(&self.0) {
+            Some(what) => Err(ValidationError::new(path, format!("an `unknown` value must be a plain object, not {what}"))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A member of an open union whose `$type` this crate does not know: kept
+/// whole (including `$type`) and written back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownObject(Map<String, Value>);
+
+impl UnknownObject {
+    /// Wraps an object that has a string `$type`.
+    pub fn from_map(map: Map<String, Value>) -> Self {
+        UnknownObject(map)
+    }
+
+    /// The `$type`.
+    pub fn type_tag(&self) -> &str {
+        self.0.get("$type").and_then(Value::as_str).unwrap_or_default()
+    }
+
+    /// The whole object.
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.0
+    }
+}
+
+impl<'de> DeserializeAt<'de> for UnknownObject {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        let (tag, mut map) = super::de::union_parts(d, path)?;
+        map.insert("$type".to_owned(), Value::String(tag));
+        Ok(UnknownObject(map))
+    }
+}
+
+impl Serialize for UnknownObject {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// A link to content by CID: `{"$link": "<cid>"}` in JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CidLink(pub Cid);
+
+impl<'de> DeserializeAt<'de> for CidLink {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        let mut map = object_map(d, "a `$link` object", path)?;
+        match (map.remove("$link"), map.is_empty()) {
+            (Some(Value::String(s)), true) => Cid::new(s).map(CidLink).map_err(|e| error(&path.key("$link"), e)),
+            _ => Err(error(path, "expected {\"$link\": \"<cid>\"} and nothing else")),
+        }
+    }
+}
+
+impl Serialize for CidLink {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry("$link", self.0.as_str())?;
+        map.end()
+    }
+}
+
+/// Raw bytes: `{"$bytes": "<base64>"}` in JSON (standard alphabet; padding
+/// optional on read, never written).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Bytes(pub Vec<u8>);
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn b64_value(c: u8) -> Option<u32> {
+    B64.iter().position(|&b| b == c).and_then(|p| u32::try_from(p).ok())
+}
+
+/// Encodes bytes as unpadded standard base64.
+pub fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk.first(), chunk.get(1), chunk.get(2)].map(|x| u32::from(x.copied().unwrap_or(0)));
+        let n = (b[0] << 16) | (b[1] << 8) | b[2];
+        let take = chunk.len() + 1;
+        for i in 0..take {
+            let idx = usize::try_from((n >> (18 - 6 * i)) & 63).unwrap_or(0);
+            out.push(char::from(B64.get(idx).copied().unwrap_or(b'A')));
+        }
+    }
+    out
+}
+
+/// Decodes standard base64, padding optional; `None` if malformed.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let body = text.trim_end_matches('=');
+    let padding = text.len() - body.len();
+    if padding > 2 || (padding > 0 && text.len() % 4 != 0) || body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for c in body.bytes() {
+        acc = (acc << 6) | b64_value(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xff).ok()?);
+        }
+    }
+    // Leftover bits must be zero (canonical encoding).
+    (acc & ((1 << bits) - 1) == 0).then_some(out)
+}
+
+impl<'de> DeserializeAt<'de> for Bytes {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        let mut map = object_map(d, "a `$bytes` object", path)?;
+        match (map.remove("$bytes"), map.is_empty()) {
+            (Some(Value::String(s)), true) => base64_decode(&s)
+                .map(Bytes)
+                .ok_or_else(|| error(&path.key("$bytes"), "invalid base64 (standard alphabet expected)")),
+            _ => Err(error(path, "expected {\"$bytes\": \"<base64>\"} and nothing else")),
+        }
+    }
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry("$bytes", &base64_encode(&self.0))?;
+        map.end()
+    }
+}
+
+/// A reference to uploaded binary data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Blob {
+    /// CID of the content.
+    pub cid: Cid,
+    /// Declared MIME type (never empty).
+    pub mime_type: String,
+    /// Declared size in bytes (0 when read from the legacy form).
+    pub size: u64,
+    /// Read from the legacy `{"cid", "mimeType"}` form; written back in that
+    /// form so data stays unchanged. New blobs never use it.
+    pub legacy: bool,
+}
+
+impl Blob {
+    /// A blob in the standard form.
+    pub fn new(cid: Cid, mime_type: impl Into<String>, size: u64) -> Self {
+        Blob {
+            cid,
+            mime_type: mime_type.into(),
+            size,
+            legacy: false,
+        }
+    }
+}
+
+fn blob_error<E: de::Error>(path: &Path<'_>, what: &str) -> E {
+    error(path, format!("invalid blob: {what}"))
+}
+
+impl<'de> DeserializeAt<'de> for Blob {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        let map = object_map(d, "a blob object", path)?;
+        let mime_type = match map.get("mimeType") {
+            Some(Value::String(m)) if !m.is_empty() => m.clone(),
+            _ => return Err(blob_error(&path.key("mimeType"), "`mimeType` must be a non-empty string")),
+        };
+        if map.get("$type").is_none() {
+            // Legacy form: {"cid": "<cid>", "mimeType": "..."}.
+            return match map.get("cid") {
+                Some(Value::String(c)) => Ok(Blob {
+                    cid: Cid::new(c.clone()).map_err(|e| error(&path.key("cid"), e))?,
+                    mime_type,
+                    size: 0,
+                    legacy: true,
+                }),
+                _ => Err(blob_error(path, "missing `$type: \"blob\"`")),
+            };
+        }
+        if map.get("$type").and_then(Value::as_str) != Some("blob") {
+            return Err(blob_error(&path.key("$type"), "`$type` must be \"blob\""));
+        }
+        let cid = match map.get("ref").and_then(Value::as_object) {
+            Some(r) if r.len() == 1 => match r.get("$link") {
+                Some(Value::String(c)) => Cid::new(c.clone()).map_err(|e| error(&path.key("ref").key("$link"), e))?,
+                _ => return Err(blob_error(&path.key("ref"), "`ref` must be {\"$link\": \"<cid>\"}")),
+            },
+            _ => return Err(blob_error(&path.key("ref"), "`ref` must be {\"$link\": \"<cid>\"}")),
+        };
+        let size = match map.get("size").and_then(Value::as_u64) {
+            Some(n) if n > 0 => n,
+            _ => return Err(blob_error(&path.key("size"), "`size` must be a positive integer")),
+        };
+        Ok(Blob {
+            cid,
+            mime_type,
+            size,
+            legacy: false,
+        })
+    }
+}
+
+impl Serialize for Blob {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        if self.legacy {
+            map.serialize_entry("cid", self.cid.as_str())?;
+            map.serialize_entry("mimeType", &self.mime_type)?;
+        } else {
+            map.serialize_entry("$type", "blob")?;
+            map.serialize_entry("ref", &CidLink(self.cid.clone()))?;
+            map.serialize_entry("mimeType", &self.mime_type)?;
+            map.serialize_entry("size", &self.size)?;
+        }
+        map.end()
+    }
+}

@@ -1,0 +1,334 @@
+//! Validation: JSON paths, errors, and the constraint rules of the Lexicon
+//! language (string lengths and graphemes, integers, arrays, bytes, blobs).
+
+use std::fmt;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A location inside a value (`embed.images[2].alt`), built on the stack as
+/// values are walked: no allocation unless an error is reported.
+#[derive(Debug, Clone, Copy)]
+pub enum Path<'a> {
+    /// The value itself.
+    Root,
+    /// A member of an object.
+    Key(&'a Path<'a>, &'a str),
+    /// An element of an array.
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// The path of member `key` of this value.
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// The path of element `index` of this value.
+    pub fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Key(Path::Root, key) => f.write_str(key),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
+/// A value broke a rule: where, and which rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    path: String,
+    rule: String,
+}
+
+impl ValidationError {
+    /// An error at `path`.
+    pub fn new(path: &Path<'_>, rule: impl Into<String>) -> Self {
+        ValidationError {
+            path: path.to_string(),
+            rule: rule.into(),
+        }
+    }
+
+    /// JSON path of the offending value (empty for the root).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The rule broken (`maxGraphemes 300, got 301`).
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.rule)
+        } else {
+            write!(f, "{}: {}", self.path, self.rule)
+        }
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Checks a value built in code against its lexicon's rules (deserializing
+/// already checks them).
+pub trait Validate {
+    /// Checks the value, reporting paths relative to `path`.
+    fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError>;
+
+    /// Checks the value.
+    fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&Path::Root)
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
+        self.iter().enumerate().try_for_each(|(i, v)| v.validate_at(&path.index(i)))
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
+        self.as_ref().map_or(Ok(()), |v| v.validate_at(path))
+    }
+}
+
+impl<T: Validate> Validate for Box<T> {
+    fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
+        (**self).validate_at(path)
+    }
+}
+
+/// Types that are valid by construction (formats check in their constructors).
+macro_rules! valid_by_construction {
+    ($($t:ty),*) => {$(
+        impl Validate for $t {
+            fn validate_at(&self, _: &Path<'_>) -> Result<(), ValidationError> {
+                Ok(())
+            }
+        }
+    )*};
+}
+
+valid_by_construction!(
+    String,
+    bool,
+    i64,
+    super::formats::AtIdentifier,
+    super::formats::AtUri,
+    super::formats::Cid,
+    super::formats::Datetime,
+    super::formats::Did,
+    super::formats::Handle,
+    super::formats::Language,
+    super::formats::Nsid,
+    super::formats::RecordKey,
+    super::formats::Tid,
+    super::formats::Uri,
+    super::types::UnknownObject,
+    super::types::Blob,
+    super::types::Bytes,
+    super::types::CidLink
+);
+
+/// Rules on a string. Lengths are UTF-8 bytes; graphemes are extended
+/// grapheme clusters (UAX #29).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StringRules<'a> {
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `minGraphemes`.
+    pub min_graphemes: Option<u64>,
+    /// `maxGraphemes`.
+    pub max_graphemes: Option<u64>,
+    /// `const`.
+    pub const_: Option<&'a str>,
+    /// `enum` (closed set).
+    pub enum_: Option<&'a [&'a str]>,
+}
+
+impl StringRules<'static> {
+    /// No rules.
+    pub const NONE: StringRules<'static> = StringRules {
+        min_length: None,
+        max_length: None,
+        min_graphemes: None,
+        max_graphemes: None,
+        const_: None,
+        enum_: None,
+    };
+}
+
+fn len_u64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// Counts grapheme clusters, stopping once `limit` is passed.
+fn graphemes_up_to(s: &str, limit: u64) -> u64 {
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    len_u64(s.graphemes(true).take(cap).count())
+}
+
+/// Checks a string against its rules.
+pub fn check_string(s: &str, rules: &StringRules<'_>, path: &Path<'_>) -> Result<(), ValidationError> {
+    let bytes = len_u64(s.len());
+    if let Some(max) = rules.max_length {
+        if bytes > max {
+            return Err(ValidationError::new(path, format!("maxLength {max}, got {bytes} (UTF-8 bytes)")));
+        }
+    }
+    if let Some(min) = rules.min_length {
+        if bytes < min {
+            return Err(ValidationError::new(path, format!("minLength {min}, got {bytes} (UTF-8 bytes)")));
+        }
+    }
+    // A grapheme is at least one byte, so the byte length often decides alone.
+    if let Some(max) = rules.max_graphemes {
+        if bytes > max {
+            let count = graphemes_up_to(s, max);
+            if count > max {
+                let total = len_u64(s.graphemes(true).count());
+                return Err(ValidationError::new(path, format!("maxGraphemes {max}, got {total}")));
+            }
+        }
+    }
+    if let Some(min) = rules.min_graphemes {
+        let count = if bytes < min { bytes } else { graphemes_up_to(s, min) };
+        if count < min {
+            let total = len_u64(s.graphemes(true).count());
+            return Err(ValidationError::new(path, format!("minGraphemes {min}, got {total}")));
+        }
+    }
+    if let Some(c) = rules.const_ {
+        if s != c {
+            return Err(ValidationError::new(path, format!("const {c:?}, got {s:?}")));
+        }
+    }
+    if let Some(allowed) = rules.enum_ {
+        if !allowed.contains(&s) {
+            return Err(ValidationError::new(path, format!("enum {allowed:?}, got {s:?}")));
+        }
+    }
+    Ok(())
+}
+
+/// Rules on an integer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IntegerRules<'a> {
+    /// Inclusive `minimum`.
+    pub minimum: Option<i64>,
+    /// Inclusive `maximum`.
+    pub maximum: Option<i64>,
+    /// `enum` (closed set).
+    pub enum_: Option<&'a [i64]>,
+    /// `const`.
+    pub const_: Option<i64>,
+}
+
+/// Checks an integer against its rules.
+pub fn check_integer(v: i64, rules: &IntegerRules<'_>, path: &Path<'_>) -> Result<(), ValidationError> {
+    if let Some(min) = rules.minimum {
+        if v < min {
+            return Err(ValidationError::new(path, format!("minimum {min}, got {v}")));
+        }
+    }
+    if let Some(max) = rules.maximum {
+        if v > max {
+            return Err(ValidationError::new(path, format!("maximum {max}, got {v}")));
+        }
+    }
+    if let Some(allowed) = rules.enum_ {
+        if !allowed.contains(&v) {
+            return Err(ValidationError::new(path, format!("enum {allowed:?}, got {v}")));
+        }
+    }
+    if let Some(c) = rules.const_ {
+        if v != c {
+            return Err(ValidationError::new(path, format!("const {c}, got {v}")));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a boolean `const`.
+pub fn check_bool(v: bool, const_: Option<bool>, path: &Path<'_>) -> Result<(), ValidationError> {
+    match const_ {
+        Some(c) if c != v => Err(ValidationError::new(path, format!("const {c}, got {v}"))),
+        _ => Ok(()),
+    }
+}
+
+/// Checks the length of an array (`unit` = "elements") or bytes (`unit` = "bytes").
+pub fn check_length(len: usize, min: Option<u64>, max: Option<u64>, unit: &str, path: &Path<'_>) -> Result<(), ValidationError> {
+    let len = len_u64(len);
+    if let Some(max) = max {
+        if len > max {
+            return Err(ValidationError::new(path, format!("maxLength {max}, got {len} {unit}")));
+        }
+    }
+    if let Some(min) = min {
+        if len < min {
+            return Err(ValidationError::new(path, format!("minLength {min}, got {len} {unit}")));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `mime` matches an `accept` pattern (`type/subtype`, `type/*`, `*/*`),
+/// case-insensitively.
+pub fn mime_matches(pattern: &str, mime: &str) -> bool {
+    if pattern == "*/*" {
+        return true;
+    }
+    match pattern.strip_suffix("/*") {
+        Some(ty) => mime
+            .split_once('/')
+            .is_some_and(|(t, _)| t.eq_ignore_ascii_case(ty)),
+        None => pattern.eq_ignore_ascii_case(mime),
+    }
+}
+
+/// Checks a blob's declared `mimeType` and `size` against `accept` and `maxSize`.
+pub fn check_blob(
+    mime: &str,
+    size: u64,
+    accept: Option<&[&str]>,
+    max_size: Option<u64>,
+    path: &Path<'_>,
+) -> Result<(), ValidationError> {
+    if let Some(accept) = accept {
+        if !accept.iter().any(|p| mime_matches(p, mime)) {
+            return Err(ValidationError::new(path, format!("accept {accept:?}, got mimeType {mime:?}")));
+        }
+    }
+    if let Some(max) = max_size {
+        if size > max {
+            return Err(ValidationError::new(path, format!("maxSize {max}, got size {size}")));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a string's format (if any), then its rules.
+pub fn check_formatted(
+    s: &str,
+    format: Option<super::formats::Format>,
+    rules: &StringRules<'_>,
+    path: &Path<'_>,
+) -> Result<(), ValidationError> {
+    if let Some(format) = format {
+        format.check(s).map_err(|e| ValidationError::new(path, e.to_string()))?;
+    }
+    check_string(s, rules, path)
+}

@@ -1,0 +1,323 @@
+//! XRPC endpoint metadata (LEXICON-RULES.md §7): every query, procedure and
+//! subscription has a marker type implementing [`Endpoint`] or
+//! [`Subscription`], so one generic client call shape serves them all.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Queries (and subscriptions, upgraded to a WebSocket).
+    Get,
+    /// Procedures.
+    Post,
+}
+
+impl Method {
+    /// `"GET"` or `"POST"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A query (GET, no side effects) or a procedure (POST).
+pub trait Endpoint {
+    /// The endpoint's NSID; its path is `/xrpc/<NSID>`.
+    const NSID: &'static str;
+    /// GET for queries, POST for procedures.
+    const METHOD: Method;
+    /// MIME type of the request body, if it has one.
+    const INPUT_ENCODING: Option<&'static str>;
+    /// MIME type of the response body, if it has one.
+    const OUTPUT_ENCODING: Option<&'static str>;
+    /// Query-string parameters.
+    type Params: QueryParams;
+    /// Request body.
+    type Input: Body;
+    /// Response body.
+    type Output: Body;
+    /// Typed error, with a fallback for names the lexicon does not list.
+    type Error: XrpcError;
+
+    /// The request path, `/xrpc/<NSID>`.
+    fn path() -> String {
+        format!("/xrpc/{}", Self::NSID)
+    }
+}
+
+/// An event stream (WebSocket).
+pub trait Subscription {
+    /// The subscription's NSID.
+    const NSID: &'static str;
+    /// Query-string parameters.
+    type Params: QueryParams;
+    /// The message union (frame header `t` names the variant).
+    type Message;
+    /// Typed error frame.
+    type Error: XrpcError;
+}
+
+/// A request or response body.
+pub trait Body: Sized {
+    /// Encodes the body for sending.
+    fn encode(&self) -> Result<Vec<u8>, BodyError>;
+    /// Decodes a received body (JSON bodies are validated).
+    fn decode(bytes: Vec<u8>) -> Result<Self, BodyError>;
+}
+
+/// A body that could not be encoded or decoded.
+#[derive(Debug)]
+pub struct BodyError(String);
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BodyError {}
+
+impl<T: Serialize + DeserializeOwned> Body for T {
+    fn encode(&self) -> Result<Vec<u8>, BodyError> {
+        serde_json::to_vec(self).map_err(|e| BodyError(e.to_string()))
+    }
+    fn decode(bytes: Vec<u8>) -> Result<Self, BodyError> {
+        serde_json::from_slice(&bytes).map_err(|e| BodyError(e.to_string()))
+    }
+}
+
+/// No body at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoBody;
+
+impl Body for NoBody {
+    fn encode(&self) -> Result<Vec<u8>, BodyError> {
+        Ok(Vec::new())
+    }
+    fn decode(_: Vec<u8>) -> Result<Self, BodyError> {
+        Ok(NoBody)
+    }
+}
+
+/// A non-JSON body (`*/*`, `video/mp4`, CAR files, ...), as raw bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawBody(pub Vec<u8>);
+
+impl Body for RawBody {
+    fn encode(&self) -> Result<Vec<u8>, BodyError> {
+        Ok(self.0.clone())
+    }
+    fn decode(bytes: Vec<u8>) -> Result<Self, BodyError> {
+        Ok(RawBody(bytes))
+    }
+}
+
+/// Parameters sent in the query string.
+pub trait QueryParams {
+    /// `(name, value)` pairs in lexicon order; arrays repeat their name.
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)>;
+
+    /// The encoded query string, without the leading `?`.
+    fn to_query_string(&self) -> String {
+        encode_query(&self.to_query_pairs())
+    }
+}
+
+/// No parameters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoParams;
+
+impl QueryParams for NoParams {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
+
+/// A parameter value: booleans as `true`/`false`, strings unquoted, arrays
+/// as the same name repeated, absent values omitted.
+pub trait QueryValue {
+    /// Appends this value under `name`.
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>);
+}
+
+impl QueryValue for bool {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        out.push((name, self.to_string()));
+    }
+}
+
+impl QueryValue for i64 {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        out.push((name, self.to_string()));
+    }
+}
+
+impl QueryValue for String {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        out.push((name, self.clone()));
+    }
+}
+
+impl QueryValue for super::types::Unknown {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        out.push((name, serde_json::Value::Object(self.0.clone()).to_string()));
+    }
+}
+
+impl<T: QueryValue> QueryValue for Option<T> {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        if let Some(v) = self {
+            v.push_query(name, out);
+        }
+    }
+}
+
+impl<T: QueryValue> QueryValue for Vec<T> {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+        self.iter().for_each(|v| v.push_query(name, out));
+    }
+}
+
+macro_rules! format_query_value {
+    ($($t:ident),*) => {$(
+        impl QueryValue for super::formats::$t {
+            fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+                out.push((name, self.as_str().to_owned()));
+            }
+        }
+    )*};
+}
+
+format_query_value!(AtIdentifier, AtUri, Cid, Datetime, Did, Handle, Language, Nsid, RecordKey, Tid, Uri);
+
+/// Percent-encodes `(name, value)` pairs (RFC 3986 unreserved characters
+/// are kept; everything else is `%XX`).
+pub fn encode_query(pairs: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        percent_encode(name, &mut out);
+        out.push('=');
+        percent_encode(value, &mut out);
+    }
+    out
+}
+
+fn percent_encode(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+}
+
+/// A typed XRPC error: one variant per error the lexicon lists, plus a
+/// fallback keeping any other name.
+pub trait XrpcError: Sized {
+    /// Builds the error from the body's `error` and `message`.
+    fn from_parts(error: String, message: Option<String>) -> Self;
+    /// The error name (`error` on the wire).
+    fn name(&self) -> &str;
+    /// The human-readable message, if any.
+    fn message(&self) -> Option<&str>;
+
+    /// Decodes an error response body; `None` when it is not an XRPC error
+    /// body (clients must tolerate non-JSON error bodies).
+    fn from_body(bytes: &[u8]) -> Option<Self> {
+        let body: ErrorBody = serde_json::from_slice(bytes).ok()?;
+        Some(Self::from_parts(body.error, body.message))
+    }
+}
+
+/// The JSON error body, `{"error": "...", "message": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// The error name.
+    pub error: String,
+    /// The message.
+    pub message: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = super::de::object_map(d, "an XRPC error body", &super::validate::Path::Root)?;
+        let error = match map.get("error") {
+            Some(serde_json::Value::String(e)) if !e.is_empty() && !e.contains(char::is_whitespace) => e.clone(),
+            _ => return Err(serde::de::Error::custom("`error` must be a name without whitespace")),
+        };
+        let message = match map.get("message") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(m)) => Some(m.clone()),
+            Some(_) => return Err(serde::de::Error::custom("`message` must be a string")),
+        };
+        Ok(ErrorBody { error, message })
+    }
+}
+
+impl Serialize for ErrorBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        if let Some(m) = &self.message {
+            map.serialize_entry("message", m)?;
+        }
+        map.end()
+    }
+}
+
+/// Deserializes a typed error from an error body (for generated `Deserialize`).
+pub fn deserialize_error<'de, D: serde::Deserializer<'de>, E: XrpcError>(d: D) -> Result<E, D::Error> {
+    ErrorBody::deserialize(d).map(|b| E::from_parts(b.error, b.message))
+}
+
+/// Serializes a typed error as an error body (for generated `Serialize`).
+pub fn serialize_error<S: serde::Serializer, E: XrpcError>(e: &E, s: S) -> Result<S::Ok, S::Error> {
+    ErrorBody {
+        error: e.name().to_owned(),
+        message: e.message().map(str::to_owned),
+    }
+    .serialize(s)
+}
+
+/// Formats a typed error as `Name: message`.
+pub fn fmt_error<E: XrpcError>(e: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match e.message() {
+        Some(m) => write!(f, "{}: {m}", e.name()),
+        None => f.write_str(e.name()),
+    }
+}
+
+/// A permission set (`permission-set` lexicon), as metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PermissionSet {
+    /// The set's NSID.
+    pub nsid: &'static str,
+    /// Title, if any.
+    pub title: Option<&'static str>,
+    /// Detail text, if any.
+    pub detail: Option<&'static str>,
+    /// The permissions granted.
+    pub permissions: &'static [Permission],
+}
+
+/// One permission of a set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Permission {
+    /// `repo`, `rpc`, ...
+    pub resource: &'static str,
+    /// Collections (`repo`) or methods (`rpc`) it covers.
+    pub targets: &'static [&'static str],
+}
