@@ -62,7 +62,9 @@ pub fn compare(out_dir: &Path, files: &[GeneratedFile]) -> Result<Drift, WriteEr
                     .to_string();
                 drift.changed.push((file.path.clone(), diff));
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.missing.push(file.path.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                drift.missing.push(file.path.clone())
+            }
             Err(source) => {
                 return Err(WriteError::Io {
                     action: "reading",

@@ -106,14 +106,26 @@ where
         Err(e) => {
             let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
             let text = e.render().to_string();
-            let _ = if e.use_stderr() { write!(stderr, "{text}") } else { write!(stdout, "{text}") };
+            let _ = if e.use_stderr() {
+                write!(stderr, "{text}")
+            } else {
+                write!(stdout, "{text}")
+            };
             return code;
         }
     };
     match cli.command {
-        Command::Generate { common, out, crate_name, timings } => {
+        Command::Generate {
+            common,
+            out,
+            crate_name,
+            timings,
+        } => {
             let mut config = Config::new();
-            config.lexicons(&common.lexicons).out_dir(&out).crate_name(crate_name);
+            config
+                .lexicons(&common.lexicons)
+                .out_dir(&out)
+                .crate_name(crate_name);
             let rendered = config.render_timed();
             let result = rendered.and_then(|(files, t)| {
                 let report = crate::write::write_output(&out, &files)?;
@@ -144,16 +156,27 @@ where
                 }
             }
         }
-        Command::Check { common, out, crate_name } => {
+        Command::Check {
+            common,
+            out,
+            crate_name,
+        } => {
             let mut config = Config::new();
-            config.lexicons(&common.lexicons).out_dir(&out).crate_name(crate_name);
+            config
+                .lexicons(&common.lexicons)
+                .out_dir(&out)
+                .crate_name(crate_name);
             match config.check() {
                 Ok(drift) if drift.is_clean() => {
                     let _ = writeln!(stdout, "lexgen: {} is up to date", out.display());
                     EXIT_OK
                 }
                 Ok(drift) => {
-                    let _ = write!(stdout, "lexgen: {} is stale; run `lexgen generate`\n{drift}", out.display());
+                    let _ = write!(
+                        stdout,
+                        "lexgen: {} is stale; run `lexgen generate`\n{drift}",
+                        out.display()
+                    );
                     EXIT_DRIFT
                 }
                 Err(e) => {
@@ -167,7 +190,11 @@ where
             config.lexicons(&common.lexicons);
             match config.load_ir() {
                 Ok(ir) => {
-                    let _ = writeln!(stdout, "lexgen: {} lexicons, no problems found", ir.lexicons.len());
+                    let _ = writeln!(
+                        stdout,
+                        "lexgen: {} lexicons, no problems found",
+                        ir.lexicons.len()
+                    );
                     EXIT_OK
                 }
                 Err(e) => {

@@ -126,7 +126,8 @@ impl Config {
 
     fn load_ir_timed(&self, timings: &mut Timings) -> Result<ir::Ir, Error> {
         let start = Instant::now();
-        let files = lexicon::load_dir(&self.lexicons).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
+        let files =
+            lexicon::load_dir(&self.lexicons).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
         timings.parse = start.elapsed();
         let start = Instant::now();
         let ir = ir::resolve(&files).map_err(|d| Error::Lexicon(Diagnostics(d)))?;

@@ -135,7 +135,10 @@ pub fn write_output(out_dir: &Path, files: &[GeneratedFile]) -> Result<WriteRepo
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(dir).map_err(io("creating directory", dir))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.lexgen-{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = fs::File::create(&tmp).map_err(io("creating", &tmp))?;

@@ -14,7 +14,10 @@ use std::marker::PhantomData;
 /// Deserialization that knows where it is, so errors name the JSON path.
 pub trait DeserializeAt<'de>: Sized {
     /// Deserializes a value found at `path`.
-    fn deserialize_at<D: Deserializer<'de>>(deserializer: D, path: &Path<'_>) -> Result<Self, D::Error>;
+    fn deserialize_at<D: Deserializer<'de>>(
+        deserializer: D,
+        path: &Path<'_>,
+    ) -> Result<Self, D::Error>;
 }
 
 /// A [`DeserializeSeed`] carrying the path into nested values.
@@ -112,7 +115,12 @@ impl Visitor<'_> for IntegerVisitor<'_> {
         Ok(v)
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
-        i64::try_from(v).map_err(|_| error(self.0, format!("integer {v} does not fit in 64 signed bits")))
+        i64::try_from(v).map_err(|_| {
+            error(
+                self.0,
+                format!("integer {v} does not fit in 64 signed bits"),
+            )
+        })
     }
 }
 
@@ -190,7 +198,19 @@ macro_rules! format_at {
     )*};
 }
 
-format_at!(AtIdentifier, AtUri, Cid, Datetime, Did, Handle, Language, Nsid, RecordKey, Tid, Uri);
+format_at!(
+    AtIdentifier,
+    AtUri,
+    Cid,
+    Datetime,
+    Did,
+    Handle,
+    Language,
+    Nsid,
+    RecordKey,
+    Tid,
+    Uri
+);
 
 /// An object key, borrowed from the input when possible.
 pub enum Key<'de> {
@@ -247,9 +267,18 @@ pub trait ObjectDe<'de>: Sized {
     /// `Some(nsid)` for records, whose data must carry `$type` = the NSID.
     const RECORD_TYPE: Option<&'static str> = None;
     /// Reads the value of a known field; `Ok(false)` if `key` is unknown.
-    fn field<A: MapAccess<'de>>(b: &mut Self::Builder, key: &str, map: &mut A, path: &Path<'_>) -> Result<bool, A::Error>;
+    fn field<A: MapAccess<'de>>(
+        b: &mut Self::Builder,
+        key: &str,
+        map: &mut A,
+        path: &Path<'_>,
+    ) -> Result<bool, A::Error>;
     /// Checks required fields and field rules, and builds the value.
-    fn finish<E: de::Error>(b: Self::Builder, extra: Map<String, Value>, path: &Path<'_>) -> Result<Self, E>;
+    fn finish<E: de::Error>(
+        b: Self::Builder,
+        extra: Map<String, Value>,
+        path: &Path<'_>,
+    ) -> Result<Self, E>;
 }
 
 struct ObjectVisitor<'p, T>(&'p Path<'p>, PhantomData<T>);
@@ -268,7 +297,10 @@ impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
             if let (Some(expected), "$type") = (T::RECORD_TYPE, key.as_str()) {
                 let found = map.next_value_seed(At::<String>::new(&path.key("$type")))?;
                 if found != expected {
-                    return Err(error(&path.key("$type"), format!("expected {expected:?}, got {found:?}")));
+                    return Err(error(
+                        &path.key("$type"),
+                        format!("expected {expected:?}, got {found:?}"),
+                    ));
                 }
                 saw_type = true;
                 continue;
@@ -283,14 +315,20 @@ impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
             }
         }
         if let (Some(expected), false) = (T::RECORD_TYPE, saw_type) {
-            return Err(error(path, format!("missing `$type` (a record carries \"$type\": {expected:?})")));
+            return Err(error(
+                path,
+                format!("missing `$type` (a record carries \"$type\": {expected:?})"),
+            ));
         }
         T::finish(builder, extra, path)
     }
 }
 
 /// Deserializes a generated struct.
-pub fn deserialize_object<'de, D: Deserializer<'de>, T: ObjectDe<'de>>(d: D, path: &Path<'_>) -> Result<T, D::Error> {
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: ObjectDe<'de>>(
+    d: D,
+    path: &Path<'_>,
+) -> Result<T, D::Error> {
     d.deserialize_map(ObjectVisitor(path, PhantomData))
 }
 
@@ -321,7 +359,11 @@ pub trait ObjectSer {
 }
 
 /// Serializes a struct as a JSON object, with `$type` first when given.
-pub fn serialize_object<S: Serializer, T: ObjectSer + ?Sized>(value: &T, type_tag: Option<&str>, s: S) -> Result<S::Ok, S::Error> {
+pub fn serialize_object<S: Serializer, T: ObjectSer + ?Sized>(
+    value: &T,
+    type_tag: Option<&str>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(None)?;
     if let Some(tag) = type_tag {
         map.serialize_entry("$type", tag)?;
@@ -331,8 +373,13 @@ pub fn serialize_object<S: Serializer, T: ObjectSer + ?Sized>(value: &T, type_ta
 }
 
 /// Writes the unknown fields kept from the input.
-pub fn serialize_extra<M: SerializeMap>(map: &mut M, extra: &Map<String, Value>) -> Result<(), M::Error> {
-    extra.iter().try_for_each(|(k, v)| map.serialize_entry(k, v))
+pub fn serialize_extra<M: SerializeMap>(
+    map: &mut M,
+    extra: &Map<String, Value>,
+) -> Result<(), M::Error> {
+    extra
+        .iter()
+        .try_for_each(|(k, v)| map.serialize_entry(k, v))
 }
 
 struct MapVisitor<'p>(&'static str, &'p Path<'p>);
@@ -357,16 +404,26 @@ impl<'de> Visitor<'de> for MapVisitor<'_> {
 }
 
 /// Reads any JSON object (for `unknown` and union dispatch).
-pub fn object_map<'de, D: Deserializer<'de>>(d: D, what: &'static str, path: &Path<'_>) -> Result<Map<String, Value>, D::Error> {
+pub fn object_map<'de, D: Deserializer<'de>>(
+    d: D,
+    what: &'static str,
+    path: &Path<'_>,
+) -> Result<Map<String, Value>, D::Error> {
     d.deserialize_map(MapVisitor(what, path))
 }
 
 /// Reads a union value: its `$type` and the rest of the object.
-pub fn union_parts<'de, D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<(String, Map<String, Value>), D::Error> {
+pub fn union_parts<'de, D: Deserializer<'de>>(
+    d: D,
+    path: &Path<'_>,
+) -> Result<(String, Map<String, Value>), D::Error> {
     let mut map = object_map(d, "an object with `$type`", path)?;
     match map.remove("$type") {
         Some(Value::String(tag)) if !tag.is_empty() => Ok((tag, map)),
-        Some(_) => Err(error(&path.key("$type"), "`$type` must be a non-empty string")),
+        Some(_) => Err(error(
+            &path.key("$type"),
+            "`$type` must be a non-empty string",
+        )),
         None => Err(error(path, "missing `$type` (required on union members)")),
     }
 }
@@ -387,11 +444,17 @@ where
 
 /// The error for a `$type` that a closed union does not list.
 pub fn closed_union_error<E: de::Error>(tag: &str, path: &Path<'_>, known: &[&str]) -> E {
-    error(&path.key("$type"), format!("{tag:?} is not one of {known:?} (closed union)"))
+    error(
+        &path.key("$type"),
+        format!("{tag:?} is not one of {known:?} (closed union)"),
+    )
 }
 
 /// A value of an open union whose `$type` is not a known variant, kept whole.
-pub fn unknown_variant<E: de::Error>(tag: String, mut map: Map<String, Value>) -> Result<super::types::UnknownObject, E> {
+pub fn unknown_variant<E: de::Error>(
+    tag: String,
+    mut map: Map<String, Value>,
+) -> Result<super::types::UnknownObject, E> {
     map.insert("$type".to_owned(), Value::String(tag));
     Ok(super::types::UnknownObject::from_map(map))
 }

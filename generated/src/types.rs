@@ -54,7 +54,9 @@ impl Unknown {
     pub fn from_typed<T: Serialize>(value: &T) -> Result<Self, serde_json::Error> {
         match serde_json::to_value(value)? {
             Value::Object(map) => Ok(Unknown(map)),
-            other => Err(serde::ser::Error::custom(format!("expected an object, got {other}"))),
+            other => Err(serde::ser::Error::custom(format!(
+                "expected an object, got {other}"
+            ))),
         }
     }
 }
@@ -63,7 +65,10 @@ impl<'de> DeserializeAt<'de> for Unknown {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
         let map = object_map(d, "an object", path)?;
         if let Some(what) = looks_like_special(&map) {
-            return Err(error(path, format!("an `unknown` value must be a plain object, not {what}")));
+            return Err(error(
+                path,
+                format!("an `unknown` value must be a plain object, not {what}"),
+            ));
         }
         Ok(Unknown(map))
     }
@@ -78,7 +83,10 @@ impl Serialize for Unknown {
 impl Validate for Unknown {
     fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
         match looks_like_special(&self.0) {
-            Some(what) => Err(ValidationError::new(path, format!("an `unknown` value must be a plain object, not {what}"))),
+            Some(what) => Err(ValidationError::new(
+                path,
+                format!("an `unknown` value must be a plain object, not {what}"),
+            )),
             None => Ok(()),
         }
     }
@@ -97,7 +105,10 @@ impl UnknownObject {
 
     /// The `$type`.
     pub fn type_tag(&self) -> &str {
-        self.0.get("$type").and_then(Value::as_str).unwrap_or_default()
+        self.0
+            .get("$type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     }
 
     /// The whole object.
@@ -128,8 +139,13 @@ impl<'de> DeserializeAt<'de> for CidLink {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
         let mut map = object_map(d, "a `$link` object", path)?;
         match (map.remove("$link"), map.is_empty()) {
-            (Some(Value::String(s)), true) => Cid::new(s).map(CidLink).map_err(|e| error(&path.key("$link"), e)),
-            _ => Err(error(path, "expected {\"$link\": \"<cid>\"} and nothing else")),
+            (Some(Value::String(s)), true) => Cid::new(s)
+                .map(CidLink)
+                .map_err(|e| error(&path.key("$link"), e)),
+            _ => Err(error(
+                path,
+                "expected {\"$link\": \"<cid>\"} and nothing else",
+            )),
         }
     }
 }
@@ -150,14 +166,17 @@ pub struct Bytes(pub Vec<u8>);
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 fn b64_value(c: u8) -> Option<u32> {
-    B64.iter().position(|&b| b == c).and_then(|p| u32::try_from(p).ok())
+    B64.iter()
+        .position(|&b| b == c)
+        .and_then(|p| u32::try_from(p).ok())
 }
 
 /// Encodes bytes as unpadded standard base64.
 pub fn base64_encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk.first(), chunk.get(1), chunk.get(2)].map(|x| u32::from(x.copied().unwrap_or(0)));
+        let b =
+            [chunk.first(), chunk.get(1), chunk.get(2)].map(|x| u32::from(x.copied().unwrap_or(0)));
         let n = (b[0] << 16) | (b[1] << 8) | b[2];
         let take = chunk.len() + 1;
         for i in 0..take {
@@ -194,10 +213,16 @@ impl<'de> DeserializeAt<'de> for Bytes {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
         let mut map = object_map(d, "a `$bytes` object", path)?;
         match (map.remove("$bytes"), map.is_empty()) {
-            (Some(Value::String(s)), true) => base64_decode(&s)
-                .map(Bytes)
-                .ok_or_else(|| error(&path.key("$bytes"), "invalid base64 (standard alphabet expected)")),
-            _ => Err(error(path, "expected {\"$bytes\": \"<base64>\"} and nothing else")),
+            (Some(Value::String(s)), true) => base64_decode(&s).map(Bytes).ok_or_else(|| {
+                error(
+                    &path.key("$bytes"),
+                    "invalid base64 (standard alphabet expected)",
+                )
+            }),
+            _ => Err(error(
+                path,
+                "expected {\"$bytes\": \"<base64>\"} and nothing else",
+            )),
         }
     }
 }
@@ -245,7 +270,12 @@ impl<'de> DeserializeAt<'de> for Blob {
         let map = object_map(d, "a blob object", path)?;
         let mime_type = match map.get("mimeType") {
             Some(Value::String(m)) if !m.is_empty() => m.clone(),
-            _ => return Err(blob_error(&path.key("mimeType"), "`mimeType` must be a non-empty string")),
+            _ => {
+                return Err(blob_error(
+                    &path.key("mimeType"),
+                    "`mimeType` must be a non-empty string",
+                ))
+            }
         };
         if map.get("$type").is_none() {
             // Legacy form: {"cid": "<cid>", "mimeType": "..."}.
@@ -264,14 +294,31 @@ impl<'de> DeserializeAt<'de> for Blob {
         }
         let cid = match map.get("ref").and_then(Value::as_object) {
             Some(r) if r.len() == 1 => match r.get("$link") {
-                Some(Value::String(c)) => Cid::new(c.clone()).map_err(|e| error(&path.key("ref").key("$link"), e))?,
-                _ => return Err(blob_error(&path.key("ref"), "`ref` must be {\"$link\": \"<cid>\"}")),
+                Some(Value::String(c)) => {
+                    Cid::new(c.clone()).map_err(|e| error(&path.key("ref").key("$link"), e))?
+                }
+                _ => {
+                    return Err(blob_error(
+                        &path.key("ref"),
+                        "`ref` must be {\"$link\": \"<cid>\"}",
+                    ))
+                }
             },
-            _ => return Err(blob_error(&path.key("ref"), "`ref` must be {\"$link\": \"<cid>\"}")),
+            _ => {
+                return Err(blob_error(
+                    &path.key("ref"),
+                    "`ref` must be {\"$link\": \"<cid>\"}",
+                ))
+            }
         };
         let size = match map.get("size").and_then(Value::as_u64) {
             Some(n) if n > 0 => n,
-            _ => return Err(blob_error(&path.key("size"), "`size` must be a positive integer")),
+            _ => {
+                return Err(blob_error(
+                    &path.key("size"),
+                    "`size` must be a positive integer",
+                ))
+            }
         };
         Ok(Blob {
             cid,

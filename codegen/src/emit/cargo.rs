@@ -13,7 +13,10 @@ pub fn feature_deps(ir: &Ir) -> BTreeMap<String, BTreeSet<String>> {
         deps.entry(lex.feature.clone()).or_default();
     }
     let mut add = |from: usize, to: usize| {
-        let (f, t) = (&ir.lexicons[ir.ty(from).lexicon].feature, &ir.lexicons[ir.ty(to).lexicon].feature);
+        let (f, t) = (
+            &ir.lexicons[ir.ty(from).lexicon].feature,
+            &ir.lexicons[ir.ty(to).lexicon].feature,
+        );
         if f != t {
             deps.entry(f.clone()).or_default().insert(t.clone());
         }
@@ -21,7 +24,10 @@ pub fn feature_deps(ir: &Ir) -> BTreeMap<String, BTreeSet<String>> {
     for (id, def) in ir.types.iter().enumerate() {
         let mut targets = Vec::new();
         match &def.kind {
-            TypeKind::Object(o) => o.fields.iter().for_each(|f| shape_targets(&f.shape, &mut targets)),
+            TypeKind::Object(o) => o
+                .fields
+                .iter()
+                .for_each(|f| shape_targets(&f.shape, &mut targets)),
             TypeKind::Union(u) => targets.extend(u.variants.iter().map(|v| v.target)),
             TypeKind::Alias(shape) => shape_targets(shape, &mut targets),
             TypeKind::StringEnum(_) | TypeKind::Errors(_) => {}
@@ -81,6 +87,7 @@ pub fn cargo_toml(ir: &Ir, options: &CrateOptions) -> String {
          serde = {{ version = \"1.0.200\", default-features = false, features = [\"std\"] }}\n\
          serde_json = \"1.0.120\"\n\
          unicode-segmentation = \"1.11\"\n\
+         ureq = {{ version = \"3\", optional = true, default-features = false }}\n\
          \n\
          [features]\n\
          default = [{all}]\n",
@@ -89,6 +96,7 @@ pub fn cargo_toml(ir: &Ir, options: &CrateOptions) -> String {
         version = options.version,
         all = all.join(", "),
     );
+    out.push_str("# A blocking XRPC client over the endpoint metadata (HTTP only; no TLS).\nclient = [\"dep:ureq\"]\n");
     for (feature, needs) in &deps {
         let needs: Vec<String> = needs.iter().map(|f| format!("{f:?}")).collect();
         out.push_str(&format!("{feature} = [{}]\n", needs.join(", ")));

@@ -65,7 +65,9 @@ pub fn shape_check(shape: &Shape, v: &TokenStream) -> Option<TokenStream> {
         Shape::Blob(r) if r.accept.is_some() || r.max_size.is_some() => {
             let accept = opt_str_list(r.accept.as_deref());
             let max = opt_u64(r.max_size);
-            Some(quote!(crate::validate::check_blob(&#v.mime_type, #v.size, #accept, #max, &path)?;))
+            Some(
+                quote!(crate::validate::check_blob(&#v.mime_type, #v.size, #accept, #max, &path)?;),
+            )
         }
         Shape::Array { items, rules } => {
             let length = (rules.min.is_some() || rules.max.is_some()).then(|| {
@@ -100,7 +102,9 @@ pub fn field_check(field: &Field) -> Option<TokenStream> {
     let name = super::ty::ident(&field.name);
     let wire = &field.wire;
     let pattern = match (field.required, field.nullable) {
-        (true, false) => return Some(quote!({ let v = &self.#name; let path = path.key(#wire); #check })),
+        (true, false) => {
+            return Some(quote!({ let v = &self.#name; let path = path.key(#wire); #check }))
+        }
         (true, true) | (false, false) => quote!(::std::option::Option::Some(v)),
         (false, true) => quote!(::std::option::Option::Some(::std::option::Option::Some(v))),
     };

@@ -66,13 +66,31 @@ pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
             }
         }
     });
-    let validate_fields = obj.fields.iter().filter(|f| needs_validate(ir, &f.shape)).map(|f| {
-        let fname = ident(&f.name);
-        let wire = &f.wire;
-        quote!(crate::validate::Validate::validate_at(&self.#fname, &path.key(#wire))?;)
-    });
+    let validate_fields = obj
+        .fields
+        .iter()
+        .filter(|f| needs_validate(&f.shape))
+        .map(|f| {
+            let fname = ident(&f.name);
+            let wire = &f.wire;
+            quote!(crate::validate::Validate::validate_at(&self.#fname, &path.key(#wire))?;)
+        });
 
-    let extra_init = if obj.extra_name == "extra" { quote!(extra,) } else { quote!(#extra: extra,) };
+    let field_body = if obj.fields.is_empty() {
+        quote!(::std::result::Result::Ok(false))
+    } else {
+        quote! {
+            match key {
+                #(#field_arms)*
+                _ => ::std::result::Result::Ok(false),
+            }
+        }
+    };
+    let extra_init = if obj.extra_name == "extra" {
+        quote!(extra,)
+    } else {
+        quote!(#extra: extra,)
+    };
     let checks: Vec<TokenStream> = obj.fields.iter().filter_map(field_check).collect();
     let has_checks = !checks.is_empty();
     let check_fn = has_checks.then(|| {
@@ -106,17 +124,43 @@ pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
                 }
             }),
         ),
-        None => (TokenStream::new(), quote!(::std::option::Option::None), None),
+        None => (
+            TokenStream::new(),
+            quote!(::std::option::Option::None),
+            None,
+        ),
     };
     let params = (obj.role == ObjectRole::Params).then(|| emit_query_params(ir, id, obj));
-    let unused_path = if obj.fields.is_empty() { quote!(_path) } else { quote!(path) };
-    let validate_path = if has_checks || obj.fields.iter().any(|f| needs_validate(ir, &f.shape)) {
+    let unused_path = if obj.fields.is_empty() {
+        quote!(_path)
+    } else {
+        quote!(path)
+    };
+    let finish_path = if has_checks || obj.fields.iter().any(|f| f.required) {
         quote!(path)
     } else {
         quote!(_path)
     };
-    let unused_map = if obj.fields.is_empty() { quote!(_map) } else { quote!(map) };
-    let unused_b = if obj.fields.is_empty() { quote!(_b) } else { quote!(b) };
+    let validate_path = if has_checks || obj.fields.iter().any(|f| needs_validate(&f.shape)) {
+        quote!(path)
+    } else {
+        quote!(_path)
+    };
+    let unused_map = if obj.fields.is_empty() {
+        quote!(_map)
+    } else {
+        quote!(map)
+    };
+    let unused_key = if obj.fields.is_empty() {
+        quote!(_key)
+    } else {
+        quote!(key)
+    };
+    let unused_b = if obj.fields.is_empty() {
+        quote!(_b)
+    } else {
+        quote!(b)
+    };
 
     quote! {
         #doc
@@ -141,19 +185,16 @@ pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
             #record_const
             fn field<A: ::serde::de::MapAccess<'de>>(
                 #unused_b: &mut #builder,
-                key: &str,
+                #unused_key: &str,
                 #unused_map: &mut A,
                 #unused_path: &crate::validate::Path<'_>,
             ) -> ::std::result::Result<bool, A::Error> {
-                match key {
-                    #(#field_arms)*
-                    _ => ::std::result::Result::Ok(false),
-                }
+                #field_body
             }
             fn finish<E: ::serde::de::Error>(
                 #unused_b: #builder,
                 extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                #unused_path: &crate::validate::Path<'_>,
+                #finish_path: &crate::validate::Path<'_>,
             ) -> ::std::result::Result<Self, E> {
                 let value = #name {
                     #(#finish_fields)*
@@ -203,11 +244,11 @@ pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
 /// Whether values of this shape can be invalid once built (named types and
 /// `unknown` can; scalars and formats are valid by construction, and their
 /// field rules are in `check_fields`).
-fn needs_validate(ir: &Ir, shape: &Shape) -> bool {
+fn needs_validate(shape: &Shape) -> bool {
     match shape {
         Shape::Named(_) | Shape::Unknown => true,
-        Shape::Alias { target, .. } => needs_validate(ir, target),
-        Shape::Array { items, .. } => needs_validate(ir, items),
+        Shape::Alias { target, .. } => needs_validate(target),
+        Shape::Array { items, .. } => needs_validate(items),
         _ => false,
     }
 }
@@ -220,13 +261,19 @@ fn emit_query_params(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
         let wire = &f.wire;
         quote!(crate::xrpc::QueryValue::push_query(&self.#fname, #wire, &mut out);)
     });
-    let out_mut = if obj.fields.is_empty() { quote!(out) } else { quote!(mut out) };
+    let body = if obj.fields.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote! {
+            let mut out = ::std::vec::Vec::new();
+            #(#pushes)*
+            out
+        }
+    };
     quote! {
         impl crate::xrpc::QueryParams for #name {
             fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-                let #out_mut = ::std::vec::Vec::new();
-                #(#pushes)*
-                out
+                #body
             }
         }
     }

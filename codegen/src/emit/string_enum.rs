@@ -92,7 +92,7 @@ pub fn emit_string_enum(ir: &Ir, id: TypeId, e: &StringEnumIr) -> TokenStream {
             }
             impl ::std::str::FromStr for #name {
                 type Err = ::std::convert::Infallible;
-                fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
                     ::std::result::Result::Ok(Self::from(s.to_owned()))
                 }
             }
@@ -101,7 +101,7 @@ pub fn emit_string_enum(ir: &Ir, id: TypeId, e: &StringEnumIr) -> TokenStream {
         quote! {
             impl ::std::str::FromStr for #name {
                 type Err = crate::validate::ValidationError;
-                fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                fn from_str(s: &str) -> ::std::result::Result<Self, crate::validate::ValidationError> {
                     Self::known(s).ok_or_else(|| crate::validate::ValidationError::new(
                         &crate::validate::Path::Root,
                         ::std::format!("enum {:?}, got {:?}", [#(#values),*], s),
@@ -110,7 +110,11 @@ pub fn emit_string_enum(ir: &Ir, id: TypeId, e: &StringEnumIr) -> TokenStream {
             }
         }
     };
-    let validate_path = if e.open && has_rules { quote!(path) } else { quote!(_path) };
+    let validate_path = if e.open && has_rules {
+        quote!(path)
+    } else {
+        quote!(_path)
+    };
 
     quote! {
         #doc

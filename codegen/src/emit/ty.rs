@@ -60,7 +60,9 @@ pub fn shape_type(ir: &Ir, shape: &Shape) -> TokenStream {
     match shape {
         Shape::Boolean { .. } => quote!(bool),
         Shape::Integer(_) => quote!(i64),
-        Shape::String { format: Some(f), .. } => format_type(*f),
+        Shape::String {
+            format: Some(f), ..
+        } => format_type(*f),
         Shape::String { format: None, .. } => quote!(::std::string::String),
         Shape::Bytes(_) => quote!(crate::types::Bytes),
         Shape::CidLink => quote!(crate::types::CidLink),
@@ -205,7 +207,10 @@ fn escape_markdown(line: &str) -> String {
                 _ => out.push(c),
             }
         }
-        prev = rest.get(..consumed).and_then(|s| s.chars().last()).unwrap_or(c);
+        prev = rest
+            .get(..consumed)
+            .and_then(|s| s.chars().last())
+            .unwrap_or(c);
         rest = rest.get(consumed..).unwrap_or("");
     }
     out
@@ -213,11 +218,15 @@ fn escape_markdown(line: &str) -> String {
 
 /// The URL starting `rest`, if one starts there at a word boundary.
 fn autolink(rest: &str, prev: char) -> Option<&str> {
-    if !(prev.is_whitespace() || prev == '(') || !(rest.starts_with("http://") || rest.starts_with("https://")) {
+    if !(prev.is_whitespace() || prev == '(')
+        || !(rest.starts_with("http://") || rest.starts_with("https://"))
+    {
         return None;
     }
     let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-    let url = rest.get(..end)?.trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
+    let url = rest
+        .get(..end)?
+        .trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
     url.chars()
         .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '`'))
         .then_some(url)

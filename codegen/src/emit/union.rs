@@ -38,6 +38,16 @@ pub fn emit_union(ir: &Ir, id: TypeId, union: &UnionIr) -> TokenStream {
     } else {
         quote!(_ => crate::de::unknown_variant(tag, map).map(Self::#unknown),)
     };
+    let de_body = if union.variants.is_empty() {
+        quote!(crate::de::unknown_variant(tag, map).map(Self::#unknown))
+    } else {
+        quote! {
+            match tag.as_str() {
+                #(#de_arms)*
+                #fallback_de
+            }
+        }
+    };
     let ser_arms = union.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let tag = &v.type_tag;
@@ -63,7 +73,11 @@ pub fn emit_union(ir: &Ir, id: TypeId, union: &UnionIr) -> TokenStream {
     };
     // An empty closed union is rejected when resolving; an empty open one
     // holds only the fallback.
-    let path_arg = if union.variants.is_empty() { quote!(_path) } else { quote!(path) };
+    let path_arg = if union.variants.is_empty() {
+        quote!(_path)
+    } else {
+        quote!(path)
+    };
 
     quote! {
         #doc
@@ -86,10 +100,7 @@ pub fn emit_union(ir: &Ir, id: TypeId, union: &UnionIr) -> TokenStream {
         impl<'de> crate::de::DeserializeAt<'de> for #name {
             fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &crate::validate::Path<'_>) -> ::std::result::Result<Self, D::Error> {
                 let (tag, map) = crate::de::union_parts(d, path)?;
-                match tag.as_str() {
-                    #(#de_arms)*
-                    #fallback_de
-                }
+                #de_body
             }
         }
 

@@ -2,7 +2,9 @@
 //! typed `Error` enum, token constants, and permission-set metadata.
 
 use super::ty::{doc_attrs, ident, type_path};
-use crate::ir::{BodyIr, EndpointIr, EndpointKind, ErrorIr, Ir, LexiconIr, PermissionSetIr, TypeId};
+use crate::ir::{
+    BodyIr, EndpointIr, EndpointKind, ErrorIr, Ir, LexiconIr, PermissionSetIr, TypeId,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -14,7 +16,10 @@ fn is_json(encoding: &str) -> bool {
 /// raw bytes otherwise, or `NoBody`.
 fn body_type(ir: &Ir, body: Option<&BodyIr>) -> (TokenStream, TokenStream) {
     match body {
-        None => (quote!(crate::xrpc::NoBody), quote!(::std::option::Option::None)),
+        None => (
+            quote!(crate::xrpc::NoBody),
+            quote!(::std::option::Option::None),
+        ),
         Some(b) => {
             let encoding = &b.encoding;
             let ty = match b.schema {
@@ -34,7 +39,9 @@ pub fn emit_endpoint(ir: &Ir, lex: &LexiconIr, e: &EndpointIr) -> TokenStream {
     let (kind_doc, method) = match e.kind {
         EndpointKind::Query => ("Query (HTTP GET)", quote!(crate::xrpc::Method::Get)),
         EndpointKind::Procedure => ("Procedure (HTTP POST)", quote!(crate::xrpc::Method::Post)),
-        EndpointKind::Subscription => ("Subscription (WebSocket)", quote!(crate::xrpc::Method::Get)),
+        EndpointKind::Subscription => {
+            ("Subscription (WebSocket)", quote!(crate::xrpc::Method::Get))
+        }
     };
     let mut doc_text = e.doc.clone().unwrap_or_default();
     if !doc_text.is_empty() {
@@ -99,6 +106,16 @@ pub fn emit_errors(ir: &Ir, id: TypeId, errors: &[ErrorIr]) -> TokenStream {
         let wire = &e.wire;
         quote!(#wire => Self::#vname { message },)
     });
+    let from_body = if errors.is_empty() {
+        quote!(Self::Other { error, message })
+    } else {
+        quote! {
+            match error.as_str() {
+                #(#from_arms)*
+                _ => Self::Other { error, message },
+            }
+        }
+    };
     let name_arms = errors.iter().map(|e| {
         let vname = ident(&e.name);
         let wire = &e.wire;
@@ -124,10 +141,7 @@ pub fn emit_errors(ir: &Ir, id: TypeId, errors: &[ErrorIr]) -> TokenStream {
 
         impl crate::xrpc::XrpcError for #name {
             fn from_parts(error: ::std::string::String, message: ::std::option::Option<::std::string::String>) -> Self {
-                match error.as_str() {
-                    #(#from_arms)*
-                    _ => Self::Other { error, message },
-                }
+                #from_body
             }
             fn name(&self) -> &str {
                 match self {

@@ -20,7 +20,10 @@ fn direct_targets(shape: &Shape, out: &mut Vec<TypeId>) {
 fn edges(ir: &Ir, id: TypeId) -> Vec<TypeId> {
     let mut out = Vec::new();
     match &ir.types[id].kind {
-        TypeKind::Object(o) => o.fields.iter().for_each(|f| direct_targets(&f.shape, &mut out)),
+        TypeKind::Object(o) => o
+            .fields
+            .iter()
+            .for_each(|f| direct_targets(&f.shape, &mut out)),
         TypeKind::Alias(shape) => direct_targets(shape, &mut out),
         TypeKind::Union(_) | TypeKind::StringEnum(_) | TypeKind::Errors(_) => {}
     }

@@ -40,7 +40,10 @@ impl Ir {
     /// Finds the type emitted for `nsid#def` (`def` is `main` for the main def).
     pub fn def_type(&self, nsid: &str, def: &str) -> Option<TypeId> {
         let lex = self.lexicon(nsid)?;
-        lex.defs.iter().find(|(name, _)| name == def).map(|(_, id)| *id)
+        lex.defs
+            .iter()
+            .find(|(name, _)| name == def)
+            .map(|(_, id)| *id)
     }
 }
 

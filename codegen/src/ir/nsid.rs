@@ -71,10 +71,14 @@ pub fn parse_ref(reference: &str, current: &str) -> Result<RefTarget, String> {
         None => (reference.to_string(), "main".to_string()),
     };
     if def.is_empty() {
-        return Err(format!("reference {reference:?} has an empty def name after `#`"));
+        return Err(format!(
+            "reference {reference:?} has an empty def name after `#`"
+        ));
     }
     if !def.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(format!("reference {reference:?}: def name {def:?} is not alphanumeric"));
+        return Err(format!(
+            "reference {reference:?}: def name {def:?} is not alphanumeric"
+        ));
     }
     if nsid != current {
         Nsid::parse(&nsid).map_err(|e| format!("reference {reference:?}: {e}"))?;
@@ -94,9 +98,18 @@ mod tests {
             def: def.into(),
         };
         assert_eq!(parse_ref("#entity", cur), Ok(t(cur, "entity")));
-        assert_eq!(parse_ref("com.atproto.repo.strongRef", cur), Ok(t("com.atproto.repo.strongRef", "main")));
-        assert_eq!(parse_ref("com.atproto.lexicon.schema#main", cur), parse_ref("com.atproto.lexicon.schema", cur));
-        assert_eq!(parse_ref("app.bsky.feed.defs#postView", cur), Ok(t("app.bsky.feed.defs", "postView")));
+        assert_eq!(
+            parse_ref("com.atproto.repo.strongRef", cur),
+            Ok(t("com.atproto.repo.strongRef", "main"))
+        );
+        assert_eq!(
+            parse_ref("com.atproto.lexicon.schema#main", cur),
+            parse_ref("com.atproto.lexicon.schema", cur)
+        );
+        assert_eq!(
+            parse_ref("app.bsky.feed.defs#postView", cur),
+            Ok(t("app.bsky.feed.defs", "postView"))
+        );
         assert!(parse_ref("#", cur).is_err());
         assert!(parse_ref("not an nsid#x", cur).is_err());
         assert_eq!(t("a.b.c", "main").type_tag(), "a.b.c");

@@ -121,7 +121,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn error(&mut self, lex: usize, path: JsonPath, message: impl Into<String>, help: Option<String>) {
+    fn error(
+        &mut self,
+        lex: usize,
+        path: JsonPath,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
         let file = self.files[lex];
         let mut d = Diagnostic::new(&file.path, path, message).locate(&file.text);
         d.help = help;
@@ -139,10 +145,20 @@ impl<'a> Resolver<'a> {
             let doc = &file.doc;
             let root = JsonPath::root();
             if doc.lexicon != 1 {
-                self.error(lex, root.key("lexicon"), format!("unsupported lexicon version {}; only 1 exists", doc.lexicon), None);
+                self.error(
+                    lex,
+                    root.key("lexicon"),
+                    format!("unsupported lexicon version {}; only 1 exists", doc.lexicon),
+                    None,
+                );
             }
             if let Err(e) = Nsid::parse(&doc.id) {
-                self.error(lex, root.key("id"), format!("`id` is not a valid NSID: {e}"), None);
+                self.error(
+                    lex,
+                    root.key("id"),
+                    format!("`id` is not a valid NSID: {e}"),
+                    None,
+                );
                 self.usable[lex] = false;
                 continue;
             }
@@ -151,19 +167,35 @@ impl<'a> Resolver<'a> {
                 self.error(
                     lex,
                     root.key("id"),
-                    format!("`id` {:?} does not match the file's path {:?}", doc.id, file.rel_path),
+                    format!(
+                        "`id` {:?} does not match the file's path {:?}",
+                        doc.id, file.rel_path
+                    ),
                     Some(format!("a lexicon with this id belongs at {expected:?}")),
                 );
             }
             if let Some(&other) = self.by_nsid.get(&doc.id) {
                 let other_path = self.files[other].path.display().to_string();
-                self.error(lex, root.key("id"), format!("duplicate lexicon id {:?}, also defined in {other_path}", doc.id), None);
+                self.error(
+                    lex,
+                    root.key("id"),
+                    format!(
+                        "duplicate lexicon id {:?}, also defined in {other_path}",
+                        doc.id
+                    ),
+                    None,
+                );
                 self.usable[lex] = false;
                 continue;
             }
             self.by_nsid.insert(doc.id.clone(), lex);
             if doc.defs.is_empty() {
-                self.error(lex, root.key("defs"), "`defs` is empty; a lexicon needs at least one definition", None);
+                self.error(
+                    lex,
+                    root.key("defs"),
+                    "`defs` is empty; a lexicon needs at least one definition",
+                    None,
+                );
             }
             for (name, def) in doc.defs.iter() {
                 let path = root.key("defs").key(name);
@@ -179,12 +211,20 @@ impl<'a> Resolver<'a> {
                     self.error(
                         lex,
                         path.key("type"),
-                        format!("a {} cannot be a named def; it may only appear inline", def.type_name()),
+                        format!(
+                            "a {} cannot be a named def; it may only appear inline",
+                            def.type_name()
+                        ),
                         None,
                     );
                 }
                 if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    self.error(lex, path, format!("def name {name:?} must be ASCII letters and digits"), None);
+                    self.error(
+                        lex,
+                        path,
+                        format!("def name {name:?} must be ASCII letters and digits"),
+                        None,
+                    );
                 }
             }
         }
@@ -231,11 +271,19 @@ impl<'a> Resolver<'a> {
                 permission_set: None,
             });
             self.type_scopes.push(Scope::with_reserved(VALUE_PRELUDE));
-            self.const_scopes.push(Scope::with_reserved(&["PERMISSION_SET"]));
+            self.const_scopes
+                .push(Scope::with_reserved(&["PERMISSION_SET"]));
         }
     }
 
-    fn new_type(&mut self, lex: usize, raw_name: &str, case_converted: bool, doc: Option<&str>, type_tag: String) -> TypeId {
+    fn new_type(
+        &mut self,
+        lex: usize,
+        raw_name: &str,
+        case_converted: bool,
+        doc: Option<&str>,
+        type_tag: String,
+    ) -> TypeId {
         let name = if case_converted {
             self.type_scopes[lex].claim_ident(raw_name.to_string())
         } else {
@@ -263,19 +311,34 @@ impl<'a> Resolver<'a> {
             let file: &'a SourceFile = self.files[lex];
             let doc = &file.doc;
             let nsid = doc.id.clone();
-            let main_first = doc.defs.iter().filter(|(n, _)| *n == "main").chain(doc.defs.iter().filter(|(n, _)| *n != "main"));
+            let main_first = doc
+                .defs
+                .iter()
+                .filter(|(n, _)| *n == "main")
+                .chain(doc.defs.iter().filter(|(n, _)| *n != "main"));
             for (name, def) in main_first {
                 let key = (lex, name.clone());
-                let tag = RefTarget { nsid: nsid.clone(), def: name.clone() }.type_tag();
+                let tag = RefTarget {
+                    nsid: nsid.clone(),
+                    def: name.clone(),
+                }
+                .type_tag();
                 let entry = match def {
                     Schema::Token(_) => DefEntry::Token,
-                    Schema::Query(_) | Schema::Procedure(_) | Schema::Subscription(_) | Schema::PermissionSet(_) => {
-                        DefEntry::Primary(def.type_name())
+                    Schema::Query(_)
+                    | Schema::Procedure(_)
+                    | Schema::Subscription(_)
+                    | Schema::PermissionSet(_) => DefEntry::Primary(def.type_name()),
+                    Schema::Record(_) => {
+                        DefEntry::Type(self.new_type(lex, "Record", true, def.description(), tag))
                     }
-                    Schema::Record(_) => DefEntry::Type(self.new_type(lex, "Record", true, def.description(), tag)),
                     _ if !def.may_be_named_def() => continue,
                     _ => {
-                        let raw = if name == "main" { "Main" } else { name.as_str() };
+                        let raw = if name == "main" {
+                            "Main"
+                        } else {
+                            name.as_str()
+                        };
                         let id = self.new_type(lex, raw, false, def.description(), tag);
                         DefEntry::Type(id)
                     }
@@ -315,16 +378,27 @@ impl<'a> Resolver<'a> {
             match (def, self.defs.get(&key).copied()) {
                 (Schema::Token(t), _) => {
                     let cname = self.const_scopes[lex].claim(name, Case::Const);
-                    let value = RefTarget { nsid, def: name.to_string() }.type_tag();
+                    let value = RefTarget {
+                        nsid,
+                        def: name.to_string(),
+                    }
+                    .type_tag();
                     self.ir.lexicons[lex].tokens.push(TokenIr {
                         name: cname,
                         value,
                         doc: t.description.clone(),
                     });
                 }
-                (Schema::Query(q), _) => {
-                    self.endpoint(&ctx, EndpointKind::Query, q.description.as_deref(), q.parameters.as_deref(), None, q.output.as_ref(), None, &q.errors)
-                }
+                (Schema::Query(q), _) => self.endpoint(
+                    &ctx,
+                    EndpointKind::Query,
+                    q.description.as_deref(),
+                    q.parameters.as_deref(),
+                    None,
+                    q.output.as_ref(),
+                    None,
+                    &q.errors,
+                ),
                 (Schema::Procedure(p), _) => self.endpoint(
                     &ctx,
                     EndpointKind::Procedure,
@@ -348,14 +422,28 @@ impl<'a> Resolver<'a> {
                 (Schema::PermissionSet(p), _) => self.permission_set(&ctx, p),
                 (Schema::Record(rec), Some(DefEntry::Type(id))) => {
                     self.check_record_key(&ctx.key("key"), rec.key.as_deref());
-                    let role = ObjectRole::Record { key: rec.key.clone() };
+                    let role = ObjectRole::Record {
+                        key: rec.key.clone(),
+                    };
                     let rctx = ctx.key("record").named(self.ir.types[id].name.clone());
                     match rec.record.as_ref() {
                         Schema::Object(obj) => {
-                            let o = self.object(&rctx, obj.properties.iter(), &obj.required, &obj.nullable, role);
+                            let o = self.object(
+                                &rctx,
+                                obj.properties.iter(),
+                                &obj.required,
+                                &obj.nullable,
+                                role,
+                            );
                             self.ir.types[id].kind = TypeKind::Object(o);
                         }
-                        other => self.err(&rctx.key("type"), format!("a record's `record` must be an object, found {}", other.type_name())),
+                        other => self.err(
+                            &rctx.key("type"),
+                            format!(
+                                "a record's `record` must be an object, found {}",
+                                other.type_name()
+                            ),
+                        ),
                     }
                 }
                 (_, Some(DefEntry::Type(id))) => {
@@ -371,8 +459,16 @@ impl<'a> Resolver<'a> {
     /// Body of a named non-primary def.
     fn define_named(&mut self, ctx: &Ctx, def: &Schema, id: TypeId) {
         let kind = match def {
-            Schema::Object(obj) => TypeKind::Object(self.object(ctx, obj.properties.iter(), &obj.required, &obj.nullable, ObjectRole::Plain)),
-            Schema::String(s) if s.known_values.is_some() || s.enum_.is_some() => TypeKind::StringEnum(self.string_enum(ctx, s)),
+            Schema::Object(obj) => TypeKind::Object(self.object(
+                ctx,
+                obj.properties.iter(),
+                &obj.required,
+                &obj.nullable,
+                ObjectRole::Plain,
+            )),
+            Schema::String(s) if s.known_values.is_some() || s.enum_.is_some() => {
+                TypeKind::StringEnum(self.string_enum(ctx, s))
+            }
             other => TypeKind::Alias(self.shape(ctx, other)),
         };
         self.ir.types[id].kind = kind;
@@ -418,8 +514,14 @@ impl<'a> Resolver<'a> {
             for (i, name) in list.iter().enumerate() {
                 if !names.contains(name.as_str()) {
                     let candidates: Vec<&str> = names.iter().copied().collect();
-                    let help = did_you_mean(name, &candidates).map(|s| format!("did you mean {s:?}?"));
-                    self.error(ctx.lex, ctx.path.key(what).index(i), format!("`{what}` names {name:?}, which is not a property"), help);
+                    let help =
+                        did_you_mean(name, &candidates).map(|s| format!("did you mean {s:?}?"));
+                    self.error(
+                        ctx.lex,
+                        ctx.path.key(what).index(i),
+                        format!("`{what}` names {name:?}, which is not a property"),
+                        help,
+                    );
                 }
             }
         }
@@ -433,8 +535,13 @@ impl<'a> Resolver<'a> {
     /// Params properties: boolean, integer, string, unknown, or arrays of those.
     fn param_shape(&mut self, ctx: &Ctx, schema: &Schema) -> Shape {
         let ok = match schema {
-            Schema::Boolean(_) | Schema::Integer(_) | Schema::String(_) | Schema::Unknown(_) => true,
-            Schema::Array(a) => matches!(*a.items, Schema::Boolean(_) | Schema::Integer(_) | Schema::String(_)),
+            Schema::Boolean(_) | Schema::Integer(_) | Schema::String(_) | Schema::Unknown(_) => {
+                true
+            }
+            Schema::Array(a) => matches!(
+                *a.items,
+                Schema::Boolean(_) | Schema::Integer(_) | Schema::String(_)
+            ),
             _ => false,
         };
         if !ok {
@@ -451,18 +558,27 @@ impl<'a> Resolver<'a> {
         match schema {
             Schema::Boolean(b) => {
                 if b.const_.is_some() && b.default.is_some() {
-                    self.err(&ctx.key("const"), "`const` and `default` cannot both be set");
+                    self.err(
+                        &ctx.key("const"),
+                        "`const` and `default` cannot both be set",
+                    );
                 }
                 Shape::Boolean { const_: b.const_ }
             }
             Schema::Integer(i) => {
                 if let (Some(min), Some(max)) = (i.minimum, i.maximum) {
                     if min > max {
-                        self.err(&ctx.key("minimum"), format!("`minimum` {min} is greater than `maximum` {max}"));
+                        self.err(
+                            &ctx.key("minimum"),
+                            format!("`minimum` {min} is greater than `maximum` {max}"),
+                        );
                     }
                 }
                 if i.const_.is_some() && i.default.is_some() {
-                    self.err(&ctx.key("const"), "`const` and `default` cannot both be set");
+                    self.err(
+                        &ctx.key("const"),
+                        "`const` and `default` cannot both be set",
+                    );
                 }
                 Shape::Integer(IntegerRules {
                     minimum: i.minimum,
@@ -472,7 +588,13 @@ impl<'a> Resolver<'a> {
                 })
             }
             Schema::String(s) if s.known_values.is_some() || s.enum_.is_some() => {
-                let id = self.new_type(ctx.lex, &ctx.hint, true, s.description.as_deref(), String::new());
+                let id = self.new_type(
+                    ctx.lex,
+                    &ctx.hint,
+                    true,
+                    s.description.as_deref(),
+                    String::new(),
+                );
                 let e = self.string_enum(ctx, s);
                 self.ir.types[id].kind = TypeKind::StringEnum(e);
                 Shape::Named(id)
@@ -499,7 +621,10 @@ impl<'a> Resolver<'a> {
             }
             Schema::Unknown(_) => Shape::Unknown,
             Schema::Array(a) => {
-                let items = self.shape(&ctx.key("items").named(format!("{}Item", ctx.hint)), &a.items);
+                let items = self.shape(
+                    &ctx.key("items").named(format!("{}Item", ctx.hint)),
+                    &a.items,
+                );
                 Shape::Array {
                     items: Box::new(items),
                     rules: self.length_rules(ctx, a.min_length, a.max_length),
@@ -507,20 +632,41 @@ impl<'a> Resolver<'a> {
             }
             Schema::Ref(r) => self.reference(&ctx.key("ref"), &r.target),
             Schema::Union(u) => {
-                let id = self.new_type(ctx.lex, &ctx.hint, true, u.description.as_deref(), String::new());
+                let id = self.new_type(
+                    ctx.lex,
+                    &ctx.hint,
+                    true,
+                    u.description.as_deref(),
+                    String::new(),
+                );
                 let union = self.union(ctx, u);
                 self.ir.types[id].kind = TypeKind::Union(union);
                 Shape::Named(id)
             }
             Schema::Object(obj) => {
-                let id = self.new_type(ctx.lex, &ctx.hint, true, obj.description.as_deref(), String::new());
+                let id = self.new_type(
+                    ctx.lex,
+                    &ctx.hint,
+                    true,
+                    obj.description.as_deref(),
+                    String::new(),
+                );
                 let name = self.ir.types[id].name.clone();
-                let o = self.object(&ctx.named(name), obj.properties.iter(), &obj.required, &obj.nullable, ObjectRole::Plain);
+                let o = self.object(
+                    &ctx.named(name),
+                    obj.properties.iter(),
+                    &obj.required,
+                    &obj.nullable,
+                    ObjectRole::Plain,
+                );
                 self.ir.types[id].kind = TypeKind::Object(o);
                 Shape::Named(id)
             }
             other => {
-                self.err(&ctx.key("type"), format!("a {} cannot appear here", other.type_name()));
+                self.err(
+                    &ctx.key("type"),
+                    format!("a {} cannot appear here", other.type_name()),
+                );
                 Shape::Unknown
             }
         }
@@ -529,7 +675,10 @@ impl<'a> Resolver<'a> {
     fn length_rules(&mut self, ctx: &Ctx, min: Option<u64>, max: Option<u64>) -> LengthRules {
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo > hi {
-                self.err(&ctx.key("minLength"), format!("`minLength` {lo} is greater than `maxLength` {hi}"));
+                self.err(
+                    &ctx.key("minLength"),
+                    format!("`minLength` {lo} is greater than `maxLength` {hi}"),
+                );
             }
         }
         LengthRules { min, max }
@@ -541,23 +690,39 @@ impl<'a> Resolver<'a> {
             if found.is_none() {
                 let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
                 let help = did_you_mean(f, &names).map(|s| format!("did you mean {s:?}?"));
-                self.error(ctx.lex, ctx.path.key("format"), format!("unknown string format {f:?}"), help);
+                self.error(
+                    ctx.lex,
+                    ctx.path.key("format"),
+                    format!("unknown string format {f:?}"),
+                    help,
+                );
             }
             found
         });
         let pairs = [
             ("minLength", "maxLength", s.min_length, s.max_length),
-            ("minGraphemes", "maxGraphemes", s.min_graphemes, s.max_graphemes),
+            (
+                "minGraphemes",
+                "maxGraphemes",
+                s.min_graphemes,
+                s.max_graphemes,
+            ),
         ];
         for (lo_name, hi_name, lo, hi) in pairs {
             if let (Some(lo), Some(hi)) = (lo, hi) {
                 if lo > hi {
-                    self.err(&ctx.key(lo_name), format!("`{lo_name}` {lo} is greater than `{hi_name}` {hi}"));
+                    self.err(
+                        &ctx.key(lo_name),
+                        format!("`{lo_name}` {lo} is greater than `{hi_name}` {hi}"),
+                    );
                 }
             }
         }
         if s.const_.is_some() && s.default.is_some() {
-            self.err(&ctx.key("const"), "`const` and `default` cannot both be set");
+            self.err(
+                &ctx.key("const"),
+                "`const` and `default` cannot both be set",
+            );
         }
         let rules = StringRules {
             min_length: s.min_length,
@@ -572,14 +737,22 @@ impl<'a> Resolver<'a> {
     fn string_enum(&mut self, ctx: &Ctx, s: &StringSchema) -> StringEnumIr {
         let (format, rules) = self.string_rules(ctx, s);
         let open = s.enum_.is_none();
-        let list = s.enum_.as_ref().or(s.known_values.as_ref()).cloned().unwrap_or_default();
+        let list = s
+            .enum_
+            .as_ref()
+            .or(s.known_values.as_ref())
+            .cloned()
+            .unwrap_or_default();
         let mut scope = Scope::with_reserved(if open { &["Other"] } else { &[] });
         let mut seen = BTreeSet::new();
         let mut values = Vec::new();
         let list_key = if open { "knownValues" } else { "enum" };
         for (i, value) in list.iter().enumerate() {
             if !seen.insert(value.clone()) {
-                self.err(&ctx.key(list_key).index(i), format!("{value:?} is listed twice"));
+                self.err(
+                    &ctx.key(list_key).index(i),
+                    format!("{value:?} is listed twice"),
+                );
                 continue;
             }
             // `nsid#name` token references are named after their def name.
@@ -611,8 +784,13 @@ impl<'a> Resolver<'a> {
             let Some((target, id)) = self.lookup(&rctx, reference, &nsid) else {
                 continue;
             };
-            if !matches!(self.ir.types[id].kind, TypeKind::Object(_)) && !self.is_object_def(&target) {
-                self.err(&rctx, format!("union variant {reference:?} must be an object or record"));
+            if !matches!(self.ir.types[id].kind, TypeKind::Object(_))
+                && !self.is_object_def(&target)
+            {
+                self.err(
+                    &rctx,
+                    format!("union variant {reference:?} must be an object or record"),
+                );
                 continue;
             }
             let tag = target.type_tag();
@@ -621,7 +799,12 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             let short = if target.def == "main" {
-                target.nsid.rsplit('.').next().unwrap_or(&target.nsid).to_string()
+                target
+                    .nsid
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or(&target.nsid)
+                    .to_string()
             } else {
                 target.def.clone()
             };
@@ -642,7 +825,10 @@ impl<'a> Resolver<'a> {
         let Some(&lex) = self.by_nsid.get(&target.nsid) else {
             return false;
         };
-        matches!(self.files[lex].doc.defs.get(&target.def), Some(Schema::Object(_) | Schema::Record(_)))
+        matches!(
+            self.files[lex].doc.defs.get(&target.def),
+            Some(Schema::Object(_) | Schema::Record(_))
+        )
     }
 
     /// Resolves a reference to a def type, reporting what is wrong.
@@ -657,7 +843,15 @@ impl<'a> Resolver<'a> {
         let Some(&lex) = self.by_nsid.get(&target.nsid) else {
             let all: Vec<&str> = self.by_nsid.keys().map(String::as_str).collect();
             let help = did_you_mean(&target.nsid, &all).map(|s| format!("did you mean {s:?}?"));
-            self.error(ctx.lex, ctx.path.clone(), format!("reference {reference:?}: no lexicon {:?} was found", target.nsid), help);
+            self.error(
+                ctx.lex,
+                ctx.path.clone(),
+                format!(
+                    "reference {reference:?}: no lexicon {:?} was found",
+                    target.nsid
+                ),
+                help,
+            );
             return None;
         };
         match self.defs.get(&(lex, target.def.clone())).copied() {
@@ -667,13 +861,32 @@ impl<'a> Resolver<'a> {
                 None
             }
             Some(DefEntry::Primary(kind)) => {
-                self.err(ctx, format!("reference {reference:?} points at a {kind}, which cannot be referenced"));
+                self.err(
+                    ctx,
+                    format!(
+                        "reference {reference:?} points at a {kind}, which cannot be referenced"
+                    ),
+                );
                 None
             }
             None => {
-                let defs: Vec<&str> = self.files[lex].doc.defs.iter().map(|(n, _)| n.as_str()).collect();
-                let help = did_you_mean(&target.def, &defs).map(|s| format!("did you mean \"#{s}\"?"));
-                self.error(ctx.lex, ctx.path.clone(), format!("reference {reference:?}: lexicon {:?} has no def {:?}", target.nsid, target.def), help);
+                let defs: Vec<&str> = self.files[lex]
+                    .doc
+                    .defs
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                let help =
+                    did_you_mean(&target.def, &defs).map(|s| format!("did you mean \"#{s}\"?"));
+                self.error(
+                    ctx.lex,
+                    ctx.path.clone(),
+                    format!(
+                        "reference {reference:?}: lexicon {:?} has no def {:?}",
+                        target.nsid, target.def
+                    ),
+                    help,
+                );
                 None
             }
         }
@@ -691,7 +904,12 @@ impl<'a> Resolver<'a> {
                 let lex = self.by_nsid.get(&target.nsid).copied().unwrap_or(ctx.lex);
                 let key = (lex, target.def.clone());
                 if self.state.get(&key) == Some(&State::InProgress) {
-                    self.err(ctx, format!("reference {reference:?} makes a cycle through non-object definitions"));
+                    self.err(
+                        ctx,
+                        format!(
+                            "reference {reference:?} makes a cycle through non-object definitions"
+                        ),
+                    );
                     return Shape::Unknown;
                 }
                 self.define(lex, &target.def);
@@ -708,7 +926,10 @@ impl<'a> Resolver<'a> {
 
     fn check_record_key(&mut self, ctx: &Ctx, key: Option<&str>) {
         let Some(key) = key else {
-            self.err(ctx, "a record needs a `key` (`tid`, `nsid`, `any` or `literal:<value>`)");
+            self.err(
+                ctx,
+                "a record needs a `key` (`tid`, `nsid`, `any` or `literal:<value>`)",
+            );
             return;
         };
         let ok = match key.strip_prefix("literal:") {
@@ -716,7 +937,8 @@ impl<'a> Resolver<'a> {
             None => matches!(key, "tid" | "nsid" | "any"),
         };
         if !ok {
-            let help = did_you_mean(key, &["tid", "nsid", "any", "literal:self"]).map(|s| format!("did you mean {s:?}?"));
+            let help = did_you_mean(key, &["tid", "nsid", "any", "literal:self"])
+                .map(|s| format!("did you mean {s:?}?"));
             self.error(ctx.lex, ctx.path.clone(), format!("invalid record key type {key:?}: expected `tid`, `nsid`, `any` or `literal:<record-key>`"), help);
         }
     }
@@ -735,16 +957,35 @@ impl<'a> Resolver<'a> {
     ) {
         let lex = ctx.lex;
         let nsid = self.files[lex].doc.id.clone();
-        let endpoint_name = self.type_scopes[lex].claim(nsid.rsplit('.').next().unwrap_or("Endpoint"), Case::Type);
+        let endpoint_name =
+            self.type_scopes[lex].claim(nsid.rsplit('.').next().unwrap_or("Endpoint"), Case::Type);
         let params = params.and_then(|p| match p {
             Schema::Params(ps) => {
-                let id = self.new_type(lex, "Params", true, ps.description.as_deref(), String::new());
-                let o = self.object(&ctx.key("parameters").named(self.ir.types[id].name.clone()), ps.properties.iter(), &ps.required, &[], ObjectRole::Params);
+                let id = self.new_type(
+                    lex,
+                    "Params",
+                    true,
+                    ps.description.as_deref(),
+                    String::new(),
+                );
+                let o = self.object(
+                    &ctx.key("parameters").named(self.ir.types[id].name.clone()),
+                    ps.properties.iter(),
+                    &ps.required,
+                    &[],
+                    ObjectRole::Params,
+                );
                 self.ir.types[id].kind = TypeKind::Object(o);
                 Some(id)
             }
             other => {
-                self.err(&ctx.key("parameters").key("type"), format!("`parameters` must be of type params, found {}", other.type_name()));
+                self.err(
+                    &ctx.key("parameters").key("type"),
+                    format!(
+                        "`parameters` must be of type params, found {}",
+                        other.type_name()
+                    ),
+                );
                 None
             }
         });
@@ -754,17 +995,32 @@ impl<'a> Resolver<'a> {
             let mctx = ctx.key("message").key("schema");
             match m.schema.as_deref() {
                 Some(Schema::Union(u)) => {
-                    let id = self.new_type(lex, "Message", true, m.description.as_deref(), String::new());
+                    let id = self.new_type(
+                        lex,
+                        "Message",
+                        true,
+                        m.description.as_deref(),
+                        String::new(),
+                    );
                     let union = self.union(&mctx.named(self.ir.types[id].name.clone()), u);
                     self.ir.types[id].kind = TypeKind::Union(union);
                     Some(id)
                 }
                 Some(other) => {
-                    self.err(&mctx.key("type"), format!("a subscription message schema must be a union, found {}", other.type_name()));
+                    self.err(
+                        &mctx.key("type"),
+                        format!(
+                            "a subscription message schema must be a union, found {}",
+                            other.type_name()
+                        ),
+                    );
                     None
                 }
                 None => {
-                    self.err(&mctx, "a subscription message needs a `schema` (a union of refs)");
+                    self.err(
+                        &mctx,
+                        "a subscription message needs a `schema` (a union of refs)",
+                    );
                     None
                 }
             }
@@ -773,11 +1029,20 @@ impl<'a> Resolver<'a> {
         let mut variants = Vec::new();
         for (i, e) in errors.iter().enumerate() {
             if e.name.is_empty() || e.name.chars().any(|c| c.is_whitespace() || !c.is_ascii()) {
-                self.err(&ctx.key("errors").index(i).key("name"), format!("error name {:?} must be non-empty ASCII without whitespace", e.name));
+                self.err(
+                    &ctx.key("errors").index(i).key("name"),
+                    format!(
+                        "error name {:?} must be non-empty ASCII without whitespace",
+                        e.name
+                    ),
+                );
                 continue;
             }
             if variants.iter().any(|v: &ErrorIr| v.wire == e.name) {
-                self.err(&ctx.key("errors").index(i).key("name"), format!("error {:?} is listed twice", e.name));
+                self.err(
+                    &ctx.key("errors").index(i).key("name"),
+                    format!("error {:?} is listed twice", e.name),
+                );
                 continue;
             }
             variants.push(ErrorIr {
@@ -802,17 +1067,38 @@ impl<'a> Resolver<'a> {
 
     fn body(&mut self, ctx: &Ctx, name: &str, body: &Body) -> BodyIr {
         if body.encoding.is_empty() || !body.encoding.contains('/') {
-            self.err(&ctx.key("encoding"), format!("`encoding` {:?} is not a MIME type", body.encoding));
+            self.err(
+                &ctx.key("encoding"),
+                format!("`encoding` {:?} is not a MIME type", body.encoding),
+            );
         }
         let schema = body.schema.as_deref().map(|schema| {
-            let id = self.new_type(ctx.lex, name, true, body.description.as_deref(), String::new());
+            let id = self.new_type(
+                ctx.lex,
+                name,
+                true,
+                body.description.as_deref(),
+                String::new(),
+            );
             let sctx = ctx.key("schema").named(self.ir.types[id].name.clone());
             let kind = match schema {
-                Schema::Object(obj) => TypeKind::Object(self.object(&sctx, obj.properties.iter(), &obj.required, &obj.nullable, ObjectRole::Plain)),
+                Schema::Object(obj) => TypeKind::Object(self.object(
+                    &sctx,
+                    obj.properties.iter(),
+                    &obj.required,
+                    &obj.nullable,
+                    ObjectRole::Plain,
+                )),
                 Schema::Union(u) => TypeKind::Union(self.union(&sctx, u)),
                 Schema::Ref(r) => TypeKind::Alias(self.reference(&sctx.key("ref"), &r.target)),
                 other => {
-                    self.err(&sctx.key("type"), format!("a body schema must be an object, a ref or a union, found {}", other.type_name()));
+                    self.err(
+                        &sctx.key("type"),
+                        format!(
+                            "a body schema must be an object, a ref or a union, found {}",
+                            other.type_name()
+                        ),
+                    );
                     TypeKind::Alias(Shape::Unknown)
                 }
             };
@@ -838,13 +1124,23 @@ impl<'a> Resolver<'a> {
                     };
                     for (j, nsid) in targets.iter().enumerate() {
                         if nsid != "*" && Nsid::parse(nsid.trim_end_matches(".*")).is_err() {
-                            let key = if perm.resource == "rpc" { "lxm" } else { "collection" };
+                            let key = if perm.resource == "rpc" {
+                                "lxm"
+                            } else {
+                                "collection"
+                            };
                             self.err(&pctx.key(key).index(j), format!("{nsid:?} is not an NSID"));
                         }
                     }
                     permissions.push((perm.resource.clone(), targets.clone()));
                 }
-                other => self.err(&pctx.key("type"), format!("permission-set entries must be permissions, found {}", other.type_name())),
+                other => self.err(
+                    &pctx.key("type"),
+                    format!(
+                        "permission-set entries must be permissions, found {}",
+                        other.type_name()
+                    ),
+                ),
             }
         }
         self.ir.lexicons[ctx.lex].permission_set = Some(PermissionSetIr {
@@ -858,7 +1154,11 @@ impl<'a> Resolver<'a> {
 
 /// `type/subtype`, `type/*` or `*/*`; no partial globs, no bare `*`.
 fn valid_accept(pattern: &str) -> bool {
-    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
     match pattern.split_once('/') {
         Some(("*", "*")) => true,
         Some((ty, "*")) => token(ty),

@@ -62,18 +62,27 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
             JsonPath::root(),
             "lexicon directory not found (or not a directory)",
         )
-        .with_help("pass the directory holding the lexicons with --lexicons DIR")]);
+        .with_help(
+            "pass the directory holding the lexicons with --lexicons DIR",
+        )]);
     }
     collect(dir, "", &mut seen_dirs, &mut files, &mut errors);
     let mut out = Vec::new();
     for (rel, path) in files {
         match fs::read(&path) {
-            Err(e) => errors.push(Diagnostic::new(&path, JsonPath::root(), format!("cannot read file: {e}"))),
+            Err(e) => errors.push(Diagnostic::new(
+                &path,
+                JsonPath::root(),
+                format!("cannot read file: {e}"),
+            )),
             Ok(bytes) => match String::from_utf8(bytes) {
                 Err(e) => errors.push(Diagnostic::new(
                     &path,
                     JsonPath::root(),
-                    format!("file is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                    format!(
+                        "file is not valid UTF-8 (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                 )),
                 Ok(text) => match load_str(&rel, &path, &text) {
                     Ok(file) => out.push(file),
@@ -104,23 +113,38 @@ fn collect(
             }
         }
         Err(e) => {
-            errors.push(Diagnostic::new(dir, JsonPath::root(), format!("cannot read directory: {e}")));
+            errors.push(Diagnostic::new(
+                dir,
+                JsonPath::root(),
+                format!("cannot read directory: {e}"),
+            ));
             return;
         }
     }
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            errors.push(Diagnostic::new(dir, JsonPath::root(), format!("cannot read directory: {e}")));
+            errors.push(Diagnostic::new(
+                dir,
+                JsonPath::root(),
+                format!("cannot read directory: {e}"),
+            ));
             return;
         }
     };
-    let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.file_name()).collect();
+    let mut names: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
     names.sort();
     for name in names {
         let path = dir.join(&name);
         let name = name.to_string_lossy();
-        let child_rel = if rel.is_empty() { name.to_string() } else { format!("{rel}/{name}") };
+        let child_rel = if rel.is_empty() {
+            name.to_string()
+        } else {
+            format!("{rel}/{name}")
+        };
         if path.is_dir() {
             collect(&path, &child_rel, seen, files, errors);
         } else if name.ends_with(".json") && path.is_file() {

@@ -79,7 +79,8 @@ impl Nested {
     fn decode(message: &str) -> Nested {
         if let Some(rest) = message.strip_prefix(MARK) {
             let mut parts = rest.splitn(3, MARK);
-            if let (Some(path), Some(help), Some(msg)) = (parts.next(), parts.next(), parts.next()) {
+            if let (Some(path), Some(help), Some(msg)) = (parts.next(), parts.next(), parts.next())
+            {
                 return Nested {
                     path: JsonPath::parse(path),
                     message: msg.to_string(),
@@ -99,9 +100,11 @@ impl Nested {
 /// re-parsed fragment are meaningless, so they are dropped (the caller locates
 /// the path in the whole file instead).
 fn strip_position(message: &str) -> String {
-    let cut = message
-        .rfind(" at line ")
-        .filter(|&i| message.get(i..).is_some_and(|tail| tail.contains(" column ")));
+    let cut = message.rfind(" at line ").filter(|&i| {
+        message
+            .get(i..)
+            .is_some_and(|tail| tail.contains(" column "))
+    });
     match cut.and_then(|i| message.get(..i)) {
         Some(head) => head.to_string(),
         None => message.to_string(),

@@ -8,8 +8,10 @@
 //!
 //! * [`Format`], the eleven Lexicon format names, with [`Format::check`];
 //! * one `check_*` function per format (for example [`check_handle`]), which
-//!   validates syntax only, never allocates on success, and on failure returns a
-//!   [`FormatError`] naming the exact rule that was broken;
+//!   validates syntax only, in a single byte-level pass that does not allocate
+//!   on success (the one exception: a language tag with more than eight
+//!   variant subtags), and on failure returns a [`FormatError`] naming the
+//!   exact rule that was broken;
 //! * one newtype per format (for example [`Handle`]) whose value is valid by
 //!   construction, with `serde` support that validates while deserializing.
 //!
@@ -246,6 +248,9 @@ fn bad_char(s: &str, i: usize, allowed: &str) -> Rule {
         }
         Some(c) if c.is_ascii_control() => {
             format!("control character {c:?} at byte {i} is not allowed").into()
+        }
+        Some(c) if allowed.is_empty() => {
+            format!("character {c:?} at byte {i} is not allowed").into()
         }
         Some(c) => format!("character {c:?} at byte {i} is not allowed; allowed: {allowed}").into(),
     }

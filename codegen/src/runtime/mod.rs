@@ -11,7 +11,10 @@ pub mod validate;
 pub mod xrpc;
 
 /// `(file name, source text)` of every runtime module, in emission order.
+/// `client` (HTTP, behind the generated crate's `client` feature) is only
+/// emitted: the generator itself has no HTTP dependency.
 pub const SOURCES: &[(&str, &str)] = &[
+    ("client", include_str!("client.rs")),
     ("de", include_str!("de.rs")),
     ("formats", include_str!("formats.rs")),
     ("types", include_str!("types.rs")),

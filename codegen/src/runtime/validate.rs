@@ -92,7 +92,9 @@ pub trait Validate {
 
 impl<T: Validate> Validate for Vec<T> {
     fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
-        self.iter().enumerate().try_for_each(|(i, v)| v.validate_at(&path.index(i)))
+        self.iter()
+            .enumerate()
+            .try_for_each(|(i, v)| v.validate_at(&path.index(i)))
     }
 }
 
@@ -181,16 +183,26 @@ fn graphemes_up_to(s: &str, limit: u64) -> u64 {
 }
 
 /// Checks a string against its rules.
-pub fn check_string(s: &str, rules: &StringRules<'_>, path: &Path<'_>) -> Result<(), ValidationError> {
+pub fn check_string(
+    s: &str,
+    rules: &StringRules<'_>,
+    path: &Path<'_>,
+) -> Result<(), ValidationError> {
     let bytes = len_u64(s.len());
     if let Some(max) = rules.max_length {
         if bytes > max {
-            return Err(ValidationError::new(path, format!("maxLength {max}, got {bytes} (UTF-8 bytes)")));
+            return Err(ValidationError::new(
+                path,
+                format!("maxLength {max}, got {bytes} (UTF-8 bytes)"),
+            ));
         }
     }
     if let Some(min) = rules.min_length {
         if bytes < min {
-            return Err(ValidationError::new(path, format!("minLength {min}, got {bytes} (UTF-8 bytes)")));
+            return Err(ValidationError::new(
+                path,
+                format!("minLength {min}, got {bytes} (UTF-8 bytes)"),
+            ));
         }
     }
     // A grapheme is at least one byte, so the byte length often decides alone.
@@ -199,25 +211,41 @@ pub fn check_string(s: &str, rules: &StringRules<'_>, path: &Path<'_>) -> Result
             let count = graphemes_up_to(s, max);
             if count > max {
                 let total = len_u64(s.graphemes(true).count());
-                return Err(ValidationError::new(path, format!("maxGraphemes {max}, got {total}")));
+                return Err(ValidationError::new(
+                    path,
+                    format!("maxGraphemes {max}, got {total}"),
+                ));
             }
         }
     }
     if let Some(min) = rules.min_graphemes {
-        let count = if bytes < min { bytes } else { graphemes_up_to(s, min) };
+        let count = if bytes < min {
+            bytes
+        } else {
+            graphemes_up_to(s, min)
+        };
         if count < min {
             let total = len_u64(s.graphemes(true).count());
-            return Err(ValidationError::new(path, format!("minGraphemes {min}, got {total}")));
+            return Err(ValidationError::new(
+                path,
+                format!("minGraphemes {min}, got {total}"),
+            ));
         }
     }
     if let Some(c) = rules.const_ {
         if s != c {
-            return Err(ValidationError::new(path, format!("const {c:?}, got {s:?}")));
+            return Err(ValidationError::new(
+                path,
+                format!("const {c:?}, got {s:?}"),
+            ));
         }
     }
     if let Some(allowed) = rules.enum_ {
         if !allowed.contains(&s) {
-            return Err(ValidationError::new(path, format!("enum {allowed:?}, got {s:?}")));
+            return Err(ValidationError::new(
+                path,
+                format!("enum {allowed:?}, got {s:?}"),
+            ));
         }
     }
     Ok(())
@@ -237,20 +265,33 @@ pub struct IntegerRules<'a> {
 }
 
 /// Checks an integer against its rules.
-pub fn check_integer(v: i64, rules: &IntegerRules<'_>, path: &Path<'_>) -> Result<(), ValidationError> {
+pub fn check_integer(
+    v: i64,
+    rules: &IntegerRules<'_>,
+    path: &Path<'_>,
+) -> Result<(), ValidationError> {
     if let Some(min) = rules.minimum {
         if v < min {
-            return Err(ValidationError::new(path, format!("minimum {min}, got {v}")));
+            return Err(ValidationError::new(
+                path,
+                format!("minimum {min}, got {v}"),
+            ));
         }
     }
     if let Some(max) = rules.maximum {
         if v > max {
-            return Err(ValidationError::new(path, format!("maximum {max}, got {v}")));
+            return Err(ValidationError::new(
+                path,
+                format!("maximum {max}, got {v}"),
+            ));
         }
     }
     if let Some(allowed) = rules.enum_ {
         if !allowed.contains(&v) {
-            return Err(ValidationError::new(path, format!("enum {allowed:?}, got {v}")));
+            return Err(ValidationError::new(
+                path,
+                format!("enum {allowed:?}, got {v}"),
+            ));
         }
     }
     if let Some(c) = rules.const_ {
@@ -270,16 +311,28 @@ pub fn check_bool(v: bool, const_: Option<bool>, path: &Path<'_>) -> Result<(), 
 }
 
 /// Checks the length of an array (`unit` = "elements") or bytes (`unit` = "bytes").
-pub fn check_length(len: usize, min: Option<u64>, max: Option<u64>, unit: &str, path: &Path<'_>) -> Result<(), ValidationError> {
+pub fn check_length(
+    len: usize,
+    min: Option<u64>,
+    max: Option<u64>,
+    unit: &str,
+    path: &Path<'_>,
+) -> Result<(), ValidationError> {
     let len = len_u64(len);
     if let Some(max) = max {
         if len > max {
-            return Err(ValidationError::new(path, format!("maxLength {max}, got {len} {unit}")));
+            return Err(ValidationError::new(
+                path,
+                format!("maxLength {max}, got {len} {unit}"),
+            ));
         }
     }
     if let Some(min) = min {
         if len < min {
-            return Err(ValidationError::new(path, format!("minLength {min}, got {len} {unit}")));
+            return Err(ValidationError::new(
+                path,
+                format!("minLength {min}, got {len} {unit}"),
+            ));
         }
     }
     Ok(())
@@ -309,12 +362,18 @@ pub fn check_blob(
 ) -> Result<(), ValidationError> {
     if let Some(accept) = accept {
         if !accept.iter().any(|p| mime_matches(p, mime)) {
-            return Err(ValidationError::new(path, format!("accept {accept:?}, got mimeType {mime:?}")));
+            return Err(ValidationError::new(
+                path,
+                format!("accept {accept:?}, got mimeType {mime:?}"),
+            ));
         }
     }
     if let Some(max) = max_size {
         if size > max {
-            return Err(ValidationError::new(path, format!("maxSize {max}, got size {size}")));
+            return Err(ValidationError::new(
+                path,
+                format!("maxSize {max}, got size {size}"),
+            ));
         }
     }
     Ok(())
@@ -328,7 +387,9 @@ pub fn check_formatted(
     path: &Path<'_>,
 ) -> Result<(), ValidationError> {
     if let Some(format) = format {
-        format.check(s).map_err(|e| ValidationError::new(path, e.to_string()))?;
+        format
+            .check(s)
+            .map_err(|e| ValidationError::new(path, e.to_string()))?;
     }
     check_string(s, rules, path)
 }

@@ -193,7 +193,19 @@ macro_rules! format_query_value {
     )*};
 }
 
-format_query_value!(AtIdentifier, AtUri, Cid, Datetime, Did, Handle, Language, Nsid, RecordKey, Tid, Uri);
+format_query_value!(
+    AtIdentifier,
+    AtUri,
+    Cid,
+    Datetime,
+    Did,
+    Handle,
+    Language,
+    Nsid,
+    RecordKey,
+    Tid,
+    Uri
+);
 
 /// Percent-encodes `(name, value)` pairs (RFC 3986 unreserved characters
 /// are kept; everything else is `%XX`).
@@ -254,8 +266,16 @@ impl<'de> Deserialize<'de> for ErrorBody {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let map = super::de::object_map(d, "an XRPC error body", &super::validate::Path::Root)?;
         let error = match map.get("error") {
-            Some(serde_json::Value::String(e)) if !e.is_empty() && !e.contains(char::is_whitespace) => e.clone(),
-            _ => return Err(serde::de::Error::custom("`error` must be a name without whitespace")),
+            Some(serde_json::Value::String(e))
+                if !e.is_empty() && !e.contains(char::is_whitespace) =>
+            {
+                e.clone()
+            }
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "`error` must be a name without whitespace",
+                ))
+            }
         };
         let message = match map.get("message") {
             None | Some(serde_json::Value::Null) => None,
@@ -279,7 +299,9 @@ impl Serialize for ErrorBody {
 }
 
 /// Deserializes a typed error from an error body (for generated `Deserialize`).
-pub fn deserialize_error<'de, D: serde::Deserializer<'de>, E: XrpcError>(d: D) -> Result<E, D::Error> {
+pub fn deserialize_error<'de, D: serde::Deserializer<'de>, E: XrpcError>(
+    d: D,
+) -> Result<E, D::Error> {
     ErrorBody::deserialize(d).map(|b| E::from_parts(b.error, b.message))
 }
 

@@ -301,7 +301,7 @@ impl ::std::convert::From<::std::string::String> for OutputStatus {
 }
 impl ::std::str::FromStr for OutputStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(Self::from(s.to_owned()))
     }
 }
