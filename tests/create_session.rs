@@ -1,6 +1,8 @@
 //! Behaviour of the generated `com.atproto.server.createSession` module.
 
-use atproto_types::com::atproto::server::create_session::{CreateSession, Error, Input, Output, OutputStatus};
+use atproto_types::com::atproto::server::create_session::{
+    CreateSession, Error, Input, Output, OutputStatus,
+};
 use atproto_types::formats::{Did, Handle};
 use atproto_types::validate::Validate;
 use atproto_types::xrpc::{Endpoint, Method, NoParams, XrpcError};
@@ -49,7 +51,13 @@ fn bad_handle_is_rejected_naming_the_rule_and_path() {
 
 #[test]
 fn bad_did_is_rejected_naming_the_rule_and_path() {
-    for bad in ["plc:abc", "did:PLC:abc", "did:plc:", "did:plc:abc%", "DID:plc:abc"] {
+    for bad in [
+        "plc:abc",
+        "did:PLC:abc",
+        "did:plc:",
+        "did:plc:abc%",
+        "DID:plc:abc",
+    ] {
         let err = output_with("did", json!(bad)).expect_err(bad);
         let msg = err.to_string();
         assert!(msg.starts_with("did: invalid did"), "{bad}: {msg}");
@@ -63,19 +71,32 @@ fn missing_required_fields_are_named() {
     let mut body = seed_create_session_output();
     body.as_object_mut().expect("object").remove("accessJwt");
     let err = serde_json::from_value::<Output>(body).expect_err("missing accessJwt");
-    assert!(err.to_string().contains("missing required field `accessJwt`"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("missing required field `accessJwt`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn status_known_and_unknown_values_round_trip() {
     let out = output_with("status", json!("takendown")).expect("known");
     assert_eq!(out.status, Some(OutputStatus::Takendown));
-    assert_eq!(serde_json::to_value(&out).expect("ser")["status"], "takendown");
+    assert_eq!(
+        serde_json::to_value(&out).expect("ser")["status"],
+        "takendown"
+    );
 
     let out = output_with("status", json!("hibernating")).expect("unknown values are accepted");
     assert_eq!(out.status, Some(OutputStatus::Other("hibernating".into())));
-    assert_eq!(serde_json::to_value(&out).expect("ser")["status"], "hibernating");
-    assert_eq!(OutputStatus::from("suspended".to_string()), OutputStatus::Suspended);
+    assert_eq!(
+        serde_json::to_value(&out).expect("ser")["status"],
+        "hibernating"
+    );
+    assert_eq!(
+        OutputStatus::from("suspended".to_string()),
+        OutputStatus::Suspended
+    );
     assert_eq!(OutputStatus::Deactivated.as_str(), "deactivated");
 }
 
@@ -93,7 +114,10 @@ fn absent_optional_fields_are_omitted() {
 fn unknown_fields_survive_a_round_trip() {
     let out = output_with("futureField", json!({"nested": [1, 2]})).expect("extra fields are kept");
     assert_eq!(out.extra["futureField"], json!({"nested": [1, 2]}));
-    assert_eq!(serde_json::to_value(&out).expect("ser")["futureField"], json!({"nested": [1, 2]}));
+    assert_eq!(
+        serde_json::to_value(&out).expect("ser")["futureField"],
+        json!({"nested": [1, 2]})
+    );
 }
 
 #[test]
@@ -113,16 +137,25 @@ fn input_serializes_camel_case_without_absent_fields() {
 
 #[test]
 fn errors_parse_into_variants_and_fallback() {
-    let e: Error = serde_json::from_str(r#"{"error":"AccountTakedown","message":"gone"}"#).expect("error body");
-    assert_eq!(e, Error::AccountTakedown { message: Some("gone".into()) });
+    let e: Error = serde_json::from_str(r#"{"error":"AccountTakedown","message":"gone"}"#)
+        .expect("error body");
+    assert_eq!(
+        e,
+        Error::AccountTakedown {
+            message: Some("gone".into())
+        }
+    );
     assert_eq!(e.name(), "AccountTakedown");
     assert_eq!(e.message(), Some("gone"));
 
-    let e: Error = serde_json::from_str(r#"{"error":"AuthFactorTokenRequired"}"#).expect("no message");
+    let e: Error =
+        serde_json::from_str(r#"{"error":"AuthFactorTokenRequired"}"#).expect("no message");
     assert_eq!(e, Error::AuthFactorTokenRequired { message: None });
 
-    let e: Error = serde_json::from_str(r#"{"error":"AuthenticationRequired","message":"Invalid identifier or password"}"#)
-        .expect("unlisted names land in the fallback");
+    let e: Error = serde_json::from_str(
+        r#"{"error":"AuthenticationRequired","message":"Invalid identifier or password"}"#,
+    )
+    .expect("unlisted names land in the fallback");
     assert_eq!(
         e,
         Error::Other {
@@ -130,7 +163,10 @@ fn errors_parse_into_variants_and_fallback() {
             message: Some("Invalid identifier or password".into())
         }
     );
-    assert_eq!(e.to_string(), "AuthenticationRequired: Invalid identifier or password");
+    assert_eq!(
+        e.to_string(),
+        "AuthenticationRequired: Invalid identifier or password"
+    );
     assert_eq!(
         serde_json::to_value(&e).expect("ser"),
         json!({"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
@@ -147,7 +183,10 @@ fn endpoint_metadata() {
     assert_eq!(CreateSession::METHOD, Method::Post);
     assert_eq!(CreateSession::INPUT_ENCODING, Some("application/json"));
     assert_eq!(CreateSession::OUTPUT_ENCODING, Some("application/json"));
-    assert_eq!(CreateSession::path(), "/xrpc/com.atproto.server.createSession");
+    assert_eq!(
+        CreateSession::path(),
+        "/xrpc/com.atproto.server.createSession"
+    );
     let _: Option<<CreateSession as Endpoint>::Input> = None::<Input>;
     let _: Option<<CreateSession as Endpoint>::Output> = None::<Output>;
     let _: Option<<CreateSession as Endpoint>::Error> = None::<Error>;

@@ -24,7 +24,11 @@ fn generated_crate_is_up_to_date() {
 
 #[test]
 fn fixture_crate_is_up_to_date() {
-    assert_up_to_date("tests/fixtures/lexicons", "tests/fixtures/generated", "lexgen-fixture-types");
+    assert_up_to_date(
+        "tests/fixtures/lexicons",
+        "tests/fixtures/generated",
+        "lexgen-fixture-types",
+    );
 }
 
 #[test]
@@ -46,7 +50,11 @@ fn every_generated_file_has_the_header() {
     config.lexicons(repo_path("lexicons"));
     for file in config.render().expect("render") {
         let first = file.contents.lines().next().unwrap_or_default();
-        assert!(first.contains("@generated"), "{} lacks the header: {first}", file.path);
+        assert!(
+            first.contains("@generated"),
+            "{} lacks the header: {first}",
+            file.path
+        );
         if file.path.starts_with("src/com/") || file.path.starts_with("src/app/") {
             assert!(first.contains("lexgen from"), "{}: {first}", file.path);
         }

@@ -35,9 +35,13 @@ fn fixture_modules() {
     let files = render("tests/fixtures/lexicons", "lexgen-fixture-types");
     let mut seen = 0;
     for f in &files {
-        let is_lexicon = f.path.starts_with("src/com/") || f.path == "src/lib.rs" || f.path == "Cargo.toml";
+        let is_lexicon =
+            f.path.starts_with("src/com/") || f.path == "src/lib.rs" || f.path == "Cargo.toml";
         if is_lexicon {
-            let name = format!("fixture__{}", f.path.trim_end_matches(".rs").replace('/', "__"));
+            let name = format!(
+                "fixture__{}",
+                f.path.trim_end_matches(".rs").replace('/', "__")
+            );
             insta::assert_snapshot!(name, &f.contents);
             seen += 1;
         }

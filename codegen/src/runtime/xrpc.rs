@@ -60,6 +60,24 @@ pub trait Subscription {
     type Message;
     /// Typed error frame.
     type Error: XrpcError;
+
+    /// Decodes a message frame's payload: the frame header `t` (`#commit`)
+    /// names the variant, and the payload itself carries no `$type`.
+    fn message_from_frame(
+        t: &str,
+        payload: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self::Message, serde_json::Error>
+    where
+        Self::Message: DeserializeOwned,
+    {
+        let mut payload = payload;
+        let tag = match t.strip_prefix('#') {
+            Some(name) => format!("{}#{name}", Self::NSID),
+            None => t.to_owned(),
+        };
+        payload.insert("$type".to_owned(), serde_json::Value::String(tag));
+        serde_json::from_value(serde_json::Value::Object(payload))
+    }
 }
 
 /// A request or response body.
