@@ -20,9 +20,30 @@
 //!
 //! [`Config::check`] reports drift instead of writing; [`Config::render`]
 //! returns the files in memory.
+//!
+//! To generate the types inside your own crate instead of as a separate
+//! crate, write one file into `OUT_DIR` and include it (your crate then
+//! depends on `serde`, `serde_json` and `unicode-segmentation`):
+//!
+//! ```no_run
+//! // In build.rs's `main`:
+//! println!("cargo::rerun-if-changed=lexicons");
+//! let out_dir = std::env::var("OUT_DIR").expect("set by cargo");
+//! atproto_lexgen::Config::new()
+//!     .lexicons("lexicons")
+//!     .out_dir(out_dir)
+//!     .single_file("atproto.rs", "crate::atproto")
+//!     .generate()
+//!     .expect("lexicons are valid");
+//! // In src/lib.rs:
+//! // pub mod atproto { include!(concat!(env!("OUT_DIR"), "/atproto.rs")); }
+//! ```
+//!
+//! `tests/downstream/` in the lexgen repository is a crate built this way.
 
 pub mod check;
 pub mod cli;
+pub mod datacheck;
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
@@ -72,6 +93,8 @@ pub struct Config {
     lexicons: PathBuf,
     out_dir: PathBuf,
     crate_options: CrateOptions,
+    /// `(file name, root module path)` in single-file mode.
+    single_file: Option<(String, String)>,
 }
 
 impl Default for Config {
@@ -80,6 +103,7 @@ impl Default for Config {
             lexicons: PathBuf::from("lexicons"),
             out_dir: PathBuf::from("generated"),
             crate_options: CrateOptions::default(),
+            single_file: None,
         }
     }
 }
@@ -114,6 +138,18 @@ impl Config {
         self
     }
 
+    /// Writes one file `file_name` of nested modules instead of a crate, for
+    /// `include!` at module path `root` (e.g. `crate::atproto`) of the
+    /// including crate. See the crate docs for a `build.rs` example.
+    pub fn single_file(
+        &mut self,
+        file_name: impl Into<String>,
+        root: impl Into<String>,
+    ) -> &mut Self {
+        self.single_file = Some((file_name.into(), root.into()));
+        self
+    }
+
     /// The output directory.
     pub fn get_out_dir(&self) -> &Path {
         &self.out_dir
@@ -145,7 +181,10 @@ impl Config {
         let mut timings = Timings::default();
         let ir = self.load_ir_timed(&mut timings)?;
         let start = Instant::now();
-        let files = emit::emit_crate(&ir, &self.crate_options)?;
+        let files = match &self.single_file {
+            Some((file, root)) => vec![emit::emit_single_file(&ir, file, root)?],
+            None => emit::emit_crate(&ir, &self.crate_options)?,
+        };
         timings.emit = start.elapsed();
         Ok((files, timings))
     }
@@ -154,6 +193,9 @@ impl Config {
     /// lexicon is valid and every file rendered.
     pub fn generate(&self) -> Result<WriteReport, Error> {
         let files = self.render()?;
+        if self.single_file.is_some() {
+            return Ok(write_single(&self.out_dir, &files)?);
+        }
         Ok(write::write_output(&self.out_dir, &files)?)
     }
 
@@ -162,4 +204,26 @@ impl Config {
         let files = self.render()?;
         Ok(check::compare(&self.out_dir, &files)?)
     }
+}
+
+/// Single-file mode: the same no-clobber and skip-unchanged rules, but no
+/// stale-file removal (the output directory is shared with other build output).
+fn write_single(out_dir: &Path, files: &[GeneratedFile]) -> Result<WriteReport, write::WriteError> {
+    let mut report = WriteReport::default();
+    for file in files {
+        let path = out_dir.join(&file.path);
+        match std::fs::read(&path) {
+            Ok(old) if old == file.contents.as_bytes() => {
+                report.unchanged.push(file.path.clone());
+                continue;
+            }
+            Ok(old) if !write::is_generated(&old) => {
+                return Err(write::WriteError::NotGenerated { path })
+            }
+            _ => {}
+        }
+        write::write_atomic(&path, file.contents.as_bytes())?;
+        report.written.push(file.path.clone());
+    }
+    Ok(report)
 }

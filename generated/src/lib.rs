@@ -7,7 +7,13 @@
 //! [`validate::Validate`].
 //!
 //! Cargo features, one per namespace (all on by default): `app-bsky`, `com-atproto`.
-//! The `client` feature adds a small blocking XRPC client ([`client`]).
+//! The `client` feature adds a small blocking XRPC client (`client`).
+/// `app`
+#[rustfmt::skip]
+pub mod app;
+/// `com`
+#[rustfmt::skip]
+pub mod com;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
@@ -22,9 +28,3 @@ pub mod types;
 pub mod validate;
 #[rustfmt::skip]
 pub mod xrpc;
-/// `app`
-#[rustfmt::skip]
-pub mod app;
-/// `com`
-#[rustfmt::skip]
-pub mod com;

@@ -4,18 +4,19 @@
 
 mod cargo;
 mod checks;
+mod modules;
 mod object;
 mod string_enum;
 mod ty;
 mod union;
 mod xrpc;
 
-use crate::ir::{Ir, TypeKind};
+use crate::ir::Ir;
 use crate::render::{header, render, RenderError};
+use modules::ModuleTree;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet};
-use ty::{doc_attrs, ident};
+use ty::ident;
 
 /// How the generated crate is named and versioned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,27 +46,13 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// A node of the module tree.
-#[derive(Default)]
-struct ModNode {
-    /// Wire prefix (`com.atproto`), for docs.
-    nsid_prefix: String,
-    /// The lexicon whose module this is, if any.
-    lexicon: Option<usize>,
-    /// Child module names.
-    children: BTreeSet<String>,
-    /// Feature gating this module (set on depth-2 nodes).
-    feature: Option<String>,
-}
-
 /// Emits every file of the crate, sorted by path.
 pub fn emit_crate(ir: &Ir, options: &CrateOptions) -> Result<Vec<GeneratedFile>, RenderError> {
-    let tree = module_tree(ir);
-    let mut files = Vec::new();
-    files.push(GeneratedFile {
+    let tree = ModuleTree::new(ir);
+    let mut files = vec![GeneratedFile {
         path: "Cargo.toml".into(),
         contents: cargo::cargo_toml(ir, options),
-    });
+    }];
     for (name, source) in crate::runtime::SOURCES {
         let mut contents = header("the lexgen runtime");
         contents.push_str(source);
@@ -74,25 +61,18 @@ pub fn emit_crate(ir: &Ir, options: &CrateOptions) -> Result<Vec<GeneratedFile>,
             contents,
         });
     }
-    for (path, node) in &tree {
+    for path in tree.paths() {
         let file = if path.is_empty() {
             "src/lib.rs".to_string()
         } else {
             format!("src/{}.rs", path.join("/"))
         };
-        let (source, tokens) = match node.lexicon {
-            Some(lex) => (
-                format!("`{}`", ir.lexicons[lex].rel_path),
-                ty::in_module(lex, || lexicon_module(ir, lex, &tree, path)),
-            ),
-            None if path.is_empty() => ("the lexicon directory".to_string(), crate_root(ir, &tree)),
-            None => (
-                format!("namespace `{}`", node.nsid_prefix),
-                namespace_module(node, &tree, path),
-            ),
-        };
+        let body = tree.body(ir, path);
+        let children = tree.child_decls(path);
+        let (inner, items) = (body.inner, body.items);
+        let tokens = quote!(#inner #children #items);
         files.push(GeneratedFile {
-            contents: render(&file, &source, tokens)?,
+            contents: render(&file, &body.source, tokens)?,
             path: file,
         });
     }
@@ -100,162 +80,56 @@ pub fn emit_crate(ir: &Ir, options: &CrateOptions) -> Result<Vec<GeneratedFile>,
     Ok(files)
 }
 
-fn module_tree(ir: &Ir) -> BTreeMap<Vec<String>, ModNode> {
-    let mut tree: BTreeMap<Vec<String>, ModNode> = BTreeMap::new();
-    tree.entry(Vec::new()).or_default();
-    for (i, lex) in ir.lexicons.iter().enumerate() {
-        let wire: Vec<&str> = lex.nsid.split('.').collect();
-        for depth in 1..=lex.module.len() {
-            let path = lex.module[..depth].to_vec();
-            let parent = lex.module[..depth - 1].to_vec();
-            tree.entry(parent)
-                .or_default()
-                .children
-                .insert(lex.module[depth - 1].clone());
-            let node = tree.entry(path).or_default();
-            node.nsid_prefix = wire.get(..depth).map(|w| w.join(".")).unwrap_or_default();
-            if depth == 2 {
-                node.feature = Some(lex.feature.clone());
+/// Emits the whole crate as ONE file of nested modules, for `include!` from
+/// a downstream crate's `build.rs` output: `crate::` paths are rewritten to
+/// `root` (the module path where the file is included, e.g. `crate::atproto`),
+/// and namespace features do not apply (the including crate has its own).
+pub fn emit_single_file(ir: &Ir, file: &str, root: &str) -> Result<GeneratedFile, RenderError> {
+    let root_path: syn::Path = syn::parse_str(root).map_err(|e| RenderError {
+        file: file.to_string(),
+        message: format!("root path {root:?} is not a Rust path: {e}"),
+    })?;
+    let tree = ModuleTree::new(ir);
+    let mut runtime = Vec::new();
+    for (name, source) in crate::runtime::SOURCES {
+        if *name == "client" {
+            continue;
+        }
+        let parsed: syn::File = syn::parse_str(source).map_err(|e| RenderError {
+            file: format!("{name}.rs"),
+            message: e.to_string(),
+        })?;
+        let (attrs, items, name) = (&parsed.attrs, &parsed.items, ident(name));
+        runtime.push(quote!(pub mod #name { #(#attrs)* #(#items)* }));
+    }
+    let lexicons = tree.inline_children(ir, &[]);
+    let tokens = reroot(quote!(#(#runtime)* #lexicons), &quote!(#root_path));
+    Ok(GeneratedFile {
+        contents: render(file, "the lexicon directory (single-file mode)", tokens)?,
+        path: file.to_string(),
+    })
+}
+
+/// Replaces every `crate::` path prefix with `root::`.
+fn reroot(tokens: TokenStream, root: &TokenStream) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    let mut out = TokenStream::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tree) = iter.next() {
+        match tree {
+            TokenTree::Ident(id)
+                if id == "crate"
+                    && matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':') =>
+            {
+                out.extend(root.clone());
             }
-            if depth == lex.module.len() {
-                node.lexicon = Some(i);
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), reroot(g.stream(), root));
+                group.set_span(g.span());
+                out.extend([TokenTree::Group(group)]);
             }
+            other => out.extend([other]),
         }
     }
-    tree
-}
-
-/// `pub mod x;` for each child, feature-gated at the namespace level, and
-/// marked `rustfmt::skip` so `cargo fmt` leaves prettyplease's output alone.
-fn child_decls(tree: &BTreeMap<Vec<String>, ModNode>, path: &[String]) -> TokenStream {
-    let node = &tree[path];
-    let decls = node.children.iter().map(|child| {
-        let mut child_path = path.to_vec();
-        child_path.push(child.clone());
-        let gate = tree
-            .get(&child_path)
-            .and_then(|c| c.feature.as_ref())
-            .map(|f| quote!(#[cfg(feature = #f)]));
-        let doc = tree
-            .get(&child_path)
-            .map(|c| format!(" `{}`", c.nsid_prefix))
-            .unwrap_or_default();
-        let name = ident(child);
-        quote!(#[doc = #doc] #gate #[rustfmt::skip] pub mod #name;)
-    });
-    quote!(#(#decls)*)
-}
-
-fn crate_root(ir: &Ir, tree: &BTreeMap<Vec<String>, ModNode>) -> TokenStream {
-    let children = child_decls(tree, &[]);
-    let count = ir.lexicons.len();
-    let features: BTreeSet<&str> = ir.lexicons.iter().map(|l| l.feature.as_str()).collect();
-    let feature_list = features
-        .iter()
-        .map(|f| format!("`{f}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let doc = [
-        format!(" Rust types for {count} AT Protocol lexicons, generated by lexgen."),
-        String::new(),
-        " Modules mirror NSIDs (`com.atproto.server.createSession` is".to_string(),
-        " `com::atproto::server::create_session`). Every type validates its lexicon's".to_string(),
-        " constraints when deserialized; values built in code can be checked with".to_string(),
-        " [`validate::Validate`].".to_string(),
-        String::new(),
-        format!(" Cargo features, one per namespace (all on by default): {feature_list}."),
-        " The `client` feature adds a small blocking XRPC client ([`client`]).".to_string(),
-    ];
-    quote! {
-        #(#![doc = #doc])*
-        #[cfg(feature = "client")]
-        #[rustfmt::skip]
-        pub mod client;
-        #[doc(hidden)]
-        #[rustfmt::skip]
-        pub mod de;
-        #[rustfmt::skip]
-        pub mod formats;
-        #[rustfmt::skip]
-        pub mod types;
-        #[rustfmt::skip]
-        pub mod validate;
-        #[rustfmt::skip]
-        pub mod xrpc;
-        #children
-    }
-}
-
-fn namespace_module(
-    node: &ModNode,
-    tree: &BTreeMap<Vec<String>, ModNode>,
-    path: &[String],
-) -> TokenStream {
-    let doc = format!(" Namespace `{}`.", node.nsid_prefix);
-    let children = child_decls(tree, path);
-    quote! {
-        #![doc = #doc]
-        #children
-    }
-}
-
-fn lexicon_module(
-    ir: &Ir,
-    lex_idx: usize,
-    tree: &BTreeMap<Vec<String>, ModNode>,
-    path: &[String],
-) -> TokenStream {
-    let lex = &ir.lexicons[lex_idx];
-    let title = format!(" `{}`", lex.nsid);
-    let description = lex
-        .description
-        .as_deref()
-        .or_else(|| lex.endpoint.as_ref().and_then(|e| e.doc.as_deref()))
-        .or_else(|| {
-            lex.defs
-                .iter()
-                .find(|(n, _)| n == "main")
-                .and_then(|(_, id)| ir.ty(*id).doc.as_deref())
-        });
-    let desc_lines = description.map(ty::doc_lines).unwrap_or_default();
-    let blank: Vec<String> = (!desc_lines.is_empty())
-        .then(String::new)
-        .into_iter()
-        .collect();
-    let endpoint = lex
-        .endpoint
-        .as_ref()
-        .map(|e| xrpc::emit_endpoint(ir, lex, e));
-    let types = lex.types.iter().map(|&id| match &ir.ty(id).kind {
-        TypeKind::Object(o) => object::emit_object(ir, id, o),
-        TypeKind::Union(u) => union::emit_union(ir, id, u),
-        TypeKind::StringEnum(e) => string_enum::emit_string_enum(ir, id, e),
-        TypeKind::Errors(errors) => xrpc::emit_errors(ir, id, errors),
-        TypeKind::Alias(shape) => {
-            let def = ir.ty(id);
-            let name = ident(&def.name);
-            let doc = doc_attrs(def.doc.as_deref());
-            let target = ty::shape_type(ir, shape);
-            quote!(#doc pub type #name = #target;)
-        }
-    });
-    let tokens = lex
-        .tokens
-        .iter()
-        .map(|t| xrpc::emit_token(&t.name, &t.value, t.doc.as_deref()));
-    let permission_set = lex
-        .permission_set
-        .as_ref()
-        .map(|p| xrpc::emit_permission_set(&lex.nsid, p));
-    let children = child_decls(tree, path);
-    quote! {
-        #![doc = #title]
-        #(#![doc = #blank])*
-        #(#![doc = #desc_lines])*
-        #children
-        #endpoint
-        #(#types)*
-        #(#tokens)*
-        #permission_set
-    }
+    out
 }

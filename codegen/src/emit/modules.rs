@@ -1,0 +1,236 @@
+//! The module tree of the generated crate (one module per NSID segment) and
+//! the contents of each module, shared by the crate layout (a file per
+//! module) and the single-file layout (nested inline modules).
+
+use super::ty::{self, doc_attrs, ident};
+use super::{object, string_enum, union, xrpc};
+use crate::ir::{Ir, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A node of the module tree.
+#[derive(Default)]
+struct ModNode {
+    /// Wire prefix (`com.atproto`), for docs.
+    nsid_prefix: String,
+    /// The lexicon whose module this is, if any.
+    lexicon: Option<usize>,
+    /// Child module names.
+    children: BTreeSet<String>,
+    /// Feature gating this module (set on depth-2 nodes).
+    feature: Option<String>,
+}
+
+/// Modules by path (`["com", "atproto"]`); the root is the empty path.
+pub struct ModuleTree(BTreeMap<Vec<String>, ModNode>);
+
+/// What goes in a module besides its children.
+pub struct ModuleBody {
+    /// Where it comes from, for the `@generated` header.
+    pub source: String,
+    /// Inner attributes (module docs).
+    pub inner: TokenStream,
+    /// The items.
+    pub items: TokenStream,
+}
+
+impl ModuleTree {
+    /// The tree of every lexicon's module and their parents.
+    pub fn new(ir: &Ir) -> Self {
+        let mut tree: BTreeMap<Vec<String>, ModNode> = BTreeMap::new();
+        tree.entry(Vec::new()).or_default();
+        for (i, lex) in ir.lexicons.iter().enumerate() {
+            let wire: Vec<&str> = lex.nsid.split('.').collect();
+            for depth in 1..=lex.module.len() {
+                let path = lex.module[..depth].to_vec();
+                let parent = lex.module[..depth - 1].to_vec();
+                tree.entry(parent)
+                    .or_default()
+                    .children
+                    .insert(lex.module[depth - 1].clone());
+                let node = tree.entry(path).or_default();
+                node.nsid_prefix = wire.get(..depth).map(|w| w.join(".")).unwrap_or_default();
+                if depth == 2 {
+                    node.feature = Some(lex.feature.clone());
+                }
+                if depth == lex.module.len() {
+                    node.lexicon = Some(i);
+                }
+            }
+        }
+        ModuleTree(tree)
+    }
+
+    /// Every module path, root first.
+    pub fn paths(&self) -> impl Iterator<Item = &Vec<String>> {
+        self.0.keys()
+    }
+
+    fn children(&self, path: &[String]) -> impl Iterator<Item = (Vec<String>, &ModNode)> + '_ {
+        let names = self
+            .0
+            .get(path)
+            .map(|n| n.children.iter())
+            .into_iter()
+            .flatten();
+        let path = path.to_vec();
+        names.filter_map(move |child| {
+            let mut child_path = path.clone();
+            child_path.push(child.clone());
+            self.0.get(&child_path).map(|node| (child_path, node))
+        })
+    }
+
+    /// `pub mod x;` for each child, feature-gated at the namespace level,
+    /// and marked `rustfmt::skip` so `cargo fmt` leaves prettyplease's
+    /// output alone.
+    pub fn child_decls(&self, path: &[String]) -> TokenStream {
+        let decls = self.children(path).map(|(child_path, node)| {
+            let gate = node.feature.as_ref().map(|f| quote!(#[cfg(feature = #f)]));
+            let doc = format!(" `{}`", node.nsid_prefix);
+            let name = ident(child_path.last().map_or("", String::as_str));
+            quote!(#[doc = #doc] #gate #[rustfmt::skip] pub mod #name;)
+        });
+        quote!(#(#decls)*)
+    }
+
+    /// The children of `path` as inline modules, recursively.
+    pub fn inline_children(&self, ir: &Ir, path: &[String]) -> TokenStream {
+        let modules = self.children(path).map(|(child_path, _)| {
+            let body = self.body(ir, &child_path);
+            let children = self.inline_children(ir, &child_path);
+            let name = ident(child_path.last().map_or("", String::as_str));
+            let (inner, items) = (body.inner, body.items);
+            quote!(pub mod #name { #inner #children #items })
+        });
+        quote!(#(#modules)*)
+    }
+
+    /// The contents of the module at `path`.
+    pub fn body(&self, ir: &Ir, path: &[String]) -> ModuleBody {
+        let node = self.0.get(path);
+        match node.and_then(|n| n.lexicon) {
+            Some(lex) => ModuleBody {
+                source: format!("`{}`", ir.lexicons[lex].rel_path),
+                inner: lexicon_docs(ir, lex),
+                items: ty::in_module(lex, || lexicon_items(ir, lex)),
+            },
+            None if path.is_empty() => ModuleBody {
+                source: "the lexicon directory".into(),
+                inner: crate_docs(ir),
+                items: runtime_decls(),
+            },
+            None => {
+                let prefix = node.map_or("", |n| n.nsid_prefix.as_str());
+                let doc = format!(" Namespace `{prefix}`.");
+                ModuleBody {
+                    source: format!("namespace `{prefix}`"),
+                    inner: quote!(#![doc = #doc]),
+                    items: TokenStream::new(),
+                }
+            }
+        }
+    }
+}
+
+fn crate_docs(ir: &Ir) -> TokenStream {
+    let count = ir.lexicons.len();
+    let features: BTreeSet<&str> = ir.lexicons.iter().map(|l| l.feature.as_str()).collect();
+    let feature_list = features
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc = [
+        format!(" Rust types for {count} AT Protocol lexicons, generated by lexgen."),
+        String::new(),
+        " Modules mirror NSIDs (`com.atproto.server.createSession` is".to_string(),
+        " `com::atproto::server::create_session`). Every type validates its lexicon's".to_string(),
+        " constraints when deserialized; values built in code can be checked with".to_string(),
+        " [`validate::Validate`].".to_string(),
+        String::new(),
+        format!(" Cargo features, one per namespace (all on by default): {feature_list}."),
+        " The `client` feature adds a small blocking XRPC client (`client`).".to_string(),
+    ];
+    quote!(#(#![doc = #doc])*)
+}
+
+fn runtime_decls() -> TokenStream {
+    quote! {
+        #[cfg(feature = "client")]
+        #[rustfmt::skip]
+        pub mod client;
+        #[doc(hidden)]
+        #[rustfmt::skip]
+        pub mod de;
+        #[rustfmt::skip]
+        pub mod formats;
+        #[rustfmt::skip]
+        pub mod types;
+        #[rustfmt::skip]
+        pub mod validate;
+        #[rustfmt::skip]
+        pub mod xrpc;
+    }
+}
+
+fn lexicon_docs(ir: &Ir, lex_idx: usize) -> TokenStream {
+    let lex = &ir.lexicons[lex_idx];
+    let title = format!(" `{}`", lex.nsid);
+    let description = lex
+        .description
+        .as_deref()
+        .or_else(|| lex.endpoint.as_ref().and_then(|e| e.doc.as_deref()))
+        .or_else(|| {
+            lex.defs
+                .iter()
+                .find(|(n, _)| n == "main")
+                .and_then(|(_, id)| ir.ty(*id).doc.as_deref())
+        });
+    let desc_lines = description.map(ty::doc_lines).unwrap_or_default();
+    let blank: Vec<String> = (!desc_lines.is_empty())
+        .then(String::new)
+        .into_iter()
+        .collect();
+    quote! {
+        #![doc = #title]
+        #(#![doc = #blank])*
+        #(#![doc = #desc_lines])*
+    }
+}
+
+fn lexicon_items(ir: &Ir, lex_idx: usize) -> TokenStream {
+    let lex = &ir.lexicons[lex_idx];
+    let endpoint = lex
+        .endpoint
+        .as_ref()
+        .map(|e| xrpc::emit_endpoint(ir, lex, e));
+    let types = lex.types.iter().map(|&id| match &ir.ty(id).kind {
+        TypeKind::Object(o) => object::emit_object(ir, id, o),
+        TypeKind::Union(u) => union::emit_union(ir, id, u),
+        TypeKind::StringEnum(e) => string_enum::emit_string_enum(ir, id, e),
+        TypeKind::Errors(errors) => xrpc::emit_errors(ir, id, errors),
+        TypeKind::Alias(shape) => {
+            let def = ir.ty(id);
+            let name = ident(&def.name);
+            let doc = doc_attrs(def.doc.as_deref());
+            let target = ty::shape_type(ir, shape);
+            quote!(#doc pub type #name = #target;)
+        }
+    });
+    let tokens = lex
+        .tokens
+        .iter()
+        .map(|t| xrpc::emit_token(&t.name, &t.value, t.doc.as_deref()));
+    let permission_set = lex
+        .permission_set
+        .as_ref()
+        .map(|p| xrpc::emit_permission_set(&lex.nsid, p));
+    quote! {
+        #endpoint
+        #(#types)*
+        #(#tokens)*
+        #permission_set
+    }
+}
