@@ -211,6 +211,15 @@ fn query_params_metadata_and_query_string() {
         params.to_query_string(),
         "actor=alice.test&limit=20&reverse=true&tags=a%20b&tags=c%26d&sort=top"
     );
+    // Schema defaults are sent explicitly; absent values without one are omitted.
+    let defaults = query::Params {
+        limit: None,
+        reverse: None,
+        tags: None,
+        sort: None,
+        ..params
+    };
+    assert_eq!(defaults.to_query_string(), "actor=alice.test&limit=50");
     let page: query::Output = round_trip(json!({"items": [{"count": 1}], "cursor": "x"}));
     assert_eq!(page.items.len(), 1);
     let err: query::Error = serde_json::from_value(json!({"error": "BadCursor"})).expect("error");

@@ -5,9 +5,10 @@
 //! Every query and procedure goes through one call shape,
 //! [`Client::call`], typed by the endpoint's marker type:
 //!
-//! ```no_run
-//! # #[cfg(feature = "com-atproto")]
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! (The example names `atproto_types`, the crate generated from the official
+//! lexicons.)
+//!
+//! ```ignore
 //! use atproto_types::client::Client;
 //! use atproto_types::com::atproto::server::create_session::{CreateSession, Input};
 //! use atproto_types::xrpc::NoParams;
@@ -22,18 +23,19 @@
 //! };
 //! let session = client.call::<CreateSession>(&NoParams, &input)?;
 //! let client = client.with_bearer(session.access_jwt);
-//! # let _ = client;
-//! # Ok(())
-//! # }
-//! # #[cfg(not(feature = "com-atproto"))]
-//! # fn main() {}
 //! ```
 //!
-//! Plain HTTP only: the crate is built without TLS support, which suits a
-//! PDS on loopback or behind a TLS-terminating proxy.
+//! Plain HTTP only by default: `ureq` is built without TLS, which suits a
+//! PDS on loopback or behind a TLS-terminating proxy. For `https://` URLs,
+//! enable a TLS feature of the same `ureq` (e.g. `rustls`) in your own
+//! `Cargo.toml`.
 
 use super::xrpc::{Body, BodyError, Endpoint, Method, QueryParams, XrpcError};
 use std::fmt;
+
+/// The `ureq` this client is built on, to configure an agent (timeouts,
+/// proxy) for [`Client::with_agent`] without a version mismatch.
+pub use ureq;
 
 /// The MIME type sent for `*/*` inputs when the caller names none.
 const FALLBACK_CONTENT_TYPE: &str = "application/octet-stream";

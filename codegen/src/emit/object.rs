@@ -259,7 +259,20 @@ fn emit_query_params(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
     let pushes = obj.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let wire = &f.wire;
-        quote!(crate::xrpc::QueryValue::push_query(&self.#fname, #wire, &mut out);)
+        // XRPC: schema defaults are sent explicitly.
+        let default = f.default.as_ref().filter(|_| !f.required).map(|d| match d {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+        match default {
+            Some(default) => quote! {
+                match &self.#fname {
+                    ::std::option::Option::Some(v) => crate::xrpc::QueryValue::push_query(v, #wire, &mut out),
+                    ::std::option::Option::None => out.push((#wire, ::std::string::String::from(#default))),
+                }
+            },
+            None => quote!(crate::xrpc::QueryValue::push_query(&self.#fname, #wire, &mut out);),
+        }
     });
     let body = if obj.fields.is_empty() {
         quote!(::std::vec::Vec::new())

@@ -159,12 +159,22 @@ impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.depth, "depth", &mut out);
-        crate::xrpc::QueryValue::push_query(
-            &self.parent_height,
-            "parentHeight",
-            &mut out,
-        );
+        match &self.depth {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "depth", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("depth", ::std::string::String::from("6")))
+            }
+        }
+        match &self.parent_height {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "parentHeight", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("parentHeight", ::std::string::String::from("80")))
+            }
+        }
         out
     }
 }

@@ -233,7 +233,14 @@ impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.q, "q", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.sort, "sort", &mut out);
+        match &self.sort {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "sort", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("sort", ::std::string::String::from("latest")))
+            }
+        }
         crate::xrpc::QueryValue::push_query(&self.since, "since", &mut out);
         crate::xrpc::QueryValue::push_query(&self.until, "until", &mut out);
         crate::xrpc::QueryValue::push_query(&self.mentions, "mentions", &mut out);
@@ -242,7 +249,14 @@ impl crate::xrpc::QueryParams for Params {
         crate::xrpc::QueryValue::push_query(&self.domain, "domain", &mut out);
         crate::xrpc::QueryValue::push_query(&self.url, "url", &mut out);
         crate::xrpc::QueryValue::push_query(&self.tag, "tag", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.limit, "limit", &mut out);
+        match &self.limit {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("limit", ::std::string::String::from("25")))
+            }
+        }
         crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }

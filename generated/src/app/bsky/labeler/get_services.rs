@@ -107,7 +107,14 @@ impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.dids, "dids", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.detailed, "detailed", &mut out);
+        match &self.detailed {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "detailed", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("detailed", ::std::string::String::from("false")))
+            }
+        }
         out
     }
 }

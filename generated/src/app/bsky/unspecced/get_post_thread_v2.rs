@@ -268,14 +268,38 @@ impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.anchor, "anchor", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.above, "above", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.below, "below", &mut out);
-        crate::xrpc::QueryValue::push_query(
-            &self.branching_factor,
-            "branchingFactor",
-            &mut out,
-        );
-        crate::xrpc::QueryValue::push_query(&self.sort, "sort", &mut out);
+        match &self.above {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "above", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("above", ::std::string::String::from("true")))
+            }
+        }
+        match &self.below {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "below", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("below", ::std::string::String::from("6")))
+            }
+        }
+        match &self.branching_factor {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "branchingFactor", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("branchingFactor", ::std::string::String::from("10")))
+            }
+        }
+        match &self.sort {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "sort", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("sort", ::std::string::String::from("oldest")))
+            }
+        }
         out
     }
 }

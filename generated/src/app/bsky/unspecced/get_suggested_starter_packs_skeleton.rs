@@ -134,7 +134,14 @@ impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.limit, "limit", &mut out);
+        match &self.limit {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("limit", ::std::string::String::from("10")))
+            }
+        }
         out
     }
 }

@@ -150,7 +150,14 @@ impl crate::xrpc::QueryParams for Params {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.uri_patterns, "uriPatterns", &mut out);
         crate::xrpc::QueryValue::push_query(&self.sources, "sources", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.limit, "limit", &mut out);
+        match &self.limit {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("limit", ::std::string::String::from("50")))
+            }
+        }
         crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }

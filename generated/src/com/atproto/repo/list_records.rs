@@ -243,7 +243,14 @@ impl crate::xrpc::QueryParams for Params {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.repo, "repo", &mut out);
         crate::xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.limit, "limit", &mut out);
+        match &self.limit {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("limit", ::std::string::String::from("50")))
+            }
+        }
         crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         crate::xrpc::QueryValue::push_query(&self.reverse, "reverse", &mut out);
         out

@@ -115,12 +115,22 @@ impl crate::validate::Validate for Params {
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.include_used, "includeUsed", &mut out);
-        crate::xrpc::QueryValue::push_query(
-            &self.create_available,
-            "createAvailable",
-            &mut out,
-        );
+        match &self.include_used {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "includeUsed", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("includeUsed", ::std::string::String::from("true")))
+            }
+        }
+        match &self.create_available {
+            ::std::option::Option::Some(v) => {
+                crate::xrpc::QueryValue::push_query(v, "createAvailable", &mut out)
+            }
+            ::std::option::Option::None => {
+                out.push(("createAvailable", ::std::string::String::from("true")))
+            }
+        }
         out
     }
 }
