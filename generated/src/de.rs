@@ -198,19 +198,7 @@ macro_rules! format_at {
     )*};
 }
 
-format_at!(
-    AtIdentifier,
-    AtUri,
-    Cid,
-    Datetime,
-    Did,
-    Handle,
-    Language,
-    Nsid,
-    RecordKey,
-    Tid,
-    Uri
-);
+super::formats::for_each_format!(format_at);
 
 /// An object key, borrowed from the input when possible.
 pub enum Key<'de> {

@@ -122,21 +122,19 @@ macro_rules! valid_by_construction {
     )*};
 }
 
+/// The format newtypes, by name.
+macro_rules! formats_valid_by_construction {
+    ($($t:ident),*) => {
+        valid_by_construction!($(super::formats::$t),*);
+    };
+}
+
+super::formats::for_each_format!(formats_valid_by_construction);
+
 valid_by_construction!(
     String,
     bool,
     i64,
-    super::formats::AtIdentifier,
-    super::formats::AtUri,
-    super::formats::Cid,
-    super::formats::Datetime,
-    super::formats::Did,
-    super::formats::Handle,
-    super::formats::Language,
-    super::formats::Nsid,
-    super::formats::RecordKey,
-    super::formats::Tid,
-    super::formats::Uri,
     super::types::UnknownObject,
     super::types::Blob,
     super::types::Bytes,

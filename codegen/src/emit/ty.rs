@@ -39,19 +39,7 @@ pub fn in_module<T>(lexicon: usize, f: impl FnOnce() -> T) -> T {
 
 /// The newtype of a string format.
 pub fn format_type(format: Format) -> TokenStream {
-    let name = ident(match format {
-        Format::AtIdentifier => "AtIdentifier",
-        Format::AtUri => "AtUri",
-        Format::Cid => "Cid",
-        Format::Datetime => "Datetime",
-        Format::Did => "Did",
-        Format::Handle => "Handle",
-        Format::Language => "Language",
-        Format::Nsid => "Nsid",
-        Format::RecordKey => "RecordKey",
-        Format::Tid => "Tid",
-        Format::Uri => "Uri",
-    });
+    let name = ident(format.type_name());
     quote!(crate::formats::#name)
 }
 

@@ -63,6 +63,27 @@ pub enum Format {
     Uri,
 }
 
+/// Calls macro `$m` with the names of the 11 format newtypes, so modules
+/// that implement a trait for each of them share one list.
+macro_rules! for_each_format {
+    ($m:ident) => {
+        $m!(
+            AtIdentifier,
+            AtUri,
+            Cid,
+            Datetime,
+            Did,
+            Handle,
+            Language,
+            Nsid,
+            RecordKey,
+            Tid,
+            Uri
+        );
+    };
+}
+pub(crate) use for_each_format;
+
 impl Format {
     /// Every format, in the order of the enum.
     pub const ALL: [Format; 11] = [
@@ -94,6 +115,24 @@ impl Format {
             Format::RecordKey => "record-key",
             Format::Tid => "tid",
             Format::Uri => "uri",
+        }
+    }
+
+    /// The name of the newtype that holds values of this format (`"AtIdentifier"`).
+    #[must_use]
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Format::AtIdentifier => "AtIdentifier",
+            Format::AtUri => "AtUri",
+            Format::Cid => "Cid",
+            Format::Datetime => "Datetime",
+            Format::Did => "Did",
+            Format::Handle => "Handle",
+            Format::Language => "Language",
+            Format::Nsid => "Nsid",
+            Format::RecordKey => "RecordKey",
+            Format::Tid => "Tid",
+            Format::Uri => "Uri",
         }
     }
 

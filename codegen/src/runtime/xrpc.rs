@@ -211,19 +211,7 @@ macro_rules! format_query_value {
     )*};
 }
 
-format_query_value!(
-    AtIdentifier,
-    AtUri,
-    Cid,
-    Datetime,
-    Did,
-    Handle,
-    Language,
-    Nsid,
-    RecordKey,
-    Tid,
-    Uri
-);
+super::formats::for_each_format!(format_query_value);
 
 /// Percent-encodes `(name, value)` pairs (RFC 3986 unreserved characters
 /// are kept; everything else is `%XX`).
