@@ -47,12 +47,23 @@ const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// A blocking XRPC client for one service (a PDS, an AppView, ...).
 ///
 /// Cloning is cheap: clones share the connection pool.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
     agent: ureq::Agent,
     base_url: String,
     bearer: Option<String>,
     max_response_bytes: u64,
+}
+
+// By hand, so that logging a client does not leak its token.
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("bearer", &self.bearer.as_ref().map(|_| "<redacted>"))
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {

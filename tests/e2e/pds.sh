@@ -29,6 +29,16 @@ LOG="$E2E_DIR/pds.log"
 PIDFILE="$E2E_DIR/pds.pid"
 RUN_TMP="$E2E_DIR/run-tmp" # dev-env keeps the PDS databases and blobs under TMPDIR
 
+# ---- build the default tests first: a compile error then costs no PDS start, and the
+# server is not kept waiting while cargo works
+if (($# == 0)); then
+  say "building the end-to-end tests"
+  t0=$(now)
+  (cd "$REPO" && cargo test -q -p lexgen-tests --test pds_e2e --no-run) || { say "the end-to-end tests do not build"; exit 1; }
+  say "build took $(since "$t0") s"
+  set -- cargo test -p lexgen-tests --test pds_e2e -- --nocapture
+fi
+
 # ---- install (only when package.json / package-lock.json changed since the last good install)
 install_deps() {
   local want have t0
@@ -179,9 +189,6 @@ say "PDS ready at $URL after $(since "$t0") s ($(grep -m1 '^READY_MS=' "$LOG" ||
 export LEXGEN_PDS_URL="$URL"
 export LEXGEN_PLC_URL="http://localhost:$PLC_PORT"
 export LEXGEN_E2E_NODE="$NODE22"
-if (($# == 0)); then
-  set -- cargo test -p lexgen-tests --test pds_e2e -- --nocapture
-fi
 say "running: $*"
 set +e
 "$@"

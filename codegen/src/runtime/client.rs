@@ -4,9 +4,10 @@
 //! Every query and procedure goes through one call shape,
 //! [`Client::call`], typed by the endpoint's marker type:
 //!
-//! ```no_run
-//! # #[cfg(feature = "com-atproto")]
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! (The example names `atproto_types`, the crate generated from the official
+//! lexicons.)
+//!
+//! ```ignore
 //! use atproto_types::client::Client;
 //! use atproto_types::com::atproto::server::create_session::{CreateSession, Input};
 //! use atproto_types::xrpc::NoParams;
@@ -21,18 +22,19 @@
 //! };
 //! let session = client.call::<CreateSession>(&NoParams, &input)?;
 //! let client = client.with_bearer(session.access_jwt);
-//! # let _ = client;
-//! # Ok(())
-//! # }
-//! # #[cfg(not(feature = "com-atproto"))]
-//! # fn main() {}
 //! ```
 //!
-//! Plain HTTP only: the crate is built without TLS support, which suits a
-//! PDS on loopback or behind a TLS-terminating proxy.
+//! Plain HTTP only by default: `ureq` is built without TLS, which suits a
+//! PDS on loopback or behind a TLS-terminating proxy. For `https://` URLs,
+//! enable a TLS feature of the same `ureq` (e.g. `rustls`) in your own
+//! `Cargo.toml`.
 
 use super::xrpc::{Body, BodyError, Endpoint, Method, QueryParams, XrpcError};
 use std::fmt;
+
+/// The `ureq` this client is built on, to configure an agent (timeouts,
+/// proxy) for [`Client::with_agent`] without a version mismatch.
+pub use ureq;
 
 /// The MIME type sent for `*/*` inputs when the caller names none.
 const FALLBACK_CONTENT_TYPE: &str = "application/octet-stream";
@@ -44,12 +46,23 @@ const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// A blocking XRPC client for one service (a PDS, an AppView, ...).
 ///
 /// Cloning is cheap: clones share the connection pool.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
     agent: ureq::Agent,
     base_url: String,
     bearer: Option<String>,
     max_response_bytes: u64,
+}
+
+// By hand, so that logging a client does not leak its token.
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("bearer", &self.bearer.as_ref().map(|_| "<redacted>"))
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {

@@ -1,0 +1,274 @@
+//! The XRPC client (`client` feature) against a scripted one-request
+//! loopback server: query encoding, auth, bodies, typed errors.
+
+use atproto_types::app::bsky::feed::post;
+use atproto_types::client::ClientError;
+use atproto_types::com::atproto::repo::{get_record, upload_blob};
+use atproto_types::com::atproto::server::{
+    create_session, delete_session, describe_server, get_session, refresh_session,
+};
+use atproto_types::formats::RecordKey;
+use atproto_types::xrpc::{NoBody, NoParams, RawBody};
+use lexgen_tests::xrpc::{client, nsid, typed, PNG};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::thread::JoinHandle;
+
+/// What the client sent.
+#[derive(Debug)]
+struct Request {
+    /// `GET /xrpc/...?... HTTP/1.1`
+    line: String,
+    /// Lower-cased names.
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Serves one request with `status`, `content_type` and `body`; returns
+/// the base URL and the request received.
+fn serve_once(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> (String, JoinHandle<Request>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("local addr"));
+    let mut response = format!("HTTP/1.1 {status} X\r\nConnection: close\r\n");
+    if let Some(ct) = content_type {
+        response.push_str(&format!("Content-Type: {ct}\r\n"));
+    }
+    response.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut response = response.into_bytes();
+    response.extend_from_slice(body);
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept");
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("request line");
+        let mut headers = Vec::new();
+        loop {
+            let mut h = String::new();
+            reader.read_line(&mut h).expect("header line");
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            let (name, value) = h.split_once(':').expect("header has a colon");
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        }
+        let len: usize = headers
+            .iter()
+            .find(|(n, _)| n == "content-length")
+            .map_or(0, |(_, v)| v.parse().expect("numeric content-length"));
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body).expect("request body");
+        reader
+            .get_mut()
+            .write_all(&response)
+            .expect("write response");
+        Request {
+            line: line.trim_end().to_owned(),
+            headers,
+            body,
+        }
+    });
+    (url, handle)
+}
+
+const JSON: Option<&str> = Some("application/json; charset=utf-8");
+
+#[test]
+fn query_encodes_params_and_sends_bearer() {
+    let record = r#"{"uri":"at://did:plc:abc/app.bsky.feed.post/3k2a","value":{"text":"hi","$type":"app.bsky.feed.post","createdAt":"2026-01-01T00:00:00Z"}}"#;
+    let (url, server) = serve_once(200, JSON, record.as_bytes());
+    let params = get_record::Params {
+        repo: "did:plc:abc".parse().expect("did"),
+        collection: nsid("app.bsky.feed.post"),
+        rkey: RecordKey::new("3k2a").expect("rkey"),
+        cid: None,
+        extra: Default::default(),
+    };
+    let out = client(&format!("{url}/"))
+        .with_bearer("tok")
+        .call::<get_record::GetRecord>(&params, &NoBody)
+        .expect("typed output");
+    let req = server.join().expect("server thread");
+    let debug = format!("{:?}", client(&url).with_bearer("tok"));
+    assert!(
+        !debug.contains("tok") && debug.contains("<redacted>"),
+        "{debug}"
+    );
+    assert_eq!(
+        req.line,
+        "GET /xrpc/com.atproto.repo.getRecord?repo=did%3Aplc%3Aabc&collection=app.bsky.feed.post&rkey=3k2a HTTP/1.1"
+    );
+    assert_eq!(req.header("authorization"), Some("Bearer tok"));
+    assert_eq!(out.cid, None);
+    assert_eq!(typed::<post::Record>("post", &out.value).text, "hi");
+}
+
+#[test]
+fn procedure_sends_json_with_its_encoding() {
+    let body = r#"{"accessJwt":"a","refreshJwt":"r","handle":"alice.test","did":"did:plc:abc"}"#;
+    let (url, server) = serve_once(200, JSON, body.as_bytes());
+    let input = create_session::Input {
+        identifier: "alice.test".into(),
+        password: "pw".into(),
+        auth_factor_token: None,
+        allow_takendown: None,
+        extra: Default::default(),
+    };
+    let out = client(&url)
+        .call::<create_session::CreateSession>(&NoParams, &input)
+        .expect("typed output");
+    let req = server.join().expect("server thread");
+    assert_eq!(
+        req.line,
+        "POST /xrpc/com.atproto.server.createSession HTTP/1.1"
+    );
+    assert_eq!(req.header("content-type"), Some("application/json"));
+    assert_eq!(req.header("authorization"), None);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&req.body).expect("JSON body"),
+        serde_json::json!({"identifier": "alice.test", "password": "pw"})
+    );
+    assert_eq!(out.handle.as_str(), "alice.test");
+}
+
+#[test]
+fn raw_bodies_carry_the_callers_content_type() {
+    let body = br#"{"blob":{"$type":"blob","ref":{"$link":"bafkreicjo6iji7kgmz3azy4phqaoquwhd7nwnsxijg5or2pn4njhdhqvqe"},"mimeType":"image/png","size":70}}"#;
+    for (given, sent) in [
+        (Some("image/png"), "image/png"),
+        (None, "application/octet-stream"),
+    ] {
+        let (url, server) = serve_once(200, JSON, body);
+        let c = client(&url);
+        let input = RawBody(PNG.to_vec());
+        let out = match given {
+            Some(ct) => c.call_with_content_type::<upload_blob::UploadBlob>(&NoParams, &input, ct),
+            None => c.call::<upload_blob::UploadBlob>(&NoParams, &input),
+        }
+        .expect("typed output");
+        let req = server.join().expect("server thread");
+        assert_eq!(req.header("content-type"), Some(sent));
+        assert_eq!(req.body, PNG);
+        assert_eq!(out.blob.size, 70);
+    }
+}
+
+#[test]
+fn empty_success_without_output_is_nobody() {
+    let (url, server) = serve_once(200, None, b"");
+    let out = client(&url).call::<delete_session::DeleteSession>(&NoParams, &NoBody);
+    assert!(matches!(out, Ok(NoBody)), "{out:?}");
+    let req = server.join().expect("server thread");
+    assert_eq!(req.header("content-type"), None);
+    assert!(req.body.is_empty());
+}
+
+#[test]
+fn error_bodies_become_typed_errors_with_their_status() {
+    let (url, server) = serve_once(
+        400,
+        JSON,
+        br#"{"error":"RecordNotFound","message":"Could not locate record"}"#,
+    );
+    let params = get_record::Params {
+        repo: "did:plc:abc".parse().expect("did"),
+        collection: nsid("app.bsky.feed.post"),
+        rkey: RecordKey::new("nope").expect("rkey"),
+        cid: None,
+        extra: Default::default(),
+    };
+    let err = client(&url)
+        .call::<get_record::GetRecord>(&params, &NoBody)
+        .expect_err("an error");
+    server.join().expect("server thread");
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(
+        err.xrpc(),
+        Some(&get_record::Error::RecordNotFound {
+            message: Some("Could not locate record".into())
+        })
+    );
+    assert_eq!(
+        err.to_string(),
+        "HTTP 400: RecordNotFound: Could not locate record"
+    );
+
+    let (url, server) = serve_once(401, JSON, br#"{"error":"AuthMissing"}"#);
+    let err = client(&url)
+        .call::<get_session::GetSession>(&NoParams, &NoBody)
+        .expect_err("an error");
+    server.join().expect("server thread");
+    assert!(
+        matches!(&err, ClientError::Xrpc { status: 401, error: get_session::Error::Other { error, message: None } } if error == "AuthMissing"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn non_xrpc_error_bodies_are_tolerated() {
+    for (ct, body) in [
+        (Some("text/html"), &b"<html>Bad Gateway</html>"[..]),
+        (JSON, &br#"{"message":"no error name"}"#[..]),
+        (None, &b""[..]),
+    ] {
+        let (url, server) = serve_once(502, ct, body);
+        let err = client(&url)
+            .call::<get_session::GetSession>(&NoParams, &NoBody)
+            .expect_err("an error");
+        server.join().expect("server thread");
+        match err {
+            ClientError::Http {
+                status: 502,
+                body: got,
+            } => assert_eq!(got, body),
+            other => panic!("expected ClientError::Http, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn invalid_output_is_a_decode_error_with_its_path() {
+    let body = r#"{"accessJwt":"a","refreshJwt":"r","handle":"not a handle","did":"did:plc:abc"}"#;
+    let (url, server) = serve_once(200, JSON, body.as_bytes());
+    let err = client(&url)
+        .call::<refresh_session::RefreshSession>(&NoParams, &NoBody)
+        .expect_err("an invalid handle");
+    server.join().expect("server thread");
+    match &err {
+        ClientError::Decode {
+            status: 200,
+            error,
+            body: got,
+        } => {
+            assert!(error.to_string().contains("handle"), "{error}");
+            assert_eq!(got, body.as_bytes());
+        }
+        other => panic!("expected ClientError::Decode, got {other:?}"),
+    }
+}
+
+#[test]
+fn unreachable_server_is_a_transport_error() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        l.local_addr().expect("local addr").port()
+    };
+    let err = client(&format!("http://127.0.0.1:{port}"))
+        .call::<describe_server::DescribeServer>(&NoParams, &NoBody)
+        .expect_err("nothing listens");
+    assert!(matches!(err, ClientError::Transport(_)), "{err:?}");
+    assert_eq!(err.status(), None);
+}
