@@ -1,12 +1,13 @@
 //! The `lexgen` command line (the binary is a thin wrapper around [`run`],
 //! so tests drive the real CLI in-process).
 
+use crate::datacheck::{Body, Json, Validator};
 use crate::diagnostic::Diagnostics;
 use crate::{Config, Error};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -79,6 +80,48 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Check JSON data against a lexicon def, without compiling anything.
+    /// Prints one line per value (`ok`, or `invalid PATH: RULE`); exits 0
+    /// if all are valid, 1 if any is invalid, 2 on usage or lexicon errors.
+    Validate {
+        #[command(flatten)]
+        common: Common,
+        /// The def: `NSID` (its main def) or `NSID#name`.
+        #[arg(long, value_name = "NSID[#name]")]
+        def: String,
+        /// Which data of a query, procedure or subscription [default: a
+        /// query's output, a procedure's input, a subscription's message].
+        #[arg(long, value_enum)]
+        body: Option<BodyArg>,
+        /// One JSON document, or JSON Lines (one value per line); `-` reads
+        /// standard input.
+        #[arg(value_name = "FILE", default_value = "-")]
+        file: PathBuf,
+    },
+}
+
+/// `--body` of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BodyArg {
+    /// A procedure's request body.
+    Input,
+    /// A query's or procedure's response body.
+    Output,
+    /// The parameters, as a JSON object.
+    Params,
+    /// A subscription's message.
+    Message,
+}
+
+impl From<BodyArg> for Body {
+    fn from(b: BodyArg) -> Body {
+        match b {
+            BodyArg::Input => Body::Input,
+            BodyArg::Output => Body::Output,
+            BodyArg::Params => Body::Params,
+            BodyArg::Message => Body::Message,
+        }
+    }
 }
 
 fn report_error(err: &Error, format: Format, stderr: &mut dyn Write) {
@@ -185,6 +228,12 @@ where
                 }
             }
         }
+        Command::Validate {
+            common,
+            def,
+            body,
+            file,
+        } => validate(&common, &def, body.map(Body::from), &file, stdout, stderr),
         Command::Lint { common } => {
             let mut config = Config::new();
             config.lexicons(&common.lexicons);
@@ -203,5 +252,120 @@ where
                 }
             }
         }
+    }
+}
+
+/// `lexgen validate`.
+fn validate(
+    common: &Common,
+    def: &str,
+    body: Option<Body>,
+    file: &Path,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
+    let text = match read_input(file) {
+        Ok(text) => text,
+        Err(e) => {
+            let _ = writeln!(stderr, "lexgen: cannot read {}: {e}", file.display());
+            return EXIT_ERROR;
+        }
+    };
+    let mut config = Config::new();
+    config.lexicons(&common.lexicons);
+    let ir = match config.load_ir() {
+        Ok(ir) => ir,
+        Err(e) => {
+            report_error(&e, common.format, stderr);
+            return EXIT_ERROR;
+        }
+    };
+    let validator = match Validator::new(&ir, def, body) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = writeln!(stderr, "lexgen: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let values = documents(&text);
+    if values.is_empty() {
+        let _ = writeln!(stderr, "lexgen: no JSON value in {}", file.display());
+        return EXIT_ERROR;
+    }
+    let mut invalid = 0;
+    for value in &values {
+        let line = match value {
+            Ok(json) => match validator.validate_json(json) {
+                Ok(()) => "ok".to_owned(),
+                Err(e) if e.path().is_empty() => format!("invalid: {}", e.rule()),
+                Err(e) => format!("invalid {e}"),
+            },
+            Err(syntax) => format!("invalid: not JSON: {syntax}"),
+        };
+        invalid += usize::from(line != "ok");
+        let _ = writeln!(stdout, "{line}");
+    }
+    let _ = writeln!(
+        stderr,
+        "lexgen: {} value(s) checked against {}: {invalid} invalid",
+        values.len(),
+        validator.name()
+    );
+    if invalid == 0 {
+        EXIT_OK
+    } else {
+        EXIT_DRIFT
+    }
+}
+
+/// The file, or standard input for `-`.
+fn read_input(file: &Path) -> std::io::Result<String> {
+    if file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(file)
+    }
+}
+
+/// The values of the input: one JSON document if the whole input is one,
+/// else JSON Lines (blank lines skipped). A syntax error is kept in place
+/// with its line number in the input. When no line is JSON on its own, the
+/// input is a broken document: its one syntax error is reported.
+fn documents(text: &str) -> Vec<Result<Json, String>> {
+    let whole = match serde_json::from_str::<Json>(text) {
+        Ok(json) => return vec![Ok(json)],
+        Err(e) => e,
+    };
+    let lines: Vec<(usize, Result<Json, serde_json::Error>)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| (i, serde_json::from_str::<Json>(line)))
+        .collect();
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    if lines.len() > 1 && lines.iter().all(|(_, r)| r.is_err()) {
+        return vec![Err(syntax_message(&whole, 0))];
+    }
+    lines
+        .into_iter()
+        .map(|(i, r)| r.map_err(|e| syntax_message(&e, i)))
+        .collect()
+}
+
+/// A serde_json syntax error, its line shifted to a line of the input.
+fn syntax_message(e: &serde_json::Error, line_offset: usize) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&position) {
+        Some(message) => format!(
+            "{message} at line {} column {}",
+            e.line() + line_offset,
+            e.column()
+        ),
+        None => text,
     }
 }

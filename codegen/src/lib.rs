@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage:
 //! [`lexicon`] (read and parse files) -> [`ir`] (resolve names, refs and
 //! constraints) -> [`emit`] (Rust items with `quote`, rendered by
-//! [`render`] with prettyplease) -> [`write`] (safe, atomic writes) or
+//! [`render`] with prettyplease) -> [`write`](mod@write) (safe, atomic writes) or
 //! [`check`] (drift against disk).
 //!
 //! # From a `build.rs` or a tool

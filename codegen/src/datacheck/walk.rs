@@ -1,0 +1,374 @@
+//! The walk: one function per thing the generated deserializers do, in the
+//! order they do it, calling the same runtime rule functions.
+//!
+//! A generated struct reads its members in document order (a member's own
+//! type and format errors surface as it is read, nested values first), then
+//! checks a record's `$type`, then required fields in lexicon order, then the
+//! field rules (`check_fields`) in lexicon order. A union buffers the object
+//! into a `serde_json::Value` (sorted keys, last duplicate wins) and reads the
+//! variant from that. Leaves (strings, integers, blobs, ...) are read by the
+//! runtime's own `DeserializeAt` impls, so their messages are the generated
+//! types' messages.
+
+use super::json::Json;
+use crate::ir::{
+    self, Field, Ir, ObjectIr, ObjectRole, Shape, StringEnumIr, TypeId, TypeKind, UnionIr,
+};
+use crate::runtime::de::{self as rt_de, DeserializeAt};
+use crate::runtime::types::{Blob, Bytes, CidLink, Unknown};
+use crate::runtime::validate::{self as rules, Path, ValidationError};
+use serde_json::Value;
+
+type Res = Result<(), ValidationError>;
+
+/// Walks data against the IR.
+pub(super) struct Walker<'ir> {
+    pub(super) ir: &'ir Ir,
+}
+
+impl Walker<'_> {
+    /// Reads a value of `shape` at `path`, then applies its field-level rules
+    /// (what a field of this shape gets; used for the root value).
+    pub(super) fn root(&self, shape: &Shape, v: &Json, path: &Path<'_>) -> Res {
+        self.read(shape, v, path)?;
+        self.check(shape, v, path)
+    }
+
+    /// What deserializing a value of `shape` checks.
+    fn read(&self, shape: &Shape, v: &Json, path: &Path<'_>) -> Res {
+        match shape {
+            Shape::Boolean { .. } => match v {
+                Json::Bool(_) => Ok(()),
+                _ => leaf::<bool>(v, path).map(drop),
+            },
+            Shape::Integer(_) => match v {
+                Json::Number(n) if n.as_i64().is_some() => Ok(()),
+                _ => leaf::<i64>(v, path).map(drop),
+            },
+            Shape::String { format, .. } => {
+                let s = string(v, path)?;
+                match format {
+                    Some(f) => f
+                        .check(s)
+                        .map_err(|e| ValidationError::new(path, e.to_string())),
+                    None => Ok(()),
+                }
+            }
+            Shape::Bytes(_) => object_leaf::<Bytes>(v, path).map(drop),
+            Shape::CidLink => object_leaf::<CidLink>(v, path).map(drop),
+            Shape::Blob(_) => object_leaf::<Blob>(v, path).map(drop),
+            Shape::Unknown => object_leaf::<Unknown>(v, path).map(drop),
+            Shape::Array { items, .. } => match v {
+                Json::Array(elements) => elements
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, e)| self.read(items, e, &path.index(i))),
+                // Any element type gives the runtime's "expected an array".
+                _ => leaf::<Vec<bool>>(v, path).map(drop),
+            },
+            Shape::Named(id) => self.named(*id, v, path),
+            Shape::Alias { target, .. } => self.read(target, v, path),
+        }
+    }
+
+    /// A named type deserializes itself (and checks its own rules).
+    fn named(&self, id: TypeId, v: &Json, path: &Path<'_>) -> Res {
+        let def = self.ir.ty(id);
+        match &def.kind {
+            TypeKind::Object(o) => {
+                let record = matches!(o.role, ObjectRole::Record { .. });
+                self.object(o, record.then_some(def.type_tag.as_str()), v, path)
+            }
+            TypeKind::Union(u) => self.union(u, v, path),
+            TypeKind::StringEnum(e) => string_enum(e, v, path),
+            // `type X = T`: reading X is reading T, without T's field rules.
+            TypeKind::Alias(shape) => self.read(shape, v, path),
+            // Error enums are not data; never the target of a field.
+            TypeKind::Errors(_) => Ok(()),
+        }
+    }
+
+    /// `ObjectVisitor::visit_map` and the generated `finish`.
+    fn object(&self, o: &ObjectIr, record: Option<&str>, v: &Json, path: &Path<'_>) -> Res {
+        let Json::Object(members) = v else {
+            return structural_object(v, "an object", path);
+        };
+        let mut slots: Vec<Option<&Json>> = vec![None; o.fields.len()];
+        let mut extra = std::collections::HashSet::new();
+        let mut saw_type = false;
+        for (key, value) in members {
+            if let (Some(expected), "$type") = (record, key.as_str()) {
+                let at = path.key("$type");
+                let found = string(value, &at)?;
+                if found != expected {
+                    return Err(ValidationError::new(
+                        &at,
+                        format!("expected {expected:?}, got {found:?}"),
+                    ));
+                }
+                saw_type = true;
+                continue;
+            }
+            match o.fields.iter().position(|f| f.wire == *key) {
+                Some(i) => {
+                    let at = path.key(key);
+                    let slot = slots.get_mut(i).ok_or_else(|| internal(&at))?;
+                    if slot.is_some() {
+                        return Err(ValidationError::new(&at, "duplicate key"));
+                    }
+                    let field = o.fields.get(i).ok_or_else(|| internal(&at))?;
+                    self.field_value(field, value, &at)?;
+                    *slot = Some(value);
+                }
+                None => {
+                    if !extra.insert(key.as_str()) {
+                        return Err(ValidationError::new(&path.key(key), "duplicate key"));
+                    }
+                }
+            }
+        }
+        if let (Some(expected), false) = (record, saw_type) {
+            return Err(ValidationError::new(
+                path,
+                format!("missing `$type` (a record carries \"$type\": {expected:?})"),
+            ));
+        }
+        for (field, slot) in o.fields.iter().zip(&slots) {
+            if field.required && slot.is_none() {
+                return Err(ValidationError::new(
+                    path,
+                    format!("missing required field `{}`", field.wire),
+                ));
+            }
+        }
+        for (field, slot) in o.fields.iter().zip(&slots) {
+            match slot {
+                // `null` of a nullable field has no rules to check.
+                None | Some(Json::Null) => {}
+                Some(value) => self.check(&field.shape, value, &path.key(&field.wire))?,
+            }
+        }
+        Ok(())
+    }
+
+    /// A member's value: `null` only when nullable (`Option<T>`), else `T`.
+    fn field_value(&self, field: &Field, v: &Json, path: &Path<'_>) -> Res {
+        match v {
+            Json::Null if field.nullable => Ok(()),
+            _ => self.read(&field.shape, v, path),
+        }
+    }
+
+    /// `union_parts`, then the variant read from the buffered `Value`.
+    fn union(&self, u: &UnionIr, v: &Json, path: &Path<'_>) -> Res {
+        duplicates(v, path)?;
+        let value = v.to_value();
+        let (tag, mut map) =
+            rt_de::union_parts(&value, path).map_err(|e| from_runtime(&e, path))?;
+        if u.variants.is_empty() {
+            return Ok(());
+        }
+        match u.variants.iter().find(|var| var.type_tag == tag) {
+            Some(var) => {
+                let def = self.ir.ty(var.target);
+                let TypeKind::Object(o) = &def.kind else {
+                    return Err(internal(path));
+                };
+                let record = matches!(o.role, ObjectRole::Record { .. });
+                if record {
+                    map.insert("$type".to_owned(), Value::String(tag));
+                }
+                let buffered = Json::from(&Value::Object(map));
+                self.object(o, record.then_some(def.type_tag.as_str()), &buffered, path)
+            }
+            None if u.closed => {
+                let known: Vec<&str> = u.variants.iter().map(|v| v.type_tag.as_str()).collect();
+                let err: serde_json::Error = rt_de::closed_union_error(&tag, path, &known);
+                Err(from_runtime(&err, path))
+            }
+            // Open: kept whole as the fallback variant.
+            None => Ok(()),
+        }
+    }
+
+    /// The generated `check_fields` statements for one field value.
+    fn check(&self, shape: &Shape, v: &Json, path: &Path<'_>) -> Res {
+        match shape {
+            Shape::Boolean { const_: Some(c) } => match v {
+                Json::Bool(b) => rules::check_bool(*b, Some(*c), path),
+                _ => Err(internal(path)),
+            },
+            Shape::Integer(r) if *r != ir::IntegerRules::default() => {
+                let n = match v {
+                    Json::Number(n) => n.as_i64().ok_or_else(|| internal(path))?,
+                    _ => return Err(internal(path)),
+                };
+                let runtime = rules::IntegerRules {
+                    minimum: r.minimum,
+                    maximum: r.maximum,
+                    enum_: r.enum_.as_deref(),
+                    const_: r.const_,
+                };
+                rules::check_integer(n, &runtime, path)
+            }
+            Shape::String { rules: r, .. } if !r.is_empty() => {
+                rules::check_string(string(v, path)?, &string_rules(r), path)
+            }
+            Shape::Bytes(r) if r.min.is_some() || r.max.is_some() => {
+                let bytes = object_leaf::<Bytes>(v, path)?;
+                rules::check_length(bytes.0.len(), r.min, r.max, "bytes", path)
+            }
+            Shape::Blob(r) if r.accept.is_some() || r.max_size.is_some() => {
+                let blob = object_leaf::<Blob>(v, path)?;
+                let accept: Option<Vec<&str>> = r
+                    .accept
+                    .as_ref()
+                    .map(|a| a.iter().map(String::as_str).collect());
+                rules::check_blob(
+                    &blob.mime_type,
+                    blob.size,
+                    accept.as_deref(),
+                    r.max_size,
+                    path,
+                )
+            }
+            Shape::Array { items, rules: r } => {
+                let Json::Array(elements) = v else {
+                    return Err(internal(path));
+                };
+                if r.min.is_some() || r.max.is_some() {
+                    rules::check_length(elements.len(), r.min, r.max, "elements", path)?;
+                }
+                elements
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, e)| self.check(items, e, &path.index(i)))
+            }
+            Shape::Alias { target, .. } => self.check(target, v, path),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A string enum: the string, its format and rules, then (closed) the set.
+fn string_enum(e: &StringEnumIr, v: &Json, path: &Path<'_>) -> Res {
+    let s = string(v, path)?;
+    if e.format.is_some() || !e.rules.is_empty() {
+        rules::check_formatted(s, e.format, &string_rules(&e.rules), path)?;
+    }
+    if !e.open {
+        let values: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
+        let only = rules::StringRules {
+            enum_: Some(&values),
+            ..rules::StringRules::NONE
+        };
+        rules::check_string(s, &only, path)?;
+    }
+    Ok(())
+}
+
+fn string_rules(r: &ir::StringRules) -> rules::StringRules<'_> {
+    rules::StringRules {
+        min_length: r.min_length,
+        max_length: r.max_length,
+        min_graphemes: r.min_graphemes,
+        max_graphemes: r.max_graphemes,
+        const_: r.const_.as_deref(),
+        enum_: None,
+    }
+}
+
+/// The string, or the runtime's "expected a string" error.
+fn string<'v>(v: &'v Json, path: &Path<'_>) -> Result<&'v str, ValidationError> {
+    match v.as_str() {
+        Some(s) => Ok(s),
+        None => leaf::<String>(v, path).and(Err(internal(path))),
+    }
+}
+
+/// Reads a leaf with the runtime's own deserializer.
+fn leaf<T: for<'de> DeserializeAt<'de>>(v: &Json, path: &Path<'_>) -> Result<T, ValidationError> {
+    let value = v.to_value();
+    T::deserialize_at(&value, path).map_err(|e| from_runtime(&e, path))
+}
+
+/// A leaf read through `object_map`, which first rejects duplicate keys.
+fn object_leaf<T: for<'de> DeserializeAt<'de>>(
+    v: &Json,
+    path: &Path<'_>,
+) -> Result<T, ValidationError> {
+    duplicates(v, path)?;
+    leaf(v, path)
+}
+
+/// `object_map`'s duplicate-key rule (only documents can have duplicates).
+fn duplicates(v: &Json, path: &Path<'_>) -> Res {
+    match v.first_duplicate_key() {
+        Some(key) => Err(ValidationError::new(&path.key(key), "duplicate key")),
+        None => Ok(()),
+    }
+}
+
+/// The runtime's "expected an object" error for a non-object.
+fn structural_object(v: &Json, what: &'static str, path: &Path<'_>) -> Res {
+    match rt_de::object_map(&v.to_value(), what, path) {
+        Ok(_) => Err(internal(path)),
+        Err(e) => Err(from_runtime(&e, path)),
+    }
+}
+
+/// A state the walk never reaches for data the read step accepted.
+fn internal(path: &Path<'_>) -> ValidationError {
+    ValidationError::new(path, "internal error: value changed between read and check")
+}
+
+/// Sub-paths at which the runtime's leaf readers report rules, longest first.
+const SUB_PATHS: &[&[&str]] = &[
+    &["ref", "$link"],
+    &["mimeType"],
+    &["$bytes"],
+    &["$link"],
+    &["$type"],
+    &["size"],
+    &["cid"],
+    &["ref"],
+];
+
+/// Splits a runtime error for a value at `base` back into path and rule.
+/// Rule errors read `<path>: <rule>` (the `ValidationError` display);
+/// serde's structural errors read `invalid type: ..., expected X at \`path\``
+/// and become `<path>: invalid type: ..., expected X`.
+fn from_runtime(err: &serde_json::Error, base: &Path<'_>) -> ValidationError {
+    let msg = err.to_string();
+    let base_text = base.to_string();
+    for keys in SUB_PATHS {
+        let sub = keys.join(".");
+        let full = if base_text.is_empty() {
+            sub
+        } else {
+            format!("{base_text}.{sub}")
+        };
+        if let Some(rule) = msg
+            .strip_prefix(full.as_str())
+            .and_then(|r| r.strip_prefix(": "))
+        {
+            return match keys {
+                [a] => ValidationError::new(&base.key(a), rule),
+                [a, b] => ValidationError::new(&base.key(a).key(b), rule),
+                _ => ValidationError::new(base, rule),
+            };
+        }
+    }
+    if !base_text.is_empty() {
+        if let Some(rule) = msg
+            .strip_prefix(base_text.as_str())
+            .and_then(|r| r.strip_prefix(": "))
+        {
+            return ValidationError::new(base, rule);
+        }
+        if let Some(rule) = msg.strip_suffix(&format!(" at `{base_text}`")) {
+            return ValidationError::new(base, rule);
+        }
+    }
+    ValidationError::new(base, msg)
+}
