@@ -3,7 +3,7 @@
 //! kept for error messages, objects that keep unknown fields, unions keyed by
 //! `$type`. Generated code calls these; users need not.
 
-use super::validate::{Path, ValidationError};
+use super::validate::{messages, Path, ValidationError};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Deserialize;
@@ -287,7 +287,7 @@ impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
                 if found != expected {
                     return Err(error(
                         &path.key("$type"),
-                        format!("expected {expected:?}, got {found:?}"),
+                        messages::wrong_record_type(expected, &found),
                     ));
                 }
                 saw_type = true;
@@ -295,18 +295,11 @@ impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
             }
             if !T::field(&mut builder, key.as_str(), &mut map, path)? {
                 let value: Value = map.next_value()?;
-                let key = key.into_string();
-                if extra.contains_key(&key) {
-                    return Err(error(&path.key(&key), "duplicate key"));
-                }
-                extra.insert(key, value);
+                insert_new(&mut extra, key.into_string(), value, path)?;
             }
         }
         if let (Some(expected), false) = (T::RECORD_TYPE, saw_type) {
-            return Err(error(
-                path,
-                format!("missing `$type` (a record carries \"$type\": {expected:?})"),
-            ));
+            return Err(error(path, messages::missing_record_type(expected)));
         }
         T::finish(builder, extra, path)
     }
@@ -329,7 +322,7 @@ pub fn field<'de, A: MapAccess<'de>, T: DeserializeAt<'de>>(
 ) -> Result<bool, A::Error> {
     let path = path.key(name);
     if slot.is_some() {
-        return Err(error(&path, "duplicate key"));
+        return Err(error(&path, messages::DUPLICATE_KEY));
     }
     *slot = Some(map.next_value_seed(At::<T>::new(&path))?);
     Ok(true)
@@ -337,7 +330,7 @@ pub fn field<'de, A: MapAccess<'de>, T: DeserializeAt<'de>>(
 
 /// A required field's value, or the error naming it.
 pub fn required<T, E: de::Error>(slot: Option<T>, path: &Path<'_>, name: &str) -> Result<T, E> {
-    slot.ok_or_else(|| error(path, format!("missing required field `{name}`")))
+    slot.ok_or_else(|| error(path, messages::missing_field(name)))
 }
 
 /// A generated struct, written field by field.
@@ -382,12 +375,27 @@ impl<'de> Visitor<'de> for MapVisitor<'_> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let key = key.into_string();
             let value: Value = map.next_value()?;
-            if out.contains_key(&key) {
-                return Err(error(&self.1.key(&key), "duplicate key"));
-            }
-            out.insert(key, value);
+            insert_new(&mut out, key, value, self.1)?;
         }
         Ok(out)
+    }
+}
+
+/// Inserts a member read from the input, rejecting a duplicate key.
+fn insert_new<E: de::Error>(
+    map: &mut Map<String, Value>,
+    key: String,
+    value: Value,
+    path: &Path<'_>,
+) -> Result<(), E> {
+    match map.entry(key) {
+        serde_json::map::Entry::Vacant(slot) => {
+            slot.insert(value);
+            Ok(())
+        }
+        serde_json::map::Entry::Occupied(slot) => {
+            Err(error(&path.key(slot.key()), messages::DUPLICATE_KEY))
+        }
     }
 }
 

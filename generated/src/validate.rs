@@ -79,6 +79,28 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
+/// Messages of the structural rules, shared by the generated types and
+/// `lexgen validate` so that both say the same thing.
+pub mod messages {
+    /// A key that appears twice in one object.
+    pub const DUPLICATE_KEY: &str = "duplicate key";
+
+    /// A required field that is absent.
+    pub fn missing_field(name: &str) -> String {
+        format!("missing required field `{name}`")
+    }
+
+    /// A record whose `$type` is another NSID.
+    pub fn wrong_record_type(expected: &str, found: &str) -> String {
+        format!("expected {expected:?}, got {found:?}")
+    }
+
+    /// A record without `$type`.
+    pub fn missing_record_type(expected: &str) -> String {
+        format!("missing `$type` (a record carries \"$type\": {expected:?})")
+    }
+}
+
 /// Checks a value built in code against its lexicon's rules (deserializing
 /// already checks them).
 pub trait Validate {

@@ -16,7 +16,7 @@ use crate::ir::{
 };
 use crate::runtime::de::{self as rt_de, DeserializeAt};
 use crate::runtime::types::{Blob, Bytes, CidLink, Unknown};
-use crate::runtime::validate::{self as rules, Path, ValidationError};
+use crate::runtime::validate::{self as rules, messages, Path, ValidationError};
 use serde_json::Value;
 
 type Res = Result<(), ValidationError>;
@@ -103,7 +103,7 @@ impl Walker<'_> {
                 if found != expected {
                     return Err(ValidationError::new(
                         &at,
-                        format!("expected {expected:?}, got {found:?}"),
+                        messages::wrong_record_type(expected, found),
                     ));
                 }
                 saw_type = true;
@@ -114,7 +114,7 @@ impl Walker<'_> {
                     let at = path.key(key);
                     let slot = slots.get_mut(i).ok_or_else(|| internal(&at))?;
                     if slot.is_some() {
-                        return Err(ValidationError::new(&at, "duplicate key"));
+                        return Err(ValidationError::new(&at, messages::DUPLICATE_KEY));
                     }
                     let field = o.fields.get(i).ok_or_else(|| internal(&at))?;
                     self.field_value(field, value, &at)?;
@@ -122,7 +122,10 @@ impl Walker<'_> {
                 }
                 None => {
                     if !extra.insert(key.as_str()) {
-                        return Err(ValidationError::new(&path.key(key), "duplicate key"));
+                        return Err(ValidationError::new(
+                            &path.key(key),
+                            messages::DUPLICATE_KEY,
+                        ));
                     }
                 }
             }
@@ -130,14 +133,14 @@ impl Walker<'_> {
         if let (Some(expected), false) = (record, saw_type) {
             return Err(ValidationError::new(
                 path,
-                format!("missing `$type` (a record carries \"$type\": {expected:?})"),
+                messages::missing_record_type(expected),
             ));
         }
         for (field, slot) in o.fields.iter().zip(&slots) {
             if field.required && slot.is_none() {
                 return Err(ValidationError::new(
                     path,
-                    format!("missing required field `{}`", field.wire),
+                    messages::missing_field(&field.wire),
                 ));
             }
         }
@@ -304,7 +307,10 @@ fn object_leaf<T: for<'de> DeserializeAt<'de>>(
 /// `object_map`'s duplicate-key rule (only documents can have duplicates).
 fn duplicates(v: &Json, path: &Path<'_>) -> Res {
     match v.first_duplicate_key() {
-        Some(key) => Err(ValidationError::new(&path.key(key), "duplicate key")),
+        Some(key) => Err(ValidationError::new(
+            &path.key(key),
+            messages::DUPLICATE_KEY,
+        )),
         None => Ok(()),
     }
 }
