@@ -3,8 +3,10 @@
 //! Everything is checked before anything is written: a file that lexgen did
 //! not generate (no `@generated` marker on its first line) is never
 //! overwritten or deleted. Each file is written to a temporary file in the
-//! same directory and renamed over the old one, so a killed run leaves every
-//! file either old or new. Unchanged files are not touched (their mtime
+//! same directory, flushed to disk, and renamed over the old one (rename is
+//! atomic within a directory), so a killed run leaves every file either old
+//! or new, never half-written; at worst a temporary file is left behind, and
+//! the next run removes it. Unchanged files are not touched (their mtime
 //! stays, so cargo does not rebuild). Generated files that the lexicons no
 //! longer produce are removed.
 
@@ -14,6 +16,11 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Marks lexgen's temporary files: `.{name}.lexgen-{pid}-{n}.tmp`.
+const TMP_INFIX: &str = ".lexgen-";
+const TMP_SUFFIX: &str = ".tmp";
 
 /// Why the output could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +87,38 @@ pub fn stale_files(out_dir: &Path, files: &[GeneratedFile]) -> Result<Vec<String
     Ok(stale)
 }
 
+/// Whether `name` is one of lexgen's temporary files.
+fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.') && name.contains(TMP_INFIX) && name.ends_with(TMP_SUFFIX)
+}
+
+/// Temporary files that an interrupted run left in `out_dir` or under
+/// `out_dir/src` (the only places lexgen writes; a `target/` beside them is
+/// not walked).
+fn leftover_temp_files(out_dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
+    let mut found = Vec::new();
+    let mut pending = vec![out_dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(io("reading directory", &dir)(e)),
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            if kind.is_dir() && (dir != out_dir || name == "src") {
+                pending.push(entry.path());
+            } else if kind.is_file() && is_temp_name(&name.to_string_lossy()) {
+                found.push(entry.path());
+            }
+        }
+    }
+    Ok(found)
+}
+
 fn walk_rs(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), WriteError> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
@@ -128,6 +167,10 @@ pub fn write_output(out_dir: &Path, files: &[GeneratedFile]) -> Result<WriteRepo
         remove_empty_parents(&path, &out_dir.join("src"));
         report.removed.push(rel);
     }
+    // Only lexgen writes these names; they are garbage from a killed run.
+    for tmp in leftover_temp_files(out_dir)? {
+        fs::remove_file(&tmp).map_err(io("removing", &tmp))?;
+    }
     Ok(report)
 }
 
@@ -139,15 +182,38 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.lexgen-{}.tmp", std::process::id()));
+    // Unique per process and per call, so concurrent writers never share one.
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(
+        ".{name}{TMP_INFIX}{}-{n}{TMP_SUFFIX}",
+        std::process::id()
+    ));
     let result = (|| {
-        let mut f = fs::File::create(&tmp).map_err(io("creating", &tmp))?;
+        // `create_new`: never follow or reuse something already at `tmp`.
+        let mut f = fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(io("creating", &tmp))?;
         f.write_all(contents).map_err(io("writing", &tmp))?;
         f.sync_all().map_err(io("syncing", &tmp))?;
         fs::rename(&tmp, path).map_err(io("renaming into place", path))
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    match &result {
+        // Only remove what this call created: a failed `create_new` means
+        // something else is at `tmp`.
+        Err(WriteError::Io { action, .. }) if *action != "creating" => {
+            let _ = fs::remove_file(&tmp);
+        }
+        Err(_) => {}
+        // Persist the rename itself (best effort: not every platform can
+        // open a directory).
+        Ok(()) => {
+            if let Ok(d) = fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
     }
     result
 }

@@ -11,7 +11,7 @@ impl Nsid {
     pub fn parse(s: &str) -> Result<Nsid, String> {
         crate::runtime::formats::check_nsid(s)
             .map(|()| Nsid(s.to_string()))
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.rule().to_string())
     }
 
     /// The dot-separated segments.
@@ -77,7 +77,7 @@ pub fn parse_ref(reference: &str, current: &str) -> Result<RefTarget, String> {
     }
     if !def.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(format!(
-            "reference {reference:?}: def name {def:?} is not alphanumeric"
+            "reference {reference:?}: def name {def:?} must be ASCII letters, digits or `_`"
         ));
     }
     if nsid != current {

@@ -3,10 +3,19 @@
 //! circular references just work. Every problem becomes a [`Diagnostic`];
 //! conversion goes on after an error so that all of them are reported.
 
+mod document;
+mod endpoint;
+mod refs;
+mod rules;
+
+use document::inline_only_help;
+use rules::valid_accept;
+
 use super::cycles::box_cycles;
 use super::nsid::{parse_ref, Nsid, RefTarget};
 use super::*;
 use crate::diagnostic::Diagnostic;
+use crate::lexicon::article;
 use crate::lexicon::model::*;
 use crate::lexicon::path::JsonPath;
 use crate::lexicon::SourceFile;
@@ -138,98 +147,6 @@ impl<'a> Resolver<'a> {
         self.error(ctx.lex, ctx.path.clone(), message, None);
     }
 
-    /// File-level rules (§1): version, id, file path, defs, primary types.
-    fn check_documents(&mut self) {
-        for lex in 0..self.files.len() {
-            let file = self.files[lex];
-            let doc = &file.doc;
-            let root = JsonPath::root();
-            if doc.lexicon != 1 {
-                self.error(
-                    lex,
-                    root.key("lexicon"),
-                    format!("unsupported lexicon version {}; only 1 exists", doc.lexicon),
-                    None,
-                );
-            }
-            if let Err(e) = Nsid::parse(&doc.id) {
-                self.error(
-                    lex,
-                    root.key("id"),
-                    format!("`id` is not a valid NSID: {e}"),
-                    None,
-                );
-                self.usable[lex] = false;
-                continue;
-            }
-            let expected = format!("{}.json", doc.id.replace('.', "/"));
-            if file.rel_path != expected && !file.rel_path.is_empty() {
-                self.error(
-                    lex,
-                    root.key("id"),
-                    format!(
-                        "`id` {:?} does not match the file's path {:?}",
-                        doc.id, file.rel_path
-                    ),
-                    Some(format!("a lexicon with this id belongs at {expected:?}")),
-                );
-            }
-            if let Some(&other) = self.by_nsid.get(&doc.id) {
-                let other_path = self.files[other].path.display().to_string();
-                self.error(
-                    lex,
-                    root.key("id"),
-                    format!(
-                        "duplicate lexicon id {:?}, also defined in {other_path}",
-                        doc.id
-                    ),
-                    None,
-                );
-                self.usable[lex] = false;
-                continue;
-            }
-            self.by_nsid.insert(doc.id.clone(), lex);
-            if doc.defs.is_empty() {
-                self.error(
-                    lex,
-                    root.key("defs"),
-                    "`defs` is empty; a lexicon needs at least one definition",
-                    None,
-                );
-            }
-            for (name, def) in doc.defs.iter() {
-                let path = root.key("defs").key(name);
-                if def.is_primary() && name != "main" {
-                    self.error(
-                        lex,
-                        path.key("type"),
-                        format!("a {} must be the `main` def, not {name:?}", def.type_name()),
-                        Some("rename the def to `main` (one primary type per file)".into()),
-                    );
-                }
-                if !def.may_be_named_def() {
-                    self.error(
-                        lex,
-                        path.key("type"),
-                        format!(
-                            "a {} cannot be a named def; it may only appear inline",
-                            def.type_name()
-                        ),
-                        None,
-                    );
-                }
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    self.error(
-                        lex,
-                        path,
-                        format!("def name {name:?} must be ASCII letters and digits"),
-                        None,
-                    );
-                }
-            }
-        }
-    }
-
     /// Module paths from NSIDs, one naming scope per parent module.
     fn assign_modules(&mut self) {
         let mut names: BTreeMap<Vec<String>, String> = BTreeMap::new();
@@ -239,14 +156,15 @@ impl<'a> Resolver<'a> {
             let doc = &self.files[lex].doc;
             let segments: Vec<String> = doc.id.split('.').map(str::to_string).collect();
             let mut module = Vec::new();
-            for depth in 1..=segments.len() {
-                let wire = segments[..depth].to_vec();
+            let mut wire: Vec<String> = Vec::new();
+            for segment in &segments {
+                wire.push(segment.clone());
                 let name = match names.get(&wire) {
                     Some(n) => n.clone(),
                     None => {
                         let scope = scopes.entry(module.clone()).or_default();
-                        let n = scope.claim(&segments[depth - 1], Case::Snake);
-                        names.insert(wire, n.clone());
+                        let n = scope.claim(segment, Case::Snake);
+                        names.insert(wire.clone(), n.clone());
                         n
                     }
                 };
@@ -441,7 +359,7 @@ impl<'a> Resolver<'a> {
                             &rctx.key("type"),
                             format!(
                                 "a record's `record` must be an object, found {}",
-                                other.type_name()
+                                other.described()
                             ),
                         ),
                     }
@@ -547,7 +465,7 @@ impl<'a> Resolver<'a> {
         if !ok {
             self.err(
                 &ctx.key("type"),
-                format!("a params property must be boolean, integer, string or an array of those, found {}", schema.type_name()),
+                format!("a params property must be boolean, integer, string or an array of those, found {}", schema.described()),
             );
         }
         self.shape(ctx, schema)
@@ -580,6 +498,7 @@ impl<'a> Resolver<'a> {
                         "`const` and `default` cannot both be set",
                     );
                 }
+                self.check_integer_values(ctx, i);
                 Shape::Integer(IntegerRules {
                     minimum: i.minimum,
                     maximum: i.maximum,
@@ -662,76 +581,31 @@ impl<'a> Resolver<'a> {
                 self.ir.types[id].kind = TypeKind::Object(o);
                 Shape::Named(id)
             }
+            Schema::Token(_) => {
+                self.error(
+                    ctx.lex,
+                    ctx.path.key("type"),
+                    "a token is not a value type; it only names a string constant",
+                    Some(format!("make the token a named def and use {{ \"type\": \"string\", \"knownValues\": [\"{}#<token>\"] }} here", self.files[ctx.lex].doc.id)),
+                );
+                Shape::Unknown
+            }
             other => {
-                self.err(
-                    &ctx.key("type"),
-                    format!("a {} cannot appear here", other.type_name()),
+                let ty = other.type_name();
+                let help = if other.is_primary() {
+                    format!("{} {ty} may only be the `main` def of a lexicon; refer to a record with a ref", article(ty))
+                } else {
+                    inline_only_help(ty).to_string()
+                };
+                self.error(
+                    ctx.lex,
+                    ctx.path.key("type"),
+                    format!("{} {ty} cannot appear here", article(ty)),
+                    Some(help),
                 );
                 Shape::Unknown
             }
         }
-    }
-
-    fn length_rules(&mut self, ctx: &Ctx, min: Option<u64>, max: Option<u64>) -> LengthRules {
-        if let (Some(lo), Some(hi)) = (min, max) {
-            if lo > hi {
-                self.err(
-                    &ctx.key("minLength"),
-                    format!("`minLength` {lo} is greater than `maxLength` {hi}"),
-                );
-            }
-        }
-        LengthRules { min, max }
-    }
-
-    fn string_rules(&mut self, ctx: &Ctx, s: &StringSchema) -> (Option<Format>, StringRules) {
-        let format = s.format.as_deref().and_then(|f| {
-            let found = Format::from_name(f);
-            if found.is_none() {
-                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-                let help = did_you_mean(f, &names).map(|s| format!("did you mean {s:?}?"));
-                self.error(
-                    ctx.lex,
-                    ctx.path.key("format"),
-                    format!("unknown string format {f:?}"),
-                    help,
-                );
-            }
-            found
-        });
-        let pairs = [
-            ("minLength", "maxLength", s.min_length, s.max_length),
-            (
-                "minGraphemes",
-                "maxGraphemes",
-                s.min_graphemes,
-                s.max_graphemes,
-            ),
-        ];
-        for (lo_name, hi_name, lo, hi) in pairs {
-            if let (Some(lo), Some(hi)) = (lo, hi) {
-                if lo > hi {
-                    self.err(
-                        &ctx.key(lo_name),
-                        format!("`{lo_name}` {lo} is greater than `{hi_name}` {hi}"),
-                    );
-                }
-            }
-        }
-        if s.const_.is_some() && s.default.is_some() {
-            self.err(
-                &ctx.key("const"),
-                "`const` and `default` cannot both be set",
-            );
-        }
-        let rules = StringRules {
-            min_length: s.min_length,
-            max_length: s.max_length,
-            min_graphemes: s.min_graphemes,
-            max_graphemes: s.max_graphemes,
-            const_: s.const_.clone(),
-        };
-        (format, rules)
     }
 
     fn string_enum(&mut self, ctx: &Ctx, s: &StringSchema) -> StringEnumIr {
@@ -749,9 +623,14 @@ impl<'a> Resolver<'a> {
         let list_key = if open { "knownValues" } else { "enum" };
         for (i, value) in list.iter().enumerate() {
             if !seen.insert(value.clone()) {
-                self.err(
-                    &ctx.key(list_key).index(i),
-                    format!("{value:?} is listed twice"),
+                self.error(
+                    ctx.lex,
+                    ctx.path.key(list_key).index(i),
+                    format!(
+                        "{} is listed twice in `{list_key}`",
+                        crate::lexicon::quote_short(value)
+                    ),
+                    Some("remove the second one".into()),
                 );
                 continue;
             }
@@ -770,401 +649,6 @@ impl<'a> Resolver<'a> {
             rules,
         }
     }
-
-    fn union(&mut self, ctx: &Ctx, u: &UnionSchema) -> UnionIr {
-        let closed = u.closed.unwrap_or(false);
-        if closed && u.refs.is_empty() {
-            self.err(&ctx.key("refs"), "a closed union needs at least one ref");
-        }
-        let mut scope = Scope::with_reserved(if closed { &[] } else { &["Unknown"] });
-        let mut variants: Vec<VariantIr> = Vec::new();
-        let nsid = self.files[ctx.lex].doc.id.clone();
-        for (i, reference) in u.refs.iter().enumerate() {
-            let rctx = ctx.key("refs").index(i);
-            let Some((target, id)) = self.lookup(&rctx, reference, &nsid) else {
-                continue;
-            };
-            if !matches!(self.ir.types[id].kind, TypeKind::Object(_))
-                && !self.is_object_def(&target)
-            {
-                self.err(
-                    &rctx,
-                    format!("union variant {reference:?} must be an object or record"),
-                );
-                continue;
-            }
-            let tag = target.type_tag();
-            if variants.iter().any(|v| v.type_tag == tag) {
-                self.err(&rctx, format!("{reference:?} is listed twice"));
-                continue;
-            }
-            let short = if target.def == "main" {
-                target
-                    .nsid
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or(&target.nsid)
-                    .to_string()
-            } else {
-                target.def.clone()
-            };
-            variants.push(VariantIr {
-                name: scope.claim(&short, Case::Type),
-                target: id,
-                type_tag: tag,
-            });
-        }
-        UnionIr {
-            variants,
-            closed,
-            unknown_name: "Unknown".into(),
-        }
-    }
-
-    fn is_object_def(&self, target: &RefTarget) -> bool {
-        let Some(&lex) = self.by_nsid.get(&target.nsid) else {
-            return false;
-        };
-        matches!(
-            self.files[lex].doc.defs.get(&target.def),
-            Some(Schema::Object(_) | Schema::Record(_))
-        )
-    }
-
-    /// Resolves a reference to a def type, reporting what is wrong.
-    fn lookup(&mut self, ctx: &Ctx, reference: &str, current: &str) -> Option<(RefTarget, TypeId)> {
-        let target = match parse_ref(reference, current) {
-            Ok(t) => t,
-            Err(e) => {
-                self.err(ctx, e);
-                return None;
-            }
-        };
-        let Some(&lex) = self.by_nsid.get(&target.nsid) else {
-            let all: Vec<&str> = self.by_nsid.keys().map(String::as_str).collect();
-            let help = did_you_mean(&target.nsid, &all).map(|s| format!("did you mean {s:?}?"));
-            self.error(
-                ctx.lex,
-                ctx.path.clone(),
-                format!(
-                    "reference {reference:?}: no lexicon {:?} was found",
-                    target.nsid
-                ),
-                help,
-            );
-            return None;
-        };
-        match self.defs.get(&(lex, target.def.clone())).copied() {
-            Some(DefEntry::Type(id)) => Some((target, id)),
-            Some(DefEntry::Token) => {
-                self.err(ctx, format!("reference {reference:?} points at a token; tokens are string values, not types"));
-                None
-            }
-            Some(DefEntry::Primary(kind)) => {
-                self.err(
-                    ctx,
-                    format!(
-                        "reference {reference:?} points at a {kind}, which cannot be referenced"
-                    ),
-                );
-                None
-            }
-            None => {
-                let defs: Vec<&str> = self.files[lex]
-                    .doc
-                    .defs
-                    .iter()
-                    .map(|(n, _)| n.as_str())
-                    .collect();
-                let help =
-                    did_you_mean(&target.def, &defs).map(|s| format!("did you mean \"#{s}\"?"));
-                self.error(
-                    ctx.lex,
-                    ctx.path.clone(),
-                    format!(
-                        "reference {reference:?}: lexicon {:?} has no def {:?}",
-                        target.nsid, target.def
-                    ),
-                    help,
-                );
-                None
-            }
-        }
-    }
-
-    fn reference(&mut self, ctx: &Ctx, reference: &str) -> Shape {
-        let nsid = self.files[ctx.lex].doc.id.clone();
-        let Some((target, id)) = self.lookup(ctx, reference, &nsid) else {
-            return Shape::Unknown;
-        };
-        match &self.ir.types[id].kind {
-            TypeKind::Object(_) | TypeKind::Union(_) | TypeKind::StringEnum(_) => Shape::Named(id),
-            _ if self.is_object_def(&target) => Shape::Named(id),
-            _ => {
-                let lex = self.by_nsid.get(&target.nsid).copied().unwrap_or(ctx.lex);
-                let key = (lex, target.def.clone());
-                if self.state.get(&key) == Some(&State::InProgress) {
-                    self.err(
-                        ctx,
-                        format!(
-                            "reference {reference:?} makes a cycle through non-object definitions"
-                        ),
-                    );
-                    return Shape::Unknown;
-                }
-                self.define(lex, &target.def);
-                match &self.ir.types[id].kind {
-                    TypeKind::Alias(shape) => Shape::Alias {
-                        id,
-                        target: Box::new(shape.clone()),
-                    },
-                    _ => Shape::Named(id),
-                }
-            }
-        }
-    }
-
-    fn check_record_key(&mut self, ctx: &Ctx, key: Option<&str>) {
-        let Some(key) = key else {
-            self.err(
-                ctx,
-                "a record needs a `key` (`tid`, `nsid`, `any` or `literal:<value>`)",
-            );
-            return;
-        };
-        let ok = match key.strip_prefix("literal:") {
-            Some(value) => crate::runtime::formats::check_record_key(value).is_ok(),
-            None => matches!(key, "tid" | "nsid" | "any"),
-        };
-        if !ok {
-            let help = did_you_mean(key, &["tid", "nsid", "any", "literal:self"])
-                .map(|s| format!("did you mean {s:?}?"));
-            self.error(ctx.lex, ctx.path.clone(), format!("invalid record key type {key:?}: expected `tid`, `nsid`, `any` or `literal:<record-key>`"), help);
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn endpoint(
-        &mut self,
-        ctx: &Ctx,
-        kind: EndpointKind,
-        doc: Option<&str>,
-        params: Option<&Schema>,
-        input: Option<&Body>,
-        output: Option<&Body>,
-        message: Option<&MessageBody>,
-        errors: &[ErrorDef],
-    ) {
-        let lex = ctx.lex;
-        let nsid = self.files[lex].doc.id.clone();
-        let endpoint_name =
-            self.type_scopes[lex].claim(nsid.rsplit('.').next().unwrap_or("Endpoint"), Case::Type);
-        let params = params.and_then(|p| match p {
-            Schema::Params(ps) => {
-                let id = self.new_type(
-                    lex,
-                    "Params",
-                    true,
-                    ps.description.as_deref(),
-                    String::new(),
-                );
-                let o = self.object(
-                    &ctx.key("parameters").named(self.ir.types[id].name.clone()),
-                    ps.properties.iter(),
-                    &ps.required,
-                    &[],
-                    ObjectRole::Params,
-                );
-                self.ir.types[id].kind = TypeKind::Object(o);
-                Some(id)
-            }
-            other => {
-                self.err(
-                    &ctx.key("parameters").key("type"),
-                    format!(
-                        "`parameters` must be of type params, found {}",
-                        other.type_name()
-                    ),
-                );
-                None
-            }
-        });
-        let input = input.map(|b| self.body(&ctx.key("input"), "Input", b));
-        let output = output.map(|b| self.body(&ctx.key("output"), "Output", b));
-        let message = message.and_then(|m| {
-            let mctx = ctx.key("message").key("schema");
-            match m.schema.as_deref() {
-                Some(Schema::Union(u)) => {
-                    let id = self.new_type(
-                        lex,
-                        "Message",
-                        true,
-                        m.description.as_deref(),
-                        String::new(),
-                    );
-                    let union = self.union(&mctx.named(self.ir.types[id].name.clone()), u);
-                    self.ir.types[id].kind = TypeKind::Union(union);
-                    Some(id)
-                }
-                Some(other) => {
-                    self.err(
-                        &mctx.key("type"),
-                        format!(
-                            "a subscription message schema must be a union, found {}",
-                            other.type_name()
-                        ),
-                    );
-                    None
-                }
-                None => {
-                    self.err(
-                        &mctx,
-                        "a subscription message needs a `schema` (a union of refs)",
-                    );
-                    None
-                }
-            }
-        });
-        let mut scope = Scope::with_reserved(&["Other"]);
-        let mut variants = Vec::new();
-        for (i, e) in errors.iter().enumerate() {
-            if e.name.is_empty() || e.name.chars().any(|c| c.is_whitespace() || !c.is_ascii()) {
-                self.err(
-                    &ctx.key("errors").index(i).key("name"),
-                    format!(
-                        "error name {:?} must be non-empty ASCII without whitespace",
-                        e.name
-                    ),
-                );
-                continue;
-            }
-            if variants.iter().any(|v: &ErrorIr| v.wire == e.name) {
-                self.err(
-                    &ctx.key("errors").index(i).key("name"),
-                    format!("error {:?} is listed twice", e.name),
-                );
-                continue;
-            }
-            variants.push(ErrorIr {
-                name: scope.claim(&e.name, Case::Type),
-                wire: e.name.clone(),
-                doc: e.description.clone(),
-            });
-        }
-        let errors = self.new_type(lex, "Error", true, None, String::new());
-        self.ir.types[errors].kind = TypeKind::Errors(variants);
-        self.ir.lexicons[lex].endpoint = Some(EndpointIr {
-            kind,
-            name: endpoint_name,
-            doc: doc.map(str::to_string),
-            params,
-            input,
-            output,
-            message,
-            errors,
-        });
-    }
-
-    fn body(&mut self, ctx: &Ctx, name: &str, body: &Body) -> BodyIr {
-        if body.encoding.is_empty() || !body.encoding.contains('/') {
-            self.err(
-                &ctx.key("encoding"),
-                format!("`encoding` {:?} is not a MIME type", body.encoding),
-            );
-        }
-        let schema = body.schema.as_deref().map(|schema| {
-            let id = self.new_type(
-                ctx.lex,
-                name,
-                true,
-                body.description.as_deref(),
-                String::new(),
-            );
-            let sctx = ctx.key("schema").named(self.ir.types[id].name.clone());
-            let kind = match schema {
-                Schema::Object(obj) => TypeKind::Object(self.object(
-                    &sctx,
-                    obj.properties.iter(),
-                    &obj.required,
-                    &obj.nullable,
-                    ObjectRole::Plain,
-                )),
-                Schema::Union(u) => TypeKind::Union(self.union(&sctx, u)),
-                Schema::Ref(r) => TypeKind::Alias(self.reference(&sctx.key("ref"), &r.target)),
-                other => {
-                    self.err(
-                        &sctx.key("type"),
-                        format!(
-                            "a body schema must be an object, a ref or a union, found {}",
-                            other.type_name()
-                        ),
-                    );
-                    TypeKind::Alias(Shape::Unknown)
-                }
-            };
-            self.ir.types[id].kind = kind;
-            id
-        });
-        BodyIr {
-            encoding: body.encoding.clone(),
-            schema,
-        }
-    }
-
-    fn permission_set(&mut self, ctx: &Ctx, p: &PermissionSetSchema) {
-        let mut permissions = Vec::new();
-        for (i, perm) in p.permissions.iter().enumerate() {
-            let pctx = ctx.key("permissions").index(i);
-            match perm {
-                Schema::Permission(perm) => {
-                    let targets = match perm.resource.as_str() {
-                        "repo" => &perm.collection,
-                        "rpc" => &perm.lxm,
-                        _ => &perm.collection,
-                    };
-                    for (j, nsid) in targets.iter().enumerate() {
-                        if nsid != "*" && Nsid::parse(nsid.trim_end_matches(".*")).is_err() {
-                            let key = if perm.resource == "rpc" {
-                                "lxm"
-                            } else {
-                                "collection"
-                            };
-                            self.err(&pctx.key(key).index(j), format!("{nsid:?} is not an NSID"));
-                        }
-                    }
-                    permissions.push((perm.resource.clone(), targets.clone()));
-                }
-                other => self.err(
-                    &pctx.key("type"),
-                    format!(
-                        "permission-set entries must be permissions, found {}",
-                        other.type_name()
-                    ),
-                ),
-            }
-        }
-        self.ir.lexicons[ctx.lex].permission_set = Some(PermissionSetIr {
-            name: "PERMISSION_SET".into(),
-            title: p.title.clone(),
-            detail: p.detail.clone(),
-            permissions,
-        });
-    }
-}
-
-/// `type/subtype`, `type/*` or `*/*`; no partial globs, no bare `*`.
-fn valid_accept(pattern: &str) -> bool {
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
-    };
-    match pattern.split_once('/') {
-        Some(("*", "*")) => true,
-        Some((ty, "*")) => token(ty),
-        Some((ty, sub)) => token(ty) && token(sub),
-        None => false,
-    }
 }
 
 fn default_value(schema: &Schema) -> Option<serde_json::Value> {
@@ -1173,20 +657,5 @@ fn default_value(schema: &Schema) -> Option<serde_json::Value> {
         Schema::Integer(i) => i.default.map(Into::into),
         Schema::String(s) => s.default.clone().map(Into::into),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_accept;
-
-    #[test]
-    fn accept_patterns() {
-        for ok in ["image/png", "image/*", "*/*", "video/mp4"] {
-            assert!(valid_accept(ok), "{ok}");
-        }
-        for bad in ["*", "image/png*", "image", "/png", "im age/png"] {
-            assert!(!valid_accept(bad), "{bad}");
-        }
     }
 }

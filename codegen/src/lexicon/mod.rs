@@ -1,10 +1,13 @@
 //! Stage 1: reading lexicon files into the serde model.
 
+mod messages;
 pub mod model;
 mod ordered;
 mod parse;
 pub mod path;
+mod scan;
 
+pub use messages::{article, quote_short};
 pub use model::*;
 pub use ordered::OrderedMap;
 pub use parse::{parse_document, ParseFailure};
@@ -30,7 +33,7 @@ pub struct SourceFile {
 }
 
 /// Parses one lexicon from text; `rel_path` names it in diagnostics.
-pub fn load_str(rel_path: &str, path: &Path, text: &str) -> Result<SourceFile, Diagnostic> {
+pub fn load_str(rel_path: &str, path: &Path, text: &str) -> Result<SourceFile, Box<Diagnostic>> {
     // A UTF-8 byte-order mark is not JSON but is harmless: accept it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match parse_document(text) {
@@ -41,10 +44,15 @@ pub fn load_str(rel_path: &str, path: &Path, text: &str) -> Result<SourceFile, D
             doc,
         }),
         Err(failure) => {
+            let help = failure.help.or_else(|| {
+                let id = rel_path.strip_suffix(".json")?.replace('/', ".");
+                (failure.path.is_root() && failure.message == "missing field `id`")
+                    .then(|| format!("add \"id\": {id:?}, the NSID that matches the file's path"))
+            });
             let mut diag = Diagnostic::new(path, failure.path, failure.message);
             diag.position = failure.position;
-            diag.help = failure.help;
-            Err(diag.locate(text))
+            diag.help = help;
+            Err(Box::new(diag.locate(text)))
         }
     }
 }
@@ -76,17 +84,10 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
                 format!("cannot read file: {e}"),
             )),
             Ok(bytes) => match String::from_utf8(bytes) {
-                Err(e) => errors.push(Diagnostic::new(
-                    &path,
-                    JsonPath::root(),
-                    format!(
-                        "file is not valid UTF-8 (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )),
+                Err(e) => errors.push(not_utf8(&path, e.as_bytes(), e.utf8_error())),
                 Ok(text) => match load_str(&rel, &path, &text) {
                     Ok(file) => out.push(file),
-                    Err(diag) => errors.push(diag),
+                    Err(diag) => errors.push(*diag),
                 },
             },
         }
@@ -96,6 +97,24 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
+}
+
+/// A diagnostic for a file that is not UTF-8, pointing at the first bad byte.
+fn not_utf8(path: &Path, bytes: &[u8], err: std::str::Utf8Error) -> Diagnostic {
+    let at = err.valid_up_to();
+    let valid = bytes
+        .get(..at)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or_default();
+    let byte = bytes.get(at).copied().unwrap_or_default();
+    let mut diag = Diagnostic::new(
+        path,
+        JsonPath::root(),
+        format!("the file is not valid UTF-8: byte 0x{byte:02X} at offset {at} cannot start or continue a character"),
+    )
+    .with_help("lexicons are UTF-8 JSON; re-save the file as UTF-8");
+    diag.position = Some(path::line_col(valid, at));
+    diag.locate(&String::from_utf8_lossy(bytes))
 }
 
 fn collect(
@@ -147,8 +166,17 @@ fn collect(
         };
         if path.is_dir() {
             collect(&path, &child_rel, seen, files, errors);
-        } else if name.ends_with(".json") && path.is_file() {
-            files.push((child_rel, path));
+        } else if name.ends_with(".json") {
+            if path.is_file() {
+                files.push((child_rel, path));
+            } else if let Err(e) = fs::metadata(&path) {
+                // A dangling or looping symlink: say so rather than skip a lexicon.
+                errors.push(Diagnostic::new(
+                    &path,
+                    JsonPath::root(),
+                    format!("cannot read file: {e}"),
+                ));
+            }
         }
     }
 }

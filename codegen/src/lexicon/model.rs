@@ -2,7 +2,23 @@
 //! what may appear where is checked when resolving into the IR.
 
 use super::ordered::OrderedMap;
-use serde::Deserialize;
+use super::parse::{object_list, optional_object};
+use serde::{Deserialize, Deserializer};
+
+// Nested structs go through `parse.rs` so that only JSON objects are read as
+// structs (serde_json would also fill one from an array, by position), and
+// misspelled fields are caught.
+fn body<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Body>, D::Error> {
+    optional_object(d, &["description", "encoding", "schema"])
+}
+
+fn message_body<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MessageBody>, D::Error> {
+    optional_object(d, &["description", "schema"])
+}
+
+fn error_defs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ErrorDef>, D::Error> {
+    object_list(d, &["name", "description"])
+}
 
 /// One lexicon file.
 #[derive(Debug, Clone, Deserialize)]
@@ -95,6 +111,59 @@ impl Schema {
         "permission-set",
         "permission",
     ];
+
+    /// The type name with its article, for messages (`an object`, `a union`).
+    pub fn described(&self) -> String {
+        let name = self.type_name();
+        format!("{} {name}", super::messages::article(name))
+    }
+
+    /// The fields a schema of type `type_name` may have (besides `type` and
+    /// `description`), for catching misspelled or misplaced constraints.
+    pub fn fields_of(type_name: &str) -> &'static [&'static str] {
+        match type_name {
+            "boolean" => &["default", "const"],
+            "integer" => &["minimum", "maximum", "enum", "default", "const"],
+            "string" => &[
+                "format",
+                "minLength",
+                "maxLength",
+                "minGraphemes",
+                "maxGraphemes",
+                "knownValues",
+                "enum",
+                "default",
+                "const",
+            ],
+            "bytes" => &["minLength", "maxLength"],
+            "blob" => &["accept", "maxSize"],
+            "array" => &["items", "minLength", "maxLength"],
+            "object" => &["properties", "required", "nullable"],
+            "params" => &["properties", "required"],
+            "ref" => &["ref"],
+            "union" => &["refs", "closed"],
+            "record" => &["key", "record"],
+            "query" => &["parameters", "output", "errors"],
+            "procedure" => &["parameters", "input", "output", "errors"],
+            "subscription" => &["parameters", "message", "errors"],
+            "permission-set" => &[
+                "title",
+                "title:lang",
+                "detail",
+                "detail:lang",
+                "permissions",
+            ],
+            "permission" => &[
+                "resource",
+                "collection",
+                "action",
+                "lxm",
+                "aud",
+                "inheritAud",
+            ],
+            _ => &[],
+        }
+    }
 
     /// The node's `description`, if any.
     pub fn description(&self) -> Option<&str> {
@@ -318,9 +387,9 @@ pub struct QuerySchema {
     pub description: Option<String>,
     #[serde(default)]
     pub parameters: Option<Box<Schema>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "body")]
     pub output: Option<Body>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "error_defs")]
     pub errors: Vec<ErrorDef>,
 }
 
@@ -330,11 +399,11 @@ pub struct ProcedureSchema {
     pub description: Option<String>,
     #[serde(default)]
     pub parameters: Option<Box<Schema>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "body")]
     pub input: Option<Body>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "body")]
     pub output: Option<Body>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "error_defs")]
     pub errors: Vec<ErrorDef>,
 }
 
@@ -344,9 +413,9 @@ pub struct SubscriptionSchema {
     pub description: Option<String>,
     #[serde(default)]
     pub parameters: Option<Box<Schema>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "message_body")]
     pub message: Option<MessageBody>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "error_defs")]
     pub errors: Vec<ErrorDef>,
 }
 

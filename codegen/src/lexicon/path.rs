@@ -57,22 +57,35 @@ impl JsonPath {
         )
     }
 
-    /// Parses the `Display` form back (keys never contain `.` or `[` in lexicons).
-    pub fn parse(text: &str) -> Self {
-        let mut segments = Vec::new();
-        for part in text.split('.').filter(|p| !p.is_empty()) {
-            let mut pieces = part.split('[');
-            if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
-                segments.push(Segment::Key(key.to_string()));
-            }
-            for idx in pieces {
-                match idx.trim_end_matches(']').parse() {
-                    Ok(i) => segments.push(Segment::Index(i)),
-                    Err(_) => segments.push(Segment::Key(idx.to_string())),
-                }
-            }
-        }
-        JsonPath(segments)
+    /// The path as a JSON array of keys and indexes: unambiguous whatever
+    /// the keys contain (the `Display` form is for people).
+    pub fn to_json(&self) -> String {
+        let parts: Vec<serde_json::Value> = self
+            .0
+            .iter()
+            .map(|seg| match seg {
+                Segment::Key(k) => serde_json::Value::from(k.as_str()),
+                Segment::Index(i) => serde_json::Value::from(*i),
+            })
+            .collect();
+        serde_json::Value::from(parts).to_string()
+    }
+
+    /// Reads [`JsonPath::to_json`] back; `None` if `text` is not such a path.
+    pub fn from_json(text: &str) -> Option<Self> {
+        let parts: Vec<serde_json::Value> = serde_json::from_str(text).ok()?;
+        let segments = parts
+            .into_iter()
+            .map(|part| match part {
+                serde_json::Value::String(k) => Some(Segment::Key(k)),
+                serde_json::Value::Number(n) => n
+                    .as_u64()
+                    .and_then(|i| usize::try_from(i).ok())
+                    .map(Segment::Index),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(JsonPath(segments))
     }
 
     /// Whether this is the root.
@@ -88,6 +101,9 @@ impl fmt::Display for JsonPath {
         }
         for (i, seg) in self.0.iter().enumerate() {
             match seg {
+                Segment::Key(k) if !plain_key(k) => {
+                    write!(f, "[{}]", serde_json::Value::from(k.as_str()))?
+                }
                 Segment::Key(k) if i == 0 => f.write_str(k)?,
                 Segment::Key(k) => write!(f, ".{k}")?,
                 Segment::Index(n) => write!(f, "[{n}]")?,
@@ -95,6 +111,15 @@ impl fmt::Display for JsonPath {
         }
         Ok(())
     }
+}
+
+/// Keys shown bare in a path; others are quoted (`properties["a.b"]`) so
+/// that a path always reads unambiguously.
+fn plain_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '$' | ':'))
 }
 
 /// Finds the 1-based line and column where the value at `path` starts, or of
@@ -112,8 +137,10 @@ pub fn locate(text: &str, path: &JsonPath) -> Option<(usize, usize)> {
     Some(line_col(text, pos))
 }
 
-fn line_col(text: &str, pos: usize) -> (usize, usize) {
-    let before = text.get(..pos).unwrap_or(text);
+/// 1-based line and column (in characters) of a byte offset; an offset past
+/// the end, or inside a character, counts as the end of the text.
+pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let before = text.get(..pos.min(text.len())).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
@@ -225,22 +252,38 @@ mod tests {
     const DOC: &str = "{\n  \"a\": [1, {\"b\": \"x,]\"}],\n  \"c\": {\"d\": true}\n}";
 
     #[test]
-    fn display_and_parse_round_trip() {
+    fn display_and_json_round_trip() {
         let p = JsonPath::root().key("defs").key("main").index(2).key("x");
         assert_eq!(p.to_string(), "defs.main[2].x");
-        assert_eq!(JsonPath::parse("defs.main[2].x"), p);
+        assert_eq!(JsonPath::from_json(&p.to_json()), Some(p));
+        let odd = JsonPath::root().key("a.b").key("").key("[0]").index(1);
+        assert_eq!(odd.to_string(), r#"["a.b"][""]["[0]"][1]"#);
+        assert_eq!(JsonPath::from_json(&odd.to_json()), Some(odd));
+        assert_eq!(JsonPath::from_json("{}"), None);
     }
 
     #[test]
     fn locates_nested_values() {
-        assert_eq!(locate(DOC, &JsonPath::parse("c.d")), Some((3, 13)));
-        assert_eq!(locate(DOC, &JsonPath::parse("a[1].b")), Some((2, 16)));
-        assert_eq!(locate(DOC, &JsonPath::parse("a[0]")), Some((2, 9)));
+        assert_eq!(
+            locate(DOC, &JsonPath::root().key("c").key("d")),
+            Some((3, 14))
+        );
+        assert_eq!(
+            locate(DOC, &JsonPath::root().key("a").index(1).key("b")),
+            Some((2, 18))
+        );
+        assert_eq!(
+            locate(DOC, &JsonPath::root().key("a").index(0)),
+            Some((2, 9))
+        );
     }
 
     #[test]
     fn falls_back_to_deepest_existing_ancestor() {
-        assert_eq!(locate(DOC, &JsonPath::parse("c.zzz")), Some((3, 8)));
+        assert_eq!(
+            locate(DOC, &JsonPath::root().key("c").key("zzz")),
+            Some((3, 8))
+        );
         assert_eq!(locate("", &JsonPath::root()), None);
     }
 }
