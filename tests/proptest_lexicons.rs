@@ -410,11 +410,9 @@ fn accepted_lexicons_render_to_rust_that_parses() {
 }
 
 /// A carriage return in a description or a known value (lexicons written
-/// with Windows line endings have `\r\n` in their strings) ends up bare in
-/// a `///` comment, which rustc rejects. Found by the property above; the
-/// fix belongs in the emitter's doc-comment helper.
+/// with Windows line endings have `\r\n` in their strings) once ended up
+/// bare in a `///` comment, which rustc rejects (found by the property above).
 #[test]
-#[ignore = "known bug in emit: bare CR in generated doc comments"]
 fn carriage_returns_in_text_render_to_valid_rust() {
     let docs = [json!({ "lexicon": 1, "id": "com.example.a", "defs": {
         "main": { "type": "string", "description": "one\r\ntwo", "knownValues": ["a\rb"] }

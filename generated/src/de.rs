@@ -3,7 +3,7 @@
 //! kept for error messages, objects that keep unknown fields, unions keyed by
 //! `$type`. Generated code calls these; users need not.
 
-use super::validate::{messages, Path, ValidationError};
+use super::validate::{check_data_model, messages, Path, Validate, ValidationError};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Deserialize;
@@ -295,6 +295,7 @@ impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
             }
             if !T::field(&mut builder, key.as_str(), &mut map, path)? {
                 let value: Value = map.next_value()?;
+                check(check_data_model(&value, &path.key(key.as_str())))?;
                 insert_new(&mut extra, key.into_string(), value, path)?;
             }
         }
@@ -446,11 +447,15 @@ pub fn closed_union_error<E: de::Error>(tag: &str, path: &Path<'_>, known: &[&st
     )
 }
 
-/// A value of an open union whose `$type` is not a known variant, kept whole.
+/// A value of an open union whose `$type` is not a known variant, kept
+/// whole (it must still follow the data model).
 pub fn unknown_variant<E: de::Error>(
     tag: String,
     mut map: Map<String, Value>,
+    path: &Path<'_>,
 ) -> Result<super::types::UnknownObject, E> {
     map.insert("$type".to_owned(), Value::String(tag));
-    Ok(super::types::UnknownObject::from_map(map))
+    let value = super::types::UnknownObject::from_map(map);
+    check(value.validate_at(path))?;
+    Ok(value)
 }

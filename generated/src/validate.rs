@@ -157,7 +157,6 @@ valid_by_construction!(
     String,
     bool,
     i64,
-    super::types::UnknownObject,
     super::types::Blob,
     super::types::Bytes,
     super::types::CidLink
@@ -413,4 +412,24 @@ pub fn check_formatted(
             .map_err(|e| ValidationError::new(path, e.to_string()))?;
     }
     check_string(s, rules, path)
+}
+
+/// Checks data-model rules on free-form JSON (`unknown` values, unknown
+/// fields, unknown union members): numbers must be 64-bit signed integers,
+/// since the data model has no floats.
+pub fn check_data_model(value: &serde_json::Value, path: &Path<'_>) -> Result<(), ValidationError> {
+    match value {
+        serde_json::Value::Number(n) if !n.is_i64() => Err(ValidationError::new(
+            path,
+            format!("{n} is not a 64-bit signed integer (the data model has no floats)"),
+        )),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| check_data_model(v, &path.index(i))),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .try_for_each(|(k, v)| check_data_model(v, &path.key(k))),
+        _ => Ok(()),
+    }
 }

@@ -61,7 +61,11 @@ pub const CASES: &[(&str, &str, &str)] = &[
     ("com.example.strings", r#"{"text": null}"#, "text: invalid type: null, expected a string"),
     ("com.example.strings", r#"[]"#, "invalid type: sequence, expected an object"),
     ("com.example.strings", r#""text""#, "invalid type: string \"text\", expected an object"),
-    ("com.example.strings", r#"{"text": "x", "unknownField": {"$type": "blob"}, "n": 1.5}"#, "ok"),
+    ("com.example.strings", r#"{"text": "x", "unknownField": {"$type": "blob"}, "n": 2}"#, "ok"),
+    ("com.example.strings", r#"{"text": "x", "n": 1.5}"#, "n: 1.5 is not a 64-bit signed integer (the data model has no floats)"),
+    ("com.example.strings", r#"{"text": "x", "deep": [{"n": 18446744073709551615}]}"#, "deep[0].n: 18446744073709551615 is not a 64-bit signed integer (the data model has no floats)"),
+    ("com.example.unions", r#"{"open": {"$type": "com.example.other", "f": 0.5}}"#, "open.f: 0.5 is not a 64-bit signed integer (the data model has no floats)"),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2026-01-01T00:00:00Z", "maybe": null, "meta": {"x": [1e3]}}"#, "meta.x[0]: 1000.0 is not a 64-bit signed integer (the data model has no floats)"),
     ("com.example.strings", r#"{"text": "a", "text": "b"}"#, "text: duplicate key"),
     ("com.example.strings", r#"{"text": "a", "x": 1, "x": 1}"#, "x: duplicate key"),
     // Read errors (types, formats, enums) come in document order, before

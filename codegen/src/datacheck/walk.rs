@@ -15,8 +15,8 @@ use crate::ir::{
     self, Field, Ir, ObjectIr, ObjectRole, Shape, StringEnumIr, TypeId, TypeKind, UnionIr,
 };
 use crate::runtime::de::{self as rt_de, DeserializeAt};
-use crate::runtime::types::{Blob, Bytes, CidLink, Unknown};
-use crate::runtime::validate::{self as rules, messages, Path, ValidationError};
+use crate::runtime::types::{Blob, Bytes, CidLink, Unknown, UnknownObject};
+use crate::runtime::validate::{self as rules, messages, Path, Validate, ValidationError};
 use serde_json::Value;
 
 type Res = Result<(), ValidationError>;
@@ -57,7 +57,13 @@ impl Walker<'_> {
             Shape::Bytes(_) => object_leaf::<Bytes>(v, path).map(drop),
             Shape::CidLink => object_leaf::<CidLink>(v, path).map(drop),
             Shape::Blob(_) => object_leaf::<Blob>(v, path).map(drop),
-            Shape::Unknown => object_leaf::<Unknown>(v, path).map(drop),
+            // Read as a plain object, then the data-model rules with their own paths.
+            Shape::Unknown => {
+                duplicates(v, path)?;
+                let map = rt_de::object_map(&v.to_value(), "an object", path)
+                    .map_err(|e| from_runtime(&e, path))?;
+                Unknown(map).validate_at(path)
+            }
             Shape::Array { items, .. } => match v {
                 Json::Array(elements) => elements
                     .iter()
@@ -121,6 +127,7 @@ impl Walker<'_> {
                     *slot = Some(value);
                 }
                 None => {
+                    rules::check_data_model(&value.to_value(), &path.key(key))?;
                     if !extra.insert(key.as_str()) {
                         return Err(ValidationError::new(
                             &path.key(key),
@@ -168,9 +175,6 @@ impl Walker<'_> {
         let value = v.to_value();
         let (tag, mut map) =
             rt_de::union_parts(&value, path).map_err(|e| from_runtime(&e, path))?;
-        if u.variants.is_empty() {
-            return Ok(());
-        }
         match u.variants.iter().find(|var| var.type_tag == tag) {
             Some(var) => {
                 let def = self.ir.ty(var.target);
@@ -189,8 +193,11 @@ impl Walker<'_> {
                 let err: serde_json::Error = rt_de::closed_union_error(&tag, path, &known);
                 Err(from_runtime(&err, path))
             }
-            // Open: kept whole as the fallback variant.
-            None => Ok(()),
+            // Open: kept whole as the fallback variant (data-model rules only).
+            None => {
+                map.insert("$type".to_owned(), Value::String(tag));
+                UnknownObject::from_map(map).validate_at(path)
+            }
         }
     }
 

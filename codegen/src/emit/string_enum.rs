@@ -18,7 +18,7 @@ pub fn emit_string_enum(ir: &Ir, id: TypeId, e: &StringEnumIr) -> TokenStream {
 
     let variants = e.values.iter().map(|v| {
         let vname = ident(&v.name);
-        let vdoc = format!(" `{}`", v.value.replace('`', "'"));
+        let vdoc = super::ty::code_doc(&v.value);
         quote!(#[doc = #vdoc] #vname,)
     });
     let as_str_arms = e.values.iter().map(|v| {

@@ -146,11 +146,32 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     }
 }
 
+/// A one-line doc naming a literal value in code style (control
+/// characters and backticks cannot appear inside it).
+pub fn code_doc(value: &str) -> String {
+    let clean: String = value
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                ' '
+            } else if c == '`' {
+                '\''
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!(" `{clean}`")
+}
+
 /// Doc lines (each with a leading space, as `///` would give).
 pub fn doc_lines(text: &str) -> Vec<String> {
     text.trim()
         .lines()
         .map(|line| {
+            // `lines` leaves a bare `\r` (and other control characters) in
+            // place, and rustc rejects a bare `\r` in a doc comment.
+            let line = line.replace(char::is_control, " ");
             let escaped = escape_markdown(line.trim());
             if escaped.is_empty() {
                 String::new()
@@ -223,6 +244,15 @@ fn autolink(rest: &str, prev: char) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_doc_comments() {
+        assert_eq!(
+            doc_lines("a\rb\r\nc\u{7}d"),
+            vec![" a b".to_string(), " c d".to_string()]
+        );
+        assert_eq!(code_doc("x\ry`z"), " `x y'z`");
+    }
 
     #[test]
     fn docs_are_escaped() {

@@ -36,10 +36,10 @@ pub fn emit_union(ir: &Ir, id: TypeId, union: &UnionIr) -> TokenStream {
     let fallback_de = if closed {
         quote!(_ => ::std::result::Result::Err(crate::de::closed_union_error(&tag, path, &[#(#tags),*])),)
     } else {
-        quote!(_ => crate::de::unknown_variant(tag, map).map(Self::#unknown),)
+        quote!(_ => crate::de::unknown_variant(tag, map, path).map(Self::#unknown),)
     };
     let de_body = if union.variants.is_empty() {
-        quote!(crate::de::unknown_variant(tag, map).map(Self::#unknown))
+        quote!(crate::de::unknown_variant(tag, map, path).map(Self::#unknown))
     } else {
         quote! {
             match tag.as_str() {
@@ -68,12 +68,12 @@ pub fn emit_union(ir: &Ir, id: TypeId, union: &UnionIr) -> TokenStream {
         (
             quote!(Self::#unknown(v) => ::serde::Serialize::serialize(v, s),),
             quote!(Self::#unknown(v) => v.type_tag(),),
-            quote!(Self::#unknown(_) => ::std::result::Result::Ok(()),),
+            quote!(Self::#unknown(v) => crate::validate::Validate::validate_at(v, path),),
         )
     };
     // An empty closed union is rejected when resolving; an empty open one
     // holds only the fallback.
-    let path_arg = if union.variants.is_empty() {
+    let path_arg = if union.variants.is_empty() && closed {
         quote!(_path)
     } else {
         quote!(path)

@@ -3,7 +3,7 @@
 
 use super::de::{error, object_map, DeserializeAt};
 use super::formats::Cid;
-use super::validate::{Path, Validate, ValidationError};
+use super::validate::{check_data_model, Path, Validate, ValidationError};
 use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -62,14 +62,9 @@ impl Unknown {
 
 impl<'de> DeserializeAt<'de> for Unknown {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
-        let map = object_map(d, "an object", path)?;
-        if let Some(what) = looks_like_special(&map) {
-            return Err(error(
-                path,
-                format!("an `unknown` value must be a plain object, not {what}"),
-            ));
-        }
-        Ok(Unknown(map))
+        let unknown = Unknown(object_map(d, "an object", path)?);
+        unknown.validate_at(path).map_err(de::Error::custom)?;
+        Ok(unknown)
     }
 }
 
@@ -81,13 +76,13 @@ impl Serialize for Unknown {
 
 impl Validate for Unknown {
     fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
-        match looks_like_special(&self.0) {
-            Some(what) => Err(ValidationError::new(
-                path,
-                format!("an `unknown` value must be a plain object, not {what}"),
-            )),
-            None => Ok(()),
+        if let Some(what) = looks_like_special(&self.0) {
+            let rule = format!("an `unknown` value must be a plain object, not {what}");
+            return Err(ValidationError::new(path, rule));
         }
+        self.0
+            .iter()
+            .try_for_each(|(k, v)| check_data_model(v, &path.key(k)))
     }
 }
 
@@ -118,9 +113,16 @@ impl UnknownObject {
 
 impl<'de> DeserializeAt<'de> for UnknownObject {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
-        let (tag, mut map) = super::de::union_parts(d, path)?;
-        map.insert("$type".to_owned(), Value::String(tag));
-        Ok(UnknownObject(map))
+        let (tag, map) = super::de::union_parts(d, path)?;
+        super::de::unknown_variant(tag, map, path)
+    }
+}
+
+impl Validate for UnknownObject {
+    fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
+        self.0
+            .iter()
+            .try_for_each(|(k, v)| check_data_model(v, &path.key(k)))
     }
 }
 

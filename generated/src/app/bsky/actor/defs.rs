@@ -4336,7 +4336,7 @@ for PostInteractionSettingsPrefThreadgateAllowRulesItem {
             "app.bsky.feed.threadgate#listRule" => {
                 crate::de::variant(tag, map, path).map(Self::ListRule)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -4398,7 +4398,7 @@ impl crate::validate::Validate for PostInteractionSettingsPrefThreadgateAllowRul
             Self::FollowerRule(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::FollowingRule(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::ListRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -4429,7 +4429,7 @@ for PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
             "app.bsky.feed.postgate#disableRule" => {
                 crate::de::variant(tag, map, path).map(Self::DisableRule)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -4466,7 +4466,7 @@ for PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         match self {
             Self::DisableRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -4588,7 +4588,7 @@ impl<'de> crate::de::DeserializeAt<'de> for PreferencesItem {
             "app.bsky.actor.defs#liveEventPreferences" => {
                 crate::de::variant(tag, map, path).map(Self::LiveEventPreferences)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -4769,7 +4769,7 @@ impl crate::validate::Validate for PreferencesItem {
             Self::LiveEventPreferences(v) => {
                 crate::validate::Validate::validate_at(&**v, path)
             }
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -5372,7 +5372,7 @@ impl<'de> crate::de::DeserializeAt<'de> for StatusViewEmbed {
             "app.bsky.embed.external#view" => {
                 crate::de::variant(tag, map, path).map(Self::View)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -5407,7 +5407,7 @@ impl crate::validate::Validate for StatusViewEmbed {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         match self {
             Self::View(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -256,7 +256,7 @@ impl<'de> crate::de::DeserializeAt<'de> for RecordEmbed {
             "app.bsky.embed.external" => {
                 crate::de::variant(tag, map, path).map(Self::External)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -291,7 +291,7 @@ impl crate::validate::Validate for RecordEmbed {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         match self {
             Self::External(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -1612,7 +1612,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ConfigRegionRulesItem {
                 crate::de::variant(tag, map, path)
                     .map(Self::ConfigRegionRuleIfAccountOlderThan)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -1723,7 +1723,7 @@ impl crate::validate::Validate for ConfigRegionRulesItem {
             Self::ConfigRegionRuleIfAccountOlderThan(v) => {
                 crate::validate::Validate::validate_at(&**v, path)
             }
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

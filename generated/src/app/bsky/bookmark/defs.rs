@@ -208,7 +208,7 @@ impl<'de> crate::de::DeserializeAt<'de> for BookmarkViewItem {
             "app.bsky.feed.defs#postView" => {
                 crate::de::variant(tag, map, path).map(Self::PostView)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -259,7 +259,7 @@ impl crate::validate::Validate for BookmarkViewItem {
             Self::BlockedPost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::NotFoundPost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::PostView(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

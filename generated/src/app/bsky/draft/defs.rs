@@ -1353,7 +1353,7 @@ impl<'de> crate::de::DeserializeAt<'de> for DraftPostgateEmbeddingRulesItem {
             "app.bsky.feed.postgate#disableRule" => {
                 crate::de::variant(tag, map, path).map(Self::DisableRule)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -1388,7 +1388,7 @@ impl crate::validate::Validate for DraftPostgateEmbeddingRulesItem {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         match self {
             Self::DisableRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -1436,7 +1436,7 @@ impl<'de> crate::de::DeserializeAt<'de> for DraftThreadgateAllowItem {
             "app.bsky.feed.threadgate#listRule" => {
                 crate::de::variant(tag, map, path).map(Self::ListRule)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -1497,7 +1497,7 @@ impl crate::validate::Validate for DraftThreadgateAllowItem {
             Self::FollowerRule(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::FollowingRule(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::ListRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -1527,7 +1527,7 @@ impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedGalleryItemsItem {
             "app.bsky.draft.defs#draftEmbedImage" => {
                 crate::de::variant(tag, map, path).map(Self::DraftEmbedImage)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -1564,7 +1564,7 @@ impl crate::validate::Validate for DraftEmbedGalleryItemsItem {
             Self::DraftEmbedImage(v) => {
                 crate::validate::Validate::validate_at(&**v, path)
             }
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -1595,7 +1595,7 @@ impl<'de> crate::de::DeserializeAt<'de> for DraftPostLabels {
             "com.atproto.label.defs#selfLabels" => {
                 crate::de::variant(tag, map, path).map(Self::SelfLabels)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -1630,7 +1630,7 @@ impl crate::validate::Validate for DraftPostLabels {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         match self {
             Self::SelfLabels(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

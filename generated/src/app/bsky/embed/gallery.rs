@@ -421,7 +421,7 @@ impl<'de> crate::de::DeserializeAt<'de> for MainItemsItem {
             "app.bsky.embed.gallery#image" => {
                 crate::de::variant(tag, map, path).map(Self::Image)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -456,7 +456,7 @@ impl crate::validate::Validate for MainItemsItem {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         match self {
             Self::Image(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -486,7 +486,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ViewItemsItem {
             "app.bsky.embed.gallery#viewImage" => {
                 crate::de::variant(tag, map, path).map(Self::ViewImage)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -521,7 +521,7 @@ impl crate::validate::Validate for ViewItemsItem {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         match self {
             Self::ViewImage(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -672,7 +672,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ViewRecord2 {
             "app.bsky.graph.defs#starterPackViewBasic" => {
                 crate::de::variant(tag, map, path).map(Self::StarterPackViewBasic)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -767,7 +767,7 @@ impl crate::validate::Validate for ViewRecord2 {
             Self::StarterPackViewBasic(v) => {
                 crate::validate::Validate::validate_at(&**v, path)
             }
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -827,7 +827,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ViewRecordEmbedsItem {
             "app.bsky.embed.recordWithMedia#view" => {
                 crate::de::variant(tag, map, path).map(Self::View6)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -902,7 +902,7 @@ impl crate::validate::Validate for ViewRecordEmbedsItem {
             Self::View4(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::View5(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::View6(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -210,7 +210,7 @@ impl<'de> crate::de::DeserializeAt<'de> for MainMedia {
             "app.bsky.embed.external" => {
                 crate::de::variant(tag, map, path).map(Self::External)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -269,7 +269,7 @@ impl crate::validate::Validate for MainMedia {
             Self::Video(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::Gallery(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::External(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -317,7 +317,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ViewMedia {
             "app.bsky.embed.external#view" => {
                 crate::de::variant(tag, map, path).map(Self::View4)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -376,7 +376,7 @@ impl crate::validate::Validate for ViewMedia {
             Self::View2(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::View3(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::View4(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

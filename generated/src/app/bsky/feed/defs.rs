@@ -2186,7 +2186,7 @@ impl<'de> crate::de::DeserializeAt<'de> for FeedViewPostReason {
             "app.bsky.feed.defs#reasonPin" => {
                 crate::de::variant(tag, map, path).map(Self::ReasonPin)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -2229,7 +2229,7 @@ impl crate::validate::Validate for FeedViewPostReason {
         match self {
             Self::ReasonRepost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::ReasonPin(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -2541,7 +2541,7 @@ impl<'de> crate::de::DeserializeAt<'de> for PostViewEmbed {
             "app.bsky.embed.recordWithMedia#view" => {
                 crate::de::variant(tag, map, path).map(Self::View6)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -2616,7 +2616,7 @@ impl crate::validate::Validate for PostViewEmbed {
             Self::View4(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::View5(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::View6(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -2658,7 +2658,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ReplyRefRoot {
             "app.bsky.feed.defs#blockedPost" => {
                 crate::de::variant(tag, map, path).map(Self::BlockedPost)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -2709,7 +2709,7 @@ impl crate::validate::Validate for ReplyRefRoot {
             Self::PostView(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::NotFoundPost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::BlockedPost(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -2751,7 +2751,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ReplyRefParent {
             "app.bsky.feed.defs#blockedPost" => {
                 crate::de::variant(tag, map, path).map(Self::BlockedPost)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -2802,7 +2802,7 @@ impl crate::validate::Validate for ReplyRefParent {
             Self::PostView(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::NotFoundPost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::BlockedPost(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -2838,7 +2838,7 @@ impl<'de> crate::de::DeserializeAt<'de> for SkeletonFeedPostReason {
             "app.bsky.feed.defs#skeletonReasonPin" => {
                 crate::de::variant(tag, map, path).map(Self::SkeletonReasonPin)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -2887,7 +2887,7 @@ impl crate::validate::Validate for SkeletonFeedPostReason {
             Self::SkeletonReasonPin(v) => {
                 crate::validate::Validate::validate_at(&**v, path)
             }
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -2929,7 +2929,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ThreadViewPostParent {
             "app.bsky.feed.defs#blockedPost" => {
                 crate::de::variant(tag, map, path).map(Self::BlockedPost)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -2980,7 +2980,7 @@ impl crate::validate::Validate for ThreadViewPostParent {
             Self::ThreadViewPost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::NotFoundPost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::BlockedPost(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -3022,7 +3022,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ThreadViewPostRepliesItem {
             "app.bsky.feed.defs#blockedPost" => {
                 crate::de::variant(tag, map, path).map(Self::BlockedPost)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -3073,7 +3073,7 @@ impl crate::validate::Validate for ThreadViewPostRepliesItem {
             Self::ThreadViewPost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::NotFoundPost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::BlockedPost(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -304,7 +304,7 @@ impl<'de> crate::de::DeserializeAt<'de> for OutputThread {
             "app.bsky.feed.defs#blockedPost" => {
                 crate::de::variant(tag, map, path).map(Self::BlockedPost)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -355,7 +355,7 @@ impl crate::validate::Validate for OutputThread {
             Self::ThreadViewPost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::NotFoundPost(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::BlockedPost(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -255,7 +255,7 @@ impl<'de> crate::de::DeserializeAt<'de> for RecordEmbeddingRulesItem {
             "app.bsky.feed.postgate#disableRule" => {
                 crate::de::variant(tag, map, path).map(Self::DisableRule)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -290,7 +290,7 @@ impl crate::validate::Validate for RecordEmbeddingRulesItem {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         match self {
             Self::DisableRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

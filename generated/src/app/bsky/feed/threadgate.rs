@@ -468,7 +468,7 @@ impl<'de> crate::de::DeserializeAt<'de> for RecordAllowItem {
             "app.bsky.feed.threadgate#listRule" => {
                 crate::de::variant(tag, map, path).map(Self::ListRule)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -529,7 +529,7 @@ impl crate::validate::Validate for RecordAllowItem {
             Self::FollowerRule(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::FollowingRule(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::ListRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -254,7 +254,7 @@ impl<'de> crate::de::DeserializeAt<'de> for OutputRelationshipsItem {
             "app.bsky.graph.defs#notFoundActor" => {
                 crate::de::variant(tag, map, path).map(Self::NotFoundActor)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -297,7 +297,7 @@ impl crate::validate::Validate for OutputRelationshipsItem {
         match self {
             Self::Relationship(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::NotFoundActor(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

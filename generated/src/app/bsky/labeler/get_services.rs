@@ -229,7 +229,7 @@ impl<'de> crate::de::DeserializeAt<'de> for OutputViewsItem {
             "app.bsky.labeler.defs#labelerViewDetailed" => {
                 crate::de::variant(tag, map, path).map(Self::LabelerViewDetailed)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -276,7 +276,7 @@ impl crate::validate::Validate for OutputViewsItem {
             Self::LabelerViewDetailed(v) => {
                 crate::validate::Validate::validate_at(&**v, path)
             }
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -183,7 +183,7 @@ impl<'de> crate::de::DeserializeAt<'de> for RecordLabels {
             "com.atproto.label.defs#selfLabels" => {
                 crate::de::variant(tag, map, path).map(Self::SelfLabels)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -218,7 +218,7 @@ impl crate::validate::Validate for RecordLabels {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         match self {
             Self::SelfLabels(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -503,7 +503,7 @@ impl<'de> crate::de::DeserializeAt<'de> for MainFeaturesItem {
             "app.bsky.richtext.facet#tag" => {
                 crate::de::variant(tag, map, path).map(Self::Tag)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -554,7 +554,7 @@ impl crate::validate::Validate for MainFeaturesItem {
             Self::Mention(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::Link(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::Tag(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -345,7 +345,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ThreadItemValue {
             "app.bsky.unspecced.defs#threadItemPost" => {
                 crate::de::variant(tag, map, path).map(Self::ThreadItemPost)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -382,7 +382,7 @@ impl crate::validate::Validate for ThreadItemValue {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         match self {
             Self::ThreadItemPost(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -603,7 +603,7 @@ impl<'de> crate::de::DeserializeAt<'de> for ThreadItemValue {
             "app.bsky.unspecced.defs#threadItemBlocked" => {
                 crate::de::variant(tag, map, path).map(Self::ThreadItemBlocked)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -676,7 +676,7 @@ impl crate::validate::Validate for ThreadItemValue {
             Self::ThreadItemBlocked(v) => {
                 crate::validate::Validate::validate_at(&**v, path)
             }
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -256,7 +256,7 @@ impl<'de> crate::de::DeserializeAt<'de> for OutputSubject {
             "com.atproto.admin.defs#repoBlobRef" => {
                 crate::de::variant(tag, map, path).map(Self::RepoBlobRef)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -307,7 +307,7 @@ impl crate::validate::Validate for OutputSubject {
             Self::RepoRef(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::StrongRef(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::RepoBlobRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

@@ -157,7 +157,7 @@ impl<'de> crate::de::DeserializeAt<'de> for InputSubject {
             "com.atproto.admin.defs#repoBlobRef" => {
                 crate::de::variant(tag, map, path).map(Self::RepoBlobRef)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -208,7 +208,7 @@ impl crate::validate::Validate for InputSubject {
             Self::RepoRef(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::StrongRef(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::RepoBlobRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -335,7 +335,7 @@ impl<'de> crate::de::DeserializeAt<'de> for OutputSubject {
             "com.atproto.admin.defs#repoBlobRef" => {
                 crate::de::variant(tag, map, path).map(Self::RepoBlobRef)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -386,7 +386,7 @@ impl crate::validate::Validate for OutputSubject {
             Self::RepoRef(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::StrongRef(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::RepoBlobRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

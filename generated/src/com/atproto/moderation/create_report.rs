@@ -271,7 +271,7 @@ impl<'de> crate::de::DeserializeAt<'de> for InputSubject {
             "com.atproto.repo.strongRef" => {
                 crate::de::variant(tag, map, path).map(Self::StrongRef)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -314,7 +314,7 @@ impl crate::validate::Validate for InputSubject {
         match self {
             Self::RepoRef(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::StrongRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
@@ -486,7 +486,7 @@ impl<'de> crate::de::DeserializeAt<'de> for OutputSubject {
             "com.atproto.repo.strongRef" => {
                 crate::de::variant(tag, map, path).map(Self::StrongRef)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -529,7 +529,7 @@ impl crate::validate::Validate for OutputSubject {
         match self {
             Self::RepoRef(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::StrongRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

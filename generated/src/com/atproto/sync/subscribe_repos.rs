@@ -1023,7 +1023,7 @@ impl<'de> crate::de::DeserializeAt<'de> for Message {
             "com.atproto.sync.subscribeRepos#info" => {
                 crate::de::variant(tag, map, path).map(Self::Info)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -1096,7 +1096,7 @@ impl crate::validate::Validate for Message {
             Self::Identity(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::Account(v) => crate::validate::Validate::validate_at(&**v, path),
             Self::Info(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }

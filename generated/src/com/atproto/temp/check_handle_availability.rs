@@ -473,7 +473,7 @@ impl<'de> crate::de::DeserializeAt<'de> for OutputResult {
             "com.atproto.temp.checkHandleAvailability#resultUnavailable" => {
                 crate::de::variant(tag, map, path).map(Self::ResultUnavailable)
             }
-            _ => crate::de::unknown_variant(tag, map).map(Self::Unknown),
+            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
         }
     }
 }
@@ -524,7 +524,7 @@ impl crate::validate::Validate for OutputResult {
             Self::ResultUnavailable(v) => {
                 crate::validate::Validate::validate_at(&**v, path)
             }
-            Self::Unknown(_) => ::std::result::Result::Ok(()),
+            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
         }
     }
 }
