@@ -44,6 +44,35 @@ pub struct Common {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// When to colour human-readable diagnostics (`auto`: only on a terminal,
+    /// and not when `NO_COLOR` is set).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Whether stderr is a terminal (set by the binary, not a flag).
+    #[arg(skip)]
+    pub stderr_is_terminal: bool,
+}
+
+/// When to colour diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Colour when stderr is a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl Common {
+    fn color(&self) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => self.stderr_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
 }
 
 /// The subcommands.
@@ -124,12 +153,26 @@ impl From<BodyArg> for Body {
     }
 }
 
-fn report_error(err: &Error, format: Format, stderr: &mut dyn Write) {
-    match (err, format) {
+impl Command {
+    fn common_mut(&mut self) -> &mut Common {
+        match self {
+            Command::Generate { common, .. }
+            | Command::Check { common, .. }
+            | Command::Lint { common }
+            | Command::Validate { common, .. } => common,
+        }
+    }
+}
+
+fn report_error(err: &Error, common: &Common, stderr: &mut dyn Write) {
+    match (err, common.format) {
         (Error::Lexicon(Diagnostics(diags)), Format::Json) => {
             for d in diags {
                 let _ = writeln!(stderr, "{}", d.to_json());
             }
+        }
+        (Error::Lexicon(diags), Format::Human) => {
+            let _ = writeln!(stderr, "{}", diags.render(common.color()));
         }
         _ => {
             let _ = writeln!(stderr, "{err}");
@@ -138,13 +181,27 @@ fn report_error(err: &Error, format: Format, stderr: &mut dyn Write) {
 }
 
 /// Runs the CLI on `args` (including the program name), printing to the
-/// given streams; returns the exit code.
+/// given streams without colour; returns the exit code.
 pub fn run<I, T>(args: I, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    run_with_terminal(args, stdout, stderr, false)
+}
+
+/// [`run`], where `stderr_is_terminal` enables colour under `--color auto`.
+pub fn run_with_terminal<I, T>(
+    args: I,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    stderr_is_terminal: bool,
+) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let mut cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
@@ -157,6 +214,7 @@ where
             return code;
         }
     };
+    cli.command.common_mut().stderr_is_terminal = stderr_is_terminal;
     match cli.command {
         Command::Generate {
             common,
@@ -194,7 +252,7 @@ where
                     EXIT_OK
                 }
                 Err(e) => {
-                    report_error(&e, common.format, stderr);
+                    report_error(&e, &common, stderr);
                     EXIT_ERROR
                 }
             }
@@ -223,7 +281,7 @@ where
                     EXIT_DRIFT
                 }
                 Err(e) => {
-                    report_error(&e, common.format, stderr);
+                    report_error(&e, &common, stderr);
                     EXIT_ERROR
                 }
             }
@@ -247,7 +305,7 @@ where
                     EXIT_OK
                 }
                 Err(e) => {
-                    report_error(&e, common.format, stderr);
+                    report_error(&e, &common, stderr);
                     EXIT_ERROR
                 }
             }
@@ -276,7 +334,7 @@ fn validate(
     let ir = match config.load_ir() {
         Ok(ir) => ir,
         Err(e) => {
-            report_error(&e, common.format, stderr);
+            report_error(&e, &common, stderr);
             return EXIT_ERROR;
         }
     };
