@@ -179,7 +179,10 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let case = case.to_str().expect("path");
     let (code, _, plain) = lexgen(["lint", "--lexicons", case]);
     assert_eq!(code, 2);
-    assert!(!plain.contains('\u{1b}'), "no colour when not on a terminal: {plain}");
+    assert!(
+        !plain.contains('\u{1b}'),
+        "no colour when not on a terminal: {plain}"
+    );
     let (_, _, coloured) = lexgen(["lint", "--lexicons", case, "--color", "always"]);
     assert!(coloured.contains("\u{1b}[1;31merror"), "{coloured}");
     let (_, _, never) = lexgen(["lint", "--lexicons", case, "--color", "never"]);
