@@ -334,7 +334,7 @@ fn validate(
     let ir = match config.load_ir() {
         Ok(ir) => ir,
         Err(e) => {
-            report_error(&e, &common, stderr);
+            report_error(&e, common, stderr);
             return EXIT_ERROR;
         }
     };
