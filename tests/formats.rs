@@ -1795,3 +1795,186 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Handle and DID: agreement with a reference implementation
+// ---------------------------------------------------------------------------
+//
+// `check_handle` and `check_did` answer most valid values from a block-wise
+// fast path and leave everything else to the detailed checker. These tests
+// compare them with a plain transcription of the rules (LEXICON-RULES.md §6)
+// on every length around the block sizes (8, 16, 17, 33...) and the limits
+// (63-byte labels, 253-byte handles), with each interesting byte at each
+// position.
+
+/// The handle rule, label by label.
+fn reference_handle(s: &str) -> bool {
+    let labels: Vec<&str> = s.split('.').collect();
+    let label_ok = |l: &&str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    s.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(label_ok)
+        && labels
+            .last()
+            .is_some_and(|tld| !tld.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// The DID rule: `did:`, a `[a-z]+` method, `:`, then an identifier matching
+/// `[A-Za-z0-9._:%-]*[A-Za-z0-9._-]`; at most 2048 bytes.
+fn reference_did(s: &str) -> bool {
+    let Some((method, id)) = s.strip_prefix("did:").and_then(|r| r.split_once(':')) else {
+        return false;
+    };
+    s.len() <= 2048
+        && !method.is_empty()
+        && method.bytes().all(|c| c.is_ascii_lowercase())
+        && id
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"._:%-".contains(&c))
+        && id.ends_with(|c: char| c.is_ascii_alphanumeric() || "._-".contains(c))
+}
+
+/// Checks `s` as a handle, a DID and an at-identifier against the references.
+fn assert_checks_agree(s: &str) -> (bool, bool) {
+    let (handle, did) = (reference_handle(s), reference_did(s));
+    assert_eq!(check_handle(s).is_ok(), handle, "check_handle({s:?})");
+    assert_eq!(check_did(s).is_ok(), did, "check_did({s:?})");
+    let at_identifier = if s.starts_with("did:") { did } else { handle };
+    assert_eq!(
+        check_at_identifier(s).is_ok(),
+        at_identifier,
+        "check_at_identifier({s:?})"
+    );
+    (handle, did)
+}
+
+/// [`assert_checks_agree`], and the same through the newtypes.
+fn assert_agrees(s: &str) {
+    let (handle, did) = assert_checks_agree(s);
+    assert_eq!(Handle::new(s).is_ok(), handle, "Handle::new({s:?})");
+    assert_eq!(Did::new(s).is_ok(), did, "Did::new({s:?})");
+}
+
+/// `pattern` repeated and cut to `len` bytes, after `prefix`.
+fn cycled(prefix: &str, pattern: &str, len: usize) -> String {
+    let mut s = prefix.to_owned();
+    s.extend(
+        pattern
+            .chars()
+            .cycle()
+            .take(len.saturating_sub(prefix.len())),
+    );
+    s.truncate(len);
+    s
+}
+
+/// Bytes that each break or keep one rule, put at each position.
+const PROBE_BYTES: &[u8] = b".-/:%_@ \t\x00\x7f0Az";
+
+/// Checks `base` and every variant of it with one byte replaced by a probe
+/// byte or one non-ASCII char inserted, at the positions `at` selects.
+fn sweep(base: &str, at: impl Fn(usize) -> bool) {
+    assert_agrees(base);
+    for pos in (0..base.len()).filter(|&p| at(p)) {
+        for &probe in PROBE_BYTES {
+            let mut bytes = base.as_bytes().to_vec();
+            bytes[pos] = probe;
+            assert_checks_agree(std::str::from_utf8(&bytes).unwrap());
+        }
+        for wide in ['é', '\u{80}', '日'] {
+            assert_checks_agree(&insert_at(base, pos, wide));
+        }
+    }
+}
+
+/// Positions worth probing in a value of `len` bytes: all of them when it is
+/// short, else those near the ends and (up to 300 bytes) the 16-byte block
+/// boundaries.
+fn probe_position(len: usize) -> impl Fn(usize) -> bool {
+    move |p| len <= 72 || p < 20 || p + 20 > len || (len <= 300 && matches!(p % 16, 0 | 1 | 15))
+}
+
+#[test]
+fn handle_fast_path_agrees_with_reference_at_every_length() {
+    let l63 = format!("{}.", repeat('a', 63));
+    let l64 = format!("{}.", repeat('b', 64));
+    for len in (1..=72).chain(126..=130).chain(249..=256) {
+        let shapes = [
+            cycled("", "ab1-c.d2", len),
+            cycled("", "a.", len),
+            cycled("", "x-", len) + ".com",
+            format!("{}.com", repeat('a', len.saturating_sub(4))),
+            format!("a.{}", repeat('b', len.saturating_sub(2))),
+            format!("a1.{}", cycled("", "xn--q.", len.saturating_sub(3))),
+            cycled("", &l63, len) + "z",
+            cycled("", &l64, len) + "z",
+            cycled("", "A9", len.saturating_sub(5)) + ".co.Z",
+        ];
+        for base in shapes {
+            sweep(&base, probe_position(base.len()));
+        }
+    }
+}
+
+#[test]
+fn did_fast_path_agrees_with_reference_at_every_length() {
+    for len in (1..=72).chain(126..=130).chain(2047..=2049) {
+        let shapes = [
+            cycled("did:plc:", "z72i7hdy", len),
+            cycled("did:web:", "sub.do-main_x%3A:", len) + "a",
+            cycled("did:key:", "zQ3sH", len),
+            cycled("did:a:", "-", len),
+            cycled("did:", "abcdefghij:x", len),
+            cycled("did:", "abcdefg:x", len),
+            cycled("did:", "abcdefgh:x", len),
+            cycled("did:", "abcdefghi:x", len),
+        ];
+        for base in shapes {
+            sweep(&base, probe_position(base.len()));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn prop_handle_like_strings_agree_with_reference(s in "[a-zA-Z0-9.-]{0,300}") {
+        assert_agrees(&s);
+    }
+
+    #[test]
+    fn prop_structured_handles_agree_with_reference(
+        labels in prop::collection::vec("[a-z0-9-]{0,66}", 1..6),
+        tld in "[a-z0-9-]{0,10}",
+    ) {
+        assert_agrees(&format!("{}.{tld}", labels.join(".")));
+    }
+
+    #[test]
+    fn prop_did_like_strings_agree_with_reference(s in "did:[a-zA-Z:]{0,12}[a-zA-Z0-9._:%/@-]{0,80}") {
+        assert_agrees(&s);
+    }
+
+    #[test]
+    fn prop_mutated_handles_and_dids_agree_with_reference(
+        value in prop_oneof![handle_strategy(), did_strategy()],
+        pos in any::<usize>(),
+        byte in 0u8..0x80,
+        delete in any::<bool>(),
+    ) {
+        let mut bytes = value.into_bytes();
+        let at = pos % bytes.len();
+        if delete {
+            bytes.remove(at);
+        } else {
+            bytes[at] = byte;
+        }
+        assert_agrees(std::str::from_utf8(&bytes).unwrap());
+    }
+}
