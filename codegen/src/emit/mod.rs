@@ -15,7 +15,7 @@ use crate::ir::Ir;
 use crate::render::{header, render, RenderError};
 use modules::ModuleTree;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, ToTokens};
 use ty::ident;
 
 /// How the generated crate is named and versioned.
@@ -91,16 +91,12 @@ pub fn emit_single_file(ir: &Ir, file: &str, root: &str) -> Result<GeneratedFile
     })?;
     let tree = ModuleTree::new(ir);
     let mut runtime = Vec::new();
-    for (name, source) in crate::runtime::SOURCES {
-        if *name == "client" {
+    for (name, _) in crate::runtime::SOURCES {
+        if *name == "client" || name.contains('/') {
             continue;
         }
-        let parsed: syn::File = syn::parse_str(source).map_err(|e| RenderError {
-            file: format!("{name}.rs"),
-            message: e.to_string(),
-        })?;
-        let (attrs, items, name) = (&parsed.attrs, &parsed.items, ident(name));
-        runtime.push(quote!(pub mod #name { #(#attrs)* #(#items)* }));
+        let module = inline_runtime_module(name, file)?;
+        runtime.push(module.into_token_stream());
     }
     let lexicons = tree.inline_children(ir, &[]);
     let tokens = reroot(quote!(#(#runtime)* #lexicons), &quote!(#root_path));
@@ -108,6 +104,36 @@ pub fn emit_single_file(ir: &Ir, file: &str, root: &str) -> Result<GeneratedFile
         contents: render(file, "the lexicon directory (single-file mode)", tokens)?,
         path: file.to_string(),
     })
+}
+
+/// The runtime module `name` as an inline module, its out-of-line
+/// submodules (`mod cid;` -> `formats/cid`) inlined recursively.
+fn inline_runtime_module(name: &str, file: &str) -> Result<syn::ItemMod, RenderError> {
+    let failure = |message: String| RenderError {
+        file: file.to_string(),
+        message: format!("runtime module {name}: {message}"),
+    };
+    let source = crate::runtime::SOURCES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| *s)
+        .ok_or_else(|| failure("not found".into()))?;
+    let parsed: syn::File = syn::parse_str(source).map_err(|e| failure(e.to_string()))?;
+    let mut items = Vec::new();
+    for item in parsed.items {
+        match item {
+            syn::Item::Mod(m) if m.content.is_none() => {
+                let mut inner = inline_runtime_module(&format!("{name}/{}", m.ident), file)?;
+                inner.attrs.splice(0..0, m.attrs);
+                inner.vis = m.vis;
+                items.push(syn::Item::Mod(inner));
+            }
+            other => items.push(other),
+        }
+    }
+    let ident = ident(name.rsplit('/').next().unwrap_or(name));
+    let attrs = parsed.attrs;
+    Ok(syn::parse_quote!(pub mod #ident { #(#attrs)* #(#items)* }))
 }
 
 /// Replaces every `crate::` path prefix with `root::`.

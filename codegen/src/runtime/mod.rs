@@ -10,13 +10,19 @@ pub mod types;
 pub mod validate;
 pub mod xrpc;
 
-/// `(file name, source text)` of every runtime module, in emission order.
+/// `(module path, source text)` of every runtime module, in emission order
+/// (`formats/cid` is the `cid` submodule of `formats`).
 /// `client` (HTTP, behind the generated crate's `client` feature) is only
 /// emitted: the generator itself has no HTTP dependency.
 pub const SOURCES: &[(&str, &str)] = &[
     ("client", include_str!("client.rs")),
     ("de", include_str!("de.rs")),
     ("formats", include_str!("formats.rs")),
+    ("formats/cid", include_str!("formats/cid.rs")),
+    ("formats/datetime", include_str!("formats/datetime.rs")),
+    ("formats/identity", include_str!("formats/identity.rs")),
+    ("formats/language", include_str!("formats/language.rs")),
+    ("formats/names", include_str!("formats/names.rs")),
     ("types", include_str!("types.rs")),
     ("validate", include_str!("validate.rs")),
     ("xrpc", include_str!("xrpc.rs")),
