@@ -194,8 +194,9 @@ fn find_child(b: &[u8], pos: usize, seg: &Segment) -> Option<usize> {
     }
 }
 
-/// End (exclusive) of the string starting at `i` (which is a `"`).
-fn skip_string(b: &[u8], i: usize) -> Option<usize> {
+/// End (exclusive) of the string starting at `i` (which is a `"`), if it
+/// is closed. Shared with the pre-parse scan.
+pub(super) fn skip_string(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
     loop {
         match b.get(j)? {

@@ -11,7 +11,7 @@
 //! The scan is iterative and total: on text that is not JSON it stops
 //! quietly and leaves the syntax error to serde_json, which words it better.
 
-use super::path::{JsonPath, Segment};
+use super::path::{skip_string, JsonPath, Segment};
 use std::collections::BTreeSet;
 
 /// Deepest nesting of objects and arrays accepted. The official lexicons
@@ -62,18 +62,6 @@ fn path_of(stack: &[Frame]) -> JsonPath {
             })
             .collect(),
     )
-}
-
-/// End (exclusive) of the string starting at `i` (a `"`), if it is closed.
-fn string_end(b: &[u8], i: usize) -> Option<usize> {
-    let mut j = i + 1;
-    loop {
-        match b.get(j)? {
-            b'\\' => j += 2,
-            b'"' => return Some(j + 1),
-            _ => j += 1,
-        }
-    }
 }
 
 /// One step of the scan.
@@ -144,7 +132,7 @@ impl<'t> Scanner<'t> {
             }
             b'"' => {
                 let start = self.i;
-                let end = string_end(self.b, start)?;
+                let end = skip_string(self.b, start)?;
                 self.i = end;
                 if self.expect_key {
                     self.expect_key = false;
