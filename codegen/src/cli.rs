@@ -75,6 +75,29 @@ impl Common {
     }
 }
 
+/// Where the generated crate goes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Output {
+    /// Output directory of the generated crate.
+    #[arg(long, default_value = "generated", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Package name of the generated crate.
+    #[arg(long, default_value = "atproto-types")]
+    pub crate_name: String,
+}
+
+impl Output {
+    /// The generator settings for these options.
+    fn config(&self, common: &Common) -> Config {
+        let mut config = Config::new();
+        config
+            .lexicons(&common.lexicons)
+            .out_dir(&self.out)
+            .crate_name(&self.crate_name);
+        config
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -82,12 +105,8 @@ pub enum Command {
     Generate {
         #[command(flatten)]
         common: Common,
-        /// Output directory of the generated crate.
-        #[arg(long, default_value = "generated", value_name = "DIR")]
-        out: PathBuf,
-        /// Package name of the generated crate.
-        #[arg(long, default_value = "atproto-types")]
-        crate_name: String,
+        #[command(flatten)]
+        output: Output,
         /// Print the time spent in each stage.
         #[arg(long)]
         timings: bool,
@@ -97,12 +116,8 @@ pub enum Command {
     Check {
         #[command(flatten)]
         common: Common,
-        /// Output directory of the generated crate.
-        #[arg(long, default_value = "generated", value_name = "DIR")]
-        out: PathBuf,
-        /// Package name of the generated crate.
-        #[arg(long, default_value = "atproto-types")]
-        crate_name: String,
+        #[command(flatten)]
+        output: Output,
     },
     /// Check the lexicons and report every problem, without generating.
     Lint {
@@ -218,18 +233,13 @@ where
     match cli.command {
         Command::Generate {
             common,
-            out,
-            crate_name,
+            output,
             timings,
         } => {
-            let mut config = Config::new();
-            config
-                .lexicons(&common.lexicons)
-                .out_dir(&out)
-                .crate_name(crate_name);
-            let rendered = config.render_timed();
+            let out = &output.out;
+            let rendered = output.config(&common).render_timed();
             let result = rendered.and_then(|(files, t)| {
-                let report = crate::write::write_output(&out, &files)?;
+                let report = crate::write::write_output(out, &files)?;
                 Ok((files.len(), report, t))
             });
             match result {
@@ -257,17 +267,9 @@ where
                 }
             }
         }
-        Command::Check {
-            common,
-            out,
-            crate_name,
-        } => {
-            let mut config = Config::new();
-            config
-                .lexicons(&common.lexicons)
-                .out_dir(&out)
-                .crate_name(crate_name);
-            match config.check() {
+        Command::Check { common, output } => {
+            let out = &output.out;
+            match output.config(&common).check() {
                 Ok(drift) if drift.is_clean() => {
                     let _ = writeln!(stdout, "lexgen: {} is up to date", out.display());
                     EXIT_OK
