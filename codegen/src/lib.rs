@@ -193,10 +193,13 @@ impl Config {
     /// lexicon is valid and every file rendered.
     pub fn generate(&self) -> Result<WriteReport, Error> {
         let files = self.render()?;
-        if self.single_file.is_some() {
-            return Ok(write_single(&self.out_dir, &files)?);
-        }
-        Ok(write::write_output(&self.out_dir, &files)?)
+        // Single-file output goes into a directory shared with other build
+        // output, so nothing else there is removed.
+        let stale = match self.single_file {
+            Some(_) => write::Stale::Keep,
+            None => write::Stale::Remove,
+        };
+        Ok(write::write_files(&self.out_dir, &files, stale)?)
     }
 
     /// Compares what [`Config::generate`] would write with the output directory.
@@ -204,26 +207,4 @@ impl Config {
         let files = self.render()?;
         Ok(check::compare(&self.out_dir, &files)?)
     }
-}
-
-/// Single-file mode: the same no-clobber and skip-unchanged rules, but no
-/// stale-file removal (the output directory is shared with other build output).
-fn write_single(out_dir: &Path, files: &[GeneratedFile]) -> Result<WriteReport, write::WriteError> {
-    let mut report = WriteReport::default();
-    for file in files {
-        let path = out_dir.join(&file.path);
-        match std::fs::read(&path) {
-            Ok(old) if old == file.contents.as_bytes() => {
-                report.unchanged.push(file.path.clone());
-                continue;
-            }
-            Ok(old) if !write::is_generated(&old) => {
-                return Err(write::WriteError::NotGenerated { path })
-            }
-            _ => {}
-        }
-        write::write_atomic(&path, file.contents.as_bytes())?;
-        report.written.push(file.path.clone());
-    }
-    Ok(report)
 }

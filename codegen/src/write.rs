@@ -143,6 +143,24 @@ fn walk_rs(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), WriteErro
 
 /// Writes `files` under `out_dir` (see the module docs for the guarantees).
 pub fn write_output(out_dir: &Path, files: &[GeneratedFile]) -> Result<WriteReport, WriteError> {
+    write_files(out_dir, files, Stale::Remove)
+}
+
+/// What to do with generated files under `out_dir/src` that `files` no longer contains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stale {
+    /// Remove them (the output directory is the generated crate).
+    Remove,
+    /// Leave them (the directory is shared, e.g. a `build.rs` `OUT_DIR`).
+    Keep,
+}
+
+/// [`write_output`] with a choice about stale generated files.
+pub fn write_files(
+    out_dir: &Path,
+    files: &[GeneratedFile],
+    stale: Stale,
+) -> Result<WriteReport, WriteError> {
     let mut report = WriteReport::default();
     let mut to_write = Vec::new();
     for file in files {
@@ -155,7 +173,10 @@ pub fn write_output(out_dir: &Path, files: &[GeneratedFile]) -> Result<WriteRepo
             Err(e) => return Err(io("reading", &path)(e)),
         }
     }
-    let stale = stale_files(out_dir, files)?;
+    let stale = match stale {
+        Stale::Remove => stale_files(out_dir, files)?,
+        Stale::Keep => Vec::new(),
+    };
     for file in to_write {
         let path = out_dir.join(&file.path);
         write_atomic(&path, file.contents.as_bytes())?;
