@@ -237,13 +237,9 @@ where
             timings,
         } => {
             let out = &output.out;
-            let rendered = output.config(&common).render_timed();
-            let result = rendered.and_then(|(files, t)| {
-                let report = crate::write::write_output(out, &files)?;
-                Ok((files.len(), report, t))
-            });
-            match result {
-                Ok((total, report, t)) => {
+            match output.config(&common).generate_timed() {
+                Ok((report, t)) => {
+                    let total = report.written.len() + report.unchanged.len();
                     let _ = writeln!(
                         stdout,
                         "lexgen: {total} files in {}: {} written, {} unchanged, {} removed",

@@ -192,14 +192,19 @@ impl Config {
     /// Generates the crate and writes it; nothing is written unless every
     /// lexicon is valid and every file rendered.
     pub fn generate(&self) -> Result<WriteReport, Error> {
-        let files = self.render()?;
+        self.generate_timed().map(|(report, _)| report)
+    }
+
+    /// [`Config::generate`], timing each stage.
+    pub fn generate_timed(&self) -> Result<(WriteReport, Timings), Error> {
+        let (files, timings) = self.render_timed()?;
         // Single-file output goes into a directory shared with other build
         // output, so nothing else there is removed.
         let stale = match self.single_file {
             Some(_) => write::Stale::Keep,
             None => write::Stale::Remove,
         };
-        Ok(write::write_files(&self.out_dir, &files, stale)?)
+        Ok((write::write_files(&self.out_dir, &files, stale)?, timings))
     }
 
     /// Compares what [`Config::generate`] would write with the output directory.
