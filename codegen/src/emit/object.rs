@@ -4,7 +4,7 @@
 //! over `$type`, null vs absent and error paths), and `Validate`.
 
 use super::checks::field_check;
-use super::ty::{doc_attrs, field_read_type, field_type, ident, type_path};
+use super::ty::{doc_attrs, field_read_type, field_type, ident, param, type_path};
 use crate::ir::{Ir, ObjectIr, ObjectRole, Shape, TypeId};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -131,36 +131,18 @@ pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
         ),
     };
     let params = (obj.role == ObjectRole::Params).then(|| emit_query_params(ir, id, obj));
-    let unused_path = if obj.fields.is_empty() {
-        quote!(_path)
-    } else {
-        quote!(path)
-    };
-    let finish_path = if has_checks || obj.fields.iter().any(|f| f.required) {
-        quote!(path)
-    } else {
-        quote!(_path)
-    };
-    let validate_path = if has_checks || obj.fields.iter().any(|f| needs_validate(&f.shape)) {
-        quote!(path)
-    } else {
-        quote!(_path)
-    };
-    let unused_map = if obj.fields.is_empty() {
-        quote!(_map)
-    } else {
-        quote!(map)
-    };
-    let unused_key = if obj.fields.is_empty() {
-        quote!(_key)
-    } else {
-        quote!(key)
-    };
-    let unused_b = if obj.fields.is_empty() {
-        quote!(_b)
-    } else {
-        quote!(b)
-    };
+    let has_fields = !obj.fields.is_empty();
+    let (b, key, map, path) = (
+        param("b", has_fields),
+        param("key", has_fields),
+        param("map", has_fields),
+        param("path", has_fields),
+    );
+    let finish_path = param("path", has_checks || obj.fields.iter().any(|f| f.required));
+    let validate_path = param(
+        "path",
+        has_checks || obj.fields.iter().any(|f| needs_validate(&f.shape)),
+    );
 
     quote! {
         #doc
@@ -184,15 +166,15 @@ pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
             type Builder = #builder;
             #record_const
             fn field<A: ::serde::de::MapAccess<'de>>(
-                #unused_b: &mut #builder,
-                #unused_key: &str,
-                #unused_map: &mut A,
-                #unused_path: &crate::validate::Path<'_>,
+                #b: &mut #builder,
+                #key: &str,
+                #map: &mut A,
+                #path: &crate::validate::Path<'_>,
             ) -> ::std::result::Result<bool, A::Error> {
                 #field_body
             }
             fn finish<E: ::serde::de::Error>(
-                #unused_b: #builder,
+                #b: #builder,
                 extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 #finish_path: &crate::validate::Path<'_>,
             ) -> ::std::result::Result<Self, E> {

@@ -110,11 +110,7 @@ pub fn emit_string_enum(ir: &Ir, id: TypeId, e: &StringEnumIr) -> TokenStream {
             }
         }
     };
-    let validate_path = if e.open && has_rules {
-        quote!(path)
-    } else {
-        quote!(_path)
-    };
+    let validate_path = super::ty::param("path", e.open && has_rules);
 
     quote! {
         #doc

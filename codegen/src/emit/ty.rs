@@ -23,6 +23,16 @@ pub fn type_path(ir: &Ir, id: TypeId) -> TokenStream {
     quote!(crate #(:: #module)* :: #name)
 }
 
+/// A parameter name, `_`-prefixed when the generated body does not use it
+/// (so the generated code has no unused-variable warnings).
+pub fn param(name: &str, used: bool) -> Ident {
+    if used {
+        ident(name)
+    } else {
+        ident(&format!("_{name}"))
+    }
+}
+
 thread_local! {
     /// The lexicon whose module is being emitted: types of the same module
     /// are named without a path.

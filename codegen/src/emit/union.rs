@@ -73,11 +73,7 @@ pub fn emit_union(ir: &Ir, id: TypeId, union: &UnionIr) -> TokenStream {
     };
     // An empty closed union is rejected when resolving; an empty open one
     // holds only the fallback.
-    let path_arg = if union.variants.is_empty() && closed {
-        quote!(_path)
-    } else {
-        quote!(path)
-    };
+    let path_arg = super::ty::param("path", !(union.variants.is_empty() && closed));
 
     quote! {
         #doc
