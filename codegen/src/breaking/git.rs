@@ -81,19 +81,10 @@ pub fn read_dir_at(dir: &Path, rev: &str) -> Result<Vec<Blob>, BreakingError> {
     })?;
     let prefix = prefix.trim_end_matches('/');
     let tree = format!("{commit}:{prefix}");
-    if git(
-        top,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{tree}^{{tree}}"),
-        ],
-    )
-    .is_err()
-    {
+    // (`REV:PATH^{tree}` would read `^{tree}` as part of the path.)
+    let Ok(tree) = git_line(top, &["rev-parse", "--verify", "--quiet", &tree]) else {
         return Ok(Vec::new());
-    }
+    };
     let listing = git(top, &["ls-tree", "-r", "-z", "--full-tree", &tree]).map_err(fail)?;
     let mut entries: Vec<(String, String)> = Vec::new();
     for entry in listing.split(|&b| b == 0).filter(|e| !e.is_empty()) {
