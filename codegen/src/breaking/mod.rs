@@ -2,11 +2,11 @@
 //! every change as breaking, warning or compatible (see [`rules`] for how,
 //! and the README's rules table for each rule's rationale).
 //!
-//! Stages, one file each: [`load`] reads both versions (a directory, or a
-//! git ref through [`git`] with no checkout) and checks that each is a valid
-//! lexicon set; [`roles`] works out where every def is used (stored, input,
-//! output); [`compare`] and [`schema`] walk the two versions side by side;
-//! [`report`] renders the changes.
+//! Stages, one file each: `load` reads both versions (a directory, or a
+//! git ref through `git` with no checkout) and checks that each is a valid
+//! lexicon set; `roles` works out where every def is used (stored, input,
+//! output); `compare` and `schema` walk the two versions side by side;
+//! `report` renders the changes.
 
 mod compare;
 mod git;
