@@ -5,12 +5,15 @@
 //! Stages, one file each: `load` reads both versions (a directory, or a
 //! git ref through `git` with no checkout) and checks that each is a valid
 //! lexicon set; `roles` works out where every def is used (stored, input,
-//! output); `compare` and `schema` walk the two versions side by side;
+//! output); `compare` walks the two versions side by side, def by def, and
+//! `schema`, `refs` and `endpoint` compare what is inside a def;
 //! `report` renders the changes.
 
 mod compare;
+mod endpoint;
 mod git;
 mod load;
+mod refs;
 mod report;
 mod roles;
 pub mod rules;
