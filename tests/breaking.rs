@@ -445,3 +445,19 @@ fn a_removed_def_still_referenced_is_breaking_not_an_error_but_other_dangling_re
     ]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn json_format() {
+    let dir = "tests/breaking/object-required-removed-property";
+    let (code, stdout, _) = lexgen([
+        "breaking",
+        "--lexicons",
+        &format!("{dir}/new"),
+        "--against",
+        &format!("{dir}/old"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("json_format", stdout);
+}
