@@ -142,6 +142,26 @@ pub enum Command {
         #[arg(value_name = "FILE", default_value = "-")]
         file: PathBuf,
     },
+    /// Compare the lexicons with another version of them and classify every
+    /// change as breaking, warning or compatible; exits 0 if none is
+    /// breaking, 1 if some are, 2 on errors.
+    Breaking(BreakingArgs),
+}
+
+/// Options of `lexgen breaking`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BreakingArgs {
+    /// The old version: a directory of lexicons, or else a git revision
+    /// (`origin/main`, `v1.2`, `HEAD~1`) whose copy of the lexicons
+    /// directory is read from the repository, with no checkout.
+    #[arg(long, value_name = "GIT-REF|DIR")]
+    pub against: String,
+    /// Directory holding the new version of the lexicons, laid out by NSID.
+    #[arg(long, default_value = "lexicons", value_name = "DIR")]
+    pub lexicons: PathBuf,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 /// `--body` of `validate`.
@@ -169,12 +189,13 @@ impl From<BodyArg> for Body {
 }
 
 impl Command {
-    fn common_mut(&mut self) -> &mut Common {
+    fn common_mut(&mut self) -> Option<&mut Common> {
         match self {
             Command::Generate { common, .. }
             | Command::Check { common, .. }
             | Command::Lint { common }
-            | Command::Validate { common, .. } => common,
+            | Command::Validate { common, .. } => Some(common),
+            Command::Breaking(_) => None,
         }
     }
 }
@@ -229,7 +250,9 @@ where
             return code;
         }
     };
-    cli.command.common_mut().stderr_is_terminal = stderr_is_terminal;
+    if let Some(common) = cli.command.common_mut() {
+        common.stderr_is_terminal = stderr_is_terminal;
+    }
     match cli.command {
         Command::Generate {
             common,
@@ -290,6 +313,13 @@ where
             body,
             file,
         } => validate(&common, &def, body.map(Body::from), &file, stdout, stderr),
+        Command::Breaking(args) => crate::breaking::run_cli(
+            &args.lexicons,
+            &args.against,
+            args.format == Format::Json,
+            stdout,
+            stderr,
+        ),
         Command::Lint { common } => {
             let mut config = Config::new();
             config.lexicons(&common.lexicons);

@@ -41,6 +41,7 @@
 //!
 //! `tests/downstream/` in the lexgen repository is a crate built this way.
 
+pub mod breaking;
 pub mod check;
 pub mod cli;
 pub mod datacheck;
