@@ -49,6 +49,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod ir;
 pub mod lexicon;
+pub mod lifecycle;
 pub mod names;
 pub mod render;
 pub mod runtime;

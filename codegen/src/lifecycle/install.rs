@@ -1,0 +1,310 @@
+//! `lexgen install`: resolve NSIDs, fetch their lexicons and everything
+//! they reference, write them under the lexicons directory by NSID, and pin
+//! each in `lexicons.json`; and `install --ci`, the offline check.
+//!
+//! Lockfile semantics: without `--update`, a pinned lexicon whose local file
+//! still has the pinned CID is reused with no network access, and one
+//! fetched again must still have the pinned CID (a republished lexicon is
+//! an error until `--update` accepts it). Nothing is written unless every
+//! lexicon resolved, verified and parsed.
+
+use super::error::{io, LifecycleError};
+use super::lockfile::{lexicon_path, verify, Manifest, Mismatch, Resolution};
+use super::resolve::{self, Network};
+use super::{document_of, lexicon_cid};
+use crate::diagnostic::Diagnostics;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// What `install` works on.
+#[derive(Debug, Clone)]
+pub struct Installer {
+    /// The lexicons directory.
+    pub lexicons: PathBuf,
+    /// The manifest (`lexicons.json`).
+    pub manifest: PathBuf,
+    /// Re-resolve and fetch every lexicon, accepting new CIDs.
+    pub update: bool,
+    /// Write the manifest.
+    pub save: bool,
+    /// Where to resolve.
+    pub network: Network,
+}
+
+/// One lexicon installed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    /// Its NSID.
+    pub nsid: String,
+    /// Where it came from, and its CID.
+    pub resolution: Resolution,
+    /// How: fetched, or the local file reused.
+    pub fetched: bool,
+    /// Whether its file was (re)written.
+    pub written: bool,
+}
+
+/// What one lexicon resolved to, before anything is written.
+struct Resolved {
+    resolution: Resolution,
+    document: Value,
+    fetched: bool,
+}
+
+impl Installer {
+    /// Installs `requested` (NSIDs) and everything already in the manifest,
+    /// with their references; returns every lexicon installed, sorted.
+    pub fn install(&self, requested: &[String]) -> Result<Vec<Installed>, LifecycleError> {
+        for nsid in requested {
+            check_nsid(nsid)?;
+        }
+        let old = Manifest::read(&self.manifest)?.unwrap_or_default();
+        let mut roots: BTreeSet<String> = old.lexicons.clone();
+        roots.extend(requested.iter().cloned());
+        let mut queue: Vec<String> = roots.iter().rev().cloned().collect();
+        let mut resolved: BTreeMap<String, Resolved> = BTreeMap::new();
+        while let Some(nsid) = queue.pop() {
+            if resolved.contains_key(&nsid) {
+                continue;
+            }
+            let is_root = roots.contains(&nsid);
+            let Some(r) = self.resolve_one(&nsid, old.resolutions.get(&nsid), is_root)? else {
+                continue; // a local lexicon of the user's own
+            };
+            for dep in references(&r.document, &nsid) {
+                if !resolved.contains_key(&dep) {
+                    queue.push(dep);
+                }
+            }
+            resolved.insert(nsid, r);
+        }
+        self.check_parses(&resolved)?;
+        let mut installed = Vec::new();
+        for (nsid, r) in &resolved {
+            let path = lexicon_path(&self.lexicons, nsid);
+            let text = document_text(&r.document);
+            let written = std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str());
+            if written {
+                crate::write::write_atomic(&path, text.as_bytes())?;
+            }
+            installed.push(Installed {
+                nsid: nsid.clone(),
+                resolution: r.resolution.clone(),
+                fetched: r.fetched,
+                written,
+            });
+        }
+        if self.save {
+            let manifest = Manifest {
+                version: 1,
+                lexicons: roots,
+                resolutions: resolved
+                    .into_iter()
+                    .map(|(nsid, r)| (nsid, r.resolution))
+                    .collect(),
+            };
+            manifest.write(&self.manifest)?;
+        }
+        Ok(installed)
+    }
+
+    /// One lexicon: the local file if it matches its pin, else fetched.
+    /// `None` for an unpinned dependency that exists locally (the user's).
+    fn resolve_one(
+        &self,
+        nsid: &str,
+        pinned: Option<&Resolution>,
+        is_root: bool,
+    ) -> Result<Option<Resolved>, LifecycleError> {
+        let path = lexicon_path(&self.lexicons, nsid);
+        let local = read_document(&path)?;
+        if let (Some(doc), false) = (&local, self.update) {
+            let cid = lexicon_cid(doc).ok();
+            match pinned {
+                Some(pin) if cid.as_deref() == Some(pin.cid.as_str()) => {
+                    return Ok(Some(Resolved {
+                        resolution: pin.clone(),
+                        document: doc.clone(),
+                        fetched: false,
+                    }))
+                }
+                None if !is_root => return Ok(None),
+                _ => {}
+            }
+        }
+        let fetched = match (pinned, self.update) {
+            // The pinned repository, unless asked to re-resolve.
+            (Some(pin), false) => match did_of_uri(&pin.uri) {
+                Some(did) => resolve::fetch(&self.network, did, nsid)?,
+                None => resolve::resolve(&self.network, nsid)?,
+            },
+            _ => resolve::resolve(&self.network, nsid)?,
+        };
+        if let (Some(pin), false) = (pinned, self.update) {
+            if pin.cid != fetched.cid {
+                return Err(LifecycleError::Republished {
+                    nsid: nsid.to_owned(),
+                    uri: fetched.uri,
+                    pinned: pin.cid.clone(),
+                    published: fetched.cid,
+                });
+            }
+        }
+        Ok(Some(Resolved {
+            resolution: Resolution {
+                uri: fetched.uri,
+                cid: fetched.cid,
+            },
+            document: document_of(&fetched.record),
+            fetched: true,
+        }))
+    }
+
+    /// Every fetched lexicon must be one lexgen can read.
+    fn check_parses(&self, resolved: &BTreeMap<String, Resolved>) -> Result<(), LifecycleError> {
+        let mut errors = Vec::new();
+        for (nsid, r) in resolved {
+            let path = lexicon_path(&self.lexicons, nsid);
+            let rel = format!("{}.json", nsid.replace('.', "/"));
+            if let Err(d) = crate::lexicon::load_str(&rel, &path, &document_text(&r.document)) {
+                errors.push(*d);
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(LifecycleError::Lexicon(Diagnostics(errors)))
+        }
+    }
+
+    /// `install --ci`: installs nothing and touches no network; every
+    /// pinned lexicon's file must have its pinned CID, and every requested
+    /// NSID must be in the manifest.
+    pub fn verify(&self, requested: &[String]) -> Result<Vec<Mismatch>, LifecycleError> {
+        let manifest = Manifest::read(&self.manifest)?.ok_or_else(|| LifecycleError::Manifest {
+            path: self.manifest.clone(),
+            message: "there is no lockfile to check against; run `lexgen install` first".into(),
+        })?;
+        let mut mismatches = verify(&self.lexicons, &manifest);
+        for nsid in requested {
+            check_nsid(nsid)?;
+            if !manifest.resolutions.contains_key(nsid) {
+                mismatches.push(Mismatch {
+                    nsid: nsid.clone(),
+                    file: lexicon_path(&self.lexicons, nsid),
+                    pinned: "nothing".into(),
+                    local: Err("is not installed (not in lexicons.json)".into()),
+                });
+            }
+        }
+        Ok(mismatches)
+    }
+}
+
+fn check_nsid(nsid: &str) -> Result<(), LifecycleError> {
+    crate::ir::Nsid::parse(nsid)
+        .map(|_| ())
+        .map_err(|reason| LifecycleError::BadNsid {
+            input: nsid.to_owned(),
+            reason,
+        })
+}
+
+/// The DID of `at://DID/collection/rkey`.
+fn did_of_uri(uri: &str) -> Option<&str> {
+    uri.strip_prefix("at://")?.split('/').next()
+}
+
+/// The JSON of a local lexicon file, `None` if there is none.
+fn read_document(path: &Path) -> Result<Option<Value>, LifecycleError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(serde_json::from_str(&text).ok()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io("reading", path)(e)),
+    }
+}
+
+/// How an installed lexicon is written: pretty JSON, two-space indent,
+/// keys sorted (the published record keeps no key order), final newline.
+pub fn document_text(document: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The other lexicons `document` (of `nsid`) needs: every `ref` and union
+/// member, and the lexicons of `nsid#name` tokens in `knownValues` (as
+/// `@atproto/lex` installs them).
+pub fn references(document: &Value, nsid: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    collect_refs(document, &mut out);
+    out.remove(nsid);
+    out.remove("");
+    out
+}
+
+fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
+    let target = |r: &str| r.split('#').next().unwrap_or_default().to_owned();
+    match value {
+        Value::Object(map) => {
+            match map.get("type").and_then(Value::as_str) {
+                Some("ref") => {
+                    if let Some(r) = map.get("ref").and_then(Value::as_str) {
+                        out.insert(target(r));
+                    }
+                }
+                Some("union") => {
+                    for r in map
+                        .get("refs")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(r) = r.as_str() {
+                            out.insert(target(r));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for v in map
+                .get("knownValues")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some((nsid, _)) = v.as_str().and_then(|v| v.split_once('#')) {
+                    if crate::ir::Nsid::parse(nsid).is_ok() {
+                        out.insert(nsid.to_owned());
+                    }
+                }
+            }
+            for v in map.values() {
+                collect_refs(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn references_cover_refs_unions_and_known_tokens() {
+        let doc = json!({"id": "com.example.a", "defs": {
+            "main": {"type": "object", "properties": {
+                "x": {"type": "ref", "ref": "com.example.b#view"},
+                "y": {"type": "union", "refs": ["#local", "com.example.c"]},
+                "z": {"type": "string", "knownValues": ["plain", "com.example.d#token"]},
+                "w": {"type": "array", "items": {"type": "ref", "ref": "com.example.a#other"}}
+            }}
+        }});
+        let refs: Vec<String> = references(&doc, "com.example.a").into_iter().collect();
+        assert_eq!(refs, ["com.example.b", "com.example.c", "com.example.d"]);
+    }
+}
