@@ -301,10 +301,22 @@ mod tests {
 
     #[test]
     fn cids_match_the_reference_implementation() {
-        // Computed with @ipld/dag-cbor + multiformats (what the PDS uses).
+        // Computed with @ipld/dag-cbor 9 + multiformats (what the PDS uses),
+        // from target/e2e/node_modules.
         assert_eq!(
             cid_of(&json!({"hello": "world"})).unwrap(),
             "bafyreidykglsfhoixmivffc5uwhcgshx4j465xwqntbmu43nb2dzqwfvae"
+        );
+        // Every kind of value: integer heads, null, booleans, key order,
+        // bytes and a link.
+        let value = json!({
+            "a": [1, -25, 256, 65536, 4294967296u64], "b": null, "c": true,
+            "$x": {"bb": 1, "a": 2}, "bytes": {"$bytes": "AQID"},
+            "link": {"$link": "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"}
+        });
+        assert_eq!(
+            cid_of(&value).unwrap(),
+            "bafyreieo56t5w4cgrzqz7dl7jb26zhoubyt57dmyoesvpphiclcwhznxbq"
         );
     }
 }

@@ -132,7 +132,7 @@ pub fn run_install(args: &InstallArgs, stdout: &mut dyn Write, stderr: &mut dyn 
             for i in &installed {
                 let how = match (i.fetched, i.written) {
                     (true, true) => "fetched",
-                    (true, false) => "fetched (unchanged)",
+                    (true, false) => "fetched, unchanged",
                     (false, _) => "up to date",
                 };
                 let _ = writeln!(
