@@ -1,0 +1,371 @@
+//! `lexgen install`, `install --ci` and `check --lockfile` offline: the
+//! resolution chain runs against a loopback DNS server and HTTP stub
+//! (`lexgen_tests::fake_net`) standing in for DNS, the PLC directory and
+//! the PDS. The records and CIDs are ones the reference PDS stored and
+//! returned in `tests/lifecycle_e2e.rs`, so the CID check here is pinned
+//! to the real server's encoding.
+
+use lexgen_tests::fake_net::{FakeDns, FakeHttp};
+use lexgen_tests::lexgen;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+const DID: &str = "did:plc:evhlqu32g7xss4feqk2huypl";
+const COLLECTION: &str = "com.atproto.lexicon.schema";
+/// The CID the reference PDS gave `label_record()`.
+const LABEL_CID: &str = "bafyreibj4dtgeehxtjofl2pprcra6cty4cad3brgtzxt57detksttalzvm";
+
+fn label_doc() -> Value {
+    json!({"lexicon": 1, "id": "org.example.shared.label", "defs": {"main": {
+        "type": "object", "required": ["val"], "properties": {
+            "val": {"type": "string", "maxLength": 128, "knownValues": ["spoiler", "nsfw"]}
+        }
+    }}})
+}
+
+fn with_type(doc: &Value) -> Value {
+    let mut record = doc.clone();
+    record["$type"] = json!(COLLECTION);
+    record
+}
+
+/// A lexicon that refers to the label and to a def of its own.
+fn note_doc(label_ref: &str) -> Value {
+    json!({"lexicon": 1, "id": "org.example.shared.note", "defs": {"main": {
+        "type": "object", "properties": {
+            "label": {"type": "ref", "ref": label_ref},
+            "text": {"type": "string"}
+        }
+    }}})
+}
+
+/// DNS + one HTTP server playing both the PLC directory and the PDS.
+struct World {
+    dns: FakeDns,
+    http: FakeHttp,
+    dir: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> World {
+        let dns = FakeDns::start();
+        let http = FakeHttp::start();
+        dns.set_txt("_lexicon.shared.example.org", &[&format!("did={DID}")]);
+        http.route(
+            &format!("/{DID}"),
+            &json!({"id": DID, "service": [{"id": "#atproto_pds",
+                "type": "AtprotoPersonalDataServer", "serviceEndpoint": http.url}]}),
+        );
+        World {
+            dns,
+            http,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Serves `record` as the lexicon record `nsid`, claiming `cid`.
+    fn publish(&self, nsid: &str, record: &Value, cid: &str) {
+        self.http.route(
+            &format!(
+                "/xrpc/com.atproto.repo.getRecord?repo={DID}&collection={COLLECTION}&rkey={nsid}"
+            ),
+            &json!({"uri": format!("at://{DID}/{COLLECTION}/{nsid}"), "cid": cid, "value": record}),
+        );
+    }
+
+    fn lexicons(&self) -> PathBuf {
+        self.dir.path().join("lexicons")
+    }
+
+    fn manifest(&self) -> PathBuf {
+        self.dir.path().join("lexicons.json")
+    }
+
+    fn file(&self, nsid: &str) -> PathBuf {
+        self.lexicons()
+            .join(format!("{}.json", nsid.replace('.', "/")))
+    }
+
+    /// `lexgen install ARGS` against this world.
+    fn install(&self, args: &[&str]) -> (i32, String, String) {
+        let (lex, man) = (self.lexicons(), self.manifest());
+        let dns = self.dns.addr.to_string();
+        let mut argv = vec![
+            "install",
+            "--lexicons",
+            lex.to_str().unwrap(),
+            "--manifest",
+            man.to_str().unwrap(),
+        ];
+        argv.extend(["--dns", &dns, "--plc", &self.http.url]);
+        argv.extend_from_slice(args);
+        lexgen(argv)
+    }
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn install_resolves_pins_and_writes_the_closure() {
+    let w = World::new();
+    w.publish(
+        "org.example.shared.label",
+        &with_type(&label_doc()),
+        LABEL_CID,
+    );
+    let note = with_type(&note_doc("org.example.shared.label"));
+    let note_cid = atproto_lexgen::lifecycle::cid::cid_of(&note).unwrap();
+    w.publish("org.example.shared.note", &note, &note_cid);
+
+    let (code, out, err) = w.install(&["org.example.shared.note"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(read_json(&w.file("org.example.shared.label")), label_doc());
+    assert_eq!(
+        read_json(&w.file("org.example.shared.note")),
+        note_doc("org.example.shared.label")
+    );
+    let manifest = std::fs::read_to_string(w.manifest()).unwrap();
+    // The layout `@atproto/lex` writes: version, sorted lists, uri then cid.
+    let uri = |nsid: &str| format!("at://{DID}/{COLLECTION}/{nsid}");
+    let expected = format!(
+        r#"{{
+  "version": 1,
+  "lexicons": [
+    "org.example.shared.note"
+  ],
+  "resolutions": {{
+    "org.example.shared.label": {{
+      "uri": "{}",
+      "cid": "{LABEL_CID}"
+    }},
+    "org.example.shared.note": {{
+      "uri": "{}",
+      "cid": "{note_cid}"
+    }}
+  }}
+}}
+"#,
+        uri("org.example.shared.label"),
+        uri("org.example.shared.note")
+    );
+    assert_eq!(manifest, expected);
+    // The DNS was asked once per lexicon, and the DID document fetched.
+    assert_eq!(w.dns.queries(), ["_lexicon.shared.example.org"; 2]);
+    assert!(w.http.requests().contains(&format!("/{DID}")));
+
+    // Reinstalling from the lockfile touches no network.
+    let (dns_before, http_before) = (w.dns.queries().len(), w.http.requests().len());
+    let (code, out, _) = w.install(&[]);
+    assert_eq!(code, 0);
+    assert_eq!(out.matches("(up to date)").count(), 2, "{out}");
+    assert_eq!(
+        (w.dns.queries().len(), w.http.requests().len()),
+        (dns_before, http_before)
+    );
+}
+
+#[test]
+fn install_ci_and_check_lockfile_name_the_lexicon_that_differs() {
+    let w = World::new();
+    w.publish(
+        "org.example.shared.label",
+        &with_type(&label_doc()),
+        LABEL_CID,
+    );
+    assert_eq!(w.install(&["org.example.shared.label"]).0, 0);
+    let (code, out, _) = w.install(&["--ci"]);
+    assert_eq!(code, 0, "{out}");
+
+    // A local edit: --ci fails offline, naming the NSID and both CIDs.
+    let file = w.file("org.example.shared.label");
+    let mut edited = label_doc();
+    edited["defs"]["main"]["properties"]["val"]["maxLength"] = json!(64);
+    std::fs::write(&file, serde_json::to_string(&edited).unwrap()).unwrap();
+    let requests = w.http.requests().len();
+    let (code, out, _) = w.install(&["--ci"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("mismatch: org.example.shared.label:")
+            && out.contains(&format!("lexicons.json pins {LABEL_CID}")),
+        "{out}"
+    );
+    assert_eq!(w.http.requests().len(), requests, "--ci touches no network");
+
+    // `check --lockfile` runs the same check before the drift check.
+    let (lex, man) = (w.lexicons(), w.manifest());
+    let out_dir = w.dir.path().join("out");
+    let check = |code: i32| {
+        let (c, out, err) = lexgen([
+            "check",
+            "--lexicons",
+            lex.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--lockfile",
+            man.to_str().unwrap(),
+        ]);
+        assert_eq!(c, code, "{out}{err}");
+        out
+    };
+    assert!(check(1).contains("mismatch: org.example.shared.label"));
+
+    // A missing file is a mismatch too; a plain install restores it.
+    std::fs::remove_file(&file).unwrap();
+    let (code, out, _) = w.install(&["--ci"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("is missing"), "{out}");
+    assert_eq!(w.install(&[]).0, 0);
+    assert_eq!(read_json(&file), label_doc());
+    lexgen([
+        "generate",
+        "--lexicons",
+        lex.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(check(0).contains("every lexicon matches"));
+
+    // Asking --ci about an NSID that is not installed fails.
+    let (code, out, _) = w.install(&["--ci", "org.example.shared.other"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("org.example.shared.other") && out.contains("not installed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_record_that_does_not_hash_to_its_cid_is_refused() {
+    let w = World::new();
+    // The server claims the label's real CID for different content.
+    let mut tampered = with_type(&label_doc());
+    tampered["defs"]["main"]["properties"]["val"]["maxLength"] = json!(1);
+    w.publish("org.example.shared.label", &tampered, LABEL_CID);
+    let (code, _, err) = w.install(&["org.example.shared.label"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "the server says its CID is {LABEL_CID}, but its content hashes to"
+        )),
+        "{err}"
+    );
+    assert!(
+        !w.lexicons().exists() && !w.manifest().exists(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn a_republished_lexicon_needs_update() {
+    let w = World::new();
+    w.publish(
+        "org.example.shared.label",
+        &with_type(&label_doc()),
+        LABEL_CID,
+    );
+    assert_eq!(w.install(&["org.example.shared.label"]).0, 0);
+    let mut changed = with_type(&label_doc());
+    changed["defs"]["main"]["properties"]["val"]["maxLength"] = json!(64);
+    let new_cid = atproto_lexgen::lifecycle::cid::cid_of(&changed).unwrap();
+    w.publish("org.example.shared.label", &changed, &new_cid);
+    std::fs::remove_file(w.file("org.example.shared.label")).unwrap();
+    let (code, _, err) = w.install(&[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("changed since it was pinned") && err.contains(&new_cid),
+        "{err}"
+    );
+    let (code, out, err) = w.install(&["--update"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&new_cid));
+    assert_eq!(
+        read_json(&w.manifest())["resolutions"]["org.example.shared.label"]["cid"],
+        json!(new_cid)
+    );
+}
+
+#[test]
+fn dns_failures_name_the_query_and_the_reason() {
+    let w = World::new();
+    let (code, _, err) = w.install(&["org.nowhere.thing"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot resolve org.nowhere.thing: DNS TXT _lexicon.nowhere.org"),
+        "{err}"
+    );
+    assert!(err.contains("no `did=` TXT record"), "{err}");
+    w.dns.set_txt(
+        "_lexicon.twice.org",
+        &["did=did:plc:aaa", "did=did:plc:bbb"],
+    );
+    let (code, _, err) = w.install(&["org.twice.thing"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("conflicting `did=` TXT records"), "{err}");
+}
+
+#[test]
+fn reserved_namespaces_never_touch_the_network() {
+    let w = World::new();
+    for nsid in ["local.app.thing", "internal.corp.record", "onion.x.y"] {
+        let (code, _, err) = w.install(&[nsid]);
+        assert_eq!(code, 2, "{nsid}");
+        assert!(err.contains("reserved top-level domain"), "{err}");
+    }
+    // Also when a fetched lexicon refers to one.
+    let note = with_type(&note_doc("local.app.label"));
+    let cid = atproto_lexgen::lifecycle::cid::cid_of(&note).unwrap();
+    w.publish("org.example.shared.note", &note, &cid);
+    let (code, _, err) = w.install(&["org.example.shared.note"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot resolve local.app.label"), "{err}");
+    assert_eq!(
+        w.dns.queries(),
+        ["_lexicon.shared.example.org"],
+        "only the published lexicon was looked up"
+    );
+}
+
+#[test]
+fn an_unpinned_local_dependency_is_left_alone() {
+    let w = World::new();
+    // The label is the user's own file; the note is published.
+    let label = w.file("org.example.shared.label");
+    std::fs::create_dir_all(label.parent().unwrap()).unwrap();
+    std::fs::write(&label, "{\"lexicon\": 1, \"id\": \"org.example.shared.label\", \"defs\": {\"main\": {\"type\": \"token\"}}}").unwrap();
+    let note = with_type(&note_doc("org.example.shared.label"));
+    let cid = atproto_lexgen::lifecycle::cid::cid_of(&note).unwrap();
+    w.publish("org.example.shared.note", &note, &cid);
+    let (code, out, err) = w.install(&["org.example.shared.note"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("org.example.shared.label"), "{out}");
+    assert!(std::fs::read_to_string(&label).unwrap().contains("token"));
+    assert_eq!(w.dns.queries().len(), 1);
+}
+
+#[test]
+fn an_invalid_fetched_lexicon_is_reported_and_nothing_is_written() {
+    let w = World::new();
+    let bad = with_type(
+        &json!({"lexicon": 1, "id": "org.example.shared.bad", "defs": {"main": {"type": "strng"}}}),
+    );
+    let cid = atproto_lexgen::lifecycle::cid::cid_of(&bad).unwrap();
+    w.publish("org.example.shared.bad", &bad, &cid);
+    let (code, _, err) = w.install(&["org.example.shared.bad"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("org/example/shared/bad.json") && err.contains("strng"),
+        "{err}"
+    );
+    assert!(!w.lexicons().exists() && !w.manifest().exists());
+}
+
+#[test]
+fn the_real_pds_cid_of_a_lexicon_record() {
+    // Offline guard for the encoder: the CID the reference PDS computed.
+    assert_eq!(
+        atproto_lexgen::lifecycle::lexicon_cid(&label_doc()).unwrap(),
+        LABEL_CID
+    );
+}
