@@ -1,6 +1,6 @@
 //! JSON over HTTP for the resolution chain and publishing, on `ureq` (the
-//! generated client's HTTP crate), built without TLS like that client:
-//! plain `http://` only (see the README).
+//! generated client's HTTP crate). Like that client, it is built without
+//! TLS unless the `https` feature is on: then plain `http://` only.
 
 use super::error::StepError;
 use serde_json::Value;
@@ -35,6 +35,7 @@ impl Http {
 
     /// `GET url`, expecting a JSON object.
     pub fn get_json(&self, url: &str) -> Result<Value, StepError> {
+        supported("GET", url)?;
         let response = self
             .agent
             .get(url)
@@ -61,6 +62,21 @@ impl Http {
         let response = request.send(body.to_string().as_bytes());
         read_json("POST", url, response)
     }
+}
+
+/// Without the `https` feature, an `https://` URL fails with a hint
+/// rather than ureq's generic TLS error.
+fn supported(method: &'static str, url: &str) -> Result<(), StepError> {
+    if cfg!(feature = "https") || !url.starts_with("https://") {
+        return Ok(());
+    }
+    Err(StepError::Http {
+        method,
+        url: url.to_owned(),
+        message: "this lexgen was built without TLS; build it with `--features https`, \
+                  or point --plc (and the DID document) at an http:// service"
+            .into(),
+    })
 }
 
 fn read_json(
@@ -98,4 +114,18 @@ fn read_json(
         ));
     }
     json.map_err(|e| fail(format!("HTTP {status}, but the body is not JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(not(feature = "https"))]
+    fn https_without_the_feature_says_how_to_get_it() {
+        let err = Http::default()
+            .get_json("https://plc.directory/did:plc:x")
+            .unwrap_err();
+        assert!(err.to_string().contains("--features https"), "{err}");
+    }
 }
