@@ -342,6 +342,13 @@ fn an_unpinned_local_dependency_is_left_alone() {
     assert!(!out.contains("org.example.shared.label"), "{out}");
     assert!(std::fs::read_to_string(&label).unwrap().contains("token"));
     assert_eq!(w.dns.queries().len(), 1);
+    // Even when it is not (yet) valid JSON: it is the user's file.
+    std::fs::write(&label, "{ work in progress").unwrap();
+    assert_eq!(w.install(&[]).0, 0);
+    assert_eq!(
+        std::fs::read_to_string(&label).unwrap(),
+        "{ work in progress"
+    );
 }
 
 #[test]

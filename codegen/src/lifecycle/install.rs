@@ -216,10 +216,12 @@ fn did_of_uri(uri: &str) -> Option<&str> {
     uri.strip_prefix("at://")?.split('/').next()
 }
 
-/// The JSON of a local lexicon file, `None` if there is none.
+/// The JSON of a local lexicon file, `None` if there is none. A file that
+/// is not JSON is `null`: it exists (so an unpinned one is left alone) but
+/// matches no pin.
 fn read_document(path: &Path) -> Result<Option<Value>, LifecycleError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => Ok(serde_json::from_str(&text).ok()),
+        Ok(text) => Ok(Some(serde_json::from_str(&text).unwrap_or(Value::Null))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io("reading", path)(e)),
     }
