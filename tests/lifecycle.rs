@@ -376,3 +376,55 @@ fn the_real_pds_cid_of_a_lexicon_record() {
         LABEL_CID
     );
 }
+
+#[test]
+fn publish_checks_the_lexicons_and_the_login_before_writing() {
+    let w = World::new();
+    let dir = w.dir.path().join("src");
+    let file = dir.join("org/example/shared/label.json");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, serde_json::to_string_pretty(&label_doc()).unwrap()).unwrap();
+    let dir_str = dir.to_str().unwrap();
+    let publish = |extra: &[&str]| {
+        let mut args = vec!["publish", "--lexicons", dir_str, "--pds", &w.http.url];
+        args.extend_from_slice(&["--identifier", "alice.test"]);
+        args.extend_from_slice(extra);
+        lexgen(args)
+    };
+    // The password only comes from the environment.
+    std::env::remove_var("LEXGEN_PASSWORD");
+    let (code, _, err) = publish(&[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("set LEXGEN_PASSWORD"), "{err}");
+    std::env::set_var("LEXGEN_PASSWORD", "not-the-password");
+
+    // An NSID that is not in the directory, or an invalid lexicon: nothing
+    // is sent.
+    let (code, _, err) = publish(&["org.example.shared.other"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot publish org.example.shared.other: "),
+        "{err}"
+    );
+    std::fs::write(
+        dir.join("org/example/shared/bad.json"),
+        r#"{"lexicon": 1, "id": "org.example.shared.bad", "defs": {"main": {"type": "strng"}}}"#,
+    )
+    .unwrap();
+    let (code, _, err) = publish(&[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown type \"strng\""), "{err}");
+    assert!(w.http.requests().is_empty(), "{:?}", w.http.requests());
+
+    // A refused login names the PDS, the account and the server's error.
+    std::fs::remove_file(dir.join("org/example/shared/bad.json")).unwrap();
+    let (code, _, err) = publish(&[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "cannot log in to {} as alice.test: POST",
+            w.http.url
+        )) && err.contains("HTTP 404 NotFound: no such route"),
+        "{err}"
+    );
+}
