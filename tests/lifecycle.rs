@@ -428,3 +428,30 @@ fn publish_checks_the_lexicons_and_the_login_before_writing() {
         "{err}"
     );
 }
+
+#[test]
+fn did_web_authorities_resolve_through_the_host() {
+    let w = World::new();
+    // did:web of the stub's own host (plain HTTP for a loopback host).
+    let host = w.http.url.trim_start_matches("http://").replace(':', "%3A");
+    let did = format!("did:web:{host}");
+    w.dns
+        .set_txt("_lexicon.web.example.net", &[&format!("did={did}")]);
+    w.http.route(
+        "/.well-known/did.json",
+        &json!({"id": did, "service": [{"id": "#atproto_pds",
+            "type": "AtprotoPersonalDataServer", "serviceEndpoint": w.http.url}]}),
+    );
+    let doc =
+        json!({"lexicon": 1, "id": "net.example.web.thing", "defs": {"main": {"type": "token"}}});
+    let record = with_type(&doc);
+    let cid = atproto_lexgen::lifecycle::cid::cid_of(&record).unwrap();
+    w.http.route(
+        &format!("/xrpc/com.atproto.repo.getRecord?repo={did}&collection={COLLECTION}&rkey=net.example.web.thing"),
+        &json!({"uri": format!("at://{did}/{COLLECTION}/net.example.web.thing"), "cid": cid, "value": record}),
+    );
+    let (code, out, err) = w.install(&["net.example.web.thing"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(read_json(&w.file("net.example.web.thing")), doc);
+    assert!(out.contains(&format!("at://{did}/")), "{out}");
+}
