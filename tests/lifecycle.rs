@@ -455,3 +455,31 @@ fn did_web_authorities_resolve_through_the_host() {
     assert_eq!(read_json(&w.file("net.example.web.thing")), doc);
     assert!(out.contains(&format!("at://{did}/")), "{out}");
 }
+
+#[test]
+fn an_at_uri_installs_from_that_repository_without_dns() {
+    let w = World::new();
+    w.publish(
+        "org.example.shared.label",
+        &with_type(&label_doc()),
+        LABEL_CID,
+    );
+    let uri = format!("at://{DID}/{COLLECTION}/org.example.shared.label");
+    let (code, out, err) = w.install(&[&uri]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(w.dns.queries().is_empty(), "{:?}", w.dns.queries());
+    assert_eq!(
+        read_json(&w.manifest())["resolutions"]["org.example.shared.label"]["uri"],
+        json!(uri)
+    );
+    assert_eq!(
+        read_json(&w.manifest())["lexicons"],
+        json!(["org.example.shared.label"])
+    );
+    let (code, _, err) = w.install(&["at://did:plc:x/app.bsky.feed.post/org.example.a"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("collection com.atproto.lexicon.schema"),
+        "{err}"
+    );
+}

@@ -30,8 +30,9 @@ pub struct NetworkArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct InstallArgs {
     /// NSIDs to install (with every lexicon they reference), in addition to
-    /// those already in the manifest.
-    #[arg(value_name = "NSID")]
+    /// those already in the manifest; an `at://DID/com.atproto.lexicon.schema/NSID`
+    /// URI fetches from that repository, skipping DNS.
+    #[arg(value_name = "NSID|AT-URI")]
     pub nsids: Vec<String>,
     /// Directory the lexicons are installed into, laid out by NSID.
     #[arg(long, default_value = "lexicons", value_name = "DIR")]

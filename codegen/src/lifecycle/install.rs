@@ -53,15 +53,19 @@ struct Resolved {
 }
 
 impl Installer {
-    /// Installs `requested` (NSIDs) and everything already in the manifest,
-    /// with their references; returns every lexicon installed, sorted.
+    /// Installs `requested` (NSIDs, or `at://` URIs of lexicon records)
+    /// and everything already in the manifest, with their references;
+    /// returns every lexicon installed, sorted.
     pub fn install(&self, requested: &[String]) -> Result<Vec<Installed>, LifecycleError> {
-        for nsid in requested {
-            check_nsid(nsid)?;
+        // NSID -> the DID named by an `at://` URI, which skips DNS.
+        let mut sources: BTreeMap<String, Option<String>> = BTreeMap::new();
+        for request in requested {
+            let (nsid, did) = parse_request(request)?;
+            sources.insert(nsid, did);
         }
         let old = Manifest::read(&self.manifest)?.unwrap_or_default();
         let mut roots: BTreeSet<String> = old.lexicons.clone();
-        roots.extend(requested.iter().cloned());
+        roots.extend(sources.keys().cloned());
         let mut queue: Vec<String> = roots.iter().rev().cloned().collect();
         let mut resolved: BTreeMap<String, Resolved> = BTreeMap::new();
         while let Some(nsid) = queue.pop() {
@@ -69,7 +73,9 @@ impl Installer {
                 continue;
             }
             let is_root = roots.contains(&nsid);
-            let Some(r) = self.resolve_one(&nsid, old.resolutions.get(&nsid), is_root)? else {
+            let source = sources.get(&nsid).cloned().flatten();
+            let pinned = old.resolutions.get(&nsid);
+            let Some(r) = self.resolve_one(&nsid, pinned, source.as_deref(), is_root)? else {
                 continue; // a local lexicon of the user's own
             };
             for dep in references(&r.document, &nsid) {
@@ -109,16 +115,20 @@ impl Installer {
         Ok(installed)
     }
 
-    /// One lexicon: the local file if it matches its pin, else fetched.
-    /// `None` for an unpinned dependency that exists locally (the user's).
+    /// One lexicon: the local file if it matches its pin, else fetched
+    /// (from `source`, a DID, when given). `None` for an unpinned
+    /// dependency that exists locally (the user's).
     fn resolve_one(
         &self,
         nsid: &str,
         pinned: Option<&Resolution>,
+        source: Option<&str>,
         is_root: bool,
     ) -> Result<Option<Resolved>, LifecycleError> {
         let path = lexicon_path(&self.lexicons, nsid);
         let local = read_document(&path)?;
+        // A pin from another repository than the one asked for is stale.
+        let pinned = pinned.filter(|pin| source.is_none() || did_of_uri(&pin.uri) == source);
         if let (Some(doc), false) = (&local, self.update) {
             let cid = lexicon_cid(doc).ok();
             match pinned {
@@ -133,13 +143,16 @@ impl Installer {
                 _ => {}
             }
         }
-        let fetched = match (pinned, self.update) {
-            // The pinned repository, unless asked to re-resolve.
-            (Some(pin), false) => match did_of_uri(&pin.uri) {
-                Some(did) => resolve::fetch(&self.network, did, nsid)?,
-                None => resolve::resolve(&self.network, nsid)?,
-            },
-            _ => resolve::resolve(&self.network, nsid)?,
+        // The repository asked for, else the pinned one unless asked to
+        // re-resolve, else the NSID's authority through DNS.
+        let did = match (source, pinned, self.update) {
+            (Some(did), _, _) => Some(did),
+            (None, Some(pin), false) => did_of_uri(&pin.uri),
+            _ => None,
+        };
+        let fetched = match did {
+            Some(did) => resolve::fetch(&self.network, did, nsid)?,
+            None => resolve::resolve(&self.network, nsid)?,
         };
         if let (Some(pin), false) = (pinned, self.update) {
             if pin.cid != fetched.cid {
@@ -187,12 +200,12 @@ impl Installer {
             message: "there is no lockfile to check against; run `lexgen install` first".into(),
         })?;
         let mut mismatches = verify(&self.lexicons, &manifest);
-        for nsid in requested {
-            check_nsid(nsid)?;
-            if !manifest.resolutions.contains_key(nsid) {
+        for request in requested {
+            let (nsid, _) = parse_request(request)?;
+            if !manifest.resolutions.contains_key(&nsid) {
                 mismatches.push(Mismatch {
                     nsid: nsid.clone(),
-                    file: lexicon_path(&self.lexicons, nsid),
+                    file: lexicon_path(&self.lexicons, &nsid),
                     pinned: "nothing".into(),
                     local: Err("is not installed (not in lexicons.json)".into()),
                 });
@@ -200,6 +213,37 @@ impl Installer {
         }
         Ok(mismatches)
     }
+}
+
+/// An install argument: an NSID, or the `at://DID/com.atproto.lexicon.schema/NSID`
+/// URI of a lexicon record (as `@atproto/lex install` accepts).
+fn parse_request(request: &str) -> Result<(String, Option<String>), LifecycleError> {
+    let Some(rest) = request.strip_prefix("at://") else {
+        check_nsid(request)?;
+        return Ok((request.to_owned(), None));
+    };
+    let bad = |reason: &str| LifecycleError::BadNsid {
+        input: request.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    let [did, collection, nsid] = parts[..] else {
+        return Err(bad(
+            "an at:// URI must name a record: at://DID/com.atproto.lexicon.schema/NSID",
+        ));
+    };
+    if collection != super::SCHEMA_COLLECTION {
+        return Err(bad(
+            "the record must be in collection com.atproto.lexicon.schema",
+        ));
+    }
+    if !did.starts_with("did:") {
+        return Err(bad(
+            "the repository must be a DID (a handle would need resolving)",
+        ));
+    }
+    check_nsid(nsid)?;
+    Ok((nsid.to_owned(), Some(did.to_owned())))
 }
 
 fn check_nsid(nsid: &str) -> Result<(), LifecycleError> {
