@@ -483,3 +483,23 @@ fn an_at_uri_installs_from_that_repository_without_dns() {
         "{err}"
     );
 }
+
+#[test]
+fn a_truncated_dns_answer_is_asked_again_over_tcp() {
+    let w = World::new();
+    w.dns.truncate_udp();
+    w.publish(
+        "org.example.shared.label",
+        &with_type(&label_doc()),
+        LABEL_CID,
+    );
+    let (code, out, err) = w.install(&["org.example.shared.label"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        w.dns.transcript(),
+        [
+            "udp _lexicon.shared.example.org",
+            "tcp _lexicon.shared.example.org"
+        ]
+    );
+}

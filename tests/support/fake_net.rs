@@ -4,32 +4,65 @@
 //! what they were asked, so tests can prove what did (not) go out.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// A DNS server on 127.0.0.1 answering TXT queries.
+/// A DNS server on 127.0.0.1 answering TXT queries over UDP, and over TCP
+/// on the same port (where it can send UDP answers truncated, to make
+/// clients retry there).
 pub struct FakeDns {
     /// Its address, for `--dns`.
     pub addr: SocketAddr,
     records: Arc<Mutex<HashMap<String, Vec<String>>>>,
     queries: Arc<Mutex<Vec<String>>>,
+    truncate_udp: Arc<AtomicBool>,
 }
 
 impl FakeDns {
     /// Starts the server with no records.
     pub fn start() -> FakeDns {
-        let socket = UdpSocket::bind("127.0.0.1:0").expect("bind a UDP port");
+        // A port free for both UDP and TCP.
+        let (socket, tcp) = loop {
+            let socket = UdpSocket::bind("127.0.0.1:0").expect("bind a UDP port");
+            if let Ok(tcp) = TcpListener::bind(socket.local_addr().expect("local address")) {
+                break (socket, tcp);
+            }
+        };
         let addr = socket.local_addr().expect("local address");
         let records: Arc<Mutex<HashMap<String, Vec<String>>>> = Arc::default();
         let queries: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (r, q) = (records.clone(), queries.clone());
+        let truncate_udp: Arc<AtomicBool> = Arc::default();
+        let (r, q, t) = (records.clone(), queries.clone(), truncate_udp.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 1500];
             while let Ok((n, from)) = socket.recv_from(&mut buf) {
-                if let Some((name, reply)) = answer(&buf[..n], &r.lock().unwrap()) {
-                    q.lock().unwrap().push(name);
+                if let Some((name, mut reply)) = answer(&buf[..n], &r.lock().unwrap()) {
+                    q.lock().unwrap().push(format!("udp {name}"));
+                    if t.load(Ordering::Relaxed) {
+                        reply[2] |= 0x02; // TC: truncated
+                        reply[6..8].copy_from_slice(&[0, 0]);
+                    }
                     let _ = socket.send_to(&reply, from);
+                }
+            }
+        });
+        let (r, q) = (records.clone(), queries.clone());
+        std::thread::spawn(move || {
+            for mut stream in tcp.incoming().flatten() {
+                let mut len = [0u8; 2];
+                if stream.read_exact(&mut len).is_err() {
+                    continue;
+                }
+                let mut query = vec![0u8; u16::from_be_bytes(len) as usize];
+                if stream.read_exact(&mut query).is_err() {
+                    continue;
+                }
+                if let Some((name, reply)) = answer(&query, &r.lock().unwrap()) {
+                    q.lock().unwrap().push(format!("tcp {name}"));
+                    let _ = stream.write_all(&(reply.len() as u16).to_be_bytes());
+                    let _ = stream.write_all(&reply);
                 }
             }
         });
@@ -37,7 +70,14 @@ impl FakeDns {
             addr,
             records,
             queries,
+            truncate_udp,
         }
+    }
+
+    /// Answers over UDP with the truncated bit and no records, so that
+    /// clients must ask again over TCP.
+    pub fn truncate_udp(&self) {
+        self.truncate_udp.store(true, Ordering::Relaxed);
     }
 
     /// Serves `texts` as the TXT records of `name`.
@@ -48,8 +88,18 @@ impl FakeDns {
         );
     }
 
-    /// Every name asked so far, in order.
+    /// Every name asked so far, in order (over UDP or TCP).
     pub fn queries(&self) -> Vec<String> {
+        self.queries
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|q| q[4..].to_string())
+            .collect()
+    }
+
+    /// Every query so far as `udp NAME` or `tcp NAME`.
+    pub fn transcript(&self) -> Vec<String> {
         self.queries.lock().unwrap().clone()
     }
 }
