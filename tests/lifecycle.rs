@@ -503,3 +503,42 @@ fn a_truncated_dns_answer_is_asked_again_over_tcp() {
         ]
     );
 }
+
+#[test]
+fn publish_check_dns_reports_each_authority() {
+    use atproto_lexgen::lifecycle::publish::{check_dns, Published};
+    let w = World::new();
+    w.dns
+        .set_txt("_lexicon.other.example.org", &["did=did:plc:someoneelse"]);
+    let published = |nsid: &str| Published {
+        nsid: nsid.into(),
+        uri: format!("at://{DID}/{COLLECTION}/{nsid}"),
+        cid: LABEL_CID.into(),
+    };
+    let mut net = atproto_lexgen::lifecycle::Network::new();
+    net.dns_server(w.dns.addr);
+    let lines = check_dns(
+        &net,
+        &[
+            published("org.example.shared.label"),
+            published("org.example.shared.note"),
+            published("org.example.other.thing"),
+            published("org.example.missing.thing"),
+        ],
+    );
+    assert_eq!(lines.len(), 3, "one line per authority: {lines:?}");
+    assert_eq!(
+        lines[0],
+        Ok(format!(
+            "_lexicon.shared.example.org -> {DID} (this account)"
+        ))
+    );
+    assert!(
+        matches!(&lines[1], Err(e) if e.contains("points at did:plc:someoneelse")),
+        "{lines:?}"
+    );
+    assert!(
+        matches!(&lines[2], Err(e) if e.contains(&format!("add a TXT record \"did={DID}\" at _lexicon.missing.example.org"))),
+        "{lines:?}"
+    );
+}

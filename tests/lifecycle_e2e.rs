@@ -312,10 +312,19 @@ fn publish_install_and_catch_a_breaking_change() {
             &pds,
             "--identifier",
             &handle,
+            "--check-dns",
+            "--dns",
+            &dns_addr,
         ],
         0,
     );
     println!("lifecycle_e2e: republish\n{out}");
+    assert!(
+        out.contains(&format!(
+            "dns: _lexicon.e2e.example.com -> {did} (this account)"
+        )),
+        "{out}"
+    );
     let new_cid = cids(&out)["com.example.e2e.post"].clone();
     assert_ne!(new_cid, published["com.example.e2e.post"]);
 

@@ -70,6 +70,14 @@ pub struct PublishArgs {
     /// The account's handle or DID (its password in `LEXGEN_PASSWORD`).
     #[arg(long, value_name = "HANDLE|DID")]
     pub identifier: String,
+    /// Afterwards, check that the `_lexicon` TXT record of each authority
+    /// points at the account (warnings only).
+    #[arg(long)]
+    pub check_dns: bool,
+    /// The DNS server for `--check-dns` [default: the first nameserver of
+    /// /etc/resolv.conf].
+    #[arg(long, value_name = "IP:PORT", requires = "check_dns")]
+    pub dns: Option<SocketAddr>,
 }
 
 impl NetworkArgs {
@@ -182,6 +190,18 @@ pub fn run_publish(args: &PublishArgs, stdout: &mut dyn Write, stderr: &mut dyn 
                 published.len(),
                 args.pds
             );
+            if args.check_dns {
+                let mut net = Network::new();
+                if let Some(dns) = args.dns {
+                    net.dns_server(dns);
+                }
+                for line in super::publish::check_dns(&net, &published) {
+                    let _ = match line {
+                        Ok(ok) => writeln!(stdout, "dns: {ok}"),
+                        Err(problem) => writeln!(stderr, "warning: {problem}"),
+                    };
+                }
+            }
             EXIT_OK
         }
         Err(e) => report(&e, stderr),

@@ -144,3 +144,36 @@ impl Publisher {
         }
     }
 }
+
+/// Whether the `_lexicon` TXT record of each published authority points at
+/// the publishing account (goat's `lex check-dns`): without it, nobody can
+/// resolve what was published. One line per authority; `Err` for a problem.
+pub fn check_dns(net: &super::Network, published: &[Published]) -> Vec<Result<String, String>> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for p in published {
+        let authority = super::resolve::authority(&p.nsid);
+        if !seen.insert(authority.clone()) {
+            continue;
+        }
+        let Some(did) = p
+            .uri
+            .strip_prefix("at://")
+            .and_then(|r| r.split('/').next())
+        else {
+            continue;
+        };
+        let name = format!("_lexicon.{authority}");
+        out.push(match super::resolve::resolve_authority(net, &p.nsid) {
+            Ok(found) if found == did => Ok(format!("{name} -> {found} (this account)")),
+            Ok(found) => Err(format!(
+                "{name} points at {found}, not at the publishing account {did}: others resolve {} there",
+                p.nsid
+            )),
+            Err(e) => Err(format!(
+                "{e}; add a TXT record \"did={did}\" at {name} so that others can resolve these lexicons"
+            )),
+        });
+    }
+    out
+}
