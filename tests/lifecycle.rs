@@ -121,10 +121,13 @@ fn install_resolves_pins_and_writes_the_closure() {
 
     let (code, out, err) = w.install(&["org.example.shared.note"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(read_json(&w.file("org.example.shared.label")), label_doc());
+    assert_eq!(
+        read_json(&w.file("org.example.shared.label")),
+        with_type(&label_doc())
+    );
     assert_eq!(
         read_json(&w.file("org.example.shared.note")),
-        note_doc("org.example.shared.label")
+        with_type(&note_doc("org.example.shared.label"))
     );
     let manifest = std::fs::read_to_string(w.manifest()).unwrap();
     // The layout `@atproto/lex` writes: version, sorted lists, uri then cid.
@@ -217,7 +220,7 @@ fn install_ci_and_check_lockfile_name_the_lexicon_that_differs() {
     assert_eq!(code, 1);
     assert!(out.contains("is missing"), "{out}");
     assert_eq!(w.install(&[]).0, 0);
-    assert_eq!(read_json(&file), label_doc());
+    assert_eq!(read_json(&file), with_type(&label_doc()));
     lexgen([
         "generate",
         "--lexicons",
@@ -452,7 +455,7 @@ fn did_web_authorities_resolve_through_the_host() {
     );
     let (code, out, err) = w.install(&["net.example.web.thing"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(read_json(&w.file("net.example.web.thing")), doc);
+    assert_eq!(read_json(&w.file("net.example.web.thing")), record);
     assert!(out.contains(&format!("at://{did}/")), "{out}");
 }
 

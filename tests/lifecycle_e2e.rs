@@ -149,6 +149,41 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?}");
 }
 
+/// Runs the reference tool, `@atproto/lex`'s `lex install --ci`, in `dir`
+/// (it reads `lexicons/` and `lexicons.json` there, offline when every
+/// file is present) with the harness's Node 22; checks that it accepts
+/// (or rejects) what lexgen installed. Skipped without `LEXGEN_E2E_NODE`.
+fn atproto_lex_ci(dir: &Path, accepted: bool) {
+    let Some(node) = std::env::var_os("LEXGEN_E2E_NODE") else {
+        println!("lifecycle_e2e: LEXGEN_E2E_NODE not set; @atproto/lex check skipped");
+        return;
+    };
+    let lex = lexgen_tests::repo_path("target/e2e/node_modules/@atproto/lex/bin/lex");
+    let out = Command::new(node)
+        .arg(&lex)
+        .args(["install", "--ci"])
+        .current_dir(dir)
+        .output()
+        .expect("node runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!(
+        "lifecycle_e2e: @atproto/lex install --ci: exit {:?}",
+        out.status.code()
+    );
+    assert_eq!(
+        out.status.success(),
+        accepted,
+        "@atproto/lex install --ci:\n{text}"
+    );
+    if !accepted {
+        assert!(text.contains("Lexicons manifest is out of date"), "{text}");
+    }
+}
+
 #[test]
 fn publish_install_and_catch_a_breaking_change() {
     let Ok(pds) = std::env::var("LEXGEN_PDS_URL") else {
@@ -207,13 +242,18 @@ fn publish_install_and_catch_a_breaking_change() {
         published,
         "installed CIDs = the CIDs the PDS returned"
     );
+    // Each file is the record: the original lexicon plus the record's
+    // `$type`, as `@atproto/lex` writes it.
     for (nsid, doc) in &originals {
         let file = lexicons.join(format!("{}.json", nsid.replace('.', "/")));
+        let mut installed = read_json(&file);
         assert_eq!(
-            &read_json(&file),
-            doc,
-            "{nsid}: same lexicon as JSON values"
+            installed["$type"],
+            json!("com.atproto.lexicon.schema"),
+            "{nsid}"
         );
+        installed.as_object_mut().unwrap().remove("$type");
+        assert_eq!(&installed, doc, "{nsid}: same lexicon as JSON values");
     }
     let lock: Value = read_json(&manifest);
     assert_eq!(lock["version"], 1);
@@ -269,7 +309,8 @@ fn publish_install_and_catch_a_breaking_change() {
     assert!(err.contains("reserved top-level domain"), "{err}");
     assert_eq!(dns.queries().len(), before, "no DNS query for a local NSID");
 
-    // The lockfile holds; a second install needs no network.
+    // The lockfile holds, for lexgen and for `@atproto/lex` itself; a
+    // second install needs no network.
     ok(
         &[
             "install",
@@ -281,6 +322,7 @@ fn publish_install_and_catch_a_breaking_change() {
         ],
         0,
     );
+    atproto_lex_ci(&fresh, true);
     let (out, _) = install(&[], 0);
     assert!(
         out.lines()
@@ -359,6 +401,7 @@ fn publish_install_and_catch_a_breaking_change() {
         "{out}"
     );
     assert_eq!(out.matches("mismatch:").count(), 1, "{out}");
+    atproto_lex_ci(&fresh, false);
 
     // `breaking` against the pinned version (the commit) names the change.
     let (out, _) = ok(&["breaking", "--against", "HEAD", "--lexicons", lex_str], 1);

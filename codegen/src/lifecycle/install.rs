@@ -9,9 +9,9 @@
 //! lexicon resolved, verified and parsed.
 
 use super::error::{io, LifecycleError};
+use super::lexicon_cid;
 use super::lockfile::{lexicon_path, verify, Manifest, Mismatch, Resolution};
 use super::resolve::{self, Network};
-use super::{document_of, lexicon_cid};
 use crate::diagnostic::Diagnostics;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -169,7 +169,9 @@ impl Installer {
                 uri: fetched.uri,
                 cid: fetched.cid,
             },
-            document: document_of(&fetched.record),
+            // Written as the record, `$type` included, as `@atproto/lex`
+            // writes it: its `lex install --ci` hashes the file as it is.
+            document: fetched.record,
             fetched: true,
         }))
     }
@@ -271,8 +273,9 @@ fn read_document(path: &Path) -> Result<Option<Value>, LifecycleError> {
     }
 }
 
-/// How an installed lexicon is written: pretty JSON, two-space indent,
-/// keys sorted (the published record keeps no key order), final newline.
+/// How an installed lexicon is written: the record as pretty JSON,
+/// two-space indent, keys sorted (the published record keeps no key
+/// order), final newline.
 pub fn document_text(document: &Value) -> String {
     let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
     text.push('\n');

@@ -30,24 +30,14 @@ use serde_json::Value;
 pub const SCHEMA_COLLECTION: &str = "com.atproto.lexicon.schema";
 
 /// A lexicon document as a record: with `$type` set to the collection
-/// (putRecord adds it, and the record's CID covers it).
+/// (putRecord adds it, and the record's CID covers it). A file that already
+/// has it (as `install` writes them) is unchanged.
 pub fn record_of(document: &Value) -> Value {
     let mut record = document.clone();
     if let Some(map) = record.as_object_mut() {
         map.insert("$type".into(), SCHEMA_COLLECTION.into());
     }
     record
-}
-
-/// A record as a lexicon file's document: without the record's `$type`.
-pub fn document_of(record: &Value) -> Value {
-    let mut document = record.clone();
-    if let Some(map) = document.as_object_mut() {
-        if map.get("$type").and_then(Value::as_str) == Some(SCHEMA_COLLECTION) {
-            map.remove("$type");
-        }
-    }
-    document
 }
 
 /// The CID a lexicon document has (or would have) as a published record.
