@@ -184,6 +184,69 @@ fn atproto_lex_ci(dir: &Path, accepted: bool) {
     }
 }
 
+/// Installs the four lexicons into `dir` with `@atproto/lex`'s installer
+/// (by `at://` URI: it resolves NSIDs only through the system's DNS), then
+/// checks that both tools wrote the same lexicons (as JSON values) and
+/// pins, and that `lexgen install --ci` accepts its directory and lockfile. Skipped without
+/// `LEXGEN_E2E_NODE`.
+fn atproto_lex_install(dir: &Path, plc: &str, did: &str, lexgen_dir: &Path, lexgen_lock: &Value) {
+    let Some(node) = std::env::var_os("LEXGEN_E2E_NODE") else {
+        println!("lifecycle_e2e: LEXGEN_E2E_NODE not set; @atproto/lex install skipped");
+        return;
+    };
+    // ESM resolves imports beside the script: run it from target/e2e.
+    let script = lexgen_tests::repo_path("target/e2e/lexgen-lex-install.mjs");
+    std::fs::copy(
+        lexgen_tests::repo_path("tests/e2e/lex-install.mjs"),
+        &script,
+    )
+    .unwrap();
+    let (lexicons, manifest) = (dir.join("lexicons"), dir.join("lexicons.json"));
+    let uris: Vec<String> = originals()
+        .keys()
+        .map(|nsid| format!("at://{did}/com.atproto.lexicon.schema/{nsid}"))
+        .collect();
+    let out = Command::new(node)
+        .arg(&script)
+        .arg(&lexicons)
+        .arg(&manifest)
+        .arg(plc)
+        .args(&uris)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "@atproto/lex install:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs = read_json(&manifest);
+    assert_eq!(
+        theirs["resolutions"], lexgen_lock["resolutions"],
+        "same pins"
+    );
+    for nsid in originals().keys() {
+        let rel = format!("{}.json", nsid.replace('.', "/"));
+        assert_eq!(
+            read_json(&lexicons.join(&rel)),
+            read_json(&lexgen_dir.join(&rel)),
+            "{nsid}: both tools wrote the same JSON value"
+        );
+    }
+    let (out, _) = ok(
+        &[
+            "install",
+            "--ci",
+            "--lexicons",
+            lexicons.to_str().unwrap(),
+            "--manifest",
+            manifest.to_str().unwrap(),
+        ],
+        0,
+    );
+    println!("lifecycle_e2e: lexgen install --ci on @atproto/lex's install: {out}");
+}
+
 #[test]
 fn publish_install_and_catch_a_breaking_change() {
     let Ok(pds) = std::env::var("LEXGEN_PDS_URL") else {
@@ -291,6 +354,15 @@ fn publish_install_and_catch_a_breaking_change() {
     println!(
         "lifecycle_e2e: {} generated files identical",
         from_source.len()
+    );
+
+    // The other way round: what `@atproto/lex` installs, lexgen accepts.
+    atproto_lex_install(
+        &tmp.path().join("by-atproto-lex"),
+        &plc,
+        &did,
+        &lexicons,
+        &lock,
     );
 
     // Reserved namespaces fail without a DNS query.
