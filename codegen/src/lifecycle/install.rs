@@ -285,11 +285,13 @@ pub fn document_text(document: &Value) -> String {
 /// The other lexicons `document` (of `nsid`) needs: every `ref` and union
 /// member, and the lexicons of `nsid#name` tokens in `knownValues` (as
 /// `@atproto/lex` installs them).
+/// Only well-formed NSIDs are kept (they become file paths); a malformed
+/// ref is reported when the lexicon is parsed.
 pub fn references(document: &Value, nsid: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     collect_refs(document, &mut out);
     out.remove(nsid);
-    out.remove("");
+    out.retain(|r| crate::ir::Nsid::parse(r).is_ok());
     out
 }
 
@@ -350,7 +352,8 @@ mod tests {
                 "x": {"type": "ref", "ref": "com.example.b#view"},
                 "y": {"type": "union", "refs": ["#local", "com.example.c"]},
                 "z": {"type": "string", "knownValues": ["plain", "com.example.d#token"]},
-                "w": {"type": "array", "items": {"type": "ref", "ref": "com.example.a#other"}}
+                "w": {"type": "array", "items": {"type": "ref", "ref": "com.example.a#other"}},
+                "v": {"type": "ref", "ref": "../../etc/passwd#x"}
             }}
         }});
         let refs: Vec<String> = references(&doc, "com.example.a").into_iter().collect();

@@ -78,6 +78,24 @@ impl Manifest {
                 manifest.version
             ));
         }
+        // NSIDs become file paths: anything else (`../x`) is refused here.
+        let nsid = |at: String, s: &str| {
+            crate::ir::Nsid::parse(s)
+                .map(|_| ())
+                .map_err(|e| format!("at {at}: {s:?} is not an NSID: {e}"))
+        };
+        for (i, n) in manifest.lexicons.iter().enumerate() {
+            nsid(format!("lexicons[{i}]"), n)?;
+        }
+        for (n, r) in &manifest.resolutions {
+            nsid(format!("resolutions.{n}"), n)?;
+            if !r.uri.starts_with("at://") {
+                return Err(format!(
+                    "at resolutions.{n}.uri: {:?} is not an at:// URI",
+                    r.uri
+                ));
+            }
+        }
         Ok(manifest)
     }
 
@@ -210,6 +228,26 @@ mod tests {
             err,
             "at version: unsupported manifest version 2 (expected 1)"
         );
+    }
+
+    #[test]
+    fn manifest_keys_must_be_nsids() {
+        let err = Manifest::parse(r#"{"version":1,"lexicons":["../../etc"],"resolutions":{}}"#)
+            .unwrap_err();
+        assert!(
+            err.starts_with("at lexicons[0]: \"../../etc\" is not an NSID"),
+            "{err}"
+        );
+        let err = Manifest::parse(
+            r#"{"version":1,"lexicons":[],"resolutions":{"a.b/../c":{"uri":"at://x","cid":"b"}}}"#,
+        )
+        .unwrap_err();
+        assert!(err.starts_with("at resolutions.a.b/../c:"), "{err}");
+        let err = Manifest::parse(
+            r#"{"version":1,"lexicons":[],"resolutions":{"a.b.c":{"uri":"https://x","cid":"b"}}}"#,
+        )
+        .unwrap_err();
+        assert!(err.contains("not an at:// URI"), "{err}");
     }
 
     #[test]
