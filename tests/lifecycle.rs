@@ -336,14 +336,14 @@ fn an_unpinned_local_dependency_is_left_alone() {
     // The label is the user's own file; the note is published.
     let label = w.file("org.example.shared.label");
     std::fs::create_dir_all(label.parent().unwrap()).unwrap();
-    std::fs::write(&label, "{\"lexicon\": 1, \"id\": \"org.example.shared.label\", \"defs\": {\"main\": {\"type\": \"token\"}}}").unwrap();
+    std::fs::write(&label, "{\"lexicon\": 1, \"id\": \"org.example.shared.label\", \"defs\": {\"main\": {\"type\": \"object\", \"description\": \"mine\", \"properties\": {}}}}").unwrap();
     let note = with_type(&note_doc("org.example.shared.label"));
     let cid = atproto_lexgen::lifecycle::cid::cid_of(&note).unwrap();
     w.publish("org.example.shared.note", &note, &cid);
     let (code, out, err) = w.install(&["org.example.shared.note"]);
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("org.example.shared.label"), "{out}");
-    assert!(std::fs::read_to_string(&label).unwrap().contains("token"));
+    assert!(std::fs::read_to_string(&label).unwrap().contains("mine"));
     assert_eq!(w.dns.queries().len(), 1);
     // Even when it is not (yet) valid JSON: it is the user's file.
     std::fs::write(&label, "{ work in progress").unwrap();
@@ -544,4 +544,24 @@ fn publish_check_dns_reports_each_authority() {
         matches!(&lines[2], Err(e) if e.contains(&format!("add a TXT record \"did={DID}\" at _lexicon.missing.example.org"))),
         "{lines:?}"
     );
+}
+
+#[test]
+fn a_ref_to_a_missing_def_fails_the_install_and_nothing_is_written() {
+    let w = World::new();
+    w.publish(
+        "org.example.shared.label",
+        &with_type(&label_doc()),
+        LABEL_CID,
+    );
+    let note = with_type(&note_doc("org.example.shared.label#missing"));
+    let cid = atproto_lexgen::lifecycle::cid::cid_of(&note).unwrap();
+    w.publish("org.example.shared.note", &note, &cid);
+    let (code, _, err) = w.install(&["org.example.shared.note"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("org/example/shared/note.json") && err.contains("missing"),
+        "{err}"
+    );
+    assert!(!w.lexicons().exists() && !w.manifest().exists());
 }

@@ -68,15 +68,17 @@ impl Installer {
         roots.extend(sources.keys().cloned());
         let mut queue: Vec<String> = roots.iter().rev().cloned().collect();
         let mut resolved: BTreeMap<String, Resolved> = BTreeMap::new();
+        let mut local: BTreeSet<String> = BTreeSet::new();
         while let Some(nsid) = queue.pop() {
-            if resolved.contains_key(&nsid) {
+            if resolved.contains_key(&nsid) || local.contains(&nsid) {
                 continue;
             }
             let is_root = roots.contains(&nsid);
             let source = sources.get(&nsid).cloned().flatten();
             let pinned = old.resolutions.get(&nsid);
             let Some(r) = self.resolve_one(&nsid, pinned, source.as_deref(), is_root)? else {
-                continue; // a local lexicon of the user's own
+                local.insert(nsid); // a lexicon of the user's own
+                continue;
             };
             for dep in references(&r.document, &nsid) {
                 if !resolved.contains_key(&dep) {
@@ -85,7 +87,7 @@ impl Installer {
             }
             resolved.insert(nsid, r);
         }
-        self.check_parses(&resolved)?;
+        self.check_set(&resolved, &local)?;
         let mut installed = Vec::new();
         for (nsid, r) in &resolved {
             let path = lexicon_path(&self.lexicons, nsid);
@@ -176,14 +178,40 @@ impl Installer {
         }))
     }
 
-    /// Every fetched lexicon must be one lexgen can read.
-    fn check_parses(&self, resolved: &BTreeMap<String, Resolved>) -> Result<(), LifecycleError> {
-        let mut errors = Vec::new();
-        for (nsid, r) in resolved {
+    /// Every fetched lexicon must parse, and together with the user's own
+    /// ones they refer to, form a valid set as `lexgen lint` checks it
+    /// (every ref reaches a def). A file of the user's that does not parse
+    /// yet is theirs to fix: the refs are then not checked across the set.
+    fn check_set(
+        &self,
+        resolved: &BTreeMap<String, Resolved>,
+        local: &BTreeSet<String>,
+    ) -> Result<(), LifecycleError> {
+        let load = |nsid: &str, text: &str| {
             let path = lexicon_path(&self.lexicons, nsid);
             let rel = format!("{}.json", nsid.replace('.', "/"));
-            if let Err(d) = crate::lexicon::load_str(&rel, &path, &document_text(&r.document)) {
-                errors.push(*d);
+            crate::lexicon::load_str(&rel, &path, text)
+        };
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for (nsid, r) in resolved {
+            match load(nsid, &document_text(&r.document)) {
+                Ok(file) => files.push(file),
+                Err(d) => errors.push(*d),
+            }
+        }
+        let mut complete = true;
+        for nsid in local {
+            let path = lexicon_path(&self.lexicons, nsid);
+            let text = std::fs::read_to_string(&path).map_err(io("reading", &path))?;
+            match load(nsid, &text) {
+                Ok(file) => files.push(file),
+                Err(_) => complete = false,
+            }
+        }
+        if errors.is_empty() && complete {
+            if let Err(d) = crate::ir::resolve(&files) {
+                errors = d;
             }
         }
         if errors.is_empty() {
