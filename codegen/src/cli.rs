@@ -130,9 +130,11 @@ pub enum Command {
         common: Common,
     },
     /// Check JSON data against a lexicon def, without compiling anything.
-    /// Prints one line per value (`ok`, or `invalid PATH: RULE`; with
-    /// `--format json`, `{"line", "ok", "path", "message"}`); exits 0 if all
-    /// are valid, 1 if any is invalid, 2 on usage, lexicon or I/O errors.
+    /// Prints one line per value (`ok`, or `invalid PATH: RULE`); exits 0
+    /// if all are valid, 1 if any is invalid, 2 on usage or lexicon errors.
+    ///
+    /// With `--format json`, each line is `{"line", "ok", "path",
+    /// "message"}`. A read or write error is exit 2 too.
     Validate {
         #[command(flatten)]
         common: Common,
