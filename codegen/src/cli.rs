@@ -36,7 +36,7 @@ pub enum Format {
     /// Human-readable.
     #[default]
     Human,
-    /// One JSON object per diagnostic, one per line.
+    /// One JSON object per line: each diagnostic, error and result.
     Json,
 }
 

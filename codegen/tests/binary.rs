@@ -106,3 +106,28 @@ fn json_lines_run_in_bounded_memory() {
         Some("invalid text: maxGraphemes 10, got 11")
     );
 }
+
+/// Standard input is read the same way: streamed, a byte order mark skipped.
+#[test]
+fn standard_input_is_json_lines_too() {
+    let mut child = Command::new(LEXGEN)
+        .args(["validate", "--lexicons"])
+        .arg(fixtures())
+        .args(["--def", "com.example.strings", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run lexgen");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"\xEF\xBB\xBF{\"text\": \"a\"}\n\n{\"text\": \"\xFF\"}\n{\"text\": \"c\"}\n")
+        .expect("write");
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ok\ninvalid: not UTF-8: invalid byte at line 3 column 11\nok\n"
+    );
+}
