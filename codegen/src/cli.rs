@@ -145,19 +145,20 @@ pub enum Command {
         /// query's output, a procedure's input, a subscription's message].
         #[arg(long, value_enum)]
         body: Option<BodyArg>,
-        /// One JSON document, or JSON Lines (one value per line, streamed);
-        /// `-` reads standard input. Unless `--jsonl` or `--document` says
-        /// which, the first non-blank line decides: a complete JSON value
-        /// means JSON Lines, else one document (a syntax error in it is
-        /// reported once, with its line and column).
-        #[arg(value_name = "FILE", default_value = "-")]
-        file: PathBuf,
-        /// Read the input as JSON Lines, whatever its first line.
+        /// Read the input as JSON Lines (streamed, one value per line),
+        /// whatever its first line. Without `--jsonl` or `--document`, the
+        /// first non-blank line decides: a complete JSON value means JSON
+        /// Lines, else one document (its syntax error, if any, is reported
+        /// once, with its line and column).
         #[arg(long, conflicts_with = "document")]
         jsonl: bool,
         /// Read the input as one JSON document.
         #[arg(long)]
         document: bool,
+        /// One JSON document, or JSON Lines (one value per line); `-` reads
+        /// standard input.
+        #[arg(value_name = "FILE", default_value = "-")]
+        file: PathBuf,
     },
 }
 
@@ -238,20 +239,20 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let format = output::requested_format(&args);
     let (mut stdout, mut stderr) = (Tracked::new(stdout), Tracked::new(stderr));
-    let (code, format) = dispatch(args, &mut stdout, &mut stderr, stderr_is_terminal);
+    let code = dispatch(args, format, &mut stdout, &mut stderr, stderr_is_terminal);
     output::finish(code, format, &mut stdout, &mut stderr)
 }
 
-/// Parses the arguments and runs the command; returns the exit code and the
-/// output format.
+/// Parses the arguments and runs the command; returns the exit code.
 fn dispatch(
     args: Vec<OsString>,
+    format: Format,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
     stderr_is_terminal: bool,
-) -> (i32, Format) {
-    let json = output::json_requested(&args);
+) -> i32 {
     let mut cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -259,18 +260,16 @@ fn dispatch(
             let text = e.render().to_string();
             let _ = if !e.use_stderr() {
                 write!(stdout, "{text}")
-            } else if json {
+            } else if format == Format::Json {
                 writeln!(stderr, "{}", output::usage_json(&text))
             } else {
                 write!(stderr, "{text}")
             };
-            let format = if json { Format::Json } else { Format::Human };
-            return (code, format);
+            return code;
         }
     };
     cli.command.common_mut().stderr_is_terminal = stderr_is_terminal;
-    let format = cli.command.common_mut().format;
-    let code = match cli.command {
+    match cli.command {
         Command::Generate {
             common,
             output,
@@ -368,6 +367,5 @@ fn dispatch(
                 }
             }
         }
-    };
-    (code, format)
+    }
 }

@@ -76,12 +76,18 @@ pub(super) fn error_line(format: Format, message: &str, file: Option<&str>) -> S
     }
 }
 
-/// Whether the raw arguments ask for `--format json`: usage errors happen
-/// before the arguments are parsed, and are still reported as JSON then.
-pub(super) fn json_requested(args: &[std::ffi::OsString]) -> bool {
-    args.windows(2)
+/// The format the raw arguments ask for: usage errors and write failures
+/// are reported in it, even when the arguments do not parse.
+pub(super) fn requested_format(args: &[std::ffi::OsString]) -> Format {
+    let json = args
+        .windows(2)
         .any(|w| w[0] == "--format" && w[1] == "json")
-        || args.iter().any(|a| a == "--format=json")
+        || args.iter().any(|a| a == "--format=json");
+    if json {
+        Format::Json
+    } else {
+        Format::Human
+    }
 }
 
 /// A usage error (clap's text) as one JSON object: clap's first line is the
