@@ -146,6 +146,12 @@ fn format_json_makes_every_error_json() {
     let (code, _, err) = lexgen(["lint", "--format=json", "--bogus"]);
     assert_eq!(code, 2);
     assert_eq!(json_lines(&err).len(), 1);
+    let (code, _, err) = json_run(&["validate"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err[0]["message"],
+        "the following required arguments were not provided: --def <NSID[#name]>"
+    );
     // lint's success line.
     let (code, out, err) = json_run(&["lint", "--lexicons", &fx]);
     assert_eq!(code, 0);

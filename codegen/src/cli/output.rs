@@ -90,12 +90,13 @@ pub(super) fn requested_format(args: &[std::ffi::OsString]) -> Format {
     }
 }
 
-/// A usage error (clap's text) as one JSON object: clap's first line is the
-/// message, the rest (usage, hint) the help.
+/// A usage error (clap's text) as one JSON object: clap's first paragraph
+/// is the message (on one line), the rest (tip, usage) the help.
 pub(super) fn usage_json(text: &str) -> String {
     let text = text.trim();
-    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
-    let message = first.strip_prefix("error: ").unwrap_or(first);
+    let (first, rest) = text.split_once("\n\n").unwrap_or((text, ""));
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let message = first.lines().map(str::trim).collect::<Vec<_>>().join(" ");
     let help = rest.trim();
     serde_json::json!({
         "file": null,
