@@ -97,7 +97,7 @@ impl<R: BufRead> Iterator for Values<R> {
             }
             State::Lines(None) => self.next_line().map(|found| {
                 self.state = State::Lines(None);
-                found.map(|()| line_value(&self.buf, self.line))
+                found.then(|| line_value(&self.buf, self.line))
             }),
             State::Done => Ok(None),
         };
@@ -170,14 +170,14 @@ impl<R: BufRead> Values<R> {
         Ok(n > 0)
     }
 
-    /// Reads up to the next non-blank line; `None` at the end of the input.
-    fn next_line(&mut self) -> io::Result<Option<()>> {
+    /// Reads up to the next non-blank line; false at the end of the input.
+    fn next_line(&mut self) -> io::Result<bool> {
         while self.read_line()? {
             if !is_blank(&self.buf) {
-                return Ok(Some(()));
+                return Ok(true);
             }
         }
-        Ok(None)
+        Ok(false)
     }
 }
 
