@@ -99,6 +99,33 @@ pub mod messages {
     pub fn missing_record_type(expected: &str) -> String {
         format!("missing `$type` (a record carries \"$type\": {expected:?})")
     }
+
+    /// An integer beyond 64 signed bits.
+    pub fn integer_out_of_range(n: impl std::fmt::Display) -> String {
+        format!("integer {n} does not fit in 64 signed bits")
+    }
+
+    /// The message for a float that stands for a whole number beyond 64
+    /// signed bits: serde_json reads an integer literal too large for `u64`
+    /// as a float, so `18446744073709551616` is an integer out of range, not
+    /// a float. Its digits are those of the parsed value (the nearest
+    /// `f64`); one that rounded to -2^63 (which fits) was below it.
+    pub fn float_out_of_range(v: f64) -> Option<String> {
+        const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+        if v.fract() != 0.0 || v.abs() < TWO_63 {
+            None
+        } else if v == -TWO_63 {
+            Some(integer_out_of_range("below -9223372036854775808"))
+        } else {
+            Some(integer_out_of_range(format_args!("{v:.0}")))
+        }
+    }
+
+    /// A float as the data shows it: serde_json reads the integer literal
+    /// `-0` as the float -0.0, and it is shown as `-0`.
+    pub fn float(v: f64) -> Option<&'static str> {
+        (v == 0.0 && v.is_sign_negative()).then_some("-0")
+    }
 }
 
 /// Checks a value built in code against its lexicon's rules (deserializing
@@ -419,10 +446,19 @@ pub fn check_formatted(
 /// since the data model has no floats.
 pub fn check_data_model(value: &serde_json::Value, path: &Path<'_>) -> Result<(), ValidationError> {
     match value {
-        serde_json::Value::Number(n) if !n.is_i64() => Err(ValidationError::new(
-            path,
-            format!("{n} is not a 64-bit signed integer (the data model has no floats)"),
-        )),
+        serde_json::Value::Number(n) if !n.is_i64() => {
+            let rule = match (n.as_u64(), n.as_f64()) {
+                (Some(big), _) => Some(messages::integer_out_of_range(big)),
+                (None, Some(v)) => messages::float_out_of_range(v),
+                (None, None) => None,
+            };
+            let rule = rule.unwrap_or_else(|| {
+                let shown = n.as_f64().and_then(messages::float);
+                let n = shown.map_or_else(|| n.to_string(), str::to_owned);
+                format!("{n} is not a 64-bit signed integer (the data model has no floats)")
+            });
+            Err(ValidationError::new(path, rule))
+        }
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()

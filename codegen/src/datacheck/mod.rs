@@ -38,6 +38,7 @@
 //!   generated `type ShortText = String` cannot carry them: they are checked
 //!   where a field refers to the def, which this module does too.
 
+pub mod input;
 mod json;
 mod target;
 mod walk;

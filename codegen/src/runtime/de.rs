@@ -113,13 +113,19 @@ impl Visitor<'_> for IntegerVisitor<'_> {
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
         Ok(v)
     }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+        if let Some(rule) = messages::float_out_of_range(v) {
+            return Err(error(self.0, rule));
+        }
+        // serde would show negative zero as `-0.0`.
+        let unexpected = match messages::float(v) {
+            Some(_) => de::Unexpected::Other("floating point `-0`"),
+            None => de::Unexpected::Float(v),
+        };
+        Err(E::invalid_type(unexpected, &self))
+    }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
-        i64::try_from(v).map_err(|_| {
-            error(
-                self.0,
-                format!("integer {v} does not fit in 64 signed bits"),
-            )
-        })
+        i64::try_from(v).map_err(|_| error(self.0, messages::integer_out_of_range(v)))
     }
 }
 
