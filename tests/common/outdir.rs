@@ -28,6 +28,10 @@ pub fn fingerprint(dir: &Path) -> Vec<Entry> {
             if meta.is_dir() {
                 out.push((format!("{rel}/"), None, mtime));
                 walk(&path, base, out);
+            } else if meta.file_type().is_symlink() {
+                let target = fs::read_link(&path).expect("read link");
+                let bytes = target.to_string_lossy().into_owned().into_bytes();
+                out.push((format!("{rel}@"), Some(bytes), mtime));
             } else {
                 out.push((rel, Some(fs::read(&path).expect("read")), mtime));
             }
