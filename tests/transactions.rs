@@ -8,7 +8,6 @@
 mod outdir;
 
 use atproto_lexgen::emit::GeneratedFile;
-use atproto_lexgen::write::stale::is_temp_name;
 use lexgen_tests::{lexgen, repo_path, snapshot_dir};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -45,7 +44,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .map(|(rel, _, _)| rel)
         .filter(|rel| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
-            is_temp_name(name) || name.contains("journal")
+            (name.contains(".lexgen-") && name.ends_with(".tmp")) || name.contains("journal")
         })
         .collect()
 }

@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage:
 //! [`lexicon`] (read and parse files) -> [`ir`] (resolve names, refs and
 //! constraints) -> [`emit`] (Rust items with `quote`, rendered by
-//! [`render`] with prettyplease) -> [`write`](mod@write) (safe, atomic writes) or
+//! [`render`] with prettyplease) -> [`write`](mod@write) (manifest, lock,
+//! all-or-nothing commit) or
 //! [`check`] (drift against disk).
 //!
 //! # From a `build.rs` or a tool
