@@ -102,3 +102,33 @@ fn acquire(file: File, out: &Path, exclusive: bool) -> Result<OutLock, WriteErro
     blocking.map_err(io("locking", out))?;
     Ok(OutLock { _file: file })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    #[test]
+    fn a_second_run_waits_for_the_first() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let first = exclusive(tmp.path()).expect("first lock");
+        let (sent, got) = mpsc::channel();
+        let dir = tmp.path().to_path_buf();
+        let second = std::thread::spawn(move || {
+            let lock = exclusive(&dir).expect("second lock");
+            sent.send(()).expect("send");
+            drop(lock);
+        });
+        assert!(
+            got.recv_timeout(Duration::from_millis(300)).is_err(),
+            "the second run must wait"
+        );
+        drop(first);
+        got.recv_timeout(Duration::from_secs(10))
+            .expect("the second run goes on once the first is done");
+        second.join().expect("thread");
+        // A reader waits for a writer too, but readers share.
+        let _a = shared(tmp.path()).expect("shared").expect("exists");
+        let _b = shared(tmp.path()).expect("shared").expect("exists");
+    }
+}

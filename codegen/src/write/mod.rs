@@ -136,11 +136,6 @@ pub struct WriteReport {
     pub finished_interrupted_run: bool,
 }
 
-/// Whether a file's first line carries lexgen's marker.
-pub fn is_generated(contents: &[u8]) -> bool {
-    is_lexgen_file(contents)
-}
-
 /// What the output directory is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {

@@ -282,7 +282,7 @@ pub fn recover(out: &Path) -> Result<Recovery, WriteError> {
         }
     }
     let recovery = if complete {
-        apply(out, &steps)?;
+        apply(out, &steps).map_err(|e| interrupted(out, true, e))?;
         Recovery::RolledForward
     } else {
         for step in &steps {
