@@ -282,7 +282,11 @@ pub fn recover(out: &Path) -> Result<Recovery, WriteError> {
         }
     }
     let recovery = if complete {
-        apply(out, &steps).map_err(|e| interrupted(out, true, e))?;
+        apply(out, &steps).map_err(|e| match e {
+            // An I/O failure may pass; a journal that does not match the disk will not.
+            WriteError::Io { .. } => interrupted(out, true, e),
+            other => other,
+        })?;
         Recovery::RolledForward
     } else {
         for step in &steps {
