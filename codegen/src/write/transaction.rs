@@ -223,11 +223,11 @@ fn apply(out: &Path, steps: &[Step]) -> Result<(), WriteError> {
             }
         }
     }
-    let dirs: Vec<PathBuf> = touched
+    let dirs: std::collections::BTreeSet<PathBuf> = touched
         .iter()
         .filter_map(|p| p.parent().map(Path::to_path_buf))
         .collect();
-    durable::sync(out, &[], &dirs)
+    durable::sync(out, &[], &dirs.into_iter().collect::<Vec<_>>())
 }
 
 fn remove_empty_parents(file: &Path, stop: &Path) {
