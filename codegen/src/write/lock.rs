@@ -7,6 +7,12 @@
 //! whatever path reaches it. Elsewhere a `.lexgen-lock` file in the directory
 //! is locked; it is kept, since deleting a lock file lets two runs lock two
 //! different files. A second run waits, saying so on stderr after a second.
+//!
+//! Why fs4 rather than fd-lock: fs4 (the maintained successor of fs2) adds
+//! lock methods to a plain `std::fs::File`, which is all a directory lock
+//! needs; fd-lock wraps the file in an `RwLock` whose guard borrows it, which
+//! buys nothing here. Both are `flock`/`LockFileEx` underneath, and fs4's
+//! rustix is already in the dependency tree.
 
 use super::{io, WriteError};
 use fs4::FileExt;
