@@ -239,3 +239,22 @@ fn check_says_what_is_wrong_instead_of_advising_generate() {
     let (code, _, stderr2) = run("generate", &lexicons, &out, NAME);
     assert_eq!((code, stderr2), (2, stderr));
 }
+
+#[test]
+fn a_namespace_called_target_is_lexgens_own_module() {
+    let (_tmp, lexicons, out) = fixture_crate();
+    let tokens = fs::read_to_string(lexicons.join("com/example/tokens.json")).expect("read");
+    put(
+        &lexicons.join("com/target/thing.json"),
+        &tokens.replace("com.example.tokens", "com.target.thing"),
+    );
+    let (code, _, stderr) = run("generate", &lexicons, &out, NAME);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.join("src/com/target/thing.rs").is_file());
+    fs::remove_dir_all(lexicons.join("com/target")).expect("rm");
+    let (code, stdout, stderr) = run("generate", &lexicons, &out, NAME);
+    assert_eq!(code, 0, "{stderr}");
+    // `com/target/thing.rs` and the namespace's `com/target.rs`.
+    assert!(stdout.contains(" 2 removed"), "{stdout}");
+    assert!(!out.join("src/com/target").exists());
+}

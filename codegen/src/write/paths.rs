@@ -76,7 +76,8 @@ impl<'a> Guard<'a> {
             let verdict = match self.dirs.get(&dir) {
                 Some(v) => *v,
                 None => {
-                    let v = dir_verdict(&self.out.join(&dir), name);
+                    let at_root = !dir.contains('/');
+                    let v = dir_verdict(&self.out.join(&dir), name, at_root);
                     self.dirs.insert(dir.clone(), v);
                     v
                 }
@@ -100,11 +101,14 @@ impl<'a> Guard<'a> {
     }
 }
 
-fn dir_verdict(path: &Path, name: &str) -> Option<&'static str> {
+/// Why lexgen may not enter the directory `path` (named `name`), if so. A
+/// `target` directory is cargo's at the crate root, or anywhere with cargo's
+/// `CACHEDIR.TAG`; deeper down, `target` can be a lexgen module (`com.target.*`).
+fn dir_verdict(path: &Path, name: &str, at_root: bool) -> Option<&'static str> {
     if name.starts_with('.') {
         return Some("a hidden directory");
     }
-    if name == "target" {
+    if name == "target" && at_root {
         return Some("a `target` directory");
     }
     match fs::symlink_metadata(path) {
@@ -112,6 +116,7 @@ fn dir_verdict(path: &Path, name: &str) -> Option<&'static str> {
         Ok(meta) if meta.file_type().is_symlink() => Some("a symlink"),
         Ok(meta) if !meta.is_dir() => Some("a file where a directory belongs"),
         Ok(_) if path.join("Cargo.toml").exists() => Some("a nested crate"),
+        Ok(_) if path.join("CACHEDIR.TAG").exists() => Some("a `target` directory"),
         Ok(_) => None,
     }
 }
@@ -188,6 +193,14 @@ mod tests {
         assert_eq!(
             guard.why_not("../a.rs"),
             Some("a path outside the output directory")
+        );
+        // `target` below the root is a module name (`com.target.*`).
+        assert_eq!(guard.why_not("src/com/target/a.rs"), None);
+        fs::create_dir_all(tmp.path().join("src/build/out")).expect("mkdir");
+        fs::write(tmp.path().join("src/build/CACHEDIR.TAG"), "").expect("write");
+        assert_eq!(
+            guard.why_not("src/build/out/a.rs"),
+            Some("a `target` directory")
         );
         fs::create_dir_all(tmp.path().join("src/inner")).expect("mkdir");
         fs::write(tmp.path().join("src/inner/Cargo.toml"), "").expect("write");
