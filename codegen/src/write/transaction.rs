@@ -4,7 +4,7 @@
 //!    its target (`.name.lexgen-PID-N.tmp`); missing directories are created
 //!    and remembered. Any failure removes what was staged (and the created
 //!    directories): the old crate is untouched.
-//! 2. Sync everything staged (one `syncfs` on Linux, see [`super::durable`]).
+//! 2. Sync everything staged (one `syncfs` on Linux, per-file syncs elsewhere).
 //! 3. Journal: `.lexgen-journal` lists the renames and removals, ends with
 //!    `end`, and is synced. From here on the run can be finished by anyone.
 //! 4. Commit: renames, children before parents (a module file exists before
