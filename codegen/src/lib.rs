@@ -186,7 +186,8 @@ impl Config {
         Ok(ir)
     }
 
-    /// Generates every file in memory.
+    /// Generates every file in memory (a crate's include its
+    /// `.lexgen-manifest`, the list of the others).
     pub fn render(&self) -> Result<Vec<GeneratedFile>, Error> {
         self.render_timed().map(|(files, _)| files)
     }
