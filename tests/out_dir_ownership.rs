@@ -258,3 +258,21 @@ fn a_namespace_called_target_is_lexgens_own_module() {
     assert!(stdout.contains(" 2 removed"), "{stdout}");
     assert!(!out.join("src/com/target").exists());
 }
+
+#[test]
+fn a_directory_with_only_hidden_entries_counts_as_empty() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    put(&out.join(".git/config"), "[core]\n");
+    put(&out.join(".gitignore"), "/target\n");
+    let (code, _, stderr) = run("generate", &repo_path(FIXTURES), &out, NAME);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        fs::read_to_string(out.join(".git/config")).ok().as_deref(),
+        Some("[core]\n")
+    );
+    assert_eq!(
+        fs::read_to_string(out.join(".gitignore")).ok().as_deref(),
+        Some("/target\n")
+    );
+}

@@ -3,8 +3,8 @@
 //! (deterministic, compared by `check`), and it is how a run knows what it
 //! may replace or remove: only listed files that still carry lexgen's marker.
 //!
-//! A directory without a manifest is lexgen's only if it is empty (or holds
-//! nothing but lexgen's leftovers), or if it is a crate from before manifests
+//! A directory without a manifest is lexgen's only if it is empty (hidden
+//! entries like `.git` aside, and lexgen's own leftovers), or if it is a crate from before manifests
 //! existed: a `Cargo.toml` with lexgen's `@generated` header. Such a crate is
 //! migrated: its previous files are the `.rs` files under `src/` that carry
 //! lexgen's marker (found without entering nested crates, `target/`, hidden
@@ -90,7 +90,7 @@ pub fn previous(out: &Path) -> Result<Previous, WriteError> {
     if file_is_lexgen(&out.join("Cargo.toml")) {
         return legacy_files(out).map(Previous::Files);
     }
-    if holds_only_leftovers(out)? {
+    if holds_only_leftovers(out, true)? {
         return Ok(Previous::Fresh);
     }
     Err(WriteError::NotOurs {
@@ -152,14 +152,17 @@ fn legacy_files(out: &Path) -> Result<BTreeSet<String>, WriteError> {
 }
 
 /// Whether `dir` holds nothing but directories and lexgen's temporary files
-/// (a first run killed before its commit).
-fn holds_only_leftovers(dir: &Path) -> Result<bool, WriteError> {
+/// (a first run killed before its commit), and at the top (`top`) hidden
+/// entries, as in a freshly `git init`ed directory.
+fn holds_only_leftovers(dir: &Path, top: bool) -> Result<bool, WriteError> {
     for entry in fs::read_dir(dir).map_err(io("reading directory", dir))? {
         let entry = entry.map_err(io("reading directory", dir))?;
         let kind = entry.file_type().map_err(io("reading", &entry.path()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = if kind.is_dir() {
-            holds_only_leftovers(&entry.path())?
+        let ours = if top && name.starts_with('.') {
+            true
+        } else if kind.is_dir() {
+            holds_only_leftovers(&entry.path(), false)?
         } else {
             kind.is_file() && (is_temp_name(&name) || name == super::lock::LOCK_FILE)
         };

@@ -60,7 +60,7 @@ pub enum WriteError {
         path: PathBuf,
     },
     /// The output directory holds something lexgen did not generate.
-    #[error("{} is not empty and lexgen did not generate it (no `{}`, and no `Cargo.toml` with `{LEXGEN_MARKER}`); lexgen writes only into an empty directory or a crate it generated: pick another --out directory", dir.display(), manifest::MANIFEST)]
+    #[error("{} is not empty and lexgen did not generate it (no `{}`, and no `Cargo.toml` with `{LEXGEN_MARKER}`); lexgen writes only into an empty directory (hidden entries like `.git` aside) or a crate it generated: pick another --out directory", dir.display(), manifest::MANIFEST)]
     NotOurs {
         /// The output directory.
         dir: PathBuf,
