@@ -301,6 +301,13 @@ fn dispatch(
             let out = &output.out;
             match output.config(&common).generate_timed() {
                 Ok((report, t)) => {
+                    if report.finished_interrupted_run {
+                        let _ = writeln!(
+                            stderr,
+                            "lexgen: finished the interrupted run found in {}",
+                            out.display()
+                        );
+                    }
                     let total = report.written.len() + report.unchanged.len();
                     let _ = writeln!(
                         stdout,
