@@ -3,7 +3,9 @@
 //! kept for error messages, objects that keep unknown fields, unions keyed by
 //! `$type`. Generated code calls these; users need not.
 
-use super::validate::{check_data_model, messages, Path, Validate, ValidationError};
+use super::validate::{
+    check_unknown_field, integer_value, messages, Path, Validate, ValidationError,
+};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Deserialize;
@@ -113,6 +115,13 @@ impl Visitor<'_> for IntegerVisitor<'_> {
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
         Ok(v)
+    }
+    /// An integer-valued float (`123.0`) is the integer it stands for.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+        serde_json::Number::from_f64(v)
+            .as_ref()
+            .and_then(integer_value)
+            .ok_or_else(|| E::invalid_type(de::Unexpected::Float(v), &self))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
         i64::try_from(v).map_err(|_| {
@@ -295,7 +304,7 @@ impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
             }
             if !T::field(&mut builder, key.as_str(), &mut map, path)? {
                 let value: Value = map.next_value()?;
-                check(check_data_model(&value, &path.key(key.as_str())))?;
+                check(check_unknown_field(key.as_str(), &value, path))?;
                 insert_new(&mut extra, key.into_string(), value, path)?;
             }
         }
@@ -417,10 +426,7 @@ pub fn union_parts<'de, D: Deserializer<'de>>(
     let mut map = object_map(d, "an object with `$type`", path)?;
     match map.remove("$type") {
         Some(Value::String(tag)) if !tag.is_empty() => Ok((tag, map)),
-        Some(_) => Err(error(
-            &path.key("$type"),
-            "`$type` must be a non-empty string",
-        )),
+        Some(_) => Err(error(&path.key("$type"), messages::TYPE_NOT_STRING)),
         None => Err(error(path, "missing `$type` (required on union members)")),
     }
 }

@@ -42,7 +42,7 @@ impl Walker<'_> {
                 _ => leaf::<bool>(v, path).map(drop),
             },
             Shape::Integer(_) => match v {
-                Json::Number(n) if n.as_i64().is_some() => Ok(()),
+                Json::Number(n) if rules::integer_value(n).is_some() => Ok(()),
                 _ => leaf::<i64>(v, path).map(drop),
             },
             Shape::String { format, .. } => {
@@ -54,9 +54,9 @@ impl Walker<'_> {
                     None => Ok(()),
                 }
             }
-            Shape::Bytes(_) => object_leaf::<Bytes>(v, path).map(drop),
-            Shape::CidLink => object_leaf::<CidLink>(v, path).map(drop),
-            Shape::Blob(_) => object_leaf::<Blob>(v, path).map(drop),
+            Shape::Bytes(_) => object_leaf(v, "a `$bytes` object", Bytes::from_map, path).map(drop),
+            Shape::CidLink => object_leaf(v, "a `$link` object", CidLink::from_map, path).map(drop),
+            Shape::Blob(_) => object_leaf(v, "a blob object", Blob::from_map, path).map(drop),
             // Read as a plain object, then the data-model rules with their own paths.
             Shape::Unknown => {
                 duplicates(v, path)?;
@@ -127,7 +127,7 @@ impl Walker<'_> {
                     *slot = Some(value);
                 }
                 None => {
-                    rules::check_data_model(&value.to_value(), &path.key(key))?;
+                    rules::check_unknown_field(key, &value.to_value(), path)?;
                     if !extra.insert(key.as_str()) {
                         return Err(ValidationError::new(
                             &path.key(key),
@@ -210,7 +210,7 @@ impl Walker<'_> {
             },
             Shape::Integer(r) if *r != ir::IntegerRules::default() => {
                 let n = match v {
-                    Json::Number(n) => n.as_i64().ok_or_else(|| internal(path))?,
+                    Json::Number(n) => rules::integer_value(n).ok_or_else(|| internal(path))?,
                     _ => return Err(internal(path)),
                 };
                 let runtime = rules::IntegerRules {
@@ -225,11 +225,11 @@ impl Walker<'_> {
                 rules::check_string(string(v, path)?, &string_rules(r), path)
             }
             Shape::Bytes(r) if r.min.is_some() || r.max.is_some() => {
-                let bytes = object_leaf::<Bytes>(v, path)?;
+                let bytes = object_leaf(v, "a `$bytes` object", Bytes::from_map, path)?;
                 rules::check_length(bytes.0.len(), r.min, r.max, "bytes", path)
             }
             Shape::Blob(r) if r.accept.is_some() || r.max_size.is_some() => {
-                let blob = object_leaf::<Blob>(v, path)?;
+                let blob = object_leaf(v, "a blob object", Blob::from_map, path)?;
                 let accept: Option<Vec<&str>> = r
                     .accept
                     .as_ref()
@@ -302,13 +302,19 @@ fn leaf<T: for<'de> DeserializeAt<'de>>(v: &Json, path: &Path<'_>) -> Result<T, 
     T::deserialize_at(&value, path).map_err(|e| from_runtime(&e, path))
 }
 
-/// A leaf read through `object_map`, which first rejects duplicate keys.
-fn object_leaf<T: for<'de> DeserializeAt<'de>>(
+/// A leaf object (blob, bytes, link) read as the runtime reads it: through
+/// `object_map` (which rejects duplicate keys), then its own `from_map`.
+fn object_leaf<T>(
     v: &Json,
+    what: &'static str,
+    from_map: fn(&serde_json::Map<String, Value>, &Path<'_>) -> Result<T, ValidationError>,
     path: &Path<'_>,
 ) -> Result<T, ValidationError> {
     duplicates(v, path)?;
-    leaf(v, path)
+    match v.to_value() {
+        Value::Object(map) => from_map(&map, path),
+        _ => structural_object(v, what, path).and(Err(internal(path))),
+    }
 }
 
 /// `object_map`'s duplicate-key rule (only documents can have duplicates).
