@@ -2,7 +2,7 @@
 //! so tests drive the real CLI in-process).
 
 use crate::datacheck::{Body, Json, Validator};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::{Config, Error};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -195,6 +195,24 @@ fn report_error(err: &Error, common: &Common, stderr: &mut dyn Write) {
     }
 }
 
+/// Problems of lexicons that `validate --def` does not need, as warnings.
+fn report_ignored(ignored: &[Diagnostic], def: &str, common: &Common, stderr: &mut dyn Write) {
+    for d in ignored {
+        let line = match common.format {
+            Format::Json => {
+                let mut json = d.to_json();
+                json["severity"] = "warning".into();
+                json.to_string()
+            }
+            Format::Human => format!(
+                "lexgen: warning: ignored, outside what {def} needs: {}",
+                d.render(false).replacen("error: ", "", 1)
+            ),
+        };
+        let _ = writeln!(stderr, "{line}");
+    }
+}
+
 /// Runs the CLI on `args` (including the program name), printing to the
 /// given streams without colour; returns the exit code.
 pub fn run<I, T>(args: I, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32
@@ -329,8 +347,11 @@ fn validate(
     };
     let mut config = Config::new();
     config.lexicons(&common.lexicons);
-    let ir = match config.load_ir() {
-        Ok(ir) => ir,
+    let ir = match config.load_ir_for_def(def) {
+        Ok(loaded) => {
+            report_ignored(&loaded.ignored, def, common, stderr);
+            loaded.ir
+        }
         Err(e) => {
             report_error(&e, common, stderr);
             return EXIT_ERROR;

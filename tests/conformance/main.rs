@@ -9,3 +9,4 @@ mod data_model;
 mod format_rules;
 mod reference;
 mod regex_diff;
+mod validate_def;

@@ -38,10 +38,12 @@
 //!   generated `type ShortText = String` cannot carry them: they are checked
 //!   where a field refers to the def, which this module does too.
 
+mod closure;
 mod json;
 mod target;
 mod walk;
 
+pub use closure::{load_for_def, DefLexicons};
 pub use json::Json;
 pub use target::{Body, DefError};
 
