@@ -7,6 +7,7 @@
 
 mod data_model;
 mod format_rules;
+mod newtypes;
 mod reference;
 mod regex_diff;
 mod validate_def;

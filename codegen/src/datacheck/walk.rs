@@ -73,8 +73,18 @@ impl Walker<'_> {
                 _ => leaf::<Vec<bool>>(v, path).map(drop),
             },
             Shape::Named(id) => self.named(*id, v, path),
-            Shape::Alias { target, .. } => self.read(target, v, path),
+            Shape::Alias { target, .. } => self.alias(target, v, path),
         }
+    }
+
+    /// A named def of a non-object type: a newtype checking its own rules
+    /// as it is read when it has any, else a plain alias of its target.
+    fn alias(&self, target: &Shape, v: &Json, path: &Path<'_>) -> Res {
+        self.read(target, v, path)?;
+        if target.has_rules() {
+            self.check(target, v, path)?;
+        }
+        Ok(())
     }
 
     /// A named type deserializes itself (and checks its own rules).
@@ -87,8 +97,7 @@ impl Walker<'_> {
             }
             TypeKind::Union(u) => self.union(u, v, path),
             TypeKind::StringEnum(e) => string_enum(e, v, path),
-            // `type X = T`: reading X is reading T, without T's field rules.
-            TypeKind::Alias(shape) => self.read(shape, v, path),
+            TypeKind::Alias(shape) => self.alias(shape, v, path),
             // Error enums are not data; never the target of a field.
             TypeKind::Errors(_) => Ok(()),
         }
@@ -254,7 +263,7 @@ impl Walker<'_> {
                     .enumerate()
                     .try_for_each(|(i, e)| self.check(items, e, &path.index(i)))
             }
-            Shape::Alias { target, .. } => self.check(target, v, path),
+            // Named defs checked themselves as they were read.
             _ => Ok(()),
         }
     }

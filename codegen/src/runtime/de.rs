@@ -3,7 +3,7 @@
 //! `$type`. Generated code calls these; users need not.
 
 use super::validate::{
-    check_unknown_field, integer_value, messages, Path, Validate, ValidationError,
+    check_unknown_field, integer_value, messages, Checked, Path, Validate, ValidationError,
 };
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -192,6 +192,19 @@ impl<'de, T: DeserializeAt<'de>> DeserializeAt<'de> for Box<T> {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
         T::deserialize_at(d, path).map(Box::new)
     }
+}
+
+/// Deserializes the value of a [`Checked`] newtype at `path`, then checks
+/// the def's own rules.
+pub fn newtype_at<'de, T, D>(d: D, path: &Path<'_>) -> Result<T::Inner, D::Error>
+where
+    T: Checked,
+    T::Inner: DeserializeAt<'de>,
+    D: Deserializer<'de>,
+{
+    let inner = T::Inner::deserialize_at(d, path)?;
+    check(T::check(&inner, path))?;
+    Ok(inner)
 }
 
 /// Format newtypes: a string, then the format check, with the path.

@@ -135,6 +135,29 @@ impl<T: Validate> Validate for Box<T> {
     }
 }
 
+/// A named def of a non-object type with rules of its own (a `string` with
+/// `maxGraphemes`, an `array` with `maxLength`, ...), generated as a newtype
+/// over [`Checked::Inner`] so that deserializing it (as a field or on its
+/// own) checks those rules. The newtype's impls call [`check_newtype`] and
+/// [`super::de::newtype_at`].
+pub trait Checked {
+    /// The value type (`String`, `Vec<T>`, ...).
+    type Inner;
+
+    /// The def's own rules (nested values check themselves).
+    fn check(inner: &Self::Inner, path: &Path<'_>) -> Result<(), ValidationError>;
+}
+
+/// Checks a newtype's value built in code: its nested values, then its own
+/// rules (the order deserializing finds them in).
+pub fn check_newtype<T: Checked>(inner: &T::Inner, path: &Path<'_>) -> Result<(), ValidationError>
+where
+    T::Inner: Validate,
+{
+    inner.validate_at(path)?;
+    T::check(inner, path)
+}
+
 /// Types that are valid by construction (formats check in their constructors).
 macro_rules! valid_by_construction {
     ($($t:ty),*) => {$(
