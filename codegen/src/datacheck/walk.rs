@@ -350,42 +350,21 @@ fn internal(path: &Path<'_>) -> ValidationError {
     ValidationError::new(path, "internal error: value changed between read and check")
 }
 
-/// Sub-paths at which the runtime's leaf readers report rules, longest first.
-const SUB_PATHS: &[&[&str]] = &[
-    &["ref", "$link"],
-    &["mimeType"],
-    &["$bytes"],
-    &["$link"],
-    &["$type"],
-    &["size"],
-    &["cid"],
-    &["ref"],
-];
-
 /// Splits a runtime error for a value at `base` back into path and rule.
-/// Rule errors read `<path>: <rule>` (the `ValidationError` display);
-/// serde's structural errors read `invalid type: ..., expected X at \`path\``
-/// and become `<path>: invalid type: ..., expected X`.
+/// Rule errors read `<path>: <rule>` (the `ValidationError` display), at
+/// `base` or, for a union's `$type`, at `base.$type` (blobs, bytes and links
+/// report through their `from_map`, with their own paths); serde's
+/// structural errors read `invalid type: ..., expected X at \`path\`` and
+/// become `<path>: invalid type: ..., expected X`.
 fn from_runtime(err: &serde_json::Error, base: &Path<'_>) -> ValidationError {
     let msg = err.to_string();
     let base_text = base.to_string();
-    for keys in SUB_PATHS {
-        let sub = keys.join(".");
-        let full = if base_text.is_empty() {
-            sub
-        } else {
-            format!("{base_text}.{sub}")
-        };
-        if let Some(rule) = msg
-            .strip_prefix(full.as_str())
-            .and_then(|r| r.strip_prefix(": "))
-        {
-            return match keys {
-                [a] => ValidationError::new(&base.key(a), rule),
-                [a, b] => ValidationError::new(&base.key(a).key(b), rule),
-                _ => ValidationError::new(base, rule),
-            };
-        }
+    let type_path = base.key("$type");
+    if let Some(rule) = msg
+        .strip_prefix(type_path.to_string().as_str())
+        .and_then(|r| r.strip_prefix(": "))
+    {
+        return ValidationError::new(&type_path, rule);
     }
     if !base_text.is_empty() {
         if let Some(rule) = msg
