@@ -66,6 +66,17 @@ pub fn record_key(s: &str) -> bool {
     re(&RE, r"^[A-Za-z0-9._:~-]{1,512}$").is_match(s) && s != "." && s != ".."
 }
 
+/// `$bytes` (§2): standard-alphabet base64, `=` padding optional but
+/// complete when present; any trailing bits.
+pub fn base64(s: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(
+        &RE,
+        r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$",
+    )
+    .is_match(s)
+}
+
 /// RFC 5646 grandfathered tags (irregular and regular).
 const GRANDFATHERED: [&str; 26] = [
     "en-GB-oed",

@@ -6,6 +6,7 @@
 
 use super::reference;
 use atproto_types::formats::Format;
+use atproto_types::types::{base64_decode, base64_encode};
 use proptest::prelude::*;
 use proptest::string::string_regex;
 
@@ -117,5 +118,24 @@ proptest! {
     #[test]
     fn record_key_agrees(s in near("[A-Za-z0-9._:~-]{0,4}", "./~:_- #")) {
         agree(Format::RecordKey, reference::record_key, &s)?;
+    }
+
+    #[test]
+    fn bytes_agree(s in near("([A-Za-z0-9+/]{4}){0,3}[A-Za-z0-9+/]{0,3}={0,2}", "Aa0/+=-_ é")) {
+        let decoded = base64_decode(&s);
+        prop_assert_eq!(decoded.is_some(), reference::base64(&s), "{:?}", s);
+        if let Some(bytes) = decoded {
+            // Every 4 chars are 3 bytes; 2 or 3 trailing chars are 1 or 2.
+            let body = s.trim_end_matches('=').len();
+            prop_assert_eq!(bytes.len(), body * 3 / 4);
+        }
+    }
+
+    #[test]
+    fn bytes_written_canonical_unpadded(data in prop::collection::vec(any::<u8>(), 0..40)) {
+        let text = base64_encode(&data);
+        prop_assert!(!text.contains('='));
+        prop_assert!(reference::base64(&text));
+        prop_assert_eq!(base64_decode(&text), Some(data));
     }
 }
