@@ -256,7 +256,10 @@ impl Serialize for Bytes {
     }
 }
 
-/// A reference to uploaded binary data.
+/// A reference to uploaded binary data: `{"$type": "blob", "ref": {"$link":
+/// cid}, "mimeType": non-empty, "size": positive integer}`, or the legacy
+/// `{"cid", "mimeType"}` (read, and written back as read). Any other key is
+/// an error rather than something this type would silently drop.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Blob {
     /// CID of the content.
