@@ -65,7 +65,7 @@ pub fn emit_alias(ir: &Ir, id: TypeId, shape: &Shape) -> TokenStream {
             type Error = #error;
             fn try_from(v: #inner) -> #result<Self, #error> {
                 crate::validate::check_newtype::<Self>(&v, &crate::validate::Path::Root)?;
-                #result::Ok(#name(v))
+                #result::Ok(Self(v))
             }
         }
 
@@ -77,13 +77,13 @@ pub fn emit_alias(ir: &Ir, id: TypeId, shape: &Shape) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> #result<Self, D::Error> {
-                crate::de::newtype_at::<Self, D>(d, &crate::validate::Path::Root).map(#name)
+                crate::de::newtype_at::<Self, D>(d, &crate::validate::Path::Root).map(Self)
             }
         }
 
         impl<'de> crate::de::DeserializeAt<'de> for #name {
             fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &#path) -> #result<Self, D::Error> {
-                crate::de::newtype_at::<Self, D>(d, path).map(#name)
+                crate::de::newtype_at::<Self, D>(d, path).map(Self)
             }
         }
 

@@ -960,7 +960,7 @@ for DraftEmbedGalleryItems {
         v: ::std::vec::Vec<DraftEmbedGalleryItemsItem>,
     ) -> ::std::result::Result<Self, crate::validate::ValidationError> {
         crate::validate::check_newtype::<Self>(&v, &crate::validate::Path::Root)?;
-        ::std::result::Result::Ok(DraftEmbedGalleryItems(v))
+        ::std::result::Result::Ok(Self(v))
     }
 }
 impl ::serde::Serialize for DraftEmbedGalleryItems {
@@ -975,8 +975,7 @@ impl<'de> ::serde::Deserialize<'de> for DraftEmbedGalleryItems {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::newtype_at::<Self, D>(d, &crate::validate::Path::Root)
-            .map(DraftEmbedGalleryItems)
+        crate::de::newtype_at::<Self, D>(d, &crate::validate::Path::Root).map(Self)
     }
 }
 impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedGalleryItems {
@@ -984,7 +983,7 @@ impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedGalleryItems {
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::newtype_at::<Self, D>(d, path).map(DraftEmbedGalleryItems)
+        crate::de::newtype_at::<Self, D>(d, path).map(Self)
     }
 }
 impl crate::validate::Validate for DraftEmbedGalleryItems {
