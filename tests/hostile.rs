@@ -309,7 +309,7 @@ fn a_byte_order_mark_is_accepted() {
     );
     fs::write(dir.join("bom.json"), format!("\u{feff}{doc}")).expect("write");
     let files = render_and_parse(tmp.path());
-    assert!(file(&files, "src/com/example/bom.rs").contains("pub type Main"));
+    assert!(file(&files, "src/com/example/bom.rs").contains("pub struct Main("));
 }
 
 #[test]

@@ -187,6 +187,14 @@ impl Config {
         Ok(ir)
     }
 
+    /// Reads and resolves the lexicons that data of `def` (`NSID[#name]`)
+    /// needs: all of them when they all resolve, else the closure of the
+    /// def's lexicon, with the other lexicons' problems set aside (see
+    /// [`datacheck::load_for_def`]). For `lexgen validate`.
+    pub fn load_ir_for_def(&self, def: &str) -> Result<datacheck::DefLexicons, Error> {
+        datacheck::load_for_def(&self.lexicons, def).map_err(|d| Error::Lexicon(Diagnostics(d)))
+    }
+
     /// Generates every file in memory (a crate's include its
     /// `.lexgen-manifest`, the list of the others).
     pub fn render(&self) -> Result<Vec<GeneratedFile>, Error> {

@@ -459,7 +459,15 @@ fn integer_minimum_maximum_enum_const() {
 
 #[test]
 fn integers_are_not_floats() {
-    for (json, shown) in [("2.0", "2.0"), ("2.5", "2.5"), ("2e0", "2.0")] {
+    // An integer-valued float is the integer it stands for (data model).
+    for json in ["2.0", "2e0", "-0"] {
+        let doc = format!(r#"{{"count": {json}}}"#);
+        let m = serde_json::from_str::<ex::numbers::Main>(&doc).unwrap();
+        assert_eq!(m.count, json.parse::<f64>().unwrap() as i64);
+        let v = Validator::new(fixture_ir(), "com.example.numbers", None).expect("def");
+        assert!(v.validate_str(&doc).is_ok(), "{doc}");
+    }
+    for (json, shown) in [("2.5", "2.5"), ("2e-1", "0.2"), ("1e300", "1e+300")] {
         let msg = format!(
             "invalid type: floating point `{shown}`, expected an integer (floats are not allowed) at `count`"
         );

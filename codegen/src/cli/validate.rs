@@ -5,6 +5,7 @@ use super::output::error_line;
 use super::{report_error, Common, Format, EXIT_DRIFT, EXIT_ERROR, EXIT_OK};
 use crate::datacheck::input::{self, Mode};
 use crate::datacheck::{Body, Validator};
+use crate::diagnostic::Diagnostic;
 use crate::runtime::validate::ValidationError;
 use crate::Config;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
@@ -43,8 +44,11 @@ pub(super) fn run(
     };
     let mut config = Config::new();
     config.lexicons(&common.lexicons);
-    let ir = match config.load_ir() {
-        Ok(ir) => ir,
+    let ir = match config.load_ir_for_def(req.def) {
+        Ok(loaded) => {
+            report_ignored(&loaded.ignored, req.def, common, stderr);
+            loaded.ir
+        }
         Err(e) => {
             report_error(&e, common, stderr);
             return EXIT_ERROR;
@@ -136,5 +140,23 @@ fn result_line(format: Format, line: usize, verdict: &Result<(), Problem>) -> St
             })
             .to_string()
         }
+    }
+}
+
+/// Problems of lexicons that `validate --def` does not need, as warnings.
+fn report_ignored(ignored: &[Diagnostic], def: &str, common: &Common, stderr: &mut dyn Write) {
+    for d in ignored {
+        let line = match common.format {
+            Format::Json => {
+                let mut json = d.to_json();
+                json["severity"] = "warning".into();
+                json.to_string()
+            }
+            Format::Human => format!(
+                "lexgen: warning: ignored, outside what {def} needs: {}",
+                d.render(false).replacen("error: ", "", 1)
+            ),
+        };
+        let _ = writeln!(stderr, "{line}");
     }
 }

@@ -2,6 +2,7 @@
 //! lays out the crate: a file per lexicon, module glue per namespace, the
 //! runtime modules, `lib.rs` and `Cargo.toml`.
 
+mod alias;
 mod cargo;
 mod checks;
 mod modules;

@@ -2,8 +2,8 @@
 //! the contents of each module, shared by the crate layout (a file per
 //! module) and the single-file layout (nested inline modules).
 
-use super::ty::{self, doc_attrs, ident};
-use super::{object, string_enum, union, xrpc};
+use super::ty::{self, ident};
+use super::{alias, object, string_enum, union, xrpc};
 use crate::ir::{Ir, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -211,13 +211,7 @@ fn lexicon_items(ir: &Ir, lex_idx: usize) -> TokenStream {
         TypeKind::Union(u) => union::emit_union(ir, id, u),
         TypeKind::StringEnum(e) => string_enum::emit_string_enum(ir, id, e),
         TypeKind::Errors(errors) => xrpc::emit_errors(ir, id, errors),
-        TypeKind::Alias(shape) => {
-            let def = ir.ty(id);
-            let name = ident(&def.name);
-            let doc = doc_attrs(def.doc.as_deref());
-            let target = ty::shape_type(ir, shape);
-            quote!(#doc pub type #name = #target;)
-        }
+        TypeKind::Alias(shape) => alias::emit_alias(ir, id, shape),
     });
     let tokens = lex
         .tokens

@@ -229,7 +229,8 @@ pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
 fn needs_validate(shape: &Shape) -> bool {
     match shape {
         Shape::Named(_) | Shape::Unknown => true,
-        Shape::Alias { target, .. } => needs_validate(target),
+        // A named def with rules is a newtype that validates itself.
+        Shape::Alias { target, .. } => target.has_rules() || needs_validate(target),
         Shape::Array { items, .. } => needs_validate(items),
         _ => false,
     }

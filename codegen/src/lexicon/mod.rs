@@ -61,18 +61,28 @@ pub fn load_str(rel_path: &str, path: &Path, text: &str) -> Result<SourceFile, B
 /// following symlinks but never looping), parsing each. All failures are
 /// collected, not just the first.
 pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
+    let (files, errors) = load_dir_lenient(dir);
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every lexicon file under `dir` that parses, and the problems of the
+/// others (`lexgen validate` goes on without the ones it does not need).
+pub fn load_dir_lenient(dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut seen_dirs = BTreeSet::new();
     if !dir.is_dir() {
-        return Err(vec![Diagnostic::new(
+        let missing = Diagnostic::new(
             dir,
             JsonPath::root(),
             "lexicon directory not found (or not a directory)",
         )
-        .with_help(
-            "pass the directory holding the lexicons with --lexicons DIR",
-        )]);
+        .with_help("pass the directory holding the lexicons with --lexicons DIR");
+        return (Vec::new(), vec![missing]);
     }
     collect(dir, "", &mut seen_dirs, &mut files, &mut errors);
     let mut out = Vec::new();
@@ -92,11 +102,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
             },
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    (out, errors)
 }
 
 /// A diagnostic for a file that is not UTF-8, pointing at the first bad byte.
