@@ -118,18 +118,16 @@ impl Visitor<'_> for IntegerVisitor<'_> {
     }
     /// An integer-valued float (`123.0`) is the integer it stands for.
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
-        if let Some(i) = serde_json::Number::from_f64(v).as_ref().and_then(integer_value) {
+        if let Some(i) = serde_json::Number::from_f64(v)
+            .as_ref()
+            .and_then(integer_value)
+        {
             return Ok(i);
         }
         if let Some(rule) = messages::float_out_of_range(v) {
             return Err(error(self.0, rule));
         }
-        // serde would show negative zero as `-0.0`.
-        let unexpected = match messages::float(v) {
-            Some(_) => de::Unexpected::Other("floating point `-0`"),
-            None => de::Unexpected::Float(v),
-        };
-        Err(E::invalid_type(unexpected, &self))
+        Err(E::invalid_type(de::Unexpected::Float(v), &self))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
         i64::try_from(v).map_err(|_| error(self.0, messages::integer_out_of_range(v)))

@@ -119,15 +119,12 @@ pub mod messages {
             None
         } else if v == -TWO_63 {
             Some(integer_out_of_range("below -9223372036854775808"))
-        } else {
+        } else if v.abs() < 1e21 {
             Some(integer_out_of_range(format_args!("{v:.0}")))
+        } else {
+            // Hundreds of digits say less than the exponent form.
+            Some(integer_out_of_range(format_args!("{v:e}")))
         }
-    }
-
-    /// A float as the data shows it: serde_json reads the integer literal
-    /// `-0` as the float -0.0, and it is shown as `-0`.
-    pub fn float(v: f64) -> Option<&'static str> {
-        (v == 0.0 && v.is_sign_negative()).then_some("-0")
     }
 }
 
@@ -494,8 +491,6 @@ pub fn check_data_model(value: &serde_json::Value, path: &Path<'_>) -> Result<()
                 (None, None) => None,
             };
             let rule = rule.unwrap_or_else(|| {
-                let shown = n.as_f64().and_then(messages::float);
-                let n = shown.map_or_else(|| n.to_string(), str::to_owned);
                 format!("{n} is not a 64-bit signed integer (the data model has no floats)")
             });
             Err(ValidationError::new(path, rule))

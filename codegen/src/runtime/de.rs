@@ -126,12 +126,7 @@ impl Visitor<'_> for IntegerVisitor<'_> {
         if let Some(rule) = messages::float_out_of_range(v) {
             return Err(error(self.0, rule));
         }
-        // serde would show negative zero as `-0.0`.
-        let unexpected = match messages::float(v) {
-            Some(_) => de::Unexpected::Other("floating point `-0`"),
-            None => de::Unexpected::Float(v),
-        };
-        Err(E::invalid_type(unexpected, &self))
+        Err(E::invalid_type(de::Unexpected::Float(v), &self))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
         i64::try_from(v).map_err(|_| error(self.0, messages::integer_out_of_range(v)))
