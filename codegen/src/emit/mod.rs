@@ -12,7 +12,7 @@ mod union;
 mod xrpc;
 
 use crate::ir::Ir;
-use crate::render::{header, render, RenderError};
+use crate::render::{header, render, render_items, RenderError};
 use modules::ModuleTree;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
@@ -69,10 +69,10 @@ pub fn emit_crate(ir: &Ir, options: &CrateOptions) -> Result<Vec<GeneratedFile>,
         };
         let body = tree.body(ir, path);
         let children = tree.child_decls(path);
-        let (inner, items) = (body.inner, body.items);
-        let tokens = quote!(#inner #children #items);
+        let inner = body.inner;
+        let contents = render_items(&file, &body.source, quote!(#inner #children), body.items)?;
         files.push(GeneratedFile {
-            contents: render(&file, &body.source, tokens)?,
+            contents,
             path: file,
         });
     }

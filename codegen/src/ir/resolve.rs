@@ -76,6 +76,10 @@ struct Resolver<'a> {
     state: BTreeMap<(usize, String), State>,
     type_scopes: Vec<Scope>,
     const_scopes: Vec<Scope>,
+    /// How many alias defs are being defined, one inside the other.
+    alias_depth: usize,
+    /// Lexicons where a too-deep alias chain was already reported.
+    too_deep_reported: BTreeSet<usize>,
 }
 
 /// Where in which file a node sits; inline type names derive from `hint`.
@@ -127,6 +131,8 @@ impl<'a> Resolver<'a> {
             state: BTreeMap::new(),
             type_scopes: Vec::new(),
             const_scopes: Vec::new(),
+            alias_depth: 0,
+            too_deep_reported: BTreeSet::new(),
         }
     }
 
@@ -403,6 +409,8 @@ impl<'a> Resolver<'a> {
         let mut scope = Scope::with_reserved(&["extra"]);
         let mut fields = Vec::new();
         let mut names = BTreeSet::new();
+        let required_set: BTreeSet<&str> = required.iter().map(String::as_str).collect();
+        let nullable_set: BTreeSet<&str> = nullable.iter().map(String::as_str).collect();
         for (wire, schema) in properties {
             names.insert(wire.as_str());
             let pctx = ctx.key("properties").key(wire);
@@ -422,15 +430,23 @@ impl<'a> Resolver<'a> {
                 name: scope.claim(wire, Case::Snake),
                 doc: schema.description().map(str::to_string),
                 shape,
-                required: required.contains(wire),
-                nullable: nullable.contains(wire),
+                required: required_set.contains(wire.as_str()),
+                nullable: nullable_set.contains(wire.as_str()),
                 boxed: false,
                 default,
             });
         }
         for (list, what) in [(required, "required"), (nullable, "nullable")] {
+            let mut listed = BTreeSet::new();
             for (i, name) in list.iter().enumerate() {
-                if !names.contains(name.as_str()) {
+                if !listed.insert(name.as_str()) {
+                    self.error(
+                        ctx.lex,
+                        ctx.path.key(what).index(i),
+                        format!("`{what}` lists {name:?} twice"),
+                        Some("remove the second one".into()),
+                    );
+                } else if !names.contains(name.as_str()) {
                     let candidates: Vec<&str> = names.iter().copied().collect();
                     let help =
                         did_you_mean(name, &candidates).map(|s| format!("did you mean {s:?}?"));
