@@ -19,16 +19,9 @@ use crate::lexicon::article;
 use crate::lexicon::model::*;
 use crate::lexicon::path::JsonPath;
 use crate::lexicon::SourceFile;
-use crate::names::{ident, Case, Scope};
+use crate::names::{ident, Case, Scope, RESERVED_ROOT_MODULES, RESERVED_TYPE_NAMES};
 use crate::suggest::did_you_mean;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Crate-root modules the runtime occupies; lexicon namespaces get another name.
-pub const RUNTIME_MODULES: &[&str] = &["formats", "types", "validate", "xrpc", "de"];
-
-/// Prelude names in the value namespace that a unit struct (an endpoint
-/// marker) would shadow inside generated code.
-const VALUE_PRELUDE: &[&str] = &["Some", "None", "Ok", "Err"];
 
 /// Resolves parsed lexicons into the IR, or reports every problem found.
 pub fn resolve(files: &[SourceFile]) -> Result<Ir, Vec<Diagnostic>> {
@@ -157,7 +150,7 @@ impl<'a> Resolver<'a> {
     fn assign_modules(&mut self) {
         let mut names: BTreeMap<Vec<String>, String> = BTreeMap::new();
         let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
-        scopes.insert(Vec::new(), Scope::with_reserved(RUNTIME_MODULES));
+        scopes.insert(Vec::new(), Scope::with_reserved(RESERVED_ROOT_MODULES));
         for lex in 0..self.files.len() {
             let doc = &self.files[lex].doc;
             let segments: Vec<String> = doc.id.split('.').map(str::to_string).collect();
@@ -194,7 +187,8 @@ impl<'a> Resolver<'a> {
                 endpoint: None,
                 permission_set: None,
             });
-            self.type_scopes.push(Scope::with_reserved(VALUE_PRELUDE));
+            self.type_scopes
+                .push(Scope::with_reserved(RESERVED_TYPE_NAMES));
             self.const_scopes
                 .push(Scope::with_reserved(&["PERMISSION_SET"]));
         }
