@@ -126,6 +126,7 @@ catalogue! {
     non_utf8 => "non-utf8",
     nullable_missing_property => "nullable-missing-property",
     params_property_type => "params-property-type",
+    parse_error_and_other_problems => "parse-error-and-other-problems",
     parse_errors_in_several_files => "parse-errors-in-several-files",
     primary_type_not_main => "primary-type-not-main",
     record_key_invalid => "record-key-invalid",

@@ -162,11 +162,10 @@ impl Config {
 
     fn load_ir_timed(&self, timings: &mut Timings) -> Result<ir::Ir, Error> {
         let start = Instant::now();
-        let files =
-            lexicon::load_dir(&self.lexicons).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
+        let loaded = lexicon::load_dir_partial(&self.lexicons);
         timings.parse = start.elapsed();
         let start = Instant::now();
-        let ir = ir::resolve(&files).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
+        let ir = ir::resolve_loaded(&loaded).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
         timings.resolve = start.elapsed();
         Ok(ir)
     }

@@ -18,14 +18,31 @@ use crate::diagnostic::Diagnostic;
 use crate::lexicon::article;
 use crate::lexicon::model::*;
 use crate::lexicon::path::JsonPath;
-use crate::lexicon::SourceFile;
+use crate::lexicon::{Loaded, SourceFile};
 use crate::names::{ident, Case, Scope, RESERVED_ROOT_MODULES, RESERVED_TYPE_NAMES};
 use crate::suggest::did_you_mean;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Resolves parsed lexicons into the IR, or reports every problem found.
 pub fn resolve(files: &[SourceFile]) -> Result<Ir, Vec<Diagnostic>> {
-    let mut r = Resolver::new(files);
+    run(files, &NOTHING_UNPARSED, &[])
+}
+
+/// Resolves the files of a directory that parsed, reporting their problems
+/// together with those of the files that did not (so one broken file does
+/// not hide the others' problems). A reference to a lexicon whose file did
+/// not parse is not reported: the file is there, its problem is reported.
+pub fn resolve_loaded(loaded: &Loaded) -> Result<Ir, Vec<Diagnostic>> {
+    run(&loaded.files, &loaded.unparsed, &loaded.errors)
+}
+
+fn run(
+    files: &[SourceFile],
+    unparsed: &BTreeSet<String>,
+    load_errors: &[Diagnostic],
+) -> Result<Ir, Vec<Diagnostic>> {
+    let mut r = Resolver::new(files, unparsed);
+    r.errors.extend(load_errors.iter().cloned());
     r.check_documents();
     r.assign_modules();
     r.declare();
@@ -40,6 +57,8 @@ pub fn resolve(files: &[SourceFile]) -> Result<Ir, Vec<Diagnostic>> {
     box_cycles(&mut ir);
     Ok(ir)
 }
+
+static NOTHING_UNPARSED: BTreeSet<String> = BTreeSet::new();
 
 /// What a def name resolves to.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,6 +92,8 @@ struct Resolver<'a> {
     alias_depth: usize,
     /// Lexicons where a too-deep alias chain was already reported.
     too_deep_reported: BTreeSet<usize>,
+    /// NSIDs of files that failed to parse: references to them are not errors.
+    unparsed: &'a BTreeSet<String>,
 }
 
 /// Where in which file a node sits; inline type names derive from `hint`.
@@ -110,7 +131,7 @@ impl Ctx {
 }
 
 impl<'a> Resolver<'a> {
-    fn new(files: &'a [SourceFile]) -> Self {
+    fn new(files: &'a [SourceFile], unparsed: &'a BTreeSet<String>) -> Self {
         let mut files: Vec<&SourceFile> = files.iter().collect();
         files.sort_by(|a, b| (&a.doc.id, &a.rel_path).cmp(&(&b.doc.id, &b.rel_path)));
         let n = files.len();
@@ -126,6 +147,7 @@ impl<'a> Resolver<'a> {
             const_scopes: Vec::new(),
             alias_depth: 0,
             too_deep_reported: BTreeSet::new(),
+            unparsed,
         }
     }
 

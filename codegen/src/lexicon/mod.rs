@@ -61,42 +61,67 @@ pub fn load_str(rel_path: &str, path: &Path, text: &str) -> Result<SourceFile, B
 /// following symlinks but never looping), parsing each. All failures are
 /// collected, not just the first.
 pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
+    let loaded = load_dir_partial(dir);
+    if loaded.errors.is_empty() {
+        Ok(loaded.files)
+    } else {
+        Err(loaded.errors)
+    }
+}
+
+/// What [`load_dir_partial`] read: the files that parsed, and the problems
+/// with the others (which the caller reports together with the problems the
+/// resolver finds in the parsed ones).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Files that were read and parsed.
+    pub files: Vec<SourceFile>,
+    /// Why the others were not.
+    pub errors: Vec<Diagnostic>,
+    /// NSIDs of the files that failed (from their paths): references to
+    /// them are not reported as dangling, since the file exists.
+    pub unparsed: BTreeSet<String>,
+}
+
+/// Like [`load_dir`], but keeps the files that parsed when others fail.
+pub fn load_dir_partial(dir: &Path) -> Loaded {
     let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let mut loaded = Loaded::default();
     let mut seen_dirs = BTreeSet::new();
     if !dir.is_dir() {
-        return Err(vec![Diagnostic::new(
-            dir,
-            JsonPath::root(),
-            "lexicon directory not found (or not a directory)",
-        )
-        .with_help(
-            "pass the directory holding the lexicons with --lexicons DIR",
-        )]);
+        loaded.errors.push(
+            Diagnostic::new(
+                dir,
+                JsonPath::root(),
+                "lexicon directory not found (or not a directory)",
+            )
+            .with_help("pass the directory holding the lexicons with --lexicons DIR"),
+        );
+        return loaded;
     }
-    collect(dir, "", &mut seen_dirs, &mut files, &mut errors);
-    let mut out = Vec::new();
+    collect(dir, "", &mut seen_dirs, &mut files, &mut loaded.errors);
     for (rel, path) in files {
-        match fs::read(&path) {
-            Err(e) => errors.push(Diagnostic::new(
+        let result = match fs::read(&path) {
+            Err(e) => Err(Diagnostic::new(
                 &path,
                 JsonPath::root(),
                 format!("cannot read file: {e}"),
             )),
             Ok(bytes) => match String::from_utf8(bytes) {
-                Err(e) => errors.push(not_utf8(&path, e.as_bytes(), e.utf8_error())),
-                Ok(text) => match load_str(&rel, &path, &text) {
-                    Ok(file) => out.push(file),
-                    Err(diag) => errors.push(*diag),
-                },
+                Err(e) => Err(not_utf8(&path, e.as_bytes(), e.utf8_error())),
+                Ok(text) => load_str(&rel, &path, &text).map_err(|d| *d),
             },
+        };
+        match result {
+            Ok(file) => loaded.files.push(file),
+            Err(diag) => {
+                let nsid = rel.strip_suffix(".json").unwrap_or(&rel).replace('/', ".");
+                loaded.unparsed.insert(nsid);
+                loaded.errors.push(diag);
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    loaded
 }
 
 /// A diagnostic for a file that is not UTF-8, pointing at the first bad byte.

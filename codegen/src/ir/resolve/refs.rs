@@ -96,6 +96,9 @@ impl Resolver<'_> {
             }
         };
         let Some(&lex) = self.by_nsid.get(&target.nsid) else {
+            if self.unparsed.contains(&target.nsid) {
+                return None;
+            }
             let all: Vec<&str> = self.by_nsid.keys().map(String::as_str).collect();
             let help = did_you_mean(&target.nsid, &all).map(|s| format!("did you mean {s:?}?"));
             self.error(
