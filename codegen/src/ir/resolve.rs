@@ -430,7 +430,11 @@ impl<'a> Resolver<'a> {
         for (wire, schema) in properties {
             names.insert(wire.as_str());
             let pctx = ctx.key("properties").key(wire);
-            if wire.is_empty() || wire.starts_with('$') {
+            if wire.is_empty() {
+                self.err(&pctx, "a property name cannot be empty");
+                continue;
+            }
+            if wire.starts_with('$') {
                 self.err(&pctx, format!("property name {wire:?} is reserved (names starting with `$` belong to the data model)"));
                 continue;
             }
