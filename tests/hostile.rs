@@ -417,3 +417,52 @@ fn a_long_chain_of_aliases_is_one_error_not_a_stack_overflow() {
     write_lexicon(tmp.path(), &lexicon("com.example.chain", defs.into()));
     render_and_parse(tmp.path());
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinked_directories_are_not_followed_whichever_way_they_sort() {
+    // An alias of a namespace folder used to be read instead of the real one
+    // when it sorted first (every lexicon then had a path that did not match
+    // its id) and was silently skipped when it sorted after.
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let lexicons = tmp.path().join("lexicons");
+    for (id, ty) in [
+        ("com.example.post", "string"),
+        ("com.example.like", "integer"),
+    ] {
+        write_lexicon(&lexicons, &lexicon(id, json!({ "main": { "type": ty } })));
+    }
+    symlink("example", lexicons.join("com/aaa")).expect("symlink");
+    symlink("example", lexicons.join("com/zzz")).expect("symlink");
+    // A symlinked file is still read.
+    let elsewhere = tmp.path().join("elsewhere");
+    write_lexicon(
+        &elsewhere,
+        &lexicon("com.other.thing", json!({ "main": { "type": "boolean" } })),
+    );
+    fs::create_dir_all(lexicons.join("com/other")).expect("mkdir");
+    symlink(
+        elsewhere.join("com/other/thing.json"),
+        lexicons.join("com/other/thing.json"),
+    )
+    .expect("symlink");
+
+    let (code, _, stderr) = lexgen(["lint", "--lexicons", &lexicons.to_string_lossy()]);
+    assert_eq!(code, 0, "{stderr}");
+    let files = render_and_parse(&lexicons);
+    let modules: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.starts_with("src/com/") && p.matches('/').count() == 3)
+        .collect();
+    assert_eq!(
+        modules,
+        [
+            "src/com/example/like.rs",
+            "src/com/example/post.rs",
+            "src/com/other/thing.rs"
+        ],
+        "the linked folders are skipped, the linked file read"
+    );
+}

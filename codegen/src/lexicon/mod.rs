@@ -57,9 +57,13 @@ pub fn load_str(rel_path: &str, path: &Path, text: &str) -> Result<SourceFile, B
     }
 }
 
-/// Reads every `*.json` file under `dir` (recursively, in sorted order,
-/// following symlinks but never looping), parsing each. All failures are
-/// collected, not just the first.
+/// Reads every `*.json` file under `dir` (recursively, in sorted order),
+/// parsing each. All failures are collected, not just the first.
+///
+/// Symlinks to files are followed; symlinks to directories below `dir` are
+/// not: an alias of a folder would otherwise read its lexicons twice, under
+/// a path that does not match their ids, or hide the real folder, depending
+/// on which name sorts first.
 pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
     let loaded = load_dir_partial(dir);
     if loaded.errors.is_empty() {
@@ -149,7 +153,8 @@ fn collect(
     files: &mut Vec<(String, PathBuf)>,
     errors: &mut Vec<Diagnostic>,
 ) {
-    // Canonical paths identify directories reached twice through symlinks.
+    // Directory symlinks are not followed, but a directory reached twice
+    // (a bind mount) must not loop either.
     match fs::canonicalize(dir) {
         Ok(canon) => {
             if !seen.insert(canon) {
@@ -189,8 +194,11 @@ fn collect(
         } else {
             format!("{rel}/{name}")
         };
+        let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
         if path.is_dir() {
-            collect(&path, &child_rel, seen, files, errors);
+            if !is_link {
+                collect(&path, &child_rel, seen, files, errors);
+            }
         } else if name.ends_with(".json") {
             if path.is_file() {
                 files.push((child_rel, path));
