@@ -174,19 +174,13 @@ pub fn code_doc(value: &str) -> String {
     format!(" `{}`", escape_bidi(&clean))
 }
 
-/// Unicode bidirectional controls, which rustc rejects in comments
-/// (`text_direction_codepoint_in_comment`, deny by default): they can make
-/// source text read differently from how it compiles.
-const BIDI_CONTROLS: &[char] = &[
-    '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}',
-    '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
-];
-
-/// `text` with each bidirectional control written as its escape (`\u{202E}`).
+/// `text` with each bidirectional control written as its escape
+/// (`\u{202E}`): rustc denies them in comments
+/// (`text_direction_codepoint_in_comment`).
 fn escape_bidi(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if BIDI_CONTROLS.contains(&c) {
+        if crate::diagnostic::is_bidi_control(c) {
             out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
         } else {
             out.push(c);
