@@ -176,12 +176,14 @@ fn hostile_names_and_descriptions_generate_a_crate_that_compiles() {
     let lexicons = tmp.path().join("lexicons");
     let out = tmp.path().join("crate");
     hostile_lexicons(&lexicons);
-    Config::new()
+    let mut config = Config::new();
+    config
         .lexicons(&lexicons)
         .out_dir(&out)
-        .crate_name("hostile-names")
-        .generate()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .crate_name("hostile-names");
+    config.generate().unwrap_or_else(|e| panic!("{e}"));
+    let drift = config.check().unwrap_or_else(|e| panic!("{e}"));
+    assert!(drift.is_clean(), "check right after generate: {drift:?}");
 
     // The crate's own files are its own.
     let lib = fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs");
