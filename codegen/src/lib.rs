@@ -168,9 +168,8 @@ impl Config {
 
     fn load_ir_timed(&self, timings: &mut Timings) -> Result<ir::Ir, Error> {
         let start = Instant::now();
-        let files =
-            lexicon::load_dir(&self.lexicons).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
-        if files.is_empty() {
+        let loaded = lexicon::load_dir_partial(&self.lexicons);
+        if loaded.files.is_empty() && loaded.errors.is_empty() {
             // Generating nothing would remove every module of the crate.
             let diag = diagnostic::Diagnostic::new(
                 &self.lexicons,
@@ -182,7 +181,7 @@ impl Config {
         }
         timings.parse = start.elapsed();
         let start = Instant::now();
-        let ir = ir::resolve(&files).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
+        let ir = ir::resolve_loaded(&loaded).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
         timings.resolve = start.elapsed();
         Ok(ir)
     }

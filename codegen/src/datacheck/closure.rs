@@ -30,7 +30,11 @@ pub struct DefLexicons {
 /// closure's own problems, and those of files that did not parse (one of
 /// them may be a lexicon the closure needs).
 pub fn load_for_def(dir: &Path, def: &str) -> Result<DefLexicons, Vec<Diagnostic>> {
-    let (files, parse_errors) = lexicon::load_dir_lenient(dir);
+    let lexicon::Loaded {
+        files,
+        errors: parse_errors,
+        ..
+    } = lexicon::load_dir_partial(dir);
     let all_errors = if parse_errors.is_empty() {
         match ir::resolve(&files) {
             Ok(ir) => {

@@ -13,7 +13,9 @@ use quote::{format_ident, quote};
 pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
     let def = ir.ty(id);
     let name = ident(&def.name);
-    let builder = format_ident!("__{}Builder", def.name);
+    // `__` keeps it apart from lexicon names; the keyword `_` of `Self_` is
+    // dropped to keep it UpperCamel.
+    let builder = format_ident!("__{}Builder", def.name.trim_end_matches('_'));
     let doc = doc_attrs(def.doc.as_deref());
     let extra = ident(&obj.extra_name);
     let record_type = match &obj.role {

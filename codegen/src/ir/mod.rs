@@ -7,7 +7,7 @@ mod nsid;
 mod resolve;
 
 pub use nsid::{parse_ref, Nsid, RefTarget};
-pub use resolve::resolve;
+pub use resolve::{resolve, resolve_loaded};
 
 pub use crate::runtime::formats::Format;
 
