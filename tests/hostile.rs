@@ -309,7 +309,7 @@ fn a_byte_order_mark_is_accepted() {
     );
     fs::write(dir.join("bom.json"), format!("\u{feff}{doc}")).expect("write");
     let files = render_and_parse(tmp.path());
-    assert!(file(&files, "src/com/example/bom.rs").contains("pub type Main"));
+    assert!(file(&files, "src/com/example/bom.rs").contains("pub struct Main("));
 }
 
 #[test]
@@ -344,5 +344,125 @@ fn duplicate_keys_anywhere_are_rejected() {
         stderr.matches("error: duplicate key").count(),
         4,
         "{stderr}"
+    );
+}
+
+#[test]
+fn ten_thousand_properties_resolve_in_order() {
+    // The duplicate-key check and `required` lookups were quadratic: 100,000
+    // properties took 19 s to lint. Correctness only here (no timing).
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut props = serde_json::Map::new();
+    for i in 0..10_000 {
+        props.insert(format!("p{i}"), json!({ "type": "integer" }));
+    }
+    let required: Vec<String> = (0..10_000).step_by(2).map(|i| format!("p{i}")).collect();
+    write_lexicon(
+        tmp.path(),
+        &lexicon(
+            "com.example.wide",
+            json!({ "main": { "type": "object", "required": required, "properties": props } }),
+        ),
+    );
+    let ir = Config::new()
+        .lexicons(tmp.path())
+        .load_ir()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = ir.def_type("com.example.wide", "main").expect("main");
+    let atproto_lexgen::ir::TypeKind::Object(obj) = &ir.ty(id).kind else {
+        panic!("main is an object");
+    };
+    assert_eq!(obj.fields.len(), 10_000);
+    for f in &obj.fields {
+        let n: usize = f.wire[1..].parse().expect("p<number>");
+        assert_eq!(f.required, n % 2 == 0, "{}", f.wire);
+    }
+}
+
+#[test]
+fn a_long_chain_of_aliases_is_one_error_not_a_stack_overflow() {
+    // Each array def refers to the next; every alias used to be defined
+    // recursively on first use, overflowing the stack at a few thousand.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut defs = serde_json::Map::new();
+    for i in 0..10_000 {
+        defs.insert(
+            format!("d{i}"),
+            json!({ "type": "array", "items": { "type": "ref", "ref": format!("#d{}", i + 1) } }),
+        );
+    }
+    defs.insert("d10000".into(), json!({ "type": "string" }));
+    write_lexicon(tmp.path(), &lexicon("com.example.chain", defs.into()));
+    let Err(Error::Lexicon(diagnostics)) = render(tmp.path()) else {
+        panic!("a 10,000-long alias chain is rejected");
+    };
+    assert_eq!(diagnostics.0.len(), 1, "{diagnostics}");
+    assert!(
+        diagnostics.0[0]
+            .message
+            .contains("chain of more than 32 non-object definitions"),
+        "{diagnostics}"
+    );
+
+    // 32 links are fine.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut defs = serde_json::Map::new();
+    for i in 0..32 {
+        defs.insert(
+            format!("d{i}"),
+            json!({ "type": "array", "items": { "type": "ref", "ref": format!("#d{}", i + 1) } }),
+        );
+    }
+    defs.insert("d32".into(), json!({ "type": "string" }));
+    write_lexicon(tmp.path(), &lexicon("com.example.chain", defs.into()));
+    render_and_parse(tmp.path());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_directories_are_not_followed_whichever_way_they_sort() {
+    // An alias of a namespace folder used to be read instead of the real one
+    // when it sorted first (every lexicon then had a path that did not match
+    // its id) and was silently skipped when it sorted after.
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let lexicons = tmp.path().join("lexicons");
+    for (id, ty) in [
+        ("com.example.post", "string"),
+        ("com.example.like", "integer"),
+    ] {
+        write_lexicon(&lexicons, &lexicon(id, json!({ "main": { "type": ty } })));
+    }
+    symlink("example", lexicons.join("com/aaa")).expect("symlink");
+    symlink("example", lexicons.join("com/zzz")).expect("symlink");
+    // A symlinked file is still read.
+    let elsewhere = tmp.path().join("elsewhere");
+    write_lexicon(
+        &elsewhere,
+        &lexicon("com.other.thing", json!({ "main": { "type": "boolean" } })),
+    );
+    fs::create_dir_all(lexicons.join("com/other")).expect("mkdir");
+    symlink(
+        elsewhere.join("com/other/thing.json"),
+        lexicons.join("com/other/thing.json"),
+    )
+    .expect("symlink");
+
+    let (code, _, stderr) = lexgen(["lint", "--lexicons", &lexicons.to_string_lossy()]);
+    assert_eq!(code, 0, "{stderr}");
+    let files = render_and_parse(&lexicons);
+    let modules: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.starts_with("src/com/") && p.matches('/').count() == 3)
+        .collect();
+    assert_eq!(
+        modules,
+        [
+            "src/com/example/like.rs",
+            "src/com/example/post.rs",
+            "src/com/other/thing.rs"
+        ],
+        "the linked folders are skipped, the linked file read"
     );
 }

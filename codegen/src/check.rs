@@ -1,10 +1,9 @@
 //! Drift check: compare what `generate` would write with what is on disk.
 
 use crate::emit::GeneratedFile;
-use crate::write::{stale_files, WriteError};
+use crate::write::{lock, plan, transaction, Layout, WriteError};
 use similar::TextDiff;
 use std::fmt;
-use std::fs;
 use std::path::Path;
 
 /// How the output directory differs from what `generate` would write.
@@ -46,34 +45,38 @@ impl fmt::Display for Drift {
     }
 }
 
-/// Compares `files` with `out_dir`.
-pub fn compare(out_dir: &Path, files: &[GeneratedFile]) -> Result<Drift, WriteError> {
-    let mut drift = Drift::default();
-    for file in files {
-        let path = out_dir.join(&file.path);
-        match fs::read(&path) {
-            Ok(old) if old == file.contents.as_bytes() => {}
-            Ok(old) => {
-                let old = String::from_utf8_lossy(&old);
-                let diff = TextDiff::from_lines(old.as_ref(), file.contents.as_str())
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", file.path), &format!("b/{}", file.path))
-                    .to_string();
-                drift.changed.push((file.path.clone(), diff));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                drift.missing.push(file.path.clone())
-            }
-            Err(source) => {
-                return Err(WriteError::Io {
-                    action: "reading",
-                    path,
-                    source,
-                })
-            }
-        }
+/// Compares `files` with `out_dir`, as `generate` would see it: whatever
+/// would make `generate` refuse (a directory or file that is not lexgen's, an
+/// unfinished run) is an error here too, not drift.
+pub fn compare(
+    out_dir: &Path,
+    files: &[GeneratedFile],
+    layout: Layout,
+) -> Result<Drift, WriteError> {
+    let files = layout.complete(files);
+    // Shared: a running `generate` finishes before this reads anything.
+    let _lock = lock::shared(out_dir)?;
+    if layout == Layout::Crate && transaction::journal_exists(out_dir) {
+        return Err(WriteError::Interrupted {
+            dir: out_dir.to_path_buf(),
+        });
     }
-    drift.extra = stale_files(out_dir, files)?;
+    let plan = plan(out_dir, &files, layout)?;
+    let mut drift = Drift::default();
+    for write in plan.writes {
+        let Some(old) = write.old else {
+            drift.missing.push(write.file.path.clone());
+            continue;
+        };
+        let (path, new) = (&write.file.path, write.file.contents.as_str());
+        let old = String::from_utf8_lossy(&old);
+        let diff = TextDiff::from_lines(old.as_ref(), new)
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .to_string();
+        drift.changed.push((path.clone(), diff));
+    }
+    drift.extra = plan.stale;
     Ok(drift)
 }

@@ -1,13 +1,18 @@
 //! The `lexgen` command line (the binary is a thin wrapper around [`run`],
 //! so tests drive the real CLI in-process).
 
-use crate::datacheck::{Body, Json, Validator};
+use crate::datacheck::input::Mode;
+use crate::datacheck::Body;
 use crate::diagnostic::Diagnostics;
 use crate::{Config, Error};
 use clap::{Parser, Subcommand, ValueEnum};
+use output::Tracked;
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+mod output;
+mod validate;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -31,7 +36,7 @@ pub enum Format {
     /// Human-readable.
     #[default]
     Human,
-    /// One JSON object per diagnostic, one per line.
+    /// One JSON object per line: each diagnostic, error and result.
     Json,
 }
 
@@ -131,6 +136,9 @@ pub enum Command {
     /// Check JSON data against a lexicon def, without compiling anything.
     /// Prints one line per value (`ok`, or `invalid PATH: RULE`); exits 0
     /// if all are valid, 1 if any is invalid, 2 on usage or lexicon errors.
+    ///
+    /// With `--format json`, each line is `{"line", "ok", "path",
+    /// "message"}`. A read or write error is exit 2 too.
     Validate {
         #[command(flatten)]
         common: Common,
@@ -141,6 +149,16 @@ pub enum Command {
         /// query's output, a procedure's input, a subscription's message].
         #[arg(long, value_enum)]
         body: Option<BodyArg>,
+        /// Read the input as JSON Lines (streamed, one value per line),
+        /// whatever its first line. Without `--jsonl` or `--document`, the
+        /// first non-blank line decides: a complete JSON value means JSON
+        /// Lines, else one document (its syntax error, if any, is reported
+        /// once, with its line and column).
+        #[arg(long, conflicts_with = "document")]
+        jsonl: bool,
+        /// Read the input as one JSON document.
+        #[arg(long)]
+        document: bool,
         /// One JSON document, or JSON Lines (one value per line); `-` reads
         /// standard input.
         #[arg(value_name = "FILE", default_value = "-")]
@@ -222,8 +240,12 @@ fn report_error(err: &Error, common: &Common, stderr: &mut dyn Write) {
         (Error::Lexicon(diags), Format::Human) => {
             let _ = writeln!(stderr, "{}", diags.render(common.color()));
         }
-        _ => {
+        (_, Format::Human) => {
             let _ = writeln!(stderr, "{err}");
+        }
+        (_, Format::Json) => {
+            let line = output::error_line(Format::Json, &err.to_string(), None);
+            let _ = writeln!(stderr, "{line}");
         }
     }
 }
@@ -249,15 +271,32 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let format = output::requested_format(&args);
+    let (mut stdout, mut stderr) = (Tracked::new(stdout), Tracked::new(stderr));
+    let code = dispatch(args, format, &mut stdout, &mut stderr, stderr_is_terminal);
+    output::finish(code, format, &mut stdout, &mut stderr)
+}
+
+/// Parses the arguments and runs the command; returns the exit code.
+fn dispatch(
+    args: Vec<OsString>,
+    format: Format,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    stderr_is_terminal: bool,
+) -> i32 {
     let mut cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
             let text = e.render().to_string();
-            let _ = if e.use_stderr() {
-                write!(stderr, "{text}")
-            } else {
+            let _ = if !e.use_stderr() {
                 write!(stdout, "{text}")
+            } else if format == Format::Json {
+                writeln!(stderr, "{}", output::usage_json(&text))
+            } else {
+                write!(stderr, "{text}")
             };
             return code;
         }
@@ -287,6 +326,13 @@ where
             let out = &output.out;
             match output.config(&common).generate_timed() {
                 Ok((report, t)) => {
+                    if report.finished_interrupted_run {
+                        let _ = writeln!(
+                            stderr,
+                            "lexgen: finished the interrupted run found in {}",
+                            out.display()
+                        );
+                    }
                     let total = report.written.len() + report.unchanged.len();
                     let _ = writeln!(
                         stdout,
@@ -337,7 +383,22 @@ where
             def,
             body,
             file,
-        } => validate(&common, &def, body.map(Body::from), &file, stdout, stderr),
+            jsonl,
+            document,
+        } => {
+            let mode = match (jsonl, document) {
+                (true, _) => Mode::Lines,
+                (_, true) => Mode::Document,
+                _ => Mode::Auto,
+            };
+            let req = validate::Request {
+                def: &def,
+                body: body.map(Body::from),
+                mode,
+                file: &file,
+            };
+            validate::run(&common, &req, stdout, stderr)
+        }
         Command::Breaking(args) => crate::breaking::run_cli(
             &args.lexicons,
             &args.against,
@@ -352,11 +413,16 @@ where
             config.lexicons(&common.lexicons);
             match config.load_ir() {
                 Ok(ir) => {
-                    let _ = writeln!(
-                        stdout,
-                        "lexgen: {} lexicons, no problems found",
-                        ir.lexicons.len()
-                    );
+                    let n = ir.lexicons.len();
+                    let _ = match common.format {
+                        Format::Human => {
+                            writeln!(stdout, "lexgen: {n} lexicons, no problems found")
+                        }
+                        Format::Json => {
+                            let report = serde_json::json!({"lexicons": n, "problems": 0});
+                            writeln!(stdout, "{report}")
+                        }
+                    };
                     EXIT_OK
                 }
                 Err(e) => {
@@ -365,120 +431,5 @@ where
                 }
             }
         }
-    }
-}
-
-/// `lexgen validate`.
-fn validate(
-    common: &Common,
-    def: &str,
-    body: Option<Body>,
-    file: &Path,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> i32 {
-    let text = match read_input(file) {
-        Ok(text) => text,
-        Err(e) => {
-            let _ = writeln!(stderr, "lexgen: cannot read {}: {e}", file.display());
-            return EXIT_ERROR;
-        }
-    };
-    let mut config = Config::new();
-    config.lexicons(&common.lexicons);
-    let ir = match config.load_ir() {
-        Ok(ir) => ir,
-        Err(e) => {
-            report_error(&e, common, stderr);
-            return EXIT_ERROR;
-        }
-    };
-    let validator = match Validator::new(&ir, def, body) {
-        Ok(v) => v,
-        Err(e) => {
-            let _ = writeln!(stderr, "lexgen: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    let values = documents(&text);
-    if values.is_empty() {
-        let _ = writeln!(stderr, "lexgen: no JSON value in {}", file.display());
-        return EXIT_ERROR;
-    }
-    let mut invalid = 0;
-    for value in &values {
-        let line = match value {
-            Ok(json) => match validator.validate_json(json) {
-                Ok(()) => "ok".to_owned(),
-                Err(e) if e.path().is_empty() => format!("invalid: {}", e.rule()),
-                Err(e) => format!("invalid {e}"),
-            },
-            Err(syntax) => format!("invalid: not JSON: {syntax}"),
-        };
-        invalid += usize::from(line != "ok");
-        let _ = writeln!(stdout, "{line}");
-    }
-    let _ = writeln!(
-        stderr,
-        "lexgen: {} value(s) checked against {}: {invalid} invalid",
-        values.len(),
-        validator.name()
-    );
-    if invalid == 0 {
-        EXIT_OK
-    } else {
-        EXIT_DRIFT
-    }
-}
-
-/// The file, or standard input for `-`.
-fn read_input(file: &Path) -> std::io::Result<String> {
-    if file.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
-        Ok(text)
-    } else {
-        std::fs::read_to_string(file)
-    }
-}
-
-/// The values of the input: one JSON document if the whole input is one,
-/// else JSON Lines (blank lines skipped). A syntax error is kept in place
-/// with its line number in the input. When no line is JSON on its own, the
-/// input is a broken document: its one syntax error is reported.
-fn documents(text: &str) -> Vec<Result<Json, String>> {
-    let whole = match serde_json::from_str::<Json>(text) {
-        Ok(json) => return vec![Ok(json)],
-        Err(e) => e,
-    };
-    let lines: Vec<(usize, Result<Json, serde_json::Error>)> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| (i, serde_json::from_str::<Json>(line)))
-        .collect();
-    if lines.is_empty() {
-        return Vec::new();
-    }
-    if lines.len() > 1 && lines.iter().all(|(_, r)| r.is_err()) {
-        return vec![Err(syntax_message(&whole, 0))];
-    }
-    lines
-        .into_iter()
-        .map(|(i, r)| r.map_err(|e| syntax_message(&e, i)))
-        .collect()
-}
-
-/// A serde_json syntax error, its line shifted to a line of the input.
-fn syntax_message(e: &serde_json::Error, line_offset: usize) -> String {
-    let text = e.to_string();
-    let position = format!(" at line {} column {}", e.line(), e.column());
-    match text.strip_suffix(&position) {
-        Some(message) => format!(
-            "{message} at line {} column {}",
-            e.line() + line_offset,
-            e.column()
-        ),
-        None => text,
     }
 }

@@ -13,7 +13,34 @@
 
 use crate::lexicon::path::JsonPath;
 use std::fmt::{self, Write as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use unicode_width::UnicodeWidthStr;
+
+/// Unicode bidirectional controls: they can make text read differently
+/// from what it is, so they never reach a terminal or a generated source
+/// file raw (rustc even denies them in comments).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with control characters (but `keep`) and bidi controls written
+/// as escapes (`\u{1b}`), so that a file name cannot drive the terminal.
+fn printable(text: &str, keep: &[char]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c.is_control() && !keep.contains(&c)) || is_bidi_control(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A path as shown in a diagnostic.
+fn shown_path(path: &Path) -> String {
+    printable(&path.display().to_string(), &[])
+}
 
 /// A problem found in the lexicons.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,10 +63,11 @@ pub struct Diagnostic {
 /// A piece of one source line, with the column to mark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excerpt {
-    /// The text shown (tabs and control characters made spaces; long lines
-    /// cut, with `...` where they were cut).
+    /// The text shown (tabs, control and bidi characters made spaces; long
+    /// lines cut, with `...` where they were cut).
     pub text: String,
-    /// 0-based character index of the marked column within `text`.
+    /// 0-based character index of the marked column within `text` (the
+    /// caret is drawn at its display width: CJK and emoji take two columns).
     pub caret: usize,
 }
 
@@ -54,7 +82,13 @@ impl Excerpt {
         let chars: Vec<char> = line
             .trim_end_matches(['\r', '\n'])
             .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
+            .map(|c| {
+                if c.is_control() || is_bidi_control(c) {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
         let col = col.saturating_sub(1).min(chars.len());
         let (start, end) = if chars.len() <= WHOLE {
@@ -72,6 +106,12 @@ impl Excerpt {
         }
         let caret = col - start + if start > 0 { 3 } else { 0 };
         Excerpt { text, caret }
+    }
+
+    /// Terminal columns before the caret.
+    pub fn caret_width(&self) -> usize {
+        let before: String = self.text.chars().take(self.caret).collect();
+        before.width()
     }
 }
 
@@ -132,17 +172,19 @@ impl Diagnostic {
         };
         let (red, blue, cyan, bold) = ("1;31", "1;34", "1;36", "1");
         let mut out = String::new();
+        let message = printable(&self.message, &['\n']);
         let _ = writeln!(
             out,
             "{}{}",
             paint(red, "error"),
-            paint(bold, &format!(": {}", self.message))
+            paint(bold, &format!(": {message}"))
         );
         let width = self.position.map_or(1, |(line, _)| line.to_string().len());
         let pad = " ".repeat(width);
+        let file = shown_path(&self.file);
         let location = match self.position {
-            Some((line, col)) => format!("{}:{line}:{col}", self.file.display()),
-            None => self.file.display().to_string(),
+            Some((line, col)) => format!("{file}:{line}:{col}"),
+            None => file,
         };
         let _ = write!(
             out,
@@ -157,16 +199,17 @@ impl Diagnostic {
                 "\n{pad} {bar}\n{} {bar} {}\n{pad} {bar} {}{}",
                 paint(blue, &line.to_string()),
                 excerpt.text,
-                " ".repeat(excerpt.caret),
+                " ".repeat(excerpt.caret_width()),
                 paint(red, "^")
             );
         }
         if let Some(help) = &self.help {
             let _ = write!(
                 out,
-                "\n{pad} {} {}: {help}",
+                "\n{pad} {} {}: {}",
                 paint(blue, "="),
-                paint(cyan, "help")
+                paint(cyan, "help"),
+                printable(help, &['\n'])
             );
         }
         out
@@ -258,6 +301,40 @@ mod tests {
         let all = Diagnostics(vec![sample(), sample()]);
         assert!(all.render(false).ends_with("\n\n2 errors"));
         assert_eq!(all.to_string(), all.render(false));
+    }
+
+    #[test]
+    fn the_caret_counts_display_columns() {
+        let text = "{\n  \"日本語🙂\": { \"type\": \"strng\" }\n}\n";
+        let path = JsonPath::root().key("日本語🙂").key("type");
+        let d = Diagnostic::new("a.json", path, "unknown type").locate(text);
+        let rendered = d.render(false);
+        let lines: Vec<&str> = rendered.lines().collect();
+        let source = lines[3]
+            .split_once("| ")
+            .map(|(_, s)| s)
+            .unwrap_or_default();
+        let caret = lines[4]
+            .split_once("| ")
+            .map(|(_, s)| s)
+            .unwrap_or_default();
+        let column = source.find("\"strng").expect("value");
+        assert_eq!(source[..column].width(), caret.len() - 1, "{rendered}");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_in_paths_are_escaped() {
+        let d = Diagnostic::new(
+            "lex/\x1b[31mred\u{202E}.json",
+            JsonPath::root(),
+            "bad \x1b]0;title\x07",
+        )
+        .with_help("see \x1b[2J");
+        let text = d.render(false);
+        assert!(!text.contains('\x1b') && !text.contains('\u{202E}') && !text.contains('\x07'));
+        assert!(text.contains("lex/\\u{1b}[31mred\\u{202e}.json"), "{text}");
+        let line = Excerpt::of_line("a\u{202E}b", 3);
+        assert_eq!(line.text, "a b");
     }
 
     #[test]

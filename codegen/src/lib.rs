@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage:
 //! [`lexicon`] (read and parse files) -> [`ir`] (resolve names, refs and
 //! constraints) -> [`emit`] (Rust items with `quote`, rendered by
-//! [`render`] with prettyplease) -> [`write`](mod@write) (safe, atomic writes) or
+//! [`render`] with prettyplease) -> [`write`](mod@write) (manifest, lock,
+//! all-or-nothing commit) or
 //! [`check`] (drift against disk).
 //!
 //! # From a `build.rs` or a tool
@@ -44,6 +45,7 @@
 pub mod breaking;
 pub mod check;
 pub mod cli;
+pub mod crate_name;
 pub mod datacheck;
 pub mod diagnostic;
 pub mod emit;
@@ -76,6 +78,9 @@ pub enum Error {
     /// The output could not be read or written.
     #[error(transparent)]
     Write(#[from] write::WriteError),
+    /// The crate name is not one cargo accepts.
+    #[error(transparent)]
+    CrateName(#[from] crate_name::CrateNameError),
 }
 
 /// Time spent in each stage of a run.
@@ -164,16 +169,34 @@ impl Config {
 
     fn load_ir_timed(&self, timings: &mut Timings) -> Result<ir::Ir, Error> {
         let start = Instant::now();
-        let files =
-            lexicon::load_dir(&self.lexicons).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
+        let loaded = lexicon::load_dir_partial(&self.lexicons);
+        if loaded.files.is_empty() && loaded.errors.is_empty() {
+            // Generating nothing would remove every module of the crate.
+            let diag = diagnostic::Diagnostic::new(
+                &self.lexicons,
+                lexicon::path::JsonPath::root(),
+                "no lexicon files (*.json) found",
+            )
+            .with_help("pass the directory holding the lexicons with --lexicons DIR");
+            return Err(Error::Lexicon(Diagnostics(vec![diag])));
+        }
         timings.parse = start.elapsed();
         let start = Instant::now();
-        let ir = ir::resolve(&files).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
+        let ir = ir::resolve_loaded(&loaded).map_err(|d| Error::Lexicon(Diagnostics(d)))?;
         timings.resolve = start.elapsed();
         Ok(ir)
     }
 
-    /// Generates every file in memory.
+    /// Reads and resolves the lexicons that data of `def` (`NSID[#name]`)
+    /// needs: all of them when they all resolve, else the closure of the
+    /// def's lexicon, with the other lexicons' problems set aside (see
+    /// [`datacheck::load_for_def`]). For `lexgen validate`.
+    pub fn load_ir_for_def(&self, def: &str) -> Result<datacheck::DefLexicons, Error> {
+        datacheck::load_for_def(&self.lexicons, def).map_err(|d| Error::Lexicon(Diagnostics(d)))
+    }
+
+    /// Generates every file in memory (a crate's include its
+    /// `.lexgen-manifest`, the list of the others).
     pub fn render(&self) -> Result<Vec<GeneratedFile>, Error> {
         self.render_timed().map(|(files, _)| files)
     }
@@ -181,11 +204,14 @@ impl Config {
     /// Generates every file in memory, timing each stage.
     pub fn render_timed(&self) -> Result<(Vec<GeneratedFile>, Timings), Error> {
         let mut timings = Timings::default();
+        if self.single_file.is_none() {
+            crate_name::validate(&self.crate_options.name)?;
+        }
         let ir = self.load_ir_timed(&mut timings)?;
         let start = Instant::now();
         let files = match &self.single_file {
             Some((file, root)) => vec![emit::emit_single_file(&ir, file, root)?],
-            None => emit::emit_crate(&ir, &self.crate_options)?,
+            None => write::Layout::Crate.complete(&emit::emit_crate(&ir, &self.crate_options)?),
         };
         timings.emit = start.elapsed();
         Ok((files, timings))
@@ -199,19 +225,25 @@ impl Config {
 
     /// [`Config::generate`], timing each stage.
     pub fn generate_timed(&self) -> Result<(WriteReport, Timings), Error> {
+        write::check_overlap(&self.lexicons, &self.out_dir)?;
         let (files, timings) = self.render_timed()?;
-        // Single-file output goes into a directory shared with other build
-        // output, so nothing else there is removed.
-        let stale = match self.single_file {
-            Some(_) => write::Stale::Keep,
-            None => write::Stale::Remove,
-        };
-        Ok((write::write_files(&self.out_dir, &files, stale)?, timings))
+        let report = write::write_files(&self.out_dir, &files, self.layout())?;
+        Ok((report, timings))
     }
 
     /// Compares what [`Config::generate`] would write with the output directory.
     pub fn check(&self) -> Result<Drift, Error> {
+        write::check_overlap(&self.lexicons, &self.out_dir)?;
         let files = self.render()?;
-        Ok(check::compare(&self.out_dir, &files)?)
+        Ok(check::compare(&self.out_dir, &files, self.layout())?)
+    }
+
+    /// Single-file output goes into a directory shared with other build
+    /// output: no manifest, nothing else there looked at or removed.
+    fn layout(&self) -> write::Layout {
+        match self.single_file {
+            Some(_) => write::Layout::Shared,
+            None => write::Layout::Crate,
+        }
     }
 }

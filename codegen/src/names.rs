@@ -7,7 +7,8 @@
 //! 3. A Rust keyword (strict, reserved or weak-but-troublesome) gets a `_`
 //!    suffix: `type` -> `type_`, `Self` -> `Self_`.
 //! 4. Within one scope, a name already taken gets the smallest numeric suffix
-//!    from 2 that is free (`Foo`, `Foo2`, ...), in a fixed claiming order.
+//!    from 2 that is free (`Foo`, `Foo2`, ...), in a fixed claiming order
+//!    (before a type's keyword `_`: `Self_`, `Self2_`).
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
@@ -21,6 +22,32 @@ pub const KEYWORDS: &[&str] = &[
     "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
+
+/// Every name the generated crate uses for itself at its root, as a module
+/// or a file under `src/`: lexicon namespaces there get another name
+/// (`lib` -> `lib2`). The one list: the crate files (`lib`, and `main` and
+/// `bin`, which cargo would take for binaries), every runtime module, and
+/// the runtime modules planned next, so adding one never renames a
+/// namespace of an existing crate.
+#[rustfmt::skip]
+pub const RESERVED_ROOT_MODULES: &[&str] = &[
+    // Crate files.
+    "lib", "main", "bin",
+    // The runtime (`crate::runtime::SOURCES`; checked by a test below).
+    "client", "de", "formats", "types", "validate", "xrpc",
+    // Planned runtime modules.
+    "cbor", "server", "repo", "firehose", "data", "prelude",
+];
+
+/// Type names a lexicon type may not take in its module, because generated
+/// code there uses them unqualified: the generic parameters of the emitted
+/// impls (a struct `E` inside `fn finish<E>` would name the parameter) and
+/// the prelude values a unit struct would shadow. The emitter's other names
+/// cannot collide: its locals (`b`, `map`, `path`, `value`, ...) are
+/// `snake_case` while types are `UpperCamel` and constants `SHOUTY`, its
+/// builders start with `__`, which rule 2 never produces, and std, serde
+/// and runtime items are named by absolute path.
+pub const RESERVED_TYPE_NAMES: &[&str] = &["A", "D", "E", "M", "S", "Some", "None", "Ok", "Err"];
 
 /// Which case a name is converted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,12 +109,23 @@ impl Scope {
         self.claim_ident(ident(raw, case))
     }
 
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
     /// Claims an already-valid identifier, suffixed if taken.
     pub fn claim_ident(&mut self, base: String) -> String {
         let mut name = base.clone();
         let mut n = 2;
+        // A type's number goes before a keyword's `_` (`Self2_`, not
+        // `Self_2`, which rustc's `non_camel_case_types` lint rejects).
+        let (stem, tail) = match base.strip_suffix('_') {
+            Some(stem) if base.starts_with(|c: char| c.is_ascii_uppercase()) => (stem, "_"),
+            _ => (base.as_str(), ""),
+        };
         while self.taken.contains(&name) {
-            name = format!("{base}{n}");
+            name = format!("{stem}{n}{tail}");
             n += 1;
         }
         self.taken.insert(name.clone());
@@ -125,11 +163,26 @@ mod tests {
     }
 
     #[test]
+    fn every_runtime_module_is_reserved() {
+        for (path, _) in crate::runtime::SOURCES {
+            let root = path.split('/').next().unwrap_or(path);
+            assert!(RESERVED_ROOT_MODULES.contains(&root), "{root}");
+        }
+        let mut scope = Scope::with_reserved(RESERVED_ROOT_MODULES);
+        assert_eq!(scope.claim("lib", Case::Snake), "lib2");
+        assert_eq!(scope.claim("client", Case::Snake), "client2");
+    }
+
+    #[test]
     fn collisions_get_numeric_suffixes() {
         let mut scope = Scope::with_reserved(&["extra"]);
         assert_eq!(scope.claim("extra", Case::Snake), "extra2");
         assert_eq!(scope.claim("fooBar", Case::Snake), "foo_bar");
         assert_eq!(scope.claim("foo_bar", Case::Snake), "foo_bar2");
         assert_eq!(scope.claim("FooBar", Case::Snake), "foo_bar3");
+        assert_eq!(scope.claim("self", Case::Type), "Self_");
+        assert_eq!(scope.claim("Self", Case::Type), "Self2_");
+        assert_eq!(scope.claim("type", Case::Snake), "type_");
+        assert_eq!(scope.claim("type", Case::Snake), "type_2");
     }
 }

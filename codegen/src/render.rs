@@ -46,3 +46,23 @@ pub fn render(file: &str, source: &str, tokens: TokenStream) -> Result<String, R
     out.push_str(&prettyplease::unparse(&parsed));
     Ok(out)
 }
+
+/// Formats a file given as its head (inner attributes, `mod` declarations)
+/// and its items, one at a time: the text is the same as [`render`] of the
+/// whole, but only one item's syntax tree is in memory at once.
+pub fn render_items(
+    file: &str,
+    source: &str,
+    head: TokenStream,
+    items: impl IntoIterator<Item = TokenStream>,
+) -> Result<String, RenderError> {
+    let mut out = render(file, source, head)?;
+    for tokens in items {
+        let parsed: syn::File = syn::parse2(tokens).map_err(|e| RenderError {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        out.push_str(&prettyplease::unparse(&parsed));
+    }
+    Ok(out)
+}

@@ -3,7 +3,9 @@
 //! kept for error messages, objects that keep unknown fields, unions keyed by
 //! `$type`. Generated code calls these; users need not.
 
-use super::validate::{check_data_model, messages, Path, Validate, ValidationError};
+use super::validate::{
+    check_unknown_field, integer_value, messages, Checked, Path, Validate, ValidationError,
+};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Deserialize;
@@ -114,13 +116,21 @@ impl Visitor<'_> for IntegerVisitor<'_> {
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
         Ok(v)
     }
+    /// An integer-valued float (`123.0`) is the integer it stands for.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+        if let Some(i) = serde_json::Number::from_f64(v)
+            .as_ref()
+            .and_then(integer_value)
+        {
+            return Ok(i);
+        }
+        if let Some(rule) = messages::float_out_of_range(v) {
+            return Err(error(self.0, rule));
+        }
+        Err(E::invalid_type(de::Unexpected::Float(v), &self))
+    }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
-        i64::try_from(v).map_err(|_| {
-            error(
-                self.0,
-                format!("integer {v} does not fit in 64 signed bits"),
-            )
-        })
+        i64::try_from(v).map_err(|_| error(self.0, messages::integer_out_of_range(v)))
     }
 }
 
@@ -184,6 +194,19 @@ impl<'de, T: DeserializeAt<'de>> DeserializeAt<'de> for Box<T> {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
         T::deserialize_at(d, path).map(Box::new)
     }
+}
+
+/// Deserializes the value of a [`Checked`] newtype at `path`, then checks
+/// the def's own rules.
+pub fn newtype_at<'de, T, D>(d: D, path: &Path<'_>) -> Result<T::Inner, D::Error>
+where
+    T: Checked,
+    T::Inner: DeserializeAt<'de>,
+    D: Deserializer<'de>,
+{
+    let inner = T::Inner::deserialize_at(d, path)?;
+    check(T::check(&inner, path))?;
+    Ok(inner)
 }
 
 /// Format newtypes: a string, then the format check, with the path.
@@ -295,7 +318,7 @@ impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
             }
             if !T::field(&mut builder, key.as_str(), &mut map, path)? {
                 let value: Value = map.next_value()?;
-                check(check_data_model(&value, &path.key(key.as_str())))?;
+                check(check_unknown_field(key.as_str(), &value, path))?;
                 insert_new(&mut extra, key.into_string(), value, path)?;
             }
         }
@@ -417,10 +440,7 @@ pub fn union_parts<'de, D: Deserializer<'de>>(
     let mut map = object_map(d, "an object with `$type`", path)?;
     match map.remove("$type") {
         Some(Value::String(tag)) if !tag.is_empty() => Ok((tag, map)),
-        Some(_) => Err(error(
-            &path.key("$type"),
-            "`$type` must be a non-empty string",
-        )),
+        Some(_) => Err(error(&path.key("$type"), messages::TYPE_NOT_STRING)),
         None => Err(error(path, "missing `$type` (required on union members)")),
     }
 }

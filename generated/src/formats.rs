@@ -30,7 +30,7 @@ mod identity;
 mod language;
 mod names;
 
-pub use cid::check_cid;
+pub use cid::{check_cid, decode_cid, CidParts};
 pub use datetime::check_datetime;
 pub use identity::{check_at_identifier, check_did, check_handle};
 pub use language::check_language;
@@ -530,6 +530,11 @@ macro_rules! string_newtype {
 string_newtype!(
     /// A valid `at-uri` (Lexicon-restricted form), e.g.
     /// `at://did:plc:abc/app.bsky.feed.post/3jzfcijpj2z2a`.
+    ///
+    /// Rule: `at://AUTHORITY[/COLLECTION[/RKEY]]`, lowercase scheme, AUTHORITY
+    /// a [`Handle`] or [`Did`], COLLECTION an [`Nsid`], RKEY a [`RecordKey`]; no
+    /// trailing `/`, empty or extra segment, query, fragment or whitespace; at
+    /// most 8192 bytes.
     AtUri,
     Format::AtUri,
     check_at_uri,
@@ -537,6 +542,10 @@ string_newtype!(
 );
 string_newtype!(
     /// A valid `cid` string, e.g. `bafyrei...`.
+    ///
+    /// Rule (a syntax check, not a decode): 8-256 chars of `[A-Za-z0-9+=]`,
+    /// not starting with `Qm` (a `CIDv0` is not allowed). [`Cid::decode`]
+    /// parses the codec and digest when they are needed.
     Cid,
     Format::Cid,
     check_cid,
@@ -544,6 +553,11 @@ string_newtype!(
 );
 string_newtype!(
     /// A valid `datetime`, e.g. `2024-02-29T12:00:00.000Z`, kept exactly as written.
+    ///
+    /// Rule: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with a four-digit
+    /// year, uppercase `T` and `Z`, required seconds and timezone, no
+    /// `-00:00`, a real date and time, not before year 0 once the offset is
+    /// applied.
     Datetime,
     Format::Datetime,
     check_datetime,
@@ -551,6 +565,9 @@ string_newtype!(
 );
 string_newtype!(
     /// A valid `did`, e.g. `did:plc:z72i7hdynmk6r22z27h6tvur`.
+    ///
+    /// Rule: `^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$`, at most 2048
+    /// chars; any method; percent-encoding is not checked.
     Did,
     Format::Did,
     check_did,
@@ -559,6 +576,10 @@ string_newtype!(
 string_newtype!(
     /// A valid `handle`, e.g. `alice.bsky.social`, kept exactly as written
     /// (see [`Handle::to_normalized`] for the lowercase form).
+    ///
+    /// Rule: at most 253 chars; two or more labels separated by `.`, each
+    /// 1-63 chars of `[A-Za-z0-9-]` not starting or ending with `-`; the last
+    /// label does not start with a digit.
     Handle,
     Format::Handle,
     check_handle,
@@ -566,6 +587,14 @@ string_newtype!(
 );
 string_newtype!(
     /// A valid `language` tag (BCP 47), e.g. `en-US`.
+    ///
+    /// Rule: a well-formed RFC 5646 tag: a lowercase primary language subtag
+    /// of 2-3 letters (up to 3 extlangs), then optional script (4 letters),
+    /// region (2 letters or 3 digits), variants (5-8 alphanumerics, or 4
+    /// starting with a digit), extensions and private use (`x-...`); or a
+    /// private-use-only or grandfathered (`i-default`, `zh-hakka`, ...) tag.
+    /// 4-8-letter primary subtags, repeated variants and repeated extension
+    /// singletons (case-insensitive) are invalid.
     Language,
     Format::Language,
     check_language,
@@ -573,6 +602,12 @@ string_newtype!(
 );
 string_newtype!(
     /// A valid `nsid`, e.g. `app.bsky.feed.post`.
+    ///
+    /// Rule: at most 317 chars; three or more `.`-separated segments. Domain
+    /// segments: 1-63 chars of `[A-Za-z0-9-]`, no leading or trailing `-`,
+    /// the first not starting with a digit. Name (last) segment: 1-63 chars of
+    /// `[A-Za-z0-9]`, not starting with a digit. No separate cap on the
+    /// domain authority.
     Nsid,
     Format::Nsid,
     check_nsid,
@@ -580,6 +615,8 @@ string_newtype!(
 );
 string_newtype!(
     /// A valid `record-key`, e.g. `self` or a TID.
+    ///
+    /// Rule: 1-512 chars of `[A-Za-z0-9._:~-]`, not exactly `.` or `..`.
     RecordKey,
     Format::RecordKey,
     check_record_key,
@@ -587,6 +624,8 @@ string_newtype!(
 );
 string_newtype!(
     /// A valid `tid`, e.g. `3jzfcijpj2z2a`.
+    ///
+    /// Rule: `^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$`.
     Tid,
     Format::Tid,
     check_tid,
@@ -594,11 +633,27 @@ string_newtype!(
 );
 string_newtype!(
     /// A valid `uri` with a scheme, e.g. `https://example.com/`.
+    ///
+    /// Rule (RFC 3986 scheme): a lowercase letter, then letters, digits,
+    /// `+`, `-` or `.`; then `:` and at least one more char; printable ASCII
+    /// only (no whitespace or control characters); at most 8192 bytes.
     Uri,
     Format::Uri,
     check_uri,
     "a URI string"
 );
+
+impl Cid {
+    /// Decodes the CID strictly into its version, codec and multihash (see
+    /// [`decode_cid`]); the string format itself does not require this.
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`FormatError`] naming the broken rule.
+    pub fn decode(&self) -> Result<CidParts, FormatError> {
+        decode_cid(&self.0)
+    }
+}
 
 impl Handle {
     /// The handle in its normalised (lowercase) form.
@@ -609,6 +664,9 @@ impl Handle {
 }
 
 /// A valid `at-identifier`: a DID (when it starts with `did:`) or a handle.
+///
+/// Rule: a value starting with `did:` must be a valid [`Did`]; any other
+/// value must be a valid [`Handle`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AtIdentifier {
     /// A DID, e.g. `did:plc:z72i7hdynmk6r22z27h6tvur`.

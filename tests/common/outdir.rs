@@ -2,6 +2,9 @@
 //! and `hostile.rs`: a pre-filled output directory, and a fingerprint of every
 //! entry (kind, bytes and mtime) to prove that a failed run touched nothing.
 
+// Each test crate including this file uses a part of it.
+#![allow(dead_code)]
+
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -25,6 +28,10 @@ pub fn fingerprint(dir: &Path) -> Vec<Entry> {
             if meta.is_dir() {
                 out.push((format!("{rel}/"), None, mtime));
                 walk(&path, base, out);
+            } else if meta.file_type().is_symlink() {
+                let target = fs::read_link(&path).expect("read link");
+                let bytes = target.to_string_lossy().into_owned().into_bytes();
+                out.push((format!("{rel}@"), Some(bytes), mtime));
             } else {
                 out.push((rel, Some(fs::read(&path).expect("read")), mtime));
             }
@@ -63,6 +70,21 @@ pub fn set_mtime(path: &Path, time: SystemTime) {
         .open(path)
         .expect("open for mtime");
     file.set_modified(time).expect("set mtime");
+}
+
+/// [`assert_same`] for files only (bytes and mtimes) and the set of
+/// directories: a failed run may leave directory mtimes changed.
+pub fn assert_same_files(before: &[Entry], after: &[Entry], what: &str) {
+    let strip = |entries: &[Entry]| -> Vec<Entry> {
+        entries
+            .iter()
+            .map(|(rel, bytes, mtime)| match bytes {
+                Some(_) => (rel.clone(), bytes.clone(), *mtime),
+                None => (rel.clone(), None, old_time()),
+            })
+            .collect()
+    };
+    assert_same(&strip(before), &strip(after), what);
 }
 
 /// Panics with a readable list of differences if the two fingerprints differ.

@@ -86,9 +86,9 @@ fn validate_on_built_values_matches_deserialize() {
     same_as_deserialize(&n, r#"{"count": 1, "always": false}"#);
 
     let mut u: ex::strings::UsesDefs = serde_json::from_str("{}").expect("valid");
-    u.list = Some(vec![]);
+    u.list = Some(ex::numbers::Scores(vec![]));
     same_as_deserialize(&u, r#"{"list": []}"#);
-    u.list = Some(vec![1, -3]);
+    u.list = Some(ex::numbers::Scores(vec![1, -3]));
     same_as_deserialize(&u, r#"{"list": [1, -3]}"#);
 
     let mut r: ex::record::Record = serde_json::from_str(&record("")).expect("valid");

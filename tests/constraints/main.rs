@@ -459,7 +459,21 @@ fn integer_minimum_maximum_enum_const() {
 
 #[test]
 fn integers_are_not_floats() {
-    for (json, shown) in [("2.0", "2.0"), ("2.5", "2.5"), ("2e0", "2.0")] {
+    // An integer-valued float is the integer it stands for (data model).
+    for json in ["2.0", "2e0", "-0"] {
+        let doc = format!(r#"{{"count": {json}}}"#);
+        let m = serde_json::from_str::<ex::numbers::Main>(&doc).unwrap();
+        assert_eq!(m.count, json.parse::<f64>().unwrap() as i64);
+        let v = Validator::new(fixture_ir(), "com.example.numbers", None).expect("def");
+        assert!(v.validate_str(&doc).is_ok(), "{doc}");
+    }
+    // A whole number beyond 64 bits is an integer out of range, however written.
+    let e = serde_json::from_str::<ex::numbers::Main>(r#"{"count": 1e300}"#).unwrap_err();
+    assert_eq!(
+        strip_position(e.to_string()),
+        "count: integer 1e300 does not fit in 64 signed bits"
+    );
+    for (json, shown) in [("2.5", "2.5"), ("2e-1", "0.2")] {
         let msg = format!(
             "invalid type: floating point `{shown}`, expected an integer (floats are not allowed) at `count`"
         );

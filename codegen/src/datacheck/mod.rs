@@ -33,15 +33,18 @@
 //!   integer \`1\`, expected a string`. Same path, same verdict.
 //! - A document that is not JSON is a syntax error here; the generated types
 //!   stream and may report a rule error found before the syntax error.
-//! - A def that is a plain alias (`"shortText": {"type": "string",
-//!   "maxGraphemes": 5}`) has its rules applied at the root here. The
-//!   generated `type ShortText = String` cannot carry them: they are checked
-//!   where a field refers to the def, which this module does too.
+//! - A named def of a non-object type with rules (`"shortText": {"type":
+//!   "string", "maxGraphemes": 5}`) is a newtype in the generated crate that
+//!   checks them as it is read, wherever it is used; this module checks them
+//!   at the same moment.
 
+mod closure;
+pub mod input;
 mod json;
 mod target;
 mod walk;
 
+pub use closure::{load_for_def, DefLexicons};
 pub use json::Json;
 pub use target::{Body, DefError};
 

@@ -42,7 +42,7 @@ impl Walker<'_> {
                 _ => leaf::<bool>(v, path).map(drop),
             },
             Shape::Integer(_) => match v {
-                Json::Number(n) if n.as_i64().is_some() => Ok(()),
+                Json::Number(n) if rules::integer_value(n).is_some() => Ok(()),
                 _ => leaf::<i64>(v, path).map(drop),
             },
             Shape::String { format, .. } => {
@@ -54,9 +54,9 @@ impl Walker<'_> {
                     None => Ok(()),
                 }
             }
-            Shape::Bytes(_) => object_leaf::<Bytes>(v, path).map(drop),
-            Shape::CidLink => object_leaf::<CidLink>(v, path).map(drop),
-            Shape::Blob(_) => object_leaf::<Blob>(v, path).map(drop),
+            Shape::Bytes(_) => object_leaf(v, "a `$bytes` object", Bytes::from_map, path).map(drop),
+            Shape::CidLink => object_leaf(v, "a `$link` object", CidLink::from_map, path).map(drop),
+            Shape::Blob(_) => object_leaf(v, "a blob object", Blob::from_map, path).map(drop),
             // Read as a plain object, then the data-model rules with their own paths.
             Shape::Unknown => {
                 duplicates(v, path)?;
@@ -73,8 +73,18 @@ impl Walker<'_> {
                 _ => leaf::<Vec<bool>>(v, path).map(drop),
             },
             Shape::Named(id) => self.named(*id, v, path),
-            Shape::Alias { target, .. } => self.read(target, v, path),
+            Shape::Alias { target, .. } => self.alias(target, v, path),
         }
+    }
+
+    /// A named def of a non-object type: a newtype checking its own rules
+    /// as it is read when it has any, else a plain alias of its target.
+    fn alias(&self, target: &Shape, v: &Json, path: &Path<'_>) -> Res {
+        self.read(target, v, path)?;
+        if target.has_rules() {
+            self.check(target, v, path)?;
+        }
+        Ok(())
     }
 
     /// A named type deserializes itself (and checks its own rules).
@@ -87,8 +97,7 @@ impl Walker<'_> {
             }
             TypeKind::Union(u) => self.union(u, v, path),
             TypeKind::StringEnum(e) => string_enum(e, v, path),
-            // `type X = T`: reading X is reading T, without T's field rules.
-            TypeKind::Alias(shape) => self.read(shape, v, path),
+            TypeKind::Alias(shape) => self.alias(shape, v, path),
             // Error enums are not data; never the target of a field.
             TypeKind::Errors(_) => Ok(()),
         }
@@ -127,7 +136,7 @@ impl Walker<'_> {
                     *slot = Some(value);
                 }
                 None => {
-                    rules::check_data_model(&value.to_value(), &path.key(key))?;
+                    rules::check_unknown_field(key, &value.to_value(), path)?;
                     if !extra.insert(key.as_str()) {
                         return Err(ValidationError::new(
                             &path.key(key),
@@ -210,7 +219,7 @@ impl Walker<'_> {
             },
             Shape::Integer(r) if *r != ir::IntegerRules::default() => {
                 let n = match v {
-                    Json::Number(n) => n.as_i64().ok_or_else(|| internal(path))?,
+                    Json::Number(n) => rules::integer_value(n).ok_or_else(|| internal(path))?,
                     _ => return Err(internal(path)),
                 };
                 let runtime = rules::IntegerRules {
@@ -225,11 +234,11 @@ impl Walker<'_> {
                 rules::check_string(string(v, path)?, &string_rules(r), path)
             }
             Shape::Bytes(r) if r.min.is_some() || r.max.is_some() => {
-                let bytes = object_leaf::<Bytes>(v, path)?;
+                let bytes = object_leaf(v, "a `$bytes` object", Bytes::from_map, path)?;
                 rules::check_length(bytes.0.len(), r.min, r.max, "bytes", path)
             }
             Shape::Blob(r) if r.accept.is_some() || r.max_size.is_some() => {
-                let blob = object_leaf::<Blob>(v, path)?;
+                let blob = object_leaf(v, "a blob object", Blob::from_map, path)?;
                 let accept: Option<Vec<&str>> = r
                     .accept
                     .as_ref()
@@ -254,7 +263,7 @@ impl Walker<'_> {
                     .enumerate()
                     .try_for_each(|(i, e)| self.check(items, e, &path.index(i)))
             }
-            Shape::Alias { target, .. } => self.check(target, v, path),
+            // Named defs checked themselves as they were read.
             _ => Ok(()),
         }
     }
@@ -302,13 +311,19 @@ fn leaf<T: for<'de> DeserializeAt<'de>>(v: &Json, path: &Path<'_>) -> Result<T, 
     T::deserialize_at(&value, path).map_err(|e| from_runtime(&e, path))
 }
 
-/// A leaf read through `object_map`, which first rejects duplicate keys.
-fn object_leaf<T: for<'de> DeserializeAt<'de>>(
+/// A leaf object (blob, bytes, link) read as the runtime reads it: through
+/// `object_map` (which rejects duplicate keys), then its own `from_map`.
+fn object_leaf<T>(
     v: &Json,
+    what: &'static str,
+    from_map: fn(&serde_json::Map<String, Value>, &Path<'_>) -> Result<T, ValidationError>,
     path: &Path<'_>,
 ) -> Result<T, ValidationError> {
     duplicates(v, path)?;
-    leaf(v, path)
+    match v.to_value() {
+        Value::Object(map) => from_map(&map, path),
+        _ => structural_object(v, what, path).and(Err(internal(path))),
+    }
 }
 
 /// `object_map`'s duplicate-key rule (only documents can have duplicates).
@@ -335,42 +350,21 @@ fn internal(path: &Path<'_>) -> ValidationError {
     ValidationError::new(path, "internal error: value changed between read and check")
 }
 
-/// Sub-paths at which the runtime's leaf readers report rules, longest first.
-const SUB_PATHS: &[&[&str]] = &[
-    &["ref", "$link"],
-    &["mimeType"],
-    &["$bytes"],
-    &["$link"],
-    &["$type"],
-    &["size"],
-    &["cid"],
-    &["ref"],
-];
-
 /// Splits a runtime error for a value at `base` back into path and rule.
-/// Rule errors read `<path>: <rule>` (the `ValidationError` display);
-/// serde's structural errors read `invalid type: ..., expected X at \`path\``
-/// and become `<path>: invalid type: ..., expected X`.
+/// Rule errors read `<path>: <rule>` (the `ValidationError` display), at
+/// `base` or, for a union's `$type`, at `base.$type` (blobs, bytes and links
+/// report through their `from_map`, with their own paths); serde's
+/// structural errors read `invalid type: ..., expected X at \`path\`` and
+/// become `<path>: invalid type: ..., expected X`.
 fn from_runtime(err: &serde_json::Error, base: &Path<'_>) -> ValidationError {
     let msg = err.to_string();
     let base_text = base.to_string();
-    for keys in SUB_PATHS {
-        let sub = keys.join(".");
-        let full = if base_text.is_empty() {
-            sub
-        } else {
-            format!("{base_text}.{sub}")
-        };
-        if let Some(rule) = msg
-            .strip_prefix(full.as_str())
-            .and_then(|r| r.strip_prefix(": "))
-        {
-            return match keys {
-                [a] => ValidationError::new(&base.key(a), rule),
-                [a, b] => ValidationError::new(&base.key(a).key(b), rule),
-                _ => ValidationError::new(base, rule),
-            };
-        }
+    let type_path = base.key("$type");
+    if let Some(rule) = msg
+        .strip_prefix(type_path.to_string().as_str())
+        .and_then(|r| r.strip_prefix(": "))
+    {
+        return ValidationError::new(&type_path, rule);
     }
     if !base_text.is_empty() {
         if let Some(rule) = msg

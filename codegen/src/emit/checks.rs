@@ -1,6 +1,7 @@
 //! Field-level constraint checks (`check_fields`): the rules of a field's
-//! own value. Named types check themselves, so only scalars, arrays and
-//! aliases of them appear here. The rule functions live in the runtime's
+//! own value. Named types check themselves (a named `string` or `array` def
+//! with rules is a newtype, see `alias`), so only scalars and arrays appear
+//! here. The rule functions live in the runtime's
 //! `validate` module, shared with `lexgen validate`.
 
 use super::ty::{opt_i64, opt_str, opt_str_list, opt_u64};
@@ -44,25 +45,28 @@ fn integer_rules(rules: &IntegerRules) -> TokenStream {
 }
 
 /// Statements checking the value `v` (a reference) of this shape at `path`,
-/// or `None` when the shape has no field-level rules.
+/// or `None` when the shape has no rules of its own ([`Shape::has_rules`]).
 pub fn shape_check(shape: &Shape, v: &TokenStream) -> Option<TokenStream> {
+    if !shape.has_rules() {
+        return None;
+    }
     match shape {
         Shape::Boolean { const_: Some(c) } => Some(quote! {
             crate::validate::check_bool(*#v, ::std::option::Option::Some(#c), &path)?;
         }),
-        Shape::Integer(rules) if *rules != IntegerRules::default() => {
+        Shape::Integer(rules) => {
             let rules = integer_rules(rules);
             Some(quote!(crate::validate::check_integer(*#v, &#rules, &path)?;))
         }
-        Shape::String { rules, .. } if !rules.is_empty() => {
+        Shape::String { rules, .. } => {
             let rules = string_rules(rules);
             Some(quote!(crate::validate::check_string(#v.as_str(), &#rules, &path)?;))
         }
-        Shape::Bytes(r) if r.min.is_some() || r.max.is_some() => {
+        Shape::Bytes(r) => {
             let (min, max) = (opt_u64(r.min), opt_u64(r.max));
             Some(quote!(crate::validate::check_length(#v.0.len(), #min, #max, "bytes", &path)?;))
         }
-        Shape::Blob(r) if r.accept.is_some() || r.max_size.is_some() => {
+        Shape::Blob(r) => {
             let accept = opt_str_list(r.accept.as_deref());
             let max = opt_u64(r.max_size);
             Some(
@@ -82,12 +86,8 @@ pub fn shape_check(shape: &Shape, v: &TokenStream) -> Option<TokenStream> {
                     }
                 }
             });
-            if length.is_none() && item.is_none() {
-                return None;
-            }
             Some(quote!(#length #item))
         }
-        Shape::Alias { target, .. } => shape_check(target, v),
         _ => None,
     }
 }

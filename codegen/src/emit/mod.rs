@@ -2,6 +2,7 @@
 //! lays out the crate: a file per lexicon, module glue per namespace, the
 //! runtime modules, `lib.rs` and `Cargo.toml`.
 
+mod alias;
 mod cargo;
 mod checks;
 mod modules;
@@ -12,7 +13,7 @@ mod union;
 mod xrpc;
 
 use crate::ir::Ir;
-use crate::render::{header, render, RenderError};
+use crate::render::{header, render, render_items, RenderError};
 use modules::ModuleTree;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
@@ -69,15 +70,48 @@ pub fn emit_crate(ir: &Ir, options: &CrateOptions) -> Result<Vec<GeneratedFile>,
         };
         let body = tree.body(ir, path);
         let children = tree.child_decls(path);
-        let (inner, items) = (body.inner, body.items);
-        let tokens = quote!(#inner #children #items);
+        let inner = body.inner;
+        let items = body.items.flat_map(split_items);
+        let contents = render_items(&file, &body.source, quote!(#inner #children), items)?;
         files.push(GeneratedFile {
-            contents: render(&file, &body.source, tokens)?,
+            contents,
             path: file,
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Splits emitted tokens into their top-level items, so that each is parsed
+/// and printed on its own (a struct with 100,000 fields and its impls are
+/// then never one syntax tree). The emitter's items end with a `{ ... }`
+/// body or a `;`; an item with a top-level `=` (a `const` whose value is a
+/// struct literal, a `type`) ends only at its `;`.
+fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut items = Vec::new();
+    let mut current = Vec::new();
+    let mut has_value = false;
+    for tree in tokens {
+        let ends = match &tree {
+            TokenTree::Group(g) => !has_value && g.delimiter() == Delimiter::Brace,
+            TokenTree::Punct(p) if p.as_char() == '=' => {
+                has_value = true;
+                false
+            }
+            TokenTree::Punct(p) => p.as_char() == ';',
+            _ => false,
+        };
+        current.push(tree);
+        if ends {
+            items.push(current.drain(..).collect());
+            has_value = false;
+        }
+    }
+    if !current.is_empty() {
+        items.push(current.into_iter().collect());
+    }
+    items
 }
 
 /// Emits the whole crate as ONE file of nested modules, for `include!` from
@@ -158,4 +192,23 @@ fn reroot(tokens: TokenStream, root: &TokenStream) -> TokenStream {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_split_at_their_ends_only() {
+        let tokens = quote! {
+            #[doc = "x"] pub struct A { a: u8 }
+            impl A { fn f() {} }
+            pub const P: S = S { a: 1 };
+            pub struct U;
+            pub mod m;
+        };
+        let items: Vec<String> = split_items(tokens).iter().map(|t| t.to_string()).collect();
+        assert_eq!(items.len(), 5, "{items:?}");
+        assert!(items[2].starts_with("pub const P") && items[2].ends_with(";"));
+    }
 }

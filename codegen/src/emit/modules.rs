@@ -2,8 +2,8 @@
 //! the contents of each module, shared by the crate layout (a file per
 //! module) and the single-file layout (nested inline modules).
 
-use super::ty::{self, doc_attrs, ident};
-use super::{object, string_enum, union, xrpc};
+use super::ty::{self, ident};
+use super::{alias, object, string_enum, union, xrpc};
 use crate::ir::{Ir, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,13 +26,14 @@ struct ModNode {
 pub struct ModuleTree(BTreeMap<Vec<String>, ModNode>);
 
 /// What goes in a module besides its children.
-pub struct ModuleBody {
+pub struct ModuleBody<'a> {
     /// Where it comes from, for the `@generated` header.
     pub source: String,
     /// Inner attributes (module docs).
     pub inner: TokenStream,
-    /// The items.
-    pub items: TokenStream,
+    /// The items, one stream per type, emitted lazily: rendered one at a
+    /// time, a 50,000-def lexicon never holds all its tokens at once.
+    pub items: Box<dyn Iterator<Item = TokenStream> + 'a>,
 }
 
 impl ModuleTree {
@@ -102,24 +103,24 @@ impl ModuleTree {
             let children = self.inline_children(ir, &child_path);
             let name = ident(child_path.last().map_or("", String::as_str));
             let (inner, items) = (body.inner, body.items);
-            quote!(pub mod #name { #inner #children #items })
+            quote!(pub mod #name { #inner #children #(#items)* })
         });
         quote!(#(#modules)*)
     }
 
     /// The contents of the module at `path`.
-    pub fn body(&self, ir: &Ir, path: &[String]) -> ModuleBody {
+    pub fn body<'a>(&self, ir: &'a Ir, path: &[String]) -> ModuleBody<'a> {
         let node = self.0.get(path);
         match node.and_then(|n| n.lexicon) {
             Some(lex) => ModuleBody {
                 source: format!("`{}`", ir.lexicons[lex].rel_path),
                 inner: lexicon_docs(ir, lex),
-                items: ty::in_module(lex, || lexicon_items(ir, lex)),
+                items: Box::new(lexicon_items(ir, lex)),
             },
             None if path.is_empty() => ModuleBody {
                 source: "the lexicon directory".into(),
                 inner: crate_docs(ir),
-                items: runtime_decls(),
+                items: Box::new(std::iter::once(runtime_decls())),
             },
             None => {
                 let prefix = node.map_or("", |n| n.nsid_prefix.as_str());
@@ -127,7 +128,7 @@ impl ModuleTree {
                 ModuleBody {
                     source: format!("namespace `{prefix}`"),
                     inner: quote!(#![doc = #doc]),
-                    items: TokenStream::new(),
+                    items: Box::new(std::iter::empty()),
                 }
             }
         }
@@ -200,24 +201,20 @@ fn lexicon_docs(ir: &Ir, lex_idx: usize) -> TokenStream {
     }
 }
 
-fn lexicon_items(ir: &Ir, lex_idx: usize) -> TokenStream {
+/// The items of a lexicon's module, each emitted on demand inside
+/// [`ty::in_module`].
+fn lexicon_items(ir: &Ir, lex_idx: usize) -> impl Iterator<Item = TokenStream> + '_ {
     let lex = &ir.lexicons[lex_idx];
     let endpoint = lex
         .endpoint
-        .as_ref()
-        .map(|e| xrpc::emit_endpoint(ir, lex, e));
-    let types = lex.types.iter().map(|&id| match &ir.ty(id).kind {
+        .iter()
+        .map(move |e| xrpc::emit_endpoint(ir, lex, e));
+    let types = lex.types.iter().map(move |&id| match &ir.ty(id).kind {
         TypeKind::Object(o) => object::emit_object(ir, id, o),
         TypeKind::Union(u) => union::emit_union(ir, id, u),
         TypeKind::StringEnum(e) => string_enum::emit_string_enum(ir, id, e),
         TypeKind::Errors(errors) => xrpc::emit_errors(ir, id, errors),
-        TypeKind::Alias(shape) => {
-            let def = ir.ty(id);
-            let name = ident(&def.name);
-            let doc = doc_attrs(def.doc.as_deref());
-            let target = ty::shape_type(ir, shape);
-            quote!(#doc pub type #name = #target;)
-        }
+        TypeKind::Alias(shape) => alias::emit_alias(ir, id, shape),
     });
     let tokens = lex
         .tokens
@@ -225,12 +222,8 @@ fn lexicon_items(ir: &Ir, lex_idx: usize) -> TokenStream {
         .map(|t| xrpc::emit_token(&t.name, &t.value, t.doc.as_deref()));
     let permission_set = lex
         .permission_set
-        .as_ref()
+        .iter()
         .map(|p| xrpc::emit_permission_set(&lex.nsid, p));
-    quote! {
-        #endpoint
-        #(#types)*
-        #(#tokens)*
-        #permission_set
-    }
+    let mut items = endpoint.chain(types).chain(tokens).chain(permission_set);
+    std::iter::from_fn(move || ty::in_module(lex_idx, || items.next()))
 }

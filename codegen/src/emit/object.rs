@@ -13,7 +13,9 @@ use quote::{format_ident, quote};
 pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
     let def = ir.ty(id);
     let name = ident(&def.name);
-    let builder = format_ident!("__{}Builder", def.name);
+    // `__` keeps it apart from lexicon names; the keyword `_` of `Self_` is
+    // dropped to keep it UpperCamel.
+    let builder = format_ident!("__{}Builder", def.name.trim_end_matches('_'));
     let doc = doc_attrs(def.doc.as_deref());
     let extra = ident(&obj.extra_name);
     let record_type = match &obj.role {
@@ -229,7 +231,8 @@ pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
 fn needs_validate(shape: &Shape) -> bool {
     match shape {
         Shape::Named(_) | Shape::Unknown => true,
-        Shape::Alias { target, .. } => needs_validate(target),
+        // A named def with rules is a newtype that validates itself.
+        Shape::Alias { target, .. } => target.has_rules() || needs_validate(target),
         Shape::Array { items, .. } => needs_validate(items),
         _ => false,
     }

@@ -171,7 +171,22 @@ pub fn code_doc(value: &str) -> String {
             }
         })
         .collect();
-    format!(" `{clean}`")
+    format!(" `{}`", escape_bidi(&clean))
+}
+
+/// `text` with each bidirectional control written as its escape
+/// (`\u{202E}`): rustc denies them in comments
+/// (`text_direction_codepoint_in_comment`).
+fn escape_bidi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if crate::diagnostic::is_bidi_control(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Doc lines (each with a leading space, as `///` would give).
@@ -181,7 +196,7 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         .map(|line| {
             // `lines` leaves a bare `\r` (and other control characters) in
             // place, and rustc rejects a bare `\r` in a doc comment.
-            let line = line.replace(char::is_control, " ");
+            let line = escape_bidi(&line.replace(char::is_control, " "));
             let escaped = escape_markdown(line.trim());
             if escaped.is_empty() {
                 String::new()
@@ -195,10 +210,14 @@ pub fn doc_lines(text: &str) -> Vec<String> {
 /// Escapes text for rustdoc so that it renders as written and raises no
 /// warnings: `[`/`]` (links), `<`/`>`/`&` (HTML), `#`, `|`, `\\` outside
 /// code spans; bare URLs become autolinks; unbalanced backticks and fences
-/// are escaped (a fence would start a doctest).
+/// are escaped (a fence would start a doctest), `~~~` fences too. Lines
+/// come trimmed, so none is an indented code block (another doctest).
 fn escape_markdown(line: &str) -> String {
     let code_spans = line.matches('`').count() % 2 == 0 && !line.contains("``");
     let mut out = String::with_capacity(line.len());
+    if line.starts_with("~~~") {
+        out.push('\\');
+    }
     let mut in_code = false;
     let mut prev = ' ';
     let mut rest = line;
@@ -262,6 +281,20 @@ mod tests {
             vec![" a b".to_string(), " c d".to_string()]
         );
         assert_eq!(code_doc("x\ry`z"), " `x y'z`");
+    }
+
+    #[test]
+    fn bidi_controls_and_tilde_fences_are_escaped() {
+        assert_eq!(
+            doc_lines("a\u{202E}b\u{2066}c\u{200F}\n~~~rust\nfn x() {}\n~~~"),
+            vec![
+                " a\\\\u{202E}b\\\\u{2066}c\\\\u{200F}".to_string(),
+                " \\~~~rust".to_string(),
+                " fn x() {}".to_string(),
+                " \\~~~".to_string(),
+            ]
+        );
+        assert_eq!(code_doc("x\u{061C}y"), " `x\\u{061C}y`");
     }
 
     #[test]

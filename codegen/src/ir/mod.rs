@@ -7,7 +7,7 @@ mod nsid;
 mod resolve;
 
 pub use nsid::{parse_ref, Nsid, RefTarget};
-pub use resolve::resolve;
+pub use resolve::{resolve, resolve_loaded};
 
 pub use crate::runtime::formats::Format;
 
@@ -190,6 +190,25 @@ pub enum Shape {
         /// What it stands for.
         target: Box<Shape>,
     },
+}
+
+impl Shape {
+    /// Whether a value of this shape has rules of its own, checked where it
+    /// sits (a field's `check_fields`, or a named def's newtype). Named types
+    /// and aliases check themselves, so they have none here.
+    pub fn has_rules(&self) -> bool {
+        match self {
+            Shape::Boolean { const_ } => const_.is_some(),
+            Shape::Integer(rules) => *rules != IntegerRules::default(),
+            Shape::String { rules, .. } => !rules.is_empty(),
+            Shape::Bytes(r) => r.min.is_some() || r.max.is_some(),
+            Shape::Blob(r) => r.accept.is_some() || r.max_size.is_some(),
+            Shape::Array { items, rules } => {
+                rules.min.is_some() || rules.max.is_some() || items.has_rules()
+            }
+            Shape::CidLink | Shape::Unknown | Shape::Named(_) | Shape::Alias { .. } => false,
+        }
+    }
 }
 
 /// Integer rules.

@@ -18,21 +18,31 @@ use crate::diagnostic::Diagnostic;
 use crate::lexicon::article;
 use crate::lexicon::model::*;
 use crate::lexicon::path::JsonPath;
-use crate::lexicon::SourceFile;
-use crate::names::{ident, Case, Scope};
+use crate::lexicon::{Loaded, SourceFile};
+use crate::names::{ident, Case, Scope, RESERVED_ROOT_MODULES, RESERVED_TYPE_NAMES};
 use crate::suggest::did_you_mean;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Crate-root modules the runtime occupies; lexicon namespaces get another name.
-pub const RUNTIME_MODULES: &[&str] = &["formats", "types", "validate", "xrpc", "de"];
-
-/// Prelude names in the value namespace that a unit struct (an endpoint
-/// marker) would shadow inside generated code.
-const VALUE_PRELUDE: &[&str] = &["Some", "None", "Ok", "Err"];
-
 /// Resolves parsed lexicons into the IR, or reports every problem found.
 pub fn resolve(files: &[SourceFile]) -> Result<Ir, Vec<Diagnostic>> {
-    let mut r = Resolver::new(files);
+    run(files, &NOTHING_UNPARSED, &[])
+}
+
+/// Resolves the files of a directory that parsed, reporting their problems
+/// together with those of the files that did not (so one broken file does
+/// not hide the others' problems). A reference to a lexicon whose file did
+/// not parse is not reported: the file is there, its problem is reported.
+pub fn resolve_loaded(loaded: &Loaded) -> Result<Ir, Vec<Diagnostic>> {
+    run(&loaded.files, &loaded.unparsed, &loaded.errors)
+}
+
+fn run(
+    files: &[SourceFile],
+    unparsed: &BTreeSet<String>,
+    load_errors: &[Diagnostic],
+) -> Result<Ir, Vec<Diagnostic>> {
+    let mut r = Resolver::new(files, unparsed);
+    r.errors.extend(load_errors.iter().cloned());
     r.check_documents();
     r.assign_modules();
     r.declare();
@@ -47,6 +57,8 @@ pub fn resolve(files: &[SourceFile]) -> Result<Ir, Vec<Diagnostic>> {
     box_cycles(&mut ir);
     Ok(ir)
 }
+
+static NOTHING_UNPARSED: BTreeSet<String> = BTreeSet::new();
 
 /// What a def name resolves to.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -76,6 +88,12 @@ struct Resolver<'a> {
     state: BTreeMap<(usize, String), State>,
     type_scopes: Vec<Scope>,
     const_scopes: Vec<Scope>,
+    /// How many alias defs are being defined, one inside the other.
+    alias_depth: usize,
+    /// Lexicons where a too-deep alias chain was already reported.
+    too_deep_reported: BTreeSet<usize>,
+    /// NSIDs of files that failed to parse: references to them are not errors.
+    unparsed: &'a BTreeSet<String>,
 }
 
 /// Where in which file a node sits; inline type names derive from `hint`.
@@ -113,7 +131,7 @@ impl Ctx {
 }
 
 impl<'a> Resolver<'a> {
-    fn new(files: &'a [SourceFile]) -> Self {
+    fn new(files: &'a [SourceFile], unparsed: &'a BTreeSet<String>) -> Self {
         let mut files: Vec<&SourceFile> = files.iter().collect();
         files.sort_by(|a, b| (&a.doc.id, &a.rel_path).cmp(&(&b.doc.id, &b.rel_path)));
         let n = files.len();
@@ -127,6 +145,9 @@ impl<'a> Resolver<'a> {
             state: BTreeMap::new(),
             type_scopes: Vec::new(),
             const_scopes: Vec::new(),
+            alias_depth: 0,
+            too_deep_reported: BTreeSet::new(),
+            unparsed,
         }
     }
 
@@ -151,7 +172,7 @@ impl<'a> Resolver<'a> {
     fn assign_modules(&mut self) {
         let mut names: BTreeMap<Vec<String>, String> = BTreeMap::new();
         let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
-        scopes.insert(Vec::new(), Scope::with_reserved(RUNTIME_MODULES));
+        scopes.insert(Vec::new(), Scope::with_reserved(RESERVED_ROOT_MODULES));
         for lex in 0..self.files.len() {
             let doc = &self.files[lex].doc;
             let segments: Vec<String> = doc.id.split('.').map(str::to_string).collect();
@@ -188,7 +209,8 @@ impl<'a> Resolver<'a> {
                 endpoint: None,
                 permission_set: None,
             });
-            self.type_scopes.push(Scope::with_reserved(VALUE_PRELUDE));
+            self.type_scopes
+                .push(Scope::with_reserved(RESERVED_TYPE_NAMES));
             self.const_scopes
                 .push(Scope::with_reserved(&["PERMISSION_SET"]));
         }
@@ -403,10 +425,16 @@ impl<'a> Resolver<'a> {
         let mut scope = Scope::with_reserved(&["extra"]);
         let mut fields = Vec::new();
         let mut names = BTreeSet::new();
+        let required_set: BTreeSet<&str> = required.iter().map(String::as_str).collect();
+        let nullable_set: BTreeSet<&str> = nullable.iter().map(String::as_str).collect();
         for (wire, schema) in properties {
             names.insert(wire.as_str());
             let pctx = ctx.key("properties").key(wire);
-            if wire.is_empty() || wire.starts_with('$') {
+            if wire.is_empty() {
+                self.err(&pctx, "a property name cannot be empty");
+                continue;
+            }
+            if wire.starts_with('$') {
                 self.err(&pctx, format!("property name {wire:?} is reserved (names starting with `$` belong to the data model)"));
                 continue;
             }
@@ -422,15 +450,23 @@ impl<'a> Resolver<'a> {
                 name: scope.claim(wire, Case::Snake),
                 doc: schema.description().map(str::to_string),
                 shape,
-                required: required.contains(wire),
-                nullable: nullable.contains(wire),
+                required: required_set.contains(wire.as_str()),
+                nullable: nullable_set.contains(wire.as_str()),
                 boxed: false,
                 default,
             });
         }
         for (list, what) in [(required, "required"), (nullable, "nullable")] {
+            let mut listed = BTreeSet::new();
             for (i, name) in list.iter().enumerate() {
-                if !names.contains(name.as_str()) {
+                if !listed.insert(name.as_str()) {
+                    self.error(
+                        ctx.lex,
+                        ctx.path.key(what).index(i),
+                        format!("`{what}` lists {name:?} twice"),
+                        Some("remove the second one".into()),
+                    );
+                } else if !names.contains(name.as_str()) {
                     let candidates: Vec<&str> = names.iter().copied().collect();
                     let help =
                         did_you_mean(name, &candidates).map(|s| format!("did you mean {s:?}?"));

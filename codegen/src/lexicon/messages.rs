@@ -60,13 +60,37 @@ fn found(unexp: &str) -> String {
     }
 }
 
+/// For a whole number that serde refuses only for its size (`2^63` as an
+/// `i64`, which serde_json reads as a float beyond `u64`): the range.
+fn out_of_range(exp: &str, unexp: &str) -> Option<String> {
+    let n = ["integer ", "floating point "]
+        .iter()
+        .find_map(|p| unexp.strip_prefix(p))
+        .and_then(|n| n.trim_matches('`').parse::<f64>().ok())?;
+    // 2^63 and 2^64, exactly representable.
+    let (i64_limit, u64_limit) = (9_223_372_036_854_775_808.0, 18_446_744_073_709_551_616.0);
+    match exp {
+        "i64" if n.abs() >= i64_limit => Some(format!(
+            "an integer from {} to {} (64-bit signed)",
+            i64::MIN,
+            i64::MAX
+        )),
+        "u64" if n >= u64_limit => Some(format!("a non-negative integer up to {}", u64::MAX)),
+        _ => None,
+    }
+}
+
 /// Rewords one serde_json message (already stripped of its position);
 /// returns the message and an optional hint.
 pub fn humanize(message: &str) -> (String, Option<String>) {
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = message.strip_prefix(prefix) {
             if let Some((unexp, exp)) = rest.rsplit_once(", expected ") {
-                let (exp, unexp) = (expected(exp), found(unexp));
+                let range = out_of_range(exp, unexp);
+                let (mut exp, unexp) = (expected(exp), found(unexp));
+                if let Some(range) = range {
+                    exp = range;
+                }
                 let help = quoted_number_help(&exp, &unexp);
                 return (format!("expected {exp}, found {unexp}"), help);
             }
@@ -141,6 +165,12 @@ mod tests {
         assert_eq!(h.as_deref(), Some("write the number without quotes: 3"));
         let (m, _) = humanize("invalid value: integer `-1`, expected u64");
         assert_eq!(m, "expected a non-negative integer, found the number -1");
+        let (m, _) = humanize("invalid value: integer `9223372036854775808`, expected i64");
+        assert_eq!(m, "expected an integer from -9223372036854775808 to 9223372036854775807 (64-bit signed), found the number 9223372036854775808");
+        let (m, _) = humanize("invalid type: floating point `1.8446744073709552e19`, expected u64");
+        assert_eq!(m, "expected a non-negative integer up to 18446744073709551615, found the number 1.8446744073709552e19");
+        let (m, _) = humanize("invalid type: floating point `1.5`, expected i64");
+        assert_eq!(m, "expected an integer, found the number 1.5");
         let (m, _) = humanize("invalid type: map, expected a sequence");
         assert_eq!(m, "expected a JSON array, found a JSON object");
         let (m, h) = humanize("something else");

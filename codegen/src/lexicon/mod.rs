@@ -57,46 +57,75 @@ pub fn load_str(rel_path: &str, path: &Path, text: &str) -> Result<SourceFile, B
     }
 }
 
-/// Reads every `*.json` file under `dir` (recursively, in sorted order,
-/// following symlinks but never looping), parsing each. All failures are
-/// collected, not just the first.
+/// Reads every `*.json` file under `dir` (recursively, in sorted order),
+/// parsing each. All failures are collected, not just the first.
+///
+/// Symlinks to files are followed; symlinks to directories below `dir` are
+/// not: an alias of a folder would otherwise read its lexicons twice, under
+/// a path that does not match their ids, or hide the real folder, depending
+/// on which name sorts first.
 pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
+    let loaded = load_dir_partial(dir);
+    if loaded.errors.is_empty() {
+        Ok(loaded.files)
+    } else {
+        Err(loaded.errors)
+    }
+}
+
+/// What [`load_dir_partial`] read: the files that parsed, and the problems
+/// with the others (which the caller reports together with the problems the
+/// resolver finds in the parsed ones).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Files that were read and parsed.
+    pub files: Vec<SourceFile>,
+    /// Why the others were not.
+    pub errors: Vec<Diagnostic>,
+    /// NSIDs of the files that failed (from their paths): references to
+    /// them are not reported as dangling, since the file exists.
+    pub unparsed: BTreeSet<String>,
+}
+
+/// Like [`load_dir`], but keeps the files that parsed when others fail.
+pub fn load_dir_partial(dir: &Path) -> Loaded {
     let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let mut loaded = Loaded::default();
     let mut seen_dirs = BTreeSet::new();
     if !dir.is_dir() {
-        return Err(vec![Diagnostic::new(
-            dir,
-            JsonPath::root(),
-            "lexicon directory not found (or not a directory)",
-        )
-        .with_help(
-            "pass the directory holding the lexicons with --lexicons DIR",
-        )]);
+        loaded.errors.push(
+            Diagnostic::new(
+                dir,
+                JsonPath::root(),
+                "lexicon directory not found (or not a directory)",
+            )
+            .with_help("pass the directory holding the lexicons with --lexicons DIR"),
+        );
+        return loaded;
     }
-    collect(dir, "", &mut seen_dirs, &mut files, &mut errors);
-    let mut out = Vec::new();
+    collect(dir, "", &mut seen_dirs, &mut files, &mut loaded.errors);
     for (rel, path) in files {
-        match fs::read(&path) {
-            Err(e) => errors.push(Diagnostic::new(
+        let result = match fs::read(&path) {
+            Err(e) => Err(Diagnostic::new(
                 &path,
                 JsonPath::root(),
                 format!("cannot read file: {e}"),
             )),
             Ok(bytes) => match String::from_utf8(bytes) {
-                Err(e) => errors.push(not_utf8(&path, e.as_bytes(), e.utf8_error())),
-                Ok(text) => match load_str(&rel, &path, &text) {
-                    Ok(file) => out.push(file),
-                    Err(diag) => errors.push(*diag),
-                },
+                Err(e) => Err(not_utf8(&path, e.as_bytes(), e.utf8_error())),
+                Ok(text) => load_str(&rel, &path, &text).map_err(|d| *d),
             },
+        };
+        match result {
+            Ok(file) => loaded.files.push(file),
+            Err(diag) => {
+                let nsid = rel.strip_suffix(".json").unwrap_or(&rel).replace('/', ".");
+                loaded.unparsed.insert(nsid);
+                loaded.errors.push(diag);
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    loaded
 }
 
 /// A diagnostic for a file that is not UTF-8, pointing at the first bad byte.
@@ -124,7 +153,8 @@ fn collect(
     files: &mut Vec<(String, PathBuf)>,
     errors: &mut Vec<Diagnostic>,
 ) {
-    // Canonical paths identify directories reached twice through symlinks.
+    // Directory symlinks are not followed, but a directory reached twice
+    // (a bind mount) must not loop either.
     match fs::canonicalize(dir) {
         Ok(canon) => {
             if !seen.insert(canon) {
@@ -164,8 +194,11 @@ fn collect(
         } else {
             format!("{rel}/{name}")
         };
+        let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
         if path.is_dir() {
-            collect(&path, &child_rel, seen, files, errors);
+            if !is_link {
+                collect(&path, &child_rel, seen, files, errors);
+            }
         } else if name.ends_with(".json") {
             if path.is_file() {
                 files.push((child_rel, path));

@@ -249,7 +249,7 @@ fn parse_fragment<T: DeserializeOwned>(text: &str) -> Result<T, Nested> {
 /// The keys of the JSON object `text` (empty if it is not one).
 fn keys_of(text: &str) -> Vec<String> {
     serde_json::from_str::<OrderedMap<IgnoredAny>>(text)
-        .map(|m| m.0.into_iter().map(|(k, _)| k).collect())
+        .map(|m| m.iter().map(|(k, _)| k.clone()).collect())
         .unwrap_or_default()
 }
 

@@ -18,9 +18,6 @@ pub enum LifecycleError {
         /// The OS error.
         source: std::io::Error,
     },
-    /// A file could not be written safely.
-    #[error(transparent)]
-    Write(#[from] crate::write::WriteError),
     /// `lexicons.json` is not a valid manifest.
     #[error("{}: {message}", path.display())]
     Manifest {

@@ -94,7 +94,7 @@ impl Installer {
             let text = document_text(&r.document);
             let written = std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str());
             if written {
-                crate::write::write_atomic(&path, text.as_bytes())?;
+                super::files::write_atomic(&path, text.as_bytes())?;
             }
             installed.push(Installed {
                 nsid: nsid.clone(),

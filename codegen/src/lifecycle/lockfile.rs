@@ -109,7 +109,7 @@ impl Manifest {
 
     /// Writes the manifest atomically.
     pub fn write(&self, path: &Path) -> Result<(), LifecycleError> {
-        Ok(crate::write::write_atomic(path, self.to_text().as_bytes())?)
+        super::files::write_atomic(path, self.to_text().as_bytes())
     }
 }
 

@@ -14,6 +14,7 @@ pub mod cli;
 mod did;
 pub mod dns;
 mod error;
+mod files;
 mod http;
 pub mod install;
 pub mod lockfile;

@@ -1,13 +1,16 @@
 //! Data-model types that lexicons use directly: `unknown`, `blob`, `bytes`,
 //! `cid-link`, and the fallback of open unions.
 
-use super::de::{error, object_map, DeserializeAt};
+use super::de::{object_map, DeserializeAt};
 use super::formats::Cid;
-use super::validate::{check_data_model, Path, Validate, ValidationError};
+use super::validate::{
+    check_data_model_object, check_type_tag, integer_value, Path, Validate, ValidationError,
+};
 use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::str::FromStr;
 
 macro_rules! serde_via_at {
     ($($t:ty),*) => {$(
@@ -80,9 +83,7 @@ impl Validate for Unknown {
             let rule = format!("an `unknown` value must be a plain object, not {what}");
             return Err(ValidationError::new(path, rule));
         }
-        self.0
-            .iter()
-            .try_for_each(|(k, v)| check_data_model(v, &path.key(k)))
+        check_data_model_object(&self.0, path)
     }
 }
 
@@ -118,11 +119,12 @@ impl<'de> DeserializeAt<'de> for UnknownObject {
     }
 }
 
+/// Its `$type` names a def (a valid NSID or `nsid#name`), and the rest
+/// follows the data model.
 impl Validate for UnknownObject {
     fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
-        self.0
-            .iter()
-            .try_for_each(|(k, v)| check_data_model(v, &path.key(k)))
+        check_type_tag(self.type_tag(), path)?;
+        check_data_model_object(&self.0, path)
     }
 }
 
@@ -136,18 +138,25 @@ impl Serialize for UnknownObject {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CidLink(pub Cid);
 
-impl<'de> DeserializeAt<'de> for CidLink {
-    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
-        let mut map = object_map(d, "a `$link` object", path)?;
-        match (map.remove("$link"), map.is_empty()) {
-            (Some(Value::String(s)), true) => Cid::new(s)
+impl CidLink {
+    /// Reads `{"$link": "<cid>"}` (and nothing else) from an object.
+    pub fn from_map(map: &Map<String, Value>, path: &Path<'_>) -> Result<Self, ValidationError> {
+        match (map.get("$link"), map.len()) {
+            (Some(Value::String(s)), 1) => Cid::from_str(s)
                 .map(CidLink)
-                .map_err(|e| error(&path.key("$link"), e)),
-            _ => Err(error(
+                .map_err(|e| ValidationError::new(&path.key("$link"), e.to_string())),
+            _ => Err(ValidationError::new(
                 path,
                 "expected {\"$link\": \"<cid>\"} and nothing else",
             )),
         }
+    }
+}
+
+impl<'de> DeserializeAt<'de> for CidLink {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        let map = object_map(d, "a `$link` object", path)?;
+        CidLink::from_map(&map, path).map_err(de::Error::custom)
     }
 }
 
@@ -188,7 +197,10 @@ pub fn base64_encode(data: &[u8]) -> String {
     out
 }
 
-/// Decodes standard base64, padding optional; `None` if malformed.
+/// Decodes standard base64 as readers must (LEXICON-RULES §2): `=` padding
+/// optional (but, when present, complete), and non-zero trailing bits in the
+/// last character ignored, as the reference implementations do; `None` if
+/// malformed. [`base64_encode`] writes the canonical unpadded form.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let body = text.trim_end_matches('=');
     let padding = text.len() - body.len();
@@ -199,32 +211,39 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let mut acc = 0u32;
     let mut bits = 0u32;
     for c in body.bytes() {
-        acc = (acc << 6) | b64_value(c)?;
+        acc = ((acc << 6) | b64_value(c)?) & 0xFFFF;
         bits += 6;
         if bits >= 8 {
             bits -= 8;
             out.push(u8::try_from((acc >> bits) & 0xff).ok()?);
         }
     }
-    // Leftover bits must be zero (canonical encoding).
-    (acc & ((1 << bits) - 1) == 0).then_some(out)
+    // Leftover bits (fewer than 6) are padding of the last character.
+    Some(out)
 }
 
-impl<'de> DeserializeAt<'de> for Bytes {
-    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
-        let mut map = object_map(d, "a `$bytes` object", path)?;
-        match (map.remove("$bytes"), map.is_empty()) {
-            (Some(Value::String(s)), true) => base64_decode(&s).map(Bytes).ok_or_else(|| {
-                error(
+impl Bytes {
+    /// Reads `{"$bytes": "<base64>"}` (and nothing else) from an object.
+    pub fn from_map(map: &Map<String, Value>, path: &Path<'_>) -> Result<Self, ValidationError> {
+        match (map.get("$bytes"), map.len()) {
+            (Some(Value::String(s)), 1) => base64_decode(s).map(Bytes).ok_or_else(|| {
+                ValidationError::new(
                     &path.key("$bytes"),
                     "invalid base64 (standard alphabet expected)",
                 )
             }),
-            _ => Err(error(
+            _ => Err(ValidationError::new(
                 path,
                 "expected {\"$bytes\": \"<base64>\"} and nothing else",
             )),
         }
+    }
+}
+
+impl<'de> DeserializeAt<'de> for Bytes {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        let map = object_map(d, "a `$bytes` object", path)?;
+        Bytes::from_map(&map, path).map_err(de::Error::custom)
     }
 }
 
@@ -236,7 +255,10 @@ impl Serialize for Bytes {
     }
 }
 
-/// A reference to uploaded binary data.
+/// A reference to uploaded binary data: `{"$type": "blob", "ref": {"$link":
+/// cid}, "mimeType": non-empty, "size": positive integer}`, or the legacy
+/// `{"cid", "mimeType"}` (read, and written back as read). Any other key is
+/// an error rather than something this type would silently drop.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Blob {
     /// CID of the content.
@@ -262,13 +284,35 @@ impl Blob {
     }
 }
 
-fn blob_error<E: de::Error>(path: &Path<'_>, what: &str) -> E {
-    error(path, format!("invalid blob: {what}"))
+fn blob_error(path: &Path<'_>, what: &str) -> ValidationError {
+    ValidationError::new(path, format!("invalid blob: {what}"))
 }
 
-impl<'de> DeserializeAt<'de> for Blob {
-    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
-        let map = object_map(d, "a blob object", path)?;
+/// The keys of a blob (legacy: `cid` and `mimeType`). Blobs with other keys
+/// are rejected rather than kept: the data model defines a blob as exactly
+/// these fields, and a kept key would have no place in the typed value.
+const BLOB_KEYS: [&str; 4] = ["$type", "ref", "mimeType", "size"];
+const LEGACY_BLOB_KEYS: [&str; 2] = ["cid", "mimeType"];
+
+/// Rejects a key outside `allowed`.
+fn only_keys(
+    map: &Map<String, Value>,
+    allowed: &[&str],
+    path: &Path<'_>,
+) -> Result<(), ValidationError> {
+    match map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(key) => Err(blob_error(
+            &path.key(key),
+            &format!("unexpected key (a blob has only {})", allowed.join(", ")),
+        )),
+        None => Ok(()),
+    }
+}
+
+impl Blob {
+    /// Reads a blob (standard or legacy form) from an object: the rules of
+    /// a `blob` field, and of a `"$type": "blob"` object anywhere in data.
+    pub fn from_map(map: &Map<String, Value>, path: &Path<'_>) -> Result<Self, ValidationError> {
         let mime_type = match map.get("mimeType") {
             Some(Value::String(m)) if !m.is_empty() => m.clone(),
             _ => {
@@ -281,30 +325,24 @@ impl<'de> DeserializeAt<'de> for Blob {
         if map.get("$type").is_none() {
             // Legacy form: {"cid": "<cid>", "mimeType": "..."}.
             return match map.get("cid") {
-                Some(Value::String(c)) => Ok(Blob {
-                    cid: Cid::new(c.clone()).map_err(|e| error(&path.key("cid"), e))?,
-                    mime_type,
-                    size: 0,
-                    legacy: true,
-                }),
+                Some(Value::String(c)) => {
+                    only_keys(map, &LEGACY_BLOB_KEYS, path)?;
+                    Ok(Blob {
+                        cid: Cid::from_str(c)
+                            .map_err(|e| ValidationError::new(&path.key("cid"), e.to_string()))?,
+                        mime_type,
+                        size: 0,
+                        legacy: true,
+                    })
+                }
                 _ => Err(blob_error(path, "missing `$type: \"blob\"`")),
             };
         }
         if map.get("$type").and_then(Value::as_str) != Some("blob") {
             return Err(blob_error(&path.key("$type"), "`$type` must be \"blob\""));
         }
-        let cid = match map.get("ref").and_then(Value::as_object) {
-            Some(r) if r.len() == 1 => match r.get("$link") {
-                Some(Value::String(c)) => {
-                    Cid::new(c.clone()).map_err(|e| error(&path.key("ref").key("$link"), e))?
-                }
-                _ => {
-                    return Err(blob_error(
-                        &path.key("ref"),
-                        "`ref` must be {\"$link\": \"<cid>\"}",
-                    ))
-                }
-            },
+        let cid = match map.get("ref") {
+            Some(Value::Object(r)) => CidLink::from_map(r, &path.key("ref"))?.0,
             _ => {
                 return Err(blob_error(
                     &path.key("ref"),
@@ -312,21 +350,32 @@ impl<'de> DeserializeAt<'de> for Blob {
                 ))
             }
         };
-        let size = match map.get("size").and_then(Value::as_u64) {
-            Some(n) if n > 0 => n,
-            _ => {
-                return Err(blob_error(
-                    &path.key("size"),
-                    "`size` must be a positive integer",
-                ))
-            }
+        let size = match map.get("size") {
+            Some(Value::Number(n)) => integer_value(n)
+                .and_then(|n| u64::try_from(n).ok())
+                .filter(|&n| n > 0),
+            _ => None,
         };
+        let Some(size) = size else {
+            return Err(blob_error(
+                &path.key("size"),
+                "`size` must be a positive integer",
+            ));
+        };
+        only_keys(map, &BLOB_KEYS, path)?;
         Ok(Blob {
             cid,
             mime_type,
             size,
             legacy: false,
         })
+    }
+}
+
+impl<'de> DeserializeAt<'de> for Blob {
+    fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
+        let map = object_map(d, "a blob object", path)?;
+        Blob::from_map(&map, path).map_err(de::Error::custom)
     }
 }
 

@@ -84,6 +84,9 @@ pub mod messages {
     /// A key that appears twice in one object.
     pub const DUPLICATE_KEY: &str = "duplicate key";
 
+    /// A `$type` that is not a non-empty string.
+    pub const TYPE_NOT_STRING: &str = "`$type` must be a non-empty string";
+
     /// A required field that is absent.
     pub fn missing_field(name: &str) -> String {
         format!("missing required field `{name}`")
@@ -97,6 +100,30 @@ pub mod messages {
     /// A record without `$type`.
     pub fn missing_record_type(expected: &str) -> String {
         format!("missing `$type` (a record carries \"$type\": {expected:?})")
+    }
+
+    /// An integer beyond 64 signed bits.
+    pub fn integer_out_of_range(n: impl std::fmt::Display) -> String {
+        format!("integer {n} does not fit in 64 signed bits")
+    }
+
+    /// The message for a float that stands for a whole number beyond 64
+    /// signed bits: serde_json reads an integer literal too large for `u64`
+    /// as a float, so `18446744073709551616` is an integer out of range, not
+    /// a float. Its digits are those of the parsed value (the nearest
+    /// `f64`); one that rounded to -2^63 (which fits) was below it.
+    pub fn float_out_of_range(v: f64) -> Option<String> {
+        const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+        if v.fract() != 0.0 || v.abs() < TWO_63 {
+            None
+        } else if v == -TWO_63 {
+            Some(integer_out_of_range("below -9223372036854775808"))
+        } else if v.abs() < 1e21 {
+            Some(integer_out_of_range(format_args!("{v:.0}")))
+        } else {
+            // Hundreds of digits say less than the exponent form.
+            Some(integer_out_of_range(format_args!("{v:e}")))
+        }
     }
 }
 
@@ -130,6 +157,29 @@ impl<T: Validate> Validate for Box<T> {
     fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
         (**self).validate_at(path)
     }
+}
+
+/// A named def of a non-object type with rules of its own (a `string` with
+/// `maxGraphemes`, an `array` with `maxLength`, ...), generated as a newtype
+/// over [`Checked::Inner`] so that deserializing it (as a field or on its
+/// own) checks those rules. The newtype's impls call [`check_newtype`] and
+/// [`super::de::newtype_at`].
+pub trait Checked {
+    /// The value type (`String`, `Vec<T>`, ...).
+    type Inner;
+
+    /// The def's own rules (nested values check themselves).
+    fn check(inner: &Self::Inner, path: &Path<'_>) -> Result<(), ValidationError>;
+}
+
+/// Checks a newtype's value built in code: its nested values, then its own
+/// rules (the order deserializing finds them in).
+pub fn check_newtype<T: Checked>(inner: &T::Inner, path: &Path<'_>) -> Result<(), ValidationError>
+where
+    T::Inner: Validate,
+{
+    inner.validate_at(path)?;
+    T::check(inner, path)
 }
 
 /// Types that are valid by construction (formats check in their constructors).
@@ -413,22 +463,120 @@ pub fn check_formatted(
     check_string(s, rules, path)
 }
 
+/// The integer a JSON number stands for: an `i64`, or an integer-valued
+/// float of magnitude below 2^53 (`123.0` and `1e3` are integers; `123.5`
+/// is not, and neither is a float too large to name one integer exactly).
+pub fn integer_value(n: &serde_json::Number) -> Option<i64> {
+    // 2^53: beyond it a float does not say which integer it stands for.
+    const LIMIT: f64 = 9_007_199_254_740_992.0;
+    n.as_i64().or_else(|| {
+        let f = n.as_f64()?;
+        // In range and integral, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        (f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)).then_some(f as i64)
+    })
+}
+
 /// Checks data-model rules on free-form JSON (`unknown` values, unknown
-/// fields, unknown union members): numbers must be 64-bit signed integers,
-/// since the data model has no floats.
+/// fields, unknown union members), at any depth: numbers are 64-bit signed
+/// integers (an integer-valued float such as `123.0` counts as one), and
+/// every object follows [`check_data_model_object`].
 pub fn check_data_model(value: &serde_json::Value, path: &Path<'_>) -> Result<(), ValidationError> {
     match value {
-        serde_json::Value::Number(n) if !n.is_i64() => Err(ValidationError::new(
-            path,
-            format!("{n} is not a 64-bit signed integer (the data model has no floats)"),
-        )),
+        serde_json::Value::Number(n) if integer_value(n).is_none() => {
+            let rule = match (n.as_u64(), n.as_f64()) {
+                (Some(big), _) => Some(messages::integer_out_of_range(big)),
+                (None, Some(v)) => messages::float_out_of_range(v),
+                (None, None) => None,
+            };
+            let rule = rule.unwrap_or_else(|| {
+                format!("{n} is not a 64-bit signed integer (the data model has no floats)")
+            });
+            Err(ValidationError::new(path, rule))
+        }
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()
             .try_for_each(|(i, v)| check_data_model(v, &path.index(i))),
-        serde_json::Value::Object(map) => map
-            .iter()
-            .try_for_each(|(k, v)| check_data_model(v, &path.key(k))),
+        serde_json::Value::Object(map) => check_data_model_object(map, path),
         _ => Ok(()),
+    }
+}
+
+/// Checks a member that an object's schema does not list (kept as an
+/// unknown field): a `$type` member is a non-empty string, and the value
+/// follows the data model.
+pub fn check_unknown_field(
+    key: &str,
+    value: &serde_json::Value,
+    path: &Path<'_>,
+) -> Result<(), ValidationError> {
+    let at = path.key(key);
+    match value {
+        serde_json::Value::String(s) if key == "$type" && s.is_empty() => {
+            Err(ValidationError::new(&at, messages::TYPE_NOT_STRING))
+        }
+        serde_json::Value::String(_) => Ok(()),
+        _ if key == "$type" => Err(ValidationError::new(&at, messages::TYPE_NOT_STRING)),
+        _ => check_data_model(value, &at),
+    }
+}
+
+/// The data-model rules of one object, then of its members: `$type`, where
+/// present, is a non-empty string; an object with `$link` is exactly
+/// `{"$link": <cid>}`, one with `$bytes` exactly `{"$bytes": <base64>}`, and
+/// one with `"$type": "blob"` a complete blob (see [`super::types::Blob`]).
+pub fn check_data_model_object(
+    map: &serde_json::Map<String, serde_json::Value>,
+    path: &Path<'_>,
+) -> Result<(), ValidationError> {
+    match map.get("$type") {
+        None => {}
+        Some(serde_json::Value::String(tag)) if tag == "blob" => {
+            return super::types::Blob::from_map(map, path).map(drop);
+        }
+        Some(serde_json::Value::String(tag)) if !tag.is_empty() => {}
+        Some(_) => {
+            return Err(ValidationError::new(
+                &path.key("$type"),
+                messages::TYPE_NOT_STRING,
+            ))
+        }
+    }
+    if map.contains_key("$link") {
+        return super::types::CidLink::from_map(map, path).map(drop);
+    }
+    if map.contains_key("$bytes") {
+        return super::types::Bytes::from_map(map, path).map(drop);
+    }
+    map.iter()
+        .try_for_each(|(k, v)| check_data_model(v, &path.key(k)))
+}
+
+/// Checks the `$type` of a value kept without a schema (an open union's
+/// unknown member): a valid NSID, or `nsid#name` with a def name of ASCII
+/// letters, digits and `_` other than `main` (data never writes `#main`).
+pub fn check_type_tag(tag: &str, path: &Path<'_>) -> Result<(), ValidationError> {
+    let (nsid, name) = match tag.split_once('#') {
+        Some((nsid, name)) => (nsid, Some(name)),
+        None => (tag, None),
+    };
+    let invalid = |why: String| {
+        ValidationError::new(
+            &path.key("$type"),
+            format!("{tag:?} is not a valid NSID or nsid#name: {why}"),
+        )
+    };
+    super::formats::check_nsid(nsid).map_err(|e| invalid(e.rule().to_owned()))?;
+    match name {
+        None => Ok(()),
+        Some("") => Err(invalid("the name after '#' is empty".into())),
+        Some("main") => Err(invalid(
+            "data writes the main def as the bare NSID, never with #main".into(),
+        )),
+        Some(name) if name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') => Ok(()),
+        Some(name) => Err(invalid(format!(
+            "the def name {name:?} must be ASCII letters, digits or '_'"
+        ))),
     }
 }

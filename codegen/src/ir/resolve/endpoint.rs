@@ -36,8 +36,14 @@ impl Resolver<'_> {
     ) {
         let lex = ctx.lex;
         let nsid = self.files[lex].doc.id.clone();
-        let endpoint_name =
-            self.type_scopes[lex].claim(nsid.rsplit('.').next().unwrap_or("Endpoint"), Case::Type);
+        // The marker is a unit struct, so it is also a value: it must not
+        // take the name of a token's constant (`com.example.a` and token `a`).
+        let base = ident(nsid.rsplit('.').next().unwrap_or("Endpoint"), Case::Type);
+        let mut endpoint_name = self.type_scopes[lex].claim_ident(base.clone());
+        while self.const_scopes[lex].contains(&endpoint_name) {
+            endpoint_name = self.type_scopes[lex].claim_ident(base.clone());
+        }
+        self.const_scopes[lex].claim_ident(endpoint_name.clone());
         let params = params.and_then(|p| match p {
             Schema::Params(ps) => {
                 let id = self.new_type(

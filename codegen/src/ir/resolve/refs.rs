@@ -2,6 +2,10 @@
 
 use super::*;
 
+/// The longest chain of non-object defs (arrays, strings, ... referring to
+/// each other) that is accepted, as the JSON nesting depth is limited.
+pub const MAX_ALIAS_DEPTH: usize = 32;
+
 impl Resolver<'_> {
     pub(super) fn union(&mut self, ctx: &Ctx, u: &UnionSchema) -> UnionIr {
         let closed = u.closed.unwrap_or(false);
@@ -92,6 +96,9 @@ impl Resolver<'_> {
             }
         };
         let Some(&lex) = self.by_nsid.get(&target.nsid) else {
+            if self.unparsed.contains(&target.nsid) {
+                return None;
+            }
             let all: Vec<&str> = self.by_nsid.keys().map(String::as_str).collect();
             let help = did_you_mean(&target.nsid, &all).map(|s| format!("did you mean {s:?}?"));
             self.error(
@@ -173,7 +180,26 @@ impl Resolver<'_> {
                     );
                     return Shape::Unknown;
                 }
+                // Each alias is defined on first use, recursively: bound the
+                // depth so that a chain of 100,000 aliases is an error, not a
+                // stack overflow (and no shape nests deeper than this).
+                if self.alias_depth >= MAX_ALIAS_DEPTH {
+                    // Once per file: a long chain would hit the limit at
+                    // every 32nd link.
+                    if !self.too_deep_reported.insert(ctx.lex) {
+                        return Shape::Unknown;
+                    }
+                    self.error(
+                        ctx.lex,
+                        ctx.path.clone(),
+                        format!("reference {reference:?} is the end of a chain of more than {MAX_ALIAS_DEPTH} non-object definitions, each referring to the next"),
+                        Some("lexicons are never this deep; refer to an object def somewhere on the chain".into()),
+                    );
+                    return Shape::Unknown;
+                }
+                self.alias_depth += 1;
                 self.define(lex, &target.def);
+                self.alias_depth -= 1;
                 match &self.ir.types[id].kind {
                     TypeKind::Alias(shape) => Shape::Alias {
                         id,

@@ -1,72 +1,101 @@
 //! Constraint checks: ranges, lengths, formats, and values that must satisfy them.
 
 use super::*;
+use crate::runtime::validate::Path::Root;
 
 impl Resolver<'_> {
     /// `default`, `const` and `enum` values must satisfy the other rules: a
     /// default the generated type rejects, or an enum nothing can match,
-    /// would make the lexicon contradict itself.
+    /// would make the lexicon contradict itself. Checked with the runtime's
+    /// own rule functions, so the verdict is the generated types' verdict.
     pub(super) fn check_integer_values(&mut self, ctx: &Ctx, i: &IntegerSchema) {
+        use crate::runtime::validate::{check_integer, IntegerRules as Rules};
         if i.enum_.as_ref().is_some_and(Vec::is_empty) {
             self.err(&ctx.key("enum"), "`enum` is empty, so no value is valid");
         }
-        let in_range = |v: i64| {
-            i.minimum.map_or(true, |min| v >= min) && i.maximum.map_or(true, |max| v <= max)
+        let range = Rules {
+            minimum: i.minimum,
+            maximum: i.maximum,
+            ..Rules::default()
         };
-        // (where, field name, value); `enum` entries need not be in `enum`.
-        let mut values: Vec<(JsonPath, &str, i64)> = Vec::new();
-        values.extend(i.default.map(|v| (ctx.path.key("default"), "default", v)));
-        values.extend(i.const_.map(|v| (ctx.path.key("const"), "const", v)));
+        let fixed = Rules {
+            enum_: i.enum_.as_deref(),
+            ..range
+        };
+        let mut values: Vec<(JsonPath, &str, i64, &Rules)> = Vec::new();
+        values.extend(
+            i.default
+                .map(|v| (ctx.path.key("default"), "default", v, &fixed)),
+        );
+        values.extend(
+            i.const_
+                .map(|v| (ctx.path.key("const"), "const", v, &fixed)),
+        );
+        let mut seen = BTreeSet::new();
         for (n, v) in i.enum_.iter().flatten().enumerate() {
-            values.push((ctx.path.key("enum").index(n), "enum", *v));
-        }
-        for (path, key, v) in values {
-            let in_enum = key == "enum" || i.enum_.as_ref().map_or(true, |e| e.contains(&v));
-            let problem = if !in_range(v) {
-                Some(format!(
-                    "`{key}` {v} is outside the allowed range ({})",
-                    [
-                        i.minimum.map(|m| format!("minimum {m}")),
-                        i.maximum.map(|m| format!("maximum {m}")),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-                ))
-            } else if !in_enum {
-                Some(format!("`{key}` {v} is not one of the `enum` values"))
+            let path = ctx.path.key("enum").index(n);
+            if seen.insert(*v) {
+                values.push((path, "enum", *v, &range));
             } else {
-                None
-            };
-            if let Some(problem) = problem {
-                self.error(ctx.lex, path, problem, None);
+                let message = format!("{v} is listed twice in `enum`");
+                self.error(ctx.lex, path, message, Some("remove the second one".into()));
+            }
+        }
+        for (path, key, v, rules) in values {
+            if let Err(e) = check_integer(v, rules, &Root) {
+                let message = format!("`{key}` {v} breaks the schema's own rule: {}", e.rule());
+                self.error(ctx.lex, path, message, None);
             }
         }
     }
 
-    pub(super) fn check_string_values(&mut self, ctx: &Ctx, s: &StringSchema) {
+    /// The string counterpart of [`Self::check_integer_values`]: `enum`
+    /// values must pass the format, length and grapheme rules; `default` and
+    /// `const` those and the `enum`.
+    pub(super) fn check_string_values(
+        &mut self,
+        ctx: &Ctx,
+        s: &StringSchema,
+        format: Option<Format>,
+    ) {
+        use crate::runtime::validate::{check_formatted, StringRules as Rules};
         if s.enum_.as_ref().is_some_and(Vec::is_empty) {
             self.err(&ctx.key("enum"), "`enum` is empty, so no value is valid");
         }
-        let fixed = [("default", &s.default), ("const", &s.const_)];
-        for (key, value) in fixed {
-            let Some(value) = value else { continue };
-            let shown = crate::lexicon::quote_short(value);
-            let len = value.len() as u64;
-            let problem = if s.enum_.as_ref().is_some_and(|e| !e.contains(value)) {
-                Some(format!("`{key}` {shown} is not one of the `enum` values"))
-            } else if let Some(max) = s.max_length.filter(|&max| len > max) {
-                Some(format!(
-                    "`{key}` {shown} is {len} bytes long, more than `maxLength` {max}"
-                ))
-            } else {
-                s.min_length.filter(|&min| len < min).map(|min| {
-                    format!("`{key}` {shown} is {len} bytes long, less than `minLength` {min}")
-                })
-            };
-            if let Some(problem) = problem {
-                self.err(&ctx.key(key), problem);
+        let enum_: Option<Vec<&str>> = s
+            .enum_
+            .as_ref()
+            .map(|e| e.iter().map(String::as_str).collect());
+        let shape = Rules {
+            min_length: s.min_length,
+            max_length: s.max_length,
+            min_graphemes: s.min_graphemes,
+            max_graphemes: s.max_graphemes,
+            ..Rules::default()
+        };
+        let fixed = Rules {
+            enum_: enum_.as_deref(),
+            ..shape
+        };
+        let mut values: Vec<(JsonPath, &str, &str, &Rules)> = Vec::new();
+        values.extend(
+            s.default
+                .as_deref()
+                .map(|v| (ctx.path.key("default"), "default", v, &fixed)),
+        );
+        values.extend(
+            s.const_
+                .as_deref()
+                .map(|v| (ctx.path.key("const"), "const", v, &fixed)),
+        );
+        for (n, v) in s.enum_.iter().flatten().enumerate() {
+            values.push((ctx.path.key("enum").index(n), "enum", v.as_str(), &shape));
+        }
+        for (path, key, v, rules) in values {
+            if let Err(e) = check_formatted(v, format, rules, &Root) {
+                let shown = crate::lexicon::quote_short(v);
+                let message = format!("`{key}` {shown} breaks the schema's own rule: {}", e.rule());
+                self.error(ctx.lex, path, message, None);
             }
         }
     }
@@ -132,7 +161,7 @@ impl Resolver<'_> {
                 "`const` and `default` cannot both be set",
             );
         }
-        self.check_string_values(ctx, s);
+        self.check_string_values(ctx, s, format);
         let rules = StringRules {
             min_length: s.min_length,
             max_length: s.max_length,

@@ -1,4 +1,6 @@
-//! `cid`: what a CID parser decodes (CIDv0 and multibase CIDv1).
+//! `cid`: the string format is a syntax check (8-256 chars of `[A-Za-z0-9+=]`,
+//! no CIDv0); decoding a CID into its parts is a separate, stricter operation
+//! ([`decode_cid`]), for code that needs the bytes.
 
 use super::*;
 
@@ -245,8 +247,24 @@ pub(super) fn read_varint(bytes: &[u8], pos: &mut usize, what: &str) -> Result<u
     Err(format!("the {what} varint is longer than 9 bytes").into())
 }
 
-/// Checks decoded `CIDv1` bytes: version 1, codec, multihash.
-pub(super) fn cid_v1_bytes(bytes: &[u8]) -> RuleResult {
+/// The parts of a decoded CID (see [`decode_cid`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CidParts {
+    /// CID version: 0 (a bare base58btc `Qm...` string) or 1.
+    pub version: u64,
+    /// Content codec (multicodec), e.g. `0x71` dag-cbor, `0x55` raw; `0x70`
+    /// (dag-pb) for version 0.
+    pub codec: u64,
+    /// Multihash function code, e.g. `0x12` sha2-256.
+    pub hash: u64,
+    /// The digest bytes.
+    pub digest: Vec<u8>,
+    /// The whole binary CID (for version 0: the bare multihash).
+    pub bytes: Vec<u8>,
+}
+
+/// Parses decoded `CIDv1` bytes: version 1, codec, multihash.
+pub(super) fn cid_v1_bytes(bytes: &[u8]) -> Result<CidParts, Rule> {
     let mut pos = 0;
     match read_varint(bytes, &mut pos, "version")? {
         1 => {}
@@ -266,8 +284,8 @@ pub(super) fn cid_v1_bytes(bytes: &[u8]) -> RuleResult {
             return Err(format!("unsupported CID version {v}; only version 1 is valid").into());
         }
     }
-    read_varint(bytes, &mut pos, "codec")?;
-    read_varint(bytes, &mut pos, "multihash code")?;
+    let codec = read_varint(bytes, &mut pos, "codec")?;
+    let hash = read_varint(bytes, &mut pos, "multihash code")?;
     let digest_len = read_varint(bytes, &mut pos, "digest length")?;
     if digest_len == 0 {
         return Err("the multihash digest length is 0".into());
@@ -289,10 +307,52 @@ pub(super) fn cid_v1_bytes(bytes: &[u8]) -> RuleResult {
         )
         .into());
     }
+    Ok(CidParts {
+        version: 1,
+        codec,
+        hash,
+        digest: bytes.get(pos..).unwrap_or_default().to_vec(),
+        bytes: bytes.to_vec(),
+    })
+}
+
+/// The characters of the `cid` string format, for messages.
+const CID_CHARS: &str = "ASCII letters, digits, '+' and '='";
+
+/// The `cid` string format: a syntax check only (no decoding).
+pub(super) fn cid_rule(s: &str) -> RuleResult {
+    if s.is_empty() {
+        return Err("CID is empty".into());
+    }
+    no_outer_space(s)?;
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        if !(c.is_ascii_alphanumeric() || c == b'+' || c == b'=') {
+            return Err(match c {
+                b':' => {
+                    format!("':' at byte {i} is not allowed: a CID has no scheme (such as ipfs://)")
+                        .into()
+                }
+                _ => bad_char(s, i, CID_CHARS),
+            });
+        }
+    }
+    if s.len() < 8 {
+        return Err(format!("CID is {} characters long; the minimum is 8", s.len()).into());
+    }
+    if s.len() > 256 {
+        return Err(format!("CID is {} characters long; the maximum is 256", s.len()).into());
+    }
+    if s.starts_with("Qm") {
+        return Err(
+            "a CIDv0 (\"Qm...\") is not allowed in this version of atproto; use CIDv1 (\"b...\")"
+                .into(),
+        );
+    }
     Ok(())
 }
 
-pub(super) fn cid_rule(s: &str) -> RuleResult {
+/// Decodes a CID string into its parts.
+pub(super) fn cid_decode_rule(s: &str) -> Result<CidParts, Rule> {
     basic(s, "CID", MAX_CID_CHARS)?;
     // Every value with whitespace, non-ASCII or ':' also fails decoding;
     // looking for them only on failure keeps the success path short.
@@ -310,7 +370,7 @@ pub(super) fn cid_char_problem(s: &str) -> Option<Rule> {
     })
 }
 
-pub(super) fn cid_structure(s: &str) -> RuleResult {
+pub(super) fn cid_structure(s: &str) -> Result<CidParts, Rule> {
     let b = s.as_bytes();
     let mut buf = [0u8; MAX_CID_BYTES];
     let Some((&prefix, data)) = b.split_first() else {
@@ -329,7 +389,13 @@ pub(super) fn cid_structure(s: &str) -> RuleResult {
         }
         let n = decode_radix(b, 0, ("base58btc", &BASE58_BTC, 58), &mut buf)?;
         return match buf.get(..n) {
-            Some([0x12, 0x20, rest @ ..]) if rest.len() == 32 => Ok(()),
+            Some(multihash @ [0x12, 0x20, digest @ ..]) if digest.len() == 32 => Ok(CidParts {
+                version: 0,
+                codec: 0x70,
+                hash: 0x12,
+                digest: digest.to_vec(),
+                bytes: multihash.to_vec(),
+            }),
             _ => Err(
                 "a CIDv0 must decode to a sha2-256 multihash (0x12 0x20 and 32 digest bytes)"
                     .into(),
@@ -359,14 +425,28 @@ pub(super) fn cid_structure(s: &str) -> RuleResult {
     cid_v1_bytes(buf.get(..n).unwrap_or_default())
 }
 
-/// Checks the `cid` format: a `CIDv0` (`Qm` + base58btc, a sha2-256 multihash)
-/// or a multibase-encoded `CIDv1` (prefixes `0 7 9 f F b B c C v V t T h k K z
-/// Z m M u U`) whose bytes are version 1, a codec, and a multihash with a
-/// digest of 1-128 bytes and no trailing bytes. At most 512 chars.
+/// Checks the `cid` string format, a **syntax** check (it does not decode):
+/// 8-256 chars of `[A-Za-z0-9+=]`, not starting with `Qm` (a `CIDv0` is not
+/// allowed in this version of atproto). Any multibase prefix passes; use
+/// [`decode_cid`] when the codec and digest matter.
 ///
 /// # Errors
 ///
 /// Returns a [`FormatError`] naming the broken rule.
 pub fn check_cid(s: &str) -> Result<(), FormatError> {
     cid_rule(s).map_err(|r| FormatError::new(Format::Cid, r, s))
+}
+
+/// Decodes a CID string strictly: a `CIDv0` (`Qm` + 44 base58btc chars, a
+/// sha2-256 multihash) or a multibase-encoded `CIDv1` (prefixes `0 7 9 f F b
+/// B c C v V t T h k K z Z m M u U`) whose bytes are version 1, a codec, and
+/// a multihash with a digest of 1-128 bytes and no trailing bytes; canonical
+/// encoding (zero trailing bits, exact padding where the base has it). At
+/// most 512 chars.
+///
+/// # Errors
+///
+/// Returns a [`FormatError`] (format `cid`) naming the broken rule.
+pub fn decode_cid(s: &str) -> Result<CidParts, FormatError> {
+    cid_decode_rule(s).map_err(|r| FormatError::new(Format::Cid, r, s))
 }

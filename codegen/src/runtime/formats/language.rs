@@ -124,7 +124,7 @@ pub(super) fn language_primary(primary: &str, rest: &mut Subtags<'_>) -> RuleRes
     }
     if !all_alpha(primary) {
         return Err(format!(
-            "the primary language subtag {} must be 2-8 letters",
+            "the primary language subtag {} must be 2-3 letters",
             quote(primary)
         )
         .into());
@@ -136,17 +136,23 @@ pub(super) fn language_primary(primary: &str, rest: &mut Subtags<'_>) -> RuleRes
         )
         .into());
     }
-    if primary.len() <= 3 {
-        let mut extlangs = 0;
-        while let Some(t) = rest.next_if(|t| t.len() == 3 && all_alpha(t)) {
-            extlangs += 1;
-            if extlangs > 3 {
-                return Err(format!(
-                    "too many extended language subtags at {}: at most 3 are allowed",
-                    quote(t)
-                )
-                .into());
-            }
+    if primary.len() > 3 {
+        return Err(format!(
+            "the primary language subtag {} has {} letters; it must have 2-3 (4-8 letter primary subtags are reserved or unused)",
+            quote(primary),
+            primary.len()
+        )
+        .into());
+    }
+    let mut extlangs = 0;
+    while let Some(t) = rest.next_if(|t| t.len() == 3 && all_alpha(t)) {
+        extlangs += 1;
+        if extlangs > 3 {
+            return Err(format!(
+                "too many extended language subtags at {}: at most 3 are allowed",
+                quote(t)
+            )
+            .into());
         }
     }
     Ok(())
@@ -254,8 +260,9 @@ pub(super) fn language_rule(s: &str) -> RuleResult {
 }
 
 /// Checks the `language` format: a well-formed BCP 47 (RFC 5646) tag. The
-/// primary language subtag must be lowercase (2-3 letters, optionally with up
-/// to 3 extlangs, or 4-8 letters); then optional script, region, variants,
+/// primary language subtag must be 2-3 lowercase letters, optionally with up
+/// to 3 extlangs (4-8-letter primary subtags are invalid, and `i` only begins
+/// the grandfathered `i-...` tags); then optional script, region, variants,
 /// extensions and private use in any case. Private-use-only (`x-...`) and
 /// grandfathered tags are accepted. Repeated variants or extension singletons
 /// (case-insensitive) are rejected.

@@ -841,26 +841,6 @@ pub struct DraftEmbedGallery {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl DraftEmbedGallery {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.items;
-            let path = path.key("items");
-            crate::validate::check_length(
-                v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(20),
-                "elements",
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __DraftEmbedGalleryBuilder {
@@ -888,7 +868,6 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedGallery {
             items: crate::de::required(b.items, path, "items")?,
             extra,
         };
-        crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
 }
@@ -929,13 +908,92 @@ impl crate::validate::Validate for DraftEmbedGallery {
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
         crate::validate::Validate::validate_at(&self.items, &path.key("items"))?;
         ::std::result::Result::Ok(())
     }
 }
 /// The schema-level maxLength of 20 is a future-proof ceiling. Clients should currently enforce a soft limit of 10 items in authoring UIs.
-pub type DraftEmbedGalleryItems = ::std::vec::Vec<DraftEmbedGalleryItemsItem>;
+///
+/// Its rules are checked when it is deserialized, by `TryFrom`, and by
+/// `validate()` (for values built with the public field).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftEmbedGalleryItems(pub ::std::vec::Vec<DraftEmbedGalleryItemsItem>);
+impl crate::validate::Checked for DraftEmbedGalleryItems {
+    type Inner = ::std::vec::Vec<DraftEmbedGalleryItemsItem>;
+    fn check(
+        v: &::std::vec::Vec<DraftEmbedGalleryItemsItem>,
+        at: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        let path = *at;
+        crate::validate::check_length(
+            v.len(),
+            ::std::option::Option::None,
+            ::std::option::Option::Some(20),
+            "elements",
+            &path,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::ops::Deref for DraftEmbedGalleryItems {
+    type Target = ::std::vec::Vec<DraftEmbedGalleryItemsItem>;
+    fn deref(&self) -> &::std::vec::Vec<DraftEmbedGalleryItemsItem> {
+        &self.0
+    }
+}
+impl ::std::convert::AsRef<::std::vec::Vec<DraftEmbedGalleryItemsItem>>
+for DraftEmbedGalleryItems {
+    fn as_ref(&self) -> &::std::vec::Vec<DraftEmbedGalleryItemsItem> {
+        &self.0
+    }
+}
+impl ::std::convert::From<DraftEmbedGalleryItems>
+for ::std::vec::Vec<DraftEmbedGalleryItemsItem> {
+    fn from(v: DraftEmbedGalleryItems) -> ::std::vec::Vec<DraftEmbedGalleryItemsItem> {
+        v.0
+    }
+}
+impl ::std::convert::TryFrom<::std::vec::Vec<DraftEmbedGalleryItemsItem>>
+for DraftEmbedGalleryItems {
+    type Error = crate::validate::ValidationError;
+    fn try_from(
+        v: ::std::vec::Vec<DraftEmbedGalleryItemsItem>,
+    ) -> ::std::result::Result<Self, crate::validate::ValidationError> {
+        crate::validate::check_newtype::<Self>(&v, &crate::validate::Path::Root)?;
+        ::std::result::Result::Ok(Self(v))
+    }
+}
+impl ::serde::Serialize for DraftEmbedGalleryItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, s)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DraftEmbedGalleryItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::newtype_at::<Self, D>(d, &crate::validate::Path::Root).map(Self)
+    }
+}
+impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedGalleryItems {
+    fn deserialize_at<D: ::serde::Deserializer<'de>>(
+        d: D,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::newtype_at::<Self, D>(d, path).map(Self)
+    }
+}
+impl crate::validate::Validate for DraftEmbedGalleryItems {
+    fn validate_at(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::validate::check_newtype::<Self>(&self.0, path)
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 pub struct DraftEmbedImage {
     pub local_ref: DraftEmbedLocalRef,
