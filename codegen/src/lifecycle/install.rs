@@ -311,8 +311,9 @@ pub fn document_text(document: &Value) -> String {
 }
 
 /// The other lexicons `document` (of `nsid`) needs: every `ref` and union
-/// member, and the lexicons of `nsid#name` tokens in `knownValues` (as
-/// `@atproto/lex` installs them).
+/// member, the lexicons of `nsid#name` tokens in `knownValues`, and the
+/// endpoints and collections a permission set names (as `@atproto/lex`
+/// installs them).
 /// Only well-formed NSIDs are kept (they become file paths); a malformed
 /// ref is reported when the lexicon is parsed.
 pub fn references(document: &Value, nsid: &str) -> BTreeSet<String> {
@@ -327,36 +328,29 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     let target = |r: &str| r.split('#').next().unwrap_or_default().to_owned();
     match value {
         Value::Object(map) => {
-            match map.get("type").and_then(Value::as_str) {
-                Some("ref") => {
-                    if let Some(r) = map.get("ref").and_then(Value::as_str) {
-                        out.insert(target(r));
-                    }
-                }
-                Some("union") => {
-                    for r in map
-                        .get("refs")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                    {
-                        if let Some(r) = r.as_str() {
-                            out.insert(target(r));
-                        }
-                    }
-                }
-                _ => {}
-            }
-            for v in map
-                .get("knownValues")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some((nsid, _)) = v.as_str().and_then(|v| v.split_once('#')) {
-                    if crate::ir::Nsid::parse(nsid).is_ok() {
-                        out.insert(nsid.to_owned());
-                    }
+            let strings = |key: &str| {
+                map.get(key)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+            };
+            let named: Vec<&str> = match map.get("type").and_then(Value::as_str) {
+                Some("ref") => map.get("ref").and_then(Value::as_str).into_iter().collect(),
+                Some("union") => strings("refs").collect(),
+                // What a permission set grants: endpoints and collections.
+                Some("permission") => match map.get("resource").and_then(Value::as_str) {
+                    Some("rpc") => strings("lxm").collect(),
+                    Some("repo") => strings("collection").collect(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            out.extend(named.into_iter().map(target));
+            // Tokens named in `knownValues` (`nsid#name`); plain values are not.
+            for v in strings("knownValues") {
+                if let Some((nsid, _)) = v.split_once('#') {
+                    out.insert(nsid.to_owned());
                 }
             }
             for v in map.values() {
@@ -386,5 +380,14 @@ mod tests {
         }});
         let refs: Vec<String> = references(&doc, "com.example.a").into_iter().collect();
         assert_eq!(refs, ["com.example.b", "com.example.c", "com.example.d"]);
+        let set = json!({"id": "com.example.perms", "defs": {"main": {
+            "type": "permission-set", "permissions": [
+                {"type": "permission", "resource": "rpc", "lxm": ["com.example.getThing"], "aud": "*"},
+                {"type": "permission", "resource": "repo", "collection": ["com.example.post"]},
+                {"type": "permission", "resource": "blob", "accept": ["image/*"]}
+            ]
+        }}});
+        let refs: Vec<String> = references(&set, "com.example.perms").into_iter().collect();
+        assert_eq!(refs, ["com.example.getThing", "com.example.post"]);
     }
 }
