@@ -158,11 +158,16 @@ fn install_resolves_pins_and_writes_the_closure() {
     assert_eq!(w.dns.queries(), ["_lexicon.shared.example.org"; 2]);
     assert!(w.http.requests().contains(&format!("/{DID}")));
 
-    // Reinstalling from the lockfile touches no network.
+    // Reinstalling from the lockfile touches no network, and leaves the
+    // files' formatting alone.
+    let label = w.file("org.example.shared.label");
+    let compact = serde_json::to_string(&with_type(&label_doc())).unwrap();
+    std::fs::write(&label, &compact).unwrap();
     let (dns_before, http_before) = (w.dns.queries().len(), w.http.requests().len());
     let (code, out, _) = w.install(&[]);
     assert_eq!(code, 0);
     assert_eq!(out.matches("(up to date)").count(), 2, "{out}");
+    assert_eq!(std::fs::read_to_string(&label).unwrap(), compact);
     assert_eq!(
         (w.dns.queries().len(), w.http.requests().len()),
         (dns_before, http_before)

@@ -92,7 +92,10 @@ impl Installer {
         for (nsid, r) in &resolved {
             let path = lexicon_path(&self.lexicons, nsid);
             let text = document_text(&r.document);
-            let written = std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str());
+            // A reused file keeps its own formatting (another tool's, or
+            // the user's): only what was fetched is written.
+            let written =
+                r.fetched && std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str());
             if written {
                 super::files::write_atomic(&path, text.as_bytes())?;
             }
