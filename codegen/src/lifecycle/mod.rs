@@ -6,8 +6,9 @@
 //! One file per job: `cid` (DAG-CBOR and CIDs), `lockfile` (the manifest
 //! and the offline check), `dns` (a TXT query), `did` (DID document ->
 //! PDS), `http` (JSON requests), `resolve` (the NSID resolution chain),
-//! `install` and `publish` (the commands), `cli` (their arguments and
-//! output). Errors are [`LifecycleError`] values naming the NSID and step.
+//! `install` and `publish` (the commands), `files` (atomic writes), `cli`
+//! (their arguments and output). Errors are [`LifecycleError`] values
+//! naming the NSID and step.
 
 pub mod cid;
 pub mod cli;
