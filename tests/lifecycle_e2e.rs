@@ -416,6 +416,37 @@ fn publish_install_and_catch_a_breaking_change() {
     changed.get_mut("com.example.e2e.post").unwrap()["defs"]["main"]["record"]["properties"]
         ["text"]["maxLength"] = json!(1000);
     write_lexicons(&source, &changed);
+
+    // Before publishing, the publisher compares the change with what is
+    // published now (fetched into a scratch directory): it is breaking.
+    let published_dir = tmp.path().join("published");
+    let (pub_lex, pub_man) = (
+        published_dir.join("lexicons"),
+        published_dir.join("lexicons.json"),
+    );
+    let mut args = vec![
+        "install",
+        "--lexicons",
+        pub_lex.to_str().unwrap(),
+        "--manifest",
+        pub_man.to_str().unwrap(),
+    ];
+    args.extend_from_slice(&net);
+    args.extend(originals.keys().copied());
+    ok(&args, 0);
+    let (out, _) = ok(
+        &[
+            "breaking",
+            "--against",
+            pub_lex.to_str().unwrap(),
+            "--lexicons",
+            source_str,
+        ],
+        1,
+    );
+    println!("lifecycle_e2e: breaking against the published versions\n{out}");
+    assert!(out.contains("breaking[string-length]"), "{out}");
+
     let (out, _) = ok(
         &[
             "publish",
