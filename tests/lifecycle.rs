@@ -570,3 +570,35 @@ fn a_ref_to_a_missing_def_fails_the_install_and_nothing_is_written() {
     );
     assert!(!w.lexicons().exists() && !w.manifest().exists());
 }
+
+#[test]
+fn checks_without_a_lockfile_are_errors() {
+    let w = World::new();
+    let (code, _, err) = w.install(&["--ci"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("there is no lockfile to check against"),
+        "{err}"
+    );
+    let (lex, man) = (w.lexicons(), w.manifest());
+    let (code, _, err) = lexgen([
+        "check",
+        "--lexicons",
+        lex.to_str().unwrap(),
+        "--lockfile",
+        man.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("lexicons.json does not exist"), "{err}");
+    std::fs::write(
+        &man,
+        r#"{"version": 1, "lexicons": [], "resolutions": {"x": {}}}"#,
+    )
+    .unwrap();
+    let (code, _, err) = w.install(&["--ci"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("lexicons.json: at resolutions.x: missing field `uri`"),
+        "{err}"
+    );
+}
