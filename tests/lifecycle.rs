@@ -3,11 +3,17 @@
 //! (`lexgen_tests::fake_net`) standing in for DNS, the PLC directory and
 //! the PDS. The records and CIDs are ones the reference PDS stored and
 //! returned in `tests/lifecycle_e2e.rs`, so the CID check here is pinned
-//! to the real server's encoding.
+//! to the real server's encoding. The stand-in PDS also serves signed
+//! repository proofs (`sync.getRecord`), built here with a test key.
 
+use atproto_lexgen::lifecycle::cbor::{encode as cbor, Ipld};
+use atproto_lexgen::lifecycle::cid::block_cid;
+use k256::ecdsa::signature::Signer;
+use k256::ecdsa::SigningKey;
 use lexgen_tests::fake_net::{FakeDns, FakeHttp};
 use lexgen_tests::lexgen;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const DID: &str = "did:plc:evhlqu32g7xss4feqk2huypl";
@@ -39,11 +45,115 @@ fn note_doc(label_ref: &str) -> Value {
     }}})
 }
 
+/// The account's signing key (secp256k1, fixed for reproducibility).
+fn account_key() -> SigningKey {
+    SigningKey::from_slice(&[7u8; 32]).unwrap()
+}
+
+fn base58(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut digits: Vec<u8> = Vec::new(); // little-endian base 58
+    for &b in bytes {
+        let mut carry = u32::from(b);
+        for d in digits.iter_mut() {
+            carry += u32::from(*d) << 8;
+            *d = (carry % 58) as u8;
+            carry /= 58;
+        }
+        while carry > 0 {
+            digits.push((carry % 58) as u8);
+            carry /= 58;
+        }
+    }
+    let zeros = bytes.iter().take_while(|&&b| b == 0).count();
+    std::iter::repeat('1')
+        .take(zeros)
+        .chain(digits.iter().rev().map(|&d| ALPHABET[d as usize] as char))
+        .collect()
+}
+
+/// The key as a DID document's `Multikey` (`0xe7 0x01` + compressed point).
+fn multikey(key: &SigningKey) -> String {
+    let mut bytes = vec![0xe7, 0x01];
+    bytes.extend_from_slice(&key.verifying_key().to_sec1_bytes());
+    format!("z{}", base58(&bytes))
+}
+
+fn map(entries: Vec<(&str, Ipld)>) -> Ipld {
+    Ipld::Map(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+/// A CAR file proving `record` at `collection/rkey` in `did`'s repository:
+/// a one-entry MST and a commit signed with `key`.
+fn proof_car(key: &SigningKey, did: &str, rkey: &str, record: &Value) -> Vec<u8> {
+    let record_bytes = atproto_lexgen::lifecycle::cid::encode(record).unwrap();
+    let node_bytes = cbor(&map(vec![
+        ("l", Ipld::Null),
+        (
+            "e",
+            Ipld::List(vec![map(vec![
+                ("p", Ipld::Int(0)),
+                (
+                    "k",
+                    Ipld::Bytes(format!("{COLLECTION}/{rkey}").into_bytes()),
+                ),
+                ("v", Ipld::Link(block_cid(&record_bytes))),
+                ("t", Ipld::Null),
+            ])]),
+        ),
+    ]));
+    let mut commit = vec![
+        ("did", Ipld::Text(did.to_owned())),
+        ("version", Ipld::Int(3)),
+        ("data", Ipld::Link(block_cid(&node_bytes))),
+        ("rev", Ipld::Text("3lexgentest22".into())),
+        ("prev", Ipld::Null),
+    ];
+    let signature: k256::ecdsa::Signature = key.sign(&cbor(&map(commit.clone())));
+    let signature = signature.normalize_s().unwrap_or(signature);
+    commit.push(("sig", Ipld::Bytes(signature.to_bytes().to_vec())));
+    let commit_bytes = cbor(&map(commit));
+    let header = cbor(&map(vec![
+        ("version", Ipld::Int(1)),
+        (
+            "roots",
+            Ipld::List(vec![Ipld::Link(block_cid(&commit_bytes))]),
+        ),
+    ]));
+    let mut car = Vec::new();
+    let mut section = |bytes: &[u8], with_cid: bool| {
+        let cid = if with_cid {
+            block_cid(bytes)
+        } else {
+            Vec::new()
+        };
+        let mut n = cid.len() + bytes.len();
+        while n >= 0x80 {
+            car.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        car.push(n as u8);
+        car.extend_from_slice(&cid);
+        car.extend_from_slice(bytes);
+    };
+    section(&header, false);
+    for block in [&commit_bytes, &node_bytes, &record_bytes] {
+        section(block, true);
+    }
+    car
+}
+
 /// DNS + one HTTP server playing both the PLC directory and the PDS.
 struct World {
     dns: FakeDns,
     http: FakeHttp,
     dir: tempfile::TempDir,
+    key: SigningKey,
 }
 
 impl World {
@@ -51,20 +161,25 @@ impl World {
         let dns = FakeDns::start();
         let http = FakeHttp::start();
         dns.set_txt("_lexicon.shared.example.org", &[&format!("did={DID}")]);
-        http.route(
-            &format!("/{DID}"),
-            &json!({"id": DID, "service": [{"id": "#atproto_pds",
-                "type": "AtprotoPersonalDataServer", "serviceEndpoint": http.url}]}),
-        );
+        let key = account_key();
+        http.route(&format!("/{DID}"), &did_doc(DID, &http.url, &key));
         World {
             dns,
             http,
             dir: tempfile::tempdir().unwrap(),
+            key,
         }
     }
 
-    /// Serves `record` as the lexicon record `nsid`, claiming `cid`.
+    /// Serves `record` as the lexicon record `nsid`, claiming `cid`, with a
+    /// signed proof of the record.
     fn publish(&self, nsid: &str, record: &Value, cid: &str) {
+        self.http.route_car(
+            &format!(
+                "/xrpc/com.atproto.sync.getRecord?did={DID}&collection={COLLECTION}&rkey={nsid}"
+            ),
+            proof_car(&self.key, DID, nsid, record),
+        );
         self.http.route(
             &format!(
                 "/xrpc/com.atproto.repo.getRecord?repo={DID}&collection={COLLECTION}&rkey={nsid}"
@@ -101,6 +216,14 @@ impl World {
         argv.extend_from_slice(args);
         lexgen(argv)
     }
+}
+
+/// A DID document naming the PDS at `url` and the signing key.
+fn did_doc(did: &str, url: &str, key: &SigningKey) -> Value {
+    json!({"id": did,
+        "verificationMethod": [{"id": format!("{did}#atproto"), "type": "Multikey",
+            "controller": did, "publicKeyMultibase": multikey(key)}],
+        "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": url}]})
 }
 
 fn read_json(path: &Path) -> Value {
@@ -445,15 +568,16 @@ fn did_web_authorities_resolve_through_the_host() {
     let did = format!("did:web:{host}");
     w.dns
         .set_txt("_lexicon.web.example.net", &[&format!("did={did}")]);
-    w.http.route(
-        "/.well-known/did.json",
-        &json!({"id": did, "service": [{"id": "#atproto_pds",
-            "type": "AtprotoPersonalDataServer", "serviceEndpoint": w.http.url}]}),
-    );
+    w.http
+        .route("/.well-known/did.json", &did_doc(&did, &w.http.url, &w.key));
     let doc =
         json!({"lexicon": 1, "id": "net.example.web.thing", "defs": {"main": {"type": "token"}}});
     let record = with_type(&doc);
     let cid = atproto_lexgen::lifecycle::cid::cid_of(&record).unwrap();
+    w.http.route_car(
+        &format!("/xrpc/com.atproto.sync.getRecord?did={did}&collection={COLLECTION}&rkey=net.example.web.thing"),
+        proof_car(&w.key, &did, "net.example.web.thing", &record),
+    );
     w.http.route(
         &format!("/xrpc/com.atproto.repo.getRecord?repo={did}&collection={COLLECTION}&rkey=net.example.web.thing"),
         &json!({"uri": format!("at://{did}/{COLLECTION}/net.example.web.thing"), "cid": cid, "value": record}),
@@ -601,4 +725,45 @@ fn checks_without_a_lockfile_are_errors() {
         err.contains("lexicons.json: at resolutions.x: missing field `uri`"),
         "{err}"
     );
+}
+
+#[test]
+fn a_record_the_account_did_not_sign_is_refused() {
+    let w = World::new();
+    w.publish(
+        "org.example.shared.label",
+        &with_type(&label_doc()),
+        LABEL_CID,
+    );
+    // The proof is signed with another key than the DID document's.
+    let other = SigningKey::from_slice(&[9u8; 32]).unwrap();
+    w.http.route_car(
+        &format!("/xrpc/com.atproto.sync.getRecord?did={DID}&collection={COLLECTION}&rkey=org.example.shared.label"),
+        proof_car(&other, DID, "org.example.shared.label", &with_type(&label_doc())),
+    );
+    let (code, _, err) = w.install(&["org.example.shared.label"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the commit signature does not verify"),
+        "{err}"
+    );
+    // A proof of another record at this key does not prove this one.
+    let mut other_record = with_type(&label_doc());
+    other_record["defs"]["main"]["description"] = json!("not the served one");
+    w.http.route_car(
+        &format!("/xrpc/com.atproto.sync.getRecord?did={DID}&collection={COLLECTION}&rkey=org.example.shared.label"),
+        proof_car(&w.key, DID, "org.example.shared.label", &other_record),
+    );
+    let (code, _, err) = w.install(&["org.example.shared.label"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("the signed repository holds b"), "{err}");
+    // No proof at all.
+    w.http.route_car(
+        &format!("/xrpc/com.atproto.sync.getRecord?did={DID}&collection={COLLECTION}&rkey=org.example.shared.label"),
+        proof_car(&w.key, DID, "org.example.shared.other", &with_type(&label_doc())),
+    );
+    let (code, _, err) = w.install(&["org.example.shared.label"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("the signed repository has no record com.atproto.lexicon.schema/org.example.shared.label"), "{err}");
+    assert!(!w.lexicons().exists() && !w.manifest().exists());
 }

@@ -138,12 +138,15 @@ fn answer(query: &[u8], table: &HashMap<String, Vec<String>>) -> Option<(String,
     Some((name, reply))
 }
 
+/// Path -> (content type, body).
+type Routes = Arc<Mutex<HashMap<String, (&'static str, Vec<u8>)>>>;
+
 /// An HTTP/1.1 server on 127.0.0.1 answering GETs by exact path (query
 /// included) with JSON; anything else is a 404 XRPC error.
 pub struct FakeHttp {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
-    routes: Arc<Mutex<HashMap<String, String>>>,
+    routes: Routes,
     requests: Arc<Mutex<Vec<String>>>,
 }
 
@@ -152,7 +155,7 @@ impl FakeHttp {
     pub fn start() -> FakeHttp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a TCP port");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
-        let routes: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+        let routes: Routes = Arc::default();
         let requests: Arc<Mutex<Vec<String>>> = Arc::default();
         let (r, q) = (routes.clone(), requests.clone());
         std::thread::spawn(move || {
@@ -170,18 +173,22 @@ impl FakeHttp {
                 let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
                 q.lock().unwrap().push(path.clone());
                 let body = r.lock().unwrap().get(&path).cloned();
-                let (status, body) = match body {
+                let (status, (content_type, body)) = match body {
                     Some(b) => ("200 OK", b),
                     None => (
                         "404 Not Found",
-                        r#"{"error":"NotFound","message":"no such route"}"#.to_string(),
+                        (
+                            "application/json",
+                            br#"{"error":"NotFound","message":"no such route"}"#.to_vec(),
+                        ),
                     ),
                 };
                 let _ = write!(
                     &stream,
-                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                     body.len()
                 );
+                let _ = (&stream).write_all(&body);
             }
         });
         FakeHttp {
@@ -193,10 +200,18 @@ impl FakeHttp {
 
     /// Answers `GET path` with `body`.
     pub fn route(&self, path: &str, body: &serde_json::Value) {
+        self.routes.lock().unwrap().insert(
+            path.to_string(),
+            ("application/json", body.to_string().into_bytes()),
+        );
+    }
+
+    /// Answers `GET path` with the bytes of a CAR file.
+    pub fn route_car(&self, path: &str, car: Vec<u8>) {
         self.routes
             .lock()
             .unwrap()
-            .insert(path.to_string(), body.to_string());
+            .insert(path.to_string(), ("application/vnd.ipld.car", car));
     }
 
     /// Every path requested so far, in order.

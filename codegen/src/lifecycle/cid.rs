@@ -43,11 +43,14 @@ impl std::error::Error for EncodeError {}
 
 /// The CID (CIDv1, dag-cbor, sha2-256, base32 `b…`) of a JSON data-model value.
 pub fn cid_of(value: &Value) -> Result<String, EncodeError> {
-    let bytes = encode(value)?;
-    let digest = Sha256::digest(&bytes);
+    Ok(format!("b{}", base32_encode(&block_cid(&encode(value)?))))
+}
+
+/// The binary CIDv1 (dag-cbor, sha2-256) of an encoded block.
+pub fn block_cid(bytes: &[u8]) -> Vec<u8> {
     let mut cid = vec![1, DAG_CBOR, SHA2_256, SHA2_256_LEN];
-    cid.extend_from_slice(&digest);
-    Ok(format!("b{}", base32_encode(&cid)))
+    cid.extend_from_slice(&Sha256::digest(bytes));
+    cid
 }
 
 /// The DAG-CBOR encoding of a JSON data-model value.
@@ -67,7 +70,7 @@ fn error(path: &[String], message: impl Into<String>) -> EncodeError {
 
 /// A CBOR head: major type and argument, in the shortest form (DAG-CBOR
 /// requires it).
-fn head(major: u8, n: u64, out: &mut Vec<u8>) {
+pub(super) fn head(major: u8, n: u64, out: &mut Vec<u8>) {
     let m = major << 5;
     match n {
         0..=23 => out.push(m | n as u8),
@@ -168,7 +171,7 @@ fn encode_object(
 
 /// The binary form of a CIDv1 written in base32 (`b…`), the only form the
 /// atproto data model uses for `$link`.
-fn cid_bytes(text: &str) -> Result<Vec<u8>, String> {
+pub(super) fn cid_bytes(text: &str) -> Result<Vec<u8>, String> {
     let body = text
         .strip_prefix('b')
         .ok_or_else(|| format!("$link {text:?} is not a base32 CIDv1 (it must start with `b`)"))?;

@@ -6,9 +6,18 @@ use super::error::StepError;
 use super::http::Http;
 use serde_json::Value;
 
-/// The PDS endpoint (`https://pds.example.com`, no trailing slash) named in
-/// the DID document of `did`.
-pub fn pds_endpoint(http: &Http, plc: &str, did: &str) -> Result<String, StepError> {
+/// What a DID document says about an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The PDS endpoint (`https://pds.example.com`, no trailing slash).
+    pub pds: String,
+    /// The `#atproto` signing key: its verification method `type` and
+    /// `publicKeyMultibase`, if any.
+    pub signing_key: Option<(String, String)>,
+}
+
+/// The PDS and signing key named in the DID document of `did`.
+pub fn identity(http: &Http, plc: &str, did: &str) -> Result<Identity, StepError> {
     let fail = |message: String| StepError::Did {
         did: did.to_owned(),
         message,
@@ -22,11 +31,29 @@ pub fn pds_endpoint(http: &Http, plc: &str, did: &str) -> Result<String, StepErr
             "the document at {url} is not this DID's (its `id` differs)"
         )));
     }
-    service_endpoint(&doc, did).ok_or_else(|| {
+    let pds = service_endpoint(&doc, did).ok_or_else(|| {
         fail(format!(
             "the document at {url} names no PDS (a service `#atproto_pds` of type \
              `AtprotoPersonalDataServer` with a URL)"
         ))
+    })?;
+    Ok(Identity {
+        pds,
+        signing_key: signing_key(&doc, did),
+    })
+}
+
+/// The `type` and `publicKeyMultibase` of the verification method
+/// `#atproto`.
+fn signing_key(doc: &Value, did: &str) -> Option<(String, String)> {
+    let methods = doc.get("verificationMethod")?.as_array()?;
+    methods.iter().find_map(|m| {
+        let id = m.get("id")?.as_str()?;
+        if id != "#atproto" && id != format!("{did}#atproto") {
+            return None;
+        }
+        let kind = m.get("type")?.as_str()?.to_owned();
+        Some((kind, m.get("publicKeyMultibase")?.as_str()?.to_owned()))
     })
 }
 

@@ -125,6 +125,14 @@ pub enum StepError {
         /// What is wrong with it.
         message: String,
     },
+    /// The repository's signed proof of the record does not hold.
+    #[error("record {uri}: {message}")]
+    Proof {
+        /// The `at://` URI.
+        uri: String,
+        /// What failed: signature, MST path, or the proof's shape.
+        message: String,
+    },
     /// The record's content does not hash to the CID the server gave.
     #[error(
         "record {uri}: the server says its CID is {claimed}, but its content hashes to {computed}"

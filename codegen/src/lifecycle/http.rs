@@ -44,6 +44,36 @@ impl Http {
         read_json("GET", url, response)
     }
 
+    /// `GET url`, expecting bytes (a CAR file).
+    pub fn get_bytes(&self, url: &str) -> Result<Vec<u8>, StepError> {
+        supported("GET", url)?;
+        let fail = |message: String| StepError::Http {
+            method: "GET",
+            url: url.to_owned(),
+            message,
+        };
+        let mut response = self
+            .agent
+            .get(url)
+            .call()
+            .map_err(|e| fail(e.to_string()))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_vec()
+            .map_err(|e| fail(format!("HTTP {status}, reading the body: {e}")))?;
+        if !(200..300).contains(&status) {
+            let text = String::from_utf8_lossy(&body);
+            return Err(fail(format!(
+                "HTTP {status} {}",
+                text.chars().take(200).collect::<String>()
+            )));
+        }
+        Ok(body)
+    }
+
     /// `POST url` with a JSON body and an optional bearer token.
     pub fn post_json(
         &self,

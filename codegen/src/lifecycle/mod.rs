@@ -3,13 +3,15 @@
 //! ones with a CID lockfile (`lexicons.json`, as `@atproto/lex` writes it),
 //! and checking local files against that lockfile.
 //!
-//! One file per job: `cid` (DAG-CBOR and CIDs), `lockfile` (the manifest
+//! One file per job: `cid` (DAG-CBOR and CIDs), `cbor` (reading DAG-CBOR),
+//! `proof` (the signed repository proof of a record), `lockfile` (the manifest
 //! and the offline check), `dns` (a TXT query), `did` (DID document ->
 //! PDS), `http` (JSON requests), `resolve` (the NSID resolution chain),
 //! `install` and `publish` (the commands), `files` (atomic writes), `cli`
 //! (their arguments and output). Errors are [`LifecycleError`] values
 //! naming the NSID and step.
 
+pub mod cbor;
 pub mod cid;
 pub mod cli;
 mod did;
@@ -19,6 +21,7 @@ mod files;
 mod http;
 pub mod install;
 pub mod lockfile;
+mod proof;
 pub mod publish;
 pub mod resolve;
 

@@ -3,7 +3,9 @@
 //! reversed) -> DNS TXT `_lexicon.<authority>` holding `did=<DID>` -> the
 //! DID document -> its PDS -> the `com.atproto.lexicon.schema` record whose
 //! record key is the NSID, fetched with `com.atproto.repo.getRecord`. The
-//! record's CID is recomputed from its content and must match.
+//! record's CID is recomputed from its content and must match, and the
+//! repository's signed proof (`com.atproto.sync.getRecord`) must lead to
+//! that CID.
 //!
 //! Resolution is not hierarchical (no walking up the DNS tree), and NSIDs
 //! under reserved top-level domains fail before any network access.
@@ -158,7 +160,8 @@ pub fn fetch(net: &Network, did: &str, nsid: &str) -> Result<Fetched, LifecycleE
         nsid: nsid.to_owned(),
         step: Box::new(step),
     };
-    let pds = did::pds_endpoint(&net.http, &net.plc, did).map_err(wrap)?;
+    let identity = did::identity(&net.http, &net.plc, did).map_err(wrap)?;
+    let pds = &identity.pds;
     let url = format!(
         "{pds}/xrpc/com.atproto.repo.getRecord?repo={did}&collection={SCHEMA_COLLECTION}&rkey={nsid}"
     );
@@ -185,6 +188,36 @@ pub fn fetch(net: &Network, did: &str, nsid: &str) -> Result<Fetched, LifecycleE
         }));
     }
     check_record(record, nsid).map_err(bad)?;
+    // The account signed it: the repository proof leads to this very CID.
+    let proof_error = |message: String| {
+        wrap(StepError::Proof {
+            uri: uri.clone(),
+            message,
+        })
+    };
+    let (kind, key) = identity
+        .signing_key
+        .as_ref()
+        .ok_or_else(|| proof_error("the DID document has no `#atproto` signing key".into()))?;
+    let proof_url = format!(
+        "{pds}/xrpc/com.atproto.sync.getRecord?did={did}&collection={SCHEMA_COLLECTION}&rkey={nsid}"
+    );
+    let car = net.http.get_bytes(&proof_url).map_err(wrap)?;
+    let proven = super::proof::verify(
+        &car,
+        did,
+        (kind.as_str(), key.as_str()),
+        SCHEMA_COLLECTION,
+        nsid,
+    )
+    .map_err(proof_error)?;
+    let claimed_bytes = super::cid::cid_bytes(&computed).map_err(proof_error)?;
+    if proven != claimed_bytes {
+        return Err(proof_error(format!(
+            "the signed repository holds b{} at this key, not {computed}",
+            super::cid::base32_encode(&proven)
+        )));
+    }
     Ok(Fetched {
         uri,
         cid: computed,
