@@ -224,6 +224,22 @@ mod tests {
     }
 
     #[test]
+    fn legacy_and_multikey_keys_decode_to_points() {
+        // A legacy key from the reference PDS's DID documents
+        // (tests/e2e/captured/createAccount.json): an uncompressed point.
+        let legacy = "zQyyCXTvm4B5538MSAJdrxZPuJQVnCFAQSnWyMkJGn7wETmDGZL4TUANTACEH2k9ygqpeqwxJAvQLURjk5Tbqadee";
+        let (secp256k1, point) = key_point("EcdsaSecp256k1VerificationKey2019", legacy).unwrap();
+        assert!(secp256k1);
+        assert!(k256::ecdsa::VerifyingKey::from_sec1_bytes(&point).is_ok());
+        // A secp256k1 Multikey: the 0xe7 0x01 prefix, then a compressed point.
+        let multikey = "zQ3shqwJEJyMBsBXCWyCBpUBMqxcon9oHB7mCvx4sSpMdLJwc";
+        let (secp256k1, point) = key_point("Multikey", multikey).unwrap();
+        assert!(secp256k1 && point.len() == 33);
+        assert!(k256::ecdsa::VerifyingKey::from_sec1_bytes(&point).is_ok());
+        assert!(key_point("Ed25519VerificationKey2020", multikey).is_err());
+    }
+
+    #[test]
     fn varints_are_leb128() {
         let mut pos = 0;
         assert_eq!(varint(&[0xac, 0x02], &mut pos).unwrap(), 300);
