@@ -3,7 +3,7 @@
 //! module) and the single-file layout (nested inline modules).
 
 use super::ty::{self, doc_attrs, ident};
-use super::{object, string_enum, union, xrpc};
+use super::{xrpc, CodeGenerator};
 use crate::ir::{Ir, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -36,11 +36,15 @@ pub struct ModuleBody {
 }
 
 impl ModuleTree {
-    /// The tree of every lexicon's module and their parents.
-    pub fn new(ir: &Ir) -> Self {
+    /// The tree of every emitted lexicon's module and their parents
+    /// (extern namespaces have none).
+    pub fn new(cx: &CodeGenerator) -> Self {
         let mut tree: BTreeMap<Vec<String>, ModNode> = BTreeMap::new();
         tree.entry(Vec::new()).or_default();
-        for (i, lex) in ir.lexicons.iter().enumerate() {
+        for (i, lex) in cx.ir.lexicons.iter().enumerate() {
+            if cx.externs.is_extern(lex) {
+                continue;
+            }
             let wire: Vec<&str> = lex.nsid.split('.').collect();
             for depth in 1..=lex.module.len() {
                 let path = lex.module[..depth].to_vec();
@@ -96,10 +100,10 @@ impl ModuleTree {
     }
 
     /// The children of `path` as inline modules, recursively.
-    pub fn inline_children(&self, ir: &Ir, path: &[String]) -> TokenStream {
+    pub fn inline_children(&self, cx: &CodeGenerator, path: &[String]) -> TokenStream {
         let modules = self.children(path).map(|(child_path, _)| {
-            let body = self.body(ir, &child_path);
-            let children = self.inline_children(ir, &child_path);
+            let body = self.body(cx, &child_path);
+            let children = self.inline_children(cx, &child_path);
             let name = ident(child_path.last().map_or("", String::as_str));
             let (inner, items) = (body.inner, body.items);
             quote!(pub mod #name { #inner #children #items })
@@ -108,18 +112,19 @@ impl ModuleTree {
     }
 
     /// The contents of the module at `path`.
-    pub fn body(&self, ir: &Ir, path: &[String]) -> ModuleBody {
+    pub fn body(&self, cx: &CodeGenerator, path: &[String]) -> ModuleBody {
+        let ir = cx.ir;
         let node = self.0.get(path);
         match node.and_then(|n| n.lexicon) {
             Some(lex) => ModuleBody {
                 source: format!("`{}`", ir.lexicons[lex].rel_path),
                 inner: lexicon_docs(ir, lex),
-                items: ty::in_module(lex, || lexicon_items(ir, lex)),
+                items: cx.in_module(lex).lexicon_items(lex),
             },
             None if path.is_empty() => ModuleBody {
                 source: "the lexicon directory".into(),
-                inner: crate_docs(ir),
-                items: runtime_decls(),
+                inner: crate_docs(cx),
+                items: runtime_reexports(true),
             },
             None => {
                 let prefix = node.map_or("", |n| n.nsid_prefix.as_str());
@@ -134,9 +139,10 @@ impl ModuleTree {
     }
 }
 
-fn crate_docs(ir: &Ir) -> TokenStream {
-    let count = ir.lexicons.len();
-    let features: BTreeSet<&str> = ir.lexicons.iter().map(|l| l.feature.as_str()).collect();
+fn crate_docs(cx: &CodeGenerator) -> TokenStream {
+    let local = || cx.ir.lexicons.iter().filter(|l| !cx.externs.is_extern(l));
+    let count = local().count();
+    let features: BTreeSet<&str> = local().map(|l| l.feature.as_str()).collect();
     let feature_list = features
         .iter()
         .map(|f| format!("`{f}`"))
@@ -156,23 +162,22 @@ fn crate_docs(ir: &Ir) -> TokenStream {
     quote!(#(#![doc = #doc])*)
 }
 
-fn runtime_decls() -> TokenStream {
-    quote! {
-        #[cfg(feature = "client")]
-        #[rustfmt::skip]
-        pub mod client;
-        #[doc(hidden)]
-        #[rustfmt::skip]
-        pub mod de;
-        #[rustfmt::skip]
-        pub mod formats;
-        #[rustfmt::skip]
-        pub mod types;
-        #[rustfmt::skip]
-        pub mod validate;
-        #[rustfmt::skip]
-        pub mod xrpc;
-    }
+/// `pub use` of every runtime module at the crate root: with `gated`, a
+/// module behind a runtime feature is re-exported under the crate's feature
+/// of that name; without (single-file mode, where the including crate has
+/// its own features), it is left out.
+pub fn runtime_reexports(gated: bool) -> TokenStream {
+    let uses = atproto_lexgen_runtime::MODULES.iter().filter_map(|m| {
+        let name = ident(m.name);
+        let hidden = m.hidden.then(|| quote!(#[doc(hidden)]));
+        let gate = match m.feature {
+            Some(_) if !gated => return None,
+            Some(f) => Some(quote!(#[cfg(feature = #f)])),
+            None => None,
+        };
+        Some(quote!(#gate #hidden pub use ::atproto_lexgen_runtime::#name;))
+    });
+    quote!(#(#uses)*)
 }
 
 fn lexicon_docs(ir: &Ir, lex_idx: usize) -> TokenStream {
@@ -200,37 +205,38 @@ fn lexicon_docs(ir: &Ir, lex_idx: usize) -> TokenStream {
     }
 }
 
-fn lexicon_items(ir: &Ir, lex_idx: usize) -> TokenStream {
-    let lex = &ir.lexicons[lex_idx];
-    let endpoint = lex
-        .endpoint
-        .as_ref()
-        .map(|e| xrpc::emit_endpoint(ir, lex, e));
-    let types = lex.types.iter().map(|&id| match &ir.ty(id).kind {
-        TypeKind::Object(o) => object::emit_object(ir, id, o),
-        TypeKind::Union(u) => union::emit_union(ir, id, u),
-        TypeKind::StringEnum(e) => string_enum::emit_string_enum(ir, id, e),
-        TypeKind::Errors(errors) => xrpc::emit_errors(ir, id, errors),
-        TypeKind::Alias(shape) => {
-            let def = ir.ty(id);
-            let name = ident(&def.name);
-            let doc = doc_attrs(def.doc.as_deref());
-            let target = ty::shape_type(ir, shape);
-            quote!(#doc pub type #name = #target;)
+impl CodeGenerator<'_> {
+    /// Every item of a lexicon's module.
+    fn lexicon_items(&self, lex_idx: usize) -> TokenStream {
+        let ir = self.ir;
+        let lex = &ir.lexicons[lex_idx];
+        let endpoint = lex.endpoint.as_ref().map(|e| self.endpoint(lex, e));
+        let types = lex.types.iter().map(|&id| match &ir.ty(id).kind {
+            TypeKind::Object(o) => self.object(id, o),
+            TypeKind::Union(u) => self.union(id, u),
+            TypeKind::StringEnum(e) => self.string_enum(id, e),
+            TypeKind::Errors(errors) => self.errors(id, errors),
+            TypeKind::Alias(shape) => {
+                let def = ir.ty(id);
+                let name = ident(&def.name);
+                let doc = doc_attrs(def.doc.as_deref());
+                let target = self.shape_type(shape);
+                quote!(#doc pub type #name = #target;)
+            }
+        });
+        let tokens = lex
+            .tokens
+            .iter()
+            .map(|t| xrpc::emit_token(&t.name, &t.value, t.doc.as_deref()));
+        let permission_set = lex
+            .permission_set
+            .as_ref()
+            .map(|p| self.permission_set(&lex.nsid, p));
+        quote! {
+            #endpoint
+            #(#types)*
+            #(#tokens)*
+            #permission_set
         }
-    });
-    let tokens = lex
-        .tokens
-        .iter()
-        .map(|t| xrpc::emit_token(&t.name, &t.value, t.doc.as_deref()));
-    let permission_set = lex
-        .permission_set
-        .as_ref()
-        .map(|p| xrpc::emit_permission_set(&lex.nsid, p));
-    quote! {
-        #endpoint
-        #(#types)*
-        #(#tokens)*
-        #permission_set
     }
 }

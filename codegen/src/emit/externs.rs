@@ -1,0 +1,103 @@
+//! Extern namespaces, after prost-build's `extern_path`: lexicons whose
+//! types another crate already has (`com.atproto` ->
+//! `atproto_types::com::atproto`). They are loaded and resolved like any
+//! other, so refs into them are checked as before, but nothing is emitted for
+//! them and refs name the other crate's types. A lexicon of an extern
+//! namespace is never emitted, even when its file is among the local
+//! lexicons: the extern crate owns the namespace, and the local copy only
+//! serves resolution.
+
+use super::ty::ident;
+use crate::ir::LexiconIr;
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+
+/// One `NSID_PREFIX=RUST_PATH` mapping.
+#[derive(Debug, Clone)]
+struct Extern {
+    /// NSID segments of the prefix (`["com", "atproto"]`).
+    prefix: Vec<String>,
+    /// The Rust path of the prefix's module in the other crate.
+    path: TokenStream,
+    /// The crate it starts with, unless relative (`crate::`, `self::`, `super::`).
+    krate: Option<String>,
+}
+
+/// Every extern namespace, longest prefix first.
+#[derive(Debug, Clone, Default)]
+pub struct Externs(Vec<Extern>);
+
+impl Externs {
+    /// Parses `(NSID prefix, Rust path)` pairs; the error names the bad one.
+    pub fn new(pairs: &[(String, String)]) -> Result<Self, String> {
+        let mut externs = Vec::new();
+        for (prefix, path) in pairs {
+            let segments: Vec<String> = prefix.split('.').map(str::to_string).collect();
+            let valid_segment = |s: &String| {
+                !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            };
+            if !segments.iter().all(valid_segment) {
+                return Err(format!(
+                    "extern {prefix:?}: not an NSID prefix (dot-separated segments of ASCII letters, digits and '-')"
+                ));
+            }
+            let path: syn::Path = syn::parse_str(path)
+                .map_err(|e| format!("extern {prefix:?}: {path:?} is not a Rust path: {e}"))?;
+            externs.push(Extern {
+                prefix: segments,
+                krate: crate_name(&path),
+                path: path.to_token_stream(),
+            });
+        }
+        externs.sort_by_key(|e| std::cmp::Reverse(e.prefix.len()));
+        Ok(Externs(externs))
+    }
+
+    fn find(&self, lex: &LexiconIr) -> Option<&Extern> {
+        let segments: Vec<&str> = lex.nsid.split('.').collect();
+        self.0.iter().find(|e| {
+            e.prefix.len() <= segments.len()
+                && e.prefix
+                    .iter()
+                    .zip(&segments)
+                    .all(|(p, s)| p.eq_ignore_ascii_case(s))
+        })
+    }
+
+    /// Whether the lexicon's types live in another crate.
+    pub fn is_extern(&self, lex: &LexiconIr) -> bool {
+        self.find(lex).is_some()
+    }
+
+    /// The path of the lexicon's module in the other crate: the extern path,
+    /// then the module names of the segments after the prefix (named by the
+    /// same rule, so they are the other crate's names when it was generated
+    /// by lexgen from the same lexicons).
+    pub fn module_path(&self, lex: &LexiconIr) -> Option<TokenStream> {
+        let e = self.find(lex)?;
+        let path = &e.path;
+        let rest = lex.module.iter().skip(e.prefix.len()).map(|m| ident(m));
+        Some(quote!(#path #(:: #rest)*))
+    }
+
+    /// The crate (first path segment, as written in Rust) the lexicon's
+    /// types live in; `None` when local or the path is relative
+    /// (`crate::`, `self::`, `super::`).
+    pub fn crate_of(&self, lex: &LexiconIr) -> Option<String> {
+        self.find(lex).and_then(|e| e.krate.clone())
+    }
+
+    /// Every crate named by an extern path, sorted, without repeats.
+    pub fn crates(&self) -> Vec<String> {
+        let mut crates: Vec<String> = self.0.iter().filter_map(|e| e.krate.clone()).collect();
+        crates.sort();
+        crates.dedup();
+        crates
+    }
+}
+
+fn crate_name(path: &syn::Path) -> Option<String> {
+    let first = path.segments.first()?.ident.to_token_stream().to_string();
+    let relative = ["crate", "self", "super", "Self"].contains(&first.as_str());
+    (!relative).then(|| first.trim_start_matches("r#").to_string())
+}
