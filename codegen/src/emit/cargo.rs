@@ -180,7 +180,8 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
 pub fn cargo_toml(ir: &Ir, options: &CrateOptions, externs: &Externs) -> String {
     let deps = feature_deps(ir, externs, &options.extern_crates);
     let all: Vec<String> = deps.keys().map(|f| format!("{f:?}")).collect();
-    let version = atproto_lexgen_runtime::VERSION;
+    // The runtime is released with every lexgen version (a unit test checks).
+    let version = env!("CARGO_PKG_VERSION");
     let runtime = match &options.runtime {
         RuntimeSource::Registry => format!("{version:?}"),
         RuntimeSource::Path(path) => format!("{{ version = {version:?}, path = {path:?} }}"),
@@ -229,6 +230,11 @@ pub fn cargo_toml(ir: &Ir, options: &CrateOptions, externs: &Externs) -> String 
 mod tests {
     use super::relative_path;
     use std::path::Path;
+
+    #[test]
+    fn the_runtime_has_lexgens_version() {
+        assert_eq!(atproto_lexgen_runtime::VERSION, env!("CARGO_PKG_VERSION"));
+    }
 
     #[test]
     fn relative_paths_are_lexical() {

@@ -23,9 +23,6 @@ use crate::names::{ident, Case, Scope};
 use crate::suggest::did_you_mean;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Crate-root modules the runtime occupies; lexicon namespaces get another name.
-pub const RUNTIME_MODULES: &[&str] = &["formats", "types", "validate", "xrpc", "de"];
-
 /// Prelude names in the value namespace that a unit struct (an endpoint
 /// marker) would shadow inside generated code.
 const VALUE_PRELUDE: &[&str] = &["Some", "None", "Ok", "Err"];
@@ -151,7 +148,13 @@ impl<'a> Resolver<'a> {
     fn assign_modules(&mut self) {
         let mut names: BTreeMap<Vec<String>, String> = BTreeMap::new();
         let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
-        scopes.insert(Vec::new(), Scope::with_reserved(RUNTIME_MODULES));
+        // Crate-root names the runtime's re-exports occupy (the runtime's own
+        // list); lexicon namespaces get another name.
+        let runtime: Vec<&str> = atproto_lexgen_runtime::MODULES
+            .iter()
+            .map(|m| m.name)
+            .collect();
+        scopes.insert(Vec::new(), Scope::with_reserved(&runtime));
         for lex in 0..self.files.len() {
             let doc = &self.files[lex].doc;
             let segments: Vec<String> = doc.id.split('.').map(str::to_string).collect();
