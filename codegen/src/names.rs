@@ -5,7 +5,8 @@
 //! 2. Anything that cannot start an identifier is dropped; an empty result
 //!    becomes `Unnamed`/`unnamed`; a leading digit gets a `N`/`n` prefix.
 //! 3. A Rust keyword (strict, reserved or weak-but-troublesome) gets a `_`
-//!    suffix: `type` -> `type_`, `Self` -> `Self_`.
+//!    suffix: `type` -> `type_`; the one type-case keyword gets `Type`:
+//!    `Self` -> `SelfType` (a type name prefixes derived names).
 //! 4. Within one scope, a name already taken gets the smallest numeric suffix
 //!    from 2 that is free (`Foo`, `Foo2`, ...), in a fixed claiming order.
 
@@ -57,7 +58,9 @@ pub fn ident(raw: &str, case: Case) -> String {
         name.insert_str(0, prefix);
     }
     if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
+        // A type name is a prefix of derived names (`SelfType` ->
+        // `SelfTypeMedia`), where `Self_Media` would not be camel case.
+        name.push_str(if case == Case::Type { "Type" } else { "_" });
     }
     name
 }
@@ -109,7 +112,7 @@ mod tests {
             }
         }
         assert_eq!(ident("type", Case::Snake), "type_");
-        assert_eq!(ident("self", Case::Type), "Self_");
+        assert_eq!(ident("self", Case::Type), "SelfType");
     }
 
     #[test]

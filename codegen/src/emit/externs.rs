@@ -43,10 +43,17 @@ impl Externs {
             }
             let path: syn::Path = syn::parse_str(path)
                 .map_err(|e| format!("extern {prefix:?}: {path:?} is not a Rust path: {e}"))?;
+            let krate = crate_name(&path);
+            // A crate path gets a leading `::`, so no module of the generated
+            // crate can shadow the crate's name.
+            let path = match (&krate, path.leading_colon.is_some()) {
+                (Some(_), false) => quote!(:: #path),
+                _ => path.to_token_stream(),
+            };
             externs.push(Extern {
                 prefix: segments,
-                krate: crate_name(&path),
-                path: path.to_token_stream(),
+                krate,
+                path,
             });
         }
         externs.sort_by_key(|e| std::cmp::Reverse(e.prefix.len()));
