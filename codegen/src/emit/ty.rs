@@ -1,6 +1,7 @@
 //! Identifiers, literals and doc comments shared by the emitters (types and
-//! paths are the context's: see `context.rs`). Generated code names std and serde items by
-//! absolute path, so a lexicon type called `Option` or `Result` cannot shadow them.
+//! paths are the context's: see `context.rs`). Generated code names std and
+//! serde items by absolute path, so a lexicon type called `Option` or
+//! `Result` cannot shadow them.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
