@@ -108,3 +108,64 @@ fn crate_name(path: &syn::Path) -> Option<String> {
     let relative = ["crate", "self", "super", "Self"].contains(&first.as_str());
     (!relative).then(|| first.trim_start_matches("r#").to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon(nsid: &str, module: &[&str]) -> LexiconIr {
+        LexiconIr {
+            nsid: nsid.into(),
+            rel_path: String::new(),
+            module: module.iter().map(|m| m.to_string()).collect(),
+            feature: String::new(),
+            description: None,
+            types: Vec::new(),
+            defs: Vec::new(),
+            tokens: Vec::new(),
+            endpoint: None,
+            permission_set: None,
+        }
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn longest_prefix_wins_on_segment_boundaries() {
+        let externs = Externs::new(&pairs(&[
+            ("com.atproto", "atproto_types::com::atproto"),
+            ("com.atproto.repo", "crate::repo"),
+        ]))
+        .expect("valid");
+        let strong_ref = lexicon(
+            "com.atproto.repo.strongRef",
+            &["com", "atproto", "repo", "strong_ref"],
+        );
+        let path = externs.module_path(&strong_ref).expect("extern");
+        assert_eq!(path.to_string(), "crate :: repo :: strong_ref");
+        assert_eq!(externs.crate_of(&strong_ref), None);
+        let session = lexicon(
+            "com.atproto.server.createSession",
+            &["com", "atproto", "server", "create_session"],
+        );
+        let path = externs.module_path(&session).expect("extern");
+        assert_eq!(
+            path.to_string(),
+            ":: atproto_types :: com :: atproto :: server :: create_session"
+        );
+        assert_eq!(externs.crate_of(&session).as_deref(), Some("atproto_types"));
+        assert!(!externs.is_extern(&lexicon("com.atprotox.a", &["com", "atprotox", "a"])));
+        assert_eq!(externs.crates(), vec!["atproto_types".to_string()]);
+    }
+
+    #[test]
+    fn bad_prefixes_and_paths_are_reported() {
+        assert!(Externs::new(&pairs(&[("com..atproto", "a::b")])).is_err());
+        assert!(Externs::new(&pairs(&[("com.atproto", "a b")])).is_err());
+        assert!(Externs::new(&pairs(&[("com.atproto", "::a::b")])).is_ok());
+    }
+}
