@@ -37,6 +37,8 @@ fn check_passes_on_the_repository() {
         repo_path("lexicons").to_str().expect("path"),
         "--out",
         repo_path("generated").to_str().expect("path"),
+        "--runtime-path",
+        repo_path("codegen/runtime").to_str().expect("path"),
     ]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("up to date"));

@@ -9,11 +9,12 @@ fn assert_up_to_date(lexicons: &str, out: &str, crate_name: &str) {
     config
         .lexicons(repo_path(lexicons))
         .out_dir(repo_path(out))
-        .crate_name(crate_name);
+        .crate_name(crate_name)
+        .runtime_path(repo_path("codegen/runtime"));
     let drift = config.check().expect("generation succeeds");
     assert!(
         drift.is_clean(),
-        "{out}/ is stale; regenerate with `cargo run -p atproto-lexgen -- generate --lexicons {lexicons} --out {out} --crate-name {crate_name}`\n{drift}"
+        "{out}/ is stale; regenerate with `cargo run -p atproto-lexgen -- generate --lexicons {lexicons} --out {out} --crate-name {crate_name} --runtime-path codegen/runtime`\n{drift}"
     );
 }
 

@@ -180,7 +180,8 @@ fn hostile_names_and_descriptions_generate_a_crate_that_compiles() {
     config
         .lexicons(&lexicons)
         .out_dir(&out)
-        .crate_name("hostile-names");
+        .crate_name("hostile-names")
+        .runtime_path(repo_path("codegen/runtime"));
     config.generate().unwrap_or_else(|e| panic!("{e}"));
     let drift = config.check().unwrap_or_else(|e| panic!("{e}"));
     assert!(drift.is_clean(), "check right after generate: {drift:?}");

@@ -767,3 +767,41 @@ fn a_record_the_account_did_not_sign_is_refused() {
     assert!(err.contains("the signed repository has no record com.atproto.lexicon.schema/org.example.shared.label"), "{err}");
     assert!(!w.lexicons().exists() && !w.manifest().exists());
 }
+
+#[test]
+fn check_lockfile_finds_pinned_files_in_any_lexicons_directory() {
+    let w = World::new();
+    w.publish(
+        "org.example.shared.label",
+        &with_type(&label_doc()),
+        LABEL_CID,
+    );
+    assert_eq!(w.install(&["org.example.shared.label"]).0, 0);
+    // The user's own lexicons in another directory, the installed ones after.
+    let own = w.dir.path().join("own");
+    std::fs::create_dir_all(own.join("org/example/mine")).unwrap();
+    std::fs::write(
+        own.join("org/example/mine/thing.json"),
+        r#"{"lexicon": 1, "id": "org.example.mine.thing", "defs": {"main": {"type": "token"}}}"#,
+    )
+    .unwrap();
+    let out_dir = w.dir.path().join("out");
+    let (lex, man) = (w.lexicons(), w.manifest());
+    let args = |cmd: &'static str| {
+        vec![
+            cmd.to_owned(),
+            "--lexicons".into(),
+            own.to_str().unwrap().into(),
+            "--lexicons".into(),
+            lex.to_str().unwrap().into(),
+            "--out".into(),
+            out_dir.to_str().unwrap().into(),
+        ]
+    };
+    assert_eq!(lexgen(args("generate")).0, 0);
+    let mut check = args("check");
+    check.extend(["--lockfile".into(), man.to_str().unwrap().into()]);
+    let (code, out, err) = lexgen(check);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("every lexicon matches"), "{out}");
+}

@@ -4,9 +4,13 @@
 
 use lexgen_tests::repo_path;
 
-fn render(lexicons: &str, crate_name: &str) -> Vec<atproto_lexgen::emit::GeneratedFile> {
+fn render(lexicons: &str, out: &str, crate_name: &str) -> Vec<atproto_lexgen::emit::GeneratedFile> {
     let mut config = atproto_lexgen::Config::new();
-    config.lexicons(repo_path(lexicons)).crate_name(crate_name);
+    config
+        .lexicons(repo_path(lexicons))
+        .crate_name(crate_name)
+        .out_dir(repo_path(out))
+        .runtime_path(repo_path("codegen/runtime"));
     config.render().expect("render")
 }
 
@@ -20,19 +24,23 @@ fn file<'a>(files: &'a [atproto_lexgen::emit::GeneratedFile], path: &str) -> &'a
 
 #[test]
 fn create_session_module() {
-    let files = render("lexicons", "atproto-types");
+    let files = render("lexicons", "generated", "atproto-types");
     insta::assert_snapshot!(file(&files, "src/com/atproto/server/create_session.rs"));
 }
 
 #[test]
 fn generated_cargo_toml() {
-    let files = render("lexicons", "atproto-types");
+    let files = render("lexicons", "generated", "atproto-types");
     insta::assert_snapshot!(file(&files, "Cargo.toml"));
 }
 
 #[test]
 fn fixture_modules() {
-    let files = render("tests/fixtures/lexicons", "lexgen-fixture-types");
+    let files = render(
+        "tests/fixtures/lexicons",
+        "tests/fixtures/generated",
+        "lexgen-fixture-types",
+    );
     let mut seen = 0;
     for f in &files {
         let is_lexicon =

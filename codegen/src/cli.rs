@@ -43,9 +43,10 @@ pub enum Format {
 /// Options shared by the subcommands.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Common {
-    /// Directory holding the lexicon JSON files, laid out by NSID.
+    /// Directory holding the lexicon JSON files, laid out by NSID; repeat
+    /// it to resolve lexicons from several directories together.
     #[arg(long, default_value = "lexicons", value_name = "DIR")]
-    pub lexicons: PathBuf,
+    pub lexicons: Vec<PathBuf>,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -71,6 +72,15 @@ pub enum ColorChoice {
 }
 
 impl Common {
+    /// The generator settings for the lexicon directories.
+    fn config(&self) -> Config {
+        let mut config = Config::new();
+        for dir in &self.lexicons {
+            config.lexicons(dir);
+        }
+        config
+    }
+
     fn color(&self) -> bool {
         match self.color {
             ColorChoice::Always => true,
@@ -89,16 +99,44 @@ pub struct Output {
     /// Package name of the generated crate.
     #[arg(long, default_value = "atproto-types")]
     pub crate_name: String,
+    /// Take the runtime crate (atproto-lexgen-runtime) from this directory
+    /// instead of crates.io; written relative to the output directory.
+    #[arg(long, value_name = "DIR")]
+    pub runtime_path: Option<PathBuf>,
+    /// Types of lexicons under NSID_PREFIX live in another crate at
+    /// RUST_PATH (e.g. `com.atproto=atproto_types::com::atproto`): nothing
+    /// is emitted for them and refs use that path. Repeatable.
+    #[arg(long = "extern", value_name = "NSID_PREFIX=RUST_PATH", value_parser = key_value)]
+    pub externs: Vec<(String, String)>,
+    /// The generated Cargo.toml's dependency on a crate named by an extern
+    /// path: `PACKAGE=VERSION` or `PACKAGE={ path = "..." }` (a TOML
+    /// inline table, paths relative to the output directory). Repeatable.
+    #[arg(long = "extern-crate", value_name = "PACKAGE=SPEC", value_parser = key_value)]
+    pub extern_crates: Vec<(String, String)>,
+}
+
+/// Parses `KEY=VALUE`.
+fn key_value(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, got {arg:?}")),
+    }
 }
 
 impl Output {
     /// The generator settings for these options.
     fn config(&self, common: &Common) -> Config {
-        let mut config = Config::new();
-        config
-            .lexicons(&common.lexicons)
-            .out_dir(&self.out)
-            .crate_name(&self.crate_name);
+        let mut config = common.config();
+        config.out_dir(&self.out).crate_name(&self.crate_name);
+        if let Some(dir) = &self.runtime_path {
+            config.runtime_path(dir);
+        }
+        for (prefix, path) in &self.externs {
+            config.extern_path(prefix, path);
+        }
+        for (package, spec) in &self.extern_crates {
+            config.extern_crate(package, spec);
+        }
         config
     }
 }
@@ -408,28 +446,22 @@ fn dispatch(
         ),
         Command::Install(args) => crate::lifecycle::cli::run_install(&args, stdout, stderr),
         Command::Publish(args) => crate::lifecycle::cli::run_publish(&args, stdout, stderr),
-        Command::Lint { common } => {
-            let mut config = Config::new();
-            config.lexicons(&common.lexicons);
-            match config.load_ir() {
-                Ok(ir) => {
-                    let n = ir.lexicons.len();
-                    let _ = match common.format {
-                        Format::Human => {
-                            writeln!(stdout, "lexgen: {n} lexicons, no problems found")
-                        }
-                        Format::Json => {
-                            let report = serde_json::json!({"lexicons": n, "problems": 0});
-                            writeln!(stdout, "{report}")
-                        }
-                    };
-                    EXIT_OK
-                }
-                Err(e) => {
-                    report_error(&e, &common, stderr);
-                    EXIT_ERROR
-                }
+        Command::Lint { common } => match common.config().load_ir() {
+            Ok(ir) => {
+                let n = ir.lexicons.len();
+                let _ = match common.format {
+                    Format::Human => writeln!(stdout, "lexgen: {n} lexicons, no problems found"),
+                    Format::Json => {
+                        let report = serde_json::json!({"lexicons": n, "problems": 0});
+                        writeln!(stdout, "{report}")
+                    }
+                };
+                EXIT_OK
             }
-        }
+            Err(e) => {
+                report_error(&e, &common, stderr);
+                EXIT_ERROR
+            }
+        },
     }
 }

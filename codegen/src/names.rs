@@ -5,10 +5,10 @@
 //! 2. Anything that cannot start an identifier is dropped; an empty result
 //!    becomes `Unnamed`/`unnamed`; a leading digit gets a `N`/`n` prefix.
 //! 3. A Rust keyword (strict, reserved or weak-but-troublesome) gets a `_`
-//!    suffix: `type` -> `type_`, `Self` -> `Self_`.
+//!    suffix: `type` -> `type_`; the one type-case keyword gets `Type`:
+//!    `Self` -> `SelfType` (a type name prefixes derived names).
 //! 4. Within one scope, a name already taken gets the smallest numeric suffix
-//!    from 2 that is free (`Foo`, `Foo2`, ...), in a fixed claiming order
-//!    (before a type's keyword `_`: `Self_`, `Self2_`).
+//!    from 2 that is free (`Foo`, `Foo2`, ...), in a fixed claiming order.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
@@ -33,7 +33,7 @@ pub const KEYWORDS: &[&str] = &[
 pub const RESERVED_ROOT_MODULES: &[&str] = &[
     // Crate files.
     "lib", "main", "bin",
-    // The runtime (`crate::runtime::SOURCES`; checked by a test below).
+    // The runtime crate's modules (`atproto_lexgen_runtime::MODULES`; checked by a test below).
     "client", "de", "formats", "types", "validate", "xrpc",
     // Planned runtime modules.
     "cbor", "server", "repo", "firehose", "data", "prelude",
@@ -84,7 +84,9 @@ pub fn ident(raw: &str, case: Case) -> String {
         name.insert_str(0, prefix);
     }
     if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
+        // A type name is a prefix of derived names (`SelfType` ->
+        // `SelfTypeMedia`), where `Self_Media` would not be camel case.
+        name.push_str(if case == Case::Type { "Type" } else { "_" });
     }
     name
 }
@@ -118,14 +120,8 @@ impl Scope {
     pub fn claim_ident(&mut self, base: String) -> String {
         let mut name = base.clone();
         let mut n = 2;
-        // A type's number goes before a keyword's `_` (`Self2_`, not
-        // `Self_2`, which rustc's `non_camel_case_types` lint rejects).
-        let (stem, tail) = match base.strip_suffix('_') {
-            Some(stem) if base.starts_with(|c: char| c.is_ascii_uppercase()) => (stem, "_"),
-            _ => (base.as_str(), ""),
-        };
         while self.taken.contains(&name) {
-            name = format!("{stem}{n}{tail}");
+            name = format!("{base}{n}");
             n += 1;
         }
         self.taken.insert(name.clone());
@@ -147,7 +143,7 @@ mod tests {
             }
         }
         assert_eq!(ident("type", Case::Snake), "type_");
-        assert_eq!(ident("self", Case::Type), "Self_");
+        assert_eq!(ident("self", Case::Type), "SelfType");
     }
 
     #[test]
@@ -164,9 +160,12 @@ mod tests {
 
     #[test]
     fn every_runtime_module_is_reserved() {
-        for (path, _) in crate::runtime::SOURCES {
-            let root = path.split('/').next().unwrap_or(path);
-            assert!(RESERVED_ROOT_MODULES.contains(&root), "{root}");
+        for module in atproto_lexgen_runtime::MODULES {
+            assert!(
+                RESERVED_ROOT_MODULES.contains(&module.name),
+                "{}",
+                module.name
+            );
         }
         let mut scope = Scope::with_reserved(RESERVED_ROOT_MODULES);
         assert_eq!(scope.claim("lib", Case::Snake), "lib2");
@@ -180,8 +179,8 @@ mod tests {
         assert_eq!(scope.claim("fooBar", Case::Snake), "foo_bar");
         assert_eq!(scope.claim("foo_bar", Case::Snake), "foo_bar2");
         assert_eq!(scope.claim("FooBar", Case::Snake), "foo_bar3");
-        assert_eq!(scope.claim("self", Case::Type), "Self_");
-        assert_eq!(scope.claim("Self", Case::Type), "Self2_");
+        assert_eq!(scope.claim("self", Case::Type), "SelfType");
+        assert_eq!(scope.claim("Self", Case::Type), "SelfType2");
         assert_eq!(scope.claim("type", Case::Snake), "type_");
         assert_eq!(scope.claim("type", Case::Snake), "type_2");
     }

@@ -83,8 +83,16 @@ fn generate(lexicons: &Path, out: &Path) -> Command {
 }
 
 fn generate_ok(lexicons: &Path, out: &Path) {
-    let status = generate(lexicons, out).status().expect("spawn lexgen");
-    assert!(status.success(), "generate into {}", out.display());
+    let output = generate(lexicons, out)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("spawn lexgen");
+    assert!(
+        output.status.success(),
+        "generate into {}: {}",
+        out.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]

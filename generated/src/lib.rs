@@ -15,16 +15,10 @@ pub mod app;
 #[rustfmt::skip]
 pub mod com;
 #[cfg(feature = "client")]
-#[rustfmt::skip]
-pub mod client;
+pub use ::atproto_lexgen_runtime::client;
 #[doc(hidden)]
-#[rustfmt::skip]
-pub mod de;
-#[rustfmt::skip]
-pub mod formats;
-#[rustfmt::skip]
-pub mod types;
-#[rustfmt::skip]
-pub mod validate;
-#[rustfmt::skip]
-pub mod xrpc;
+pub use ::atproto_lexgen_runtime::de;
+pub use ::atproto_lexgen_runtime::formats;
+pub use ::atproto_lexgen_runtime::types;
+pub use ::atproto_lexgen_runtime::validate;
+pub use ::atproto_lexgen_runtime::xrpc;

@@ -7,7 +7,6 @@ use crate::datacheck::input::{self, Mode};
 use crate::datacheck::{Body, Validator};
 use crate::diagnostic::Diagnostic;
 use crate::runtime::validate::ValidationError;
-use crate::Config;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
@@ -42,9 +41,7 @@ pub(super) fn run(
             Err(e) => return cannot_read(stderr, e),
         }
     };
-    let mut config = Config::new();
-    config.lexicons(&common.lexicons);
-    let ir = match config.load_ir_for_def(req.def) {
+    let ir = match common.config().load_ir_for_def(req.def) {
         Ok(loaded) => {
             report_ignored(&loaded.ignored, req.def, common, stderr);
             loaded.ir

@@ -8,7 +8,7 @@ use crate::ir::{self, Ir};
 use crate::lexicon::{self, SourceFile};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::PathBuf;
 
 /// The lexicons loaded for one def.
 #[derive(Debug)]
@@ -29,12 +29,12 @@ pub struct DefLexicons {
 /// resolve (or the def's lexicon is not among the files that parse): the
 /// closure's own problems, and those of files that did not parse (one of
 /// them may be a lexicon the closure needs).
-pub fn load_for_def(dir: &Path, def: &str) -> Result<DefLexicons, Vec<Diagnostic>> {
+pub fn load_for_def(dirs: &[PathBuf], def: &str) -> Result<DefLexicons, Vec<Diagnostic>> {
     let lexicon::Loaded {
         files,
         errors: parse_errors,
         ..
-    } = lexicon::load_dir_partial(dir);
+    } = lexicon::load_dirs(dirs);
     let all_errors = if parse_errors.is_empty() {
         match ir::resolve(&files) {
             Ok(ir) => {

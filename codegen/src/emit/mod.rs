@@ -1,10 +1,12 @@
 //! Stage 3: IR -> Rust files. One small module per kind of item; this one
 //! lays out the crate: a file per lexicon, module glue per namespace, the
-//! runtime modules, `lib.rs` and `Cargo.toml`.
+//! re-exports of the runtime crate, `lib.rs` and `Cargo.toml`.
 
 mod alias;
 mod cargo;
 mod checks;
+mod context;
+mod externs;
 mod modules;
 mod object;
 mod string_enum;
@@ -12,20 +14,38 @@ mod ty;
 mod union;
 mod xrpc;
 
+pub use cargo::{check_extern_crates, relative_path};
+pub use context::CodeGenerator;
+pub use externs::Externs;
+
 use crate::ir::Ir;
-use crate::render::{header, render, render_items, RenderError};
+use crate::render::{render, render_items, RenderError};
 use modules::ModuleTree;
 use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
-use ty::ident;
+use quote::quote;
 
-/// How the generated crate is named and versioned.
+/// How the generated crate is named, versioned, and finds its dependencies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrateOptions {
     /// Package name (`atproto-types`).
     pub name: String,
     /// Package version.
     pub version: String,
+    /// Where the runtime crate comes from.
+    pub runtime: RuntimeSource,
+    /// Dependencies on the crates extern paths name: `(package name, TOML
+    /// value)`, e.g. `("atproto-types", "{ path = \"../generated\" }")`.
+    pub extern_crates: Vec<(String, String)>,
+}
+
+/// Where a generated crate gets `atproto-lexgen-runtime`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// crates.io, at the version of this lexgen.
+    Registry,
+    /// A local checkout: the path, relative to the generated crate's
+    /// directory, with `/` separators (the version is still written).
+    Path(String),
 }
 
 impl Default for CrateOptions {
@@ -33,6 +53,8 @@ impl Default for CrateOptions {
         CrateOptions {
             name: "atproto-types".into(),
             version: "0.1.0".into(),
+            runtime: RuntimeSource::Registry,
+            extern_crates: Vec::new(),
         }
     }
 }
@@ -47,28 +69,26 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Emits every file of the crate, sorted by path.
-pub fn emit_crate(ir: &Ir, options: &CrateOptions) -> Result<Vec<GeneratedFile>, RenderError> {
-    let tree = ModuleTree::new(ir);
+/// Emits every file of the crate, sorted by path. Lexicons of extern
+/// namespaces are not emitted.
+pub fn emit_crate(
+    ir: &Ir,
+    options: &CrateOptions,
+    externs: &Externs,
+) -> Result<Vec<GeneratedFile>, RenderError> {
+    let cx = CodeGenerator::new(ir, externs, quote!(crate));
+    let tree = ModuleTree::new(&cx);
     let mut files = vec![GeneratedFile {
         path: "Cargo.toml".into(),
-        contents: cargo::cargo_toml(ir, options),
+        contents: cargo::cargo_toml(ir, options, externs),
     }];
-    for (name, source) in crate::runtime::SOURCES {
-        let mut contents = header("the lexgen runtime");
-        contents.push_str(source);
-        files.push(GeneratedFile {
-            path: format!("src/{name}.rs"),
-            contents,
-        });
-    }
     for path in tree.paths() {
         let file = if path.is_empty() {
             "src/lib.rs".to_string()
         } else {
             format!("src/{}.rs", path.join("/"))
         };
-        let body = tree.body(ir, path);
+        let body = tree.body(&cx, path);
         let children = tree.child_decls(path);
         let inner = body.inner;
         let items = body.items.flat_map(split_items);
@@ -114,84 +134,28 @@ fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
     items
 }
 
-/// Emits the whole crate as ONE file of nested modules, for `include!` from
-/// a downstream crate's `build.rs` output: `crate::` paths are rewritten to
-/// `root` (the module path where the file is included, e.g. `crate::atproto`),
-/// and namespace features do not apply (the including crate has its own).
-pub fn emit_single_file(ir: &Ir, file: &str, root: &str) -> Result<GeneratedFile, RenderError> {
-    let root_path: syn::Path = syn::parse_str(root).map_err(|e| RenderError {
-        file: file.to_string(),
-        message: format!("root path {root:?} is not a Rust path: {e}"),
-    })?;
-    let tree = ModuleTree::new(ir);
-    let mut runtime = Vec::new();
-    for (name, _) in crate::runtime::SOURCES {
-        if *name == "client" || name.contains('/') {
-            continue;
-        }
-        let module = inline_runtime_module(name, file)?;
-        runtime.push(module.into_token_stream());
-    }
-    let lexicons = tree.inline_children(ir, &[]);
-    let tokens = reroot(quote!(#(#runtime)* #lexicons), &quote!(#root_path));
+/// Emits the whole crate as ONE file of nested modules, for `include!` at
+/// module path `root` (e.g. `crate::atproto`) of a crate that depends on the
+/// runtime; generated code names its own types from `root`, and namespace
+/// features do not apply (the including crate has its own).
+pub fn emit_single_file(
+    ir: &Ir,
+    file: &str,
+    root: &syn::Path,
+    externs: &Externs,
+) -> Result<GeneratedFile, RenderError> {
+    let cx = CodeGenerator::new(ir, externs, quote!(#root));
+    let tree = ModuleTree::new(&cx);
+    let runtime = modules::runtime_reexports(false);
+    let lexicons = tree.inline_children(&cx, &[]);
     Ok(GeneratedFile {
-        contents: render(file, "the lexicon directory (single-file mode)", tokens)?,
+        contents: render(
+            file,
+            "the lexicon directory (single-file mode)",
+            quote!(#runtime #lexicons),
+        )?,
         path: file.to_string(),
     })
-}
-
-/// The runtime module `name` as an inline module, its out-of-line
-/// submodules (`mod cid;` -> `formats/cid`) inlined recursively.
-fn inline_runtime_module(name: &str, file: &str) -> Result<syn::ItemMod, RenderError> {
-    let failure = |message: String| RenderError {
-        file: file.to_string(),
-        message: format!("runtime module {name}: {message}"),
-    };
-    let source = crate::runtime::SOURCES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, s)| *s)
-        .ok_or_else(|| failure("not found".into()))?;
-    let parsed: syn::File = syn::parse_str(source).map_err(|e| failure(e.to_string()))?;
-    let mut items = Vec::new();
-    for item in parsed.items {
-        match item {
-            syn::Item::Mod(m) if m.content.is_none() => {
-                let mut inner = inline_runtime_module(&format!("{name}/{}", m.ident), file)?;
-                inner.attrs.splice(0..0, m.attrs);
-                inner.vis = m.vis;
-                items.push(syn::Item::Mod(inner));
-            }
-            other => items.push(other),
-        }
-    }
-    let ident = ident(name.rsplit('/').next().unwrap_or(name));
-    let attrs = parsed.attrs;
-    Ok(syn::parse_quote!(pub mod #ident { #(#attrs)* #(#items)* }))
-}
-
-/// Replaces every `crate::` path prefix with `root::`.
-fn reroot(tokens: TokenStream, root: &TokenStream) -> TokenStream {
-    use proc_macro2::{Group, TokenTree};
-    let mut out = TokenStream::new();
-    let mut iter = tokens.into_iter().peekable();
-    while let Some(tree) = iter.next() {
-        match tree {
-            TokenTree::Ident(id)
-                if id == "crate"
-                    && matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':') =>
-            {
-                out.extend(root.clone());
-            }
-            TokenTree::Group(g) => {
-                let mut group = Group::new(g.delimiter(), reroot(g.stream(), root));
-                group.set_span(g.span());
-                out.extend([TokenTree::Group(group)]);
-            }
-            other => out.extend([other]),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

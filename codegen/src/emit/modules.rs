@@ -3,7 +3,7 @@
 //! module) and the single-file layout (nested inline modules).
 
 use super::ty::{self, ident};
-use super::{alias, object, string_enum, union, xrpc};
+use super::{xrpc, CodeGenerator};
 use crate::ir::{Ir, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -37,11 +37,15 @@ pub struct ModuleBody<'a> {
 }
 
 impl ModuleTree {
-    /// The tree of every lexicon's module and their parents.
-    pub fn new(ir: &Ir) -> Self {
+    /// The tree of every emitted lexicon's module and their parents
+    /// (extern namespaces have none).
+    pub fn new(cx: &CodeGenerator) -> Self {
         let mut tree: BTreeMap<Vec<String>, ModNode> = BTreeMap::new();
         tree.entry(Vec::new()).or_default();
-        for (i, lex) in ir.lexicons.iter().enumerate() {
+        for (i, lex) in cx.ir.lexicons.iter().enumerate() {
+            if cx.externs.is_extern(lex) {
+                continue;
+            }
             let wire: Vec<&str> = lex.nsid.split('.').collect();
             for depth in 1..=lex.module.len() {
                 let path = lex.module[..depth].to_vec();
@@ -97,10 +101,10 @@ impl ModuleTree {
     }
 
     /// The children of `path` as inline modules, recursively.
-    pub fn inline_children(&self, ir: &Ir, path: &[String]) -> TokenStream {
+    pub fn inline_children(&self, cx: &CodeGenerator, path: &[String]) -> TokenStream {
         let modules = self.children(path).map(|(child_path, _)| {
-            let body = self.body(ir, &child_path);
-            let children = self.inline_children(ir, &child_path);
+            let body = self.body(cx, &child_path);
+            let children = self.inline_children(cx, &child_path);
             let name = ident(child_path.last().map_or("", String::as_str));
             let (inner, items) = (body.inner, body.items);
             quote!(pub mod #name { #inner #children #(#items)* })
@@ -109,18 +113,19 @@ impl ModuleTree {
     }
 
     /// The contents of the module at `path`.
-    pub fn body<'a>(&self, ir: &'a Ir, path: &[String]) -> ModuleBody<'a> {
+    pub fn body<'a>(&self, cx: &CodeGenerator<'a>, path: &[String]) -> ModuleBody<'a> {
+        let ir = cx.ir;
         let node = self.0.get(path);
         match node.and_then(|n| n.lexicon) {
             Some(lex) => ModuleBody {
                 source: format!("`{}`", ir.lexicons[lex].rel_path),
                 inner: lexicon_docs(ir, lex),
-                items: Box::new(lexicon_items(ir, lex)),
+                items: Box::new(cx.in_module(lex).lexicon_items(lex)),
             },
             None if path.is_empty() => ModuleBody {
                 source: "the lexicon directory".into(),
-                inner: crate_docs(ir),
-                items: Box::new(std::iter::once(runtime_decls())),
+                inner: crate_docs(cx),
+                items: Box::new(std::iter::once(runtime_reexports(true))),
             },
             None => {
                 let prefix = node.map_or("", |n| n.nsid_prefix.as_str());
@@ -135,9 +140,10 @@ impl ModuleTree {
     }
 }
 
-fn crate_docs(ir: &Ir) -> TokenStream {
-    let count = ir.lexicons.len();
-    let features: BTreeSet<&str> = ir.lexicons.iter().map(|l| l.feature.as_str()).collect();
+fn crate_docs(cx: &CodeGenerator) -> TokenStream {
+    let local = || cx.ir.lexicons.iter().filter(|l| !cx.externs.is_extern(l));
+    let count = local().count();
+    let features: BTreeSet<&str> = local().map(|l| l.feature.as_str()).collect();
     let feature_list = features
         .iter()
         .map(|f| format!("`{f}`"))
@@ -157,23 +163,22 @@ fn crate_docs(ir: &Ir) -> TokenStream {
     quote!(#(#![doc = #doc])*)
 }
 
-fn runtime_decls() -> TokenStream {
-    quote! {
-        #[cfg(feature = "client")]
-        #[rustfmt::skip]
-        pub mod client;
-        #[doc(hidden)]
-        #[rustfmt::skip]
-        pub mod de;
-        #[rustfmt::skip]
-        pub mod formats;
-        #[rustfmt::skip]
-        pub mod types;
-        #[rustfmt::skip]
-        pub mod validate;
-        #[rustfmt::skip]
-        pub mod xrpc;
-    }
+/// `pub use` of every runtime module at the crate root: with `gated`, a
+/// module behind a runtime feature is re-exported under the crate's feature
+/// of that name; without (single-file mode, where the including crate has
+/// its own features), it is left out.
+pub fn runtime_reexports(gated: bool) -> TokenStream {
+    let uses = atproto_lexgen_runtime::MODULES.iter().filter_map(|m| {
+        let name = ident(m.name);
+        let hidden = m.hidden.then(|| quote!(#[doc(hidden)]));
+        let gate = match m.feature {
+            Some(_) if !gated => return None,
+            Some(f) => Some(quote!(#[cfg(feature = #f)])),
+            None => None,
+        };
+        Some(quote!(#gate #hidden pub use ::atproto_lexgen_runtime::#name;))
+    });
+    quote!(#(#uses)*)
 }
 
 fn lexicon_docs(ir: &Ir, lex_idx: usize) -> TokenStream {
@@ -201,29 +206,34 @@ fn lexicon_docs(ir: &Ir, lex_idx: usize) -> TokenStream {
     }
 }
 
-/// The items of a lexicon's module, each emitted on demand inside
-/// [`ty::in_module`].
-fn lexicon_items(ir: &Ir, lex_idx: usize) -> impl Iterator<Item = TokenStream> + '_ {
-    let lex = &ir.lexicons[lex_idx];
-    let endpoint = lex
-        .endpoint
-        .iter()
-        .map(move |e| xrpc::emit_endpoint(ir, lex, e));
-    let types = lex.types.iter().map(move |&id| match &ir.ty(id).kind {
-        TypeKind::Object(o) => object::emit_object(ir, id, o),
-        TypeKind::Union(u) => union::emit_union(ir, id, u),
-        TypeKind::StringEnum(e) => string_enum::emit_string_enum(ir, id, e),
-        TypeKind::Errors(errors) => xrpc::emit_errors(ir, id, errors),
-        TypeKind::Alias(shape) => alias::emit_alias(ir, id, shape),
-    });
-    let tokens = lex
-        .tokens
-        .iter()
-        .map(|t| xrpc::emit_token(&t.name, &t.value, t.doc.as_deref()));
-    let permission_set = lex
-        .permission_set
-        .iter()
-        .map(|p| xrpc::emit_permission_set(&lex.nsid, p));
-    let mut items = endpoint.chain(types).chain(tokens).chain(permission_set);
-    std::iter::from_fn(move || ty::in_module(lex_idx, || items.next()))
+impl<'a> CodeGenerator<'a> {
+    /// The items of a lexicon's module, each emitted on demand.
+    fn lexicon_items(self, lex_idx: usize) -> impl Iterator<Item = TokenStream> + 'a {
+        let ir = self.ir;
+        let lex = &ir.lexicons[lex_idx];
+        let cx = self;
+        let endpoint = lex.endpoint.iter().map({
+            let cx = cx.clone();
+            move |e| cx.endpoint(lex, e)
+        });
+        let types = lex.types.iter().map({
+            let cx = cx.clone();
+            move |&id| match &ir.ty(id).kind {
+                TypeKind::Object(o) => cx.object(id, o),
+                TypeKind::Union(u) => cx.union(id, u),
+                TypeKind::StringEnum(e) => cx.string_enum(id, e),
+                TypeKind::Errors(errors) => cx.errors(id, errors),
+                TypeKind::Alias(shape) => cx.alias(id, shape),
+            }
+        });
+        let tokens = lex
+            .tokens
+            .iter()
+            .map(|t| xrpc::emit_token(&t.name, &t.value, t.doc.as_deref()));
+        let permission_set = lex
+            .permission_set
+            .iter()
+            .map(move |p| cx.permission_set(&lex.nsid, p));
+        endpoint.chain(types).chain(tokens).chain(permission_set)
+    }
 }

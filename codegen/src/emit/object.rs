@@ -3,225 +3,231 @@
 //! impls through the runtime (no serde_derive: faster builds, exact control
 //! over `$type`, null vs absent and error paths), and `Validate`.
 
-use super::checks::field_check;
-use super::ty::{doc_attrs, field_read_type, field_type, ident, param, type_path};
-use crate::ir::{Ir, ObjectIr, ObjectRole, Shape, TypeId};
+use super::ty::{doc_attrs, ident, param};
+use super::CodeGenerator;
+use crate::ir::{ObjectIr, ObjectRole, Shape, TypeId};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Emits a struct and its impls.
-pub fn emit_object(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
-    let def = ir.ty(id);
-    let name = ident(&def.name);
-    // `__` keeps it apart from lexicon names; the keyword `_` of `Self_` is
-    // dropped to keep it UpperCamel.
-    let builder = format_ident!("__{}Builder", def.name.trim_end_matches('_'));
-    let doc = doc_attrs(def.doc.as_deref());
-    let extra = ident(&obj.extra_name);
-    let record_type = match &obj.role {
-        ObjectRole::Record { .. } => Some(def.type_tag.clone()),
-        _ => None,
-    };
+impl CodeGenerator<'_> {
+    /// Emits a struct and its impls.
+    pub fn object(&self, id: TypeId, obj: &ObjectIr) -> TokenStream {
+        let rt = &self.rt;
+        let def = self.ir.ty(id);
+        let name = ident(&def.name);
+        // `__` keeps it apart from lexicon names.
+        let builder = format_ident!("__{}Builder", def.name);
+        let doc = doc_attrs(def.doc.as_deref());
+        let extra = ident(&obj.extra_name);
+        let record_type = match &obj.role {
+            ObjectRole::Record { .. } => Some(def.type_tag.clone()),
+            _ => None,
+        };
 
-    let field_decls = obj.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let ty = field_type(ir, f);
-        let mut doc_text = f.doc.clone().unwrap_or_default();
-        if let Some(default) = &f.default {
-            if !doc_text.is_empty() {
-                doc_text.push_str("\n\n");
-            }
-            doc_text.push_str(&format!("Default: `{default}`."));
-        }
-        let doc = doc_attrs(Some(&doc_text));
-        quote!(#doc pub #fname: #ty,)
-    });
-    let builder_fields = obj.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let ty = field_read_type(ir, f);
-        quote!(#fname: ::std::option::Option<#ty>,)
-    });
-    let field_arms = obj.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let wire = &f.wire;
-        quote!(#wire => crate::de::field(map, &mut b.#fname, path, #wire),)
-    });
-    let finish_fields = obj.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let wire = &f.wire;
-        if f.required {
-            quote!(#fname: crate::de::required(b.#fname, path, #wire)?,)
-        } else {
-            quote!(#fname: b.#fname,)
-        }
-    });
-    let ser_fields = obj.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let wire = &f.wire;
-        if f.required {
-            quote!(map.serialize_entry(#wire, &self.#fname)?;)
-        } else {
-            quote! {
-                if let ::std::option::Option::Some(v) = &self.#fname {
-                    map.serialize_entry(#wire, v)?;
+        let field_decls = obj.fields.iter().map(|f| {
+            let fname = ident(&f.name);
+            let ty = self.field_type(f);
+            let mut doc_text = f.doc.clone().unwrap_or_default();
+            if let Some(default) = &f.default {
+                if !doc_text.is_empty() {
+                    doc_text.push_str("\n\n");
                 }
+                doc_text.push_str(&format!("Default: `{default}`."));
             }
-        }
-    });
-    let validate_fields = obj
-        .fields
-        .iter()
-        .filter(|f| needs_validate(&f.shape))
-        .map(|f| {
+            let doc = doc_attrs(Some(&doc_text));
+            quote!(#doc pub #fname: #ty,)
+        });
+        let builder_fields = obj.fields.iter().map(|f| {
+            let fname = ident(&f.name);
+            let ty = self.field_read_type(f);
+            quote!(#fname: ::std::option::Option<#ty>,)
+        });
+        let field_arms = obj.fields.iter().map(|f| {
             let fname = ident(&f.name);
             let wire = &f.wire;
-            quote!(crate::validate::Validate::validate_at(&self.#fname, &path.key(#wire))?;)
+            quote!(#wire => #rt::de::field(map, &mut b.#fname, path, #wire),)
         });
-
-    let field_body = if obj.fields.is_empty() {
-        quote!(::std::result::Result::Ok(false))
-    } else {
-        quote! {
-            match key {
-                #(#field_arms)*
-                _ => ::std::result::Result::Ok(false),
+        let finish_fields = obj.fields.iter().map(|f| {
+            let fname = ident(&f.name);
+            let wire = &f.wire;
+            if f.required {
+                quote!(#fname: #rt::de::required(b.#fname, path, #wire)?,)
+            } else {
+                quote!(#fname: b.#fname,)
             }
-        }
-    };
-    let extra_init = if obj.extra_name == "extra" {
-        quote!(extra,)
-    } else {
-        quote!(#extra: extra,)
-    };
-    let checks: Vec<TokenStream> = obj.fields.iter().filter_map(field_check).collect();
-    let has_checks = !checks.is_empty();
-    let check_fn = has_checks.then(|| {
+        });
+        let ser_fields = obj.fields.iter().map(|f| {
+            let fname = ident(&f.name);
+            let wire = &f.wire;
+            if f.required {
+                quote!(map.serialize_entry(#wire, &self.#fname)?;)
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(v) = &self.#fname {
+                        map.serialize_entry(#wire, v)?;
+                    }
+                }
+            }
+        });
+        let validate_fields = obj
+            .fields
+            .iter()
+            .filter(|f| needs_validate(&f.shape))
+            .map(|f| {
+                let fname = ident(&f.name);
+                let wire = &f.wire;
+                quote!(#rt::validate::Validate::validate_at(&self.#fname, &path.key(#wire))?;)
+            });
+
+        let field_body = if obj.fields.is_empty() {
+            quote!(::std::result::Result::Ok(false))
+        } else {
+            quote! {
+                match key {
+                    #(#field_arms)*
+                    _ => ::std::result::Result::Ok(false),
+                }
+            }
+        };
+        let extra_init = if obj.extra_name == "extra" {
+            quote!(extra,)
+        } else {
+            quote!(#extra: extra,)
+        };
+        let checks: Vec<TokenStream> = obj
+            .fields
+            .iter()
+            .filter_map(|f| self.field_check(f))
+            .collect();
+        let has_checks = !checks.is_empty();
+        let check_fn = has_checks.then(|| {
         quote! {
             impl #name {
                 /// Checks the rules on this struct's own fields.
-                fn check_fields(&self, path: &crate::validate::Path<'_>) -> ::std::result::Result<(), crate::validate::ValidationError> {
+                fn check_fields(&self, path: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
                     #(#checks)*
                     ::std::result::Result::Ok(())
                 }
             }
         }
     });
-    let finish_body = if has_checks {
+        let finish_body = if has_checks {
+            quote! {
+                #rt::de::check(value.check_fields(path))?;
+                ::std::result::Result::Ok(value)
+            }
+        } else {
+            quote!(::std::result::Result::Ok(value))
+        };
+        let validate_self = has_checks.then(|| quote!(self.check_fields(path)?;));
+        let (record_const, type_tag_arg, nsid_const) = match &record_type {
+            Some(tag) => (
+                quote!(const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(#tag);),
+                quote!(::std::option::Option::Some(#tag)),
+                Some(quote! {
+                    impl #name {
+                        /// The record's NSID (its collection, and its `$type`).
+                        pub const NSID: &'static str = #tag;
+                    }
+                }),
+            ),
+            None => (
+                TokenStream::new(),
+                quote!(::std::option::Option::None),
+                None,
+            ),
+        };
+        let params = (obj.role == ObjectRole::Params).then(|| self.query_params(id, obj));
+        let has_fields = !obj.fields.is_empty();
+        let (b, key, map, path) = (
+            param("b", has_fields),
+            param("key", has_fields),
+            param("map", has_fields),
+            param("path", has_fields),
+        );
+        let finish_path = param("path", has_checks || obj.fields.iter().any(|f| f.required));
+        let validate_path = param(
+            "path",
+            has_checks || obj.fields.iter().any(|f| needs_validate(&f.shape)),
+        );
+
         quote! {
-            crate::de::check(value.check_fields(path))?;
-            ::std::result::Result::Ok(value)
-        }
-    } else {
-        quote!(::std::result::Result::Ok(value))
-    };
-    let validate_self = has_checks.then(|| quote!(self.check_fields(path)?;));
-    let (record_const, type_tag_arg, nsid_const) = match &record_type {
-        Some(tag) => (
-            quote!(const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(#tag);),
-            quote!(::std::option::Option::Some(#tag)),
-            Some(quote! {
-                impl #name {
-                    /// The record's NSID (its collection, and its `$type`).
-                    pub const NSID: &'static str = #tag;
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name {
+                #(#field_decls)*
+                /// Fields not described by the lexicon, kept so that data survives a round trip.
+                pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+
+            #nsid_const
+            #check_fn
+
+            #[doc(hidden)]
+            #[derive(Default)]
+            pub struct #builder {
+                #(#builder_fields)*
+            }
+
+            impl<'de> #rt::de::ObjectDe<'de> for #name {
+                type Builder = #builder;
+                #record_const
+                fn field<A: ::serde::de::MapAccess<'de>>(
+                    #b: &mut #builder,
+                    #key: &str,
+                    #map: &mut A,
+                    #path: &#rt::validate::Path<'_>,
+                ) -> ::std::result::Result<bool, A::Error> {
+                    #field_body
                 }
-            }),
-        ),
-        None => (
-            TokenStream::new(),
-            quote!(::std::option::Option::None),
-            None,
-        ),
-    };
-    let params = (obj.role == ObjectRole::Params).then(|| emit_query_params(ir, id, obj));
-    let has_fields = !obj.fields.is_empty();
-    let (b, key, map, path) = (
-        param("b", has_fields),
-        param("key", has_fields),
-        param("map", has_fields),
-        param("path", has_fields),
-    );
-    let finish_path = param("path", has_checks || obj.fields.iter().any(|f| f.required));
-    let validate_path = param(
-        "path",
-        has_checks || obj.fields.iter().any(|f| needs_validate(&f.shape)),
-    );
-
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct #name {
-            #(#field_decls)*
-            /// Fields not described by the lexicon, kept so that data survives a round trip.
-            pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-
-        #nsid_const
-        #check_fn
-
-        #[doc(hidden)]
-        #[derive(Default)]
-        pub struct #builder {
-            #(#builder_fields)*
-        }
-
-        impl<'de> crate::de::ObjectDe<'de> for #name {
-            type Builder = #builder;
-            #record_const
-            fn field<A: ::serde::de::MapAccess<'de>>(
-                #b: &mut #builder,
-                #key: &str,
-                #map: &mut A,
-                #path: &crate::validate::Path<'_>,
-            ) -> ::std::result::Result<bool, A::Error> {
-                #field_body
+                fn finish<E: ::serde::de::Error>(
+                    #b: #builder,
+                    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    #finish_path: &#rt::validate::Path<'_>,
+                ) -> ::std::result::Result<Self, E> {
+                    let value = #name {
+                        #(#finish_fields)*
+                        #extra_init
+                    };
+                    #finish_body
+                }
             }
-            fn finish<E: ::serde::de::Error>(
-                #b: #builder,
-                extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                #finish_path: &crate::validate::Path<'_>,
-            ) -> ::std::result::Result<Self, E> {
-                let value = #name {
-                    #(#finish_fields)*
-                    #extra_init
-                };
-                #finish_body
-            }
-        }
 
-        impl<'de> crate::de::DeserializeAt<'de> for #name {
-            fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &crate::validate::Path<'_>) -> ::std::result::Result<Self, D::Error> {
-                crate::de::deserialize_object(d, path)
+            impl<'de> #rt::de::DeserializeAt<'de> for #name {
+                fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &#rt::validate::Path<'_>) -> ::std::result::Result<Self, D::Error> {
+                    #rt::de::deserialize_object(d, path)
+                }
             }
-        }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                crate::de::deserialize_object(d, &crate::validate::Path::Root)
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                    #rt::de::deserialize_object(d, &#rt::validate::Path::Root)
+                }
             }
-        }
 
-        impl crate::de::ObjectSer for #name {
-            fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
-                #(#ser_fields)*
-                crate::de::serialize_extra(map, &self.#extra)
+            impl #rt::de::ObjectSer for #name {
+                fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
+                    #(#ser_fields)*
+                    #rt::de::serialize_extra(map, &self.#extra)
+                }
             }
-        }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                crate::de::serialize_object(self, #type_tag_arg, s)
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    #rt::de::serialize_object(self, #type_tag_arg, s)
+                }
             }
-        }
 
-        impl crate::validate::Validate for #name {
-            fn validate_at(&self, #validate_path: &crate::validate::Path<'_>) -> ::std::result::Result<(), crate::validate::ValidationError> {
-                #validate_self
-                #(#validate_fields)*
-                ::std::result::Result::Ok(())
+            impl #rt::validate::Validate for #name {
+                fn validate_at(&self, #validate_path: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
+                    #validate_self
+                    #(#validate_fields)*
+                    ::std::result::Result::Ok(())
+                }
             }
-        }
 
-        #params
+            #params
+        }
     }
 }
 
@@ -238,10 +244,12 @@ fn needs_validate(shape: &Shape) -> bool {
     }
 }
 
-/// `QueryParams` for a params struct: fields in lexicon order.
-fn emit_query_params(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
-    let name = type_path(ir, id);
-    let pushes = obj.fields.iter().map(|f| {
+impl CodeGenerator<'_> {
+    /// `QueryParams` for a params struct: fields in lexicon order.
+    fn query_params(&self, id: TypeId, obj: &ObjectIr) -> TokenStream {
+        let rt = &self.rt;
+        let name = self.type_path(id);
+        let pushes = obj.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let wire = &f.wire;
         // XRPC: schema defaults are sent explicitly.
@@ -252,26 +260,27 @@ fn emit_query_params(ir: &Ir, id: TypeId, obj: &ObjectIr) -> TokenStream {
         match default {
             Some(default) => quote! {
                 match &self.#fname {
-                    ::std::option::Option::Some(v) => crate::xrpc::QueryValue::push_query(v, #wire, &mut out),
+                    ::std::option::Option::Some(v) => #rt::xrpc::QueryValue::push_query(v, #wire, &mut out),
                     ::std::option::Option::None => out.push((#wire, ::std::string::String::from(#default))),
                 }
             },
-            None => quote!(crate::xrpc::QueryValue::push_query(&self.#fname, #wire, &mut out);),
+            None => quote!(#rt::xrpc::QueryValue::push_query(&self.#fname, #wire, &mut out);),
         }
     });
-    let body = if obj.fields.is_empty() {
-        quote!(::std::vec::Vec::new())
-    } else {
+        let body = if obj.fields.is_empty() {
+            quote!(::std::vec::Vec::new())
+        } else {
+            quote! {
+                let mut out = ::std::vec::Vec::new();
+                #(#pushes)*
+                out
+            }
+        };
         quote! {
-            let mut out = ::std::vec::Vec::new();
-            #(#pushes)*
-            out
-        }
-    };
-    quote! {
-        impl crate::xrpc::QueryParams for #name {
-            fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-                #body
+            impl #rt::xrpc::QueryParams for #name {
+                fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+                    #body
+                }
             }
         }
     }

@@ -1,26 +1,14 @@
-//! Rust types, paths, literals and doc comments shared by the emitters.
-//! Generated code names std and serde items by absolute path, so a lexicon
-//! type called `Option` or `Result` cannot shadow them.
+//! Identifiers, literals and doc comments shared by the emitters (types and
+//! paths are the context's: see `context.rs`). Generated code names std and
+//! serde items by absolute path, so a lexicon type called `Option` or
+//! `Result` cannot shadow them.
 
-use crate::ir::{Field, Format, Ir, Shape, TypeId};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 /// An identifier (names come from [`crate::names`], so they are valid).
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
-}
-
-/// `crate::a::b::Name` for a type.
-pub fn type_path(ir: &Ir, id: TypeId) -> TokenStream {
-    let def = ir.ty(id);
-    if CURRENT_LEXICON.with(|c| c.get()) == Some(def.lexicon) {
-        let name = ident(&def.name);
-        return quote!(#name);
-    }
-    let module = ir.lexicons[def.lexicon].module.iter().map(|m| ident(m));
-    let name = ident(&def.name);
-    quote!(crate #(:: #module)* :: #name)
 }
 
 /// A parameter name, `_`-prefixed when the generated body does not use it
@@ -30,79 +18,6 @@ pub fn param(name: &str, used: bool) -> Ident {
         ident(name)
     } else {
         ident(&format!("_{name}"))
-    }
-}
-
-thread_local! {
-    /// The lexicon whose module is being emitted: types of the same module
-    /// are named without a path.
-    static CURRENT_LEXICON: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
-}
-
-/// Runs `f` with `lexicon` as the module being emitted.
-pub fn in_module<T>(lexicon: usize, f: impl FnOnce() -> T) -> T {
-    let previous = CURRENT_LEXICON.with(|c| c.replace(Some(lexicon)));
-    let out = f();
-    CURRENT_LEXICON.with(|c| c.set(previous));
-    out
-}
-
-/// The newtype of a string format.
-pub fn format_type(format: Format) -> TokenStream {
-    let name = ident(format.type_name());
-    quote!(crate::formats::#name)
-}
-
-/// The Rust type of a value of this shape.
-pub fn shape_type(ir: &Ir, shape: &Shape) -> TokenStream {
-    match shape {
-        Shape::Boolean { .. } => quote!(bool),
-        Shape::Integer(_) => quote!(i64),
-        Shape::String {
-            format: Some(f), ..
-        } => format_type(*f),
-        Shape::String { format: None, .. } => quote!(::std::string::String),
-        Shape::Bytes(_) => quote!(crate::types::Bytes),
-        Shape::CidLink => quote!(crate::types::CidLink),
-        Shape::Blob(_) => quote!(crate::types::Blob),
-        Shape::Unknown => quote!(crate::types::Unknown),
-        Shape::Array { items, .. } => {
-            let item = shape_type(ir, items);
-            quote!(::std::vec::Vec<#item>)
-        }
-        Shape::Named(id) | Shape::Alias { id, .. } => type_path(ir, *id),
-    }
-}
-
-/// The field's value type with `Box` (cycles) applied, before `Option`s.
-pub fn field_inner_type(ir: &Ir, field: &Field) -> TokenStream {
-    let base = shape_type(ir, &field.shape);
-    if field.boxed {
-        quote!(::std::boxed::Box<#base>)
-    } else {
-        base
-    }
-}
-
-/// The type the deserializer reads for a field: `Option<T>` when it is
-/// nullable (`null` -> `None`), else `T`.
-pub fn field_read_type(ir: &Ir, field: &Field) -> TokenStream {
-    let inner = field_inner_type(ir, field);
-    if field.nullable {
-        quote!(::std::option::Option<#inner>)
-    } else {
-        inner
-    }
-}
-
-/// The struct field's declared type: optional fields add an `Option`, so an
-/// optional nullable field is `Option<Option<T>>` (absent vs null).
-pub fn field_type(ir: &Ir, field: &Field) -> TokenStream {
-    let read = field_read_type(ir, field);
-    if field.required {
-        read
-    } else {
-        quote!(::std::option::Option<#read>)
     }
 }
 

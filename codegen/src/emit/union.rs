@@ -2,124 +2,128 @@
 //! large, and boxing breaks reference cycles). Open unions keep a value of
 //! an unknown `$type` whole in a fallback variant; closed ones reject it.
 
-use super::ty::{doc_attrs, ident, type_path};
-use crate::ir::{Ir, TypeId, UnionIr};
+use super::ty::{doc_attrs, ident};
+use super::CodeGenerator;
+use crate::ir::{TypeId, UnionIr};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Emits a union enum and its impls.
-pub fn emit_union(ir: &Ir, id: TypeId, union: &UnionIr) -> TokenStream {
-    let def = ir.ty(id);
-    let name = ident(&def.name);
-    let doc = doc_attrs(def.doc.as_deref());
-    let closed = union.closed;
-    let unknown = ident(&union.unknown_name);
-    let tags: Vec<&str> = union.variants.iter().map(|v| v.type_tag.as_str()).collect();
+impl CodeGenerator<'_> {
+    /// Emits a union enum and its impls.
+    pub fn union(&self, id: TypeId, union: &UnionIr) -> TokenStream {
+        let rt = &self.rt;
+        let def = self.ir.ty(id);
+        let name = ident(&def.name);
+        let doc = doc_attrs(def.doc.as_deref());
+        let closed = union.closed;
+        let unknown = ident(&union.unknown_name);
+        let tags: Vec<&str> = union.variants.iter().map(|v| v.type_tag.as_str()).collect();
 
-    let variants = union.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let ty = type_path(ir, v.target);
-        let tag_doc = format!(" `$type`: `{}`.", v.type_tag);
-        quote!(#[doc = #tag_doc] #vname(::std::boxed::Box<#ty>),)
-    });
-    let fallback = (!closed).then(|| {
-        quote! {
-            /// A value whose `$type` this version of the lexicons does not know, kept whole.
-            #unknown(crate::types::UnknownObject),
-        }
-    });
-    let de_arms = union.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let tag = &v.type_tag;
-        quote!(#tag => crate::de::variant(tag, map, path).map(Self::#vname),)
-    });
-    let fallback_de = if closed {
-        quote!(_ => ::std::result::Result::Err(crate::de::closed_union_error(&tag, path, &[#(#tags),*])),)
-    } else {
-        quote!(_ => crate::de::unknown_variant(tag, map, path).map(Self::#unknown),)
-    };
-    let de_body = if union.variants.is_empty() {
-        quote!(crate::de::unknown_variant(tag, map, path).map(Self::#unknown))
-    } else {
-        quote! {
-            match tag.as_str() {
-                #(#de_arms)*
-                #fallback_de
+        let variants = union.variants.iter().map(|v| {
+            let vname = ident(&v.name);
+            let ty = self.type_path(v.target);
+            let tag_doc = format!(" `$type`: `{}`.", v.type_tag);
+            quote!(#[doc = #tag_doc] #vname(::std::boxed::Box<#ty>),)
+        });
+        let fallback = (!closed).then(|| {
+            quote! {
+                /// A value whose `$type` this version of the lexicons does not know, kept whole.
+                #unknown(#rt::types::UnknownObject),
             }
-        }
-    };
-    let ser_arms = union.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let tag = &v.type_tag;
-        quote!(Self::#vname(v) => crate::de::serialize_object(&**v, ::std::option::Option::Some(#tag), s),)
-    });
-    let tag_arms = union.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let tag = &v.type_tag;
-        quote!(Self::#vname(_) => #tag,)
-    });
-    let validate_arms = union.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        quote!(Self::#vname(v) => crate::validate::Validate::validate_at(&**v, path),)
-    });
-    let (fallback_ser, fallback_tag, fallback_validate) = if closed {
-        (TokenStream::new(), TokenStream::new(), TokenStream::new())
-    } else {
-        (
-            quote!(Self::#unknown(v) => ::serde::Serialize::serialize(v, s),),
-            quote!(Self::#unknown(v) => v.type_tag(),),
-            quote!(Self::#unknown(v) => crate::validate::Validate::validate_at(v, path),),
-        )
-    };
-    // An empty closed union is rejected when resolving; an empty open one
-    // holds only the fallback.
-    let path_arg = super::ty::param("path", !(union.variants.is_empty() && closed));
-
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variants)*
-            #fallback
-        }
-
-        impl #name {
-            /// The `$type` of this value.
-            pub fn type_tag(&self) -> &str {
-                match self {
-                    #(#tag_arms)*
-                    #fallback_tag
+        });
+        let de_arms = union.variants.iter().map(|v| {
+            let vname = ident(&v.name);
+            let tag = &v.type_tag;
+            quote!(#tag => #rt::de::variant(tag, map, path).map(Self::#vname),)
+        });
+        let fallback_de = if closed {
+            quote!(_ => ::std::result::Result::Err(#rt::de::closed_union_error(&tag, path, &[#(#tags),*])),)
+        } else {
+            quote!(_ => #rt::de::unknown_variant(tag, map, path).map(Self::#unknown),)
+        };
+        let de_body = if union.variants.is_empty() {
+            quote!(#rt::de::unknown_variant(tag, map, path).map(Self::#unknown))
+        } else {
+            quote! {
+                match tag.as_str() {
+                    #(#de_arms)*
+                    #fallback_de
                 }
             }
-        }
+        };
+        let ser_arms = union.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let tag = &v.type_tag;
+        quote!(Self::#vname(v) => #rt::de::serialize_object(&**v, ::std::option::Option::Some(#tag), s),)
+    });
+        let tag_arms = union.variants.iter().map(|v| {
+            let vname = ident(&v.name);
+            let tag = &v.type_tag;
+            quote!(Self::#vname(_) => #tag,)
+        });
+        let validate_arms = union.variants.iter().map(|v| {
+            let vname = ident(&v.name);
+            quote!(Self::#vname(v) => #rt::validate::Validate::validate_at(&**v, path),)
+        });
+        let (fallback_ser, fallback_tag, fallback_validate) = if closed {
+            (TokenStream::new(), TokenStream::new(), TokenStream::new())
+        } else {
+            (
+                quote!(Self::#unknown(v) => ::serde::Serialize::serialize(v, s),),
+                quote!(Self::#unknown(v) => v.type_tag(),),
+                quote!(Self::#unknown(v) => #rt::validate::Validate::validate_at(v, path),),
+            )
+        };
+        // An empty closed union is rejected when resolving; an empty open one
+        // holds only the fallback.
+        let path_arg = super::ty::param("path", !(union.variants.is_empty() && closed));
 
-        impl<'de> crate::de::DeserializeAt<'de> for #name {
-            fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &crate::validate::Path<'_>) -> ::std::result::Result<Self, D::Error> {
-                let (tag, map) = crate::de::union_parts(d, path)?;
-                #de_body
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+                #fallback
             }
-        }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                match self {
-                    #(#ser_arms)*
-                    #fallback_ser
+            impl #name {
+                /// The `$type` of this value.
+                pub fn type_tag(&self) -> &str {
+                    match self {
+                        #(#tag_arms)*
+                        #fallback_tag
+                    }
                 }
             }
-        }
 
-        impl crate::validate::Validate for #name {
-            fn validate_at(&self, #path_arg: &crate::validate::Path<'_>) -> ::std::result::Result<(), crate::validate::ValidationError> {
-                match self {
-                    #(#validate_arms)*
-                    #fallback_validate
+            impl<'de> #rt::de::DeserializeAt<'de> for #name {
+                fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &#rt::validate::Path<'_>) -> ::std::result::Result<Self, D::Error> {
+                    let (tag, map) = #rt::de::union_parts(d, path)?;
+                    #de_body
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                    #rt::de::DeserializeAt::deserialize_at(d, &#rt::validate::Path::Root)
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    match self {
+                        #(#ser_arms)*
+                        #fallback_ser
+                    }
+                }
+            }
+
+            impl #rt::validate::Validate for #name {
+                fn validate_at(&self, #path_arg: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
+                    match self {
+                        #(#validate_arms)*
+                        #fallback_validate
+                    }
                 }
             }
         }

@@ -1,10 +1,9 @@
 //! XRPC items of a lexicon: the endpoint marker type with its metadata, the
 //! typed `Error` enum, token constants, and permission-set metadata.
 
-use super::ty::{doc_attrs, ident, type_path};
-use crate::ir::{
-    BodyIr, EndpointIr, EndpointKind, ErrorIr, Ir, LexiconIr, PermissionSetIr, TypeId,
-};
+use super::ty::{doc_attrs, ident};
+use super::CodeGenerator;
+use crate::ir::{BodyIr, EndpointIr, EndpointKind, ErrorIr, LexiconIr, PermissionSetIr, TypeId};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -12,167 +11,172 @@ fn is_json(encoding: &str) -> bool {
     encoding == "application/json"
 }
 
-/// The Rust type of a body: its schema type, `Unknown` for schemaless JSON,
-/// raw bytes otherwise, or `NoBody`.
-fn body_type(ir: &Ir, body: Option<&BodyIr>) -> (TokenStream, TokenStream) {
-    match body {
-        None => (
-            quote!(crate::xrpc::NoBody),
-            quote!(::std::option::Option::None),
-        ),
-        Some(b) => {
-            let encoding = &b.encoding;
-            let ty = match b.schema {
-                Some(id) => type_path(ir, id),
-                None if is_json(encoding) => quote!(crate::types::Unknown),
-                None => quote!(crate::xrpc::RawBody),
-            };
-            (ty, quote!(::std::option::Option::Some(#encoding)))
+impl CodeGenerator<'_> {
+    /// The Rust type of a body: its schema type, `Unknown` for schemaless JSON,
+    /// raw bytes otherwise, or `NoBody`.
+    fn body_type(&self, body: Option<&BodyIr>) -> (TokenStream, TokenStream) {
+        let rt = &self.rt;
+        match body {
+            None => (
+                quote!(#rt::xrpc::NoBody),
+                quote!(::std::option::Option::None),
+            ),
+            Some(b) => {
+                let encoding = &b.encoding;
+                let ty = match b.schema {
+                    Some(id) => self.type_path(id),
+                    None if is_json(encoding) => quote!(#rt::types::Unknown),
+                    None => quote!(#rt::xrpc::RawBody),
+                };
+                (ty, quote!(::std::option::Option::Some(#encoding)))
+            }
         }
     }
-}
 
-/// Emits the endpoint marker struct and its trait impl.
-pub fn emit_endpoint(ir: &Ir, lex: &LexiconIr, e: &EndpointIr) -> TokenStream {
-    let name = ident(&e.name);
-    let nsid = &lex.nsid;
-    let (kind_doc, method) = match e.kind {
-        EndpointKind::Query => ("Query (HTTP GET)", quote!(crate::xrpc::Method::Get)),
-        EndpointKind::Procedure => ("Procedure (HTTP POST)", quote!(crate::xrpc::Method::Post)),
-        EndpointKind::Subscription => {
-            ("Subscription (WebSocket)", quote!(crate::xrpc::Method::Get))
+    /// Emits the endpoint marker struct and its trait impl.
+    pub fn endpoint(&self, lex: &LexiconIr, e: &EndpointIr) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&e.name);
+        let nsid = &lex.nsid;
+        let (kind_doc, method) = match e.kind {
+            EndpointKind::Query => ("Query (HTTP GET)", quote!(#rt::xrpc::Method::Get)),
+            EndpointKind::Procedure => ("Procedure (HTTP POST)", quote!(#rt::xrpc::Method::Post)),
+            EndpointKind::Subscription => {
+                ("Subscription (WebSocket)", quote!(#rt::xrpc::Method::Get))
+            }
+        };
+        let mut doc_text = e.doc.clone().unwrap_or_default();
+        if !doc_text.is_empty() {
+            doc_text.push_str("\n\n");
         }
-    };
-    let mut doc_text = e.doc.clone().unwrap_or_default();
-    if !doc_text.is_empty() {
-        doc_text.push_str("\n\n");
-    }
-    doc_text.push_str(&format!("{kind_doc} `{nsid}`."));
-    let doc = doc_attrs(Some(&doc_text));
-    let params = match e.params {
-        Some(id) => type_path(ir, id),
-        None => quote!(crate::xrpc::NoParams),
-    };
-    let errors = type_path(ir, e.errors);
-    let body = if e.kind == EndpointKind::Subscription {
-        let message = match e.message {
-            Some(id) => type_path(ir, id),
-            None => quote!(crate::types::Unknown),
+        doc_text.push_str(&format!("{kind_doc} `{nsid}`."));
+        let doc = doc_attrs(Some(&doc_text));
+        let params = match e.params {
+            Some(id) => self.type_path(id),
+            None => quote!(#rt::xrpc::NoParams),
+        };
+        let errors = self.type_path(e.errors);
+        let body = if e.kind == EndpointKind::Subscription {
+            let message = match e.message {
+                Some(id) => self.type_path(id),
+                None => quote!(#rt::types::Unknown),
+            };
+            quote! {
+                impl #rt::xrpc::Subscription for #name {
+                    const NSID: &'static str = #nsid;
+                    type Params = #params;
+                    type Message = #message;
+                    type Error = #errors;
+                }
+            }
+        } else {
+            let (input, input_enc) = self.body_type(e.input.as_ref());
+            let (output, output_enc) = self.body_type(e.output.as_ref());
+            quote! {
+                impl #rt::xrpc::Endpoint for #name {
+                    const NSID: &'static str = #nsid;
+                    const METHOD: #rt::xrpc::Method = #method;
+                    const INPUT_ENCODING: ::std::option::Option<&'static str> = #input_enc;
+                    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = #output_enc;
+                    type Params = #params;
+                    type Input = #input;
+                    type Output = #output;
+                    type Error = #errors;
+                }
+            }
         };
         quote! {
-            impl crate::xrpc::Subscription for #name {
-                const NSID: &'static str = #nsid;
-                type Params = #params;
-                type Message = #message;
-                type Error = #errors;
-            }
-        }
-    } else {
-        let (input, input_enc) = body_type(ir, e.input.as_ref());
-        let (output, output_enc) = body_type(ir, e.output.as_ref());
-        quote! {
-            impl crate::xrpc::Endpoint for #name {
-                const NSID: &'static str = #nsid;
-                const METHOD: crate::xrpc::Method = #method;
-                const INPUT_ENCODING: ::std::option::Option<&'static str> = #input_enc;
-                const OUTPUT_ENCODING: ::std::option::Option<&'static str> = #output_enc;
-                type Params = #params;
-                type Input = #input;
-                type Output = #output;
-                type Error = #errors;
-            }
-        }
-    };
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-        pub struct #name;
+            #doc
+            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+            pub struct #name;
 
-        #body
+            #body
+        }
     }
-}
 
-/// Emits the typed error enum of an endpoint.
-pub fn emit_errors(ir: &Ir, id: TypeId, errors: &[ErrorIr]) -> TokenStream {
-    let def = ir.ty(id);
-    let name = ident(&def.name);
-    let variants = errors.iter().map(|e| {
-        let vname = ident(&e.name);
-        let doc = doc_attrs(Some(e.doc.as_deref().unwrap_or(&format!("`{}`", e.wire))));
-        quote!(#doc #vname { message: ::std::option::Option<::std::string::String> },)
-    });
-    let from_arms = errors.iter().map(|e| {
-        let vname = ident(&e.name);
-        let wire = &e.wire;
-        quote!(#wire => Self::#vname { message },)
-    });
-    let from_body = if errors.is_empty() {
-        quote!(Self::Other { error, message })
-    } else {
+    /// Emits the typed error enum of an endpoint.
+    pub fn errors(&self, id: TypeId, errors: &[ErrorIr]) -> TokenStream {
+        let rt = &self.rt;
+        let def = self.ir.ty(id);
+        let name = ident(&def.name);
+        let variants = errors.iter().map(|e| {
+            let vname = ident(&e.name);
+            let doc = doc_attrs(Some(e.doc.as_deref().unwrap_or(&format!("`{}`", e.wire))));
+            quote!(#doc #vname { message: ::std::option::Option<::std::string::String> },)
+        });
+        let from_arms = errors.iter().map(|e| {
+            let vname = ident(&e.name);
+            let wire = &e.wire;
+            quote!(#wire => Self::#vname { message },)
+        });
+        let from_body = if errors.is_empty() {
+            quote!(Self::Other { error, message })
+        } else {
+            quote! {
+                match error.as_str() {
+                    #(#from_arms)*
+                    _ => Self::Other { error, message },
+                }
+            }
+        };
+        let name_arms = errors.iter().map(|e| {
+            let vname = ident(&e.name);
+            let wire = &e.wire;
+            quote!(Self::#vname { .. } => #wire,)
+        });
+        let message_pats = errors.iter().map(|e| {
+            let vname = ident(&e.name);
+            quote!(Self::#vname { message })
+        });
         quote! {
-            match error.as_str() {
-                #(#from_arms)*
-                _ => Self::Other { error, message },
+            /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            pub enum #name {
+                #(#variants)*
+                /// An error name not listed in the lexicon.
+                Other {
+                    /// The error name.
+                    error: ::std::string::String,
+                    /// The message, if any.
+                    message: ::std::option::Option<::std::string::String>,
+                },
             }
-        }
-    };
-    let name_arms = errors.iter().map(|e| {
-        let vname = ident(&e.name);
-        let wire = &e.wire;
-        quote!(Self::#vname { .. } => #wire,)
-    });
-    let message_pats = errors.iter().map(|e| {
-        let vname = ident(&e.name);
-        quote!(Self::#vname { message })
-    });
-    quote! {
-        /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum #name {
-            #(#variants)*
-            /// An error name not listed in the lexicon.
-            Other {
-                /// The error name.
-                error: ::std::string::String,
-                /// The message, if any.
-                message: ::std::option::Option<::std::string::String>,
-            },
-        }
 
-        impl crate::xrpc::XrpcError for #name {
-            fn from_parts(error: ::std::string::String, message: ::std::option::Option<::std::string::String>) -> Self {
-                #from_body
-            }
-            fn name(&self) -> &str {
-                match self {
-                    #(#name_arms)*
-                    Self::Other { error, .. } => error,
+            impl #rt::xrpc::XrpcError for #name {
+                fn from_parts(error: ::std::string::String, message: ::std::option::Option<::std::string::String>) -> Self {
+                    #from_body
+                }
+                fn name(&self) -> &str {
+                    match self {
+                        #(#name_arms)*
+                        Self::Other { error, .. } => error,
+                    }
+                }
+                fn message(&self) -> ::std::option::Option<&str> {
+                    match self {
+                        #(#message_pats)|* | Self::Other { message, .. } => message.as_deref(),
+                    }
                 }
             }
-            fn message(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(#message_pats)|* | Self::Other { message, .. } => message.as_deref(),
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    #rt::xrpc::fmt_error(self, f)
                 }
             }
-        }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                crate::xrpc::fmt_error(self, f)
+            impl ::std::error::Error for #name {}
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                    #rt::xrpc::deserialize_error(d)
+                }
             }
-        }
 
-        impl ::std::error::Error for #name {}
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                crate::xrpc::deserialize_error(d)
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                crate::xrpc::serialize_error(self, s)
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    #rt::xrpc::serialize_error(self, s)
+                }
             }
         }
     }
@@ -190,22 +194,25 @@ pub fn emit_token(name: &str, value: &str, doc: Option<&str>) -> TokenStream {
     quote!(#doc pub const #name: &str = #value;)
 }
 
-/// Emits permission-set metadata.
-pub fn emit_permission_set(nsid: &str, p: &PermissionSetIr) -> TokenStream {
-    let name = ident(&p.name);
-    let title = super::ty::opt_str(p.title.as_deref());
-    let detail = super::ty::opt_str(p.detail.as_deref());
-    let perms = p.permissions.iter().map(|(resource, targets)| {
-        quote!(crate::xrpc::Permission { resource: #resource, targets: &[#(#targets),*] })
+impl CodeGenerator<'_> {
+    /// Emits permission-set metadata.
+    pub fn permission_set(&self, nsid: &str, p: &PermissionSetIr) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&p.name);
+        let title = super::ty::opt_str(p.title.as_deref());
+        let detail = super::ty::opt_str(p.detail.as_deref());
+        let perms = p.permissions.iter().map(|(resource, targets)| {
+        quote!(#rt::xrpc::Permission { resource: #resource, targets: &[#(#targets),*] })
     });
-    let doc = format!(" Permission set `{nsid}`.");
-    quote! {
-        #[doc = #doc]
-        pub const #name: crate::xrpc::PermissionSet = crate::xrpc::PermissionSet {
-            nsid: #nsid,
-            title: #title,
-            detail: #detail,
-            permissions: &[#(#perms),*],
-        };
+        let doc = format!(" Permission set `{nsid}`.");
+        quote! {
+            #[doc = #doc]
+            pub const #name: #rt::xrpc::PermissionSet = #rt::xrpc::PermissionSet {
+                nsid: #nsid,
+                title: #title,
+                detail: #detail,
+                permissions: &[#(#perms),*],
+            };
+        }
     }
 }

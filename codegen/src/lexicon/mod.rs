@@ -87,6 +87,19 @@ pub struct Loaded {
     pub unparsed: BTreeSet<String>,
 }
 
+/// [`load_dir_partial`] over several directories (`--lexicons` repeated),
+/// their files and problems together.
+pub fn load_dirs(dirs: &[std::path::PathBuf]) -> Loaded {
+    let mut loaded = Loaded::default();
+    for dir in dirs {
+        let one = load_dir_partial(dir);
+        loaded.files.extend(one.files);
+        loaded.errors.extend(one.errors);
+        loaded.unparsed.extend(one.unparsed);
+    }
+    loaded
+}
+
 /// Like [`load_dir`], but keeps the files that parsed when others fail.
 pub fn load_dir_partial(dir: &Path) -> Loaded {
     let mut files = Vec::new();

@@ -2,7 +2,7 @@
 //! the lockfile check of `lexgen check --lockfile`.
 
 use super::install::Installer;
-use super::lockfile::{verify, Manifest, Mismatch};
+use super::lockfile::{verify_dirs, Manifest, Mismatch};
 use super::publish::Publisher;
 use super::resolve::{Network, DEFAULT_PLC};
 use super::LifecycleError;
@@ -208,15 +208,16 @@ pub fn run_publish(args: &PublishArgs, stdout: &mut dyn Write, stderr: &mut dyn 
     }
 }
 
-/// `lexgen check --lockfile FILE`: the offline check of `install --ci`.
+/// `lexgen check --lockfile FILE`: the offline check of `install --ci`,
+/// over every `--lexicons` directory.
 pub fn check_lockfile(
-    lexicons: &Path,
+    lexicons: &[PathBuf],
     manifest: &Path,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> i32 {
     match Manifest::read(manifest) {
-        Ok(Some(m)) => report_mismatches(manifest, &verify(lexicons, &m), stdout),
+        Ok(Some(m)) => report_mismatches(manifest, &verify_dirs(lexicons, &m), stdout),
         Ok(None) => {
             let _ = writeln!(stderr, "lexgen: {} does not exist", manifest.display());
             EXIT_ERROR

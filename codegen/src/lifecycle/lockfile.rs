@@ -162,9 +162,23 @@ impl fmt::Display for Mismatch {
 /// offline. Lexicons in `dir` that the manifest does not pin (your own)
 /// are not checked.
 pub fn verify(dir: &Path, manifest: &Manifest) -> Vec<Mismatch> {
+    verify_dirs(&[dir.to_path_buf()], manifest)
+}
+
+/// [`verify`] over several lexicon directories (as `--lexicons` may be
+/// repeated): a pinned lexicon's file is the first one found.
+pub fn verify_dirs(dirs: &[PathBuf], manifest: &Manifest) -> Vec<Mismatch> {
     let mut mismatches = Vec::new();
     for (nsid, pinned) in &manifest.resolutions {
-        let file = lexicon_path(dir, nsid);
+        let candidates: Vec<PathBuf> = dirs.iter().map(|d| lexicon_path(d, nsid)).collect();
+        let Some(file) = candidates
+            .iter()
+            .find(|f| f.exists())
+            .or(candidates.first())
+            .cloned()
+        else {
+            continue;
+        };
         let local = local_cid(&file);
         if local.as_ref() != Ok(&pinned.cid) {
             mismatches.push(Mismatch {

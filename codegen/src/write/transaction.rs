@@ -72,6 +72,7 @@ pub fn commit(out: &Path, writes: &[(&str, &[u8])], removals: &[String]) -> Resu
     let journaled = steps.len() > 1;
     if journaled {
         if let Err(e) = write_journal(out, &steps) {
+            let _ = fs::remove_file(journal_temp(out));
             let _ = fs::remove_file(out.join(JOURNAL));
             staging.abort(out);
             return Err(e);
@@ -175,6 +176,11 @@ impl Staging {
     }
 }
 
+/// Where this run writes its journal before renaming it into place.
+fn journal_temp(out: &Path) -> PathBuf {
+    out.join(temp_name(JOURNAL, std::process::id(), 0))
+}
+
 fn write_journal(out: &Path, steps: &[Step]) -> Result<(), WriteError> {
     let mut text = format!("{HEADER}\n");
     for step in steps {
@@ -185,14 +191,20 @@ fn write_journal(out: &Path, steps: &[Step]) -> Result<(), WriteError> {
     }
     text.push_str(END);
     text.push('\n');
+    // Written aside and renamed into place, so that a journal, once it
+    // exists, is whole: a run killed while writing it leaves only a
+    // temporary file (removed by the next run), and the old crate.
+    let tmp = journal_temp(out);
     let path = out.join(JOURNAL);
     let mut file = fs::File::options()
         .write(true)
         .create_new(true)
-        .open(&path)
-        .map_err(io("creating", &path))?;
+        .open(&tmp)
+        .map_err(io("creating", &tmp))?;
     file.write_all(text.as_bytes())
-        .map_err(io("writing", &path))?;
+        .map_err(io("writing", &tmp))?;
+    file.sync_all().map_err(io("syncing", &tmp))?;
+    fs::rename(&tmp, &path).map_err(io("renaming into place", &path))?;
     durable::sync_file(&file, &path)
 }
 

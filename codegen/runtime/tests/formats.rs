@@ -1,8 +1,9 @@
-//! Tests of the Lexicon string formats (`atproto_types::formats`), written
-//! from the rules in `LEXICON-RULES.md` §6: valid vectors, invalid vectors,
-//! boundary cases, error messages, serde behaviour and property tests.
+//! Tests of the Lexicon string formats (`atproto_lexgen_runtime::formats`,
+//! which every generated crate re-exports), written from the rules in
+//! `LEXICON-RULES.md` §6: valid vectors, invalid vectors, boundary cases,
+//! error messages, serde behaviour and property tests.
 
-use atproto_types::formats::*;
+use atproto_lexgen_runtime::formats::*;
 use proptest::prelude::*;
 use std::fmt::Write as _;
 

@@ -1,0 +1,129 @@
+//! The emitters' one context, in the manner of prost-build's
+//! `CodeGenerator`: the IR, the settings, the module being emitted and the
+//! Rust paths generated code names things by. Every emitter is a method on
+//! it; nothing is rewritten after emission.
+
+use super::externs::Externs;
+use super::ty::ident;
+use crate::ir::{Field, Format, Ir, Shape, TypeId};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// What every emitter reads.
+#[derive(Clone)]
+pub struct CodeGenerator<'a> {
+    /// The resolved lexicons.
+    pub ir: &'a Ir,
+    /// Namespaces whose types live in other crates.
+    pub externs: &'a Externs,
+    /// Path of the module holding the lexicon modules: `crate`, or in
+    /// single-file mode the module the file is included in.
+    pub root: TokenStream,
+    /// Path under which the runtime modules (`de`, `formats`, `types`,
+    /// `validate`, `xrpc`) are reached. Generated code goes through the
+    /// crate's own re-exports of the runtime (so this is `root`): paths stay
+    /// as short as before, and they name what users see.
+    pub rt: TokenStream,
+    /// The lexicon whose module is being emitted: its types are named
+    /// without a path.
+    pub module: Option<usize>,
+}
+
+impl<'a> CodeGenerator<'a> {
+    /// A context for code placed at `root`.
+    pub fn new(ir: &'a Ir, externs: &'a Externs, root: TokenStream) -> Self {
+        CodeGenerator {
+            ir,
+            externs,
+            rt: root.clone(),
+            root,
+            module: None,
+        }
+    }
+
+    /// The same context, emitting the module of lexicon `lex`.
+    pub fn in_module(&self, lex: usize) -> Self {
+        CodeGenerator {
+            module: Some(lex),
+            ..self.clone()
+        }
+    }
+
+    /// The path of a type: bare in its own module, the extern crate's path
+    /// for extern namespaces, else `root::a::b::Name`.
+    pub fn type_path(&self, id: TypeId) -> TokenStream {
+        let def = self.ir.ty(id);
+        let name = ident(&def.name);
+        if self.module == Some(def.lexicon) {
+            return quote!(#name);
+        }
+        let lex = &self.ir.lexicons[def.lexicon];
+        if let Some(module) = self.externs.module_path(lex) {
+            return quote!(#module :: #name);
+        }
+        let root = &self.root;
+        let module = lex.module.iter().map(|m| ident(m));
+        quote!(#root #(:: #module)* :: #name)
+    }
+
+    /// The newtype of a string format.
+    pub fn format_type(&self, format: Format) -> TokenStream {
+        let name = ident(format.type_name());
+        let rt = &self.rt;
+        quote!(#rt::formats::#name)
+    }
+
+    /// The Rust type of a value of this shape.
+    pub fn shape_type(&self, shape: &Shape) -> TokenStream {
+        let rt = &self.rt;
+        match shape {
+            Shape::Boolean { .. } => quote!(bool),
+            Shape::Integer(_) => quote!(i64),
+            Shape::String {
+                format: Some(f), ..
+            } => self.format_type(*f),
+            Shape::String { format: None, .. } => quote!(::std::string::String),
+            Shape::Bytes(_) => quote!(#rt::types::Bytes),
+            Shape::CidLink => quote!(#rt::types::CidLink),
+            Shape::Blob(_) => quote!(#rt::types::Blob),
+            Shape::Unknown => quote!(#rt::types::Unknown),
+            Shape::Array { items, .. } => {
+                let item = self.shape_type(items);
+                quote!(::std::vec::Vec<#item>)
+            }
+            Shape::Named(id) | Shape::Alias { id, .. } => self.type_path(*id),
+        }
+    }
+
+    /// The field's value type with `Box` (cycles) applied, before `Option`s.
+    pub fn field_inner_type(&self, field: &Field) -> TokenStream {
+        let base = self.shape_type(&field.shape);
+        if field.boxed {
+            quote!(::std::boxed::Box<#base>)
+        } else {
+            base
+        }
+    }
+
+    /// The type the deserializer reads for a field: `Option<T>` when it is
+    /// nullable (`null` -> `None`), else `T`.
+    pub fn field_read_type(&self, field: &Field) -> TokenStream {
+        let inner = self.field_inner_type(field);
+        if field.nullable {
+            quote!(::std::option::Option<#inner>)
+        } else {
+            inner
+        }
+    }
+
+    /// The struct field's declared type: optional fields add an `Option`, so an
+    /// optional nullable field is `Option<Option<T>>` (absent vs null).
+    pub fn field_type(&self, field: &Field) -> TokenStream {
+        let read = self.field_read_type(field);
+        if field.required {
+            read
+        } else {
+            quote!(::std::option::Option<#read>)
+        }
+    }
+}

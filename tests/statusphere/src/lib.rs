@@ -1,0 +1,81 @@
+//! A Statusphere-style app crate: its own lexicon, generated at build time
+//! (see `build.rs`), whose `subject` is `atproto_types`' own strongRef.
+
+/// The generated modules (`xyz::statusphere::status`) and the runtime's
+/// modules (`formats`, `validate`, ...), which are `atproto_types`' too.
+#[allow(missing_docs)]
+pub mod lexicons {
+    include!(concat!(env!("OUT_DIR"), "/lexicons.rs"));
+}
+
+pub use lexicons::xyz::statusphere::status;
+
+#[cfg(test)]
+mod tests {
+    use super::status;
+    use atproto_types::com::atproto::repo::strong_ref;
+    use atproto_types::formats::{AtUri, Cid, Datetime};
+    use atproto_types::validate::Validate;
+
+    fn subject() -> strong_ref::Main {
+        strong_ref::Main {
+            uri: AtUri::new(
+                "at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3l3qo2vuowo2b",
+            )
+            .expect("valid at-uri"),
+            cid: Cid::new("bafyreidogqfzz75tpkmjzjke425xqcrmpcib2p5tg44hnbirumdbpl5adu")
+                .expect("valid cid"),
+            extra: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_status_about_an_atproto_types_strong_ref_round_trips() {
+        let record = status::Record {
+            status: "🦋".into(),
+            // The app's formats are atproto_types' formats: one runtime.
+            created_at: Datetime::new("2026-11-29T23:00:00.000Z").expect("valid datetime"),
+            subject: Some(subject()),
+            extra: Default::default(),
+        };
+        record.validate().expect("valid");
+        let json = serde_json::to_value(&record).expect("serialize");
+        assert_eq!(json["$type"], "xyz.statusphere.status");
+        assert_eq!(json["subject"]["cid"], subject().cid.as_str());
+        let back: status::Record = serde_json::from_value(json.clone()).expect("deserialize");
+        assert_eq!(back, record);
+        let strong_ref: &strong_ref::Main = back.subject.as_ref().expect("subject");
+        assert_eq!(strong_ref, &subject());
+        assert_eq!(serde_json::to_value(&back).expect("serialize"), json);
+    }
+
+    #[test]
+    fn a_two_grapheme_status_is_rejected() {
+        let json = serde_json::json!({
+            "$type": "xyz.statusphere.status",
+            "status": "🦋🦋",
+            "createdAt": "2026-11-29T23:00:00.000Z",
+        });
+        let err = serde_json::from_value::<status::Record>(json).expect_err("two graphemes");
+        assert!(
+            err.to_string().contains("status: maxGraphemes 1, got 2"),
+            "{err}"
+        );
+
+        // One grapheme of several code points is one status.
+        let family = "👨‍👩‍👧";
+        let record = status::Record {
+            status: family.into(),
+            created_at: Datetime::new("2026-11-29T23:00:00.000Z").expect("valid datetime"),
+            subject: None,
+            extra: Default::default(),
+        };
+        record.validate().expect("one grapheme");
+        let built = status::Record {
+            status: "ab".into(),
+            ..record
+        };
+        let err = built.validate().expect_err("two graphemes");
+        assert_eq!(err.to_string(), "status: maxGraphemes 1, got 2");
+    }
+}
