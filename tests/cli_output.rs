@@ -213,3 +213,37 @@ fn validate_format_json() {
         assert!(message.contains(needle), "{needle}: {err:?}");
     }
 }
+
+#[test]
+fn generate_and_check_reports_are_json_too() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fx = fixtures();
+    let out = tmp.path().join("out").display().to_string();
+    let runtime = repo_path("codegen/runtime").display().to_string();
+    let args = |cmd: &'static str| {
+        let mut a = vec![cmd, "--lexicons", &fx, "--out", &out];
+        a.extend(["--runtime-path", &runtime]);
+        a
+    };
+    let mut generate = args("generate");
+    generate.push("--timings");
+    let (code, stdout, err) = json_run(&generate);
+    assert_eq!(code, 0, "{err:?}");
+    assert_eq!(stdout.len(), 1, "{stdout:?}");
+    assert!(stdout[0]["written"]
+        .as_array()
+        .is_some_and(|w| !w.is_empty()));
+    assert!(stdout[0]["timings_ms"]["parse"].is_number());
+    let (code, stdout, _) = json_run(&args("check"));
+    assert_eq!(
+        (code, &stdout[0]["up_to_date"]),
+        (0, &serde_json::json!(true))
+    );
+    // Drift: one generated file edited.
+    let lib = Path::new(&out).join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).expect("lib.rs");
+    std::fs::write(&lib, format!("{text}// edited\n")).expect("write");
+    let (code, stdout, _) = json_run(&args("check"));
+    assert_eq!(code, 1);
+    assert_eq!(stdout[0]["changed"][0]["path"], "src/lib.rs");
+}

@@ -268,6 +268,40 @@ impl Command {
     }
 }
 
+/// `generate`'s human report: the counts, and the stage timings if asked.
+fn report_generated(
+    report: &crate::WriteReport,
+    timings: Option<&crate::Timings>,
+    out: &std::path::Path,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> std::io::Result<()> {
+    if report.finished_interrupted_run {
+        writeln!(
+            stderr,
+            "lexgen: finished the interrupted run found in {}",
+            out.display()
+        )?;
+    }
+    let total = report.written.len() + report.unchanged.len();
+    writeln!(
+        stdout,
+        "lexgen: {total} files in {}: {} written, {} unchanged, {} removed",
+        out.display(),
+        report.written.len(),
+        report.unchanged.len(),
+        report.removed.len()
+    )?;
+    if let Some(t) = timings {
+        writeln!(
+            stdout,
+            "timings: parse {:?}, resolve {:?}, emit+render {:?}",
+            t.parse, t.resolve, t.emit
+        )?;
+    }
+    Ok(())
+}
+
 fn report_error(err: &Error, common: &Common, stderr: &mut dyn Write) {
     match (err, common.format) {
         (Error::Lexicon(Diagnostics(diags)), Format::Json) => {
@@ -364,29 +398,28 @@ fn dispatch(
             let out = &output.out;
             match output.config(&common).generate_timed() {
                 Ok((report, t)) => {
-                    if report.finished_interrupted_run {
-                        let _ = writeln!(
-                            stderr,
-                            "lexgen: finished the interrupted run found in {}",
-                            out.display()
-                        );
-                    }
-                    let total = report.written.len() + report.unchanged.len();
-                    let _ = writeln!(
-                        stdout,
-                        "lexgen: {total} files in {}: {} written, {} unchanged, {} removed",
-                        out.display(),
-                        report.written.len(),
-                        report.unchanged.len(),
-                        report.removed.len()
-                    );
-                    if timings {
-                        let _ = writeln!(
-                            stdout,
-                            "timings: parse {:?}, resolve {:?}, emit+render {:?}",
-                            t.parse, t.resolve, t.emit
-                        );
-                    }
+                    let _ = match common.format {
+                        Format::Human => {
+                            report_generated(&report, timings.then_some(&t), out, stdout, stderr)
+                        }
+                        Format::Json => {
+                            let mut json = serde_json::json!({
+                                "out": out.display().to_string(),
+                                "written": report.written,
+                                "unchanged": report.unchanged.len(),
+                                "removed": report.removed,
+                                "finished_interrupted_run": report.finished_interrupted_run,
+                            });
+                            if timings {
+                                json["timings_ms"] = serde_json::json!({
+                                    "parse": t.parse.as_secs_f64() * 1e3,
+                                    "resolve": t.resolve.as_secs_f64() * 1e3,
+                                    "emit": t.emit.as_secs_f64() * 1e3,
+                                });
+                            }
+                            writeln!(stdout, "{json}")
+                        }
+                    };
                     EXIT_OK
                 }
                 Err(e) => {
@@ -398,6 +431,23 @@ fn dispatch(
         Command::Check { common, output, .. } => {
             let out = &output.out;
             match output.config(&common).check() {
+                Ok(drift) if common.format == Format::Json => {
+                    let json = serde_json::json!({
+                        "out": out.display().to_string(),
+                        "up_to_date": drift.is_clean(),
+                        "missing": drift.missing,
+                        "extra": drift.extra,
+                        "changed": drift.changed.iter().map(|(path, diff)| {
+                            serde_json::json!({"path": path, "diff": diff})
+                        }).collect::<Vec<_>>(),
+                    });
+                    let _ = writeln!(stdout, "{json}");
+                    if drift.is_clean() {
+                        EXIT_OK
+                    } else {
+                        EXIT_DRIFT
+                    }
+                }
                 Ok(drift) if drift.is_clean() => {
                     let _ = writeln!(stdout, "lexgen: {} is up to date", out.display());
                     EXIT_OK
