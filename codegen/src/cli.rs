@@ -161,6 +161,10 @@ pub enum Command {
         common: Common,
         #[command(flatten)]
         output: Output,
+        /// Also check that every lexicon pinned in this lockfile
+        /// (`lexicons.json`) has its pinned CID, as `install --ci` does.
+        #[arg(long, value_name = "FILE")]
+        lockfile: Option<PathBuf>,
     },
     /// Check the lexicons and report every problem, without generating.
     Lint {
@@ -202,6 +206,14 @@ pub enum Command {
     /// change as breaking, warning or compatible; exits 0 if none is
     /// breaking, 1 if some are, 2 on errors.
     Breaking(BreakingArgs),
+    /// Resolve published lexicons by NSID, install them and every lexicon
+    /// they reference under the lexicons directory, and pin each CID in
+    /// `lexicons.json`; `--ci` only checks the files against the pins
+    /// (exit 1 on a mismatch).
+    Install(crate::lifecycle::cli::InstallArgs),
+    /// Publish lexicons as `com.atproto.lexicon.schema` records to an
+    /// account's PDS, after checking them as `lint` does.
+    Publish(crate::lifecycle::cli::PublishArgs),
 }
 
 /// Options of `lexgen breaking`.
@@ -251,7 +263,7 @@ impl Command {
             | Command::Check { common, .. }
             | Command::Lint { common }
             | Command::Validate { common, .. } => Some(common),
-            Command::Breaking(_) => None,
+            Command::Breaking(_) | Command::Install(_) | Command::Publish(_) => None,
         }
     }
 }
@@ -364,6 +376,19 @@ fn dispatch(
     if let Some(common) = cli.command.common_mut() {
         common.stderr_is_terminal = stderr_is_terminal;
     }
+    // The lockfile check runs first; a mismatch or error ends the run.
+    if let Command::Check {
+        common,
+        lockfile: Some(lockfile),
+        ..
+    } = &cli.command
+    {
+        let code =
+            crate::lifecycle::cli::check_lockfile(&common.lexicons, lockfile, stdout, stderr);
+        if code != EXIT_OK {
+            return code;
+        }
+    }
     match cli.command {
         Command::Generate {
             common,
@@ -403,7 +428,7 @@ fn dispatch(
                 }
             }
         }
-        Command::Check { common, output } => {
+        Command::Check { common, output, .. } => {
             let out = &output.out;
             match output.config(&common).check() {
                 Ok(drift) if common.format == Format::Json => {
@@ -469,6 +494,8 @@ fn dispatch(
             stdout,
             stderr,
         ),
+        Command::Install(args) => crate::lifecycle::cli::run_install(&args, stdout, stderr),
+        Command::Publish(args) => crate::lifecycle::cli::run_publish(&args, stdout, stderr),
         Command::Lint { common } => match common.config().load_ir() {
             Ok(ir) => {
                 let n = ir.lexicons.len();

@@ -51,6 +51,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod ir;
 pub mod lexicon;
+pub mod lifecycle;
 pub mod names;
 pub mod render;
 mod suggest;
