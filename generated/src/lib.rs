@@ -14,6 +14,8 @@ pub mod app;
 /// `com`
 #[rustfmt::skip]
 pub mod com;
+#[cfg(feature = "cbor")]
+pub use ::atproto_lexgen_runtime::cbor;
 #[cfg(feature = "client")]
 pub use ::atproto_lexgen_runtime::client;
 #[doc(hidden)]

@@ -10,6 +10,7 @@
 //!
 //! Cargo features (see `Cargo.toml` for the ones planned):
 //! - `client`: a blocking XRPC client on `ureq` ([`client`]).
+//! - `cbor`: DAG-CBOR and CIDs (`cbor`).
 
 pub mod de;
 pub mod formats;
@@ -17,6 +18,8 @@ pub mod types;
 pub mod validate;
 pub mod xrpc;
 
+#[cfg(feature = "cbor")]
+pub mod cbor;
 #[cfg(feature = "client")]
 pub mod client;
 
@@ -38,6 +41,7 @@ pub struct ModuleInfo {
 /// runtime's modules from.
 #[doc(hidden)]
 pub const MODULES: &[ModuleInfo] = &[
+    module("cbor", Some("cbor"), false),
     module("client", Some("client"), false),
     module("de", None, true),
     module("formats", None, false),
