@@ -90,6 +90,25 @@ pub fn from_data<T: DeserializeOwned>(data: &Data) -> Result<T, Error> {
     serde_json::from_value(data.to_json()).map_err(|e| Error::new(e.to_string()))
 }
 
+/// A value read from [`Data`]: [`Data`] itself, or a generated crate's
+/// `records::Record` (every record type of the crate by `$type`, with a
+/// [`Data`] fallback), which is how repositories and the firehose hand out
+/// records.
+pub trait FromData: Sized {
+    /// Converts (and validates) the value.
+    ///
+    /// # Errors
+    ///
+    /// What the type rejects, named by path.
+    fn from_data(data: Data) -> Result<Self, Error>;
+}
+
+impl FromData for Data {
+    fn from_data(data: Data) -> Result<Self, Error> {
+        Ok(data)
+    }
+}
+
 /// The CID of a value's DAG-CBOR encoding: CIDv1, codec dag-cbor (0x71),
 /// sha2-256, base32 (`b...`), as a PDS computes a record's CID.
 ///

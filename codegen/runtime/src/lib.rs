@@ -11,6 +11,7 @@
 //! Cargo features (see `Cargo.toml` for the ones planned):
 //! - `client`: a blocking XRPC client on `ureq` ([`client`]).
 //! - `cbor`: DAG-CBOR and CIDs (`cbor`).
+//! - `repo`: repositories: CAR files, commits, the MST (`repo`).
 
 pub mod de;
 pub mod formats;
@@ -22,6 +23,8 @@ pub mod xrpc;
 pub mod cbor;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "repo")]
+pub mod repo;
 
 /// A public module of the runtime.
 #[doc(hidden)]
@@ -45,6 +48,7 @@ pub const MODULES: &[ModuleInfo] = &[
     module("client", Some("client"), false),
     module("de", None, true),
     module("formats", None, false),
+    module("repo", Some("repo"), false),
     module("types", None, false),
     module("validate", None, false),
     module("xrpc", None, false),
