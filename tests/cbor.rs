@@ -73,3 +73,98 @@ fn typed_values_are_validated_on_the_cbor_path() {
     let bytes = cbor::to_vec(&value).unwrap();
     assert!(cbor::from_slice::<post::Record>(&bytes).is_err());
 }
+
+mod props {
+    use super::*;
+    use atproto_types::app::bsky::graph::follow;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    const BLOB: &str = "bafkreicjo6iji7kgmz3azy4phqaoquwhd7nwnsxijg5or2pn4njhdhqvqe";
+
+    /// Unknown-field values: data-model JSON (no floats).
+    fn extra_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "\\PC{0,6}".prop_map(Value::from),
+            "[A-Za-z0-9+/]{4}".prop_map(|b| json!({"$bytes": b})),
+            Just(json!({"$link": BLOB})),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                proptest::collection::btree_map("z[a-z]{0,5}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn post_value() -> impl Strategy<Value = Value> {
+        (
+            "\\PC{0,40}",
+            proptest::collection::vec(prop_oneof![Just("en"), Just("fr"), Just("pt-BR")], 0..3),
+            proptest::option::of((1u64..5000, "[a-z]{1,8}")),
+            proptest::option::of(("https://[a-z]{1,8}\\.com", "\\PC{0,10}")),
+            proptest::collection::btree_map("z[a-z]{0,5}", extra_value(), 0..3),
+        )
+            .prop_map(|(text, langs, image, external, extra)| {
+                let mut post = json!({
+                    "$type": "app.bsky.feed.post",
+                    "text": text,
+                    "createdAt": "2026-11-30T00:00:00.000Z",
+                });
+                if !langs.is_empty() {
+                    post["langs"] = json!(langs);
+                }
+                let blob = |size| json!({"$type": "blob", "ref": {"$link": BLOB}, "mimeType": "image/png", "size": size});
+                if let Some((size, alt)) = image {
+                    post["embed"] = json!({"$type": "app.bsky.embed.images", "images": [{"image": blob(size), "alt": alt}]});
+                } else if let Some((uri, title)) = external {
+                    post["embed"] = json!({"$type": "app.bsky.embed.external", "external": {"uri": uri, "title": title, "description": ""}});
+                }
+                for (k, v) in extra {
+                    post[k] = v;
+                }
+                post
+            })
+    }
+
+    fn round_trip<T: Serialize + DeserializeOwned>(value: &Value) -> Result<(), TestCaseError> {
+        let record: T = serde_json::from_value(value.clone()).unwrap();
+        let bytes = cbor::to_vec(&record).unwrap();
+        prop_assert_eq!(&cbor::to_vec(value).unwrap(), &bytes);
+        let typed: T = cbor::from_slice(&bytes).unwrap();
+        prop_assert_eq!(cbor::to_vec(&typed).unwrap(), bytes.clone());
+        let data: Data = cbor::from_slice(&bytes).unwrap();
+        let json = serde_json::to_value(&data).unwrap();
+        let again: T = serde_json::from_value(json).unwrap();
+        prop_assert_eq!(cbor::to_vec(&again).unwrap(), bytes);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Posts (embeds, blobs, unknown fields of every data-model kind):
+        /// JSON, typed and `Data` all encode to the same bytes, and CBOR ->
+        /// typed -> CBOR is byte-identical.
+        #[test]
+        fn posts_round_trip_byte_identically(post in post_value()) {
+            round_trip::<post::Record>(&post)?;
+        }
+
+        #[test]
+        fn profiles_and_follows_round_trip_byte_identically(
+            name in "\\PC{0,20}", size in 1u64..1_000_000, extra in extra_value(),
+        ) {
+            let profile = json!({"$type": "app.bsky.actor.profile", "displayName": name, "zz": extra,
+                "avatar": {"$type": "blob", "ref": {"$link": BLOB}, "mimeType": "image/png", "size": size}});
+            round_trip::<profile::Record>(&profile)?;
+            let follow = json!({"$type": "app.bsky.graph.follow", "subject": "did:plc:ewvi7nxzyoun6zhxrhs64oiz",
+                "createdAt": "2026-11-30T00:00:00Z", "zz": extra});
+            round_trip::<follow::Record>(&follow)?;
+        }
+    }
+}

@@ -151,3 +151,48 @@ fn bytes_and_links_map_to_cbor_kinds() {
     let back: crate::types::CidLink = from_slice(&link).unwrap();
     assert_eq!(back.0.as_str(), CID);
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn data() -> impl Strategy<Value = Data> {
+        let leaf = prop_oneof![
+            Just(Data::Null),
+            any::<bool>().prop_map(Data::Bool),
+            any::<i64>().prop_map(Data::Integer),
+            "\\PC{0,8}".prop_map(Data::String),
+            proptest::collection::vec(any::<u8>(), 0..8).prop_map(Data::Bytes),
+            Just(Data::Link(Cid::new(CID).unwrap())),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Data::Array),
+                proptest::collection::btree_map("[a-zA-Z0-9_]{0,6}", inner, 0..6)
+                    .prop_map(Data::Object),
+            ]
+        })
+    }
+
+    proptest! {
+        /// CBOR -> Data -> JSON -> Data -> CBOR is the same bytes.
+        #[test]
+        fn data_round_trips_byte_identically(value in data()) {
+            let bytes = encode(&value).unwrap();
+            let decoded = decode(&bytes).unwrap();
+            prop_assert_eq!(&decoded, &value);
+            let json = serde_json::to_string(&decoded).unwrap();
+            let again: Data = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(encode(&again).unwrap(), bytes);
+        }
+
+        /// Random bytes never panic the reader, and whatever it accepts
+        /// re-encodes to exactly those bytes (the encoding is unique).
+        #[test]
+        fn accepted_input_is_canonical(bytes in proptest::collection::vec(any::<u8>(), 0..24)) {
+            if let Ok(data) = decode(&bytes) {
+                prop_assert_eq!(encode(&data).unwrap(), bytes);
+            }
+        }
+    }
+}
