@@ -168,3 +168,121 @@ mod props {
         }
     }
 }
+
+mod frames {
+    use super::*;
+    use atproto_types::cbor::{cid_to_bytes, CODEC_DAG_CBOR};
+    use atproto_types::com::atproto::sync::subscribe_repos::Message;
+    use atproto_types::firehose::{commit_ops, decode_frame, Frame};
+    use atproto_types::records::Record;
+    use atproto_types::types::base64_encode;
+    use serde_json::json;
+
+    const NSID: &str = "com.atproto.sync.subscribeRepos";
+
+    fn varint(out: &mut Vec<u8>, mut n: usize) {
+        while n >= 0x80 {
+            out.push(u8::try_from(n & 0x7f).unwrap() | 0x80);
+            n >>= 7;
+        }
+        out.push(u8::try_from(n).unwrap());
+    }
+
+    /// A CAR slice holding `block` (also its root).
+    fn car(block: &[u8]) -> Vec<u8> {
+        let cid = cbor::cid_of_bytes(CODEC_DAG_CBOR, block).unwrap();
+        let header =
+            cbor::to_vec(&json!({"version": 1, "roots": [{"$link": cid.as_str()}]})).unwrap();
+        let mut out = Vec::new();
+        varint(&mut out, header.len());
+        out.extend(header);
+        let cid = cid_to_bytes(&cid).unwrap();
+        varint(&mut out, cid.len() + block.len());
+        out.extend(cid);
+        out.extend(block);
+        out
+    }
+
+    fn frame(header: &Value, body: &Value) -> Vec<u8> {
+        let mut out = cbor::to_vec(header).unwrap();
+        out.extend(cbor::to_vec(body).unwrap());
+        out
+    }
+
+    #[test]
+    fn a_commit_frame_is_typed_down_to_its_records() {
+        let response = captured("getRecord.post");
+        let block = cbor::to_vec(&response["value"]).unwrap();
+        let cid = response["cid"].as_str().unwrap();
+        let body = json!({
+            "seq": 12, "rebase": false, "tooBig": false, "repo": "did:plc:xysvc43u4dbkhun5kmra7n77",
+            "commit": {"$link": cid}, "rev": "3n2ykisl5es2j", "since": null,
+            "blocks": {"$bytes": base64_encode(&car(&block))},
+            "ops": [{"action": "create", "path": "app.bsky.feed.post/3n2ykisksn22j", "cid": {"$link": cid}}],
+            "blobs": [], "time": "2026-11-23T16:30:44.000Z",
+        });
+        let bytes = frame(&json!({"op": 1, "t": "#commit"}), &body);
+        let Frame::Message {
+            t,
+            body: Message::Commit(commit),
+        } = decode_frame::<Message>(&bytes, NSID).unwrap()
+        else {
+            panic!("not a typed #commit");
+        };
+        assert_eq!((t.as_str(), commit.seq), ("#commit", 12));
+        let actions: Vec<String> = commit
+            .ops
+            .iter()
+            .map(|op| {
+                serde_json::to_value(&op.action)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        let ops = commit.ops.iter().zip(&actions).map(|(op, action)| {
+            (
+                action.as_str(),
+                op.path.as_str(),
+                op.cid.as_ref().map(|c| c.0.as_str()),
+            )
+        });
+        let ops = commit_ops::<Record>(&commit.blocks.0, ops).unwrap();
+        assert!(matches!(ops[0].record, Some(Record::AppBskyFeedPost(_))));
+        assert_eq!(ops[0].cid.as_ref().unwrap().as_str(), cid);
+    }
+
+    #[test]
+    fn unknown_t_is_kept_and_error_frames_are_typed() {
+        let bytes = frame(
+            &json!({"op": 1, "t": "#future"}),
+            &json!({"seq": 1, "x": {"$bytes": "AQ"}}),
+        );
+        let Frame::Message {
+            body: Message::Unknown(unknown),
+            ..
+        } = decode_frame::<Message>(&bytes, NSID).unwrap()
+        else {
+            panic!("unknown t not kept");
+        };
+        assert_eq!(unknown.type_tag(), "com.atproto.sync.subscribeRepos#future");
+        let bytes = frame(&json!({"op": -1}), &json!({"error": "ConsumerTooSlow"}));
+        assert_eq!(
+            decode_frame::<Message>(&bytes, NSID).unwrap(),
+            Frame::Error {
+                error: "ConsumerTooSlow".into(),
+                message: None
+            }
+        );
+        // A body the lexicon rejects (seq must be an integer) is an error.
+        let bytes = frame(
+            &json!({"op": 1, "t": "#identity"}),
+            &json!({"seq": "1", "did": "did:plc:x", "time": "2026-11-23T16:30:44.000Z"}),
+        );
+        let err = decode_frame::<Message>(&bytes, NSID)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("seq"), "{err}");
+    }
+}

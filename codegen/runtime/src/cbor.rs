@@ -18,7 +18,7 @@ mod read;
 mod write;
 
 pub use cid::{cid_from_bytes, cid_of_bytes, cid_to_bytes, CODEC_DAG_CBOR, CODEC_RAW};
-pub use read::decode;
+pub use read::{decode, decode_prefix};
 pub use write::encode;
 
 use super::formats::Cid;

@@ -12,6 +12,7 @@
 //! - `client`: a blocking XRPC client on `ureq` ([`client`]).
 //! - `cbor`: DAG-CBOR and CIDs (`cbor`).
 //! - `repo`: repositories: CAR files, commits, the MST (`repo`).
+//! - `firehose`: event-stream frames and `#commit` ops (`firehose`).
 
 pub mod de;
 pub mod formats;
@@ -23,6 +24,8 @@ pub mod xrpc;
 pub mod cbor;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "firehose")]
+pub mod firehose;
 #[cfg(feature = "repo")]
 pub mod repo;
 
@@ -47,6 +50,7 @@ pub const MODULES: &[ModuleInfo] = &[
     module("cbor", Some("cbor"), false),
     module("client", Some("client"), false),
     module("de", None, true),
+    module("firehose", Some("firehose"), false),
     module("formats", None, false),
     module("repo", Some("repo"), false),
     module("types", None, false),

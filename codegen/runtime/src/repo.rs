@@ -162,4 +162,4 @@ impl Repo {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -220,9 +220,10 @@ pub fn cargo_toml(ir: &Ir, options: &CrateOptions, externs: &Externs) -> String 
     ));
     out.push_str("# The runtime's blocking XRPC client (HTTP only; no TLS).\nclient = [\"atproto-lexgen-runtime/client\"]\n");
     out.push_str(
-        "# DAG-CBOR and CIDs; reading repositories (CAR, MST; the `records` enum).\n\
+        "# DAG-CBOR and CIDs; repositories (CAR, MST; the `records` enum); event-stream frames.\n\
          cbor = [\"atproto-lexgen-runtime/cbor\"]\n\
-         repo = [\"cbor\", \"atproto-lexgen-runtime/repo\"]\n",
+         repo = [\"cbor\", \"atproto-lexgen-runtime/repo\"]\n\
+         firehose = [\"repo\", \"atproto-lexgen-runtime/firehose\"]\n",
     );
     for (feature, needs) in &deps {
         let needs: Vec<String> = needs.iter().map(|f| format!("{f:?}")).collect();

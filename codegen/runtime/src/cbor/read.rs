@@ -37,6 +37,18 @@ pub fn decode(bytes: &[u8]) -> Result<Data, Error> {
     Ok(data)
 }
 
+/// Decodes one value at the start of `bytes`; returns it and the number of
+/// bytes it took (firehose frames are two values back to back).
+///
+/// # Errors
+///
+/// See the module documentation.
+pub fn decode_prefix(bytes: &[u8]) -> Result<(Data, usize), Error> {
+    let mut reader = Reader { bytes, pos: 0 };
+    let data = reader.value(&Path::Root, 0)?;
+    Ok((data, reader.pos))
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,

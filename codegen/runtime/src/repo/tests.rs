@@ -2,7 +2,7 @@ use super::*;
 use crate::cbor::{cid_of_bytes, cid_to_bytes, encode, CODEC_DAG_CBOR};
 use std::collections::BTreeMap;
 
-fn obj(entries: &[(&str, Data)]) -> Data {
+pub(crate) fn obj(entries: &[(&str, Data)]) -> Data {
     Data::Object(
         entries
             .iter()
@@ -20,7 +20,7 @@ fn varint(out: &mut Vec<u8>, mut n: usize) {
 }
 
 /// A CAR of the given blocks (first is the root); returns its bytes.
-fn car(blocks: &[Vec<u8>]) -> Vec<u8> {
+pub(crate) fn car(blocks: &[Vec<u8>]) -> Vec<u8> {
     let cids: Vec<Cid> = blocks
         .iter()
         .map(|b| cid_of_bytes(CODEC_DAG_CBOR, b).unwrap())
@@ -42,7 +42,7 @@ fn car(blocks: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-fn record(text: &str) -> Vec<u8> {
+pub(crate) fn record(text: &str) -> Vec<u8> {
     encode(&obj(&[
         ("$type", Data::String("app.bsky.feed.post".into())),
         ("text", Data::String(text.into())),
