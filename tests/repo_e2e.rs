@@ -263,7 +263,14 @@ fn records_and_get_repo_have_the_pds_cids() {
         repo.car.blocks.len(),
         seen.len()
     );
-    firehose(&pds.url, &did, &expected);
+    // A second account: its #identity and #account arrive after all that.
+    pds.jwt.clear();
+    let second = pds.call(
+        "com.atproto.server.createAccount",
+        &json!({"handle": format!("cbor2{s}{domain}"), "email": format!("cbor2{s}@example.com"), "password": "lexgen-cbor-e2e"}),
+    );
+    let second = second["did"].as_str().unwrap();
+    firehose(&pds.url, &did, second, &expected);
 }
 
 /// Binary frames of `subscribeRepos` from `cursor`, collected for a while
@@ -303,11 +310,17 @@ fn frames(url: &str, cursor: i64) -> Vec<Vec<u8>> {
 /// account's `#identity` and `#account`; its `#commit` ops, matched to typed
 /// records with CIDs verified, end in exactly the records `getRepo` has;
 /// resuming from a cursor gives exactly the events after it.
-fn firehose(url: &str, did: &str, expected: &BTreeMap<(String, String), (String, Value)>) {
+fn firehose(
+    url: &str,
+    did: &str,
+    second: &str,
+    expected: &BTreeMap<(String, String), (String, Value)>,
+) {
     const NSID: &str = "com.atproto.sync.subscribeRepos";
     let all = frames(url, 0);
     let mut seqs = Vec::new();
     let mut kinds = Vec::new();
+    let mut second_kinds = Vec::new();
     let mut state: BTreeMap<(String, String), (String, Record)> = BTreeMap::new();
     for bytes in &all {
         let Frame::Message { t, body } = decode_frame::<Message>(bytes, NSID).unwrap() else {
@@ -321,6 +334,9 @@ fn firehose(url: &str, did: &str, expected: &BTreeMap<(String, String), (String,
             other => panic!("unexpected {t}: {other:?}"),
         };
         seqs.push(seq);
+        if who == second {
+            second_kinds.push(t.clone());
+        }
         if who != did {
             continue;
         }
@@ -366,6 +382,9 @@ fn firehose(url: &str, did: &str, expected: &BTreeMap<(String, String), (String,
     );
     assert!(kinds.contains(&"#identity".to_owned()), "{kinds:?}");
     assert!(kinds.contains(&"#account".to_owned()), "{kinds:?}");
+    for kind in ["#identity", "#account", "#commit"] {
+        assert!(second_kinds.iter().any(|k| k == kind), "{second_kinds:?}");
+    }
     let commits = kinds.iter().filter(|k| *k == "#commit").count();
     // The repository's first (empty) commit, then 7 creates, an update
     // and a delete.
@@ -408,7 +427,7 @@ fn firehose(url: &str, did: &str, expected: &BTreeMap<(String, String), (String,
     let after: Vec<i64> = seqs.iter().copied().filter(|&s| s > cursor).collect();
     assert_eq!(resumed, after);
     println!(
-        "repo_e2e: firehose: {} events (this account: {kinds:?}), all typed; {commits} commits' ops \
+        "repo_e2e: firehose: {} events (this account: {kinds:?}; the second: {second_kinds:?}), all typed; {commits} commits' ops \
          CID-verified and equal to getRepo; resumed from cursor {cursor}: {} events, as expected",
         all.len(),
         resumed.len()
