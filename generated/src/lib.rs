@@ -32,6 +32,7 @@ pub use ::atproto_lexgen_runtime::xrpc;
 /// the data-model value for the others: what repositories and the
 /// firehose hand out.
 #[cfg(feature = "cbor")]
+#[rustfmt::skip]
 pub mod records {
     /// A record of any collection.
     #[derive(Debug, Clone, PartialEq)]
@@ -92,7 +93,9 @@ pub mod records {
         AppBskyLabelerService(crate::app::bsky::labeler::service::Record),
         #[cfg(feature = "app-bsky")]
         /// `app.bsky.notification.declaration`
-        AppBskyNotificationDeclaration(crate::app::bsky::notification::declaration::Record),
+        AppBskyNotificationDeclaration(
+            crate::app::bsky::notification::declaration::Record,
+        ),
         #[cfg(feature = "com-atproto")]
         /// `com.atproto.lexicon.schema`
         ComAtprotoLexiconSchema(crate::com::atproto::lexicon::schema::Record),
@@ -106,38 +109,54 @@ pub mod records {
             match self {
                 #[cfg(feature = "app-bsky")]
                 Self::AppBskyActorContentVisibilityDeclaration(_) => {
-                    ::std::option::Option::Some("app.bsky.actor.contentVisibilityDeclaration")
+                    ::std::option::Option::Some(
+                        "app.bsky.actor.contentVisibilityDeclaration",
+                    )
                 }
                 #[cfg(feature = "app-bsky")]
                 Self::AppBskyActorProfile(_) => {
                     ::std::option::Option::Some("app.bsky.actor.profile")
                 }
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyActorStatus(_) => ::std::option::Option::Some("app.bsky.actor.status"),
+                Self::AppBskyActorStatus(_) => {
+                    ::std::option::Option::Some("app.bsky.actor.status")
+                }
                 #[cfg(feature = "app-bsky")]
                 Self::AppBskyFeedGenerator(_) => {
                     ::std::option::Option::Some("app.bsky.feed.generator")
                 }
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyFeedLike(_) => ::std::option::Option::Some("app.bsky.feed.like"),
+                Self::AppBskyFeedLike(_) => {
+                    ::std::option::Option::Some("app.bsky.feed.like")
+                }
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyFeedPost(_) => ::std::option::Option::Some("app.bsky.feed.post"),
+                Self::AppBskyFeedPost(_) => {
+                    ::std::option::Option::Some("app.bsky.feed.post")
+                }
                 #[cfg(feature = "app-bsky")]
                 Self::AppBskyFeedPostgate(_) => {
                     ::std::option::Option::Some("app.bsky.feed.postgate")
                 }
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyFeedRepost(_) => ::std::option::Option::Some("app.bsky.feed.repost"),
+                Self::AppBskyFeedRepost(_) => {
+                    ::std::option::Option::Some("app.bsky.feed.repost")
+                }
                 #[cfg(feature = "app-bsky")]
                 Self::AppBskyFeedThreadgate(_) => {
                     ::std::option::Option::Some("app.bsky.feed.threadgate")
                 }
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyGraphBlock(_) => ::std::option::Option::Some("app.bsky.graph.block"),
+                Self::AppBskyGraphBlock(_) => {
+                    ::std::option::Option::Some("app.bsky.graph.block")
+                }
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyGraphFollow(_) => ::std::option::Option::Some("app.bsky.graph.follow"),
+                Self::AppBskyGraphFollow(_) => {
+                    ::std::option::Option::Some("app.bsky.graph.follow")
+                }
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyGraphList(_) => ::std::option::Option::Some("app.bsky.graph.list"),
+                Self::AppBskyGraphList(_) => {
+                    ::std::option::Option::Some("app.bsky.graph.list")
+                }
                 #[cfg(feature = "app-bsky")]
                 Self::AppBskyGraphListblock(_) => {
                     ::std::option::Option::Some("app.bsky.graph.listblock")
@@ -171,10 +190,14 @@ pub mod records {
         }
     }
     impl crate::cbor::FromData for Record {
-        fn from_data(data: crate::types::Data) -> ::std::result::Result<Self, crate::cbor::Error> {
+        fn from_data(
+            data: crate::types::Data,
+        ) -> ::std::result::Result<Self, crate::cbor::Error> {
             match data.type_tag() {
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.actor.contentVisibilityDeclaration") => {
+                ::std::option::Option::Some(
+                    "app.bsky.actor.contentVisibilityDeclaration",
+                ) => {
                     crate::cbor::from_data(&data)
                         .map(Self::AppBskyActorContentVisibilityDeclaration)
                 }
@@ -244,7 +267,8 @@ pub mod records {
                 }
                 #[cfg(feature = "app-bsky")]
                 ::std::option::Option::Some("app.bsky.notification.declaration") => {
-                    crate::cbor::from_data(&data).map(Self::AppBskyNotificationDeclaration)
+                    crate::cbor::from_data(&data)
+                        .map(Self::AppBskyNotificationDeclaration)
                 }
                 #[cfg(feature = "com-atproto")]
                 ::std::option::Option::Some("com.atproto.lexicon.schema") => {
@@ -297,7 +321,9 @@ pub mod records {
                 #[cfg(feature = "app-bsky")]
                 Self::AppBskyLabelerService(r) => ::serde::Serialize::serialize(r, s),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyNotificationDeclaration(r) => ::serde::Serialize::serialize(r, s),
+                Self::AppBskyNotificationDeclaration(r) => {
+                    ::serde::Serialize::serialize(r, s)
+                }
                 #[cfg(feature = "com-atproto")]
                 Self::ComAtprotoLexiconSchema(r) => ::serde::Serialize::serialize(r, s),
                 Self::Unknown(d) => ::serde::Serialize::serialize(d, s),

@@ -66,6 +66,8 @@ impl CodeGenerator<'_> {
             /// the data-model value for the others: what repositories and the
             /// firehose hand out.
             #[cfg(feature = "cbor")]
+            // Formatted by the generator, like the lexicon modules.
+            #[rustfmt::skip]
             pub mod records {
 
                 /// A record of any collection.
