@@ -37,6 +37,8 @@ pub const RESERVED_ROOT_MODULES: &[&str] = &[
     "client", "de", "formats", "types", "validate", "xrpc",
     // Planned runtime modules.
     "cbor", "server", "repo", "firehose", "data", "prelude",
+    // Emitted by lexgen: the enum of every record type.
+    "records",
 ];
 
 /// Type names a lexicon type may not take in its module, because generated

@@ -14,11 +14,320 @@ pub mod app;
 /// `com`
 #[rustfmt::skip]
 pub mod com;
+#[cfg(feature = "cbor")]
+pub use ::atproto_lexgen_runtime::cbor;
 #[cfg(feature = "client")]
 pub use ::atproto_lexgen_runtime::client;
 #[doc(hidden)]
 pub use ::atproto_lexgen_runtime::de;
+#[cfg(feature = "firehose")]
+pub use ::atproto_lexgen_runtime::firehose;
 pub use ::atproto_lexgen_runtime::formats;
+#[cfg(feature = "repo")]
+pub use ::atproto_lexgen_runtime::repo;
 pub use ::atproto_lexgen_runtime::types;
 pub use ::atproto_lexgen_runtime::validate;
 pub use ::atproto_lexgen_runtime::xrpc;
+/// Every record type of this crate in one enum, by `$type`, with
+/// the data-model value for the others: what repositories and the
+/// firehose hand out.
+#[cfg(feature = "cbor")]
+#[rustfmt::skip]
+pub mod records {
+    /// A record of any collection.
+    #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Record {
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.actor.contentVisibilityDeclaration`
+        AppBskyActorContentVisibilityDeclaration(
+            crate::app::bsky::actor::content_visibility_declaration::Record,
+        ),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.actor.profile`
+        AppBskyActorProfile(crate::app::bsky::actor::profile::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.actor.status`
+        AppBskyActorStatus(crate::app::bsky::actor::status::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.feed.generator`
+        AppBskyFeedGenerator(crate::app::bsky::feed::generator::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.feed.like`
+        AppBskyFeedLike(crate::app::bsky::feed::like::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.feed.post`
+        AppBskyFeedPost(crate::app::bsky::feed::post::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.feed.postgate`
+        AppBskyFeedPostgate(crate::app::bsky::feed::postgate::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.feed.repost`
+        AppBskyFeedRepost(crate::app::bsky::feed::repost::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.feed.threadgate`
+        AppBskyFeedThreadgate(crate::app::bsky::feed::threadgate::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.graph.block`
+        AppBskyGraphBlock(crate::app::bsky::graph::block::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.graph.follow`
+        AppBskyGraphFollow(crate::app::bsky::graph::follow::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.graph.list`
+        AppBskyGraphList(crate::app::bsky::graph::list::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.graph.listblock`
+        AppBskyGraphListblock(crate::app::bsky::graph::listblock::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.graph.listitem`
+        AppBskyGraphListitem(crate::app::bsky::graph::listitem::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.graph.starterpack`
+        AppBskyGraphStarterpack(crate::app::bsky::graph::starterpack::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.graph.verification`
+        AppBskyGraphVerification(crate::app::bsky::graph::verification::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.labeler.service`
+        AppBskyLabelerService(crate::app::bsky::labeler::service::Record),
+        #[cfg(feature = "app-bsky")]
+        /// `app.bsky.notification.declaration`
+        AppBskyNotificationDeclaration(
+            crate::app::bsky::notification::declaration::Record,
+        ),
+        #[cfg(feature = "com-atproto")]
+        /// `com.atproto.lexicon.schema`
+        ComAtprotoLexiconSchema(crate::com::atproto::lexicon::schema::Record),
+        /// A record whose `$type` this crate does not know (or whose
+        /// namespace feature is off).
+        Unknown(crate::types::Data),
+    }
+    impl Record {
+        /// The `$type` of a known record (`None` for [`Record::Unknown`]).
+        pub fn known_type(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyActorContentVisibilityDeclaration(_) => {
+                    ::std::option::Option::Some(
+                        "app.bsky.actor.contentVisibilityDeclaration",
+                    )
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyActorProfile(_) => {
+                    ::std::option::Option::Some("app.bsky.actor.profile")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyActorStatus(_) => {
+                    ::std::option::Option::Some("app.bsky.actor.status")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedGenerator(_) => {
+                    ::std::option::Option::Some("app.bsky.feed.generator")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedLike(_) => {
+                    ::std::option::Option::Some("app.bsky.feed.like")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedPost(_) => {
+                    ::std::option::Option::Some("app.bsky.feed.post")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedPostgate(_) => {
+                    ::std::option::Option::Some("app.bsky.feed.postgate")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedRepost(_) => {
+                    ::std::option::Option::Some("app.bsky.feed.repost")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedThreadgate(_) => {
+                    ::std::option::Option::Some("app.bsky.feed.threadgate")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphBlock(_) => {
+                    ::std::option::Option::Some("app.bsky.graph.block")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphFollow(_) => {
+                    ::std::option::Option::Some("app.bsky.graph.follow")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphList(_) => {
+                    ::std::option::Option::Some("app.bsky.graph.list")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphListblock(_) => {
+                    ::std::option::Option::Some("app.bsky.graph.listblock")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphListitem(_) => {
+                    ::std::option::Option::Some("app.bsky.graph.listitem")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphStarterpack(_) => {
+                    ::std::option::Option::Some("app.bsky.graph.starterpack")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphVerification(_) => {
+                    ::std::option::Option::Some("app.bsky.graph.verification")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyLabelerService(_) => {
+                    ::std::option::Option::Some("app.bsky.labeler.service")
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyNotificationDeclaration(_) => {
+                    ::std::option::Option::Some("app.bsky.notification.declaration")
+                }
+                #[cfg(feature = "com-atproto")]
+                Self::ComAtprotoLexiconSchema(_) => {
+                    ::std::option::Option::Some("com.atproto.lexicon.schema")
+                }
+                Self::Unknown(_) => ::std::option::Option::None,
+            }
+        }
+    }
+    impl crate::cbor::FromData for Record {
+        fn from_data(
+            data: crate::types::Data,
+        ) -> ::std::result::Result<Self, crate::cbor::Error> {
+            match data.type_tag() {
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some(
+                    "app.bsky.actor.contentVisibilityDeclaration",
+                ) => {
+                    crate::cbor::from_data(&data)
+                        .map(Self::AppBskyActorContentVisibilityDeclaration)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.actor.profile") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyActorProfile)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.actor.status") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyActorStatus)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.feed.generator") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyFeedGenerator)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.feed.like") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyFeedLike)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.feed.post") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyFeedPost)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.feed.postgate") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyFeedPostgate)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.feed.repost") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyFeedRepost)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.feed.threadgate") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyFeedThreadgate)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.graph.block") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyGraphBlock)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.graph.follow") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyGraphFollow)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.graph.list") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyGraphList)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.graph.listblock") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyGraphListblock)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.graph.listitem") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyGraphListitem)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.graph.starterpack") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyGraphStarterpack)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.graph.verification") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyGraphVerification)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.labeler.service") => {
+                    crate::cbor::from_data(&data).map(Self::AppBskyLabelerService)
+                }
+                #[cfg(feature = "app-bsky")]
+                ::std::option::Option::Some("app.bsky.notification.declaration") => {
+                    crate::cbor::from_data(&data)
+                        .map(Self::AppBskyNotificationDeclaration)
+                }
+                #[cfg(feature = "com-atproto")]
+                ::std::option::Option::Some("com.atproto.lexicon.schema") => {
+                    crate::cbor::from_data(&data).map(Self::ComAtprotoLexiconSchema)
+                }
+                _ => ::std::result::Result::Ok(Self::Unknown(data)),
+            }
+        }
+    }
+    impl ::serde::Serialize for Record {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyActorContentVisibilityDeclaration(r) => {
+                    ::serde::Serialize::serialize(r, s)
+                }
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyActorProfile(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyActorStatus(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedGenerator(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedLike(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedPost(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedPostgate(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedRepost(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyFeedThreadgate(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphBlock(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphFollow(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphList(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphListblock(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphListitem(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphStarterpack(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyGraphVerification(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyLabelerService(r) => ::serde::Serialize::serialize(r, s),
+                #[cfg(feature = "app-bsky")]
+                Self::AppBskyNotificationDeclaration(r) => {
+                    ::serde::Serialize::serialize(r, s)
+                }
+                #[cfg(feature = "com-atproto")]
+                Self::ComAtprotoLexiconSchema(r) => ::serde::Serialize::serialize(r, s),
+                Self::Unknown(d) => ::serde::Serialize::serialize(d, s),
+            }
+        }
+    }
+}

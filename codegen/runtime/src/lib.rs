@@ -10,6 +10,9 @@
 //!
 //! Cargo features (see `Cargo.toml` for the ones planned):
 //! - `client`: a blocking XRPC client on `ureq` ([`client`]).
+//! - `cbor`: DAG-CBOR and CIDs (`cbor`).
+//! - `repo`: repositories: CAR files, commits, the MST (`repo`).
+//! - `firehose`: event-stream frames and `#commit` ops (`firehose`).
 
 pub mod de;
 pub mod formats;
@@ -17,8 +20,14 @@ pub mod types;
 pub mod validate;
 pub mod xrpc;
 
+#[cfg(feature = "cbor")]
+pub mod cbor;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "firehose")]
+pub mod firehose;
+#[cfg(feature = "repo")]
+pub mod repo;
 
 /// A public module of the runtime.
 #[doc(hidden)]
@@ -38,9 +47,12 @@ pub struct ModuleInfo {
 /// runtime's modules from.
 #[doc(hidden)]
 pub const MODULES: &[ModuleInfo] = &[
+    module("cbor", Some("cbor"), false),
     module("client", Some("client"), false),
     module("de", None, true),
+    module("firehose", Some("firehose"), false),
     module("formats", None, false),
+    module("repo", Some("repo"), false),
     module("types", None, false),
     module("validate", None, false),
     module("xrpc", None, false),

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::str::FromStr;
 
+mod data;
+pub use data::Data;
+
 macro_rules! serde_via_at {
     ($($t:ty),*) => {$(
         impl<'de> Deserialize<'de> for $t {

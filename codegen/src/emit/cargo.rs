@@ -219,6 +219,12 @@ pub fn cargo_toml(ir: &Ir, options: &CrateOptions, externs: &Externs) -> String 
         all = all.join(", ")
     ));
     out.push_str("# The runtime's blocking XRPC client (HTTP only; no TLS).\nclient = [\"atproto-lexgen-runtime/client\"]\n");
+    out.push_str(
+        "# DAG-CBOR and CIDs; repositories (CAR, MST; the `records` enum); event-stream frames.\n\
+         cbor = [\"atproto-lexgen-runtime/cbor\"]\n\
+         repo = [\"cbor\", \"atproto-lexgen-runtime/repo\"]\n\
+         firehose = [\"repo\", \"atproto-lexgen-runtime/firehose\"]\n",
+    );
     for (feature, needs) in &deps {
         let needs: Vec<String> = needs.iter().map(|f| format!("{f:?}")).collect();
         out.push_str(&format!("{feature} = [{}]\n", needs.join(", ")));

@@ -9,6 +9,7 @@ mod context;
 mod externs;
 mod modules;
 mod object;
+mod records;
 mod string_enum;
 mod ty;
 mod union;

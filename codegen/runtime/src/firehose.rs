@@ -1,0 +1,143 @@
+//! Event-stream frames (`com.atproto.sync.subscribeRepos` and other
+//! subscriptions): each binary WebSocket message is two DAG-CBOR values, a
+//! header `{"op": 1, "t": "#commit"}` (or `{"op": -1}` for an error) and a
+//! body. Bodies are read into the lexicon's message union (e.g. the
+//! generated `subscribe_repos::Message`), whose unknown `t` is kept as an
+//! unknown member; `#commit` ops are matched to their records in the
+//! commit's CAR slice, CIDs verified.
+//!
+//! The WebSocket transport is not here yet: feed this the binary messages
+//! of any WebSocket client.
+
+use super::cbor::{self, Error, FromData};
+use super::formats::Cid;
+use super::repo::Car;
+use super::types::Data;
+use serde::de::DeserializeOwned;
+use std::str::FromStr;
+
+/// One frame of an event stream.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Frame<M> {
+    /// A message (`op` 1): its `t` (e.g. `#commit`) and its body as the
+    /// message union.
+    Message {
+        /// The header's `t`.
+        t: String,
+        /// The body, read with `$type` = the subscription's NSID + `t`.
+        body: M,
+    },
+    /// An error frame (`op` -1): the stream ends after it.
+    Error {
+        /// The error name (e.g. `FutureCursor`, `ConsumerTooSlow`).
+        error: String,
+        /// Its message, if any.
+        message: Option<String>,
+    },
+}
+
+fn get<'a>(data: &'a Data, key: &str) -> Option<&'a Data> {
+    match data {
+        Data::Object(map) => map.get(key),
+        _ => None,
+    }
+}
+
+/// Decodes a frame of subscription `nsid` into header and message union.
+///
+/// # Errors
+///
+/// Malformed frames (either value, or bytes after the body), an unknown
+/// `op`, and bodies the message type rejects (named by path).
+pub fn decode_frame<M: DeserializeOwned>(bytes: &[u8], nsid: &str) -> Result<Frame<M>, Error> {
+    let (header, used) =
+        cbor::decode_prefix(bytes).map_err(|e| Error::new(format!("frame header: {e}")))?;
+    let body = cbor::decode(bytes.get(used..).unwrap_or_default())
+        .map_err(|e| Error::new(format!("frame body: {e}")))?;
+    match get(&header, "op") {
+        Some(Data::Integer(1)) => {
+            let Some(Data::String(t)) = get(&header, "t") else {
+                return Err(Error::new("frame header: `t` must be a string"));
+            };
+            let Data::Object(mut map) = body else {
+                return Err(Error::new("frame body must be a map"));
+            };
+            map.insert("$type".into(), Data::String(format!("{nsid}{t}")));
+            let body = cbor::from_data(&Data::Object(map))
+                .map_err(|e| Error::new(format!("frame body ({t}): {e}")))?;
+            Ok(Frame::Message { t: t.clone(), body })
+        }
+        Some(Data::Integer(-1)) => match (get(&body, "error"), get(&body, "message")) {
+            (Some(Data::String(error)), None | Some(Data::Null)) => Ok(Frame::Error {
+                error: error.clone(),
+                message: None,
+            }),
+            (Some(Data::String(error)), Some(Data::String(message))) => Ok(Frame::Error {
+                error: error.clone(),
+                message: Some(message.clone()),
+            }),
+            _ => Err(Error::new("error frame: `error` must be a string")),
+        },
+        _ => Err(Error::new("frame header: `op` must be 1 or -1")),
+    }
+}
+
+/// A repository operation of a `#commit`, with its record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Op<R> {
+    /// `create`, `update` or `delete`.
+    pub action: String,
+    /// Collection NSID.
+    pub collection: String,
+    /// Record key.
+    pub rkey: String,
+    /// The record's CID (none for deletes).
+    pub cid: Option<Cid>,
+    /// The record, read from the commit's blocks (none for deletes).
+    pub record: Option<R>,
+}
+
+/// Matches a `#commit`'s ops (`(action, path, cid)`) to their records in
+/// its `blocks` (a CAR slice), every block's CID verified.
+///
+/// # Errors
+///
+/// A malformed CAR, a block not matching its CID, an op whose record is
+/// missing, a record `R` rejects.
+pub fn commit_ops<'a, R: FromData>(
+    blocks: &[u8],
+    ops: impl IntoIterator<Item = (&'a str, &'a str, Option<&'a str>)>,
+) -> Result<Vec<Op<R>>, Error> {
+    let car = Car::read(blocks, true)?;
+    ops.into_iter()
+        .map(|(action, path, cid)| {
+            let (collection, rkey) = path
+                .split_once('/')
+                .ok_or_else(|| Error::new(format!("op path {path:?} is not collection/rkey")))?;
+            let cid = cid
+                .map(|c| Cid::from_str(c).map_err(|e| Error::new(e.to_string())))
+                .transpose()?;
+            let record = match &cid {
+                Some(cid) => {
+                    let block = car.blocks.get(cid).ok_or_else(|| {
+                        Error::new(format!("op {path}: block {cid} not in the commit"))
+                    })?;
+                    let data =
+                        cbor::decode(block).map_err(|e| Error::new(format!("op {path}: {e}")))?;
+                    Some(R::from_data(data).map_err(|e| Error::new(format!("op {path}: {e}")))?)
+                }
+                None => None,
+            };
+            Ok(Op {
+                action: action.to_owned(),
+                collection: collection.to_owned(),
+                rkey: rkey.to_owned(),
+                cid,
+                record,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

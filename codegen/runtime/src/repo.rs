@@ -1,0 +1,165 @@
+//! Repositories: a CAR file (the bytes of `com.atproto.sync.getRepo`) read
+//! with every block's CID verified, its signed commit, and its records by
+//! walking the MST.
+//!
+//! ```ignore
+//! let repo = Repo::from_car(&bytes)?;
+//! for entry in repo.records::<atproto_types::records::Record>()? {
+//!     let entry = entry?; // collection, rkey, cid, typed record
+//! }
+//! ```
+
+mod car;
+mod mst;
+
+pub use car::Car;
+
+use super::cbor::{self, Error, FromData};
+use super::formats::Cid;
+use super::types::Data;
+
+/// The signed commit at the root of a repository (version 3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commit {
+    /// The account's DID.
+    pub did: String,
+    /// Repository format version (3).
+    pub version: i64,
+    /// Root of the MST.
+    pub data: Cid,
+    /// Revision (a TID).
+    pub rev: String,
+    /// The previous commit (usually null in version 3).
+    pub prev: Option<Cid>,
+    /// The signature over the unsigned commit.
+    pub sig: Vec<u8>,
+}
+
+/// A repository read from a CAR file.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    /// Every block, CID-verified.
+    pub car: Car,
+    /// The commit the CAR's root names.
+    pub commit: Commit,
+}
+
+/// A record of a repository.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry<R> {
+    /// Its collection (an NSID).
+    pub collection: String,
+    /// Its record key.
+    pub rkey: String,
+    /// Its CID, which its block hashes to.
+    pub cid: Cid,
+    /// The record.
+    pub record: R,
+}
+
+fn field<'a>(commit: &'a Data, key: &str) -> Option<&'a Data> {
+    match commit {
+        Data::Object(map) => map.get(key),
+        _ => None,
+    }
+}
+
+impl Repo {
+    /// Reads a repository CAR, verifying every block against its CID.
+    ///
+    /// # Errors
+    ///
+    /// A malformed CAR, a block that does not match its CID, a missing or
+    /// malformed commit.
+    pub fn from_car(bytes: &[u8]) -> Result<Repo, Error> {
+        Repo::from_car_with(bytes, true)
+    }
+
+    /// As [`Repo::from_car`], with CID verification optional.
+    ///
+    /// # Errors
+    ///
+    /// As [`Repo::from_car`].
+    pub fn from_car_with(bytes: &[u8], verify: bool) -> Result<Repo, Error> {
+        let car = Car::read(bytes, verify)?;
+        let [root] = car.roots.as_slice() else {
+            return Err(Error::new("a repository CAR has exactly one root"));
+        };
+        let block = car
+            .blocks
+            .get(root)
+            .ok_or_else(|| Error::new(format!("the commit block {root} is not in the CAR")))?;
+        let data = cbor::decode(block).map_err(|e| Error::new(format!("commit: {e}")))?;
+        let bad = |what: &str| Error::new(format!("commit {root}: {what}"));
+        let commit = Commit {
+            did: match field(&data, "did") {
+                Some(Data::String(s)) => s.clone(),
+                _ => return Err(bad("`did` must be a string")),
+            },
+            version: match field(&data, "version") {
+                Some(Data::Integer(v)) => *v,
+                _ => return Err(bad("`version` must be an integer")),
+            },
+            data: match field(&data, "data") {
+                Some(Data::Link(cid)) => cid.clone(),
+                _ => return Err(bad("`data` must be a link")),
+            },
+            rev: match field(&data, "rev") {
+                Some(Data::String(s)) => s.clone(),
+                _ => return Err(bad("`rev` must be a string")),
+            },
+            prev: match field(&data, "prev") {
+                Some(Data::Link(cid)) => Some(cid.clone()),
+                Some(Data::Null) | None => None,
+                _ => return Err(bad("`prev` must be a link or null")),
+            },
+            sig: match field(&data, "sig") {
+                Some(Data::Bytes(b)) => b.clone(),
+                _ => return Err(bad("`sig` must be bytes")),
+            },
+        };
+        Ok(Repo { car, commit })
+    }
+
+    /// Every `(collection/rkey, record CID)`, in key order.
+    ///
+    /// # Errors
+    ///
+    /// A malformed or incomplete MST.
+    pub fn keys(&self) -> Result<Vec<(String, Cid)>, Error> {
+        mst::walk(&self.car, &self.commit.data)
+    }
+
+    /// Every record, decoded as `R` (e.g. `records::Record` of a generated
+    /// crate, or [`Data`]), in key order.
+    ///
+    /// # Errors
+    ///
+    /// A malformed MST (at once); per record, a missing or invalid block.
+    pub fn records<R: FromData>(
+        &self,
+    ) -> Result<impl Iterator<Item = Result<Entry<R>, Error>> + '_, Error> {
+        Ok(self.keys()?.into_iter().map(|(key, cid)| {
+            let (collection, rkey) = key
+                .split_once('/')
+                .ok_or_else(|| Error::new(format!("MST key {key:?} is not collection/rkey")))?;
+            let block = self
+                .car
+                .blocks
+                .get(&cid)
+                .ok_or_else(|| Error::new(format!("record {key}: block {cid} missing")))?;
+            let data = cbor::decode(block).map_err(|e| Error::new(format!("record {key}: {e}")))?;
+            let record =
+                R::from_data(data).map_err(|e| Error::new(format!("record {key}: {e}")))?;
+            Ok(Entry {
+                collection: collection.to_owned(),
+                rkey: rkey.to_owned(),
+                cid,
+                record,
+            })
+        }))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;
