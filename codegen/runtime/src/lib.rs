@@ -11,6 +11,7 @@
 //! Cargo features (see `Cargo.toml` for the ones planned):
 //! - `client`: a blocking XRPC client on `ureq` ([`client`]).
 
+mod construct;
 pub mod de;
 pub mod formats;
 pub mod types;
