@@ -12,6 +12,7 @@
 //! use atproto_types::com::atproto::repo::{create_record, strong_ref};
 //! use atproto_types::formats::{AtUri, Cid, Datetime, Did, RecordKey, Tid};
 //! use atproto_types::types::{Blob, Unknown};
+//! use atproto_types::validate::Validate; // for `validated()`
 //!
 //! let did: Did = "did:plc:z72i7hdynmk6r22z27h6tvur".parse()?;
 //! let parent_uri = AtUri::record(did.clone(), &post::Record::collection(), &"3l3qo2vuowo2b".parse::<RecordKey>()?);

@@ -2,22 +2,24 @@
 //! that each generated struct or union spends one line per field on it (the
 //! generated crate pays compile time for every line it holds).
 //!
-//! Generated code reaches these through `types::object_api!` and
-//! `types::union_from!`; they are plumbing, not API.
+//! Generated code reaches these through `types::object_api!`,
+//! `types::default_new!` and `types::union_from!`; they are plumbing, not
+//! API. (`validated()` is a provided method of `validate::Validate`, so it
+//! costs nothing per type.)
 
-/// `new(required…)`, a `with_…` setter per optional field, `validated()`,
-/// and `Default` when no field is required.
+/// `new(required…)` and a `with_…` setter per optional field. One arm, no
+/// recursion: expansion is redone on every build, incremental or not.
 ///
 /// Input: `Name { required: Type, … } { optional with_optional: Type, … } extra`,
 /// where an optional field's `Type` is what goes inside its `Option`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __lexgen_object_api {
-    (@impl $name:ident { $($req:ident: $rty:ty,)* } { $($opt:ident $with:ident: $oty:ty,)* } $extra:ident) => {
+    ($name:ident { $($req:ident: $rty:ty,)* } { $($opt:ident $with:ident: $oty:ty,)* } $extra:ident) => {
         impl $name {
             /// Builds a value from its required fields, in lexicon order;
             /// optional fields start unset (chain the `with_…` setters) and
-            /// unknown fields empty. Not validated: see `validated()`.
+            /// unknown fields empty. Not validated: see `Validate::validated`.
             #[allow(clippy::too_many_arguments)]
             pub fn new($($req: impl ::std::convert::Into<$rty>),*) -> Self {
                 Self {
@@ -34,29 +36,20 @@ macro_rules! __lexgen_object_api {
                     self
                 }
             )*
-
-            /// The value, once it satisfies every rule of its lexicon.
-            ///
-            /// # Errors
-            ///
-            /// The first broken rule, with the path of the field.
-            pub fn validated(self) -> ::std::result::Result<Self, $crate::validate::ValidationError> {
-                $crate::validate::Validate::validate(&self)?;
-                ::std::result::Result::Ok(self)
-            }
         }
     };
-    ($name:ident {} $optional:tt $extra:ident) => {
-        $crate::__lexgen_object_api!(@impl $name {} $optional $extra);
+}
 
+/// `Default` for a struct without required fields: `new()`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __lexgen_default_new {
+    ($name:ident) => {
         impl ::std::default::Default for $name {
             fn default() -> Self {
                 Self::new()
             }
         }
-    };
-    ($name:ident $required:tt $optional:tt $extra:ident) => {
-        $crate::__lexgen_object_api!(@impl $name $required $optional $extra);
     };
 }
 

@@ -1,5 +1,5 @@
 //! The construction API of structs and unions: `new(required…)`, `with_…`
-//! setters, `validated()`, `Default` when nothing is required, and `From`
+//! setters, `Default` when nothing is required, and `From`
 //! for each union member. One macro call per type: the bodies live once in
 //! the runtime (`construct.rs`), so the generated crate grows by about a line
 //! per field.
@@ -37,8 +37,14 @@ impl CodeGenerator<'_> {
                 }
             }
         });
+        let default = obj
+            .fields
+            .iter()
+            .all(|f| !f.required)
+            .then(|| quote!(#rt::types::default_new!(#name);));
         quote! {
             #rt::types::object_api!(#name { #(#required)* } { #(#optional)* } #extra);
+            #default
             #collection
         }
     }

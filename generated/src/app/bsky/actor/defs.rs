@@ -914,6 +914,7 @@ crate::types::object_api!(
     ProfileAssociatedActivitySubscription, germ with_germ : ProfileAssociatedGerm, }
     extra
 );
+crate::types::default_new!(ProfileAssociated);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileAssociatedChat {
@@ -1438,6 +1439,7 @@ crate::types::object_api!(
     with_activity_subscription : crate
     ::app::bsky::notification::defs::ActivitySubscription, } extra
 );
+crate::types::default_new!(ViewerState);
 /// The subject's followers whom you also follow
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2342,6 +2344,7 @@ crate::types::object_api!(
     PersonalDetailsPref {} { birth_date with_birth_date : crate ::formats::Datetime, }
     extra
 );
+crate::types::default_new!(PersonalDetailsPref);
 /// Read-only preference containing value(s) inferred from the user's declared birthdate. Absence of this preference object in the response indicates that the user has not made a declaration.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2449,6 +2452,7 @@ crate::types::object_api!(
     DeclaredAgePref {} { is_over_age13 with_is_over_age13 : bool, is_over_age16
     with_is_over_age16 : bool, is_over_age18 with_is_over_age18 : bool, } extra
 );
+crate::types::default_new!(DeclaredAgePref);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeedViewPref {
@@ -2679,6 +2683,7 @@ impl crate::validate::Validate for ThreadViewPref {
 crate::types::object_api!(
     ThreadViewPref {} { sort with_sort : ThreadViewPrefSort, } extra
 );
+crate::types::default_new!(ThreadViewPref);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InterestsPref {
@@ -3558,6 +3563,7 @@ crate::types::object_api!(
     with_queued_nudges : ::std::vec::Vec < ::std::string::String >, nuxs with_nuxs :
     ::std::vec::Vec < Nux >, } extra
 );
+crate::types::default_new!(BskyAppStatePref);
 /// If set, an active progress guide. Once completed, can be set to undefined. Should have unspecced fields tracking progress.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3899,6 +3905,7 @@ impl crate::validate::Validate for VerificationPrefs {
 crate::types::object_api!(
     VerificationPrefs {} { hide_badges with_hide_badges : bool, } extra
 );
+crate::types::default_new!(VerificationPrefs);
 /// Preferences for live events.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3998,6 +4005,7 @@ crate::types::object_api!(
     LiveEventPreferences {} { hidden_feed_ids with_hidden_feed_ids : ::std::vec::Vec <
     ::std::string::String >, hide_all_feeds with_hide_all_feeds : bool, } extra
 );
+crate::types::default_new!(LiveEventPreferences);
 /// Default post interaction settings for the account. These values should be applied as default values when creating new posts. These refs should mirror the threadgate and postgate records exactly.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4154,6 +4162,7 @@ crate::types::object_api!(
     postgate_embedding_rules with_postgate_embedding_rules : ::std::vec::Vec <
     PostInteractionSettingsPrefPostgateEmbeddingRulesItem >, } extra
 );
+crate::types::default_new!(PostInteractionSettingsPref);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StatusView {

@@ -271,6 +271,7 @@ crate::types::object_api!(
     ::com::atproto::repo::strong_ref::Main, created_at with_created_at : crate
     ::formats::Datetime, } extra
 );
+crate::types::default_new!(Record);
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
     pub fn collection() -> crate::formats::Nsid {

@@ -167,6 +167,7 @@ crate::types::object_api!(
     Params {} { term with_term : ::std::string::String, q with_q : ::std::string::String,
     limit with_limit : i64, cursor with_cursor : ::std::string::String, } extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

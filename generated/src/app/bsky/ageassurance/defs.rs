@@ -395,6 +395,7 @@ crate::types::object_api!(
     StateMetadata {} { account_created_at with_account_created_at : crate
     ::formats::Datetime, } extra
 );
+crate::types::default_new!(StateMetadata);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Config {

@@ -92,6 +92,7 @@ impl crate::xrpc::QueryParams for Params {
     }
 }
 crate::types::object_api!(Params {} {} extra);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
@@ -180,6 +181,7 @@ crate::types::object_api!(
     Output {} { sync_status with_sync_status : crate
     ::app::bsky::contact::defs::SyncStatus, } extra
 );
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]

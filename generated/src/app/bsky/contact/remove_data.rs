@@ -89,6 +89,7 @@ impl crate::validate::Validate for Input {
     }
 }
 crate::types::object_api!(Input {} {} extra);
+crate::types::default_new!(Input);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
@@ -157,6 +158,7 @@ impl crate::validate::Validate for Output {
     }
 }
 crate::types::object_api!(Output {} {} extra);
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -743,6 +743,7 @@ crate::types::object_api!(
     foreground_rgb with_foreground_rgb : ColorRgb, accent_rgb with_accent_rgb : ColorRgb,
     accent_foreground_rgb with_accent_foreground_rgb : ColorRgb, } extra
 );
+crate::types::default_new!(ViewExternalSourceTheme);
 /// RGB color definition, inspired by site.standard.theme.color\#rgb
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -262,6 +262,7 @@ crate::types::object_api!(
     ::com::atproto::repo::strong_ref::Main >, associated_records with_associated_records
     : ::std::vec::Vec < crate ::types::Unknown >, } extra
 );
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -350,6 +350,7 @@ crate::types::object_api!(
     with_embedding_disabled : bool, pinned with_pinned : bool, known_likers
     with_known_likers : KnownLikers, } extra
 );
+crate::types::default_new!(ViewerState);
 /// The post's likers whom you also follow
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -548,6 +549,7 @@ crate::types::object_api!(
     ThreadContext {} { root_author_like with_root_author_like : crate ::formats::AtUri, }
     extra
 );
+crate::types::default_new!(ThreadContext);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeedViewPost {
@@ -987,6 +989,7 @@ impl crate::validate::Validate for ReasonPin {
     }
 }
 crate::types::object_api!(ReasonPin {} {} extra);
+crate::types::default_new!(ReasonPin);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThreadViewPost {
@@ -1726,6 +1729,7 @@ impl crate::validate::Validate for GeneratorViewerState {
 crate::types::object_api!(
     GeneratorViewerState {} { like with_like : crate ::formats::AtUri, } extra
 );
+crate::types::default_new!(GeneratorViewerState);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SkeletonFeedPost {
@@ -2000,6 +2004,7 @@ impl crate::validate::Validate for SkeletonReasonPin {
     }
 }
 crate::types::object_api!(SkeletonReasonPin {} {} extra);
+crate::types::default_new!(SkeletonReasonPin);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThreadgateView {
@@ -2111,6 +2116,7 @@ crate::types::object_api!(
     ::formats::Cid, record with_record : crate ::types::Unknown, lists with_lists :
     ::std::vec::Vec < crate ::app::bsky::graph::defs::ListViewBasic >, } extra
 );
+crate::types::default_new!(ThreadgateView);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Interaction {
@@ -2262,6 +2268,7 @@ crate::types::object_api!(
     InteractionEvent, feed_context with_feed_context : ::std::string::String, req_id
     with_req_id : ::std::string::String, } extra
 );
+crate::types::default_new!(Interaction);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FeedViewPostReason {

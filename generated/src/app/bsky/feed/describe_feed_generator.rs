@@ -191,6 +191,7 @@ crate::types::object_api!(
     Links {} { privacy_policy with_privacy_policy : ::std::string::String,
     terms_of_service with_terms_of_service : ::std::string::String, } extra
 );
+crate::types::default_new!(Links);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

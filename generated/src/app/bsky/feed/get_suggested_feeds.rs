@@ -149,6 +149,7 @@ crate::types::object_api!(
     Params {} { limit with_limit : i64, cursor with_cursor : ::std::string::String, }
     extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

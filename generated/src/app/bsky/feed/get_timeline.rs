@@ -158,6 +158,7 @@ crate::types::object_api!(
     Params {} { algorithm with_algorithm : ::std::string::String, limit with_limit : i64,
     cursor with_cursor : ::std::string::String, } extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

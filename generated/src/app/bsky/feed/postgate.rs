@@ -244,6 +244,7 @@ impl crate::validate::Validate for DisableRule {
     }
 }
 crate::types::object_api!(DisableRule {} {} extra);
+crate::types::default_new!(DisableRule);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordEmbeddingRulesItem {

@@ -546,6 +546,7 @@ crate::types::object_api!(
     following with_following : bool, query_language with_query_language :
     ParamsQueryLanguage, } extra
 );
+crate::types::default_new!(Params);
 /// Ranking order for results. 'recent' sorts by recency; 'top' uses search ranking.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

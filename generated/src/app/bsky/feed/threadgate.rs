@@ -227,6 +227,7 @@ impl crate::validate::Validate for MentionRule {
     }
 }
 crate::types::object_api!(MentionRule {} {} extra);
+crate::types::default_new!(MentionRule);
 /// Allow replies from actors who follow you.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -296,6 +297,7 @@ impl crate::validate::Validate for FollowerRule {
     }
 }
 crate::types::object_api!(FollowerRule {} {} extra);
+crate::types::default_new!(FollowerRule);
 /// Allow replies from actors you follow.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -365,6 +367,7 @@ impl crate::validate::Validate for FollowingRule {
     }
 }
 crate::types::object_api!(FollowingRule {} {} extra);
+crate::types::default_new!(FollowingRule);
 /// Allow replies from actors on a list.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

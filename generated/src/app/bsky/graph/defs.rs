@@ -1133,6 +1133,7 @@ crate::types::object_api!(
     ListViewerState {} { muted with_muted : bool, blocked with_blocked : crate
     ::formats::AtUri, } extra
 );
+crate::types::default_new!(ListViewerState);
 /// indicates that a handle or DID could not be resolved
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

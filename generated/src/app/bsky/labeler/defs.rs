@@ -446,6 +446,7 @@ impl crate::validate::Validate for LabelerViewerState {
 crate::types::object_api!(
     LabelerViewerState {} { like with_like : crate ::formats::AtUri, } extra
 );
+crate::types::default_new!(LabelerViewerState);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LabelerPolicies {

@@ -68,6 +68,7 @@ impl crate::validate::Validate for RecordDeleted {
     }
 }
 crate::types::object_api!(RecordDeleted {} {} extra);
+crate::types::default_new!(RecordDeleted);
 /// Deprecated: use chat.bsky.notification preferences instead. This will only return a default value.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -92,6 +92,7 @@ impl crate::xrpc::QueryParams for Params {
     }
 }
 crate::types::object_api!(Params {} {} extra);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

@@ -117,6 +117,7 @@ crate::types::object_api!(
     Params {} { priority with_priority : bool, seen_at with_seen_at : crate
     ::formats::Datetime, } extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

@@ -333,6 +333,7 @@ crate::types::object_api!(
     with_limit : i64, priority with_priority : bool, cursor with_cursor :
     ::std::string::String, seen_at with_seen_at : crate ::formats::Datetime, } extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

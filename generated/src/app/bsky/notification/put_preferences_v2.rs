@@ -289,6 +289,7 @@ crate::types::object_api!(
     ::app::bsky::notification::defs::Preference, verified with_verified : crate
     ::app::bsky::notification::defs::Preference, } extra
 );
+crate::types::default_new!(Input);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

@@ -849,6 +849,7 @@ impl crate::validate::Validate for ThreadItemNoUnauthenticated {
     }
 }
 crate::types::object_api!(ThreadItemNoUnauthenticated {} {} extra);
+crate::types::default_new!(ThreadItemNoUnauthenticated);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThreadItemNotFound {
@@ -917,6 +918,7 @@ impl crate::validate::Validate for ThreadItemNotFound {
     }
 }
 crate::types::object_api!(ThreadItemNotFound {} {} extra);
+crate::types::default_new!(ThreadItemNotFound);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThreadItemBlocked {

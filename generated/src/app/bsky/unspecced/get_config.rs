@@ -203,6 +203,7 @@ crate::types::object_api!(
     Output {} { check_email_confirmed with_check_email_confirmed : bool, live_now
     with_live_now : ::std::vec::Vec < LiveNowConfig >, } extra
 );
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -135,6 +135,7 @@ impl crate::xrpc::QueryParams for Params {
     }
 }
 crate::types::object_api!(Params {} { limit with_limit : i64, } extra);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

@@ -150,6 +150,7 @@ crate::types::object_api!(
     Params {} { category with_category : ::std::string::String, limit with_limit : i64, }
     extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

@@ -159,6 +159,7 @@ crate::types::object_api!(
     Params {} { viewer with_viewer : crate ::formats::Did, category with_category :
     ::std::string::String, limit with_limit : i64, } extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

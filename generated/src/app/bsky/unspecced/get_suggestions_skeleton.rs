@@ -174,6 +174,7 @@ crate::types::object_api!(
     with_cursor : ::std::string::String, relative_to_did with_relative_to_did : crate
     ::formats::Did, } extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

@@ -150,6 +150,7 @@ crate::types::object_api!(
     Params {} { viewer with_viewer : crate ::formats::Did, limit with_limit : i64, }
     extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

@@ -109,6 +109,7 @@ crate::types::object_api!(
     Input {} { codes with_codes : ::std::vec::Vec < ::std::string::String >, accounts
     with_accounts : ::std::vec::Vec < ::std::string::String >, } extra
 );
+crate::types::default_new!(Input);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -166,6 +166,7 @@ crate::types::object_api!(
     Params {} { sort with_sort : ParamsSort, limit with_limit : i64, cursor with_cursor :
     ::std::string::String, } extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ParamsSort {

@@ -125,6 +125,7 @@ crate::types::object_api!(
     Params {} { did with_did : crate ::formats::Did, uri with_uri : crate
     ::formats::AtUri, blob with_blob : crate ::formats::Cid, } extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

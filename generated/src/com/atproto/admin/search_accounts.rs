@@ -157,6 +157,7 @@ crate::types::object_api!(
     Params {} { email with_email : ::std::string::String, cursor with_cursor :
     ::std::string::String, limit with_limit : i64, } extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

@@ -142,6 +142,7 @@ crate::types::object_api!(
     ::std::string::String >, verification_methods with_verification_methods : crate
     ::types::Unknown, services with_services : crate ::types::Unknown, } extra
 );
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]

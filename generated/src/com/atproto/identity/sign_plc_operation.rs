@@ -152,6 +152,7 @@ crate::types::object_api!(
     with_verification_methods : crate ::types::Unknown, services with_services : crate
     ::types::Unknown, } extra
 );
+crate::types::default_new!(Input);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

@@ -589,6 +589,7 @@ impl crate::validate::Validate for DeleteResult {
     }
 }
 crate::types::object_api!(DeleteResult {} {} extra);
+crate::types::default_new!(DeleteResult);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateResultValidationStatus {
@@ -982,6 +983,7 @@ crate::types::object_api!(
     Output {} { commit with_commit : crate ::com::atproto::repo::defs::CommitMeta,
     results with_results : ::std::vec::Vec < OutputResultsItem >, } extra
 );
+crate::types::default_new!(Output);
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputResultsItem {
     /// `$type`: `com.atproto.repo.applyWrites#createResult`.

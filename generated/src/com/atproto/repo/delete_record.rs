@@ -213,6 +213,7 @@ crate::types::object_api!(
     Output {} { commit with_commit : crate ::com::atproto::repo::defs::CommitMeta, }
     extra
 );
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -104,6 +104,7 @@ impl crate::validate::Validate for Input {
 crate::types::object_api!(
     Input {} { delete_after with_delete_after : crate ::formats::Datetime, } extra
 );
+crate::types::default_new!(Input);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -113,6 +113,7 @@ crate::types::object_api!(
     Links {} { privacy_policy with_privacy_policy : crate ::formats::Uri,
     terms_of_service with_terms_of_service : crate ::formats::Uri, } extra
 );
+crate::types::default_new!(Links);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Contact {
@@ -192,6 +193,7 @@ impl crate::validate::Validate for Contact {
 crate::types::object_api!(
     Contact {} { email with_email : ::std::string::String, } extra
 );
+crate::types::default_new!(Contact);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

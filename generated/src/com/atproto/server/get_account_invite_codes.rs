@@ -139,6 +139,7 @@ crate::types::object_api!(
     Params {} { include_used with_include_used : bool, create_available
     with_create_available : bool, } extra
 );
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

@@ -99,6 +99,7 @@ impl crate::validate::Validate for Input {
     }
 }
 crate::types::object_api!(Input {} { did with_did : crate ::formats::Did, } extra);
+crate::types::default_new!(Input);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {

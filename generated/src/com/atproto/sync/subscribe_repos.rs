@@ -1011,6 +1011,7 @@ impl crate::xrpc::QueryParams for Params {
     }
 }
 crate::types::object_api!(Params {} { cursor with_cursor : i64, } extra);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Message {

@@ -167,6 +167,7 @@ impl crate::validate::Validate for Output {
     }
 }
 crate::types::object_api!(Output {} {} extra);
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]

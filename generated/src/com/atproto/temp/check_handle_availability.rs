@@ -88,6 +88,7 @@ impl crate::validate::Validate for ResultAvailable {
     }
 }
 crate::types::object_api!(ResultAvailable {} {} extra);
+crate::types::default_new!(ResultAvailable);
 /// Indicates the provided handle is unavailable and gives suggestions of available handles.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
