@@ -122,13 +122,7 @@ fn unknown_fields_survive_a_round_trip() {
 
 #[test]
 fn input_serializes_camel_case_without_absent_fields() {
-    let input = Input {
-        identifier: "alice.bsky.social".into(),
-        password: "hunter2".into(),
-        auth_factor_token: None,
-        allow_takendown: Some(true),
-        extra: Default::default(),
-    };
+    let input = Input::new("alice.bsky.social", "hunter2").with_allow_takendown(true);
     assert_eq!(
         serde_json::to_value(&input).expect("ser"),
         json!({"identifier": "alice.bsky.social", "password": "hunter2", "allowTakendown": true})

@@ -198,27 +198,18 @@ fn query_params_metadata_and_query_string() {
     assert_eq!(query::Query::NSID, "com.example.query");
     assert_eq!(query::Query::METHOD, Method::Get);
     assert_eq!(query::Query::INPUT_ENCODING, None);
-    let params = query::Params {
-        actor: "alice.test".parse().expect("handle"),
-        limit: Some(20),
-        reverse: Some(true),
-        tags: Some(vec!["a b".into(), "c&d".into()]),
-        sort: Some(query::ParamsSort::Top),
-        cursor: None,
-        extra: Default::default(),
-    };
+    let actor: lexgen_fixture_types::formats::AtIdentifier = "alice.test".parse().expect("handle");
+    let params = query::Params::new(actor.clone())
+        .with_limit(20)
+        .with_reverse(true)
+        .with_tags(vec!["a b".into(), "c&d".into()])
+        .with_sort(query::ParamsSort::Top);
     assert_eq!(
         params.to_query_string(),
         "actor=alice.test&limit=20&reverse=true&tags=a%20b&tags=c%26d&sort=top"
     );
     // Schema defaults are sent explicitly; absent values without one are omitted.
-    let defaults = query::Params {
-        limit: None,
-        reverse: None,
-        tags: None,
-        sort: None,
-        ..params
-    };
+    let defaults = query::Params::new(actor);
     assert_eq!(defaults.to_query_string(), "actor=alice.test&limit=50");
     let page: query::Output = round_trip(json!({"items": [{"count": 1}], "cursor": "x"}));
     assert_eq!(page.items.len(), 1);

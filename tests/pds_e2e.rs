@@ -98,16 +98,11 @@ fn unknown<T: serde::Serialize>(record: &T) -> Unknown {
 
 /// The record key at the end of an `at://` URI.
 fn rkey_of(uri: &AtUri) -> RecordKey {
-    let rkey = uri.as_str().rsplit('/').next().unwrap_or_default();
-    RecordKey::new(rkey).expect("the URI ends with a record key")
+    uri.rkey().expect("the URI ends with a record key")
 }
 
 fn strong(uri: &AtUri, cid: &Cid) -> strong_ref::Main {
-    strong_ref::Main {
-        uri: uri.clone(),
-        cid: cid.clone(),
-        extra: Default::default(),
-    }
+    strong_ref::Main::new(uri.clone(), cid.clone())
 }
 
 /// A short suffix that differs between runs, so the test can also run
@@ -132,67 +127,38 @@ fn post_with_facets(handle: &Handle, did: &Did, reply: Option<post::ReplyRef>) -
     let text = format!("hi @{handle}, see https://example.com/lexgen #lexgen ✨");
     let slice = |needle: &str| {
         let start = text.find(needle).expect("needle is in the text");
-        facet::ByteSlice {
-            byte_start: start as i64,
-            byte_end: (start + needle.len()) as i64,
-            extra: Default::default(),
-        }
+        facet::ByteSlice::new(start as i64, (start + needle.len()) as i64)
     };
-    let facet = |needle: &str, feature: facet::MainFeaturesItem| facet::Main {
-        index: slice(needle),
-        features: vec![feature],
-        extra: Default::default(),
+    let facet = |needle: &str, feature: facet::MainFeaturesItem| {
+        facet::Main::new(slice(needle), vec![feature])
     };
     let facets = vec![
         facet(
             &format!("@{handle}"),
-            facet::MainFeaturesItem::Mention(Box::new(facet::Mention {
-                did: did.clone(),
-                extra: Default::default(),
-            })),
+            facet::Mention::new(did.clone()).into(),
         ),
         facet(
             "https://example.com/lexgen",
-            facet::MainFeaturesItem::Link(Box::new(facet::Link {
-                uri: "https://example.com/lexgen".parse().expect("valid URI"),
-                extra: Default::default(),
-            })),
+            facet::Link::new(
+                "https://example.com/lexgen"
+                    .parse::<atproto_types::formats::Uri>()
+                    .expect("valid URI"),
+            )
+            .into(),
         ),
-        facet(
-            "#lexgen",
-            facet::MainFeaturesItem::Tag(Box::new(facet::Tag {
-                tag: "lexgen".into(),
-                extra: Default::default(),
-            })),
-        ),
+        facet("#lexgen", facet::Tag::new("lexgen").into()),
     ];
-    post::Record {
-        text,
-        entities: None,
-        facets: Some(facets),
-        reply,
-        embed: None,
-        langs: Some(vec![Language::new("en").expect("valid language")]),
-        labels: None,
-        tags: None,
-        created_at: Datetime::new("2026-11-23T16:30:44.123Z").expect("valid datetime"),
-        extra: Default::default(),
+    let post = post::Record::new(text, Datetime::now())
+        .with_facets(facets)
+        .with_langs(vec![Language::new("en").expect("valid language")]);
+    match reply {
+        Some(reply) => post.with_reply(reply),
+        None => post,
     }
 }
 
 fn plain_post(text: &str) -> post::Record {
-    post::Record {
-        text: text.into(),
-        entities: None,
-        facets: None,
-        reply: None,
-        embed: None,
-        langs: None,
-        labels: None,
-        tags: None,
-        created_at: Datetime::new("2026-11-23T16:31:00.000Z").expect("valid datetime"),
-        extra: Default::default(),
-    }
+    post::Record::new(text, Datetime::now())
 }
 
 #[test]
@@ -237,18 +203,9 @@ fn pds_end_to_end() {
     let handle = Handle::new(format!("lexgen{suffix}{domain}")).expect("valid handle");
     let email = format!("lexgen{suffix}@example.com");
     let account = step("createAccount", || {
-        let input = create_account::Input {
-            email: Some(email.clone()),
-            handle: handle.clone(),
-            did: None,
-            invite_code: None,
-            verification_code: None,
-            verification_phone: None,
-            password: Some(PASSWORD.into()),
-            recovery_key: None,
-            plc_op: None,
-            extra: Default::default(),
-        };
+        let input = create_account::Input::new(handle.clone())
+            .with_email(email.clone())
+            .with_password(PASSWORD);
         ok(
             "createAccount",
             anon.call::<create_account::CreateAccount>(&NoParams, &input),
@@ -261,13 +218,7 @@ fn pds_end_to_end() {
 
     // ---- sessions
     let login = |identifier: &str, password: &str| {
-        let input = create_session::Input {
-            identifier: identifier.into(),
-            password: password.into(),
-            auth_factor_token: None,
-            allow_takendown: None,
-            extra: Default::default(),
-        };
+        let input = create_session::Input::new(identifier, password);
         anon.call::<create_session::CreateSession>(&NoParams, &input)
     };
     let by_handle = step("createSession (handle)", || {
@@ -330,15 +281,8 @@ fn pds_end_to_end() {
 
     // ---- records
     let create = |record: &post::Record| {
-        let input = create_record::Input {
-            repo: repo.clone(),
-            collection: nsid("app.bsky.feed.post"),
-            rkey: None,
-            validate: None,
-            record: unknown(record),
-            swap_commit: None,
-            extra: Default::default(),
-        };
+        let input =
+            create_record::Input::new(repo.clone(), post::Record::collection(), unknown(record));
         let out = ok(
             "createRecord",
             me.call::<create_record::CreateRecord>(&NoParams, &input),
@@ -352,11 +296,10 @@ fn pds_end_to_end() {
     let reply_post = post_with_facets(
         &handle,
         &did,
-        Some(post::ReplyRef {
-            root: strong(&root.uri, &root.cid),
-            parent: strong(&root.uri, &root.cid),
-            extra: Default::default(),
-        }),
+        Some(post::ReplyRef::new(
+            strong(&root.uri, &root.cid),
+            strong(&root.uri, &root.cid),
+        )),
     );
     let reply = step("createRecord (post, facets + reply)", || {
         create(&reply_post)
@@ -388,31 +331,21 @@ fn pds_end_to_end() {
     );
     assert!(!blob.legacy);
 
-    let profile_v1 = profile::Record {
-        display_name: Some("Lexgen E2E".into()),
-        description: Some("A profile written by the generated types".into()),
-        pronouns: None,
-        website: None,
-        avatar: Some(blob.clone()),
-        banner: None,
-        labels: None,
-        joined_via_starter_pack: None,
-        pinned_post: Some(strong(&reply.uri, &reply.cid)),
-        created_at: Some(Datetime::new("2026-11-23T16:30:45Z").expect("valid datetime")),
-        extra: Default::default(),
-    };
+    let profile_v1 = profile::Record::default()
+        .with_display_name("Lexgen E2E")
+        .with_description("A profile written by the generated types")
+        .with_avatar(blob.clone())
+        .with_pinned_post(strong(&reply.uri, &reply.cid))
+        .with_created_at(Datetime::now());
     let profile_key = RecordKey::new("self").expect("valid record key");
     let put = step("putRecord (profile with avatar blob)", || {
-        let input = put_record::Input {
-            repo: repo.clone(),
-            collection: nsid("app.bsky.actor.profile"),
-            rkey: profile_key.clone(),
-            validate: Some(true),
-            record: unknown(&profile_v1),
-            swap_record: None,
-            swap_commit: None,
-            extra: Default::default(),
-        };
+        let input = put_record::Input::new(
+            repo.clone(),
+            profile::Record::collection(),
+            profile_key.clone(),
+            unknown(&profile_v1),
+        )
+        .with_validate(true);
         ok(
             "putRecord",
             me.call::<put_record::PutRecord>(&NoParams, &input),
@@ -426,13 +359,7 @@ fn pds_end_to_end() {
     note_commit("putRecord", &put.commit);
 
     let get = |collection: &str, rkey: &RecordKey| {
-        let params = get_record::Params {
-            repo: repo.clone(),
-            collection: nsid(collection),
-            rkey: rkey.clone(),
-            cid: None,
-            extra: Default::default(),
-        };
+        let params = get_record::Params::new(repo.clone(), nsid(collection), rkey.clone());
         anon.call::<get_record::GetRecord>(&params, &NoBody)
     };
     step("getRecord (profile, post)", || {
@@ -455,14 +382,8 @@ fn pds_end_to_end() {
     });
 
     let list_posts = || {
-        let params = list_records::Params {
-            repo: repo.clone(),
-            collection: nsid("app.bsky.feed.post"),
-            limit: Some(10),
-            cursor: None,
-            reverse: None,
-            extra: Default::default(),
-        };
+        let params =
+            list_records::Params::new(repo.clone(), post::Record::collection()).with_limit(10);
         ok(
             "listRecords",
             anon.call::<list_records::ListRecords>(&params, &NoBody),
@@ -490,37 +411,20 @@ fn pds_end_to_end() {
 
     // ---- applyWrites: create a post, update the profile, delete the root post
     let third_post = plain_post("written by applyWrites");
-    let profile_v2 = profile::Record {
-        display_name: Some("Lexgen E2E (updated)".into()),
-        ..profile_v1.clone()
-    };
+    let profile_v2 = profile_v1.clone().with_display_name("Lexgen E2E (updated)");
     let applied = step("applyWrites (create, update, delete)", || {
         use apply_writes::{Create, Delete, InputWritesItem, Update};
-        let input = apply_writes::Input {
-            repo: repo.clone(),
-            validate: Some(true),
-            writes: vec![
-                InputWritesItem::Create(Box::new(Create {
-                    collection: nsid("app.bsky.feed.post"),
-                    rkey: None,
-                    value: unknown(&third_post),
-                    extra: Default::default(),
-                })),
-                InputWritesItem::Update(Box::new(Update {
-                    collection: nsid("app.bsky.actor.profile"),
-                    rkey: profile_key.clone(),
-                    value: unknown(&profile_v2),
-                    extra: Default::default(),
-                })),
-                InputWritesItem::Delete(Box::new(Delete {
-                    collection: nsid("app.bsky.feed.post"),
-                    rkey: rkey_of(&root.uri),
-                    extra: Default::default(),
-                })),
-            ],
-            swap_commit: None,
-            extra: Default::default(),
-        };
+        let writes: Vec<InputWritesItem> = vec![
+            Create::new(post::Record::collection(), unknown(&third_post)).into(),
+            Update::new(
+                profile::Record::collection(),
+                profile_key.clone(),
+                unknown(&profile_v2),
+            )
+            .into(),
+            Delete::new(post::Record::collection(), rkey_of(&root.uri)).into(),
+        ];
+        let input = apply_writes::Input::new(repo.clone(), writes).with_validate(true);
         ok(
             "applyWrites",
             me.call::<apply_writes::ApplyWrites>(&NoParams, &input),
@@ -576,10 +480,7 @@ fn pds_end_to_end() {
     });
 
     let described = step("describeRepo", || {
-        let params = describe_repo::Params {
-            repo: AtIdentifier::from(handle.clone()),
-            extra: Default::default(),
-        };
+        let params = describe_repo::Params::new(handle.clone());
         ok(
             "describeRepo",
             anon.call::<describe_repo::DescribeRepo>(&params, &NoBody),
@@ -599,14 +500,11 @@ fn pds_end_to_end() {
     );
 
     step("deleteRecord", || {
-        let input = delete_record::Input {
-            repo: repo.clone(),
-            collection: nsid("app.bsky.feed.post"),
-            rkey: rkey_of(&third_uri),
-            swap_record: None,
-            swap_commit: None,
-            extra: Default::default(),
-        };
+        let input = delete_record::Input::new(
+            repo.clone(),
+            post::Record::collection(),
+            rkey_of(&third_uri),
+        );
         let out = ok(
             "deleteRecord",
             me.call::<delete_record::DeleteRecord>(&NoParams, &input),

@@ -7,7 +7,7 @@ use atproto_types::com::atproto::repo::{get_record, upload_blob};
 use atproto_types::com::atproto::server::{
     create_session, delete_session, describe_server, get_session, refresh_session,
 };
-use atproto_types::formats::RecordKey;
+use atproto_types::formats::{Did, RecordKey};
 use atproto_types::xrpc::{NoBody, NoParams, RawBody};
 use lexgen_tests::xrpc::{client, nsid, typed, PNG};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -90,13 +90,12 @@ const JSON: Option<&str> = Some("application/json; charset=utf-8");
 fn query_encodes_params_and_sends_bearer() {
     let record = r#"{"uri":"at://did:plc:abc/app.bsky.feed.post/3k2a","value":{"text":"hi","$type":"app.bsky.feed.post","createdAt":"2026-01-01T00:00:00Z"}}"#;
     let (url, server) = serve_once(200, JSON, record.as_bytes());
-    let params = get_record::Params {
-        repo: "did:plc:abc".parse().expect("did"),
-        collection: nsid("app.bsky.feed.post"),
-        rkey: RecordKey::new("3k2a").expect("rkey"),
-        cid: None,
-        extra: Default::default(),
-    };
+    let did: Did = "did:plc:abc".parse().expect("did");
+    let params = get_record::Params::new(
+        did,
+        post::Record::collection(),
+        RecordKey::new("3k2a").expect("rkey"),
+    );
     let out = client(&format!("{url}/"))
         .with_bearer("tok")
         .call::<get_record::GetRecord>(&params, &NoBody)
@@ -120,13 +119,7 @@ fn query_encodes_params_and_sends_bearer() {
 fn procedure_sends_json_with_its_encoding() {
     let body = r#"{"accessJwt":"a","refreshJwt":"r","handle":"alice.test","did":"did:plc:abc"}"#;
     let (url, server) = serve_once(200, JSON, body.as_bytes());
-    let input = create_session::Input {
-        identifier: "alice.test".into(),
-        password: "pw".into(),
-        auth_factor_token: None,
-        allow_takendown: None,
-        extra: Default::default(),
-    };
+    let input = create_session::Input::new("alice.test", "pw");
     let out = client(&url)
         .call::<create_session::CreateSession>(&NoParams, &input)
         .expect("typed output");
@@ -183,13 +176,12 @@ fn error_bodies_become_typed_errors_with_their_status() {
         JSON,
         br#"{"error":"RecordNotFound","message":"Could not locate record"}"#,
     );
-    let params = get_record::Params {
-        repo: "did:plc:abc".parse().expect("did"),
-        collection: nsid("app.bsky.feed.post"),
-        rkey: RecordKey::new("nope").expect("rkey"),
-        cid: None,
-        extra: Default::default(),
-    };
+    let did: Did = "did:plc:abc".parse().expect("did");
+    let params = get_record::Params::new(
+        did,
+        nsid("app.bsky.feed.post"),
+        RecordKey::new("nope").expect("rkey"),
+    );
     let err = client(&url)
         .call::<get_record::GetRecord>(&params, &NoBody)
         .expect_err("an error");

@@ -117,18 +117,8 @@ fn validate_on_built_values_matches_deserialize() {
     same_as_deserialize(&r, &record(r#", "meta": {"$bytes": "AQID"}"#));
 
     // Inside a union variant.
-    let image = ex::unions::Image {
-        alt: "01234567890".into(),
-        extra: Default::default(),
-    };
-    let u = ex::unions::Main {
-        open: None,
-        closed: Some(ex::unions::MainClosed::Image(Box::new(image))),
-        single: None,
-        anything: None,
-        many: None,
-        extra: Default::default(),
-    };
+    let image = ex::unions::Image::new("01234567890");
+    let u = ex::unions::Main::default().with_closed(image);
     same_as_deserialize(
         &u,
         r#"{"closed": {"$type": "com.example.unions#image", "alt": "01234567890"}}"#,
@@ -148,16 +138,13 @@ fn validate_on_built_values_matches_deserialize() {
     );
     p.langs = None;
     let cid: atproto_types::formats::Cid = CID.parse().expect("cid");
-    let image = |size| images::Image {
-        image: atproto_types::types::Blob::new(cid.clone(), "image/png", size),
-        alt: String::new(),
-        aspect_ratio: None,
-        extra: Default::default(),
+    let image = |size| {
+        images::Image::new(
+            atproto_types::types::Blob::new(cid.clone(), "image/png", size),
+            "",
+        )
     };
-    p.embed = Some(post::RecordEmbed::Images(Box::new(images::Main {
-        images: vec![image(1), image(1), image(2_000_001)],
-        extra: Default::default(),
-    })));
+    p.embed = Some(images::Main::new(vec![image(1), image(1), image(2_000_001)]).into());
     let json = post(&format!(
         r#", "text": "x", "embed": {{"$type": "app.bsky.embed.images", "images": [{{"image": {}, "alt": ""}}, {{"image": {}, "alt": ""}}, {{"image": {}, "alt": ""}}]}}"#,
         blob("image/png", 1),

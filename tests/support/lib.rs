@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod construction;
 pub mod fake_net;
 pub mod xrpc;
 

@@ -23,6 +23,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+mod build;
 mod cid;
 mod datetime;
 mod identity;

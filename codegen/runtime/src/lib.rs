@@ -14,6 +14,7 @@
 //! - `repo`: repositories: CAR files, commits, the MST (`repo`).
 //! - `firehose`: event-stream frames and `#commit` ops (`firehose`).
 
+mod construct;
 pub mod de;
 pub mod formats;
 pub mod types;

@@ -397,3 +397,10 @@ impl Serialize for Blob {
         map.end()
     }
 }
+
+/// The construction API of generated types (see `construct.rs`).
+#[doc(hidden)]
+pub use super::{
+    __lexgen_default_new as default_new, __lexgen_object_api as object_api,
+    __lexgen_union_from as union_from,
+};

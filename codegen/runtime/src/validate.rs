@@ -137,6 +137,20 @@ pub trait Validate {
     fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&Path::Root)
     }
+
+    /// The value, once it satisfies every rule of its lexicon: the last step
+    /// of building one (`Record::new(…).with_…(…).validated()?`).
+    ///
+    /// # Errors
+    ///
+    /// The first broken rule, with the path of the field.
+    fn validated(self) -> Result<Self, ValidationError>
+    where
+        Self: Sized,
+    {
+        self.validate()?;
+        Ok(self)
+    }
 }
 
 impl<T: Validate> Validate for Vec<T> {

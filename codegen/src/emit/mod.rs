@@ -3,6 +3,7 @@
 //! re-exports of the runtime crate, `lib.rs` and `Cargo.toml`.
 
 mod alias;
+mod builder;
 mod cargo;
 mod checks;
 mod context;

@@ -138,6 +138,7 @@ impl CodeGenerator<'_> {
             ),
         };
         let params = (obj.role == ObjectRole::Params).then(|| self.query_params(id, obj));
+        let api = self.object_api(id, obj);
         let has_fields = !obj.fields.is_empty();
         let (b, key, map, path) = (
             param("b", has_fields),
@@ -154,6 +155,7 @@ impl CodeGenerator<'_> {
         quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub struct #name {
                 #(#field_decls)*
                 /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -227,6 +229,7 @@ impl CodeGenerator<'_> {
             }
 
             #params
+            #api
         }
     }
 }

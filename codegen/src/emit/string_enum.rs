@@ -18,6 +18,8 @@ impl CodeGenerator<'_> {
         let other = ident(&e.other_name);
         let values: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
 
+        // knownValues may grow (Lexicon evolution); a closed `enum` may not.
+        let non_exhaustive = e.open.then(|| quote!(#[non_exhaustive]));
         let variants = e.values.iter().map(|v| {
             let vname = ident(&v.name);
             let vdoc = super::ty::code_doc(&v.value);
@@ -117,6 +119,7 @@ impl CodeGenerator<'_> {
         quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #non_exhaustive
             pub enum #name {
                 #(#variants)*
                 #open_items

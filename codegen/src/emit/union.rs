@@ -76,11 +76,15 @@ impl CodeGenerator<'_> {
         };
         // An empty closed union is rejected when resolving; an empty open one
         // holds only the fallback.
+        let from = self.union_from(id, union);
+        // An open union may gain members (Lexicon evolution).
+        let non_exhaustive = (!closed).then(|| quote!(#[non_exhaustive]));
         let path_arg = super::ty::param("path", !(union.variants.is_empty() && closed));
 
         quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
+            #non_exhaustive
             pub enum #name {
                 #(#variants)*
                 #fallback
@@ -126,6 +130,8 @@ impl CodeGenerator<'_> {
                     }
                 }
             }
+
+            #from
         }
     }
 }

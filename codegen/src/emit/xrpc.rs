@@ -130,7 +130,9 @@ impl CodeGenerator<'_> {
         });
         quote! {
             /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+            /// Non-exhaustive: a lexicon may add error names.
             #[derive(Debug, Clone, PartialEq, Eq)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
                 /// An error name not listed in the lexicon.

@@ -18,26 +18,18 @@ mod tests {
     use atproto_types::validate::Validate;
 
     fn subject() -> strong_ref::Main {
-        strong_ref::Main {
-            uri: AtUri::new(
-                "at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3l3qo2vuowo2b",
-            )
-            .expect("valid at-uri"),
-            cid: Cid::new("bafyreidogqfzz75tpkmjzjke425xqcrmpcib2p5tg44hnbirumdbpl5adu")
+        strong_ref::Main::new(
+            AtUri::new("at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3l3qo2vuowo2b")
+                .expect("valid at-uri"),
+            Cid::new("bafyreidogqfzz75tpkmjzjke425xqcrmpcib2p5tg44hnbirumdbpl5adu")
                 .expect("valid cid"),
-            extra: Default::default(),
-        }
+        )
     }
 
     #[test]
     fn a_status_about_an_atproto_types_strong_ref_round_trips() {
-        let record = status::Record {
-            status: "🦋".into(),
-            // The app's formats are atproto_types' formats: one runtime.
-            created_at: Datetime::new("2026-11-29T23:00:00.000Z").expect("valid datetime"),
-            subject: Some(subject()),
-            extra: Default::default(),
-        };
+        // The app's formats are atproto_types' formats: one runtime.
+        let record = status::Record::new("🦋", Datetime::now()).with_subject(subject());
         record.validate().expect("valid");
         let json = serde_json::to_value(&record).expect("serialize");
         assert_eq!(json["$type"], "xyz.statusphere.status");
@@ -64,18 +56,11 @@ mod tests {
 
         // One grapheme of several code points is one status.
         let family = "👨‍👩‍👧";
-        let record = status::Record {
-            status: family.into(),
-            created_at: Datetime::new("2026-11-29T23:00:00.000Z").expect("valid datetime"),
-            subject: None,
-            extra: Default::default(),
-        };
+        let record = status::Record::new(family, Datetime::now());
         record.validate().expect("one grapheme");
-        let built = status::Record {
-            status: "ab".into(),
-            ..record
-        };
-        let err = built.validate().expect_err("two graphemes");
+        let err = status::Record::new("ab", Datetime::now())
+            .validated()
+            .expect_err("two graphemes");
         assert_eq!(err.to_string(), "status: maxGraphemes 1, got 2");
     }
 }

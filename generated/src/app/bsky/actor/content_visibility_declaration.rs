@@ -4,6 +4,7 @@
 //! A declaration of an account's preferences for appearing in content discovery surfaces.
 /// A declaration of an account's preferences for appearing in content discovery surfaces.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// Whether the account requests that its posts be hidden from algorithmic recommendations. Consumers must treat a missing record as false.
     pub hide_from_algorithmic_recommendations: bool,
@@ -103,5 +104,14 @@ impl crate::validate::Validate for Record {
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         ::std::result::Result::Ok(())
+    }
+}
+crate::types::object_api!(
+    Record { hide_from_algorithmic_recommendations : bool, } {} extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
     }
 }

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetPreferences {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -90,7 +91,10 @@ impl crate::xrpc::QueryParams for Params {
         ::std::vec::Vec::new()
     }
 }
+crate::types::object_api!(Params {} {} extra);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub preferences: crate::app::bsky::actor::defs::Preferences,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -172,8 +176,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { preferences : crate ::app::bsky::actor::defs::Preferences, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

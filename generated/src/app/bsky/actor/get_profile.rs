@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetProfile {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Handle or DID of account to fetch profile of.
     pub actor: crate::formats::AtIdentifier,
@@ -103,9 +104,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { actor : crate ::formats::AtIdentifier, } {} extra);
 pub type Output = crate::app::bsky::actor::defs::ProfileViewDetailed;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -4,6 +4,7 @@
 //! A declaration of a Bluesky account profile.
 /// A declaration of a Bluesky account profile.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Free-form profile description text.
@@ -260,8 +261,26 @@ impl crate::validate::Validate for Record {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Record {} { display_name with_display_name : ::std::string::String, description
+    with_description : ::std::string::String, pronouns with_pronouns :
+    ::std::string::String, website with_website : crate ::formats::Uri, avatar
+    with_avatar : crate ::types::Blob, banner with_banner : crate ::types::Blob, labels
+    with_labels : RecordLabels, joined_via_starter_pack with_joined_via_starter_pack :
+    crate ::com::atproto::repo::strong_ref::Main, pinned_post with_pinned_post : crate
+    ::com::atproto::repo::strong_ref::Main, created_at with_created_at : crate
+    ::formats::Datetime, } extra
+);
+crate::types::default_new!(Record);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
+    }
+}
 /// Self-label values, specific to the Bluesky application, on the overall account.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
     SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
@@ -326,3 +345,6 @@ impl crate::validate::Validate for RecordLabels {
         }
     }
 }
+crate::types::union_from!(
+    RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
+);

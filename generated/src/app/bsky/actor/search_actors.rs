@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for SearchActors {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// DEPRECATED: use 'q' instead.
     pub term: ::std::option::Option<::std::string::String>,
@@ -162,7 +163,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { term with_term : ::std::string::String, q with_q : ::std::string::String,
+    limit with_limit : i64, cursor with_cursor : ::std::string::String, } extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub actors: ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileView>,
@@ -248,8 +255,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { actors : ::std::vec::Vec < crate ::app::bsky::actor::defs::ProfileView >, }
+    { cursor with_cursor : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

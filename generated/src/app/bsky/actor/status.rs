@@ -4,6 +4,7 @@
 //! A declaration of a Bluesky account status.
 /// A declaration of a Bluesky account status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// The status for the account.
     pub status: RecordStatus,
@@ -140,8 +141,19 @@ impl crate::validate::Validate for Record {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Record { status : RecordStatus, created_at : crate ::formats::Datetime, } { embed
+    with_embed : RecordEmbed, duration_minutes with_duration_minutes : i64, } extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
+    }
+}
 /// The status for the account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RecordStatus {
     /// `app.bsky.actor.status#live`
     Live,
@@ -231,6 +243,7 @@ impl crate::xrpc::QueryValue for RecordStatus {
 }
 /// An optional embed associated with the status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordEmbed {
     /// `$type`: `app.bsky.embed.external`.
     External(::std::boxed::Box<crate::app::bsky::embed::external::Main>),
@@ -295,6 +308,9 @@ impl crate::validate::Validate for RecordEmbed {
         }
     }
 }
+crate::types::union_from!(
+    RecordEmbed { External : crate ::app::bsky::embed::external::Main, }
+);
 /// Advertises an account as currently offering live content.
 ///
 /// Token `app.bsky.actor.status#live`.

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for Begin {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// The user's email address to receive Age Assurance instructions.
     pub email: ::std::string::String,
@@ -120,9 +121,16 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { email : ::std::string::String, language : ::std::string::String, country_code
+    : ::std::string::String, } { region_code with_region_code : ::std::string::String, }
+    extra
+);
 pub type Output = crate::app::bsky::ageassurance::defs::State;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `InvalidEmail`
     InvalidEmail { message: ::std::option::Option<::std::string::String> },

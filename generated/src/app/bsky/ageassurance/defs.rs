@@ -2,6 +2,7 @@
 //! `app.bsky.ageassurance.defs`
 /// The access level granted based on Age Assurance data we've processed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Access {
     /// `unknown`
     Unknown,
@@ -103,6 +104,7 @@ impl crate::xrpc::QueryValue for Access {
 }
 /// The status of the Age Assurance process.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `unknown`
     Unknown,
@@ -204,6 +206,7 @@ impl crate::xrpc::QueryValue for Status {
 }
 /// The user's computed Age Assurance state.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct State {
     /// The timestamp when this state was last updated.
     pub last_initiated_at: ::std::option::Option<crate::formats::Datetime>,
@@ -296,8 +299,13 @@ impl crate::validate::Validate for State {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    State { status : Status, access : Access, } { last_initiated_at
+    with_last_initiated_at : crate ::formats::Datetime, } extra
+);
 /// Additional metadata needed to compute Age Assurance state client-side.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StateMetadata {
     /// The account creation timestamp.
     pub account_created_at: ::std::option::Option<crate::formats::Datetime>,
@@ -383,7 +391,13 @@ impl crate::validate::Validate for StateMetadata {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    StateMetadata {} { account_created_at with_account_created_at : crate
+    ::formats::Datetime, } extra
+);
+crate::types::default_new!(StateMetadata);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Config {
     /// The per-region Age Assurance configuration.
     pub regions: ::std::vec::Vec<ConfigRegion>,
@@ -461,8 +475,12 @@ impl crate::validate::Validate for Config {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Config { regions : ::std::vec::Vec < ConfigRegion >, } {} extra
+);
 /// The Age Assurance configuration for a specific region.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigRegion {
     /// The platforms this configuration applies to. If omitted, the configuration applies to all platforms.
     pub platforms: ::std::option::Option<::std::vec::Vec<ConfigRegionPlatformsItem>>,
@@ -596,8 +614,17 @@ impl crate::validate::Validate for ConfigRegion {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ConfigRegion { country_code : ::std::string::String, min_access_age : i64, rules :
+    ::std::vec::Vec < ConfigRegionRulesItem >, } { platforms with_platforms :
+    ::std::vec::Vec < ConfigRegionPlatformsItem >, region_code with_region_code :
+    ::std::string::String, additional_verification_methods
+    with_additional_verification_methods : ::std::vec::Vec <
+    ConfigRegionAdditionalVerificationMethodsItem >, } extra
+);
 /// Age Assurance rule that applies by default.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigRegionRuleDefault {
     pub access: Access,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -674,8 +701,10 @@ impl crate::validate::Validate for ConfigRegionRuleDefault {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(ConfigRegionRuleDefault { access : Access, } {} extra);
 /// Age Assurance rule that applies if the user has declared themselves equal-to or over a certain age.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigRegionRuleIfDeclaredOverAge {
     /// The age threshold as a whole integer.
     pub age: i64,
@@ -758,8 +787,12 @@ impl crate::validate::Validate for ConfigRegionRuleIfDeclaredOverAge {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ConfigRegionRuleIfDeclaredOverAge { age : i64, access : Access, } {} extra
+);
 /// Age Assurance rule that applies if the user has declared themselves under a certain age.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigRegionRuleIfDeclaredUnderAge {
     /// The age threshold as a whole integer.
     pub age: i64,
@@ -842,8 +875,12 @@ impl crate::validate::Validate for ConfigRegionRuleIfDeclaredUnderAge {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ConfigRegionRuleIfDeclaredUnderAge { age : i64, access : Access, } {} extra
+);
 /// Age Assurance rule that applies if the user has been assured to be equal-to or over a certain age.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigRegionRuleIfAssuredOverAge {
     /// The age threshold as a whole integer.
     pub age: i64,
@@ -926,8 +963,12 @@ impl crate::validate::Validate for ConfigRegionRuleIfAssuredOverAge {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ConfigRegionRuleIfAssuredOverAge { age : i64, access : Access, } {} extra
+);
 /// Age Assurance rule that applies if the user has been assured to be under a certain age.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigRegionRuleIfAssuredUnderAge {
     /// The age threshold as a whole integer.
     pub age: i64,
@@ -1010,8 +1051,12 @@ impl crate::validate::Validate for ConfigRegionRuleIfAssuredUnderAge {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ConfigRegionRuleIfAssuredUnderAge { age : i64, access : Access, } {} extra
+);
 /// Age Assurance rule that applies if the account is equal-to or newer than a certain date.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigRegionRuleIfAccountNewerThan {
     /// The date threshold as a datetime string.
     pub date: crate::formats::Datetime,
@@ -1094,8 +1139,13 @@ impl crate::validate::Validate for ConfigRegionRuleIfAccountNewerThan {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ConfigRegionRuleIfAccountNewerThan { date : crate ::formats::Datetime, access :
+    Access, } {} extra
+);
 /// Age Assurance rule that applies if the account is older than a certain date.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigRegionRuleIfAccountOlderThan {
     /// The date threshold as a datetime string.
     pub date: crate::formats::Datetime,
@@ -1178,8 +1228,13 @@ impl crate::validate::Validate for ConfigRegionRuleIfAccountOlderThan {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ConfigRegionRuleIfAccountOlderThan { date : crate ::formats::Datetime, access :
+    Access, } {} extra
+);
 /// Object used to store Age Assurance data in stash.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Event {
     /// The date and time of this write operation.
     pub created_at: crate::formats::Datetime,
@@ -1332,7 +1387,16 @@ impl crate::validate::Validate for Event {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Event { created_at : crate ::formats::Datetime, attempt_id : ::std::string::String,
+    status : EventStatus, access : EventAccess, country_code : ::std::string::String, } {
+    region_code with_region_code : ::std::string::String, email with_email :
+    ::std::string::String, init_ip with_init_ip : ::std::string::String, init_ua
+    with_init_ua : ::std::string::String, complete_ip with_complete_ip :
+    ::std::string::String, complete_ua with_complete_ua : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConfigRegionPlatformsItem {
     /// `web`
     Web,
@@ -1429,6 +1493,7 @@ impl crate::xrpc::QueryValue for ConfigRegionPlatformsItem {
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConfigRegionAdditionalVerificationMethodsItem {
     /// `device`
     Device,
@@ -1519,6 +1584,7 @@ impl crate::xrpc::QueryValue for ConfigRegionAdditionalVerificationMethodsItem {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConfigRegionRulesItem {
     /// `$type`: `app.bsky.ageassurance.defs#configRegionRuleDefault`.
     ConfigRegionRuleDefault(::std::boxed::Box<ConfigRegionRuleDefault>),
@@ -1727,8 +1793,18 @@ impl crate::validate::Validate for ConfigRegionRulesItem {
         }
     }
 }
+crate::types::union_from!(
+    ConfigRegionRulesItem { ConfigRegionRuleDefault : ConfigRegionRuleDefault,
+    ConfigRegionRuleIfDeclaredOverAge : ConfigRegionRuleIfDeclaredOverAge,
+    ConfigRegionRuleIfDeclaredUnderAge : ConfigRegionRuleIfDeclaredUnderAge,
+    ConfigRegionRuleIfAssuredOverAge : ConfigRegionRuleIfAssuredOverAge,
+    ConfigRegionRuleIfAssuredUnderAge : ConfigRegionRuleIfAssuredUnderAge,
+    ConfigRegionRuleIfAccountNewerThan : ConfigRegionRuleIfAccountNewerThan,
+    ConfigRegionRuleIfAccountOlderThan : ConfigRegionRuleIfAccountOlderThan, }
+);
 /// The status of the Age Assurance process.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EventStatus {
     /// `unknown`
     Unknown,
@@ -1830,6 +1906,7 @@ impl crate::xrpc::QueryValue for EventStatus {
 }
 /// The access level granted based on Age Assurance data we've processed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EventAccess {
     /// `unknown`
     Unknown,

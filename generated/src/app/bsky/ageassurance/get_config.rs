@@ -21,7 +21,9 @@ impl crate::xrpc::Endpoint for GetConfig {
 }
 pub type Output = crate::app::bsky::ageassurance::defs::Config;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

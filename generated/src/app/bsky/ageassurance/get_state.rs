@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetState {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub country_code: ::std::string::String,
     pub region_code: ::std::option::Option<::std::string::String>,
@@ -112,7 +113,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { country_code : ::std::string::String, } { region_code with_region_code :
+    ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub state: crate::app::bsky::ageassurance::defs::State,
     pub metadata: crate::app::bsky::ageassurance::defs::StateMetadata,
@@ -195,8 +201,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { state : crate ::app::bsky::ageassurance::defs::State, metadata : crate
+    ::app::bsky::ageassurance::defs::StateMetadata, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

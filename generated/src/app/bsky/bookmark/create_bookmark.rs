@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for CreateBookmark {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub uri: crate::formats::AtUri,
     pub cid: crate::formats::Cid,
@@ -100,8 +101,13 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The URI to be bookmarked is for an unsupported collection.
     UnsupportedCollection { message: ::std::option::Option<::std::string::String> },

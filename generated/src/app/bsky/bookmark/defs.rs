@@ -2,6 +2,7 @@
 //! `app.bsky.bookmark.defs`
 /// Object used to store bookmark data in stash.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Bookmark {
     /// A strong ref to the record to be bookmarked. Currently, only `app.bsky.feed.post` records are supported.
     pub subject: crate::com::atproto::repo::strong_ref::Main,
@@ -79,7 +80,11 @@ impl crate::validate::Validate for Bookmark {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Bookmark { subject : crate ::com::atproto::repo::strong_ref::Main, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BookmarkView {
     /// A strong ref to the bookmarked record.
     pub subject: crate::com::atproto::repo::strong_ref::Main,
@@ -170,7 +175,12 @@ impl crate::validate::Validate for BookmarkView {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    BookmarkView { subject : crate ::com::atproto::repo::strong_ref::Main, item :
+    BookmarkViewItem, } { created_at with_created_at : crate ::formats::Datetime, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BookmarkViewItem {
     /// `$type`: `app.bsky.feed.defs#blockedPost`.
     BlockedPost(::std::boxed::Box<crate::app::bsky::feed::defs::BlockedPost>),
@@ -263,3 +273,8 @@ impl crate::validate::Validate for BookmarkViewItem {
         }
     }
 }
+crate::types::union_from!(
+    BookmarkViewItem { BlockedPost : crate ::app::bsky::feed::defs::BlockedPost,
+    NotFoundPost : crate ::app::bsky::feed::defs::NotFoundPost, PostView : crate
+    ::app::bsky::feed::defs::PostView, }
+);

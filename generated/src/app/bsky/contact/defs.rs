@@ -2,6 +2,7 @@
 //! `app.bsky.contact.defs`
 /// Associates a profile with the positional index of the contact import input in the call to `app.bsky.contact.importContacts`, so clients can know which phone caused a particular match.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MatchAndContactIndex {
     /// Profile of the matched user.
     pub match_: crate::app::bsky::actor::defs::ProfileView,
@@ -112,7 +113,12 @@ impl crate::validate::Validate for MatchAndContactIndex {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    MatchAndContactIndex { match_ : crate ::app::bsky::actor::defs::ProfileView,
+    contact_index : i64, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SyncStatus {
     /// Last date when contacts where imported.
     pub synced_at: crate::formats::Datetime,
@@ -222,8 +228,12 @@ impl crate::validate::Validate for SyncStatus {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    SyncStatus { synced_at : crate ::formats::Datetime, matches_count : i64, } {} extra
+);
 /// A stash object to be sent via bsync representing a notification to be created.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Notification {
     /// The DID of who this notification comes from.
     pub from: crate::formats::Did,
@@ -306,3 +316,6 @@ impl crate::validate::Validate for Notification {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Notification { from : crate ::formats::Did, to : crate ::formats::Did, } {} extra
+);

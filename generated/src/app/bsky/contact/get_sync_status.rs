@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetSyncStatus {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -90,7 +91,10 @@ impl crate::xrpc::QueryParams for Params {
         ::std::vec::Vec::new()
     }
 }
+crate::types::object_api!(Params {} {} extra);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// If present, indicates the user has imported their contacts. If not present, indicates the user never used the feature or called `app.bsky.contact.removeData` and didn't import again since.
     pub sync_status: ::std::option::Option<crate::app::bsky::contact::defs::SyncStatus>,
@@ -173,8 +177,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output {} { sync_status with_sync_status : crate
+    ::app::bsky::contact::defs::SyncStatus, } extra
+);
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `InvalidDid`
     InvalidDid { message: ::std::option::Option<::std::string::String> },

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for ImportContacts {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// JWT to authenticate the call. Use the JWT received as a response to the call to `app.bsky.contact.verifyPhone`.
     pub token: ::std::string::String,
@@ -126,7 +127,12 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { token : ::std::string::String, contacts : ::std::vec::Vec <
+    ::std::string::String >, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// The users that matched during import and their indexes on the input contacts, so the client can correlate with its local list.
     pub matches_and_contact_indexes: ::std::vec::Vec<
@@ -225,8 +231,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { matches_and_contact_indexes : ::std::vec::Vec < crate
+    ::app::bsky::contact::defs::MatchAndContactIndex >, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `InvalidDid`
     InvalidDid { message: ::std::option::Option<::std::string::String> },

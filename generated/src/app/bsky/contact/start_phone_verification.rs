@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for StartPhoneVerification {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// The phone number to receive the code via SMS.
     pub phone: ::std::string::String,
@@ -98,7 +99,9 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Input { phone : ::std::string::String, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -164,8 +167,12 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output {} {} extra);
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `RateLimitExceeded`
     RateLimitExceeded { message: ::std::option::Option<::std::string::String> },

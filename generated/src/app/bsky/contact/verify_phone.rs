@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for VerifyPhone {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// The phone number to verify. Should be the same as the one passed to `app.bsky.contact.startPhoneVerification`.
     pub phone: ::std::string::String,
@@ -104,7 +105,11 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { phone : ::std::string::String, code : ::std::string::String, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// JWT to be used in a call to `app.bsky.contact.importContacts`. It is only valid for a single call.
     pub token: ::std::string::String,
@@ -181,8 +186,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { token : ::std::string::String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `RateLimitExceeded`
     RateLimitExceeded { message: ::std::option::Option<::std::string::String> },

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for CreateDraft {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub draft: crate::app::bsky::draft::defs::Draft,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -98,7 +99,11 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { draft : crate ::app::bsky::draft::defs::Draft, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// The ID of the created draft.
     pub id: crate::formats::Tid,
@@ -175,8 +180,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { id : crate ::formats::Tid, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// Trying to insert a new draft when the limit was already reached.
     DraftLimitReached { message: ::std::option::Option<::std::string::String> },

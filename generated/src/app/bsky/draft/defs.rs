@@ -2,6 +2,7 @@
 //! `app.bsky.draft.defs`
 /// A draft with an identifier, used to store drafts in private storage (stash).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DraftWithId {
     /// A TID to be used as a draft identifier.
     pub id: crate::formats::Tid,
@@ -84,8 +85,12 @@ impl crate::validate::Validate for DraftWithId {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    DraftWithId { id : crate ::formats::Tid, draft : Draft, } {} extra
+);
 /// A draft containing an array of draft posts.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Draft {
     /// UUIDv4 identifier of the device that created this draft.
     pub device_id: ::std::option::Option<::std::string::String>,
@@ -308,8 +313,17 @@ impl crate::validate::Validate for Draft {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Draft { posts : ::std::vec::Vec < DraftPost >, } { device_id with_device_id :
+    ::std::string::String, device_name with_device_name : ::std::string::String, langs
+    with_langs : ::std::vec::Vec < crate ::formats::Language >, postgate_embedding_rules
+    with_postgate_embedding_rules : ::std::vec::Vec < DraftPostgateEmbeddingRulesItem >,
+    threadgate_allow with_threadgate_allow : ::std::vec::Vec < DraftThreadgateAllowItem
+    >, } extra
+);
 /// One of the posts that compose a draft.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DraftPost {
     /// The primary post content. It has a higher limit than post contents to allow storing a larger text that can later be refined into smaller posts.
     pub text: ::std::string::String,
@@ -527,8 +541,17 @@ impl crate::validate::Validate for DraftPost {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    DraftPost { text : ::std::string::String, } { labels with_labels : DraftPostLabels,
+    embed_images with_embed_images : ::std::vec::Vec < DraftEmbedImage >, embed_gallery
+    with_embed_gallery : DraftEmbedGallery, embed_videos with_embed_videos :
+    ::std::vec::Vec < DraftEmbedVideo >, embed_externals with_embed_externals :
+    ::std::vec::Vec < DraftEmbedExternal >, embed_records with_embed_records :
+    ::std::vec::Vec < DraftEmbedRecord >, } extra
+);
 /// View to present drafts data to users.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DraftView {
     /// A TID to be used as a draft identifier.
     pub id: crate::formats::Tid,
@@ -623,7 +646,12 @@ impl crate::validate::Validate for DraftView {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    DraftView { id : crate ::formats::Tid, draft : Draft, created_at : crate
+    ::formats::Datetime, updated_at : crate ::formats::Datetime, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DraftEmbedLocalRef {
     /// Local, on-device ref to file to be embedded. Embeds are currently device-bound for drafts.
     pub path: ::std::string::String,
@@ -727,7 +755,9 @@ impl crate::validate::Validate for DraftEmbedLocalRef {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(DraftEmbedLocalRef { path : ::std::string::String, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DraftEmbedCaption {
     pub lang: crate::formats::Language,
     pub content: ::std::string::String,
@@ -835,7 +865,12 @@ impl crate::validate::Validate for DraftEmbedCaption {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    DraftEmbedCaption { lang : crate ::formats::Language, content :
+    ::std::string::String, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DraftEmbedGallery {
     pub items: DraftEmbedGalleryItems,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -912,6 +947,9 @@ impl crate::validate::Validate for DraftEmbedGallery {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    DraftEmbedGallery { items : DraftEmbedGalleryItems, } {} extra
+);
 /// The schema-level maxLength of 20 is a future-proof ceiling. Clients should currently enforce a soft limit of 10 items in authoring UIs.
 ///
 /// Its rules are checked when it is deserialized, by `TryFrom`, and by
@@ -995,6 +1033,7 @@ impl crate::validate::Validate for DraftEmbedGalleryItems {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DraftEmbedImage {
     pub local_ref: DraftEmbedLocalRef,
     pub alt: ::std::option::Option<::std::string::String>,
@@ -1104,7 +1143,12 @@ impl crate::validate::Validate for DraftEmbedImage {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    DraftEmbedImage { local_ref : DraftEmbedLocalRef, } { alt with_alt :
+    ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DraftEmbedVideo {
     pub local_ref: DraftEmbedLocalRef,
     pub alt: ::std::option::Option<::std::string::String>,
@@ -1232,7 +1276,13 @@ impl crate::validate::Validate for DraftEmbedVideo {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    DraftEmbedVideo { local_ref : DraftEmbedLocalRef, } { alt with_alt :
+    ::std::string::String, captions with_captions : ::std::vec::Vec < DraftEmbedCaption
+    >, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DraftEmbedExternal {
     pub uri: crate::formats::Uri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -1308,7 +1358,9 @@ impl crate::validate::Validate for DraftEmbedExternal {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(DraftEmbedExternal { uri : crate ::formats::Uri, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DraftEmbedRecord {
     pub record: crate::com::atproto::repo::strong_ref::Main,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -1385,7 +1437,11 @@ impl crate::validate::Validate for DraftEmbedRecord {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    DraftEmbedRecord { record : crate ::com::atproto::repo::strong_ref::Main, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DraftPostgateEmbeddingRulesItem {
     /// `$type`: `app.bsky.feed.postgate#disableRule`.
     DisableRule(::std::boxed::Box<crate::app::bsky::feed::postgate::DisableRule>),
@@ -1450,7 +1506,12 @@ impl crate::validate::Validate for DraftPostgateEmbeddingRulesItem {
         }
     }
 }
+crate::types::union_from!(
+    DraftPostgateEmbeddingRulesItem { DisableRule : crate
+    ::app::bsky::feed::postgate::DisableRule, }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DraftThreadgateAllowItem {
     /// `$type`: `app.bsky.feed.threadgate#mentionRule`.
     MentionRule(::std::boxed::Box<crate::app::bsky::feed::threadgate::MentionRule>),
@@ -1559,7 +1620,15 @@ impl crate::validate::Validate for DraftThreadgateAllowItem {
         }
     }
 }
+crate::types::union_from!(
+    DraftThreadgateAllowItem { MentionRule : crate
+    ::app::bsky::feed::threadgate::MentionRule, FollowerRule : crate
+    ::app::bsky::feed::threadgate::FollowerRule, FollowingRule : crate
+    ::app::bsky::feed::threadgate::FollowingRule, ListRule : crate
+    ::app::bsky::feed::threadgate::ListRule, }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DraftEmbedGalleryItemsItem {
     /// `$type`: `app.bsky.draft.defs#draftEmbedImage`.
     DraftEmbedImage(::std::boxed::Box<DraftEmbedImage>),
@@ -1626,8 +1695,12 @@ impl crate::validate::Validate for DraftEmbedGalleryItemsItem {
         }
     }
 }
+crate::types::union_from!(
+    DraftEmbedGalleryItemsItem { DraftEmbedImage : DraftEmbedImage, }
+);
 /// Self-label values for this post. Effectively content warnings.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DraftPostLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
     SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
@@ -1692,3 +1765,6 @@ impl crate::validate::Validate for DraftPostLabels {
         }
     }
 }
+crate::types::union_from!(
+    DraftPostLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
+);

@@ -2,6 +2,7 @@
 //! `app.bsky.embed.defs`
 /// width:height represents an aspect ratio. It may be approximate, and may not correspond to absolute dimensions in any given unit.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AspectRatio {
     pub width: i64,
     pub height: i64,
@@ -121,3 +122,4 @@ impl crate::validate::Validate for AspectRatio {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(AspectRatio { width : i64, height : i64, } {} extra);

@@ -4,6 +4,7 @@
 //! A representation of some externally linked content (eg, a URL and 'card'), embedded in a Bluesky record (eg, a post).
 /// A representation of some externally linked content (eg, a URL and 'card'), embedded in a Bluesky record (eg, a post).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Main {
     pub external: External,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -80,7 +81,9 @@ impl crate::validate::Validate for Main {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Main { external : External, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct External {
     pub uri: crate::formats::Uri,
     pub title: ::std::string::String,
@@ -214,7 +217,14 @@ impl crate::validate::Validate for External {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    External { uri : crate ::formats::Uri, title : ::std::string::String, description :
+    ::std::string::String, } { thumb with_thumb : crate ::types::Blob, associated_refs
+    with_associated_refs : ::std::vec::Vec < crate ::com::atproto::repo::strong_ref::Main
+    >, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct View {
     pub external: ViewExternal,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -291,7 +301,9 @@ impl crate::validate::Validate for View {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(View { external : ViewExternal, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ViewExternal {
     pub uri: crate::formats::Uri,
     pub title: ::std::string::String,
@@ -473,8 +485,20 @@ impl crate::validate::Validate for ViewExternal {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ViewExternal { uri : crate ::formats::Uri, title : ::std::string::String, description
+    : ::std::string::String, } { thumb with_thumb : crate ::formats::Uri, created_at
+    with_created_at : crate ::formats::Datetime, updated_at with_updated_at : crate
+    ::formats::Datetime, reading_time with_reading_time : i64, labels with_labels :
+    ::std::vec::Vec < crate ::com::atproto::label::defs::Label >, source with_source :
+    ViewExternalSource, associated_refs with_associated_refs : ::std::vec::Vec < crate
+    ::com::atproto::repo::strong_ref::Main >, associated_profiles
+    with_associated_profiles : ::std::vec::Vec < crate
+    ::app::bsky::actor::defs::ProfileViewBasic >, } extra
+);
 /// The source of an external embed, such as a standard.site publication.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ViewExternalSource {
     /// URI of the source, if available. Example: the <https://> URL of a site.standard.publication record.
     pub uri: crate::formats::Uri,
@@ -581,8 +605,14 @@ impl crate::validate::Validate for ViewExternalSource {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ViewExternalSource { uri : crate ::formats::Uri, title : ::std::string::String, } {
+    icon with_icon : crate ::formats::Uri, description with_description :
+    ::std::string::String, theme with_theme : ViewExternalSourceTheme, } extra
+);
 /// The theme colors of an external source, such as a site.standard.publication. These colors may be used when rendering an embed from that source.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ViewExternalSourceTheme {
     pub background_rgb: ::std::option::Option<ColorRgb>,
     pub foreground_rgb: ::std::option::Option<ColorRgb>,
@@ -708,8 +738,15 @@ impl crate::validate::Validate for ViewExternalSourceTheme {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ViewExternalSourceTheme {} { background_rgb with_background_rgb : ColorRgb,
+    foreground_rgb with_foreground_rgb : ColorRgb, accent_rgb with_accent_rgb : ColorRgb,
+    accent_foreground_rgb with_accent_foreground_rgb : ColorRgb, } extra
+);
+crate::types::default_new!(ViewExternalSourceTheme);
 /// RGB color definition, inspired by site.standard.theme.color\#rgb
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ColorRgb {
     pub r: i64,
     pub g: i64,
@@ -848,3 +885,4 @@ impl crate::validate::Validate for ColorRgb {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(ColorRgb { r : i64, g : i64, b : i64, } {} extra);

@@ -3,6 +3,7 @@
 //!
 //! An assortment of media embedded in a Bluesky record (eg, a post).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Main {
     /// The schema-level maxLength of 20 is a future-proof ceiling. Clients should currently enforce a soft limit of 10 items in authoring UIs.
     pub items: ::std::vec::Vec<MainItemsItem>,
@@ -102,7 +103,9 @@ impl crate::validate::Validate for Main {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Main { items : ::std::vec::Vec < MainItemsItem >, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Image {
     pub image: crate::types::Blob,
     /// Alt text description of the image, for accessibility.
@@ -217,7 +220,12 @@ impl crate::validate::Validate for Image {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Image { image : crate ::types::Blob, alt : ::std::string::String, aspect_ratio :
+    crate ::app::bsky::embed::defs::AspectRatio, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct View {
     pub items: ::std::vec::Vec<ViewItemsItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -294,7 +302,9 @@ impl crate::validate::Validate for View {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(View { items : ::std::vec::Vec < ViewItemsItem >, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ViewImage {
     /// Fully-qualified URL where a thumbnail of the image can be fetched. For example, CDN location provided by the App View.
     pub thumbnail: crate::formats::Uri,
@@ -394,8 +404,14 @@ impl crate::validate::Validate for ViewImage {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ViewImage { thumbnail : crate ::formats::Uri, fullsize : crate ::formats::Uri, alt :
+    ::std::string::String, aspect_ratio : crate ::app::bsky::embed::defs::AspectRatio, }
+    {} extra
+);
 /// The media items in the gallery. Each item may be of a different type, but all types must be supported by the client.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MainItemsItem {
     /// `$type`: `app.bsky.embed.gallery#image`.
     Image(::std::boxed::Box<Image>),
@@ -460,7 +476,9 @@ impl crate::validate::Validate for MainItemsItem {
         }
     }
 }
+crate::types::union_from!(MainItemsItem { Image : Image, });
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ViewItemsItem {
     /// `$type`: `app.bsky.embed.gallery#viewImage`.
     ViewImage(::std::boxed::Box<ViewImage>),
@@ -525,3 +543,4 @@ impl crate::validate::Validate for ViewItemsItem {
         }
     }
 }
+crate::types::union_from!(ViewItemsItem { ViewImage : ViewImage, });

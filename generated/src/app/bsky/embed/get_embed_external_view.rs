@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetEmbedExternalView {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The canonical web URL the embed represents (typically the URL the user pasted into the composer). Used as the returned view's `uri`. May be used for validation in the future.
     pub url: crate::formats::Uri,
@@ -132,7 +133,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { url : crate ::formats::Uri, uris : ::std::vec::Vec < crate ::formats::AtUri
+    >, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// Hydrated view of the embed. Present only when the resolved records back the requested URL and supply enough information to populate the required `viewExternal` fields. Omitted alongside the rest of the response when no records resolved or validation failed.
     pub view: ::std::option::Option<crate::app::bsky::embed::external::View>,
@@ -250,8 +256,17 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output {} { view with_view : crate ::app::bsky::embed::external::View,
+    associated_refs with_associated_refs : ::std::vec::Vec < crate
+    ::com::atproto::repo::strong_ref::Main >, associated_records with_associated_records
+    : ::std::vec::Vec < crate ::types::Unknown >, } extra
+);
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -3,6 +3,7 @@
 //!
 //! A set of images embedded in a Bluesky record (eg, a post).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Main {
     pub images: ::std::vec::Vec<Image>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -101,7 +102,9 @@ impl crate::validate::Validate for Main {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Main { images : ::std::vec::Vec < Image >, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Image {
     /// The raw image file. May be up to 2 MB, formerly limited to 1 MB.
     pub image: crate::types::Blob,
@@ -219,7 +222,12 @@ impl crate::validate::Validate for Image {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Image { image : crate ::types::Blob, alt : ::std::string::String, } { aspect_ratio
+    with_aspect_ratio : crate ::app::bsky::embed::defs::AspectRatio, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct View {
     pub images: ::std::vec::Vec<ViewImage>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -318,7 +326,9 @@ impl crate::validate::Validate for View {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(View { images : ::std::vec::Vec < ViewImage >, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ViewImage {
     /// Fully-qualified URL where a thumbnail of the image can be fetched. For example, CDN location provided by the App View.
     pub thumb: crate::formats::Uri,
@@ -420,3 +430,8 @@ impl crate::validate::Validate for ViewImage {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ViewImage { thumb : crate ::formats::Uri, fullsize : crate ::formats::Uri, alt :
+    ::std::string::String, } { aspect_ratio with_aspect_ratio : crate
+    ::app::bsky::embed::defs::AspectRatio, } extra
+);

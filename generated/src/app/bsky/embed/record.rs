@@ -3,6 +3,7 @@
 //!
 //! A representation of a record embedded in a Bluesky record (eg, a post). For example, a quote-post, or sharing a feed generator record.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Main {
     pub record: crate::com::atproto::repo::strong_ref::Main,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -79,7 +80,11 @@ impl crate::validate::Validate for Main {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Main { record : crate ::com::atproto::repo::strong_ref::Main, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct View {
     pub record: ViewRecord2,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -156,7 +161,9 @@ impl crate::validate::Validate for View {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(View { record : ViewRecord2, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ViewRecord {
     pub uri: crate::formats::AtUri,
     pub cid: crate::formats::Cid,
@@ -305,7 +312,17 @@ impl crate::validate::Validate for ViewRecord {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ViewRecord { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, author : crate
+    ::app::bsky::actor::defs::ProfileViewBasic, value : crate ::types::Unknown,
+    indexed_at : crate ::formats::Datetime, } { labels with_labels : ::std::vec::Vec <
+    crate ::com::atproto::label::defs::Label >, reply_count with_reply_count : i64,
+    repost_count with_repost_count : i64, like_count with_like_count : i64, quote_count
+    with_quote_count : i64, embeds with_embeds : ::std::vec::Vec < ViewRecordEmbedsItem
+    >, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ViewNotFound {
     pub uri: crate::formats::AtUri,
     pub not_found: bool,
@@ -402,7 +419,11 @@ impl crate::validate::Validate for ViewNotFound {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ViewNotFound { uri : crate ::formats::AtUri, not_found : bool, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ViewBlocked {
     pub uri: crate::formats::AtUri,
     pub blocked: bool,
@@ -505,7 +526,12 @@ impl crate::validate::Validate for ViewBlocked {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ViewBlocked { uri : crate ::formats::AtUri, blocked : bool, author : crate
+    ::app::bsky::feed::defs::BlockedAuthor, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ViewDetached {
     pub uri: crate::formats::AtUri,
     pub detached: bool,
@@ -602,7 +628,11 @@ impl crate::validate::Validate for ViewDetached {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ViewDetached { uri : crate ::formats::AtUri, detached : bool, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ViewRecord2 {
     /// `$type`: `app.bsky.embed.record#viewRecord`.
     ViewRecord(::std::boxed::Box<ViewRecord>),
@@ -771,7 +801,16 @@ impl crate::validate::Validate for ViewRecord2 {
         }
     }
 }
+crate::types::union_from!(
+    ViewRecord2 { ViewRecord : ViewRecord, ViewNotFound : ViewNotFound, ViewBlocked :
+    ViewBlocked, ViewDetached : ViewDetached, GeneratorView : crate
+    ::app::bsky::feed::defs::GeneratorView, ListView : crate
+    ::app::bsky::graph::defs::ListView, LabelerView : crate
+    ::app::bsky::labeler::defs::LabelerView, StarterPackViewBasic : crate
+    ::app::bsky::graph::defs::StarterPackViewBasic, }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ViewRecordEmbedsItem {
     /// `$type`: `app.bsky.embed.images#view`.
     View(::std::boxed::Box<crate::app::bsky::embed::images::View>),
@@ -906,3 +945,9 @@ impl crate::validate::Validate for ViewRecordEmbedsItem {
         }
     }
 }
+crate::types::union_from!(
+    ViewRecordEmbedsItem { View : crate ::app::bsky::embed::images::View, View2 : crate
+    ::app::bsky::embed::video::View, View3 : crate ::app::bsky::embed::gallery::View,
+    View4 : crate ::app::bsky::embed::external::View, View5 : View, View6 : crate
+    ::app::bsky::embed::record_with_media::View, }
+);

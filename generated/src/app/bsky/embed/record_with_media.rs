@@ -3,6 +3,7 @@
 //!
 //! A representation of a record embedded in a Bluesky record (eg, a post), alongside other compatible embeds. For example, a quote post and image, or a quote post and external URL card.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Main {
     pub record: crate::app::bsky::embed::record::Main,
     pub media: MainMedia,
@@ -85,7 +86,11 @@ impl crate::validate::Validate for Main {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Main { record : crate ::app::bsky::embed::record::Main, media : MainMedia, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct View {
     pub record: crate::app::bsky::embed::record::View,
     pub media: ViewMedia,
@@ -168,7 +173,11 @@ impl crate::validate::Validate for View {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    View { record : crate ::app::bsky::embed::record::View, media : ViewMedia, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MainMedia {
     /// `$type`: `app.bsky.embed.images`.
     Images(::std::boxed::Box<crate::app::bsky::embed::images::Main>),
@@ -273,7 +282,13 @@ impl crate::validate::Validate for MainMedia {
         }
     }
 }
+crate::types::union_from!(
+    MainMedia { Images : crate ::app::bsky::embed::images::Main, Video : crate
+    ::app::bsky::embed::video::Main, Gallery : crate ::app::bsky::embed::gallery::Main,
+    External : crate ::app::bsky::embed::external::Main, }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ViewMedia {
     /// `$type`: `app.bsky.embed.images#view`.
     View(::std::boxed::Box<crate::app::bsky::embed::images::View>),
@@ -380,3 +395,8 @@ impl crate::validate::Validate for ViewMedia {
         }
     }
 }
+crate::types::union_from!(
+    ViewMedia { View : crate ::app::bsky::embed::images::View, View2 : crate
+    ::app::bsky::embed::video::View, View3 : crate ::app::bsky::embed::gallery::View,
+    View4 : crate ::app::bsky::embed::external::View, }
+);

@@ -3,6 +3,7 @@
 //!
 //! A video embedded in a Bluesky record (eg, a post).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Main {
     /// The mp4 video file. May be up to 300mb, formerly limited to 100mb.
     pub video: crate::types::Blob,
@@ -154,7 +155,14 @@ impl crate::validate::Validate for Main {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Main { video : crate ::types::Blob, } { captions with_captions : ::std::vec::Vec <
+    Caption >, alt with_alt : ::std::string::String, aspect_ratio with_aspect_ratio :
+    crate ::app::bsky::embed::defs::AspectRatio, presentation with_presentation :
+    MainPresentation, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Caption {
     pub lang: crate::formats::Language,
     pub file: crate::types::Blob,
@@ -257,7 +265,11 @@ impl crate::validate::Validate for Caption {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Caption { lang : crate ::formats::Language, file : crate ::types::Blob, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct View {
     pub cid: crate::formats::Cid,
     pub playlist: crate::formats::Uri,
@@ -379,8 +391,15 @@ impl crate::validate::Validate for View {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    View { cid : crate ::formats::Cid, playlist : crate ::formats::Uri, } { thumbnail
+    with_thumbnail : crate ::formats::Uri, alt with_alt : ::std::string::String,
+    aspect_ratio with_aspect_ratio : crate ::app::bsky::embed::defs::AspectRatio,
+    presentation with_presentation : ViewPresentation, } extra
+);
 /// A hint to the client about how to present the video.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MainPresentation {
     /// `default`
     Default,
@@ -474,6 +493,7 @@ impl crate::xrpc::QueryValue for MainPresentation {
 }
 /// A hint to the client about how to present the video.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViewPresentation {
     /// `default`
     Default,

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for DescribeFeedGenerator {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Feed {
     pub uri: crate::formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -95,7 +96,9 @@ impl crate::validate::Validate for Feed {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Feed { uri : crate ::formats::AtUri, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Links {
     pub privacy_policy: ::std::option::Option<::std::string::String>,
     pub terms_of_service: ::std::option::Option<::std::string::String>,
@@ -184,7 +187,13 @@ impl crate::validate::Validate for Links {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Links {} { privacy_policy with_privacy_policy : ::std::string::String,
+    terms_of_service with_terms_of_service : ::std::string::String, } extra
+);
+crate::types::default_new!(Links);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub did: crate::formats::Did,
     pub feeds: ::std::vec::Vec<Feed>,
@@ -274,8 +283,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { did : crate ::formats::Did, feeds : ::std::vec::Vec < Feed >, } { links
+    with_links : Links, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

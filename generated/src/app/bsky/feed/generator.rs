@@ -4,6 +4,7 @@
 //! Record declaring of the existence of a feed generator, and containing metadata about it. The record can exist in any repository.
 /// Record declaring of the existence of a feed generator, and containing metadata about it. The record can exist in any repository.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     pub did: crate::formats::Did,
     pub display_name: ::std::string::String,
@@ -229,8 +230,23 @@ impl crate::validate::Validate for Record {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Record { did : crate ::formats::Did, display_name : ::std::string::String, created_at
+    : crate ::formats::Datetime, } { description with_description :
+    ::std::string::String, description_facets with_description_facets : ::std::vec::Vec <
+    crate ::app::bsky::richtext::facet::Main >, avatar with_avatar : crate ::types::Blob,
+    accepts_interactions with_accepts_interactions : bool, labels with_labels :
+    RecordLabels, content_mode with_content_mode : RecordContentMode, } extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
+    }
+}
 /// Self-label values
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
     SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
@@ -295,7 +311,11 @@ impl crate::validate::Validate for RecordLabels {
         }
     }
 }
+crate::types::union_from!(
+    RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RecordContentMode {
     /// `app.bsky.feed.defs#contentModeUnspecified`
     ContentModeUnspecified,

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetFeedGenerator {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// AT-URI of the feed generator record.
     pub feed: crate::formats::AtUri,
@@ -103,7 +104,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { feed : crate ::formats::AtUri, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub view: crate::app::bsky::feed::defs::GeneratorView,
     /// Indicates whether the feed generator service has been online recently, or else seems to be inactive.
@@ -192,8 +195,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { view : crate ::app::bsky::feed::defs::GeneratorView, is_online : bool,
+    is_valid : bool, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetFeedSkeleton {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Reference to feed generator record describing the specific feed being requested.
     pub feed: crate::formats::AtUri,
@@ -151,7 +152,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { feed : crate ::formats::AtUri, } { limit with_limit : i64, cursor
+    with_cursor : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub feed: ::std::vec::Vec<crate::app::bsky::feed::defs::SkeletonFeedPost>,
@@ -271,8 +277,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { feed : ::std::vec::Vec < crate ::app::bsky::feed::defs::SkeletonFeedPost >,
+    } { cursor with_cursor : ::std::string::String, req_id with_req_id :
+    ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `UnknownFeed`
     UnknownFeed { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetLikes {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Like {
     pub indexed_at: crate::formats::Datetime,
     pub created_at: crate::formats::Datetime,
@@ -106,7 +107,12 @@ impl crate::validate::Validate for Like {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Like { indexed_at : crate ::formats::Datetime, created_at : crate
+    ::formats::Datetime, actor : crate ::app::bsky::actor::defs::ProfileView, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// AT-URI of the subject (eg, a post record).
     pub uri: crate::formats::AtUri,
@@ -247,7 +253,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { uri : crate ::formats::AtUri, } { cid with_cid : crate ::formats::Cid, limit
+    with_limit : i64, cursor with_cursor : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub uri: crate::formats::AtUri,
     pub cid: ::std::option::Option<crate::formats::Cid>,
@@ -343,8 +354,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { uri : crate ::formats::AtUri, likes : ::std::vec::Vec < Like >, } { cid
+    with_cid : crate ::formats::Cid, cursor with_cursor : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetPostThread {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Reference (AT-URI) to post record.
     pub uri: crate::formats::AtUri,
@@ -178,7 +179,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { uri : crate ::formats::AtUri, } { depth with_depth : i64, parent_height
+    with_parent_height : i64, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub thread: OutputThread,
     pub threadgate: ::std::option::Option<crate::app::bsky::feed::defs::ThreadgateView>,
@@ -266,7 +272,12 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { thread : OutputThread, } { threadgate with_threadgate : crate
+    ::app::bsky::feed::defs::ThreadgateView, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OutputThread {
     /// `$type`: `app.bsky.feed.defs#threadViewPost`.
     ThreadViewPost(::std::boxed::Box<crate::app::bsky::feed::defs::ThreadViewPost>),
@@ -359,8 +370,15 @@ impl crate::validate::Validate for OutputThread {
         }
     }
 }
+crate::types::union_from!(
+    OutputThread { ThreadViewPost : crate ::app::bsky::feed::defs::ThreadViewPost,
+    NotFoundPost : crate ::app::bsky::feed::defs::NotFoundPost, BlockedPost : crate
+    ::app::bsky::feed::defs::BlockedPost, }
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `NotFound`
     NotFound { message: ::std::option::Option<::std::string::String> },

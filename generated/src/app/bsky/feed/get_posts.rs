@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetPosts {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// List of post AT-URIs to return hydrated views for.
     pub uris: ::std::vec::Vec<crate::formats::AtUri>,
@@ -125,7 +126,11 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { uris : ::std::vec::Vec < crate ::formats::AtUri >, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub posts: ::std::vec::Vec<crate::app::bsky::feed::defs::PostView>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -204,8 +209,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { posts : ::std::vec::Vec < crate ::app::bsky::feed::defs::PostView >, } {}
+    extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

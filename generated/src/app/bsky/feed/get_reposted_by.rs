@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetRepostedBy {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Reference (AT-URI) of post record
     pub uri: crate::formats::AtUri,
@@ -160,7 +161,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { uri : crate ::formats::AtUri, } { cid with_cid : crate ::formats::Cid, limit
+    with_limit : i64, cursor with_cursor : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub uri: crate::formats::AtUri,
     pub cid: ::std::option::Option<crate::formats::Cid>,
@@ -261,8 +267,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { uri : crate ::formats::AtUri, reposted_by : ::std::vec::Vec < crate
+    ::app::bsky::actor::defs::ProfileView >, } { cid with_cid : crate ::formats::Cid,
+    cursor with_cursor : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

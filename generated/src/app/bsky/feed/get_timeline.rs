@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetTimeline {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Variant 'algorithm' for timeline. Implementation-specific. NOTE: most feed flexibility has been moved to feed generator mechanism.
     pub algorithm: ::std::option::Option<::std::string::String>,
@@ -153,7 +154,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { algorithm with_algorithm : ::std::string::String, limit with_limit : i64,
+    cursor with_cursor : ::std::string::String, } extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub feed: ::std::vec::Vec<crate::app::bsky::feed::defs::FeedViewPost>,
@@ -239,8 +246,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { feed : ::std::vec::Vec < crate ::app::bsky::feed::defs::FeedViewPost >, } {
+    cursor with_cursor : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

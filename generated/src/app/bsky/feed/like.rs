@@ -4,6 +4,7 @@
 //! Record declaring a 'like' of a piece of subject content.
 /// Record declaring a 'like' of a piece of subject content.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     pub subject: crate::com::atproto::repo::strong_ref::Main,
     pub created_at: crate::formats::Datetime,
@@ -102,5 +103,16 @@ impl crate::validate::Validate for Record {
         crate::validate::Validate::validate_at(&self.subject, &path.key("subject"))?;
         crate::validate::Validate::validate_at(&self.via, &path.key("via"))?;
         ::std::result::Result::Ok(())
+    }
+}
+crate::types::object_api!(
+    Record { subject : crate ::com::atproto::repo::strong_ref::Main, created_at : crate
+    ::formats::Datetime, } { via with_via : crate ::com::atproto::repo::strong_ref::Main,
+    } extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
     }
 }

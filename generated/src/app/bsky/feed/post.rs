@@ -4,6 +4,7 @@
 //! Record containing a Bluesky post.
 /// Record containing a Bluesky post.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// The primary post content. May be an empty string, if there are embeds.
     pub text: ::std::string::String,
@@ -222,7 +223,22 @@ impl crate::validate::Validate for Record {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Record { text : ::std::string::String, created_at : crate ::formats::Datetime, } {
+    entities with_entities : ::std::vec::Vec < Entity >, facets with_facets :
+    ::std::vec::Vec < crate ::app::bsky::richtext::facet::Main >, reply with_reply :
+    ReplyRef, embed with_embed : RecordEmbed, langs with_langs : ::std::vec::Vec < crate
+    ::formats::Language >, labels with_labels : RecordLabels, tags with_tags :
+    ::std::vec::Vec < ::std::string::String >, } extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReplyRef {
     pub root: crate::com::atproto::repo::strong_ref::Main,
     pub parent: crate::com::atproto::repo::strong_ref::Main,
@@ -305,8 +321,13 @@ impl crate::validate::Validate for ReplyRef {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ReplyRef { root : crate ::com::atproto::repo::strong_ref::Main, parent : crate
+    ::com::atproto::repo::strong_ref::Main, } {} extra
+);
 /// Deprecated: use facets instead.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Entity {
     pub index: TextSlice,
     /// Expected values are 'mention' and 'link'.
@@ -394,8 +415,13 @@ impl crate::validate::Validate for Entity {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Entity { index : TextSlice, type_ : ::std::string::String, value :
+    ::std::string::String, } {} extra
+);
 /// Deprecated. Use app.bsky.richtext instead -- A text segment. Start is inclusive, end is exclusive. Indices are for utf16-encoded strings.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TextSlice {
     pub start: i64,
     pub end: i64,
@@ -515,7 +541,9 @@ impl crate::validate::Validate for TextSlice {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(TextSlice { start : i64, end : i64, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordEmbed {
     /// `$type`: `app.bsky.embed.images`.
     Images(::std::boxed::Box<crate::app::bsky::embed::images::Main>),
@@ -650,8 +678,16 @@ impl crate::validate::Validate for RecordEmbed {
         }
     }
 }
+crate::types::union_from!(
+    RecordEmbed { Images : crate ::app::bsky::embed::images::Main, Video : crate
+    ::app::bsky::embed::video::Main, Gallery : crate ::app::bsky::embed::gallery::Main,
+    External : crate ::app::bsky::embed::external::Main, Record : crate
+    ::app::bsky::embed::record::Main, RecordWithMedia : crate
+    ::app::bsky::embed::record_with_media::Main, }
+);
 /// Self-label values for this post. Effectively content warnings.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
     SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
@@ -716,3 +752,6 @@ impl crate::validate::Validate for RecordLabels {
         }
     }
 }
+crate::types::union_from!(
+    RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
+);

@@ -4,6 +4,7 @@
 //! Record defining interaction rules for a post. The record key (rkey) of the postgate record must match the record key of the post, and that record must be in the same repository.
 /// Record defining interaction rules for a post. The record key (rkey) of the postgate record must match the record key of the post, and that record must be in the same repository.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     pub created_at: crate::formats::Datetime,
     /// Reference (AT-URI) to the post record.
@@ -162,8 +163,21 @@ impl crate::validate::Validate for Record {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Record { created_at : crate ::formats::Datetime, post : crate ::formats::AtUri, } {
+    detached_embedding_uris with_detached_embedding_uris : ::std::vec::Vec < crate
+    ::formats::AtUri >, embedding_rules with_embedding_rules : ::std::vec::Vec <
+    RecordEmbeddingRulesItem >, } extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
+    }
+}
 /// Disables embedding of this post.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DisableRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -229,7 +243,10 @@ impl crate::validate::Validate for DisableRule {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(DisableRule {} {} extra);
+crate::types::default_new!(DisableRule);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordEmbeddingRulesItem {
     /// `$type`: `app.bsky.feed.postgate#disableRule`.
     DisableRule(::std::boxed::Box<DisableRule>),
@@ -294,3 +311,4 @@ impl crate::validate::Validate for RecordEmbeddingRulesItem {
         }
     }
 }
+crate::types::union_from!(RecordEmbeddingRulesItem { DisableRule : DisableRule, });

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for SearchPosts {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Search query string; syntax, phrase, boolean, and faceting is unspecified, but Lucene query syntax is recommended.
     pub q: ::std::string::String,
@@ -261,8 +262,18 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { q : ::std::string::String, } { sort with_sort : ParamsSort, since with_since
+    : ::std::string::String, until with_until : ::std::string::String, mentions
+    with_mentions : crate ::formats::AtIdentifier, author with_author : crate
+    ::formats::AtIdentifier, lang with_lang : crate ::formats::Language, domain
+    with_domain : ::std::string::String, url with_url : crate ::formats::Uri, tag
+    with_tag : ::std::vec::Vec < ::std::string::String >, limit with_limit : i64, cursor
+    with_cursor : ::std::string::String, } extra
+);
 /// Specifies the ranking order of results.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParamsSort {
     /// `top`
     Top,
@@ -355,6 +366,7 @@ impl crate::xrpc::QueryValue for ParamsSort {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Count of search hits. Optional, may be rounded/truncated, and may not be possible to paginate through all hits.
@@ -448,8 +460,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { posts : ::std::vec::Vec < crate ::app::bsky::feed::defs::PostView >, } {
+    cursor with_cursor : ::std::string::String, hits_total with_hits_total : i64, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `BadQueryString`
     BadQueryString { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for SearchPostsV2 {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Optional pagination cursor.
     pub cursor: ::std::option::Option<::std::string::String>,
@@ -520,8 +521,35 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { cursor with_cursor : ::std::string::String, limit with_limit : i64, query
+    with_query : ::std::string::String, sort with_sort : ParamsSort, authors with_authors
+    : ::std::vec::Vec < crate ::formats::AtIdentifier >, mentions with_mentions :
+    ::std::vec::Vec < crate ::formats::AtIdentifier >, domains with_domains :
+    ::std::vec::Vec < ::std::string::String >, urls with_urls : ::std::vec::Vec < crate
+    ::formats::Uri >, embedded_at_uris with_embedded_at_uris : ::std::vec::Vec < crate
+    ::formats::AtUri >, hashtags with_hashtags : ::std::vec::Vec < ::std::string::String
+    >, exclude_authors with_exclude_authors : ::std::vec::Vec < crate
+    ::formats::AtIdentifier >, exclude_mentions with_exclude_mentions : ::std::vec::Vec <
+    crate ::formats::AtIdentifier >, exclude_domains with_exclude_domains :
+    ::std::vec::Vec < ::std::string::String >, exclude_urls with_exclude_urls :
+    ::std::vec::Vec < crate ::formats::Uri >, exclude_embedded_at_uris
+    with_exclude_embedded_at_uris : ::std::vec::Vec < crate ::formats::AtUri >,
+    exclude_hashtags with_exclude_hashtags : ::std::vec::Vec < ::std::string::String >,
+    since with_since : ::std::string::String, until with_until : ::std::string::String,
+    all_time with_all_time : bool, languages with_languages : ::std::vec::Vec < crate
+    ::formats::Language >, exclude_languages with_exclude_languages : ::std::vec::Vec <
+    crate ::formats::Language >, has_media with_has_media : bool, has_video
+    with_has_video : bool, reply_parent_uri with_reply_parent_uri : crate
+    ::formats::AtUri, thread_root_uri with_thread_root_uri : crate ::formats::AtUri,
+    exclude_replies with_exclude_replies : bool, replies_only with_replies_only : bool,
+    following with_following : bool, query_language with_query_language :
+    ParamsQueryLanguage, } extra
+);
+crate::types::default_new!(Params);
 /// Ranking order for results. 'recent' sorts by recency; 'top' uses search ranking.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParamsSort {
     /// `recent`
     Recent,
@@ -615,6 +643,7 @@ impl crate::xrpc::QueryValue for ParamsSort {
 }
 /// Language analyzer hint for the query text. If unset, the server auto-detects when possible.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParamsQueryLanguage {
     /// `ja`
     Ja,
@@ -719,6 +748,7 @@ impl crate::xrpc::QueryValue for ParamsQueryLanguage {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// Cursor for the next page of results.
     pub cursor: ::std::option::Option<::std::string::String>,
@@ -837,7 +867,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { posts : ::std::vec::Vec < crate ::app::bsky::feed::defs::PostView >, } {
+    cursor with_cursor : ::std::string::String, hits_total with_hits_total : i64,
+    detected_query_languages with_detected_query_languages : ::std::vec::Vec <
+    OutputDetectedQueryLanguagesItem >, } extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputDetectedQueryLanguagesItem {
     /// `ja`
     Ja,
@@ -942,7 +979,9 @@ impl crate::xrpc::QueryValue for OutputDetectedQueryLanguagesItem {
     }
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `BadQueryString`
     BadQueryString { message: ::std::option::Option<::std::string::String> },

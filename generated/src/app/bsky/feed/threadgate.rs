@@ -4,6 +4,7 @@
 //! Record defining interaction gating rules for a thread (aka, reply controls). The record key (rkey) of the threadgate record must match the record key of the thread's root post, and that record must be in the same repository.
 /// Record defining interaction gating rules for a thread (aka, reply controls). The record key (rkey) of the threadgate record must match the record key of the thread's root post, and that record must be in the same repository.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// Reference (AT-URI) to the post record.
     pub post: crate::formats::AtUri,
@@ -146,8 +147,20 @@ impl crate::validate::Validate for Record {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Record { post : crate ::formats::AtUri, created_at : crate ::formats::Datetime, } {
+    allow with_allow : ::std::vec::Vec < RecordAllowItem >, hidden_replies
+    with_hidden_replies : ::std::vec::Vec < crate ::formats::AtUri >, } extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
+    }
+}
 /// Allow replies from actors mentioned in your post.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MentionRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -213,8 +226,11 @@ impl crate::validate::Validate for MentionRule {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(MentionRule {} {} extra);
+crate::types::default_new!(MentionRule);
 /// Allow replies from actors who follow you.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FollowerRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -280,8 +296,11 @@ impl crate::validate::Validate for FollowerRule {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(FollowerRule {} {} extra);
+crate::types::default_new!(FollowerRule);
 /// Allow replies from actors you follow.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FollowingRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -347,8 +366,11 @@ impl crate::validate::Validate for FollowingRule {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(FollowingRule {} {} extra);
+crate::types::default_new!(FollowingRule);
 /// Allow replies from actors on a list.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListRule {
     pub list: crate::formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -424,7 +446,9 @@ impl crate::validate::Validate for ListRule {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(ListRule { list : crate ::formats::AtUri, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordAllowItem {
     /// `$type`: `app.bsky.feed.threadgate#mentionRule`.
     MentionRule(::std::boxed::Box<MentionRule>),
@@ -533,3 +557,7 @@ impl crate::validate::Validate for RecordAllowItem {
         }
     }
 }
+crate::types::union_from!(
+    RecordAllowItem { MentionRule : MentionRule, FollowerRule : FollowerRule,
+    FollowingRule : FollowingRule, ListRule : ListRule, }
+);

@@ -4,6 +4,7 @@
 //! Record declaring a 'block' relationship against another account. NOTE: blocks are public in Bluesky; see blog posts for details.
 /// Record declaring a 'block' relationship against another account. NOTE: blocks are public in Bluesky; see blog posts for details.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// DID of the account to be blocked.
     pub subject: crate::formats::Did,
@@ -94,5 +95,15 @@ impl crate::validate::Validate for Record {
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         ::std::result::Result::Ok(())
+    }
+}
+crate::types::object_api!(
+    Record { subject : crate ::formats::Did, created_at : crate ::formats::Datetime, } {}
+    extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
     }
 }

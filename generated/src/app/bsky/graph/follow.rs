@@ -4,6 +4,7 @@
 //! Record declaring a social 'follow' relationship of another account. Duplicate follows will be ignored by the AppView.
 /// Record declaring a social 'follow' relationship of another account. Duplicate follows will be ignored by the AppView.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     pub subject: crate::formats::Did,
     pub created_at: crate::formats::Datetime,
@@ -101,5 +102,15 @@ impl crate::validate::Validate for Record {
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         crate::validate::Validate::validate_at(&self.via, &path.key("via"))?;
         ::std::result::Result::Ok(())
+    }
+}
+crate::types::object_api!(
+    Record { subject : crate ::formats::Did, created_at : crate ::formats::Datetime, } {
+    via with_via : crate ::com::atproto::repo::strong_ref::Main, } extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
     }
 }

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetFollows {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub actor: crate::formats::AtIdentifier,
     /// Default: `50`.
@@ -159,7 +160,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { actor : crate ::formats::AtIdentifier, } { limit with_limit : i64, cursor
+    with_cursor : ::std::string::String, sort with_sort : ParamsSort, } extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParamsSort {
     /// `latest`
     Latest,
@@ -252,6 +258,7 @@ impl crate::xrpc::QueryValue for ParamsSort {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub subject: crate::app::bsky::actor::defs::ProfileView,
     pub cursor: ::std::option::Option<::std::string::String>,
@@ -343,8 +350,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { subject : crate ::app::bsky::actor::defs::ProfileView, follows :
+    ::std::vec::Vec < crate ::app::bsky::actor::defs::ProfileView >, } { cursor
+    with_cursor : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

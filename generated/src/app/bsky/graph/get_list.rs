@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetList {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Reference (AT-URI) of the list record to hydrate.
     pub list: crate::formats::AtUri,
@@ -151,7 +152,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { list : crate ::formats::AtUri, } { limit with_limit : i64, cursor
+    with_cursor : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub list: crate::app::bsky::graph::defs::ListView,
@@ -243,8 +249,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { list : crate ::app::bsky::graph::defs::ListView, items : ::std::vec::Vec <
+    crate ::app::bsky::graph::defs::ListItemView >, } { cursor with_cursor :
+    ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

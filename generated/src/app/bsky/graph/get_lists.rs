@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetLists {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The account (actor) to enumerate lists from.
     pub actor: crate::formats::AtIdentifier,
@@ -161,7 +162,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { actor : crate ::formats::AtIdentifier, } { limit with_limit : i64, cursor
+    with_cursor : ::std::string::String, purposes with_purposes : ::std::vec::Vec <
+    ParamsPurposesItem >, } extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParamsPurposesItem {
     /// `modlist`
     Modlist,
@@ -254,6 +261,7 @@ impl crate::xrpc::QueryValue for ParamsPurposesItem {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub lists: ::std::vec::Vec<crate::app::bsky::graph::defs::ListView>,
@@ -339,8 +347,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { lists : ::std::vec::Vec < crate ::app::bsky::graph::defs::ListView >, } {
+    cursor with_cursor : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

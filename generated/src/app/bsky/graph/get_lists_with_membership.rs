@@ -21,6 +21,7 @@ impl crate::xrpc::Endpoint for GetListsWithMembership {
 }
 /// A list and an optional list item indicating membership of a target user to that list.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListWithMembership {
     pub list: crate::app::bsky::graph::defs::ListView,
     pub list_item: ::std::option::Option<crate::app::bsky::graph::defs::ListItemView>,
@@ -105,7 +106,12 @@ impl crate::validate::Validate for ListWithMembership {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ListWithMembership { list : crate ::app::bsky::graph::defs::ListView, } { list_item
+    with_list_item : crate ::app::bsky::graph::defs::ListItemView, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The account (actor) to check for membership.
     pub actor: crate::formats::AtIdentifier,
@@ -247,7 +253,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { actor : crate ::formats::AtIdentifier, } { limit with_limit : i64, cursor
+    with_cursor : ::std::string::String, purposes with_purposes : ::std::vec::Vec <
+    ParamsPurposesItem >, } extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParamsPurposesItem {
     /// `modlist`
     Modlist,
@@ -340,6 +352,7 @@ impl crate::xrpc::QueryValue for ParamsPurposesItem {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub lists_with_membership: ::std::vec::Vec<ListWithMembership>,
@@ -437,8 +450,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { lists_with_membership : ::std::vec::Vec < ListWithMembership >, } { cursor
+    with_cursor : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

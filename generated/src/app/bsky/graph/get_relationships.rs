@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetRelationships {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Primary account requesting relationships for.
     pub actor: crate::formats::AtIdentifier,
@@ -133,7 +134,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { actor : crate ::formats::AtIdentifier, } { others with_others :
+    ::std::vec::Vec < crate ::formats::AtIdentifier >, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub actor: ::std::option::Option<crate::formats::Did>,
     pub relationships: ::std::vec::Vec<OutputRelationshipsItem>,
@@ -222,7 +228,12 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { relationships : ::std::vec::Vec < OutputRelationshipsItem >, } { actor
+    with_actor : crate ::formats::Did, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OutputRelationshipsItem {
     /// `$type`: `app.bsky.graph.defs#relationship`.
     Relationship(::std::boxed::Box<crate::app::bsky::graph::defs::Relationship>),
@@ -301,8 +312,15 @@ impl crate::validate::Validate for OutputRelationshipsItem {
         }
     }
 }
+crate::types::union_from!(
+    OutputRelationshipsItem { Relationship : crate
+    ::app::bsky::graph::defs::Relationship, NotFoundActor : crate
+    ::app::bsky::graph::defs::NotFoundActor, }
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// the primary actor at-identifier could not be resolved
     ActorNotFound { message: ::std::option::Option<::std::string::String> },

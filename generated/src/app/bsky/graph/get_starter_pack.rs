@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetStarterPack {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Reference (AT-URI) of the starter pack record.
     pub starter_pack: crate::formats::AtUri,
@@ -105,7 +106,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { starter_pack : crate ::formats::AtUri, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub starter_pack: crate::app::bsky::graph::defs::StarterPackView,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -187,8 +190,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { starter_pack : crate ::app::bsky::graph::defs::StarterPackView, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

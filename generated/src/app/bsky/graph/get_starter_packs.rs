@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetStarterPacks {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub uris: ::std::vec::Vec<crate::formats::AtUri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -124,7 +125,11 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { uris : ::std::vec::Vec < crate ::formats::AtUri >, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub starter_packs: ::std::vec::Vec<
         crate::app::bsky::graph::defs::StarterPackViewBasic,
@@ -210,8 +215,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { starter_packs : ::std::vec::Vec < crate
+    ::app::bsky::graph::defs::StarterPackViewBasic >, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

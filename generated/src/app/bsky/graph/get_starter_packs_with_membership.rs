@@ -21,6 +21,7 @@ impl crate::xrpc::Endpoint for GetStarterPacksWithMembership {
 }
 /// A starter pack and an optional list item indicating membership of a target user to that starter pack.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StarterPackWithMembership {
     pub starter_pack: crate::app::bsky::graph::defs::StarterPackView,
     pub list_item: ::std::option::Option<crate::app::bsky::graph::defs::ListItemView>,
@@ -110,7 +111,13 @@ impl crate::validate::Validate for StarterPackWithMembership {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    StarterPackWithMembership { starter_pack : crate
+    ::app::bsky::graph::defs::StarterPackView, } { list_item with_list_item : crate
+    ::app::bsky::graph::defs::ListItemView, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The account (actor) to check for membership.
     pub actor: crate::formats::AtIdentifier,
@@ -242,7 +249,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { actor : crate ::formats::AtIdentifier, } { limit with_limit : i64, cursor
+    with_cursor : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub starter_packs_with_membership: ::std::vec::Vec<StarterPackWithMembership>,
@@ -345,8 +357,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { starter_packs_with_membership : ::std::vec::Vec < StarterPackWithMembership
+    >, } { cursor with_cursor : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetSuggestedFollowsByActor {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub actor: crate::formats::AtIdentifier,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -102,7 +103,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { actor : crate ::formats::AtIdentifier, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub suggestions: ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileView>,
     /// Snowflake for this recommendation, use when submitting recommendation events.
@@ -212,8 +215,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { suggestions : ::std::vec::Vec < crate ::app::bsky::actor::defs::ProfileView
+    >, } { rec_id_str with_rec_id_str : ::std::string::String, is_fallback
+    with_is_fallback : bool, rec_id with_rec_id : i64, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

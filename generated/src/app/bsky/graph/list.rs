@@ -4,6 +4,7 @@
 //! Record representing a list of accounts (actors). Scope includes both moderation-oriented lists and curration-oriented lists.
 /// Record representing a list of accounts (actors). Scope includes both moderation-oriented lists and curration-oriented lists.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// Defines the purpose of the list (aka, moderation-oriented or curration-oriented)
     pub purpose: crate::app::bsky::graph::defs::ListPurpose,
@@ -201,7 +202,21 @@ impl crate::validate::Validate for Record {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Record { purpose : crate ::app::bsky::graph::defs::ListPurpose, name :
+    ::std::string::String, created_at : crate ::formats::Datetime, } { description
+    with_description : ::std::string::String, description_facets with_description_facets
+    : ::std::vec::Vec < crate ::app::bsky::richtext::facet::Main >, avatar with_avatar :
+    crate ::types::Blob, labels with_labels : RecordLabels, } extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
     SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
@@ -266,3 +281,6 @@ impl crate::validate::Validate for RecordLabels {
         }
     }
 }
+crate::types::union_from!(
+    RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
+);

@@ -4,6 +4,7 @@
 //! Record representing a block relationship against an entire an entire list of accounts (actors).
 /// Record representing a block relationship against an entire an entire list of accounts (actors).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// Reference (AT-URI) to the mod list record.
     pub subject: crate::formats::AtUri,
@@ -94,5 +95,15 @@ impl crate::validate::Validate for Record {
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         ::std::result::Result::Ok(())
+    }
+}
+crate::types::object_api!(
+    Record { subject : crate ::formats::AtUri, created_at : crate ::formats::Datetime, }
+    {} extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
     }
 }

@@ -4,6 +4,7 @@
 //! Record representing an account's inclusion on a specific list. The AppView will ignore duplicate listitem records.
 /// Record representing an account's inclusion on a specific list. The AppView will ignore duplicate listitem records.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// The account which is included on the list.
     pub subject: crate::formats::Did,
@@ -100,5 +101,15 @@ impl crate::validate::Validate for Record {
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         ::std::result::Result::Ok(())
+    }
+}
+crate::types::object_api!(
+    Record { subject : crate ::formats::Did, list : crate ::formats::AtUri, created_at :
+    crate ::formats::Datetime, } {} extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
     }
 }

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for SearchStarterPacks {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Search query string. Syntax, phrase, boolean, and faceting is unspecified, but Lucene query syntax is recommended.
     pub q: ::std::string::String,
@@ -151,7 +152,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { q : ::std::string::String, } { limit with_limit : i64, cursor with_cursor :
+    ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub starter_packs: ::std::vec::Vec<
@@ -244,8 +250,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { starter_packs : ::std::vec::Vec < crate
+    ::app::bsky::graph::defs::StarterPackViewBasic >, } { cursor with_cursor :
+    ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

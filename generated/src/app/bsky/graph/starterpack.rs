@@ -4,6 +4,7 @@
 //! Record defining a starter pack of actors and feeds for new users.
 /// Record defining a starter pack of actors and feeds for new users.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// Display name for starter pack; can not be empty.
     pub name: ::std::string::String,
@@ -193,7 +194,21 @@ impl crate::validate::Validate for Record {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Record { name : ::std::string::String, list : crate ::formats::AtUri, created_at :
+    crate ::formats::Datetime, } { description with_description : ::std::string::String,
+    description_facets with_description_facets : ::std::vec::Vec < crate
+    ::app::bsky::richtext::facet::Main >, feeds with_feeds : ::std::vec::Vec < FeedItem
+    >, } extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FeedItem {
     pub uri: crate::formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -269,3 +284,4 @@ impl crate::validate::Validate for FeedItem {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(FeedItem { uri : crate ::formats::AtUri, } {} extra);

@@ -4,6 +4,7 @@
 //! Record declaring a verification relationship between two accounts. Verifications are only considered valid by an app if issued by an account the app considers trusted.
 /// Record declaring a verification relationship between two accounts. Verifications are only considered valid by an app if issued by an account the app considers trusted.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// DID of the subject the verification applies to.
     pub subject: crate::formats::Did,
@@ -109,5 +110,16 @@ impl crate::validate::Validate for Record {
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
         ::std::result::Result::Ok(())
+    }
+}
+crate::types::object_api!(
+    Record { subject : crate ::formats::Did, handle : crate ::formats::Handle,
+    display_name : ::std::string::String, created_at : crate ::formats::Datetime, } {}
+    extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
     }
 }

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetServices {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub dids: ::std::vec::Vec<crate::formats::Did>,
     /// Default: `false`.
@@ -118,7 +119,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { dids : ::std::vec::Vec < crate ::formats::Did >, } { detailed with_detailed
+    : bool, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub views: ::std::vec::Vec<OutputViewsItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -195,7 +201,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { views : ::std::vec::Vec < OutputViewsItem >, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OutputViewsItem {
     /// `$type`: `app.bsky.labeler.defs#labelerView`.
     LabelerView(::std::boxed::Box<crate::app::bsky::labeler::defs::LabelerView>),
@@ -280,8 +290,14 @@ impl crate::validate::Validate for OutputViewsItem {
         }
     }
 }
+crate::types::union_from!(
+    OutputViewsItem { LabelerView : crate ::app::bsky::labeler::defs::LabelerView,
+    LabelerViewDetailed : crate ::app::bsky::labeler::defs::LabelerViewDetailed, }
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -4,6 +4,7 @@
 //! A declaration of the existence of labeler service.
 /// A declaration of the existence of labeler service.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     pub policies: crate::app::bsky::labeler::defs::LabelerPolicies,
     pub labels: ::std::option::Option<RecordLabels>,
@@ -157,7 +158,23 @@ impl crate::validate::Validate for Record {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Record { policies : crate ::app::bsky::labeler::defs::LabelerPolicies, created_at :
+    crate ::formats::Datetime, } { labels with_labels : RecordLabels, reason_types
+    with_reason_types : ::std::vec::Vec < crate
+    ::com::atproto::moderation::defs::ReasonType >, subject_types with_subject_types :
+    ::std::vec::Vec < crate ::com::atproto::moderation::defs::SubjectType >,
+    subject_collections with_subject_collections : ::std::vec::Vec < crate
+    ::formats::Nsid >, } extra
+);
+impl Record {
+    /// The record's collection, [`Self::NSID`] as an `Nsid`.
+    pub fn collection() -> crate::formats::Nsid {
+        crate::formats::Nsid::of_lexicon(Self::NSID)
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
     SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
@@ -222,3 +239,6 @@ impl crate::validate::Validate for RecordLabels {
         }
     }
 }
+crate::types::union_from!(
+    RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
+);

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetUnreadCount {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub priority: ::std::option::Option<bool>,
     pub seen_at: ::std::option::Option<crate::formats::Datetime>,
@@ -112,7 +113,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { priority with_priority : bool, seen_at with_seen_at : crate
+    ::formats::Datetime, } extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub count: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -188,8 +195,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { count : i64, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ListNotifications {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Notification {
     pub uri: crate::formats::AtUri,
     pub cid: crate::formats::Cid,
@@ -168,7 +169,16 @@ impl crate::validate::Validate for Notification {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Notification { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, author :
+    crate ::app::bsky::actor::defs::ProfileView, reason : NotificationReason, record :
+    crate ::types::Unknown, is_read : bool, indexed_at : crate ::formats::Datetime, } {
+    reason_subject with_reason_subject : crate ::formats::AtUri, starter_pack
+    with_starter_pack : crate ::app::bsky::graph::defs::StarterPackViewBasic, labels
+    with_labels : ::std::vec::Vec < crate ::com::atproto::label::defs::Label >, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Notification reasons to include in response.
     pub reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -318,7 +328,14 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { reasons with_reasons : ::std::vec::Vec < ::std::string::String >, limit
+    with_limit : i64, priority with_priority : bool, cursor with_cursor :
+    ::std::string::String, seen_at with_seen_at : crate ::formats::Datetime, } extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub notifications: ::std::vec::Vec<Notification>,
@@ -421,8 +438,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { notifications : ::std::vec::Vec < Notification >, } { cursor with_cursor :
+    ::std::string::String, priority with_priority : bool, seen_at with_seen_at : crate
+    ::formats::Datetime, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {
@@ -473,6 +497,7 @@ impl ::serde::Serialize for Error {
 }
 /// The reason why this notification was delivered - e.g. your post was liked, or you received a new follower.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NotificationReason {
     /// `like`
     Like,

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for PutActivitySubscription {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub subject: crate::formats::Did,
     pub activity_subscription: crate::app::bsky::notification::defs::ActivitySubscription,
@@ -119,7 +120,12 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { subject : crate ::formats::Did, activity_subscription : crate
+    ::app::bsky::notification::defs::ActivitySubscription, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub subject: crate::formats::Did,
     pub activity_subscription: ::std::option::Option<
@@ -217,8 +223,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { subject : crate ::formats::Did, } { activity_subscription
+    with_activity_subscription : crate
+    ::app::bsky::notification::defs::ActivitySubscription, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

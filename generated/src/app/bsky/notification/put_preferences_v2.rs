@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for PutPreferencesV2 {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// Deprecated: use chat.bsky.notification preferences instead. Setting this won't stick and the default values will be returned.
     pub chat: ::std::option::Option<
@@ -271,7 +272,26 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input {} { chat with_chat : crate ::app::bsky::notification::defs::ChatPreference,
+    follow with_follow : crate ::app::bsky::notification::defs::FilterablePreference,
+    like with_like : crate ::app::bsky::notification::defs::FilterablePreference,
+    like_via_repost with_like_via_repost : crate
+    ::app::bsky::notification::defs::FilterablePreference, mention with_mention : crate
+    ::app::bsky::notification::defs::FilterablePreference, quote with_quote : crate
+    ::app::bsky::notification::defs::FilterablePreference, reply with_reply : crate
+    ::app::bsky::notification::defs::FilterablePreference, repost with_repost : crate
+    ::app::bsky::notification::defs::FilterablePreference, repost_via_repost
+    with_repost_via_repost : crate ::app::bsky::notification::defs::FilterablePreference,
+    starterpack_joined with_starterpack_joined : crate
+    ::app::bsky::notification::defs::Preference, subscribed_post with_subscribed_post :
+    crate ::app::bsky::notification::defs::Preference, unverified with_unverified : crate
+    ::app::bsky::notification::defs::Preference, verified with_verified : crate
+    ::app::bsky::notification::defs::Preference, } extra
+);
+crate::types::default_new!(Input);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub preferences: crate::app::bsky::notification::defs::Preferences,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -355,8 +375,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { preferences : crate ::app::bsky::notification::defs::Preferences, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for UnregisterPush {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub service_did: crate::formats::Did,
     pub token: ::std::string::String,
@@ -111,7 +112,12 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { service_did : crate ::formats::Did, token : ::std::string::String, platform :
+    InputPlatform, app_id : ::std::string::String, } {} extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InputPlatform {
     /// `ios`
     Ios,
@@ -208,7 +214,9 @@ impl crate::xrpc::QueryValue for InputPlatform {
     }
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -4,6 +4,7 @@
 //! Annotation of a sub-string within rich text.
 /// Annotation of a sub-string within rich text.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Main {
     pub index: ByteSlice,
     pub features: ::std::vec::Vec<MainFeaturesItem>,
@@ -86,8 +87,12 @@ impl crate::validate::Validate for Main {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Main { index : ByteSlice, features : ::std::vec::Vec < MainFeaturesItem >, } {} extra
+);
 /// Facet feature for mention of another account. The text is usually a handle, including a '@' prefix, but the facet reference is a DID.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Mention {
     pub did: crate::formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -163,8 +168,10 @@ impl crate::validate::Validate for Mention {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Mention { did : crate ::formats::Did, } {} extra);
 /// Facet feature for a URL. The text URL may have been simplified or truncated, but the facet reference should be a complete URL.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Link {
     pub uri: crate::formats::Uri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -240,8 +247,10 @@ impl crate::validate::Validate for Link {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Link { uri : crate ::formats::Uri, } {} extra);
 /// Facet feature for a hashtag. The text usually includes a '\#' prefix, but the facet reference should not (except in the case of 'double hash tags').
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Tag {
     pub tag: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -344,8 +353,10 @@ impl crate::validate::Validate for Tag {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Tag { tag : ::std::string::String, } {} extra);
 /// Specifies the sub-string range a facet feature applies to. Start index is inclusive, end index is exclusive. Indices are zero-indexed, counting bytes of the UTF-8 encoded text. NOTE: some languages, like Javascript, use UTF-16 or Unicode codepoints for string slice indexing; in these languages, convert to byte arrays before working with facets.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ByteSlice {
     pub byte_start: i64,
     pub byte_end: i64,
@@ -465,7 +476,9 @@ impl crate::validate::Validate for ByteSlice {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(ByteSlice { byte_start : i64, byte_end : i64, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MainFeaturesItem {
     /// `$type`: `app.bsky.richtext.facet#mention`.
     Mention(::std::boxed::Box<Mention>),
@@ -558,3 +571,6 @@ impl crate::validate::Validate for MainFeaturesItem {
         }
     }
 }
+crate::types::union_from!(
+    MainFeaturesItem { Mention : Mention, Link : Link, Tag : Tag, }
+);

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetConfig {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LiveNowConfig {
     pub did: crate::formats::Did,
     pub domains: ::std::vec::Vec<::std::string::String>,
@@ -100,7 +101,12 @@ impl crate::validate::Validate for LiveNowConfig {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    LiveNowConfig { did : crate ::formats::Did, domains : ::std::vec::Vec <
+    ::std::string::String >, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub check_email_confirmed: ::std::option::Option<bool>,
     pub live_now: ::std::option::Option<::std::vec::Vec<LiveNowConfig>>,
@@ -193,8 +199,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output {} { check_email_confirmed with_check_email_confirmed : bool, live_now
+    with_live_now : ::std::vec::Vec < LiveNowConfig >, } extra
+);
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetPostThreadOtherV2 {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ThreadItem {
     pub uri: crate::formats::AtUri,
     /// The nesting level of this item in the thread. Depth 0 means the anchor item. Items above have negative depths, items below have positive depths.
@@ -107,7 +108,12 @@ impl crate::validate::Validate for ThreadItem {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ThreadItem { uri : crate ::formats::AtUri, depth : i64, value : ThreadItemValue, } {}
+    extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Reference (AT-URI) to post record. This is the anchor post.
     pub anchor: crate::formats::AtUri,
@@ -191,7 +197,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { anchor : crate ::formats::AtUri, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// A flat list of other thread items. The depth of each item is indicated by the depth property inside the item.
     pub thread: ::std::vec::Vec<ThreadItem>,
@@ -269,8 +277,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { thread : ::std::vec::Vec < ThreadItem >, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {
@@ -320,6 +331,7 @@ impl ::serde::Serialize for Error {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ThreadItemValue {
     /// `$type`: `app.bsky.unspecced.defs#threadItemPost`.
     ThreadItemPost(::std::boxed::Box<crate::app::bsky::unspecced::defs::ThreadItemPost>),
@@ -386,3 +398,7 @@ impl crate::validate::Validate for ThreadItemValue {
         }
     }
 }
+crate::types::union_from!(
+    ThreadItemValue { ThreadItemPost : crate
+    ::app::bsky::unspecced::defs::ThreadItemPost, }
+);

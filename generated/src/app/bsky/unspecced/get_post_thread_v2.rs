@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetPostThreadV2 {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ThreadItem {
     pub uri: crate::formats::AtUri,
     /// The nesting level of this item in the thread. Depth 0 means the anchor item. Items above have negative depths, items below have positive depths.
@@ -107,7 +108,12 @@ impl crate::validate::Validate for ThreadItem {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ThreadItem { uri : crate ::formats::AtUri, depth : i64, value : ThreadItemValue, } {}
+    extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Reference (AT-URI) to post record. This is the anchor post, and the thread will be built around it. It can be any post in the tree, not necessarily a root post.
     pub anchor: crate::formats::AtUri,
@@ -303,8 +309,14 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { anchor : crate ::formats::AtUri, } { above with_above : bool, below
+    with_below : i64, branching_factor with_branching_factor : i64, sort with_sort :
+    ParamsSort, } extra
+);
 /// Sorting for the thread replies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParamsSort {
     /// `newest`
     Newest,
@@ -401,6 +413,7 @@ impl crate::xrpc::QueryValue for ParamsSort {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// A flat list of thread items. The depth of each item is indicated by the depth property inside the item.
     pub thread: ::std::vec::Vec<ThreadItem>,
@@ -501,8 +514,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { thread : ::std::vec::Vec < ThreadItem >, has_other_replies : bool, } {
+    threadgate with_threadgate : crate ::app::bsky::feed::defs::ThreadgateView, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {
@@ -552,6 +571,7 @@ impl ::serde::Serialize for Error {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ThreadItemValue {
     /// `$type`: `app.bsky.unspecced.defs#threadItemPost`.
     ThreadItemPost(::std::boxed::Box<crate::app::bsky::unspecced::defs::ThreadItemPost>),
@@ -680,3 +700,10 @@ impl crate::validate::Validate for ThreadItemValue {
         }
     }
 }
+crate::types::union_from!(
+    ThreadItemValue { ThreadItemPost : crate
+    ::app::bsky::unspecced::defs::ThreadItemPost, ThreadItemNoUnauthenticated : crate
+    ::app::bsky::unspecced::defs::ThreadItemNoUnauthenticated, ThreadItemNotFound : crate
+    ::app::bsky::unspecced::defs::ThreadItemNotFound, ThreadItemBlocked : crate
+    ::app::bsky::unspecced::defs::ThreadItemBlocked, }
+);

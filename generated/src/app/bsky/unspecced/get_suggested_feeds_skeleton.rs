@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetSuggestedFeedsSkeleton {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// DID of the account making the request (not included for public/unauthenticated queries).
     pub viewer: ::std::option::Option<crate::formats::Did>,
@@ -145,7 +146,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { viewer with_viewer : crate ::formats::Did, limit with_limit : i64, }
+    extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub feeds: ::std::vec::Vec<crate::formats::AtUri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -221,8 +228,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { feeds : ::std::vec::Vec < crate ::formats::AtUri >, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

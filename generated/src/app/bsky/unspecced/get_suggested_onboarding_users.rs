@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetSuggestedOnboardingUsers {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Category of users to get suggestions for.
     pub category: ::std::option::Option<::std::string::String>,
@@ -145,7 +146,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { category with_category : ::std::string::String, limit with_limit : i64, }
+    extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub actors: ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileView>,
     /// DEPRECATED: use recIdStr instead.
@@ -240,8 +247,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { actors : ::std::vec::Vec < crate ::app::bsky::actor::defs::ProfileView >, }
+    { rec_id with_rec_id : ::std::string::String, rec_id_str with_rec_id_str :
+    ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

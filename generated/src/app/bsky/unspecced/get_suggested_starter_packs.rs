@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetSuggestedStarterPacks {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Default: `10`.
     pub limit: ::std::option::Option<i64>,
@@ -133,7 +134,10 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params {} { limit with_limit : i64, } extra);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub starter_packs: ::std::vec::Vec<crate::app::bsky::graph::defs::StarterPackView>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -217,8 +221,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { starter_packs : ::std::vec::Vec < crate
+    ::app::bsky::graph::defs::StarterPackView >, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetSuggestedUsersForExploreSkeleton {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// DID of the account making the request (not included for public/unauthenticated queries).
     pub viewer: ::std::option::Option<crate::formats::Did>,
@@ -154,7 +155,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { viewer with_viewer : crate ::formats::Did, category with_category :
+    ::std::string::String, limit with_limit : i64, } extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub dids: ::std::vec::Vec<crate::formats::Did>,
     /// Snowflake for this recommendation, use when submitting recommendation events.
@@ -238,8 +245,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { dids : ::std::vec::Vec < crate ::formats::Did >, } { rec_id_str
+    with_rec_id_str : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetSuggestionsSkeleton {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// DID of the account making the request (not included for public/unauthenticated queries). Used to boost followed accounts in ranking.
     pub viewer: ::std::option::Option<crate::formats::Did>,
@@ -168,7 +169,14 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { viewer with_viewer : crate ::formats::Did, limit with_limit : i64, cursor
+    with_cursor : ::std::string::String, relative_to_did with_relative_to_did : crate
+    ::formats::Did, } extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub actors: ::std::vec::Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>,
@@ -280,8 +288,16 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { actors : ::std::vec::Vec < crate
+    ::app::bsky::unspecced::defs::SkeletonSearchActor >, } { cursor with_cursor :
+    ::std::string::String, relative_to_did with_relative_to_did : crate ::formats::Did,
+    rec_id with_rec_id : i64, rec_id_str with_rec_id_str : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetTaggedSuggestions {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Suggestion {
     pub tag: ::std::string::String,
     pub subject_type: SuggestionSubjectType,
@@ -111,7 +112,12 @@ impl crate::validate::Validate for Suggestion {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Suggestion { tag : ::std::string::String, subject_type : SuggestionSubjectType,
+    subject : crate ::formats::Uri, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -182,7 +188,10 @@ impl crate::xrpc::QueryParams for Params {
         ::std::vec::Vec::new()
     }
 }
+crate::types::object_api!(Params {} {} extra);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub suggestions: ::std::vec::Vec<Suggestion>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -264,8 +273,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { suggestions : ::std::vec::Vec < Suggestion >, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {
@@ -315,6 +329,7 @@ impl ::serde::Serialize for Error {
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SuggestionSubjectType {
     /// `actor`
     Actor,

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for InitAgeAssurance {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// The user's email address to receive assurance instructions.
     pub email: ::std::string::String,
@@ -112,9 +113,15 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { email : ::std::string::String, language : ::std::string::String, country_code
+    : ::std::string::String, } {} extra
+);
 pub type Output = crate::app::bsky::unspecced::defs::AgeAssuranceState;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `InvalidEmail`
     InvalidEmail { message: ::std::option::Option<::std::string::String> },

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for AbortUpload {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub job_id: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -124,7 +125,9 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Input { job_id : ::std::string::String, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub state: OutputState,
     /// Present only when state is completed.
@@ -262,7 +265,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { state : OutputState, } { completed_job_id with_completed_job_id :
+    ::std::string::String, failure_reason with_failure_reason : ::std::string::String, }
+    extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputState {
     /// `aborted`
     Aborted,
@@ -387,7 +396,9 @@ impl crate::xrpc::QueryValue for OutputState {
     }
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The job ID is unknown or aged out of retention; known terminal sessions return their outcome and are never reported as not found.
     UploadNotFound { message: ::std::option::Option<::std::string::String> },

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for FinishUpload {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub job_id: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -124,7 +125,9 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Input { job_id : ::std::string::String, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// The processing job to poll with getJobStatus; on deduplication this may differ from the input jobId.
     pub completed_job_id: ::std::string::String,
@@ -243,8 +246,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { completed_job_id : ::std::string::String, job_status : crate
+    ::app::bsky::video::defs::JobStatus, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The job ID is unknown or aged out of retention; known terminal sessions are never reported as not found.
     UploadNotFound { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetUploadLimits {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub can_upload: bool,
     pub remaining_daily_videos: ::std::option::Option<i64>,
@@ -137,8 +138,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { can_upload : bool, } { remaining_daily_videos with_remaining_daily_videos :
+    i64, remaining_daily_bytes with_remaining_daily_bytes : i64, message with_message :
+    ::std::string::String, error with_error : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetUploadStatus {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub job_id: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -129,7 +130,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { job_id : ::std::string::String, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub job_id: ::std::string::String,
     pub part_size_bytes: i64,
@@ -349,7 +352,16 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { job_id : ::std::string::String, part_size_bytes : i64, part_count : i64,
+    received_parts : ::std::vec::Vec < i64 >, expires_at : crate ::formats::Datetime,
+    state : OutputState, } { completed_job_id with_completed_job_id :
+    ::std::string::String, job_status with_job_status : crate
+    ::app::bsky::video::defs::JobStatus, failure_reason with_failure_reason :
+    ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputState {
     /// `created`
     Created,
@@ -482,7 +494,9 @@ impl crate::xrpc::QueryValue for OutputState {
     }
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The job ID is unknown or aged out of retention; known terminal sessions remain readable and are never reported as not found.
     UploadNotFound { message: ::std::option::Option<::std::string::String> },

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for StartUpload {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// Exact byte size of the complete upload-ready video file before it is split into parts.
     pub size_bytes: i64,
@@ -192,7 +193,13 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { size_bytes : i64, mime_type : ::std::string::String, } { name with_name :
+    ::std::string::String, duration_ms with_duration_ms : i64, width with_width : i64,
+    height with_height : i64, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub job_id: ::std::string::String,
     pub part_size_bytes: i64,
@@ -316,8 +323,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { job_id : ::std::string::String, part_size_bytes : i64, part_count : i64,
+    expires_at : crate ::formats::Datetime, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The declared MIME type is not supported.
     UnsupportedContentType { message: ::std::option::Option<::std::string::String> },

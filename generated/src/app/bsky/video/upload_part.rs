@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for UploadPart {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub job_id: ::std::string::String,
     pub part_number: i64,
@@ -151,7 +152,11 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { job_id : ::std::string::String, part_number : i64, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub part_number: i64,
     pub size_bytes: i64,
@@ -257,8 +262,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { part_number : i64, size_bytes : i64, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The job ID is unknown or aged out of retention; known terminal sessions are never reported as not found.
     UploadNotFound { message: ::std::option::Option<::std::string::String> },

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for UploadVideo {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub job_status: crate::app::bsky::video::defs::JobStatus,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -101,8 +102,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { job_status : crate ::app::bsky::video::defs::JobStatus, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

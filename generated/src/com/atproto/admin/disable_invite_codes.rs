@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for DisableInviteCodes {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub accounts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -104,8 +105,15 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input {} { codes with_codes : ::std::vec::Vec < ::std::string::String >, accounts
+    with_accounts : ::std::vec::Vec < ::std::string::String >, } extra
+);
+crate::types::default_new!(Input);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

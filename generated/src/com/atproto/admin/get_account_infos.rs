@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetAccountInfos {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub dids: ::std::vec::Vec<crate::formats::Did>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -102,7 +103,11 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { dids : ::std::vec::Vec < crate ::formats::Did >, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub infos: ::std::vec::Vec<crate::com::atproto::admin::defs::AccountView>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -181,8 +186,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { infos : ::std::vec::Vec < crate ::com::atproto::admin::defs::AccountView >,
+    } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

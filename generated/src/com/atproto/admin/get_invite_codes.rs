@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetInviteCodes {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Default: `"recent"`.
     pub sort: ::std::option::Option<ParamsSort>,
@@ -161,7 +162,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { sort with_sort : ParamsSort, limit with_limit : i64, cursor with_cursor :
+    ::std::string::String, } extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParamsSort {
     /// `recent`
     Recent,
@@ -254,6 +261,7 @@ impl crate::xrpc::QueryValue for ParamsSort {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub codes: ::std::vec::Vec<crate::com::atproto::server::defs::InviteCode>,
@@ -339,8 +347,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { codes : ::std::vec::Vec < crate ::com::atproto::server::defs::InviteCode >,
+    } { cursor with_cursor : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

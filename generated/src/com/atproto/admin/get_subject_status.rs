@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetSubjectStatus {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub did: ::std::option::Option<crate::formats::Did>,
     pub uri: ::std::option::Option<crate::formats::AtUri>,
@@ -120,7 +121,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { did with_did : crate ::formats::Did, uri with_uri : crate
+    ::formats::AtUri, blob with_blob : crate ::formats::Cid, } extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub subject: OutputSubject,
     pub takedown: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
@@ -218,7 +225,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { subject : OutputSubject, } { takedown with_takedown : crate
+    ::com::atproto::admin::defs::StatusAttr, deactivated with_deactivated : crate
+    ::com::atproto::admin::defs::StatusAttr, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OutputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
     RepoRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoRef>),
@@ -311,8 +324,15 @@ impl crate::validate::Validate for OutputSubject {
         }
     }
 }
+crate::types::union_from!(
+    OutputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
+    crate ::com::atproto::repo::strong_ref::Main, RepoBlobRef : crate
+    ::com::atproto::admin::defs::RepoBlobRef, }
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

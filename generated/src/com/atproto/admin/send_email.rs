@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for SendEmail {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub recipient_did: crate::formats::Did,
     pub content: ::std::string::String,
@@ -124,7 +125,13 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { recipient_did : crate ::formats::Did, content : ::std::string::String,
+    sender_did : crate ::formats::Did, } { subject with_subject : ::std::string::String,
+    comment with_comment : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub sent: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -200,8 +207,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { sent : bool, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

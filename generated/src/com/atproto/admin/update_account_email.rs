@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for UpdateAccountEmail {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// The handle or DID of the repo.
     pub account: crate::formats::AtIdentifier,
@@ -101,8 +102,14 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { account : crate ::formats::AtIdentifier, email : ::std::string::String, } {}
+    extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for UpdateSubjectStatus {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub subject: InputSubject,
     pub takedown: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
@@ -119,7 +120,13 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { subject : InputSubject, } { takedown with_takedown : crate
+    ::com::atproto::admin::defs::StatusAttr, deactivated with_deactivated : crate
+    ::com::atproto::admin::defs::StatusAttr, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum InputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
     RepoRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoRef>),
@@ -212,7 +219,13 @@ impl crate::validate::Validate for InputSubject {
         }
     }
 }
+crate::types::union_from!(
+    InputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
+    crate ::com::atproto::repo::strong_ref::Main, RepoBlobRef : crate
+    ::com::atproto::admin::defs::RepoBlobRef, }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub subject: OutputSubject,
     pub takedown: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
@@ -297,7 +310,12 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { subject : OutputSubject, } { takedown with_takedown : crate
+    ::com::atproto::admin::defs::StatusAttr, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OutputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
     RepoRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoRef>),
@@ -390,8 +408,15 @@ impl crate::validate::Validate for OutputSubject {
         }
     }
 }
+crate::types::union_from!(
+    OutputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
+    crate ::com::atproto::repo::strong_ref::Main, RepoBlobRef : crate
+    ::com::atproto::admin::defs::RepoBlobRef, }
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetRecommendedDidCredentials {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// Recommended rotation keys for PLC dids. Should be undefined (or ignored) for did:webs.
     pub rotation_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -135,8 +136,17 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output {} { rotation_keys with_rotation_keys : ::std::vec::Vec <
+    ::std::string::String >, also_known_as with_also_known_as : ::std::vec::Vec <
+    ::std::string::String >, verification_methods with_verification_methods : crate
+    ::types::Unknown, services with_services : crate ::types::Unknown, } extra
+);
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for RefreshIdentity {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub identifier: crate::formats::AtIdentifier,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -97,9 +98,14 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { identifier : crate ::formats::AtIdentifier, } {} extra
+);
 pub type Output = crate::com::atproto::identity::defs::IdentityInfo;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The resolution process confirmed that the handle does not resolve to any DID.
     HandleNotFound { message: ::std::option::Option<::std::string::String> },

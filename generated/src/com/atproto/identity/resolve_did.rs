@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ResolveDid {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// DID to resolve.
     pub did: crate::formats::Did,
@@ -103,7 +104,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { did : crate ::formats::Did, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// The complete DID document for the identity.
     pub did_doc: crate::types::Unknown,
@@ -181,8 +184,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { did_doc : crate ::types::Unknown, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The DID resolution process confirmed that there is no current DID.
     DidNotFound { message: ::std::option::Option<::std::string::String> },

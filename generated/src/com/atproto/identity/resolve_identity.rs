@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ResolveIdentity {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Handle or DID to resolve.
     pub identifier: crate::formats::AtIdentifier,
@@ -103,9 +104,14 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { identifier : crate ::formats::AtIdentifier, } {} extra
+);
 pub type Output = crate::com::atproto::identity::defs::IdentityInfo;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The resolution process confirmed that the handle does not resolve to any DID.
     HandleNotFound { message: ::std::option::Option<::std::string::String> },

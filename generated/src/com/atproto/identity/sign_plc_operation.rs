@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for SignPlcOperation {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// A token received through com.atproto.identity.requestPlcOperationSignature
     pub token: ::std::option::Option<::std::string::String>,
@@ -144,7 +145,16 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input {} { token with_token : ::std::string::String, rotation_keys with_rotation_keys
+    : ::std::vec::Vec < ::std::string::String >, also_known_as with_also_known_as :
+    ::std::vec::Vec < ::std::string::String >, verification_methods
+    with_verification_methods : crate ::types::Unknown, services with_services : crate
+    ::types::Unknown, } extra
+);
+crate::types::default_new!(Input);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// A signed DID PLC operation.
     pub operation: crate::types::Unknown,
@@ -222,8 +232,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { operation : crate ::types::Unknown, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -2,6 +2,7 @@
 //! `com.atproto.label.defs`
 /// Metadata tag on an atproto resource (eg, repo or record).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Label {
     /// The AT Protocol version of the label object.
     pub ver: ::std::option::Option<i64>,
@@ -163,8 +164,15 @@ impl crate::validate::Validate for Label {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Label { src : crate ::formats::Did, uri : crate ::formats::Uri, val :
+    ::std::string::String, cts : crate ::formats::Datetime, } { ver with_ver : i64, cid
+    with_cid : crate ::formats::Cid, neg with_neg : bool, exp with_exp : crate
+    ::formats::Datetime, sig with_sig : crate ::types::Bytes, } extra
+);
 /// Metadata tags on an atproto record, published by the author within the record.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SelfLabels {
     pub values: ::std::vec::Vec<SelfLabel>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -263,8 +271,12 @@ impl crate::validate::Validate for SelfLabels {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    SelfLabels { values : ::std::vec::Vec < SelfLabel >, } {} extra
+);
 /// Metadata tag on an atproto record, published by the author within the record. Note that schemas should use \#selfLabels, not \#selfLabel.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SelfLabel {
     /// The short string name of the value or type of this label.
     pub val: ::std::string::String,
@@ -368,8 +380,10 @@ impl crate::validate::Validate for SelfLabel {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(SelfLabel { val : ::std::string::String, } {} extra);
 /// Declares a label value and its expected interpretations and behaviors.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LabelValueDefinition {
     /// The value of the label being defined. Must only include lowercase ascii and the '-' character (\[a-z-\]+).
     pub identifier: ::std::string::String,
@@ -517,8 +531,16 @@ impl crate::validate::Validate for LabelValueDefinition {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    LabelValueDefinition { identifier : ::std::string::String, severity :
+    LabelValueDefinitionSeverity, blurs : LabelValueDefinitionBlurs, locales :
+    ::std::vec::Vec < LabelValueDefinitionStrings >, } { default_setting
+    with_default_setting : LabelValueDefinitionDefaultSetting, adult_only with_adult_only
+    : bool, } extra
+);
 /// Strings which describe the label in the UI, localized into a specific language.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LabelValueDefinitionStrings {
     /// The code of the language these strings are written in.
     pub lang: crate::formats::Language,
@@ -652,7 +674,12 @@ impl crate::validate::Validate for LabelValueDefinitionStrings {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    LabelValueDefinitionStrings { lang : crate ::formats::Language, name :
+    ::std::string::String, description : ::std::string::String, } {} extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LabelValue {
     /// `!hide`
     Hide,
@@ -770,6 +797,7 @@ impl crate::xrpc::QueryValue for LabelValue {
 }
 /// How should a client visually convey this label? 'inform' means neutral and informational; 'alert' means negative and warning; 'none' means show nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LabelValueDefinitionSeverity {
     /// `inform`
     Inform,
@@ -867,6 +895,7 @@ impl crate::xrpc::QueryValue for LabelValueDefinitionSeverity {
 }
 /// What should this label hide in the UI, if applied? 'content' hides all of the target; 'media' hides the images/video/audio; 'none' hides nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LabelValueDefinitionBlurs {
     /// `content`
     Content,
@@ -964,6 +993,7 @@ impl crate::xrpc::QueryValue for LabelValueDefinitionBlurs {
 }
 /// The default setting for this label.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LabelValueDefinitionDefaultSetting {
     /// `ignore`
     Ignore,

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for QueryLabels {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// List of AT URI patterns to match (boolean 'OR'). Each may be a prefix (ending with '*'; will match inclusive of the string leading to '*'), or a full URI.
     pub uri_patterns: ::std::vec::Vec<::std::string::String>,
@@ -162,7 +163,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { uri_patterns : ::std::vec::Vec < ::std::string::String >, } { sources
+    with_sources : ::std::vec::Vec < crate ::formats::Did >, limit with_limit : i64,
+    cursor with_cursor : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub labels: ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
@@ -248,8 +255,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { labels : ::std::vec::Vec < crate ::com::atproto::label::defs::Label >, } {
+    cursor with_cursor : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -14,6 +14,7 @@ impl crate::xrpc::Subscription for SubscribeLabels {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Labels {
     pub seq: i64,
     pub labels: ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
@@ -97,7 +98,12 @@ impl crate::validate::Validate for Labels {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Labels { seq : i64, labels : ::std::vec::Vec < crate
+    ::com::atproto::label::defs::Label >, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Info {
     pub name: InfoName,
     pub message: ::std::option::Option<::std::string::String>,
@@ -181,7 +187,11 @@ impl crate::validate::Validate for Info {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Info { name : InfoName, } { message with_message : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InfoName {
     /// `OutdatedCursor`
     OutdatedCursor,
@@ -270,6 +280,7 @@ impl crate::xrpc::QueryValue for InfoName {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The last known event seq number to backfill from.
     pub cursor: ::std::option::Option<i64>,
@@ -352,7 +363,10 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params {} { cursor with_cursor : i64, } extra);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Message {
     /// `$type`: `com.atproto.label.subscribeLabels#labels`.
     Labels(::std::boxed::Box<Labels>),
@@ -435,8 +449,11 @@ impl crate::validate::Validate for Message {
         }
     }
 }
+crate::types::union_from!(Message { Labels : Labels, Info : Info, });
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `FutureCursor`
     FutureCursor { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ResolveLexicon {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The lexicon NSID to resolve.
     pub nsid: crate::formats::Nsid,
@@ -103,7 +104,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { nsid : crate ::formats::Nsid, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// The CID of the lexicon schema record.
     pub cid: crate::formats::Cid,
@@ -193,8 +196,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { cid : crate ::formats::Cid, schema : crate
+    ::com::atproto::lexicon::schema::Record, uri : crate ::formats::AtUri, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// No lexicon was resolved for the NSID.
     LexiconNotFound { message: ::std::option::Option<::std::string::String> },

@@ -23,6 +23,7 @@ impl crate::xrpc::Endpoint for CreateReport {
 }
 /// Moderation tool information for tracing the source of the action
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ModTool {
     /// Name/identifier of the source (e.g., 'bsky-app/android', 'bsky-web/chrome')
     pub name: ::std::string::String,
@@ -108,7 +109,12 @@ impl crate::validate::Validate for ModTool {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ModTool { name : ::std::string::String, } { meta with_meta : crate ::types::Unknown,
+    } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// Indicates the broad category of violation the report is for.
     pub reason_type: crate::com::atproto::moderation::defs::ReasonType,
@@ -239,7 +245,13 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { reason_type : crate ::com::atproto::moderation::defs::ReasonType, subject :
+    InputSubject, } { reason with_reason : ::std::string::String, mod_tool with_mod_tool
+    : ModTool, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum InputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
     RepoRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoRef>),
@@ -318,7 +330,12 @@ impl crate::validate::Validate for InputSubject {
         }
     }
 }
+crate::types::union_from!(
+    InputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
+    crate ::com::atproto::repo::strong_ref::Main, }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub id: i64,
     pub reason_type: crate::com::atproto::moderation::defs::ReasonType,
@@ -454,7 +471,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { id : i64, reason_type : crate ::com::atproto::moderation::defs::ReasonType,
+    subject : OutputSubject, reported_by : crate ::formats::Did, created_at : crate
+    ::formats::Datetime, } { reason with_reason : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OutputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
     RepoRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoRef>),
@@ -533,8 +556,14 @@ impl crate::validate::Validate for OutputSubject {
         }
     }
 }
+crate::types::union_from!(
+    OutputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
+    crate ::com::atproto::repo::strong_ref::Main, }
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -23,6 +23,7 @@ impl crate::xrpc::Endpoint for ApplyWrites {
 }
 /// Operation which creates a new record.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Create {
     pub collection: crate::formats::Nsid,
     /// NOTE: maxLength is redundant with record-key format. Keeping it temporarily to ensure backwards compatibility.
@@ -138,8 +139,13 @@ impl crate::validate::Validate for Create {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Create { collection : crate ::formats::Nsid, value : crate ::types::Unknown, } { rkey
+    with_rkey : crate ::formats::RecordKey, } extra
+);
 /// Operation which updates an existing record.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Update {
     pub collection: crate::formats::Nsid,
     pub rkey: crate::formats::RecordKey,
@@ -226,8 +232,13 @@ impl crate::validate::Validate for Update {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Update { collection : crate ::formats::Nsid, rkey : crate ::formats::RecordKey, value
+    : crate ::types::Unknown, } {} extra
+);
 /// Operation which deletes an existing record.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Delete {
     pub collection: crate::formats::Nsid,
     pub rkey: crate::formats::RecordKey,
@@ -308,7 +319,12 @@ impl crate::validate::Validate for Delete {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Delete { collection : crate ::formats::Nsid, rkey : crate ::formats::RecordKey, } {}
+    extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateResult {
     pub uri: crate::formats::AtUri,
     pub cid: crate::formats::Cid,
@@ -402,7 +418,12 @@ impl crate::validate::Validate for CreateResult {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    CreateResult { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } {
+    validation_status with_validation_status : CreateResultValidationStatus, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateResult {
     pub uri: crate::formats::AtUri,
     pub cid: crate::formats::Cid,
@@ -496,7 +517,12 @@ impl crate::validate::Validate for UpdateResult {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    UpdateResult { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } {
+    validation_status with_validation_status : UpdateResultValidationStatus, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteResult {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -562,7 +588,10 @@ impl crate::validate::Validate for DeleteResult {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(DeleteResult {} {} extra);
+crate::types::default_new!(DeleteResult);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateResultValidationStatus {
     /// `valid`
     Valid,
@@ -655,6 +684,7 @@ impl crate::xrpc::QueryValue for CreateResultValidationStatus {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// The handle or DID of the repo (aka, current account).
     pub repo: crate::formats::AtIdentifier,
@@ -753,6 +783,11 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { repo : crate ::formats::AtIdentifier, writes : ::std::vec::Vec <
+    InputWritesItem >, } { validate with_validate : bool, swap_commit with_swap_commit :
+    crate ::formats::Cid, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
 pub enum InputWritesItem {
     /// `$type`: `com.atproto.repo.applyWrites#create`.
@@ -853,7 +888,11 @@ impl crate::validate::Validate for InputWritesItem {
         }
     }
 }
+crate::types::union_from!(
+    InputWritesItem { Create : Create, Update : Update, Delete : Delete, }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
     pub results: ::std::option::Option<::std::vec::Vec<OutputResultsItem>>,
@@ -940,6 +979,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output {} { commit with_commit : crate ::com::atproto::repo::defs::CommitMeta,
+    results with_results : ::std::vec::Vec < OutputResultsItem >, } extra
+);
+crate::types::default_new!(Output);
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputResultsItem {
     /// `$type`: `com.atproto.repo.applyWrites#createResult`.
@@ -1046,8 +1090,14 @@ impl crate::validate::Validate for OutputResultsItem {
         }
     }
 }
+crate::types::union_from!(
+    OutputResultsItem { CreateResult : CreateResult, UpdateResult : UpdateResult,
+    DeleteResult : DeleteResult, }
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// Indicates that the 'swapCommit' parameter did not match current commit.
     InvalidSwap { message: ::std::option::Option<::std::string::String> },
@@ -1105,6 +1155,7 @@ impl ::serde::Serialize for Error {
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateResultValidationStatus {
     /// `valid`
     Valid,

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for CreateRecord {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// The handle or DID of the repo (aka, current account).
     pub repo: crate::formats::AtIdentifier,
@@ -161,7 +162,14 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { repo : crate ::formats::AtIdentifier, collection : crate ::formats::Nsid,
+    record : crate ::types::Unknown, } { rkey with_rkey : crate ::formats::RecordKey,
+    validate with_validate : bool, swap_commit with_swap_commit : crate ::formats::Cid, }
+    extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub uri: crate::formats::AtUri,
     pub cid: crate::formats::Cid,
@@ -263,7 +271,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } { commit
+    with_commit : crate ::com::atproto::repo::defs::CommitMeta, validation_status
+    with_validation_status : OutputValidationStatus, } extra
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputValidationStatus {
     /// `valid`
     Valid,
@@ -356,7 +370,9 @@ impl crate::xrpc::QueryValue for OutputValidationStatus {
     }
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// Indicates that 'swapCommit' didn't match current repo commit.
     InvalidSwap { message: ::std::option::Option<::std::string::String> },

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for DeleteRecord {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// The handle or DID of the repo (aka, current account).
     pub repo: crate::formats::AtIdentifier,
@@ -126,7 +127,13 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { repo : crate ::formats::AtIdentifier, collection : crate ::formats::Nsid,
+    rkey : crate ::formats::RecordKey, } { swap_record with_swap_record : crate
+    ::formats::Cid, swap_commit with_swap_commit : crate ::formats::Cid, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -202,8 +209,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output {} { commit with_commit : crate ::com::atproto::repo::defs::CommitMeta, }
+    extra
+);
+crate::types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `InvalidSwap`
     InvalidSwap { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for DescribeRepo {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The handle or DID of the repo.
     pub repo: crate::formats::AtIdentifier,
@@ -103,7 +104,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { repo : crate ::formats::AtIdentifier, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub handle: crate::formats::Handle,
     pub did: crate::formats::Did,
@@ -211,8 +214,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { handle : crate ::formats::Handle, did : crate ::formats::Did, did_doc :
+    crate ::types::Unknown, collections : ::std::vec::Vec < crate ::formats::Nsid >,
+    handle_is_correct : bool, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetRecord {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The handle or DID of the repo.
     pub repo: crate::formats::AtIdentifier,
@@ -126,7 +127,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { repo : crate ::formats::AtIdentifier, collection : crate ::formats::Nsid,
+    rkey : crate ::formats::RecordKey, } { cid with_cid : crate ::formats::Cid, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub uri: crate::formats::AtUri,
     pub cid: ::std::option::Option<crate::formats::Cid>,
@@ -215,8 +221,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { uri : crate ::formats::AtUri, value : crate ::types::Unknown, } { cid
+    with_cid : crate ::formats::Cid, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `RecordNotFound`
     RecordNotFound { message: ::std::option::Option<::std::string::String> },

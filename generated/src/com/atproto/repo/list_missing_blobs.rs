@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ListMissingBlobs {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RecordBlob {
     pub cid: crate::formats::Cid,
     pub record_uri: crate::formats::AtUri,
@@ -100,7 +101,12 @@ impl crate::validate::Validate for RecordBlob {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    RecordBlob { cid : crate ::formats::Cid, record_uri : crate ::formats::AtUri, } {}
+    extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Default: `500`.
     pub limit: ::std::option::Option<i64>,
@@ -225,7 +231,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { limit with_limit : i64, cursor with_cursor : ::std::string::String, }
+    extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub blobs: ::std::vec::Vec<RecordBlob>,
@@ -309,8 +321,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { blobs : ::std::vec::Vec < RecordBlob >, } { cursor with_cursor :
+    ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

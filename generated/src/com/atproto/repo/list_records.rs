@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ListRecords {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     pub uri: crate::formats::AtUri,
     pub cid: crate::formats::Cid,
@@ -106,7 +107,12 @@ impl crate::validate::Validate for Record {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Record { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, value : crate
+    ::types::Unknown, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The handle or DID of the repo.
     pub repo: crate::formats::AtIdentifier,
@@ -256,7 +262,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { repo : crate ::formats::AtIdentifier, collection : crate ::formats::Nsid, }
+    { limit with_limit : i64, cursor with_cursor : ::std::string::String, reverse
+    with_reverse : bool, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub records: ::std::vec::Vec<Record>,
@@ -340,8 +352,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { records : ::std::vec::Vec < Record >, } { cursor with_cursor :
+    ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -3,6 +3,7 @@
 //!
 //! A URI with a content-hash fingerprint.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Main {
     pub uri: crate::formats::AtUri,
     pub cid: crate::formats::Cid,
@@ -83,3 +84,6 @@ impl crate::validate::Validate for Main {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Main { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } {} extra
+);

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for CheckAccountStatus {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub activated: bool,
     pub valid_did: bool,
@@ -164,8 +165,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { activated : bool, valid_did : bool, repo_commit : crate ::formats::Cid,
+    repo_rev : ::std::string::String, repo_blocks : i64, indexed_records : i64,
+    private_state_values : i64, expected_blobs : i64, imported_blobs : i64, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

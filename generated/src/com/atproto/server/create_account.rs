@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for CreateAccount {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub email: ::std::option::Option<::std::string::String>,
     /// Requested handle for the account.
@@ -170,7 +171,17 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { handle : crate ::formats::Handle, } { email with_email :
+    ::std::string::String, did with_did : crate ::formats::Did, invite_code
+    with_invite_code : ::std::string::String, verification_code with_verification_code :
+    ::std::string::String, verification_phone with_verification_phone :
+    ::std::string::String, password with_password : ::std::string::String, recovery_key
+    with_recovery_key : ::std::string::String, plc_op with_plc_op : crate
+    ::types::Unknown, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub access_jwt: ::std::string::String,
     pub refresh_jwt: ::std::string::String,
@@ -271,8 +282,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { access_jwt : ::std::string::String, refresh_jwt : ::std::string::String,
+    handle : crate ::formats::Handle, did : crate ::formats::Did, } { did_doc
+    with_did_doc : crate ::types::Unknown, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `InvalidHandle`
     InvalidHandle { message: ::std::option::Option<::std::string::String> },

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for CreateAppPassword {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AppPassword {
     pub name: ::std::string::String,
     pub password: ::std::string::String,
@@ -114,7 +115,13 @@ impl crate::validate::Validate for AppPassword {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    AppPassword { name : ::std::string::String, password : ::std::string::String,
+    created_at : crate ::formats::Datetime, } { privileged with_privileged : bool, }
+    extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// A short name for the App Password, to help distinguish them.
     pub name: ::std::string::String,
@@ -199,9 +206,14 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { name : ::std::string::String, } { privileged with_privileged : bool, } extra
+);
 pub type Output = AppPassword;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `AccountTakedown`
     AccountTakedown { message: ::std::option::Option<::std::string::String> },

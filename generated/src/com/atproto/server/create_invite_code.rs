@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for CreateInviteCode {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub use_count: i64,
     pub for_account: ::std::option::Option<crate::formats::Did>,
@@ -104,7 +105,12 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { use_count : i64, } { for_account with_for_account : crate ::formats::Did, }
+    extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub code: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -180,8 +186,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { code : ::std::string::String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

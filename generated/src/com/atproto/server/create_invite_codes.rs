@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for CreateInviteCodes {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccountCodes {
     pub account: ::std::string::String,
     pub codes: ::std::vec::Vec<::std::string::String>,
@@ -102,7 +103,12 @@ impl crate::validate::Validate for AccountCodes {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    AccountCodes { account : ::std::string::String, codes : ::std::vec::Vec <
+    ::std::string::String >, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// Default: `1`.
     pub code_count: i64,
@@ -193,7 +199,12 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { code_count : i64, use_count : i64, } { for_accounts with_for_accounts :
+    ::std::vec::Vec < crate ::formats::Did >, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub codes: ::std::vec::Vec<AccountCodes>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -270,8 +281,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { codes : ::std::vec::Vec < AccountCodes >, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for CreateSession {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// Handle or other identifier supported by the server for the authenticating user.
     pub identifier: ::std::string::String,
@@ -122,7 +123,13 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { identifier : ::std::string::String, password : ::std::string::String, } {
+    auth_factor_token with_auth_factor_token : ::std::string::String, allow_takendown
+    with_allow_takendown : bool, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub access_jwt: ::std::string::String,
     pub refresh_jwt: ::std::string::String,
@@ -262,8 +269,16 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { access_jwt : ::std::string::String, refresh_jwt : ::std::string::String,
+    handle : crate ::formats::Handle, did : crate ::formats::Did, } { did_doc
+    with_did_doc : crate ::types::Unknown, email with_email : ::std::string::String,
+    email_confirmed with_email_confirmed : bool, email_auth_factor with_email_auth_factor
+    : bool, active with_active : bool, status with_status : OutputStatus, } extra
+);
 /// If active=false, this optional field indicates a possible reason for why the account is not active. If active=false and no status is supplied, then the host makes no claim for why the repository is no longer being hosted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputStatus {
     /// `takendown`
     Takendown,
@@ -360,7 +375,9 @@ impl crate::xrpc::QueryValue for OutputStatus {
     }
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `AccountTakedown`
     AccountTakedown { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for DeactivateAccount {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// A recommendation to server as to how long they should hold onto the deactivated account before deleting.
     pub delete_after: ::std::option::Option<crate::formats::Datetime>,
@@ -100,8 +101,14 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input {} { delete_after with_delete_after : crate ::formats::Datetime, } extra
+);
+crate::types::default_new!(Input);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

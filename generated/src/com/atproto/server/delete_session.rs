@@ -18,7 +18,9 @@ impl crate::xrpc::Endpoint for DeleteSession {
     type Error = Error;
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `InvalidToken`
     InvalidToken { message: ::std::option::Option<::std::string::String> },

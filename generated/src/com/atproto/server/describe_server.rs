@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for DescribeServer {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Links {
     pub privacy_policy: ::std::option::Option<crate::formats::Uri>,
     pub terms_of_service: ::std::option::Option<crate::formats::Uri>,
@@ -108,7 +109,13 @@ impl crate::validate::Validate for Links {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Links {} { privacy_policy with_privacy_policy : crate ::formats::Uri,
+    terms_of_service with_terms_of_service : crate ::formats::Uri, } extra
+);
+crate::types::default_new!(Links);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Contact {
     pub email: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -183,7 +190,12 @@ impl crate::validate::Validate for Contact {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Contact {} { email with_email : ::std::string::String, } extra
+);
+crate::types::default_new!(Contact);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// If true, an invite code must be supplied to create an account on this instance.
     pub invite_code_required: ::std::option::Option<bool>,
@@ -336,8 +348,17 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { available_user_domains : ::std::vec::Vec < ::std::string::String >, did :
+    crate ::formats::Did, } { invite_code_required with_invite_code_required : bool,
+    phone_verification_required with_phone_verification_required : bool,
+    blob_upload_limit with_blob_upload_limit : i64, links with_links : Links, contact
+    with_contact : Contact, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

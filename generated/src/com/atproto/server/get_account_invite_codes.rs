@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetAccountInviteCodes {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Default: `true`.
     pub include_used: ::std::option::Option<bool>,
@@ -134,7 +135,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { include_used with_include_used : bool, create_available
+    with_create_available : bool, } extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub codes: ::std::vec::Vec<crate::com::atproto::server::defs::InviteCode>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -213,8 +220,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { codes : ::std::vec::Vec < crate ::com::atproto::server::defs::InviteCode >,
+    } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `DuplicateCreate`
     DuplicateCreate { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetServiceAuth {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The DID or `did#serviceId` reference of the service that the token will be used to authenticate with.
     pub aud: ::std::string::String,
@@ -148,7 +149,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { aud : ::std::string::String, } { exp with_exp : i64, lxm with_lxm : crate
+    ::formats::Nsid, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub token: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -224,8 +230,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { token : ::std::string::String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// Indicates that the requested expiration date is not a valid. May be in the past or may be reliant on the requested scopes.
     BadExpiration { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetSession {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub handle: crate::formats::Handle,
     pub did: crate::formats::Did,
@@ -149,8 +150,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { handle : crate ::formats::Handle, did : crate ::formats::Did, } { did_doc
+    with_did_doc : crate ::types::Unknown, email with_email : ::std::string::String,
+    email_confirmed with_email_confirmed : bool, email_auth_factor with_email_auth_factor
+    : bool, active with_active : bool, status with_status : OutputStatus, } extra
+);
 /// If active=false, this optional field indicates a possible reason for why the account is not active. If active=false and no status is supplied, then the host makes no claim for why the repository is no longer being hosted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputStatus {
     /// `takendown`
     Takendown,
@@ -247,7 +255,9 @@ impl crate::xrpc::QueryValue for OutputStatus {
     }
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

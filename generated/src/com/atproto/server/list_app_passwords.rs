@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ListAppPasswords {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AppPassword {
     pub name: ::std::string::String,
     pub created_at: crate::formats::Datetime,
@@ -107,7 +108,12 @@ impl crate::validate::Validate for AppPassword {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    AppPassword { name : ::std::string::String, created_at : crate ::formats::Datetime, }
+    { privileged with_privileged : bool, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub passwords: ::std::vec::Vec<AppPassword>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -184,8 +190,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { passwords : ::std::vec::Vec < AppPassword >, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `AccountTakedown`
     AccountTakedown { message: ::std::option::Option<::std::string::String> },

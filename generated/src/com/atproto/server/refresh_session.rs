@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for RefreshSession {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub access_jwt: ::std::string::String,
     pub refresh_jwt: ::std::string::String,
@@ -159,8 +160,16 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { access_jwt : ::std::string::String, refresh_jwt : ::std::string::String,
+    handle : crate ::formats::Handle, did : crate ::formats::Did, } { did_doc
+    with_did_doc : crate ::types::Unknown, email with_email : ::std::string::String,
+    email_confirmed with_email_confirmed : bool, email_auth_factor with_email_auth_factor
+    : bool, active with_active : bool, status with_status : OutputStatus, } extra
+);
 /// Hosting status of the account. If not specified, then assume 'active'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputStatus {
     /// `takendown`
     Takendown,
@@ -257,7 +266,9 @@ impl crate::xrpc::QueryValue for OutputStatus {
     }
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `AccountTakedown`
     AccountTakedown { message: ::std::option::Option<::std::string::String> },

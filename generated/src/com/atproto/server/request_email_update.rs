@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for RequestEmailUpdate {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub token_required: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -101,8 +102,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { token_required : bool, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

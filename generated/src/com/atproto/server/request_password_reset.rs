@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for RequestPasswordReset {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub email: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -95,8 +96,11 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Input { email : ::std::string::String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -22,6 +22,7 @@ impl crate::xrpc::Endpoint for ReserveSigningKey {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// The DID to reserve a key for.
     pub did: ::std::option::Option<crate::formats::Did>,
@@ -97,7 +98,10 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Input {} { did with_did : crate ::formats::Did, } extra);
+crate::types::default_new!(Input);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// The public key for the reserved signing key, in did:key serialization.
     pub signing_key: ::std::string::String,
@@ -174,8 +178,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { signing_key : ::std::string::String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ResetPassword {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub token: ::std::string::String,
     pub password: ::std::string::String,
@@ -100,8 +101,13 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { token : ::std::string::String, password : ::std::string::String, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `ExpiredToken`
     ExpiredToken { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for UpdateEmail {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     pub email: ::std::string::String,
     pub email_auth_factor: ::std::option::Option<bool>,
@@ -112,8 +113,14 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Input { email : ::std::string::String, } { email_auth_factor with_email_auth_factor :
+    bool, token with_token : ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `ExpiredToken`
     ExpiredToken { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetBlob {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The DID of the account.
     pub did: crate::formats::Did,
@@ -110,8 +111,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { did : crate ::formats::Did, cid : crate ::formats::Cid, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `BlobNotFound`
     BlobNotFound { message: ::std::option::Option<::std::string::String> },

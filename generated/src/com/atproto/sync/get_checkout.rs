@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetCheckout {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The DID of the repo.
     pub did: crate::formats::Did,
@@ -103,8 +104,11 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { did : crate ::formats::Did, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

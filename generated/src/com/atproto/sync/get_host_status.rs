@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetHostStatus {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Hostname of the host (eg, PDS or relay) being queried.
     pub hostname: ::std::string::String,
@@ -103,7 +104,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { hostname : ::std::string::String, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub hostname: ::std::string::String,
     /// Recent repo stream event sequence number. May be delayed from actual stream processing (eg, persisted cursor not in-memory cursor).
@@ -205,8 +208,15 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { hostname : ::std::string::String, } { seq with_seq : i64, account_count
+    with_account_count : i64, status with_status : crate
+    ::com::atproto::sync::defs::HostStatus, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `HostNotFound`
     HostNotFound { message: ::std::option::Option<::std::string::String> },

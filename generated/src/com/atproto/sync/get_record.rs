@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetRecord {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The DID of the repo.
     pub did: crate::formats::Did,
@@ -116,8 +117,14 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { did : crate ::formats::Did, collection : crate ::formats::Nsid, rkey : crate
+    ::formats::RecordKey, } {} extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `RecordNotFound`
     RecordNotFound { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetRepo {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The DID of the repo.
     pub did: crate::formats::Did,
@@ -112,8 +113,14 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { did : crate ::formats::Did, } { since with_since : crate ::formats::Tid, }
+    extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `RepoNotFound`
     RepoNotFound { message: ::std::option::Option<::std::string::String> },

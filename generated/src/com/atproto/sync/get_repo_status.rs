@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for GetRepoStatus {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The DID of the repo.
     pub did: crate::formats::Did,
@@ -103,7 +104,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { did : crate ::formats::Did, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub did: crate::formats::Did,
     pub active: bool,
@@ -201,8 +204,13 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { did : crate ::formats::Did, active : bool, } { status with_status :
+    OutputStatus, rev with_rev : crate ::formats::Tid, } extra
+);
 /// If active=false, this optional field indicates a possible reason for why the account is not active. If active=false and no status is supplied, then the host makes no claim for why the repository is no longer being hosted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputStatus {
     /// `takendown`
     Takendown,
@@ -311,7 +319,9 @@ impl crate::xrpc::QueryValue for OutputStatus {
     }
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `RepoNotFound`
     RepoNotFound { message: ::std::option::Option<::std::string::String> },

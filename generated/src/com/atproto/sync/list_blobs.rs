@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ListBlobs {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The DID of the repo.
     pub did: crate::formats::Did,
@@ -160,7 +161,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { did : crate ::formats::Did, } { since with_since : crate ::formats::Tid,
+    limit with_limit : i64, cursor with_cursor : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub cids: ::std::vec::Vec<crate::formats::Cid>,
@@ -243,8 +249,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { cids : ::std::vec::Vec < crate ::formats::Cid >, } { cursor with_cursor :
+    ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `RepoNotFound`
     RepoNotFound { message: ::std::option::Option<::std::string::String> },

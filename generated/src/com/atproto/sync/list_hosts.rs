@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ListHosts {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Host {
     /// hostname of server; not a URL (no scheme)
     pub hostname: ::std::string::String,
@@ -121,7 +122,13 @@ impl crate::validate::Validate for Host {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Host { hostname : ::std::string::String, } { seq with_seq : i64, account_count
+    with_account_count : i64, status with_status : crate
+    ::com::atproto::sync::defs::HostStatus, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Default: `200`.
     pub limit: ::std::option::Option<i64>,
@@ -246,7 +253,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { limit with_limit : i64, cursor with_cursor : ::std::string::String, }
+    extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Sort order is not formally specified. Recommended order is by time host was first seen by the server, with oldest first.
@@ -331,8 +344,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { hosts : ::std::vec::Vec < Host >, } { cursor with_cursor :
+    ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

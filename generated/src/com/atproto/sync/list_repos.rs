@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ListRepos {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Repo {
     pub did: crate::formats::Did,
     /// Current repo commit CID
@@ -122,7 +123,13 @@ impl crate::validate::Validate for Repo {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Repo { did : crate ::formats::Did, head : crate ::formats::Cid, rev : crate
+    ::formats::Tid, } { active with_active : bool, status with_status : RepoStatus, }
+    extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Default: `500`.
     pub limit: ::std::option::Option<i64>,
@@ -247,7 +254,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { limit with_limit : i64, cursor with_cursor : ::std::string::String, }
+    extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub repos: ::std::vec::Vec<Repo>,
@@ -331,8 +344,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { repos : ::std::vec::Vec < Repo >, } { cursor with_cursor :
+    ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {
@@ -383,6 +402,7 @@ impl ::serde::Serialize for Error {
 }
 /// If active=false, this optional field indicates a possible reason for why the account is not active. If active=false and no status is supplied, then the host makes no claim for why the repository is no longer being hosted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RepoStatus {
     /// `takendown`
     Takendown,

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for ListReposByCollection {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Repo {
     pub did: crate::formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -95,7 +96,9 @@ impl crate::validate::Validate for Repo {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Repo { did : crate ::formats::Did, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub collection: crate::formats::Nsid,
     /// Maximum size of response set. Recommend setting a large maximum (1000+) when enumerating large DID lists.
@@ -228,7 +231,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { collection : crate ::formats::Nsid, } { limit with_limit : i64, cursor
+    with_cursor : ::std::string::String, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub repos: ::std::vec::Vec<Repo>,
@@ -312,8 +320,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { repos : ::std::vec::Vec < Repo >, } { cursor with_cursor :
+    ::std::string::String, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for RequestCrawl {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Input {
     /// Hostname of the current service (eg, PDS) that is requesting to be crawled.
     pub hostname: ::std::string::String,
@@ -96,8 +97,11 @@ impl crate::validate::Validate for Input {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Input { hostname : ::std::string::String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `HostBanned`
     HostBanned { message: ::std::option::Option<::std::string::String> },

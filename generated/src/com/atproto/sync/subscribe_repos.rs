@@ -15,6 +15,7 @@ impl crate::xrpc::Subscription for SubscribeRepos {
 }
 /// Represents an update of repository state. Note that empty commits are allowed, which include no repo data changes, but an update to rev and signature.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Commit {
     /// The stream sequence number of this message.
     pub seq: i64,
@@ -191,8 +192,17 @@ impl crate::validate::Validate for Commit {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Commit { seq : i64, rebase : bool, too_big : bool, repo : crate ::formats::Did,
+    commit : crate ::types::CidLink, rev : crate ::formats::Tid, since :
+    ::std::option::Option < crate ::formats::Tid >, blocks : crate ::types::Bytes, ops :
+    ::std::vec::Vec < RepoOp >, blobs : ::std::vec::Vec < crate ::types::CidLink >, time
+    : crate ::formats::Datetime, } { prev_data with_prev_data : crate ::types::CidLink, }
+    extra
+);
 /// Updates the repo to a new state, without necessarily including that state on the firehose. Used to recover from broken commit streams, data loss incidents, or in situations where upstream host does not know recent state of the repository.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Sync {
     /// The stream sequence number of this message.
     pub seq: i64,
@@ -315,8 +325,13 @@ impl crate::validate::Validate for Sync {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Sync { seq : i64, did : crate ::formats::Did, blocks : crate ::types::Bytes, rev :
+    ::std::string::String, time : crate ::formats::Datetime, } {} extra
+);
 /// Represents a change to an account's identity. Could be an updated handle, signing key, or pds hosting endpoint. Serves as a prod to all downstream services to refresh their identity cache.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Identity {
     pub seq: i64,
     pub did: crate::formats::Did,
@@ -410,8 +425,13 @@ impl crate::validate::Validate for Identity {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Identity { seq : i64, did : crate ::formats::Did, time : crate ::formats::Datetime, }
+    { handle with_handle : crate ::formats::Handle, } extra
+);
 /// Represents a change to an account's status on a host (eg, PDS or Relay). The semantics of this event are that the status is at the host which emitted the event, not necessarily that at the currently active PDS. Eg, a Relay takedown would emit a takedown with active=false, even if the PDS is still active.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Account {
     pub seq: i64,
     pub did: crate::formats::Did,
@@ -512,7 +532,12 @@ impl crate::validate::Validate for Account {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Account { seq : i64, did : crate ::formats::Did, time : crate ::formats::Datetime,
+    active : bool, } { status with_status : AccountStatus, } extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Info {
     pub name: InfoName,
     pub message: ::std::option::Option<::std::string::String>,
@@ -596,8 +621,12 @@ impl crate::validate::Validate for Info {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Info { name : InfoName, } { message with_message : ::std::string::String, } extra
+);
 /// A repo operation, ie a mutation of a single record.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RepoOp {
     pub action: RepoOpAction,
     pub path: ::std::string::String,
@@ -693,8 +722,14 @@ impl crate::validate::Validate for RepoOp {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    RepoOp { action : RepoOpAction, path : ::std::string::String, cid :
+    ::std::option::Option < crate ::types::CidLink >, } { prev with_prev : crate
+    ::types::CidLink, } extra
+);
 /// If active=false, this optional field indicates a reason for why the account is not active.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccountStatus {
     /// `takendown`
     Takendown,
@@ -803,6 +838,7 @@ impl crate::xrpc::QueryValue for AccountStatus {
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InfoName {
     /// `OutdatedCursor`
     OutdatedCursor,
@@ -891,6 +927,7 @@ impl crate::xrpc::QueryValue for InfoName {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The last known event seq number to backfill from.
     pub cursor: ::std::option::Option<i64>,
@@ -973,7 +1010,10 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params {} { cursor with_cursor : i64, } extra);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Message {
     /// `$type`: `com.atproto.sync.subscribeRepos#commit`.
     Commit(::std::boxed::Box<Commit>),
@@ -1100,8 +1140,14 @@ impl crate::validate::Validate for Message {
         }
     }
 }
+crate::types::union_from!(
+    Message { Commit : Commit, Sync : Sync, Identity : Identity, Account : Account, Info
+    : Info, }
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// `FutureCursor`
     FutureCursor { message: ::std::option::Option<::std::string::String> },
@@ -1163,6 +1209,7 @@ impl ::serde::Serialize for Error {
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RepoOpAction {
     /// `create`
     Create,

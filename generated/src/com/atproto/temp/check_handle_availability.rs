@@ -21,6 +21,7 @@ impl crate::xrpc::Endpoint for CheckHandleAvailability {
 }
 /// Indicates the provided handle is available.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResultAvailable {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -86,8 +87,11 @@ impl crate::validate::Validate for ResultAvailable {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(ResultAvailable {} {} extra);
+crate::types::default_new!(ResultAvailable);
 /// Indicates the provided handle is unavailable and gives suggestions of available handles.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResultUnavailable {
     /// List of suggested handles based on the provided inputs.
     pub suggestions: ::std::vec::Vec<Suggestion>,
@@ -170,7 +174,11 @@ impl crate::validate::Validate for ResultUnavailable {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    ResultUnavailable { suggestions : ::std::vec::Vec < Suggestion >, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Suggestion {
     pub handle: crate::formats::Handle,
     /// Method used to build this suggestion. Should be considered opaque to clients. Can be used for metrics.
@@ -252,7 +260,12 @@ impl crate::validate::Validate for Suggestion {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Suggestion { handle : crate ::formats::Handle, method : ::std::string::String, } {}
+    extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Tentative handle. Will be checked for availability or used to build handle suggestions.
     pub handle: crate::formats::Handle,
@@ -354,7 +367,13 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params { handle : crate ::formats::Handle, } { email with_email :
+    ::std::string::String, birth_date with_birth_date : crate ::formats::Datetime, }
+    extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// Echo of the input handle.
     pub handle: crate::formats::Handle,
@@ -437,7 +456,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { handle : crate ::formats::Handle, result : OutputResult, } {} extra
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OutputResult {
     /// `$type`: `com.atproto.temp.checkHandleAvailability#resultAvailable`.
     ResultAvailable(::std::boxed::Box<ResultAvailable>),
@@ -528,8 +551,14 @@ impl crate::validate::Validate for OutputResult {
         }
     }
 }
+crate::types::union_from!(
+    OutputResult { ResultAvailable : ResultAvailable, ResultUnavailable :
+    ResultUnavailable, }
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An invalid email was provided.
     InvalidEmail { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for CheckSignupQueue {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub activated: bool,
     pub place_in_queue: ::std::option::Option<i64>,
@@ -113,8 +114,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { activated : bool, } { place_in_queue with_place_in_queue : i64,
+    estimated_time_ms with_estimated_time_ms : i64, } extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {

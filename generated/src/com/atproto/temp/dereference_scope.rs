@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for DereferenceScope {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// The scope reference (starts with 'ref:')
     pub scope: ::std::string::String,
@@ -103,7 +104,9 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(Params { scope : ::std::string::String, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     /// The full oauth permission scope
     pub scope: ::std::string::String,
@@ -180,8 +183,11 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(Output { scope : ::std::string::String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An invalid scope reference was provided.
     InvalidScopeReference { message: ::std::option::Option<::std::string::String> },

@@ -20,6 +20,7 @@ impl crate::xrpc::Endpoint for FetchLabels {
     type Error = Error;
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     pub since: ::std::option::Option<i64>,
     /// Default: `50`.
@@ -144,7 +145,12 @@ impl crate::xrpc::QueryParams for Params {
         out
     }
 }
+crate::types::object_api!(
+    Params {} { since with_since : i64, limit with_limit : i64, } extra
+);
+crate::types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output {
     pub labels: ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
@@ -223,8 +229,14 @@ impl crate::validate::Validate for Output {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_api!(
+    Output { labels : ::std::vec::Vec < crate ::com::atproto::label::defs::Label >, } {}
+    extra
+);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
+/// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// An error name not listed in the lexicon.
     Other {
