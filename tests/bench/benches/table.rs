@@ -22,7 +22,9 @@ fn process<'a>(bin: &'a Path, root: &'a Path, args: &'a [&'a str], fresh_out: bo
         let out = std::env::temp_dir().join(format!("lexgen-bench-out-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&out);
         let mut cmd = Command::new(bin);
-        cmd.current_dir(root).args(args);
+        cmd.current_dir(root)
+            .args(args)
+            .stdout(std::process::Stdio::null());
         if fresh_out {
             cmd.arg("--out").arg(&out);
         }

@@ -51,7 +51,7 @@ pub fn handles(list: &'static [&'static str]) -> Case<'static> {
             ),
             (
                 "jacquard",
-                parse_list(list, |s| Jacquard::<String>::new(s).expect("valid")),
+                parse_list(list, |s| Jacquard::<String>::new_owned(s).expect("valid")),
             ),
             ("floor: move", parse_list(list, |s| s)),
         ],
