@@ -9,7 +9,7 @@
 
 use super::ty::ident;
 use crate::ir::LexiconIr;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, ToTokens};
 
 /// One `NSID_PREFIX=RUST_PATH` mapping.
@@ -17,8 +17,10 @@ use quote::{quote, ToTokens};
 struct Extern {
     /// NSID segments of the prefix (`["com", "atproto"]`).
     prefix: Vec<String>,
-    /// The Rust path of the prefix's module in the other crate.
-    path: TokenStream,
+    /// The Rust path of the prefix's module in the other crate, as text
+    /// (`::atproto_types::com::atproto`; kept as text, not tokens, so that
+    /// `Externs` is `Sync` and emission can run on several threads).
+    path: Vec<String>,
     /// The crate it starts with, unless relative (`crate::`, `self::`, `super::`).
     krate: Option<String>,
 }
@@ -43,13 +45,20 @@ impl Externs {
             }
             let path: syn::Path = syn::parse_str(path)
                 .map_err(|e| format!("extern {prefix:?}: {path:?} is not a Rust path: {e}"))?;
+            if let Some(segment) = path.segments.iter().find(|s| !s.arguments.is_none()) {
+                return Err(format!(
+                    "extern {prefix:?}: not a module path (`{}` has generic arguments)",
+                    segment.ident
+                ));
+            }
             let krate = crate_name(&path);
             // A crate path gets a leading `::`, so no module of the generated
             // crate can shadow the crate's name.
-            let path = match (&krate, path.leading_colon.is_some()) {
-                (Some(_), false) => quote!(:: #path),
-                _ => path.to_token_stream(),
-            };
+            let leading = krate.is_some() || path.leading_colon.is_some();
+            let path = std::iter::once(String::new())
+                .filter(|_| leading)
+                .chain(path.segments.iter().map(|s| s.ident.to_string()))
+                .collect();
             externs.push(Extern {
                 prefix: segments,
                 krate,
@@ -82,9 +91,13 @@ impl Externs {
     /// by lexgen from the same lexicons).
     pub fn module_path(&self, lex: &LexiconIr) -> Option<TokenStream> {
         let e = self.find(lex)?;
-        let path = &e.path;
+        let path = e.path.iter().map(|s| match s.strip_prefix("r#") {
+            Some(raw) => Ident::new_raw(raw, Span::call_site()).to_token_stream(),
+            None if s.is_empty() => TokenStream::new(),
+            None => ident(s).to_token_stream(),
+        });
         let rest = lex.module.iter().skip(e.prefix.len()).map(|m| ident(m));
-        Some(quote!(#path #(:: #rest)*))
+        Some(quote!(#(#path)::* #(:: #rest)*))
     }
 
     /// The crate (first path segment, as written in Rust) the lexicon's
@@ -167,5 +180,8 @@ mod tests {
         assert!(Externs::new(&pairs(&[("com..atproto", "a::b")])).is_err());
         assert!(Externs::new(&pairs(&[("com.atproto", "a b")])).is_err());
         assert!(Externs::new(&pairs(&[("com.atproto", "::a::b")])).is_ok());
+        // A module path has no generic arguments.
+        assert!(Externs::new(&pairs(&[("com.atproto", "a::b<T>")])).is_err());
+        assert!(Externs::new(&pairs(&[("com.atproto", "a::b::<T>::c")])).is_err());
     }
 }

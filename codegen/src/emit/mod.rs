@@ -78,30 +78,50 @@ pub fn emit_crate(
     options: &CrateOptions,
     externs: &Externs,
 ) -> Result<Vec<GeneratedFile>, RenderError> {
-    let cx = CodeGenerator::new(ir, externs, quote!(crate));
-    let tree = ModuleTree::new(&cx);
+    use rayon::prelude::*;
+    let tree = ModuleTree::new(&CodeGenerator::new(ir, externs, quote!(crate)));
+    let paths: Vec<&Vec<String>> = tree.paths().collect();
+    // Emitting and rendering a module is independent of the others: spread
+    // them over the cores. Token streams are not `Send`, so each worker
+    // thread makes its own context; `collect` keeps the order of `paths`,
+    // so the output (and the first error reported) does not depend on
+    // scheduling.
+    let modules = paths
+        .par_iter()
+        .map_init(
+            || CodeGenerator::new(ir, externs, quote!(crate)),
+            |cx, path| emit_module(cx, &tree, path),
+        )
+        .collect::<Result<Vec<_>, _>>()?;
     let mut files = vec![GeneratedFile {
         path: "Cargo.toml".into(),
         contents: cargo::cargo_toml(ir, options, externs),
     }];
-    for path in tree.paths() {
-        let file = if path.is_empty() {
-            "src/lib.rs".to_string()
-        } else {
-            format!("src/{}.rs", path.join("/"))
-        };
-        let body = tree.body(&cx, path);
-        let children = tree.child_decls(path);
-        let inner = body.inner;
-        let items = body.items.flat_map(split_items);
-        let contents = render_items(&file, &body.source, quote!(#inner #children), items)?;
-        files.push(GeneratedFile {
-            contents,
-            path: file,
-        });
-    }
+    files.extend(modules);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The file of the module at `path`.
+fn emit_module(
+    cx: &CodeGenerator,
+    tree: &ModuleTree,
+    path: &[String],
+) -> Result<GeneratedFile, RenderError> {
+    let file = if path.is_empty() {
+        "src/lib.rs".to_string()
+    } else {
+        format!("src/{}.rs", path.join("/"))
+    };
+    let body = tree.body(cx, path);
+    let children = tree.child_decls(path);
+    let inner = body.inner;
+    let items = body.items.flat_map(split_items);
+    let contents = render_items(&file, &body.source, quote!(#inner #children), items)?;
+    Ok(GeneratedFile {
+        contents,
+        path: file,
+    })
 }
 
 /// Splits emitted tokens into their top-level items, so that each is parsed

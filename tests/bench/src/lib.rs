@@ -49,3 +49,7 @@ pub struct PlainOutput {
 pub fn lexicons_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lexicons")
 }
+
+pub mod cases;
+pub mod posts;
+pub mod rounds;
