@@ -34,9 +34,9 @@ pub const RESERVED_ROOT_MODULES: &[&str] = &[
     // Crate files.
     "lib", "main", "bin",
     // The runtime crate's modules (`atproto_lexgen_runtime::MODULES`; checked by a test below).
-    "client", "de", "formats", "types", "validate", "xrpc",
+    "client", "client_blocking", "de", "formats", "server", "types", "validate", "xrpc",
     // Planned runtime modules.
-    "cbor", "server", "repo", "firehose", "data", "prelude",
+    "cbor", "repo", "firehose", "data", "prelude",
 ];
 
 /// Type names a lexicon type may not take in its module, because generated

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod session_server;
 pub mod xrpc;
 
 /// The repository root.

@@ -9,7 +9,11 @@
 //! re-exported (or later inlined) without path changes.
 //!
 //! Cargo features (see `Cargo.toml` for the ones planned):
-//! - `client`: a blocking XRPC client on `ureq` ([`client`]).
+//! - `client`: an async XRPC client and session agent on `reqwest` with
+//!   rustls ([`client`]);
+//! - `client-blocking`: a small blocking XRPC client on `ureq`
+//!   ([`client_blocking`]);
+//! - `server`: an XRPC router on `axum` ([`server`]).
 
 pub mod de;
 pub mod formats;
@@ -19,6 +23,10 @@ pub mod xrpc;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client-blocking")]
+pub mod client_blocking;
+#[cfg(feature = "server")]
+pub mod server;
 
 /// A public module of the runtime.
 #[doc(hidden)]
@@ -39,8 +47,10 @@ pub struct ModuleInfo {
 #[doc(hidden)]
 pub const MODULES: &[ModuleInfo] = &[
     module("client", Some("client"), false),
+    module("client_blocking", Some("client-blocking"), false),
     module("de", None, true),
     module("formats", None, false),
+    module("server", Some("server"), false),
     module("types", None, false),
     module("validate", None, false),
     module("xrpc", None, false),

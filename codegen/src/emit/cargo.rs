@@ -218,7 +218,19 @@ pub fn cargo_toml(ir: &Ir, options: &CrateOptions, externs: &Externs) -> String 
         "\n[features]\ndefault = [{all}]\n",
         all = all.join(", ")
     ));
-    out.push_str("# The runtime's blocking XRPC client (HTTP only; no TLS).\nclient = [\"atproto-lexgen-runtime/client\"]\n");
+    // The runtime's optional modules, under the runtime's feature names:
+    // `client` (async, reqwest + rustls), `client-blocking` (ureq, plain
+    // HTTP), `server` (axum).
+    let runtime_features: BTreeSet<&str> = atproto_lexgen_runtime::MODULES
+        .iter()
+        .filter_map(|m| m.feature)
+        .collect();
+    out.push_str("# Optional runtime modules: XRPC client (async; `client-blocking`: ureq, no TLS), server (axum).\n");
+    for feature in runtime_features {
+        out.push_str(&format!(
+            "{feature} = [\"atproto-lexgen-runtime/{feature}\"]\n"
+        ));
+    }
     for (feature, needs) in &deps {
         let needs: Vec<String> = needs.iter().map(|f| format!("{f:?}")).collect();
         out.push_str(&format!("{feature} = [{}]\n", needs.join(", ")));
