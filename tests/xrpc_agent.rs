@@ -175,3 +175,171 @@ async fn the_router_answers_bad_requests_by_the_xrpc_rules() {
         "{body}"
     );
 }
+
+/// A router whose two handlers report the params they got as an error
+/// named `Seen` (status 400), so the test sees what the router parsed.
+fn echo_router() -> atproto_types::server::axum::Router {
+    use atproto_types::app::bsky::actor::get_profiles;
+    use atproto_types::com::atproto::sync::list_repos;
+    use atproto_types::server::{Auth, XrpcRouter};
+    use atproto_types::xrpc::XrpcError;
+    XrpcRouter::new()
+        .query::<list_repos::ListRepos, _>(|p: list_repos::Params, _: NoBody, _: Auth| async move {
+            let seen = format!(
+                "limit={:?} cursor={:?} extra={:?}",
+                p.limit, p.cursor, p.extra
+            );
+            Err(list_repos::Error::from_parts("Seen".into(), Some(seen)))
+        })
+        .query::<get_profiles::GetProfiles, _>(
+            |p: get_profiles::Params, _: NoBody, _: Auth| async move {
+                let actors: Vec<&str> = p.actors.iter().map(|a| a.as_str()).collect();
+                Err(get_profiles::Error::from_parts(
+                    "Seen".into(),
+                    Some(actors.join(",")),
+                ))
+            },
+        )
+        .into_router()
+}
+
+async fn serve(router: atproto_types::server::axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { atproto_types::server::axum::serve(listener, router).await });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn the_router_parses_params_by_the_xrpc_rules() {
+    let url = serve(echo_router()).await;
+    let seen = |body: String| {
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        (
+            v["error"].as_str().unwrap().to_owned(),
+            v["message"].as_str().unwrap().to_owned(),
+        )
+    };
+    let list = "/xrpc/com.atproto.sync.listRepos";
+    // The lexicon's default (500) fills an absent integer; unknown names are kept.
+    let (status, body) = raw(&url, "GET", &format!("{list}?cursor=a%20b&x=1"), None, "").await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        seen(body).1,
+        r#"limit=Some(500) cursor=Some("a b") extra={"x": String("1")}"#
+    );
+    let (_, body) = raw(&url, "GET", &format!("{list}?limit=7"), None, "").await;
+    assert!(seen(body).1.starts_with("limit=Some(7) "));
+    // Out of range, and not an integer: `<path>: <rule>`.
+    for (query, rule) in [("limit=0", "limit"), ("limit=abc", "limit")] {
+        let (status, body) = raw(&url, "GET", &format!("{list}?{query}"), None, "").await;
+        let (error, message) = seen(body);
+        assert_eq!(
+            (status, error.as_str()),
+            (400, "InvalidRequest"),
+            "{message}"
+        );
+        assert!(message.contains(rule), "{query}: {message}");
+    }
+    // Arrays are the name repeated; each item is validated.
+    let profiles = "/xrpc/app.bsky.actor.getProfiles";
+    let (_, body) = raw(
+        &url,
+        "GET",
+        &format!("{profiles}?actors=alice.test&actors=did%3Aplc%3Abob"),
+        None,
+        "",
+    )
+    .await;
+    assert_eq!(seen(body), ("Seen".into(), "alice.test,did:plc:bob".into()));
+    let (_, body) = raw(
+        &url,
+        "GET",
+        &format!("{profiles}?actors=not%20a%20handle"),
+        None,
+        "",
+    )
+    .await;
+    assert_eq!(seen(body).0, "InvalidRequest");
+    let (_, body) = raw(&url, "GET", profiles, None, "").await;
+    let (error, message) = seen(body);
+    assert_eq!(error, "InvalidRequest");
+    assert!(message.contains("actors"), "{message}");
+}
+
+#[tokio::test]
+async fn queries_are_retried_on_429_and_5xx_procedures_never() {
+    use atproto_types::client::RetryPolicy;
+    use atproto_types::server::axum::{http::StatusCode, routing::any, Router};
+    use std::sync::atomic::AtomicU32;
+    use std::time::Duration;
+    let hits = Arc::new(AtomicU32::new(0));
+    let counter = hits.clone();
+    let busy = move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let headers = [
+                ("ratelimit-limit", "10"),
+                ("ratelimit-remaining", "0"),
+                ("ratelimit-reset", "1700000000"),
+            ];
+            match n % 3 {
+                0 => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    headers,
+                    r#"{"error":"RateLimitExceeded"}"#,
+                ),
+                1 => (StatusCode::BAD_GATEWAY, headers, "<html>bad gateway</html>"),
+                _ => (
+                    StatusCode::OK,
+                    headers,
+                    r#"{"did":"did:web:x","availableUserDomains":[]}"#,
+                ),
+            }
+        }
+    };
+    let router = Router::new()
+        .route("/xrpc/com.atproto.server.describeServer", any(busy.clone()))
+        .route("/xrpc/com.atproto.server.createSession", any(busy));
+    let url = serve(router).await;
+    let fast = RetryPolicy {
+        max_retries: 2,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+    };
+
+    let client = Client::new(&url).with_retry(fast);
+    let out = client
+        .call::<describe_server::DescribeServer>(&NoParams, &NoBody)
+        .await
+        .unwrap();
+    assert_eq!(out.did.as_str(), "did:web:x");
+    assert_eq!(hits.swap(0, Ordering::SeqCst), 3);
+
+    let once = Client::new(&url).with_retry(RetryPolicy::none());
+    let err = once
+        .call::<describe_server::DescribeServer>(&NoParams, &NoBody)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    let limit = err.rate_limit().unwrap();
+    assert_eq!(
+        (limit.limit, limit.remaining, limit.reset),
+        (Some(10), Some(0), Some(1_700_000_000))
+    );
+    assert_eq!(hits.swap(0, Ordering::SeqCst), 1);
+
+    let input = create_session::Input {
+        identifier: "alice.test".into(),
+        password: "x".into(),
+        auth_factor_token: None,
+        allow_takendown: None,
+        extra: Default::default(),
+    };
+    let err = client
+        .call::<create_session::CreateSession>(&NoParams, &input)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "a procedure is sent once");
+}
