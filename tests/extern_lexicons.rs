@@ -273,7 +273,9 @@ fn keywords_and_reserved_names_everywhere_compile_in_a_crate_with_externs() {
                     }
                 }),
             );
-            json!({ "lexicon": 1, "id": format!("{lower}.{lower}.{name}"), "defs": defs })
+            // NSIDs have no `_`: `client-blocking` is what becomes module `client_blocking`.
+            let (segment, last) = (lower.replace('_', "-"), name.replace('_', ""));
+            json!({ "lexicon": 1, "id": format!("{segment}.{segment}.{last}"), "defs": defs })
         })
         .collect();
     write_lexicons(&app, &docs);

@@ -95,9 +95,11 @@ const HOSTILE_DEFS: &[&str] = &[
 
 fn hostile_lexicons(dir: &Path) {
     for name in RESERVED_ROOT_MODULES {
+        // NSIDs have no `_`: `client-blocking` is what becomes `client_blocking`.
+        let segment = name.replace('_', "-");
         write_lexicon(
             dir,
-            &format!("{name}.example.thing"),
+            &format!("{segment}.example.thing"),
             json!({ "main": { "type": "object", "properties": { "n": { "type": "integer" } } } }),
         );
     }

@@ -98,7 +98,7 @@ fn run_suffix() -> String {
 
 /// `createAccount` on the PDS; the new account's DID.
 fn create_account(pds: &str, handle: &str) -> String {
-    use atproto_types::client::ureq;
+    use atproto_types::client_blocking::ureq;
     let body =
         json!({"handle": handle, "email": format!("{handle}@example.com"), "password": PASSWORD});
     let mut response = ureq::Agent::new_with_defaults()

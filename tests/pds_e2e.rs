@@ -7,7 +7,7 @@
 //! checked against a scripted loopback server in `xrpc_client.rs`.
 
 use atproto_types::app::bsky::{actor::profile, feed::post, richtext::facet};
-use atproto_types::client::ClientError;
+use atproto_types::client_blocking::ClientError;
 use atproto_types::com::atproto::repo::defs::CommitMeta;
 use atproto_types::com::atproto::repo::{
     apply_writes, create_record, delete_record, describe_repo, get_record, list_records,

@@ -11,7 +11,7 @@
 //! form, not the client (which `pds_e2e.rs` covers).
 
 use atproto_types::cbor::{self, FromData};
-use atproto_types::client::ureq;
+use atproto_types::client_blocking::ureq;
 use atproto_types::com::atproto::sync::subscribe_repos::Message;
 use atproto_types::firehose::{commit_ops, decode_frame, Frame};
 use atproto_types::records::Record;

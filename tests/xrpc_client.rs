@@ -2,7 +2,7 @@
 //! loopback server: query encoding, auth, bodies, typed errors.
 
 use atproto_types::app::bsky::feed::post;
-use atproto_types::client::ClientError;
+use atproto_types::client_blocking::ClientError;
 use atproto_types::com::atproto::repo::{get_record, upload_blob};
 use atproto_types::com::atproto::server::{
     create_session, delete_session, describe_server, get_session, refresh_session,

@@ -34,9 +34,10 @@ pub const RESERVED_ROOT_MODULES: &[&str] = &[
     // Crate files.
     "lib", "main", "bin",
     // The runtime crate's modules (`atproto_lexgen_runtime::MODULES`; checked by a test below).
-    "client", "de", "formats", "types", "validate", "xrpc",
+    "cbor", "client", "client_blocking", "de", "firehose", "formats", "repo", "server", "types",
+    "validate", "xrpc",
     // Planned runtime modules.
-    "cbor", "server", "repo", "firehose", "data", "prelude",
+    "data", "prelude",
     // Emitted by lexgen: the enum of every record type.
     "records",
 ];

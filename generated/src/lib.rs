@@ -7,7 +7,8 @@
 //! [`validate::Validate`].
 //!
 //! Cargo features, one per namespace (all on by default): `app-bsky`, `com-atproto`.
-//! The `client` feature adds a small blocking XRPC client (`client`).
+//! Optional: `client` (async XRPC client and session agent), `client-blocking`
+//! (a small blocking client), `server` (an axum XRPC router).
 /// `app`
 #[rustfmt::skip]
 pub mod app;
@@ -18,6 +19,8 @@ pub mod com;
 pub use ::atproto_lexgen_runtime::cbor;
 #[cfg(feature = "client")]
 pub use ::atproto_lexgen_runtime::client;
+#[cfg(feature = "client-blocking")]
+pub use ::atproto_lexgen_runtime::client_blocking;
 #[doc(hidden)]
 pub use ::atproto_lexgen_runtime::de;
 #[cfg(feature = "firehose")]
@@ -25,6 +28,8 @@ pub use ::atproto_lexgen_runtime::firehose;
 pub use ::atproto_lexgen_runtime::formats;
 #[cfg(feature = "repo")]
 pub use ::atproto_lexgen_runtime::repo;
+#[cfg(feature = "server")]
+pub use ::atproto_lexgen_runtime::server;
 pub use ::atproto_lexgen_runtime::types;
 pub use ::atproto_lexgen_runtime::validate;
 pub use ::atproto_lexgen_runtime::xrpc;

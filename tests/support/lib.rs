@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 pub mod construction;
 pub mod fake_net;
+pub mod session_server;
 pub mod xrpc;
 
 /// The repository root.

@@ -1,6 +1,6 @@
 //! Helpers for the XRPC client tests (the `client` feature of `atproto-types`).
 
-use atproto_types::client::{ureq, Client};
+use atproto_types::client_blocking::{ureq, Client};
 use atproto_types::formats::Nsid;
 use atproto_types::types::Unknown;
 use atproto_types::validate::Validate;

@@ -1,57 +1,80 @@
-//! A blocking XRPC client over the endpoint metadata (feature `client`).
-//! Only emitted into the generated crate; not compiled into the generator.
+//! An async XRPC client over the endpoint metadata (feature `client`), on
+//! `reqwest` with rustls, and a session [`Agent`] on top of it.
 //!
 //! Every query and procedure goes through one call shape,
-//! [`Client::call`], typed by the endpoint's marker type:
-//!
-//! (The example names `atproto_types`, the crate generated from the official
-//! lexicons.)
+//! [`Client::call`], typed by the endpoint's marker type. (The examples name
+//! `atproto_types`, the crate generated from the official lexicons.)
 //!
 //! ```ignore
-//! use atproto_types::client::Client;
-//! use atproto_types::com::atproto::server::create_session::{CreateSession, Input};
-//! use atproto_types::xrpc::NoParams;
+//! use atproto_types::client::Agent;
+//! use atproto_types::com::atproto::server::get_session::GetSession;
+//! use atproto_types::xrpc::{NoBody, NoParams};
 //!
-//! let client = Client::new("http://127.0.0.1:2583");
-//! let input = Input {
-//!     identifier: "alice.test".into(),
-//!     password: "hunter22".into(),
-//!     auth_factor_token: None,
-//!     allow_takendown: None,
-//!     extra: Default::default(),
-//! };
-//! let session = client.call::<CreateSession>(&NoParams, &input)?;
-//! let client = client.with_bearer(session.access_jwt);
+//! let agent = Agent::new("https://pds.example");
+//! agent.login("alice.example", "hunter22", None).await?;
+//! let me = agent.call::<GetSession>(&NoParams, &NoBody).await?;
 //! ```
-//!
-//! Plain HTTP only by default: `ureq` is built without TLS, which suits a
-//! PDS on loopback or behind a TLS-terminating proxy. For `https://` URLs,
-//! enable a TLS feature of the same `ureq` (e.g. `rustls`) in your own
-//! `Cargo.toml`.
 
-use super::xrpc::{Body, BodyError, Endpoint, Method, QueryParams, XrpcError};
+mod agent;
+mod error;
+
+pub use agent::{Agent, MemorySessionStore, Session, SessionError, SessionStore};
+pub use error::{ClientError, RateLimit};
+
+use super::xrpc::{Body, Endpoint, Method, QueryParams, XrpcError};
 use std::fmt;
+use std::time::Duration;
 
-/// The `ureq` this client is built on, to configure an agent (timeouts,
-/// proxy) for [`Client::with_agent`] without a version mismatch.
-pub use ureq;
+/// The `reqwest` this client is built on: configure a `reqwest::Client`
+/// for [`Client::with_http`], or build a streaming [`reqwest::Body`].
+pub use reqwest;
 
 /// The MIME type sent for `*/*` inputs when the caller names none.
 const FALLBACK_CONTENT_TYPE: &str = "application/octet-stream";
 
-/// Responses larger than this are refused unless
-/// [`Client::with_max_response_bytes`] raises the limit.
-const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+/// Retries of failed queries: on 429 and 5xx answers and on connection
+/// errors, never for procedures (which may have had effects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0: none).
+    pub max_retries: u32,
+    /// Wait before the first retry, doubled before each next one.
+    pub base_delay: Duration,
+    /// Longest single wait (also caps a `ratelimit-reset` in the future).
+    pub max_delay: Duration,
+}
 
-/// A blocking XRPC client for one service (a PDS, an AppView, ...).
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+}
+
+/// An async XRPC client for one service (a PDS, an AppView, ...).
 ///
 /// Cloning is cheap: clones share the connection pool.
 #[derive(Clone)]
 pub struct Client {
-    agent: ureq::Agent,
+    http: reqwest::Client,
     base_url: String,
     bearer: Option<String>,
-    max_response_bytes: u64,
+    proxy: Option<String>,
+    labelers: Option<String>,
+    retry: RetryPolicy,
 }
 
 // By hand, so that logging a client does not leak its token.
@@ -60,36 +83,37 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
             .field("bearer", &self.bearer.as_ref().map(|_| "<redacted>"))
-            .field("max_response_bytes", &self.max_response_bytes)
+            .field("proxy", &self.proxy)
+            .field("labelers", &self.labelers)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
 
 impl Client {
-    /// A client for the service at `base_url` (e.g. `http://127.0.0.1:2583`),
-    /// on a default `ureq` agent (which honours `HTTP_PROXY`/`NO_PROXY`).
+    /// A client for the service at `base_url` (e.g. `https://bsky.social`).
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_agent(base_url, ureq::Agent::new_with_defaults())
+        Self::with_http(base_url, reqwest::Client::new())
     }
 
-    /// A client on an agent configured by the caller (timeouts, proxy, user
-    /// agent). Non-2xx statuses are always returned as [`ClientError`]
-    /// values with their body, whatever the agent's `http_status_as_error`.
-    pub fn with_agent(base_url: impl Into<String>, agent: ureq::Agent) -> Self {
+    /// A client on a `reqwest::Client` configured by the caller (timeouts,
+    /// proxy, user agent).
+    pub fn with_http(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         let mut base_url = base_url.into();
         while base_url.ends_with('/') {
             base_url.pop();
         }
         Client {
-            agent,
+            http,
             base_url,
             bearer: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            proxy: None,
+            labelers: None,
+            retry: RetryPolicy::default(),
         }
     }
 
-    /// The same client, sending `Authorization: Bearer <token>` (an access
-    /// JWT, or the refresh JWT for `com.atproto.server.refreshSession`).
+    /// The same client, sending `Authorization: Bearer <token>`.
     pub fn with_bearer(mut self, token: impl Into<String>) -> Self {
         self.bearer = Some(token.into());
         self
@@ -105,221 +129,176 @@ impl Client {
         self.bearer.as_deref()
     }
 
+    /// The same client, asking the service to proxy every call to
+    /// `service` (`atproto-proxy: did:web:api.bsky.app#bsky_appview`).
+    pub fn with_proxy(mut self, service: impl Into<String>) -> Self {
+        self.proxy = Some(service.into());
+        self
+    }
+
+    /// The same client, sending `atproto-accept-labelers` with these labeler
+    /// DIDs; `true` marks a labeler whose takedowns redact content.
+    pub fn with_accept_labelers<'a>(
+        mut self,
+        labelers: impl IntoIterator<Item = (&'a str, bool)>,
+    ) -> Self {
+        let list: Vec<String> = labelers
+            .into_iter()
+            .map(|(did, redact)| match redact {
+                true => format!("{did};redact"),
+                false => did.to_owned(),
+            })
+            .collect();
+        self.labelers = (!list.is_empty()).then(|| list.join(", "));
+        self
+    }
+
+    /// The same client, retrying failed queries by `policy`.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// The service's base URL, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
-    /// The same client, refusing response bodies longer than `limit` bytes
-    /// (64 MiB by default) with a [`ClientError::Transport`].
-    pub fn with_max_response_bytes(mut self, limit: u64) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
-
     /// Calls endpoint `E`: `params` go in the query string, `input` in the
     /// body (pass [`NoBody`](super::xrpc::NoBody) when there is none), sent as
-    /// `E::INPUT_ENCODING` (`application/octet-stream` for `*/*`; use
-    /// [`Client::call_with_content_type`] to name the real type). The response
-    /// is decoded, and validated, as `E::Output`; an error response as
-    /// `E::Error`, with its HTTP status.
-    pub fn call<E: Endpoint>(
+    /// `E::INPUT_ENCODING` (`application/octet-stream` for `*/*`). The
+    /// response is decoded, and validated, as `E::Output`; an error response
+    /// as `E::Error`, with its HTTP status and rate-limit headers.
+    pub async fn call<E: Endpoint>(
         &self,
         params: &E::Params,
         input: &E::Input,
     ) -> Result<E::Output, ClientError<E::Error>> {
-        let content_type = E::INPUT_ENCODING.map(|enc| {
-            if enc.contains('*') {
-                FALLBACK_CONTENT_TYPE
-            } else {
-                enc
-            }
+        let content_type = E::INPUT_ENCODING.map(|enc| match enc.contains('*') {
+            true => FALLBACK_CONTENT_TYPE,
+            false => enc,
         });
-        self.send::<E>(params, input, content_type)
+        self.call_with_content_type::<E>(params, input, content_type)
+            .await
     }
 
     /// [`Client::call`] with the request's `Content-Type` given by the
-    /// caller: for inputs the lexicon accepts in any encoding (`*/*`, such
-    /// as `com.atproto.repo.uploadBlob`), the type of the actual bytes.
-    pub fn call_with_content_type<E: Endpoint>(
-        &self,
-        params: &E::Params,
-        input: &E::Input,
-        content_type: &str,
-    ) -> Result<E::Output, ClientError<E::Error>> {
-        self.send::<E>(params, input, Some(content_type))
-    }
-
-    fn url<E: Endpoint>(&self, params: &E::Params) -> String {
-        let query = params.to_query_string();
-        let mut url = format!("{}{}", self.base_url, E::path());
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query);
-        }
-        url
-    }
-
-    fn send<E: Endpoint>(
+    /// caller (for `*/*` inputs such as `com.atproto.repo.uploadBlob`).
+    pub async fn call_with_content_type<E: Endpoint>(
         &self,
         params: &E::Params,
         input: &E::Input,
         content_type: Option<&str>,
     ) -> Result<E::Output, ClientError<E::Error>> {
-        let url = self.url::<E>(params);
-        let auth = self.bearer.as_ref().map(|t| format!("Bearer {t}"));
-        let sent = match E::METHOD {
-            Method::Get => {
-                let mut req = self.agent.get(&url);
-                if let Some(auth) = &auth {
-                    req = req.header("Authorization", auth);
-                }
-                // Error statuses carry the XRPC error body: read them as responses.
-                req.config().http_status_as_error(false).build().call()
-            }
-            Method::Post => {
-                let body = input.encode().map_err(ClientError::Encode)?;
-                let mut req = self.agent.post(&url);
-                if let Some(auth) = &auth {
-                    req = req.header("Authorization", auth);
-                }
-                if let Some(ct) = content_type {
-                    req = req.header("Content-Type", ct);
-                }
-                req.config()
-                    .http_status_as_error(false)
-                    .build()
-                    .send(&body[..])
-            }
+        let body = match E::METHOD {
+            Method::Get => None,
+            Method::Post => Some(input.encode().map_err(ClientError::Encode)?),
         };
-        let mut response = sent.map_err(ClientError::Transport)?;
+        let mut attempt = 0;
+        loop {
+            let request_body = body.clone().map(reqwest::Body::from);
+            let result = self.send::<E>(params, request_body, content_type).await;
+            match self.retry_delay::<E, _>(&result, attempt) {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => return result,
+            }
+            attempt += 1;
+        }
+    }
+
+    /// Calls procedure `E` with a body the caller builds, e.g. a blob
+    /// streamed from a file or a socket
+    /// (`reqwest::Body::wrap_stream(stream)`), without buffering it.
+    pub async fn call_with_body<E: Endpoint>(
+        &self,
+        params: &E::Params,
+        body: reqwest::Body,
+        content_type: &str,
+    ) -> Result<E::Output, ClientError<E::Error>> {
+        self.send::<E>(params, Some(body), Some(content_type)).await
+    }
+
+    /// How long to wait before retrying `result`, if it is to be retried.
+    fn retry_delay<E: Endpoint, T>(
+        &self,
+        result: &Result<T, ClientError<E::Error>>,
+        attempt: u32,
+    ) -> Option<Duration> {
+        let retryable = match result {
+            Ok(_) => false,
+            Err(ClientError::Transport(e)) => e.is_connect() || e.is_timeout(),
+            Err(e) => matches!(e.status(), Some(429) | Some(500..=599)),
+        };
+        if E::METHOD != Method::Get || !retryable || attempt >= self.retry.max_retries {
+            return None;
+        }
+        let backoff = self.retry.base_delay.saturating_mul(1 << attempt.min(16));
+        Some(backoff.min(self.retry.max_delay))
+    }
+
+    async fn send<E: Endpoint>(
+        &self,
+        params: &E::Params,
+        body: Option<reqwest::Body>,
+        content_type: Option<&str>,
+    ) -> Result<E::Output, ClientError<E::Error>> {
+        let mut url = format!("{}{}", self.base_url, E::path());
+        let query = params.to_query_string();
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&query);
+        }
+        let mut req = match E::METHOD {
+            Method::Get => self.http.get(&url),
+            Method::Post => self.http.post(&url),
+        };
+        if let Some(token) = &self.bearer {
+            req = req.bearer_auth(token);
+        }
+        if let Some(proxy) = &self.proxy {
+            req = req.header("atproto-proxy", proxy);
+        }
+        if let Some(labelers) = &self.labelers {
+            req = req.header("atproto-accept-labelers", labelers);
+        }
+        if let Some(body) = body {
+            if let Some(ct) = content_type {
+                req = req.header(reqwest::header::CONTENT_TYPE, ct);
+            }
+            req = req.body(body);
+        }
+        let response = req.send().await.map_err(ClientError::Transport)?;
         let status = response.status().as_u16();
+        let rate_limit = RateLimit::from_headers(response.headers());
         let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(self.max_response_bytes)
-            .read_to_vec()
-            .map_err(ClientError::Transport)?;
-        if (200..300).contains(&status) {
-            decode_output::<E>(status, bytes)
-        } else {
-            Err(match E::Error::from_body(&bytes) {
-                Some(error) => ClientError::Xrpc { status, error },
+            .bytes()
+            .await
+            .map_err(ClientError::Transport)?
+            .to_vec();
+        if !(200..300).contains(&status) {
+            return Err(match E::Error::from_body(&bytes) {
+                Some(error) => ClientError::Xrpc {
+                    status,
+                    error,
+                    rate_limit,
+                },
                 None => ClientError::Http {
                     status,
                     body: bytes,
+                    rate_limit,
                 },
-            })
+            });
         }
-    }
-}
-
-fn decode_output<E: Endpoint>(
-    status: u16,
-    bytes: Vec<u8>,
-) -> Result<E::Output, ClientError<E::Error>> {
-    // Decoding consumes the bytes: keep a copy to report a failure, but only
-    // of JSON (raw bodies, possibly large blobs, always decode).
-    let copy = match E::OUTPUT_ENCODING {
-        Some("application/json") => bytes.clone(),
-        _ => Vec::new(),
-    };
-    E::Output::decode(bytes).map_err(|error| ClientError::Decode {
-        status,
-        error,
-        body: copy,
-    })
-}
-
-/// Why a call failed.
-#[derive(Debug)]
-pub enum ClientError<E> {
-    /// The server answered with an XRPC error body, decoded into the
-    /// endpoint's typed error (names the lexicon does not list land in its
-    /// `Other` variant).
-    Xrpc {
-        /// The HTTP status (4xx or 5xx).
-        status: u16,
-        /// The typed error.
-        error: E,
-    },
-    /// A non-2xx response whose body is not an XRPC error body (an HTML page
-    /// from a proxy, an empty body, ...).
-    Http {
-        /// The HTTP status.
-        status: u16,
-        /// The raw body.
-        body: Vec<u8>,
-    },
-    /// A 2xx response whose body does not decode, or does not validate, as
-    /// the endpoint's output.
-    Decode {
-        /// The HTTP status.
-        status: u16,
-        /// What is wrong, with the JSON path of the offending value.
-        error: BodyError,
-        /// The raw body.
-        body: Vec<u8>,
-    },
-    /// The input could not be encoded.
-    Encode(BodyError),
-    /// No usable response: connection refused, timeout, bad URL, response
-    /// over the size limit, ...
-    Transport(ureq::Error),
-}
-
-impl<E> ClientError<E> {
-    /// The HTTP status, when the server answered.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            ClientError::Xrpc { status, .. }
-            | ClientError::Http { status, .. }
-            | ClientError::Decode { status, .. } => Some(*status),
-            ClientError::Encode(_) | ClientError::Transport(_) => None,
-        }
-    }
-
-    /// The typed XRPC error, when the server sent one.
-    pub fn xrpc(&self) -> Option<&E> {
-        match self {
-            ClientError::Xrpc { error, .. } => Some(error),
-            _ => None,
-        }
-    }
-}
-
-impl<E: XrpcError> fmt::Display for ClientError<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClientError::Xrpc { status, error } => {
-                write!(f, "HTTP {status}: ")?;
-                super::xrpc::fmt_error(error, f)
-            }
-            ClientError::Http { status, body } => {
-                write!(f, "HTTP {status}")?;
-                if !body.is_empty() {
-                    // Enough of the body to recognise it, not a whole HTML page.
-                    let text = String::from_utf8_lossy(body);
-                    let short: String = text.chars().take(200).collect();
-                    write!(f, ": {short}")?;
-                }
-                Ok(())
-            }
-            ClientError::Decode { status, error, .. } => {
-                write!(f, "HTTP {status}, unexpected response body: {error}")
-            }
-            ClientError::Encode(e) => write!(f, "cannot encode the request body: {e}"),
-            ClientError::Transport(e) => write!(f, "transport error: {e}"),
-        }
-    }
-}
-
-impl<E: XrpcError + fmt::Debug> std::error::Error for ClientError<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ClientError::Decode { error, .. } | ClientError::Encode(error) => Some(error),
-            ClientError::Transport(e) => Some(e),
-            ClientError::Xrpc { .. } | ClientError::Http { .. } => None,
-        }
+        // Keep a copy to report a failure, but only of JSON (raw bodies,
+        // possibly large blobs, always decode).
+        let copy = match E::OUTPUT_ENCODING {
+            Some("application/json") => bytes.clone(),
+            _ => Vec::new(),
+        };
+        E::Output::decode(bytes).map_err(|error| ClientError::Decode {
+            status,
+            error,
+            body: copy,
+        })
     }
 }

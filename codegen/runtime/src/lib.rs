@@ -9,9 +9,13 @@
 //! re-exported (or later inlined) without path changes.
 //!
 //! Cargo features (see `Cargo.toml` for the ones planned):
-//! - `client`: a blocking XRPC client on `ureq` ([`client`]).
-//! - `cbor`: DAG-CBOR and CIDs (`cbor`).
-//! - `repo`: repositories: CAR files, commits, the MST (`repo`).
+//! - `client`: an async XRPC client and session agent on `reqwest` with
+//!   rustls ([`client`]);
+//! - `client-blocking`: a small blocking XRPC client on `ureq`
+//!   ([`client_blocking`]);
+//! - `server`: an XRPC router on `axum` ([`server`]);
+//! - `cbor`: DAG-CBOR and CIDs (`cbor`);
+//! - `repo`: repositories: CAR files, commits, the MST (`repo`);
 //! - `firehose`: event-stream frames and `#commit` ops (`firehose`).
 
 mod construct;
@@ -25,10 +29,14 @@ pub mod xrpc;
 pub mod cbor;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client-blocking")]
+pub mod client_blocking;
 #[cfg(feature = "firehose")]
 pub mod firehose;
 #[cfg(feature = "repo")]
 pub mod repo;
+#[cfg(feature = "server")]
+pub mod server;
 
 /// A public module of the runtime.
 #[doc(hidden)]
@@ -50,10 +58,12 @@ pub struct ModuleInfo {
 pub const MODULES: &[ModuleInfo] = &[
     module("cbor", Some("cbor"), false),
     module("client", Some("client"), false),
+    module("client_blocking", Some("client-blocking"), false),
     module("de", None, true),
     module("firehose", Some("firehose"), false),
     module("formats", None, false),
     module("repo", Some("repo"), false),
+    module("server", Some("server"), false),
     module("types", None, false),
     module("validate", None, false),
     module("xrpc", None, false),

@@ -92,6 +92,13 @@ pub trait Body: Sized {
 #[derive(Debug)]
 pub struct BodyError(String);
 
+impl BodyError {
+    /// An error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        BodyError(message.into())
+    }
+}
+
 impl fmt::Display for BodyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -149,6 +156,13 @@ pub trait QueryParams {
 /// No parameters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoParams;
+
+// Any parameters are ignored, as the XRPC rules allow.
+impl<'de> Deserialize<'de> for NoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| NoParams)
+    }
+}
 
 impl QueryParams for NoParams {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {

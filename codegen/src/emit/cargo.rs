@@ -218,13 +218,27 @@ pub fn cargo_toml(ir: &Ir, options: &CrateOptions, externs: &Externs) -> String 
         "\n[features]\ndefault = [{all}]\n",
         all = all.join(", ")
     ));
-    out.push_str("# The runtime's blocking XRPC client (HTTP only; no TLS).\nclient = [\"atproto-lexgen-runtime/client\"]\n");
-    out.push_str(
-        "# DAG-CBOR and CIDs; repositories (CAR, MST; the `records` enum); event-stream frames.\n\
-         cbor = [\"atproto-lexgen-runtime/cbor\"]\n\
-         repo = [\"cbor\", \"atproto-lexgen-runtime/repo\"]\n\
-         firehose = [\"repo\", \"atproto-lexgen-runtime/firehose\"]\n",
-    );
+    // The runtime's optional modules, under the runtime's feature names:
+    // `client` (async, reqwest + rustls), `client-blocking` (ureq, plain
+    // HTTP), `server` (axum), `cbor`, `repo`, `firehose`. A feature whose
+    // runtime feature builds on another enables this crate's one too, so
+    // its re-exports (and the `records` enum behind `repo`) are all there.
+    const IMPLIES: &[(&str, &str)] = &[("repo", "cbor"), ("firehose", "repo")];
+    let runtime_features: BTreeSet<&str> = atproto_lexgen_runtime::MODULES
+        .iter()
+        .filter_map(|m| m.feature)
+        .collect();
+    out.push_str("# Optional runtime modules: XRPC client (async; `client-blocking`: ureq, no TLS), server (axum), DAG-CBOR, repositories, event streams.\n");
+    for feature in runtime_features {
+        let implied = IMPLIES
+            .iter()
+            .filter(|(f, _)| *f == feature)
+            .map(|(_, needs)| format!("\"{needs}\", "));
+        out.push_str(&format!(
+            "{feature} = [{}\"atproto-lexgen-runtime/{feature}\"]\n",
+            implied.collect::<String>()
+        ));
+    }
     for (feature, needs) in &deps {
         let needs: Vec<String> = needs.iter().map(|f| format!("{f:?}")).collect();
         out.push_str(&format!("{feature} = [{}]\n", needs.join(", ")));

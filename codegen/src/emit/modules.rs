@@ -158,7 +158,8 @@ fn crate_docs(cx: &CodeGenerator) -> TokenStream {
         " [`validate::Validate`].".to_string(),
         String::new(),
         format!(" Cargo features, one per namespace (all on by default): {feature_list}."),
-        " The `client` feature adds a small blocking XRPC client (`client`).".to_string(),
+        " Optional: `client` (async XRPC client and session agent), `client-blocking`".to_string(),
+        " (a small blocking client), `server` (an axum XRPC router).".to_string(),
     ];
     quote!(#(#![doc = #doc])*)
 }
