@@ -158,7 +158,7 @@ fn atproto_lex_ci(dir: &Path, accepted: bool) {
         println!("lifecycle_e2e: LEXGEN_E2E_NODE not set; @atproto/lex check skipped");
         return;
     };
-    let lex = lexgen_tests::repo_path("target/e2e/node_modules/@atproto/lex/bin/lex");
+    let lex = e2e_dir().join("node_modules/@atproto/lex/bin/lex");
     let out = Command::new(node)
         .arg(&lex)
         .args(["install", "--ci"])
@@ -194,8 +194,8 @@ fn atproto_lex_install(dir: &Path, plc: &str, did: &str, lexgen_dir: &Path, lexg
         println!("lifecycle_e2e: LEXGEN_E2E_NODE not set; @atproto/lex install skipped");
         return;
     };
-    // ESM resolves imports beside the script: run it from target/e2e.
-    let script = lexgen_tests::repo_path("target/e2e/lexgen-lex-install.mjs");
+    // ESM resolves imports beside the script: run it from the e2e dir.
+    let script = e2e_dir().join("lexgen-lex-install.mjs");
     std::fs::copy(
         lexgen_tests::repo_path("tests/e2e/lex-install.mjs"),
         &script,
@@ -513,4 +513,11 @@ fn publish_install_and_catch_a_breaking_change() {
         out.contains("breaking[string-length]") && out.contains("properties.text.maxLength"),
         "{out}"
     );
+}
+
+/// Where `pds.sh` installed the harness (`LEXGEN_E2E_DIR`, else `target/e2e`).
+fn e2e_dir() -> std::path::PathBuf {
+    std::env::var_os("LEXGEN_E2E_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| lexgen_tests::repo_path("target/e2e"))
 }

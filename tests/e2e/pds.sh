@@ -189,6 +189,7 @@ say "PDS ready at $URL after $(since "$t0") s ($(grep -m1 '^READY_MS=' "$LOG" ||
 export LEXGEN_PDS_URL="$URL"
 export LEXGEN_PLC_URL="http://localhost:$PLC_PORT"
 export LEXGEN_E2E_NODE="$NODE22"
+export LEXGEN_E2E_DIR="$E2E_DIR" # where node_modules are, for tests that run Node scripts
 say "running: $*"
 set +e
 "$@"
