@@ -99,10 +99,7 @@ impl Client {
     /// A client on a `reqwest::Client` configured by the caller (timeouts,
     /// proxy, user agent).
     pub fn with_http(base_url: impl Into<String>, http: reqwest::Client) -> Self {
-        let mut base_url = base_url.into();
-        while base_url.ends_with('/') {
-            base_url.pop();
-        }
+        let base_url = super::xrpc::trim_base_url(base_url);
         Client {
             http,
             base_url,

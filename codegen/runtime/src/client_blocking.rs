@@ -77,10 +77,7 @@ impl Client {
     /// agent). Non-2xx statuses are always returned as [`ClientError`]
     /// values with their body, whatever the agent's `http_status_as_error`.
     pub fn with_agent(base_url: impl Into<String>, agent: ureq::Agent) -> Self {
-        let mut base_url = base_url.into();
-        while base_url.ends_with('/') {
-            base_url.pop();
-        }
+        let base_url = super::xrpc::trim_base_url(base_url);
         Client {
             agent,
             base_url,
@@ -296,16 +293,7 @@ impl<E: XrpcError> fmt::Display for ClientError<E> {
                 write!(f, "HTTP {status}: ")?;
                 super::xrpc::fmt_error(error, f)
             }
-            ClientError::Http { status, body } => {
-                write!(f, "HTTP {status}")?;
-                if !body.is_empty() {
-                    // Enough of the body to recognise it, not a whole HTML page.
-                    let text = String::from_utf8_lossy(body);
-                    let short: String = text.chars().take(200).collect();
-                    write!(f, ": {short}")?;
-                }
-                Ok(())
-            }
+            ClientError::Http { status, body } => super::xrpc::fmt_http_error(*status, body, f),
             ClientError::Decode { status, error, .. } => {
                 write!(f, "HTTP {status}, unexpected response body: {error}")
             }

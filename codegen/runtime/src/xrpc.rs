@@ -342,6 +342,27 @@ pub fn fmt_error<E: XrpcError>(e: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result
     }
 }
 
+/// Formats a non-XRPC error response as `HTTP 502: <start of body>`: enough
+/// of the body to recognise it, not a whole HTML page. Shared by the clients.
+pub fn fmt_http_error(status: u16, body: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    write!(f, "HTTP {status}")?;
+    if !body.is_empty() {
+        let text = String::from_utf8_lossy(body);
+        let short: String = text.chars().take(200).collect();
+        write!(f, ": {short}")?;
+    }
+    Ok(())
+}
+
+/// `base_url` without trailing slashes, so endpoint paths join with one.
+pub fn trim_base_url(base_url: impl Into<String>) -> String {
+    let mut base_url = base_url.into();
+    while base_url.ends_with('/') {
+        base_url.pop();
+    }
+    base_url
+}
+
 /// A permission set (`permission-set` lexicon), as metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PermissionSet {

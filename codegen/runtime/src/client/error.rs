@@ -143,14 +143,7 @@ impl<E: XrpcError> fmt::Display for ClientError<E> {
                 fmt_error(error, f)
             }
             ClientError::Http { status, body, .. } => {
-                write!(f, "HTTP {status}")?;
-                if !body.is_empty() {
-                    // Enough of the body to recognise it, not a whole HTML page.
-                    let text = String::from_utf8_lossy(body);
-                    let short: String = text.chars().take(200).collect();
-                    write!(f, ": {short}")?;
-                }
-                Ok(())
+                super::super::xrpc::fmt_http_error(*status, body, f)
             }
             ClientError::Decode { status, error, .. } => {
                 write!(f, "HTTP {status}, unexpected response body: {error}")
