@@ -9,5 +9,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 cargo build --release -q -p atproto-lexgen
+# The peer generator, jacquard-lexicon's, beside it (target/release).
+cargo build --release -q --manifest-path tests/bench/Cargo.toml --bin jacquard_codegen
 LEXGEN_BIN="$CARGO_TARGET_DIR/release/lexgen" \
     cargo bench -q --profile release --manifest-path tests/bench/Cargo.toml --bench table

@@ -73,7 +73,7 @@ fn read_car(car: &[u8]) -> Result<(Vec<u8>, Blocks<'_>), String> {
         let digest_len = varint(section, &mut at)? as usize;
         let digest = section.get(at..at + digest_len).ok_or("truncated CID")?;
         let (cid, data) = section.split_at(at + digest_len);
-        if version != 1 || hash != 0x12 || digest != Sha256::digest(data).as_slice() {
+        if version != 1 || hash != 0x12 || digest != &Sha256::digest(data)[..] {
             return Err("a block does not match its CID (or is not CIDv1 sha2-256)".into());
         }
         blocks.insert(cid.to_vec(), data);

@@ -15,25 +15,65 @@ use std::time::Instant;
 const ROUNDS: usize = 21;
 const PROCESS_ROUNDS: usize = 11;
 
-/// A round running `lexgen` with `args` in `dir` (a fresh output directory
-/// each time for `generate`): nanoseconds of wall time.
-fn process<'a>(bin: &'a Path, root: &'a Path, args: &'a [&'a str], fresh_out: bool) -> Round<'a> {
+/// What a process round measures.
+#[derive(Clone, Copy)]
+enum Clock {
+    Wall,
+    /// User + system CPU of the child, from this process's `cutime` and
+    /// `cstime` (/proc/self/stat, in clock ticks of 10 ms).
+    Cpu,
+}
+
+/// CPU time of the reaped children so far, in nanoseconds.
+fn children_cpu_ns() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the command name, which is in parentheses: state is the
+    // 3rd field overall, cutime the 16th and cstime the 17th.
+    let rest = &stat[stat.rfind(')').expect("stat has a comm") + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields[13].parse::<f64>().unwrap() + fields[14].parse::<f64>().unwrap();
+    ticks * 1e7
+}
+
+/// A round running `bin` with `args` in `root`: nanoseconds of wall or CPU
+/// time. With `out`, a fresh output directory is passed each time, after
+/// the flag it names (`""`: as the last positional argument).
+fn process<'a>(
+    bin: &'a Path,
+    root: &'a Path,
+    args: &'a [&'a str],
+    out: Option<&'a str>,
+    clock: Clock,
+) -> Round<'a> {
     Box::new(move || {
-        let out = std::env::temp_dir().join(format!("lexgen-bench-out-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&out);
+        let dir = std::env::temp_dir().join(format!("lexgen-bench-out-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         let mut cmd = Command::new(bin);
         cmd.current_dir(root)
             .args(args)
             .stdout(std::process::Stdio::null());
-        if fresh_out {
-            cmd.arg("--out").arg(&out);
+        match out {
+            Some("") => {
+                cmd.arg(&dir);
+            }
+            Some(flag) => {
+                cmd.arg(flag).arg(&dir);
+            }
+            None => {}
         }
-        let start = Instant::now();
-        let status = cmd.status().expect("lexgen runs");
-        let elapsed = start.elapsed();
-        assert!(status.success(), "lexgen {args:?} failed: {status}");
-        let _ = std::fs::remove_dir_all(&out);
-        elapsed.as_nanos() as f64
+        let (start, cpu) = (Instant::now(), children_cpu_ns());
+        let status = cmd.status().expect("the generator runs");
+        let (wall, cpu) = (start.elapsed().as_nanos() as f64, children_cpu_ns() - cpu);
+        assert!(
+            status.success(),
+            "{} {args:?} failed: {status}",
+            bin.display()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        match clock {
+            Clock::Wall => wall,
+            Clock::Cpu => cpu,
+        }
     })
 }
 
@@ -72,19 +112,35 @@ fn main() {
     if bin.exists() {
         let generate = ["generate", "--lexicons", "lexicons"];
         let check = ["check", "--runtime-path", "codegen/runtime"];
-        let figures = compare(
-            PROCESS_ROUNDS,
-            &mut [("lexgen", process(&bin, &root, &generate, true))],
-        );
-        table(
-            "`lexgen generate`, whole corpus, fresh out dir",
-            &figures,
-            "ms",
-        );
+        // jacquard's generator, built by run.sh beside the benches.
+        let jacquard = bin
+            .parent()
+            .map(|dir| dir.join("jacquard_codegen"))
+            .filter(|p| p.exists());
+        let jacquard_args = ["lexicons"];
+        for (clock, case) in [
+            (Clock::Wall, "`generate`, whole corpus, fresh out dir: wall"),
+            (Clock::Cpu, "`generate`, whole corpus, fresh out dir: CPU"),
+        ] {
+            let mut contenders = vec![(
+                "lexgen",
+                process(&bin, &root, &generate, Some("--out"), clock),
+            )];
+            if let Some(jq) = &jacquard {
+                contenders.push((
+                    "jacquard-lexicon",
+                    process(jq, &root, &jacquard_args, Some(""), clock),
+                ));
+            }
+            table(case, &compare(PROCESS_ROUNDS, &mut contenders), "ms");
+        }
+        if jacquard.is_none() {
+            println!("| | jacquard-lexicon | skipped: no `jacquard_codegen` beside lexgen (run.sh builds it) | |");
+        }
         println!("| | atrium lexgen | skipped: atrium's `atrium-codegen` is not published on crates.io | |");
         let figures = compare(
             PROCESS_ROUNDS,
-            &mut [("lexgen", process(&bin, &root, &check, false))],
+            &mut [("lexgen", process(&bin, &root, &check, None, Clock::Wall))],
         );
         table("`lexgen check`, unchanged `generated/`", &figures, "ms");
     } else {
