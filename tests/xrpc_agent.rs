@@ -262,6 +262,44 @@ async fn the_router_parses_params_by_the_xrpc_rules() {
 }
 
 #[tokio::test]
+async fn extra_params_reach_the_router_and_back_into_extra() {
+    use atproto_types::com::atproto::sync::list_repos;
+    use atproto_types::xrpc::XrpcError;
+    let url = serve(echo_router()).await;
+    let mut params = list_repos::Params::new();
+    params
+        .extra
+        .insert("tag".into(), serde_json::json!(["a", "b c"]));
+    params.extra.insert("flag".into(), serde_json::json!(true));
+    params.extra.insert("n".into(), serde_json::json!(7));
+    let err = Client::new(&url)
+        .call::<list_repos::ListRepos>(&params, &NoBody)
+        .await
+        .unwrap_err();
+    // Unknown names are kept, as strings (the query string has no types),
+    // a repeated one as an array.
+    assert_eq!(
+        err.xrpc().and_then(|e| e.message()),
+        Some(
+            r#"limit=Some(500) cursor=None extra={"flag": String("true"), "n": String("7"), "tag": Array [String("a"), String("b c")]}"#
+        )
+    );
+    params
+        .extra
+        .insert("bad".into(), serde_json::json!({"nested": 1}));
+    match Client::new(&url)
+        .call::<list_repos::ListRepos>(&params, &NoBody)
+        .await
+    {
+        Err(ClientError::Params(e)) => {
+            assert_eq!(e.name, "bad");
+            assert!(e.to_string().contains("an object"), "{e}");
+        }
+        other => panic!("expected a params error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn queries_are_retried_on_429_and_5xx_procedures_never() {
     use atproto_types::client::RetryPolicy;
     use atproto_types::server::axum::{http::StatusCode, routing::any, Router};

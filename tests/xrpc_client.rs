@@ -116,6 +116,34 @@ fn query_encodes_params_and_sends_bearer() {
 }
 
 #[test]
+fn extra_params_are_sent_and_unsendable_ones_refused() {
+    use atproto_types::com::atproto::sync::list_repos;
+    let body = br#"{"repos":[]}"#;
+    let (url, server) = serve_once(200, JSON, body);
+    let mut params = list_repos::Params::new().with_limit(5);
+    params
+        .extra
+        .insert("tag".into(), serde_json::json!(["a", "b c"]));
+    params
+        .extra
+        .insert("exact".into(), serde_json::json!(false));
+    client(&url)
+        .call::<list_repos::ListRepos>(&params, &NoBody)
+        .expect("typed output");
+    let req = server.join().expect("server thread");
+    assert_eq!(
+        req.line,
+        "GET /xrpc/com.atproto.sync.listRepos?limit=5&exact=false&tag=a&tag=b%20c HTTP/1.1"
+    );
+    // Refused before anything is sent (nothing listens at this URL).
+    params.extra.insert("ratio".into(), serde_json::json!(0.5));
+    match client("http://127.0.0.1:9").call::<list_repos::ListRepos>(&params, &NoBody) {
+        Err(ClientError::Params(e)) => assert_eq!(e.name, "ratio"),
+        other => panic!("expected a params error, got {other:?}"),
+    }
+}
+
+#[test]
 fn procedure_sends_json_with_its_encoding() {
     let body = r#"{"accessJwt":"a","refreshJwt":"r","handle":"alice.test","did":"did:plc:abc"}"#;
     let (url, server) = serve_once(200, JSON, body.as_bytes());

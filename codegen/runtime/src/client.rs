@@ -21,7 +21,7 @@ mod error;
 pub use agent::{Agent, MemorySessionStore, Session, SessionError, SessionStore};
 pub use error::{ClientError, RateLimit};
 
-use super::xrpc::{Body, Endpoint, Method, QueryParams, XrpcError};
+use super::xrpc::{Body, Endpoint, Method, XrpcError};
 use std::fmt;
 use std::time::Duration;
 
@@ -239,12 +239,8 @@ impl Client {
         body: Option<reqwest::Body>,
         content_type: Option<&str>,
     ) -> Result<E::Output, ClientError<E::Error>> {
-        let mut url = format!("{}{}", self.base_url, E::path());
-        let query = params.to_query_string();
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query);
-        }
+        let url =
+            super::xrpc::request_url::<E>(&self.base_url, params).map_err(ClientError::Params)?;
         let mut req = match E::METHOD {
             Method::Get => self.http.get(&url),
             Method::Post => self.http.post(&url),

@@ -30,7 +30,7 @@
 //! enable a TLS feature of the same `ureq` (e.g. `rustls`) in your own
 //! `Cargo.toml`.
 
-use super::xrpc::{Body, BodyError, Endpoint, Method, QueryParams, XrpcError};
+use super::xrpc::{Body, BodyError, Endpoint, Method, ParamsError, XrpcError};
 use std::fmt;
 
 /// The `ureq` this client is built on, to configure an agent (timeouts,
@@ -148,23 +148,14 @@ impl Client {
         self.send::<E>(params, input, Some(content_type))
     }
 
-    fn url<E: Endpoint>(&self, params: &E::Params) -> String {
-        let query = params.to_query_string();
-        let mut url = format!("{}{}", self.base_url, E::path());
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query);
-        }
-        url
-    }
-
     fn send<E: Endpoint>(
         &self,
         params: &E::Params,
         input: &E::Input,
         content_type: Option<&str>,
     ) -> Result<E::Output, ClientError<E::Error>> {
-        let url = self.url::<E>(params);
+        let url =
+            super::xrpc::request_url::<E>(&self.base_url, params).map_err(ClientError::Params)?;
         let auth = self.bearer.as_ref().map(|t| format!("Bearer {t}"));
         let sent = match E::METHOD {
             Method::Get => {
@@ -261,6 +252,10 @@ pub enum ClientError<E> {
     },
     /// The input could not be encoded.
     Encode(BodyError),
+    /// A parameter cannot be sent in the query string (an `extra` value
+    /// that is not a string, boolean, integer or array of them); nothing
+    /// was sent.
+    Params(ParamsError),
     /// No usable response: connection refused, timeout, bad URL, response
     /// over the size limit, ...
     Transport(ureq::Error),
@@ -273,7 +268,7 @@ impl<E> ClientError<E> {
             ClientError::Xrpc { status, .. }
             | ClientError::Http { status, .. }
             | ClientError::Decode { status, .. } => Some(*status),
-            ClientError::Encode(_) | ClientError::Transport(_) => None,
+            ClientError::Encode(_) | ClientError::Params(_) | ClientError::Transport(_) => None,
         }
     }
 
@@ -298,6 +293,7 @@ impl<E: XrpcError> fmt::Display for ClientError<E> {
                 write!(f, "HTTP {status}, unexpected response body: {error}")
             }
             ClientError::Encode(e) => write!(f, "cannot encode the request body: {e}"),
+            ClientError::Params(e) => write!(f, "cannot send the request: {e}"),
             ClientError::Transport(e) => write!(f, "transport error: {e}"),
         }
     }
@@ -308,6 +304,7 @@ impl<E: XrpcError + fmt::Debug> std::error::Error for ClientError<E> {
         match self {
             ClientError::Decode { error, .. } | ClientError::Encode(error) => Some(error),
             ClientError::Transport(e) => Some(e),
+            ClientError::Params(e) => Some(e),
             ClientError::Xrpc { .. } | ClientError::Http { .. } => None,
         }
     }

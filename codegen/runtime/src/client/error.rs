@@ -1,6 +1,6 @@
 //! Why an async call failed, and the rate-limit state a server reported.
 
-use super::super::xrpc::{fmt_error, BodyError, XrpcError};
+use super::super::xrpc::{fmt_error, BodyError, ParamsError, XrpcError};
 use std::fmt;
 
 /// The `ratelimit-*` headers of a response (all optional on the wire).
@@ -66,6 +66,10 @@ pub enum ClientError<E> {
     },
     /// The input could not be encoded.
     Encode(BodyError),
+    /// A parameter cannot be sent in the query string (an `extra` value
+    /// that is not a string, boolean, integer or array of them); nothing
+    /// was sent.
+    Params(ParamsError),
     /// No usable response: connection refused, timeout, bad URL, ...
     Transport(reqwest::Error),
 }
@@ -77,7 +81,7 @@ impl<E> ClientError<E> {
             ClientError::Xrpc { status, .. }
             | ClientError::Http { status, .. }
             | ClientError::Decode { status, .. } => Some(*status),
-            ClientError::Encode(_) | ClientError::Transport(_) => None,
+            ClientError::Encode(_) | ClientError::Params(_) | ClientError::Transport(_) => None,
         }
     }
 
@@ -130,6 +134,7 @@ impl<E> ClientError<E> {
                 body,
             },
             ClientError::Encode(e) => ClientError::Encode(e),
+            ClientError::Params(e) => ClientError::Params(e),
             ClientError::Transport(e) => ClientError::Transport(e),
         }
     }
@@ -149,6 +154,7 @@ impl<E: XrpcError> fmt::Display for ClientError<E> {
                 write!(f, "HTTP {status}, unexpected response body: {error}")
             }
             ClientError::Encode(e) => write!(f, "cannot encode the request body: {e}"),
+            ClientError::Params(e) => write!(f, "cannot send the request: {e}"),
             ClientError::Transport(e) => write!(f, "transport error: {e}"),
         }
     }
@@ -159,6 +165,7 @@ impl<E: XrpcError + fmt::Debug> std::error::Error for ClientError<E> {
         match self {
             ClientError::Decode { error, .. } | ClientError::Encode(error) => Some(error),
             ClientError::Transport(e) => Some(e),
+            ClientError::Params(e) => Some(e),
             ClientError::Xrpc { .. } | ClientError::Http { .. } => None,
         }
     }
