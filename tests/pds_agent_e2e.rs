@@ -52,8 +52,8 @@ async fn agent_against_the_official_pds() {
     // Log in by handle and by email; a wrong password is a typed error.
     let agent = Agent::new(&url);
     let session = agent.login(handle.as_str(), PASSWORD, None).await.unwrap();
-    assert_eq!(session.did, did.as_str());
-    assert_eq!(session.handle, handle.as_str());
+    assert_eq!(session.did, did);
+    assert_eq!(session.handle, handle);
     let by_email = Agent::new(&url);
     assert_eq!(
         by_email.login(&email, PASSWORD, None).await.unwrap().did,
@@ -74,7 +74,7 @@ async fn agent_against_the_official_pds() {
         "text": "hello from the async agent",
         "createdAt": "2026-11-29T12:00:00.000Z",
     });
-    let repo: AtIdentifier = session.did.parse().unwrap();
+    let repo = AtIdentifier::from(session.did.clone());
     let collection: Nsid = "app.bsky.feed.post".parse().unwrap();
     let input = create_record::Input::new(
         repo.clone(),
@@ -149,7 +149,7 @@ async fn agent_against_the_official_pds() {
         })
         .collect();
     for call in calls {
-        assert_eq!(call.await.unwrap().unwrap().did.as_str(), session.did);
+        assert_eq!(call.await.unwrap().unwrap().did, session.did);
     }
 
     // Logout revokes the refresh token.

@@ -25,6 +25,7 @@ use atproto_types::types::Unknown;
 use atproto_types::xrpc::{NoBody, NoParams};
 use lexgen_tests::pds::{new_account, pds_url};
 use lexgen_tests::recording_proxy::RecordingProxy;
+use lexgen_tests::xrpc::{assert_rate_limit_headers, RATE_LIMIT_HEADERS};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -33,12 +34,6 @@ const GET_SESSION: &str = "com.atproto.server.getSession";
 const CREATE_RECORD: &str = "com.atproto.repo.createRecord";
 const GET_TIMELINE: &str = "app.bsky.feed.getTimeline";
 const LABELERS: &str = "did:plc:lexgenlabeler;redact, did:plc:lexgenother";
-const RATE_LIMITED: &[(&str, &str)] = &[
-    ("ratelimit-limit", "100"),
-    ("ratelimit-remaining", "0"),
-    ("ratelimit-reset", "1700000000"),
-    ("ratelimit-policy", "100;w=300"),
-];
 
 /// A service of our own, `did:web:localhost%3A<port>`, serving its DID
 /// document and `app.bsky.feed.getTimeline` (an empty feed with a cursor
@@ -144,7 +139,7 @@ async fn retries_and_proxy_headers_reach_the_official_pds() {
     wire.inject(
         GET_SESSION,
         429,
-        RATE_LIMITED,
+        RATE_LIMIT_HEADERS,
         r#"{"error":"RateLimitExceeded","message":"injected"}"#,
     );
     let me = agent
@@ -209,7 +204,7 @@ async fn retries_and_proxy_headers_reach_the_official_pds() {
         wire.inject(
             GET_SESSION,
             429,
-            RATE_LIMITED,
+            RATE_LIMIT_HEADERS,
             r#"{"error":"RateLimitExceeded","message":"slow down"}"#,
         );
     }
@@ -222,16 +217,7 @@ async fn retries_and_proxy_headers_reach_the_official_pds() {
         err.xrpc().map(|e| e.to_string()),
         Some("RateLimitExceeded: slow down".into())
     );
-    let limit = err.rate_limit().expect("rate-limit headers on the error");
-    assert_eq!(
-        (
-            limit.limit,
-            limit.remaining,
-            limit.reset,
-            limit.policy.as_deref()
-        ),
-        (Some(100), Some(0), Some(1_700_000_000), Some("100;w=300"))
-    );
+    assert_rate_limit_headers(err.rate_limit());
     assert_eq!(wire.seen(GET_SESSION).len(), 3);
 
     // `atproto-proxy` end to end: the PDS does not serve getTimeline (no

@@ -31,7 +31,7 @@ async fn typed_calls_and_typed_errors() {
         .login("twofa.test", "hunter22", Some("123456"))
         .await
         .unwrap();
-    assert_eq!(session.did, TWOFA_DID);
+    assert_eq!(session.did.as_str(), TWOFA_DID);
 
     // The generated typed error, through the plain client.
     let input = create_session::Input::new("banned.test", "x");
@@ -89,7 +89,7 @@ async fn login_expiry_refresh_resume_logout() {
     state.expire_access_tokens();
     let resumed = Agent::new(&url).with_store(store.clone());
     let again = resumed.resume_from_store().await.unwrap().unwrap();
-    assert_eq!(again.did, ALICE_DID);
+    assert_eq!(again.did.as_str(), ALICE_DID);
     assert_eq!(state.refreshes.load(Ordering::SeqCst), 2);
 
     resumed.logout().await.unwrap();

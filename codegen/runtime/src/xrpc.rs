@@ -2,6 +2,13 @@
 //! subscription has a marker type implementing [`Endpoint`] or
 //! [`Subscription`], so one generic client call shape serves them all.
 
+mod call;
+
+pub use call::{
+    default_content_type, read_response, request_body, CallHeaders, ClientError, RateLimit,
+    RequestHead,
+};
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
