@@ -369,3 +369,51 @@ async fn queries_are_retried_on_429_and_5xx_procedures_never() {
     assert_eq!(err.status(), Some(429));
     assert_eq!(hits.load(Ordering::SeqCst), 1, "a procedure is sent once");
 }
+
+#[tokio::test]
+async fn a_429_is_retried_when_its_window_resets_at_most_max_delay_later() {
+    use atproto_types::client::RetryPolicy;
+    use atproto_types::server::axum::{http::StatusCode, routing::any, Router};
+    use std::sync::atomic::AtomicU32;
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+    let hits = Arc::new(AtomicU32::new(0));
+    let counter = hits.clone();
+    // The first answer is a 429 whose window resets in 2 s; then success.
+    let limited = move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+            let reset = (now.as_secs() + 2).to_string();
+            match n {
+                0 => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [("ratelimit-reset", reset)],
+                    r#"{"error":"RateLimitExceeded"}"#,
+                ),
+                _ => (
+                    StatusCode::OK,
+                    [("ratelimit-reset", reset)],
+                    r#"{"did":"did:web:x","availableUserDomains":[]}"#,
+                ),
+            }
+        }
+    };
+    let router = Router::new().route("/xrpc/com.atproto.server.describeServer", any(limited));
+    let url = serve(router).await;
+    // Backoff alone would wait 1 ms; the reset asks for 1-2 s, capped at 300 ms.
+    let policy = RetryPolicy {
+        max_retries: 1,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(300),
+    };
+    let started = Instant::now();
+    Client::new(&url)
+        .with_retry(policy)
+        .call::<describe_server::DescribeServer>(&NoParams, &NoBody)
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    assert!(waited >= Duration::from_millis(290), "{waited:?}");
+    assert!(waited < Duration::from_secs(1), "{waited:?}");
+}

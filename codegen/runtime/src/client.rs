@@ -23,7 +23,7 @@ pub use agent::{Agent, MemorySessionStore, Session, SessionError, SessionStore};
 use super::xrpc::{default_content_type, read_response, request_body};
 use super::xrpc::{CallHeaders, Endpoint, Method, RequestHead};
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Why an async call failed: [`xrpc::ClientError`](super::xrpc::ClientError)
 /// with `reqwest`'s transport errors.
@@ -41,7 +41,8 @@ pub struct RetryPolicy {
     pub max_retries: u32,
     /// Wait before the first retry, doubled before each next one.
     pub base_delay: Duration,
-    /// Longest single wait (also caps a `ratelimit-reset` in the future).
+    /// Longest single wait. A 429 whose `ratelimit-reset` is in the
+    /// future is retried at that time, or after this, whichever is sooner.
     pub max_delay: Duration,
 }
 
@@ -211,7 +212,20 @@ impl Client {
             return None;
         }
         let backoff = self.retry.base_delay.saturating_mul(1 << attempt.min(16));
-        Some(backoff.min(self.retry.max_delay))
+        // A 429 saying when its window resets: no use asking before then.
+        let until_reset = match result {
+            Err(e) if e.status() == Some(429) => e.rate_limit().and_then(|rl| rl.reset),
+            _ => None,
+        }
+        .and_then(|reset| {
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+            reset.checked_sub(now).map(Duration::from_secs)
+        });
+        Some(
+            backoff
+                .max(until_reset.unwrap_or_default())
+                .min(self.retry.max_delay),
+        )
     }
 
     async fn send<E: Endpoint>(
