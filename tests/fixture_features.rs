@@ -205,12 +205,52 @@ fn query_params_metadata_and_query_string() {
         .with_tags(vec!["a b".into(), "c&d".into()])
         .with_sort(query::ParamsSort::Top);
     assert_eq!(
-        params.to_query_string(),
+        params.to_query_string().unwrap(),
         "actor=alice.test&limit=20&reverse=true&tags=a%20b&tags=c%26d&sort=top"
     );
     // Schema defaults are sent explicitly; absent values without one are omitted.
     let defaults = query::Params::new(actor);
-    assert_eq!(defaults.to_query_string(), "actor=alice.test&limit=50");
+    assert_eq!(
+        defaults.to_query_string().unwrap(),
+        "actor=alice.test&limit=50"
+    );
+}
+
+#[test]
+fn extra_params_are_sent_after_the_lexicons() {
+    let actor: lexgen_fixture_types::formats::AtIdentifier = "alice.test".parse().expect("handle");
+    let mut params = query::Params::new(actor);
+    // Strings as they are, booleans, integers, arrays as the name repeated
+    // (in name order: the map is sorted).
+    let extra = json!({"q": "a b", "flag": true, "n": -5, "ids": ["x", 7], "none": []});
+    params.extra = extra.as_object().unwrap().clone();
+    assert_eq!(
+        params.to_query_string().unwrap(),
+        "actor=alice.test&limit=50&flag=true&ids=x&ids=7&n=-5&q=a%20b"
+    );
+    // A value no query string can carry is an error naming it, not a drop.
+    for (value, what) in [
+        (json!(1.5), "not an integer"),
+        (json!(null), "null"),
+        (json!({"a": 1}), "an object"),
+        (json!([["a"]]), "an array inside an array"),
+    ] {
+        let mut params = params.clone();
+        params.extra.insert("bad".into(), value.clone());
+        let err = params.to_query_string().unwrap_err();
+        assert_eq!(err.name, "bad", "{value}");
+        assert!(err.to_string().contains(what), "{value}: {err}");
+    }
+    // A name the lexicon has is set through its field, not sent twice.
+    let mut twice = params.clone();
+    twice.extra.insert("limit".into(), json!(3));
+    let err = twice.to_query_string().unwrap_err();
+    assert_eq!(err.name, "limit");
+    assert!(err.message.contains("lexicon parameter"), "{err}");
+}
+
+#[test]
+fn query_output_and_errors() {
     let page: query::Output = round_trip(json!({"items": [{"count": 1}], "cursor": "x"}));
     assert_eq!(page.items.len(), 1);
     let err: query::Error = serde_json::from_value(json!({"error": "BadCursor"})).expect("error");

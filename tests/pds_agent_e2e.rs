@@ -11,13 +11,13 @@
 
 use atproto_types::client::{Agent, Client, Session};
 use atproto_types::com::atproto::repo::{create_record, get_record, upload_blob};
-use atproto_types::com::atproto::server::{create_account, describe_server, get_session};
-use atproto_types::formats::{AtIdentifier, Handle, Nsid, RecordKey};
+use atproto_types::com::atproto::server::get_session;
+use atproto_types::formats::{AtIdentifier, Nsid, RecordKey};
 use atproto_types::types::Unknown;
 use atproto_types::xrpc::{NoBody, NoParams};
+use lexgen_tests::pds::{new_account, pds_url};
 use lexgen_tests::xrpc::PNG;
 use std::process::Command;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 const PASSWORD: &str = "lexgen-agent-e2e-password";
 
@@ -44,39 +44,16 @@ process.stdout.write(signed + "." + c.createHmac("sha256", "jwt-secret").update(
 
 #[tokio::test]
 async fn agent_against_the_official_pds() {
-    let Some(url) = std::env::var("LEXGEN_PDS_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        println!("pds_agent_e2e: SKIPPED (LEXGEN_PDS_URL is not set; run tests/e2e/pds.sh)");
+    let Some(url) = pds_url("pds_agent_e2e") else {
         return;
     };
-    let anon = Client::new(&url);
-    let server = anon
-        .call::<describe_server::DescribeServer>(&NoParams, &NoBody)
-        .await
-        .unwrap();
-    let domain = server.available_user_domains[0].clone();
-    let n = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis()
-        % 1_000_000_000;
-    let handle = Handle::new(format!("agent{n}{domain}")).unwrap();
-    let email = format!("agent{n}@example.com");
-    let account = create_account::Input::new(handle.clone())
-        .with_email(email.clone())
-        .with_password(PASSWORD);
-    let account = anon
-        .call::<create_account::CreateAccount>(&NoParams, &account)
-        .await
-        .unwrap();
+    let (handle, did, email) = new_account(&url, "agent", PASSWORD).await;
 
     // Log in by handle and by email; a wrong password is a typed error.
     let agent = Agent::new(&url);
     let session = agent.login(handle.as_str(), PASSWORD, None).await.unwrap();
-    assert_eq!(session.did, account.did.as_str());
-    assert_eq!(session.handle, handle.as_str());
+    assert_eq!(session.did, did);
+    assert_eq!(session.handle, handle);
     let by_email = Agent::new(&url);
     assert_eq!(
         by_email.login(&email, PASSWORD, None).await.unwrap().did,
@@ -97,7 +74,7 @@ async fn agent_against_the_official_pds() {
         "text": "hello from the async agent",
         "createdAt": "2026-11-29T12:00:00.000Z",
     });
-    let repo: AtIdentifier = session.did.parse().unwrap();
+    let repo = AtIdentifier::from(session.did.clone());
     let collection: Nsid = "app.bsky.feed.post".parse().unwrap();
     let input = create_record::Input::new(
         repo.clone(),
@@ -172,7 +149,7 @@ async fn agent_against_the_official_pds() {
         })
         .collect();
     for call in calls {
-        assert_eq!(call.await.unwrap().unwrap().did.as_str(), session.did);
+        assert_eq!(call.await.unwrap().unwrap().did, session.did);
     }
 
     // Logout revokes the refresh token.

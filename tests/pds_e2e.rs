@@ -87,7 +87,7 @@ fn ok<T: Validate, E: XrpcError + Debug>(what: &str, r: Result<T, ClientError<E>
 /// The typed error of a call that must fail with an XRPC error body.
 fn xrpc_err<T: Debug, E: XrpcError + Debug>(what: &str, r: Result<T, ClientError<E>>) -> (u16, E) {
     match r {
-        Err(ClientError::Xrpc { status, error }) => (status, error),
+        Err(ClientError::Xrpc { status, error, .. }) => (status, error),
         other => panic!("{what}: expected an XRPC error, got {other:?}"),
     }
 }

@@ -31,7 +31,7 @@ async fn typed_calls_and_typed_errors() {
         .login("twofa.test", "hunter22", Some("123456"))
         .await
         .unwrap();
-    assert_eq!(session.did, TWOFA_DID);
+    assert_eq!(session.did.as_str(), TWOFA_DID);
 
     // The generated typed error, through the plain client.
     let input = create_session::Input::new("banned.test", "x");
@@ -89,7 +89,7 @@ async fn login_expiry_refresh_resume_logout() {
     state.expire_access_tokens();
     let resumed = Agent::new(&url).with_store(store.clone());
     let again = resumed.resume_from_store().await.unwrap().unwrap();
-    assert_eq!(again.did, ALICE_DID);
+    assert_eq!(again.did.as_str(), ALICE_DID);
     assert_eq!(state.refreshes.load(Ordering::SeqCst), 2);
 
     resumed.logout().await.unwrap();
@@ -262,6 +262,44 @@ async fn the_router_parses_params_by_the_xrpc_rules() {
 }
 
 #[tokio::test]
+async fn extra_params_reach_the_router_and_back_into_extra() {
+    use atproto_types::com::atproto::sync::list_repos;
+    use atproto_types::xrpc::XrpcError;
+    let url = serve(echo_router()).await;
+    let mut params = list_repos::Params::new();
+    params
+        .extra
+        .insert("tag".into(), serde_json::json!(["a", "b c"]));
+    params.extra.insert("flag".into(), serde_json::json!(true));
+    params.extra.insert("n".into(), serde_json::json!(7));
+    let err = Client::new(&url)
+        .call::<list_repos::ListRepos>(&params, &NoBody)
+        .await
+        .unwrap_err();
+    // Unknown names are kept, as strings (the query string has no types),
+    // a repeated one as an array.
+    assert_eq!(
+        err.xrpc().and_then(|e| e.message()),
+        Some(
+            r#"limit=Some(500) cursor=None extra={"flag": String("true"), "n": String("7"), "tag": Array [String("a"), String("b c")]}"#
+        )
+    );
+    params
+        .extra
+        .insert("bad".into(), serde_json::json!({"nested": 1}));
+    match Client::new(&url)
+        .call::<list_repos::ListRepos>(&params, &NoBody)
+        .await
+    {
+        Err(ClientError::Params(e)) => {
+            assert_eq!(e.name, "bad");
+            assert!(e.to_string().contains("an object"), "{e}");
+        }
+        other => panic!("expected a params error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn queries_are_retried_on_429_and_5xx_procedures_never() {
     use atproto_types::client::RetryPolicy;
     use atproto_types::server::axum::{http::StatusCode, routing::any, Router};
@@ -330,4 +368,52 @@ async fn queries_are_retried_on_429_and_5xx_procedures_never() {
         .unwrap_err();
     assert_eq!(err.status(), Some(429));
     assert_eq!(hits.load(Ordering::SeqCst), 1, "a procedure is sent once");
+}
+
+#[tokio::test]
+async fn a_429_is_retried_when_its_window_resets_at_most_max_delay_later() {
+    use atproto_types::client::RetryPolicy;
+    use atproto_types::server::axum::{http::StatusCode, routing::any, Router};
+    use std::sync::atomic::AtomicU32;
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+    let hits = Arc::new(AtomicU32::new(0));
+    let counter = hits.clone();
+    // The first answer is a 429 whose window resets in 2 s; then success.
+    let limited = move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+            let reset = (now.as_secs() + 2).to_string();
+            match n {
+                0 => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [("ratelimit-reset", reset)],
+                    r#"{"error":"RateLimitExceeded"}"#,
+                ),
+                _ => (
+                    StatusCode::OK,
+                    [("ratelimit-reset", reset)],
+                    r#"{"did":"did:web:x","availableUserDomains":[]}"#,
+                ),
+            }
+        }
+    };
+    let router = Router::new().route("/xrpc/com.atproto.server.describeServer", any(limited));
+    let url = serve(router).await;
+    // Backoff alone would wait 1 ms; the reset asks for 1-2 s, capped at 300 ms.
+    let policy = RetryPolicy {
+        max_retries: 1,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(300),
+    };
+    let started = Instant::now();
+    Client::new(&url)
+        .with_retry(policy)
+        .call::<describe_server::DescribeServer>(&NoParams, &NoBody)
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    assert!(waited >= Duration::from_millis(290), "{waited:?}");
+    assert!(waited < Duration::from_secs(1), "{waited:?}");
 }

@@ -9,7 +9,7 @@ use atproto_types::com::atproto::server::{
 };
 use atproto_types::formats::{Did, RecordKey};
 use atproto_types::xrpc::{NoBody, NoParams, RawBody};
-use lexgen_tests::xrpc::{client, nsid, typed, PNG};
+use lexgen_tests::xrpc::{assert_rate_limit_headers, client, nsid, typed, PNG, RATE_LIMIT_HEADERS};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::thread::JoinHandle;
@@ -40,11 +40,24 @@ fn serve_once(
     content_type: Option<&str>,
     body: &[u8],
 ) -> (String, JoinHandle<Request>) {
+    let headers: Vec<_> = content_type
+        .map(|ct| ("Content-Type", ct))
+        .into_iter()
+        .collect();
+    serve_once_with(status, &headers, body)
+}
+
+/// [`serve_once`] with any response headers.
+fn serve_once_with(
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (String, JoinHandle<Request>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("local addr"));
     let mut response = format!("HTTP/1.1 {status} X\r\nConnection: close\r\n");
-    if let Some(ct) = content_type {
-        response.push_str(&format!("Content-Type: {ct}\r\n"));
+    for (name, value) in headers {
+        response.push_str(&format!("{name}: {value}\r\n"));
     }
     response.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
     let mut response = response.into_bytes();
@@ -113,6 +126,34 @@ fn query_encodes_params_and_sends_bearer() {
     assert_eq!(req.header("authorization"), Some("Bearer tok"));
     assert_eq!(out.cid, None);
     assert_eq!(typed::<post::Record>("post", &out.value).text, "hi");
+}
+
+#[test]
+fn extra_params_are_sent_and_unsendable_ones_refused() {
+    use atproto_types::com::atproto::sync::list_repos;
+    let body = br#"{"repos":[]}"#;
+    let (url, server) = serve_once(200, JSON, body);
+    let mut params = list_repos::Params::new().with_limit(5);
+    params
+        .extra
+        .insert("tag".into(), serde_json::json!(["a", "b c"]));
+    params
+        .extra
+        .insert("exact".into(), serde_json::json!(false));
+    client(&url)
+        .call::<list_repos::ListRepos>(&params, &NoBody)
+        .expect("typed output");
+    let req = server.join().expect("server thread");
+    assert_eq!(
+        req.line,
+        "GET /xrpc/com.atproto.sync.listRepos?limit=5&exact=false&tag=a&tag=b%20c HTTP/1.1"
+    );
+    // Refused before anything is sent (nothing listens at this URL).
+    params.extra.insert("ratio".into(), serde_json::json!(0.5));
+    match client("http://127.0.0.1:9").call::<list_repos::ListRepos>(&params, &NoBody) {
+        Err(ClientError::Params(e)) => assert_eq!(e.name, "ratio"),
+        other => panic!("expected a params error, got {other:?}"),
+    }
 }
 
 #[test]
@@ -204,9 +245,24 @@ fn error_bodies_become_typed_errors_with_their_status() {
         .expect_err("an error");
     server.join().expect("server thread");
     assert!(
-        matches!(&err, ClientError::Xrpc { status: 401, error: get_session::Error::Other { error, message: None } } if error == "AuthMissing"),
+        matches!(&err, ClientError::Xrpc { status: 401, error: get_session::Error::Other { error, message: None }, rate_limit: None } if error == "AuthMissing"),
         "{err:?}"
     );
+}
+
+#[test]
+fn rate_limit_headers_are_on_the_error() {
+    let (url, server) = serve_once_with(
+        429,
+        &[&[("Content-Type", "application/json")], RATE_LIMIT_HEADERS].concat(),
+        br#"{"error":"RateLimitExceeded","message":"slow down"}"#,
+    );
+    let err = client(&url)
+        .call::<get_session::GetSession>(&NoParams, &NoBody)
+        .expect_err("an error");
+    server.join().expect("server thread");
+    assert_eq!(err.status(), Some(429));
+    assert_rate_limit_headers(err.rate_limit());
 }
 
 #[test]
@@ -225,6 +281,7 @@ fn non_xrpc_error_bodies_are_tolerated() {
             ClientError::Http {
                 status: 502,
                 body: got,
+                rate_limit: None,
             } => assert_eq!(got, body),
             other => panic!("expected ClientError::Http, got {other:?}"),
         }

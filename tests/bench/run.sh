@@ -13,3 +13,6 @@ cargo build --release -q -p atproto-lexgen
 cargo build --release -q --manifest-path tests/bench/Cargo.toml --bin jacquard_codegen
 LEXGEN_BIN="$CARGO_TARGET_DIR/release/lexgen" \
     cargo bench -q --profile release --manifest-path tests/bench/Cargo.toml --bench table
+# Then the XRPC server table (Rust XrpcRouter vs @atproto/xrpc-server, about
+# 90 s; it says SKIPPED without the e2e harness's Node): tests/bench/xrpc.sh.
+tests/bench/xrpc.sh

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 pub mod construction;
 pub mod fake_net;
+pub mod pds;
+pub mod recording_proxy;
 pub mod session_server;
 pub mod xrpc;
 

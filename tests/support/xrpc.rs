@@ -39,3 +39,25 @@ pub fn typed<T: serde::de::DeserializeOwned + Validate>(what: &str, value: &Unkn
 pub fn nsid(s: &str) -> Nsid {
     Nsid::new(s).expect("valid NSID")
 }
+
+/// `ratelimit-*` headers a test server sends with a 429.
+pub const RATE_LIMIT_HEADERS: &[(&str, &str)] = &[
+    ("ratelimit-limit", "100"),
+    ("ratelimit-remaining", "0"),
+    ("ratelimit-reset", "1700000000"),
+    ("ratelimit-policy", "100;w=300"),
+];
+
+/// Checks that a client read [`RATE_LIMIT_HEADERS`] back.
+pub fn assert_rate_limit_headers(limit: Option<&atproto_types::xrpc::RateLimit>) {
+    let limit = limit.expect("the rate-limit headers on the error");
+    assert_eq!(
+        (
+            limit.limit,
+            limit.remaining,
+            limit.reset,
+            limit.policy.as_deref()
+        ),
+        (Some(100), Some(0), Some(1_700_000_000), Some("100;w=300"))
+    );
+}

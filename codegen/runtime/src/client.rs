@@ -16,21 +16,22 @@
 //! ```
 
 mod agent;
-mod error;
 
+pub use super::xrpc::RateLimit;
 pub use agent::{Agent, MemorySessionStore, Session, SessionError, SessionStore};
-pub use error::{ClientError, RateLimit};
 
-use super::xrpc::{Body, Endpoint, Method, QueryParams, XrpcError};
+use super::xrpc::{default_content_type, read_response, request_body};
+use super::xrpc::{CallHeaders, Endpoint, Method, RequestHead};
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Why an async call failed: [`xrpc::ClientError`](super::xrpc::ClientError)
+/// with `reqwest`'s transport errors.
+pub type ClientError<E> = super::xrpc::ClientError<E, reqwest::Error>;
 
 /// The `reqwest` this client is built on: configure a `reqwest::Client`
 /// for [`Client::with_http`], or build a streaming [`reqwest::Body`].
 pub use reqwest;
-
-/// The MIME type sent for `*/*` inputs when the caller names none.
-const FALLBACK_CONTENT_TYPE: &str = "application/octet-stream";
 
 /// Retries of failed queries: on 429 and 5xx answers and on connection
 /// errors, never for procedures (which may have had effects).
@@ -40,7 +41,8 @@ pub struct RetryPolicy {
     pub max_retries: u32,
     /// Wait before the first retry, doubled before each next one.
     pub base_delay: Duration,
-    /// Longest single wait (also caps a `ratelimit-reset` in the future).
+    /// Longest single wait. A 429 whose `ratelimit-reset` is in the
+    /// future is retried at that time, or after this, whichever is sooner.
     pub max_delay: Duration,
 }
 
@@ -71,9 +73,7 @@ impl RetryPolicy {
 pub struct Client {
     http: reqwest::Client,
     base_url: String,
-    bearer: Option<String>,
-    proxy: Option<String>,
-    labelers: Option<String>,
+    headers: CallHeaders,
     retry: RetryPolicy,
 }
 
@@ -82,9 +82,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
-            .field("bearer", &self.bearer.as_ref().map(|_| "<redacted>"))
-            .field("proxy", &self.proxy)
-            .field("labelers", &self.labelers)
+            .field("headers", &self.headers)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -103,33 +101,31 @@ impl Client {
         Client {
             http,
             base_url,
-            bearer: None,
-            proxy: None,
-            labelers: None,
+            headers: CallHeaders::default(),
             retry: RetryPolicy::default(),
         }
     }
 
     /// The same client, sending `Authorization: Bearer <token>`.
     pub fn with_bearer(mut self, token: impl Into<String>) -> Self {
-        self.bearer = Some(token.into());
+        self.headers.bearer = Some(token.into());
         self
     }
 
     /// Sets or clears (`None`) the bearer token sent with every call.
     pub fn set_auth(&mut self, token: Option<String>) {
-        self.bearer = token;
+        self.headers.bearer = token;
     }
 
     /// The bearer token sent with every call, if any.
     pub fn auth(&self) -> Option<&str> {
-        self.bearer.as_deref()
+        self.headers.bearer.as_deref()
     }
 
     /// The same client, asking the service to proxy every call to
     /// `service` (`atproto-proxy: did:web:api.bsky.app#bsky_appview`).
     pub fn with_proxy(mut self, service: impl Into<String>) -> Self {
-        self.proxy = Some(service.into());
+        self.headers.proxy = Some(service.into());
         self
     }
 
@@ -139,14 +135,7 @@ impl Client {
         mut self,
         labelers: impl IntoIterator<Item = (&'a str, bool)>,
     ) -> Self {
-        let list: Vec<String> = labelers
-            .into_iter()
-            .map(|(did, redact)| match redact {
-                true => format!("{did};redact"),
-                false => did.to_owned(),
-            })
-            .collect();
-        self.labelers = (!list.is_empty()).then(|| list.join(", "));
+        self.headers.set_labelers(labelers);
         self
     }
 
@@ -171,11 +160,7 @@ impl Client {
         params: &E::Params,
         input: &E::Input,
     ) -> Result<E::Output, ClientError<E::Error>> {
-        let content_type = E::INPUT_ENCODING.map(|enc| match enc.contains('*') {
-            true => FALLBACK_CONTENT_TYPE,
-            false => enc,
-        });
-        self.call_with_content_type::<E>(params, input, content_type)
+        self.call_with_content_type::<E>(params, input, default_content_type::<E>())
             .await
     }
 
@@ -187,10 +172,7 @@ impl Client {
         input: &E::Input,
         content_type: Option<&str>,
     ) -> Result<E::Output, ClientError<E::Error>> {
-        let body = match E::METHOD {
-            Method::Get => None,
-            Method::Post => Some(input.encode().map_err(ClientError::Encode)?),
-        };
+        let body = request_body::<E>(input).map_err(ClientError::Encode)?;
         let mut attempt = 0;
         loop {
             let request_body = body.clone().map(reqwest::Body::from);
@@ -230,7 +212,20 @@ impl Client {
             return None;
         }
         let backoff = self.retry.base_delay.saturating_mul(1 << attempt.min(16));
-        Some(backoff.min(self.retry.max_delay))
+        // A 429 saying when its window resets: no use asking before then.
+        let until_reset = match result {
+            Err(e) if e.status() == Some(429) => e.rate_limit().and_then(|rl| rl.reset),
+            _ => None,
+        }
+        .and_then(|reset| {
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+            reset.checked_sub(now).map(Duration::from_secs)
+        });
+        Some(
+            backoff
+                .max(until_reset.unwrap_or_default())
+                .min(self.retry.max_delay),
+        )
     }
 
     async fn send<E: Endpoint>(
@@ -239,63 +234,23 @@ impl Client {
         body: Option<reqwest::Body>,
         content_type: Option<&str>,
     ) -> Result<E::Output, ClientError<E::Error>> {
-        let mut url = format!("{}{}", self.base_url, E::path());
-        let query = params.to_query_string();
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query);
-        }
-        let mut req = match E::METHOD {
-            Method::Get => self.http.get(&url),
-            Method::Post => self.http.post(&url),
+        let head = RequestHead::new::<E>(&self.base_url, params, &self.headers, content_type)
+            .map_err(ClientError::Params)?;
+        let mut req = match head.method {
+            Method::Get => self.http.get(&head.url),
+            Method::Post => self.http.post(&head.url),
         };
-        if let Some(token) = &self.bearer {
-            req = req.bearer_auth(token);
-        }
-        if let Some(proxy) = &self.proxy {
-            req = req.header("atproto-proxy", proxy);
-        }
-        if let Some(labelers) = &self.labelers {
-            req = req.header("atproto-accept-labelers", labelers);
+        for (name, value) in &head.headers {
+            req = req.header(*name, value);
         }
         if let Some(body) = body {
-            if let Some(ct) = content_type {
-                req = req.header(reqwest::header::CONTENT_TYPE, ct);
-            }
             req = req.body(body);
         }
         let response = req.send().await.map_err(ClientError::Transport)?;
         let status = response.status().as_u16();
-        let rate_limit = RateLimit::from_headers(response.headers());
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(ClientError::Transport)?
-            .to_vec();
-        if !(200..300).contains(&status) {
-            return Err(match E::Error::from_body(&bytes) {
-                Some(error) => ClientError::Xrpc {
-                    status,
-                    error,
-                    rate_limit,
-                },
-                None => ClientError::Http {
-                    status,
-                    body: bytes,
-                    rate_limit,
-                },
-            });
-        }
-        // Keep a copy to report a failure, but only of JSON (raw bodies,
-        // possibly large blobs, always decode).
-        let copy = match E::OUTPUT_ENCODING {
-            Some("application/json") => bytes.clone(),
-            _ => Vec::new(),
-        };
-        E::Output::decode(bytes).map_err(|error| ClientError::Decode {
-            status,
-            error,
-            body: copy,
-        })
+        let headers = response.headers();
+        let rate_limit = RateLimit::from_header_fn(|n| headers.get(n)?.to_str().ok());
+        let bytes = response.bytes().await.map_err(ClientError::Transport)?;
+        read_response::<E, _>(status, bytes.to_vec(), rate_limit)
     }
 }

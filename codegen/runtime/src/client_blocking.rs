@@ -14,13 +14,7 @@
 //! use atproto_types::xrpc::NoParams;
 //!
 //! let client = Client::new("http://127.0.0.1:2583");
-//! let input = Input {
-//!     identifier: "alice.test".into(),
-//!     password: "hunter22".into(),
-//!     auth_factor_token: None,
-//!     allow_takendown: None,
-//!     extra: Default::default(),
-//! };
+//! let input = Input::new("alice.test", "hunter22");
 //! let session = client.call::<CreateSession>(&NoParams, &input)?;
 //! let client = client.with_bearer(session.access_jwt);
 //! ```
@@ -30,15 +24,17 @@
 //! enable a TLS feature of the same `ureq` (e.g. `rustls`) in your own
 //! `Cargo.toml`.
 
-use super::xrpc::{Body, BodyError, Endpoint, Method, QueryParams, XrpcError};
+use super::xrpc::{default_content_type, read_response, request_body};
+use super::xrpc::{CallHeaders, Endpoint, Method, RateLimit, RequestHead};
 use std::fmt;
+
+/// Why a blocking call failed: [`xrpc::ClientError`](super::xrpc::ClientError)
+/// with `ureq`'s transport errors.
+pub type ClientError<E> = super::xrpc::ClientError<E, ureq::Error>;
 
 /// The `ureq` this client is built on, to configure an agent (timeouts,
 /// proxy) for [`Client::with_agent`] without a version mismatch.
 pub use ureq;
-
-/// The MIME type sent for `*/*` inputs when the caller names none.
-const FALLBACK_CONTENT_TYPE: &str = "application/octet-stream";
 
 /// Responses larger than this are refused unless
 /// [`Client::with_max_response_bytes`] raises the limit.
@@ -51,7 +47,7 @@ const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Client {
     agent: ureq::Agent,
     base_url: String,
-    bearer: Option<String>,
+    headers: CallHeaders,
     max_response_bytes: u64,
 }
 
@@ -60,7 +56,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
-            .field("bearer", &self.bearer.as_ref().map(|_| "<redacted>"))
+            .field("headers", &self.headers)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
@@ -81,7 +77,7 @@ impl Client {
         Client {
             agent,
             base_url,
-            bearer: None,
+            headers: CallHeaders::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -89,18 +85,18 @@ impl Client {
     /// The same client, sending `Authorization: Bearer <token>` (an access
     /// JWT, or the refresh JWT for `com.atproto.server.refreshSession`).
     pub fn with_bearer(mut self, token: impl Into<String>) -> Self {
-        self.bearer = Some(token.into());
+        self.headers.bearer = Some(token.into());
         self
     }
 
     /// Sets or clears (`None`) the bearer token sent with every call.
     pub fn set_auth(&mut self, token: Option<String>) {
-        self.bearer = token;
+        self.headers.bearer = token;
     }
 
     /// The bearer token sent with every call, if any.
     pub fn auth(&self) -> Option<&str> {
-        self.bearer.as_deref()
+        self.headers.bearer.as_deref()
     }
 
     /// The service's base URL, without a trailing `/`.
@@ -126,14 +122,7 @@ impl Client {
         params: &E::Params,
         input: &E::Input,
     ) -> Result<E::Output, ClientError<E::Error>> {
-        let content_type = E::INPUT_ENCODING.map(|enc| {
-            if enc.contains('*') {
-                FALLBACK_CONTENT_TYPE
-            } else {
-                enc
-            }
-        });
-        self.send::<E>(params, input, content_type)
+        self.send::<E>(params, input, default_content_type::<E>())
     }
 
     /// [`Client::call`] with the request's `Content-Type` given by the
@@ -148,167 +137,45 @@ impl Client {
         self.send::<E>(params, input, Some(content_type))
     }
 
-    fn url<E: Endpoint>(&self, params: &E::Params) -> String {
-        let query = params.to_query_string();
-        let mut url = format!("{}{}", self.base_url, E::path());
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query);
-        }
-        url
-    }
-
     fn send<E: Endpoint>(
         &self,
         params: &E::Params,
         input: &E::Input,
         content_type: Option<&str>,
     ) -> Result<E::Output, ClientError<E::Error>> {
-        let url = self.url::<E>(params);
-        let auth = self.bearer.as_ref().map(|t| format!("Bearer {t}"));
-        let sent = match E::METHOD {
-            Method::Get => {
-                let mut req = self.agent.get(&url);
-                if let Some(auth) = &auth {
-                    req = req.header("Authorization", auth);
+        let head = RequestHead::new::<E>(&self.base_url, params, &self.headers, content_type)
+            .map_err(ClientError::Params)?;
+        let body = request_body::<E>(input).map_err(ClientError::Encode)?;
+        let sent = match (head.method, body) {
+            (Method::Post, Some(body)) => {
+                let mut req = self.agent.post(&head.url);
+                for (name, value) in &head.headers {
+                    req = req.header(*name, value);
                 }
                 // Error statuses carry the XRPC error body: read them as responses.
-                req.config().http_status_as_error(false).build().call()
-            }
-            Method::Post => {
-                let body = input.encode().map_err(ClientError::Encode)?;
-                let mut req = self.agent.post(&url);
-                if let Some(auth) = &auth {
-                    req = req.header("Authorization", auth);
-                }
-                if let Some(ct) = content_type {
-                    req = req.header("Content-Type", ct);
-                }
                 req.config()
                     .http_status_as_error(false)
                     .build()
                     .send(&body[..])
             }
+            _ => {
+                let mut req = self.agent.get(&head.url);
+                for (name, value) in &head.headers {
+                    req = req.header(*name, value);
+                }
+                req.config().http_status_as_error(false).build().call()
+            }
         };
         let mut response = sent.map_err(ClientError::Transport)?;
         let status = response.status().as_u16();
+        let headers = response.headers();
+        let rate_limit = RateLimit::from_header_fn(|n| headers.get(n)?.to_str().ok());
         let bytes = response
             .body_mut()
             .with_config()
             .limit(self.max_response_bytes)
             .read_to_vec()
             .map_err(ClientError::Transport)?;
-        if (200..300).contains(&status) {
-            decode_output::<E>(status, bytes)
-        } else {
-            Err(match E::Error::from_body(&bytes) {
-                Some(error) => ClientError::Xrpc { status, error },
-                None => ClientError::Http {
-                    status,
-                    body: bytes,
-                },
-            })
-        }
-    }
-}
-
-fn decode_output<E: Endpoint>(
-    status: u16,
-    bytes: Vec<u8>,
-) -> Result<E::Output, ClientError<E::Error>> {
-    // Decoding consumes the bytes: keep a copy to report a failure, but only
-    // of JSON (raw bodies, possibly large blobs, always decode).
-    let copy = match E::OUTPUT_ENCODING {
-        Some("application/json") => bytes.clone(),
-        _ => Vec::new(),
-    };
-    E::Output::decode(bytes).map_err(|error| ClientError::Decode {
-        status,
-        error,
-        body: copy,
-    })
-}
-
-/// Why a call failed.
-#[derive(Debug)]
-pub enum ClientError<E> {
-    /// The server answered with an XRPC error body, decoded into the
-    /// endpoint's typed error (names the lexicon does not list land in its
-    /// `Other` variant).
-    Xrpc {
-        /// The HTTP status (4xx or 5xx).
-        status: u16,
-        /// The typed error.
-        error: E,
-    },
-    /// A non-2xx response whose body is not an XRPC error body (an HTML page
-    /// from a proxy, an empty body, ...).
-    Http {
-        /// The HTTP status.
-        status: u16,
-        /// The raw body.
-        body: Vec<u8>,
-    },
-    /// A 2xx response whose body does not decode, or does not validate, as
-    /// the endpoint's output.
-    Decode {
-        /// The HTTP status.
-        status: u16,
-        /// What is wrong, with the JSON path of the offending value.
-        error: BodyError,
-        /// The raw body.
-        body: Vec<u8>,
-    },
-    /// The input could not be encoded.
-    Encode(BodyError),
-    /// No usable response: connection refused, timeout, bad URL, response
-    /// over the size limit, ...
-    Transport(ureq::Error),
-}
-
-impl<E> ClientError<E> {
-    /// The HTTP status, when the server answered.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            ClientError::Xrpc { status, .. }
-            | ClientError::Http { status, .. }
-            | ClientError::Decode { status, .. } => Some(*status),
-            ClientError::Encode(_) | ClientError::Transport(_) => None,
-        }
-    }
-
-    /// The typed XRPC error, when the server sent one.
-    pub fn xrpc(&self) -> Option<&E> {
-        match self {
-            ClientError::Xrpc { error, .. } => Some(error),
-            _ => None,
-        }
-    }
-}
-
-impl<E: XrpcError> fmt::Display for ClientError<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClientError::Xrpc { status, error } => {
-                write!(f, "HTTP {status}: ")?;
-                super::xrpc::fmt_error(error, f)
-            }
-            ClientError::Http { status, body } => super::xrpc::fmt_http_error(*status, body, f),
-            ClientError::Decode { status, error, .. } => {
-                write!(f, "HTTP {status}, unexpected response body: {error}")
-            }
-            ClientError::Encode(e) => write!(f, "cannot encode the request body: {e}"),
-            ClientError::Transport(e) => write!(f, "transport error: {e}"),
-        }
-    }
-}
-
-impl<E: XrpcError + fmt::Debug> std::error::Error for ClientError<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ClientError::Decode { error, .. } | ClientError::Encode(error) => Some(error),
-            ClientError::Transport(e) => Some(e),
-            ClientError::Xrpc { .. } | ClientError::Http { .. } => None,
-        }
+        read_response::<E, _>(status, bytes, rate_limit)
     }
 }

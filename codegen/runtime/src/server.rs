@@ -12,7 +12,10 @@
 //!
 //! A handler is `async fn(Params, Input, Auth) -> Result<Output, Error>`
 //! with the endpoint's types. The router parses and validates the query
-//! string and the body before calling it, answering
+//! string (names the lexicon does not describe are kept in the params'
+//! `extra`, each a string, an array of strings when repeated, as
+//! `@atproto/xrpc-server` passes them on) and the body before calling it,
+//! answering
 //! `400 {"error":"InvalidRequest","message":"<path>: <rule>"}` when they
 //! are bad; a typed error is sent with its lexicon name and the status of
 //! [`error_status`]; in debug builds the output is validated too.

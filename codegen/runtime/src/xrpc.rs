@@ -2,8 +2,16 @@
 //! subscription has a marker type implementing [`Endpoint`] or
 //! [`Subscription`], so one generic client call shape serves them all.
 
+mod call;
+
+pub use call::{
+    default_content_type, read_response, request_body, CallHeaders, ClientError, RateLimit,
+    RequestHead,
+};
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The HTTP method of an endpoint.
@@ -144,14 +152,128 @@ impl Body for RawBody {
 
 /// Parameters sent in the query string.
 pub trait QueryParams {
-    /// `(name, value)` pairs in lexicon order; arrays repeat their name.
+    /// The lexicon's parameters as `(name, value)` pairs in lexicon order;
+    /// arrays repeat their name, and defaults are sent explicitly.
     fn to_query_pairs(&self) -> Vec<(&'static str, String)>;
 
+    /// Parameters the lexicon does not describe (`extra` on generated
+    /// params), sent after the lexicon's; `None` when the type has none.
+    fn extra_params(&self) -> Option<&dyn ExtraParams> {
+        None
+    }
+
+    /// Every pair to send: the lexicon's, then the extra ones.
+    ///
+    /// # Errors
+    ///
+    /// An extra value that cannot be a query parameter (see
+    /// [`ExtraParams`]), or an extra name that is also a lexicon parameter
+    /// of this value.
+    fn query_pairs(&self) -> Result<Vec<(Cow<'static, str>, String)>, ParamsError> {
+        let mut pairs: Vec<(Cow<'static, str>, String)> = self
+            .to_query_pairs()
+            .into_iter()
+            .map(|(name, value)| (Cow::Borrowed(name), value))
+            .collect();
+        if let Some(extra) = self.extra_params() {
+            let known = pairs.len();
+            extra.push_extra(&mut pairs)?;
+            let (lexicon, added) = pairs.split_at(known);
+            if let Some((name, _)) = added
+                .iter()
+                .find(|(n, _)| lexicon.iter().any(|(k, _)| k == n))
+            {
+                return Err(ParamsError::new(
+                    name,
+                    "is also a lexicon parameter; set the field instead",
+                ));
+            }
+        }
+        Ok(pairs)
+    }
+
     /// The encoded query string, without the leading `?`.
-    fn to_query_string(&self) -> String {
-        encode_query(&self.to_query_pairs())
+    ///
+    /// # Errors
+    ///
+    /// As [`QueryParams::query_pairs`].
+    fn to_query_string(&self) -> Result<String, ParamsError> {
+        Ok(encode_query(&self.query_pairs()?))
     }
 }
+
+/// Query parameters beyond the lexicon's, by the XRPC rules: strings as
+/// they are, booleans as `true`/`false`, integers in decimal, arrays as the
+/// name repeated once per item. Anything else (null, a float, an object, an
+/// array inside an array) cannot be sent and is an error, never dropped.
+pub trait ExtraParams {
+    /// Appends the pairs, in name order.
+    ///
+    /// # Errors
+    ///
+    /// A value that cannot be a query parameter.
+    fn push_extra(&self, out: &mut Vec<(Cow<'static, str>, String)>) -> Result<(), ParamsError>;
+}
+
+impl ExtraParams for serde_json::Map<String, serde_json::Value> {
+    fn push_extra(&self, out: &mut Vec<(Cow<'static, str>, String)>) -> Result<(), ParamsError> {
+        for (name, value) in self {
+            match value {
+                serde_json::Value::Array(items) => {
+                    for item in items {
+                        out.push((Cow::Owned(name.clone()), param_scalar(name, item)?));
+                    }
+                }
+                scalar => out.push((Cow::Owned(name.clone()), param_scalar(name, scalar)?)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One value of a query parameter as text, or why it cannot be one.
+fn param_scalar(name: &str, value: &serde_json::Value) -> Result<String, ParamsError> {
+    use serde_json::Value;
+    let what = match value {
+        Value::String(s) => return Ok(s.clone()),
+        Value::Bool(b) => return Ok(b.to_string()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => return Ok(n.to_string()),
+        Value::Number(_) => "a number that is not an integer",
+        Value::Null => "null",
+        Value::Array(_) => "an array inside an array",
+        Value::Object(_) => "an object",
+    };
+    Err(ParamsError::new(
+        name,
+        &format!("{what} cannot be a query parameter (strings, booleans, integers and arrays of them can)"),
+    ))
+}
+
+/// A parameter that cannot be sent in a query string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamsError {
+    /// The parameter's name.
+    pub name: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ParamsError {
+    fn new(name: &str, message: &str) -> Self {
+        ParamsError {
+            name: name.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for ParamsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "query parameter `{}`: {}", self.name, self.message)
+    }
+}
+
+impl std::error::Error for ParamsError {}
 
 /// No parameters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -229,13 +351,13 @@ super::formats::for_each_format!(format_query_value);
 
 /// Percent-encodes `(name, value)` pairs (RFC 3986 unreserved characters
 /// are kept; everything else is `%XX`).
-pub fn encode_query(pairs: &[(&str, String)]) -> String {
+pub fn encode_query<N: AsRef<str>>(pairs: &[(N, String)]) -> String {
     let mut out = String::new();
     for (i, (name, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        percent_encode(name, &mut out);
+        percent_encode(name.as_ref(), &mut out);
         out.push('=');
         percent_encode(value, &mut out);
     }
@@ -352,6 +474,22 @@ pub fn fmt_http_error(status: u16, body: &[u8], f: &mut fmt::Formatter<'_>) -> f
         write!(f, ": {short}")?;
     }
     Ok(())
+}
+
+/// The URL of a call to `E` on the service at `base_url` (no trailing
+/// `/`): `<base_url>/xrpc/<NSID>?<params>`. Shared by the clients.
+///
+/// # Errors
+///
+/// A parameter that cannot be sent (see [`QueryParams::query_pairs`]).
+pub fn request_url<E: Endpoint>(base_url: &str, params: &E::Params) -> Result<String, ParamsError> {
+    let query = params.to_query_string()?;
+    let mut url = format!("{base_url}{}", E::path());
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query);
+    }
+    Ok(url)
 }
 
 /// `base_url` without trailing slashes, so endpoint paths join with one.

@@ -138,6 +138,10 @@ impl CodeGenerator<'_> {
             ),
         };
         let params = (obj.role == ObjectRole::Params).then(|| self.query_params(id, obj));
+        let extra_doc = match obj.role {
+            ObjectRole::Params => PARAMS_EXTRA_DOC,
+            _ => " Fields not described by the lexicon, kept so that data survives a round trip.",
+        };
         let api = self.object_api(id, obj);
         let has_fields = !obj.fields.is_empty();
         let (b, key, map, path) = (
@@ -158,7 +162,7 @@ impl CodeGenerator<'_> {
             #[non_exhaustive]
             pub struct #name {
                 #(#field_decls)*
-                /// Fields not described by the lexicon, kept so that data survives a round trip.
+                #[doc = #extra_doc]
                 pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             }
 
@@ -234,6 +238,11 @@ impl CodeGenerator<'_> {
     }
 }
 
+/// The doc of `extra` on query params: what the field means on the wire.
+const PARAMS_EXTRA_DOC: &str = " Query parameters the lexicon does not describe: sent after the \
+lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a \
+parsed query string.";
+
 /// Whether values of this shape can be invalid once built (named types and
 /// `unknown` can; scalars and formats are valid by construction, and their
 /// field rules are in `check_fields`).
@@ -279,10 +288,14 @@ impl CodeGenerator<'_> {
                 out
             }
         };
+        let extra = ident(&obj.extra_name);
         quote! {
             impl #rt::xrpc::QueryParams for #name {
                 fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
                     #body
+                }
+                fn extra_params(&self) -> ::std::option::Option<&dyn #rt::xrpc::ExtraParams> {
+                    ::std::option::Option::Some(&self.#extra)
                 }
             }
         }

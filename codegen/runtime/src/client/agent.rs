@@ -5,6 +5,7 @@
 //! The four session endpoints are called through private marker types over
 //! plain JSON, so that the runtime needs no generated code.
 
+use super::super::formats::{Did, Handle};
 use super::super::xrpc::{Endpoint, Method, NoBody, NoParams, XrpcError};
 use super::{Client, ClientError};
 use serde_json::{json, Map, Value};
@@ -17,9 +18,10 @@ use tokio::sync::{Mutex, RwLock};
 #[derive(Clone, PartialEq, Eq)]
 pub struct Session {
     /// The account's DID.
-    pub did: String,
-    /// The account's handle.
-    pub handle: String,
+    pub did: Did,
+    /// The account's handle (`handle.invalid` when the server cannot
+    /// verify it).
+    pub handle: Handle,
     /// The access JWT, sent with every call.
     pub access_jwt: String,
     /// The refresh JWT, sent only to `refreshSession` and `deleteSession`.
@@ -46,8 +48,8 @@ impl Session {
     /// The session as JSON, in the wire's field names (to persist it).
     pub fn to_json(&self) -> Value {
         let mut map = Map::new();
-        map.insert("did".into(), json!(self.did));
-        map.insert("handle".into(), json!(self.handle));
+        map.insert("did".into(), json!(self.did.as_str()));
+        map.insert("handle".into(), json!(self.handle.as_str()));
         map.insert("accessJwt".into(), json!(self.access_jwt));
         map.insert("refreshJwt".into(), json!(self.refresh_jwt));
         if let Some(email) = &self.email {
@@ -61,12 +63,12 @@ impl Session {
 
     /// A session from JSON: what [`Session::to_json`] wrote, or a
     /// `createSession`/`refreshSession` output. `None` when a required field
-    /// is missing or not a string.
+    /// is missing, not a string, or (`did`, `handle`) not of its format.
     pub fn from_json(value: &Value) -> Option<Session> {
         let s = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_owned);
         Some(Session {
-            did: s("did")?,
-            handle: s("handle")?,
+            did: Did::new(s("did")?).ok()?,
+            handle: Handle::new(s("handle")?).ok()?,
             access_jwt: s("accessJwt")?,
             refresh_jwt: s("refreshJwt")?,
             email: s("email"),
@@ -236,7 +238,7 @@ impl Agent {
     }
 
     /// The session's DID, if logged in.
-    pub async fn did(&self) -> Option<String> {
+    pub async fn did(&self) -> Option<Did> {
         self.session.read().await.as_ref().map(|s| s.did.clone())
     }
 
@@ -280,7 +282,7 @@ impl Agent {
         let mut guard = self.session.write().await;
         let current = guard.as_mut().ok_or_else(not_logged_in)?;
         if let Some(handle) = out.get("handle").and_then(Value::as_str) {
-            current.handle = handle.to_owned();
+            current.handle = Handle::new(handle).unwrap_or(current.handle.clone());
         }
         if let Some(email) = out.get("email").and_then(Value::as_str) {
             current.email = Some(email.to_owned());
@@ -405,14 +407,14 @@ fn not_logged_in() -> ClientError<SessionError> {
 fn session_from(out: Value, previous: Option<&Session>) -> SessionResult<Session> {
     let mut out = out;
     if let (Some(prev), Value::Object(map)) = (previous, &mut out) {
-        for (key, value) in [("did", &prev.did), ("handle", &prev.handle)] {
+        for (key, value) in [("did", prev.did.as_str()), ("handle", prev.handle.as_str())] {
             map.entry(key).or_insert_with(|| json!(value));
         }
     }
     let mut session = Session::from_json(&out).ok_or_else(|| ClientError::Decode {
         status: 200,
         error: super::super::xrpc::BodyError::new(
-            "the session output lacks did, handle, accessJwt or refreshJwt",
+            "the session output lacks did, handle, accessJwt or refreshJwt, or has a bad did or handle",
         ),
         body: out.to_string().into_bytes(),
     })?;

@@ -26,7 +26,7 @@ pub struct Params {
     pub url: crate::formats::Uri,
     /// AT-URIs of any Atmosphere records that can be resolved and used to construct \#externalView views. Example: a site.standard.document and optionally its associated site.standard.publication.
     pub uris: ::std::vec::Vec<crate::formats::AtUri>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Params {
@@ -131,6 +131,9 @@ impl crate::xrpc::QueryParams for Params {
         crate::xrpc::QueryValue::push_query(&self.url, "url", &mut out);
         crate::xrpc::QueryValue::push_query(&self.uris, "uris", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

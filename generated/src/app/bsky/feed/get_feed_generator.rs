@@ -24,7 +24,7 @@ impl crate::xrpc::Endpoint for GetFeedGenerator {
 pub struct Params {
     /// AT-URI of the feed generator record.
     pub feed: crate::formats::AtUri,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[doc(hidden)]
@@ -102,6 +102,9 @@ impl crate::xrpc::QueryParams for Params {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.feed, "feed", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(Params { feed : crate ::formats::AtUri, } {} extra);

@@ -90,7 +90,7 @@ pub struct Params {
     pub following: ::std::option::Option<bool>,
     /// Language analyzer hint for the query text. If unset, the server auto-detects when possible.
     pub query_language: ::std::option::Option<ParamsQueryLanguage>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Params {
@@ -519,6 +519,9 @@ impl crate::xrpc::QueryParams for Params {
             &mut out,
         );
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

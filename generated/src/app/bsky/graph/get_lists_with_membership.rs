@@ -120,7 +120,7 @@ pub struct Params {
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Optional filter by list purpose. If not specified, all supported types are returned.
     pub purposes: ::std::option::Option<::std::vec::Vec<ParamsPurposesItem>>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Params {
@@ -251,6 +251,9 @@ impl crate::xrpc::QueryParams for Params {
         crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         crate::xrpc::QueryValue::push_query(&self.purposes, "purposes", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

@@ -26,7 +26,7 @@ pub struct Params {
     pub actor: crate::formats::AtIdentifier,
     /// List of 'other' accounts to be related back to the primary.
     pub others: ::std::option::Option<::std::vec::Vec<crate::formats::AtIdentifier>>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Params {
@@ -132,6 +132,9 @@ impl crate::xrpc::QueryParams for Params {
         crate::xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
         crate::xrpc::QueryValue::push_query(&self.others, "others", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

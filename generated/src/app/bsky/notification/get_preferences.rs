@@ -22,7 +22,7 @@ impl crate::xrpc::Endpoint for GetPreferences {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[doc(hidden)]
@@ -89,6 +89,9 @@ impl crate::validate::Validate for Params {
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         ::std::vec::Vec::new()
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(Params {} {} extra);

@@ -24,7 +24,7 @@ impl crate::xrpc::Endpoint for GetUnreadCount {
 pub struct Params {
     pub priority: ::std::option::Option<bool>,
     pub seen_at: ::std::option::Option<crate::formats::Datetime>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[doc(hidden)]
@@ -111,6 +111,9 @@ impl crate::xrpc::QueryParams for Params {
         crate::xrpc::QueryValue::push_query(&self.priority, "priority", &mut out);
         crate::xrpc::QueryValue::push_query(&self.seen_at, "seenAt", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

@@ -117,7 +117,7 @@ crate::types::object_api!(
 pub struct Params {
     /// Reference (AT-URI) to post record. This is the anchor post.
     pub anchor: crate::formats::AtUri,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[doc(hidden)]
@@ -195,6 +195,9 @@ impl crate::xrpc::QueryParams for Params {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.anchor, "anchor", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(Params { anchor : crate ::formats::AtUri, } {} extra);

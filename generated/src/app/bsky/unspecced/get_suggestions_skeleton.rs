@@ -29,7 +29,7 @@ pub struct Params {
     pub cursor: ::std::option::Option<::std::string::String>,
     /// DID of the account to get suggestions relative to. If not provided, suggestions will be based on the viewer.
     pub relative_to_did: ::std::option::Option<crate::formats::Did>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Params {
@@ -167,6 +167,9 @@ impl crate::xrpc::QueryParams for Params {
             &mut out,
         );
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

@@ -26,7 +26,7 @@ impl crate::xrpc::Endpoint for UploadPart {
 pub struct Params {
     pub job_id: ::std::string::String,
     pub part_number: i64,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Params {
@@ -150,6 +150,9 @@ impl crate::xrpc::QueryParams for Params {
         crate::xrpc::QueryValue::push_query(&self.job_id, "jobId", &mut out);
         crate::xrpc::QueryValue::push_query(&self.part_number, "partNumber", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

@@ -26,7 +26,7 @@ pub struct Params {
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Default: `50`.
     pub limit: ::std::option::Option<i64>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Params {
@@ -151,6 +151,9 @@ impl crate::xrpc::QueryParams for Params {
             }
         }
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

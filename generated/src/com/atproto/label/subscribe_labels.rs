@@ -284,7 +284,7 @@ impl crate::xrpc::QueryValue for InfoName {
 pub struct Params {
     /// The last known event seq number to backfill from.
     pub cursor: ::std::option::Option<i64>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[doc(hidden)]
@@ -361,6 +361,9 @@ impl crate::xrpc::QueryParams for Params {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(Params {} { cursor with_cursor : i64, } extra);

@@ -24,7 +24,7 @@ impl crate::xrpc::Endpoint for ResolveLexicon {
 pub struct Params {
     /// The lexicon NSID to resolve.
     pub nsid: crate::formats::Nsid,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[doc(hidden)]
@@ -102,6 +102,9 @@ impl crate::xrpc::QueryParams for Params {
         let mut out = ::std::vec::Vec::new();
         crate::xrpc::QueryValue::push_query(&self.nsid, "nsid", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(Params { nsid : crate ::formats::Nsid, } {} extra);

@@ -30,7 +30,7 @@ pub struct Params {
     pub rkey: crate::formats::RecordKey,
     /// The CID of the version of the record. If not specified, then return the most recent version.
     pub cid: ::std::option::Option<crate::formats::Cid>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[doc(hidden)]
@@ -125,6 +125,9 @@ impl crate::xrpc::QueryParams for Params {
         crate::xrpc::QueryValue::push_query(&self.rkey, "rkey", &mut out);
         crate::xrpc::QueryValue::push_query(&self.cid, "cid", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

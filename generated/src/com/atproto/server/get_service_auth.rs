@@ -28,7 +28,7 @@ pub struct Params {
     pub exp: ::std::option::Option<i64>,
     /// Lexicon (XRPC) method to bind the requested token to
     pub lxm: ::std::option::Option<crate::formats::Nsid>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Params {
@@ -147,6 +147,9 @@ impl crate::xrpc::QueryParams for Params {
         crate::xrpc::QueryValue::push_query(&self.exp, "exp", &mut out);
         crate::xrpc::QueryValue::push_query(&self.lxm, "lxm", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

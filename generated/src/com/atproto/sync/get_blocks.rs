@@ -25,7 +25,7 @@ pub struct Params {
     /// The DID of the repo.
     pub did: crate::formats::Did,
     pub cids: ::std::vec::Vec<crate::formats::Cid>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[doc(hidden)]
@@ -108,6 +108,9 @@ impl crate::xrpc::QueryParams for Params {
         crate::xrpc::QueryValue::push_query(&self.did, "did", &mut out);
         crate::xrpc::QueryValue::push_query(&self.cids, "cids", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(

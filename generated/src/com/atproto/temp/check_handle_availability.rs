@@ -273,7 +273,7 @@ pub struct Params {
     pub email: ::std::option::Option<::std::string::String>,
     /// User-provided birth date. Might be used to build handle suggestions.
     pub birth_date: ::std::option::Option<crate::formats::Datetime>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[doc(hidden)]
@@ -365,6 +365,9 @@ impl crate::xrpc::QueryParams for Params {
         crate::xrpc::QueryValue::push_query(&self.email, "email", &mut out);
         crate::xrpc::QueryValue::push_query(&self.birth_date, "birthDate", &mut out);
         out
+    }
+    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
+        ::std::option::Option::Some(&self.extra)
     }
 }
 crate::types::object_api!(
