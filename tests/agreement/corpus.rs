@@ -144,6 +144,19 @@ pub const CASES: &[(&str, &str, &str)] = &[
     ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "avatar": {"$type": "blob", "ref": "{{CID}}", "mimeType": "image/png", "size": 5}}"#, "avatar.ref: invalid blob: `ref` must be {\"$link\": \"<cid>\"}"),
     ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "avatar": {"$type": "blob", "ref": {"$link": "{{CID}}"}, "mimeType": "image/png", "size": 5, "mimeType": "image/png"}}"#, "avatar.mimeType: duplicate key"),
     ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"$type": "blob", "ref": {"$link": "{{CID}}"}, "mimeType": "application/x-anything", "size": 99999999}}"#, "ok"),
+    // Blobs are streamed; any other shape than the standard one in any order
+    // is read as a whole object by the same rules (`Blob::from_map`).
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"size": 5, "mimeType": "image/png", "ref": {"$link": "{{CID}}"}, "$type": "blob"}}"#, "ok"),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"$type": "blob", "ref": {"$link": "{{CID}}"}, "mimeType": "image/png", "size": 5.0}}"#, "ok"),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"cid": "{{CID}}", "mimeType": "image/png"}}"#, "ok"),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"$type": "blob", "ref": {"$link": 5, "$link": "{{CID}}"}, "mimeType": "image/png", "size": 5}}"#, "ok"),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"$type": "blob", "ref": {"$link": "{{CID}}"}, "mimeType": "image/png", "size": 5, "zzz": 1}}"#, "anyBlob.zzz: invalid blob: unexpected key (a blob has only $type, ref, mimeType, size)"),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"$type": "blob", "ref": {"$link": "{{CID}}", "x": 1}, "mimeType": "image/png", "size": 5}}"#, "anyBlob.ref: expected {\"$link\": \"<cid>\"} and nothing else"),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"$type": 1, "ref": {"$link": "{{CID}}"}, "mimeType": "image/png", "size": 5}}"#, "anyBlob.$type: invalid blob: `$type` must be \"blob\""),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"cid": "{{CID}}", "mimeType": "image/png", "size": 5}}"#, "anyBlob.size: invalid blob: unexpected key (a blob has only cid, mimeType)"),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"$type": "blob", "ref": {"$link": "{{CID}}"}, "ref": {"$link": "{{CID}}"}, "mimeType": "image/png", "size": 5}}"#, "anyBlob.ref: duplicate key"),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"$type": "blob", "zzz": 1, "zzz": 2, "mimeType": "image/png", "size": 5}}"#, "anyBlob.zzz: duplicate key"),
+    ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": {"$type": "blob", "ref": {"$link": "{{CID}}"}, "mimeType": "", "size": -5}}"#, "anyBlob.mimeType: invalid blob: `mimeType` must be a non-empty string"),
     ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "anyBlob": "blob"}"#, "anyBlob: invalid type: string \"blob\", expected a blob object"),
     // --- bytes, cid-link, unknown -----------------------------------------
     ("com.example.record", r#"{"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": null, "data": {"$bytes": "AQID"}}"#, "ok"),
@@ -175,9 +188,20 @@ pub const CASES: &[(&str, &str, &str)] = &[
     ("com.example.unions", r#"{"open": null}"#, "open: invalid type: null, expected an object with `$type`"),
     ("com.example.unions", r#"{"open": {"$type": "com.example.record", "createdAt": "2024-01-01T00:00:00Z", "maybe": "m"}}"#, "ok"),
     ("com.example.unions", r#"{"open": {"$type": "com.example.record", "maybe": "m"}}"#, "open: missing required field `createdAt`"),
-    // A union reads its variant from a buffered, key-sorted value: here
-    // `createdAt` is checked before `optionalNull`, whatever the document order.
-    ("com.example.unions", r#"{"open": {"$type": "com.example.record", "optionalNull": "x", "createdAt": "yesterday", "maybe": null}}"#, "open.createdAt: invalid datetime: expected a 4-digit year at byte 0, found 'y' (value: \"yesterday\")"),
+    // With `$type` first (as writers put it), a union streams its member in
+    // document order: `optionalNull` is read before `createdAt`.
+    ("com.example.unions", r#"{"open": {"$type": "com.example.record", "optionalNull": "x", "createdAt": "yesterday", "maybe": null}}"#, "open.optionalNull: invalid type: string \"x\", expected an integer (floats are not allowed)"),
+    // With `$type` later, it reads its member from a buffered, key-sorted
+    // value: `createdAt` is checked before `optionalNull`.
+    ("com.example.unions", r#"{"open": {"optionalNull": "x", "$type": "com.example.record", "createdAt": "yesterday", "maybe": null}}"#, "open.createdAt: invalid datetime: expected a 4-digit year at byte 0, found 'y' (value: \"yesterday\")"),
+    ("com.example.unions", r#"{"open": {"$type": "com.example.unions#image", "alt": "a", "$type": "com.example.unions#image"}}"#, "open.$type: duplicate key"),
+    ("com.example.unions", r#"{"open": {"$type": "com.other.thing", "a": 1, "$type": "com.other.thing"}}"#, "open.$type: duplicate key"),
+    ("com.example.unions", r#"{"open": {"alt": "a", "$type": "com.example.unions#image", "$type": "com.example.unions#image"}}"#, "open.$type: duplicate key"),
+    ("com.example.unions", r#"{"open": {"alt": "x", "$type": "com.example.unions#image"}}"#, "ok"),
+    ("com.example.unions", r#"{"closed": {"seconds": 2, "$type": "com.other.thing"}}"#, r#"closed.$type: "com.other.thing" is not one of ["com.example.unions#image", "com.example.unions#video"] (closed union)"#),
+    // Streamed, a member's nested objects are read like any other object:
+    // duplicate keys in them are rejected.
+    ("app.bsky.feed.post", r#"{"$type": "app.bsky.feed.post", "text": "hi", "createdAt": "2024-01-01T00:00:00Z", "embed": {"$type": "app.bsky.embed.external", "external": {"uri": "https://a.example", "uri": "https://b.example", "title": "t", "description": "d"}}}"#, "embed.external.uri: duplicate key"),
     ("com.example.unions", r#"{"open": {"$type": "com.example.unions#image", "alt": "a", "alt": "b"}}"#, "open.alt: duplicate key"),
     ("com.example.unions", r#"{"open": {"$type": "com.example.unions#image", "alt": "a", "x": {"y": 1, "y": 2}}}"#, "ok"),
     ("com.example.unions", r#"{"closed": {"$type": "com.example.unions#video", "seconds": 1}}"#, "ok"),

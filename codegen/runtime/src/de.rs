@@ -12,6 +12,11 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::marker::PhantomData;
 
+mod blob;
+mod union;
+pub(crate) use blob::read_blob;
+pub use union::{deserialize_union, member, unknown_member, UnionDe};
+
 /// Deserialization that knows where it is, so errors name the JSON path.
 pub trait DeserializeAt<'de>: Sized {
     /// Deserializes a value found at `path`.
@@ -299,32 +304,75 @@ impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
         fmt::Display::fmt(&Expecting("an object", self.0), f)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let path = self.0;
-        let mut builder = T::Builder::default();
-        let mut extra = Map::new();
-        let mut saw_type = false;
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if let (Some(expected), "$type") = (T::RECORD_TYPE, key.as_str()) {
-                let found = map.next_value_seed(At::<String>::new(&path.key("$type")))?;
-                if found != expected {
+        read_object(&mut map, self.0, false)
+    }
+}
+
+/// Reads the members of a generated struct from `map`. `tag_read`: a
+/// union already read this object's `$type` (and dispatched on it), so
+/// another `$type` is a duplicate key.
+fn read_object<'de, T: ObjectDe<'de>, A: MapAccess<'de>>(
+    map: &mut A,
+    path: &Path<'_>,
+    tag_read: bool,
+) -> Result<T, A::Error> {
+    let mut builder = T::Builder::default();
+    let mut extra = Map::new();
+    let mut saw_type = tag_read;
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        if key.as_str() == "$type" {
+            if tag_read {
+                return Err(error(&path.key("$type"), messages::DUPLICATE_KEY));
+            }
+            if let Some(expected) = T::RECORD_TYPE {
+                let at = path.key("$type");
+                let found = map.next_value_seed(StrSeed(&at))?;
+                if found.as_str() != expected {
                     return Err(error(
-                        &path.key("$type"),
-                        messages::wrong_record_type(expected, &found),
+                        &at,
+                        messages::wrong_record_type(expected, found.as_str()),
                     ));
                 }
                 saw_type = true;
                 continue;
             }
-            if !T::field(&mut builder, key.as_str(), &mut map, path)? {
-                let value: Value = map.next_value()?;
-                check(check_unknown_field(key.as_str(), &value, path))?;
-                insert_new(&mut extra, key.into_string(), value, path)?;
-            }
         }
-        if let (Some(expected), false) = (T::RECORD_TYPE, saw_type) {
-            return Err(error(path, messages::missing_record_type(expected)));
+        if !T::field(&mut builder, key.as_str(), map, path)? {
+            let value: Value = map.next_value()?;
+            check(check_unknown_field(key.as_str(), &value, path))?;
+            insert_new(&mut extra, key.into_string(), value, path)?;
         }
-        T::finish(builder, extra, path)
+    }
+    if let (Some(expected), false) = (T::RECORD_TYPE, saw_type) {
+        return Err(error(path, messages::missing_record_type(expected)));
+    }
+    T::finish(builder, extra, path)
+}
+
+/// A string, borrowed from the input when possible (the message for
+/// anything else is `String`'s).
+struct StrSeed<'p>(&'p Path<'p>);
+
+impl<'de> DeserializeSeed<'de> for StrSeed<'_> {
+    type Value = Key<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key<'de>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrSeed<'_> {
+    type Value = Key<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Expecting("a string", self.0), f)
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v))
     }
 }
 
@@ -395,13 +443,24 @@ impl<'de> Visitor<'de> for MapVisitor<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = Map::new();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            let key = key.into_string();
-            let value: Value = map.next_value()?;
-            insert_new(&mut out, key, value, self.1)?;
-        }
+        read_entries(&mut map, &mut out, self.1)?;
         Ok(out)
     }
+}
+
+/// Reads the (remaining) members of `map` into `out`, rejecting a key
+/// already there.
+fn read_entries<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    out: &mut Map<String, Value>,
+    path: &Path<'_>,
+) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        let key = key.into_string();
+        let value: Value = map.next_value()?;
+        insert_new(out, key, value, path)?;
+    }
+    Ok(())
 }
 
 /// Inserts a member read from the input, rejecting a duplicate key.
@@ -431,31 +490,30 @@ pub fn object_map<'de, D: Deserializer<'de>>(
     d.deserialize_map(MapVisitor(what, path))
 }
 
-/// Reads a union value: its `$type` and the rest of the object.
+/// Reads a union value: its `$type` and the rest of the object, buffered
+/// (what [`deserialize_union`] falls back to when `$type` is not first).
 pub fn union_parts<'de, D: Deserializer<'de>>(
     d: D,
     path: &Path<'_>,
 ) -> Result<(String, Map<String, Value>), D::Error> {
-    let mut map = object_map(d, "an object with `$type`", path)?;
+    split_tag(object_map(d, "an object with `$type`", path)?, path)
+}
+
+/// Takes the `$type` out of a buffered union value.
+fn split_tag<E: de::Error>(
+    mut map: Map<String, Value>,
+    path: &Path<'_>,
+) -> Result<(String, Map<String, Value>), E> {
     match map.remove("$type") {
         Some(Value::String(tag)) if !tag.is_empty() => Ok((tag, map)),
         Some(_) => Err(error(&path.key("$type"), messages::TYPE_NOT_STRING)),
-        None => Err(error(path, "missing `$type` (required on union members)")),
+        None => Err(missing_type(path)),
     }
 }
 
-/// Deserializes a known union variant from the object read by [`union_parts`].
-pub fn variant<T, E>(tag: String, mut map: Map<String, Value>, path: &Path<'_>) -> Result<Box<T>, E>
-where
-    T: for<'x> ObjectDe<'x>,
-    E: de::Error,
-{
-    if T::RECORD_TYPE.is_some() {
-        map.insert("$type".to_owned(), Value::String(tag));
-    }
-    deserialize_object::<_, T>(Value::Object(map), path)
-        .map(Box::new)
-        .map_err(E::custom)
+/// A union value without `$type`.
+fn missing_type<E: de::Error>(path: &Path<'_>) -> E {
+    error(path, "missing `$type` (required on union members)")
 }
 
 /// The error for a `$type` that a closed union does not list.
@@ -474,6 +532,15 @@ pub fn unknown_variant<E: de::Error>(
     path: &Path<'_>,
 ) -> Result<super::types::UnknownObject, E> {
     map.insert("$type".to_owned(), Value::String(tag));
+    keep_unknown(map, path)
+}
+
+/// An unknown union member (`map` includes its `$type`), once it follows
+/// the data model.
+fn keep_unknown<E: de::Error>(
+    map: Map<String, Value>,
+    path: &Path<'_>,
+) -> Result<super::types::UnknownObject, E> {
     let value = super::types::UnknownObject::from_map(map);
     check(value.validate_at(path))?;
     Ok(value)

@@ -377,8 +377,8 @@ impl Blob {
 
 impl<'de> DeserializeAt<'de> for Blob {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
-        let map = object_map(d, "a blob object", path)?;
-        Blob::from_map(&map, path).map_err(de::Error::custom)
+        // Streamed; same rules as `from_map` (see `de::read_blob`).
+        super::de::read_blob(d, path)
     }
 }
 

@@ -4,9 +4,10 @@
 //! A generated struct reads its members in document order (a member's own
 //! type and format errors surface as it is read, nested values first), then
 //! checks a record's `$type`, then required fields in lexicon order, then the
-//! field rules (`check_fields`) in lexicon order. A union buffers the object
-//! into a `serde_json::Value` (sorted keys, last duplicate wins) and reads the
-//! variant from that. Leaves (strings, integers, blobs, ...) are read by the
+//! field rules (`check_fields`) in lexicon order. A union whose first member
+//! is `$type` reads the variant from the rest of the object as it comes; one
+//! with `$type` later buffers the object into a `serde_json::Value` (sorted
+//! keys, duplicates rejected first) and reads the variant from that. Leaves (strings, integers, blobs, ...) are read by the
 //! runtime's own `DeserializeAt` impls, so their messages are the generated
 //! types' messages.
 
@@ -20,6 +21,16 @@ use crate::runtime::validate::{self as rules, messages, Path, Validate, Validati
 use serde_json::Value;
 
 type Res = Result<(), ValidationError>;
+
+/// How a struct is read.
+#[derive(Clone, Copy, PartialEq)]
+enum Read<'a> {
+    /// On its own; `Some(nsid)` for a record (its `$type` is checked).
+    Alone(Option<&'a str>),
+    /// As a union member whose `$type` was read already (another is a
+    /// duplicate key).
+    Member,
+}
 
 /// Walks data against the IR.
 pub(super) struct Walker<'ir> {
@@ -93,7 +104,8 @@ impl Walker<'_> {
         match &def.kind {
             TypeKind::Object(o) => {
                 let record = matches!(o.role, ObjectRole::Record { .. });
-                self.object(o, record.then_some(def.type_tag.as_str()), v, path)
+                let read = Read::Alone(record.then_some(def.type_tag.as_str()));
+                self.object(o, read, v, path)
             }
             TypeKind::Union(u) => self.union(u, v, path),
             TypeKind::StringEnum(e) => string_enum(e, v, path),
@@ -103,15 +115,25 @@ impl Walker<'_> {
         }
     }
 
-    /// `ObjectVisitor::visit_map` and the generated `finish`.
-    fn object(&self, o: &ObjectIr, record: Option<&str>, v: &Json, path: &Path<'_>) -> Res {
+    /// `read_object` (the visitor of generated structs) and the generated
+    /// `finish`.
+    fn object(&self, o: &ObjectIr, read: Read<'_>, v: &Json, path: &Path<'_>) -> Res {
         let Json::Object(members) = v else {
             return structural_object(v, "an object", path);
         };
         let mut slots: Vec<Option<&Json>> = vec![None; o.fields.len()];
         let mut extra = std::collections::HashSet::new();
-        let mut saw_type = false;
+        let (record, mut saw_type) = match read {
+            Read::Alone(record) => (record, false),
+            Read::Member => (None, true),
+        };
         for (key, value) in members {
+            if read == Read::Member && key == "$type" {
+                return Err(ValidationError::new(
+                    &path.key("$type"),
+                    messages::DUPLICATE_KEY,
+                ));
+            }
             if let (Some(expected), "$type") = (record, key.as_str()) {
                 let at = path.key("$type");
                 let found = string(value, &at)?;
@@ -178,33 +200,64 @@ impl Walker<'_> {
         }
     }
 
-    /// `union_parts`, then the variant read from the buffered `Value`.
+    /// `deserialize_union`: with `$type` first, the member reads the rest
+    /// of the object as it comes; otherwise the object is buffered
+    /// (`union_parts`: duplicates rejected, then keys sorted) and the member
+    /// read from that.
     fn union(&self, u: &UnionIr, v: &Json, path: &Path<'_>) -> Res {
+        if let Json::Object(members) = v {
+            if let Some(((key, tag), rest)) = members.split_first() {
+                if key == "$type" {
+                    let tag = match tag {
+                        Json::String(tag) if !tag.is_empty() => tag,
+                        _ => {
+                            let at = path.key("$type");
+                            return Err(ValidationError::new(&at, messages::TYPE_NOT_STRING));
+                        }
+                    };
+                    return self.member(u, tag, &Json::Object(rest.to_vec()), path);
+                }
+            }
+        }
         duplicates(v, path)?;
-        let value = v.to_value();
-        let (tag, mut map) =
-            rt_de::union_parts(&value, path).map_err(|e| from_runtime(&e, path))?;
+        let (tag, map) =
+            rt_de::union_parts(&v.to_value(), path).map_err(|e| from_runtime(&e, path))?;
+        self.member(u, &tag, &Json::from(&Value::Object(map)), path)
+    }
+
+    /// The generated `UnionDe::member`: the object's members other than `$type`.
+    fn member(&self, u: &UnionIr, tag: &str, rest: &Json, path: &Path<'_>) -> Res {
         match u.variants.iter().find(|var| var.type_tag == tag) {
             Some(var) => {
                 let def = self.ir.ty(var.target);
                 let TypeKind::Object(o) = &def.kind else {
                     return Err(internal(path));
                 };
-                let record = matches!(o.role, ObjectRole::Record { .. });
-                if record {
-                    map.insert("$type".to_owned(), Value::String(tag));
+                if matches!(o.role, ObjectRole::Record { .. }) && def.type_tag != tag {
+                    return Err(ValidationError::new(
+                        &path.key("$type"),
+                        messages::wrong_record_type(&def.type_tag, tag),
+                    ));
                 }
-                let buffered = Json::from(&Value::Object(map));
-                self.object(o, record.then_some(def.type_tag.as_str()), &buffered, path)
+                self.object(o, Read::Member, rest, path)
             }
             None if u.closed => {
                 let known: Vec<&str> = u.variants.iter().map(|v| v.type_tag.as_str()).collect();
-                let err: serde_json::Error = rt_de::closed_union_error(&tag, path, &known);
+                let err: serde_json::Error = rt_de::closed_union_error(tag, path, &known);
                 Err(from_runtime(&err, path))
             }
             // Open: kept whole as the fallback variant (data-model rules only).
             None => {
-                map.insert("$type".to_owned(), Value::String(tag));
+                let Json::Object(members) = rest else {
+                    return Err(internal(path));
+                };
+                let mut all = vec![("$type".to_owned(), Json::String(tag.to_owned()))];
+                all.extend(members.iter().cloned());
+                let all = Json::Object(all);
+                duplicates(&all, path)?;
+                let Value::Object(map) = all.to_value() else {
+                    return Err(internal(path));
+                };
                 UnknownObject::from_map(map).validate_at(path)
             }
         }

@@ -34,18 +34,18 @@ impl CodeGenerator<'_> {
         let de_arms = union.variants.iter().map(|v| {
             let vname = ident(&v.name);
             let tag = &v.type_tag;
-            quote!(#tag => #rt::de::variant(tag, map, path).map(Self::#vname),)
+            quote!(#tag => #rt::de::member(tag, map, path).map(Self::#vname),)
         });
         let fallback_de = if closed {
-            quote!(_ => ::std::result::Result::Err(#rt::de::closed_union_error(&tag, path, &[#(#tags),*])),)
+            quote!(_ => ::std::result::Result::Err(#rt::de::closed_union_error(tag, path, &[#(#tags),*])),)
         } else {
-            quote!(_ => #rt::de::unknown_variant(tag, map, path).map(Self::#unknown),)
+            quote!(_ => #rt::de::unknown_member(tag, map, path).map(Self::#unknown),)
         };
         let de_body = if union.variants.is_empty() {
-            quote!(#rt::de::unknown_variant(tag, map, path).map(Self::#unknown))
+            quote!(#rt::de::unknown_member(tag, map, path).map(Self::#unknown))
         } else {
             quote! {
-                match tag.as_str() {
+                match tag {
                     #(#de_arms)*
                     #fallback_de
                 }
@@ -100,10 +100,15 @@ impl CodeGenerator<'_> {
                 }
             }
 
+            impl<'de> #rt::de::UnionDe<'de> for #name {
+                fn member<A: ::serde::de::MapAccess<'de>>(tag: &str, map: &mut A, path: &#rt::validate::Path<'_>) -> ::std::result::Result<Self, A::Error> {
+                    #de_body
+                }
+            }
+
             impl<'de> #rt::de::DeserializeAt<'de> for #name {
                 fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &#rt::validate::Path<'_>) -> ::std::result::Result<Self, D::Error> {
-                    let (tag, map) = #rt::de::union_parts(d, path)?;
-                    #de_body
+                    #rt::de::deserialize_union(d, path)
                 }
             }
 

@@ -102,6 +102,10 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
+    // `cargo bench --bench table -- posts`: only the cases whose name
+    // contains the filter (while iterating on one figure).
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let wanted = |case: &str| filter.as_deref().map_or(true, |f| case.contains(f));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let bin = std::env::var_os("LEXGEN_BIN")
         .map(PathBuf::from)
@@ -109,7 +113,9 @@ fn main() {
 
     println!("| case | contender | median | time / lexgen's (per-round median) |");
     println!("| --- | --- | ---: | ---: |");
-    if bin.exists() {
+    if !wanted("`lexgen generate`") {
+        // Filtered out.
+    } else if bin.exists() {
         let generate = ["generate", "--lexicons", "lexicons"];
         let check = ["check", "--runtime-path", "codegen/runtime"];
         // jacquard's generator, built by run.sh beside the benches.
@@ -155,13 +161,19 @@ fn main() {
         cases::dids(&DIDS),
         cases::create_session(),
     ] {
-        table(case, &compare(ROUNDS, &mut contenders), "ns");
+        if wanted(case) {
+            table(case, &compare(ROUNDS, &mut contenders), "ns");
+        }
     }
     let jsonl = posts::jsonl(posts::SEED, posts::POSTS);
     let lines: Vec<&str> = jsonl.lines().collect();
     let (case, mut contenders) = cases::decode_posts(&lines);
-    table(case, &compare(ROUNDS, &mut contenders), "record");
+    if wanted(case) {
+        table(case, &compare(ROUNDS, &mut contenders), "record");
+    }
     let decoded = cases::Decoded::new(&lines);
     let (case, mut contenders) = cases::serialize_posts(&decoded);
-    table(case, &compare(ROUNDS, &mut contenders), "record");
+    if wanted(case) {
+        table(case, &compare(ROUNDS, &mut contenders), "record");
+    }
 }

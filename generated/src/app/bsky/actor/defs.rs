@@ -4536,28 +4536,37 @@ impl PostInteractionSettingsPrefThreadgateAllowRulesItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de>
+for PostInteractionSettingsPrefThreadgateAllowRulesItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.threadgate#mentionRule" => {
+                crate::de::member(tag, map, path).map(Self::MentionRule)
+            }
+            "app.bsky.feed.threadgate#followerRule" => {
+                crate::de::member(tag, map, path).map(Self::FollowerRule)
+            }
+            "app.bsky.feed.threadgate#followingRule" => {
+                crate::de::member(tag, map, path).map(Self::FollowingRule)
+            }
+            "app.bsky.feed.threadgate#listRule" => {
+                crate::de::member(tag, map, path).map(Self::ListRule)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de>
 for PostInteractionSettingsPrefThreadgateAllowRulesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.threadgate#mentionRule" => {
-                crate::de::variant(tag, map, path).map(Self::MentionRule)
-            }
-            "app.bsky.feed.threadgate#followerRule" => {
-                crate::de::variant(tag, map, path).map(Self::FollowerRule)
-            }
-            "app.bsky.feed.threadgate#followingRule" => {
-                crate::de::variant(tag, map, path).map(Self::FollowingRule)
-            }
-            "app.bsky.feed.threadgate#listRule" => {
-                crate::de::variant(tag, map, path).map(Self::ListRule)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -4646,19 +4655,28 @@ impl PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de>
+for PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.postgate#disableRule" => {
+                crate::de::member(tag, map, path).map(Self::DisableRule)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de>
 for PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.postgate#disableRule" => {
-                crate::de::variant(tag, map, path).map(Self::DisableRule)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de>
@@ -4766,63 +4784,71 @@ impl PreferencesItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for PreferencesItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.actor.defs#adultContentPref" => {
+                crate::de::member(tag, map, path).map(Self::AdultContentPref)
+            }
+            "app.bsky.actor.defs#contentLabelPref" => {
+                crate::de::member(tag, map, path).map(Self::ContentLabelPref)
+            }
+            "app.bsky.actor.defs#savedFeedsPref" => {
+                crate::de::member(tag, map, path).map(Self::SavedFeedsPref)
+            }
+            "app.bsky.actor.defs#savedFeedsPrefV2" => {
+                crate::de::member(tag, map, path).map(Self::SavedFeedsPrefV2)
+            }
+            "app.bsky.actor.defs#personalDetailsPref" => {
+                crate::de::member(tag, map, path).map(Self::PersonalDetailsPref)
+            }
+            "app.bsky.actor.defs#declaredAgePref" => {
+                crate::de::member(tag, map, path).map(Self::DeclaredAgePref)
+            }
+            "app.bsky.actor.defs#feedViewPref" => {
+                crate::de::member(tag, map, path).map(Self::FeedViewPref)
+            }
+            "app.bsky.actor.defs#threadViewPref" => {
+                crate::de::member(tag, map, path).map(Self::ThreadViewPref)
+            }
+            "app.bsky.actor.defs#interestsPref" => {
+                crate::de::member(tag, map, path).map(Self::InterestsPref)
+            }
+            "app.bsky.actor.defs#mutedWordsPref" => {
+                crate::de::member(tag, map, path).map(Self::MutedWordsPref)
+            }
+            "app.bsky.actor.defs#hiddenPostsPref" => {
+                crate::de::member(tag, map, path).map(Self::HiddenPostsPref)
+            }
+            "app.bsky.actor.defs#bskyAppStatePref" => {
+                crate::de::member(tag, map, path).map(Self::BskyAppStatePref)
+            }
+            "app.bsky.actor.defs#labelersPref" => {
+                crate::de::member(tag, map, path).map(Self::LabelersPref)
+            }
+            "app.bsky.actor.defs#postInteractionSettingsPref" => {
+                crate::de::member(tag, map, path).map(Self::PostInteractionSettingsPref)
+            }
+            "app.bsky.actor.defs#verificationPrefs" => {
+                crate::de::member(tag, map, path).map(Self::VerificationPrefs)
+            }
+            "app.bsky.actor.defs#liveEventPreferences" => {
+                crate::de::member(tag, map, path).map(Self::LiveEventPreferences)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for PreferencesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.actor.defs#adultContentPref" => {
-                crate::de::variant(tag, map, path).map(Self::AdultContentPref)
-            }
-            "app.bsky.actor.defs#contentLabelPref" => {
-                crate::de::variant(tag, map, path).map(Self::ContentLabelPref)
-            }
-            "app.bsky.actor.defs#savedFeedsPref" => {
-                crate::de::variant(tag, map, path).map(Self::SavedFeedsPref)
-            }
-            "app.bsky.actor.defs#savedFeedsPrefV2" => {
-                crate::de::variant(tag, map, path).map(Self::SavedFeedsPrefV2)
-            }
-            "app.bsky.actor.defs#personalDetailsPref" => {
-                crate::de::variant(tag, map, path).map(Self::PersonalDetailsPref)
-            }
-            "app.bsky.actor.defs#declaredAgePref" => {
-                crate::de::variant(tag, map, path).map(Self::DeclaredAgePref)
-            }
-            "app.bsky.actor.defs#feedViewPref" => {
-                crate::de::variant(tag, map, path).map(Self::FeedViewPref)
-            }
-            "app.bsky.actor.defs#threadViewPref" => {
-                crate::de::variant(tag, map, path).map(Self::ThreadViewPref)
-            }
-            "app.bsky.actor.defs#interestsPref" => {
-                crate::de::variant(tag, map, path).map(Self::InterestsPref)
-            }
-            "app.bsky.actor.defs#mutedWordsPref" => {
-                crate::de::variant(tag, map, path).map(Self::MutedWordsPref)
-            }
-            "app.bsky.actor.defs#hiddenPostsPref" => {
-                crate::de::variant(tag, map, path).map(Self::HiddenPostsPref)
-            }
-            "app.bsky.actor.defs#bskyAppStatePref" => {
-                crate::de::variant(tag, map, path).map(Self::BskyAppStatePref)
-            }
-            "app.bsky.actor.defs#labelersPref" => {
-                crate::de::variant(tag, map, path).map(Self::LabelersPref)
-            }
-            "app.bsky.actor.defs#postInteractionSettingsPref" => {
-                crate::de::variant(tag, map, path).map(Self::PostInteractionSettingsPref)
-            }
-            "app.bsky.actor.defs#verificationPrefs" => {
-                crate::de::variant(tag, map, path).map(Self::VerificationPrefs)
-            }
-            "app.bsky.actor.defs#liveEventPreferences" => {
-                crate::de::variant(tag, map, path).map(Self::LiveEventPreferences)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PreferencesItem {
@@ -5612,18 +5638,26 @@ impl StatusViewEmbed {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for StatusViewEmbed {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.embed.external#view" => {
+                crate::de::member(tag, map, path).map(Self::View)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for StatusViewEmbed {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.embed.external#view" => {
-                crate::de::variant(tag, map, path).map(Self::View)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StatusViewEmbed {

@@ -1644,42 +1644,50 @@ impl ConfigRegionRulesItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for ConfigRegionRulesItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.ageassurance.defs#configRegionRuleDefault" => {
+                crate::de::member(tag, map, path).map(Self::ConfigRegionRuleDefault)
+            }
+            "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredOverAge" => {
+                crate::de::member(tag, map, path)
+                    .map(Self::ConfigRegionRuleIfDeclaredOverAge)
+            }
+            "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredUnderAge" => {
+                crate::de::member(tag, map, path)
+                    .map(Self::ConfigRegionRuleIfDeclaredUnderAge)
+            }
+            "app.bsky.ageassurance.defs#configRegionRuleIfAssuredOverAge" => {
+                crate::de::member(tag, map, path)
+                    .map(Self::ConfigRegionRuleIfAssuredOverAge)
+            }
+            "app.bsky.ageassurance.defs#configRegionRuleIfAssuredUnderAge" => {
+                crate::de::member(tag, map, path)
+                    .map(Self::ConfigRegionRuleIfAssuredUnderAge)
+            }
+            "app.bsky.ageassurance.defs#configRegionRuleIfAccountNewerThan" => {
+                crate::de::member(tag, map, path)
+                    .map(Self::ConfigRegionRuleIfAccountNewerThan)
+            }
+            "app.bsky.ageassurance.defs#configRegionRuleIfAccountOlderThan" => {
+                crate::de::member(tag, map, path)
+                    .map(Self::ConfigRegionRuleIfAccountOlderThan)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for ConfigRegionRulesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.ageassurance.defs#configRegionRuleDefault" => {
-                crate::de::variant(tag, map, path).map(Self::ConfigRegionRuleDefault)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredOverAge" => {
-                crate::de::variant(tag, map, path)
-                    .map(Self::ConfigRegionRuleIfDeclaredOverAge)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredUnderAge" => {
-                crate::de::variant(tag, map, path)
-                    .map(Self::ConfigRegionRuleIfDeclaredUnderAge)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfAssuredOverAge" => {
-                crate::de::variant(tag, map, path)
-                    .map(Self::ConfigRegionRuleIfAssuredOverAge)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfAssuredUnderAge" => {
-                crate::de::variant(tag, map, path)
-                    .map(Self::ConfigRegionRuleIfAssuredUnderAge)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfAccountNewerThan" => {
-                crate::de::variant(tag, map, path)
-                    .map(Self::ConfigRegionRuleIfAccountNewerThan)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfAccountOlderThan" => {
-                crate::de::variant(tag, map, path)
-                    .map(Self::ConfigRegionRuleIfAccountOlderThan)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfigRegionRulesItem {

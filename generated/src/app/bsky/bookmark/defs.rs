@@ -202,24 +202,32 @@ impl BookmarkViewItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for BookmarkViewItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.defs#blockedPost" => {
+                crate::de::member(tag, map, path).map(Self::BlockedPost)
+            }
+            "app.bsky.feed.defs#notFoundPost" => {
+                crate::de::member(tag, map, path).map(Self::NotFoundPost)
+            }
+            "app.bsky.feed.defs#postView" => {
+                crate::de::member(tag, map, path).map(Self::PostView)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for BookmarkViewItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.defs#blockedPost" => {
-                crate::de::variant(tag, map, path).map(Self::BlockedPost)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                crate::de::variant(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#postView" => {
-                crate::de::variant(tag, map, path).map(Self::PostView)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BookmarkViewItem {

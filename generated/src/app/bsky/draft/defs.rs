@@ -1457,18 +1457,26 @@ impl DraftPostgateEmbeddingRulesItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for DraftPostgateEmbeddingRulesItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.postgate#disableRule" => {
+                crate::de::member(tag, map, path).map(Self::DisableRule)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for DraftPostgateEmbeddingRulesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.postgate#disableRule" => {
-                crate::de::variant(tag, map, path).map(Self::DisableRule)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DraftPostgateEmbeddingRulesItem {
@@ -1536,27 +1544,35 @@ impl DraftThreadgateAllowItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for DraftThreadgateAllowItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.threadgate#mentionRule" => {
+                crate::de::member(tag, map, path).map(Self::MentionRule)
+            }
+            "app.bsky.feed.threadgate#followerRule" => {
+                crate::de::member(tag, map, path).map(Self::FollowerRule)
+            }
+            "app.bsky.feed.threadgate#followingRule" => {
+                crate::de::member(tag, map, path).map(Self::FollowingRule)
+            }
+            "app.bsky.feed.threadgate#listRule" => {
+                crate::de::member(tag, map, path).map(Self::ListRule)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for DraftThreadgateAllowItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.threadgate#mentionRule" => {
-                crate::de::variant(tag, map, path).map(Self::MentionRule)
-            }
-            "app.bsky.feed.threadgate#followerRule" => {
-                crate::de::variant(tag, map, path).map(Self::FollowerRule)
-            }
-            "app.bsky.feed.threadgate#followingRule" => {
-                crate::de::variant(tag, map, path).map(Self::FollowingRule)
-            }
-            "app.bsky.feed.threadgate#listRule" => {
-                crate::de::variant(tag, map, path).map(Self::ListRule)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DraftThreadgateAllowItem {
@@ -1644,18 +1660,26 @@ impl DraftEmbedGalleryItemsItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for DraftEmbedGalleryItemsItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.draft.defs#draftEmbedImage" => {
+                crate::de::member(tag, map, path).map(Self::DraftEmbedImage)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedGalleryItemsItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.draft.defs#draftEmbedImage" => {
-                crate::de::variant(tag, map, path).map(Self::DraftEmbedImage)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DraftEmbedGalleryItemsItem {
@@ -1716,18 +1740,26 @@ impl DraftPostLabels {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for DraftPostLabels {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "com.atproto.label.defs#selfLabels" => {
+                crate::de::member(tag, map, path).map(Self::SelfLabels)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for DraftPostLabels {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "com.atproto.label.defs#selfLabels" => {
-                crate::de::variant(tag, map, path).map(Self::SelfLabels)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DraftPostLabels {

@@ -671,39 +671,47 @@ impl ViewRecord2 {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for ViewRecord2 {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.embed.record#viewRecord" => {
+                crate::de::member(tag, map, path).map(Self::ViewRecord)
+            }
+            "app.bsky.embed.record#viewNotFound" => {
+                crate::de::member(tag, map, path).map(Self::ViewNotFound)
+            }
+            "app.bsky.embed.record#viewBlocked" => {
+                crate::de::member(tag, map, path).map(Self::ViewBlocked)
+            }
+            "app.bsky.embed.record#viewDetached" => {
+                crate::de::member(tag, map, path).map(Self::ViewDetached)
+            }
+            "app.bsky.feed.defs#generatorView" => {
+                crate::de::member(tag, map, path).map(Self::GeneratorView)
+            }
+            "app.bsky.graph.defs#listView" => {
+                crate::de::member(tag, map, path).map(Self::ListView)
+            }
+            "app.bsky.labeler.defs#labelerView" => {
+                crate::de::member(tag, map, path).map(Self::LabelerView)
+            }
+            "app.bsky.graph.defs#starterPackViewBasic" => {
+                crate::de::member(tag, map, path).map(Self::StarterPackViewBasic)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for ViewRecord2 {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.embed.record#viewRecord" => {
-                crate::de::variant(tag, map, path).map(Self::ViewRecord)
-            }
-            "app.bsky.embed.record#viewNotFound" => {
-                crate::de::variant(tag, map, path).map(Self::ViewNotFound)
-            }
-            "app.bsky.embed.record#viewBlocked" => {
-                crate::de::variant(tag, map, path).map(Self::ViewBlocked)
-            }
-            "app.bsky.embed.record#viewDetached" => {
-                crate::de::variant(tag, map, path).map(Self::ViewDetached)
-            }
-            "app.bsky.feed.defs#generatorView" => {
-                crate::de::variant(tag, map, path).map(Self::GeneratorView)
-            }
-            "app.bsky.graph.defs#listView" => {
-                crate::de::variant(tag, map, path).map(Self::ListView)
-            }
-            "app.bsky.labeler.defs#labelerView" => {
-                crate::de::variant(tag, map, path).map(Self::LabelerView)
-            }
-            "app.bsky.graph.defs#starterPackViewBasic" => {
-                crate::de::variant(tag, map, path).map(Self::StarterPackViewBasic)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ViewRecord2 {
@@ -841,33 +849,41 @@ impl ViewRecordEmbedsItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for ViewRecordEmbedsItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.embed.images#view" => {
+                crate::de::member(tag, map, path).map(Self::View)
+            }
+            "app.bsky.embed.video#view" => {
+                crate::de::member(tag, map, path).map(Self::View2)
+            }
+            "app.bsky.embed.gallery#view" => {
+                crate::de::member(tag, map, path).map(Self::View3)
+            }
+            "app.bsky.embed.external#view" => {
+                crate::de::member(tag, map, path).map(Self::View4)
+            }
+            "app.bsky.embed.record#view" => {
+                crate::de::member(tag, map, path).map(Self::View5)
+            }
+            "app.bsky.embed.recordWithMedia#view" => {
+                crate::de::member(tag, map, path).map(Self::View6)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for ViewRecordEmbedsItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.embed.images#view" => {
-                crate::de::variant(tag, map, path).map(Self::View)
-            }
-            "app.bsky.embed.video#view" => {
-                crate::de::variant(tag, map, path).map(Self::View2)
-            }
-            "app.bsky.embed.gallery#view" => {
-                crate::de::variant(tag, map, path).map(Self::View3)
-            }
-            "app.bsky.embed.external#view" => {
-                crate::de::variant(tag, map, path).map(Self::View4)
-            }
-            "app.bsky.embed.record#view" => {
-                crate::de::variant(tag, map, path).map(Self::View5)
-            }
-            "app.bsky.embed.recordWithMedia#view" => {
-                crate::de::variant(tag, map, path).map(Self::View6)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ViewRecordEmbedsItem {

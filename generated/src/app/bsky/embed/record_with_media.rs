@@ -202,25 +202,33 @@ impl MainMedia {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for MainMedia {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.embed.images" => {
+                crate::de::member(tag, map, path).map(Self::Images)
+            }
+            "app.bsky.embed.video" => crate::de::member(tag, map, path).map(Self::Video),
+            "app.bsky.embed.gallery" => {
+                crate::de::member(tag, map, path).map(Self::Gallery)
+            }
+            "app.bsky.embed.external" => {
+                crate::de::member(tag, map, path).map(Self::External)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for MainMedia {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.embed.images" => {
-                crate::de::variant(tag, map, path).map(Self::Images)
-            }
-            "app.bsky.embed.video" => crate::de::variant(tag, map, path).map(Self::Video),
-            "app.bsky.embed.gallery" => {
-                crate::de::variant(tag, map, path).map(Self::Gallery)
-            }
-            "app.bsky.embed.external" => {
-                crate::de::variant(tag, map, path).map(Self::External)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MainMedia {
@@ -313,27 +321,35 @@ impl ViewMedia {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for ViewMedia {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.embed.images#view" => {
+                crate::de::member(tag, map, path).map(Self::View)
+            }
+            "app.bsky.embed.video#view" => {
+                crate::de::member(tag, map, path).map(Self::View2)
+            }
+            "app.bsky.embed.gallery#view" => {
+                crate::de::member(tag, map, path).map(Self::View3)
+            }
+            "app.bsky.embed.external#view" => {
+                crate::de::member(tag, map, path).map(Self::View4)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for ViewMedia {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.embed.images#view" => {
-                crate::de::variant(tag, map, path).map(Self::View)
-            }
-            "app.bsky.embed.video#view" => {
-                crate::de::variant(tag, map, path).map(Self::View2)
-            }
-            "app.bsky.embed.gallery#view" => {
-                crate::de::variant(tag, map, path).map(Self::View3)
-            }
-            "app.bsky.embed.external#view" => {
-                crate::de::variant(tag, map, path).map(Self::View4)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ViewMedia {

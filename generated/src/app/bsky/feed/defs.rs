@@ -2289,21 +2289,29 @@ impl FeedViewPostReason {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for FeedViewPostReason {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.defs#reasonRepost" => {
+                crate::de::member(tag, map, path).map(Self::ReasonRepost)
+            }
+            "app.bsky.feed.defs#reasonPin" => {
+                crate::de::member(tag, map, path).map(Self::ReasonPin)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for FeedViewPostReason {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.defs#reasonRepost" => {
-                crate::de::variant(tag, map, path).map(Self::ReasonRepost)
-            }
-            "app.bsky.feed.defs#reasonPin" => {
-                crate::de::variant(tag, map, path).map(Self::ReasonPin)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FeedViewPostReason {
@@ -2638,33 +2646,41 @@ impl PostViewEmbed {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for PostViewEmbed {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.embed.images#view" => {
+                crate::de::member(tag, map, path).map(Self::View)
+            }
+            "app.bsky.embed.video#view" => {
+                crate::de::member(tag, map, path).map(Self::View2)
+            }
+            "app.bsky.embed.gallery#view" => {
+                crate::de::member(tag, map, path).map(Self::View3)
+            }
+            "app.bsky.embed.external#view" => {
+                crate::de::member(tag, map, path).map(Self::View4)
+            }
+            "app.bsky.embed.record#view" => {
+                crate::de::member(tag, map, path).map(Self::View5)
+            }
+            "app.bsky.embed.recordWithMedia#view" => {
+                crate::de::member(tag, map, path).map(Self::View6)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for PostViewEmbed {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.embed.images#view" => {
-                crate::de::variant(tag, map, path).map(Self::View)
-            }
-            "app.bsky.embed.video#view" => {
-                crate::de::variant(tag, map, path).map(Self::View2)
-            }
-            "app.bsky.embed.gallery#view" => {
-                crate::de::variant(tag, map, path).map(Self::View3)
-            }
-            "app.bsky.embed.external#view" => {
-                crate::de::variant(tag, map, path).map(Self::View4)
-            }
-            "app.bsky.embed.record#view" => {
-                crate::de::variant(tag, map, path).map(Self::View5)
-            }
-            "app.bsky.embed.recordWithMedia#view" => {
-                crate::de::variant(tag, map, path).map(Self::View6)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PostViewEmbed {
@@ -2772,24 +2788,32 @@ impl ReplyRefRoot {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for ReplyRefRoot {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.defs#postView" => {
+                crate::de::member(tag, map, path).map(Self::PostView)
+            }
+            "app.bsky.feed.defs#notFoundPost" => {
+                crate::de::member(tag, map, path).map(Self::NotFoundPost)
+            }
+            "app.bsky.feed.defs#blockedPost" => {
+                crate::de::member(tag, map, path).map(Self::BlockedPost)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for ReplyRefRoot {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.defs#postView" => {
-                crate::de::variant(tag, map, path).map(Self::PostView)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                crate::de::variant(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#blockedPost" => {
-                crate::de::variant(tag, map, path).map(Self::BlockedPost)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReplyRefRoot {
@@ -2870,24 +2894,32 @@ impl ReplyRefParent {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for ReplyRefParent {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.defs#postView" => {
+                crate::de::member(tag, map, path).map(Self::PostView)
+            }
+            "app.bsky.feed.defs#notFoundPost" => {
+                crate::de::member(tag, map, path).map(Self::NotFoundPost)
+            }
+            "app.bsky.feed.defs#blockedPost" => {
+                crate::de::member(tag, map, path).map(Self::BlockedPost)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for ReplyRefParent {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.defs#postView" => {
-                crate::de::variant(tag, map, path).map(Self::PostView)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                crate::de::variant(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#blockedPost" => {
-                crate::de::variant(tag, map, path).map(Self::BlockedPost)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReplyRefParent {
@@ -2965,21 +2997,29 @@ impl SkeletonFeedPostReason {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for SkeletonFeedPostReason {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.defs#skeletonReasonRepost" => {
+                crate::de::member(tag, map, path).map(Self::SkeletonReasonRepost)
+            }
+            "app.bsky.feed.defs#skeletonReasonPin" => {
+                crate::de::member(tag, map, path).map(Self::SkeletonReasonPin)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for SkeletonFeedPostReason {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.defs#skeletonReasonRepost" => {
-                crate::de::variant(tag, map, path).map(Self::SkeletonReasonRepost)
-            }
-            "app.bsky.feed.defs#skeletonReasonPin" => {
-                crate::de::variant(tag, map, path).map(Self::SkeletonReasonPin)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SkeletonFeedPostReason {
@@ -3058,24 +3098,32 @@ impl ThreadViewPostParent {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for ThreadViewPostParent {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.defs#threadViewPost" => {
+                crate::de::member(tag, map, path).map(Self::ThreadViewPost)
+            }
+            "app.bsky.feed.defs#notFoundPost" => {
+                crate::de::member(tag, map, path).map(Self::NotFoundPost)
+            }
+            "app.bsky.feed.defs#blockedPost" => {
+                crate::de::member(tag, map, path).map(Self::BlockedPost)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for ThreadViewPostParent {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.defs#threadViewPost" => {
-                crate::de::variant(tag, map, path).map(Self::ThreadViewPost)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                crate::de::variant(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#blockedPost" => {
-                crate::de::variant(tag, map, path).map(Self::BlockedPost)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadViewPostParent {
@@ -3156,24 +3204,32 @@ impl ThreadViewPostRepliesItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for ThreadViewPostRepliesItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.defs#threadViewPost" => {
+                crate::de::member(tag, map, path).map(Self::ThreadViewPost)
+            }
+            "app.bsky.feed.defs#notFoundPost" => {
+                crate::de::member(tag, map, path).map(Self::NotFoundPost)
+            }
+            "app.bsky.feed.defs#blockedPost" => {
+                crate::de::member(tag, map, path).map(Self::BlockedPost)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for ThreadViewPostRepliesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.defs#threadViewPost" => {
-                crate::de::variant(tag, map, path).map(Self::ThreadViewPost)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                crate::de::variant(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#blockedPost" => {
-                crate::de::variant(tag, map, path).map(Self::BlockedPost)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadViewPostRepliesItem {

@@ -574,31 +574,39 @@ impl RecordEmbed {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for RecordEmbed {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.embed.images" => {
+                crate::de::member(tag, map, path).map(Self::Images)
+            }
+            "app.bsky.embed.video" => crate::de::member(tag, map, path).map(Self::Video),
+            "app.bsky.embed.gallery" => {
+                crate::de::member(tag, map, path).map(Self::Gallery)
+            }
+            "app.bsky.embed.external" => {
+                crate::de::member(tag, map, path).map(Self::External)
+            }
+            "app.bsky.embed.record" => {
+                crate::de::member(tag, map, path).map(Self::Record)
+            }
+            "app.bsky.embed.recordWithMedia" => {
+                crate::de::member(tag, map, path).map(Self::RecordWithMedia)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for RecordEmbed {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.embed.images" => {
-                crate::de::variant(tag, map, path).map(Self::Images)
-            }
-            "app.bsky.embed.video" => crate::de::variant(tag, map, path).map(Self::Video),
-            "app.bsky.embed.gallery" => {
-                crate::de::variant(tag, map, path).map(Self::Gallery)
-            }
-            "app.bsky.embed.external" => {
-                crate::de::variant(tag, map, path).map(Self::External)
-            }
-            "app.bsky.embed.record" => {
-                crate::de::variant(tag, map, path).map(Self::Record)
-            }
-            "app.bsky.embed.recordWithMedia" => {
-                crate::de::variant(tag, map, path).map(Self::RecordWithMedia)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordEmbed {
@@ -703,18 +711,26 @@ impl RecordLabels {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for RecordLabels {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "com.atproto.label.defs#selfLabels" => {
+                crate::de::member(tag, map, path).map(Self::SelfLabels)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for RecordLabels {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "com.atproto.label.defs#selfLabels" => {
-                crate::de::variant(tag, map, path).map(Self::SelfLabels)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordLabels {

@@ -473,27 +473,35 @@ impl RecordAllowItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for RecordAllowItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.feed.threadgate#mentionRule" => {
+                crate::de::member(tag, map, path).map(Self::MentionRule)
+            }
+            "app.bsky.feed.threadgate#followerRule" => {
+                crate::de::member(tag, map, path).map(Self::FollowerRule)
+            }
+            "app.bsky.feed.threadgate#followingRule" => {
+                crate::de::member(tag, map, path).map(Self::FollowingRule)
+            }
+            "app.bsky.feed.threadgate#listRule" => {
+                crate::de::member(tag, map, path).map(Self::ListRule)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for RecordAllowItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.feed.threadgate#mentionRule" => {
-                crate::de::variant(tag, map, path).map(Self::MentionRule)
-            }
-            "app.bsky.feed.threadgate#followerRule" => {
-                crate::de::variant(tag, map, path).map(Self::FollowerRule)
-            }
-            "app.bsky.feed.threadgate#followingRule" => {
-                crate::de::variant(tag, map, path).map(Self::FollowingRule)
-            }
-            "app.bsky.feed.threadgate#listRule" => {
-                crate::de::variant(tag, map, path).map(Self::ListRule)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordAllowItem {

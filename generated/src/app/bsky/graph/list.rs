@@ -232,18 +232,26 @@ impl RecordLabels {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for RecordLabels {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "com.atproto.label.defs#selfLabels" => {
+                crate::de::member(tag, map, path).map(Self::SelfLabels)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for RecordLabels {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "com.atproto.label.defs#selfLabels" => {
-                crate::de::variant(tag, map, path).map(Self::SelfLabels)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordLabels {

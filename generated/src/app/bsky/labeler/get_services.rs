@@ -229,21 +229,29 @@ impl OutputViewsItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for OutputViewsItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.labeler.defs#labelerView" => {
+                crate::de::member(tag, map, path).map(Self::LabelerView)
+            }
+            "app.bsky.labeler.defs#labelerViewDetailed" => {
+                crate::de::member(tag, map, path).map(Self::LabelerViewDetailed)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for OutputViewsItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.labeler.defs#labelerView" => {
-                crate::de::variant(tag, map, path).map(Self::LabelerView)
-            }
-            "app.bsky.labeler.defs#labelerViewDetailed" => {
-                crate::de::variant(tag, map, path).map(Self::LabelerViewDetailed)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputViewsItem {

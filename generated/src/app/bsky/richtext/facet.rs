@@ -500,24 +500,32 @@ impl MainFeaturesItem {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for MainFeaturesItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.richtext.facet#mention" => {
+                crate::de::member(tag, map, path).map(Self::Mention)
+            }
+            "app.bsky.richtext.facet#link" => {
+                crate::de::member(tag, map, path).map(Self::Link)
+            }
+            "app.bsky.richtext.facet#tag" => {
+                crate::de::member(tag, map, path).map(Self::Tag)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for MainFeaturesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.richtext.facet#mention" => {
-                crate::de::variant(tag, map, path).map(Self::Mention)
-            }
-            "app.bsky.richtext.facet#link" => {
-                crate::de::variant(tag, map, path).map(Self::Link)
-            }
-            "app.bsky.richtext.facet#tag" => {
-                crate::de::variant(tag, map, path).map(Self::Tag)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MainFeaturesItem {

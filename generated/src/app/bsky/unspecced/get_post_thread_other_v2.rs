@@ -350,18 +350,26 @@ impl ThreadItemValue {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for ThreadItemValue {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.unspecced.defs#threadItemPost" => {
+                crate::de::member(tag, map, path).map(Self::ThreadItemPost)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for ThreadItemValue {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.unspecced.defs#threadItemPost" => {
-                crate::de::variant(tag, map, path).map(Self::ThreadItemPost)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadItemValue {

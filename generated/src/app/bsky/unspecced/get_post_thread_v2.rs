@@ -607,27 +607,35 @@ impl ThreadItemValue {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for ThreadItemValue {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "app.bsky.unspecced.defs#threadItemPost" => {
+                crate::de::member(tag, map, path).map(Self::ThreadItemPost)
+            }
+            "app.bsky.unspecced.defs#threadItemNoUnauthenticated" => {
+                crate::de::member(tag, map, path).map(Self::ThreadItemNoUnauthenticated)
+            }
+            "app.bsky.unspecced.defs#threadItemNotFound" => {
+                crate::de::member(tag, map, path).map(Self::ThreadItemNotFound)
+            }
+            "app.bsky.unspecced.defs#threadItemBlocked" => {
+                crate::de::member(tag, map, path).map(Self::ThreadItemBlocked)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for ThreadItemValue {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "app.bsky.unspecced.defs#threadItemPost" => {
-                crate::de::variant(tag, map, path).map(Self::ThreadItemPost)
-            }
-            "app.bsky.unspecced.defs#threadItemNoUnauthenticated" => {
-                crate::de::variant(tag, map, path).map(Self::ThreadItemNoUnauthenticated)
-            }
-            "app.bsky.unspecced.defs#threadItemNotFound" => {
-                crate::de::variant(tag, map, path).map(Self::ThreadItemNotFound)
-            }
-            "app.bsky.unspecced.defs#threadItemBlocked" => {
-                crate::de::variant(tag, map, path).map(Self::ThreadItemBlocked)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadItemValue {

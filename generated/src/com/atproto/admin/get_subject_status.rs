@@ -256,24 +256,32 @@ impl OutputSubject {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for OutputSubject {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "com.atproto.admin.defs#repoRef" => {
+                crate::de::member(tag, map, path).map(Self::RepoRef)
+            }
+            "com.atproto.repo.strongRef" => {
+                crate::de::member(tag, map, path).map(Self::StrongRef)
+            }
+            "com.atproto.admin.defs#repoBlobRef" => {
+                crate::de::member(tag, map, path).map(Self::RepoBlobRef)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for OutputSubject {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "com.atproto.admin.defs#repoRef" => {
-                crate::de::variant(tag, map, path).map(Self::RepoRef)
-            }
-            "com.atproto.repo.strongRef" => {
-                crate::de::variant(tag, map, path).map(Self::StrongRef)
-            }
-            "com.atproto.admin.defs#repoBlobRef" => {
-                crate::de::variant(tag, map, path).map(Self::RepoBlobRef)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputSubject {

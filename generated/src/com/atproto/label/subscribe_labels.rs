@@ -388,21 +388,29 @@ impl Message {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for Message {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "com.atproto.label.subscribeLabels#labels" => {
+                crate::de::member(tag, map, path).map(Self::Labels)
+            }
+            "com.atproto.label.subscribeLabels#info" => {
+                crate::de::member(tag, map, path).map(Self::Info)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for Message {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "com.atproto.label.subscribeLabels#labels" => {
-                crate::de::variant(tag, map, path).map(Self::Labels)
-            }
-            "com.atproto.label.subscribeLabels#info" => {
-                crate::de::variant(tag, map, path).map(Self::Info)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Message {

@@ -807,26 +807,26 @@ impl InputWritesItem {
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for InputWritesItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
+impl<'de> crate::de::UnionDe<'de> for InputWritesItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
         path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
             "com.atproto.repo.applyWrites#create" => {
-                crate::de::variant(tag, map, path).map(Self::Create)
+                crate::de::member(tag, map, path).map(Self::Create)
             }
             "com.atproto.repo.applyWrites#update" => {
-                crate::de::variant(tag, map, path).map(Self::Update)
+                crate::de::member(tag, map, path).map(Self::Update)
             }
             "com.atproto.repo.applyWrites#delete" => {
-                crate::de::variant(tag, map, path).map(Self::Delete)
+                crate::de::member(tag, map, path).map(Self::Delete)
             }
             _ => {
                 ::std::result::Result::Err(
                     crate::de::closed_union_error(
-                        &tag,
+                        tag,
                         path,
                         &[
                             "com.atproto.repo.applyWrites#create",
@@ -837,6 +837,14 @@ impl<'de> crate::de::DeserializeAt<'de> for InputWritesItem {
                 )
             }
         }
+    }
+}
+impl<'de> crate::de::DeserializeAt<'de> for InputWritesItem {
+    fn deserialize_at<D: ::serde::Deserializer<'de>>(
+        d: D,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InputWritesItem {
@@ -1003,26 +1011,26 @@ impl OutputResultsItem {
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputResultsItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
+impl<'de> crate::de::UnionDe<'de> for OutputResultsItem {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
         path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
             "com.atproto.repo.applyWrites#createResult" => {
-                crate::de::variant(tag, map, path).map(Self::CreateResult)
+                crate::de::member(tag, map, path).map(Self::CreateResult)
             }
             "com.atproto.repo.applyWrites#updateResult" => {
-                crate::de::variant(tag, map, path).map(Self::UpdateResult)
+                crate::de::member(tag, map, path).map(Self::UpdateResult)
             }
             "com.atproto.repo.applyWrites#deleteResult" => {
-                crate::de::variant(tag, map, path).map(Self::DeleteResult)
+                crate::de::member(tag, map, path).map(Self::DeleteResult)
             }
             _ => {
                 ::std::result::Result::Err(
                     crate::de::closed_union_error(
-                        &tag,
+                        tag,
                         path,
                         &[
                             "com.atproto.repo.applyWrites#createResult",
@@ -1033,6 +1041,14 @@ impl<'de> crate::de::DeserializeAt<'de> for OutputResultsItem {
                 )
             }
         }
+    }
+}
+impl<'de> crate::de::DeserializeAt<'de> for OutputResultsItem {
+    fn deserialize_at<D: ::serde::Deserializer<'de>>(
+        d: D,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputResultsItem {

@@ -486,21 +486,29 @@ impl OutputResult {
         }
     }
 }
+impl<'de> crate::de::UnionDe<'de> for OutputResult {
+    fn member<A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match tag {
+            "com.atproto.temp.checkHandleAvailability#resultAvailable" => {
+                crate::de::member(tag, map, path).map(Self::ResultAvailable)
+            }
+            "com.atproto.temp.checkHandleAvailability#resultUnavailable" => {
+                crate::de::member(tag, map, path).map(Self::ResultUnavailable)
+            }
+            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+        }
+    }
+}
 impl<'de> crate::de::DeserializeAt<'de> for OutputResult {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, map) = crate::de::union_parts(d, path)?;
-        match tag.as_str() {
-            "com.atproto.temp.checkHandleAvailability#resultAvailable" => {
-                crate::de::variant(tag, map, path).map(Self::ResultAvailable)
-            }
-            "com.atproto.temp.checkHandleAvailability#resultUnavailable" => {
-                crate::de::variant(tag, map, path).map(Self::ResultUnavailable)
-            }
-            _ => crate::de::unknown_variant(tag, map, path).map(Self::Unknown),
-        }
+        crate::de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputResult {
