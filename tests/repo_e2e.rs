@@ -16,7 +16,7 @@ use atproto_types::com::atproto::sync::subscribe_repos::{self, Message, Subscrib
 use atproto_types::firehose::Event;
 use atproto_types::firehose_client::{Error as HoseError, Firehose};
 use atproto_types::records::Record;
-use atproto_types::repo::Repo;
+use atproto_types::repo::{Mst, Repo};
 use atproto_types::types::Data;
 use lexgen_tests::xrpc::PNG;
 use serde_json::{json, Value};
@@ -249,6 +249,12 @@ fn records_and_get_repo_have_the_pds_cids() {
     let repo = Repo::from_car(&car).unwrap();
     assert_eq!(repo.commit.did, did);
     assert_eq!(repo.commit.version, 3);
+    // Our MST writer rebuilds the PDS's tree: same root, same node blocks.
+    let mst = Mst::build(&repo.keys().unwrap()).unwrap();
+    assert_eq!(mst.root, repo.commit.data);
+    for (cid, block) in &mst.blocks {
+        assert_eq!(repo.car.blocks.get(cid), Some(block), "MST node {cid}");
+    }
     let mut seen = BTreeMap::new();
     for entry in repo.records::<Record>().unwrap() {
         let entry = entry.unwrap();
@@ -276,10 +282,13 @@ fn records_and_get_repo_have_the_pds_cids() {
         assert_eq!(got, &typed(record), "{key:?}");
     }
     println!(
-        "repo_e2e: getRepo: {} bytes, {} blocks, {} records typed and CID-verified",
+        "repo_e2e: getRepo: {} bytes, {} blocks, {} records typed and CID-verified; \
+         Mst::build gives the commit's data root {} and the same {} nodes",
         car.len(),
         repo.car.blocks.len(),
-        seen.len()
+        seen.len(),
+        mst.root.as_str(),
+        mst.blocks.len()
     );
     // A second account: its #identity, #account and first #commit.
     pds.jwt.clear();
