@@ -7,13 +7,15 @@
 //! `lexgen` first and passes it in `LEXGEN_BIN`.
 
 use lexgen_bench::rounds::{compare, Figure, Round};
-use lexgen_bench::{cases, posts, DIDS, HANDLES};
+use lexgen_bench::{car, cases, posts, DIDS, HANDLES};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 const ROUNDS: usize = 21;
 const PROCESS_ROUNDS: usize = 11;
+/// A round decodes a whole 10,000-record CAR (tens of ms).
+const CAR_ROUNDS: usize = 11;
 
 /// A round running `lexgen` with `args` in `dir` (a fresh output directory
 /// each time for `generate`): nanoseconds of wall time.
@@ -108,4 +110,8 @@ fn main() {
     let decoded = cases::Decoded::new(&lines);
     let (case, mut contenders) = cases::serialize_posts(&decoded);
     table(case, &compare(ROUNDS, &mut contenders), "record");
+    let car = car::repo_car(&lines);
+    car::check(&car, lines.len());
+    let (case, mut contenders) = car::decode_car(&car, lines.len());
+    table(case, &compare(CAR_ROUNDS, &mut contenders), "record");
 }
