@@ -3,20 +3,20 @@
 //! decoded into the generated types and re-encoded, exactly the CID the PDS
 //! returned; `getRepo` reads back (every block's CID verified, the MST
 //! walked) as exactly the records created, all typed, each re-encoding to
-//! its block byte for byte; the firehose (`subscribeRepos`, frames read by
-//! Node's WebSocket) carries the same, typed, in order, and resumes from a
-//! cursor.
+//! its block byte for byte; the firehose (`subscribeRepos`, read live by the
+//! runtime's WebSocket client, `firehose_client`) carries every change as it
+//! happens, typed, in order, and resumes from a cursor.
 //!
 //! Plain JSON over HTTP on purpose: what is checked is the records' binary
 //! form, not the client (which `pds_e2e.rs` covers).
 
 use atproto_types::cbor::{self, FromData};
 use atproto_types::client_blocking::ureq;
-use atproto_types::com::atproto::sync::subscribe_repos::Message;
-use atproto_types::firehose::{commit_ops, decode_frame, Frame};
+use atproto_types::com::atproto::sync::subscribe_repos::{self, Message, SubscribeRepos};
+use atproto_types::firehose::Event;
+use atproto_types::firehose_client::{Error as HoseError, Firehose};
 use atproto_types::records::Record;
-use atproto_types::repo::Repo;
-use atproto_types::types::base64_decode;
+use atproto_types::repo::{Mst, Repo};
 use atproto_types::types::Data;
 use lexgen_tests::xrpc::PNG;
 use serde_json::{json, Value};
@@ -98,12 +98,15 @@ fn records_and_get_repo_have_the_pds_cids() {
         serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
     let domain = server["availableUserDomains"][0].as_str().unwrap();
     let s = suffix();
+    // Subscribed before anything happens: every event below arrives live.
+    let mut hose = Hose::connect(&pds.url);
     let account = pds.call(
         "com.atproto.server.createAccount",
         &json!({"handle": format!("cbor{s}{domain}"), "email": format!("cbor{s}@example.com"), "password": "lexgen-cbor-e2e"}),
     );
     pds.jwt = account["accessJwt"].as_str().unwrap().to_owned();
     let did = account["did"].as_str().unwrap().to_owned();
+    hose.expect_new_account(&did);
     let blob = pds.post("com.atproto.repo.uploadBlob", "image/png", PNG)["blob"].clone();
     let now = "2026-11-30T00:00:00.000Z";
 
@@ -128,7 +131,17 @@ fn records_and_get_repo_have_the_pds_cids() {
         matches += 1;
         let uri = out["uri"].as_str().unwrap().to_owned();
         let rkey = uri.rsplit('/').next().unwrap().to_owned();
-        expected.insert((collection.to_owned(), rkey), (cid.clone(), record));
+        let key = (collection.to_owned(), rkey);
+        let action = if expected.contains_key(&key) {
+            "update"
+        } else {
+            "create"
+        };
+        // Its #commit: one op, the record typed, with the PDS's CID.
+        let op = hose.expect_commit_op(&did, action, &key);
+        assert_eq!(op.0.as_deref(), Some(cid.as_str()), "{key:?}");
+        assert_eq!(op.1.as_ref(), Some(&typed(&record)), "{key:?}");
+        expected.insert(key, (cid.clone(), record));
         json!({"uri": uri, "cid": cid})
     };
 
@@ -210,7 +223,12 @@ fn records_and_get_repo_have_the_pds_cids() {
         "com.atproto.repo.deleteRecord",
         &json!({"repo": did, "collection": "app.bsky.feed.like", "rkey": like_rkey}),
     );
-    expected.remove(&("app.bsky.feed.like".to_owned(), like_rkey.to_owned()));
+    let like_key = ("app.bsky.feed.like".to_owned(), like_rkey.to_owned());
+    assert_eq!(
+        hose.expect_commit_op(&did, "delete", &like_key),
+        (None, None)
+    );
+    expected.remove(&like_key);
     println!("repo_e2e: {matches} records created or updated, every CID matches");
 
     // getRepo: the same records, typed, CIDs verified, byte-identical.
@@ -231,6 +249,12 @@ fn records_and_get_repo_have_the_pds_cids() {
     let repo = Repo::from_car(&car).unwrap();
     assert_eq!(repo.commit.did, did);
     assert_eq!(repo.commit.version, 3);
+    // Our MST writer rebuilds the PDS's tree: same root, same node blocks.
+    let mst = Mst::build(&repo.keys().unwrap()).unwrap();
+    assert_eq!(mst.root, repo.commit.data);
+    for (cid, block) in &mst.blocks {
+        assert_eq!(repo.car.blocks.get(cid), Some(block), "MST node {cid}");
+    }
     let mut seen = BTreeMap::new();
     for entry in repo.records::<Record>().unwrap() {
         let entry = entry.unwrap();
@@ -258,178 +282,207 @@ fn records_and_get_repo_have_the_pds_cids() {
         assert_eq!(got, &typed(record), "{key:?}");
     }
     println!(
-        "repo_e2e: getRepo: {} bytes, {} blocks, {} records typed and CID-verified",
+        "repo_e2e: getRepo: {} bytes, {} blocks, {} records typed and CID-verified; \
+         Mst::build gives the commit's data root {} and the same {} nodes",
         car.len(),
         repo.car.blocks.len(),
-        seen.len()
+        seen.len(),
+        mst.root.as_str(),
+        mst.blocks.len()
     );
-    // A second account: its #identity and #account arrive after all that.
+    // A second account: its #identity, #account and first #commit.
     pds.jwt.clear();
     let second = pds.call(
         "com.atproto.server.createAccount",
         &json!({"handle": format!("cbor2{s}{domain}"), "email": format!("cbor2{s}@example.com"), "password": "lexgen-cbor-e2e"}),
     );
-    let second = second["did"].as_str().unwrap();
-    firehose(&pds.url, &did, second, &expected);
+    hose.expect_new_account(second["did"].as_str().unwrap());
+    hose.check_and_resume(&pds.url, &did, &expected);
 }
 
-/// Binary frames of `subscribeRepos` from `cursor`, collected for a while
-/// by Node's WebSocket (the runtime has no WebSocket transport yet; what is
-/// checked here is decoding real frames).
-fn frames(url: &str, cursor: i64) -> Vec<Vec<u8>> {
-    let node = std::env::var("LEXGEN_E2E_NODE").expect("pds.sh sets LEXGEN_E2E_NODE");
-    let script = r#"
-        const [url, ms] = process.argv.slice(1);
-        const ws = new WebSocket(url);
-        ws.binaryType = "arraybuffer";
-        ws.onmessage = (e) => process.stdout.write(Buffer.from(e.data).toString("base64") + "\n");
-        ws.onerror = () => { console.error("websocket error"); process.exit(1); };
-        setTimeout(() => process.exit(0), Number(ms));
-    "#;
-    let ws = format!(
-        "{}/xrpc/com.atproto.sync.subscribeRepos?cursor={cursor}",
-        url.replacen("http", "ws", 1)
-    );
-    let out = std::process::Command::new(node)
-        .args(["-e", script, &ws, "2500"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| base64_decode(line).unwrap())
-        .collect()
+/// The firehose, live: a runtime to drive the client from this blocking
+/// test, and every event seen as `(seq, t, did)`.
+struct Hose {
+    runtime: tokio::runtime::Runtime,
+    firehose: Option<Firehose<SubscribeRepos, Record>>,
+    seen: Vec<(i64, String, String)>,
+    /// The repository as this account's #commit ops left it.
+    state: BTreeMap<(String, String), String>,
 }
 
-/// The firehose from the start: every event typed, in `seq` order; the
-/// account's `#identity` and `#account`; its `#commit` ops, matched to typed
-/// records with CIDs verified, end in exactly the records `getRepo` has;
-/// resuming from a cursor gives exactly the events after it.
-fn firehose(
-    url: &str,
-    did: &str,
-    second: &str,
-    expected: &BTreeMap<(String, String), (String, Value)>,
-) {
-    const NSID: &str = "com.atproto.sync.subscribeRepos";
-    let all = frames(url, 0);
-    let mut seqs = Vec::new();
-    let mut kinds = Vec::new();
-    let mut second_kinds = Vec::new();
-    let mut state: BTreeMap<(String, String), (String, Record)> = BTreeMap::new();
-    for bytes in &all {
-        let Frame::Message { t, body } = decode_frame::<Message>(bytes, NSID).unwrap() else {
-            panic!("error frame");
-        };
-        let (seq, who) = match &body {
-            Message::Commit(c) => (c.seq, c.repo.as_str().to_owned()),
-            Message::Identity(i) => (i.seq, i.did.as_str().to_owned()),
-            Message::Account(a) => (a.seq, a.did.as_str().to_owned()),
-            Message::Sync(s) => (s.seq, s.did.as_str().to_owned()),
-            other => panic!("unexpected {t}: {other:?}"),
-        };
-        seqs.push(seq);
-        if who == second {
-            second_kinds.push(t.clone());
+/// How long an event may take to arrive.
+const WAIT: Duration = Duration::from_secs(30);
+
+fn did_of(message: &Message) -> Option<&str> {
+    match message {
+        Message::Commit(c) => Some(c.repo.as_str()),
+        Message::Identity(i) => Some(i.did.as_str()),
+        Message::Account(a) => Some(a.did.as_str()),
+        Message::Sync(s) => Some(s.did.as_str()),
+        _ => None,
+    }
+}
+
+type HoseEvent = Event<Message, Record>;
+type HoseResult = Option<Result<HoseEvent, HoseError<subscribe_repos::Error>>>;
+
+impl Hose {
+    fn connect(url: &str) -> Hose {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let firehose = runtime
+            .block_on(Firehose::connect(url, None))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(firehose.cursor(), None);
+        Hose {
+            runtime,
+            firehose: Some(firehose),
+            seen: Vec::new(),
+            state: BTreeMap::new(),
         }
-        if who != did {
-            continue;
-        }
-        kinds.push(t.clone());
-        if let Message::Commit(commit) = body {
-            let actions: Vec<String> = commit
-                .ops
-                .iter()
-                .map(|op| {
-                    serde_json::to_value(&op.action)
-                        .unwrap()
-                        .as_str()
-                        .unwrap()
-                        .to_owned()
-                })
-                .collect();
-            let ops = commit.ops.iter().zip(&actions).map(|(op, action)| {
-                (
-                    action.as_str(),
-                    op.path.as_str(),
-                    op.cid.as_ref().map(|c| c.0.as_str()),
-                )
-            });
-            for op in commit_ops::<Record>(&commit.blocks.0, ops).unwrap() {
-                let key = (op.collection, op.rkey);
-                match (op.cid, op.record) {
-                    (Some(cid), Some(record)) => {
-                        assert!(record.known_type().is_some(), "{key:?} untyped");
-                        assert_eq!(cbor::cid(&record).unwrap(), cid);
-                        state.insert(key, (cid.as_str().to_owned(), record));
-                    }
-                    _ => {
-                        assert_eq!(op.action, "delete");
-                        state.remove(&key);
-                    }
-                }
+    }
+
+    fn next_of(
+        runtime: &tokio::runtime::Runtime,
+        firehose: &mut Firehose<SubscribeRepos, Record>,
+    ) -> HoseResult {
+        runtime
+            // The timer is made inside the runtime.
+            .block_on(async { tokio::time::timeout(WAIT, firehose.next()).await })
+            .unwrap_or_else(|_| panic!("no firehose event within {WAIT:?}"))
+    }
+
+    /// The next event about `did` (others are logged and passed over).
+    fn next_for(&mut self, did: &str) -> HoseEvent {
+        loop {
+            let firehose = self.firehose.as_mut().unwrap();
+            let event = Self::next_of(&self.runtime, firehose)
+                .expect("the firehose ended")
+                .unwrap_or_else(|e| panic!("{e}"));
+            let seq = event.seq.expect("subscribeRepos events have a seq");
+            assert_eq!(firehose.cursor(), Some(seq));
+            let who = did_of(&event.message)
+                .unwrap_or_else(|| panic!("unexpected {}: {:?}", event.t, event.message));
+            self.seen.push((seq, event.t.clone(), who.to_owned()));
+            if who == did {
+                return event;
             }
         }
     }
-    assert!(
-        seqs.windows(2).all(|w| w[0] < w[1]),
-        "seq out of order: {seqs:?}"
-    );
-    assert!(kinds.contains(&"#identity".to_owned()), "{kinds:?}");
-    assert!(kinds.contains(&"#account".to_owned()), "{kinds:?}");
-    for kind in ["#identity", "#account", "#commit"] {
-        assert!(second_kinds.iter().any(|k| k == kind), "{second_kinds:?}");
+
+    /// A new account's #identity, #account, first (empty) #commit and
+    /// #sync (the repository's first state), in that order.
+    fn expect_new_account(&mut self, did: &str) {
+        let kinds: Vec<String> = (0..4).map(|_| self.next_for(did).t).collect();
+        println!("repo_e2e: firehose: {did}: {kinds:?}");
+        assert_eq!(kinds, ["#identity", "#account", "#commit", "#sync"]);
     }
-    let commits = kinds.iter().filter(|k| *k == "#commit").count();
-    // The repository's first (empty) commit, then 7 creates, an update
-    // and a delete.
-    assert_eq!(commits, 10, "{kinds:?}");
-    let got: BTreeMap<_, _> = state
-        .iter()
-        .map(|(k, (cid, _))| (k.clone(), cid.clone()))
-        .collect();
-    let want: BTreeMap<_, _> = expected
-        .iter()
-        .map(|(k, (cid, _))| (k.clone(), cid.clone()))
-        .collect();
-    assert_eq!(got, want);
-    // Resume from the middle: exactly the later events.
-    let cursor = seqs[seqs.len() / 2];
-    let resumed: Vec<i64> = frames(url, cursor)
-        .iter()
-        .map(
-            |bytes| match decode_frame::<Message>(bytes, NSID).unwrap() {
-                Frame::Message {
-                    body: Message::Commit(c),
-                    ..
-                } => c.seq,
-                Frame::Message {
-                    body: Message::Identity(i),
-                    ..
-                } => i.seq,
-                Frame::Message {
-                    body: Message::Account(a),
-                    ..
-                } => a.seq,
-                Frame::Message {
-                    body: Message::Sync(s),
-                    ..
-                } => s.seq,
-                other => panic!("unexpected {other:?}"),
-            },
-        )
-        .collect();
-    let after: Vec<i64> = seqs.iter().copied().filter(|&s| s > cursor).collect();
-    assert_eq!(resumed, after);
-    println!(
-        "repo_e2e: firehose: {} events (this account: {kinds:?}; the second: {second_kinds:?}), all typed; {commits} commits' ops \
-         CID-verified and equal to getRepo; resumed from cursor {cursor}: {} events, as expected",
-        all.len(),
-        resumed.len()
-    );
+
+    /// This account's next event is a #commit of one `action` on `key`;
+    /// returns the op's CID and typed record (checked against each other).
+    fn expect_commit_op(
+        &mut self,
+        did: &str,
+        action: &str,
+        key: &(String, String),
+    ) -> (Option<String>, Option<Record>) {
+        let event = self.next_for(did);
+        let Message::Commit(commit) = &event.message else {
+            panic!("expected a #commit, got {}: {:?}", event.t, event.message)
+        };
+        assert_eq!(commit.ops.len(), event.ops.len());
+        let [op] = <[_; 1]>::try_from(event.ops).unwrap_or_else(|ops| panic!("{ops:?}"));
+        assert_eq!(
+            (op.action.as_str(), &op.collection, &op.rkey),
+            (action, &key.0, &key.1)
+        );
+        if let (Some(cid), Some(record)) = (&op.cid, &op.record) {
+            assert!(record.known_type().is_some(), "{key:?} untyped");
+            assert_eq!(&cbor::cid(record).unwrap(), cid);
+            self.state.insert(key.clone(), cid.as_str().to_owned());
+        } else {
+            assert_eq!(action, "delete");
+            self.state.remove(key);
+        }
+        (op.cid.map(|c| c.as_str().to_owned()), op.record)
+    }
+
+    /// Every event in `seq` order; this account's ops ended where getRepo
+    /// is; resuming from a cursor gives exactly the later events; a cursor
+    /// in the future is the typed `FutureCursor` error; both close cleanly.
+    fn check_and_resume(
+        mut self,
+        url: &str,
+        did: &str,
+        expected: &BTreeMap<(String, String), (String, Value)>,
+    ) {
+        let seqs: Vec<i64> = self.seen.iter().map(|(seq, ..)| *seq).collect();
+        assert!(
+            seqs.windows(2).all(|w| w[0] < w[1]),
+            "seq out of order: {seqs:?}"
+        );
+        let want: BTreeMap<_, _> = expected
+            .iter()
+            .map(|(k, (cid, _))| (k.clone(), cid.clone()))
+            .collect();
+        assert_eq!(self.state, want);
+        let commits = self
+            .seen
+            .iter()
+            .filter(|(_, t, who)| t == "#commit" && who == did)
+            .count();
+
+        let cursor = seqs[seqs.len() / 2];
+        let last = *seqs.last().unwrap();
+        let mut resumed = self
+            .runtime
+            .block_on(Firehose::<SubscribeRepos, Record>::connect(
+                url,
+                Some(cursor),
+            ))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut again: Vec<(i64, String, String)> = Vec::new();
+        while again.last().map(|(seq, ..)| *seq) != Some(last) {
+            let event = Self::next_of(&self.runtime, &mut resumed)
+                .expect("the resumed firehose ended")
+                .unwrap_or_else(|e| panic!("{e}"));
+            let who = did_of(&event.message).unwrap_or_default().to_owned();
+            again.push((event.seq.unwrap(), event.t, who));
+        }
+        let after: Vec<_> = self
+            .seen
+            .iter()
+            .filter(|(seq, ..)| *seq > cursor)
+            .cloned()
+            .collect();
+        assert_eq!(again, after);
+        assert_eq!(resumed.cursor(), Some(last));
+
+        // A cursor past the end: the server's error frame, typed.
+        let mut future = self
+            .runtime
+            .block_on(Firehose::<SubscribeRepos, Record>::connect(
+                url,
+                Some(last + 1_000_000),
+            ))
+            .unwrap_or_else(|e| panic!("{e}"));
+        match Self::next_of(&self.runtime, &mut future) {
+            Some(Err(HoseError::Server(subscribe_repos::Error::FutureCursor { .. }))) => {}
+            other => panic!("expected FutureCursor, got {other:?}"),
+        }
+        assert!(Self::next_of(&self.runtime, &mut future).is_none());
+
+        let firehose = self.firehose.take().unwrap();
+        self.runtime.block_on(firehose.close()).unwrap();
+        self.runtime.block_on(resumed.close()).unwrap();
+        println!(
+            "repo_e2e: firehose (Rust WebSocket client, live): {} events in seq order, each as it happened \
+             ({commits} #commit of this account, ops typed and CID-verified, ending equal to getRepo); \
+             resumed from cursor {cursor}: {} events, exactly the later ones; a future cursor: FutureCursor",
+            self.seen.len(),
+            again.len()
+        );
+    }
 }

@@ -25,6 +25,8 @@ pub use ::atproto_lexgen_runtime::client_blocking;
 pub use ::atproto_lexgen_runtime::de;
 #[cfg(feature = "firehose")]
 pub use ::atproto_lexgen_runtime::firehose;
+#[cfg(feature = "firehose-client")]
+pub use ::atproto_lexgen_runtime::firehose_client;
 pub use ::atproto_lexgen_runtime::formats;
 #[cfg(feature = "repo")]
 pub use ::atproto_lexgen_runtime::repo;

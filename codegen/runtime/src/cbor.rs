@@ -17,6 +17,7 @@ mod cid;
 mod read;
 mod write;
 
+pub(crate) use cid::push_varint;
 pub use cid::{cid_from_bytes, cid_of_bytes, cid_to_bytes, CODEC_DAG_CBOR, CODEC_RAW};
 pub use read::{decode, decode_prefix};
 pub use write::encode;

@@ -6,8 +6,9 @@
 //! unknown member; `#commit` ops are matched to their records in the
 //! commit's CAR slice, CIDs verified.
 //!
-//! The WebSocket transport is not here yet: feed this the binary messages
-//! of any WebSocket client.
+//! The transport is separate: `firehose_client` (feature
+//! `firehose-client`) reads these frames from a WebSocket; this module
+//! decodes the binary messages of any WebSocket client.
 
 use super::cbor::{self, Error, FromData};
 use super::formats::Cid;
@@ -50,6 +51,24 @@ fn get<'a>(data: &'a Data, key: &str) -> Option<&'a Data> {
 /// Malformed frames (either value, or bytes after the body), an unknown
 /// `op`, and bodies the message type rejects (named by path).
 pub fn decode_frame<M: DeserializeOwned>(bytes: &[u8], nsid: &str) -> Result<Frame<M>, Error> {
+    match read_frame(bytes, nsid)? {
+        Frame::Message { t, body } => {
+            let body =
+                cbor::from_data(&body).map_err(|e| Error::new(format!("frame body ({t}): {e}")))?;
+            Ok(Frame::Message { t, body })
+        }
+        Frame::Error { error, message } => Ok(Frame::Error { error, message }),
+    }
+}
+
+/// Decodes a frame into header and body as [`Data`], the body's `$type`
+/// set to `nsid` + `t` (what [`decode_frame`] and [`decode_event`] then
+/// type).
+///
+/// # Errors
+///
+/// As [`decode_frame`], but for the message type.
+pub fn read_frame(bytes: &[u8], nsid: &str) -> Result<Frame<Data>, Error> {
     let (header, used) =
         cbor::decode_prefix(bytes).map_err(|e| Error::new(format!("frame header: {e}")))?;
     let body = cbor::decode(bytes.get(used..).unwrap_or_default())
@@ -63,9 +82,10 @@ pub fn decode_frame<M: DeserializeOwned>(bytes: &[u8], nsid: &str) -> Result<Fra
                 return Err(Error::new("frame body must be a map"));
             };
             map.insert("$type".into(), Data::String(format!("{nsid}{t}")));
-            let body = cbor::from_data(&Data::Object(map))
-                .map_err(|e| Error::new(format!("frame body ({t}): {e}")))?;
-            Ok(Frame::Message { t: t.clone(), body })
+            Ok(Frame::Message {
+                t: t.clone(),
+                body: Data::Object(map),
+            })
         }
         Some(Data::Integer(-1)) => match (get(&body, "error"), get(&body, "message")) {
             (Some(Data::String(error)), None | Some(Data::Null)) => Ok(Frame::Error {
@@ -80,6 +100,91 @@ pub fn decode_frame<M: DeserializeOwned>(bytes: &[u8], nsid: &str) -> Result<Fra
         },
         _ => Err(Error::new("frame header: `op` must be 1 or -1")),
     }
+}
+
+/// One event of a stream: the frame's `t`, its `seq` (the cursor to resume
+/// after it; `#info` has none), the typed message and, for a `#commit`,
+/// its ops matched to their typed, CID-verified records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event<M, R> {
+    /// The header's `t` (e.g. `#commit`; unknown ones are kept).
+    pub t: String,
+    /// The body's `seq`, if it has one.
+    pub seq: Option<i64>,
+    /// The body as the message union (unknown `t`: its unknown member).
+    pub message: M,
+    /// A `#commit`'s ops with their records (empty for other events).
+    pub ops: Vec<Op<R>>,
+}
+
+/// The `seq` of a message body read by [`read_frame`].
+pub fn seq_of(body: &Data) -> Option<i64> {
+    match get(body, "seq") {
+        Some(Data::Integer(seq)) => Some(*seq),
+        _ => None,
+    }
+}
+
+/// Types a message read by [`read_frame`]: the body as `M` and, for a
+/// `#commit`, every op matched to its record `R` in the commit's blocks,
+/// every block's CID verified (see [`commit_ops`]).
+///
+/// # Errors
+///
+/// A body `M` rejects; a `#commit` whose `ops` or `blocks` are malformed,
+/// whose blocks do not match their CIDs, or whose records are missing or
+/// rejected by `R`.
+pub fn decode_event<M: DeserializeOwned, R: FromData>(
+    t: String,
+    body: &Data,
+) -> Result<Event<M, R>, Error> {
+    let ops = if t == "#commit" {
+        commit_ops_of(body)?
+    } else {
+        Vec::new()
+    };
+    let message =
+        cbor::from_data(body).map_err(|e| Error::new(format!("frame body ({t}): {e}")))?;
+    Ok(Event {
+        seq: seq_of(body),
+        t,
+        message,
+        ops,
+    })
+}
+
+/// The ops of a `#commit` body, as [`commit_ops`] reads them.
+fn commit_ops_of<R: FromData>(body: &Data) -> Result<Vec<Op<R>>, Error> {
+    let (Some(Data::Array(ops)), Some(Data::Bytes(blocks))) =
+        (get(body, "ops"), get(body, "blocks"))
+    else {
+        return Err(Error::new(
+            "#commit: `ops` must be an array and `blocks` bytes",
+        ));
+    };
+    let ops = ops
+        .iter()
+        .map(
+            |op| match (get(op, "action"), get(op, "path"), get(op, "cid")) {
+                (Some(Data::String(action)), Some(Data::String(path)), cid) => {
+                    let cid = match cid {
+                        Some(Data::Link(cid)) => Some(cid.as_str()),
+                        None | Some(Data::Null) => None,
+                        Some(_) => {
+                            return Err(Error::new(format!(
+                                "#commit op {path}: `cid` must be a link"
+                            )))
+                        }
+                    };
+                    Ok((action.as_str(), path.as_str(), cid))
+                }
+                _ => Err(Error::new(
+                    "#commit: an op needs `action` and `path` strings",
+                )),
+            },
+        )
+        .collect::<Result<Vec<_>, _>>()?;
+    commit_ops(blocks, ops)
 }
 
 /// A repository operation of a `#commit`, with its record.

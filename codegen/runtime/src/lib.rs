@@ -16,7 +16,9 @@
 //! - `server`: an XRPC router on `axum` ([`server`]);
 //! - `cbor`: DAG-CBOR and CIDs (`cbor`);
 //! - `repo`: repositories: CAR files, commits, the MST (`repo`);
-//! - `firehose`: event-stream frames and `#commit` ops (`firehose`).
+//! - `firehose`: event-stream frames and `#commit` ops (`firehose`);
+//! - `firehose-client`: event streams (`subscribeRepos`) over WebSocket
+//!   (`firehose_client`, on tokio-tungstenite with rustls).
 
 mod construct;
 pub mod de;
@@ -33,6 +35,8 @@ pub mod client;
 pub mod client_blocking;
 #[cfg(feature = "firehose")]
 pub mod firehose;
+#[cfg(feature = "firehose-client")]
+pub mod firehose_client;
 #[cfg(feature = "repo")]
 pub mod repo;
 #[cfg(feature = "server")]
@@ -61,6 +65,7 @@ pub const MODULES: &[ModuleInfo] = &[
     module("client_blocking", Some("client-blocking"), false),
     module("de", None, true),
     module("firehose", Some("firehose"), false),
+    module("firehose_client", Some("firehose-client"), false),
     module("formats", None, false),
     module("repo", Some("repo"), false),
     module("server", Some("server"), false),

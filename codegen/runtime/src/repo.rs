@@ -1,6 +1,8 @@
 //! Repositories: a CAR file (the bytes of `com.atproto.sync.getRepo`) read
 //! with every block's CID verified, its signed commit, and its records by
-//! walking the MST.
+//! walking the MST; and the other way, the MST of a set of records
+//! ([`Mst::build`], the same nodes and root CID a PDS computes) and CAR
+//! files ([`write_car`]).
 //!
 //! ```ignore
 //! let repo = Repo::from_car(&bytes)?;
@@ -11,8 +13,10 @@
 
 mod car;
 mod mst;
+mod write;
 
 pub use car::Car;
+pub use write::{layer, write_car, Mst};
 
 use super::cbor::{self, Error, FromData};
 use super::formats::Cid;

@@ -7,13 +7,15 @@
 //! `lexgen` first and passes it in `LEXGEN_BIN`.
 
 use lexgen_bench::rounds::{compare, Figure, Round};
-use lexgen_bench::{cases, posts, DIDS, HANDLES};
+use lexgen_bench::{car, cases, posts, DIDS, HANDLES};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 const ROUNDS: usize = 21;
 const PROCESS_ROUNDS: usize = 11;
+/// A round decodes a whole 10,000-record CAR (tens of ms).
+const CAR_ROUNDS: usize = 11;
 
 /// What a process round measures.
 #[derive(Clone, Copy)]
@@ -175,5 +177,11 @@ fn main() {
     let (case, mut contenders) = cases::serialize_posts(&decoded);
     if wanted(case) {
         table(case, &compare(ROUNDS, &mut contenders), "record");
+    }
+    let car = car::repo_car(&lines);
+    car::check(&car, lines.len());
+    let (case, mut contenders) = car::decode_car(&car, lines.len());
+    if wanted(case) {
+        table(case, &compare(CAR_ROUNDS, &mut contenders), "record");
     }
 }

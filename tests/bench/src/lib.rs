@@ -50,6 +50,7 @@ pub fn lexicons_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lexicons")
 }
 
+pub mod car;
 pub mod cases;
 pub mod posts;
 pub mod rounds;

@@ -25,7 +25,8 @@ pub fn cid_of_bytes(codec: u64, bytes: &[u8]) -> Result<Cid, Error> {
     string_of(&binary)
 }
 
-fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+/// Appends `n` as an unsigned LEB128 varint (CIDs, CAR sections).
+pub(crate) fn push_varint(out: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
         out.push(u8::try_from(n & 0x7f).unwrap_or(0) | 0x80);
         n >>= 7;

@@ -1,6 +1,6 @@
 use super::*;
 use crate::cbor::{cid_of_bytes, cid_to_bytes, encode, CODEC_DAG_CBOR};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub(crate) fn obj(entries: &[(&str, Data)]) -> Data {
     Data::Object(
@@ -126,4 +126,107 @@ fn a_tampered_block_is_rejected() {
     let err = Repo::from_car(&tampered).unwrap_err().to_string();
     assert!(err.contains("does not hash to its CID"), "{err}");
     assert!(Repo::from_car_with(&tampered, false).is_ok());
+}
+
+#[test]
+fn key_layers_are_the_specs() {
+    // The examples of the atproto repository specification.
+    assert_eq!(layer("2653ae71"), 0);
+    assert_eq!(layer("blue"), 1);
+    assert_eq!(layer("app.bsky.feed.post/454397e440ec"), 4);
+    assert_eq!(layer("app.bsky.feed.post/9adeb165882c"), 8);
+}
+
+/// `n` posts' keys and record CIDs, in key order.
+fn entries(n: usize) -> Vec<(String, Cid)> {
+    let mut out: Vec<(String, Cid)> = (0..n)
+        .map(|i| {
+            let cid = cid_of_bytes(CODEC_DAG_CBOR, &record(&i.to_string())).unwrap();
+            (format!("app.bsky.feed.post/3k{i:011}"), cid)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A CAR of the MST of `entries` under an (unsigned) commit.
+fn written(entries: &[(String, Cid)]) -> (Mst, Vec<u8>) {
+    let mst = Mst::build(entries).unwrap();
+    let commit = encode(&obj(&[
+        ("did", Data::String("did:plc:abc".into())),
+        ("version", Data::Integer(3)),
+        ("data", Data::Link(mst.root.clone())),
+        ("rev", Data::String("3aaaaaaaaaaaa".into())),
+        ("prev", Data::Null),
+        ("sig", Data::Bytes(vec![0; 64])),
+    ]))
+    .unwrap();
+    let commit_cid = cid_of_bytes(CODEC_DAG_CBOR, &commit).unwrap();
+    let mut blocks = vec![(commit_cid.clone(), commit)];
+    blocks.extend(mst.blocks.iter().cloned());
+    for i in 0..entries.len() {
+        let bytes = record(&i.to_string());
+        blocks.push((cid_of_bytes(CODEC_DAG_CBOR, &bytes).unwrap(), bytes));
+    }
+    (mst.clone(), write_car(&[commit_cid], &blocks).unwrap())
+}
+
+#[test]
+fn a_written_mst_reads_back_as_its_entries() {
+    for n in [0, 1, 2, 17, 1000] {
+        let entries = entries(n);
+        let (mst, car) = written(&entries);
+        let repo = Repo::from_car(&car).unwrap();
+        assert_eq!(repo.commit.data, mst.root);
+        assert_eq!(repo.keys().unwrap(), entries, "{n} entries");
+        assert_eq!(repo.records::<Data>().unwrap().count(), n);
+        // Deterministic, and the root is the last block.
+        assert_eq!(Mst::build(&entries).unwrap(), mst);
+        assert_eq!(mst.blocks.last().map(|(cid, _)| cid), Some(&mst.root));
+    }
+}
+
+#[test]
+fn mst_nodes_keep_each_layer_and_share_prefixes() {
+    let entries = entries(1000);
+    let mst = Mst::build(&entries).unwrap();
+    let top = entries.iter().map(|(k, _)| layer(k)).max().unwrap();
+    assert!(top >= 2, "1000 keys reach layer {top}");
+    let nodes: HashMap<&Cid, Data> = mst
+        .blocks
+        .iter()
+        .map(|(cid, bytes)| (cid, crate::cbor::decode(bytes).unwrap()))
+        .collect();
+    // Every key of a node is at the node's layer; subtrees one below.
+    fn check(nodes: &HashMap<&Cid, Data>, cid: &Cid, layer_of: u32, count: &mut usize) {
+        let Data::Object(node) = &nodes[cid] else {
+            panic!()
+        };
+        if let Data::Link(left) = &node["l"] {
+            check(nodes, left, layer_of - 1, count);
+        }
+        let Data::Array(entries) = &node["e"] else {
+            panic!()
+        };
+        let mut previous = Vec::new();
+        for entry in entries {
+            let Data::Object(entry) = entry else { panic!() };
+            let (Data::Integer(p), Data::Bytes(k)) = (&entry["p"], &entry["k"]) else {
+                panic!()
+            };
+            let mut key = previous[..*p as usize].to_vec();
+            key.extend(k);
+            assert!(*p == 0 || previous[*p as usize - 1] == key[*p as usize - 1]);
+            assert_eq!(layer(std::str::from_utf8(&key).unwrap()), layer_of);
+            *count += 1;
+            if let Data::Link(right) = &entry["t"] {
+                check(nodes, right, layer_of - 1, count);
+            }
+            previous = key;
+        }
+    }
+    let mut count = 0;
+    check(&nodes, &mst.root, top, &mut count);
+    assert_eq!(count, 1000);
+    assert!(Mst::build(&[entries[1].clone(), entries[0].clone()]).is_err());
 }
