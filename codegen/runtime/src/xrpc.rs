@@ -197,7 +197,7 @@ impl QueryValue for String {
 
 impl QueryValue for super::types::Unknown {
     fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
-        out.push((name, serde_json::Value::Object(self.0.clone()).to_string()));
+        out.push((name, serde_json::to_string(&self.0).unwrap_or_default()));
     }
 }
 

@@ -159,7 +159,7 @@ impl CodeGenerator<'_> {
             pub struct #name {
                 #(#field_decls)*
                 /// Fields not described by the lexicon, kept so that data survives a round trip.
-                pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                pub #extra: #rt::types::Extra,
             }
 
             #nsid_const
@@ -184,7 +184,7 @@ impl CodeGenerator<'_> {
                 }
                 fn finish<E: ::serde::de::Error>(
                     #b: #builder,
-                    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    extra: #rt::types::Extra,
                     #finish_path: &#rt::validate::Path<'_>,
                 ) -> ::std::result::Result<Self, E> {
                     let value = #name {
