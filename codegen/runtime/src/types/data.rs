@@ -162,8 +162,9 @@ impl fmt::Display for Data {
     }
 }
 
-/// The rules reading checks, for values built in code (see
-/// [`validate_object`]).
+/// The rules reading checks, for values built in code: `$type` is a
+/// non-empty string, `"$type": "blob"` objects are complete blobs, and no
+/// object holds `$bytes` or `$link`.
 impl Validate for Data {
     fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
         match self {
