@@ -74,6 +74,65 @@ fn typed_values_are_validated_on_the_cbor_path() {
     assert!(cbor::from_slice::<post::Record>(&bytes).is_err());
 }
 
+/// Unknown fields hold `Data`: bytes and a link read from DAG-CBOR stay
+/// bytes and a link through JSON and back, so the record re-encodes to the
+/// same bytes and CID.
+#[test]
+fn unknown_bytes_and_links_survive_cbor_json_cbor() {
+    let response = captured("getRecord.post");
+    let link = response["cid"].as_str().unwrap();
+    let mut data = Data::from_json(&response["value"]).unwrap();
+    let map = data.as_object_mut().unwrap();
+    map.insert("zBytes".into(), Data::Bytes(vec![0, 1, 2, 255]));
+    map.insert(
+        "zNested".into(),
+        [
+            ("link", Data::Link(link.parse().unwrap())),
+            (
+                "list",
+                Data::from(vec![Data::Bytes(vec![7]), Data::from(-3)]),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let bytes = cbor::to_vec(&data).unwrap();
+    let record: post::Record = cbor::from_slice(&bytes).unwrap();
+    assert_eq!(record.extra["zBytes"], Data::Bytes(vec![0, 1, 2, 255]));
+    assert_eq!(
+        record.extra["zNested"]["link"]
+            .as_link()
+            .map(|c| c.as_str()),
+        Some(link)
+    );
+    let json = serde_json::to_string(&record).unwrap();
+    assert!(json.contains(r#""zBytes":{"$bytes":"AAEC/w"}"#), "{json}");
+    let back: post::Record = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, record);
+    assert_eq!(cbor::to_vec(&back).unwrap(), bytes);
+    assert_eq!(cbor::cid(&back).unwrap(), cbor::cid(&data).unwrap());
+}
+
+/// The data model has no floats: one in an unknown field is rejected with
+/// its path, on JSON and in code.
+#[test]
+fn a_float_in_an_unknown_field_is_rejected_with_its_path() {
+    let mut value = captured("getRecord.post")["value"].clone();
+    value["zExtra"] = serde_json::json!({"list": [1, {"x": 2.5}]});
+    let err = serde_json::from_value::<post::Record>(value.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("zExtra.list[1].x: 2.5 is not a 64-bit signed integer"),
+        "{err}"
+    );
+    let err = serde_json::from_str::<post::Record>(&value.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("zExtra.list[1].x: 2.5 is not"), "{err}");
+    assert!(cbor::to_vec(&value).is_err());
+}
+
 mod props {
     use super::*;
     use atproto_types::app::bsky::graph::follow;
@@ -146,6 +205,20 @@ mod props {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// JSON -> Data -> CBOR -> Data -> JSON gives back the same JSON,
+        /// and the CBOR of the JSON read again is the same bytes.
+        #[test]
+        fn json_data_cbor_data_json_round_trips(value in extra_value()) {
+            let data = Data::from_json(&value).unwrap();
+            let bytes = cbor::to_vec(&data).unwrap();
+            let decoded: Data = cbor::from_slice(&bytes).unwrap();
+            prop_assert_eq!(&decoded, &data);
+            let json = serde_json::to_string(&decoded).unwrap();
+            prop_assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), value);
+            let again: Data = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(cbor::to_vec(&again).unwrap(), bytes);
+        }
 
         /// Posts (embeds, blobs, unknown fields of every data-model kind):
         /// JSON, typed and `Data` all encode to the same bytes, and CBOR ->

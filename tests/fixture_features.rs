@@ -4,6 +4,7 @@
 use lexgen_fixture_types::com::example::{
     cycle, jsonl, keywords, parent, permissions, query, record, stream, strings, unions, upload,
 };
+use lexgen_fixture_types::types::Data;
 use lexgen_fixture_types::validate::Validate;
 use lexgen_fixture_types::xrpc::{Endpoint, Method, QueryParams, RawBody, Subscription};
 use serde_json::{json, Value};
@@ -223,17 +224,24 @@ fn extra_params_are_sent_after_the_lexicons() {
     // Strings as they are, booleans, integers, arrays as the name repeated
     // (in name order: the map is sorted).
     let extra = json!({"q": "a b", "flag": true, "n": -5, "ids": ["x", 7], "none": []});
-    params.extra = extra.as_object().unwrap().clone();
+    params.extra = Data::from_json(&extra)
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .clone();
     assert_eq!(
         params.to_query_string().unwrap(),
         "actor=alice.test&limit=50&flag=true&ids=x&ids=7&n=-5&q=a%20b"
     );
     // A value no query string can carry is an error naming it, not a drop.
     for (value, what) in [
-        (json!(1.5), "not an integer"),
-        (json!(null), "null"),
-        (json!({"a": 1}), "an object"),
-        (json!([["a"]]), "an array inside an array"),
+        (Data::Bytes(vec![1]), "bytes"),
+        (Data::Null, "null"),
+        (Data::from_json(&json!({"a": 1})).unwrap(), "an object"),
+        (
+            Data::from_json(&json!([["a"]])).unwrap(),
+            "an array inside an array",
+        ),
     ] {
         let mut params = params.clone();
         params.extra.insert("bad".into(), value.clone());
@@ -243,7 +251,7 @@ fn extra_params_are_sent_after_the_lexicons() {
     }
     // A name the lexicon has is set through its field, not sent twice.
     let mut twice = params.clone();
-    twice.extra.insert("limit".into(), json!(3));
+    twice.extra.insert("limit".into(), Data::from(3));
     let err = twice.to_query_string().unwrap_err();
     assert_eq!(err.name, "limit");
     assert!(err.message.contains("lexicon parameter"), "{err}");

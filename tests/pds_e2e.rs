@@ -19,11 +19,10 @@ use atproto_types::com::atproto::server::{
 use atproto_types::formats::{
     AtIdentifier, AtUri, Cid, Datetime, Did, Handle, Language, Nsid, RecordKey,
 };
-use atproto_types::types::Unknown;
+use atproto_types::types::{Extra, Unknown};
 use atproto_types::validate::Validate;
 use atproto_types::xrpc::{NoBody, NoParams, RawBody, XrpcError};
 use lexgen_tests::xrpc::{client, nsid, typed, PNG};
-use serde_json::{Map, Value};
 use std::fmt::Debug;
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -35,7 +34,7 @@ const PASSWORD: &str = "lexgen-e2e-password";
 static UNDESCRIBED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Notes the undescribed fields of one decoded object.
-fn note_extra(what: &str, extra: &Map<String, Value>) {
+fn note_extra(what: &str, extra: &Extra) {
     if !extra.is_empty() {
         let names: Vec<&str> = extra.keys().map(String::as_str).collect();
         let line = format!("{what}: {}", names.join(", "));

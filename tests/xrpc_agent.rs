@@ -264,14 +264,15 @@ async fn the_router_parses_params_by_the_xrpc_rules() {
 #[tokio::test]
 async fn extra_params_reach_the_router_and_back_into_extra() {
     use atproto_types::com::atproto::sync::list_repos;
+    use atproto_types::types::Data;
     use atproto_types::xrpc::XrpcError;
     let url = serve(echo_router()).await;
     let mut params = list_repos::Params::new();
     params
         .extra
-        .insert("tag".into(), serde_json::json!(["a", "b c"]));
-    params.extra.insert("flag".into(), serde_json::json!(true));
-    params.extra.insert("n".into(), serde_json::json!(7));
+        .insert("tag".into(), Data::from(vec!["a", "b c"]));
+    params.extra.insert("flag".into(), Data::from(true));
+    params.extra.insert("n".into(), Data::from(7));
     let err = Client::new(&url)
         .call::<list_repos::ListRepos>(&params, &NoBody)
         .await
@@ -281,12 +282,13 @@ async fn extra_params_reach_the_router_and_back_into_extra() {
     assert_eq!(
         err.xrpc().and_then(|e| e.message()),
         Some(
-            r#"limit=Some(500) cursor=None extra={"flag": String("true"), "n": String("7"), "tag": Array [String("a"), String("b c")]}"#
+            r#"limit=Some(500) cursor=None extra={"flag": String("true"), "n": String("7"), "tag": Array([String("a"), String("b c")])}"#
         )
     );
-    params
-        .extra
-        .insert("bad".into(), serde_json::json!({"nested": 1}));
+    params.extra.insert(
+        "bad".into(),
+        Data::Object([("nested".to_owned(), Data::from(1))].into()),
+    );
     match Client::new(&url)
         .call::<list_repos::ListRepos>(&params, &NoBody)
         .await

@@ -131,15 +131,14 @@ fn query_encodes_params_and_sends_bearer() {
 #[test]
 fn extra_params_are_sent_and_unsendable_ones_refused() {
     use atproto_types::com::atproto::sync::list_repos;
+    use atproto_types::types::Data;
     let body = br#"{"repos":[]}"#;
     let (url, server) = serve_once(200, JSON, body);
     let mut params = list_repos::Params::new().with_limit(5);
     params
         .extra
-        .insert("tag".into(), serde_json::json!(["a", "b c"]));
-    params
-        .extra
-        .insert("exact".into(), serde_json::json!(false));
+        .insert("tag".into(), Data::from(vec!["a", "b c"]));
+    params.extra.insert("exact".into(), Data::from(false));
     client(&url)
         .call::<list_repos::ListRepos>(&params, &NoBody)
         .expect("typed output");
@@ -149,7 +148,10 @@ fn extra_params_are_sent_and_unsendable_ones_refused() {
         "GET /xrpc/com.atproto.sync.listRepos?limit=5&exact=false&tag=a&tag=b%20c HTTP/1.1"
     );
     // Refused before anything is sent (nothing listens at this URL).
-    params.extra.insert("ratio".into(), serde_json::json!(0.5));
+    // (A float cannot even be a `Data`; an object cannot be a query value.)
+    params
+        .extra
+        .insert("ratio".into(), Data::Object(Default::default()));
     match client("http://127.0.0.1:9").call::<list_repos::ListRepos>(&params, &NoBody) {
         Err(ClientError::Params(e)) => assert_eq!(e.name, "ratio"),
         other => panic!("expected a params error, got {other:?}"),

@@ -112,7 +112,7 @@ fn validate_on_built_values_matches_deserialize() {
     );
     r.avatar = None;
     r.meta = Some(lexgen_fixture_types::types::Unknown(
-        serde_json::from_str(r#"{"$bytes": "AQID"}"#).expect("map"),
+        [("$bytes".to_owned(), "AQID".into())].into_iter().collect(),
     ));
     same_as_deserialize(&r, &record(r#", "meta": {"$bytes": "AQID"}"#));
 

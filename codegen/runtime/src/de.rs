@@ -2,8 +2,9 @@
 //! kept for error messages, objects that keep unknown fields, unions keyed by
 //! `$type`. Generated code calls these; users need not.
 
+use super::types::{insert_member, Data, Extra};
 use super::validate::{
-    check_unknown_field, integer_value, messages, Checked, Path, Validate, ValidationError,
+    check_unknown_member, integer_value, messages, Checked, Path, ValidationError,
 };
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -60,7 +61,7 @@ pub fn check<E: de::Error>(result: Result<(), ValidationError>) -> Result<(), E>
 }
 
 /// "a string at `text`", used by visitors' `expecting`.
-struct Expecting<'p>(&'static str, &'p Path<'p>);
+pub(crate) struct Expecting<'p>(pub &'static str, pub &'p Path<'p>);
 
 impl fmt::Display for Expecting<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -289,11 +290,7 @@ pub trait ObjectDe<'de>: Sized {
         path: &Path<'_>,
     ) -> Result<bool, A::Error>;
     /// Checks required fields and field rules, and builds the value.
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: Map<String, Value>,
-        path: &Path<'_>,
-    ) -> Result<Self, E>;
+    fn finish<E: de::Error>(b: Self::Builder, extra: Extra, path: &Path<'_>) -> Result<Self, E>;
 }
 
 struct ObjectVisitor<'p, T>(&'p Path<'p>, PhantomData<T>);
@@ -317,7 +314,7 @@ fn read_object<'de, T: ObjectDe<'de>, A: MapAccess<'de>>(
     tag_read: bool,
 ) -> Result<T, A::Error> {
     let mut builder = T::Builder::default();
-    let mut extra = Map::new();
+    let mut extra = Extra::new();
     let mut saw_type = tag_read;
     while let Some(key) = map.next_key::<Key<'de>>()? {
         if key.as_str() == "$type" {
@@ -338,9 +335,9 @@ fn read_object<'de, T: ObjectDe<'de>, A: MapAccess<'de>>(
             }
         }
         if !T::field(&mut builder, key.as_str(), map, path)? {
-            let value: Value = map.next_value()?;
-            check(check_unknown_field(key.as_str(), &value, path))?;
-            insert_new(&mut extra, key.into_string(), value, path)?;
+            let value = map.next_value_seed(At::<Data>::new(&path.key(key.as_str())))?;
+            check(check_unknown_member(key.as_str(), &value, path))?;
+            insert_member(&mut extra, key.into_string(), value, path)?;
         }
     }
     if let (Some(expected), false) = (T::RECORD_TYPE, saw_type) {
@@ -425,10 +422,7 @@ pub fn serialize_object<S: Serializer, T: ObjectSer + ?Sized>(
 }
 
 /// Writes the unknown fields kept from the input.
-pub fn serialize_extra<M: SerializeMap>(
-    map: &mut M,
-    extra: &Map<String, Value>,
-) -> Result<(), M::Error> {
+pub fn serialize_extra<M: SerializeMap>(map: &mut M, extra: &Extra) -> Result<(), M::Error> {
     extra
         .iter()
         .try_for_each(|(k, v)| map.serialize_entry(k, v))
@@ -528,20 +522,21 @@ pub fn closed_union_error<E: de::Error>(tag: &str, path: &Path<'_>, known: &[&st
 /// whole (it must still follow the data model).
 pub fn unknown_variant<E: de::Error>(
     tag: String,
-    mut map: Map<String, Value>,
+    map: Map<String, Value>,
     path: &Path<'_>,
 ) -> Result<super::types::UnknownObject, E> {
-    map.insert("$type".to_owned(), Value::String(tag));
-    keep_unknown(map, path)
+    super::types::UnknownObject::from_json(tag, &map, path).map_err(E::custom)
 }
 
 /// An unknown union member (`map` includes its `$type`), once it follows
 /// the data model.
 fn keep_unknown<E: de::Error>(
-    map: Map<String, Value>,
+    mut map: Map<String, Value>,
     path: &Path<'_>,
 ) -> Result<super::types::UnknownObject, E> {
-    let value = super::types::UnknownObject::from_map(map);
-    check(value.validate_at(path))?;
-    Ok(value)
+    let tag = match map.remove("$type") {
+        Some(Value::String(tag)) => tag,
+        _ => String::new(), // refused by `from_json` as not an NSID
+    };
+    unknown_variant(tag, map, path)
 }

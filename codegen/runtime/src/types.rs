@@ -1,11 +1,9 @@
 //! Data-model types that lexicons use directly: `unknown`, `blob`, `bytes`,
 //! `cid-link`, and the fallback of open unions.
 
-use super::de::{object_map, DeserializeAt};
+use super::de::DeserializeAt;
 use super::formats::Cid;
-use super::validate::{
-    check_data_model_object, check_type_tag, integer_value, Path, Validate, ValidationError,
-};
+use super::validate::{check_type_tag, Path, Validate, ValidationError};
 use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -13,7 +11,9 @@ use serde_json::{Map, Value};
 use std::str::FromStr;
 
 mod data;
-pub use data::Data;
+use data::{finish_object, object_from_json, read_object, validate_object};
+pub(crate) use data::{from_json_at as data_from_json_at, insert_member};
+pub use data::{Data, Extra, Object};
 
 macro_rules! serde_via_at {
     ($($t:ty),*) => {$(
@@ -25,11 +25,11 @@ macro_rules! serde_via_at {
     )*};
 }
 
-serde_via_at!(Unknown, UnknownObject, Blob, Bytes, CidLink);
+serde_via_at!(Data, Unknown, UnknownObject, Blob, Bytes, CidLink);
 
 /// Reserved keys that make an object a blob, link or bytes value.
-fn looks_like_special(map: &Map<String, Value>) -> Option<&'static str> {
-    if map.get("$type").and_then(Value::as_str) == Some("blob") {
+fn looks_like_special(map: &Object) -> Option<&'static str> {
+    if map.get("$type").and_then(Data::as_str) == Some("blob") {
         Some("a blob")
     } else if map.len() == 1 && map.contains_key("$link") {
         Some("a `$link`")
@@ -40,37 +40,66 @@ fn looks_like_special(map: &Map<String, Value>) -> Option<&'static str> {
     }
 }
 
-/// An `unknown` value: any data-model object, kept exactly as read.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Unknown(pub Map<String, Value>);
+/// An `unknown` value: any data-model object (not a blob, link or bytes),
+/// kept exactly as read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Unknown(pub Object);
 
 impl Unknown {
     /// The `$type` of the object, if it has one.
     pub fn type_tag(&self) -> Option<&str> {
-        self.0.get("$type").and_then(Value::as_str)
+        self.0.get("$type").and_then(Data::as_str)
     }
 
-    /// Converts the object into a typed value (e.g. a record).
+    /// Member `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&Data> {
+        self.0.get(key)
+    }
+
+    /// Converts the object into a typed value (e.g. a record), validated.
+    ///
+    /// # Errors
+    ///
+    /// What the type rejects, named by path.
     pub fn to_typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        T::deserialize(Value::Object(self.0.clone()))
+        T::deserialize(serde_json::to_value(&self.0)?)
     }
 
     /// Converts a typed value into an `unknown` object.
+    ///
+    /// # Errors
+    ///
+    /// When the value's JSON form is not a data-model object.
     pub fn from_typed<T: Serialize>(value: &T) -> Result<Self, serde_json::Error> {
-        match serde_json::to_value(value)? {
-            Value::Object(map) => Ok(Unknown(map)),
-            other => Err(serde::ser::Error::custom(format!(
+        match Data::from_json(&serde_json::to_value(value)?) {
+            Ok(Data::Object(map)) => Ok(Unknown(map)),
+            Ok(other) => Err(serde::ser::Error::custom(format!(
                 "expected an object, got {other}"
             ))),
+            Err(e) => Err(serde::ser::Error::custom(e)),
+        }
+    }
+
+    /// The rules of an `unknown` object whose members are read.
+    fn from_members(map: Object, path: &Path<'_>) -> Result<Self, ValidationError> {
+        let not_plain = |what: &str| {
+            let rule = format!("an `unknown` value must be a plain object, not {what}");
+            ValidationError::new(path, rule)
+        };
+        if let Some(what) = looks_like_special(&map) {
+            return Err(not_plain(what));
+        }
+        match finish_object(map, path)? {
+            Data::Object(map) => Ok(Unknown(map)),
+            _ => Err(not_plain("a special object")),
         }
     }
 }
 
 impl<'de> DeserializeAt<'de> for Unknown {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
-        let unknown = Unknown(object_map(d, "an object", path)?);
-        unknown.validate_at(path).map_err(de::Error::custom)?;
-        Ok(unknown)
+        let map = read_object(d, "an object", path)?;
+        Unknown::from_members(map, path).map_err(de::Error::custom)
     }
 }
 
@@ -86,32 +115,74 @@ impl Validate for Unknown {
             let rule = format!("an `unknown` value must be a plain object, not {what}");
             return Err(ValidationError::new(path, rule));
         }
-        check_data_model_object(&self.0, path)
+        validate_object(&self.0, path)
+    }
+}
+
+impl From<Unknown> for Data {
+    fn from(v: Unknown) -> Self {
+        Data::Object(v.0)
     }
 }
 
 /// A member of an open union whose `$type` this crate does not know: kept
 /// whole (including `$type`) and written back unchanged.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UnknownObject(Map<String, Value>);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnknownObject(Object);
 
 impl UnknownObject {
-    /// Wraps an object that has a string `$type`.
-    pub fn from_map(map: Map<String, Value>) -> Self {
+    /// Wraps an object that has a string `$type` (not checked: see
+    /// [`Validate`]).
+    pub fn from_map(map: Object) -> Self {
         UnknownObject(map)
+    }
+
+    /// Reads an open union's member from JSON: its `$type` and the rest of
+    /// the object, checked (`$type` names a def, the rest follows the data
+    /// model).
+    ///
+    /// # Errors
+    ///
+    /// The first broken rule, with its path.
+    #[doc(hidden)]
+    pub fn from_json(
+        tag: String,
+        map: &Map<String, Value>,
+        path: &Path<'_>,
+    ) -> Result<Self, ValidationError> {
+        check_type_tag(&tag, path)?;
+        let mut members = object_from_json(map, path)?;
+        members.insert("$type".to_owned(), Data::String(tag));
+        match finish_object(members, path)? {
+            Data::Object(map) => Ok(UnknownObject(map)),
+            _ => Err(ValidationError::new(
+                path,
+                "expected an object with `$type`",
+            )),
+        }
     }
 
     /// The `$type`.
     pub fn type_tag(&self) -> &str {
         self.0
             .get("$type")
-            .and_then(Value::as_str)
+            .and_then(Data::as_str)
             .unwrap_or_default()
     }
 
+    /// Member `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&Data> {
+        self.0.get(key)
+    }
+
     /// The whole object.
-    pub fn as_map(&self) -> &Map<String, Value> {
+    pub fn as_map(&self) -> &Object {
         &self.0
+    }
+
+    /// The whole object, as [`Data`].
+    pub fn into_data(self) -> Data {
+        Data::Object(self.0)
     }
 }
 
@@ -127,7 +198,7 @@ impl<'de> DeserializeAt<'de> for UnknownObject {
 impl Validate for UnknownObject {
     fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
         check_type_tag(self.type_tag(), path)?;
-        check_data_model_object(&self.0, path)
+        validate_object(&self.0, path)
     }
 }
 
@@ -137,29 +208,35 @@ impl Serialize for UnknownObject {
     }
 }
 
+impl From<UnknownObject> for Data {
+    fn from(v: UnknownObject) -> Self {
+        v.into_data()
+    }
+}
+
 /// A link to content by CID: `{"$link": "<cid>"}` in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CidLink(pub Cid);
 
 impl CidLink {
-    /// Reads `{"$link": "<cid>"}` (and nothing else) from an object.
-    pub fn from_map(map: &Map<String, Value>, path: &Path<'_>) -> Result<Self, ValidationError> {
-        match (map.get("$link"), map.len()) {
-            (Some(Value::String(s)), 1) => Cid::from_str(s)
-                .map(CidLink)
-                .map_err(|e| ValidationError::new(&path.key("$link"), e.to_string())),
-            _ => Err(ValidationError::new(
-                path,
-                "expected {\"$link\": \"<cid>\"} and nothing else",
-            )),
+    /// Reads `{"$link": "<cid>"}` (and nothing else) from an object's
+    /// members.
+    ///
+    /// # Errors
+    ///
+    /// Any other object, or a string that is not a CID, named by path.
+    pub fn from_object(map: Object, path: &Path<'_>) -> Result<Self, ValidationError> {
+        match finish_object(map, path)? {
+            Data::Link(cid) => Ok(CidLink(cid)),
+            _ => Err(ValidationError::new(path, data::LINK_SHAPE)),
         }
     }
 }
 
 impl<'de> DeserializeAt<'de> for CidLink {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
-        let map = object_map(d, "a `$link` object", path)?;
-        CidLink::from_map(&map, path).map_err(de::Error::custom)
+        let map = read_object(d, "a `$link` object", path)?;
+        CidLink::from_object(map, path).map_err(de::Error::custom)
     }
 }
 
@@ -226,27 +303,24 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 impl Bytes {
-    /// Reads `{"$bytes": "<base64>"}` (and nothing else) from an object.
-    pub fn from_map(map: &Map<String, Value>, path: &Path<'_>) -> Result<Self, ValidationError> {
-        match (map.get("$bytes"), map.len()) {
-            (Some(Value::String(s)), 1) => base64_decode(s).map(Bytes).ok_or_else(|| {
-                ValidationError::new(
-                    &path.key("$bytes"),
-                    "invalid base64 (standard alphabet expected)",
-                )
-            }),
-            _ => Err(ValidationError::new(
-                path,
-                "expected {\"$bytes\": \"<base64>\"} and nothing else",
-            )),
+    /// Reads `{"$bytes": "<base64>"}` (and nothing else) from an object's
+    /// members.
+    ///
+    /// # Errors
+    ///
+    /// Any other object, or invalid base64, named by path.
+    pub fn from_object(map: Object, path: &Path<'_>) -> Result<Self, ValidationError> {
+        match finish_object(map, path)? {
+            Data::Bytes(bytes) => Ok(Bytes(bytes)),
+            _ => Err(ValidationError::new(path, data::BYTES_SHAPE)),
         }
     }
 }
 
 impl<'de> DeserializeAt<'de> for Bytes {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
-        let map = object_map(d, "a `$bytes` object", path)?;
-        Bytes::from_map(&map, path).map_err(de::Error::custom)
+        let map = read_object(d, "a `$bytes` object", path)?;
+        Bytes::from_object(map, path).map_err(de::Error::custom)
     }
 }
 
@@ -298,11 +372,7 @@ const BLOB_KEYS: [&str; 4] = ["$type", "ref", "mimeType", "size"];
 const LEGACY_BLOB_KEYS: [&str; 2] = ["cid", "mimeType"];
 
 /// Rejects a key outside `allowed`.
-fn only_keys(
-    map: &Map<String, Value>,
-    allowed: &[&str],
-    path: &Path<'_>,
-) -> Result<(), ValidationError> {
+fn only_keys(map: &Object, allowed: &[&str], path: &Path<'_>) -> Result<(), ValidationError> {
     match map.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(key) => Err(blob_error(
             &path.key(key),
@@ -313,11 +383,16 @@ fn only_keys(
 }
 
 impl Blob {
-    /// Reads a blob (standard or legacy form) from an object: the rules of
-    /// a `blob` field, and of a `"$type": "blob"` object anywhere in data.
-    pub fn from_map(map: &Map<String, Value>, path: &Path<'_>) -> Result<Self, ValidationError> {
+    /// Reads a blob (standard or legacy form) from an object's members: the
+    /// rules of a `blob` field, and of a `"$type": "blob"` object anywhere
+    /// in data.
+    ///
+    /// # Errors
+    ///
+    /// The first broken rule, named by path.
+    pub fn from_object(map: &Object, path: &Path<'_>) -> Result<Self, ValidationError> {
         let mime_type = match map.get("mimeType") {
-            Some(Value::String(m)) if !m.is_empty() => m.clone(),
+            Some(Data::String(m)) if !m.is_empty() => m.clone(),
             _ => {
                 return Err(blob_error(
                     &path.key("mimeType"),
@@ -328,7 +403,7 @@ impl Blob {
         if map.get("$type").is_none() {
             // Legacy form: {"cid": "<cid>", "mimeType": "..."}.
             return match map.get("cid") {
-                Some(Value::String(c)) => {
+                Some(Data::String(c)) => {
                     only_keys(map, &LEGACY_BLOB_KEYS, path)?;
                     Ok(Blob {
                         cid: Cid::from_str(c)
@@ -341,24 +416,20 @@ impl Blob {
                 _ => Err(blob_error(path, "missing `$type: \"blob\"`")),
             };
         }
-        if map.get("$type").and_then(Value::as_str) != Some("blob") {
+        if map.get("$type").and_then(Data::as_str) != Some("blob") {
             return Err(blob_error(&path.key("$type"), "`$type` must be \"blob\""));
         }
-        let cid = match map.get("ref") {
-            Some(Value::Object(r)) => CidLink::from_map(r, &path.key("ref"))?.0,
-            _ => {
-                return Err(blob_error(
-                    &path.key("ref"),
-                    "`ref` must be {\"$link\": \"<cid>\"}",
-                ))
-            }
+        let Some(Data::Link(cid)) = map.get("ref") else {
+            return Err(blob_error(
+                &path.key("ref"),
+                "`ref` must be {\"$link\": \"<cid>\"}",
+            ));
         };
-        let size = match map.get("size") {
-            Some(Value::Number(n)) => integer_value(n)
-                .and_then(|n| u64::try_from(n).ok())
-                .filter(|&n| n > 0),
-            _ => None,
-        };
+        let size = map
+            .get("size")
+            .and_then(Data::as_i64)
+            .and_then(|n| u64::try_from(n).ok())
+            .filter(|&n| n > 0);
         let Some(size) = size else {
             return Err(blob_error(
                 &path.key("size"),
@@ -367,11 +438,22 @@ impl Blob {
         };
         only_keys(map, &BLOB_KEYS, path)?;
         Ok(Blob {
-            cid,
+            cid: cid.clone(),
             mime_type,
             size,
             legacy: false,
         })
+    }
+}
+
+impl Blob {
+    /// A blob from a JSON object, its members read as data-model values
+    /// first: the streamed reader's fallback (`de::read_blob`).
+    pub(crate) fn from_json_map(
+        map: &Map<String, Value>,
+        path: &Path<'_>,
+    ) -> Result<Self, ValidationError> {
+        Blob::from_object(&object_from_json(map, path)?, path)
     }
 }
 

@@ -510,80 +510,33 @@ pub fn integer_value(n: &serde_json::Number) -> Option<i64> {
     })
 }
 
-/// Checks data-model rules on free-form JSON (`unknown` values, unknown
-/// fields, unknown union members), at any depth: numbers are 64-bit signed
-/// integers (an integer-valued float such as `123.0` counts as one), and
-/// every object follows [`check_data_model_object`].
-pub fn check_data_model(value: &serde_json::Value, path: &Path<'_>) -> Result<(), ValidationError> {
+/// Checks a member that an object's schema does not list (kept as an
+/// unknown field, read as [`Data`](super::types::Data), which checked the
+/// data-model rules): a `$type` member is a non-empty string.
+pub fn check_unknown_member(
+    key: &str,
+    value: &super::types::Data,
+    path: &Path<'_>,
+) -> Result<(), ValidationError> {
     match value {
-        serde_json::Value::Number(n) if integer_value(n).is_none() => {
-            let rule = match (n.as_u64(), n.as_f64()) {
-                (Some(big), _) => Some(messages::integer_out_of_range(big)),
-                (None, Some(v)) => messages::float_out_of_range(v),
-                (None, None) => None,
-            };
-            let rule = rule.unwrap_or_else(|| {
-                format!("{n} is not a 64-bit signed integer (the data model has no floats)")
-            });
-            Err(ValidationError::new(path, rule))
-        }
-        serde_json::Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, v)| check_data_model(v, &path.index(i))),
-        serde_json::Value::Object(map) => check_data_model_object(map, path),
+        super::types::Data::String(s) if !s.is_empty() => Ok(()),
+        _ if key == "$type" => Err(ValidationError::new(
+            &path.key(key),
+            messages::TYPE_NOT_STRING,
+        )),
         _ => Ok(()),
     }
 }
 
-/// Checks a member that an object's schema does not list (kept as an
-/// unknown field): a `$type` member is a non-empty string, and the value
-/// follows the data model.
+/// [`check_unknown_member`] on JSON, read as the generated types read it
+/// (for `lexgen validate`).
 pub fn check_unknown_field(
     key: &str,
     value: &serde_json::Value,
     path: &Path<'_>,
 ) -> Result<(), ValidationError> {
-    let at = path.key(key);
-    match value {
-        serde_json::Value::String(s) if key == "$type" && s.is_empty() => {
-            Err(ValidationError::new(&at, messages::TYPE_NOT_STRING))
-        }
-        serde_json::Value::String(_) => Ok(()),
-        _ if key == "$type" => Err(ValidationError::new(&at, messages::TYPE_NOT_STRING)),
-        _ => check_data_model(value, &at),
-    }
-}
-
-/// The data-model rules of one object, then of its members: `$type`, where
-/// present, is a non-empty string; an object with `$link` is exactly
-/// `{"$link": <cid>}`, one with `$bytes` exactly `{"$bytes": <base64>}`, and
-/// one with `"$type": "blob"` a complete blob (see [`super::types::Blob`]).
-pub fn check_data_model_object(
-    map: &serde_json::Map<String, serde_json::Value>,
-    path: &Path<'_>,
-) -> Result<(), ValidationError> {
-    match map.get("$type") {
-        None => {}
-        Some(serde_json::Value::String(tag)) if tag == "blob" => {
-            return super::types::Blob::from_map(map, path).map(drop);
-        }
-        Some(serde_json::Value::String(tag)) if !tag.is_empty() => {}
-        Some(_) => {
-            return Err(ValidationError::new(
-                &path.key("$type"),
-                messages::TYPE_NOT_STRING,
-            ))
-        }
-    }
-    if map.contains_key("$link") {
-        return super::types::CidLink::from_map(map, path).map(drop);
-    }
-    if map.contains_key("$bytes") {
-        return super::types::Bytes::from_map(map, path).map(drop);
-    }
-    map.iter()
-        .try_for_each(|(k, v)| check_data_model(v, &path.key(k)))
+    let data = super::types::data_from_json_at(value, &path.key(key))?;
+    check_unknown_member(key, &data, path)
 }
 
 /// Checks the `$type` of a value kept without a schema (an open union's

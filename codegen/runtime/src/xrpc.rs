@@ -9,6 +9,7 @@ pub use call::{
     RequestHead,
 };
 
+use crate::types::Data;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -215,11 +216,11 @@ pub trait ExtraParams {
     fn push_extra(&self, out: &mut Vec<(Cow<'static, str>, String)>) -> Result<(), ParamsError>;
 }
 
-impl ExtraParams for serde_json::Map<String, serde_json::Value> {
+impl ExtraParams for crate::types::Extra {
     fn push_extra(&self, out: &mut Vec<(Cow<'static, str>, String)>) -> Result<(), ParamsError> {
         for (name, value) in self {
             match value {
-                serde_json::Value::Array(items) => {
+                Data::Array(items) => {
                     for item in items {
                         out.push((Cow::Owned(name.clone()), param_scalar(name, item)?));
                     }
@@ -232,16 +233,16 @@ impl ExtraParams for serde_json::Map<String, serde_json::Value> {
 }
 
 /// One value of a query parameter as text, or why it cannot be one.
-fn param_scalar(name: &str, value: &serde_json::Value) -> Result<String, ParamsError> {
-    use serde_json::Value;
+fn param_scalar(name: &str, value: &Data) -> Result<String, ParamsError> {
     let what = match value {
-        Value::String(s) => return Ok(s.clone()),
-        Value::Bool(b) => return Ok(b.to_string()),
-        Value::Number(n) if n.is_i64() || n.is_u64() => return Ok(n.to_string()),
-        Value::Number(_) => "a number that is not an integer",
-        Value::Null => "null",
-        Value::Array(_) => "an array inside an array",
-        Value::Object(_) => "an object",
+        Data::String(s) => return Ok(s.clone()),
+        Data::Bool(b) => return Ok(b.to_string()),
+        Data::Integer(n) => return Ok(n.to_string()),
+        Data::Null => "null",
+        Data::Bytes(_) => "bytes",
+        Data::Link(_) => "a CID link",
+        Data::Array(_) => "an array inside an array",
+        Data::Object(_) => "an object",
     };
     Err(ParamsError::new(
         name,
@@ -319,7 +320,7 @@ impl QueryValue for String {
 
 impl QueryValue for super::types::Unknown {
     fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
-        out.push((name, serde_json::Value::Object(self.0.clone()).to_string()));
+        out.push((name, serde_json::to_string(&self.0).unwrap_or_default()));
     }
 }
 

@@ -41,6 +41,7 @@
 mod closure;
 pub mod input;
 mod json;
+mod json_de;
 mod target;
 mod walk;
 

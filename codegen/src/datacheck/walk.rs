@@ -12,12 +12,13 @@
 //! types' messages.
 
 use super::json::Json;
+use super::json_de;
 use crate::ir::{
     self, Field, Ir, ObjectIr, ObjectRole, Shape, StringEnumIr, TypeId, TypeKind, UnionIr,
 };
 use crate::runtime::de::{self as rt_de, DeserializeAt};
-use crate::runtime::types::{Blob, Bytes, CidLink, Unknown, UnknownObject};
-use crate::runtime::validate::{self as rules, messages, Path, Validate, ValidationError};
+use crate::runtime::types::{Blob, Bytes, CidLink, Data, Unknown, UnknownObject};
+use crate::runtime::validate::{self as rules, messages, Path, ValidationError};
 use serde_json::Value;
 
 type Res = Result<(), ValidationError>;
@@ -65,16 +66,11 @@ impl Walker<'_> {
                     None => Ok(()),
                 }
             }
-            Shape::Bytes(_) => object_leaf(v, "a `$bytes` object", Bytes::from_map, path).map(drop),
-            Shape::CidLink => object_leaf(v, "a `$link` object", CidLink::from_map, path).map(drop),
-            Shape::Blob(_) => object_leaf(v, "a blob object", Blob::from_map, path).map(drop),
-            // Read as a plain object, then the data-model rules with their own paths.
-            Shape::Unknown => {
-                duplicates(v, path)?;
-                let map = rt_de::object_map(&v.to_value(), "an object", path)
-                    .map_err(|e| from_runtime(&e, path))?;
-                Unknown(map).validate_at(path)
-            }
+            // Data-model values: the runtime's own readers, in document order.
+            Shape::Bytes(_) => object_leaf::<Bytes>(v, "a `$bytes` object", path).map(drop),
+            Shape::CidLink => object_leaf::<CidLink>(v, "a `$link` object", path).map(drop),
+            Shape::Blob(_) => object_leaf::<Blob>(v, "a blob object", path).map(drop),
+            Shape::Unknown => object_leaf::<Unknown>(v, "an object", path).map(drop),
             Shape::Array { items, .. } => match v {
                 Json::Array(elements) => elements
                     .iter()
@@ -158,7 +154,8 @@ impl Walker<'_> {
                     *slot = Some(value);
                 }
                 None => {
-                    rules::check_unknown_field(key, &value.to_value(), path)?;
+                    let data = json_de::read::<Data>(value, &path.key(key))?;
+                    rules::check_unknown_member(key, &data, path)?;
                     if !extra.insert(key.as_str()) {
                         return Err(ValidationError::new(
                             &path.key(key),
@@ -255,10 +252,11 @@ impl Walker<'_> {
                 all.extend(members.iter().cloned());
                 let all = Json::Object(all);
                 duplicates(&all, path)?;
-                let Value::Object(map) = all.to_value() else {
+                let Value::Object(mut map) = all.to_value() else {
                     return Err(internal(path));
                 };
-                UnknownObject::from_map(map).validate_at(path)
+                map.remove("$type");
+                UnknownObject::from_json(tag.to_owned(), &map, path).map(drop)
             }
         }
     }
@@ -287,11 +285,11 @@ impl Walker<'_> {
                 rules::check_string(string(v, path)?, &string_rules(r), path)
             }
             Shape::Bytes(r) if r.min.is_some() || r.max.is_some() => {
-                let bytes = object_leaf(v, "a `$bytes` object", Bytes::from_map, path)?;
+                let bytes = object_leaf::<Bytes>(v, "a `$bytes` object", path)?;
                 rules::check_length(bytes.0.len(), r.min, r.max, "bytes", path)
             }
             Shape::Blob(r) if r.accept.is_some() || r.max_size.is_some() => {
-                let blob = object_leaf(v, "a blob object", Blob::from_map, path)?;
+                let blob = object_leaf::<Blob>(v, "a blob object", path)?;
                 let accept: Option<Vec<&str>> = r
                     .accept
                     .as_ref()
@@ -364,17 +362,15 @@ fn leaf<T: for<'de> DeserializeAt<'de>>(v: &Json, path: &Path<'_>) -> Result<T, 
     T::deserialize_at(&value, path).map_err(|e| from_runtime(&e, path))
 }
 
-/// A leaf object (blob, bytes, link) read as the runtime reads it: through
-/// `object_map` (which rejects duplicate keys), then its own `from_map`.
-fn object_leaf<T>(
+/// A data-model object (blob, bytes, link, `unknown`) read as the runtime
+/// reads it: serde's "expected X" for a non-object, else its own reader.
+fn object_leaf<T: for<'de> DeserializeAt<'de>>(
     v: &Json,
     what: &'static str,
-    from_map: fn(&serde_json::Map<String, Value>, &Path<'_>) -> Result<T, ValidationError>,
     path: &Path<'_>,
 ) -> Result<T, ValidationError> {
-    duplicates(v, path)?;
-    match v.to_value() {
-        Value::Object(map) => from_map(&map, path),
+    match v {
+        Json::Object(_) => json_de::read::<T>(v, path),
         _ => structural_object(v, what, path).and(Err(internal(path))),
     }
 }

@@ -163,7 +163,7 @@ impl CodeGenerator<'_> {
             pub struct #name {
                 #(#field_decls)*
                 #[doc = #extra_doc]
-                pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                pub #extra: #rt::types::Extra,
             }
 
             #nsid_const
@@ -188,7 +188,7 @@ impl CodeGenerator<'_> {
                 }
                 fn finish<E: ::serde::de::Error>(
                     #b: #builder,
-                    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    extra: #rt::types::Extra,
                     #finish_path: &#rt::validate::Path<'_>,
                 ) -> ::std::result::Result<Self, E> {
                     let value = #name {

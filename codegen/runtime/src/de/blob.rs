@@ -2,7 +2,7 @@
 //! `ref`, `mimeType`, `size`, each once, in any order) straight into a
 //! [`Blob`] without building a map of its members; anything else (the
 //! legacy form, a missing or extra key, a duplicate, a value of another
-//! type, a bad CID) goes to [`Blob::from_map`] on the object as
+//! type, a bad CID) goes to [`Blob::from_object`] on the object as
 //! [`super::object_map`] reads it, which names the broken rule. So the
 //! rules live in one place and both paths accept and reject the same data.
 
@@ -114,14 +114,14 @@ impl<'de> Visitor<'de> for BlobVisitor<'_> {
                     let value: Value = map.next_value()?;
                     insert_new(&mut members, key.into_string(), value, path)?;
                     read_entries(&mut map, &mut members, path)?;
-                    return Blob::from_map(&members, path).map_err(de::Error::custom);
+                    return Blob::from_json_map(&members, path).map_err(de::Error::custom);
                 }
             };
             *slot = Some(map.next_value_seed(ProbeSeed)?);
         }
         match slots.fast() {
             Some(blob) => Ok(blob),
-            None => Blob::from_map(&slots.into_map(), path).map_err(de::Error::custom),
+            None => Blob::from_json_map(&slots.into_map(), path).map_err(de::Error::custom),
         }
     }
 }

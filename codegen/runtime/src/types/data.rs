@@ -1,17 +1,44 @@
 //! [`Data`]: one value of the atproto data model, the common ground of its
-//! JSON and DAG-CBOR forms. JSON spells bytes `{"$bytes": "<base64>"}` and
-//! links `{"$link": "<cid>"}`; here they are their own variants, so a value
-//! read from either form writes back to either form unchanged.
+//! JSON and DAG-CBOR forms, and what the generated types hold wherever the
+//! lexicons leave data open (`unknown`, unknown fields, unknown members of
+//! open unions). JSON spells bytes `{"$bytes": "<base64>"}` and links
+//! `{"$link": "<cid>"}`; here they are their own variants, so a value read
+//! from either form writes back to either form unchanged.
+//!
+//! Reading (JSON text, a `serde_json::Value`, any serde format) checks the
+//! data-model rules as it goes, with the path of the first broken one (see
+//! `read.rs`); conversions and accessors are in `convert.rs`.
 
 use super::super::formats::Cid;
-use super::super::validate::{check_data_model, integer_value, Path, ValidationError};
-use super::{base64_decode, base64_encode, Blob};
-use serde::de::{Deserializer, Error as _};
+use super::super::validate::{Path, Validate, ValidationError};
+use super::{base64_encode, Blob};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::str::FromStr;
+use std::fmt;
+
+mod convert;
+mod read;
+
+pub(crate) use read::{
+    finish_object, from_json_at, insert_member, object_from_json, read_object, BYTES_SHAPE,
+    LINK_SHAPE,
+};
+
+/// The members of a data-model object, sorted by key.
+///
+/// Key order, not input order: the data model's objects are unordered, so
+/// two values that differ only in member order are equal and write the same
+/// JSON; DAG-CBOR writes its own canonical order (shorter keys first) from
+/// any map. An empty map does not allocate.
+pub type Object = BTreeMap<String, Data>;
+
+/// The unknown fields of a generated struct (members its lexicon does not
+/// describe), kept so data survives a round trip: an [`Object`], so they
+/// write back in key order after the known fields, and an empty one costs
+/// nothing.
+pub type Extra = Object;
 
 /// A data-model value. There are no floats; integers are 64-bit signed;
 /// object keys are strings. A blob is an object (`"$type": "blob"`, see
@@ -33,41 +60,25 @@ pub enum Data {
     Link(Cid),
     /// An array.
     Array(Vec<Data>),
-    /// An object (map with string keys).
-    Object(BTreeMap<String, Data>),
+    /// An object (map with string keys). It never holds a `$bytes` or
+    /// `$link` key: those objects are [`Data::Bytes`] and [`Data::Link`].
+    Object(Object),
 }
 
 impl Data {
-    /// Reads the JSON form, checking the data-model rules (integers only and
-    /// in range, well-formed `$bytes`/`$link`/blob objects, string `$type`).
+    /// Reads a `serde_json::Value`, checking the data-model rules (integers
+    /// only and in range, well-formed `$bytes`/`$link`/blob objects, string
+    /// `$type`): the explicit way in from `serde_json`.
     ///
     /// # Errors
     ///
     /// A [`ValidationError`] naming the path of the first broken rule.
     pub fn from_json(value: &Value) -> Result<Data, ValidationError> {
-        check_data_model(value, &Path::Root)?;
-        Ok(Data::from_checked_json(value))
+        read::from_json_at(value, &Path::Root)
     }
 
-    /// Converts JSON that [`check_data_model`] accepted.
-    fn from_checked_json(value: &Value) -> Data {
-        match value {
-            Value::Null => Data::Null,
-            Value::Bool(b) => Data::Bool(*b),
-            Value::Number(n) => Data::Integer(integer_value(n).unwrap_or_default()),
-            Value::String(s) => Data::String(s.clone()),
-            Value::Array(items) => Data::Array(items.iter().map(Data::from_checked_json).collect()),
-            Value::Object(map) => special(map).unwrap_or_else(|| {
-                Data::Object(
-                    map.iter()
-                        .map(|(k, v)| (k.clone(), Data::from_checked_json(v)))
-                        .collect(),
-                )
-            }),
-        }
-    }
-
-    /// The JSON form.
+    /// The JSON form as a `serde_json::Value`: the explicit way out to
+    /// `serde_json`.
     #[must_use]
     pub fn to_json(&self) -> Value {
         match self {
@@ -90,10 +101,7 @@ impl Data {
     #[must_use]
     pub fn as_blob(&self) -> Option<Blob> {
         match self {
-            Data::Object(_) => match self.to_json() {
-                Value::Object(map) => Blob::from_map(&map, &Path::Root).ok(),
-                _ => None,
-            },
+            Data::Object(map) => Blob::from_object(map, &Path::Root).ok(),
             _ => None,
         }
     }
@@ -101,22 +109,7 @@ impl Data {
     /// The `$type` of an object, if it has a string one.
     #[must_use]
     pub fn type_tag(&self) -> Option<&str> {
-        match self {
-            Data::Object(map) => match map.get("$type") {
-                Some(Data::String(tag)) => Some(tag),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-}
-
-/// `{"$bytes": ...}` and `{"$link": ...}` (already checked well-formed).
-fn special(map: &Map<String, Value>) -> Option<Data> {
-    match (map.len(), map.get("$bytes"), map.get("$link")) {
-        (1, Some(Value::String(b)), _) => base64_decode(b).map(Data::Bytes),
-        (1, _, Some(Value::String(c))) => Cid::from_str(c).ok().map(Data::Link),
-        _ => None,
+        self.get("$type").and_then(Data::as_str)
     }
 }
 
@@ -161,50 +154,46 @@ impl Serialize for Data {
     }
 }
 
-impl<'de> Deserialize<'de> for Data {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(d)?;
-        Data::from_json(&value).map_err(D::Error::custom)
+/// The JSON text.
+impl fmt::Display for Data {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = serde_json::to_string(self).map_err(|_| fmt::Error)?;
+        f.write_str(&text)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    const CID: &str = "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm";
-
-    #[test]
-    fn json_round_trips_through_data() {
-        let value = json!({
-            "a": [1, -2, true, null, "s"],
-            "b": {"$bytes": "AAEC"},
-            "c": {"$link": CID},
-            "blob": {"$type": "blob", "ref": {"$link": CID}, "mimeType": "image/png", "size": 3},
-        });
-        let data = Data::from_json(&value).unwrap();
-        let Data::Object(map) = &data else { panic!() };
-        assert_eq!(map["b"], Data::Bytes(vec![0, 1, 2]));
-        assert!(matches!(map["c"], Data::Link(_)));
-        assert_eq!(map["blob"].as_blob().unwrap().size, 3);
-        assert_eq!(data.to_json(), value);
-        assert_eq!(serde_json::to_value(&data).unwrap(), value);
-        let back: Data = serde_json::from_value(value).unwrap();
-        assert_eq!(back, data);
-    }
-
-    #[test]
-    fn json_outside_the_data_model_is_rejected() {
-        for bad in [
-            json!({"x": 1.5}),
-            json!({"x": 9_223_372_036_854_775_808_u64}),
-            json!({"x": {"$link": "nope", "y": 1}}),
-            json!({"x": {"$bytes": "!!"}}),
-            json!({"x": {"$type": "blob", "mimeType": "a/b", "size": 1}}),
-        ] {
-            let err = Data::from_json(&bad).unwrap_err().to_string();
-            assert!(err.contains('x'), "{err}");
+/// The rules reading checks, for values built in code: `$type` is a
+/// non-empty string, `"$type": "blob"` objects are complete blobs, and no
+/// object holds `$bytes` or `$link`.
+impl Validate for Data {
+    fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
+        match self {
+            Data::Array(items) => items.validate_at(path),
+            Data::Object(map) => validate_object(map, path),
+            _ => Ok(()),
         }
     }
 }
+
+/// The data-model rules of an object built in code, then of its members:
+/// `$type`, where present, is a non-empty string; a `"$type": "blob"` object
+/// is a complete blob; and no object holds `$bytes` or `$link`, since its
+/// JSON form would read back as bytes or a link ([`Data::Bytes`] and
+/// [`Data::Link`] are those).
+pub(crate) fn validate_object(map: &Object, path: &Path<'_>) -> Result<(), ValidationError> {
+    read::check_type_member(map, path)?;
+    if let Some(key) = ["$bytes", "$link"]
+        .into_iter()
+        .find(|k| map.contains_key(*k))
+    {
+        return Err(ValidationError::new(
+            &path.key(key),
+            format!("`{key}` is reserved for the JSON form of bytes and links"),
+        ));
+    }
+    map.iter()
+        .try_for_each(|(k, v)| v.validate_at(&path.key(k)))
+}
+
+#[cfg(test)]
+mod tests;

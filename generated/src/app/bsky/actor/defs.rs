@@ -19,7 +19,7 @@ pub struct ProfileViewBasic {
     /// Debug information for internal development
     pub debug: ::std::option::Option<crate::types::Unknown>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl ProfileViewBasic {
     /// Checks the rules on this struct's own fields.
@@ -93,7 +93,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileViewBasic {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ProfileViewBasicBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ProfileViewBasic {
@@ -230,7 +230,7 @@ pub struct ProfileView {
     /// Debug information for internal development
     pub debug: ::std::option::Option<crate::types::Unknown>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl ProfileView {
     /// Checks the rules on this struct's own fields.
@@ -325,7 +325,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ProfileViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ProfileView {
@@ -480,7 +480,7 @@ pub struct ProfileViewDetailed {
     /// Debug information for internal development
     pub debug: ::std::option::Option<crate::types::Unknown>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl ProfileViewDetailed {
     /// Checks the rules on this struct's own fields.
@@ -602,7 +602,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileViewDetailed {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ProfileViewDetailedBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ProfileViewDetailed {
@@ -782,7 +782,7 @@ pub struct ProfileAssociated {
     >,
     pub germ: ::std::option::Option<ProfileAssociatedGerm>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -825,7 +825,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociated {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ProfileAssociatedBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ProfileAssociated {
@@ -923,7 +923,7 @@ pub struct ProfileAssociatedChat {
         ProfileAssociatedChatAllowGroupInvites,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -956,7 +956,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedChat {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ProfileAssociatedChatBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ProfileAssociatedChat {
@@ -1033,7 +1033,7 @@ pub struct ProfileAssociatedGerm {
     pub message_me_url: crate::formats::Uri,
     pub show_button_to: ProfileAssociatedGermShowButtonTo,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1061,7 +1061,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedGerm {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ProfileAssociatedGermBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ProfileAssociatedGerm {
@@ -1126,7 +1126,7 @@ crate::types::object_api!(
 pub struct ProfileAssociatedActivitySubscription {
     pub allow_subscriptions: ProfileAssociatedActivitySubscriptionAllowSubscriptions,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1157,7 +1157,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedActivitySubscription {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ProfileAssociatedActivitySubscriptionBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ProfileAssociatedActivitySubscription {
@@ -1246,7 +1246,7 @@ pub struct ViewerState {
         crate::app::bsky::notification::defs::ActivitySubscription,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1319,7 +1319,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewerState {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewerStateBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewerState {
@@ -1447,7 +1447,7 @@ pub struct KnownFollowers {
     pub count: i64,
     pub followers: ::std::vec::Vec<ProfileViewBasic>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl KnownFollowers {
     /// Checks the rules on this struct's own fields.
@@ -1491,7 +1491,7 @@ impl<'de> crate::de::ObjectDe<'de> for KnownFollowers {
     }
     fn finish<E: ::serde::de::Error>(
         b: __KnownFollowersBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = KnownFollowers {
@@ -1561,7 +1561,7 @@ pub struct VerificationState {
     /// The user's status as a trusted verifier.
     pub trusted_verifier_status: VerificationStateTrustedVerifierStatus,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1600,7 +1600,7 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationState {
     }
     fn finish<E: ::serde::de::Error>(
         b: __VerificationStateBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = VerificationState {
@@ -1696,7 +1696,7 @@ pub struct VerificationView {
     /// Timestamp when the verification was created.
     pub created_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1737,7 +1737,7 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __VerificationViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = VerificationView {
@@ -1814,7 +1814,7 @@ pub struct AdultContentPref {
     /// Default: `false`.
     pub enabled: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1836,7 +1836,7 @@ impl<'de> crate::de::ObjectDe<'de> for AdultContentPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __AdultContentPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = AdultContentPref {
@@ -1895,7 +1895,7 @@ pub struct ContentLabelPref {
     pub label: ::std::string::String,
     pub visibility: ContentLabelPrefVisibility,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1921,7 +1921,7 @@ impl<'de> crate::de::ObjectDe<'de> for ContentLabelPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ContentLabelPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ContentLabelPref {
@@ -1994,7 +1994,7 @@ pub struct SavedFeed {
     pub value: ::std::string::String,
     pub pinned: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -2022,7 +2022,7 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeed {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SavedFeedBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SavedFeed {
@@ -2088,7 +2088,7 @@ crate::types::object_api!(
 pub struct SavedFeedsPrefV2 {
     pub items: ::std::vec::Vec<SavedFeed>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -2110,7 +2110,7 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeedsPrefV2 {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SavedFeedsPrefV2Builder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SavedFeedsPrefV2 {
@@ -2171,7 +2171,7 @@ pub struct SavedFeedsPref {
     pub saved: ::std::vec::Vec<crate::formats::AtUri>,
     pub timeline_index: ::std::option::Option<i64>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -2199,7 +2199,7 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeedsPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SavedFeedsPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SavedFeedsPref {
@@ -2266,7 +2266,7 @@ pub struct PersonalDetailsPref {
     /// The birth date of account owner.
     pub birth_date: ::std::option::Option<crate::formats::Datetime>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -2288,7 +2288,7 @@ impl<'de> crate::de::ObjectDe<'de> for PersonalDetailsPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __PersonalDetailsPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = PersonalDetailsPref {
@@ -2356,7 +2356,7 @@ pub struct DeclaredAgePref {
     /// Indicates if the user has declared that they are over 18 years of age.
     pub is_over_age18: ::std::option::Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -2388,7 +2388,7 @@ impl<'de> crate::de::ObjectDe<'de> for DeclaredAgePref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DeclaredAgePrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DeclaredAgePref {
@@ -2471,7 +2471,7 @@ pub struct FeedViewPref {
     /// Hide quote posts in the feed.
     pub hide_quote_posts: ::std::option::Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -2523,7 +2523,7 @@ impl<'de> crate::de::ObjectDe<'de> for FeedViewPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __FeedViewPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = FeedViewPref {
@@ -2605,7 +2605,7 @@ pub struct ThreadViewPref {
     /// Sorting mode for threads.
     pub sort: ::std::option::Option<ThreadViewPrefSort>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -2627,7 +2627,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadViewPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ThreadViewPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ThreadViewPref {
@@ -2690,7 +2690,7 @@ pub struct InterestsPref {
     /// A list of tags which describe the account owner's interests gathered during onboarding.
     pub tags: ::std::vec::Vec<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl InterestsPref {
     /// Checks the rules on this struct's own fields.
@@ -2747,7 +2747,7 @@ impl<'de> crate::de::ObjectDe<'de> for InterestsPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __InterestsPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = InterestsPref {
@@ -2935,7 +2935,7 @@ pub struct MutedWord {
     /// The date and time at which the muted word will expire and no longer be applied.
     pub expires_at: ::std::option::Option<crate::formats::Datetime>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl MutedWord {
     /// Checks the rules on this struct's own fields.
@@ -2992,7 +2992,7 @@ impl<'de> crate::de::ObjectDe<'de> for MutedWord {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MutedWordBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = MutedWord {
@@ -3075,7 +3075,7 @@ pub struct MutedWordsPref {
     /// A list of words the account owner has muted.
     pub items: ::std::vec::Vec<MutedWord>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -3097,7 +3097,7 @@ impl<'de> crate::de::ObjectDe<'de> for MutedWordsPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MutedWordsPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = MutedWordsPref {
@@ -3157,7 +3157,7 @@ pub struct HiddenPostsPref {
     /// A list of URIs of posts the account owner has hidden.
     pub items: ::std::vec::Vec<crate::formats::AtUri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -3179,7 +3179,7 @@ impl<'de> crate::de::ObjectDe<'de> for HiddenPostsPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __HiddenPostsPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = HiddenPostsPref {
@@ -3237,7 +3237,7 @@ crate::types::object_api!(
 pub struct LabelersPref {
     pub labelers: ::std::vec::Vec<LabelerPrefItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -3259,7 +3259,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelersPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LabelersPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = LabelersPref {
@@ -3318,7 +3318,7 @@ crate::types::object_api!(
 pub struct LabelerPrefItem {
     pub did: crate::formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -3340,7 +3340,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerPrefItem {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LabelerPrefItemBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = LabelerPrefItem {
@@ -3403,7 +3403,7 @@ pub struct BskyAppStatePref {
     /// Storage for NUXs the user has encountered.
     pub nuxs: ::std::option::Option<::std::vec::Vec<Nux>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl BskyAppStatePref {
     /// Checks the rules on this struct's own fields.
@@ -3486,7 +3486,7 @@ impl<'de> crate::de::ObjectDe<'de> for BskyAppStatePref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __BskyAppStatePrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = BskyAppStatePref {
@@ -3570,7 +3570,7 @@ crate::types::default_new!(BskyAppStatePref);
 pub struct BskyAppProgressGuide {
     pub guide: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl BskyAppProgressGuide {
     /// Checks the rules on this struct's own fields.
@@ -3617,7 +3617,7 @@ impl<'de> crate::de::ObjectDe<'de> for BskyAppProgressGuide {
     }
     fn finish<E: ::serde::de::Error>(
         b: __BskyAppProgressGuideBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = BskyAppProgressGuide {
@@ -3684,7 +3684,7 @@ pub struct Nux {
     /// The date and time at which the NUX will expire and should be considered completed.
     pub expires_at: ::std::option::Option<crate::formats::Datetime>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Nux {
     /// Checks the rules on this struct's own fields.
@@ -3752,7 +3752,7 @@ impl<'de> crate::de::ObjectDe<'de> for Nux {
     }
     fn finish<E: ::serde::de::Error>(
         b: __NuxBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Nux {
@@ -3828,7 +3828,7 @@ pub struct VerificationPrefs {
     /// Default: `false`.
     pub hide_badges: ::std::option::Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -3850,7 +3850,7 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationPrefs {
     }
     fn finish<E: ::serde::de::Error>(
         b: __VerificationPrefsBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = VerificationPrefs {
@@ -3917,7 +3917,7 @@ pub struct LiveEventPreferences {
     /// Default: `false`.
     pub hide_all_feeds: ::std::option::Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -3945,7 +3945,7 @@ impl<'de> crate::de::ObjectDe<'de> for LiveEventPreferences {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LiveEventPreferencesBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = LiveEventPreferences {
@@ -4019,7 +4019,7 @@ pub struct PostInteractionSettingsPref {
         ::std::vec::Vec<PostInteractionSettingsPrefPostgateEmbeddingRulesItem>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl PostInteractionSettingsPref {
     /// Checks the rules on this struct's own fields.
@@ -4090,7 +4090,7 @@ impl<'de> crate::de::ObjectDe<'de> for PostInteractionSettingsPref {
     }
     fn finish<E: ::serde::de::Error>(
         b: __PostInteractionSettingsPrefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = PostInteractionSettingsPref {
@@ -4183,7 +4183,7 @@ pub struct StatusView {
     /// True if the user's go-live access has been disabled by a moderator, false otherwise.
     pub is_disabled: ::std::option::Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -4223,7 +4223,7 @@ impl<'de> crate::de::ObjectDe<'de> for StatusView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __StatusViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = StatusView {

@@ -24,7 +24,7 @@ pub struct Record {
     pub pinned_post: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
     pub created_at: ::std::option::Option<crate::formats::Datetime>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -158,7 +158,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
     }
     fn finish<E: ::serde::de::Error>(
         b: __RecordBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Record {

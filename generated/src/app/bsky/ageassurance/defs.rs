@@ -213,7 +213,7 @@ pub struct State {
     pub status: Status,
     pub access: Access,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -241,7 +241,7 @@ impl<'de> crate::de::ObjectDe<'de> for State {
     }
     fn finish<E: ::serde::de::Error>(
         b: __StateBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = State {
@@ -310,7 +310,7 @@ pub struct StateMetadata {
     /// The account creation timestamp.
     pub account_created_at: ::std::option::Option<crate::formats::Datetime>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -339,7 +339,7 @@ impl<'de> crate::de::ObjectDe<'de> for StateMetadata {
     }
     fn finish<E: ::serde::de::Error>(
         b: __StateMetadataBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = StateMetadata {
@@ -402,7 +402,7 @@ pub struct Config {
     /// The per-region Age Assurance configuration.
     pub regions: ::std::vec::Vec<ConfigRegion>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -424,7 +424,7 @@ impl<'de> crate::de::ObjectDe<'de> for Config {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ConfigBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Config {
@@ -497,7 +497,7 @@ pub struct ConfigRegion {
     /// The ordered list of Age Assurance rules that apply to this region. Rules should be applied in order, and the first matching rule determines the access level granted. The rules array should always include a default rule as the last item.
     pub rules: ::std::vec::Vec<ConfigRegionRulesItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -542,7 +542,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegion {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ConfigRegionBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ConfigRegion {
@@ -628,7 +628,7 @@ crate::types::object_api!(
 pub struct ConfigRegionRuleDefault {
     pub access: Access,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -650,7 +650,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleDefault {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ConfigRegionRuleDefaultBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ConfigRegionRuleDefault {
@@ -710,7 +710,7 @@ pub struct ConfigRegionRuleIfDeclaredOverAge {
     pub age: i64,
     pub access: Access,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -734,7 +734,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfDeclaredOverAge {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ConfigRegionRuleIfDeclaredOverAgeBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ConfigRegionRuleIfDeclaredOverAge {
@@ -798,7 +798,7 @@ pub struct ConfigRegionRuleIfDeclaredUnderAge {
     pub age: i64,
     pub access: Access,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -822,7 +822,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfDeclaredUnderAge {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ConfigRegionRuleIfDeclaredUnderAgeBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ConfigRegionRuleIfDeclaredUnderAge {
@@ -886,7 +886,7 @@ pub struct ConfigRegionRuleIfAssuredOverAge {
     pub age: i64,
     pub access: Access,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -910,7 +910,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAssuredOverAge {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ConfigRegionRuleIfAssuredOverAgeBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ConfigRegionRuleIfAssuredOverAge {
@@ -974,7 +974,7 @@ pub struct ConfigRegionRuleIfAssuredUnderAge {
     pub age: i64,
     pub access: Access,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -998,7 +998,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAssuredUnderAge {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ConfigRegionRuleIfAssuredUnderAgeBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ConfigRegionRuleIfAssuredUnderAge {
@@ -1062,7 +1062,7 @@ pub struct ConfigRegionRuleIfAccountNewerThan {
     pub date: crate::formats::Datetime,
     pub access: Access,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1086,7 +1086,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAccountNewerThan {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ConfigRegionRuleIfAccountNewerThanBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ConfigRegionRuleIfAccountNewerThan {
@@ -1151,7 +1151,7 @@ pub struct ConfigRegionRuleIfAccountOlderThan {
     pub date: crate::formats::Datetime,
     pub access: Access,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1175,7 +1175,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAccountOlderThan {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ConfigRegionRuleIfAccountOlderThanBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ConfigRegionRuleIfAccountOlderThan {
@@ -1259,7 +1259,7 @@ pub struct Event {
     /// The user agent used when completing the Age Assurance flow.
     pub complete_ua: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1303,7 +1303,7 @@ impl<'de> crate::de::ObjectDe<'de> for Event {
     }
     fn finish<E: ::serde::de::Error>(
         b: __EventBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Event {

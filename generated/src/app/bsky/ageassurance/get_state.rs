@@ -25,7 +25,7 @@ pub struct Params {
     pub country_code: ::std::string::String,
     pub region_code: ::std::option::Option<::std::string::String>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -51,7 +51,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ParamsBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Params {
@@ -126,7 +126,7 @@ pub struct Output {
     pub state: crate::app::bsky::ageassurance::defs::State,
     pub metadata: crate::app::bsky::ageassurance::defs::StateMetadata,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -150,7 +150,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
     }
     fn finish<E: ::serde::de::Error>(
         b: __OutputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Output {

@@ -7,7 +7,7 @@ pub struct Bookmark {
     /// A strong ref to the record to be bookmarked. Currently, only `app.bsky.feed.post` records are supported.
     pub subject: crate::com::atproto::repo::strong_ref::Main,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -29,7 +29,7 @@ impl<'de> crate::de::ObjectDe<'de> for Bookmark {
     }
     fn finish<E: ::serde::de::Error>(
         b: __BookmarkBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Bookmark {
@@ -91,7 +91,7 @@ pub struct BookmarkView {
     pub created_at: ::std::option::Option<crate::formats::Datetime>,
     pub item: BookmarkViewItem,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -117,7 +117,7 @@ impl<'de> crate::de::ObjectDe<'de> for BookmarkView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __BookmarkViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = BookmarkView {

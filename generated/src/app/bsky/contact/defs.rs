@@ -9,7 +9,7 @@ pub struct MatchAndContactIndex {
     /// The index of this match in the import contact input.
     pub contact_index: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl MatchAndContactIndex {
     /// Checks the rules on this struct's own fields.
@@ -58,7 +58,7 @@ impl<'de> crate::de::ObjectDe<'de> for MatchAndContactIndex {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MatchAndContactIndexBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = MatchAndContactIndex {
@@ -125,7 +125,7 @@ pub struct SyncStatus {
     /// Number of existing contact matches resulting of the user imports and of their imported contacts having imported the user. Matches stop being counted when the user either follows the matched contact or dismisses the match.
     pub matches_count: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl SyncStatus {
     /// Checks the rules on this struct's own fields.
@@ -174,7 +174,7 @@ impl<'de> crate::de::ObjectDe<'de> for SyncStatus {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SyncStatusBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SyncStatus {
@@ -240,7 +240,7 @@ pub struct Notification {
     /// The DID of who this notification should go to.
     pub to: crate::formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -264,7 +264,7 @@ impl<'de> crate::de::ObjectDe<'de> for Notification {
     }
     fn finish<E: ::serde::de::Error>(
         b: __NotificationBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Notification {

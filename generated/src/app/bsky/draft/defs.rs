@@ -8,7 +8,7 @@ pub struct DraftWithId {
     pub id: crate::formats::Tid,
     pub draft: Draft,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -32,7 +32,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftWithId {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftWithIdBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DraftWithId {
@@ -109,7 +109,7 @@ pub struct Draft {
         ::std::vec::Vec<DraftThreadgateAllowItem>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Draft {
     /// Checks the rules on this struct's own fields.
@@ -232,7 +232,7 @@ impl<'de> crate::de::ObjectDe<'de> for Draft {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Draft {
@@ -335,7 +335,7 @@ pub struct DraftPost {
     pub embed_externals: ::std::option::Option<::std::vec::Vec<DraftEmbedExternal>>,
     pub embed_records: ::std::option::Option<::std::vec::Vec<DraftEmbedRecord>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl DraftPost {
     /// Checks the rules on this struct's own fields.
@@ -444,7 +444,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftPost {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftPostBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DraftPost {
@@ -561,7 +561,7 @@ pub struct DraftView {
     /// The time the draft was last updated.
     pub updated_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -589,7 +589,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DraftView {
@@ -656,7 +656,7 @@ pub struct DraftEmbedLocalRef {
     /// Local, on-device ref to file to be embedded. Embeds are currently device-bound for drafts.
     pub path: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl DraftEmbedLocalRef {
     /// Checks the rules on this struct's own fields.
@@ -703,7 +703,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedLocalRef {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftEmbedLocalRefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DraftEmbedLocalRef {
@@ -762,7 +762,7 @@ pub struct DraftEmbedCaption {
     pub lang: crate::formats::Language,
     pub content: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl DraftEmbedCaption {
     /// Checks the rules on this struct's own fields.
@@ -811,7 +811,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedCaption {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftEmbedCaptionBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DraftEmbedCaption {
@@ -874,7 +874,7 @@ crate::types::object_api!(
 pub struct DraftEmbedGallery {
     pub items: DraftEmbedGalleryItems,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -896,7 +896,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedGallery {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftEmbedGalleryBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DraftEmbedGallery {
@@ -1038,7 +1038,7 @@ pub struct DraftEmbedImage {
     pub local_ref: DraftEmbedLocalRef,
     pub alt: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl DraftEmbedImage {
     /// Checks the rules on this struct's own fields.
@@ -1086,7 +1086,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedImage {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftEmbedImageBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DraftEmbedImage {
@@ -1154,7 +1154,7 @@ pub struct DraftEmbedVideo {
     pub alt: ::std::option::Option<::std::string::String>,
     pub captions: ::std::option::Option<::std::vec::Vec<DraftEmbedCaption>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl DraftEmbedVideo {
     /// Checks the rules on this struct's own fields.
@@ -1214,7 +1214,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedVideo {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftEmbedVideoBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DraftEmbedVideo {
@@ -1286,7 +1286,7 @@ crate::types::object_api!(
 pub struct DraftEmbedExternal {
     pub uri: crate::formats::Uri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1308,7 +1308,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedExternal {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftEmbedExternalBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DraftEmbedExternal {
@@ -1364,7 +1364,7 @@ crate::types::object_api!(DraftEmbedExternal { uri : crate ::formats::Uri, } {} 
 pub struct DraftEmbedRecord {
     pub record: crate::com::atproto::repo::strong_ref::Main,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1386,7 +1386,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedRecord {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DraftEmbedRecordBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DraftEmbedRecord {

@@ -7,7 +7,7 @@ pub struct AspectRatio {
     pub width: i64,
     pub height: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl AspectRatio {
     /// Checks the rules on this struct's own fields.
@@ -68,7 +68,7 @@ impl<'de> crate::de::ObjectDe<'de> for AspectRatio {
     }
     fn finish<E: ::serde::de::Error>(
         b: __AspectRatioBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = AspectRatio {

@@ -8,7 +8,7 @@
 pub struct Main {
     pub external: External,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -30,7 +30,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MainBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Main {
@@ -94,7 +94,7 @@ pub struct External {
         ::std::vec::Vec<crate::com::atproto::repo::strong_ref::Main>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl External {
     /// Checks the rules on this struct's own fields.
@@ -149,7 +149,7 @@ impl<'de> crate::de::ObjectDe<'de> for External {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ExternalBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = External {
@@ -228,7 +228,7 @@ crate::types::object_api!(
 pub struct View {
     pub external: ViewExternal,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -250,7 +250,7 @@ impl<'de> crate::de::ObjectDe<'de> for View {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = View {
@@ -328,7 +328,7 @@ pub struct ViewExternal {
         ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewBasic>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -389,7 +389,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternal {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewExternalBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewExternal {
@@ -508,7 +508,7 @@ pub struct ViewExternalSource {
     pub description: ::std::option::Option<::std::string::String>,
     pub theme: ::std::option::Option<ViewExternalSourceTheme>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -540,7 +540,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternalSource {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewExternalSourceBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewExternalSource {
@@ -619,7 +619,7 @@ pub struct ViewExternalSourceTheme {
     pub accent_rgb: ::std::option::Option<ColorRgb>,
     pub accent_foreground_rgb: ::std::option::Option<ColorRgb>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -658,7 +658,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternalSourceTheme {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewExternalSourceThemeBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewExternalSourceTheme {
@@ -752,7 +752,7 @@ pub struct ColorRgb {
     pub g: i64,
     pub b: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl ColorRgb {
     /// Checks the rules on this struct's own fields.
@@ -829,7 +829,7 @@ impl<'de> crate::de::ObjectDe<'de> for ColorRgb {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ColorRgbBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ColorRgb {

@@ -8,7 +8,7 @@ pub struct Main {
     /// The schema-level maxLength of 20 is a future-proof ceiling. Clients should currently enforce a soft limit of 10 items in authoring UIs.
     pub items: ::std::vec::Vec<MainItemsItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Main {
     /// Checks the rules on this struct's own fields.
@@ -50,7 +50,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MainBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Main {
@@ -112,7 +112,7 @@ pub struct Image {
     pub alt: ::std::string::String,
     pub aspect_ratio: crate::app::bsky::embed::defs::AspectRatio,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Image {
     /// Checks the rules on this struct's own fields.
@@ -160,7 +160,7 @@ impl<'de> crate::de::ObjectDe<'de> for Image {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ImageBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Image {
@@ -229,7 +229,7 @@ crate::types::object_api!(
 pub struct View {
     pub items: ::std::vec::Vec<ViewItemsItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -251,7 +251,7 @@ impl<'de> crate::de::ObjectDe<'de> for View {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = View {
@@ -314,7 +314,7 @@ pub struct ViewImage {
     pub alt: ::std::string::String,
     pub aspect_ratio: crate::app::bsky::embed::defs::AspectRatio,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -344,7 +344,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewImage {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewImageBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewImage {

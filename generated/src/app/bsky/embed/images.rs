@@ -7,7 +7,7 @@
 pub struct Main {
     pub images: ::std::vec::Vec<Image>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Main {
     /// Checks the rules on this struct's own fields.
@@ -49,7 +49,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MainBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Main {
@@ -112,7 +112,7 @@ pub struct Image {
     pub alt: ::std::string::String,
     pub aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Image {
     /// Checks the rules on this struct's own fields.
@@ -160,7 +160,7 @@ impl<'de> crate::de::ObjectDe<'de> for Image {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ImageBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Image {
@@ -231,7 +231,7 @@ crate::types::object_api!(
 pub struct View {
     pub images: ::std::vec::Vec<ViewImage>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl View {
     /// Checks the rules on this struct's own fields.
@@ -273,7 +273,7 @@ impl<'de> crate::de::ObjectDe<'de> for View {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = View {
@@ -338,7 +338,7 @@ pub struct ViewImage {
     pub alt: ::std::string::String,
     pub aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -368,7 +368,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewImage {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewImageBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewImage {

@@ -7,7 +7,7 @@
 pub struct Main {
     pub record: crate::com::atproto::repo::strong_ref::Main,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -29,7 +29,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MainBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Main {
@@ -88,7 +88,7 @@ crate::types::object_api!(
 pub struct View {
     pub record: ViewRecord2,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -110,7 +110,7 @@ impl<'de> crate::de::ObjectDe<'de> for View {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = View {
@@ -180,7 +180,7 @@ pub struct ViewRecord {
     pub embeds: ::std::option::Option<::std::vec::Vec<ViewRecordEmbedsItem>>,
     pub indexed_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -226,7 +226,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewRecord {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewRecordBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewRecord {
@@ -327,7 +327,7 @@ pub struct ViewNotFound {
     pub uri: crate::formats::AtUri,
     pub not_found: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl ViewNotFound {
     /// Checks the rules on this struct's own fields.
@@ -365,7 +365,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewNotFound {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewNotFoundBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewNotFound {
@@ -429,7 +429,7 @@ pub struct ViewBlocked {
     pub blocked: bool,
     pub author: crate::app::bsky::feed::defs::BlockedAuthor,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl ViewBlocked {
     /// Checks the rules on this struct's own fields.
@@ -469,7 +469,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewBlocked {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewBlockedBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewBlocked {
@@ -536,7 +536,7 @@ pub struct ViewDetached {
     pub uri: crate::formats::AtUri,
     pub detached: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl ViewDetached {
     /// Checks the rules on this struct's own fields.
@@ -574,7 +574,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewDetached {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewDetachedBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewDetached {

@@ -14,7 +14,7 @@ pub struct Main {
     /// A hint to the client about how to present the video.
     pub presentation: ::std::option::Option<MainPresentation>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Main {
     /// Checks the rules on this struct's own fields.
@@ -78,7 +78,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MainBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Main {
@@ -167,7 +167,7 @@ pub struct Caption {
     pub lang: crate::formats::Language,
     pub file: crate::types::Blob,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Caption {
     /// Checks the rules on this struct's own fields.
@@ -211,7 +211,7 @@ impl<'de> crate::de::ObjectDe<'de> for Caption {
     }
     fn finish<E: ::serde::de::Error>(
         b: __CaptionBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Caption {
@@ -279,7 +279,7 @@ pub struct View {
     /// A hint to the client about how to present the video.
     pub presentation: ::std::option::Option<ViewPresentation>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -315,7 +315,7 @@ impl<'de> crate::de::ObjectDe<'de> for View {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = View {

@@ -22,7 +22,7 @@ pub struct PostView {
     /// Debug information for internal development
     pub debug: ::std::option::Option<crate::types::Unknown>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -78,7 +78,7 @@ impl<'de> crate::de::ObjectDe<'de> for PostView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __PostViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = PostView {
@@ -210,7 +210,7 @@ pub struct ViewerState {
     /// This property is present only in selected cases, as an optimization.
     pub known_likers: ::std::option::Option<KnownLikers>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -259,7 +259,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewerState {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ViewerStateBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ViewerState {
@@ -358,7 +358,7 @@ pub struct KnownLikers {
     pub count: i64,
     pub actors: ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewBasic>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl KnownLikers {
     /// Checks the rules on this struct's own fields.
@@ -404,7 +404,7 @@ impl<'de> crate::de::ObjectDe<'de> for KnownLikers {
     }
     fn finish<E: ::serde::de::Error>(
         b: __KnownLikersBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = KnownLikers {
@@ -469,7 +469,7 @@ crate::types::object_api!(
 pub struct ThreadContext {
     pub root_author_like: ::std::option::Option<crate::formats::AtUri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -493,7 +493,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadContext {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ThreadContextBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ThreadContext {
@@ -561,7 +561,7 @@ pub struct FeedViewPost {
     /// Unique identifier per request that may be passed back alongside interactions.
     pub req_id: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl FeedViewPost {
     /// Checks the rules on this struct's own fields.
@@ -632,7 +632,7 @@ impl<'de> crate::de::ObjectDe<'de> for FeedViewPost {
     }
     fn finish<E: ::serde::de::Error>(
         b: __FeedViewPostBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = FeedViewPost {
@@ -718,7 +718,7 @@ pub struct ReplyRef {
         crate::app::bsky::actor::defs::ProfileViewBasic,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -753,7 +753,7 @@ impl<'de> crate::de::ObjectDe<'de> for ReplyRef {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ReplyRefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ReplyRef {
@@ -827,7 +827,7 @@ pub struct ReasonRepost {
     pub cid: ::std::option::Option<crate::formats::Cid>,
     pub indexed_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -855,7 +855,7 @@ impl<'de> crate::de::ObjectDe<'de> for ReasonRepost {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ReasonRepostBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ReasonRepost {
@@ -925,7 +925,7 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub struct ReasonPin {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -942,7 +942,7 @@ impl<'de> crate::de::ObjectDe<'de> for ReasonPin {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __ReasonPinBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ReasonPin { extra };
@@ -998,7 +998,7 @@ pub struct ThreadViewPost {
     pub replies: ::std::option::Option<::std::vec::Vec<ThreadViewPostRepliesItem>>,
     pub thread_context: ::std::option::Option<ThreadContext>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1028,7 +1028,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadViewPost {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ThreadViewPostBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ThreadViewPost {
@@ -1108,7 +1108,7 @@ pub struct NotFoundPost {
     pub uri: crate::formats::AtUri,
     pub not_found: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl NotFoundPost {
     /// Checks the rules on this struct's own fields.
@@ -1146,7 +1146,7 @@ impl<'de> crate::de::ObjectDe<'de> for NotFoundPost {
     }
     fn finish<E: ::serde::de::Error>(
         b: __NotFoundPostBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = NotFoundPost {
@@ -1210,7 +1210,7 @@ pub struct BlockedPost {
     pub blocked: bool,
     pub author: BlockedAuthor,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl BlockedPost {
     /// Checks the rules on this struct's own fields.
@@ -1250,7 +1250,7 @@ impl<'de> crate::de::ObjectDe<'de> for BlockedPost {
     }
     fn finish<E: ::serde::de::Error>(
         b: __BlockedPostBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = BlockedPost {
@@ -1317,7 +1317,7 @@ pub struct BlockedAuthor {
     pub did: crate::formats::Did,
     pub viewer: ::std::option::Option<crate::app::bsky::actor::defs::ViewerState>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1341,7 +1341,7 @@ impl<'de> crate::de::ObjectDe<'de> for BlockedAuthor {
     }
     fn finish<E: ::serde::de::Error>(
         b: __BlockedAuthorBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = BlockedAuthor {
@@ -1422,7 +1422,7 @@ pub struct GeneratorView {
     pub content_mode: ::std::option::Option<GeneratorViewContentMode>,
     pub indexed_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl GeneratorView {
     /// Checks the rules on this struct's own fields.
@@ -1531,7 +1531,7 @@ impl<'de> crate::de::ObjectDe<'de> for GeneratorView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __GeneratorViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = GeneratorView {
@@ -1652,7 +1652,7 @@ crate::types::object_api!(
 pub struct GeneratorViewerState {
     pub like: ::std::option::Option<crate::formats::AtUri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1674,7 +1674,7 @@ impl<'de> crate::de::ObjectDe<'de> for GeneratorViewerState {
     }
     fn finish<E: ::serde::de::Error>(
         b: __GeneratorViewerStateBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = GeneratorViewerState {
@@ -1738,7 +1738,7 @@ pub struct SkeletonFeedPost {
     /// Context that will be passed through to client and may be passed to feed generator back alongside interactions.
     pub feed_context: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl SkeletonFeedPost {
     /// Checks the rules on this struct's own fields.
@@ -1790,7 +1790,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonFeedPost {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SkeletonFeedPostBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SkeletonFeedPost {
@@ -1861,7 +1861,7 @@ crate::types::object_api!(
 pub struct SkeletonReasonRepost {
     pub repost: crate::formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1883,7 +1883,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonReasonRepost {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SkeletonReasonRepostBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SkeletonReasonRepost {
@@ -1940,7 +1940,7 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub struct SkeletonReasonPin {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1957,7 +1957,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonReasonPin {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __SkeletonReasonPinBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SkeletonReasonPin { extra };
@@ -2015,7 +2015,7 @@ pub struct ThreadgateView {
         ::std::vec::Vec<crate::app::bsky::graph::defs::ListViewBasic>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -2045,7 +2045,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadgateView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ThreadgateViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ThreadgateView {
@@ -2127,7 +2127,7 @@ pub struct Interaction {
     /// Unique identifier per request that may be passed back alongside interactions.
     pub req_id: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Interaction {
     /// Checks the rules on this struct's own fields.
@@ -2196,7 +2196,7 @@ impl<'de> crate::de::ObjectDe<'de> for Interaction {
     }
     fn finish<E: ::serde::de::Error>(
         b: __InteractionBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Interaction {

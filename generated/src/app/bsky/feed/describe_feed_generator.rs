@@ -24,7 +24,7 @@ impl crate::xrpc::Endpoint for DescribeFeedGenerator {
 pub struct Feed {
     pub uri: crate::formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -46,7 +46,7 @@ impl<'de> crate::de::ObjectDe<'de> for Feed {
     }
     fn finish<E: ::serde::de::Error>(
         b: __FeedBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Feed {
@@ -103,7 +103,7 @@ pub struct Links {
     pub privacy_policy: ::std::option::Option<::std::string::String>,
     pub terms_of_service: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -131,7 +131,7 @@ impl<'de> crate::de::ObjectDe<'de> for Links {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LinksBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Links {
@@ -199,7 +199,7 @@ pub struct Output {
     pub feeds: ::std::vec::Vec<Feed>,
     pub links: ::std::option::Option<Links>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -225,7 +225,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
     }
     fn finish<E: ::serde::de::Error>(
         b: __OutputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Output {

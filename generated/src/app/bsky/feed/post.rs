@@ -25,7 +25,7 @@ pub struct Record {
     /// Client-declared timestamp when this post was originally created.
     pub created_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -132,7 +132,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
     }
     fn finish<E: ::serde::de::Error>(
         b: __RecordBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Record {
@@ -243,7 +243,7 @@ pub struct ReplyRef {
     pub root: crate::com::atproto::repo::strong_ref::Main,
     pub parent: crate::com::atproto::repo::strong_ref::Main,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -267,7 +267,7 @@ impl<'de> crate::de::ObjectDe<'de> for ReplyRef {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ReplyRefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ReplyRef {
@@ -334,7 +334,7 @@ pub struct Entity {
     pub type_: ::std::string::String,
     pub value: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -360,7 +360,7 @@ impl<'de> crate::de::ObjectDe<'de> for Entity {
     }
     fn finish<E: ::serde::de::Error>(
         b: __EntityBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Entity {
@@ -426,7 +426,7 @@ pub struct TextSlice {
     pub start: i64,
     pub end: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl TextSlice {
     /// Checks the rules on this struct's own fields.
@@ -487,7 +487,7 @@ impl<'de> crate::de::ObjectDe<'de> for TextSlice {
     }
     fn finish<E: ::serde::de::Error>(
         b: __TextSliceBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = TextSlice {

@@ -18,7 +18,7 @@ pub struct Record {
         ::std::vec::Vec<RecordEmbeddingRulesItem>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -93,7 +93,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
     }
     fn finish<E: ::serde::de::Error>(
         b: __RecordBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Record {
@@ -180,7 +180,7 @@ impl Record {
 #[non_exhaustive]
 pub struct DisableRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -197,7 +197,7 @@ impl<'de> crate::de::ObjectDe<'de> for DisableRule {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __DisableRuleBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DisableRule { extra };

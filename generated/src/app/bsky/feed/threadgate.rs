@@ -14,7 +14,7 @@ pub struct Record {
     /// List of hidden reply URIs.
     pub hidden_replies: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -80,7 +80,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
     }
     fn finish<E: ::serde::de::Error>(
         b: __RecordBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Record {
@@ -163,7 +163,7 @@ impl Record {
 #[non_exhaustive]
 pub struct MentionRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -180,7 +180,7 @@ impl<'de> crate::de::ObjectDe<'de> for MentionRule {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __MentionRuleBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = MentionRule { extra };
@@ -233,7 +233,7 @@ crate::types::default_new!(MentionRule);
 #[non_exhaustive]
 pub struct FollowerRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -250,7 +250,7 @@ impl<'de> crate::de::ObjectDe<'de> for FollowerRule {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __FollowerRuleBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = FollowerRule { extra };
@@ -303,7 +303,7 @@ crate::types::default_new!(FollowerRule);
 #[non_exhaustive]
 pub struct FollowingRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -320,7 +320,7 @@ impl<'de> crate::de::ObjectDe<'de> for FollowingRule {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __FollowingRuleBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = FollowingRule { extra };
@@ -374,7 +374,7 @@ crate::types::default_new!(FollowingRule);
 pub struct ListRule {
     pub list: crate::formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -396,7 +396,7 @@ impl<'de> crate::de::ObjectDe<'de> for ListRule {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ListRuleBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ListRule {

@@ -15,7 +15,7 @@ pub struct ListViewBasic {
     pub viewer: ::std::option::Option<ListViewerState>,
     pub indexed_at: ::std::option::Option<crate::formats::Datetime>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl ListViewBasic {
     /// Checks the rules on this struct's own fields.
@@ -95,7 +95,7 @@ impl<'de> crate::de::ObjectDe<'de> for ListViewBasic {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ListViewBasicBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ListViewBasic {
@@ -203,7 +203,7 @@ pub struct ListView {
     pub viewer: ::std::option::Option<ListViewerState>,
     pub indexed_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl ListView {
     /// Checks the rules on this struct's own fields.
@@ -315,7 +315,7 @@ impl<'de> crate::de::ObjectDe<'de> for ListView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ListViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ListView {
@@ -425,7 +425,7 @@ pub struct ListItemView {
     pub uri: crate::formats::AtUri,
     pub subject: crate::app::bsky::actor::defs::ProfileView,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -449,7 +449,7 @@ impl<'de> crate::de::ObjectDe<'de> for ListItemView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ListItemViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ListItemView {
@@ -525,7 +525,7 @@ pub struct StarterPackView {
     >,
     pub indexed_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl StarterPackView {
     /// Checks the rules on this struct's own fields.
@@ -637,7 +637,7 @@ impl<'de> crate::de::ObjectDe<'de> for StarterPackView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __StarterPackViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = StarterPackView {
@@ -755,7 +755,7 @@ pub struct StarterPackViewBasic {
     >,
     pub indexed_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl StarterPackViewBasic {
     /// Checks the rules on this struct's own fields.
@@ -854,7 +854,7 @@ impl<'de> crate::de::ObjectDe<'de> for StarterPackViewBasic {
     }
     fn finish<E: ::serde::de::Error>(
         b: __StarterPackViewBasicBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = StarterPackViewBasic {
@@ -1049,7 +1049,7 @@ pub struct ListViewerState {
     pub muted: ::std::option::Option<bool>,
     pub blocked: ::std::option::Option<crate::formats::AtUri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1073,7 +1073,7 @@ impl<'de> crate::de::ObjectDe<'de> for ListViewerState {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ListViewerStateBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ListViewerState {
@@ -1141,7 +1141,7 @@ pub struct NotFoundActor {
     pub actor: crate::formats::AtIdentifier,
     pub not_found: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl NotFoundActor {
     /// Checks the rules on this struct's own fields.
@@ -1179,7 +1179,7 @@ impl<'de> crate::de::ObjectDe<'de> for NotFoundActor {
     }
     fn finish<E: ::serde::de::Error>(
         b: __NotFoundActorBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = NotFoundActor {
@@ -1254,7 +1254,7 @@ pub struct Relationship {
     /// if the actor is blocked by this DID via a block list, contains the AT-URI of the listblock record
     pub blocked_by_list: ::std::option::Option<crate::formats::AtUri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1292,7 +1292,7 @@ impl<'de> crate::de::ObjectDe<'de> for Relationship {
     }
     fn finish<E: ::serde::de::Error>(
         b: __RelationshipBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Relationship {

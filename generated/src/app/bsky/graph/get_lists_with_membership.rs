@@ -26,7 +26,7 @@ pub struct ListWithMembership {
     pub list: crate::app::bsky::graph::defs::ListView,
     pub list_item: ::std::option::Option<crate::app::bsky::graph::defs::ListItemView>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -50,7 +50,7 @@ impl<'de> crate::de::ObjectDe<'de> for ListWithMembership {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ListWithMembershipBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ListWithMembership {
@@ -121,7 +121,7 @@ pub struct Params {
     /// Optional filter by list purpose. If not specified, all supported types are returned.
     pub purposes: ::std::option::Option<::std::vec::Vec<ParamsPurposesItem>>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Params {
     /// Checks the rules on this struct's own fields.
@@ -171,7 +171,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ParamsBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Params {
@@ -360,7 +360,7 @@ pub struct Output {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub lists_with_membership: ::std::vec::Vec<ListWithMembership>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -391,7 +391,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
     }
     fn finish<E: ::serde::de::Error>(
         b: __OutputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Output {

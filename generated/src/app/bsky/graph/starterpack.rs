@@ -17,7 +17,7 @@ pub struct Record {
     pub feeds: ::std::option::Option<::std::vec::Vec<FeedItem>>,
     pub created_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -117,7 +117,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
     }
     fn finish<E: ::serde::de::Error>(
         b: __RecordBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Record {
@@ -212,7 +212,7 @@ impl Record {
 pub struct FeedItem {
     pub uri: crate::formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -234,7 +234,7 @@ impl<'de> crate::de::ObjectDe<'de> for FeedItem {
     }
     fn finish<E: ::serde::de::Error>(
         b: __FeedItemBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = FeedItem {

@@ -15,7 +15,7 @@ pub struct Record {
     /// Date of when the verification was created.
     pub created_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -52,7 +52,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
     }
     fn finish<E: ::serde::de::Error>(
         b: __RecordBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Record {

@@ -13,7 +13,7 @@ pub struct LabelerView {
         ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl LabelerView {
     /// Checks the rules on this struct's own fields.
@@ -71,7 +71,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LabelerViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = LabelerView {
@@ -176,7 +176,7 @@ pub struct LabelerViewDetailed {
         ::std::vec::Vec<crate::formats::Nsid>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl LabelerViewDetailed {
     /// Checks the rules on this struct's own fields.
@@ -257,7 +257,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerViewDetailed {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LabelerViewDetailedBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = LabelerViewDetailed {
@@ -369,7 +369,7 @@ crate::types::object_api!(
 pub struct LabelerViewerState {
     pub like: ::std::option::Option<crate::formats::AtUri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -391,7 +391,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerViewerState {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LabelerViewerStateBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = LabelerViewerState {
@@ -457,7 +457,7 @@ pub struct LabelerPolicies {
         ::std::vec::Vec<crate::com::atproto::label::defs::LabelValueDefinition>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -494,7 +494,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerPolicies {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LabelerPoliciesBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = LabelerPolicies {

@@ -4,7 +4,7 @@
 #[non_exhaustive]
 pub struct RecordDeleted {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -21,7 +21,7 @@ impl<'de> crate::de::ObjectDe<'de> for RecordDeleted {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __RecordDeletedBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = RecordDeleted { extra };
@@ -76,7 +76,7 @@ pub struct ChatPreference {
     pub include: ChatPreferenceInclude,
     pub push: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -100,7 +100,7 @@ impl<'de> crate::de::ObjectDe<'de> for ChatPreference {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ChatPreferenceBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ChatPreference {
@@ -163,7 +163,7 @@ pub struct FilterablePreference {
     pub list: bool,
     pub push: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -189,7 +189,7 @@ impl<'de> crate::de::ObjectDe<'de> for FilterablePreference {
     }
     fn finish<E: ::serde::de::Error>(
         b: __FilterablePreferenceBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = FilterablePreference {
@@ -254,7 +254,7 @@ pub struct Preference {
     pub list: bool,
     pub push: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -278,7 +278,7 @@ impl<'de> crate::de::ObjectDe<'de> for Preference {
     }
     fn finish<E: ::serde::de::Error>(
         b: __PreferenceBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Preference {
@@ -349,7 +349,7 @@ pub struct Preferences {
     pub unverified: Preference,
     pub verified: Preference,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -408,7 +408,7 @@ impl<'de> crate::de::ObjectDe<'de> for Preferences {
     }
     fn finish<E: ::serde::de::Error>(
         b: __PreferencesBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Preferences {
@@ -540,7 +540,7 @@ pub struct ActivitySubscription {
     pub post: bool,
     pub reply: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -564,7 +564,7 @@ impl<'de> crate::de::ObjectDe<'de> for ActivitySubscription {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ActivitySubscriptionBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ActivitySubscription {
@@ -624,7 +624,7 @@ pub struct SubjectActivitySubscription {
     pub subject: crate::formats::Did,
     pub activity_subscription: ActivitySubscription,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -655,7 +655,7 @@ impl<'de> crate::de::ObjectDe<'de> for SubjectActivitySubscription {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SubjectActivitySubscriptionBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SubjectActivitySubscription {

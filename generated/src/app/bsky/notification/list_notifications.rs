@@ -39,7 +39,7 @@ pub struct Notification {
         ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -87,7 +87,7 @@ impl<'de> crate::de::ObjectDe<'de> for Notification {
     }
     fn finish<E: ::serde::de::Error>(
         b: __NotificationBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Notification {
@@ -188,7 +188,7 @@ pub struct Params {
     pub cursor: ::std::option::Option<::std::string::String>,
     pub seen_at: ::std::option::Option<crate::formats::Datetime>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Params {
     /// Checks the rules on this struct's own fields.
@@ -240,7 +240,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ParamsBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Params {
@@ -345,7 +345,7 @@ pub struct Output {
     pub priority: ::std::option::Option<bool>,
     pub seen_at: ::std::option::Option<crate::formats::Datetime>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -375,7 +375,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
     }
     fn finish<E: ::serde::de::Error>(
         b: __OutputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Output {

@@ -9,7 +9,7 @@ pub struct Main {
     pub index: ByteSlice,
     pub features: ::std::vec::Vec<MainFeaturesItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -33,7 +33,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MainBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Main {
@@ -96,7 +96,7 @@ crate::types::object_api!(
 pub struct Mention {
     pub did: crate::formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -118,7 +118,7 @@ impl<'de> crate::de::ObjectDe<'de> for Mention {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MentionBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Mention {
@@ -175,7 +175,7 @@ crate::types::object_api!(Mention { did : crate ::formats::Did, } {} extra);
 pub struct Link {
     pub uri: crate::formats::Uri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -197,7 +197,7 @@ impl<'de> crate::de::ObjectDe<'de> for Link {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LinkBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Link {
@@ -254,7 +254,7 @@ crate::types::object_api!(Link { uri : crate ::formats::Uri, } {} extra);
 pub struct Tag {
     pub tag: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Tag {
     /// Checks the rules on this struct's own fields.
@@ -301,7 +301,7 @@ impl<'de> crate::de::ObjectDe<'de> for Tag {
     }
     fn finish<E: ::serde::de::Error>(
         b: __TagBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Tag {
@@ -361,7 +361,7 @@ pub struct ByteSlice {
     pub byte_start: i64,
     pub byte_end: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl ByteSlice {
     /// Checks the rules on this struct's own fields.
@@ -422,7 +422,7 @@ impl<'de> crate::de::ObjectDe<'de> for ByteSlice {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ByteSliceBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ByteSlice {

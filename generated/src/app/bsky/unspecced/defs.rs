@@ -5,7 +5,7 @@
 pub struct SkeletonSearchPost {
     pub uri: crate::formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -27,7 +27,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchPost {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SkeletonSearchPostBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SkeletonSearchPost {
@@ -83,7 +83,7 @@ crate::types::object_api!(SkeletonSearchPost { uri : crate ::formats::AtUri, } {
 pub struct SkeletonSearchActor {
     pub did: crate::formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -105,7 +105,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchActor {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SkeletonSearchActorBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SkeletonSearchActor {
@@ -161,7 +161,7 @@ crate::types::object_api!(SkeletonSearchActor { did : crate ::formats::Did, } {}
 pub struct SkeletonSearchStarterPack {
     pub uri: crate::formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -183,7 +183,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchStarterPack {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SkeletonSearchStarterPackBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SkeletonSearchStarterPack {
@@ -244,7 +244,7 @@ pub struct TrendingTopic {
     pub description: ::std::option::Option<::std::string::String>,
     pub link: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -276,7 +276,7 @@ impl<'de> crate::de::ObjectDe<'de> for TrendingTopic {
     }
     fn finish<E: ::serde::de::Error>(
         b: __TrendingTopicBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = TrendingTopic {
@@ -354,7 +354,7 @@ pub struct SkeletonTrend {
     pub category: ::std::option::Option<::std::string::String>,
     pub dids: ::std::vec::Vec<crate::formats::Did>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -396,7 +396,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonTrend {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SkeletonTrendBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SkeletonTrend {
@@ -489,7 +489,7 @@ pub struct TrendView {
     pub category: ::std::option::Option<::std::string::String>,
     pub actors: ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewBasic>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -533,7 +533,7 @@ impl<'de> crate::de::ObjectDe<'de> for TrendView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __TrendViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = TrendView {
@@ -633,7 +633,7 @@ pub struct ThreadItemPost {
     /// This is by an account muted by the viewer requesting it.
     pub muted_by_viewer: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -696,7 +696,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemPost {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ThreadItemPostBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ThreadItemPost {
@@ -783,7 +783,7 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub struct ThreadItemNoUnauthenticated {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -800,7 +800,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemNoUnauthenticated {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __ThreadItemNoUnauthenticatedBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ThreadItemNoUnauthenticated {
@@ -854,7 +854,7 @@ crate::types::default_new!(ThreadItemNoUnauthenticated);
 #[non_exhaustive]
 pub struct ThreadItemNotFound {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -871,7 +871,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemNotFound {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __ThreadItemNotFoundBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ThreadItemNotFound { extra };
@@ -924,7 +924,7 @@ crate::types::default_new!(ThreadItemNotFound);
 pub struct ThreadItemBlocked {
     pub author: crate::app::bsky::feed::defs::BlockedAuthor,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -946,7 +946,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemBlocked {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ThreadItemBlockedBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ThreadItemBlocked {
@@ -1009,7 +1009,7 @@ pub struct AgeAssuranceState {
     /// The status of the age assurance process.
     pub status: AgeAssuranceStateStatus,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1035,7 +1035,7 @@ impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceState {
     }
     fn finish<E: ::serde::de::Error>(
         b: __AgeAssuranceStateBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = AgeAssuranceState {
@@ -1115,7 +1115,7 @@ pub struct AgeAssuranceEvent {
     /// The user agent used when completing the AA flow.
     pub complete_ua: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -1151,7 +1151,7 @@ impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceEvent {
     }
     fn finish<E: ::serde::de::Error>(
         b: __AgeAssuranceEventBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = AgeAssuranceEvent {

@@ -15,7 +15,7 @@ pub struct JobStatus {
     pub failure_code: ::std::option::Option<JobStatusFailureCode>,
     pub message: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl JobStatus {
     /// Checks the rules on this struct's own fields.
@@ -75,7 +75,7 @@ impl<'de> crate::de::ObjectDe<'de> for JobStatus {
     }
     fn finish<E: ::serde::de::Error>(
         b: __JobStatusBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = JobStatus {

@@ -37,7 +37,7 @@ pub struct Input {
     /// Advisory, non-authoritative height used only for early failure; the authoritative probe runs asynchronously after upload.
     pub height: ::std::option::Option<i64>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Input {
     /// Checks the rules on this struct's own fields.
@@ -123,7 +123,7 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
     }
     fn finish<E: ::serde::de::Error>(
         b: __InputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Input {
@@ -206,7 +206,7 @@ pub struct Output {
     pub part_count: i64,
     pub expires_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Output {
     /// Checks the rules on this struct's own fields.
@@ -261,7 +261,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
     }
     fn finish<E: ::serde::de::Error>(
         b: __OutputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Output {

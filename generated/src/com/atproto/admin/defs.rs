@@ -6,7 +6,7 @@ pub struct StatusAttr {
     pub applied: bool,
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -30,7 +30,7 @@ impl<'de> crate::de::ObjectDe<'de> for StatusAttr {
     }
     fn finish<E: ::serde::de::Error>(
         b: __StatusAttrBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = StatusAttr {
@@ -105,7 +105,7 @@ pub struct AccountView {
     pub deactivated_at: ::std::option::Option<crate::formats::Datetime>,
     pub threat_signatures: ::std::option::Option<::std::vec::Vec<ThreatSignature>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -166,7 +166,7 @@ impl<'de> crate::de::ObjectDe<'de> for AccountView {
     }
     fn finish<E: ::serde::de::Error>(
         b: __AccountViewBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = AccountView {
@@ -286,7 +286,7 @@ crate::types::object_api!(
 pub struct RepoRef {
     pub did: crate::formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -308,7 +308,7 @@ impl<'de> crate::de::ObjectDe<'de> for RepoRef {
     }
     fn finish<E: ::serde::de::Error>(
         b: __RepoRefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = RepoRef {
@@ -366,7 +366,7 @@ pub struct RepoBlobRef {
     pub cid: crate::formats::Cid,
     pub record_uri: ::std::option::Option<crate::formats::AtUri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -392,7 +392,7 @@ impl<'de> crate::de::ObjectDe<'de> for RepoBlobRef {
     }
     fn finish<E: ::serde::de::Error>(
         b: __RepoBlobRefBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = RepoBlobRef {
@@ -458,7 +458,7 @@ pub struct ThreatSignature {
     pub property: ::std::string::String,
     pub value: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -482,7 +482,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreatSignature {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ThreatSignatureBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ThreatSignature {

@@ -9,7 +9,7 @@ pub struct IdentityInfo {
     /// The complete DID document for the identity.
     pub did_doc: crate::types::Unknown,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -35,7 +35,7 @@ impl<'de> crate::de::ObjectDe<'de> for IdentityInfo {
     }
     fn finish<E: ::serde::de::Error>(
         b: __IdentityInfoBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = IdentityInfo {

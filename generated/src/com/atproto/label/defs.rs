@@ -23,7 +23,7 @@ pub struct Label {
     /// Signature of dag-cbor encoded label.
     pub sig: ::std::option::Option<crate::types::Bytes>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Label {
     /// Checks the rules on this struct's own fields.
@@ -86,7 +86,7 @@ impl<'de> crate::de::ObjectDe<'de> for Label {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LabelBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Label {
@@ -176,7 +176,7 @@ crate::types::object_api!(
 pub struct SelfLabels {
     pub values: ::std::vec::Vec<SelfLabel>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl SelfLabels {
     /// Checks the rules on this struct's own fields.
@@ -218,7 +218,7 @@ impl<'de> crate::de::ObjectDe<'de> for SelfLabels {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SelfLabelsBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SelfLabels {
@@ -281,7 +281,7 @@ pub struct SelfLabel {
     /// The short string name of the value or type of this label.
     pub val: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl SelfLabel {
     /// Checks the rules on this struct's own fields.
@@ -328,7 +328,7 @@ impl<'de> crate::de::ObjectDe<'de> for SelfLabel {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SelfLabelBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = SelfLabel {
@@ -399,7 +399,7 @@ pub struct LabelValueDefinition {
     pub adult_only: ::std::option::Option<bool>,
     pub locales: ::std::vec::Vec<LabelValueDefinitionStrings>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl LabelValueDefinition {
     /// Checks the rules on this struct's own fields.
@@ -458,7 +458,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelValueDefinition {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LabelValueDefinitionBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = LabelValueDefinition {
@@ -549,7 +549,7 @@ pub struct LabelValueDefinitionStrings {
     /// A longer description of what the label means and why it might be applied.
     pub description: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl LabelValueDefinitionStrings {
     /// Checks the rules on this struct's own fields.
@@ -618,7 +618,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelValueDefinitionStrings {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LabelValueDefinitionStringsBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = LabelValueDefinitionStrings {

@@ -30,7 +30,7 @@ pub struct Create {
     pub rkey: ::std::option::Option<crate::formats::RecordKey>,
     pub value: crate::types::Unknown,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Create {
     /// Checks the rules on this struct's own fields.
@@ -80,7 +80,7 @@ impl<'de> crate::de::ObjectDe<'de> for Create {
     }
     fn finish<E: ::serde::de::Error>(
         b: __CreateBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Create {
@@ -151,7 +151,7 @@ pub struct Update {
     pub rkey: crate::formats::RecordKey,
     pub value: crate::types::Unknown,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -177,7 +177,7 @@ impl<'de> crate::de::ObjectDe<'de> for Update {
     }
     fn finish<E: ::serde::de::Error>(
         b: __UpdateBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Update {
@@ -243,7 +243,7 @@ pub struct Delete {
     pub collection: crate::formats::Nsid,
     pub rkey: crate::formats::RecordKey,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -267,7 +267,7 @@ impl<'de> crate::de::ObjectDe<'de> for Delete {
     }
     fn finish<E: ::serde::de::Error>(
         b: __DeleteBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Delete {
@@ -330,7 +330,7 @@ pub struct CreateResult {
     pub cid: crate::formats::Cid,
     pub validation_status: ::std::option::Option<CreateResultValidationStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -358,7 +358,7 @@ impl<'de> crate::de::ObjectDe<'de> for CreateResult {
     }
     fn finish<E: ::serde::de::Error>(
         b: __CreateResultBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = CreateResult {
@@ -429,7 +429,7 @@ pub struct UpdateResult {
     pub cid: crate::formats::Cid,
     pub validation_status: ::std::option::Option<UpdateResultValidationStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -457,7 +457,7 @@ impl<'de> crate::de::ObjectDe<'de> for UpdateResult {
     }
     fn finish<E: ::serde::de::Error>(
         b: __UpdateResultBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = UpdateResult {
@@ -525,7 +525,7 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub struct DeleteResult {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -542,7 +542,7 @@ impl<'de> crate::de::ObjectDe<'de> for DeleteResult {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __DeleteResultBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = DeleteResult { extra };
@@ -694,7 +694,7 @@ pub struct Input {
     /// If provided, the entire operation will fail if the current repo commit CID does not match this value. Used to prevent conflicting repo mutations.
     pub swap_commit: ::std::option::Option<crate::formats::Cid>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -722,7 +722,7 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
     }
     fn finish<E: ::serde::de::Error>(
         b: __InputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Input {
@@ -905,7 +905,7 @@ pub struct Output {
     pub commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
     pub results: ::std::option::Option<::std::vec::Vec<OutputResultsItem>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -929,7 +929,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
     }
     fn finish<E: ::serde::de::Error>(
         b: __OutputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Output {

@@ -6,7 +6,7 @@ pub struct CommitMeta {
     pub cid: crate::formats::Cid,
     pub rev: crate::formats::Tid,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -30,7 +30,7 @@ impl<'de> crate::de::ObjectDe<'de> for CommitMeta {
     }
     fn finish<E: ::serde::de::Error>(
         b: __CommitMetaBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = CommitMeta {

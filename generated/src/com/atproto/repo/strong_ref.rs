@@ -8,7 +8,7 @@ pub struct Main {
     pub uri: crate::formats::AtUri,
     pub cid: crate::formats::Cid,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -32,7 +32,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
     }
     fn finish<E: ::serde::de::Error>(
         b: __MainBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Main {

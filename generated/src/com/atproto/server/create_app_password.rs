@@ -29,7 +29,7 @@ pub struct AppPassword {
     pub created_at: crate::formats::Datetime,
     pub privileged: ::std::option::Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -57,7 +57,7 @@ impl<'de> crate::de::ObjectDe<'de> for AppPassword {
     }
     fn finish<E: ::serde::de::Error>(
         b: __AppPasswordBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = AppPassword {
@@ -128,7 +128,7 @@ pub struct Input {
     /// If an app password has 'privileged' access to possibly sensitive account state. Meant for use with trusted clients.
     pub privileged: ::std::option::Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -152,7 +152,7 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
     }
     fn finish<E: ::serde::de::Error>(
         b: __InputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Input {

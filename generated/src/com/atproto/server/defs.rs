@@ -11,7 +11,7 @@ pub struct InviteCode {
     pub created_at: crate::formats::Datetime,
     pub uses: ::std::vec::Vec<InviteCodeUse>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -45,7 +45,7 @@ impl<'de> crate::de::ObjectDe<'de> for InviteCode {
     }
     fn finish<E: ::serde::de::Error>(
         b: __InviteCodeBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = InviteCode {
@@ -119,7 +119,7 @@ pub struct InviteCodeUse {
     pub used_by: crate::formats::Did,
     pub used_at: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -143,7 +143,7 @@ impl<'de> crate::de::ObjectDe<'de> for InviteCodeUse {
     }
     fn finish<E: ::serde::de::Error>(
         b: __InviteCodeUseBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = InviteCodeUse {

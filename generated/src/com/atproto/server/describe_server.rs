@@ -25,7 +25,7 @@ pub struct Links {
     pub privacy_policy: ::std::option::Option<crate::formats::Uri>,
     pub terms_of_service: ::std::option::Option<crate::formats::Uri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -53,7 +53,7 @@ impl<'de> crate::de::ObjectDe<'de> for Links {
     }
     fn finish<E: ::serde::de::Error>(
         b: __LinksBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Links {
@@ -119,7 +119,7 @@ crate::types::default_new!(Links);
 pub struct Contact {
     pub email: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -141,7 +141,7 @@ impl<'de> crate::de::ObjectDe<'de> for Contact {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ContactBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Contact { email: b.email, extra };
@@ -211,7 +211,7 @@ pub struct Output {
     pub contact: ::std::option::Option<Contact>,
     pub did: crate::formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -270,7 +270,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
     }
     fn finish<E: ::serde::de::Error>(
         b: __OutputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Output {

@@ -28,7 +28,7 @@ pub struct Params {
     /// Record Key
     pub rkey: crate::formats::RecordKey,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -54,7 +54,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ParamsBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Params {

@@ -40,7 +40,7 @@ pub struct Commit {
     /// Timestamp of when this message was originally broadcast.
     pub time: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Commit {
     /// Checks the rules on this struct's own fields.
@@ -115,7 +115,7 @@ impl<'de> crate::de::ObjectDe<'de> for Commit {
     }
     fn finish<E: ::serde::de::Error>(
         b: __CommitBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Commit {
@@ -215,7 +215,7 @@ pub struct Sync {
     /// Timestamp of when this message was originally broadcast.
     pub time: crate::formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 impl Sync {
     /// Checks the rules on this struct's own fields.
@@ -265,7 +265,7 @@ impl<'de> crate::de::ObjectDe<'de> for Sync {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SyncBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Sync {
@@ -339,7 +339,7 @@ pub struct Identity {
     /// The current handle for the account, or 'handle.invalid' if validation fails. This field is optional, might have been validated or passed-through from an upstream source. Semantics and behaviors for PDS vs Relay may evolve in the future; see atproto specs for more details.
     pub handle: ::std::option::Option<crate::formats::Handle>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -367,7 +367,7 @@ impl<'de> crate::de::ObjectDe<'de> for Identity {
     }
     fn finish<E: ::serde::de::Error>(
         b: __IdentityBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Identity {
@@ -441,7 +441,7 @@ pub struct Account {
     /// If active=false, this optional field indicates a reason for why the account is not active.
     pub status: ::std::option::Option<AccountStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -471,7 +471,7 @@ impl<'de> crate::de::ObjectDe<'de> for Account {
     }
     fn finish<E: ::serde::de::Error>(
         b: __AccountBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Account {
@@ -542,7 +542,7 @@ pub struct Info {
     pub name: InfoName,
     pub message: ::std::option::Option<::std::string::String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -566,7 +566,7 @@ impl<'de> crate::de::ObjectDe<'de> for Info {
     }
     fn finish<E: ::serde::de::Error>(
         b: __InfoBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Info {
@@ -635,7 +635,7 @@ pub struct RepoOp {
     /// For updates and deletes, the previous record CID (required for inductive firehose). For creations, field should not be defined.
     pub prev: ::std::option::Option<crate::types::CidLink>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -663,7 +663,7 @@ impl<'de> crate::de::ObjectDe<'de> for RepoOp {
     }
     fn finish<E: ::serde::de::Error>(
         b: __RepoOpBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = RepoOp {
@@ -932,7 +932,7 @@ pub struct Params {
     /// The last known event seq number to backfill from.
     pub cursor: ::std::option::Option<i64>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -954,7 +954,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ParamsBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Params { cursor: b.cursor, extra };

@@ -24,7 +24,7 @@ impl crate::xrpc::Endpoint for CheckHandleAvailability {
 #[non_exhaustive]
 pub struct ResultAvailable {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -41,7 +41,7 @@ impl<'de> crate::de::ObjectDe<'de> for ResultAvailable {
     }
     fn finish<E: ::serde::de::Error>(
         _b: __ResultAvailableBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ResultAvailable { extra };
@@ -96,7 +96,7 @@ pub struct ResultUnavailable {
     /// List of suggested handles based on the provided inputs.
     pub suggestions: ::std::vec::Vec<Suggestion>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -120,7 +120,7 @@ impl<'de> crate::de::ObjectDe<'de> for ResultUnavailable {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ResultUnavailableBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = ResultUnavailable {
@@ -184,7 +184,7 @@ pub struct Suggestion {
     /// Method used to build this suggestion. Should be considered opaque to clients. Can be used for metrics.
     pub method: ::std::string::String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -208,7 +208,7 @@ impl<'de> crate::de::ObjectDe<'de> for Suggestion {
     }
     fn finish<E: ::serde::de::Error>(
         b: __SuggestionBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Suggestion {
@@ -274,7 +274,7 @@ pub struct Params {
     /// User-provided birth date. Might be used to build handle suggestions.
     pub birth_date: ::std::option::Option<crate::formats::Datetime>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -300,7 +300,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
     }
     fn finish<E: ::serde::de::Error>(
         b: __ParamsBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Params {
@@ -382,7 +382,7 @@ pub struct Output {
     pub handle: crate::formats::Handle,
     pub result: OutputResult,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
@@ -406,7 +406,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
     }
     fn finish<E: ::serde::de::Error>(
         b: __OutputBuilder,
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let value = Output {
