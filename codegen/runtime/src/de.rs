@@ -12,6 +12,8 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::marker::PhantomData;
 
+pub use super::object::{missing, WriteFields};
+
 /// Deserialization that knows where it is, so errors name the JSON path.
 pub trait DeserializeAt<'de>: Sized {
     /// Deserializes a value found at `path`.

@@ -161,17 +161,29 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            display_name: f0,
+            description: f1,
+            pronouns: f2,
+            website: f3,
+            avatar: f4,
+            banner: f5,
+            labels: f6,
+            joined_via_starter_pack: f7,
+            pinned_post: f8,
+            created_at: f9,
+        } = b;
         let value = Record {
-            display_name: b.display_name,
-            description: b.description,
-            pronouns: b.pronouns,
-            website: b.website,
-            avatar: b.avatar,
-            banner: b.banner,
-            labels: b.labels,
-            joined_via_starter_pack: b.joined_via_starter_pack,
-            pinned_post: b.pinned_post,
-            created_at: b.created_at,
+            display_name: f0,
+            description: f1,
+            pronouns: f2,
+            website: f3,
+            avatar: f4,
+            banner: f5,
+            labels: f6,
+            joined_via_starter_pack: f7,
+            pinned_post: f8,
+            created_at: f9,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -198,37 +210,18 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.display_name {
-            map.serialize_entry("displayName", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.pronouns {
-            map.serialize_entry("pronouns", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.website {
-            map.serialize_entry("website", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.avatar {
-            map.serialize_entry("avatar", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.banner {
-            map.serialize_entry("banner", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.joined_via_starter_pack {
-            map.serialize_entry("joinedViaStarterPack", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.pinned_post {
-            map.serialize_entry("pinnedPost", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.created_at {
-            map.serialize_entry("createdAt", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("displayName", &self.display_name)
+            .opt("description", &self.description)
+            .opt("pronouns", &self.pronouns)
+            .opt("website", &self.website)
+            .opt("avatar", &self.avatar)
+            .opt("banner", &self.banner)
+            .opt("labels", &self.labels)
+            .opt("joinedViaStarterPack", &self.joined_via_starter_pack)
+            .opt("pinnedPost", &self.pinned_post)
+            .opt("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

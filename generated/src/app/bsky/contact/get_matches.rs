@@ -75,9 +75,10 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { limit: f0, cursor: f1 } = b;
         let value = Params {
-            limit: b.limit,
-            cursor: b.cursor,
+            limit: f0,
+            cursor: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -104,13 +105,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -185,9 +183,15 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder { cursor: f0, matches: ::std::option::Option::Some(f1) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("matches", b.matches.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            matches: crate::de::required(b.matches, path, "matches")?,
+            cursor: f0,
+            matches: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -213,11 +217,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        map.serialize_entry("matches", &self.matches)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .req("matches", &self.matches)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -120,13 +120,32 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            name: ::std::option::Option::Some(f0),
+            description: f1,
+            description_facets: f2,
+            list: ::std::option::Option::Some(f3),
+            feeds: f4,
+            created_at: ::std::option::Option::Some(f5),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("name", b.name.is_some()),
+                        ("list", b.list.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Record {
-            name: crate::de::required(b.name, path, "name")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            list: crate::de::required(b.list, path, "list")?,
-            feeds: b.feeds,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
+            name: f0,
+            description: f1,
+            description_facets: f2,
+            list: f3,
+            feeds: f4,
+            created_at: f5,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -153,19 +172,14 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description_facets {
-            map.serialize_entry("descriptionFacets", v)?;
-        }
-        map.serialize_entry("list", &self.list)?;
-        if let ::std::option::Option::Some(v) = &self.feeds {
-            map.serialize_entry("feeds", v)?;
-        }
-        map.serialize_entry("createdAt", &self.created_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("name", &self.name)
+            .opt("description", &self.description)
+            .opt("descriptionFacets", &self.description_facets)
+            .req("list", &self.list)
+            .opt("feeds", &self.feeds)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {
@@ -237,10 +251,12 @@ impl<'de> crate::de::ObjectDe<'de> for FeedItem {
         extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = FeedItem {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            extra,
+        let __FeedItemBuilder { uri: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("uri", b.uri.is_some())]),
+            );
         };
+        let value = FeedItem { uri: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -264,8 +280,7 @@ impl crate::de::ObjectSer for FeedItem {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for FeedItem {

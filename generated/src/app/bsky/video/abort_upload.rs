@@ -76,10 +76,12 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Input {
-            job_id: crate::de::required(b.job_id, path, "jobId")?,
-            extra,
+        let __InputBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
+            );
         };
+        let value = Input { job_id: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -104,8 +106,7 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("jobId", &self.job_id)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -207,10 +208,19 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            state: ::std::option::Option::Some(f0),
+            completed_job_id: f1,
+            failure_reason: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("state", b.state.is_some())]),
+            );
+        };
         let value = Output {
-            state: crate::de::required(b.state, path, "state")?,
-            completed_job_id: b.completed_job_id,
-            failure_reason: b.failure_reason,
+            state: f0,
+            completed_job_id: f1,
+            failure_reason: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -237,14 +247,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("state", &self.state)?;
-        if let ::std::option::Option::Some(v) = &self.completed_job_id {
-            map.serialize_entry("completedJobId", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.failure_reason {
-            map.serialize_entry("failureReason", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("state", &self.state)
+            .opt("completedJobId", &self.completed_job_id)
+            .opt("failureReason", &self.failure_reason)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
