@@ -42,8 +42,10 @@ impl Input {
             let path = path.key("contacts");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::Some(1),
-                ::std::option::Option::Some(1000),
+                &crate::validate::LengthRules {
+                    min: ::std::option::Option::Some(1),
+                    max: ::std::option::Option::Some(1000),
+                },
                 "elements",
                 &path,
             )?;

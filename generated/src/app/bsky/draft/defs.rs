@@ -134,12 +134,8 @@ impl Draft {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(100),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -149,12 +145,8 @@ impl Draft {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(100),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -164,8 +156,10 @@ impl Draft {
             let path = path.key("posts");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::Some(1),
-                ::std::option::Option::Some(100),
+                &crate::validate::LengthRules {
+                    min: ::std::option::Option::Some(1),
+                    max: ::std::option::Option::Some(100),
+                },
                 "elements",
                 &path,
             )?;
@@ -174,8 +168,10 @@ impl Draft {
             let path = path.key("langs");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(3),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(3),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -184,8 +180,10 @@ impl Draft {
             let path = path.key("postgateEmbeddingRules");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(5),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -194,8 +192,10 @@ impl Draft {
             let path = path.key("threadgateAllow");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(5),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -364,12 +364,9 @@ impl DraftPost {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(10000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(1000),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -378,8 +375,10 @@ impl DraftPost {
             let path = path.key("embedImages");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(4),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(4),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -388,8 +387,10 @@ impl DraftPost {
             let path = path.key("embedVideos");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(1),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(1),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -398,8 +399,10 @@ impl DraftPost {
             let path = path.key("embedExternals");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(1),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(1),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -408,8 +411,10 @@ impl DraftPost {
             let path = path.key("embedRecords");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(1),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(1),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -708,10 +713,7 @@ impl DraftEmbedLocalRef {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(1024),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -817,12 +819,8 @@ impl DraftEmbedCaption {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(10000),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -1023,8 +1021,10 @@ impl crate::validate::Checked for DraftEmbedGalleryItems {
         let path = *at;
         crate::validate::check_length(
             v.len(),
-            ::std::option::Option::None,
-            ::std::option::Option::Some(20),
+            &crate::validate::LengthRules {
+                max: ::std::option::Option::Some(20),
+                ..crate::validate::LengthRules::NONE
+            },
             "elements",
             &path,
         )?;
@@ -1109,12 +1109,8 @@ impl DraftEmbedImage {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
-                    max_length: ::std::option::Option::None,
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(2000),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -1232,12 +1228,8 @@ impl DraftEmbedVideo {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
-                    max_length: ::std::option::Option::None,
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(2000),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -1246,8 +1238,10 @@ impl DraftEmbedVideo {
             let path = path.key("captions");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(20),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(20),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;

@@ -22,9 +22,7 @@ impl AspectRatio {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -36,9 +34,7 @@ impl AspectRatio {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;

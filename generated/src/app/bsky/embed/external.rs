@@ -110,8 +110,14 @@ impl External {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["image/*"]),
-                ::std::option::Option::Some(1000000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[::std::borrow::Cow::Borrowed("image/*")],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(1000000),
+                },
                 &path,
             )?;
         }
@@ -806,8 +812,7 @@ impl ColorRgb {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
                     maximum: ::std::option::Option::Some(255),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -820,8 +825,7 @@ impl ColorRgb {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
                     maximum: ::std::option::Option::Some(255),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -834,8 +838,7 @@ impl ColorRgb {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
                     maximum: ::std::option::Option::Some(255),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;

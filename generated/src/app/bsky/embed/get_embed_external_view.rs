@@ -40,8 +40,10 @@ impl Params {
             let path = path.key("uris");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(4),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(4),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;

@@ -28,8 +28,14 @@ impl Main {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["video/mp4"]),
-                ::std::option::Option::Some(300000000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[::std::borrow::Cow::Borrowed("video/mp4")],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(300000000),
+                },
                 &path,
             )?;
         }
@@ -37,8 +43,10 @@ impl Main {
             let path = path.key("captions");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(20),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(20),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -185,8 +193,14 @@ impl Caption {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["text/vtt"]),
-                ::std::option::Option::Some(20000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[::std::borrow::Cow::Borrowed("text/vtt")],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(20000),
+                },
                 &path,
             )?;
         }

@@ -34,8 +34,10 @@ impl Record {
             let path = path.key("detachedEmbeddingUris");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(50),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -44,8 +46,10 @@ impl Record {
             let path = path.key("embeddingRules");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(5),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;

@@ -30,8 +30,10 @@ impl Record {
             let path = path.key("allow");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(5),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -40,8 +42,10 @@ impl Record {
             let path = path.key("hiddenReplies");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(300),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(300),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;

@@ -39,8 +39,10 @@ impl Params {
             let path = path.key("others");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(30),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(30),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;

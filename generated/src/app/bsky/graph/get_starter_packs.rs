@@ -37,8 +37,10 @@ impl Params {
             let path = path.key("uris");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(25),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(25),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;

@@ -66,12 +66,9 @@ impl Params {
                 crate::validate::check_string(
                     item.as_str(),
                     &crate::validate::StringRules {
-                        min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::Some(640),
-                        min_graphemes: ::std::option::Option::None,
                         max_graphemes: ::std::option::Option::Some(64),
-                        const_: ::std::option::Option::None,
-                        enum_: ::std::option::Option::None,
+                        ..crate::validate::StringRules::NONE
                     },
                     &path,
                 )?;
@@ -84,8 +81,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;

@@ -42,10 +42,7 @@ impl Input {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -151,10 +148,7 @@ impl Output {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -164,12 +158,8 @@ impl Output {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(1024),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -322,12 +312,8 @@ impl OutputState {
             s,
             ::std::option::Option::None,
             &crate::validate::StringRules {
-                min_length: ::std::option::Option::None,
                 max_length: ::std::option::Option::Some(32),
-                min_graphemes: ::std::option::Option::None,
-                max_graphemes: ::std::option::Option::None,
-                const_: ::std::option::Option::None,
-                enum_: ::std::option::Option::None,
+                ..crate::validate::StringRules::NONE
             },
             path,
         )

@@ -40,10 +40,7 @@ impl Params {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -164,10 +161,7 @@ impl Output {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -181,9 +175,7 @@ impl Output {
                     *item,
                     &crate::validate::IntegerRules {
                         minimum: ::std::option::Option::Some(1),
-                        maximum: ::std::option::Option::None,
-                        enum_: ::std::option::Option::None,
-                        const_: ::std::option::Option::None,
+                        ..crate::validate::IntegerRules::NONE
                     },
                     &path,
                 )?;
@@ -196,10 +188,7 @@ impl Output {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -209,12 +198,8 @@ impl Output {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(1024),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -426,12 +411,8 @@ impl OutputState {
             s,
             ::std::option::Option::None,
             &crate::validate::StringRules {
-                min_length: ::std::option::Option::None,
                 max_length: ::std::option::Option::Some(32),
-                min_graphemes: ::std::option::Option::None,
-                max_graphemes: ::std::option::Option::None,
-                const_: ::std::option::Option::None,
-                enum_: ::std::option::Option::None,
+                ..crate::validate::StringRules::NONE
             },
             path,
         )

@@ -53,8 +53,10 @@ impl Commit {
             let path = path.key("blocks");
             crate::validate::check_length(
                 v.0.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(2000000),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(2000000),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "bytes",
                 &path,
             )?;
@@ -64,8 +66,10 @@ impl Commit {
             let path = path.key("ops");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(200),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -260,8 +264,10 @@ impl Sync {
             let path = path.key("blocks");
             crate::validate::check_length(
                 v.0.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(10000),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(10000),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "bytes",
                 &path,
             )?;
