@@ -67,3 +67,39 @@ impl<'m, M: SerializeMap> WriteFields<'m, M> {
         super::de::serialize_extra(self.map, extra)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_names_the_first_absent_required_field() {
+        let path = Path::Root;
+        let e: serde_json::Error = missing(&path, &[("a", true), ("b", false), ("c", false)]);
+        assert_eq!(e.to_string(), "missing required field `b`");
+        let inner = Path::Key(&path, "reply");
+        let e: serde_json::Error = missing(&inner, &[("root", false)]);
+        assert_eq!(e.to_string(), "reply: missing required field `root`");
+    }
+
+    #[test]
+    fn fields_are_written_in_order_optional_ones_only_when_set() {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::new(&mut out);
+        let mut map = serde::Serializer::serialize_map(&mut ser, None).expect("map");
+        let mut extra = Map::new();
+        extra.insert("z".into(), Value::from(1));
+        WriteFields::new(&mut map)
+            .req("a", "x")
+            .opt::<i64>("b", &None)
+            .opt("c", &Some(2))
+            .req("d", &Option::<i64>::None)
+            .extra(&extra)
+            .expect("write");
+        SerializeMap::end(map).expect("end");
+        assert_eq!(
+            String::from_utf8(out).expect("utf8"),
+            r#"{"a":"x","c":2,"d":null,"z":1}"#
+        );
+    }
+}

@@ -57,3 +57,33 @@ impl serde::Serialize for UndeclaredError {
         serialize_error(self, s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_lands_in_other_and_round_trips() {
+        let body = br#"{"error":"RateLimitExceeded","message":"slow down"}"#;
+        let e = UndeclaredError::from_body(body).expect("an XRPC error body");
+        assert_eq!(
+            e,
+            UndeclaredError::Other {
+                error: "RateLimitExceeded".into(),
+                message: Some("slow down".into()),
+            }
+        );
+        assert_eq!(
+            (e.name(), e.message()),
+            ("RateLimitExceeded", Some("slow down"))
+        );
+        assert_eq!(e.to_string(), "RateLimitExceeded: slow down");
+        let json = serde_json::to_value(&e).expect("serialize");
+        assert_eq!(
+            json,
+            serde_json::json!({"error": "RateLimitExceeded", "message": "slow down"})
+        );
+        let back: UndeclaredError = serde_json::from_value(json).expect("deserialize");
+        assert_eq!(back, e);
+    }
+}
