@@ -323,3 +323,21 @@ fn unreachable_server_is_a_transport_error() {
     assert!(matches!(err, ClientError::Transport(_)), "{err:?}");
     assert_eq!(err.status(), None);
 }
+
+/// An endpoint whose lexicon lists no errors names the runtime's one
+/// `UndeclaredError` as its `Error` (no enum of its own), and it reads as an
+/// endpoint-specific error type does.
+#[test]
+fn an_endpoint_without_declared_errors_has_the_shared_error_type() {
+    use atproto_types::app::bsky::actor::get_profile;
+    use atproto_types::xrpc::{Endpoint, UndeclaredError, XrpcError};
+    let e = <get_profile::GetProfile as Endpoint>::Error::from_parts("Gone".into(), None);
+    let shared: UndeclaredError = e.clone();
+    match e {
+        get_profile::Error::Other { error, message } => {
+            assert_eq!((error.as_str(), message), ("Gone", None));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(shared.to_string(), "Gone");
+}

@@ -292,11 +292,10 @@ impl Config {
             None => {
                 emit::check_extern_crates(&externs, &self.crate_options.extern_crates)
                     .map_err(Error::Config)?;
-                write::Layout::Crate.complete(&emit::emit_crate(
-                    &ir,
-                    &self.crate_options_for_out_dir()?,
-                    &externs,
-                )?)
+                let options = self.crate_options_for_out_dir()?;
+                let files = emit::emit_crate(&ir, &options, &externs)?;
+                let inputs = self.fingerprint(&options);
+                write::fingerprint::with_manifest(files, inputs.as_deref())
             }
         };
         timings.emit = start.elapsed();
@@ -330,11 +329,38 @@ impl Config {
         Ok((report, timings))
     }
 
-    /// Compares what [`Config::generate`] would write with the output directory.
+    /// The fingerprint of this run's inputs (see [`write::fingerprint`]):
+    /// everything the crate's text depends on.
+    fn fingerprint(&self, options: &CrateOptions) -> Option<String> {
+        let options = format!("{options:?} {:?}", self.externs);
+        write::fingerprint::inputs(&options, &self.lexicon_dirs())
+    }
+
+    /// Compares what [`Config::generate`] would write with the output
+    /// directory. A crate whose manifest records this run's fingerprint and
+    /// whose files still hash to it is confirmed without generating.
     pub fn check(&self) -> Result<Drift, Error> {
         self.check_overlap()?;
+        if self.single_file.is_none() && self.is_unchanged()? {
+            return Ok(Drift::default());
+        }
         let files = self.render()?;
         Ok(check::compare(&self.out_dir, &files, self.layout())?)
+    }
+
+    /// Whether the crate in the output directory is what a run with these
+    /// inputs wrote and still holds it, judged from its manifest's
+    /// fingerprint without generating (read under the shared lock, as the
+    /// full comparison is). `false` means "not confirmed": [`Config::check`]
+    /// then compares in full.
+    pub fn is_unchanged(&self) -> Result<bool, Error> {
+        crate_name::validate(&self.crate_options.name)?;
+        let Some(inputs) = self.fingerprint(&self.crate_options_for_out_dir()?) else {
+            return Ok(false);
+        };
+        let _lock = write::lock::shared(&self.out_dir)?;
+        Ok(!write::transaction::journal_exists(&self.out_dir)
+            && write::fingerprint::unchanged(&self.out_dir, &inputs))
     }
 
     /// Refuses an output directory inside a lexicon directory, or around one.

@@ -15,6 +15,7 @@ use std::marker::PhantomData;
 
 mod blob;
 mod union;
+pub use super::object::{missing, WriteFields};
 pub(crate) use blob::read_blob;
 pub use union::{deserialize_union, member, unknown_member, UnionDe};
 

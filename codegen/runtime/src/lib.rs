@@ -23,7 +23,9 @@
 mod construct;
 pub mod de;
 pub mod formats;
+mod object;
 pub mod types;
+mod undeclared;
 pub mod validate;
 pub mod xrpc;
 

@@ -1,6 +1,7 @@
 //! Validation: JSON paths, errors, and the constraint rules of the Lexicon
 //! language (string lengths and graphemes, integers, arrays, bytes, blobs).
 
+use std::borrow::Cow;
 use std::fmt;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -227,7 +228,12 @@ valid_by_construction!(
 
 /// Rules on a string. Lengths are UTF-8 bytes; graphemes are extended
 /// grapheme clusters (UAX #29).
-#[derive(Debug, Clone, Copy, Default)]
+///
+/// This and [`IntegerRules`], [`LengthRules`] and [`BlobRules`] are the one
+/// definition of the Lexicon constraints: the generator's IR holds them as
+/// read from a lexicon (owned), generated code spells them as constants
+/// (borrowed), and the `check_` functions here apply them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StringRules<'a> {
     /// `minLength`.
     pub min_length: Option<u64>,
@@ -238,9 +244,9 @@ pub struct StringRules<'a> {
     /// `maxGraphemes`.
     pub max_graphemes: Option<u64>,
     /// `const`.
-    pub const_: Option<&'a str>,
+    pub const_: Option<Cow<'a, str>>,
     /// `enum` (closed set).
-    pub enum_: Option<&'a [&'a str]>,
+    pub enum_: Option<Cow<'a, [Cow<'a, str>]>>,
 }
 
 impl StringRules<'static> {
@@ -253,6 +259,25 @@ impl StringRules<'static> {
         const_: None,
         enum_: None,
     };
+}
+
+impl StringRules<'_> {
+    /// Whether no rule is set.
+    pub fn is_empty(&self) -> bool {
+        let StringRules {
+            min_length,
+            max_length,
+            min_graphemes,
+            max_graphemes,
+            const_,
+            enum_,
+        } = self;
+        [min_length, max_length, min_graphemes, max_graphemes]
+            .iter()
+            .all(|r| r.is_none())
+            && const_.is_none()
+            && enum_.is_none()
+    }
 }
 
 fn len_u64(n: usize) -> u64 {
@@ -334,7 +359,7 @@ pub fn check_string(
             ));
         }
     }
-    if let Some(c) = rules.const_ {
+    if let Some(c) = &rules.const_ {
         if s != c {
             return Err(ValidationError::new(
                 path,
@@ -342,8 +367,8 @@ pub fn check_string(
             ));
         }
     }
-    if let Some(allowed) = rules.enum_ {
-        if !allowed.contains(&s) {
+    if let Some(allowed) = &rules.enum_ {
+        if !allowed.iter().any(|a| a == s) {
             return Err(ValidationError::new(
                 path,
                 format!("enum {allowed:?}, got {s:?}"),
@@ -353,17 +378,80 @@ pub fn check_string(
     Ok(())
 }
 
-/// Rules on an integer.
-#[derive(Debug, Clone, Copy, Default)]
+/// Rules on an integer (see [`StringRules`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IntegerRules<'a> {
     /// Inclusive `minimum`.
     pub minimum: Option<i64>,
     /// Inclusive `maximum`.
     pub maximum: Option<i64>,
     /// `enum` (closed set).
-    pub enum_: Option<&'a [i64]>,
+    pub enum_: Option<Cow<'a, [i64]>>,
     /// `const`.
     pub const_: Option<i64>,
+}
+
+impl IntegerRules<'static> {
+    /// No rules.
+    pub const NONE: IntegerRules<'static> = IntegerRules {
+        minimum: None,
+        maximum: None,
+        enum_: None,
+        const_: None,
+    };
+}
+
+impl IntegerRules<'_> {
+    /// Whether no rule is set.
+    pub fn is_empty(&self) -> bool {
+        *self == IntegerRules::NONE
+    }
+}
+
+/// Length rules of arrays (in elements) and bytes (in bytes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LengthRules {
+    /// `minLength`.
+    pub min: Option<u64>,
+    /// `maxLength`.
+    pub max: Option<u64>,
+}
+
+impl LengthRules {
+    /// No rules.
+    pub const NONE: LengthRules = LengthRules {
+        min: None,
+        max: None,
+    };
+
+    /// Whether no rule is set.
+    pub fn is_empty(&self) -> bool {
+        *self == LengthRules::NONE
+    }
+}
+
+/// Rules on a blob (see [`StringRules`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlobRules<'a> {
+    /// `accept`: MIME types, `type/*` and `*/*` allowed.
+    pub accept: Option<Cow<'a, [Cow<'a, str>]>>,
+    /// `maxSize` in bytes.
+    pub max_size: Option<u64>,
+}
+
+impl BlobRules<'static> {
+    /// No rules.
+    pub const NONE: BlobRules<'static> = BlobRules {
+        accept: None,
+        max_size: None,
+    };
+}
+
+impl BlobRules<'_> {
+    /// Whether no rule is set.
+    pub fn is_empty(&self) -> bool {
+        self.accept.is_none() && self.max_size.is_none()
+    }
 }
 
 /// Checks an integer against its rules.
@@ -388,7 +476,7 @@ pub fn check_integer(
             ));
         }
     }
-    if let Some(allowed) = rules.enum_ {
+    if let Some(allowed) = &rules.enum_ {
         if !allowed.contains(&v) {
             return Err(ValidationError::new(
                 path,
@@ -415,13 +503,12 @@ pub fn check_bool(v: bool, const_: Option<bool>, path: &Path<'_>) -> Result<(), 
 /// Checks the length of an array (`unit` = "elements") or bytes (`unit` = "bytes").
 pub fn check_length(
     len: usize,
-    min: Option<u64>,
-    max: Option<u64>,
+    rules: &LengthRules,
     unit: &str,
     path: &Path<'_>,
 ) -> Result<(), ValidationError> {
     let len = len_u64(len);
-    if let Some(max) = max {
+    if let Some(max) = rules.max {
         if len > max {
             return Err(ValidationError::new(
                 path,
@@ -429,7 +516,7 @@ pub fn check_length(
             ));
         }
     }
-    if let Some(min) = min {
+    if let Some(min) = rules.min {
         if len < min {
             return Err(ValidationError::new(
                 path,
@@ -458,11 +545,10 @@ pub fn mime_matches(pattern: &str, mime: &str) -> bool {
 pub fn check_blob(
     mime: &str,
     size: u64,
-    accept: Option<&[&str]>,
-    max_size: Option<u64>,
+    rules: &BlobRules<'_>,
     path: &Path<'_>,
 ) -> Result<(), ValidationError> {
-    if let Some(accept) = accept {
+    if let Some(accept) = &rules.accept {
         if !accept.iter().any(|p| mime_matches(p, mime)) {
             return Err(ValidationError::new(
                 path,
@@ -470,7 +556,7 @@ pub fn check_blob(
             ));
         }
     }
-    if let Some(max) = max_size {
+    if let Some(max) = rules.max_size {
         if size > max {
             return Err(ValidationError::new(
                 path,

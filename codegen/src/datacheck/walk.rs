@@ -13,13 +13,12 @@
 
 use super::json::Json;
 use super::json_de;
-use crate::ir::{
-    self, Field, Ir, ObjectIr, ObjectRole, Shape, StringEnumIr, TypeId, TypeKind, UnionIr,
-};
+use crate::ir::{Field, Ir, ObjectIr, ObjectRole, Shape, StringEnumIr, TypeId, TypeKind, UnionIr};
 use crate::runtime::de::{self as rt_de, DeserializeAt};
 use crate::runtime::types::{Blob, Bytes, CidLink, Data, Unknown, UnknownObject};
 use crate::runtime::validate::{self as rules, messages, Path, ValidationError};
 use serde_json::Value;
+use std::borrow::Cow;
 
 type Res = Result<(), ValidationError>;
 
@@ -268,46 +267,30 @@ impl Walker<'_> {
                 Json::Bool(b) => rules::check_bool(*b, Some(*c), path),
                 _ => Err(internal(path)),
             },
-            Shape::Integer(r) if *r != ir::IntegerRules::default() => {
+            Shape::Integer(r) if !r.is_empty() => {
                 let n = match v {
                     Json::Number(n) => rules::integer_value(n).ok_or_else(|| internal(path))?,
                     _ => return Err(internal(path)),
                 };
-                let runtime = rules::IntegerRules {
-                    minimum: r.minimum,
-                    maximum: r.maximum,
-                    enum_: r.enum_.as_deref(),
-                    const_: r.const_,
-                };
-                rules::check_integer(n, &runtime, path)
+                rules::check_integer(n, r, path)
             }
             Shape::String { rules: r, .. } if !r.is_empty() => {
-                rules::check_string(string(v, path)?, &string_rules(r), path)
+                rules::check_string(string(v, path)?, r, path)
             }
-            Shape::Bytes(r) if r.min.is_some() || r.max.is_some() => {
+            Shape::Bytes(r) if !r.is_empty() => {
                 let bytes = object_leaf::<Bytes>(v, "a `$bytes` object", path)?;
-                rules::check_length(bytes.0.len(), r.min, r.max, "bytes", path)
+                rules::check_length(bytes.0.len(), r, "bytes", path)
             }
-            Shape::Blob(r) if r.accept.is_some() || r.max_size.is_some() => {
+            Shape::Blob(r) if !r.is_empty() => {
                 let blob = object_leaf::<Blob>(v, "a blob object", path)?;
-                let accept: Option<Vec<&str>> = r
-                    .accept
-                    .as_ref()
-                    .map(|a| a.iter().map(String::as_str).collect());
-                rules::check_blob(
-                    &blob.mime_type,
-                    blob.size,
-                    accept.as_deref(),
-                    r.max_size,
-                    path,
-                )
+                rules::check_blob(&blob.mime_type, blob.size, r, path)
             }
             Shape::Array { items, rules: r } => {
                 let Json::Array(elements) = v else {
                     return Err(internal(path));
                 };
-                if r.min.is_some() || r.max.is_some() {
-                    rules::check_length(elements.len(), r.min, r.max, "elements", path)?;
+                if !r.is_empty() {
+                    rules::check_length(elements.len(), r, "elements", path)?;
                 }
                 elements
                     .iter()
@@ -324,28 +307,21 @@ impl Walker<'_> {
 fn string_enum(e: &StringEnumIr, v: &Json, path: &Path<'_>) -> Res {
     let s = string(v, path)?;
     if e.format.is_some() || !e.rules.is_empty() {
-        rules::check_formatted(s, e.format, &string_rules(&e.rules), path)?;
+        rules::check_formatted(s, e.format, &e.rules, path)?;
     }
     if !e.open {
-        let values: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
+        let values: Vec<Cow<str>> = e
+            .values
+            .iter()
+            .map(|v| Cow::Borrowed(v.value.as_str()))
+            .collect();
         let only = rules::StringRules {
-            enum_: Some(&values),
+            enum_: Some(Cow::Borrowed(&values)),
             ..rules::StringRules::NONE
         };
         rules::check_string(s, &only, path)?;
     }
     Ok(())
-}
-
-fn string_rules(r: &ir::StringRules) -> rules::StringRules<'_> {
-    rules::StringRules {
-        min_length: r.min_length,
-        max_length: r.max_length,
-        min_graphemes: r.min_graphemes,
-        max_graphemes: r.max_graphemes,
-        const_: r.const_.as_deref(),
-        enum_: None,
-    }
 }
 
 /// The string, or the runtime's "expected a string" error.

@@ -4,48 +4,104 @@
 //! here. The rule functions live in the runtime's
 //! `validate` module, shared with `lexgen validate`.
 
-use super::ty::{opt_i64, opt_str, opt_str_list, opt_u64};
 use super::CodeGenerator;
-use crate::ir::{Field, IntegerRules, Shape, StringRules};
+use crate::ir::{BlobRules, Field, IntegerRules, LengthRules, Shape, StringRules};
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote, ToTokens};
+use std::borrow::Cow;
+
+/// `name: Some(value)` for each rule that is set.
+type Set = Vec<(&'static str, TokenStream)>;
+
+fn u64s(set: &mut Set, rules: &[(&'static str, Option<u64>)]) {
+    for (name, v) in rules {
+        if let Some(v) = v {
+            set.push((name, Literal::u64_unsuffixed(*v).into_token_stream()));
+        }
+    }
+}
+
+fn i64s(set: &mut Set, rules: &[(&'static str, Option<i64>)]) {
+    for (name, v) in rules {
+        if let Some(v) = v {
+            set.push((name, Literal::i64_unsuffixed(*v).into_token_stream()));
+        }
+    }
+}
+
+/// `Cow::Borrowed(&["a", "b"])` for a list of strings.
+fn str_list(list: &[Cow<'_, str>]) -> TokenStream {
+    let items = list.iter().map(|s| {
+        let s = s.as_ref();
+        quote!(::std::borrow::Cow::Borrowed(#s))
+    });
+    quote!(::std::borrow::Cow::Borrowed(&[#(#items),*]))
+}
 
 impl CodeGenerator<'_> {
-    /// A `validate::StringRules` literal.
-    pub fn string_rules(&self, rules: &StringRules) -> TokenStream {
+    /// A rules value of the runtime type `ty` (which has `fields` fields):
+    /// the rules that are set, the others from `ty::NONE` (short to read,
+    /// little to compile).
+    fn rules_literal(&self, ty: &str, fields: usize, set: Set) -> TokenStream {
         let rt = &self.rt;
-        let min_length = opt_u64(rules.min_length);
-        let max_length = opt_u64(rules.max_length);
-        let min_graphemes = opt_u64(rules.min_graphemes);
-        let max_graphemes = opt_u64(rules.max_graphemes);
-        let const_ = opt_str(rules.const_.as_deref());
-        quote! {
-            #rt::validate::StringRules {
-                min_length: #min_length,
-                max_length: #max_length,
-                min_graphemes: #min_graphemes,
-                max_graphemes: #max_graphemes,
-                const_: #const_,
-                enum_: ::std::option::Option::None,
-            }
+        let ty = format_ident!("{ty}");
+        let rest = (set.len() < fields).then(|| quote!(..#rt::validate::#ty::NONE));
+        let set = set.into_iter().map(|(name, value)| {
+            let name = format_ident!("{name}");
+            quote!(#name: ::std::option::Option::Some(#value),)
+        });
+        quote!(#rt::validate::#ty { #(#set)* #rest })
+    }
+
+    /// A `validate::StringRules` value.
+    pub fn string_rules(&self, rules: &StringRules) -> TokenStream {
+        let mut set = Set::new();
+        u64s(
+            &mut set,
+            &[
+                ("min_length", rules.min_length),
+                ("max_length", rules.max_length),
+                ("min_graphemes", rules.min_graphemes),
+                ("max_graphemes", rules.max_graphemes),
+            ],
+        );
+        if let Some(c) = &rules.const_ {
+            let c = c.as_ref();
+            set.push(("const_", quote!(::std::borrow::Cow::Borrowed(#c))));
         }
+        if let Some(list) = &rules.enum_ {
+            set.push(("enum_", str_list(list)));
+        }
+        self.rules_literal("StringRules", 6, set)
     }
 
     fn integer_rules(&self, rules: &IntegerRules) -> TokenStream {
-        let rt = &self.rt;
-        let minimum = opt_i64(rules.minimum);
-        let maximum = opt_i64(rules.maximum);
-        let const_ = opt_i64(rules.const_);
-        let enum_ = match &rules.enum_ {
-            Some(list) => {
-                let lits = list.iter().map(|n| Literal::i64_unsuffixed(*n));
-                quote!(::std::option::Option::Some(&[#(#lits),*]))
-            }
-            None => quote!(::std::option::Option::None),
-        };
-        quote! {
-            #rt::validate::IntegerRules { minimum: #minimum, maximum: #maximum, enum_: #enum_, const_: #const_ }
+        let mut set = Set::new();
+        i64s(
+            &mut set,
+            &[("minimum", rules.minimum), ("maximum", rules.maximum)],
+        );
+        if let Some(list) = &rules.enum_ {
+            let lits = list.iter().map(|n| Literal::i64_unsuffixed(*n));
+            set.push(("enum_", quote!(::std::borrow::Cow::Borrowed(&[#(#lits),*]))));
         }
+        i64s(&mut set, &[("const_", rules.const_)]);
+        self.rules_literal("IntegerRules", 4, set)
+    }
+
+    fn length_rules(&self, rules: &LengthRules) -> TokenStream {
+        let mut set = Set::new();
+        u64s(&mut set, &[("min", rules.min), ("max", rules.max)]);
+        self.rules_literal("LengthRules", 2, set)
+    }
+
+    fn blob_rules(&self, rules: &BlobRules) -> TokenStream {
+        let mut set = Set::new();
+        if let Some(list) = &rules.accept {
+            set.push(("accept", str_list(list)));
+        }
+        u64s(&mut set, &[("max_size", rules.max_size)]);
+        self.rules_literal("BlobRules", 2, set)
     }
 
     /// Statements checking the value `v` (a reference) of this shape at `path`,
@@ -68,20 +124,17 @@ impl CodeGenerator<'_> {
                 Some(quote!(#rt::validate::check_string(#v.as_str(), &#rules, &path)?;))
             }
             Shape::Bytes(r) => {
-                let (min, max) = (opt_u64(r.min), opt_u64(r.max));
-                Some(quote!(#rt::validate::check_length(#v.0.len(), #min, #max, "bytes", &path)?;))
+                let rules = self.length_rules(r);
+                Some(quote!(#rt::validate::check_length(#v.0.len(), &#rules, "bytes", &path)?;))
             }
             Shape::Blob(r) => {
-                let accept = opt_str_list(r.accept.as_deref());
-                let max = opt_u64(r.max_size);
-                Some(
-                    quote!(#rt::validate::check_blob(&#v.mime_type, #v.size, #accept, #max, &path)?;),
-                )
+                let rules = self.blob_rules(r);
+                Some(quote!(#rt::validate::check_blob(&#v.mime_type, #v.size, &#rules, &path)?;))
             }
             Shape::Array { items, rules } => {
-                let length = (rules.min.is_some() || rules.max.is_some()).then(|| {
-                    let (min, max) = (opt_u64(rules.min), opt_u64(rules.max));
-                    quote!(#rt::validate::check_length(#v.len(), #min, #max, "elements", &path)?;)
+                let length = (!rules.is_empty()).then(|| {
+                    let rules = self.length_rules(rules);
+                    quote!(#rt::validate::check_length(#v.len(), &#rules, "elements", &path)?;)
                 });
                 let item = self.shape_check(items, &quote!(item)).map(|check| {
                     quote! {
@@ -119,5 +172,33 @@ impl CodeGenerator<'_> {
                 #check
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{LengthRules, StringRules};
+    use crate::runtime::validate::{check_length, check_string, Path};
+    use std::borrow::Cow;
+
+    #[test]
+    fn the_ir_holds_the_runtime_rules_and_hands_them_over_as_they_are() {
+        // Owned, as the resolver builds them from a lexicon.
+        let rules: StringRules<'static> = StringRules {
+            max_length: Some(3),
+            const_: Some(Cow::Owned("ab".to_string())),
+            ..StringRules::NONE
+        };
+        let err = check_string("abcd", &rules, &Path::Root).expect_err("too long");
+        assert_eq!(err.rule(), "maxLength 3, got 4 (UTF-8 bytes)");
+        let err = check_string("abc", &rules, &Path::Root).expect_err("not the const");
+        assert_eq!(err.rule(), "const \"ab\", got \"abc\"");
+        assert!(!rules.is_empty() && StringRules::NONE.is_empty());
+        let length = LengthRules {
+            min: Some(1),
+            ..LengthRules::NONE
+        };
+        let err = check_length(0, &length, "elements", &Path::Root).expect_err("too short");
+        assert_eq!(err.rule(), "minLength 1, got 0 elements");
     }
 }

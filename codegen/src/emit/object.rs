@@ -47,26 +47,47 @@ impl CodeGenerator<'_> {
             let wire = &f.wire;
             quote!(#wire => #rt::de::field(map, &mut b.#fname, path, #wire),)
         });
-        let finish_fields = obj.fields.iter().map(|f| {
-            let fname = ident(&f.name);
-            let wire = &f.wire;
+        // Required fields are taken out of the builder in one pattern; when
+        // it does not match, `missing` names the first absent one.
+        let required: Vec<_> = obj.fields.iter().filter(|f| f.required).collect();
+        // Bound to `f0`, `f1`, ...: a field may be named `path` or `value`.
+        let local = |i: usize| format_ident!("f{i}");
+        let take_fields = obj.fields.iter().enumerate().map(|(i, f)| {
+            let (fname, v) = (ident(&f.name), local(i));
             if f.required {
-                quote!(#fname: #rt::de::required(b.#fname, path, #wire)?,)
+                quote!(#fname: ::std::option::Option::Some(#v),)
             } else {
-                quote!(#fname: b.#fname,)
+                quote!(#fname: #v,)
             }
         });
+        let presence = required.iter().map(|f| {
+            let fname = ident(&f.name);
+            let wire = &f.wire;
+            quote!((#wire, b.#fname.is_some()),)
+        });
+        let take = if obj.fields.is_empty() {
+            TokenStream::new()
+        } else if required.is_empty() {
+            quote!(let #builder { #(#take_fields)* } = b;)
+        } else {
+            quote! {
+                let #builder { #(#take_fields)* } = b else {
+                    return ::std::result::Result::Err(#rt::de::missing(path, &[#(#presence)*]));
+                };
+            }
+        };
+        let finish_fields = obj.fields.iter().enumerate().map(|(i, f)| {
+            let (fname, v) = (ident(&f.name), local(i));
+            quote!(#fname: #v,)
+        });
+        // One call per field in a chain (see the runtime's `ser`).
         let ser_fields = obj.fields.iter().map(|f| {
             let fname = ident(&f.name);
             let wire = &f.wire;
             if f.required {
-                quote!(map.serialize_entry(#wire, &self.#fname)?;)
+                quote!(.req(#wire, &self.#fname))
             } else {
-                quote! {
-                    if let ::std::option::Option::Some(v) = &self.#fname {
-                        map.serialize_entry(#wire, v)?;
-                    }
-                }
+                quote!(.opt(#wire, &self.#fname))
             }
         });
         let validate_fields = obj
@@ -150,7 +171,7 @@ impl CodeGenerator<'_> {
             param("map", has_fields),
             param("path", has_fields),
         );
-        let finish_path = param("path", has_checks || obj.fields.iter().any(|f| f.required));
+        let finish_path = param("path", has_checks || !required.is_empty());
         let validate_path = param(
             "path",
             has_checks || obj.fields.iter().any(|f| needs_validate(&f.shape)),
@@ -191,6 +212,7 @@ impl CodeGenerator<'_> {
                     extra: #rt::types::Extra,
                     #finish_path: &#rt::validate::Path<'_>,
                 ) -> ::std::result::Result<Self, E> {
+                    #take
                     let value = #name {
                         #(#finish_fields)*
                         #extra_init
@@ -213,8 +235,7 @@ impl CodeGenerator<'_> {
 
             impl #rt::de::ObjectSer for #name {
                 fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
-                    #(#ser_fields)*
-                    #rt::de::serialize_extra(map, &self.#extra)
+                    #rt::de::WriteFields::new(map) #(#ser_fields)* .extra(&self.#extra)
                 }
             }
 

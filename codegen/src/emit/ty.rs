@@ -3,7 +3,7 @@
 //! serde items by absolute path, so a lexicon type called `Option` or
 //! `Result` cannot shadow them.
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 /// An identifier (names come from [`crate::names`], so they are valid).
@@ -21,40 +21,10 @@ pub fn param(name: &str, used: bool) -> Ident {
     }
 }
 
-/// `Some(lit)` / `None` for an optional unsigned bound.
-pub fn opt_u64(v: Option<u64>) -> TokenStream {
-    match v {
-        Some(n) => {
-            let lit = Literal::u64_unsuffixed(n);
-            quote!(::std::option::Option::Some(#lit))
-        }
-        None => quote!(::std::option::Option::None),
-    }
-}
-
-/// `Some(lit)` / `None` for an optional signed value.
-pub fn opt_i64(v: Option<i64>) -> TokenStream {
-    match v {
-        Some(n) => {
-            let lit = Literal::i64_unsuffixed(n);
-            quote!(::std::option::Option::Some(#lit))
-        }
-        None => quote!(::std::option::Option::None),
-    }
-}
-
 /// `Some("...")` / `None`.
 pub fn opt_str(v: Option<&str>) -> TokenStream {
     match v {
         Some(s) => quote!(::std::option::Option::Some(#s)),
-        None => quote!(::std::option::Option::None),
-    }
-}
-
-/// `Some(&[..])` / `None` for a list of strings.
-pub fn opt_str_list(v: Option<&[String]>) -> TokenStream {
-    match v {
-        Some(list) => quote!(::std::option::Option::Some(&[#(#list),*])),
         None => quote!(::std::option::Option::None),
     }
 }

@@ -99,6 +99,14 @@ impl CodeGenerator<'_> {
         let rt = &self.rt;
         let def = self.ir.ty(id);
         let name = ident(&def.name);
+        if errors.is_empty() {
+            // The same enum for every such endpoint: one copy, in the runtime.
+            return quote! {
+                /// The errors this endpoint can return: its lexicon lists none, so every
+                /// error name lands in `Other`.
+                pub type #name = #rt::xrpc::UndeclaredError;
+            };
+        }
         let variants = errors.iter().map(|e| {
             let vname = ident(&e.name);
             let doc = doc_attrs(Some(e.doc.as_deref().unwrap_or(&format!("`{}`", e.wire))));
@@ -109,14 +117,10 @@ impl CodeGenerator<'_> {
             let wire = &e.wire;
             quote!(#wire => Self::#vname { message },)
         });
-        let from_body = if errors.is_empty() {
-            quote!(Self::Other { error, message })
-        } else {
-            quote! {
-                match error.as_str() {
-                    #(#from_arms)*
-                    _ => Self::Other { error, message },
-                }
+        let from_body = quote! {
+            match error.as_str() {
+                #(#from_arms)*
+                _ => Self::Other { error, message },
             }
         };
         let name_arms = errors.iter().map(|e| {

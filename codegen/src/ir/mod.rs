@@ -10,6 +10,9 @@ pub use nsid::{parse_ref, Nsid, RefTarget};
 pub use resolve::{resolve, resolve_loaded};
 
 pub use crate::runtime::formats::Format;
+/// The constraint types are the runtime's own: one definition for the IR,
+/// the emitter (which spells them as constants) and the checks.
+pub use crate::runtime::validate::{BlobRules, IntegerRules, LengthRules, StringRules};
 
 /// Index into [`Ir::types`].
 pub type TypeId = usize;
@@ -158,20 +161,20 @@ pub enum Shape {
         const_: Option<bool>,
     },
     /// `integer`.
-    Integer(IntegerRules),
+    Integer(IntegerRules<'static>),
     /// `string` without known values (those are [`TypeKind::StringEnum`]).
     String {
         /// The format, which picks a newtype.
         format: Option<Format>,
         /// Length, grapheme and const rules.
-        rules: StringRules,
+        rules: StringRules<'static>,
     },
     /// `bytes`.
     Bytes(LengthRules),
     /// `cid-link`.
     CidLink,
     /// `blob`.
-    Blob(BlobRules),
+    Blob(BlobRules<'static>),
     /// `unknown`: any object.
     Unknown,
     /// `array`.
@@ -199,69 +202,14 @@ impl Shape {
     pub fn has_rules(&self) -> bool {
         match self {
             Shape::Boolean { const_ } => const_.is_some(),
-            Shape::Integer(rules) => *rules != IntegerRules::default(),
+            Shape::Integer(rules) => !rules.is_empty(),
             Shape::String { rules, .. } => !rules.is_empty(),
-            Shape::Bytes(r) => r.min.is_some() || r.max.is_some(),
-            Shape::Blob(r) => r.accept.is_some() || r.max_size.is_some(),
-            Shape::Array { items, rules } => {
-                rules.min.is_some() || rules.max.is_some() || items.has_rules()
-            }
+            Shape::Bytes(r) => !r.is_empty(),
+            Shape::Blob(r) => !r.is_empty(),
+            Shape::Array { items, rules } => !rules.is_empty() || items.has_rules(),
             Shape::CidLink | Shape::Unknown | Shape::Named(_) | Shape::Alias { .. } => false,
         }
     }
-}
-
-/// Integer rules.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct IntegerRules {
-    /// Inclusive minimum.
-    pub minimum: Option<i64>,
-    /// Inclusive maximum.
-    pub maximum: Option<i64>,
-    /// Closed set of allowed values.
-    pub enum_: Option<Vec<i64>>,
-    /// The only allowed value.
-    pub const_: Option<i64>,
-}
-
-/// String rules (lengths in UTF-8 bytes, graphemes as extended clusters).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StringRules {
-    /// Minimum length in bytes.
-    pub min_length: Option<u64>,
-    /// Maximum length in bytes.
-    pub max_length: Option<u64>,
-    /// Minimum grapheme count.
-    pub min_graphemes: Option<u64>,
-    /// Maximum grapheme count.
-    pub max_graphemes: Option<u64>,
-    /// The only allowed value.
-    pub const_: Option<String>,
-}
-
-impl StringRules {
-    /// Whether any rule is set.
-    pub fn is_empty(&self) -> bool {
-        *self == StringRules::default()
-    }
-}
-
-/// Length rules of arrays (elements) and bytes (bytes).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LengthRules {
-    /// Minimum.
-    pub min: Option<u64>,
-    /// Maximum.
-    pub max: Option<u64>,
-}
-
-/// Blob rules.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BlobRules {
-    /// Accepted MIME types (`image/*` and `*/*` allowed).
-    pub accept: Option<Vec<String>>,
-    /// Maximum size in bytes.
-    pub max_size: Option<u64>,
 }
 
 /// A union of object types.
@@ -298,7 +246,7 @@ pub struct StringEnumIr {
     /// Format of the string, if any.
     pub format: Option<Format>,
     /// Other rules on the string.
-    pub rules: StringRules,
+    pub rules: StringRules<'static>,
 }
 
 /// A known string value.

@@ -21,6 +21,7 @@ use crate::lexicon::path::JsonPath;
 use crate::lexicon::{Loaded, SourceFile};
 use crate::names::{ident, Case, Scope, RESERVED_ROOT_MODULES, RESERVED_TYPE_NAMES};
 use crate::suggest::did_you_mean;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Resolves parsed lexicons into the IR, or reports every problem found.
@@ -538,7 +539,7 @@ impl<'a> Resolver<'a> {
                 Shape::Integer(IntegerRules {
                     minimum: i.minimum,
                     maximum: i.maximum,
-                    enum_: i.enum_.clone(),
+                    enum_: i.enum_.clone().map(Cow::Owned),
                     const_: i.const_,
                 })
             }
@@ -570,7 +571,10 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 Shape::Blob(BlobRules {
-                    accept: b.accept.clone(),
+                    accept: b
+                        .accept
+                        .as_ref()
+                        .map(|a| a.iter().cloned().map(Cow::Owned).collect()),
                     max_size: b.max_size,
                 })
             }

@@ -141,6 +141,18 @@ pub fn load_dir_partial(dir: &Path) -> Loaded {
     loaded
 }
 
+/// The lexicon files under `dir` as [`load_dir`] finds them (path relative
+/// to `dir`, full path), in the same order; `None` on any problem, which
+/// loading would report.
+pub fn list_files(dir: &Path) -> Option<Vec<(String, PathBuf)>> {
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
+    if !dir.is_dir() {
+        return None;
+    }
+    collect(dir, "", &mut BTreeSet::new(), &mut files, &mut errors);
+    errors.is_empty().then_some(files)
+}
+
 /// A diagnostic for a file that is not UTF-8, pointing at the first bad byte.
 fn not_utf8(path: &Path, bytes: &[u8], err: std::str::Utf8Error) -> Diagnostic {
     let at = err.valid_up_to();

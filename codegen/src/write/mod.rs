@@ -25,6 +25,7 @@
 //! refuse instead of suggesting it.
 
 mod durable;
+pub mod fingerprint;
 pub mod lock;
 pub mod manifest;
 pub mod paths;

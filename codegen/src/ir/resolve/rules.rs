@@ -19,8 +19,8 @@ impl Resolver<'_> {
             ..Rules::default()
         };
         let fixed = Rules {
-            enum_: i.enum_.as_deref(),
-            ..range
+            enum_: i.enum_.as_deref().map(Cow::Borrowed),
+            ..range.clone()
         };
         let mut values: Vec<(JsonPath, &str, i64, &Rules)> = Vec::new();
         values.extend(
@@ -62,10 +62,10 @@ impl Resolver<'_> {
         if s.enum_.as_ref().is_some_and(Vec::is_empty) {
             self.err(&ctx.key("enum"), "`enum` is empty, so no value is valid");
         }
-        let enum_: Option<Vec<&str>> = s
+        let enum_: Option<Vec<Cow<str>>> = s
             .enum_
             .as_ref()
-            .map(|e| e.iter().map(String::as_str).collect());
+            .map(|e| e.iter().map(|v| Cow::Borrowed(v.as_str())).collect());
         let shape = Rules {
             min_length: s.min_length,
             max_length: s.max_length,
@@ -74,8 +74,8 @@ impl Resolver<'_> {
             ..Rules::default()
         };
         let fixed = Rules {
-            enum_: enum_.as_deref(),
-            ..shape
+            enum_: enum_.as_deref().map(Cow::Borrowed),
+            ..shape.clone()
         };
         let mut values: Vec<(JsonPath, &str, &str, &Rules)> = Vec::new();
         values.extend(
@@ -121,7 +121,7 @@ impl Resolver<'_> {
         &mut self,
         ctx: &Ctx,
         s: &StringSchema,
-    ) -> (Option<Format>, StringRules) {
+    ) -> (Option<Format>, StringRules<'static>) {
         let format = s.format.as_deref().and_then(|f| {
             let found = Format::from_name(f);
             if found.is_none() {
@@ -167,7 +167,8 @@ impl Resolver<'_> {
             max_length: s.max_length,
             min_graphemes: s.min_graphemes,
             max_graphemes: s.max_graphemes,
-            const_: s.const_.clone(),
+            const_: s.const_.clone().map(Cow::Owned),
+            enum_: None,
         };
         (format, rules)
     }

@@ -48,12 +48,23 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            hide_from_algorithmic_recommendations: ::std::option::Option::Some(f0),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        (
+                            "hideFromAlgorithmicRecommendations",
+                            b.hide_from_algorithmic_recommendations.is_some(),
+                        ),
+                    ],
+                ),
+            );
+        };
         let value = Record {
-            hide_from_algorithmic_recommendations: crate::de::required(
-                b.hide_from_algorithmic_recommendations,
-                path,
-                "hideFromAlgorithmicRecommendations",
-            )?,
+            hide_from_algorithmic_recommendations: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -79,11 +90,12 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry(
-            "hideFromAlgorithmicRecommendations",
-            &self.hide_from_algorithmic_recommendations,
-        )?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req(
+                "hideFromAlgorithmicRecommendations",
+                &self.hide_from_algorithmic_recommendations,
+            )
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

@@ -32,12 +32,9 @@ impl ProfileViewBasic {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(640),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(64),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -96,19 +93,40 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileViewBasic {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ProfileViewBasicBuilder {
+            did: ::std::option::Option::Some(f0),
+            handle: ::std::option::Option::Some(f1),
+            display_name: f2,
+            pronouns: f3,
+            avatar: f4,
+            associated: f5,
+            viewer: f6,
+            labels: f7,
+            created_at: f8,
+            verification: f9,
+            status: f10,
+            debug: f11,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("did", b.did.is_some()), ("handle", b.handle.is_some())],
+                ),
+            );
+        };
         let value = ProfileViewBasic {
-            did: crate::de::required(b.did, path, "did")?,
-            handle: crate::de::required(b.handle, path, "handle")?,
-            display_name: b.display_name,
-            pronouns: b.pronouns,
-            avatar: b.avatar,
-            associated: b.associated,
-            viewer: b.viewer,
-            labels: b.labels,
-            created_at: b.created_at,
-            verification: b.verification,
-            status: b.status,
-            debug: b.debug,
+            did: f0,
+            handle: f1,
+            display_name: f2,
+            pronouns: f3,
+            avatar: f4,
+            associated: f5,
+            viewer: f6,
+            labels: f7,
+            created_at: f8,
+            verification: f9,
+            status: f10,
+            debug: f11,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -135,39 +153,20 @@ impl crate::de::ObjectSer for ProfileViewBasic {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("handle", &self.handle)?;
-        if let ::std::option::Option::Some(v) = &self.display_name {
-            map.serialize_entry("displayName", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.pronouns {
-            map.serialize_entry("pronouns", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.avatar {
-            map.serialize_entry("avatar", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.associated {
-            map.serialize_entry("associated", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.created_at {
-            map.serialize_entry("createdAt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.verification {
-            map.serialize_entry("verification", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.debug {
-            map.serialize_entry("debug", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("handle", &self.handle)
+            .opt("displayName", &self.display_name)
+            .opt("pronouns", &self.pronouns)
+            .opt("avatar", &self.avatar)
+            .opt("associated", &self.associated)
+            .opt("viewer", &self.viewer)
+            .opt("labels", &self.labels)
+            .opt("createdAt", &self.created_at)
+            .opt("verification", &self.verification)
+            .opt("status", &self.status)
+            .opt("debug", &self.debug)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ProfileViewBasic {
@@ -243,12 +242,9 @@ impl ProfileView {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(640),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(64),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -258,12 +254,9 @@ impl ProfileView {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(2560),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(256),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -328,21 +321,44 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ProfileViewBuilder {
+            did: ::std::option::Option::Some(f0),
+            handle: ::std::option::Option::Some(f1),
+            display_name: f2,
+            pronouns: f3,
+            description: f4,
+            avatar: f5,
+            associated: f6,
+            indexed_at: f7,
+            created_at: f8,
+            viewer: f9,
+            labels: f10,
+            verification: f11,
+            status: f12,
+            debug: f13,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("did", b.did.is_some()), ("handle", b.handle.is_some())],
+                ),
+            );
+        };
         let value = ProfileView {
-            did: crate::de::required(b.did, path, "did")?,
-            handle: crate::de::required(b.handle, path, "handle")?,
-            display_name: b.display_name,
-            pronouns: b.pronouns,
-            description: b.description,
-            avatar: b.avatar,
-            associated: b.associated,
-            indexed_at: b.indexed_at,
-            created_at: b.created_at,
-            viewer: b.viewer,
-            labels: b.labels,
-            verification: b.verification,
-            status: b.status,
-            debug: b.debug,
+            did: f0,
+            handle: f1,
+            display_name: f2,
+            pronouns: f3,
+            description: f4,
+            avatar: f5,
+            associated: f6,
+            indexed_at: f7,
+            created_at: f8,
+            viewer: f9,
+            labels: f10,
+            verification: f11,
+            status: f12,
+            debug: f13,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -369,45 +385,22 @@ impl crate::de::ObjectSer for ProfileView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("handle", &self.handle)?;
-        if let ::std::option::Option::Some(v) = &self.display_name {
-            map.serialize_entry("displayName", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.pronouns {
-            map.serialize_entry("pronouns", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.avatar {
-            map.serialize_entry("avatar", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.associated {
-            map.serialize_entry("associated", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.indexed_at {
-            map.serialize_entry("indexedAt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.created_at {
-            map.serialize_entry("createdAt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.verification {
-            map.serialize_entry("verification", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.debug {
-            map.serialize_entry("debug", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("handle", &self.handle)
+            .opt("displayName", &self.display_name)
+            .opt("pronouns", &self.pronouns)
+            .opt("description", &self.description)
+            .opt("avatar", &self.avatar)
+            .opt("associated", &self.associated)
+            .opt("indexedAt", &self.indexed_at)
+            .opt("createdAt", &self.created_at)
+            .opt("viewer", &self.viewer)
+            .opt("labels", &self.labels)
+            .opt("verification", &self.verification)
+            .opt("status", &self.status)
+            .opt("debug", &self.debug)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ProfileView {
@@ -493,12 +486,9 @@ impl ProfileViewDetailed {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(640),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(64),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -508,12 +498,9 @@ impl ProfileViewDetailed {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(2560),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(256),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -605,28 +592,58 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileViewDetailed {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ProfileViewDetailedBuilder {
+            did: ::std::option::Option::Some(f0),
+            handle: ::std::option::Option::Some(f1),
+            display_name: f2,
+            description: f3,
+            pronouns: f4,
+            website: f5,
+            avatar: f6,
+            banner: f7,
+            followers_count: f8,
+            follows_count: f9,
+            posts_count: f10,
+            associated: f11,
+            joined_via_starter_pack: f12,
+            indexed_at: f13,
+            created_at: f14,
+            viewer: f15,
+            labels: f16,
+            pinned_post: f17,
+            verification: f18,
+            status: f19,
+            debug: f20,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("did", b.did.is_some()), ("handle", b.handle.is_some())],
+                ),
+            );
+        };
         let value = ProfileViewDetailed {
-            did: crate::de::required(b.did, path, "did")?,
-            handle: crate::de::required(b.handle, path, "handle")?,
-            display_name: b.display_name,
-            description: b.description,
-            pronouns: b.pronouns,
-            website: b.website,
-            avatar: b.avatar,
-            banner: b.banner,
-            followers_count: b.followers_count,
-            follows_count: b.follows_count,
-            posts_count: b.posts_count,
-            associated: b.associated,
-            joined_via_starter_pack: b.joined_via_starter_pack,
-            indexed_at: b.indexed_at,
-            created_at: b.created_at,
-            viewer: b.viewer,
-            labels: b.labels,
-            pinned_post: b.pinned_post,
-            verification: b.verification,
-            status: b.status,
-            debug: b.debug,
+            did: f0,
+            handle: f1,
+            display_name: f2,
+            description: f3,
+            pronouns: f4,
+            website: f5,
+            avatar: f6,
+            banner: f7,
+            followers_count: f8,
+            follows_count: f9,
+            posts_count: f10,
+            associated: f11,
+            joined_via_starter_pack: f12,
+            indexed_at: f13,
+            created_at: f14,
+            viewer: f15,
+            labels: f16,
+            pinned_post: f17,
+            verification: f18,
+            status: f19,
+            debug: f20,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -653,66 +670,29 @@ impl crate::de::ObjectSer for ProfileViewDetailed {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("handle", &self.handle)?;
-        if let ::std::option::Option::Some(v) = &self.display_name {
-            map.serialize_entry("displayName", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.pronouns {
-            map.serialize_entry("pronouns", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.website {
-            map.serialize_entry("website", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.avatar {
-            map.serialize_entry("avatar", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.banner {
-            map.serialize_entry("banner", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.followers_count {
-            map.serialize_entry("followersCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.follows_count {
-            map.serialize_entry("followsCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.posts_count {
-            map.serialize_entry("postsCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.associated {
-            map.serialize_entry("associated", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.joined_via_starter_pack {
-            map.serialize_entry("joinedViaStarterPack", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.indexed_at {
-            map.serialize_entry("indexedAt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.created_at {
-            map.serialize_entry("createdAt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.pinned_post {
-            map.serialize_entry("pinnedPost", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.verification {
-            map.serialize_entry("verification", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.debug {
-            map.serialize_entry("debug", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("handle", &self.handle)
+            .opt("displayName", &self.display_name)
+            .opt("description", &self.description)
+            .opt("pronouns", &self.pronouns)
+            .opt("website", &self.website)
+            .opt("avatar", &self.avatar)
+            .opt("banner", &self.banner)
+            .opt("followersCount", &self.followers_count)
+            .opt("followsCount", &self.follows_count)
+            .opt("postsCount", &self.posts_count)
+            .opt("associated", &self.associated)
+            .opt("joinedViaStarterPack", &self.joined_via_starter_pack)
+            .opt("indexedAt", &self.indexed_at)
+            .opt("createdAt", &self.created_at)
+            .opt("viewer", &self.viewer)
+            .opt("labels", &self.labels)
+            .opt("pinnedPost", &self.pinned_post)
+            .opt("verification", &self.verification)
+            .opt("status", &self.status)
+            .opt("debug", &self.debug)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ProfileViewDetailed {
@@ -828,14 +808,23 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociated {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ProfileAssociatedBuilder {
+            lists: f0,
+            feedgens: f1,
+            starter_packs: f2,
+            labeler: f3,
+            chat: f4,
+            activity_subscription: f5,
+            germ: f6,
+        } = b;
         let value = ProfileAssociated {
-            lists: b.lists,
-            feedgens: b.feedgens,
-            starter_packs: b.starter_packs,
-            labeler: b.labeler,
-            chat: b.chat,
-            activity_subscription: b.activity_subscription,
-            germ: b.germ,
+            lists: f0,
+            feedgens: f1,
+            starter_packs: f2,
+            labeler: f3,
+            chat: f4,
+            activity_subscription: f5,
+            germ: f6,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -861,28 +850,15 @@ impl crate::de::ObjectSer for ProfileAssociated {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.lists {
-            map.serialize_entry("lists", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.feedgens {
-            map.serialize_entry("feedgens", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.starter_packs {
-            map.serialize_entry("starterPacks", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labeler {
-            map.serialize_entry("labeler", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.chat {
-            map.serialize_entry("chat", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.activity_subscription {
-            map.serialize_entry("activitySubscription", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.germ {
-            map.serialize_entry("germ", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("lists", &self.lists)
+            .opt("feedgens", &self.feedgens)
+            .opt("starterPacks", &self.starter_packs)
+            .opt("labeler", &self.labeler)
+            .opt("chat", &self.chat)
+            .opt("activitySubscription", &self.activity_subscription)
+            .opt("germ", &self.germ)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ProfileAssociated {
@@ -959,13 +935,20 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedChat {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ProfileAssociatedChatBuilder {
+            allow_incoming: ::std::option::Option::Some(f0),
+            allow_group_invites: f1,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("allowIncoming", b.allow_incoming.is_some())],
+                ),
+            );
+        };
         let value = ProfileAssociatedChat {
-            allow_incoming: crate::de::required(
-                b.allow_incoming,
-                path,
-                "allowIncoming",
-            )?,
-            allow_group_invites: b.allow_group_invites,
+            allow_incoming: f0,
+            allow_group_invites: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -991,11 +974,10 @@ impl crate::de::ObjectSer for ProfileAssociatedChat {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("allowIncoming", &self.allow_incoming)?;
-        if let ::std::option::Option::Some(v) = &self.allow_group_invites {
-            map.serialize_entry("allowGroupInvites", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("allowIncoming", &self.allow_incoming)
+            .opt("allowGroupInvites", &self.allow_group_invites)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ProfileAssociatedChat {
@@ -1064,9 +1046,23 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedGerm {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ProfileAssociatedGermBuilder {
+            message_me_url: ::std::option::Option::Some(f0),
+            show_button_to: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("messageMeUrl", b.message_me_url.is_some()),
+                        ("showButtonTo", b.show_button_to.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ProfileAssociatedGerm {
-            message_me_url: crate::de::required(b.message_me_url, path, "messageMeUrl")?,
-            show_button_to: crate::de::required(b.show_button_to, path, "showButtonTo")?,
+            message_me_url: f0,
+            show_button_to: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1092,9 +1088,10 @@ impl crate::de::ObjectSer for ProfileAssociatedGerm {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("messageMeUrl", &self.message_me_url)?;
-        map.serialize_entry("showButtonTo", &self.show_button_to)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("messageMeUrl", &self.message_me_url)
+            .req("showButtonTo", &self.show_button_to)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ProfileAssociatedGerm {
@@ -1160,12 +1157,18 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedActivitySubscription {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ProfileAssociatedActivitySubscriptionBuilder {
+            allow_subscriptions: ::std::option::Option::Some(f0),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("allowSubscriptions", b.allow_subscriptions.is_some())],
+                ),
+            );
+        };
         let value = ProfileAssociatedActivitySubscription {
-            allow_subscriptions: crate::de::required(
-                b.allow_subscriptions,
-                path,
-                "allowSubscriptions",
-            )?,
+            allow_subscriptions: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1191,8 +1194,9 @@ impl crate::de::ObjectSer for ProfileAssociatedActivitySubscription {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("allowSubscriptions", &self.allow_subscriptions)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("allowSubscriptions", &self.allow_subscriptions)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ProfileAssociatedActivitySubscription {
@@ -1322,18 +1326,31 @@ impl<'de> crate::de::ObjectDe<'de> for ViewerState {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewerStateBuilder {
+            muted: f0,
+            muted_only_reposts: f1,
+            muted_only_quoteposts: f2,
+            muted_by_list: f3,
+            blocked_by: f4,
+            blocking: f5,
+            blocking_by_list: f6,
+            following: f7,
+            followed_by: f8,
+            known_followers: f9,
+            activity_subscription: f10,
+        } = b;
         let value = ViewerState {
-            muted: b.muted,
-            muted_only_reposts: b.muted_only_reposts,
-            muted_only_quoteposts: b.muted_only_quoteposts,
-            muted_by_list: b.muted_by_list,
-            blocked_by: b.blocked_by,
-            blocking: b.blocking,
-            blocking_by_list: b.blocking_by_list,
-            following: b.following,
-            followed_by: b.followed_by,
-            known_followers: b.known_followers,
-            activity_subscription: b.activity_subscription,
+            muted: f0,
+            muted_only_reposts: f1,
+            muted_only_quoteposts: f2,
+            muted_by_list: f3,
+            blocked_by: f4,
+            blocking: f5,
+            blocking_by_list: f6,
+            following: f7,
+            followed_by: f8,
+            known_followers: f9,
+            activity_subscription: f10,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1359,40 +1376,19 @@ impl crate::de::ObjectSer for ViewerState {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.muted {
-            map.serialize_entry("muted", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.muted_only_reposts {
-            map.serialize_entry("mutedOnlyReposts", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.muted_only_quoteposts {
-            map.serialize_entry("mutedOnlyQuoteposts", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.muted_by_list {
-            map.serialize_entry("mutedByList", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blocked_by {
-            map.serialize_entry("blockedBy", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blocking {
-            map.serialize_entry("blocking", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blocking_by_list {
-            map.serialize_entry("blockingByList", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.following {
-            map.serialize_entry("following", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.followed_by {
-            map.serialize_entry("followedBy", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.known_followers {
-            map.serialize_entry("knownFollowers", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.activity_subscription {
-            map.serialize_entry("activitySubscription", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("muted", &self.muted)
+            .opt("mutedOnlyReposts", &self.muted_only_reposts)
+            .opt("mutedOnlyQuoteposts", &self.muted_only_quoteposts)
+            .opt("mutedByList", &self.muted_by_list)
+            .opt("blockedBy", &self.blocked_by)
+            .opt("blocking", &self.blocking)
+            .opt("blockingByList", &self.blocking_by_list)
+            .opt("following", &self.following)
+            .opt("followedBy", &self.followed_by)
+            .opt("knownFollowers", &self.known_followers)
+            .opt("activitySubscription", &self.activity_subscription)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewerState {
@@ -1460,8 +1456,10 @@ impl KnownFollowers {
             let path = path.key("followers");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::Some(0),
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    min: ::std::option::Option::Some(0),
+                    max: ::std::option::Option::Some(5),
+                },
                 "elements",
                 &path,
             )?;
@@ -1494,9 +1492,20 @@ impl<'de> crate::de::ObjectDe<'de> for KnownFollowers {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __KnownFollowersBuilder {
+            count: ::std::option::Option::Some(f0),
+            followers: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("count", b.count.is_some()), ("followers", b.followers.is_some())],
+                ),
+            );
+        };
         let value = KnownFollowers {
-            count: crate::de::required(b.count, path, "count")?,
-            followers: crate::de::required(b.followers, path, "followers")?,
+            count: f0,
+            followers: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -1523,9 +1532,10 @@ impl crate::de::ObjectSer for KnownFollowers {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("count", &self.count)?;
-        map.serialize_entry("followers", &self.followers)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("count", &self.count)
+            .req("followers", &self.followers)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for KnownFollowers {
@@ -1603,18 +1613,26 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationState {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __VerificationStateBuilder {
+            verifications: ::std::option::Option::Some(f0),
+            verified_status: ::std::option::Option::Some(f1),
+            trusted_verifier_status: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("verifications", b.verifications.is_some()),
+                        ("verifiedStatus", b.verified_status.is_some()),
+                        ("trustedVerifierStatus", b.trusted_verifier_status.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = VerificationState {
-            verifications: crate::de::required(b.verifications, path, "verifications")?,
-            verified_status: crate::de::required(
-                b.verified_status,
-                path,
-                "verifiedStatus",
-            )?,
-            trusted_verifier_status: crate::de::required(
-                b.trusted_verifier_status,
-                path,
-                "trustedVerifierStatus",
-            )?,
+            verifications: f0,
+            verified_status: f1,
+            trusted_verifier_status: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1640,10 +1658,11 @@ impl crate::de::ObjectSer for VerificationState {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("verifications", &self.verifications)?;
-        map.serialize_entry("verifiedStatus", &self.verified_status)?;
-        map.serialize_entry("trustedVerifierStatus", &self.trusted_verifier_status)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("verifications", &self.verifications)
+            .req("verifiedStatus", &self.verified_status)
+            .req("trustedVerifierStatus", &self.trusted_verifier_status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for VerificationState {
@@ -1740,13 +1759,33 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __VerificationViewBuilder {
+            issuer: ::std::option::Option::Some(f0),
+            issuer_display_name: f1,
+            issuer_handle: f2,
+            uri: ::std::option::Option::Some(f3),
+            is_valid: ::std::option::Option::Some(f4),
+            created_at: ::std::option::Option::Some(f5),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("issuer", b.issuer.is_some()),
+                        ("uri", b.uri.is_some()),
+                        ("isValid", b.is_valid.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = VerificationView {
-            issuer: crate::de::required(b.issuer, path, "issuer")?,
-            issuer_display_name: b.issuer_display_name,
-            issuer_handle: b.issuer_handle,
-            uri: crate::de::required(b.uri, path, "uri")?,
-            is_valid: crate::de::required(b.is_valid, path, "isValid")?,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
+            issuer: f0,
+            issuer_display_name: f1,
+            issuer_handle: f2,
+            uri: f3,
+            is_valid: f4,
+            created_at: f5,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1772,17 +1811,14 @@ impl crate::de::ObjectSer for VerificationView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("issuer", &self.issuer)?;
-        if let ::std::option::Option::Some(v) = &self.issuer_display_name {
-            map.serialize_entry("issuerDisplayName", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.issuer_handle {
-            map.serialize_entry("issuerHandle", v)?;
-        }
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("isValid", &self.is_valid)?;
-        map.serialize_entry("createdAt", &self.created_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("issuer", &self.issuer)
+            .opt("issuerDisplayName", &self.issuer_display_name)
+            .opt("issuerHandle", &self.issuer_handle)
+            .req("uri", &self.uri)
+            .req("isValid", &self.is_valid)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for VerificationView {
@@ -1839,8 +1875,14 @@ impl<'de> crate::de::ObjectDe<'de> for AdultContentPref {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __AdultContentPrefBuilder { enabled: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("enabled", b.enabled.is_some())]),
+            );
+        };
         let value = AdultContentPref {
-            enabled: crate::de::required(b.enabled, path, "enabled")?,
+            enabled: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1866,8 +1908,7 @@ impl crate::de::ObjectSer for AdultContentPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("enabled", &self.enabled)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("enabled", &self.enabled).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for AdultContentPref {
@@ -1924,10 +1965,25 @@ impl<'de> crate::de::ObjectDe<'de> for ContentLabelPref {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ContentLabelPrefBuilder {
+            labeler_did: f0,
+            label: ::std::option::Option::Some(f1),
+            visibility: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("label", b.label.is_some()),
+                        ("visibility", b.visibility.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ContentLabelPref {
-            labeler_did: b.labeler_did,
-            label: crate::de::required(b.label, path, "label")?,
-            visibility: crate::de::required(b.visibility, path, "visibility")?,
+            labeler_did: f0,
+            label: f1,
+            visibility: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1953,12 +2009,11 @@ impl crate::de::ObjectSer for ContentLabelPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.labeler_did {
-            map.serialize_entry("labelerDid", v)?;
-        }
-        map.serialize_entry("label", &self.label)?;
-        map.serialize_entry("visibility", &self.visibility)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("labelerDid", &self.labeler_did)
+            .req("label", &self.label)
+            .req("visibility", &self.visibility)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ContentLabelPref {
@@ -2025,11 +2080,29 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeed {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SavedFeedBuilder {
+            id: ::std::option::Option::Some(f0),
+            type_: ::std::option::Option::Some(f1),
+            value: ::std::option::Option::Some(f2),
+            pinned: ::std::option::Option::Some(f3),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("id", b.id.is_some()),
+                        ("type", b.type_.is_some()),
+                        ("value", b.value.is_some()),
+                        ("pinned", b.pinned.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = SavedFeed {
-            id: crate::de::required(b.id, path, "id")?,
-            type_: crate::de::required(b.type_, path, "type")?,
-            value: crate::de::required(b.value, path, "value")?,
-            pinned: crate::de::required(b.pinned, path, "pinned")?,
+            id: f0,
+            type_: f1,
+            value: f2,
+            pinned: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -2055,11 +2128,12 @@ impl crate::de::ObjectSer for SavedFeed {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("type", &self.type_)?;
-        map.serialize_entry("value", &self.value)?;
-        map.serialize_entry("pinned", &self.pinned)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("id", &self.id)
+            .req("type", &self.type_)
+            .req("value", &self.value)
+            .req("pinned", &self.pinned)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SavedFeed {
@@ -2113,8 +2187,14 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeedsPrefV2 {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SavedFeedsPrefV2Builder { items: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("items", b.items.is_some())]),
+            );
+        };
         let value = SavedFeedsPrefV2 {
-            items: crate::de::required(b.items, path, "items")?,
+            items: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -2140,8 +2220,7 @@ impl crate::de::ObjectSer for SavedFeedsPrefV2 {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("items", &self.items)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SavedFeedsPrefV2 {
@@ -2202,10 +2281,22 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeedsPref {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SavedFeedsPrefBuilder {
+            pinned: ::std::option::Option::Some(f0),
+            saved: ::std::option::Option::Some(f1),
+            timeline_index: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("pinned", b.pinned.is_some()), ("saved", b.saved.is_some())],
+                ),
+            );
+        };
         let value = SavedFeedsPref {
-            pinned: crate::de::required(b.pinned, path, "pinned")?,
-            saved: crate::de::required(b.saved, path, "saved")?,
-            timeline_index: b.timeline_index,
+            pinned: f0,
+            saved: f1,
+            timeline_index: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -2231,12 +2322,11 @@ impl crate::de::ObjectSer for SavedFeedsPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("pinned", &self.pinned)?;
-        map.serialize_entry("saved", &self.saved)?;
-        if let ::std::option::Option::Some(v) = &self.timeline_index {
-            map.serialize_entry("timelineIndex", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("pinned", &self.pinned)
+            .req("saved", &self.saved)
+            .opt("timelineIndex", &self.timeline_index)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SavedFeedsPref {
@@ -2291,8 +2381,9 @@ impl<'de> crate::de::ObjectDe<'de> for PersonalDetailsPref {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __PersonalDetailsPrefBuilder { birth_date: f0 } = b;
         let value = PersonalDetailsPref {
-            birth_date: b.birth_date,
+            birth_date: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -2318,10 +2409,9 @@ impl crate::de::ObjectSer for PersonalDetailsPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.birth_date {
-            map.serialize_entry("birthDate", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("birthDate", &self.birth_date)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for PersonalDetailsPref {
@@ -2391,10 +2481,15 @@ impl<'de> crate::de::ObjectDe<'de> for DeclaredAgePref {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DeclaredAgePrefBuilder {
+            is_over_age13: f0,
+            is_over_age16: f1,
+            is_over_age18: f2,
+        } = b;
         let value = DeclaredAgePref {
-            is_over_age13: b.is_over_age13,
-            is_over_age16: b.is_over_age16,
-            is_over_age18: b.is_over_age18,
+            is_over_age13: f0,
+            is_over_age16: f1,
+            is_over_age18: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -2420,16 +2515,11 @@ impl crate::de::ObjectSer for DeclaredAgePref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.is_over_age13 {
-            map.serialize_entry("isOverAge13", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.is_over_age16 {
-            map.serialize_entry("isOverAge16", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.is_over_age18 {
-            map.serialize_entry("isOverAge18", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("isOverAge13", &self.is_over_age13)
+            .opt("isOverAge16", &self.is_over_age16)
+            .opt("isOverAge18", &self.is_over_age18)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DeclaredAgePref {
@@ -2526,13 +2616,25 @@ impl<'de> crate::de::ObjectDe<'de> for FeedViewPref {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __FeedViewPrefBuilder {
+            feed: ::std::option::Option::Some(f0),
+            hide_replies: f1,
+            hide_replies_by_unfollowed: f2,
+            hide_replies_by_like_count: f3,
+            hide_reposts: f4,
+            hide_quote_posts: f5,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("feed", b.feed.is_some())]),
+            );
+        };
         let value = FeedViewPref {
-            feed: crate::de::required(b.feed, path, "feed")?,
-            hide_replies: b.hide_replies,
-            hide_replies_by_unfollowed: b.hide_replies_by_unfollowed,
-            hide_replies_by_like_count: b.hide_replies_by_like_count,
-            hide_reposts: b.hide_reposts,
-            hide_quote_posts: b.hide_quote_posts,
+            feed: f0,
+            hide_replies: f1,
+            hide_replies_by_unfollowed: f2,
+            hide_replies_by_like_count: f3,
+            hide_reposts: f4,
+            hide_quote_posts: f5,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -2558,23 +2660,14 @@ impl crate::de::ObjectSer for FeedViewPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("feed", &self.feed)?;
-        if let ::std::option::Option::Some(v) = &self.hide_replies {
-            map.serialize_entry("hideReplies", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hide_replies_by_unfollowed {
-            map.serialize_entry("hideRepliesByUnfollowed", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hide_replies_by_like_count {
-            map.serialize_entry("hideRepliesByLikeCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hide_reposts {
-            map.serialize_entry("hideReposts", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hide_quote_posts {
-            map.serialize_entry("hideQuotePosts", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("feed", &self.feed)
+            .opt("hideReplies", &self.hide_replies)
+            .opt("hideRepliesByUnfollowed", &self.hide_replies_by_unfollowed)
+            .opt("hideRepliesByLikeCount", &self.hide_replies_by_like_count)
+            .opt("hideReposts", &self.hide_reposts)
+            .opt("hideQuotePosts", &self.hide_quote_posts)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for FeedViewPref {
@@ -2630,10 +2723,8 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadViewPref {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = ThreadViewPref {
-            sort: b.sort,
-            extra,
-        };
+        let __ThreadViewPrefBuilder { sort: f0 } = b;
+        let value = ThreadViewPref { sort: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -2657,10 +2748,7 @@ impl crate::de::ObjectSer for ThreadViewPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.sort {
-            map.serialize_entry("sort", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).opt("sort", &self.sort).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ThreadViewPref {
@@ -2703,8 +2791,10 @@ impl InterestsPref {
             let path = path.key("tags");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(100),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -2713,12 +2803,9 @@ impl InterestsPref {
                 crate::validate::check_string(
                     item.as_str(),
                     &crate::validate::StringRules {
-                        min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::Some(640),
-                        min_graphemes: ::std::option::Option::None,
                         max_graphemes: ::std::option::Option::Some(64),
-                        const_: ::std::option::Option::None,
-                        enum_: ::std::option::Option::None,
+                        ..crate::validate::StringRules::NONE
                     },
                     &path,
                 )?;
@@ -2750,10 +2837,12 @@ impl<'de> crate::de::ObjectDe<'de> for InterestsPref {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = InterestsPref {
-            tags: crate::de::required(b.tags, path, "tags")?,
-            extra,
+        let __InterestsPrefBuilder { tags: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("tags", b.tags.is_some())]),
+            );
         };
+        let value = InterestsPref { tags: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -2778,8 +2867,7 @@ impl crate::de::ObjectSer for InterestsPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("tags", &self.tags)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("tags", &self.tags).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for InterestsPref {
@@ -2839,12 +2927,9 @@ impl MutedWordTarget {
             s,
             ::std::option::Option::None,
             &crate::validate::StringRules {
-                min_length: ::std::option::Option::None,
                 max_length: ::std::option::Option::Some(640),
-                min_graphemes: ::std::option::Option::None,
                 max_graphemes: ::std::option::Option::Some(64),
-                const_: ::std::option::Option::None,
-                enum_: ::std::option::Option::None,
+                ..crate::validate::StringRules::NONE
             },
             path,
         )
@@ -2949,12 +3034,9 @@ impl MutedWord {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(10000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(1000),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -2995,12 +3077,26 @@ impl<'de> crate::de::ObjectDe<'de> for MutedWord {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __MutedWordBuilder {
+            id: f0,
+            value: ::std::option::Option::Some(f1),
+            targets: ::std::option::Option::Some(f2),
+            actor_target: f3,
+            expires_at: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("value", b.value.is_some()), ("targets", b.targets.is_some())],
+                ),
+            );
+        };
         let value = MutedWord {
-            id: b.id,
-            value: crate::de::required(b.value, path, "value")?,
-            targets: crate::de::required(b.targets, path, "targets")?,
-            actor_target: b.actor_target,
-            expires_at: b.expires_at,
+            id: f0,
+            value: f1,
+            targets: f2,
+            actor_target: f3,
+            expires_at: f4,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -3027,18 +3123,13 @@ impl crate::de::ObjectSer for MutedWord {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.id {
-            map.serialize_entry("id", v)?;
-        }
-        map.serialize_entry("value", &self.value)?;
-        map.serialize_entry("targets", &self.targets)?;
-        if let ::std::option::Option::Some(v) = &self.actor_target {
-            map.serialize_entry("actorTarget", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.expires_at {
-            map.serialize_entry("expiresAt", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("id", &self.id)
+            .req("value", &self.value)
+            .req("targets", &self.targets)
+            .opt("actorTarget", &self.actor_target)
+            .opt("expiresAt", &self.expires_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for MutedWord {
@@ -3100,10 +3191,12 @@ impl<'de> crate::de::ObjectDe<'de> for MutedWordsPref {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = MutedWordsPref {
-            items: crate::de::required(b.items, path, "items")?,
-            extra,
+        let __MutedWordsPrefBuilder { items: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("items", b.items.is_some())]),
+            );
         };
+        let value = MutedWordsPref { items: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -3127,8 +3220,7 @@ impl crate::de::ObjectSer for MutedWordsPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("items", &self.items)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for MutedWordsPref {
@@ -3182,8 +3274,13 @@ impl<'de> crate::de::ObjectDe<'de> for HiddenPostsPref {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __HiddenPostsPrefBuilder { items: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("items", b.items.is_some())]),
+            );
+        };
         let value = HiddenPostsPref {
-            items: crate::de::required(b.items, path, "items")?,
+            items: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -3209,8 +3306,7 @@ impl crate::de::ObjectSer for HiddenPostsPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("items", &self.items)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for HiddenPostsPref {
@@ -3262,8 +3358,13 @@ impl<'de> crate::de::ObjectDe<'de> for LabelersPref {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LabelersPrefBuilder { labelers: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("labelers", b.labelers.is_some())]),
+            );
+        };
         let value = LabelersPref {
-            labelers: crate::de::required(b.labelers, path, "labelers")?,
+            labelers: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -3289,8 +3390,9 @@ impl crate::de::ObjectSer for LabelersPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("labelers", &self.labelers)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("labelers", &self.labelers)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for LabelersPref {
@@ -3343,10 +3445,12 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerPrefItem {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = LabelerPrefItem {
-            did: crate::de::required(b.did, path, "did")?,
-            extra,
+        let __LabelerPrefItemBuilder { did: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
         };
+        let value = LabelerPrefItem { did: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -3370,8 +3474,7 @@ impl crate::de::ObjectSer for LabelerPrefItem {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for LabelerPrefItem {
@@ -3415,8 +3518,10 @@ impl BskyAppStatePref {
             let path = path.key("queuedNudges");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(1000),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(1000),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -3425,12 +3530,8 @@ impl BskyAppStatePref {
                 crate::validate::check_string(
                     item.as_str(),
                     &crate::validate::StringRules {
-                        min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::Some(100),
-                        min_graphemes: ::std::option::Option::None,
-                        max_graphemes: ::std::option::Option::None,
-                        const_: ::std::option::Option::None,
-                        enum_: ::std::option::Option::None,
+                        ..crate::validate::StringRules::NONE
                     },
                     &path,
                 )?;
@@ -3440,8 +3541,10 @@ impl BskyAppStatePref {
             let path = path.key("nuxs");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(100),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -3489,11 +3592,17 @@ impl<'de> crate::de::ObjectDe<'de> for BskyAppStatePref {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __BskyAppStatePrefBuilder {
+            active_progress_guide: f0,
+            is_beta_user: f1,
+            queued_nudges: f2,
+            nuxs: f3,
+        } = b;
         let value = BskyAppStatePref {
-            active_progress_guide: b.active_progress_guide,
-            is_beta_user: b.is_beta_user,
-            queued_nudges: b.queued_nudges,
-            nuxs: b.nuxs,
+            active_progress_guide: f0,
+            is_beta_user: f1,
+            queued_nudges: f2,
+            nuxs: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -3520,19 +3629,12 @@ impl crate::de::ObjectSer for BskyAppStatePref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.active_progress_guide {
-            map.serialize_entry("activeProgressGuide", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.is_beta_user {
-            map.serialize_entry("isBetaUser", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.queued_nudges {
-            map.serialize_entry("queuedNudges", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.nuxs {
-            map.serialize_entry("nuxs", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("activeProgressGuide", &self.active_progress_guide)
+            .opt("isBetaUser", &self.is_beta_user)
+            .opt("queuedNudges", &self.queued_nudges)
+            .opt("nuxs", &self.nuxs)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for BskyAppStatePref {
@@ -3584,12 +3686,8 @@ impl BskyAppProgressGuide {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(100),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -3620,8 +3718,14 @@ impl<'de> crate::de::ObjectDe<'de> for BskyAppProgressGuide {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __BskyAppProgressGuideBuilder { guide: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("guide", b.guide.is_some())]),
+            );
+        };
         let value = BskyAppProgressGuide {
-            guide: crate::de::required(b.guide, path, "guide")?,
+            guide: f0,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -3648,8 +3752,7 @@ impl crate::de::ObjectSer for BskyAppProgressGuide {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("guide", &self.guide)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("guide", &self.guide).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for BskyAppProgressGuide {
@@ -3698,12 +3801,8 @@ impl Nux {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(100),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -3713,12 +3812,9 @@ impl Nux {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(3000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(300),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -3755,11 +3851,24 @@ impl<'de> crate::de::ObjectDe<'de> for Nux {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __NuxBuilder {
+            id: ::std::option::Option::Some(f0),
+            completed: ::std::option::Option::Some(f1),
+            data: f2,
+            expires_at: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("id", b.id.is_some()), ("completed", b.completed.is_some())],
+                ),
+            );
+        };
         let value = Nux {
-            id: crate::de::required(b.id, path, "id")?,
-            completed: crate::de::required(b.completed, path, "completed")?,
-            data: b.data,
-            expires_at: b.expires_at,
+            id: f0,
+            completed: f1,
+            data: f2,
+            expires_at: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -3786,15 +3895,12 @@ impl crate::de::ObjectSer for Nux {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("completed", &self.completed)?;
-        if let ::std::option::Option::Some(v) = &self.data {
-            map.serialize_entry("data", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.expires_at {
-            map.serialize_entry("expiresAt", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("id", &self.id)
+            .req("completed", &self.completed)
+            .opt("data", &self.data)
+            .opt("expiresAt", &self.expires_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Nux {
@@ -3853,8 +3959,9 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationPrefs {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __VerificationPrefsBuilder { hide_badges: f0 } = b;
         let value = VerificationPrefs {
-            hide_badges: b.hide_badges,
+            hide_badges: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -3880,10 +3987,9 @@ impl crate::de::ObjectSer for VerificationPrefs {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.hide_badges {
-            map.serialize_entry("hideBadges", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("hideBadges", &self.hide_badges)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for VerificationPrefs {
@@ -3948,9 +4054,10 @@ impl<'de> crate::de::ObjectDe<'de> for LiveEventPreferences {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LiveEventPreferencesBuilder { hidden_feed_ids: f0, hide_all_feeds: f1 } = b;
         let value = LiveEventPreferences {
-            hidden_feed_ids: b.hidden_feed_ids,
-            hide_all_feeds: b.hide_all_feeds,
+            hidden_feed_ids: f0,
+            hide_all_feeds: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -3976,13 +4083,10 @@ impl crate::de::ObjectSer for LiveEventPreferences {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.hidden_feed_ids {
-            map.serialize_entry("hiddenFeedIds", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hide_all_feeds {
-            map.serialize_entry("hideAllFeeds", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("hiddenFeedIds", &self.hidden_feed_ids)
+            .opt("hideAllFeeds", &self.hide_all_feeds)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for LiveEventPreferences {
@@ -4031,8 +4135,10 @@ impl PostInteractionSettingsPref {
             let path = path.key("threadgateAllowRules");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(5),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -4041,8 +4147,10 @@ impl PostInteractionSettingsPref {
             let path = path.key("postgateEmbeddingRules");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(5),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -4093,9 +4201,13 @@ impl<'de> crate::de::ObjectDe<'de> for PostInteractionSettingsPref {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __PostInteractionSettingsPrefBuilder {
+            threadgate_allow_rules: f0,
+            postgate_embedding_rules: f1,
+        } = b;
         let value = PostInteractionSettingsPref {
-            threadgate_allow_rules: b.threadgate_allow_rules,
-            postgate_embedding_rules: b.postgate_embedding_rules,
+            threadgate_allow_rules: f0,
+            postgate_embedding_rules: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -4122,13 +4234,10 @@ impl crate::de::ObjectSer for PostInteractionSettingsPref {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.threadgate_allow_rules {
-            map.serialize_entry("threadgateAllowRules", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.postgate_embedding_rules {
-            map.serialize_entry("postgateEmbeddingRules", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("threadgateAllowRules", &self.threadgate_allow_rules)
+            .opt("postgateEmbeddingRules", &self.postgate_embedding_rules)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for PostInteractionSettingsPref {
@@ -4226,16 +4335,34 @@ impl<'de> crate::de::ObjectDe<'de> for StatusView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __StatusViewBuilder {
+            uri: f0,
+            cid: f1,
+            status: ::std::option::Option::Some(f2),
+            record: ::std::option::Option::Some(f3),
+            embed: f4,
+            labels: f5,
+            expires_at: f6,
+            is_active: f7,
+            is_disabled: f8,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("status", b.status.is_some()), ("record", b.record.is_some())],
+                ),
+            );
+        };
         let value = StatusView {
-            uri: b.uri,
-            cid: b.cid,
-            status: crate::de::required(b.status, path, "status")?,
-            record: crate::de::required(b.record, path, "record")?,
-            embed: b.embed,
-            labels: b.labels,
-            expires_at: b.expires_at,
-            is_active: b.is_active,
-            is_disabled: b.is_disabled,
+            uri: f0,
+            cid: f1,
+            status: f2,
+            record: f3,
+            embed: f4,
+            labels: f5,
+            expires_at: f6,
+            is_active: f7,
+            is_disabled: f8,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -4261,30 +4388,17 @@ impl crate::de::ObjectSer for StatusView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.uri {
-            map.serialize_entry("uri", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cid {
-            map.serialize_entry("cid", v)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("record", &self.record)?;
-        if let ::std::option::Option::Some(v) = &self.embed {
-            map.serialize_entry("embed", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.expires_at {
-            map.serialize_entry("expiresAt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.is_active {
-            map.serialize_entry("isActive", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.is_disabled {
-            map.serialize_entry("isDisabled", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("uri", &self.uri)
+            .opt("cid", &self.cid)
+            .req("status", &self.status)
+            .req("record", &self.record)
+            .opt("embed", &self.embed)
+            .opt("labels", &self.labels)
+            .opt("expiresAt", &self.expires_at)
+            .opt("isActive", &self.is_active)
+            .opt("isDisabled", &self.is_disabled)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for StatusView {

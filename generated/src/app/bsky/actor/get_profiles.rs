@@ -37,8 +37,10 @@ impl Params {
             let path = path.key("actors");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(25),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(25),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -69,10 +71,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            actors: crate::de::required(b.actors, path, "actors")?,
-            extra,
+        let __ParamsBuilder { actors: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("actors", b.actors.is_some())]),
+            );
         };
+        let value = Params { actors: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -97,8 +101,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("actors", &self.actors)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("actors", &self.actors).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -163,10 +166,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            profiles: crate::de::required(b.profiles, path, "profiles")?,
-            extra,
+        let __OutputBuilder { profiles: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("profiles", b.profiles.is_some())]),
+            );
         };
+        let value = Output { profiles: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -190,8 +195,9 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("profiles", &self.profiles)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("profiles", &self.profiles)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -215,55 +221,6 @@ crate::types::object_api!(
     Output { profiles : ::std::vec::Vec < crate
     ::app::bsky::actor::defs::ProfileViewDetailed >, } {} extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -41,12 +41,9 @@ impl Record {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(640),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(64),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -56,12 +53,9 @@ impl Record {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(2560),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(256),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -71,12 +65,9 @@ impl Record {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(200),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(20),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -86,8 +77,17 @@ impl Record {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["image/png", "image/jpeg"]),
-                ::std::option::Option::Some(1000000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[
+                                ::std::borrow::Cow::Borrowed("image/png"),
+                                ::std::borrow::Cow::Borrowed("image/jpeg"),
+                            ],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(1000000),
+                },
                 &path,
             )?;
         }
@@ -96,8 +96,17 @@ impl Record {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["image/png", "image/jpeg"]),
-                ::std::option::Option::Some(1000000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[
+                                ::std::borrow::Cow::Borrowed("image/png"),
+                                ::std::borrow::Cow::Borrowed("image/jpeg"),
+                            ],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(1000000),
+                },
                 &path,
             )?;
         }
@@ -161,17 +170,29 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            display_name: f0,
+            description: f1,
+            pronouns: f2,
+            website: f3,
+            avatar: f4,
+            banner: f5,
+            labels: f6,
+            joined_via_starter_pack: f7,
+            pinned_post: f8,
+            created_at: f9,
+        } = b;
         let value = Record {
-            display_name: b.display_name,
-            description: b.description,
-            pronouns: b.pronouns,
-            website: b.website,
-            avatar: b.avatar,
-            banner: b.banner,
-            labels: b.labels,
-            joined_via_starter_pack: b.joined_via_starter_pack,
-            pinned_post: b.pinned_post,
-            created_at: b.created_at,
+            display_name: f0,
+            description: f1,
+            pronouns: f2,
+            website: f3,
+            avatar: f4,
+            banner: f5,
+            labels: f6,
+            joined_via_starter_pack: f7,
+            pinned_post: f8,
+            created_at: f9,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -198,37 +219,18 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.display_name {
-            map.serialize_entry("displayName", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.pronouns {
-            map.serialize_entry("pronouns", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.website {
-            map.serialize_entry("website", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.avatar {
-            map.serialize_entry("avatar", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.banner {
-            map.serialize_entry("banner", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.joined_via_starter_pack {
-            map.serialize_entry("joinedViaStarterPack", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.pinned_post {
-            map.serialize_entry("pinnedPost", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.created_at {
-            map.serialize_entry("createdAt", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("displayName", &self.display_name)
+            .opt("description", &self.description)
+            .opt("pronouns", &self.pronouns)
+            .opt("website", &self.website)
+            .opt("avatar", &self.avatar)
+            .opt("banner", &self.banner)
+            .opt("labels", &self.labels)
+            .opt("joinedViaStarterPack", &self.joined_via_starter_pack)
+            .opt("pinnedPost", &self.pinned_post)
+            .opt("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

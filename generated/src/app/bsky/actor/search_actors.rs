@@ -45,8 +45,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -83,11 +82,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { term: f0, q: f1, limit: f2, cursor: f3 } = b;
         let value = Params {
-            term: b.term,
-            q: b.q,
-            limit: b.limit,
-            cursor: b.cursor,
+            term: f0,
+            q: f1,
+            limit: f2,
+            cursor: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -114,19 +114,12 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.term {
-            map.serialize_entry("term", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.q {
-            map.serialize_entry("q", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("term", &self.term)
+            .opt("q", &self.q)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -206,9 +199,15 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder { cursor: f0, actors: ::std::option::Option::Some(f1) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("actors", b.actors.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            actors: crate::de::required(b.actors, path, "actors")?,
+            cursor: f0,
+            actors: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -234,11 +233,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        map.serialize_entry("actors", &self.actors)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .req("actors", &self.actors)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -262,55 +260,6 @@ crate::types::object_api!(
     Output { actors : ::std::vec::Vec < crate ::app::bsky::actor::defs::ProfileView >, }
     { cursor with_cursor : ::std::string::String, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

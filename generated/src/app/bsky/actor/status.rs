@@ -32,9 +32,7 @@ impl Record {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -76,11 +74,27 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            status: ::std::option::Option::Some(f0),
+            embed: f1,
+            duration_minutes: f2,
+            created_at: ::std::option::Option::Some(f3),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("status", b.status.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Record {
-            status: crate::de::required(b.status, path, "status")?,
-            embed: b.embed,
-            duration_minutes: b.duration_minutes,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
+            status: f0,
+            embed: f1,
+            duration_minutes: f2,
+            created_at: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -107,15 +121,12 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("status", &self.status)?;
-        if let ::std::option::Option::Some(v) = &self.embed {
-            map.serialize_entry("embed", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.duration_minutes {
-            map.serialize_entry("durationMinutes", v)?;
-        }
-        map.serialize_entry("createdAt", &self.created_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("status", &self.status)
+            .opt("embed", &self.embed)
+            .opt("durationMinutes", &self.duration_minutes)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

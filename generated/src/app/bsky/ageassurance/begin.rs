@@ -66,11 +66,28 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            email: ::std::option::Option::Some(f0),
+            language: ::std::option::Option::Some(f1),
+            country_code: ::std::option::Option::Some(f2),
+            region_code: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("email", b.email.is_some()),
+                        ("language", b.language.is_some()),
+                        ("countryCode", b.country_code.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            email: crate::de::required(b.email, path, "email")?,
-            language: crate::de::required(b.language, path, "language")?,
-            country_code: crate::de::required(b.country_code, path, "countryCode")?,
-            region_code: b.region_code,
+            email: f0,
+            language: f1,
+            country_code: f2,
+            region_code: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -96,13 +113,12 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("email", &self.email)?;
-        map.serialize_entry("language", &self.language)?;
-        map.serialize_entry("countryCode", &self.country_code)?;
-        if let ::std::option::Option::Some(v) = &self.region_code {
-            map.serialize_entry("regionCode", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("email", &self.email)
+            .req("language", &self.language)
+            .req("countryCode", &self.country_code)
+            .opt("regionCode", &self.region_code)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {

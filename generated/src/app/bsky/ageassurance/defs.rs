@@ -244,10 +244,22 @@ impl<'de> crate::de::ObjectDe<'de> for State {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __StateBuilder {
+            last_initiated_at: f0,
+            status: ::std::option::Option::Some(f1),
+            access: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("status", b.status.is_some()), ("access", b.access.is_some())],
+                ),
+            );
+        };
         let value = State {
-            last_initiated_at: b.last_initiated_at,
-            status: crate::de::required(b.status, path, "status")?,
-            access: crate::de::required(b.access, path, "access")?,
+            last_initiated_at: f0,
+            status: f1,
+            access: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -273,12 +285,11 @@ impl crate::de::ObjectSer for State {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.last_initiated_at {
-            map.serialize_entry("lastInitiatedAt", v)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("access", &self.access)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("lastInitiatedAt", &self.last_initiated_at)
+            .req("status", &self.status)
+            .req("access", &self.access)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for State {
@@ -342,8 +353,9 @@ impl<'de> crate::de::ObjectDe<'de> for StateMetadata {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __StateMetadataBuilder { account_created_at: f0 } = b;
         let value = StateMetadata {
-            account_created_at: b.account_created_at,
+            account_created_at: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -369,10 +381,9 @@ impl crate::de::ObjectSer for StateMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.account_created_at {
-            map.serialize_entry("accountCreatedAt", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("accountCreatedAt", &self.account_created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for StateMetadata {
@@ -427,10 +438,12 @@ impl<'de> crate::de::ObjectDe<'de> for Config {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Config {
-            regions: crate::de::required(b.regions, path, "regions")?,
-            extra,
+        let __ConfigBuilder { regions: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("regions", b.regions.is_some())]),
+            );
         };
+        let value = Config { regions: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -454,8 +467,7 @@ impl crate::de::ObjectSer for Config {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("regions", &self.regions)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("regions", &self.regions).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Config {
@@ -545,13 +557,32 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegion {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ConfigRegionBuilder {
+            platforms: f0,
+            country_code: ::std::option::Option::Some(f1),
+            region_code: f2,
+            min_access_age: ::std::option::Option::Some(f3),
+            additional_verification_methods: f4,
+            rules: ::std::option::Option::Some(f5),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("countryCode", b.country_code.is_some()),
+                        ("minAccessAge", b.min_access_age.is_some()),
+                        ("rules", b.rules.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ConfigRegion {
-            platforms: b.platforms,
-            country_code: crate::de::required(b.country_code, path, "countryCode")?,
-            region_code: b.region_code,
-            min_access_age: crate::de::required(b.min_access_age, path, "minAccessAge")?,
-            additional_verification_methods: b.additional_verification_methods,
-            rules: crate::de::required(b.rules, path, "rules")?,
+            platforms: f0,
+            country_code: f1,
+            region_code: f2,
+            min_access_age: f3,
+            additional_verification_methods: f4,
+            rules: f5,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -577,19 +608,14 @@ impl crate::de::ObjectSer for ConfigRegion {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.platforms {
-            map.serialize_entry("platforms", v)?;
-        }
-        map.serialize_entry("countryCode", &self.country_code)?;
-        if let ::std::option::Option::Some(v) = &self.region_code {
-            map.serialize_entry("regionCode", v)?;
-        }
-        map.serialize_entry("minAccessAge", &self.min_access_age)?;
-        if let ::std::option::Option::Some(v) = &self.additional_verification_methods {
-            map.serialize_entry("additionalVerificationMethods", v)?;
-        }
-        map.serialize_entry("rules", &self.rules)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("platforms", &self.platforms)
+            .req("countryCode", &self.country_code)
+            .opt("regionCode", &self.region_code)
+            .req("minAccessAge", &self.min_access_age)
+            .opt("additionalVerificationMethods", &self.additional_verification_methods)
+            .req("rules", &self.rules)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ConfigRegion {
@@ -653,8 +679,15 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleDefault {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ConfigRegionRuleDefaultBuilder {
+            access: ::std::option::Option::Some(f0),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("access", b.access.is_some())]),
+            );
+        };
         let value = ConfigRegionRuleDefault {
-            access: crate::de::required(b.access, path, "access")?,
+            access: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -680,8 +713,7 @@ impl crate::de::ObjectSer for ConfigRegionRuleDefault {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("access", &self.access)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("access", &self.access).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ConfigRegionRuleDefault {
@@ -737,9 +769,20 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfDeclaredOverAge {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ConfigRegionRuleIfDeclaredOverAgeBuilder {
+            age: ::std::option::Option::Some(f0),
+            access: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("age", b.age.is_some()), ("access", b.access.is_some())],
+                ),
+            );
+        };
         let value = ConfigRegionRuleIfDeclaredOverAge {
-            age: crate::de::required(b.age, path, "age")?,
-            access: crate::de::required(b.access, path, "access")?,
+            age: f0,
+            access: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -765,9 +808,10 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfDeclaredOverAge {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("age", &self.age)?;
-        map.serialize_entry("access", &self.access)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("age", &self.age)
+            .req("access", &self.access)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ConfigRegionRuleIfDeclaredOverAge {
@@ -825,9 +869,20 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfDeclaredUnderAge {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ConfigRegionRuleIfDeclaredUnderAgeBuilder {
+            age: ::std::option::Option::Some(f0),
+            access: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("age", b.age.is_some()), ("access", b.access.is_some())],
+                ),
+            );
+        };
         let value = ConfigRegionRuleIfDeclaredUnderAge {
-            age: crate::de::required(b.age, path, "age")?,
-            access: crate::de::required(b.access, path, "access")?,
+            age: f0,
+            access: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -853,9 +908,10 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfDeclaredUnderAge {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("age", &self.age)?;
-        map.serialize_entry("access", &self.access)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("age", &self.age)
+            .req("access", &self.access)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ConfigRegionRuleIfDeclaredUnderAge {
@@ -913,9 +969,20 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAssuredOverAge {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ConfigRegionRuleIfAssuredOverAgeBuilder {
+            age: ::std::option::Option::Some(f0),
+            access: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("age", b.age.is_some()), ("access", b.access.is_some())],
+                ),
+            );
+        };
         let value = ConfigRegionRuleIfAssuredOverAge {
-            age: crate::de::required(b.age, path, "age")?,
-            access: crate::de::required(b.access, path, "access")?,
+            age: f0,
+            access: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -941,9 +1008,10 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfAssuredOverAge {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("age", &self.age)?;
-        map.serialize_entry("access", &self.access)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("age", &self.age)
+            .req("access", &self.access)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ConfigRegionRuleIfAssuredOverAge {
@@ -1001,9 +1069,20 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAssuredUnderAge {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ConfigRegionRuleIfAssuredUnderAgeBuilder {
+            age: ::std::option::Option::Some(f0),
+            access: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("age", b.age.is_some()), ("access", b.access.is_some())],
+                ),
+            );
+        };
         let value = ConfigRegionRuleIfAssuredUnderAge {
-            age: crate::de::required(b.age, path, "age")?,
-            access: crate::de::required(b.access, path, "access")?,
+            age: f0,
+            access: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1029,9 +1108,10 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfAssuredUnderAge {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("age", &self.age)?;
-        map.serialize_entry("access", &self.access)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("age", &self.age)
+            .req("access", &self.access)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ConfigRegionRuleIfAssuredUnderAge {
@@ -1089,9 +1169,20 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAccountNewerThan {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ConfigRegionRuleIfAccountNewerThanBuilder {
+            date: ::std::option::Option::Some(f0),
+            access: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("date", b.date.is_some()), ("access", b.access.is_some())],
+                ),
+            );
+        };
         let value = ConfigRegionRuleIfAccountNewerThan {
-            date: crate::de::required(b.date, path, "date")?,
-            access: crate::de::required(b.access, path, "access")?,
+            date: f0,
+            access: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1117,9 +1208,10 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfAccountNewerThan {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("date", &self.date)?;
-        map.serialize_entry("access", &self.access)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("date", &self.date)
+            .req("access", &self.access)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ConfigRegionRuleIfAccountNewerThan {
@@ -1178,9 +1270,20 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAccountOlderThan {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ConfigRegionRuleIfAccountOlderThanBuilder {
+            date: ::std::option::Option::Some(f0),
+            access: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("date", b.date.is_some()), ("access", b.access.is_some())],
+                ),
+            );
+        };
         let value = ConfigRegionRuleIfAccountOlderThan {
-            date: crate::de::required(b.date, path, "date")?,
-            access: crate::de::required(b.access, path, "access")?,
+            date: f0,
+            access: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1206,9 +1309,10 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfAccountOlderThan {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("date", &self.date)?;
-        map.serialize_entry("access", &self.access)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("date", &self.date)
+            .req("access", &self.access)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ConfigRegionRuleIfAccountOlderThan {
@@ -1306,18 +1410,44 @@ impl<'de> crate::de::ObjectDe<'de> for Event {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __EventBuilder {
+            created_at: ::std::option::Option::Some(f0),
+            attempt_id: ::std::option::Option::Some(f1),
+            status: ::std::option::Option::Some(f2),
+            access: ::std::option::Option::Some(f3),
+            country_code: ::std::option::Option::Some(f4),
+            region_code: f5,
+            email: f6,
+            init_ip: f7,
+            init_ua: f8,
+            complete_ip: f9,
+            complete_ua: f10,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("createdAt", b.created_at.is_some()),
+                        ("attemptId", b.attempt_id.is_some()),
+                        ("status", b.status.is_some()),
+                        ("access", b.access.is_some()),
+                        ("countryCode", b.country_code.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Event {
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
-            attempt_id: crate::de::required(b.attempt_id, path, "attemptId")?,
-            status: crate::de::required(b.status, path, "status")?,
-            access: crate::de::required(b.access, path, "access")?,
-            country_code: crate::de::required(b.country_code, path, "countryCode")?,
-            region_code: b.region_code,
-            email: b.email,
-            init_ip: b.init_ip,
-            init_ua: b.init_ua,
-            complete_ip: b.complete_ip,
-            complete_ua: b.complete_ua,
+            created_at: f0,
+            attempt_id: f1,
+            status: f2,
+            access: f3,
+            country_code: f4,
+            region_code: f5,
+            email: f6,
+            init_ip: f7,
+            init_ua: f8,
+            complete_ip: f9,
+            complete_ua: f10,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1343,30 +1473,19 @@ impl crate::de::ObjectSer for Event {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("createdAt", &self.created_at)?;
-        map.serialize_entry("attemptId", &self.attempt_id)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("access", &self.access)?;
-        map.serialize_entry("countryCode", &self.country_code)?;
-        if let ::std::option::Option::Some(v) = &self.region_code {
-            map.serialize_entry("regionCode", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.email {
-            map.serialize_entry("email", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.init_ip {
-            map.serialize_entry("initIp", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.init_ua {
-            map.serialize_entry("initUa", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.complete_ip {
-            map.serialize_entry("completeIp", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.complete_ua {
-            map.serialize_entry("completeUa", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("createdAt", &self.created_at)
+            .req("attemptId", &self.attempt_id)
+            .req("status", &self.status)
+            .req("access", &self.access)
+            .req("countryCode", &self.country_code)
+            .opt("regionCode", &self.region_code)
+            .opt("email", &self.email)
+            .opt("initIp", &self.init_ip)
+            .opt("initUa", &self.init_ua)
+            .opt("completeIp", &self.complete_ip)
+            .opt("completeUa", &self.complete_ua)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Event {

@@ -54,9 +54,17 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            country_code: ::std::option::Option::Some(f0),
+            region_code: f1,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("countryCode", b.country_code.is_some())]),
+            );
+        };
         let value = Params {
-            country_code: crate::de::required(b.country_code, path, "countryCode")?,
-            region_code: b.region_code,
+            country_code: f0,
+            region_code: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -82,11 +90,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("countryCode", &self.country_code)?;
-        if let ::std::option::Option::Some(v) = &self.region_code {
-            map.serialize_entry("regionCode", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("countryCode", &self.country_code)
+            .opt("regionCode", &self.region_code)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -153,9 +160,20 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            state: ::std::option::Option::Some(f0),
+            metadata: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("state", b.state.is_some()), ("metadata", b.metadata.is_some())],
+                ),
+            );
+        };
         let value = Output {
-            state: crate::de::required(b.state, path, "state")?,
-            metadata: crate::de::required(b.metadata, path, "metadata")?,
+            state: f0,
+            metadata: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -181,9 +199,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("state", &self.state)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("state", &self.state)
+            .req("metadata", &self.metadata)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -208,55 +227,6 @@ crate::types::object_api!(
     Output { state : crate ::app::bsky::ageassurance::defs::State, metadata : crate
     ::app::bsky::ageassurance::defs::StateMetadata, } {} extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

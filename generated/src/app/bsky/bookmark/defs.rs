@@ -32,10 +32,12 @@ impl<'de> crate::de::ObjectDe<'de> for Bookmark {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Bookmark {
-            subject: crate::de::required(b.subject, path, "subject")?,
-            extra,
+        let __BookmarkBuilder { subject: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("subject", b.subject.is_some())]),
+            );
         };
+        let value = Bookmark { subject: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -59,8 +61,7 @@ impl crate::de::ObjectSer for Bookmark {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("subject", &self.subject)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("subject", &self.subject).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Bookmark {
@@ -120,10 +121,22 @@ impl<'de> crate::de::ObjectDe<'de> for BookmarkView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __BookmarkViewBuilder {
+            subject: ::std::option::Option::Some(f0),
+            created_at: f1,
+            item: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("subject", b.subject.is_some()), ("item", b.item.is_some())],
+                ),
+            );
+        };
         let value = BookmarkView {
-            subject: crate::de::required(b.subject, path, "subject")?,
-            created_at: b.created_at,
-            item: crate::de::required(b.item, path, "item")?,
+            subject: f0,
+            created_at: f1,
+            item: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -149,12 +162,11 @@ impl crate::de::ObjectSer for BookmarkView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("subject", &self.subject)?;
-        if let ::std::option::Option::Some(v) = &self.created_at {
-            map.serialize_entry("createdAt", v)?;
-        }
-        map.serialize_entry("item", &self.item)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("subject", &self.subject)
+            .opt("createdAt", &self.created_at)
+            .req("item", &self.item)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for BookmarkView {

@@ -25,8 +25,7 @@ impl MatchAndContactIndex {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
                     maximum: ::std::option::Option::Some(999),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -61,9 +60,23 @@ impl<'de> crate::de::ObjectDe<'de> for MatchAndContactIndex {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __MatchAndContactIndexBuilder {
+            match_: ::std::option::Option::Some(f0),
+            contact_index: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("match", b.match_.is_some()),
+                        ("contactIndex", b.contact_index.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = MatchAndContactIndex {
-            match_: crate::de::required(b.match_, path, "match")?,
-            contact_index: crate::de::required(b.contact_index, path, "contactIndex")?,
+            match_: f0,
+            contact_index: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -90,9 +103,10 @@ impl crate::de::ObjectSer for MatchAndContactIndex {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("match", &self.match_)?;
-        map.serialize_entry("contactIndex", &self.contact_index)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("match", &self.match_)
+            .req("contactIndex", &self.contact_index)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for MatchAndContactIndex {
@@ -140,9 +154,7 @@ impl SyncStatus {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -177,9 +189,23 @@ impl<'de> crate::de::ObjectDe<'de> for SyncStatus {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SyncStatusBuilder {
+            synced_at: ::std::option::Option::Some(f0),
+            matches_count: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("syncedAt", b.synced_at.is_some()),
+                        ("matchesCount", b.matches_count.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = SyncStatus {
-            synced_at: crate::de::required(b.synced_at, path, "syncedAt")?,
-            matches_count: crate::de::required(b.matches_count, path, "matchesCount")?,
+            synced_at: f0,
+            matches_count: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -206,9 +232,10 @@ impl crate::de::ObjectSer for SyncStatus {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("syncedAt", &self.synced_at)?;
-        map.serialize_entry("matchesCount", &self.matches_count)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("syncedAt", &self.synced_at)
+            .req("matchesCount", &self.matches_count)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SyncStatus {
@@ -267,9 +294,20 @@ impl<'de> crate::de::ObjectDe<'de> for Notification {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __NotificationBuilder {
+            from: ::std::option::Option::Some(f0),
+            to: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("from", b.from.is_some()), ("to", b.to.is_some())],
+                ),
+            );
+        };
         let value = Notification {
-            from: crate::de::required(b.from, path, "from")?,
-            to: crate::de::required(b.to, path, "to")?,
+            from: f0,
+            to: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -295,9 +333,10 @@ impl crate::de::ObjectSer for Notification {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("from", &self.from)?;
-        map.serialize_entry("to", &self.to)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("from", &self.from)
+            .req("to", &self.to)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Notification {

@@ -52,10 +52,12 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Input {
-            subject: crate::de::required(b.subject, path, "subject")?,
-            extra,
+        let __InputBuilder { subject: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("subject", b.subject.is_some())]),
+            );
         };
+        let value = Input { subject: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -79,8 +81,7 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("subject", &self.subject)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("subject", &self.subject).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -148,7 +149,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

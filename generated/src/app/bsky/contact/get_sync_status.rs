@@ -67,7 +67,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -127,10 +127,8 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            sync_status: b.sync_status,
-            extra,
-        };
+        let __OutputBuilder { sync_status: f0 } = b;
+        let value = Output { sync_status: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -154,10 +152,9 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.sync_status {
-            map.serialize_entry("syncStatus", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("syncStatus", &self.sync_status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -42,8 +42,10 @@ impl Input {
             let path = path.key("contacts");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::Some(1),
-                ::std::option::Option::Some(1000),
+                &crate::validate::LengthRules {
+                    min: ::std::option::Option::Some(1),
+                    max: ::std::option::Option::Some(1000),
+                },
                 "elements",
                 &path,
             )?;
@@ -76,9 +78,20 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            token: ::std::option::Option::Some(f0),
+            contacts: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("token", b.token.is_some()), ("contacts", b.contacts.is_some())],
+                ),
+            );
+        };
         let value = Input {
-            token: crate::de::required(b.token, path, "token")?,
-            contacts: crate::de::required(b.contacts, path, "contacts")?,
+            token: f0,
+            contacts: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -105,9 +118,10 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("token", &self.token)?;
-        map.serialize_entry("contacts", &self.contacts)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("token", &self.token)
+            .req("contacts", &self.contacts)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -173,12 +187,23 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            matches_and_contact_indexes: ::std::option::Option::Some(f0),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        (
+                            "matchesAndContactIndexes",
+                            b.matches_and_contact_indexes.is_some(),
+                        ),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            matches_and_contact_indexes: crate::de::required(
-                b.matches_and_contact_indexes,
-                path,
-                "matchesAndContactIndexes",
-            )?,
+            matches_and_contact_indexes: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -204,11 +229,9 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry(
-            "matchesAndContactIndexes",
-            &self.matches_and_contact_indexes,
-        )?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("matchesAndContactIndexes", &self.matches_and_contact_indexes)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

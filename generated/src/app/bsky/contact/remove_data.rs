@@ -69,7 +69,7 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -138,7 +138,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -52,10 +52,12 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Input {
-            phone: crate::de::required(b.phone, path, "phone")?,
-            extra,
+        let __InputBuilder { phone: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("phone", b.phone.is_some())]),
+            );
         };
+        let value = Input { phone: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -79,8 +81,7 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("phone", &self.phone)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("phone", &self.phone).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -148,7 +149,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -56,9 +56,20 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            phone: ::std::option::Option::Some(f0),
+            code: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("phone", b.phone.is_some()), ("code", b.code.is_some())],
+                ),
+            );
+        };
         let value = Input {
-            phone: crate::de::required(b.phone, path, "phone")?,
-            code: crate::de::required(b.code, path, "code")?,
+            phone: f0,
+            code: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -84,9 +95,10 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("phone", &self.phone)?;
-        map.serialize_entry("code", &self.code)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("phone", &self.phone)
+            .req("code", &self.code)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -139,10 +151,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            token: crate::de::required(b.token, path, "token")?,
-            extra,
+        let __OutputBuilder { token: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("token", b.token.is_some())]),
+            );
         };
+        let value = Output { token: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -166,8 +180,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("token", &self.token)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("token", &self.token).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

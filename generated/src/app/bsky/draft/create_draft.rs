@@ -51,10 +51,12 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Input {
-            draft: crate::de::required(b.draft, path, "draft")?,
-            extra,
+        let __InputBuilder { draft: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("draft", b.draft.is_some())]),
+            );
         };
+        let value = Input { draft: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -78,8 +80,7 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("draft", &self.draft)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("draft", &self.draft).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -133,10 +134,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            id: crate::de::required(b.id, path, "id")?,
-            extra,
+        let __OutputBuilder { id: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("id", b.id.is_some())]),
+            );
         };
+        let value = Output { id: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -160,8 +163,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("id", &self.id)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("id", &self.id).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -35,9 +35,20 @@ impl<'de> crate::de::ObjectDe<'de> for DraftWithId {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftWithIdBuilder {
+            id: ::std::option::Option::Some(f0),
+            draft: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("id", b.id.is_some()), ("draft", b.draft.is_some())],
+                ),
+            );
+        };
         let value = DraftWithId {
-            id: crate::de::required(b.id, path, "id")?,
-            draft: crate::de::required(b.draft, path, "draft")?,
+            id: f0,
+            draft: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -63,9 +74,10 @@ impl crate::de::ObjectSer for DraftWithId {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("draft", &self.draft)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("id", &self.id)
+            .req("draft", &self.draft)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DraftWithId {
@@ -122,12 +134,8 @@ impl Draft {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(100),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -137,12 +145,8 @@ impl Draft {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(100),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -152,8 +156,10 @@ impl Draft {
             let path = path.key("posts");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::Some(1),
-                ::std::option::Option::Some(100),
+                &crate::validate::LengthRules {
+                    min: ::std::option::Option::Some(1),
+                    max: ::std::option::Option::Some(100),
+                },
                 "elements",
                 &path,
             )?;
@@ -162,8 +168,10 @@ impl Draft {
             let path = path.key("langs");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(3),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(3),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -172,8 +180,10 @@ impl Draft {
             let path = path.key("postgateEmbeddingRules");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(5),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -182,8 +192,10 @@ impl Draft {
             let path = path.key("threadgateAllow");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(5),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -235,13 +247,25 @@ impl<'de> crate::de::ObjectDe<'de> for Draft {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftBuilder {
+            device_id: f0,
+            device_name: f1,
+            posts: ::std::option::Option::Some(f2),
+            langs: f3,
+            postgate_embedding_rules: f4,
+            threadgate_allow: f5,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("posts", b.posts.is_some())]),
+            );
+        };
         let value = Draft {
-            device_id: b.device_id,
-            device_name: b.device_name,
-            posts: crate::de::required(b.posts, path, "posts")?,
-            langs: b.langs,
-            postgate_embedding_rules: b.postgate_embedding_rules,
-            threadgate_allow: b.threadgate_allow,
+            device_id: f0,
+            device_name: f1,
+            posts: f2,
+            langs: f3,
+            postgate_embedding_rules: f4,
+            threadgate_allow: f5,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -268,23 +292,14 @@ impl crate::de::ObjectSer for Draft {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.device_id {
-            map.serialize_entry("deviceId", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.device_name {
-            map.serialize_entry("deviceName", v)?;
-        }
-        map.serialize_entry("posts", &self.posts)?;
-        if let ::std::option::Option::Some(v) = &self.langs {
-            map.serialize_entry("langs", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.postgate_embedding_rules {
-            map.serialize_entry("postgateEmbeddingRules", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.threadgate_allow {
-            map.serialize_entry("threadgateAllow", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("deviceId", &self.device_id)
+            .opt("deviceName", &self.device_name)
+            .req("posts", &self.posts)
+            .opt("langs", &self.langs)
+            .opt("postgateEmbeddingRules", &self.postgate_embedding_rules)
+            .opt("threadgateAllow", &self.threadgate_allow)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Draft {
@@ -349,12 +364,9 @@ impl DraftPost {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(10000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(1000),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -363,8 +375,10 @@ impl DraftPost {
             let path = path.key("embedImages");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(4),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(4),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -373,8 +387,10 @@ impl DraftPost {
             let path = path.key("embedVideos");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(1),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(1),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -383,8 +399,10 @@ impl DraftPost {
             let path = path.key("embedExternals");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(1),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(1),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -393,8 +411,10 @@ impl DraftPost {
             let path = path.key("embedRecords");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(1),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(1),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -447,14 +467,27 @@ impl<'de> crate::de::ObjectDe<'de> for DraftPost {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftPostBuilder {
+            text: ::std::option::Option::Some(f0),
+            labels: f1,
+            embed_images: f2,
+            embed_gallery: f3,
+            embed_videos: f4,
+            embed_externals: f5,
+            embed_records: f6,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("text", b.text.is_some())]),
+            );
+        };
         let value = DraftPost {
-            text: crate::de::required(b.text, path, "text")?,
-            labels: b.labels,
-            embed_images: b.embed_images,
-            embed_gallery: b.embed_gallery,
-            embed_videos: b.embed_videos,
-            embed_externals: b.embed_externals,
-            embed_records: b.embed_records,
+            text: f0,
+            labels: f1,
+            embed_images: f2,
+            embed_gallery: f3,
+            embed_videos: f4,
+            embed_externals: f5,
+            embed_records: f6,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -481,26 +514,15 @@ impl crate::de::ObjectSer for DraftPost {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("text", &self.text)?;
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.embed_images {
-            map.serialize_entry("embedImages", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.embed_gallery {
-            map.serialize_entry("embedGallery", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.embed_videos {
-            map.serialize_entry("embedVideos", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.embed_externals {
-            map.serialize_entry("embedExternals", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.embed_records {
-            map.serialize_entry("embedRecords", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("text", &self.text)
+            .opt("labels", &self.labels)
+            .opt("embedImages", &self.embed_images)
+            .opt("embedGallery", &self.embed_gallery)
+            .opt("embedVideos", &self.embed_videos)
+            .opt("embedExternals", &self.embed_externals)
+            .opt("embedRecords", &self.embed_records)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DraftPost {
@@ -592,11 +614,29 @@ impl<'de> crate::de::ObjectDe<'de> for DraftView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftViewBuilder {
+            id: ::std::option::Option::Some(f0),
+            draft: ::std::option::Option::Some(f1),
+            created_at: ::std::option::Option::Some(f2),
+            updated_at: ::std::option::Option::Some(f3),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("id", b.id.is_some()),
+                        ("draft", b.draft.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                        ("updatedAt", b.updated_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = DraftView {
-            id: crate::de::required(b.id, path, "id")?,
-            draft: crate::de::required(b.draft, path, "draft")?,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
-            updated_at: crate::de::required(b.updated_at, path, "updatedAt")?,
+            id: f0,
+            draft: f1,
+            created_at: f2,
+            updated_at: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -622,11 +662,12 @@ impl crate::de::ObjectSer for DraftView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("draft", &self.draft)?;
-        map.serialize_entry("createdAt", &self.created_at)?;
-        map.serialize_entry("updatedAt", &self.updated_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("id", &self.id)
+            .req("draft", &self.draft)
+            .req("createdAt", &self.created_at)
+            .req("updatedAt", &self.updated_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DraftView {
@@ -672,10 +713,7 @@ impl DraftEmbedLocalRef {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(1024),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -706,8 +744,14 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedLocalRef {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedLocalRefBuilder { path: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("path", b.path.is_some())]),
+            );
+        };
         let value = DraftEmbedLocalRef {
-            path: crate::de::required(b.path, path, "path")?,
+            path: f0,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -734,8 +778,7 @@ impl crate::de::ObjectSer for DraftEmbedLocalRef {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("path", &self.path)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("path", &self.path).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DraftEmbedLocalRef {
@@ -776,12 +819,8 @@ impl DraftEmbedCaption {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(10000),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -814,9 +853,20 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedCaption {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedCaptionBuilder {
+            lang: ::std::option::Option::Some(f0),
+            content: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("lang", b.lang.is_some()), ("content", b.content.is_some())],
+                ),
+            );
+        };
         let value = DraftEmbedCaption {
-            lang: crate::de::required(b.lang, path, "lang")?,
-            content: crate::de::required(b.content, path, "content")?,
+            lang: f0,
+            content: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -843,9 +893,10 @@ impl crate::de::ObjectSer for DraftEmbedCaption {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("lang", &self.lang)?;
-        map.serialize_entry("content", &self.content)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("lang", &self.lang)
+            .req("content", &self.content)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DraftEmbedCaption {
@@ -899,8 +950,14 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedGallery {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedGalleryBuilder { items: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("items", b.items.is_some())]),
+            );
+        };
         let value = DraftEmbedGallery {
-            items: crate::de::required(b.items, path, "items")?,
+            items: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -926,8 +983,7 @@ impl crate::de::ObjectSer for DraftEmbedGallery {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("items", &self.items)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DraftEmbedGallery {
@@ -965,8 +1021,10 @@ impl crate::validate::Checked for DraftEmbedGalleryItems {
         let path = *at;
         crate::validate::check_length(
             v.len(),
-            ::std::option::Option::None,
-            ::std::option::Option::Some(20),
+            &crate::validate::LengthRules {
+                max: ::std::option::Option::Some(20),
+                ..crate::validate::LengthRules::NONE
+            },
             "elements",
             &path,
         )?;
@@ -1051,12 +1109,8 @@ impl DraftEmbedImage {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
-                    max_length: ::std::option::Option::None,
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(2000),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -1089,9 +1143,17 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedImage {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedImageBuilder {
+            local_ref: ::std::option::Option::Some(f0),
+            alt: f1,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("localRef", b.local_ref.is_some())]),
+            );
+        };
         let value = DraftEmbedImage {
-            local_ref: crate::de::required(b.local_ref, path, "localRef")?,
-            alt: b.alt,
+            local_ref: f0,
+            alt: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -1118,11 +1180,10 @@ impl crate::de::ObjectSer for DraftEmbedImage {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("localRef", &self.local_ref)?;
-        if let ::std::option::Option::Some(v) = &self.alt {
-            map.serialize_entry("alt", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("localRef", &self.local_ref)
+            .opt("alt", &self.alt)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DraftEmbedImage {
@@ -1167,12 +1228,8 @@ impl DraftEmbedVideo {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
-                    max_length: ::std::option::Option::None,
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(2000),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -1181,8 +1238,10 @@ impl DraftEmbedVideo {
             let path = path.key("captions");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(20),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(20),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -1217,10 +1276,19 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedVideo {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedVideoBuilder {
+            local_ref: ::std::option::Option::Some(f0),
+            alt: f1,
+            captions: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("localRef", b.local_ref.is_some())]),
+            );
+        };
         let value = DraftEmbedVideo {
-            local_ref: crate::de::required(b.local_ref, path, "localRef")?,
-            alt: b.alt,
-            captions: b.captions,
+            local_ref: f0,
+            alt: f1,
+            captions: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -1247,14 +1315,11 @@ impl crate::de::ObjectSer for DraftEmbedVideo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("localRef", &self.local_ref)?;
-        if let ::std::option::Option::Some(v) = &self.alt {
-            map.serialize_entry("alt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.captions {
-            map.serialize_entry("captions", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("localRef", &self.local_ref)
+            .opt("alt", &self.alt)
+            .opt("captions", &self.captions)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DraftEmbedVideo {
@@ -1311,8 +1376,14 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedExternal {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedExternalBuilder { uri: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("uri", b.uri.is_some())]),
+            );
+        };
         let value = DraftEmbedExternal {
-            uri: crate::de::required(b.uri, path, "uri")?,
+            uri: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1338,8 +1409,7 @@ impl crate::de::ObjectSer for DraftEmbedExternal {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DraftEmbedExternal {
@@ -1389,8 +1459,14 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedRecord {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedRecordBuilder { record: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("record", b.record.is_some())]),
+            );
+        };
         let value = DraftEmbedRecord {
-            record: crate::de::required(b.record, path, "record")?,
+            record: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1416,8 +1492,7 @@ impl crate::de::ObjectSer for DraftEmbedRecord {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("record", &self.record)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DraftEmbedRecord {

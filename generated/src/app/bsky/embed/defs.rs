@@ -22,9 +22,7 @@ impl AspectRatio {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -36,9 +34,7 @@ impl AspectRatio {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -71,9 +67,20 @@ impl<'de> crate::de::ObjectDe<'de> for AspectRatio {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __AspectRatioBuilder {
+            width: ::std::option::Option::Some(f0),
+            height: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("width", b.width.is_some()), ("height", b.height.is_some())],
+                ),
+            );
+        };
         let value = AspectRatio {
-            width: crate::de::required(b.width, path, "width")?,
-            height: crate::de::required(b.height, path, "height")?,
+            width: f0,
+            height: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -100,9 +107,10 @@ impl crate::de::ObjectSer for AspectRatio {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("width", &self.width)?;
-        map.serialize_entry("height", &self.height)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("width", &self.width)
+            .req("height", &self.height)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for AspectRatio {

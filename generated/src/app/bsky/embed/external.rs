@@ -33,10 +33,12 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Main {
-            external: crate::de::required(b.external, path, "external")?,
-            extra,
+        let __MainBuilder { external: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("external", b.external.is_some())]),
+            );
         };
+        let value = Main { external: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -60,8 +62,9 @@ impl crate::de::ObjectSer for Main {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("external", &self.external)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("external", &self.external)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Main {
@@ -107,8 +110,14 @@ impl External {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["image/*"]),
-                ::std::option::Option::Some(1000000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[::std::borrow::Cow::Borrowed("image/*")],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(1000000),
+                },
                 &path,
             )?;
         }
@@ -152,12 +161,30 @@ impl<'de> crate::de::ObjectDe<'de> for External {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ExternalBuilder {
+            uri: ::std::option::Option::Some(f0),
+            title: ::std::option::Option::Some(f1),
+            description: ::std::option::Option::Some(f2),
+            thumb: f3,
+            associated_refs: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("title", b.title.is_some()),
+                        ("description", b.description.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = External {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            title: crate::de::required(b.title, path, "title")?,
-            description: crate::de::required(b.description, path, "description")?,
-            thumb: b.thumb,
-            associated_refs: b.associated_refs,
+            uri: f0,
+            title: f1,
+            description: f2,
+            thumb: f3,
+            associated_refs: f4,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -184,16 +211,13 @@ impl crate::de::ObjectSer for External {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("title", &self.title)?;
-        map.serialize_entry("description", &self.description)?;
-        if let ::std::option::Option::Some(v) = &self.thumb {
-            map.serialize_entry("thumb", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.associated_refs {
-            map.serialize_entry("associatedRefs", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("title", &self.title)
+            .req("description", &self.description)
+            .opt("thumb", &self.thumb)
+            .opt("associatedRefs", &self.associated_refs)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for External {
@@ -253,10 +277,12 @@ impl<'de> crate::de::ObjectDe<'de> for View {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = View {
-            external: crate::de::required(b.external, path, "external")?,
-            extra,
+        let __ViewBuilder { external: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("external", b.external.is_some())]),
+            );
         };
+        let value = View { external: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -280,8 +306,9 @@ impl crate::de::ObjectSer for View {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("external", &self.external)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("external", &self.external)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for View {
@@ -392,18 +419,42 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternal {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewExternalBuilder {
+            uri: ::std::option::Option::Some(f0),
+            title: ::std::option::Option::Some(f1),
+            description: ::std::option::Option::Some(f2),
+            thumb: f3,
+            created_at: f4,
+            updated_at: f5,
+            reading_time: f6,
+            labels: f7,
+            source: f8,
+            associated_refs: f9,
+            associated_profiles: f10,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("title", b.title.is_some()),
+                        ("description", b.description.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ViewExternal {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            title: crate::de::required(b.title, path, "title")?,
-            description: crate::de::required(b.description, path, "description")?,
-            thumb: b.thumb,
-            created_at: b.created_at,
-            updated_at: b.updated_at,
-            reading_time: b.reading_time,
-            labels: b.labels,
-            source: b.source,
-            associated_refs: b.associated_refs,
-            associated_profiles: b.associated_profiles,
+            uri: f0,
+            title: f1,
+            description: f2,
+            thumb: f3,
+            created_at: f4,
+            updated_at: f5,
+            reading_time: f6,
+            labels: f7,
+            source: f8,
+            associated_refs: f9,
+            associated_profiles: f10,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -429,34 +480,19 @@ impl crate::de::ObjectSer for ViewExternal {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("title", &self.title)?;
-        map.serialize_entry("description", &self.description)?;
-        if let ::std::option::Option::Some(v) = &self.thumb {
-            map.serialize_entry("thumb", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.created_at {
-            map.serialize_entry("createdAt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.updated_at {
-            map.serialize_entry("updatedAt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.reading_time {
-            map.serialize_entry("readingTime", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.source {
-            map.serialize_entry("source", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.associated_refs {
-            map.serialize_entry("associatedRefs", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.associated_profiles {
-            map.serialize_entry("associatedProfiles", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("title", &self.title)
+            .req("description", &self.description)
+            .opt("thumb", &self.thumb)
+            .opt("createdAt", &self.created_at)
+            .opt("updatedAt", &self.updated_at)
+            .opt("readingTime", &self.reading_time)
+            .opt("labels", &self.labels)
+            .opt("source", &self.source)
+            .opt("associatedRefs", &self.associated_refs)
+            .opt("associatedProfiles", &self.associated_profiles)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewExternal {
@@ -543,12 +579,26 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternalSource {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewExternalSourceBuilder {
+            uri: ::std::option::Option::Some(f0),
+            icon: f1,
+            title: ::std::option::Option::Some(f2),
+            description: f3,
+            theme: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("title", b.title.is_some())],
+                ),
+            );
+        };
         let value = ViewExternalSource {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            icon: b.icon,
-            title: crate::de::required(b.title, path, "title")?,
-            description: b.description,
-            theme: b.theme,
+            uri: f0,
+            icon: f1,
+            title: f2,
+            description: f3,
+            theme: f4,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -574,18 +624,13 @@ impl crate::de::ObjectSer for ViewExternalSource {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        if let ::std::option::Option::Some(v) = &self.icon {
-            map.serialize_entry("icon", v)?;
-        }
-        map.serialize_entry("title", &self.title)?;
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.theme {
-            map.serialize_entry("theme", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .opt("icon", &self.icon)
+            .req("title", &self.title)
+            .opt("description", &self.description)
+            .opt("theme", &self.theme)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewExternalSource {
@@ -661,11 +706,17 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternalSourceTheme {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewExternalSourceThemeBuilder {
+            background_rgb: f0,
+            foreground_rgb: f1,
+            accent_rgb: f2,
+            accent_foreground_rgb: f3,
+        } = b;
         let value = ViewExternalSourceTheme {
-            background_rgb: b.background_rgb,
-            foreground_rgb: b.foreground_rgb,
-            accent_rgb: b.accent_rgb,
-            accent_foreground_rgb: b.accent_foreground_rgb,
+            background_rgb: f0,
+            foreground_rgb: f1,
+            accent_rgb: f2,
+            accent_foreground_rgb: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -691,19 +742,12 @@ impl crate::de::ObjectSer for ViewExternalSourceTheme {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.background_rgb {
-            map.serialize_entry("backgroundRGB", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.foreground_rgb {
-            map.serialize_entry("foregroundRGB", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.accent_rgb {
-            map.serialize_entry("accentRGB", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.accent_foreground_rgb {
-            map.serialize_entry("accentForegroundRGB", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("backgroundRGB", &self.background_rgb)
+            .opt("foregroundRGB", &self.foreground_rgb)
+            .opt("accentRGB", &self.accent_rgb)
+            .opt("accentForegroundRGB", &self.accent_foreground_rgb)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewExternalSourceTheme {
@@ -768,8 +812,7 @@ impl ColorRgb {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
                     maximum: ::std::option::Option::Some(255),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -782,8 +825,7 @@ impl ColorRgb {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
                     maximum: ::std::option::Option::Some(255),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -796,8 +838,7 @@ impl ColorRgb {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
                     maximum: ::std::option::Option::Some(255),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -832,10 +873,22 @@ impl<'de> crate::de::ObjectDe<'de> for ColorRgb {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ColorRgbBuilder {
+            r: ::std::option::Option::Some(f0),
+            g: ::std::option::Option::Some(f1),
+            b: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("r", b.r.is_some()), ("g", b.g.is_some()), ("b", b.b.is_some())],
+                ),
+            );
+        };
         let value = ColorRgb {
-            r: crate::de::required(b.r, path, "r")?,
-            g: crate::de::required(b.g, path, "g")?,
-            b: crate::de::required(b.b, path, "b")?,
+            r: f0,
+            g: f1,
+            b: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -862,10 +915,11 @@ impl crate::de::ObjectSer for ColorRgb {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("r", &self.r)?;
-        map.serialize_entry("g", &self.g)?;
-        map.serialize_entry("b", &self.b)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("r", &self.r)
+            .req("g", &self.g)
+            .req("b", &self.b)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ColorRgb {

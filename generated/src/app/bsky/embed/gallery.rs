@@ -21,8 +21,10 @@ impl Main {
             let path = path.key("items");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(20),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(20),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -53,10 +55,12 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Main {
-            items: crate::de::required(b.items, path, "items")?,
-            extra,
+        let __MainBuilder { items: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("items", b.items.is_some())]),
+            );
         };
+        let value = Main { items: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -81,8 +85,7 @@ impl crate::de::ObjectSer for Main {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("items", &self.items)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Main {
@@ -126,8 +129,14 @@ impl Image {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["image/*"]),
-                ::std::option::Option::Some(2000000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[::std::borrow::Cow::Borrowed("image/*")],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(2000000),
+                },
                 &path,
             )?;
         }
@@ -163,10 +172,26 @@ impl<'de> crate::de::ObjectDe<'de> for Image {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ImageBuilder {
+            image: ::std::option::Option::Some(f0),
+            alt: ::std::option::Option::Some(f1),
+            aspect_ratio: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("image", b.image.is_some()),
+                        ("alt", b.alt.is_some()),
+                        ("aspectRatio", b.aspect_ratio.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Image {
-            image: crate::de::required(b.image, path, "image")?,
-            alt: crate::de::required(b.alt, path, "alt")?,
-            aspect_ratio: crate::de::required(b.aspect_ratio, path, "aspectRatio")?,
+            image: f0,
+            alt: f1,
+            aspect_ratio: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -193,10 +218,11 @@ impl crate::de::ObjectSer for Image {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("image", &self.image)?;
-        map.serialize_entry("alt", &self.alt)?;
-        map.serialize_entry("aspectRatio", &self.aspect_ratio)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("image", &self.image)
+            .req("alt", &self.alt)
+            .req("aspectRatio", &self.aspect_ratio)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Image {
@@ -254,10 +280,12 @@ impl<'de> crate::de::ObjectDe<'de> for View {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = View {
-            items: crate::de::required(b.items, path, "items")?,
-            extra,
+        let __ViewBuilder { items: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("items", b.items.is_some())]),
+            );
         };
+        let value = View { items: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -281,8 +309,7 @@ impl crate::de::ObjectSer for View {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("items", &self.items)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for View {
@@ -347,11 +374,29 @@ impl<'de> crate::de::ObjectDe<'de> for ViewImage {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewImageBuilder {
+            thumbnail: ::std::option::Option::Some(f0),
+            fullsize: ::std::option::Option::Some(f1),
+            alt: ::std::option::Option::Some(f2),
+            aspect_ratio: ::std::option::Option::Some(f3),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("thumbnail", b.thumbnail.is_some()),
+                        ("fullsize", b.fullsize.is_some()),
+                        ("alt", b.alt.is_some()),
+                        ("aspectRatio", b.aspect_ratio.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ViewImage {
-            thumbnail: crate::de::required(b.thumbnail, path, "thumbnail")?,
-            fullsize: crate::de::required(b.fullsize, path, "fullsize")?,
-            alt: crate::de::required(b.alt, path, "alt")?,
-            aspect_ratio: crate::de::required(b.aspect_ratio, path, "aspectRatio")?,
+            thumbnail: f0,
+            fullsize: f1,
+            alt: f2,
+            aspect_ratio: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -377,11 +422,12 @@ impl crate::de::ObjectSer for ViewImage {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("thumbnail", &self.thumbnail)?;
-        map.serialize_entry("fullsize", &self.fullsize)?;
-        map.serialize_entry("alt", &self.alt)?;
-        map.serialize_entry("aspectRatio", &self.aspect_ratio)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("thumbnail", &self.thumbnail)
+            .req("fullsize", &self.fullsize)
+            .req("alt", &self.alt)
+            .req("aspectRatio", &self.aspect_ratio)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewImage {

@@ -40,8 +40,10 @@ impl Params {
             let path = path.key("uris");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(4),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(4),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -74,11 +76,18 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            url: crate::de::required(b.url, path, "url")?,
-            uris: crate::de::required(b.uris, path, "uris")?,
-            extra,
+        let __ParamsBuilder {
+            url: ::std::option::Option::Some(f0),
+            uris: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("url", b.url.is_some()), ("uris", b.uris.is_some())],
+                ),
+            );
         };
+        let value = Params { url: f0, uris: f1, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -103,9 +112,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("url", &self.url)?;
-        map.serialize_entry("uris", &self.uris)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("url", &self.url)
+            .req("uris", &self.uris)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -193,10 +203,11 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder { view: f0, associated_refs: f1, associated_records: f2 } = b;
         let value = Output {
-            view: b.view,
-            associated_refs: b.associated_refs,
-            associated_records: b.associated_records,
+            view: f0,
+            associated_refs: f1,
+            associated_records: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -222,16 +233,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.view {
-            map.serialize_entry("view", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.associated_refs {
-            map.serialize_entry("associatedRefs", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.associated_records {
-            map.serialize_entry("associatedRecords", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("view", &self.view)
+            .opt("associatedRefs", &self.associated_refs)
+            .opt("associatedRecords", &self.associated_records)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -266,55 +272,6 @@ crate::types::object_api!(
     : ::std::vec::Vec < crate ::types::Unknown >, } extra
 );
 crate::types::default_new!(Output);
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

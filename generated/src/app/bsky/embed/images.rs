@@ -20,8 +20,10 @@ impl Main {
             let path = path.key("images");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(4),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(4),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -52,10 +54,12 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Main {
-            images: crate::de::required(b.images, path, "images")?,
-            extra,
+        let __MainBuilder { images: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("images", b.images.is_some())]),
+            );
         };
+        let value = Main { images: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -80,8 +84,7 @@ impl crate::de::ObjectSer for Main {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("images", &self.images)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Main {
@@ -126,8 +129,14 @@ impl Image {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["image/*"]),
-                ::std::option::Option::Some(2000000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[::std::borrow::Cow::Borrowed("image/*")],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(2000000),
+                },
                 &path,
             )?;
         }
@@ -163,10 +172,22 @@ impl<'de> crate::de::ObjectDe<'de> for Image {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ImageBuilder {
+            image: ::std::option::Option::Some(f0),
+            alt: ::std::option::Option::Some(f1),
+            aspect_ratio: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("image", b.image.is_some()), ("alt", b.alt.is_some())],
+                ),
+            );
+        };
         let value = Image {
-            image: crate::de::required(b.image, path, "image")?,
-            alt: crate::de::required(b.alt, path, "alt")?,
-            aspect_ratio: b.aspect_ratio,
+            image: f0,
+            alt: f1,
+            aspect_ratio: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -193,12 +214,11 @@ impl crate::de::ObjectSer for Image {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("image", &self.image)?;
-        map.serialize_entry("alt", &self.alt)?;
-        if let ::std::option::Option::Some(v) = &self.aspect_ratio {
-            map.serialize_entry("aspectRatio", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("image", &self.image)
+            .req("alt", &self.alt)
+            .opt("aspectRatio", &self.aspect_ratio)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Image {
@@ -244,8 +264,10 @@ impl View {
             let path = path.key("images");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(4),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(4),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -276,10 +298,12 @@ impl<'de> crate::de::ObjectDe<'de> for View {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = View {
-            images: crate::de::required(b.images, path, "images")?,
-            extra,
+        let __ViewBuilder { images: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("images", b.images.is_some())]),
+            );
         };
+        let value = View { images: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -304,8 +328,7 @@ impl crate::de::ObjectSer for View {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("images", &self.images)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for View {
@@ -371,11 +394,28 @@ impl<'de> crate::de::ObjectDe<'de> for ViewImage {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewImageBuilder {
+            thumb: ::std::option::Option::Some(f0),
+            fullsize: ::std::option::Option::Some(f1),
+            alt: ::std::option::Option::Some(f2),
+            aspect_ratio: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("thumb", b.thumb.is_some()),
+                        ("fullsize", b.fullsize.is_some()),
+                        ("alt", b.alt.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ViewImage {
-            thumb: crate::de::required(b.thumb, path, "thumb")?,
-            fullsize: crate::de::required(b.fullsize, path, "fullsize")?,
-            alt: crate::de::required(b.alt, path, "alt")?,
-            aspect_ratio: b.aspect_ratio,
+            thumb: f0,
+            fullsize: f1,
+            alt: f2,
+            aspect_ratio: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -401,13 +441,12 @@ impl crate::de::ObjectSer for ViewImage {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("thumb", &self.thumb)?;
-        map.serialize_entry("fullsize", &self.fullsize)?;
-        map.serialize_entry("alt", &self.alt)?;
-        if let ::std::option::Option::Some(v) = &self.aspect_ratio {
-            map.serialize_entry("aspectRatio", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("thumb", &self.thumb)
+            .req("fullsize", &self.fullsize)
+            .req("alt", &self.alt)
+            .opt("aspectRatio", &self.aspect_ratio)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewImage {

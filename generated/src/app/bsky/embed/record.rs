@@ -32,10 +32,12 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Main {
-            record: crate::de::required(b.record, path, "record")?,
-            extra,
+        let __MainBuilder { record: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("record", b.record.is_some())]),
+            );
         };
+        let value = Main { record: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -59,8 +61,7 @@ impl crate::de::ObjectSer for Main {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("record", &self.record)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Main {
@@ -113,10 +114,12 @@ impl<'de> crate::de::ObjectDe<'de> for View {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = View {
-            record: crate::de::required(b.record, path, "record")?,
-            extra,
+        let __ViewBuilder { record: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("record", b.record.is_some())]),
+            );
         };
+        let value = View { record: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -140,8 +143,7 @@ impl crate::de::ObjectSer for View {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("record", &self.record)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for View {
@@ -229,18 +231,44 @@ impl<'de> crate::de::ObjectDe<'de> for ViewRecord {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewRecordBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            author: ::std::option::Option::Some(f2),
+            value: ::std::option::Option::Some(f3),
+            labels: f4,
+            reply_count: f5,
+            repost_count: f6,
+            like_count: f7,
+            quote_count: f8,
+            embeds: f9,
+            indexed_at: ::std::option::Option::Some(f10),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("author", b.author.is_some()),
+                        ("value", b.value.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ViewRecord {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            author: crate::de::required(b.author, path, "author")?,
-            value: crate::de::required(b.value, path, "value")?,
-            labels: b.labels,
-            reply_count: b.reply_count,
-            repost_count: b.repost_count,
-            like_count: b.like_count,
-            quote_count: b.quote_count,
-            embeds: b.embeds,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
+            uri: f0,
+            cid: f1,
+            author: f2,
+            value: f3,
+            labels: f4,
+            reply_count: f5,
+            repost_count: f6,
+            like_count: f7,
+            quote_count: f8,
+            embeds: f9,
+            indexed_at: f10,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -266,30 +294,19 @@ impl crate::de::ObjectSer for ViewRecord {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("author", &self.author)?;
-        map.serialize_entry("value", &self.value)?;
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.reply_count {
-            map.serialize_entry("replyCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.repost_count {
-            map.serialize_entry("repostCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.like_count {
-            map.serialize_entry("likeCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.quote_count {
-            map.serialize_entry("quoteCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.embeds {
-            map.serialize_entry("embeds", v)?;
-        }
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("author", &self.author)
+            .req("value", &self.value)
+            .opt("labels", &self.labels)
+            .opt("replyCount", &self.reply_count)
+            .opt("repostCount", &self.repost_count)
+            .opt("likeCount", &self.like_count)
+            .opt("quoteCount", &self.quote_count)
+            .opt("embeds", &self.embeds)
+            .req("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewRecord {
@@ -368,9 +385,20 @@ impl<'de> crate::de::ObjectDe<'de> for ViewNotFound {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewNotFoundBuilder {
+            uri: ::std::option::Option::Some(f0),
+            not_found: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("notFound", b.not_found.is_some())],
+                ),
+            );
+        };
         let value = ViewNotFound {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            not_found: crate::de::required(b.not_found, path, "notFound")?,
+            uri: f0,
+            not_found: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -397,9 +425,10 @@ impl crate::de::ObjectSer for ViewNotFound {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("notFound", &self.not_found)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("notFound", &self.not_found)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewNotFound {
@@ -472,10 +501,26 @@ impl<'de> crate::de::ObjectDe<'de> for ViewBlocked {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewBlockedBuilder {
+            uri: ::std::option::Option::Some(f0),
+            blocked: ::std::option::Option::Some(f1),
+            author: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("blocked", b.blocked.is_some()),
+                        ("author", b.author.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ViewBlocked {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            blocked: crate::de::required(b.blocked, path, "blocked")?,
-            author: crate::de::required(b.author, path, "author")?,
+            uri: f0,
+            blocked: f1,
+            author: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -502,10 +547,11 @@ impl crate::de::ObjectSer for ViewBlocked {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("blocked", &self.blocked)?;
-        map.serialize_entry("author", &self.author)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("blocked", &self.blocked)
+            .req("author", &self.author)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewBlocked {
@@ -577,9 +623,20 @@ impl<'de> crate::de::ObjectDe<'de> for ViewDetached {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewDetachedBuilder {
+            uri: ::std::option::Option::Some(f0),
+            detached: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("detached", b.detached.is_some())],
+                ),
+            );
+        };
         let value = ViewDetached {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            detached: crate::de::required(b.detached, path, "detached")?,
+            uri: f0,
+            detached: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -606,9 +663,10 @@ impl crate::de::ObjectSer for ViewDetached {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("detached", &self.detached)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("detached", &self.detached)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewDetached {

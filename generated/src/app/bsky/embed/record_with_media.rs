@@ -35,9 +35,20 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __MainBuilder {
+            record: ::std::option::Option::Some(f0),
+            media: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("record", b.record.is_some()), ("media", b.media.is_some())],
+                ),
+            );
+        };
         let value = Main {
-            record: crate::de::required(b.record, path, "record")?,
-            media: crate::de::required(b.media, path, "media")?,
+            record: f0,
+            media: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -63,9 +74,10 @@ impl crate::de::ObjectSer for Main {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("record", &self.record)?;
-        map.serialize_entry("media", &self.media)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("record", &self.record)
+            .req("media", &self.media)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Main {
@@ -122,9 +134,20 @@ impl<'de> crate::de::ObjectDe<'de> for View {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewBuilder {
+            record: ::std::option::Option::Some(f0),
+            media: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("record", b.record.is_some()), ("media", b.media.is_some())],
+                ),
+            );
+        };
         let value = View {
-            record: crate::de::required(b.record, path, "record")?,
-            media: crate::de::required(b.media, path, "media")?,
+            record: f0,
+            media: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -150,9 +173,10 @@ impl crate::de::ObjectSer for View {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("record", &self.record)?;
-        map.serialize_entry("media", &self.media)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("record", &self.record)
+            .req("media", &self.media)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for View {

@@ -28,8 +28,14 @@ impl Main {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["video/mp4"]),
-                ::std::option::Option::Some(300000000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[::std::borrow::Cow::Borrowed("video/mp4")],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(300000000),
+                },
                 &path,
             )?;
         }
@@ -37,8 +43,10 @@ impl Main {
             let path = path.key("captions");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(20),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(20),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -81,12 +89,23 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __MainBuilder {
+            video: ::std::option::Option::Some(f0),
+            captions: f1,
+            alt: f2,
+            aspect_ratio: f3,
+            presentation: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("video", b.video.is_some())]),
+            );
+        };
         let value = Main {
-            video: crate::de::required(b.video, path, "video")?,
-            captions: b.captions,
-            alt: b.alt,
-            aspect_ratio: b.aspect_ratio,
-            presentation: b.presentation,
+            video: f0,
+            captions: f1,
+            alt: f2,
+            aspect_ratio: f3,
+            presentation: f4,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -113,20 +132,13 @@ impl crate::de::ObjectSer for Main {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("video", &self.video)?;
-        if let ::std::option::Option::Some(v) = &self.captions {
-            map.serialize_entry("captions", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.alt {
-            map.serialize_entry("alt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.aspect_ratio {
-            map.serialize_entry("aspectRatio", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.presentation {
-            map.serialize_entry("presentation", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("video", &self.video)
+            .opt("captions", &self.captions)
+            .opt("alt", &self.alt)
+            .opt("aspectRatio", &self.aspect_ratio)
+            .opt("presentation", &self.presentation)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Main {
@@ -181,8 +193,14 @@ impl Caption {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["text/vtt"]),
-                ::std::option::Option::Some(20000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[::std::borrow::Cow::Borrowed("text/vtt")],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(20000),
+                },
                 &path,
             )?;
         }
@@ -214,9 +232,20 @@ impl<'de> crate::de::ObjectDe<'de> for Caption {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __CaptionBuilder {
+            lang: ::std::option::Option::Some(f0),
+            file: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("lang", b.lang.is_some()), ("file", b.file.is_some())],
+                ),
+            );
+        };
         let value = Caption {
-            lang: crate::de::required(b.lang, path, "lang")?,
-            file: crate::de::required(b.file, path, "file")?,
+            lang: f0,
+            file: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -243,9 +272,10 @@ impl crate::de::ObjectSer for Caption {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("lang", &self.lang)?;
-        map.serialize_entry("file", &self.file)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("lang", &self.lang)
+            .req("file", &self.file)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Caption {
@@ -318,13 +348,28 @@ impl<'de> crate::de::ObjectDe<'de> for View {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewBuilder {
+            cid: ::std::option::Option::Some(f0),
+            playlist: ::std::option::Option::Some(f1),
+            thumbnail: f2,
+            alt: f3,
+            aspect_ratio: f4,
+            presentation: f5,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("cid", b.cid.is_some()), ("playlist", b.playlist.is_some())],
+                ),
+            );
+        };
         let value = View {
-            cid: crate::de::required(b.cid, path, "cid")?,
-            playlist: crate::de::required(b.playlist, path, "playlist")?,
-            thumbnail: b.thumbnail,
-            alt: b.alt,
-            aspect_ratio: b.aspect_ratio,
-            presentation: b.presentation,
+            cid: f0,
+            playlist: f1,
+            thumbnail: f2,
+            alt: f3,
+            aspect_ratio: f4,
+            presentation: f5,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -350,21 +395,14 @@ impl crate::de::ObjectSer for View {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("playlist", &self.playlist)?;
-        if let ::std::option::Option::Some(v) = &self.thumbnail {
-            map.serialize_entry("thumbnail", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.alt {
-            map.serialize_entry("alt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.aspect_ratio {
-            map.serialize_entry("aspectRatio", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.presentation {
-            map.serialize_entry("presentation", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("cid", &self.cid)
+            .req("playlist", &self.playlist)
+            .opt("thumbnail", &self.thumbnail)
+            .opt("alt", &self.alt)
+            .opt("aspectRatio", &self.aspect_ratio)
+            .opt("presentation", &self.presentation)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for View {

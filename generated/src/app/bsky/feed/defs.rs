@@ -81,22 +81,52 @@ impl<'de> crate::de::ObjectDe<'de> for PostView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __PostViewBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            author: ::std::option::Option::Some(f2),
+            record: ::std::option::Option::Some(f3),
+            embed: f4,
+            bookmark_count: f5,
+            reply_count: f6,
+            repost_count: f7,
+            like_count: f8,
+            quote_count: f9,
+            indexed_at: ::std::option::Option::Some(f10),
+            viewer: f11,
+            labels: f12,
+            threadgate: f13,
+            debug: f14,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("author", b.author.is_some()),
+                        ("record", b.record.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = PostView {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            author: crate::de::required(b.author, path, "author")?,
-            record: crate::de::required(b.record, path, "record")?,
-            embed: b.embed,
-            bookmark_count: b.bookmark_count,
-            reply_count: b.reply_count,
-            repost_count: b.repost_count,
-            like_count: b.like_count,
-            quote_count: b.quote_count,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
-            viewer: b.viewer,
-            labels: b.labels,
-            threadgate: b.threadgate,
-            debug: b.debug,
+            uri: f0,
+            cid: f1,
+            author: f2,
+            record: f3,
+            embed: f4,
+            bookmark_count: f5,
+            reply_count: f6,
+            repost_count: f7,
+            like_count: f8,
+            quote_count: f9,
+            indexed_at: f10,
+            viewer: f11,
+            labels: f12,
+            threadgate: f13,
+            debug: f14,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -122,42 +152,23 @@ impl crate::de::ObjectSer for PostView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("author", &self.author)?;
-        map.serialize_entry("record", &self.record)?;
-        if let ::std::option::Option::Some(v) = &self.embed {
-            map.serialize_entry("embed", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.bookmark_count {
-            map.serialize_entry("bookmarkCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.reply_count {
-            map.serialize_entry("replyCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.repost_count {
-            map.serialize_entry("repostCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.like_count {
-            map.serialize_entry("likeCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.quote_count {
-            map.serialize_entry("quoteCount", v)?;
-        }
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.threadgate {
-            map.serialize_entry("threadgate", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.debug {
-            map.serialize_entry("debug", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("author", &self.author)
+            .req("record", &self.record)
+            .opt("embed", &self.embed)
+            .opt("bookmarkCount", &self.bookmark_count)
+            .opt("replyCount", &self.reply_count)
+            .opt("repostCount", &self.repost_count)
+            .opt("likeCount", &self.like_count)
+            .opt("quoteCount", &self.quote_count)
+            .req("indexedAt", &self.indexed_at)
+            .opt("viewer", &self.viewer)
+            .opt("labels", &self.labels)
+            .opt("threadgate", &self.threadgate)
+            .opt("debug", &self.debug)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for PostView {
@@ -262,15 +273,25 @@ impl<'de> crate::de::ObjectDe<'de> for ViewerState {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ViewerStateBuilder {
+            repost: f0,
+            like: f1,
+            bookmarked: f2,
+            thread_muted: f3,
+            reply_disabled: f4,
+            embedding_disabled: f5,
+            pinned: f6,
+            known_likers: f7,
+        } = b;
         let value = ViewerState {
-            repost: b.repost,
-            like: b.like,
-            bookmarked: b.bookmarked,
-            thread_muted: b.thread_muted,
-            reply_disabled: b.reply_disabled,
-            embedding_disabled: b.embedding_disabled,
-            pinned: b.pinned,
-            known_likers: b.known_likers,
+            repost: f0,
+            like: f1,
+            bookmarked: f2,
+            thread_muted: f3,
+            reply_disabled: f4,
+            embedding_disabled: f5,
+            pinned: f6,
+            known_likers: f7,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -296,31 +317,16 @@ impl crate::de::ObjectSer for ViewerState {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.repost {
-            map.serialize_entry("repost", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.like {
-            map.serialize_entry("like", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.bookmarked {
-            map.serialize_entry("bookmarked", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.thread_muted {
-            map.serialize_entry("threadMuted", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.reply_disabled {
-            map.serialize_entry("replyDisabled", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.embedding_disabled {
-            map.serialize_entry("embeddingDisabled", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.pinned {
-            map.serialize_entry("pinned", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.known_likers {
-            map.serialize_entry("knownLikers", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("repost", &self.repost)
+            .opt("like", &self.like)
+            .opt("bookmarked", &self.bookmarked)
+            .opt("threadMuted", &self.thread_muted)
+            .opt("replyDisabled", &self.reply_disabled)
+            .opt("embeddingDisabled", &self.embedding_disabled)
+            .opt("pinned", &self.pinned)
+            .opt("knownLikers", &self.known_likers)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ViewerState {
@@ -371,8 +377,10 @@ impl KnownLikers {
             let path = path.key("actors");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::Some(0),
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    min: ::std::option::Option::Some(0),
+                    max: ::std::option::Option::Some(5),
+                },
                 "elements",
                 &path,
             )?;
@@ -407,9 +415,20 @@ impl<'de> crate::de::ObjectDe<'de> for KnownLikers {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __KnownLikersBuilder {
+            count: ::std::option::Option::Some(f0),
+            actors: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("count", b.count.is_some()), ("actors", b.actors.is_some())],
+                ),
+            );
+        };
         let value = KnownLikers {
-            count: crate::de::required(b.count, path, "count")?,
-            actors: crate::de::required(b.actors, path, "actors")?,
+            count: f0,
+            actors: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -436,9 +455,10 @@ impl crate::de::ObjectSer for KnownLikers {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("count", &self.count)?;
-        map.serialize_entry("actors", &self.actors)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("count", &self.count)
+            .req("actors", &self.actors)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for KnownLikers {
@@ -496,8 +516,9 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadContext {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ThreadContextBuilder { root_author_like: f0 } = b;
         let value = ThreadContext {
-            root_author_like: b.root_author_like,
+            root_author_like: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -523,10 +544,9 @@ impl crate::de::ObjectSer for ThreadContext {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.root_author_like {
-            map.serialize_entry("rootAuthorLike", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("rootAuthorLike", &self.root_author_like)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ThreadContext {
@@ -574,12 +594,8 @@ impl FeedViewPost {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(2000),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -589,12 +605,8 @@ impl FeedViewPost {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(100),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -635,12 +647,23 @@ impl<'de> crate::de::ObjectDe<'de> for FeedViewPost {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __FeedViewPostBuilder {
+            post: ::std::option::Option::Some(f0),
+            reply: f1,
+            reason: f2,
+            feed_context: f3,
+            req_id: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("post", b.post.is_some())]),
+            );
+        };
         let value = FeedViewPost {
-            post: crate::de::required(b.post, path, "post")?,
-            reply: b.reply,
-            reason: b.reason,
-            feed_context: b.feed_context,
-            req_id: b.req_id,
+            post: f0,
+            reply: f1,
+            reason: f2,
+            feed_context: f3,
+            req_id: f4,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -667,20 +690,13 @@ impl crate::de::ObjectSer for FeedViewPost {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("post", &self.post)?;
-        if let ::std::option::Option::Some(v) = &self.reply {
-            map.serialize_entry("reply", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.reason {
-            map.serialize_entry("reason", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.feed_context {
-            map.serialize_entry("feedContext", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.req_id {
-            map.serialize_entry("reqId", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("post", &self.post)
+            .opt("reply", &self.reply)
+            .opt("reason", &self.reason)
+            .opt("feedContext", &self.feed_context)
+            .opt("reqId", &self.req_id)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for FeedViewPost {
@@ -756,10 +772,22 @@ impl<'de> crate::de::ObjectDe<'de> for ReplyRef {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ReplyRefBuilder {
+            root: ::std::option::Option::Some(f0),
+            parent: ::std::option::Option::Some(f1),
+            grandparent_author: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("root", b.root.is_some()), ("parent", b.parent.is_some())],
+                ),
+            );
+        };
         let value = ReplyRef {
-            root: crate::de::required(b.root, path, "root")?,
-            parent: crate::de::required(b.parent, path, "parent")?,
-            grandparent_author: b.grandparent_author,
+            root: f0,
+            parent: f1,
+            grandparent_author: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -785,12 +813,11 @@ impl crate::de::ObjectSer for ReplyRef {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("root", &self.root)?;
-        map.serialize_entry("parent", &self.parent)?;
-        if let ::std::option::Option::Some(v) = &self.grandparent_author {
-            map.serialize_entry("grandparentAuthor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("root", &self.root)
+            .req("parent", &self.parent)
+            .opt("grandparentAuthor", &self.grandparent_author)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ReplyRef {
@@ -858,11 +885,24 @@ impl<'de> crate::de::ObjectDe<'de> for ReasonRepost {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ReasonRepostBuilder {
+            by: ::std::option::Option::Some(f0),
+            uri: f1,
+            cid: f2,
+            indexed_at: ::std::option::Option::Some(f3),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("by", b.by.is_some()), ("indexedAt", b.indexed_at.is_some())],
+                ),
+            );
+        };
         let value = ReasonRepost {
-            by: crate::de::required(b.by, path, "by")?,
-            uri: b.uri,
-            cid: b.cid,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
+            by: f0,
+            uri: f1,
+            cid: f2,
+            indexed_at: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -888,15 +928,12 @@ impl crate::de::ObjectSer for ReasonRepost {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("by", &self.by)?;
-        if let ::std::option::Option::Some(v) = &self.uri {
-            map.serialize_entry("uri", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cid {
-            map.serialize_entry("cid", v)?;
-        }
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("by", &self.by)
+            .opt("uri", &self.uri)
+            .opt("cid", &self.cid)
+            .req("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ReasonRepost {
@@ -969,7 +1006,7 @@ impl crate::de::ObjectSer for ReasonPin {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ReasonPin {
@@ -1031,11 +1068,21 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadViewPost {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ThreadViewPostBuilder {
+            post: ::std::option::Option::Some(f0),
+            parent: f1,
+            replies: f2,
+            thread_context: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("post", b.post.is_some())]),
+            );
+        };
         let value = ThreadViewPost {
-            post: crate::de::required(b.post, path, "post")?,
-            parent: b.parent,
-            replies: b.replies,
-            thread_context: b.thread_context,
+            post: f0,
+            parent: f1,
+            replies: f2,
+            thread_context: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1061,17 +1108,12 @@ impl crate::de::ObjectSer for ThreadViewPost {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("post", &self.post)?;
-        if let ::std::option::Option::Some(v) = &self.parent {
-            map.serialize_entry("parent", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.replies {
-            map.serialize_entry("replies", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.thread_context {
-            map.serialize_entry("threadContext", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("post", &self.post)
+            .opt("parent", &self.parent)
+            .opt("replies", &self.replies)
+            .opt("threadContext", &self.thread_context)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ThreadViewPost {
@@ -1149,9 +1191,20 @@ impl<'de> crate::de::ObjectDe<'de> for NotFoundPost {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __NotFoundPostBuilder {
+            uri: ::std::option::Option::Some(f0),
+            not_found: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("notFound", b.not_found.is_some())],
+                ),
+            );
+        };
         let value = NotFoundPost {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            not_found: crate::de::required(b.not_found, path, "notFound")?,
+            uri: f0,
+            not_found: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -1178,9 +1231,10 @@ impl crate::de::ObjectSer for NotFoundPost {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("notFound", &self.not_found)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("notFound", &self.not_found)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for NotFoundPost {
@@ -1253,10 +1307,26 @@ impl<'de> crate::de::ObjectDe<'de> for BlockedPost {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __BlockedPostBuilder {
+            uri: ::std::option::Option::Some(f0),
+            blocked: ::std::option::Option::Some(f1),
+            author: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("blocked", b.blocked.is_some()),
+                        ("author", b.author.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = BlockedPost {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            blocked: crate::de::required(b.blocked, path, "blocked")?,
-            author: crate::de::required(b.author, path, "author")?,
+            uri: f0,
+            blocked: f1,
+            author: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -1283,10 +1353,11 @@ impl crate::de::ObjectSer for BlockedPost {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("blocked", &self.blocked)?;
-        map.serialize_entry("author", &self.author)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("blocked", &self.blocked)
+            .req("author", &self.author)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for BlockedPost {
@@ -1344,9 +1415,17 @@ impl<'de> crate::de::ObjectDe<'de> for BlockedAuthor {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __BlockedAuthorBuilder {
+            did: ::std::option::Option::Some(f0),
+            viewer: f1,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
+        };
         let value = BlockedAuthor {
-            did: crate::de::required(b.did, path, "did")?,
-            viewer: b.viewer,
+            did: f0,
+            viewer: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1372,11 +1451,10 @@ impl crate::de::ObjectSer for BlockedAuthor {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .opt("viewer", &self.viewer)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for BlockedAuthor {
@@ -1435,12 +1513,9 @@ impl GeneratorView {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(3000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(300),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -1451,9 +1526,7 @@ impl GeneratorView {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -1534,21 +1607,51 @@ impl<'de> crate::de::ObjectDe<'de> for GeneratorView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __GeneratorViewBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            did: ::std::option::Option::Some(f2),
+            creator: ::std::option::Option::Some(f3),
+            display_name: ::std::option::Option::Some(f4),
+            description: f5,
+            description_facets: f6,
+            avatar: f7,
+            like_count: f8,
+            accepts_interactions: f9,
+            labels: f10,
+            viewer: f11,
+            content_mode: f12,
+            indexed_at: ::std::option::Option::Some(f13),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("did", b.did.is_some()),
+                        ("creator", b.creator.is_some()),
+                        ("displayName", b.display_name.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = GeneratorView {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            did: crate::de::required(b.did, path, "did")?,
-            creator: crate::de::required(b.creator, path, "creator")?,
-            display_name: crate::de::required(b.display_name, path, "displayName")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            avatar: b.avatar,
-            like_count: b.like_count,
-            accepts_interactions: b.accepts_interactions,
-            labels: b.labels,
-            viewer: b.viewer,
-            content_mode: b.content_mode,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
+            uri: f0,
+            cid: f1,
+            did: f2,
+            creator: f3,
+            display_name: f4,
+            description: f5,
+            description_facets: f6,
+            avatar: f7,
+            like_count: f8,
+            accepts_interactions: f9,
+            labels: f10,
+            viewer: f11,
+            content_mode: f12,
+            indexed_at: f13,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -1575,37 +1678,22 @@ impl crate::de::ObjectSer for GeneratorView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("creator", &self.creator)?;
-        map.serialize_entry("displayName", &self.display_name)?;
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description_facets {
-            map.serialize_entry("descriptionFacets", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.avatar {
-            map.serialize_entry("avatar", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.like_count {
-            map.serialize_entry("likeCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.accepts_interactions {
-            map.serialize_entry("acceptsInteractions", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.content_mode {
-            map.serialize_entry("contentMode", v)?;
-        }
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("did", &self.did)
+            .req("creator", &self.creator)
+            .req("displayName", &self.display_name)
+            .opt("description", &self.description)
+            .opt("descriptionFacets", &self.description_facets)
+            .opt("avatar", &self.avatar)
+            .opt("likeCount", &self.like_count)
+            .opt("acceptsInteractions", &self.accepts_interactions)
+            .opt("labels", &self.labels)
+            .opt("viewer", &self.viewer)
+            .opt("contentMode", &self.content_mode)
+            .req("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for GeneratorView {
@@ -1677,8 +1765,9 @@ impl<'de> crate::de::ObjectDe<'de> for GeneratorViewerState {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __GeneratorViewerStateBuilder { like: f0 } = b;
         let value = GeneratorViewerState {
-            like: b.like,
+            like: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1704,10 +1793,7 @@ impl crate::de::ObjectSer for GeneratorViewerState {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.like {
-            map.serialize_entry("like", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).opt("like", &self.like).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for GeneratorViewerState {
@@ -1751,12 +1837,8 @@ impl SkeletonFeedPost {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(2000),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -1793,10 +1875,19 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonFeedPost {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SkeletonFeedPostBuilder {
+            post: ::std::option::Option::Some(f0),
+            reason: f1,
+            feed_context: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("post", b.post.is_some())]),
+            );
+        };
         let value = SkeletonFeedPost {
-            post: crate::de::required(b.post, path, "post")?,
-            reason: b.reason,
-            feed_context: b.feed_context,
+            post: f0,
+            reason: f1,
+            feed_context: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -1823,14 +1914,11 @@ impl crate::de::ObjectSer for SkeletonFeedPost {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("post", &self.post)?;
-        if let ::std::option::Option::Some(v) = &self.reason {
-            map.serialize_entry("reason", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.feed_context {
-            map.serialize_entry("feedContext", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("post", &self.post)
+            .opt("reason", &self.reason)
+            .opt("feedContext", &self.feed_context)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SkeletonFeedPost {
@@ -1886,8 +1974,14 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonReasonRepost {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SkeletonReasonRepostBuilder { repost: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("repost", b.repost.is_some())]),
+            );
+        };
         let value = SkeletonReasonRepost {
-            repost: crate::de::required(b.repost, path, "repost")?,
+            repost: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1913,8 +2007,7 @@ impl crate::de::ObjectSer for SkeletonReasonRepost {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("repost", &self.repost)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("repost", &self.repost).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SkeletonReasonRepost {
@@ -1984,7 +2077,7 @@ impl crate::de::ObjectSer for SkeletonReasonPin {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SkeletonReasonPin {
@@ -2048,11 +2141,12 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadgateView {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ThreadgateViewBuilder { uri: f0, cid: f1, record: f2, lists: f3 } = b;
         let value = ThreadgateView {
-            uri: b.uri,
-            cid: b.cid,
-            record: b.record,
-            lists: b.lists,
+            uri: f0,
+            cid: f1,
+            record: f2,
+            lists: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -2078,19 +2172,12 @@ impl crate::de::ObjectSer for ThreadgateView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.uri {
-            map.serialize_entry("uri", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cid {
-            map.serialize_entry("cid", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.record {
-            map.serialize_entry("record", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.lists {
-            map.serialize_entry("lists", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("uri", &self.uri)
+            .opt("cid", &self.cid)
+            .opt("record", &self.record)
+            .opt("lists", &self.lists)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ThreadgateView {
@@ -2140,12 +2227,8 @@ impl Interaction {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(2000),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -2155,12 +2238,8 @@ impl Interaction {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(100),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -2199,11 +2278,12 @@ impl<'de> crate::de::ObjectDe<'de> for Interaction {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InteractionBuilder { item: f0, event: f1, feed_context: f2, req_id: f3 } = b;
         let value = Interaction {
-            item: b.item,
-            event: b.event,
-            feed_context: b.feed_context,
-            req_id: b.req_id,
+            item: f0,
+            event: f1,
+            feed_context: f2,
+            req_id: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -2230,19 +2310,12 @@ impl crate::de::ObjectSer for Interaction {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.item {
-            map.serialize_entry("item", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.event {
-            map.serialize_entry("event", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.feed_context {
-            map.serialize_entry("feedContext", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.req_id {
-            map.serialize_entry("reqId", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("item", &self.item)
+            .opt("event", &self.event)
+            .opt("feedContext", &self.feed_context)
+            .opt("reqId", &self.req_id)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Interaction {

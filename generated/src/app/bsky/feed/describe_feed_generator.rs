@@ -49,10 +49,12 @@ impl<'de> crate::de::ObjectDe<'de> for Feed {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Feed {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            extra,
+        let __FeedBuilder { uri: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("uri", b.uri.is_some())]),
+            );
         };
+        let value = Feed { uri: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -76,8 +78,7 @@ impl crate::de::ObjectSer for Feed {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Feed {
@@ -134,9 +135,10 @@ impl<'de> crate::de::ObjectDe<'de> for Links {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LinksBuilder { privacy_policy: f0, terms_of_service: f1 } = b;
         let value = Links {
-            privacy_policy: b.privacy_policy,
-            terms_of_service: b.terms_of_service,
+            privacy_policy: f0,
+            terms_of_service: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -162,13 +164,10 @@ impl crate::de::ObjectSer for Links {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.privacy_policy {
-            map.serialize_entry("privacyPolicy", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.terms_of_service {
-            map.serialize_entry("termsOfService", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("privacyPolicy", &self.privacy_policy)
+            .opt("termsOfService", &self.terms_of_service)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Links {
@@ -228,10 +227,22 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            did: ::std::option::Option::Some(f0),
+            feeds: ::std::option::Option::Some(f1),
+            links: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("did", b.did.is_some()), ("feeds", b.feeds.is_some())],
+                ),
+            );
+        };
         let value = Output {
-            did: crate::de::required(b.did, path, "did")?,
-            feeds: crate::de::required(b.feeds, path, "feeds")?,
-            links: b.links,
+            did: f0,
+            feeds: f1,
+            links: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -257,12 +268,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("feeds", &self.feeds)?;
-        if let ::std::option::Option::Some(v) = &self.links {
-            map.serialize_entry("links", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("feeds", &self.feeds)
+            .opt("links", &self.links)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -287,55 +297,6 @@ crate::types::object_api!(
     Output { did : crate ::formats::Did, feeds : ::std::vec::Vec < Feed >, } { links
     with_links : Links, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -38,12 +38,9 @@ impl Record {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(240),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(24),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -53,12 +50,9 @@ impl Record {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(3000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(300),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -68,8 +62,17 @@ impl Record {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["image/png", "image/jpeg"]),
-                ::std::option::Option::Some(1000000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[
+                                ::std::borrow::Cow::Borrowed("image/png"),
+                                ::std::borrow::Cow::Borrowed("image/jpeg"),
+                            ],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(1000000),
+                },
                 &path,
             )?;
         }
@@ -140,16 +143,38 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            did: ::std::option::Option::Some(f0),
+            display_name: ::std::option::Option::Some(f1),
+            description: f2,
+            description_facets: f3,
+            avatar: f4,
+            accepts_interactions: f5,
+            labels: f6,
+            content_mode: f7,
+            created_at: ::std::option::Option::Some(f8),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("did", b.did.is_some()),
+                        ("displayName", b.display_name.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Record {
-            did: crate::de::required(b.did, path, "did")?,
-            display_name: crate::de::required(b.display_name, path, "displayName")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            avatar: b.avatar,
-            accepts_interactions: b.accepts_interactions,
-            labels: b.labels,
-            content_mode: b.content_mode,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
+            did: f0,
+            display_name: f1,
+            description: f2,
+            description_facets: f3,
+            avatar: f4,
+            accepts_interactions: f5,
+            labels: f6,
+            content_mode: f7,
+            created_at: f8,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -176,28 +201,17 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("displayName", &self.display_name)?;
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description_facets {
-            map.serialize_entry("descriptionFacets", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.avatar {
-            map.serialize_entry("avatar", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.accepts_interactions {
-            map.serialize_entry("acceptsInteractions", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.content_mode {
-            map.serialize_entry("contentMode", v)?;
-        }
-        map.serialize_entry("createdAt", &self.created_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("displayName", &self.display_name)
+            .opt("description", &self.description)
+            .opt("descriptionFacets", &self.description_facets)
+            .opt("avatar", &self.avatar)
+            .opt("acceptsInteractions", &self.accepts_interactions)
+            .opt("labels", &self.labels)
+            .opt("contentMode", &self.content_mode)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

@@ -48,8 +48,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -90,12 +89,23 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            actor: ::std::option::Option::Some(f0),
+            limit: f1,
+            cursor: f2,
+            filter: f3,
+            include_pins: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("actor", b.actor.is_some())]),
+            );
+        };
         let value = Params {
-            actor: crate::de::required(b.actor, path, "actor")?,
-            limit: b.limit,
-            cursor: b.cursor,
-            filter: b.filter,
-            include_pins: b.include_pins,
+            actor: f0,
+            limit: f1,
+            cursor: f2,
+            filter: f3,
+            include_pins: f4,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -122,20 +132,13 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("actor", &self.actor)?;
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.filter {
-            map.serialize_entry("filter", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.include_pins {
-            map.serialize_entry("includePins", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("actor", &self.actor)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .opt("filter", &self.filter)
+            .opt("includePins", &self.include_pins)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -339,9 +342,15 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder { cursor: f0, feed: ::std::option::Option::Some(f1) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("feed", b.feed.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            feed: crate::de::required(b.feed, path, "feed")?,
+            cursor: f0,
+            feed: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -367,11 +376,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        map.serialize_entry("feed", &self.feed)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .req("feed", &self.feed)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

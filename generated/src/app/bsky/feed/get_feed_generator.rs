@@ -50,10 +50,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            feed: crate::de::required(b.feed, path, "feed")?,
-            extra,
+        let __ParamsBuilder { feed: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("feed", b.feed.is_some())]),
+            );
         };
+        let value = Params { feed: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -77,8 +79,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("feed", &self.feed)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("feed", &self.feed).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -146,10 +147,26 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            view: ::std::option::Option::Some(f0),
+            is_online: ::std::option::Option::Some(f1),
+            is_valid: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("view", b.view.is_some()),
+                        ("isOnline", b.is_online.is_some()),
+                        ("isValid", b.is_valid.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            view: crate::de::required(b.view, path, "view")?,
-            is_online: crate::de::required(b.is_online, path, "isOnline")?,
-            is_valid: crate::de::required(b.is_valid, path, "isValid")?,
+            view: f0,
+            is_online: f1,
+            is_valid: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -175,10 +192,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("view", &self.view)?;
-        map.serialize_entry("isOnline", &self.is_online)?;
-        map.serialize_entry("isValid", &self.is_valid)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("view", &self.view)
+            .req("isOnline", &self.is_online)
+            .req("isValid", &self.is_valid)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -202,55 +220,6 @@ crate::types::object_api!(
     Output { view : crate ::app::bsky::feed::defs::GeneratorView, is_online : bool,
     is_valid : bool, } {} extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -43,8 +43,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -79,10 +78,19 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            list: ::std::option::Option::Some(f0),
+            limit: f1,
+            cursor: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("list", b.list.is_some())]),
+            );
+        };
         let value = Params {
-            list: crate::de::required(b.list, path, "list")?,
-            limit: b.limit,
-            cursor: b.cursor,
+            list: f0,
+            limit: f1,
+            cursor: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -109,14 +117,11 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("list", &self.list)?;
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("list", &self.list)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -194,9 +199,15 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder { cursor: f0, feed: ::std::option::Option::Some(f1) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("feed", b.feed.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            feed: crate::de::required(b.feed, path, "feed")?,
+            cursor: f0,
+            feed: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -222,11 +233,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        map.serialize_entry("feed", &self.feed)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .req("feed", &self.feed)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -48,8 +48,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
                     maximum: ::std::option::Option::Some(1000),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -61,8 +60,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
                     maximum: ::std::option::Option::Some(1000),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -99,10 +97,19 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            uri: ::std::option::Option::Some(f0),
+            depth: f1,
+            parent_height: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("uri", b.uri.is_some())]),
+            );
+        };
         let value = Params {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            depth: b.depth,
-            parent_height: b.parent_height,
+            uri: f0,
+            depth: f1,
+            parent_height: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -129,14 +136,11 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        if let ::std::option::Option::Some(v) = &self.depth {
-            map.serialize_entry("depth", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.parent_height {
-            map.serialize_entry("parentHeight", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .opt("depth", &self.depth)
+            .opt("parentHeight", &self.parent_height)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -219,9 +223,17 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            thread: ::std::option::Option::Some(f0),
+            threadgate: f1,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("thread", b.thread.is_some())]),
+            );
+        };
         let value = Output {
-            thread: crate::de::required(b.thread, path, "thread")?,
-            threadgate: b.threadgate,
+            thread: f0,
+            threadgate: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -247,11 +259,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("thread", &self.thread)?;
-        if let ::std::option::Option::Some(v) = &self.threadgate {
-            map.serialize_entry("threadgate", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("thread", &self.thread)
+            .opt("threadgate", &self.threadgate)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

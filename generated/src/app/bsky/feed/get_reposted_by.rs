@@ -45,8 +45,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -83,11 +82,21 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: f1,
+            limit: f2,
+            cursor: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("uri", b.uri.is_some())]),
+            );
+        };
         let value = Params {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: b.cid,
-            limit: b.limit,
-            cursor: b.cursor,
+            uri: f0,
+            cid: f1,
+            limit: f2,
+            cursor: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -114,17 +123,12 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        if let ::std::option::Option::Some(v) = &self.cid {
-            map.serialize_entry("cid", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .opt("cid", &self.cid)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -209,11 +213,24 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: f1,
+            cursor: f2,
+            reposted_by: ::std::option::Option::Some(f3),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("repostedBy", b.reposted_by.is_some())],
+                ),
+            );
+        };
         let value = Output {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: b.cid,
-            cursor: b.cursor,
-            reposted_by: crate::de::required(b.reposted_by, path, "repostedBy")?,
+            uri: f0,
+            cid: f1,
+            cursor: f2,
+            reposted_by: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -239,15 +256,12 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        if let ::std::option::Option::Some(v) = &self.cid {
-            map.serialize_entry("cid", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        map.serialize_entry("repostedBy", &self.reposted_by)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .opt("cid", &self.cid)
+            .opt("cursor", &self.cursor)
+            .req("repostedBy", &self.reposted_by)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -275,55 +289,6 @@ crate::types::object_api!(
     ::app::bsky::actor::defs::ProfileView >, } { cid with_cid : crate ::formats::Cid,
     cursor with_cursor : ::std::string::String, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

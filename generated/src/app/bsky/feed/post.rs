@@ -43,12 +43,9 @@ impl Record {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(3000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(300),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -57,8 +54,10 @@ impl Record {
             let path = path.key("langs");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(3),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(3),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -67,8 +66,10 @@ impl Record {
             let path = path.key("tags");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(8),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(8),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -77,12 +78,9 @@ impl Record {
                 crate::validate::check_string(
                     item.as_str(),
                     &crate::validate::StringRules {
-                        min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::Some(640),
-                        min_graphemes: ::std::option::Option::None,
                         max_graphemes: ::std::option::Option::Some(64),
-                        const_: ::std::option::Option::None,
-                        enum_: ::std::option::Option::None,
+                        ..crate::validate::StringRules::NONE
                     },
                     &path,
                 )?;
@@ -135,16 +133,34 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            text: ::std::option::Option::Some(f0),
+            entities: f1,
+            facets: f2,
+            reply: f3,
+            embed: f4,
+            langs: f5,
+            labels: f6,
+            tags: f7,
+            created_at: ::std::option::Option::Some(f8),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("text", b.text.is_some()), ("createdAt", b.created_at.is_some())],
+                ),
+            );
+        };
         let value = Record {
-            text: crate::de::required(b.text, path, "text")?,
-            entities: b.entities,
-            facets: b.facets,
-            reply: b.reply,
-            embed: b.embed,
-            langs: b.langs,
-            labels: b.labels,
-            tags: b.tags,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
+            text: f0,
+            entities: f1,
+            facets: f2,
+            reply: f3,
+            embed: f4,
+            langs: f5,
+            labels: f6,
+            tags: f7,
+            created_at: f8,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -171,30 +187,17 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("text", &self.text)?;
-        if let ::std::option::Option::Some(v) = &self.entities {
-            map.serialize_entry("entities", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.facets {
-            map.serialize_entry("facets", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.reply {
-            map.serialize_entry("reply", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.embed {
-            map.serialize_entry("embed", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.langs {
-            map.serialize_entry("langs", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.tags {
-            map.serialize_entry("tags", v)?;
-        }
-        map.serialize_entry("createdAt", &self.created_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("text", &self.text)
+            .opt("entities", &self.entities)
+            .opt("facets", &self.facets)
+            .opt("reply", &self.reply)
+            .opt("embed", &self.embed)
+            .opt("langs", &self.langs)
+            .opt("labels", &self.labels)
+            .opt("tags", &self.tags)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {
@@ -270,9 +273,20 @@ impl<'de> crate::de::ObjectDe<'de> for ReplyRef {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ReplyRefBuilder {
+            root: ::std::option::Option::Some(f0),
+            parent: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("root", b.root.is_some()), ("parent", b.parent.is_some())],
+                ),
+            );
+        };
         let value = ReplyRef {
-            root: crate::de::required(b.root, path, "root")?,
-            parent: crate::de::required(b.parent, path, "parent")?,
+            root: f0,
+            parent: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -298,9 +312,10 @@ impl crate::de::ObjectSer for ReplyRef {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("root", &self.root)?;
-        map.serialize_entry("parent", &self.parent)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("root", &self.root)
+            .req("parent", &self.parent)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ReplyRef {
@@ -363,10 +378,26 @@ impl<'de> crate::de::ObjectDe<'de> for Entity {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __EntityBuilder {
+            index: ::std::option::Option::Some(f0),
+            type_: ::std::option::Option::Some(f1),
+            value: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("index", b.index.is_some()),
+                        ("type", b.type_.is_some()),
+                        ("value", b.value.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Entity {
-            index: crate::de::required(b.index, path, "index")?,
-            type_: crate::de::required(b.type_, path, "type")?,
-            value: crate::de::required(b.value, path, "value")?,
+            index: f0,
+            type_: f1,
+            value: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -392,10 +423,11 @@ impl crate::de::ObjectSer for Entity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("index", &self.index)?;
-        map.serialize_entry("type", &self.type_)?;
-        map.serialize_entry("value", &self.value)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("index", &self.index)
+            .req("type", &self.type_)
+            .req("value", &self.value)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Entity {
@@ -441,9 +473,7 @@ impl TextSlice {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -455,9 +485,7 @@ impl TextSlice {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -490,9 +518,20 @@ impl<'de> crate::de::ObjectDe<'de> for TextSlice {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __TextSliceBuilder {
+            start: ::std::option::Option::Some(f0),
+            end: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("start", b.start.is_some()), ("end", b.end.is_some())],
+                ),
+            );
+        };
         let value = TextSlice {
-            start: crate::de::required(b.start, path, "start")?,
-            end: crate::de::required(b.end, path, "end")?,
+            start: f0,
+            end: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -519,9 +558,10 @@ impl crate::de::ObjectSer for TextSlice {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("start", &self.start)?;
-        map.serialize_entry("end", &self.end)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("start", &self.start)
+            .req("end", &self.end)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for TextSlice {

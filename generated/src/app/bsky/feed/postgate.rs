@@ -34,8 +34,10 @@ impl Record {
             let path = path.key("detachedEmbeddingUris");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(50),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -44,8 +46,10 @@ impl Record {
             let path = path.key("embeddingRules");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(5),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -96,11 +100,24 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            created_at: ::std::option::Option::Some(f0),
+            post: ::std::option::Option::Some(f1),
+            detached_embedding_uris: f2,
+            embedding_rules: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("createdAt", b.created_at.is_some()), ("post", b.post.is_some())],
+                ),
+            );
+        };
         let value = Record {
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
-            post: crate::de::required(b.post, path, "post")?,
-            detached_embedding_uris: b.detached_embedding_uris,
-            embedding_rules: b.embedding_rules,
+            created_at: f0,
+            post: f1,
+            detached_embedding_uris: f2,
+            embedding_rules: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -127,15 +144,12 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("createdAt", &self.created_at)?;
-        map.serialize_entry("post", &self.post)?;
-        if let ::std::option::Option::Some(v) = &self.detached_embedding_uris {
-            map.serialize_entry("detachedEmbeddingUris", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.embedding_rules {
-            map.serialize_entry("embeddingRules", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("createdAt", &self.created_at)
+            .req("post", &self.post)
+            .opt("detachedEmbeddingUris", &self.detached_embedding_uris)
+            .opt("embeddingRules", &self.embedding_rules)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {
@@ -224,7 +238,7 @@ impl crate::de::ObjectSer for DisableRule {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DisableRule {

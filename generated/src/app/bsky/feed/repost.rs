@@ -46,10 +46,25 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            subject: ::std::option::Option::Some(f0),
+            created_at: ::std::option::Option::Some(f1),
+            via: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("subject", b.subject.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Record {
-            subject: crate::de::required(b.subject, path, "subject")?,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
-            via: b.via,
+            subject: f0,
+            created_at: f1,
+            via: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -75,12 +90,11 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("subject", &self.subject)?;
-        map.serialize_entry("createdAt", &self.created_at)?;
-        if let ::std::option::Option::Some(v) = &self.via {
-            map.serialize_entry("via", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("subject", &self.subject)
+            .req("createdAt", &self.created_at)
+            .opt("via", &self.via)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

@@ -106,8 +106,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -119,12 +118,9 @@ impl Params {
                 crate::validate::check_string(
                     item.as_str(),
                     &crate::validate::StringRules {
-                        min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::Some(640),
-                        min_graphemes: ::std::option::Option::None,
                         max_graphemes: ::std::option::Option::Some(64),
-                        const_: ::std::option::Option::None,
-                        enum_: ::std::option::Option::None,
+                        ..crate::validate::StringRules::NONE
                     },
                     &path,
                 )?;
@@ -137,12 +133,9 @@ impl Params {
                 crate::validate::check_string(
                     item.as_str(),
                     &crate::validate::StringRules {
-                        min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::Some(640),
-                        min_graphemes: ::std::option::Option::None,
                         max_graphemes: ::std::option::Option::Some(64),
-                        const_: ::std::option::Option::None,
-                        enum_: ::std::option::Option::None,
+                        ..crate::validate::StringRules::NONE
                     },
                     &path,
                 )?;
@@ -267,36 +260,67 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            cursor: f0,
+            limit: f1,
+            query: f2,
+            sort: f3,
+            authors: f4,
+            mentions: f5,
+            domains: f6,
+            urls: f7,
+            embedded_at_uris: f8,
+            hashtags: f9,
+            exclude_authors: f10,
+            exclude_mentions: f11,
+            exclude_domains: f12,
+            exclude_urls: f13,
+            exclude_embedded_at_uris: f14,
+            exclude_hashtags: f15,
+            since: f16,
+            until: f17,
+            all_time: f18,
+            languages: f19,
+            exclude_languages: f20,
+            has_media: f21,
+            has_video: f22,
+            reply_parent_uri: f23,
+            thread_root_uri: f24,
+            exclude_replies: f25,
+            replies_only: f26,
+            following: f27,
+            query_language: f28,
+        } = b;
         let value = Params {
-            cursor: b.cursor,
-            limit: b.limit,
-            query: b.query,
-            sort: b.sort,
-            authors: b.authors,
-            mentions: b.mentions,
-            domains: b.domains,
-            urls: b.urls,
-            embedded_at_uris: b.embedded_at_uris,
-            hashtags: b.hashtags,
-            exclude_authors: b.exclude_authors,
-            exclude_mentions: b.exclude_mentions,
-            exclude_domains: b.exclude_domains,
-            exclude_urls: b.exclude_urls,
-            exclude_embedded_at_uris: b.exclude_embedded_at_uris,
-            exclude_hashtags: b.exclude_hashtags,
-            since: b.since,
-            until: b.until,
-            all_time: b.all_time,
-            languages: b.languages,
-            exclude_languages: b.exclude_languages,
-            has_media: b.has_media,
-            has_video: b.has_video,
-            reply_parent_uri: b.reply_parent_uri,
-            thread_root_uri: b.thread_root_uri,
-            exclude_replies: b.exclude_replies,
-            replies_only: b.replies_only,
-            following: b.following,
-            query_language: b.query_language,
+            cursor: f0,
+            limit: f1,
+            query: f2,
+            sort: f3,
+            authors: f4,
+            mentions: f5,
+            domains: f6,
+            urls: f7,
+            embedded_at_uris: f8,
+            hashtags: f9,
+            exclude_authors: f10,
+            exclude_mentions: f11,
+            exclude_domains: f12,
+            exclude_urls: f13,
+            exclude_embedded_at_uris: f14,
+            exclude_hashtags: f15,
+            since: f16,
+            until: f17,
+            all_time: f18,
+            languages: f19,
+            exclude_languages: f20,
+            has_media: f21,
+            has_video: f22,
+            reply_parent_uri: f23,
+            thread_root_uri: f24,
+            exclude_replies: f25,
+            replies_only: f26,
+            following: f27,
+            query_language: f28,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -323,94 +347,37 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.query {
-            map.serialize_entry("query", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.sort {
-            map.serialize_entry("sort", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.authors {
-            map.serialize_entry("authors", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.mentions {
-            map.serialize_entry("mentions", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.domains {
-            map.serialize_entry("domains", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.urls {
-            map.serialize_entry("urls", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.embedded_at_uris {
-            map.serialize_entry("embeddedAtUris", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hashtags {
-            map.serialize_entry("hashtags", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.exclude_authors {
-            map.serialize_entry("excludeAuthors", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.exclude_mentions {
-            map.serialize_entry("excludeMentions", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.exclude_domains {
-            map.serialize_entry("excludeDomains", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.exclude_urls {
-            map.serialize_entry("excludeUrls", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.exclude_embedded_at_uris {
-            map.serialize_entry("excludeEmbeddedAtUris", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.exclude_hashtags {
-            map.serialize_entry("excludeHashtags", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.since {
-            map.serialize_entry("since", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.until {
-            map.serialize_entry("until", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.all_time {
-            map.serialize_entry("allTime", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.languages {
-            map.serialize_entry("languages", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.exclude_languages {
-            map.serialize_entry("excludeLanguages", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.has_media {
-            map.serialize_entry("hasMedia", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.has_video {
-            map.serialize_entry("hasVideo", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.reply_parent_uri {
-            map.serialize_entry("replyParentUri", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.thread_root_uri {
-            map.serialize_entry("threadRootUri", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.exclude_replies {
-            map.serialize_entry("excludeReplies", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.replies_only {
-            map.serialize_entry("repliesOnly", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.following {
-            map.serialize_entry("following", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.query_language {
-            map.serialize_entry("queryLanguage", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .opt("limit", &self.limit)
+            .opt("query", &self.query)
+            .opt("sort", &self.sort)
+            .opt("authors", &self.authors)
+            .opt("mentions", &self.mentions)
+            .opt("domains", &self.domains)
+            .opt("urls", &self.urls)
+            .opt("embeddedAtUris", &self.embedded_at_uris)
+            .opt("hashtags", &self.hashtags)
+            .opt("excludeAuthors", &self.exclude_authors)
+            .opt("excludeMentions", &self.exclude_mentions)
+            .opt("excludeDomains", &self.exclude_domains)
+            .opt("excludeUrls", &self.exclude_urls)
+            .opt("excludeEmbeddedAtUris", &self.exclude_embedded_at_uris)
+            .opt("excludeHashtags", &self.exclude_hashtags)
+            .opt("since", &self.since)
+            .opt("until", &self.until)
+            .opt("allTime", &self.all_time)
+            .opt("languages", &self.languages)
+            .opt("excludeLanguages", &self.exclude_languages)
+            .opt("hasMedia", &self.has_media)
+            .opt("hasVideo", &self.has_video)
+            .opt("replyParentUri", &self.reply_parent_uri)
+            .opt("threadRootUri", &self.thread_root_uri)
+            .opt("excludeReplies", &self.exclude_replies)
+            .opt("repliesOnly", &self.replies_only)
+            .opt("following", &self.following)
+            .opt("queryLanguage", &self.query_language)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -806,11 +773,21 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            cursor: f0,
+            hits_total: f1,
+            posts: ::std::option::Option::Some(f2),
+            detected_query_languages: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("posts", b.posts.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            hits_total: b.hits_total,
-            posts: crate::de::required(b.posts, path, "posts")?,
-            detected_query_languages: b.detected_query_languages,
+            cursor: f0,
+            hits_total: f1,
+            posts: f2,
+            detected_query_languages: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -836,17 +813,12 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hits_total {
-            map.serialize_entry("hitsTotal", v)?;
-        }
-        map.serialize_entry("posts", &self.posts)?;
-        if let ::std::option::Option::Some(v) = &self.detected_query_languages {
-            map.serialize_entry("detectedQueryLanguages", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .opt("hitsTotal", &self.hits_total)
+            .req("posts", &self.posts)
+            .opt("detectedQueryLanguages", &self.detected_query_languages)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -30,8 +30,10 @@ impl Record {
             let path = path.key("allow");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(5),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(5),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -40,8 +42,10 @@ impl Record {
             let path = path.key("hiddenReplies");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(300),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(300),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -83,11 +87,24 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            post: ::std::option::Option::Some(f0),
+            allow: f1,
+            created_at: ::std::option::Option::Some(f2),
+            hidden_replies: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("post", b.post.is_some()), ("createdAt", b.created_at.is_some())],
+                ),
+            );
+        };
         let value = Record {
-            post: crate::de::required(b.post, path, "post")?,
-            allow: b.allow,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
-            hidden_replies: b.hidden_replies,
+            post: f0,
+            allow: f1,
+            created_at: f2,
+            hidden_replies: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -114,15 +131,12 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("post", &self.post)?;
-        if let ::std::option::Option::Some(v) = &self.allow {
-            map.serialize_entry("allow", v)?;
-        }
-        map.serialize_entry("createdAt", &self.created_at)?;
-        if let ::std::option::Option::Some(v) = &self.hidden_replies {
-            map.serialize_entry("hiddenReplies", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("post", &self.post)
+            .opt("allow", &self.allow)
+            .req("createdAt", &self.created_at)
+            .opt("hiddenReplies", &self.hidden_replies)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {
@@ -207,7 +221,7 @@ impl crate::de::ObjectSer for MentionRule {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for MentionRule {
@@ -277,7 +291,7 @@ impl crate::de::ObjectSer for FollowerRule {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for FollowerRule {
@@ -347,7 +361,7 @@ impl crate::de::ObjectSer for FollowingRule {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for FollowingRule {
@@ -399,10 +413,12 @@ impl<'de> crate::de::ObjectDe<'de> for ListRule {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = ListRule {
-            list: crate::de::required(b.list, path, "list")?,
-            extra,
+        let __ListRuleBuilder { list: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("list", b.list.is_some())]),
+            );
         };
+        let value = ListRule { list: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -426,8 +442,7 @@ impl crate::de::ObjectSer for ListRule {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("list", &self.list)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("list", &self.list).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ListRule {

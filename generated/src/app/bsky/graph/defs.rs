@@ -31,10 +31,7 @@ impl ListViewBasic {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(64),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -45,9 +42,7 @@ impl ListViewBasic {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -98,16 +93,39 @@ impl<'de> crate::de::ObjectDe<'de> for ListViewBasic {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ListViewBasicBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            name: ::std::option::Option::Some(f2),
+            purpose: ::std::option::Option::Some(f3),
+            avatar: f4,
+            list_item_count: f5,
+            labels: f6,
+            viewer: f7,
+            indexed_at: f8,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("name", b.name.is_some()),
+                        ("purpose", b.purpose.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ListViewBasic {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            name: crate::de::required(b.name, path, "name")?,
-            purpose: crate::de::required(b.purpose, path, "purpose")?,
-            avatar: b.avatar,
-            list_item_count: b.list_item_count,
-            labels: b.labels,
-            viewer: b.viewer,
-            indexed_at: b.indexed_at,
+            uri: f0,
+            cid: f1,
+            name: f2,
+            purpose: f3,
+            avatar: f4,
+            list_item_count: f5,
+            labels: f6,
+            viewer: f7,
+            indexed_at: f8,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -134,26 +152,17 @@ impl crate::de::ObjectSer for ListViewBasic {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("purpose", &self.purpose)?;
-        if let ::std::option::Option::Some(v) = &self.avatar {
-            map.serialize_entry("avatar", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.list_item_count {
-            map.serialize_entry("listItemCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.indexed_at {
-            map.serialize_entry("indexedAt", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("name", &self.name)
+            .req("purpose", &self.purpose)
+            .opt("avatar", &self.avatar)
+            .opt("listItemCount", &self.list_item_count)
+            .opt("labels", &self.labels)
+            .opt("viewer", &self.viewer)
+            .opt("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ListViewBasic {
@@ -219,10 +228,7 @@ impl ListView {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(64),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -232,12 +238,9 @@ impl ListView {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(3000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(300),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -248,9 +251,7 @@ impl ListView {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -318,19 +319,47 @@ impl<'de> crate::de::ObjectDe<'de> for ListView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ListViewBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            creator: ::std::option::Option::Some(f2),
+            name: ::std::option::Option::Some(f3),
+            purpose: ::std::option::Option::Some(f4),
+            description: f5,
+            description_facets: f6,
+            avatar: f7,
+            list_item_count: f8,
+            labels: f9,
+            viewer: f10,
+            indexed_at: ::std::option::Option::Some(f11),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("creator", b.creator.is_some()),
+                        ("name", b.name.is_some()),
+                        ("purpose", b.purpose.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ListView {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            creator: crate::de::required(b.creator, path, "creator")?,
-            name: crate::de::required(b.name, path, "name")?,
-            purpose: crate::de::required(b.purpose, path, "purpose")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            avatar: b.avatar,
-            list_item_count: b.list_item_count,
-            labels: b.labels,
-            viewer: b.viewer,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
+            uri: f0,
+            cid: f1,
+            creator: f2,
+            name: f3,
+            purpose: f4,
+            description: f5,
+            description_facets: f6,
+            avatar: f7,
+            list_item_count: f8,
+            labels: f9,
+            viewer: f10,
+            indexed_at: f11,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -357,31 +386,20 @@ impl crate::de::ObjectSer for ListView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("creator", &self.creator)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("purpose", &self.purpose)?;
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description_facets {
-            map.serialize_entry("descriptionFacets", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.avatar {
-            map.serialize_entry("avatar", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.list_item_count {
-            map.serialize_entry("listItemCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("creator", &self.creator)
+            .req("name", &self.name)
+            .req("purpose", &self.purpose)
+            .opt("description", &self.description)
+            .opt("descriptionFacets", &self.description_facets)
+            .opt("avatar", &self.avatar)
+            .opt("listItemCount", &self.list_item_count)
+            .opt("labels", &self.labels)
+            .opt("viewer", &self.viewer)
+            .req("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ListView {
@@ -452,9 +470,20 @@ impl<'de> crate::de::ObjectDe<'de> for ListItemView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ListItemViewBuilder {
+            uri: ::std::option::Option::Some(f0),
+            subject: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("subject", b.subject.is_some())],
+                ),
+            );
+        };
         let value = ListItemView {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            subject: crate::de::required(b.subject, path, "subject")?,
+            uri: f0,
+            subject: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -480,9 +509,10 @@ impl crate::de::ObjectSer for ListItemView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("subject", &self.subject)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("subject", &self.subject)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ListItemView {
@@ -537,8 +567,10 @@ impl StarterPackView {
             let path = path.key("listItemsSample");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(12),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(12),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -547,8 +579,10 @@ impl StarterPackView {
             let path = path.key("feeds");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(3),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(3),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -559,9 +593,7 @@ impl StarterPackView {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -572,9 +604,7 @@ impl StarterPackView {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -640,18 +670,44 @@ impl<'de> crate::de::ObjectDe<'de> for StarterPackView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __StarterPackViewBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            record: ::std::option::Option::Some(f2),
+            creator: ::std::option::Option::Some(f3),
+            list: f4,
+            list_items_sample: f5,
+            feeds: f6,
+            joined_week_count: f7,
+            joined_all_time_count: f8,
+            labels: f9,
+            indexed_at: ::std::option::Option::Some(f10),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("record", b.record.is_some()),
+                        ("creator", b.creator.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = StarterPackView {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            record: crate::de::required(b.record, path, "record")?,
-            creator: crate::de::required(b.creator, path, "creator")?,
-            list: b.list,
-            list_items_sample: b.list_items_sample,
-            feeds: b.feeds,
-            joined_week_count: b.joined_week_count,
-            joined_all_time_count: b.joined_all_time_count,
-            labels: b.labels,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
+            uri: f0,
+            cid: f1,
+            record: f2,
+            creator: f3,
+            list: f4,
+            list_items_sample: f5,
+            feeds: f6,
+            joined_week_count: f7,
+            joined_all_time_count: f8,
+            labels: f9,
+            indexed_at: f10,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -678,30 +734,19 @@ impl crate::de::ObjectSer for StarterPackView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("record", &self.record)?;
-        map.serialize_entry("creator", &self.creator)?;
-        if let ::std::option::Option::Some(v) = &self.list {
-            map.serialize_entry("list", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.list_items_sample {
-            map.serialize_entry("listItemsSample", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.feeds {
-            map.serialize_entry("feeds", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.joined_week_count {
-            map.serialize_entry("joinedWeekCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.joined_all_time_count {
-            map.serialize_entry("joinedAllTimeCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("record", &self.record)
+            .req("creator", &self.creator)
+            .opt("list", &self.list)
+            .opt("listItemsSample", &self.list_items_sample)
+            .opt("feeds", &self.feeds)
+            .opt("joinedWeekCount", &self.joined_week_count)
+            .opt("joinedAllTimeCount", &self.joined_all_time_count)
+            .opt("labels", &self.labels)
+            .req("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for StarterPackView {
@@ -769,9 +814,7 @@ impl StarterPackViewBasic {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -782,9 +825,7 @@ impl StarterPackViewBasic {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -795,9 +836,7 @@ impl StarterPackViewBasic {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -857,16 +896,40 @@ impl<'de> crate::de::ObjectDe<'de> for StarterPackViewBasic {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __StarterPackViewBasicBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            record: ::std::option::Option::Some(f2),
+            creator: ::std::option::Option::Some(f3),
+            list_item_count: f4,
+            joined_week_count: f5,
+            joined_all_time_count: f6,
+            labels: f7,
+            indexed_at: ::std::option::Option::Some(f8),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("record", b.record.is_some()),
+                        ("creator", b.creator.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = StarterPackViewBasic {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            record: crate::de::required(b.record, path, "record")?,
-            creator: crate::de::required(b.creator, path, "creator")?,
-            list_item_count: b.list_item_count,
-            joined_week_count: b.joined_week_count,
-            joined_all_time_count: b.joined_all_time_count,
-            labels: b.labels,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
+            uri: f0,
+            cid: f1,
+            record: f2,
+            creator: f3,
+            list_item_count: f4,
+            joined_week_count: f5,
+            joined_all_time_count: f6,
+            labels: f7,
+            indexed_at: f8,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -893,24 +956,17 @@ impl crate::de::ObjectSer for StarterPackViewBasic {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("record", &self.record)?;
-        map.serialize_entry("creator", &self.creator)?;
-        if let ::std::option::Option::Some(v) = &self.list_item_count {
-            map.serialize_entry("listItemCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.joined_week_count {
-            map.serialize_entry("joinedWeekCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.joined_all_time_count {
-            map.serialize_entry("joinedAllTimeCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("record", &self.record)
+            .req("creator", &self.creator)
+            .opt("listItemCount", &self.list_item_count)
+            .opt("joinedWeekCount", &self.joined_week_count)
+            .opt("joinedAllTimeCount", &self.joined_all_time_count)
+            .opt("labels", &self.labels)
+            .req("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for StarterPackViewBasic {
@@ -1076,9 +1132,10 @@ impl<'de> crate::de::ObjectDe<'de> for ListViewerState {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ListViewerStateBuilder { muted: f0, blocked: f1 } = b;
         let value = ListViewerState {
-            muted: b.muted,
-            blocked: b.blocked,
+            muted: f0,
+            blocked: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1104,13 +1161,10 @@ impl crate::de::ObjectSer for ListViewerState {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.muted {
-            map.serialize_entry("muted", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blocked {
-            map.serialize_entry("blocked", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("muted", &self.muted)
+            .opt("blocked", &self.blocked)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ListViewerState {
@@ -1182,9 +1236,20 @@ impl<'de> crate::de::ObjectDe<'de> for NotFoundActor {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __NotFoundActorBuilder {
+            actor: ::std::option::Option::Some(f0),
+            not_found: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("actor", b.actor.is_some()), ("notFound", b.not_found.is_some())],
+                ),
+            );
+        };
         let value = NotFoundActor {
-            actor: crate::de::required(b.actor, path, "actor")?,
-            not_found: crate::de::required(b.not_found, path, "notFound")?,
+            actor: f0,
+            not_found: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -1211,9 +1276,10 @@ impl crate::de::ObjectSer for NotFoundActor {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("actor", &self.actor)?;
-        map.serialize_entry("notFound", &self.not_found)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("actor", &self.actor)
+            .req("notFound", &self.not_found)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for NotFoundActor {
@@ -1295,14 +1361,27 @@ impl<'de> crate::de::ObjectDe<'de> for Relationship {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RelationshipBuilder {
+            did: ::std::option::Option::Some(f0),
+            following: f1,
+            followed_by: f2,
+            blocking: f3,
+            blocked_by: f4,
+            blocking_by_list: f5,
+            blocked_by_list: f6,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
+        };
         let value = Relationship {
-            did: crate::de::required(b.did, path, "did")?,
-            following: b.following,
-            followed_by: b.followed_by,
-            blocking: b.blocking,
-            blocked_by: b.blocked_by,
-            blocking_by_list: b.blocking_by_list,
-            blocked_by_list: b.blocked_by_list,
+            did: f0,
+            following: f1,
+            followed_by: f2,
+            blocking: f3,
+            blocked_by: f4,
+            blocking_by_list: f5,
+            blocked_by_list: f6,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1328,26 +1407,15 @@ impl crate::de::ObjectSer for Relationship {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        if let ::std::option::Option::Some(v) = &self.following {
-            map.serialize_entry("following", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.followed_by {
-            map.serialize_entry("followedBy", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blocking {
-            map.serialize_entry("blocking", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blocked_by {
-            map.serialize_entry("blockedBy", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blocking_by_list {
-            map.serialize_entry("blockingByList", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blocked_by_list {
-            map.serialize_entry("blockedByList", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .opt("following", &self.following)
+            .opt("followedBy", &self.followed_by)
+            .opt("blocking", &self.blocking)
+            .opt("blockedBy", &self.blocked_by)
+            .opt("blockingByList", &self.blocking_by_list)
+            .opt("blockedByList", &self.blocked_by_list)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Relationship {

@@ -53,9 +53,17 @@ impl<'de> crate::de::ObjectDe<'de> for ListWithMembership {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ListWithMembershipBuilder {
+            list: ::std::option::Option::Some(f0),
+            list_item: f1,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("list", b.list.is_some())]),
+            );
+        };
         let value = ListWithMembership {
-            list: crate::de::required(b.list, path, "list")?,
-            list_item: b.list_item,
+            list: f0,
+            list_item: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -81,11 +89,10 @@ impl crate::de::ObjectSer for ListWithMembership {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("list", &self.list)?;
-        if let ::std::option::Option::Some(v) = &self.list_item {
-            map.serialize_entry("listItem", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("list", &self.list)
+            .opt("listItem", &self.list_item)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ListWithMembership {
@@ -136,8 +143,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -174,11 +180,21 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            actor: ::std::option::Option::Some(f0),
+            limit: f1,
+            cursor: f2,
+            purposes: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("actor", b.actor.is_some())]),
+            );
+        };
         let value = Params {
-            actor: crate::de::required(b.actor, path, "actor")?,
-            limit: b.limit,
-            cursor: b.cursor,
-            purposes: b.purposes,
+            actor: f0,
+            limit: f1,
+            cursor: f2,
+            purposes: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -205,17 +221,12 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("actor", &self.actor)?;
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.purposes {
-            map.serialize_entry("purposes", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("actor", &self.actor)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .opt("purposes", &self.purposes)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -394,13 +405,20 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            cursor: f0,
+            lists_with_membership: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("listsWithMembership", b.lists_with_membership.is_some())],
+                ),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            lists_with_membership: crate::de::required(
-                b.lists_with_membership,
-                path,
-                "listsWithMembership",
-            )?,
+            cursor: f0,
+            lists_with_membership: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -426,11 +444,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        map.serialize_entry("listsWithMembership", &self.lists_with_membership)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .req("listsWithMembership", &self.lists_with_membership)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -457,55 +474,6 @@ crate::types::object_api!(
     Output { lists_with_membership : ::std::vec::Vec < ListWithMembership >, } { cursor
     with_cursor : ::std::string::String, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

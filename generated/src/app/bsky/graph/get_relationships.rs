@@ -39,8 +39,10 @@ impl Params {
             let path = path.key("others");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(30),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(30),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -73,9 +75,15 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { actor: ::std::option::Option::Some(f0), others: f1 } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("actor", b.actor.is_some())]),
+            );
+        };
         let value = Params {
-            actor: crate::de::required(b.actor, path, "actor")?,
-            others: b.others,
+            actor: f0,
+            others: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -102,11 +110,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("actor", &self.actor)?;
-        if let ::std::option::Option::Some(v) = &self.others {
-            map.serialize_entry("others", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("actor", &self.actor)
+            .opt("others", &self.others)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -176,9 +183,17 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            actor: f0,
+            relationships: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("relationships", b.relationships.is_some())]),
+            );
+        };
         let value = Output {
-            actor: b.actor,
-            relationships: crate::de::required(b.relationships, path, "relationships")?,
+            actor: f0,
+            relationships: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -204,11 +219,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.actor {
-            map.serialize_entry("actor", v)?;
-        }
-        map.serialize_entry("relationships", &self.relationships)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("actor", &self.actor)
+            .req("relationships", &self.relationships)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -49,10 +49,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            actor: crate::de::required(b.actor, path, "actor")?,
-            extra,
+        let __ParamsBuilder { actor: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("actor", b.actor.is_some())]),
+            );
         };
+        let value = Params { actor: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -76,8 +78,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("actor", &self.actor)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("actor", &self.actor).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -155,11 +156,21 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            suggestions: ::std::option::Option::Some(f0),
+            rec_id_str: f1,
+            is_fallback: f2,
+            rec_id: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("suggestions", b.suggestions.is_some())]),
+            );
+        };
         let value = Output {
-            suggestions: crate::de::required(b.suggestions, path, "suggestions")?,
-            rec_id_str: b.rec_id_str,
-            is_fallback: b.is_fallback,
-            rec_id: b.rec_id,
+            suggestions: f0,
+            rec_id_str: f1,
+            is_fallback: f2,
+            rec_id: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -185,17 +196,12 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("suggestions", &self.suggestions)?;
-        if let ::std::option::Option::Some(v) = &self.rec_id_str {
-            map.serialize_entry("recIdStr", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.is_fallback {
-            map.serialize_entry("isFallback", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.rec_id {
-            map.serialize_entry("recId", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("suggestions", &self.suggestions)
+            .opt("recIdStr", &self.rec_id_str)
+            .opt("isFallback", &self.is_fallback)
+            .opt("recId", &self.rec_id)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -223,55 +229,6 @@ crate::types::object_api!(
     >, } { rec_id_str with_rec_id_str : ::std::string::String, is_fallback
     with_is_fallback : bool, rec_id with_rec_id : i64, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -38,10 +38,7 @@ impl Record {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(64),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -51,12 +48,9 @@ impl Record {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(3000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(300),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -66,8 +60,17 @@ impl Record {
             crate::validate::check_blob(
                 &v.mime_type,
                 v.size,
-                ::std::option::Option::Some(&["image/png", "image/jpeg"]),
-                ::std::option::Option::Some(1000000),
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[
+                                ::std::borrow::Cow::Borrowed("image/png"),
+                                ::std::borrow::Cow::Borrowed("image/jpeg"),
+                            ],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(1000000),
+                },
                 &path,
             )?;
         }
@@ -123,14 +126,34 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            purpose: ::std::option::Option::Some(f0),
+            name: ::std::option::Option::Some(f1),
+            description: f2,
+            description_facets: f3,
+            avatar: f4,
+            labels: f5,
+            created_at: ::std::option::Option::Some(f6),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("purpose", b.purpose.is_some()),
+                        ("name", b.name.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Record {
-            purpose: crate::de::required(b.purpose, path, "purpose")?,
-            name: crate::de::required(b.name, path, "name")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            avatar: b.avatar,
-            labels: b.labels,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
+            purpose: f0,
+            name: f1,
+            description: f2,
+            description_facets: f3,
+            avatar: f4,
+            labels: f5,
+            created_at: f6,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -157,22 +180,15 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("purpose", &self.purpose)?;
-        map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description_facets {
-            map.serialize_entry("descriptionFacets", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.avatar {
-            map.serialize_entry("avatar", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        map.serialize_entry("createdAt", &self.created_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("purpose", &self.purpose)
+            .req("name", &self.name)
+            .opt("description", &self.description)
+            .opt("descriptionFacets", &self.description_facets)
+            .opt("avatar", &self.avatar)
+            .opt("labels", &self.labels)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

@@ -37,10 +37,8 @@ impl Record {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(500),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(50),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -50,12 +48,9 @@ impl Record {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(3000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(300),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -64,8 +59,10 @@ impl Record {
             let path = path.key("feeds");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(3),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(3),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -120,13 +117,32 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            name: ::std::option::Option::Some(f0),
+            description: f1,
+            description_facets: f2,
+            list: ::std::option::Option::Some(f3),
+            feeds: f4,
+            created_at: ::std::option::Option::Some(f5),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("name", b.name.is_some()),
+                        ("list", b.list.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Record {
-            name: crate::de::required(b.name, path, "name")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            list: crate::de::required(b.list, path, "list")?,
-            feeds: b.feeds,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
+            name: f0,
+            description: f1,
+            description_facets: f2,
+            list: f3,
+            feeds: f4,
+            created_at: f5,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -153,19 +169,14 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description_facets {
-            map.serialize_entry("descriptionFacets", v)?;
-        }
-        map.serialize_entry("list", &self.list)?;
-        if let ::std::option::Option::Some(v) = &self.feeds {
-            map.serialize_entry("feeds", v)?;
-        }
-        map.serialize_entry("createdAt", &self.created_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("name", &self.name)
+            .opt("description", &self.description)
+            .opt("descriptionFacets", &self.description_facets)
+            .req("list", &self.list)
+            .opt("feeds", &self.feeds)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {
@@ -237,10 +248,12 @@ impl<'de> crate::de::ObjectDe<'de> for FeedItem {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = FeedItem {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            extra,
+        let __FeedItemBuilder { uri: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("uri", b.uri.is_some())]),
+            );
         };
+        let value = FeedItem { uri: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -264,8 +277,7 @@ impl crate::de::ObjectSer for FeedItem {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for FeedItem {

@@ -55,11 +55,29 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            subject: ::std::option::Option::Some(f0),
+            handle: ::std::option::Option::Some(f1),
+            display_name: ::std::option::Option::Some(f2),
+            created_at: ::std::option::Option::Some(f3),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("subject", b.subject.is_some()),
+                        ("handle", b.handle.is_some()),
+                        ("displayName", b.display_name.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Record {
-            subject: crate::de::required(b.subject, path, "subject")?,
-            handle: crate::de::required(b.handle, path, "handle")?,
-            display_name: crate::de::required(b.display_name, path, "displayName")?,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
+            subject: f0,
+            handle: f1,
+            display_name: f2,
+            created_at: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -85,11 +103,12 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("subject", &self.subject)?;
-        map.serialize_entry("handle", &self.handle)?;
-        map.serialize_entry("displayName", &self.display_name)?;
-        map.serialize_entry("createdAt", &self.created_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("subject", &self.subject)
+            .req("handle", &self.handle)
+            .req("displayName", &self.display_name)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

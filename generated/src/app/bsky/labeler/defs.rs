@@ -27,9 +27,7 @@ impl LabelerView {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -74,14 +72,35 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LabelerViewBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            creator: ::std::option::Option::Some(f2),
+            like_count: f3,
+            viewer: f4,
+            indexed_at: ::std::option::Option::Some(f5),
+            labels: f6,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("creator", b.creator.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = LabelerView {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            creator: crate::de::required(b.creator, path, "creator")?,
-            like_count: b.like_count,
-            viewer: b.viewer,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
-            labels: b.labels,
+            uri: f0,
+            cid: f1,
+            creator: f2,
+            like_count: f3,
+            viewer: f4,
+            indexed_at: f5,
+            labels: f6,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -108,20 +127,15 @@ impl crate::de::ObjectSer for LabelerView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("creator", &self.creator)?;
-        if let ::std::option::Option::Some(v) = &self.like_count {
-            map.serialize_entry("likeCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("creator", &self.creator)
+            .opt("likeCount", &self.like_count)
+            .opt("viewer", &self.viewer)
+            .req("indexedAt", &self.indexed_at)
+            .opt("labels", &self.labels)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for LabelerView {
@@ -190,9 +204,7 @@ impl LabelerViewDetailed {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -260,18 +272,44 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerViewDetailed {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LabelerViewDetailedBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            creator: ::std::option::Option::Some(f2),
+            policies: ::std::option::Option::Some(f3),
+            like_count: f4,
+            viewer: f5,
+            indexed_at: ::std::option::Option::Some(f6),
+            labels: f7,
+            reason_types: f8,
+            subject_types: f9,
+            subject_collections: f10,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("creator", b.creator.is_some()),
+                        ("policies", b.policies.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = LabelerViewDetailed {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            creator: crate::de::required(b.creator, path, "creator")?,
-            policies: crate::de::required(b.policies, path, "policies")?,
-            like_count: b.like_count,
-            viewer: b.viewer,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
-            labels: b.labels,
-            reason_types: b.reason_types,
-            subject_types: b.subject_types,
-            subject_collections: b.subject_collections,
+            uri: f0,
+            cid: f1,
+            creator: f2,
+            policies: f3,
+            like_count: f4,
+            viewer: f5,
+            indexed_at: f6,
+            labels: f7,
+            reason_types: f8,
+            subject_types: f9,
+            subject_collections: f10,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -298,30 +336,19 @@ impl crate::de::ObjectSer for LabelerViewDetailed {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("creator", &self.creator)?;
-        map.serialize_entry("policies", &self.policies)?;
-        if let ::std::option::Option::Some(v) = &self.like_count {
-            map.serialize_entry("likeCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.reason_types {
-            map.serialize_entry("reasonTypes", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.subject_types {
-            map.serialize_entry("subjectTypes", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.subject_collections {
-            map.serialize_entry("subjectCollections", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("creator", &self.creator)
+            .req("policies", &self.policies)
+            .opt("likeCount", &self.like_count)
+            .opt("viewer", &self.viewer)
+            .req("indexedAt", &self.indexed_at)
+            .opt("labels", &self.labels)
+            .opt("reasonTypes", &self.reason_types)
+            .opt("subjectTypes", &self.subject_types)
+            .opt("subjectCollections", &self.subject_collections)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for LabelerViewDetailed {
@@ -394,8 +421,9 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerViewerState {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LabelerViewerStateBuilder { like: f0 } = b;
         let value = LabelerViewerState {
-            like: b.like,
+            like: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -421,10 +449,7 @@ impl crate::de::ObjectSer for LabelerViewerState {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.like {
-            map.serialize_entry("like", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).opt("like", &self.like).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for LabelerViewerState {
@@ -497,9 +522,17 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerPolicies {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LabelerPoliciesBuilder {
+            label_values: ::std::option::Option::Some(f0),
+            label_value_definitions: f1,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("labelValues", b.label_values.is_some())]),
+            );
+        };
         let value = LabelerPolicies {
-            label_values: crate::de::required(b.label_values, path, "labelValues")?,
-            label_value_definitions: b.label_value_definitions,
+            label_values: f0,
+            label_value_definitions: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -525,11 +558,10 @@ impl crate::de::ObjectSer for LabelerPolicies {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("labelValues", &self.label_values)?;
-        if let ::std::option::Option::Some(v) = &self.label_value_definitions {
-            map.serialize_entry("labelValueDefinitions", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("labelValues", &self.label_values)
+            .opt("labelValueDefinitions", &self.label_value_definitions)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for LabelerPolicies {

@@ -53,9 +53,15 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { dids: ::std::option::Option::Some(f0), detailed: f1 } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("dids", b.dids.is_some())]),
+            );
+        };
         let value = Params {
-            dids: crate::de::required(b.dids, path, "dids")?,
-            detailed: b.detailed,
+            dids: f0,
+            detailed: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -81,11 +87,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("dids", &self.dids)?;
-        if let ::std::option::Option::Some(v) = &self.detailed {
-            map.serialize_entry("detailed", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("dids", &self.dids)
+            .opt("detailed", &self.detailed)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -156,10 +161,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            views: crate::de::required(b.views, path, "views")?,
-            extra,
+        let __OutputBuilder { views: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("views", b.views.is_some())]),
+            );
         };
+        let value = Output { views: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -183,8 +190,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("views", &self.views)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("views", &self.views).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -305,55 +311,6 @@ crate::types::union_from!(
     OutputViewsItem { LabelerView : crate ::app::bsky::labeler::defs::LabelerView,
     LabelerViewDetailed : crate ::app::bsky::labeler::defs::LabelerViewDetailed, }
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -79,13 +79,31 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            policies: ::std::option::Option::Some(f0),
+            labels: f1,
+            created_at: ::std::option::Option::Some(f2),
+            reason_types: f3,
+            subject_types: f4,
+            subject_collections: f5,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("policies", b.policies.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Record {
-            policies: crate::de::required(b.policies, path, "policies")?,
-            labels: b.labels,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
-            reason_types: b.reason_types,
-            subject_types: b.subject_types,
-            subject_collections: b.subject_collections,
+            policies: f0,
+            labels: f1,
+            created_at: f2,
+            reason_types: f3,
+            subject_types: f4,
+            subject_collections: f5,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -111,21 +129,14 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("policies", &self.policies)?;
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        map.serialize_entry("createdAt", &self.created_at)?;
-        if let ::std::option::Option::Some(v) = &self.reason_types {
-            map.serialize_entry("reasonTypes", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.subject_types {
-            map.serialize_entry("subjectTypes", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.subject_collections {
-            map.serialize_entry("subjectCollections", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("policies", &self.policies)
+            .opt("labels", &self.labels)
+            .req("createdAt", &self.created_at)
+            .opt("reasonTypes", &self.reason_types)
+            .opt("subjectTypes", &self.subject_types)
+            .opt("subjectCollections", &self.subject_collections)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

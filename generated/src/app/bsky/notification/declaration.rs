@@ -48,12 +48,17 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder { allow_subscriptions: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("allowSubscriptions", b.allow_subscriptions.is_some())],
+                ),
+            );
+        };
         let value = Record {
-            allow_subscriptions: crate::de::required(
-                b.allow_subscriptions,
-                path,
-                "allowSubscriptions",
-            )?,
+            allow_subscriptions: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -79,8 +84,9 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("allowSubscriptions", &self.allow_subscriptions)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("allowSubscriptions", &self.allow_subscriptions)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

@@ -48,7 +48,7 @@ impl crate::de::ObjectSer for RecordDeleted {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for RecordDeleted {
@@ -103,9 +103,20 @@ impl<'de> crate::de::ObjectDe<'de> for ChatPreference {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ChatPreferenceBuilder {
+            include: ::std::option::Option::Some(f0),
+            push: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("include", b.include.is_some()), ("push", b.push.is_some())],
+                ),
+            );
+        };
         let value = ChatPreference {
-            include: crate::de::required(b.include, path, "include")?,
-            push: crate::de::required(b.push, path, "push")?,
+            include: f0,
+            push: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -131,9 +142,10 @@ impl crate::de::ObjectSer for ChatPreference {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("include", &self.include)?;
-        map.serialize_entry("push", &self.push)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("include", &self.include)
+            .req("push", &self.push)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ChatPreference {
@@ -192,10 +204,26 @@ impl<'de> crate::de::ObjectDe<'de> for FilterablePreference {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __FilterablePreferenceBuilder {
+            include: ::std::option::Option::Some(f0),
+            list: ::std::option::Option::Some(f1),
+            push: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("include", b.include.is_some()),
+                        ("list", b.list.is_some()),
+                        ("push", b.push.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = FilterablePreference {
-            include: crate::de::required(b.include, path, "include")?,
-            list: crate::de::required(b.list, path, "list")?,
-            push: crate::de::required(b.push, path, "push")?,
+            include: f0,
+            list: f1,
+            push: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -221,10 +249,11 @@ impl crate::de::ObjectSer for FilterablePreference {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("include", &self.include)?;
-        map.serialize_entry("list", &self.list)?;
-        map.serialize_entry("push", &self.push)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("include", &self.include)
+            .req("list", &self.list)
+            .req("push", &self.push)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for FilterablePreference {
@@ -281,9 +310,20 @@ impl<'de> crate::de::ObjectDe<'de> for Preference {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __PreferenceBuilder {
+            list: ::std::option::Option::Some(f0),
+            push: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("list", b.list.is_some()), ("push", b.push.is_some())],
+                ),
+            );
+        };
         let value = Preference {
-            list: crate::de::required(b.list, path, "list")?,
-            push: crate::de::required(b.push, path, "push")?,
+            list: f0,
+            push: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -309,9 +349,10 @@ impl crate::de::ObjectSer for Preference {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("list", &self.list)?;
-        map.serialize_entry("push", &self.push)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("list", &self.list)
+            .req("push", &self.push)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Preference {
@@ -411,36 +452,56 @@ impl<'de> crate::de::ObjectDe<'de> for Preferences {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __PreferencesBuilder {
+            chat: ::std::option::Option::Some(f0),
+            follow: ::std::option::Option::Some(f1),
+            like: ::std::option::Option::Some(f2),
+            like_via_repost: ::std::option::Option::Some(f3),
+            mention: ::std::option::Option::Some(f4),
+            quote: ::std::option::Option::Some(f5),
+            reply: ::std::option::Option::Some(f6),
+            repost: ::std::option::Option::Some(f7),
+            repost_via_repost: ::std::option::Option::Some(f8),
+            starterpack_joined: ::std::option::Option::Some(f9),
+            subscribed_post: ::std::option::Option::Some(f10),
+            unverified: ::std::option::Option::Some(f11),
+            verified: ::std::option::Option::Some(f12),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("chat", b.chat.is_some()),
+                        ("follow", b.follow.is_some()),
+                        ("like", b.like.is_some()),
+                        ("likeViaRepost", b.like_via_repost.is_some()),
+                        ("mention", b.mention.is_some()),
+                        ("quote", b.quote.is_some()),
+                        ("reply", b.reply.is_some()),
+                        ("repost", b.repost.is_some()),
+                        ("repostViaRepost", b.repost_via_repost.is_some()),
+                        ("starterpackJoined", b.starterpack_joined.is_some()),
+                        ("subscribedPost", b.subscribed_post.is_some()),
+                        ("unverified", b.unverified.is_some()),
+                        ("verified", b.verified.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Preferences {
-            chat: crate::de::required(b.chat, path, "chat")?,
-            follow: crate::de::required(b.follow, path, "follow")?,
-            like: crate::de::required(b.like, path, "like")?,
-            like_via_repost: crate::de::required(
-                b.like_via_repost,
-                path,
-                "likeViaRepost",
-            )?,
-            mention: crate::de::required(b.mention, path, "mention")?,
-            quote: crate::de::required(b.quote, path, "quote")?,
-            reply: crate::de::required(b.reply, path, "reply")?,
-            repost: crate::de::required(b.repost, path, "repost")?,
-            repost_via_repost: crate::de::required(
-                b.repost_via_repost,
-                path,
-                "repostViaRepost",
-            )?,
-            starterpack_joined: crate::de::required(
-                b.starterpack_joined,
-                path,
-                "starterpackJoined",
-            )?,
-            subscribed_post: crate::de::required(
-                b.subscribed_post,
-                path,
-                "subscribedPost",
-            )?,
-            unverified: crate::de::required(b.unverified, path, "unverified")?,
-            verified: crate::de::required(b.verified, path, "verified")?,
+            chat: f0,
+            follow: f1,
+            like: f2,
+            like_via_repost: f3,
+            mention: f4,
+            quote: f5,
+            reply: f6,
+            repost: f7,
+            repost_via_repost: f8,
+            starterpack_joined: f9,
+            subscribed_post: f10,
+            unverified: f11,
+            verified: f12,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -466,20 +527,21 @@ impl crate::de::ObjectSer for Preferences {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("chat", &self.chat)?;
-        map.serialize_entry("follow", &self.follow)?;
-        map.serialize_entry("like", &self.like)?;
-        map.serialize_entry("likeViaRepost", &self.like_via_repost)?;
-        map.serialize_entry("mention", &self.mention)?;
-        map.serialize_entry("quote", &self.quote)?;
-        map.serialize_entry("reply", &self.reply)?;
-        map.serialize_entry("repost", &self.repost)?;
-        map.serialize_entry("repostViaRepost", &self.repost_via_repost)?;
-        map.serialize_entry("starterpackJoined", &self.starterpack_joined)?;
-        map.serialize_entry("subscribedPost", &self.subscribed_post)?;
-        map.serialize_entry("unverified", &self.unverified)?;
-        map.serialize_entry("verified", &self.verified)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("chat", &self.chat)
+            .req("follow", &self.follow)
+            .req("like", &self.like)
+            .req("likeViaRepost", &self.like_via_repost)
+            .req("mention", &self.mention)
+            .req("quote", &self.quote)
+            .req("reply", &self.reply)
+            .req("repost", &self.repost)
+            .req("repostViaRepost", &self.repost_via_repost)
+            .req("starterpackJoined", &self.starterpack_joined)
+            .req("subscribedPost", &self.subscribed_post)
+            .req("unverified", &self.unverified)
+            .req("verified", &self.verified)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Preferences {
@@ -567,9 +629,20 @@ impl<'de> crate::de::ObjectDe<'de> for ActivitySubscription {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ActivitySubscriptionBuilder {
+            post: ::std::option::Option::Some(f0),
+            reply: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("post", b.post.is_some()), ("reply", b.reply.is_some())],
+                ),
+            );
+        };
         let value = ActivitySubscription {
-            post: crate::de::required(b.post, path, "post")?,
-            reply: crate::de::required(b.reply, path, "reply")?,
+            post: f0,
+            reply: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -595,9 +668,10 @@ impl crate::de::ObjectSer for ActivitySubscription {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("post", &self.post)?;
-        map.serialize_entry("reply", &self.reply)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("post", &self.post)
+            .req("reply", &self.reply)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ActivitySubscription {
@@ -658,13 +732,23 @@ impl<'de> crate::de::ObjectDe<'de> for SubjectActivitySubscription {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SubjectActivitySubscriptionBuilder {
+            subject: ::std::option::Option::Some(f0),
+            activity_subscription: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("subject", b.subject.is_some()),
+                        ("activitySubscription", b.activity_subscription.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = SubjectActivitySubscription {
-            subject: crate::de::required(b.subject, path, "subject")?,
-            activity_subscription: crate::de::required(
-                b.activity_subscription,
-                path,
-                "activitySubscription",
-            )?,
+            subject: f0,
+            activity_subscription: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -690,9 +774,10 @@ impl crate::de::ObjectSer for SubjectActivitySubscription {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("subject", &self.subject)?;
-        map.serialize_entry("activitySubscription", &self.activity_subscription)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("subject", &self.subject)
+            .req("activitySubscription", &self.activity_subscription)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SubjectActivitySubscription {

@@ -90,17 +90,44 @@ impl<'de> crate::de::ObjectDe<'de> for Notification {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __NotificationBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            author: ::std::option::Option::Some(f2),
+            reason: ::std::option::Option::Some(f3),
+            reason_subject: f4,
+            record: ::std::option::Option::Some(f5),
+            starter_pack: f6,
+            is_read: ::std::option::Option::Some(f7),
+            indexed_at: ::std::option::Option::Some(f8),
+            labels: f9,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("author", b.author.is_some()),
+                        ("reason", b.reason.is_some()),
+                        ("record", b.record.is_some()),
+                        ("isRead", b.is_read.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Notification {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            author: crate::de::required(b.author, path, "author")?,
-            reason: crate::de::required(b.reason, path, "reason")?,
-            reason_subject: b.reason_subject,
-            record: crate::de::required(b.record, path, "record")?,
-            starter_pack: b.starter_pack,
-            is_read: crate::de::required(b.is_read, path, "isRead")?,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
-            labels: b.labels,
+            uri: f0,
+            cid: f1,
+            author: f2,
+            reason: f3,
+            reason_subject: f4,
+            record: f5,
+            starter_pack: f6,
+            is_read: f7,
+            indexed_at: f8,
+            labels: f9,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -126,23 +153,18 @@ impl crate::de::ObjectSer for Notification {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("author", &self.author)?;
-        map.serialize_entry("reason", &self.reason)?;
-        if let ::std::option::Option::Some(v) = &self.reason_subject {
-            map.serialize_entry("reasonSubject", v)?;
-        }
-        map.serialize_entry("record", &self.record)?;
-        if let ::std::option::Option::Some(v) = &self.starter_pack {
-            map.serialize_entry("starterPack", v)?;
-        }
-        map.serialize_entry("isRead", &self.is_read)?;
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        if let ::std::option::Option::Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("author", &self.author)
+            .req("reason", &self.reason)
+            .opt("reasonSubject", &self.reason_subject)
+            .req("record", &self.record)
+            .opt("starterPack", &self.starter_pack)
+            .req("isRead", &self.is_read)
+            .req("indexedAt", &self.indexed_at)
+            .opt("labels", &self.labels)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Notification {
@@ -203,8 +225,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -243,12 +264,19 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            reasons: f0,
+            limit: f1,
+            priority: f2,
+            cursor: f3,
+            seen_at: f4,
+        } = b;
         let value = Params {
-            reasons: b.reasons,
-            limit: b.limit,
-            priority: b.priority,
-            cursor: b.cursor,
-            seen_at: b.seen_at,
+            reasons: f0,
+            limit: f1,
+            priority: f2,
+            cursor: f3,
+            seen_at: f4,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -275,22 +303,13 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.reasons {
-            map.serialize_entry("reasons", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.priority {
-            map.serialize_entry("priority", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.seen_at {
-            map.serialize_entry("seenAt", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("reasons", &self.reasons)
+            .opt("limit", &self.limit)
+            .opt("priority", &self.priority)
+            .opt("cursor", &self.cursor)
+            .opt("seenAt", &self.seen_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -378,11 +397,21 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            cursor: f0,
+            notifications: ::std::option::Option::Some(f1),
+            priority: f2,
+            seen_at: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("notifications", b.notifications.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            notifications: crate::de::required(b.notifications, path, "notifications")?,
-            priority: b.priority,
-            seen_at: b.seen_at,
+            cursor: f0,
+            notifications: f1,
+            priority: f2,
+            seen_at: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -408,17 +437,12 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        if let ::std::option::Option::Some(v) = &self.priority {
-            map.serialize_entry("priority", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.seen_at {
-            map.serialize_entry("seenAt", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .req("notifications", &self.notifications)
+            .opt("priority", &self.priority)
+            .opt("seenAt", &self.seen_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -446,58 +470,9 @@ crate::types::object_api!(
     ::std::string::String, priority with_priority : bool, seen_at with_seen_at : crate
     ::formats::Datetime, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;
 /// The reason why this notification was delivered - e.g. your post was liked, or you received a new follower.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

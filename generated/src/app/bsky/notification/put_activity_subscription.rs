@@ -63,13 +63,23 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            subject: ::std::option::Option::Some(f0),
+            activity_subscription: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("subject", b.subject.is_some()),
+                        ("activitySubscription", b.activity_subscription.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            subject: crate::de::required(b.subject, path, "subject")?,
-            activity_subscription: crate::de::required(
-                b.activity_subscription,
-                path,
-                "activitySubscription",
-            )?,
+            subject: f0,
+            activity_subscription: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -95,9 +105,10 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("subject", &self.subject)?;
-        map.serialize_entry("activitySubscription", &self.activity_subscription)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("subject", &self.subject)
+            .req("activitySubscription", &self.activity_subscription)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -168,9 +179,17 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            subject: ::std::option::Option::Some(f0),
+            activity_subscription: f1,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("subject", b.subject.is_some())]),
+            );
+        };
         let value = Output {
-            subject: crate::de::required(b.subject, path, "subject")?,
-            activity_subscription: b.activity_subscription,
+            subject: f0,
+            activity_subscription: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -196,11 +215,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("subject", &self.subject)?;
-        if let ::std::option::Option::Some(v) = &self.activity_subscription {
-            map.serialize_entry("activitySubscription", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("subject", &self.subject)
+            .opt("activitySubscription", &self.activity_subscription)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -228,55 +246,6 @@ crate::types::object_api!(
     with_activity_subscription : crate
     ::app::bsky::notification::defs::ActivitySubscription, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

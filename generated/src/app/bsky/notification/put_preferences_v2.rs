@@ -147,20 +147,35 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            chat: f0,
+            follow: f1,
+            like: f2,
+            like_via_repost: f3,
+            mention: f4,
+            quote: f5,
+            reply: f6,
+            repost: f7,
+            repost_via_repost: f8,
+            starterpack_joined: f9,
+            subscribed_post: f10,
+            unverified: f11,
+            verified: f12,
+        } = b;
         let value = Input {
-            chat: b.chat,
-            follow: b.follow,
-            like: b.like,
-            like_via_repost: b.like_via_repost,
-            mention: b.mention,
-            quote: b.quote,
-            reply: b.reply,
-            repost: b.repost,
-            repost_via_repost: b.repost_via_repost,
-            starterpack_joined: b.starterpack_joined,
-            subscribed_post: b.subscribed_post,
-            unverified: b.unverified,
-            verified: b.verified,
+            chat: f0,
+            follow: f1,
+            like: f2,
+            like_via_repost: f3,
+            mention: f4,
+            quote: f5,
+            reply: f6,
+            repost: f7,
+            repost_via_repost: f8,
+            starterpack_joined: f9,
+            subscribed_post: f10,
+            unverified: f11,
+            verified: f12,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -186,46 +201,21 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.chat {
-            map.serialize_entry("chat", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.follow {
-            map.serialize_entry("follow", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.like {
-            map.serialize_entry("like", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.like_via_repost {
-            map.serialize_entry("likeViaRepost", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.mention {
-            map.serialize_entry("mention", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.quote {
-            map.serialize_entry("quote", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.reply {
-            map.serialize_entry("reply", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.repost {
-            map.serialize_entry("repost", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.repost_via_repost {
-            map.serialize_entry("repostViaRepost", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.starterpack_joined {
-            map.serialize_entry("starterpackJoined", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.subscribed_post {
-            map.serialize_entry("subscribedPost", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.unverified {
-            map.serialize_entry("unverified", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.verified {
-            map.serialize_entry("verified", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("chat", &self.chat)
+            .opt("follow", &self.follow)
+            .opt("like", &self.like)
+            .opt("likeViaRepost", &self.like_via_repost)
+            .opt("mention", &self.mention)
+            .opt("quote", &self.quote)
+            .opt("reply", &self.reply)
+            .opt("repost", &self.repost)
+            .opt("repostViaRepost", &self.repost_via_repost)
+            .opt("starterpackJoined", &self.starterpack_joined)
+            .opt("subscribedPost", &self.subscribed_post)
+            .opt("unverified", &self.unverified)
+            .opt("verified", &self.verified)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -324,10 +314,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            preferences: crate::de::required(b.preferences, path, "preferences")?,
-            extra,
+        let __OutputBuilder { preferences: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("preferences", b.preferences.is_some())]),
+            );
         };
+        let value = Output { preferences: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -351,8 +343,9 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("preferences", &self.preferences)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("preferences", &self.preferences)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -378,55 +371,6 @@ impl crate::validate::Validate for Output {
 crate::types::object_api!(
     Output { preferences : crate ::app::bsky::notification::defs::Preferences, } {} extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

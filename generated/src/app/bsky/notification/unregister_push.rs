@@ -58,11 +58,29 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            service_did: ::std::option::Option::Some(f0),
+            token: ::std::option::Option::Some(f1),
+            platform: ::std::option::Option::Some(f2),
+            app_id: ::std::option::Option::Some(f3),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("serviceDid", b.service_did.is_some()),
+                        ("token", b.token.is_some()),
+                        ("platform", b.platform.is_some()),
+                        ("appId", b.app_id.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            service_did: crate::de::required(b.service_did, path, "serviceDid")?,
-            token: crate::de::required(b.token, path, "token")?,
-            platform: crate::de::required(b.platform, path, "platform")?,
-            app_id: crate::de::required(b.app_id, path, "appId")?,
+            service_did: f0,
+            token: f1,
+            platform: f2,
+            app_id: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -88,11 +106,12 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("serviceDid", &self.service_did)?;
-        map.serialize_entry("token", &self.token)?;
-        map.serialize_entry("platform", &self.platform)?;
-        map.serialize_entry("appId", &self.app_id)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("serviceDid", &self.service_did)
+            .req("token", &self.token)
+            .req("platform", &self.platform)
+            .req("appId", &self.app_id)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -213,55 +232,6 @@ impl crate::xrpc::QueryValue for InputPlatform {
         out.push((name, self.as_str().to_owned()));
     }
 }
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -36,9 +36,20 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __MainBuilder {
+            index: ::std::option::Option::Some(f0),
+            features: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("index", b.index.is_some()), ("features", b.features.is_some())],
+                ),
+            );
+        };
         let value = Main {
-            index: crate::de::required(b.index, path, "index")?,
-            features: crate::de::required(b.features, path, "features")?,
+            index: f0,
+            features: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -64,9 +75,10 @@ impl crate::de::ObjectSer for Main {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("index", &self.index)?;
-        map.serialize_entry("features", &self.features)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("index", &self.index)
+            .req("features", &self.features)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Main {
@@ -121,10 +133,12 @@ impl<'de> crate::de::ObjectDe<'de> for Mention {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Mention {
-            did: crate::de::required(b.did, path, "did")?,
-            extra,
+        let __MentionBuilder { did: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
         };
+        let value = Mention { did: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -148,8 +162,7 @@ impl crate::de::ObjectSer for Mention {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Mention {
@@ -200,10 +213,12 @@ impl<'de> crate::de::ObjectDe<'de> for Link {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Link {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            extra,
+        let __LinkBuilder { uri: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("uri", b.uri.is_some())]),
+            );
         };
+        let value = Link { uri: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -227,8 +242,7 @@ impl crate::de::ObjectSer for Link {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Link {
@@ -268,12 +282,9 @@ impl Tag {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(640),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(64),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -304,10 +315,12 @@ impl<'de> crate::de::ObjectDe<'de> for Tag {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Tag {
-            tag: crate::de::required(b.tag, path, "tag")?,
-            extra,
+        let __TagBuilder { tag: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("tag", b.tag.is_some())]),
+            );
         };
+        let value = Tag { tag: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -332,8 +345,7 @@ impl crate::de::ObjectSer for Tag {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("tag", &self.tag)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("tag", &self.tag).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Tag {
@@ -376,9 +388,7 @@ impl ByteSlice {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -390,9 +400,7 @@ impl ByteSlice {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -425,9 +433,23 @@ impl<'de> crate::de::ObjectDe<'de> for ByteSlice {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ByteSliceBuilder {
+            byte_start: ::std::option::Option::Some(f0),
+            byte_end: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("byteStart", b.byte_start.is_some()),
+                        ("byteEnd", b.byte_end.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ByteSlice {
-            byte_start: crate::de::required(b.byte_start, path, "byteStart")?,
-            byte_end: crate::de::required(b.byte_end, path, "byteEnd")?,
+            byte_start: f0,
+            byte_end: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -454,9 +476,10 @@ impl crate::de::ObjectSer for ByteSlice {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("byteStart", &self.byte_start)?;
-        map.serialize_entry("byteEnd", &self.byte_end)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("byteStart", &self.byte_start)
+            .req("byteEnd", &self.byte_end)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ByteSlice {

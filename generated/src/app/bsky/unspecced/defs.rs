@@ -30,8 +30,14 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchPost {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SkeletonSearchPostBuilder { uri: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("uri", b.uri.is_some())]),
+            );
+        };
         let value = SkeletonSearchPost {
-            uri: crate::de::required(b.uri, path, "uri")?,
+            uri: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -57,8 +63,7 @@ impl crate::de::ObjectSer for SkeletonSearchPost {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SkeletonSearchPost {
@@ -108,8 +113,14 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchActor {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SkeletonSearchActorBuilder { did: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
+        };
         let value = SkeletonSearchActor {
-            did: crate::de::required(b.did, path, "did")?,
+            did: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -135,8 +146,7 @@ impl crate::de::ObjectSer for SkeletonSearchActor {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SkeletonSearchActor {
@@ -186,8 +196,15 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchStarterPack {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SkeletonSearchStarterPackBuilder {
+            uri: ::std::option::Option::Some(f0),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("uri", b.uri.is_some())]),
+            );
+        };
         let value = SkeletonSearchStarterPack {
-            uri: crate::de::required(b.uri, path, "uri")?,
+            uri: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -213,8 +230,7 @@ impl crate::de::ObjectSer for SkeletonSearchStarterPack {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SkeletonSearchStarterPack {
@@ -279,11 +295,24 @@ impl<'de> crate::de::ObjectDe<'de> for TrendingTopic {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __TrendingTopicBuilder {
+            topic: ::std::option::Option::Some(f0),
+            display_name: f1,
+            description: f2,
+            link: ::std::option::Option::Some(f3),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("topic", b.topic.is_some()), ("link", b.link.is_some())],
+                ),
+            );
+        };
         let value = TrendingTopic {
-            topic: crate::de::required(b.topic, path, "topic")?,
-            display_name: b.display_name,
-            description: b.description,
-            link: crate::de::required(b.link, path, "link")?,
+            topic: f0,
+            display_name: f1,
+            description: f2,
+            link: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -309,15 +338,12 @@ impl crate::de::ObjectSer for TrendingTopic {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("topic", &self.topic)?;
-        if let ::std::option::Option::Some(v) = &self.display_name {
-            map.serialize_entry("displayName", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        map.serialize_entry("link", &self.link)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("topic", &self.topic)
+            .opt("displayName", &self.display_name)
+            .opt("description", &self.description)
+            .req("link", &self.link)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for TrendingTopic {
@@ -399,16 +425,41 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonTrend {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SkeletonTrendBuilder {
+            topic: ::std::option::Option::Some(f0),
+            display_name: ::std::option::Option::Some(f1),
+            description: f2,
+            link: ::std::option::Option::Some(f3),
+            started_at: ::std::option::Option::Some(f4),
+            post_count: ::std::option::Option::Some(f5),
+            status: f6,
+            category: f7,
+            dids: ::std::option::Option::Some(f8),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("topic", b.topic.is_some()),
+                        ("displayName", b.display_name.is_some()),
+                        ("link", b.link.is_some()),
+                        ("startedAt", b.started_at.is_some()),
+                        ("postCount", b.post_count.is_some()),
+                        ("dids", b.dids.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = SkeletonTrend {
-            topic: crate::de::required(b.topic, path, "topic")?,
-            display_name: crate::de::required(b.display_name, path, "displayName")?,
-            description: b.description,
-            link: crate::de::required(b.link, path, "link")?,
-            started_at: crate::de::required(b.started_at, path, "startedAt")?,
-            post_count: crate::de::required(b.post_count, path, "postCount")?,
-            status: b.status,
-            category: b.category,
-            dids: crate::de::required(b.dids, path, "dids")?,
+            topic: f0,
+            display_name: f1,
+            description: f2,
+            link: f3,
+            started_at: f4,
+            post_count: f5,
+            status: f6,
+            category: f7,
+            dids: f8,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -434,22 +485,17 @@ impl crate::de::ObjectSer for SkeletonTrend {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("topic", &self.topic)?;
-        map.serialize_entry("displayName", &self.display_name)?;
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        map.serialize_entry("link", &self.link)?;
-        map.serialize_entry("startedAt", &self.started_at)?;
-        map.serialize_entry("postCount", &self.post_count)?;
-        if let ::std::option::Option::Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.category {
-            map.serialize_entry("category", v)?;
-        }
-        map.serialize_entry("dids", &self.dids)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("topic", &self.topic)
+            .req("displayName", &self.display_name)
+            .opt("description", &self.description)
+            .req("link", &self.link)
+            .req("startedAt", &self.started_at)
+            .req("postCount", &self.post_count)
+            .opt("status", &self.status)
+            .opt("category", &self.category)
+            .req("dids", &self.dids)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SkeletonTrend {
@@ -536,16 +582,41 @@ impl<'de> crate::de::ObjectDe<'de> for TrendView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __TrendViewBuilder {
+            topic: ::std::option::Option::Some(f0),
+            display_name: ::std::option::Option::Some(f1),
+            description: f2,
+            link: ::std::option::Option::Some(f3),
+            started_at: ::std::option::Option::Some(f4),
+            post_count: ::std::option::Option::Some(f5),
+            status: f6,
+            category: f7,
+            actors: ::std::option::Option::Some(f8),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("topic", b.topic.is_some()),
+                        ("displayName", b.display_name.is_some()),
+                        ("link", b.link.is_some()),
+                        ("startedAt", b.started_at.is_some()),
+                        ("postCount", b.post_count.is_some()),
+                        ("actors", b.actors.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = TrendView {
-            topic: crate::de::required(b.topic, path, "topic")?,
-            display_name: crate::de::required(b.display_name, path, "displayName")?,
-            description: b.description,
-            link: crate::de::required(b.link, path, "link")?,
-            started_at: crate::de::required(b.started_at, path, "startedAt")?,
-            post_count: crate::de::required(b.post_count, path, "postCount")?,
-            status: b.status,
-            category: b.category,
-            actors: crate::de::required(b.actors, path, "actors")?,
+            topic: f0,
+            display_name: f1,
+            description: f2,
+            link: f3,
+            started_at: f4,
+            post_count: f5,
+            status: f6,
+            category: f7,
+            actors: f8,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -571,22 +642,17 @@ impl crate::de::ObjectSer for TrendView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("topic", &self.topic)?;
-        map.serialize_entry("displayName", &self.display_name)?;
-        if let ::std::option::Option::Some(v) = &self.description {
-            map.serialize_entry("description", v)?;
-        }
-        map.serialize_entry("link", &self.link)?;
-        map.serialize_entry("startedAt", &self.started_at)?;
-        map.serialize_entry("postCount", &self.post_count)?;
-        if let ::std::option::Option::Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.category {
-            map.serialize_entry("category", v)?;
-        }
-        map.serialize_entry("actors", &self.actors)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("topic", &self.topic)
+            .req("displayName", &self.display_name)
+            .opt("description", &self.description)
+            .req("link", &self.link)
+            .req("startedAt", &self.started_at)
+            .req("postCount", &self.post_count)
+            .opt("status", &self.status)
+            .opt("category", &self.category)
+            .req("actors", &self.actors)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for TrendView {
@@ -699,23 +765,39 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemPost {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ThreadItemPostBuilder {
+            post: ::std::option::Option::Some(f0),
+            more_parents: ::std::option::Option::Some(f1),
+            more_replies: ::std::option::Option::Some(f2),
+            op_thread: ::std::option::Option::Some(f3),
+            op_thread_post_index: f4,
+            op_thread_post_count: f5,
+            hidden_by_threadgate: ::std::option::Option::Some(f6),
+            muted_by_viewer: ::std::option::Option::Some(f7),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("post", b.post.is_some()),
+                        ("moreParents", b.more_parents.is_some()),
+                        ("moreReplies", b.more_replies.is_some()),
+                        ("opThread", b.op_thread.is_some()),
+                        ("hiddenByThreadgate", b.hidden_by_threadgate.is_some()),
+                        ("mutedByViewer", b.muted_by_viewer.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ThreadItemPost {
-            post: crate::de::required(b.post, path, "post")?,
-            more_parents: crate::de::required(b.more_parents, path, "moreParents")?,
-            more_replies: crate::de::required(b.more_replies, path, "moreReplies")?,
-            op_thread: crate::de::required(b.op_thread, path, "opThread")?,
-            op_thread_post_index: b.op_thread_post_index,
-            op_thread_post_count: b.op_thread_post_count,
-            hidden_by_threadgate: crate::de::required(
-                b.hidden_by_threadgate,
-                path,
-                "hiddenByThreadgate",
-            )?,
-            muted_by_viewer: crate::de::required(
-                b.muted_by_viewer,
-                path,
-                "mutedByViewer",
-            )?,
+            post: f0,
+            more_parents: f1,
+            more_replies: f2,
+            op_thread: f3,
+            op_thread_post_index: f4,
+            op_thread_post_count: f5,
+            hidden_by_threadgate: f6,
+            muted_by_viewer: f7,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -741,19 +823,16 @@ impl crate::de::ObjectSer for ThreadItemPost {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("post", &self.post)?;
-        map.serialize_entry("moreParents", &self.more_parents)?;
-        map.serialize_entry("moreReplies", &self.more_replies)?;
-        map.serialize_entry("opThread", &self.op_thread)?;
-        if let ::std::option::Option::Some(v) = &self.op_thread_post_index {
-            map.serialize_entry("opThreadPostIndex", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.op_thread_post_count {
-            map.serialize_entry("opThreadPostCount", v)?;
-        }
-        map.serialize_entry("hiddenByThreadgate", &self.hidden_by_threadgate)?;
-        map.serialize_entry("mutedByViewer", &self.muted_by_viewer)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("post", &self.post)
+            .req("moreParents", &self.more_parents)
+            .req("moreReplies", &self.more_replies)
+            .req("opThread", &self.op_thread)
+            .opt("opThreadPostIndex", &self.op_thread_post_index)
+            .opt("opThreadPostCount", &self.op_thread_post_count)
+            .req("hiddenByThreadgate", &self.hidden_by_threadgate)
+            .req("mutedByViewer", &self.muted_by_viewer)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ThreadItemPost {
@@ -829,7 +908,7 @@ impl crate::de::ObjectSer for ThreadItemNoUnauthenticated {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ThreadItemNoUnauthenticated {
@@ -898,7 +977,7 @@ impl crate::de::ObjectSer for ThreadItemNotFound {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ThreadItemNotFound {
@@ -949,8 +1028,14 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemBlocked {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ThreadItemBlockedBuilder { author: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("author", b.author.is_some())]),
+            );
+        };
         let value = ThreadItemBlocked {
-            author: crate::de::required(b.author, path, "author")?,
+            author: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -976,8 +1061,7 @@ impl crate::de::ObjectSer for ThreadItemBlocked {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("author", &self.author)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("author", &self.author).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ThreadItemBlocked {
@@ -1038,9 +1122,17 @@ impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceState {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __AgeAssuranceStateBuilder {
+            last_initiated_at: f0,
+            status: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("status", b.status.is_some())]),
+            );
+        };
         let value = AgeAssuranceState {
-            last_initiated_at: b.last_initiated_at,
-            status: crate::de::required(b.status, path, "status")?,
+            last_initiated_at: f0,
+            status: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1066,11 +1158,10 @@ impl crate::de::ObjectSer for AgeAssuranceState {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.last_initiated_at {
-            map.serialize_entry("lastInitiatedAt", v)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("lastInitiatedAt", &self.last_initiated_at)
+            .req("status", &self.status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for AgeAssuranceState {
@@ -1154,15 +1245,36 @@ impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceEvent {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __AgeAssuranceEventBuilder {
+            created_at: ::std::option::Option::Some(f0),
+            status: ::std::option::Option::Some(f1),
+            attempt_id: ::std::option::Option::Some(f2),
+            email: f3,
+            init_ip: f4,
+            init_ua: f5,
+            complete_ip: f6,
+            complete_ua: f7,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("createdAt", b.created_at.is_some()),
+                        ("status", b.status.is_some()),
+                        ("attemptId", b.attempt_id.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = AgeAssuranceEvent {
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
-            status: crate::de::required(b.status, path, "status")?,
-            attempt_id: crate::de::required(b.attempt_id, path, "attemptId")?,
-            email: b.email,
-            init_ip: b.init_ip,
-            init_ua: b.init_ua,
-            complete_ip: b.complete_ip,
-            complete_ua: b.complete_ua,
+            created_at: f0,
+            status: f1,
+            attempt_id: f2,
+            email: f3,
+            init_ip: f4,
+            init_ua: f5,
+            complete_ip: f6,
+            complete_ua: f7,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -1188,25 +1300,16 @@ impl crate::de::ObjectSer for AgeAssuranceEvent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("createdAt", &self.created_at)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("attemptId", &self.attempt_id)?;
-        if let ::std::option::Option::Some(v) = &self.email {
-            map.serialize_entry("email", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.init_ip {
-            map.serialize_entry("initIp", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.init_ua {
-            map.serialize_entry("initUa", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.complete_ip {
-            map.serialize_entry("completeIp", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.complete_ua {
-            map.serialize_entry("completeUa", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("createdAt", &self.created_at)
+            .req("status", &self.status)
+            .req("attemptId", &self.attempt_id)
+            .opt("email", &self.email)
+            .opt("initIp", &self.init_ip)
+            .opt("initUa", &self.init_ua)
+            .opt("completeIp", &self.complete_ip)
+            .opt("completeUa", &self.complete_ua)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for AgeAssuranceEvent {

@@ -52,9 +52,20 @@ impl<'de> crate::de::ObjectDe<'de> for LiveNowConfig {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LiveNowConfigBuilder {
+            did: ::std::option::Option::Some(f0),
+            domains: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("did", b.did.is_some()), ("domains", b.domains.is_some())],
+                ),
+            );
+        };
         let value = LiveNowConfig {
-            did: crate::de::required(b.did, path, "did")?,
-            domains: crate::de::required(b.domains, path, "domains")?,
+            did: f0,
+            domains: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -80,9 +91,10 @@ impl crate::de::ObjectSer for LiveNowConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("domains", &self.domains)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("domains", &self.domains)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for LiveNowConfig {
@@ -145,9 +157,10 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder { check_email_confirmed: f0, live_now: f1 } = b;
         let value = Output {
-            check_email_confirmed: b.check_email_confirmed,
-            live_now: b.live_now,
+            check_email_confirmed: f0,
+            live_now: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -173,13 +186,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.check_email_confirmed {
-            map.serialize_entry("checkEmailConfirmed", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.live_now {
-            map.serialize_entry("liveNow", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("checkEmailConfirmed", &self.check_email_confirmed)
+            .opt("liveNow", &self.live_now)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -204,55 +214,6 @@ crate::types::object_api!(
     with_live_now : ::std::vec::Vec < LiveNowConfig >, } extra
 );
 crate::types::default_new!(Output);
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -56,10 +56,26 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItem {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ThreadItemBuilder {
+            uri: ::std::option::Option::Some(f0),
+            depth: ::std::option::Option::Some(f1),
+            value: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("depth", b.depth.is_some()),
+                        ("value", b.value.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = ThreadItem {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            depth: crate::de::required(b.depth, path, "depth")?,
-            value: crate::de::required(b.value, path, "value")?,
+            uri: f0,
+            depth: f1,
+            value: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -85,10 +101,11 @@ impl crate::de::ObjectSer for ThreadItem {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("depth", &self.depth)?;
-        map.serialize_entry("value", &self.value)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("depth", &self.depth)
+            .req("value", &self.value)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ThreadItem {
@@ -143,10 +160,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            anchor: crate::de::required(b.anchor, path, "anchor")?,
-            extra,
+        let __ParamsBuilder { anchor: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("anchor", b.anchor.is_some())]),
+            );
         };
+        let value = Params { anchor: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -170,8 +189,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("anchor", &self.anchor)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("anchor", &self.anchor).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -232,10 +250,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            thread: crate::de::required(b.thread, path, "thread")?,
-            extra,
+        let __OutputBuilder { thread: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("thread", b.thread.is_some())]),
+            );
         };
+        let value = Output { thread: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -259,8 +279,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("thread", &self.thread)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("thread", &self.thread).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -281,58 +300,9 @@ impl crate::validate::Validate for Output {
     }
 }
 crate::types::object_api!(Output { thread : ::std::vec::Vec < ThreadItem >, } {} extra);
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ThreadItemValue {

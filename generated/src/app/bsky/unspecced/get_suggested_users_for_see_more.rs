@@ -42,8 +42,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(50),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -76,9 +75,10 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { category: f0, limit: f1 } = b;
         let value = Params {
-            category: b.category,
-            limit: b.limit,
+            category: f0,
+            limit: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -105,13 +105,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.category {
-            map.serialize_entry("category", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("category", &self.category)
+            .opt("limit", &self.limit)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -190,9 +187,17 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            actors: ::std::option::Option::Some(f0),
+            rec_id_str: f1,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("actors", b.actors.is_some())]),
+            );
+        };
         let value = Output {
-            actors: crate::de::required(b.actors, path, "actors")?,
-            rec_id_str: b.rec_id_str,
+            actors: f0,
+            rec_id_str: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -218,11 +223,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("actors", &self.actors)?;
-        if let ::std::option::Option::Some(v) = &self.rec_id_str {
-            map.serialize_entry("recIdStr", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("actors", &self.actors)
+            .opt("recIdStr", &self.rec_id_str)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -246,55 +250,6 @@ crate::types::object_api!(
     Output { actors : ::std::vec::Vec < crate ::app::bsky::actor::defs::ProfileView >, }
     { rec_id_str with_rec_id_str : ::std::string::String, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -57,10 +57,26 @@ impl<'de> crate::de::ObjectDe<'de> for Suggestion {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SuggestionBuilder {
+            tag: ::std::option::Option::Some(f0),
+            subject_type: ::std::option::Option::Some(f1),
+            subject: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("tag", b.tag.is_some()),
+                        ("subjectType", b.subject_type.is_some()),
+                        ("subject", b.subject.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Suggestion {
-            tag: crate::de::required(b.tag, path, "tag")?,
-            subject_type: crate::de::required(b.subject_type, path, "subjectType")?,
-            subject: crate::de::required(b.subject, path, "subject")?,
+            tag: f0,
+            subject_type: f1,
+            subject: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -86,10 +102,11 @@ impl crate::de::ObjectSer for Suggestion {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("tag", &self.tag)?;
-        map.serialize_entry("subjectType", &self.subject_type)?;
-        map.serialize_entry("subject", &self.subject)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("tag", &self.tag)
+            .req("subjectType", &self.subject_type)
+            .req("subject", &self.subject)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Suggestion {
@@ -164,7 +181,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -225,10 +242,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            suggestions: crate::de::required(b.suggestions, path, "suggestions")?,
-            extra,
+        let __OutputBuilder { suggestions: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("suggestions", b.suggestions.is_some())]),
+            );
         };
+        let value = Output { suggestions: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -252,8 +271,9 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("suggestions", &self.suggestions)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("suggestions", &self.suggestions)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -279,58 +299,9 @@ impl crate::validate::Validate for Output {
 crate::types::object_api!(
     Output { suggestions : ::std::vec::Vec < Suggestion >, } {} extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SuggestionSubjectType {

@@ -48,8 +48,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -88,12 +87,23 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            q: ::std::option::Option::Some(f0),
+            viewer: f1,
+            typeahead: f2,
+            limit: f3,
+            cursor: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("q", b.q.is_some())]),
+            );
+        };
         let value = Params {
-            q: crate::de::required(b.q, path, "q")?,
-            viewer: b.viewer,
-            typeahead: b.typeahead,
-            limit: b.limit,
-            cursor: b.cursor,
+            q: f0,
+            viewer: f1,
+            typeahead: f2,
+            limit: f3,
+            cursor: f4,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -120,20 +130,13 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("q", &self.q)?;
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.typeahead {
-            map.serialize_entry("typeahead", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("q", &self.q)
+            .opt("viewer", &self.viewer)
+            .opt("typeahead", &self.typeahead)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -218,10 +221,19 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            cursor: f0,
+            hits_total: f1,
+            actors: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("actors", b.actors.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            hits_total: b.hits_total,
-            actors: crate::de::required(b.actors, path, "actors")?,
+            cursor: f0,
+            hits_total: f1,
+            actors: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -247,14 +259,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hits_total {
-            map.serialize_entry("hitsTotal", v)?;
-        }
-        map.serialize_entry("actors", &self.actors)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .opt("hitsTotal", &self.hits_total)
+            .req("actors", &self.actors)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

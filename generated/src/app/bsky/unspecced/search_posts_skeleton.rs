@@ -66,12 +66,9 @@ impl Params {
                 crate::validate::check_string(
                     item.as_str(),
                     &crate::validate::StringRules {
-                        min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::Some(640),
-                        min_graphemes: ::std::option::Option::None,
                         max_graphemes: ::std::option::Option::Some(64),
-                        const_: ::std::option::Option::None,
-                        enum_: ::std::option::Option::None,
+                        ..crate::validate::StringRules::NONE
                     },
                     &path,
                 )?;
@@ -84,8 +81,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -140,20 +136,39 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            q: ::std::option::Option::Some(f0),
+            sort: f1,
+            since: f2,
+            until: f3,
+            mentions: f4,
+            author: f5,
+            lang: f6,
+            domain: f7,
+            url: f8,
+            tag: f9,
+            viewer: f10,
+            limit: f11,
+            cursor: f12,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("q", b.q.is_some())]),
+            );
+        };
         let value = Params {
-            q: crate::de::required(b.q, path, "q")?,
-            sort: b.sort,
-            since: b.since,
-            until: b.until,
-            mentions: b.mentions,
-            author: b.author,
-            lang: b.lang,
-            domain: b.domain,
-            url: b.url,
-            tag: b.tag,
-            viewer: b.viewer,
-            limit: b.limit,
-            cursor: b.cursor,
+            q: f0,
+            sort: f1,
+            since: f2,
+            until: f3,
+            mentions: f4,
+            author: f5,
+            lang: f6,
+            domain: f7,
+            url: f8,
+            tag: f9,
+            viewer: f10,
+            limit: f11,
+            cursor: f12,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -180,44 +195,21 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("q", &self.q)?;
-        if let ::std::option::Option::Some(v) = &self.sort {
-            map.serialize_entry("sort", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.since {
-            map.serialize_entry("since", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.until {
-            map.serialize_entry("until", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.mentions {
-            map.serialize_entry("mentions", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.author {
-            map.serialize_entry("author", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.lang {
-            map.serialize_entry("lang", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.domain {
-            map.serialize_entry("domain", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.url {
-            map.serialize_entry("url", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.tag {
-            map.serialize_entry("tag", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("q", &self.q)
+            .opt("sort", &self.sort)
+            .opt("since", &self.since)
+            .opt("until", &self.until)
+            .opt("mentions", &self.mentions)
+            .opt("author", &self.author)
+            .opt("lang", &self.lang)
+            .opt("domain", &self.domain)
+            .opt("url", &self.url)
+            .opt("tag", &self.tag)
+            .opt("viewer", &self.viewer)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -417,10 +409,19 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            cursor: f0,
+            hits_total: f1,
+            posts: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("posts", b.posts.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            hits_total: b.hits_total,
-            posts: crate::de::required(b.posts, path, "posts")?,
+            cursor: f0,
+            hits_total: f1,
+            posts: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -446,14 +447,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hits_total {
-            map.serialize_entry("hitsTotal", v)?;
-        }
-        map.serialize_entry("posts", &self.posts)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .opt("hitsTotal", &self.hits_total)
+            .req("posts", &self.posts)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

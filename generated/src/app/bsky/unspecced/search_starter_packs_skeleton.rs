@@ -46,8 +46,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -84,11 +83,21 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            q: ::std::option::Option::Some(f0),
+            viewer: f1,
+            limit: f2,
+            cursor: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("q", b.q.is_some())]),
+            );
+        };
         let value = Params {
-            q: crate::de::required(b.q, path, "q")?,
-            viewer: b.viewer,
-            limit: b.limit,
-            cursor: b.cursor,
+            q: f0,
+            viewer: f1,
+            limit: f2,
+            cursor: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -115,17 +124,12 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("q", &self.q)?;
-        if let ::std::option::Option::Some(v) = &self.viewer {
-            map.serialize_entry("viewer", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("q", &self.q)
+            .opt("viewer", &self.viewer)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -212,10 +216,19 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            cursor: f0,
+            hits_total: f1,
+            starter_packs: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("starterPacks", b.starter_packs.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            hits_total: b.hits_total,
-            starter_packs: crate::de::required(b.starter_packs, path, "starterPacks")?,
+            cursor: f0,
+            hits_total: f1,
+            starter_packs: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -241,14 +254,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hits_total {
-            map.serialize_entry("hitsTotal", v)?;
-        }
-        map.serialize_entry("starterPacks", &self.starter_packs)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .opt("hitsTotal", &self.hits_total)
+            .req("starterPacks", &self.starter_packs)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

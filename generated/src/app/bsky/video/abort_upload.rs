@@ -42,10 +42,7 @@ impl Input {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -76,10 +73,12 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Input {
-            job_id: crate::de::required(b.job_id, path, "jobId")?,
-            extra,
+        let __InputBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
+            );
         };
+        let value = Input { job_id: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -104,8 +103,7 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("jobId", &self.job_id)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -150,10 +148,7 @@ impl Output {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -163,12 +158,8 @@ impl Output {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(1024),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -207,10 +198,19 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            state: ::std::option::Option::Some(f0),
+            completed_job_id: f1,
+            failure_reason: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("state", b.state.is_some())]),
+            );
+        };
         let value = Output {
-            state: crate::de::required(b.state, path, "state")?,
-            completed_job_id: b.completed_job_id,
-            failure_reason: b.failure_reason,
+            state: f0,
+            completed_job_id: f1,
+            failure_reason: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -237,14 +237,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("state", &self.state)?;
-        if let ::std::option::Option::Some(v) = &self.completed_job_id {
-            map.serialize_entry("completedJobId", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.failure_reason {
-            map.serialize_entry("failureReason", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("state", &self.state)
+            .opt("completedJobId", &self.completed_job_id)
+            .opt("failureReason", &self.failure_reason)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -315,12 +312,8 @@ impl OutputState {
             s,
             ::std::option::Option::None,
             &crate::validate::StringRules {
-                min_length: ::std::option::Option::None,
                 max_length: ::std::option::Option::Some(32),
-                min_graphemes: ::std::option::Option::None,
-                max_graphemes: ::std::option::Option::None,
-                const_: ::std::option::Option::None,
-                enum_: ::std::option::Option::None,
+                ..crate::validate::StringRules::NONE
             },
             path,
         )

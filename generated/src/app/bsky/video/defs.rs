@@ -30,8 +30,7 @@ impl JobStatus {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(0),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -78,15 +77,36 @@ impl<'de> crate::de::ObjectDe<'de> for JobStatus {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __JobStatusBuilder {
+            job_id: ::std::option::Option::Some(f0),
+            did: ::std::option::Option::Some(f1),
+            state: ::std::option::Option::Some(f2),
+            progress: f3,
+            blob: f4,
+            error: f5,
+            failure_code: f6,
+            message: f7,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("jobId", b.job_id.is_some()),
+                        ("did", b.did.is_some()),
+                        ("state", b.state.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = JobStatus {
-            job_id: crate::de::required(b.job_id, path, "jobId")?,
-            did: crate::de::required(b.did, path, "did")?,
-            state: crate::de::required(b.state, path, "state")?,
-            progress: b.progress,
-            blob: b.blob,
-            error: b.error,
-            failure_code: b.failure_code,
-            message: b.message,
+            job_id: f0,
+            did: f1,
+            state: f2,
+            progress: f3,
+            blob: f4,
+            error: f5,
+            failure_code: f6,
+            message: f7,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -113,25 +133,16 @@ impl crate::de::ObjectSer for JobStatus {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("jobId", &self.job_id)?;
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("state", &self.state)?;
-        if let ::std::option::Option::Some(v) = &self.progress {
-            map.serialize_entry("progress", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blob {
-            map.serialize_entry("blob", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.error {
-            map.serialize_entry("error", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.failure_code {
-            map.serialize_entry("failureCode", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.message {
-            map.serialize_entry("message", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("jobId", &self.job_id)
+            .req("did", &self.did)
+            .req("state", &self.state)
+            .opt("progress", &self.progress)
+            .opt("blob", &self.blob)
+            .opt("error", &self.error)
+            .opt("failureCode", &self.failure_code)
+            .opt("message", &self.message)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for JobStatus {

@@ -42,10 +42,7 @@ impl Input {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -76,10 +73,12 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Input {
-            job_id: crate::de::required(b.job_id, path, "jobId")?,
-            extra,
+        let __InputBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
+            );
         };
+        let value = Input { job_id: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -104,8 +103,7 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("jobId", &self.job_id)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -149,10 +147,7 @@ impl Output {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -187,13 +182,23 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            completed_job_id: ::std::option::Option::Some(f0),
+            job_status: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("completedJobId", b.completed_job_id.is_some()),
+                        ("jobStatus", b.job_status.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            completed_job_id: crate::de::required(
-                b.completed_job_id,
-                path,
-                "completedJobId",
-            )?,
-            job_status: crate::de::required(b.job_status, path, "jobStatus")?,
+            completed_job_id: f0,
+            job_status: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -220,9 +225,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("completedJobId", &self.completed_job_id)?;
-        map.serialize_entry("jobStatus", &self.job_status)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("completedJobId", &self.completed_job_id)
+            .req("jobStatus", &self.job_status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -75,12 +75,23 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            can_upload: ::std::option::Option::Some(f0),
+            remaining_daily_videos: f1,
+            remaining_daily_bytes: f2,
+            message: f3,
+            error: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("canUpload", b.can_upload.is_some())]),
+            );
+        };
         let value = Output {
-            can_upload: crate::de::required(b.can_upload, path, "canUpload")?,
-            remaining_daily_videos: b.remaining_daily_videos,
-            remaining_daily_bytes: b.remaining_daily_bytes,
-            message: b.message,
-            error: b.error,
+            can_upload: f0,
+            remaining_daily_videos: f1,
+            remaining_daily_bytes: f2,
+            message: f3,
+            error: f4,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -106,20 +117,13 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("canUpload", &self.can_upload)?;
-        if let ::std::option::Option::Some(v) = &self.remaining_daily_videos {
-            map.serialize_entry("remainingDailyVideos", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.remaining_daily_bytes {
-            map.serialize_entry("remainingDailyBytes", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.message {
-            map.serialize_entry("message", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.error {
-            map.serialize_entry("error", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("canUpload", &self.can_upload)
+            .opt("remainingDailyVideos", &self.remaining_daily_videos)
+            .opt("remainingDailyBytes", &self.remaining_daily_bytes)
+            .opt("message", &self.message)
+            .opt("error", &self.error)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -143,55 +147,6 @@ crate::types::object_api!(
     i64, remaining_daily_bytes with_remaining_daily_bytes : i64, message with_message :
     ::std::string::String, error with_error : ::std::string::String, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -40,10 +40,7 @@ impl Params {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -74,10 +71,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            job_id: crate::de::required(b.job_id, path, "jobId")?,
-            extra,
+        let __ParamsBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
+            );
         };
+        let value = Params { job_id: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -102,8 +101,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("jobId", &self.job_id)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -166,10 +164,7 @@ impl Output {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -183,9 +178,7 @@ impl Output {
                     *item,
                     &crate::validate::IntegerRules {
                         minimum: ::std::option::Option::Some(1),
-                        maximum: ::std::option::Option::None,
-                        enum_: ::std::option::Option::None,
-                        const_: ::std::option::Option::None,
+                        ..crate::validate::IntegerRules::NONE
                     },
                     &path,
                 )?;
@@ -198,10 +191,7 @@ impl Output {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -211,12 +201,8 @@ impl Output {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(1024),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -271,24 +257,41 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            job_id: ::std::option::Option::Some(f0),
+            part_size_bytes: ::std::option::Option::Some(f1),
+            part_count: ::std::option::Option::Some(f2),
+            received_parts: ::std::option::Option::Some(f3),
+            expires_at: ::std::option::Option::Some(f4),
+            state: ::std::option::Option::Some(f5),
+            completed_job_id: f6,
+            job_status: f7,
+            failure_reason: f8,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("jobId", b.job_id.is_some()),
+                        ("partSizeBytes", b.part_size_bytes.is_some()),
+                        ("partCount", b.part_count.is_some()),
+                        ("receivedParts", b.received_parts.is_some()),
+                        ("expiresAt", b.expires_at.is_some()),
+                        ("state", b.state.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            job_id: crate::de::required(b.job_id, path, "jobId")?,
-            part_size_bytes: crate::de::required(
-                b.part_size_bytes,
-                path,
-                "partSizeBytes",
-            )?,
-            part_count: crate::de::required(b.part_count, path, "partCount")?,
-            received_parts: crate::de::required(
-                b.received_parts,
-                path,
-                "receivedParts",
-            )?,
-            expires_at: crate::de::required(b.expires_at, path, "expiresAt")?,
-            state: crate::de::required(b.state, path, "state")?,
-            completed_job_id: b.completed_job_id,
-            job_status: b.job_status,
-            failure_reason: b.failure_reason,
+            job_id: f0,
+            part_size_bytes: f1,
+            part_count: f2,
+            received_parts: f3,
+            expires_at: f4,
+            state: f5,
+            completed_job_id: f6,
+            job_status: f7,
+            failure_reason: f8,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -315,22 +318,17 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("jobId", &self.job_id)?;
-        map.serialize_entry("partSizeBytes", &self.part_size_bytes)?;
-        map.serialize_entry("partCount", &self.part_count)?;
-        map.serialize_entry("receivedParts", &self.received_parts)?;
-        map.serialize_entry("expiresAt", &self.expires_at)?;
-        map.serialize_entry("state", &self.state)?;
-        if let ::std::option::Option::Some(v) = &self.completed_job_id {
-            map.serialize_entry("completedJobId", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.job_status {
-            map.serialize_entry("jobStatus", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.failure_reason {
-            map.serialize_entry("failureReason", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("jobId", &self.job_id)
+            .req("partSizeBytes", &self.part_size_bytes)
+            .req("partCount", &self.part_count)
+            .req("receivedParts", &self.received_parts)
+            .req("expiresAt", &self.expires_at)
+            .req("state", &self.state)
+            .opt("completedJobId", &self.completed_job_id)
+            .opt("jobStatus", &self.job_status)
+            .opt("failureReason", &self.failure_reason)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -416,12 +414,8 @@ impl OutputState {
             s,
             ::std::option::Option::None,
             &crate::validate::StringRules {
-                min_length: ::std::option::Option::None,
                 max_length: ::std::option::Option::Some(32),
-                min_graphemes: ::std::option::Option::None,
-                max_graphemes: ::std::option::Option::None,
-                const_: ::std::option::Option::None,
-                enum_: ::std::option::Option::None,
+                ..crate::validate::StringRules::NONE
             },
             path,
         )

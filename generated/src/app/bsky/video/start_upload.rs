@@ -52,9 +52,7 @@ impl Input {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -67,10 +65,7 @@ impl Input {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(3),
                     max_length: ::std::option::Option::Some(255),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -80,12 +75,8 @@ impl Input {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -126,13 +117,31 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            size_bytes: ::std::option::Option::Some(f0),
+            mime_type: ::std::option::Option::Some(f1),
+            name: f2,
+            duration_ms: f3,
+            width: f4,
+            height: f5,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("sizeBytes", b.size_bytes.is_some()),
+                        ("mimeType", b.mime_type.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            size_bytes: crate::de::required(b.size_bytes, path, "sizeBytes")?,
-            mime_type: crate::de::required(b.mime_type, path, "mimeType")?,
-            name: b.name,
-            duration_ms: b.duration_ms,
-            width: b.width,
-            height: b.height,
+            size_bytes: f0,
+            mime_type: f1,
+            name: f2,
+            duration_ms: f3,
+            width: f4,
+            height: f5,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -159,21 +168,14 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("sizeBytes", &self.size_bytes)?;
-        map.serialize_entry("mimeType", &self.mime_type)?;
-        if let ::std::option::Option::Some(v) = &self.name {
-            map.serialize_entry("name", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.duration_ms {
-            map.serialize_entry("durationMs", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.width {
-            map.serialize_entry("width", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.height {
-            map.serialize_entry("height", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("sizeBytes", &self.size_bytes)
+            .req("mimeType", &self.mime_type)
+            .opt("name", &self.name)
+            .opt("durationMs", &self.duration_ms)
+            .opt("width", &self.width)
+            .opt("height", &self.height)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -222,10 +224,7 @@ impl Output {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -264,15 +263,29 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            job_id: ::std::option::Option::Some(f0),
+            part_size_bytes: ::std::option::Option::Some(f1),
+            part_count: ::std::option::Option::Some(f2),
+            expires_at: ::std::option::Option::Some(f3),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("jobId", b.job_id.is_some()),
+                        ("partSizeBytes", b.part_size_bytes.is_some()),
+                        ("partCount", b.part_count.is_some()),
+                        ("expiresAt", b.expires_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            job_id: crate::de::required(b.job_id, path, "jobId")?,
-            part_size_bytes: crate::de::required(
-                b.part_size_bytes,
-                path,
-                "partSizeBytes",
-            )?,
-            part_count: crate::de::required(b.part_count, path, "partCount")?,
-            expires_at: crate::de::required(b.expires_at, path, "expiresAt")?,
+            job_id: f0,
+            part_size_bytes: f1,
+            part_count: f2,
+            expires_at: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -299,11 +312,12 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("jobId", &self.job_id)?;
-        map.serialize_entry("partSizeBytes", &self.part_size_bytes)?;
-        map.serialize_entry("partCount", &self.part_count)?;
-        map.serialize_entry("expiresAt", &self.expires_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("jobId", &self.job_id)
+            .req("partSizeBytes", &self.part_size_bytes)
+            .req("partCount", &self.part_count)
+            .req("expiresAt", &self.expires_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

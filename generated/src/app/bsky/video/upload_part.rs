@@ -43,10 +43,7 @@ impl Params {
                 &crate::validate::StringRules {
                     min_length: ::std::option::Option::Some(1),
                     max_length: ::std::option::Option::Some(256),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -58,9 +55,7 @@ impl Params {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -93,9 +88,23 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            job_id: ::std::option::Option::Some(f0),
+            part_number: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("jobId", b.job_id.is_some()),
+                        ("partNumber", b.part_number.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Params {
-            job_id: crate::de::required(b.job_id, path, "jobId")?,
-            part_number: crate::de::required(b.part_number, path, "partNumber")?,
+            job_id: f0,
+            part_number: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -122,9 +131,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("jobId", &self.job_id)?;
-        map.serialize_entry("partNumber", &self.part_number)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("jobId", &self.job_id)
+            .req("partNumber", &self.part_number)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -179,9 +189,7 @@ impl Output {
                 *v,
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -214,9 +222,23 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            part_number: ::std::option::Option::Some(f0),
+            size_bytes: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("partNumber", b.part_number.is_some()),
+                        ("sizeBytes", b.size_bytes.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            part_number: crate::de::required(b.part_number, path, "partNumber")?,
-            size_bytes: crate::de::required(b.size_bytes, path, "sizeBytes")?,
+            part_number: f0,
+            size_bytes: f1,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -243,9 +265,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("partNumber", &self.part_number)?;
-        map.serialize_entry("sizeBytes", &self.size_bytes)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("partNumber", &self.part_number)
+            .req("sizeBytes", &self.size_bytes)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

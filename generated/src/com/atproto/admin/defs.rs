@@ -33,9 +33,15 @@ impl<'de> crate::de::ObjectDe<'de> for StatusAttr {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __StatusAttrBuilder { applied: ::std::option::Option::Some(f0), ref_: f1 } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("applied", b.applied.is_some())]),
+            );
+        };
         let value = StatusAttr {
-            applied: crate::de::required(b.applied, path, "applied")?,
-            ref_: b.ref_,
+            applied: f0,
+            ref_: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -61,11 +67,10 @@ impl crate::de::ObjectSer for StatusAttr {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("applied", &self.applied)?;
-        if let ::std::option::Option::Some(v) = &self.ref_ {
-            map.serialize_entry("ref", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("applied", &self.applied)
+            .opt("ref", &self.ref_)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for StatusAttr {
@@ -169,19 +174,44 @@ impl<'de> crate::de::ObjectDe<'de> for AccountView {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __AccountViewBuilder {
+            did: ::std::option::Option::Some(f0),
+            handle: ::std::option::Option::Some(f1),
+            email: f2,
+            related_records: f3,
+            indexed_at: ::std::option::Option::Some(f4),
+            invited_by: f5,
+            invites: f6,
+            invites_disabled: f7,
+            email_confirmed_at: f8,
+            invite_note: f9,
+            deactivated_at: f10,
+            threat_signatures: f11,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("did", b.did.is_some()),
+                        ("handle", b.handle.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = AccountView {
-            did: crate::de::required(b.did, path, "did")?,
-            handle: crate::de::required(b.handle, path, "handle")?,
-            email: b.email,
-            related_records: b.related_records,
-            indexed_at: crate::de::required(b.indexed_at, path, "indexedAt")?,
-            invited_by: b.invited_by,
-            invites: b.invites,
-            invites_disabled: b.invites_disabled,
-            email_confirmed_at: b.email_confirmed_at,
-            invite_note: b.invite_note,
-            deactivated_at: b.deactivated_at,
-            threat_signatures: b.threat_signatures,
+            did: f0,
+            handle: f1,
+            email: f2,
+            related_records: f3,
+            indexed_at: f4,
+            invited_by: f5,
+            invites: f6,
+            invites_disabled: f7,
+            email_confirmed_at: f8,
+            invite_note: f9,
+            deactivated_at: f10,
+            threat_signatures: f11,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -207,37 +237,20 @@ impl crate::de::ObjectSer for AccountView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("handle", &self.handle)?;
-        if let ::std::option::Option::Some(v) = &self.email {
-            map.serialize_entry("email", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.related_records {
-            map.serialize_entry("relatedRecords", v)?;
-        }
-        map.serialize_entry("indexedAt", &self.indexed_at)?;
-        if let ::std::option::Option::Some(v) = &self.invited_by {
-            map.serialize_entry("invitedBy", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.invites {
-            map.serialize_entry("invites", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.invites_disabled {
-            map.serialize_entry("invitesDisabled", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.email_confirmed_at {
-            map.serialize_entry("emailConfirmedAt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.invite_note {
-            map.serialize_entry("inviteNote", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.deactivated_at {
-            map.serialize_entry("deactivatedAt", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.threat_signatures {
-            map.serialize_entry("threatSignatures", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("handle", &self.handle)
+            .opt("email", &self.email)
+            .opt("relatedRecords", &self.related_records)
+            .req("indexedAt", &self.indexed_at)
+            .opt("invitedBy", &self.invited_by)
+            .opt("invites", &self.invites)
+            .opt("invitesDisabled", &self.invites_disabled)
+            .opt("emailConfirmedAt", &self.email_confirmed_at)
+            .opt("inviteNote", &self.invite_note)
+            .opt("deactivatedAt", &self.deactivated_at)
+            .opt("threatSignatures", &self.threat_signatures)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for AccountView {
@@ -311,10 +324,12 @@ impl<'de> crate::de::ObjectDe<'de> for RepoRef {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = RepoRef {
-            did: crate::de::required(b.did, path, "did")?,
-            extra,
+        let __RepoRefBuilder { did: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
         };
+        let value = RepoRef { did: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -338,8 +353,7 @@ impl crate::de::ObjectSer for RepoRef {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for RepoRef {
@@ -395,10 +409,22 @@ impl<'de> crate::de::ObjectDe<'de> for RepoBlobRef {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RepoBlobRefBuilder {
+            did: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            record_uri: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("did", b.did.is_some()), ("cid", b.cid.is_some())],
+                ),
+            );
+        };
         let value = RepoBlobRef {
-            did: crate::de::required(b.did, path, "did")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            record_uri: b.record_uri,
+            did: f0,
+            cid: f1,
+            record_uri: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -424,12 +450,11 @@ impl crate::de::ObjectSer for RepoBlobRef {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("cid", &self.cid)?;
-        if let ::std::option::Option::Some(v) = &self.record_uri {
-            map.serialize_entry("recordUri", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("cid", &self.cid)
+            .opt("recordUri", &self.record_uri)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for RepoBlobRef {
@@ -485,9 +510,20 @@ impl<'de> crate::de::ObjectDe<'de> for ThreatSignature {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ThreatSignatureBuilder {
+            property: ::std::option::Option::Some(f0),
+            value: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("property", b.property.is_some()), ("value", b.value.is_some())],
+                ),
+            );
+        };
         let value = ThreatSignature {
-            property: crate::de::required(b.property, path, "property")?,
-            value: crate::de::required(b.value, path, "value")?,
+            property: f0,
+            value: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -513,9 +549,10 @@ impl crate::de::ObjectSer for ThreatSignature {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("property", &self.property)?;
-        map.serialize_entry("value", &self.value)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("property", &self.property)
+            .req("value", &self.value)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ThreatSignature {

@@ -55,10 +55,11 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { did: f0, uri: f1, blob: f2 } = b;
         let value = Params {
-            did: b.did,
-            uri: b.uri,
-            blob: b.blob,
+            did: f0,
+            uri: f1,
+            blob: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -84,16 +85,11 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.did {
-            map.serialize_entry("did", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.uri {
-            map.serialize_entry("uri", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blob {
-            map.serialize_entry("blob", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("did", &self.did)
+            .opt("uri", &self.uri)
+            .opt("blob", &self.blob)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -167,10 +163,19 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            subject: ::std::option::Option::Some(f0),
+            takedown: f1,
+            deactivated: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("subject", b.subject.is_some())]),
+            );
+        };
         let value = Output {
-            subject: crate::de::required(b.subject, path, "subject")?,
-            takedown: b.takedown,
-            deactivated: b.deactivated,
+            subject: f0,
+            takedown: f1,
+            deactivated: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -196,14 +201,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("subject", &self.subject)?;
-        if let ::std::option::Option::Some(v) = &self.takedown {
-            map.serialize_entry("takedown", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.deactivated {
-            map.serialize_entry("deactivated", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("subject", &self.subject)
+            .opt("takedown", &self.takedown)
+            .opt("deactivated", &self.deactivated)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -340,55 +342,6 @@ crate::types::union_from!(
     crate ::com::atproto::repo::strong_ref::Main, RepoBlobRef : crate
     ::com::atproto::admin::defs::RepoBlobRef, }
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -66,12 +66,30 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            recipient_did: ::std::option::Option::Some(f0),
+            content: ::std::option::Option::Some(f1),
+            subject: f2,
+            sender_did: ::std::option::Option::Some(f3),
+            comment: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("recipientDid", b.recipient_did.is_some()),
+                        ("content", b.content.is_some()),
+                        ("senderDid", b.sender_did.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            recipient_did: crate::de::required(b.recipient_did, path, "recipientDid")?,
-            content: crate::de::required(b.content, path, "content")?,
-            subject: b.subject,
-            sender_did: crate::de::required(b.sender_did, path, "senderDid")?,
-            comment: b.comment,
+            recipient_did: f0,
+            content: f1,
+            subject: f2,
+            sender_did: f3,
+            comment: f4,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -97,16 +115,13 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("recipientDid", &self.recipient_did)?;
-        map.serialize_entry("content", &self.content)?;
-        if let ::std::option::Option::Some(v) = &self.subject {
-            map.serialize_entry("subject", v)?;
-        }
-        map.serialize_entry("senderDid", &self.sender_did)?;
-        if let ::std::option::Option::Some(v) = &self.comment {
-            map.serialize_entry("comment", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("recipientDid", &self.recipient_did)
+            .req("content", &self.content)
+            .opt("subject", &self.subject)
+            .req("senderDid", &self.sender_did)
+            .opt("comment", &self.comment)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -160,10 +175,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            sent: crate::de::required(b.sent, path, "sent")?,
-            extra,
+        let __OutputBuilder { sent: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("sent", b.sent.is_some())]),
+            );
         };
+        let value = Output { sent: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -187,8 +204,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("sent", &self.sent)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("sent", &self.sent).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -208,55 +224,6 @@ impl crate::validate::Validate for Output {
     }
 }
 crate::types::object_api!(Output { sent : bool, } {} extra);
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -38,10 +38,26 @@ impl<'de> crate::de::ObjectDe<'de> for IdentityInfo {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __IdentityInfoBuilder {
+            did: ::std::option::Option::Some(f0),
+            handle: ::std::option::Option::Some(f1),
+            did_doc: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("did", b.did.is_some()),
+                        ("handle", b.handle.is_some()),
+                        ("didDoc", b.did_doc.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = IdentityInfo {
-            did: crate::de::required(b.did, path, "did")?,
-            handle: crate::de::required(b.handle, path, "handle")?,
-            did_doc: crate::de::required(b.did_doc, path, "didDoc")?,
+            did: f0,
+            handle: f1,
+            did_doc: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -67,10 +83,11 @@ impl crate::de::ObjectSer for IdentityInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("handle", &self.handle)?;
-        map.serialize_entry("didDoc", &self.did_doc)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("handle", &self.handle)
+            .req("didDoc", &self.did_doc)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for IdentityInfo {

@@ -50,10 +50,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            handle: crate::de::required(b.handle, path, "handle")?,
-            extra,
+        let __ParamsBuilder { handle: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("handle", b.handle.is_some())]),
+            );
         };
+        let value = Params { handle: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -77,8 +79,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("handle", &self.handle)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("handle", &self.handle).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -138,10 +139,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            did: crate::de::required(b.did, path, "did")?,
-            extra,
+        let __OutputBuilder { did: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
         };
+        let value = Output { did: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -165,8 +168,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -50,10 +50,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            identifier: crate::de::required(b.identifier, path, "identifier")?,
-            extra,
+        let __ParamsBuilder { identifier: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("identifier", b.identifier.is_some())]),
+            );
         };
+        let value = Params { identifier: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -77,8 +79,9 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("identifier", &self.identifier)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("identifier", &self.identifier)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {

@@ -75,12 +75,19 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            token: f0,
+            rotation_keys: f1,
+            also_known_as: f2,
+            verification_methods: f3,
+            services: f4,
+        } = b;
         let value = Input {
-            token: b.token,
-            rotation_keys: b.rotation_keys,
-            also_known_as: b.also_known_as,
-            verification_methods: b.verification_methods,
-            services: b.services,
+            token: f0,
+            rotation_keys: f1,
+            also_known_as: f2,
+            verification_methods: f3,
+            services: f4,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -106,22 +113,13 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.token {
-            map.serialize_entry("token", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.rotation_keys {
-            map.serialize_entry("rotationKeys", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.also_known_as {
-            map.serialize_entry("alsoKnownAs", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.verification_methods {
-            map.serialize_entry("verificationMethods", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.services {
-            map.serialize_entry("services", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("token", &self.token)
+            .opt("rotationKeys", &self.rotation_keys)
+            .opt("alsoKnownAs", &self.also_known_as)
+            .opt("verificationMethods", &self.verification_methods)
+            .opt("services", &self.services)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -184,10 +182,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            operation: crate::de::required(b.operation, path, "operation")?,
-            extra,
+        let __OutputBuilder { operation: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("operation", b.operation.is_some())]),
+            );
         };
+        let value = Output { operation: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -211,8 +211,9 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("operation", &self.operation)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("operation", &self.operation)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -233,55 +234,6 @@ impl crate::validate::Validate for Output {
     }
 }
 crate::types::object_api!(Output { operation : crate ::types::Unknown, } {} extra);
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

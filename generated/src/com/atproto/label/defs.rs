@@ -37,12 +37,8 @@ impl Label {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(128),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -89,16 +85,39 @@ impl<'de> crate::de::ObjectDe<'de> for Label {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LabelBuilder {
+            ver: f0,
+            src: ::std::option::Option::Some(f1),
+            uri: ::std::option::Option::Some(f2),
+            cid: f3,
+            val: ::std::option::Option::Some(f4),
+            neg: f5,
+            cts: ::std::option::Option::Some(f6),
+            exp: f7,
+            sig: f8,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("src", b.src.is_some()),
+                        ("uri", b.uri.is_some()),
+                        ("val", b.val.is_some()),
+                        ("cts", b.cts.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Label {
-            ver: b.ver,
-            src: crate::de::required(b.src, path, "src")?,
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: b.cid,
-            val: crate::de::required(b.val, path, "val")?,
-            neg: b.neg,
-            cts: crate::de::required(b.cts, path, "cts")?,
-            exp: b.exp,
-            sig: b.sig,
+            ver: f0,
+            src: f1,
+            uri: f2,
+            cid: f3,
+            val: f4,
+            neg: f5,
+            cts: f6,
+            exp: f7,
+            sig: f8,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -125,26 +144,17 @@ impl crate::de::ObjectSer for Label {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.ver {
-            map.serialize_entry("ver", v)?;
-        }
-        map.serialize_entry("src", &self.src)?;
-        map.serialize_entry("uri", &self.uri)?;
-        if let ::std::option::Option::Some(v) = &self.cid {
-            map.serialize_entry("cid", v)?;
-        }
-        map.serialize_entry("val", &self.val)?;
-        if let ::std::option::Option::Some(v) = &self.neg {
-            map.serialize_entry("neg", v)?;
-        }
-        map.serialize_entry("cts", &self.cts)?;
-        if let ::std::option::Option::Some(v) = &self.exp {
-            map.serialize_entry("exp", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.sig {
-            map.serialize_entry("sig", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("ver", &self.ver)
+            .req("src", &self.src)
+            .req("uri", &self.uri)
+            .opt("cid", &self.cid)
+            .req("val", &self.val)
+            .opt("neg", &self.neg)
+            .req("cts", &self.cts)
+            .opt("exp", &self.exp)
+            .opt("sig", &self.sig)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Label {
@@ -189,8 +199,10 @@ impl SelfLabels {
             let path = path.key("values");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(10),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(10),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -221,10 +233,12 @@ impl<'de> crate::de::ObjectDe<'de> for SelfLabels {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = SelfLabels {
-            values: crate::de::required(b.values, path, "values")?,
-            extra,
+        let __SelfLabelsBuilder { values: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("values", b.values.is_some())]),
+            );
         };
+        let value = SelfLabels { values: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -249,8 +263,7 @@ impl crate::de::ObjectSer for SelfLabels {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("values", &self.values)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("values", &self.values).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SelfLabels {
@@ -295,12 +308,8 @@ impl SelfLabel {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(128),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -331,10 +340,12 @@ impl<'de> crate::de::ObjectDe<'de> for SelfLabel {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = SelfLabel {
-            val: crate::de::required(b.val, path, "val")?,
-            extra,
+        let __SelfLabelBuilder { val: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("val", b.val.is_some())]),
+            );
         };
+        let value = SelfLabel { val: f0, extra };
         crate::de::check(value.check_fields(path))?;
         ::std::result::Result::Ok(value)
     }
@@ -359,8 +370,7 @@ impl crate::de::ObjectSer for SelfLabel {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("val", &self.val)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("val", &self.val).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for SelfLabel {
@@ -413,12 +423,9 @@ impl LabelValueDefinition {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(100),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(100),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -461,13 +468,33 @@ impl<'de> crate::de::ObjectDe<'de> for LabelValueDefinition {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LabelValueDefinitionBuilder {
+            identifier: ::std::option::Option::Some(f0),
+            severity: ::std::option::Option::Some(f1),
+            blurs: ::std::option::Option::Some(f2),
+            default_setting: f3,
+            adult_only: f4,
+            locales: ::std::option::Option::Some(f5),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("identifier", b.identifier.is_some()),
+                        ("severity", b.severity.is_some()),
+                        ("blurs", b.blurs.is_some()),
+                        ("locales", b.locales.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = LabelValueDefinition {
-            identifier: crate::de::required(b.identifier, path, "identifier")?,
-            severity: crate::de::required(b.severity, path, "severity")?,
-            blurs: crate::de::required(b.blurs, path, "blurs")?,
-            default_setting: b.default_setting,
-            adult_only: b.adult_only,
-            locales: crate::de::required(b.locales, path, "locales")?,
+            identifier: f0,
+            severity: f1,
+            blurs: f2,
+            default_setting: f3,
+            adult_only: f4,
+            locales: f5,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -494,17 +521,14 @@ impl crate::de::ObjectSer for LabelValueDefinition {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("identifier", &self.identifier)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("blurs", &self.blurs)?;
-        if let ::std::option::Option::Some(v) = &self.default_setting {
-            map.serialize_entry("defaultSetting", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.adult_only {
-            map.serialize_entry("adultOnly", v)?;
-        }
-        map.serialize_entry("locales", &self.locales)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("identifier", &self.identifier)
+            .req("severity", &self.severity)
+            .req("blurs", &self.blurs)
+            .opt("defaultSetting", &self.default_setting)
+            .opt("adultOnly", &self.adult_only)
+            .req("locales", &self.locales)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for LabelValueDefinition {
@@ -563,12 +587,9 @@ impl LabelValueDefinitionStrings {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(640),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(64),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -579,12 +600,9 @@ impl LabelValueDefinitionStrings {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(100000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(10000),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -621,10 +639,26 @@ impl<'de> crate::de::ObjectDe<'de> for LabelValueDefinitionStrings {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LabelValueDefinitionStringsBuilder {
+            lang: ::std::option::Option::Some(f0),
+            name: ::std::option::Option::Some(f1),
+            description: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("lang", b.lang.is_some()),
+                        ("name", b.name.is_some()),
+                        ("description", b.description.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = LabelValueDefinitionStrings {
-            lang: crate::de::required(b.lang, path, "lang")?,
-            name: crate::de::required(b.name, path, "name")?,
-            description: crate::de::required(b.description, path, "description")?,
+            lang: f0,
+            name: f1,
+            description: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -651,10 +685,11 @@ impl crate::de::ObjectSer for LabelValueDefinitionStrings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("lang", &self.lang)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("lang", &self.lang)
+            .req("name", &self.name)
+            .req("description", &self.description)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for LabelValueDefinitionStrings {

@@ -48,9 +48,20 @@ impl<'de> crate::de::ObjectDe<'de> for Labels {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LabelsBuilder {
+            seq: ::std::option::Option::Some(f0),
+            labels: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("seq", b.seq.is_some()), ("labels", b.labels.is_some())],
+                ),
+            );
+        };
         let value = Labels {
-            seq: crate::de::required(b.seq, path, "seq")?,
-            labels: crate::de::required(b.labels, path, "labels")?,
+            seq: f0,
+            labels: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -76,9 +87,10 @@ impl crate::de::ObjectSer for Labels {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("seq", &self.seq)?;
-        map.serialize_entry("labels", &self.labels)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("seq", &self.seq)
+            .req("labels", &self.labels)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Labels {
@@ -135,9 +147,15 @@ impl<'de> crate::de::ObjectDe<'de> for Info {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InfoBuilder { name: ::std::option::Option::Some(f0), message: f1 } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("name", b.name.is_some())]),
+            );
+        };
         let value = Info {
-            name: crate::de::required(b.name, path, "name")?,
-            message: b.message,
+            name: f0,
+            message: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -163,11 +181,10 @@ impl crate::de::ObjectSer for Info {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(v) = &self.message {
-            map.serialize_entry("message", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("name", &self.name)
+            .opt("message", &self.message)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Info {
@@ -310,7 +327,8 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params { cursor: b.cursor, extra };
+        let __ParamsBuilder { cursor: f0 } = b;
+        let value = Params { cursor: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -334,10 +352,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {

@@ -50,10 +50,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            nsid: crate::de::required(b.nsid, path, "nsid")?,
-            extra,
+        let __ParamsBuilder { nsid: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("nsid", b.nsid.is_some())]),
+            );
         };
+        let value = Params { nsid: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -77,8 +79,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("nsid", &self.nsid)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("nsid", &self.nsid).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -147,10 +148,26 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            cid: ::std::option::Option::Some(f0),
+            schema: ::std::option::Option::Some(f1),
+            uri: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("cid", b.cid.is_some()),
+                        ("schema", b.schema.is_some()),
+                        ("uri", b.uri.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            cid: crate::de::required(b.cid, path, "cid")?,
-            schema: crate::de::required(b.schema, path, "schema")?,
-            uri: crate::de::required(b.uri, path, "uri")?,
+            cid: f0,
+            schema: f1,
+            uri: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -176,10 +193,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("schema", &self.schema)?;
-        map.serialize_entry("uri", &self.uri)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("cid", &self.cid)
+            .req("schema", &self.schema)
+            .req("uri", &self.uri)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -41,10 +41,12 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Record {
-            lexicon: crate::de::required(b.lexicon, path, "lexicon")?,
-            extra,
+        let __RecordBuilder { lexicon: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("lexicon", b.lexicon.is_some())]),
+            );
         };
+        let value = Record { lexicon: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -68,8 +70,7 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("lexicon", &self.lexicon)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("lexicon", &self.lexicon).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {

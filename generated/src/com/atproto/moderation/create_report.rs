@@ -57,9 +57,15 @@ impl<'de> crate::de::ObjectDe<'de> for ModTool {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ModToolBuilder { name: ::std::option::Option::Some(f0), meta: f1 } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("name", b.name.is_some())]),
+            );
+        };
         let value = ModTool {
-            name: crate::de::required(b.name, path, "name")?,
-            meta: b.meta,
+            name: f0,
+            meta: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -85,11 +91,10 @@ impl crate::de::ObjectSer for ModTool {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(v) = &self.meta {
-            map.serialize_entry("meta", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("name", &self.name)
+            .opt("meta", &self.meta)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ModTool {
@@ -136,12 +141,9 @@ impl Input {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(20000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(2000),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -180,11 +182,27 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            reason_type: ::std::option::Option::Some(f0),
+            reason: f1,
+            subject: ::std::option::Option::Some(f2),
+            mod_tool: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("reasonType", b.reason_type.is_some()),
+                        ("subject", b.subject.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            reason_type: crate::de::required(b.reason_type, path, "reasonType")?,
-            reason: b.reason,
-            subject: crate::de::required(b.subject, path, "subject")?,
-            mod_tool: b.mod_tool,
+            reason_type: f0,
+            reason: f1,
+            subject: f2,
+            mod_tool: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -211,15 +229,12 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("reasonType", &self.reason_type)?;
-        if let ::std::option::Option::Some(v) = &self.reason {
-            map.serialize_entry("reason", v)?;
-        }
-        map.serialize_entry("subject", &self.subject)?;
-        if let ::std::option::Option::Some(v) = &self.mod_tool {
-            map.serialize_entry("modTool", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("reasonType", &self.reason_type)
+            .opt("reason", &self.reason)
+            .req("subject", &self.subject)
+            .opt("modTool", &self.mod_tool)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -365,12 +380,9 @@ impl Output {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(20000),
-                    min_graphemes: ::std::option::Option::None,
                     max_graphemes: ::std::option::Option::Some(2000),
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -413,13 +425,34 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            id: ::std::option::Option::Some(f0),
+            reason_type: ::std::option::Option::Some(f1),
+            reason: f2,
+            subject: ::std::option::Option::Some(f3),
+            reported_by: ::std::option::Option::Some(f4),
+            created_at: ::std::option::Option::Some(f5),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("id", b.id.is_some()),
+                        ("reasonType", b.reason_type.is_some()),
+                        ("subject", b.subject.is_some()),
+                        ("reportedBy", b.reported_by.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            id: crate::de::required(b.id, path, "id")?,
-            reason_type: crate::de::required(b.reason_type, path, "reasonType")?,
-            reason: b.reason,
-            subject: crate::de::required(b.subject, path, "subject")?,
-            reported_by: crate::de::required(b.reported_by, path, "reportedBy")?,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
+            id: f0,
+            reason_type: f1,
+            reason: f2,
+            subject: f3,
+            reported_by: f4,
+            created_at: f5,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -446,15 +479,14 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("reasonType", &self.reason_type)?;
-        if let ::std::option::Option::Some(v) = &self.reason {
-            map.serialize_entry("reason", v)?;
-        }
-        map.serialize_entry("subject", &self.subject)?;
-        map.serialize_entry("reportedBy", &self.reported_by)?;
-        map.serialize_entry("createdAt", &self.created_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("id", &self.id)
+            .req("reasonType", &self.reason_type)
+            .opt("reason", &self.reason)
+            .req("subject", &self.subject)
+            .req("reportedBy", &self.reported_by)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -576,55 +608,6 @@ crate::types::union_from!(
     OutputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
     crate ::com::atproto::repo::strong_ref::Main, }
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -43,12 +43,8 @@ impl Create {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(512),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -83,10 +79,25 @@ impl<'de> crate::de::ObjectDe<'de> for Create {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __CreateBuilder {
+            collection: ::std::option::Option::Some(f0),
+            rkey: f1,
+            value: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("collection", b.collection.is_some()),
+                        ("value", b.value.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Create {
-            collection: crate::de::required(b.collection, path, "collection")?,
-            rkey: b.rkey,
-            value: crate::de::required(b.value, path, "value")?,
+            collection: f0,
+            rkey: f1,
+            value: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -113,12 +124,11 @@ impl crate::de::ObjectSer for Create {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("collection", &self.collection)?;
-        if let ::std::option::Option::Some(v) = &self.rkey {
-            map.serialize_entry("rkey", v)?;
-        }
-        map.serialize_entry("value", &self.value)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("collection", &self.collection)
+            .opt("rkey", &self.rkey)
+            .req("value", &self.value)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Create {
@@ -180,10 +190,26 @@ impl<'de> crate::de::ObjectDe<'de> for Update {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __UpdateBuilder {
+            collection: ::std::option::Option::Some(f0),
+            rkey: ::std::option::Option::Some(f1),
+            value: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("collection", b.collection.is_some()),
+                        ("rkey", b.rkey.is_some()),
+                        ("value", b.value.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Update {
-            collection: crate::de::required(b.collection, path, "collection")?,
-            rkey: crate::de::required(b.rkey, path, "rkey")?,
-            value: crate::de::required(b.value, path, "value")?,
+            collection: f0,
+            rkey: f1,
+            value: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -209,10 +235,11 @@ impl crate::de::ObjectSer for Update {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("collection", &self.collection)?;
-        map.serialize_entry("rkey", &self.rkey)?;
-        map.serialize_entry("value", &self.value)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("collection", &self.collection)
+            .req("rkey", &self.rkey)
+            .req("value", &self.value)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Update {
@@ -270,9 +297,20 @@ impl<'de> crate::de::ObjectDe<'de> for Delete {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __DeleteBuilder {
+            collection: ::std::option::Option::Some(f0),
+            rkey: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("collection", b.collection.is_some()), ("rkey", b.rkey.is_some())],
+                ),
+            );
+        };
         let value = Delete {
-            collection: crate::de::required(b.collection, path, "collection")?,
-            rkey: crate::de::required(b.rkey, path, "rkey")?,
+            collection: f0,
+            rkey: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -298,9 +336,10 @@ impl crate::de::ObjectSer for Delete {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("collection", &self.collection)?;
-        map.serialize_entry("rkey", &self.rkey)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("collection", &self.collection)
+            .req("rkey", &self.rkey)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Delete {
@@ -361,10 +400,22 @@ impl<'de> crate::de::ObjectDe<'de> for CreateResult {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __CreateResultBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            validation_status: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())],
+                ),
+            );
+        };
         let value = CreateResult {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            validation_status: b.validation_status,
+            uri: f0,
+            cid: f1,
+            validation_status: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -390,12 +441,11 @@ impl crate::de::ObjectSer for CreateResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        if let ::std::option::Option::Some(v) = &self.validation_status {
-            map.serialize_entry("validationStatus", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .opt("validationStatus", &self.validation_status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for CreateResult {
@@ -460,10 +510,22 @@ impl<'de> crate::de::ObjectDe<'de> for UpdateResult {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __UpdateResultBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            validation_status: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())],
+                ),
+            );
+        };
         let value = UpdateResult {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            validation_status: b.validation_status,
+            uri: f0,
+            cid: f1,
+            validation_status: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -489,12 +551,11 @@ impl crate::de::ObjectSer for UpdateResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        if let ::std::option::Option::Some(v) = &self.validation_status {
-            map.serialize_entry("validationStatus", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .opt("validationStatus", &self.validation_status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for UpdateResult {
@@ -569,7 +630,7 @@ impl crate::de::ObjectSer for DeleteResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for DeleteResult {
@@ -725,11 +786,24 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            repo: ::std::option::Option::Some(f0),
+            validate: f1,
+            writes: ::std::option::Option::Some(f2),
+            swap_commit: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("repo", b.repo.is_some()), ("writes", b.writes.is_some())],
+                ),
+            );
+        };
         let value = Input {
-            repo: crate::de::required(b.repo, path, "repo")?,
-            validate: b.validate,
-            writes: crate::de::required(b.writes, path, "writes")?,
-            swap_commit: b.swap_commit,
+            repo: f0,
+            validate: f1,
+            writes: f2,
+            swap_commit: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -755,15 +829,12 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("repo", &self.repo)?;
-        if let ::std::option::Option::Some(v) = &self.validate {
-            map.serialize_entry("validate", v)?;
-        }
-        map.serialize_entry("writes", &self.writes)?;
-        if let ::std::option::Option::Some(v) = &self.swap_commit {
-            map.serialize_entry("swapCommit", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("repo", &self.repo)
+            .opt("validate", &self.validate)
+            .req("writes", &self.writes)
+            .opt("swapCommit", &self.swap_commit)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -932,9 +1003,10 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder { commit: f0, results: f1 } = b;
         let value = Output {
-            commit: b.commit,
-            results: b.results,
+            commit: f0,
+            results: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -960,13 +1032,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.commit {
-            map.serialize_entry("commit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.results {
-            map.serialize_entry("results", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("commit", &self.commit)
+            .opt("results", &self.results)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

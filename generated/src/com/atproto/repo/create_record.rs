@@ -50,12 +50,8 @@ impl Input {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(512),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -96,13 +92,32 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            repo: ::std::option::Option::Some(f0),
+            collection: ::std::option::Option::Some(f1),
+            rkey: f2,
+            validate: f3,
+            record: ::std::option::Option::Some(f4),
+            swap_commit: f5,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("repo", b.repo.is_some()),
+                        ("collection", b.collection.is_some()),
+                        ("record", b.record.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            repo: crate::de::required(b.repo, path, "repo")?,
-            collection: crate::de::required(b.collection, path, "collection")?,
-            rkey: b.rkey,
-            validate: b.validate,
-            record: crate::de::required(b.record, path, "record")?,
-            swap_commit: b.swap_commit,
+            repo: f0,
+            collection: f1,
+            rkey: f2,
+            validate: f3,
+            record: f4,
+            swap_commit: f5,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -129,19 +144,14 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("repo", &self.repo)?;
-        map.serialize_entry("collection", &self.collection)?;
-        if let ::std::option::Option::Some(v) = &self.rkey {
-            map.serialize_entry("rkey", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.validate {
-            map.serialize_entry("validate", v)?;
-        }
-        map.serialize_entry("record", &self.record)?;
-        if let ::std::option::Option::Some(v) = &self.swap_commit {
-            map.serialize_entry("swapCommit", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("repo", &self.repo)
+            .req("collection", &self.collection)
+            .opt("rkey", &self.rkey)
+            .opt("validate", &self.validate)
+            .req("record", &self.record)
+            .opt("swapCommit", &self.swap_commit)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -209,11 +219,24 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            commit: f2,
+            validation_status: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())],
+                ),
+            );
+        };
         let value = Output {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            commit: b.commit,
-            validation_status: b.validation_status,
+            uri: f0,
+            cid: f1,
+            commit: f2,
+            validation_status: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -239,15 +262,12 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        if let ::std::option::Option::Some(v) = &self.commit {
-            map.serialize_entry("commit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.validation_status {
-            map.serialize_entry("validationStatus", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .opt("commit", &self.commit)
+            .opt("validationStatus", &self.validation_status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -33,9 +33,20 @@ impl<'de> crate::de::ObjectDe<'de> for CommitMeta {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __CommitMetaBuilder {
+            cid: ::std::option::Option::Some(f0),
+            rev: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("cid", b.cid.is_some()), ("rev", b.rev.is_some())],
+                ),
+            );
+        };
         let value = CommitMeta {
-            cid: crate::de::required(b.cid, path, "cid")?,
-            rev: crate::de::required(b.rev, path, "rev")?,
+            cid: f0,
+            rev: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -61,9 +72,10 @@ impl crate::de::ObjectSer for CommitMeta {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("rev", &self.rev)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("cid", &self.cid)
+            .req("rev", &self.rev)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for CommitMeta {

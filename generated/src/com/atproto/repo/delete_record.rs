@@ -68,12 +68,30 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            repo: ::std::option::Option::Some(f0),
+            collection: ::std::option::Option::Some(f1),
+            rkey: ::std::option::Option::Some(f2),
+            swap_record: f3,
+            swap_commit: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("repo", b.repo.is_some()),
+                        ("collection", b.collection.is_some()),
+                        ("rkey", b.rkey.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            repo: crate::de::required(b.repo, path, "repo")?,
-            collection: crate::de::required(b.collection, path, "collection")?,
-            rkey: crate::de::required(b.rkey, path, "rkey")?,
-            swap_record: b.swap_record,
-            swap_commit: b.swap_commit,
+            repo: f0,
+            collection: f1,
+            rkey: f2,
+            swap_record: f3,
+            swap_commit: f4,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -99,16 +117,13 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("repo", &self.repo)?;
-        map.serialize_entry("collection", &self.collection)?;
-        map.serialize_entry("rkey", &self.rkey)?;
-        if let ::std::option::Option::Some(v) = &self.swap_record {
-            map.serialize_entry("swapRecord", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.swap_commit {
-            map.serialize_entry("swapCommit", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("repo", &self.repo)
+            .req("collection", &self.collection)
+            .req("rkey", &self.rkey)
+            .opt("swapRecord", &self.swap_record)
+            .opt("swapCommit", &self.swap_commit)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -162,7 +177,8 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output { commit: b.commit, extra };
+        let __OutputBuilder { commit: f0 } = b;
+        let value = Output { commit: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -186,10 +202,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.commit {
-            map.serialize_entry("commit", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).opt("commit", &self.commit).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

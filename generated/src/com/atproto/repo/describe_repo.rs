@@ -50,10 +50,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            repo: crate::de::required(b.repo, path, "repo")?,
-            extra,
+        let __ParamsBuilder { repo: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("repo", b.repo.is_some())]),
+            );
         };
+        let value = Params { repo: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -77,8 +79,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("repo", &self.repo)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("repo", &self.repo).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -157,16 +158,32 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            handle: ::std::option::Option::Some(f0),
+            did: ::std::option::Option::Some(f1),
+            did_doc: ::std::option::Option::Some(f2),
+            collections: ::std::option::Option::Some(f3),
+            handle_is_correct: ::std::option::Option::Some(f4),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("handle", b.handle.is_some()),
+                        ("did", b.did.is_some()),
+                        ("didDoc", b.did_doc.is_some()),
+                        ("collections", b.collections.is_some()),
+                        ("handleIsCorrect", b.handle_is_correct.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            handle: crate::de::required(b.handle, path, "handle")?,
-            did: crate::de::required(b.did, path, "did")?,
-            did_doc: crate::de::required(b.did_doc, path, "didDoc")?,
-            collections: crate::de::required(b.collections, path, "collections")?,
-            handle_is_correct: crate::de::required(
-                b.handle_is_correct,
-                path,
-                "handleIsCorrect",
-            )?,
+            handle: f0,
+            did: f1,
+            did_doc: f2,
+            collections: f3,
+            handle_is_correct: f4,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -192,12 +209,13 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("handle", &self.handle)?;
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("didDoc", &self.did_doc)?;
-        map.serialize_entry("collections", &self.collections)?;
-        map.serialize_entry("handleIsCorrect", &self.handle_is_correct)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("handle", &self.handle)
+            .req("did", &self.did)
+            .req("didDoc", &self.did_doc)
+            .req("collections", &self.collections)
+            .req("handleIsCorrect", &self.handle_is_correct)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -222,55 +240,6 @@ crate::types::object_api!(
     crate ::types::Unknown, collections : ::std::vec::Vec < crate ::formats::Nsid >,
     handle_is_correct : bool, } {} extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -62,11 +62,28 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            repo: ::std::option::Option::Some(f0),
+            collection: ::std::option::Option::Some(f1),
+            rkey: ::std::option::Option::Some(f2),
+            cid: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("repo", b.repo.is_some()),
+                        ("collection", b.collection.is_some()),
+                        ("rkey", b.rkey.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Params {
-            repo: crate::de::required(b.repo, path, "repo")?,
-            collection: crate::de::required(b.collection, path, "collection")?,
-            rkey: crate::de::required(b.rkey, path, "rkey")?,
-            cid: b.cid,
+            repo: f0,
+            collection: f1,
+            rkey: f2,
+            cid: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -92,13 +109,12 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("repo", &self.repo)?;
-        map.serialize_entry("collection", &self.collection)?;
-        map.serialize_entry("rkey", &self.rkey)?;
-        if let ::std::option::Option::Some(v) = &self.cid {
-            map.serialize_entry("cid", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("repo", &self.repo)
+            .req("collection", &self.collection)
+            .req("rkey", &self.rkey)
+            .opt("cid", &self.cid)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -170,10 +186,22 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: f1,
+            value: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("value", b.value.is_some())],
+                ),
+            );
+        };
         let value = Output {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: b.cid,
-            value: crate::de::required(b.value, path, "value")?,
+            uri: f0,
+            cid: f1,
+            value: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -199,12 +227,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        if let ::std::option::Option::Some(v) = &self.cid {
-            map.serialize_entry("cid", v)?;
-        }
-        map.serialize_entry("value", &self.value)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .opt("cid", &self.cid)
+            .req("value", &self.value)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

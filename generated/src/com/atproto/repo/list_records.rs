@@ -55,10 +55,26 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            value: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("value", b.value.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Record {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            value: crate::de::required(b.value, path, "value")?,
+            uri: f0,
+            cid: f1,
+            value: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -84,10 +100,11 @@ impl crate::de::ObjectSer for Record {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("value", &self.value)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("value", &self.value)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Record {
@@ -141,8 +158,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(100),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -181,12 +197,26 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            repo: ::std::option::Option::Some(f0),
+            collection: ::std::option::Option::Some(f1),
+            limit: f2,
+            cursor: f3,
+            reverse: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("repo", b.repo.is_some()), ("collection", b.collection.is_some())],
+                ),
+            );
+        };
         let value = Params {
-            repo: crate::de::required(b.repo, path, "repo")?,
-            collection: crate::de::required(b.collection, path, "collection")?,
-            limit: b.limit,
-            cursor: b.cursor,
-            reverse: b.reverse,
+            repo: f0,
+            collection: f1,
+            limit: f2,
+            cursor: f3,
+            reverse: f4,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -213,18 +243,13 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("repo", &self.repo)?;
-        map.serialize_entry("collection", &self.collection)?;
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.reverse {
-            map.serialize_entry("reverse", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("repo", &self.repo)
+            .req("collection", &self.collection)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .opt("reverse", &self.reverse)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -303,9 +328,15 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder { cursor: f0, records: ::std::option::Option::Some(f1) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("records", b.records.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            records: crate::de::required(b.records, path, "records")?,
+            cursor: f0,
+            records: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -331,11 +362,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        map.serialize_entry("records", &self.records)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .req("records", &self.records)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -359,55 +389,6 @@ crate::types::object_api!(
     Output { records : ::std::vec::Vec < Record >, } { cursor with_cursor :
     ::std::string::String, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -35,11 +35,18 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Main {
-            uri: crate::de::required(b.uri, path, "uri")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            extra,
+        let __MainBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())],
+                ),
+            );
         };
+        let value = Main { uri: f0, cid: f1, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -63,9 +70,10 @@ impl crate::de::ObjectSer for Main {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("cid", &self.cid)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Main {

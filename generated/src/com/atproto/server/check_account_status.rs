@@ -86,32 +86,44 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            activated: ::std::option::Option::Some(f0),
+            valid_did: ::std::option::Option::Some(f1),
+            repo_commit: ::std::option::Option::Some(f2),
+            repo_rev: ::std::option::Option::Some(f3),
+            repo_blocks: ::std::option::Option::Some(f4),
+            indexed_records: ::std::option::Option::Some(f5),
+            private_state_values: ::std::option::Option::Some(f6),
+            expected_blobs: ::std::option::Option::Some(f7),
+            imported_blobs: ::std::option::Option::Some(f8),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("activated", b.activated.is_some()),
+                        ("validDid", b.valid_did.is_some()),
+                        ("repoCommit", b.repo_commit.is_some()),
+                        ("repoRev", b.repo_rev.is_some()),
+                        ("repoBlocks", b.repo_blocks.is_some()),
+                        ("indexedRecords", b.indexed_records.is_some()),
+                        ("privateStateValues", b.private_state_values.is_some()),
+                        ("expectedBlobs", b.expected_blobs.is_some()),
+                        ("importedBlobs", b.imported_blobs.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            activated: crate::de::required(b.activated, path, "activated")?,
-            valid_did: crate::de::required(b.valid_did, path, "validDid")?,
-            repo_commit: crate::de::required(b.repo_commit, path, "repoCommit")?,
-            repo_rev: crate::de::required(b.repo_rev, path, "repoRev")?,
-            repo_blocks: crate::de::required(b.repo_blocks, path, "repoBlocks")?,
-            indexed_records: crate::de::required(
-                b.indexed_records,
-                path,
-                "indexedRecords",
-            )?,
-            private_state_values: crate::de::required(
-                b.private_state_values,
-                path,
-                "privateStateValues",
-            )?,
-            expected_blobs: crate::de::required(
-                b.expected_blobs,
-                path,
-                "expectedBlobs",
-            )?,
-            imported_blobs: crate::de::required(
-                b.imported_blobs,
-                path,
-                "importedBlobs",
-            )?,
+            activated: f0,
+            valid_did: f1,
+            repo_commit: f2,
+            repo_rev: f3,
+            repo_blocks: f4,
+            indexed_records: f5,
+            private_state_values: f6,
+            expected_blobs: f7,
+            imported_blobs: f8,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -137,16 +149,17 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("activated", &self.activated)?;
-        map.serialize_entry("validDid", &self.valid_did)?;
-        map.serialize_entry("repoCommit", &self.repo_commit)?;
-        map.serialize_entry("repoRev", &self.repo_rev)?;
-        map.serialize_entry("repoBlocks", &self.repo_blocks)?;
-        map.serialize_entry("indexedRecords", &self.indexed_records)?;
-        map.serialize_entry("privateStateValues", &self.private_state_values)?;
-        map.serialize_entry("expectedBlobs", &self.expected_blobs)?;
-        map.serialize_entry("importedBlobs", &self.imported_blobs)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("activated", &self.activated)
+            .req("validDid", &self.valid_did)
+            .req("repoCommit", &self.repo_commit)
+            .req("repoRev", &self.repo_rev)
+            .req("repoBlocks", &self.repo_blocks)
+            .req("indexedRecords", &self.indexed_records)
+            .req("privateStateValues", &self.private_state_values)
+            .req("expectedBlobs", &self.expected_blobs)
+            .req("importedBlobs", &self.imported_blobs)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -170,55 +183,6 @@ crate::types::object_api!(
     repo_rev : ::std::string::String, repo_blocks : i64, indexed_records : i64,
     private_state_values : i64, expected_blobs : i64, imported_blobs : i64, } {} extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

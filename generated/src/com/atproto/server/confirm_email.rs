@@ -52,9 +52,20 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            email: ::std::option::Option::Some(f0),
+            token: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("email", b.email.is_some()), ("token", b.token.is_some())],
+                ),
+            );
+        };
         let value = Input {
-            email: crate::de::required(b.email, path, "email")?,
-            token: crate::de::required(b.token, path, "token")?,
+            email: f0,
+            token: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -80,9 +91,10 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("email", &self.email)?;
-        map.serialize_entry("token", &self.token)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("email", &self.email)
+            .req("token", &self.token)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {

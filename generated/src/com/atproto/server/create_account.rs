@@ -91,16 +91,31 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            email: f0,
+            handle: ::std::option::Option::Some(f1),
+            did: f2,
+            invite_code: f3,
+            verification_code: f4,
+            verification_phone: f5,
+            password: f6,
+            recovery_key: f7,
+            plc_op: f8,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("handle", b.handle.is_some())]),
+            );
+        };
         let value = Input {
-            email: b.email,
-            handle: crate::de::required(b.handle, path, "handle")?,
-            did: b.did,
-            invite_code: b.invite_code,
-            verification_code: b.verification_code,
-            verification_phone: b.verification_phone,
-            password: b.password,
-            recovery_key: b.recovery_key,
-            plc_op: b.plc_op,
+            email: f0,
+            handle: f1,
+            did: f2,
+            invite_code: f3,
+            verification_code: f4,
+            verification_phone: f5,
+            password: f6,
+            recovery_key: f7,
+            plc_op: f8,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -126,32 +141,17 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.email {
-            map.serialize_entry("email", v)?;
-        }
-        map.serialize_entry("handle", &self.handle)?;
-        if let ::std::option::Option::Some(v) = &self.did {
-            map.serialize_entry("did", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.invite_code {
-            map.serialize_entry("inviteCode", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.verification_code {
-            map.serialize_entry("verificationCode", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.verification_phone {
-            map.serialize_entry("verificationPhone", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.password {
-            map.serialize_entry("password", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.recovery_key {
-            map.serialize_entry("recoveryKey", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.plc_op {
-            map.serialize_entry("plcOp", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("email", &self.email)
+            .req("handle", &self.handle)
+            .opt("did", &self.did)
+            .opt("inviteCode", &self.invite_code)
+            .opt("verificationCode", &self.verification_code)
+            .opt("verificationPhone", &self.verification_phone)
+            .opt("password", &self.password)
+            .opt("recoveryKey", &self.recovery_key)
+            .opt("plcOp", &self.plc_op)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -224,12 +224,31 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            access_jwt: ::std::option::Option::Some(f0),
+            refresh_jwt: ::std::option::Option::Some(f1),
+            handle: ::std::option::Option::Some(f2),
+            did: ::std::option::Option::Some(f3),
+            did_doc: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("accessJwt", b.access_jwt.is_some()),
+                        ("refreshJwt", b.refresh_jwt.is_some()),
+                        ("handle", b.handle.is_some()),
+                        ("did", b.did.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            access_jwt: crate::de::required(b.access_jwt, path, "accessJwt")?,
-            refresh_jwt: crate::de::required(b.refresh_jwt, path, "refreshJwt")?,
-            handle: crate::de::required(b.handle, path, "handle")?,
-            did: crate::de::required(b.did, path, "did")?,
-            did_doc: b.did_doc,
+            access_jwt: f0,
+            refresh_jwt: f1,
+            handle: f2,
+            did: f3,
+            did_doc: f4,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -255,14 +274,13 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("accessJwt", &self.access_jwt)?;
-        map.serialize_entry("refreshJwt", &self.refresh_jwt)?;
-        map.serialize_entry("handle", &self.handle)?;
-        map.serialize_entry("did", &self.did)?;
-        if let ::std::option::Option::Some(v) = &self.did_doc {
-            map.serialize_entry("didDoc", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("accessJwt", &self.access_jwt)
+            .req("refreshJwt", &self.refresh_jwt)
+            .req("handle", &self.handle)
+            .req("did", &self.did)
+            .opt("didDoc", &self.did_doc)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -60,11 +60,28 @@ impl<'de> crate::de::ObjectDe<'de> for AppPassword {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __AppPasswordBuilder {
+            name: ::std::option::Option::Some(f0),
+            password: ::std::option::Option::Some(f1),
+            created_at: ::std::option::Option::Some(f2),
+            privileged: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("name", b.name.is_some()),
+                        ("password", b.password.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = AppPassword {
-            name: crate::de::required(b.name, path, "name")?,
-            password: crate::de::required(b.password, path, "password")?,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
-            privileged: b.privileged,
+            name: f0,
+            password: f1,
+            created_at: f2,
+            privileged: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -90,13 +107,12 @@ impl crate::de::ObjectSer for AppPassword {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry("createdAt", &self.created_at)?;
-        if let ::std::option::Option::Some(v) = &self.privileged {
-            map.serialize_entry("privileged", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("name", &self.name)
+            .req("password", &self.password)
+            .req("createdAt", &self.created_at)
+            .opt("privileged", &self.privileged)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for AppPassword {
@@ -155,9 +171,15 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder { name: ::std::option::Option::Some(f0), privileged: f1 } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("name", b.name.is_some())]),
+            );
+        };
         let value = Input {
-            name: crate::de::required(b.name, path, "name")?,
-            privileged: b.privileged,
+            name: f0,
+            privileged: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -183,11 +205,10 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(v) = &self.privileged {
-            map.serialize_entry("privileged", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("name", &self.name)
+            .opt("privileged", &self.privileged)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {

@@ -54,9 +54,20 @@ impl<'de> crate::de::ObjectDe<'de> for AccountCodes {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __AccountCodesBuilder {
+            account: ::std::option::Option::Some(f0),
+            codes: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("account", b.account.is_some()), ("codes", b.codes.is_some())],
+                ),
+            );
+        };
         let value = AccountCodes {
-            account: crate::de::required(b.account, path, "account")?,
-            codes: crate::de::required(b.codes, path, "codes")?,
+            account: f0,
+            codes: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -82,9 +93,10 @@ impl crate::de::ObjectSer for AccountCodes {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("account", &self.account)?;
-        map.serialize_entry("codes", &self.codes)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("account", &self.account)
+            .req("codes", &self.codes)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for AccountCodes {
@@ -146,10 +158,25 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            code_count: ::std::option::Option::Some(f0),
+            use_count: ::std::option::Option::Some(f1),
+            for_accounts: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("codeCount", b.code_count.is_some()),
+                        ("useCount", b.use_count.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            code_count: crate::de::required(b.code_count, path, "codeCount")?,
-            use_count: crate::de::required(b.use_count, path, "useCount")?,
-            for_accounts: b.for_accounts,
+            code_count: f0,
+            use_count: f1,
+            for_accounts: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -175,12 +202,11 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("codeCount", &self.code_count)?;
-        map.serialize_entry("useCount", &self.use_count)?;
-        if let ::std::option::Option::Some(v) = &self.for_accounts {
-            map.serialize_entry("forAccounts", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("codeCount", &self.code_count)
+            .req("useCount", &self.use_count)
+            .opt("forAccounts", &self.for_accounts)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -233,10 +259,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            codes: crate::de::required(b.codes, path, "codes")?,
-            extra,
+        let __OutputBuilder { codes: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("codes", b.codes.is_some())]),
+            );
         };
+        let value = Output { codes: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -260,8 +288,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("codes", &self.codes)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("codes", &self.codes).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -282,55 +309,6 @@ impl crate::validate::Validate for Output {
     }
 }
 crate::types::object_api!(Output { codes : ::std::vec::Vec < AccountCodes >, } {} extra);
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -66,11 +66,27 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            identifier: ::std::option::Option::Some(f0),
+            password: ::std::option::Option::Some(f1),
+            auth_factor_token: f2,
+            allow_takendown: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("identifier", b.identifier.is_some()),
+                        ("password", b.password.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            identifier: crate::de::required(b.identifier, path, "identifier")?,
-            password: crate::de::required(b.password, path, "password")?,
-            auth_factor_token: b.auth_factor_token,
-            allow_takendown: b.allow_takendown,
+            identifier: f0,
+            password: f1,
+            auth_factor_token: f2,
+            allow_takendown: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -96,15 +112,12 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("identifier", &self.identifier)?;
-        map.serialize_entry("password", &self.password)?;
-        if let ::std::option::Option::Some(v) = &self.auth_factor_token {
-            map.serialize_entry("authFactorToken", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.allow_takendown {
-            map.serialize_entry("allowTakendown", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("identifier", &self.identifier)
+            .req("password", &self.password)
+            .opt("authFactorToken", &self.auth_factor_token)
+            .opt("allowTakendown", &self.allow_takendown)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -190,17 +203,41 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            access_jwt: ::std::option::Option::Some(f0),
+            refresh_jwt: ::std::option::Option::Some(f1),
+            handle: ::std::option::Option::Some(f2),
+            did: ::std::option::Option::Some(f3),
+            did_doc: f4,
+            email: f5,
+            email_confirmed: f6,
+            email_auth_factor: f7,
+            active: f8,
+            status: f9,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("accessJwt", b.access_jwt.is_some()),
+                        ("refreshJwt", b.refresh_jwt.is_some()),
+                        ("handle", b.handle.is_some()),
+                        ("did", b.did.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            access_jwt: crate::de::required(b.access_jwt, path, "accessJwt")?,
-            refresh_jwt: crate::de::required(b.refresh_jwt, path, "refreshJwt")?,
-            handle: crate::de::required(b.handle, path, "handle")?,
-            did: crate::de::required(b.did, path, "did")?,
-            did_doc: b.did_doc,
-            email: b.email,
-            email_confirmed: b.email_confirmed,
-            email_auth_factor: b.email_auth_factor,
-            active: b.active,
-            status: b.status,
+            access_jwt: f0,
+            refresh_jwt: f1,
+            handle: f2,
+            did: f3,
+            did_doc: f4,
+            email: f5,
+            email_confirmed: f6,
+            email_auth_factor: f7,
+            active: f8,
+            status: f9,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -226,29 +263,18 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("accessJwt", &self.access_jwt)?;
-        map.serialize_entry("refreshJwt", &self.refresh_jwt)?;
-        map.serialize_entry("handle", &self.handle)?;
-        map.serialize_entry("did", &self.did)?;
-        if let ::std::option::Option::Some(v) = &self.did_doc {
-            map.serialize_entry("didDoc", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.email {
-            map.serialize_entry("email", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.email_confirmed {
-            map.serialize_entry("emailConfirmed", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.email_auth_factor {
-            map.serialize_entry("emailAuthFactor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.active {
-            map.serialize_entry("active", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("accessJwt", &self.access_jwt)
+            .req("refreshJwt", &self.refresh_jwt)
+            .req("handle", &self.handle)
+            .req("did", &self.did)
+            .opt("didDoc", &self.did_doc)
+            .opt("email", &self.email)
+            .opt("emailConfirmed", &self.email_confirmed)
+            .opt("emailAuthFactor", &self.email_auth_factor)
+            .opt("active", &self.active)
+            .opt("status", &self.status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -48,14 +48,38 @@ impl<'de> crate::de::ObjectDe<'de> for InviteCode {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InviteCodeBuilder {
+            code: ::std::option::Option::Some(f0),
+            available: ::std::option::Option::Some(f1),
+            disabled: ::std::option::Option::Some(f2),
+            for_account: ::std::option::Option::Some(f3),
+            created_by: ::std::option::Option::Some(f4),
+            created_at: ::std::option::Option::Some(f5),
+            uses: ::std::option::Option::Some(f6),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("code", b.code.is_some()),
+                        ("available", b.available.is_some()),
+                        ("disabled", b.disabled.is_some()),
+                        ("forAccount", b.for_account.is_some()),
+                        ("createdBy", b.created_by.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                        ("uses", b.uses.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = InviteCode {
-            code: crate::de::required(b.code, path, "code")?,
-            available: crate::de::required(b.available, path, "available")?,
-            disabled: crate::de::required(b.disabled, path, "disabled")?,
-            for_account: crate::de::required(b.for_account, path, "forAccount")?,
-            created_by: crate::de::required(b.created_by, path, "createdBy")?,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
-            uses: crate::de::required(b.uses, path, "uses")?,
+            code: f0,
+            available: f1,
+            disabled: f2,
+            for_account: f3,
+            created_by: f4,
+            created_at: f5,
+            uses: f6,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -81,14 +105,15 @@ impl crate::de::ObjectSer for InviteCode {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("code", &self.code)?;
-        map.serialize_entry("available", &self.available)?;
-        map.serialize_entry("disabled", &self.disabled)?;
-        map.serialize_entry("forAccount", &self.for_account)?;
-        map.serialize_entry("createdBy", &self.created_by)?;
-        map.serialize_entry("createdAt", &self.created_at)?;
-        map.serialize_entry("uses", &self.uses)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("code", &self.code)
+            .req("available", &self.available)
+            .req("disabled", &self.disabled)
+            .req("forAccount", &self.for_account)
+            .req("createdBy", &self.created_by)
+            .req("createdAt", &self.created_at)
+            .req("uses", &self.uses)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for InviteCode {
@@ -146,9 +171,20 @@ impl<'de> crate::de::ObjectDe<'de> for InviteCodeUse {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InviteCodeUseBuilder {
+            used_by: ::std::option::Option::Some(f0),
+            used_at: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("usedBy", b.used_by.is_some()), ("usedAt", b.used_at.is_some())],
+                ),
+            );
+        };
         let value = InviteCodeUse {
-            used_by: crate::de::required(b.used_by, path, "usedBy")?,
-            used_at: crate::de::required(b.used_at, path, "usedAt")?,
+            used_by: f0,
+            used_at: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -174,9 +210,10 @@ impl crate::de::ObjectSer for InviteCodeUse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("usedBy", &self.used_by)?;
-        map.serialize_entry("usedAt", &self.used_at)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("usedBy", &self.used_by)
+            .req("usedAt", &self.used_at)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for InviteCodeUse {

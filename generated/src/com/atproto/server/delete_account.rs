@@ -55,10 +55,26 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            did: ::std::option::Option::Some(f0),
+            password: ::std::option::Option::Some(f1),
+            token: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("did", b.did.is_some()),
+                        ("password", b.password.is_some()),
+                        ("token", b.token.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Input {
-            did: crate::de::required(b.did, path, "did")?,
-            password: crate::de::required(b.password, path, "password")?,
-            token: crate::de::required(b.token, path, "token")?,
+            did: f0,
+            password: f1,
+            token: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -84,10 +100,11 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry("token", &self.token)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("password", &self.password)
+            .req("token", &self.token)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {

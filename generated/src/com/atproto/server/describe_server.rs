@@ -56,9 +56,10 @@ impl<'de> crate::de::ObjectDe<'de> for Links {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __LinksBuilder { privacy_policy: f0, terms_of_service: f1 } = b;
         let value = Links {
-            privacy_policy: b.privacy_policy,
-            terms_of_service: b.terms_of_service,
+            privacy_policy: f0,
+            terms_of_service: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -84,13 +85,10 @@ impl crate::de::ObjectSer for Links {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.privacy_policy {
-            map.serialize_entry("privacyPolicy", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.terms_of_service {
-            map.serialize_entry("termsOfService", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("privacyPolicy", &self.privacy_policy)
+            .opt("termsOfService", &self.terms_of_service)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Links {
@@ -144,7 +142,8 @@ impl<'de> crate::de::ObjectDe<'de> for Contact {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Contact { email: b.email, extra };
+        let __ContactBuilder { email: f0 } = b;
+        let value = Contact { email: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -168,10 +167,7 @@ impl crate::de::ObjectSer for Contact {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.email {
-            map.serialize_entry("email", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).opt("email", &self.email).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Contact {
@@ -273,18 +269,33 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            invite_code_required: f0,
+            phone_verification_required: f1,
+            blob_upload_limit: f2,
+            available_user_domains: ::std::option::Option::Some(f3),
+            links: f4,
+            contact: f5,
+            did: ::std::option::Option::Some(f6),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("availableUserDomains", b.available_user_domains.is_some()),
+                        ("did", b.did.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Output {
-            invite_code_required: b.invite_code_required,
-            phone_verification_required: b.phone_verification_required,
-            blob_upload_limit: b.blob_upload_limit,
-            available_user_domains: crate::de::required(
-                b.available_user_domains,
-                path,
-                "availableUserDomains",
-            )?,
-            links: b.links,
-            contact: b.contact,
-            did: crate::de::required(b.did, path, "did")?,
+            invite_code_required: f0,
+            phone_verification_required: f1,
+            blob_upload_limit: f2,
+            available_user_domains: f3,
+            links: f4,
+            contact: f5,
+            did: f6,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -310,24 +321,15 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.invite_code_required {
-            map.serialize_entry("inviteCodeRequired", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.phone_verification_required {
-            map.serialize_entry("phoneVerificationRequired", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.blob_upload_limit {
-            map.serialize_entry("blobUploadLimit", v)?;
-        }
-        map.serialize_entry("availableUserDomains", &self.available_user_domains)?;
-        if let ::std::option::Option::Some(v) = &self.links {
-            map.serialize_entry("links", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.contact {
-            map.serialize_entry("contact", v)?;
-        }
-        map.serialize_entry("did", &self.did)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("inviteCodeRequired", &self.invite_code_required)
+            .opt("phoneVerificationRequired", &self.phone_verification_required)
+            .opt("blobUploadLimit", &self.blob_upload_limit)
+            .req("availableUserDomains", &self.available_user_domains)
+            .opt("links", &self.links)
+            .opt("contact", &self.contact)
+            .req("did", &self.did)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -355,55 +357,6 @@ crate::types::object_api!(
     blob_upload_limit with_blob_upload_limit : i64, links with_links : Links, contact
     with_contact : Contact, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

@@ -60,9 +60,10 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { include_used: f0, create_available: f1 } = b;
         let value = Params {
-            include_used: b.include_used,
-            create_available: b.create_available,
+            include_used: f0,
+            create_available: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -88,13 +89,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.include_used {
-            map.serialize_entry("includeUsed", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.create_available {
-            map.serialize_entry("createAvailable", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("includeUsed", &self.include_used)
+            .opt("createAvailable", &self.create_available)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -175,10 +173,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            codes: crate::de::required(b.codes, path, "codes")?,
-            extra,
+        let __OutputBuilder { codes: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("codes", b.codes.is_some())]),
+            );
         };
+        let value = Output { codes: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -202,8 +202,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("codes", &self.codes)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("codes", &self.codes).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -43,12 +43,8 @@ impl Params {
             crate::validate::check_string(
                 v.as_str(),
                 &crate::validate::StringRules {
-                    min_length: ::std::option::Option::None,
                     max_length: ::std::option::Option::Some(2048),
-                    min_graphemes: ::std::option::Option::None,
-                    max_graphemes: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
-                    enum_: ::std::option::Option::None,
+                    ..crate::validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -83,10 +79,16 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { aud: ::std::option::Option::Some(f0), exp: f1, lxm: f2 } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("aud", b.aud.is_some())]),
+            );
+        };
         let value = Params {
-            aud: crate::de::required(b.aud, path, "aud")?,
-            exp: b.exp,
-            lxm: b.lxm,
+            aud: f0,
+            exp: f1,
+            lxm: f2,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -113,14 +115,11 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("aud", &self.aud)?;
-        if let ::std::option::Option::Some(v) = &self.exp {
-            map.serialize_entry("exp", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.lxm {
-            map.serialize_entry("lxm", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("aud", &self.aud)
+            .opt("exp", &self.exp)
+            .opt("lxm", &self.lxm)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -186,10 +185,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            token: crate::de::required(b.token, path, "token")?,
-            extra,
+        let __OutputBuilder { token: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("token", b.token.is_some())]),
+            );
         };
+        let value = Output { token: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -213,8 +214,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("token", &self.token)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("token", &self.token).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -75,15 +75,32 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            handle: ::std::option::Option::Some(f0),
+            did: ::std::option::Option::Some(f1),
+            did_doc: f2,
+            email: f3,
+            email_confirmed: f4,
+            email_auth_factor: f5,
+            active: f6,
+            status: f7,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("handle", b.handle.is_some()), ("did", b.did.is_some())],
+                ),
+            );
+        };
         let value = Output {
-            handle: crate::de::required(b.handle, path, "handle")?,
-            did: crate::de::required(b.did, path, "did")?,
-            did_doc: b.did_doc,
-            email: b.email,
-            email_confirmed: b.email_confirmed,
-            email_auth_factor: b.email_auth_factor,
-            active: b.active,
-            status: b.status,
+            handle: f0,
+            did: f1,
+            did_doc: f2,
+            email: f3,
+            email_confirmed: f4,
+            email_auth_factor: f5,
+            active: f6,
+            status: f7,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -109,27 +126,16 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("handle", &self.handle)?;
-        map.serialize_entry("did", &self.did)?;
-        if let ::std::option::Option::Some(v) = &self.did_doc {
-            map.serialize_entry("didDoc", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.email {
-            map.serialize_entry("email", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.email_confirmed {
-            map.serialize_entry("emailConfirmed", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.email_auth_factor {
-            map.serialize_entry("emailAuthFactor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.active {
-            map.serialize_entry("active", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("handle", &self.handle)
+            .req("did", &self.did)
+            .opt("didDoc", &self.did_doc)
+            .opt("email", &self.email)
+            .opt("emailConfirmed", &self.email_confirmed)
+            .opt("emailAuthFactor", &self.email_auth_factor)
+            .opt("active", &self.active)
+            .opt("status", &self.status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -254,55 +260,6 @@ impl crate::xrpc::QueryValue for OutputStatus {
         out.push((name, self.as_str().to_owned()));
     }
 }
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

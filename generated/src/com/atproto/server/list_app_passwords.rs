@@ -55,10 +55,22 @@ impl<'de> crate::de::ObjectDe<'de> for AppPassword {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __AppPasswordBuilder {
+            name: ::std::option::Option::Some(f0),
+            created_at: ::std::option::Option::Some(f1),
+            privileged: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("name", b.name.is_some()), ("createdAt", b.created_at.is_some())],
+                ),
+            );
+        };
         let value = AppPassword {
-            name: crate::de::required(b.name, path, "name")?,
-            created_at: crate::de::required(b.created_at, path, "createdAt")?,
-            privileged: b.privileged,
+            name: f0,
+            created_at: f1,
+            privileged: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -84,12 +96,11 @@ impl crate::de::ObjectSer for AppPassword {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("createdAt", &self.created_at)?;
-        if let ::std::option::Option::Some(v) = &self.privileged {
-            map.serialize_entry("privileged", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("name", &self.name)
+            .req("createdAt", &self.created_at)
+            .opt("privileged", &self.privileged)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for AppPassword {
@@ -142,10 +153,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            passwords: crate::de::required(b.passwords, path, "passwords")?,
-            extra,
+        let __OutputBuilder { passwords: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("passwords", b.passwords.is_some())]),
+            );
         };
+        let value = Output { passwords: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -169,8 +182,9 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("passwords", &self.passwords)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("passwords", &self.passwords)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -49,10 +49,12 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Input {
-            email: crate::de::required(b.email, path, "email")?,
-            extra,
+        let __InputBuilder { email: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("email", b.email.is_some())]),
+            );
         };
+        let value = Input { email: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -76,8 +78,7 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("email", &self.email)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("email", &self.email).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {
@@ -97,55 +98,6 @@ impl crate::validate::Validate for Input {
     }
 }
 crate::types::object_api!(Input { email : ::std::string::String, } {} extra);
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

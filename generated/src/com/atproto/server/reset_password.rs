@@ -52,9 +52,20 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            token: ::std::option::Option::Some(f0),
+            password: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("token", b.token.is_some()), ("password", b.password.is_some())],
+                ),
+            );
+        };
         let value = Input {
-            token: crate::de::required(b.token, path, "token")?,
-            password: crate::de::required(b.password, path, "password")?,
+            token: f0,
+            password: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -80,9 +91,10 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("token", &self.token)?;
-        map.serialize_entry("password", &self.password)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("token", &self.token)
+            .req("password", &self.password)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {

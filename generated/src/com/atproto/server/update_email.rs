@@ -58,10 +58,19 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            email: ::std::option::Option::Some(f0),
+            email_auth_factor: f1,
+            token: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("email", b.email.is_some())]),
+            );
+        };
         let value = Input {
-            email: crate::de::required(b.email, path, "email")?,
-            email_auth_factor: b.email_auth_factor,
-            token: b.token,
+            email: f0,
+            email_auth_factor: f1,
+            token: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -87,14 +96,11 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("email", &self.email)?;
-        if let ::std::option::Option::Some(v) = &self.email_auth_factor {
-            map.serialize_entry("emailAuthFactor", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.token {
-            map.serialize_entry("token", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("email", &self.email)
+            .opt("emailAuthFactor", &self.email_auth_factor)
+            .opt("token", &self.token)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {

@@ -54,11 +54,18 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            did: crate::de::required(b.did, path, "did")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            extra,
+        let __ParamsBuilder {
+            did: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("did", b.did.is_some()), ("cid", b.cid.is_some())],
+                ),
+            );
         };
+        let value = Params { did: f0, cid: f1, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -82,9 +89,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("cid", &self.cid)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("cid", &self.cid)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {

@@ -53,11 +53,18 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            did: crate::de::required(b.did, path, "did")?,
-            cids: crate::de::required(b.cids, path, "cids")?,
-            extra,
+        let __ParamsBuilder {
+            did: ::std::option::Option::Some(f0),
+            cids: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("did", b.did.is_some()), ("cids", b.cids.is_some())],
+                ),
+            );
         };
+        let value = Params { did: f0, cids: f1, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -81,9 +88,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("cids", &self.cids)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("cids", &self.cids)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {

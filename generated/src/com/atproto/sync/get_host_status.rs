@@ -50,10 +50,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            hostname: crate::de::required(b.hostname, path, "hostname")?,
-            extra,
+        let __ParamsBuilder { hostname: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("hostname", b.hostname.is_some())]),
+            );
         };
+        let value = Params { hostname: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -77,8 +79,9 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("hostname", &self.hostname)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("hostname", &self.hostname)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -151,11 +154,21 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            hostname: ::std::option::Option::Some(f0),
+            seq: f1,
+            account_count: f2,
+            status: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("hostname", b.hostname.is_some())]),
+            );
+        };
         let value = Output {
-            hostname: crate::de::required(b.hostname, path, "hostname")?,
-            seq: b.seq,
-            account_count: b.account_count,
-            status: b.status,
+            hostname: f0,
+            seq: f1,
+            account_count: f2,
+            status: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -181,17 +194,12 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("hostname", &self.hostname)?;
-        if let ::std::option::Option::Some(v) = &self.seq {
-            map.serialize_entry("seq", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.account_count {
-            map.serialize_entry("accountCount", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("hostname", &self.hostname)
+            .opt("seq", &self.seq)
+            .opt("accountCount", &self.account_count)
+            .opt("status", &self.status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -50,10 +50,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            did: crate::de::required(b.did, path, "did")?,
-            extra,
+        let __ParamsBuilder { did: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
         };
+        let value = Params { did: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -77,8 +79,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -141,11 +142,18 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            cid: crate::de::required(b.cid, path, "cid")?,
-            rev: crate::de::required(b.rev, path, "rev")?,
-            extra,
+        let __OutputBuilder {
+            cid: ::std::option::Option::Some(f0),
+            rev: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("cid", b.cid.is_some()), ("rev", b.rev.is_some())],
+                ),
+            );
         };
+        let value = Output { cid: f0, rev: f1, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -169,9 +177,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("rev", &self.rev)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("cid", &self.cid)
+            .req("rev", &self.rev)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -57,10 +57,26 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            did: ::std::option::Option::Some(f0),
+            collection: ::std::option::Option::Some(f1),
+            rkey: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("did", b.did.is_some()),
+                        ("collection", b.collection.is_some()),
+                        ("rkey", b.rkey.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Params {
-            did: crate::de::required(b.did, path, "did")?,
-            collection: crate::de::required(b.collection, path, "collection")?,
-            rkey: crate::de::required(b.rkey, path, "rkey")?,
+            did: f0,
+            collection: f1,
+            rkey: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -86,10 +102,11 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("collection", &self.collection)?;
-        map.serialize_entry("rkey", &self.rkey)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("collection", &self.collection)
+            .req("rkey", &self.rkey)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {

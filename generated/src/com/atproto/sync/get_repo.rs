@@ -54,9 +54,14 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { did: ::std::option::Option::Some(f0), since: f1 } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
+        };
         let value = Params {
-            did: crate::de::required(b.did, path, "did")?,
-            since: b.since,
+            did: f0,
+            since: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -82,11 +87,10 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        if let ::std::option::Option::Some(v) = &self.since {
-            map.serialize_entry("since", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .opt("since", &self.since)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {

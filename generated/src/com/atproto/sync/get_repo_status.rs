@@ -50,10 +50,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            did: crate::de::required(b.did, path, "did")?,
-            extra,
+        let __ParamsBuilder { did: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
         };
+        let value = Params { did: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -77,8 +79,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -149,11 +150,24 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            did: ::std::option::Option::Some(f0),
+            active: ::std::option::Option::Some(f1),
+            status: f2,
+            rev: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("did", b.did.is_some()), ("active", b.active.is_some())],
+                ),
+            );
+        };
         let value = Output {
-            did: crate::de::required(b.did, path, "did")?,
-            active: crate::de::required(b.active, path, "active")?,
-            status: b.status,
-            rev: b.rev,
+            did: f0,
+            active: f1,
+            status: f2,
+            rev: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -179,15 +193,12 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("active", &self.active)?;
-        if let ::std::option::Option::Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.rev {
-            map.serialize_entry("rev", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("active", &self.active)
+            .opt("status", &self.status)
+            .opt("rev", &self.rev)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -45,8 +45,7 @@ impl Params {
                 &crate::validate::IntegerRules {
                     minimum: ::std::option::Option::Some(1),
                     maximum: ::std::option::Option::Some(1000),
-                    enum_: ::std::option::Option::None,
-                    const_: ::std::option::Option::None,
+                    ..crate::validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -83,11 +82,21 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            did: ::std::option::Option::Some(f0),
+            since: f1,
+            limit: f2,
+            cursor: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("did", b.did.is_some())]),
+            );
+        };
         let value = Params {
-            did: crate::de::required(b.did, path, "did")?,
-            since: b.since,
-            limit: b.limit,
-            cursor: b.cursor,
+            did: f0,
+            since: f1,
+            limit: f2,
+            cursor: f3,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -114,17 +123,12 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("did", &self.did)?;
-        if let ::std::option::Option::Some(v) = &self.since {
-            map.serialize_entry("since", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.limit {
-            map.serialize_entry("limit", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .opt("since", &self.since)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -201,9 +205,15 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder { cursor: f0, cids: ::std::option::Option::Some(f1) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("cids", b.cids.is_some())]),
+            );
+        };
         let value = Output {
-            cursor: b.cursor,
-            cids: crate::de::required(b.cids, path, "cids")?,
+            cursor: f0,
+            cids: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -229,11 +239,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        map.serialize_entry("cids", &self.cids)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .opt("cursor", &self.cursor)
+            .req("cids", &self.cids)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

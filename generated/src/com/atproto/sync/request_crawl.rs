@@ -50,10 +50,12 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Input {
-            hostname: crate::de::required(b.hostname, path, "hostname")?,
-            extra,
+        let __InputBuilder { hostname: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("hostname", b.hostname.is_some())]),
+            );
         };
+        let value = Input { hostname: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -77,8 +79,9 @@ impl crate::de::ObjectSer for Input {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("hostname", &self.hostname)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("hostname", &self.hostname)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Input {

@@ -53,8 +53,10 @@ impl Commit {
             let path = path.key("blocks");
             crate::validate::check_length(
                 v.0.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(2000000),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(2000000),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "bytes",
                 &path,
             )?;
@@ -64,8 +66,10 @@ impl Commit {
             let path = path.key("ops");
             crate::validate::check_length(
                 v.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(200),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "elements",
                 &path,
             )?;
@@ -118,19 +122,52 @@ impl<'de> crate::de::ObjectDe<'de> for Commit {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __CommitBuilder {
+            seq: ::std::option::Option::Some(f0),
+            rebase: ::std::option::Option::Some(f1),
+            too_big: ::std::option::Option::Some(f2),
+            repo: ::std::option::Option::Some(f3),
+            commit: ::std::option::Option::Some(f4),
+            rev: ::std::option::Option::Some(f5),
+            since: ::std::option::Option::Some(f6),
+            blocks: ::std::option::Option::Some(f7),
+            ops: ::std::option::Option::Some(f8),
+            blobs: ::std::option::Option::Some(f9),
+            prev_data: f10,
+            time: ::std::option::Option::Some(f11),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("seq", b.seq.is_some()),
+                        ("rebase", b.rebase.is_some()),
+                        ("tooBig", b.too_big.is_some()),
+                        ("repo", b.repo.is_some()),
+                        ("commit", b.commit.is_some()),
+                        ("rev", b.rev.is_some()),
+                        ("since", b.since.is_some()),
+                        ("blocks", b.blocks.is_some()),
+                        ("ops", b.ops.is_some()),
+                        ("blobs", b.blobs.is_some()),
+                        ("time", b.time.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Commit {
-            seq: crate::de::required(b.seq, path, "seq")?,
-            rebase: crate::de::required(b.rebase, path, "rebase")?,
-            too_big: crate::de::required(b.too_big, path, "tooBig")?,
-            repo: crate::de::required(b.repo, path, "repo")?,
-            commit: crate::de::required(b.commit, path, "commit")?,
-            rev: crate::de::required(b.rev, path, "rev")?,
-            since: crate::de::required(b.since, path, "since")?,
-            blocks: crate::de::required(b.blocks, path, "blocks")?,
-            ops: crate::de::required(b.ops, path, "ops")?,
-            blobs: crate::de::required(b.blobs, path, "blobs")?,
-            prev_data: b.prev_data,
-            time: crate::de::required(b.time, path, "time")?,
+            seq: f0,
+            rebase: f1,
+            too_big: f2,
+            repo: f3,
+            commit: f4,
+            rev: f5,
+            since: f6,
+            blocks: f7,
+            ops: f8,
+            blobs: f9,
+            prev_data: f10,
+            time: f11,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -157,21 +194,20 @@ impl crate::de::ObjectSer for Commit {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("seq", &self.seq)?;
-        map.serialize_entry("rebase", &self.rebase)?;
-        map.serialize_entry("tooBig", &self.too_big)?;
-        map.serialize_entry("repo", &self.repo)?;
-        map.serialize_entry("commit", &self.commit)?;
-        map.serialize_entry("rev", &self.rev)?;
-        map.serialize_entry("since", &self.since)?;
-        map.serialize_entry("blocks", &self.blocks)?;
-        map.serialize_entry("ops", &self.ops)?;
-        map.serialize_entry("blobs", &self.blobs)?;
-        if let ::std::option::Option::Some(v) = &self.prev_data {
-            map.serialize_entry("prevData", v)?;
-        }
-        map.serialize_entry("time", &self.time)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("seq", &self.seq)
+            .req("rebase", &self.rebase)
+            .req("tooBig", &self.too_big)
+            .req("repo", &self.repo)
+            .req("commit", &self.commit)
+            .req("rev", &self.rev)
+            .req("since", &self.since)
+            .req("blocks", &self.blocks)
+            .req("ops", &self.ops)
+            .req("blobs", &self.blobs)
+            .opt("prevData", &self.prev_data)
+            .req("time", &self.time)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Commit {
@@ -228,8 +264,10 @@ impl Sync {
             let path = path.key("blocks");
             crate::validate::check_length(
                 v.0.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(10000),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(10000),
+                    ..crate::validate::LengthRules::NONE
+                },
                 "bytes",
                 &path,
             )?;
@@ -268,12 +306,32 @@ impl<'de> crate::de::ObjectDe<'de> for Sync {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SyncBuilder {
+            seq: ::std::option::Option::Some(f0),
+            did: ::std::option::Option::Some(f1),
+            blocks: ::std::option::Option::Some(f2),
+            rev: ::std::option::Option::Some(f3),
+            time: ::std::option::Option::Some(f4),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("seq", b.seq.is_some()),
+                        ("did", b.did.is_some()),
+                        ("blocks", b.blocks.is_some()),
+                        ("rev", b.rev.is_some()),
+                        ("time", b.time.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Sync {
-            seq: crate::de::required(b.seq, path, "seq")?,
-            did: crate::de::required(b.did, path, "did")?,
-            blocks: crate::de::required(b.blocks, path, "blocks")?,
-            rev: crate::de::required(b.rev, path, "rev")?,
-            time: crate::de::required(b.time, path, "time")?,
+            seq: f0,
+            did: f1,
+            blocks: f2,
+            rev: f3,
+            time: f4,
             extra,
         };
         crate::de::check(value.check_fields(path))?;
@@ -300,12 +358,13 @@ impl crate::de::ObjectSer for Sync {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("seq", &self.seq)?;
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("blocks", &self.blocks)?;
-        map.serialize_entry("rev", &self.rev)?;
-        map.serialize_entry("time", &self.time)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("seq", &self.seq)
+            .req("did", &self.did)
+            .req("blocks", &self.blocks)
+            .req("rev", &self.rev)
+            .req("time", &self.time)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Sync {
@@ -370,11 +429,28 @@ impl<'de> crate::de::ObjectDe<'de> for Identity {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __IdentityBuilder {
+            seq: ::std::option::Option::Some(f0),
+            did: ::std::option::Option::Some(f1),
+            time: ::std::option::Option::Some(f2),
+            handle: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("seq", b.seq.is_some()),
+                        ("did", b.did.is_some()),
+                        ("time", b.time.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Identity {
-            seq: crate::de::required(b.seq, path, "seq")?,
-            did: crate::de::required(b.did, path, "did")?,
-            time: crate::de::required(b.time, path, "time")?,
-            handle: b.handle,
+            seq: f0,
+            did: f1,
+            time: f2,
+            handle: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -400,13 +476,12 @@ impl crate::de::ObjectSer for Identity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("seq", &self.seq)?;
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("time", &self.time)?;
-        if let ::std::option::Option::Some(v) = &self.handle {
-            map.serialize_entry("handle", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("seq", &self.seq)
+            .req("did", &self.did)
+            .req("time", &self.time)
+            .opt("handle", &self.handle)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Identity {
@@ -474,12 +549,31 @@ impl<'de> crate::de::ObjectDe<'de> for Account {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __AccountBuilder {
+            seq: ::std::option::Option::Some(f0),
+            did: ::std::option::Option::Some(f1),
+            time: ::std::option::Option::Some(f2),
+            active: ::std::option::Option::Some(f3),
+            status: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("seq", b.seq.is_some()),
+                        ("did", b.did.is_some()),
+                        ("time", b.time.is_some()),
+                        ("active", b.active.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = Account {
-            seq: crate::de::required(b.seq, path, "seq")?,
-            did: crate::de::required(b.did, path, "did")?,
-            time: crate::de::required(b.time, path, "time")?,
-            active: crate::de::required(b.active, path, "active")?,
-            status: b.status,
+            seq: f0,
+            did: f1,
+            time: f2,
+            active: f3,
+            status: f4,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -505,14 +599,13 @@ impl crate::de::ObjectSer for Account {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("seq", &self.seq)?;
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("time", &self.time)?;
-        map.serialize_entry("active", &self.active)?;
-        if let ::std::option::Option::Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("seq", &self.seq)
+            .req("did", &self.did)
+            .req("time", &self.time)
+            .req("active", &self.active)
+            .opt("status", &self.status)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Account {
@@ -569,9 +662,15 @@ impl<'de> crate::de::ObjectDe<'de> for Info {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __InfoBuilder { name: ::std::option::Option::Some(f0), message: f1 } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("name", b.name.is_some())]),
+            );
+        };
         let value = Info {
-            name: crate::de::required(b.name, path, "name")?,
-            message: b.message,
+            name: f0,
+            message: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -597,11 +696,10 @@ impl crate::de::ObjectSer for Info {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(v) = &self.message {
-            map.serialize_entry("message", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("name", &self.name)
+            .opt("message", &self.message)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Info {
@@ -666,11 +764,28 @@ impl<'de> crate::de::ObjectDe<'de> for RepoOp {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __RepoOpBuilder {
+            action: ::std::option::Option::Some(f0),
+            path: ::std::option::Option::Some(f1),
+            cid: ::std::option::Option::Some(f2),
+            prev: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("action", b.action.is_some()),
+                        ("path", b.path.is_some()),
+                        ("cid", b.cid.is_some()),
+                    ],
+                ),
+            );
+        };
         let value = RepoOp {
-            action: crate::de::required(b.action, path, "action")?,
-            path: crate::de::required(b.path, path, "path")?,
-            cid: crate::de::required(b.cid, path, "cid")?,
-            prev: b.prev,
+            action: f0,
+            path: f1,
+            cid: f2,
+            prev: f3,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -696,13 +811,12 @@ impl crate::de::ObjectSer for RepoOp {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("action", &self.action)?;
-        map.serialize_entry("path", &self.path)?;
-        map.serialize_entry("cid", &self.cid)?;
-        if let ::std::option::Option::Some(v) = &self.prev {
-            map.serialize_entry("prev", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("action", &self.action)
+            .req("path", &self.path)
+            .req("cid", &self.cid)
+            .opt("prev", &self.prev)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for RepoOp {
@@ -957,7 +1071,8 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params { cursor: b.cursor, extra };
+        let __ParamsBuilder { cursor: f0 } = b;
+        let value = Params { cursor: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -981,10 +1096,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        if let ::std::option::Option::Some(v) = &self.cursor {
-            map.serialize_entry("cursor", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {

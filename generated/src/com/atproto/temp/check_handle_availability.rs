@@ -68,7 +68,7 @@ impl crate::de::ObjectSer for ResultAvailable {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ResultAvailable {
@@ -123,8 +123,15 @@ impl<'de> crate::de::ObjectDe<'de> for ResultUnavailable {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ResultUnavailableBuilder {
+            suggestions: ::std::option::Option::Some(f0),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("suggestions", b.suggestions.is_some())]),
+            );
+        };
         let value = ResultUnavailable {
-            suggestions: crate::de::required(b.suggestions, path, "suggestions")?,
+            suggestions: f0,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -150,8 +157,9 @@ impl crate::de::ObjectSer for ResultUnavailable {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("suggestions", &self.suggestions)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("suggestions", &self.suggestions)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for ResultUnavailable {
@@ -211,9 +219,20 @@ impl<'de> crate::de::ObjectDe<'de> for Suggestion {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __SuggestionBuilder {
+            handle: ::std::option::Option::Some(f0),
+            method: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("handle", b.handle.is_some()), ("method", b.method.is_some())],
+                ),
+            );
+        };
         let value = Suggestion {
-            handle: crate::de::required(b.handle, path, "handle")?,
-            method: crate::de::required(b.method, path, "method")?,
+            handle: f0,
+            method: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -239,9 +258,10 @@ impl crate::de::ObjectSer for Suggestion {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("handle", &self.handle)?;
-        map.serialize_entry("method", &self.method)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("handle", &self.handle)
+            .req("method", &self.method)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Suggestion {
@@ -303,10 +323,19 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            handle: ::std::option::Option::Some(f0),
+            email: f1,
+            birth_date: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("handle", b.handle.is_some())]),
+            );
+        };
         let value = Params {
-            handle: crate::de::required(b.handle, path, "handle")?,
-            email: b.email,
-            birth_date: b.birth_date,
+            handle: f0,
+            email: f1,
+            birth_date: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -332,14 +361,11 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("handle", &self.handle)?;
-        if let ::std::option::Option::Some(v) = &self.email {
-            map.serialize_entry("email", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.birth_date {
-            map.serialize_entry("birthDate", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("handle", &self.handle)
+            .opt("email", &self.email)
+            .opt("birthDate", &self.birth_date)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -409,9 +435,20 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            handle: ::std::option::Option::Some(f0),
+            result: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("handle", b.handle.is_some()), ("result", b.result.is_some())],
+                ),
+            );
+        };
         let value = Output {
-            handle: crate::de::required(b.handle, path, "handle")?,
-            result: crate::de::required(b.result, path, "result")?,
+            handle: f0,
+            result: f1,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -437,9 +474,10 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("handle", &self.handle)?;
-        map.serialize_entry("result", &self.result)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("handle", &self.handle)
+            .req("result", &self.result)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {

@@ -59,10 +59,19 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            activated: ::std::option::Option::Some(f0),
+            place_in_queue: f1,
+            estimated_time_ms: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("activated", b.activated.is_some())]),
+            );
+        };
         let value = Output {
-            activated: crate::de::required(b.activated, path, "activated")?,
-            place_in_queue: b.place_in_queue,
-            estimated_time_ms: b.estimated_time_ms,
+            activated: f0,
+            place_in_queue: f1,
+            estimated_time_ms: f2,
             extra,
         };
         ::std::result::Result::Ok(value)
@@ -88,14 +97,11 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("activated", &self.activated)?;
-        if let ::std::option::Option::Some(v) = &self.place_in_queue {
-            map.serialize_entry("placeInQueue", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.estimated_time_ms {
-            map.serialize_entry("estimatedTimeMs", v)?;
-        }
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map)
+            .req("activated", &self.activated)
+            .opt("placeInQueue", &self.place_in_queue)
+            .opt("estimatedTimeMs", &self.estimated_time_ms)
+            .extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
@@ -118,55 +124,6 @@ crate::types::object_api!(
     Output { activated : bool, } { place_in_queue with_place_in_queue : i64,
     estimated_time_ms with_estimated_time_ms : i64, } extra
 );
-/// The errors this endpoint can return; names the lexicon does not list land in `Other`.
-/// Non-exhaustive: a lexicon may add error names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// An error name not listed in the lexicon.
-    Other {
-        /// The error name.
-        error: ::std::string::String,
-        /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
-    },
-}
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Self::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
-    }
-}
+/// The errors this endpoint can return: its lexicon lists none, so every
+/// error name lands in `Other`.
+pub type Error = crate::xrpc::UndeclaredError;

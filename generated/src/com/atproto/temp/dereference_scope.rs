@@ -50,10 +50,12 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Params {
-            scope: crate::de::required(b.scope, path, "scope")?,
-            extra,
+        let __ParamsBuilder { scope: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("scope", b.scope.is_some())]),
+            );
         };
+        let value = Params { scope: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -77,8 +79,7 @@ impl crate::de::ObjectSer for Params {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("scope", &self.scope)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("scope", &self.scope).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Params {
@@ -139,10 +140,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = Output {
-            scope: crate::de::required(b.scope, path, "scope")?,
-            extra,
+        let __OutputBuilder { scope: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("scope", b.scope.is_some())]),
+            );
         };
+        let value = Output { scope: f0, extra };
         ::std::result::Result::Ok(value)
     }
 }
@@ -166,8 +169,7 @@ impl crate::de::ObjectSer for Output {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        map.serialize_entry("scope", &self.scope)?;
-        crate::de::serialize_extra(map, &self.extra)
+        crate::de::WriteFields::new(map).req("scope", &self.scope).extra(&self.extra)
     }
 }
 impl ::serde::Serialize for Output {
