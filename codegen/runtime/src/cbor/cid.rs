@@ -25,6 +25,17 @@ pub fn cid_of_bytes(codec: u64, bytes: &[u8]) -> Result<Cid, Error> {
     string_of(&binary)
 }
 
+/// Whether `block` hashes to the binary CIDv1 `cid` (sha2-256): the same
+/// test as comparing [`cid_of_bytes`] with the CID, without building strings.
+#[cfg(feature = "repo")]
+pub(crate) fn block_matches(cid: &[u8], codec: u64, block: &[u8]) -> bool {
+    let mut prefix = vec![1];
+    push_varint(&mut prefix, codec);
+    prefix.extend([SHA2_256, 32]);
+    cid.strip_prefix(prefix.as_slice())
+        .is_some_and(|digest| digest == Sha256::digest(block).as_slice())
+}
+
 /// Appends `n` as an unsigned LEB128 varint (CIDs, CAR sections).
 pub(crate) fn push_varint(out: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
@@ -53,6 +64,13 @@ pub fn cid_to_bytes(cid: &Cid) -> Result<Vec<u8>, Error> {
 /// bytes).
 pub fn cid_from_bytes(bytes: &[u8]) -> Result<Cid, Error> {
     let cid = string_of(bytes)?;
+    // The shape of every CID in a repository (CIDv1, one-byte codec,
+    // sha2-256): valid by construction, so skip decoding the string again.
+    if let [1, codec, SHA2_256, 32, digest @ ..] = bytes {
+        if *codec < 0x80 && digest.len() == 32 {
+            return Ok(cid);
+        }
+    }
     match cid.decode() {
         Ok(parts) if parts.version == 1 => Ok(cid),
         Ok(_) => Err(Error::new("a CIDv0 is not allowed")),

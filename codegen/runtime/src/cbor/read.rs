@@ -54,7 +54,7 @@ struct Reader<'a> {
     pos: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn error(&self, path: &Path<'_>, message: impl std::fmt::Display) -> Error {
         let at = path.to_string();
         if at.is_empty() {
@@ -67,7 +67,7 @@ impl Reader<'_> {
         }
     }
 
-    fn take(&mut self, n: usize, path: &Path<'_>) -> Result<&[u8], Error> {
+    fn take(&mut self, n: usize, path: &Path<'_>) -> Result<&'a [u8], Error> {
         let end = self
             .pos
             .checked_add(n)
@@ -126,12 +126,13 @@ impl Reader<'_> {
             .ok_or_else(|| self.error(path, format!("length {n} exceeds the input")))
     }
 
-    fn text(&mut self, n: u64, path: &Path<'_>) -> Result<String, Error> {
+    /// A text string, borrowed from the input.
+    fn text(&mut self, n: u64, path: &Path<'_>) -> Result<&'a str, Error> {
         let len = self.length(n, path)?;
         let start = self.pos;
         let raw = self.take(len, path)?;
         match std::str::from_utf8(raw) {
-            Ok(s) => Ok(s.to_owned()),
+            Ok(s) => Ok(s),
             Err(e) => {
                 self.pos = start;
                 Err(self.error(path, format!("invalid UTF-8 in a string: {e}")))
@@ -161,7 +162,7 @@ impl Reader<'_> {
                 let len = self.length(n, path)?;
                 Data::Bytes(self.take(len, path)?.to_vec())
             }
-            3 => Data::String(self.text(n, path)?),
+            3 => Data::String(self.text(n, path)?.to_owned()),
             4 => {
                 let len = self.length(n, path)?;
                 let mut items = Vec::with_capacity(len);
@@ -184,16 +185,16 @@ impl Reader<'_> {
     fn map(&mut self, n: u64, path: &Path<'_>, depth: usize) -> Result<Data, Error> {
         let len = self.length(n, path)?;
         let mut map = BTreeMap::new();
-        let mut previous: Option<String> = None;
+        let mut previous: Option<&str> = None;
         for _ in 0..len {
             let (major, n) = self.head(path)?;
             if major != 3 {
                 return Err(self.error(path, "map keys must be strings"));
             }
             let key = self.text(n, path)?;
-            if let Some(prev) = &previous {
-                if key_order(prev, &key).is_ge() {
-                    let what = if *prev == key {
+            if let Some(prev) = previous {
+                if key_order(prev, key).is_ge() {
+                    let what = if prev == key {
                         "duplicate"
                     } else {
                         "out-of-order"
@@ -212,9 +213,9 @@ impl Reader<'_> {
                     format!("map key {key:?} is reserved for the JSON form of bytes and links"),
                 ));
             }
-            let value = self.value(&path.key(&key), depth + 1)?;
-            previous = Some(key.clone());
-            map.insert(key, value);
+            let value = self.value(&path.key(key), depth + 1)?;
+            previous = Some(key);
+            map.insert(key.to_owned(), value);
         }
         Ok(Data::Object(map))
     }
@@ -227,12 +228,9 @@ impl Reader<'_> {
         let len = self.length(n, path)?;
         let bytes = self.take(len, path)?;
         match bytes.split_first() {
-            Some((0, cid)) => {
-                let cid = cid.to_vec();
-                cid_from_bytes(&cid)
-                    .map(Data::Link)
-                    .map_err(|e| self.error(path, format!("invalid CID in tag 42: {e}")))
-            }
+            Some((0, cid)) => cid_from_bytes(cid)
+                .map(Data::Link)
+                .map_err(|e| self.error(path, format!("invalid CID in tag 42: {e}"))),
             _ => Err(self.error(
                 path,
                 "tag 42 bytes must start with the 0x00 multibase prefix",
