@@ -33,7 +33,7 @@ pub(crate) fn block_matches(cid: &[u8], codec: u64, block: &[u8]) -> bool {
     push_varint(&mut prefix, codec);
     prefix.extend([SHA2_256, 32]);
     cid.strip_prefix(prefix.as_slice())
-        .is_some_and(|digest| digest == Sha256::digest(block).as_slice())
+        .is_some_and(|digest| digest == &Sha256::digest(block)[..])
 }
 
 /// Appends `n` as an unsigned LEB128 varint (CIDs, CAR sections).

@@ -74,21 +74,21 @@ fn node(car: &Car, cid: &Cid, out: &mut Vec<(String, Cid)>, depth: usize) -> Res
         };
         let prefix = usize::try_from(*p)
             .ok()
-            .and_then(|p| previous.get(..p))
+            .filter(|&p| p <= previous.len())
             .ok_or_else(|| Error::new(format!("MST node {cid}: prefix length {p} too long")))?;
-        let mut key = prefix.to_vec();
-        key.extend_from_slice(suffix);
-        let text = String::from_utf8(key.clone())
+        // The key is built in place of the previous one (one buffer per node).
+        previous.truncate(prefix);
+        previous.extend_from_slice(suffix);
+        let text = std::str::from_utf8(&previous)
             .map_err(|_| Error::new(format!("MST node {cid}: a key is not UTF-8")))?;
         if let Some((last, _)) = out.last() {
-            if last.as_bytes() >= key.as_slice() {
+            if last.as_str() >= text {
                 return Err(Error::new(format!(
                     "MST node {cid}: key {text:?} out of order"
                 )));
             }
         }
-        out.push((text, value.clone()));
-        previous = key;
+        out.push((text.to_owned(), value.clone()));
         subtree(car, get(entry, "t", cid)?, out, depth, cid)?;
     }
     Ok(())
