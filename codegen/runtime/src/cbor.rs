@@ -16,7 +16,7 @@
 
 pub(crate) mod cid;
 mod de;
-mod read;
+pub(crate) mod read;
 mod write;
 
 pub(crate) use cid::push_varint;
