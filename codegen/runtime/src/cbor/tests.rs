@@ -209,6 +209,17 @@ mod props {
             same::<std::collections::BTreeMap<String, i64>>(&value)?;
         }
 
+        /// The unchecked fast path of `cid_from_bytes` gives a valid CID
+        /// that decodes back to the same bytes.
+        #[test]
+        fn binary_cids_read_back(digest in proptest::collection::vec(any::<u8>(), 32), codec in 0u8..0x80) {
+            let mut bytes = vec![1, codec, 0x12, 32];
+            bytes.extend(digest);
+            let cid = cid_from_bytes(&bytes).unwrap();
+            prop_assert_eq!(&Cid::new(cid.as_str()).unwrap(), &cid);
+            prop_assert_eq!(cid_to_bytes(&cid).unwrap(), bytes);
+        }
+
         /// Random bytes never panic the reader, and whatever it accepts
         /// re-encodes to exactly those bytes (the encoding is unique).
         #[test]
