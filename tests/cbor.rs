@@ -190,7 +190,9 @@ mod props {
             })
     }
 
-    fn round_trip<T: Serialize + DeserializeOwned>(value: &Value) -> Result<(), TestCaseError> {
+    fn round_trip<T: Serialize + DeserializeOwned + std::fmt::Debug>(
+        value: &Value,
+    ) -> Result<(), TestCaseError> {
         let record: T = serde_json::from_value(value.clone()).unwrap();
         let bytes = cbor::to_vec(&record).unwrap();
         prop_assert_eq!(&cbor::to_vec(value).unwrap(), &bytes);
@@ -200,6 +202,17 @@ mod props {
         let json = serde_json::to_value(&data).unwrap();
         let again: T = serde_json::from_value(json).unwrap();
         prop_assert_eq!(cbor::to_vec(&again).unwrap(), bytes);
+        same_as_json_path::<T>(&data)
+    }
+
+    /// `cbor::from_data` (straight from `Data`) gives what the JSON path it
+    /// replaced gave: the same value, or the same error message.
+    fn same_as_json_path<T: DeserializeOwned + std::fmt::Debug>(
+        data: &Data,
+    ) -> Result<(), TestCaseError> {
+        let direct = cbor::from_data::<T>(data).map_err(|e| e.to_string());
+        let via_json = serde_json::from_value::<T>(data.to_json()).map_err(|e| e.to_string());
+        prop_assert_eq!(format!("{direct:?}"), format!("{via_json:?}"));
         Ok(())
     }
 
@@ -226,6 +239,20 @@ mod props {
         #[test]
         fn posts_round_trip_byte_identically(post in post_value()) {
             round_trip::<post::Record>(&post)?;
+        }
+
+        /// Invalid records too: any value in place of a post's fields or
+        /// the whole record errs (or not) exactly as on the JSON path.
+        #[test]
+        fn from_data_errs_as_the_json_path_did(
+            post in post_value(), extra in extra_value(), field in 0usize..5,
+        ) {
+            let mut post = post;
+            let key = ["text", "embed", "createdAt", "langs", "facets"][field];
+            post[key] = extra.clone();
+            same_as_json_path::<post::Record>(&Data::from_json(&post).unwrap())?;
+            same_as_json_path::<post::Record>(&Data::from_json(&extra).unwrap())?;
+            same_as_json_path::<Value>(&Data::from_json(&post).unwrap())?;
         }
 
         #[test]

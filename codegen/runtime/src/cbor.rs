@@ -4,7 +4,8 @@
 //! Every generated type speaks it through [`Data`]: writing serializes the
 //! value's JSON form, reads it as [`Data`] (`$bytes` and `$link` become byte
 //! strings and tag 42) and writes strict DAG-CBOR; reading decodes strictly
-//! into [`Data`] and deserializes the type from its JSON form, so a type
+//! into [`Data`] and deserializes the type straight from it, presenting each
+//! value as its JSON form would be (no JSON tree is built), so a type
 //! validates on the CBOR path exactly as on JSON.
 //!
 //! Hand-written rather than `serde_ipld_dagcbor`: the runtime's own serde
@@ -13,8 +14,9 @@
 //! one of those types; a strict encoder/decoder of the nine data-model kinds
 //! is ~300 lines and needs no dependency but `sha2` (for CIDs).
 
-mod cid;
-mod read;
+pub(crate) mod cid;
+mod de;
+pub(crate) mod read;
 mod write;
 
 pub(crate) use cid::push_varint;
@@ -88,7 +90,7 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
 ///
 /// What the type rejects, named by path.
 pub fn from_data<T: DeserializeOwned>(data: &Data) -> Result<T, Error> {
-    serde_json::from_value(data.to_json()).map_err(|e| Error::new(e.to_string()))
+    T::deserialize(de::DataDeserializer(data)).map_err(|e| Error::new(e.to_string()))
 }
 
 /// A value read from [`Data`]: [`Data`] itself, or a generated crate's

@@ -644,6 +644,13 @@ string_newtype!(
 );
 
 impl Cid {
+    /// A CID string the caller built from binary CIDv1 bytes it checked
+    /// (`cbor::cid_from_bytes`), so it satisfies the format by construction.
+    #[cfg(feature = "cbor")]
+    pub(crate) fn from_checked_binary(s: String) -> Cid {
+        Cid(s)
+    }
+
     /// Decodes the CID strictly into its version, codec and multihash (see
     /// [`decode_cid`]); the string format itself does not require this.
     ///

@@ -25,6 +25,17 @@ pub fn cid_of_bytes(codec: u64, bytes: &[u8]) -> Result<Cid, Error> {
     string_of(&binary)
 }
 
+/// Whether `block` hashes to the binary CIDv1 `cid` (sha2-256): the same
+/// test as comparing [`cid_of_bytes`] with the CID, without building strings.
+#[cfg(feature = "repo")]
+pub(crate) fn block_matches(cid: &[u8], codec: u64, block: &[u8]) -> bool {
+    let mut prefix = vec![1];
+    push_varint(&mut prefix, codec);
+    prefix.extend([SHA2_256, 32]);
+    cid.strip_prefix(prefix.as_slice())
+        .is_some_and(|digest| digest == &Sha256::digest(block)[..])
+}
+
 /// Appends `n` as an unsigned LEB128 varint (CIDs, CAR sections).
 pub(crate) fn push_varint(out: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
@@ -52,6 +63,14 @@ pub fn cid_to_bytes(cid: &Cid) -> Result<Vec<u8>, Error> {
 /// When the bytes are not a CIDv1 (version, codec, multihash, no trailing
 /// bytes).
 pub fn cid_from_bytes(bytes: &[u8]) -> Result<Cid, Error> {
+    // The shape of every CID in a repository (CIDv1, one-byte codec,
+    // sha2-256): its string (59 base32 characters) is valid by construction,
+    // so skip checking it and decoding it again.
+    if let [1, codec, SHA2_256, 32, digest @ ..] = bytes {
+        if *codec < 0x80 && digest.len() == 32 {
+            return Ok(Cid::from_checked_binary(base32(bytes)));
+        }
+    }
     let cid = string_of(bytes)?;
     match cid.decode() {
         Ok(parts) if parts.version == 1 => Ok(cid),
@@ -60,8 +79,13 @@ pub fn cid_from_bytes(bytes: &[u8]) -> Result<Cid, Error> {
     }
 }
 
-/// `b` + RFC 4648 base32, lowercase, unpadded.
+/// `bytes` as a `cid` string, checked.
 fn string_of(bytes: &[u8]) -> Result<Cid, Error> {
+    Cid::from_str(&base32(bytes)).map_err(|e| Error::new(e.to_string()))
+}
+
+/// `b` + RFC 4648 base32, lowercase, unpadded.
+fn base32(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
     let mut out = String::with_capacity(1 + bytes.len().div_ceil(5) * 8);
     out.push('b');
@@ -77,5 +101,5 @@ fn string_of(bytes: &[u8]) -> Result<Cid, Error> {
     if bits > 0 {
         out.push(char::from(ALPHABET[((acc << (5 - bits)) & 31) as usize]));
     }
-    Cid::from_str(&out).map_err(|e| Error::new(e.to_string()))
+    out
 }

@@ -23,17 +23,9 @@ const MAX_DEPTH: usize = 128;
 ///
 /// See the module documentation.
 pub fn decode(bytes: &[u8]) -> Result<Data, Error> {
-    let mut reader = Reader { bytes, pos: 0 };
+    let mut reader = Reader::new(bytes);
     let data = reader.value(&Path::Root, 0)?;
-    if reader.pos != bytes.len() {
-        return Err(reader.error(
-            &Path::Root,
-            format!(
-                "{} trailing bytes after the value",
-                bytes.len() - reader.pos
-            ),
-        ));
-    }
+    reader.finish()?;
     Ok(data)
 }
 
@@ -49,12 +41,53 @@ pub fn decode_prefix(bytes: &[u8]) -> Result<(Data, usize), Error> {
     Ok((data, reader.pos))
 }
 
-struct Reader<'a> {
+/// The reader, also pulled from directly by decoders that skip building
+/// [`Data`] for known shapes (MST nodes): same checks, same errors.
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
 }
 
-impl Reader<'_> {
+/// What [`Reader::item`] found: a map or array (its length; the caller
+/// reads the contents), or any other value.
+pub(crate) enum Item {
+    Map(usize),
+    Array(usize),
+    Other(Data),
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, pos: 0 }
+    }
+
+    /// Fails unless the whole input was read.
+    pub(crate) fn finish(&self) -> Result<(), Error> {
+        if self.pos == self.bytes.len() {
+            return Ok(());
+        }
+        Err(self.error(
+            &Path::Root,
+            format!(
+                "{} trailing bytes after the value",
+                self.bytes.len() - self.pos
+            ),
+        ))
+    }
+
+    /// The next value, or only the head of a map or array.
+    pub(crate) fn item(&mut self, path: &Path<'_>, depth: usize) -> Result<Item, Error> {
+        let start = self.pos;
+        match self.head(path)? {
+            (4, n) => Ok(Item::Array(self.length(n, path)?)),
+            (5, n) => Ok(Item::Map(self.length(n, path)?)),
+            _ => {
+                self.pos = start;
+                self.value(path, depth).map(Item::Other)
+            }
+        }
+    }
+
     fn error(&self, path: &Path<'_>, message: impl std::fmt::Display) -> Error {
         let at = path.to_string();
         if at.is_empty() {
@@ -67,7 +100,7 @@ impl Reader<'_> {
         }
     }
 
-    fn take(&mut self, n: usize, path: &Path<'_>) -> Result<&[u8], Error> {
+    fn take(&mut self, n: usize, path: &Path<'_>) -> Result<&'a [u8], Error> {
         let end = self
             .pos
             .checked_add(n)
@@ -126,12 +159,13 @@ impl Reader<'_> {
             .ok_or_else(|| self.error(path, format!("length {n} exceeds the input")))
     }
 
-    fn text(&mut self, n: u64, path: &Path<'_>) -> Result<String, Error> {
+    /// A text string, borrowed from the input.
+    fn text(&mut self, n: u64, path: &Path<'_>) -> Result<&'a str, Error> {
         let len = self.length(n, path)?;
         let start = self.pos;
         let raw = self.take(len, path)?;
         match std::str::from_utf8(raw) {
-            Ok(s) => Ok(s.to_owned()),
+            Ok(s) => Ok(s),
             Err(e) => {
                 self.pos = start;
                 Err(self.error(path, format!("invalid UTF-8 in a string: {e}")))
@@ -139,7 +173,7 @@ impl Reader<'_> {
         }
     }
 
-    fn value(&mut self, path: &Path<'_>, depth: usize) -> Result<Data, Error> {
+    pub(crate) fn value(&mut self, path: &Path<'_>, depth: usize) -> Result<Data, Error> {
         if depth > MAX_DEPTH {
             return Err(self.error(path, format!("nested deeper than {MAX_DEPTH}")));
         }
@@ -161,7 +195,7 @@ impl Reader<'_> {
                 let len = self.length(n, path)?;
                 Data::Bytes(self.take(len, path)?.to_vec())
             }
-            3 => Data::String(self.text(n, path)?),
+            3 => Data::String(self.text(n, path)?.to_owned()),
             4 => {
                 let len = self.length(n, path)?;
                 let mut items = Vec::with_capacity(len);
@@ -184,39 +218,49 @@ impl Reader<'_> {
     fn map(&mut self, n: u64, path: &Path<'_>, depth: usize) -> Result<Data, Error> {
         let len = self.length(n, path)?;
         let mut map = BTreeMap::new();
-        let mut previous: Option<String> = None;
+        let mut previous: Option<&str> = None;
         for _ in 0..len {
-            let (major, n) = self.head(path)?;
-            if major != 3 {
-                return Err(self.error(path, "map keys must be strings"));
-            }
-            let key = self.text(n, path)?;
-            if let Some(prev) = &previous {
-                if key_order(prev, &key).is_ge() {
-                    let what = if *prev == key {
-                        "duplicate"
-                    } else {
-                        "out-of-order"
-                    };
-                    return Err(self.error(
-                        path,
-                        format!(
-                            "{what} map key {key:?} (keys must be sorted by length, then bytewise)"
-                        ),
-                    ));
-                }
-            }
-            if key == "$bytes" || key == "$link" {
-                return Err(self.error(
-                    path,
-                    format!("map key {key:?} is reserved for the JSON form of bytes and links"),
-                ));
-            }
-            let value = self.value(&path.key(&key), depth + 1)?;
-            previous = Some(key.clone());
-            map.insert(key, value);
+            let key = self.key(previous, path)?;
+            let value = self.value(&path.key(key), depth + 1)?;
+            previous = Some(key);
+            map.insert(key.to_owned(), value);
         }
         Ok(Data::Object(map))
+    }
+
+    /// A map key, which must sort after `previous`.
+    pub(crate) fn key(
+        &mut self,
+        previous: Option<&str>,
+        path: &Path<'_>,
+    ) -> Result<&'a str, Error> {
+        let (major, n) = self.head(path)?;
+        if major != 3 {
+            return Err(self.error(path, "map keys must be strings"));
+        }
+        let key = self.text(n, path)?;
+        if let Some(prev) = previous {
+            if key_order(prev, key).is_ge() {
+                let what = if prev == key {
+                    "duplicate"
+                } else {
+                    "out-of-order"
+                };
+                return Err(self.error(
+                    path,
+                    format!(
+                        "{what} map key {key:?} (keys must be sorted by length, then bytewise)"
+                    ),
+                ));
+            }
+        }
+        if key == "$bytes" || key == "$link" {
+            return Err(self.error(
+                path,
+                format!("map key {key:?} is reserved for the JSON form of bytes and links"),
+            ));
+        }
+        Ok(key)
     }
 
     fn link(&mut self, path: &Path<'_>) -> Result<Data, Error> {
@@ -227,12 +271,9 @@ impl Reader<'_> {
         let len = self.length(n, path)?;
         let bytes = self.take(len, path)?;
         match bytes.split_first() {
-            Some((0, cid)) => {
-                let cid = cid.to_vec();
-                cid_from_bytes(&cid)
-                    .map(Data::Link)
-                    .map_err(|e| self.error(path, format!("invalid CID in tag 42: {e}")))
-            }
+            Some((0, cid)) => cid_from_bytes(cid)
+                .map(Data::Link)
+                .map_err(|e| self.error(path, format!("invalid CID in tag 42: {e}"))),
             _ => Err(self.error(
                 path,
                 "tag 42 bytes must start with the 0x00 multibase prefix",

@@ -186,6 +186,40 @@ mod props {
             prop_assert_eq!(encode(&again).unwrap(), bytes);
         }
 
+        /// `from_data` reads every value as the JSON path it replaced did:
+        /// the JSON form itself, `Data`, and runtime types (blobs, links,
+        /// bytes) with the same value or the same error.
+        #[test]
+        fn from_data_matches_the_json_path(value in data()) {
+            let json = value.to_json();
+            prop_assert_eq!(from_data::<serde_json::Value>(&value).unwrap(), json.clone());
+            prop_assert_eq!(from_data::<Data>(&value).unwrap(), value.clone());
+            fn same<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+                value: &Data,
+            ) -> Result<(), TestCaseError> {
+                let direct = from_data::<T>(value).map_err(|e| e.to_string());
+                let old = serde_json::from_value::<T>(value.to_json()).map_err(|e| e.to_string());
+                prop_assert_eq!(format!("{direct:?}"), format!("{old:?}"));
+                Ok(())
+            }
+            same::<crate::types::Blob>(&value)?;
+            same::<crate::types::CidLink>(&value)?;
+            same::<crate::types::Bytes>(&value)?;
+            same::<Option<Vec<String>>>(&value)?;
+            same::<std::collections::BTreeMap<String, i64>>(&value)?;
+        }
+
+        /// The unchecked fast path of `cid_from_bytes` gives a valid CID
+        /// that decodes back to the same bytes.
+        #[test]
+        fn binary_cids_read_back(digest in proptest::collection::vec(any::<u8>(), 32), codec in 0u8..0x80) {
+            let mut bytes = vec![1, codec, 0x12, 32];
+            bytes.extend(digest);
+            let cid = cid_from_bytes(&bytes).unwrap();
+            prop_assert_eq!(&Cid::new(cid.as_str()).unwrap(), &cid);
+            prop_assert_eq!(cid_to_bytes(&cid).unwrap(), bytes);
+        }
+
         /// Random bytes never panic the reader, and whatever it accepts
         /// re-encodes to exactly those bytes (the encoding is unique).
         #[test]

@@ -2,7 +2,7 @@
 //! `{"roots": [cid...], "version": 1}`, then sections of varint length,
 //! binary CID and block bytes.
 
-use super::super::cbor::{self, cid_from_bytes, cid_of_bytes, Error};
+use super::super::cbor::{self, cid::block_matches, cid_from_bytes, Error};
 use super::super::formats::Cid;
 use super::super::types::Data;
 use std::collections::HashMap;
@@ -86,7 +86,7 @@ impl Car {
             let (cid_bytes, block) = section.split_at(digest_at + 32);
             let cid = cid_from_bytes(cid_bytes)
                 .map_err(|e| Error::new(format!("CAR section at byte {at}: {e}")))?;
-            if verify && cid_of_bytes(codec, block)? != cid {
+            if verify && !block_matches(cid_bytes, codec, block) {
                 return Err(Error::new(format!(
                     "CAR section at byte {at}: block does not hash to its CID {cid}"
                 )));

@@ -230,3 +230,78 @@ fn mst_nodes_keep_each_layer_and_share_prefixes() {
     assert_eq!(count, 1000);
     assert!(Mst::build(&[entries[1].clone(), entries[0].clone()]).is_err());
 }
+
+/// The keys of a repository whose MST is the one node `node` (raw bytes),
+/// over the records "a" and "b".
+fn keys_of_node(node: Vec<u8>) -> Result<Vec<(String, Cid)>, crate::cbor::Error> {
+    let link = Data::Link(cid_of_bytes(CODEC_DAG_CBOR, &node).unwrap());
+    let commit = encode(&obj(&[
+        ("did", Data::String("did:plc:abc".into())),
+        ("version", Data::Integer(3)),
+        ("data", link),
+        ("rev", Data::String("3aaaaaaaaaaaa".into())),
+        ("prev", Data::Null),
+        ("sig", Data::Bytes(vec![1; 64])),
+    ]))
+    .unwrap();
+    Repo::from_car(&car(&[commit, node, record("a"), record("b")]))?.keys()
+}
+
+#[test]
+fn mst_nodes_are_read_strictly_without_data_trees() {
+    let a = Data::Link(cid_of_bytes(CODEC_DAG_CBOR, &record("a")).unwrap());
+    let entry = |extra: &[(&str, Data)]| {
+        let mut fields = vec![
+            ("p", Data::Integer(0)),
+            ("k", Data::Bytes(b"app.bsky.feed.post/3aaa".to_vec())),
+            ("v", a.clone()),
+            ("t", Data::Null),
+        ];
+        fields.extend(extra.iter().cloned());
+        obj(&fields)
+    };
+    let node = |l: Data, e: Data, extra: &[(&str, Data)]| {
+        let mut fields = vec![("l", l), ("e", e)];
+        fields.extend(extra.iter().cloned());
+        encode(&obj(&fields)).unwrap()
+    };
+    let nested = obj(&[("x", Data::Array(vec![Data::Integer(1), obj(&[])]))]);
+    // Unknown fields of nodes and entries (maps, arrays) are skipped.
+    let keys = keys_of_node(node(
+        Data::Null,
+        Data::Array(vec![entry(&[("zz", nested.clone())])]),
+        &[("zz", Data::Array(vec![nested]))],
+    ))
+    .unwrap();
+    assert_eq!(keys, [("app.bsky.feed.post/3aaa".to_owned(), a_cid())]);
+    let err = |bytes: Vec<u8>| keys_of_node(bytes).unwrap_err().to_string();
+    let one = Data::Array(vec![entry(&[])]);
+    // Trailing bytes and non-canonical CBOR are still errors.
+    let mut trailing = node(Data::Null, one.clone(), &[]);
+    trailing.push(0);
+    assert!(err(trailing).contains("1 trailing bytes"));
+    // {"l": null, "e": [..]}: keys out of order.
+    let mut unordered = vec![0xa2, 0x61, b'l', 0xf6, 0x61, b'e'];
+    unordered.extend(encode(&one).unwrap());
+    assert!(err(unordered).contains("out-of-order map key"));
+    // Shape errors name what is wrong.
+    assert!(err(node(Data::Null, Data::Null, &[])).contains("`e` must be an array"));
+    assert!(err(node(Data::Integer(1), one.clone(), &[])).contains("link or null"));
+    assert!(err(node(obj(&[]), one, &[])).contains("link or null"));
+    let no_t = obj(&[
+        ("p", Data::Integer(0)),
+        ("k", Data::Bytes(b"x".to_vec())),
+        ("v", a.clone()),
+    ]);
+    assert!(err(node(Data::Null, Data::Array(vec![no_t]), &[])).contains("missing `t`"));
+    let mut bad_v = entry(&[]);
+    if let Data::Object(map) = &mut bad_v {
+        map.insert("v".into(), obj(&[]));
+    }
+    assert!(err(node(Data::Null, Data::Array(vec![bad_v]), &[])).contains("malformed entry"));
+    assert!(err(encode(&Data::Array(vec![])).unwrap()).contains("is not a map"));
+}
+
+fn a_cid() -> Cid {
+    cid_of_bytes(CODEC_DAG_CBOR, &record("a")).unwrap()
+}
