@@ -257,23 +257,7 @@ impl Key<'_> {
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::Borrowed(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(v))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
+        d.deserialize_str(StrSeed(None))
     }
 }
 
@@ -324,7 +308,7 @@ fn read_object<'de, T: ObjectDe<'de>, A: MapAccess<'de>>(
             }
             if let Some(expected) = T::RECORD_TYPE {
                 let at = path.key("$type");
-                let found = map.next_value_seed(StrSeed(&at))?;
+                let found = map.next_value_seed(StrSeed(Some(&at)))?;
                 if found.as_str() != expected {
                     return Err(error(
                         &at,
@@ -347,9 +331,9 @@ fn read_object<'de, T: ObjectDe<'de>, A: MapAccess<'de>>(
     T::finish(builder, extra, path)
 }
 
-/// A string, borrowed from the input when possible (the message for
-/// anything else is `String`'s).
-struct StrSeed<'p>(&'p Path<'p>);
+/// A string, borrowed from the input when possible: an object key
+/// (`None`), or the string value at a path.
+struct StrSeed<'p>(Option<&'p Path<'p>>);
 
 impl<'de> DeserializeSeed<'de> for StrSeed<'_> {
     type Value = Key<'de>;
@@ -361,7 +345,10 @@ impl<'de> DeserializeSeed<'de> for StrSeed<'_> {
 impl<'de> Visitor<'de> for StrSeed<'_> {
     type Value = Key<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&Expecting("a string", self.0), f)
+        match self.0 {
+            Some(path) => fmt::Display::fmt(&Expecting("a string", path), f),
+            None => f.write_str("an object key"),
+        }
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
         Ok(Key::Borrowed(v))
