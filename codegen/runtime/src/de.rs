@@ -515,16 +515,3 @@ pub fn unknown_variant<E: de::Error>(
 ) -> Result<super::types::UnknownObject, E> {
     super::types::UnknownObject::from_json(tag, &map, path).map_err(E::custom)
 }
-
-/// An unknown union member (`map` includes its `$type`), once it follows
-/// the data model.
-fn keep_unknown<E: de::Error>(
-    mut map: Map<String, Value>,
-    path: &Path<'_>,
-) -> Result<super::types::UnknownObject, E> {
-    let tag = match map.remove("$type") {
-        Some(Value::String(tag)) => tag,
-        _ => String::new(), // refused by `from_json` as not an NSID
-    };
-    unknown_variant(tag, map, path)
-}

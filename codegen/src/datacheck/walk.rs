@@ -250,11 +250,11 @@ impl Walker<'_> {
                 let mut all = vec![("$type".to_owned(), Json::String(tag.to_owned()))];
                 all.extend(members.iter().cloned());
                 let all = Json::Object(all);
+                // With the tag, so that a member named `$type` is a duplicate.
                 duplicates(&all, path)?;
-                let Value::Object(mut map) = all.to_value() else {
+                let Value::Object(map) = rest.to_value() else {
                     return Err(internal(path));
                 };
-                map.remove("$type");
                 UnknownObject::from_json(tag.to_owned(), &map, path).map(drop)
             }
         }

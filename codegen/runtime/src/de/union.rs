@@ -167,5 +167,6 @@ pub fn unknown_member<'de, A: MapAccess<'de>>(
     // Seeded first, so that a second `$type` is a duplicate key.
     rest.insert("$type".to_owned(), Value::String(tag.to_owned()));
     read_entries(map, &mut rest, path)?;
-    super::keep_unknown(rest, path)
+    rest.remove("$type");
+    super::unknown_variant(tag.to_owned(), rest, path)
 }
