@@ -2,12 +2,10 @@
 //! kept for error messages, objects that keep unknown fields, unions keyed by
 //! `$type`. Generated code calls these; users need not.
 
-use super::types::{insert_member, Data, Extra};
-use super::validate::{
-    check_unknown_member, integer_value, messages, Checked, Path, ValidationError,
-};
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, Serializer};
+use super::types::Extra;
+use super::validate::{integer_value, messages, Checked, Path, ValidationError};
+use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde::ser::Serializer;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -15,8 +13,11 @@ use std::marker::PhantomData;
 
 mod blob;
 mod union;
-pub use super::object::{missing, WriteFields};
+pub(crate) use super::object::read_object;
+pub use super::object::{field, missing, validate_object, Object, ValidateFields, WriteFields};
 pub(crate) use blob::read_blob;
+pub use serde::de::{Error, MapAccess};
+pub use serde::ser::SerializeMap;
 pub use union::{deserialize_union, member, unknown_member, UnionDe};
 
 /// Deserialization that knows where it is, so errors name the JSON path.
@@ -261,26 +262,9 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// A generated struct, read field by field.
-pub trait ObjectDe<'de>: Sized {
-    /// The fields read so far (all `Option`s).
-    type Builder: Default;
-    /// `Some(nsid)` for records, whose data must carry `$type` = the NSID.
-    const RECORD_TYPE: Option<&'static str> = None;
-    /// Reads the value of a known field; `Ok(false)` if `key` is unknown.
-    fn field<A: MapAccess<'de>>(
-        b: &mut Self::Builder,
-        key: &str,
-        map: &mut A,
-        path: &Path<'_>,
-    ) -> Result<bool, A::Error>;
-    /// Checks required fields and field rules, and builds the value.
-    fn finish<E: de::Error>(b: Self::Builder, extra: Extra, path: &Path<'_>) -> Result<Self, E>;
-}
-
 struct ObjectVisitor<'p, T>(&'p Path<'p>, PhantomData<T>);
 
-impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<'_, T> {
     type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&Expecting("an object", self.0), f)
@@ -290,50 +274,9 @@ impl<'de, T: ObjectDe<'de>> Visitor<'de> for ObjectVisitor<'_, T> {
     }
 }
 
-/// Reads the members of a generated struct from `map`. `tag_read`: a
-/// union already read this object's `$type` (and dispatched on it), so
-/// another `$type` is a duplicate key.
-fn read_object<'de, T: ObjectDe<'de>, A: MapAccess<'de>>(
-    map: &mut A,
-    path: &Path<'_>,
-    tag_read: bool,
-) -> Result<T, A::Error> {
-    let mut builder = T::Builder::default();
-    let mut extra = Extra::new();
-    let mut saw_type = tag_read;
-    while let Some(key) = map.next_key::<Key<'de>>()? {
-        if key.as_str() == "$type" {
-            if tag_read {
-                return Err(error(&path.key("$type"), messages::DUPLICATE_KEY));
-            }
-            if let Some(expected) = T::RECORD_TYPE {
-                let at = path.key("$type");
-                let found = map.next_value_seed(StrSeed(Some(&at)))?;
-                if found.as_str() != expected {
-                    return Err(error(
-                        &at,
-                        messages::wrong_record_type(expected, found.as_str()),
-                    ));
-                }
-                saw_type = true;
-                continue;
-            }
-        }
-        if !T::field(&mut builder, key.as_str(), map, path)? {
-            let value = map.next_value_seed(At::<Data>::new(&path.key(key.as_str())))?;
-            check(check_unknown_member(key.as_str(), &value, path))?;
-            insert_member(&mut extra, key.into_string(), value, path)?;
-        }
-    }
-    if let (Some(expected), false) = (T::RECORD_TYPE, saw_type) {
-        return Err(error(path, messages::missing_record_type(expected)));
-    }
-    T::finish(builder, extra, path)
-}
-
 /// A string, borrowed from the input when possible: an object key
 /// (`None`), or the string value at a path.
-struct StrSeed<'p>(Option<&'p Path<'p>>);
+pub(crate) struct StrSeed<'p>(pub(crate) Option<&'p Path<'p>>);
 
 impl<'de> DeserializeSeed<'de> for StrSeed<'_> {
     type Value = Key<'de>;
@@ -362,41 +305,15 @@ impl<'de> Visitor<'de> for StrSeed<'_> {
 }
 
 /// Deserializes a generated struct.
-pub fn deserialize_object<'de, D: Deserializer<'de>, T: ObjectDe<'de>>(
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
     d: D,
     path: &Path<'_>,
 ) -> Result<T, D::Error> {
     d.deserialize_map(ObjectVisitor(path, PhantomData))
 }
 
-/// Reads a known field into its slot, rejecting duplicates.
-pub fn field<'de, A: MapAccess<'de>, T: DeserializeAt<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    path: &Path<'_>,
-    name: &'static str,
-) -> Result<bool, A::Error> {
-    let path = path.key(name);
-    if slot.is_some() {
-        return Err(error(&path, messages::DUPLICATE_KEY));
-    }
-    *slot = Some(map.next_value_seed(At::<T>::new(&path))?);
-    Ok(true)
-}
-
-/// A required field's value, or the error naming it.
-pub fn required<T, E: de::Error>(slot: Option<T>, path: &Path<'_>, name: &str) -> Result<T, E> {
-    slot.ok_or_else(|| error(path, messages::missing_field(name)))
-}
-
-/// A generated struct, written field by field.
-pub trait ObjectSer {
-    /// Writes the fields (without `$type`), then the unknown fields kept.
-    fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
-}
-
 /// Serializes a struct as a JSON object, with `$type` first when given.
-pub fn serialize_object<S: Serializer, T: ObjectSer + ?Sized>(
+pub fn serialize_object<S: Serializer, T: Object>(
     value: &T,
     type_tag: Option<&str>,
     s: S,
@@ -405,7 +322,7 @@ pub fn serialize_object<S: Serializer, T: ObjectSer + ?Sized>(
     if let Some(tag) = type_tag {
         map.serialize_entry("$type", tag)?;
     }
-    value.serialize_fields(&mut map)?;
+    value.write(&mut map)?;
     map.end()
 }
 

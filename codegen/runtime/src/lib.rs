@@ -22,6 +22,10 @@
 
 mod construct;
 pub mod de;
+
+/// serde, for the impls `types::object_impls!` writes.
+#[doc(hidden)]
+pub use serde as __serde;
 pub mod formats;
 mod object;
 pub mod types;

@@ -2,15 +2,121 @@
 //! code is as small as can be for the compiler to check: every crate that
 //! is generated pays for every expression in it, the runtime pays once.
 //!
+//! A struct implements [`Object`]; its serde, `DeserializeAt` and
+//! `Validate` impls forward to it, through `types::object_impls!`.
+//!
 //! Writing: one method call per field in a chain, the first error kept until
 //! the end: `.req("name", &self.name)` instead of a statement with `?` (and
 //! an `if let` for optional fields). Reading: required fields are taken in
 //! one pattern, and [`missing`] names the first absent one.
 
-use super::validate::{messages, Path};
-use serde::de;
+use super::de::{check, error, At, DeserializeAt, Key, StrSeed};
+use super::types::{insert_member, Data, Extra};
+use super::validate::{check_unknown_member, messages, Path, Validate, ValidationError};
+use serde::de::{self, MapAccess};
 use serde::ser::SerializeMap;
 use serde::Serialize;
+
+/// A generated struct: how it is read, written and checked.
+pub trait Object: Sized {
+    /// The fields read so far (all `Option`s).
+    type Builder: Default;
+
+    /// `Some(nsid)` for records, whose data must carry `$type` = the NSID.
+    const RECORD_TYPE: Option<&'static str> = None;
+
+    /// Reads the value of a known field (with [`field`]); `Ok(false)` if
+    /// `key` is unknown.
+    fn field<'de, A: MapAccess<'de>>(
+        b: &mut Self::Builder,
+        key: &str,
+        map: &mut A,
+        path: &Path<'_>,
+    ) -> Result<bool, A::Error>;
+
+    /// Checks that the required fields were read, and builds the value.
+    fn finish<E: de::Error>(b: Self::Builder, extra: Extra, path: &Path<'_>) -> Result<Self, E>;
+
+    /// Writes the fields (without `$type`), then the unknown fields kept.
+    fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+
+    /// Checks the rules on the struct's own fields (strings, integers,
+    /// arrays, blobs); deserializing runs it once the struct is built.
+    fn check(&self, _path: &Path<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+
+    /// Validates the fields of named types, which check themselves when
+    /// deserialized: only values built in code need this.
+    fn validate_nested(&self, _path: &Path<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+/// `Validate` for a generated struct: its own rules, then nested values
+/// (the order deserializing finds them in).
+pub fn validate_object<T: Object>(value: &T, path: &Path<'_>) -> Result<(), ValidationError> {
+    value.check(path)?;
+    value.validate_nested(path)
+}
+
+/// Reads the members of a generated struct from `map`, then checks its
+/// rules. `tag_read`: a union already read this object's `$type` (and
+/// dispatched on it), so another `$type` is a duplicate key.
+pub(crate) fn read_object<'de, T: Object, A: MapAccess<'de>>(
+    map: &mut A,
+    path: &Path<'_>,
+    tag_read: bool,
+) -> Result<T, A::Error> {
+    let mut builder = T::Builder::default();
+    let mut extra = Extra::new();
+    let mut saw_type = tag_read;
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        if key.as_str() == "$type" {
+            if tag_read {
+                return Err(error(&path.key("$type"), messages::DUPLICATE_KEY));
+            }
+            if let Some(expected) = T::RECORD_TYPE {
+                let at = path.key("$type");
+                let found = map.next_value_seed(StrSeed(Some(&at)))?;
+                if found.as_str() != expected {
+                    return Err(error(
+                        &at,
+                        messages::wrong_record_type(expected, found.as_str()),
+                    ));
+                }
+                saw_type = true;
+                continue;
+            }
+        }
+        if !T::field(&mut builder, key.as_str(), map, path)? {
+            let value = map.next_value_seed(At::<Data>::new(&path.key(key.as_str())))?;
+            check(check_unknown_member(key.as_str(), &value, path))?;
+            insert_member(&mut extra, key.into_string(), value, path)?;
+        }
+    }
+    if let (Some(expected), false) = (T::RECORD_TYPE, saw_type) {
+        return Err(error(path, messages::missing_record_type(expected)));
+    }
+    let value = T::finish(builder, extra, path)?;
+    check(value.check(path))?;
+    Ok(value)
+}
+
+/// Reads a known field into its slot, rejecting a repeated key.
+pub fn field<'de, A: MapAccess<'de>, T: DeserializeAt<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    path: &Path<'_>,
+    name: &'static str,
+) -> Result<bool, A::Error> {
+    let path = path.key(name);
+    if slot.is_some() {
+        return Err(error(&path, messages::DUPLICATE_KEY));
+    }
+    *slot = Some(map.next_value_seed(At::<T>::new(&path))?);
+    Ok(true)
+}
 
 /// The error for a struct whose required fields are not all present:
 /// `present` lists each required field's wire name and whether it was read,
@@ -64,6 +170,40 @@ impl<'m, M: SerializeMap> WriteFields<'m, M> {
     pub fn extra(self, extra: &crate::types::Extra) -> Result<(), M::Error> {
         self.result?;
         super::de::serialize_extra(self.map, extra)
+    }
+}
+
+/// The nested values of a struct being validated, in a chain like
+/// [`WriteFields`]: `.at("name", &self.name)` per field of a named type.
+#[must_use = "call `end` to get the result"]
+pub struct ValidateFields<'p> {
+    path: &'p Path<'p>,
+    result: Result<(), ValidationError>,
+}
+
+impl<'p> ValidateFields<'p> {
+    /// Starts validating the fields of the struct at `path`.
+    #[inline]
+    pub fn new(path: &'p Path<'p>) -> Self {
+        ValidateFields {
+            path,
+            result: Ok(()),
+        }
+    }
+
+    /// Validates the field `key` (unless an earlier one failed).
+    #[inline]
+    pub fn at<V: Validate + ?Sized>(mut self, key: &'static str, value: &V) -> Self {
+        if self.result.is_ok() {
+            self.result = value.validate_at(&self.path.key(key));
+        }
+        self
+    }
+
+    /// The first failure, if any.
+    #[inline]
+    pub fn end(self) -> Result<(), ValidationError> {
+        self.result
     }
 }
 

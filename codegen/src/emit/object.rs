@@ -15,8 +15,6 @@ impl CodeGenerator<'_> {
         let rt = &self.rt;
         let def = self.ir.ty(id);
         let name = ident(&def.name);
-        // `__` keeps it apart from lexicon names.
-        let builder = format_ident!("__{}Builder", def.name);
         let doc = doc_attrs(def.doc.as_deref());
         let extra = ident(&obj.extra_name);
         let record_type = match &obj.role {
@@ -37,6 +35,8 @@ impl CodeGenerator<'_> {
             let doc = doc_attrs(Some(&doc_text));
             quote!(#doc pub #fname: #ty,)
         });
+        // `__` keeps it apart from lexicon names.
+        let builder = format_ident!("__{}Builder", def.name);
         let builder_fields = obj.fields.iter().map(|f| {
             let fname = ident(&f.name);
             let ty = self.field_read_type(f);
@@ -80,26 +80,6 @@ impl CodeGenerator<'_> {
             let (fname, v) = (ident(&f.name), local(i));
             quote!(#fname: #v,)
         });
-        // One call per field in a chain (see the runtime's `ser`).
-        let ser_fields = obj.fields.iter().map(|f| {
-            let fname = ident(&f.name);
-            let wire = &f.wire;
-            if f.required {
-                quote!(.req(#wire, &self.#fname))
-            } else {
-                quote!(.opt(#wire, &self.#fname))
-            }
-        });
-        let validate_fields = obj
-            .fields
-            .iter()
-            .filter(|f| needs_validate(&f.shape))
-            .map(|f| {
-                let fname = ident(&f.name);
-                let wire = &f.wire;
-                quote!(#rt::validate::Validate::validate_at(&self.#fname, &path.key(#wire))?;)
-            });
-
         let field_body = if obj.fields.is_empty() {
             quote!(::std::result::Result::Ok(false))
         } else {
@@ -110,60 +90,6 @@ impl CodeGenerator<'_> {
                 }
             }
         };
-        let extra_init = if obj.extra_name == "extra" {
-            quote!(extra,)
-        } else {
-            quote!(#extra: extra,)
-        };
-        let checks: Vec<TokenStream> = obj
-            .fields
-            .iter()
-            .filter_map(|f| self.field_check(f))
-            .collect();
-        let has_checks = !checks.is_empty();
-        let check_fn = has_checks.then(|| {
-        quote! {
-            impl #name {
-                /// Checks the rules on this struct's own fields.
-                fn check_fields(&self, path: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
-                    #(#checks)*
-                    ::std::result::Result::Ok(())
-                }
-            }
-        }
-    });
-        let finish_body = if has_checks {
-            quote! {
-                #rt::de::check(value.check_fields(path))?;
-                ::std::result::Result::Ok(value)
-            }
-        } else {
-            quote!(::std::result::Result::Ok(value))
-        };
-        let validate_self = has_checks.then(|| quote!(self.check_fields(path)?;));
-        let (record_const, type_tag_arg, nsid_const) = match &record_type {
-            Some(tag) => (
-                quote!(const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(#tag);),
-                quote!(::std::option::Option::Some(#tag)),
-                Some(quote! {
-                    impl #name {
-                        /// The record's NSID (its collection, and its `$type`).
-                        pub const NSID: &'static str = #tag;
-                    }
-                }),
-            ),
-            None => (
-                TokenStream::new(),
-                quote!(::std::option::Option::None),
-                None,
-            ),
-        };
-        let params = (obj.role == ObjectRole::Params).then(|| self.query_params(id, obj));
-        let extra_doc = match obj.role {
-            ObjectRole::Params => PARAMS_EXTRA_DOC,
-            _ => " Fields not described by the lexicon, kept so that data survives a round trip.",
-        };
-        let api = self.object_api(id, obj);
         let has_fields = !obj.fields.is_empty();
         let (b, key, map, path) = (
             param("b", has_fields),
@@ -171,11 +97,72 @@ impl CodeGenerator<'_> {
             param("map", has_fields),
             param("path", has_fields),
         );
-        let finish_path = param("path", has_checks || !required.is_empty());
-        let validate_path = param(
-            "path",
-            has_checks || obj.fields.iter().any(|f| needs_validate(&f.shape)),
-        );
+        let finish_path = param("path", !required.is_empty());
+        let extra_init = if obj.extra_name == "extra" {
+            quote!(extra)
+        } else {
+            quote!(#extra: extra)
+        };
+        // One call per field in a chain (see the runtime's `object`).
+        let ser_fields = obj.fields.iter().map(|f| {
+            let fname = ident(&f.name);
+            let wire = &f.wire;
+            if f.required {
+                quote!(.req(#wire, &self.#fname))
+            } else {
+                quote!(.opt(#wire, &self.#fname))
+            }
+        });
+        let nested: Vec<TokenStream> = obj
+            .fields
+            .iter()
+            .filter(|f| needs_validate(&f.shape))
+            .map(|f| {
+                let fname = ident(&f.name);
+                let wire = &f.wire;
+                quote!(.at(#wire, &self.#fname))
+            })
+            .collect();
+        let validate_nested = (!nested.is_empty()).then(|| {
+            quote! {
+                fn validate_nested(&self, path: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
+                    #rt::de::ValidateFields::new(path) #(#nested)* .end()
+                }
+            }
+        });
+        let checks: Vec<TokenStream> = obj
+            .fields
+            .iter()
+            .filter_map(|f| self.field_check(f))
+            .collect();
+        let check_fn = (!checks.is_empty()).then(|| {
+            quote! {
+                fn check(&self, path: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
+                    #(#checks)*
+                    ::std::result::Result::Ok(())
+                }
+            }
+        });
+        let (record_const, nsid_const) = match &record_type {
+            Some(tag) => (
+                Some(
+                    quote!(const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(#tag);),
+                ),
+                Some(quote! {
+                    impl #name {
+                        /// The record's NSID (its collection, and its `$type`).
+                        pub const NSID: &'static str = #tag;
+                    }
+                }),
+            ),
+            None => (None, None),
+        };
+        let params = (obj.role == ObjectRole::Params).then(|| self.query_params(id, obj));
+        let extra_doc = match obj.role {
+            ObjectRole::Params => PARAMS_EXTRA_DOC,
+            _ => " Fields not described by the lexicon, kept so that data survives a round trip.",
+        };
+        let api = self.object_api(id, obj);
 
         quote! {
             #doc
@@ -188,7 +175,6 @@ impl CodeGenerator<'_> {
             }
 
             #nsid_const
-            #check_fn
 
             #[doc(hidden)]
             #[derive(Default)]
@@ -196,10 +182,10 @@ impl CodeGenerator<'_> {
                 #(#builder_fields)*
             }
 
-            impl<'de> #rt::de::ObjectDe<'de> for #name {
-                type Builder = #builder;
+            impl #rt::de::Object for #name {
                 #record_const
-                fn field<A: ::serde::de::MapAccess<'de>>(
+                type Builder = #builder;
+                fn field<'de, A: #rt::de::MapAccess<'de>>(
                     #b: &mut #builder,
                     #key: &str,
                     #map: &mut A,
@@ -207,51 +193,22 @@ impl CodeGenerator<'_> {
                 ) -> ::std::result::Result<bool, A::Error> {
                     #field_body
                 }
-                fn finish<E: ::serde::de::Error>(
+                fn finish<E: #rt::de::Error>(
                     #b: #builder,
                     extra: #rt::types::Extra,
                     #finish_path: &#rt::validate::Path<'_>,
                 ) -> ::std::result::Result<Self, E> {
                     #take
-                    let value = #name {
-                        #(#finish_fields)*
-                        #extra_init
-                    };
-                    #finish_body
+                    ::std::result::Result::Ok(Self { #(#finish_fields)* #extra_init })
                 }
-            }
-
-            impl<'de> #rt::de::DeserializeAt<'de> for #name {
-                fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &#rt::validate::Path<'_>) -> ::std::result::Result<Self, D::Error> {
-                    #rt::de::deserialize_object(d, path)
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                    #rt::de::deserialize_object(d, &#rt::validate::Path::Root)
-                }
-            }
-
-            impl #rt::de::ObjectSer for #name {
-                fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
+                fn write<M: #rt::de::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
                     #rt::de::WriteFields::new(map) #(#ser_fields)* .extra(&self.#extra)
                 }
+                #check_fn
+                #validate_nested
             }
 
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    #rt::de::serialize_object(self, #type_tag_arg, s)
-                }
-            }
-
-            impl #rt::validate::Validate for #name {
-                fn validate_at(&self, #validate_path: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
-                    #validate_self
-                    #(#validate_fields)*
-                    ::std::result::Result::Ok(())
-                }
-            }
+            #rt::types::object_impls!(#name);
 
             #params
             #api

@@ -7,7 +7,7 @@
 //! document order.
 
 use super::{
-    error, insert_new, missing_type, read_entries, read_object, split_tag, Expecting, Key, ObjectDe,
+    error, insert_new, missing_type, read_entries, read_object, split_tag, Expecting, Key, Object,
 };
 use crate::types::UnknownObject;
 use crate::validate::{messages, Path};
@@ -142,7 +142,7 @@ impl<'de> Visitor<'de> for TagSeed<'_> {
 /// Reads a known member (a generated struct) whose `$type` was `tag`.
 pub fn member<'de, T, A>(tag: &str, map: &mut A, path: &Path<'_>) -> Result<Box<T>, A::Error>
 where
-    T: ObjectDe<'de>,
+    T: Object,
     A: MapAccess<'de>,
 {
     if let Some(expected) = T::RECORD_TYPE {

@@ -21,27 +21,6 @@ pub struct ProfileViewBasic {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl ProfileViewBasic {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.display_name {
-            let path = path.key("displayName");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(640),
-                    max_graphemes: ::std::option::Option::Some(64),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ProfileViewBasicBuilder {
@@ -60,9 +39,9 @@ pub struct __ProfileViewBasicBuilder {
     status: ::std::option::Option<StatusView>,
     debug: ::std::option::Option<crate::types::Unknown>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ProfileViewBasic {
+impl crate::de::Object for ProfileViewBasic {
     type Builder = __ProfileViewBasicBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ProfileViewBasicBuilder,
         key: &str,
         map: &mut A,
@@ -88,7 +67,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileViewBasic {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ProfileViewBasicBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -114,7 +93,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileViewBasic {
                 ),
             );
         };
-        let value = ProfileViewBasic {
+        ::std::result::Result::Ok(Self {
             did: f0,
             handle: f1,
             display_name: f2,
@@ -128,28 +107,9 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileViewBasic {
             status: f10,
             debug: f11,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ProfileViewBasic {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileViewBasic {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ProfileViewBasic {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -168,36 +128,39 @@ impl crate::de::ObjectSer for ProfileViewBasic {
             .opt("debug", &self.debug)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ProfileViewBasic {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ProfileViewBasic {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(
-            &self.associated,
-            &path.key("associated"),
-        )?;
-        crate::validate::Validate::validate_at(&self.viewer, &path.key("viewer"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(
-            &self.verification,
-            &path.key("verification"),
-        )?;
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        crate::validate::Validate::validate_at(&self.debug, &path.key("debug"))?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            let path = path.key("displayName");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(640),
+                    max_graphemes: ::std::option::Option::Some(64),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("associated", &self.associated)
+            .at("viewer", &self.viewer)
+            .at("labels", &self.labels)
+            .at("verification", &self.verification)
+            .at("status", &self.status)
+            .at("debug", &self.debug)
+            .end()
+    }
 }
+crate::types::object_impls!(ProfileViewBasic);
 crate::types::object_api!(
     ProfileViewBasic { did : crate ::formats::Did, handle : crate ::formats::Handle, } {
     display_name with_display_name : ::std::string::String, pronouns with_pronouns :
@@ -231,39 +194,6 @@ pub struct ProfileView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl ProfileView {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.display_name {
-            let path = path.key("displayName");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(640),
-                    max_graphemes: ::std::option::Option::Some(64),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description {
-            let path = path.key("description");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(2560),
-                    max_graphemes: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ProfileViewBuilder {
@@ -284,9 +214,9 @@ pub struct __ProfileViewBuilder {
     status: ::std::option::Option<StatusView>,
     debug: ::std::option::Option<crate::types::Unknown>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ProfileView {
+impl crate::de::Object for ProfileView {
     type Builder = __ProfileViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ProfileViewBuilder,
         key: &str,
         map: &mut A,
@@ -316,7 +246,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ProfileViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -344,7 +274,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileView {
                 ),
             );
         };
-        let value = ProfileView {
+        ::std::result::Result::Ok(Self {
             did: f0,
             handle: f1,
             display_name: f2,
@@ -360,28 +290,9 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileView {
             status: f12,
             debug: f13,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ProfileView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ProfileView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -402,36 +313,51 @@ impl crate::de::ObjectSer for ProfileView {
             .opt("debug", &self.debug)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ProfileView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ProfileView {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(
-            &self.associated,
-            &path.key("associated"),
-        )?;
-        crate::validate::Validate::validate_at(&self.viewer, &path.key("viewer"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(
-            &self.verification,
-            &path.key("verification"),
-        )?;
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        crate::validate::Validate::validate_at(&self.debug, &path.key("debug"))?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            let path = path.key("displayName");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(640),
+                    max_graphemes: ::std::option::Option::Some(64),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            let path = path.key("description");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(2560),
+                    max_graphemes: ::std::option::Option::Some(256),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("associated", &self.associated)
+            .at("viewer", &self.viewer)
+            .at("labels", &self.labels)
+            .at("verification", &self.verification)
+            .at("status", &self.status)
+            .at("debug", &self.debug)
+            .end()
+    }
 }
+crate::types::object_impls!(ProfileView);
 crate::types::object_api!(
     ProfileView { did : crate ::formats::Did, handle : crate ::formats::Handle, } {
     display_name with_display_name : ::std::string::String, pronouns with_pronouns :
@@ -475,39 +401,6 @@ pub struct ProfileViewDetailed {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl ProfileViewDetailed {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.display_name {
-            let path = path.key("displayName");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(640),
-                    max_graphemes: ::std::option::Option::Some(64),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        if let ::std::option::Option::Some(v) = &self.description {
-            let path = path.key("description");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(2560),
-                    max_graphemes: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ProfileViewDetailedBuilder {
@@ -537,9 +430,9 @@ pub struct __ProfileViewDetailedBuilder {
     status: ::std::option::Option<StatusView>,
     debug: ::std::option::Option<crate::types::Unknown>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ProfileViewDetailed {
+impl crate::de::Object for ProfileViewDetailed {
     type Builder = __ProfileViewDetailedBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ProfileViewDetailedBuilder,
         key: &str,
         map: &mut A,
@@ -587,7 +480,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileViewDetailed {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ProfileViewDetailedBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -622,7 +515,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileViewDetailed {
                 ),
             );
         };
-        let value = ProfileViewDetailed {
+        ::std::result::Result::Ok(Self {
             did: f0,
             handle: f1,
             display_name: f2,
@@ -645,28 +538,9 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileViewDetailed {
             status: f19,
             debug: f20,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ProfileViewDetailed {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileViewDetailed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ProfileViewDetailed {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -694,44 +568,53 @@ impl crate::de::ObjectSer for ProfileViewDetailed {
             .opt("debug", &self.debug)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ProfileViewDetailed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ProfileViewDetailed {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(
-            &self.associated,
-            &path.key("associated"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.joined_via_starter_pack,
-            &path.key("joinedViaStarterPack"),
-        )?;
-        crate::validate::Validate::validate_at(&self.viewer, &path.key("viewer"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(
-            &self.pinned_post,
-            &path.key("pinnedPost"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.verification,
-            &path.key("verification"),
-        )?;
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        crate::validate::Validate::validate_at(&self.debug, &path.key("debug"))?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            let path = path.key("displayName");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(640),
+                    max_graphemes: ::std::option::Option::Some(64),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            let path = path.key("description");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(2560),
+                    max_graphemes: ::std::option::Option::Some(256),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("associated", &self.associated)
+            .at("joinedViaStarterPack", &self.joined_via_starter_pack)
+            .at("viewer", &self.viewer)
+            .at("labels", &self.labels)
+            .at("pinnedPost", &self.pinned_post)
+            .at("verification", &self.verification)
+            .at("status", &self.status)
+            .at("debug", &self.debug)
+            .end()
+    }
 }
+crate::types::object_impls!(ProfileViewDetailed);
 crate::types::object_api!(
     ProfileViewDetailed { did : crate ::formats::Did, handle : crate ::formats::Handle, }
     { display_name with_display_name : ::std::string::String, description
@@ -775,9 +658,9 @@ pub struct __ProfileAssociatedBuilder {
     activity_subscription: ::std::option::Option<ProfileAssociatedActivitySubscription>,
     germ: ::std::option::Option<ProfileAssociatedGerm>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ProfileAssociated {
+impl crate::de::Object for ProfileAssociated {
     type Builder = __ProfileAssociatedBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ProfileAssociatedBuilder,
         key: &str,
         map: &mut A,
@@ -803,7 +686,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociated {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ProfileAssociatedBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
@@ -817,7 +700,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociated {
             activity_subscription: f5,
             germ: f6,
         } = b;
-        let value = ProfileAssociated {
+        ::std::result::Result::Ok(Self {
             lists: f0,
             feedgens: f1,
             starter_packs: f2,
@@ -826,27 +709,9 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociated {
             activity_subscription: f5,
             germ: f6,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ProfileAssociated {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileAssociated {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ProfileAssociated {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -860,29 +725,18 @@ impl crate::de::ObjectSer for ProfileAssociated {
             .opt("germ", &self.germ)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ProfileAssociated {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ProfileAssociated {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.chat, &path.key("chat"))?;
-        crate::validate::Validate::validate_at(
-            &self.activity_subscription,
-            &path.key("activitySubscription"),
-        )?;
-        crate::validate::Validate::validate_at(&self.germ, &path.key("germ"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("chat", &self.chat)
+            .at("activitySubscription", &self.activity_subscription)
+            .at("germ", &self.germ)
+            .end()
     }
 }
+crate::types::object_impls!(ProfileAssociated);
 crate::types::object_api!(
     ProfileAssociated {} { lists with_lists : i64, feedgens with_feedgens : i64,
     starter_packs with_starter_packs : i64, labeler with_labeler : bool, chat with_chat :
@@ -907,9 +761,9 @@ pub struct __ProfileAssociatedChatBuilder {
     allow_incoming: ::std::option::Option<ProfileAssociatedChatAllowIncoming>,
     allow_group_invites: ::std::option::Option<ProfileAssociatedChatAllowGroupInvites>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedChat {
+impl crate::de::Object for ProfileAssociatedChat {
     type Builder = __ProfileAssociatedChatBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ProfileAssociatedChatBuilder,
         key: &str,
         map: &mut A,
@@ -930,7 +784,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedChat {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ProfileAssociatedChatBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -946,31 +800,13 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedChat {
                 ),
             );
         };
-        let value = ProfileAssociatedChat {
+        ::std::result::Result::Ok(Self {
             allow_incoming: f0,
             allow_group_invites: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ProfileAssociatedChat {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileAssociatedChat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ProfileAssociatedChat {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -979,31 +815,17 @@ impl crate::de::ObjectSer for ProfileAssociatedChat {
             .opt("allowGroupInvites", &self.allow_group_invites)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ProfileAssociatedChat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ProfileAssociatedChat {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.allow_incoming,
-            &path.key("allowIncoming"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.allow_group_invites,
-            &path.key("allowGroupInvites"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("allowIncoming", &self.allow_incoming)
+            .at("allowGroupInvites", &self.allow_group_invites)
+            .end()
     }
 }
+crate::types::object_impls!(ProfileAssociatedChat);
 crate::types::object_api!(
     ProfileAssociatedChat { allow_incoming : ProfileAssociatedChatAllowIncoming, } {
     allow_group_invites with_allow_group_invites :
@@ -1023,9 +845,9 @@ pub struct __ProfileAssociatedGermBuilder {
     message_me_url: ::std::option::Option<crate::formats::Uri>,
     show_button_to: ::std::option::Option<ProfileAssociatedGermShowButtonTo>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedGerm {
+impl crate::de::Object for ProfileAssociatedGerm {
     type Builder = __ProfileAssociatedGermBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ProfileAssociatedGermBuilder,
         key: &str,
         map: &mut A,
@@ -1041,7 +863,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedGerm {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ProfileAssociatedGermBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1060,31 +882,13 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedGerm {
                 ),
             );
         };
-        let value = ProfileAssociatedGerm {
+        ::std::result::Result::Ok(Self {
             message_me_url: f0,
             show_button_to: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ProfileAssociatedGerm {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileAssociatedGerm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ProfileAssociatedGerm {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1093,27 +897,16 @@ impl crate::de::ObjectSer for ProfileAssociatedGerm {
             .req("showButtonTo", &self.show_button_to)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ProfileAssociatedGerm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ProfileAssociatedGerm {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.show_button_to,
-            &path.key("showButtonTo"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("showButtonTo", &self.show_button_to)
+            .end()
     }
 }
+crate::types::object_impls!(ProfileAssociatedGerm);
 crate::types::object_api!(
     ProfileAssociatedGerm { message_me_url : crate ::formats::Uri, show_button_to :
     ProfileAssociatedGermShowButtonTo, } {} extra
@@ -1132,9 +925,9 @@ pub struct __ProfileAssociatedActivitySubscriptionBuilder {
         ProfileAssociatedActivitySubscriptionAllowSubscriptions,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedActivitySubscription {
+impl crate::de::Object for ProfileAssociatedActivitySubscription {
     type Builder = __ProfileAssociatedActivitySubscriptionBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ProfileAssociatedActivitySubscriptionBuilder,
         key: &str,
         map: &mut A,
@@ -1152,7 +945,7 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedActivitySubscription {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ProfileAssociatedActivitySubscriptionBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1167,30 +960,12 @@ impl<'de> crate::de::ObjectDe<'de> for ProfileAssociatedActivitySubscription {
                 ),
             );
         };
-        let value = ProfileAssociatedActivitySubscription {
+        ::std::result::Result::Ok(Self {
             allow_subscriptions: f0,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ProfileAssociatedActivitySubscription {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileAssociatedActivitySubscription {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ProfileAssociatedActivitySubscription {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1198,27 +973,16 @@ impl crate::de::ObjectSer for ProfileAssociatedActivitySubscription {
             .req("allowSubscriptions", &self.allow_subscriptions)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ProfileAssociatedActivitySubscription {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ProfileAssociatedActivitySubscription {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.allow_subscriptions,
-            &path.key("allowSubscriptions"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("allowSubscriptions", &self.allow_subscriptions)
+            .end()
     }
 }
+crate::types::object_impls!(ProfileAssociatedActivitySubscription);
 crate::types::object_api!(
     ProfileAssociatedActivitySubscription { allow_subscriptions :
     ProfileAssociatedActivitySubscriptionAllowSubscriptions, } {} extra
@@ -1271,9 +1035,9 @@ pub struct __ViewerStateBuilder {
         crate::app::bsky::notification::defs::ActivitySubscription,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for ViewerState {
+impl crate::de::Object for ViewerState {
     type Builder = __ViewerStateBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewerStateBuilder,
         key: &str,
         map: &mut A,
@@ -1321,7 +1085,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewerState {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewerStateBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
@@ -1339,7 +1103,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewerState {
             known_followers: f9,
             activity_subscription: f10,
         } = b;
-        let value = ViewerState {
+        ::std::result::Result::Ok(Self {
             muted: f0,
             muted_only_reposts: f1,
             muted_only_quoteposts: f2,
@@ -1352,27 +1116,9 @@ impl<'de> crate::de::ObjectDe<'de> for ViewerState {
             known_followers: f9,
             activity_subscription: f10,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ViewerState {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewerState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ViewerState {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1390,39 +1136,19 @@ impl crate::de::ObjectSer for ViewerState {
             .opt("activitySubscription", &self.activity_subscription)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ViewerState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ViewerState {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.muted_by_list,
-            &path.key("mutedByList"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.blocking_by_list,
-            &path.key("blockingByList"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.known_followers,
-            &path.key("knownFollowers"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.activity_subscription,
-            &path.key("activitySubscription"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("mutedByList", &self.muted_by_list)
+            .at("blockingByList", &self.blocking_by_list)
+            .at("knownFollowers", &self.known_followers)
+            .at("activitySubscription", &self.activity_subscription)
+            .end()
     }
 }
+crate::types::object_impls!(ViewerState);
 crate::types::object_api!(
     ViewerState {} { muted with_muted : bool, muted_only_reposts with_muted_only_reposts
     : bool, muted_only_quoteposts with_muted_only_quoteposts : bool, muted_by_list
@@ -1445,9 +1171,58 @@ pub struct KnownFollowers {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl KnownFollowers {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __KnownFollowersBuilder {
+    count: ::std::option::Option<i64>,
+    followers: ::std::option::Option<::std::vec::Vec<ProfileViewBasic>>,
+}
+impl crate::de::Object for KnownFollowers {
+    type Builder = __KnownFollowersBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __KnownFollowersBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "count" => crate::de::field(map, &mut b.count, path, "count"),
+            "followers" => crate::de::field(map, &mut b.followers, path, "followers"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __KnownFollowersBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __KnownFollowersBuilder {
+            count: ::std::option::Option::Some(f0),
+            followers: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("count", b.count.is_some()), ("followers", b.followers.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            count: f0,
+            followers: f1,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("count", &self.count)
+            .req("followers", &self.followers)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -1466,96 +1241,14 @@ impl KnownFollowers {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __KnownFollowersBuilder {
-    count: ::std::option::Option<i64>,
-    followers: ::std::option::Option<::std::vec::Vec<ProfileViewBasic>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for KnownFollowers {
-    type Builder = __KnownFollowersBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __KnownFollowersBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "count" => crate::de::field(map, &mut b.count, path, "count"),
-            "followers" => crate::de::field(map, &mut b.followers, path, "followers"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __KnownFollowersBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __KnownFollowersBuilder {
-            count: ::std::option::Option::Some(f0),
-            followers: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("count", b.count.is_some()), ("followers", b.followers.is_some())],
-                ),
-            );
-        };
-        let value = KnownFollowers {
-            count: f0,
-            followers: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for KnownFollowers {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for KnownFollowers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for KnownFollowers {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("count", &self.count)
-            .req("followers", &self.followers)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for KnownFollowers {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for KnownFollowers {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.followers, &path.key("followers"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("followers", &self.followers).end()
     }
 }
+crate::types::object_impls!(KnownFollowers);
 crate::types::object_api!(
     KnownFollowers { count : i64, followers : ::std::vec::Vec < ProfileViewBasic >, } {}
     extra
@@ -1582,9 +1275,9 @@ pub struct __VerificationStateBuilder {
         VerificationStateTrustedVerifierStatus,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for VerificationState {
+impl crate::de::Object for VerificationState {
     type Builder = __VerificationStateBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __VerificationStateBuilder,
         key: &str,
         map: &mut A,
@@ -1608,7 +1301,7 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationState {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __VerificationStateBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1629,32 +1322,14 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationState {
                 ),
             );
         };
-        let value = VerificationState {
+        ::std::result::Result::Ok(Self {
             verifications: f0,
             verified_status: f1,
             trusted_verifier_status: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for VerificationState {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for VerificationState {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1664,35 +1339,18 @@ impl crate::de::ObjectSer for VerificationState {
             .req("trustedVerifierStatus", &self.trusted_verifier_status)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for VerificationState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for VerificationState {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.verifications,
-            &path.key("verifications"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.verified_status,
-            &path.key("verifiedStatus"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.trusted_verifier_status,
-            &path.key("trustedVerifierStatus"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("verifications", &self.verifications)
+            .at("verifiedStatus", &self.verified_status)
+            .at("trustedVerifierStatus", &self.trusted_verifier_status)
+            .end()
     }
 }
+crate::types::object_impls!(VerificationState);
 crate::types::object_api!(
     VerificationState { verifications : ::std::vec::Vec < VerificationView >,
     verified_status : VerificationStateVerifiedStatus, trusted_verifier_status :
@@ -1727,9 +1385,9 @@ pub struct __VerificationViewBuilder {
     is_valid: ::std::option::Option<bool>,
     created_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for VerificationView {
+impl crate::de::Object for VerificationView {
     type Builder = __VerificationViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __VerificationViewBuilder,
         key: &str,
         map: &mut A,
@@ -1754,7 +1412,7 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __VerificationViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1779,7 +1437,7 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationView {
                 ),
             );
         };
-        let value = VerificationView {
+        ::std::result::Result::Ok(Self {
             issuer: f0,
             issuer_display_name: f1,
             issuer_handle: f2,
@@ -1787,27 +1445,9 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationView {
             is_valid: f4,
             created_at: f5,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for VerificationView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for VerificationView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1821,22 +1461,7 @@ impl crate::de::ObjectSer for VerificationView {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for VerificationView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for VerificationView {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(VerificationView);
 crate::types::object_api!(
     VerificationView { issuer : crate ::formats::Did, uri : crate ::formats::AtUri,
     is_valid : bool, created_at : crate ::formats::Datetime, } { issuer_display_name
@@ -1857,9 +1482,9 @@ pub struct AdultContentPref {
 pub struct __AdultContentPrefBuilder {
     enabled: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for AdultContentPref {
+impl crate::de::Object for AdultContentPref {
     type Builder = __AdultContentPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __AdultContentPrefBuilder,
         key: &str,
         map: &mut A,
@@ -1870,7 +1495,7 @@ impl<'de> crate::de::ObjectDe<'de> for AdultContentPref {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __AdultContentPrefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1881,52 +1506,16 @@ impl<'de> crate::de::ObjectDe<'de> for AdultContentPref {
                 crate::de::missing(path, &[("enabled", b.enabled.is_some())]),
             );
         };
-        let value = AdultContentPref {
-            enabled: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { enabled: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for AdultContentPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AdultContentPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for AdultContentPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("enabled", &self.enabled).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for AdultContentPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for AdultContentPref {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(AdultContentPref);
 crate::types::object_api!(AdultContentPref { enabled : bool, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1945,9 +1534,9 @@ pub struct __ContentLabelPrefBuilder {
     label: ::std::option::Option<::std::string::String>,
     visibility: ::std::option::Option<ContentLabelPrefVisibility>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ContentLabelPref {
+impl crate::de::Object for ContentLabelPref {
     type Builder = __ContentLabelPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ContentLabelPrefBuilder,
         key: &str,
         map: &mut A,
@@ -1960,7 +1549,7 @@ impl<'de> crate::de::ObjectDe<'de> for ContentLabelPref {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ContentLabelPrefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1980,32 +1569,14 @@ impl<'de> crate::de::ObjectDe<'de> for ContentLabelPref {
                 ),
             );
         };
-        let value = ContentLabelPref {
+        ::std::result::Result::Ok(Self {
             labeler_did: f0,
             label: f1,
             visibility: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ContentLabelPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ContentLabelPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ContentLabelPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -2015,27 +1586,14 @@ impl crate::de::ObjectSer for ContentLabelPref {
             .req("visibility", &self.visibility)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ContentLabelPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ContentLabelPref {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.visibility,
-            &path.key("visibility"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("visibility", &self.visibility).end()
     }
 }
+crate::types::object_impls!(ContentLabelPref);
 crate::types::object_api!(
     ContentLabelPref { label : ::std::string::String, visibility :
     ContentLabelPrefVisibility, } { labeler_did with_labeler_did : crate ::formats::Did,
@@ -2059,9 +1617,9 @@ pub struct __SavedFeedBuilder {
     value: ::std::option::Option<::std::string::String>,
     pinned: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SavedFeed {
+impl crate::de::Object for SavedFeed {
     type Builder = __SavedFeedBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SavedFeedBuilder,
         key: &str,
         map: &mut A,
@@ -2075,7 +1633,7 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeed {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SavedFeedBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -2098,33 +1656,15 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeed {
                 ),
             );
         };
-        let value = SavedFeed {
+        ::std::result::Result::Ok(Self {
             id: f0,
             type_: f1,
             value: f2,
             pinned: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SavedFeed {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SavedFeed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SavedFeed {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -2135,24 +1675,14 @@ impl crate::de::ObjectSer for SavedFeed {
             .req("pinned", &self.pinned)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for SavedFeed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SavedFeed {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.type_, &path.key("type"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("type", &self.type_).end()
     }
 }
+crate::types::object_impls!(SavedFeed);
 crate::types::object_api!(
     SavedFeed { id : ::std::string::String, type_ : SavedFeedType, value :
     ::std::string::String, pinned : bool, } {} extra
@@ -2169,9 +1699,9 @@ pub struct SavedFeedsPrefV2 {
 pub struct __SavedFeedsPrefV2Builder {
     items: ::std::option::Option<::std::vec::Vec<SavedFeed>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SavedFeedsPrefV2 {
+impl crate::de::Object for SavedFeedsPrefV2 {
     type Builder = __SavedFeedsPrefV2Builder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SavedFeedsPrefV2Builder,
         key: &str,
         map: &mut A,
@@ -2182,7 +1712,7 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeedsPrefV2 {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SavedFeedsPrefV2Builder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -2193,53 +1723,22 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeedsPrefV2 {
                 crate::de::missing(path, &[("items", b.items.is_some())]),
             );
         };
-        let value = SavedFeedsPrefV2 {
-            items: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { items: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SavedFeedsPrefV2 {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SavedFeedsPrefV2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SavedFeedsPrefV2 {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for SavedFeedsPrefV2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SavedFeedsPrefV2 {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.items, &path.key("items"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("items", &self.items).end()
     }
 }
+crate::types::object_impls!(SavedFeedsPrefV2);
 crate::types::object_api!(
     SavedFeedsPrefV2 { items : ::std::vec::Vec < SavedFeed >, } {} extra
 );
@@ -2259,9 +1758,9 @@ pub struct __SavedFeedsPrefBuilder {
     saved: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
     timeline_index: ::std::option::Option<i64>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SavedFeedsPref {
+impl crate::de::Object for SavedFeedsPref {
     type Builder = __SavedFeedsPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SavedFeedsPrefBuilder,
         key: &str,
         map: &mut A,
@@ -2276,7 +1775,7 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeedsPref {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SavedFeedsPrefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -2293,32 +1792,14 @@ impl<'de> crate::de::ObjectDe<'de> for SavedFeedsPref {
                 ),
             );
         };
-        let value = SavedFeedsPref {
+        ::std::result::Result::Ok(Self {
             pinned: f0,
             saved: f1,
             timeline_index: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SavedFeedsPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SavedFeedsPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SavedFeedsPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -2329,22 +1810,7 @@ impl crate::de::ObjectSer for SavedFeedsPref {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for SavedFeedsPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SavedFeedsPref {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(SavedFeedsPref);
 crate::types::object_api!(
     SavedFeedsPref { pinned : ::std::vec::Vec < crate ::formats::AtUri >, saved :
     ::std::vec::Vec < crate ::formats::AtUri >, } { timeline_index with_timeline_index :
@@ -2363,9 +1829,9 @@ pub struct PersonalDetailsPref {
 pub struct __PersonalDetailsPrefBuilder {
     birth_date: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for PersonalDetailsPref {
+impl crate::de::Object for PersonalDetailsPref {
     type Builder = __PersonalDetailsPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __PersonalDetailsPrefBuilder,
         key: &str,
         map: &mut A,
@@ -2376,36 +1842,15 @@ impl<'de> crate::de::ObjectDe<'de> for PersonalDetailsPref {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __PersonalDetailsPrefBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __PersonalDetailsPrefBuilder { birth_date: f0 } = b;
-        let value = PersonalDetailsPref {
-            birth_date: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { birth_date: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for PersonalDetailsPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PersonalDetailsPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for PersonalDetailsPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -2414,22 +1859,7 @@ impl crate::de::ObjectSer for PersonalDetailsPref {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for PersonalDetailsPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for PersonalDetailsPref {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(PersonalDetailsPref);
 crate::types::object_api!(
     PersonalDetailsPref {} { birth_date with_birth_date : crate ::formats::Datetime, }
     extra
@@ -2455,9 +1885,9 @@ pub struct __DeclaredAgePrefBuilder {
     is_over_age16: ::std::option::Option<bool>,
     is_over_age18: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for DeclaredAgePref {
+impl crate::de::Object for DeclaredAgePref {
     type Builder = __DeclaredAgePrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __DeclaredAgePrefBuilder,
         key: &str,
         map: &mut A,
@@ -2476,7 +1906,7 @@ impl<'de> crate::de::ObjectDe<'de> for DeclaredAgePref {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __DeclaredAgePrefBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
@@ -2486,32 +1916,14 @@ impl<'de> crate::de::ObjectDe<'de> for DeclaredAgePref {
             is_over_age16: f1,
             is_over_age18: f2,
         } = b;
-        let value = DeclaredAgePref {
+        ::std::result::Result::Ok(Self {
             is_over_age13: f0,
             is_over_age16: f1,
             is_over_age18: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DeclaredAgePref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeclaredAgePref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DeclaredAgePref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -2522,22 +1934,7 @@ impl crate::de::ObjectSer for DeclaredAgePref {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for DeclaredAgePref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DeclaredAgePref {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(DeclaredAgePref);
 crate::types::object_api!(
     DeclaredAgePref {} { is_over_age13 with_is_over_age13 : bool, is_over_age16
     with_is_over_age16 : bool, is_over_age18 with_is_over_age18 : bool, } extra
@@ -2573,9 +1970,9 @@ pub struct __FeedViewPrefBuilder {
     hide_reposts: ::std::option::Option<bool>,
     hide_quote_posts: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for FeedViewPref {
+impl crate::de::Object for FeedViewPref {
     type Builder = __FeedViewPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __FeedViewPrefBuilder,
         key: &str,
         map: &mut A,
@@ -2611,7 +2008,7 @@ impl<'de> crate::de::ObjectDe<'de> for FeedViewPref {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __FeedViewPrefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -2628,7 +2025,7 @@ impl<'de> crate::de::ObjectDe<'de> for FeedViewPref {
                 crate::de::missing(path, &[("feed", b.feed.is_some())]),
             );
         };
-        let value = FeedViewPref {
+        ::std::result::Result::Ok(Self {
             feed: f0,
             hide_replies: f1,
             hide_replies_by_unfollowed: f2,
@@ -2636,27 +2033,9 @@ impl<'de> crate::de::ObjectDe<'de> for FeedViewPref {
             hide_reposts: f4,
             hide_quote_posts: f5,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for FeedViewPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FeedViewPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for FeedViewPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -2670,22 +2049,7 @@ impl crate::de::ObjectSer for FeedViewPref {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for FeedViewPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for FeedViewPref {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(FeedViewPref);
 crate::types::object_api!(
     FeedViewPref { feed : ::std::string::String, } { hide_replies with_hide_replies :
     bool, hide_replies_by_unfollowed with_hide_replies_by_unfollowed : bool,
@@ -2705,9 +2069,9 @@ pub struct ThreadViewPref {
 pub struct __ThreadViewPrefBuilder {
     sort: ::std::option::Option<ThreadViewPrefSort>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ThreadViewPref {
+impl crate::de::Object for ThreadViewPref {
     type Builder = __ThreadViewPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ThreadViewPrefBuilder,
         key: &str,
         map: &mut A,
@@ -2718,56 +2082,28 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadViewPref {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ThreadViewPrefBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __ThreadViewPrefBuilder { sort: f0 } = b;
-        let value = ThreadViewPref { sort: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { sort: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreadViewPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadViewPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreadViewPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).opt("sort", &self.sort).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ThreadViewPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreadViewPref {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.sort, &path.key("sort"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
+crate::types::object_impls!(ThreadViewPref);
 crate::types::object_api!(
     ThreadViewPref {} { sort with_sort : ThreadViewPrefSort, } extra
 );
@@ -2780,9 +2116,43 @@ pub struct InterestsPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl InterestsPref {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __InterestsPrefBuilder {
+    tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl crate::de::Object for InterestsPref {
+    type Builder = __InterestsPrefBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __InterestsPrefBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "tags" => crate::de::field(map, &mut b.tags, path, "tags"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __InterestsPrefBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __InterestsPrefBuilder { tags: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("tags", b.tags.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self { tags: f0, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map).req("tags", &self.tags).extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -2814,79 +2184,7 @@ impl InterestsPref {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InterestsPrefBuilder {
-    tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for InterestsPref {
-    type Builder = __InterestsPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __InterestsPrefBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "tags" => crate::de::field(map, &mut b.tags, path, "tags"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __InterestsPrefBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InterestsPrefBuilder { tags: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("tags", b.tags.is_some())]),
-            );
-        };
-        let value = InterestsPref { tags: f0, extra };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for InterestsPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InterestsPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for InterestsPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("tags", &self.tags).extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for InterestsPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for InterestsPref {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(InterestsPref);
 crate::types::object_api!(
     InterestsPref { tags : ::std::vec::Vec < ::std::string::String >, } {} extra
 );
@@ -3022,28 +2320,6 @@ pub struct MutedWord {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl MutedWord {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.value;
-            let path = path.key("value");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(10000),
-                    max_graphemes: ::std::option::Option::Some(1000),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MutedWordBuilder {
@@ -3053,9 +2329,9 @@ pub struct __MutedWordBuilder {
     actor_target: ::std::option::Option<MutedWordActorTarget>,
     expires_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for MutedWord {
+impl crate::de::Object for MutedWord {
     type Builder = __MutedWordBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __MutedWordBuilder,
         key: &str,
         map: &mut A,
@@ -3072,7 +2348,7 @@ impl<'de> crate::de::ObjectDe<'de> for MutedWord {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __MutedWordBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -3091,35 +2367,16 @@ impl<'de> crate::de::ObjectDe<'de> for MutedWord {
                 ),
             );
         };
-        let value = MutedWord {
+        ::std::result::Result::Ok(Self {
             id: f0,
             value: f1,
             targets: f2,
             actor_target: f3,
             expires_at: f4,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for MutedWord {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MutedWord {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for MutedWord {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -3131,29 +2388,36 @@ impl crate::de::ObjectSer for MutedWord {
             .opt("expiresAt", &self.expires_at)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for MutedWord {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for MutedWord {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.targets, &path.key("targets"))?;
-        crate::validate::Validate::validate_at(
-            &self.actor_target,
-            &path.key("actorTarget"),
-        )?;
+        {
+            let v = &self.value;
+            let path = path.key("value");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(10000),
+                    max_graphemes: ::std::option::Option::Some(1000),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("targets", &self.targets)
+            .at("actorTarget", &self.actor_target)
+            .end()
+    }
 }
+crate::types::object_impls!(MutedWord);
 crate::types::object_api!(
     MutedWord { value : ::std::string::String, targets : ::std::vec::Vec <
     MutedWordTarget >, } { id with_id : ::std::string::String, actor_target
@@ -3173,9 +2437,9 @@ pub struct MutedWordsPref {
 pub struct __MutedWordsPrefBuilder {
     items: ::std::option::Option<::std::vec::Vec<MutedWord>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for MutedWordsPref {
+impl crate::de::Object for MutedWordsPref {
     type Builder = __MutedWordsPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __MutedWordsPrefBuilder,
         key: &str,
         map: &mut A,
@@ -3186,7 +2450,7 @@ impl<'de> crate::de::ObjectDe<'de> for MutedWordsPref {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __MutedWordsPrefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -3196,50 +2460,22 @@ impl<'de> crate::de::ObjectDe<'de> for MutedWordsPref {
                 crate::de::missing(path, &[("items", b.items.is_some())]),
             );
         };
-        let value = MutedWordsPref { items: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { items: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for MutedWordsPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MutedWordsPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for MutedWordsPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for MutedWordsPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for MutedWordsPref {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.items, &path.key("items"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("items", &self.items).end()
     }
 }
+crate::types::object_impls!(MutedWordsPref);
 crate::types::object_api!(
     MutedWordsPref { items : ::std::vec::Vec < MutedWord >, } {} extra
 );
@@ -3256,9 +2492,9 @@ pub struct HiddenPostsPref {
 pub struct __HiddenPostsPrefBuilder {
     items: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for HiddenPostsPref {
+impl crate::de::Object for HiddenPostsPref {
     type Builder = __HiddenPostsPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __HiddenPostsPrefBuilder,
         key: &str,
         map: &mut A,
@@ -3269,7 +2505,7 @@ impl<'de> crate::de::ObjectDe<'de> for HiddenPostsPref {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __HiddenPostsPrefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -3279,52 +2515,16 @@ impl<'de> crate::de::ObjectDe<'de> for HiddenPostsPref {
                 crate::de::missing(path, &[("items", b.items.is_some())]),
             );
         };
-        let value = HiddenPostsPref {
-            items: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { items: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for HiddenPostsPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HiddenPostsPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for HiddenPostsPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for HiddenPostsPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for HiddenPostsPref {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(HiddenPostsPref);
 crate::types::object_api!(
     HiddenPostsPref { items : ::std::vec::Vec < crate ::formats::AtUri >, } {} extra
 );
@@ -3340,9 +2540,9 @@ pub struct LabelersPref {
 pub struct __LabelersPrefBuilder {
     labelers: ::std::option::Option<::std::vec::Vec<LabelerPrefItem>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for LabelersPref {
+impl crate::de::Object for LabelersPref {
     type Builder = __LabelersPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LabelersPrefBuilder,
         key: &str,
         map: &mut A,
@@ -3353,7 +2553,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelersPref {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LabelersPrefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -3363,30 +2563,9 @@ impl<'de> crate::de::ObjectDe<'de> for LabelersPref {
                 crate::de::missing(path, &[("labelers", b.labelers.is_some())]),
             );
         };
-        let value = LabelersPref {
-            labelers: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { labelers: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for LabelersPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LabelersPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for LabelersPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -3394,24 +2573,14 @@ impl crate::de::ObjectSer for LabelersPref {
             .req("labelers", &self.labelers)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for LabelersPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for LabelersPref {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.labelers, &path.key("labelers"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("labelers", &self.labelers).end()
     }
 }
+crate::types::object_impls!(LabelersPref);
 crate::types::object_api!(
     LabelersPref { labelers : ::std::vec::Vec < LabelerPrefItem >, } {} extra
 );
@@ -3427,9 +2596,9 @@ pub struct LabelerPrefItem {
 pub struct __LabelerPrefItemBuilder {
     did: ::std::option::Option<crate::formats::Did>,
 }
-impl<'de> crate::de::ObjectDe<'de> for LabelerPrefItem {
+impl crate::de::Object for LabelerPrefItem {
     type Builder = __LabelerPrefItemBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LabelerPrefItemBuilder,
         key: &str,
         map: &mut A,
@@ -3440,7 +2609,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerPrefItem {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LabelerPrefItemBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -3450,49 +2619,16 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerPrefItem {
                 crate::de::missing(path, &[("did", b.did.is_some())]),
             );
         };
-        let value = LabelerPrefItem { did: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { did: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for LabelerPrefItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LabelerPrefItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for LabelerPrefItem {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for LabelerPrefItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for LabelerPrefItem {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(LabelerPrefItem);
 crate::types::object_api!(LabelerPrefItem { did : crate ::formats::Did, } {} extra);
 /// A grab bag of state that's specific to the bsky.app program. Third-party apps shouldn't use this.
 #[derive(Debug, Clone, PartialEq)]
@@ -3508,9 +2644,72 @@ pub struct BskyAppStatePref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl BskyAppStatePref {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __BskyAppStatePrefBuilder {
+    active_progress_guide: ::std::option::Option<BskyAppProgressGuide>,
+    is_beta_user: ::std::option::Option<bool>,
+    queued_nudges: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    nuxs: ::std::option::Option<::std::vec::Vec<Nux>>,
+}
+impl crate::de::Object for BskyAppStatePref {
+    type Builder = __BskyAppStatePrefBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __BskyAppStatePrefBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "activeProgressGuide" => {
+                crate::de::field(
+                    map,
+                    &mut b.active_progress_guide,
+                    path,
+                    "activeProgressGuide",
+                )
+            }
+            "isBetaUser" => {
+                crate::de::field(map, &mut b.is_beta_user, path, "isBetaUser")
+            }
+            "queuedNudges" => {
+                crate::de::field(map, &mut b.queued_nudges, path, "queuedNudges")
+            }
+            "nuxs" => crate::de::field(map, &mut b.nuxs, path, "nuxs"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __BskyAppStatePrefBuilder,
+        extra: crate::types::Extra,
+        _path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __BskyAppStatePrefBuilder {
+            active_progress_guide: f0,
+            is_beta_user: f1,
+            queued_nudges: f2,
+            nuxs: f3,
+        } = b;
+        ::std::result::Result::Ok(Self {
+            active_progress_guide: f0,
+            is_beta_user: f1,
+            queued_nudges: f2,
+            nuxs: f3,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .opt("activeProgressGuide", &self.active_progress_guide)
+            .opt("isBetaUser", &self.is_beta_user)
+            .opt("queuedNudges", &self.queued_nudges)
+            .opt("nuxs", &self.nuxs)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -3551,114 +2750,17 @@ impl BskyAppStatePref {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __BskyAppStatePrefBuilder {
-    active_progress_guide: ::std::option::Option<BskyAppProgressGuide>,
-    is_beta_user: ::std::option::Option<bool>,
-    queued_nudges: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    nuxs: ::std::option::Option<::std::vec::Vec<Nux>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for BskyAppStatePref {
-    type Builder = __BskyAppStatePrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __BskyAppStatePrefBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "activeProgressGuide" => {
-                crate::de::field(
-                    map,
-                    &mut b.active_progress_guide,
-                    path,
-                    "activeProgressGuide",
-                )
-            }
-            "isBetaUser" => {
-                crate::de::field(map, &mut b.is_beta_user, path, "isBetaUser")
-            }
-            "queuedNudges" => {
-                crate::de::field(map, &mut b.queued_nudges, path, "queuedNudges")
-            }
-            "nuxs" => crate::de::field(map, &mut b.nuxs, path, "nuxs"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __BskyAppStatePrefBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __BskyAppStatePrefBuilder {
-            active_progress_guide: f0,
-            is_beta_user: f1,
-            queued_nudges: f2,
-            nuxs: f3,
-        } = b;
-        let value = BskyAppStatePref {
-            active_progress_guide: f0,
-            is_beta_user: f1,
-            queued_nudges: f2,
-            nuxs: f3,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for BskyAppStatePref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BskyAppStatePref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for BskyAppStatePref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .opt("activeProgressGuide", &self.active_progress_guide)
-            .opt("isBetaUser", &self.is_beta_user)
-            .opt("queuedNudges", &self.queued_nudges)
-            .opt("nuxs", &self.nuxs)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for BskyAppStatePref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for BskyAppStatePref {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(
-            &self.active_progress_guide,
-            &path.key("activeProgressGuide"),
-        )?;
-        crate::validate::Validate::validate_at(&self.nuxs, &path.key("nuxs"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("activeProgressGuide", &self.active_progress_guide)
+            .at("nuxs", &self.nuxs)
+            .end()
     }
 }
+crate::types::object_impls!(BskyAppStatePref);
 crate::types::object_api!(
     BskyAppStatePref {} { active_progress_guide with_active_progress_guide :
     BskyAppProgressGuide, is_beta_user with_is_beta_user : bool, queued_nudges
@@ -3674,9 +2776,44 @@ pub struct BskyAppProgressGuide {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl BskyAppProgressGuide {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __BskyAppProgressGuideBuilder {
+    guide: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for BskyAppProgressGuide {
+    type Builder = __BskyAppProgressGuideBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __BskyAppProgressGuideBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "guide" => crate::de::field(map, &mut b.guide, path, "guide"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __BskyAppProgressGuideBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __BskyAppProgressGuideBuilder { guide: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("guide", b.guide.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self { guide: f0, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map).req("guide", &self.guide).extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -3695,83 +2832,7 @@ impl BskyAppProgressGuide {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __BskyAppProgressGuideBuilder {
-    guide: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for BskyAppProgressGuide {
-    type Builder = __BskyAppProgressGuideBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __BskyAppProgressGuideBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "guide" => crate::de::field(map, &mut b.guide, path, "guide"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __BskyAppProgressGuideBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __BskyAppProgressGuideBuilder { guide: ::std::option::Option::Some(f0) } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("guide", b.guide.is_some())]),
-            );
-        };
-        let value = BskyAppProgressGuide {
-            guide: f0,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for BskyAppProgressGuide {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BskyAppProgressGuide {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for BskyAppProgressGuide {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("guide", &self.guide).extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for BskyAppProgressGuide {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for BskyAppProgressGuide {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(BskyAppProgressGuide);
 crate::types::object_api!(
     BskyAppProgressGuide { guide : ::std::string::String, } {} extra
 );
@@ -3789,9 +2850,68 @@ pub struct Nux {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Nux {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __NuxBuilder {
+    id: ::std::option::Option<::std::string::String>,
+    completed: ::std::option::Option<bool>,
+    data: ::std::option::Option<::std::string::String>,
+    expires_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for Nux {
+    type Builder = __NuxBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __NuxBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "id" => crate::de::field(map, &mut b.id, path, "id"),
+            "completed" => crate::de::field(map, &mut b.completed, path, "completed"),
+            "data" => crate::de::field(map, &mut b.data, path, "data"),
+            "expiresAt" => crate::de::field(map, &mut b.expires_at, path, "expiresAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __NuxBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __NuxBuilder {
+            id: ::std::option::Option::Some(f0),
+            completed: ::std::option::Option::Some(f1),
+            data: f2,
+            expires_at: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("id", b.id.is_some()), ("completed", b.completed.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            completed: f1,
+            data: f2,
+            expires_at: f3,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("id", &self.id)
+            .req("completed", &self.completed)
+            .opt("data", &self.data)
+            .opt("expiresAt", &self.expires_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -3822,104 +2942,7 @@ impl Nux {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __NuxBuilder {
-    id: ::std::option::Option<::std::string::String>,
-    completed: ::std::option::Option<bool>,
-    data: ::std::option::Option<::std::string::String>,
-    expires_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Nux {
-    type Builder = __NuxBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __NuxBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => crate::de::field(map, &mut b.id, path, "id"),
-            "completed" => crate::de::field(map, &mut b.completed, path, "completed"),
-            "data" => crate::de::field(map, &mut b.data, path, "data"),
-            "expiresAt" => crate::de::field(map, &mut b.expires_at, path, "expiresAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __NuxBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __NuxBuilder {
-            id: ::std::option::Option::Some(f0),
-            completed: ::std::option::Option::Some(f1),
-            data: f2,
-            expires_at: f3,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("id", b.id.is_some()), ("completed", b.completed.is_some())],
-                ),
-            );
-        };
-        let value = Nux {
-            id: f0,
-            completed: f1,
-            data: f2,
-            expires_at: f3,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Nux {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Nux {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Nux {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("id", &self.id)
-            .req("completed", &self.completed)
-            .opt("data", &self.data)
-            .opt("expiresAt", &self.expires_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Nux {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Nux {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Nux);
 crate::types::object_api!(
     Nux { id : ::std::string::String, completed : bool, } { data with_data :
     ::std::string::String, expires_at with_expires_at : crate ::formats::Datetime, }
@@ -3941,9 +2964,9 @@ pub struct VerificationPrefs {
 pub struct __VerificationPrefsBuilder {
     hide_badges: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for VerificationPrefs {
+impl crate::de::Object for VerificationPrefs {
     type Builder = __VerificationPrefsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __VerificationPrefsBuilder,
         key: &str,
         map: &mut A,
@@ -3954,36 +2977,15 @@ impl<'de> crate::de::ObjectDe<'de> for VerificationPrefs {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __VerificationPrefsBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __VerificationPrefsBuilder { hide_badges: f0 } = b;
-        let value = VerificationPrefs {
-            hide_badges: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { hide_badges: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for VerificationPrefs {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationPrefs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for VerificationPrefs {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -3992,22 +2994,7 @@ impl crate::de::ObjectSer for VerificationPrefs {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for VerificationPrefs {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for VerificationPrefs {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(VerificationPrefs);
 crate::types::object_api!(
     VerificationPrefs {} { hide_badges with_hide_badges : bool, } extra
 );
@@ -4031,9 +3018,9 @@ pub struct __LiveEventPreferencesBuilder {
     hidden_feed_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     hide_all_feeds: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for LiveEventPreferences {
+impl crate::de::Object for LiveEventPreferences {
     type Builder = __LiveEventPreferencesBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LiveEventPreferencesBuilder,
         key: &str,
         map: &mut A,
@@ -4049,37 +3036,19 @@ impl<'de> crate::de::ObjectDe<'de> for LiveEventPreferences {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LiveEventPreferencesBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __LiveEventPreferencesBuilder { hidden_feed_ids: f0, hide_all_feeds: f1 } = b;
-        let value = LiveEventPreferences {
+        ::std::result::Result::Ok(Self {
             hidden_feed_ids: f0,
             hide_all_feeds: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for LiveEventPreferences {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LiveEventPreferences {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for LiveEventPreferences {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -4089,22 +3058,7 @@ impl crate::de::ObjectSer for LiveEventPreferences {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for LiveEventPreferences {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for LiveEventPreferences {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(LiveEventPreferences);
 crate::types::object_api!(
     LiveEventPreferences {} { hidden_feed_ids with_hidden_feed_ids : ::std::vec::Vec <
     ::std::string::String >, hide_all_feeds with_hide_all_feeds : bool, } extra
@@ -4125,9 +3079,69 @@ pub struct PostInteractionSettingsPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl PostInteractionSettingsPref {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __PostInteractionSettingsPrefBuilder {
+    threadgate_allow_rules: ::std::option::Option<
+        ::std::vec::Vec<PostInteractionSettingsPrefThreadgateAllowRulesItem>,
+    >,
+    postgate_embedding_rules: ::std::option::Option<
+        ::std::vec::Vec<PostInteractionSettingsPrefPostgateEmbeddingRulesItem>,
+    >,
+}
+impl crate::de::Object for PostInteractionSettingsPref {
+    type Builder = __PostInteractionSettingsPrefBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __PostInteractionSettingsPrefBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "threadgateAllowRules" => {
+                crate::de::field(
+                    map,
+                    &mut b.threadgate_allow_rules,
+                    path,
+                    "threadgateAllowRules",
+                )
+            }
+            "postgateEmbeddingRules" => {
+                crate::de::field(
+                    map,
+                    &mut b.postgate_embedding_rules,
+                    path,
+                    "postgateEmbeddingRules",
+                )
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __PostInteractionSettingsPrefBuilder,
+        extra: crate::types::Extra,
+        _path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __PostInteractionSettingsPrefBuilder {
+            threadgate_allow_rules: f0,
+            postgate_embedding_rules: f1,
+        } = b;
+        ::std::result::Result::Ok(Self {
+            threadgate_allow_rules: f0,
+            postgate_embedding_rules: f1,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .opt("threadgateAllowRules", &self.threadgate_allow_rules)
+            .opt("postgateEmbeddingRules", &self.postgate_embedding_rules)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -4157,114 +3171,17 @@ impl PostInteractionSettingsPref {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __PostInteractionSettingsPrefBuilder {
-    threadgate_allow_rules: ::std::option::Option<
-        ::std::vec::Vec<PostInteractionSettingsPrefThreadgateAllowRulesItem>,
-    >,
-    postgate_embedding_rules: ::std::option::Option<
-        ::std::vec::Vec<PostInteractionSettingsPrefPostgateEmbeddingRulesItem>,
-    >,
-}
-impl<'de> crate::de::ObjectDe<'de> for PostInteractionSettingsPref {
-    type Builder = __PostInteractionSettingsPrefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __PostInteractionSettingsPrefBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "threadgateAllowRules" => {
-                crate::de::field(
-                    map,
-                    &mut b.threadgate_allow_rules,
-                    path,
-                    "threadgateAllowRules",
-                )
-            }
-            "postgateEmbeddingRules" => {
-                crate::de::field(
-                    map,
-                    &mut b.postgate_embedding_rules,
-                    path,
-                    "postgateEmbeddingRules",
-                )
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __PostInteractionSettingsPrefBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __PostInteractionSettingsPrefBuilder {
-            threadgate_allow_rules: f0,
-            postgate_embedding_rules: f1,
-        } = b;
-        let value = PostInteractionSettingsPref {
-            threadgate_allow_rules: f0,
-            postgate_embedding_rules: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for PostInteractionSettingsPref {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PostInteractionSettingsPref {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for PostInteractionSettingsPref {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .opt("threadgateAllowRules", &self.threadgate_allow_rules)
-            .opt("postgateEmbeddingRules", &self.postgate_embedding_rules)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for PostInteractionSettingsPref {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for PostInteractionSettingsPref {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(
-            &self.threadgate_allow_rules,
-            &path.key("threadgateAllowRules"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.postgate_embedding_rules,
-            &path.key("postgateEmbeddingRules"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("threadgateAllowRules", &self.threadgate_allow_rules)
+            .at("postgateEmbeddingRules", &self.postgate_embedding_rules)
+            .end()
     }
 }
+crate::types::object_impls!(PostInteractionSettingsPref);
 crate::types::object_api!(
     PostInteractionSettingsPref {} { threadgate_allow_rules with_threadgate_allow_rules :
     ::std::vec::Vec < PostInteractionSettingsPrefThreadgateAllowRulesItem >,
@@ -4309,9 +3226,9 @@ pub struct __StatusViewBuilder {
     is_active: ::std::option::Option<bool>,
     is_disabled: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for StatusView {
+impl crate::de::Object for StatusView {
     type Builder = __StatusViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __StatusViewBuilder,
         key: &str,
         map: &mut A,
@@ -4330,7 +3247,7 @@ impl<'de> crate::de::ObjectDe<'de> for StatusView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __StatusViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -4353,7 +3270,7 @@ impl<'de> crate::de::ObjectDe<'de> for StatusView {
                 ),
             );
         };
-        let value = StatusView {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             cid: f1,
             status: f2,
@@ -4364,27 +3281,9 @@ impl<'de> crate::de::ObjectDe<'de> for StatusView {
             is_active: f7,
             is_disabled: f8,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for StatusView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StatusView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for StatusView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -4400,27 +3299,19 @@ impl crate::de::ObjectSer for StatusView {
             .opt("isDisabled", &self.is_disabled)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for StatusView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for StatusView {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        crate::validate::Validate::validate_at(&self.embed, &path.key("embed"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("status", &self.status)
+            .at("record", &self.record)
+            .at("embed", &self.embed)
+            .at("labels", &self.labels)
+            .end()
     }
 }
+crate::types::object_impls!(StatusView);
 crate::types::object_api!(
     StatusView { status : StatusViewStatus, record : crate ::types::Unknown, } { uri
     with_uri : crate ::formats::AtUri, cid with_cid : crate ::formats::Cid, embed

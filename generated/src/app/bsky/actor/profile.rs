@@ -30,9 +30,107 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.actor.profile";
 }
-impl Record {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __RecordBuilder {
+    display_name: ::std::option::Option<::std::string::String>,
+    description: ::std::option::Option<::std::string::String>,
+    pronouns: ::std::option::Option<::std::string::String>,
+    website: ::std::option::Option<crate::formats::Uri>,
+    avatar: ::std::option::Option<crate::types::Blob>,
+    banner: ::std::option::Option<crate::types::Blob>,
+    labels: ::std::option::Option<RecordLabels>,
+    joined_via_starter_pack: ::std::option::Option<
+        crate::com::atproto::repo::strong_ref::Main,
+    >,
+    pinned_post: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
+    created_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for Record {
+    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+        "app.bsky.actor.profile",
+    );
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __RecordBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "displayName" => {
+                crate::de::field(map, &mut b.display_name, path, "displayName")
+            }
+            "description" => {
+                crate::de::field(map, &mut b.description, path, "description")
+            }
+            "pronouns" => crate::de::field(map, &mut b.pronouns, path, "pronouns"),
+            "website" => crate::de::field(map, &mut b.website, path, "website"),
+            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
+            "banner" => crate::de::field(map, &mut b.banner, path, "banner"),
+            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
+            "joinedViaStarterPack" => {
+                crate::de::field(
+                    map,
+                    &mut b.joined_via_starter_pack,
+                    path,
+                    "joinedViaStarterPack",
+                )
+            }
+            "pinnedPost" => crate::de::field(map, &mut b.pinned_post, path, "pinnedPost"),
+            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __RecordBuilder,
+        extra: crate::types::Extra,
+        _path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            display_name: f0,
+            description: f1,
+            pronouns: f2,
+            website: f3,
+            avatar: f4,
+            banner: f5,
+            labels: f6,
+            joined_via_starter_pack: f7,
+            pinned_post: f8,
+            created_at: f9,
+        } = b;
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            description: f1,
+            pronouns: f2,
+            website: f3,
+            avatar: f4,
+            banner: f5,
+            labels: f6,
+            joined_via_starter_pack: f7,
+            pinned_post: f8,
+            created_at: f9,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .opt("displayName", &self.display_name)
+            .opt("description", &self.description)
+            .opt("pronouns", &self.pronouns)
+            .opt("website", &self.website)
+            .opt("avatar", &self.avatar)
+            .opt("banner", &self.banner)
+            .opt("labels", &self.labels)
+            .opt("joinedViaStarterPack", &self.joined_via_starter_pack)
+            .opt("pinnedPost", &self.pinned_post)
+            .opt("createdAt", &self.created_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -112,157 +210,18 @@ impl Record {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    display_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    pronouns: ::std::option::Option<::std::string::String>,
-    website: ::std::option::Option<crate::formats::Uri>,
-    avatar: ::std::option::Option<crate::types::Blob>,
-    banner: ::std::option::Option<crate::types::Blob>,
-    labels: ::std::option::Option<RecordLabels>,
-    joined_via_starter_pack: ::std::option::Option<
-        crate::com::atproto::repo::strong_ref::Main,
-    >,
-    pinned_post: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.actor.profile",
-    );
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                crate::de::field(map, &mut b.display_name, path, "displayName")
-            }
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
-            "pronouns" => crate::de::field(map, &mut b.pronouns, path, "pronouns"),
-            "website" => crate::de::field(map, &mut b.website, path, "website"),
-            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
-            "banner" => crate::de::field(map, &mut b.banner, path, "banner"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "joinedViaStarterPack" => {
-                crate::de::field(
-                    map,
-                    &mut b.joined_via_starter_pack,
-                    path,
-                    "joinedViaStarterPack",
-                )
-            }
-            "pinnedPost" => crate::de::field(map, &mut b.pinned_post, path, "pinnedPost"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            display_name: f0,
-            description: f1,
-            pronouns: f2,
-            website: f3,
-            avatar: f4,
-            banner: f5,
-            labels: f6,
-            joined_via_starter_pack: f7,
-            pinned_post: f8,
-            created_at: f9,
-        } = b;
-        let value = Record {
-            display_name: f0,
-            description: f1,
-            pronouns: f2,
-            website: f3,
-            avatar: f4,
-            banner: f5,
-            labels: f6,
-            joined_via_starter_pack: f7,
-            pinned_post: f8,
-            created_at: f9,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .opt("displayName", &self.display_name)
-            .opt("description", &self.description)
-            .opt("pronouns", &self.pronouns)
-            .opt("website", &self.website)
-            .opt("avatar", &self.avatar)
-            .opt("banner", &self.banner)
-            .opt("labels", &self.labels)
-            .opt("joinedViaStarterPack", &self.joined_via_starter_pack)
-            .opt("pinnedPost", &self.pinned_post)
-            .opt("createdAt", &self.created_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.actor.profile"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(
-            &self.joined_via_starter_pack,
-            &path.key("joinedViaStarterPack"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.pinned_post,
-            &path.key("pinnedPost"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("labels", &self.labels)
+            .at("joinedViaStarterPack", &self.joined_via_starter_pack)
+            .at("pinnedPost", &self.pinned_post)
+            .end()
     }
 }
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record {} { display_name with_display_name : ::std::string::String, description
     with_description : ::std::string::String, pronouns with_pronouns :

@@ -20,26 +20,6 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.actor.status";
 }
-impl Record {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.duration_minutes {
-            let path = path.key("durationMinutes");
-            crate::validate::check_integer(
-                *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    ..crate::validate::IntegerRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
@@ -48,12 +28,12 @@ pub struct __RecordBuilder {
     duration_minutes: ::std::option::Option<i64>,
     created_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
+impl crate::de::Object for Record {
     const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "app.bsky.actor.status",
     );
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
@@ -69,7 +49,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __RecordBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -90,34 +70,15 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
                 ),
             );
         };
-        let value = Record {
+        ::std::result::Result::Ok(Self {
             status: f0,
             embed: f1,
             duration_minutes: f2,
             created_at: f3,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -128,30 +89,34 @@ impl crate::de::ObjectSer for Record {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.actor.status"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        crate::validate::Validate::validate_at(&self.embed, &path.key("embed"))?;
+        if let ::std::option::Option::Some(v) = &self.duration_minutes {
+            let path = path.key("durationMinutes");
+            crate::validate::check_integer(
+                *v,
+                &crate::validate::IntegerRules {
+                    minimum: ::std::option::Option::Some(1),
+                    ..crate::validate::IntegerRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("status", &self.status)
+            .at("embed", &self.embed)
+            .end()
+    }
 }
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record { status : RecordStatus, created_at : crate ::formats::Datetime, } { embed
     with_embed : RecordEmbed, duration_minutes with_duration_minutes : i64, } extra

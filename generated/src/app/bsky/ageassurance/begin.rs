@@ -43,9 +43,9 @@ pub struct __InputBuilder {
     country_code: ::std::option::Option<::std::string::String>,
     region_code: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Input {
+impl crate::de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
@@ -61,7 +61,7 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __InputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -83,33 +83,15 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
                 ),
             );
         };
-        let value = Input {
+        ::std::result::Result::Ok(Self {
             email: f0,
             language: f1,
             country_code: f2,
             region_code: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Input {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Input {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -121,22 +103,7 @@ impl crate::de::ObjectSer for Input {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Input {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Input {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Input);
 crate::types::object_api!(
     Input { email : ::std::string::String, language : ::std::string::String, country_code
     : ::std::string::String, } { region_code with_region_code : ::std::string::String, }

@@ -222,9 +222,9 @@ pub struct __StateBuilder {
     status: ::std::option::Option<Status>,
     access: ::std::option::Option<Access>,
 }
-impl<'de> crate::de::ObjectDe<'de> for State {
+impl crate::de::Object for State {
     type Builder = __StateBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __StateBuilder,
         key: &str,
         map: &mut A,
@@ -239,7 +239,7 @@ impl<'de> crate::de::ObjectDe<'de> for State {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __StateBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -256,32 +256,14 @@ impl<'de> crate::de::ObjectDe<'de> for State {
                 ),
             );
         };
-        let value = State {
+        ::std::result::Result::Ok(Self {
             last_initiated_at: f0,
             status: f1,
             access: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for State {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for State {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -291,25 +273,17 @@ impl crate::de::ObjectSer for State {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for State {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        crate::validate::Validate::validate_at(&self.access, &path.key("access"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("status", &self.status)
+            .at("access", &self.access)
+            .end()
     }
 }
+crate::types::object_impls!(State);
 crate::types::object_api!(
     State { status : Status, access : Access, } { last_initiated_at
     with_last_initiated_at : crate ::formats::Datetime, } extra
@@ -328,9 +302,9 @@ pub struct StateMetadata {
 pub struct __StateMetadataBuilder {
     account_created_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for StateMetadata {
+impl crate::de::Object for StateMetadata {
     type Builder = __StateMetadataBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __StateMetadataBuilder,
         key: &str,
         map: &mut A,
@@ -348,36 +322,18 @@ impl<'de> crate::de::ObjectDe<'de> for StateMetadata {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __StateMetadataBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __StateMetadataBuilder { account_created_at: f0 } = b;
-        let value = StateMetadata {
+        ::std::result::Result::Ok(Self {
             account_created_at: f0,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for StateMetadata {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StateMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for StateMetadata {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -386,22 +342,7 @@ impl crate::de::ObjectSer for StateMetadata {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for StateMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for StateMetadata {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(StateMetadata);
 crate::types::object_api!(
     StateMetadata {} { account_created_at with_account_created_at : crate
     ::formats::Datetime, } extra
@@ -420,9 +361,9 @@ pub struct Config {
 pub struct __ConfigBuilder {
     regions: ::std::option::Option<::std::vec::Vec<ConfigRegion>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Config {
+impl crate::de::Object for Config {
     type Builder = __ConfigBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ConfigBuilder,
         key: &str,
         map: &mut A,
@@ -433,7 +374,7 @@ impl<'de> crate::de::ObjectDe<'de> for Config {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ConfigBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -443,50 +384,22 @@ impl<'de> crate::de::ObjectDe<'de> for Config {
                 crate::de::missing(path, &[("regions", b.regions.is_some())]),
             );
         };
-        let value = Config { regions: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { regions: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Config {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Config {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Config {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("regions", &self.regions).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Config {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Config {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.regions, &path.key("regions"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("regions", &self.regions).end()
     }
 }
+crate::types::object_impls!(Config);
 crate::types::object_api!(
     Config { regions : ::std::vec::Vec < ConfigRegion >, } {} extra
 );
@@ -523,9 +436,9 @@ pub struct __ConfigRegionBuilder {
     >,
     rules: ::std::option::Option<::std::vec::Vec<ConfigRegionRulesItem>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ConfigRegion {
+impl crate::de::Object for ConfigRegion {
     type Builder = __ConfigRegionBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ConfigRegionBuilder,
         key: &str,
         map: &mut A,
@@ -552,7 +465,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegion {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ConfigRegionBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -576,7 +489,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegion {
                 ),
             );
         };
-        let value = ConfigRegion {
+        ::std::result::Result::Ok(Self {
             platforms: f0,
             country_code: f1,
             region_code: f2,
@@ -584,27 +497,9 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegion {
             additional_verification_methods: f4,
             rules: f5,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ConfigRegion {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigRegion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ConfigRegion {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -617,29 +512,18 @@ impl crate::de::ObjectSer for ConfigRegion {
             .req("rules", &self.rules)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ConfigRegion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ConfigRegion {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.platforms, &path.key("platforms"))?;
-        crate::validate::Validate::validate_at(
-            &self.additional_verification_methods,
-            &path.key("additionalVerificationMethods"),
-        )?;
-        crate::validate::Validate::validate_at(&self.rules, &path.key("rules"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("platforms", &self.platforms)
+            .at("additionalVerificationMethods", &self.additional_verification_methods)
+            .at("rules", &self.rules)
+            .end()
     }
 }
+crate::types::object_impls!(ConfigRegion);
 crate::types::object_api!(
     ConfigRegion { country_code : ::std::string::String, min_access_age : i64, rules :
     ::std::vec::Vec < ConfigRegionRulesItem >, } { platforms with_platforms :
@@ -661,9 +545,9 @@ pub struct ConfigRegionRuleDefault {
 pub struct __ConfigRegionRuleDefaultBuilder {
     access: ::std::option::Option<Access>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleDefault {
+impl crate::de::Object for ConfigRegionRuleDefault {
     type Builder = __ConfigRegionRuleDefaultBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleDefaultBuilder,
         key: &str,
         map: &mut A,
@@ -674,7 +558,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleDefault {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ConfigRegionRuleDefaultBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -686,53 +570,22 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleDefault {
                 crate::de::missing(path, &[("access", b.access.is_some())]),
             );
         };
-        let value = ConfigRegionRuleDefault {
-            access: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { access: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ConfigRegionRuleDefault {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigRegionRuleDefault {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ConfigRegionRuleDefault {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("access", &self.access).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ConfigRegionRuleDefault {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ConfigRegionRuleDefault {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.access, &path.key("access"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
+crate::types::object_impls!(ConfigRegionRuleDefault);
 crate::types::object_api!(ConfigRegionRuleDefault { access : Access, } {} extra);
 /// Age Assurance rule that applies if the user has declared themselves equal-to or over a certain age.
 #[derive(Debug, Clone, PartialEq)]
@@ -750,9 +603,9 @@ pub struct __ConfigRegionRuleIfDeclaredOverAgeBuilder {
     age: ::std::option::Option<i64>,
     access: ::std::option::Option<Access>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfDeclaredOverAge {
+impl crate::de::Object for ConfigRegionRuleIfDeclaredOverAge {
     type Builder = __ConfigRegionRuleIfDeclaredOverAgeBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfDeclaredOverAgeBuilder,
         key: &str,
         map: &mut A,
@@ -764,7 +617,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfDeclaredOverAge {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ConfigRegionRuleIfDeclaredOverAgeBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -780,31 +633,9 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfDeclaredOverAge {
                 ),
             );
         };
-        let value = ConfigRegionRuleIfDeclaredOverAge {
-            age: f0,
-            access: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { age: f0, access: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ConfigRegionRuleIfDeclaredOverAge {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigRegionRuleIfDeclaredOverAge {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ConfigRegionRuleIfDeclaredOverAge {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -813,24 +644,14 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfDeclaredOverAge {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ConfigRegionRuleIfDeclaredOverAge {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ConfigRegionRuleIfDeclaredOverAge {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.access, &path.key("access"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
+crate::types::object_impls!(ConfigRegionRuleIfDeclaredOverAge);
 crate::types::object_api!(
     ConfigRegionRuleIfDeclaredOverAge { age : i64, access : Access, } {} extra
 );
@@ -850,9 +671,9 @@ pub struct __ConfigRegionRuleIfDeclaredUnderAgeBuilder {
     age: ::std::option::Option<i64>,
     access: ::std::option::Option<Access>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfDeclaredUnderAge {
+impl crate::de::Object for ConfigRegionRuleIfDeclaredUnderAge {
     type Builder = __ConfigRegionRuleIfDeclaredUnderAgeBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfDeclaredUnderAgeBuilder,
         key: &str,
         map: &mut A,
@@ -864,7 +685,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfDeclaredUnderAge {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ConfigRegionRuleIfDeclaredUnderAgeBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -880,31 +701,9 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfDeclaredUnderAge {
                 ),
             );
         };
-        let value = ConfigRegionRuleIfDeclaredUnderAge {
-            age: f0,
-            access: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { age: f0, access: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ConfigRegionRuleIfDeclaredUnderAge {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigRegionRuleIfDeclaredUnderAge {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ConfigRegionRuleIfDeclaredUnderAge {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -913,24 +712,14 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfDeclaredUnderAge {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ConfigRegionRuleIfDeclaredUnderAge {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ConfigRegionRuleIfDeclaredUnderAge {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.access, &path.key("access"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
+crate::types::object_impls!(ConfigRegionRuleIfDeclaredUnderAge);
 crate::types::object_api!(
     ConfigRegionRuleIfDeclaredUnderAge { age : i64, access : Access, } {} extra
 );
@@ -950,9 +739,9 @@ pub struct __ConfigRegionRuleIfAssuredOverAgeBuilder {
     age: ::std::option::Option<i64>,
     access: ::std::option::Option<Access>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAssuredOverAge {
+impl crate::de::Object for ConfigRegionRuleIfAssuredOverAge {
     type Builder = __ConfigRegionRuleIfAssuredOverAgeBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfAssuredOverAgeBuilder,
         key: &str,
         map: &mut A,
@@ -964,7 +753,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAssuredOverAge {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ConfigRegionRuleIfAssuredOverAgeBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -980,31 +769,9 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAssuredOverAge {
                 ),
             );
         };
-        let value = ConfigRegionRuleIfAssuredOverAge {
-            age: f0,
-            access: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { age: f0, access: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ConfigRegionRuleIfAssuredOverAge {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigRegionRuleIfAssuredOverAge {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ConfigRegionRuleIfAssuredOverAge {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1013,24 +780,14 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfAssuredOverAge {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ConfigRegionRuleIfAssuredOverAge {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ConfigRegionRuleIfAssuredOverAge {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.access, &path.key("access"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
+crate::types::object_impls!(ConfigRegionRuleIfAssuredOverAge);
 crate::types::object_api!(
     ConfigRegionRuleIfAssuredOverAge { age : i64, access : Access, } {} extra
 );
@@ -1050,9 +807,9 @@ pub struct __ConfigRegionRuleIfAssuredUnderAgeBuilder {
     age: ::std::option::Option<i64>,
     access: ::std::option::Option<Access>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAssuredUnderAge {
+impl crate::de::Object for ConfigRegionRuleIfAssuredUnderAge {
     type Builder = __ConfigRegionRuleIfAssuredUnderAgeBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfAssuredUnderAgeBuilder,
         key: &str,
         map: &mut A,
@@ -1064,7 +821,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAssuredUnderAge {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ConfigRegionRuleIfAssuredUnderAgeBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1080,31 +837,9 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAssuredUnderAge {
                 ),
             );
         };
-        let value = ConfigRegionRuleIfAssuredUnderAge {
-            age: f0,
-            access: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { age: f0, access: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ConfigRegionRuleIfAssuredUnderAge {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigRegionRuleIfAssuredUnderAge {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ConfigRegionRuleIfAssuredUnderAge {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1113,24 +848,14 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfAssuredUnderAge {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ConfigRegionRuleIfAssuredUnderAge {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ConfigRegionRuleIfAssuredUnderAge {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.access, &path.key("access"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
+crate::types::object_impls!(ConfigRegionRuleIfAssuredUnderAge);
 crate::types::object_api!(
     ConfigRegionRuleIfAssuredUnderAge { age : i64, access : Access, } {} extra
 );
@@ -1150,9 +875,9 @@ pub struct __ConfigRegionRuleIfAccountNewerThanBuilder {
     date: ::std::option::Option<crate::formats::Datetime>,
     access: ::std::option::Option<Access>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAccountNewerThan {
+impl crate::de::Object for ConfigRegionRuleIfAccountNewerThan {
     type Builder = __ConfigRegionRuleIfAccountNewerThanBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfAccountNewerThanBuilder,
         key: &str,
         map: &mut A,
@@ -1164,7 +889,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAccountNewerThan {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ConfigRegionRuleIfAccountNewerThanBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1180,31 +905,13 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAccountNewerThan {
                 ),
             );
         };
-        let value = ConfigRegionRuleIfAccountNewerThan {
+        ::std::result::Result::Ok(Self {
             date: f0,
             access: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ConfigRegionRuleIfAccountNewerThan {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigRegionRuleIfAccountNewerThan {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ConfigRegionRuleIfAccountNewerThan {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1213,24 +920,14 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfAccountNewerThan {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ConfigRegionRuleIfAccountNewerThan {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ConfigRegionRuleIfAccountNewerThan {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.access, &path.key("access"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
+crate::types::object_impls!(ConfigRegionRuleIfAccountNewerThan);
 crate::types::object_api!(
     ConfigRegionRuleIfAccountNewerThan { date : crate ::formats::Datetime, access :
     Access, } {} extra
@@ -1251,9 +948,9 @@ pub struct __ConfigRegionRuleIfAccountOlderThanBuilder {
     date: ::std::option::Option<crate::formats::Datetime>,
     access: ::std::option::Option<Access>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAccountOlderThan {
+impl crate::de::Object for ConfigRegionRuleIfAccountOlderThan {
     type Builder = __ConfigRegionRuleIfAccountOlderThanBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfAccountOlderThanBuilder,
         key: &str,
         map: &mut A,
@@ -1265,7 +962,7 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAccountOlderThan {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ConfigRegionRuleIfAccountOlderThanBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1281,31 +978,13 @@ impl<'de> crate::de::ObjectDe<'de> for ConfigRegionRuleIfAccountOlderThan {
                 ),
             );
         };
-        let value = ConfigRegionRuleIfAccountOlderThan {
+        ::std::result::Result::Ok(Self {
             date: f0,
             access: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ConfigRegionRuleIfAccountOlderThan {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigRegionRuleIfAccountOlderThan {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ConfigRegionRuleIfAccountOlderThan {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1314,24 +993,14 @@ impl crate::de::ObjectSer for ConfigRegionRuleIfAccountOlderThan {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ConfigRegionRuleIfAccountOlderThan {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ConfigRegionRuleIfAccountOlderThan {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.access, &path.key("access"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
+crate::types::object_impls!(ConfigRegionRuleIfAccountOlderThan);
 crate::types::object_api!(
     ConfigRegionRuleIfAccountOlderThan { date : crate ::formats::Datetime, access :
     Access, } {} extra
@@ -1380,9 +1049,9 @@ pub struct __EventBuilder {
     complete_ip: ::std::option::Option<::std::string::String>,
     complete_ua: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Event {
+impl crate::de::Object for Event {
     type Builder = __EventBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __EventBuilder,
         key: &str,
         map: &mut A,
@@ -1405,7 +1074,7 @@ impl<'de> crate::de::ObjectDe<'de> for Event {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __EventBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1436,7 +1105,7 @@ impl<'de> crate::de::ObjectDe<'de> for Event {
                 ),
             );
         };
-        let value = Event {
+        ::std::result::Result::Ok(Self {
             created_at: f0,
             attempt_id: f1,
             status: f2,
@@ -1449,27 +1118,9 @@ impl<'de> crate::de::ObjectDe<'de> for Event {
             complete_ip: f9,
             complete_ua: f10,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Event {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Event {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Event {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1487,25 +1138,17 @@ impl crate::de::ObjectSer for Event {
             .opt("completeUa", &self.complete_ua)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Event {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Event {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        crate::validate::Validate::validate_at(&self.access, &path.key("access"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("status", &self.status)
+            .at("access", &self.access)
+            .end()
     }
 }
+crate::types::object_impls!(Event);
 crate::types::object_api!(
     Event { created_at : crate ::formats::Datetime, attempt_id : ::std::string::String,
     status : EventStatus, access : EventAccess, country_code : ::std::string::String, } {

@@ -14,9 +14,9 @@ pub struct Bookmark {
 pub struct __BookmarkBuilder {
     subject: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Bookmark {
+impl crate::de::Object for Bookmark {
     type Builder = __BookmarkBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __BookmarkBuilder,
         key: &str,
         map: &mut A,
@@ -27,7 +27,7 @@ impl<'de> crate::de::ObjectDe<'de> for Bookmark {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __BookmarkBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -37,50 +37,22 @@ impl<'de> crate::de::ObjectDe<'de> for Bookmark {
                 crate::de::missing(path, &[("subject", b.subject.is_some())]),
             );
         };
-        let value = Bookmark { subject: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { subject: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Bookmark {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Bookmark {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Bookmark {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("subject", &self.subject).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Bookmark {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Bookmark {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.subject, &path.key("subject"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("subject", &self.subject).end()
     }
 }
+crate::types::object_impls!(Bookmark);
 crate::types::object_api!(
     Bookmark { subject : crate ::com::atproto::repo::strong_ref::Main, } {} extra
 );
@@ -101,9 +73,9 @@ pub struct __BookmarkViewBuilder {
     created_at: ::std::option::Option<crate::formats::Datetime>,
     item: ::std::option::Option<BookmarkViewItem>,
 }
-impl<'de> crate::de::ObjectDe<'de> for BookmarkView {
+impl crate::de::Object for BookmarkView {
     type Builder = __BookmarkViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __BookmarkViewBuilder,
         key: &str,
         map: &mut A,
@@ -116,7 +88,7 @@ impl<'de> crate::de::ObjectDe<'de> for BookmarkView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __BookmarkViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -133,32 +105,14 @@ impl<'de> crate::de::ObjectDe<'de> for BookmarkView {
                 ),
             );
         };
-        let value = BookmarkView {
+        ::std::result::Result::Ok(Self {
             subject: f0,
             created_at: f1,
             item: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for BookmarkView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BookmarkView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for BookmarkView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -168,25 +122,17 @@ impl crate::de::ObjectSer for BookmarkView {
             .req("item", &self.item)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for BookmarkView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for BookmarkView {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.subject, &path.key("subject"))?;
-        crate::validate::Validate::validate_at(&self.item, &path.key("item"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("subject", &self.subject)
+            .at("item", &self.item)
+            .end()
     }
 }
+crate::types::object_impls!(BookmarkView);
 crate::types::object_api!(
     BookmarkView { subject : crate ::com::atproto::repo::strong_ref::Main, item :
     BookmarkViewItem, } { created_at with_created_at : crate ::formats::Datetime, } extra

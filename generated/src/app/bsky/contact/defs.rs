@@ -11,37 +11,15 @@ pub struct MatchAndContactIndex {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl MatchAndContactIndex {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.contact_index;
-            let path = path.key("contactIndex");
-            crate::validate::check_integer(
-                *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::Some(999),
-                    ..crate::validate::IntegerRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MatchAndContactIndexBuilder {
     match_: ::std::option::Option<crate::app::bsky::actor::defs::ProfileView>,
     contact_index: ::std::option::Option<i64>,
 }
-impl<'de> crate::de::ObjectDe<'de> for MatchAndContactIndex {
+impl crate::de::Object for MatchAndContactIndex {
     type Builder = __MatchAndContactIndexBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __MatchAndContactIndexBuilder,
         key: &str,
         map: &mut A,
@@ -55,7 +33,7 @@ impl<'de> crate::de::ObjectDe<'de> for MatchAndContactIndex {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __MatchAndContactIndexBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -74,32 +52,13 @@ impl<'de> crate::de::ObjectDe<'de> for MatchAndContactIndex {
                 ),
             );
         };
-        let value = MatchAndContactIndex {
+        ::std::result::Result::Ok(Self {
             match_: f0,
             contact_index: f1,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for MatchAndContactIndex {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MatchAndContactIndex {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for MatchAndContactIndex {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -108,25 +67,33 @@ impl crate::de::ObjectSer for MatchAndContactIndex {
             .req("contactIndex", &self.contact_index)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for MatchAndContactIndex {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for MatchAndContactIndex {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.match_, &path.key("match"))?;
+        {
+            let v = &self.contact_index;
+            let path = path.key("contactIndex");
+            crate::validate::check_integer(
+                *v,
+                &crate::validate::IntegerRules {
+                    minimum: ::std::option::Option::Some(0),
+                    maximum: ::std::option::Option::Some(999),
+                    ..crate::validate::IntegerRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path).at("match", &self.match_).end()
+    }
 }
+crate::types::object_impls!(MatchAndContactIndex);
 crate::types::object_api!(
     MatchAndContactIndex { match_ : crate ::app::bsky::actor::defs::ProfileView,
     contact_index : i64, } {} extra
@@ -141,36 +108,15 @@ pub struct SyncStatus {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl SyncStatus {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.matches_count;
-            let path = path.key("matchesCount");
-            crate::validate::check_integer(
-                *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    ..crate::validate::IntegerRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __SyncStatusBuilder {
     synced_at: ::std::option::Option<crate::formats::Datetime>,
     matches_count: ::std::option::Option<i64>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SyncStatus {
+impl crate::de::Object for SyncStatus {
     type Builder = __SyncStatusBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SyncStatusBuilder,
         key: &str,
         map: &mut A,
@@ -184,7 +130,7 @@ impl<'de> crate::de::ObjectDe<'de> for SyncStatus {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SyncStatusBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -203,32 +149,13 @@ impl<'de> crate::de::ObjectDe<'de> for SyncStatus {
                 ),
             );
         };
-        let value = SyncStatus {
+        ::std::result::Result::Ok(Self {
             synced_at: f0,
             matches_count: f1,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SyncStatus {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SyncStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SyncStatus {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -237,24 +164,26 @@ impl crate::de::ObjectSer for SyncStatus {
             .req("matchesCount", &self.matches_count)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for SyncStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SyncStatus {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
+        {
+            let v = &self.matches_count;
+            let path = path.key("matchesCount");
+            crate::validate::check_integer(
+                *v,
+                &crate::validate::IntegerRules {
+                    minimum: ::std::option::Option::Some(0),
+                    ..crate::validate::IntegerRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_impls!(SyncStatus);
 crate::types::object_api!(
     SyncStatus { synced_at : crate ::formats::Datetime, matches_count : i64, } {} extra
 );
@@ -275,9 +204,9 @@ pub struct __NotificationBuilder {
     from: ::std::option::Option<crate::formats::Did>,
     to: ::std::option::Option<crate::formats::Did>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Notification {
+impl crate::de::Object for Notification {
     type Builder = __NotificationBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __NotificationBuilder,
         key: &str,
         map: &mut A,
@@ -289,7 +218,7 @@ impl<'de> crate::de::ObjectDe<'de> for Notification {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __NotificationBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -305,31 +234,9 @@ impl<'de> crate::de::ObjectDe<'de> for Notification {
                 ),
             );
         };
-        let value = Notification {
-            from: f0,
-            to: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { from: f0, to: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Notification {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Notification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Notification {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -339,22 +246,7 @@ impl crate::de::ObjectSer for Notification {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Notification {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Notification {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Notification);
 crate::types::object_api!(
     Notification { from : crate ::formats::Did, to : crate ::formats::Did, } {} extra
 );

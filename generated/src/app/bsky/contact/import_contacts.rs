@@ -31,9 +31,58 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Input {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __InputBuilder {
+    token: ::std::option::Option<::std::string::String>,
+    contacts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl crate::de::Object for Input {
+    type Builder = __InputBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __InputBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "token" => crate::de::field(map, &mut b.token, path, "token"),
+            "contacts" => crate::de::field(map, &mut b.contacts, path, "contacts"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __InputBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            token: ::std::option::Option::Some(f0),
+            contacts: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("token", b.token.is_some()), ("contacts", b.contacts.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            token: f0,
+            contacts: f1,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("token", &self.token)
+            .req("contacts", &self.contacts)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -53,94 +102,7 @@ impl Input {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    token: ::std::option::Option<::std::string::String>,
-    contacts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Input {
-    type Builder = __InputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "token" => crate::de::field(map, &mut b.token, path, "token"),
-            "contacts" => crate::de::field(map, &mut b.contacts, path, "contacts"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            token: ::std::option::Option::Some(f0),
-            contacts: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("token", b.token.is_some()), ("contacts", b.contacts.is_some())],
-                ),
-            );
-        };
-        let value = Input {
-            token: f0,
-            contacts: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Input {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Input {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("token", &self.token)
-            .req("contacts", &self.contacts)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Input {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Input {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Input);
 crate::types::object_api!(
     Input { token : ::std::string::String, contacts : ::std::vec::Vec <
     ::std::string::String >, } {} extra
@@ -162,9 +124,9 @@ pub struct __OutputBuilder {
         ::std::vec::Vec<crate::app::bsky::contact::defs::MatchAndContactIndex>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -182,7 +144,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -202,30 +164,12 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 ),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             matches_and_contact_indexes: f0,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -233,27 +177,16 @@ impl crate::de::ObjectSer for Output {
             .req("matchesAndContactIndexes", &self.matches_and_contact_indexes)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.matches_and_contact_indexes,
-            &path.key("matchesAndContactIndexes"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("matchesAndContactIndexes", &self.matches_and_contact_indexes)
+            .end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { matches_and_contact_indexes : ::std::vec::Vec < crate
     ::app::bsky::contact::defs::MatchAndContactIndex >, } {} extra

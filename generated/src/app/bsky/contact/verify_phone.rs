@@ -37,9 +37,9 @@ pub struct __InputBuilder {
     phone: ::std::option::Option<::std::string::String>,
     code: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Input {
+impl crate::de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
@@ -51,7 +51,7 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __InputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -67,31 +67,9 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
                 ),
             );
         };
-        let value = Input {
-            phone: f0,
-            code: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { phone: f0, code: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Input {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Input {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -101,22 +79,7 @@ impl crate::de::ObjectSer for Input {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Input {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Input {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Input);
 crate::types::object_api!(
     Input { phone : ::std::string::String, code : ::std::string::String, } {} extra
 );
@@ -133,9 +96,9 @@ pub struct Output {
 pub struct __OutputBuilder {
     token: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -146,7 +109,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -156,49 +119,16 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 crate::de::missing(path, &[("token", b.token.is_some())]),
             );
         };
-        let value = Output { token: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { token: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("token", &self.token).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Output);
 crate::types::object_api!(Output { token : ::std::string::String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.

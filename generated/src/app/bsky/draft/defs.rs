@@ -16,9 +16,9 @@ pub struct __DraftWithIdBuilder {
     id: ::std::option::Option<crate::formats::Tid>,
     draft: ::std::option::Option<Draft>,
 }
-impl<'de> crate::de::ObjectDe<'de> for DraftWithId {
+impl crate::de::Object for DraftWithId {
     type Builder = __DraftWithIdBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __DraftWithIdBuilder,
         key: &str,
         map: &mut A,
@@ -30,7 +30,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftWithId {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __DraftWithIdBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -46,31 +46,9 @@ impl<'de> crate::de::ObjectDe<'de> for DraftWithId {
                 ),
             );
         };
-        let value = DraftWithId {
-            id: f0,
-            draft: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { id: f0, draft: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DraftWithId {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftWithId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DraftWithId {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -79,24 +57,14 @@ impl crate::de::ObjectSer for DraftWithId {
             .req("draft", &self.draft)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for DraftWithId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DraftWithId {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.draft, &path.key("draft"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("draft", &self.draft).end()
     }
 }
+crate::types::object_impls!(DraftWithId);
 crate::types::object_api!(
     DraftWithId { id : crate ::formats::Tid, draft : Draft, } {} extra
 );
@@ -123,9 +91,86 @@ pub struct Draft {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Draft {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __DraftBuilder {
+    device_id: ::std::option::Option<::std::string::String>,
+    device_name: ::std::option::Option<::std::string::String>,
+    posts: ::std::option::Option<::std::vec::Vec<DraftPost>>,
+    langs: ::std::option::Option<::std::vec::Vec<crate::formats::Language>>,
+    postgate_embedding_rules: ::std::option::Option<
+        ::std::vec::Vec<DraftPostgateEmbeddingRulesItem>,
+    >,
+    threadgate_allow: ::std::option::Option<::std::vec::Vec<DraftThreadgateAllowItem>>,
+}
+impl crate::de::Object for Draft {
+    type Builder = __DraftBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __DraftBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "deviceId" => crate::de::field(map, &mut b.device_id, path, "deviceId"),
+            "deviceName" => crate::de::field(map, &mut b.device_name, path, "deviceName"),
+            "posts" => crate::de::field(map, &mut b.posts, path, "posts"),
+            "langs" => crate::de::field(map, &mut b.langs, path, "langs"),
+            "postgateEmbeddingRules" => {
+                crate::de::field(
+                    map,
+                    &mut b.postgate_embedding_rules,
+                    path,
+                    "postgateEmbeddingRules",
+                )
+            }
+            "threadgateAllow" => {
+                crate::de::field(map, &mut b.threadgate_allow, path, "threadgateAllow")
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __DraftBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __DraftBuilder {
+            device_id: f0,
+            device_name: f1,
+            posts: ::std::option::Option::Some(f2),
+            langs: f3,
+            postgate_embedding_rules: f4,
+            threadgate_allow: f5,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("posts", b.posts.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            device_id: f0,
+            device_name: f1,
+            posts: f2,
+            langs: f3,
+            postgate_embedding_rules: f4,
+            threadgate_allow: f5,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .opt("deviceId", &self.device_id)
+            .opt("deviceName", &self.device_name)
+            .req("posts", &self.posts)
+            .opt("langs", &self.langs)
+            .opt("postgateEmbeddingRules", &self.postgate_embedding_rules)
+            .opt("threadgateAllow", &self.threadgate_allow)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -202,132 +247,18 @@ impl Draft {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftBuilder {
-    device_id: ::std::option::Option<::std::string::String>,
-    device_name: ::std::option::Option<::std::string::String>,
-    posts: ::std::option::Option<::std::vec::Vec<DraftPost>>,
-    langs: ::std::option::Option<::std::vec::Vec<crate::formats::Language>>,
-    postgate_embedding_rules: ::std::option::Option<
-        ::std::vec::Vec<DraftPostgateEmbeddingRulesItem>,
-    >,
-    threadgate_allow: ::std::option::Option<::std::vec::Vec<DraftThreadgateAllowItem>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Draft {
-    type Builder = __DraftBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __DraftBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "deviceId" => crate::de::field(map, &mut b.device_id, path, "deviceId"),
-            "deviceName" => crate::de::field(map, &mut b.device_name, path, "deviceName"),
-            "posts" => crate::de::field(map, &mut b.posts, path, "posts"),
-            "langs" => crate::de::field(map, &mut b.langs, path, "langs"),
-            "postgateEmbeddingRules" => {
-                crate::de::field(
-                    map,
-                    &mut b.postgate_embedding_rules,
-                    path,
-                    "postgateEmbeddingRules",
-                )
-            }
-            "threadgateAllow" => {
-                crate::de::field(map, &mut b.threadgate_allow, path, "threadgateAllow")
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __DraftBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __DraftBuilder {
-            device_id: f0,
-            device_name: f1,
-            posts: ::std::option::Option::Some(f2),
-            langs: f3,
-            postgate_embedding_rules: f4,
-            threadgate_allow: f5,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("posts", b.posts.is_some())]),
-            );
-        };
-        let value = Draft {
-            device_id: f0,
-            device_name: f1,
-            posts: f2,
-            langs: f3,
-            postgate_embedding_rules: f4,
-            threadgate_allow: f5,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Draft {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Draft {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Draft {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .opt("deviceId", &self.device_id)
-            .opt("deviceName", &self.device_name)
-            .req("posts", &self.posts)
-            .opt("langs", &self.langs)
-            .opt("postgateEmbeddingRules", &self.postgate_embedding_rules)
-            .opt("threadgateAllow", &self.threadgate_allow)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Draft {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Draft {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.posts, &path.key("posts"))?;
-        crate::validate::Validate::validate_at(
-            &self.postgate_embedding_rules,
-            &path.key("postgateEmbeddingRules"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.threadgate_allow,
-            &path.key("threadgateAllow"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("posts", &self.posts)
+            .at("postgateEmbeddingRules", &self.postgate_embedding_rules)
+            .at("threadgateAllow", &self.threadgate_allow)
+            .end()
     }
 }
+crate::types::object_impls!(Draft);
 crate::types::object_api!(
     Draft { posts : ::std::vec::Vec < DraftPost >, } { device_id with_device_id :
     ::std::string::String, device_name with_device_name : ::std::string::String, langs
@@ -352,9 +283,90 @@ pub struct DraftPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl DraftPost {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __DraftPostBuilder {
+    text: ::std::option::Option<::std::string::String>,
+    labels: ::std::option::Option<DraftPostLabels>,
+    embed_images: ::std::option::Option<::std::vec::Vec<DraftEmbedImage>>,
+    embed_gallery: ::std::option::Option<DraftEmbedGallery>,
+    embed_videos: ::std::option::Option<::std::vec::Vec<DraftEmbedVideo>>,
+    embed_externals: ::std::option::Option<::std::vec::Vec<DraftEmbedExternal>>,
+    embed_records: ::std::option::Option<::std::vec::Vec<DraftEmbedRecord>>,
+}
+impl crate::de::Object for DraftPost {
+    type Builder = __DraftPostBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __DraftPostBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "text" => crate::de::field(map, &mut b.text, path, "text"),
+            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
+            "embedImages" => {
+                crate::de::field(map, &mut b.embed_images, path, "embedImages")
+            }
+            "embedGallery" => {
+                crate::de::field(map, &mut b.embed_gallery, path, "embedGallery")
+            }
+            "embedVideos" => {
+                crate::de::field(map, &mut b.embed_videos, path, "embedVideos")
+            }
+            "embedExternals" => {
+                crate::de::field(map, &mut b.embed_externals, path, "embedExternals")
+            }
+            "embedRecords" => {
+                crate::de::field(map, &mut b.embed_records, path, "embedRecords")
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __DraftPostBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __DraftPostBuilder {
+            text: ::std::option::Option::Some(f0),
+            labels: f1,
+            embed_images: f2,
+            embed_gallery: f3,
+            embed_videos: f4,
+            embed_externals: f5,
+            embed_records: f6,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("text", b.text.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            text: f0,
+            labels: f1,
+            embed_images: f2,
+            embed_gallery: f3,
+            embed_videos: f4,
+            embed_externals: f5,
+            embed_records: f6,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("text", &self.text)
+            .opt("labels", &self.labels)
+            .opt("embedImages", &self.embed_images)
+            .opt("embedGallery", &self.embed_gallery)
+            .opt("embedVideos", &self.embed_videos)
+            .opt("embedExternals", &self.embed_externals)
+            .opt("embedRecords", &self.embed_records)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -421,148 +433,21 @@ impl DraftPost {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftPostBuilder {
-    text: ::std::option::Option<::std::string::String>,
-    labels: ::std::option::Option<DraftPostLabels>,
-    embed_images: ::std::option::Option<::std::vec::Vec<DraftEmbedImage>>,
-    embed_gallery: ::std::option::Option<DraftEmbedGallery>,
-    embed_videos: ::std::option::Option<::std::vec::Vec<DraftEmbedVideo>>,
-    embed_externals: ::std::option::Option<::std::vec::Vec<DraftEmbedExternal>>,
-    embed_records: ::std::option::Option<::std::vec::Vec<DraftEmbedRecord>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for DraftPost {
-    type Builder = __DraftPostBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __DraftPostBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "text" => crate::de::field(map, &mut b.text, path, "text"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "embedImages" => {
-                crate::de::field(map, &mut b.embed_images, path, "embedImages")
-            }
-            "embedGallery" => {
-                crate::de::field(map, &mut b.embed_gallery, path, "embedGallery")
-            }
-            "embedVideos" => {
-                crate::de::field(map, &mut b.embed_videos, path, "embedVideos")
-            }
-            "embedExternals" => {
-                crate::de::field(map, &mut b.embed_externals, path, "embedExternals")
-            }
-            "embedRecords" => {
-                crate::de::field(map, &mut b.embed_records, path, "embedRecords")
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __DraftPostBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __DraftPostBuilder {
-            text: ::std::option::Option::Some(f0),
-            labels: f1,
-            embed_images: f2,
-            embed_gallery: f3,
-            embed_videos: f4,
-            embed_externals: f5,
-            embed_records: f6,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("text", b.text.is_some())]),
-            );
-        };
-        let value = DraftPost {
-            text: f0,
-            labels: f1,
-            embed_images: f2,
-            embed_gallery: f3,
-            embed_videos: f4,
-            embed_externals: f5,
-            embed_records: f6,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DraftPost {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftPost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DraftPost {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("text", &self.text)
-            .opt("labels", &self.labels)
-            .opt("embedImages", &self.embed_images)
-            .opt("embedGallery", &self.embed_gallery)
-            .opt("embedVideos", &self.embed_videos)
-            .opt("embedExternals", &self.embed_externals)
-            .opt("embedRecords", &self.embed_records)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for DraftPost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DraftPost {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(
-            &self.embed_images,
-            &path.key("embedImages"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.embed_gallery,
-            &path.key("embedGallery"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.embed_videos,
-            &path.key("embedVideos"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.embed_externals,
-            &path.key("embedExternals"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.embed_records,
-            &path.key("embedRecords"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("labels", &self.labels)
+            .at("embedImages", &self.embed_images)
+            .at("embedGallery", &self.embed_gallery)
+            .at("embedVideos", &self.embed_videos)
+            .at("embedExternals", &self.embed_externals)
+            .at("embedRecords", &self.embed_records)
+            .end()
     }
 }
+crate::types::object_impls!(DraftPost);
 crate::types::object_api!(
     DraftPost { text : ::std::string::String, } { labels with_labels : DraftPostLabels,
     embed_images with_embed_images : ::std::vec::Vec < DraftEmbedImage >, embed_gallery
@@ -593,9 +478,9 @@ pub struct __DraftViewBuilder {
     created_at: ::std::option::Option<crate::formats::Datetime>,
     updated_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for DraftView {
+impl crate::de::Object for DraftView {
     type Builder = __DraftViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __DraftViewBuilder,
         key: &str,
         map: &mut A,
@@ -609,7 +494,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __DraftViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -632,33 +517,15 @@ impl<'de> crate::de::ObjectDe<'de> for DraftView {
                 ),
             );
         };
-        let value = DraftView {
+        ::std::result::Result::Ok(Self {
             id: f0,
             draft: f1,
             created_at: f2,
             updated_at: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DraftView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DraftView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -669,24 +536,14 @@ impl crate::de::ObjectSer for DraftView {
             .req("updatedAt", &self.updated_at)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for DraftView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DraftView {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.draft, &path.key("draft"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("draft", &self.draft).end()
     }
 }
+crate::types::object_impls!(DraftView);
 crate::types::object_api!(
     DraftView { id : crate ::formats::Tid, draft : Draft, created_at : crate
     ::formats::Datetime, updated_at : crate ::formats::Datetime, } {} extra
@@ -699,9 +556,44 @@ pub struct DraftEmbedLocalRef {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl DraftEmbedLocalRef {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __DraftEmbedLocalRefBuilder {
+    path: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for DraftEmbedLocalRef {
+    type Builder = __DraftEmbedLocalRefBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __DraftEmbedLocalRefBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "path" => crate::de::field(map, &mut b.path, path, "path"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __DraftEmbedLocalRefBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedLocalRefBuilder { path: ::std::option::Option::Some(f0) } = b
+        else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("path", b.path.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self { path: f0, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map).req("path", &self.path).extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -721,83 +613,7 @@ impl DraftEmbedLocalRef {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedLocalRefBuilder {
-    path: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for DraftEmbedLocalRef {
-    type Builder = __DraftEmbedLocalRefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __DraftEmbedLocalRefBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "path" => crate::de::field(map, &mut b.path, path, "path"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __DraftEmbedLocalRefBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __DraftEmbedLocalRefBuilder { path: ::std::option::Option::Some(f0) } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("path", b.path.is_some())]),
-            );
-        };
-        let value = DraftEmbedLocalRef {
-            path: f0,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedLocalRef {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftEmbedLocalRef {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DraftEmbedLocalRef {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("path", &self.path).extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for DraftEmbedLocalRef {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DraftEmbedLocalRef {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(DraftEmbedLocalRef);
 crate::types::object_api!(DraftEmbedLocalRef { path : ::std::string::String, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -807,9 +623,58 @@ pub struct DraftEmbedCaption {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl DraftEmbedCaption {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __DraftEmbedCaptionBuilder {
+    lang: ::std::option::Option<crate::formats::Language>,
+    content: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for DraftEmbedCaption {
+    type Builder = __DraftEmbedCaptionBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __DraftEmbedCaptionBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "lang" => crate::de::field(map, &mut b.lang, path, "lang"),
+            "content" => crate::de::field(map, &mut b.content, path, "content"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __DraftEmbedCaptionBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedCaptionBuilder {
+            lang: ::std::option::Option::Some(f0),
+            content: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("lang", b.lang.is_some()), ("content", b.content.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            lang: f0,
+            content: f1,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("lang", &self.lang)
+            .req("content", &self.content)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -828,94 +693,7 @@ impl DraftEmbedCaption {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedCaptionBuilder {
-    lang: ::std::option::Option<crate::formats::Language>,
-    content: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for DraftEmbedCaption {
-    type Builder = __DraftEmbedCaptionBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __DraftEmbedCaptionBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "lang" => crate::de::field(map, &mut b.lang, path, "lang"),
-            "content" => crate::de::field(map, &mut b.content, path, "content"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __DraftEmbedCaptionBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __DraftEmbedCaptionBuilder {
-            lang: ::std::option::Option::Some(f0),
-            content: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("lang", b.lang.is_some()), ("content", b.content.is_some())],
-                ),
-            );
-        };
-        let value = DraftEmbedCaption {
-            lang: f0,
-            content: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedCaption {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftEmbedCaption {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DraftEmbedCaption {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("lang", &self.lang)
-            .req("content", &self.content)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for DraftEmbedCaption {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DraftEmbedCaption {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(DraftEmbedCaption);
 crate::types::object_api!(
     DraftEmbedCaption { lang : crate ::formats::Language, content :
     ::std::string::String, } {} extra
@@ -932,9 +710,9 @@ pub struct DraftEmbedGallery {
 pub struct __DraftEmbedGalleryBuilder {
     items: ::std::option::Option<DraftEmbedGalleryItems>,
 }
-impl<'de> crate::de::ObjectDe<'de> for DraftEmbedGallery {
+impl crate::de::Object for DraftEmbedGallery {
     type Builder = __DraftEmbedGalleryBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __DraftEmbedGalleryBuilder,
         key: &str,
         map: &mut A,
@@ -945,7 +723,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedGallery {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __DraftEmbedGalleryBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -956,53 +734,22 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedGallery {
                 crate::de::missing(path, &[("items", b.items.is_some())]),
             );
         };
-        let value = DraftEmbedGallery {
-            items: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { items: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedGallery {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftEmbedGallery {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DraftEmbedGallery {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for DraftEmbedGallery {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DraftEmbedGallery {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.items, &path.key("items"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("items", &self.items).end()
     }
 }
+crate::types::object_impls!(DraftEmbedGallery);
 crate::types::object_api!(
     DraftEmbedGallery { items : DraftEmbedGalleryItems, } {} extra
 );
@@ -1098,9 +845,55 @@ pub struct DraftEmbedImage {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl DraftEmbedImage {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __DraftEmbedImageBuilder {
+    local_ref: ::std::option::Option<DraftEmbedLocalRef>,
+    alt: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for DraftEmbedImage {
+    type Builder = __DraftEmbedImageBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __DraftEmbedImageBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "localRef" => crate::de::field(map, &mut b.local_ref, path, "localRef"),
+            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __DraftEmbedImageBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedImageBuilder {
+            local_ref: ::std::option::Option::Some(f0),
+            alt: f1,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("localRef", b.local_ref.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            local_ref: f0,
+            alt: f1,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("localRef", &self.local_ref)
+            .opt("alt", &self.alt)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -1117,93 +910,14 @@ impl DraftEmbedImage {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedImageBuilder {
-    local_ref: ::std::option::Option<DraftEmbedLocalRef>,
-    alt: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for DraftEmbedImage {
-    type Builder = __DraftEmbedImageBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __DraftEmbedImageBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "localRef" => crate::de::field(map, &mut b.local_ref, path, "localRef"),
-            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __DraftEmbedImageBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __DraftEmbedImageBuilder {
-            local_ref: ::std::option::Option::Some(f0),
-            alt: f1,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("localRef", b.local_ref.is_some())]),
-            );
-        };
-        let value = DraftEmbedImage {
-            local_ref: f0,
-            alt: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedImage {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftEmbedImage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DraftEmbedImage {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("localRef", &self.local_ref)
-            .opt("alt", &self.alt)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for DraftEmbedImage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DraftEmbedImage {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.local_ref, &path.key("localRef"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("localRef", &self.local_ref).end()
     }
 }
+crate::types::object_impls!(DraftEmbedImage);
 crate::types::object_api!(
     DraftEmbedImage { local_ref : DraftEmbedLocalRef, } { alt with_alt :
     ::std::string::String, } extra
@@ -1217,9 +931,60 @@ pub struct DraftEmbedVideo {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl DraftEmbedVideo {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __DraftEmbedVideoBuilder {
+    local_ref: ::std::option::Option<DraftEmbedLocalRef>,
+    alt: ::std::option::Option<::std::string::String>,
+    captions: ::std::option::Option<::std::vec::Vec<DraftEmbedCaption>>,
+}
+impl crate::de::Object for DraftEmbedVideo {
+    type Builder = __DraftEmbedVideoBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __DraftEmbedVideoBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "localRef" => crate::de::field(map, &mut b.local_ref, path, "localRef"),
+            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
+            "captions" => crate::de::field(map, &mut b.captions, path, "captions"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __DraftEmbedVideoBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __DraftEmbedVideoBuilder {
+            local_ref: ::std::option::Option::Some(f0),
+            alt: f1,
+            captions: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("localRef", b.local_ref.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            local_ref: f0,
+            alt: f1,
+            captions: f2,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("localRef", &self.local_ref)
+            .opt("alt", &self.alt)
+            .opt("captions", &self.captions)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -1248,99 +1013,17 @@ impl DraftEmbedVideo {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedVideoBuilder {
-    local_ref: ::std::option::Option<DraftEmbedLocalRef>,
-    alt: ::std::option::Option<::std::string::String>,
-    captions: ::std::option::Option<::std::vec::Vec<DraftEmbedCaption>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for DraftEmbedVideo {
-    type Builder = __DraftEmbedVideoBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __DraftEmbedVideoBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "localRef" => crate::de::field(map, &mut b.local_ref, path, "localRef"),
-            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
-            "captions" => crate::de::field(map, &mut b.captions, path, "captions"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __DraftEmbedVideoBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __DraftEmbedVideoBuilder {
-            local_ref: ::std::option::Option::Some(f0),
-            alt: f1,
-            captions: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("localRef", b.local_ref.is_some())]),
-            );
-        };
-        let value = DraftEmbedVideo {
-            local_ref: f0,
-            alt: f1,
-            captions: f2,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedVideo {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftEmbedVideo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DraftEmbedVideo {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("localRef", &self.local_ref)
-            .opt("alt", &self.alt)
-            .opt("captions", &self.captions)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for DraftEmbedVideo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DraftEmbedVideo {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.local_ref, &path.key("localRef"))?;
-        crate::validate::Validate::validate_at(&self.captions, &path.key("captions"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("localRef", &self.local_ref)
+            .at("captions", &self.captions)
+            .end()
     }
 }
+crate::types::object_impls!(DraftEmbedVideo);
 crate::types::object_api!(
     DraftEmbedVideo { local_ref : DraftEmbedLocalRef, } { alt with_alt :
     ::std::string::String, captions with_captions : ::std::vec::Vec < DraftEmbedCaption
@@ -1358,9 +1041,9 @@ pub struct DraftEmbedExternal {
 pub struct __DraftEmbedExternalBuilder {
     uri: ::std::option::Option<crate::formats::Uri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for DraftEmbedExternal {
+impl crate::de::Object for DraftEmbedExternal {
     type Builder = __DraftEmbedExternalBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __DraftEmbedExternalBuilder,
         key: &str,
         map: &mut A,
@@ -1371,7 +1054,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedExternal {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __DraftEmbedExternalBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1382,52 +1065,16 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedExternal {
                 crate::de::missing(path, &[("uri", b.uri.is_some())]),
             );
         };
-        let value = DraftEmbedExternal {
-            uri: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { uri: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedExternal {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftEmbedExternal {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DraftEmbedExternal {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for DraftEmbedExternal {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DraftEmbedExternal {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(DraftEmbedExternal);
 crate::types::object_api!(DraftEmbedExternal { uri : crate ::formats::Uri, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1441,9 +1088,9 @@ pub struct DraftEmbedRecord {
 pub struct __DraftEmbedRecordBuilder {
     record: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
 }
-impl<'de> crate::de::ObjectDe<'de> for DraftEmbedRecord {
+impl crate::de::Object for DraftEmbedRecord {
     type Builder = __DraftEmbedRecordBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __DraftEmbedRecordBuilder,
         key: &str,
         map: &mut A,
@@ -1454,7 +1101,7 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedRecord {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __DraftEmbedRecordBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1465,53 +1112,22 @@ impl<'de> crate::de::ObjectDe<'de> for DraftEmbedRecord {
                 crate::de::missing(path, &[("record", b.record.is_some())]),
             );
         };
-        let value = DraftEmbedRecord {
-            record: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { record: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DraftEmbedRecord {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftEmbedRecord {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DraftEmbedRecord {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for DraftEmbedRecord {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DraftEmbedRecord {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
+crate::types::object_impls!(DraftEmbedRecord);
 crate::types::object_api!(
     DraftEmbedRecord { record : crate ::com::atproto::repo::strong_ref::Main, } {} extra
 );

@@ -9,9 +9,58 @@ pub struct AspectRatio {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl AspectRatio {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __AspectRatioBuilder {
+    width: ::std::option::Option<i64>,
+    height: ::std::option::Option<i64>,
+}
+impl crate::de::Object for AspectRatio {
+    type Builder = __AspectRatioBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __AspectRatioBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "width" => crate::de::field(map, &mut b.width, path, "width"),
+            "height" => crate::de::field(map, &mut b.height, path, "height"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __AspectRatioBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __AspectRatioBuilder {
+            width: ::std::option::Option::Some(f0),
+            height: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("width", b.width.is_some()), ("height", b.height.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            width: f0,
+            height: f1,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("width", &self.width)
+            .req("height", &self.height)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -42,92 +91,5 @@ impl AspectRatio {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __AspectRatioBuilder {
-    width: ::std::option::Option<i64>,
-    height: ::std::option::Option<i64>,
-}
-impl<'de> crate::de::ObjectDe<'de> for AspectRatio {
-    type Builder = __AspectRatioBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __AspectRatioBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "width" => crate::de::field(map, &mut b.width, path, "width"),
-            "height" => crate::de::field(map, &mut b.height, path, "height"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __AspectRatioBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __AspectRatioBuilder {
-            width: ::std::option::Option::Some(f0),
-            height: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("width", b.width.is_some()), ("height", b.height.is_some())],
-                ),
-            );
-        };
-        let value = AspectRatio {
-            width: f0,
-            height: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for AspectRatio {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AspectRatio {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for AspectRatio {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("width", &self.width)
-            .req("height", &self.height)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for AspectRatio {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for AspectRatio {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(AspectRatio);
 crate::types::object_api!(AspectRatio { width : i64, height : i64, } {} extra);

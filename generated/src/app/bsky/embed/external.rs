@@ -15,9 +15,9 @@ pub struct Main {
 pub struct __MainBuilder {
     external: ::std::option::Option<External>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Main {
+impl crate::de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
@@ -28,7 +28,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __MainBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -38,27 +38,9 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
                 crate::de::missing(path, &[("external", b.external.is_some())]),
             );
         };
-        let value = Main { external: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { external: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Main {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Main {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Main {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -66,24 +48,14 @@ impl crate::de::ObjectSer for Main {
             .req("external", &self.external)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Main {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Main {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.external, &path.key("external"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("external", &self.external).end()
     }
 }
+crate::types::object_impls!(Main);
 crate::types::object_api!(Main { external : External, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -99,31 +71,6 @@ pub struct External {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl External {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.thumb {
-            let path = path.key("thumb");
-            crate::validate::check_blob(
-                &v.mime_type,
-                v.size,
-                &crate::validate::BlobRules {
-                    accept: ::std::option::Option::Some(
-                        ::std::borrow::Cow::Borrowed(
-                            &[::std::borrow::Cow::Borrowed("image/*")],
-                        ),
-                    ),
-                    max_size: ::std::option::Option::Some(1000000),
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ExternalBuilder {
@@ -135,9 +82,9 @@ pub struct __ExternalBuilder {
         ::std::vec::Vec<crate::com::atproto::repo::strong_ref::Main>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for External {
+impl crate::de::Object for External {
     type Builder = __ExternalBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ExternalBuilder,
         key: &str,
         map: &mut A,
@@ -156,7 +103,7 @@ impl<'de> crate::de::ObjectDe<'de> for External {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ExternalBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -179,35 +126,16 @@ impl<'de> crate::de::ObjectDe<'de> for External {
                 ),
             );
         };
-        let value = External {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             title: f1,
             description: f2,
             thumb: f3,
             associated_refs: f4,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for External {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for External {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for External {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -219,28 +147,38 @@ impl crate::de::ObjectSer for External {
             .opt("associatedRefs", &self.associated_refs)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for External {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for External {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(
-            &self.associated_refs,
-            &path.key("associatedRefs"),
-        )?;
+        if let ::std::option::Option::Some(v) = &self.thumb {
+            let path = path.key("thumb");
+            crate::validate::check_blob(
+                &v.mime_type,
+                v.size,
+                &crate::validate::BlobRules {
+                    accept: ::std::option::Option::Some(
+                        ::std::borrow::Cow::Borrowed(
+                            &[::std::borrow::Cow::Borrowed("image/*")],
+                        ),
+                    ),
+                    max_size: ::std::option::Option::Some(1000000),
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("associatedRefs", &self.associated_refs)
+            .end()
+    }
 }
+crate::types::object_impls!(External);
 crate::types::object_api!(
     External { uri : crate ::formats::Uri, title : ::std::string::String, description :
     ::std::string::String, } { thumb with_thumb : crate ::types::Blob, associated_refs
@@ -259,9 +197,9 @@ pub struct View {
 pub struct __ViewBuilder {
     external: ::std::option::Option<ViewExternal>,
 }
-impl<'de> crate::de::ObjectDe<'de> for View {
+impl crate::de::Object for View {
     type Builder = __ViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
         map: &mut A,
@@ -272,7 +210,7 @@ impl<'de> crate::de::ObjectDe<'de> for View {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -282,27 +220,9 @@ impl<'de> crate::de::ObjectDe<'de> for View {
                 crate::de::missing(path, &[("external", b.external.is_some())]),
             );
         };
-        let value = View { external: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { external: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for View {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for View {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for View {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -310,24 +230,14 @@ impl crate::de::ObjectSer for View {
             .req("external", &self.external)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for View {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for View {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.external, &path.key("external"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("external", &self.external).end()
     }
 }
+crate::types::object_impls!(View);
 crate::types::object_api!(View { external : ViewExternal, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -378,9 +288,9 @@ pub struct __ViewExternalBuilder {
         ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewBasic>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for ViewExternal {
+impl crate::de::Object for ViewExternal {
     type Builder = __ViewExternalBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewExternalBuilder,
         key: &str,
         map: &mut A,
@@ -414,7 +324,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternal {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewExternalBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -443,7 +353,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternal {
                 ),
             );
         };
-        let value = ViewExternal {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             title: f1,
             description: f2,
@@ -456,27 +366,9 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternal {
             associated_refs: f9,
             associated_profiles: f10,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ViewExternal {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewExternal {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ViewExternal {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -494,33 +386,19 @@ impl crate::de::ObjectSer for ViewExternal {
             .opt("associatedProfiles", &self.associated_profiles)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ViewExternal {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ViewExternal {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(&self.source, &path.key("source"))?;
-        crate::validate::Validate::validate_at(
-            &self.associated_refs,
-            &path.key("associatedRefs"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.associated_profiles,
-            &path.key("associatedProfiles"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("labels", &self.labels)
+            .at("source", &self.source)
+            .at("associatedRefs", &self.associated_refs)
+            .at("associatedProfiles", &self.associated_profiles)
+            .end()
     }
 }
+crate::types::object_impls!(ViewExternal);
 crate::types::object_api!(
     ViewExternal { uri : crate ::formats::Uri, title : ::std::string::String, description
     : ::std::string::String, } { thumb with_thumb : crate ::formats::Uri, created_at
@@ -555,9 +433,9 @@ pub struct __ViewExternalSourceBuilder {
     description: ::std::option::Option<::std::string::String>,
     theme: ::std::option::Option<ViewExternalSourceTheme>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ViewExternalSource {
+impl crate::de::Object for ViewExternalSource {
     type Builder = __ViewExternalSourceBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewExternalSourceBuilder,
         key: &str,
         map: &mut A,
@@ -574,7 +452,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternalSource {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewExternalSourceBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -593,34 +471,16 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternalSource {
                 ),
             );
         };
-        let value = ViewExternalSource {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             icon: f1,
             title: f2,
             description: f3,
             theme: f4,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ViewExternalSource {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewExternalSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ViewExternalSource {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -632,24 +492,14 @@ impl crate::de::ObjectSer for ViewExternalSource {
             .opt("theme", &self.theme)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ViewExternalSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ViewExternalSource {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.theme, &path.key("theme"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("theme", &self.theme).end()
     }
 }
+crate::types::object_impls!(ViewExternalSource);
 crate::types::object_api!(
     ViewExternalSource { uri : crate ::formats::Uri, title : ::std::string::String, } {
     icon with_icon : crate ::formats::Uri, description with_description :
@@ -674,9 +524,9 @@ pub struct __ViewExternalSourceThemeBuilder {
     accent_rgb: ::std::option::Option<ColorRgb>,
     accent_foreground_rgb: ::std::option::Option<ColorRgb>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ViewExternalSourceTheme {
+impl crate::de::Object for ViewExternalSourceTheme {
     type Builder = __ViewExternalSourceThemeBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewExternalSourceThemeBuilder,
         key: &str,
         map: &mut A,
@@ -701,7 +551,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternalSourceTheme {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewExternalSourceThemeBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
@@ -712,33 +562,15 @@ impl<'de> crate::de::ObjectDe<'de> for ViewExternalSourceTheme {
             accent_rgb: f2,
             accent_foreground_rgb: f3,
         } = b;
-        let value = ViewExternalSourceTheme {
+        ::std::result::Result::Ok(Self {
             background_rgb: f0,
             foreground_rgb: f1,
             accent_rgb: f2,
             accent_foreground_rgb: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ViewExternalSourceTheme {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewExternalSourceTheme {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ViewExternalSourceTheme {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -749,39 +581,19 @@ impl crate::de::ObjectSer for ViewExternalSourceTheme {
             .opt("accentForegroundRGB", &self.accent_foreground_rgb)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ViewExternalSourceTheme {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ViewExternalSourceTheme {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.background_rgb,
-            &path.key("backgroundRGB"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.foreground_rgb,
-            &path.key("foregroundRGB"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.accent_rgb,
-            &path.key("accentRGB"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.accent_foreground_rgb,
-            &path.key("accentForegroundRGB"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("backgroundRGB", &self.background_rgb)
+            .at("foregroundRGB", &self.foreground_rgb)
+            .at("accentRGB", &self.accent_rgb)
+            .at("accentForegroundRGB", &self.accent_foreground_rgb)
+            .end()
     }
 }
+crate::types::object_impls!(ViewExternalSourceTheme);
 crate::types::object_api!(
     ViewExternalSourceTheme {} { background_rgb with_background_rgb : ColorRgb,
     foreground_rgb with_foreground_rgb : ColorRgb, accent_rgb with_accent_rgb : ColorRgb,
@@ -798,9 +610,58 @@ pub struct ColorRgb {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl ColorRgb {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ColorRgbBuilder {
+    r: ::std::option::Option<i64>,
+    g: ::std::option::Option<i64>,
+    b: ::std::option::Option<i64>,
+}
+impl crate::de::Object for ColorRgb {
+    type Builder = __ColorRgbBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ColorRgbBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "r" => crate::de::field(map, &mut b.r, path, "r"),
+            "g" => crate::de::field(map, &mut b.g, path, "g"),
+            "b" => crate::de::field(map, &mut b.b, path, "b"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ColorRgbBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ColorRgbBuilder {
+            r: ::std::option::Option::Some(f0),
+            g: ::std::option::Option::Some(f1),
+            b: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("r", b.r.is_some()), ("g", b.g.is_some()), ("b", b.b.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self { r: f0, g: f1, b: f2, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("r", &self.r)
+            .req("g", &self.g)
+            .req("b", &self.b)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -846,97 +707,5 @@ impl ColorRgb {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ColorRgbBuilder {
-    r: ::std::option::Option<i64>,
-    g: ::std::option::Option<i64>,
-    b: ::std::option::Option<i64>,
-}
-impl<'de> crate::de::ObjectDe<'de> for ColorRgb {
-    type Builder = __ColorRgbBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ColorRgbBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "r" => crate::de::field(map, &mut b.r, path, "r"),
-            "g" => crate::de::field(map, &mut b.g, path, "g"),
-            "b" => crate::de::field(map, &mut b.b, path, "b"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ColorRgbBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ColorRgbBuilder {
-            r: ::std::option::Option::Some(f0),
-            g: ::std::option::Option::Some(f1),
-            b: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("r", b.r.is_some()), ("g", b.g.is_some()), ("b", b.b.is_some())],
-                ),
-            );
-        };
-        let value = ColorRgb {
-            r: f0,
-            g: f1,
-            b: f2,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ColorRgb {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ColorRgb {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ColorRgb {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("r", &self.r)
-            .req("g", &self.g)
-            .req("b", &self.b)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for ColorRgb {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ColorRgb {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ColorRgb);
 crate::types::object_api!(ColorRgb { r : i64, g : i64, b : i64, } {} extra);

@@ -9,9 +9,43 @@ pub struct Main {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Main {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __MainBuilder {
+    images: ::std::option::Option<::std::vec::Vec<Image>>,
+}
+impl crate::de::Object for Main {
+    type Builder = __MainBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __MainBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "images" => crate::de::field(map, &mut b.images, path, "images"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __MainBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __MainBuilder { images: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("images", b.images.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self { images: f0, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -30,81 +64,14 @@ impl Main {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MainBuilder {
-    images: ::std::option::Option<::std::vec::Vec<Image>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Main {
-    type Builder = __MainBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __MainBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "images" => crate::de::field(map, &mut b.images, path, "images"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __MainBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __MainBuilder { images: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("images", b.images.is_some())]),
-            );
-        };
-        let value = Main { images: f0, extra };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Main {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Main {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Main {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Main {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Main {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.images, &path.key("images"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("images", &self.images).end()
     }
 }
+crate::types::object_impls!(Main);
 crate::types::object_api!(Main { images : ::std::vec::Vec < Image >, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -117,9 +84,65 @@ pub struct Image {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Image {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ImageBuilder {
+    image: ::std::option::Option<crate::types::Blob>,
+    alt: ::std::option::Option<::std::string::String>,
+    aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
+}
+impl crate::de::Object for Image {
+    type Builder = __ImageBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ImageBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "image" => crate::de::field(map, &mut b.image, path, "image"),
+            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
+            "aspectRatio" => {
+                crate::de::field(map, &mut b.aspect_ratio, path, "aspectRatio")
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ImageBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ImageBuilder {
+            image: ::std::option::Option::Some(f0),
+            alt: ::std::option::Option::Some(f1),
+            aspect_ratio: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("image", b.image.is_some()), ("alt", b.alt.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            image: f0,
+            alt: f1,
+            aspect_ratio: f2,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("image", &self.image)
+            .req("alt", &self.alt)
+            .opt("aspectRatio", &self.aspect_ratio)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -142,106 +165,14 @@ impl Image {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ImageBuilder {
-    image: ::std::option::Option<crate::types::Blob>,
-    alt: ::std::option::Option<::std::string::String>,
-    aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Image {
-    type Builder = __ImageBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ImageBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "image" => crate::de::field(map, &mut b.image, path, "image"),
-            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => {
-                crate::de::field(map, &mut b.aspect_ratio, path, "aspectRatio")
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ImageBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ImageBuilder {
-            image: ::std::option::Option::Some(f0),
-            alt: ::std::option::Option::Some(f1),
-            aspect_ratio: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("image", b.image.is_some()), ("alt", b.alt.is_some())],
-                ),
-            );
-        };
-        let value = Image {
-            image: f0,
-            alt: f1,
-            aspect_ratio: f2,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Image {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Image {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Image {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("image", &self.image)
-            .req("alt", &self.alt)
-            .opt("aspectRatio", &self.aspect_ratio)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Image {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Image {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(
-            &self.aspect_ratio,
-            &path.key("aspectRatio"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
     }
 }
+crate::types::object_impls!(Image);
 crate::types::object_api!(
     Image { image : crate ::types::Blob, alt : ::std::string::String, } { aspect_ratio
     with_aspect_ratio : crate ::app::bsky::embed::defs::AspectRatio, } extra
@@ -253,9 +184,43 @@ pub struct View {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl View {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ViewBuilder {
+    images: ::std::option::Option<::std::vec::Vec<ViewImage>>,
+}
+impl crate::de::Object for View {
+    type Builder = __ViewBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ViewBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "images" => crate::de::field(map, &mut b.images, path, "images"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ViewBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ViewBuilder { images: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("images", b.images.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self { images: f0, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -274,81 +239,14 @@ impl View {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewBuilder {
-    images: ::std::option::Option<::std::vec::Vec<ViewImage>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for View {
-    type Builder = __ViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ViewBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "images" => crate::de::field(map, &mut b.images, path, "images"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ViewBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ViewBuilder { images: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("images", b.images.is_some())]),
-            );
-        };
-        let value = View { images: f0, extra };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for View {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for View {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for View {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for View {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for View {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.images, &path.key("images"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("images", &self.images).end()
     }
 }
+crate::types::object_impls!(View);
 crate::types::object_api!(View { images : ::std::vec::Vec < ViewImage >, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -371,9 +269,9 @@ pub struct __ViewImageBuilder {
     alt: ::std::option::Option<::std::string::String>,
     aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ViewImage {
+impl crate::de::Object for ViewImage {
     type Builder = __ViewImageBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewImageBuilder,
         key: &str,
         map: &mut A,
@@ -389,7 +287,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewImage {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewImageBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -411,33 +309,15 @@ impl<'de> crate::de::ObjectDe<'de> for ViewImage {
                 ),
             );
         };
-        let value = ViewImage {
+        ::std::result::Result::Ok(Self {
             thumb: f0,
             fullsize: f1,
             alt: f2,
             aspect_ratio: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ViewImage {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewImage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ViewImage {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -448,27 +328,14 @@ impl crate::de::ObjectSer for ViewImage {
             .opt("aspectRatio", &self.aspect_ratio)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ViewImage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ViewImage {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.aspect_ratio,
-            &path.key("aspectRatio"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
     }
 }
+crate::types::object_impls!(ViewImage);
 crate::types::object_api!(
     ViewImage { thumb : crate ::formats::Uri, fullsize : crate ::formats::Uri, alt :
     ::std::string::String, } { aspect_ratio with_aspect_ratio : crate

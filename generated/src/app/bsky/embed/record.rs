@@ -14,9 +14,9 @@ pub struct Main {
 pub struct __MainBuilder {
     record: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Main {
+impl crate::de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
@@ -27,7 +27,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __MainBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -37,50 +37,22 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
                 crate::de::missing(path, &[("record", b.record.is_some())]),
             );
         };
-        let value = Main { record: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { record: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Main {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Main {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Main {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Main {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Main {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
+crate::types::object_impls!(Main);
 crate::types::object_api!(
     Main { record : crate ::com::atproto::repo::strong_ref::Main, } {} extra
 );
@@ -96,9 +68,9 @@ pub struct View {
 pub struct __ViewBuilder {
     record: ::std::option::Option<ViewRecord2>,
 }
-impl<'de> crate::de::ObjectDe<'de> for View {
+impl crate::de::Object for View {
     type Builder = __ViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
         map: &mut A,
@@ -109,7 +81,7 @@ impl<'de> crate::de::ObjectDe<'de> for View {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -119,50 +91,22 @@ impl<'de> crate::de::ObjectDe<'de> for View {
                 crate::de::missing(path, &[("record", b.record.is_some())]),
             );
         };
-        let value = View { record: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { record: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for View {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for View {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for View {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for View {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for View {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
+crate::types::object_impls!(View);
 crate::types::object_api!(View { record : ViewRecord2, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -201,9 +145,9 @@ pub struct __ViewRecordBuilder {
     embeds: ::std::option::Option<::std::vec::Vec<ViewRecordEmbedsItem>>,
     indexed_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ViewRecord {
+impl crate::de::Object for ViewRecord {
     type Builder = __ViewRecordBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewRecordBuilder,
         key: &str,
         map: &mut A,
@@ -226,7 +170,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewRecord {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewRecordBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -257,7 +201,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewRecord {
                 ),
             );
         };
-        let value = ViewRecord {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             cid: f1,
             author: f2,
@@ -270,27 +214,9 @@ impl<'de> crate::de::ObjectDe<'de> for ViewRecord {
             embeds: f9,
             indexed_at: f10,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ViewRecord {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewRecord {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ViewRecord {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -308,27 +234,19 @@ impl crate::de::ObjectSer for ViewRecord {
             .req("indexedAt", &self.indexed_at)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ViewRecord {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ViewRecord {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.author, &path.key("author"))?;
-        crate::validate::Validate::validate_at(&self.value, &path.key("value"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(&self.embeds, &path.key("embeds"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("author", &self.author)
+            .at("value", &self.value)
+            .at("labels", &self.labels)
+            .at("embeds", &self.embeds)
+            .end()
     }
 }
+crate::types::object_impls!(ViewRecord);
 crate::types::object_api!(
     ViewRecord { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, author : crate
     ::app::bsky::actor::defs::ProfileViewBasic, value : crate ::types::Unknown,
@@ -346,29 +264,15 @@ pub struct ViewNotFound {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl ViewNotFound {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.not_found;
-            let path = path.key("notFound");
-            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewNotFoundBuilder {
     uri: ::std::option::Option<crate::formats::AtUri>,
     not_found: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ViewNotFound {
+impl crate::de::Object for ViewNotFound {
     type Builder = __ViewNotFoundBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewNotFoundBuilder,
         key: &str,
         map: &mut A,
@@ -380,7 +284,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewNotFound {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewNotFoundBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -396,32 +300,13 @@ impl<'de> crate::de::ObjectDe<'de> for ViewNotFound {
                 ),
             );
         };
-        let value = ViewNotFound {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             not_found: f1,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ViewNotFound {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewNotFound {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ViewNotFound {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -430,24 +315,19 @@ impl crate::de::ObjectSer for ViewNotFound {
             .req("notFound", &self.not_found)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ViewNotFound {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ViewNotFound {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
+        {
+            let v = &self.not_found;
+            let path = path.key("notFound");
+            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
+        }
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_impls!(ViewNotFound);
 crate::types::object_api!(
     ViewNotFound { uri : crate ::formats::AtUri, not_found : bool, } {} extra
 );
@@ -460,20 +340,6 @@ pub struct ViewBlocked {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl ViewBlocked {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.blocked;
-            let path = path.key("blocked");
-            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewBlockedBuilder {
@@ -481,9 +347,9 @@ pub struct __ViewBlockedBuilder {
     blocked: ::std::option::Option<bool>,
     author: ::std::option::Option<crate::app::bsky::feed::defs::BlockedAuthor>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ViewBlocked {
+impl crate::de::Object for ViewBlocked {
     type Builder = __ViewBlockedBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewBlockedBuilder,
         key: &str,
         map: &mut A,
@@ -496,7 +362,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewBlocked {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewBlockedBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -517,33 +383,14 @@ impl<'de> crate::de::ObjectDe<'de> for ViewBlocked {
                 ),
             );
         };
-        let value = ViewBlocked {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             blocked: f1,
             author: f2,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ViewBlocked {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewBlocked {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ViewBlocked {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -553,25 +400,25 @@ impl crate::de::ObjectSer for ViewBlocked {
             .req("author", &self.author)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ViewBlocked {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ViewBlocked {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.author, &path.key("author"))?;
+        {
+            let v = &self.blocked;
+            let path = path.key("blocked");
+            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path).at("author", &self.author).end()
+    }
 }
+crate::types::object_impls!(ViewBlocked);
 crate::types::object_api!(
     ViewBlocked { uri : crate ::formats::AtUri, blocked : bool, author : crate
     ::app::bsky::feed::defs::BlockedAuthor, } {} extra
@@ -584,29 +431,15 @@ pub struct ViewDetached {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl ViewDetached {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.detached;
-            let path = path.key("detached");
-            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewDetachedBuilder {
     uri: ::std::option::Option<crate::formats::AtUri>,
     detached: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ViewDetached {
+impl crate::de::Object for ViewDetached {
     type Builder = __ViewDetachedBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewDetachedBuilder,
         key: &str,
         map: &mut A,
@@ -618,7 +451,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewDetached {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewDetachedBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -634,32 +467,13 @@ impl<'de> crate::de::ObjectDe<'de> for ViewDetached {
                 ),
             );
         };
-        let value = ViewDetached {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             detached: f1,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ViewDetached {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewDetached {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ViewDetached {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -668,24 +482,19 @@ impl crate::de::ObjectSer for ViewDetached {
             .req("detached", &self.detached)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ViewDetached {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ViewDetached {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
+        {
+            let v = &self.detached;
+            let path = path.key("detached");
+            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
+        }
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_impls!(ViewDetached);
 crate::types::object_api!(
     ViewDetached { uri : crate ::formats::AtUri, detached : bool, } {} extra
 );

@@ -16,9 +16,9 @@ pub struct __MainBuilder {
     record: ::std::option::Option<crate::app::bsky::embed::record::Main>,
     media: ::std::option::Option<MainMedia>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Main {
+impl crate::de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
@@ -30,7 +30,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __MainBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -46,31 +46,13 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
                 ),
             );
         };
-        let value = Main {
+        ::std::result::Result::Ok(Self {
             record: f0,
             media: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Main {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Main {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Main {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -79,25 +61,17 @@ impl crate::de::ObjectSer for Main {
             .req("media", &self.media)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Main {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Main {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        crate::validate::Validate::validate_at(&self.media, &path.key("media"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("record", &self.record)
+            .at("media", &self.media)
+            .end()
     }
 }
+crate::types::object_impls!(Main);
 crate::types::object_api!(
     Main { record : crate ::app::bsky::embed::record::Main, media : MainMedia, } {} extra
 );
@@ -115,9 +89,9 @@ pub struct __ViewBuilder {
     record: ::std::option::Option<crate::app::bsky::embed::record::View>,
     media: ::std::option::Option<ViewMedia>,
 }
-impl<'de> crate::de::ObjectDe<'de> for View {
+impl crate::de::Object for View {
     type Builder = __ViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
         map: &mut A,
@@ -129,7 +103,7 @@ impl<'de> crate::de::ObjectDe<'de> for View {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -145,31 +119,13 @@ impl<'de> crate::de::ObjectDe<'de> for View {
                 ),
             );
         };
-        let value = View {
+        ::std::result::Result::Ok(Self {
             record: f0,
             media: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for View {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for View {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for View {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -178,25 +134,17 @@ impl crate::de::ObjectSer for View {
             .req("media", &self.media)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for View {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for View {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        crate::validate::Validate::validate_at(&self.media, &path.key("media"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("record", &self.record)
+            .at("media", &self.media)
+            .end()
     }
 }
+crate::types::object_impls!(View);
 crate::types::object_api!(
     View { record : crate ::app::bsky::embed::record::View, media : ViewMedia, } {} extra
 );

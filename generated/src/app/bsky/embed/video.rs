@@ -16,9 +16,74 @@ pub struct Main {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Main {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __MainBuilder {
+    video: ::std::option::Option<crate::types::Blob>,
+    captions: ::std::option::Option<::std::vec::Vec<Caption>>,
+    alt: ::std::option::Option<::std::string::String>,
+    aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
+    presentation: ::std::option::Option<MainPresentation>,
+}
+impl crate::de::Object for Main {
+    type Builder = __MainBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __MainBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "video" => crate::de::field(map, &mut b.video, path, "video"),
+            "captions" => crate::de::field(map, &mut b.captions, path, "captions"),
+            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
+            "aspectRatio" => {
+                crate::de::field(map, &mut b.aspect_ratio, path, "aspectRatio")
+            }
+            "presentation" => {
+                crate::de::field(map, &mut b.presentation, path, "presentation")
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __MainBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __MainBuilder {
+            video: ::std::option::Option::Some(f0),
+            captions: f1,
+            alt: f2,
+            aspect_ratio: f3,
+            presentation: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("video", b.video.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            video: f0,
+            captions: f1,
+            alt: f2,
+            aspect_ratio: f3,
+            presentation: f4,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("video", &self.video)
+            .opt("captions", &self.captions)
+            .opt("alt", &self.alt)
+            .opt("aspectRatio", &self.aspect_ratio)
+            .opt("presentation", &self.presentation)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -53,120 +118,18 @@ impl Main {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MainBuilder {
-    video: ::std::option::Option<crate::types::Blob>,
-    captions: ::std::option::Option<::std::vec::Vec<Caption>>,
-    alt: ::std::option::Option<::std::string::String>,
-    aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
-    presentation: ::std::option::Option<MainPresentation>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Main {
-    type Builder = __MainBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __MainBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "video" => crate::de::field(map, &mut b.video, path, "video"),
-            "captions" => crate::de::field(map, &mut b.captions, path, "captions"),
-            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => {
-                crate::de::field(map, &mut b.aspect_ratio, path, "aspectRatio")
-            }
-            "presentation" => {
-                crate::de::field(map, &mut b.presentation, path, "presentation")
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __MainBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __MainBuilder {
-            video: ::std::option::Option::Some(f0),
-            captions: f1,
-            alt: f2,
-            aspect_ratio: f3,
-            presentation: f4,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("video", b.video.is_some())]),
-            );
-        };
-        let value = Main {
-            video: f0,
-            captions: f1,
-            alt: f2,
-            aspect_ratio: f3,
-            presentation: f4,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Main {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Main {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Main {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("video", &self.video)
-            .opt("captions", &self.captions)
-            .opt("alt", &self.alt)
-            .opt("aspectRatio", &self.aspect_ratio)
-            .opt("presentation", &self.presentation)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Main {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Main {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.captions, &path.key("captions"))?;
-        crate::validate::Validate::validate_at(
-            &self.aspect_ratio,
-            &path.key("aspectRatio"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.presentation,
-            &path.key("presentation"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("captions", &self.captions)
+            .at("aspectRatio", &self.aspect_ratio)
+            .at("presentation", &self.presentation)
+            .end()
     }
 }
+crate::types::object_impls!(Main);
 crate::types::object_api!(
     Main { video : crate ::types::Blob, } { captions with_captions : ::std::vec::Vec <
     Caption >, alt with_alt : ::std::string::String, aspect_ratio with_aspect_ratio :
@@ -181,9 +144,54 @@ pub struct Caption {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Caption {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __CaptionBuilder {
+    lang: ::std::option::Option<crate::formats::Language>,
+    file: ::std::option::Option<crate::types::Blob>,
+}
+impl crate::de::Object for Caption {
+    type Builder = __CaptionBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __CaptionBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "lang" => crate::de::field(map, &mut b.lang, path, "lang"),
+            "file" => crate::de::field(map, &mut b.file, path, "file"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __CaptionBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __CaptionBuilder {
+            lang: ::std::option::Option::Some(f0),
+            file: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("lang", b.lang.is_some()), ("file", b.file.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self { lang: f0, file: f1, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("lang", &self.lang)
+            .req("file", &self.file)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -207,94 +215,7 @@ impl Caption {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __CaptionBuilder {
-    lang: ::std::option::Option<crate::formats::Language>,
-    file: ::std::option::Option<crate::types::Blob>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Caption {
-    type Builder = __CaptionBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __CaptionBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "lang" => crate::de::field(map, &mut b.lang, path, "lang"),
-            "file" => crate::de::field(map, &mut b.file, path, "file"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __CaptionBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __CaptionBuilder {
-            lang: ::std::option::Option::Some(f0),
-            file: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("lang", b.lang.is_some()), ("file", b.file.is_some())],
-                ),
-            );
-        };
-        let value = Caption {
-            lang: f0,
-            file: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Caption {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Caption {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Caption {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("lang", &self.lang)
-            .req("file", &self.file)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Caption {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Caption {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Caption);
 crate::types::object_api!(
     Caption { lang : crate ::formats::Language, file : crate ::types::Blob, } {} extra
 );
@@ -321,9 +242,9 @@ pub struct __ViewBuilder {
     aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
     presentation: ::std::option::Option<ViewPresentation>,
 }
-impl<'de> crate::de::ObjectDe<'de> for View {
+impl crate::de::Object for View {
     type Builder = __ViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
         map: &mut A,
@@ -343,7 +264,7 @@ impl<'de> crate::de::ObjectDe<'de> for View {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -363,7 +284,7 @@ impl<'de> crate::de::ObjectDe<'de> for View {
                 ),
             );
         };
-        let value = View {
+        ::std::result::Result::Ok(Self {
             cid: f0,
             playlist: f1,
             thumbnail: f2,
@@ -371,27 +292,9 @@ impl<'de> crate::de::ObjectDe<'de> for View {
             aspect_ratio: f4,
             presentation: f5,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for View {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for View {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for View {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -404,31 +307,17 @@ impl crate::de::ObjectSer for View {
             .opt("presentation", &self.presentation)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for View {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for View {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.aspect_ratio,
-            &path.key("aspectRatio"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.presentation,
-            &path.key("presentation"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("aspectRatio", &self.aspect_ratio)
+            .at("presentation", &self.presentation)
+            .end()
     }
 }
+crate::types::object_impls!(View);
 crate::types::object_api!(
     View { cid : crate ::formats::Cid, playlist : crate ::formats::Uri, } { thumbnail
     with_thumbnail : crate ::formats::Uri, alt with_alt : ::std::string::String,

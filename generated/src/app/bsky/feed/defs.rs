@@ -45,9 +45,9 @@ pub struct __PostViewBuilder {
     threadgate: ::std::option::Option<ThreadgateView>,
     debug: ::std::option::Option<crate::types::Unknown>,
 }
-impl<'de> crate::de::ObjectDe<'de> for PostView {
+impl crate::de::Object for PostView {
     type Builder = __PostViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __PostViewBuilder,
         key: &str,
         map: &mut A,
@@ -76,7 +76,7 @@ impl<'de> crate::de::ObjectDe<'de> for PostView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __PostViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -111,7 +111,7 @@ impl<'de> crate::de::ObjectDe<'de> for PostView {
                 ),
             );
         };
-        let value = PostView {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             cid: f1,
             author: f2,
@@ -128,27 +128,9 @@ impl<'de> crate::de::ObjectDe<'de> for PostView {
             threadgate: f13,
             debug: f14,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for PostView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PostView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for PostView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -170,33 +152,22 @@ impl crate::de::ObjectSer for PostView {
             .opt("debug", &self.debug)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for PostView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for PostView {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.author, &path.key("author"))?;
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        crate::validate::Validate::validate_at(&self.embed, &path.key("embed"))?;
-        crate::validate::Validate::validate_at(&self.viewer, &path.key("viewer"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(
-            &self.threadgate,
-            &path.key("threadgate"),
-        )?;
-        crate::validate::Validate::validate_at(&self.debug, &path.key("debug"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("author", &self.author)
+            .at("record", &self.record)
+            .at("embed", &self.embed)
+            .at("viewer", &self.viewer)
+            .at("labels", &self.labels)
+            .at("threadgate", &self.threadgate)
+            .at("debug", &self.debug)
+            .end()
     }
 }
+crate::types::object_impls!(PostView);
 crate::types::object_api!(
     PostView { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, author : crate
     ::app::bsky::actor::defs::ProfileViewBasic, record : crate ::types::Unknown,
@@ -235,9 +206,9 @@ pub struct __ViewerStateBuilder {
     pinned: ::std::option::Option<bool>,
     known_likers: ::std::option::Option<KnownLikers>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ViewerState {
+impl crate::de::Object for ViewerState {
     type Builder = __ViewerStateBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ViewerStateBuilder,
         key: &str,
         map: &mut A,
@@ -268,7 +239,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewerState {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ViewerStateBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
@@ -283,7 +254,7 @@ impl<'de> crate::de::ObjectDe<'de> for ViewerState {
             pinned: f6,
             known_likers: f7,
         } = b;
-        let value = ViewerState {
+        ::std::result::Result::Ok(Self {
             repost: f0,
             like: f1,
             bookmarked: f2,
@@ -293,27 +264,9 @@ impl<'de> crate::de::ObjectDe<'de> for ViewerState {
             pinned: f6,
             known_likers: f7,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ViewerState {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewerState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ViewerState {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -328,27 +281,14 @@ impl crate::de::ObjectSer for ViewerState {
             .opt("knownLikers", &self.known_likers)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ViewerState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ViewerState {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.known_likers,
-            &path.key("knownLikers"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("knownLikers", &self.known_likers).end()
     }
 }
+crate::types::object_impls!(ViewerState);
 crate::types::object_api!(
     ViewerState {} { repost with_repost : crate ::formats::AtUri, like with_like : crate
     ::formats::AtUri, bookmarked with_bookmarked : bool, thread_muted with_thread_muted :
@@ -366,9 +306,60 @@ pub struct KnownLikers {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl KnownLikers {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __KnownLikersBuilder {
+    count: ::std::option::Option<i64>,
+    actors: ::std::option::Option<
+        ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewBasic>,
+    >,
+}
+impl crate::de::Object for KnownLikers {
+    type Builder = __KnownLikersBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __KnownLikersBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "count" => crate::de::field(map, &mut b.count, path, "count"),
+            "actors" => crate::de::field(map, &mut b.actors, path, "actors"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __KnownLikersBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __KnownLikersBuilder {
+            count: ::std::option::Option::Some(f0),
+            actors: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("count", b.count.is_some()), ("actors", b.actors.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            count: f0,
+            actors: f1,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("count", &self.count)
+            .req("actors", &self.actors)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -387,98 +378,14 @@ impl KnownLikers {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __KnownLikersBuilder {
-    count: ::std::option::Option<i64>,
-    actors: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewBasic>,
-    >,
-}
-impl<'de> crate::de::ObjectDe<'de> for KnownLikers {
-    type Builder = __KnownLikersBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __KnownLikersBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "count" => crate::de::field(map, &mut b.count, path, "count"),
-            "actors" => crate::de::field(map, &mut b.actors, path, "actors"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __KnownLikersBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __KnownLikersBuilder {
-            count: ::std::option::Option::Some(f0),
-            actors: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("count", b.count.is_some()), ("actors", b.actors.is_some())],
-                ),
-            );
-        };
-        let value = KnownLikers {
-            count: f0,
-            actors: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for KnownLikers {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for KnownLikers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for KnownLikers {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("count", &self.count)
-            .req("actors", &self.actors)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for KnownLikers {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for KnownLikers {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.actors, &path.key("actors"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("actors", &self.actors).end()
     }
 }
+crate::types::object_impls!(KnownLikers);
 crate::types::object_api!(
     KnownLikers { count : i64, actors : ::std::vec::Vec < crate
     ::app::bsky::actor::defs::ProfileViewBasic >, } {} extra
@@ -496,9 +403,9 @@ pub struct ThreadContext {
 pub struct __ThreadContextBuilder {
     root_author_like: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ThreadContext {
+impl crate::de::Object for ThreadContext {
     type Builder = __ThreadContextBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ThreadContextBuilder,
         key: &str,
         map: &mut A,
@@ -511,36 +418,18 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadContext {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ThreadContextBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __ThreadContextBuilder { root_author_like: f0 } = b;
-        let value = ThreadContext {
+        ::std::result::Result::Ok(Self {
             root_author_like: f0,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreadContext {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadContext {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreadContext {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -549,22 +438,7 @@ impl crate::de::ObjectSer for ThreadContext {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for ThreadContext {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreadContext {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ThreadContext);
 crate::types::object_api!(
     ThreadContext {} { root_author_like with_root_author_like : crate ::formats::AtUri, }
     extra
@@ -583,9 +457,72 @@ pub struct FeedViewPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl FeedViewPost {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __FeedViewPostBuilder {
+    post: ::std::option::Option<PostView>,
+    reply: ::std::option::Option<ReplyRef>,
+    reason: ::std::option::Option<FeedViewPostReason>,
+    feed_context: ::std::option::Option<::std::string::String>,
+    req_id: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for FeedViewPost {
+    type Builder = __FeedViewPostBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __FeedViewPostBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "post" => crate::de::field(map, &mut b.post, path, "post"),
+            "reply" => crate::de::field(map, &mut b.reply, path, "reply"),
+            "reason" => crate::de::field(map, &mut b.reason, path, "reason"),
+            "feedContext" => {
+                crate::de::field(map, &mut b.feed_context, path, "feedContext")
+            }
+            "reqId" => crate::de::field(map, &mut b.req_id, path, "reqId"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __FeedViewPostBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __FeedViewPostBuilder {
+            post: ::std::option::Option::Some(f0),
+            reply: f1,
+            reason: f2,
+            feed_context: f3,
+            req_id: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("post", b.post.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            post: f0,
+            reply: f1,
+            reason: f2,
+            feed_context: f3,
+            req_id: f4,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("post", &self.post)
+            .opt("reply", &self.reply)
+            .opt("reason", &self.reason)
+            .opt("feedContext", &self.feed_context)
+            .opt("reqId", &self.req_id)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -613,112 +550,18 @@ impl FeedViewPost {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __FeedViewPostBuilder {
-    post: ::std::option::Option<PostView>,
-    reply: ::std::option::Option<ReplyRef>,
-    reason: ::std::option::Option<FeedViewPostReason>,
-    feed_context: ::std::option::Option<::std::string::String>,
-    req_id: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for FeedViewPost {
-    type Builder = __FeedViewPostBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __FeedViewPostBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "post" => crate::de::field(map, &mut b.post, path, "post"),
-            "reply" => crate::de::field(map, &mut b.reply, path, "reply"),
-            "reason" => crate::de::field(map, &mut b.reason, path, "reason"),
-            "feedContext" => {
-                crate::de::field(map, &mut b.feed_context, path, "feedContext")
-            }
-            "reqId" => crate::de::field(map, &mut b.req_id, path, "reqId"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __FeedViewPostBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __FeedViewPostBuilder {
-            post: ::std::option::Option::Some(f0),
-            reply: f1,
-            reason: f2,
-            feed_context: f3,
-            req_id: f4,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("post", b.post.is_some())]),
-            );
-        };
-        let value = FeedViewPost {
-            post: f0,
-            reply: f1,
-            reason: f2,
-            feed_context: f3,
-            req_id: f4,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for FeedViewPost {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FeedViewPost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for FeedViewPost {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("post", &self.post)
-            .opt("reply", &self.reply)
-            .opt("reason", &self.reason)
-            .opt("feedContext", &self.feed_context)
-            .opt("reqId", &self.req_id)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for FeedViewPost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for FeedViewPost {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.post, &path.key("post"))?;
-        crate::validate::Validate::validate_at(&self.reply, &path.key("reply"))?;
-        crate::validate::Validate::validate_at(&self.reason, &path.key("reason"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("post", &self.post)
+            .at("reply", &self.reply)
+            .at("reason", &self.reason)
+            .end()
     }
 }
+crate::types::object_impls!(FeedViewPost);
 crate::types::object_api!(
     FeedViewPost { post : PostView, } { reply with_reply : ReplyRef, reason with_reason :
     FeedViewPostReason, feed_context with_feed_context : ::std::string::String, req_id
@@ -745,9 +588,9 @@ pub struct __ReplyRefBuilder {
         crate::app::bsky::actor::defs::ProfileViewBasic,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for ReplyRef {
+impl crate::de::Object for ReplyRef {
     type Builder = __ReplyRefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ReplyRefBuilder,
         key: &str,
         map: &mut A,
@@ -767,7 +610,7 @@ impl<'de> crate::de::ObjectDe<'de> for ReplyRef {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ReplyRefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -784,32 +627,14 @@ impl<'de> crate::de::ObjectDe<'de> for ReplyRef {
                 ),
             );
         };
-        let value = ReplyRef {
+        ::std::result::Result::Ok(Self {
             root: f0,
             parent: f1,
             grandparent_author: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ReplyRef {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReplyRef {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ReplyRef {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -819,29 +644,18 @@ impl crate::de::ObjectSer for ReplyRef {
             .opt("grandparentAuthor", &self.grandparent_author)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ReplyRef {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ReplyRef {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.root, &path.key("root"))?;
-        crate::validate::Validate::validate_at(&self.parent, &path.key("parent"))?;
-        crate::validate::Validate::validate_at(
-            &self.grandparent_author,
-            &path.key("grandparentAuthor"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("root", &self.root)
+            .at("parent", &self.parent)
+            .at("grandparentAuthor", &self.grandparent_author)
+            .end()
     }
 }
+crate::types::object_impls!(ReplyRef);
 crate::types::object_api!(
     ReplyRef { root : ReplyRefRoot, parent : ReplyRefParent, } { grandparent_author
     with_grandparent_author : crate ::app::bsky::actor::defs::ProfileViewBasic, } extra
@@ -864,9 +678,9 @@ pub struct __ReasonRepostBuilder {
     cid: ::std::option::Option<crate::formats::Cid>,
     indexed_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ReasonRepost {
+impl crate::de::Object for ReasonRepost {
     type Builder = __ReasonRepostBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ReasonRepostBuilder,
         key: &str,
         map: &mut A,
@@ -880,7 +694,7 @@ impl<'de> crate::de::ObjectDe<'de> for ReasonRepost {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ReasonRepostBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -898,33 +712,15 @@ impl<'de> crate::de::ObjectDe<'de> for ReasonRepost {
                 ),
             );
         };
-        let value = ReasonRepost {
+        ::std::result::Result::Ok(Self {
             by: f0,
             uri: f1,
             cid: f2,
             indexed_at: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ReasonRepost {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReasonRepost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ReasonRepost {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -935,24 +731,14 @@ impl crate::de::ObjectSer for ReasonRepost {
             .req("indexedAt", &self.indexed_at)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ReasonRepost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ReasonRepost {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.by, &path.key("by"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("by", &self.by).end()
     }
 }
+crate::types::object_impls!(ReasonRepost);
 crate::types::object_api!(
     ReasonRepost { by : crate ::app::bsky::actor::defs::ProfileViewBasic, indexed_at :
     crate ::formats::Datetime, } { uri with_uri : crate ::formats::AtUri, cid with_cid :
@@ -967,9 +753,9 @@ pub struct ReasonPin {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ReasonPinBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for ReasonPin {
+impl crate::de::Object for ReasonPin {
     type Builder = __ReasonPinBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __ReasonPinBuilder,
         _key: &str,
         _map: &mut A,
@@ -977,54 +763,21 @@ impl<'de> crate::de::ObjectDe<'de> for ReasonPin {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __ReasonPinBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = ReasonPin { extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ReasonPin {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReasonPin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ReasonPin {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for ReasonPin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ReasonPin {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ReasonPin);
 crate::types::object_api!(ReasonPin {} {} extra);
 crate::types::default_new!(ReasonPin);
 #[derive(Debug, Clone, PartialEq)]
@@ -1045,9 +798,9 @@ pub struct __ThreadViewPostBuilder {
     replies: ::std::option::Option<::std::vec::Vec<ThreadViewPostRepliesItem>>,
     thread_context: ::std::option::Option<ThreadContext>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ThreadViewPost {
+impl crate::de::Object for ThreadViewPost {
     type Builder = __ThreadViewPostBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ThreadViewPostBuilder,
         key: &str,
         map: &mut A,
@@ -1063,7 +816,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadViewPost {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ThreadViewPostBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1078,33 +831,15 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadViewPost {
                 crate::de::missing(path, &[("post", b.post.is_some())]),
             );
         };
-        let value = ThreadViewPost {
+        ::std::result::Result::Ok(Self {
             post: f0,
             parent: f1,
             replies: f2,
             thread_context: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreadViewPost {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadViewPost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreadViewPost {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1115,30 +850,19 @@ impl crate::de::ObjectSer for ThreadViewPost {
             .opt("threadContext", &self.thread_context)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ThreadViewPost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreadViewPost {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.post, &path.key("post"))?;
-        crate::validate::Validate::validate_at(&self.parent, &path.key("parent"))?;
-        crate::validate::Validate::validate_at(&self.replies, &path.key("replies"))?;
-        crate::validate::Validate::validate_at(
-            &self.thread_context,
-            &path.key("threadContext"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("post", &self.post)
+            .at("parent", &self.parent)
+            .at("replies", &self.replies)
+            .at("threadContext", &self.thread_context)
+            .end()
     }
 }
+crate::types::object_impls!(ThreadViewPost);
 crate::types::object_api!(
     ThreadViewPost { post : PostView, } { parent with_parent : ThreadViewPostParent,
     replies with_replies : ::std::vec::Vec < ThreadViewPostRepliesItem >, thread_context
@@ -1152,29 +876,15 @@ pub struct NotFoundPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl NotFoundPost {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.not_found;
-            let path = path.key("notFound");
-            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __NotFoundPostBuilder {
     uri: ::std::option::Option<crate::formats::AtUri>,
     not_found: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for NotFoundPost {
+impl crate::de::Object for NotFoundPost {
     type Builder = __NotFoundPostBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __NotFoundPostBuilder,
         key: &str,
         map: &mut A,
@@ -1186,7 +896,7 @@ impl<'de> crate::de::ObjectDe<'de> for NotFoundPost {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __NotFoundPostBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1202,32 +912,13 @@ impl<'de> crate::de::ObjectDe<'de> for NotFoundPost {
                 ),
             );
         };
-        let value = NotFoundPost {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             not_found: f1,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for NotFoundPost {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NotFoundPost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for NotFoundPost {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1236,24 +927,19 @@ impl crate::de::ObjectSer for NotFoundPost {
             .req("notFound", &self.not_found)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for NotFoundPost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for NotFoundPost {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
+        {
+            let v = &self.not_found;
+            let path = path.key("notFound");
+            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
+        }
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_impls!(NotFoundPost);
 crate::types::object_api!(
     NotFoundPost { uri : crate ::formats::AtUri, not_found : bool, } {} extra
 );
@@ -1266,20 +952,6 @@ pub struct BlockedPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl BlockedPost {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.blocked;
-            let path = path.key("blocked");
-            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __BlockedPostBuilder {
@@ -1287,9 +959,9 @@ pub struct __BlockedPostBuilder {
     blocked: ::std::option::Option<bool>,
     author: ::std::option::Option<BlockedAuthor>,
 }
-impl<'de> crate::de::ObjectDe<'de> for BlockedPost {
+impl crate::de::Object for BlockedPost {
     type Builder = __BlockedPostBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __BlockedPostBuilder,
         key: &str,
         map: &mut A,
@@ -1302,7 +974,7 @@ impl<'de> crate::de::ObjectDe<'de> for BlockedPost {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __BlockedPostBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1323,33 +995,14 @@ impl<'de> crate::de::ObjectDe<'de> for BlockedPost {
                 ),
             );
         };
-        let value = BlockedPost {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             blocked: f1,
             author: f2,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for BlockedPost {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BlockedPost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for BlockedPost {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1359,25 +1012,25 @@ impl crate::de::ObjectSer for BlockedPost {
             .req("author", &self.author)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for BlockedPost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for BlockedPost {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.author, &path.key("author"))?;
+        {
+            let v = &self.blocked;
+            let path = path.key("blocked");
+            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path).at("author", &self.author).end()
+    }
 }
+crate::types::object_impls!(BlockedPost);
 crate::types::object_api!(
     BlockedPost { uri : crate ::formats::AtUri, blocked : bool, author : BlockedAuthor, }
     {} extra
@@ -1396,9 +1049,9 @@ pub struct __BlockedAuthorBuilder {
     did: ::std::option::Option<crate::formats::Did>,
     viewer: ::std::option::Option<crate::app::bsky::actor::defs::ViewerState>,
 }
-impl<'de> crate::de::ObjectDe<'de> for BlockedAuthor {
+impl crate::de::Object for BlockedAuthor {
     type Builder = __BlockedAuthorBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __BlockedAuthorBuilder,
         key: &str,
         map: &mut A,
@@ -1410,7 +1063,7 @@ impl<'de> crate::de::ObjectDe<'de> for BlockedAuthor {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __BlockedAuthorBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1423,31 +1076,9 @@ impl<'de> crate::de::ObjectDe<'de> for BlockedAuthor {
                 crate::de::missing(path, &[("did", b.did.is_some())]),
             );
         };
-        let value = BlockedAuthor {
-            did: f0,
-            viewer: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { did: f0, viewer: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for BlockedAuthor {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BlockedAuthor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for BlockedAuthor {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1456,24 +1087,14 @@ impl crate::de::ObjectSer for BlockedAuthor {
             .opt("viewer", &self.viewer)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for BlockedAuthor {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for BlockedAuthor {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.viewer, &path.key("viewer"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("viewer", &self.viewer).end()
     }
 }
+crate::types::object_impls!(BlockedAuthor);
 crate::types::object_api!(
     BlockedAuthor { did : crate ::formats::Did, } { viewer with_viewer : crate
     ::app::bsky::actor::defs::ViewerState, } extra
@@ -1502,38 +1123,6 @@ pub struct GeneratorView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl GeneratorView {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.description {
-            let path = path.key("description");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(3000),
-                    max_graphemes: ::std::option::Option::Some(300),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        if let ::std::option::Option::Some(v) = &self.like_count {
-            let path = path.key("likeCount");
-            crate::validate::check_integer(
-                *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    ..crate::validate::IntegerRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __GeneratorViewBuilder {
@@ -1556,9 +1145,9 @@ pub struct __GeneratorViewBuilder {
     content_mode: ::std::option::Option<GeneratorViewContentMode>,
     indexed_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for GeneratorView {
+impl crate::de::Object for GeneratorView {
     type Builder = __GeneratorViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __GeneratorViewBuilder,
         key: &str,
         map: &mut A,
@@ -1602,7 +1191,7 @@ impl<'de> crate::de::ObjectDe<'de> for GeneratorView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __GeneratorViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1637,7 +1226,7 @@ impl<'de> crate::de::ObjectDe<'de> for GeneratorView {
                 ),
             );
         };
-        let value = GeneratorView {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             cid: f1,
             did: f2,
@@ -1653,28 +1242,9 @@ impl<'de> crate::de::ObjectDe<'de> for GeneratorView {
             content_mode: f12,
             indexed_at: f13,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for GeneratorView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GeneratorView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for GeneratorView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1695,35 +1265,49 @@ impl crate::de::ObjectSer for GeneratorView {
             .req("indexedAt", &self.indexed_at)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for GeneratorView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for GeneratorView {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.creator, &path.key("creator"))?;
-        crate::validate::Validate::validate_at(
-            &self.description_facets,
-            &path.key("descriptionFacets"),
-        )?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(&self.viewer, &path.key("viewer"))?;
-        crate::validate::Validate::validate_at(
-            &self.content_mode,
-            &path.key("contentMode"),
-        )?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            let path = path.key("description");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(3000),
+                    max_graphemes: ::std::option::Option::Some(300),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.like_count {
+            let path = path.key("likeCount");
+            crate::validate::check_integer(
+                *v,
+                &crate::validate::IntegerRules {
+                    minimum: ::std::option::Option::Some(0),
+                    ..crate::validate::IntegerRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("creator", &self.creator)
+            .at("descriptionFacets", &self.description_facets)
+            .at("labels", &self.labels)
+            .at("viewer", &self.viewer)
+            .at("contentMode", &self.content_mode)
+            .end()
+    }
 }
+crate::types::object_impls!(GeneratorView);
 crate::types::object_api!(
     GeneratorView { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, did : crate
     ::formats::Did, creator : crate ::app::bsky::actor::defs::ProfileView, display_name :
@@ -1747,9 +1331,9 @@ pub struct GeneratorViewerState {
 pub struct __GeneratorViewerStateBuilder {
     like: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for GeneratorViewerState {
+impl crate::de::Object for GeneratorViewerState {
     type Builder = __GeneratorViewerStateBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __GeneratorViewerStateBuilder,
         key: &str,
         map: &mut A,
@@ -1760,58 +1344,22 @@ impl<'de> crate::de::ObjectDe<'de> for GeneratorViewerState {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __GeneratorViewerStateBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __GeneratorViewerStateBuilder { like: f0 } = b;
-        let value = GeneratorViewerState {
-            like: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { like: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for GeneratorViewerState {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GeneratorViewerState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for GeneratorViewerState {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).opt("like", &self.like).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for GeneratorViewerState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for GeneratorViewerState {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(GeneratorViewerState);
 crate::types::object_api!(
     GeneratorViewerState {} { like with_like : crate ::formats::AtUri, } extra
 );
@@ -1826,9 +1374,62 @@ pub struct SkeletonFeedPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl SkeletonFeedPost {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __SkeletonFeedPostBuilder {
+    post: ::std::option::Option<crate::formats::AtUri>,
+    reason: ::std::option::Option<SkeletonFeedPostReason>,
+    feed_context: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for SkeletonFeedPost {
+    type Builder = __SkeletonFeedPostBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __SkeletonFeedPostBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "post" => crate::de::field(map, &mut b.post, path, "post"),
+            "reason" => crate::de::field(map, &mut b.reason, path, "reason"),
+            "feedContext" => {
+                crate::de::field(map, &mut b.feed_context, path, "feedContext")
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __SkeletonFeedPostBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __SkeletonFeedPostBuilder {
+            post: ::std::option::Option::Some(f0),
+            reason: f1,
+            feed_context: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("post", b.post.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            post: f0,
+            reason: f1,
+            feed_context: f2,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("post", &self.post)
+            .opt("reason", &self.reason)
+            .opt("feedContext", &self.feed_context)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -1845,100 +1446,14 @@ impl SkeletonFeedPost {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SkeletonFeedPostBuilder {
-    post: ::std::option::Option<crate::formats::AtUri>,
-    reason: ::std::option::Option<SkeletonFeedPostReason>,
-    feed_context: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for SkeletonFeedPost {
-    type Builder = __SkeletonFeedPostBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __SkeletonFeedPostBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "post" => crate::de::field(map, &mut b.post, path, "post"),
-            "reason" => crate::de::field(map, &mut b.reason, path, "reason"),
-            "feedContext" => {
-                crate::de::field(map, &mut b.feed_context, path, "feedContext")
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __SkeletonFeedPostBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __SkeletonFeedPostBuilder {
-            post: ::std::option::Option::Some(f0),
-            reason: f1,
-            feed_context: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("post", b.post.is_some())]),
-            );
-        };
-        let value = SkeletonFeedPost {
-            post: f0,
-            reason: f1,
-            feed_context: f2,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SkeletonFeedPost {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SkeletonFeedPost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SkeletonFeedPost {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("post", &self.post)
-            .opt("reason", &self.reason)
-            .opt("feedContext", &self.feed_context)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for SkeletonFeedPost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SkeletonFeedPost {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.reason, &path.key("reason"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("reason", &self.reason).end()
     }
 }
+crate::types::object_impls!(SkeletonFeedPost);
 crate::types::object_api!(
     SkeletonFeedPost { post : crate ::formats::AtUri, } { reason with_reason :
     SkeletonFeedPostReason, feed_context with_feed_context : ::std::string::String, }
@@ -1956,9 +1471,9 @@ pub struct SkeletonReasonRepost {
 pub struct __SkeletonReasonRepostBuilder {
     repost: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SkeletonReasonRepost {
+impl crate::de::Object for SkeletonReasonRepost {
     type Builder = __SkeletonReasonRepostBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SkeletonReasonRepostBuilder,
         key: &str,
         map: &mut A,
@@ -1969,7 +1484,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonReasonRepost {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SkeletonReasonRepostBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1980,52 +1495,16 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonReasonRepost {
                 crate::de::missing(path, &[("repost", b.repost.is_some())]),
             );
         };
-        let value = SkeletonReasonRepost {
-            repost: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { repost: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SkeletonReasonRepost {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SkeletonReasonRepost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SkeletonReasonRepost {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("repost", &self.repost).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for SkeletonReasonRepost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SkeletonReasonRepost {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(SkeletonReasonRepost);
 crate::types::object_api!(
     SkeletonReasonRepost { repost : crate ::formats::AtUri, } {} extra
 );
@@ -2038,9 +1517,9 @@ pub struct SkeletonReasonPin {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __SkeletonReasonPinBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for SkeletonReasonPin {
+impl crate::de::Object for SkeletonReasonPin {
     type Builder = __SkeletonReasonPinBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __SkeletonReasonPinBuilder,
         _key: &str,
         _map: &mut A,
@@ -2048,54 +1527,21 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonReasonPin {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __SkeletonReasonPinBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = SkeletonReasonPin { extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SkeletonReasonPin {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SkeletonReasonPin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SkeletonReasonPin {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for SkeletonReasonPin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SkeletonReasonPin {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(SkeletonReasonPin);
 crate::types::object_api!(SkeletonReasonPin {} {} extra);
 crate::types::default_new!(SkeletonReasonPin);
 #[derive(Debug, Clone, PartialEq)]
@@ -2120,9 +1566,9 @@ pub struct __ThreadgateViewBuilder {
         ::std::vec::Vec<crate::app::bsky::graph::defs::ListViewBasic>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for ThreadgateView {
+impl crate::de::Object for ThreadgateView {
     type Builder = __ThreadgateViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ThreadgateViewBuilder,
         key: &str,
         map: &mut A,
@@ -2136,39 +1582,21 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadgateView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ThreadgateViewBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __ThreadgateViewBuilder { uri: f0, cid: f1, record: f2, lists: f3 } = b;
-        let value = ThreadgateView {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             cid: f1,
             record: f2,
             lists: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreadgateView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadgateView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreadgateView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -2179,25 +1607,17 @@ impl crate::de::ObjectSer for ThreadgateView {
             .opt("lists", &self.lists)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ThreadgateView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreadgateView {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        crate::validate::Validate::validate_at(&self.lists, &path.key("lists"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("record", &self.record)
+            .at("lists", &self.lists)
+            .end()
     }
 }
+crate::types::object_impls!(ThreadgateView);
 crate::types::object_api!(
     ThreadgateView {} { uri with_uri : crate ::formats::AtUri, cid with_cid : crate
     ::formats::Cid, record with_record : crate ::types::Unknown, lists with_lists :
@@ -2216,9 +1636,58 @@ pub struct Interaction {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Interaction {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __InteractionBuilder {
+    item: ::std::option::Option<crate::formats::AtUri>,
+    event: ::std::option::Option<InteractionEvent>,
+    feed_context: ::std::option::Option<::std::string::String>,
+    req_id: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for Interaction {
+    type Builder = __InteractionBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __InteractionBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "item" => crate::de::field(map, &mut b.item, path, "item"),
+            "event" => crate::de::field(map, &mut b.event, path, "event"),
+            "feedContext" => {
+                crate::de::field(map, &mut b.feed_context, path, "feedContext")
+            }
+            "reqId" => crate::de::field(map, &mut b.req_id, path, "reqId"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __InteractionBuilder,
+        extra: crate::types::Extra,
+        _path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __InteractionBuilder { item: f0, event: f1, feed_context: f2, req_id: f3 } = b;
+        ::std::result::Result::Ok(Self {
+            item: f0,
+            event: f1,
+            feed_context: f2,
+            req_id: f3,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .opt("item", &self.item)
+            .opt("event", &self.event)
+            .opt("feedContext", &self.feed_context)
+            .opt("reqId", &self.req_id)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -2246,96 +1715,14 @@ impl Interaction {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InteractionBuilder {
-    item: ::std::option::Option<crate::formats::AtUri>,
-    event: ::std::option::Option<InteractionEvent>,
-    feed_context: ::std::option::Option<::std::string::String>,
-    req_id: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Interaction {
-    type Builder = __InteractionBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __InteractionBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "item" => crate::de::field(map, &mut b.item, path, "item"),
-            "event" => crate::de::field(map, &mut b.event, path, "event"),
-            "feedContext" => {
-                crate::de::field(map, &mut b.feed_context, path, "feedContext")
-            }
-            "reqId" => crate::de::field(map, &mut b.req_id, path, "reqId"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __InteractionBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InteractionBuilder { item: f0, event: f1, feed_context: f2, req_id: f3 } = b;
-        let value = Interaction {
-            item: f0,
-            event: f1,
-            feed_context: f2,
-            req_id: f3,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Interaction {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Interaction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Interaction {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .opt("item", &self.item)
-            .opt("event", &self.event)
-            .opt("feedContext", &self.feed_context)
-            .opt("reqId", &self.req_id)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Interaction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Interaction {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.event, &path.key("event"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("event", &self.event).end()
     }
 }
+crate::types::object_impls!(Interaction);
 crate::types::object_api!(
     Interaction {} { item with_item : crate ::formats::AtUri, event with_event :
     InteractionEvent, feed_context with_feed_context : ::std::string::String, req_id

@@ -26,9 +26,122 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.feed.generator";
 }
-impl Record {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __RecordBuilder {
+    did: ::std::option::Option<crate::formats::Did>,
+    display_name: ::std::option::Option<::std::string::String>,
+    description: ::std::option::Option<::std::string::String>,
+    description_facets: ::std::option::Option<
+        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
+    >,
+    avatar: ::std::option::Option<crate::types::Blob>,
+    accepts_interactions: ::std::option::Option<bool>,
+    labels: ::std::option::Option<RecordLabels>,
+    content_mode: ::std::option::Option<RecordContentMode>,
+    created_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for Record {
+    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+        "app.bsky.feed.generator",
+    );
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __RecordBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "did" => crate::de::field(map, &mut b.did, path, "did"),
+            "displayName" => {
+                crate::de::field(map, &mut b.display_name, path, "displayName")
+            }
+            "description" => {
+                crate::de::field(map, &mut b.description, path, "description")
+            }
+            "descriptionFacets" => {
+                crate::de::field(
+                    map,
+                    &mut b.description_facets,
+                    path,
+                    "descriptionFacets",
+                )
+            }
+            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
+            "acceptsInteractions" => {
+                crate::de::field(
+                    map,
+                    &mut b.accepts_interactions,
+                    path,
+                    "acceptsInteractions",
+                )
+            }
+            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
+            "contentMode" => {
+                crate::de::field(map, &mut b.content_mode, path, "contentMode")
+            }
+            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __RecordBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            did: ::std::option::Option::Some(f0),
+            display_name: ::std::option::Option::Some(f1),
+            description: f2,
+            description_facets: f3,
+            avatar: f4,
+            accepts_interactions: f5,
+            labels: f6,
+            content_mode: f7,
+            created_at: ::std::option::Option::Some(f8),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("did", b.did.is_some()),
+                        ("displayName", b.display_name.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            did: f0,
+            display_name: f1,
+            description: f2,
+            description_facets: f3,
+            avatar: f4,
+            accepts_interactions: f5,
+            labels: f6,
+            content_mode: f7,
+            created_at: f8,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("did", &self.did)
+            .req("displayName", &self.display_name)
+            .opt("description", &self.description)
+            .opt("descriptionFacets", &self.description_facets)
+            .opt("avatar", &self.avatar)
+            .opt("acceptsInteractions", &self.accepts_interactions)
+            .opt("labels", &self.labels)
+            .opt("contentMode", &self.content_mode)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -78,172 +191,18 @@ impl Record {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
-    display_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    description_facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    avatar: ::std::option::Option<crate::types::Blob>,
-    accepts_interactions: ::std::option::Option<bool>,
-    labels: ::std::option::Option<RecordLabels>,
-    content_mode: ::std::option::Option<RecordContentMode>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.feed.generator",
-    );
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "displayName" => {
-                crate::de::field(map, &mut b.display_name, path, "displayName")
-            }
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
-            "descriptionFacets" => {
-                crate::de::field(
-                    map,
-                    &mut b.description_facets,
-                    path,
-                    "descriptionFacets",
-                )
-            }
-            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
-            "acceptsInteractions" => {
-                crate::de::field(
-                    map,
-                    &mut b.accepts_interactions,
-                    path,
-                    "acceptsInteractions",
-                )
-            }
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "contentMode" => {
-                crate::de::field(map, &mut b.content_mode, path, "contentMode")
-            }
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            did: ::std::option::Option::Some(f0),
-            display_name: ::std::option::Option::Some(f1),
-            description: f2,
-            description_facets: f3,
-            avatar: f4,
-            accepts_interactions: f5,
-            labels: f6,
-            content_mode: f7,
-            created_at: ::std::option::Option::Some(f8),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("did", b.did.is_some()),
-                        ("displayName", b.display_name.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = Record {
-            did: f0,
-            display_name: f1,
-            description: f2,
-            description_facets: f3,
-            avatar: f4,
-            accepts_interactions: f5,
-            labels: f6,
-            content_mode: f7,
-            created_at: f8,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("did", &self.did)
-            .req("displayName", &self.display_name)
-            .opt("description", &self.description)
-            .opt("descriptionFacets", &self.description_facets)
-            .opt("avatar", &self.avatar)
-            .opt("acceptsInteractions", &self.accepts_interactions)
-            .opt("labels", &self.labels)
-            .opt("contentMode", &self.content_mode)
-            .req("createdAt", &self.created_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.feed.generator"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(
-            &self.description_facets,
-            &path.key("descriptionFacets"),
-        )?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(
-            &self.content_mode,
-            &path.key("contentMode"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("descriptionFacets", &self.description_facets)
+            .at("labels", &self.labels)
+            .at("contentMode", &self.content_mode)
+            .end()
     }
 }
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record { did : crate ::formats::Did, display_name : ::std::string::String, created_at
     : crate ::formats::Datetime, } { description with_description :

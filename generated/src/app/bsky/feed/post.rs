@@ -31,9 +31,98 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.feed.post";
 }
-impl Record {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __RecordBuilder {
+    text: ::std::option::Option<::std::string::String>,
+    entities: ::std::option::Option<::std::vec::Vec<Entity>>,
+    facets: ::std::option::Option<
+        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
+    >,
+    reply: ::std::option::Option<ReplyRef>,
+    embed: ::std::option::Option<RecordEmbed>,
+    langs: ::std::option::Option<::std::vec::Vec<crate::formats::Language>>,
+    labels: ::std::option::Option<RecordLabels>,
+    tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    created_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for Record {
+    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+        "app.bsky.feed.post",
+    );
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __RecordBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "text" => crate::de::field(map, &mut b.text, path, "text"),
+            "entities" => crate::de::field(map, &mut b.entities, path, "entities"),
+            "facets" => crate::de::field(map, &mut b.facets, path, "facets"),
+            "reply" => crate::de::field(map, &mut b.reply, path, "reply"),
+            "embed" => crate::de::field(map, &mut b.embed, path, "embed"),
+            "langs" => crate::de::field(map, &mut b.langs, path, "langs"),
+            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
+            "tags" => crate::de::field(map, &mut b.tags, path, "tags"),
+            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __RecordBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            text: ::std::option::Option::Some(f0),
+            entities: f1,
+            facets: f2,
+            reply: f3,
+            embed: f4,
+            langs: f5,
+            labels: f6,
+            tags: f7,
+            created_at: ::std::option::Option::Some(f8),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("text", b.text.is_some()), ("createdAt", b.created_at.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            text: f0,
+            entities: f1,
+            facets: f2,
+            reply: f3,
+            embed: f4,
+            langs: f5,
+            labels: f6,
+            tags: f7,
+            created_at: f8,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("text", &self.text)
+            .opt("entities", &self.entities)
+            .opt("facets", &self.facets)
+            .opt("reply", &self.reply)
+            .opt("embed", &self.embed)
+            .opt("langs", &self.langs)
+            .opt("labels", &self.labels)
+            .opt("tags", &self.tags)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -88,144 +177,20 @@ impl Record {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    text: ::std::option::Option<::std::string::String>,
-    entities: ::std::option::Option<::std::vec::Vec<Entity>>,
-    facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    reply: ::std::option::Option<ReplyRef>,
-    embed: ::std::option::Option<RecordEmbed>,
-    langs: ::std::option::Option<::std::vec::Vec<crate::formats::Language>>,
-    labels: ::std::option::Option<RecordLabels>,
-    tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.feed.post",
-    );
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "text" => crate::de::field(map, &mut b.text, path, "text"),
-            "entities" => crate::de::field(map, &mut b.entities, path, "entities"),
-            "facets" => crate::de::field(map, &mut b.facets, path, "facets"),
-            "reply" => crate::de::field(map, &mut b.reply, path, "reply"),
-            "embed" => crate::de::field(map, &mut b.embed, path, "embed"),
-            "langs" => crate::de::field(map, &mut b.langs, path, "langs"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "tags" => crate::de::field(map, &mut b.tags, path, "tags"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            text: ::std::option::Option::Some(f0),
-            entities: f1,
-            facets: f2,
-            reply: f3,
-            embed: f4,
-            langs: f5,
-            labels: f6,
-            tags: f7,
-            created_at: ::std::option::Option::Some(f8),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("text", b.text.is_some()), ("createdAt", b.created_at.is_some())],
-                ),
-            );
-        };
-        let value = Record {
-            text: f0,
-            entities: f1,
-            facets: f2,
-            reply: f3,
-            embed: f4,
-            langs: f5,
-            labels: f6,
-            tags: f7,
-            created_at: f8,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("text", &self.text)
-            .opt("entities", &self.entities)
-            .opt("facets", &self.facets)
-            .opt("reply", &self.reply)
-            .opt("embed", &self.embed)
-            .opt("langs", &self.langs)
-            .opt("labels", &self.labels)
-            .opt("tags", &self.tags)
-            .req("createdAt", &self.created_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.feed.post"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.entities, &path.key("entities"))?;
-        crate::validate::Validate::validate_at(&self.facets, &path.key("facets"))?;
-        crate::validate::Validate::validate_at(&self.reply, &path.key("reply"))?;
-        crate::validate::Validate::validate_at(&self.embed, &path.key("embed"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("entities", &self.entities)
+            .at("facets", &self.facets)
+            .at("reply", &self.reply)
+            .at("embed", &self.embed)
+            .at("labels", &self.labels)
+            .end()
     }
 }
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record { text : ::std::string::String, created_at : crate ::formats::Datetime, } {
     entities with_entities : ::std::vec::Vec < Entity >, facets with_facets :
@@ -254,9 +219,9 @@ pub struct __ReplyRefBuilder {
     root: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
     parent: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ReplyRef {
+impl crate::de::Object for ReplyRef {
     type Builder = __ReplyRefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ReplyRefBuilder,
         key: &str,
         map: &mut A,
@@ -268,7 +233,7 @@ impl<'de> crate::de::ObjectDe<'de> for ReplyRef {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ReplyRefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -284,31 +249,13 @@ impl<'de> crate::de::ObjectDe<'de> for ReplyRef {
                 ),
             );
         };
-        let value = ReplyRef {
+        ::std::result::Result::Ok(Self {
             root: f0,
             parent: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ReplyRef {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReplyRef {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ReplyRef {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -317,25 +264,17 @@ impl crate::de::ObjectSer for ReplyRef {
             .req("parent", &self.parent)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ReplyRef {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ReplyRef {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.root, &path.key("root"))?;
-        crate::validate::Validate::validate_at(&self.parent, &path.key("parent"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("root", &self.root)
+            .at("parent", &self.parent)
+            .end()
     }
 }
+crate::types::object_impls!(ReplyRef);
 crate::types::object_api!(
     ReplyRef { root : crate ::com::atproto::repo::strong_ref::Main, parent : crate
     ::com::atproto::repo::strong_ref::Main, } {} extra
@@ -358,9 +297,9 @@ pub struct __EntityBuilder {
     type_: ::std::option::Option<::std::string::String>,
     value: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Entity {
+impl crate::de::Object for Entity {
     type Builder = __EntityBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __EntityBuilder,
         key: &str,
         map: &mut A,
@@ -373,7 +312,7 @@ impl<'de> crate::de::ObjectDe<'de> for Entity {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __EntityBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -394,32 +333,14 @@ impl<'de> crate::de::ObjectDe<'de> for Entity {
                 ),
             );
         };
-        let value = Entity {
+        ::std::result::Result::Ok(Self {
             index: f0,
             type_: f1,
             value: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Entity {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Entity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Entity {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -429,24 +350,14 @@ impl crate::de::ObjectSer for Entity {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Entity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Entity {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.index, &path.key("index"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("index", &self.index).end()
     }
 }
+crate::types::object_impls!(Entity);
 crate::types::object_api!(
     Entity { index : TextSlice, type_ : ::std::string::String, value :
     ::std::string::String, } {} extra
@@ -460,9 +371,54 @@ pub struct TextSlice {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl TextSlice {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __TextSliceBuilder {
+    start: ::std::option::Option<i64>,
+    end: ::std::option::Option<i64>,
+}
+impl crate::de::Object for TextSlice {
+    type Builder = __TextSliceBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __TextSliceBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "start" => crate::de::field(map, &mut b.start, path, "start"),
+            "end" => crate::de::field(map, &mut b.end, path, "end"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __TextSliceBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __TextSliceBuilder {
+            start: ::std::option::Option::Some(f0),
+            end: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("start", b.start.is_some()), ("end", b.end.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self { start: f0, end: f1, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("start", &self.start)
+            .req("end", &self.end)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -493,94 +449,7 @@ impl TextSlice {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __TextSliceBuilder {
-    start: ::std::option::Option<i64>,
-    end: ::std::option::Option<i64>,
-}
-impl<'de> crate::de::ObjectDe<'de> for TextSlice {
-    type Builder = __TextSliceBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __TextSliceBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "start" => crate::de::field(map, &mut b.start, path, "start"),
-            "end" => crate::de::field(map, &mut b.end, path, "end"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __TextSliceBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __TextSliceBuilder {
-            start: ::std::option::Option::Some(f0),
-            end: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("start", b.start.is_some()), ("end", b.end.is_some())],
-                ),
-            );
-        };
-        let value = TextSlice {
-            start: f0,
-            end: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for TextSlice {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TextSlice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for TextSlice {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("start", &self.start)
-            .req("end", &self.end)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for TextSlice {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for TextSlice {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(TextSlice);
 crate::types::object_api!(TextSlice { start : i64, end : i64, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

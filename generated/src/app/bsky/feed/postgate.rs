@@ -24,9 +24,82 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.feed.postgate";
 }
-impl Record {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __RecordBuilder {
+    created_at: ::std::option::Option<crate::formats::Datetime>,
+    post: ::std::option::Option<crate::formats::AtUri>,
+    detached_embedding_uris: ::std::option::Option<
+        ::std::vec::Vec<crate::formats::AtUri>,
+    >,
+    embedding_rules: ::std::option::Option<::std::vec::Vec<RecordEmbeddingRulesItem>>,
+}
+impl crate::de::Object for Record {
+    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+        "app.bsky.feed.postgate",
+    );
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __RecordBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
+            "post" => crate::de::field(map, &mut b.post, path, "post"),
+            "detachedEmbeddingUris" => {
+                crate::de::field(
+                    map,
+                    &mut b.detached_embedding_uris,
+                    path,
+                    "detachedEmbeddingUris",
+                )
+            }
+            "embeddingRules" => {
+                crate::de::field(map, &mut b.embedding_rules, path, "embeddingRules")
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __RecordBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            created_at: ::std::option::Option::Some(f0),
+            post: ::std::option::Option::Some(f1),
+            detached_embedding_uris: f2,
+            embedding_rules: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("createdAt", b.created_at.is_some()), ("post", b.post.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            created_at: f0,
+            post: f1,
+            detached_embedding_uris: f2,
+            embedding_rules: f3,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("createdAt", &self.created_at)
+            .req("post", &self.post)
+            .opt("detachedEmbeddingUris", &self.detached_embedding_uris)
+            .opt("embeddingRules", &self.embedding_rules)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -56,127 +129,16 @@ impl Record {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-    post: ::std::option::Option<crate::formats::AtUri>,
-    detached_embedding_uris: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::AtUri>,
-    >,
-    embedding_rules: ::std::option::Option<::std::vec::Vec<RecordEmbeddingRulesItem>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.feed.postgate",
-    );
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            "post" => crate::de::field(map, &mut b.post, path, "post"),
-            "detachedEmbeddingUris" => {
-                crate::de::field(
-                    map,
-                    &mut b.detached_embedding_uris,
-                    path,
-                    "detachedEmbeddingUris",
-                )
-            }
-            "embeddingRules" => {
-                crate::de::field(map, &mut b.embedding_rules, path, "embeddingRules")
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            created_at: ::std::option::Option::Some(f0),
-            post: ::std::option::Option::Some(f1),
-            detached_embedding_uris: f2,
-            embedding_rules: f3,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("createdAt", b.created_at.is_some()), ("post", b.post.is_some())],
-                ),
-            );
-        };
-        let value = Record {
-            created_at: f0,
-            post: f1,
-            detached_embedding_uris: f2,
-            embedding_rules: f3,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("createdAt", &self.created_at)
-            .req("post", &self.post)
-            .opt("detachedEmbeddingUris", &self.detached_embedding_uris)
-            .opt("embeddingRules", &self.embedding_rules)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.feed.postgate"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(
-            &self.embedding_rules,
-            &path.key("embeddingRules"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("embeddingRules", &self.embedding_rules)
+            .end()
     }
 }
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record { created_at : crate ::formats::Datetime, post : crate ::formats::AtUri, } {
     detached_embedding_uris with_detached_embedding_uris : ::std::vec::Vec < crate
@@ -199,9 +161,9 @@ pub struct DisableRule {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __DisableRuleBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for DisableRule {
+impl crate::de::Object for DisableRule {
     type Builder = __DisableRuleBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __DisableRuleBuilder,
         _key: &str,
         _map: &mut A,
@@ -209,54 +171,21 @@ impl<'de> crate::de::ObjectDe<'de> for DisableRule {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __DisableRuleBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = DisableRule { extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DisableRule {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisableRule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DisableRule {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for DisableRule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DisableRule {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(DisableRule);
 crate::types::object_api!(DisableRule {} {} extra);
 crate::types::default_new!(DisableRule);
 #[derive(Debug, Clone, PartialEq)]

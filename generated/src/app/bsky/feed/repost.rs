@@ -23,12 +23,12 @@ pub struct __RecordBuilder {
     created_at: ::std::option::Option<crate::formats::Datetime>,
     via: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
+impl crate::de::Object for Record {
     const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "app.bsky.feed.repost",
     );
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
@@ -41,7 +41,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __RecordBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -61,32 +61,14 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
                 ),
             );
         };
-        let value = Record {
+        ::std::result::Result::Ok(Self {
             subject: f0,
             created_at: f1,
             via: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -96,29 +78,17 @@ impl crate::de::ObjectSer for Record {
             .opt("via", &self.via)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.feed.repost"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.subject, &path.key("subject"))?;
-        crate::validate::Validate::validate_at(&self.via, &path.key("via"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("subject", &self.subject)
+            .at("via", &self.via)
+            .end()
     }
 }
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record { subject : crate ::com::atproto::repo::strong_ref::Main, created_at : crate
     ::formats::Datetime, } { via with_via : crate ::com::atproto::repo::strong_ref::Main,

@@ -51,9 +51,105 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: crate::types::Extra,
 }
-impl Params {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ParamsBuilder {
+    q: ::std::option::Option<::std::string::String>,
+    sort: ::std::option::Option<ParamsSort>,
+    since: ::std::option::Option<::std::string::String>,
+    until: ::std::option::Option<::std::string::String>,
+    mentions: ::std::option::Option<crate::formats::AtIdentifier>,
+    author: ::std::option::Option<crate::formats::AtIdentifier>,
+    lang: ::std::option::Option<crate::formats::Language>,
+    domain: ::std::option::Option<::std::string::String>,
+    url: ::std::option::Option<crate::formats::Uri>,
+    tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    limit: ::std::option::Option<i64>,
+    cursor: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for Params {
+    type Builder = __ParamsBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ParamsBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "q" => crate::de::field(map, &mut b.q, path, "q"),
+            "sort" => crate::de::field(map, &mut b.sort, path, "sort"),
+            "since" => crate::de::field(map, &mut b.since, path, "since"),
+            "until" => crate::de::field(map, &mut b.until, path, "until"),
+            "mentions" => crate::de::field(map, &mut b.mentions, path, "mentions"),
+            "author" => crate::de::field(map, &mut b.author, path, "author"),
+            "lang" => crate::de::field(map, &mut b.lang, path, "lang"),
+            "domain" => crate::de::field(map, &mut b.domain, path, "domain"),
+            "url" => crate::de::field(map, &mut b.url, path, "url"),
+            "tag" => crate::de::field(map, &mut b.tag, path, "tag"),
+            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ParamsBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            q: ::std::option::Option::Some(f0),
+            sort: f1,
+            since: f2,
+            until: f3,
+            mentions: f4,
+            author: f5,
+            lang: f6,
+            domain: f7,
+            url: f8,
+            tag: f9,
+            limit: f10,
+            cursor: f11,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("q", b.q.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            q: f0,
+            sort: f1,
+            since: f2,
+            until: f3,
+            mentions: f4,
+            author: f5,
+            lang: f6,
+            domain: f7,
+            url: f8,
+            tag: f9,
+            limit: f10,
+            cursor: f11,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("q", &self.q)
+            .opt("sort", &self.sort)
+            .opt("since", &self.since)
+            .opt("until", &self.until)
+            .opt("mentions", &self.mentions)
+            .opt("author", &self.author)
+            .opt("lang", &self.lang)
+            .opt("domain", &self.domain)
+            .opt("url", &self.url)
+            .opt("tag", &self.tag)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -86,143 +182,14 @@ impl Params {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    q: ::std::option::Option<::std::string::String>,
-    sort: ::std::option::Option<ParamsSort>,
-    since: ::std::option::Option<::std::string::String>,
-    until: ::std::option::Option<::std::string::String>,
-    mentions: ::std::option::Option<crate::formats::AtIdentifier>,
-    author: ::std::option::Option<crate::formats::AtIdentifier>,
-    lang: ::std::option::Option<crate::formats::Language>,
-    domain: ::std::option::Option<::std::string::String>,
-    url: ::std::option::Option<crate::formats::Uri>,
-    tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Params {
-    type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "q" => crate::de::field(map, &mut b.q, path, "q"),
-            "sort" => crate::de::field(map, &mut b.sort, path, "sort"),
-            "since" => crate::de::field(map, &mut b.since, path, "since"),
-            "until" => crate::de::field(map, &mut b.until, path, "until"),
-            "mentions" => crate::de::field(map, &mut b.mentions, path, "mentions"),
-            "author" => crate::de::field(map, &mut b.author, path, "author"),
-            "lang" => crate::de::field(map, &mut b.lang, path, "lang"),
-            "domain" => crate::de::field(map, &mut b.domain, path, "domain"),
-            "url" => crate::de::field(map, &mut b.url, path, "url"),
-            "tag" => crate::de::field(map, &mut b.tag, path, "tag"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            q: ::std::option::Option::Some(f0),
-            sort: f1,
-            since: f2,
-            until: f3,
-            mentions: f4,
-            author: f5,
-            lang: f6,
-            domain: f7,
-            url: f8,
-            tag: f9,
-            limit: f10,
-            cursor: f11,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("q", b.q.is_some())]),
-            );
-        };
-        let value = Params {
-            q: f0,
-            sort: f1,
-            since: f2,
-            until: f3,
-            mentions: f4,
-            author: f5,
-            lang: f6,
-            domain: f7,
-            url: f8,
-            tag: f9,
-            limit: f10,
-            cursor: f11,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("q", &self.q)
-            .opt("sort", &self.sort)
-            .opt("since", &self.since)
-            .opt("until", &self.until)
-            .opt("mentions", &self.mentions)
-            .opt("author", &self.author)
-            .opt("lang", &self.lang)
-            .opt("domain", &self.domain)
-            .opt("url", &self.url)
-            .opt("tag", &self.tag)
-            .opt("limit", &self.limit)
-            .opt("cursor", &self.cursor)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.sort, &path.key("sort"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -380,9 +347,9 @@ pub struct __OutputBuilder {
         ::std::vec::Vec<crate::app::bsky::feed::defs::PostView>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -395,7 +362,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -409,32 +376,14 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 crate::de::missing(path, &[("posts", b.posts.is_some())]),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             cursor: f0,
             hits_total: f1,
             posts: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -444,24 +393,14 @@ impl crate::de::ObjectSer for Output {
             .req("posts", &self.posts)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.posts, &path.key("posts"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("posts", &self.posts).end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { posts : ::std::vec::Vec < crate ::app::bsky::feed::defs::PostView >, } {
     cursor with_cursor : ::std::string::String, hits_total with_hits_total : i64, } extra

@@ -93,57 +93,6 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: crate::types::Extra,
 }
-impl Params {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
-            let path = path.key("limit");
-            crate::validate::check_integer(
-                *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
-                },
-                &path,
-            )?;
-        }
-        if let ::std::option::Option::Some(v) = &self.hashtags {
-            let path = path.key("hashtags");
-            for (i, item) in v.iter().enumerate() {
-                let path = path.index(i);
-                crate::validate::check_string(
-                    item.as_str(),
-                    &crate::validate::StringRules {
-                        max_length: ::std::option::Option::Some(640),
-                        max_graphemes: ::std::option::Option::Some(64),
-                        ..crate::validate::StringRules::NONE
-                    },
-                    &path,
-                )?;
-            }
-        }
-        if let ::std::option::Option::Some(v) = &self.exclude_hashtags {
-            let path = path.key("excludeHashtags");
-            for (i, item) in v.iter().enumerate() {
-                let path = path.index(i);
-                crate::validate::check_string(
-                    item.as_str(),
-                    &crate::validate::StringRules {
-                        max_length: ::std::option::Option::Some(640),
-                        max_graphemes: ::std::option::Option::Some(64),
-                        ..crate::validate::StringRules::NONE
-                    },
-                    &path,
-                )?;
-            }
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
@@ -183,9 +132,9 @@ pub struct __ParamsBuilder {
     following: ::std::option::Option<bool>,
     query_language: ::std::option::Option<ParamsQueryLanguage>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Params {
+impl crate::de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
@@ -255,10 +204,10 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ParamsBuilder,
         extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
+        _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __ParamsBuilder {
             cursor: f0,
@@ -291,7 +240,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
             following: f27,
             query_language: f28,
         } = b;
-        let value = Params {
+        ::std::result::Result::Ok(Self {
             cursor: f0,
             limit: f1,
             query: f2,
@@ -322,28 +271,9 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
             following: f27,
             query_language: f28,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -379,29 +309,65 @@ impl crate::de::ObjectSer for Params {
             .opt("queryLanguage", &self.query_language)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.sort, &path.key("sort"))?;
-        crate::validate::Validate::validate_at(
-            &self.query_language,
-            &path.key("queryLanguage"),
-        )?;
+        if let ::std::option::Option::Some(v) = &self.limit {
+            let path = path.key("limit");
+            crate::validate::check_integer(
+                *v,
+                &crate::validate::IntegerRules {
+                    minimum: ::std::option::Option::Some(1),
+                    maximum: ::std::option::Option::Some(100),
+                    ..crate::validate::IntegerRules::NONE
+                },
+                &path,
+            )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hashtags {
+            let path = path.key("hashtags");
+            for (i, item) in v.iter().enumerate() {
+                let path = path.index(i);
+                crate::validate::check_string(
+                    item.as_str(),
+                    &crate::validate::StringRules {
+                        max_length: ::std::option::Option::Some(640),
+                        max_graphemes: ::std::option::Option::Some(64),
+                        ..crate::validate::StringRules::NONE
+                    },
+                    &path,
+                )?;
+            }
+        }
+        if let ::std::option::Option::Some(v) = &self.exclude_hashtags {
+            let path = path.key("excludeHashtags");
+            for (i, item) in v.iter().enumerate() {
+                let path = path.index(i);
+                crate::validate::check_string(
+                    item.as_str(),
+                    &crate::validate::StringRules {
+                        max_length: ::std::option::Option::Some(640),
+                        max_graphemes: ::std::option::Option::Some(64),
+                        ..crate::validate::StringRules::NONE
+                    },
+                    &path,
+                )?;
+            }
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("sort", &self.sort)
+            .at("queryLanguage", &self.query_language)
+            .end()
+    }
 }
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -745,9 +711,9 @@ pub struct __OutputBuilder {
         ::std::vec::Vec<OutputDetectedQueryLanguagesItem>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -768,7 +734,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -783,33 +749,15 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 crate::de::missing(path, &[("posts", b.posts.is_some())]),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             cursor: f0,
             hits_total: f1,
             posts: f2,
             detected_query_languages: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -820,28 +768,17 @@ impl crate::de::ObjectSer for Output {
             .opt("detectedQueryLanguages", &self.detected_query_languages)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.posts, &path.key("posts"))?;
-        crate::validate::Validate::validate_at(
-            &self.detected_query_languages,
-            &path.key("detectedQueryLanguages"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("posts", &self.posts)
+            .at("detectedQueryLanguages", &self.detected_query_languages)
+            .end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { posts : ::std::vec::Vec < crate ::app::bsky::feed::defs::PostView >, } {
     cursor with_cursor : ::std::string::String, hits_total with_hits_total : i64,

@@ -20,9 +20,73 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.feed.threadgate";
 }
-impl Record {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __RecordBuilder {
+    post: ::std::option::Option<crate::formats::AtUri>,
+    allow: ::std::option::Option<::std::vec::Vec<RecordAllowItem>>,
+    created_at: ::std::option::Option<crate::formats::Datetime>,
+    hidden_replies: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
+}
+impl crate::de::Object for Record {
+    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+        "app.bsky.feed.threadgate",
+    );
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __RecordBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "post" => crate::de::field(map, &mut b.post, path, "post"),
+            "allow" => crate::de::field(map, &mut b.allow, path, "allow"),
+            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
+            "hiddenReplies" => {
+                crate::de::field(map, &mut b.hidden_replies, path, "hiddenReplies")
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __RecordBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            post: ::std::option::Option::Some(f0),
+            allow: f1,
+            created_at: ::std::option::Option::Some(f2),
+            hidden_replies: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[("post", b.post.is_some()), ("createdAt", b.created_at.is_some())],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            post: f0,
+            allow: f1,
+            created_at: f2,
+            hidden_replies: f3,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("post", &self.post)
+            .opt("allow", &self.allow)
+            .req("createdAt", &self.created_at)
+            .opt("hiddenReplies", &self.hidden_replies)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -52,115 +116,14 @@ impl Record {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    post: ::std::option::Option<crate::formats::AtUri>,
-    allow: ::std::option::Option<::std::vec::Vec<RecordAllowItem>>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-    hidden_replies: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.feed.threadgate",
-    );
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "post" => crate::de::field(map, &mut b.post, path, "post"),
-            "allow" => crate::de::field(map, &mut b.allow, path, "allow"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            "hiddenReplies" => {
-                crate::de::field(map, &mut b.hidden_replies, path, "hiddenReplies")
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            post: ::std::option::Option::Some(f0),
-            allow: f1,
-            created_at: ::std::option::Option::Some(f2),
-            hidden_replies: f3,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("post", b.post.is_some()), ("createdAt", b.created_at.is_some())],
-                ),
-            );
-        };
-        let value = Record {
-            post: f0,
-            allow: f1,
-            created_at: f2,
-            hidden_replies: f3,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("post", &self.post)
-            .opt("allow", &self.allow)
-            .req("createdAt", &self.created_at)
-            .opt("hiddenReplies", &self.hidden_replies)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.feed.threadgate"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.allow, &path.key("allow"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("allow", &self.allow).end()
     }
 }
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record { post : crate ::formats::AtUri, created_at : crate ::formats::Datetime, } {
     allow with_allow : ::std::vec::Vec < RecordAllowItem >, hidden_replies
@@ -182,9 +145,9 @@ pub struct MentionRule {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MentionRuleBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for MentionRule {
+impl crate::de::Object for MentionRule {
     type Builder = __MentionRuleBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __MentionRuleBuilder,
         _key: &str,
         _map: &mut A,
@@ -192,54 +155,21 @@ impl<'de> crate::de::ObjectDe<'de> for MentionRule {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __MentionRuleBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = MentionRule { extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for MentionRule {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MentionRule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for MentionRule {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for MentionRule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for MentionRule {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(MentionRule);
 crate::types::object_api!(MentionRule {} {} extra);
 crate::types::default_new!(MentionRule);
 /// Allow replies from actors who follow you.
@@ -252,9 +182,9 @@ pub struct FollowerRule {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __FollowerRuleBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for FollowerRule {
+impl crate::de::Object for FollowerRule {
     type Builder = __FollowerRuleBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __FollowerRuleBuilder,
         _key: &str,
         _map: &mut A,
@@ -262,54 +192,21 @@ impl<'de> crate::de::ObjectDe<'de> for FollowerRule {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __FollowerRuleBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = FollowerRule { extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for FollowerRule {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FollowerRule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for FollowerRule {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for FollowerRule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for FollowerRule {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(FollowerRule);
 crate::types::object_api!(FollowerRule {} {} extra);
 crate::types::default_new!(FollowerRule);
 /// Allow replies from actors you follow.
@@ -322,9 +219,9 @@ pub struct FollowingRule {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __FollowingRuleBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for FollowingRule {
+impl crate::de::Object for FollowingRule {
     type Builder = __FollowingRuleBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __FollowingRuleBuilder,
         _key: &str,
         _map: &mut A,
@@ -332,54 +229,21 @@ impl<'de> crate::de::ObjectDe<'de> for FollowingRule {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __FollowingRuleBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = FollowingRule { extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for FollowingRule {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FollowingRule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for FollowingRule {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for FollowingRule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for FollowingRule {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(FollowingRule);
 crate::types::object_api!(FollowingRule {} {} extra);
 crate::types::default_new!(FollowingRule);
 /// Allow replies from actors on a list.
@@ -395,9 +259,9 @@ pub struct ListRule {
 pub struct __ListRuleBuilder {
     list: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ListRule {
+impl crate::de::Object for ListRule {
     type Builder = __ListRuleBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ListRuleBuilder,
         key: &str,
         map: &mut A,
@@ -408,7 +272,7 @@ impl<'de> crate::de::ObjectDe<'de> for ListRule {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ListRuleBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -418,49 +282,16 @@ impl<'de> crate::de::ObjectDe<'de> for ListRule {
                 crate::de::missing(path, &[("list", b.list.is_some())]),
             );
         };
-        let value = ListRule { list: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { list: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ListRule {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListRule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ListRule {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("list", &self.list).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for ListRule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ListRule {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ListRule);
 crate::types::object_api!(ListRule { list : crate ::formats::AtUri, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -17,9 +17,102 @@ pub struct ListViewBasic {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl ListViewBasic {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ListViewBasicBuilder {
+    uri: ::std::option::Option<crate::formats::AtUri>,
+    cid: ::std::option::Option<crate::formats::Cid>,
+    name: ::std::option::Option<::std::string::String>,
+    purpose: ::std::option::Option<ListPurpose>,
+    avatar: ::std::option::Option<crate::formats::Uri>,
+    list_item_count: ::std::option::Option<i64>,
+    labels: ::std::option::Option<
+        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
+    >,
+    viewer: ::std::option::Option<ListViewerState>,
+    indexed_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for ListViewBasic {
+    type Builder = __ListViewBasicBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ListViewBasicBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
+            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
+            "name" => crate::de::field(map, &mut b.name, path, "name"),
+            "purpose" => crate::de::field(map, &mut b.purpose, path, "purpose"),
+            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
+            "listItemCount" => {
+                crate::de::field(map, &mut b.list_item_count, path, "listItemCount")
+            }
+            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
+            "viewer" => crate::de::field(map, &mut b.viewer, path, "viewer"),
+            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ListViewBasicBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ListViewBasicBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            name: ::std::option::Option::Some(f2),
+            purpose: ::std::option::Option::Some(f3),
+            avatar: f4,
+            list_item_count: f5,
+            labels: f6,
+            viewer: f7,
+            indexed_at: f8,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("name", b.name.is_some()),
+                        ("purpose", b.purpose.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            uri: f0,
+            cid: f1,
+            name: f2,
+            purpose: f3,
+            avatar: f4,
+            list_item_count: f5,
+            labels: f6,
+            viewer: f7,
+            indexed_at: f8,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("name", &self.name)
+            .req("purpose", &self.purpose)
+            .opt("avatar", &self.avatar)
+            .opt("listItemCount", &self.list_item_count)
+            .opt("labels", &self.labels)
+            .opt("viewer", &self.viewer)
+            .opt("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -49,142 +142,18 @@ impl ListViewBasic {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ListViewBasicBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    name: ::std::option::Option<::std::string::String>,
-    purpose: ::std::option::Option<ListPurpose>,
-    avatar: ::std::option::Option<crate::formats::Uri>,
-    list_item_count: ::std::option::Option<i64>,
-    labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
-    viewer: ::std::option::Option<ListViewerState>,
-    indexed_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for ListViewBasic {
-    type Builder = __ListViewBasicBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ListViewBasicBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "purpose" => crate::de::field(map, &mut b.purpose, path, "purpose"),
-            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
-            "listItemCount" => {
-                crate::de::field(map, &mut b.list_item_count, path, "listItemCount")
-            }
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "viewer" => crate::de::field(map, &mut b.viewer, path, "viewer"),
-            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ListViewBasicBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ListViewBasicBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
-            name: ::std::option::Option::Some(f2),
-            purpose: ::std::option::Option::Some(f3),
-            avatar: f4,
-            list_item_count: f5,
-            labels: f6,
-            viewer: f7,
-            indexed_at: f8,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("name", b.name.is_some()),
-                        ("purpose", b.purpose.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = ListViewBasic {
-            uri: f0,
-            cid: f1,
-            name: f2,
-            purpose: f3,
-            avatar: f4,
-            list_item_count: f5,
-            labels: f6,
-            viewer: f7,
-            indexed_at: f8,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ListViewBasic {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListViewBasic {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ListViewBasic {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("uri", &self.uri)
-            .req("cid", &self.cid)
-            .req("name", &self.name)
-            .req("purpose", &self.purpose)
-            .opt("avatar", &self.avatar)
-            .opt("listItemCount", &self.list_item_count)
-            .opt("labels", &self.labels)
-            .opt("viewer", &self.viewer)
-            .opt("indexedAt", &self.indexed_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for ListViewBasic {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ListViewBasic {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.purpose, &path.key("purpose"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(&self.viewer, &path.key("viewer"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("purpose", &self.purpose)
+            .at("labels", &self.labels)
+            .at("viewer", &self.viewer)
+            .end()
     }
 }
+crate::types::object_impls!(ListViewBasic);
 crate::types::object_api!(
     ListViewBasic { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, name :
     ::std::string::String, purpose : ListPurpose, } { avatar with_avatar : crate
@@ -214,9 +183,130 @@ pub struct ListView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl ListView {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ListViewBuilder {
+    uri: ::std::option::Option<crate::formats::AtUri>,
+    cid: ::std::option::Option<crate::formats::Cid>,
+    creator: ::std::option::Option<crate::app::bsky::actor::defs::ProfileView>,
+    name: ::std::option::Option<::std::string::String>,
+    purpose: ::std::option::Option<ListPurpose>,
+    description: ::std::option::Option<::std::string::String>,
+    description_facets: ::std::option::Option<
+        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
+    >,
+    avatar: ::std::option::Option<crate::formats::Uri>,
+    list_item_count: ::std::option::Option<i64>,
+    labels: ::std::option::Option<
+        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
+    >,
+    viewer: ::std::option::Option<ListViewerState>,
+    indexed_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for ListView {
+    type Builder = __ListViewBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ListViewBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
+            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
+            "creator" => crate::de::field(map, &mut b.creator, path, "creator"),
+            "name" => crate::de::field(map, &mut b.name, path, "name"),
+            "purpose" => crate::de::field(map, &mut b.purpose, path, "purpose"),
+            "description" => {
+                crate::de::field(map, &mut b.description, path, "description")
+            }
+            "descriptionFacets" => {
+                crate::de::field(
+                    map,
+                    &mut b.description_facets,
+                    path,
+                    "descriptionFacets",
+                )
+            }
+            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
+            "listItemCount" => {
+                crate::de::field(map, &mut b.list_item_count, path, "listItemCount")
+            }
+            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
+            "viewer" => crate::de::field(map, &mut b.viewer, path, "viewer"),
+            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ListViewBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ListViewBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            creator: ::std::option::Option::Some(f2),
+            name: ::std::option::Option::Some(f3),
+            purpose: ::std::option::Option::Some(f4),
+            description: f5,
+            description_facets: f6,
+            avatar: f7,
+            list_item_count: f8,
+            labels: f9,
+            viewer: f10,
+            indexed_at: ::std::option::Option::Some(f11),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("creator", b.creator.is_some()),
+                        ("name", b.name.is_some()),
+                        ("purpose", b.purpose.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            uri: f0,
+            cid: f1,
+            creator: f2,
+            name: f3,
+            purpose: f4,
+            description: f5,
+            description_facets: f6,
+            avatar: f7,
+            list_item_count: f8,
+            labels: f9,
+            viewer: f10,
+            indexed_at: f11,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("creator", &self.creator)
+            .req("name", &self.name)
+            .req("purpose", &self.purpose)
+            .opt("description", &self.description)
+            .opt("descriptionFacets", &self.description_facets)
+            .opt("avatar", &self.avatar)
+            .opt("listItemCount", &self.list_item_count)
+            .opt("labels", &self.labels)
+            .opt("viewer", &self.viewer)
+            .req("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -258,175 +348,20 @@ impl ListView {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ListViewBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    creator: ::std::option::Option<crate::app::bsky::actor::defs::ProfileView>,
-    name: ::std::option::Option<::std::string::String>,
-    purpose: ::std::option::Option<ListPurpose>,
-    description: ::std::option::Option<::std::string::String>,
-    description_facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    avatar: ::std::option::Option<crate::formats::Uri>,
-    list_item_count: ::std::option::Option<i64>,
-    labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
-    viewer: ::std::option::Option<ListViewerState>,
-    indexed_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for ListView {
-    type Builder = __ListViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ListViewBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "creator" => crate::de::field(map, &mut b.creator, path, "creator"),
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "purpose" => crate::de::field(map, &mut b.purpose, path, "purpose"),
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
-            "descriptionFacets" => {
-                crate::de::field(
-                    map,
-                    &mut b.description_facets,
-                    path,
-                    "descriptionFacets",
-                )
-            }
-            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
-            "listItemCount" => {
-                crate::de::field(map, &mut b.list_item_count, path, "listItemCount")
-            }
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "viewer" => crate::de::field(map, &mut b.viewer, path, "viewer"),
-            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ListViewBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ListViewBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
-            creator: ::std::option::Option::Some(f2),
-            name: ::std::option::Option::Some(f3),
-            purpose: ::std::option::Option::Some(f4),
-            description: f5,
-            description_facets: f6,
-            avatar: f7,
-            list_item_count: f8,
-            labels: f9,
-            viewer: f10,
-            indexed_at: ::std::option::Option::Some(f11),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("creator", b.creator.is_some()),
-                        ("name", b.name.is_some()),
-                        ("purpose", b.purpose.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = ListView {
-            uri: f0,
-            cid: f1,
-            creator: f2,
-            name: f3,
-            purpose: f4,
-            description: f5,
-            description_facets: f6,
-            avatar: f7,
-            list_item_count: f8,
-            labels: f9,
-            viewer: f10,
-            indexed_at: f11,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ListView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ListView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("uri", &self.uri)
-            .req("cid", &self.cid)
-            .req("creator", &self.creator)
-            .req("name", &self.name)
-            .req("purpose", &self.purpose)
-            .opt("description", &self.description)
-            .opt("descriptionFacets", &self.description_facets)
-            .opt("avatar", &self.avatar)
-            .opt("listItemCount", &self.list_item_count)
-            .opt("labels", &self.labels)
-            .opt("viewer", &self.viewer)
-            .req("indexedAt", &self.indexed_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for ListView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ListView {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.creator, &path.key("creator"))?;
-        crate::validate::Validate::validate_at(&self.purpose, &path.key("purpose"))?;
-        crate::validate::Validate::validate_at(
-            &self.description_facets,
-            &path.key("descriptionFacets"),
-        )?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(&self.viewer, &path.key("viewer"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("creator", &self.creator)
+            .at("purpose", &self.purpose)
+            .at("descriptionFacets", &self.description_facets)
+            .at("labels", &self.labels)
+            .at("viewer", &self.viewer)
+            .end()
     }
 }
+crate::types::object_impls!(ListView);
 crate::types::object_api!(
     ListView { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, creator : crate
     ::app::bsky::actor::defs::ProfileView, name : ::std::string::String, purpose :
@@ -451,9 +386,9 @@ pub struct __ListItemViewBuilder {
     uri: ::std::option::Option<crate::formats::AtUri>,
     subject: ::std::option::Option<crate::app::bsky::actor::defs::ProfileView>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ListItemView {
+impl crate::de::Object for ListItemView {
     type Builder = __ListItemViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ListItemViewBuilder,
         key: &str,
         map: &mut A,
@@ -465,7 +400,7 @@ impl<'de> crate::de::ObjectDe<'de> for ListItemView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ListItemViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -481,31 +416,13 @@ impl<'de> crate::de::ObjectDe<'de> for ListItemView {
                 ),
             );
         };
-        let value = ListItemView {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             subject: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ListItemView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListItemView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ListItemView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -514,24 +431,14 @@ impl crate::de::ObjectSer for ListItemView {
             .req("subject", &self.subject)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ListItemView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ListItemView {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.subject, &path.key("subject"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("subject", &self.subject).end()
     }
 }
+crate::types::object_impls!(ListItemView);
 crate::types::object_api!(
     ListItemView { uri : crate ::formats::AtUri, subject : crate
     ::app::bsky::actor::defs::ProfileView, } {} extra
@@ -557,9 +464,124 @@ pub struct StarterPackView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl StarterPackView {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __StarterPackViewBuilder {
+    uri: ::std::option::Option<crate::formats::AtUri>,
+    cid: ::std::option::Option<crate::formats::Cid>,
+    record: ::std::option::Option<crate::types::Unknown>,
+    creator: ::std::option::Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
+    list: ::std::option::Option<ListViewBasic>,
+    list_items_sample: ::std::option::Option<::std::vec::Vec<ListItemView>>,
+    feeds: ::std::option::Option<
+        ::std::vec::Vec<crate::app::bsky::feed::defs::GeneratorView>,
+    >,
+    joined_week_count: ::std::option::Option<i64>,
+    joined_all_time_count: ::std::option::Option<i64>,
+    labels: ::std::option::Option<
+        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
+    >,
+    indexed_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for StarterPackView {
+    type Builder = __StarterPackViewBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __StarterPackViewBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
+            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
+            "record" => crate::de::field(map, &mut b.record, path, "record"),
+            "creator" => crate::de::field(map, &mut b.creator, path, "creator"),
+            "list" => crate::de::field(map, &mut b.list, path, "list"),
+            "listItemsSample" => {
+                crate::de::field(map, &mut b.list_items_sample, path, "listItemsSample")
+            }
+            "feeds" => crate::de::field(map, &mut b.feeds, path, "feeds"),
+            "joinedWeekCount" => {
+                crate::de::field(map, &mut b.joined_week_count, path, "joinedWeekCount")
+            }
+            "joinedAllTimeCount" => {
+                crate::de::field(
+                    map,
+                    &mut b.joined_all_time_count,
+                    path,
+                    "joinedAllTimeCount",
+                )
+            }
+            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
+            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __StarterPackViewBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __StarterPackViewBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            record: ::std::option::Option::Some(f2),
+            creator: ::std::option::Option::Some(f3),
+            list: f4,
+            list_items_sample: f5,
+            feeds: f6,
+            joined_week_count: f7,
+            joined_all_time_count: f8,
+            labels: f9,
+            indexed_at: ::std::option::Option::Some(f10),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("record", b.record.is_some()),
+                        ("creator", b.creator.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            uri: f0,
+            cid: f1,
+            record: f2,
+            creator: f3,
+            list: f4,
+            list_items_sample: f5,
+            feeds: f6,
+            joined_week_count: f7,
+            joined_all_time_count: f8,
+            labels: f9,
+            indexed_at: f10,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("record", &self.record)
+            .req("creator", &self.creator)
+            .opt("list", &self.list)
+            .opt("listItemsSample", &self.list_items_sample)
+            .opt("feeds", &self.feeds)
+            .opt("joinedWeekCount", &self.joined_week_count)
+            .opt("joinedAllTimeCount", &self.joined_all_time_count)
+            .opt("labels", &self.labels)
+            .req("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -611,170 +633,21 @@ impl StarterPackView {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __StarterPackViewBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    record: ::std::option::Option<crate::types::Unknown>,
-    creator: ::std::option::Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
-    list: ::std::option::Option<ListViewBasic>,
-    list_items_sample: ::std::option::Option<::std::vec::Vec<ListItemView>>,
-    feeds: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::feed::defs::GeneratorView>,
-    >,
-    joined_week_count: ::std::option::Option<i64>,
-    joined_all_time_count: ::std::option::Option<i64>,
-    labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
-    indexed_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for StarterPackView {
-    type Builder = __StarterPackViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __StarterPackViewBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "record" => crate::de::field(map, &mut b.record, path, "record"),
-            "creator" => crate::de::field(map, &mut b.creator, path, "creator"),
-            "list" => crate::de::field(map, &mut b.list, path, "list"),
-            "listItemsSample" => {
-                crate::de::field(map, &mut b.list_items_sample, path, "listItemsSample")
-            }
-            "feeds" => crate::de::field(map, &mut b.feeds, path, "feeds"),
-            "joinedWeekCount" => {
-                crate::de::field(map, &mut b.joined_week_count, path, "joinedWeekCount")
-            }
-            "joinedAllTimeCount" => {
-                crate::de::field(
-                    map,
-                    &mut b.joined_all_time_count,
-                    path,
-                    "joinedAllTimeCount",
-                )
-            }
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __StarterPackViewBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __StarterPackViewBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
-            record: ::std::option::Option::Some(f2),
-            creator: ::std::option::Option::Some(f3),
-            list: f4,
-            list_items_sample: f5,
-            feeds: f6,
-            joined_week_count: f7,
-            joined_all_time_count: f8,
-            labels: f9,
-            indexed_at: ::std::option::Option::Some(f10),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("record", b.record.is_some()),
-                        ("creator", b.creator.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = StarterPackView {
-            uri: f0,
-            cid: f1,
-            record: f2,
-            creator: f3,
-            list: f4,
-            list_items_sample: f5,
-            feeds: f6,
-            joined_week_count: f7,
-            joined_all_time_count: f8,
-            labels: f9,
-            indexed_at: f10,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for StarterPackView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StarterPackView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for StarterPackView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("uri", &self.uri)
-            .req("cid", &self.cid)
-            .req("record", &self.record)
-            .req("creator", &self.creator)
-            .opt("list", &self.list)
-            .opt("listItemsSample", &self.list_items_sample)
-            .opt("feeds", &self.feeds)
-            .opt("joinedWeekCount", &self.joined_week_count)
-            .opt("joinedAllTimeCount", &self.joined_all_time_count)
-            .opt("labels", &self.labels)
-            .req("indexedAt", &self.indexed_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for StarterPackView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for StarterPackView {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        crate::validate::Validate::validate_at(&self.creator, &path.key("creator"))?;
-        crate::validate::Validate::validate_at(&self.list, &path.key("list"))?;
-        crate::validate::Validate::validate_at(
-            &self.list_items_sample,
-            &path.key("listItemsSample"),
-        )?;
-        crate::validate::Validate::validate_at(&self.feeds, &path.key("feeds"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("record", &self.record)
+            .at("creator", &self.creator)
+            .at("list", &self.list)
+            .at("listItemsSample", &self.list_items_sample)
+            .at("feeds", &self.feeds)
+            .at("labels", &self.labels)
+            .end()
     }
 }
+crate::types::object_impls!(StarterPackView);
 crate::types::object_api!(
     StarterPackView { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, record :
     crate ::types::Unknown, creator : crate ::app::bsky::actor::defs::ProfileViewBasic,
@@ -802,9 +675,112 @@ pub struct StarterPackViewBasic {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl StarterPackViewBasic {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __StarterPackViewBasicBuilder {
+    uri: ::std::option::Option<crate::formats::AtUri>,
+    cid: ::std::option::Option<crate::formats::Cid>,
+    record: ::std::option::Option<crate::types::Unknown>,
+    creator: ::std::option::Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
+    list_item_count: ::std::option::Option<i64>,
+    joined_week_count: ::std::option::Option<i64>,
+    joined_all_time_count: ::std::option::Option<i64>,
+    labels: ::std::option::Option<
+        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
+    >,
+    indexed_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for StarterPackViewBasic {
+    type Builder = __StarterPackViewBasicBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __StarterPackViewBasicBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
+            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
+            "record" => crate::de::field(map, &mut b.record, path, "record"),
+            "creator" => crate::de::field(map, &mut b.creator, path, "creator"),
+            "listItemCount" => {
+                crate::de::field(map, &mut b.list_item_count, path, "listItemCount")
+            }
+            "joinedWeekCount" => {
+                crate::de::field(map, &mut b.joined_week_count, path, "joinedWeekCount")
+            }
+            "joinedAllTimeCount" => {
+                crate::de::field(
+                    map,
+                    &mut b.joined_all_time_count,
+                    path,
+                    "joinedAllTimeCount",
+                )
+            }
+            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
+            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __StarterPackViewBasicBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __StarterPackViewBasicBuilder {
+            uri: ::std::option::Option::Some(f0),
+            cid: ::std::option::Option::Some(f1),
+            record: ::std::option::Option::Some(f2),
+            creator: ::std::option::Option::Some(f3),
+            list_item_count: f4,
+            joined_week_count: f5,
+            joined_all_time_count: f6,
+            labels: f7,
+            indexed_at: ::std::option::Option::Some(f8),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("uri", b.uri.is_some()),
+                        ("cid", b.cid.is_some()),
+                        ("record", b.record.is_some()),
+                        ("creator", b.creator.is_some()),
+                        ("indexedAt", b.indexed_at.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            uri: f0,
+            cid: f1,
+            record: f2,
+            creator: f3,
+            list_item_count: f4,
+            joined_week_count: f5,
+            joined_all_time_count: f6,
+            labels: f7,
+            indexed_at: f8,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("uri", &self.uri)
+            .req("cid", &self.cid)
+            .req("record", &self.record)
+            .req("creator", &self.creator)
+            .opt("listItemCount", &self.list_item_count)
+            .opt("joinedWeekCount", &self.joined_week_count)
+            .opt("joinedAllTimeCount", &self.joined_all_time_count)
+            .opt("labels", &self.labels)
+            .req("indexedAt", &self.indexed_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -843,152 +819,18 @@ impl StarterPackViewBasic {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __StarterPackViewBasicBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    record: ::std::option::Option<crate::types::Unknown>,
-    creator: ::std::option::Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
-    list_item_count: ::std::option::Option<i64>,
-    joined_week_count: ::std::option::Option<i64>,
-    joined_all_time_count: ::std::option::Option<i64>,
-    labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
-    indexed_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for StarterPackViewBasic {
-    type Builder = __StarterPackViewBasicBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __StarterPackViewBasicBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "record" => crate::de::field(map, &mut b.record, path, "record"),
-            "creator" => crate::de::field(map, &mut b.creator, path, "creator"),
-            "listItemCount" => {
-                crate::de::field(map, &mut b.list_item_count, path, "listItemCount")
-            }
-            "joinedWeekCount" => {
-                crate::de::field(map, &mut b.joined_week_count, path, "joinedWeekCount")
-            }
-            "joinedAllTimeCount" => {
-                crate::de::field(
-                    map,
-                    &mut b.joined_all_time_count,
-                    path,
-                    "joinedAllTimeCount",
-                )
-            }
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __StarterPackViewBasicBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __StarterPackViewBasicBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
-            record: ::std::option::Option::Some(f2),
-            creator: ::std::option::Option::Some(f3),
-            list_item_count: f4,
-            joined_week_count: f5,
-            joined_all_time_count: f6,
-            labels: f7,
-            indexed_at: ::std::option::Option::Some(f8),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("record", b.record.is_some()),
-                        ("creator", b.creator.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = StarterPackViewBasic {
-            uri: f0,
-            cid: f1,
-            record: f2,
-            creator: f3,
-            list_item_count: f4,
-            joined_week_count: f5,
-            joined_all_time_count: f6,
-            labels: f7,
-            indexed_at: f8,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for StarterPackViewBasic {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StarterPackViewBasic {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for StarterPackViewBasic {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("uri", &self.uri)
-            .req("cid", &self.cid)
-            .req("record", &self.record)
-            .req("creator", &self.creator)
-            .opt("listItemCount", &self.list_item_count)
-            .opt("joinedWeekCount", &self.joined_week_count)
-            .opt("joinedAllTimeCount", &self.joined_all_time_count)
-            .opt("labels", &self.labels)
-            .req("indexedAt", &self.indexed_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for StarterPackViewBasic {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for StarterPackViewBasic {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        crate::validate::Validate::validate_at(&self.creator, &path.key("creator"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("record", &self.record)
+            .at("creator", &self.creator)
+            .at("labels", &self.labels)
+            .end()
     }
 }
+crate::types::object_impls!(StarterPackViewBasic);
 crate::types::object_api!(
     StarterPackViewBasic { uri : crate ::formats::AtUri, cid : crate ::formats::Cid,
     record : crate ::types::Unknown, creator : crate
@@ -1113,9 +955,9 @@ pub struct __ListViewerStateBuilder {
     muted: ::std::option::Option<bool>,
     blocked: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ListViewerState {
+impl crate::de::Object for ListViewerState {
     type Builder = __ListViewerStateBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ListViewerStateBuilder,
         key: &str,
         map: &mut A,
@@ -1127,37 +969,19 @@ impl<'de> crate::de::ObjectDe<'de> for ListViewerState {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ListViewerStateBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __ListViewerStateBuilder { muted: f0, blocked: f1 } = b;
-        let value = ListViewerState {
+        ::std::result::Result::Ok(Self {
             muted: f0,
             blocked: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ListViewerState {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListViewerState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ListViewerState {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1167,22 +991,7 @@ impl crate::de::ObjectSer for ListViewerState {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for ListViewerState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ListViewerState {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ListViewerState);
 crate::types::object_api!(
     ListViewerState {} { muted with_muted : bool, blocked with_blocked : crate
     ::formats::AtUri, } extra
@@ -1197,29 +1006,15 @@ pub struct NotFoundActor {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl NotFoundActor {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.not_found;
-            let path = path.key("notFound");
-            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __NotFoundActorBuilder {
     actor: ::std::option::Option<crate::formats::AtIdentifier>,
     not_found: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for NotFoundActor {
+impl crate::de::Object for NotFoundActor {
     type Builder = __NotFoundActorBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __NotFoundActorBuilder,
         key: &str,
         map: &mut A,
@@ -1231,7 +1026,7 @@ impl<'de> crate::de::ObjectDe<'de> for NotFoundActor {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __NotFoundActorBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1247,32 +1042,13 @@ impl<'de> crate::de::ObjectDe<'de> for NotFoundActor {
                 ),
             );
         };
-        let value = NotFoundActor {
+        ::std::result::Result::Ok(Self {
             actor: f0,
             not_found: f1,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for NotFoundActor {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NotFoundActor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for NotFoundActor {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1281,24 +1057,19 @@ impl crate::de::ObjectSer for NotFoundActor {
             .req("notFound", &self.not_found)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for NotFoundActor {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for NotFoundActor {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
+        {
+            let v = &self.not_found;
+            let path = path.key("notFound");
+            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
+        }
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_impls!(NotFoundActor);
 crate::types::object_api!(
     NotFoundActor { actor : crate ::formats::AtIdentifier, not_found : bool, } {} extra
 );
@@ -1333,9 +1104,9 @@ pub struct __RelationshipBuilder {
     blocking_by_list: ::std::option::Option<crate::formats::AtUri>,
     blocked_by_list: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Relationship {
+impl crate::de::Object for Relationship {
     type Builder = __RelationshipBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __RelationshipBuilder,
         key: &str,
         map: &mut A,
@@ -1356,7 +1127,7 @@ impl<'de> crate::de::ObjectDe<'de> for Relationship {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __RelationshipBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1374,7 +1145,7 @@ impl<'de> crate::de::ObjectDe<'de> for Relationship {
                 crate::de::missing(path, &[("did", b.did.is_some())]),
             );
         };
-        let value = Relationship {
+        ::std::result::Result::Ok(Self {
             did: f0,
             following: f1,
             followed_by: f2,
@@ -1383,27 +1154,9 @@ impl<'de> crate::de::ObjectDe<'de> for Relationship {
             blocking_by_list: f5,
             blocked_by_list: f6,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Relationship {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Relationship {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Relationship {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1418,22 +1171,7 @@ impl crate::de::ObjectSer for Relationship {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Relationship {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Relationship {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Relationship);
 crate::types::object_api!(
     Relationship { did : crate ::formats::Did, } { following with_following : crate
     ::formats::AtUri, followed_by with_followed_by : crate ::formats::AtUri, blocking

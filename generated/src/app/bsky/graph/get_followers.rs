@@ -30,9 +30,65 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: crate::types::Extra,
 }
-impl Params {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ParamsBuilder {
+    actor: ::std::option::Option<crate::formats::AtIdentifier>,
+    limit: ::std::option::Option<i64>,
+    cursor: ::std::option::Option<::std::string::String>,
+    sort: ::std::option::Option<ParamsSort>,
+}
+impl crate::de::Object for Params {
+    type Builder = __ParamsBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ParamsBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
+            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
+            "sort" => crate::de::field(map, &mut b.sort, path, "sort"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ParamsBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            actor: ::std::option::Option::Some(f0),
+            limit: f1,
+            cursor: f2,
+            sort: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("actor", b.actor.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            actor: f0,
+            limit: f1,
+            cursor: f2,
+            sort: f3,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("actor", &self.actor)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .opt("sort", &self.sort)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -50,103 +106,14 @@ impl Params {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    actor: ::std::option::Option<crate::formats::AtIdentifier>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
-    sort: ::std::option::Option<ParamsSort>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Params {
-    type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "sort" => crate::de::field(map, &mut b.sort, path, "sort"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            actor: ::std::option::Option::Some(f0),
-            limit: f1,
-            cursor: f2,
-            sort: f3,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actor", b.actor.is_some())]),
-            );
-        };
-        let value = Params {
-            actor: f0,
-            limit: f1,
-            cursor: f2,
-            sort: f3,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("actor", &self.actor)
-            .opt("limit", &self.limit)
-            .opt("cursor", &self.cursor)
-            .opt("sort", &self.sort)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.sort, &path.key("sort"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -282,9 +249,9 @@ pub struct __OutputBuilder {
         ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileView>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -297,7 +264,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -317,32 +284,14 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 ),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             subject: f0,
             cursor: f1,
             followers: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -352,25 +301,17 @@ impl crate::de::ObjectSer for Output {
             .req("followers", &self.followers)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.subject, &path.key("subject"))?;
-        crate::validate::Validate::validate_at(&self.followers, &path.key("followers"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("subject", &self.subject)
+            .at("followers", &self.followers)
+            .end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { subject : crate ::app::bsky::actor::defs::ProfileView, followers :
     ::std::vec::Vec < crate ::app::bsky::actor::defs::ProfileView >, } { cursor

@@ -34,9 +34,9 @@ pub struct __ListWithMembershipBuilder {
     list: ::std::option::Option<crate::app::bsky::graph::defs::ListView>,
     list_item: ::std::option::Option<crate::app::bsky::graph::defs::ListItemView>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ListWithMembership {
+impl crate::de::Object for ListWithMembership {
     type Builder = __ListWithMembershipBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ListWithMembershipBuilder,
         key: &str,
         map: &mut A,
@@ -48,7 +48,7 @@ impl<'de> crate::de::ObjectDe<'de> for ListWithMembership {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ListWithMembershipBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -61,31 +61,13 @@ impl<'de> crate::de::ObjectDe<'de> for ListWithMembership {
                 crate::de::missing(path, &[("list", b.list.is_some())]),
             );
         };
-        let value = ListWithMembership {
+        ::std::result::Result::Ok(Self {
             list: f0,
             list_item: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ListWithMembership {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListWithMembership {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ListWithMembership {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -94,25 +76,17 @@ impl crate::de::ObjectSer for ListWithMembership {
             .opt("listItem", &self.list_item)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ListWithMembership {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ListWithMembership {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.list, &path.key("list"))?;
-        crate::validate::Validate::validate_at(&self.list_item, &path.key("listItem"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("list", &self.list)
+            .at("listItem", &self.list_item)
+            .end()
     }
 }
+crate::types::object_impls!(ListWithMembership);
 crate::types::object_api!(
     ListWithMembership { list : crate ::app::bsky::graph::defs::ListView, } { list_item
     with_list_item : crate ::app::bsky::graph::defs::ListItemView, } extra
@@ -130,9 +104,65 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: crate::types::Extra,
 }
-impl Params {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ParamsBuilder {
+    actor: ::std::option::Option<crate::formats::AtIdentifier>,
+    limit: ::std::option::Option<i64>,
+    cursor: ::std::option::Option<::std::string::String>,
+    purposes: ::std::option::Option<::std::vec::Vec<ParamsPurposesItem>>,
+}
+impl crate::de::Object for Params {
+    type Builder = __ParamsBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ParamsBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
+            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
+            "purposes" => crate::de::field(map, &mut b.purposes, path, "purposes"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ParamsBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            actor: ::std::option::Option::Some(f0),
+            limit: f1,
+            cursor: f2,
+            purposes: f3,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("actor", b.actor.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            actor: f0,
+            limit: f1,
+            cursor: f2,
+            purposes: f3,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("actor", &self.actor)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .opt("purposes", &self.purposes)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -150,103 +180,14 @@ impl Params {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    actor: ::std::option::Option<crate::formats::AtIdentifier>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
-    purposes: ::std::option::Option<::std::vec::Vec<ParamsPurposesItem>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Params {
-    type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "purposes" => crate::de::field(map, &mut b.purposes, path, "purposes"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            actor: ::std::option::Option::Some(f0),
-            limit: f1,
-            cursor: f2,
-            purposes: f3,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actor", b.actor.is_some())]),
-            );
-        };
-        let value = Params {
-            actor: f0,
-            limit: f1,
-            cursor: f2,
-            purposes: f3,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("actor", &self.actor)
-            .opt("limit", &self.limit)
-            .opt("cursor", &self.cursor)
-            .opt("purposes", &self.purposes)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.purposes, &path.key("purposes"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("purposes", &self.purposes).end()
     }
 }
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -379,9 +320,9 @@ pub struct __OutputBuilder {
     cursor: ::std::option::Option<::std::string::String>,
     lists_with_membership: ::std::option::Option<::std::vec::Vec<ListWithMembership>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -400,7 +341,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -416,31 +357,13 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 ),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             cursor: f0,
             lists_with_membership: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -449,27 +372,16 @@ impl crate::de::ObjectSer for Output {
             .req("listsWithMembership", &self.lists_with_membership)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.lists_with_membership,
-            &path.key("listsWithMembership"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("listsWithMembership", &self.lists_with_membership)
+            .end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { lists_with_membership : ::std::vec::Vec < ListWithMembership >, } { cursor
     with_cursor : ::std::string::String, } extra

@@ -24,9 +24,101 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.graph.list";
 }
-impl Record {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __RecordBuilder {
+    purpose: ::std::option::Option<crate::app::bsky::graph::defs::ListPurpose>,
+    name: ::std::option::Option<::std::string::String>,
+    description: ::std::option::Option<::std::string::String>,
+    description_facets: ::std::option::Option<
+        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
+    >,
+    avatar: ::std::option::Option<crate::types::Blob>,
+    labels: ::std::option::Option<RecordLabels>,
+    created_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for Record {
+    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+        "app.bsky.graph.list",
+    );
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __RecordBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "purpose" => crate::de::field(map, &mut b.purpose, path, "purpose"),
+            "name" => crate::de::field(map, &mut b.name, path, "name"),
+            "description" => {
+                crate::de::field(map, &mut b.description, path, "description")
+            }
+            "descriptionFacets" => {
+                crate::de::field(
+                    map,
+                    &mut b.description_facets,
+                    path,
+                    "descriptionFacets",
+                )
+            }
+            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
+            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
+            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __RecordBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            purpose: ::std::option::Option::Some(f0),
+            name: ::std::option::Option::Some(f1),
+            description: f2,
+            description_facets: f3,
+            avatar: f4,
+            labels: f5,
+            created_at: ::std::option::Option::Some(f6),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("purpose", b.purpose.is_some()),
+                        ("name", b.name.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            purpose: f0,
+            name: f1,
+            description: f2,
+            description_facets: f3,
+            avatar: f4,
+            labels: f5,
+            created_at: f6,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("purpose", &self.purpose)
+            .req("name", &self.name)
+            .opt("description", &self.description)
+            .opt("descriptionFacets", &self.description_facets)
+            .opt("avatar", &self.avatar)
+            .opt("labels", &self.labels)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -76,148 +168,18 @@ impl Record {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    purpose: ::std::option::Option<crate::app::bsky::graph::defs::ListPurpose>,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    description_facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    avatar: ::std::option::Option<crate::types::Blob>,
-    labels: ::std::option::Option<RecordLabels>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.graph.list",
-    );
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "purpose" => crate::de::field(map, &mut b.purpose, path, "purpose"),
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
-            "descriptionFacets" => {
-                crate::de::field(
-                    map,
-                    &mut b.description_facets,
-                    path,
-                    "descriptionFacets",
-                )
-            }
-            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            purpose: ::std::option::Option::Some(f0),
-            name: ::std::option::Option::Some(f1),
-            description: f2,
-            description_facets: f3,
-            avatar: f4,
-            labels: f5,
-            created_at: ::std::option::Option::Some(f6),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("purpose", b.purpose.is_some()),
-                        ("name", b.name.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = Record {
-            purpose: f0,
-            name: f1,
-            description: f2,
-            description_facets: f3,
-            avatar: f4,
-            labels: f5,
-            created_at: f6,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("purpose", &self.purpose)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .opt("descriptionFacets", &self.description_facets)
-            .opt("avatar", &self.avatar)
-            .opt("labels", &self.labels)
-            .req("createdAt", &self.created_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.graph.list"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.purpose, &path.key("purpose"))?;
-        crate::validate::Validate::validate_at(
-            &self.description_facets,
-            &path.key("descriptionFacets"),
-        )?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("purpose", &self.purpose)
+            .at("descriptionFacets", &self.description_facets)
+            .at("labels", &self.labels)
+            .end()
     }
 }
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record { purpose : crate ::app::bsky::graph::defs::ListPurpose, name :
     ::std::string::String, created_at : crate ::formats::Datetime, } { description

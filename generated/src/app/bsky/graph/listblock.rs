@@ -22,12 +22,12 @@ pub struct __RecordBuilder {
     subject: ::std::option::Option<crate::formats::AtUri>,
     created_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
+impl crate::de::Object for Record {
     const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "app.bsky.graph.listblock",
     );
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
@@ -39,7 +39,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __RecordBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -58,31 +58,13 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
                 ),
             );
         };
-        let value = Record {
+        ::std::result::Result::Ok(Self {
             subject: f0,
             created_at: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -92,26 +74,7 @@ impl crate::de::ObjectSer for Record {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.graph.listblock"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record { subject : crate ::formats::AtUri, created_at : crate ::formats::Datetime, }
     {} extra

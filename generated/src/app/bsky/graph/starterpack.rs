@@ -23,9 +23,96 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.graph.starterpack";
 }
-impl Record {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __RecordBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    description: ::std::option::Option<::std::string::String>,
+    description_facets: ::std::option::Option<
+        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
+    >,
+    list: ::std::option::Option<crate::formats::AtUri>,
+    feeds: ::std::option::Option<::std::vec::Vec<FeedItem>>,
+    created_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for Record {
+    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+        "app.bsky.graph.starterpack",
+    );
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __RecordBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "name" => crate::de::field(map, &mut b.name, path, "name"),
+            "description" => {
+                crate::de::field(map, &mut b.description, path, "description")
+            }
+            "descriptionFacets" => {
+                crate::de::field(
+                    map,
+                    &mut b.description_facets,
+                    path,
+                    "descriptionFacets",
+                )
+            }
+            "list" => crate::de::field(map, &mut b.list, path, "list"),
+            "feeds" => crate::de::field(map, &mut b.feeds, path, "feeds"),
+            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __RecordBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __RecordBuilder {
+            name: ::std::option::Option::Some(f0),
+            description: f1,
+            description_facets: f2,
+            list: ::std::option::Option::Some(f3),
+            feeds: f4,
+            created_at: ::std::option::Option::Some(f5),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("name", b.name.is_some()),
+                        ("list", b.list.is_some()),
+                        ("createdAt", b.created_at.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            description: f1,
+            description_facets: f2,
+            list: f3,
+            feeds: f4,
+            created_at: f5,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("name", &self.name)
+            .opt("description", &self.description)
+            .opt("descriptionFacets", &self.description_facets)
+            .req("list", &self.list)
+            .opt("feeds", &self.feeds)
+            .req("createdAt", &self.created_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -69,142 +156,17 @@ impl Record {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    description_facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    list: ::std::option::Option<crate::formats::AtUri>,
-    feeds: ::std::option::Option<::std::vec::Vec<FeedItem>>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.graph.starterpack",
-    );
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
-            "descriptionFacets" => {
-                crate::de::field(
-                    map,
-                    &mut b.description_facets,
-                    path,
-                    "descriptionFacets",
-                )
-            }
-            "list" => crate::de::field(map, &mut b.list, path, "list"),
-            "feeds" => crate::de::field(map, &mut b.feeds, path, "feeds"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            name: ::std::option::Option::Some(f0),
-            description: f1,
-            description_facets: f2,
-            list: ::std::option::Option::Some(f3),
-            feeds: f4,
-            created_at: ::std::option::Option::Some(f5),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("name", b.name.is_some()),
-                        ("list", b.list.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = Record {
-            name: f0,
-            description: f1,
-            description_facets: f2,
-            list: f3,
-            feeds: f4,
-            created_at: f5,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .opt("descriptionFacets", &self.description_facets)
-            .req("list", &self.list)
-            .opt("feeds", &self.feeds)
-            .req("createdAt", &self.created_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.graph.starterpack"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(
-            &self.description_facets,
-            &path.key("descriptionFacets"),
-        )?;
-        crate::validate::Validate::validate_at(&self.feeds, &path.key("feeds"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("descriptionFacets", &self.description_facets)
+            .at("feeds", &self.feeds)
+            .end()
     }
 }
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record { name : ::std::string::String, list : crate ::formats::AtUri, created_at :
     crate ::formats::Datetime, } { description with_description : ::std::string::String,
@@ -230,9 +192,9 @@ pub struct FeedItem {
 pub struct __FeedItemBuilder {
     uri: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for FeedItem {
+impl crate::de::Object for FeedItem {
     type Builder = __FeedItemBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __FeedItemBuilder,
         key: &str,
         map: &mut A,
@@ -243,7 +205,7 @@ impl<'de> crate::de::ObjectDe<'de> for FeedItem {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __FeedItemBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -253,47 +215,14 @@ impl<'de> crate::de::ObjectDe<'de> for FeedItem {
                 crate::de::missing(path, &[("uri", b.uri.is_some())]),
             );
         };
-        let value = FeedItem { uri: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { uri: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for FeedItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FeedItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for FeedItem {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for FeedItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for FeedItem {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(FeedItem);
 crate::types::object_api!(FeedItem { uri : crate ::formats::AtUri, } {} extra);

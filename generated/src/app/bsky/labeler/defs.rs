@@ -15,26 +15,6 @@ pub struct LabelerView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl LabelerView {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.like_count {
-            let path = path.key("likeCount");
-            crate::validate::check_integer(
-                *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    ..crate::validate::IntegerRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __LabelerViewBuilder {
@@ -48,9 +28,9 @@ pub struct __LabelerViewBuilder {
         ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for LabelerView {
+impl crate::de::Object for LabelerView {
     type Builder = __LabelerViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LabelerViewBuilder,
         key: &str,
         map: &mut A,
@@ -67,7 +47,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LabelerViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -93,7 +73,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerView {
                 ),
             );
         };
-        let value = LabelerView {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             cid: f1,
             creator: f2,
@@ -102,28 +82,9 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerView {
             indexed_at: f5,
             labels: f6,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for LabelerView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LabelerView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for LabelerView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -137,27 +98,35 @@ impl crate::de::ObjectSer for LabelerView {
             .opt("labels", &self.labels)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for LabelerView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for LabelerView {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.creator, &path.key("creator"))?;
-        crate::validate::Validate::validate_at(&self.viewer, &path.key("viewer"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
+        if let ::std::option::Option::Some(v) = &self.like_count {
+            let path = path.key("likeCount");
+            crate::validate::check_integer(
+                *v,
+                &crate::validate::IntegerRules {
+                    minimum: ::std::option::Option::Some(0),
+                    ..crate::validate::IntegerRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("creator", &self.creator)
+            .at("viewer", &self.viewer)
+            .at("labels", &self.labels)
+            .end()
+    }
 }
+crate::types::object_impls!(LabelerView);
 crate::types::object_api!(
     LabelerView { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, creator :
     crate ::app::bsky::actor::defs::ProfileView, indexed_at : crate ::formats::Datetime,
@@ -192,26 +161,6 @@ pub struct LabelerViewDetailed {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl LabelerViewDetailed {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.like_count {
-            let path = path.key("likeCount");
-            crate::validate::check_integer(
-                *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    ..crate::validate::IntegerRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __LabelerViewDetailedBuilder {
@@ -233,9 +182,9 @@ pub struct __LabelerViewDetailedBuilder {
     >,
     subject_collections: ::std::option::Option<::std::vec::Vec<crate::formats::Nsid>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for LabelerViewDetailed {
+impl crate::de::Object for LabelerViewDetailed {
     type Builder = __LabelerViewDetailedBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LabelerViewDetailedBuilder,
         key: &str,
         map: &mut A,
@@ -267,7 +216,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerViewDetailed {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LabelerViewDetailedBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -298,7 +247,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerViewDetailed {
                 ),
             );
         };
-        let value = LabelerViewDetailed {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             cid: f1,
             creator: f2,
@@ -311,28 +260,9 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerViewDetailed {
             subject_types: f9,
             subject_collections: f10,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for LabelerViewDetailed {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LabelerViewDetailed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for LabelerViewDetailed {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -350,36 +280,38 @@ impl crate::de::ObjectSer for LabelerViewDetailed {
             .opt("subjectCollections", &self.subject_collections)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for LabelerViewDetailed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for LabelerViewDetailed {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.creator, &path.key("creator"))?;
-        crate::validate::Validate::validate_at(&self.policies, &path.key("policies"))?;
-        crate::validate::Validate::validate_at(&self.viewer, &path.key("viewer"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(
-            &self.reason_types,
-            &path.key("reasonTypes"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.subject_types,
-            &path.key("subjectTypes"),
-        )?;
+        if let ::std::option::Option::Some(v) = &self.like_count {
+            let path = path.key("likeCount");
+            crate::validate::check_integer(
+                *v,
+                &crate::validate::IntegerRules {
+                    minimum: ::std::option::Option::Some(0),
+                    ..crate::validate::IntegerRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("creator", &self.creator)
+            .at("policies", &self.policies)
+            .at("viewer", &self.viewer)
+            .at("labels", &self.labels)
+            .at("reasonTypes", &self.reason_types)
+            .at("subjectTypes", &self.subject_types)
+            .end()
+    }
 }
+crate::types::object_impls!(LabelerViewDetailed);
 crate::types::object_api!(
     LabelerViewDetailed { uri : crate ::formats::AtUri, cid : crate ::formats::Cid,
     creator : crate ::app::bsky::actor::defs::ProfileView, policies : LabelerPolicies,
@@ -403,9 +335,9 @@ pub struct LabelerViewerState {
 pub struct __LabelerViewerStateBuilder {
     like: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for LabelerViewerState {
+impl crate::de::Object for LabelerViewerState {
     type Builder = __LabelerViewerStateBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LabelerViewerStateBuilder,
         key: &str,
         map: &mut A,
@@ -416,58 +348,22 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerViewerState {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LabelerViewerStateBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __LabelerViewerStateBuilder { like: f0 } = b;
-        let value = LabelerViewerState {
-            like: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { like: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for LabelerViewerState {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LabelerViewerState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for LabelerViewerState {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).opt("like", &self.like).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for LabelerViewerState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for LabelerViewerState {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(LabelerViewerState);
 crate::types::object_api!(
     LabelerViewerState {} { like with_like : crate ::formats::AtUri, } extra
 );
@@ -494,9 +390,9 @@ pub struct __LabelerPoliciesBuilder {
         ::std::vec::Vec<crate::com::atproto::label::defs::LabelValueDefinition>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for LabelerPolicies {
+impl crate::de::Object for LabelerPolicies {
     type Builder = __LabelerPoliciesBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LabelerPoliciesBuilder,
         key: &str,
         map: &mut A,
@@ -517,7 +413,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerPolicies {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LabelerPoliciesBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -530,31 +426,13 @@ impl<'de> crate::de::ObjectDe<'de> for LabelerPolicies {
                 crate::de::missing(path, &[("labelValues", b.label_values.is_some())]),
             );
         };
-        let value = LabelerPolicies {
+        ::std::result::Result::Ok(Self {
             label_values: f0,
             label_value_definitions: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for LabelerPolicies {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LabelerPolicies {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for LabelerPolicies {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -563,31 +441,17 @@ impl crate::de::ObjectSer for LabelerPolicies {
             .opt("labelValueDefinitions", &self.label_value_definitions)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for LabelerPolicies {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for LabelerPolicies {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.label_values,
-            &path.key("labelValues"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.label_value_definitions,
-            &path.key("labelValueDefinitions"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("labelValues", &self.label_values)
+            .at("labelValueDefinitions", &self.label_value_definitions)
+            .end()
     }
 }
+crate::types::object_impls!(LabelerPolicies);
 crate::types::object_api!(
     LabelerPolicies { label_values : ::std::vec::Vec < crate
     ::com::atproto::label::defs::LabelValue >, } { label_value_definitions

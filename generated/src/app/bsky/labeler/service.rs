@@ -42,12 +42,12 @@ pub struct __RecordBuilder {
     >,
     subject_collections: ::std::option::Option<::std::vec::Vec<crate::formats::Nsid>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Record {
-    type Builder = __RecordBuilder;
+impl crate::de::Object for Record {
     const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "app.bsky.labeler.service",
     );
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    type Builder = __RecordBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
@@ -74,7 +74,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __RecordBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -97,7 +97,7 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
                 ),
             );
         };
-        let value = Record {
+        ::std::result::Result::Ok(Self {
             policies: f0,
             labels: f1,
             created_at: f2,
@@ -105,27 +105,9 @@ impl<'de> crate::de::ObjectDe<'de> for Record {
             subject_types: f4,
             subject_collections: f5,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Record {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Record {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -138,37 +120,19 @@ impl crate::de::ObjectSer for Record {
             .opt("subjectCollections", &self.subject_collections)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(
-            self,
-            ::std::option::Option::Some("app.bsky.labeler.service"),
-            s,
-        )
-    }
-}
-impl crate::validate::Validate for Record {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.policies, &path.key("policies"))?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        crate::validate::Validate::validate_at(
-            &self.reason_types,
-            &path.key("reasonTypes"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.subject_types,
-            &path.key("subjectTypes"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("policies", &self.policies)
+            .at("labels", &self.labels)
+            .at("reasonTypes", &self.reason_types)
+            .at("subjectTypes", &self.subject_types)
+            .end()
     }
 }
+crate::types::object_impls!(Record);
 crate::types::object_api!(
     Record { policies : crate ::app::bsky::labeler::defs::LabelerPolicies, created_at :
     crate ::formats::Datetime, } { labels with_labels : RecordLabels, reason_types

@@ -9,9 +9,9 @@ pub struct RecordDeleted {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordDeletedBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for RecordDeleted {
+impl crate::de::Object for RecordDeleted {
     type Builder = __RecordDeletedBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __RecordDeletedBuilder,
         _key: &str,
         _map: &mut A,
@@ -19,54 +19,21 @@ impl<'de> crate::de::ObjectDe<'de> for RecordDeleted {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __RecordDeletedBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = RecordDeleted { extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for RecordDeleted {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordDeleted {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for RecordDeleted {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for RecordDeleted {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for RecordDeleted {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(RecordDeleted);
 crate::types::object_api!(RecordDeleted {} {} extra);
 crate::types::default_new!(RecordDeleted);
 /// Deprecated: use chat.bsky.notification preferences instead. This will only return a default value.
@@ -84,9 +51,9 @@ pub struct __ChatPreferenceBuilder {
     include: ::std::option::Option<ChatPreferenceInclude>,
     push: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ChatPreference {
+impl crate::de::Object for ChatPreference {
     type Builder = __ChatPreferenceBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ChatPreferenceBuilder,
         key: &str,
         map: &mut A,
@@ -98,7 +65,7 @@ impl<'de> crate::de::ObjectDe<'de> for ChatPreference {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ChatPreferenceBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -114,31 +81,13 @@ impl<'de> crate::de::ObjectDe<'de> for ChatPreference {
                 ),
             );
         };
-        let value = ChatPreference {
+        ::std::result::Result::Ok(Self {
             include: f0,
             push: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ChatPreference {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatPreference {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ChatPreference {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -147,24 +96,14 @@ impl crate::de::ObjectSer for ChatPreference {
             .req("push", &self.push)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ChatPreference {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ChatPreference {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.include, &path.key("include"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("include", &self.include).end()
     }
 }
+crate::types::object_impls!(ChatPreference);
 crate::types::object_api!(
     ChatPreference { include : ChatPreferenceInclude, push : bool, } {} extra
 );
@@ -184,9 +123,9 @@ pub struct __FilterablePreferenceBuilder {
     list: ::std::option::Option<bool>,
     push: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for FilterablePreference {
+impl crate::de::Object for FilterablePreference {
     type Builder = __FilterablePreferenceBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __FilterablePreferenceBuilder,
         key: &str,
         map: &mut A,
@@ -199,7 +138,7 @@ impl<'de> crate::de::ObjectDe<'de> for FilterablePreference {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __FilterablePreferenceBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -220,32 +159,14 @@ impl<'de> crate::de::ObjectDe<'de> for FilterablePreference {
                 ),
             );
         };
-        let value = FilterablePreference {
+        ::std::result::Result::Ok(Self {
             include: f0,
             list: f1,
             push: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for FilterablePreference {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FilterablePreference {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for FilterablePreference {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -255,24 +176,14 @@ impl crate::de::ObjectSer for FilterablePreference {
             .req("push", &self.push)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for FilterablePreference {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for FilterablePreference {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.include, &path.key("include"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("include", &self.include).end()
     }
 }
+crate::types::object_impls!(FilterablePreference);
 crate::types::object_api!(
     FilterablePreference { include : FilterablePreferenceInclude, list : bool, push :
     bool, } {} extra
@@ -291,9 +202,9 @@ pub struct __PreferenceBuilder {
     list: ::std::option::Option<bool>,
     push: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Preference {
+impl crate::de::Object for Preference {
     type Builder = __PreferenceBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __PreferenceBuilder,
         key: &str,
         map: &mut A,
@@ -305,7 +216,7 @@ impl<'de> crate::de::ObjectDe<'de> for Preference {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __PreferenceBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -321,31 +232,9 @@ impl<'de> crate::de::ObjectDe<'de> for Preference {
                 ),
             );
         };
-        let value = Preference {
-            list: f0,
-            push: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { list: f0, push: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Preference {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Preference {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Preference {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -355,22 +244,7 @@ impl crate::de::ObjectSer for Preference {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Preference {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Preference {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Preference);
 crate::types::object_api!(Preference { list : bool, push : bool, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -409,9 +283,9 @@ pub struct __PreferencesBuilder {
     unverified: ::std::option::Option<Preference>,
     verified: ::std::option::Option<Preference>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Preferences {
+impl crate::de::Object for Preferences {
     type Builder = __PreferencesBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __PreferencesBuilder,
         key: &str,
         map: &mut A,
@@ -447,7 +321,7 @@ impl<'de> crate::de::ObjectDe<'de> for Preferences {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __PreferencesBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -488,7 +362,7 @@ impl<'de> crate::de::ObjectDe<'de> for Preferences {
                 ),
             );
         };
-        let value = Preferences {
+        ::std::result::Result::Ok(Self {
             chat: f0,
             follow: f1,
             like: f2,
@@ -503,27 +377,9 @@ impl<'de> crate::de::ObjectDe<'de> for Preferences {
             unverified: f11,
             verified: f12,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Preferences {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Preferences {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Preferences {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -543,51 +399,28 @@ impl crate::de::ObjectSer for Preferences {
             .req("verified", &self.verified)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Preferences {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Preferences {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.chat, &path.key("chat"))?;
-        crate::validate::Validate::validate_at(&self.follow, &path.key("follow"))?;
-        crate::validate::Validate::validate_at(&self.like, &path.key("like"))?;
-        crate::validate::Validate::validate_at(
-            &self.like_via_repost,
-            &path.key("likeViaRepost"),
-        )?;
-        crate::validate::Validate::validate_at(&self.mention, &path.key("mention"))?;
-        crate::validate::Validate::validate_at(&self.quote, &path.key("quote"))?;
-        crate::validate::Validate::validate_at(&self.reply, &path.key("reply"))?;
-        crate::validate::Validate::validate_at(&self.repost, &path.key("repost"))?;
-        crate::validate::Validate::validate_at(
-            &self.repost_via_repost,
-            &path.key("repostViaRepost"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.starterpack_joined,
-            &path.key("starterpackJoined"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.subscribed_post,
-            &path.key("subscribedPost"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.unverified,
-            &path.key("unverified"),
-        )?;
-        crate::validate::Validate::validate_at(&self.verified, &path.key("verified"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("chat", &self.chat)
+            .at("follow", &self.follow)
+            .at("like", &self.like)
+            .at("likeViaRepost", &self.like_via_repost)
+            .at("mention", &self.mention)
+            .at("quote", &self.quote)
+            .at("reply", &self.reply)
+            .at("repost", &self.repost)
+            .at("repostViaRepost", &self.repost_via_repost)
+            .at("starterpackJoined", &self.starterpack_joined)
+            .at("subscribedPost", &self.subscribed_post)
+            .at("unverified", &self.unverified)
+            .at("verified", &self.verified)
+            .end()
     }
 }
+crate::types::object_impls!(Preferences);
 crate::types::object_api!(
     Preferences { chat : ChatPreference, follow : FilterablePreference, like :
     FilterablePreference, like_via_repost : FilterablePreference, mention :
@@ -610,9 +443,9 @@ pub struct __ActivitySubscriptionBuilder {
     post: ::std::option::Option<bool>,
     reply: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ActivitySubscription {
+impl crate::de::Object for ActivitySubscription {
     type Builder = __ActivitySubscriptionBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ActivitySubscriptionBuilder,
         key: &str,
         map: &mut A,
@@ -624,7 +457,7 @@ impl<'de> crate::de::ObjectDe<'de> for ActivitySubscription {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ActivitySubscriptionBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -640,31 +473,9 @@ impl<'de> crate::de::ObjectDe<'de> for ActivitySubscription {
                 ),
             );
         };
-        let value = ActivitySubscription {
-            post: f0,
-            reply: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { post: f0, reply: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ActivitySubscription {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActivitySubscription {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ActivitySubscription {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -674,22 +485,7 @@ impl crate::de::ObjectSer for ActivitySubscription {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for ActivitySubscription {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ActivitySubscription {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ActivitySubscription);
 crate::types::object_api!(ActivitySubscription { post : bool, reply : bool, } {} extra);
 /// Object used to store activity subscription data in stash.
 #[derive(Debug, Clone, PartialEq)]
@@ -706,9 +502,9 @@ pub struct __SubjectActivitySubscriptionBuilder {
     subject: ::std::option::Option<crate::formats::Did>,
     activity_subscription: ::std::option::Option<ActivitySubscription>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SubjectActivitySubscription {
+impl crate::de::Object for SubjectActivitySubscription {
     type Builder = __SubjectActivitySubscriptionBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SubjectActivitySubscriptionBuilder,
         key: &str,
         map: &mut A,
@@ -727,7 +523,7 @@ impl<'de> crate::de::ObjectDe<'de> for SubjectActivitySubscription {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SubjectActivitySubscriptionBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -746,31 +542,13 @@ impl<'de> crate::de::ObjectDe<'de> for SubjectActivitySubscription {
                 ),
             );
         };
-        let value = SubjectActivitySubscription {
+        ::std::result::Result::Ok(Self {
             subject: f0,
             activity_subscription: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SubjectActivitySubscription {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SubjectActivitySubscription {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SubjectActivitySubscription {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -779,27 +557,16 @@ impl crate::de::ObjectSer for SubjectActivitySubscription {
             .req("activitySubscription", &self.activity_subscription)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for SubjectActivitySubscription {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SubjectActivitySubscription {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.activity_subscription,
-            &path.key("activitySubscription"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("activitySubscription", &self.activity_subscription)
+            .end()
     }
 }
+crate::types::object_impls!(SubjectActivitySubscription);
 crate::types::object_api!(
     SubjectActivitySubscription { subject : crate ::formats::Did, activity_subscription :
     ActivitySubscription, } {} extra

@@ -59,9 +59,9 @@ pub struct __NotificationBuilder {
         ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for Notification {
+impl crate::de::Object for Notification {
     type Builder = __NotificationBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __NotificationBuilder,
         key: &str,
         map: &mut A,
@@ -85,7 +85,7 @@ impl<'de> crate::de::ObjectDe<'de> for Notification {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __NotificationBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -117,7 +117,7 @@ impl<'de> crate::de::ObjectDe<'de> for Notification {
                 ),
             );
         };
-        let value = Notification {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             cid: f1,
             author: f2,
@@ -129,27 +129,9 @@ impl<'de> crate::de::ObjectDe<'de> for Notification {
             indexed_at: f8,
             labels: f9,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Notification {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Notification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Notification {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -166,31 +148,20 @@ impl crate::de::ObjectSer for Notification {
             .opt("labels", &self.labels)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Notification {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Notification {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.author, &path.key("author"))?;
-        crate::validate::Validate::validate_at(&self.reason, &path.key("reason"))?;
-        crate::validate::Validate::validate_at(&self.record, &path.key("record"))?;
-        crate::validate::Validate::validate_at(
-            &self.starter_pack,
-            &path.key("starterPack"),
-        )?;
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("author", &self.author)
+            .at("reason", &self.reason)
+            .at("record", &self.record)
+            .at("starterPack", &self.starter_pack)
+            .at("labels", &self.labels)
+            .end()
     }
 }
+crate::types::object_impls!(Notification);
 crate::types::object_api!(
     Notification { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, author :
     crate ::app::bsky::actor::defs::ProfileView, reason : NotificationReason, record :
@@ -212,9 +183,66 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: crate::types::Extra,
 }
-impl Params {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ParamsBuilder {
+    reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    limit: ::std::option::Option<i64>,
+    priority: ::std::option::Option<bool>,
+    cursor: ::std::option::Option<::std::string::String>,
+    seen_at: ::std::option::Option<crate::formats::Datetime>,
+}
+impl crate::de::Object for Params {
+    type Builder = __ParamsBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ParamsBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "reasons" => crate::de::field(map, &mut b.reasons, path, "reasons"),
+            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
+            "priority" => crate::de::field(map, &mut b.priority, path, "priority"),
+            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
+            "seenAt" => crate::de::field(map, &mut b.seen_at, path, "seenAt"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ParamsBuilder,
+        extra: crate::types::Extra,
+        _path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            reasons: f0,
+            limit: f1,
+            priority: f2,
+            cursor: f3,
+            seen_at: f4,
+        } = b;
+        ::std::result::Result::Ok(Self {
+            reasons: f0,
+            limit: f1,
+            priority: f2,
+            cursor: f3,
+            seen_at: f4,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .opt("reasons", &self.reasons)
+            .opt("limit", &self.limit)
+            .opt("priority", &self.priority)
+            .opt("cursor", &self.cursor)
+            .opt("seenAt", &self.seen_at)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -233,102 +261,7 @@ impl Params {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    limit: ::std::option::Option<i64>,
-    priority: ::std::option::Option<bool>,
-    cursor: ::std::option::Option<::std::string::String>,
-    seen_at: ::std::option::Option<crate::formats::Datetime>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Params {
-    type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "reasons" => crate::de::field(map, &mut b.reasons, path, "reasons"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "priority" => crate::de::field(map, &mut b.priority, path, "priority"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "seenAt" => crate::de::field(map, &mut b.seen_at, path, "seenAt"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            reasons: f0,
-            limit: f1,
-            priority: f2,
-            cursor: f3,
-            seen_at: f4,
-        } = b;
-        let value = Params {
-            reasons: f0,
-            limit: f1,
-            priority: f2,
-            cursor: f3,
-            seen_at: f4,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .opt("reasons", &self.reasons)
-            .opt("limit", &self.limit)
-            .opt("priority", &self.priority)
-            .opt("cursor", &self.cursor)
-            .opt("seenAt", &self.seen_at)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -374,9 +307,9 @@ pub struct __OutputBuilder {
     priority: ::std::option::Option<bool>,
     seen_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -392,7 +325,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -407,33 +340,15 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 crate::de::missing(path, &[("notifications", b.notifications.is_some())]),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             cursor: f0,
             notifications: f1,
             priority: f2,
             seen_at: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -444,27 +359,16 @@ impl crate::de::ObjectSer for Output {
             .opt("seenAt", &self.seen_at)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.notifications,
-            &path.key("notifications"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("notifications", &self.notifications)
+            .end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { notifications : ::std::vec::Vec < Notification >, } { cursor with_cursor :
     ::std::string::String, priority with_priority : bool, seen_at with_seen_at : crate

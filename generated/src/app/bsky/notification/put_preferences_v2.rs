@@ -104,9 +104,9 @@ pub struct __InputBuilder {
     unverified: ::std::option::Option<crate::app::bsky::notification::defs::Preference>,
     verified: ::std::option::Option<crate::app::bsky::notification::defs::Preference>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Input {
+impl crate::de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
@@ -142,7 +142,7 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __InputBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
@@ -162,7 +162,7 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
             unverified: f11,
             verified: f12,
         } = b;
-        let value = Input {
+        ::std::result::Result::Ok(Self {
             chat: f0,
             follow: f1,
             like: f2,
@@ -177,27 +177,9 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
             unverified: f11,
             verified: f12,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Input {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Input {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -217,51 +199,28 @@ impl crate::de::ObjectSer for Input {
             .opt("verified", &self.verified)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Input {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Input {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.chat, &path.key("chat"))?;
-        crate::validate::Validate::validate_at(&self.follow, &path.key("follow"))?;
-        crate::validate::Validate::validate_at(&self.like, &path.key("like"))?;
-        crate::validate::Validate::validate_at(
-            &self.like_via_repost,
-            &path.key("likeViaRepost"),
-        )?;
-        crate::validate::Validate::validate_at(&self.mention, &path.key("mention"))?;
-        crate::validate::Validate::validate_at(&self.quote, &path.key("quote"))?;
-        crate::validate::Validate::validate_at(&self.reply, &path.key("reply"))?;
-        crate::validate::Validate::validate_at(&self.repost, &path.key("repost"))?;
-        crate::validate::Validate::validate_at(
-            &self.repost_via_repost,
-            &path.key("repostViaRepost"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.starterpack_joined,
-            &path.key("starterpackJoined"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.subscribed_post,
-            &path.key("subscribedPost"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.unverified,
-            &path.key("unverified"),
-        )?;
-        crate::validate::Validate::validate_at(&self.verified, &path.key("verified"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("chat", &self.chat)
+            .at("follow", &self.follow)
+            .at("like", &self.like)
+            .at("likeViaRepost", &self.like_via_repost)
+            .at("mention", &self.mention)
+            .at("quote", &self.quote)
+            .at("reply", &self.reply)
+            .at("repost", &self.repost)
+            .at("repostViaRepost", &self.repost_via_repost)
+            .at("starterpackJoined", &self.starterpack_joined)
+            .at("subscribedPost", &self.subscribed_post)
+            .at("unverified", &self.unverified)
+            .at("verified", &self.verified)
+            .end()
     }
 }
+crate::types::object_impls!(Input);
 crate::types::object_api!(
     Input {} { chat with_chat : crate ::app::bsky::notification::defs::ChatPreference,
     follow with_follow : crate ::app::bsky::notification::defs::FilterablePreference,
@@ -294,9 +253,9 @@ pub struct __OutputBuilder {
         crate::app::bsky::notification::defs::Preferences,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -309,7 +268,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -319,27 +278,9 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 crate::de::missing(path, &[("preferences", b.preferences.is_some())]),
             );
         };
-        let value = Output { preferences: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { preferences: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -347,27 +288,14 @@ impl crate::de::ObjectSer for Output {
             .req("preferences", &self.preferences)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.preferences,
-            &path.key("preferences"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("preferences", &self.preferences).end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { preferences : crate ::app::bsky::notification::defs::Preferences, } {} extra
 );

@@ -17,9 +17,9 @@ pub struct __MainBuilder {
     index: ::std::option::Option<ByteSlice>,
     features: ::std::option::Option<::std::vec::Vec<MainFeaturesItem>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Main {
+impl crate::de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
@@ -31,7 +31,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __MainBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -47,31 +47,13 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
                 ),
             );
         };
-        let value = Main {
+        ::std::result::Result::Ok(Self {
             index: f0,
             features: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Main {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Main {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Main {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -80,25 +62,17 @@ impl crate::de::ObjectSer for Main {
             .req("features", &self.features)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Main {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Main {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.index, &path.key("index"))?;
-        crate::validate::Validate::validate_at(&self.features, &path.key("features"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("index", &self.index)
+            .at("features", &self.features)
+            .end()
     }
 }
+crate::types::object_impls!(Main);
 crate::types::object_api!(
     Main { index : ByteSlice, features : ::std::vec::Vec < MainFeaturesItem >, } {} extra
 );
@@ -115,9 +89,9 @@ pub struct Mention {
 pub struct __MentionBuilder {
     did: ::std::option::Option<crate::formats::Did>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Mention {
+impl crate::de::Object for Mention {
     type Builder = __MentionBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __MentionBuilder,
         key: &str,
         map: &mut A,
@@ -128,7 +102,7 @@ impl<'de> crate::de::ObjectDe<'de> for Mention {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __MentionBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -138,49 +112,16 @@ impl<'de> crate::de::ObjectDe<'de> for Mention {
                 crate::de::missing(path, &[("did", b.did.is_some())]),
             );
         };
-        let value = Mention { did: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { did: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Mention {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Mention {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Mention {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Mention {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Mention {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Mention);
 crate::types::object_api!(Mention { did : crate ::formats::Did, } {} extra);
 /// Facet feature for a URL. The text URL may have been simplified or truncated, but the facet reference should be a complete URL.
 #[derive(Debug, Clone, PartialEq)]
@@ -195,9 +136,9 @@ pub struct Link {
 pub struct __LinkBuilder {
     uri: ::std::option::Option<crate::formats::Uri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Link {
+impl crate::de::Object for Link {
     type Builder = __LinkBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LinkBuilder,
         key: &str,
         map: &mut A,
@@ -208,7 +149,7 @@ impl<'de> crate::de::ObjectDe<'de> for Link {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LinkBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -218,49 +159,16 @@ impl<'de> crate::de::ObjectDe<'de> for Link {
                 crate::de::missing(path, &[("uri", b.uri.is_some())]),
             );
         };
-        let value = Link { uri: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { uri: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Link {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Link {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Link {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Link {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Link {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Link);
 crate::types::object_api!(Link { uri : crate ::formats::Uri, } {} extra);
 /// Facet feature for a hashtag. The text usually includes a '\#' prefix, but the facet reference should not (except in the case of 'double hash tags').
 #[derive(Debug, Clone, PartialEq)]
@@ -270,9 +178,43 @@ pub struct Tag {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Tag {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __TagBuilder {
+    tag: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for Tag {
+    type Builder = __TagBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __TagBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "tag" => crate::de::field(map, &mut b.tag, path, "tag"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __TagBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __TagBuilder { tag: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("tag", b.tag.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self { tag: f0, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map).req("tag", &self.tag).extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -292,79 +234,7 @@ impl Tag {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __TagBuilder {
-    tag: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Tag {
-    type Builder = __TagBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __TagBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "tag" => crate::de::field(map, &mut b.tag, path, "tag"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __TagBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __TagBuilder { tag: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("tag", b.tag.is_some())]),
-            );
-        };
-        let value = Tag { tag: f0, extra };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Tag {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Tag {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("tag", &self.tag).extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Tag {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Tag {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Tag);
 crate::types::object_api!(Tag { tag : ::std::string::String, } {} extra);
 /// Specifies the sub-string range a facet feature applies to. Start index is inclusive, end index is exclusive. Indices are zero-indexed, counting bytes of the UTF-8 encoded text. NOTE: some languages, like Javascript, use UTF-16 or Unicode codepoints for string slice indexing; in these languages, convert to byte arrays before working with facets.
 #[derive(Debug, Clone, PartialEq)]
@@ -375,9 +245,61 @@ pub struct ByteSlice {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl ByteSlice {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ByteSliceBuilder {
+    byte_start: ::std::option::Option<i64>,
+    byte_end: ::std::option::Option<i64>,
+}
+impl crate::de::Object for ByteSlice {
+    type Builder = __ByteSliceBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ByteSliceBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "byteStart" => crate::de::field(map, &mut b.byte_start, path, "byteStart"),
+            "byteEnd" => crate::de::field(map, &mut b.byte_end, path, "byteEnd"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ByteSliceBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ByteSliceBuilder {
+            byte_start: ::std::option::Option::Some(f0),
+            byte_end: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("byteStart", b.byte_start.is_some()),
+                        ("byteEnd", b.byte_end.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            byte_start: f0,
+            byte_end: f1,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("byteStart", &self.byte_start)
+            .req("byteEnd", &self.byte_end)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -408,97 +330,7 @@ impl ByteSlice {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ByteSliceBuilder {
-    byte_start: ::std::option::Option<i64>,
-    byte_end: ::std::option::Option<i64>,
-}
-impl<'de> crate::de::ObjectDe<'de> for ByteSlice {
-    type Builder = __ByteSliceBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ByteSliceBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "byteStart" => crate::de::field(map, &mut b.byte_start, path, "byteStart"),
-            "byteEnd" => crate::de::field(map, &mut b.byte_end, path, "byteEnd"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ByteSliceBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ByteSliceBuilder {
-            byte_start: ::std::option::Option::Some(f0),
-            byte_end: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("byteStart", b.byte_start.is_some()),
-                        ("byteEnd", b.byte_end.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = ByteSlice {
-            byte_start: f0,
-            byte_end: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ByteSlice {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ByteSlice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ByteSlice {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("byteStart", &self.byte_start)
-            .req("byteEnd", &self.byte_end)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for ByteSlice {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ByteSlice {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ByteSlice);
 crate::types::object_api!(ByteSlice { byte_start : i64, byte_end : i64, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -12,9 +12,9 @@ pub struct SkeletonSearchPost {
 pub struct __SkeletonSearchPostBuilder {
     uri: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchPost {
+impl crate::de::Object for SkeletonSearchPost {
     type Builder = __SkeletonSearchPostBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SkeletonSearchPostBuilder,
         key: &str,
         map: &mut A,
@@ -25,7 +25,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchPost {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SkeletonSearchPostBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -36,52 +36,16 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchPost {
                 crate::de::missing(path, &[("uri", b.uri.is_some())]),
             );
         };
-        let value = SkeletonSearchPost {
-            uri: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { uri: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SkeletonSearchPost {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SkeletonSearchPost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SkeletonSearchPost {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for SkeletonSearchPost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SkeletonSearchPost {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(SkeletonSearchPost);
 crate::types::object_api!(SkeletonSearchPost { uri : crate ::formats::AtUri, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -95,9 +59,9 @@ pub struct SkeletonSearchActor {
 pub struct __SkeletonSearchActorBuilder {
     did: ::std::option::Option<crate::formats::Did>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchActor {
+impl crate::de::Object for SkeletonSearchActor {
     type Builder = __SkeletonSearchActorBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SkeletonSearchActorBuilder,
         key: &str,
         map: &mut A,
@@ -108,7 +72,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchActor {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SkeletonSearchActorBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -119,52 +83,16 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchActor {
                 crate::de::missing(path, &[("did", b.did.is_some())]),
             );
         };
-        let value = SkeletonSearchActor {
-            did: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { did: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SkeletonSearchActor {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SkeletonSearchActor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SkeletonSearchActor {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for SkeletonSearchActor {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SkeletonSearchActor {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(SkeletonSearchActor);
 crate::types::object_api!(SkeletonSearchActor { did : crate ::formats::Did, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -178,9 +106,9 @@ pub struct SkeletonSearchStarterPack {
 pub struct __SkeletonSearchStarterPackBuilder {
     uri: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchStarterPack {
+impl crate::de::Object for SkeletonSearchStarterPack {
     type Builder = __SkeletonSearchStarterPackBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SkeletonSearchStarterPackBuilder,
         key: &str,
         map: &mut A,
@@ -191,7 +119,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchStarterPack {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SkeletonSearchStarterPackBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -203,52 +131,16 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonSearchStarterPack {
                 crate::de::missing(path, &[("uri", b.uri.is_some())]),
             );
         };
-        let value = SkeletonSearchStarterPack {
-            uri: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { uri: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SkeletonSearchStarterPack {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SkeletonSearchStarterPack {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SkeletonSearchStarterPack {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for SkeletonSearchStarterPack {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SkeletonSearchStarterPack {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(SkeletonSearchStarterPack);
 crate::types::object_api!(
     SkeletonSearchStarterPack { uri : crate ::formats::AtUri, } {} extra
 );
@@ -270,9 +162,9 @@ pub struct __TrendingTopicBuilder {
     description: ::std::option::Option<::std::string::String>,
     link: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for TrendingTopic {
+impl crate::de::Object for TrendingTopic {
     type Builder = __TrendingTopicBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __TrendingTopicBuilder,
         key: &str,
         map: &mut A,
@@ -290,7 +182,7 @@ impl<'de> crate::de::ObjectDe<'de> for TrendingTopic {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __TrendingTopicBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -308,33 +200,15 @@ impl<'de> crate::de::ObjectDe<'de> for TrendingTopic {
                 ),
             );
         };
-        let value = TrendingTopic {
+        ::std::result::Result::Ok(Self {
             topic: f0,
             display_name: f1,
             description: f2,
             link: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for TrendingTopic {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TrendingTopic {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for TrendingTopic {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -346,22 +220,7 @@ impl crate::de::ObjectSer for TrendingTopic {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for TrendingTopic {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for TrendingTopic {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(TrendingTopic);
 crate::types::object_api!(
     TrendingTopic { topic : ::std::string::String, link : ::std::string::String, } {
     display_name with_display_name : ::std::string::String, description with_description
@@ -395,9 +254,9 @@ pub struct __SkeletonTrendBuilder {
     category: ::std::option::Option<::std::string::String>,
     dids: ::std::option::Option<::std::vec::Vec<crate::formats::Did>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SkeletonTrend {
+impl crate::de::Object for SkeletonTrend {
     type Builder = __SkeletonTrendBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SkeletonTrendBuilder,
         key: &str,
         map: &mut A,
@@ -420,7 +279,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonTrend {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SkeletonTrendBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -450,7 +309,7 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonTrend {
                 ),
             );
         };
-        let value = SkeletonTrend {
+        ::std::result::Result::Ok(Self {
             topic: f0,
             display_name: f1,
             description: f2,
@@ -461,27 +320,9 @@ impl<'de> crate::de::ObjectDe<'de> for SkeletonTrend {
             category: f7,
             dids: f8,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SkeletonTrend {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SkeletonTrend {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SkeletonTrend {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -497,24 +338,14 @@ impl crate::de::ObjectSer for SkeletonTrend {
             .req("dids", &self.dids)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for SkeletonTrend {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SkeletonTrend {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
+crate::types::object_impls!(SkeletonTrend);
 crate::types::object_api!(
     SkeletonTrend { topic : ::std::string::String, display_name : ::std::string::String,
     link : ::std::string::String, started_at : crate ::formats::Datetime, post_count :
@@ -552,9 +383,9 @@ pub struct __TrendViewBuilder {
         ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewBasic>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for TrendView {
+impl crate::de::Object for TrendView {
     type Builder = __TrendViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __TrendViewBuilder,
         key: &str,
         map: &mut A,
@@ -577,7 +408,7 @@ impl<'de> crate::de::ObjectDe<'de> for TrendView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __TrendViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -607,7 +438,7 @@ impl<'de> crate::de::ObjectDe<'de> for TrendView {
                 ),
             );
         };
-        let value = TrendView {
+        ::std::result::Result::Ok(Self {
             topic: f0,
             display_name: f1,
             description: f2,
@@ -618,27 +449,9 @@ impl<'de> crate::de::ObjectDe<'de> for TrendView {
             category: f7,
             actors: f8,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for TrendView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TrendView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for TrendView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -654,25 +467,17 @@ impl crate::de::ObjectSer for TrendView {
             .req("actors", &self.actors)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for TrendView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for TrendView {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        crate::validate::Validate::validate_at(&self.actors, &path.key("actors"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("status", &self.status)
+            .at("actors", &self.actors)
+            .end()
     }
 }
+crate::types::object_impls!(TrendView);
 crate::types::object_api!(
     TrendView { topic : ::std::string::String, display_name : ::std::string::String, link
     : ::std::string::String, started_at : crate ::formats::Datetime, post_count : i64,
@@ -713,9 +518,9 @@ pub struct __ThreadItemPostBuilder {
     hidden_by_threadgate: ::std::option::Option<bool>,
     muted_by_viewer: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ThreadItemPost {
+impl crate::de::Object for ThreadItemPost {
     type Builder = __ThreadItemPostBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ThreadItemPostBuilder,
         key: &str,
         map: &mut A,
@@ -760,7 +565,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemPost {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ThreadItemPostBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -789,7 +594,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemPost {
                 ),
             );
         };
-        let value = ThreadItemPost {
+        ::std::result::Result::Ok(Self {
             post: f0,
             more_parents: f1,
             more_replies: f2,
@@ -799,27 +604,9 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemPost {
             hidden_by_threadgate: f6,
             muted_by_viewer: f7,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreadItemPost {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadItemPost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreadItemPost {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -834,24 +621,14 @@ impl crate::de::ObjectSer for ThreadItemPost {
             .req("mutedByViewer", &self.muted_by_viewer)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ThreadItemPost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreadItemPost {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.post, &path.key("post"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("post", &self.post).end()
     }
 }
+crate::types::object_impls!(ThreadItemPost);
 crate::types::object_api!(
     ThreadItemPost { post : crate ::app::bsky::feed::defs::PostView, more_parents : bool,
     more_replies : i64, op_thread : bool, hidden_by_threadgate : bool, muted_by_viewer :
@@ -867,9 +644,9 @@ pub struct ThreadItemNoUnauthenticated {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ThreadItemNoUnauthenticatedBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for ThreadItemNoUnauthenticated {
+impl crate::de::Object for ThreadItemNoUnauthenticated {
     type Builder = __ThreadItemNoUnauthenticatedBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __ThreadItemNoUnauthenticatedBuilder,
         _key: &str,
         _map: &mut A,
@@ -877,56 +654,21 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemNoUnauthenticated {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __ThreadItemNoUnauthenticatedBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = ThreadItemNoUnauthenticated {
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreadItemNoUnauthenticated {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadItemNoUnauthenticated {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreadItemNoUnauthenticated {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for ThreadItemNoUnauthenticated {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreadItemNoUnauthenticated {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ThreadItemNoUnauthenticated);
 crate::types::object_api!(ThreadItemNoUnauthenticated {} {} extra);
 crate::types::default_new!(ThreadItemNoUnauthenticated);
 #[derive(Debug, Clone, PartialEq)]
@@ -938,9 +680,9 @@ pub struct ThreadItemNotFound {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ThreadItemNotFoundBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for ThreadItemNotFound {
+impl crate::de::Object for ThreadItemNotFound {
     type Builder = __ThreadItemNotFoundBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __ThreadItemNotFoundBuilder,
         _key: &str,
         _map: &mut A,
@@ -948,54 +690,21 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemNotFound {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __ThreadItemNotFoundBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = ThreadItemNotFound { extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreadItemNotFound {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadItemNotFound {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreadItemNotFound {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for ThreadItemNotFound {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreadItemNotFound {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ThreadItemNotFound);
 crate::types::object_api!(ThreadItemNotFound {} {} extra);
 crate::types::default_new!(ThreadItemNotFound);
 #[derive(Debug, Clone, PartialEq)]
@@ -1010,9 +719,9 @@ pub struct ThreadItemBlocked {
 pub struct __ThreadItemBlockedBuilder {
     author: ::std::option::Option<crate::app::bsky::feed::defs::BlockedAuthor>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ThreadItemBlocked {
+impl crate::de::Object for ThreadItemBlocked {
     type Builder = __ThreadItemBlockedBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ThreadItemBlockedBuilder,
         key: &str,
         map: &mut A,
@@ -1023,7 +732,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemBlocked {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ThreadItemBlockedBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1034,53 +743,22 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItemBlocked {
                 crate::de::missing(path, &[("author", b.author.is_some())]),
             );
         };
-        let value = ThreadItemBlocked {
-            author: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { author: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreadItemBlocked {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadItemBlocked {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreadItemBlocked {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("author", &self.author).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ThreadItemBlocked {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreadItemBlocked {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.author, &path.key("author"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("author", &self.author).end()
     }
 }
+crate::types::object_impls!(ThreadItemBlocked);
 crate::types::object_api!(
     ThreadItemBlocked { author : crate ::app::bsky::feed::defs::BlockedAuthor, } {} extra
 );
@@ -1101,9 +779,9 @@ pub struct __AgeAssuranceStateBuilder {
     last_initiated_at: ::std::option::Option<crate::formats::Datetime>,
     status: ::std::option::Option<AgeAssuranceStateStatus>,
 }
-impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceState {
+impl crate::de::Object for AgeAssuranceState {
     type Builder = __AgeAssuranceStateBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __AgeAssuranceStateBuilder,
         key: &str,
         map: &mut A,
@@ -1117,7 +795,7 @@ impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceState {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __AgeAssuranceStateBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1130,31 +808,13 @@ impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceState {
                 crate::de::missing(path, &[("status", b.status.is_some())]),
             );
         };
-        let value = AgeAssuranceState {
+        ::std::result::Result::Ok(Self {
             last_initiated_at: f0,
             status: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for AgeAssuranceState {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AgeAssuranceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for AgeAssuranceState {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1163,24 +823,14 @@ impl crate::de::ObjectSer for AgeAssuranceState {
             .req("status", &self.status)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for AgeAssuranceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for AgeAssuranceState {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
+crate::types::object_impls!(AgeAssuranceState);
 crate::types::object_api!(
     AgeAssuranceState { status : AgeAssuranceStateStatus, } { last_initiated_at
     with_last_initiated_at : crate ::formats::Datetime, } extra
@@ -1220,9 +870,9 @@ pub struct __AgeAssuranceEventBuilder {
     complete_ip: ::std::option::Option<::std::string::String>,
     complete_ua: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceEvent {
+impl crate::de::Object for AgeAssuranceEvent {
     type Builder = __AgeAssuranceEventBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __AgeAssuranceEventBuilder,
         key: &str,
         map: &mut A,
@@ -1240,7 +890,7 @@ impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceEvent {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __AgeAssuranceEventBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -1266,7 +916,7 @@ impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceEvent {
                 ),
             );
         };
-        let value = AgeAssuranceEvent {
+        ::std::result::Result::Ok(Self {
             created_at: f0,
             status: f1,
             attempt_id: f2,
@@ -1276,27 +926,9 @@ impl<'de> crate::de::ObjectDe<'de> for AgeAssuranceEvent {
             complete_ip: f6,
             complete_ua: f7,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for AgeAssuranceEvent {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AgeAssuranceEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for AgeAssuranceEvent {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1311,24 +943,14 @@ impl crate::de::ObjectSer for AgeAssuranceEvent {
             .opt("completeUa", &self.complete_ua)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for AgeAssuranceEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for AgeAssuranceEvent {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
+crate::types::object_impls!(AgeAssuranceEvent);
 crate::types::object_api!(
     AgeAssuranceEvent { created_at : crate ::formats::Datetime, status :
     AgeAssuranceEventStatus, attempt_id : ::std::string::String, } { email with_email :

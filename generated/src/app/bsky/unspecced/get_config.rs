@@ -33,9 +33,9 @@ pub struct __LiveNowConfigBuilder {
     did: ::std::option::Option<crate::formats::Did>,
     domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for LiveNowConfig {
+impl crate::de::Object for LiveNowConfig {
     type Builder = __LiveNowConfigBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LiveNowConfigBuilder,
         key: &str,
         map: &mut A,
@@ -47,7 +47,7 @@ impl<'de> crate::de::ObjectDe<'de> for LiveNowConfig {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LiveNowConfigBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -63,31 +63,13 @@ impl<'de> crate::de::ObjectDe<'de> for LiveNowConfig {
                 ),
             );
         };
-        let value = LiveNowConfig {
+        ::std::result::Result::Ok(Self {
             did: f0,
             domains: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for LiveNowConfig {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LiveNowConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for LiveNowConfig {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -97,22 +79,7 @@ impl crate::de::ObjectSer for LiveNowConfig {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for LiveNowConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for LiveNowConfig {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(LiveNowConfig);
 crate::types::object_api!(
     LiveNowConfig { did : crate ::formats::Did, domains : ::std::vec::Vec <
     ::std::string::String >, } {} extra
@@ -131,9 +98,9 @@ pub struct __OutputBuilder {
     check_email_confirmed: ::std::option::Option<bool>,
     live_now: ::std::option::Option<::std::vec::Vec<LiveNowConfig>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -152,37 +119,19 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __OutputBuilder { check_email_confirmed: f0, live_now: f1 } = b;
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             check_email_confirmed: f0,
             live_now: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -191,24 +140,14 @@ impl crate::de::ObjectSer for Output {
             .opt("liveNow", &self.live_now)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.live_now, &path.key("liveNow"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("liveNow", &self.live_now).end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output {} { check_email_confirmed with_check_email_confirmed : bool, live_now
     with_live_now : ::std::vec::Vec < LiveNowConfig >, } extra

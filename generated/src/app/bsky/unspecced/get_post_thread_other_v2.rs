@@ -36,9 +36,9 @@ pub struct __ThreadItemBuilder {
     depth: ::std::option::Option<i64>,
     value: ::std::option::Option<ThreadItemValue>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ThreadItem {
+impl crate::de::Object for ThreadItem {
     type Builder = __ThreadItemBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ThreadItemBuilder,
         key: &str,
         map: &mut A,
@@ -51,7 +51,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItem {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ThreadItemBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -72,32 +72,14 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItem {
                 ),
             );
         };
-        let value = ThreadItem {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             depth: f1,
             value: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreadItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreadItem {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -107,24 +89,14 @@ impl crate::de::ObjectSer for ThreadItem {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ThreadItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreadItem {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.value, &path.key("value"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
+crate::types::object_impls!(ThreadItem);
 crate::types::object_api!(
     ThreadItem { uri : crate ::formats::AtUri, depth : i64, value : ThreadItemValue, } {}
     extra
@@ -142,9 +114,9 @@ pub struct Params {
 pub struct __ParamsBuilder {
     anchor: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Params {
+impl crate::de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
@@ -155,7 +127,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ParamsBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -165,49 +137,16 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
                 crate::de::missing(path, &[("anchor", b.anchor.is_some())]),
             );
         };
-        let value = Params { anchor: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { anchor: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("anchor", &self.anchor).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -232,9 +171,9 @@ pub struct Output {
 pub struct __OutputBuilder {
     thread: ::std::option::Option<::std::vec::Vec<ThreadItem>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -245,7 +184,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -255,50 +194,22 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 crate::de::missing(path, &[("thread", b.thread.is_some())]),
             );
         };
-        let value = Output { thread: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { thread: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("thread", &self.thread).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.thread, &path.key("thread"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("thread", &self.thread).end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(Output { thread : ::std::vec::Vec < ThreadItem >, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.

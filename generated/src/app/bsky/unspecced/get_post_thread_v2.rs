@@ -36,9 +36,9 @@ pub struct __ThreadItemBuilder {
     depth: ::std::option::Option<i64>,
     value: ::std::option::Option<ThreadItemValue>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ThreadItem {
+impl crate::de::Object for ThreadItem {
     type Builder = __ThreadItemBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ThreadItemBuilder,
         key: &str,
         map: &mut A,
@@ -51,7 +51,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItem {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ThreadItemBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -72,32 +72,14 @@ impl<'de> crate::de::ObjectDe<'de> for ThreadItem {
                 ),
             );
         };
-        let value = ThreadItem {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             depth: f1,
             value: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreadItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreadItem {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -107,24 +89,14 @@ impl crate::de::ObjectSer for ThreadItem {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ThreadItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreadItem {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.value, &path.key("value"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
+crate::types::object_impls!(ThreadItem);
 crate::types::object_api!(
     ThreadItem { uri : crate ::formats::AtUri, depth : i64, value : ThreadItemValue, } {}
     extra
@@ -153,9 +125,72 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: crate::types::Extra,
 }
-impl Params {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ParamsBuilder {
+    anchor: ::std::option::Option<crate::formats::AtUri>,
+    above: ::std::option::Option<bool>,
+    below: ::std::option::Option<i64>,
+    branching_factor: ::std::option::Option<i64>,
+    sort: ::std::option::Option<ParamsSort>,
+}
+impl crate::de::Object for Params {
+    type Builder = __ParamsBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ParamsBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "anchor" => crate::de::field(map, &mut b.anchor, path, "anchor"),
+            "above" => crate::de::field(map, &mut b.above, path, "above"),
+            "below" => crate::de::field(map, &mut b.below, path, "below"),
+            "branchingFactor" => {
+                crate::de::field(map, &mut b.branching_factor, path, "branchingFactor")
+            }
+            "sort" => crate::de::field(map, &mut b.sort, path, "sort"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ParamsBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            anchor: ::std::option::Option::Some(f0),
+            above: f1,
+            below: f2,
+            branching_factor: f3,
+            sort: f4,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("anchor", b.anchor.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            anchor: f0,
+            above: f1,
+            below: f2,
+            branching_factor: f3,
+            sort: f4,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("anchor", &self.anchor)
+            .opt("above", &self.above)
+            .opt("below", &self.below)
+            .opt("branchingFactor", &self.branching_factor)
+            .opt("sort", &self.sort)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -185,110 +220,14 @@ impl Params {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    anchor: ::std::option::Option<crate::formats::AtUri>,
-    above: ::std::option::Option<bool>,
-    below: ::std::option::Option<i64>,
-    branching_factor: ::std::option::Option<i64>,
-    sort: ::std::option::Option<ParamsSort>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Params {
-    type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "anchor" => crate::de::field(map, &mut b.anchor, path, "anchor"),
-            "above" => crate::de::field(map, &mut b.above, path, "above"),
-            "below" => crate::de::field(map, &mut b.below, path, "below"),
-            "branchingFactor" => {
-                crate::de::field(map, &mut b.branching_factor, path, "branchingFactor")
-            }
-            "sort" => crate::de::field(map, &mut b.sort, path, "sort"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            anchor: ::std::option::Option::Some(f0),
-            above: f1,
-            below: f2,
-            branching_factor: f3,
-            sort: f4,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("anchor", b.anchor.is_some())]),
-            );
-        };
-        let value = Params {
-            anchor: f0,
-            above: f1,
-            below: f2,
-            branching_factor: f3,
-            sort: f4,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("anchor", &self.anchor)
-            .opt("above", &self.above)
-            .opt("below", &self.below)
-            .opt("branchingFactor", &self.branching_factor)
-            .opt("sort", &self.sort)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.sort, &path.key("sort"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -452,9 +391,9 @@ pub struct __OutputBuilder {
     threadgate: ::std::option::Option<crate::app::bsky::feed::defs::ThreadgateView>,
     has_other_replies: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -469,7 +408,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -489,32 +428,14 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 ),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             thread: f0,
             threadgate: f1,
             has_other_replies: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -524,28 +445,17 @@ impl crate::de::ObjectSer for Output {
             .req("hasOtherReplies", &self.has_other_replies)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.thread, &path.key("thread"))?;
-        crate::validate::Validate::validate_at(
-            &self.threadgate,
-            &path.key("threadgate"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("thread", &self.thread)
+            .at("threadgate", &self.threadgate)
+            .end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { thread : ::std::vec::Vec < ThreadItem >, has_other_replies : bool, } {
     threadgate with_threadgate : crate ::app::bsky::feed::defs::ThreadgateView, } extra

@@ -28,9 +28,43 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Input {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __InputBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for Input {
+    type Builder = __InputBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __InputBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __InputBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self { job_id: f0, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -50,79 +84,7 @@ impl Input {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Input {
-    type Builder = __InputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
-            );
-        };
-        let value = Input { job_id: f0, extra };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Input {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Input {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Input {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Input {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Input);
 crate::types::object_api!(Input { job_id : ::std::string::String, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -135,9 +97,64 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Output {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __OutputBuilder {
+    state: ::std::option::Option<OutputState>,
+    completed_job_id: ::std::option::Option<::std::string::String>,
+    failure_reason: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for Output {
+    type Builder = __OutputBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __OutputBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "state" => crate::de::field(map, &mut b.state, path, "state"),
+            "completedJobId" => {
+                crate::de::field(map, &mut b.completed_job_id, path, "completedJobId")
+            }
+            "failureReason" => {
+                crate::de::field(map, &mut b.failure_reason, path, "failureReason")
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __OutputBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            state: ::std::option::Option::Some(f0),
+            completed_job_id: f1,
+            failure_reason: f2,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("state", b.state.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            state: f0,
+            completed_job_id: f1,
+            failure_reason: f2,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("state", &self.state)
+            .opt("completedJobId", &self.completed_job_id)
+            .opt("failureReason", &self.failure_reason)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -166,102 +183,14 @@ impl Output {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    state: ::std::option::Option<OutputState>,
-    completed_job_id: ::std::option::Option<::std::string::String>,
-    failure_reason: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Output {
-    type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "state" => crate::de::field(map, &mut b.state, path, "state"),
-            "completedJobId" => {
-                crate::de::field(map, &mut b.completed_job_id, path, "completedJobId")
-            }
-            "failureReason" => {
-                crate::de::field(map, &mut b.failure_reason, path, "failureReason")
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            state: ::std::option::Option::Some(f0),
-            completed_job_id: f1,
-            failure_reason: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("state", b.state.is_some())]),
-            );
-        };
-        let value = Output {
-            state: f0,
-            completed_job_id: f1,
-            failure_reason: f2,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("state", &self.state)
-            .opt("completedJobId", &self.completed_job_id)
-            .opt("failureReason", &self.failure_reason)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.state, &path.key("state"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("state", &self.state).end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { state : OutputState, } { completed_job_id with_completed_job_id :
     ::std::string::String, failure_reason with_failure_reason : ::std::string::String, }

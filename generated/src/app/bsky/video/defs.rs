@@ -17,27 +17,6 @@ pub struct JobStatus {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl JobStatus {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.progress {
-            let path = path.key("progress");
-            crate::validate::check_integer(
-                *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __JobStatusBuilder {
@@ -50,9 +29,9 @@ pub struct __JobStatusBuilder {
     failure_code: ::std::option::Option<JobStatusFailureCode>,
     message: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for JobStatus {
+impl crate::de::Object for JobStatus {
     type Builder = __JobStatusBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __JobStatusBuilder,
         key: &str,
         map: &mut A,
@@ -72,7 +51,7 @@ impl<'de> crate::de::ObjectDe<'de> for JobStatus {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __JobStatusBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -98,7 +77,7 @@ impl<'de> crate::de::ObjectDe<'de> for JobStatus {
                 ),
             );
         };
-        let value = JobStatus {
+        ::std::result::Result::Ok(Self {
             job_id: f0,
             did: f1,
             state: f2,
@@ -108,28 +87,9 @@ impl<'de> crate::de::ObjectDe<'de> for JobStatus {
             failure_code: f6,
             message: f7,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for JobStatus {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for JobStatus {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -144,29 +104,35 @@ impl crate::de::ObjectSer for JobStatus {
             .opt("message", &self.message)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for JobStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for JobStatus {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.state, &path.key("state"))?;
-        crate::validate::Validate::validate_at(
-            &self.failure_code,
-            &path.key("failureCode"),
-        )?;
+        if let ::std::option::Option::Some(v) = &self.progress {
+            let path = path.key("progress");
+            crate::validate::check_integer(
+                *v,
+                &crate::validate::IntegerRules {
+                    minimum: ::std::option::Option::Some(0),
+                    maximum: ::std::option::Option::Some(100),
+                    ..crate::validate::IntegerRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("state", &self.state)
+            .at("failureCode", &self.failure_code)
+            .end()
+    }
 }
+crate::types::object_impls!(JobStatus);
 crate::types::object_api!(
     JobStatus { job_id : ::std::string::String, did : crate ::formats::Did, state :
     JobStatusState, } { progress with_progress : i64, blob with_blob : crate

@@ -26,9 +26,43 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: crate::types::Extra,
 }
-impl Params {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ParamsBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for Params {
+    type Builder = __ParamsBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ParamsBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ParamsBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self { job_id: f0, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -48,79 +82,7 @@ impl Params {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Params {
-    type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
-            );
-        };
-        let value = Params { job_id: f0, extra };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -150,9 +112,108 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Output {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __OutputBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+    part_size_bytes: ::std::option::Option<i64>,
+    part_count: ::std::option::Option<i64>,
+    received_parts: ::std::option::Option<::std::vec::Vec<i64>>,
+    expires_at: ::std::option::Option<crate::formats::Datetime>,
+    state: ::std::option::Option<OutputState>,
+    completed_job_id: ::std::option::Option<::std::string::String>,
+    job_status: ::std::option::Option<crate::app::bsky::video::defs::JobStatus>,
+    failure_reason: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for Output {
+    type Builder = __OutputBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __OutputBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
+            "partSizeBytes" => {
+                crate::de::field(map, &mut b.part_size_bytes, path, "partSizeBytes")
+            }
+            "partCount" => crate::de::field(map, &mut b.part_count, path, "partCount"),
+            "receivedParts" => {
+                crate::de::field(map, &mut b.received_parts, path, "receivedParts")
+            }
+            "expiresAt" => crate::de::field(map, &mut b.expires_at, path, "expiresAt"),
+            "state" => crate::de::field(map, &mut b.state, path, "state"),
+            "completedJobId" => {
+                crate::de::field(map, &mut b.completed_job_id, path, "completedJobId")
+            }
+            "jobStatus" => crate::de::field(map, &mut b.job_status, path, "jobStatus"),
+            "failureReason" => {
+                crate::de::field(map, &mut b.failure_reason, path, "failureReason")
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __OutputBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __OutputBuilder {
+            job_id: ::std::option::Option::Some(f0),
+            part_size_bytes: ::std::option::Option::Some(f1),
+            part_count: ::std::option::Option::Some(f2),
+            received_parts: ::std::option::Option::Some(f3),
+            expires_at: ::std::option::Option::Some(f4),
+            state: ::std::option::Option::Some(f5),
+            completed_job_id: f6,
+            job_status: f7,
+            failure_reason: f8,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("jobId", b.job_id.is_some()),
+                        ("partSizeBytes", b.part_size_bytes.is_some()),
+                        ("partCount", b.part_count.is_some()),
+                        ("receivedParts", b.received_parts.is_some()),
+                        ("expiresAt", b.expires_at.is_some()),
+                        ("state", b.state.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            job_id: f0,
+            part_size_bytes: f1,
+            part_count: f2,
+            received_parts: f3,
+            expires_at: f4,
+            state: f5,
+            completed_job_id: f6,
+            job_status: f7,
+            failure_reason: f8,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("jobId", &self.job_id)
+            .req("partSizeBytes", &self.part_size_bytes)
+            .req("partCount", &self.part_count)
+            .req("receivedParts", &self.received_parts)
+            .req("expiresAt", &self.expires_at)
+            .req("state", &self.state)
+            .opt("completedJobId", &self.completed_job_id)
+            .opt("jobStatus", &self.job_status)
+            .opt("failureReason", &self.failure_reason)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -209,150 +270,17 @@ impl Output {
         }
         ::std::result::Result::Ok(())
     }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
-    part_size_bytes: ::std::option::Option<i64>,
-    part_count: ::std::option::Option<i64>,
-    received_parts: ::std::option::Option<::std::vec::Vec<i64>>,
-    expires_at: ::std::option::Option<crate::formats::Datetime>,
-    state: ::std::option::Option<OutputState>,
-    completed_job_id: ::std::option::Option<::std::string::String>,
-    job_status: ::std::option::Option<crate::app::bsky::video::defs::JobStatus>,
-    failure_reason: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Output {
-    type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
-            "partSizeBytes" => {
-                crate::de::field(map, &mut b.part_size_bytes, path, "partSizeBytes")
-            }
-            "partCount" => crate::de::field(map, &mut b.part_count, path, "partCount"),
-            "receivedParts" => {
-                crate::de::field(map, &mut b.received_parts, path, "receivedParts")
-            }
-            "expiresAt" => crate::de::field(map, &mut b.expires_at, path, "expiresAt"),
-            "state" => crate::de::field(map, &mut b.state, path, "state"),
-            "completedJobId" => {
-                crate::de::field(map, &mut b.completed_job_id, path, "completedJobId")
-            }
-            "jobStatus" => crate::de::field(map, &mut b.job_status, path, "jobStatus"),
-            "failureReason" => {
-                crate::de::field(map, &mut b.failure_reason, path, "failureReason")
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            job_id: ::std::option::Option::Some(f0),
-            part_size_bytes: ::std::option::Option::Some(f1),
-            part_count: ::std::option::Option::Some(f2),
-            received_parts: ::std::option::Option::Some(f3),
-            expires_at: ::std::option::Option::Some(f4),
-            state: ::std::option::Option::Some(f5),
-            completed_job_id: f6,
-            job_status: f7,
-            failure_reason: f8,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("jobId", b.job_id.is_some()),
-                        ("partSizeBytes", b.part_size_bytes.is_some()),
-                        ("partCount", b.part_count.is_some()),
-                        ("receivedParts", b.received_parts.is_some()),
-                        ("expiresAt", b.expires_at.is_some()),
-                        ("state", b.state.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = Output {
-            job_id: f0,
-            part_size_bytes: f1,
-            part_count: f2,
-            received_parts: f3,
-            expires_at: f4,
-            state: f5,
-            completed_job_id: f6,
-            job_status: f7,
-            failure_reason: f8,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("jobId", &self.job_id)
-            .req("partSizeBytes", &self.part_size_bytes)
-            .req("partCount", &self.part_count)
-            .req("receivedParts", &self.received_parts)
-            .req("expiresAt", &self.expires_at)
-            .req("state", &self.state)
-            .opt("completedJobId", &self.completed_job_id)
-            .opt("jobStatus", &self.job_status)
-            .opt("failureReason", &self.failure_reason)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.state, &path.key("state"))?;
-        crate::validate::Validate::validate_at(
-            &self.job_status,
-            &path.key("jobStatus"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("state", &self.state)
+            .at("jobStatus", &self.job_status)
+            .end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { job_id : ::std::string::String, part_size_bytes : i64, part_count : i64,
     received_parts : ::std::vec::Vec < i64 >, expires_at : crate ::formats::Datetime,

@@ -39,9 +39,81 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Input {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __InputBuilder {
+    size_bytes: ::std::option::Option<i64>,
+    mime_type: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    duration_ms: ::std::option::Option<i64>,
+    width: ::std::option::Option<i64>,
+    height: ::std::option::Option<i64>,
+}
+impl crate::de::Object for Input {
+    type Builder = __InputBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __InputBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "sizeBytes" => crate::de::field(map, &mut b.size_bytes, path, "sizeBytes"),
+            "mimeType" => crate::de::field(map, &mut b.mime_type, path, "mimeType"),
+            "name" => crate::de::field(map, &mut b.name, path, "name"),
+            "durationMs" => crate::de::field(map, &mut b.duration_ms, path, "durationMs"),
+            "width" => crate::de::field(map, &mut b.width, path, "width"),
+            "height" => crate::de::field(map, &mut b.height, path, "height"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __InputBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __InputBuilder {
+            size_bytes: ::std::option::Option::Some(f0),
+            mime_type: ::std::option::Option::Some(f1),
+            name: f2,
+            duration_ms: f3,
+            width: f4,
+            height: f5,
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("sizeBytes", b.size_bytes.is_some()),
+                        ("mimeType", b.mime_type.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            size_bytes: f0,
+            mime_type: f1,
+            name: f2,
+            duration_ms: f3,
+            width: f4,
+            height: f5,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("sizeBytes", &self.size_bytes)
+            .req("mimeType", &self.mime_type)
+            .opt("name", &self.name)
+            .opt("durationMs", &self.duration_ms)
+            .opt("width", &self.width)
+            .opt("height", &self.height)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -84,117 +156,7 @@ impl Input {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    size_bytes: ::std::option::Option<i64>,
-    mime_type: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    duration_ms: ::std::option::Option<i64>,
-    width: ::std::option::Option<i64>,
-    height: ::std::option::Option<i64>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Input {
-    type Builder = __InputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "sizeBytes" => crate::de::field(map, &mut b.size_bytes, path, "sizeBytes"),
-            "mimeType" => crate::de::field(map, &mut b.mime_type, path, "mimeType"),
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "durationMs" => crate::de::field(map, &mut b.duration_ms, path, "durationMs"),
-            "width" => crate::de::field(map, &mut b.width, path, "width"),
-            "height" => crate::de::field(map, &mut b.height, path, "height"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            size_bytes: ::std::option::Option::Some(f0),
-            mime_type: ::std::option::Option::Some(f1),
-            name: f2,
-            duration_ms: f3,
-            width: f4,
-            height: f5,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("sizeBytes", b.size_bytes.is_some()),
-                        ("mimeType", b.mime_type.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = Input {
-            size_bytes: f0,
-            mime_type: f1,
-            name: f2,
-            duration_ms: f3,
-            width: f4,
-            height: f5,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Input {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Input {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("sizeBytes", &self.size_bytes)
-            .req("mimeType", &self.mime_type)
-            .opt("name", &self.name)
-            .opt("durationMs", &self.duration_ms)
-            .opt("width", &self.width)
-            .opt("height", &self.height)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Input {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Input {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Input);
 crate::types::object_api!(
     Input { size_bytes : i64, mime_type : ::std::string::String, } { name with_name :
     ::std::string::String, duration_ms with_duration_ms : i64, width with_width : i64,
@@ -210,28 +172,6 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Output {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.job_id;
-            let path = path.key("jobId");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
@@ -240,9 +180,9 @@ pub struct __OutputBuilder {
     part_count: ::std::option::Option<i64>,
     expires_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -258,7 +198,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -281,34 +221,15 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 ),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             job_id: f0,
             part_size_bytes: f1,
             part_count: f2,
             expires_at: f3,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -319,24 +240,27 @@ impl crate::de::ObjectSer for Output {
             .req("expiresAt", &self.expires_at)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
+        {
+            let v = &self.job_id;
+            let path = path.key("jobId");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    min_length: ::std::option::Option::Some(1),
+                    max_length: ::std::option::Option::Some(256),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { job_id : ::std::string::String, part_size_bytes : i64, part_count : i64,
     expires_at : crate ::formats::Datetime, } {} extra

@@ -29,9 +29,61 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: crate::types::Extra,
 }
-impl Params {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ParamsBuilder {
+    job_id: ::std::option::Option<::std::string::String>,
+    part_number: ::std::option::Option<i64>,
+}
+impl crate::de::Object for Params {
+    type Builder = __ParamsBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ParamsBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
+            "partNumber" => crate::de::field(map, &mut b.part_number, path, "partNumber"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ParamsBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder {
+            job_id: ::std::option::Option::Some(f0),
+            part_number: ::std::option::Option::Some(f1),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("jobId", b.job_id.is_some()),
+                        ("partNumber", b.part_number.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            job_id: f0,
+            part_number: f1,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("jobId", &self.job_id)
+            .req("partNumber", &self.part_number)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -63,97 +115,7 @@ impl Params {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
-    part_number: ::std::option::Option<i64>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Params {
-    type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
-            "partNumber" => crate::de::field(map, &mut b.part_number, path, "partNumber"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            job_id: ::std::option::Option::Some(f0),
-            part_number: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("jobId", b.job_id.is_some()),
-                        ("partNumber", b.part_number.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = Params {
-            job_id: f0,
-            part_number: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("jobId", &self.job_id)
-            .req("partNumber", &self.part_number)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -176,36 +138,15 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Output {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.part_number;
-            let path = path.key("partNumber");
-            crate::validate::check_integer(
-                *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    ..crate::validate::IntegerRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
     part_number: ::std::option::Option<i64>,
     size_bytes: ::std::option::Option<i64>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -217,7 +158,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -236,32 +177,13 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 ),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             part_number: f0,
             size_bytes: f1,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -270,24 +192,26 @@ impl crate::de::ObjectSer for Output {
             .req("sizeBytes", &self.size_bytes)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
+        {
+            let v = &self.part_number;
+            let path = path.key("partNumber");
+            crate::validate::check_integer(
+                *v,
+                &crate::validate::IntegerRules {
+                    minimum: ::std::option::Option::Some(1),
+                    ..crate::validate::IntegerRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(Output { part_number : i64, size_bytes : i64, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.

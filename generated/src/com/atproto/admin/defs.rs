@@ -14,9 +14,9 @@ pub struct __StatusAttrBuilder {
     applied: ::std::option::Option<bool>,
     ref_: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for StatusAttr {
+impl crate::de::Object for StatusAttr {
     type Builder = __StatusAttrBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __StatusAttrBuilder,
         key: &str,
         map: &mut A,
@@ -28,7 +28,7 @@ impl<'de> crate::de::ObjectDe<'de> for StatusAttr {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __StatusAttrBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -39,31 +39,13 @@ impl<'de> crate::de::ObjectDe<'de> for StatusAttr {
                 crate::de::missing(path, &[("applied", b.applied.is_some())]),
             );
         };
-        let value = StatusAttr {
+        ::std::result::Result::Ok(Self {
             applied: f0,
             ref_: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for StatusAttr {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StatusAttr {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for StatusAttr {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -73,22 +55,7 @@ impl crate::de::ObjectSer for StatusAttr {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for StatusAttr {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for StatusAttr {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(StatusAttr);
 crate::types::object_api!(
     StatusAttr { applied : bool, } { ref_ with_ref : ::std::string::String, } extra
 );
@@ -130,9 +97,9 @@ pub struct __AccountViewBuilder {
     deactivated_at: ::std::option::Option<crate::formats::Datetime>,
     threat_signatures: ::std::option::Option<::std::vec::Vec<ThreatSignature>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for AccountView {
+impl crate::de::Object for AccountView {
     type Builder = __AccountViewBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __AccountViewBuilder,
         key: &str,
         map: &mut A,
@@ -169,7 +136,7 @@ impl<'de> crate::de::ObjectDe<'de> for AccountView {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __AccountViewBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -199,7 +166,7 @@ impl<'de> crate::de::ObjectDe<'de> for AccountView {
                 ),
             );
         };
-        let value = AccountView {
+        ::std::result::Result::Ok(Self {
             did: f0,
             handle: f1,
             email: f2,
@@ -213,27 +180,9 @@ impl<'de> crate::de::ObjectDe<'de> for AccountView {
             deactivated_at: f10,
             threat_signatures: f11,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for AccountView {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for AccountView {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -252,36 +201,19 @@ impl crate::de::ObjectSer for AccountView {
             .opt("threatSignatures", &self.threat_signatures)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for AccountView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for AccountView {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.related_records,
-            &path.key("relatedRecords"),
-        )?;
-        crate::validate::Validate::validate_at(
-            &self.invited_by,
-            &path.key("invitedBy"),
-        )?;
-        crate::validate::Validate::validate_at(&self.invites, &path.key("invites"))?;
-        crate::validate::Validate::validate_at(
-            &self.threat_signatures,
-            &path.key("threatSignatures"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("relatedRecords", &self.related_records)
+            .at("invitedBy", &self.invited_by)
+            .at("invites", &self.invites)
+            .at("threatSignatures", &self.threat_signatures)
+            .end()
     }
 }
+crate::types::object_impls!(AccountView);
 crate::types::object_api!(
     AccountView { did : crate ::formats::Did, handle : crate ::formats::Handle,
     indexed_at : crate ::formats::Datetime, } { email with_email : ::std::string::String,
@@ -306,9 +238,9 @@ pub struct RepoRef {
 pub struct __RepoRefBuilder {
     did: ::std::option::Option<crate::formats::Did>,
 }
-impl<'de> crate::de::ObjectDe<'de> for RepoRef {
+impl crate::de::Object for RepoRef {
     type Builder = __RepoRefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __RepoRefBuilder,
         key: &str,
         map: &mut A,
@@ -319,7 +251,7 @@ impl<'de> crate::de::ObjectDe<'de> for RepoRef {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __RepoRefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -329,49 +261,16 @@ impl<'de> crate::de::ObjectDe<'de> for RepoRef {
                 crate::de::missing(path, &[("did", b.did.is_some())]),
             );
         };
-        let value = RepoRef { did: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { did: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for RepoRef {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RepoRef {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for RepoRef {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for RepoRef {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for RepoRef {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(RepoRef);
 crate::types::object_api!(RepoRef { did : crate ::formats::Did, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -389,9 +288,9 @@ pub struct __RepoBlobRefBuilder {
     cid: ::std::option::Option<crate::formats::Cid>,
     record_uri: ::std::option::Option<crate::formats::AtUri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for RepoBlobRef {
+impl crate::de::Object for RepoBlobRef {
     type Builder = __RepoBlobRefBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __RepoBlobRefBuilder,
         key: &str,
         map: &mut A,
@@ -404,7 +303,7 @@ impl<'de> crate::de::ObjectDe<'de> for RepoBlobRef {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __RepoBlobRefBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -421,32 +320,14 @@ impl<'de> crate::de::ObjectDe<'de> for RepoBlobRef {
                 ),
             );
         };
-        let value = RepoBlobRef {
+        ::std::result::Result::Ok(Self {
             did: f0,
             cid: f1,
             record_uri: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for RepoBlobRef {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RepoBlobRef {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for RepoBlobRef {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -457,22 +338,7 @@ impl crate::de::ObjectSer for RepoBlobRef {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for RepoBlobRef {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for RepoBlobRef {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(RepoBlobRef);
 crate::types::object_api!(
     RepoBlobRef { did : crate ::formats::Did, cid : crate ::formats::Cid, } { record_uri
     with_record_uri : crate ::formats::AtUri, } extra
@@ -491,9 +357,9 @@ pub struct __ThreatSignatureBuilder {
     property: ::std::option::Option<::std::string::String>,
     value: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ThreatSignature {
+impl crate::de::Object for ThreatSignature {
     type Builder = __ThreatSignatureBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ThreatSignatureBuilder,
         key: &str,
         map: &mut A,
@@ -505,7 +371,7 @@ impl<'de> crate::de::ObjectDe<'de> for ThreatSignature {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ThreatSignatureBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -521,31 +387,13 @@ impl<'de> crate::de::ObjectDe<'de> for ThreatSignature {
                 ),
             );
         };
-        let value = ThreatSignature {
+        ::std::result::Result::Ok(Self {
             property: f0,
             value: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ThreatSignature {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreatSignature {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ThreatSignature {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -555,22 +403,7 @@ impl crate::de::ObjectSer for ThreatSignature {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for ThreatSignature {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ThreatSignature {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ThreatSignature);
 crate::types::object_api!(
     ThreatSignature { property : ::std::string::String, value : ::std::string::String, }
     {} extra

@@ -35,9 +35,9 @@ pub struct __ParamsBuilder {
     uri: ::std::option::Option<crate::formats::AtUri>,
     blob: ::std::option::Option<crate::formats::Cid>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Params {
+impl crate::de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
@@ -50,38 +50,20 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ParamsBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __ParamsBuilder { did: f0, uri: f1, blob: f2 } = b;
-        let value = Params {
+        ::std::result::Result::Ok(Self {
             did: f0,
             uri: f1,
             blob: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -92,22 +74,7 @@ impl crate::de::ObjectSer for Params {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -141,9 +108,9 @@ pub struct __OutputBuilder {
     takedown: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
     deactivated: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -158,7 +125,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -172,32 +139,14 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 crate::de::missing(path, &[("subject", b.subject.is_some())]),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             subject: f0,
             takedown: f1,
             deactivated: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -207,29 +156,18 @@ impl crate::de::ObjectSer for Output {
             .opt("deactivated", &self.deactivated)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.subject, &path.key("subject"))?;
-        crate::validate::Validate::validate_at(&self.takedown, &path.key("takedown"))?;
-        crate::validate::Validate::validate_at(
-            &self.deactivated,
-            &path.key("deactivated"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("subject", &self.subject)
+            .at("takedown", &self.takedown)
+            .at("deactivated", &self.deactivated)
+            .end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { subject : OutputSubject, } { takedown with_takedown : crate
     ::com::atproto::admin::defs::StatusAttr, deactivated with_deactivated : crate

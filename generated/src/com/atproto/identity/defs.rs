@@ -18,9 +18,9 @@ pub struct __IdentityInfoBuilder {
     handle: ::std::option::Option<crate::formats::Handle>,
     did_doc: ::std::option::Option<crate::types::Unknown>,
 }
-impl<'de> crate::de::ObjectDe<'de> for IdentityInfo {
+impl crate::de::Object for IdentityInfo {
     type Builder = __IdentityInfoBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __IdentityInfoBuilder,
         key: &str,
         map: &mut A,
@@ -33,7 +33,7 @@ impl<'de> crate::de::ObjectDe<'de> for IdentityInfo {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __IdentityInfoBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -54,32 +54,14 @@ impl<'de> crate::de::ObjectDe<'de> for IdentityInfo {
                 ),
             );
         };
-        let value = IdentityInfo {
+        ::std::result::Result::Ok(Self {
             did: f0,
             handle: f1,
             did_doc: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for IdentityInfo {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IdentityInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for IdentityInfo {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -89,24 +71,14 @@ impl crate::de::ObjectSer for IdentityInfo {
             .req("didDoc", &self.did_doc)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for IdentityInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for IdentityInfo {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.did_doc, &path.key("didDoc"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("didDoc", &self.did_doc).end()
     }
 }
+crate::types::object_impls!(IdentityInfo);
 crate::types::object_api!(
     IdentityInfo { did : crate ::formats::Did, handle : crate ::formats::Handle, did_doc
     : crate ::types::Unknown, } {} extra

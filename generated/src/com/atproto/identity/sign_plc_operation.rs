@@ -42,9 +42,9 @@ pub struct __InputBuilder {
     verification_methods: ::std::option::Option<crate::types::Unknown>,
     services: ::std::option::Option<crate::types::Unknown>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Input {
+impl crate::de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
@@ -70,7 +70,7 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __InputBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
@@ -82,34 +82,16 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
             verification_methods: f3,
             services: f4,
         } = b;
-        let value = Input {
+        ::std::result::Result::Ok(Self {
             token: f0,
             rotation_keys: f1,
             also_known_as: f2,
             verification_methods: f3,
             services: f4,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Input {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Input {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -121,28 +103,17 @@ impl crate::de::ObjectSer for Input {
             .opt("services", &self.services)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Input {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Input {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.verification_methods,
-            &path.key("verificationMethods"),
-        )?;
-        crate::validate::Validate::validate_at(&self.services, &path.key("services"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("verificationMethods", &self.verification_methods)
+            .at("services", &self.services)
+            .end()
     }
 }
+crate::types::object_impls!(Input);
 crate::types::object_api!(
     Input {} { token with_token : ::std::string::String, rotation_keys with_rotation_keys
     : ::std::vec::Vec < ::std::string::String >, also_known_as with_also_known_as :
@@ -164,9 +135,9 @@ pub struct Output {
 pub struct __OutputBuilder {
     operation: ::std::option::Option<crate::types::Unknown>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -177,7 +148,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -187,27 +158,9 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 crate::de::missing(path, &[("operation", b.operation.is_some())]),
             );
         };
-        let value = Output { operation: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { operation: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -215,24 +168,14 @@ impl crate::de::ObjectSer for Output {
             .req("operation", &self.operation)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.operation, &path.key("operation"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("operation", &self.operation).end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(Output { operation : crate ::types::Unknown, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.

@@ -25,27 +25,6 @@ pub struct Label {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Label {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.val;
-            let path = path.key("val");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(128),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __LabelBuilder {
@@ -59,9 +38,9 @@ pub struct __LabelBuilder {
     exp: ::std::option::Option<crate::formats::Datetime>,
     sig: ::std::option::Option<crate::types::Bytes>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Label {
+impl crate::de::Object for Label {
     type Builder = __LabelBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LabelBuilder,
         key: &str,
         map: &mut A,
@@ -80,7 +59,7 @@ impl<'de> crate::de::ObjectDe<'de> for Label {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LabelBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -108,7 +87,7 @@ impl<'de> crate::de::ObjectDe<'de> for Label {
                 ),
             );
         };
-        let value = Label {
+        ::std::result::Result::Ok(Self {
             ver: f0,
             src: f1,
             uri: f2,
@@ -119,28 +98,9 @@ impl<'de> crate::de::ObjectDe<'de> for Label {
             exp: f7,
             sig: f8,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Label {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Label {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Label {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -156,149 +116,7 @@ impl crate::de::ObjectSer for Label {
             .opt("sig", &self.sig)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Label {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Label {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
-crate::types::object_api!(
-    Label { src : crate ::formats::Did, uri : crate ::formats::Uri, val :
-    ::std::string::String, cts : crate ::formats::Datetime, } { ver with_ver : i64, cid
-    with_cid : crate ::formats::Cid, neg with_neg : bool, exp with_exp : crate
-    ::formats::Datetime, sig with_sig : crate ::types::Bytes, } extra
-);
-/// Metadata tags on an atproto record, published by the author within the record.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SelfLabels {
-    pub values: ::std::vec::Vec<SelfLabel>,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
-}
-impl SelfLabels {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.values;
-            let path = path.key("values");
-            crate::validate::check_length(
-                v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(10),
-                    ..crate::validate::LengthRules::NONE
-                },
-                "elements",
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SelfLabelsBuilder {
-    values: ::std::option::Option<::std::vec::Vec<SelfLabel>>,
-}
-impl<'de> crate::de::ObjectDe<'de> for SelfLabels {
-    type Builder = __SelfLabelsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __SelfLabelsBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "values" => crate::de::field(map, &mut b.values, path, "values"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __SelfLabelsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __SelfLabelsBuilder { values: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("values", b.values.is_some())]),
-            );
-        };
-        let value = SelfLabels { values: f0, extra };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SelfLabels {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SelfLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SelfLabels {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("values", &self.values).extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for SelfLabels {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SelfLabels {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.values, &path.key("values"))?;
-        ::std::result::Result::Ok(())
-    }
-}
-crate::types::object_api!(
-    SelfLabels { values : ::std::vec::Vec < SelfLabel >, } {} extra
-);
-/// Metadata tag on an atproto record, published by the author within the record. Note that schemas should use \#selfLabels, not \#selfLabel.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SelfLabel {
-    /// The short string name of the value or type of this label.
-    pub val: ::std::string::String,
-    /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
-}
-impl SelfLabel {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -317,14 +135,104 @@ impl SelfLabel {
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_impls!(Label);
+crate::types::object_api!(
+    Label { src : crate ::formats::Did, uri : crate ::formats::Uri, val :
+    ::std::string::String, cts : crate ::formats::Datetime, } { ver with_ver : i64, cid
+    with_cid : crate ::formats::Cid, neg with_neg : bool, exp with_exp : crate
+    ::formats::Datetime, sig with_sig : crate ::types::Bytes, } extra
+);
+/// Metadata tags on an atproto record, published by the author within the record.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SelfLabels {
+    pub values: ::std::vec::Vec<SelfLabel>,
+    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    pub extra: crate::types::Extra,
+}
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __SelfLabelsBuilder {
+    values: ::std::option::Option<::std::vec::Vec<SelfLabel>>,
+}
+impl crate::de::Object for SelfLabels {
+    type Builder = __SelfLabelsBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __SelfLabelsBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "values" => crate::de::field(map, &mut b.values, path, "values"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __SelfLabelsBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __SelfLabelsBuilder { values: ::std::option::Option::Some(f0) } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(path, &[("values", b.values.is_some())]),
+            );
+        };
+        ::std::result::Result::Ok(Self { values: f0, extra })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map).req("values", &self.values).extra(&self.extra)
+    }
+    fn check(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        {
+            let v = &self.values;
+            let path = path.key("values");
+            crate::validate::check_length(
+                v.len(),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(10),
+                    ..crate::validate::LengthRules::NONE
+                },
+                "elements",
+                &path,
+            )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path).at("values", &self.values).end()
+    }
+}
+crate::types::object_impls!(SelfLabels);
+crate::types::object_api!(
+    SelfLabels { values : ::std::vec::Vec < SelfLabel >, } {} extra
+);
+/// Metadata tag on an atproto record, published by the author within the record. Note that schemas should use \#selfLabels, not \#selfLabel.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SelfLabel {
+    /// The short string name of the value or type of this label.
+    pub val: ::std::string::String,
+    /// Fields not described by the lexicon, kept so that data survives a round trip.
+    pub extra: crate::types::Extra,
+}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __SelfLabelBuilder {
     val: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for SelfLabel {
+impl crate::de::Object for SelfLabel {
     type Builder = __SelfLabelBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SelfLabelBuilder,
         key: &str,
         map: &mut A,
@@ -335,7 +243,7 @@ impl<'de> crate::de::ObjectDe<'de> for SelfLabel {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SelfLabelBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -345,51 +253,34 @@ impl<'de> crate::de::ObjectDe<'de> for SelfLabel {
                 crate::de::missing(path, &[("val", b.val.is_some())]),
             );
         };
-        let value = SelfLabel { val: f0, extra };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { val: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for SelfLabel {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SelfLabel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for SelfLabel {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("val", &self.val).extra(&self.extra)
     }
-}
-impl ::serde::Serialize for SelfLabel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for SelfLabel {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
+        {
+            let v = &self.val;
+            let path = path.key("val");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(128),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_impls!(SelfLabel);
 crate::types::object_api!(SelfLabel { val : ::std::string::String, } {} extra);
 /// Declares a label value and its expected interpretations and behaviors.
 #[derive(Debug, Clone, PartialEq)]
@@ -411,28 +302,6 @@ pub struct LabelValueDefinition {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl LabelValueDefinition {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.identifier;
-            let path = path.key("identifier");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(100),
-                    max_graphemes: ::std::option::Option::Some(100),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __LabelValueDefinitionBuilder {
@@ -443,9 +312,9 @@ pub struct __LabelValueDefinitionBuilder {
     adult_only: ::std::option::Option<bool>,
     locales: ::std::option::Option<::std::vec::Vec<LabelValueDefinitionStrings>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for LabelValueDefinition {
+impl crate::de::Object for LabelValueDefinition {
     type Builder = __LabelValueDefinitionBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LabelValueDefinitionBuilder,
         key: &str,
         map: &mut A,
@@ -463,7 +332,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelValueDefinition {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LabelValueDefinitionBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -488,7 +357,7 @@ impl<'de> crate::de::ObjectDe<'de> for LabelValueDefinition {
                 ),
             );
         };
-        let value = LabelValueDefinition {
+        ::std::result::Result::Ok(Self {
             identifier: f0,
             severity: f1,
             blurs: f2,
@@ -496,28 +365,9 @@ impl<'de> crate::de::ObjectDe<'de> for LabelValueDefinition {
             adult_only: f4,
             locales: f5,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for LabelValueDefinition {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LabelValueDefinition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for LabelValueDefinition {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -530,31 +380,38 @@ impl crate::de::ObjectSer for LabelValueDefinition {
             .req("locales", &self.locales)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for LabelValueDefinition {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for LabelValueDefinition {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.severity, &path.key("severity"))?;
-        crate::validate::Validate::validate_at(&self.blurs, &path.key("blurs"))?;
-        crate::validate::Validate::validate_at(
-            &self.default_setting,
-            &path.key("defaultSetting"),
-        )?;
-        crate::validate::Validate::validate_at(&self.locales, &path.key("locales"))?;
+        {
+            let v = &self.identifier;
+            let path = path.key("identifier");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(100),
+                    max_graphemes: ::std::option::Option::Some(100),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path)
+            .at("severity", &self.severity)
+            .at("blurs", &self.blurs)
+            .at("defaultSetting", &self.default_setting)
+            .at("locales", &self.locales)
+            .end()
+    }
 }
+crate::types::object_impls!(LabelValueDefinition);
 crate::types::object_api!(
     LabelValueDefinition { identifier : ::std::string::String, severity :
     LabelValueDefinitionSeverity, blurs : LabelValueDefinitionBlurs, locales :
@@ -575,9 +432,69 @@ pub struct LabelValueDefinitionStrings {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl LabelValueDefinitionStrings {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __LabelValueDefinitionStringsBuilder {
+    lang: ::std::option::Option<crate::formats::Language>,
+    name: ::std::option::Option<::std::string::String>,
+    description: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for LabelValueDefinitionStrings {
+    type Builder = __LabelValueDefinitionStringsBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __LabelValueDefinitionStringsBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "lang" => crate::de::field(map, &mut b.lang, path, "lang"),
+            "name" => crate::de::field(map, &mut b.name, path, "name"),
+            "description" => {
+                crate::de::field(map, &mut b.description, path, "description")
+            }
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __LabelValueDefinitionStringsBuilder,
+        extra: crate::types::Extra,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __LabelValueDefinitionStringsBuilder {
+            lang: ::std::option::Option::Some(f0),
+            name: ::std::option::Option::Some(f1),
+            description: ::std::option::Option::Some(f2),
+        } = b else {
+            return ::std::result::Result::Err(
+                crate::de::missing(
+                    path,
+                    &[
+                        ("lang", b.lang.is_some()),
+                        ("name", b.name.is_some()),
+                        ("description", b.description.is_some()),
+                    ],
+                ),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            lang: f0,
+            name: f1,
+            description: f2,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .req("lang", &self.lang)
+            .req("name", &self.name)
+            .req("description", &self.description)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -610,105 +527,7 @@ impl LabelValueDefinitionStrings {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelValueDefinitionStringsBuilder {
-    lang: ::std::option::Option<crate::formats::Language>,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for LabelValueDefinitionStrings {
-    type Builder = __LabelValueDefinitionStringsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __LabelValueDefinitionStringsBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "lang" => crate::de::field(map, &mut b.lang, path, "lang"),
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __LabelValueDefinitionStringsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __LabelValueDefinitionStringsBuilder {
-            lang: ::std::option::Option::Some(f0),
-            name: ::std::option::Option::Some(f1),
-            description: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[
-                        ("lang", b.lang.is_some()),
-                        ("name", b.name.is_some()),
-                        ("description", b.description.is_some()),
-                    ],
-                ),
-            );
-        };
-        let value = LabelValueDefinitionStrings {
-            lang: f0,
-            name: f1,
-            description: f2,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for LabelValueDefinitionStrings {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LabelValueDefinitionStrings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for LabelValueDefinitionStrings {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("lang", &self.lang)
-            .req("name", &self.name)
-            .req("description", &self.description)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for LabelValueDefinitionStrings {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for LabelValueDefinitionStrings {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(LabelValueDefinitionStrings);
 crate::types::object_api!(
     LabelValueDefinitionStrings { lang : crate ::formats::Language, name :
     ::std::string::String, description : ::std::string::String, } {} extra

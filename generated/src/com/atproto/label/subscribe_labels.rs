@@ -29,9 +29,9 @@ pub struct __LabelsBuilder {
         ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
     >,
 }
-impl<'de> crate::de::ObjectDe<'de> for Labels {
+impl crate::de::Object for Labels {
     type Builder = __LabelsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LabelsBuilder,
         key: &str,
         map: &mut A,
@@ -43,7 +43,7 @@ impl<'de> crate::de::ObjectDe<'de> for Labels {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LabelsBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -59,31 +59,9 @@ impl<'de> crate::de::ObjectDe<'de> for Labels {
                 ),
             );
         };
-        let value = Labels {
-            seq: f0,
-            labels: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { seq: f0, labels: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Labels {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Labels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Labels {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -92,24 +70,14 @@ impl crate::de::ObjectSer for Labels {
             .req("labels", &self.labels)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Labels {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Labels {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.labels, &path.key("labels"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("labels", &self.labels).end()
     }
 }
+crate::types::object_impls!(Labels);
 crate::types::object_api!(
     Labels { seq : i64, labels : ::std::vec::Vec < crate
     ::com::atproto::label::defs::Label >, } {} extra
@@ -128,9 +96,9 @@ pub struct __InfoBuilder {
     name: ::std::option::Option<InfoName>,
     message: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Info {
+impl crate::de::Object for Info {
     type Builder = __InfoBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __InfoBuilder,
         key: &str,
         map: &mut A,
@@ -142,7 +110,7 @@ impl<'de> crate::de::ObjectDe<'de> for Info {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __InfoBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -153,31 +121,13 @@ impl<'de> crate::de::ObjectDe<'de> for Info {
                 crate::de::missing(path, &[("name", b.name.is_some())]),
             );
         };
-        let value = Info {
+        ::std::result::Result::Ok(Self {
             name: f0,
             message: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Info {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Info {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Info {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -186,24 +136,14 @@ impl crate::de::ObjectSer for Info {
             .opt("message", &self.message)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Info {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Info {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.name, &path.key("name"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("name", &self.name).end()
     }
 }
+crate::types::object_impls!(Info);
 crate::types::object_api!(
     Info { name : InfoName, } { message with_message : ::std::string::String, } extra
 );
@@ -309,9 +249,9 @@ pub struct Params {
 pub struct __ParamsBuilder {
     cursor: ::std::option::Option<i64>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Params {
+impl crate::de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
@@ -322,55 +262,22 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ParamsBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __ParamsBuilder { cursor: f0 } = b;
-        let value = Params { cursor: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { cursor: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();

@@ -32,26 +32,6 @@ pub struct Create {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Create {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.rkey {
-            let path = path.key("rkey");
-            crate::validate::check_string(
-                v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(512),
-                    ..crate::validate::StringRules::NONE
-                },
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __CreateBuilder {
@@ -59,9 +39,9 @@ pub struct __CreateBuilder {
     rkey: ::std::option::Option<crate::formats::RecordKey>,
     value: ::std::option::Option<crate::types::Unknown>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Create {
+impl crate::de::Object for Create {
     type Builder = __CreateBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __CreateBuilder,
         key: &str,
         map: &mut A,
@@ -74,7 +54,7 @@ impl<'de> crate::de::ObjectDe<'de> for Create {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __CreateBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -94,33 +74,14 @@ impl<'de> crate::de::ObjectDe<'de> for Create {
                 ),
             );
         };
-        let value = Create {
+        ::std::result::Result::Ok(Self {
             collection: f0,
             rkey: f1,
             value: f2,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Create {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Create {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Create {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -130,25 +91,31 @@ impl crate::de::ObjectSer for Create {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Create {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Create {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.value, &path.key("value"))?;
+        if let ::std::option::Option::Some(v) = &self.rkey {
+            let path = path.key("rkey");
+            crate::validate::check_string(
+                v.as_str(),
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(512),
+                    ..crate::validate::StringRules::NONE
+                },
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path).at("value", &self.value).end()
+    }
 }
+crate::types::object_impls!(Create);
 crate::types::object_api!(
     Create { collection : crate ::formats::Nsid, value : crate ::types::Unknown, } { rkey
     with_rkey : crate ::formats::RecordKey, } extra
@@ -170,9 +137,9 @@ pub struct __UpdateBuilder {
     rkey: ::std::option::Option<crate::formats::RecordKey>,
     value: ::std::option::Option<crate::types::Unknown>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Update {
+impl crate::de::Object for Update {
     type Builder = __UpdateBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __UpdateBuilder,
         key: &str,
         map: &mut A,
@@ -185,7 +152,7 @@ impl<'de> crate::de::ObjectDe<'de> for Update {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __UpdateBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -206,32 +173,14 @@ impl<'de> crate::de::ObjectDe<'de> for Update {
                 ),
             );
         };
-        let value = Update {
+        ::std::result::Result::Ok(Self {
             collection: f0,
             rkey: f1,
             value: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Update {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Update {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Update {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -241,24 +190,14 @@ impl crate::de::ObjectSer for Update {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Update {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Update {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.value, &path.key("value"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
+crate::types::object_impls!(Update);
 crate::types::object_api!(
     Update { collection : crate ::formats::Nsid, rkey : crate ::formats::RecordKey, value
     : crate ::types::Unknown, } {} extra
@@ -278,9 +217,9 @@ pub struct __DeleteBuilder {
     collection: ::std::option::Option<crate::formats::Nsid>,
     rkey: ::std::option::Option<crate::formats::RecordKey>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Delete {
+impl crate::de::Object for Delete {
     type Builder = __DeleteBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __DeleteBuilder,
         key: &str,
         map: &mut A,
@@ -292,7 +231,7 @@ impl<'de> crate::de::ObjectDe<'de> for Delete {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __DeleteBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -308,31 +247,13 @@ impl<'de> crate::de::ObjectDe<'de> for Delete {
                 ),
             );
         };
-        let value = Delete {
+        ::std::result::Result::Ok(Self {
             collection: f0,
             rkey: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Delete {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Delete {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Delete {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -342,22 +263,7 @@ impl crate::de::ObjectSer for Delete {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Delete {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Delete {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Delete);
 crate::types::object_api!(
     Delete { collection : crate ::formats::Nsid, rkey : crate ::formats::RecordKey, } {}
     extra
@@ -378,9 +284,9 @@ pub struct __CreateResultBuilder {
     cid: ::std::option::Option<crate::formats::Cid>,
     validation_status: ::std::option::Option<CreateResultValidationStatus>,
 }
-impl<'de> crate::de::ObjectDe<'de> for CreateResult {
+impl crate::de::Object for CreateResult {
     type Builder = __CreateResultBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __CreateResultBuilder,
         key: &str,
         map: &mut A,
@@ -395,7 +301,7 @@ impl<'de> crate::de::ObjectDe<'de> for CreateResult {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __CreateResultBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -412,32 +318,14 @@ impl<'de> crate::de::ObjectDe<'de> for CreateResult {
                 ),
             );
         };
-        let value = CreateResult {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             cid: f1,
             validation_status: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for CreateResult {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for CreateResult {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -447,27 +335,16 @@ impl crate::de::ObjectSer for CreateResult {
             .opt("validationStatus", &self.validation_status)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for CreateResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for CreateResult {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.validation_status,
-            &path.key("validationStatus"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("validationStatus", &self.validation_status)
+            .end()
     }
 }
+crate::types::object_impls!(CreateResult);
 crate::types::object_api!(
     CreateResult { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } {
     validation_status with_validation_status : CreateResultValidationStatus, } extra
@@ -488,9 +365,9 @@ pub struct __UpdateResultBuilder {
     cid: ::std::option::Option<crate::formats::Cid>,
     validation_status: ::std::option::Option<UpdateResultValidationStatus>,
 }
-impl<'de> crate::de::ObjectDe<'de> for UpdateResult {
+impl crate::de::Object for UpdateResult {
     type Builder = __UpdateResultBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __UpdateResultBuilder,
         key: &str,
         map: &mut A,
@@ -505,7 +382,7 @@ impl<'de> crate::de::ObjectDe<'de> for UpdateResult {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __UpdateResultBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -522,32 +399,14 @@ impl<'de> crate::de::ObjectDe<'de> for UpdateResult {
                 ),
             );
         };
-        let value = UpdateResult {
+        ::std::result::Result::Ok(Self {
             uri: f0,
             cid: f1,
             validation_status: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for UpdateResult {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for UpdateResult {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -557,27 +416,16 @@ impl crate::de::ObjectSer for UpdateResult {
             .opt("validationStatus", &self.validation_status)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for UpdateResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for UpdateResult {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.validation_status,
-            &path.key("validationStatus"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("validationStatus", &self.validation_status)
+            .end()
     }
 }
+crate::types::object_impls!(UpdateResult);
 crate::types::object_api!(
     UpdateResult { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } {
     validation_status with_validation_status : UpdateResultValidationStatus, } extra
@@ -591,9 +439,9 @@ pub struct DeleteResult {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __DeleteResultBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for DeleteResult {
+impl crate::de::Object for DeleteResult {
     type Builder = __DeleteResultBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __DeleteResultBuilder,
         _key: &str,
         _map: &mut A,
@@ -601,54 +449,21 @@ impl<'de> crate::de::ObjectDe<'de> for DeleteResult {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __DeleteResultBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = DeleteResult { extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for DeleteResult {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeleteResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for DeleteResult {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for DeleteResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for DeleteResult {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(DeleteResult);
 crate::types::object_api!(DeleteResult {} {} extra);
 crate::types::default_new!(DeleteResult);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -765,9 +580,9 @@ pub struct __InputBuilder {
     writes: ::std::option::Option<::std::vec::Vec<InputWritesItem>>,
     swap_commit: ::std::option::Option<crate::formats::Cid>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Input {
+impl crate::de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
@@ -781,7 +596,7 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __InputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -799,33 +614,15 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
                 ),
             );
         };
-        let value = Input {
+        ::std::result::Result::Ok(Self {
             repo: f0,
             validate: f1,
             writes: f2,
             swap_commit: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Input {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Input {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -836,24 +633,14 @@ impl crate::de::ObjectSer for Input {
             .opt("swapCommit", &self.swap_commit)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Input {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Input {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.writes, &path.key("writes"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("writes", &self.writes).end()
     }
 }
+crate::types::object_impls!(Input);
 crate::types::object_api!(
     Input { repo : crate ::formats::AtIdentifier, writes : ::std::vec::Vec <
     InputWritesItem >, } { validate with_validate : bool, swap_commit with_swap_commit :
@@ -984,9 +771,9 @@ pub struct __OutputBuilder {
     commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
     results: ::std::option::Option<::std::vec::Vec<OutputResultsItem>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -998,37 +785,19 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __OutputBuilder { commit: f0, results: f1 } = b;
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             commit: f0,
             results: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -1037,25 +806,17 @@ impl crate::de::ObjectSer for Output {
             .opt("results", &self.results)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.commit, &path.key("commit"))?;
-        crate::validate::Validate::validate_at(&self.results, &path.key("results"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("commit", &self.commit)
+            .at("results", &self.results)
+            .end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output {} { commit with_commit : crate ::com::atproto::repo::defs::CommitMeta,
     results with_results : ::std::vec::Vec < OutputResultsItem >, } extra

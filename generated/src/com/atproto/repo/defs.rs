@@ -14,9 +14,9 @@ pub struct __CommitMetaBuilder {
     cid: ::std::option::Option<crate::formats::Cid>,
     rev: ::std::option::Option<crate::formats::Tid>,
 }
-impl<'de> crate::de::ObjectDe<'de> for CommitMeta {
+impl crate::de::Object for CommitMeta {
     type Builder = __CommitMetaBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __CommitMetaBuilder,
         key: &str,
         map: &mut A,
@@ -28,7 +28,7 @@ impl<'de> crate::de::ObjectDe<'de> for CommitMeta {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __CommitMetaBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -44,31 +44,9 @@ impl<'de> crate::de::ObjectDe<'de> for CommitMeta {
                 ),
             );
         };
-        let value = CommitMeta {
-            cid: f0,
-            rev: f1,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { cid: f0, rev: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for CommitMeta {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CommitMeta {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for CommitMeta {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -78,22 +56,7 @@ impl crate::de::ObjectSer for CommitMeta {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for CommitMeta {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for CommitMeta {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(CommitMeta);
 crate::types::object_api!(
     CommitMeta { cid : crate ::formats::Cid, rev : crate ::formats::Tid, } {} extra
 );

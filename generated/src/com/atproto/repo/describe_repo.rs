@@ -32,9 +32,9 @@ pub struct Params {
 pub struct __ParamsBuilder {
     repo: ::std::option::Option<crate::formats::AtIdentifier>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Params {
+impl crate::de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
@@ -45,7 +45,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ParamsBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -55,49 +55,16 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
                 crate::de::missing(path, &[("repo", b.repo.is_some())]),
             );
         };
-        let value = Params { repo: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { repo: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).req("repo", &self.repo).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -132,9 +99,9 @@ pub struct __OutputBuilder {
     collections: ::std::option::Option<::std::vec::Vec<crate::formats::Nsid>>,
     handle_is_correct: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -153,7 +120,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -178,34 +145,16 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 ),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             handle: f0,
             did: f1,
             did_doc: f2,
             collections: f3,
             handle_is_correct: f4,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -217,24 +166,14 @@ impl crate::de::ObjectSer for Output {
             .req("handleIsCorrect", &self.handle_is_correct)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.did_doc, &path.key("didDoc"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("didDoc", &self.did_doc).end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { handle : crate ::formats::Handle, did : crate ::formats::Did, did_doc :
     crate ::types::Unknown, collections : ::std::vec::Vec < crate ::formats::Nsid >,

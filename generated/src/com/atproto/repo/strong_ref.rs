@@ -16,9 +16,9 @@ pub struct __MainBuilder {
     uri: ::std::option::Option<crate::formats::AtUri>,
     cid: ::std::option::Option<crate::formats::Cid>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Main {
+impl crate::de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
@@ -30,7 +30,7 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __MainBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -46,27 +46,9 @@ impl<'de> crate::de::ObjectDe<'de> for Main {
                 ),
             );
         };
-        let value = Main { uri: f0, cid: f1, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { uri: f0, cid: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Main {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Main {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Main {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -76,22 +58,7 @@ impl crate::de::ObjectSer for Main {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Main {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Main {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Main);
 crate::types::object_api!(
     Main { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } {} extra
 );

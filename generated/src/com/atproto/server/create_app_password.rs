@@ -39,9 +39,9 @@ pub struct __AppPasswordBuilder {
     created_at: ::std::option::Option<crate::formats::Datetime>,
     privileged: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for AppPassword {
+impl crate::de::Object for AppPassword {
     type Builder = __AppPasswordBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __AppPasswordBuilder,
         key: &str,
         map: &mut A,
@@ -55,7 +55,7 @@ impl<'de> crate::de::ObjectDe<'de> for AppPassword {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __AppPasswordBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -77,33 +77,15 @@ impl<'de> crate::de::ObjectDe<'de> for AppPassword {
                 ),
             );
         };
-        let value = AppPassword {
+        ::std::result::Result::Ok(Self {
             name: f0,
             password: f1,
             created_at: f2,
             privileged: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for AppPassword {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AppPassword {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for AppPassword {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -115,22 +97,7 @@ impl crate::de::ObjectSer for AppPassword {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for AppPassword {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for AppPassword {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(AppPassword);
 crate::types::object_api!(
     AppPassword { name : ::std::string::String, password : ::std::string::String,
     created_at : crate ::formats::Datetime, } { privileged with_privileged : bool, }
@@ -152,9 +119,9 @@ pub struct __InputBuilder {
     name: ::std::option::Option<::std::string::String>,
     privileged: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Input {
+impl crate::de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
@@ -166,7 +133,7 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __InputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -177,31 +144,13 @@ impl<'de> crate::de::ObjectDe<'de> for Input {
                 crate::de::missing(path, &[("name", b.name.is_some())]),
             );
         };
-        let value = Input {
+        ::std::result::Result::Ok(Self {
             name: f0,
             privileged: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Input {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Input {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -211,22 +160,7 @@ impl crate::de::ObjectSer for Input {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Input {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Input {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Input);
 crate::types::object_api!(
     Input { name : ::std::string::String, } { privileged with_privileged : bool, } extra
 );

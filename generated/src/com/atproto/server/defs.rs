@@ -24,9 +24,9 @@ pub struct __InviteCodeBuilder {
     created_at: ::std::option::Option<crate::formats::Datetime>,
     uses: ::std::option::Option<::std::vec::Vec<InviteCodeUse>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for InviteCode {
+impl crate::de::Object for InviteCode {
     type Builder = __InviteCodeBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __InviteCodeBuilder,
         key: &str,
         map: &mut A,
@@ -43,7 +43,7 @@ impl<'de> crate::de::ObjectDe<'de> for InviteCode {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __InviteCodeBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -72,7 +72,7 @@ impl<'de> crate::de::ObjectDe<'de> for InviteCode {
                 ),
             );
         };
-        let value = InviteCode {
+        ::std::result::Result::Ok(Self {
             code: f0,
             available: f1,
             disabled: f2,
@@ -81,27 +81,9 @@ impl<'de> crate::de::ObjectDe<'de> for InviteCode {
             created_at: f5,
             uses: f6,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for InviteCode {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InviteCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for InviteCode {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -115,24 +97,14 @@ impl crate::de::ObjectSer for InviteCode {
             .req("uses", &self.uses)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for InviteCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for InviteCode {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.uses, &path.key("uses"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("uses", &self.uses).end()
     }
 }
+crate::types::object_impls!(InviteCode);
 crate::types::object_api!(
     InviteCode { code : ::std::string::String, available : i64, disabled : bool,
     for_account : ::std::string::String, created_by : ::std::string::String, created_at :
@@ -152,9 +124,9 @@ pub struct __InviteCodeUseBuilder {
     used_by: ::std::option::Option<crate::formats::Did>,
     used_at: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for InviteCodeUse {
+impl crate::de::Object for InviteCodeUse {
     type Builder = __InviteCodeUseBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __InviteCodeUseBuilder,
         key: &str,
         map: &mut A,
@@ -166,7 +138,7 @@ impl<'de> crate::de::ObjectDe<'de> for InviteCodeUse {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __InviteCodeUseBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -182,31 +154,13 @@ impl<'de> crate::de::ObjectDe<'de> for InviteCodeUse {
                 ),
             );
         };
-        let value = InviteCodeUse {
+        ::std::result::Result::Ok(Self {
             used_by: f0,
             used_at: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for InviteCodeUse {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InviteCodeUse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for InviteCodeUse {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -216,22 +170,7 @@ impl crate::de::ObjectSer for InviteCodeUse {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for InviteCodeUse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for InviteCodeUse {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(InviteCodeUse);
 crate::types::object_api!(
     InviteCodeUse { used_by : crate ::formats::Did, used_at : crate ::formats::Datetime,
     } {} extra

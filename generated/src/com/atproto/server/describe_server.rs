@@ -33,9 +33,9 @@ pub struct __LinksBuilder {
     privacy_policy: ::std::option::Option<crate::formats::Uri>,
     terms_of_service: ::std::option::Option<crate::formats::Uri>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Links {
+impl crate::de::Object for Links {
     type Builder = __LinksBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __LinksBuilder,
         key: &str,
         map: &mut A,
@@ -51,37 +51,19 @@ impl<'de> crate::de::ObjectDe<'de> for Links {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __LinksBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __LinksBuilder { privacy_policy: f0, terms_of_service: f1 } = b;
-        let value = Links {
+        ::std::result::Result::Ok(Self {
             privacy_policy: f0,
             terms_of_service: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Links {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Links {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Links {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -91,22 +73,7 @@ impl crate::de::ObjectSer for Links {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Links {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Links {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Links);
 crate::types::object_api!(
     Links {} { privacy_policy with_privacy_policy : crate ::formats::Uri,
     terms_of_service with_terms_of_service : crate ::formats::Uri, } extra
@@ -124,9 +91,9 @@ pub struct Contact {
 pub struct __ContactBuilder {
     email: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Contact {
+impl crate::de::Object for Contact {
     type Builder = __ContactBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ContactBuilder,
         key: &str,
         map: &mut A,
@@ -137,55 +104,22 @@ impl<'de> crate::de::ObjectDe<'de> for Contact {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ContactBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __ContactBuilder { email: f0 } = b;
-        let value = Contact { email: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { email: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Contact {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Contact {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Contact {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).opt("email", &self.email).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Contact {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Contact {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Contact);
 crate::types::object_api!(
     Contact {} { email with_email : ::std::string::String, } extra
 );
@@ -222,9 +156,9 @@ pub struct __OutputBuilder {
     contact: ::std::option::Option<Contact>,
     did: ::std::option::Option<crate::formats::Did>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -264,7 +198,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -288,7 +222,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 ),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             invite_code_required: f0,
             phone_verification_required: f1,
             blob_upload_limit: f2,
@@ -297,27 +231,9 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             contact: f5,
             did: f6,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -331,25 +247,17 @@ impl crate::de::ObjectSer for Output {
             .req("did", &self.did)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.links, &path.key("links"))?;
-        crate::validate::Validate::validate_at(&self.contact, &path.key("contact"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path)
+            .at("links", &self.links)
+            .at("contact", &self.contact)
+            .end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { available_user_domains : ::std::vec::Vec < ::std::string::String >, did :
     crate ::formats::Did, } { invite_code_required with_invite_code_required : bool,

@@ -35,9 +35,9 @@ pub struct __AppPasswordBuilder {
     created_at: ::std::option::Option<crate::formats::Datetime>,
     privileged: ::std::option::Option<bool>,
 }
-impl<'de> crate::de::ObjectDe<'de> for AppPassword {
+impl crate::de::Object for AppPassword {
     type Builder = __AppPasswordBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __AppPasswordBuilder,
         key: &str,
         map: &mut A,
@@ -50,7 +50,7 @@ impl<'de> crate::de::ObjectDe<'de> for AppPassword {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __AppPasswordBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -67,32 +67,14 @@ impl<'de> crate::de::ObjectDe<'de> for AppPassword {
                 ),
             );
         };
-        let value = AppPassword {
+        ::std::result::Result::Ok(Self {
             name: f0,
             created_at: f1,
             privileged: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for AppPassword {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AppPassword {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for AppPassword {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -103,22 +85,7 @@ impl crate::de::ObjectSer for AppPassword {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for AppPassword {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for AppPassword {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(AppPassword);
 crate::types::object_api!(
     AppPassword { name : ::std::string::String, created_at : crate ::formats::Datetime, }
     { privileged with_privileged : bool, } extra
@@ -135,9 +102,9 @@ pub struct Output {
 pub struct __OutputBuilder {
     passwords: ::std::option::Option<::std::vec::Vec<AppPassword>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -148,7 +115,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -158,27 +125,9 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 crate::de::missing(path, &[("passwords", b.passwords.is_some())]),
             );
         };
-        let value = Output { passwords: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { passwords: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -186,24 +135,14 @@ impl crate::de::ObjectSer for Output {
             .req("passwords", &self.passwords)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.passwords, &path.key("passwords"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("passwords", &self.passwords).end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { passwords : ::std::vec::Vec < AppPassword >, } {} extra
 );

@@ -35,9 +35,9 @@ pub struct __ParamsBuilder {
     did: ::std::option::Option<crate::formats::Did>,
     cid: ::std::option::Option<crate::formats::Cid>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Params {
+impl crate::de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
@@ -49,7 +49,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ParamsBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -65,27 +65,9 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
                 ),
             );
         };
-        let value = Params { did: f0, cid: f1, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { did: f0, cid: f1, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -95,22 +77,7 @@ impl crate::de::ObjectSer for Params {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();

@@ -41,9 +41,9 @@ pub struct __RepoBuilder {
     active: ::std::option::Option<bool>,
     status: ::std::option::Option<RepoStatus>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Repo {
+impl crate::de::Object for Repo {
     type Builder = __RepoBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __RepoBuilder,
         key: &str,
         map: &mut A,
@@ -58,7 +58,7 @@ impl<'de> crate::de::ObjectDe<'de> for Repo {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __RepoBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -81,34 +81,16 @@ impl<'de> crate::de::ObjectDe<'de> for Repo {
                 ),
             );
         };
-        let value = Repo {
+        ::std::result::Result::Ok(Self {
             did: f0,
             head: f1,
             rev: f2,
             active: f3,
             status: f4,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Repo {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Repo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Repo {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -120,24 +102,14 @@ impl crate::de::ObjectSer for Repo {
             .opt("status", &self.status)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Repo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Repo {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
+crate::types::object_impls!(Repo);
 crate::types::object_api!(
     Repo { did : crate ::formats::Did, head : crate ::formats::Cid, rev : crate
     ::formats::Tid, } { active with_active : bool, status with_status : RepoStatus, }
@@ -152,9 +124,48 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: crate::types::Extra,
 }
-impl Params {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
+#[doc(hidden)]
+#[derive(Default)]
+pub struct __ParamsBuilder {
+    limit: ::std::option::Option<i64>,
+    cursor: ::std::option::Option<::std::string::String>,
+}
+impl crate::de::Object for Params {
+    type Builder = __ParamsBuilder;
+    fn field<'de, A: crate::de::MapAccess<'de>>(
+        b: &mut __ParamsBuilder,
+        key: &str,
+        map: &mut A,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
+            _ => ::std::result::Result::Ok(false),
+        }
+    }
+    fn finish<E: crate::de::Error>(
+        b: __ParamsBuilder,
+        extra: crate::types::Extra,
+        _path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<Self, E> {
+        let __ParamsBuilder { limit: f0, cursor: f1 } = b;
+        ::std::result::Result::Ok(Self {
+            limit: f0,
+            cursor: f1,
+            extra,
+        })
+    }
+    fn write<M: crate::de::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        crate::de::WriteFields::new(map)
+            .opt("limit", &self.limit)
+            .opt("cursor", &self.cursor)
+            .extra(&self.extra)
+    }
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
@@ -173,84 +184,7 @@ impl Params {
         ::std::result::Result::Ok(())
     }
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
-}
-impl<'de> crate::de::ObjectDe<'de> for Params {
-    type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn finish<E: ::serde::de::Error>(
-        b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { limit: f0, cursor: f1 } = b;
-        let value = Params {
-            limit: f0,
-            cursor: f1,
-            extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
-    }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .opt("limit", &self.limit)
-            .opt("cursor", &self.cursor)
-            .extra(&self.extra)
-    }
-}
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -288,9 +222,9 @@ pub struct __OutputBuilder {
     cursor: ::std::option::Option<::std::string::String>,
     repos: ::std::option::Option<::std::vec::Vec<Repo>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -302,7 +236,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -313,31 +247,13 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 crate::de::missing(path, &[("repos", b.repos.is_some())]),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             cursor: f0,
             repos: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -346,24 +262,14 @@ impl crate::de::ObjectSer for Output {
             .req("repos", &self.repos)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.repos, &path.key("repos"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("repos", &self.repos).end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { repos : ::std::vec::Vec < Repo >, } { cursor with_cursor :
     ::std::string::String, } extra

@@ -42,41 +42,6 @@ pub struct Commit {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Commit {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.blocks;
-            let path = path.key("blocks");
-            crate::validate::check_length(
-                v.0.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(2000000),
-                    ..crate::validate::LengthRules::NONE
-                },
-                "bytes",
-                &path,
-            )?;
-        }
-        {
-            let v = &self.ops;
-            let path = path.key("ops");
-            crate::validate::check_length(
-                v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(200),
-                    ..crate::validate::LengthRules::NONE
-                },
-                "elements",
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __CommitBuilder {
@@ -93,9 +58,9 @@ pub struct __CommitBuilder {
     prev_data: ::std::option::Option<crate::types::CidLink>,
     time: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Commit {
+impl crate::de::Object for Commit {
     type Builder = __CommitBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __CommitBuilder,
         key: &str,
         map: &mut A,
@@ -117,7 +82,7 @@ impl<'de> crate::de::ObjectDe<'de> for Commit {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __CommitBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -155,7 +120,7 @@ impl<'de> crate::de::ObjectDe<'de> for Commit {
                 ),
             );
         };
-        let value = Commit {
+        ::std::result::Result::Ok(Self {
             seq: f0,
             rebase: f1,
             too_big: f2,
@@ -169,28 +134,9 @@ impl<'de> crate::de::ObjectDe<'de> for Commit {
             prev_data: f10,
             time: f11,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Commit {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Commit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Commit {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -209,25 +155,46 @@ impl crate::de::ObjectSer for Commit {
             .req("time", &self.time)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Commit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Commit {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
-        crate::validate::Validate::validate_at(&self.ops, &path.key("ops"))?;
+        {
+            let v = &self.blocks;
+            let path = path.key("blocks");
+            crate::validate::check_length(
+                v.0.len(),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(2000000),
+                    ..crate::validate::LengthRules::NONE
+                },
+                "bytes",
+                &path,
+            )?;
+        }
+        {
+            let v = &self.ops;
+            let path = path.key("ops");
+            crate::validate::check_length(
+                v.len(),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(200),
+                    ..crate::validate::LengthRules::NONE
+                },
+                "elements",
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
+    fn validate_nested(
+        &self,
+        path: &crate::validate::Path<'_>,
+    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        crate::de::ValidateFields::new(path).at("ops", &self.ops).end()
+    }
 }
+crate::types::object_impls!(Commit);
 crate::types::object_api!(
     Commit { seq : i64, rebase : bool, too_big : bool, repo : crate ::formats::Did,
     commit : crate ::types::CidLink, rev : crate ::formats::Tid, since :
@@ -253,28 +220,6 @@ pub struct Sync {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: crate::types::Extra,
 }
-impl Sync {
-    /// Checks the rules on this struct's own fields.
-    fn check_fields(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        {
-            let v = &self.blocks;
-            let path = path.key("blocks");
-            crate::validate::check_length(
-                v.0.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(10000),
-                    ..crate::validate::LengthRules::NONE
-                },
-                "bytes",
-                &path,
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __SyncBuilder {
@@ -284,9 +229,9 @@ pub struct __SyncBuilder {
     rev: ::std::option::Option<::std::string::String>,
     time: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Sync {
+impl crate::de::Object for Sync {
     type Builder = __SyncBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SyncBuilder,
         key: &str,
         map: &mut A,
@@ -301,7 +246,7 @@ impl<'de> crate::de::ObjectDe<'de> for Sync {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SyncBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -326,35 +271,16 @@ impl<'de> crate::de::ObjectDe<'de> for Sync {
                 ),
             );
         };
-        let value = Sync {
+        ::std::result::Result::Ok(Self {
             seq: f0,
             did: f1,
             blocks: f2,
             rev: f3,
             time: f4,
             extra,
-        };
-        crate::de::check(value.check_fields(path))?;
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Sync {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Sync {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Sync {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -366,24 +292,27 @@ impl crate::de::ObjectSer for Sync {
             .req("time", &self.time)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Sync {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Sync {
-    fn validate_at(
+    fn check(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        self.check_fields(path)?;
+        {
+            let v = &self.blocks;
+            let path = path.key("blocks");
+            crate::validate::check_length(
+                v.0.len(),
+                &crate::validate::LengthRules {
+                    max: ::std::option::Option::Some(10000),
+                    ..crate::validate::LengthRules::NONE
+                },
+                "bytes",
+                &path,
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
 }
+crate::types::object_impls!(Sync);
 crate::types::object_api!(
     Sync { seq : i64, did : crate ::formats::Did, blocks : crate ::types::Bytes, rev :
     ::std::string::String, time : crate ::formats::Datetime, } {} extra
@@ -408,9 +337,9 @@ pub struct __IdentityBuilder {
     time: ::std::option::Option<crate::formats::Datetime>,
     handle: ::std::option::Option<crate::formats::Handle>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Identity {
+impl crate::de::Object for Identity {
     type Builder = __IdentityBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __IdentityBuilder,
         key: &str,
         map: &mut A,
@@ -424,7 +353,7 @@ impl<'de> crate::de::ObjectDe<'de> for Identity {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __IdentityBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -446,33 +375,15 @@ impl<'de> crate::de::ObjectDe<'de> for Identity {
                 ),
             );
         };
-        let value = Identity {
+        ::std::result::Result::Ok(Self {
             seq: f0,
             did: f1,
             time: f2,
             handle: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Identity {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Identity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Identity {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -484,22 +395,7 @@ impl crate::de::ObjectSer for Identity {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Identity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Identity {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Identity);
 crate::types::object_api!(
     Identity { seq : i64, did : crate ::formats::Did, time : crate ::formats::Datetime, }
     { handle with_handle : crate ::formats::Handle, } extra
@@ -527,9 +423,9 @@ pub struct __AccountBuilder {
     active: ::std::option::Option<bool>,
     status: ::std::option::Option<AccountStatus>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Account {
+impl crate::de::Object for Account {
     type Builder = __AccountBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __AccountBuilder,
         key: &str,
         map: &mut A,
@@ -544,7 +440,7 @@ impl<'de> crate::de::ObjectDe<'de> for Account {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __AccountBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -568,34 +464,16 @@ impl<'de> crate::de::ObjectDe<'de> for Account {
                 ),
             );
         };
-        let value = Account {
+        ::std::result::Result::Ok(Self {
             seq: f0,
             did: f1,
             time: f2,
             active: f3,
             status: f4,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Account {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Account {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Account {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -607,24 +485,14 @@ impl crate::de::ObjectSer for Account {
             .opt("status", &self.status)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Account {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Account {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.status, &path.key("status"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
+crate::types::object_impls!(Account);
 crate::types::object_api!(
     Account { seq : i64, did : crate ::formats::Did, time : crate ::formats::Datetime,
     active : bool, } { status with_status : AccountStatus, } extra
@@ -643,9 +511,9 @@ pub struct __InfoBuilder {
     name: ::std::option::Option<InfoName>,
     message: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Info {
+impl crate::de::Object for Info {
     type Builder = __InfoBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __InfoBuilder,
         key: &str,
         map: &mut A,
@@ -657,7 +525,7 @@ impl<'de> crate::de::ObjectDe<'de> for Info {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __InfoBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -668,31 +536,13 @@ impl<'de> crate::de::ObjectDe<'de> for Info {
                 crate::de::missing(path, &[("name", b.name.is_some())]),
             );
         };
-        let value = Info {
+        ::std::result::Result::Ok(Self {
             name: f0,
             message: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Info {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Info {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Info {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -701,24 +551,14 @@ impl crate::de::ObjectSer for Info {
             .opt("message", &self.message)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Info {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Info {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.name, &path.key("name"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("name", &self.name).end()
     }
 }
+crate::types::object_impls!(Info);
 crate::types::object_api!(
     Info { name : InfoName, } { message with_message : ::std::string::String, } extra
 );
@@ -743,9 +583,9 @@ pub struct __RepoOpBuilder {
     cid: ::std::option::Option<::std::option::Option<crate::types::CidLink>>,
     prev: ::std::option::Option<crate::types::CidLink>,
 }
-impl<'de> crate::de::ObjectDe<'de> for RepoOp {
+impl crate::de::Object for RepoOp {
     type Builder = __RepoOpBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __RepoOpBuilder,
         key: &str,
         map: &mut A,
@@ -759,7 +599,7 @@ impl<'de> crate::de::ObjectDe<'de> for RepoOp {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __RepoOpBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -781,33 +621,15 @@ impl<'de> crate::de::ObjectDe<'de> for RepoOp {
                 ),
             );
         };
-        let value = RepoOp {
+        ::std::result::Result::Ok(Self {
             action: f0,
             path: f1,
             cid: f2,
             prev: f3,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for RepoOp {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RepoOp {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for RepoOp {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -818,24 +640,14 @@ impl crate::de::ObjectSer for RepoOp {
             .opt("prev", &self.prev)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for RepoOp {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for RepoOp {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.action, &path.key("action"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("action", &self.action).end()
     }
 }
+crate::types::object_impls!(RepoOp);
 crate::types::object_api!(
     RepoOp { action : RepoOpAction, path : ::std::string::String, cid :
     ::std::option::Option < crate ::types::CidLink >, } { prev with_prev : crate
@@ -1053,9 +865,9 @@ pub struct Params {
 pub struct __ParamsBuilder {
     cursor: ::std::option::Option<i64>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Params {
+impl crate::de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
@@ -1066,55 +878,22 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ParamsBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
         let __ParamsBuilder { cursor: f0 } = b;
-        let value = Params { cursor: f0, extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { cursor: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();

@@ -29,9 +29,9 @@ pub struct ResultAvailable {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ResultAvailableBuilder {}
-impl<'de> crate::de::ObjectDe<'de> for ResultAvailable {
+impl crate::de::Object for ResultAvailable {
     type Builder = __ResultAvailableBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         _b: &mut __ResultAvailableBuilder,
         _key: &str,
         _map: &mut A,
@@ -39,54 +39,21 @@ impl<'de> crate::de::ObjectDe<'de> for ResultAvailable {
     ) -> ::std::result::Result<bool, A::Error> {
         ::std::result::Result::Ok(false)
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         _b: __ResultAvailableBuilder,
         extra: crate::types::Extra,
         _path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<Self, E> {
-        let value = ResultAvailable { extra };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ResultAvailable {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResultAvailable {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ResultAvailable {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         crate::de::WriteFields::new(map).extra(&self.extra)
     }
 }
-impl ::serde::Serialize for ResultAvailable {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ResultAvailable {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(ResultAvailable);
 crate::types::object_api!(ResultAvailable {} {} extra);
 crate::types::default_new!(ResultAvailable);
 /// Indicates the provided handle is unavailable and gives suggestions of available handles.
@@ -103,9 +70,9 @@ pub struct ResultUnavailable {
 pub struct __ResultUnavailableBuilder {
     suggestions: ::std::option::Option<::std::vec::Vec<Suggestion>>,
 }
-impl<'de> crate::de::ObjectDe<'de> for ResultUnavailable {
+impl crate::de::Object for ResultUnavailable {
     type Builder = __ResultUnavailableBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ResultUnavailableBuilder,
         key: &str,
         map: &mut A,
@@ -118,7 +85,7 @@ impl<'de> crate::de::ObjectDe<'de> for ResultUnavailable {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ResultUnavailableBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -130,30 +97,9 @@ impl<'de> crate::de::ObjectDe<'de> for ResultUnavailable {
                 crate::de::missing(path, &[("suggestions", b.suggestions.is_some())]),
             );
         };
-        let value = ResultUnavailable {
-            suggestions: f0,
-            extra,
-        };
-        ::std::result::Result::Ok(value)
+        ::std::result::Result::Ok(Self { suggestions: f0, extra })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for ResultUnavailable {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResultUnavailable {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for ResultUnavailable {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -161,27 +107,14 @@ impl crate::de::ObjectSer for ResultUnavailable {
             .req("suggestions", &self.suggestions)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for ResultUnavailable {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for ResultUnavailable {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(
-            &self.suggestions,
-            &path.key("suggestions"),
-        )?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("suggestions", &self.suggestions).end()
     }
 }
+crate::types::object_impls!(ResultUnavailable);
 crate::types::object_api!(
     ResultUnavailable { suggestions : ::std::vec::Vec < Suggestion >, } {} extra
 );
@@ -200,9 +133,9 @@ pub struct __SuggestionBuilder {
     handle: ::std::option::Option<crate::formats::Handle>,
     method: ::std::option::Option<::std::string::String>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Suggestion {
+impl crate::de::Object for Suggestion {
     type Builder = __SuggestionBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __SuggestionBuilder,
         key: &str,
         map: &mut A,
@@ -214,7 +147,7 @@ impl<'de> crate::de::ObjectDe<'de> for Suggestion {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __SuggestionBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -230,31 +163,13 @@ impl<'de> crate::de::ObjectDe<'de> for Suggestion {
                 ),
             );
         };
-        let value = Suggestion {
+        ::std::result::Result::Ok(Self {
             handle: f0,
             method: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Suggestion {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Suggestion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Suggestion {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -264,22 +179,7 @@ impl crate::de::ObjectSer for Suggestion {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Suggestion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Suggestion {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Suggestion);
 crate::types::object_api!(
     Suggestion { handle : crate ::formats::Handle, method : ::std::string::String, } {}
     extra
@@ -303,9 +203,9 @@ pub struct __ParamsBuilder {
     email: ::std::option::Option<::std::string::String>,
     birth_date: ::std::option::Option<crate::formats::Datetime>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Params {
+impl crate::de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
@@ -318,7 +218,7 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __ParamsBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -332,32 +232,14 @@ impl<'de> crate::de::ObjectDe<'de> for Params {
                 crate::de::missing(path, &[("handle", b.handle.is_some())]),
             );
         };
-        let value = Params {
+        ::std::result::Result::Ok(Self {
             handle: f0,
             email: f1,
             birth_date: f2,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Params {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Params {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Params {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -368,22 +250,7 @@ impl crate::de::ObjectSer for Params {
             .extra(&self.extra)
     }
 }
-impl ::serde::Serialize for Params {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Params {
-    fn validate_at(
-        &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
-    }
-}
+crate::types::object_impls!(Params);
 impl crate::xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut out = ::std::vec::Vec::new();
@@ -416,9 +283,9 @@ pub struct __OutputBuilder {
     handle: ::std::option::Option<crate::formats::Handle>,
     result: ::std::option::Option<OutputResult>,
 }
-impl<'de> crate::de::ObjectDe<'de> for Output {
+impl crate::de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<A: ::serde::de::MapAccess<'de>>(
+    fn field<'de, A: crate::de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
@@ -430,7 +297,7 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
             _ => ::std::result::Result::Ok(false),
         }
     }
-    fn finish<E: ::serde::de::Error>(
+    fn finish<E: crate::de::Error>(
         b: __OutputBuilder,
         extra: crate::types::Extra,
         path: &crate::validate::Path<'_>,
@@ -446,31 +313,13 @@ impl<'de> crate::de::ObjectDe<'de> for Output {
                 ),
             );
         };
-        let value = Output {
+        ::std::result::Result::Ok(Self {
             handle: f0,
             result: f1,
             extra,
-        };
-        ::std::result::Result::Ok(value)
+        })
     }
-}
-impl<'de> crate::de::DeserializeAt<'de> for Output {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Output {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_object(d, &crate::validate::Path::Root)
-    }
-}
-impl crate::de::ObjectSer for Output {
-    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+    fn write<M: crate::de::SerializeMap>(
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
@@ -479,24 +328,14 @@ impl crate::de::ObjectSer for Output {
             .req("result", &self.result)
             .extra(&self.extra)
     }
-}
-impl ::serde::Serialize for Output {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::de::serialize_object(self, ::std::option::Option::None, s)
-    }
-}
-impl crate::validate::Validate for Output {
-    fn validate_at(
+    fn validate_nested(
         &self,
         path: &crate::validate::Path<'_>,
     ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::Validate::validate_at(&self.result, &path.key("result"))?;
-        ::std::result::Result::Ok(())
+        crate::de::ValidateFields::new(path).at("result", &self.result).end()
     }
 }
+crate::types::object_impls!(Output);
 crate::types::object_api!(
     Output { handle : crate ::formats::Handle, result : OutputResult, } {} extra
 );
