@@ -200,3 +200,19 @@ fn format_newtypes_have_the_promised_api() {
     assert_eq!(AsRef::<str>::as_ref(&d), "did:plc:abc");
     assert!(Did::try_from("did:plc").is_err());
 }
+
+#[test]
+fn debug_shows_the_data_under_the_type_name() {
+    let output: Output = serde_json::from_value(seed_create_session_output()).expect("valid");
+    let text = format!("{output:?}");
+    assert!(text.starts_with("Output { accessJwt: \""), "{text}");
+    assert!(text.contains(", handle: \"alice.bsky.social\", "), "{text}");
+    assert!(text.contains(", emailConfirmed: true"), "{text}");
+    // Unknown data shows as a map; `{:#?}` indents like a derived `Debug`.
+    assert!(text.contains("didDoc: {\"@context\": ["), "{text}");
+    let pretty = format!("{output:#?}");
+    assert!(
+        pretty.contains("\n    handle: \"alice.bsky.social\",\n"),
+        "{pretty}"
+    );
+}

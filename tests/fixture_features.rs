@@ -128,9 +128,10 @@ fn keywords_and_collisions_are_renamed_but_keep_wire_names() {
         (Some("1"), Some("2"))
     );
     assert_eq!(k.extra["other"], 3);
-    let r: keywords::Result = "Ok".parse().expect("infallible");
-    assert_eq!(r, keywords::Result::Ok2);
-    assert_eq!(keywords::Result::Ok.as_str(), "ok");
+    // `result` takes `Result2`: generated code names the prelude `Result`.
+    let r: keywords::Result2 = "Ok".parse().expect("infallible");
+    assert_eq!(r, keywords::Result2::Ok2);
+    assert_eq!(keywords::Result2::Ok.as_str(), "ok");
 }
 
 #[test]

@@ -4,7 +4,9 @@
 //! library with `-D warnings`, then runs its doctests):
 //!
 //! - every reserved root module name as a first NSID segment (`lib.x.y`
-//!   used to overwrite `src/lib.rs`, `client.x.y` the client);
+//!   used to overwrite `src/lib.rs`, `client.x.y` the client), and every
+//!   runtime module a lexicon module imports as the last segment of a
+//!   lexicon under another lexicon (`com.example.names.types`);
 //! - defs named like the emitter's generics (`e` -> `E` inside `fn
 //!   finish<E>`), locals, prelude and std names, and every single letter;
 //!   an endpoint and a token constant with the same name;
@@ -12,7 +14,7 @@
 //!   them in comments) and `~~~` fences around code that does not compile
 //!   (they used to become failing doctests).
 
-use atproto_lexgen::names::RESERVED_ROOT_MODULES;
+use atproto_lexgen::names::{LEXICON_MODULE_IMPORTS, RESERVED_ROOT_MODULES};
 use atproto_lexgen::Config;
 use lexgen_tests::repo_path;
 use serde_json::{json, Map, Value};
@@ -138,6 +140,14 @@ fn hostile_lexicons(dir: &Path) {
         );
     }
     write_lexicon(dir, "com.example.names", Value::Object(defs));
+    for name in LEXICON_MODULE_IMPORTS {
+        write_lexicon(
+            dir,
+            &format!("com.example.names.{name}"),
+            json!({ "main": { "type": "object", "properties": {
+                "n": { "type": "ref", "ref": "com.example.names#e" } } } }),
+        );
+    }
 
     // An endpoint named `x` next to a token `x`: both are values.
     write_lexicon(
@@ -191,6 +201,8 @@ fn hostile_names_and_descriptions_generate_a_crate_that_compiles() {
     // The crate's own files are its own.
     let lib = fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs");
     assert!(lib.contains("pub mod lib2;") && lib.contains("pub mod client2;"));
+    let names = fs::read_to_string(out.join("src/com/example/names.rs")).expect("names.rs");
+    assert!(names.contains("pub mod types2;") && names.contains("use crate::{de, formats"));
     assert!(!out.join("src/main.rs").exists() && !out.join("src/bin").exists());
     for entry in walk(&out.join("src")) {
         let text = fs::read_to_string(&entry).expect("read");

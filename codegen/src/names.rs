@@ -44,13 +44,24 @@ pub const RESERVED_ROOT_MODULES: &[&str] = &[
 
 /// Type names a lexicon type may not take in its module, because generated
 /// code there uses them unqualified: the generic parameters of the emitted
-/// impls (a struct `E` inside `fn finish<E>` would name the parameter) and
-/// the prelude values a unit struct would shadow. The emitter's other names
-/// cannot collide: its locals (`b`, `map`, `path`, `value`, ...) are
-/// `snake_case` while types are `UpperCamel` and constants `SHOUTY`, its
-/// builders start with `__`, which rule 2 never produces, and std, serde
-/// and runtime items are named by absolute path.
-pub const RESERVED_TYPE_NAMES: &[&str] = &["A", "D", "E", "M", "S", "Some", "None", "Ok", "Err"];
+/// impls (a struct `E` inside `fn finish<E>` would name the parameter), the
+/// prelude values a unit struct would shadow, and the prelude types the
+/// emitted code names without a path. The emitter's other names cannot
+/// collide: its locals (`b`, `map`, `path`, `value`, ...) are `snake_case`
+/// while types are `UpperCamel` and constants `SHOUTY`, its builders start
+/// with `__`, which rule 2 never produces, the runtime modules are imported
+/// under [`LEXICON_MODULE_IMPORTS`], and other std and serde items are named
+/// by absolute path.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "A", "D", "E", "M", "S", "Some", "None", "Ok", "Err", "Option", "Result", "Vec", "String",
+    "Box",
+];
+
+/// The runtime modules every lexicon module imports (`use crate::{de, …}`)
+/// so that generated code names them without `crate::`. A lexicon module's
+/// child modules (`com.example.foo.types` under `com.example.foo`) may not
+/// take these names.
+pub const LEXICON_MODULE_IMPORTS: &[&str] = &["de", "formats", "types", "validate", "xrpc"];
 
 /// Which case a name is converted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +180,9 @@ mod tests {
                 "{}",
                 module.name
             );
+        }
+        for import in LEXICON_MODULE_IMPORTS {
+            assert!(RESERVED_ROOT_MODULES.contains(import), "{import}");
         }
         let mut scope = Scope::with_reserved(RESERVED_ROOT_MODULES);
         assert_eq!(scope.claim("lib", Case::Snake), "lib2");

@@ -112,184 +112,141 @@ pub mod records {
     }
     impl Record {
         /// The `$type` of a known record (`None` for [`Record::Unknown`]).
-        pub fn known_type(&self) -> ::std::option::Option<&'static str> {
+        pub fn known_type(&self) -> Option<&'static str> {
             match self {
                 #[cfg(feature = "app-bsky")]
                 Self::AppBskyActorContentVisibilityDeclaration(_) => {
-                    ::std::option::Option::Some(
-                        "app.bsky.actor.contentVisibilityDeclaration",
-                    )
+                    Some("app.bsky.actor.contentVisibilityDeclaration")
                 }
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyActorProfile(_) => {
-                    ::std::option::Option::Some("app.bsky.actor.profile")
-                }
+                Self::AppBskyActorProfile(_) => Some("app.bsky.actor.profile"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyActorStatus(_) => {
-                    ::std::option::Option::Some("app.bsky.actor.status")
-                }
+                Self::AppBskyActorStatus(_) => Some("app.bsky.actor.status"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyFeedGenerator(_) => {
-                    ::std::option::Option::Some("app.bsky.feed.generator")
-                }
+                Self::AppBskyFeedGenerator(_) => Some("app.bsky.feed.generator"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyFeedLike(_) => {
-                    ::std::option::Option::Some("app.bsky.feed.like")
-                }
+                Self::AppBskyFeedLike(_) => Some("app.bsky.feed.like"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyFeedPost(_) => {
-                    ::std::option::Option::Some("app.bsky.feed.post")
-                }
+                Self::AppBskyFeedPost(_) => Some("app.bsky.feed.post"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyFeedPostgate(_) => {
-                    ::std::option::Option::Some("app.bsky.feed.postgate")
-                }
+                Self::AppBskyFeedPostgate(_) => Some("app.bsky.feed.postgate"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyFeedRepost(_) => {
-                    ::std::option::Option::Some("app.bsky.feed.repost")
-                }
+                Self::AppBskyFeedRepost(_) => Some("app.bsky.feed.repost"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyFeedThreadgate(_) => {
-                    ::std::option::Option::Some("app.bsky.feed.threadgate")
-                }
+                Self::AppBskyFeedThreadgate(_) => Some("app.bsky.feed.threadgate"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyGraphBlock(_) => {
-                    ::std::option::Option::Some("app.bsky.graph.block")
-                }
+                Self::AppBskyGraphBlock(_) => Some("app.bsky.graph.block"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyGraphFollow(_) => {
-                    ::std::option::Option::Some("app.bsky.graph.follow")
-                }
+                Self::AppBskyGraphFollow(_) => Some("app.bsky.graph.follow"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyGraphList(_) => {
-                    ::std::option::Option::Some("app.bsky.graph.list")
-                }
+                Self::AppBskyGraphList(_) => Some("app.bsky.graph.list"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyGraphListblock(_) => {
-                    ::std::option::Option::Some("app.bsky.graph.listblock")
-                }
+                Self::AppBskyGraphListblock(_) => Some("app.bsky.graph.listblock"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyGraphListitem(_) => {
-                    ::std::option::Option::Some("app.bsky.graph.listitem")
-                }
+                Self::AppBskyGraphListitem(_) => Some("app.bsky.graph.listitem"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyGraphStarterpack(_) => {
-                    ::std::option::Option::Some("app.bsky.graph.starterpack")
-                }
+                Self::AppBskyGraphStarterpack(_) => Some("app.bsky.graph.starterpack"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyGraphVerification(_) => {
-                    ::std::option::Option::Some("app.bsky.graph.verification")
-                }
+                Self::AppBskyGraphVerification(_) => Some("app.bsky.graph.verification"),
                 #[cfg(feature = "app-bsky")]
-                Self::AppBskyLabelerService(_) => {
-                    ::std::option::Option::Some("app.bsky.labeler.service")
-                }
+                Self::AppBskyLabelerService(_) => Some("app.bsky.labeler.service"),
                 #[cfg(feature = "app-bsky")]
                 Self::AppBskyNotificationDeclaration(_) => {
-                    ::std::option::Option::Some("app.bsky.notification.declaration")
+                    Some("app.bsky.notification.declaration")
                 }
                 #[cfg(feature = "com-atproto")]
-                Self::ComAtprotoLexiconSchema(_) => {
-                    ::std::option::Option::Some("com.atproto.lexicon.schema")
-                }
-                Self::Unknown(_) => ::std::option::Option::None,
+                Self::ComAtprotoLexiconSchema(_) => Some("com.atproto.lexicon.schema"),
+                Self::Unknown(_) => None,
             }
         }
     }
     impl crate::cbor::FromData for Record {
-        fn from_data(
-            data: crate::types::Data,
-        ) -> ::std::result::Result<Self, crate::cbor::Error> {
+        fn from_data(data: crate::types::Data) -> Result<Self, crate::cbor::Error> {
             match data.type_tag() {
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some(
-                    "app.bsky.actor.contentVisibilityDeclaration",
-                ) => {
+                Some("app.bsky.actor.contentVisibilityDeclaration") => {
                     crate::cbor::from_data(&data)
                         .map(Self::AppBskyActorContentVisibilityDeclaration)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.actor.profile") => {
+                Some("app.bsky.actor.profile") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyActorProfile)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.actor.status") => {
+                Some("app.bsky.actor.status") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyActorStatus)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.feed.generator") => {
+                Some("app.bsky.feed.generator") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyFeedGenerator)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.feed.like") => {
+                Some("app.bsky.feed.like") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyFeedLike)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.feed.post") => {
+                Some("app.bsky.feed.post") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyFeedPost)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.feed.postgate") => {
+                Some("app.bsky.feed.postgate") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyFeedPostgate)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.feed.repost") => {
+                Some("app.bsky.feed.repost") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyFeedRepost)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.feed.threadgate") => {
+                Some("app.bsky.feed.threadgate") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyFeedThreadgate)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.graph.block") => {
+                Some("app.bsky.graph.block") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyGraphBlock)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.graph.follow") => {
+                Some("app.bsky.graph.follow") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyGraphFollow)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.graph.list") => {
+                Some("app.bsky.graph.list") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyGraphList)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.graph.listblock") => {
+                Some("app.bsky.graph.listblock") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyGraphListblock)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.graph.listitem") => {
+                Some("app.bsky.graph.listitem") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyGraphListitem)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.graph.starterpack") => {
+                Some("app.bsky.graph.starterpack") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyGraphStarterpack)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.graph.verification") => {
+                Some("app.bsky.graph.verification") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyGraphVerification)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.labeler.service") => {
+                Some("app.bsky.labeler.service") => {
                     crate::cbor::from_data(&data).map(Self::AppBskyLabelerService)
                 }
                 #[cfg(feature = "app-bsky")]
-                ::std::option::Option::Some("app.bsky.notification.declaration") => {
+                Some("app.bsky.notification.declaration") => {
                     crate::cbor::from_data(&data)
                         .map(Self::AppBskyNotificationDeclaration)
                 }
                 #[cfg(feature = "com-atproto")]
-                ::std::option::Option::Some("com.atproto.lexicon.schema") => {
+                Some("com.atproto.lexicon.schema") => {
                     crate::cbor::from_data(&data).map(Self::ComAtprotoLexiconSchema)
                 }
-                _ => ::std::result::Result::Ok(Self::Unknown(data)),
+                _ => Ok(Self::Unknown(data)),
             }
         }
     }
     impl ::serde::Serialize for Record {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            s: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             match self {
                 #[cfg(feature = "app-bsky")]
                 Self::AppBskyActorContentVisibilityDeclaration(r) => {

@@ -86,8 +86,8 @@ targets! {
     "com.example.jsonl", Fixture => ex::jsonl::Input;
     "com.example.cycle#node", Fixture => ex::cycle::Node;
     "com.example.keywords", Fixture => ex::keywords::Main;
-    "com.example.keywords#vec", Fixture => ex::keywords::Vec;
-    "com.example.keywords#result", Fixture => ex::keywords::Result;
+    "com.example.keywords#vec", Fixture => ex::keywords::Vec2;
+    "com.example.keywords#result", Fixture => ex::keywords::Result2;
     "com.example.parent.child", Fixture => ex::parent::child::Main;
     "com.atproto.repo.strongRef", Fixture => fx_atproto::repo::strong_ref::Main;
     "app.bsky.feed.post", Real => atproto_types::app::bsky::feed::post::Record;

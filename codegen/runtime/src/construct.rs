@@ -69,22 +69,15 @@ macro_rules! __lexgen_union_from {
     };
 }
 
-/// The serde, `DeserializeAt` and `Validate` impls of a generated struct,
-/// each forwarding to its [`crate::de::Object`] impl: the same for every
-/// struct, so written once. Paths are absolute: a lexicon type may be
+/// The serde and `Debug` impls of a generated struct, each forwarding to
+/// its [`crate::de::Object`] impl: the same for every struct, so written
+/// once. (`DeserializeAt` and `Validate` are blanket impls over `Object`;
+/// these traits are foreign, so each struct needs its own impl.) Paths are absolute: a lexicon type may be
 /// named `Result`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __lexgen_object_impls {
     ($name:ident) => {
-        impl<'de> $crate::de::DeserializeAt<'de> for $name {
-            fn deserialize_at<D: $crate::__serde::Deserializer<'de>>(
-                d: D,
-                path: &$crate::validate::Path<'_>,
-            ) -> ::std::result::Result<Self, D::Error> {
-                $crate::de::deserialize_object(d, path)
-            }
-        }
         impl<'de> $crate::__serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__serde::Deserializer<'de>>(
                 d: D,
@@ -100,12 +93,9 @@ macro_rules! __lexgen_object_impls {
                 $crate::de::serialize_object(self, <Self as $crate::de::Object>::RECORD_TYPE, s)
             }
         }
-        impl $crate::validate::Validate for $name {
-            fn validate_at(
-                &self,
-                path: &$crate::validate::Path<'_>,
-            ) -> ::std::result::Result<(), $crate::validate::ValidationError> {
-                $crate::de::validate_object(self, path)
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                $crate::de::debug_object(self, stringify!($name), f)
             }
         }
     };

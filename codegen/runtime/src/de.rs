@@ -13,6 +13,7 @@ use std::marker::PhantomData;
 
 mod blob;
 mod union;
+pub use super::debug::debug_object;
 pub(crate) use super::object::read_object;
 pub use super::object::{field, missing, validate_object, Object, ValidateFields, WriteFields};
 pub(crate) use blob::read_blob;
@@ -197,9 +198,13 @@ impl<'de, T: DeserializeAt<'de>> DeserializeAt<'de> for Option<T> {
     }
 }
 
-impl<'de, T: DeserializeAt<'de>> DeserializeAt<'de> for Box<T> {
+/// Every generated struct, through its [`Object`] impl: one impl here
+/// instead of one per struct. (There is no impl for `Box<T>`, which would
+/// overlap with this one: boxed fields and union members are read unboxed,
+/// then boxed.)
+impl<'de, T: Object> DeserializeAt<'de> for T {
     fn deserialize_at<D: Deserializer<'de>>(d: D, path: &Path<'_>) -> Result<Self, D::Error> {
-        T::deserialize_at(d, path).map(Box::new)
+        deserialize_object(d, path)
     }
 }
 

@@ -22,6 +22,7 @@
 
 mod construct;
 pub mod de;
+mod debug;
 
 /// serde, for the impls `types::object_impls!` writes.
 #[doc(hidden)]

@@ -200,6 +200,16 @@ impl<'p> ValidateFields<'p> {
         self
     }
 
+    /// Validates a boxed field (cycles are boxed), given as `as_deref()`:
+    /// `Box<T>` has no `Validate` impl of its own (see the blanket impl).
+    #[inline]
+    pub fn boxed<V: Validate>(self, key: &'static str, value: Option<&V>) -> Self {
+        match value {
+            Some(value) => self.at(key, value),
+            None => self,
+        }
+    }
+
     /// The first failure, if any.
     #[inline]
     pub fn end(self) -> Result<(), ValidationError> {

@@ -168,9 +168,12 @@ impl<T: Validate> Validate for Option<T> {
     }
 }
 
-impl<T: Validate> Validate for Box<T> {
+/// Every generated struct, through its [`Object`](super::de::Object) impl
+/// (see [`super::de::validate_object`]). There is no impl for `Box<T>`,
+/// which would overlap: boxed values are validated through their contents.
+impl<T: super::de::Object> Validate for T {
     fn validate_at(&self, path: &Path<'_>) -> Result<(), ValidationError> {
-        (**self).validate_at(path)
+        super::de::validate_object(self, path)
     }
 }
 

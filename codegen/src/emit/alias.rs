@@ -14,7 +14,6 @@ use quote::quote;
 impl CodeGenerator<'_> {
     /// The item for named def `id` of shape `shape`.
     pub fn alias(&self, id: TypeId, shape: &Shape) -> TokenStream {
-        let rt = &self.rt;
         let def = self.ir.ty(id);
         let name = ident(&def.name);
         let doc = doc_attrs(def.doc.as_deref());
@@ -25,9 +24,9 @@ impl CodeGenerator<'_> {
         let note = " Its rules are checked when it is deserialized, by `TryFrom`, and by\n `validate()` (for values built with the public field).";
         let note: Vec<&str> = note.split('\n').collect();
         let blank: Vec<&str> = def.doc.iter().map(|_| "").collect();
-        let result = quote!(::std::result::Result);
-        let error = quote!(#rt::validate::ValidationError);
-        let path = quote!(#rt::validate::Path<'_>);
+        let result = quote!(Result);
+        let error = quote!(validate::ValidationError);
+        let path = quote!(validate::Path<'_>);
         quote! {
             #doc
             #(#[doc = #blank])*
@@ -35,7 +34,7 @@ impl CodeGenerator<'_> {
             #[derive(Debug, Clone, PartialEq)]
             pub struct #name(pub #inner);
 
-            impl #rt::validate::Checked for #name {
+            impl  validate::Checked for #name {
                 type Inner = #inner;
                 fn check(v: &#inner, at: &#path) -> #result<(), #error> {
                     let path = *at;
@@ -66,7 +65,7 @@ impl CodeGenerator<'_> {
             impl ::std::convert::TryFrom<#inner> for #name {
                 type Error = #error;
                 fn try_from(v: #inner) -> #result<Self, #error> {
-                    #rt::validate::check_newtype::<Self>(&v, &#rt::validate::Path::Root)?;
+                     validate::check_newtype::<Self>(&v, & validate::Path::Root)?;
                     #result::Ok(Self(v))
                 }
             }
@@ -79,19 +78,19 @@ impl CodeGenerator<'_> {
 
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> #result<Self, D::Error> {
-                    #rt::de::newtype_at::<Self, D>(d, &#rt::validate::Path::Root).map(Self)
+                     de::newtype_at::<Self, D>(d, & validate::Path::Root).map(Self)
                 }
             }
 
-            impl<'de> #rt::de::DeserializeAt<'de> for #name {
+            impl<'de>  de::DeserializeAt<'de> for #name {
                 fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &#path) -> #result<Self, D::Error> {
-                    #rt::de::newtype_at::<Self, D>(d, path).map(Self)
+                     de::newtype_at::<Self, D>(d, path).map(Self)
                 }
             }
 
-            impl #rt::validate::Validate for #name {
+            impl  validate::Validate for #name {
                 fn validate_at(&self, path: &#path) -> #result<(), #error> {
-                    #rt::validate::check_newtype::<Self>(&self.0, path)
+                     validate::check_newtype::<Self>(&self.0, path)
                 }
             }
         }

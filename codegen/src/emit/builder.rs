@@ -13,7 +13,6 @@ use quote::{format_ident, quote};
 impl CodeGenerator<'_> {
     /// The constructor and setters of a struct.
     pub fn object_api(&self, id: TypeId, obj: &ObjectIr) -> TokenStream {
-        let rt = &self.rt;
         let name = ident(&self.ir.ty(id).name);
         let extra = ident(&obj.extra_name);
         let required = obj.fields.iter().filter(|f| f.required).map(|f| {
@@ -31,8 +30,8 @@ impl CodeGenerator<'_> {
             quote! {
                 impl #name {
                     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-                    pub fn collection() -> #rt::formats::Nsid {
-                        #rt::formats::Nsid::of_lexicon(Self::NSID)
+                    pub fn collection() ->  formats::Nsid {
+                         formats::Nsid::of_lexicon(Self::NSID)
                     }
                 }
             }
@@ -41,9 +40,9 @@ impl CodeGenerator<'_> {
             .fields
             .iter()
             .all(|f| !f.required)
-            .then(|| quote!(#rt::types::default_new!(#name);));
+            .then(|| quote!( types::default_new!(#name);));
         quote! {
-            #rt::types::object_api!(#name { #(#required)* } { #(#optional)* } #extra);
+             types::object_api!(#name { #(#required)* } { #(#optional)* } #extra);
             #default
             #collection
         }
@@ -51,14 +50,13 @@ impl CodeGenerator<'_> {
 
     /// `From` for each member of a union.
     pub fn union_from(&self, id: TypeId, union: &UnionIr) -> TokenStream {
-        let rt = &self.rt;
         let name = ident(&self.ir.ty(id).name);
         let variants = union.variants.iter().map(|v| {
             let vname = ident(&v.name);
             let ty = self.type_path(v.target);
             quote!(#vname: #ty,)
         });
-        quote!(#rt::types::union_from!(#name { #(#variants)* });)
+        quote!( types::union_from!(#name { #(#variants)* });)
     }
 }
 

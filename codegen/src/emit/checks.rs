@@ -43,14 +43,13 @@ impl CodeGenerator<'_> {
     /// the rules that are set, the others from `ty::NONE` (short to read,
     /// little to compile).
     fn rules_literal(&self, ty: &str, fields: usize, set: Set) -> TokenStream {
-        let rt = &self.rt;
         let ty = format_ident!("{ty}");
-        let rest = (set.len() < fields).then(|| quote!(..#rt::validate::#ty::NONE));
+        let rest = (set.len() < fields).then(|| quote!(.. validate::#ty::NONE));
         let set = set.into_iter().map(|(name, value)| {
             let name = format_ident!("{name}");
-            quote!(#name: ::std::option::Option::Some(#value),)
+            quote!(#name: Some(#value),)
         });
-        quote!(#rt::validate::#ty { #(#set)* #rest })
+        quote!( validate::#ty { #(#set)* #rest })
     }
 
     /// A `validate::StringRules` value.
@@ -110,31 +109,30 @@ impl CodeGenerator<'_> {
         if !shape.has_rules() {
             return None;
         }
-        let rt = &self.rt;
         match shape {
             Shape::Boolean { const_: Some(c) } => Some(quote! {
-                #rt::validate::check_bool(*#v, ::std::option::Option::Some(#c), &path)?;
+                 validate::check_bool(*#v, Some(#c), &path)?;
             }),
             Shape::Integer(rules) => {
                 let rules = self.integer_rules(rules);
-                Some(quote!(#rt::validate::check_integer(*#v, &#rules, &path)?;))
+                Some(quote!( validate::check_integer(*#v, &#rules, &path)?;))
             }
             Shape::String { rules, .. } => {
                 let rules = self.string_rules(rules);
-                Some(quote!(#rt::validate::check_string(#v.as_str(), &#rules, &path)?;))
+                Some(quote!( validate::check_string(#v.as_str(), &#rules, &path)?;))
             }
             Shape::Bytes(r) => {
                 let rules = self.length_rules(r);
-                Some(quote!(#rt::validate::check_length(#v.0.len(), &#rules, "bytes", &path)?;))
+                Some(quote!( validate::check_length(#v.0.len(), &#rules, "bytes", &path)?;))
             }
             Shape::Blob(r) => {
                 let rules = self.blob_rules(r);
-                Some(quote!(#rt::validate::check_blob(&#v.mime_type, #v.size, &#rules, &path)?;))
+                Some(quote!( validate::check_blob(&#v.mime_type, #v.size, &#rules, &path)?;))
             }
             Shape::Array { items, rules } => {
                 let length = (!rules.is_empty()).then(|| {
                     let rules = self.length_rules(rules);
-                    quote!(#rt::validate::check_length(#v.len(), &#rules, "elements", &path)?;)
+                    quote!( validate::check_length(#v.len(), &#rules, "elements", &path)?;)
                 });
                 let item = self.shape_check(items, &quote!(item)).map(|check| {
                     quote! {
@@ -163,8 +161,8 @@ impl CodeGenerator<'_> {
             (true, false) => {
                 return Some(quote!({ let v = &self.#name; let path = path.key(#wire); #check }))
             }
-            (true, true) | (false, false) => quote!(::std::option::Option::Some(v)),
-            (false, true) => quote!(::std::option::Option::Some(::std::option::Option::Some(v))),
+            (true, true) | (false, false) => quote!(Some(v)),
+            (false, true) => quote!(Some(Some(v))),
         };
         Some(quote! {
             if let #pattern = &self.#name {

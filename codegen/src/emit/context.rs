@@ -19,11 +19,6 @@ pub struct CodeGenerator<'a> {
     /// Path of the module holding the lexicon modules: `crate`, or in
     /// single-file mode the module the file is included in.
     pub root: TokenStream,
-    /// Path under which the runtime modules (`de`, `formats`, `types`,
-    /// `validate`, `xrpc`) are reached. Generated code goes through the
-    /// crate's own re-exports of the runtime (so this is `root`): paths stay
-    /// as short as before, and they name what users see.
-    pub rt: TokenStream,
     /// The lexicon whose module is being emitted: its types are named
     /// without a path.
     pub module: Option<usize>,
@@ -35,7 +30,6 @@ impl<'a> CodeGenerator<'a> {
         CodeGenerator {
             ir,
             externs,
-            rt: root.clone(),
             root,
             module: None,
         }
@@ -69,27 +63,25 @@ impl<'a> CodeGenerator<'a> {
     /// The newtype of a string format.
     pub fn format_type(&self, format: Format) -> TokenStream {
         let name = ident(format.type_name());
-        let rt = &self.rt;
-        quote!(#rt::formats::#name)
+        quote!( formats::#name)
     }
 
     /// The Rust type of a value of this shape.
     pub fn shape_type(&self, shape: &Shape) -> TokenStream {
-        let rt = &self.rt;
         match shape {
             Shape::Boolean { .. } => quote!(bool),
             Shape::Integer(_) => quote!(i64),
             Shape::String {
                 format: Some(f), ..
             } => self.format_type(*f),
-            Shape::String { format: None, .. } => quote!(::std::string::String),
-            Shape::Bytes(_) => quote!(#rt::types::Bytes),
-            Shape::CidLink => quote!(#rt::types::CidLink),
-            Shape::Blob(_) => quote!(#rt::types::Blob),
-            Shape::Unknown => quote!(#rt::types::Unknown),
+            Shape::String { format: None, .. } => quote!(String),
+            Shape::Bytes(_) => quote!(types::Bytes),
+            Shape::CidLink => quote!(types::CidLink),
+            Shape::Blob(_) => quote!(types::Blob),
+            Shape::Unknown => quote!(types::Unknown),
             Shape::Array { items, .. } => {
                 let item = self.shape_type(items);
-                quote!(::std::vec::Vec<#item>)
+                quote!(Vec<#item>)
             }
             Shape::Named(id) | Shape::Alias { id, .. } => self.type_path(*id),
         }
@@ -99,7 +91,7 @@ impl<'a> CodeGenerator<'a> {
     pub fn field_inner_type(&self, field: &Field) -> TokenStream {
         let base = self.shape_type(&field.shape);
         if field.boxed {
-            quote!(::std::boxed::Box<#base>)
+            quote!(Box<#base>)
         } else {
             base
         }
@@ -110,9 +102,31 @@ impl<'a> CodeGenerator<'a> {
     pub fn field_read_type(&self, field: &Field) -> TokenStream {
         let inner = self.field_inner_type(field);
         if field.nullable {
-            quote!(::std::option::Option<#inner>)
+            quote!(Option<#inner>)
         } else {
             inner
+        }
+    }
+
+    /// The type a builder slot holds for a field: the read type without
+    /// the `Box` (the deserializing impls are for the struct, not its box:
+    /// `finish` boxes, see [`Self::boxed_value`]).
+    pub fn field_slot_type(&self, field: &Field) -> TokenStream {
+        let base = self.shape_type(&field.shape);
+        if field.nullable {
+            quote!(Option<#base>)
+        } else {
+            base
+        }
+    }
+
+    /// The struct field's value from its builder slot's value `v`.
+    pub fn boxed_value(&self, field: &Field, v: &TokenStream) -> TokenStream {
+        match (field.boxed, field.required, field.nullable) {
+            (false, ..) => v.clone(),
+            (true, true, false) => quote!(Box::new(#v)),
+            (true, false, true) => quote!(#v.map(|v| v.map(Box::new))),
+            (true, ..) => quote!(#v.map(Box::new)),
         }
     }
 
@@ -123,7 +137,7 @@ impl<'a> CodeGenerator<'a> {
         if field.required {
             read
         } else {
-            quote!(::std::option::Option<#read>)
+            quote!(Option<#read>)
         }
     }
 }

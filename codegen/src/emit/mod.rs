@@ -128,17 +128,22 @@ fn emit_module(
 /// and printed on its own (a struct with 100,000 fields and its impls are
 /// then never one syntax tree). The emitter's items end with a `{ ... }`
 /// body or a `;`; an item with a top-level `=` (a `const` whose value is a
-/// struct literal, a `type`) ends only at its `;`.
+/// struct literal, a `type`) or a `use` (`use a::{b, c};`) ends only at its
+/// `;`.
 fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut items = Vec::new();
     let mut current = Vec::new();
-    let mut has_value = false;
+    let mut ends_at_semi = false;
     for tree in tokens {
         let ends = match &tree {
-            TokenTree::Group(g) => !has_value && g.delimiter() == Delimiter::Brace,
+            TokenTree::Group(g) => !ends_at_semi && g.delimiter() == Delimiter::Brace,
             TokenTree::Punct(p) if p.as_char() == '=' => {
-                has_value = true;
+                ends_at_semi = true;
+                false
+            }
+            TokenTree::Ident(i) if i == "use" => {
+                ends_at_semi = true;
                 false
             }
             TokenTree::Punct(p) => p.as_char() == ';',
@@ -147,7 +152,7 @@ fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
         current.push(tree);
         if ends {
             items.push(current.drain(..).collect());
-            has_value = false;
+            ends_at_semi = false;
         }
     }
     if !current.is_empty() {
@@ -192,9 +197,11 @@ mod tests {
             pub const P: S = S { a: 1 };
             pub struct U;
             pub mod m;
+            #[allow(unused_imports)] use crate::{de, types};
         };
         let items: Vec<String> = split_items(tokens).iter().map(|t| t.to_string()).collect();
-        assert_eq!(items.len(), 5, "{items:?}");
+        assert_eq!(items.len(), 6, "{items:?}");
         assert!(items[2].starts_with("pub const P") && items[2].ends_with(";"));
+        assert!(items[5].contains("use crate") && items[5].ends_with(";"));
     }
 }

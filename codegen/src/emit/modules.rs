@@ -5,6 +5,7 @@
 use super::ty::{self, ident};
 use super::{xrpc, CodeGenerator};
 use crate::ir::{Ir, TypeKind};
+use crate::names::LEXICON_MODULE_IMPORTS;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
@@ -213,6 +214,14 @@ impl<'a> CodeGenerator<'a> {
         let ir = self.ir;
         let lex = &ir.lexicons[lex_idx];
         let cx = self;
+        // Generated code names the runtime modules without `crate::` (see
+        // `names::LEXICON_MODULE_IMPORTS`); a module may not use them all.
+        let root = &cx.root;
+        let imports = LEXICON_MODULE_IMPORTS.iter().map(|m| ident(m));
+        let uses = quote! {
+            #[allow(unused_imports)]
+            use #root::{#(#imports),*};
+        };
         let endpoint = lex.endpoint.iter().map({
             let cx = cx.clone();
             move |e| cx.endpoint(lex, e)
@@ -235,6 +244,10 @@ impl<'a> CodeGenerator<'a> {
             .permission_set
             .iter()
             .map(move |p| cx.permission_set(&lex.nsid, p));
-        endpoint.chain(types).chain(tokens).chain(permission_set)
+        std::iter::once(uses)
+            .chain(endpoint)
+            .chain(types)
+            .chain(tokens)
+            .chain(permission_set)
     }
 }

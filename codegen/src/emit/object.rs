@@ -12,7 +12,6 @@ use quote::{format_ident, quote};
 impl CodeGenerator<'_> {
     /// Emits a struct and its impls.
     pub fn object(&self, id: TypeId, obj: &ObjectIr) -> TokenStream {
-        let rt = &self.rt;
         let def = self.ir.ty(id);
         let name = ident(&def.name);
         let doc = doc_attrs(def.doc.as_deref());
@@ -39,13 +38,13 @@ impl CodeGenerator<'_> {
         let builder = format_ident!("__{}Builder", def.name);
         let builder_fields = obj.fields.iter().map(|f| {
             let fname = ident(&f.name);
-            let ty = self.field_read_type(f);
-            quote!(#fname: ::std::option::Option<#ty>,)
+            let ty = self.field_slot_type(f);
+            quote!(#fname: Option<#ty>,)
         });
         let field_arms = obj.fields.iter().map(|f| {
             let fname = ident(&f.name);
             let wire = &f.wire;
-            quote!(#wire => #rt::de::field(map, &mut b.#fname, path, #wire),)
+            quote!(#wire =>  de::field(map, &mut b.#fname, path, #wire),)
         });
         // Required fields are taken out of the builder in one pattern; when
         // it does not match, `missing` names the first absent one.
@@ -55,7 +54,7 @@ impl CodeGenerator<'_> {
         let take_fields = obj.fields.iter().enumerate().map(|(i, f)| {
             let (fname, v) = (ident(&f.name), local(i));
             if f.required {
-                quote!(#fname: ::std::option::Option::Some(#v),)
+                quote!(#fname: Some(#v),)
             } else {
                 quote!(#fname: #v,)
             }
@@ -72,21 +71,22 @@ impl CodeGenerator<'_> {
         } else {
             quote! {
                 let #builder { #(#take_fields)* } = b else {
-                    return ::std::result::Result::Err(#rt::de::missing(path, &[#(#presence)*]));
+                    return Err( de::missing(path, &[#(#presence)*]));
                 };
             }
         };
         let finish_fields = obj.fields.iter().enumerate().map(|(i, f)| {
             let (fname, v) = (ident(&f.name), local(i));
-            quote!(#fname: #v,)
+            let value = self.boxed_value(f, &quote!(#v));
+            quote!(#fname: #value,)
         });
         let field_body = if obj.fields.is_empty() {
-            quote!(::std::result::Result::Ok(false))
+            quote!(Ok(false))
         } else {
             quote! {
                 match key {
                     #(#field_arms)*
-                    _ => ::std::result::Result::Ok(false),
+                    _ => Ok(false),
                 }
             }
         };
@@ -120,13 +120,21 @@ impl CodeGenerator<'_> {
             .map(|f| {
                 let fname = ident(&f.name);
                 let wire = &f.wire;
-                quote!(.at(#wire, &self.#fname))
+                // `Box<T>` is not `Validate` (see the runtime's blanket impl).
+                match (f.boxed, f.required, f.nullable) {
+                    (false, ..) => quote!(.at(#wire, &self.#fname)),
+                    (true, true, false) => quote!(.at(#wire, &*self.#fname)),
+                    (true, false, true) => {
+                        quote!(.boxed(#wire, self.#fname.as_ref().and_then(|v| v.as_deref())))
+                    }
+                    (true, ..) => quote!(.boxed(#wire, self.#fname.as_deref())),
+                }
             })
             .collect();
         let validate_nested = (!nested.is_empty()).then(|| {
             quote! {
-                fn validate_nested(&self, path: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
-                    #rt::de::ValidateFields::new(path) #(#nested)* .end()
+                fn validate_nested(&self, path: & validate::Path<'_>) -> Result<(),  validate::ValidationError> {
+                     de::ValidateFields::new(path) #(#nested)* .end()
                 }
             }
         });
@@ -137,17 +145,15 @@ impl CodeGenerator<'_> {
             .collect();
         let check_fn = (!checks.is_empty()).then(|| {
             quote! {
-                fn check(&self, path: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
+                fn check(&self, path: & validate::Path<'_>) -> Result<(),  validate::ValidationError> {
                     #(#checks)*
-                    ::std::result::Result::Ok(())
+                    Ok(())
                 }
             }
         });
         let (record_const, nsid_const) = match &record_type {
             Some(tag) => (
-                Some(
-                    quote!(const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(#tag);),
-                ),
+                Some(quote!(const RECORD_TYPE: Option<&'static str> = Some(#tag);)),
                 Some(quote! {
                     impl #name {
                         /// The record's NSID (its collection, and its `$type`).
@@ -164,14 +170,15 @@ impl CodeGenerator<'_> {
         };
         let api = self.object_api(id, obj);
 
+        // `Debug` comes with `object_impls!`, from the serialization.
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Clone, PartialEq)]
             #[non_exhaustive]
             pub struct #name {
                 #(#field_decls)*
                 #[doc = #extra_doc]
-                pub #extra: #rt::types::Extra,
+                pub #extra:  types::Extra,
             }
 
             #nsid_const
@@ -182,33 +189,33 @@ impl CodeGenerator<'_> {
                 #(#builder_fields)*
             }
 
-            impl #rt::de::Object for #name {
+            impl  de::Object for #name {
                 #record_const
                 type Builder = #builder;
-                fn field<'de, A: #rt::de::MapAccess<'de>>(
+                fn field<'de, A:  de::MapAccess<'de>>(
                     #b: &mut #builder,
                     #key: &str,
                     #map: &mut A,
-                    #path: &#rt::validate::Path<'_>,
-                ) -> ::std::result::Result<bool, A::Error> {
+                    #path: & validate::Path<'_>,
+                ) -> Result<bool, A::Error> {
                     #field_body
                 }
-                fn finish<E: #rt::de::Error>(
+                fn finish<E:  de::Error>(
                     #b: #builder,
-                    extra: #rt::types::Extra,
-                    #finish_path: &#rt::validate::Path<'_>,
-                ) -> ::std::result::Result<Self, E> {
+                    extra:  types::Extra,
+                    #finish_path: & validate::Path<'_>,
+                ) -> Result<Self, E> {
                     #take
-                    ::std::result::Result::Ok(Self { #(#finish_fields)* #extra_init })
+                    Ok(Self { #(#finish_fields)* #extra_init })
                 }
-                fn write<M: #rt::de::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
-                    #rt::de::WriteFields::new(map) #(#ser_fields)* .extra(&self.#extra)
+                fn write<M:  de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+                     de::WriteFields::new(map) #(#ser_fields)* .extra(&self.#extra)
                 }
                 #check_fn
                 #validate_nested
             }
 
-            #rt::types::object_impls!(#name);
+             types::object_impls!(#name);
 
             #params
             #api
@@ -237,43 +244,42 @@ fn needs_validate(shape: &Shape) -> bool {
 impl CodeGenerator<'_> {
     /// `QueryParams` for a params struct: fields in lexicon order.
     fn query_params(&self, id: TypeId, obj: &ObjectIr) -> TokenStream {
-        let rt = &self.rt;
         let name = self.type_path(id);
         let pushes = obj.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let wire = &f.wire;
-        // XRPC: schema defaults are sent explicitly.
-        let default = f.default.as_ref().filter(|_| !f.required).map(|d| match d {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
+            let fname = ident(&f.name);
+            let wire = &f.wire;
+            // XRPC: schema defaults are sent explicitly.
+            let default = f.default.as_ref().filter(|_| !f.required).map(|d| match d {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+            match default {
+                Some(default) => quote! {
+                    match &self.#fname {
+                        Some(v) =>  xrpc::QueryValue::push_query(v, #wire, &mut out),
+                        None => out.push((#wire, String::from(#default))),
+                    }
+                },
+                None => quote!( xrpc::QueryValue::push_query(&self.#fname, #wire, &mut out);),
+            }
         });
-        match default {
-            Some(default) => quote! {
-                match &self.#fname {
-                    ::std::option::Option::Some(v) => #rt::xrpc::QueryValue::push_query(v, #wire, &mut out),
-                    ::std::option::Option::None => out.push((#wire, ::std::string::String::from(#default))),
-                }
-            },
-            None => quote!(#rt::xrpc::QueryValue::push_query(&self.#fname, #wire, &mut out);),
-        }
-    });
         let body = if obj.fields.is_empty() {
-            quote!(::std::vec::Vec::new())
+            quote!(Vec::new())
         } else {
             quote! {
-                let mut out = ::std::vec::Vec::new();
+                let mut out = Vec::new();
                 #(#pushes)*
                 out
             }
         };
         let extra = ident(&obj.extra_name);
         quote! {
-            impl #rt::xrpc::QueryParams for #name {
-                fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+            impl  xrpc::QueryParams for #name {
+                fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
                     #body
                 }
-                fn extra_params(&self) -> ::std::option::Option<&dyn #rt::xrpc::ExtraParams> {
-                    ::std::option::Option::Some(&self.#extra)
+                fn extra_params(&self) -> Option<&dyn  xrpc::ExtraParams> {
+                    Some(&self.#extra)
                 }
             }
         }

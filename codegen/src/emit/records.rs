@@ -53,13 +53,13 @@ impl CodeGenerator<'_> {
             quote!(#[cfg(feature = #feature)] #[doc = #doc] #name(#path),)
         });
         let arms = records.iter().map(|(name, _, tag, feature)| {
-            quote!(#[cfg(feature = #feature)] ::std::option::Option::Some(#tag) => crate::cbor::from_data(&data).map(Self::#name),)
+            quote!(#[cfg(feature = #feature)] Some(#tag) => crate::cbor::from_data(&data).map(Self::#name),)
         });
         let ser_arms = records.iter().map(|(name, _, _, feature)| {
             quote!(#[cfg(feature = #feature)] Self::#name(r) => ::serde::Serialize::serialize(r, s),)
         });
         let tags = records.iter().map(|(name, _, tag, feature)| {
-            quote!(#[cfg(feature = #feature)] Self::#name(_) => ::std::option::Option::Some(#tag),)
+            quote!(#[cfg(feature = #feature)] Self::#name(_) => Some(#tag),)
         });
         quote! {
             /// Every record type of this crate in one enum, by `$type`, with
@@ -82,25 +82,25 @@ impl CodeGenerator<'_> {
 
                 impl Record {
                     /// The `$type` of a known record (`None` for [`Record::Unknown`]).
-                    pub fn known_type(&self) -> ::std::option::Option<&'static str> {
+                    pub fn known_type(&self) -> Option<&'static str> {
                         match self {
                             #(#tags)*
-                            Self::Unknown(_) => ::std::option::Option::None,
+                            Self::Unknown(_) => None,
                         }
                     }
                 }
 
                 impl crate::cbor::FromData for Record {
-                    fn from_data(data: crate::types::Data) -> ::std::result::Result<Self, crate::cbor::Error> {
+                    fn from_data(data: crate::types::Data) -> Result<Self, crate::cbor::Error> {
                         match data.type_tag() {
                             #(#arms)*
-                            _ => ::std::result::Result::Ok(Self::Unknown(data)),
+                            _ => Ok(Self::Unknown(data)),
                         }
                     }
                 }
 
                 impl ::serde::Serialize for Record {
-                    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                         match self {
                             #(#ser_arms)*
                             Self::Unknown(d) => ::serde::Serialize::serialize(d, s),

@@ -11,7 +11,6 @@ use quote::quote;
 impl CodeGenerator<'_> {
     /// Emits a string enum and its impls.
     pub fn string_enum(&self, id: TypeId, e: &StringEnumIr) -> TokenStream {
-        let rt = &self.rt;
         let def = self.ir.ty(id);
         let name = ident(&def.name);
         let doc = doc_attrs(def.doc.as_deref());
@@ -33,7 +32,7 @@ impl CodeGenerator<'_> {
         let known_arms = e.values.iter().map(|v| {
             let vname = ident(&v.name);
             let value = &v.value;
-            quote!(#value => ::std::option::Option::Some(Self::#vname),)
+            quote!(#value => Some(Self::#vname),)
         });
 
         // Format and string rules, checked on every value read.
@@ -43,71 +42,71 @@ impl CodeGenerator<'_> {
             let format = match e.format {
                 Some(f) => {
                     let ty = self.format_type(f);
-                    quote!(::std::option::Option::Some(<#ty>::FORMAT))
+                    quote!(Some(<#ty>::FORMAT))
                 }
-                None => quote!(::std::option::Option::None),
+                None => quote!(None),
             };
-            quote!(#rt::validate::check_formatted(s, #format, &#rules, path))
+            quote!( validate::check_formatted(s, #format, &#rules, path))
         });
         let check_fn = check.as_ref().map(|check| {
         quote! {
             impl #name {
-                fn check_str(s: &str, path: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
+                fn check_str(s: &str, path: & validate::Path<'_>) -> Result<(),  validate::ValidationError> {
                     #check
                 }
             }
         }
     });
-        let check_read = has_rules.then(|| quote!(#rt::de::check(Self::check_str(&s, path))?;));
+        let check_read = has_rules.then(|| quote!( de::check(Self::check_str(&s, path))?;));
 
         let (open_items, read, validate_body) = if e.open {
             (
                 quote! {
                     /// A value not among the known values, kept as is.
-                    #other(::std::string::String),
+                    #other(String),
                 },
-                quote!(::std::result::Result::Ok(Self::from(s))),
+                quote!(Ok(Self::from(s))),
                 match has_rules {
                     true => quote! {
                         match self {
                             Self::#other(s) => Self::check_str(s, path),
-                            _ => ::std::result::Result::Ok(()),
+                            _ => Ok(()),
                         }
                     },
-                    false => quote!(::std::result::Result::Ok(())),
+                    false => quote!(Ok(())),
                 },
             )
         } else {
             (
                 TokenStream::new(),
                 quote! {
-                    Self::known(&s).ok_or_else(|| #rt::de::error(path, ::std::format!("enum {:?}, got {:?}", [#(#values),*], s)))
+                    Self::known(&s).ok_or_else(||  de::error(path, ::std::format!("enum {:?}, got {:?}", [#(#values),*], s)))
                 },
-                quote!(::std::result::Result::Ok(())),
+                quote!(Ok(())),
             )
         };
         let other_as_str = e.open.then(|| quote!(Self::#other(s) => s.as_str(),));
         let conversions = if e.open {
             quote! {
-                impl ::std::convert::From<::std::string::String> for #name {
-                    fn from(s: ::std::string::String) -> Self {
+                impl ::std::convert::From<String> for #name {
+                    fn from(s: String) -> Self {
                         Self::known(&s).unwrap_or(Self::#other(s))
                     }
                 }
                 impl ::std::str::FromStr for #name {
                     type Err = ::std::convert::Infallible;
-                    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-                        ::std::result::Result::Ok(Self::from(s.to_owned()))
+                    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+                        Ok(Self::from(s.to_owned()))
                     }
                 }
             }
         } else {
             quote! {
                 impl ::std::str::FromStr for #name {
-                    type Err = #rt::validate::ValidationError;
-                    fn from_str(s: &str) -> ::std::result::Result<Self, #rt::validate::ValidationError> {
-                        Self::known(s).ok_or_else(|| #rt::validate::ValidationError::new(
-                            &#rt::validate::Path::Root,
+                    type Err =  validate::ValidationError;
+                    fn from_str(s: &str) -> Result<Self,  validate::ValidationError> {
+                        Self::known(s).ok_or_else(||  validate::ValidationError::new(
+                            & validate::Path::Root,
                             ::std::format!("enum {:?}, got {:?}", [#(#values),*], s),
                         ))
                     }
@@ -135,10 +134,10 @@ impl CodeGenerator<'_> {
                 }
 
                 /// The known value equal to `s`, if any.
-                pub fn known(s: &str) -> ::std::option::Option<Self> {
+                pub fn known(s: &str) -> Option<Self> {
                     match s {
                         #(#known_arms)*
-                        _ => ::std::option::Option::None,
+                        _ => None,
                     }
                 }
             }
@@ -158,34 +157,34 @@ impl CodeGenerator<'_> {
                 }
             }
 
-            impl<'de> #rt::de::DeserializeAt<'de> for #name {
-                fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &#rt::validate::Path<'_>) -> ::std::result::Result<Self, D::Error> {
-                    let s: ::std::string::String = #rt::de::DeserializeAt::deserialize_at(d, path)?;
+            impl<'de>  de::DeserializeAt<'de> for #name {
+                fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: & validate::Path<'_>) -> Result<Self, D::Error> {
+                    let s: String =  de::DeserializeAt::deserialize_at(d, path)?;
                     #check_read
                     #read
                 }
             }
 
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                    #rt::de::DeserializeAt::deserialize_at(d, &#rt::validate::Path::Root)
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                     de::DeserializeAt::deserialize_at(d, & validate::Path::Root)
                 }
             }
 
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                     s.serialize_str(self.as_str())
                 }
             }
 
-            impl #rt::validate::Validate for #name {
-                fn validate_at(&self, #validate_path: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
+            impl  validate::Validate for #name {
+                fn validate_at(&self, #validate_path: & validate::Path<'_>) -> Result<(),  validate::ValidationError> {
                     #validate_body
                 }
             }
 
-            impl #rt::xrpc::QueryValue for #name {
-                fn push_query(&self, name: &'static str, out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>) {
+            impl  xrpc::QueryValue for #name {
+                fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
                     out.push((name, self.as_str().to_owned()));
                 }
             }

@@ -24,8 +24,8 @@ pub fn param(name: &str, used: bool) -> Ident {
 /// `Some("...")` / `None`.
 pub fn opt_str(v: Option<&str>) -> TokenStream {
     match v {
-        Some(s) => quote!(::std::option::Option::Some(#s)),
-        None => quote!(::std::option::Option::None),
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
     }
 }
 

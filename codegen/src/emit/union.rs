@@ -11,7 +11,6 @@ use quote::quote;
 impl CodeGenerator<'_> {
     /// Emits a union enum and its impls.
     pub fn union(&self, id: TypeId, union: &UnionIr) -> TokenStream {
-        let rt = &self.rt;
         let def = self.ir.ty(id);
         let name = ident(&def.name);
         let doc = doc_attrs(def.doc.as_deref());
@@ -23,26 +22,26 @@ impl CodeGenerator<'_> {
             let vname = ident(&v.name);
             let ty = self.type_path(v.target);
             let tag_doc = format!(" `$type`: `{}`.", v.type_tag);
-            quote!(#[doc = #tag_doc] #vname(::std::boxed::Box<#ty>),)
+            quote!(#[doc = #tag_doc] #vname(Box<#ty>),)
         });
         let fallback = (!closed).then(|| {
             quote! {
                 /// A value whose `$type` this version of the lexicons does not know, kept whole.
-                #unknown(#rt::types::UnknownObject),
+                #unknown( types::UnknownObject),
             }
         });
         let de_arms = union.variants.iter().map(|v| {
             let vname = ident(&v.name);
             let tag = &v.type_tag;
-            quote!(#tag => #rt::de::member(tag, map, path).map(Self::#vname),)
+            quote!(#tag =>  de::member(tag, map, path).map(Self::#vname),)
         });
         let fallback_de = if closed {
-            quote!(_ => ::std::result::Result::Err(#rt::de::closed_union_error(tag, path, &[#(#tags),*])),)
+            quote!(_ => Err( de::closed_union_error(tag, path, &[#(#tags),*])),)
         } else {
-            quote!(_ => #rt::de::unknown_member(tag, map, path).map(Self::#unknown),)
+            quote!(_ =>  de::unknown_member(tag, map, path).map(Self::#unknown),)
         };
         let de_body = if union.variants.is_empty() {
-            quote!(#rt::de::unknown_member(tag, map, path).map(Self::#unknown))
+            quote!( de::unknown_member(tag, map, path).map(Self::#unknown))
         } else {
             quote! {
                 match tag {
@@ -52,10 +51,10 @@ impl CodeGenerator<'_> {
             }
         };
         let ser_arms = union.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let tag = &v.type_tag;
-        quote!(Self::#vname(v) => #rt::de::serialize_object(&**v, ::std::option::Option::Some(#tag), s),)
-    });
+            let vname = ident(&v.name);
+            let tag = &v.type_tag;
+            quote!(Self::#vname(v) =>  de::serialize_object(&**v, Some(#tag), s),)
+        });
         let tag_arms = union.variants.iter().map(|v| {
             let vname = ident(&v.name);
             let tag = &v.type_tag;
@@ -63,7 +62,7 @@ impl CodeGenerator<'_> {
         });
         let validate_arms = union.variants.iter().map(|v| {
             let vname = ident(&v.name);
-            quote!(Self::#vname(v) => #rt::validate::Validate::validate_at(&**v, path),)
+            quote!(Self::#vname(v) =>  validate::Validate::validate_at(&**v, path),)
         });
         let (fallback_ser, fallback_tag, fallback_validate) = if closed {
             (TokenStream::new(), TokenStream::new(), TokenStream::new())
@@ -71,7 +70,7 @@ impl CodeGenerator<'_> {
             (
                 quote!(Self::#unknown(v) => ::serde::Serialize::serialize(v, s),),
                 quote!(Self::#unknown(v) => v.type_tag(),),
-                quote!(Self::#unknown(v) => #rt::validate::Validate::validate_at(v, path),),
+                quote!(Self::#unknown(v) =>  validate::Validate::validate_at(v, path),),
             )
         };
         // An empty closed union is rejected when resolving; an empty open one
@@ -100,26 +99,26 @@ impl CodeGenerator<'_> {
                 }
             }
 
-            impl<'de> #rt::de::UnionDe<'de> for #name {
-                fn member<A: ::serde::de::MapAccess<'de>>(tag: &str, map: &mut A, path: &#rt::validate::Path<'_>) -> ::std::result::Result<Self, A::Error> {
+            impl<'de>  de::UnionDe<'de> for #name {
+                fn member<A: ::serde::de::MapAccess<'de>>(tag: &str, map: &mut A, path: & validate::Path<'_>) -> Result<Self, A::Error> {
                     #de_body
                 }
             }
 
-            impl<'de> #rt::de::DeserializeAt<'de> for #name {
-                fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &#rt::validate::Path<'_>) -> ::std::result::Result<Self, D::Error> {
-                    #rt::de::deserialize_union(d, path)
+            impl<'de>  de::DeserializeAt<'de> for #name {
+                fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: & validate::Path<'_>) -> Result<Self, D::Error> {
+                     de::deserialize_union(d, path)
                 }
             }
 
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                    #rt::de::DeserializeAt::deserialize_at(d, &#rt::validate::Path::Root)
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                     de::DeserializeAt::deserialize_at(d, & validate::Path::Root)
                 }
             }
 
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                     match self {
                         #(#ser_arms)*
                         #fallback_ser
@@ -127,8 +126,8 @@ impl CodeGenerator<'_> {
                 }
             }
 
-            impl #rt::validate::Validate for #name {
-                fn validate_at(&self, #path_arg: &#rt::validate::Path<'_>) -> ::std::result::Result<(), #rt::validate::ValidationError> {
+            impl  validate::Validate for #name {
+                fn validate_at(&self, #path_arg: & validate::Path<'_>) -> Result<(),  validate::ValidationError> {
                     match self {
                         #(#validate_arms)*
                         #fallback_validate

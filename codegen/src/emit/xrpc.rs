@@ -15,35 +15,28 @@ impl CodeGenerator<'_> {
     /// The Rust type of a body: its schema type, `Unknown` for schemaless JSON,
     /// raw bytes otherwise, or `NoBody`.
     fn body_type(&self, body: Option<&BodyIr>) -> (TokenStream, TokenStream) {
-        let rt = &self.rt;
         match body {
-            None => (
-                quote!(#rt::xrpc::NoBody),
-                quote!(::std::option::Option::None),
-            ),
+            None => (quote!(xrpc::NoBody), quote!(None)),
             Some(b) => {
                 let encoding = &b.encoding;
                 let ty = match b.schema {
                     Some(id) => self.type_path(id),
-                    None if is_json(encoding) => quote!(#rt::types::Unknown),
-                    None => quote!(#rt::xrpc::RawBody),
+                    None if is_json(encoding) => quote!(types::Unknown),
+                    None => quote!(xrpc::RawBody),
                 };
-                (ty, quote!(::std::option::Option::Some(#encoding)))
+                (ty, quote!(Some(#encoding)))
             }
         }
     }
 
     /// Emits the endpoint marker struct and its trait impl.
     pub fn endpoint(&self, lex: &LexiconIr, e: &EndpointIr) -> TokenStream {
-        let rt = &self.rt;
         let name = ident(&e.name);
         let nsid = &lex.nsid;
         let (kind_doc, method) = match e.kind {
-            EndpointKind::Query => ("Query (HTTP GET)", quote!(#rt::xrpc::Method::Get)),
-            EndpointKind::Procedure => ("Procedure (HTTP POST)", quote!(#rt::xrpc::Method::Post)),
-            EndpointKind::Subscription => {
-                ("Subscription (WebSocket)", quote!(#rt::xrpc::Method::Get))
-            }
+            EndpointKind::Query => ("Query (HTTP GET)", quote!(xrpc::Method::Get)),
+            EndpointKind::Procedure => ("Procedure (HTTP POST)", quote!(xrpc::Method::Post)),
+            EndpointKind::Subscription => ("Subscription (WebSocket)", quote!(xrpc::Method::Get)),
         };
         let mut doc_text = e.doc.clone().unwrap_or_default();
         if !doc_text.is_empty() {
@@ -53,16 +46,16 @@ impl CodeGenerator<'_> {
         let doc = doc_attrs(Some(&doc_text));
         let params = match e.params {
             Some(id) => self.type_path(id),
-            None => quote!(#rt::xrpc::NoParams),
+            None => quote!(xrpc::NoParams),
         };
         let errors = self.type_path(e.errors);
         let body = if e.kind == EndpointKind::Subscription {
             let message = match e.message {
                 Some(id) => self.type_path(id),
-                None => quote!(#rt::types::Unknown),
+                None => quote!(types::Unknown),
             };
             quote! {
-                impl #rt::xrpc::Subscription for #name {
+                impl  xrpc::Subscription for #name {
                     const NSID: &'static str = #nsid;
                     type Params = #params;
                     type Message = #message;
@@ -73,11 +66,11 @@ impl CodeGenerator<'_> {
             let (input, input_enc) = self.body_type(e.input.as_ref());
             let (output, output_enc) = self.body_type(e.output.as_ref());
             quote! {
-                impl #rt::xrpc::Endpoint for #name {
+                impl  xrpc::Endpoint for #name {
                     const NSID: &'static str = #nsid;
-                    const METHOD: #rt::xrpc::Method = #method;
-                    const INPUT_ENCODING: ::std::option::Option<&'static str> = #input_enc;
-                    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = #output_enc;
+                    const METHOD:  xrpc::Method = #method;
+                    const INPUT_ENCODING: Option<&'static str> = #input_enc;
+                    const OUTPUT_ENCODING: Option<&'static str> = #output_enc;
                     type Params = #params;
                     type Input = #input;
                     type Output = #output;
@@ -96,7 +89,6 @@ impl CodeGenerator<'_> {
 
     /// Emits the typed error enum of an endpoint.
     pub fn errors(&self, id: TypeId, errors: &[ErrorIr]) -> TokenStream {
-        let rt = &self.rt;
         let def = self.ir.ty(id);
         let name = ident(&def.name);
         if errors.is_empty() {
@@ -104,13 +96,13 @@ impl CodeGenerator<'_> {
             return quote! {
                 /// The errors this endpoint can return: its lexicon lists none, so every
                 /// error name lands in `Other`.
-                pub type #name = #rt::xrpc::UndeclaredError;
+                pub type #name =  xrpc::UndeclaredError;
             };
         }
         let variants = errors.iter().map(|e| {
             let vname = ident(&e.name);
             let doc = doc_attrs(Some(e.doc.as_deref().unwrap_or(&format!("`{}`", e.wire))));
-            quote!(#doc #vname { message: ::std::option::Option<::std::string::String> },)
+            quote!(#doc #vname { message: Option<String> },)
         });
         let from_arms = errors.iter().map(|e| {
             let vname = ident(&e.name);
@@ -142,14 +134,14 @@ impl CodeGenerator<'_> {
                 /// An error name not listed in the lexicon.
                 Other {
                     /// The error name.
-                    error: ::std::string::String,
+                    error: String,
                     /// The message, if any.
-                    message: ::std::option::Option<::std::string::String>,
+                    message: Option<String>,
                 },
             }
 
-            impl #rt::xrpc::XrpcError for #name {
-                fn from_parts(error: ::std::string::String, message: ::std::option::Option<::std::string::String>) -> Self {
+            impl  xrpc::XrpcError for #name {
+                fn from_parts(error: String, message: Option<String>) -> Self {
                     #from_body
                 }
                 fn name(&self) -> &str {
@@ -158,7 +150,7 @@ impl CodeGenerator<'_> {
                         Self::Other { error, .. } => error,
                     }
                 }
-                fn message(&self) -> ::std::option::Option<&str> {
+                fn message(&self) -> Option<&str> {
                     match self {
                         #(#message_pats)|* | Self::Other { message, .. } => message.as_deref(),
                     }
@@ -167,21 +159,21 @@ impl CodeGenerator<'_> {
 
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    #rt::xrpc::fmt_error(self, f)
+                     xrpc::fmt_error(self, f)
                 }
             }
 
             impl ::std::error::Error for #name {}
 
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                    #rt::xrpc::deserialize_error(d)
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                     xrpc::deserialize_error(d)
                 }
             }
 
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    #rt::xrpc::serialize_error(self, s)
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                     xrpc::serialize_error(self, s)
                 }
             }
         }
@@ -203,17 +195,16 @@ pub fn emit_token(name: &str, value: &str, doc: Option<&str>) -> TokenStream {
 impl CodeGenerator<'_> {
     /// Emits permission-set metadata.
     pub fn permission_set(&self, nsid: &str, p: &PermissionSetIr) -> TokenStream {
-        let rt = &self.rt;
         let name = ident(&p.name);
         let title = super::ty::opt_str(p.title.as_deref());
         let detail = super::ty::opt_str(p.detail.as_deref());
         let perms = p.permissions.iter().map(|(resource, targets)| {
-        quote!(#rt::xrpc::Permission { resource: #resource, targets: &[#(#targets),*] })
+        quote!( xrpc::Permission { resource: #resource, targets: &[#(#targets),*] })
     });
         let doc = format!(" Permission set `{nsid}`.");
         quote! {
             #[doc = #doc]
-            pub const #name: #rt::xrpc::PermissionSet = #rt::xrpc::PermissionSet {
+            pub const #name:  xrpc::PermissionSet =  xrpc::PermissionSet {
                 nsid: #nsid,
                 title: #title,
                 detail: #detail,

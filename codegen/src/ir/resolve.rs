@@ -19,7 +19,9 @@ use crate::lexicon::article;
 use crate::lexicon::model::*;
 use crate::lexicon::path::JsonPath;
 use crate::lexicon::{Loaded, SourceFile};
-use crate::names::{ident, Case, Scope, RESERVED_ROOT_MODULES, RESERVED_TYPE_NAMES};
+use crate::names::{
+    ident, Case, Scope, LEXICON_MODULE_IMPORTS, RESERVED_ROOT_MODULES, RESERVED_TYPE_NAMES,
+};
 use crate::suggest::did_you_mean;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -174,6 +176,9 @@ impl<'a> Resolver<'a> {
         let mut names: BTreeMap<Vec<String>, String> = BTreeMap::new();
         let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
         scopes.insert(Vec::new(), Scope::with_reserved(RESERVED_ROOT_MODULES));
+        // A lexicon's module imports the runtime modules: its children may
+        // not take their names.
+        let lexicon_ids: BTreeSet<String> = self.files.iter().map(|f| f.doc.id.clone()).collect();
         for lex in 0..self.files.len() {
             let doc = &self.files[lex].doc;
             let segments: Vec<String> = doc.id.split('.').map(str::to_string).collect();
@@ -184,7 +189,15 @@ impl<'a> Resolver<'a> {
                 let name = match names.get(&wire) {
                     Some(n) => n.clone(),
                     None => {
-                        let scope = scopes.entry(module.clone()).or_default();
+                        let parent_is_lexicon =
+                            lexicon_ids.contains(&wire[..wire.len() - 1].join("."));
+                        let scope = scopes.entry(module.clone()).or_insert_with(|| {
+                            if parent_is_lexicon {
+                                Scope::with_reserved(LEXICON_MODULE_IMPORTS)
+                            } else {
+                                Scope::default()
+                            }
+                        });
                         let n = scope.claim(segment, Case::Snake);
                         names.insert(wire.clone(), n.clone());
                         n

@@ -2,14 +2,16 @@
 //! `app.bsky.actor.contentVisibilityDeclaration`
 //!
 //! A declaration of an account's preferences for appearing in content discovery surfaces.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// A declaration of an account's preferences for appearing in content discovery surfaces.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// Whether the account requests that its posts be hidden from algorithmic recommendations. Consumers must treat a missing record as false.
     pub hide_from_algorithmic_recommendations: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -18,41 +20,39 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    hide_from_algorithmic_recommendations: ::std::option::Option<bool>,
+    hide_from_algorithmic_recommendations: Option<bool>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some(
         "app.bsky.actor.contentVisibilityDeclaration",
     );
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
             "hideFromAlgorithmicRecommendations" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.hide_from_algorithmic_recommendations,
                     path,
                     "hideFromAlgorithmicRecommendations",
                 )
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            hide_from_algorithmic_recommendations: ::std::option::Option::Some(f0),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __RecordBuilder { hide_from_algorithmic_recommendations: Some(f0) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         (
@@ -63,16 +63,13 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             hide_from_algorithmic_recommendations: f0,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req(
                 "hideFromAlgorithmicRecommendations",
                 &self.hide_from_algorithmic_recommendations,
@@ -80,13 +77,11 @@ impl crate::de::Object for Record {
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { hide_from_algorithmic_recommendations : bool, } {} extra
-);
+types::object_impls!(Record);
+types::object_api!(Record { hide_from_algorithmic_recommendations : bool, } {} extra);
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }

@@ -2,159 +2,140 @@
 //! `app.bsky.actor.getProfiles`
 //!
 //! Get detailed profile views of multiple actors.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get detailed profile views of multiple actors.
 ///
 /// Query (HTTP GET) `app.bsky.actor.getProfiles`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetProfiles;
-impl crate::xrpc::Endpoint for GetProfiles {
+impl xrpc::Endpoint for GetProfiles {
     const NSID: &'static str = "app.bsky.actor.getProfiles";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub actors: ::std::vec::Vec<crate::formats::AtIdentifier>,
+    pub actors: Vec<formats::AtIdentifier>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    actors: ::std::option::Option<::std::vec::Vec<crate::formats::AtIdentifier>>,
+    actors: Option<Vec<formats::AtIdentifier>>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "actors" => crate::de::field(map, &mut b.actors, path, "actors"),
-            _ => ::std::result::Result::Ok(false),
+            "actors" => de::field(map, &mut b.actors, path, "actors"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { actors: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actors", b.actors.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { actors: Some(f0) } = b else {
+            return Err(de::missing(path, &[("actors", b.actors.is_some())]));
         };
-        ::std::result::Result::Ok(Self { actors: f0, extra })
+        Ok(Self { actors: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("actors", &self.actors).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("actors", &self.actors).extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.actors;
             let path = path.key("actors");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(25),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(25),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.actors, "actors", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.actors, "actors", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { actors : ::std::vec::Vec < crate ::formats::AtIdentifier >, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { actors : Vec < formats::AtIdentifier >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub profiles: ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewDetailed>,
+    pub profiles: Vec<crate::app::bsky::actor::defs::ProfileViewDetailed>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    profiles: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewDetailed>,
-    >,
+    profiles: Option<Vec<crate::app::bsky::actor::defs::ProfileViewDetailed>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "profiles" => crate::de::field(map, &mut b.profiles, path, "profiles"),
-            _ => ::std::result::Result::Ok(false),
+            "profiles" => de::field(map, &mut b.profiles, path, "profiles"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { profiles: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("profiles", b.profiles.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { profiles: Some(f0) } = b else {
+            return Err(de::missing(path, &[("profiles", b.profiles.is_some())]));
         };
-        ::std::result::Result::Ok(Self { profiles: f0, extra })
+        Ok(Self { profiles: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("profiles", &self.profiles)
-            .extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("profiles", &self.profiles).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("profiles", &self.profiles).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("profiles", &self.profiles).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { profiles : ::std::vec::Vec < crate
-    ::app::bsky::actor::defs::ProfileViewDetailed >, } {} extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { profiles : Vec < crate ::app::bsky::actor::defs::ProfileViewDetailed >, } {}
+    extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

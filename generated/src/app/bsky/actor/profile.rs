@@ -2,29 +2,29 @@
 //! `app.bsky.actor.profile`
 //!
 //! A declaration of a Bluesky account profile.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// A declaration of a Bluesky account profile.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// Free-form profile description text.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Free-form pronouns text.
-    pub pronouns: ::std::option::Option<::std::string::String>,
-    pub website: ::std::option::Option<crate::formats::Uri>,
+    pub pronouns: Option<String>,
+    pub website: Option<formats::Uri>,
     /// Small image to be displayed next to posts from account. AKA, 'profile picture'
-    pub avatar: ::std::option::Option<crate::types::Blob>,
+    pub avatar: Option<types::Blob>,
     /// Larger horizontal image to display behind profile view.
-    pub banner: ::std::option::Option<crate::types::Blob>,
+    pub banner: Option<types::Blob>,
     /// Self-label values, specific to the Bluesky application, on the overall account.
-    pub labels: ::std::option::Option<RecordLabels>,
-    pub joined_via_starter_pack: ::std::option::Option<
-        crate::com::atproto::repo::strong_ref::Main,
-    >,
-    pub pinned_post: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
-    pub created_at: ::std::option::Option<crate::formats::Datetime>,
+    pub labels: Option<RecordLabels>,
+    pub joined_via_starter_pack: Option<crate::com::atproto::repo::strong_ref::Main>,
+    pub pinned_post: Option<crate::com::atproto::repo::strong_ref::Main>,
+    pub created_at: Option<formats::Datetime>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -33,60 +33,52 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    display_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    pronouns: ::std::option::Option<::std::string::String>,
-    website: ::std::option::Option<crate::formats::Uri>,
-    avatar: ::std::option::Option<crate::types::Blob>,
-    banner: ::std::option::Option<crate::types::Blob>,
-    labels: ::std::option::Option<RecordLabels>,
-    joined_via_starter_pack: ::std::option::Option<
-        crate::com::atproto::repo::strong_ref::Main,
-    >,
-    pinned_post: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
+    display_name: Option<String>,
+    description: Option<String>,
+    pronouns: Option<String>,
+    website: Option<formats::Uri>,
+    avatar: Option<types::Blob>,
+    banner: Option<types::Blob>,
+    labels: Option<RecordLabels>,
+    joined_via_starter_pack: Option<crate::com::atproto::repo::strong_ref::Main>,
+    pinned_post: Option<crate::com::atproto::repo::strong_ref::Main>,
+    created_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.actor.profile",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.actor.profile");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "displayName" => {
-                crate::de::field(map, &mut b.display_name, path, "displayName")
-            }
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
-            "pronouns" => crate::de::field(map, &mut b.pronouns, path, "pronouns"),
-            "website" => crate::de::field(map, &mut b.website, path, "website"),
-            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
-            "banner" => crate::de::field(map, &mut b.banner, path, "banner"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
+            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
+            "description" => de::field(map, &mut b.description, path, "description"),
+            "pronouns" => de::field(map, &mut b.pronouns, path, "pronouns"),
+            "website" => de::field(map, &mut b.website, path, "website"),
+            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
+            "banner" => de::field(map, &mut b.banner, path, "banner"),
+            "labels" => de::field(map, &mut b.labels, path, "labels"),
             "joinedViaStarterPack" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.joined_via_starter_pack,
                     path,
                     "joinedViaStarterPack",
                 )
             }
-            "pinnedPost" => crate::de::field(map, &mut b.pinned_post, path, "pinnedPost"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
+            "pinnedPost" => de::field(map, &mut b.pinned_post, path, "pinnedPost"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
             display_name: f0,
             description: f1,
@@ -99,7 +91,7 @@ impl crate::de::Object for Record {
             pinned_post: f8,
             created_at: f9,
         } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             display_name: f0,
             description: f1,
             pronouns: f2,
@@ -113,11 +105,8 @@ impl crate::de::Object for Record {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("displayName", &self.display_name)
             .opt("description", &self.description)
             .opt("pronouns", &self.pronouns)
@@ -130,53 +119,50 @@ impl crate::de::Object for Record {
             .opt("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.display_name {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.display_name {
             let path = path.key("displayName");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(640),
-                    max_graphemes: ::std::option::Option::Some(64),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(640),
+                    max_graphemes: Some(64),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.description {
+        if let Some(v) = &self.description {
             let path = path.key("description");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(2560),
-                    max_graphemes: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(2560),
+                    max_graphemes: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.pronouns {
+        if let Some(v) = &self.pronouns {
             let path = path.key("pronouns");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(200),
-                    max_graphemes: ::std::option::Option::Some(20),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(200),
+                    max_graphemes: Some(20),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.avatar {
+        if let Some(v) = &self.avatar {
             let path = path.key("avatar");
-            crate::validate::check_blob(
+            validate::check_blob(
                 &v.mime_type,
                 v.size,
-                &crate::validate::BlobRules {
-                    accept: ::std::option::Option::Some(
+                &validate::BlobRules {
+                    accept: Some(
                         ::std::borrow::Cow::Borrowed(
                             &[
                                 ::std::borrow::Cow::Borrowed("image/png"),
@@ -184,18 +170,18 @@ impl crate::de::Object for Record {
                             ],
                         ),
                     ),
-                    max_size: ::std::option::Option::Some(1000000),
+                    max_size: Some(1000000),
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.banner {
+        if let Some(v) = &self.banner {
             let path = path.key("banner");
-            crate::validate::check_blob(
+            validate::check_blob(
                 &v.mime_type,
                 v.size,
-                &crate::validate::BlobRules {
-                    accept: ::std::option::Option::Some(
+                &validate::BlobRules {
+                    accept: Some(
                         ::std::borrow::Cow::Borrowed(
                             &[
                                 ::std::borrow::Cow::Borrowed("image/png"),
@@ -203,40 +189,39 @@ impl crate::de::Object for Record {
                             ],
                         ),
                     ),
-                    max_size: ::std::option::Option::Some(1000000),
+                    max_size: Some(1000000),
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("labels", &self.labels)
             .at("joinedViaStarterPack", &self.joined_via_starter_pack)
             .at("pinnedPost", &self.pinned_post)
             .end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record {} { display_name with_display_name : ::std::string::String, description
-    with_description : ::std::string::String, pronouns with_pronouns :
-    ::std::string::String, website with_website : crate ::formats::Uri, avatar
-    with_avatar : crate ::types::Blob, banner with_banner : crate ::types::Blob, labels
-    with_labels : RecordLabels, joined_via_starter_pack with_joined_via_starter_pack :
-    crate ::com::atproto::repo::strong_ref::Main, pinned_post with_pinned_post : crate
-    ::com::atproto::repo::strong_ref::Main, created_at with_created_at : crate
-    ::formats::Datetime, } extra
+types::object_impls!(Record);
+types::object_api!(
+    Record {} { display_name with_display_name : String, description with_description :
+    String, pronouns with_pronouns : String, website with_website : formats::Uri, avatar
+    with_avatar : types::Blob, banner with_banner : types::Blob, labels with_labels :
+    RecordLabels, joined_via_starter_pack with_joined_via_starter_pack : crate
+    ::com::atproto::repo::strong_ref::Main, pinned_post with_pinned_post : crate
+    ::com::atproto::repo::strong_ref::Main, created_at with_created_at :
+    formats::Datetime, } extra
 );
-crate::types::default_new!(Record);
+types::default_new!(Record);
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }
 /// Self-label values, specific to the Bluesky application, on the overall account.
@@ -244,9 +229,9 @@ impl Record {
 #[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
-    SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
+    SelfLabels(Box<crate::com::atproto::label::defs::SelfLabels>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl RecordLabels {
     /// The `$type` of this value.
@@ -257,63 +242,54 @@ impl RecordLabels {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for RecordLabels {
+impl<'de> de::UnionDe<'de> for RecordLabels {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.label.defs#selfLabels" => {
-                crate::de::member(tag, map, path).map(Self::SelfLabels)
+                de::member(tag, map, path).map(Self::SelfLabels)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordLabels {
+impl<'de> de::DeserializeAt<'de> for RecordLabels {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordLabels {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SelfLabels(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.label.defs#selfLabels"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.label.defs#selfLabels"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for RecordLabels {
+impl validate::Validate for RecordLabels {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::SelfLabels(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::SelfLabels(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
 );

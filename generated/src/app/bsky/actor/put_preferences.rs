@@ -2,81 +2,74 @@
 //! `app.bsky.actor.putPreferences`
 //!
 //! Set the private preferences attached to the account.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Set the private preferences attached to the account.
 ///
 /// Procedure (HTTP POST) `app.bsky.actor.putPreferences`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PutPreferences;
-impl crate::xrpc::Endpoint for PutPreferences {
+impl xrpc::Endpoint for PutPreferences {
     const NSID: &'static str = "app.bsky.actor.putPreferences";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     pub preferences: crate::app::bsky::actor::defs::Preferences,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    preferences: ::std::option::Option<crate::app::bsky::actor::defs::Preferences>,
+    preferences: Option<crate::app::bsky::actor::defs::Preferences>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "preferences" => {
-                crate::de::field(map, &mut b.preferences, path, "preferences")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "preferences" => de::field(map, &mut b.preferences, path, "preferences"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { preferences: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("preferences", b.preferences.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { preferences: Some(f0) } = b else {
+            return Err(de::missing(path, &[("preferences", b.preferences.is_some())]));
         };
-        ::std::result::Result::Ok(Self { preferences: f0, extra })
+        Ok(Self { preferences: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("preferences", &self.preferences)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("preferences", &self.preferences).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("preferences", &self.preferences).end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
+types::object_impls!(Input);
+types::object_api!(
     Input { preferences : crate ::app::bsky::actor::defs::Preferences, } {} extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

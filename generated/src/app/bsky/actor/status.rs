@@ -2,19 +2,21 @@
 //! `app.bsky.actor.status`
 //!
 //! A declaration of a Bluesky account status.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// A declaration of a Bluesky account status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// The status for the account.
     pub status: RecordStatus,
     /// An optional embed associated with the status.
-    pub embed: ::std::option::Option<RecordEmbed>,
+    pub embed: Option<RecordEmbed>,
     /// The duration of the status in minutes. Applications can choose to impose minimum and maximum limits.
-    pub duration_minutes: ::std::option::Option<i64>,
-    pub created_at: crate::formats::Datetime,
+    pub duration_minutes: Option<i64>,
+    pub created_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -23,45 +25,43 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    status: ::std::option::Option<RecordStatus>,
-    embed: ::std::option::Option<RecordEmbed>,
-    duration_minutes: ::std::option::Option<i64>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
+    status: Option<RecordStatus>,
+    embed: Option<RecordEmbed>,
+    duration_minutes: Option<i64>,
+    created_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.actor.status",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.actor.status");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "status" => crate::de::field(map, &mut b.status, path, "status"),
-            "embed" => crate::de::field(map, &mut b.embed, path, "embed"),
+            "status" => de::field(map, &mut b.status, path, "status"),
+            "embed" => de::field(map, &mut b.embed, path, "embed"),
             "durationMinutes" => {
-                crate::de::field(map, &mut b.duration_minutes, path, "durationMinutes")
+                de::field(map, &mut b.duration_minutes, path, "durationMinutes")
             }
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
-            status: ::std::option::Option::Some(f0),
+            status: Some(f0),
             embed: f1,
             duration_minutes: f2,
-            created_at: ::std::option::Option::Some(f3),
+            created_at: Some(f3),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("status", b.status.is_some()),
@@ -70,7 +70,7 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             status: f0,
             embed: f1,
             duration_minutes: f2,
@@ -78,53 +78,47 @@ impl crate::de::Object for Record {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("status", &self.status)
             .opt("embed", &self.embed)
             .opt("durationMinutes", &self.duration_minutes)
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.duration_minutes {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.duration_minutes {
             let path = path.key("durationMinutes");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("status", &self.status)
             .at("embed", &self.embed)
             .end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { status : RecordStatus, created_at : crate ::formats::Datetime, } { embed
-    with_embed : RecordEmbed, duration_minutes with_duration_minutes : i64, } extra
+types::object_impls!(Record);
+types::object_api!(
+    Record { status : RecordStatus, created_at : formats::Datetime, } { embed with_embed
+    : RecordEmbed, duration_minutes with_duration_minutes : i64, } extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }
 /// The status for the account.
@@ -134,7 +128,7 @@ pub enum RecordStatus {
     /// `app.bsky.actor.status#live`
     Live,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl RecordStatus {
     /// The string value.
@@ -145,22 +139,22 @@ impl RecordStatus {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "app.bsky.actor.status#live" => ::std::option::Option::Some(Self::Live),
-            _ => ::std::option::Option::None,
+            "app.bsky.actor.status#live" => Some(Self::Live),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for RecordStatus {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for RecordStatus {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for RecordStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for RecordStatus {
@@ -173,47 +167,35 @@ impl ::std::convert::AsRef<str> for RecordStatus {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordStatus {
+impl<'de> de::DeserializeAt<'de> for RecordStatus {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for RecordStatus {
+impl validate::Validate for RecordStatus {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for RecordStatus {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for RecordStatus {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -222,9 +204,9 @@ impl crate::xrpc::QueryValue for RecordStatus {
 #[non_exhaustive]
 pub enum RecordEmbed {
     /// `$type`: `app.bsky.embed.external`.
-    External(::std::boxed::Box<crate::app::bsky::embed::external::Main>),
+    External(Box<crate::app::bsky::embed::external::Main>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl RecordEmbed {
     /// The `$type` of this value.
@@ -235,66 +217,53 @@ impl RecordEmbed {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for RecordEmbed {
+impl<'de> de::UnionDe<'de> for RecordEmbed {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
-            "app.bsky.embed.external" => {
-                crate::de::member(tag, map, path).map(Self::External)
-            }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            "app.bsky.embed.external" => de::member(tag, map, path).map(Self::External),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordEmbed {
+impl<'de> de::DeserializeAt<'de> for RecordEmbed {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordEmbed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordEmbed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::External(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.external"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.external"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for RecordEmbed {
+impl validate::Validate for RecordEmbed {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::External(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::External(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
-    RecordEmbed { External : crate ::app::bsky::embed::external::Main, }
-);
+types::union_from!(RecordEmbed { External : crate ::app::bsky::embed::external::Main, });
 /// Advertises an account as currently offering live content.
 ///
 /// Token `app.bsky.actor.status#live`.

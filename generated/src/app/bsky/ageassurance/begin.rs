@@ -2,78 +2,74 @@
 //! `app.bsky.ageassurance.begin`
 //!
 //! Initiate Age Assurance for an account.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Initiate Age Assurance for an account.
 ///
 /// Procedure (HTTP POST) `app.bsky.ageassurance.begin`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Begin;
-impl crate::xrpc::Endpoint for Begin {
+impl xrpc::Endpoint for Begin {
     const NSID: &'static str = "app.bsky.ageassurance.begin";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// The user's email address to receive Age Assurance instructions.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The user's preferred language for communication during the Age Assurance process.
-    pub language: ::std::string::String,
+    pub language: String,
     /// An ISO 3166-1 alpha-2 code of the user's location.
-    pub country_code: ::std::string::String,
+    pub country_code: String,
     /// An optional ISO 3166-2 code of the user's region or state within the country.
-    pub region_code: ::std::option::Option<::std::string::String>,
+    pub region_code: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    email: ::std::option::Option<::std::string::String>,
-    language: ::std::option::Option<::std::string::String>,
-    country_code: ::std::option::Option<::std::string::String>,
-    region_code: ::std::option::Option<::std::string::String>,
+    email: Option<String>,
+    language: Option<String>,
+    country_code: Option<String>,
+    region_code: Option<String>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "email" => crate::de::field(map, &mut b.email, path, "email"),
-            "language" => crate::de::field(map, &mut b.language, path, "language"),
-            "countryCode" => {
-                crate::de::field(map, &mut b.country_code, path, "countryCode")
-            }
-            "regionCode" => crate::de::field(map, &mut b.region_code, path, "regionCode"),
-            _ => ::std::result::Result::Ok(false),
+            "email" => de::field(map, &mut b.email, path, "email"),
+            "language" => de::field(map, &mut b.language, path, "language"),
+            "countryCode" => de::field(map, &mut b.country_code, path, "countryCode"),
+            "regionCode" => de::field(map, &mut b.region_code, path, "regionCode"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
-            email: ::std::option::Option::Some(f0),
-            language: ::std::option::Option::Some(f1),
-            country_code: ::std::option::Option::Some(f2),
+            email: Some(f0),
+            language: Some(f1),
+            country_code: Some(f2),
             region_code: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("email", b.email.is_some()),
@@ -83,7 +79,7 @@ impl crate::de::Object for Input {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: f0,
             language: f1,
             country_code: f2,
@@ -91,11 +87,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("email", &self.email)
             .req("language", &self.language)
             .req("countryCode", &self.country_code)
@@ -103,11 +96,10 @@ impl crate::de::Object for Input {
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { email : ::std::string::String, language : ::std::string::String, country_code
-    : ::std::string::String, } { region_code with_region_code : ::std::string::String, }
-    extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { email : String, language : String, country_code : String, } { region_code
+    with_region_code : String, } extra
 );
 pub type Output = crate::app::bsky::ageassurance::defs::State;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
@@ -116,26 +108,23 @@ pub type Output = crate::app::bsky::ageassurance::defs::State;
 #[non_exhaustive]
 pub enum Error {
     /// `InvalidEmail`
-    InvalidEmail { message: ::std::option::Option<::std::string::String> },
+    InvalidEmail { message: Option<String> },
     /// `DidTooLong`
-    DidTooLong { message: ::std::option::Option<::std::string::String> },
+    DidTooLong { message: Option<String> },
     /// `InvalidInitiation`
-    InvalidInitiation { message: ::std::option::Option<::std::string::String> },
+    InvalidInitiation { message: Option<String> },
     /// `RegionNotSupported`
-    RegionNotSupported { message: ::std::option::Option<::std::string::String> },
+    RegionNotSupported { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "InvalidEmail" => Self::InvalidEmail { message },
             "DidTooLong" => Self::DidTooLong { message },
@@ -157,7 +146,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::InvalidEmail { message }
             | Self::DidTooLong { message }
@@ -169,22 +158,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,24 +2,24 @@
 //! `app.bsky.ageassurance.getConfig`
 //!
 //! Returns Age Assurance configuration for use on the client.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Returns Age Assurance configuration for use on the client.
 ///
 /// Query (HTTP GET) `app.bsky.ageassurance.getConfig`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetConfig;
-impl crate::xrpc::Endpoint for GetConfig {
+impl xrpc::Endpoint for GetConfig {
     const NSID: &'static str = "app.bsky.ageassurance.getConfig";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
 pub type Output = crate::app::bsky::ageassurance::defs::Config;
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

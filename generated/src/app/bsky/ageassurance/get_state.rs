@@ -2,172 +2,155 @@
 //! `app.bsky.ageassurance.getState`
 //!
 //! Returns server-computed Age Assurance state, if available, and any additional metadata needed to compute Age Assurance state client-side.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Returns server-computed Age Assurance state, if available, and any additional metadata needed to compute Age Assurance state client-side.
 ///
 /// Query (HTTP GET) `app.bsky.ageassurance.getState`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetState;
-impl crate::xrpc::Endpoint for GetState {
+impl xrpc::Endpoint for GetState {
     const NSID: &'static str = "app.bsky.ageassurance.getState";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub country_code: ::std::string::String,
-    pub region_code: ::std::option::Option<::std::string::String>,
+    pub country_code: String,
+    pub region_code: Option<String>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    country_code: ::std::option::Option<::std::string::String>,
-    region_code: ::std::option::Option<::std::string::String>,
+    country_code: Option<String>,
+    region_code: Option<String>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "countryCode" => {
-                crate::de::field(map, &mut b.country_code, path, "countryCode")
-            }
-            "regionCode" => crate::de::field(map, &mut b.region_code, path, "regionCode"),
-            _ => ::std::result::Result::Ok(false),
+            "countryCode" => de::field(map, &mut b.country_code, path, "countryCode"),
+            "regionCode" => de::field(map, &mut b.region_code, path, "regionCode"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            country_code: ::std::option::Option::Some(f0),
-            region_code: f1,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("countryCode", b.country_code.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { country_code: Some(f0), region_code: f1 } = b else {
+            return Err(de::missing(path, &[("countryCode", b.country_code.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             country_code: f0,
             region_code: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("countryCode", &self.country_code)
             .opt("regionCode", &self.region_code)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.country_code, "countryCode", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.region_code, "regionCode", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.country_code, "countryCode", &mut out);
+        xrpc::QueryValue::push_query(&self.region_code, "regionCode", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { country_code : ::std::string::String, } { region_code with_region_code :
-    ::std::string::String, } extra
+types::object_api!(
+    Params { country_code : String, } { region_code with_region_code : String, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub state: crate::app::bsky::ageassurance::defs::State,
     pub metadata: crate::app::bsky::ageassurance::defs::StateMetadata,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    state: ::std::option::Option<crate::app::bsky::ageassurance::defs::State>,
-    metadata: ::std::option::Option<crate::app::bsky::ageassurance::defs::StateMetadata>,
+    state: Option<crate::app::bsky::ageassurance::defs::State>,
+    metadata: Option<crate::app::bsky::ageassurance::defs::StateMetadata>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "state" => crate::de::field(map, &mut b.state, path, "state"),
-            "metadata" => crate::de::field(map, &mut b.metadata, path, "metadata"),
-            _ => ::std::result::Result::Ok(false),
+            "state" => de::field(map, &mut b.state, path, "state"),
+            "metadata" => de::field(map, &mut b.metadata, path, "metadata"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            state: ::std::option::Option::Some(f0),
-            metadata: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { state: Some(f0), metadata: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("state", b.state.is_some()), ("metadata", b.metadata.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             state: f0,
             metadata: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("state", &self.state)
             .req("metadata", &self.metadata)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("state", &self.state)
             .at("metadata", &self.metadata)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output { state : crate ::app::bsky::ageassurance::defs::State, metadata : crate
     ::app::bsky::ageassurance::defs::StateMetadata, } {} extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,158 +2,142 @@
 //! `app.bsky.contact.importContacts`
 //!
 //! Import contacts for securely matching with other users. This follows the protocol explained in <https://docs.bsky.app/blog/contact-import-rfc>. Requires authentication.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Import contacts for securely matching with other users. This follows the protocol explained in <https://docs.bsky.app/blog/contact-import-rfc>. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.contact.importContacts`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportContacts;
-impl crate::xrpc::Endpoint for ImportContacts {
+impl xrpc::Endpoint for ImportContacts {
     const NSID: &'static str = "app.bsky.contact.importContacts";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// JWT to authenticate the call. Use the JWT received as a response to the call to `app.bsky.contact.verifyPhone`.
-    pub token: ::std::string::String,
+    pub token: String,
     /// List of phone numbers in global E.164 format (e.g., '+12125550123'). Phone numbers that cannot be normalized into a valid phone number will be discarded. Should not repeat the 'phone' input used in `app.bsky.contact.verifyPhone`.
-    pub contacts: ::std::vec::Vec<::std::string::String>,
+    pub contacts: Vec<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    token: ::std::option::Option<::std::string::String>,
-    contacts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    token: Option<String>,
+    contacts: Option<Vec<String>>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "token" => crate::de::field(map, &mut b.token, path, "token"),
-            "contacts" => crate::de::field(map, &mut b.contacts, path, "contacts"),
-            _ => ::std::result::Result::Ok(false),
+            "token" => de::field(map, &mut b.token, path, "token"),
+            "contacts" => de::field(map, &mut b.contacts, path, "contacts"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            token: ::std::option::Option::Some(f0),
-            contacts: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { token: Some(f0), contacts: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("token", b.token.is_some()), ("contacts", b.contacts.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             token: f0,
             contacts: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("token", &self.token)
             .req("contacts", &self.contacts)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.contacts;
             let path = path.key("contacts");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    min: ::std::option::Option::Some(1),
-                    max: ::std::option::Option::Some(1000),
+                &validate::LengthRules {
+                    min: Some(1),
+                    max: Some(1000),
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { token : ::std::string::String, contacts : ::std::vec::Vec <
-    ::std::string::String >, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Input);
+types::object_api!(Input { token : String, contacts : Vec < String >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// The users that matched during import and their indexes on the input contacts, so the client can correlate with its local list.
-    pub matches_and_contact_indexes: ::std::vec::Vec<
+    pub matches_and_contact_indexes: Vec<
         crate::app::bsky::contact::defs::MatchAndContactIndex,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    matches_and_contact_indexes: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::contact::defs::MatchAndContactIndex>,
+    matches_and_contact_indexes: Option<
+        Vec<crate::app::bsky::contact::defs::MatchAndContactIndex>,
     >,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
             "matchesAndContactIndexes" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.matches_and_contact_indexes,
                     path,
                     "matchesAndContactIndexes",
                 )
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            matches_and_contact_indexes: ::std::option::Option::Some(f0),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { matches_and_contact_indexes: Some(f0) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         (
@@ -164,31 +148,28 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             matches_and_contact_indexes: f0,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("matchesAndContactIndexes", &self.matches_and_contact_indexes)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("matchesAndContactIndexes", &self.matches_and_contact_indexes)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { matches_and_contact_indexes : ::std::vec::Vec < crate
+types::object_impls!(Output);
+types::object_api!(
+    Output { matches_and_contact_indexes : Vec < crate
     ::app::bsky::contact::defs::MatchAndContactIndex >, } {} extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
@@ -197,28 +178,25 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// `InvalidDid`
-    InvalidDid { message: ::std::option::Option<::std::string::String> },
+    InvalidDid { message: Option<String> },
     /// `InvalidContacts`
-    InvalidContacts { message: ::std::option::Option<::std::string::String> },
+    InvalidContacts { message: Option<String> },
     /// `TooManyContacts`
-    TooManyContacts { message: ::std::option::Option<::std::string::String> },
+    TooManyContacts { message: Option<String> },
     /// `InvalidToken`
-    InvalidToken { message: ::std::option::Option<::std::string::String> },
+    InvalidToken { message: Option<String> },
     /// `InternalError`
-    InternalError { message: ::std::option::Option<::std::string::String> },
+    InternalError { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "InvalidDid" => Self::InvalidDid { message },
             "InvalidContacts" => Self::InvalidContacts { message },
@@ -238,7 +216,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::InvalidDid { message }
             | Self::InvalidContacts { message }
@@ -251,22 +229,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

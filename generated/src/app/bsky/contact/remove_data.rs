@@ -2,119 +2,108 @@
 //! `app.bsky.contact.removeData`
 //!
 //! Removes all stored hashes used for contact matching, existing matches, and sync status. Requires authentication.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Removes all stored hashes used for contact matching, existing matches, and sync status. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.contact.removeData`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RemoveData;
-impl crate::xrpc::Endpoint for RemoveData {
+impl xrpc::Endpoint for RemoveData {
     const NSID: &'static str = "app.bsky.contact.removeData";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {}
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __InputBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __InputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(Input {} {} extra);
-crate::types::default_new!(Input);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Input);
+types::object_api!(Input {} {} extra);
+types::default_new!(Input);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {}
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __OutputBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __OutputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output {} {} extra);
-crate::types::default_new!(Output);
+types::object_impls!(Output);
+types::object_api!(Output {} {} extra);
+types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// `InvalidDid`
-    InvalidDid { message: ::std::option::Option<::std::string::String> },
+    InvalidDid { message: Option<String> },
     /// `InternalError`
-    InternalError { message: ::std::option::Option<::std::string::String> },
+    InternalError { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "InvalidDid" => Self::InvalidDid { message },
             "InternalError" => Self::InternalError { message },
@@ -128,7 +117,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::InvalidDid { message }
             | Self::InternalError { message }
@@ -138,22 +127,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,123 +2,107 @@
 //! `app.bsky.contact.sendNotification`
 //!
 //! System endpoint to send notifications related to contact imports. Requires role authentication.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// System endpoint to send notifications related to contact imports. Requires role authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.contact.sendNotification`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SendNotification;
-impl crate::xrpc::Endpoint for SendNotification {
+impl xrpc::Endpoint for SendNotification {
     const NSID: &'static str = "app.bsky.contact.sendNotification";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// The DID of who this notification comes from.
-    pub from: crate::formats::Did,
+    pub from: formats::Did,
     /// The DID of who this notification should go to.
-    pub to: crate::formats::Did,
+    pub to: formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    from: ::std::option::Option<crate::formats::Did>,
-    to: ::std::option::Option<crate::formats::Did>,
+    from: Option<formats::Did>,
+    to: Option<formats::Did>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "from" => crate::de::field(map, &mut b.from, path, "from"),
-            "to" => crate::de::field(map, &mut b.to, path, "to"),
-            _ => ::std::result::Result::Ok(false),
+            "from" => de::field(map, &mut b.from, path, "from"),
+            "to" => de::field(map, &mut b.to, path, "to"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            from: ::std::option::Option::Some(f0),
-            to: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("from", b.from.is_some()), ("to", b.to.is_some())],
-                ),
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { from: Some(f0), to: Some(f1) } = b else {
+            return Err(
+                de::missing(path, &[("from", b.from.is_some()), ("to", b.to.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self { from: f0, to: f1, extra })
+        Ok(Self { from: f0, to: f1, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("from", &self.from)
             .req("to", &self.to)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { from : crate ::formats::Did, to : crate ::formats::Did, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Input);
+types::object_api!(Input { from : formats::Did, to : formats::Did, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {}
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __OutputBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __OutputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output {} {} extra);
-crate::types::default_new!(Output);
+types::object_impls!(Output);
+types::object_api!(Output {} {} extra);
+types::default_new!(Output);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,162 +2,144 @@
 //! `app.bsky.contact.verifyPhone`
 //!
 //! Verifies control over a phone number with a code received via SMS and starts a contact import session. Requires authentication.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Verifies control over a phone number with a code received via SMS and starts a contact import session. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.contact.verifyPhone`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct VerifyPhone;
-impl crate::xrpc::Endpoint for VerifyPhone {
+impl xrpc::Endpoint for VerifyPhone {
     const NSID: &'static str = "app.bsky.contact.verifyPhone";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// The phone number to verify. Should be the same as the one passed to `app.bsky.contact.startPhoneVerification`.
-    pub phone: ::std::string::String,
+    pub phone: String,
     /// The code received via SMS as a result of the call to `app.bsky.contact.startPhoneVerification`.
-    pub code: ::std::string::String,
+    pub code: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    phone: ::std::option::Option<::std::string::String>,
-    code: ::std::option::Option<::std::string::String>,
+    phone: Option<String>,
+    code: Option<String>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "phone" => crate::de::field(map, &mut b.phone, path, "phone"),
-            "code" => crate::de::field(map, &mut b.code, path, "code"),
-            _ => ::std::result::Result::Ok(false),
+            "phone" => de::field(map, &mut b.phone, path, "phone"),
+            "code" => de::field(map, &mut b.code, path, "code"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            phone: ::std::option::Option::Some(f0),
-            code: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { phone: Some(f0), code: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("phone", b.phone.is_some()), ("code", b.code.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self { phone: f0, code: f1, extra })
+        Ok(Self { phone: f0, code: f1, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("phone", &self.phone)
             .req("code", &self.code)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { phone : ::std::string::String, code : ::std::string::String, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Input);
+types::object_api!(Input { phone : String, code : String, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// JWT to be used in a call to `app.bsky.contact.importContacts`. It is only valid for a single call.
-    pub token: ::std::string::String,
+    pub token: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    token: ::std::option::Option<::std::string::String>,
+    token: Option<String>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "token" => crate::de::field(map, &mut b.token, path, "token"),
-            _ => ::std::result::Result::Ok(false),
+            "token" => de::field(map, &mut b.token, path, "token"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { token: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("token", b.token.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { token: Some(f0) } = b else {
+            return Err(de::missing(path, &[("token", b.token.is_some())]));
         };
-        ::std::result::Result::Ok(Self { token: f0, extra })
+        Ok(Self { token: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("token", &self.token).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("token", &self.token).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output { token : ::std::string::String, } {} extra);
+types::object_impls!(Output);
+types::object_api!(Output { token : String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// `RateLimitExceeded`
-    RateLimitExceeded { message: ::std::option::Option<::std::string::String> },
+    RateLimitExceeded { message: Option<String> },
     /// `InvalidDid`
-    InvalidDid { message: ::std::option::Option<::std::string::String> },
+    InvalidDid { message: Option<String> },
     /// `InvalidPhone`
-    InvalidPhone { message: ::std::option::Option<::std::string::String> },
+    InvalidPhone { message: Option<String> },
     /// `InvalidCode`
-    InvalidCode { message: ::std::option::Option<::std::string::String> },
+    InvalidCode { message: Option<String> },
     /// `InternalError`
-    InternalError { message: ::std::option::Option<::std::string::String> },
+    InternalError { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "RateLimitExceeded" => Self::RateLimitExceeded { message },
             "InvalidDid" => Self::InvalidDid { message },
@@ -177,7 +159,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::RateLimitExceeded { message }
             | Self::InvalidDid { message }
@@ -190,22 +172,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

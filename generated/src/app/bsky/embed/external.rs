@@ -2,121 +2,110 @@
 //! `app.bsky.embed.external`
 //!
 //! A representation of some externally linked content (eg, a URL and 'card'), embedded in a Bluesky record (eg, a post).
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// A representation of some externally linked content (eg, a URL and 'card'), embedded in a Bluesky record (eg, a post).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Main {
     pub external: External,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MainBuilder {
-    external: ::std::option::Option<External>,
+    external: Option<External>,
 }
-impl crate::de::Object for Main {
+impl de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "external" => crate::de::field(map, &mut b.external, path, "external"),
-            _ => ::std::result::Result::Ok(false),
+            "external" => de::field(map, &mut b.external, path, "external"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __MainBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __MainBuilder { external: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("external", b.external.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __MainBuilder { external: Some(f0) } = b else {
+            return Err(de::missing(path, &[("external", b.external.is_some())]));
         };
-        ::std::result::Result::Ok(Self { external: f0, extra })
+        Ok(Self { external: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("external", &self.external)
-            .extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("external", &self.external).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("external", &self.external).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("external", &self.external).end()
     }
 }
-crate::types::object_impls!(Main);
-crate::types::object_api!(Main { external : External, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Main);
+types::object_api!(Main { external : External, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct External {
-    pub uri: crate::formats::Uri,
-    pub title: ::std::string::String,
-    pub description: ::std::string::String,
-    pub thumb: ::std::option::Option<crate::types::Blob>,
+    pub uri: formats::Uri,
+    pub title: String,
+    pub description: String,
+    pub thumb: Option<types::Blob>,
     /// StrongRefs (uri+cid) of the Atmosphere records that backed this view.
-    pub associated_refs: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::repo::strong_ref::Main>,
-    >,
+    pub associated_refs: Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ExternalBuilder {
-    uri: ::std::option::Option<crate::formats::Uri>,
-    title: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    thumb: ::std::option::Option<crate::types::Blob>,
-    associated_refs: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::repo::strong_ref::Main>,
-    >,
+    uri: Option<formats::Uri>,
+    title: Option<String>,
+    description: Option<String>,
+    thumb: Option<types::Blob>,
+    associated_refs: Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
 }
-impl crate::de::Object for External {
+impl de::Object for External {
     type Builder = __ExternalBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ExternalBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "title" => crate::de::field(map, &mut b.title, path, "title"),
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
-            "thumb" => crate::de::field(map, &mut b.thumb, path, "thumb"),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "title" => de::field(map, &mut b.title, path, "title"),
+            "description" => de::field(map, &mut b.description, path, "description"),
+            "thumb" => de::field(map, &mut b.thumb, path, "thumb"),
             "associatedRefs" => {
-                crate::de::field(map, &mut b.associated_refs, path, "associatedRefs")
+                de::field(map, &mut b.associated_refs, path, "associatedRefs")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ExternalBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ExternalBuilder {
-            uri: ::std::option::Option::Some(f0),
-            title: ::std::option::Option::Some(f1),
-            description: ::std::option::Option::Some(f2),
+            uri: Some(f0),
+            title: Some(f1),
+            description: Some(f2),
             thumb: f3,
             associated_refs: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("uri", b.uri.is_some()),
@@ -126,7 +115,7 @@ impl crate::de::Object for External {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             title: f1,
             description: f2,
@@ -135,11 +124,8 @@ impl crate::de::Object for External {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("title", &self.title)
             .req("description", &self.description)
@@ -147,192 +133,160 @@ impl crate::de::Object for External {
             .opt("associatedRefs", &self.associated_refs)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.thumb {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.thumb {
             let path = path.key("thumb");
-            crate::validate::check_blob(
+            validate::check_blob(
                 &v.mime_type,
                 v.size,
-                &crate::validate::BlobRules {
-                    accept: ::std::option::Option::Some(
+                &validate::BlobRules {
+                    accept: Some(
                         ::std::borrow::Cow::Borrowed(
                             &[::std::borrow::Cow::Borrowed("image/*")],
                         ),
                     ),
-                    max_size: ::std::option::Option::Some(1000000),
+                    max_size: Some(1000000),
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
-            .at("associatedRefs", &self.associated_refs)
-            .end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("associatedRefs", &self.associated_refs).end()
     }
 }
-crate::types::object_impls!(External);
-crate::types::object_api!(
-    External { uri : crate ::formats::Uri, title : ::std::string::String, description :
-    ::std::string::String, } { thumb with_thumb : crate ::types::Blob, associated_refs
-    with_associated_refs : ::std::vec::Vec < crate ::com::atproto::repo::strong_ref::Main
-    >, } extra
+types::object_impls!(External);
+types::object_api!(
+    External { uri : formats::Uri, title : String, description : String, } { thumb
+    with_thumb : types::Blob, associated_refs with_associated_refs : Vec < crate
+    ::com::atproto::repo::strong_ref::Main >, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct View {
     pub external: ViewExternal,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewBuilder {
-    external: ::std::option::Option<ViewExternal>,
+    external: Option<ViewExternal>,
 }
-impl crate::de::Object for View {
+impl de::Object for View {
     type Builder = __ViewBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "external" => crate::de::field(map, &mut b.external, path, "external"),
-            _ => ::std::result::Result::Ok(false),
+            "external" => de::field(map, &mut b.external, path, "external"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ViewBuilder { external: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("external", b.external.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ViewBuilder { external: Some(f0) } = b else {
+            return Err(de::missing(path, &[("external", b.external.is_some())]));
         };
-        ::std::result::Result::Ok(Self { external: f0, extra })
+        Ok(Self { external: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("external", &self.external)
-            .extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("external", &self.external).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("external", &self.external).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("external", &self.external).end()
     }
 }
-crate::types::object_impls!(View);
-crate::types::object_api!(View { external : ViewExternal, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(View);
+types::object_api!(View { external : ViewExternal, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewExternal {
-    pub uri: crate::formats::Uri,
-    pub title: ::std::string::String,
-    pub description: ::std::string::String,
-    pub thumb: ::std::option::Option<crate::formats::Uri>,
+    pub uri: formats::Uri,
+    pub title: String,
+    pub description: String,
+    pub thumb: Option<formats::Uri>,
     /// When the external content was created, if available. Example: a publication date, for an article.
-    pub created_at: ::std::option::Option<crate::formats::Datetime>,
+    pub created_at: Option<formats::Datetime>,
     /// When the external content was updated, if available.
-    pub updated_at: ::std::option::Option<crate::formats::Datetime>,
+    pub updated_at: Option<formats::Datetime>,
     /// Estimated reading time in minutes, if applicable and available.
-    pub reading_time: ::std::option::Option<i64>,
-    pub labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
-    pub source: ::std::option::Option<ViewExternalSource>,
+    pub reading_time: Option<i64>,
+    pub labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
+    pub source: Option<ViewExternalSource>,
     /// StrongRefs (uri+cid) of the Atmosphere records that backed this view.
-    pub associated_refs: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::repo::strong_ref::Main>,
-    >,
+    pub associated_refs: Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
     /// Profiles of the owners of the Atmosphere records that backed this view.
-    pub associated_profiles: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewBasic>,
+    pub associated_profiles: Option<
+        Vec<crate::app::bsky::actor::defs::ProfileViewBasic>,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewExternalBuilder {
-    uri: ::std::option::Option<crate::formats::Uri>,
-    title: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    thumb: ::std::option::Option<crate::formats::Uri>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-    updated_at: ::std::option::Option<crate::formats::Datetime>,
-    reading_time: ::std::option::Option<i64>,
-    labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
-    source: ::std::option::Option<ViewExternalSource>,
-    associated_refs: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::repo::strong_ref::Main>,
-    >,
-    associated_profiles: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileViewBasic>,
-    >,
+    uri: Option<formats::Uri>,
+    title: Option<String>,
+    description: Option<String>,
+    thumb: Option<formats::Uri>,
+    created_at: Option<formats::Datetime>,
+    updated_at: Option<formats::Datetime>,
+    reading_time: Option<i64>,
+    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
+    source: Option<ViewExternalSource>,
+    associated_refs: Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
+    associated_profiles: Option<Vec<crate::app::bsky::actor::defs::ProfileViewBasic>>,
 }
-impl crate::de::Object for ViewExternal {
+impl de::Object for ViewExternal {
     type Builder = __ViewExternalBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewExternalBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "title" => crate::de::field(map, &mut b.title, path, "title"),
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
-            "thumb" => crate::de::field(map, &mut b.thumb, path, "thumb"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            "updatedAt" => crate::de::field(map, &mut b.updated_at, path, "updatedAt"),
-            "readingTime" => {
-                crate::de::field(map, &mut b.reading_time, path, "readingTime")
-            }
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "source" => crate::de::field(map, &mut b.source, path, "source"),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "title" => de::field(map, &mut b.title, path, "title"),
+            "description" => de::field(map, &mut b.description, path, "description"),
+            "thumb" => de::field(map, &mut b.thumb, path, "thumb"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "updatedAt" => de::field(map, &mut b.updated_at, path, "updatedAt"),
+            "readingTime" => de::field(map, &mut b.reading_time, path, "readingTime"),
+            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "source" => de::field(map, &mut b.source, path, "source"),
             "associatedRefs" => {
-                crate::de::field(map, &mut b.associated_refs, path, "associatedRefs")
+                de::field(map, &mut b.associated_refs, path, "associatedRefs")
             }
             "associatedProfiles" => {
-                crate::de::field(
-                    map,
-                    &mut b.associated_profiles,
-                    path,
-                    "associatedProfiles",
-                )
+                de::field(map, &mut b.associated_profiles, path, "associatedProfiles")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewExternalBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ViewExternalBuilder {
-            uri: ::std::option::Option::Some(f0),
-            title: ::std::option::Option::Some(f1),
-            description: ::std::option::Option::Some(f2),
+            uri: Some(f0),
+            title: Some(f1),
+            description: Some(f2),
             thumb: f3,
             created_at: f4,
             updated_at: f5,
@@ -342,8 +296,8 @@ impl crate::de::Object for ViewExternal {
             associated_refs: f9,
             associated_profiles: f10,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("uri", b.uri.is_some()),
@@ -353,7 +307,7 @@ impl crate::de::Object for ViewExternal {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             title: f1,
             description: f2,
@@ -368,11 +322,8 @@ impl crate::de::Object for ViewExternal {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("title", &self.title)
             .req("description", &self.description)
@@ -388,9 +339,9 @@ impl crate::de::Object for ViewExternal {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("labels", &self.labels)
             .at("source", &self.source)
             .at("associatedRefs", &self.associated_refs)
@@ -398,80 +349,77 @@ impl crate::de::Object for ViewExternal {
             .end()
     }
 }
-crate::types::object_impls!(ViewExternal);
-crate::types::object_api!(
-    ViewExternal { uri : crate ::formats::Uri, title : ::std::string::String, description
-    : ::std::string::String, } { thumb with_thumb : crate ::formats::Uri, created_at
-    with_created_at : crate ::formats::Datetime, updated_at with_updated_at : crate
-    ::formats::Datetime, reading_time with_reading_time : i64, labels with_labels :
-    ::std::vec::Vec < crate ::com::atproto::label::defs::Label >, source with_source :
-    ViewExternalSource, associated_refs with_associated_refs : ::std::vec::Vec < crate
+types::object_impls!(ViewExternal);
+types::object_api!(
+    ViewExternal { uri : formats::Uri, title : String, description : String, } { thumb
+    with_thumb : formats::Uri, created_at with_created_at : formats::Datetime, updated_at
+    with_updated_at : formats::Datetime, reading_time with_reading_time : i64, labels
+    with_labels : Vec < crate ::com::atproto::label::defs::Label >, source with_source :
+    ViewExternalSource, associated_refs with_associated_refs : Vec < crate
     ::com::atproto::repo::strong_ref::Main >, associated_profiles
-    with_associated_profiles : ::std::vec::Vec < crate
-    ::app::bsky::actor::defs::ProfileViewBasic >, } extra
+    with_associated_profiles : Vec < crate ::app::bsky::actor::defs::ProfileViewBasic >,
+    } extra
 );
 /// The source of an external embed, such as a standard.site publication.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewExternalSource {
     /// URI of the source, if available. Example: the <https://> URL of a site.standard.publication record.
-    pub uri: crate::formats::Uri,
+    pub uri: formats::Uri,
     /// Fully-qualified URL where an icon representing the source can be fetched. For example, CDN location provided by the App View.
-    pub icon: ::std::option::Option<crate::formats::Uri>,
-    pub title: ::std::string::String,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub theme: ::std::option::Option<ViewExternalSourceTheme>,
+    pub icon: Option<formats::Uri>,
+    pub title: String,
+    pub description: Option<String>,
+    pub theme: Option<ViewExternalSourceTheme>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewExternalSourceBuilder {
-    uri: ::std::option::Option<crate::formats::Uri>,
-    icon: ::std::option::Option<crate::formats::Uri>,
-    title: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    theme: ::std::option::Option<ViewExternalSourceTheme>,
+    uri: Option<formats::Uri>,
+    icon: Option<formats::Uri>,
+    title: Option<String>,
+    description: Option<String>,
+    theme: Option<ViewExternalSourceTheme>,
 }
-impl crate::de::Object for ViewExternalSource {
+impl de::Object for ViewExternalSource {
     type Builder = __ViewExternalSourceBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewExternalSourceBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "icon" => crate::de::field(map, &mut b.icon, path, "icon"),
-            "title" => crate::de::field(map, &mut b.title, path, "title"),
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
-            "theme" => crate::de::field(map, &mut b.theme, path, "theme"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "icon" => de::field(map, &mut b.icon, path, "icon"),
+            "title" => de::field(map, &mut b.title, path, "title"),
+            "description" => de::field(map, &mut b.description, path, "description"),
+            "theme" => de::field(map, &mut b.theme, path, "theme"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewExternalSourceBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ViewExternalSourceBuilder {
-            uri: ::std::option::Option::Some(f0),
+            uri: Some(f0),
             icon: f1,
-            title: ::std::option::Option::Some(f2),
+            title: Some(f2),
             description: f3,
             theme: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[("uri", b.uri.is_some()), ("title", b.title.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             icon: f1,
             title: f2,
@@ -480,11 +428,8 @@ impl crate::de::Object for ViewExternalSource {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .opt("icon", &self.icon)
             .req("title", &self.title)
@@ -494,75 +439,70 @@ impl crate::de::Object for ViewExternalSource {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("theme", &self.theme).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("theme", &self.theme).end()
     }
 }
-crate::types::object_impls!(ViewExternalSource);
-crate::types::object_api!(
-    ViewExternalSource { uri : crate ::formats::Uri, title : ::std::string::String, } {
-    icon with_icon : crate ::formats::Uri, description with_description :
-    ::std::string::String, theme with_theme : ViewExternalSourceTheme, } extra
+types::object_impls!(ViewExternalSource);
+types::object_api!(
+    ViewExternalSource { uri : formats::Uri, title : String, } { icon with_icon :
+    formats::Uri, description with_description : String, theme with_theme :
+    ViewExternalSourceTheme, } extra
 );
 /// The theme colors of an external source, such as a site.standard.publication. These colors may be used when rendering an embed from that source.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewExternalSourceTheme {
-    pub background_rgb: ::std::option::Option<ColorRgb>,
-    pub foreground_rgb: ::std::option::Option<ColorRgb>,
-    pub accent_rgb: ::std::option::Option<ColorRgb>,
-    pub accent_foreground_rgb: ::std::option::Option<ColorRgb>,
+    pub background_rgb: Option<ColorRgb>,
+    pub foreground_rgb: Option<ColorRgb>,
+    pub accent_rgb: Option<ColorRgb>,
+    pub accent_foreground_rgb: Option<ColorRgb>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewExternalSourceThemeBuilder {
-    background_rgb: ::std::option::Option<ColorRgb>,
-    foreground_rgb: ::std::option::Option<ColorRgb>,
-    accent_rgb: ::std::option::Option<ColorRgb>,
-    accent_foreground_rgb: ::std::option::Option<ColorRgb>,
+    background_rgb: Option<ColorRgb>,
+    foreground_rgb: Option<ColorRgb>,
+    accent_rgb: Option<ColorRgb>,
+    accent_foreground_rgb: Option<ColorRgb>,
 }
-impl crate::de::Object for ViewExternalSourceTheme {
+impl de::Object for ViewExternalSourceTheme {
     type Builder = __ViewExternalSourceThemeBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewExternalSourceThemeBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
             "backgroundRGB" => {
-                crate::de::field(map, &mut b.background_rgb, path, "backgroundRGB")
+                de::field(map, &mut b.background_rgb, path, "backgroundRGB")
             }
             "foregroundRGB" => {
-                crate::de::field(map, &mut b.foreground_rgb, path, "foregroundRGB")
+                de::field(map, &mut b.foreground_rgb, path, "foregroundRGB")
             }
-            "accentRGB" => crate::de::field(map, &mut b.accent_rgb, path, "accentRGB"),
+            "accentRGB" => de::field(map, &mut b.accent_rgb, path, "accentRGB"),
             "accentForegroundRGB" => {
-                crate::de::field(
-                    map,
-                    &mut b.accent_foreground_rgb,
-                    path,
-                    "accentForegroundRGB",
-                )
+                de::field(map, &mut b.accent_foreground_rgb, path, "accentForegroundRGB")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewExternalSourceThemeBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ViewExternalSourceThemeBuilder {
             background_rgb: f0,
             foreground_rgb: f1,
             accent_rgb: f2,
             accent_foreground_rgb: f3,
         } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             background_rgb: f0,
             foreground_rgb: f1,
             accent_rgb: f2,
@@ -570,11 +510,8 @@ impl crate::de::Object for ViewExternalSourceTheme {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("backgroundRGB", &self.background_rgb)
             .opt("foregroundRGB", &self.foreground_rgb)
             .opt("accentRGB", &self.accent_rgb)
@@ -583,9 +520,9 @@ impl crate::de::Object for ViewExternalSourceTheme {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("backgroundRGB", &self.background_rgb)
             .at("foregroundRGB", &self.foreground_rgb)
             .at("accentRGB", &self.accent_rgb)
@@ -593,87 +530,77 @@ impl crate::de::Object for ViewExternalSourceTheme {
             .end()
     }
 }
-crate::types::object_impls!(ViewExternalSourceTheme);
-crate::types::object_api!(
+types::object_impls!(ViewExternalSourceTheme);
+types::object_api!(
     ViewExternalSourceTheme {} { background_rgb with_background_rgb : ColorRgb,
     foreground_rgb with_foreground_rgb : ColorRgb, accent_rgb with_accent_rgb : ColorRgb,
     accent_foreground_rgb with_accent_foreground_rgb : ColorRgb, } extra
 );
-crate::types::default_new!(ViewExternalSourceTheme);
+types::default_new!(ViewExternalSourceTheme);
 /// RGB color definition, inspired by site.standard.theme.color\#rgb
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ColorRgb {
     pub r: i64,
     pub g: i64,
     pub b: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ColorRgbBuilder {
-    r: ::std::option::Option<i64>,
-    g: ::std::option::Option<i64>,
-    b: ::std::option::Option<i64>,
+    r: Option<i64>,
+    g: Option<i64>,
+    b: Option<i64>,
 }
-impl crate::de::Object for ColorRgb {
+impl de::Object for ColorRgb {
     type Builder = __ColorRgbBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ColorRgbBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "r" => crate::de::field(map, &mut b.r, path, "r"),
-            "g" => crate::de::field(map, &mut b.g, path, "g"),
-            "b" => crate::de::field(map, &mut b.b, path, "b"),
-            _ => ::std::result::Result::Ok(false),
+            "r" => de::field(map, &mut b.r, path, "r"),
+            "g" => de::field(map, &mut b.g, path, "g"),
+            "b" => de::field(map, &mut b.b, path, "b"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ColorRgbBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ColorRgbBuilder {
-            r: ::std::option::Option::Some(f0),
-            g: ::std::option::Option::Some(f1),
-            b: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ColorRgbBuilder { r: Some(f0), g: Some(f1), b: Some(f2) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("r", b.r.is_some()), ("g", b.g.is_some()), ("b", b.b.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self { r: f0, g: f1, b: f2, extra })
+        Ok(Self { r: f0, g: f1, b: f2, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("r", &self.r)
             .req("g", &self.g)
             .req("b", &self.b)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.r;
             let path = path.key("r");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::Some(255),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    maximum: Some(255),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -681,12 +608,12 @@ impl crate::de::Object for ColorRgb {
         {
             let v = &self.g;
             let path = path.key("g");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::Some(255),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    maximum: Some(255),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -694,18 +621,18 @@ impl crate::de::Object for ColorRgb {
         {
             let v = &self.b;
             let path = path.key("b");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::Some(255),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    maximum: Some(255),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(ColorRgb);
-crate::types::object_api!(ColorRgb { r : i64, g : i64, b : i64, } {} extra);
+types::object_impls!(ColorRgb);
+types::object_api!(ColorRgb { r : i64, g : i64, b : i64, } {} extra);

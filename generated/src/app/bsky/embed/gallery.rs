@@ -2,124 +2,113 @@
 //! `app.bsky.embed.gallery`
 //!
 //! An assortment of media embedded in a Bluesky record (eg, a post).
-#[derive(Debug, Clone, PartialEq)]
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Main {
     /// The schema-level maxLength of 20 is a future-proof ceiling. Clients should currently enforce a soft limit of 10 items in authoring UIs.
-    pub items: ::std::vec::Vec<MainItemsItem>,
+    pub items: Vec<MainItemsItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MainBuilder {
-    items: ::std::option::Option<::std::vec::Vec<MainItemsItem>>,
+    items: Option<Vec<MainItemsItem>>,
 }
-impl crate::de::Object for Main {
+impl de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "items" => crate::de::field(map, &mut b.items, path, "items"),
-            _ => ::std::result::Result::Ok(false),
+            "items" => de::field(map, &mut b.items, path, "items"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __MainBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __MainBuilder { items: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("items", b.items.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __MainBuilder { items: Some(f0) } = b else {
+            return Err(de::missing(path, &[("items", b.items.is_some())]));
         };
-        ::std::result::Result::Ok(Self { items: f0, extra })
+        Ok(Self { items: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.items;
             let path = path.key("items");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(20),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(20),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("items", &self.items).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("items", &self.items).end()
     }
 }
-crate::types::object_impls!(Main);
-crate::types::object_api!(Main { items : ::std::vec::Vec < MainItemsItem >, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Main);
+types::object_api!(Main { items : Vec < MainItemsItem >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Image {
-    pub image: crate::types::Blob,
+    pub image: types::Blob,
     /// Alt text description of the image, for accessibility.
-    pub alt: ::std::string::String,
+    pub alt: String,
     pub aspect_ratio: crate::app::bsky::embed::defs::AspectRatio,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ImageBuilder {
-    image: ::std::option::Option<crate::types::Blob>,
-    alt: ::std::option::Option<::std::string::String>,
-    aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
+    image: Option<types::Blob>,
+    alt: Option<String>,
+    aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
 }
-impl crate::de::Object for Image {
+impl de::Object for Image {
     type Builder = __ImageBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ImageBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "image" => crate::de::field(map, &mut b.image, path, "image"),
-            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => {
-                crate::de::field(map, &mut b.aspect_ratio, path, "aspectRatio")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "image" => de::field(map, &mut b.image, path, "image"),
+            "alt" => de::field(map, &mut b.alt, path, "alt"),
+            "aspectRatio" => de::field(map, &mut b.aspect_ratio, path, "aspectRatio"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ImageBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ImageBuilder {
-            image: ::std::option::Option::Some(f0),
-            alt: ::std::option::Option::Some(f1),
-            aspect_ratio: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ImageBuilder { image: Some(f0), alt: Some(f1), aspect_ratio: Some(f2) } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("image", b.image.is_some()),
@@ -129,162 +118,149 @@ impl crate::de::Object for Image {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             image: f0,
             alt: f1,
             aspect_ratio: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("image", &self.image)
             .req("alt", &self.alt)
             .req("aspectRatio", &self.aspect_ratio)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.image;
             let path = path.key("image");
-            crate::validate::check_blob(
+            validate::check_blob(
                 &v.mime_type,
                 v.size,
-                &crate::validate::BlobRules {
-                    accept: ::std::option::Option::Some(
+                &validate::BlobRules {
+                    accept: Some(
                         ::std::borrow::Cow::Borrowed(
                             &[::std::borrow::Cow::Borrowed("image/*")],
                         ),
                     ),
-                    max_size: ::std::option::Option::Some(2000000),
+                    max_size: Some(2000000),
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
     }
 }
-crate::types::object_impls!(Image);
-crate::types::object_api!(
-    Image { image : crate ::types::Blob, alt : ::std::string::String, aspect_ratio :
-    crate ::app::bsky::embed::defs::AspectRatio, } {} extra
+types::object_impls!(Image);
+types::object_api!(
+    Image { image : types::Blob, alt : String, aspect_ratio : crate
+    ::app::bsky::embed::defs::AspectRatio, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct View {
-    pub items: ::std::vec::Vec<ViewItemsItem>,
+    pub items: Vec<ViewItemsItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewBuilder {
-    items: ::std::option::Option<::std::vec::Vec<ViewItemsItem>>,
+    items: Option<Vec<ViewItemsItem>>,
 }
-impl crate::de::Object for View {
+impl de::Object for View {
     type Builder = __ViewBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "items" => crate::de::field(map, &mut b.items, path, "items"),
-            _ => ::std::result::Result::Ok(false),
+            "items" => de::field(map, &mut b.items, path, "items"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ViewBuilder { items: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("items", b.items.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ViewBuilder { items: Some(f0) } = b else {
+            return Err(de::missing(path, &[("items", b.items.is_some())]));
         };
-        ::std::result::Result::Ok(Self { items: f0, extra })
+        Ok(Self { items: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("items", &self.items).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("items", &self.items).end()
     }
 }
-crate::types::object_impls!(View);
-crate::types::object_api!(View { items : ::std::vec::Vec < ViewItemsItem >, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(View);
+types::object_api!(View { items : Vec < ViewItemsItem >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewImage {
     /// Fully-qualified URL where a thumbnail of the image can be fetched. For example, CDN location provided by the App View.
-    pub thumbnail: crate::formats::Uri,
+    pub thumbnail: formats::Uri,
     /// Fully-qualified URL where a large version of the image can be fetched. May or may not be the exact original blob. For example, CDN location provided by the App View.
-    pub fullsize: crate::formats::Uri,
+    pub fullsize: formats::Uri,
     /// Alt text description of the image, for accessibility.
-    pub alt: ::std::string::String,
+    pub alt: String,
     pub aspect_ratio: crate::app::bsky::embed::defs::AspectRatio,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewImageBuilder {
-    thumbnail: ::std::option::Option<crate::formats::Uri>,
-    fullsize: ::std::option::Option<crate::formats::Uri>,
-    alt: ::std::option::Option<::std::string::String>,
-    aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
+    thumbnail: Option<formats::Uri>,
+    fullsize: Option<formats::Uri>,
+    alt: Option<String>,
+    aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
 }
-impl crate::de::Object for ViewImage {
+impl de::Object for ViewImage {
     type Builder = __ViewImageBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewImageBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "thumbnail" => crate::de::field(map, &mut b.thumbnail, path, "thumbnail"),
-            "fullsize" => crate::de::field(map, &mut b.fullsize, path, "fullsize"),
-            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => {
-                crate::de::field(map, &mut b.aspect_ratio, path, "aspectRatio")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "thumbnail" => de::field(map, &mut b.thumbnail, path, "thumbnail"),
+            "fullsize" => de::field(map, &mut b.fullsize, path, "fullsize"),
+            "alt" => de::field(map, &mut b.alt, path, "alt"),
+            "aspectRatio" => de::field(map, &mut b.aspect_ratio, path, "aspectRatio"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewImageBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ViewImageBuilder {
-            thumbnail: ::std::option::Option::Some(f0),
-            fullsize: ::std::option::Option::Some(f1),
-            alt: ::std::option::Option::Some(f2),
-            aspect_ratio: ::std::option::Option::Some(f3),
+            thumbnail: Some(f0),
+            fullsize: Some(f1),
+            alt: Some(f2),
+            aspect_ratio: Some(f3),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("thumbnail", b.thumbnail.is_some()),
@@ -295,7 +271,7 @@ impl crate::de::Object for ViewImage {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             thumbnail: f0,
             fullsize: f1,
             alt: f2,
@@ -303,11 +279,8 @@ impl crate::de::Object for ViewImage {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("thumbnail", &self.thumbnail)
             .req("fullsize", &self.fullsize)
             .req("alt", &self.alt)
@@ -316,25 +289,24 @@ impl crate::de::Object for ViewImage {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
     }
 }
-crate::types::object_impls!(ViewImage);
-crate::types::object_api!(
-    ViewImage { thumbnail : crate ::formats::Uri, fullsize : crate ::formats::Uri, alt :
-    ::std::string::String, aspect_ratio : crate ::app::bsky::embed::defs::AspectRatio, }
-    {} extra
+types::object_impls!(ViewImage);
+types::object_api!(
+    ViewImage { thumbnail : formats::Uri, fullsize : formats::Uri, alt : String,
+    aspect_ratio : crate ::app::bsky::embed::defs::AspectRatio, } {} extra
 );
 /// The media items in the gallery. Each item may be of a different type, but all types must be supported by the client.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MainItemsItem {
     /// `$type`: `app.bsky.embed.gallery#image`.
-    Image(::std::boxed::Box<Image>),
+    Image(Box<Image>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl MainItemsItem {
     /// The `$type` of this value.
@@ -345,71 +317,60 @@ impl MainItemsItem {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for MainItemsItem {
+impl<'de> de::UnionDe<'de> for MainItemsItem {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
-            "app.bsky.embed.gallery#image" => {
-                crate::de::member(tag, map, path).map(Self::Image)
-            }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            "app.bsky.embed.gallery#image" => de::member(tag, map, path).map(Self::Image),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for MainItemsItem {
+impl<'de> de::DeserializeAt<'de> for MainItemsItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MainItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for MainItemsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Image(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.gallery#image"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.gallery#image"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for MainItemsItem {
+impl validate::Validate for MainItemsItem {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::Image(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::Image(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(MainItemsItem { Image : Image, });
+types::union_from!(MainItemsItem { Image : Image, });
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ViewItemsItem {
     /// `$type`: `app.bsky.embed.gallery#viewImage`.
-    ViewImage(::std::boxed::Box<ViewImage>),
+    ViewImage(Box<ViewImage>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl ViewItemsItem {
     /// The `$type` of this value.
@@ -420,61 +381,52 @@ impl ViewItemsItem {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for ViewItemsItem {
+impl<'de> de::UnionDe<'de> for ViewItemsItem {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "app.bsky.embed.gallery#viewImage" => {
-                crate::de::member(tag, map, path).map(Self::ViewImage)
+                de::member(tag, map, path).map(Self::ViewImage)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ViewItemsItem {
+impl<'de> de::DeserializeAt<'de> for ViewItemsItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ViewItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ViewItemsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ViewImage(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.gallery#viewImage"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.gallery#viewImage"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for ViewItemsItem {
+impl validate::Validate for ViewItemsItem {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::ViewImage(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::ViewImage(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(ViewItemsItem { ViewImage : ViewImage, });
+types::union_from!(ViewItemsItem { ViewImage : ViewImage, });

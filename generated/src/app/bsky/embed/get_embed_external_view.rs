@@ -2,182 +2,158 @@
 //! `app.bsky.embed.getEmbedExternalView`
 //!
 //! Resolve one or more AT-URIs into the data needed to render an enhanced external embed. Returns `associatedRefs` (strongRefs to embed into a post's external.associatedRefs), the raw `associatedRecords`, and a hydrated `view`. The response is empty (`{}`) when no records were resolvable, or when validation determined the resolved records don't actually back the requested URL; clients should fall back to their own link-card rendering in that case and skip writing strongRefs to the post.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Resolve one or more AT-URIs into the data needed to render an enhanced external embed. Returns `associatedRefs` (strongRefs to embed into a post's external.associatedRefs), the raw `associatedRecords`, and a hydrated `view`. The response is empty (`{}`) when no records were resolvable, or when validation determined the resolved records don't actually back the requested URL; clients should fall back to their own link-card rendering in that case and skip writing strongRefs to the post.
 ///
 /// Query (HTTP GET) `app.bsky.embed.getEmbedExternalView`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetEmbedExternalView;
-impl crate::xrpc::Endpoint for GetEmbedExternalView {
+impl xrpc::Endpoint for GetEmbedExternalView {
     const NSID: &'static str = "app.bsky.embed.getEmbedExternalView";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The canonical web URL the embed represents (typically the URL the user pasted into the composer). Used as the returned view's `uri`. May be used for validation in the future.
-    pub url: crate::formats::Uri,
+    pub url: formats::Uri,
     /// AT-URIs of any Atmosphere records that can be resolved and used to construct \#externalView views. Example: a site.standard.document and optionally its associated site.standard.publication.
-    pub uris: ::std::vec::Vec<crate::formats::AtUri>,
+    pub uris: Vec<formats::AtUri>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    url: ::std::option::Option<crate::formats::Uri>,
-    uris: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
+    url: Option<formats::Uri>,
+    uris: Option<Vec<formats::AtUri>>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "url" => crate::de::field(map, &mut b.url, path, "url"),
-            "uris" => crate::de::field(map, &mut b.uris, path, "uris"),
-            _ => ::std::result::Result::Ok(false),
+            "url" => de::field(map, &mut b.url, path, "url"),
+            "uris" => de::field(map, &mut b.uris, path, "uris"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            url: ::std::option::Option::Some(f0),
-            uris: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { url: Some(f0), uris: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("url", b.url.is_some()), ("uris", b.uris.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self { url: f0, uris: f1, extra })
+        Ok(Self { url: f0, uris: f1, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("url", &self.url)
             .req("uris", &self.uris)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.uris;
             let path = path.key("uris");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(4),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(4),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.url, "url", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.uris, "uris", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.url, "url", &mut out);
+        xrpc::QueryValue::push_query(&self.uris, "uris", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { url : crate ::formats::Uri, uris : ::std::vec::Vec < crate ::formats::AtUri
-    >, } {} extra
+types::object_api!(
+    Params { url : formats::Uri, uris : Vec < formats::AtUri >, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// Hydrated view of the embed. Present only when the resolved records back the requested URL and supply enough information to populate the required `viewExternal` fields. Omitted alongside the rest of the response when no records resolved or validation failed.
-    pub view: ::std::option::Option<crate::app::bsky::embed::external::View>,
+    pub view: Option<crate::app::bsky::embed::external::View>,
     /// StrongRefs (URI+CID) of the Atmosphere records that backed this view, suitable for embedding into a post's external.associatedRefs.
-    pub associated_refs: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::repo::strong_ref::Main>,
-    >,
-    pub associated_records: ::std::option::Option<
-        ::std::vec::Vec<crate::types::Unknown>,
-    >,
+    pub associated_refs: Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
+    pub associated_records: Option<Vec<types::Unknown>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    view: ::std::option::Option<crate::app::bsky::embed::external::View>,
-    associated_refs: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::repo::strong_ref::Main>,
-    >,
-    associated_records: ::std::option::Option<::std::vec::Vec<crate::types::Unknown>>,
+    view: Option<crate::app::bsky::embed::external::View>,
+    associated_refs: Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
+    associated_records: Option<Vec<types::Unknown>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "view" => crate::de::field(map, &mut b.view, path, "view"),
+            "view" => de::field(map, &mut b.view, path, "view"),
             "associatedRefs" => {
-                crate::de::field(map, &mut b.associated_refs, path, "associatedRefs")
+                de::field(map, &mut b.associated_refs, path, "associatedRefs")
             }
             "associatedRecords" => {
-                crate::de::field(
-                    map,
-                    &mut b.associated_records,
-                    path,
-                    "associatedRecords",
-                )
+                de::field(map, &mut b.associated_records, path, "associatedRecords")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder { view: f0, associated_refs: f1, associated_records: f2 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             view: f0,
             associated_refs: f1,
             associated_records: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("view", &self.view)
             .opt("associatedRefs", &self.associated_refs)
             .opt("associatedRecords", &self.associated_records)
@@ -185,23 +161,23 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("view", &self.view)
             .at("associatedRefs", &self.associated_refs)
             .at("associatedRecords", &self.associated_records)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output {} { view with_view : crate ::app::bsky::embed::external::View,
-    associated_refs with_associated_refs : ::std::vec::Vec < crate
+    associated_refs with_associated_refs : Vec < crate
     ::com::atproto::repo::strong_ref::Main >, associated_records with_associated_records
-    : ::std::vec::Vec < crate ::types::Unknown >, } extra
+    : Vec < types::Unknown >, } extra
 );
-crate::types::default_new!(Output);
+types::default_new!(Output);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,304 +2,276 @@
 //! `app.bsky.embed.images`
 //!
 //! A set of images embedded in a Bluesky record (eg, a post).
-#[derive(Debug, Clone, PartialEq)]
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Main {
-    pub images: ::std::vec::Vec<Image>,
+    pub images: Vec<Image>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MainBuilder {
-    images: ::std::option::Option<::std::vec::Vec<Image>>,
+    images: Option<Vec<Image>>,
 }
-impl crate::de::Object for Main {
+impl de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "images" => crate::de::field(map, &mut b.images, path, "images"),
-            _ => ::std::result::Result::Ok(false),
+            "images" => de::field(map, &mut b.images, path, "images"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __MainBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __MainBuilder { images: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("images", b.images.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __MainBuilder { images: Some(f0) } = b else {
+            return Err(de::missing(path, &[("images", b.images.is_some())]));
         };
-        ::std::result::Result::Ok(Self { images: f0, extra })
+        Ok(Self { images: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.images;
             let path = path.key("images");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(4),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(4),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("images", &self.images).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("images", &self.images).end()
     }
 }
-crate::types::object_impls!(Main);
-crate::types::object_api!(Main { images : ::std::vec::Vec < Image >, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Main);
+types::object_api!(Main { images : Vec < Image >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Image {
     /// The raw image file. May be up to 2 MB, formerly limited to 1 MB.
-    pub image: crate::types::Blob,
+    pub image: types::Blob,
     /// Alt text description of the image, for accessibility.
-    pub alt: ::std::string::String,
-    pub aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
+    pub alt: String,
+    pub aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ImageBuilder {
-    image: ::std::option::Option<crate::types::Blob>,
-    alt: ::std::option::Option<::std::string::String>,
-    aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
+    image: Option<types::Blob>,
+    alt: Option<String>,
+    aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
 }
-impl crate::de::Object for Image {
+impl de::Object for Image {
     type Builder = __ImageBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ImageBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "image" => crate::de::field(map, &mut b.image, path, "image"),
-            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => {
-                crate::de::field(map, &mut b.aspect_ratio, path, "aspectRatio")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "image" => de::field(map, &mut b.image, path, "image"),
+            "alt" => de::field(map, &mut b.alt, path, "alt"),
+            "aspectRatio" => de::field(map, &mut b.aspect_ratio, path, "aspectRatio"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ImageBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ImageBuilder {
-            image: ::std::option::Option::Some(f0),
-            alt: ::std::option::Option::Some(f1),
-            aspect_ratio: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ImageBuilder { image: Some(f0), alt: Some(f1), aspect_ratio: f2 } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("image", b.image.is_some()), ("alt", b.alt.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             image: f0,
             alt: f1,
             aspect_ratio: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("image", &self.image)
             .req("alt", &self.alt)
             .opt("aspectRatio", &self.aspect_ratio)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.image;
             let path = path.key("image");
-            crate::validate::check_blob(
+            validate::check_blob(
                 &v.mime_type,
                 v.size,
-                &crate::validate::BlobRules {
-                    accept: ::std::option::Option::Some(
+                &validate::BlobRules {
+                    accept: Some(
                         ::std::borrow::Cow::Borrowed(
                             &[::std::borrow::Cow::Borrowed("image/*")],
                         ),
                     ),
-                    max_size: ::std::option::Option::Some(2000000),
+                    max_size: Some(2000000),
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
     }
 }
-crate::types::object_impls!(Image);
-crate::types::object_api!(
-    Image { image : crate ::types::Blob, alt : ::std::string::String, } { aspect_ratio
-    with_aspect_ratio : crate ::app::bsky::embed::defs::AspectRatio, } extra
+types::object_impls!(Image);
+types::object_api!(
+    Image { image : types::Blob, alt : String, } { aspect_ratio with_aspect_ratio : crate
+    ::app::bsky::embed::defs::AspectRatio, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct View {
-    pub images: ::std::vec::Vec<ViewImage>,
+    pub images: Vec<ViewImage>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewBuilder {
-    images: ::std::option::Option<::std::vec::Vec<ViewImage>>,
+    images: Option<Vec<ViewImage>>,
 }
-impl crate::de::Object for View {
+impl de::Object for View {
     type Builder = __ViewBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "images" => crate::de::field(map, &mut b.images, path, "images"),
-            _ => ::std::result::Result::Ok(false),
+            "images" => de::field(map, &mut b.images, path, "images"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ViewBuilder { images: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("images", b.images.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ViewBuilder { images: Some(f0) } = b else {
+            return Err(de::missing(path, &[("images", b.images.is_some())]));
         };
-        ::std::result::Result::Ok(Self { images: f0, extra })
+        Ok(Self { images: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.images;
             let path = path.key("images");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(4),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(4),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("images", &self.images).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("images", &self.images).end()
     }
 }
-crate::types::object_impls!(View);
-crate::types::object_api!(View { images : ::std::vec::Vec < ViewImage >, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(View);
+types::object_api!(View { images : Vec < ViewImage >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewImage {
     /// Fully-qualified URL where a thumbnail of the image can be fetched. For example, CDN location provided by the App View.
-    pub thumb: crate::formats::Uri,
+    pub thumb: formats::Uri,
     /// Fully-qualified URL where a large version of the image can be fetched. May or may not be the exact original blob. For example, CDN location provided by the App View.
-    pub fullsize: crate::formats::Uri,
+    pub fullsize: formats::Uri,
     /// Alt text description of the image, for accessibility.
-    pub alt: ::std::string::String,
-    pub aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
+    pub alt: String,
+    pub aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewImageBuilder {
-    thumb: ::std::option::Option<crate::formats::Uri>,
-    fullsize: ::std::option::Option<crate::formats::Uri>,
-    alt: ::std::option::Option<::std::string::String>,
-    aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
+    thumb: Option<formats::Uri>,
+    fullsize: Option<formats::Uri>,
+    alt: Option<String>,
+    aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
 }
-impl crate::de::Object for ViewImage {
+impl de::Object for ViewImage {
     type Builder = __ViewImageBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewImageBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "thumb" => crate::de::field(map, &mut b.thumb, path, "thumb"),
-            "fullsize" => crate::de::field(map, &mut b.fullsize, path, "fullsize"),
-            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => {
-                crate::de::field(map, &mut b.aspect_ratio, path, "aspectRatio")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "thumb" => de::field(map, &mut b.thumb, path, "thumb"),
+            "fullsize" => de::field(map, &mut b.fullsize, path, "fullsize"),
+            "alt" => de::field(map, &mut b.alt, path, "alt"),
+            "aspectRatio" => de::field(map, &mut b.aspect_ratio, path, "aspectRatio"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewImageBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ViewImageBuilder {
-            thumb: ::std::option::Option::Some(f0),
-            fullsize: ::std::option::Option::Some(f1),
-            alt: ::std::option::Option::Some(f2),
+            thumb: Some(f0),
+            fullsize: Some(f1),
+            alt: Some(f2),
             aspect_ratio: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("thumb", b.thumb.is_some()),
@@ -309,7 +281,7 @@ impl crate::de::Object for ViewImage {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             thumb: f0,
             fullsize: f1,
             alt: f2,
@@ -317,11 +289,8 @@ impl crate::de::Object for ViewImage {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("thumb", &self.thumb)
             .req("fullsize", &self.fullsize)
             .req("alt", &self.alt)
@@ -330,14 +299,13 @@ impl crate::de::Object for ViewImage {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
     }
 }
-crate::types::object_impls!(ViewImage);
-crate::types::object_api!(
-    ViewImage { thumb : crate ::formats::Uri, fullsize : crate ::formats::Uri, alt :
-    ::std::string::String, } { aspect_ratio with_aspect_ratio : crate
-    ::app::bsky::embed::defs::AspectRatio, } extra
+types::object_impls!(ViewImage);
+types::object_api!(
+    ViewImage { thumb : formats::Uri, fullsize : formats::Uri, alt : String, } {
+    aspect_ratio with_aspect_ratio : crate ::app::bsky::embed::defs::AspectRatio, } extra
 );

@@ -2,194 +2,180 @@
 //! `app.bsky.embed.record`
 //!
 //! A representation of a record embedded in a Bluesky record (eg, a post). For example, a quote-post, or sharing a feed generator record.
-#[derive(Debug, Clone, PartialEq)]
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Main {
     pub record: crate::com::atproto::repo::strong_ref::Main,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MainBuilder {
-    record: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
+    record: Option<crate::com::atproto::repo::strong_ref::Main>,
 }
-impl crate::de::Object for Main {
+impl de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "record" => crate::de::field(map, &mut b.record, path, "record"),
-            _ => ::std::result::Result::Ok(false),
+            "record" => de::field(map, &mut b.record, path, "record"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __MainBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __MainBuilder { record: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("record", b.record.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __MainBuilder { record: Some(f0) } = b else {
+            return Err(de::missing(path, &[("record", b.record.is_some())]));
         };
-        ::std::result::Result::Ok(Self { record: f0, extra })
+        Ok(Self { record: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("record", &self.record).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
-crate::types::object_impls!(Main);
-crate::types::object_api!(
+types::object_impls!(Main);
+types::object_api!(
     Main { record : crate ::com::atproto::repo::strong_ref::Main, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct View {
     pub record: ViewRecord2,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewBuilder {
-    record: ::std::option::Option<ViewRecord2>,
+    record: Option<ViewRecord2>,
 }
-impl crate::de::Object for View {
+impl de::Object for View {
     type Builder = __ViewBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "record" => crate::de::field(map, &mut b.record, path, "record"),
-            _ => ::std::result::Result::Ok(false),
+            "record" => de::field(map, &mut b.record, path, "record"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ViewBuilder { record: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("record", b.record.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ViewBuilder { record: Some(f0) } = b else {
+            return Err(de::missing(path, &[("record", b.record.is_some())]));
         };
-        ::std::result::Result::Ok(Self { record: f0, extra })
+        Ok(Self { record: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("record", &self.record).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
-crate::types::object_impls!(View);
-crate::types::object_api!(View { record : ViewRecord2, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(View);
+types::object_api!(View { record : ViewRecord2, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewRecord {
-    pub uri: crate::formats::AtUri,
-    pub cid: crate::formats::Cid,
+    pub uri: formats::AtUri,
+    pub cid: formats::Cid,
     pub author: crate::app::bsky::actor::defs::ProfileViewBasic,
     /// The record data itself.
-    pub value: crate::types::Unknown,
-    pub labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
-    pub reply_count: ::std::option::Option<i64>,
-    pub repost_count: ::std::option::Option<i64>,
-    pub like_count: ::std::option::Option<i64>,
-    pub quote_count: ::std::option::Option<i64>,
-    pub embeds: ::std::option::Option<::std::vec::Vec<ViewRecordEmbedsItem>>,
-    pub indexed_at: crate::formats::Datetime,
+    pub value: types::Unknown,
+    pub labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
+    pub reply_count: Option<i64>,
+    pub repost_count: Option<i64>,
+    pub like_count: Option<i64>,
+    pub quote_count: Option<i64>,
+    pub embeds: Option<Vec<ViewRecordEmbedsItem>>,
+    pub indexed_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewRecordBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    author: ::std::option::Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
-    value: ::std::option::Option<crate::types::Unknown>,
-    labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
-    reply_count: ::std::option::Option<i64>,
-    repost_count: ::std::option::Option<i64>,
-    like_count: ::std::option::Option<i64>,
-    quote_count: ::std::option::Option<i64>,
-    embeds: ::std::option::Option<::std::vec::Vec<ViewRecordEmbedsItem>>,
-    indexed_at: ::std::option::Option<crate::formats::Datetime>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    author: Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
+    value: Option<types::Unknown>,
+    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
+    reply_count: Option<i64>,
+    repost_count: Option<i64>,
+    like_count: Option<i64>,
+    quote_count: Option<i64>,
+    embeds: Option<Vec<ViewRecordEmbedsItem>>,
+    indexed_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for ViewRecord {
+impl de::Object for ViewRecord {
     type Builder = __ViewRecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewRecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "author" => crate::de::field(map, &mut b.author, path, "author"),
-            "value" => crate::de::field(map, &mut b.value, path, "value"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "replyCount" => crate::de::field(map, &mut b.reply_count, path, "replyCount"),
-            "repostCount" => {
-                crate::de::field(map, &mut b.repost_count, path, "repostCount")
-            }
-            "likeCount" => crate::de::field(map, &mut b.like_count, path, "likeCount"),
-            "quoteCount" => crate::de::field(map, &mut b.quote_count, path, "quoteCount"),
-            "embeds" => crate::de::field(map, &mut b.embeds, path, "embeds"),
-            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "author" => de::field(map, &mut b.author, path, "author"),
+            "value" => de::field(map, &mut b.value, path, "value"),
+            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "replyCount" => de::field(map, &mut b.reply_count, path, "replyCount"),
+            "repostCount" => de::field(map, &mut b.repost_count, path, "repostCount"),
+            "likeCount" => de::field(map, &mut b.like_count, path, "likeCount"),
+            "quoteCount" => de::field(map, &mut b.quote_count, path, "quoteCount"),
+            "embeds" => de::field(map, &mut b.embeds, path, "embeds"),
+            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewRecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ViewRecordBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
-            author: ::std::option::Option::Some(f2),
-            value: ::std::option::Option::Some(f3),
+            uri: Some(f0),
+            cid: Some(f1),
+            author: Some(f2),
+            value: Some(f3),
             labels: f4,
             reply_count: f5,
             repost_count: f6,
             like_count: f7,
             quote_count: f8,
             embeds: f9,
-            indexed_at: ::std::option::Option::Some(f10),
+            indexed_at: Some(f10),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("uri", b.uri.is_some()),
@@ -201,7 +187,7 @@ impl crate::de::Object for ViewRecord {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             author: f2,
@@ -216,11 +202,8 @@ impl crate::de::Object for ViewRecord {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("cid", &self.cid)
             .req("author", &self.author)
@@ -236,9 +219,9 @@ impl crate::de::Object for ViewRecord {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("author", &self.author)
             .at("value", &self.value)
             .at("labels", &self.labels)
@@ -246,134 +229,122 @@ impl crate::de::Object for ViewRecord {
             .end()
     }
 }
-crate::types::object_impls!(ViewRecord);
-crate::types::object_api!(
-    ViewRecord { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, author : crate
-    ::app::bsky::actor::defs::ProfileViewBasic, value : crate ::types::Unknown,
-    indexed_at : crate ::formats::Datetime, } { labels with_labels : ::std::vec::Vec <
-    crate ::com::atproto::label::defs::Label >, reply_count with_reply_count : i64,
+types::object_impls!(ViewRecord);
+types::object_api!(
+    ViewRecord { uri : formats::AtUri, cid : formats::Cid, author : crate
+    ::app::bsky::actor::defs::ProfileViewBasic, value : types::Unknown, indexed_at :
+    formats::Datetime, } { labels with_labels : Vec < crate
+    ::com::atproto::label::defs::Label >, reply_count with_reply_count : i64,
     repost_count with_repost_count : i64, like_count with_like_count : i64, quote_count
-    with_quote_count : i64, embeds with_embeds : ::std::vec::Vec < ViewRecordEmbedsItem
-    >, } extra
+    with_quote_count : i64, embeds with_embeds : Vec < ViewRecordEmbedsItem >, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewNotFound {
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     pub not_found: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewNotFoundBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    not_found: ::std::option::Option<bool>,
+    uri: Option<formats::AtUri>,
+    not_found: Option<bool>,
 }
-impl crate::de::Object for ViewNotFound {
+impl de::Object for ViewNotFound {
     type Builder = __ViewNotFoundBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewNotFoundBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "notFound" => crate::de::field(map, &mut b.not_found, path, "notFound"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "notFound" => de::field(map, &mut b.not_found, path, "notFound"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewNotFoundBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ViewNotFoundBuilder {
-            uri: ::std::option::Option::Some(f0),
-            not_found: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ViewNotFoundBuilder { uri: Some(f0), not_found: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("uri", b.uri.is_some()), ("notFound", b.not_found.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             not_found: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("notFound", &self.not_found)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.not_found;
             let path = path.key("notFound");
-            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
+            validate::check_bool(*v, Some(true), &path)?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(ViewNotFound);
-crate::types::object_api!(
-    ViewNotFound { uri : crate ::formats::AtUri, not_found : bool, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(ViewNotFound);
+types::object_api!(ViewNotFound { uri : formats::AtUri, not_found : bool, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewBlocked {
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     pub blocked: bool,
     pub author: crate::app::bsky::feed::defs::BlockedAuthor,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewBlockedBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    blocked: ::std::option::Option<bool>,
-    author: ::std::option::Option<crate::app::bsky::feed::defs::BlockedAuthor>,
+    uri: Option<formats::AtUri>,
+    blocked: Option<bool>,
+    author: Option<crate::app::bsky::feed::defs::BlockedAuthor>,
 }
-impl crate::de::Object for ViewBlocked {
+impl de::Object for ViewBlocked {
     type Builder = __ViewBlockedBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBlockedBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "blocked" => crate::de::field(map, &mut b.blocked, path, "blocked"),
-            "author" => crate::de::field(map, &mut b.author, path, "author"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "blocked" => de::field(map, &mut b.blocked, path, "blocked"),
+            "author" => de::field(map, &mut b.author, path, "author"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewBlockedBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ViewBlockedBuilder {
-            uri: ::std::option::Option::Some(f0),
-            blocked: ::std::option::Option::Some(f1),
-            author: ::std::option::Option::Some(f2),
+            uri: Some(f0),
+            blocked: Some(f1),
+            author: Some(f2),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("uri", b.uri.is_some()),
@@ -383,144 +354,125 @@ impl crate::de::Object for ViewBlocked {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             blocked: f1,
             author: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("blocked", &self.blocked)
             .req("author", &self.author)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.blocked;
             let path = path.key("blocked");
-            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
+            validate::check_bool(*v, Some(true), &path)?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("author", &self.author).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("author", &self.author).end()
     }
 }
-crate::types::object_impls!(ViewBlocked);
-crate::types::object_api!(
-    ViewBlocked { uri : crate ::formats::AtUri, blocked : bool, author : crate
+types::object_impls!(ViewBlocked);
+types::object_api!(
+    ViewBlocked { uri : formats::AtUri, blocked : bool, author : crate
     ::app::bsky::feed::defs::BlockedAuthor, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViewDetached {
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     pub detached: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewDetachedBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    detached: ::std::option::Option<bool>,
+    uri: Option<formats::AtUri>,
+    detached: Option<bool>,
 }
-impl crate::de::Object for ViewDetached {
+impl de::Object for ViewDetached {
     type Builder = __ViewDetachedBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewDetachedBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "detached" => crate::de::field(map, &mut b.detached, path, "detached"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "detached" => de::field(map, &mut b.detached, path, "detached"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewDetachedBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ViewDetachedBuilder {
-            uri: ::std::option::Option::Some(f0),
-            detached: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ViewDetachedBuilder { uri: Some(f0), detached: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("uri", b.uri.is_some()), ("detached", b.detached.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             detached: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("detached", &self.detached)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.detached;
             let path = path.key("detached");
-            crate::validate::check_bool(*v, ::std::option::Option::Some(true), &path)?;
+            validate::check_bool(*v, Some(true), &path)?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(ViewDetached);
-crate::types::object_api!(
-    ViewDetached { uri : crate ::formats::AtUri, detached : bool, } {} extra
-);
+types::object_impls!(ViewDetached);
+types::object_api!(ViewDetached { uri : formats::AtUri, detached : bool, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ViewRecord2 {
     /// `$type`: `app.bsky.embed.record#viewRecord`.
-    ViewRecord(::std::boxed::Box<ViewRecord>),
+    ViewRecord(Box<ViewRecord>),
     /// `$type`: `app.bsky.embed.record#viewNotFound`.
-    ViewNotFound(::std::boxed::Box<ViewNotFound>),
+    ViewNotFound(Box<ViewNotFound>),
     /// `$type`: `app.bsky.embed.record#viewBlocked`.
-    ViewBlocked(::std::boxed::Box<ViewBlocked>),
+    ViewBlocked(Box<ViewBlocked>),
     /// `$type`: `app.bsky.embed.record#viewDetached`.
-    ViewDetached(::std::boxed::Box<ViewDetached>),
+    ViewDetached(Box<ViewDetached>),
     /// `$type`: `app.bsky.feed.defs#generatorView`.
-    GeneratorView(::std::boxed::Box<crate::app::bsky::feed::defs::GeneratorView>),
+    GeneratorView(Box<crate::app::bsky::feed::defs::GeneratorView>),
     /// `$type`: `app.bsky.graph.defs#listView`.
-    ListView(::std::boxed::Box<crate::app::bsky::graph::defs::ListView>),
+    ListView(Box<crate::app::bsky::graph::defs::ListView>),
     /// `$type`: `app.bsky.labeler.defs#labelerView`.
-    LabelerView(::std::boxed::Box<crate::app::bsky::labeler::defs::LabelerView>),
+    LabelerView(Box<crate::app::bsky::labeler::defs::LabelerView>),
     /// `$type`: `app.bsky.graph.defs#starterPackViewBasic`.
-    StarterPackViewBasic(
-        ::std::boxed::Box<crate::app::bsky::graph::defs::StarterPackViewBasic>,
-    ),
+    StarterPackViewBasic(Box<crate::app::bsky::graph::defs::StarterPackViewBasic>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl ViewRecord2 {
     /// The `$type` of this value.
@@ -538,117 +490,82 @@ impl ViewRecord2 {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for ViewRecord2 {
+impl<'de> de::UnionDe<'de> for ViewRecord2 {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "app.bsky.embed.record#viewRecord" => {
-                crate::de::member(tag, map, path).map(Self::ViewRecord)
+                de::member(tag, map, path).map(Self::ViewRecord)
             }
             "app.bsky.embed.record#viewNotFound" => {
-                crate::de::member(tag, map, path).map(Self::ViewNotFound)
+                de::member(tag, map, path).map(Self::ViewNotFound)
             }
             "app.bsky.embed.record#viewBlocked" => {
-                crate::de::member(tag, map, path).map(Self::ViewBlocked)
+                de::member(tag, map, path).map(Self::ViewBlocked)
             }
             "app.bsky.embed.record#viewDetached" => {
-                crate::de::member(tag, map, path).map(Self::ViewDetached)
+                de::member(tag, map, path).map(Self::ViewDetached)
             }
             "app.bsky.feed.defs#generatorView" => {
-                crate::de::member(tag, map, path).map(Self::GeneratorView)
+                de::member(tag, map, path).map(Self::GeneratorView)
             }
             "app.bsky.graph.defs#listView" => {
-                crate::de::member(tag, map, path).map(Self::ListView)
+                de::member(tag, map, path).map(Self::ListView)
             }
             "app.bsky.labeler.defs#labelerView" => {
-                crate::de::member(tag, map, path).map(Self::LabelerView)
+                de::member(tag, map, path).map(Self::LabelerView)
             }
             "app.bsky.graph.defs#starterPackViewBasic" => {
-                crate::de::member(tag, map, path).map(Self::StarterPackViewBasic)
+                de::member(tag, map, path).map(Self::StarterPackViewBasic)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ViewRecord2 {
+impl<'de> de::DeserializeAt<'de> for ViewRecord2 {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ViewRecord2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ViewRecord2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ViewRecord(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.record#viewRecord"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.record#viewRecord"), s)
             }
             Self::ViewNotFound(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.record#viewNotFound"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.record#viewNotFound"), s)
             }
             Self::ViewBlocked(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.record#viewBlocked"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.record#viewBlocked"), s)
             }
             Self::ViewDetached(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.record#viewDetached"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.record#viewDetached"), s)
             }
             Self::GeneratorView(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.feed.defs#generatorView"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.feed.defs#generatorView"), s)
             }
             Self::ListView(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.graph.defs#listView"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.graph.defs#listView"), s)
             }
             Self::LabelerView(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.labeler.defs#labelerView"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.labeler.defs#labelerView"), s)
             }
             Self::StarterPackViewBasic(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "app.bsky.graph.defs#starterPackViewBasic",
-                    ),
+                    Some("app.bsky.graph.defs#starterPackViewBasic"),
                     s,
                 )
             }
@@ -656,27 +573,25 @@ impl ::serde::Serialize for ViewRecord2 {
         }
     }
 }
-impl crate::validate::Validate for ViewRecord2 {
+impl validate::Validate for ViewRecord2 {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::ViewRecord(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::ViewNotFound(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::ViewBlocked(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::ViewDetached(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::GeneratorView(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::ListView(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::LabelerView(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::StarterPackViewBasic(v) => {
-                crate::validate::Validate::validate_at(&**v, path)
-            }
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::ViewRecord(v) => validate::Validate::validate_at(&**v, path),
+            Self::ViewNotFound(v) => validate::Validate::validate_at(&**v, path),
+            Self::ViewBlocked(v) => validate::Validate::validate_at(&**v, path),
+            Self::ViewDetached(v) => validate::Validate::validate_at(&**v, path),
+            Self::GeneratorView(v) => validate::Validate::validate_at(&**v, path),
+            Self::ListView(v) => validate::Validate::validate_at(&**v, path),
+            Self::LabelerView(v) => validate::Validate::validate_at(&**v, path),
+            Self::StarterPackViewBasic(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     ViewRecord2 { ViewRecord : ViewRecord, ViewNotFound : ViewNotFound, ViewBlocked :
     ViewBlocked, ViewDetached : ViewDetached, GeneratorView : crate
     ::app::bsky::feed::defs::GeneratorView, ListView : crate
@@ -688,19 +603,19 @@ crate::types::union_from!(
 #[non_exhaustive]
 pub enum ViewRecordEmbedsItem {
     /// `$type`: `app.bsky.embed.images#view`.
-    View(::std::boxed::Box<crate::app::bsky::embed::images::View>),
+    View(Box<crate::app::bsky::embed::images::View>),
     /// `$type`: `app.bsky.embed.video#view`.
-    View2(::std::boxed::Box<crate::app::bsky::embed::video::View>),
+    View2(Box<crate::app::bsky::embed::video::View>),
     /// `$type`: `app.bsky.embed.gallery#view`.
-    View3(::std::boxed::Box<crate::app::bsky::embed::gallery::View>),
+    View3(Box<crate::app::bsky::embed::gallery::View>),
     /// `$type`: `app.bsky.embed.external#view`.
-    View4(::std::boxed::Box<crate::app::bsky::embed::external::View>),
+    View4(Box<crate::app::bsky::embed::external::View>),
     /// `$type`: `app.bsky.embed.record#view`.
-    View5(::std::boxed::Box<View>),
+    View5(Box<View>),
     /// `$type`: `app.bsky.embed.recordWithMedia#view`.
-    View6(::std::boxed::Box<crate::app::bsky::embed::record_with_media::View>),
+    View6(Box<crate::app::bsky::embed::record_with_media::View>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl ViewRecordEmbedsItem {
     /// The `$type` of this value.
@@ -716,95 +631,60 @@ impl ViewRecordEmbedsItem {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for ViewRecordEmbedsItem {
+impl<'de> de::UnionDe<'de> for ViewRecordEmbedsItem {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
-            "app.bsky.embed.images#view" => {
-                crate::de::member(tag, map, path).map(Self::View)
-            }
-            "app.bsky.embed.video#view" => {
-                crate::de::member(tag, map, path).map(Self::View2)
-            }
-            "app.bsky.embed.gallery#view" => {
-                crate::de::member(tag, map, path).map(Self::View3)
-            }
-            "app.bsky.embed.external#view" => {
-                crate::de::member(tag, map, path).map(Self::View4)
-            }
-            "app.bsky.embed.record#view" => {
-                crate::de::member(tag, map, path).map(Self::View5)
-            }
+            "app.bsky.embed.images#view" => de::member(tag, map, path).map(Self::View),
+            "app.bsky.embed.video#view" => de::member(tag, map, path).map(Self::View2),
+            "app.bsky.embed.gallery#view" => de::member(tag, map, path).map(Self::View3),
+            "app.bsky.embed.external#view" => de::member(tag, map, path).map(Self::View4),
+            "app.bsky.embed.record#view" => de::member(tag, map, path).map(Self::View5),
             "app.bsky.embed.recordWithMedia#view" => {
-                crate::de::member(tag, map, path).map(Self::View6)
+                de::member(tag, map, path).map(Self::View6)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ViewRecordEmbedsItem {
+impl<'de> de::DeserializeAt<'de> for ViewRecordEmbedsItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ViewRecordEmbedsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ViewRecordEmbedsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::View(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.images#view"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.images#view"), s)
             }
             Self::View2(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.video#view"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.video#view"), s)
             }
             Self::View3(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.gallery#view"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.gallery#view"), s)
             }
             Self::View4(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.external#view"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.external#view"), s)
             }
             Self::View5(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.record#view"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.record#view"), s)
             }
             Self::View6(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some("app.bsky.embed.recordWithMedia#view"),
+                    Some("app.bsky.embed.recordWithMedia#view"),
                     s,
                 )
             }
@@ -812,23 +692,23 @@ impl ::serde::Serialize for ViewRecordEmbedsItem {
         }
     }
 }
-impl crate::validate::Validate for ViewRecordEmbedsItem {
+impl validate::Validate for ViewRecordEmbedsItem {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::View(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::View2(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::View3(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::View4(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::View5(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::View6(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::View(v) => validate::Validate::validate_at(&**v, path),
+            Self::View2(v) => validate::Validate::validate_at(&**v, path),
+            Self::View3(v) => validate::Validate::validate_at(&**v, path),
+            Self::View4(v) => validate::Validate::validate_at(&**v, path),
+            Self::View5(v) => validate::Validate::validate_at(&**v, path),
+            Self::View6(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     ViewRecordEmbedsItem { View : crate ::app::bsky::embed::images::View, View2 : crate
     ::app::bsky::embed::video::View, View3 : crate ::app::bsky::embed::gallery::View,
     View4 : crate ::app::bsky::embed::external::View, View5 : View, View6 : crate

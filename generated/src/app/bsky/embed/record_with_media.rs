@@ -2,165 +2,155 @@
 //! `app.bsky.embed.recordWithMedia`
 //!
 //! A representation of a record embedded in a Bluesky record (eg, a post), alongside other compatible embeds. For example, a quote post and image, or a quote post and external URL card.
-#[derive(Debug, Clone, PartialEq)]
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Main {
     pub record: crate::app::bsky::embed::record::Main,
     pub media: MainMedia,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MainBuilder {
-    record: ::std::option::Option<crate::app::bsky::embed::record::Main>,
-    media: ::std::option::Option<MainMedia>,
+    record: Option<crate::app::bsky::embed::record::Main>,
+    media: Option<MainMedia>,
 }
-impl crate::de::Object for Main {
+impl de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "record" => crate::de::field(map, &mut b.record, path, "record"),
-            "media" => crate::de::field(map, &mut b.media, path, "media"),
-            _ => ::std::result::Result::Ok(false),
+            "record" => de::field(map, &mut b.record, path, "record"),
+            "media" => de::field(map, &mut b.media, path, "media"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __MainBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __MainBuilder {
-            record: ::std::option::Option::Some(f0),
-            media: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __MainBuilder { record: Some(f0), media: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("record", b.record.is_some()), ("media", b.media.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             record: f0,
             media: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("record", &self.record)
             .req("media", &self.media)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("record", &self.record)
             .at("media", &self.media)
             .end()
     }
 }
-crate::types::object_impls!(Main);
-crate::types::object_api!(
+types::object_impls!(Main);
+types::object_api!(
     Main { record : crate ::app::bsky::embed::record::Main, media : MainMedia, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct View {
     pub record: crate::app::bsky::embed::record::View,
     pub media: ViewMedia,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewBuilder {
-    record: ::std::option::Option<crate::app::bsky::embed::record::View>,
-    media: ::std::option::Option<ViewMedia>,
+    record: Option<crate::app::bsky::embed::record::View>,
+    media: Option<ViewMedia>,
 }
-impl crate::de::Object for View {
+impl de::Object for View {
     type Builder = __ViewBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "record" => crate::de::field(map, &mut b.record, path, "record"),
-            "media" => crate::de::field(map, &mut b.media, path, "media"),
-            _ => ::std::result::Result::Ok(false),
+            "record" => de::field(map, &mut b.record, path, "record"),
+            "media" => de::field(map, &mut b.media, path, "media"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ViewBuilder {
-            record: ::std::option::Option::Some(f0),
-            media: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ViewBuilder { record: Some(f0), media: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("record", b.record.is_some()), ("media", b.media.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             record: f0,
             media: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("record", &self.record)
             .req("media", &self.media)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("record", &self.record)
             .at("media", &self.media)
             .end()
     }
 }
-crate::types::object_impls!(View);
-crate::types::object_api!(
+types::object_impls!(View);
+types::object_api!(
     View { record : crate ::app::bsky::embed::record::View, media : ViewMedia, } {} extra
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MainMedia {
     /// `$type`: `app.bsky.embed.images`.
-    Images(::std::boxed::Box<crate::app::bsky::embed::images::Main>),
+    Images(Box<crate::app::bsky::embed::images::Main>),
     /// `$type`: `app.bsky.embed.video`.
-    Video(::std::boxed::Box<crate::app::bsky::embed::video::Main>),
+    Video(Box<crate::app::bsky::embed::video::Main>),
     /// `$type`: `app.bsky.embed.gallery`.
-    Gallery(::std::boxed::Box<crate::app::bsky::embed::gallery::Main>),
+    Gallery(Box<crate::app::bsky::embed::gallery::Main>),
     /// `$type`: `app.bsky.embed.external`.
-    External(::std::boxed::Box<crate::app::bsky::embed::external::Main>),
+    External(Box<crate::app::bsky::embed::external::Main>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl MainMedia {
     /// The `$type` of this value.
@@ -174,95 +164,66 @@ impl MainMedia {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for MainMedia {
+impl<'de> de::UnionDe<'de> for MainMedia {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
-            "app.bsky.embed.images" => {
-                crate::de::member(tag, map, path).map(Self::Images)
-            }
-            "app.bsky.embed.video" => crate::de::member(tag, map, path).map(Self::Video),
-            "app.bsky.embed.gallery" => {
-                crate::de::member(tag, map, path).map(Self::Gallery)
-            }
-            "app.bsky.embed.external" => {
-                crate::de::member(tag, map, path).map(Self::External)
-            }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            "app.bsky.embed.images" => de::member(tag, map, path).map(Self::Images),
+            "app.bsky.embed.video" => de::member(tag, map, path).map(Self::Video),
+            "app.bsky.embed.gallery" => de::member(tag, map, path).map(Self::Gallery),
+            "app.bsky.embed.external" => de::member(tag, map, path).map(Self::External),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for MainMedia {
+impl<'de> de::DeserializeAt<'de> for MainMedia {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MainMedia {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for MainMedia {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Images(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.images"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.images"), s)
             }
-            Self::Video(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.video"),
-                    s,
-                )
-            }
+            Self::Video(v) => de::serialize_object(&**v, Some("app.bsky.embed.video"), s),
             Self::Gallery(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.gallery"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.gallery"), s)
             }
             Self::External(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.external"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.external"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for MainMedia {
+impl validate::Validate for MainMedia {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::Images(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Video(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Gallery(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::External(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::Images(v) => validate::Validate::validate_at(&**v, path),
+            Self::Video(v) => validate::Validate::validate_at(&**v, path),
+            Self::Gallery(v) => validate::Validate::validate_at(&**v, path),
+            Self::External(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     MainMedia { Images : crate ::app::bsky::embed::images::Main, Video : crate
     ::app::bsky::embed::video::Main, Gallery : crate ::app::bsky::embed::gallery::Main,
     External : crate ::app::bsky::embed::external::Main, }
@@ -271,15 +232,15 @@ crate::types::union_from!(
 #[non_exhaustive]
 pub enum ViewMedia {
     /// `$type`: `app.bsky.embed.images#view`.
-    View(::std::boxed::Box<crate::app::bsky::embed::images::View>),
+    View(Box<crate::app::bsky::embed::images::View>),
     /// `$type`: `app.bsky.embed.video#view`.
-    View2(::std::boxed::Box<crate::app::bsky::embed::video::View>),
+    View2(Box<crate::app::bsky::embed::video::View>),
     /// `$type`: `app.bsky.embed.gallery#view`.
-    View3(::std::boxed::Box<crate::app::bsky::embed::gallery::View>),
+    View3(Box<crate::app::bsky::embed::gallery::View>),
     /// `$type`: `app.bsky.embed.external#view`.
-    View4(::std::boxed::Box<crate::app::bsky::embed::external::View>),
+    View4(Box<crate::app::bsky::embed::external::View>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl ViewMedia {
     /// The `$type` of this value.
@@ -293,97 +254,68 @@ impl ViewMedia {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for ViewMedia {
+impl<'de> de::UnionDe<'de> for ViewMedia {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
-            "app.bsky.embed.images#view" => {
-                crate::de::member(tag, map, path).map(Self::View)
-            }
-            "app.bsky.embed.video#view" => {
-                crate::de::member(tag, map, path).map(Self::View2)
-            }
-            "app.bsky.embed.gallery#view" => {
-                crate::de::member(tag, map, path).map(Self::View3)
-            }
-            "app.bsky.embed.external#view" => {
-                crate::de::member(tag, map, path).map(Self::View4)
-            }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            "app.bsky.embed.images#view" => de::member(tag, map, path).map(Self::View),
+            "app.bsky.embed.video#view" => de::member(tag, map, path).map(Self::View2),
+            "app.bsky.embed.gallery#view" => de::member(tag, map, path).map(Self::View3),
+            "app.bsky.embed.external#view" => de::member(tag, map, path).map(Self::View4),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ViewMedia {
+impl<'de> de::DeserializeAt<'de> for ViewMedia {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ViewMedia {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ViewMedia {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::View(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.images#view"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.images#view"), s)
             }
             Self::View2(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.video#view"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.video#view"), s)
             }
             Self::View3(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.gallery#view"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.gallery#view"), s)
             }
             Self::View4(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.external#view"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.external#view"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for ViewMedia {
+impl validate::Validate for ViewMedia {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::View(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::View2(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::View3(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::View4(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::View(v) => validate::Validate::validate_at(&**v, path),
+            Self::View2(v) => validate::Validate::validate_at(&**v, path),
+            Self::View3(v) => validate::Validate::validate_at(&**v, path),
+            Self::View4(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     ViewMedia { View : crate ::app::bsky::embed::images::View, View2 : crate
     ::app::bsky::embed::video::View, View3 : crate ::app::bsky::embed::gallery::View,
     View4 : crate ::app::bsky::embed::external::View, }

@@ -2,67 +2,63 @@
 //! `app.bsky.embed.video`
 //!
 //! A video embedded in a Bluesky record (eg, a post).
-#[derive(Debug, Clone, PartialEq)]
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Main {
     /// The mp4 video file. May be up to 300mb, formerly limited to 100mb.
-    pub video: crate::types::Blob,
-    pub captions: ::std::option::Option<::std::vec::Vec<Caption>>,
+    pub video: types::Blob,
+    pub captions: Option<Vec<Caption>>,
     /// Alt text description of the video, for accessibility.
-    pub alt: ::std::option::Option<::std::string::String>,
-    pub aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
+    pub alt: Option<String>,
+    pub aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
     /// A hint to the client about how to present the video.
-    pub presentation: ::std::option::Option<MainPresentation>,
+    pub presentation: Option<MainPresentation>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MainBuilder {
-    video: ::std::option::Option<crate::types::Blob>,
-    captions: ::std::option::Option<::std::vec::Vec<Caption>>,
-    alt: ::std::option::Option<::std::string::String>,
-    aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
-    presentation: ::std::option::Option<MainPresentation>,
+    video: Option<types::Blob>,
+    captions: Option<Vec<Caption>>,
+    alt: Option<String>,
+    aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
+    presentation: Option<MainPresentation>,
 }
-impl crate::de::Object for Main {
+impl de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "video" => crate::de::field(map, &mut b.video, path, "video"),
-            "captions" => crate::de::field(map, &mut b.captions, path, "captions"),
-            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => {
-                crate::de::field(map, &mut b.aspect_ratio, path, "aspectRatio")
-            }
-            "presentation" => {
-                crate::de::field(map, &mut b.presentation, path, "presentation")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "video" => de::field(map, &mut b.video, path, "video"),
+            "captions" => de::field(map, &mut b.captions, path, "captions"),
+            "alt" => de::field(map, &mut b.alt, path, "alt"),
+            "aspectRatio" => de::field(map, &mut b.aspect_ratio, path, "aspectRatio"),
+            "presentation" => de::field(map, &mut b.presentation, path, "presentation"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __MainBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __MainBuilder {
-            video: ::std::option::Option::Some(f0),
+            video: Some(f0),
             captions: f1,
             alt: f2,
             aspect_ratio: f3,
             presentation: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("video", b.video.is_some())]),
-            );
+            return Err(de::missing(path, &[("video", b.video.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             video: f0,
             captions: f1,
             alt: f2,
@@ -71,11 +67,8 @@ impl crate::de::Object for Main {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("video", &self.video)
             .opt("captions", &self.captions)
             .opt("alt", &self.alt)
@@ -83,208 +76,190 @@ impl crate::de::Object for Main {
             .opt("presentation", &self.presentation)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.video;
             let path = path.key("video");
-            crate::validate::check_blob(
+            validate::check_blob(
                 &v.mime_type,
                 v.size,
-                &crate::validate::BlobRules {
-                    accept: ::std::option::Option::Some(
+                &validate::BlobRules {
+                    accept: Some(
                         ::std::borrow::Cow::Borrowed(
                             &[::std::borrow::Cow::Borrowed("video/mp4")],
                         ),
                     ),
-                    max_size: ::std::option::Option::Some(300000000),
+                    max_size: Some(300000000),
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.captions {
+        if let Some(v) = &self.captions {
             let path = path.key("captions");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(20),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(20),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("captions", &self.captions)
             .at("aspectRatio", &self.aspect_ratio)
             .at("presentation", &self.presentation)
             .end()
     }
 }
-crate::types::object_impls!(Main);
-crate::types::object_api!(
-    Main { video : crate ::types::Blob, } { captions with_captions : ::std::vec::Vec <
-    Caption >, alt with_alt : ::std::string::String, aspect_ratio with_aspect_ratio :
-    crate ::app::bsky::embed::defs::AspectRatio, presentation with_presentation :
+types::object_impls!(Main);
+types::object_api!(
+    Main { video : types::Blob, } { captions with_captions : Vec < Caption >, alt
+    with_alt : String, aspect_ratio with_aspect_ratio : crate
+    ::app::bsky::embed::defs::AspectRatio, presentation with_presentation :
     MainPresentation, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Caption {
-    pub lang: crate::formats::Language,
-    pub file: crate::types::Blob,
+    pub lang: formats::Language,
+    pub file: types::Blob,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __CaptionBuilder {
-    lang: ::std::option::Option<crate::formats::Language>,
-    file: ::std::option::Option<crate::types::Blob>,
+    lang: Option<formats::Language>,
+    file: Option<types::Blob>,
 }
-impl crate::de::Object for Caption {
+impl de::Object for Caption {
     type Builder = __CaptionBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __CaptionBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "lang" => crate::de::field(map, &mut b.lang, path, "lang"),
-            "file" => crate::de::field(map, &mut b.file, path, "file"),
-            _ => ::std::result::Result::Ok(false),
+            "lang" => de::field(map, &mut b.lang, path, "lang"),
+            "file" => de::field(map, &mut b.file, path, "file"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __CaptionBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __CaptionBuilder {
-            lang: ::std::option::Option::Some(f0),
-            file: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __CaptionBuilder { lang: Some(f0), file: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("lang", b.lang.is_some()), ("file", b.file.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self { lang: f0, file: f1, extra })
+        Ok(Self { lang: f0, file: f1, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("lang", &self.lang)
             .req("file", &self.file)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.file;
             let path = path.key("file");
-            crate::validate::check_blob(
+            validate::check_blob(
                 &v.mime_type,
                 v.size,
-                &crate::validate::BlobRules {
-                    accept: ::std::option::Option::Some(
+                &validate::BlobRules {
+                    accept: Some(
                         ::std::borrow::Cow::Borrowed(
                             &[::std::borrow::Cow::Borrowed("text/vtt")],
                         ),
                     ),
-                    max_size: ::std::option::Option::Some(20000),
+                    max_size: Some(20000),
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Caption);
-crate::types::object_api!(
-    Caption { lang : crate ::formats::Language, file : crate ::types::Blob, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Caption);
+types::object_api!(Caption { lang : formats::Language, file : types::Blob, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct View {
-    pub cid: crate::formats::Cid,
-    pub playlist: crate::formats::Uri,
-    pub thumbnail: ::std::option::Option<crate::formats::Uri>,
-    pub alt: ::std::option::Option<::std::string::String>,
-    pub aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
+    pub cid: formats::Cid,
+    pub playlist: formats::Uri,
+    pub thumbnail: Option<formats::Uri>,
+    pub alt: Option<String>,
+    pub aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
     /// A hint to the client about how to present the video.
-    pub presentation: ::std::option::Option<ViewPresentation>,
+    pub presentation: Option<ViewPresentation>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ViewBuilder {
-    cid: ::std::option::Option<crate::formats::Cid>,
-    playlist: ::std::option::Option<crate::formats::Uri>,
-    thumbnail: ::std::option::Option<crate::formats::Uri>,
-    alt: ::std::option::Option<::std::string::String>,
-    aspect_ratio: ::std::option::Option<crate::app::bsky::embed::defs::AspectRatio>,
-    presentation: ::std::option::Option<ViewPresentation>,
+    cid: Option<formats::Cid>,
+    playlist: Option<formats::Uri>,
+    thumbnail: Option<formats::Uri>,
+    alt: Option<String>,
+    aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
+    presentation: Option<ViewPresentation>,
 }
-impl crate::de::Object for View {
+impl de::Object for View {
     type Builder = __ViewBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "playlist" => crate::de::field(map, &mut b.playlist, path, "playlist"),
-            "thumbnail" => crate::de::field(map, &mut b.thumbnail, path, "thumbnail"),
-            "alt" => crate::de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => {
-                crate::de::field(map, &mut b.aspect_ratio, path, "aspectRatio")
-            }
-            "presentation" => {
-                crate::de::field(map, &mut b.presentation, path, "presentation")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "playlist" => de::field(map, &mut b.playlist, path, "playlist"),
+            "thumbnail" => de::field(map, &mut b.thumbnail, path, "thumbnail"),
+            "alt" => de::field(map, &mut b.alt, path, "alt"),
+            "aspectRatio" => de::field(map, &mut b.aspect_ratio, path, "aspectRatio"),
+            "presentation" => de::field(map, &mut b.presentation, path, "presentation"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ViewBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ViewBuilder {
-            cid: ::std::option::Option::Some(f0),
-            playlist: ::std::option::Option::Some(f1),
+            cid: Some(f0),
+            playlist: Some(f1),
             thumbnail: f2,
             alt: f3,
             aspect_ratio: f4,
             presentation: f5,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[("cid", b.cid.is_some()), ("playlist", b.playlist.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cid: f0,
             playlist: f1,
             thumbnail: f2,
@@ -294,11 +269,8 @@ impl crate::de::Object for View {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("cid", &self.cid)
             .req("playlist", &self.playlist)
             .opt("thumbnail", &self.thumbnail)
@@ -309,20 +281,20 @@ impl crate::de::Object for View {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("aspectRatio", &self.aspect_ratio)
             .at("presentation", &self.presentation)
             .end()
     }
 }
-crate::types::object_impls!(View);
-crate::types::object_api!(
-    View { cid : crate ::formats::Cid, playlist : crate ::formats::Uri, } { thumbnail
-    with_thumbnail : crate ::formats::Uri, alt with_alt : ::std::string::String,
-    aspect_ratio with_aspect_ratio : crate ::app::bsky::embed::defs::AspectRatio,
-    presentation with_presentation : ViewPresentation, } extra
+types::object_impls!(View);
+types::object_api!(
+    View { cid : formats::Cid, playlist : formats::Uri, } { thumbnail with_thumbnail :
+    formats::Uri, alt with_alt : String, aspect_ratio with_aspect_ratio : crate
+    ::app::bsky::embed::defs::AspectRatio, presentation with_presentation :
+    ViewPresentation, } extra
 );
 /// A hint to the client about how to present the video.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -333,7 +305,7 @@ pub enum MainPresentation {
     /// `gif`
     Gif,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl MainPresentation {
     /// The string value.
@@ -345,23 +317,23 @@ impl MainPresentation {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "default" => ::std::option::Option::Some(Self::Default),
-            "gif" => ::std::option::Option::Some(Self::Gif),
-            _ => ::std::option::Option::None,
+            "default" => Some(Self::Default),
+            "gif" => Some(Self::Gif),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for MainPresentation {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for MainPresentation {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for MainPresentation {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for MainPresentation {
@@ -374,47 +346,35 @@ impl ::std::convert::AsRef<str> for MainPresentation {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for MainPresentation {
+impl<'de> de::DeserializeAt<'de> for MainPresentation {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MainPresentation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for MainPresentation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for MainPresentation {
+impl validate::Validate for MainPresentation {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for MainPresentation {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for MainPresentation {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -427,7 +387,7 @@ pub enum ViewPresentation {
     /// `gif`
     Gif,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ViewPresentation {
     /// The string value.
@@ -439,23 +399,23 @@ impl ViewPresentation {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "default" => ::std::option::Option::Some(Self::Default),
-            "gif" => ::std::option::Option::Some(Self::Gif),
-            _ => ::std::option::Option::None,
+            "default" => Some(Self::Default),
+            "gif" => Some(Self::Gif),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ViewPresentation {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for ViewPresentation {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for ViewPresentation {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for ViewPresentation {
@@ -468,47 +428,35 @@ impl ::std::convert::AsRef<str> for ViewPresentation {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ViewPresentation {
+impl<'de> de::DeserializeAt<'de> for ViewPresentation {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ViewPresentation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ViewPresentation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for ViewPresentation {
+impl validate::Validate for ViewPresentation {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for ViewPresentation {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for ViewPresentation {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }

@@ -2,189 +2,174 @@
 //! `app.bsky.feed.describeFeedGenerator`
 //!
 //! Get information about a feed generator, including policies and offered feed URIs. Does not require auth; implemented by Feed Generator services (not App View).
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get information about a feed generator, including policies and offered feed URIs. Does not require auth; implemented by Feed Generator services (not App View).
 ///
 /// Query (HTTP GET) `app.bsky.feed.describeFeedGenerator`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DescribeFeedGenerator;
-impl crate::xrpc::Endpoint for DescribeFeedGenerator {
+impl xrpc::Endpoint for DescribeFeedGenerator {
     const NSID: &'static str = "app.bsky.feed.describeFeedGenerator";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Feed {
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __FeedBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
+    uri: Option<formats::AtUri>,
 }
-impl crate::de::Object for Feed {
+impl de::Object for Feed {
     type Builder = __FeedBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __FeedBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __FeedBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __FeedBuilder { uri: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("uri", b.uri.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __FeedBuilder { uri: Some(f0) } = b else {
+            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
         };
-        ::std::result::Result::Ok(Self { uri: f0, extra })
+        Ok(Self { uri: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Feed);
-crate::types::object_api!(Feed { uri : crate ::formats::AtUri, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Feed);
+types::object_api!(Feed { uri : formats::AtUri, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Links {
-    pub privacy_policy: ::std::option::Option<::std::string::String>,
-    pub terms_of_service: ::std::option::Option<::std::string::String>,
+    pub privacy_policy: Option<String>,
+    pub terms_of_service: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __LinksBuilder {
-    privacy_policy: ::std::option::Option<::std::string::String>,
-    terms_of_service: ::std::option::Option<::std::string::String>,
+    privacy_policy: Option<String>,
+    terms_of_service: Option<String>,
 }
-impl crate::de::Object for Links {
+impl de::Object for Links {
     type Builder = __LinksBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LinksBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
             "privacyPolicy" => {
-                crate::de::field(map, &mut b.privacy_policy, path, "privacyPolicy")
+                de::field(map, &mut b.privacy_policy, path, "privacyPolicy")
             }
             "termsOfService" => {
-                crate::de::field(map, &mut b.terms_of_service, path, "termsOfService")
+                de::field(map, &mut b.terms_of_service, path, "termsOfService")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __LinksBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __LinksBuilder { privacy_policy: f0, terms_of_service: f1 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             privacy_policy: f0,
             terms_of_service: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("privacyPolicy", &self.privacy_policy)
             .opt("termsOfService", &self.terms_of_service)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Links);
-crate::types::object_api!(
-    Links {} { privacy_policy with_privacy_policy : ::std::string::String,
-    terms_of_service with_terms_of_service : ::std::string::String, } extra
+types::object_impls!(Links);
+types::object_api!(
+    Links {} { privacy_policy with_privacy_policy : String, terms_of_service
+    with_terms_of_service : String, } extra
 );
-crate::types::default_new!(Links);
-#[derive(Debug, Clone, PartialEq)]
+types::default_new!(Links);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub did: crate::formats::Did,
-    pub feeds: ::std::vec::Vec<Feed>,
-    pub links: ::std::option::Option<Links>,
+    pub did: formats::Did,
+    pub feeds: Vec<Feed>,
+    pub links: Option<Links>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
-    feeds: ::std::option::Option<::std::vec::Vec<Feed>>,
-    links: ::std::option::Option<Links>,
+    did: Option<formats::Did>,
+    feeds: Option<Vec<Feed>>,
+    links: Option<Links>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "feeds" => crate::de::field(map, &mut b.feeds, path, "feeds"),
-            "links" => crate::de::field(map, &mut b.links, path, "links"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "feeds" => de::field(map, &mut b.feeds, path, "feeds"),
+            "links" => de::field(map, &mut b.links, path, "links"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            did: ::std::option::Option::Some(f0),
-            feeds: ::std::option::Option::Some(f1),
-            links: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { did: Some(f0), feeds: Some(f1), links: f2 } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("did", b.did.is_some()), ("feeds", b.feeds.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             did: f0,
             feeds: f1,
             links: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("did", &self.did)
             .req("feeds", &self.feeds)
             .opt("links", &self.links)
@@ -192,19 +177,19 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("feeds", &self.feeds)
             .at("links", &self.links)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { did : crate ::formats::Did, feeds : ::std::vec::Vec < Feed >, } { links
-    with_links : Links, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { did : formats::Did, feeds : Vec < Feed >, } { links with_links : Links, }
+    extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

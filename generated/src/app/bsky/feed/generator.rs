@@ -2,25 +2,25 @@
 //! `app.bsky.feed.generator`
 //!
 //! Record declaring of the existence of a feed generator, and containing metadata about it. The record can exist in any repository.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Record declaring of the existence of a feed generator, and containing metadata about it. The record can exist in any repository.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
-    pub did: crate::formats::Did,
-    pub display_name: ::std::string::String,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub description_facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    pub avatar: ::std::option::Option<crate::types::Blob>,
+    pub did: formats::Did,
+    pub display_name: String,
+    pub description: Option<String>,
+    pub description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+    pub avatar: Option<types::Blob>,
     /// Declaration that a feed accepts feedback interactions from a client through app.bsky.feed.sendInteractions
-    pub accepts_interactions: ::std::option::Option<bool>,
+    pub accepts_interactions: Option<bool>,
     /// Self-label values
-    pub labels: ::std::option::Option<RecordLabels>,
-    pub content_mode: ::std::option::Option<RecordContentMode>,
-    pub created_at: crate::formats::Datetime,
+    pub labels: Option<RecordLabels>,
+    pub content_mode: Option<RecordContentMode>,
+    pub created_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -29,80 +29,60 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
-    display_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    description_facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    avatar: ::std::option::Option<crate::types::Blob>,
-    accepts_interactions: ::std::option::Option<bool>,
-    labels: ::std::option::Option<RecordLabels>,
-    content_mode: ::std::option::Option<RecordContentMode>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
+    did: Option<formats::Did>,
+    display_name: Option<String>,
+    description: Option<String>,
+    description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+    avatar: Option<types::Blob>,
+    accepts_interactions: Option<bool>,
+    labels: Option<RecordLabels>,
+    content_mode: Option<RecordContentMode>,
+    created_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.feed.generator",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.generator");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "displayName" => {
-                crate::de::field(map, &mut b.display_name, path, "displayName")
-            }
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
+            "description" => de::field(map, &mut b.description, path, "description"),
             "descriptionFacets" => {
-                crate::de::field(
-                    map,
-                    &mut b.description_facets,
-                    path,
-                    "descriptionFacets",
-                )
+                de::field(map, &mut b.description_facets, path, "descriptionFacets")
             }
-            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
+            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
             "acceptsInteractions" => {
-                crate::de::field(
-                    map,
-                    &mut b.accepts_interactions,
-                    path,
-                    "acceptsInteractions",
-                )
+                de::field(map, &mut b.accepts_interactions, path, "acceptsInteractions")
             }
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "contentMode" => {
-                crate::de::field(map, &mut b.content_mode, path, "contentMode")
-            }
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
+            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "contentMode" => de::field(map, &mut b.content_mode, path, "contentMode"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
-            did: ::std::option::Option::Some(f0),
-            display_name: ::std::option::Option::Some(f1),
+            did: Some(f0),
+            display_name: Some(f1),
             description: f2,
             description_facets: f3,
             avatar: f4,
             accepts_interactions: f5,
             labels: f6,
             content_mode: f7,
-            created_at: ::std::option::Option::Some(f8),
+            created_at: Some(f8),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("did", b.did.is_some()),
@@ -112,7 +92,7 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             did: f0,
             display_name: f1,
             description: f2,
@@ -125,11 +105,8 @@ impl crate::de::Object for Record {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("did", &self.did)
             .req("displayName", &self.display_name)
             .opt("description", &self.description)
@@ -141,42 +118,39 @@ impl crate::de::Object for Record {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.display_name;
             let path = path.key("displayName");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(240),
-                    max_graphemes: ::std::option::Option::Some(24),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(240),
+                    max_graphemes: Some(24),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.description {
+        if let Some(v) = &self.description {
             let path = path.key("description");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(3000),
-                    max_graphemes: ::std::option::Option::Some(300),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(3000),
+                    max_graphemes: Some(300),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.avatar {
+        if let Some(v) = &self.avatar {
             let path = path.key("avatar");
-            crate::validate::check_blob(
+            validate::check_blob(
                 &v.mime_type,
                 v.size,
-                &crate::validate::BlobRules {
-                    accept: ::std::option::Option::Some(
+                &validate::BlobRules {
+                    accept: Some(
                         ::std::borrow::Cow::Borrowed(
                             &[
                                 ::std::borrow::Cow::Borrowed("image/png"),
@@ -184,37 +158,36 @@ impl crate::de::Object for Record {
                             ],
                         ),
                     ),
-                    max_size: ::std::option::Option::Some(1000000),
+                    max_size: Some(1000000),
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("descriptionFacets", &self.description_facets)
             .at("labels", &self.labels)
             .at("contentMode", &self.content_mode)
             .end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { did : crate ::formats::Did, display_name : ::std::string::String, created_at
-    : crate ::formats::Datetime, } { description with_description :
-    ::std::string::String, description_facets with_description_facets : ::std::vec::Vec <
-    crate ::app::bsky::richtext::facet::Main >, avatar with_avatar : crate ::types::Blob,
+types::object_impls!(Record);
+types::object_api!(
+    Record { did : formats::Did, display_name : String, created_at : formats::Datetime, }
+    { description with_description : String, description_facets with_description_facets :
+    Vec < crate ::app::bsky::richtext::facet::Main >, avatar with_avatar : types::Blob,
     accepts_interactions with_accepts_interactions : bool, labels with_labels :
     RecordLabels, content_mode with_content_mode : RecordContentMode, } extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }
 /// Self-label values
@@ -222,9 +195,9 @@ impl Record {
 #[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
-    SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
+    SelfLabels(Box<crate::com::atproto::label::defs::SelfLabels>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl RecordLabels {
     /// The `$type` of this value.
@@ -235,64 +208,55 @@ impl RecordLabels {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for RecordLabels {
+impl<'de> de::UnionDe<'de> for RecordLabels {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.label.defs#selfLabels" => {
-                crate::de::member(tag, map, path).map(Self::SelfLabels)
+                de::member(tag, map, path).map(Self::SelfLabels)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordLabels {
+impl<'de> de::DeserializeAt<'de> for RecordLabels {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordLabels {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SelfLabels(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.label.defs#selfLabels"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.label.defs#selfLabels"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for RecordLabels {
+impl validate::Validate for RecordLabels {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::SelfLabels(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::SelfLabels(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -303,7 +267,7 @@ pub enum RecordContentMode {
     /// `app.bsky.feed.defs#contentModeVideo`
     ContentModeVideo,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl RecordContentMode {
     /// The string value.
@@ -315,27 +279,25 @@ impl RecordContentMode {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
             "app.bsky.feed.defs#contentModeUnspecified" => {
-                ::std::option::Option::Some(Self::ContentModeUnspecified)
+                Some(Self::ContentModeUnspecified)
             }
-            "app.bsky.feed.defs#contentModeVideo" => {
-                ::std::option::Option::Some(Self::ContentModeVideo)
-            }
-            _ => ::std::option::Option::None,
+            "app.bsky.feed.defs#contentModeVideo" => Some(Self::ContentModeVideo),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for RecordContentMode {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for RecordContentMode {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for RecordContentMode {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for RecordContentMode {
@@ -348,47 +310,35 @@ impl ::std::convert::AsRef<str> for RecordContentMode {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordContentMode {
+impl<'de> de::DeserializeAt<'de> for RecordContentMode {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordContentMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordContentMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for RecordContentMode {
+impl validate::Validate for RecordContentMode {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for RecordContentMode {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for RecordContentMode {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }

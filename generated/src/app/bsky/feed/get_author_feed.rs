@@ -2,84 +2,80 @@
 //! `app.bsky.feed.getAuthorFeed`
 //!
 //! Get a view of an actor's 'author feed' (post and reposts by the author). Does not require auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get a view of an actor's 'author feed' (post and reposts by the author). Does not require auth.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getAuthorFeed`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetAuthorFeed;
-impl crate::xrpc::Endpoint for GetAuthorFeed {
+impl xrpc::Endpoint for GetAuthorFeed {
     const NSID: &'static str = "app.bsky.feed.getAuthorFeed";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub actor: crate::formats::AtIdentifier,
+    pub actor: formats::AtIdentifier,
     /// Default: `50`.
-    pub limit: ::std::option::Option<i64>,
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
     /// Combinations of post/repost types to include in response.
     ///
     /// Default: `"posts_with_replies"`.
-    pub filter: ::std::option::Option<ParamsFilter>,
+    pub filter: Option<ParamsFilter>,
     /// Default: `false`.
-    pub include_pins: ::std::option::Option<bool>,
+    pub include_pins: Option<bool>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    actor: ::std::option::Option<crate::formats::AtIdentifier>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
-    filter: ::std::option::Option<ParamsFilter>,
-    include_pins: ::std::option::Option<bool>,
+    actor: Option<formats::AtIdentifier>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+    filter: Option<ParamsFilter>,
+    include_pins: Option<bool>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "filter" => crate::de::field(map, &mut b.filter, path, "filter"),
-            "includePins" => {
-                crate::de::field(map, &mut b.include_pins, path, "includePins")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "actor" => de::field(map, &mut b.actor, path, "actor"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "filter" => de::field(map, &mut b.filter, path, "filter"),
+            "includePins" => de::field(map, &mut b.include_pins, path, "includePins"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder {
-            actor: ::std::option::Option::Some(f0),
+            actor: Some(f0),
             limit: f1,
             cursor: f2,
             filter: f3,
             include_pins: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actor", b.actor.is_some())]),
-            );
+            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             actor: f0,
             limit: f1,
             cursor: f2,
@@ -88,11 +84,8 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("actor", &self.actor)
             .opt("limit", &self.limit)
             .opt("cursor", &self.cursor)
@@ -100,70 +93,55 @@ impl crate::de::Object for Params {
             .opt("includePins", &self.include_pins)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("filter", &self.filter).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("filter", &self.filter).end()
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("50")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("50"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         match &self.filter {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "filter", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("filter", ::std::string::String::from("posts_with_replies")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "filter", &mut out),
+            None => out.push(("filter", String::from("posts_with_replies"))),
         }
         match &self.include_pins {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "includePins", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("includePins", ::std::string::String::from("false")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "includePins", &mut out),
+            None => out.push(("includePins", String::from("false"))),
         }
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { actor : crate ::formats::AtIdentifier, } { limit with_limit : i64, cursor
-    with_cursor : ::std::string::String, filter with_filter : ParamsFilter, include_pins
+types::object_api!(
+    Params { actor : formats::AtIdentifier, } { limit with_limit : i64, cursor
+    with_cursor : String, filter with_filter : ParamsFilter, include_pins
     with_include_pins : bool, } extra
 );
 /// Combinations of post/repost types to include in response.
@@ -181,7 +159,7 @@ pub enum ParamsFilter {
     /// `posts_with_video`
     PostsWithVideo,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ParamsFilter {
     /// The string value.
@@ -196,28 +174,26 @@ impl ParamsFilter {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "posts_with_replies" => ::std::option::Option::Some(Self::PostsWithReplies),
-            "posts_no_replies" => ::std::option::Option::Some(Self::PostsNoReplies),
-            "posts_with_media" => ::std::option::Option::Some(Self::PostsWithMedia),
-            "posts_and_author_threads" => {
-                ::std::option::Option::Some(Self::PostsAndAuthorThreads)
-            }
-            "posts_with_video" => ::std::option::Option::Some(Self::PostsWithVideo),
-            _ => ::std::option::Option::None,
+            "posts_with_replies" => Some(Self::PostsWithReplies),
+            "posts_no_replies" => Some(Self::PostsNoReplies),
+            "posts_with_media" => Some(Self::PostsWithMedia),
+            "posts_and_author_threads" => Some(Self::PostsAndAuthorThreads),
+            "posts_with_video" => Some(Self::PostsWithVideo),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ParamsFilter {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for ParamsFilter {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for ParamsFilter {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for ParamsFilter {
@@ -230,117 +206,97 @@ impl ::std::convert::AsRef<str> for ParamsFilter {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ParamsFilter {
+impl<'de> de::DeserializeAt<'de> for ParamsFilter {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ParamsFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ParamsFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for ParamsFilter {
+impl validate::Validate for ParamsFilter {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for ParamsFilter {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for ParamsFilter {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub cursor: ::std::option::Option<::std::string::String>,
-    pub feed: ::std::vec::Vec<crate::app::bsky::feed::defs::FeedViewPost>,
+    pub cursor: Option<String>,
+    pub feed: Vec<crate::app::bsky::feed::defs::FeedViewPost>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    feed: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::feed::defs::FeedViewPost>,
-    >,
+    cursor: Option<String>,
+    feed: Option<Vec<crate::app::bsky::feed::defs::FeedViewPost>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "feed" => crate::de::field(map, &mut b.feed, path, "feed"),
-            _ => ::std::result::Result::Ok(false),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "feed" => de::field(map, &mut b.feed, path, "feed"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { cursor: f0, feed: ::std::option::Option::Some(f1) } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("feed", b.feed.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { cursor: f0, feed: Some(f1) } = b else {
+            return Err(de::missing(path, &[("feed", b.feed.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             feed: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .req("feed", &self.feed)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("feed", &self.feed).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("feed", &self.feed).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { feed : ::std::vec::Vec < crate ::app::bsky::feed::defs::FeedViewPost >, } {
-    cursor with_cursor : ::std::string::String, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { feed : Vec < crate ::app::bsky::feed::defs::FeedViewPost >, } { cursor
+    with_cursor : String, } extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -348,22 +304,19 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// `BlockedActor`
-    BlockedActor { message: ::std::option::Option<::std::string::String> },
+    BlockedActor { message: Option<String> },
     /// `BlockedByActor`
-    BlockedByActor { message: ::std::option::Option<::std::string::String> },
+    BlockedByActor { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "BlockedActor" => Self::BlockedActor { message },
             "BlockedByActor" => Self::BlockedByActor { message },
@@ -377,7 +330,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::BlockedActor { message }
             | Self::BlockedByActor { message }
@@ -387,22 +340,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,81 +2,76 @@
 //! `app.bsky.feed.getFeedGenerator`
 //!
 //! Get information about a feed generator. Implemented by AppView.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get information about a feed generator. Implemented by AppView.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getFeedGenerator`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetFeedGenerator;
-impl crate::xrpc::Endpoint for GetFeedGenerator {
+impl xrpc::Endpoint for GetFeedGenerator {
     const NSID: &'static str = "app.bsky.feed.getFeedGenerator";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// AT-URI of the feed generator record.
-    pub feed: crate::formats::AtUri,
+    pub feed: formats::AtUri,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    feed: ::std::option::Option<crate::formats::AtUri>,
+    feed: Option<formats::AtUri>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "feed" => crate::de::field(map, &mut b.feed, path, "feed"),
-            _ => ::std::result::Result::Ok(false),
+            "feed" => de::field(map, &mut b.feed, path, "feed"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { feed: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("feed", b.feed.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { feed: Some(f0) } = b else {
+            return Err(de::missing(path, &[("feed", b.feed.is_some())]));
         };
-        ::std::result::Result::Ok(Self { feed: f0, extra })
+        Ok(Self { feed: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("feed", &self.feed).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("feed", &self.feed).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.feed, "feed", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.feed, "feed", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params { feed : crate ::formats::AtUri, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { feed : formats::AtUri, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub view: crate::app::bsky::feed::defs::GeneratorView,
@@ -85,42 +80,42 @@ pub struct Output {
     /// Indicates whether the feed generator service is compatible with the record declaration.
     pub is_valid: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    view: ::std::option::Option<crate::app::bsky::feed::defs::GeneratorView>,
-    is_online: ::std::option::Option<bool>,
-    is_valid: ::std::option::Option<bool>,
+    view: Option<crate::app::bsky::feed::defs::GeneratorView>,
+    is_online: Option<bool>,
+    is_valid: Option<bool>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "view" => crate::de::field(map, &mut b.view, path, "view"),
-            "isOnline" => crate::de::field(map, &mut b.is_online, path, "isOnline"),
-            "isValid" => crate::de::field(map, &mut b.is_valid, path, "isValid"),
-            _ => ::std::result::Result::Ok(false),
+            "view" => de::field(map, &mut b.view, path, "view"),
+            "isOnline" => de::field(map, &mut b.is_online, path, "isOnline"),
+            "isValid" => de::field(map, &mut b.is_valid, path, "isValid"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            view: ::std::option::Option::Some(f0),
-            is_online: ::std::option::Option::Some(f1),
-            is_valid: ::std::option::Option::Some(f2),
+            view: Some(f0),
+            is_online: Some(f1),
+            is_valid: Some(f2),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("view", b.view.is_some()),
@@ -130,18 +125,15 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             view: f0,
             is_online: f1,
             is_valid: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("view", &self.view)
             .req("isOnline", &self.is_online)
             .req("isValid", &self.is_valid)
@@ -149,16 +141,16 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("view", &self.view).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("view", &self.view).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output { view : crate ::app::bsky::feed::defs::GeneratorView, is_online : bool,
     is_valid : bool, } {} extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

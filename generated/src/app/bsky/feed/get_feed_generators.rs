@@ -2,138 +2,123 @@
 //! `app.bsky.feed.getFeedGenerators`
 //!
 //! Get information about a list of feed generators.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get information about a list of feed generators.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getFeedGenerators`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetFeedGenerators;
-impl crate::xrpc::Endpoint for GetFeedGenerators {
+impl xrpc::Endpoint for GetFeedGenerators {
     const NSID: &'static str = "app.bsky.feed.getFeedGenerators";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub feeds: ::std::vec::Vec<crate::formats::AtUri>,
+    pub feeds: Vec<formats::AtUri>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    feeds: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
+    feeds: Option<Vec<formats::AtUri>>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "feeds" => crate::de::field(map, &mut b.feeds, path, "feeds"),
-            _ => ::std::result::Result::Ok(false),
+            "feeds" => de::field(map, &mut b.feeds, path, "feeds"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { feeds: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("feeds", b.feeds.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { feeds: Some(f0) } = b else {
+            return Err(de::missing(path, &[("feeds", b.feeds.is_some())]));
         };
-        ::std::result::Result::Ok(Self { feeds: f0, extra })
+        Ok(Self { feeds: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("feeds", &self.feeds).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("feeds", &self.feeds).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.feeds, "feeds", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.feeds, "feeds", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { feeds : ::std::vec::Vec < crate ::formats::AtUri >, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { feeds : Vec < formats::AtUri >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub feeds: ::std::vec::Vec<crate::app::bsky::feed::defs::GeneratorView>,
+    pub feeds: Vec<crate::app::bsky::feed::defs::GeneratorView>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    feeds: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::feed::defs::GeneratorView>,
-    >,
+    feeds: Option<Vec<crate::app::bsky::feed::defs::GeneratorView>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "feeds" => crate::de::field(map, &mut b.feeds, path, "feeds"),
-            _ => ::std::result::Result::Ok(false),
+            "feeds" => de::field(map, &mut b.feeds, path, "feeds"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { feeds: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("feeds", b.feeds.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { feeds: Some(f0) } = b else {
+            return Err(de::missing(path, &[("feeds", b.feeds.is_some())]));
         };
-        ::std::result::Result::Ok(Self { feeds: f0, extra })
+        Ok(Self { feeds: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("feeds", &self.feeds).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("feeds", &self.feeds).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("feeds", &self.feeds).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("feeds", &self.feeds).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { feeds : ::std::vec::Vec < crate ::app::bsky::feed::defs::GeneratorView >, }
-    {} extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { feeds : Vec < crate ::app::bsky::feed::defs::GeneratorView >, } {} extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,66 +2,66 @@
 //! `app.bsky.feed.getLikes`
 //!
 //! Get like records which reference a subject (by AT-URI and CID).
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get like records which reference a subject (by AT-URI and CID).
 ///
 /// Query (HTTP GET) `app.bsky.feed.getLikes`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetLikes;
-impl crate::xrpc::Endpoint for GetLikes {
+impl xrpc::Endpoint for GetLikes {
     const NSID: &'static str = "app.bsky.feed.getLikes";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Like {
-    pub indexed_at: crate::formats::Datetime,
-    pub created_at: crate::formats::Datetime,
+    pub indexed_at: formats::Datetime,
+    pub created_at: formats::Datetime,
     pub actor: crate::app::bsky::actor::defs::ProfileView,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __LikeBuilder {
-    indexed_at: ::std::option::Option<crate::formats::Datetime>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-    actor: ::std::option::Option<crate::app::bsky::actor::defs::ProfileView>,
+    indexed_at: Option<formats::Datetime>,
+    created_at: Option<formats::Datetime>,
+    actor: Option<crate::app::bsky::actor::defs::ProfileView>,
 }
-impl crate::de::Object for Like {
+impl de::Object for Like {
     type Builder = __LikeBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LikeBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
-            _ => ::std::result::Result::Ok(false),
+            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "actor" => de::field(map, &mut b.actor, path, "actor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __LikeBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __LikeBuilder {
-            indexed_at: ::std::option::Option::Some(f0),
-            created_at: ::std::option::Option::Some(f1),
-            actor: ::std::option::Option::Some(f2),
+            indexed_at: Some(f0),
+            created_at: Some(f1),
+            actor: Some(f2),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("indexedAt", b.indexed_at.is_some()),
@@ -71,18 +71,15 @@ impl crate::de::Object for Like {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             indexed_at: f0,
             created_at: f1,
             actor: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("indexedAt", &self.indexed_at)
             .req("createdAt", &self.created_at)
             .req("actor", &self.actor)
@@ -90,69 +87,62 @@ impl crate::de::Object for Like {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("actor", &self.actor).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("actor", &self.actor).end()
     }
 }
-crate::types::object_impls!(Like);
-crate::types::object_api!(
-    Like { indexed_at : crate ::formats::Datetime, created_at : crate
-    ::formats::Datetime, actor : crate ::app::bsky::actor::defs::ProfileView, } {} extra
+types::object_impls!(Like);
+types::object_api!(
+    Like { indexed_at : formats::Datetime, created_at : formats::Datetime, actor : crate
+    ::app::bsky::actor::defs::ProfileView, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// AT-URI of the subject (eg, a post record).
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     /// CID of the subject record (aka, specific version of record), to filter likes.
-    pub cid: ::std::option::Option<crate::formats::Cid>,
+    pub cid: Option<formats::Cid>,
     /// Default: `50`.
-    pub limit: ::std::option::Option<i64>,
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    limit: Option<i64>,
+    cursor: Option<String>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: f1,
-            limit: f2,
-            cursor: f3,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("uri", b.uri.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { uri: Some(f0), cid: f1, limit: f2, cursor: f3 } = b else {
+            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             limit: f2,
@@ -160,114 +150,100 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .opt("cid", &self.cid)
             .opt("limit", &self.limit)
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.cid, "cid", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
+        xrpc::QueryValue::push_query(&self.cid, "cid", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("50")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("50"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { uri : crate ::formats::AtUri, } { cid with_cid : crate ::formats::Cid, limit
-    with_limit : i64, cursor with_cursor : ::std::string::String, } extra
+types::object_api!(
+    Params { uri : formats::AtUri, } { cid with_cid : formats::Cid, limit with_limit :
+    i64, cursor with_cursor : String, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub uri: crate::formats::AtUri,
-    pub cid: ::std::option::Option<crate::formats::Cid>,
-    pub cursor: ::std::option::Option<::std::string::String>,
-    pub likes: ::std::vec::Vec<Like>,
+    pub uri: formats::AtUri,
+    pub cid: Option<formats::Cid>,
+    pub cursor: Option<String>,
+    pub likes: Vec<Like>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    cursor: ::std::option::Option<::std::string::String>,
-    likes: ::std::option::Option<::std::vec::Vec<Like>>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    cursor: Option<String>,
+    likes: Option<Vec<Like>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "likes" => crate::de::field(map, &mut b.likes, path, "likes"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "likes" => de::field(map, &mut b.likes, path, "likes"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: f1,
-            cursor: f2,
-            likes: ::std::option::Option::Some(f3),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { uri: Some(f0), cid: f1, cursor: f2, likes: Some(f3) } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[("uri", b.uri.is_some()), ("likes", b.likes.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             cursor: f2,
@@ -275,11 +251,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .opt("cid", &self.cid)
             .opt("cursor", &self.cursor)
@@ -288,16 +261,16 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("likes", &self.likes).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("likes", &self.likes).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { uri : crate ::formats::AtUri, likes : ::std::vec::Vec < Like >, } { cid
-    with_cid : crate ::formats::Cid, cursor with_cursor : ::std::string::String, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { uri : formats::AtUri, likes : Vec < Like >, } { cid with_cid : formats::Cid,
+    cursor with_cursor : String, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

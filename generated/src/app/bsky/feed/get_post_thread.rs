@@ -2,224 +2,194 @@
 //! `app.bsky.feed.getPostThread`
 //!
 //! Get posts in a thread. Does not require auth, but additional metadata and filtering will be applied for authed requests.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get posts in a thread. Does not require auth, but additional metadata and filtering will be applied for authed requests.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getPostThread`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetPostThread;
-impl crate::xrpc::Endpoint for GetPostThread {
+impl xrpc::Endpoint for GetPostThread {
     const NSID: &'static str = "app.bsky.feed.getPostThread";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Reference (AT-URI) to post record.
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     /// How many levels of reply depth should be included in response.
     ///
     /// Default: `6`.
-    pub depth: ::std::option::Option<i64>,
+    pub depth: Option<i64>,
     /// How many levels of parent (and grandparent, etc) post to include.
     ///
     /// Default: `80`.
-    pub parent_height: ::std::option::Option<i64>,
+    pub parent_height: Option<i64>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    depth: ::std::option::Option<i64>,
-    parent_height: ::std::option::Option<i64>,
+    uri: Option<formats::AtUri>,
+    depth: Option<i64>,
+    parent_height: Option<i64>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "depth" => crate::de::field(map, &mut b.depth, path, "depth"),
-            "parentHeight" => {
-                crate::de::field(map, &mut b.parent_height, path, "parentHeight")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "depth" => de::field(map, &mut b.depth, path, "depth"),
+            "parentHeight" => de::field(map, &mut b.parent_height, path, "parentHeight"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            uri: ::std::option::Option::Some(f0),
-            depth: f1,
-            parent_height: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("uri", b.uri.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { uri: Some(f0), depth: f1, parent_height: f2 } = b else {
+            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             depth: f1,
             parent_height: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .opt("depth", &self.depth)
             .opt("parentHeight", &self.parent_height)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.depth {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.depth {
             let path = path.key("depth");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::Some(1000),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    maximum: Some(1000),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.parent_height {
+        if let Some(v) = &self.parent_height {
             let path = path.key("parentHeight");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::Some(1000),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    maximum: Some(1000),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
         match &self.depth {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "depth", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("depth", ::std::string::String::from("6")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "depth", &mut out),
+            None => out.push(("depth", String::from("6"))),
         }
         match &self.parent_height {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "parentHeight", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("parentHeight", ::std::string::String::from("80")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "parentHeight", &mut out),
+            None => out.push(("parentHeight", String::from("80"))),
         }
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { uri : crate ::formats::AtUri, } { depth with_depth : i64, parent_height
+types::object_api!(
+    Params { uri : formats::AtUri, } { depth with_depth : i64, parent_height
     with_parent_height : i64, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub thread: OutputThread,
-    pub threadgate: ::std::option::Option<crate::app::bsky::feed::defs::ThreadgateView>,
+    pub threadgate: Option<crate::app::bsky::feed::defs::ThreadgateView>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    thread: ::std::option::Option<OutputThread>,
-    threadgate: ::std::option::Option<crate::app::bsky::feed::defs::ThreadgateView>,
+    thread: Option<OutputThread>,
+    threadgate: Option<crate::app::bsky::feed::defs::ThreadgateView>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "thread" => crate::de::field(map, &mut b.thread, path, "thread"),
-            "threadgate" => crate::de::field(map, &mut b.threadgate, path, "threadgate"),
-            _ => ::std::result::Result::Ok(false),
+            "thread" => de::field(map, &mut b.thread, path, "thread"),
+            "threadgate" => de::field(map, &mut b.threadgate, path, "threadgate"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            thread: ::std::option::Option::Some(f0),
-            threadgate: f1,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("thread", b.thread.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { thread: Some(f0), threadgate: f1 } = b else {
+            return Err(de::missing(path, &[("thread", b.thread.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             thread: f0,
             threadgate: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("thread", &self.thread)
             .opt("threadgate", &self.threadgate)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("thread", &self.thread)
             .at("threadgate", &self.threadgate)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output { thread : OutputThread, } { threadgate with_threadgate : crate
     ::app::bsky::feed::defs::ThreadgateView, } extra
 );
@@ -227,13 +197,13 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum OutputThread {
     /// `$type`: `app.bsky.feed.defs#threadViewPost`.
-    ThreadViewPost(::std::boxed::Box<crate::app::bsky::feed::defs::ThreadViewPost>),
+    ThreadViewPost(Box<crate::app::bsky::feed::defs::ThreadViewPost>),
     /// `$type`: `app.bsky.feed.defs#notFoundPost`.
-    NotFoundPost(::std::boxed::Box<crate::app::bsky::feed::defs::NotFoundPost>),
+    NotFoundPost(Box<crate::app::bsky::feed::defs::NotFoundPost>),
     /// `$type`: `app.bsky.feed.defs#blockedPost`.
-    BlockedPost(::std::boxed::Box<crate::app::bsky::feed::defs::BlockedPost>),
+    BlockedPost(Box<crate::app::bsky::feed::defs::BlockedPost>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl OutputThread {
     /// The `$type` of this value.
@@ -246,86 +216,69 @@ impl OutputThread {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for OutputThread {
+impl<'de> de::UnionDe<'de> for OutputThread {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "app.bsky.feed.defs#threadViewPost" => {
-                crate::de::member(tag, map, path).map(Self::ThreadViewPost)
+                de::member(tag, map, path).map(Self::ThreadViewPost)
             }
             "app.bsky.feed.defs#notFoundPost" => {
-                crate::de::member(tag, map, path).map(Self::NotFoundPost)
+                de::member(tag, map, path).map(Self::NotFoundPost)
             }
             "app.bsky.feed.defs#blockedPost" => {
-                crate::de::member(tag, map, path).map(Self::BlockedPost)
+                de::member(tag, map, path).map(Self::BlockedPost)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputThread {
+impl<'de> de::DeserializeAt<'de> for OutputThread {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputThread {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputThread {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ThreadViewPost(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.feed.defs#threadViewPost"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.feed.defs#threadViewPost"), s)
             }
             Self::NotFoundPost(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.feed.defs#notFoundPost"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.feed.defs#notFoundPost"), s)
             }
             Self::BlockedPost(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.feed.defs#blockedPost"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.feed.defs#blockedPost"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for OutputThread {
+impl validate::Validate for OutputThread {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::ThreadViewPost(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::NotFoundPost(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::BlockedPost(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::ThreadViewPost(v) => validate::Validate::validate_at(&**v, path),
+            Self::NotFoundPost(v) => validate::Validate::validate_at(&**v, path),
+            Self::BlockedPost(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     OutputThread { ThreadViewPost : crate ::app::bsky::feed::defs::ThreadViewPost,
     NotFoundPost : crate ::app::bsky::feed::defs::NotFoundPost, BlockedPost : crate
     ::app::bsky::feed::defs::BlockedPost, }
@@ -336,20 +289,17 @@ crate::types::union_from!(
 #[non_exhaustive]
 pub enum Error {
     /// `NotFound`
-    NotFound { message: ::std::option::Option<::std::string::String> },
+    NotFound { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "NotFound" => Self::NotFound { message },
             _ => Self::Other { error, message },
@@ -361,7 +311,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::NotFound { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -371,22 +321,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,76 +2,69 @@
 //! `app.bsky.feed.getQuotes`
 //!
 //! Get a list of quotes for a given post.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get a list of quotes for a given post.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getQuotes`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetQuotes;
-impl crate::xrpc::Endpoint for GetQuotes {
+impl xrpc::Endpoint for GetQuotes {
     const NSID: &'static str = "app.bsky.feed.getQuotes";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Reference (AT-URI) of post record
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     /// If supplied, filters to quotes of specific version (by CID) of the post record.
-    pub cid: ::std::option::Option<crate::formats::Cid>,
+    pub cid: Option<formats::Cid>,
     /// Default: `50`.
-    pub limit: ::std::option::Option<i64>,
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    limit: Option<i64>,
+    cursor: Option<String>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: f1,
-            limit: f2,
-            cursor: f3,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("uri", b.uri.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { uri: Some(f0), cid: f1, limit: f2, cursor: f3 } = b else {
+            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             limit: f2,
@@ -79,116 +72,100 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .opt("cid", &self.cid)
             .opt("limit", &self.limit)
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.cid, "cid", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
+        xrpc::QueryValue::push_query(&self.cid, "cid", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("50")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("50"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { uri : crate ::formats::AtUri, } { cid with_cid : crate ::formats::Cid, limit
-    with_limit : i64, cursor with_cursor : ::std::string::String, } extra
+types::object_api!(
+    Params { uri : formats::AtUri, } { cid with_cid : formats::Cid, limit with_limit :
+    i64, cursor with_cursor : String, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub uri: crate::formats::AtUri,
-    pub cid: ::std::option::Option<crate::formats::Cid>,
-    pub cursor: ::std::option::Option<::std::string::String>,
-    pub posts: ::std::vec::Vec<crate::app::bsky::feed::defs::PostView>,
+    pub uri: formats::AtUri,
+    pub cid: Option<formats::Cid>,
+    pub cursor: Option<String>,
+    pub posts: Vec<crate::app::bsky::feed::defs::PostView>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    cursor: ::std::option::Option<::std::string::String>,
-    posts: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::feed::defs::PostView>,
-    >,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    cursor: Option<String>,
+    posts: Option<Vec<crate::app::bsky::feed::defs::PostView>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "posts" => crate::de::field(map, &mut b.posts, path, "posts"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "posts" => de::field(map, &mut b.posts, path, "posts"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: f1,
-            cursor: f2,
-            posts: ::std::option::Option::Some(f3),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { uri: Some(f0), cid: f1, cursor: f2, posts: Some(f3) } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[("uri", b.uri.is_some()), ("posts", b.posts.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             cursor: f2,
@@ -196,11 +173,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .opt("cid", &self.cid)
             .opt("cursor", &self.cursor)
@@ -209,17 +183,16 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("posts", &self.posts).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("posts", &self.posts).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { uri : crate ::formats::AtUri, posts : ::std::vec::Vec < crate
-    ::app::bsky::feed::defs::PostView >, } { cid with_cid : crate ::formats::Cid, cursor
-    with_cursor : ::std::string::String, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { uri : formats::AtUri, posts : Vec < crate ::app::bsky::feed::defs::PostView
+    >, } { cid with_cid : formats::Cid, cursor with_cursor : String, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

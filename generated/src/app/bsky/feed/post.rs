@@ -2,30 +2,30 @@
 //! `app.bsky.feed.post`
 //!
 //! Record containing a Bluesky post.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Record containing a Bluesky post.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// The primary post content. May be an empty string, if there are embeds.
-    pub text: ::std::string::String,
+    pub text: String,
     /// DEPRECATED: replaced by app.bsky.richtext.facet.
-    pub entities: ::std::option::Option<::std::vec::Vec<Entity>>,
+    pub entities: Option<Vec<Entity>>,
     /// Annotations of text (mentions, URLs, hashtags, etc)
-    pub facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    pub reply: ::std::option::Option<ReplyRef>,
-    pub embed: ::std::option::Option<RecordEmbed>,
+    pub facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+    pub reply: Option<ReplyRef>,
+    pub embed: Option<RecordEmbed>,
     /// Indicates human language of post primary text content.
-    pub langs: ::std::option::Option<::std::vec::Vec<crate::formats::Language>>,
+    pub langs: Option<Vec<formats::Language>>,
     /// Self-label values for this post. Effectively content warnings.
-    pub labels: ::std::option::Option<RecordLabels>,
+    pub labels: Option<RecordLabels>,
     /// Additional hashtags, in addition to any included in post text and facets.
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: Option<Vec<String>>,
     /// Client-declared timestamp when this post was originally created.
-    pub created_at: crate::formats::Datetime,
+    pub created_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -34,49 +34,45 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    text: ::std::option::Option<::std::string::String>,
-    entities: ::std::option::Option<::std::vec::Vec<Entity>>,
-    facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    reply: ::std::option::Option<ReplyRef>,
-    embed: ::std::option::Option<RecordEmbed>,
-    langs: ::std::option::Option<::std::vec::Vec<crate::formats::Language>>,
-    labels: ::std::option::Option<RecordLabels>,
-    tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
+    text: Option<String>,
+    entities: Option<Vec<Entity>>,
+    facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+    reply: Option<ReplyRef>,
+    embed: Option<RecordEmbed>,
+    langs: Option<Vec<formats::Language>>,
+    labels: Option<RecordLabels>,
+    tags: Option<Vec<String>>,
+    created_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.feed.post",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.post");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "text" => crate::de::field(map, &mut b.text, path, "text"),
-            "entities" => crate::de::field(map, &mut b.entities, path, "entities"),
-            "facets" => crate::de::field(map, &mut b.facets, path, "facets"),
-            "reply" => crate::de::field(map, &mut b.reply, path, "reply"),
-            "embed" => crate::de::field(map, &mut b.embed, path, "embed"),
-            "langs" => crate::de::field(map, &mut b.langs, path, "langs"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "tags" => crate::de::field(map, &mut b.tags, path, "tags"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
+            "text" => de::field(map, &mut b.text, path, "text"),
+            "entities" => de::field(map, &mut b.entities, path, "entities"),
+            "facets" => de::field(map, &mut b.facets, path, "facets"),
+            "reply" => de::field(map, &mut b.reply, path, "reply"),
+            "embed" => de::field(map, &mut b.embed, path, "embed"),
+            "langs" => de::field(map, &mut b.langs, path, "langs"),
+            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "tags" => de::field(map, &mut b.tags, path, "tags"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
-            text: ::std::option::Option::Some(f0),
+            text: Some(f0),
             entities: f1,
             facets: f2,
             reply: f3,
@@ -84,16 +80,16 @@ impl crate::de::Object for Record {
             langs: f5,
             labels: f6,
             tags: f7,
-            created_at: ::std::option::Option::Some(f8),
+            created_at: Some(f8),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[("text", b.text.is_some()), ("createdAt", b.created_at.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             text: f0,
             entities: f1,
             facets: f2,
@@ -106,11 +102,8 @@ impl crate::de::Object for Record {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("text", &self.text)
             .opt("entities", &self.entities)
             .opt("facets", &self.facets)
@@ -122,66 +115,63 @@ impl crate::de::Object for Record {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.text;
             let path = path.key("text");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(3000),
-                    max_graphemes: ::std::option::Option::Some(300),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(3000),
+                    max_graphemes: Some(300),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.langs {
+        if let Some(v) = &self.langs {
             let path = path.key("langs");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(3),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(3),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.tags {
+        if let Some(v) = &self.tags {
             let path = path.key("tags");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(8),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(8),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
             for (i, item) in v.iter().enumerate() {
                 let path = path.index(i);
-                crate::validate::check_string(
+                validate::check_string(
                     item.as_str(),
-                    &crate::validate::StringRules {
-                        max_length: ::std::option::Option::Some(640),
-                        max_graphemes: ::std::option::Option::Some(64),
-                        ..crate::validate::StringRules::NONE
+                    &validate::StringRules {
+                        max_length: Some(640),
+                        max_graphemes: Some(64),
+                        ..validate::StringRules::NONE
                     },
                     &path,
                 )?;
             }
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("entities", &self.entities)
             .at("facets", &self.facets)
             .at("reply", &self.reply)
@@ -190,140 +180,130 @@ impl crate::de::Object for Record {
             .end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { text : ::std::string::String, created_at : crate ::formats::Datetime, } {
-    entities with_entities : ::std::vec::Vec < Entity >, facets with_facets :
-    ::std::vec::Vec < crate ::app::bsky::richtext::facet::Main >, reply with_reply :
-    ReplyRef, embed with_embed : RecordEmbed, langs with_langs : ::std::vec::Vec < crate
-    ::formats::Language >, labels with_labels : RecordLabels, tags with_tags :
-    ::std::vec::Vec < ::std::string::String >, } extra
+types::object_impls!(Record);
+types::object_api!(
+    Record { text : String, created_at : formats::Datetime, } { entities with_entities :
+    Vec < Entity >, facets with_facets : Vec < crate ::app::bsky::richtext::facet::Main
+    >, reply with_reply : ReplyRef, embed with_embed : RecordEmbed, langs with_langs :
+    Vec < formats::Language >, labels with_labels : RecordLabels, tags with_tags : Vec <
+    String >, } extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplyRef {
     pub root: crate::com::atproto::repo::strong_ref::Main,
     pub parent: crate::com::atproto::repo::strong_ref::Main,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ReplyRefBuilder {
-    root: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
-    parent: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
+    root: Option<crate::com::atproto::repo::strong_ref::Main>,
+    parent: Option<crate::com::atproto::repo::strong_ref::Main>,
 }
-impl crate::de::Object for ReplyRef {
+impl de::Object for ReplyRef {
     type Builder = __ReplyRefBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ReplyRefBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "root" => crate::de::field(map, &mut b.root, path, "root"),
-            "parent" => crate::de::field(map, &mut b.parent, path, "parent"),
-            _ => ::std::result::Result::Ok(false),
+            "root" => de::field(map, &mut b.root, path, "root"),
+            "parent" => de::field(map, &mut b.parent, path, "parent"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ReplyRefBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ReplyRefBuilder {
-            root: ::std::option::Option::Some(f0),
-            parent: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ReplyRefBuilder { root: Some(f0), parent: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("root", b.root.is_some()), ("parent", b.parent.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             root: f0,
             parent: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("root", &self.root)
             .req("parent", &self.parent)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("root", &self.root)
             .at("parent", &self.parent)
             .end()
     }
 }
-crate::types::object_impls!(ReplyRef);
-crate::types::object_api!(
+types::object_impls!(ReplyRef);
+types::object_api!(
     ReplyRef { root : crate ::com::atproto::repo::strong_ref::Main, parent : crate
     ::com::atproto::repo::strong_ref::Main, } {} extra
 );
 /// Deprecated: use facets instead.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Entity {
     pub index: TextSlice,
     /// Expected values are 'mention' and 'link'.
-    pub type_: ::std::string::String,
-    pub value: ::std::string::String,
+    pub type_: String,
+    pub value: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __EntityBuilder {
-    index: ::std::option::Option<TextSlice>,
-    type_: ::std::option::Option<::std::string::String>,
-    value: ::std::option::Option<::std::string::String>,
+    index: Option<TextSlice>,
+    type_: Option<String>,
+    value: Option<String>,
 }
-impl crate::de::Object for Entity {
+impl de::Object for Entity {
     type Builder = __EntityBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __EntityBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "index" => crate::de::field(map, &mut b.index, path, "index"),
-            "type" => crate::de::field(map, &mut b.type_, path, "type"),
-            "value" => crate::de::field(map, &mut b.value, path, "value"),
-            _ => ::std::result::Result::Ok(false),
+            "index" => de::field(map, &mut b.index, path, "index"),
+            "type" => de::field(map, &mut b.type_, path, "type"),
+            "value" => de::field(map, &mut b.value, path, "value"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __EntityBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __EntityBuilder {
-            index: ::std::option::Option::Some(f0),
-            type_: ::std::option::Option::Some(f1),
-            value: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __EntityBuilder { index: Some(f0), type_: Some(f1), value: Some(f2) } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("index", b.index.is_some()),
@@ -333,18 +313,15 @@ impl crate::de::Object for Entity {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             index: f0,
             type_: f1,
             value: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("index", &self.index)
             .req("type", &self.type_)
             .req("value", &self.value)
@@ -352,84 +329,74 @@ impl crate::de::Object for Entity {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("index", &self.index).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("index", &self.index).end()
     }
 }
-crate::types::object_impls!(Entity);
-crate::types::object_api!(
-    Entity { index : TextSlice, type_ : ::std::string::String, value :
-    ::std::string::String, } {} extra
+types::object_impls!(Entity);
+types::object_api!(
+    Entity { index : TextSlice, type_ : String, value : String, } {} extra
 );
 /// Deprecated. Use app.bsky.richtext instead -- A text segment. Start is inclusive, end is exclusive. Indices are for utf16-encoded strings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextSlice {
     pub start: i64,
     pub end: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __TextSliceBuilder {
-    start: ::std::option::Option<i64>,
-    end: ::std::option::Option<i64>,
+    start: Option<i64>,
+    end: Option<i64>,
 }
-impl crate::de::Object for TextSlice {
+impl de::Object for TextSlice {
     type Builder = __TextSliceBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __TextSliceBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "start" => crate::de::field(map, &mut b.start, path, "start"),
-            "end" => crate::de::field(map, &mut b.end, path, "end"),
-            _ => ::std::result::Result::Ok(false),
+            "start" => de::field(map, &mut b.start, path, "start"),
+            "end" => de::field(map, &mut b.end, path, "end"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __TextSliceBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __TextSliceBuilder {
-            start: ::std::option::Option::Some(f0),
-            end: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __TextSliceBuilder { start: Some(f0), end: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("start", b.start.is_some()), ("end", b.end.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self { start: f0, end: f1, extra })
+        Ok(Self { start: f0, end: f1, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("start", &self.start)
             .req("end", &self.end)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.start;
             let path = path.key("start");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -437,37 +404,37 @@ impl crate::de::Object for TextSlice {
         {
             let v = &self.end;
             let path = path.key("end");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(TextSlice);
-crate::types::object_api!(TextSlice { start : i64, end : i64, } {} extra);
+types::object_impls!(TextSlice);
+types::object_api!(TextSlice { start : i64, end : i64, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordEmbed {
     /// `$type`: `app.bsky.embed.images`.
-    Images(::std::boxed::Box<crate::app::bsky::embed::images::Main>),
+    Images(Box<crate::app::bsky::embed::images::Main>),
     /// `$type`: `app.bsky.embed.video`.
-    Video(::std::boxed::Box<crate::app::bsky::embed::video::Main>),
+    Video(Box<crate::app::bsky::embed::video::Main>),
     /// `$type`: `app.bsky.embed.gallery`.
-    Gallery(::std::boxed::Box<crate::app::bsky::embed::gallery::Main>),
+    Gallery(Box<crate::app::bsky::embed::gallery::Main>),
     /// `$type`: `app.bsky.embed.external`.
-    External(::std::boxed::Box<crate::app::bsky::embed::external::Main>),
+    External(Box<crate::app::bsky::embed::external::Main>),
     /// `$type`: `app.bsky.embed.record`.
-    Record(::std::boxed::Box<crate::app::bsky::embed::record::Main>),
+    Record(Box<crate::app::bsky::embed::record::Main>),
     /// `$type`: `app.bsky.embed.recordWithMedia`.
-    RecordWithMedia(::std::boxed::Box<crate::app::bsky::embed::record_with_media::Main>),
+    RecordWithMedia(Box<crate::app::bsky::embed::record_with_media::Main>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl RecordEmbed {
     /// The `$type` of this value.
@@ -483,119 +450,78 @@ impl RecordEmbed {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for RecordEmbed {
+impl<'de> de::UnionDe<'de> for RecordEmbed {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
-            "app.bsky.embed.images" => {
-                crate::de::member(tag, map, path).map(Self::Images)
-            }
-            "app.bsky.embed.video" => crate::de::member(tag, map, path).map(Self::Video),
-            "app.bsky.embed.gallery" => {
-                crate::de::member(tag, map, path).map(Self::Gallery)
-            }
-            "app.bsky.embed.external" => {
-                crate::de::member(tag, map, path).map(Self::External)
-            }
-            "app.bsky.embed.record" => {
-                crate::de::member(tag, map, path).map(Self::Record)
-            }
+            "app.bsky.embed.images" => de::member(tag, map, path).map(Self::Images),
+            "app.bsky.embed.video" => de::member(tag, map, path).map(Self::Video),
+            "app.bsky.embed.gallery" => de::member(tag, map, path).map(Self::Gallery),
+            "app.bsky.embed.external" => de::member(tag, map, path).map(Self::External),
+            "app.bsky.embed.record" => de::member(tag, map, path).map(Self::Record),
             "app.bsky.embed.recordWithMedia" => {
-                crate::de::member(tag, map, path).map(Self::RecordWithMedia)
+                de::member(tag, map, path).map(Self::RecordWithMedia)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordEmbed {
+impl<'de> de::DeserializeAt<'de> for RecordEmbed {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordEmbed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordEmbed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Images(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.images"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.images"), s)
             }
-            Self::Video(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.video"),
-                    s,
-                )
-            }
+            Self::Video(v) => de::serialize_object(&**v, Some("app.bsky.embed.video"), s),
             Self::Gallery(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.gallery"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.gallery"), s)
             }
             Self::External(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.external"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.external"), s)
             }
             Self::Record(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.record"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.record"), s)
             }
             Self::RecordWithMedia(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.embed.recordWithMedia"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.embed.recordWithMedia"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for RecordEmbed {
+impl validate::Validate for RecordEmbed {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::Images(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Video(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Gallery(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::External(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Record(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::RecordWithMedia(v) => {
-                crate::validate::Validate::validate_at(&**v, path)
-            }
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::Images(v) => validate::Validate::validate_at(&**v, path),
+            Self::Video(v) => validate::Validate::validate_at(&**v, path),
+            Self::Gallery(v) => validate::Validate::validate_at(&**v, path),
+            Self::External(v) => validate::Validate::validate_at(&**v, path),
+            Self::Record(v) => validate::Validate::validate_at(&**v, path),
+            Self::RecordWithMedia(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     RecordEmbed { Images : crate ::app::bsky::embed::images::Main, Video : crate
     ::app::bsky::embed::video::Main, Gallery : crate ::app::bsky::embed::gallery::Main,
     External : crate ::app::bsky::embed::external::Main, Record : crate
@@ -607,9 +533,9 @@ crate::types::union_from!(
 #[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
-    SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
+    SelfLabels(Box<crate::com::atproto::label::defs::SelfLabels>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl RecordLabels {
     /// The `$type` of this value.
@@ -620,63 +546,54 @@ impl RecordLabels {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for RecordLabels {
+impl<'de> de::UnionDe<'de> for RecordLabels {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.label.defs#selfLabels" => {
-                crate::de::member(tag, map, path).map(Self::SelfLabels)
+                de::member(tag, map, path).map(Self::SelfLabels)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordLabels {
+impl<'de> de::DeserializeAt<'de> for RecordLabels {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordLabels {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SelfLabels(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.label.defs#selfLabels"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.label.defs#selfLabels"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for RecordLabels {
+impl validate::Validate for RecordLabels {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::SelfLabels(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::SelfLabels(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
 );

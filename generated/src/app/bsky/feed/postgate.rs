@@ -2,23 +2,21 @@
 //! `app.bsky.feed.postgate`
 //!
 //! Record defining interaction rules for a post. The record key (rkey) of the postgate record must match the record key of the post, and that record must be in the same repository.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Record defining interaction rules for a post. The record key (rkey) of the postgate record must match the record key of the post, and that record must be in the same repository.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
-    pub created_at: crate::formats::Datetime,
+    pub created_at: formats::Datetime,
     /// Reference (AT-URI) to the post record.
-    pub post: crate::formats::AtUri,
+    pub post: formats::AtUri,
     /// List of AT-URIs embedding this post that the author has detached from.
-    pub detached_embedding_uris: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::AtUri>,
-    >,
+    pub detached_embedding_uris: Option<Vec<formats::AtUri>>,
     /// List of rules defining who can embed this post. If value is an empty array or is undefined, no particular rules apply and anyone can embed.
-    pub embedding_rules: ::std::option::Option<
-        ::std::vec::Vec<RecordEmbeddingRulesItem>,
-    >,
+    pub embedding_rules: Option<Vec<RecordEmbeddingRulesItem>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -27,29 +25,25 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-    post: ::std::option::Option<crate::formats::AtUri>,
-    detached_embedding_uris: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::AtUri>,
-    >,
-    embedding_rules: ::std::option::Option<::std::vec::Vec<RecordEmbeddingRulesItem>>,
+    created_at: Option<formats::Datetime>,
+    post: Option<formats::AtUri>,
+    detached_embedding_uris: Option<Vec<formats::AtUri>>,
+    embedding_rules: Option<Vec<RecordEmbeddingRulesItem>>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.feed.postgate",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.postgate");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            "post" => crate::de::field(map, &mut b.post, path, "post"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "post" => de::field(map, &mut b.post, path, "post"),
             "detachedEmbeddingUris" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.detached_embedding_uris,
                     path,
@@ -57,30 +51,30 @@ impl crate::de::Object for Record {
                 )
             }
             "embeddingRules" => {
-                crate::de::field(map, &mut b.embedding_rules, path, "embeddingRules")
+                de::field(map, &mut b.embedding_rules, path, "embeddingRules")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
-            created_at: ::std::option::Option::Some(f0),
-            post: ::std::option::Option::Some(f1),
+            created_at: Some(f0),
+            post: Some(f1),
             detached_embedding_uris: f2,
             embedding_rules: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[("createdAt", b.created_at.is_some()), ("post", b.post.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: f0,
             post: f1,
             detached_embedding_uris: f2,
@@ -88,113 +82,101 @@ impl crate::de::Object for Record {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("createdAt", &self.created_at)
             .req("post", &self.post)
             .opt("detachedEmbeddingUris", &self.detached_embedding_uris)
             .opt("embeddingRules", &self.embedding_rules)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.detached_embedding_uris {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.detached_embedding_uris {
             let path = path.key("detachedEmbeddingUris");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(50),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(50),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.embedding_rules {
+        if let Some(v) = &self.embedding_rules {
             let path = path.key("embeddingRules");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(5),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(5),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
-            .at("embeddingRules", &self.embedding_rules)
-            .end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("embeddingRules", &self.embedding_rules).end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { created_at : crate ::formats::Datetime, post : crate ::formats::AtUri, } {
-    detached_embedding_uris with_detached_embedding_uris : ::std::vec::Vec < crate
-    ::formats::AtUri >, embedding_rules with_embedding_rules : ::std::vec::Vec <
-    RecordEmbeddingRulesItem >, } extra
+types::object_impls!(Record);
+types::object_api!(
+    Record { created_at : formats::Datetime, post : formats::AtUri, } {
+    detached_embedding_uris with_detached_embedding_uris : Vec < formats::AtUri >,
+    embedding_rules with_embedding_rules : Vec < RecordEmbeddingRulesItem >, } extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }
 /// Disables embedding of this post.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DisableRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __DisableRuleBuilder {}
-impl crate::de::Object for DisableRule {
+impl de::Object for DisableRule {
     type Builder = __DisableRuleBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __DisableRuleBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __DisableRuleBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(DisableRule);
-crate::types::object_api!(DisableRule {} {} extra);
-crate::types::default_new!(DisableRule);
+types::object_impls!(DisableRule);
+types::object_api!(DisableRule {} {} extra);
+types::default_new!(DisableRule);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordEmbeddingRulesItem {
     /// `$type`: `app.bsky.feed.postgate#disableRule`.
-    DisableRule(::std::boxed::Box<DisableRule>),
+    DisableRule(Box<DisableRule>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl RecordEmbeddingRulesItem {
     /// The `$type` of this value.
@@ -205,61 +187,52 @@ impl RecordEmbeddingRulesItem {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for RecordEmbeddingRulesItem {
+impl<'de> de::UnionDe<'de> for RecordEmbeddingRulesItem {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "app.bsky.feed.postgate#disableRule" => {
-                crate::de::member(tag, map, path).map(Self::DisableRule)
+                de::member(tag, map, path).map(Self::DisableRule)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordEmbeddingRulesItem {
+impl<'de> de::DeserializeAt<'de> for RecordEmbeddingRulesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordEmbeddingRulesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordEmbeddingRulesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::DisableRule(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.feed.postgate#disableRule"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.feed.postgate#disableRule"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for RecordEmbeddingRulesItem {
+impl validate::Validate for RecordEmbeddingRulesItem {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::DisableRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::DisableRule(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(RecordEmbeddingRulesItem { DisableRule : DisableRule, });
+types::union_from!(RecordEmbeddingRulesItem { DisableRule : DisableRule, });

@@ -2,171 +2,155 @@
 //! `app.bsky.feed.searchPostsV2`
 //!
 //! Find posts matching a search query or filters, returning search hits for matching post records.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Find posts matching a search query or filters, returning search hits for matching post records.
 ///
 /// Query (HTTP GET) `app.bsky.feed.searchPostsV2`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SearchPostsV2;
-impl crate::xrpc::Endpoint for SearchPostsV2 {
+impl xrpc::Endpoint for SearchPostsV2 {
     const NSID: &'static str = "app.bsky.feed.searchPostsV2";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Optional pagination cursor.
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
     /// Maximum number of results to return.
     ///
     /// Default: `25`.
-    pub limit: ::std::option::Option<i64>,
+    pub limit: Option<i64>,
     /// Search query string. A query or at least one filter is required.
-    pub query: ::std::option::Option<::std::string::String>,
+    pub query: Option<String>,
     /// Ranking order for results. 'recent' sorts by recency; 'top' uses search ranking.
-    pub sort: ::std::option::Option<ParamsSort>,
+    pub sort: Option<ParamsSort>,
     /// Include posts by any of these authors. Handles are resolved to DIDs before searching.
-    pub authors: ::std::option::Option<::std::vec::Vec<crate::formats::AtIdentifier>>,
+    pub authors: Option<Vec<formats::AtIdentifier>>,
     /// Include posts that mention any of these accounts. Handles are resolved to DIDs before searching.
-    pub mentions: ::std::option::Option<::std::vec::Vec<crate::formats::AtIdentifier>>,
+    pub mentions: Option<Vec<formats::AtIdentifier>>,
     /// Include posts that link to any of these domains.
-    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub domains: Option<Vec<String>>,
     /// Include posts that link to any of these URLs.
-    pub urls: ::std::option::Option<::std::vec::Vec<crate::formats::Uri>>,
+    pub urls: Option<Vec<formats::Uri>>,
     /// Include posts that embed any of these AT URIs.
-    pub embedded_at_uris: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
+    pub embedded_at_uris: Option<Vec<formats::AtUri>>,
     /// Include posts tagged with any of these hashtags. Do not include the hash (\#) prefix.
-    pub hashtags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub hashtags: Option<Vec<String>>,
     /// Exclude posts by any of these authors. Handles are resolved to DIDs before searching.
-    pub exclude_authors: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::AtIdentifier>,
-    >,
+    pub exclude_authors: Option<Vec<formats::AtIdentifier>>,
     /// Exclude posts that mention any of these accounts. Handles are resolved to DIDs before searching.
-    pub exclude_mentions: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::AtIdentifier>,
-    >,
+    pub exclude_mentions: Option<Vec<formats::AtIdentifier>>,
     /// Exclude posts that link to any of these domains.
-    pub exclude_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub exclude_domains: Option<Vec<String>>,
     /// Exclude posts that link to any of these URLs.
-    pub exclude_urls: ::std::option::Option<::std::vec::Vec<crate::formats::Uri>>,
+    pub exclude_urls: Option<Vec<formats::Uri>>,
     /// Exclude posts that embed any of these AT URIs.
-    pub exclude_embedded_at_uris: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::AtUri>,
-    >,
+    pub exclude_embedded_at_uris: Option<Vec<formats::AtUri>>,
     /// Exclude posts tagged with any of these hashtags. Do not include the hash (\#) prefix.
-    pub exclude_hashtags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub exclude_hashtags: Option<Vec<String>>,
     /// Include posts indexed at or after this timestamp. Can be a datetime, or just an ISO date (YYYY-MM-DD).
-    pub since: ::std::option::Option<::std::string::String>,
+    pub since: Option<String>,
     /// Include posts indexed before this timestamp. Defaults to the current time. Can be a datetime, or just an ISO date (YYYY-MM-DD).
-    pub until: ::std::option::Option<::std::string::String>,
+    pub until: Option<String>,
     /// Search the full index instead of the recent-post window.
-    pub all_time: ::std::option::Option<bool>,
+    pub all_time: Option<bool>,
     /// Include posts whose language matches any of these language codes.
-    pub languages: ::std::option::Option<::std::vec::Vec<crate::formats::Language>>,
+    pub languages: Option<Vec<formats::Language>>,
     /// Exclude posts whose language matches any of these language codes.
-    pub exclude_languages: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::Language>,
-    >,
+    pub exclude_languages: Option<Vec<formats::Language>>,
     /// Include only posts with media.
-    pub has_media: ::std::option::Option<bool>,
+    pub has_media: Option<bool>,
     /// Include only posts with video.
-    pub has_video: ::std::option::Option<bool>,
+    pub has_video: Option<bool>,
     /// Include only direct replies to this parent post URI.
-    pub reply_parent_uri: ::std::option::Option<crate::formats::AtUri>,
+    pub reply_parent_uri: Option<formats::AtUri>,
     /// Include only posts in the thread rooted at this post URI.
-    pub thread_root_uri: ::std::option::Option<crate::formats::AtUri>,
+    pub thread_root_uri: Option<formats::AtUri>,
     /// Exclude replies from results. Mutually exclusive with repliesOnly.
-    pub exclude_replies: ::std::option::Option<bool>,
+    pub exclude_replies: Option<bool>,
     /// Include only replies. Mutually exclusive with excludeReplies.
-    pub replies_only: ::std::option::Option<bool>,
+    pub replies_only: Option<bool>,
     /// Include only posts from accounts followed by the viewer.
-    pub following: ::std::option::Option<bool>,
+    pub following: Option<bool>,
     /// Language analyzer hint for the query text. If unset, the server auto-detects when possible.
-    pub query_language: ::std::option::Option<ParamsQueryLanguage>,
+    pub query_language: Option<ParamsQueryLanguage>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    query: ::std::option::Option<::std::string::String>,
-    sort: ::std::option::Option<ParamsSort>,
-    authors: ::std::option::Option<::std::vec::Vec<crate::formats::AtIdentifier>>,
-    mentions: ::std::option::Option<::std::vec::Vec<crate::formats::AtIdentifier>>,
-    domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    urls: ::std::option::Option<::std::vec::Vec<crate::formats::Uri>>,
-    embedded_at_uris: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
-    hashtags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    exclude_authors: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::AtIdentifier>,
-    >,
-    exclude_mentions: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::AtIdentifier>,
-    >,
-    exclude_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    exclude_urls: ::std::option::Option<::std::vec::Vec<crate::formats::Uri>>,
-    exclude_embedded_at_uris: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::AtUri>,
-    >,
-    exclude_hashtags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    since: ::std::option::Option<::std::string::String>,
-    until: ::std::option::Option<::std::string::String>,
-    all_time: ::std::option::Option<bool>,
-    languages: ::std::option::Option<::std::vec::Vec<crate::formats::Language>>,
-    exclude_languages: ::std::option::Option<::std::vec::Vec<crate::formats::Language>>,
-    has_media: ::std::option::Option<bool>,
-    has_video: ::std::option::Option<bool>,
-    reply_parent_uri: ::std::option::Option<crate::formats::AtUri>,
-    thread_root_uri: ::std::option::Option<crate::formats::AtUri>,
-    exclude_replies: ::std::option::Option<bool>,
-    replies_only: ::std::option::Option<bool>,
-    following: ::std::option::Option<bool>,
-    query_language: ::std::option::Option<ParamsQueryLanguage>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+    query: Option<String>,
+    sort: Option<ParamsSort>,
+    authors: Option<Vec<formats::AtIdentifier>>,
+    mentions: Option<Vec<formats::AtIdentifier>>,
+    domains: Option<Vec<String>>,
+    urls: Option<Vec<formats::Uri>>,
+    embedded_at_uris: Option<Vec<formats::AtUri>>,
+    hashtags: Option<Vec<String>>,
+    exclude_authors: Option<Vec<formats::AtIdentifier>>,
+    exclude_mentions: Option<Vec<formats::AtIdentifier>>,
+    exclude_domains: Option<Vec<String>>,
+    exclude_urls: Option<Vec<formats::Uri>>,
+    exclude_embedded_at_uris: Option<Vec<formats::AtUri>>,
+    exclude_hashtags: Option<Vec<String>>,
+    since: Option<String>,
+    until: Option<String>,
+    all_time: Option<bool>,
+    languages: Option<Vec<formats::Language>>,
+    exclude_languages: Option<Vec<formats::Language>>,
+    has_media: Option<bool>,
+    has_video: Option<bool>,
+    reply_parent_uri: Option<formats::AtUri>,
+    thread_root_uri: Option<formats::AtUri>,
+    exclude_replies: Option<bool>,
+    replies_only: Option<bool>,
+    following: Option<bool>,
+    query_language: Option<ParamsQueryLanguage>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "query" => crate::de::field(map, &mut b.query, path, "query"),
-            "sort" => crate::de::field(map, &mut b.sort, path, "sort"),
-            "authors" => crate::de::field(map, &mut b.authors, path, "authors"),
-            "mentions" => crate::de::field(map, &mut b.mentions, path, "mentions"),
-            "domains" => crate::de::field(map, &mut b.domains, path, "domains"),
-            "urls" => crate::de::field(map, &mut b.urls, path, "urls"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "query" => de::field(map, &mut b.query, path, "query"),
+            "sort" => de::field(map, &mut b.sort, path, "sort"),
+            "authors" => de::field(map, &mut b.authors, path, "authors"),
+            "mentions" => de::field(map, &mut b.mentions, path, "mentions"),
+            "domains" => de::field(map, &mut b.domains, path, "domains"),
+            "urls" => de::field(map, &mut b.urls, path, "urls"),
             "embeddedAtUris" => {
-                crate::de::field(map, &mut b.embedded_at_uris, path, "embeddedAtUris")
+                de::field(map, &mut b.embedded_at_uris, path, "embeddedAtUris")
             }
-            "hashtags" => crate::de::field(map, &mut b.hashtags, path, "hashtags"),
+            "hashtags" => de::field(map, &mut b.hashtags, path, "hashtags"),
             "excludeAuthors" => {
-                crate::de::field(map, &mut b.exclude_authors, path, "excludeAuthors")
+                de::field(map, &mut b.exclude_authors, path, "excludeAuthors")
             }
             "excludeMentions" => {
-                crate::de::field(map, &mut b.exclude_mentions, path, "excludeMentions")
+                de::field(map, &mut b.exclude_mentions, path, "excludeMentions")
             }
             "excludeDomains" => {
-                crate::de::field(map, &mut b.exclude_domains, path, "excludeDomains")
+                de::field(map, &mut b.exclude_domains, path, "excludeDomains")
             }
-            "excludeUrls" => {
-                crate::de::field(map, &mut b.exclude_urls, path, "excludeUrls")
-            }
+            "excludeUrls" => de::field(map, &mut b.exclude_urls, path, "excludeUrls"),
             "excludeEmbeddedAtUris" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.exclude_embedded_at_uris,
                     path,
@@ -174,41 +158,39 @@ impl crate::de::Object for Params {
                 )
             }
             "excludeHashtags" => {
-                crate::de::field(map, &mut b.exclude_hashtags, path, "excludeHashtags")
+                de::field(map, &mut b.exclude_hashtags, path, "excludeHashtags")
             }
-            "since" => crate::de::field(map, &mut b.since, path, "since"),
-            "until" => crate::de::field(map, &mut b.until, path, "until"),
-            "allTime" => crate::de::field(map, &mut b.all_time, path, "allTime"),
-            "languages" => crate::de::field(map, &mut b.languages, path, "languages"),
+            "since" => de::field(map, &mut b.since, path, "since"),
+            "until" => de::field(map, &mut b.until, path, "until"),
+            "allTime" => de::field(map, &mut b.all_time, path, "allTime"),
+            "languages" => de::field(map, &mut b.languages, path, "languages"),
             "excludeLanguages" => {
-                crate::de::field(map, &mut b.exclude_languages, path, "excludeLanguages")
+                de::field(map, &mut b.exclude_languages, path, "excludeLanguages")
             }
-            "hasMedia" => crate::de::field(map, &mut b.has_media, path, "hasMedia"),
-            "hasVideo" => crate::de::field(map, &mut b.has_video, path, "hasVideo"),
+            "hasMedia" => de::field(map, &mut b.has_media, path, "hasMedia"),
+            "hasVideo" => de::field(map, &mut b.has_video, path, "hasVideo"),
             "replyParentUri" => {
-                crate::de::field(map, &mut b.reply_parent_uri, path, "replyParentUri")
+                de::field(map, &mut b.reply_parent_uri, path, "replyParentUri")
             }
             "threadRootUri" => {
-                crate::de::field(map, &mut b.thread_root_uri, path, "threadRootUri")
+                de::field(map, &mut b.thread_root_uri, path, "threadRootUri")
             }
             "excludeReplies" => {
-                crate::de::field(map, &mut b.exclude_replies, path, "excludeReplies")
+                de::field(map, &mut b.exclude_replies, path, "excludeReplies")
             }
-            "repliesOnly" => {
-                crate::de::field(map, &mut b.replies_only, path, "repliesOnly")
-            }
-            "following" => crate::de::field(map, &mut b.following, path, "following"),
+            "repliesOnly" => de::field(map, &mut b.replies_only, path, "repliesOnly"),
+            "following" => de::field(map, &mut b.following, path, "following"),
             "queryLanguage" => {
-                crate::de::field(map, &mut b.query_language, path, "queryLanguage")
+                de::field(map, &mut b.query_language, path, "queryLanguage")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder {
             cursor: f0,
             limit: f1,
@@ -240,7 +222,7 @@ impl crate::de::Object for Params {
             following: f27,
             query_language: f28,
         } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             limit: f1,
             query: f2,
@@ -273,11 +255,8 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .opt("limit", &self.limit)
             .opt("query", &self.query)
@@ -309,180 +288,140 @@ impl crate::de::Object for Params {
             .opt("queryLanguage", &self.query_language)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.hashtags {
+        if let Some(v) = &self.hashtags {
             let path = path.key("hashtags");
             for (i, item) in v.iter().enumerate() {
                 let path = path.index(i);
-                crate::validate::check_string(
+                validate::check_string(
                     item.as_str(),
-                    &crate::validate::StringRules {
-                        max_length: ::std::option::Option::Some(640),
-                        max_graphemes: ::std::option::Option::Some(64),
-                        ..crate::validate::StringRules::NONE
+                    &validate::StringRules {
+                        max_length: Some(640),
+                        max_graphemes: Some(64),
+                        ..validate::StringRules::NONE
                     },
                     &path,
                 )?;
             }
         }
-        if let ::std::option::Option::Some(v) = &self.exclude_hashtags {
+        if let Some(v) = &self.exclude_hashtags {
             let path = path.key("excludeHashtags");
             for (i, item) in v.iter().enumerate() {
                 let path = path.index(i);
-                crate::validate::check_string(
+                validate::check_string(
                     item.as_str(),
-                    &crate::validate::StringRules {
-                        max_length: ::std::option::Option::Some(640),
-                        max_graphemes: ::std::option::Option::Some(64),
-                        ..crate::validate::StringRules::NONE
+                    &validate::StringRules {
+                        max_length: Some(640),
+                        max_graphemes: Some(64),
+                        ..validate::StringRules::NONE
                     },
                     &path,
                 )?;
             }
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("sort", &self.sort)
             .at("queryLanguage", &self.query_language)
             .end()
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("25")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("25"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.query, "query", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.sort, "sort", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.authors, "authors", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.mentions, "mentions", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.domains, "domains", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.urls, "urls", &mut out);
-        crate::xrpc::QueryValue::push_query(
-            &self.embedded_at_uris,
-            "embeddedAtUris",
-            &mut out,
-        );
-        crate::xrpc::QueryValue::push_query(&self.hashtags, "hashtags", &mut out);
-        crate::xrpc::QueryValue::push_query(
-            &self.exclude_authors,
-            "excludeAuthors",
-            &mut out,
-        );
-        crate::xrpc::QueryValue::push_query(
+        xrpc::QueryValue::push_query(&self.query, "query", &mut out);
+        xrpc::QueryValue::push_query(&self.sort, "sort", &mut out);
+        xrpc::QueryValue::push_query(&self.authors, "authors", &mut out);
+        xrpc::QueryValue::push_query(&self.mentions, "mentions", &mut out);
+        xrpc::QueryValue::push_query(&self.domains, "domains", &mut out);
+        xrpc::QueryValue::push_query(&self.urls, "urls", &mut out);
+        xrpc::QueryValue::push_query(&self.embedded_at_uris, "embeddedAtUris", &mut out);
+        xrpc::QueryValue::push_query(&self.hashtags, "hashtags", &mut out);
+        xrpc::QueryValue::push_query(&self.exclude_authors, "excludeAuthors", &mut out);
+        xrpc::QueryValue::push_query(
             &self.exclude_mentions,
             "excludeMentions",
             &mut out,
         );
-        crate::xrpc::QueryValue::push_query(
-            &self.exclude_domains,
-            "excludeDomains",
-            &mut out,
-        );
-        crate::xrpc::QueryValue::push_query(&self.exclude_urls, "excludeUrls", &mut out);
-        crate::xrpc::QueryValue::push_query(
+        xrpc::QueryValue::push_query(&self.exclude_domains, "excludeDomains", &mut out);
+        xrpc::QueryValue::push_query(&self.exclude_urls, "excludeUrls", &mut out);
+        xrpc::QueryValue::push_query(
             &self.exclude_embedded_at_uris,
             "excludeEmbeddedAtUris",
             &mut out,
         );
-        crate::xrpc::QueryValue::push_query(
+        xrpc::QueryValue::push_query(
             &self.exclude_hashtags,
             "excludeHashtags",
             &mut out,
         );
-        crate::xrpc::QueryValue::push_query(&self.since, "since", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.until, "until", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.all_time, "allTime", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.languages, "languages", &mut out);
-        crate::xrpc::QueryValue::push_query(
+        xrpc::QueryValue::push_query(&self.since, "since", &mut out);
+        xrpc::QueryValue::push_query(&self.until, "until", &mut out);
+        xrpc::QueryValue::push_query(&self.all_time, "allTime", &mut out);
+        xrpc::QueryValue::push_query(&self.languages, "languages", &mut out);
+        xrpc::QueryValue::push_query(
             &self.exclude_languages,
             "excludeLanguages",
             &mut out,
         );
-        crate::xrpc::QueryValue::push_query(&self.has_media, "hasMedia", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.has_video, "hasVideo", &mut out);
-        crate::xrpc::QueryValue::push_query(
-            &self.reply_parent_uri,
-            "replyParentUri",
-            &mut out,
-        );
-        crate::xrpc::QueryValue::push_query(
-            &self.thread_root_uri,
-            "threadRootUri",
-            &mut out,
-        );
-        crate::xrpc::QueryValue::push_query(
-            &self.exclude_replies,
-            "excludeReplies",
-            &mut out,
-        );
-        crate::xrpc::QueryValue::push_query(&self.replies_only, "repliesOnly", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.following, "following", &mut out);
-        crate::xrpc::QueryValue::push_query(
-            &self.query_language,
-            "queryLanguage",
-            &mut out,
-        );
+        xrpc::QueryValue::push_query(&self.has_media, "hasMedia", &mut out);
+        xrpc::QueryValue::push_query(&self.has_video, "hasVideo", &mut out);
+        xrpc::QueryValue::push_query(&self.reply_parent_uri, "replyParentUri", &mut out);
+        xrpc::QueryValue::push_query(&self.thread_root_uri, "threadRootUri", &mut out);
+        xrpc::QueryValue::push_query(&self.exclude_replies, "excludeReplies", &mut out);
+        xrpc::QueryValue::push_query(&self.replies_only, "repliesOnly", &mut out);
+        xrpc::QueryValue::push_query(&self.following, "following", &mut out);
+        xrpc::QueryValue::push_query(&self.query_language, "queryLanguage", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params {} { cursor with_cursor : ::std::string::String, limit with_limit : i64, query
-    with_query : ::std::string::String, sort with_sort : ParamsSort, authors with_authors
-    : ::std::vec::Vec < crate ::formats::AtIdentifier >, mentions with_mentions :
-    ::std::vec::Vec < crate ::formats::AtIdentifier >, domains with_domains :
-    ::std::vec::Vec < ::std::string::String >, urls with_urls : ::std::vec::Vec < crate
-    ::formats::Uri >, embedded_at_uris with_embedded_at_uris : ::std::vec::Vec < crate
-    ::formats::AtUri >, hashtags with_hashtags : ::std::vec::Vec < ::std::string::String
-    >, exclude_authors with_exclude_authors : ::std::vec::Vec < crate
-    ::formats::AtIdentifier >, exclude_mentions with_exclude_mentions : ::std::vec::Vec <
-    crate ::formats::AtIdentifier >, exclude_domains with_exclude_domains :
-    ::std::vec::Vec < ::std::string::String >, exclude_urls with_exclude_urls :
-    ::std::vec::Vec < crate ::formats::Uri >, exclude_embedded_at_uris
-    with_exclude_embedded_at_uris : ::std::vec::Vec < crate ::formats::AtUri >,
-    exclude_hashtags with_exclude_hashtags : ::std::vec::Vec < ::std::string::String >,
-    since with_since : ::std::string::String, until with_until : ::std::string::String,
-    all_time with_all_time : bool, languages with_languages : ::std::vec::Vec < crate
-    ::formats::Language >, exclude_languages with_exclude_languages : ::std::vec::Vec <
-    crate ::formats::Language >, has_media with_has_media : bool, has_video
-    with_has_video : bool, reply_parent_uri with_reply_parent_uri : crate
-    ::formats::AtUri, thread_root_uri with_thread_root_uri : crate ::formats::AtUri,
-    exclude_replies with_exclude_replies : bool, replies_only with_replies_only : bool,
-    following with_following : bool, query_language with_query_language :
-    ParamsQueryLanguage, } extra
+types::object_api!(
+    Params {} { cursor with_cursor : String, limit with_limit : i64, query with_query :
+    String, sort with_sort : ParamsSort, authors with_authors : Vec <
+    formats::AtIdentifier >, mentions with_mentions : Vec < formats::AtIdentifier >,
+    domains with_domains : Vec < String >, urls with_urls : Vec < formats::Uri >,
+    embedded_at_uris with_embedded_at_uris : Vec < formats::AtUri >, hashtags
+    with_hashtags : Vec < String >, exclude_authors with_exclude_authors : Vec <
+    formats::AtIdentifier >, exclude_mentions with_exclude_mentions : Vec <
+    formats::AtIdentifier >, exclude_domains with_exclude_domains : Vec < String >,
+    exclude_urls with_exclude_urls : Vec < formats::Uri >, exclude_embedded_at_uris
+    with_exclude_embedded_at_uris : Vec < formats::AtUri >, exclude_hashtags
+    with_exclude_hashtags : Vec < String >, since with_since : String, until with_until :
+    String, all_time with_all_time : bool, languages with_languages : Vec <
+    formats::Language >, exclude_languages with_exclude_languages : Vec <
+    formats::Language >, has_media with_has_media : bool, has_video with_has_video :
+    bool, reply_parent_uri with_reply_parent_uri : formats::AtUri, thread_root_uri
+    with_thread_root_uri : formats::AtUri, exclude_replies with_exclude_replies : bool,
+    replies_only with_replies_only : bool, following with_following : bool,
+    query_language with_query_language : ParamsQueryLanguage, } extra
 );
-crate::types::default_new!(Params);
+types::default_new!(Params);
 /// Ranking order for results. 'recent' sorts by recency; 'top' uses search ranking.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -492,7 +431,7 @@ pub enum ParamsSort {
     /// `top`
     Top,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ParamsSort {
     /// The string value.
@@ -504,23 +443,23 @@ impl ParamsSort {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "recent" => ::std::option::Option::Some(Self::Recent),
-            "top" => ::std::option::Option::Some(Self::Top),
-            _ => ::std::option::Option::None,
+            "recent" => Some(Self::Recent),
+            "top" => Some(Self::Top),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ParamsSort {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for ParamsSort {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for ParamsSort {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for ParamsSort {
@@ -533,47 +472,35 @@ impl ::std::convert::AsRef<str> for ParamsSort {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ParamsSort {
+impl<'de> de::DeserializeAt<'de> for ParamsSort {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ParamsSort {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ParamsSort {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for ParamsSort {
+impl validate::Validate for ParamsSort {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for ParamsSort {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for ParamsSort {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -592,7 +519,7 @@ pub enum ParamsQueryLanguage {
     /// `ar`
     Ar,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ParamsQueryLanguage {
     /// The string value.
@@ -607,26 +534,26 @@ impl ParamsQueryLanguage {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "ja" => ::std::option::Option::Some(Self::Ja),
-            "zh" => ::std::option::Option::Some(Self::Zh),
-            "ko" => ::std::option::Option::Some(Self::Ko),
-            "th" => ::std::option::Option::Some(Self::Th),
-            "ar" => ::std::option::Option::Some(Self::Ar),
-            _ => ::std::option::Option::None,
+            "ja" => Some(Self::Ja),
+            "zh" => Some(Self::Zh),
+            "ko" => Some(Self::Ko),
+            "th" => Some(Self::Th),
+            "ar" => Some(Self::Ar),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ParamsQueryLanguage {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for ParamsQueryLanguage {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for ParamsQueryLanguage {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for ParamsQueryLanguage {
@@ -639,117 +566,97 @@ impl ::std::convert::AsRef<str> for ParamsQueryLanguage {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ParamsQueryLanguage {
+impl<'de> de::DeserializeAt<'de> for ParamsQueryLanguage {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ParamsQueryLanguage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ParamsQueryLanguage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for ParamsQueryLanguage {
+impl validate::Validate for ParamsQueryLanguage {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for ParamsQueryLanguage {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for ParamsQueryLanguage {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// Cursor for the next page of results.
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
     /// Estimated total number of matching hits. May be rounded or truncated.
-    pub hits_total: ::std::option::Option<i64>,
+    pub hits_total: Option<i64>,
     /// Hydrated views of matching posts.
-    pub posts: ::std::vec::Vec<crate::app::bsky::feed::defs::PostView>,
+    pub posts: Vec<crate::app::bsky::feed::defs::PostView>,
     /// Query languages detected for CJK, Thai, or Arabic text. Empty or omitted for other scripts.
-    pub detected_query_languages: ::std::option::Option<
-        ::std::vec::Vec<OutputDetectedQueryLanguagesItem>,
-    >,
+    pub detected_query_languages: Option<Vec<OutputDetectedQueryLanguagesItem>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    hits_total: ::std::option::Option<i64>,
-    posts: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::feed::defs::PostView>,
-    >,
-    detected_query_languages: ::std::option::Option<
-        ::std::vec::Vec<OutputDetectedQueryLanguagesItem>,
-    >,
+    cursor: Option<String>,
+    hits_total: Option<i64>,
+    posts: Option<Vec<crate::app::bsky::feed::defs::PostView>>,
+    detected_query_languages: Option<Vec<OutputDetectedQueryLanguagesItem>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "hitsTotal" => crate::de::field(map, &mut b.hits_total, path, "hitsTotal"),
-            "posts" => crate::de::field(map, &mut b.posts, path, "posts"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "hitsTotal" => de::field(map, &mut b.hits_total, path, "hitsTotal"),
+            "posts" => de::field(map, &mut b.posts, path, "posts"),
             "detectedQueryLanguages" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.detected_query_languages,
                     path,
                     "detectedQueryLanguages",
                 )
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
             cursor: f0,
             hits_total: f1,
-            posts: ::std::option::Option::Some(f2),
+            posts: Some(f2),
             detected_query_languages: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("posts", b.posts.is_some())]),
-            );
+            return Err(de::missing(path, &[("posts", b.posts.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             hits_total: f1,
             posts: f2,
@@ -757,11 +664,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .opt("hitsTotal", &self.hits_total)
             .req("posts", &self.posts)
@@ -770,20 +674,19 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("posts", &self.posts)
             .at("detectedQueryLanguages", &self.detected_query_languages)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { posts : ::std::vec::Vec < crate ::app::bsky::feed::defs::PostView >, } {
-    cursor with_cursor : ::std::string::String, hits_total with_hits_total : i64,
-    detected_query_languages with_detected_query_languages : ::std::vec::Vec <
-    OutputDetectedQueryLanguagesItem >, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { posts : Vec < crate ::app::bsky::feed::defs::PostView >, } { cursor
+    with_cursor : String, hits_total with_hits_total : i64, detected_query_languages
+    with_detected_query_languages : Vec < OutputDetectedQueryLanguagesItem >, } extra
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -799,7 +702,7 @@ pub enum OutputDetectedQueryLanguagesItem {
     /// `ar`
     Ar,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OutputDetectedQueryLanguagesItem {
     /// The string value.
@@ -814,26 +717,26 @@ impl OutputDetectedQueryLanguagesItem {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "ja" => ::std::option::Option::Some(Self::Ja),
-            "zh" => ::std::option::Option::Some(Self::Zh),
-            "ko" => ::std::option::Option::Some(Self::Ko),
-            "th" => ::std::option::Option::Some(Self::Th),
-            "ar" => ::std::option::Option::Some(Self::Ar),
-            _ => ::std::option::Option::None,
+            "ja" => Some(Self::Ja),
+            "zh" => Some(Self::Zh),
+            "ko" => Some(Self::Ko),
+            "th" => Some(Self::Th),
+            "ar" => Some(Self::Ar),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for OutputDetectedQueryLanguagesItem {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for OutputDetectedQueryLanguagesItem {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for OutputDetectedQueryLanguagesItem {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for OutputDetectedQueryLanguagesItem {
@@ -846,47 +749,35 @@ impl ::std::convert::AsRef<str> for OutputDetectedQueryLanguagesItem {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputDetectedQueryLanguagesItem {
+impl<'de> de::DeserializeAt<'de> for OutputDetectedQueryLanguagesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputDetectedQueryLanguagesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputDetectedQueryLanguagesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for OutputDetectedQueryLanguagesItem {
+impl validate::Validate for OutputDetectedQueryLanguagesItem {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for OutputDetectedQueryLanguagesItem {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for OutputDetectedQueryLanguagesItem {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -896,20 +787,17 @@ impl crate::xrpc::QueryValue for OutputDetectedQueryLanguagesItem {
 #[non_exhaustive]
 pub enum Error {
     /// `BadQueryString`
-    BadQueryString { message: ::std::option::Option<::std::string::String> },
+    BadQueryString { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "BadQueryString" => Self::BadQueryString { message },
             _ => Self::Other { error, message },
@@ -921,7 +809,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::BadQueryString { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -931,22 +819,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,131 +2,116 @@
 //! `app.bsky.feed.sendInteractions`
 //!
 //! Send information about interactions with feed items back to the feed generator that served them.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Send information about interactions with feed items back to the feed generator that served them.
 ///
 /// Procedure (HTTP POST) `app.bsky.feed.sendInteractions`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SendInteractions;
-impl crate::xrpc::Endpoint for SendInteractions {
+impl xrpc::Endpoint for SendInteractions {
     const NSID: &'static str = "app.bsky.feed.sendInteractions";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub feed: ::std::option::Option<crate::formats::AtUri>,
-    pub interactions: ::std::vec::Vec<crate::app::bsky::feed::defs::Interaction>,
+    pub feed: Option<formats::AtUri>,
+    pub interactions: Vec<crate::app::bsky::feed::defs::Interaction>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    feed: ::std::option::Option<crate::formats::AtUri>,
-    interactions: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::feed::defs::Interaction>,
-    >,
+    feed: Option<formats::AtUri>,
+    interactions: Option<Vec<crate::app::bsky::feed::defs::Interaction>>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "feed" => crate::de::field(map, &mut b.feed, path, "feed"),
-            "interactions" => {
-                crate::de::field(map, &mut b.interactions, path, "interactions")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "feed" => de::field(map, &mut b.feed, path, "feed"),
+            "interactions" => de::field(map, &mut b.interactions, path, "interactions"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { feed: f0, interactions: ::std::option::Option::Some(f1) } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("interactions", b.interactions.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { feed: f0, interactions: Some(f1) } = b else {
+            return Err(de::missing(path, &[("interactions", b.interactions.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             feed: f0,
             interactions: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("feed", &self.feed)
             .req("interactions", &self.interactions)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("interactions", &self.interactions).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("interactions", &self.interactions).end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { interactions : ::std::vec::Vec < crate ::app::bsky::feed::defs::Interaction
-    >, } { feed with_feed : crate ::formats::AtUri, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { interactions : Vec < crate ::app::bsky::feed::defs::Interaction >, } { feed
+    with_feed : formats::AtUri, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {}
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __OutputBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __OutputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output {} {} extra);
-crate::types::default_new!(Output);
+types::object_impls!(Output);
+types::object_api!(Output {} {} extra);
+types::default_new!(Output);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

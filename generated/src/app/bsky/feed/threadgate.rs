@@ -2,19 +2,21 @@
 //! `app.bsky.feed.threadgate`
 //!
 //! Record defining interaction gating rules for a thread (aka, reply controls). The record key (rkey) of the threadgate record must match the record key of the thread's root post, and that record must be in the same repository.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Record defining interaction gating rules for a thread (aka, reply controls). The record key (rkey) of the threadgate record must match the record key of the thread's root post, and that record must be in the same repository.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// Reference (AT-URI) to the post record.
-    pub post: crate::formats::AtUri,
+    pub post: formats::AtUri,
     /// List of rules defining who can reply to this post. If value is an empty array, no one can reply. If value is undefined, anyone can reply.
-    pub allow: ::std::option::Option<::std::vec::Vec<RecordAllowItem>>,
-    pub created_at: crate::formats::Datetime,
+    pub allow: Option<Vec<RecordAllowItem>>,
+    pub created_at: formats::Datetime,
     /// List of hidden reply URIs.
-    pub hidden_replies: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
+    pub hidden_replies: Option<Vec<formats::AtUri>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -23,51 +25,49 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    post: ::std::option::Option<crate::formats::AtUri>,
-    allow: ::std::option::Option<::std::vec::Vec<RecordAllowItem>>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-    hidden_replies: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
+    post: Option<formats::AtUri>,
+    allow: Option<Vec<RecordAllowItem>>,
+    created_at: Option<formats::Datetime>,
+    hidden_replies: Option<Vec<formats::AtUri>>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.feed.threadgate",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.threadgate");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "post" => crate::de::field(map, &mut b.post, path, "post"),
-            "allow" => crate::de::field(map, &mut b.allow, path, "allow"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
+            "post" => de::field(map, &mut b.post, path, "post"),
+            "allow" => de::field(map, &mut b.allow, path, "allow"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
             "hiddenReplies" => {
-                crate::de::field(map, &mut b.hidden_replies, path, "hiddenReplies")
+                de::field(map, &mut b.hidden_replies, path, "hiddenReplies")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
-            post: ::std::option::Option::Some(f0),
+            post: Some(f0),
             allow: f1,
-            created_at: ::std::option::Option::Some(f2),
+            created_at: Some(f2),
             hidden_replies: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[("post", b.post.is_some()), ("createdAt", b.created_at.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             post: f0,
             allow: f1,
             created_at: f2,
@@ -75,237 +75,217 @@ impl crate::de::Object for Record {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("post", &self.post)
             .opt("allow", &self.allow)
             .req("createdAt", &self.created_at)
             .opt("hiddenReplies", &self.hidden_replies)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.allow {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.allow {
             let path = path.key("allow");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(5),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(5),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.hidden_replies {
+        if let Some(v) = &self.hidden_replies {
             let path = path.key("hiddenReplies");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(300),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(300),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("allow", &self.allow).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("allow", &self.allow).end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { post : crate ::formats::AtUri, created_at : crate ::formats::Datetime, } {
-    allow with_allow : ::std::vec::Vec < RecordAllowItem >, hidden_replies
-    with_hidden_replies : ::std::vec::Vec < crate ::formats::AtUri >, } extra
+types::object_impls!(Record);
+types::object_api!(
+    Record { post : formats::AtUri, created_at : formats::Datetime, } { allow with_allow
+    : Vec < RecordAllowItem >, hidden_replies with_hidden_replies : Vec < formats::AtUri
+    >, } extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }
 /// Allow replies from actors mentioned in your post.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MentionRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MentionRuleBuilder {}
-impl crate::de::Object for MentionRule {
+impl de::Object for MentionRule {
     type Builder = __MentionRuleBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __MentionRuleBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __MentionRuleBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(MentionRule);
-crate::types::object_api!(MentionRule {} {} extra);
-crate::types::default_new!(MentionRule);
+types::object_impls!(MentionRule);
+types::object_api!(MentionRule {} {} extra);
+types::default_new!(MentionRule);
 /// Allow replies from actors who follow you.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FollowerRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __FollowerRuleBuilder {}
-impl crate::de::Object for FollowerRule {
+impl de::Object for FollowerRule {
     type Builder = __FollowerRuleBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __FollowerRuleBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __FollowerRuleBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(FollowerRule);
-crate::types::object_api!(FollowerRule {} {} extra);
-crate::types::default_new!(FollowerRule);
+types::object_impls!(FollowerRule);
+types::object_api!(FollowerRule {} {} extra);
+types::default_new!(FollowerRule);
 /// Allow replies from actors you follow.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FollowingRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __FollowingRuleBuilder {}
-impl crate::de::Object for FollowingRule {
+impl de::Object for FollowingRule {
     type Builder = __FollowingRuleBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __FollowingRuleBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __FollowingRuleBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(FollowingRule);
-crate::types::object_api!(FollowingRule {} {} extra);
-crate::types::default_new!(FollowingRule);
+types::object_impls!(FollowingRule);
+types::object_api!(FollowingRule {} {} extra);
+types::default_new!(FollowingRule);
 /// Allow replies from actors on a list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListRule {
-    pub list: crate::formats::AtUri,
+    pub list: formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ListRuleBuilder {
-    list: ::std::option::Option<crate::formats::AtUri>,
+    list: Option<formats::AtUri>,
 }
-impl crate::de::Object for ListRule {
+impl de::Object for ListRule {
     type Builder = __ListRuleBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ListRuleBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "list" => crate::de::field(map, &mut b.list, path, "list"),
-            _ => ::std::result::Result::Ok(false),
+            "list" => de::field(map, &mut b.list, path, "list"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ListRuleBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ListRuleBuilder { list: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("list", b.list.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ListRuleBuilder { list: Some(f0) } = b else {
+            return Err(de::missing(path, &[("list", b.list.is_some())]));
         };
-        ::std::result::Result::Ok(Self { list: f0, extra })
+        Ok(Self { list: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("list", &self.list).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("list", &self.list).extra(&self.extra)
     }
 }
-crate::types::object_impls!(ListRule);
-crate::types::object_api!(ListRule { list : crate ::formats::AtUri, } {} extra);
+types::object_impls!(ListRule);
+types::object_api!(ListRule { list : formats::AtUri, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordAllowItem {
     /// `$type`: `app.bsky.feed.threadgate#mentionRule`.
-    MentionRule(::std::boxed::Box<MentionRule>),
+    MentionRule(Box<MentionRule>),
     /// `$type`: `app.bsky.feed.threadgate#followerRule`.
-    FollowerRule(::std::boxed::Box<FollowerRule>),
+    FollowerRule(Box<FollowerRule>),
     /// `$type`: `app.bsky.feed.threadgate#followingRule`.
-    FollowingRule(::std::boxed::Box<FollowingRule>),
+    FollowingRule(Box<FollowingRule>),
     /// `$type`: `app.bsky.feed.threadgate#listRule`.
-    ListRule(::std::boxed::Box<ListRule>),
+    ListRule(Box<ListRule>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl RecordAllowItem {
     /// The `$type` of this value.
@@ -319,99 +299,88 @@ impl RecordAllowItem {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for RecordAllowItem {
+impl<'de> de::UnionDe<'de> for RecordAllowItem {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "app.bsky.feed.threadgate#mentionRule" => {
-                crate::de::member(tag, map, path).map(Self::MentionRule)
+                de::member(tag, map, path).map(Self::MentionRule)
             }
             "app.bsky.feed.threadgate#followerRule" => {
-                crate::de::member(tag, map, path).map(Self::FollowerRule)
+                de::member(tag, map, path).map(Self::FollowerRule)
             }
             "app.bsky.feed.threadgate#followingRule" => {
-                crate::de::member(tag, map, path).map(Self::FollowingRule)
+                de::member(tag, map, path).map(Self::FollowingRule)
             }
             "app.bsky.feed.threadgate#listRule" => {
-                crate::de::member(tag, map, path).map(Self::ListRule)
+                de::member(tag, map, path).map(Self::ListRule)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordAllowItem {
+impl<'de> de::DeserializeAt<'de> for RecordAllowItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordAllowItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordAllowItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::MentionRule(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some("app.bsky.feed.threadgate#mentionRule"),
+                    Some("app.bsky.feed.threadgate#mentionRule"),
                     s,
                 )
             }
             Self::FollowerRule(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some("app.bsky.feed.threadgate#followerRule"),
+                    Some("app.bsky.feed.threadgate#followerRule"),
                     s,
                 )
             }
             Self::FollowingRule(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "app.bsky.feed.threadgate#followingRule",
-                    ),
+                    Some("app.bsky.feed.threadgate#followingRule"),
                     s,
                 )
             }
             Self::ListRule(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.feed.threadgate#listRule"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.feed.threadgate#listRule"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for RecordAllowItem {
+impl validate::Validate for RecordAllowItem {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::MentionRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::FollowerRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::FollowingRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::ListRule(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::MentionRule(v) => validate::Validate::validate_at(&**v, path),
+            Self::FollowerRule(v) => validate::Validate::validate_at(&**v, path),
+            Self::FollowingRule(v) => validate::Validate::validate_at(&**v, path),
+            Self::ListRule(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     RecordAllowItem { MentionRule : MentionRule, FollowerRule : FollowerRule,
     FollowingRule : FollowingRule, ListRule : ListRule, }
 );

@@ -2,15 +2,17 @@
 //! `app.bsky.graph.follow`
 //!
 //! Record declaring a social 'follow' relationship of another account. Duplicate follows will be ignored by the AppView.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Record declaring a social 'follow' relationship of another account. Duplicate follows will be ignored by the AppView.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
-    pub subject: crate::formats::Did,
-    pub created_at: crate::formats::Datetime,
-    pub via: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
+    pub subject: formats::Did,
+    pub created_at: formats::Datetime,
+    pub via: Option<crate::com::atproto::repo::strong_ref::Main>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -19,40 +21,35 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    subject: ::std::option::Option<crate::formats::Did>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-    via: ::std::option::Option<crate::com::atproto::repo::strong_ref::Main>,
+    subject: Option<formats::Did>,
+    created_at: Option<formats::Datetime>,
+    via: Option<crate::com::atproto::repo::strong_ref::Main>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.graph.follow",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.follow");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            "via" => crate::de::field(map, &mut b.via, path, "via"),
-            _ => ::std::result::Result::Ok(false),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "via" => de::field(map, &mut b.via, path, "via"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            subject: ::std::option::Option::Some(f0),
-            created_at: ::std::option::Option::Some(f1),
-            via: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __RecordBuilder { subject: Some(f0), created_at: Some(f1), via: f2 } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("subject", b.subject.is_some()),
@@ -61,18 +58,15 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subject: f0,
             created_at: f1,
             via: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("subject", &self.subject)
             .req("createdAt", &self.created_at)
             .opt("via", &self.via)
@@ -80,19 +74,19 @@ impl crate::de::Object for Record {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("via", &self.via).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("via", &self.via).end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { subject : crate ::formats::Did, created_at : crate ::formats::Datetime, } {
-    via with_via : crate ::com::atproto::repo::strong_ref::Main, } extra
+types::object_impls!(Record);
+types::object_api!(
+    Record { subject : formats::Did, created_at : formats::Datetime, } { via with_via :
+    crate ::com::atproto::repo::strong_ref::Main, } extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }

@@ -2,148 +2,134 @@
 //! `app.bsky.graph.getListsWithMembership`
 //!
 //! Enumerates the lists created by the session user, and includes membership information about `actor` in those lists. Only supports curation and moderation lists (no reference lists, used in starter packs). Requires auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Enumerates the lists created by the session user, and includes membership information about `actor` in those lists. Only supports curation and moderation lists (no reference lists, used in starter packs). Requires auth.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getListsWithMembership`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetListsWithMembership;
-impl crate::xrpc::Endpoint for GetListsWithMembership {
+impl xrpc::Endpoint for GetListsWithMembership {
     const NSID: &'static str = "app.bsky.graph.getListsWithMembership";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
 /// A list and an optional list item indicating membership of a target user to that list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListWithMembership {
     pub list: crate::app::bsky::graph::defs::ListView,
-    pub list_item: ::std::option::Option<crate::app::bsky::graph::defs::ListItemView>,
+    pub list_item: Option<crate::app::bsky::graph::defs::ListItemView>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ListWithMembershipBuilder {
-    list: ::std::option::Option<crate::app::bsky::graph::defs::ListView>,
-    list_item: ::std::option::Option<crate::app::bsky::graph::defs::ListItemView>,
+    list: Option<crate::app::bsky::graph::defs::ListView>,
+    list_item: Option<crate::app::bsky::graph::defs::ListItemView>,
 }
-impl crate::de::Object for ListWithMembership {
+impl de::Object for ListWithMembership {
     type Builder = __ListWithMembershipBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ListWithMembershipBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "list" => crate::de::field(map, &mut b.list, path, "list"),
-            "listItem" => crate::de::field(map, &mut b.list_item, path, "listItem"),
-            _ => ::std::result::Result::Ok(false),
+            "list" => de::field(map, &mut b.list, path, "list"),
+            "listItem" => de::field(map, &mut b.list_item, path, "listItem"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ListWithMembershipBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ListWithMembershipBuilder {
-            list: ::std::option::Option::Some(f0),
-            list_item: f1,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("list", b.list.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ListWithMembershipBuilder { list: Some(f0), list_item: f1 } = b else {
+            return Err(de::missing(path, &[("list", b.list.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             list: f0,
             list_item: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("list", &self.list)
             .opt("listItem", &self.list_item)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("list", &self.list)
             .at("listItem", &self.list_item)
             .end()
     }
 }
-crate::types::object_impls!(ListWithMembership);
-crate::types::object_api!(
+types::object_impls!(ListWithMembership);
+types::object_api!(
     ListWithMembership { list : crate ::app::bsky::graph::defs::ListView, } { list_item
     with_list_item : crate ::app::bsky::graph::defs::ListItemView, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The account (actor) to check for membership.
-    pub actor: crate::formats::AtIdentifier,
+    pub actor: formats::AtIdentifier,
     /// Default: `50`.
-    pub limit: ::std::option::Option<i64>,
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
     /// Optional filter by list purpose. If not specified, all supported types are returned.
-    pub purposes: ::std::option::Option<::std::vec::Vec<ParamsPurposesItem>>,
+    pub purposes: Option<Vec<ParamsPurposesItem>>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    actor: ::std::option::Option<crate::formats::AtIdentifier>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
-    purposes: ::std::option::Option<::std::vec::Vec<ParamsPurposesItem>>,
+    actor: Option<formats::AtIdentifier>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+    purposes: Option<Vec<ParamsPurposesItem>>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "purposes" => crate::de::field(map, &mut b.purposes, path, "purposes"),
-            _ => ::std::result::Result::Ok(false),
+            "actor" => de::field(map, &mut b.actor, path, "actor"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "purposes" => de::field(map, &mut b.purposes, path, "purposes"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            actor: ::std::option::Option::Some(f0),
-            limit: f1,
-            cursor: f2,
-            purposes: f3,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actor", b.actor.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { actor: Some(f0), limit: f1, cursor: f2, purposes: f3 } = b
+        else {
+            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             actor: f0,
             limit: f1,
             cursor: f2,
@@ -151,67 +137,56 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("actor", &self.actor)
             .opt("limit", &self.limit)
             .opt("cursor", &self.cursor)
             .opt("purposes", &self.purposes)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("purposes", &self.purposes).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("purposes", &self.purposes).end()
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("50")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("50"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.purposes, "purposes", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.purposes, "purposes", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { actor : crate ::formats::AtIdentifier, } { limit with_limit : i64, cursor
-    with_cursor : ::std::string::String, purposes with_purposes : ::std::vec::Vec <
-    ParamsPurposesItem >, } extra
+types::object_api!(
+    Params { actor : formats::AtIdentifier, } { limit with_limit : i64, cursor
+    with_cursor : String, purposes with_purposes : Vec < ParamsPurposesItem >, } extra
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -221,7 +196,7 @@ pub enum ParamsPurposesItem {
     /// `curatelist`
     Curatelist,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ParamsPurposesItem {
     /// The string value.
@@ -233,23 +208,23 @@ impl ParamsPurposesItem {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "modlist" => ::std::option::Option::Some(Self::Modlist),
-            "curatelist" => ::std::option::Option::Some(Self::Curatelist),
-            _ => ::std::option::Option::None,
+            "modlist" => Some(Self::Modlist),
+            "curatelist" => Some(Self::Curatelist),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ParamsPurposesItem {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for ParamsPurposesItem {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for ParamsPurposesItem {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for ParamsPurposesItem {
@@ -262,130 +237,107 @@ impl ::std::convert::AsRef<str> for ParamsPurposesItem {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ParamsPurposesItem {
+impl<'de> de::DeserializeAt<'de> for ParamsPurposesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ParamsPurposesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ParamsPurposesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for ParamsPurposesItem {
+impl validate::Validate for ParamsPurposesItem {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for ParamsPurposesItem {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for ParamsPurposesItem {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub cursor: ::std::option::Option<::std::string::String>,
-    pub lists_with_membership: ::std::vec::Vec<ListWithMembership>,
+    pub cursor: Option<String>,
+    pub lists_with_membership: Vec<ListWithMembership>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    lists_with_membership: ::std::option::Option<::std::vec::Vec<ListWithMembership>>,
+    cursor: Option<String>,
+    lists_with_membership: Option<Vec<ListWithMembership>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
             "listsWithMembership" => {
-                crate::de::field(
-                    map,
-                    &mut b.lists_with_membership,
-                    path,
-                    "listsWithMembership",
-                )
+                de::field(map, &mut b.lists_with_membership, path, "listsWithMembership")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            cursor: f0,
-            lists_with_membership: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { cursor: f0, lists_with_membership: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("listsWithMembership", b.lists_with_membership.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             lists_with_membership: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .req("listsWithMembership", &self.lists_with_membership)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("listsWithMembership", &self.lists_with_membership)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { lists_with_membership : ::std::vec::Vec < ListWithMembership >, } { cursor
-    with_cursor : ::std::string::String, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { lists_with_membership : Vec < ListWithMembership >, } { cursor with_cursor :
+    String, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

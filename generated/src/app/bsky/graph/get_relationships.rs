@@ -2,195 +2,178 @@
 //! `app.bsky.graph.getRelationships`
 //!
 //! Enumerates public relationships between one account, and a list of other accounts. Does not require auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Enumerates public relationships between one account, and a list of other accounts. Does not require auth.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getRelationships`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetRelationships;
-impl crate::xrpc::Endpoint for GetRelationships {
+impl xrpc::Endpoint for GetRelationships {
     const NSID: &'static str = "app.bsky.graph.getRelationships";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Primary account requesting relationships for.
-    pub actor: crate::formats::AtIdentifier,
+    pub actor: formats::AtIdentifier,
     /// List of 'other' accounts to be related back to the primary.
-    pub others: ::std::option::Option<::std::vec::Vec<crate::formats::AtIdentifier>>,
+    pub others: Option<Vec<formats::AtIdentifier>>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    actor: ::std::option::Option<crate::formats::AtIdentifier>,
-    others: ::std::option::Option<::std::vec::Vec<crate::formats::AtIdentifier>>,
+    actor: Option<formats::AtIdentifier>,
+    others: Option<Vec<formats::AtIdentifier>>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
-            "others" => crate::de::field(map, &mut b.others, path, "others"),
-            _ => ::std::result::Result::Ok(false),
+            "actor" => de::field(map, &mut b.actor, path, "actor"),
+            "others" => de::field(map, &mut b.others, path, "others"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { actor: ::std::option::Option::Some(f0), others: f1 } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actor", b.actor.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { actor: Some(f0), others: f1 } = b else {
+            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             actor: f0,
             others: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("actor", &self.actor)
             .opt("others", &self.others)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.others {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.others {
             let path = path.key("others");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(30),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(30),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.others, "others", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
+        xrpc::QueryValue::push_query(&self.others, "others", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { actor : crate ::formats::AtIdentifier, } { others with_others :
-    ::std::vec::Vec < crate ::formats::AtIdentifier >, } extra
+types::object_api!(
+    Params { actor : formats::AtIdentifier, } { others with_others : Vec <
+    formats::AtIdentifier >, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub actor: ::std::option::Option<crate::formats::Did>,
-    pub relationships: ::std::vec::Vec<OutputRelationshipsItem>,
+    pub actor: Option<formats::Did>,
+    pub relationships: Vec<OutputRelationshipsItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    actor: ::std::option::Option<crate::formats::Did>,
-    relationships: ::std::option::Option<::std::vec::Vec<OutputRelationshipsItem>>,
+    actor: Option<formats::Did>,
+    relationships: Option<Vec<OutputRelationshipsItem>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
+            "actor" => de::field(map, &mut b.actor, path, "actor"),
             "relationships" => {
-                crate::de::field(map, &mut b.relationships, path, "relationships")
+                de::field(map, &mut b.relationships, path, "relationships")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            actor: f0,
-            relationships: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("relationships", b.relationships.is_some())]),
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { actor: f0, relationships: Some(f1) } = b else {
+            return Err(
+                de::missing(path, &[("relationships", b.relationships.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             actor: f0,
             relationships: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("actor", &self.actor)
             .req("relationships", &self.relationships)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
-            .at("relationships", &self.relationships)
-            .end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("relationships", &self.relationships).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { relationships : ::std::vec::Vec < OutputRelationshipsItem >, } { actor
-    with_actor : crate ::formats::Did, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { relationships : Vec < OutputRelationshipsItem >, } { actor with_actor :
+    formats::Did, } extra
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OutputRelationshipsItem {
     /// `$type`: `app.bsky.graph.defs#relationship`.
-    Relationship(::std::boxed::Box<crate::app::bsky::graph::defs::Relationship>),
+    Relationship(Box<crate::app::bsky::graph::defs::Relationship>),
     /// `$type`: `app.bsky.graph.defs#notFoundActor`.
-    NotFoundActor(::std::boxed::Box<crate::app::bsky::graph::defs::NotFoundActor>),
+    NotFoundActor(Box<crate::app::bsky::graph::defs::NotFoundActor>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl OutputRelationshipsItem {
     /// The `$type` of this value.
@@ -202,75 +185,62 @@ impl OutputRelationshipsItem {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for OutputRelationshipsItem {
+impl<'de> de::UnionDe<'de> for OutputRelationshipsItem {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "app.bsky.graph.defs#relationship" => {
-                crate::de::member(tag, map, path).map(Self::Relationship)
+                de::member(tag, map, path).map(Self::Relationship)
             }
             "app.bsky.graph.defs#notFoundActor" => {
-                crate::de::member(tag, map, path).map(Self::NotFoundActor)
+                de::member(tag, map, path).map(Self::NotFoundActor)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputRelationshipsItem {
+impl<'de> de::DeserializeAt<'de> for OutputRelationshipsItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputRelationshipsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputRelationshipsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Relationship(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.graph.defs#relationship"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.graph.defs#relationship"), s)
             }
             Self::NotFoundActor(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.graph.defs#notFoundActor"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.graph.defs#notFoundActor"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for OutputRelationshipsItem {
+impl validate::Validate for OutputRelationshipsItem {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::Relationship(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::NotFoundActor(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::Relationship(v) => validate::Validate::validate_at(&**v, path),
+            Self::NotFoundActor(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     OutputRelationshipsItem { Relationship : crate
     ::app::bsky::graph::defs::Relationship, NotFoundActor : crate
     ::app::bsky::graph::defs::NotFoundActor, }
@@ -281,20 +251,17 @@ crate::types::union_from!(
 #[non_exhaustive]
 pub enum Error {
     /// the primary actor at-identifier could not be resolved
-    ActorNotFound { message: ::std::option::Option<::std::string::String> },
+    ActorNotFound { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "ActorNotFound" => Self::ActorNotFound { message },
             _ => Self::Other { error, message },
@@ -306,7 +273,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::ActorNotFound { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -316,22 +283,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

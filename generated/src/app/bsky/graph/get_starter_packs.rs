@@ -2,165 +2,144 @@
 //! `app.bsky.graph.getStarterPacks`
 //!
 //! Get views for a list of starter packs.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get views for a list of starter packs.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getStarterPacks`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetStarterPacks;
-impl crate::xrpc::Endpoint for GetStarterPacks {
+impl xrpc::Endpoint for GetStarterPacks {
     const NSID: &'static str = "app.bsky.graph.getStarterPacks";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub uris: ::std::vec::Vec<crate::formats::AtUri>,
+    pub uris: Vec<formats::AtUri>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    uris: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
+    uris: Option<Vec<formats::AtUri>>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uris" => crate::de::field(map, &mut b.uris, path, "uris"),
-            _ => ::std::result::Result::Ok(false),
+            "uris" => de::field(map, &mut b.uris, path, "uris"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { uris: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("uris", b.uris.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { uris: Some(f0) } = b else {
+            return Err(de::missing(path, &[("uris", b.uris.is_some())]));
         };
-        ::std::result::Result::Ok(Self { uris: f0, extra })
+        Ok(Self { uris: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("uris", &self.uris).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("uris", &self.uris).extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.uris;
             let path = path.key("uris");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(25),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(25),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.uris, "uris", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.uris, "uris", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { uris : ::std::vec::Vec < crate ::formats::AtUri >, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { uris : Vec < formats::AtUri >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub starter_packs: ::std::vec::Vec<
-        crate::app::bsky::graph::defs::StarterPackViewBasic,
-    >,
+    pub starter_packs: Vec<crate::app::bsky::graph::defs::StarterPackViewBasic>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    starter_packs: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::graph::defs::StarterPackViewBasic>,
-    >,
+    starter_packs: Option<Vec<crate::app::bsky::graph::defs::StarterPackViewBasic>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "starterPacks" => {
-                crate::de::field(map, &mut b.starter_packs, path, "starterPacks")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "starterPacks" => de::field(map, &mut b.starter_packs, path, "starterPacks"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { starter_packs: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("starterPacks", b.starter_packs.is_some())]),
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { starter_packs: Some(f0) } = b else {
+            return Err(
+                de::missing(path, &[("starterPacks", b.starter_packs.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self { starter_packs: f0, extra })
+        Ok(Self { starter_packs: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("starterPacks", &self.starter_packs)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
-            .at("starterPacks", &self.starter_packs)
-            .end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("starterPacks", &self.starter_packs).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { starter_packs : ::std::vec::Vec < crate
-    ::app::bsky::graph::defs::StarterPackViewBasic >, } {} extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { starter_packs : Vec < crate ::app::bsky::graph::defs::StarterPackViewBasic
+    >, } {} extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,138 +2,127 @@
 //! `app.bsky.graph.getSuggestedFollowsByActor`
 //!
 //! Enumerates follows similar to a given account (actor). Expected use is to recommend additional accounts immediately after following one account.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Enumerates follows similar to a given account (actor). Expected use is to recommend additional accounts immediately after following one account.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getSuggestedFollowsByActor`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetSuggestedFollowsByActor;
-impl crate::xrpc::Endpoint for GetSuggestedFollowsByActor {
+impl xrpc::Endpoint for GetSuggestedFollowsByActor {
     const NSID: &'static str = "app.bsky.graph.getSuggestedFollowsByActor";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub actor: crate::formats::AtIdentifier,
+    pub actor: formats::AtIdentifier,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    actor: ::std::option::Option<crate::formats::AtIdentifier>,
+    actor: Option<formats::AtIdentifier>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
-            _ => ::std::result::Result::Ok(false),
+            "actor" => de::field(map, &mut b.actor, path, "actor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { actor: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actor", b.actor.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { actor: Some(f0) } = b else {
+            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
         };
-        ::std::result::Result::Ok(Self { actor: f0, extra })
+        Ok(Self { actor: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("actor", &self.actor).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("actor", &self.actor).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params { actor : crate ::formats::AtIdentifier, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { actor : formats::AtIdentifier, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub suggestions: ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileView>,
+    pub suggestions: Vec<crate::app::bsky::actor::defs::ProfileView>,
     /// Snowflake for this recommendation, use when submitting recommendation events.
-    pub rec_id_str: ::std::option::Option<::std::string::String>,
+    pub rec_id_str: Option<String>,
     /// DEPRECATED, unused. Previously: if true, response has fallen-back to generic results, and is not scoped using relativeToDid
     ///
     /// Default: `false`.
-    pub is_fallback: ::std::option::Option<bool>,
+    pub is_fallback: Option<bool>,
     /// DEPRECATED: use recIdStr instead.
-    pub rec_id: ::std::option::Option<i64>,
+    pub rec_id: Option<i64>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    suggestions: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::actor::defs::ProfileView>,
-    >,
-    rec_id_str: ::std::option::Option<::std::string::String>,
-    is_fallback: ::std::option::Option<bool>,
-    rec_id: ::std::option::Option<i64>,
+    suggestions: Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
+    rec_id_str: Option<String>,
+    is_fallback: Option<bool>,
+    rec_id: Option<i64>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "suggestions" => {
-                crate::de::field(map, &mut b.suggestions, path, "suggestions")
-            }
-            "recIdStr" => crate::de::field(map, &mut b.rec_id_str, path, "recIdStr"),
-            "isFallback" => crate::de::field(map, &mut b.is_fallback, path, "isFallback"),
-            "recId" => crate::de::field(map, &mut b.rec_id, path, "recId"),
-            _ => ::std::result::Result::Ok(false),
+            "suggestions" => de::field(map, &mut b.suggestions, path, "suggestions"),
+            "recIdStr" => de::field(map, &mut b.rec_id_str, path, "recIdStr"),
+            "isFallback" => de::field(map, &mut b.is_fallback, path, "isFallback"),
+            "recId" => de::field(map, &mut b.rec_id, path, "recId"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            suggestions: ::std::option::Option::Some(f0),
+            suggestions: Some(f0),
             rec_id_str: f1,
             is_fallback: f2,
             rec_id: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("suggestions", b.suggestions.is_some())]),
-            );
+            return Err(de::missing(path, &[("suggestions", b.suggestions.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             suggestions: f0,
             rec_id_str: f1,
             is_fallback: f2,
@@ -141,11 +130,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("suggestions", &self.suggestions)
             .opt("recIdStr", &self.rec_id_str)
             .opt("isFallback", &self.is_fallback)
@@ -154,17 +140,17 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("suggestions", &self.suggestions).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("suggestions", &self.suggestions).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { suggestions : ::std::vec::Vec < crate ::app::bsky::actor::defs::ProfileView
-    >, } { rec_id_str with_rec_id_str : ::std::string::String, is_fallback
-    with_is_fallback : bool, rec_id with_rec_id : i64, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { suggestions : Vec < crate ::app::bsky::actor::defs::ProfileView >, } {
+    rec_id_str with_rec_id_str : String, is_fallback with_is_fallback : bool, rec_id
+    with_rec_id : i64, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

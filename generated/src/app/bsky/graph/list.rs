@@ -2,23 +2,23 @@
 //! `app.bsky.graph.list`
 //!
 //! Record representing a list of accounts (actors). Scope includes both moderation-oriented lists and curration-oriented lists.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Record representing a list of accounts (actors). Scope includes both moderation-oriented lists and curration-oriented lists.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// Defines the purpose of the list (aka, moderation-oriented or curration-oriented)
     pub purpose: crate::app::bsky::graph::defs::ListPurpose,
     /// Display name for list; can not be empty.
-    pub name: ::std::string::String,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub description_facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    pub avatar: ::std::option::Option<crate::types::Blob>,
-    pub labels: ::std::option::Option<RecordLabels>,
-    pub created_at: crate::formats::Datetime,
+    pub name: String,
+    pub description: Option<String>,
+    pub description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+    pub avatar: Option<types::Blob>,
+    pub labels: Option<RecordLabels>,
+    pub created_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -27,63 +27,52 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    purpose: ::std::option::Option<crate::app::bsky::graph::defs::ListPurpose>,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    description_facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    avatar: ::std::option::Option<crate::types::Blob>,
-    labels: ::std::option::Option<RecordLabels>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
+    purpose: Option<crate::app::bsky::graph::defs::ListPurpose>,
+    name: Option<String>,
+    description: Option<String>,
+    description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+    avatar: Option<types::Blob>,
+    labels: Option<RecordLabels>,
+    created_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.graph.list",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.list");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "purpose" => crate::de::field(map, &mut b.purpose, path, "purpose"),
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
+            "purpose" => de::field(map, &mut b.purpose, path, "purpose"),
+            "name" => de::field(map, &mut b.name, path, "name"),
+            "description" => de::field(map, &mut b.description, path, "description"),
             "descriptionFacets" => {
-                crate::de::field(
-                    map,
-                    &mut b.description_facets,
-                    path,
-                    "descriptionFacets",
-                )
+                de::field(map, &mut b.description_facets, path, "descriptionFacets")
             }
-            "avatar" => crate::de::field(map, &mut b.avatar, path, "avatar"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
+            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
+            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
-            purpose: ::std::option::Option::Some(f0),
-            name: ::std::option::Option::Some(f1),
+            purpose: Some(f0),
+            name: Some(f1),
             description: f2,
             description_facets: f3,
             avatar: f4,
             labels: f5,
-            created_at: ::std::option::Option::Some(f6),
+            created_at: Some(f6),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("purpose", b.purpose.is_some()),
@@ -93,7 +82,7 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             purpose: f0,
             name: f1,
             description: f2,
@@ -104,11 +93,8 @@ impl crate::de::Object for Record {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("purpose", &self.purpose)
             .req("name", &self.name)
             .opt("description", &self.description)
@@ -118,42 +104,39 @@ impl crate::de::Object for Record {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.name;
             let path = path.key("name");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(64),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(64),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.description {
+        if let Some(v) = &self.description {
             let path = path.key("description");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(3000),
-                    max_graphemes: ::std::option::Option::Some(300),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(3000),
+                    max_graphemes: Some(300),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.avatar {
+        if let Some(v) = &self.avatar {
             let path = path.key("avatar");
-            crate::validate::check_blob(
+            validate::check_blob(
                 &v.mime_type,
                 v.size,
-                &crate::validate::BlobRules {
-                    accept: ::std::option::Option::Some(
+                &validate::BlobRules {
+                    accept: Some(
                         ::std::borrow::Cow::Borrowed(
                             &[
                                 ::std::borrow::Cow::Borrowed("image/png"),
@@ -161,45 +144,45 @@ impl crate::de::Object for Record {
                             ],
                         ),
                     ),
-                    max_size: ::std::option::Option::Some(1000000),
+                    max_size: Some(1000000),
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("purpose", &self.purpose)
             .at("descriptionFacets", &self.description_facets)
             .at("labels", &self.labels)
             .end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { purpose : crate ::app::bsky::graph::defs::ListPurpose, name :
-    ::std::string::String, created_at : crate ::formats::Datetime, } { description
-    with_description : ::std::string::String, description_facets with_description_facets
-    : ::std::vec::Vec < crate ::app::bsky::richtext::facet::Main >, avatar with_avatar :
-    crate ::types::Blob, labels with_labels : RecordLabels, } extra
+types::object_impls!(Record);
+types::object_api!(
+    Record { purpose : crate ::app::bsky::graph::defs::ListPurpose, name : String,
+    created_at : formats::Datetime, } { description with_description : String,
+    description_facets with_description_facets : Vec < crate
+    ::app::bsky::richtext::facet::Main >, avatar with_avatar : types::Blob, labels
+    with_labels : RecordLabels, } extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
-    SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
+    SelfLabels(Box<crate::com::atproto::label::defs::SelfLabels>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl RecordLabels {
     /// The `$type` of this value.
@@ -210,63 +193,54 @@ impl RecordLabels {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for RecordLabels {
+impl<'de> de::UnionDe<'de> for RecordLabels {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.label.defs#selfLabels" => {
-                crate::de::member(tag, map, path).map(Self::SelfLabels)
+                de::member(tag, map, path).map(Self::SelfLabels)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordLabels {
+impl<'de> de::DeserializeAt<'de> for RecordLabels {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordLabels {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SelfLabels(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.label.defs#selfLabels"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.label.defs#selfLabels"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for RecordLabels {
+impl validate::Validate for RecordLabels {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::SelfLabels(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::SelfLabels(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
 );

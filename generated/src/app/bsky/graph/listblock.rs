@@ -2,15 +2,17 @@
 //! `app.bsky.graph.listblock`
 //!
 //! Record representing a block relationship against an entire an entire list of accounts (actors).
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Record representing a block relationship against an entire an entire list of accounts (actors).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// Reference (AT-URI) to the mod list record.
-    pub subject: crate::formats::AtUri,
-    pub created_at: crate::formats::Datetime,
+    pub subject: formats::AtUri,
+    pub created_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -19,37 +21,32 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    subject: ::std::option::Option<crate::formats::AtUri>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
+    subject: Option<formats::AtUri>,
+    created_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.graph.listblock",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.listblock");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            subject: ::std::option::Option::Some(f0),
-            created_at: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __RecordBuilder { subject: Some(f0), created_at: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("subject", b.subject.is_some()),
@@ -58,30 +55,26 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subject: f0,
             created_at: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("subject", &self.subject)
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { subject : crate ::formats::AtUri, created_at : crate ::formats::Datetime, }
-    {} extra
+types::object_impls!(Record);
+types::object_api!(
+    Record { subject : formats::AtUri, created_at : formats::Datetime, } {} extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }

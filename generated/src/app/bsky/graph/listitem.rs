@@ -2,17 +2,19 @@
 //! `app.bsky.graph.listitem`
 //!
 //! Record representing an account's inclusion on a specific list. The AppView will ignore duplicate listitem records.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Record representing an account's inclusion on a specific list. The AppView will ignore duplicate listitem records.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// The account which is included on the list.
-    pub subject: crate::formats::Did,
+    pub subject: formats::Did,
     /// Reference (AT-URI) to the list record (app.bsky.graph.list).
-    pub list: crate::formats::AtUri,
-    pub created_at: crate::formats::Datetime,
+    pub list: formats::AtUri,
+    pub created_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -21,40 +23,38 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    subject: ::std::option::Option<crate::formats::Did>,
-    list: ::std::option::Option<crate::formats::AtUri>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
+    subject: Option<formats::Did>,
+    list: Option<formats::AtUri>,
+    created_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.graph.listitem",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.listitem");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            "list" => crate::de::field(map, &mut b.list, path, "list"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "list" => de::field(map, &mut b.list, path, "list"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
-            subject: ::std::option::Option::Some(f0),
-            list: ::std::option::Option::Some(f1),
-            created_at: ::std::option::Option::Some(f2),
+            subject: Some(f0),
+            list: Some(f1),
+            created_at: Some(f2),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("subject", b.subject.is_some()),
@@ -64,32 +64,29 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subject: f0,
             list: f1,
             created_at: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("subject", &self.subject)
             .req("list", &self.list)
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { subject : crate ::formats::Did, list : crate ::formats::AtUri, created_at :
-    crate ::formats::Datetime, } {} extra
+types::object_impls!(Record);
+types::object_api!(
+    Record { subject : formats::Did, list : formats::AtUri, created_at :
+    formats::Datetime, } {} extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }

@@ -2,97 +2,87 @@
 //! `app.bsky.graph.muteActor`
 //!
 //! Creates a mute relationship for the specified account. If a mute already exists for the account, it is updated in place: the stored scope is replaced with the scope in this request. Mutes are private in Bluesky. Requires auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Creates a mute relationship for the specified account. If a mute already exists for the account, it is updated in place: the stored scope is replaced with the scope in this request. Mutes are private in Bluesky. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.graph.muteActor`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MuteActor;
-impl crate::xrpc::Endpoint for MuteActor {
+impl xrpc::Endpoint for MuteActor {
     const NSID: &'static str = "app.bsky.graph.muteActor";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub actor: crate::formats::AtIdentifier,
+    pub actor: formats::AtIdentifier,
     /// Restrict the mute to the account's reposts. When any 'only' scope is set, just the scoped content is muted; when none are set, the account is fully muted. Repeat calls replace the stored scope rather than adding to it.
-    pub only_reposts: ::std::option::Option<bool>,
+    pub only_reposts: Option<bool>,
     /// Restrict the mute to the account's quote posts. See onlyReposts.
-    pub only_quoteposts: ::std::option::Option<bool>,
+    pub only_quoteposts: Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    actor: ::std::option::Option<crate::formats::AtIdentifier>,
-    only_reposts: ::std::option::Option<bool>,
-    only_quoteposts: ::std::option::Option<bool>,
+    actor: Option<formats::AtIdentifier>,
+    only_reposts: Option<bool>,
+    only_quoteposts: Option<bool>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
-            "onlyReposts" => {
-                crate::de::field(map, &mut b.only_reposts, path, "onlyReposts")
-            }
+            "actor" => de::field(map, &mut b.actor, path, "actor"),
+            "onlyReposts" => de::field(map, &mut b.only_reposts, path, "onlyReposts"),
             "onlyQuoteposts" => {
-                crate::de::field(map, &mut b.only_quoteposts, path, "onlyQuoteposts")
+                de::field(map, &mut b.only_quoteposts, path, "onlyQuoteposts")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            actor: ::std::option::Option::Some(f0),
-            only_reposts: f1,
-            only_quoteposts: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actor", b.actor.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { actor: Some(f0), only_reposts: f1, only_quoteposts: f2 } = b
+        else {
+            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             actor: f0,
             only_reposts: f1,
             only_quoteposts: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("actor", &self.actor)
             .opt("onlyReposts", &self.only_reposts)
             .opt("onlyQuoteposts", &self.only_quoteposts)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { actor : crate ::formats::AtIdentifier, } { only_reposts with_only_reposts :
-    bool, only_quoteposts with_only_quoteposts : bool, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { actor : formats::AtIdentifier, } { only_reposts with_only_reposts : bool,
+    only_quoteposts with_only_quoteposts : bool, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,22 +2,22 @@
 //! `app.bsky.graph.starterpack`
 //!
 //! Record defining a starter pack of actors and feeds for new users.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Record defining a starter pack of actors and feeds for new users.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// Display name for starter pack; can not be empty.
-    pub name: ::std::string::String,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub description_facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
+    pub name: String,
+    pub description: Option<String>,
+    pub description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
     /// Reference (AT-URI) to the list record.
-    pub list: crate::formats::AtUri,
-    pub feeds: ::std::option::Option<::std::vec::Vec<FeedItem>>,
-    pub created_at: crate::formats::Datetime,
+    pub list: formats::AtUri,
+    pub feeds: Option<Vec<FeedItem>>,
+    pub created_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -26,60 +26,49 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    description_facets: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::richtext::facet::Main>,
-    >,
-    list: ::std::option::Option<crate::formats::AtUri>,
-    feeds: ::std::option::Option<::std::vec::Vec<FeedItem>>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
+    name: Option<String>,
+    description: Option<String>,
+    description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+    list: Option<formats::AtUri>,
+    feeds: Option<Vec<FeedItem>>,
+    created_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.graph.starterpack",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.starterpack");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "description" => {
-                crate::de::field(map, &mut b.description, path, "description")
-            }
+            "name" => de::field(map, &mut b.name, path, "name"),
+            "description" => de::field(map, &mut b.description, path, "description"),
             "descriptionFacets" => {
-                crate::de::field(
-                    map,
-                    &mut b.description_facets,
-                    path,
-                    "descriptionFacets",
-                )
+                de::field(map, &mut b.description_facets, path, "descriptionFacets")
             }
-            "list" => crate::de::field(map, &mut b.list, path, "list"),
-            "feeds" => crate::de::field(map, &mut b.feeds, path, "feeds"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
+            "list" => de::field(map, &mut b.list, path, "list"),
+            "feeds" => de::field(map, &mut b.feeds, path, "feeds"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
-            name: ::std::option::Option::Some(f0),
+            name: Some(f0),
             description: f1,
             description_facets: f2,
-            list: ::std::option::Option::Some(f3),
+            list: Some(f3),
             feeds: f4,
-            created_at: ::std::option::Option::Some(f5),
+            created_at: Some(f5),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("name", b.name.is_some()),
@@ -89,7 +78,7 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: f0,
             description: f1,
             description_facets: f2,
@@ -99,11 +88,8 @@ impl crate::de::Object for Record {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("name", &self.name)
             .opt("description", &self.description)
             .opt("descriptionFacets", &self.description_facets)
@@ -112,117 +98,108 @@ impl crate::de::Object for Record {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.name;
             let path = path.key("name");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(500),
-                    max_graphemes: ::std::option::Option::Some(50),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(500),
+                    max_graphemes: Some(50),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.description {
+        if let Some(v) = &self.description {
             let path = path.key("description");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(3000),
-                    max_graphemes: ::std::option::Option::Some(300),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(3000),
+                    max_graphemes: Some(300),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.feeds {
+        if let Some(v) = &self.feeds {
             let path = path.key("feeds");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(3),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(3),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("descriptionFacets", &self.description_facets)
             .at("feeds", &self.feeds)
             .end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { name : ::std::string::String, list : crate ::formats::AtUri, created_at :
-    crate ::formats::Datetime, } { description with_description : ::std::string::String,
-    description_facets with_description_facets : ::std::vec::Vec < crate
-    ::app::bsky::richtext::facet::Main >, feeds with_feeds : ::std::vec::Vec < FeedItem
+types::object_impls!(Record);
+types::object_api!(
+    Record { name : String, list : formats::AtUri, created_at : formats::Datetime, } {
+    description with_description : String, description_facets with_description_facets :
+    Vec < crate ::app::bsky::richtext::facet::Main >, feeds with_feeds : Vec < FeedItem
     >, } extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeedItem {
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __FeedItemBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
+    uri: Option<formats::AtUri>,
 }
-impl crate::de::Object for FeedItem {
+impl de::Object for FeedItem {
     type Builder = __FeedItemBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __FeedItemBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __FeedItemBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __FeedItemBuilder { uri: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("uri", b.uri.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __FeedItemBuilder { uri: Some(f0) } = b else {
+            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
         };
-        ::std::result::Result::Ok(Self { uri: f0, extra })
+        Ok(Self { uri: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
-crate::types::object_impls!(FeedItem);
-crate::types::object_api!(FeedItem { uri : crate ::formats::AtUri, } {} extra);
+types::object_impls!(FeedItem);
+types::object_api!(FeedItem { uri : formats::AtUri, } {} extra);

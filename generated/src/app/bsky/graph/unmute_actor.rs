@@ -2,69 +2,64 @@
 //! `app.bsky.graph.unmuteActor`
 //!
 //! Unmutes the specified account. Requires auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Unmutes the specified account. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.graph.unmuteActor`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UnmuteActor;
-impl crate::xrpc::Endpoint for UnmuteActor {
+impl xrpc::Endpoint for UnmuteActor {
     const NSID: &'static str = "app.bsky.graph.unmuteActor";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub actor: crate::formats::AtIdentifier,
+    pub actor: formats::AtIdentifier,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    actor: ::std::option::Option<crate::formats::AtIdentifier>,
+    actor: Option<formats::AtIdentifier>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "actor" => crate::de::field(map, &mut b.actor, path, "actor"),
-            _ => ::std::result::Result::Ok(false),
+            "actor" => de::field(map, &mut b.actor, path, "actor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { actor: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actor", b.actor.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { actor: Some(f0) } = b else {
+            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
         };
-        ::std::result::Result::Ok(Self { actor: f0, extra })
+        Ok(Self { actor: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("actor", &self.actor).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("actor", &self.actor).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(Input { actor : crate ::formats::AtIdentifier, } {} extra);
+types::object_impls!(Input);
+types::object_api!(Input { actor : formats::AtIdentifier, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

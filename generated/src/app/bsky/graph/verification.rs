@@ -2,20 +2,22 @@
 //! `app.bsky.graph.verification`
 //!
 //! Record declaring a verification relationship between two accounts. Verifications are only considered valid by an app if issued by an account the app considers trusted.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Record declaring a verification relationship between two accounts. Verifications are only considered valid by an app if issued by an account the app considers trusted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// DID of the subject the verification applies to.
-    pub subject: crate::formats::Did,
+    pub subject: formats::Did,
     /// Handle of the subject the verification applies to at the moment of verifying, which might not be the same at the time of viewing. The verification is only valid if the current handle matches the one at the time of verifying.
-    pub handle: crate::formats::Handle,
+    pub handle: formats::Handle,
     /// Display name of the subject the verification applies to at the moment of verifying, which might not be the same at the time of viewing. The verification is only valid if the current displayName matches the one at the time of verifying.
-    pub display_name: ::std::string::String,
+    pub display_name: String,
     /// Date of when the verification was created.
-    pub created_at: crate::formats::Datetime,
+    pub created_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -24,45 +26,41 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    subject: ::std::option::Option<crate::formats::Did>,
-    handle: ::std::option::Option<crate::formats::Handle>,
-    display_name: ::std::option::Option<::std::string::String>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
+    subject: Option<formats::Did>,
+    handle: Option<formats::Handle>,
+    display_name: Option<String>,
+    created_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.graph.verification",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.verification");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            "displayName" => {
-                crate::de::field(map, &mut b.display_name, path, "displayName")
-            }
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
-            subject: ::std::option::Option::Some(f0),
-            handle: ::std::option::Option::Some(f1),
-            display_name: ::std::option::Option::Some(f2),
-            created_at: ::std::option::Option::Some(f3),
+            subject: Some(f0),
+            handle: Some(f1),
+            display_name: Some(f2),
+            created_at: Some(f3),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("subject", b.subject.is_some()),
@@ -73,7 +71,7 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subject: f0,
             handle: f1,
             display_name: f2,
@@ -81,11 +79,8 @@ impl crate::de::Object for Record {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("subject", &self.subject)
             .req("handle", &self.handle)
             .req("displayName", &self.display_name)
@@ -93,15 +88,14 @@ impl crate::de::Object for Record {
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { subject : crate ::formats::Did, handle : crate ::formats::Handle,
-    display_name : ::std::string::String, created_at : crate ::formats::Datetime, } {}
-    extra
+types::object_impls!(Record);
+types::object_api!(
+    Record { subject : formats::Did, handle : formats::Handle, display_name : String,
+    created_at : formats::Datetime, } {} extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }

@@ -2,167 +2,147 @@
 //! `app.bsky.labeler.getServices`
 //!
 //! Get information about a list of labeler services.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get information about a list of labeler services.
 ///
 /// Query (HTTP GET) `app.bsky.labeler.getServices`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetServices;
-impl crate::xrpc::Endpoint for GetServices {
+impl xrpc::Endpoint for GetServices {
     const NSID: &'static str = "app.bsky.labeler.getServices";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub dids: ::std::vec::Vec<crate::formats::Did>,
+    pub dids: Vec<formats::Did>,
     /// Default: `false`.
-    pub detailed: ::std::option::Option<bool>,
+    pub detailed: Option<bool>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    dids: ::std::option::Option<::std::vec::Vec<crate::formats::Did>>,
-    detailed: ::std::option::Option<bool>,
+    dids: Option<Vec<formats::Did>>,
+    detailed: Option<bool>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "dids" => crate::de::field(map, &mut b.dids, path, "dids"),
-            "detailed" => crate::de::field(map, &mut b.detailed, path, "detailed"),
-            _ => ::std::result::Result::Ok(false),
+            "dids" => de::field(map, &mut b.dids, path, "dids"),
+            "detailed" => de::field(map, &mut b.detailed, path, "detailed"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { dids: ::std::option::Option::Some(f0), detailed: f1 } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("dids", b.dids.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { dids: Some(f0), detailed: f1 } = b else {
+            return Err(de::missing(path, &[("dids", b.dids.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             dids: f0,
             detailed: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("dids", &self.dids)
             .opt("detailed", &self.detailed)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.dids, "dids", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.dids, "dids", &mut out);
         match &self.detailed {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "detailed", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("detailed", ::std::string::String::from("false")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "detailed", &mut out),
+            None => out.push(("detailed", String::from("false"))),
         }
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { dids : ::std::vec::Vec < crate ::formats::Did >, } { detailed with_detailed
-    : bool, } extra
+types::object_api!(
+    Params { dids : Vec < formats::Did >, } { detailed with_detailed : bool, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub views: ::std::vec::Vec<OutputViewsItem>,
+    pub views: Vec<OutputViewsItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    views: ::std::option::Option<::std::vec::Vec<OutputViewsItem>>,
+    views: Option<Vec<OutputViewsItem>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "views" => crate::de::field(map, &mut b.views, path, "views"),
-            _ => ::std::result::Result::Ok(false),
+            "views" => de::field(map, &mut b.views, path, "views"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { views: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("views", b.views.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { views: Some(f0) } = b else {
+            return Err(de::missing(path, &[("views", b.views.is_some())]));
         };
-        ::std::result::Result::Ok(Self { views: f0, extra })
+        Ok(Self { views: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("views", &self.views).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("views", &self.views).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("views", &self.views).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("views", &self.views).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { views : ::std::vec::Vec < OutputViewsItem >, } {} extra
-);
+types::object_impls!(Output);
+types::object_api!(Output { views : Vec < OutputViewsItem >, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OutputViewsItem {
     /// `$type`: `app.bsky.labeler.defs#labelerView`.
-    LabelerView(::std::boxed::Box<crate::app::bsky::labeler::defs::LabelerView>),
+    LabelerView(Box<crate::app::bsky::labeler::defs::LabelerView>),
     /// `$type`: `app.bsky.labeler.defs#labelerViewDetailed`.
-    LabelerViewDetailed(
-        ::std::boxed::Box<crate::app::bsky::labeler::defs::LabelerViewDetailed>,
-    ),
+    LabelerViewDetailed(Box<crate::app::bsky::labeler::defs::LabelerViewDetailed>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl OutputViewsItem {
     /// The `$type` of this value.
@@ -174,57 +154,46 @@ impl OutputViewsItem {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for OutputViewsItem {
+impl<'de> de::UnionDe<'de> for OutputViewsItem {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "app.bsky.labeler.defs#labelerView" => {
-                crate::de::member(tag, map, path).map(Self::LabelerView)
+                de::member(tag, map, path).map(Self::LabelerView)
             }
             "app.bsky.labeler.defs#labelerViewDetailed" => {
-                crate::de::member(tag, map, path).map(Self::LabelerViewDetailed)
+                de::member(tag, map, path).map(Self::LabelerViewDetailed)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputViewsItem {
+impl<'de> de::DeserializeAt<'de> for OutputViewsItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputViewsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputViewsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::LabelerView(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.labeler.defs#labelerView"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.labeler.defs#labelerView"), s)
             }
             Self::LabelerViewDetailed(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "app.bsky.labeler.defs#labelerViewDetailed",
-                    ),
+                    Some("app.bsky.labeler.defs#labelerViewDetailed"),
                     s,
                 )
             }
@@ -232,24 +201,22 @@ impl ::serde::Serialize for OutputViewsItem {
         }
     }
 }
-impl crate::validate::Validate for OutputViewsItem {
+impl validate::Validate for OutputViewsItem {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::LabelerView(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::LabelerViewDetailed(v) => {
-                crate::validate::Validate::validate_at(&**v, path)
-            }
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::LabelerView(v) => validate::Validate::validate_at(&**v, path),
+            Self::LabelerViewDetailed(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     OutputViewsItem { LabelerView : crate ::app::bsky::labeler::defs::LabelerView,
     LabelerViewDetailed : crate ::app::bsky::labeler::defs::LabelerViewDetailed, }
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,27 +2,23 @@
 //! `app.bsky.labeler.service`
 //!
 //! A declaration of the existence of labeler service.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// A declaration of the existence of labeler service.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     pub policies: crate::app::bsky::labeler::defs::LabelerPolicies,
-    pub labels: ::std::option::Option<RecordLabels>,
-    pub created_at: crate::formats::Datetime,
+    pub labels: Option<RecordLabels>,
+    pub created_at: formats::Datetime,
     /// The set of report reason 'codes' which are in-scope for this service to review and action. These usually align to policy categories. If not defined (distinct from empty array), all reason types are allowed.
-    pub reason_types: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::moderation::defs::ReasonType>,
-    >,
+    pub reason_types: Option<Vec<crate::com::atproto::moderation::defs::ReasonType>>,
     /// The set of subject types (account, record, etc) this service accepts reports on.
-    pub subject_types: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::moderation::defs::SubjectType>,
-    >,
+    pub subject_types: Option<Vec<crate::com::atproto::moderation::defs::SubjectType>>,
     /// Set of record types (collection NSIDs) which can be reported to this service. If not defined (distinct from empty array), default is any record type.
-    pub subject_collections: ::std::option::Option<
-        ::std::vec::Vec<crate::formats::Nsid>,
-    >,
+    pub subject_collections: Option<Vec<formats::Nsid>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -31,64 +27,49 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    policies: ::std::option::Option<crate::app::bsky::labeler::defs::LabelerPolicies>,
-    labels: ::std::option::Option<RecordLabels>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-    reason_types: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::moderation::defs::ReasonType>,
-    >,
-    subject_types: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::moderation::defs::SubjectType>,
-    >,
-    subject_collections: ::std::option::Option<::std::vec::Vec<crate::formats::Nsid>>,
+    policies: Option<crate::app::bsky::labeler::defs::LabelerPolicies>,
+    labels: Option<RecordLabels>,
+    created_at: Option<formats::Datetime>,
+    reason_types: Option<Vec<crate::com::atproto::moderation::defs::ReasonType>>,
+    subject_types: Option<Vec<crate::com::atproto::moderation::defs::SubjectType>>,
+    subject_collections: Option<Vec<formats::Nsid>>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.labeler.service",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.labeler.service");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "policies" => crate::de::field(map, &mut b.policies, path, "policies"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            "reasonTypes" => {
-                crate::de::field(map, &mut b.reason_types, path, "reasonTypes")
-            }
-            "subjectTypes" => {
-                crate::de::field(map, &mut b.subject_types, path, "subjectTypes")
-            }
+            "policies" => de::field(map, &mut b.policies, path, "policies"),
+            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "reasonTypes" => de::field(map, &mut b.reason_types, path, "reasonTypes"),
+            "subjectTypes" => de::field(map, &mut b.subject_types, path, "subjectTypes"),
             "subjectCollections" => {
-                crate::de::field(
-                    map,
-                    &mut b.subject_collections,
-                    path,
-                    "subjectCollections",
-                )
+                de::field(map, &mut b.subject_collections, path, "subjectCollections")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RecordBuilder {
-            policies: ::std::option::Option::Some(f0),
+            policies: Some(f0),
             labels: f1,
-            created_at: ::std::option::Option::Some(f2),
+            created_at: Some(f2),
             reason_types: f3,
             subject_types: f4,
             subject_collections: f5,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("policies", b.policies.is_some()),
@@ -97,7 +78,7 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             policies: f0,
             labels: f1,
             created_at: f2,
@@ -107,11 +88,8 @@ impl crate::de::Object for Record {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("policies", &self.policies)
             .opt("labels", &self.labels)
             .req("createdAt", &self.created_at)
@@ -122,9 +100,9 @@ impl crate::de::Object for Record {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("policies", &self.policies)
             .at("labels", &self.labels)
             .at("reasonTypes", &self.reason_types)
@@ -132,29 +110,28 @@ impl crate::de::Object for Record {
             .end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
+types::object_impls!(Record);
+types::object_api!(
     Record { policies : crate ::app::bsky::labeler::defs::LabelerPolicies, created_at :
-    crate ::formats::Datetime, } { labels with_labels : RecordLabels, reason_types
-    with_reason_types : ::std::vec::Vec < crate
-    ::com::atproto::moderation::defs::ReasonType >, subject_types with_subject_types :
-    ::std::vec::Vec < crate ::com::atproto::moderation::defs::SubjectType >,
-    subject_collections with_subject_collections : ::std::vec::Vec < crate
-    ::formats::Nsid >, } extra
+    formats::Datetime, } { labels with_labels : RecordLabels, reason_types
+    with_reason_types : Vec < crate ::com::atproto::moderation::defs::ReasonType >,
+    subject_types with_subject_types : Vec < crate
+    ::com::atproto::moderation::defs::SubjectType >, subject_collections
+    with_subject_collections : Vec < formats::Nsid >, } extra
 );
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.
-    SelfLabels(::std::boxed::Box<crate::com::atproto::label::defs::SelfLabels>),
+    SelfLabels(Box<crate::com::atproto::label::defs::SelfLabels>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl RecordLabels {
     /// The `$type` of this value.
@@ -165,63 +142,54 @@ impl RecordLabels {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for RecordLabels {
+impl<'de> de::UnionDe<'de> for RecordLabels {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.label.defs#selfLabels" => {
-                crate::de::member(tag, map, path).map(Self::SelfLabels)
+                de::member(tag, map, path).map(Self::SelfLabels)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordLabels {
+impl<'de> de::DeserializeAt<'de> for RecordLabels {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordLabels {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SelfLabels(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.label.defs#selfLabels"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.label.defs#selfLabels"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for RecordLabels {
+impl validate::Validate for RecordLabels {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::SelfLabels(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::SelfLabels(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
 );

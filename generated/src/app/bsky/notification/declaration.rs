@@ -2,14 +2,16 @@
 //! `app.bsky.notification.declaration`
 //!
 //! A declaration of the user's choices related to notifications that can be produced by them.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// A declaration of the user's choices related to notifications that can be produced by them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// A declaration of the user's preference for allowing activity subscriptions from other users. Absence of a record implies 'followers'.
     pub allow_subscriptions: RecordAllowSubscriptions,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -18,75 +20,62 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    allow_subscriptions: ::std::option::Option<RecordAllowSubscriptions>,
+    allow_subscriptions: Option<RecordAllowSubscriptions>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "app.bsky.notification.declaration",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("app.bsky.notification.declaration");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
             "allowSubscriptions" => {
-                crate::de::field(
-                    map,
-                    &mut b.allow_subscriptions,
-                    path,
-                    "allowSubscriptions",
-                )
+                de::field(map, &mut b.allow_subscriptions, path, "allowSubscriptions")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder { allow_subscriptions: ::std::option::Option::Some(f0) } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __RecordBuilder { allow_subscriptions: Some(f0) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("allowSubscriptions", b.allow_subscriptions.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             allow_subscriptions: f0,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("allowSubscriptions", &self.allow_subscriptions)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("allowSubscriptions", &self.allow_subscriptions)
             .end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { allow_subscriptions : RecordAllowSubscriptions, } {} extra
-);
+types::object_impls!(Record);
+types::object_api!(Record { allow_subscriptions : RecordAllowSubscriptions, } {} extra);
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }
 /// A declaration of the user's preference for allowing activity subscriptions from other users. Absence of a record implies 'followers'.
@@ -100,7 +89,7 @@ pub enum RecordAllowSubscriptions {
     /// `none`
     None,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl RecordAllowSubscriptions {
     /// The string value.
@@ -113,24 +102,24 @@ impl RecordAllowSubscriptions {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "followers" => ::std::option::Option::Some(Self::Followers),
-            "mutuals" => ::std::option::Option::Some(Self::Mutuals),
-            "none" => ::std::option::Option::Some(Self::None),
-            _ => ::std::option::Option::None,
+            "followers" => Some(Self::Followers),
+            "mutuals" => Some(Self::Mutuals),
+            "none" => Some(Self::None),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for RecordAllowSubscriptions {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for RecordAllowSubscriptions {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for RecordAllowSubscriptions {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for RecordAllowSubscriptions {
@@ -143,47 +132,35 @@ impl ::std::convert::AsRef<str> for RecordAllowSubscriptions {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RecordAllowSubscriptions {
+impl<'de> de::DeserializeAt<'de> for RecordAllowSubscriptions {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RecordAllowSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RecordAllowSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for RecordAllowSubscriptions {
+impl validate::Validate for RecordAllowSubscriptions {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for RecordAllowSubscriptions {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for RecordAllowSubscriptions {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }

@@ -2,108 +2,98 @@
 //! `app.bsky.notification.listNotifications`
 //!
 //! Enumerate notifications for the requesting account. Requires auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Enumerate notifications for the requesting account. Requires auth.
 ///
 /// Query (HTTP GET) `app.bsky.notification.listNotifications`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListNotifications;
-impl crate::xrpc::Endpoint for ListNotifications {
+impl xrpc::Endpoint for ListNotifications {
     const NSID: &'static str = "app.bsky.notification.listNotifications";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Notification {
-    pub uri: crate::formats::AtUri,
-    pub cid: crate::formats::Cid,
+    pub uri: formats::AtUri,
+    pub cid: formats::Cid,
     pub author: crate::app::bsky::actor::defs::ProfileView,
     /// The reason why this notification was delivered - e.g. your post was liked, or you received a new follower.
     pub reason: NotificationReason,
-    pub reason_subject: ::std::option::Option<crate::formats::AtUri>,
-    pub record: crate::types::Unknown,
+    pub reason_subject: Option<formats::AtUri>,
+    pub record: types::Unknown,
     /// The starter pack associated with this notification. Present when the notification is for a follow originating from a starter pack.
-    pub starter_pack: ::std::option::Option<
-        crate::app::bsky::graph::defs::StarterPackViewBasic,
-    >,
+    pub starter_pack: Option<crate::app::bsky::graph::defs::StarterPackViewBasic>,
     pub is_read: bool,
-    pub indexed_at: crate::formats::Datetime,
-    pub labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
+    pub indexed_at: formats::Datetime,
+    pub labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __NotificationBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    author: ::std::option::Option<crate::app::bsky::actor::defs::ProfileView>,
-    reason: ::std::option::Option<NotificationReason>,
-    reason_subject: ::std::option::Option<crate::formats::AtUri>,
-    record: ::std::option::Option<crate::types::Unknown>,
-    starter_pack: ::std::option::Option<
-        crate::app::bsky::graph::defs::StarterPackViewBasic,
-    >,
-    is_read: ::std::option::Option<bool>,
-    indexed_at: ::std::option::Option<crate::formats::Datetime>,
-    labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    author: Option<crate::app::bsky::actor::defs::ProfileView>,
+    reason: Option<NotificationReason>,
+    reason_subject: Option<formats::AtUri>,
+    record: Option<types::Unknown>,
+    starter_pack: Option<crate::app::bsky::graph::defs::StarterPackViewBasic>,
+    is_read: Option<bool>,
+    indexed_at: Option<formats::Datetime>,
+    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
 }
-impl crate::de::Object for Notification {
+impl de::Object for Notification {
     type Builder = __NotificationBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __NotificationBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "author" => crate::de::field(map, &mut b.author, path, "author"),
-            "reason" => crate::de::field(map, &mut b.reason, path, "reason"),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "author" => de::field(map, &mut b.author, path, "author"),
+            "reason" => de::field(map, &mut b.reason, path, "reason"),
             "reasonSubject" => {
-                crate::de::field(map, &mut b.reason_subject, path, "reasonSubject")
+                de::field(map, &mut b.reason_subject, path, "reasonSubject")
             }
-            "record" => crate::de::field(map, &mut b.record, path, "record"),
-            "starterPack" => {
-                crate::de::field(map, &mut b.starter_pack, path, "starterPack")
-            }
-            "isRead" => crate::de::field(map, &mut b.is_read, path, "isRead"),
-            "indexedAt" => crate::de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            _ => ::std::result::Result::Ok(false),
+            "record" => de::field(map, &mut b.record, path, "record"),
+            "starterPack" => de::field(map, &mut b.starter_pack, path, "starterPack"),
+            "isRead" => de::field(map, &mut b.is_read, path, "isRead"),
+            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __NotificationBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __NotificationBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
-            author: ::std::option::Option::Some(f2),
-            reason: ::std::option::Option::Some(f3),
+            uri: Some(f0),
+            cid: Some(f1),
+            author: Some(f2),
+            reason: Some(f3),
             reason_subject: f4,
-            record: ::std::option::Option::Some(f5),
+            record: Some(f5),
             starter_pack: f6,
-            is_read: ::std::option::Option::Some(f7),
-            indexed_at: ::std::option::Option::Some(f8),
+            is_read: Some(f7),
+            indexed_at: Some(f8),
             labels: f9,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("uri", b.uri.is_some()),
@@ -117,7 +107,7 @@ impl crate::de::Object for Notification {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             author: f2,
@@ -131,11 +121,8 @@ impl crate::de::Object for Notification {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("cid", &self.cid)
             .req("author", &self.author)
@@ -150,9 +137,9 @@ impl crate::de::Object for Notification {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("author", &self.author)
             .at("reason", &self.reason)
             .at("record", &self.record)
@@ -161,59 +148,59 @@ impl crate::de::Object for Notification {
             .end()
     }
 }
-crate::types::object_impls!(Notification);
-crate::types::object_api!(
-    Notification { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, author :
-    crate ::app::bsky::actor::defs::ProfileView, reason : NotificationReason, record :
-    crate ::types::Unknown, is_read : bool, indexed_at : crate ::formats::Datetime, } {
-    reason_subject with_reason_subject : crate ::formats::AtUri, starter_pack
-    with_starter_pack : crate ::app::bsky::graph::defs::StarterPackViewBasic, labels
-    with_labels : ::std::vec::Vec < crate ::com::atproto::label::defs::Label >, } extra
+types::object_impls!(Notification);
+types::object_api!(
+    Notification { uri : formats::AtUri, cid : formats::Cid, author : crate
+    ::app::bsky::actor::defs::ProfileView, reason : NotificationReason, record :
+    types::Unknown, is_read : bool, indexed_at : formats::Datetime, } { reason_subject
+    with_reason_subject : formats::AtUri, starter_pack with_starter_pack : crate
+    ::app::bsky::graph::defs::StarterPackViewBasic, labels with_labels : Vec < crate
+    ::com::atproto::label::defs::Label >, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Notification reasons to include in response.
-    pub reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub reasons: Option<Vec<String>>,
     /// Default: `50`.
-    pub limit: ::std::option::Option<i64>,
-    pub priority: ::std::option::Option<bool>,
-    pub cursor: ::std::option::Option<::std::string::String>,
-    pub seen_at: ::std::option::Option<crate::formats::Datetime>,
+    pub limit: Option<i64>,
+    pub priority: Option<bool>,
+    pub cursor: Option<String>,
+    pub seen_at: Option<formats::Datetime>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    limit: ::std::option::Option<i64>,
-    priority: ::std::option::Option<bool>,
-    cursor: ::std::option::Option<::std::string::String>,
-    seen_at: ::std::option::Option<crate::formats::Datetime>,
+    reasons: Option<Vec<String>>,
+    limit: Option<i64>,
+    priority: Option<bool>,
+    cursor: Option<String>,
+    seen_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "reasons" => crate::de::field(map, &mut b.reasons, path, "reasons"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "priority" => crate::de::field(map, &mut b.priority, path, "priority"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "seenAt" => crate::de::field(map, &mut b.seen_at, path, "seenAt"),
-            _ => ::std::result::Result::Ok(false),
+            "reasons" => de::field(map, &mut b.reasons, path, "reasons"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "priority" => de::field(map, &mut b.priority, path, "priority"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "seenAt" => de::field(map, &mut b.seen_at, path, "seenAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder {
             reasons: f0,
             limit: f1,
@@ -221,7 +208,7 @@ impl crate::de::Object for Params {
             cursor: f3,
             seen_at: f4,
         } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             reasons: f0,
             limit: f1,
             priority: f2,
@@ -230,11 +217,8 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("reasons", &self.reasons)
             .opt("limit", &self.limit)
             .opt("priority", &self.priority)
@@ -242,105 +226,98 @@ impl crate::de::Object for Params {
             .opt("seenAt", &self.seen_at)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.reasons, "reasons", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.reasons, "reasons", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("50")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("50"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.priority, "priority", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.seen_at, "seenAt", &mut out);
+        xrpc::QueryValue::push_query(&self.priority, "priority", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.seen_at, "seenAt", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params {} { reasons with_reasons : ::std::vec::Vec < ::std::string::String >, limit
-    with_limit : i64, priority with_priority : bool, cursor with_cursor :
-    ::std::string::String, seen_at with_seen_at : crate ::formats::Datetime, } extra
+types::object_api!(
+    Params {} { reasons with_reasons : Vec < String >, limit with_limit : i64, priority
+    with_priority : bool, cursor with_cursor : String, seen_at with_seen_at :
+    formats::Datetime, } extra
 );
-crate::types::default_new!(Params);
-#[derive(Debug, Clone, PartialEq)]
+types::default_new!(Params);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub cursor: ::std::option::Option<::std::string::String>,
-    pub notifications: ::std::vec::Vec<Notification>,
-    pub priority: ::std::option::Option<bool>,
-    pub seen_at: ::std::option::Option<crate::formats::Datetime>,
+    pub cursor: Option<String>,
+    pub notifications: Vec<Notification>,
+    pub priority: Option<bool>,
+    pub seen_at: Option<formats::Datetime>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    notifications: ::std::option::Option<::std::vec::Vec<Notification>>,
-    priority: ::std::option::Option<bool>,
-    seen_at: ::std::option::Option<crate::formats::Datetime>,
+    cursor: Option<String>,
+    notifications: Option<Vec<Notification>>,
+    priority: Option<bool>,
+    seen_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
             "notifications" => {
-                crate::de::field(map, &mut b.notifications, path, "notifications")
+                de::field(map, &mut b.notifications, path, "notifications")
             }
-            "priority" => crate::de::field(map, &mut b.priority, path, "priority"),
-            "seenAt" => crate::de::field(map, &mut b.seen_at, path, "seenAt"),
-            _ => ::std::result::Result::Ok(false),
+            "priority" => de::field(map, &mut b.priority, path, "priority"),
+            "seenAt" => de::field(map, &mut b.seen_at, path, "seenAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
             cursor: f0,
-            notifications: ::std::option::Option::Some(f1),
+            notifications: Some(f1),
             priority: f2,
             seen_at: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("notifications", b.notifications.is_some())]),
+            return Err(
+                de::missing(path, &[("notifications", b.notifications.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             notifications: f1,
             priority: f2,
@@ -348,11 +325,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .req("notifications", &self.notifications)
             .opt("priority", &self.priority)
@@ -361,22 +335,19 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
-            .at("notifications", &self.notifications)
-            .end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("notifications", &self.notifications).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { notifications : ::std::vec::Vec < Notification >, } { cursor with_cursor :
-    ::std::string::String, priority with_priority : bool, seen_at with_seen_at : crate
-    ::formats::Datetime, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { notifications : Vec < Notification >, } { cursor with_cursor : String,
+    priority with_priority : bool, seen_at with_seen_at : formats::Datetime, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;
 /// The reason why this notification was delivered - e.g. your post was liked, or you received a new follower.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -408,7 +379,7 @@ pub enum NotificationReason {
     /// `contact-match`
     ContactMatch,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl NotificationReason {
     /// The string value.
@@ -431,34 +402,34 @@ impl NotificationReason {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "like" => ::std::option::Option::Some(Self::Like),
-            "repost" => ::std::option::Option::Some(Self::Repost),
-            "follow" => ::std::option::Option::Some(Self::Follow),
-            "mention" => ::std::option::Option::Some(Self::Mention),
-            "reply" => ::std::option::Option::Some(Self::Reply),
-            "quote" => ::std::option::Option::Some(Self::Quote),
-            "starterpack-joined" => ::std::option::Option::Some(Self::StarterpackJoined),
-            "verified" => ::std::option::Option::Some(Self::Verified),
-            "unverified" => ::std::option::Option::Some(Self::Unverified),
-            "like-via-repost" => ::std::option::Option::Some(Self::LikeViaRepost),
-            "repost-via-repost" => ::std::option::Option::Some(Self::RepostViaRepost),
-            "subscribed-post" => ::std::option::Option::Some(Self::SubscribedPost),
-            "contact-match" => ::std::option::Option::Some(Self::ContactMatch),
-            _ => ::std::option::Option::None,
+            "like" => Some(Self::Like),
+            "repost" => Some(Self::Repost),
+            "follow" => Some(Self::Follow),
+            "mention" => Some(Self::Mention),
+            "reply" => Some(Self::Reply),
+            "quote" => Some(Self::Quote),
+            "starterpack-joined" => Some(Self::StarterpackJoined),
+            "verified" => Some(Self::Verified),
+            "unverified" => Some(Self::Unverified),
+            "like-via-repost" => Some(Self::LikeViaRepost),
+            "repost-via-repost" => Some(Self::RepostViaRepost),
+            "subscribed-post" => Some(Self::SubscribedPost),
+            "contact-match" => Some(Self::ContactMatch),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for NotificationReason {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for NotificationReason {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for NotificationReason {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for NotificationReason {
@@ -471,47 +442,35 @@ impl ::std::convert::AsRef<str> for NotificationReason {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for NotificationReason {
+impl<'de> de::DeserializeAt<'de> for NotificationReason {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NotificationReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for NotificationReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for NotificationReason {
+impl validate::Validate for NotificationReason {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for NotificationReason {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for NotificationReason {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }

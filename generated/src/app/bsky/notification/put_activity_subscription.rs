@@ -2,73 +2,69 @@
 //! `app.bsky.notification.putActivitySubscription`
 //!
 //! Puts an activity subscription entry. The key should be omitted for creation and provided for updates. Requires auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Puts an activity subscription entry. The key should be omitted for creation and provided for updates. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.notification.putActivitySubscription`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PutActivitySubscription;
-impl crate::xrpc::Endpoint for PutActivitySubscription {
+impl xrpc::Endpoint for PutActivitySubscription {
     const NSID: &'static str = "app.bsky.notification.putActivitySubscription";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub subject: crate::formats::Did,
+    pub subject: formats::Did,
     pub activity_subscription: crate::app::bsky::notification::defs::ActivitySubscription,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    subject: ::std::option::Option<crate::formats::Did>,
-    activity_subscription: ::std::option::Option<
+    subject: Option<formats::Did>,
+    activity_subscription: Option<
         crate::app::bsky::notification::defs::ActivitySubscription,
     >,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
             "activitySubscription" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.activity_subscription,
                     path,
                     "activitySubscription",
                 )
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            subject: ::std::option::Option::Some(f0),
-            activity_subscription: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { subject: Some(f0), activity_subscription: Some(f1) } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("subject", b.subject.is_some()),
@@ -77,117 +73,105 @@ impl crate::de::Object for Input {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subject: f0,
             activity_subscription: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("subject", &self.subject)
             .req("activitySubscription", &self.activity_subscription)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("activitySubscription", &self.activity_subscription)
             .end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { subject : crate ::formats::Did, activity_subscription : crate
+types::object_impls!(Input);
+types::object_api!(
+    Input { subject : formats::Did, activity_subscription : crate
     ::app::bsky::notification::defs::ActivitySubscription, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub subject: crate::formats::Did,
-    pub activity_subscription: ::std::option::Option<
+    pub subject: formats::Did,
+    pub activity_subscription: Option<
         crate::app::bsky::notification::defs::ActivitySubscription,
     >,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    subject: ::std::option::Option<crate::formats::Did>,
-    activity_subscription: ::std::option::Option<
+    subject: Option<formats::Did>,
+    activity_subscription: Option<
         crate::app::bsky::notification::defs::ActivitySubscription,
     >,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
             "activitySubscription" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.activity_subscription,
                     path,
                     "activitySubscription",
                 )
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            subject: ::std::option::Option::Some(f0),
-            activity_subscription: f1,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("subject", b.subject.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { subject: Some(f0), activity_subscription: f1 } = b else {
+            return Err(de::missing(path, &[("subject", b.subject.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subject: f0,
             activity_subscription: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("subject", &self.subject)
             .opt("activitySubscription", &self.activity_subscription)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("activitySubscription", &self.activity_subscription)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { subject : crate ::formats::Did, } { activity_subscription
-    with_activity_subscription : crate
-    ::app::bsky::notification::defs::ActivitySubscription, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { subject : formats::Did, } { activity_subscription with_activity_subscription
+    : crate ::app::bsky::notification::defs::ActivitySubscription, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

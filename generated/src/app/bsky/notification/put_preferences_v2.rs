@@ -2,151 +2,104 @@
 //! `app.bsky.notification.putPreferencesV2`
 //!
 //! Set notification-related preferences for an account. Requires auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Set notification-related preferences for an account. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.notification.putPreferencesV2`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PutPreferencesV2;
-impl crate::xrpc::Endpoint for PutPreferencesV2 {
+impl xrpc::Endpoint for PutPreferencesV2 {
     const NSID: &'static str = "app.bsky.notification.putPreferencesV2";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// Deprecated: use chat.bsky.notification preferences instead. Setting this won't stick and the default values will be returned.
-    pub chat: ::std::option::Option<
-        crate::app::bsky::notification::defs::ChatPreference,
-    >,
-    pub follow: ::std::option::Option<
+    pub chat: Option<crate::app::bsky::notification::defs::ChatPreference>,
+    pub follow: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    pub like: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    pub like_via_repost: Option<
         crate::app::bsky::notification::defs::FilterablePreference,
     >,
-    pub like: ::std::option::Option<
+    pub mention: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    pub quote: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    pub reply: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    pub repost: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    pub repost_via_repost: Option<
         crate::app::bsky::notification::defs::FilterablePreference,
     >,
-    pub like_via_repost: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    pub mention: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    pub quote: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    pub reply: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    pub repost: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    pub repost_via_repost: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    pub starterpack_joined: ::std::option::Option<
-        crate::app::bsky::notification::defs::Preference,
-    >,
-    pub subscribed_post: ::std::option::Option<
-        crate::app::bsky::notification::defs::Preference,
-    >,
-    pub unverified: ::std::option::Option<
-        crate::app::bsky::notification::defs::Preference,
-    >,
-    pub verified: ::std::option::Option<
-        crate::app::bsky::notification::defs::Preference,
-    >,
+    pub starterpack_joined: Option<crate::app::bsky::notification::defs::Preference>,
+    pub subscribed_post: Option<crate::app::bsky::notification::defs::Preference>,
+    pub unverified: Option<crate::app::bsky::notification::defs::Preference>,
+    pub verified: Option<crate::app::bsky::notification::defs::Preference>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    chat: ::std::option::Option<crate::app::bsky::notification::defs::ChatPreference>,
-    follow: ::std::option::Option<
+    chat: Option<crate::app::bsky::notification::defs::ChatPreference>,
+    follow: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    like: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    like_via_repost: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    mention: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    quote: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    reply: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    repost: Option<crate::app::bsky::notification::defs::FilterablePreference>,
+    repost_via_repost: Option<
         crate::app::bsky::notification::defs::FilterablePreference,
     >,
-    like: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    like_via_repost: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    mention: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    quote: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    reply: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    repost: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    repost_via_repost: ::std::option::Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    starterpack_joined: ::std::option::Option<
-        crate::app::bsky::notification::defs::Preference,
-    >,
-    subscribed_post: ::std::option::Option<
-        crate::app::bsky::notification::defs::Preference,
-    >,
-    unverified: ::std::option::Option<crate::app::bsky::notification::defs::Preference>,
-    verified: ::std::option::Option<crate::app::bsky::notification::defs::Preference>,
+    starterpack_joined: Option<crate::app::bsky::notification::defs::Preference>,
+    subscribed_post: Option<crate::app::bsky::notification::defs::Preference>,
+    unverified: Option<crate::app::bsky::notification::defs::Preference>,
+    verified: Option<crate::app::bsky::notification::defs::Preference>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "chat" => crate::de::field(map, &mut b.chat, path, "chat"),
-            "follow" => crate::de::field(map, &mut b.follow, path, "follow"),
-            "like" => crate::de::field(map, &mut b.like, path, "like"),
+            "chat" => de::field(map, &mut b.chat, path, "chat"),
+            "follow" => de::field(map, &mut b.follow, path, "follow"),
+            "like" => de::field(map, &mut b.like, path, "like"),
             "likeViaRepost" => {
-                crate::de::field(map, &mut b.like_via_repost, path, "likeViaRepost")
+                de::field(map, &mut b.like_via_repost, path, "likeViaRepost")
             }
-            "mention" => crate::de::field(map, &mut b.mention, path, "mention"),
-            "quote" => crate::de::field(map, &mut b.quote, path, "quote"),
-            "reply" => crate::de::field(map, &mut b.reply, path, "reply"),
-            "repost" => crate::de::field(map, &mut b.repost, path, "repost"),
+            "mention" => de::field(map, &mut b.mention, path, "mention"),
+            "quote" => de::field(map, &mut b.quote, path, "quote"),
+            "reply" => de::field(map, &mut b.reply, path, "reply"),
+            "repost" => de::field(map, &mut b.repost, path, "repost"),
             "repostViaRepost" => {
-                crate::de::field(map, &mut b.repost_via_repost, path, "repostViaRepost")
+                de::field(map, &mut b.repost_via_repost, path, "repostViaRepost")
             }
             "starterpackJoined" => {
-                crate::de::field(
-                    map,
-                    &mut b.starterpack_joined,
-                    path,
-                    "starterpackJoined",
-                )
+                de::field(map, &mut b.starterpack_joined, path, "starterpackJoined")
             }
             "subscribedPost" => {
-                crate::de::field(map, &mut b.subscribed_post, path, "subscribedPost")
+                de::field(map, &mut b.subscribed_post, path, "subscribedPost")
             }
-            "unverified" => crate::de::field(map, &mut b.unverified, path, "unverified"),
-            "verified" => crate::de::field(map, &mut b.verified, path, "verified"),
-            _ => ::std::result::Result::Ok(false),
+            "unverified" => de::field(map, &mut b.unverified, path, "unverified"),
+            "verified" => de::field(map, &mut b.verified, path, "verified"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
             chat: f0,
             follow: f1,
@@ -162,7 +115,7 @@ impl crate::de::Object for Input {
             unverified: f11,
             verified: f12,
         } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             chat: f0,
             follow: f1,
             like: f2,
@@ -179,11 +132,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("chat", &self.chat)
             .opt("follow", &self.follow)
             .opt("like", &self.like)
@@ -201,9 +151,9 @@ impl crate::de::Object for Input {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("chat", &self.chat)
             .at("follow", &self.follow)
             .at("like", &self.like)
@@ -220,8 +170,8 @@ impl crate::de::Object for Input {
             .end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
+types::object_impls!(Input);
+types::object_api!(
     Input {} { chat with_chat : crate ::app::bsky::notification::defs::ChatPreference,
     follow with_follow : crate ::app::bsky::notification::defs::FilterablePreference,
     like with_like : crate ::app::bsky::notification::defs::FilterablePreference,
@@ -238,67 +188,58 @@ crate::types::object_api!(
     ::app::bsky::notification::defs::Preference, verified with_verified : crate
     ::app::bsky::notification::defs::Preference, } extra
 );
-crate::types::default_new!(Input);
-#[derive(Debug, Clone, PartialEq)]
+types::default_new!(Input);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub preferences: crate::app::bsky::notification::defs::Preferences,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    preferences: ::std::option::Option<
-        crate::app::bsky::notification::defs::Preferences,
-    >,
+    preferences: Option<crate::app::bsky::notification::defs::Preferences>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "preferences" => {
-                crate::de::field(map, &mut b.preferences, path, "preferences")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "preferences" => de::field(map, &mut b.preferences, path, "preferences"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { preferences: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("preferences", b.preferences.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { preferences: Some(f0) } = b else {
+            return Err(de::missing(path, &[("preferences", b.preferences.is_some())]));
         };
-        ::std::result::Result::Ok(Self { preferences: f0, extra })
+        Ok(Self { preferences: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("preferences", &self.preferences)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("preferences", &self.preferences).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("preferences", &self.preferences).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output { preferences : crate ::app::bsky::notification::defs::Preferences, } {} extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,77 +2,77 @@
 //! `app.bsky.notification.registerPush`
 //!
 //! Register to receive push notifications, via a specified service, for the requesting account. Requires auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Register to receive push notifications, via a specified service, for the requesting account. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.notification.registerPush`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RegisterPush;
-impl crate::xrpc::Endpoint for RegisterPush {
+impl xrpc::Endpoint for RegisterPush {
     const NSID: &'static str = "app.bsky.notification.registerPush";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub service_did: crate::formats::Did,
-    pub token: ::std::string::String,
+    pub service_did: formats::Did,
+    pub token: String,
     pub platform: InputPlatform,
-    pub app_id: ::std::string::String,
+    pub app_id: String,
     /// Set to true when the actor is age restricted
-    pub age_restricted: ::std::option::Option<bool>,
+    pub age_restricted: Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    service_did: ::std::option::Option<crate::formats::Did>,
-    token: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<InputPlatform>,
-    app_id: ::std::option::Option<::std::string::String>,
-    age_restricted: ::std::option::Option<bool>,
+    service_did: Option<formats::Did>,
+    token: Option<String>,
+    platform: Option<InputPlatform>,
+    app_id: Option<String>,
+    age_restricted: Option<bool>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "serviceDid" => crate::de::field(map, &mut b.service_did, path, "serviceDid"),
-            "token" => crate::de::field(map, &mut b.token, path, "token"),
-            "platform" => crate::de::field(map, &mut b.platform, path, "platform"),
-            "appId" => crate::de::field(map, &mut b.app_id, path, "appId"),
+            "serviceDid" => de::field(map, &mut b.service_did, path, "serviceDid"),
+            "token" => de::field(map, &mut b.token, path, "token"),
+            "platform" => de::field(map, &mut b.platform, path, "platform"),
+            "appId" => de::field(map, &mut b.app_id, path, "appId"),
             "ageRestricted" => {
-                crate::de::field(map, &mut b.age_restricted, path, "ageRestricted")
+                de::field(map, &mut b.age_restricted, path, "ageRestricted")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
-            service_did: ::std::option::Option::Some(f0),
-            token: ::std::option::Option::Some(f1),
-            platform: ::std::option::Option::Some(f2),
-            app_id: ::std::option::Option::Some(f3),
+            service_did: Some(f0),
+            token: Some(f1),
+            platform: Some(f2),
+            app_id: Some(f3),
             age_restricted: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("serviceDid", b.service_did.is_some()),
@@ -83,7 +83,7 @@ impl crate::de::Object for Input {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             service_did: f0,
             token: f1,
             platform: f2,
@@ -92,11 +92,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("serviceDid", &self.service_did)
             .req("token", &self.token)
             .req("platform", &self.platform)
@@ -106,16 +103,15 @@ impl crate::de::Object for Input {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("platform", &self.platform).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("platform", &self.platform).end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { service_did : crate ::formats::Did, token : ::std::string::String, platform :
-    InputPlatform, app_id : ::std::string::String, } { age_restricted with_age_restricted
-    : bool, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { service_did : formats::Did, token : String, platform : InputPlatform, app_id
+    : String, } { age_restricted with_age_restricted : bool, } extra
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -127,7 +123,7 @@ pub enum InputPlatform {
     /// `web`
     Web,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl InputPlatform {
     /// The string value.
@@ -140,24 +136,24 @@ impl InputPlatform {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "ios" => ::std::option::Option::Some(Self::Ios),
-            "android" => ::std::option::Option::Some(Self::Android),
-            "web" => ::std::option::Option::Some(Self::Web),
-            _ => ::std::option::Option::None,
+            "ios" => Some(Self::Ios),
+            "android" => Some(Self::Android),
+            "web" => Some(Self::Web),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for InputPlatform {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for InputPlatform {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for InputPlatform {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for InputPlatform {
@@ -170,50 +166,38 @@ impl ::std::convert::AsRef<str> for InputPlatform {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for InputPlatform {
+impl<'de> de::DeserializeAt<'de> for InputPlatform {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InputPlatform {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for InputPlatform {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for InputPlatform {
+impl validate::Validate for InputPlatform {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for InputPlatform {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for InputPlatform {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

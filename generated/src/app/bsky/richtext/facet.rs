@@ -2,280 +2,255 @@
 //! `app.bsky.richtext.facet`
 //!
 //! Annotation of a sub-string within rich text.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Annotation of a sub-string within rich text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Main {
     pub index: ByteSlice,
-    pub features: ::std::vec::Vec<MainFeaturesItem>,
+    pub features: Vec<MainFeaturesItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MainBuilder {
-    index: ::std::option::Option<ByteSlice>,
-    features: ::std::option::Option<::std::vec::Vec<MainFeaturesItem>>,
+    index: Option<ByteSlice>,
+    features: Option<Vec<MainFeaturesItem>>,
 }
-impl crate::de::Object for Main {
+impl de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "index" => crate::de::field(map, &mut b.index, path, "index"),
-            "features" => crate::de::field(map, &mut b.features, path, "features"),
-            _ => ::std::result::Result::Ok(false),
+            "index" => de::field(map, &mut b.index, path, "index"),
+            "features" => de::field(map, &mut b.features, path, "features"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __MainBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __MainBuilder {
-            index: ::std::option::Option::Some(f0),
-            features: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __MainBuilder { index: Some(f0), features: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("index", b.index.is_some()), ("features", b.features.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             index: f0,
             features: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("index", &self.index)
             .req("features", &self.features)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("index", &self.index)
             .at("features", &self.features)
             .end()
     }
 }
-crate::types::object_impls!(Main);
-crate::types::object_api!(
-    Main { index : ByteSlice, features : ::std::vec::Vec < MainFeaturesItem >, } {} extra
+types::object_impls!(Main);
+types::object_api!(
+    Main { index : ByteSlice, features : Vec < MainFeaturesItem >, } {} extra
 );
 /// Facet feature for mention of another account. The text is usually a handle, including a '@' prefix, but the facet reference is a DID.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Mention {
-    pub did: crate::formats::Did,
+    pub did: formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MentionBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
+    did: Option<formats::Did>,
 }
-impl crate::de::Object for Mention {
+impl de::Object for Mention {
     type Builder = __MentionBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MentionBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __MentionBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __MentionBuilder { did: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("did", b.did.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __MentionBuilder { did: Some(f0) } = b else {
+            return Err(de::missing(path, &[("did", b.did.is_some())]));
         };
-        ::std::result::Result::Ok(Self { did: f0, extra })
+        Ok(Self { did: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Mention);
-crate::types::object_api!(Mention { did : crate ::formats::Did, } {} extra);
+types::object_impls!(Mention);
+types::object_api!(Mention { did : formats::Did, } {} extra);
 /// Facet feature for a URL. The text URL may have been simplified or truncated, but the facet reference should be a complete URL.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Link {
-    pub uri: crate::formats::Uri,
+    pub uri: formats::Uri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __LinkBuilder {
-    uri: ::std::option::Option<crate::formats::Uri>,
+    uri: Option<formats::Uri>,
 }
-impl crate::de::Object for Link {
+impl de::Object for Link {
     type Builder = __LinkBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LinkBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __LinkBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __LinkBuilder { uri: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("uri", b.uri.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __LinkBuilder { uri: Some(f0) } = b else {
+            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
         };
-        ::std::result::Result::Ok(Self { uri: f0, extra })
+        Ok(Self { uri: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Link);
-crate::types::object_api!(Link { uri : crate ::formats::Uri, } {} extra);
+types::object_impls!(Link);
+types::object_api!(Link { uri : formats::Uri, } {} extra);
 /// Facet feature for a hashtag. The text usually includes a '\#' prefix, but the facet reference should not (except in the case of 'double hash tags').
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    pub tag: ::std::string::String,
+    pub tag: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __TagBuilder {
-    tag: ::std::option::Option<::std::string::String>,
+    tag: Option<String>,
 }
-impl crate::de::Object for Tag {
+impl de::Object for Tag {
     type Builder = __TagBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __TagBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "tag" => crate::de::field(map, &mut b.tag, path, "tag"),
-            _ => ::std::result::Result::Ok(false),
+            "tag" => de::field(map, &mut b.tag, path, "tag"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __TagBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __TagBuilder { tag: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("tag", b.tag.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __TagBuilder { tag: Some(f0) } = b else {
+            return Err(de::missing(path, &[("tag", b.tag.is_some())]));
         };
-        ::std::result::Result::Ok(Self { tag: f0, extra })
+        Ok(Self { tag: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("tag", &self.tag).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("tag", &self.tag).extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.tag;
             let path = path.key("tag");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(640),
-                    max_graphemes: ::std::option::Option::Some(64),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(640),
+                    max_graphemes: Some(64),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Tag);
-crate::types::object_api!(Tag { tag : ::std::string::String, } {} extra);
+types::object_impls!(Tag);
+types::object_api!(Tag { tag : String, } {} extra);
 /// Specifies the sub-string range a facet feature applies to. Start index is inclusive, end index is exclusive. Indices are zero-indexed, counting bytes of the UTF-8 encoded text. NOTE: some languages, like Javascript, use UTF-16 or Unicode codepoints for string slice indexing; in these languages, convert to byte arrays before working with facets.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByteSlice {
     pub byte_start: i64,
     pub byte_end: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ByteSliceBuilder {
-    byte_start: ::std::option::Option<i64>,
-    byte_end: ::std::option::Option<i64>,
+    byte_start: Option<i64>,
+    byte_end: Option<i64>,
 }
-impl crate::de::Object for ByteSlice {
+impl de::Object for ByteSlice {
     type Builder = __ByteSliceBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ByteSliceBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "byteStart" => crate::de::field(map, &mut b.byte_start, path, "byteStart"),
-            "byteEnd" => crate::de::field(map, &mut b.byte_end, path, "byteEnd"),
-            _ => ::std::result::Result::Ok(false),
+            "byteStart" => de::field(map, &mut b.byte_start, path, "byteStart"),
+            "byteEnd" => de::field(map, &mut b.byte_end, path, "byteEnd"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ByteSliceBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ByteSliceBuilder {
-            byte_start: ::std::option::Option::Some(f0),
-            byte_end: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ByteSliceBuilder { byte_start: Some(f0), byte_end: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("byteStart", b.byte_start.is_some()),
@@ -284,33 +259,27 @@ impl crate::de::Object for ByteSlice {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             byte_start: f0,
             byte_end: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("byteStart", &self.byte_start)
             .req("byteEnd", &self.byte_end)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.byte_start;
             let path = path.key("byteStart");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -318,31 +287,31 @@ impl crate::de::Object for ByteSlice {
         {
             let v = &self.byte_end;
             let path = path.key("byteEnd");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(ByteSlice);
-crate::types::object_api!(ByteSlice { byte_start : i64, byte_end : i64, } {} extra);
+types::object_impls!(ByteSlice);
+types::object_api!(ByteSlice { byte_start : i64, byte_end : i64, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MainFeaturesItem {
     /// `$type`: `app.bsky.richtext.facet#mention`.
-    Mention(::std::boxed::Box<Mention>),
+    Mention(Box<Mention>),
     /// `$type`: `app.bsky.richtext.facet#link`.
-    Link(::std::boxed::Box<Link>),
+    Link(Box<Link>),
     /// `$type`: `app.bsky.richtext.facet#tag`.
-    Tag(::std::boxed::Box<Tag>),
+    Tag(Box<Tag>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl MainFeaturesItem {
     /// The `$type` of this value.
@@ -355,85 +324,62 @@ impl MainFeaturesItem {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for MainFeaturesItem {
+impl<'de> de::UnionDe<'de> for MainFeaturesItem {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "app.bsky.richtext.facet#mention" => {
-                crate::de::member(tag, map, path).map(Self::Mention)
+                de::member(tag, map, path).map(Self::Mention)
             }
-            "app.bsky.richtext.facet#link" => {
-                crate::de::member(tag, map, path).map(Self::Link)
-            }
-            "app.bsky.richtext.facet#tag" => {
-                crate::de::member(tag, map, path).map(Self::Tag)
-            }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            "app.bsky.richtext.facet#link" => de::member(tag, map, path).map(Self::Link),
+            "app.bsky.richtext.facet#tag" => de::member(tag, map, path).map(Self::Tag),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for MainFeaturesItem {
+impl<'de> de::DeserializeAt<'de> for MainFeaturesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MainFeaturesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for MainFeaturesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Mention(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.richtext.facet#mention"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.richtext.facet#mention"), s)
             }
             Self::Link(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.richtext.facet#link"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.richtext.facet#link"), s)
             }
             Self::Tag(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("app.bsky.richtext.facet#tag"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("app.bsky.richtext.facet#tag"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for MainFeaturesItem {
+impl validate::Validate for MainFeaturesItem {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::Mention(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Link(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Tag(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::Mention(v) => validate::Validate::validate_at(&**v, path),
+            Self::Link(v) => validate::Validate::validate_at(&**v, path),
+            Self::Tag(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
-    MainFeaturesItem { Mention : Mention, Link : Link, Tag : Tag, }
-);
+types::union_from!(MainFeaturesItem { Mention : Mention, Link : Link, Tag : Tag, });

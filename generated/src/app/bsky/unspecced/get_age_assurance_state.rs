@@ -2,24 +2,24 @@
 //! `app.bsky.unspecced.getAgeAssuranceState`
 //!
 //! Returns the current state of the age assurance process for an account. This is used to check if the user has completed age assurance or if further action is required.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Returns the current state of the age assurance process for an account. This is used to check if the user has completed age assurance or if further action is required.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getAgeAssuranceState`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetAgeAssuranceState;
-impl crate::xrpc::Endpoint for GetAgeAssuranceState {
+impl xrpc::Endpoint for GetAgeAssuranceState {
     const NSID: &'static str = "app.bsky.unspecced.getAgeAssuranceState";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
 pub type Output = crate::app::bsky::unspecced::defs::AgeAssuranceState;
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

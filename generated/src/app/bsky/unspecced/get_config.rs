@@ -2,157 +2,142 @@
 //! `app.bsky.unspecced.getConfig`
 //!
 //! Get miscellaneous runtime configuration.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get miscellaneous runtime configuration.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getConfig`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetConfig;
-impl crate::xrpc::Endpoint for GetConfig {
+impl xrpc::Endpoint for GetConfig {
     const NSID: &'static str = "app.bsky.unspecced.getConfig";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LiveNowConfig {
-    pub did: crate::formats::Did,
-    pub domains: ::std::vec::Vec<::std::string::String>,
+    pub did: formats::Did,
+    pub domains: Vec<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __LiveNowConfigBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
-    domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    did: Option<formats::Did>,
+    domains: Option<Vec<String>>,
 }
-impl crate::de::Object for LiveNowConfig {
+impl de::Object for LiveNowConfig {
     type Builder = __LiveNowConfigBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LiveNowConfigBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "domains" => crate::de::field(map, &mut b.domains, path, "domains"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "domains" => de::field(map, &mut b.domains, path, "domains"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __LiveNowConfigBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __LiveNowConfigBuilder {
-            did: ::std::option::Option::Some(f0),
-            domains: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __LiveNowConfigBuilder { did: Some(f0), domains: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("did", b.did.is_some()), ("domains", b.domains.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             did: f0,
             domains: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("did", &self.did)
             .req("domains", &self.domains)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(LiveNowConfig);
-crate::types::object_api!(
-    LiveNowConfig { did : crate ::formats::Did, domains : ::std::vec::Vec <
-    ::std::string::String >, } {} extra
+types::object_impls!(LiveNowConfig);
+types::object_api!(
+    LiveNowConfig { did : formats::Did, domains : Vec < String >, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub check_email_confirmed: ::std::option::Option<bool>,
-    pub live_now: ::std::option::Option<::std::vec::Vec<LiveNowConfig>>,
+    pub check_email_confirmed: Option<bool>,
+    pub live_now: Option<Vec<LiveNowConfig>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    check_email_confirmed: ::std::option::Option<bool>,
-    live_now: ::std::option::Option<::std::vec::Vec<LiveNowConfig>>,
+    check_email_confirmed: Option<bool>,
+    live_now: Option<Vec<LiveNowConfig>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
             "checkEmailConfirmed" => {
-                crate::de::field(
-                    map,
-                    &mut b.check_email_confirmed,
-                    path,
-                    "checkEmailConfirmed",
-                )
+                de::field(map, &mut b.check_email_confirmed, path, "checkEmailConfirmed")
             }
-            "liveNow" => crate::de::field(map, &mut b.live_now, path, "liveNow"),
-            _ => ::std::result::Result::Ok(false),
+            "liveNow" => de::field(map, &mut b.live_now, path, "liveNow"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder { check_email_confirmed: f0, live_now: f1 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             check_email_confirmed: f0,
             live_now: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("checkEmailConfirmed", &self.check_email_confirmed)
             .opt("liveNow", &self.live_now)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("liveNow", &self.live_now).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("liveNow", &self.live_now).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output {} { check_email_confirmed with_check_email_confirmed : bool, live_now
-    with_live_now : ::std::vec::Vec < LiveNowConfig >, } extra
+    with_live_now : Vec < LiveNowConfig >, } extra
 );
-crate::types::default_new!(Output);
+types::default_new!(Output);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

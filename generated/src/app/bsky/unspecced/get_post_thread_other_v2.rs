@@ -2,67 +2,64 @@
 //! `app.bsky.unspecced.getPostThreadOtherV2`
 //!
 //! (NOTE: this endpoint is under development and WILL change without notice. Don't use it until it is moved out of `unspecced` or your application WILL break) Get additional posts under a thread e.g. replies hidden by threadgate. Based on an anchor post at any depth of the tree, returns top-level replies below that anchor. It does not include ancestors nor the anchor itself. This should be called after exhausting `app.bsky.unspecced.getPostThreadV2`. Does not require auth, but additional metadata and filtering will be applied for authed requests.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// (NOTE: this endpoint is under development and WILL change without notice. Don't use it until it is moved out of `unspecced` or your application WILL break) Get additional posts under a thread e.g. replies hidden by threadgate. Based on an anchor post at any depth of the tree, returns top-level replies below that anchor. It does not include ancestors nor the anchor itself. This should be called after exhausting `app.bsky.unspecced.getPostThreadV2`. Does not require auth, but additional metadata and filtering will be applied for authed requests.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getPostThreadOtherV2`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetPostThreadOtherV2;
-impl crate::xrpc::Endpoint for GetPostThreadOtherV2 {
+impl xrpc::Endpoint for GetPostThreadOtherV2 {
     const NSID: &'static str = "app.bsky.unspecced.getPostThreadOtherV2";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThreadItem {
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     /// The nesting level of this item in the thread. Depth 0 means the anchor item. Items above have negative depths, items below have positive depths.
     pub depth: i64,
     pub value: ThreadItemValue,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ThreadItemBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    depth: ::std::option::Option<i64>,
-    value: ::std::option::Option<ThreadItemValue>,
+    uri: Option<formats::AtUri>,
+    depth: Option<i64>,
+    value: Option<ThreadItemValue>,
 }
-impl crate::de::Object for ThreadItem {
+impl de::Object for ThreadItem {
     type Builder = __ThreadItemBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreadItemBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "depth" => crate::de::field(map, &mut b.depth, path, "depth"),
-            "value" => crate::de::field(map, &mut b.value, path, "value"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "depth" => de::field(map, &mut b.depth, path, "depth"),
+            "value" => de::field(map, &mut b.value, path, "value"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ThreadItemBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ThreadItemBuilder {
-            uri: ::std::option::Option::Some(f0),
-            depth: ::std::option::Option::Some(f1),
-            value: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ThreadItemBuilder { uri: Some(f0), depth: Some(f1), value: Some(f2) } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("uri", b.uri.is_some()),
@@ -72,18 +69,15 @@ impl crate::de::Object for ThreadItem {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             depth: f1,
             value: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("depth", &self.depth)
             .req("value", &self.value)
@@ -91,136 +85,125 @@ impl crate::de::Object for ThreadItem {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("value", &self.value).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
-crate::types::object_impls!(ThreadItem);
-crate::types::object_api!(
-    ThreadItem { uri : crate ::formats::AtUri, depth : i64, value : ThreadItemValue, } {}
-    extra
+types::object_impls!(ThreadItem);
+types::object_api!(
+    ThreadItem { uri : formats::AtUri, depth : i64, value : ThreadItemValue, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Reference (AT-URI) to post record. This is the anchor post.
-    pub anchor: crate::formats::AtUri,
+    pub anchor: formats::AtUri,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    anchor: ::std::option::Option<crate::formats::AtUri>,
+    anchor: Option<formats::AtUri>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "anchor" => crate::de::field(map, &mut b.anchor, path, "anchor"),
-            _ => ::std::result::Result::Ok(false),
+            "anchor" => de::field(map, &mut b.anchor, path, "anchor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { anchor: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("anchor", b.anchor.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { anchor: Some(f0) } = b else {
+            return Err(de::missing(path, &[("anchor", b.anchor.is_some())]));
         };
-        ::std::result::Result::Ok(Self { anchor: f0, extra })
+        Ok(Self { anchor: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("anchor", &self.anchor).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("anchor", &self.anchor).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.anchor, "anchor", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.anchor, "anchor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params { anchor : crate ::formats::AtUri, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { anchor : formats::AtUri, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// A flat list of other thread items. The depth of each item is indicated by the depth property inside the item.
-    pub thread: ::std::vec::Vec<ThreadItem>,
+    pub thread: Vec<ThreadItem>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    thread: ::std::option::Option<::std::vec::Vec<ThreadItem>>,
+    thread: Option<Vec<ThreadItem>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "thread" => crate::de::field(map, &mut b.thread, path, "thread"),
-            _ => ::std::result::Result::Ok(false),
+            "thread" => de::field(map, &mut b.thread, path, "thread"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { thread: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("thread", b.thread.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { thread: Some(f0) } = b else {
+            return Err(de::missing(path, &[("thread", b.thread.is_some())]));
         };
-        ::std::result::Result::Ok(Self { thread: f0, extra })
+        Ok(Self { thread: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("thread", &self.thread).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("thread", &self.thread).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("thread", &self.thread).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("thread", &self.thread).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output { thread : ::std::vec::Vec < ThreadItem >, } {} extra);
+types::object_impls!(Output);
+types::object_api!(Output { thread : Vec < ThreadItem >, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ThreadItemValue {
     /// `$type`: `app.bsky.unspecced.defs#threadItemPost`.
-    ThreadItemPost(::std::boxed::Box<crate::app::bsky::unspecced::defs::ThreadItemPost>),
+    ThreadItemPost(Box<crate::app::bsky::unspecced::defs::ThreadItemPost>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl ThreadItemValue {
     /// The `$type` of this value.
@@ -231,47 +214,40 @@ impl ThreadItemValue {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for ThreadItemValue {
+impl<'de> de::UnionDe<'de> for ThreadItemValue {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "app.bsky.unspecced.defs#threadItemPost" => {
-                crate::de::member(tag, map, path).map(Self::ThreadItemPost)
+                de::member(tag, map, path).map(Self::ThreadItemPost)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ThreadItemValue {
+impl<'de> de::DeserializeAt<'de> for ThreadItemValue {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadItemValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ThreadItemValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ThreadItemPost(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "app.bsky.unspecced.defs#threadItemPost",
-                    ),
+                    Some("app.bsky.unspecced.defs#threadItemPost"),
                     s,
                 )
             }
@@ -279,18 +255,18 @@ impl ::serde::Serialize for ThreadItemValue {
         }
     }
 }
-impl crate::validate::Validate for ThreadItemValue {
+impl validate::Validate for ThreadItemValue {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::ThreadItemPost(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::ThreadItemPost(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     ThreadItemValue { ThreadItemPost : crate
     ::app::bsky::unspecced::defs::ThreadItemPost, }
 );

@@ -2,67 +2,64 @@
 //! `app.bsky.unspecced.getPostThreadV2`
 //!
 //! (NOTE: this endpoint is under development and WILL change without notice. Don't use it until it is moved out of `unspecced` or your application WILL break) Get posts in a thread. It is based in an anchor post at any depth of the tree, and returns posts above it (recursively resolving the parent, without further branching to their replies) and below it (recursive replies, with branching to their replies). Does not require auth, but additional metadata and filtering will be applied for authed requests.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// (NOTE: this endpoint is under development and WILL change without notice. Don't use it until it is moved out of `unspecced` or your application WILL break) Get posts in a thread. It is based in an anchor post at any depth of the tree, and returns posts above it (recursively resolving the parent, without further branching to their replies) and below it (recursive replies, with branching to their replies). Does not require auth, but additional metadata and filtering will be applied for authed requests.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getPostThreadV2`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetPostThreadV2;
-impl crate::xrpc::Endpoint for GetPostThreadV2 {
+impl xrpc::Endpoint for GetPostThreadV2 {
     const NSID: &'static str = "app.bsky.unspecced.getPostThreadV2";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThreadItem {
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     /// The nesting level of this item in the thread. Depth 0 means the anchor item. Items above have negative depths, items below have positive depths.
     pub depth: i64,
     pub value: ThreadItemValue,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ThreadItemBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    depth: ::std::option::Option<i64>,
-    value: ::std::option::Option<ThreadItemValue>,
+    uri: Option<formats::AtUri>,
+    depth: Option<i64>,
+    value: Option<ThreadItemValue>,
 }
-impl crate::de::Object for ThreadItem {
+impl de::Object for ThreadItem {
     type Builder = __ThreadItemBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreadItemBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "depth" => crate::de::field(map, &mut b.depth, path, "depth"),
-            "value" => crate::de::field(map, &mut b.value, path, "value"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "depth" => de::field(map, &mut b.depth, path, "depth"),
+            "value" => de::field(map, &mut b.value, path, "value"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ThreadItemBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ThreadItemBuilder {
-            uri: ::std::option::Option::Some(f0),
-            depth: ::std::option::Option::Some(f1),
-            value: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ThreadItemBuilder { uri: Some(f0), depth: Some(f1), value: Some(f2) } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("uri", b.uri.is_some()),
@@ -72,18 +69,15 @@ impl crate::de::Object for ThreadItem {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             depth: f1,
             value: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("depth", &self.depth)
             .req("value", &self.value)
@@ -91,85 +85,82 @@ impl crate::de::Object for ThreadItem {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("value", &self.value).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
-crate::types::object_impls!(ThreadItem);
-crate::types::object_api!(
-    ThreadItem { uri : crate ::formats::AtUri, depth : i64, value : ThreadItemValue, } {}
-    extra
+types::object_impls!(ThreadItem);
+types::object_api!(
+    ThreadItem { uri : formats::AtUri, depth : i64, value : ThreadItemValue, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Reference (AT-URI) to post record. This is the anchor post, and the thread will be built around it. It can be any post in the tree, not necessarily a root post.
-    pub anchor: crate::formats::AtUri,
+    pub anchor: formats::AtUri,
     /// Whether to include parents above the anchor.
     ///
     /// Default: `true`.
-    pub above: ::std::option::Option<bool>,
+    pub above: Option<bool>,
     /// How many levels of replies to include below the anchor.
     ///
     /// Default: `6`.
-    pub below: ::std::option::Option<i64>,
+    pub below: Option<i64>,
     /// Maximum of replies to include at each level of the thread, except for the direct replies to the anchor, which are (NOTE: currently, during unspecced phase) all returned (NOTE: later they might be paginated).
     ///
     /// Default: `10`.
-    pub branching_factor: ::std::option::Option<i64>,
+    pub branching_factor: Option<i64>,
     /// Sorting for the thread replies.
     ///
     /// Default: `"oldest"`.
-    pub sort: ::std::option::Option<ParamsSort>,
+    pub sort: Option<ParamsSort>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    anchor: ::std::option::Option<crate::formats::AtUri>,
-    above: ::std::option::Option<bool>,
-    below: ::std::option::Option<i64>,
-    branching_factor: ::std::option::Option<i64>,
-    sort: ::std::option::Option<ParamsSort>,
+    anchor: Option<formats::AtUri>,
+    above: Option<bool>,
+    below: Option<i64>,
+    branching_factor: Option<i64>,
+    sort: Option<ParamsSort>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "anchor" => crate::de::field(map, &mut b.anchor, path, "anchor"),
-            "above" => crate::de::field(map, &mut b.above, path, "above"),
-            "below" => crate::de::field(map, &mut b.below, path, "below"),
+            "anchor" => de::field(map, &mut b.anchor, path, "anchor"),
+            "above" => de::field(map, &mut b.above, path, "above"),
+            "below" => de::field(map, &mut b.below, path, "below"),
             "branchingFactor" => {
-                crate::de::field(map, &mut b.branching_factor, path, "branchingFactor")
+                de::field(map, &mut b.branching_factor, path, "branchingFactor")
             }
-            "sort" => crate::de::field(map, &mut b.sort, path, "sort"),
-            _ => ::std::result::Result::Ok(false),
+            "sort" => de::field(map, &mut b.sort, path, "sort"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder {
-            anchor: ::std::option::Option::Some(f0),
+            anchor: Some(f0),
             above: f1,
             below: f2,
             branching_factor: f3,
             sort: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("anchor", b.anchor.is_some())]),
-            );
+            return Err(de::missing(path, &[("anchor", b.anchor.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             anchor: f0,
             above: f1,
             below: f2,
@@ -178,11 +169,8 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("anchor", &self.anchor)
             .opt("above", &self.above)
             .opt("below", &self.below)
@@ -190,90 +178,71 @@ impl crate::de::Object for Params {
             .opt("sort", &self.sort)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.below {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.below {
             let path = path.key("below");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::Some(20),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    maximum: Some(20),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.branching_factor {
+        if let Some(v) = &self.branching_factor {
             let path = path.key("branchingFactor");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(0),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(0),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("sort", &self.sort).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.anchor, "anchor", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.anchor, "anchor", &mut out);
         match &self.above {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "above", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("above", ::std::string::String::from("true")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "above", &mut out),
+            None => out.push(("above", String::from("true"))),
         }
         match &self.below {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "below", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("below", ::std::string::String::from("6")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "below", &mut out),
+            None => out.push(("below", String::from("6"))),
         }
         match &self.branching_factor {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "branchingFactor", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("branchingFactor", ::std::string::String::from("10")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "branchingFactor", &mut out),
+            None => out.push(("branchingFactor", String::from("10"))),
         }
         match &self.sort {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "sort", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("sort", ::std::string::String::from("oldest")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "sort", &mut out),
+            None => out.push(("sort", String::from("oldest"))),
         }
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { anchor : crate ::formats::AtUri, } { above with_above : bool, below
-    with_below : i64, branching_factor with_branching_factor : i64, sort with_sort :
-    ParamsSort, } extra
+types::object_api!(
+    Params { anchor : formats::AtUri, } { above with_above : bool, below with_below :
+    i64, branching_factor with_branching_factor : i64, sort with_sort : ParamsSort, }
+    extra
 );
 /// Sorting for the thread replies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -286,7 +255,7 @@ pub enum ParamsSort {
     /// `top`
     Top,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ParamsSort {
     /// The string value.
@@ -299,24 +268,24 @@ impl ParamsSort {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "newest" => ::std::option::Option::Some(Self::Newest),
-            "oldest" => ::std::option::Option::Some(Self::Oldest),
-            "top" => ::std::option::Option::Some(Self::Top),
-            _ => ::std::option::Option::None,
+            "newest" => Some(Self::Newest),
+            "oldest" => Some(Self::Oldest),
+            "top" => Some(Self::Top),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ParamsSort {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for ParamsSort {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for ParamsSort {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for ParamsSort {
@@ -329,97 +298,85 @@ impl ::std::convert::AsRef<str> for ParamsSort {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ParamsSort {
+impl<'de> de::DeserializeAt<'de> for ParamsSort {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ParamsSort {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ParamsSort {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for ParamsSort {
+impl validate::Validate for ParamsSort {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for ParamsSort {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for ParamsSort {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// A flat list of thread items. The depth of each item is indicated by the depth property inside the item.
-    pub thread: ::std::vec::Vec<ThreadItem>,
-    pub threadgate: ::std::option::Option<crate::app::bsky::feed::defs::ThreadgateView>,
+    pub thread: Vec<ThreadItem>,
+    pub threadgate: Option<crate::app::bsky::feed::defs::ThreadgateView>,
     /// Whether this thread has additional replies. If true, a call can be made to the `getPostThreadOtherV2` endpoint to retrieve them.
     pub has_other_replies: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    thread: ::std::option::Option<::std::vec::Vec<ThreadItem>>,
-    threadgate: ::std::option::Option<crate::app::bsky::feed::defs::ThreadgateView>,
-    has_other_replies: ::std::option::Option<bool>,
+    thread: Option<Vec<ThreadItem>>,
+    threadgate: Option<crate::app::bsky::feed::defs::ThreadgateView>,
+    has_other_replies: Option<bool>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "thread" => crate::de::field(map, &mut b.thread, path, "thread"),
-            "threadgate" => crate::de::field(map, &mut b.threadgate, path, "threadgate"),
+            "thread" => de::field(map, &mut b.thread, path, "thread"),
+            "threadgate" => de::field(map, &mut b.threadgate, path, "threadgate"),
             "hasOtherReplies" => {
-                crate::de::field(map, &mut b.has_other_replies, path, "hasOtherReplies")
+                de::field(map, &mut b.has_other_replies, path, "hasOtherReplies")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            thread: ::std::option::Option::Some(f0),
+            thread: Some(f0),
             threadgate: f1,
-            has_other_replies: ::std::option::Option::Some(f2),
+            has_other_replies: Some(f2),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("thread", b.thread.is_some()),
@@ -428,18 +385,15 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             thread: f0,
             threadgate: f1,
             has_other_replies: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("thread", &self.thread)
             .opt("threadgate", &self.threadgate)
             .req("hasOtherReplies", &self.has_other_replies)
@@ -447,41 +401,37 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("thread", &self.thread)
             .at("threadgate", &self.threadgate)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { thread : ::std::vec::Vec < ThreadItem >, has_other_replies : bool, } {
-    threadgate with_threadgate : crate ::app::bsky::feed::defs::ThreadgateView, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { thread : Vec < ThreadItem >, has_other_replies : bool, } { threadgate
+    with_threadgate : crate ::app::bsky::feed::defs::ThreadgateView, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ThreadItemValue {
     /// `$type`: `app.bsky.unspecced.defs#threadItemPost`.
-    ThreadItemPost(::std::boxed::Box<crate::app::bsky::unspecced::defs::ThreadItemPost>),
+    ThreadItemPost(Box<crate::app::bsky::unspecced::defs::ThreadItemPost>),
     /// `$type`: `app.bsky.unspecced.defs#threadItemNoUnauthenticated`.
     ThreadItemNoUnauthenticated(
-        ::std::boxed::Box<crate::app::bsky::unspecced::defs::ThreadItemNoUnauthenticated>,
+        Box<crate::app::bsky::unspecced::defs::ThreadItemNoUnauthenticated>,
     ),
     /// `$type`: `app.bsky.unspecced.defs#threadItemNotFound`.
-    ThreadItemNotFound(
-        ::std::boxed::Box<crate::app::bsky::unspecced::defs::ThreadItemNotFound>,
-    ),
+    ThreadItemNotFound(Box<crate::app::bsky::unspecced::defs::ThreadItemNotFound>),
     /// `$type`: `app.bsky.unspecced.defs#threadItemBlocked`.
-    ThreadItemBlocked(
-        ::std::boxed::Box<crate::app::bsky::unspecced::defs::ThreadItemBlocked>,
-    ),
+    ThreadItemBlocked(Box<crate::app::bsky::unspecced::defs::ThreadItemBlocked>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl ThreadItemValue {
     /// The `$type` of this value.
@@ -497,83 +447,70 @@ impl ThreadItemValue {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for ThreadItemValue {
+impl<'de> de::UnionDe<'de> for ThreadItemValue {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "app.bsky.unspecced.defs#threadItemPost" => {
-                crate::de::member(tag, map, path).map(Self::ThreadItemPost)
+                de::member(tag, map, path).map(Self::ThreadItemPost)
             }
             "app.bsky.unspecced.defs#threadItemNoUnauthenticated" => {
-                crate::de::member(tag, map, path).map(Self::ThreadItemNoUnauthenticated)
+                de::member(tag, map, path).map(Self::ThreadItemNoUnauthenticated)
             }
             "app.bsky.unspecced.defs#threadItemNotFound" => {
-                crate::de::member(tag, map, path).map(Self::ThreadItemNotFound)
+                de::member(tag, map, path).map(Self::ThreadItemNotFound)
             }
             "app.bsky.unspecced.defs#threadItemBlocked" => {
-                crate::de::member(tag, map, path).map(Self::ThreadItemBlocked)
+                de::member(tag, map, path).map(Self::ThreadItemBlocked)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ThreadItemValue {
+impl<'de> de::DeserializeAt<'de> for ThreadItemValue {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadItemValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ThreadItemValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ThreadItemPost(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "app.bsky.unspecced.defs#threadItemPost",
-                    ),
+                    Some("app.bsky.unspecced.defs#threadItemPost"),
                     s,
                 )
             }
             Self::ThreadItemNoUnauthenticated(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "app.bsky.unspecced.defs#threadItemNoUnauthenticated",
-                    ),
+                    Some("app.bsky.unspecced.defs#threadItemNoUnauthenticated"),
                     s,
                 )
             }
             Self::ThreadItemNotFound(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "app.bsky.unspecced.defs#threadItemNotFound",
-                    ),
+                    Some("app.bsky.unspecced.defs#threadItemNotFound"),
                     s,
                 )
             }
             Self::ThreadItemBlocked(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "app.bsky.unspecced.defs#threadItemBlocked",
-                    ),
+                    Some("app.bsky.unspecced.defs#threadItemBlocked"),
                     s,
                 )
             }
@@ -581,27 +518,23 @@ impl ::serde::Serialize for ThreadItemValue {
         }
     }
 }
-impl crate::validate::Validate for ThreadItemValue {
+impl validate::Validate for ThreadItemValue {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::ThreadItemPost(v) => crate::validate::Validate::validate_at(&**v, path),
+            Self::ThreadItemPost(v) => validate::Validate::validate_at(&**v, path),
             Self::ThreadItemNoUnauthenticated(v) => {
-                crate::validate::Validate::validate_at(&**v, path)
+                validate::Validate::validate_at(&**v, path)
             }
-            Self::ThreadItemNotFound(v) => {
-                crate::validate::Validate::validate_at(&**v, path)
-            }
-            Self::ThreadItemBlocked(v) => {
-                crate::validate::Validate::validate_at(&**v, path)
-            }
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::ThreadItemNotFound(v) => validate::Validate::validate_at(&**v, path),
+            Self::ThreadItemBlocked(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     ThreadItemValue { ThreadItemPost : crate
     ::app::bsky::unspecced::defs::ThreadItemPost, ThreadItemNoUnauthenticated : crate
     ::app::bsky::unspecced::defs::ThreadItemNoUnauthenticated, ThreadItemNotFound : crate

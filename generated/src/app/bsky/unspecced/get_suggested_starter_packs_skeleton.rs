@@ -2,169 +2,151 @@
 //! `app.bsky.unspecced.getSuggestedStarterPacksSkeleton`
 //!
 //! Get a skeleton of suggested starterpacks. Intended to be called and hydrated by app.bsky.unspecced.getSuggestedStarterpacks
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get a skeleton of suggested starterpacks. Intended to be called and hydrated by app.bsky.unspecced.getSuggestedStarterpacks
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getSuggestedStarterPacksSkeleton`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetSuggestedStarterPacksSkeleton;
-impl crate::xrpc::Endpoint for GetSuggestedStarterPacksSkeleton {
+impl xrpc::Endpoint for GetSuggestedStarterPacksSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.getSuggestedStarterPacksSkeleton";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// DID of the account making the request (not included for public/unauthenticated queries).
-    pub viewer: ::std::option::Option<crate::formats::Did>,
+    pub viewer: Option<formats::Did>,
     /// Default: `10`.
-    pub limit: ::std::option::Option<i64>,
+    pub limit: Option<i64>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    viewer: ::std::option::Option<crate::formats::Did>,
-    limit: ::std::option::Option<i64>,
+    viewer: Option<formats::Did>,
+    limit: Option<i64>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "viewer" => crate::de::field(map, &mut b.viewer, path, "viewer"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            _ => ::std::result::Result::Ok(false),
+            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder { viewer: f0, limit: f1 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             viewer: f0,
             limit: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("viewer", &self.viewer)
             .opt("limit", &self.limit)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(25),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(25),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("10")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("10"))),
         }
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params {} { viewer with_viewer : crate ::formats::Did, limit with_limit : i64, }
-    extra
+types::object_api!(
+    Params {} { viewer with_viewer : formats::Did, limit with_limit : i64, } extra
 );
-crate::types::default_new!(Params);
-#[derive(Debug, Clone, PartialEq)]
+types::default_new!(Params);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub starter_packs: ::std::vec::Vec<crate::formats::AtUri>,
+    pub starter_packs: Vec<formats::AtUri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    starter_packs: ::std::option::Option<::std::vec::Vec<crate::formats::AtUri>>,
+    starter_packs: Option<Vec<formats::AtUri>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "starterPacks" => {
-                crate::de::field(map, &mut b.starter_packs, path, "starterPacks")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "starterPacks" => de::field(map, &mut b.starter_packs, path, "starterPacks"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { starter_packs: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("starterPacks", b.starter_packs.is_some())]),
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { starter_packs: Some(f0) } = b else {
+            return Err(
+                de::missing(path, &[("starterPacks", b.starter_packs.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self { starter_packs: f0, extra })
+        Ok(Self { starter_packs: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("starterPacks", &self.starter_packs)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { starter_packs : ::std::vec::Vec < crate ::formats::AtUri >, } {} extra
-);
+types::object_impls!(Output);
+types::object_api!(Output { starter_packs : Vec < formats::AtUri >, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

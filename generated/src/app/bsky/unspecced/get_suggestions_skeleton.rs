@@ -2,69 +2,69 @@
 //! `app.bsky.unspecced.getSuggestionsSkeleton`
 //!
 //! Get a skeleton of suggested actors. Intended to be called and then hydrated through app.bsky.actor.getSuggestions
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get a skeleton of suggested actors. Intended to be called and then hydrated through app.bsky.actor.getSuggestions
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getSuggestionsSkeleton`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetSuggestionsSkeleton;
-impl crate::xrpc::Endpoint for GetSuggestionsSkeleton {
+impl xrpc::Endpoint for GetSuggestionsSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.getSuggestionsSkeleton";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// DID of the account making the request (not included for public/unauthenticated queries). Used to boost followed accounts in ranking.
-    pub viewer: ::std::option::Option<crate::formats::Did>,
+    pub viewer: Option<formats::Did>,
     /// Default: `50`.
-    pub limit: ::std::option::Option<i64>,
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
     /// DID of the account to get suggestions relative to. If not provided, suggestions will be based on the viewer.
-    pub relative_to_did: ::std::option::Option<crate::formats::Did>,
+    pub relative_to_did: Option<formats::Did>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    viewer: ::std::option::Option<crate::formats::Did>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
-    relative_to_did: ::std::option::Option<crate::formats::Did>,
+    viewer: Option<formats::Did>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+    relative_to_did: Option<formats::Did>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "viewer" => crate::de::field(map, &mut b.viewer, path, "viewer"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
+            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
             "relativeToDid" => {
-                crate::de::field(map, &mut b.relative_to_did, path, "relativeToDid")
+                de::field(map, &mut b.relative_to_did, path, "relativeToDid")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder { viewer: f0, limit: f1, cursor: f2, relative_to_did: f3 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             viewer: f0,
             limit: f1,
             cursor: f2,
@@ -72,128 +72,109 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("viewer", &self.viewer)
             .opt("limit", &self.limit)
             .opt("cursor", &self.cursor)
             .opt("relativeToDid", &self.relative_to_did)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("50")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("50"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        crate::xrpc::QueryValue::push_query(
-            &self.relative_to_did,
-            "relativeToDid",
-            &mut out,
-        );
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.relative_to_did, "relativeToDid", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params {} { viewer with_viewer : crate ::formats::Did, limit with_limit : i64, cursor
-    with_cursor : ::std::string::String, relative_to_did with_relative_to_did : crate
-    ::formats::Did, } extra
+types::object_api!(
+    Params {} { viewer with_viewer : formats::Did, limit with_limit : i64, cursor
+    with_cursor : String, relative_to_did with_relative_to_did : formats::Did, } extra
 );
-crate::types::default_new!(Params);
-#[derive(Debug, Clone, PartialEq)]
+types::default_new!(Params);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub cursor: ::std::option::Option<::std::string::String>,
-    pub actors: ::std::vec::Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>,
+    pub cursor: Option<String>,
+    pub actors: Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>,
     /// DID of the account these suggestions are relative to. If this is returned undefined, suggestions are based on the viewer.
-    pub relative_to_did: ::std::option::Option<crate::formats::Did>,
+    pub relative_to_did: Option<formats::Did>,
     /// DEPRECATED: use recIdStr instead.
-    pub rec_id: ::std::option::Option<i64>,
+    pub rec_id: Option<i64>,
     /// Snowflake for this recommendation, use when submitting recommendation events.
-    pub rec_id_str: ::std::option::Option<::std::string::String>,
+    pub rec_id_str: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    actors: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>,
-    >,
-    relative_to_did: ::std::option::Option<crate::formats::Did>,
-    rec_id: ::std::option::Option<i64>,
-    rec_id_str: ::std::option::Option<::std::string::String>,
+    cursor: Option<String>,
+    actors: Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>>,
+    relative_to_did: Option<formats::Did>,
+    rec_id: Option<i64>,
+    rec_id_str: Option<String>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "actors" => crate::de::field(map, &mut b.actors, path, "actors"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "actors" => de::field(map, &mut b.actors, path, "actors"),
             "relativeToDid" => {
-                crate::de::field(map, &mut b.relative_to_did, path, "relativeToDid")
+                de::field(map, &mut b.relative_to_did, path, "relativeToDid")
             }
-            "recId" => crate::de::field(map, &mut b.rec_id, path, "recId"),
-            "recIdStr" => crate::de::field(map, &mut b.rec_id_str, path, "recIdStr"),
-            _ => ::std::result::Result::Ok(false),
+            "recId" => de::field(map, &mut b.rec_id, path, "recId"),
+            "recIdStr" => de::field(map, &mut b.rec_id_str, path, "recIdStr"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
             cursor: f0,
-            actors: ::std::option::Option::Some(f1),
+            actors: Some(f1),
             relative_to_did: f2,
             rec_id: f3,
             rec_id_str: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actors", b.actors.is_some())]),
-            );
+            return Err(de::missing(path, &[("actors", b.actors.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             actors: f1,
             relative_to_did: f2,
@@ -202,11 +183,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .req("actors", &self.actors)
             .opt("relativeToDid", &self.relative_to_did)
@@ -216,18 +194,17 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("actors", &self.actors).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("actors", &self.actors).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { actors : ::std::vec::Vec < crate
-    ::app::bsky::unspecced::defs::SkeletonSearchActor >, } { cursor with_cursor :
-    ::std::string::String, relative_to_did with_relative_to_did : crate ::formats::Did,
-    rec_id with_rec_id : i64, rec_id_str with_rec_id_str : ::std::string::String, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { actors : Vec < crate ::app::bsky::unspecced::defs::SkeletonSearchActor >, }
+    { cursor with_cursor : String, relative_to_did with_relative_to_did : formats::Did,
+    rec_id with_rec_id : i64, rec_id_str with_rec_id_str : String, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,68 +2,66 @@
 //! `app.bsky.unspecced.getTaggedSuggestions`
 //!
 //! Get a list of suggestions (feeds and users) tagged with categories
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get a list of suggestions (feeds and users) tagged with categories
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getTaggedSuggestions`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetTaggedSuggestions;
-impl crate::xrpc::Endpoint for GetTaggedSuggestions {
+impl xrpc::Endpoint for GetTaggedSuggestions {
     const NSID: &'static str = "app.bsky.unspecced.getTaggedSuggestions";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Suggestion {
-    pub tag: ::std::string::String,
+    pub tag: String,
     pub subject_type: SuggestionSubjectType,
-    pub subject: crate::formats::Uri,
+    pub subject: formats::Uri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __SuggestionBuilder {
-    tag: ::std::option::Option<::std::string::String>,
-    subject_type: ::std::option::Option<SuggestionSubjectType>,
-    subject: ::std::option::Option<crate::formats::Uri>,
+    tag: Option<String>,
+    subject_type: Option<SuggestionSubjectType>,
+    subject: Option<formats::Uri>,
 }
-impl crate::de::Object for Suggestion {
+impl de::Object for Suggestion {
     type Builder = __SuggestionBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SuggestionBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "tag" => crate::de::field(map, &mut b.tag, path, "tag"),
-            "subjectType" => {
-                crate::de::field(map, &mut b.subject_type, path, "subjectType")
-            }
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            _ => ::std::result::Result::Ok(false),
+            "tag" => de::field(map, &mut b.tag, path, "tag"),
+            "subjectType" => de::field(map, &mut b.subject_type, path, "subjectType"),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __SuggestionBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __SuggestionBuilder {
-            tag: ::std::option::Option::Some(f0),
-            subject_type: ::std::option::Option::Some(f1),
-            subject: ::std::option::Option::Some(f2),
+            tag: Some(f0),
+            subject_type: Some(f1),
+            subject: Some(f2),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("tag", b.tag.is_some()),
@@ -73,18 +71,15 @@ impl crate::de::Object for Suggestion {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             tag: f0,
             subject_type: f1,
             subject: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("tag", &self.tag)
             .req("subjectType", &self.subject_type)
             .req("subject", &self.subject)
@@ -92,121 +87,109 @@ impl crate::de::Object for Suggestion {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("subjectType", &self.subject_type).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("subjectType", &self.subject_type).end()
     }
 }
-crate::types::object_impls!(Suggestion);
-crate::types::object_api!(
-    Suggestion { tag : ::std::string::String, subject_type : SuggestionSubjectType,
-    subject : crate ::formats::Uri, } {} extra
+types::object_impls!(Suggestion);
+types::object_api!(
+    Suggestion { tag : String, subject_type : SuggestionSubjectType, subject :
+    formats::Uri, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {}
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __ParamsBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        ::std::vec::Vec::new()
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params {} {} extra);
-crate::types::default_new!(Params);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params {} {} extra);
+types::default_new!(Params);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub suggestions: ::std::vec::Vec<Suggestion>,
+    pub suggestions: Vec<Suggestion>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    suggestions: ::std::option::Option<::std::vec::Vec<Suggestion>>,
+    suggestions: Option<Vec<Suggestion>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "suggestions" => {
-                crate::de::field(map, &mut b.suggestions, path, "suggestions")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "suggestions" => de::field(map, &mut b.suggestions, path, "suggestions"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { suggestions: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("suggestions", b.suggestions.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { suggestions: Some(f0) } = b else {
+            return Err(de::missing(path, &[("suggestions", b.suggestions.is_some())]));
         };
-        ::std::result::Result::Ok(Self { suggestions: f0, extra })
+        Ok(Self { suggestions: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("suggestions", &self.suggestions)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("suggestions", &self.suggestions).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("suggestions", &self.suggestions).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { suggestions : ::std::vec::Vec < Suggestion >, } {} extra
-);
+types::object_impls!(Output);
+types::object_api!(Output { suggestions : Vec < Suggestion >, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SuggestionSubjectType {
@@ -215,7 +198,7 @@ pub enum SuggestionSubjectType {
     /// `feed`
     Feed,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl SuggestionSubjectType {
     /// The string value.
@@ -227,23 +210,23 @@ impl SuggestionSubjectType {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "actor" => ::std::option::Option::Some(Self::Actor),
-            "feed" => ::std::option::Option::Some(Self::Feed),
-            _ => ::std::option::Option::None,
+            "actor" => Some(Self::Actor),
+            "feed" => Some(Self::Feed),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for SuggestionSubjectType {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for SuggestionSubjectType {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for SuggestionSubjectType {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for SuggestionSubjectType {
@@ -256,47 +239,35 @@ impl ::std::convert::AsRef<str> for SuggestionSubjectType {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for SuggestionSubjectType {
+impl<'de> de::DeserializeAt<'de> for SuggestionSubjectType {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SuggestionSubjectType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for SuggestionSubjectType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for SuggestionSubjectType {
+impl validate::Validate for SuggestionSubjectType {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for SuggestionSubjectType {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for SuggestionSubjectType {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }

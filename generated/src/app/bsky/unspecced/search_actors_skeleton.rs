@@ -2,82 +2,80 @@
 //! `app.bsky.unspecced.searchActorsSkeleton`
 //!
 //! Backend Actors (profile) search, returns only skeleton.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Backend Actors (profile) search, returns only skeleton.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.searchActorsSkeleton`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SearchActorsSkeleton;
-impl crate::xrpc::Endpoint for SearchActorsSkeleton {
+impl xrpc::Endpoint for SearchActorsSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.searchActorsSkeleton";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Search query string; syntax, phrase, boolean, and faceting is unspecified, but Lucene query syntax is recommended. For typeahead search, only simple term match is supported, not full syntax.
-    pub q: ::std::string::String,
+    pub q: String,
     /// DID of the account making the request (not included for public/unauthenticated queries). Used to boost followed accounts in ranking.
-    pub viewer: ::std::option::Option<crate::formats::Did>,
+    pub viewer: Option<formats::Did>,
     /// If true, acts as fast/simple 'typeahead' query.
-    pub typeahead: ::std::option::Option<bool>,
+    pub typeahead: Option<bool>,
     /// Default: `25`.
-    pub limit: ::std::option::Option<i64>,
+    pub limit: Option<i64>,
     /// Optional pagination mechanism; may not necessarily allow scrolling through entire result set.
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    q: ::std::option::Option<::std::string::String>,
-    viewer: ::std::option::Option<crate::formats::Did>,
-    typeahead: ::std::option::Option<bool>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    q: Option<String>,
+    viewer: Option<formats::Did>,
+    typeahead: Option<bool>,
+    limit: Option<i64>,
+    cursor: Option<String>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "q" => crate::de::field(map, &mut b.q, path, "q"),
-            "viewer" => crate::de::field(map, &mut b.viewer, path, "viewer"),
-            "typeahead" => crate::de::field(map, &mut b.typeahead, path, "typeahead"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
+            "q" => de::field(map, &mut b.q, path, "q"),
+            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
+            "typeahead" => de::field(map, &mut b.typeahead, path, "typeahead"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder {
-            q: ::std::option::Option::Some(f0),
+            q: Some(f0),
             viewer: f1,
             typeahead: f2,
             limit: f3,
             cursor: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("q", b.q.is_some())]),
-            );
+            return Err(de::missing(path, &[("q", b.q.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             q: f0,
             viewer: f1,
             typeahead: f2,
@@ -86,11 +84,8 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("q", &self.q)
             .opt("viewer", &self.viewer)
             .opt("typeahead", &self.typeahead)
@@ -98,112 +93,93 @@ impl crate::de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.q, "q", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.typeahead, "typeahead", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.q, "q", &mut out);
+        xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
+        xrpc::QueryValue::push_query(&self.typeahead, "typeahead", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("25")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("25"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { q : ::std::string::String, } { viewer with_viewer : crate ::formats::Did,
-    typeahead with_typeahead : bool, limit with_limit : i64, cursor with_cursor :
-    ::std::string::String, } extra
+types::object_api!(
+    Params { q : String, } { viewer with_viewer : formats::Did, typeahead with_typeahead
+    : bool, limit with_limit : i64, cursor with_cursor : String, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
     /// Count of search hits. Optional, may be rounded/truncated, and may not be possible to paginate through all hits.
-    pub hits_total: ::std::option::Option<i64>,
-    pub actors: ::std::vec::Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>,
+    pub hits_total: Option<i64>,
+    pub actors: Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    hits_total: ::std::option::Option<i64>,
-    actors: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>,
-    >,
+    cursor: Option<String>,
+    hits_total: Option<i64>,
+    actors: Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "hitsTotal" => crate::de::field(map, &mut b.hits_total, path, "hitsTotal"),
-            "actors" => crate::de::field(map, &mut b.actors, path, "actors"),
-            _ => ::std::result::Result::Ok(false),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "hitsTotal" => de::field(map, &mut b.hits_total, path, "hitsTotal"),
+            "actors" => de::field(map, &mut b.actors, path, "actors"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            cursor: f0,
-            hits_total: f1,
-            actors: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("actors", b.actors.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { cursor: f0, hits_total: f1, actors: Some(f2) } = b else {
+            return Err(de::missing(path, &[("actors", b.actors.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             hits_total: f1,
             actors: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .opt("hitsTotal", &self.hits_total)
             .req("actors", &self.actors)
@@ -211,16 +187,15 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("actors", &self.actors).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("actors", &self.actors).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { actors : ::std::vec::Vec < crate
-    ::app::bsky::unspecced::defs::SkeletonSearchActor >, } { cursor with_cursor :
-    ::std::string::String, hits_total with_hits_total : i64, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { actors : Vec < crate ::app::bsky::unspecced::defs::SkeletonSearchActor >, }
+    { cursor with_cursor : String, hits_total with_hits_total : i64, } extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -228,20 +203,17 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// `BadQueryString`
-    BadQueryString { message: ::std::option::Option<::std::string::String> },
+    BadQueryString { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "BadQueryString" => Self::BadQueryString { message },
             _ => Self::Other { error, message },
@@ -253,7 +225,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::BadQueryString { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -263,22 +235,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,106 +2,106 @@
 //! `app.bsky.unspecced.searchPostsSkeleton`
 //!
 //! Backend Posts search, returns only skeleton
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Backend Posts search, returns only skeleton
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.searchPostsSkeleton`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SearchPostsSkeleton;
-impl crate::xrpc::Endpoint for SearchPostsSkeleton {
+impl xrpc::Endpoint for SearchPostsSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.searchPostsSkeleton";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Search query string; syntax, phrase, boolean, and faceting is unspecified, but Lucene query syntax is recommended.
-    pub q: ::std::string::String,
+    pub q: String,
     /// Specifies the ranking order of results.
     ///
     /// Default: `"latest"`.
-    pub sort: ::std::option::Option<ParamsSort>,
+    pub sort: Option<ParamsSort>,
     /// Filter results for posts after the indicated datetime (inclusive). Expected to use 'sortAt' timestamp, which may not match 'createdAt'. Can be a datetime, or just an ISO date (YYYY-MM-DD).
-    pub since: ::std::option::Option<::std::string::String>,
+    pub since: Option<String>,
     /// Filter results for posts before the indicated datetime (not inclusive). Expected to use 'sortAt' timestamp, which may not match 'createdAt'. Can be a datetime, or just an ISO date (YYY-MM-DD).
-    pub until: ::std::option::Option<::std::string::String>,
+    pub until: Option<String>,
     /// Filter to posts which mention the given account. Handles are resolved to DID before query-time. Only matches rich-text facet mentions.
-    pub mentions: ::std::option::Option<crate::formats::AtIdentifier>,
+    pub mentions: Option<formats::AtIdentifier>,
     /// Filter to posts by the given account. Handles are resolved to DID before query-time.
-    pub author: ::std::option::Option<crate::formats::AtIdentifier>,
+    pub author: Option<formats::AtIdentifier>,
     /// Filter to posts in the given language. Expected to be based on post language field, though server may override language detection.
-    pub lang: ::std::option::Option<crate::formats::Language>,
+    pub lang: Option<formats::Language>,
     /// Filter to posts with URLs (facet links or embeds) linking to the given domain (hostname). Server may apply hostname normalization.
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// Filter to posts with links (facet links or embeds) pointing to this URL. Server may apply URL normalization or fuzzy matching.
-    pub url: ::std::option::Option<crate::formats::Uri>,
+    pub url: Option<formats::Uri>,
     /// Filter to posts with the given tag (hashtag), based on rich-text facet or tag field. Do not include the hash (\#) prefix. Multiple tags can be specified, with 'AND' matching.
-    pub tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tag: Option<Vec<String>>,
     /// DID of the account making the request (not included for public/unauthenticated queries). Used for 'from:me' queries.
-    pub viewer: ::std::option::Option<crate::formats::Did>,
+    pub viewer: Option<formats::Did>,
     /// Default: `25`.
-    pub limit: ::std::option::Option<i64>,
+    pub limit: Option<i64>,
     /// Optional pagination mechanism; may not necessarily allow scrolling through entire result set.
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    q: ::std::option::Option<::std::string::String>,
-    sort: ::std::option::Option<ParamsSort>,
-    since: ::std::option::Option<::std::string::String>,
-    until: ::std::option::Option<::std::string::String>,
-    mentions: ::std::option::Option<crate::formats::AtIdentifier>,
-    author: ::std::option::Option<crate::formats::AtIdentifier>,
-    lang: ::std::option::Option<crate::formats::Language>,
-    domain: ::std::option::Option<::std::string::String>,
-    url: ::std::option::Option<crate::formats::Uri>,
-    tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    viewer: ::std::option::Option<crate::formats::Did>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    q: Option<String>,
+    sort: Option<ParamsSort>,
+    since: Option<String>,
+    until: Option<String>,
+    mentions: Option<formats::AtIdentifier>,
+    author: Option<formats::AtIdentifier>,
+    lang: Option<formats::Language>,
+    domain: Option<String>,
+    url: Option<formats::Uri>,
+    tag: Option<Vec<String>>,
+    viewer: Option<formats::Did>,
+    limit: Option<i64>,
+    cursor: Option<String>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "q" => crate::de::field(map, &mut b.q, path, "q"),
-            "sort" => crate::de::field(map, &mut b.sort, path, "sort"),
-            "since" => crate::de::field(map, &mut b.since, path, "since"),
-            "until" => crate::de::field(map, &mut b.until, path, "until"),
-            "mentions" => crate::de::field(map, &mut b.mentions, path, "mentions"),
-            "author" => crate::de::field(map, &mut b.author, path, "author"),
-            "lang" => crate::de::field(map, &mut b.lang, path, "lang"),
-            "domain" => crate::de::field(map, &mut b.domain, path, "domain"),
-            "url" => crate::de::field(map, &mut b.url, path, "url"),
-            "tag" => crate::de::field(map, &mut b.tag, path, "tag"),
-            "viewer" => crate::de::field(map, &mut b.viewer, path, "viewer"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
+            "q" => de::field(map, &mut b.q, path, "q"),
+            "sort" => de::field(map, &mut b.sort, path, "sort"),
+            "since" => de::field(map, &mut b.since, path, "since"),
+            "until" => de::field(map, &mut b.until, path, "until"),
+            "mentions" => de::field(map, &mut b.mentions, path, "mentions"),
+            "author" => de::field(map, &mut b.author, path, "author"),
+            "lang" => de::field(map, &mut b.lang, path, "lang"),
+            "domain" => de::field(map, &mut b.domain, path, "domain"),
+            "url" => de::field(map, &mut b.url, path, "url"),
+            "tag" => de::field(map, &mut b.tag, path, "tag"),
+            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder {
-            q: ::std::option::Option::Some(f0),
+            q: Some(f0),
             sort: f1,
             since: f2,
             until: f3,
@@ -115,11 +115,9 @@ impl crate::de::Object for Params {
             limit: f11,
             cursor: f12,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("q", b.q.is_some())]),
-            );
+            return Err(de::missing(path, &[("q", b.q.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             q: f0,
             sort: f1,
             since: f2,
@@ -136,11 +134,8 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("q", &self.q)
             .opt("sort", &self.sort)
             .opt("since", &self.since)
@@ -156,92 +151,79 @@ impl crate::de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.tag {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.tag {
             let path = path.key("tag");
             for (i, item) in v.iter().enumerate() {
                 let path = path.index(i);
-                crate::validate::check_string(
+                validate::check_string(
                     item.as_str(),
-                    &crate::validate::StringRules {
-                        max_length: ::std::option::Option::Some(640),
-                        max_graphemes: ::std::option::Option::Some(64),
-                        ..crate::validate::StringRules::NONE
+                    &validate::StringRules {
+                        max_length: Some(640),
+                        max_graphemes: Some(64),
+                        ..validate::StringRules::NONE
                     },
                     &path,
                 )?;
             }
         }
-        if let ::std::option::Option::Some(v) = &self.limit {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("sort", &self.sort).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.q, "q", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.q, "q", &mut out);
         match &self.sort {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "sort", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("sort", ::std::string::String::from("latest")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "sort", &mut out),
+            None => out.push(("sort", String::from("latest"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.since, "since", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.until, "until", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.mentions, "mentions", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.author, "author", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.lang, "lang", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.domain, "domain", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.url, "url", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.tag, "tag", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
+        xrpc::QueryValue::push_query(&self.since, "since", &mut out);
+        xrpc::QueryValue::push_query(&self.until, "until", &mut out);
+        xrpc::QueryValue::push_query(&self.mentions, "mentions", &mut out);
+        xrpc::QueryValue::push_query(&self.author, "author", &mut out);
+        xrpc::QueryValue::push_query(&self.lang, "lang", &mut out);
+        xrpc::QueryValue::push_query(&self.domain, "domain", &mut out);
+        xrpc::QueryValue::push_query(&self.url, "url", &mut out);
+        xrpc::QueryValue::push_query(&self.tag, "tag", &mut out);
+        xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("25")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("25"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { q : ::std::string::String, } { sort with_sort : ParamsSort, since with_since
-    : ::std::string::String, until with_until : ::std::string::String, mentions
-    with_mentions : crate ::formats::AtIdentifier, author with_author : crate
-    ::formats::AtIdentifier, lang with_lang : crate ::formats::Language, domain
-    with_domain : ::std::string::String, url with_url : crate ::formats::Uri, tag
-    with_tag : ::std::vec::Vec < ::std::string::String >, viewer with_viewer : crate
-    ::formats::Did, limit with_limit : i64, cursor with_cursor : ::std::string::String, }
-    extra
+types::object_api!(
+    Params { q : String, } { sort with_sort : ParamsSort, since with_since : String,
+    until with_until : String, mentions with_mentions : formats::AtIdentifier, author
+    with_author : formats::AtIdentifier, lang with_lang : formats::Language, domain
+    with_domain : String, url with_url : formats::Uri, tag with_tag : Vec < String >,
+    viewer with_viewer : formats::Did, limit with_limit : i64, cursor with_cursor :
+    String, } extra
 );
 /// Specifies the ranking order of results.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -252,7 +234,7 @@ pub enum ParamsSort {
     /// `latest`
     Latest,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ParamsSort {
     /// The string value.
@@ -264,23 +246,23 @@ impl ParamsSort {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "top" => ::std::option::Option::Some(Self::Top),
-            "latest" => ::std::option::Option::Some(Self::Latest),
-            _ => ::std::option::Option::None,
+            "top" => Some(Self::Top),
+            "latest" => Some(Self::Latest),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ParamsSort {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for ParamsSort {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for ParamsSort {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for ParamsSort {
@@ -293,110 +275,87 @@ impl ::std::convert::AsRef<str> for ParamsSort {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for ParamsSort {
+impl<'de> de::DeserializeAt<'de> for ParamsSort {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ParamsSort {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for ParamsSort {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for ParamsSort {
+impl validate::Validate for ParamsSort {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for ParamsSort {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for ParamsSort {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
     /// Count of search hits. Optional, may be rounded/truncated, and may not be possible to paginate through all hits.
-    pub hits_total: ::std::option::Option<i64>,
-    pub posts: ::std::vec::Vec<crate::app::bsky::unspecced::defs::SkeletonSearchPost>,
+    pub hits_total: Option<i64>,
+    pub posts: Vec<crate::app::bsky::unspecced::defs::SkeletonSearchPost>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    hits_total: ::std::option::Option<i64>,
-    posts: ::std::option::Option<
-        ::std::vec::Vec<crate::app::bsky::unspecced::defs::SkeletonSearchPost>,
-    >,
+    cursor: Option<String>,
+    hits_total: Option<i64>,
+    posts: Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchPost>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "hitsTotal" => crate::de::field(map, &mut b.hits_total, path, "hitsTotal"),
-            "posts" => crate::de::field(map, &mut b.posts, path, "posts"),
-            _ => ::std::result::Result::Ok(false),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "hitsTotal" => de::field(map, &mut b.hits_total, path, "hitsTotal"),
+            "posts" => de::field(map, &mut b.posts, path, "posts"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            cursor: f0,
-            hits_total: f1,
-            posts: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("posts", b.posts.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { cursor: f0, hits_total: f1, posts: Some(f2) } = b else {
+            return Err(de::missing(path, &[("posts", b.posts.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             hits_total: f1,
             posts: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .opt("hitsTotal", &self.hits_total)
             .req("posts", &self.posts)
@@ -404,16 +363,15 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("posts", &self.posts).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("posts", &self.posts).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { posts : ::std::vec::Vec < crate
-    ::app::bsky::unspecced::defs::SkeletonSearchPost >, } { cursor with_cursor :
-    ::std::string::String, hits_total with_hits_total : i64, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { posts : Vec < crate ::app::bsky::unspecced::defs::SkeletonSearchPost >, } {
+    cursor with_cursor : String, hits_total with_hits_total : i64, } extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -421,20 +379,17 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// `BadQueryString`
-    BadQueryString { message: ::std::option::Option<::std::string::String> },
+    BadQueryString { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "BadQueryString" => Self::BadQueryString { message },
             _ => Self::Other { error, message },
@@ -446,7 +401,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::BadQueryString { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -456,22 +411,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,199 +2,180 @@
 //! `app.bsky.video.abortUpload`
 //!
 //! Abort an upload only while it is created, releasing its quota reservation immediately. Terminal sessions are unchanged and return their terminal outcome. A finishing session returns UploadNotReady.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Abort an upload only while it is created, releasing its quota reservation immediately. Terminal sessions are unchanged and return their terminal outcome. A finishing session returns UploadNotReady.
 ///
 /// Procedure (HTTP POST) `app.bsky.video.abortUpload`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AbortUpload;
-impl crate::xrpc::Endpoint for AbortUpload {
+impl xrpc::Endpoint for AbortUpload {
     const NSID: &'static str = "app.bsky.video.abortUpload";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub job_id: ::std::string::String,
+    pub job_id: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
+    job_id: Option<String>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
-            _ => ::std::result::Result::Ok(false),
+            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { job_id: Some(f0) } = b else {
+            return Err(de::missing(path, &[("jobId", b.job_id.is_some())]));
         };
-        ::std::result::Result::Ok(Self { job_id: f0, extra })
+        Ok(Self { job_id: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(Input { job_id : ::std::string::String, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Input);
+types::object_api!(Input { job_id : String, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub state: OutputState,
     /// Present only when state is completed.
-    pub completed_job_id: ::std::option::Option<::std::string::String>,
+    pub completed_job_id: Option<String>,
     /// Present only when state is failed.
-    pub failure_reason: ::std::option::Option<::std::string::String>,
+    pub failure_reason: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    state: ::std::option::Option<OutputState>,
-    completed_job_id: ::std::option::Option<::std::string::String>,
-    failure_reason: ::std::option::Option<::std::string::String>,
+    state: Option<OutputState>,
+    completed_job_id: Option<String>,
+    failure_reason: Option<String>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "state" => crate::de::field(map, &mut b.state, path, "state"),
+            "state" => de::field(map, &mut b.state, path, "state"),
             "completedJobId" => {
-                crate::de::field(map, &mut b.completed_job_id, path, "completedJobId")
+                de::field(map, &mut b.completed_job_id, path, "completedJobId")
             }
             "failureReason" => {
-                crate::de::field(map, &mut b.failure_reason, path, "failureReason")
+                de::field(map, &mut b.failure_reason, path, "failureReason")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            state: ::std::option::Option::Some(f0),
+            state: Some(f0),
             completed_job_id: f1,
             failure_reason: f2,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("state", b.state.is_some())]),
-            );
+            return Err(de::missing(path, &[("state", b.state.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             state: f0,
             completed_job_id: f1,
             failure_reason: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("state", &self.state)
             .opt("completedJobId", &self.completed_job_id)
             .opt("failureReason", &self.failure_reason)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.completed_job_id {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.completed_job_id {
             let path = path.key("completedJobId");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.failure_reason {
+        if let Some(v) = &self.failure_reason {
             let path = path.key("failureReason");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(1024),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(1024),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("state", &self.state).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("state", &self.state).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { state : OutputState, } { completed_job_id with_completed_job_id :
-    ::std::string::String, failure_reason with_failure_reason : ::std::string::String, }
-    extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { state : OutputState, } { completed_job_id with_completed_job_id : String,
+    failure_reason with_failure_reason : String, } extra
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -208,7 +189,7 @@ pub enum OutputState {
     /// `expired`
     Expired,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OutputState {
     /// The string value.
@@ -222,41 +203,41 @@ impl OutputState {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "aborted" => ::std::option::Option::Some(Self::Aborted),
-            "completed" => ::std::option::Option::Some(Self::Completed),
-            "failed" => ::std::option::Option::Some(Self::Failed),
-            "expired" => ::std::option::Option::Some(Self::Expired),
-            _ => ::std::option::Option::None,
+            "aborted" => Some(Self::Aborted),
+            "completed" => Some(Self::Completed),
+            "failed" => Some(Self::Failed),
+            "expired" => Some(Self::Expired),
+            _ => None,
         }
     }
 }
 impl OutputState {
     fn check_str(
         s: &str,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::check_formatted(
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        validate::check_formatted(
             s,
-            ::std::option::Option::None,
-            &crate::validate::StringRules {
-                max_length: ::std::option::Option::Some(32),
-                ..crate::validate::StringRules::NONE
+            None,
+            &validate::StringRules {
+                max_length: Some(32),
+                ..validate::StringRules::NONE
             },
             path,
         )
     }
 }
-impl ::std::convert::From<::std::string::String> for OutputState {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for OutputState {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for OutputState {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for OutputState {
@@ -269,51 +250,39 @@ impl ::std::convert::AsRef<str> for OutputState {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputState {
+impl<'de> de::DeserializeAt<'de> for OutputState {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        crate::de::check(Self::check_str(&s, path))?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        de::check(Self::check_str(&s, path))?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for OutputState {
+impl validate::Validate for OutputState {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
             Self::Other(s) => Self::check_str(s, path),
-            _ => ::std::result::Result::Ok(()),
+            _ => Ok(()),
         }
     }
 }
-impl crate::xrpc::QueryValue for OutputState {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for OutputState {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -323,22 +292,19 @@ impl crate::xrpc::QueryValue for OutputState {
 #[non_exhaustive]
 pub enum Error {
     /// The job ID is unknown or aged out of retention; known terminal sessions return their outcome and are never reported as not found.
-    UploadNotFound { message: ::std::option::Option<::std::string::String> },
+    UploadNotFound { message: Option<String> },
     /// A finish is in progress; check getUploadStatus and retry.
-    UploadNotReady { message: ::std::option::Option<::std::string::String> },
+    UploadNotReady { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "UploadNotFound" => Self::UploadNotFound { message },
             "UploadNotReady" => Self::UploadNotReady { message },
@@ -352,7 +318,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::UploadNotFound { message }
             | Self::UploadNotReady { message }
@@ -362,22 +328,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,132 +2,120 @@
 //! `app.bsky.video.finishUpload`
 //!
 //! Finish an upload. This call is idempotent and safe to retry. On deduplication completedJobId may differ from the input jobId; poll getJobStatus with completedJobId. Probe-based validation failures surface later as JOB_STATE_FAILED from getJobStatus, not as errors from this call.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Finish an upload. This call is idempotent and safe to retry. On deduplication completedJobId may differ from the input jobId; poll getJobStatus with completedJobId. Probe-based validation failures surface later as JOB_STATE_FAILED from getJobStatus, not as errors from this call.
 ///
 /// Procedure (HTTP POST) `app.bsky.video.finishUpload`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FinishUpload;
-impl crate::xrpc::Endpoint for FinishUpload {
+impl xrpc::Endpoint for FinishUpload {
     const NSID: &'static str = "app.bsky.video.finishUpload";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub job_id: ::std::string::String,
+    pub job_id: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
+    job_id: Option<String>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
-            _ => ::std::result::Result::Ok(false),
+            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { job_id: Some(f0) } = b else {
+            return Err(de::missing(path, &[("jobId", b.job_id.is_some())]));
         };
-        ::std::result::Result::Ok(Self { job_id: f0, extra })
+        Ok(Self { job_id: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(Input { job_id : ::std::string::String, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Input);
+types::object_api!(Input { job_id : String, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// The processing job to poll with getJobStatus; on deduplication this may differ from the input jobId.
-    pub completed_job_id: ::std::string::String,
+    pub completed_job_id: String,
     pub job_status: crate::app::bsky::video::defs::JobStatus,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    completed_job_id: ::std::option::Option<::std::string::String>,
-    job_status: ::std::option::Option<crate::app::bsky::video::defs::JobStatus>,
+    completed_job_id: Option<String>,
+    job_status: Option<crate::app::bsky::video::defs::JobStatus>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
             "completedJobId" => {
-                crate::de::field(map, &mut b.completed_job_id, path, "completedJobId")
+                de::field(map, &mut b.completed_job_id, path, "completedJobId")
             }
-            "jobStatus" => crate::de::field(map, &mut b.job_status, path, "jobStatus"),
-            _ => ::std::result::Result::Ok(false),
+            "jobStatus" => de::field(map, &mut b.job_status, path, "jobStatus"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            completed_job_id: ::std::option::Option::Some(f0),
-            job_status: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { completed_job_id: Some(f0), job_status: Some(f1) } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("completedJobId", b.completed_job_id.is_some()),
@@ -136,50 +124,44 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             completed_job_id: f0,
             job_status: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("completedJobId", &self.completed_job_id)
             .req("jobStatus", &self.job_status)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.completed_job_id;
             let path = path.key("completedJobId");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("jobStatus", &self.job_status).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("jobStatus", &self.job_status).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { completed_job_id : ::std::string::String, job_status : crate
+types::object_impls!(Output);
+types::object_api!(
+    Output { completed_job_id : String, job_status : crate
     ::app::bsky::video::defs::JobStatus, } {} extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
@@ -188,34 +170,31 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// The job ID is unknown or aged out of retention; known terminal sessions are never reported as not found.
-    UploadNotFound { message: ::std::option::Option<::std::string::String> },
+    UploadNotFound { message: Option<String> },
     /// The upload session expired before finalization began.
-    UploadExpired { message: ::std::option::Option<::std::string::String> },
+    UploadExpired { message: Option<String> },
     /// Not all parts are recorded; the error message lists the missing part numbers.
-    MissingParts { message: ::std::option::Option<::std::string::String> },
+    MissingParts { message: Option<String> },
     /// A finish is in progress; check getUploadStatus and retry.
-    UploadNotReady { message: ::std::option::Option<::std::string::String> },
+    UploadNotReady { message: Option<String> },
     /// The assembled object's detected content type is not supported.
-    UnsupportedContentType { message: ::std::option::Option<::std::string::String> },
+    UnsupportedContentType { message: Option<String> },
     /// The session is known to have failed; the error carries its failure reason.
-    UploadFailed { message: ::std::option::Option<::std::string::String> },
+    UploadFailed { message: Option<String> },
     /// The session is known to have been aborted.
-    UploadAborted { message: ::std::option::Option<::std::string::String> },
+    UploadAborted { message: Option<String> },
     /// The service is draining or temporarily at capacity; retry later.
-    ServiceOverloaded { message: ::std::option::Option<::std::string::String> },
+    ServiceOverloaded { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "UploadNotFound" => Self::UploadNotFound { message },
             "UploadExpired" => Self::UploadExpired { message },
@@ -245,7 +224,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::UploadNotFound { message }
             | Self::UploadExpired { message }
@@ -261,22 +240,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,55 +2,55 @@
 //! `app.bsky.video.getUploadLimits`
 //!
 //! Get video upload limits for the authenticated user.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get video upload limits for the authenticated user.
 ///
 /// Query (HTTP GET) `app.bsky.video.getUploadLimits`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetUploadLimits;
-impl crate::xrpc::Endpoint for GetUploadLimits {
+impl xrpc::Endpoint for GetUploadLimits {
     const NSID: &'static str = "app.bsky.video.getUploadLimits";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub can_upload: bool,
-    pub remaining_daily_videos: ::std::option::Option<i64>,
-    pub remaining_daily_bytes: ::std::option::Option<i64>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub error: ::std::option::Option<::std::string::String>,
+    pub remaining_daily_videos: Option<i64>,
+    pub remaining_daily_bytes: Option<i64>,
+    pub message: Option<String>,
+    pub error: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    can_upload: ::std::option::Option<bool>,
-    remaining_daily_videos: ::std::option::Option<i64>,
-    remaining_daily_bytes: ::std::option::Option<i64>,
-    message: ::std::option::Option<::std::string::String>,
-    error: ::std::option::Option<::std::string::String>,
+    can_upload: Option<bool>,
+    remaining_daily_videos: Option<i64>,
+    remaining_daily_bytes: Option<i64>,
+    message: Option<String>,
+    error: Option<String>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "canUpload" => crate::de::field(map, &mut b.can_upload, path, "canUpload"),
+            "canUpload" => de::field(map, &mut b.can_upload, path, "canUpload"),
             "remainingDailyVideos" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.remaining_daily_videos,
                     path,
@@ -58,35 +58,28 @@ impl crate::de::Object for Output {
                 )
             }
             "remainingDailyBytes" => {
-                crate::de::field(
-                    map,
-                    &mut b.remaining_daily_bytes,
-                    path,
-                    "remainingDailyBytes",
-                )
+                de::field(map, &mut b.remaining_daily_bytes, path, "remainingDailyBytes")
             }
-            "message" => crate::de::field(map, &mut b.message, path, "message"),
-            "error" => crate::de::field(map, &mut b.error, path, "error"),
-            _ => ::std::result::Result::Ok(false),
+            "message" => de::field(map, &mut b.message, path, "message"),
+            "error" => de::field(map, &mut b.error, path, "error"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            can_upload: ::std::option::Option::Some(f0),
+            can_upload: Some(f0),
             remaining_daily_videos: f1,
             remaining_daily_bytes: f2,
             message: f3,
             error: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("canUpload", b.can_upload.is_some())]),
-            );
+            return Err(de::missing(path, &[("canUpload", b.can_upload.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             can_upload: f0,
             remaining_daily_videos: f1,
             remaining_daily_bytes: f2,
@@ -95,11 +88,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("canUpload", &self.can_upload)
             .opt("remainingDailyVideos", &self.remaining_daily_videos)
             .opt("remainingDailyBytes", &self.remaining_daily_bytes)
@@ -108,12 +98,12 @@ impl crate::de::Object for Output {
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output { can_upload : bool, } { remaining_daily_videos with_remaining_daily_videos :
     i64, remaining_daily_bytes with_remaining_daily_bytes : i64, message with_message :
-    ::std::string::String, error with_error : ::std::string::String, } extra
+    String, error with_error : String, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

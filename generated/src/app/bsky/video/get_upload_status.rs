@@ -2,176 +2,168 @@
 //! `app.bsky.video.getUploadStatus`
 //!
 //! Get the authoritative status of the upload phase. Terminal states remain readable. completedJobId and jobStatus are present only for completed sessions; failureReason is present only for failed sessions.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get the authoritative status of the upload phase. Terminal states remain readable. completedJobId and jobStatus are present only for completed sessions; failureReason is present only for failed sessions.
 ///
 /// Query (HTTP GET) `app.bsky.video.getUploadStatus`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetUploadStatus;
-impl crate::xrpc::Endpoint for GetUploadStatus {
+impl xrpc::Endpoint for GetUploadStatus {
     const NSID: &'static str = "app.bsky.video.getUploadStatus";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub job_id: ::std::string::String,
+    pub job_id: String,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
+    job_id: Option<String>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
-            _ => ::std::result::Result::Ok(false),
+            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { job_id: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("jobId", b.job_id.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { job_id: Some(f0) } = b else {
+            return Err(de::missing(path, &[("jobId", b.job_id.is_some())]));
         };
-        ::std::result::Result::Ok(Self { job_id: f0, extra })
+        Ok(Self { job_id: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.job_id, "jobId", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.job_id, "jobId", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params { job_id : ::std::string::String, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { job_id : String, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub job_id: ::std::string::String,
+    pub job_id: String,
     pub part_size_bytes: i64,
     pub part_count: i64,
-    pub received_parts: ::std::vec::Vec<i64>,
-    pub expires_at: crate::formats::Datetime,
+    pub received_parts: Vec<i64>,
+    pub expires_at: formats::Datetime,
     pub state: OutputState,
     /// Present only when state is completed; may differ from jobId on deduplication.
-    pub completed_job_id: ::std::option::Option<::std::string::String>,
+    pub completed_job_id: Option<String>,
     /// Present only when state is completed.
-    pub job_status: ::std::option::Option<crate::app::bsky::video::defs::JobStatus>,
+    pub job_status: Option<crate::app::bsky::video::defs::JobStatus>,
     /// Present only when state is failed.
-    pub failure_reason: ::std::option::Option<::std::string::String>,
+    pub failure_reason: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
-    part_size_bytes: ::std::option::Option<i64>,
-    part_count: ::std::option::Option<i64>,
-    received_parts: ::std::option::Option<::std::vec::Vec<i64>>,
-    expires_at: ::std::option::Option<crate::formats::Datetime>,
-    state: ::std::option::Option<OutputState>,
-    completed_job_id: ::std::option::Option<::std::string::String>,
-    job_status: ::std::option::Option<crate::app::bsky::video::defs::JobStatus>,
-    failure_reason: ::std::option::Option<::std::string::String>,
+    job_id: Option<String>,
+    part_size_bytes: Option<i64>,
+    part_count: Option<i64>,
+    received_parts: Option<Vec<i64>>,
+    expires_at: Option<formats::Datetime>,
+    state: Option<OutputState>,
+    completed_job_id: Option<String>,
+    job_status: Option<crate::app::bsky::video::defs::JobStatus>,
+    failure_reason: Option<String>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
+            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
             "partSizeBytes" => {
-                crate::de::field(map, &mut b.part_size_bytes, path, "partSizeBytes")
+                de::field(map, &mut b.part_size_bytes, path, "partSizeBytes")
             }
-            "partCount" => crate::de::field(map, &mut b.part_count, path, "partCount"),
+            "partCount" => de::field(map, &mut b.part_count, path, "partCount"),
             "receivedParts" => {
-                crate::de::field(map, &mut b.received_parts, path, "receivedParts")
+                de::field(map, &mut b.received_parts, path, "receivedParts")
             }
-            "expiresAt" => crate::de::field(map, &mut b.expires_at, path, "expiresAt"),
-            "state" => crate::de::field(map, &mut b.state, path, "state"),
+            "expiresAt" => de::field(map, &mut b.expires_at, path, "expiresAt"),
+            "state" => de::field(map, &mut b.state, path, "state"),
             "completedJobId" => {
-                crate::de::field(map, &mut b.completed_job_id, path, "completedJobId")
+                de::field(map, &mut b.completed_job_id, path, "completedJobId")
             }
-            "jobStatus" => crate::de::field(map, &mut b.job_status, path, "jobStatus"),
+            "jobStatus" => de::field(map, &mut b.job_status, path, "jobStatus"),
             "failureReason" => {
-                crate::de::field(map, &mut b.failure_reason, path, "failureReason")
+                de::field(map, &mut b.failure_reason, path, "failureReason")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            job_id: ::std::option::Option::Some(f0),
-            part_size_bytes: ::std::option::Option::Some(f1),
-            part_count: ::std::option::Option::Some(f2),
-            received_parts: ::std::option::Option::Some(f3),
-            expires_at: ::std::option::Option::Some(f4),
-            state: ::std::option::Option::Some(f5),
+            job_id: Some(f0),
+            part_size_bytes: Some(f1),
+            part_count: Some(f2),
+            received_parts: Some(f3),
+            expires_at: Some(f4),
+            state: Some(f5),
             completed_job_id: f6,
             job_status: f7,
             failure_reason: f8,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("jobId", b.job_id.is_some()),
@@ -184,7 +176,7 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             job_id: f0,
             part_size_bytes: f1,
             part_count: f2,
@@ -197,11 +189,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("jobId", &self.job_id)
             .req("partSizeBytes", &self.part_size_bytes)
             .req("partCount", &self.part_count)
@@ -213,19 +202,16 @@ impl crate::de::Object for Output {
             .opt("failureReason", &self.failure_reason)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -235,59 +221,58 @@ impl crate::de::Object for Output {
             let path = path.key("receivedParts");
             for (i, item) in v.iter().enumerate() {
                 let path = path.index(i);
-                crate::validate::check_integer(
+                validate::check_integer(
                     *item,
-                    &crate::validate::IntegerRules {
-                        minimum: ::std::option::Option::Some(1),
-                        ..crate::validate::IntegerRules::NONE
+                    &validate::IntegerRules {
+                        minimum: Some(1),
+                        ..validate::IntegerRules::NONE
                     },
                     &path,
                 )?;
             }
         }
-        if let ::std::option::Option::Some(v) = &self.completed_job_id {
+        if let Some(v) = &self.completed_job_id {
             let path = path.key("completedJobId");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.failure_reason {
+        if let Some(v) = &self.failure_reason {
             let path = path.key("failureReason");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(1024),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(1024),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("state", &self.state)
             .at("jobStatus", &self.job_status)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { job_id : ::std::string::String, part_size_bytes : i64, part_count : i64,
-    received_parts : ::std::vec::Vec < i64 >, expires_at : crate ::formats::Datetime,
-    state : OutputState, } { completed_job_id with_completed_job_id :
-    ::std::string::String, job_status with_job_status : crate
-    ::app::bsky::video::defs::JobStatus, failure_reason with_failure_reason :
-    ::std::string::String, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { job_id : String, part_size_bytes : i64, part_count : i64, received_parts :
+    Vec < i64 >, expires_at : formats::Datetime, state : OutputState, } {
+    completed_job_id with_completed_job_id : String, job_status with_job_status : crate
+    ::app::bsky::video::defs::JobStatus, failure_reason with_failure_reason : String, }
+    extra
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -305,7 +290,7 @@ pub enum OutputState {
     /// `expired`
     Expired,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OutputState {
     /// The string value.
@@ -321,43 +306,43 @@ impl OutputState {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "created" => ::std::option::Option::Some(Self::Created),
-            "finishing" => ::std::option::Option::Some(Self::Finishing),
-            "completed" => ::std::option::Option::Some(Self::Completed),
-            "failed" => ::std::option::Option::Some(Self::Failed),
-            "aborted" => ::std::option::Option::Some(Self::Aborted),
-            "expired" => ::std::option::Option::Some(Self::Expired),
-            _ => ::std::option::Option::None,
+            "created" => Some(Self::Created),
+            "finishing" => Some(Self::Finishing),
+            "completed" => Some(Self::Completed),
+            "failed" => Some(Self::Failed),
+            "aborted" => Some(Self::Aborted),
+            "expired" => Some(Self::Expired),
+            _ => None,
         }
     }
 }
 impl OutputState {
     fn check_str(
         s: &str,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::validate::check_formatted(
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        validate::check_formatted(
             s,
-            ::std::option::Option::None,
-            &crate::validate::StringRules {
-                max_length: ::std::option::Option::Some(32),
-                ..crate::validate::StringRules::NONE
+            None,
+            &validate::StringRules {
+                max_length: Some(32),
+                ..validate::StringRules::NONE
             },
             path,
         )
     }
 }
-impl ::std::convert::From<::std::string::String> for OutputState {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for OutputState {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for OutputState {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for OutputState {
@@ -370,51 +355,39 @@ impl ::std::convert::AsRef<str> for OutputState {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputState {
+impl<'de> de::DeserializeAt<'de> for OutputState {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        crate::de::check(Self::check_str(&s, path))?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        de::check(Self::check_str(&s, path))?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for OutputState {
+impl validate::Validate for OutputState {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
             Self::Other(s) => Self::check_str(s, path),
-            _ => ::std::result::Result::Ok(()),
+            _ => Ok(()),
         }
     }
 }
-impl crate::xrpc::QueryValue for OutputState {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for OutputState {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -424,20 +397,17 @@ impl crate::xrpc::QueryValue for OutputState {
 #[non_exhaustive]
 pub enum Error {
     /// The job ID is unknown or aged out of retention; known terminal sessions remain readable and are never reported as not found.
-    UploadNotFound { message: ::std::option::Option<::std::string::String> },
+    UploadNotFound { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "UploadNotFound" => Self::UploadNotFound { message },
             _ => Self::Other { error, message },
@@ -449,7 +419,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::UploadNotFound { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -459,22 +429,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

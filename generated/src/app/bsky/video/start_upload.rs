@@ -2,86 +2,84 @@
 //! `app.bsky.video.startUpload`
 //!
 //! Start a multipart video upload. The declared size is exact, while optional media properties are advisory and used only for early failure; the authoritative probe runs asynchronously after upload.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Start a multipart video upload. The declared size is exact, while optional media properties are advisory and used only for early failure; the authoritative probe runs asynchronously after upload.
 ///
 /// Procedure (HTTP POST) `app.bsky.video.startUpload`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StartUpload;
-impl crate::xrpc::Endpoint for StartUpload {
+impl xrpc::Endpoint for StartUpload {
     const NSID: &'static str = "app.bsky.video.startUpload";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// Exact byte size of the complete upload-ready video file before it is split into parts.
     pub size_bytes: i64,
     /// Declared MIME type of the video.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// Optional client-provided file name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Advisory, non-authoritative duration used only for early failure; the authoritative probe runs asynchronously after upload.
-    pub duration_ms: ::std::option::Option<i64>,
+    pub duration_ms: Option<i64>,
     /// Advisory, non-authoritative width used only for early failure; the authoritative probe runs asynchronously after upload.
-    pub width: ::std::option::Option<i64>,
+    pub width: Option<i64>,
     /// Advisory, non-authoritative height used only for early failure; the authoritative probe runs asynchronously after upload.
-    pub height: ::std::option::Option<i64>,
+    pub height: Option<i64>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    size_bytes: ::std::option::Option<i64>,
-    mime_type: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    duration_ms: ::std::option::Option<i64>,
-    width: ::std::option::Option<i64>,
-    height: ::std::option::Option<i64>,
+    size_bytes: Option<i64>,
+    mime_type: Option<String>,
+    name: Option<String>,
+    duration_ms: Option<i64>,
+    width: Option<i64>,
+    height: Option<i64>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "sizeBytes" => crate::de::field(map, &mut b.size_bytes, path, "sizeBytes"),
-            "mimeType" => crate::de::field(map, &mut b.mime_type, path, "mimeType"),
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "durationMs" => crate::de::field(map, &mut b.duration_ms, path, "durationMs"),
-            "width" => crate::de::field(map, &mut b.width, path, "width"),
-            "height" => crate::de::field(map, &mut b.height, path, "height"),
-            _ => ::std::result::Result::Ok(false),
+            "sizeBytes" => de::field(map, &mut b.size_bytes, path, "sizeBytes"),
+            "mimeType" => de::field(map, &mut b.mime_type, path, "mimeType"),
+            "name" => de::field(map, &mut b.name, path, "name"),
+            "durationMs" => de::field(map, &mut b.duration_ms, path, "durationMs"),
+            "width" => de::field(map, &mut b.width, path, "width"),
+            "height" => de::field(map, &mut b.height, path, "height"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
-            size_bytes: ::std::option::Option::Some(f0),
-            mime_type: ::std::option::Option::Some(f1),
+            size_bytes: Some(f0),
+            mime_type: Some(f1),
             name: f2,
             duration_ms: f3,
             width: f4,
             height: f5,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("sizeBytes", b.size_bytes.is_some()),
@@ -90,7 +88,7 @@ impl crate::de::Object for Input {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             size_bytes: f0,
             mime_type: f1,
             name: f2,
@@ -100,11 +98,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("sizeBytes", &self.size_bytes)
             .req("mimeType", &self.mime_type)
             .opt("name", &self.name)
@@ -113,18 +108,15 @@ impl crate::de::Object for Input {
             .opt("height", &self.height)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.size_bytes;
             let path = path.key("sizeBytes");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
@@ -132,85 +124,85 @@ impl crate::de::Object for Input {
         {
             let v = &self.mime_type;
             let path = path.key("mimeType");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(3),
-                    max_length: ::std::option::Option::Some(255),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(3),
+                    max_length: Some(255),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        if let ::std::option::Option::Some(v) = &self.name {
+        if let Some(v) = &self.name {
             let path = path.key("name");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { size_bytes : i64, mime_type : ::std::string::String, } { name with_name :
-    ::std::string::String, duration_ms with_duration_ms : i64, width with_width : i64,
-    height with_height : i64, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { size_bytes : i64, mime_type : String, } { name with_name : String,
+    duration_ms with_duration_ms : i64, width with_width : i64, height with_height : i64,
+    } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub job_id: ::std::string::String,
+    pub job_id: String,
     pub part_size_bytes: i64,
     pub part_count: i64,
-    pub expires_at: crate::formats::Datetime,
+    pub expires_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
-    part_size_bytes: ::std::option::Option<i64>,
-    part_count: ::std::option::Option<i64>,
-    expires_at: ::std::option::Option<crate::formats::Datetime>,
+    job_id: Option<String>,
+    part_size_bytes: Option<i64>,
+    part_count: Option<i64>,
+    expires_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
+            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
             "partSizeBytes" => {
-                crate::de::field(map, &mut b.part_size_bytes, path, "partSizeBytes")
+                de::field(map, &mut b.part_size_bytes, path, "partSizeBytes")
             }
-            "partCount" => crate::de::field(map, &mut b.part_count, path, "partCount"),
-            "expiresAt" => crate::de::field(map, &mut b.expires_at, path, "expiresAt"),
-            _ => ::std::result::Result::Ok(false),
+            "partCount" => de::field(map, &mut b.part_count, path, "partCount"),
+            "expiresAt" => de::field(map, &mut b.expires_at, path, "expiresAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            job_id: ::std::option::Option::Some(f0),
-            part_size_bytes: ::std::option::Option::Some(f1),
-            part_count: ::std::option::Option::Some(f2),
-            expires_at: ::std::option::Option::Some(f3),
+            job_id: Some(f0),
+            part_size_bytes: Some(f1),
+            part_count: Some(f2),
+            expires_at: Some(f3),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("jobId", b.job_id.is_some()),
@@ -221,7 +213,7 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             job_id: f0,
             part_size_bytes: f1,
             part_count: f2,
@@ -229,41 +221,35 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("jobId", &self.job_id)
             .req("partSizeBytes", &self.part_size_bytes)
             .req("partCount", &self.part_count)
             .req("expiresAt", &self.expires_at)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { job_id : ::std::string::String, part_size_bytes : i64, part_count : i64,
-    expires_at : crate ::formats::Datetime, } {} extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { job_id : String, part_size_bytes : i64, part_count : i64, expires_at :
+    formats::Datetime, } {} extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -271,34 +257,31 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// The declared MIME type is not supported.
-    UnsupportedContentType { message: ::std::option::Option<::std::string::String> },
+    UnsupportedContentType { message: Option<String> },
     /// The exact file size exceeds the per-file cap or remaining daily byte allowance.
-    VideoTooLarge { message: ::std::option::Option<::std::string::String> },
+    VideoTooLarge { message: Option<String> },
     /// The advisory declared duration exceeds the limit.
-    VideoTooLong { message: ::std::option::Option<::std::string::String> },
+    VideoTooLong { message: Option<String> },
     /// The advisory declared dimensions have an unsupported aspect ratio.
-    BadAspectRatio { message: ::std::option::Option<::std::string::String> },
+    BadAspectRatio { message: Option<String> },
     /// The daily video or byte allowance, including active reservations, is exhausted.
-    DailyLimitExceeded { message: ::std::option::Option<::std::string::String> },
+    DailyLimitExceeded { message: Option<String> },
     /// The account has reached its open multipart upload limit.
-    TooManyOpenUploads { message: ::std::option::Option<::std::string::String> },
+    TooManyOpenUploads { message: Option<String> },
     /// The account is not permitted to upload video.
-    UploadForbidden { message: ::std::option::Option<::std::string::String> },
+    UploadForbidden { message: Option<String> },
     /// The service is draining, at capacity, or temporarily unable to create the multipart upload.
-    ServiceOverloaded { message: ::std::option::Option<::std::string::String> },
+    ServiceOverloaded { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "UnsupportedContentType" => {
                 Self::UnsupportedContentType {
@@ -336,7 +319,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::UnsupportedContentType { message }
             | Self::VideoTooLarge { message }
@@ -352,22 +335,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,64 +2,59 @@
 //! `app.bsky.video.uploadPart`
 //!
 //! Upload one part. Parts are idempotent and may be retried or re-sent while the session is created. Each expected length is derived from the upload size and part size, and Content-Length must match exactly. ETags are never exposed to clients.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Upload one part. Parts are idempotent and may be retried or re-sent while the session is created. Each expected length is derived from the upload size and part size, and Content-Length must match exactly. ETags are never exposed to clients.
 ///
 /// Procedure (HTTP POST) `app.bsky.video.uploadPart`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UploadPart;
-impl crate::xrpc::Endpoint for UploadPart {
+impl xrpc::Endpoint for UploadPart {
     const NSID: &'static str = "app.bsky.video.uploadPart";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/octet-stream",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/octet-stream");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::RawBody;
+    type Input = xrpc::RawBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub job_id: ::std::string::String,
+    pub job_id: String,
     pub part_number: i64,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
-    part_number: ::std::option::Option<i64>,
+    job_id: Option<String>,
+    part_number: Option<i64>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => crate::de::field(map, &mut b.job_id, path, "jobId"),
-            "partNumber" => crate::de::field(map, &mut b.part_number, path, "partNumber"),
-            _ => ::std::result::Result::Ok(false),
+            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
+            "partNumber" => de::field(map, &mut b.part_number, path, "partNumber"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            job_id: ::std::option::Option::Some(f0),
-            part_number: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { job_id: Some(f0), part_number: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("jobId", b.job_id.is_some()),
@@ -68,34 +63,28 @@ impl crate::de::Object for Params {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             job_id: f0,
             part_number: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("jobId", &self.job_id)
             .req("partNumber", &self.part_number)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(256),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    min_length: Some(1),
+                    max_length: Some(256),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
@@ -103,72 +92,67 @@ impl crate::de::Object for Params {
         {
             let v = &self.part_number;
             let path = path.key("partNumber");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.job_id, "jobId", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.part_number, "partNumber", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.job_id, "jobId", &mut out);
+        xrpc::QueryValue::push_query(&self.part_number, "partNumber", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { job_id : ::std::string::String, part_number : i64, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { job_id : String, part_number : i64, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub part_number: i64,
     pub size_bytes: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    part_number: ::std::option::Option<i64>,
-    size_bytes: ::std::option::Option<i64>,
+    part_number: Option<i64>,
+    size_bytes: Option<i64>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "partNumber" => crate::de::field(map, &mut b.part_number, path, "partNumber"),
-            "sizeBytes" => crate::de::field(map, &mut b.size_bytes, path, "sizeBytes"),
-            _ => ::std::result::Result::Ok(false),
+            "partNumber" => de::field(map, &mut b.part_number, path, "partNumber"),
+            "sizeBytes" => de::field(map, &mut b.size_bytes, path, "sizeBytes"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            part_number: ::std::option::Option::Some(f0),
-            size_bytes: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { part_number: Some(f0), size_bytes: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("partNumber", b.part_number.is_some()),
@@ -177,78 +161,69 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             part_number: f0,
             size_bytes: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("partNumber", &self.part_number)
             .req("sizeBytes", &self.size_bytes)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.part_number;
             let path = path.key("partNumber");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output { part_number : i64, size_bytes : i64, } {} extra);
+types::object_impls!(Output);
+types::object_api!(Output { part_number : i64, size_bytes : i64, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// The job ID is unknown or aged out of retention; known terminal sessions are never reported as not found.
-    UploadNotFound { message: ::std::option::Option<::std::string::String> },
+    UploadNotFound { message: Option<String> },
     /// The upload session expired before completion.
-    UploadExpired { message: ::std::option::Option<::std::string::String> },
+    UploadExpired { message: Option<String> },
     /// The part number is outside the upload's valid part range.
-    InvalidPartNumber { message: ::std::option::Option<::std::string::String> },
+    InvalidPartNumber { message: Option<String> },
     /// Content-Length does not exactly match the expected size for this part.
-    PartSizeMismatch { message: ::std::option::Option<::std::string::String> },
+    PartSizeMismatch { message: Option<String> },
     /// A finish is in progress; check getUploadStatus and retry.
-    UploadNotReady { message: ::std::option::Option<::std::string::String> },
+    UploadNotReady { message: Option<String> },
     /// The session is known to have failed; the error carries its failure reason.
-    UploadFailed { message: ::std::option::Option<::std::string::String> },
+    UploadFailed { message: Option<String> },
     /// The session is known to have been aborted.
-    UploadAborted { message: ::std::option::Option<::std::string::String> },
+    UploadAborted { message: Option<String> },
     /// The session is known to have already completed.
-    UploadAlreadyCompleted { message: ::std::option::Option<::std::string::String> },
+    UploadAlreadyCompleted { message: Option<String> },
     /// The service is draining or temporarily at capacity; retry on another worker.
-    ServiceOverloaded { message: ::std::option::Option<::std::string::String> },
+    ServiceOverloaded { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "UploadNotFound" => Self::UploadNotFound { message },
             "UploadExpired" => Self::UploadExpired { message },
@@ -280,7 +255,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::UploadNotFound { message }
             | Self::UploadExpired { message }
@@ -297,22 +272,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

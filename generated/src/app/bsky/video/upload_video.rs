@@ -2,81 +2,72 @@
 //! `app.bsky.video.uploadVideo`
 //!
 //! Upload a video to be processed then stored on the PDS.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Upload a video to be processed then stored on the PDS.
 ///
 /// Procedure (HTTP POST) `app.bsky.video.uploadVideo`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UploadVideo;
-impl crate::xrpc::Endpoint for UploadVideo {
+impl xrpc::Endpoint for UploadVideo {
     const NSID: &'static str = "app.bsky.video.uploadVideo";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "video/mp4",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::RawBody;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("video/mp4");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::RawBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub job_status: crate::app::bsky::video::defs::JobStatus,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    job_status: ::std::option::Option<crate::app::bsky::video::defs::JobStatus>,
+    job_status: Option<crate::app::bsky::video::defs::JobStatus>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "jobStatus" => crate::de::field(map, &mut b.job_status, path, "jobStatus"),
-            _ => ::std::result::Result::Ok(false),
+            "jobStatus" => de::field(map, &mut b.job_status, path, "jobStatus"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { job_status: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("jobStatus", b.job_status.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { job_status: Some(f0) } = b else {
+            return Err(de::missing(path, &[("jobStatus", b.job_status.is_some())]));
         };
-        ::std::result::Result::Ok(Self { job_status: f0, extra })
+        Ok(Self { job_status: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("jobStatus", &self.job_status)
-            .extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("jobStatus", &self.job_status).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("jobStatus", &self.job_status).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("jobStatus", &self.job_status).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output { job_status : crate ::app::bsky::video::defs::JobStatus, } {} extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

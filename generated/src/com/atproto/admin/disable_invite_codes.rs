@@ -2,79 +2,76 @@
 //! `com.atproto.admin.disableInviteCodes`
 //!
 //! Disable some set of codes and/or all codes associated with a set of users.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Disable some set of codes and/or all codes associated with a set of users.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.disableInviteCodes`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DisableInviteCodes;
-impl crate::xrpc::Endpoint for DisableInviteCodes {
+impl xrpc::Endpoint for DisableInviteCodes {
     const NSID: &'static str = "com.atproto.admin.disableInviteCodes";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub accounts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub codes: Option<Vec<String>>,
+    pub accounts: Option<Vec<String>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    accounts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    codes: Option<Vec<String>>,
+    accounts: Option<Vec<String>>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "codes" => crate::de::field(map, &mut b.codes, path, "codes"),
-            "accounts" => crate::de::field(map, &mut b.accounts, path, "accounts"),
-            _ => ::std::result::Result::Ok(false),
+            "codes" => de::field(map, &mut b.codes, path, "codes"),
+            "accounts" => de::field(map, &mut b.accounts, path, "accounts"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder { codes: f0, accounts: f1 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             codes: f0,
             accounts: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("codes", &self.codes)
             .opt("accounts", &self.accounts)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input {} { codes with_codes : ::std::vec::Vec < ::std::string::String >, accounts
-    with_accounts : ::std::vec::Vec < ::std::string::String >, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input {} { codes with_codes : Vec < String >, accounts with_accounts : Vec < String
+    >, } extra
 );
-crate::types::default_new!(Input);
+types::default_new!(Input);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

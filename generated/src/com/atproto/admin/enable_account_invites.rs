@@ -2,84 +2,75 @@
 //! `com.atproto.admin.enableAccountInvites`
 //!
 //! Re-enable an account's ability to receive invite codes.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Re-enable an account's ability to receive invite codes.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.enableAccountInvites`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EnableAccountInvites;
-impl crate::xrpc::Endpoint for EnableAccountInvites {
+impl xrpc::Endpoint for EnableAccountInvites {
     const NSID: &'static str = "com.atproto.admin.enableAccountInvites";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub account: crate::formats::Did,
+    pub account: formats::Did,
     /// Optional reason for enabled invites.
-    pub note: ::std::option::Option<::std::string::String>,
+    pub note: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    account: ::std::option::Option<crate::formats::Did>,
-    note: ::std::option::Option<::std::string::String>,
+    account: Option<formats::Did>,
+    note: Option<String>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "account" => crate::de::field(map, &mut b.account, path, "account"),
-            "note" => crate::de::field(map, &mut b.note, path, "note"),
-            _ => ::std::result::Result::Ok(false),
+            "account" => de::field(map, &mut b.account, path, "account"),
+            "note" => de::field(map, &mut b.note, path, "note"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { account: ::std::option::Option::Some(f0), note: f1 } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("account", b.account.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { account: Some(f0), note: f1 } = b else {
+            return Err(de::missing(path, &[("account", b.account.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             account: f0,
             note: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("account", &self.account)
             .opt("note", &self.note)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { account : crate ::formats::Did, } { note with_note : ::std::string::String, }
-    extra
-);
+types::object_impls!(Input);
+types::object_api!(Input { account : formats::Did, } { note with_note : String, } extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,138 +2,123 @@
 //! `com.atproto.admin.getAccountInfos`
 //!
 //! Get details about some accounts.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get details about some accounts.
 ///
 /// Query (HTTP GET) `com.atproto.admin.getAccountInfos`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetAccountInfos;
-impl crate::xrpc::Endpoint for GetAccountInfos {
+impl xrpc::Endpoint for GetAccountInfos {
     const NSID: &'static str = "com.atproto.admin.getAccountInfos";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub dids: ::std::vec::Vec<crate::formats::Did>,
+    pub dids: Vec<formats::Did>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    dids: ::std::option::Option<::std::vec::Vec<crate::formats::Did>>,
+    dids: Option<Vec<formats::Did>>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "dids" => crate::de::field(map, &mut b.dids, path, "dids"),
-            _ => ::std::result::Result::Ok(false),
+            "dids" => de::field(map, &mut b.dids, path, "dids"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { dids: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("dids", b.dids.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { dids: Some(f0) } = b else {
+            return Err(de::missing(path, &[("dids", b.dids.is_some())]));
         };
-        ::std::result::Result::Ok(Self { dids: f0, extra })
+        Ok(Self { dids: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("dids", &self.dids).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("dids", &self.dids).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.dids, "dids", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.dids, "dids", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { dids : ::std::vec::Vec < crate ::formats::Did >, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { dids : Vec < formats::Did >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub infos: ::std::vec::Vec<crate::com::atproto::admin::defs::AccountView>,
+    pub infos: Vec<crate::com::atproto::admin::defs::AccountView>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    infos: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::admin::defs::AccountView>,
-    >,
+    infos: Option<Vec<crate::com::atproto::admin::defs::AccountView>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "infos" => crate::de::field(map, &mut b.infos, path, "infos"),
-            _ => ::std::result::Result::Ok(false),
+            "infos" => de::field(map, &mut b.infos, path, "infos"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { infos: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("infos", b.infos.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { infos: Some(f0) } = b else {
+            return Err(de::missing(path, &[("infos", b.infos.is_some())]));
         };
-        ::std::result::Result::Ok(Self { infos: f0, extra })
+        Ok(Self { infos: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("infos", &self.infos).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("infos", &self.infos).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("infos", &self.infos).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("infos", &self.infos).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { infos : ::std::vec::Vec < crate ::com::atproto::admin::defs::AccountView >,
-    } {} extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { infos : Vec < crate ::com::atproto::admin::defs::AccountView >, } {} extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,155 +2,142 @@
 //! `com.atproto.admin.getSubjectStatus`
 //!
 //! Get the service-specific admin status of a subject (account, record, or blob).
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get the service-specific admin status of a subject (account, record, or blob).
 ///
 /// Query (HTTP GET) `com.atproto.admin.getSubjectStatus`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetSubjectStatus;
-impl crate::xrpc::Endpoint for GetSubjectStatus {
+impl xrpc::Endpoint for GetSubjectStatus {
     const NSID: &'static str = "com.atproto.admin.getSubjectStatus";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub did: ::std::option::Option<crate::formats::Did>,
-    pub uri: ::std::option::Option<crate::formats::AtUri>,
-    pub blob: ::std::option::Option<crate::formats::Cid>,
+    pub did: Option<formats::Did>,
+    pub uri: Option<formats::AtUri>,
+    pub blob: Option<formats::Cid>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    blob: ::std::option::Option<crate::formats::Cid>,
+    did: Option<formats::Did>,
+    uri: Option<formats::AtUri>,
+    blob: Option<formats::Cid>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "blob" => crate::de::field(map, &mut b.blob, path, "blob"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "blob" => de::field(map, &mut b.blob, path, "blob"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder { did: f0, uri: f1, blob: f2 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             did: f0,
             uri: f1,
             blob: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("did", &self.did)
             .opt("uri", &self.uri)
             .opt("blob", &self.blob)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.did, "did", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.blob, "blob", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.did, "did", &mut out);
+        xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
+        xrpc::QueryValue::push_query(&self.blob, "blob", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params {} { did with_did : crate ::formats::Did, uri with_uri : crate
-    ::formats::AtUri, blob with_blob : crate ::formats::Cid, } extra
+types::object_api!(
+    Params {} { did with_did : formats::Did, uri with_uri : formats::AtUri, blob
+    with_blob : formats::Cid, } extra
 );
-crate::types::default_new!(Params);
-#[derive(Debug, Clone, PartialEq)]
+types::default_new!(Params);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub subject: OutputSubject,
-    pub takedown: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
-    pub deactivated: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
+    pub takedown: Option<crate::com::atproto::admin::defs::StatusAttr>,
+    pub deactivated: Option<crate::com::atproto::admin::defs::StatusAttr>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    subject: ::std::option::Option<OutputSubject>,
-    takedown: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
-    deactivated: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
+    subject: Option<OutputSubject>,
+    takedown: Option<crate::com::atproto::admin::defs::StatusAttr>,
+    deactivated: Option<crate::com::atproto::admin::defs::StatusAttr>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            "takedown" => crate::de::field(map, &mut b.takedown, path, "takedown"),
-            "deactivated" => {
-                crate::de::field(map, &mut b.deactivated, path, "deactivated")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "takedown" => de::field(map, &mut b.takedown, path, "takedown"),
+            "deactivated" => de::field(map, &mut b.deactivated, path, "deactivated"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            subject: ::std::option::Option::Some(f0),
-            takedown: f1,
-            deactivated: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("subject", b.subject.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { subject: Some(f0), takedown: f1, deactivated: f2 } = b
+        else {
+            return Err(de::missing(path, &[("subject", b.subject.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subject: f0,
             takedown: f1,
             deactivated: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("subject", &self.subject)
             .opt("takedown", &self.takedown)
             .opt("deactivated", &self.deactivated)
@@ -158,17 +145,17 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("subject", &self.subject)
             .at("takedown", &self.takedown)
             .at("deactivated", &self.deactivated)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output { subject : OutputSubject, } { takedown with_takedown : crate
     ::com::atproto::admin::defs::StatusAttr, deactivated with_deactivated : crate
     ::com::atproto::admin::defs::StatusAttr, } extra
@@ -177,13 +164,13 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum OutputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
-    RepoRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoRef>),
+    RepoRef(Box<crate::com::atproto::admin::defs::RepoRef>),
     /// `$type`: `com.atproto.repo.strongRef`.
-    StrongRef(::std::boxed::Box<crate::com::atproto::repo::strong_ref::Main>),
+    StrongRef(Box<crate::com::atproto::repo::strong_ref::Main>),
     /// `$type`: `com.atproto.admin.defs#repoBlobRef`.
-    RepoBlobRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoBlobRef>),
+    RepoBlobRef(Box<crate::com::atproto::admin::defs::RepoBlobRef>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl OutputSubject {
     /// The `$type` of this value.
@@ -196,90 +183,73 @@ impl OutputSubject {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for OutputSubject {
+impl<'de> de::UnionDe<'de> for OutputSubject {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.admin.defs#repoRef" => {
-                crate::de::member(tag, map, path).map(Self::RepoRef)
+                de::member(tag, map, path).map(Self::RepoRef)
             }
             "com.atproto.repo.strongRef" => {
-                crate::de::member(tag, map, path).map(Self::StrongRef)
+                de::member(tag, map, path).map(Self::StrongRef)
             }
             "com.atproto.admin.defs#repoBlobRef" => {
-                crate::de::member(tag, map, path).map(Self::RepoBlobRef)
+                de::member(tag, map, path).map(Self::RepoBlobRef)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputSubject {
+impl<'de> de::DeserializeAt<'de> for OutputSubject {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputSubject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputSubject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::RepoRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.admin.defs#repoRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoRef"), s)
             }
             Self::StrongRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.repo.strongRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.repo.strongRef"), s)
             }
             Self::RepoBlobRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.admin.defs#repoBlobRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoBlobRef"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for OutputSubject {
+impl validate::Validate for OutputSubject {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::RepoRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::StrongRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::RepoBlobRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::RepoRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::StrongRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::RepoBlobRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     OutputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
     crate ::com::atproto::repo::strong_ref::Main, RepoBlobRef : crate
     ::com::atproto::admin::defs::RepoBlobRef, }
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

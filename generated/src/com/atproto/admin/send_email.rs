@@ -2,79 +2,75 @@
 //! `com.atproto.admin.sendEmail`
 //!
 //! Send email to a user's account email address.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Send email to a user's account email address.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.sendEmail`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SendEmail;
-impl crate::xrpc::Endpoint for SendEmail {
+impl xrpc::Endpoint for SendEmail {
     const NSID: &'static str = "com.atproto.admin.sendEmail";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub recipient_did: crate::formats::Did,
-    pub content: ::std::string::String,
-    pub subject: ::std::option::Option<::std::string::String>,
-    pub sender_did: crate::formats::Did,
+    pub recipient_did: formats::Did,
+    pub content: String,
+    pub subject: Option<String>,
+    pub sender_did: formats::Did,
     /// Additional comment by the sender that won't be used in the email itself but helpful to provide more context for moderators/reviewers
-    pub comment: ::std::option::Option<::std::string::String>,
+    pub comment: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    recipient_did: ::std::option::Option<crate::formats::Did>,
-    content: ::std::option::Option<::std::string::String>,
-    subject: ::std::option::Option<::std::string::String>,
-    sender_did: ::std::option::Option<crate::formats::Did>,
-    comment: ::std::option::Option<::std::string::String>,
+    recipient_did: Option<formats::Did>,
+    content: Option<String>,
+    subject: Option<String>,
+    sender_did: Option<formats::Did>,
+    comment: Option<String>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "recipientDid" => {
-                crate::de::field(map, &mut b.recipient_did, path, "recipientDid")
-            }
-            "content" => crate::de::field(map, &mut b.content, path, "content"),
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            "senderDid" => crate::de::field(map, &mut b.sender_did, path, "senderDid"),
-            "comment" => crate::de::field(map, &mut b.comment, path, "comment"),
-            _ => ::std::result::Result::Ok(false),
+            "recipientDid" => de::field(map, &mut b.recipient_did, path, "recipientDid"),
+            "content" => de::field(map, &mut b.content, path, "content"),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "senderDid" => de::field(map, &mut b.sender_did, path, "senderDid"),
+            "comment" => de::field(map, &mut b.comment, path, "comment"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
-            recipient_did: ::std::option::Option::Some(f0),
-            content: ::std::option::Option::Some(f1),
+            recipient_did: Some(f0),
+            content: Some(f1),
             subject: f2,
-            sender_did: ::std::option::Option::Some(f3),
+            sender_did: Some(f3),
             comment: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("recipientDid", b.recipient_did.is_some()),
@@ -84,7 +80,7 @@ impl crate::de::Object for Input {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             recipient_did: f0,
             content: f1,
             subject: f2,
@@ -93,11 +89,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("recipientDid", &self.recipient_did)
             .req("content", &self.content)
             .opt("subject", &self.subject)
@@ -106,58 +99,52 @@ impl crate::de::Object for Input {
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { recipient_did : crate ::formats::Did, content : ::std::string::String,
-    sender_did : crate ::formats::Did, } { subject with_subject : ::std::string::String,
-    comment with_comment : ::std::string::String, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { recipient_did : formats::Did, content : String, sender_did : formats::Did, }
+    { subject with_subject : String, comment with_comment : String, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub sent: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    sent: ::std::option::Option<bool>,
+    sent: Option<bool>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "sent" => crate::de::field(map, &mut b.sent, path, "sent"),
-            _ => ::std::result::Result::Ok(false),
+            "sent" => de::field(map, &mut b.sent, path, "sent"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { sent: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("sent", b.sent.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { sent: Some(f0) } = b else {
+            return Err(de::missing(path, &[("sent", b.sent.is_some())]));
         };
-        ::std::result::Result::Ok(Self { sent: f0, extra })
+        Ok(Self { sent: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("sent", &self.sent).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("sent", &self.sent).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output { sent : bool, } {} extra);
+types::object_impls!(Output);
+types::object_api!(Output { sent : bool, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

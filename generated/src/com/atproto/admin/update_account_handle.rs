@@ -2,83 +2,75 @@
 //! `com.atproto.admin.updateAccountHandle`
 //!
 //! Administrative action to update an account's handle.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Administrative action to update an account's handle.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.updateAccountHandle`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UpdateAccountHandle;
-impl crate::xrpc::Endpoint for UpdateAccountHandle {
+impl xrpc::Endpoint for UpdateAccountHandle {
     const NSID: &'static str = "com.atproto.admin.updateAccountHandle";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub did: crate::formats::Did,
-    pub handle: crate::formats::Handle,
+    pub did: formats::Did,
+    pub handle: formats::Handle,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
-    handle: ::std::option::Option<crate::formats::Handle>,
+    did: Option<formats::Did>,
+    handle: Option<formats::Handle>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            did: ::std::option::Option::Some(f0),
-            handle: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { did: Some(f0), handle: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("did", b.did.is_some()), ("handle", b.handle.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self { did: f0, handle: f1, extra })
+        Ok(Self { did: f0, handle: f1, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("did", &self.did)
             .req("handle", &self.handle)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { did : crate ::formats::Did, handle : crate ::formats::Handle, } {} extra
-);
+types::object_impls!(Input);
+types::object_api!(Input { did : formats::Did, handle : formats::Handle, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

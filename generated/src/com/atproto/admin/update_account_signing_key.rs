@@ -2,88 +2,80 @@
 //! `com.atproto.admin.updateAccountSigningKey`
 //!
 //! Administrative action to update an account's signing key in their Did document.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Administrative action to update an account's signing key in their Did document.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.updateAccountSigningKey`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UpdateAccountSigningKey;
-impl crate::xrpc::Endpoint for UpdateAccountSigningKey {
+impl xrpc::Endpoint for UpdateAccountSigningKey {
     const NSID: &'static str = "com.atproto.admin.updateAccountSigningKey";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub did: crate::formats::Did,
+    pub did: formats::Did,
     /// Did-key formatted public key
-    pub signing_key: crate::formats::Did,
+    pub signing_key: formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
-    signing_key: ::std::option::Option<crate::formats::Did>,
+    did: Option<formats::Did>,
+    signing_key: Option<formats::Did>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "signingKey" => crate::de::field(map, &mut b.signing_key, path, "signingKey"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "signingKey" => de::field(map, &mut b.signing_key, path, "signingKey"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            did: ::std::option::Option::Some(f0),
-            signing_key: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { did: Some(f0), signing_key: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("did", b.did.is_some()), ("signingKey", b.signing_key.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             did: f0,
             signing_key: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("did", &self.did)
             .req("signingKey", &self.signing_key)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { did : crate ::formats::Did, signing_key : crate ::formats::Did, } {} extra
-);
+types::object_impls!(Input);
+types::object_api!(Input { did : formats::Did, signing_key : formats::Did, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

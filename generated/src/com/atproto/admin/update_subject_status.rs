@@ -2,84 +2,71 @@
 //! `com.atproto.admin.updateSubjectStatus`
 //!
 //! Update the service-specific admin status of a subject (account, record, or blob).
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Update the service-specific admin status of a subject (account, record, or blob).
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.updateSubjectStatus`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UpdateSubjectStatus;
-impl crate::xrpc::Endpoint for UpdateSubjectStatus {
+impl xrpc::Endpoint for UpdateSubjectStatus {
     const NSID: &'static str = "com.atproto.admin.updateSubjectStatus";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     pub subject: InputSubject,
-    pub takedown: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
-    pub deactivated: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
+    pub takedown: Option<crate::com::atproto::admin::defs::StatusAttr>,
+    pub deactivated: Option<crate::com::atproto::admin::defs::StatusAttr>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    subject: ::std::option::Option<InputSubject>,
-    takedown: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
-    deactivated: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
+    subject: Option<InputSubject>,
+    takedown: Option<crate::com::atproto::admin::defs::StatusAttr>,
+    deactivated: Option<crate::com::atproto::admin::defs::StatusAttr>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            "takedown" => crate::de::field(map, &mut b.takedown, path, "takedown"),
-            "deactivated" => {
-                crate::de::field(map, &mut b.deactivated, path, "deactivated")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "takedown" => de::field(map, &mut b.takedown, path, "takedown"),
+            "deactivated" => de::field(map, &mut b.deactivated, path, "deactivated"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            subject: ::std::option::Option::Some(f0),
-            takedown: f1,
-            deactivated: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("subject", b.subject.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { subject: Some(f0), takedown: f1, deactivated: f2 } = b else {
+            return Err(de::missing(path, &[("subject", b.subject.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subject: f0,
             takedown: f1,
             deactivated: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("subject", &self.subject)
             .opt("takedown", &self.takedown)
             .opt("deactivated", &self.deactivated)
@@ -87,17 +74,17 @@ impl crate::de::Object for Input {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("subject", &self.subject)
             .at("takedown", &self.takedown)
             .at("deactivated", &self.deactivated)
             .end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
+types::object_impls!(Input);
+types::object_api!(
     Input { subject : InputSubject, } { takedown with_takedown : crate
     ::com::atproto::admin::defs::StatusAttr, deactivated with_deactivated : crate
     ::com::atproto::admin::defs::StatusAttr, } extra
@@ -106,13 +93,13 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum InputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
-    RepoRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoRef>),
+    RepoRef(Box<crate::com::atproto::admin::defs::RepoRef>),
     /// `$type`: `com.atproto.repo.strongRef`.
-    StrongRef(::std::boxed::Box<crate::com::atproto::repo::strong_ref::Main>),
+    StrongRef(Box<crate::com::atproto::repo::strong_ref::Main>),
     /// `$type`: `com.atproto.admin.defs#repoBlobRef`.
-    RepoBlobRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoBlobRef>),
+    RepoBlobRef(Box<crate::com::atproto::admin::defs::RepoBlobRef>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl InputSubject {
     /// The `$type` of this value.
@@ -125,156 +112,133 @@ impl InputSubject {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for InputSubject {
+impl<'de> de::UnionDe<'de> for InputSubject {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.admin.defs#repoRef" => {
-                crate::de::member(tag, map, path).map(Self::RepoRef)
+                de::member(tag, map, path).map(Self::RepoRef)
             }
             "com.atproto.repo.strongRef" => {
-                crate::de::member(tag, map, path).map(Self::StrongRef)
+                de::member(tag, map, path).map(Self::StrongRef)
             }
             "com.atproto.admin.defs#repoBlobRef" => {
-                crate::de::member(tag, map, path).map(Self::RepoBlobRef)
+                de::member(tag, map, path).map(Self::RepoBlobRef)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for InputSubject {
+impl<'de> de::DeserializeAt<'de> for InputSubject {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InputSubject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for InputSubject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::RepoRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.admin.defs#repoRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoRef"), s)
             }
             Self::StrongRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.repo.strongRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.repo.strongRef"), s)
             }
             Self::RepoBlobRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.admin.defs#repoBlobRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoBlobRef"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for InputSubject {
+impl validate::Validate for InputSubject {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::RepoRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::StrongRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::RepoBlobRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::RepoRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::StrongRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::RepoBlobRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     InputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
     crate ::com::atproto::repo::strong_ref::Main, RepoBlobRef : crate
     ::com::atproto::admin::defs::RepoBlobRef, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub subject: OutputSubject,
-    pub takedown: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
+    pub takedown: Option<crate::com::atproto::admin::defs::StatusAttr>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    subject: ::std::option::Option<OutputSubject>,
-    takedown: ::std::option::Option<crate::com::atproto::admin::defs::StatusAttr>,
+    subject: Option<OutputSubject>,
+    takedown: Option<crate::com::atproto::admin::defs::StatusAttr>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            "takedown" => crate::de::field(map, &mut b.takedown, path, "takedown"),
-            _ => ::std::result::Result::Ok(false),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "takedown" => de::field(map, &mut b.takedown, path, "takedown"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { subject: ::std::option::Option::Some(f0), takedown: f1 } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("subject", b.subject.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { subject: Some(f0), takedown: f1 } = b else {
+            return Err(de::missing(path, &[("subject", b.subject.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subject: f0,
             takedown: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("subject", &self.subject)
             .opt("takedown", &self.takedown)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("subject", &self.subject)
             .at("takedown", &self.takedown)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output { subject : OutputSubject, } { takedown with_takedown : crate
     ::com::atproto::admin::defs::StatusAttr, } extra
 );
@@ -282,13 +246,13 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum OutputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
-    RepoRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoRef>),
+    RepoRef(Box<crate::com::atproto::admin::defs::RepoRef>),
     /// `$type`: `com.atproto.repo.strongRef`.
-    StrongRef(::std::boxed::Box<crate::com::atproto::repo::strong_ref::Main>),
+    StrongRef(Box<crate::com::atproto::repo::strong_ref::Main>),
     /// `$type`: `com.atproto.admin.defs#repoBlobRef`.
-    RepoBlobRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoBlobRef>),
+    RepoBlobRef(Box<crate::com::atproto::admin::defs::RepoBlobRef>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl OutputSubject {
     /// The `$type` of this value.
@@ -301,90 +265,73 @@ impl OutputSubject {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for OutputSubject {
+impl<'de> de::UnionDe<'de> for OutputSubject {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.admin.defs#repoRef" => {
-                crate::de::member(tag, map, path).map(Self::RepoRef)
+                de::member(tag, map, path).map(Self::RepoRef)
             }
             "com.atproto.repo.strongRef" => {
-                crate::de::member(tag, map, path).map(Self::StrongRef)
+                de::member(tag, map, path).map(Self::StrongRef)
             }
             "com.atproto.admin.defs#repoBlobRef" => {
-                crate::de::member(tag, map, path).map(Self::RepoBlobRef)
+                de::member(tag, map, path).map(Self::RepoBlobRef)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputSubject {
+impl<'de> de::DeserializeAt<'de> for OutputSubject {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputSubject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputSubject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::RepoRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.admin.defs#repoRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoRef"), s)
             }
             Self::StrongRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.repo.strongRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.repo.strongRef"), s)
             }
             Self::RepoBlobRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.admin.defs#repoBlobRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoBlobRef"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for OutputSubject {
+impl validate::Validate for OutputSubject {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::RepoRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::StrongRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::RepoBlobRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::RepoRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::StrongRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::RepoBlobRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     OutputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
     crate ::com::atproto::repo::strong_ref::Main, RepoBlobRef : crate
     ::com::atproto::admin::defs::RepoBlobRef, }
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

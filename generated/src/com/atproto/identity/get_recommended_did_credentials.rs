@@ -2,81 +2,72 @@
 //! `com.atproto.identity.getRecommendedDidCredentials`
 //!
 //! Describe the credentials that should be included in the DID doc of an account that is migrating to this service.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Describe the credentials that should be included in the DID doc of an account that is migrating to this service.
 ///
 /// Query (HTTP GET) `com.atproto.identity.getRecommendedDidCredentials`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetRecommendedDidCredentials;
-impl crate::xrpc::Endpoint for GetRecommendedDidCredentials {
+impl xrpc::Endpoint for GetRecommendedDidCredentials {
     const NSID: &'static str = "com.atproto.identity.getRecommendedDidCredentials";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// Recommended rotation keys for PLC dids. Should be undefined (or ignored) for did:webs.
-    pub rotation_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub also_known_as: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub verification_methods: ::std::option::Option<crate::types::Unknown>,
-    pub services: ::std::option::Option<crate::types::Unknown>,
+    pub rotation_keys: Option<Vec<String>>,
+    pub also_known_as: Option<Vec<String>>,
+    pub verification_methods: Option<types::Unknown>,
+    pub services: Option<types::Unknown>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    rotation_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    also_known_as: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    verification_methods: ::std::option::Option<crate::types::Unknown>,
-    services: ::std::option::Option<crate::types::Unknown>,
+    rotation_keys: Option<Vec<String>>,
+    also_known_as: Option<Vec<String>>,
+    verification_methods: Option<types::Unknown>,
+    services: Option<types::Unknown>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "rotationKeys" => {
-                crate::de::field(map, &mut b.rotation_keys, path, "rotationKeys")
-            }
-            "alsoKnownAs" => {
-                crate::de::field(map, &mut b.also_known_as, path, "alsoKnownAs")
-            }
+            "rotationKeys" => de::field(map, &mut b.rotation_keys, path, "rotationKeys"),
+            "alsoKnownAs" => de::field(map, &mut b.also_known_as, path, "alsoKnownAs"),
             "verificationMethods" => {
-                crate::de::field(
-                    map,
-                    &mut b.verification_methods,
-                    path,
-                    "verificationMethods",
-                )
+                de::field(map, &mut b.verification_methods, path, "verificationMethods")
             }
-            "services" => crate::de::field(map, &mut b.services, path, "services"),
-            _ => ::std::result::Result::Ok(false),
+            "services" => de::field(map, &mut b.services, path, "services"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
             rotation_keys: f0,
             also_known_as: f1,
             verification_methods: f2,
             services: f3,
         } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             rotation_keys: f0,
             also_known_as: f1,
             verification_methods: f2,
@@ -84,11 +75,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("rotationKeys", &self.rotation_keys)
             .opt("alsoKnownAs", &self.also_known_as)
             .opt("verificationMethods", &self.verification_methods)
@@ -97,22 +85,21 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("verificationMethods", &self.verification_methods)
             .at("services", &self.services)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output {} { rotation_keys with_rotation_keys : ::std::vec::Vec <
-    ::std::string::String >, also_known_as with_also_known_as : ::std::vec::Vec <
-    ::std::string::String >, verification_methods with_verification_methods : crate
-    ::types::Unknown, services with_services : crate ::types::Unknown, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output {} { rotation_keys with_rotation_keys : Vec < String >, also_known_as
+    with_also_known_as : Vec < String >, verification_methods with_verification_methods :
+    types::Unknown, services with_services : types::Unknown, } extra
 );
-crate::types::default_new!(Output);
+types::default_new!(Output);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

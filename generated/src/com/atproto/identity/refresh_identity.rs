@@ -2,75 +2,64 @@
 //! `com.atproto.identity.refreshIdentity`
 //!
 //! Request that the server re-resolve an identity (DID and handle). The server may ignore this request, or require authentication, depending on the role, implementation, and policy of the server.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Request that the server re-resolve an identity (DID and handle). The server may ignore this request, or require authentication, depending on the role, implementation, and policy of the server.
 ///
 /// Procedure (HTTP POST) `com.atproto.identity.refreshIdentity`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RefreshIdentity;
-impl crate::xrpc::Endpoint for RefreshIdentity {
+impl xrpc::Endpoint for RefreshIdentity {
     const NSID: &'static str = "com.atproto.identity.refreshIdentity";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub identifier: crate::formats::AtIdentifier,
+    pub identifier: formats::AtIdentifier,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    identifier: ::std::option::Option<crate::formats::AtIdentifier>,
+    identifier: Option<formats::AtIdentifier>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "identifier" => crate::de::field(map, &mut b.identifier, path, "identifier"),
-            _ => ::std::result::Result::Ok(false),
+            "identifier" => de::field(map, &mut b.identifier, path, "identifier"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { identifier: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("identifier", b.identifier.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { identifier: Some(f0) } = b else {
+            return Err(de::missing(path, &[("identifier", b.identifier.is_some())]));
         };
-        ::std::result::Result::Ok(Self { identifier: f0, extra })
+        Ok(Self { identifier: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("identifier", &self.identifier)
-            .extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("identifier", &self.identifier).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { identifier : crate ::formats::AtIdentifier, } {} extra
-);
+types::object_impls!(Input);
+types::object_api!(Input { identifier : formats::AtIdentifier, } {} extra);
 pub type Output = crate::com::atproto::identity::defs::IdentityInfo;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -78,24 +67,21 @@ pub type Output = crate::com::atproto::identity::defs::IdentityInfo;
 #[non_exhaustive]
 pub enum Error {
     /// The resolution process confirmed that the handle does not resolve to any DID.
-    HandleNotFound { message: ::std::option::Option<::std::string::String> },
+    HandleNotFound { message: Option<String> },
     /// The DID resolution process confirmed that there is no current DID.
-    DidNotFound { message: ::std::option::Option<::std::string::String> },
+    DidNotFound { message: Option<String> },
     /// The DID previously existed, but has been deactivated.
-    DidDeactivated { message: ::std::option::Option<::std::string::String> },
+    DidDeactivated { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "HandleNotFound" => Self::HandleNotFound { message },
             "DidNotFound" => Self::DidNotFound { message },
@@ -111,7 +97,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::HandleNotFound { message }
             | Self::DidNotFound { message }
@@ -122,22 +108,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,84 +2,75 @@
 //! `com.atproto.identity.resolveIdentity`
 //!
 //! Resolves an identity (DID or Handle) to a full identity (DID document and verified handle).
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Resolves an identity (DID or Handle) to a full identity (DID document and verified handle).
 ///
 /// Query (HTTP GET) `com.atproto.identity.resolveIdentity`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ResolveIdentity;
-impl crate::xrpc::Endpoint for ResolveIdentity {
+impl xrpc::Endpoint for ResolveIdentity {
     const NSID: &'static str = "com.atproto.identity.resolveIdentity";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Handle or DID to resolve.
-    pub identifier: crate::formats::AtIdentifier,
+    pub identifier: formats::AtIdentifier,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    identifier: ::std::option::Option<crate::formats::AtIdentifier>,
+    identifier: Option<formats::AtIdentifier>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "identifier" => crate::de::field(map, &mut b.identifier, path, "identifier"),
-            _ => ::std::result::Result::Ok(false),
+            "identifier" => de::field(map, &mut b.identifier, path, "identifier"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { identifier: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("identifier", b.identifier.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { identifier: Some(f0) } = b else {
+            return Err(de::missing(path, &[("identifier", b.identifier.is_some())]));
         };
-        ::std::result::Result::Ok(Self { identifier: f0, extra })
+        Ok(Self { identifier: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("identifier", &self.identifier)
-            .extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("identifier", &self.identifier).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.identifier, "identifier", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.identifier, "identifier", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { identifier : crate ::formats::AtIdentifier, } {} extra
-);
+types::object_api!(Params { identifier : formats::AtIdentifier, } {} extra);
 pub type Output = crate::com::atproto::identity::defs::IdentityInfo;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -87,24 +78,21 @@ pub type Output = crate::com::atproto::identity::defs::IdentityInfo;
 #[non_exhaustive]
 pub enum Error {
     /// The resolution process confirmed that the handle does not resolve to any DID.
-    HandleNotFound { message: ::std::option::Option<::std::string::String> },
+    HandleNotFound { message: Option<String> },
     /// The DID resolution process confirmed that there is no current DID.
-    DidNotFound { message: ::std::option::Option<::std::string::String> },
+    DidNotFound { message: Option<String> },
     /// The DID previously existed, but has been deactivated.
-    DidDeactivated { message: ::std::option::Option<::std::string::String> },
+    DidDeactivated { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "HandleNotFound" => Self::HandleNotFound { message },
             "DidNotFound" => Self::DidNotFound { message },
@@ -120,7 +108,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::HandleNotFound { message }
             | Self::DidNotFound { message }
@@ -131,22 +119,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

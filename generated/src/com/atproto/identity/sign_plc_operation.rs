@@ -2,79 +2,68 @@
 //! `com.atproto.identity.signPlcOperation`
 //!
 //! Signs a PLC operation to update some value(s) in the requesting DID's document.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Signs a PLC operation to update some value(s) in the requesting DID's document.
 ///
 /// Procedure (HTTP POST) `com.atproto.identity.signPlcOperation`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SignPlcOperation;
-impl crate::xrpc::Endpoint for SignPlcOperation {
+impl xrpc::Endpoint for SignPlcOperation {
     const NSID: &'static str = "com.atproto.identity.signPlcOperation";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// A token received through com.atproto.identity.requestPlcOperationSignature
-    pub token: ::std::option::Option<::std::string::String>,
-    pub rotation_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub also_known_as: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub verification_methods: ::std::option::Option<crate::types::Unknown>,
-    pub services: ::std::option::Option<crate::types::Unknown>,
+    pub token: Option<String>,
+    pub rotation_keys: Option<Vec<String>>,
+    pub also_known_as: Option<Vec<String>>,
+    pub verification_methods: Option<types::Unknown>,
+    pub services: Option<types::Unknown>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    token: ::std::option::Option<::std::string::String>,
-    rotation_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    also_known_as: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    verification_methods: ::std::option::Option<crate::types::Unknown>,
-    services: ::std::option::Option<crate::types::Unknown>,
+    token: Option<String>,
+    rotation_keys: Option<Vec<String>>,
+    also_known_as: Option<Vec<String>>,
+    verification_methods: Option<types::Unknown>,
+    services: Option<types::Unknown>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "token" => crate::de::field(map, &mut b.token, path, "token"),
-            "rotationKeys" => {
-                crate::de::field(map, &mut b.rotation_keys, path, "rotationKeys")
-            }
-            "alsoKnownAs" => {
-                crate::de::field(map, &mut b.also_known_as, path, "alsoKnownAs")
-            }
+            "token" => de::field(map, &mut b.token, path, "token"),
+            "rotationKeys" => de::field(map, &mut b.rotation_keys, path, "rotationKeys"),
+            "alsoKnownAs" => de::field(map, &mut b.also_known_as, path, "alsoKnownAs"),
             "verificationMethods" => {
-                crate::de::field(
-                    map,
-                    &mut b.verification_methods,
-                    path,
-                    "verificationMethods",
-                )
+                de::field(map, &mut b.verification_methods, path, "verificationMethods")
             }
-            "services" => crate::de::field(map, &mut b.services, path, "services"),
-            _ => ::std::result::Result::Ok(false),
+            "services" => de::field(map, &mut b.services, path, "services"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
             token: f0,
             rotation_keys: f1,
@@ -82,7 +71,7 @@ impl crate::de::Object for Input {
             verification_methods: f3,
             services: f4,
         } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             token: f0,
             rotation_keys: f1,
             also_known_as: f2,
@@ -91,11 +80,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("token", &self.token)
             .opt("rotationKeys", &self.rotation_keys)
             .opt("alsoKnownAs", &self.also_known_as)
@@ -105,78 +91,70 @@ impl crate::de::Object for Input {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("verificationMethods", &self.verification_methods)
             .at("services", &self.services)
             .end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input {} { token with_token : ::std::string::String, rotation_keys with_rotation_keys
-    : ::std::vec::Vec < ::std::string::String >, also_known_as with_also_known_as :
-    ::std::vec::Vec < ::std::string::String >, verification_methods
-    with_verification_methods : crate ::types::Unknown, services with_services : crate
-    ::types::Unknown, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input {} { token with_token : String, rotation_keys with_rotation_keys : Vec < String
+    >, also_known_as with_also_known_as : Vec < String >, verification_methods
+    with_verification_methods : types::Unknown, services with_services : types::Unknown,
+    } extra
 );
-crate::types::default_new!(Input);
-#[derive(Debug, Clone, PartialEq)]
+types::default_new!(Input);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// A signed DID PLC operation.
-    pub operation: crate::types::Unknown,
+    pub operation: types::Unknown,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    operation: ::std::option::Option<crate::types::Unknown>,
+    operation: Option<types::Unknown>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "operation" => crate::de::field(map, &mut b.operation, path, "operation"),
-            _ => ::std::result::Result::Ok(false),
+            "operation" => de::field(map, &mut b.operation, path, "operation"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { operation: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("operation", b.operation.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { operation: Some(f0) } = b else {
+            return Err(de::missing(path, &[("operation", b.operation.is_some())]));
         };
-        ::std::result::Result::Ok(Self { operation: f0, extra })
+        Ok(Self { operation: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("operation", &self.operation)
-            .extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("operation", &self.operation).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("operation", &self.operation).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("operation", &self.operation).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output { operation : crate ::types::Unknown, } {} extra);
+types::object_impls!(Output);
+types::object_api!(Output { operation : types::Unknown, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,158 +2,144 @@
 //! `com.atproto.label.subscribeLabels`
 //!
 //! Subscribe to stream of labels (and negations). Public endpoint implemented by mod services. Uses same sequencing scheme as repo event stream.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Subscribe to stream of labels (and negations). Public endpoint implemented by mod services. Uses same sequencing scheme as repo event stream.
 ///
 /// Subscription (WebSocket) `com.atproto.label.subscribeLabels`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SubscribeLabels;
-impl crate::xrpc::Subscription for SubscribeLabels {
+impl xrpc::Subscription for SubscribeLabels {
     const NSID: &'static str = "com.atproto.label.subscribeLabels";
     type Params = Params;
     type Message = Message;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Labels {
     pub seq: i64,
-    pub labels: ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
+    pub labels: Vec<crate::com::atproto::label::defs::Label>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __LabelsBuilder {
-    seq: ::std::option::Option<i64>,
-    labels: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::label::defs::Label>,
-    >,
+    seq: Option<i64>,
+    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
 }
-impl crate::de::Object for Labels {
+impl de::Object for Labels {
     type Builder = __LabelsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "seq" => crate::de::field(map, &mut b.seq, path, "seq"),
-            "labels" => crate::de::field(map, &mut b.labels, path, "labels"),
-            _ => ::std::result::Result::Ok(false),
+            "seq" => de::field(map, &mut b.seq, path, "seq"),
+            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __LabelsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __LabelsBuilder {
-            seq: ::std::option::Option::Some(f0),
-            labels: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __LabelsBuilder { seq: Some(f0), labels: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("seq", b.seq.is_some()), ("labels", b.labels.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self { seq: f0, labels: f1, extra })
+        Ok(Self { seq: f0, labels: f1, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("seq", &self.seq)
             .req("labels", &self.labels)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("labels", &self.labels).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("labels", &self.labels).end()
     }
 }
-crate::types::object_impls!(Labels);
-crate::types::object_api!(
-    Labels { seq : i64, labels : ::std::vec::Vec < crate
-    ::com::atproto::label::defs::Label >, } {} extra
+types::object_impls!(Labels);
+types::object_api!(
+    Labels { seq : i64, labels : Vec < crate ::com::atproto::label::defs::Label >, } {}
+    extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     pub name: InfoName,
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InfoBuilder {
-    name: ::std::option::Option<InfoName>,
-    message: ::std::option::Option<::std::string::String>,
+    name: Option<InfoName>,
+    message: Option<String>,
 }
-impl crate::de::Object for Info {
+impl de::Object for Info {
     type Builder = __InfoBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InfoBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "message" => crate::de::field(map, &mut b.message, path, "message"),
-            _ => ::std::result::Result::Ok(false),
+            "name" => de::field(map, &mut b.name, path, "name"),
+            "message" => de::field(map, &mut b.message, path, "message"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InfoBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InfoBuilder { name: ::std::option::Option::Some(f0), message: f1 } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("name", b.name.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InfoBuilder { name: Some(f0), message: f1 } = b else {
+            return Err(de::missing(path, &[("name", b.name.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: f0,
             message: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("name", &self.name)
             .opt("message", &self.message)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("name", &self.name).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("name", &self.name).end()
     }
 }
-crate::types::object_impls!(Info);
-crate::types::object_api!(
-    Info { name : InfoName, } { message with_message : ::std::string::String, } extra
-);
+types::object_impls!(Info);
+types::object_api!(Info { name : InfoName, } { message with_message : String, } extra);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InfoName {
     /// `OutdatedCursor`
     OutdatedCursor,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl InfoName {
     /// The string value.
@@ -164,22 +150,22 @@ impl InfoName {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "OutdatedCursor" => ::std::option::Option::Some(Self::OutdatedCursor),
-            _ => ::std::option::Option::None,
+            "OutdatedCursor" => Some(Self::OutdatedCursor),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for InfoName {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for InfoName {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for InfoName {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for InfoName {
@@ -192,113 +178,98 @@ impl ::std::convert::AsRef<str> for InfoName {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for InfoName {
+impl<'de> de::DeserializeAt<'de> for InfoName {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InfoName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for InfoName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for InfoName {
+impl validate::Validate for InfoName {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for InfoName {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for InfoName {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The last known event seq number to backfill from.
-    pub cursor: ::std::option::Option<i64>,
+    pub cursor: Option<i64>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    cursor: ::std::option::Option<i64>,
+    cursor: Option<i64>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder { cursor: f0 } = b;
-        ::std::result::Result::Ok(Self { cursor: f0, extra })
+        Ok(Self { cursor: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params {} { cursor with_cursor : i64, } extra);
-crate::types::default_new!(Params);
+types::object_api!(Params {} { cursor with_cursor : i64, } extra);
+types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Message {
     /// `$type`: `com.atproto.label.subscribeLabels#labels`.
-    Labels(::std::boxed::Box<Labels>),
+    Labels(Box<Labels>),
     /// `$type`: `com.atproto.label.subscribeLabels#info`.
-    Info(::std::boxed::Box<Info>),
+    Info(Box<Info>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl Message {
     /// The `$type` of this value.
@@ -310,59 +281,50 @@ impl Message {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for Message {
+impl<'de> de::UnionDe<'de> for Message {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.label.subscribeLabels#labels" => {
-                crate::de::member(tag, map, path).map(Self::Labels)
+                de::member(tag, map, path).map(Self::Labels)
             }
             "com.atproto.label.subscribeLabels#info" => {
-                crate::de::member(tag, map, path).map(Self::Info)
+                de::member(tag, map, path).map(Self::Info)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for Message {
+impl<'de> de::DeserializeAt<'de> for Message {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Message {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for Message {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Labels(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "com.atproto.label.subscribeLabels#labels",
-                    ),
+                    Some("com.atproto.label.subscribeLabels#labels"),
                     s,
                 )
             }
             Self::Info(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "com.atproto.label.subscribeLabels#info",
-                    ),
+                    Some("com.atproto.label.subscribeLabels#info"),
                     s,
                 )
             }
@@ -370,39 +332,36 @@ impl ::serde::Serialize for Message {
         }
     }
 }
-impl crate::validate::Validate for Message {
+impl validate::Validate for Message {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::Labels(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Info(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::Labels(v) => validate::Validate::validate_at(&**v, path),
+            Self::Info(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(Message { Labels : Labels, Info : Info, });
+types::union_from!(Message { Labels : Labels, Info : Info, });
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// `FutureCursor`
-    FutureCursor { message: ::std::option::Option<::std::string::String> },
+    FutureCursor { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "FutureCursor" => Self::FutureCursor { message },
             _ => Self::Other { error, message },
@@ -414,7 +373,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::FutureCursor { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -424,22 +383,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

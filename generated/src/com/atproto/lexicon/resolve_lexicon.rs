@@ -2,126 +2,117 @@
 //! `com.atproto.lexicon.resolveLexicon`
 //!
 //! Resolves an atproto lexicon (NSID) to a schema.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Resolves an atproto lexicon (NSID) to a schema.
 ///
 /// Query (HTTP GET) `com.atproto.lexicon.resolveLexicon`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ResolveLexicon;
-impl crate::xrpc::Endpoint for ResolveLexicon {
+impl xrpc::Endpoint for ResolveLexicon {
     const NSID: &'static str = "com.atproto.lexicon.resolveLexicon";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The lexicon NSID to resolve.
-    pub nsid: crate::formats::Nsid,
+    pub nsid: formats::Nsid,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    nsid: ::std::option::Option<crate::formats::Nsid>,
+    nsid: Option<formats::Nsid>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "nsid" => crate::de::field(map, &mut b.nsid, path, "nsid"),
-            _ => ::std::result::Result::Ok(false),
+            "nsid" => de::field(map, &mut b.nsid, path, "nsid"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { nsid: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("nsid", b.nsid.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { nsid: Some(f0) } = b else {
+            return Err(de::missing(path, &[("nsid", b.nsid.is_some())]));
         };
-        ::std::result::Result::Ok(Self { nsid: f0, extra })
+        Ok(Self { nsid: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("nsid", &self.nsid).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("nsid", &self.nsid).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.nsid, "nsid", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.nsid, "nsid", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params { nsid : crate ::formats::Nsid, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { nsid : formats::Nsid, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// The CID of the lexicon schema record.
-    pub cid: crate::formats::Cid,
+    pub cid: formats::Cid,
     /// The resolved lexicon schema record.
     pub schema: crate::com::atproto::lexicon::schema::Record,
     /// The AT-URI of the lexicon schema record.
-    pub uri: crate::formats::AtUri,
+    pub uri: formats::AtUri,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cid: ::std::option::Option<crate::formats::Cid>,
-    schema: ::std::option::Option<crate::com::atproto::lexicon::schema::Record>,
-    uri: ::std::option::Option<crate::formats::AtUri>,
+    cid: Option<formats::Cid>,
+    schema: Option<crate::com::atproto::lexicon::schema::Record>,
+    uri: Option<formats::AtUri>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "schema" => crate::de::field(map, &mut b.schema, path, "schema"),
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            _ => ::std::result::Result::Ok(false),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "schema" => de::field(map, &mut b.schema, path, "schema"),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            cid: ::std::option::Option::Some(f0),
-            schema: ::std::option::Option::Some(f1),
-            uri: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { cid: Some(f0), schema: Some(f1), uri: Some(f2) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("cid", b.cid.is_some()),
@@ -131,18 +122,15 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cid: f0,
             schema: f1,
             uri: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("cid", &self.cid)
             .req("schema", &self.schema)
             .req("uri", &self.uri)
@@ -150,15 +138,15 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("schema", &self.schema).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("schema", &self.schema).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { cid : crate ::formats::Cid, schema : crate
-    ::com::atproto::lexicon::schema::Record, uri : crate ::formats::AtUri, } {} extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { cid : formats::Cid, schema : crate ::com::atproto::lexicon::schema::Record,
+    uri : formats::AtUri, } {} extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -166,20 +154,17 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// No lexicon was resolved for the NSID.
-    LexiconNotFound { message: ::std::option::Option<::std::string::String> },
+    LexiconNotFound { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "LexiconNotFound" => Self::LexiconNotFound { message },
             _ => Self::Other { error, message },
@@ -191,7 +176,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::LexiconNotFound { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -201,22 +186,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,14 +2,16 @@
 //! `com.atproto.lexicon.schema`
 //!
 //! Representation of Lexicon schemas themselves, when published as atproto records. Note that the schema language is not defined in Lexicon; this meta schema currently only includes a single version field ('lexicon'). See the atproto specifications for description of the other expected top-level fields ('id', 'defs', etc).
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Representation of Lexicon schemas themselves, when published as atproto records. Note that the schema language is not defined in Lexicon; this meta schema currently only includes a single version field ('lexicon'). See the atproto specifications for description of the other expected top-level fields ('id', 'defs', etc).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// Indicates the 'version' of the Lexicon language. Must be '1' for the current atproto/Lexicon schema system.
     pub lexicon: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 impl Record {
     /// The record's NSID (its collection, and its `$type`).
@@ -18,48 +20,41 @@ impl Record {
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    lexicon: ::std::option::Option<i64>,
+    lexicon: Option<i64>,
 }
-impl crate::de::Object for Record {
-    const RECORD_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "com.atproto.lexicon.schema",
-    );
+impl de::Object for Record {
+    const RECORD_TYPE: Option<&'static str> = Some("com.atproto.lexicon.schema");
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "lexicon" => crate::de::field(map, &mut b.lexicon, path, "lexicon"),
-            _ => ::std::result::Result::Ok(false),
+            "lexicon" => de::field(map, &mut b.lexicon, path, "lexicon"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder { lexicon: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("lexicon", b.lexicon.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __RecordBuilder { lexicon: Some(f0) } = b else {
+            return Err(de::missing(path, &[("lexicon", b.lexicon.is_some())]));
         };
-        ::std::result::Result::Ok(Self { lexicon: f0, extra })
+        Ok(Self { lexicon: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("lexicon", &self.lexicon).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("lexicon", &self.lexicon).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(Record { lexicon : i64, } {} extra);
+types::object_impls!(Record);
+types::object_api!(Record { lexicon : i64, } {} extra);
 impl Record {
     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-    pub fn collection() -> crate::formats::Nsid {
-        crate::formats::Nsid::of_lexicon(Self::NSID)
+    pub fn collection() -> formats::Nsid {
+        formats::Nsid::of_lexicon(Self::NSID)
     }
 }

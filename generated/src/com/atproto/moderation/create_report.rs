@@ -2,141 +2,130 @@
 //! `com.atproto.moderation.createReport`
 //!
 //! Submit a moderation report regarding an atproto account or record. Implemented by moderation services (with PDS proxying), and requires auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Submit a moderation report regarding an atproto account or record. Implemented by moderation services (with PDS proxying), and requires auth.
 ///
 /// Procedure (HTTP POST) `com.atproto.moderation.createReport`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CreateReport;
-impl crate::xrpc::Endpoint for CreateReport {
+impl xrpc::Endpoint for CreateReport {
     const NSID: &'static str = "com.atproto.moderation.createReport";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
 /// Moderation tool information for tracing the source of the action
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModTool {
     /// Name/identifier of the source (e.g., 'bsky-app/android', 'bsky-web/chrome')
-    pub name: ::std::string::String,
+    pub name: String,
     /// Additional arbitrary metadata about the source
-    pub meta: ::std::option::Option<crate::types::Unknown>,
+    pub meta: Option<types::Unknown>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ModToolBuilder {
-    name: ::std::option::Option<::std::string::String>,
-    meta: ::std::option::Option<crate::types::Unknown>,
+    name: Option<String>,
+    meta: Option<types::Unknown>,
 }
-impl crate::de::Object for ModTool {
+impl de::Object for ModTool {
     type Builder = __ModToolBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ModToolBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "meta" => crate::de::field(map, &mut b.meta, path, "meta"),
-            _ => ::std::result::Result::Ok(false),
+            "name" => de::field(map, &mut b.name, path, "name"),
+            "meta" => de::field(map, &mut b.meta, path, "meta"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ModToolBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ModToolBuilder { name: ::std::option::Option::Some(f0), meta: f1 } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("name", b.name.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ModToolBuilder { name: Some(f0), meta: f1 } = b else {
+            return Err(de::missing(path, &[("name", b.name.is_some())]));
         };
-        ::std::result::Result::Ok(Self { name: f0, meta: f1, extra })
+        Ok(Self { name: f0, meta: f1, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("name", &self.name)
             .opt("meta", &self.meta)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("meta", &self.meta).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("meta", &self.meta).end()
     }
 }
-crate::types::object_impls!(ModTool);
-crate::types::object_api!(
-    ModTool { name : ::std::string::String, } { meta with_meta : crate ::types::Unknown,
-    } extra
+types::object_impls!(ModTool);
+types::object_api!(
+    ModTool { name : String, } { meta with_meta : types::Unknown, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// Indicates the broad category of violation the report is for.
     pub reason_type: crate::com::atproto::moderation::defs::ReasonType,
     /// Additional context about the content and violation.
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
     pub subject: InputSubject,
-    pub mod_tool: ::std::option::Option<ModTool>,
+    pub mod_tool: Option<ModTool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    reason_type: ::std::option::Option<
-        crate::com::atproto::moderation::defs::ReasonType,
-    >,
-    reason: ::std::option::Option<::std::string::String>,
-    subject: ::std::option::Option<InputSubject>,
-    mod_tool: ::std::option::Option<ModTool>,
+    reason_type: Option<crate::com::atproto::moderation::defs::ReasonType>,
+    reason: Option<String>,
+    subject: Option<InputSubject>,
+    mod_tool: Option<ModTool>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "reasonType" => crate::de::field(map, &mut b.reason_type, path, "reasonType"),
-            "reason" => crate::de::field(map, &mut b.reason, path, "reason"),
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            "modTool" => crate::de::field(map, &mut b.mod_tool, path, "modTool"),
-            _ => ::std::result::Result::Ok(false),
+            "reasonType" => de::field(map, &mut b.reason_type, path, "reasonType"),
+            "reason" => de::field(map, &mut b.reason, path, "reason"),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "modTool" => de::field(map, &mut b.mod_tool, path, "modTool"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
-            reason_type: ::std::option::Option::Some(f0),
+            reason_type: Some(f0),
             reason: f1,
-            subject: ::std::option::Option::Some(f2),
+            subject: Some(f2),
             mod_tool: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("reasonType", b.reason_type.is_some()),
@@ -145,7 +134,7 @@ impl crate::de::Object for Input {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             reason_type: f0,
             reason: f1,
             subject: f2,
@@ -153,61 +142,55 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("reasonType", &self.reason_type)
             .opt("reason", &self.reason)
             .req("subject", &self.subject)
             .opt("modTool", &self.mod_tool)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.reason {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.reason {
             let path = path.key("reason");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(20000),
-                    max_graphemes: ::std::option::Option::Some(2000),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(20000),
+                    max_graphemes: Some(2000),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("reasonType", &self.reason_type)
             .at("subject", &self.subject)
             .at("modTool", &self.mod_tool)
             .end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
+types::object_impls!(Input);
+types::object_api!(
     Input { reason_type : crate ::com::atproto::moderation::defs::ReasonType, subject :
-    InputSubject, } { reason with_reason : ::std::string::String, mod_tool with_mod_tool
-    : ModTool, } extra
+    InputSubject, } { reason with_reason : String, mod_tool with_mod_tool : ModTool, }
+    extra
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
-    RepoRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoRef>),
+    RepoRef(Box<crate::com::atproto::admin::defs::RepoRef>),
     /// `$type`: `com.atproto.repo.strongRef`.
-    StrongRef(::std::boxed::Box<crate::com::atproto::repo::strong_ref::Main>),
+    StrongRef(Box<crate::com::atproto::repo::strong_ref::Main>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl InputSubject {
     /// The `$type` of this value.
@@ -219,135 +202,120 @@ impl InputSubject {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for InputSubject {
+impl<'de> de::UnionDe<'de> for InputSubject {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.admin.defs#repoRef" => {
-                crate::de::member(tag, map, path).map(Self::RepoRef)
+                de::member(tag, map, path).map(Self::RepoRef)
             }
             "com.atproto.repo.strongRef" => {
-                crate::de::member(tag, map, path).map(Self::StrongRef)
+                de::member(tag, map, path).map(Self::StrongRef)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for InputSubject {
+impl<'de> de::DeserializeAt<'de> for InputSubject {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InputSubject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for InputSubject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::RepoRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.admin.defs#repoRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoRef"), s)
             }
             Self::StrongRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.repo.strongRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.repo.strongRef"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for InputSubject {
+impl validate::Validate for InputSubject {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::RepoRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::StrongRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::RepoRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::StrongRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     InputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
     crate ::com::atproto::repo::strong_ref::Main, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub id: i64,
     pub reason_type: crate::com::atproto::moderation::defs::ReasonType,
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
     pub subject: OutputSubject,
-    pub reported_by: crate::formats::Did,
-    pub created_at: crate::formats::Datetime,
+    pub reported_by: formats::Did,
+    pub created_at: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    id: ::std::option::Option<i64>,
-    reason_type: ::std::option::Option<
-        crate::com::atproto::moderation::defs::ReasonType,
-    >,
-    reason: ::std::option::Option<::std::string::String>,
-    subject: ::std::option::Option<OutputSubject>,
-    reported_by: ::std::option::Option<crate::formats::Did>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
+    id: Option<i64>,
+    reason_type: Option<crate::com::atproto::moderation::defs::ReasonType>,
+    reason: Option<String>,
+    subject: Option<OutputSubject>,
+    reported_by: Option<formats::Did>,
+    created_at: Option<formats::Datetime>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "id" => crate::de::field(map, &mut b.id, path, "id"),
-            "reasonType" => crate::de::field(map, &mut b.reason_type, path, "reasonType"),
-            "reason" => crate::de::field(map, &mut b.reason, path, "reason"),
-            "subject" => crate::de::field(map, &mut b.subject, path, "subject"),
-            "reportedBy" => crate::de::field(map, &mut b.reported_by, path, "reportedBy"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            _ => ::std::result::Result::Ok(false),
+            "id" => de::field(map, &mut b.id, path, "id"),
+            "reasonType" => de::field(map, &mut b.reason_type, path, "reasonType"),
+            "reason" => de::field(map, &mut b.reason, path, "reason"),
+            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "reportedBy" => de::field(map, &mut b.reported_by, path, "reportedBy"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            id: ::std::option::Option::Some(f0),
-            reason_type: ::std::option::Option::Some(f1),
+            id: Some(f0),
+            reason_type: Some(f1),
             reason: f2,
-            subject: ::std::option::Option::Some(f3),
-            reported_by: ::std::option::Option::Some(f4),
-            created_at: ::std::option::Option::Some(f5),
+            subject: Some(f3),
+            reported_by: Some(f4),
+            created_at: Some(f5),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("id", b.id.is_some()),
@@ -359,7 +327,7 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: f0,
             reason_type: f1,
             reason: f2,
@@ -369,11 +337,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("id", &self.id)
             .req("reasonType", &self.reason_type)
             .opt("reason", &self.reason)
@@ -382,49 +347,46 @@ impl crate::de::Object for Output {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.reason {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.reason {
             let path = path.key("reason");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(20000),
-                    max_graphemes: ::std::option::Option::Some(2000),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(20000),
+                    max_graphemes: Some(2000),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("reasonType", &self.reason_type)
             .at("subject", &self.subject)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output { id : i64, reason_type : crate ::com::atproto::moderation::defs::ReasonType,
-    subject : OutputSubject, reported_by : crate ::formats::Did, created_at : crate
-    ::formats::Datetime, } { reason with_reason : ::std::string::String, } extra
+    subject : OutputSubject, reported_by : formats::Did, created_at : formats::Datetime,
+    } { reason with_reason : String, } extra
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OutputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
-    RepoRef(::std::boxed::Box<crate::com::atproto::admin::defs::RepoRef>),
+    RepoRef(Box<crate::com::atproto::admin::defs::RepoRef>),
     /// `$type`: `com.atproto.repo.strongRef`.
-    StrongRef(::std::boxed::Box<crate::com::atproto::repo::strong_ref::Main>),
+    StrongRef(Box<crate::com::atproto::repo::strong_ref::Main>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl OutputSubject {
     /// The `$type` of this value.
@@ -436,78 +398,65 @@ impl OutputSubject {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for OutputSubject {
+impl<'de> de::UnionDe<'de> for OutputSubject {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.admin.defs#repoRef" => {
-                crate::de::member(tag, map, path).map(Self::RepoRef)
+                de::member(tag, map, path).map(Self::RepoRef)
             }
             "com.atproto.repo.strongRef" => {
-                crate::de::member(tag, map, path).map(Self::StrongRef)
+                de::member(tag, map, path).map(Self::StrongRef)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputSubject {
+impl<'de> de::DeserializeAt<'de> for OutputSubject {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputSubject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputSubject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::RepoRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.admin.defs#repoRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoRef"), s)
             }
             Self::StrongRef(v) => {
-                crate::de::serialize_object(
-                    &**v,
-                    ::std::option::Option::Some("com.atproto.repo.strongRef"),
-                    s,
-                )
+                de::serialize_object(&**v, Some("com.atproto.repo.strongRef"), s)
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
         }
     }
 }
-impl crate::validate::Validate for OutputSubject {
+impl validate::Validate for OutputSubject {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::RepoRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::StrongRef(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::RepoRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::StrongRef(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     OutputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
     crate ::com::atproto::repo::strong_ref::Main, }
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,70 +2,64 @@
 //! `com.atproto.repo.applyWrites`
 //!
 //! Apply a batch transaction of repository creates, updates, and deletes. Requires auth, implemented by PDS.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Apply a batch transaction of repository creates, updates, and deletes. Requires auth, implemented by PDS.
 ///
 /// Procedure (HTTP POST) `com.atproto.repo.applyWrites`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ApplyWrites;
-impl crate::xrpc::Endpoint for ApplyWrites {
+impl xrpc::Endpoint for ApplyWrites {
     const NSID: &'static str = "com.atproto.repo.applyWrites";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
 /// Operation which creates a new record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Create {
-    pub collection: crate::formats::Nsid,
+    pub collection: formats::Nsid,
     /// NOTE: maxLength is redundant with record-key format. Keeping it temporarily to ensure backwards compatibility.
-    pub rkey: ::std::option::Option<crate::formats::RecordKey>,
-    pub value: crate::types::Unknown,
+    pub rkey: Option<formats::RecordKey>,
+    pub value: types::Unknown,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __CreateBuilder {
-    collection: ::std::option::Option<crate::formats::Nsid>,
-    rkey: ::std::option::Option<crate::formats::RecordKey>,
-    value: ::std::option::Option<crate::types::Unknown>,
+    collection: Option<formats::Nsid>,
+    rkey: Option<formats::RecordKey>,
+    value: Option<types::Unknown>,
 }
-impl crate::de::Object for Create {
+impl de::Object for Create {
     type Builder = __CreateBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __CreateBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "collection" => crate::de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => crate::de::field(map, &mut b.rkey, path, "rkey"),
-            "value" => crate::de::field(map, &mut b.value, path, "value"),
-            _ => ::std::result::Result::Ok(false),
+            "collection" => de::field(map, &mut b.collection, path, "collection"),
+            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
+            "value" => de::field(map, &mut b.value, path, "value"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __CreateBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __CreateBuilder {
-            collection: ::std::option::Option::Some(f0),
-            rkey: f1,
-            value: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __CreateBuilder { collection: Some(f0), rkey: f1, value: Some(f2) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("collection", b.collection.is_some()),
@@ -74,96 +68,87 @@ impl crate::de::Object for Create {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             collection: f0,
             rkey: f1,
             value: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("collection", &self.collection)
             .opt("rkey", &self.rkey)
             .req("value", &self.value)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.rkey {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.rkey {
             let path = path.key("rkey");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(512),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(512),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("value", &self.value).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
-crate::types::object_impls!(Create);
-crate::types::object_api!(
-    Create { collection : crate ::formats::Nsid, value : crate ::types::Unknown, } { rkey
-    with_rkey : crate ::formats::RecordKey, } extra
+types::object_impls!(Create);
+types::object_api!(
+    Create { collection : formats::Nsid, value : types::Unknown, } { rkey with_rkey :
+    formats::RecordKey, } extra
 );
 /// Operation which updates an existing record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Update {
-    pub collection: crate::formats::Nsid,
-    pub rkey: crate::formats::RecordKey,
-    pub value: crate::types::Unknown,
+    pub collection: formats::Nsid,
+    pub rkey: formats::RecordKey,
+    pub value: types::Unknown,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __UpdateBuilder {
-    collection: ::std::option::Option<crate::formats::Nsid>,
-    rkey: ::std::option::Option<crate::formats::RecordKey>,
-    value: ::std::option::Option<crate::types::Unknown>,
+    collection: Option<formats::Nsid>,
+    rkey: Option<formats::RecordKey>,
+    value: Option<types::Unknown>,
 }
-impl crate::de::Object for Update {
+impl de::Object for Update {
     type Builder = __UpdateBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __UpdateBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "collection" => crate::de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => crate::de::field(map, &mut b.rkey, path, "rkey"),
-            "value" => crate::de::field(map, &mut b.value, path, "value"),
-            _ => ::std::result::Result::Ok(false),
+            "collection" => de::field(map, &mut b.collection, path, "collection"),
+            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
+            "value" => de::field(map, &mut b.value, path, "value"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __UpdateBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __UpdateBuilder {
-            collection: ::std::option::Option::Some(f0),
-            rkey: ::std::option::Option::Some(f1),
-            value: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __UpdateBuilder { collection: Some(f0), rkey: Some(f1), value: Some(f2) } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("collection", b.collection.is_some()),
@@ -173,18 +158,15 @@ impl crate::de::Object for Update {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             collection: f0,
             rkey: f1,
             value: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("collection", &self.collection)
             .req("rkey", &self.rkey)
             .req("value", &self.value)
@@ -192,144 +174,131 @@ impl crate::de::Object for Update {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("value", &self.value).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
-crate::types::object_impls!(Update);
-crate::types::object_api!(
-    Update { collection : crate ::formats::Nsid, rkey : crate ::formats::RecordKey, value
-    : crate ::types::Unknown, } {} extra
+types::object_impls!(Update);
+types::object_api!(
+    Update { collection : formats::Nsid, rkey : formats::RecordKey, value :
+    types::Unknown, } {} extra
 );
 /// Operation which deletes an existing record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Delete {
-    pub collection: crate::formats::Nsid,
-    pub rkey: crate::formats::RecordKey,
+    pub collection: formats::Nsid,
+    pub rkey: formats::RecordKey,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __DeleteBuilder {
-    collection: ::std::option::Option<crate::formats::Nsid>,
-    rkey: ::std::option::Option<crate::formats::RecordKey>,
+    collection: Option<formats::Nsid>,
+    rkey: Option<formats::RecordKey>,
 }
-impl crate::de::Object for Delete {
+impl de::Object for Delete {
     type Builder = __DeleteBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DeleteBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "collection" => crate::de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => crate::de::field(map, &mut b.rkey, path, "rkey"),
-            _ => ::std::result::Result::Ok(false),
+            "collection" => de::field(map, &mut b.collection, path, "collection"),
+            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __DeleteBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __DeleteBuilder {
-            collection: ::std::option::Option::Some(f0),
-            rkey: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __DeleteBuilder { collection: Some(f0), rkey: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("collection", b.collection.is_some()), ("rkey", b.rkey.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             collection: f0,
             rkey: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("collection", &self.collection)
             .req("rkey", &self.rkey)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Delete);
-crate::types::object_api!(
-    Delete { collection : crate ::formats::Nsid, rkey : crate ::formats::RecordKey, } {}
-    extra
+types::object_impls!(Delete);
+types::object_api!(
+    Delete { collection : formats::Nsid, rkey : formats::RecordKey, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResult {
-    pub uri: crate::formats::AtUri,
-    pub cid: crate::formats::Cid,
-    pub validation_status: ::std::option::Option<CreateResultValidationStatus>,
+    pub uri: formats::AtUri,
+    pub cid: formats::Cid,
+    pub validation_status: Option<CreateResultValidationStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __CreateResultBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    validation_status: ::std::option::Option<CreateResultValidationStatus>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    validation_status: Option<CreateResultValidationStatus>,
 }
-impl crate::de::Object for CreateResult {
+impl de::Object for CreateResult {
     type Builder = __CreateResultBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __CreateResultBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
             "validationStatus" => {
-                crate::de::field(map, &mut b.validation_status, path, "validationStatus")
+                de::field(map, &mut b.validation_status, path, "validationStatus")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __CreateResultBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __CreateResultBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
+            uri: Some(f0),
+            cid: Some(f1),
             validation_status: f2,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())],
-                ),
+            return Err(
+                de::missing(path, &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             validation_status: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("cid", &self.cid)
             .opt("validationStatus", &self.validation_status)
@@ -337,80 +306,74 @@ impl crate::de::Object for CreateResult {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("validationStatus", &self.validation_status)
             .end()
     }
 }
-crate::types::object_impls!(CreateResult);
-crate::types::object_api!(
-    CreateResult { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } {
-    validation_status with_validation_status : CreateResultValidationStatus, } extra
+types::object_impls!(CreateResult);
+types::object_api!(
+    CreateResult { uri : formats::AtUri, cid : formats::Cid, } { validation_status
+    with_validation_status : CreateResultValidationStatus, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResult {
-    pub uri: crate::formats::AtUri,
-    pub cid: crate::formats::Cid,
-    pub validation_status: ::std::option::Option<UpdateResultValidationStatus>,
+    pub uri: formats::AtUri,
+    pub cid: formats::Cid,
+    pub validation_status: Option<UpdateResultValidationStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __UpdateResultBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    validation_status: ::std::option::Option<UpdateResultValidationStatus>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    validation_status: Option<UpdateResultValidationStatus>,
 }
-impl crate::de::Object for UpdateResult {
+impl de::Object for UpdateResult {
     type Builder = __UpdateResultBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __UpdateResultBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
             "validationStatus" => {
-                crate::de::field(map, &mut b.validation_status, path, "validationStatus")
+                de::field(map, &mut b.validation_status, path, "validationStatus")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __UpdateResultBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __UpdateResultBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
+            uri: Some(f0),
+            cid: Some(f1),
             validation_status: f2,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())],
-                ),
+            return Err(
+                de::missing(path, &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             validation_status: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("cid", &self.cid)
             .opt("validationStatus", &self.validation_status)
@@ -418,54 +381,51 @@ impl crate::de::Object for UpdateResult {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("validationStatus", &self.validation_status)
             .end()
     }
 }
-crate::types::object_impls!(UpdateResult);
-crate::types::object_api!(
-    UpdateResult { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } {
-    validation_status with_validation_status : UpdateResultValidationStatus, } extra
+types::object_impls!(UpdateResult);
+types::object_api!(
+    UpdateResult { uri : formats::AtUri, cid : formats::Cid, } { validation_status
+    with_validation_status : UpdateResultValidationStatus, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteResult {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __DeleteResultBuilder {}
-impl crate::de::Object for DeleteResult {
+impl de::Object for DeleteResult {
     type Builder = __DeleteResultBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __DeleteResultBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __DeleteResultBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(DeleteResult);
-crate::types::object_api!(DeleteResult {} {} extra);
-crate::types::default_new!(DeleteResult);
+types::object_impls!(DeleteResult);
+types::object_api!(DeleteResult {} {} extra);
+types::default_new!(DeleteResult);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateResultValidationStatus {
@@ -474,7 +434,7 @@ pub enum CreateResultValidationStatus {
     /// `unknown`
     Unknown,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl CreateResultValidationStatus {
     /// The string value.
@@ -486,23 +446,23 @@ impl CreateResultValidationStatus {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "valid" => ::std::option::Option::Some(Self::Valid),
-            "unknown" => ::std::option::Option::Some(Self::Unknown),
-            _ => ::std::option::Option::None,
+            "valid" => Some(Self::Valid),
+            "unknown" => Some(Self::Unknown),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for CreateResultValidationStatus {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for CreateResultValidationStatus {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for CreateResultValidationStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for CreateResultValidationStatus {
@@ -515,106 +475,94 @@ impl ::std::convert::AsRef<str> for CreateResultValidationStatus {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for CreateResultValidationStatus {
+impl<'de> de::DeserializeAt<'de> for CreateResultValidationStatus {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateResultValidationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for CreateResultValidationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for CreateResultValidationStatus {
+impl validate::Validate for CreateResultValidationStatus {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for CreateResultValidationStatus {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for CreateResultValidationStatus {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// The handle or DID of the repo (aka, current account).
-    pub repo: crate::formats::AtIdentifier,
+    pub repo: formats::AtIdentifier,
     /// Can be set to 'false' to skip Lexicon schema validation of record data across all operations, 'true' to require it, or leave unset to validate only for known Lexicons.
-    pub validate: ::std::option::Option<bool>,
-    pub writes: ::std::vec::Vec<InputWritesItem>,
+    pub validate: Option<bool>,
+    pub writes: Vec<InputWritesItem>,
     /// If provided, the entire operation will fail if the current repo commit CID does not match this value. Used to prevent conflicting repo mutations.
-    pub swap_commit: ::std::option::Option<crate::formats::Cid>,
+    pub swap_commit: Option<formats::Cid>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    repo: ::std::option::Option<crate::formats::AtIdentifier>,
-    validate: ::std::option::Option<bool>,
-    writes: ::std::option::Option<::std::vec::Vec<InputWritesItem>>,
-    swap_commit: ::std::option::Option<crate::formats::Cid>,
+    repo: Option<formats::AtIdentifier>,
+    validate: Option<bool>,
+    writes: Option<Vec<InputWritesItem>>,
+    swap_commit: Option<formats::Cid>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "repo" => crate::de::field(map, &mut b.repo, path, "repo"),
-            "validate" => crate::de::field(map, &mut b.validate, path, "validate"),
-            "writes" => crate::de::field(map, &mut b.writes, path, "writes"),
-            "swapCommit" => crate::de::field(map, &mut b.swap_commit, path, "swapCommit"),
-            _ => ::std::result::Result::Ok(false),
+            "repo" => de::field(map, &mut b.repo, path, "repo"),
+            "validate" => de::field(map, &mut b.validate, path, "validate"),
+            "writes" => de::field(map, &mut b.writes, path, "writes"),
+            "swapCommit" => de::field(map, &mut b.swap_commit, path, "swapCommit"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
-            repo: ::std::option::Option::Some(f0),
+            repo: Some(f0),
             validate: f1,
-            writes: ::std::option::Option::Some(f2),
+            writes: Some(f2),
             swap_commit: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[("repo", b.repo.is_some()), ("writes", b.writes.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             repo: f0,
             validate: f1,
             writes: f2,
@@ -622,11 +570,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("repo", &self.repo)
             .opt("validate", &self.validate)
             .req("writes", &self.writes)
@@ -635,25 +580,24 @@ impl crate::de::Object for Input {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("writes", &self.writes).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("writes", &self.writes).end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { repo : crate ::formats::AtIdentifier, writes : ::std::vec::Vec <
-    InputWritesItem >, } { validate with_validate : bool, swap_commit with_swap_commit :
-    crate ::formats::Cid, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { repo : formats::AtIdentifier, writes : Vec < InputWritesItem >, } { validate
+    with_validate : bool, swap_commit with_swap_commit : formats::Cid, } extra
 );
 #[derive(Debug, Clone, PartialEq)]
 pub enum InputWritesItem {
     /// `$type`: `com.atproto.repo.applyWrites#create`.
-    Create(::std::boxed::Box<Create>),
+    Create(Box<Create>),
     /// `$type`: `com.atproto.repo.applyWrites#update`.
-    Update(::std::boxed::Box<Update>),
+    Update(Box<Update>),
     /// `$type`: `com.atproto.repo.applyWrites#delete`.
-    Delete(::std::boxed::Box<Delete>),
+    Delete(Box<Delete>),
 }
 impl InputWritesItem {
     /// The `$type` of this value.
@@ -665,25 +609,25 @@ impl InputWritesItem {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for InputWritesItem {
+impl<'de> de::UnionDe<'de> for InputWritesItem {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.repo.applyWrites#create" => {
-                crate::de::member(tag, map, path).map(Self::Create)
+                de::member(tag, map, path).map(Self::Create)
             }
             "com.atproto.repo.applyWrites#update" => {
-                crate::de::member(tag, map, path).map(Self::Update)
+                de::member(tag, map, path).map(Self::Update)
             }
             "com.atproto.repo.applyWrites#delete" => {
-                crate::de::member(tag, map, path).map(Self::Delete)
+                de::member(tag, map, path).map(Self::Delete)
             }
             _ => {
-                ::std::result::Result::Err(
-                    crate::de::closed_union_error(
+                Err(
+                    de::closed_union_error(
                         tag,
                         path,
                         &[
@@ -697,139 +641,131 @@ impl<'de> crate::de::UnionDe<'de> for InputWritesItem {
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for InputWritesItem {
+impl<'de> de::DeserializeAt<'de> for InputWritesItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InputWritesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for InputWritesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Create(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some("com.atproto.repo.applyWrites#create"),
+                    Some("com.atproto.repo.applyWrites#create"),
                     s,
                 )
             }
             Self::Update(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some("com.atproto.repo.applyWrites#update"),
+                    Some("com.atproto.repo.applyWrites#update"),
                     s,
                 )
             }
             Self::Delete(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some("com.atproto.repo.applyWrites#delete"),
+                    Some("com.atproto.repo.applyWrites#delete"),
                     s,
                 )
             }
         }
     }
 }
-impl crate::validate::Validate for InputWritesItem {
+impl validate::Validate for InputWritesItem {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::Create(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Update(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Delete(v) => crate::validate::Validate::validate_at(&**v, path),
+            Self::Create(v) => validate::Validate::validate_at(&**v, path),
+            Self::Update(v) => validate::Validate::validate_at(&**v, path),
+            Self::Delete(v) => validate::Validate::validate_at(&**v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     InputWritesItem { Create : Create, Update : Update, Delete : Delete, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
-    pub results: ::std::option::Option<::std::vec::Vec<OutputResultsItem>>,
+    pub commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
+    pub results: Option<Vec<OutputResultsItem>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
-    results: ::std::option::Option<::std::vec::Vec<OutputResultsItem>>,
+    commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
+    results: Option<Vec<OutputResultsItem>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "commit" => crate::de::field(map, &mut b.commit, path, "commit"),
-            "results" => crate::de::field(map, &mut b.results, path, "results"),
-            _ => ::std::result::Result::Ok(false),
+            "commit" => de::field(map, &mut b.commit, path, "commit"),
+            "results" => de::field(map, &mut b.results, path, "results"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder { commit: f0, results: f1 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             commit: f0,
             results: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("commit", &self.commit)
             .opt("results", &self.results)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("commit", &self.commit)
             .at("results", &self.results)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output {} { commit with_commit : crate ::com::atproto::repo::defs::CommitMeta,
-    results with_results : ::std::vec::Vec < OutputResultsItem >, } extra
+    results with_results : Vec < OutputResultsItem >, } extra
 );
-crate::types::default_new!(Output);
+types::default_new!(Output);
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputResultsItem {
     /// `$type`: `com.atproto.repo.applyWrites#createResult`.
-    CreateResult(::std::boxed::Box<CreateResult>),
+    CreateResult(Box<CreateResult>),
     /// `$type`: `com.atproto.repo.applyWrites#updateResult`.
-    UpdateResult(::std::boxed::Box<UpdateResult>),
+    UpdateResult(Box<UpdateResult>),
     /// `$type`: `com.atproto.repo.applyWrites#deleteResult`.
-    DeleteResult(::std::boxed::Box<DeleteResult>),
+    DeleteResult(Box<DeleteResult>),
 }
 impl OutputResultsItem {
     /// The `$type` of this value.
@@ -841,25 +777,25 @@ impl OutputResultsItem {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for OutputResultsItem {
+impl<'de> de::UnionDe<'de> for OutputResultsItem {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.repo.applyWrites#createResult" => {
-                crate::de::member(tag, map, path).map(Self::CreateResult)
+                de::member(tag, map, path).map(Self::CreateResult)
             }
             "com.atproto.repo.applyWrites#updateResult" => {
-                crate::de::member(tag, map, path).map(Self::UpdateResult)
+                de::member(tag, map, path).map(Self::UpdateResult)
             }
             "com.atproto.repo.applyWrites#deleteResult" => {
-                crate::de::member(tag, map, path).map(Self::DeleteResult)
+                de::member(tag, map, path).map(Self::DeleteResult)
             }
             _ => {
-                ::std::result::Result::Err(
-                    crate::de::closed_union_error(
+                Err(
+                    de::closed_union_error(
                         tag,
                         path,
                         &[
@@ -873,70 +809,59 @@ impl<'de> crate::de::UnionDe<'de> for OutputResultsItem {
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputResultsItem {
+impl<'de> de::DeserializeAt<'de> for OutputResultsItem {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputResultsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputResultsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::CreateResult(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "com.atproto.repo.applyWrites#createResult",
-                    ),
+                    Some("com.atproto.repo.applyWrites#createResult"),
                     s,
                 )
             }
             Self::UpdateResult(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "com.atproto.repo.applyWrites#updateResult",
-                    ),
+                    Some("com.atproto.repo.applyWrites#updateResult"),
                     s,
                 )
             }
             Self::DeleteResult(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "com.atproto.repo.applyWrites#deleteResult",
-                    ),
+                    Some("com.atproto.repo.applyWrites#deleteResult"),
                     s,
                 )
             }
         }
     }
 }
-impl crate::validate::Validate for OutputResultsItem {
+impl validate::Validate for OutputResultsItem {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::CreateResult(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::UpdateResult(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::DeleteResult(v) => crate::validate::Validate::validate_at(&**v, path),
+            Self::CreateResult(v) => validate::Validate::validate_at(&**v, path),
+            Self::UpdateResult(v) => validate::Validate::validate_at(&**v, path),
+            Self::DeleteResult(v) => validate::Validate::validate_at(&**v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     OutputResultsItem { CreateResult : CreateResult, UpdateResult : UpdateResult,
     DeleteResult : DeleteResult, }
 );
@@ -946,20 +871,17 @@ crate::types::union_from!(
 #[non_exhaustive]
 pub enum Error {
     /// Indicates that the 'swapCommit' parameter did not match current commit.
-    InvalidSwap { message: ::std::option::Option<::std::string::String> },
+    InvalidSwap { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "InvalidSwap" => Self::InvalidSwap { message },
             _ => Self::Other { error, message },
@@ -971,7 +893,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::InvalidSwap { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -981,23 +903,18 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1008,7 +925,7 @@ pub enum UpdateResultValidationStatus {
     /// `unknown`
     Unknown,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl UpdateResultValidationStatus {
     /// The string value.
@@ -1020,23 +937,23 @@ impl UpdateResultValidationStatus {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "valid" => ::std::option::Option::Some(Self::Valid),
-            "unknown" => ::std::option::Option::Some(Self::Unknown),
-            _ => ::std::option::Option::None,
+            "valid" => Some(Self::Valid),
+            "unknown" => Some(Self::Unknown),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for UpdateResultValidationStatus {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for UpdateResultValidationStatus {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for UpdateResultValidationStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for UpdateResultValidationStatus {
@@ -1049,47 +966,35 @@ impl ::std::convert::AsRef<str> for UpdateResultValidationStatus {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for UpdateResultValidationStatus {
+impl<'de> de::DeserializeAt<'de> for UpdateResultValidationStatus {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateResultValidationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for UpdateResultValidationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for UpdateResultValidationStatus {
+impl validate::Validate for UpdateResultValidationStatus {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for UpdateResultValidationStatus {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for UpdateResultValidationStatus {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }

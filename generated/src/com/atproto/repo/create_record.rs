@@ -2,86 +2,84 @@
 //! `com.atproto.repo.createRecord`
 //!
 //! Create a single new repository record. Requires auth, implemented by PDS.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Create a single new repository record. Requires auth, implemented by PDS.
 ///
 /// Procedure (HTTP POST) `com.atproto.repo.createRecord`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CreateRecord;
-impl crate::xrpc::Endpoint for CreateRecord {
+impl xrpc::Endpoint for CreateRecord {
     const NSID: &'static str = "com.atproto.repo.createRecord";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// The handle or DID of the repo (aka, current account).
-    pub repo: crate::formats::AtIdentifier,
+    pub repo: formats::AtIdentifier,
     /// The NSID of the record collection.
-    pub collection: crate::formats::Nsid,
+    pub collection: formats::Nsid,
     /// The Record Key.
-    pub rkey: ::std::option::Option<crate::formats::RecordKey>,
+    pub rkey: Option<formats::RecordKey>,
     /// Can be set to 'false' to skip Lexicon schema validation of record data, 'true' to require it, or leave unset to validate only for known Lexicons.
-    pub validate: ::std::option::Option<bool>,
+    pub validate: Option<bool>,
     /// The record itself. Must contain a $type field.
-    pub record: crate::types::Unknown,
+    pub record: types::Unknown,
     /// Compare and swap with the previous commit by CID.
-    pub swap_commit: ::std::option::Option<crate::formats::Cid>,
+    pub swap_commit: Option<formats::Cid>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    repo: ::std::option::Option<crate::formats::AtIdentifier>,
-    collection: ::std::option::Option<crate::formats::Nsid>,
-    rkey: ::std::option::Option<crate::formats::RecordKey>,
-    validate: ::std::option::Option<bool>,
-    record: ::std::option::Option<crate::types::Unknown>,
-    swap_commit: ::std::option::Option<crate::formats::Cid>,
+    repo: Option<formats::AtIdentifier>,
+    collection: Option<formats::Nsid>,
+    rkey: Option<formats::RecordKey>,
+    validate: Option<bool>,
+    record: Option<types::Unknown>,
+    swap_commit: Option<formats::Cid>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "repo" => crate::de::field(map, &mut b.repo, path, "repo"),
-            "collection" => crate::de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => crate::de::field(map, &mut b.rkey, path, "rkey"),
-            "validate" => crate::de::field(map, &mut b.validate, path, "validate"),
-            "record" => crate::de::field(map, &mut b.record, path, "record"),
-            "swapCommit" => crate::de::field(map, &mut b.swap_commit, path, "swapCommit"),
-            _ => ::std::result::Result::Ok(false),
+            "repo" => de::field(map, &mut b.repo, path, "repo"),
+            "collection" => de::field(map, &mut b.collection, path, "collection"),
+            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
+            "validate" => de::field(map, &mut b.validate, path, "validate"),
+            "record" => de::field(map, &mut b.record, path, "record"),
+            "swapCommit" => de::field(map, &mut b.swap_commit, path, "swapCommit"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
-            repo: ::std::option::Option::Some(f0),
-            collection: ::std::option::Option::Some(f1),
+            repo: Some(f0),
+            collection: Some(f1),
             rkey: f2,
             validate: f3,
-            record: ::std::option::Option::Some(f4),
+            record: Some(f4),
             swap_commit: f5,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("repo", b.repo.is_some()),
@@ -91,7 +89,7 @@ impl crate::de::Object for Input {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             repo: f0,
             collection: f1,
             rkey: f2,
@@ -101,11 +99,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("repo", &self.repo)
             .req("collection", &self.collection)
             .opt("rkey", &self.rkey)
@@ -114,92 +109,85 @@ impl crate::de::Object for Input {
             .opt("swapCommit", &self.swap_commit)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.rkey {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.rkey {
             let path = path.key("rkey");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(512),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(512),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("record", &self.record).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { repo : crate ::formats::AtIdentifier, collection : crate ::formats::Nsid,
-    record : crate ::types::Unknown, } { rkey with_rkey : crate ::formats::RecordKey,
-    validate with_validate : bool, swap_commit with_swap_commit : crate ::formats::Cid, }
-    extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { repo : formats::AtIdentifier, collection : formats::Nsid, record :
+    types::Unknown, } { rkey with_rkey : formats::RecordKey, validate with_validate :
+    bool, swap_commit with_swap_commit : formats::Cid, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub uri: crate::formats::AtUri,
-    pub cid: crate::formats::Cid,
-    pub commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
-    pub validation_status: ::std::option::Option<OutputValidationStatus>,
+    pub uri: formats::AtUri,
+    pub cid: formats::Cid,
+    pub commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
+    pub validation_status: Option<OutputValidationStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
-    validation_status: ::std::option::Option<OutputValidationStatus>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
+    validation_status: Option<OutputValidationStatus>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "commit" => crate::de::field(map, &mut b.commit, path, "commit"),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "commit" => de::field(map, &mut b.commit, path, "commit"),
             "validationStatus" => {
-                crate::de::field(map, &mut b.validation_status, path, "validationStatus")
+                de::field(map, &mut b.validation_status, path, "validationStatus")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
+            uri: Some(f0),
+            cid: Some(f1),
             commit: f2,
             validation_status: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())],
-                ),
+            return Err(
+                de::missing(path, &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             commit: f2,
@@ -207,11 +195,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("cid", &self.cid)
             .opt("commit", &self.commit)
@@ -220,19 +205,19 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("commit", &self.commit)
             .at("validationStatus", &self.validation_status)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } { commit
-    with_commit : crate ::com::atproto::repo::defs::CommitMeta, validation_status
-    with_validation_status : OutputValidationStatus, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { uri : formats::AtUri, cid : formats::Cid, } { commit with_commit : crate
+    ::com::atproto::repo::defs::CommitMeta, validation_status with_validation_status :
+    OutputValidationStatus, } extra
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -242,7 +227,7 @@ pub enum OutputValidationStatus {
     /// `unknown`
     Unknown,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OutputValidationStatus {
     /// The string value.
@@ -254,23 +239,23 @@ impl OutputValidationStatus {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "valid" => ::std::option::Option::Some(Self::Valid),
-            "unknown" => ::std::option::Option::Some(Self::Unknown),
-            _ => ::std::option::Option::None,
+            "valid" => Some(Self::Valid),
+            "unknown" => Some(Self::Unknown),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for OutputValidationStatus {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for OutputValidationStatus {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for OutputValidationStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for OutputValidationStatus {
@@ -283,47 +268,35 @@ impl ::std::convert::AsRef<str> for OutputValidationStatus {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputValidationStatus {
+impl<'de> de::DeserializeAt<'de> for OutputValidationStatus {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputValidationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputValidationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for OutputValidationStatus {
+impl validate::Validate for OutputValidationStatus {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for OutputValidationStatus {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for OutputValidationStatus {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -333,20 +306,17 @@ impl crate::xrpc::QueryValue for OutputValidationStatus {
 #[non_exhaustive]
 pub enum Error {
     /// Indicates that 'swapCommit' didn't match current repo commit.
-    InvalidSwap { message: ::std::option::Option<::std::string::String> },
+    InvalidSwap { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "InvalidSwap" => Self::InvalidSwap { message },
             _ => Self::Other { error, message },
@@ -358,7 +328,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::InvalidSwap { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -368,22 +338,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,81 +2,79 @@
 //! `com.atproto.repo.deleteRecord`
 //!
 //! Delete a repository record, or ensure it doesn't exist. Requires auth, implemented by PDS.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Delete a repository record, or ensure it doesn't exist. Requires auth, implemented by PDS.
 ///
 /// Procedure (HTTP POST) `com.atproto.repo.deleteRecord`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeleteRecord;
-impl crate::xrpc::Endpoint for DeleteRecord {
+impl xrpc::Endpoint for DeleteRecord {
     const NSID: &'static str = "com.atproto.repo.deleteRecord";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// The handle or DID of the repo (aka, current account).
-    pub repo: crate::formats::AtIdentifier,
+    pub repo: formats::AtIdentifier,
     /// The NSID of the record collection.
-    pub collection: crate::formats::Nsid,
+    pub collection: formats::Nsid,
     /// The Record Key.
-    pub rkey: crate::formats::RecordKey,
+    pub rkey: formats::RecordKey,
     /// Compare and swap with the previous record by CID.
-    pub swap_record: ::std::option::Option<crate::formats::Cid>,
+    pub swap_record: Option<formats::Cid>,
     /// Compare and swap with the previous commit by CID.
-    pub swap_commit: ::std::option::Option<crate::formats::Cid>,
+    pub swap_commit: Option<formats::Cid>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    repo: ::std::option::Option<crate::formats::AtIdentifier>,
-    collection: ::std::option::Option<crate::formats::Nsid>,
-    rkey: ::std::option::Option<crate::formats::RecordKey>,
-    swap_record: ::std::option::Option<crate::formats::Cid>,
-    swap_commit: ::std::option::Option<crate::formats::Cid>,
+    repo: Option<formats::AtIdentifier>,
+    collection: Option<formats::Nsid>,
+    rkey: Option<formats::RecordKey>,
+    swap_record: Option<formats::Cid>,
+    swap_commit: Option<formats::Cid>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "repo" => crate::de::field(map, &mut b.repo, path, "repo"),
-            "collection" => crate::de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => crate::de::field(map, &mut b.rkey, path, "rkey"),
-            "swapRecord" => crate::de::field(map, &mut b.swap_record, path, "swapRecord"),
-            "swapCommit" => crate::de::field(map, &mut b.swap_commit, path, "swapCommit"),
-            _ => ::std::result::Result::Ok(false),
+            "repo" => de::field(map, &mut b.repo, path, "repo"),
+            "collection" => de::field(map, &mut b.collection, path, "collection"),
+            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
+            "swapRecord" => de::field(map, &mut b.swap_record, path, "swapRecord"),
+            "swapCommit" => de::field(map, &mut b.swap_commit, path, "swapCommit"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
-            repo: ::std::option::Option::Some(f0),
-            collection: ::std::option::Option::Some(f1),
-            rkey: ::std::option::Option::Some(f2),
+            repo: Some(f0),
+            collection: Some(f1),
+            rkey: Some(f2),
             swap_record: f3,
             swap_commit: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("repo", b.repo.is_some()),
@@ -86,7 +84,7 @@ impl crate::de::Object for Input {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             repo: f0,
             collection: f1,
             rkey: f2,
@@ -95,11 +93,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("repo", &self.repo)
             .req("collection", &self.collection)
             .req("rkey", &self.rkey)
@@ -108,84 +103,78 @@ impl crate::de::Object for Input {
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { repo : crate ::formats::AtIdentifier, collection : crate ::formats::Nsid,
-    rkey : crate ::formats::RecordKey, } { swap_record with_swap_record : crate
-    ::formats::Cid, swap_commit with_swap_commit : crate ::formats::Cid, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { repo : formats::AtIdentifier, collection : formats::Nsid, rkey :
+    formats::RecordKey, } { swap_record with_swap_record : formats::Cid, swap_commit
+    with_swap_commit : formats::Cid, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
+    pub commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
+    commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "commit" => crate::de::field(map, &mut b.commit, path, "commit"),
-            _ => ::std::result::Result::Ok(false),
+            "commit" => de::field(map, &mut b.commit, path, "commit"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder { commit: f0 } = b;
-        ::std::result::Result::Ok(Self { commit: f0, extra })
+        Ok(Self { commit: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).opt("commit", &self.commit).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).opt("commit", &self.commit).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("commit", &self.commit).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("commit", &self.commit).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output {} { commit with_commit : crate ::com::atproto::repo::defs::CommitMeta, }
     extra
 );
-crate::types::default_new!(Output);
+types::default_new!(Output);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// `InvalidSwap`
-    InvalidSwap { message: ::std::option::Option<::std::string::String> },
+    InvalidSwap { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "InvalidSwap" => Self::InvalidSwap { message },
             _ => Self::Other { error, message },
@@ -197,7 +186,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::InvalidSwap { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -207,22 +196,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

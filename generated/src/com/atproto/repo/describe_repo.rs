@@ -2,138 +2,131 @@
 //! `com.atproto.repo.describeRepo`
 //!
 //! Get information about an account and repository, including the list of collections. Does not require auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get information about an account and repository, including the list of collections. Does not require auth.
 ///
 /// Query (HTTP GET) `com.atproto.repo.describeRepo`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DescribeRepo;
-impl crate::xrpc::Endpoint for DescribeRepo {
+impl xrpc::Endpoint for DescribeRepo {
     const NSID: &'static str = "com.atproto.repo.describeRepo";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The handle or DID of the repo.
-    pub repo: crate::formats::AtIdentifier,
+    pub repo: formats::AtIdentifier,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    repo: ::std::option::Option<crate::formats::AtIdentifier>,
+    repo: Option<formats::AtIdentifier>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "repo" => crate::de::field(map, &mut b.repo, path, "repo"),
-            _ => ::std::result::Result::Ok(false),
+            "repo" => de::field(map, &mut b.repo, path, "repo"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { repo: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("repo", b.repo.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { repo: Some(f0) } = b else {
+            return Err(de::missing(path, &[("repo", b.repo.is_some())]));
         };
-        ::std::result::Result::Ok(Self { repo: f0, extra })
+        Ok(Self { repo: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("repo", &self.repo).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("repo", &self.repo).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.repo, "repo", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.repo, "repo", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params { repo : crate ::formats::AtIdentifier, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { repo : formats::AtIdentifier, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub handle: crate::formats::Handle,
-    pub did: crate::formats::Did,
+    pub handle: formats::Handle,
+    pub did: formats::Did,
     /// The complete DID document for this account.
-    pub did_doc: crate::types::Unknown,
+    pub did_doc: types::Unknown,
     /// List of all the collections (NSIDs) for which this repo contains at least one record.
-    pub collections: ::std::vec::Vec<crate::formats::Nsid>,
+    pub collections: Vec<formats::Nsid>,
     /// Indicates if handle is currently valid (resolves bi-directionally)
     pub handle_is_correct: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    handle: ::std::option::Option<crate::formats::Handle>,
-    did: ::std::option::Option<crate::formats::Did>,
-    did_doc: ::std::option::Option<crate::types::Unknown>,
-    collections: ::std::option::Option<::std::vec::Vec<crate::formats::Nsid>>,
-    handle_is_correct: ::std::option::Option<bool>,
+    handle: Option<formats::Handle>,
+    did: Option<formats::Did>,
+    did_doc: Option<types::Unknown>,
+    collections: Option<Vec<formats::Nsid>>,
+    handle_is_correct: Option<bool>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "didDoc" => crate::de::field(map, &mut b.did_doc, path, "didDoc"),
-            "collections" => {
-                crate::de::field(map, &mut b.collections, path, "collections")
-            }
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "didDoc" => de::field(map, &mut b.did_doc, path, "didDoc"),
+            "collections" => de::field(map, &mut b.collections, path, "collections"),
             "handleIsCorrect" => {
-                crate::de::field(map, &mut b.handle_is_correct, path, "handleIsCorrect")
+                de::field(map, &mut b.handle_is_correct, path, "handleIsCorrect")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            handle: ::std::option::Option::Some(f0),
-            did: ::std::option::Option::Some(f1),
-            did_doc: ::std::option::Option::Some(f2),
-            collections: ::std::option::Option::Some(f3),
-            handle_is_correct: ::std::option::Option::Some(f4),
+            handle: Some(f0),
+            did: Some(f1),
+            did_doc: Some(f2),
+            collections: Some(f3),
+            handle_is_correct: Some(f4),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("handle", b.handle.is_some()),
@@ -145,7 +138,7 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             handle: f0,
             did: f1,
             did_doc: f2,
@@ -154,11 +147,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("handle", &self.handle)
             .req("did", &self.did)
             .req("didDoc", &self.did_doc)
@@ -168,17 +158,16 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("didDoc", &self.did_doc).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("didDoc", &self.did_doc).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { handle : crate ::formats::Handle, did : crate ::formats::Did, did_doc :
-    crate ::types::Unknown, collections : ::std::vec::Vec < crate ::formats::Nsid >,
-    handle_is_correct : bool, } {} extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { handle : formats::Handle, did : formats::Did, did_doc : types::Unknown,
+    collections : Vec < formats::Nsid >, handle_is_correct : bool, } {} extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

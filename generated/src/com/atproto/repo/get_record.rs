@@ -2,74 +2,74 @@
 //! `com.atproto.repo.getRecord`
 //!
 //! Get a single record from a repository. Does not require auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get a single record from a repository. Does not require auth.
 ///
 /// Query (HTTP GET) `com.atproto.repo.getRecord`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetRecord;
-impl crate::xrpc::Endpoint for GetRecord {
+impl xrpc::Endpoint for GetRecord {
     const NSID: &'static str = "com.atproto.repo.getRecord";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The handle or DID of the repo.
-    pub repo: crate::formats::AtIdentifier,
+    pub repo: formats::AtIdentifier,
     /// The NSID of the record collection.
-    pub collection: crate::formats::Nsid,
+    pub collection: formats::Nsid,
     /// The Record Key.
-    pub rkey: crate::formats::RecordKey,
+    pub rkey: formats::RecordKey,
     /// The CID of the version of the record. If not specified, then return the most recent version.
-    pub cid: ::std::option::Option<crate::formats::Cid>,
+    pub cid: Option<formats::Cid>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    repo: ::std::option::Option<crate::formats::AtIdentifier>,
-    collection: ::std::option::Option<crate::formats::Nsid>,
-    rkey: ::std::option::Option<crate::formats::RecordKey>,
-    cid: ::std::option::Option<crate::formats::Cid>,
+    repo: Option<formats::AtIdentifier>,
+    collection: Option<formats::Nsid>,
+    rkey: Option<formats::RecordKey>,
+    cid: Option<formats::Cid>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "repo" => crate::de::field(map, &mut b.repo, path, "repo"),
-            "collection" => crate::de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => crate::de::field(map, &mut b.rkey, path, "rkey"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            _ => ::std::result::Result::Ok(false),
+            "repo" => de::field(map, &mut b.repo, path, "repo"),
+            "collection" => de::field(map, &mut b.collection, path, "collection"),
+            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder {
-            repo: ::std::option::Option::Some(f0),
-            collection: ::std::option::Option::Some(f1),
-            rkey: ::std::option::Option::Some(f2),
+            repo: Some(f0),
+            collection: Some(f1),
+            rkey: Some(f2),
             cid: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("repo", b.repo.is_some()),
@@ -79,7 +79,7 @@ impl crate::de::Object for Params {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             repo: f0,
             collection: f1,
             rkey: f2,
@@ -87,11 +87,8 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("repo", &self.repo)
             .req("collection", &self.collection)
             .req("rkey", &self.rkey)
@@ -99,84 +96,77 @@ impl crate::de::Object for Params {
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.repo, "repo", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.rkey, "rkey", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.cid, "cid", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.repo, "repo", &mut out);
+        xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
+        xrpc::QueryValue::push_query(&self.rkey, "rkey", &mut out);
+        xrpc::QueryValue::push_query(&self.cid, "cid", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { repo : crate ::formats::AtIdentifier, collection : crate ::formats::Nsid,
-    rkey : crate ::formats::RecordKey, } { cid with_cid : crate ::formats::Cid, } extra
+types::object_api!(
+    Params { repo : formats::AtIdentifier, collection : formats::Nsid, rkey :
+    formats::RecordKey, } { cid with_cid : formats::Cid, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub uri: crate::formats::AtUri,
-    pub cid: ::std::option::Option<crate::formats::Cid>,
-    pub value: crate::types::Unknown,
+    pub uri: formats::AtUri,
+    pub cid: Option<formats::Cid>,
+    pub value: types::Unknown,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    value: ::std::option::Option<crate::types::Unknown>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    value: Option<types::Unknown>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "value" => crate::de::field(map, &mut b.value, path, "value"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "value" => de::field(map, &mut b.value, path, "value"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: f1,
-            value: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { uri: Some(f0), cid: f1, value: Some(f2) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("uri", b.uri.is_some()), ("value", b.value.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             value: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .opt("cid", &self.cid)
             .req("value", &self.value)
@@ -184,15 +174,15 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("value", &self.value).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { uri : crate ::formats::AtUri, value : crate ::types::Unknown, } { cid
-    with_cid : crate ::formats::Cid, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { uri : formats::AtUri, value : types::Unknown, } { cid with_cid :
+    formats::Cid, } extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -200,20 +190,17 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// `RecordNotFound`
-    RecordNotFound { message: ::std::option::Option<::std::string::String> },
+    RecordNotFound { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "RecordNotFound" => Self::RecordNotFound { message },
             _ => Self::Other { error, message },
@@ -225,7 +212,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::RecordNotFound { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -235,22 +222,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

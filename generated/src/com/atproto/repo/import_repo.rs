@@ -2,23 +2,23 @@
 //! `com.atproto.repo.importRepo`
 //!
 //! Import a repo in the form of a CAR file. Requires Content-Length HTTP header to be set.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Import a repo in the form of a CAR file. Requires Content-Length HTTP header to be set.
 ///
 /// Procedure (HTTP POST) `com.atproto.repo.importRepo`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportRepo;
-impl crate::xrpc::Endpoint for ImportRepo {
+impl xrpc::Endpoint for ImportRepo {
     const NSID: &'static str = "com.atproto.repo.importRepo";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/vnd.ipld.car",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::RawBody;
-    type Output = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/vnd.ipld.car");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
+    type Input = xrpc::RawBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

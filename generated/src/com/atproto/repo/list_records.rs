@@ -2,66 +2,62 @@
 //! `com.atproto.repo.listRecords`
 //!
 //! List a range of records in a repository, matching a specific collection. Does not require auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// List a range of records in a repository, matching a specific collection. Does not require auth.
 ///
 /// Query (HTTP GET) `com.atproto.repo.listRecords`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListRecords;
-impl crate::xrpc::Endpoint for ListRecords {
+impl xrpc::Endpoint for ListRecords {
     const NSID: &'static str = "com.atproto.repo.listRecords";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
-    pub uri: crate::formats::AtUri,
-    pub cid: crate::formats::Cid,
-    pub value: crate::types::Unknown,
+    pub uri: formats::AtUri,
+    pub cid: formats::Cid,
+    pub value: types::Unknown,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RecordBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    value: ::std::option::Option<crate::types::Unknown>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    value: Option<types::Unknown>,
 }
-impl crate::de::Object for Record {
+impl de::Object for Record {
     type Builder = __RecordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "value" => crate::de::field(map, &mut b.value, path, "value"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "value" => de::field(map, &mut b.value, path, "value"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RecordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RecordBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
-            value: ::std::option::Option::Some(f2),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __RecordBuilder { uri: Some(f0), cid: Some(f1), value: Some(f2) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("uri", b.uri.is_some()),
@@ -71,18 +67,15 @@ impl crate::de::Object for Record {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             value: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("cid", &self.cid)
             .req("value", &self.value)
@@ -90,79 +83,78 @@ impl crate::de::Object for Record {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("value", &self.value).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
-crate::types::object_impls!(Record);
-crate::types::object_api!(
-    Record { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, value : crate
-    ::types::Unknown, } {} extra
+types::object_impls!(Record);
+types::object_api!(
+    Record { uri : formats::AtUri, cid : formats::Cid, value : types::Unknown, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The handle or DID of the repo.
-    pub repo: crate::formats::AtIdentifier,
+    pub repo: formats::AtIdentifier,
     /// The NSID of the record type.
-    pub collection: crate::formats::Nsid,
+    pub collection: formats::Nsid,
     /// The number of records to return.
     ///
     /// Default: `50`.
-    pub limit: ::std::option::Option<i64>,
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
     /// Flag to reverse the order of the returned records.
-    pub reverse: ::std::option::Option<bool>,
+    pub reverse: Option<bool>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    repo: ::std::option::Option<crate::formats::AtIdentifier>,
-    collection: ::std::option::Option<crate::formats::Nsid>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
-    reverse: ::std::option::Option<bool>,
+    repo: Option<formats::AtIdentifier>,
+    collection: Option<formats::Nsid>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+    reverse: Option<bool>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "repo" => crate::de::field(map, &mut b.repo, path, "repo"),
-            "collection" => crate::de::field(map, &mut b.collection, path, "collection"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "reverse" => crate::de::field(map, &mut b.reverse, path, "reverse"),
-            _ => ::std::result::Result::Ok(false),
+            "repo" => de::field(map, &mut b.repo, path, "repo"),
+            "collection" => de::field(map, &mut b.collection, path, "collection"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "reverse" => de::field(map, &mut b.reverse, path, "reverse"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder {
-            repo: ::std::option::Option::Some(f0),
-            collection: ::std::option::Option::Some(f1),
+            repo: Some(f0),
+            collection: Some(f1),
             limit: f2,
             cursor: f3,
             reverse: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[("repo", b.repo.is_some()), ("collection", b.collection.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             repo: f0,
             collection: f1,
             limit: f2,
@@ -171,11 +163,8 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("repo", &self.repo)
             .req("collection", &self.collection)
             .opt("limit", &self.limit)
@@ -183,118 +172,103 @@ impl crate::de::Object for Params {
             .opt("reverse", &self.reverse)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(100),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.repo, "repo", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.repo, "repo", &mut out);
+        xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("50")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("50"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.reverse, "reverse", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.reverse, "reverse", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { repo : crate ::formats::AtIdentifier, collection : crate ::formats::Nsid, }
-    { limit with_limit : i64, cursor with_cursor : ::std::string::String, reverse
-    with_reverse : bool, } extra
+types::object_api!(
+    Params { repo : formats::AtIdentifier, collection : formats::Nsid, } { limit
+    with_limit : i64, cursor with_cursor : String, reverse with_reverse : bool, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub cursor: ::std::option::Option<::std::string::String>,
-    pub records: ::std::vec::Vec<Record>,
+    pub cursor: Option<String>,
+    pub records: Vec<Record>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    records: ::std::option::Option<::std::vec::Vec<Record>>,
+    cursor: Option<String>,
+    records: Option<Vec<Record>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "records" => crate::de::field(map, &mut b.records, path, "records"),
-            _ => ::std::result::Result::Ok(false),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "records" => de::field(map, &mut b.records, path, "records"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { cursor: f0, records: ::std::option::Option::Some(f1) } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("records", b.records.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { cursor: f0, records: Some(f1) } = b else {
+            return Err(de::missing(path, &[("records", b.records.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             records: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .req("records", &self.records)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("records", &self.records).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("records", &self.records).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { records : ::std::vec::Vec < Record >, } { cursor with_cursor :
-    ::std::string::String, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { records : Vec < Record >, } { cursor with_cursor : String, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

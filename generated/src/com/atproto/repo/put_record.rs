@@ -2,91 +2,89 @@
 //! `com.atproto.repo.putRecord`
 //!
 //! Write a repository record, creating or updating it as needed. Requires auth, implemented by PDS.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Write a repository record, creating or updating it as needed. Requires auth, implemented by PDS.
 ///
 /// Procedure (HTTP POST) `com.atproto.repo.putRecord`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PutRecord;
-impl crate::xrpc::Endpoint for PutRecord {
+impl xrpc::Endpoint for PutRecord {
     const NSID: &'static str = "com.atproto.repo.putRecord";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// The handle or DID of the repo (aka, current account).
-    pub repo: crate::formats::AtIdentifier,
+    pub repo: formats::AtIdentifier,
     /// The NSID of the record collection.
-    pub collection: crate::formats::Nsid,
+    pub collection: formats::Nsid,
     /// The Record Key.
-    pub rkey: crate::formats::RecordKey,
+    pub rkey: formats::RecordKey,
     /// Can be set to 'false' to skip Lexicon schema validation of record data, 'true' to require it, or leave unset to validate only for known Lexicons.
-    pub validate: ::std::option::Option<bool>,
+    pub validate: Option<bool>,
     /// The record to write.
-    pub record: crate::types::Unknown,
+    pub record: types::Unknown,
     /// Compare and swap with the previous record by CID. WARNING: nullable and optional field; may cause problems with golang implementation
-    pub swap_record: ::std::option::Option<::std::option::Option<crate::formats::Cid>>,
+    pub swap_record: Option<Option<formats::Cid>>,
     /// Compare and swap with the previous commit by CID.
-    pub swap_commit: ::std::option::Option<crate::formats::Cid>,
+    pub swap_commit: Option<formats::Cid>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    repo: ::std::option::Option<crate::formats::AtIdentifier>,
-    collection: ::std::option::Option<crate::formats::Nsid>,
-    rkey: ::std::option::Option<crate::formats::RecordKey>,
-    validate: ::std::option::Option<bool>,
-    record: ::std::option::Option<crate::types::Unknown>,
-    swap_record: ::std::option::Option<::std::option::Option<crate::formats::Cid>>,
-    swap_commit: ::std::option::Option<crate::formats::Cid>,
+    repo: Option<formats::AtIdentifier>,
+    collection: Option<formats::Nsid>,
+    rkey: Option<formats::RecordKey>,
+    validate: Option<bool>,
+    record: Option<types::Unknown>,
+    swap_record: Option<Option<formats::Cid>>,
+    swap_commit: Option<formats::Cid>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "repo" => crate::de::field(map, &mut b.repo, path, "repo"),
-            "collection" => crate::de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => crate::de::field(map, &mut b.rkey, path, "rkey"),
-            "validate" => crate::de::field(map, &mut b.validate, path, "validate"),
-            "record" => crate::de::field(map, &mut b.record, path, "record"),
-            "swapRecord" => crate::de::field(map, &mut b.swap_record, path, "swapRecord"),
-            "swapCommit" => crate::de::field(map, &mut b.swap_commit, path, "swapCommit"),
-            _ => ::std::result::Result::Ok(false),
+            "repo" => de::field(map, &mut b.repo, path, "repo"),
+            "collection" => de::field(map, &mut b.collection, path, "collection"),
+            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
+            "validate" => de::field(map, &mut b.validate, path, "validate"),
+            "record" => de::field(map, &mut b.record, path, "record"),
+            "swapRecord" => de::field(map, &mut b.swap_record, path, "swapRecord"),
+            "swapCommit" => de::field(map, &mut b.swap_commit, path, "swapCommit"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
-            repo: ::std::option::Option::Some(f0),
-            collection: ::std::option::Option::Some(f1),
-            rkey: ::std::option::Option::Some(f2),
+            repo: Some(f0),
+            collection: Some(f1),
+            rkey: Some(f2),
             validate: f3,
-            record: ::std::option::Option::Some(f4),
+            record: Some(f4),
             swap_record: f5,
             swap_commit: f6,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("repo", b.repo.is_some()),
@@ -97,7 +95,7 @@ impl crate::de::Object for Input {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             repo: f0,
             collection: f1,
             rkey: f2,
@@ -108,11 +106,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("repo", &self.repo)
             .req("collection", &self.collection)
             .req("rkey", &self.rkey)
@@ -122,93 +117,87 @@ impl crate::de::Object for Input {
             .opt("swapCommit", &self.swap_commit)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.rkey;
             let path = path.key("rkey");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(512),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(512),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("record", &self.record).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { repo : crate ::formats::AtIdentifier, collection : crate ::formats::Nsid,
-    rkey : crate ::formats::RecordKey, record : crate ::types::Unknown, } { validate
-    with_validate : bool, swap_record with_swap_record : ::std::option::Option < crate
-    ::formats::Cid >, swap_commit with_swap_commit : crate ::formats::Cid, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { repo : formats::AtIdentifier, collection : formats::Nsid, rkey :
+    formats::RecordKey, record : types::Unknown, } { validate with_validate : bool,
+    swap_record with_swap_record : Option < formats::Cid >, swap_commit with_swap_commit
+    : formats::Cid, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub uri: crate::formats::AtUri,
-    pub cid: crate::formats::Cid,
-    pub commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
-    pub validation_status: ::std::option::Option<OutputValidationStatus>,
+    pub uri: formats::AtUri,
+    pub cid: formats::Cid,
+    pub commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
+    pub validation_status: Option<OutputValidationStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
-    commit: ::std::option::Option<crate::com::atproto::repo::defs::CommitMeta>,
-    validation_status: ::std::option::Option<OutputValidationStatus>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
+    commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
+    validation_status: Option<OutputValidationStatus>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "commit" => crate::de::field(map, &mut b.commit, path, "commit"),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "commit" => de::field(map, &mut b.commit, path, "commit"),
             "validationStatus" => {
-                crate::de::field(map, &mut b.validation_status, path, "validationStatus")
+                de::field(map, &mut b.validation_status, path, "validationStatus")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
+            uri: Some(f0),
+            cid: Some(f1),
             commit: f2,
             validation_status: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())],
-                ),
+            return Err(
+                de::missing(path, &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             uri: f0,
             cid: f1,
             commit: f2,
@@ -216,11 +205,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("cid", &self.cid)
             .opt("commit", &self.commit)
@@ -229,19 +215,19 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("commit", &self.commit)
             .at("validationStatus", &self.validation_status)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } { commit
-    with_commit : crate ::com::atproto::repo::defs::CommitMeta, validation_status
-    with_validation_status : OutputValidationStatus, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { uri : formats::AtUri, cid : formats::Cid, } { commit with_commit : crate
+    ::com::atproto::repo::defs::CommitMeta, validation_status with_validation_status :
+    OutputValidationStatus, } extra
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -251,7 +237,7 @@ pub enum OutputValidationStatus {
     /// `unknown`
     Unknown,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OutputValidationStatus {
     /// The string value.
@@ -263,23 +249,23 @@ impl OutputValidationStatus {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "valid" => ::std::option::Option::Some(Self::Valid),
-            "unknown" => ::std::option::Option::Some(Self::Unknown),
-            _ => ::std::option::Option::None,
+            "valid" => Some(Self::Valid),
+            "unknown" => Some(Self::Unknown),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for OutputValidationStatus {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for OutputValidationStatus {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for OutputValidationStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for OutputValidationStatus {
@@ -292,47 +278,35 @@ impl ::std::convert::AsRef<str> for OutputValidationStatus {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputValidationStatus {
+impl<'de> de::DeserializeAt<'de> for OutputValidationStatus {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputValidationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputValidationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for OutputValidationStatus {
+impl validate::Validate for OutputValidationStatus {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for OutputValidationStatus {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for OutputValidationStatus {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -342,20 +316,17 @@ impl crate::xrpc::QueryValue for OutputValidationStatus {
 #[non_exhaustive]
 pub enum Error {
     /// `InvalidSwap`
-    InvalidSwap { message: ::std::option::Option<::std::string::String> },
+    InvalidSwap { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "InvalidSwap" => Self::InvalidSwap { message },
             _ => Self::Other { error, message },
@@ -367,7 +338,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::InvalidSwap { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -377,22 +348,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,63 +2,54 @@
 //! `com.atproto.repo.strongRef`
 //!
 //! A URI with a content-hash fingerprint.
-#[derive(Debug, Clone, PartialEq)]
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Main {
-    pub uri: crate::formats::AtUri,
-    pub cid: crate::formats::Cid,
+    pub uri: formats::AtUri,
+    pub cid: formats::Cid,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __MainBuilder {
-    uri: ::std::option::Option<crate::formats::AtUri>,
-    cid: ::std::option::Option<crate::formats::Cid>,
+    uri: Option<formats::AtUri>,
+    cid: Option<formats::Cid>,
 }
-impl crate::de::Object for Main {
+impl de::Object for Main {
     type Builder = __MainBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "uri" => crate::de::field(map, &mut b.uri, path, "uri"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            _ => ::std::result::Result::Ok(false),
+            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __MainBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __MainBuilder {
-            uri: ::std::option::Option::Some(f0),
-            cid: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())],
-                ),
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __MainBuilder { uri: Some(f0), cid: Some(f1) } = b else {
+            return Err(
+                de::missing(path, &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self { uri: f0, cid: f1, extra })
+        Ok(Self { uri: f0, cid: f1, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("uri", &self.uri)
             .req("cid", &self.cid)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Main);
-crate::types::object_api!(
-    Main { uri : crate ::formats::AtUri, cid : crate ::formats::Cid, } {} extra
-);
+types::object_impls!(Main);
+types::object_api!(Main { uri : formats::AtUri, cid : formats::Cid, } {} extra);

@@ -2,21 +2,23 @@
 //! `com.atproto.server.activateAccount`
 //!
 //! Activates a currently deactivated account. Used to finalize account migration after the account's repo is imported and identity is setup.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Activates a currently deactivated account. Used to finalize account migration after the account's repo is imported and identity is setup.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.activateAccount`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ActivateAccount;
-impl crate::xrpc::Endpoint for ActivateAccount {
+impl xrpc::Endpoint for ActivateAccount {
     const NSID: &'static str = "com.atproto.server.activateAccount";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
-    type Output = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,103 +2,98 @@
 //! `com.atproto.server.checkAccountStatus`
 //!
 //! Returns the status of an account, especially as pertaining to import or recovery. Can be called many times over the course of an account migration. Requires auth and can only be called pertaining to oneself.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Returns the status of an account, especially as pertaining to import or recovery. Can be called many times over the course of an account migration. Requires auth and can only be called pertaining to oneself.
 ///
 /// Query (HTTP GET) `com.atproto.server.checkAccountStatus`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CheckAccountStatus;
-impl crate::xrpc::Endpoint for CheckAccountStatus {
+impl xrpc::Endpoint for CheckAccountStatus {
     const NSID: &'static str = "com.atproto.server.checkAccountStatus";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub activated: bool,
     pub valid_did: bool,
-    pub repo_commit: crate::formats::Cid,
-    pub repo_rev: ::std::string::String,
+    pub repo_commit: formats::Cid,
+    pub repo_rev: String,
     pub repo_blocks: i64,
     pub indexed_records: i64,
     pub private_state_values: i64,
     pub expected_blobs: i64,
     pub imported_blobs: i64,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    activated: ::std::option::Option<bool>,
-    valid_did: ::std::option::Option<bool>,
-    repo_commit: ::std::option::Option<crate::formats::Cid>,
-    repo_rev: ::std::option::Option<::std::string::String>,
-    repo_blocks: ::std::option::Option<i64>,
-    indexed_records: ::std::option::Option<i64>,
-    private_state_values: ::std::option::Option<i64>,
-    expected_blobs: ::std::option::Option<i64>,
-    imported_blobs: ::std::option::Option<i64>,
+    activated: Option<bool>,
+    valid_did: Option<bool>,
+    repo_commit: Option<formats::Cid>,
+    repo_rev: Option<String>,
+    repo_blocks: Option<i64>,
+    indexed_records: Option<i64>,
+    private_state_values: Option<i64>,
+    expected_blobs: Option<i64>,
+    imported_blobs: Option<i64>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "activated" => crate::de::field(map, &mut b.activated, path, "activated"),
-            "validDid" => crate::de::field(map, &mut b.valid_did, path, "validDid"),
-            "repoCommit" => crate::de::field(map, &mut b.repo_commit, path, "repoCommit"),
-            "repoRev" => crate::de::field(map, &mut b.repo_rev, path, "repoRev"),
-            "repoBlocks" => crate::de::field(map, &mut b.repo_blocks, path, "repoBlocks"),
+            "activated" => de::field(map, &mut b.activated, path, "activated"),
+            "validDid" => de::field(map, &mut b.valid_did, path, "validDid"),
+            "repoCommit" => de::field(map, &mut b.repo_commit, path, "repoCommit"),
+            "repoRev" => de::field(map, &mut b.repo_rev, path, "repoRev"),
+            "repoBlocks" => de::field(map, &mut b.repo_blocks, path, "repoBlocks"),
             "indexedRecords" => {
-                crate::de::field(map, &mut b.indexed_records, path, "indexedRecords")
+                de::field(map, &mut b.indexed_records, path, "indexedRecords")
             }
             "privateStateValues" => {
-                crate::de::field(
-                    map,
-                    &mut b.private_state_values,
-                    path,
-                    "privateStateValues",
-                )
+                de::field(map, &mut b.private_state_values, path, "privateStateValues")
             }
             "expectedBlobs" => {
-                crate::de::field(map, &mut b.expected_blobs, path, "expectedBlobs")
+                de::field(map, &mut b.expected_blobs, path, "expectedBlobs")
             }
             "importedBlobs" => {
-                crate::de::field(map, &mut b.imported_blobs, path, "importedBlobs")
+                de::field(map, &mut b.imported_blobs, path, "importedBlobs")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            activated: ::std::option::Option::Some(f0),
-            valid_did: ::std::option::Option::Some(f1),
-            repo_commit: ::std::option::Option::Some(f2),
-            repo_rev: ::std::option::Option::Some(f3),
-            repo_blocks: ::std::option::Option::Some(f4),
-            indexed_records: ::std::option::Option::Some(f5),
-            private_state_values: ::std::option::Option::Some(f6),
-            expected_blobs: ::std::option::Option::Some(f7),
-            imported_blobs: ::std::option::Option::Some(f8),
+            activated: Some(f0),
+            valid_did: Some(f1),
+            repo_commit: Some(f2),
+            repo_rev: Some(f3),
+            repo_blocks: Some(f4),
+            indexed_records: Some(f5),
+            private_state_values: Some(f6),
+            expected_blobs: Some(f7),
+            imported_blobs: Some(f8),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("activated", b.activated.is_some()),
@@ -114,7 +109,7 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             activated: f0,
             valid_did: f1,
             repo_commit: f2,
@@ -127,11 +122,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("activated", &self.activated)
             .req("validDid", &self.valid_did)
             .req("repoCommit", &self.repo_commit)
@@ -144,12 +136,12 @@ impl crate::de::Object for Output {
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { activated : bool, valid_did : bool, repo_commit : crate ::formats::Cid,
-    repo_rev : ::std::string::String, repo_blocks : i64, indexed_records : i64,
-    private_state_values : i64, expected_blobs : i64, imported_blobs : i64, } {} extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { activated : bool, valid_did : bool, repo_commit : formats::Cid, repo_rev :
+    String, repo_blocks : i64, indexed_records : i64, private_state_values : i64,
+    expected_blobs : i64, imported_blobs : i64, } {} extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

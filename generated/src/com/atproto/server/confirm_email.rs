@@ -2,113 +2,102 @@
 //! `com.atproto.server.confirmEmail`
 //!
 //! Confirm an email using a token from com.atproto.server.requestEmailConfirmation.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Confirm an email using a token from com.atproto.server.requestEmailConfirmation.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.confirmEmail`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ConfirmEmail;
-impl crate::xrpc::Endpoint for ConfirmEmail {
+impl xrpc::Endpoint for ConfirmEmail {
     const NSID: &'static str = "com.atproto.server.confirmEmail";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub email: ::std::string::String,
-    pub token: ::std::string::String,
+    pub email: String,
+    pub token: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    email: ::std::option::Option<::std::string::String>,
-    token: ::std::option::Option<::std::string::String>,
+    email: Option<String>,
+    token: Option<String>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "email" => crate::de::field(map, &mut b.email, path, "email"),
-            "token" => crate::de::field(map, &mut b.token, path, "token"),
-            _ => ::std::result::Result::Ok(false),
+            "email" => de::field(map, &mut b.email, path, "email"),
+            "token" => de::field(map, &mut b.token, path, "token"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            email: ::std::option::Option::Some(f0),
-            token: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { email: Some(f0), token: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("email", b.email.is_some()), ("token", b.token.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: f0,
             token: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("email", &self.email)
             .req("token", &self.token)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { email : ::std::string::String, token : ::std::string::String, } {} extra
-);
+types::object_impls!(Input);
+types::object_api!(Input { email : String, token : String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// `AccountNotFound`
-    AccountNotFound { message: ::std::option::Option<::std::string::String> },
+    AccountNotFound { message: Option<String> },
     /// `ExpiredToken`
-    ExpiredToken { message: ::std::option::Option<::std::string::String> },
+    ExpiredToken { message: Option<String> },
     /// `InvalidToken`
-    InvalidToken { message: ::std::option::Option<::std::string::String> },
+    InvalidToken { message: Option<String> },
     /// `InvalidEmail`
-    InvalidEmail { message: ::std::option::Option<::std::string::String> },
+    InvalidEmail { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "AccountNotFound" => Self::AccountNotFound { message },
             "ExpiredToken" => Self::ExpiredToken { message },
@@ -126,7 +115,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::AccountNotFound { message }
             | Self::ExpiredToken { message }
@@ -138,22 +127,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,98 +2,89 @@
 //! `com.atproto.server.createAccount`
 //!
 //! Create an account. Implemented by PDS.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Create an account. Implemented by PDS.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.createAccount`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CreateAccount;
-impl crate::xrpc::Endpoint for CreateAccount {
+impl xrpc::Endpoint for CreateAccount {
     const NSID: &'static str = "com.atproto.server.createAccount";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Requested handle for the account.
-    pub handle: crate::formats::Handle,
+    pub handle: formats::Handle,
     /// Pre-existing atproto DID, being imported to a new account.
-    pub did: ::std::option::Option<crate::formats::Did>,
-    pub invite_code: ::std::option::Option<::std::string::String>,
-    pub verification_code: ::std::option::Option<::std::string::String>,
-    pub verification_phone: ::std::option::Option<::std::string::String>,
+    pub did: Option<formats::Did>,
+    pub invite_code: Option<String>,
+    pub verification_code: Option<String>,
+    pub verification_phone: Option<String>,
     /// Initial account password. May need to meet instance-specific password strength requirements.
-    pub password: ::std::option::Option<::std::string::String>,
+    pub password: Option<String>,
     /// DID PLC rotation key (aka, recovery key) to be included in PLC creation operation.
-    pub recovery_key: ::std::option::Option<::std::string::String>,
+    pub recovery_key: Option<String>,
     /// A signed DID PLC operation to be submitted as part of importing an existing account to this instance. NOTE: this optional field may be updated when full account migration is implemented.
-    pub plc_op: ::std::option::Option<crate::types::Unknown>,
+    pub plc_op: Option<types::Unknown>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    email: ::std::option::Option<::std::string::String>,
-    handle: ::std::option::Option<crate::formats::Handle>,
-    did: ::std::option::Option<crate::formats::Did>,
-    invite_code: ::std::option::Option<::std::string::String>,
-    verification_code: ::std::option::Option<::std::string::String>,
-    verification_phone: ::std::option::Option<::std::string::String>,
-    password: ::std::option::Option<::std::string::String>,
-    recovery_key: ::std::option::Option<::std::string::String>,
-    plc_op: ::std::option::Option<crate::types::Unknown>,
+    email: Option<String>,
+    handle: Option<formats::Handle>,
+    did: Option<formats::Did>,
+    invite_code: Option<String>,
+    verification_code: Option<String>,
+    verification_phone: Option<String>,
+    password: Option<String>,
+    recovery_key: Option<String>,
+    plc_op: Option<types::Unknown>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "email" => crate::de::field(map, &mut b.email, path, "email"),
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "inviteCode" => crate::de::field(map, &mut b.invite_code, path, "inviteCode"),
+            "email" => de::field(map, &mut b.email, path, "email"),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "inviteCode" => de::field(map, &mut b.invite_code, path, "inviteCode"),
             "verificationCode" => {
-                crate::de::field(map, &mut b.verification_code, path, "verificationCode")
+                de::field(map, &mut b.verification_code, path, "verificationCode")
             }
             "verificationPhone" => {
-                crate::de::field(
-                    map,
-                    &mut b.verification_phone,
-                    path,
-                    "verificationPhone",
-                )
+                de::field(map, &mut b.verification_phone, path, "verificationPhone")
             }
-            "password" => crate::de::field(map, &mut b.password, path, "password"),
-            "recoveryKey" => {
-                crate::de::field(map, &mut b.recovery_key, path, "recoveryKey")
-            }
-            "plcOp" => crate::de::field(map, &mut b.plc_op, path, "plcOp"),
-            _ => ::std::result::Result::Ok(false),
+            "password" => de::field(map, &mut b.password, path, "password"),
+            "recoveryKey" => de::field(map, &mut b.recovery_key, path, "recoveryKey"),
+            "plcOp" => de::field(map, &mut b.plc_op, path, "plcOp"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
             email: f0,
-            handle: ::std::option::Option::Some(f1),
+            handle: Some(f1),
             did: f2,
             invite_code: f3,
             verification_code: f4,
@@ -102,11 +93,9 @@ impl crate::de::Object for Input {
             recovery_key: f7,
             plc_op: f8,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("handle", b.handle.is_some())]),
-            );
+            return Err(de::missing(path, &[("handle", b.handle.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: f0,
             handle: f1,
             did: f2,
@@ -119,11 +108,8 @@ impl crate::de::Object for Input {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("email", &self.email)
             .req("handle", &self.handle)
             .opt("did", &self.did)
@@ -137,74 +123,72 @@ impl crate::de::Object for Input {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("plcOp", &self.plc_op).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("plcOp", &self.plc_op).end()
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { handle : crate ::formats::Handle, } { email with_email :
-    ::std::string::String, did with_did : crate ::formats::Did, invite_code
-    with_invite_code : ::std::string::String, verification_code with_verification_code :
-    ::std::string::String, verification_phone with_verification_phone :
-    ::std::string::String, password with_password : ::std::string::String, recovery_key
-    with_recovery_key : ::std::string::String, plc_op with_plc_op : crate
-    ::types::Unknown, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { handle : formats::Handle, } { email with_email : String, did with_did :
+    formats::Did, invite_code with_invite_code : String, verification_code
+    with_verification_code : String, verification_phone with_verification_phone : String,
+    password with_password : String, recovery_key with_recovery_key : String, plc_op
+    with_plc_op : types::Unknown, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub access_jwt: ::std::string::String,
-    pub refresh_jwt: ::std::string::String,
-    pub handle: crate::formats::Handle,
+    pub access_jwt: String,
+    pub refresh_jwt: String,
+    pub handle: formats::Handle,
     /// The DID of the new account.
-    pub did: crate::formats::Did,
+    pub did: formats::Did,
     /// Complete DID document.
-    pub did_doc: ::std::option::Option<crate::types::Unknown>,
+    pub did_doc: Option<types::Unknown>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    access_jwt: ::std::option::Option<::std::string::String>,
-    refresh_jwt: ::std::option::Option<::std::string::String>,
-    handle: ::std::option::Option<crate::formats::Handle>,
-    did: ::std::option::Option<crate::formats::Did>,
-    did_doc: ::std::option::Option<crate::types::Unknown>,
+    access_jwt: Option<String>,
+    refresh_jwt: Option<String>,
+    handle: Option<formats::Handle>,
+    did: Option<formats::Did>,
+    did_doc: Option<types::Unknown>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "accessJwt" => crate::de::field(map, &mut b.access_jwt, path, "accessJwt"),
-            "refreshJwt" => crate::de::field(map, &mut b.refresh_jwt, path, "refreshJwt"),
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "didDoc" => crate::de::field(map, &mut b.did_doc, path, "didDoc"),
-            _ => ::std::result::Result::Ok(false),
+            "accessJwt" => de::field(map, &mut b.access_jwt, path, "accessJwt"),
+            "refreshJwt" => de::field(map, &mut b.refresh_jwt, path, "refreshJwt"),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "didDoc" => de::field(map, &mut b.did_doc, path, "didDoc"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            access_jwt: ::std::option::Option::Some(f0),
-            refresh_jwt: ::std::option::Option::Some(f1),
-            handle: ::std::option::Option::Some(f2),
-            did: ::std::option::Option::Some(f3),
+            access_jwt: Some(f0),
+            refresh_jwt: Some(f1),
+            handle: Some(f2),
+            did: Some(f3),
             did_doc: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("accessJwt", b.access_jwt.is_some()),
@@ -215,7 +199,7 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             access_jwt: f0,
             refresh_jwt: f1,
             handle: f2,
@@ -224,11 +208,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("accessJwt", &self.access_jwt)
             .req("refreshJwt", &self.refresh_jwt)
             .req("handle", &self.handle)
@@ -238,16 +219,15 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("didDoc", &self.did_doc).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("didDoc", &self.did_doc).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { access_jwt : ::std::string::String, refresh_jwt : ::std::string::String,
-    handle : crate ::formats::Handle, did : crate ::formats::Did, } { did_doc
-    with_did_doc : crate ::types::Unknown, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { access_jwt : String, refresh_jwt : String, handle : formats::Handle, did :
+    formats::Did, } { did_doc with_did_doc : types::Unknown, } extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -255,32 +235,29 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// `InvalidHandle`
-    InvalidHandle { message: ::std::option::Option<::std::string::String> },
+    InvalidHandle { message: Option<String> },
     /// `InvalidPassword`
-    InvalidPassword { message: ::std::option::Option<::std::string::String> },
+    InvalidPassword { message: Option<String> },
     /// `InvalidInviteCode`
-    InvalidInviteCode { message: ::std::option::Option<::std::string::String> },
+    InvalidInviteCode { message: Option<String> },
     /// `HandleNotAvailable`
-    HandleNotAvailable { message: ::std::option::Option<::std::string::String> },
+    HandleNotAvailable { message: Option<String> },
     /// `UnsupportedDomain`
-    UnsupportedDomain { message: ::std::option::Option<::std::string::String> },
+    UnsupportedDomain { message: Option<String> },
     /// `UnresolvableDid`
-    UnresolvableDid { message: ::std::option::Option<::std::string::String> },
+    UnresolvableDid { message: Option<String> },
     /// `IncompatibleDidDoc`
-    IncompatibleDidDoc { message: ::std::option::Option<::std::string::String> },
+    IncompatibleDidDoc { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "InvalidHandle" => Self::InvalidHandle { message },
             "InvalidPassword" => Self::InvalidPassword { message },
@@ -312,7 +289,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::InvalidHandle { message }
             | Self::InvalidPassword { message }
@@ -327,22 +304,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

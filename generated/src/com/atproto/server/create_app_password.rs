@@ -2,72 +2,70 @@
 //! `com.atproto.server.createAppPassword`
 //!
 //! Create an App Password.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Create an App Password.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.createAppPassword`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CreateAppPassword;
-impl crate::xrpc::Endpoint for CreateAppPassword {
+impl xrpc::Endpoint for CreateAppPassword {
     const NSID: &'static str = "com.atproto.server.createAppPassword";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AppPassword {
-    pub name: ::std::string::String,
-    pub password: ::std::string::String,
-    pub created_at: crate::formats::Datetime,
-    pub privileged: ::std::option::Option<bool>,
+    pub name: String,
+    pub password: String,
+    pub created_at: formats::Datetime,
+    pub privileged: Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __AppPasswordBuilder {
-    name: ::std::option::Option<::std::string::String>,
-    password: ::std::option::Option<::std::string::String>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-    privileged: ::std::option::Option<bool>,
+    name: Option<String>,
+    password: Option<String>,
+    created_at: Option<formats::Datetime>,
+    privileged: Option<bool>,
 }
-impl crate::de::Object for AppPassword {
+impl de::Object for AppPassword {
     type Builder = __AppPasswordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AppPasswordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "password" => crate::de::field(map, &mut b.password, path, "password"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            "privileged" => crate::de::field(map, &mut b.privileged, path, "privileged"),
-            _ => ::std::result::Result::Ok(false),
+            "name" => de::field(map, &mut b.name, path, "name"),
+            "password" => de::field(map, &mut b.password, path, "password"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "privileged" => de::field(map, &mut b.privileged, path, "privileged"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __AppPasswordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __AppPasswordBuilder {
-            name: ::std::option::Option::Some(f0),
-            password: ::std::option::Option::Some(f1),
-            created_at: ::std::option::Option::Some(f2),
+            name: Some(f0),
+            password: Some(f1),
+            created_at: Some(f2),
             privileged: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("name", b.name.is_some()),
@@ -77,7 +75,7 @@ impl crate::de::Object for AppPassword {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: f0,
             password: f1,
             created_at: f2,
@@ -85,11 +83,8 @@ impl crate::de::Object for AppPassword {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("name", &self.name)
             .req("password", &self.password)
             .req("createdAt", &self.created_at)
@@ -97,72 +92,65 @@ impl crate::de::Object for AppPassword {
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(AppPassword);
-crate::types::object_api!(
-    AppPassword { name : ::std::string::String, password : ::std::string::String,
-    created_at : crate ::formats::Datetime, } { privileged with_privileged : bool, }
-    extra
+types::object_impls!(AppPassword);
+types::object_api!(
+    AppPassword { name : String, password : String, created_at : formats::Datetime, } {
+    privileged with_privileged : bool, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// A short name for the App Password, to help distinguish them.
-    pub name: ::std::string::String,
+    pub name: String,
     /// If an app password has 'privileged' access to possibly sensitive account state. Meant for use with trusted clients.
-    pub privileged: ::std::option::Option<bool>,
+    pub privileged: Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    name: ::std::option::Option<::std::string::String>,
-    privileged: ::std::option::Option<bool>,
+    name: Option<String>,
+    privileged: Option<bool>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "privileged" => crate::de::field(map, &mut b.privileged, path, "privileged"),
-            _ => ::std::result::Result::Ok(false),
+            "name" => de::field(map, &mut b.name, path, "name"),
+            "privileged" => de::field(map, &mut b.privileged, path, "privileged"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { name: ::std::option::Option::Some(f0), privileged: f1 } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("name", b.name.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { name: Some(f0), privileged: f1 } = b else {
+            return Err(de::missing(path, &[("name", b.name.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: f0,
             privileged: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("name", &self.name)
             .opt("privileged", &self.privileged)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { name : ::std::string::String, } { privileged with_privileged : bool, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { name : String, } { privileged with_privileged : bool, } extra
 );
 pub type Output = AppPassword;
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
@@ -171,20 +159,17 @@ pub type Output = AppPassword;
 #[non_exhaustive]
 pub enum Error {
     /// `AccountTakedown`
-    AccountTakedown { message: ::std::option::Option<::std::string::String> },
+    AccountTakedown { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "AccountTakedown" => Self::AccountTakedown { message },
             _ => Self::Other { error, message },
@@ -196,7 +181,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::AccountTakedown { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -206,22 +191,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,133 +2,117 @@
 //! `com.atproto.server.createInviteCode`
 //!
 //! Create an invite code.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Create an invite code.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.createInviteCode`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CreateInviteCode;
-impl crate::xrpc::Endpoint for CreateInviteCode {
+impl xrpc::Endpoint for CreateInviteCode {
     const NSID: &'static str = "com.atproto.server.createInviteCode";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     pub use_count: i64,
-    pub for_account: ::std::option::Option<crate::formats::Did>,
+    pub for_account: Option<formats::Did>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    use_count: ::std::option::Option<i64>,
-    for_account: ::std::option::Option<crate::formats::Did>,
+    use_count: Option<i64>,
+    for_account: Option<formats::Did>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "useCount" => crate::de::field(map, &mut b.use_count, path, "useCount"),
-            "forAccount" => crate::de::field(map, &mut b.for_account, path, "forAccount"),
-            _ => ::std::result::Result::Ok(false),
+            "useCount" => de::field(map, &mut b.use_count, path, "useCount"),
+            "forAccount" => de::field(map, &mut b.for_account, path, "forAccount"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            use_count: ::std::option::Option::Some(f0),
-            for_account: f1,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("useCount", b.use_count.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { use_count: Some(f0), for_account: f1 } = b else {
+            return Err(de::missing(path, &[("useCount", b.use_count.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             use_count: f0,
             for_account: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("useCount", &self.use_count)
             .opt("forAccount", &self.for_account)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { use_count : i64, } { for_account with_for_account : crate ::formats::Did, }
-    extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { use_count : i64, } { for_account with_for_account : formats::Did, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub code: ::std::string::String,
+    pub code: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    code: ::std::option::Option<::std::string::String>,
+    code: Option<String>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "code" => crate::de::field(map, &mut b.code, path, "code"),
-            _ => ::std::result::Result::Ok(false),
+            "code" => de::field(map, &mut b.code, path, "code"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { code: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("code", b.code.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { code: Some(f0) } = b else {
+            return Err(de::missing(path, &[("code", b.code.is_some())]));
         };
-        ::std::result::Result::Ok(Self { code: f0, extra })
+        Ok(Self { code: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("code", &self.code).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("code", &self.code).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output { code : ::std::string::String, } {} extra);
+types::object_impls!(Output);
+types::object_api!(Output { code : String, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,136 +2,123 @@
 //! `com.atproto.server.createInviteCodes`
 //!
 //! Create invite codes.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Create invite codes.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.createInviteCodes`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CreateInviteCodes;
-impl crate::xrpc::Endpoint for CreateInviteCodes {
+impl xrpc::Endpoint for CreateInviteCodes {
     const NSID: &'static str = "com.atproto.server.createInviteCodes";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountCodes {
-    pub account: ::std::string::String,
-    pub codes: ::std::vec::Vec<::std::string::String>,
+    pub account: String,
+    pub codes: Vec<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __AccountCodesBuilder {
-    account: ::std::option::Option<::std::string::String>,
-    codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    account: Option<String>,
+    codes: Option<Vec<String>>,
 }
-impl crate::de::Object for AccountCodes {
+impl de::Object for AccountCodes {
     type Builder = __AccountCodesBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AccountCodesBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "account" => crate::de::field(map, &mut b.account, path, "account"),
-            "codes" => crate::de::field(map, &mut b.codes, path, "codes"),
-            _ => ::std::result::Result::Ok(false),
+            "account" => de::field(map, &mut b.account, path, "account"),
+            "codes" => de::field(map, &mut b.codes, path, "codes"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __AccountCodesBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __AccountCodesBuilder {
-            account: ::std::option::Option::Some(f0),
-            codes: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __AccountCodesBuilder { account: Some(f0), codes: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("account", b.account.is_some()), ("codes", b.codes.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             account: f0,
             codes: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("account", &self.account)
             .req("codes", &self.codes)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(AccountCodes);
-crate::types::object_api!(
-    AccountCodes { account : ::std::string::String, codes : ::std::vec::Vec <
-    ::std::string::String >, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(AccountCodes);
+types::object_api!(AccountCodes { account : String, codes : Vec < String >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// Default: `1`.
     pub code_count: i64,
     pub use_count: i64,
-    pub for_accounts: ::std::option::Option<::std::vec::Vec<crate::formats::Did>>,
+    pub for_accounts: Option<Vec<formats::Did>>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    code_count: ::std::option::Option<i64>,
-    use_count: ::std::option::Option<i64>,
-    for_accounts: ::std::option::Option<::std::vec::Vec<crate::formats::Did>>,
+    code_count: Option<i64>,
+    use_count: Option<i64>,
+    for_accounts: Option<Vec<formats::Did>>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "codeCount" => crate::de::field(map, &mut b.code_count, path, "codeCount"),
-            "useCount" => crate::de::field(map, &mut b.use_count, path, "useCount"),
-            "forAccounts" => {
-                crate::de::field(map, &mut b.for_accounts, path, "forAccounts")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "codeCount" => de::field(map, &mut b.code_count, path, "codeCount"),
+            "useCount" => de::field(map, &mut b.use_count, path, "useCount"),
+            "forAccounts" => de::field(map, &mut b.for_accounts, path, "forAccounts"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder {
-            code_count: ::std::option::Option::Some(f0),
-            use_count: ::std::option::Option::Some(f1),
+            code_count: Some(f0),
+            use_count: Some(f1),
             for_accounts: f2,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("codeCount", b.code_count.is_some()),
@@ -140,81 +127,73 @@ impl crate::de::Object for Input {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             code_count: f0,
             use_count: f1,
             for_accounts: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("codeCount", &self.code_count)
             .req("useCount", &self.use_count)
             .opt("forAccounts", &self.for_accounts)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { code_count : i64, use_count : i64, } { for_accounts with_for_accounts :
-    ::std::vec::Vec < crate ::formats::Did >, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { code_count : i64, use_count : i64, } { for_accounts with_for_accounts : Vec <
+    formats::Did >, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub codes: ::std::vec::Vec<AccountCodes>,
+    pub codes: Vec<AccountCodes>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    codes: ::std::option::Option<::std::vec::Vec<AccountCodes>>,
+    codes: Option<Vec<AccountCodes>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "codes" => crate::de::field(map, &mut b.codes, path, "codes"),
-            _ => ::std::result::Result::Ok(false),
+            "codes" => de::field(map, &mut b.codes, path, "codes"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { codes: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("codes", b.codes.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { codes: Some(f0) } = b else {
+            return Err(de::missing(path, &[("codes", b.codes.is_some())]));
         };
-        ::std::result::Result::Ok(Self { codes: f0, extra })
+        Ok(Self { codes: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("codes", &self.codes).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("codes", &self.codes).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("codes", &self.codes).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("codes", &self.codes).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output { codes : ::std::vec::Vec < AccountCodes >, } {} extra);
+types::object_impls!(Output);
+types::object_api!(Output { codes : Vec < AccountCodes >, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

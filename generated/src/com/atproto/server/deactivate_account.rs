@@ -2,73 +2,68 @@
 //! `com.atproto.server.deactivateAccount`
 //!
 //! Deactivates a currently active account. Stops serving of repo, and future writes to repo until reactivated. Used to finalize account migration with the old host after the account has been activated on the new host.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Deactivates a currently active account. Stops serving of repo, and future writes to repo until reactivated. Used to finalize account migration with the old host after the account has been activated on the new host.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.deactivateAccount`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeactivateAccount;
-impl crate::xrpc::Endpoint for DeactivateAccount {
+impl xrpc::Endpoint for DeactivateAccount {
     const NSID: &'static str = "com.atproto.server.deactivateAccount";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
     /// A recommendation to server as to how long they should hold onto the deactivated account before deleting.
-    pub delete_after: ::std::option::Option<crate::formats::Datetime>,
+    pub delete_after: Option<formats::Datetime>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    delete_after: ::std::option::Option<crate::formats::Datetime>,
+    delete_after: Option<formats::Datetime>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "deleteAfter" => {
-                crate::de::field(map, &mut b.delete_after, path, "deleteAfter")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "deleteAfter" => de::field(map, &mut b.delete_after, path, "deleteAfter"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __InputBuilder { delete_after: f0 } = b;
-        ::std::result::Result::Ok(Self { delete_after: f0, extra })
+        Ok(Self { delete_after: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("deleteAfter", &self.delete_after)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input {} { delete_after with_delete_after : crate ::formats::Datetime, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input {} { delete_after with_delete_after : formats::Datetime, } extra
 );
-crate::types::default_new!(Input);
+types::default_new!(Input);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

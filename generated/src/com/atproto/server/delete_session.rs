@@ -2,19 +2,21 @@
 //! `com.atproto.server.deleteSession`
 //!
 //! Delete the current session. Requires auth using the 'refreshJwt' (not the 'accessJwt').
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Delete the current session. Requires auth using the 'refreshJwt' (not the 'accessJwt').
 ///
 /// Procedure (HTTP POST) `com.atproto.server.deleteSession`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeleteSession;
-impl crate::xrpc::Endpoint for DeleteSession {
+impl xrpc::Endpoint for DeleteSession {
     const NSID: &'static str = "com.atproto.server.deleteSession";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
-    type Output = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
@@ -23,22 +25,19 @@ impl crate::xrpc::Endpoint for DeleteSession {
 #[non_exhaustive]
 pub enum Error {
     /// `InvalidToken`
-    InvalidToken { message: ::std::option::Option<::std::string::String> },
+    InvalidToken { message: Option<String> },
     /// `ExpiredToken`
-    ExpiredToken { message: ::std::option::Option<::std::string::String> },
+    ExpiredToken { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "InvalidToken" => Self::InvalidToken { message },
             "ExpiredToken" => Self::ExpiredToken { message },
@@ -52,7 +51,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::InvalidToken { message }
             | Self::ExpiredToken { message }
@@ -62,22 +61,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

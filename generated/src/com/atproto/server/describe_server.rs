@@ -2,179 +2,164 @@
 //! `com.atproto.server.describeServer`
 //!
 //! Describes the server's account creation requirements and capabilities. Implemented by PDS.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Describes the server's account creation requirements and capabilities. Implemented by PDS.
 ///
 /// Query (HTTP GET) `com.atproto.server.describeServer`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DescribeServer;
-impl crate::xrpc::Endpoint for DescribeServer {
+impl xrpc::Endpoint for DescribeServer {
     const NSID: &'static str = "com.atproto.server.describeServer";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Links {
-    pub privacy_policy: ::std::option::Option<crate::formats::Uri>,
-    pub terms_of_service: ::std::option::Option<crate::formats::Uri>,
+    pub privacy_policy: Option<formats::Uri>,
+    pub terms_of_service: Option<formats::Uri>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __LinksBuilder {
-    privacy_policy: ::std::option::Option<crate::formats::Uri>,
-    terms_of_service: ::std::option::Option<crate::formats::Uri>,
+    privacy_policy: Option<formats::Uri>,
+    terms_of_service: Option<formats::Uri>,
 }
-impl crate::de::Object for Links {
+impl de::Object for Links {
     type Builder = __LinksBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LinksBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
             "privacyPolicy" => {
-                crate::de::field(map, &mut b.privacy_policy, path, "privacyPolicy")
+                de::field(map, &mut b.privacy_policy, path, "privacyPolicy")
             }
             "termsOfService" => {
-                crate::de::field(map, &mut b.terms_of_service, path, "termsOfService")
+                de::field(map, &mut b.terms_of_service, path, "termsOfService")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __LinksBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __LinksBuilder { privacy_policy: f0, terms_of_service: f1 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             privacy_policy: f0,
             terms_of_service: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("privacyPolicy", &self.privacy_policy)
             .opt("termsOfService", &self.terms_of_service)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Links);
-crate::types::object_api!(
-    Links {} { privacy_policy with_privacy_policy : crate ::formats::Uri,
-    terms_of_service with_terms_of_service : crate ::formats::Uri, } extra
+types::object_impls!(Links);
+types::object_api!(
+    Links {} { privacy_policy with_privacy_policy : formats::Uri, terms_of_service
+    with_terms_of_service : formats::Uri, } extra
 );
-crate::types::default_new!(Links);
-#[derive(Debug, Clone, PartialEq)]
+types::default_new!(Links);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Contact {
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ContactBuilder {
-    email: ::std::option::Option<::std::string::String>,
+    email: Option<String>,
 }
-impl crate::de::Object for Contact {
+impl de::Object for Contact {
     type Builder = __ContactBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ContactBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "email" => crate::de::field(map, &mut b.email, path, "email"),
-            _ => ::std::result::Result::Ok(false),
+            "email" => de::field(map, &mut b.email, path, "email"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ContactBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ContactBuilder { email: f0 } = b;
-        ::std::result::Result::Ok(Self { email: f0, extra })
+        Ok(Self { email: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).opt("email", &self.email).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).opt("email", &self.email).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Contact);
-crate::types::object_api!(
-    Contact {} { email with_email : ::std::string::String, } extra
-);
-crate::types::default_new!(Contact);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Contact);
+types::object_api!(Contact {} { email with_email : String, } extra);
+types::default_new!(Contact);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// If true, an invite code must be supplied to create an account on this instance.
-    pub invite_code_required: ::std::option::Option<bool>,
+    pub invite_code_required: Option<bool>,
     /// If true, a phone verification token must be supplied to create an account on this instance.
-    pub phone_verification_required: ::std::option::Option<bool>,
+    pub phone_verification_required: Option<bool>,
     /// Maximum size of a blob that can be uploaded via com.atproto.repo.uploadBlob, in bytes.
-    pub blob_upload_limit: ::std::option::Option<i64>,
+    pub blob_upload_limit: Option<i64>,
     /// List of domain suffixes that can be used in account handles.
-    pub available_user_domains: ::std::vec::Vec<::std::string::String>,
+    pub available_user_domains: Vec<String>,
     /// URLs of service policy documents.
-    pub links: ::std::option::Option<Links>,
+    pub links: Option<Links>,
     /// Contact information
-    pub contact: ::std::option::Option<Contact>,
-    pub did: crate::formats::Did,
+    pub contact: Option<Contact>,
+    pub did: formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    invite_code_required: ::std::option::Option<bool>,
-    phone_verification_required: ::std::option::Option<bool>,
-    blob_upload_limit: ::std::option::Option<i64>,
-    available_user_domains: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    links: ::std::option::Option<Links>,
-    contact: ::std::option::Option<Contact>,
-    did: ::std::option::Option<crate::formats::Did>,
+    invite_code_required: Option<bool>,
+    phone_verification_required: Option<bool>,
+    blob_upload_limit: Option<i64>,
+    available_user_domains: Option<Vec<String>>,
+    links: Option<Links>,
+    contact: Option<Contact>,
+    did: Option<formats::Did>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
             "inviteCodeRequired" => {
-                crate::de::field(
-                    map,
-                    &mut b.invite_code_required,
-                    path,
-                    "inviteCodeRequired",
-                )
+                de::field(map, &mut b.invite_code_required, path, "inviteCodeRequired")
             }
             "phoneVerificationRequired" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.phone_verification_required,
                     path,
@@ -182,38 +167,38 @@ impl crate::de::Object for Output {
                 )
             }
             "blobUploadLimit" => {
-                crate::de::field(map, &mut b.blob_upload_limit, path, "blobUploadLimit")
+                de::field(map, &mut b.blob_upload_limit, path, "blobUploadLimit")
             }
             "availableUserDomains" => {
-                crate::de::field(
+                de::field(
                     map,
                     &mut b.available_user_domains,
                     path,
                     "availableUserDomains",
                 )
             }
-            "links" => crate::de::field(map, &mut b.links, path, "links"),
-            "contact" => crate::de::field(map, &mut b.contact, path, "contact"),
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            _ => ::std::result::Result::Ok(false),
+            "links" => de::field(map, &mut b.links, path, "links"),
+            "contact" => de::field(map, &mut b.contact, path, "contact"),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
             invite_code_required: f0,
             phone_verification_required: f1,
             blob_upload_limit: f2,
-            available_user_domains: ::std::option::Option::Some(f3),
+            available_user_domains: Some(f3),
             links: f4,
             contact: f5,
-            did: ::std::option::Option::Some(f6),
+            did: Some(f6),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("availableUserDomains", b.available_user_domains.is_some()),
@@ -222,7 +207,7 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             invite_code_required: f0,
             phone_verification_required: f1,
             blob_upload_limit: f2,
@@ -233,11 +218,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("inviteCodeRequired", &self.invite_code_required)
             .opt("phoneVerificationRequired", &self.phone_verification_required)
             .opt("blobUploadLimit", &self.blob_upload_limit)
@@ -249,22 +231,21 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("links", &self.links)
             .at("contact", &self.contact)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { available_user_domains : ::std::vec::Vec < ::std::string::String >, did :
-    crate ::formats::Did, } { invite_code_required with_invite_code_required : bool,
-    phone_verification_required with_phone_verification_required : bool,
-    blob_upload_limit with_blob_upload_limit : i64, links with_links : Links, contact
-    with_contact : Contact, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { available_user_domains : Vec < String >, did : formats::Did, } {
+    invite_code_required with_invite_code_required : bool, phone_verification_required
+    with_phone_verification_required : bool, blob_upload_limit with_blob_upload_limit :
+    i64, links with_links : Links, contact with_contact : Contact, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

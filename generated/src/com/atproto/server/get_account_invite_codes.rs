@@ -2,168 +2,147 @@
 //! `com.atproto.server.getAccountInviteCodes`
 //!
 //! Get all invite codes for the current account. Requires auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get all invite codes for the current account. Requires auth.
 ///
 /// Query (HTTP GET) `com.atproto.server.getAccountInviteCodes`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetAccountInviteCodes;
-impl crate::xrpc::Endpoint for GetAccountInviteCodes {
+impl xrpc::Endpoint for GetAccountInviteCodes {
     const NSID: &'static str = "com.atproto.server.getAccountInviteCodes";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Default: `true`.
-    pub include_used: ::std::option::Option<bool>,
+    pub include_used: Option<bool>,
     /// Controls whether any new 'earned' but not 'created' invites should be created.
     ///
     /// Default: `true`.
-    pub create_available: ::std::option::Option<bool>,
+    pub create_available: Option<bool>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    include_used: ::std::option::Option<bool>,
-    create_available: ::std::option::Option<bool>,
+    include_used: Option<bool>,
+    create_available: Option<bool>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "includeUsed" => {
-                crate::de::field(map, &mut b.include_used, path, "includeUsed")
-            }
+            "includeUsed" => de::field(map, &mut b.include_used, path, "includeUsed"),
             "createAvailable" => {
-                crate::de::field(map, &mut b.create_available, path, "createAvailable")
+                de::field(map, &mut b.create_available, path, "createAvailable")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder { include_used: f0, create_available: f1 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             include_used: f0,
             create_available: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("includeUsed", &self.include_used)
             .opt("createAvailable", &self.create_available)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
         match &self.include_used {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "includeUsed", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("includeUsed", ::std::string::String::from("true")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "includeUsed", &mut out),
+            None => out.push(("includeUsed", String::from("true"))),
         }
         match &self.create_available {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "createAvailable", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("createAvailable", ::std::string::String::from("true")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "createAvailable", &mut out),
+            None => out.push(("createAvailable", String::from("true"))),
         }
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
+types::object_api!(
     Params {} { include_used with_include_used : bool, create_available
     with_create_available : bool, } extra
 );
-crate::types::default_new!(Params);
-#[derive(Debug, Clone, PartialEq)]
+types::default_new!(Params);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub codes: ::std::vec::Vec<crate::com::atproto::server::defs::InviteCode>,
+    pub codes: Vec<crate::com::atproto::server::defs::InviteCode>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    codes: ::std::option::Option<
-        ::std::vec::Vec<crate::com::atproto::server::defs::InviteCode>,
-    >,
+    codes: Option<Vec<crate::com::atproto::server::defs::InviteCode>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "codes" => crate::de::field(map, &mut b.codes, path, "codes"),
-            _ => ::std::result::Result::Ok(false),
+            "codes" => de::field(map, &mut b.codes, path, "codes"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { codes: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("codes", b.codes.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { codes: Some(f0) } = b else {
+            return Err(de::missing(path, &[("codes", b.codes.is_some())]));
         };
-        ::std::result::Result::Ok(Self { codes: f0, extra })
+        Ok(Self { codes: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("codes", &self.codes).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("codes", &self.codes).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("codes", &self.codes).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("codes", &self.codes).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { codes : ::std::vec::Vec < crate ::com::atproto::server::defs::InviteCode >,
-    } {} extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { codes : Vec < crate ::com::atproto::server::defs::InviteCode >, } {} extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -171,20 +150,17 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// `DuplicateCreate`
-    DuplicateCreate { message: ::std::option::Option<::std::string::String> },
+    DuplicateCreate { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "DuplicateCreate" => Self::DuplicateCreate { message },
             _ => Self::Other { error, message },
@@ -196,7 +172,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::DuplicateCreate { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -206,22 +182,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,187 +2,169 @@
 //! `com.atproto.server.getServiceAuth`
 //!
 //! Get a signed token on behalf of the requesting DID for the requested service.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get a signed token on behalf of the requesting DID for the requested service.
 ///
 /// Query (HTTP GET) `com.atproto.server.getServiceAuth`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetServiceAuth;
-impl crate::xrpc::Endpoint for GetServiceAuth {
+impl xrpc::Endpoint for GetServiceAuth {
     const NSID: &'static str = "com.atproto.server.getServiceAuth";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The DID or `did#serviceId` reference of the service that the token will be used to authenticate with.
-    pub aud: ::std::string::String,
+    pub aud: String,
     /// The time in Unix Epoch seconds that the JWT expires. Defaults to 60 seconds in the future. The service may enforce certain time bounds on tokens depending on the requested scope.
-    pub exp: ::std::option::Option<i64>,
+    pub exp: Option<i64>,
     /// Lexicon (XRPC) method to bind the requested token to
-    pub lxm: ::std::option::Option<crate::formats::Nsid>,
+    pub lxm: Option<formats::Nsid>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    aud: ::std::option::Option<::std::string::String>,
-    exp: ::std::option::Option<i64>,
-    lxm: ::std::option::Option<crate::formats::Nsid>,
+    aud: Option<String>,
+    exp: Option<i64>,
+    lxm: Option<formats::Nsid>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "aud" => crate::de::field(map, &mut b.aud, path, "aud"),
-            "exp" => crate::de::field(map, &mut b.exp, path, "exp"),
-            "lxm" => crate::de::field(map, &mut b.lxm, path, "lxm"),
-            _ => ::std::result::Result::Ok(false),
+            "aud" => de::field(map, &mut b.aud, path, "aud"),
+            "exp" => de::field(map, &mut b.exp, path, "exp"),
+            "lxm" => de::field(map, &mut b.lxm, path, "lxm"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { aud: ::std::option::Option::Some(f0), exp: f1, lxm: f2 } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("aud", b.aud.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { aud: Some(f0), exp: f1, lxm: f2 } = b else {
+            return Err(de::missing(path, &[("aud", b.aud.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             aud: f0,
             exp: f1,
             lxm: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("aud", &self.aud)
             .opt("exp", &self.exp)
             .opt("lxm", &self.lxm)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.aud;
             let path = path.key("aud");
-            crate::validate::check_string(
+            validate::check_string(
                 v.as_str(),
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(2048),
-                    ..crate::validate::StringRules::NONE
+                &validate::StringRules {
+                    max_length: Some(2048),
+                    ..validate::StringRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.aud, "aud", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.exp, "exp", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.lxm, "lxm", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.aud, "aud", &mut out);
+        xrpc::QueryValue::push_query(&self.exp, "exp", &mut out);
+        xrpc::QueryValue::push_query(&self.lxm, "lxm", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { aud : ::std::string::String, } { exp with_exp : i64, lxm with_lxm : crate
-    ::formats::Nsid, } extra
+types::object_api!(
+    Params { aud : String, } { exp with_exp : i64, lxm with_lxm : formats::Nsid, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub token: ::std::string::String,
+    pub token: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    token: ::std::option::Option<::std::string::String>,
+    token: Option<String>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "token" => crate::de::field(map, &mut b.token, path, "token"),
-            _ => ::std::result::Result::Ok(false),
+            "token" => de::field(map, &mut b.token, path, "token"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { token: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("token", b.token.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { token: Some(f0) } = b else {
+            return Err(de::missing(path, &[("token", b.token.is_some())]));
         };
-        ::std::result::Result::Ok(Self { token: f0, extra })
+        Ok(Self { token: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("token", &self.token).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("token", &self.token).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output { token : ::std::string::String, } {} extra);
+types::object_impls!(Output);
+types::object_api!(Output { token : String, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// Indicates that the requested expiration date is not a valid. May be in the past or may be reliant on the requested scopes.
-    BadExpiration { message: ::std::option::Option<::std::string::String> },
+    BadExpiration { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "BadExpiration" => Self::BadExpiration { message },
             _ => Self::Other { error, message },
@@ -194,7 +176,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::BadExpiration { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -204,22 +186,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,82 +2,82 @@
 //! `com.atproto.server.getSession`
 //!
 //! Get information about the current auth session. Requires auth.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get information about the current auth session. Requires auth.
 ///
 /// Query (HTTP GET) `com.atproto.server.getSession`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetSession;
-impl crate::xrpc::Endpoint for GetSession {
+impl xrpc::Endpoint for GetSession {
     const NSID: &'static str = "com.atproto.server.getSession";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub handle: crate::formats::Handle,
-    pub did: crate::formats::Did,
-    pub did_doc: ::std::option::Option<crate::types::Unknown>,
-    pub email: ::std::option::Option<::std::string::String>,
-    pub email_confirmed: ::std::option::Option<bool>,
-    pub email_auth_factor: ::std::option::Option<bool>,
-    pub active: ::std::option::Option<bool>,
+    pub handle: formats::Handle,
+    pub did: formats::Did,
+    pub did_doc: Option<types::Unknown>,
+    pub email: Option<String>,
+    pub email_confirmed: Option<bool>,
+    pub email_auth_factor: Option<bool>,
+    pub active: Option<bool>,
     /// If active=false, this optional field indicates a possible reason for why the account is not active. If active=false and no status is supplied, then the host makes no claim for why the repository is no longer being hosted.
-    pub status: ::std::option::Option<OutputStatus>,
+    pub status: Option<OutputStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    handle: ::std::option::Option<crate::formats::Handle>,
-    did: ::std::option::Option<crate::formats::Did>,
-    did_doc: ::std::option::Option<crate::types::Unknown>,
-    email: ::std::option::Option<::std::string::String>,
-    email_confirmed: ::std::option::Option<bool>,
-    email_auth_factor: ::std::option::Option<bool>,
-    active: ::std::option::Option<bool>,
-    status: ::std::option::Option<OutputStatus>,
+    handle: Option<formats::Handle>,
+    did: Option<formats::Did>,
+    did_doc: Option<types::Unknown>,
+    email: Option<String>,
+    email_confirmed: Option<bool>,
+    email_auth_factor: Option<bool>,
+    active: Option<bool>,
+    status: Option<OutputStatus>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "didDoc" => crate::de::field(map, &mut b.did_doc, path, "didDoc"),
-            "email" => crate::de::field(map, &mut b.email, path, "email"),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "didDoc" => de::field(map, &mut b.did_doc, path, "didDoc"),
+            "email" => de::field(map, &mut b.email, path, "email"),
             "emailConfirmed" => {
-                crate::de::field(map, &mut b.email_confirmed, path, "emailConfirmed")
+                de::field(map, &mut b.email_confirmed, path, "emailConfirmed")
             }
             "emailAuthFactor" => {
-                crate::de::field(map, &mut b.email_auth_factor, path, "emailAuthFactor")
+                de::field(map, &mut b.email_auth_factor, path, "emailAuthFactor")
             }
-            "active" => crate::de::field(map, &mut b.active, path, "active"),
-            "status" => crate::de::field(map, &mut b.status, path, "status"),
-            _ => ::std::result::Result::Ok(false),
+            "active" => de::field(map, &mut b.active, path, "active"),
+            "status" => de::field(map, &mut b.status, path, "status"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            handle: ::std::option::Option::Some(f0),
-            did: ::std::option::Option::Some(f1),
+            handle: Some(f0),
+            did: Some(f1),
             did_doc: f2,
             email: f3,
             email_confirmed: f4,
@@ -85,14 +85,14 @@ impl crate::de::Object for Output {
             active: f6,
             status: f7,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[("handle", b.handle.is_some()), ("did", b.did.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             handle: f0,
             did: f1,
             did_doc: f2,
@@ -104,11 +104,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("handle", &self.handle)
             .req("did", &self.did)
             .opt("didDoc", &self.did_doc)
@@ -121,20 +118,20 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("didDoc", &self.did_doc)
             .at("status", &self.status)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { handle : crate ::formats::Handle, did : crate ::formats::Did, } { did_doc
-    with_did_doc : crate ::types::Unknown, email with_email : ::std::string::String,
-    email_confirmed with_email_confirmed : bool, email_auth_factor with_email_auth_factor
-    : bool, active with_active : bool, status with_status : OutputStatus, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { handle : formats::Handle, did : formats::Did, } { did_doc with_did_doc :
+    types::Unknown, email with_email : String, email_confirmed with_email_confirmed :
+    bool, email_auth_factor with_email_auth_factor : bool, active with_active : bool,
+    status with_status : OutputStatus, } extra
 );
 /// If active=false, this optional field indicates a possible reason for why the account is not active. If active=false and no status is supplied, then the host makes no claim for why the repository is no longer being hosted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -147,7 +144,7 @@ pub enum OutputStatus {
     /// `deactivated`
     Deactivated,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OutputStatus {
     /// The string value.
@@ -160,24 +157,24 @@ impl OutputStatus {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "takendown" => ::std::option::Option::Some(Self::Takendown),
-            "suspended" => ::std::option::Option::Some(Self::Suspended),
-            "deactivated" => ::std::option::Option::Some(Self::Deactivated),
-            _ => ::std::option::Option::None,
+            "takendown" => Some(Self::Takendown),
+            "suspended" => Some(Self::Suspended),
+            "deactivated" => Some(Self::Deactivated),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for OutputStatus {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for OutputStatus {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for OutputStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for OutputStatus {
@@ -190,50 +187,38 @@ impl ::std::convert::AsRef<str> for OutputStatus {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputStatus {
+impl<'de> de::DeserializeAt<'de> for OutputStatus {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for OutputStatus {
+impl validate::Validate for OutputStatus {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for OutputStatus {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for OutputStatus {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

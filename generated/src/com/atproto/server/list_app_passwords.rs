@@ -2,170 +2,155 @@
 //! `com.atproto.server.listAppPasswords`
 //!
 //! List all App Passwords.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// List all App Passwords.
 ///
 /// Query (HTTP GET) `com.atproto.server.listAppPasswords`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListAppPasswords;
-impl crate::xrpc::Endpoint for ListAppPasswords {
+impl xrpc::Endpoint for ListAppPasswords {
     const NSID: &'static str = "com.atproto.server.listAppPasswords";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AppPassword {
-    pub name: ::std::string::String,
-    pub created_at: crate::formats::Datetime,
-    pub privileged: ::std::option::Option<bool>,
+    pub name: String,
+    pub created_at: formats::Datetime,
+    pub privileged: Option<bool>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __AppPasswordBuilder {
-    name: ::std::option::Option<::std::string::String>,
-    created_at: ::std::option::Option<crate::formats::Datetime>,
-    privileged: ::std::option::Option<bool>,
+    name: Option<String>,
+    created_at: Option<formats::Datetime>,
+    privileged: Option<bool>,
 }
-impl crate::de::Object for AppPassword {
+impl de::Object for AppPassword {
     type Builder = __AppPasswordBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AppPasswordBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "createdAt" => crate::de::field(map, &mut b.created_at, path, "createdAt"),
-            "privileged" => crate::de::field(map, &mut b.privileged, path, "privileged"),
-            _ => ::std::result::Result::Ok(false),
+            "name" => de::field(map, &mut b.name, path, "name"),
+            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "privileged" => de::field(map, &mut b.privileged, path, "privileged"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __AppPasswordBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __AppPasswordBuilder {
-            name: ::std::option::Option::Some(f0),
-            created_at: ::std::option::Option::Some(f1),
+            name: Some(f0),
+            created_at: Some(f1),
             privileged: f2,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[("name", b.name.is_some()), ("createdAt", b.created_at.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: f0,
             created_at: f1,
             privileged: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("name", &self.name)
             .req("createdAt", &self.created_at)
             .opt("privileged", &self.privileged)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(AppPassword);
-crate::types::object_api!(
-    AppPassword { name : ::std::string::String, created_at : crate ::formats::Datetime, }
-    { privileged with_privileged : bool, } extra
+types::object_impls!(AppPassword);
+types::object_api!(
+    AppPassword { name : String, created_at : formats::Datetime, } { privileged
+    with_privileged : bool, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub passwords: ::std::vec::Vec<AppPassword>,
+    pub passwords: Vec<AppPassword>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    passwords: ::std::option::Option<::std::vec::Vec<AppPassword>>,
+    passwords: Option<Vec<AppPassword>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "passwords" => crate::de::field(map, &mut b.passwords, path, "passwords"),
-            _ => ::std::result::Result::Ok(false),
+            "passwords" => de::field(map, &mut b.passwords, path, "passwords"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { passwords: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("passwords", b.passwords.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { passwords: Some(f0) } = b else {
+            return Err(de::missing(path, &[("passwords", b.passwords.is_some())]));
         };
-        ::std::result::Result::Ok(Self { passwords: f0, extra })
+        Ok(Self { passwords: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("passwords", &self.passwords)
-            .extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("passwords", &self.passwords).extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("passwords", &self.passwords).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("passwords", &self.passwords).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { passwords : ::std::vec::Vec < AppPassword >, } {} extra
-);
+types::object_impls!(Output);
+types::object_api!(Output { passwords : Vec < AppPassword >, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// `AccountTakedown`
-    AccountTakedown { message: ::std::option::Option<::std::string::String> },
+    AccountTakedown { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "AccountTakedown" => Self::AccountTakedown { message },
             _ => Self::Other { error, message },
@@ -177,7 +162,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::AccountTakedown { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -187,22 +172,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,90 +2,90 @@
 //! `com.atproto.server.refreshSession`
 //!
 //! Refresh an authentication session. Requires auth using the 'refreshJwt' (not the 'accessJwt').
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Refresh an authentication session. Requires auth using the 'refreshJwt' (not the 'accessJwt').
 ///
 /// Procedure (HTTP POST) `com.atproto.server.refreshSession`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RefreshSession;
-impl crate::xrpc::Endpoint for RefreshSession {
+impl xrpc::Endpoint for RefreshSession {
     const NSID: &'static str = "com.atproto.server.refreshSession";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub access_jwt: ::std::string::String,
-    pub refresh_jwt: ::std::string::String,
-    pub handle: crate::formats::Handle,
-    pub did: crate::formats::Did,
-    pub did_doc: ::std::option::Option<crate::types::Unknown>,
-    pub email: ::std::option::Option<::std::string::String>,
-    pub email_confirmed: ::std::option::Option<bool>,
-    pub email_auth_factor: ::std::option::Option<bool>,
-    pub active: ::std::option::Option<bool>,
+    pub access_jwt: String,
+    pub refresh_jwt: String,
+    pub handle: formats::Handle,
+    pub did: formats::Did,
+    pub did_doc: Option<types::Unknown>,
+    pub email: Option<String>,
+    pub email_confirmed: Option<bool>,
+    pub email_auth_factor: Option<bool>,
+    pub active: Option<bool>,
     /// Hosting status of the account. If not specified, then assume 'active'.
-    pub status: ::std::option::Option<OutputStatus>,
+    pub status: Option<OutputStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    access_jwt: ::std::option::Option<::std::string::String>,
-    refresh_jwt: ::std::option::Option<::std::string::String>,
-    handle: ::std::option::Option<crate::formats::Handle>,
-    did: ::std::option::Option<crate::formats::Did>,
-    did_doc: ::std::option::Option<crate::types::Unknown>,
-    email: ::std::option::Option<::std::string::String>,
-    email_confirmed: ::std::option::Option<bool>,
-    email_auth_factor: ::std::option::Option<bool>,
-    active: ::std::option::Option<bool>,
-    status: ::std::option::Option<OutputStatus>,
+    access_jwt: Option<String>,
+    refresh_jwt: Option<String>,
+    handle: Option<formats::Handle>,
+    did: Option<formats::Did>,
+    did_doc: Option<types::Unknown>,
+    email: Option<String>,
+    email_confirmed: Option<bool>,
+    email_auth_factor: Option<bool>,
+    active: Option<bool>,
+    status: Option<OutputStatus>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "accessJwt" => crate::de::field(map, &mut b.access_jwt, path, "accessJwt"),
-            "refreshJwt" => crate::de::field(map, &mut b.refresh_jwt, path, "refreshJwt"),
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "didDoc" => crate::de::field(map, &mut b.did_doc, path, "didDoc"),
-            "email" => crate::de::field(map, &mut b.email, path, "email"),
+            "accessJwt" => de::field(map, &mut b.access_jwt, path, "accessJwt"),
+            "refreshJwt" => de::field(map, &mut b.refresh_jwt, path, "refreshJwt"),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "didDoc" => de::field(map, &mut b.did_doc, path, "didDoc"),
+            "email" => de::field(map, &mut b.email, path, "email"),
             "emailConfirmed" => {
-                crate::de::field(map, &mut b.email_confirmed, path, "emailConfirmed")
+                de::field(map, &mut b.email_confirmed, path, "emailConfirmed")
             }
             "emailAuthFactor" => {
-                crate::de::field(map, &mut b.email_auth_factor, path, "emailAuthFactor")
+                de::field(map, &mut b.email_auth_factor, path, "emailAuthFactor")
             }
-            "active" => crate::de::field(map, &mut b.active, path, "active"),
-            "status" => crate::de::field(map, &mut b.status, path, "status"),
-            _ => ::std::result::Result::Ok(false),
+            "active" => de::field(map, &mut b.active, path, "active"),
+            "status" => de::field(map, &mut b.status, path, "status"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            access_jwt: ::std::option::Option::Some(f0),
-            refresh_jwt: ::std::option::Option::Some(f1),
-            handle: ::std::option::Option::Some(f2),
-            did: ::std::option::Option::Some(f3),
+            access_jwt: Some(f0),
+            refresh_jwt: Some(f1),
+            handle: Some(f2),
+            did: Some(f3),
             did_doc: f4,
             email: f5,
             email_confirmed: f6,
@@ -93,8 +93,8 @@ impl crate::de::Object for Output {
             active: f8,
             status: f9,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("accessJwt", b.access_jwt.is_some()),
@@ -105,7 +105,7 @@ impl crate::de::Object for Output {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             access_jwt: f0,
             refresh_jwt: f1,
             handle: f2,
@@ -119,11 +119,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("accessJwt", &self.access_jwt)
             .req("refreshJwt", &self.refresh_jwt)
             .req("handle", &self.handle)
@@ -138,19 +135,18 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path)
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path)
             .at("didDoc", &self.did_doc)
             .at("status", &self.status)
             .end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { access_jwt : ::std::string::String, refresh_jwt : ::std::string::String,
-    handle : crate ::formats::Handle, did : crate ::formats::Did, } { did_doc
-    with_did_doc : crate ::types::Unknown, email with_email : ::std::string::String,
+types::object_impls!(Output);
+types::object_api!(
+    Output { access_jwt : String, refresh_jwt : String, handle : formats::Handle, did :
+    formats::Did, } { did_doc with_did_doc : types::Unknown, email with_email : String,
     email_confirmed with_email_confirmed : bool, email_auth_factor with_email_auth_factor
     : bool, active with_active : bool, status with_status : OutputStatus, } extra
 );
@@ -165,7 +161,7 @@ pub enum OutputStatus {
     /// `deactivated`
     Deactivated,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OutputStatus {
     /// The string value.
@@ -178,24 +174,24 @@ impl OutputStatus {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "takendown" => ::std::option::Option::Some(Self::Takendown),
-            "suspended" => ::std::option::Option::Some(Self::Suspended),
-            "deactivated" => ::std::option::Option::Some(Self::Deactivated),
-            _ => ::std::option::Option::None,
+            "takendown" => Some(Self::Takendown),
+            "suspended" => Some(Self::Suspended),
+            "deactivated" => Some(Self::Deactivated),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for OutputStatus {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for OutputStatus {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for OutputStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for OutputStatus {
@@ -208,47 +204,35 @@ impl ::std::convert::AsRef<str> for OutputStatus {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputStatus {
+impl<'de> de::DeserializeAt<'de> for OutputStatus {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for OutputStatus {
+impl validate::Validate for OutputStatus {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for OutputStatus {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for OutputStatus {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -258,24 +242,21 @@ impl crate::xrpc::QueryValue for OutputStatus {
 #[non_exhaustive]
 pub enum Error {
     /// `AccountTakedown`
-    AccountTakedown { message: ::std::option::Option<::std::string::String> },
+    AccountTakedown { message: Option<String> },
     /// `InvalidToken`
-    InvalidToken { message: ::std::option::Option<::std::string::String> },
+    InvalidToken { message: Option<String> },
     /// `ExpiredToken`
-    ExpiredToken { message: ::std::option::Option<::std::string::String> },
+    ExpiredToken { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "AccountTakedown" => Self::AccountTakedown { message },
             "InvalidToken" => Self::InvalidToken { message },
@@ -291,7 +272,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::AccountTakedown { message }
             | Self::InvalidToken { message }
@@ -302,22 +283,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,21 +2,23 @@
 //! `com.atproto.server.requestEmailConfirmation`
 //!
 //! Request an email with a code to confirm ownership of email.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Request an email with a code to confirm ownership of email.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.requestEmailConfirmation`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RequestEmailConfirmation;
-impl crate::xrpc::Endpoint for RequestEmailConfirmation {
+impl xrpc::Endpoint for RequestEmailConfirmation {
     const NSID: &'static str = "com.atproto.server.requestEmailConfirmation";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
-    type Output = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,76 +2,70 @@
 //! `com.atproto.server.requestEmailUpdate`
 //!
 //! Request a token in order to update email.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Request a token in order to update email.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.requestEmailUpdate`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RequestEmailUpdate;
-impl crate::xrpc::Endpoint for RequestEmailUpdate {
+impl xrpc::Endpoint for RequestEmailUpdate {
     const NSID: &'static str = "com.atproto.server.requestEmailUpdate";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub token_required: bool,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    token_required: ::std::option::Option<bool>,
+    token_required: Option<bool>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
             "tokenRequired" => {
-                crate::de::field(map, &mut b.token_required, path, "tokenRequired")
+                de::field(map, &mut b.token_required, path, "tokenRequired")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { token_required: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
-                    path,
-                    &[("tokenRequired", b.token_required.is_some())],
-                ),
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { token_required: Some(f0) } = b else {
+            return Err(
+                de::missing(path, &[("tokenRequired", b.token_required.is_some())]),
             );
         };
-        ::std::result::Result::Ok(Self { token_required: f0, extra })
+        Ok(Self { token_required: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("tokenRequired", &self.token_required)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output { token_required : bool, } {} extra);
+types::object_impls!(Output);
+types::object_api!(Output { token_required : bool, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,93 +2,85 @@
 //! `com.atproto.server.updateEmail`
 //!
 //! Update an account's email.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Update an account's email.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.updateEmail`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UpdateEmail;
-impl crate::xrpc::Endpoint for UpdateEmail {
+impl xrpc::Endpoint for UpdateEmail {
     const NSID: &'static str = "com.atproto.server.updateEmail";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub email: ::std::string::String,
-    pub email_auth_factor: ::std::option::Option<bool>,
+    pub email: String,
+    pub email_auth_factor: Option<bool>,
     /// Requires a token from com.atproto.sever.requestEmailUpdate if the account's email has been confirmed.
-    pub token: ::std::option::Option<::std::string::String>,
+    pub token: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    email: ::std::option::Option<::std::string::String>,
-    email_auth_factor: ::std::option::Option<bool>,
-    token: ::std::option::Option<::std::string::String>,
+    email: Option<String>,
+    email_auth_factor: Option<bool>,
+    token: Option<String>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "email" => crate::de::field(map, &mut b.email, path, "email"),
+            "email" => de::field(map, &mut b.email, path, "email"),
             "emailAuthFactor" => {
-                crate::de::field(map, &mut b.email_auth_factor, path, "emailAuthFactor")
+                de::field(map, &mut b.email_auth_factor, path, "emailAuthFactor")
             }
-            "token" => crate::de::field(map, &mut b.token, path, "token"),
-            _ => ::std::result::Result::Ok(false),
+            "token" => de::field(map, &mut b.token, path, "token"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder {
-            email: ::std::option::Option::Some(f0),
-            email_auth_factor: f1,
-            token: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("email", b.email.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { email: Some(f0), email_auth_factor: f1, token: f2 } = b
+        else {
+            return Err(de::missing(path, &[("email", b.email.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: f0,
             email_auth_factor: f1,
             token: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("email", &self.email)
             .opt("emailAuthFactor", &self.email_auth_factor)
             .opt("token", &self.token)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(
-    Input { email : ::std::string::String, } { email_auth_factor with_email_auth_factor :
-    bool, token with_token : ::std::string::String, } extra
+types::object_impls!(Input);
+types::object_api!(
+    Input { email : String, } { email_auth_factor with_email_auth_factor : bool, token
+    with_token : String, } extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -96,24 +88,21 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// `ExpiredToken`
-    ExpiredToken { message: ::std::option::Option<::std::string::String> },
+    ExpiredToken { message: Option<String> },
     /// `InvalidToken`
-    InvalidToken { message: ::std::option::Option<::std::string::String> },
+    InvalidToken { message: Option<String> },
     /// `TokenRequired`
-    TokenRequired { message: ::std::option::Option<::std::string::String> },
+    TokenRequired { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "ExpiredToken" => Self::ExpiredToken { message },
             "InvalidToken" => Self::InvalidToken { message },
@@ -129,7 +118,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::ExpiredToken { message }
             | Self::InvalidToken { message }
@@ -140,22 +129,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,124 +2,112 @@
 //! `com.atproto.sync.getBlocks`
 //!
 //! Get data blocks from a given repo, by CID. For example, intermediate MST nodes, or records. Does not require auth; implemented by PDS.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get data blocks from a given repo, by CID. For example, intermediate MST nodes, or records. Does not require auth; implemented by PDS.
 ///
 /// Query (HTTP GET) `com.atproto.sync.getBlocks`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetBlocks;
-impl crate::xrpc::Endpoint for GetBlocks {
+impl xrpc::Endpoint for GetBlocks {
     const NSID: &'static str = "com.atproto.sync.getBlocks";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/vnd.ipld.car",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/vnd.ipld.car");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
-    type Output = crate::xrpc::RawBody;
+    type Input = xrpc::NoBody;
+    type Output = xrpc::RawBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The DID of the repo.
-    pub did: crate::formats::Did,
-    pub cids: ::std::vec::Vec<crate::formats::Cid>,
+    pub did: formats::Did,
+    pub cids: Vec<formats::Cid>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
-    cids: ::std::option::Option<::std::vec::Vec<crate::formats::Cid>>,
+    did: Option<formats::Did>,
+    cids: Option<Vec<formats::Cid>>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "cids" => crate::de::field(map, &mut b.cids, path, "cids"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "cids" => de::field(map, &mut b.cids, path, "cids"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            did: ::std::option::Option::Some(f0),
-            cids: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { did: Some(f0), cids: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("did", b.did.is_some()), ("cids", b.cids.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self { did: f0, cids: f1, extra })
+        Ok(Self { did: f0, cids: f1, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("did", &self.did)
             .req("cids", &self.cids)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.did, "did", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.cids, "cids", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.did, "did", &mut out);
+        xrpc::QueryValue::push_query(&self.cids, "cids", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { did : crate ::formats::Did, cids : ::std::vec::Vec < crate ::formats::Cid >,
-    } {} extra
-);
+types::object_api!(Params { did : formats::Did, cids : Vec < formats::Cid >, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// `BlockNotFound`
-    BlockNotFound { message: ::std::option::Option<::std::string::String> },
+    BlockNotFound { message: Option<String> },
     /// `RepoNotFound`
-    RepoNotFound { message: ::std::option::Option<::std::string::String> },
+    RepoNotFound { message: Option<String> },
     /// `RepoTakendown`
-    RepoTakendown { message: ::std::option::Option<::std::string::String> },
+    RepoTakendown { message: Option<String> },
     /// `RepoSuspended`
-    RepoSuspended { message: ::std::option::Option<::std::string::String> },
+    RepoSuspended { message: Option<String> },
     /// `RepoDeactivated`
-    RepoDeactivated { message: ::std::option::Option<::std::string::String> },
+    RepoDeactivated { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "BlockNotFound" => Self::BlockNotFound { message },
             "RepoNotFound" => Self::RepoNotFound { message },
@@ -139,7 +127,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::BlockNotFound { message }
             | Self::RepoNotFound { message }
@@ -152,22 +140,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

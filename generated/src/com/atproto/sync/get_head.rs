@@ -2,146 +2,133 @@
 //! `com.atproto.sync.getHead`
 //!
 //! DEPRECATED - please use com.atproto.sync.getLatestCommit instead
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// DEPRECATED - please use com.atproto.sync.getLatestCommit instead
 ///
 /// Query (HTTP GET) `com.atproto.sync.getHead`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetHead;
-impl crate::xrpc::Endpoint for GetHead {
+impl xrpc::Endpoint for GetHead {
     const NSID: &'static str = "com.atproto.sync.getHead";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The DID of the repo.
-    pub did: crate::formats::Did,
+    pub did: formats::Did,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
+    did: Option<formats::Did>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { did: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("did", b.did.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { did: Some(f0) } = b else {
+            return Err(de::missing(path, &[("did", b.did.is_some())]));
         };
-        ::std::result::Result::Ok(Self { did: f0, extra })
+        Ok(Self { did: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.did, "did", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.did, "did", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params { did : crate ::formats::Did, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { did : formats::Did, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub root: crate::formats::Cid,
+    pub root: formats::Cid,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    root: ::std::option::Option<crate::formats::Cid>,
+    root: Option<formats::Cid>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "root" => crate::de::field(map, &mut b.root, path, "root"),
-            _ => ::std::result::Result::Ok(false),
+            "root" => de::field(map, &mut b.root, path, "root"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { root: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("root", b.root.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { root: Some(f0) } = b else {
+            return Err(de::missing(path, &[("root", b.root.is_some())]));
         };
-        ::std::result::Result::Ok(Self { root: f0, extra })
+        Ok(Self { root: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("root", &self.root).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("root", &self.root).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output { root : crate ::formats::Cid, } {} extra);
+types::object_impls!(Output);
+types::object_api!(Output { root : formats::Cid, } {} extra);
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// `HeadNotFound`
-    HeadNotFound { message: ::std::option::Option<::std::string::String> },
+    HeadNotFound { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "HeadNotFound" => Self::HeadNotFound { message },
             _ => Self::Other { error, message },
@@ -153,7 +140,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::HeadNotFound { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -163,22 +150,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

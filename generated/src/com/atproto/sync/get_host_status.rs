@@ -2,136 +2,125 @@
 //! `com.atproto.sync.getHostStatus`
 //!
 //! Returns information about a specified upstream host, as consumed by the server. Implemented by relays.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Returns information about a specified upstream host, as consumed by the server. Implemented by relays.
 ///
 /// Query (HTTP GET) `com.atproto.sync.getHostStatus`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetHostStatus;
-impl crate::xrpc::Endpoint for GetHostStatus {
+impl xrpc::Endpoint for GetHostStatus {
     const NSID: &'static str = "com.atproto.sync.getHostStatus";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Hostname of the host (eg, PDS or relay) being queried.
-    pub hostname: ::std::string::String,
+    pub hostname: String,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    hostname: ::std::option::Option<::std::string::String>,
+    hostname: Option<String>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "hostname" => crate::de::field(map, &mut b.hostname, path, "hostname"),
-            _ => ::std::result::Result::Ok(false),
+            "hostname" => de::field(map, &mut b.hostname, path, "hostname"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { hostname: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("hostname", b.hostname.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { hostname: Some(f0) } = b else {
+            return Err(de::missing(path, &[("hostname", b.hostname.is_some())]));
         };
-        ::std::result::Result::Ok(Self { hostname: f0, extra })
+        Ok(Self { hostname: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
-            .req("hostname", &self.hostname)
-            .extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("hostname", &self.hostname).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.hostname, "hostname", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.hostname, "hostname", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params { hostname : ::std::string::String, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { hostname : String, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub hostname: ::std::string::String,
+    pub hostname: String,
     /// Recent repo stream event sequence number. May be delayed from actual stream processing (eg, persisted cursor not in-memory cursor).
-    pub seq: ::std::option::Option<i64>,
+    pub seq: Option<i64>,
     /// Number of accounts on the server which are associated with the upstream host. Note that the upstream may actually have more accounts.
-    pub account_count: ::std::option::Option<i64>,
-    pub status: ::std::option::Option<crate::com::atproto::sync::defs::HostStatus>,
+    pub account_count: Option<i64>,
+    pub status: Option<crate::com::atproto::sync::defs::HostStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    hostname: ::std::option::Option<::std::string::String>,
-    seq: ::std::option::Option<i64>,
-    account_count: ::std::option::Option<i64>,
-    status: ::std::option::Option<crate::com::atproto::sync::defs::HostStatus>,
+    hostname: Option<String>,
+    seq: Option<i64>,
+    account_count: Option<i64>,
+    status: Option<crate::com::atproto::sync::defs::HostStatus>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "hostname" => crate::de::field(map, &mut b.hostname, path, "hostname"),
-            "seq" => crate::de::field(map, &mut b.seq, path, "seq"),
-            "accountCount" => {
-                crate::de::field(map, &mut b.account_count, path, "accountCount")
-            }
-            "status" => crate::de::field(map, &mut b.status, path, "status"),
-            _ => ::std::result::Result::Ok(false),
+            "hostname" => de::field(map, &mut b.hostname, path, "hostname"),
+            "seq" => de::field(map, &mut b.seq, path, "seq"),
+            "accountCount" => de::field(map, &mut b.account_count, path, "accountCount"),
+            "status" => de::field(map, &mut b.status, path, "status"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            hostname: ::std::option::Option::Some(f0),
+            hostname: Some(f0),
             seq: f1,
             account_count: f2,
             status: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("hostname", b.hostname.is_some())]),
-            );
+            return Err(de::missing(path, &[("hostname", b.hostname.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             hostname: f0,
             seq: f1,
             account_count: f2,
@@ -139,11 +128,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("hostname", &self.hostname)
             .opt("seq", &self.seq)
             .opt("accountCount", &self.account_count)
@@ -152,16 +138,15 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("status", &self.status).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { hostname : ::std::string::String, } { seq with_seq : i64, account_count
-    with_account_count : i64, status with_status : crate
-    ::com::atproto::sync::defs::HostStatus, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { hostname : String, } { seq with_seq : i64, account_count with_account_count
+    : i64, status with_status : crate ::com::atproto::sync::defs::HostStatus, } extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -169,20 +154,17 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// `HostNotFound`
-    HostNotFound { message: ::std::option::Option<::std::string::String> },
+    HostNotFound { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "HostNotFound" => Self::HostNotFound { message },
             _ => Self::Other { error, message },
@@ -194,7 +176,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::HostNotFound { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -204,22 +186,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

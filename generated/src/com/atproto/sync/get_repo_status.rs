@@ -2,135 +2,126 @@
 //! `com.atproto.sync.getRepoStatus`
 //!
 //! Get the hosting status for a repository, on this server. Expected to be implemented by PDS and Relay.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Get the hosting status for a repository, on this server. Expected to be implemented by PDS and Relay.
 ///
 /// Query (HTTP GET) `com.atproto.sync.getRepoStatus`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetRepoStatus;
-impl crate::xrpc::Endpoint for GetRepoStatus {
+impl xrpc::Endpoint for GetRepoStatus {
     const NSID: &'static str = "com.atproto.sync.getRepoStatus";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The DID of the repo.
-    pub did: crate::formats::Did,
+    pub did: formats::Did,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
+    did: Option<formats::Did>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder { did: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("did", b.did.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { did: Some(f0) } = b else {
+            return Err(de::missing(path, &[("did", b.did.is_some())]));
         };
-        ::std::result::Result::Ok(Self { did: f0, extra })
+        Ok(Self { did: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.did, "did", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.did, "did", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params { did : crate ::formats::Did, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_api!(Params { did : formats::Did, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub did: crate::formats::Did,
+    pub did: formats::Did,
     pub active: bool,
     /// If active=false, this optional field indicates a possible reason for why the account is not active. If active=false and no status is supplied, then the host makes no claim for why the repository is no longer being hosted.
-    pub status: ::std::option::Option<OutputStatus>,
+    pub status: Option<OutputStatus>,
     /// Optional field, the current rev of the repo, if active=true
-    pub rev: ::std::option::Option<crate::formats::Tid>,
+    pub rev: Option<formats::Tid>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
-    active: ::std::option::Option<bool>,
-    status: ::std::option::Option<OutputStatus>,
-    rev: ::std::option::Option<crate::formats::Tid>,
+    did: Option<formats::Did>,
+    active: Option<bool>,
+    status: Option<OutputStatus>,
+    rev: Option<formats::Tid>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "active" => crate::de::field(map, &mut b.active, path, "active"),
-            "status" => crate::de::field(map, &mut b.status, path, "status"),
-            "rev" => crate::de::field(map, &mut b.rev, path, "rev"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "active" => de::field(map, &mut b.active, path, "active"),
+            "status" => de::field(map, &mut b.status, path, "status"),
+            "rev" => de::field(map, &mut b.rev, path, "rev"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            did: ::std::option::Option::Some(f0),
-            active: ::std::option::Option::Some(f1),
-            status: f2,
-            rev: f3,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { did: Some(f0), active: Some(f1), status: f2, rev: f3 } = b
+        else {
+            return Err(
+                de::missing(
                     path,
                     &[("did", b.did.is_some()), ("active", b.active.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             did: f0,
             active: f1,
             status: f2,
@@ -138,11 +129,8 @@ impl crate::de::Object for Output {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("did", &self.did)
             .req("active", &self.active)
             .opt("status", &self.status)
@@ -151,15 +139,15 @@ impl crate::de::Object for Output {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("status", &self.status).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { did : crate ::formats::Did, active : bool, } { status with_status :
-    OutputStatus, rev with_rev : crate ::formats::Tid, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { did : formats::Did, active : bool, } { status with_status : OutputStatus,
+    rev with_rev : formats::Tid, } extra
 );
 /// If active=false, this optional field indicates a possible reason for why the account is not active. If active=false and no status is supplied, then the host makes no claim for why the repository is no longer being hosted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -178,7 +166,7 @@ pub enum OutputStatus {
     /// `throttled`
     Throttled,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OutputStatus {
     /// The string value.
@@ -194,27 +182,27 @@ impl OutputStatus {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "takendown" => ::std::option::Option::Some(Self::Takendown),
-            "suspended" => ::std::option::Option::Some(Self::Suspended),
-            "deleted" => ::std::option::Option::Some(Self::Deleted),
-            "deactivated" => ::std::option::Option::Some(Self::Deactivated),
-            "desynchronized" => ::std::option::Option::Some(Self::Desynchronized),
-            "throttled" => ::std::option::Option::Some(Self::Throttled),
-            _ => ::std::option::Option::None,
+            "takendown" => Some(Self::Takendown),
+            "suspended" => Some(Self::Suspended),
+            "deleted" => Some(Self::Deleted),
+            "deactivated" => Some(Self::Deactivated),
+            "desynchronized" => Some(Self::Desynchronized),
+            "throttled" => Some(Self::Throttled),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for OutputStatus {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for OutputStatus {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for OutputStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for OutputStatus {
@@ -227,47 +215,35 @@ impl ::std::convert::AsRef<str> for OutputStatus {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputStatus {
+impl<'de> de::DeserializeAt<'de> for OutputStatus {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for OutputStatus {
+impl validate::Validate for OutputStatus {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for OutputStatus {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for OutputStatus {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -277,20 +253,17 @@ impl crate::xrpc::QueryValue for OutputStatus {
 #[non_exhaustive]
 pub enum Error {
     /// `RepoNotFound`
-    RepoNotFound { message: ::std::option::Option<::std::string::String> },
+    RepoNotFound { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "RepoNotFound" => Self::RepoNotFound { message },
             _ => Self::Other { error, message },
@@ -302,7 +275,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::RepoNotFound { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -312,22 +285,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

@@ -2,76 +2,69 @@
 //! `com.atproto.sync.listBlobs`
 //!
 //! List blob CIDs for an account, since some repo revision. Does not require auth; implemented by PDS.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// List blob CIDs for an account, since some repo revision. Does not require auth; implemented by PDS.
 ///
 /// Query (HTTP GET) `com.atproto.sync.listBlobs`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListBlobs;
-impl crate::xrpc::Endpoint for ListBlobs {
+impl xrpc::Endpoint for ListBlobs {
     const NSID: &'static str = "com.atproto.sync.listBlobs";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The DID of the repo.
-    pub did: crate::formats::Did,
+    pub did: formats::Did,
     /// Optional revision of the repo to list blobs since.
-    pub since: ::std::option::Option<crate::formats::Tid>,
+    pub since: Option<formats::Tid>,
     /// Default: `500`.
-    pub limit: ::std::option::Option<i64>,
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
-    since: ::std::option::Option<crate::formats::Tid>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    did: Option<formats::Did>,
+    since: Option<formats::Tid>,
+    limit: Option<i64>,
+    cursor: Option<String>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "since" => crate::de::field(map, &mut b.since, path, "since"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "since" => de::field(map, &mut b.since, path, "since"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            did: ::std::option::Option::Some(f0),
-            since: f1,
-            limit: f2,
-            cursor: f3,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("did", b.did.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { did: Some(f0), since: f1, limit: f2, cursor: f3 } = b else {
+            return Err(de::missing(path, &[("did", b.did.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             did: f0,
             since: f1,
             limit: f2,
@@ -79,120 +72,103 @@ impl crate::de::Object for Params {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("did", &self.did)
             .opt("since", &self.since)
             .opt("limit", &self.limit)
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(1000),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(1000),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.did, "did", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.since, "since", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.did, "did", &mut out);
+        xrpc::QueryValue::push_query(&self.since, "since", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("500")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("500"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { did : crate ::formats::Did, } { since with_since : crate ::formats::Tid,
-    limit with_limit : i64, cursor with_cursor : ::std::string::String, } extra
+types::object_api!(
+    Params { did : formats::Did, } { since with_since : formats::Tid, limit with_limit :
+    i64, cursor with_cursor : String, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub cursor: ::std::option::Option<::std::string::String>,
-    pub cids: ::std::vec::Vec<crate::formats::Cid>,
+    pub cursor: Option<String>,
+    pub cids: Vec<formats::Cid>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    cids: ::std::option::Option<::std::vec::Vec<crate::formats::Cid>>,
+    cursor: Option<String>,
+    cids: Option<Vec<formats::Cid>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "cids" => crate::de::field(map, &mut b.cids, path, "cids"),
-            _ => ::std::result::Result::Ok(false),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "cids" => de::field(map, &mut b.cids, path, "cids"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { cursor: f0, cids: ::std::option::Option::Some(f1) } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("cids", b.cids.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { cursor: f0, cids: Some(f1) } = b else {
+            return Err(de::missing(path, &[("cids", b.cids.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             cids: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .req("cids", &self.cids)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { cids : ::std::vec::Vec < crate ::formats::Cid >, } { cursor with_cursor :
-    ::std::string::String, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { cids : Vec < formats::Cid >, } { cursor with_cursor : String, } extra
 );
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -200,26 +176,23 @@ crate::types::object_api!(
 #[non_exhaustive]
 pub enum Error {
     /// `RepoNotFound`
-    RepoNotFound { message: ::std::option::Option<::std::string::String> },
+    RepoNotFound { message: Option<String> },
     /// `RepoTakendown`
-    RepoTakendown { message: ::std::option::Option<::std::string::String> },
+    RepoTakendown { message: Option<String> },
     /// `RepoSuspended`
-    RepoSuspended { message: ::std::option::Option<::std::string::String> },
+    RepoSuspended { message: Option<String> },
     /// `RepoDeactivated`
-    RepoDeactivated { message: ::std::option::Option<::std::string::String> },
+    RepoDeactivated { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "RepoNotFound" => Self::RepoNotFound { message },
             "RepoTakendown" => Self::RepoTakendown { message },
@@ -237,7 +210,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::RepoNotFound { message }
             | Self::RepoTakendown { message }
@@ -249,22 +222,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

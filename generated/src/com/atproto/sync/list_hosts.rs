@@ -2,77 +2,73 @@
 //! `com.atproto.sync.listHosts`
 //!
 //! Enumerates upstream hosts (eg, PDS or relay instances) that this service consumes from. Implemented by relays.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Enumerates upstream hosts (eg, PDS or relay instances) that this service consumes from. Implemented by relays.
 ///
 /// Query (HTTP GET) `com.atproto.sync.listHosts`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListHosts;
-impl crate::xrpc::Endpoint for ListHosts {
+impl xrpc::Endpoint for ListHosts {
     const NSID: &'static str = "com.atproto.sync.listHosts";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Host {
     /// hostname of server; not a URL (no scheme)
-    pub hostname: ::std::string::String,
+    pub hostname: String,
     /// Recent repo stream event sequence number. May be delayed from actual stream processing (eg, persisted cursor not in-memory cursor).
-    pub seq: ::std::option::Option<i64>,
-    pub account_count: ::std::option::Option<i64>,
-    pub status: ::std::option::Option<crate::com::atproto::sync::defs::HostStatus>,
+    pub seq: Option<i64>,
+    pub account_count: Option<i64>,
+    pub status: Option<crate::com::atproto::sync::defs::HostStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __HostBuilder {
-    hostname: ::std::option::Option<::std::string::String>,
-    seq: ::std::option::Option<i64>,
-    account_count: ::std::option::Option<i64>,
-    status: ::std::option::Option<crate::com::atproto::sync::defs::HostStatus>,
+    hostname: Option<String>,
+    seq: Option<i64>,
+    account_count: Option<i64>,
+    status: Option<crate::com::atproto::sync::defs::HostStatus>,
 }
-impl crate::de::Object for Host {
+impl de::Object for Host {
     type Builder = __HostBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __HostBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "hostname" => crate::de::field(map, &mut b.hostname, path, "hostname"),
-            "seq" => crate::de::field(map, &mut b.seq, path, "seq"),
-            "accountCount" => {
-                crate::de::field(map, &mut b.account_count, path, "accountCount")
-            }
-            "status" => crate::de::field(map, &mut b.status, path, "status"),
-            _ => ::std::result::Result::Ok(false),
+            "hostname" => de::field(map, &mut b.hostname, path, "hostname"),
+            "seq" => de::field(map, &mut b.seq, path, "seq"),
+            "accountCount" => de::field(map, &mut b.account_count, path, "accountCount"),
+            "status" => de::field(map, &mut b.status, path, "status"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __HostBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __HostBuilder {
-            hostname: ::std::option::Option::Some(f0),
+            hostname: Some(f0),
             seq: f1,
             account_count: f2,
             status: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("hostname", b.hostname.is_some())]),
-            );
+            return Err(de::missing(path, &[("hostname", b.hostname.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             hostname: f0,
             seq: f1,
             account_count: f2,
@@ -80,11 +76,8 @@ impl crate::de::Object for Host {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("hostname", &self.hostname)
             .opt("seq", &self.seq)
             .opt("accountCount", &self.account_count)
@@ -93,177 +86,158 @@ impl crate::de::Object for Host {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("status", &self.status).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
-crate::types::object_impls!(Host);
-crate::types::object_api!(
-    Host { hostname : ::std::string::String, } { seq with_seq : i64, account_count
-    with_account_count : i64, status with_status : crate
-    ::com::atproto::sync::defs::HostStatus, } extra
+types::object_impls!(Host);
+types::object_api!(
+    Host { hostname : String, } { seq with_seq : i64, account_count with_account_count :
+    i64, status with_status : crate ::com::atproto::sync::defs::HostStatus, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Default: `200`.
-    pub limit: ::std::option::Option<i64>,
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder { limit: f0, cursor: f1 } = b;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             limit: f0,
             cursor: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("limit", &self.limit)
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(1000),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(1000),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("200")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("200"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params {} { limit with_limit : i64, cursor with_cursor : ::std::string::String, }
-    extra
+types::object_api!(
+    Params {} { limit with_limit : i64, cursor with_cursor : String, } extra
 );
-crate::types::default_new!(Params);
-#[derive(Debug, Clone, PartialEq)]
+types::default_new!(Params);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
     /// Sort order is not formally specified. Recommended order is by time host was first seen by the server, with oldest first.
-    pub hosts: ::std::vec::Vec<Host>,
+    pub hosts: Vec<Host>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    hosts: ::std::option::Option<::std::vec::Vec<Host>>,
+    cursor: Option<String>,
+    hosts: Option<Vec<Host>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "hosts" => crate::de::field(map, &mut b.hosts, path, "hosts"),
-            _ => ::std::result::Result::Ok(false),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "hosts" => de::field(map, &mut b.hosts, path, "hosts"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { cursor: f0, hosts: ::std::option::Option::Some(f1) } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("hosts", b.hosts.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { cursor: f0, hosts: Some(f1) } = b else {
+            return Err(de::missing(path, &[("hosts", b.hosts.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             hosts: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .req("hosts", &self.hosts)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("hosts", &self.hosts).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("hosts", &self.hosts).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { hosts : ::std::vec::Vec < Host >, } { cursor with_cursor :
-    ::std::string::String, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { hosts : Vec < Host >, } { cursor with_cursor : String, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,243 +2,215 @@
 //! `com.atproto.sync.listReposByCollection`
 //!
 //! Enumerates all the DIDs which have records with the given collection NSID.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Enumerates all the DIDs which have records with the given collection NSID.
 ///
 /// Query (HTTP GET) `com.atproto.sync.listReposByCollection`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListReposByCollection;
-impl crate::xrpc::Endpoint for ListReposByCollection {
+impl xrpc::Endpoint for ListReposByCollection {
     const NSID: &'static str = "com.atproto.sync.listReposByCollection";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Repo {
-    pub did: crate::formats::Did,
+    pub did: formats::Did,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RepoBuilder {
-    did: ::std::option::Option<crate::formats::Did>,
+    did: Option<formats::Did>,
 }
-impl crate::de::Object for Repo {
+impl de::Object for Repo {
     type Builder = __RepoBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RepoBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            _ => ::std::result::Result::Ok(false),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RepoBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __RepoBuilder { did: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("did", b.did.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __RepoBuilder { did: Some(f0) } = b else {
+            return Err(de::missing(path, &[("did", b.did.is_some())]));
         };
-        ::std::result::Result::Ok(Self { did: f0, extra })
+        Ok(Self { did: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Repo);
-crate::types::object_api!(Repo { did : crate ::formats::Did, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Repo);
+types::object_api!(Repo { did : formats::Did, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
-    pub collection: crate::formats::Nsid,
+    pub collection: formats::Nsid,
     /// Maximum size of response set. Recommend setting a large maximum (1000+) when enumerating large DID lists.
     ///
     /// Default: `500`.
-    pub limit: ::std::option::Option<i64>,
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    collection: ::std::option::Option<crate::formats::Nsid>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    collection: Option<formats::Nsid>,
+    limit: Option<i64>,
+    cursor: Option<String>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "collection" => crate::de::field(map, &mut b.collection, path, "collection"),
-            "limit" => crate::de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
+            "collection" => de::field(map, &mut b.collection, path, "collection"),
+            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            collection: ::std::option::Option::Some(f0),
-            limit: f1,
-            cursor: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("collection", b.collection.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { collection: Some(f0), limit: f1, cursor: f2 } = b else {
+            return Err(de::missing(path, &[("collection", b.collection.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             collection: f0,
             limit: f1,
             cursor: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("collection", &self.collection)
             .opt("limit", &self.limit)
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        if let ::std::option::Option::Some(v) = &self.limit {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+        if let Some(v) = &self.limit {
             let path = path.key("limit");
-            crate::validate::check_integer(
+            validate::check_integer(
                 *v,
-                &crate::validate::IntegerRules {
-                    minimum: ::std::option::Option::Some(1),
-                    maximum: ::std::option::Option::Some(2000),
-                    ..crate::validate::IntegerRules::NONE
+                &validate::IntegerRules {
+                    minimum: Some(1),
+                    maximum: Some(2000),
+                    ..validate::IntegerRules::NONE
                 },
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
         match &self.limit {
-            ::std::option::Option::Some(v) => {
-                crate::xrpc::QueryValue::push_query(v, "limit", &mut out)
-            }
-            ::std::option::Option::None => {
-                out.push(("limit", ::std::string::String::from("500")))
-            }
+            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
+            None => out.push(("limit", String::from("500"))),
         }
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { collection : crate ::formats::Nsid, } { limit with_limit : i64, cursor
-    with_cursor : ::std::string::String, } extra
+types::object_api!(
+    Params { collection : formats::Nsid, } { limit with_limit : i64, cursor with_cursor :
+    String, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
-    pub cursor: ::std::option::Option<::std::string::String>,
-    pub repos: ::std::vec::Vec<Repo>,
+    pub cursor: Option<String>,
+    pub repos: Vec<Repo>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    cursor: ::std::option::Option<::std::string::String>,
-    repos: ::std::option::Option<::std::vec::Vec<Repo>>,
+    cursor: Option<String>,
+    repos: Option<Vec<Repo>>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            "repos" => crate::de::field(map, &mut b.repos, path, "repos"),
-            _ => ::std::result::Result::Ok(false),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "repos" => de::field(map, &mut b.repos, path, "repos"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder { cursor: f0, repos: ::std::option::Option::Some(f1) } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("repos", b.repos.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { cursor: f0, repos: Some(f1) } = b else {
+            return Err(de::missing(path, &[("repos", b.repos.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cursor: f0,
             repos: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .opt("cursor", &self.cursor)
             .req("repos", &self.repos)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("repos", &self.repos).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("repos", &self.repos).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { repos : ::std::vec::Vec < Repo >, } { cursor with_cursor :
-    ::std::string::String, } extra
+types::object_impls!(Output);
+types::object_api!(
+    Output { repos : Vec < Repo >, } { cursor with_cursor : String, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

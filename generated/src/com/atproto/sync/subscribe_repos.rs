@@ -2,19 +2,21 @@
 //! `com.atproto.sync.subscribeRepos`
 //!
 //! Repository event stream, aka Firehose endpoint. Outputs repo commits with diff data, and identity update events, for all repositories on the current server. See the atproto specifications for details around stream sequencing, repo versioning, CAR diff format, and more. Public and does not require auth; implemented by PDS and Relay.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Repository event stream, aka Firehose endpoint. Outputs repo commits with diff data, and identity update events, for all repositories on the current server. See the atproto specifications for details around stream sequencing, repo versioning, CAR diff format, and more. Public and does not require auth; implemented by PDS and Relay.
 ///
 /// Subscription (WebSocket) `com.atproto.sync.subscribeRepos`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SubscribeRepos;
-impl crate::xrpc::Subscription for SubscribeRepos {
+impl xrpc::Subscription for SubscribeRepos {
     const NSID: &'static str = "com.atproto.sync.subscribeRepos";
     type Params = Params;
     type Message = Message;
     type Error = Error;
 }
 /// Represents an update of repository state. Note that empty commits are allowed, which include no repo data changes, but an update to rev and signature.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Commit {
     /// The stream sequence number of this message.
@@ -24,85 +26,85 @@ pub struct Commit {
     /// DEPRECATED -- replaced by \#sync event and data limits. Indicates that this commit contained too many ops, or data size was too large. Consumers will need to make a separate request to get missing data.
     pub too_big: bool,
     /// The repo this event comes from. Note that all other message types name this field 'did'.
-    pub repo: crate::formats::Did,
+    pub repo: formats::Did,
     /// Repo commit object CID.
-    pub commit: crate::types::CidLink,
+    pub commit: types::CidLink,
     /// The rev of the emitted commit. Note that this information is also in the commit object included in blocks, unless this is a tooBig event.
-    pub rev: crate::formats::Tid,
+    pub rev: formats::Tid,
     /// The rev of the last emitted commit from this repo (if any).
-    pub since: ::std::option::Option<crate::formats::Tid>,
+    pub since: Option<formats::Tid>,
     /// CAR file containing relevant blocks, as a diff since the previous repo state. The commit must be included as a block, and the commit block CID must be the first entry in the CAR header 'roots' list.
-    pub blocks: crate::types::Bytes,
-    pub ops: ::std::vec::Vec<RepoOp>,
-    pub blobs: ::std::vec::Vec<crate::types::CidLink>,
+    pub blocks: types::Bytes,
+    pub ops: Vec<RepoOp>,
+    pub blobs: Vec<types::CidLink>,
     /// The root CID of the MST tree for the previous commit from this repo (indicated by the 'since' revision field in this message). Corresponds to the 'data' field in the repo commit object. NOTE: this field is effectively required for the 'inductive' version of firehose.
-    pub prev_data: ::std::option::Option<crate::types::CidLink>,
+    pub prev_data: Option<types::CidLink>,
     /// Timestamp of when this message was originally broadcast.
-    pub time: crate::formats::Datetime,
+    pub time: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __CommitBuilder {
-    seq: ::std::option::Option<i64>,
-    rebase: ::std::option::Option<bool>,
-    too_big: ::std::option::Option<bool>,
-    repo: ::std::option::Option<crate::formats::Did>,
-    commit: ::std::option::Option<crate::types::CidLink>,
-    rev: ::std::option::Option<crate::formats::Tid>,
-    since: ::std::option::Option<::std::option::Option<crate::formats::Tid>>,
-    blocks: ::std::option::Option<crate::types::Bytes>,
-    ops: ::std::option::Option<::std::vec::Vec<RepoOp>>,
-    blobs: ::std::option::Option<::std::vec::Vec<crate::types::CidLink>>,
-    prev_data: ::std::option::Option<crate::types::CidLink>,
-    time: ::std::option::Option<crate::formats::Datetime>,
+    seq: Option<i64>,
+    rebase: Option<bool>,
+    too_big: Option<bool>,
+    repo: Option<formats::Did>,
+    commit: Option<types::CidLink>,
+    rev: Option<formats::Tid>,
+    since: Option<Option<formats::Tid>>,
+    blocks: Option<types::Bytes>,
+    ops: Option<Vec<RepoOp>>,
+    blobs: Option<Vec<types::CidLink>>,
+    prev_data: Option<types::CidLink>,
+    time: Option<formats::Datetime>,
 }
-impl crate::de::Object for Commit {
+impl de::Object for Commit {
     type Builder = __CommitBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __CommitBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "seq" => crate::de::field(map, &mut b.seq, path, "seq"),
-            "rebase" => crate::de::field(map, &mut b.rebase, path, "rebase"),
-            "tooBig" => crate::de::field(map, &mut b.too_big, path, "tooBig"),
-            "repo" => crate::de::field(map, &mut b.repo, path, "repo"),
-            "commit" => crate::de::field(map, &mut b.commit, path, "commit"),
-            "rev" => crate::de::field(map, &mut b.rev, path, "rev"),
-            "since" => crate::de::field(map, &mut b.since, path, "since"),
-            "blocks" => crate::de::field(map, &mut b.blocks, path, "blocks"),
-            "ops" => crate::de::field(map, &mut b.ops, path, "ops"),
-            "blobs" => crate::de::field(map, &mut b.blobs, path, "blobs"),
-            "prevData" => crate::de::field(map, &mut b.prev_data, path, "prevData"),
-            "time" => crate::de::field(map, &mut b.time, path, "time"),
-            _ => ::std::result::Result::Ok(false),
+            "seq" => de::field(map, &mut b.seq, path, "seq"),
+            "rebase" => de::field(map, &mut b.rebase, path, "rebase"),
+            "tooBig" => de::field(map, &mut b.too_big, path, "tooBig"),
+            "repo" => de::field(map, &mut b.repo, path, "repo"),
+            "commit" => de::field(map, &mut b.commit, path, "commit"),
+            "rev" => de::field(map, &mut b.rev, path, "rev"),
+            "since" => de::field(map, &mut b.since, path, "since"),
+            "blocks" => de::field(map, &mut b.blocks, path, "blocks"),
+            "ops" => de::field(map, &mut b.ops, path, "ops"),
+            "blobs" => de::field(map, &mut b.blobs, path, "blobs"),
+            "prevData" => de::field(map, &mut b.prev_data, path, "prevData"),
+            "time" => de::field(map, &mut b.time, path, "time"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __CommitBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __CommitBuilder {
-            seq: ::std::option::Option::Some(f0),
-            rebase: ::std::option::Option::Some(f1),
-            too_big: ::std::option::Option::Some(f2),
-            repo: ::std::option::Option::Some(f3),
-            commit: ::std::option::Option::Some(f4),
-            rev: ::std::option::Option::Some(f5),
-            since: ::std::option::Option::Some(f6),
-            blocks: ::std::option::Option::Some(f7),
-            ops: ::std::option::Option::Some(f8),
-            blobs: ::std::option::Option::Some(f9),
+            seq: Some(f0),
+            rebase: Some(f1),
+            too_big: Some(f2),
+            repo: Some(f3),
+            commit: Some(f4),
+            rev: Some(f5),
+            since: Some(f6),
+            blocks: Some(f7),
+            ops: Some(f8),
+            blobs: Some(f9),
             prev_data: f10,
-            time: ::std::option::Option::Some(f11),
+            time: Some(f11),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("seq", b.seq.is_some()),
@@ -120,7 +122,7 @@ impl crate::de::Object for Commit {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             seq: f0,
             rebase: f1,
             too_big: f2,
@@ -136,11 +138,8 @@ impl crate::de::Object for Commit {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("seq", &self.seq)
             .req("rebase", &self.rebase)
             .req("tooBig", &self.too_big)
@@ -155,18 +154,15 @@ impl crate::de::Object for Commit {
             .req("time", &self.time)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.blocks;
             let path = path.key("blocks");
-            crate::validate::check_length(
+            validate::check_length(
                 v.0.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(2000000),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(2000000),
+                    ..validate::LengthRules::NONE
                 },
                 "bytes",
                 &path,
@@ -175,91 +171,89 @@ impl crate::de::Object for Commit {
         {
             let v = &self.ops;
             let path = path.key("ops");
-            crate::validate::check_length(
+            validate::check_length(
                 v.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(200),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(200),
+                    ..validate::LengthRules::NONE
                 },
                 "elements",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("ops", &self.ops).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("ops", &self.ops).end()
     }
 }
-crate::types::object_impls!(Commit);
-crate::types::object_api!(
-    Commit { seq : i64, rebase : bool, too_big : bool, repo : crate ::formats::Did,
-    commit : crate ::types::CidLink, rev : crate ::formats::Tid, since :
-    ::std::option::Option < crate ::formats::Tid >, blocks : crate ::types::Bytes, ops :
-    ::std::vec::Vec < RepoOp >, blobs : ::std::vec::Vec < crate ::types::CidLink >, time
-    : crate ::formats::Datetime, } { prev_data with_prev_data : crate ::types::CidLink, }
-    extra
+types::object_impls!(Commit);
+types::object_api!(
+    Commit { seq : i64, rebase : bool, too_big : bool, repo : formats::Did, commit :
+    types::CidLink, rev : formats::Tid, since : Option < formats::Tid >, blocks :
+    types::Bytes, ops : Vec < RepoOp >, blobs : Vec < types::CidLink >, time :
+    formats::Datetime, } { prev_data with_prev_data : types::CidLink, } extra
 );
 /// Updates the repo to a new state, without necessarily including that state on the firehose. Used to recover from broken commit streams, data loss incidents, or in situations where upstream host does not know recent state of the repository.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Sync {
     /// The stream sequence number of this message.
     pub seq: i64,
     /// The account this repo event corresponds to. Must match that in the commit object.
-    pub did: crate::formats::Did,
+    pub did: formats::Did,
     /// CAR file containing the commit, as a block. The CAR header must include the commit block CID as the first 'root'.
-    pub blocks: crate::types::Bytes,
+    pub blocks: types::Bytes,
     /// The rev of the commit. This value must match that in the commit object.
-    pub rev: ::std::string::String,
+    pub rev: String,
     /// Timestamp of when this message was originally broadcast.
-    pub time: crate::formats::Datetime,
+    pub time: formats::Datetime,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __SyncBuilder {
-    seq: ::std::option::Option<i64>,
-    did: ::std::option::Option<crate::formats::Did>,
-    blocks: ::std::option::Option<crate::types::Bytes>,
-    rev: ::std::option::Option<::std::string::String>,
-    time: ::std::option::Option<crate::formats::Datetime>,
+    seq: Option<i64>,
+    did: Option<formats::Did>,
+    blocks: Option<types::Bytes>,
+    rev: Option<String>,
+    time: Option<formats::Datetime>,
 }
-impl crate::de::Object for Sync {
+impl de::Object for Sync {
     type Builder = __SyncBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SyncBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "seq" => crate::de::field(map, &mut b.seq, path, "seq"),
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "blocks" => crate::de::field(map, &mut b.blocks, path, "blocks"),
-            "rev" => crate::de::field(map, &mut b.rev, path, "rev"),
-            "time" => crate::de::field(map, &mut b.time, path, "time"),
-            _ => ::std::result::Result::Ok(false),
+            "seq" => de::field(map, &mut b.seq, path, "seq"),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "blocks" => de::field(map, &mut b.blocks, path, "blocks"),
+            "rev" => de::field(map, &mut b.rev, path, "rev"),
+            "time" => de::field(map, &mut b.time, path, "time"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __SyncBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __SyncBuilder {
-            seq: ::std::option::Option::Some(f0),
-            did: ::std::option::Option::Some(f1),
-            blocks: ::std::option::Option::Some(f2),
-            rev: ::std::option::Option::Some(f3),
-            time: ::std::option::Option::Some(f4),
+            seq: Some(f0),
+            did: Some(f1),
+            blocks: Some(f2),
+            rev: Some(f3),
+            time: Some(f4),
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("seq", b.seq.is_some()),
@@ -271,7 +265,7 @@ impl crate::de::Object for Sync {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             seq: f0,
             did: f1,
             blocks: f2,
@@ -280,11 +274,8 @@ impl crate::de::Object for Sync {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("seq", &self.seq)
             .req("did", &self.did)
             .req("blocks", &self.blocks)
@@ -292,80 +283,77 @@ impl crate::de::Object for Sync {
             .req("time", &self.time)
             .extra(&self.extra)
     }
-    fn check(
-        &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
         {
             let v = &self.blocks;
             let path = path.key("blocks");
-            crate::validate::check_length(
+            validate::check_length(
                 v.0.len(),
-                &crate::validate::LengthRules {
-                    max: ::std::option::Option::Some(10000),
-                    ..crate::validate::LengthRules::NONE
+                &validate::LengthRules {
+                    max: Some(10000),
+                    ..validate::LengthRules::NONE
                 },
                 "bytes",
                 &path,
             )?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-crate::types::object_impls!(Sync);
-crate::types::object_api!(
-    Sync { seq : i64, did : crate ::formats::Did, blocks : crate ::types::Bytes, rev :
-    ::std::string::String, time : crate ::formats::Datetime, } {} extra
+types::object_impls!(Sync);
+types::object_api!(
+    Sync { seq : i64, did : formats::Did, blocks : types::Bytes, rev : String, time :
+    formats::Datetime, } {} extra
 );
 /// Represents a change to an account's identity. Could be an updated handle, signing key, or pds hosting endpoint. Serves as a prod to all downstream services to refresh their identity cache.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Identity {
     pub seq: i64,
-    pub did: crate::formats::Did,
-    pub time: crate::formats::Datetime,
+    pub did: formats::Did,
+    pub time: formats::Datetime,
     /// The current handle for the account, or 'handle.invalid' if validation fails. This field is optional, might have been validated or passed-through from an upstream source. Semantics and behaviors for PDS vs Relay may evolve in the future; see atproto specs for more details.
-    pub handle: ::std::option::Option<crate::formats::Handle>,
+    pub handle: Option<formats::Handle>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __IdentityBuilder {
-    seq: ::std::option::Option<i64>,
-    did: ::std::option::Option<crate::formats::Did>,
-    time: ::std::option::Option<crate::formats::Datetime>,
-    handle: ::std::option::Option<crate::formats::Handle>,
+    seq: Option<i64>,
+    did: Option<formats::Did>,
+    time: Option<formats::Datetime>,
+    handle: Option<formats::Handle>,
 }
-impl crate::de::Object for Identity {
+impl de::Object for Identity {
     type Builder = __IdentityBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __IdentityBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "seq" => crate::de::field(map, &mut b.seq, path, "seq"),
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "time" => crate::de::field(map, &mut b.time, path, "time"),
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            _ => ::std::result::Result::Ok(false),
+            "seq" => de::field(map, &mut b.seq, path, "seq"),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "time" => de::field(map, &mut b.time, path, "time"),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __IdentityBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __IdentityBuilder {
-            seq: ::std::option::Option::Some(f0),
-            did: ::std::option::Option::Some(f1),
-            time: ::std::option::Option::Some(f2),
+            seq: Some(f0),
+            did: Some(f1),
+            time: Some(f2),
             handle: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("seq", b.seq.is_some()),
@@ -375,7 +363,7 @@ impl crate::de::Object for Identity {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             seq: f0,
             did: f1,
             time: f2,
@@ -383,11 +371,8 @@ impl crate::de::Object for Identity {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("seq", &self.seq)
             .req("did", &self.did)
             .req("time", &self.time)
@@ -395,65 +380,65 @@ impl crate::de::Object for Identity {
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Identity);
-crate::types::object_api!(
-    Identity { seq : i64, did : crate ::formats::Did, time : crate ::formats::Datetime, }
-    { handle with_handle : crate ::formats::Handle, } extra
+types::object_impls!(Identity);
+types::object_api!(
+    Identity { seq : i64, did : formats::Did, time : formats::Datetime, } { handle
+    with_handle : formats::Handle, } extra
 );
 /// Represents a change to an account's status on a host (eg, PDS or Relay). The semantics of this event are that the status is at the host which emitted the event, not necessarily that at the currently active PDS. Eg, a Relay takedown would emit a takedown with active=false, even if the PDS is still active.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Account {
     pub seq: i64,
-    pub did: crate::formats::Did,
-    pub time: crate::formats::Datetime,
+    pub did: formats::Did,
+    pub time: formats::Datetime,
     /// Indicates that the account has a repository which can be fetched from the host that emitted this event.
     pub active: bool,
     /// If active=false, this optional field indicates a reason for why the account is not active.
-    pub status: ::std::option::Option<AccountStatus>,
+    pub status: Option<AccountStatus>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __AccountBuilder {
-    seq: ::std::option::Option<i64>,
-    did: ::std::option::Option<crate::formats::Did>,
-    time: ::std::option::Option<crate::formats::Datetime>,
-    active: ::std::option::Option<bool>,
-    status: ::std::option::Option<AccountStatus>,
+    seq: Option<i64>,
+    did: Option<formats::Did>,
+    time: Option<formats::Datetime>,
+    active: Option<bool>,
+    status: Option<AccountStatus>,
 }
-impl crate::de::Object for Account {
+impl de::Object for Account {
     type Builder = __AccountBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AccountBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "seq" => crate::de::field(map, &mut b.seq, path, "seq"),
-            "did" => crate::de::field(map, &mut b.did, path, "did"),
-            "time" => crate::de::field(map, &mut b.time, path, "time"),
-            "active" => crate::de::field(map, &mut b.active, path, "active"),
-            "status" => crate::de::field(map, &mut b.status, path, "status"),
-            _ => ::std::result::Result::Ok(false),
+            "seq" => de::field(map, &mut b.seq, path, "seq"),
+            "did" => de::field(map, &mut b.did, path, "did"),
+            "time" => de::field(map, &mut b.time, path, "time"),
+            "active" => de::field(map, &mut b.active, path, "active"),
+            "status" => de::field(map, &mut b.status, path, "status"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __AccountBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __AccountBuilder {
-            seq: ::std::option::Option::Some(f0),
-            did: ::std::option::Option::Some(f1),
-            time: ::std::option::Option::Some(f2),
-            active: ::std::option::Option::Some(f3),
+            seq: Some(f0),
+            did: Some(f1),
+            time: Some(f2),
+            active: Some(f3),
             status: f4,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("seq", b.seq.is_some()),
@@ -464,7 +449,7 @@ impl crate::de::Object for Account {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             seq: f0,
             did: f1,
             time: f2,
@@ -473,11 +458,8 @@ impl crate::de::Object for Account {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("seq", &self.seq)
             .req("did", &self.did)
             .req("time", &self.time)
@@ -487,131 +469,123 @@ impl crate::de::Object for Account {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("status", &self.status).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
-crate::types::object_impls!(Account);
-crate::types::object_api!(
-    Account { seq : i64, did : crate ::formats::Did, time : crate ::formats::Datetime,
-    active : bool, } { status with_status : AccountStatus, } extra
+types::object_impls!(Account);
+types::object_api!(
+    Account { seq : i64, did : formats::Did, time : formats::Datetime, active : bool, } {
+    status with_status : AccountStatus, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     pub name: InfoName,
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InfoBuilder {
-    name: ::std::option::Option<InfoName>,
-    message: ::std::option::Option<::std::string::String>,
+    name: Option<InfoName>,
+    message: Option<String>,
 }
-impl crate::de::Object for Info {
+impl de::Object for Info {
     type Builder = __InfoBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InfoBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "name" => crate::de::field(map, &mut b.name, path, "name"),
-            "message" => crate::de::field(map, &mut b.message, path, "message"),
-            _ => ::std::result::Result::Ok(false),
+            "name" => de::field(map, &mut b.name, path, "name"),
+            "message" => de::field(map, &mut b.message, path, "message"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InfoBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InfoBuilder { name: ::std::option::Option::Some(f0), message: f1 } = b
-        else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("name", b.name.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InfoBuilder { name: Some(f0), message: f1 } = b else {
+            return Err(de::missing(path, &[("name", b.name.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: f0,
             message: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("name", &self.name)
             .opt("message", &self.message)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("name", &self.name).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("name", &self.name).end()
     }
 }
-crate::types::object_impls!(Info);
-crate::types::object_api!(
-    Info { name : InfoName, } { message with_message : ::std::string::String, } extra
-);
+types::object_impls!(Info);
+types::object_api!(Info { name : InfoName, } { message with_message : String, } extra);
 /// A repo operation, ie a mutation of a single record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RepoOp {
     pub action: RepoOpAction,
-    pub path: ::std::string::String,
+    pub path: String,
     /// For creates and updates, the new record CID. For deletions, null.
-    pub cid: ::std::option::Option<crate::types::CidLink>,
+    pub cid: Option<types::CidLink>,
     /// For updates and deletes, the previous record CID (required for inductive firehose). For creations, field should not be defined.
-    pub prev: ::std::option::Option<crate::types::CidLink>,
+    pub prev: Option<types::CidLink>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __RepoOpBuilder {
-    action: ::std::option::Option<RepoOpAction>,
-    path: ::std::option::Option<::std::string::String>,
-    cid: ::std::option::Option<::std::option::Option<crate::types::CidLink>>,
-    prev: ::std::option::Option<crate::types::CidLink>,
+    action: Option<RepoOpAction>,
+    path: Option<String>,
+    cid: Option<Option<types::CidLink>>,
+    prev: Option<types::CidLink>,
 }
-impl crate::de::Object for RepoOp {
+impl de::Object for RepoOp {
     type Builder = __RepoOpBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RepoOpBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "action" => crate::de::field(map, &mut b.action, path, "action"),
-            "path" => crate::de::field(map, &mut b.path, path, "path"),
-            "cid" => crate::de::field(map, &mut b.cid, path, "cid"),
-            "prev" => crate::de::field(map, &mut b.prev, path, "prev"),
-            _ => ::std::result::Result::Ok(false),
+            "action" => de::field(map, &mut b.action, path, "action"),
+            "path" => de::field(map, &mut b.path, path, "path"),
+            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "prev" => de::field(map, &mut b.prev, path, "prev"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __RepoOpBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __RepoOpBuilder {
-            action: ::std::option::Option::Some(f0),
-            path: ::std::option::Option::Some(f1),
-            cid: ::std::option::Option::Some(f2),
+            action: Some(f0),
+            path: Some(f1),
+            cid: Some(f2),
             prev: f3,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+            return Err(
+                de::missing(
                     path,
                     &[
                         ("action", b.action.is_some()),
@@ -621,7 +595,7 @@ impl crate::de::Object for RepoOp {
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             action: f0,
             path: f1,
             cid: f2,
@@ -629,11 +603,8 @@ impl crate::de::Object for RepoOp {
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("action", &self.action)
             .req("path", &self.path)
             .req("cid", &self.cid)
@@ -642,16 +613,15 @@ impl crate::de::Object for RepoOp {
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("action", &self.action).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("action", &self.action).end()
     }
 }
-crate::types::object_impls!(RepoOp);
-crate::types::object_api!(
-    RepoOp { action : RepoOpAction, path : ::std::string::String, cid :
-    ::std::option::Option < crate ::types::CidLink >, } { prev with_prev : crate
-    ::types::CidLink, } extra
+types::object_impls!(RepoOp);
+types::object_api!(
+    RepoOp { action : RepoOpAction, path : String, cid : Option < types::CidLink >, } {
+    prev with_prev : types::CidLink, } extra
 );
 /// If active=false, this optional field indicates a reason for why the account is not active.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -670,7 +640,7 @@ pub enum AccountStatus {
     /// `throttled`
     Throttled,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl AccountStatus {
     /// The string value.
@@ -686,27 +656,27 @@ impl AccountStatus {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "takendown" => ::std::option::Option::Some(Self::Takendown),
-            "suspended" => ::std::option::Option::Some(Self::Suspended),
-            "deleted" => ::std::option::Option::Some(Self::Deleted),
-            "deactivated" => ::std::option::Option::Some(Self::Deactivated),
-            "desynchronized" => ::std::option::Option::Some(Self::Desynchronized),
-            "throttled" => ::std::option::Option::Some(Self::Throttled),
-            _ => ::std::option::Option::None,
+            "takendown" => Some(Self::Takendown),
+            "suspended" => Some(Self::Suspended),
+            "deleted" => Some(Self::Deleted),
+            "deactivated" => Some(Self::Deactivated),
+            "desynchronized" => Some(Self::Desynchronized),
+            "throttled" => Some(Self::Throttled),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for AccountStatus {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for AccountStatus {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for AccountStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for AccountStatus {
@@ -719,47 +689,35 @@ impl ::std::convert::AsRef<str> for AccountStatus {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for AccountStatus {
+impl<'de> de::DeserializeAt<'de> for AccountStatus {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for AccountStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for AccountStatus {
+impl validate::Validate for AccountStatus {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for AccountStatus {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for AccountStatus {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
@@ -769,7 +727,7 @@ pub enum InfoName {
     /// `OutdatedCursor`
     OutdatedCursor,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl InfoName {
     /// The string value.
@@ -780,22 +738,22 @@ impl InfoName {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "OutdatedCursor" => ::std::option::Option::Some(Self::OutdatedCursor),
-            _ => ::std::option::Option::None,
+            "OutdatedCursor" => Some(Self::OutdatedCursor),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for InfoName {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for InfoName {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for InfoName {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for InfoName {
@@ -808,119 +766,104 @@ impl ::std::convert::AsRef<str> for InfoName {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for InfoName {
+impl<'de> de::DeserializeAt<'de> for InfoName {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InfoName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for InfoName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for InfoName {
+impl validate::Validate for InfoName {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for InfoName {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for InfoName {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// The last known event seq number to backfill from.
-    pub cursor: ::std::option::Option<i64>,
+    pub cursor: Option<i64>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    cursor: ::std::option::Option<i64>,
+    cursor: Option<i64>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => crate::de::field(map, &mut b.cursor, path, "cursor"),
-            _ => ::std::result::Result::Ok(false),
+            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __ParamsBuilder { cursor: f0 } = b;
-        ::std::result::Result::Ok(Self { cursor: f0, extra })
+        Ok(Self { cursor: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(Params {} { cursor with_cursor : i64, } extra);
-crate::types::default_new!(Params);
+types::object_api!(Params {} { cursor with_cursor : i64, } extra);
+types::default_new!(Params);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Message {
     /// `$type`: `com.atproto.sync.subscribeRepos#commit`.
-    Commit(::std::boxed::Box<Commit>),
+    Commit(Box<Commit>),
     /// `$type`: `com.atproto.sync.subscribeRepos#sync`.
-    Sync(::std::boxed::Box<Sync>),
+    Sync(Box<Sync>),
     /// `$type`: `com.atproto.sync.subscribeRepos#identity`.
-    Identity(::std::boxed::Box<Identity>),
+    Identity(Box<Identity>),
     /// `$type`: `com.atproto.sync.subscribeRepos#account`.
-    Account(::std::boxed::Box<Account>),
+    Account(Box<Account>),
     /// `$type`: `com.atproto.sync.subscribeRepos#info`.
-    Info(::std::boxed::Box<Info>),
+    Info(Box<Info>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl Message {
     /// The `$type` of this value.
@@ -935,91 +878,80 @@ impl Message {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for Message {
+impl<'de> de::UnionDe<'de> for Message {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.sync.subscribeRepos#commit" => {
-                crate::de::member(tag, map, path).map(Self::Commit)
+                de::member(tag, map, path).map(Self::Commit)
             }
             "com.atproto.sync.subscribeRepos#sync" => {
-                crate::de::member(tag, map, path).map(Self::Sync)
+                de::member(tag, map, path).map(Self::Sync)
             }
             "com.atproto.sync.subscribeRepos#identity" => {
-                crate::de::member(tag, map, path).map(Self::Identity)
+                de::member(tag, map, path).map(Self::Identity)
             }
             "com.atproto.sync.subscribeRepos#account" => {
-                crate::de::member(tag, map, path).map(Self::Account)
+                de::member(tag, map, path).map(Self::Account)
             }
             "com.atproto.sync.subscribeRepos#info" => {
-                crate::de::member(tag, map, path).map(Self::Info)
+                de::member(tag, map, path).map(Self::Info)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for Message {
+impl<'de> de::DeserializeAt<'de> for Message {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Message {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for Message {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Commit(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "com.atproto.sync.subscribeRepos#commit",
-                    ),
+                    Some("com.atproto.sync.subscribeRepos#commit"),
                     s,
                 )
             }
             Self::Sync(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some("com.atproto.sync.subscribeRepos#sync"),
+                    Some("com.atproto.sync.subscribeRepos#sync"),
                     s,
                 )
             }
             Self::Identity(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "com.atproto.sync.subscribeRepos#identity",
-                    ),
+                    Some("com.atproto.sync.subscribeRepos#identity"),
                     s,
                 )
             }
             Self::Account(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "com.atproto.sync.subscribeRepos#account",
-                    ),
+                    Some("com.atproto.sync.subscribeRepos#account"),
                     s,
                 )
             }
             Self::Info(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some("com.atproto.sync.subscribeRepos#info"),
+                    Some("com.atproto.sync.subscribeRepos#info"),
                     s,
                 )
             }
@@ -1027,22 +959,22 @@ impl ::serde::Serialize for Message {
         }
     }
 }
-impl crate::validate::Validate for Message {
+impl validate::Validate for Message {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::Commit(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Sync(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Identity(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Account(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Info(v) => crate::validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::Commit(v) => validate::Validate::validate_at(&**v, path),
+            Self::Sync(v) => validate::Validate::validate_at(&**v, path),
+            Self::Identity(v) => validate::Validate::validate_at(&**v, path),
+            Self::Account(v) => validate::Validate::validate_at(&**v, path),
+            Self::Info(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     Message { Commit : Commit, Sync : Sync, Identity : Identity, Account : Account, Info
     : Info, }
 );
@@ -1052,22 +984,19 @@ crate::types::union_from!(
 #[non_exhaustive]
 pub enum Error {
     /// `FutureCursor`
-    FutureCursor { message: ::std::option::Option<::std::string::String> },
+    FutureCursor { message: Option<String> },
     /// If the consumer of the stream can not keep up with events, and a backlog gets too large, the server will drop the connection.
-    ConsumerTooSlow { message: ::std::option::Option<::std::string::String> },
+    ConsumerTooSlow { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "FutureCursor" => Self::FutureCursor { message },
             "ConsumerTooSlow" => Self::ConsumerTooSlow { message },
@@ -1081,7 +1010,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::FutureCursor { message }
             | Self::ConsumerTooSlow { message }
@@ -1091,23 +1020,18 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1120,7 +1044,7 @@ pub enum RepoOpAction {
     /// `delete`
     Delete,
     /// A value not among the known values, kept as is.
-    Other(::std::string::String),
+    Other(String),
 }
 impl RepoOpAction {
     /// The string value.
@@ -1133,24 +1057,24 @@ impl RepoOpAction {
         }
     }
     /// The known value equal to `s`, if any.
-    pub fn known(s: &str) -> ::std::option::Option<Self> {
+    pub fn known(s: &str) -> Option<Self> {
         match s {
-            "create" => ::std::option::Option::Some(Self::Create),
-            "update" => ::std::option::Option::Some(Self::Update),
-            "delete" => ::std::option::Option::Some(Self::Delete),
-            _ => ::std::option::Option::None,
+            "create" => Some(Self::Create),
+            "update" => Some(Self::Update),
+            "delete" => Some(Self::Delete),
+            _ => None,
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for RepoOpAction {
-    fn from(s: ::std::string::String) -> Self {
+impl ::std::convert::From<String> for RepoOpAction {
+    fn from(s: String) -> Self {
         Self::known(&s).unwrap_or(Self::Other(s))
     }
 }
 impl ::std::str::FromStr for RepoOpAction {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(s.to_owned()))
+    fn from_str(s: &str) -> Result<Self, ::std::convert::Infallible> {
+        Ok(Self::from(s.to_owned()))
     }
 }
 impl ::std::fmt::Display for RepoOpAction {
@@ -1163,47 +1087,35 @@ impl ::std::convert::AsRef<str> for RepoOpAction {
         self.as_str()
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for RepoOpAction {
+impl<'de> de::DeserializeAt<'de> for RepoOpAction {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s: ::std::string::String = crate::de::DeserializeAt::deserialize_at(
-            d,
-            path,
-        )?;
-        ::std::result::Result::Ok(Self::from(s))
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        let s: String = de::DeserializeAt::deserialize_at(d, path)?;
+        Ok(Self::from(s))
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RepoOpAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for RepoOpAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
-impl crate::validate::Validate for RepoOpAction {
+impl validate::Validate for RepoOpAction {
     fn validate_at(
         &self,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        ::std::result::Result::Ok(())
+        _path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        Ok(())
     }
 }
-impl crate::xrpc::QueryValue for RepoOpAction {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>,
-    ) {
+impl xrpc::QueryValue for RepoOpAction {
+    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((name, self.as_str().to_owned()));
     }
 }

@@ -2,107 +2,97 @@
 //! `com.atproto.temp.addReservedHandle`
 //!
 //! Add a handle to the set of reserved handles.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Add a handle to the set of reserved handles.
 ///
 /// Procedure (HTTP POST) `com.atproto.temp.addReservedHandle`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AddReservedHandle;
-impl crate::xrpc::Endpoint for AddReservedHandle {
+impl xrpc::Endpoint for AddReservedHandle {
     const NSID: &'static str = "com.atproto.temp.addReservedHandle";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
     type Input = Input;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub handle: ::std::string::String,
+    pub handle: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    handle: ::std::option::Option<::std::string::String>,
+    handle: Option<String>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            _ => ::std::result::Result::Ok(false),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { handle: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("handle", b.handle.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { handle: Some(f0) } = b else {
+            return Err(de::missing(path, &[("handle", b.handle.is_some())]));
         };
-        ::std::result::Result::Ok(Self { handle: f0, extra })
+        Ok(Self { handle: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).req("handle", &self.handle).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).req("handle", &self.handle).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(Input { handle : ::std::string::String, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Input);
+types::object_api!(Input { handle : String, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {}
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __OutputBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __OutputBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(Output {} {} extra);
-crate::types::default_new!(Output);
+types::object_impls!(Output);
+types::object_api!(Output {} {} extra);
+types::default_new!(Output);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

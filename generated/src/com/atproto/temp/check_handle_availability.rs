@@ -2,352 +2,311 @@
 //! `com.atproto.temp.checkHandleAvailability`
 //!
 //! Checks whether the provided handle is available. If the handle is not available, available suggestions will be returned. Optional inputs will be used to generate suggestions.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Checks whether the provided handle is available. If the handle is not available, available suggestions will be returned. Optional inputs will be used to generate suggestions.
 ///
 /// Query (HTTP GET) `com.atproto.temp.checkHandleAvailability`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CheckHandleAvailability;
-impl crate::xrpc::Endpoint for CheckHandleAvailability {
+impl xrpc::Endpoint for CheckHandleAvailability {
     const NSID: &'static str = "com.atproto.temp.checkHandleAvailability";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
-    type Input = crate::xrpc::NoBody;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
 /// Indicates the provided handle is available.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResultAvailable {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ResultAvailableBuilder {}
-impl crate::de::Object for ResultAvailable {
+impl de::Object for ResultAvailable {
     type Builder = __ResultAvailableBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __ResultAvailableBuilder,
         _key: &str,
         _map: &mut A,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
+        _path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         _b: __ResultAvailableBuilder,
-        extra: crate::types::Extra,
-        _path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        ::std::result::Result::Ok(Self { extra })
+        extra: types::Extra,
+        _path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        Ok(Self { extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map).extra(&self.extra)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map).extra(&self.extra)
     }
 }
-crate::types::object_impls!(ResultAvailable);
-crate::types::object_api!(ResultAvailable {} {} extra);
-crate::types::default_new!(ResultAvailable);
+types::object_impls!(ResultAvailable);
+types::object_api!(ResultAvailable {} {} extra);
+types::default_new!(ResultAvailable);
 /// Indicates the provided handle is unavailable and gives suggestions of available handles.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResultUnavailable {
     /// List of suggested handles based on the provided inputs.
-    pub suggestions: ::std::vec::Vec<Suggestion>,
+    pub suggestions: Vec<Suggestion>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ResultUnavailableBuilder {
-    suggestions: ::std::option::Option<::std::vec::Vec<Suggestion>>,
+    suggestions: Option<Vec<Suggestion>>,
 }
-impl crate::de::Object for ResultUnavailable {
+impl de::Object for ResultUnavailable {
     type Builder = __ResultUnavailableBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ResultUnavailableBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "suggestions" => {
-                crate::de::field(map, &mut b.suggestions, path, "suggestions")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "suggestions" => de::field(map, &mut b.suggestions, path, "suggestions"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ResultUnavailableBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ResultUnavailableBuilder {
-            suggestions: ::std::option::Option::Some(f0),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("suggestions", b.suggestions.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ResultUnavailableBuilder { suggestions: Some(f0) } = b else {
+            return Err(de::missing(path, &[("suggestions", b.suggestions.is_some())]));
         };
-        ::std::result::Result::Ok(Self { suggestions: f0, extra })
+        Ok(Self { suggestions: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("suggestions", &self.suggestions)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("suggestions", &self.suggestions).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("suggestions", &self.suggestions).end()
     }
 }
-crate::types::object_impls!(ResultUnavailable);
-crate::types::object_api!(
-    ResultUnavailable { suggestions : ::std::vec::Vec < Suggestion >, } {} extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(ResultUnavailable);
+types::object_api!(ResultUnavailable { suggestions : Vec < Suggestion >, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Suggestion {
-    pub handle: crate::formats::Handle,
+    pub handle: formats::Handle,
     /// Method used to build this suggestion. Should be considered opaque to clients. Can be used for metrics.
-    pub method: ::std::string::String,
+    pub method: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __SuggestionBuilder {
-    handle: ::std::option::Option<crate::formats::Handle>,
-    method: ::std::option::Option<::std::string::String>,
+    handle: Option<formats::Handle>,
+    method: Option<String>,
 }
-impl crate::de::Object for Suggestion {
+impl de::Object for Suggestion {
     type Builder = __SuggestionBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SuggestionBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            "method" => crate::de::field(map, &mut b.method, path, "method"),
-            _ => ::std::result::Result::Ok(false),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            "method" => de::field(map, &mut b.method, path, "method"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __SuggestionBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __SuggestionBuilder {
-            handle: ::std::option::Option::Some(f0),
-            method: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __SuggestionBuilder { handle: Some(f0), method: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("handle", b.handle.is_some()), ("method", b.method.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             handle: f0,
             method: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("handle", &self.handle)
             .req("method", &self.method)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Suggestion);
-crate::types::object_api!(
-    Suggestion { handle : crate ::formats::Handle, method : ::std::string::String, } {}
-    extra
-);
-#[derive(Debug, Clone, PartialEq)]
+types::object_impls!(Suggestion);
+types::object_api!(Suggestion { handle : formats::Handle, method : String, } {} extra);
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Params {
     /// Tentative handle. Will be checked for availability or used to build handle suggestions.
-    pub handle: crate::formats::Handle,
+    pub handle: formats::Handle,
     /// User-provided email. Might be used to build handle suggestions.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// User-provided birth date. Might be used to build handle suggestions.
-    pub birth_date: ::std::option::Option<crate::formats::Datetime>,
+    pub birth_date: Option<formats::Datetime>,
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __ParamsBuilder {
-    handle: ::std::option::Option<crate::formats::Handle>,
-    email: ::std::option::Option<::std::string::String>,
-    birth_date: ::std::option::Option<crate::formats::Datetime>,
+    handle: Option<formats::Handle>,
+    email: Option<String>,
+    birth_date: Option<formats::Datetime>,
 }
-impl crate::de::Object for Params {
+impl de::Object for Params {
     type Builder = __ParamsBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            "email" => crate::de::field(map, &mut b.email, path, "email"),
-            "birthDate" => crate::de::field(map, &mut b.birth_date, path, "birthDate"),
-            _ => ::std::result::Result::Ok(false),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            "email" => de::field(map, &mut b.email, path, "email"),
+            "birthDate" => de::field(map, &mut b.birth_date, path, "birthDate"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __ParamsBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __ParamsBuilder {
-            handle: ::std::option::Option::Some(f0),
-            email: f1,
-            birth_date: f2,
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("handle", b.handle.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __ParamsBuilder { handle: Some(f0), email: f1, birth_date: f2 } = b else {
+            return Err(de::missing(path, &[("handle", b.handle.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             handle: f0,
             email: f1,
             birth_date: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("handle", &self.handle)
             .opt("email", &self.email)
             .opt("birthDate", &self.birth_date)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Params);
-impl crate::xrpc::QueryParams for Params {
-    fn to_query_pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut out = ::std::vec::Vec::new();
-        crate::xrpc::QueryValue::push_query(&self.handle, "handle", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.email, "email", &mut out);
-        crate::xrpc::QueryValue::push_query(&self.birth_date, "birthDate", &mut out);
+types::object_impls!(Params);
+impl xrpc::QueryParams for Params {
+    fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        xrpc::QueryValue::push_query(&self.handle, "handle", &mut out);
+        xrpc::QueryValue::push_query(&self.email, "email", &mut out);
+        xrpc::QueryValue::push_query(&self.birth_date, "birthDate", &mut out);
         out
     }
-    fn extra_params(&self) -> ::std::option::Option<&dyn crate::xrpc::ExtraParams> {
-        ::std::option::Option::Some(&self.extra)
+    fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
+        Some(&self.extra)
     }
 }
-crate::types::object_api!(
-    Params { handle : crate ::formats::Handle, } { email with_email :
-    ::std::string::String, birth_date with_birth_date : crate ::formats::Datetime, }
-    extra
+types::object_api!(
+    Params { handle : formats::Handle, } { email with_email : String, birth_date
+    with_birth_date : formats::Datetime, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     /// Echo of the input handle.
-    pub handle: crate::formats::Handle,
+    pub handle: formats::Handle,
     pub result: OutputResult,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    handle: ::std::option::Option<crate::formats::Handle>,
-    result: ::std::option::Option<OutputResult>,
+    handle: Option<formats::Handle>,
+    result: Option<OutputResult>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "handle" => crate::de::field(map, &mut b.handle, path, "handle"),
-            "result" => crate::de::field(map, &mut b.result, path, "result"),
-            _ => ::std::result::Result::Ok(false),
+            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            "result" => de::field(map, &mut b.result, path, "result"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __OutputBuilder {
-            handle: ::std::option::Option::Some(f0),
-            result: ::std::option::Option::Some(f1),
-        } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __OutputBuilder { handle: Some(f0), result: Some(f1) } = b else {
+            return Err(
+                de::missing(
                     path,
                     &[("handle", b.handle.is_some()), ("result", b.result.is_some())],
                 ),
             );
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             handle: f0,
             result: f1,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("handle", &self.handle)
             .req("result", &self.result)
             .extra(&self.extra)
     }
     fn validate_nested(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
-        crate::de::ValidateFields::new(path).at("result", &self.result).end()
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
+        de::ValidateFields::new(path).at("result", &self.result).end()
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
-    Output { handle : crate ::formats::Handle, result : OutputResult, } {} extra
-);
+types::object_impls!(Output);
+types::object_api!(Output { handle : formats::Handle, result : OutputResult, } {} extra);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OutputResult {
     /// `$type`: `com.atproto.temp.checkHandleAvailability#resultAvailable`.
-    ResultAvailable(::std::boxed::Box<ResultAvailable>),
+    ResultAvailable(Box<ResultAvailable>),
     /// `$type`: `com.atproto.temp.checkHandleAvailability#resultUnavailable`.
-    ResultUnavailable(::std::boxed::Box<ResultUnavailable>),
+    ResultUnavailable(Box<ResultUnavailable>),
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
-    Unknown(crate::types::UnknownObject),
+    Unknown(types::UnknownObject),
 }
 impl OutputResult {
     /// The `$type` of this value.
@@ -363,59 +322,50 @@ impl OutputResult {
         }
     }
 }
-impl<'de> crate::de::UnionDe<'de> for OutputResult {
+impl<'de> de::UnionDe<'de> for OutputResult {
     fn member<A: ::serde::de::MapAccess<'de>>(
         tag: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<Self, A::Error> {
         match tag {
             "com.atproto.temp.checkHandleAvailability#resultAvailable" => {
-                crate::de::member(tag, map, path).map(Self::ResultAvailable)
+                de::member(tag, map, path).map(Self::ResultAvailable)
             }
             "com.atproto.temp.checkHandleAvailability#resultUnavailable" => {
-                crate::de::member(tag, map, path).map(Self::ResultUnavailable)
+                de::member(tag, map, path).map(Self::ResultUnavailable)
             }
-            _ => crate::de::unknown_member(tag, map, path).map(Self::Unknown),
+            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
         }
     }
 }
-impl<'de> crate::de::DeserializeAt<'de> for OutputResult {
+impl<'de> de::DeserializeAt<'de> for OutputResult {
     fn deserialize_at<D: ::serde::Deserializer<'de>>(
         d: D,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::deserialize_union(d, path)
+        path: &validate::Path<'_>,
+    ) -> Result<Self, D::Error> {
+        de::deserialize_union(d, path)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OutputResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::de::DeserializeAt::deserialize_at(d, &crate::validate::Path::Root)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
     }
 }
 impl ::serde::Serialize for OutputResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ResultAvailable(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "com.atproto.temp.checkHandleAvailability#resultAvailable",
-                    ),
+                    Some("com.atproto.temp.checkHandleAvailability#resultAvailable"),
                     s,
                 )
             }
             Self::ResultUnavailable(v) => {
-                crate::de::serialize_object(
+                de::serialize_object(
                     &**v,
-                    ::std::option::Option::Some(
-                        "com.atproto.temp.checkHandleAvailability#resultUnavailable",
-                    ),
+                    Some("com.atproto.temp.checkHandleAvailability#resultUnavailable"),
                     s,
                 )
             }
@@ -423,23 +373,19 @@ impl ::serde::Serialize for OutputResult {
         }
     }
 }
-impl crate::validate::Validate for OutputResult {
+impl validate::Validate for OutputResult {
     fn validate_at(
         &self,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<(), crate::validate::ValidationError> {
+        path: &validate::Path<'_>,
+    ) -> Result<(), validate::ValidationError> {
         match self {
-            Self::ResultAvailable(v) => {
-                crate::validate::Validate::validate_at(&**v, path)
-            }
-            Self::ResultUnavailable(v) => {
-                crate::validate::Validate::validate_at(&**v, path)
-            }
-            Self::Unknown(v) => crate::validate::Validate::validate_at(v, path),
+            Self::ResultAvailable(v) => validate::Validate::validate_at(&**v, path),
+            Self::ResultUnavailable(v) => validate::Validate::validate_at(&**v, path),
+            Self::Unknown(v) => validate::Validate::validate_at(v, path),
         }
     }
 }
-crate::types::union_from!(
+types::union_from!(
     OutputResult { ResultAvailable : ResultAvailable, ResultUnavailable :
     ResultUnavailable, }
 );
@@ -449,20 +395,17 @@ crate::types::union_from!(
 #[non_exhaustive]
 pub enum Error {
     /// An invalid email was provided.
-    InvalidEmail { message: ::std::option::Option<::std::string::String> },
+    InvalidEmail { message: Option<String> },
     /// An error name not listed in the lexicon.
     Other {
         /// The error name.
-        error: ::std::string::String,
+        error: String,
         /// The message, if any.
-        message: ::std::option::Option<::std::string::String>,
+        message: Option<String>,
     },
 }
-impl crate::xrpc::XrpcError for Error {
-    fn from_parts(
-        error: ::std::string::String,
-        message: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+impl xrpc::XrpcError for Error {
+    fn from_parts(error: String, message: Option<String>) -> Self {
         match error.as_str() {
             "InvalidEmail" => Self::InvalidEmail { message },
             _ => Self::Other { error, message },
@@ -474,7 +417,7 @@ impl crate::xrpc::XrpcError for Error {
             Self::Other { error, .. } => error,
         }
     }
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         match self {
             Self::InvalidEmail { message } | Self::Other { message, .. } => {
                 message.as_deref()
@@ -484,22 +427,17 @@ impl crate::xrpc::XrpcError for Error {
 }
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        crate::xrpc::fmt_error(self, f)
+        xrpc::fmt_error(self, f)
     }
 }
 impl ::std::error::Error for Error {}
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::xrpc::deserialize_error(d)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        xrpc::deserialize_error(d)
     }
 }
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::xrpc::serialize_error(self, s)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        xrpc::serialize_error(self, s)
     }
 }

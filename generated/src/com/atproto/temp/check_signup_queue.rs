@@ -2,95 +2,88 @@
 //! `com.atproto.temp.checkSignupQueue`
 //!
 //! Check accounts location in signup queue.
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Check accounts location in signup queue.
 ///
 /// Query (HTTP GET) `com.atproto.temp.checkSignupQueue`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CheckSignupQueue;
-impl crate::xrpc::Endpoint for CheckSignupQueue {
+impl xrpc::Endpoint for CheckSignupQueue {
     const NSID: &'static str = "com.atproto.temp.checkSignupQueue";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Get;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    type Params = crate::xrpc::NoParams;
-    type Input = crate::xrpc::NoBody;
+    const METHOD: xrpc::Method = xrpc::Method::Get;
+    const INPUT_ENCODING: Option<&'static str> = None;
+    const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
+    type Params = xrpc::NoParams;
+    type Input = xrpc::NoBody;
     type Output = Output;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Output {
     pub activated: bool,
-    pub place_in_queue: ::std::option::Option<i64>,
-    pub estimated_time_ms: ::std::option::Option<i64>,
+    pub place_in_queue: Option<i64>,
+    pub estimated_time_ms: Option<i64>,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __OutputBuilder {
-    activated: ::std::option::Option<bool>,
-    place_in_queue: ::std::option::Option<i64>,
-    estimated_time_ms: ::std::option::Option<i64>,
+    activated: Option<bool>,
+    place_in_queue: Option<i64>,
+    estimated_time_ms: Option<i64>,
 }
-impl crate::de::Object for Output {
+impl de::Object for Output {
     type Builder = __OutputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "activated" => crate::de::field(map, &mut b.activated, path, "activated"),
-            "placeInQueue" => {
-                crate::de::field(map, &mut b.place_in_queue, path, "placeInQueue")
-            }
+            "activated" => de::field(map, &mut b.activated, path, "activated"),
+            "placeInQueue" => de::field(map, &mut b.place_in_queue, path, "placeInQueue"),
             "estimatedTimeMs" => {
-                crate::de::field(map, &mut b.estimated_time_ms, path, "estimatedTimeMs")
+                de::field(map, &mut b.estimated_time_ms, path, "estimatedTimeMs")
             }
-            _ => ::std::result::Result::Ok(false),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __OutputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
         let __OutputBuilder {
-            activated: ::std::option::Option::Some(f0),
+            activated: Some(f0),
             place_in_queue: f1,
             estimated_time_ms: f2,
         } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("activated", b.activated.is_some())]),
-            );
+            return Err(de::missing(path, &[("activated", b.activated.is_some())]));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             activated: f0,
             place_in_queue: f1,
             estimated_time_ms: f2,
             extra,
         })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("activated", &self.activated)
             .opt("placeInQueue", &self.place_in_queue)
             .opt("estimatedTimeMs", &self.estimated_time_ms)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Output);
-crate::types::object_api!(
+types::object_impls!(Output);
+types::object_api!(
     Output { activated : bool, } { place_in_queue with_place_in_queue : i64,
     estimated_time_ms with_estimated_time_ms : i64, } extra
 );
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;

@@ -2,73 +2,66 @@
 //! `com.atproto.temp.requestPhoneVerification`
 //!
 //! Request a verification code to be sent to the supplied phone number
+#[allow(unused_imports)]
+use crate::{de, formats, types, validate, xrpc};
 /// Request a verification code to be sent to the supplied phone number
 ///
 /// Procedure (HTTP POST) `com.atproto.temp.requestPhoneVerification`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RequestPhoneVerification;
-impl crate::xrpc::Endpoint for RequestPhoneVerification {
+impl xrpc::Endpoint for RequestPhoneVerification {
     const NSID: &'static str = "com.atproto.temp.requestPhoneVerification";
-    const METHOD: crate::xrpc::Method = crate::xrpc::Method::Post;
-    const INPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "application/json",
-    );
-    const OUTPUT_ENCODING: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    type Params = crate::xrpc::NoParams;
+    const METHOD: xrpc::Method = xrpc::Method::Post;
+    const INPUT_ENCODING: Option<&'static str> = Some("application/json");
+    const OUTPUT_ENCODING: Option<&'static str> = None;
+    type Params = xrpc::NoParams;
     type Input = Input;
-    type Output = crate::xrpc::NoBody;
+    type Output = xrpc::NoBody;
     type Error = Error;
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
-    pub phone_number: ::std::string::String,
+    pub phone_number: String,
     /// Fields not described by the lexicon, kept so that data survives a round trip.
-    pub extra: crate::types::Extra,
+    pub extra: types::Extra,
 }
 #[doc(hidden)]
 #[derive(Default)]
 pub struct __InputBuilder {
-    phone_number: ::std::option::Option<::std::string::String>,
+    phone_number: Option<String>,
 }
-impl crate::de::Object for Input {
+impl de::Object for Input {
     type Builder = __InputBuilder;
-    fn field<'de, A: crate::de::MapAccess<'de>>(
+    fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
         map: &mut A,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<bool, A::Error> {
+        path: &validate::Path<'_>,
+    ) -> Result<bool, A::Error> {
         match key {
-            "phoneNumber" => {
-                crate::de::field(map, &mut b.phone_number, path, "phoneNumber")
-            }
-            _ => ::std::result::Result::Ok(false),
+            "phoneNumber" => de::field(map, &mut b.phone_number, path, "phoneNumber"),
+            _ => Ok(false),
         }
     }
-    fn finish<E: crate::de::Error>(
+    fn finish<E: de::Error>(
         b: __InputBuilder,
-        extra: crate::types::Extra,
-        path: &crate::validate::Path<'_>,
-    ) -> ::std::result::Result<Self, E> {
-        let __InputBuilder { phone_number: ::std::option::Option::Some(f0) } = b else {
-            return ::std::result::Result::Err(
-                crate::de::missing(path, &[("phoneNumber", b.phone_number.is_some())]),
-            );
+        extra: types::Extra,
+        path: &validate::Path<'_>,
+    ) -> Result<Self, E> {
+        let __InputBuilder { phone_number: Some(f0) } = b else {
+            return Err(de::missing(path, &[("phoneNumber", b.phone_number.is_some())]));
         };
-        ::std::result::Result::Ok(Self { phone_number: f0, extra })
+        Ok(Self { phone_number: f0, extra })
     }
-    fn write<M: crate::de::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        crate::de::WriteFields::new(map)
+    fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        de::WriteFields::new(map)
             .req("phoneNumber", &self.phone_number)
             .extra(&self.extra)
     }
 }
-crate::types::object_impls!(Input);
-crate::types::object_api!(Input { phone_number : ::std::string::String, } {} extra);
+types::object_impls!(Input);
+types::object_api!(Input { phone_number : String, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
-pub type Error = crate::xrpc::UndeclaredError;
+pub type Error = xrpc::UndeclaredError;
