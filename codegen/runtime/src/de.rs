@@ -15,7 +15,9 @@ mod blob;
 mod union;
 pub use super::debug::debug_object;
 pub(crate) use super::object::read_object;
-pub use super::object::{field, missing, validate_object, Object, ValidateFields, WriteFields};
+pub use super::object::{
+    field, missing, required, validate_object, Object, ValidateFields, WriteFields,
+};
 pub(crate) use blob::read_blob;
 pub use serde::de::{Error, MapAccess};
 pub use serde::ser::SerializeMap;

@@ -118,6 +118,16 @@ pub fn field<'de, A: MapAccess<'de>, T: DeserializeAt<'de>>(
     Ok(true)
 }
 
+/// A required field's value, or the error naming it. `finish` takes the
+/// fields in order, so the error names the first absent one.
+#[inline]
+pub fn required<T, E: de::Error>(slot: Option<T>, path: &Path<'_>, name: &str) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => Err(missing(path, &[(name, false)])),
+    }
+}
+
 /// The error for a struct whose required fields are not all present:
 /// `present` lists each required field's wire name and whether it was read,
 /// in field order; the first absent one is named.

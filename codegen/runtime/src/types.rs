@@ -485,4 +485,5 @@ impl Serialize for Blob {
 pub use super::{
     __lexgen_default_new as default_new, __lexgen_object_api as object_api,
     __lexgen_object_impls as object_impls, __lexgen_union_from as union_from,
+    __lexgen_union_impls as union_impls,
 };

@@ -2,9 +2,6 @@
 //! lists no error names, so that generated crates do not carry an identical
 //! enum, with its impls, per endpoint.
 
-use super::xrpc::{deserialize_error, fmt_error, serialize_error, XrpcError};
-use std::fmt;
-
 /// The errors of an endpoint whose lexicon lists none: every error name
 /// lands in `Other`. Generated crates name it `Error` in such an endpoint's
 /// module (a type alias), so `Error::Other { error, message }` reads as it
@@ -22,45 +19,13 @@ pub enum UndeclaredError {
     },
 }
 
-impl XrpcError for UndeclaredError {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        UndeclaredError::Other { error, message }
-    }
-    fn name(&self) -> &str {
-        match self {
-            UndeclaredError::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            UndeclaredError::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-
-impl fmt::Display for UndeclaredError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_error(self, f)
-    }
-}
-
-impl std::error::Error for UndeclaredError {}
-
-impl<'de> serde::Deserialize<'de> for UndeclaredError {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        deserialize_error(d)
-    }
-}
-
-impl serde::Serialize for UndeclaredError {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        serialize_error(self, s)
-    }
-}
+// The impls every generated error enum gets, with no listed names.
+crate::__lexgen_error_impls!(UndeclaredError {});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xrpc::XrpcError;
 
     #[test]
     fn every_name_lands_in_other_and_round_trips() {

@@ -40,6 +40,10 @@ impl fmt::Display for Path<'_> {
     }
 }
 
+/// The result of a check: `validate::Result` is `Result<(), ValidationError>`,
+/// as `fmt::Result` is for formatting.
+pub type Result<T = (), E = ValidationError> = std::result::Result<T, E>;
+
 /// A value broke a rule: where, and which rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {

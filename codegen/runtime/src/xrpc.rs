@@ -16,6 +16,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub use super::undeclared::UndeclaredError;
+/// The impls of a generated error enum (see `construct.rs`).
+#[doc(hidden)]
+pub use crate::__lexgen_error_impls as error_impls;
 
 /// The HTTP method of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,6 +300,46 @@ impl QueryParams for NoParams {
 
 /// A parameter value: booleans as `true`/`false`, strings unquoted, arrays
 /// as the same name repeated, absent values omitted.
+/// A params struct's pairs, listed in a chain (what generated
+/// `to_query_pairs` is): `.add(name, &self.field)` per parameter, in
+/// lexicon order.
+#[derive(Debug, Default)]
+#[must_use = "call `end` to get the pairs"]
+pub struct QueryPairs(Vec<(&'static str, String)>);
+
+impl QueryPairs {
+    /// No pairs yet.
+    pub fn new() -> Self {
+        QueryPairs(Vec::new())
+    }
+
+    /// Adds a parameter (nothing when it is an unset `Option`).
+    pub fn add<V: QueryValue + ?Sized>(mut self, name: &'static str, value: &V) -> Self {
+        value.push_query(name, &mut self.0);
+        self
+    }
+
+    /// Adds an optional parameter with a schema default, which is sent
+    /// explicitly when the field is unset (as the official client does).
+    pub fn or<V: QueryValue>(
+        mut self,
+        name: &'static str,
+        value: &Option<V>,
+        default: &str,
+    ) -> Self {
+        match value {
+            Some(v) => v.push_query(name, &mut self.0),
+            None => self.0.push((name, default.to_owned())),
+        }
+        self
+    }
+
+    /// The pairs.
+    pub fn end(self) -> Vec<(&'static str, String)> {
+        self.0
+    }
+}
+
 pub trait QueryValue {
     /// Appends this value under `name`.
     fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>);

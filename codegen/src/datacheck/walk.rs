@@ -4,7 +4,7 @@
 //! A generated struct reads its members in document order (a member's own
 //! type and format errors surface as it is read, nested values first), then
 //! checks a record's `$type`, then required fields in lexicon order, then the
-//! field rules (`check_fields`) in lexicon order. A union whose first member
+//! field rules (`Object::check`) in lexicon order. A union whose first member
 //! is `$type` reads the variant from the rest of the object as it comes; one
 //! with `$type` later buffers the object into a `serde_json::Value` (sorted
 //! keys, duplicates rejected first) and reads the variant from that. Leaves (strings, integers, blobs, ...) are read by the
@@ -260,7 +260,7 @@ impl Walker<'_> {
         }
     }
 
-    /// The generated `check_fields` statements for one field value.
+    /// The generated `Object::check` statements for one field value.
     fn check(&self, shape: &Shape, v: &Json, path: &Path<'_>) -> Res {
         match shape {
             Shape::Boolean { const_: Some(c) } => match v {

@@ -1,4 +1,4 @@
-//! Field-level constraint checks (`check_fields`): the rules of a field's
+//! Field-level constraint checks (`Object::check`): the rules of a field's
 //! own value. Named types check themselves (a named `string` or `array` def
 //! with rules is a newtype, see `alias`), so only scalars and arrays appear
 //! here. The rule functions live in the runtime's

@@ -46,38 +46,18 @@ impl CodeGenerator<'_> {
             let wire = &f.wire;
             quote!(#wire =>  de::field(map, &mut b.#fname, path, #wire),)
         });
-        // Required fields are taken out of the builder in one pattern; when
-        // it does not match, `missing` names the first absent one.
-        let required: Vec<_> = obj.fields.iter().filter(|f| f.required).collect();
-        // Bound to `f0`, `f1`, ...: a field may be named `path` or `value`.
-        let local = |i: usize| format_ident!("f{i}");
-        let take_fields = obj.fields.iter().enumerate().map(|(i, f)| {
-            let (fname, v) = (ident(&f.name), local(i));
-            if f.required {
-                quote!(#fname: Some(#v),)
-            } else {
-                quote!(#fname: #v,)
-            }
-        });
-        let presence = required.iter().map(|f| {
+        // Fields are taken in order, so the first absent required one is
+        // named (`de::required`).
+        let required = obj.fields.iter().any(|f| f.required);
+        let finish_fields = obj.fields.iter().map(|f| {
             let fname = ident(&f.name);
             let wire = &f.wire;
-            quote!((#wire, b.#fname.is_some()),)
-        });
-        let take = if obj.fields.is_empty() {
-            TokenStream::new()
-        } else if required.is_empty() {
-            quote!(let #builder { #(#take_fields)* } = b;)
-        } else {
-            quote! {
-                let #builder { #(#take_fields)* } = b else {
-                    return Err( de::missing(path, &[#(#presence)*]));
-                };
-            }
-        };
-        let finish_fields = obj.fields.iter().enumerate().map(|(i, f)| {
-            let (fname, v) = (ident(&f.name), local(i));
-            let value = self.boxed_value(f, &quote!(#v));
+            let slot = if f.required {
+                quote!(de::required(b.#fname, path, #wire)?)
+            } else {
+                quote!(b.#fname)
+            };
+            let value = self.boxed_value(f, &slot);
             quote!(#fname: #value,)
         });
         let field_body = if obj.fields.is_empty() {
@@ -97,7 +77,7 @@ impl CodeGenerator<'_> {
             param("map", has_fields),
             param("path", has_fields),
         );
-        let finish_path = param("path", !required.is_empty());
+        let finish_path = param("path", required);
         let extra_init = if obj.extra_name == "extra" {
             quote!(extra)
         } else {
@@ -133,7 +113,7 @@ impl CodeGenerator<'_> {
             .collect();
         let validate_nested = (!nested.is_empty()).then(|| {
             quote! {
-                fn validate_nested(&self, path: & validate::Path<'_>) -> Result<(),  validate::ValidationError> {
+                fn validate_nested(&self, path: & validate::Path<'_>) -> validate::Result {
                      de::ValidateFields::new(path) #(#nested)* .end()
                 }
             }
@@ -145,7 +125,7 @@ impl CodeGenerator<'_> {
             .collect();
         let check_fn = (!checks.is_empty()).then(|| {
             quote! {
-                fn check(&self, path: & validate::Path<'_>) -> Result<(),  validate::ValidationError> {
+                fn check(&self, path: & validate::Path<'_>) -> validate::Result {
                     #(#checks)*
                     Ok(())
                 }
@@ -205,7 +185,6 @@ impl CodeGenerator<'_> {
                     extra:  types::Extra,
                     #finish_path: & validate::Path<'_>,
                 ) -> Result<Self, E> {
-                    #take
                     Ok(Self { #(#finish_fields)* #extra_init })
                 }
                 fn write<M:  de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -230,7 +209,7 @@ parsed query string.";
 
 /// Whether values of this shape can be invalid once built (named types and
 /// `unknown` can; scalars and formats are valid by construction, and their
-/// field rules are in `check_fields`).
+/// field rules are in `Object::check`).
 fn needs_validate(shape: &Shape) -> bool {
     match shape {
         Shape::Named(_) | Shape::Unknown => true,
@@ -245,7 +224,7 @@ impl CodeGenerator<'_> {
     /// `QueryParams` for a params struct: fields in lexicon order.
     fn query_params(&self, id: TypeId, obj: &ObjectIr) -> TokenStream {
         let name = self.type_path(id);
-        let pushes = obj.fields.iter().map(|f| {
+        let pairs = obj.fields.iter().map(|f| {
             let fname = ident(&f.name);
             let wire = &f.wire;
             // XRPC: schema defaults are sent explicitly.
@@ -254,24 +233,11 @@ impl CodeGenerator<'_> {
                 other => other.to_string(),
             });
             match default {
-                Some(default) => quote! {
-                    match &self.#fname {
-                        Some(v) =>  xrpc::QueryValue::push_query(v, #wire, &mut out),
-                        None => out.push((#wire, String::from(#default))),
-                    }
-                },
-                None => quote!( xrpc::QueryValue::push_query(&self.#fname, #wire, &mut out);),
+                Some(default) => quote!(.or(#wire, &self.#fname, #default)),
+                None => quote!(.add(#wire, &self.#fname)),
             }
         });
-        let body = if obj.fields.is_empty() {
-            quote!(Vec::new())
-        } else {
-            quote! {
-                let mut out = Vec::new();
-                #(#pushes)*
-                out
-            }
-        };
+        let body = quote!(xrpc::QueryPairs::new() #(#pairs)* .end());
         let extra = ident(&obj.extra_name);
         quote! {
             impl  xrpc::QueryParams for #name {

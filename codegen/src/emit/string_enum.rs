@@ -49,14 +49,14 @@ impl CodeGenerator<'_> {
             quote!( validate::check_formatted(s, #format, &#rules, path))
         });
         let check_fn = check.as_ref().map(|check| {
-        quote! {
-            impl #name {
-                fn check_str(s: &str, path: & validate::Path<'_>) -> Result<(),  validate::ValidationError> {
-                    #check
+            quote! {
+                impl #name {
+                    fn check_str(s: &str, path: & validate::Path<'_>) -> validate::Result {
+                        #check
+                    }
                 }
             }
-        }
-    });
+        });
         let check_read = has_rules.then(|| quote!( de::check(Self::check_str(&s, path))?;));
 
         let (open_items, read, validate_body) = if e.open {
@@ -178,7 +178,7 @@ impl CodeGenerator<'_> {
             }
 
             impl  validate::Validate for #name {
-                fn validate_at(&self, #validate_path: & validate::Path<'_>) -> Result<(),  validate::ValidationError> {
+                fn validate_at(&self, #validate_path: & validate::Path<'_>) -> validate::Result {
                     #validate_body
                 }
             }

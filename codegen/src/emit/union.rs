@@ -16,7 +16,6 @@ impl CodeGenerator<'_> {
         let doc = doc_attrs(def.doc.as_deref());
         let closed = union.closed;
         let unknown = ident(&union.unknown_name);
-        let tags: Vec<&str> = union.variants.iter().map(|v| v.type_tag.as_str()).collect();
 
         let variants = union.variants.iter().map(|v| {
             let vname = ident(&v.name);
@@ -30,55 +29,21 @@ impl CodeGenerator<'_> {
                 #unknown( types::UnknownObject),
             }
         });
-        let de_arms = union.variants.iter().map(|v| {
+        let impl_args = union.variants.iter().map(|v| {
             let vname = ident(&v.name);
             let tag = &v.type_tag;
-            quote!(#tag =>  de::member(tag, map, path).map(Self::#vname),)
+            quote!(#vname #tag,)
         });
-        let fallback_de = if closed {
-            quote!(_ => Err( de::closed_union_error(tag, path, &[#(#tags),*])),)
+        let kind = if closed {
+            quote!(closed)
         } else {
-            quote!(_ =>  de::unknown_member(tag, map, path).map(Self::#unknown),)
-        };
-        let de_body = if union.variants.is_empty() {
-            quote!( de::unknown_member(tag, map, path).map(Self::#unknown))
-        } else {
-            quote! {
-                match tag {
-                    #(#de_arms)*
-                    #fallback_de
-                }
-            }
-        };
-        let ser_arms = union.variants.iter().map(|v| {
-            let vname = ident(&v.name);
-            let tag = &v.type_tag;
-            quote!(Self::#vname(v) =>  de::serialize_object(&**v, Some(#tag), s),)
-        });
-        let tag_arms = union.variants.iter().map(|v| {
-            let vname = ident(&v.name);
-            let tag = &v.type_tag;
-            quote!(Self::#vname(_) => #tag,)
-        });
-        let validate_arms = union.variants.iter().map(|v| {
-            let vname = ident(&v.name);
-            quote!(Self::#vname(v) =>  validate::Validate::validate_at(&**v, path),)
-        });
-        let (fallback_ser, fallback_tag, fallback_validate) = if closed {
-            (TokenStream::new(), TokenStream::new(), TokenStream::new())
-        } else {
-            (
-                quote!(Self::#unknown(v) => ::serde::Serialize::serialize(v, s),),
-                quote!(Self::#unknown(v) => v.type_tag(),),
-                quote!(Self::#unknown(v) =>  validate::Validate::validate_at(v, path),),
-            )
+            quote!(open #unknown)
         };
         // An empty closed union is rejected when resolving; an empty open one
         // holds only the fallback.
         let from = self.union_from(id, union);
         // An open union may gain members (Lexicon evolution).
         let non_exhaustive = (!closed).then(|| quote!(#[non_exhaustive]));
-        let path_arg = super::ty::param("path", !(union.variants.is_empty() && closed));
 
         quote! {
             #doc
@@ -89,51 +54,7 @@ impl CodeGenerator<'_> {
                 #fallback
             }
 
-            impl #name {
-                /// The `$type` of this value.
-                pub fn type_tag(&self) -> &str {
-                    match self {
-                        #(#tag_arms)*
-                        #fallback_tag
-                    }
-                }
-            }
-
-            impl<'de>  de::UnionDe<'de> for #name {
-                fn member<A: ::serde::de::MapAccess<'de>>(tag: &str, map: &mut A, path: & validate::Path<'_>) -> Result<Self, A::Error> {
-                    #de_body
-                }
-            }
-
-            impl<'de>  de::DeserializeAt<'de> for #name {
-                fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: & validate::Path<'_>) -> Result<Self, D::Error> {
-                     de::deserialize_union(d, path)
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                     de::DeserializeAt::deserialize_at(d, & validate::Path::Root)
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                    match self {
-                        #(#ser_arms)*
-                        #fallback_ser
-                    }
-                }
-            }
-
-            impl  validate::Validate for #name {
-                fn validate_at(&self, #path_arg: & validate::Path<'_>) -> Result<(),  validate::ValidationError> {
-                    match self {
-                        #(#validate_arms)*
-                        #fallback_validate
-                    }
-                }
-            }
+            types::union_impls!(#name { #(#impl_args)* } #kind);
 
             #from
         }

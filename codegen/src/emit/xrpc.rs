@@ -104,25 +104,10 @@ impl CodeGenerator<'_> {
             let doc = doc_attrs(Some(e.doc.as_deref().unwrap_or(&format!("`{}`", e.wire))));
             quote!(#doc #vname { message: Option<String> },)
         });
-        let from_arms = errors.iter().map(|e| {
+        let impl_args = errors.iter().map(|e| {
             let vname = ident(&e.name);
             let wire = &e.wire;
-            quote!(#wire => Self::#vname { message },)
-        });
-        let from_body = quote! {
-            match error.as_str() {
-                #(#from_arms)*
-                _ => Self::Other { error, message },
-            }
-        };
-        let name_arms = errors.iter().map(|e| {
-            let vname = ident(&e.name);
-            let wire = &e.wire;
-            quote!(Self::#vname { .. } => #wire,)
-        });
-        let message_pats = errors.iter().map(|e| {
-            let vname = ident(&e.name);
-            quote!(Self::#vname { message })
+            quote!(#vname #wire,)
         });
         quote! {
             /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
@@ -140,42 +125,7 @@ impl CodeGenerator<'_> {
                 },
             }
 
-            impl  xrpc::XrpcError for #name {
-                fn from_parts(error: String, message: Option<String>) -> Self {
-                    #from_body
-                }
-                fn name(&self) -> &str {
-                    match self {
-                        #(#name_arms)*
-                        Self::Other { error, .. } => error,
-                    }
-                }
-                fn message(&self) -> Option<&str> {
-                    match self {
-                        #(#message_pats)|* | Self::Other { message, .. } => message.as_deref(),
-                    }
-                }
-            }
-
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                     xrpc::fmt_error(self, f)
-                }
-            }
-
-            impl ::std::error::Error for #name {}
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                     xrpc::deserialize_error(d)
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                     xrpc::serialize_error(self, s)
-                }
-            }
+            xrpc::error_impls!(#name { #(#impl_args)* });
         }
     }
 }

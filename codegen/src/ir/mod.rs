@@ -197,7 +197,7 @@ pub enum Shape {
 
 impl Shape {
     /// Whether a value of this shape has rules of its own, checked where it
-    /// sits (a field's `check_fields`, or a named def's newtype). Named types
+    /// sits (a struct's `Object::check`, or a named def's newtype). Named types
     /// and aliases check themselves, so they have none here.
     pub fn has_rules(&self) -> bool {
         match self {

@@ -50,21 +50,12 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder { hide_from_algorithmic_recommendations: Some(f0) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        (
-                            "hideFromAlgorithmicRecommendations",
-                            b.hide_from_algorithmic_recommendations.is_some(),
-                        ),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            hide_from_algorithmic_recommendations: f0,
+            hide_from_algorithmic_recommendations: de::required(
+                b.hide_from_algorithmic_recommendations,
+                path,
+                "hideFromAlgorithmicRecommendations",
+            )?,
             extra,
         })
     }

@@ -66,40 +66,19 @@ impl de::Object for ProfileViewBasic {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ProfileViewBasicBuilder {
-            did: Some(f0),
-            handle: Some(f1),
-            display_name: f2,
-            pronouns: f3,
-            avatar: f4,
-            associated: f5,
-            viewer: f6,
-            labels: f7,
-            created_at: f8,
-            verification: f9,
-            status: f10,
-            debug: f11,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("did", b.did.is_some()), ("handle", b.handle.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            handle: f1,
-            display_name: f2,
-            pronouns: f3,
-            avatar: f4,
-            associated: f5,
-            viewer: f6,
-            labels: f7,
-            created_at: f8,
-            verification: f9,
-            status: f10,
-            debug: f11,
+            did: de::required(b.did, path, "did")?,
+            handle: de::required(b.handle, path, "handle")?,
+            display_name: b.display_name,
+            pronouns: b.pronouns,
+            avatar: b.avatar,
+            associated: b.associated,
+            viewer: b.viewer,
+            labels: b.labels,
+            created_at: b.created_at,
+            verification: b.verification,
+            status: b.status,
+            debug: b.debug,
             extra,
         })
     }
@@ -119,7 +98,7 @@ impl de::Object for ProfileViewBasic {
             .opt("debug", &self.debug)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.display_name {
             let path = path.key("displayName");
             validate::check_string(
@@ -134,10 +113,7 @@ impl de::Object for ProfileViewBasic {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("associated", &self.associated)
             .at("viewer", &self.viewer)
@@ -228,44 +204,21 @@ impl de::Object for ProfileView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ProfileViewBuilder {
-            did: Some(f0),
-            handle: Some(f1),
-            display_name: f2,
-            pronouns: f3,
-            description: f4,
-            avatar: f5,
-            associated: f6,
-            indexed_at: f7,
-            created_at: f8,
-            viewer: f9,
-            labels: f10,
-            verification: f11,
-            status: f12,
-            debug: f13,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("did", b.did.is_some()), ("handle", b.handle.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            handle: f1,
-            display_name: f2,
-            pronouns: f3,
-            description: f4,
-            avatar: f5,
-            associated: f6,
-            indexed_at: f7,
-            created_at: f8,
-            viewer: f9,
-            labels: f10,
-            verification: f11,
-            status: f12,
-            debug: f13,
+            did: de::required(b.did, path, "did")?,
+            handle: de::required(b.handle, path, "handle")?,
+            display_name: b.display_name,
+            pronouns: b.pronouns,
+            description: b.description,
+            avatar: b.avatar,
+            associated: b.associated,
+            indexed_at: b.indexed_at,
+            created_at: b.created_at,
+            viewer: b.viewer,
+            labels: b.labels,
+            verification: b.verification,
+            status: b.status,
+            debug: b.debug,
             extra,
         })
     }
@@ -287,7 +240,7 @@ impl de::Object for ProfileView {
             .opt("debug", &self.debug)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.display_name {
             let path = path.key("displayName");
             validate::check_string(
@@ -314,10 +267,7 @@ impl de::Object for ProfileView {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("associated", &self.associated)
             .at("viewer", &self.viewer)
@@ -441,58 +391,28 @@ impl de::Object for ProfileViewDetailed {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ProfileViewDetailedBuilder {
-            did: Some(f0),
-            handle: Some(f1),
-            display_name: f2,
-            description: f3,
-            pronouns: f4,
-            website: f5,
-            avatar: f6,
-            banner: f7,
-            followers_count: f8,
-            follows_count: f9,
-            posts_count: f10,
-            associated: f11,
-            joined_via_starter_pack: f12,
-            indexed_at: f13,
-            created_at: f14,
-            viewer: f15,
-            labels: f16,
-            pinned_post: f17,
-            verification: f18,
-            status: f19,
-            debug: f20,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("did", b.did.is_some()), ("handle", b.handle.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            handle: f1,
-            display_name: f2,
-            description: f3,
-            pronouns: f4,
-            website: f5,
-            avatar: f6,
-            banner: f7,
-            followers_count: f8,
-            follows_count: f9,
-            posts_count: f10,
-            associated: f11,
-            joined_via_starter_pack: f12,
-            indexed_at: f13,
-            created_at: f14,
-            viewer: f15,
-            labels: f16,
-            pinned_post: f17,
-            verification: f18,
-            status: f19,
-            debug: f20,
+            did: de::required(b.did, path, "did")?,
+            handle: de::required(b.handle, path, "handle")?,
+            display_name: b.display_name,
+            description: b.description,
+            pronouns: b.pronouns,
+            website: b.website,
+            avatar: b.avatar,
+            banner: b.banner,
+            followers_count: b.followers_count,
+            follows_count: b.follows_count,
+            posts_count: b.posts_count,
+            associated: b.associated,
+            joined_via_starter_pack: b.joined_via_starter_pack,
+            indexed_at: b.indexed_at,
+            created_at: b.created_at,
+            viewer: b.viewer,
+            labels: b.labels,
+            pinned_post: b.pinned_post,
+            verification: b.verification,
+            status: b.status,
+            debug: b.debug,
             extra,
         })
     }
@@ -521,7 +441,7 @@ impl de::Object for ProfileViewDetailed {
             .opt("debug", &self.debug)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.display_name {
             let path = path.key("displayName");
             validate::check_string(
@@ -548,10 +468,7 @@ impl de::Object for ProfileViewDetailed {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("associated", &self.associated)
             .at("joinedViaStarterPack", &self.joined_via_starter_pack)
@@ -635,23 +552,14 @@ impl de::Object for ProfileAssociated {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ProfileAssociatedBuilder {
-            lists: f0,
-            feedgens: f1,
-            starter_packs: f2,
-            labeler: f3,
-            chat: f4,
-            activity_subscription: f5,
-            germ: f6,
-        } = b;
         Ok(Self {
-            lists: f0,
-            feedgens: f1,
-            starter_packs: f2,
-            labeler: f3,
-            chat: f4,
-            activity_subscription: f5,
-            germ: f6,
+            lists: b.lists,
+            feedgens: b.feedgens,
+            starter_packs: b.starter_packs,
+            labeler: b.labeler,
+            chat: b.chat,
+            activity_subscription: b.activity_subscription,
+            germ: b.germ,
             extra,
         })
     }
@@ -666,10 +574,7 @@ impl de::Object for ProfileAssociated {
             .opt("germ", &self.germ)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("chat", &self.chat)
             .at("activitySubscription", &self.activity_subscription)
@@ -723,17 +628,9 @@ impl de::Object for ProfileAssociatedChat {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ProfileAssociatedChatBuilder {
-            allow_incoming: Some(f0),
-            allow_group_invites: f1,
-        } = b else {
-            return Err(
-                de::missing(path, &[("allowIncoming", b.allow_incoming.is_some())]),
-            );
-        };
         Ok(Self {
-            allow_incoming: f0,
-            allow_group_invites: f1,
+            allow_incoming: de::required(b.allow_incoming, path, "allowIncoming")?,
+            allow_group_invites: b.allow_group_invites,
             extra,
         })
     }
@@ -743,10 +640,7 @@ impl de::Object for ProfileAssociatedChat {
             .opt("allowGroupInvites", &self.allow_group_invites)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("allowIncoming", &self.allow_incoming)
             .at("allowGroupInvites", &self.allow_group_invites)
@@ -792,23 +686,9 @@ impl de::Object for ProfileAssociatedGerm {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ProfileAssociatedGermBuilder {
-            message_me_url: Some(f0),
-            show_button_to: Some(f1),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("messageMeUrl", b.message_me_url.is_some()),
-                        ("showButtonTo", b.show_button_to.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            message_me_url: f0,
-            show_button_to: f1,
+            message_me_url: de::required(b.message_me_url, path, "messageMeUrl")?,
+            show_button_to: de::required(b.show_button_to, path, "showButtonTo")?,
             extra,
         })
     }
@@ -818,10 +698,7 @@ impl de::Object for ProfileAssociatedGerm {
             .req("showButtonTo", &self.show_button_to)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("showButtonTo", &self.show_button_to).end()
     }
 }
@@ -862,18 +739,12 @@ impl de::Object for ProfileAssociatedActivitySubscription {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ProfileAssociatedActivitySubscriptionBuilder {
-            allow_subscriptions: Some(f0),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("allowSubscriptions", b.allow_subscriptions.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            allow_subscriptions: f0,
+            allow_subscriptions: de::required(
+                b.allow_subscriptions,
+                path,
+                "allowSubscriptions",
+            )?,
             extra,
         })
     }
@@ -882,10 +753,7 @@ impl de::Object for ProfileAssociatedActivitySubscription {
             .req("allowSubscriptions", &self.allow_subscriptions)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("allowSubscriptions", &self.allow_subscriptions)
             .end()
@@ -981,31 +849,18 @@ impl de::Object for ViewerState {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewerStateBuilder {
-            muted: f0,
-            muted_only_reposts: f1,
-            muted_only_quoteposts: f2,
-            muted_by_list: f3,
-            blocked_by: f4,
-            blocking: f5,
-            blocking_by_list: f6,
-            following: f7,
-            followed_by: f8,
-            known_followers: f9,
-            activity_subscription: f10,
-        } = b;
         Ok(Self {
-            muted: f0,
-            muted_only_reposts: f1,
-            muted_only_quoteposts: f2,
-            muted_by_list: f3,
-            blocked_by: f4,
-            blocking: f5,
-            blocking_by_list: f6,
-            following: f7,
-            followed_by: f8,
-            known_followers: f9,
-            activity_subscription: f10,
+            muted: b.muted,
+            muted_only_reposts: b.muted_only_reposts,
+            muted_only_quoteposts: b.muted_only_quoteposts,
+            muted_by_list: b.muted_by_list,
+            blocked_by: b.blocked_by,
+            blocking: b.blocking,
+            blocking_by_list: b.blocking_by_list,
+            following: b.following,
+            followed_by: b.followed_by,
+            known_followers: b.known_followers,
+            activity_subscription: b.activity_subscription,
             extra,
         })
     }
@@ -1024,10 +879,7 @@ impl de::Object for ViewerState {
             .opt("activitySubscription", &self.activity_subscription)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("mutedByList", &self.muted_by_list)
             .at("blockingByList", &self.blocking_by_list)
@@ -1083,17 +935,9 @@ impl de::Object for KnownFollowers {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __KnownFollowersBuilder { count: Some(f0), followers: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("count", b.count.is_some()), ("followers", b.followers.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            count: f0,
-            followers: f1,
+            count: de::required(b.count, path, "count")?,
+            followers: de::required(b.followers, path, "followers")?,
             extra,
         })
     }
@@ -1103,7 +947,7 @@ impl de::Object for KnownFollowers {
             .req("followers", &self.followers)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.followers;
             let path = path.key("followers");
@@ -1119,10 +963,7 @@ impl de::Object for KnownFollowers {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("followers", &self.followers).end()
     }
 }
@@ -1181,26 +1022,14 @@ impl de::Object for VerificationState {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __VerificationStateBuilder {
-            verifications: Some(f0),
-            verified_status: Some(f1),
-            trusted_verifier_status: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("verifications", b.verifications.is_some()),
-                        ("verifiedStatus", b.verified_status.is_some()),
-                        ("trustedVerifierStatus", b.trusted_verifier_status.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            verifications: f0,
-            verified_status: f1,
-            trusted_verifier_status: f2,
+            verifications: de::required(b.verifications, path, "verifications")?,
+            verified_status: de::required(b.verified_status, path, "verifiedStatus")?,
+            trusted_verifier_status: de::required(
+                b.trusted_verifier_status,
+                path,
+                "trustedVerifierStatus",
+            )?,
             extra,
         })
     }
@@ -1211,10 +1040,7 @@ impl de::Object for VerificationState {
             .req("trustedVerifierStatus", &self.trusted_verifier_status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("verifications", &self.verifications)
             .at("verifiedStatus", &self.verified_status)
@@ -1282,33 +1108,13 @@ impl de::Object for VerificationView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __VerificationViewBuilder {
-            issuer: Some(f0),
-            issuer_display_name: f1,
-            issuer_handle: f2,
-            uri: Some(f3),
-            is_valid: Some(f4),
-            created_at: Some(f5),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("issuer", b.issuer.is_some()),
-                        ("uri", b.uri.is_some()),
-                        ("isValid", b.is_valid.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            issuer: f0,
-            issuer_display_name: f1,
-            issuer_handle: f2,
-            uri: f3,
-            is_valid: f4,
-            created_at: f5,
+            issuer: de::required(b.issuer, path, "issuer")?,
+            issuer_display_name: b.issuer_display_name,
+            issuer_handle: b.issuer_handle,
+            uri: de::required(b.uri, path, "uri")?,
+            is_valid: de::required(b.is_valid, path, "isValid")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
             extra,
         })
     }
@@ -1361,10 +1167,10 @@ impl de::Object for AdultContentPref {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __AdultContentPrefBuilder { enabled: Some(f0) } = b else {
-            return Err(de::missing(path, &[("enabled", b.enabled.is_some())]));
-        };
-        Ok(Self { enabled: f0, extra })
+        Ok(Self {
+            enabled: de::required(b.enabled, path, "enabled")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("enabled", &self.enabled).extra(&self.extra)
@@ -1409,25 +1215,10 @@ impl de::Object for ContentLabelPref {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ContentLabelPrefBuilder {
-            labeler_did: f0,
-            label: Some(f1),
-            visibility: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("label", b.label.is_some()),
-                        ("visibility", b.visibility.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            labeler_did: f0,
-            label: f1,
-            visibility: f2,
+            labeler_did: b.labeler_did,
+            label: de::required(b.label, path, "label")?,
+            visibility: de::required(b.visibility, path, "visibility")?,
             extra,
         })
     }
@@ -1438,10 +1229,7 @@ impl de::Object for ContentLabelPref {
             .req("visibility", &self.visibility)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("visibility", &self.visibility).end()
     }
 }
@@ -1489,29 +1277,11 @@ impl de::Object for SavedFeed {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SavedFeedBuilder {
-            id: Some(f0),
-            type_: Some(f1),
-            value: Some(f2),
-            pinned: Some(f3),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("id", b.id.is_some()),
-                        ("type", b.type_.is_some()),
-                        ("value", b.value.is_some()),
-                        ("pinned", b.pinned.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            id: f0,
-            type_: f1,
-            value: f2,
-            pinned: f3,
+            id: de::required(b.id, path, "id")?,
+            type_: de::required(b.type_, path, "type")?,
+            value: de::required(b.value, path, "value")?,
+            pinned: de::required(b.pinned, path, "pinned")?,
             extra,
         })
     }
@@ -1523,10 +1293,7 @@ impl de::Object for SavedFeed {
             .req("pinned", &self.pinned)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("type", &self.type_).end()
     }
 }
@@ -1565,18 +1332,15 @@ impl de::Object for SavedFeedsPrefV2 {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SavedFeedsPrefV2Builder { items: Some(f0) } = b else {
-            return Err(de::missing(path, &[("items", b.items.is_some())]));
-        };
-        Ok(Self { items: f0, extra })
+        Ok(Self {
+            items: de::required(b.items, path, "items")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("items", &self.items).end()
     }
 }
@@ -1620,22 +1384,10 @@ impl de::Object for SavedFeedsPref {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SavedFeedsPrefBuilder {
-            pinned: Some(f0),
-            saved: Some(f1),
-            timeline_index: f2,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("pinned", b.pinned.is_some()), ("saved", b.saved.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            pinned: f0,
-            saved: f1,
-            timeline_index: f2,
+            pinned: de::required(b.pinned, path, "pinned")?,
+            saved: de::required(b.saved, path, "saved")?,
+            timeline_index: b.timeline_index,
             extra,
         })
     }
@@ -1683,8 +1435,10 @@ impl de::Object for PersonalDetailsPref {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __PersonalDetailsPrefBuilder { birth_date: f0 } = b;
-        Ok(Self { birth_date: f0, extra })
+        Ok(Self {
+            birth_date: b.birth_date,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("birthDate", &self.birth_date).extra(&self.extra)
@@ -1735,15 +1489,10 @@ impl de::Object for DeclaredAgePref {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DeclaredAgePrefBuilder {
-            is_over_age13: f0,
-            is_over_age16: f1,
-            is_over_age18: f2,
-        } = b;
         Ok(Self {
-            is_over_age13: f0,
-            is_over_age16: f1,
-            is_over_age18: f2,
+            is_over_age13: b.is_over_age13,
+            is_over_age16: b.is_over_age16,
+            is_over_age18: b.is_over_age18,
             extra,
         })
     }
@@ -1830,23 +1579,13 @@ impl de::Object for FeedViewPref {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __FeedViewPrefBuilder {
-            feed: Some(f0),
-            hide_replies: f1,
-            hide_replies_by_unfollowed: f2,
-            hide_replies_by_like_count: f3,
-            hide_reposts: f4,
-            hide_quote_posts: f5,
-        } = b else {
-            return Err(de::missing(path, &[("feed", b.feed.is_some())]));
-        };
         Ok(Self {
-            feed: f0,
-            hide_replies: f1,
-            hide_replies_by_unfollowed: f2,
-            hide_replies_by_like_count: f3,
-            hide_reposts: f4,
-            hide_quote_posts: f5,
+            feed: de::required(b.feed, path, "feed")?,
+            hide_replies: b.hide_replies,
+            hide_replies_by_unfollowed: b.hide_replies_by_unfollowed,
+            hide_replies_by_like_count: b.hide_replies_by_like_count,
+            hide_reposts: b.hide_reposts,
+            hide_quote_posts: b.hide_quote_posts,
             extra,
         })
     }
@@ -1899,16 +1638,12 @@ impl de::Object for ThreadViewPref {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ThreadViewPrefBuilder { sort: f0 } = b;
-        Ok(Self { sort: f0, extra })
+        Ok(Self { sort: b.sort, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("sort", &self.sort).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
@@ -1946,15 +1681,15 @@ impl de::Object for InterestsPref {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InterestsPrefBuilder { tags: Some(f0) } = b else {
-            return Err(de::missing(path, &[("tags", b.tags.is_some())]));
-        };
-        Ok(Self { tags: f0, extra })
+        Ok(Self {
+            tags: de::required(b.tags, path, "tags")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("tags", &self.tags).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.tags;
             let path = path.key("tags");
@@ -2014,10 +1749,7 @@ impl MutedWordTarget {
     }
 }
 impl MutedWordTarget {
-    fn check_str(
-        s: &str,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn check_str(s: &str, path: &validate::Path<'_>) -> validate::Result {
         validate::check_formatted(
             s,
             None,
@@ -2072,10 +1804,7 @@ impl ::serde::Serialize for MutedWordTarget {
     }
 }
 impl validate::Validate for MutedWordTarget {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, path: &validate::Path<'_>) -> validate::Result {
         match self {
             Self::Other(s) => Self::check_str(s, path),
             _ => Ok(()),
@@ -2136,26 +1865,12 @@ impl de::Object for MutedWord {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MutedWordBuilder {
-            id: f0,
-            value: Some(f1),
-            targets: Some(f2),
-            actor_target: f3,
-            expires_at: f4,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("value", b.value.is_some()), ("targets", b.targets.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            id: f0,
-            value: f1,
-            targets: f2,
-            actor_target: f3,
-            expires_at: f4,
+            id: b.id,
+            value: de::required(b.value, path, "value")?,
+            targets: de::required(b.targets, path, "targets")?,
+            actor_target: b.actor_target,
+            expires_at: b.expires_at,
             extra,
         })
     }
@@ -2168,7 +1883,7 @@ impl de::Object for MutedWord {
             .opt("expiresAt", &self.expires_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.value;
             let path = path.key("value");
@@ -2184,10 +1899,7 @@ impl de::Object for MutedWord {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("targets", &self.targets)
             .at("actorTarget", &self.actor_target)
@@ -2231,18 +1943,15 @@ impl de::Object for MutedWordsPref {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MutedWordsPrefBuilder { items: Some(f0) } = b else {
-            return Err(de::missing(path, &[("items", b.items.is_some())]));
-        };
-        Ok(Self { items: f0, extra })
+        Ok(Self {
+            items: de::required(b.items, path, "items")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("items", &self.items).end()
     }
 }
@@ -2279,10 +1988,10 @@ impl de::Object for HiddenPostsPref {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __HiddenPostsPrefBuilder { items: Some(f0) } = b else {
-            return Err(de::missing(path, &[("items", b.items.is_some())]));
-        };
-        Ok(Self { items: f0, extra })
+        Ok(Self {
+            items: de::required(b.items, path, "items")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
@@ -2320,18 +2029,15 @@ impl de::Object for LabelersPref {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LabelersPrefBuilder { labelers: Some(f0) } = b else {
-            return Err(de::missing(path, &[("labelers", b.labelers.is_some())]));
-        };
-        Ok(Self { labelers: f0, extra })
+        Ok(Self {
+            labelers: de::required(b.labelers, path, "labelers")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("labelers", &self.labelers).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("labelers", &self.labelers).end()
     }
 }
@@ -2367,10 +2073,10 @@ impl de::Object for LabelerPrefItem {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LabelerPrefItemBuilder { did: Some(f0) } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
-        Ok(Self { did: f0, extra })
+        Ok(Self {
+            did: de::required(b.did, path, "did")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -2423,17 +2129,11 @@ impl de::Object for BskyAppStatePref {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __BskyAppStatePrefBuilder {
-            active_progress_guide: f0,
-            is_beta_user: f1,
-            queued_nudges: f2,
-            nuxs: f3,
-        } = b;
         Ok(Self {
-            active_progress_guide: f0,
-            is_beta_user: f1,
-            queued_nudges: f2,
-            nuxs: f3,
+            active_progress_guide: b.active_progress_guide,
+            is_beta_user: b.is_beta_user,
+            queued_nudges: b.queued_nudges,
+            nuxs: b.nuxs,
             extra,
         })
     }
@@ -2445,7 +2145,7 @@ impl de::Object for BskyAppStatePref {
             .opt("nuxs", &self.nuxs)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.queued_nudges {
             let path = path.key("queuedNudges");
             validate::check_length(
@@ -2483,10 +2183,7 @@ impl de::Object for BskyAppStatePref {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("activeProgressGuide", &self.active_progress_guide)
             .at("nuxs", &self.nuxs)
@@ -2531,15 +2228,15 @@ impl de::Object for BskyAppProgressGuide {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __BskyAppProgressGuideBuilder { guide: Some(f0) } = b else {
-            return Err(de::missing(path, &[("guide", b.guide.is_some())]));
-        };
-        Ok(Self { guide: f0, extra })
+        Ok(Self {
+            guide: de::required(b.guide, path, "guide")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("guide", &self.guide).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.guide;
             let path = path.key("guide");
@@ -2600,24 +2297,11 @@ impl de::Object for Nux {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __NuxBuilder {
-            id: Some(f0),
-            completed: Some(f1),
-            data: f2,
-            expires_at: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("id", b.id.is_some()), ("completed", b.completed.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            id: f0,
-            completed: f1,
-            data: f2,
-            expires_at: f3,
+            id: de::required(b.id, path, "id")?,
+            completed: de::required(b.completed, path, "completed")?,
+            data: b.data,
+            expires_at: b.expires_at,
             extra,
         })
     }
@@ -2629,7 +2313,7 @@ impl de::Object for Nux {
             .opt("expiresAt", &self.expires_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.id;
             let path = path.key("id");
@@ -2696,8 +2380,10 @@ impl de::Object for VerificationPrefs {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __VerificationPrefsBuilder { hide_badges: f0 } = b;
-        Ok(Self { hide_badges: f0, extra })
+        Ok(Self {
+            hide_badges: b.hide_badges,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("hideBadges", &self.hide_badges).extra(&self.extra)
@@ -2746,10 +2432,9 @@ impl de::Object for LiveEventPreferences {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LiveEventPreferencesBuilder { hidden_feed_ids: f0, hide_all_feeds: f1 } = b;
         Ok(Self {
-            hidden_feed_ids: f0,
-            hide_all_feeds: f1,
+            hidden_feed_ids: b.hidden_feed_ids,
+            hide_all_feeds: b.hide_all_feeds,
             extra,
         })
     }
@@ -2824,13 +2509,9 @@ impl de::Object for PostInteractionSettingsPref {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __PostInteractionSettingsPrefBuilder {
-            threadgate_allow_rules: f0,
-            postgate_embedding_rules: f1,
-        } = b;
         Ok(Self {
-            threadgate_allow_rules: f0,
-            postgate_embedding_rules: f1,
+            threadgate_allow_rules: b.threadgate_allow_rules,
+            postgate_embedding_rules: b.postgate_embedding_rules,
             extra,
         })
     }
@@ -2840,7 +2521,7 @@ impl de::Object for PostInteractionSettingsPref {
             .opt("postgateEmbeddingRules", &self.postgate_embedding_rules)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.threadgate_allow_rules {
             let path = path.key("threadgateAllowRules");
             validate::check_length(
@@ -2867,10 +2548,7 @@ impl de::Object for PostInteractionSettingsPref {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("threadgateAllowRules", &self.threadgate_allow_rules)
             .at("postgateEmbeddingRules", &self.postgate_embedding_rules)
@@ -2944,34 +2622,16 @@ impl de::Object for StatusView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __StatusViewBuilder {
-            uri: f0,
-            cid: f1,
-            status: Some(f2),
-            record: Some(f3),
-            embed: f4,
-            labels: f5,
-            expires_at: f6,
-            is_active: f7,
-            is_disabled: f8,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("status", b.status.is_some()), ("record", b.record.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            status: f2,
-            record: f3,
-            embed: f4,
-            labels: f5,
-            expires_at: f6,
-            is_active: f7,
-            is_disabled: f8,
+            uri: b.uri,
+            cid: b.cid,
+            status: de::required(b.status, path, "status")?,
+            record: de::required(b.record, path, "record")?,
+            embed: b.embed,
+            labels: b.labels,
+            expires_at: b.expires_at,
+            is_active: b.is_active,
+            is_disabled: b.is_disabled,
             extra,
         })
     }
@@ -2988,10 +2648,7 @@ impl de::Object for StatusView {
             .opt("isDisabled", &self.is_disabled)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("status", &self.status)
             .at("record", &self.record)
@@ -3085,10 +2742,7 @@ impl ::serde::Serialize for ContentLabelPrefVisibility {
     }
 }
 impl validate::Validate for ContentLabelPrefVisibility {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -3167,10 +2821,7 @@ impl ::serde::Serialize for MutedWordActorTarget {
     }
 }
 impl validate::Validate for MutedWordActorTarget {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -3193,101 +2844,13 @@ pub enum PostInteractionSettingsPrefThreadgateAllowRulesItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl PostInteractionSettingsPrefThreadgateAllowRulesItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::MentionRule(_) => "app.bsky.feed.threadgate#mentionRule",
-            Self::FollowerRule(_) => "app.bsky.feed.threadgate#followerRule",
-            Self::FollowingRule(_) => "app.bsky.feed.threadgate#followingRule",
-            Self::ListRule(_) => "app.bsky.feed.threadgate#listRule",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for PostInteractionSettingsPrefThreadgateAllowRulesItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.threadgate#mentionRule" => {
-                de::member(tag, map, path).map(Self::MentionRule)
-            }
-            "app.bsky.feed.threadgate#followerRule" => {
-                de::member(tag, map, path).map(Self::FollowerRule)
-            }
-            "app.bsky.feed.threadgate#followingRule" => {
-                de::member(tag, map, path).map(Self::FollowingRule)
-            }
-            "app.bsky.feed.threadgate#listRule" => {
-                de::member(tag, map, path).map(Self::ListRule)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de>
-for PostInteractionSettingsPrefThreadgateAllowRulesItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for PostInteractionSettingsPrefThreadgateAllowRulesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for PostInteractionSettingsPrefThreadgateAllowRulesItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::MentionRule(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.threadgate#mentionRule"),
-                    s,
-                )
-            }
-            Self::FollowerRule(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.threadgate#followerRule"),
-                    s,
-                )
-            }
-            Self::FollowingRule(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.threadgate#followingRule"),
-                    s,
-                )
-            }
-            Self::ListRule(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.threadgate#listRule"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for PostInteractionSettingsPrefThreadgateAllowRulesItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::MentionRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::FollowerRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::FollowingRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::ListRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    PostInteractionSettingsPrefThreadgateAllowRulesItem { MentionRule
+    "app.bsky.feed.threadgate#mentionRule", FollowerRule
+    "app.bsky.feed.threadgate#followerRule", FollowingRule
+    "app.bsky.feed.threadgate#followingRule", ListRule
+    "app.bsky.feed.threadgate#listRule", } open Unknown
+);
 types::union_from!(
     PostInteractionSettingsPrefThreadgateAllowRulesItem { MentionRule : crate
     ::app::bsky::feed::threadgate::MentionRule, FollowerRule : crate
@@ -3303,65 +2866,10 @@ pub enum PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::DisableRule(_) => "app.bsky.feed.postgate#disableRule",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.postgate#disableRule" => {
-                de::member(tag, map, path).map(Self::DisableRule)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de>
-for PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DisableRule(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.postgate#disableRule"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::DisableRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    PostInteractionSettingsPrefPostgateEmbeddingRulesItem { DisableRule
+    "app.bsky.feed.postgate#disableRule", } open Unknown
+);
 types::union_from!(
     PostInteractionSettingsPrefPostgateEmbeddingRulesItem { DisableRule : crate
     ::app::bsky::feed::postgate::DisableRule, }
@@ -3404,227 +2912,24 @@ pub enum PreferencesItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl PreferencesItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::AdultContentPref(_) => "app.bsky.actor.defs#adultContentPref",
-            Self::ContentLabelPref(_) => "app.bsky.actor.defs#contentLabelPref",
-            Self::SavedFeedsPref(_) => "app.bsky.actor.defs#savedFeedsPref",
-            Self::SavedFeedsPrefV2(_) => "app.bsky.actor.defs#savedFeedsPrefV2",
-            Self::PersonalDetailsPref(_) => "app.bsky.actor.defs#personalDetailsPref",
-            Self::DeclaredAgePref(_) => "app.bsky.actor.defs#declaredAgePref",
-            Self::FeedViewPref(_) => "app.bsky.actor.defs#feedViewPref",
-            Self::ThreadViewPref(_) => "app.bsky.actor.defs#threadViewPref",
-            Self::InterestsPref(_) => "app.bsky.actor.defs#interestsPref",
-            Self::MutedWordsPref(_) => "app.bsky.actor.defs#mutedWordsPref",
-            Self::HiddenPostsPref(_) => "app.bsky.actor.defs#hiddenPostsPref",
-            Self::BskyAppStatePref(_) => "app.bsky.actor.defs#bskyAppStatePref",
-            Self::LabelersPref(_) => "app.bsky.actor.defs#labelersPref",
-            Self::PostInteractionSettingsPref(_) => {
-                "app.bsky.actor.defs#postInteractionSettingsPref"
-            }
-            Self::VerificationPrefs(_) => "app.bsky.actor.defs#verificationPrefs",
-            Self::LiveEventPreferences(_) => "app.bsky.actor.defs#liveEventPreferences",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for PreferencesItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.actor.defs#adultContentPref" => {
-                de::member(tag, map, path).map(Self::AdultContentPref)
-            }
-            "app.bsky.actor.defs#contentLabelPref" => {
-                de::member(tag, map, path).map(Self::ContentLabelPref)
-            }
-            "app.bsky.actor.defs#savedFeedsPref" => {
-                de::member(tag, map, path).map(Self::SavedFeedsPref)
-            }
-            "app.bsky.actor.defs#savedFeedsPrefV2" => {
-                de::member(tag, map, path).map(Self::SavedFeedsPrefV2)
-            }
-            "app.bsky.actor.defs#personalDetailsPref" => {
-                de::member(tag, map, path).map(Self::PersonalDetailsPref)
-            }
-            "app.bsky.actor.defs#declaredAgePref" => {
-                de::member(tag, map, path).map(Self::DeclaredAgePref)
-            }
-            "app.bsky.actor.defs#feedViewPref" => {
-                de::member(tag, map, path).map(Self::FeedViewPref)
-            }
-            "app.bsky.actor.defs#threadViewPref" => {
-                de::member(tag, map, path).map(Self::ThreadViewPref)
-            }
-            "app.bsky.actor.defs#interestsPref" => {
-                de::member(tag, map, path).map(Self::InterestsPref)
-            }
-            "app.bsky.actor.defs#mutedWordsPref" => {
-                de::member(tag, map, path).map(Self::MutedWordsPref)
-            }
-            "app.bsky.actor.defs#hiddenPostsPref" => {
-                de::member(tag, map, path).map(Self::HiddenPostsPref)
-            }
-            "app.bsky.actor.defs#bskyAppStatePref" => {
-                de::member(tag, map, path).map(Self::BskyAppStatePref)
-            }
-            "app.bsky.actor.defs#labelersPref" => {
-                de::member(tag, map, path).map(Self::LabelersPref)
-            }
-            "app.bsky.actor.defs#postInteractionSettingsPref" => {
-                de::member(tag, map, path).map(Self::PostInteractionSettingsPref)
-            }
-            "app.bsky.actor.defs#verificationPrefs" => {
-                de::member(tag, map, path).map(Self::VerificationPrefs)
-            }
-            "app.bsky.actor.defs#liveEventPreferences" => {
-                de::member(tag, map, path).map(Self::LiveEventPreferences)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for PreferencesItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PreferencesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for PreferencesItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AdultContentPref(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.actor.defs#adultContentPref"),
-                    s,
-                )
-            }
-            Self::ContentLabelPref(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.actor.defs#contentLabelPref"),
-                    s,
-                )
-            }
-            Self::SavedFeedsPref(v) => {
-                de::serialize_object(&**v, Some("app.bsky.actor.defs#savedFeedsPref"), s)
-            }
-            Self::SavedFeedsPrefV2(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.actor.defs#savedFeedsPrefV2"),
-                    s,
-                )
-            }
-            Self::PersonalDetailsPref(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.actor.defs#personalDetailsPref"),
-                    s,
-                )
-            }
-            Self::DeclaredAgePref(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.actor.defs#declaredAgePref"),
-                    s,
-                )
-            }
-            Self::FeedViewPref(v) => {
-                de::serialize_object(&**v, Some("app.bsky.actor.defs#feedViewPref"), s)
-            }
-            Self::ThreadViewPref(v) => {
-                de::serialize_object(&**v, Some("app.bsky.actor.defs#threadViewPref"), s)
-            }
-            Self::InterestsPref(v) => {
-                de::serialize_object(&**v, Some("app.bsky.actor.defs#interestsPref"), s)
-            }
-            Self::MutedWordsPref(v) => {
-                de::serialize_object(&**v, Some("app.bsky.actor.defs#mutedWordsPref"), s)
-            }
-            Self::HiddenPostsPref(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.actor.defs#hiddenPostsPref"),
-                    s,
-                )
-            }
-            Self::BskyAppStatePref(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.actor.defs#bskyAppStatePref"),
-                    s,
-                )
-            }
-            Self::LabelersPref(v) => {
-                de::serialize_object(&**v, Some("app.bsky.actor.defs#labelersPref"), s)
-            }
-            Self::PostInteractionSettingsPref(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.actor.defs#postInteractionSettingsPref"),
-                    s,
-                )
-            }
-            Self::VerificationPrefs(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.actor.defs#verificationPrefs"),
-                    s,
-                )
-            }
-            Self::LiveEventPreferences(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.actor.defs#liveEventPreferences"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for PreferencesItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::AdultContentPref(v) => validate::Validate::validate_at(&**v, path),
-            Self::ContentLabelPref(v) => validate::Validate::validate_at(&**v, path),
-            Self::SavedFeedsPref(v) => validate::Validate::validate_at(&**v, path),
-            Self::SavedFeedsPrefV2(v) => validate::Validate::validate_at(&**v, path),
-            Self::PersonalDetailsPref(v) => validate::Validate::validate_at(&**v, path),
-            Self::DeclaredAgePref(v) => validate::Validate::validate_at(&**v, path),
-            Self::FeedViewPref(v) => validate::Validate::validate_at(&**v, path),
-            Self::ThreadViewPref(v) => validate::Validate::validate_at(&**v, path),
-            Self::InterestsPref(v) => validate::Validate::validate_at(&**v, path),
-            Self::MutedWordsPref(v) => validate::Validate::validate_at(&**v, path),
-            Self::HiddenPostsPref(v) => validate::Validate::validate_at(&**v, path),
-            Self::BskyAppStatePref(v) => validate::Validate::validate_at(&**v, path),
-            Self::LabelersPref(v) => validate::Validate::validate_at(&**v, path),
-            Self::PostInteractionSettingsPref(v) => {
-                validate::Validate::validate_at(&**v, path)
-            }
-            Self::VerificationPrefs(v) => validate::Validate::validate_at(&**v, path),
-            Self::LiveEventPreferences(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    PreferencesItem { AdultContentPref "app.bsky.actor.defs#adultContentPref",
+    ContentLabelPref "app.bsky.actor.defs#contentLabelPref", SavedFeedsPref
+    "app.bsky.actor.defs#savedFeedsPref", SavedFeedsPrefV2
+    "app.bsky.actor.defs#savedFeedsPrefV2", PersonalDetailsPref
+    "app.bsky.actor.defs#personalDetailsPref", DeclaredAgePref
+    "app.bsky.actor.defs#declaredAgePref", FeedViewPref
+    "app.bsky.actor.defs#feedViewPref", ThreadViewPref
+    "app.bsky.actor.defs#threadViewPref", InterestsPref
+    "app.bsky.actor.defs#interestsPref", MutedWordsPref
+    "app.bsky.actor.defs#mutedWordsPref", HiddenPostsPref
+    "app.bsky.actor.defs#hiddenPostsPref", BskyAppStatePref
+    "app.bsky.actor.defs#bskyAppStatePref", LabelersPref
+    "app.bsky.actor.defs#labelersPref", PostInteractionSettingsPref
+    "app.bsky.actor.defs#postInteractionSettingsPref", VerificationPrefs
+    "app.bsky.actor.defs#verificationPrefs", LiveEventPreferences
+    "app.bsky.actor.defs#liveEventPreferences", } open Unknown
+);
 types::union_from!(
     PreferencesItem { AdultContentPref : AdultContentPref, ContentLabelPref :
     ContentLabelPref, SavedFeedsPref : SavedFeedsPref, SavedFeedsPrefV2 :
@@ -3712,10 +3017,7 @@ impl ::serde::Serialize for ProfileAssociatedActivitySubscriptionAllowSubscripti
     }
 }
 impl validate::Validate for ProfileAssociatedActivitySubscriptionAllowSubscriptions {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -3797,10 +3099,7 @@ impl ::serde::Serialize for ProfileAssociatedChatAllowIncoming {
     }
 }
 impl validate::Validate for ProfileAssociatedChatAllowIncoming {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -3882,10 +3181,7 @@ impl ::serde::Serialize for ProfileAssociatedChatAllowGroupInvites {
     }
 }
 impl validate::Validate for ProfileAssociatedChatAllowGroupInvites {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -3963,10 +3259,7 @@ impl ::serde::Serialize for ProfileAssociatedGermShowButtonTo {
     }
 }
 impl validate::Validate for ProfileAssociatedGermShowButtonTo {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -4048,10 +3341,7 @@ impl ::serde::Serialize for SavedFeedType {
     }
 }
 impl validate::Validate for SavedFeedType {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -4126,10 +3416,7 @@ impl ::serde::Serialize for StatusViewStatus {
     }
 }
 impl validate::Validate for StatusViewStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -4147,61 +3434,9 @@ pub enum StatusViewEmbed {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl StatusViewEmbed {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::View(_) => "app.bsky.embed.external#view",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for StatusViewEmbed {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.embed.external#view" => de::member(tag, map, path).map(Self::View),
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for StatusViewEmbed {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StatusViewEmbed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for StatusViewEmbed {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::View(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.external#view"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for StatusViewEmbed {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::View(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    StatusViewEmbed { View "app.bsky.embed.external#view", } open Unknown
+);
 types::union_from!(StatusViewEmbed { View : crate ::app::bsky::embed::external::View, });
 /// Sorting mode for threads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4285,10 +3520,7 @@ impl ::serde::Serialize for ThreadViewPrefSort {
     }
 }
 impl validate::Validate for ThreadViewPrefSort {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -4371,10 +3603,7 @@ impl ::serde::Serialize for VerificationStateVerifiedStatus {
     }
 }
 impl validate::Validate for VerificationStateVerifiedStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -4457,10 +3686,7 @@ impl ::serde::Serialize for VerificationStateTrustedVerifierStatus {
     }
 }
 impl validate::Validate for VerificationStateTrustedVerifierStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

@@ -49,15 +49,15 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { actors: Some(f0) } = b else {
-            return Err(de::missing(path, &[("actors", b.actors.is_some())]));
-        };
-        Ok(Self { actors: f0, extra })
+        Ok(Self {
+            actors: de::required(b.actors, path, "actors")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("actors", &self.actors).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.actors;
             let path = path.key("actors");
@@ -77,9 +77,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.actors, "actors", &mut out);
-        out
+        xrpc::QueryPairs::new().add("actors", &self.actors).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -116,18 +114,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { profiles: Some(f0) } = b else {
-            return Err(de::missing(path, &[("profiles", b.profiles.is_some())]));
-        };
-        Ok(Self { profiles: f0, extra })
+        Ok(Self {
+            profiles: de::required(b.profiles, path, "profiles")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("profiles", &self.profiles).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("profiles", &self.profiles).end()
     }
 }

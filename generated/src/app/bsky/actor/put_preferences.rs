@@ -49,20 +49,17 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { preferences: Some(f0) } = b else {
-            return Err(de::missing(path, &[("preferences", b.preferences.is_some())]));
-        };
-        Ok(Self { preferences: f0, extra })
+        Ok(Self {
+            preferences: de::required(b.preferences, path, "preferences")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
             .req("preferences", &self.preferences)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("preferences", &self.preferences).end()
     }
 }

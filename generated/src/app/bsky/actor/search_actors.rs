@@ -61,12 +61,11 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { term: f0, q: f1, limit: f2, cursor: f3 } = b;
         Ok(Self {
-            term: f0,
-            q: f1,
-            limit: f2,
-            cursor: f3,
+            term: b.term,
+            q: b.q,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -78,7 +77,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -97,15 +96,12 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.term, "term", &mut out);
-        xrpc::QueryValue::push_query(&self.q, "q", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("25"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("term", &self.term)
+            .add("q", &self.q)
+            .or("limit", &self.limit, "25")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -149,12 +145,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, actors: Some(f1) } = b else {
-            return Err(de::missing(path, &[("actors", b.actors.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            actors: f1,
+            cursor: b.cursor,
+            actors: de::required(b.actors, path, "actors")?,
             extra,
         })
     }
@@ -164,10 +157,7 @@ impl de::Object for Output {
             .req("actors", &self.actors)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("actors", &self.actors).end()
     }
 }

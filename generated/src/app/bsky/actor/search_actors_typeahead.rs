@@ -58,11 +58,10 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { term: f0, q: f1, limit: f2 } = b;
         Ok(Self {
-            term: f0,
-            q: f1,
-            limit: f2,
+            term: b.term,
+            q: b.q,
+            limit: b.limit,
             extra,
         })
     }
@@ -73,7 +72,7 @@ impl de::Object for Params {
             .opt("limit", &self.limit)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -92,14 +91,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.term, "term", &mut out);
-        xrpc::QueryValue::push_query(&self.q, "q", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("10"))),
-        }
-        out
+        xrpc::QueryPairs::new()
+            .add("term", &self.term)
+            .add("q", &self.q)
+            .or("limit", &self.limit, "10")
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -140,18 +136,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { actors: Some(f0) } = b else {
-            return Err(de::missing(path, &[("actors", b.actors.is_some())]));
-        };
-        Ok(Self { actors: f0, extra })
+        Ok(Self {
+            actors: de::required(b.actors, path, "actors")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("actors", &self.actors).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("actors", &self.actors).end()
     }
 }

@@ -54,27 +54,11 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder {
-            status: Some(f0),
-            embed: f1,
-            duration_minutes: f2,
-            created_at: Some(f3),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("status", b.status.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            status: f0,
-            embed: f1,
-            duration_minutes: f2,
-            created_at: f3,
+            status: de::required(b.status, path, "status")?,
+            embed: b.embed,
+            duration_minutes: b.duration_minutes,
+            created_at: de::required(b.created_at, path, "createdAt")?,
             extra,
         })
     }
@@ -86,7 +70,7 @@ impl de::Object for Record {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.duration_minutes {
             let path = path.key("durationMinutes");
             validate::check_integer(
@@ -100,10 +84,7 @@ impl de::Object for Record {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("status", &self.status)
             .at("embed", &self.embed)
@@ -187,10 +168,7 @@ impl ::serde::Serialize for RecordStatus {
     }
 }
 impl validate::Validate for RecordStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -208,61 +186,7 @@ pub enum RecordEmbed {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl RecordEmbed {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::External(_) => "app.bsky.embed.external",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for RecordEmbed {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.embed.external" => de::member(tag, map, path).map(Self::External),
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for RecordEmbed {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordEmbed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for RecordEmbed {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::External(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.external"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for RecordEmbed {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::External(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(RecordEmbed { External "app.bsky.embed.external", } open Unknown);
 types::union_from!(RecordEmbed { External : crate ::app::bsky::embed::external::Main, });
 /// Advertises an account as currently offering live content.
 ///

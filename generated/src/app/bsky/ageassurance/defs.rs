@@ -80,10 +80,7 @@ impl ::serde::Serialize for Access {
     }
 }
 impl validate::Validate for Access {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -170,10 +167,7 @@ impl ::serde::Serialize for Status {
     }
 }
 impl validate::Validate for Status {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -222,22 +216,10 @@ impl de::Object for State {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __StateBuilder {
-            last_initiated_at: f0,
-            status: Some(f1),
-            access: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("status", b.status.is_some()), ("access", b.access.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            last_initiated_at: f0,
-            status: f1,
-            access: f2,
+            last_initiated_at: b.last_initiated_at,
+            status: de::required(b.status, path, "status")?,
+            access: de::required(b.access, path, "access")?,
             extra,
         })
     }
@@ -248,10 +230,7 @@ impl de::Object for State {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("status", &self.status)
             .at("access", &self.access)
@@ -297,9 +276,8 @@ impl de::Object for StateMetadata {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __StateMetadataBuilder { account_created_at: f0 } = b;
         Ok(Self {
-            account_created_at: f0,
+            account_created_at: b.account_created_at,
             extra,
         })
     }
@@ -346,18 +324,15 @@ impl de::Object for Config {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ConfigBuilder { regions: Some(f0) } = b else {
-            return Err(de::missing(path, &[("regions", b.regions.is_some())]));
-        };
-        Ok(Self { regions: f0, extra })
+        Ok(Self {
+            regions: de::required(b.regions, path, "regions")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("regions", &self.regions).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("regions", &self.regions).end()
     }
 }
@@ -426,32 +401,13 @@ impl de::Object for ConfigRegion {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ConfigRegionBuilder {
-            platforms: f0,
-            country_code: Some(f1),
-            region_code: f2,
-            min_access_age: Some(f3),
-            additional_verification_methods: f4,
-            rules: Some(f5),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("countryCode", b.country_code.is_some()),
-                        ("minAccessAge", b.min_access_age.is_some()),
-                        ("rules", b.rules.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            platforms: f0,
-            country_code: f1,
-            region_code: f2,
-            min_access_age: f3,
-            additional_verification_methods: f4,
-            rules: f5,
+            platforms: b.platforms,
+            country_code: de::required(b.country_code, path, "countryCode")?,
+            region_code: b.region_code,
+            min_access_age: de::required(b.min_access_age, path, "minAccessAge")?,
+            additional_verification_methods: b.additional_verification_methods,
+            rules: de::required(b.rules, path, "rules")?,
             extra,
         })
     }
@@ -465,10 +421,7 @@ impl de::Object for ConfigRegion {
             .req("rules", &self.rules)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("platforms", &self.platforms)
             .at("additionalVerificationMethods", &self.additional_verification_methods)
@@ -515,18 +468,15 @@ impl de::Object for ConfigRegionRuleDefault {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ConfigRegionRuleDefaultBuilder { access: Some(f0) } = b else {
-            return Err(de::missing(path, &[("access", b.access.is_some())]));
-        };
-        Ok(Self { access: f0, extra })
+        Ok(Self {
+            access: de::required(b.access, path, "access")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("access", &self.access).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
@@ -567,18 +517,11 @@ impl de::Object for ConfigRegionRuleIfDeclaredOverAge {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ConfigRegionRuleIfDeclaredOverAgeBuilder {
-            age: Some(f0),
-            access: Some(f1),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("age", b.age.is_some()), ("access", b.access.is_some())],
-                ),
-            );
-        };
-        Ok(Self { age: f0, access: f1, extra })
+        Ok(Self {
+            age: de::required(b.age, path, "age")?,
+            access: de::required(b.access, path, "access")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -586,10 +529,7 @@ impl de::Object for ConfigRegionRuleIfDeclaredOverAge {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
@@ -632,18 +572,11 @@ impl de::Object for ConfigRegionRuleIfDeclaredUnderAge {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ConfigRegionRuleIfDeclaredUnderAgeBuilder {
-            age: Some(f0),
-            access: Some(f1),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("age", b.age.is_some()), ("access", b.access.is_some())],
-                ),
-            );
-        };
-        Ok(Self { age: f0, access: f1, extra })
+        Ok(Self {
+            age: de::required(b.age, path, "age")?,
+            access: de::required(b.access, path, "access")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -651,10 +584,7 @@ impl de::Object for ConfigRegionRuleIfDeclaredUnderAge {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
@@ -697,18 +627,11 @@ impl de::Object for ConfigRegionRuleIfAssuredOverAge {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ConfigRegionRuleIfAssuredOverAgeBuilder {
-            age: Some(f0),
-            access: Some(f1),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("age", b.age.is_some()), ("access", b.access.is_some())],
-                ),
-            );
-        };
-        Ok(Self { age: f0, access: f1, extra })
+        Ok(Self {
+            age: de::required(b.age, path, "age")?,
+            access: de::required(b.access, path, "access")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -716,10 +639,7 @@ impl de::Object for ConfigRegionRuleIfAssuredOverAge {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
@@ -762,18 +682,11 @@ impl de::Object for ConfigRegionRuleIfAssuredUnderAge {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ConfigRegionRuleIfAssuredUnderAgeBuilder {
-            age: Some(f0),
-            access: Some(f1),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("age", b.age.is_some()), ("access", b.access.is_some())],
-                ),
-            );
-        };
-        Ok(Self { age: f0, access: f1, extra })
+        Ok(Self {
+            age: de::required(b.age, path, "age")?,
+            access: de::required(b.access, path, "access")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -781,10 +694,7 @@ impl de::Object for ConfigRegionRuleIfAssuredUnderAge {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
@@ -827,20 +737,9 @@ impl de::Object for ConfigRegionRuleIfAccountNewerThan {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ConfigRegionRuleIfAccountNewerThanBuilder {
-            date: Some(f0),
-            access: Some(f1),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("date", b.date.is_some()), ("access", b.access.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            date: f0,
-            access: f1,
+            date: de::required(b.date, path, "date")?,
+            access: de::required(b.access, path, "access")?,
             extra,
         })
     }
@@ -850,10 +749,7 @@ impl de::Object for ConfigRegionRuleIfAccountNewerThan {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
@@ -897,20 +793,9 @@ impl de::Object for ConfigRegionRuleIfAccountOlderThan {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ConfigRegionRuleIfAccountOlderThanBuilder {
-            date: Some(f0),
-            access: Some(f1),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("date", b.date.is_some()), ("access", b.access.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            date: f0,
-            access: f1,
+            date: de::required(b.date, path, "date")?,
+            access: de::required(b.access, path, "access")?,
             extra,
         })
     }
@@ -920,10 +805,7 @@ impl de::Object for ConfigRegionRuleIfAccountOlderThan {
             .req("access", &self.access)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("access", &self.access).end()
     }
 }
@@ -1004,44 +886,18 @@ impl de::Object for Event {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __EventBuilder {
-            created_at: Some(f0),
-            attempt_id: Some(f1),
-            status: Some(f2),
-            access: Some(f3),
-            country_code: Some(f4),
-            region_code: f5,
-            email: f6,
-            init_ip: f7,
-            init_ua: f8,
-            complete_ip: f9,
-            complete_ua: f10,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("createdAt", b.created_at.is_some()),
-                        ("attemptId", b.attempt_id.is_some()),
-                        ("status", b.status.is_some()),
-                        ("access", b.access.is_some()),
-                        ("countryCode", b.country_code.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            created_at: f0,
-            attempt_id: f1,
-            status: f2,
-            access: f3,
-            country_code: f4,
-            region_code: f5,
-            email: f6,
-            init_ip: f7,
-            init_ua: f8,
-            complete_ip: f9,
-            complete_ua: f10,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            attempt_id: de::required(b.attempt_id, path, "attemptId")?,
+            status: de::required(b.status, path, "status")?,
+            access: de::required(b.access, path, "access")?,
+            country_code: de::required(b.country_code, path, "countryCode")?,
+            region_code: b.region_code,
+            email: b.email,
+            init_ip: b.init_ip,
+            init_ua: b.init_ua,
+            complete_ip: b.complete_ip,
+            complete_ua: b.complete_ua,
             extra,
         })
     }
@@ -1060,10 +916,7 @@ impl de::Object for Event {
             .opt("completeUa", &self.complete_ua)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("status", &self.status)
             .at("access", &self.access)
@@ -1151,10 +1004,7 @@ impl ::serde::Serialize for ConfigRegionPlatformsItem {
     }
 }
 impl validate::Validate for ConfigRegionPlatformsItem {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -1228,10 +1078,7 @@ impl ::serde::Serialize for ConfigRegionAdditionalVerificationMethodsItem {
     }
 }
 impl validate::Validate for ConfigRegionAdditionalVerificationMethodsItem {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -1260,173 +1107,22 @@ pub enum ConfigRegionRulesItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ConfigRegionRulesItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::ConfigRegionRuleDefault(_) => {
-                "app.bsky.ageassurance.defs#configRegionRuleDefault"
-            }
-            Self::ConfigRegionRuleIfDeclaredOverAge(_) => {
-                "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredOverAge"
-            }
-            Self::ConfigRegionRuleIfDeclaredUnderAge(_) => {
-                "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredUnderAge"
-            }
-            Self::ConfigRegionRuleIfAssuredOverAge(_) => {
-                "app.bsky.ageassurance.defs#configRegionRuleIfAssuredOverAge"
-            }
-            Self::ConfigRegionRuleIfAssuredUnderAge(_) => {
-                "app.bsky.ageassurance.defs#configRegionRuleIfAssuredUnderAge"
-            }
-            Self::ConfigRegionRuleIfAccountNewerThan(_) => {
-                "app.bsky.ageassurance.defs#configRegionRuleIfAccountNewerThan"
-            }
-            Self::ConfigRegionRuleIfAccountOlderThan(_) => {
-                "app.bsky.ageassurance.defs#configRegionRuleIfAccountOlderThan"
-            }
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ConfigRegionRulesItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.ageassurance.defs#configRegionRuleDefault" => {
-                de::member(tag, map, path).map(Self::ConfigRegionRuleDefault)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredOverAge" => {
-                de::member(tag, map, path).map(Self::ConfigRegionRuleIfDeclaredOverAge)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredUnderAge" => {
-                de::member(tag, map, path).map(Self::ConfigRegionRuleIfDeclaredUnderAge)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfAssuredOverAge" => {
-                de::member(tag, map, path).map(Self::ConfigRegionRuleIfAssuredOverAge)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfAssuredUnderAge" => {
-                de::member(tag, map, path).map(Self::ConfigRegionRuleIfAssuredUnderAge)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfAccountNewerThan" => {
-                de::member(tag, map, path).map(Self::ConfigRegionRuleIfAccountNewerThan)
-            }
-            "app.bsky.ageassurance.defs#configRegionRuleIfAccountOlderThan" => {
-                de::member(tag, map, path).map(Self::ConfigRegionRuleIfAccountOlderThan)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ConfigRegionRulesItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigRegionRulesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ConfigRegionRulesItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ConfigRegionRuleDefault(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.ageassurance.defs#configRegionRuleDefault"),
-                    s,
-                )
-            }
-            Self::ConfigRegionRuleIfDeclaredOverAge(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.ageassurance.defs#configRegionRuleIfDeclaredOverAge"),
-                    s,
-                )
-            }
-            Self::ConfigRegionRuleIfDeclaredUnderAge(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some(
-                        "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredUnderAge",
-                    ),
-                    s,
-                )
-            }
-            Self::ConfigRegionRuleIfAssuredOverAge(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.ageassurance.defs#configRegionRuleIfAssuredOverAge"),
-                    s,
-                )
-            }
-            Self::ConfigRegionRuleIfAssuredUnderAge(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.ageassurance.defs#configRegionRuleIfAssuredUnderAge"),
-                    s,
-                )
-            }
-            Self::ConfigRegionRuleIfAccountNewerThan(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some(
-                        "app.bsky.ageassurance.defs#configRegionRuleIfAccountNewerThan",
-                    ),
-                    s,
-                )
-            }
-            Self::ConfigRegionRuleIfAccountOlderThan(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some(
-                        "app.bsky.ageassurance.defs#configRegionRuleIfAccountOlderThan",
-                    ),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ConfigRegionRulesItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::ConfigRegionRuleDefault(v) => {
-                validate::Validate::validate_at(&**v, path)
-            }
-            Self::ConfigRegionRuleIfDeclaredOverAge(v) => {
-                validate::Validate::validate_at(&**v, path)
-            }
-            Self::ConfigRegionRuleIfDeclaredUnderAge(v) => {
-                validate::Validate::validate_at(&**v, path)
-            }
-            Self::ConfigRegionRuleIfAssuredOverAge(v) => {
-                validate::Validate::validate_at(&**v, path)
-            }
-            Self::ConfigRegionRuleIfAssuredUnderAge(v) => {
-                validate::Validate::validate_at(&**v, path)
-            }
-            Self::ConfigRegionRuleIfAccountNewerThan(v) => {
-                validate::Validate::validate_at(&**v, path)
-            }
-            Self::ConfigRegionRuleIfAccountOlderThan(v) => {
-                validate::Validate::validate_at(&**v, path)
-            }
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ConfigRegionRulesItem { ConfigRegionRuleDefault
+    "app.bsky.ageassurance.defs#configRegionRuleDefault",
+    ConfigRegionRuleIfDeclaredOverAge
+    "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredOverAge",
+    ConfigRegionRuleIfDeclaredUnderAge
+    "app.bsky.ageassurance.defs#configRegionRuleIfDeclaredUnderAge",
+    ConfigRegionRuleIfAssuredOverAge
+    "app.bsky.ageassurance.defs#configRegionRuleIfAssuredOverAge",
+    ConfigRegionRuleIfAssuredUnderAge
+    "app.bsky.ageassurance.defs#configRegionRuleIfAssuredUnderAge",
+    ConfigRegionRuleIfAccountNewerThan
+    "app.bsky.ageassurance.defs#configRegionRuleIfAccountNewerThan",
+    ConfigRegionRuleIfAccountOlderThan
+    "app.bsky.ageassurance.defs#configRegionRuleIfAccountOlderThan", } open Unknown
+);
 types::union_from!(
     ConfigRegionRulesItem { ConfigRegionRuleDefault : ConfigRegionRuleDefault,
     ConfigRegionRuleIfDeclaredOverAge : ConfigRegionRuleIfDeclaredOverAge,
@@ -1514,10 +1210,7 @@ impl ::serde::Serialize for EventStatus {
     }
 }
 impl validate::Validate for EventStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -1604,10 +1297,7 @@ impl ::serde::Serialize for EventAccess {
     }
 }
 impl validate::Validate for EventAccess {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

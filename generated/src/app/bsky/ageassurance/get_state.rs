@@ -52,12 +52,9 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { country_code: Some(f0), region_code: f1 } = b else {
-            return Err(de::missing(path, &[("countryCode", b.country_code.is_some())]));
-        };
         Ok(Self {
-            country_code: f0,
-            region_code: f1,
+            country_code: de::required(b.country_code, path, "countryCode")?,
+            region_code: b.region_code,
             extra,
         })
     }
@@ -71,10 +68,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.country_code, "countryCode", &mut out);
-        xrpc::QueryValue::push_query(&self.region_code, "regionCode", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("countryCode", &self.country_code)
+            .add("regionCode", &self.region_code)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -116,17 +113,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { state: Some(f0), metadata: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("state", b.state.is_some()), ("metadata", b.metadata.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            state: f0,
-            metadata: f1,
+            state: de::required(b.state, path, "state")?,
+            metadata: de::required(b.metadata, path, "metadata")?,
             extra,
         })
     }
@@ -136,10 +125,7 @@ impl de::Object for Output {
             .req("metadata", &self.metadata)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("state", &self.state)
             .at("metadata", &self.metadata)

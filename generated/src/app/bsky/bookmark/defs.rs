@@ -34,18 +34,15 @@ impl de::Object for Bookmark {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __BookmarkBuilder { subject: Some(f0) } = b else {
-            return Err(de::missing(path, &[("subject", b.subject.is_some())]));
-        };
-        Ok(Self { subject: f0, extra })
+        Ok(Self {
+            subject: de::required(b.subject, path, "subject")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("subject", &self.subject).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("subject", &self.subject).end()
     }
 }
@@ -90,22 +87,10 @@ impl de::Object for BookmarkView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __BookmarkViewBuilder {
-            subject: Some(f0),
-            created_at: f1,
-            item: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("subject", b.subject.is_some()), ("item", b.item.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            subject: f0,
-            created_at: f1,
-            item: f2,
+            subject: de::required(b.subject, path, "subject")?,
+            created_at: b.created_at,
+            item: de::required(b.item, path, "item")?,
             extra,
         })
     }
@@ -116,10 +101,7 @@ impl de::Object for BookmarkView {
             .req("item", &self.item)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("subject", &self.subject)
             .at("item", &self.item)
@@ -143,79 +125,11 @@ pub enum BookmarkViewItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl BookmarkViewItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::BlockedPost(_) => "app.bsky.feed.defs#blockedPost",
-            Self::NotFoundPost(_) => "app.bsky.feed.defs#notFoundPost",
-            Self::PostView(_) => "app.bsky.feed.defs#postView",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for BookmarkViewItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.defs#blockedPost" => {
-                de::member(tag, map, path).map(Self::BlockedPost)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                de::member(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#postView" => {
-                de::member(tag, map, path).map(Self::PostView)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for BookmarkViewItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BookmarkViewItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for BookmarkViewItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::BlockedPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#blockedPost"), s)
-            }
-            Self::NotFoundPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#notFoundPost"), s)
-            }
-            Self::PostView(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#postView"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for BookmarkViewItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::BlockedPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::NotFoundPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::PostView(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    BookmarkViewItem { BlockedPost "app.bsky.feed.defs#blockedPost", NotFoundPost
+    "app.bsky.feed.defs#notFoundPost", PostView "app.bsky.feed.defs#postView", } open
+    Unknown
+);
 types::union_from!(
     BookmarkViewItem { BlockedPost : crate ::app::bsky::feed::defs::BlockedPost,
     NotFoundPost : crate ::app::bsky::feed::defs::NotFoundPost, PostView : crate

@@ -53,10 +53,9 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { limit: f0, cursor: f1 } = b;
         Ok(Self {
-            limit: f0,
-            cursor: f1,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -66,7 +65,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -85,13 +84,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -134,12 +130,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, bookmarks: Some(f1) } = b else {
-            return Err(de::missing(path, &[("bookmarks", b.bookmarks.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            bookmarks: f1,
+            cursor: b.cursor,
+            bookmarks: de::required(b.bookmarks, path, "bookmarks")?,
             extra,
         })
     }
@@ -149,10 +142,7 @@ impl de::Object for Output {
             .req("bookmarks", &self.bookmarks)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("bookmarks", &self.bookmarks).end()
     }
 }

@@ -38,23 +38,9 @@ impl de::Object for MatchAndContactIndex {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MatchAndContactIndexBuilder {
-            match_: Some(f0),
-            contact_index: Some(f1),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("match", b.match_.is_some()),
-                        ("contactIndex", b.contact_index.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            match_: f0,
-            contact_index: f1,
+            match_: de::required(b.match_, path, "match")?,
+            contact_index: de::required(b.contact_index, path, "contactIndex")?,
             extra,
         })
     }
@@ -64,7 +50,7 @@ impl de::Object for MatchAndContactIndex {
             .req("contactIndex", &self.contact_index)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.contact_index;
             let path = path.key("contactIndex");
@@ -80,10 +66,7 @@ impl de::Object for MatchAndContactIndex {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("match", &self.match_).end()
     }
 }
@@ -127,21 +110,9 @@ impl de::Object for SyncStatus {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SyncStatusBuilder { synced_at: Some(f0), matches_count: Some(f1) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("syncedAt", b.synced_at.is_some()),
-                        ("matchesCount", b.matches_count.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            synced_at: f0,
-            matches_count: f1,
+            synced_at: de::required(b.synced_at, path, "syncedAt")?,
+            matches_count: de::required(b.matches_count, path, "matchesCount")?,
             extra,
         })
     }
@@ -151,7 +122,7 @@ impl de::Object for SyncStatus {
             .req("matchesCount", &self.matches_count)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.matches_count;
             let path = path.key("matchesCount");
@@ -207,12 +178,11 @@ impl de::Object for Notification {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __NotificationBuilder { from: Some(f0), to: Some(f1) } = b else {
-            return Err(
-                de::missing(path, &[("from", b.from.is_some()), ("to", b.to.is_some())]),
-            );
-        };
-        Ok(Self { from: f0, to: f1, extra })
+        Ok(Self {
+            from: de::required(b.from, path, "from")?,
+            to: de::required(b.to, path, "to")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

@@ -53,10 +53,9 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { limit: f0, cursor: f1 } = b;
         Ok(Self {
-            limit: f0,
-            cursor: f1,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -66,7 +65,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -85,13 +84,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -134,12 +130,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, matches: Some(f1) } = b else {
-            return Err(de::missing(path, &[("matches", b.matches.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            matches: f1,
+            cursor: b.cursor,
+            matches: de::required(b.matches, path, "matches")?,
             extra,
         })
     }
@@ -149,10 +142,7 @@ impl de::Object for Output {
             .req("matches", &self.matches)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("matches", &self.matches).end()
     }
 }
@@ -182,48 +172,7 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "InvalidDid" => Self::InvalidDid { message },
-            "InvalidLimit" => Self::InvalidLimit { message },
-            "InvalidCursor" => Self::InvalidCursor { message },
-            "InternalError" => Self::InternalError { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::InvalidDid { .. } => "InvalidDid",
-            Self::InvalidLimit { .. } => "InvalidLimit",
-            Self::InvalidCursor { .. } => "InvalidCursor",
-            Self::InternalError { .. } => "InternalError",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidDid { message }
-            | Self::InvalidLimit { message }
-            | Self::InvalidCursor { message }
-            | Self::InternalError { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { InvalidDid "InvalidDid", InvalidLimit "InvalidLimit", InvalidCursor
+    "InvalidCursor", InternalError "InternalError", }
+);

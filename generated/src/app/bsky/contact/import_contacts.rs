@@ -54,17 +54,9 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { token: Some(f0), contacts: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("token", b.token.is_some()), ("contacts", b.contacts.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            token: f0,
-            contacts: f1,
+            token: de::required(b.token, path, "token")?,
+            contacts: de::required(b.contacts, path, "contacts")?,
             extra,
         })
     }
@@ -74,7 +66,7 @@ impl de::Object for Input {
             .req("contacts", &self.contacts)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.contacts;
             let path = path.key("contacts");
@@ -135,21 +127,12 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { matches_and_contact_indexes: Some(f0) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        (
-                            "matchesAndContactIndexes",
-                            b.matches_and_contact_indexes.is_some(),
-                        ),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            matches_and_contact_indexes: f0,
+            matches_and_contact_indexes: de::required(
+                b.matches_and_contact_indexes,
+                path,
+                "matchesAndContactIndexes",
+            )?,
             extra,
         })
     }
@@ -158,10 +141,7 @@ impl de::Object for Output {
             .req("matchesAndContactIndexes", &self.matches_and_contact_indexes)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("matchesAndContactIndexes", &self.matches_and_contact_indexes)
             .end()
@@ -195,51 +175,7 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "InvalidDid" => Self::InvalidDid { message },
-            "InvalidContacts" => Self::InvalidContacts { message },
-            "TooManyContacts" => Self::TooManyContacts { message },
-            "InvalidToken" => Self::InvalidToken { message },
-            "InternalError" => Self::InternalError { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::InvalidDid { .. } => "InvalidDid",
-            Self::InvalidContacts { .. } => "InvalidContacts",
-            Self::TooManyContacts { .. } => "TooManyContacts",
-            Self::InvalidToken { .. } => "InvalidToken",
-            Self::InternalError { .. } => "InternalError",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidDid { message }
-            | Self::InvalidContacts { message }
-            | Self::TooManyContacts { message }
-            | Self::InvalidToken { message }
-            | Self::InternalError { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { InvalidDid "InvalidDid", InvalidContacts "InvalidContacts", TooManyContacts
+    "TooManyContacts", InvalidToken "InvalidToken", InternalError "InternalError", }
+);

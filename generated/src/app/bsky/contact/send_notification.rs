@@ -54,12 +54,11 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { from: Some(f0), to: Some(f1) } = b else {
-            return Err(
-                de::missing(path, &[("from", b.from.is_some()), ("to", b.to.is_some())]),
-            );
-        };
-        Ok(Self { from: f0, to: f1, extra })
+        Ok(Self {
+            from: de::required(b.from, path, "from")?,
+            to: de::required(b.to, path, "to")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

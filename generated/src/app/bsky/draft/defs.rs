@@ -37,15 +37,11 @@ impl de::Object for DraftWithId {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftWithIdBuilder { id: Some(f0), draft: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("id", b.id.is_some()), ("draft", b.draft.is_some())],
-                ),
-            );
-        };
-        Ok(Self { id: f0, draft: f1, extra })
+        Ok(Self {
+            id: de::required(b.id, path, "id")?,
+            draft: de::required(b.draft, path, "draft")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -53,10 +49,7 @@ impl de::Object for DraftWithId {
             .req("draft", &self.draft)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("draft", &self.draft).end()
     }
 }
@@ -123,23 +116,13 @@ impl de::Object for Draft {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftBuilder {
-            device_id: f0,
-            device_name: f1,
-            posts: Some(f2),
-            langs: f3,
-            postgate_embedding_rules: f4,
-            threadgate_allow: f5,
-        } = b else {
-            return Err(de::missing(path, &[("posts", b.posts.is_some())]));
-        };
         Ok(Self {
-            device_id: f0,
-            device_name: f1,
-            posts: f2,
-            langs: f3,
-            postgate_embedding_rules: f4,
-            threadgate_allow: f5,
+            device_id: b.device_id,
+            device_name: b.device_name,
+            posts: de::required(b.posts, path, "posts")?,
+            langs: b.langs,
+            postgate_embedding_rules: b.postgate_embedding_rules,
+            threadgate_allow: b.threadgate_allow,
             extra,
         })
     }
@@ -153,7 +136,7 @@ impl de::Object for Draft {
             .opt("threadgateAllow", &self.threadgate_allow)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.device_id {
             let path = path.key("deviceId");
             validate::check_string(
@@ -227,10 +210,7 @@ impl de::Object for Draft {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("posts", &self.posts)
             .at("postgateEmbeddingRules", &self.postgate_embedding_rules)
@@ -299,25 +279,14 @@ impl de::Object for DraftPost {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftPostBuilder {
-            text: Some(f0),
-            labels: f1,
-            embed_images: f2,
-            embed_gallery: f3,
-            embed_videos: f4,
-            embed_externals: f5,
-            embed_records: f6,
-        } = b else {
-            return Err(de::missing(path, &[("text", b.text.is_some())]));
-        };
         Ok(Self {
-            text: f0,
-            labels: f1,
-            embed_images: f2,
-            embed_gallery: f3,
-            embed_videos: f4,
-            embed_externals: f5,
-            embed_records: f6,
+            text: de::required(b.text, path, "text")?,
+            labels: b.labels,
+            embed_images: b.embed_images,
+            embed_gallery: b.embed_gallery,
+            embed_videos: b.embed_videos,
+            embed_externals: b.embed_externals,
+            embed_records: b.embed_records,
             extra,
         })
     }
@@ -332,7 +301,7 @@ impl de::Object for DraftPost {
             .opt("embedRecords", &self.embed_records)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.text;
             let path = path.key("text");
@@ -396,10 +365,7 @@ impl de::Object for DraftPost {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("labels", &self.labels)
             .at("embedImages", &self.embed_images)
@@ -461,29 +427,11 @@ impl de::Object for DraftView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftViewBuilder {
-            id: Some(f0),
-            draft: Some(f1),
-            created_at: Some(f2),
-            updated_at: Some(f3),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("id", b.id.is_some()),
-                        ("draft", b.draft.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                        ("updatedAt", b.updated_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            id: f0,
-            draft: f1,
-            created_at: f2,
-            updated_at: f3,
+            id: de::required(b.id, path, "id")?,
+            draft: de::required(b.draft, path, "draft")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            updated_at: de::required(b.updated_at, path, "updatedAt")?,
             extra,
         })
     }
@@ -495,10 +443,7 @@ impl de::Object for DraftView {
             .req("updatedAt", &self.updated_at)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("draft", &self.draft).end()
     }
 }
@@ -538,15 +483,15 @@ impl de::Object for DraftEmbedLocalRef {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftEmbedLocalRefBuilder { path: Some(f0) } = b else {
-            return Err(de::missing(path, &[("path", b.path.is_some())]));
-        };
-        Ok(Self { path: f0, extra })
+        Ok(Self {
+            path: de::required(b.path, path, "path")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("path", &self.path).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.path;
             let path = path.key("path");
@@ -598,17 +543,9 @@ impl de::Object for DraftEmbedCaption {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftEmbedCaptionBuilder { lang: Some(f0), content: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("lang", b.lang.is_some()), ("content", b.content.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            lang: f0,
-            content: f1,
+            lang: de::required(b.lang, path, "lang")?,
+            content: de::required(b.content, path, "content")?,
             extra,
         })
     }
@@ -618,7 +555,7 @@ impl de::Object for DraftEmbedCaption {
             .req("content", &self.content)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.content;
             let path = path.key("content");
@@ -668,18 +605,15 @@ impl de::Object for DraftEmbedGallery {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftEmbedGalleryBuilder { items: Some(f0) } = b else {
-            return Err(de::missing(path, &[("items", b.items.is_some())]));
-        };
-        Ok(Self { items: f0, extra })
+        Ok(Self {
+            items: de::required(b.items, path, "items")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("items", &self.items).end()
     }
 }
@@ -795,12 +729,9 @@ impl de::Object for DraftEmbedImage {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftEmbedImageBuilder { local_ref: Some(f0), alt: f1 } = b else {
-            return Err(de::missing(path, &[("localRef", b.local_ref.is_some())]));
-        };
         Ok(Self {
-            local_ref: f0,
-            alt: f1,
+            local_ref: de::required(b.local_ref, path, "localRef")?,
+            alt: b.alt,
             extra,
         })
     }
@@ -810,7 +741,7 @@ impl de::Object for DraftEmbedImage {
             .opt("alt", &self.alt)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.alt {
             let path = path.key("alt");
             validate::check_string(
@@ -824,10 +755,7 @@ impl de::Object for DraftEmbedImage {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("localRef", &self.local_ref).end()
     }
 }
@@ -871,14 +799,10 @@ impl de::Object for DraftEmbedVideo {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftEmbedVideoBuilder { local_ref: Some(f0), alt: f1, captions: f2 } = b
-        else {
-            return Err(de::missing(path, &[("localRef", b.local_ref.is_some())]));
-        };
         Ok(Self {
-            local_ref: f0,
-            alt: f1,
-            captions: f2,
+            local_ref: de::required(b.local_ref, path, "localRef")?,
+            alt: b.alt,
+            captions: b.captions,
             extra,
         })
     }
@@ -889,7 +813,7 @@ impl de::Object for DraftEmbedVideo {
             .opt("captions", &self.captions)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.alt {
             let path = path.key("alt");
             validate::check_string(
@@ -915,10 +839,7 @@ impl de::Object for DraftEmbedVideo {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("localRef", &self.local_ref)
             .at("captions", &self.captions)
@@ -960,10 +881,10 @@ impl de::Object for DraftEmbedExternal {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftEmbedExternalBuilder { uri: Some(f0) } = b else {
-            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
-        };
-        Ok(Self { uri: f0, extra })
+        Ok(Self {
+            uri: de::required(b.uri, path, "uri")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
@@ -1001,18 +922,15 @@ impl de::Object for DraftEmbedRecord {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DraftEmbedRecordBuilder { record: Some(f0) } = b else {
-            return Err(de::missing(path, &[("record", b.record.is_some())]));
-        };
-        Ok(Self { record: f0, extra })
+        Ok(Self {
+            record: de::required(b.record, path, "record")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
@@ -1028,63 +946,10 @@ pub enum DraftPostgateEmbeddingRulesItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl DraftPostgateEmbeddingRulesItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::DisableRule(_) => "app.bsky.feed.postgate#disableRule",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for DraftPostgateEmbeddingRulesItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.postgate#disableRule" => {
-                de::member(tag, map, path).map(Self::DisableRule)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for DraftPostgateEmbeddingRulesItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftPostgateEmbeddingRulesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for DraftPostgateEmbeddingRulesItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DisableRule(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.postgate#disableRule"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for DraftPostgateEmbeddingRulesItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::DisableRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    DraftPostgateEmbeddingRulesItem { DisableRule "app.bsky.feed.postgate#disableRule", }
+    open Unknown
+);
 types::union_from!(
     DraftPostgateEmbeddingRulesItem { DisableRule : crate
     ::app::bsky::feed::postgate::DisableRule, }
@@ -1103,99 +968,12 @@ pub enum DraftThreadgateAllowItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl DraftThreadgateAllowItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::MentionRule(_) => "app.bsky.feed.threadgate#mentionRule",
-            Self::FollowerRule(_) => "app.bsky.feed.threadgate#followerRule",
-            Self::FollowingRule(_) => "app.bsky.feed.threadgate#followingRule",
-            Self::ListRule(_) => "app.bsky.feed.threadgate#listRule",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for DraftThreadgateAllowItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.threadgate#mentionRule" => {
-                de::member(tag, map, path).map(Self::MentionRule)
-            }
-            "app.bsky.feed.threadgate#followerRule" => {
-                de::member(tag, map, path).map(Self::FollowerRule)
-            }
-            "app.bsky.feed.threadgate#followingRule" => {
-                de::member(tag, map, path).map(Self::FollowingRule)
-            }
-            "app.bsky.feed.threadgate#listRule" => {
-                de::member(tag, map, path).map(Self::ListRule)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for DraftThreadgateAllowItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftThreadgateAllowItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for DraftThreadgateAllowItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::MentionRule(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.threadgate#mentionRule"),
-                    s,
-                )
-            }
-            Self::FollowerRule(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.threadgate#followerRule"),
-                    s,
-                )
-            }
-            Self::FollowingRule(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.threadgate#followingRule"),
-                    s,
-                )
-            }
-            Self::ListRule(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.threadgate#listRule"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for DraftThreadgateAllowItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::MentionRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::FollowerRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::FollowingRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::ListRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    DraftThreadgateAllowItem { MentionRule "app.bsky.feed.threadgate#mentionRule",
+    FollowerRule "app.bsky.feed.threadgate#followerRule", FollowingRule
+    "app.bsky.feed.threadgate#followingRule", ListRule
+    "app.bsky.feed.threadgate#listRule", } open Unknown
+);
 types::union_from!(
     DraftThreadgateAllowItem { MentionRule : crate
     ::app::bsky::feed::threadgate::MentionRule, FollowerRule : crate
@@ -1211,67 +989,10 @@ pub enum DraftEmbedGalleryItemsItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl DraftEmbedGalleryItemsItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::DraftEmbedImage(_) => "app.bsky.draft.defs#draftEmbedImage",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for DraftEmbedGalleryItemsItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.draft.defs#draftEmbedImage" => {
-                de::member(tag, map, path).map(Self::DraftEmbedImage)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for DraftEmbedGalleryItemsItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftEmbedGalleryItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for DraftEmbedGalleryItemsItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DraftEmbedImage(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.draft.defs#draftEmbedImage"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for DraftEmbedGalleryItemsItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::DraftEmbedImage(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    DraftEmbedGalleryItemsItem { DraftEmbedImage "app.bsky.draft.defs#draftEmbedImage", }
+    open Unknown
+);
 types::union_from!(DraftEmbedGalleryItemsItem { DraftEmbedImage : DraftEmbedImage, });
 /// Self-label values for this post. Effectively content warnings.
 #[derive(Debug, Clone, PartialEq)]
@@ -1282,63 +1003,9 @@ pub enum DraftPostLabels {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl DraftPostLabels {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::SelfLabels(_) => "com.atproto.label.defs#selfLabels",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for DraftPostLabels {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.label.defs#selfLabels" => {
-                de::member(tag, map, path).map(Self::SelfLabels)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for DraftPostLabels {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DraftPostLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for DraftPostLabels {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SelfLabels(v) => {
-                de::serialize_object(&**v, Some("com.atproto.label.defs#selfLabels"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for DraftPostLabels {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::SelfLabels(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    DraftPostLabels { SelfLabels "com.atproto.label.defs#selfLabels", } open Unknown
+);
 types::union_from!(
     DraftPostLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
 );

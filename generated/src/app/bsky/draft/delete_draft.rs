@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { id: Some(f0) } = b else {
-            return Err(de::missing(path, &[("id", b.id.is_some())]));
-        };
-        Ok(Self { id: f0, extra })
+        Ok(Self {
+            id: de::required(b.id, path, "id")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("id", &self.id).extra(&self.extra)

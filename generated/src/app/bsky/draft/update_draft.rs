@@ -49,18 +49,15 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { draft: Some(f0) } = b else {
-            return Err(de::missing(path, &[("draft", b.draft.is_some())]));
-        };
-        Ok(Self { draft: f0, extra })
+        Ok(Self {
+            draft: de::required(b.draft, path, "draft")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("draft", &self.draft).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("draft", &self.draft).end()
     }
 }

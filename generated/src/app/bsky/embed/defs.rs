@@ -36,17 +36,9 @@ impl de::Object for AspectRatio {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __AspectRatioBuilder { width: Some(f0), height: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("width", b.width.is_some()), ("height", b.height.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            width: f0,
-            height: f1,
+            width: de::required(b.width, path, "width")?,
+            height: de::required(b.height, path, "height")?,
             extra,
         })
     }
@@ -56,7 +48,7 @@ impl de::Object for AspectRatio {
             .req("height", &self.height)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.width;
             let path = path.key("width");

@@ -35,18 +35,15 @@ impl de::Object for Main {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MainBuilder { external: Some(f0) } = b else {
-            return Err(de::missing(path, &[("external", b.external.is_some())]));
-        };
-        Ok(Self { external: f0, extra })
+        Ok(Self {
+            external: de::required(b.external, path, "external")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("external", &self.external).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("external", &self.external).end()
     }
 }
@@ -97,30 +94,12 @@ impl de::Object for External {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ExternalBuilder {
-            uri: Some(f0),
-            title: Some(f1),
-            description: Some(f2),
-            thumb: f3,
-            associated_refs: f4,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("title", b.title.is_some()),
-                        ("description", b.description.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            title: f1,
-            description: f2,
-            thumb: f3,
-            associated_refs: f4,
+            uri: de::required(b.uri, path, "uri")?,
+            title: de::required(b.title, path, "title")?,
+            description: de::required(b.description, path, "description")?,
+            thumb: b.thumb,
+            associated_refs: b.associated_refs,
             extra,
         })
     }
@@ -133,7 +112,7 @@ impl de::Object for External {
             .opt("associatedRefs", &self.associated_refs)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.thumb {
             let path = path.key("thumb");
             validate::check_blob(
@@ -152,10 +131,7 @@ impl de::Object for External {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("associatedRefs", &self.associated_refs).end()
     }
 }
@@ -195,18 +171,15 @@ impl de::Object for View {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewBuilder { external: Some(f0) } = b else {
-            return Err(de::missing(path, &[("external", b.external.is_some())]));
-        };
-        Ok(Self { external: f0, extra })
+        Ok(Self {
+            external: de::required(b.external, path, "external")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("external", &self.external).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("external", &self.external).end()
     }
 }
@@ -283,42 +256,18 @@ impl de::Object for ViewExternal {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewExternalBuilder {
-            uri: Some(f0),
-            title: Some(f1),
-            description: Some(f2),
-            thumb: f3,
-            created_at: f4,
-            updated_at: f5,
-            reading_time: f6,
-            labels: f7,
-            source: f8,
-            associated_refs: f9,
-            associated_profiles: f10,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("title", b.title.is_some()),
-                        ("description", b.description.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            title: f1,
-            description: f2,
-            thumb: f3,
-            created_at: f4,
-            updated_at: f5,
-            reading_time: f6,
-            labels: f7,
-            source: f8,
-            associated_refs: f9,
-            associated_profiles: f10,
+            uri: de::required(b.uri, path, "uri")?,
+            title: de::required(b.title, path, "title")?,
+            description: de::required(b.description, path, "description")?,
+            thumb: b.thumb,
+            created_at: b.created_at,
+            updated_at: b.updated_at,
+            reading_time: b.reading_time,
+            labels: b.labels,
+            source: b.source,
+            associated_refs: b.associated_refs,
+            associated_profiles: b.associated_profiles,
             extra,
         })
     }
@@ -337,10 +286,7 @@ impl de::Object for ViewExternal {
             .opt("associatedProfiles", &self.associated_profiles)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("labels", &self.labels)
             .at("source", &self.source)
@@ -405,26 +351,12 @@ impl de::Object for ViewExternalSource {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewExternalSourceBuilder {
-            uri: Some(f0),
-            icon: f1,
-            title: Some(f2),
-            description: f3,
-            theme: f4,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("title", b.title.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            icon: f1,
-            title: f2,
-            description: f3,
-            theme: f4,
+            uri: de::required(b.uri, path, "uri")?,
+            icon: b.icon,
+            title: de::required(b.title, path, "title")?,
+            description: b.description,
+            theme: b.theme,
             extra,
         })
     }
@@ -437,10 +369,7 @@ impl de::Object for ViewExternalSource {
             .opt("theme", &self.theme)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("theme", &self.theme).end()
     }
 }
@@ -496,17 +425,11 @@ impl de::Object for ViewExternalSourceTheme {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewExternalSourceThemeBuilder {
-            background_rgb: f0,
-            foreground_rgb: f1,
-            accent_rgb: f2,
-            accent_foreground_rgb: f3,
-        } = b;
         Ok(Self {
-            background_rgb: f0,
-            foreground_rgb: f1,
-            accent_rgb: f2,
-            accent_foreground_rgb: f3,
+            background_rgb: b.background_rgb,
+            foreground_rgb: b.foreground_rgb,
+            accent_rgb: b.accent_rgb,
+            accent_foreground_rgb: b.accent_foreground_rgb,
             extra,
         })
     }
@@ -518,10 +441,7 @@ impl de::Object for ViewExternalSourceTheme {
             .opt("accentForegroundRGB", &self.accent_foreground_rgb)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("backgroundRGB", &self.background_rgb)
             .at("foregroundRGB", &self.foreground_rgb)
@@ -574,15 +494,12 @@ impl de::Object for ColorRgb {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ColorRgbBuilder { r: Some(f0), g: Some(f1), b: Some(f2) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("r", b.r.is_some()), ("g", b.g.is_some()), ("b", b.b.is_some())],
-                ),
-            );
-        };
-        Ok(Self { r: f0, g: f1, b: f2, extra })
+        Ok(Self {
+            r: de::required(b.r, path, "r")?,
+            g: de::required(b.g, path, "g")?,
+            b: de::required(b.b, path, "b")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -591,7 +508,7 @@ impl de::Object for ColorRgb {
             .req("b", &self.b)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.r;
             let path = path.key("r");

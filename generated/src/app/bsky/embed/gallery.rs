@@ -35,15 +35,15 @@ impl de::Object for Main {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MainBuilder { items: Some(f0) } = b else {
-            return Err(de::missing(path, &[("items", b.items.is_some())]));
-        };
-        Ok(Self { items: f0, extra })
+        Ok(Self {
+            items: de::required(b.items, path, "items")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.items;
             let path = path.key("items");
@@ -59,10 +59,7 @@ impl de::Object for Main {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("items", &self.items).end()
     }
 }
@@ -105,23 +102,10 @@ impl de::Object for Image {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ImageBuilder { image: Some(f0), alt: Some(f1), aspect_ratio: Some(f2) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("image", b.image.is_some()),
-                        ("alt", b.alt.is_some()),
-                        ("aspectRatio", b.aspect_ratio.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            image: f0,
-            alt: f1,
-            aspect_ratio: f2,
+            image: de::required(b.image, path, "image")?,
+            alt: de::required(b.alt, path, "alt")?,
+            aspect_ratio: de::required(b.aspect_ratio, path, "aspectRatio")?,
             extra,
         })
     }
@@ -132,7 +116,7 @@ impl de::Object for Image {
             .req("aspectRatio", &self.aspect_ratio)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.image;
             let path = path.key("image");
@@ -152,10 +136,7 @@ impl de::Object for Image {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
     }
 }
@@ -194,18 +175,15 @@ impl de::Object for View {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewBuilder { items: Some(f0) } = b else {
-            return Err(de::missing(path, &[("items", b.items.is_some())]));
-        };
-        Ok(Self { items: f0, extra })
+        Ok(Self {
+            items: de::required(b.items, path, "items")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("items", &self.items).end()
     }
 }
@@ -253,29 +231,11 @@ impl de::Object for ViewImage {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewImageBuilder {
-            thumbnail: Some(f0),
-            fullsize: Some(f1),
-            alt: Some(f2),
-            aspect_ratio: Some(f3),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("thumbnail", b.thumbnail.is_some()),
-                        ("fullsize", b.fullsize.is_some()),
-                        ("alt", b.alt.is_some()),
-                        ("aspectRatio", b.aspect_ratio.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            thumbnail: f0,
-            fullsize: f1,
-            alt: f2,
-            aspect_ratio: f3,
+            thumbnail: de::required(b.thumbnail, path, "thumbnail")?,
+            fullsize: de::required(b.fullsize, path, "fullsize")?,
+            alt: de::required(b.alt, path, "alt")?,
+            aspect_ratio: de::required(b.aspect_ratio, path, "aspectRatio")?,
             extra,
         })
     }
@@ -287,10 +247,7 @@ impl de::Object for ViewImage {
             .req("aspectRatio", &self.aspect_ratio)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
     }
 }
@@ -308,61 +265,9 @@ pub enum MainItemsItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl MainItemsItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::Image(_) => "app.bsky.embed.gallery#image",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for MainItemsItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.embed.gallery#image" => de::member(tag, map, path).map(Self::Image),
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for MainItemsItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MainItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for MainItemsItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Image(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.gallery#image"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for MainItemsItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::Image(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    MainItemsItem { Image "app.bsky.embed.gallery#image", } open Unknown
+);
 types::union_from!(MainItemsItem { Image : Image, });
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -372,61 +277,7 @@ pub enum ViewItemsItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ViewItemsItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::ViewImage(_) => "app.bsky.embed.gallery#viewImage",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ViewItemsItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.embed.gallery#viewImage" => {
-                de::member(tag, map, path).map(Self::ViewImage)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ViewItemsItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ViewItemsItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ViewImage(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.gallery#viewImage"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ViewItemsItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::ViewImage(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ViewItemsItem { ViewImage "app.bsky.embed.gallery#viewImage", } open Unknown
+);
 types::union_from!(ViewItemsItem { ViewImage : ViewImage, });

@@ -54,15 +54,11 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { url: Some(f0), uris: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("url", b.url.is_some()), ("uris", b.uris.is_some())],
-                ),
-            );
-        };
-        Ok(Self { url: f0, uris: f1, extra })
+        Ok(Self {
+            url: de::required(b.url, path, "url")?,
+            uris: de::required(b.uris, path, "uris")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -70,7 +66,7 @@ impl de::Object for Params {
             .req("uris", &self.uris)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.uris;
             let path = path.key("uris");
@@ -90,10 +86,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.url, "url", &mut out);
-        xrpc::QueryValue::push_query(&self.uris, "uris", &mut out);
-        out
+        xrpc::QueryPairs::new().add("url", &self.url).add("uris", &self.uris).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -144,11 +137,10 @@ impl de::Object for Output {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { view: f0, associated_refs: f1, associated_records: f2 } = b;
         Ok(Self {
-            view: f0,
-            associated_refs: f1,
-            associated_records: f2,
+            view: b.view,
+            associated_refs: b.associated_refs,
+            associated_records: b.associated_records,
             extra,
         })
     }
@@ -159,10 +151,7 @@ impl de::Object for Output {
             .opt("associatedRecords", &self.associated_records)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("view", &self.view)
             .at("associatedRefs", &self.associated_refs)

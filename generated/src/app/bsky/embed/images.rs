@@ -34,15 +34,15 @@ impl de::Object for Main {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MainBuilder { images: Some(f0) } = b else {
-            return Err(de::missing(path, &[("images", b.images.is_some())]));
-        };
-        Ok(Self { images: f0, extra })
+        Ok(Self {
+            images: de::required(b.images, path, "images")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.images;
             let path = path.key("images");
@@ -58,10 +58,7 @@ impl de::Object for Main {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("images", &self.images).end()
     }
 }
@@ -105,18 +102,10 @@ impl de::Object for Image {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ImageBuilder { image: Some(f0), alt: Some(f1), aspect_ratio: f2 } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("image", b.image.is_some()), ("alt", b.alt.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            image: f0,
-            alt: f1,
-            aspect_ratio: f2,
+            image: de::required(b.image, path, "image")?,
+            alt: de::required(b.alt, path, "alt")?,
+            aspect_ratio: b.aspect_ratio,
             extra,
         })
     }
@@ -127,7 +116,7 @@ impl de::Object for Image {
             .opt("aspectRatio", &self.aspect_ratio)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.image;
             let path = path.key("image");
@@ -147,10 +136,7 @@ impl de::Object for Image {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
     }
 }
@@ -189,15 +175,15 @@ impl de::Object for View {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewBuilder { images: Some(f0) } = b else {
-            return Err(de::missing(path, &[("images", b.images.is_some())]));
-        };
-        Ok(Self { images: f0, extra })
+        Ok(Self {
+            images: de::required(b.images, path, "images")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.images;
             let path = path.key("images");
@@ -213,10 +199,7 @@ impl de::Object for View {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("images", &self.images).end()
     }
 }
@@ -264,28 +247,11 @@ impl de::Object for ViewImage {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewImageBuilder {
-            thumb: Some(f0),
-            fullsize: Some(f1),
-            alt: Some(f2),
-            aspect_ratio: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("thumb", b.thumb.is_some()),
-                        ("fullsize", b.fullsize.is_some()),
-                        ("alt", b.alt.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            thumb: f0,
-            fullsize: f1,
-            alt: f2,
-            aspect_ratio: f3,
+            thumb: de::required(b.thumb, path, "thumb")?,
+            fullsize: de::required(b.fullsize, path, "fullsize")?,
+            alt: de::required(b.alt, path, "alt")?,
+            aspect_ratio: b.aspect_ratio,
             extra,
         })
     }
@@ -297,10 +263,7 @@ impl de::Object for ViewImage {
             .opt("aspectRatio", &self.aspect_ratio)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("aspectRatio", &self.aspect_ratio).end()
     }
 }

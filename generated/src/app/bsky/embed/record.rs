@@ -34,18 +34,15 @@ impl de::Object for Main {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MainBuilder { record: Some(f0) } = b else {
-            return Err(de::missing(path, &[("record", b.record.is_some())]));
-        };
-        Ok(Self { record: f0, extra })
+        Ok(Self {
+            record: de::required(b.record, path, "record")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
@@ -83,18 +80,15 @@ impl de::Object for View {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewBuilder { record: Some(f0) } = b else {
-            return Err(de::missing(path, &[("record", b.record.is_some())]));
-        };
-        Ok(Self { record: f0, extra })
+        Ok(Self {
+            record: de::required(b.record, path, "record")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
@@ -161,44 +155,18 @@ impl de::Object for ViewRecord {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewRecordBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            author: Some(f2),
-            value: Some(f3),
-            labels: f4,
-            reply_count: f5,
-            repost_count: f6,
-            like_count: f7,
-            quote_count: f8,
-            embeds: f9,
-            indexed_at: Some(f10),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("author", b.author.is_some()),
-                        ("value", b.value.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            author: f2,
-            value: f3,
-            labels: f4,
-            reply_count: f5,
-            repost_count: f6,
-            like_count: f7,
-            quote_count: f8,
-            embeds: f9,
-            indexed_at: f10,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            author: de::required(b.author, path, "author")?,
+            value: de::required(b.value, path, "value")?,
+            labels: b.labels,
+            reply_count: b.reply_count,
+            repost_count: b.repost_count,
+            like_count: b.like_count,
+            quote_count: b.quote_count,
+            embeds: b.embeds,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
             extra,
         })
     }
@@ -217,10 +185,7 @@ impl de::Object for ViewRecord {
             .req("indexedAt", &self.indexed_at)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("author", &self.author)
             .at("value", &self.value)
@@ -271,17 +236,9 @@ impl de::Object for ViewNotFound {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewNotFoundBuilder { uri: Some(f0), not_found: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("notFound", b.not_found.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            not_found: f1,
+            uri: de::required(b.uri, path, "uri")?,
+            not_found: de::required(b.not_found, path, "notFound")?,
             extra,
         })
     }
@@ -291,7 +248,7 @@ impl de::Object for ViewNotFound {
             .req("notFound", &self.not_found)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.not_found;
             let path = path.key("notFound");
@@ -338,26 +295,10 @@ impl de::Object for ViewBlocked {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewBlockedBuilder {
-            uri: Some(f0),
-            blocked: Some(f1),
-            author: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("blocked", b.blocked.is_some()),
-                        ("author", b.author.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            blocked: f1,
-            author: f2,
+            uri: de::required(b.uri, path, "uri")?,
+            blocked: de::required(b.blocked, path, "blocked")?,
+            author: de::required(b.author, path, "author")?,
             extra,
         })
     }
@@ -368,7 +309,7 @@ impl de::Object for ViewBlocked {
             .req("author", &self.author)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.blocked;
             let path = path.key("blocked");
@@ -376,10 +317,7 @@ impl de::Object for ViewBlocked {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("author", &self.author).end()
     }
 }
@@ -421,17 +359,9 @@ impl de::Object for ViewDetached {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewDetachedBuilder { uri: Some(f0), detached: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("detached", b.detached.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            detached: f1,
+            uri: de::required(b.uri, path, "uri")?,
+            detached: de::required(b.detached, path, "detached")?,
             extra,
         })
     }
@@ -441,7 +371,7 @@ impl de::Object for ViewDetached {
             .req("detached", &self.detached)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.detached;
             let path = path.key("detached");
@@ -474,123 +404,15 @@ pub enum ViewRecord2 {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ViewRecord2 {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::ViewRecord(_) => "app.bsky.embed.record#viewRecord",
-            Self::ViewNotFound(_) => "app.bsky.embed.record#viewNotFound",
-            Self::ViewBlocked(_) => "app.bsky.embed.record#viewBlocked",
-            Self::ViewDetached(_) => "app.bsky.embed.record#viewDetached",
-            Self::GeneratorView(_) => "app.bsky.feed.defs#generatorView",
-            Self::ListView(_) => "app.bsky.graph.defs#listView",
-            Self::LabelerView(_) => "app.bsky.labeler.defs#labelerView",
-            Self::StarterPackViewBasic(_) => "app.bsky.graph.defs#starterPackViewBasic",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ViewRecord2 {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.embed.record#viewRecord" => {
-                de::member(tag, map, path).map(Self::ViewRecord)
-            }
-            "app.bsky.embed.record#viewNotFound" => {
-                de::member(tag, map, path).map(Self::ViewNotFound)
-            }
-            "app.bsky.embed.record#viewBlocked" => {
-                de::member(tag, map, path).map(Self::ViewBlocked)
-            }
-            "app.bsky.embed.record#viewDetached" => {
-                de::member(tag, map, path).map(Self::ViewDetached)
-            }
-            "app.bsky.feed.defs#generatorView" => {
-                de::member(tag, map, path).map(Self::GeneratorView)
-            }
-            "app.bsky.graph.defs#listView" => {
-                de::member(tag, map, path).map(Self::ListView)
-            }
-            "app.bsky.labeler.defs#labelerView" => {
-                de::member(tag, map, path).map(Self::LabelerView)
-            }
-            "app.bsky.graph.defs#starterPackViewBasic" => {
-                de::member(tag, map, path).map(Self::StarterPackViewBasic)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ViewRecord2 {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewRecord2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ViewRecord2 {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ViewRecord(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.record#viewRecord"), s)
-            }
-            Self::ViewNotFound(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.record#viewNotFound"), s)
-            }
-            Self::ViewBlocked(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.record#viewBlocked"), s)
-            }
-            Self::ViewDetached(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.record#viewDetached"), s)
-            }
-            Self::GeneratorView(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#generatorView"), s)
-            }
-            Self::ListView(v) => {
-                de::serialize_object(&**v, Some("app.bsky.graph.defs#listView"), s)
-            }
-            Self::LabelerView(v) => {
-                de::serialize_object(&**v, Some("app.bsky.labeler.defs#labelerView"), s)
-            }
-            Self::StarterPackViewBasic(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.graph.defs#starterPackViewBasic"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ViewRecord2 {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::ViewRecord(v) => validate::Validate::validate_at(&**v, path),
-            Self::ViewNotFound(v) => validate::Validate::validate_at(&**v, path),
-            Self::ViewBlocked(v) => validate::Validate::validate_at(&**v, path),
-            Self::ViewDetached(v) => validate::Validate::validate_at(&**v, path),
-            Self::GeneratorView(v) => validate::Validate::validate_at(&**v, path),
-            Self::ListView(v) => validate::Validate::validate_at(&**v, path),
-            Self::LabelerView(v) => validate::Validate::validate_at(&**v, path),
-            Self::StarterPackViewBasic(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ViewRecord2 { ViewRecord "app.bsky.embed.record#viewRecord", ViewNotFound
+    "app.bsky.embed.record#viewNotFound", ViewBlocked
+    "app.bsky.embed.record#viewBlocked", ViewDetached
+    "app.bsky.embed.record#viewDetached", GeneratorView
+    "app.bsky.feed.defs#generatorView", ListView "app.bsky.graph.defs#listView",
+    LabelerView "app.bsky.labeler.defs#labelerView", StarterPackViewBasic
+    "app.bsky.graph.defs#starterPackViewBasic", } open Unknown
+);
 types::union_from!(
     ViewRecord2 { ViewRecord : ViewRecord, ViewNotFound : ViewNotFound, ViewBlocked :
     ViewBlocked, ViewDetached : ViewDetached, GeneratorView : crate
@@ -617,97 +439,12 @@ pub enum ViewRecordEmbedsItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ViewRecordEmbedsItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::View(_) => "app.bsky.embed.images#view",
-            Self::View2(_) => "app.bsky.embed.video#view",
-            Self::View3(_) => "app.bsky.embed.gallery#view",
-            Self::View4(_) => "app.bsky.embed.external#view",
-            Self::View5(_) => "app.bsky.embed.record#view",
-            Self::View6(_) => "app.bsky.embed.recordWithMedia#view",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ViewRecordEmbedsItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.embed.images#view" => de::member(tag, map, path).map(Self::View),
-            "app.bsky.embed.video#view" => de::member(tag, map, path).map(Self::View2),
-            "app.bsky.embed.gallery#view" => de::member(tag, map, path).map(Self::View3),
-            "app.bsky.embed.external#view" => de::member(tag, map, path).map(Self::View4),
-            "app.bsky.embed.record#view" => de::member(tag, map, path).map(Self::View5),
-            "app.bsky.embed.recordWithMedia#view" => {
-                de::member(tag, map, path).map(Self::View6)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ViewRecordEmbedsItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewRecordEmbedsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ViewRecordEmbedsItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::View(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.images#view"), s)
-            }
-            Self::View2(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.video#view"), s)
-            }
-            Self::View3(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.gallery#view"), s)
-            }
-            Self::View4(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.external#view"), s)
-            }
-            Self::View5(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.record#view"), s)
-            }
-            Self::View6(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.embed.recordWithMedia#view"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ViewRecordEmbedsItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::View(v) => validate::Validate::validate_at(&**v, path),
-            Self::View2(v) => validate::Validate::validate_at(&**v, path),
-            Self::View3(v) => validate::Validate::validate_at(&**v, path),
-            Self::View4(v) => validate::Validate::validate_at(&**v, path),
-            Self::View5(v) => validate::Validate::validate_at(&**v, path),
-            Self::View6(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ViewRecordEmbedsItem { View "app.bsky.embed.images#view", View2
+    "app.bsky.embed.video#view", View3 "app.bsky.embed.gallery#view", View4
+    "app.bsky.embed.external#view", View5 "app.bsky.embed.record#view", View6
+    "app.bsky.embed.recordWithMedia#view", } open Unknown
+);
 types::union_from!(
     ViewRecordEmbedsItem { View : crate ::app::bsky::embed::images::View, View2 : crate
     ::app::bsky::embed::video::View, View3 : crate ::app::bsky::embed::gallery::View,

@@ -37,17 +37,9 @@ impl de::Object for Main {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MainBuilder { record: Some(f0), media: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("record", b.record.is_some()), ("media", b.media.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            record: f0,
-            media: f1,
+            record: de::required(b.record, path, "record")?,
+            media: de::required(b.media, path, "media")?,
             extra,
         })
     }
@@ -57,10 +49,7 @@ impl de::Object for Main {
             .req("media", &self.media)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("record", &self.record)
             .at("media", &self.media)
@@ -104,17 +93,9 @@ impl de::Object for View {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewBuilder { record: Some(f0), media: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("record", b.record.is_some()), ("media", b.media.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            record: f0,
-            media: f1,
+            record: de::required(b.record, path, "record")?,
+            media: de::required(b.media, path, "media")?,
             extra,
         })
     }
@@ -124,10 +105,7 @@ impl de::Object for View {
             .req("media", &self.media)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("record", &self.record)
             .at("media", &self.media)
@@ -152,77 +130,10 @@ pub enum MainMedia {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl MainMedia {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::Images(_) => "app.bsky.embed.images",
-            Self::Video(_) => "app.bsky.embed.video",
-            Self::Gallery(_) => "app.bsky.embed.gallery",
-            Self::External(_) => "app.bsky.embed.external",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for MainMedia {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.embed.images" => de::member(tag, map, path).map(Self::Images),
-            "app.bsky.embed.video" => de::member(tag, map, path).map(Self::Video),
-            "app.bsky.embed.gallery" => de::member(tag, map, path).map(Self::Gallery),
-            "app.bsky.embed.external" => de::member(tag, map, path).map(Self::External),
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for MainMedia {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MainMedia {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for MainMedia {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Images(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.images"), s)
-            }
-            Self::Video(v) => de::serialize_object(&**v, Some("app.bsky.embed.video"), s),
-            Self::Gallery(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.gallery"), s)
-            }
-            Self::External(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.external"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for MainMedia {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::Images(v) => validate::Validate::validate_at(&**v, path),
-            Self::Video(v) => validate::Validate::validate_at(&**v, path),
-            Self::Gallery(v) => validate::Validate::validate_at(&**v, path),
-            Self::External(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    MainMedia { Images "app.bsky.embed.images", Video "app.bsky.embed.video", Gallery
+    "app.bsky.embed.gallery", External "app.bsky.embed.external", } open Unknown
+);
 types::union_from!(
     MainMedia { Images : crate ::app::bsky::embed::images::Main, Video : crate
     ::app::bsky::embed::video::Main, Gallery : crate ::app::bsky::embed::gallery::Main,
@@ -242,79 +153,11 @@ pub enum ViewMedia {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ViewMedia {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::View(_) => "app.bsky.embed.images#view",
-            Self::View2(_) => "app.bsky.embed.video#view",
-            Self::View3(_) => "app.bsky.embed.gallery#view",
-            Self::View4(_) => "app.bsky.embed.external#view",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ViewMedia {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.embed.images#view" => de::member(tag, map, path).map(Self::View),
-            "app.bsky.embed.video#view" => de::member(tag, map, path).map(Self::View2),
-            "app.bsky.embed.gallery#view" => de::member(tag, map, path).map(Self::View3),
-            "app.bsky.embed.external#view" => de::member(tag, map, path).map(Self::View4),
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ViewMedia {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewMedia {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ViewMedia {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::View(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.images#view"), s)
-            }
-            Self::View2(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.video#view"), s)
-            }
-            Self::View3(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.gallery#view"), s)
-            }
-            Self::View4(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.external#view"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ViewMedia {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::View(v) => validate::Validate::validate_at(&**v, path),
-            Self::View2(v) => validate::Validate::validate_at(&**v, path),
-            Self::View3(v) => validate::Validate::validate_at(&**v, path),
-            Self::View4(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ViewMedia { View "app.bsky.embed.images#view", View2 "app.bsky.embed.video#view",
+    View3 "app.bsky.embed.gallery#view", View4 "app.bsky.embed.external#view", } open
+    Unknown
+);
 types::union_from!(
     ViewMedia { View : crate ::app::bsky::embed::images::View, View2 : crate
     ::app::bsky::embed::video::View, View3 : crate ::app::bsky::embed::gallery::View,

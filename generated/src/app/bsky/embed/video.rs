@@ -49,21 +49,12 @@ impl de::Object for Main {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MainBuilder {
-            video: Some(f0),
-            captions: f1,
-            alt: f2,
-            aspect_ratio: f3,
-            presentation: f4,
-        } = b else {
-            return Err(de::missing(path, &[("video", b.video.is_some())]));
-        };
         Ok(Self {
-            video: f0,
-            captions: f1,
-            alt: f2,
-            aspect_ratio: f3,
-            presentation: f4,
+            video: de::required(b.video, path, "video")?,
+            captions: b.captions,
+            alt: b.alt,
+            aspect_ratio: b.aspect_ratio,
+            presentation: b.presentation,
             extra,
         })
     }
@@ -76,7 +67,7 @@ impl de::Object for Main {
             .opt("presentation", &self.presentation)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.video;
             let path = path.key("video");
@@ -108,10 +99,7 @@ impl de::Object for Main {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("captions", &self.captions)
             .at("aspectRatio", &self.aspect_ratio)
@@ -159,15 +147,11 @@ impl de::Object for Caption {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __CaptionBuilder { lang: Some(f0), file: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("lang", b.lang.is_some()), ("file", b.file.is_some())],
-                ),
-            );
-        };
-        Ok(Self { lang: f0, file: f1, extra })
+        Ok(Self {
+            lang: de::required(b.lang, path, "lang")?,
+            file: de::required(b.file, path, "file")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -175,7 +159,7 @@ impl de::Object for Caption {
             .req("file", &self.file)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.file;
             let path = path.key("file");
@@ -244,28 +228,13 @@ impl de::Object for View {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewBuilder {
-            cid: Some(f0),
-            playlist: Some(f1),
-            thumbnail: f2,
-            alt: f3,
-            aspect_ratio: f4,
-            presentation: f5,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("cid", b.cid.is_some()), ("playlist", b.playlist.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            cid: f0,
-            playlist: f1,
-            thumbnail: f2,
-            alt: f3,
-            aspect_ratio: f4,
-            presentation: f5,
+            cid: de::required(b.cid, path, "cid")?,
+            playlist: de::required(b.playlist, path, "playlist")?,
+            thumbnail: b.thumbnail,
+            alt: b.alt,
+            aspect_ratio: b.aspect_ratio,
+            presentation: b.presentation,
             extra,
         })
     }
@@ -279,10 +248,7 @@ impl de::Object for View {
             .opt("presentation", &self.presentation)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("aspectRatio", &self.aspect_ratio)
             .at("presentation", &self.presentation)
@@ -366,10 +332,7 @@ impl ::serde::Serialize for MainPresentation {
     }
 }
 impl validate::Validate for MainPresentation {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -448,10 +411,7 @@ impl ::serde::Serialize for ViewPresentation {
     }
 }
 impl validate::Validate for ViewPresentation {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

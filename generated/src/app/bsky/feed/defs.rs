@@ -77,52 +77,22 @@ impl de::Object for PostView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __PostViewBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            author: Some(f2),
-            record: Some(f3),
-            embed: f4,
-            bookmark_count: f5,
-            reply_count: f6,
-            repost_count: f7,
-            like_count: f8,
-            quote_count: f9,
-            indexed_at: Some(f10),
-            viewer: f11,
-            labels: f12,
-            threadgate: f13,
-            debug: f14,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("author", b.author.is_some()),
-                        ("record", b.record.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            author: f2,
-            record: f3,
-            embed: f4,
-            bookmark_count: f5,
-            reply_count: f6,
-            repost_count: f7,
-            like_count: f8,
-            quote_count: f9,
-            indexed_at: f10,
-            viewer: f11,
-            labels: f12,
-            threadgate: f13,
-            debug: f14,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            author: de::required(b.author, path, "author")?,
+            record: de::required(b.record, path, "record")?,
+            embed: b.embed,
+            bookmark_count: b.bookmark_count,
+            reply_count: b.reply_count,
+            repost_count: b.repost_count,
+            like_count: b.like_count,
+            quote_count: b.quote_count,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            viewer: b.viewer,
+            labels: b.labels,
+            threadgate: b.threadgate,
+            debug: b.debug,
             extra,
         })
     }
@@ -145,10 +115,7 @@ impl de::Object for PostView {
             .opt("debug", &self.debug)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("author", &self.author)
             .at("record", &self.record)
@@ -228,25 +195,15 @@ impl de::Object for ViewerState {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ViewerStateBuilder {
-            repost: f0,
-            like: f1,
-            bookmarked: f2,
-            thread_muted: f3,
-            reply_disabled: f4,
-            embedding_disabled: f5,
-            pinned: f6,
-            known_likers: f7,
-        } = b;
         Ok(Self {
-            repost: f0,
-            like: f1,
-            bookmarked: f2,
-            thread_muted: f3,
-            reply_disabled: f4,
-            embedding_disabled: f5,
-            pinned: f6,
-            known_likers: f7,
+            repost: b.repost,
+            like: b.like,
+            bookmarked: b.bookmarked,
+            thread_muted: b.thread_muted,
+            reply_disabled: b.reply_disabled,
+            embedding_disabled: b.embedding_disabled,
+            pinned: b.pinned,
+            known_likers: b.known_likers,
             extra,
         })
     }
@@ -262,10 +219,7 @@ impl de::Object for ViewerState {
             .opt("knownLikers", &self.known_likers)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("knownLikers", &self.known_likers).end()
     }
 }
@@ -312,17 +266,9 @@ impl de::Object for KnownLikers {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __KnownLikersBuilder { count: Some(f0), actors: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("count", b.count.is_some()), ("actors", b.actors.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            count: f0,
-            actors: f1,
+            count: de::required(b.count, path, "count")?,
+            actors: de::required(b.actors, path, "actors")?,
             extra,
         })
     }
@@ -332,7 +278,7 @@ impl de::Object for KnownLikers {
             .req("actors", &self.actors)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.actors;
             let path = path.key("actors");
@@ -348,10 +294,7 @@ impl de::Object for KnownLikers {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("actors", &self.actors).end()
     }
 }
@@ -393,9 +336,8 @@ impl de::Object for ThreadContext {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ThreadContextBuilder { root_author_like: f0 } = b;
         Ok(Self {
-            root_author_like: f0,
+            root_author_like: b.root_author_like,
             extra,
         })
     }
@@ -454,21 +396,12 @@ impl de::Object for FeedViewPost {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __FeedViewPostBuilder {
-            post: Some(f0),
-            reply: f1,
-            reason: f2,
-            feed_context: f3,
-            req_id: f4,
-        } = b else {
-            return Err(de::missing(path, &[("post", b.post.is_some())]));
-        };
         Ok(Self {
-            post: f0,
-            reply: f1,
-            reason: f2,
-            feed_context: f3,
-            req_id: f4,
+            post: de::required(b.post, path, "post")?,
+            reply: b.reply,
+            reason: b.reason,
+            feed_context: b.feed_context,
+            req_id: b.req_id,
             extra,
         })
     }
@@ -481,7 +414,7 @@ impl de::Object for FeedViewPost {
             .opt("reqId", &self.req_id)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.feed_context {
             let path = path.key("feedContext");
             validate::check_string(
@@ -506,10 +439,7 @@ impl de::Object for FeedViewPost {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("post", &self.post)
             .at("reply", &self.reply)
@@ -562,22 +492,10 @@ impl de::Object for ReplyRef {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ReplyRefBuilder {
-            root: Some(f0),
-            parent: Some(f1),
-            grandparent_author: f2,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("root", b.root.is_some()), ("parent", b.parent.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            root: f0,
-            parent: f1,
-            grandparent_author: f2,
+            root: de::required(b.root, path, "root")?,
+            parent: de::required(b.parent, path, "parent")?,
+            grandparent_author: b.grandparent_author,
             extra,
         })
     }
@@ -588,10 +506,7 @@ impl de::Object for ReplyRef {
             .opt("grandparentAuthor", &self.grandparent_author)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("root", &self.root)
             .at("parent", &self.parent)
@@ -643,24 +558,11 @@ impl de::Object for ReasonRepost {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ReasonRepostBuilder {
-            by: Some(f0),
-            uri: f1,
-            cid: f2,
-            indexed_at: Some(f3),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("by", b.by.is_some()), ("indexedAt", b.indexed_at.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            by: f0,
-            uri: f1,
-            cid: f2,
-            indexed_at: f3,
+            by: de::required(b.by, path, "by")?,
+            uri: b.uri,
+            cid: b.cid,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
             extra,
         })
     }
@@ -672,10 +574,7 @@ impl de::Object for ReasonRepost {
             .req("indexedAt", &self.indexed_at)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("by", &self.by).end()
     }
 }
@@ -759,19 +658,11 @@ impl de::Object for ThreadViewPost {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ThreadViewPostBuilder {
-            post: Some(f0),
-            parent: f1,
-            replies: f2,
-            thread_context: f3,
-        } = b else {
-            return Err(de::missing(path, &[("post", b.post.is_some())]));
-        };
         Ok(Self {
-            post: f0,
-            parent: f1,
-            replies: f2,
-            thread_context: f3,
+            post: de::required(b.post, path, "post")?,
+            parent: b.parent,
+            replies: b.replies,
+            thread_context: b.thread_context,
             extra,
         })
     }
@@ -783,10 +674,7 @@ impl de::Object for ThreadViewPost {
             .opt("threadContext", &self.thread_context)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("post", &self.post)
             .at("parent", &self.parent)
@@ -834,17 +722,9 @@ impl de::Object for NotFoundPost {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __NotFoundPostBuilder { uri: Some(f0), not_found: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("notFound", b.not_found.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            not_found: f1,
+            uri: de::required(b.uri, path, "uri")?,
+            not_found: de::required(b.not_found, path, "notFound")?,
             extra,
         })
     }
@@ -854,7 +734,7 @@ impl de::Object for NotFoundPost {
             .req("notFound", &self.not_found)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.not_found;
             let path = path.key("notFound");
@@ -901,26 +781,10 @@ impl de::Object for BlockedPost {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __BlockedPostBuilder {
-            uri: Some(f0),
-            blocked: Some(f1),
-            author: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("blocked", b.blocked.is_some()),
-                        ("author", b.author.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            blocked: f1,
-            author: f2,
+            uri: de::required(b.uri, path, "uri")?,
+            blocked: de::required(b.blocked, path, "blocked")?,
+            author: de::required(b.author, path, "author")?,
             extra,
         })
     }
@@ -931,7 +795,7 @@ impl de::Object for BlockedPost {
             .req("author", &self.author)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.blocked;
             let path = path.key("blocked");
@@ -939,10 +803,7 @@ impl de::Object for BlockedPost {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("author", &self.author).end()
     }
 }
@@ -984,10 +845,11 @@ impl de::Object for BlockedAuthor {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __BlockedAuthorBuilder { did: Some(f0), viewer: f1 } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
-        Ok(Self { did: f0, viewer: f1, extra })
+        Ok(Self {
+            did: de::required(b.did, path, "did")?,
+            viewer: b.viewer,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -995,10 +857,7 @@ impl de::Object for BlockedAuthor {
             .opt("viewer", &self.viewer)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("viewer", &self.viewer).end()
     }
 }
@@ -1080,51 +939,21 @@ impl de::Object for GeneratorView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __GeneratorViewBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            did: Some(f2),
-            creator: Some(f3),
-            display_name: Some(f4),
-            description: f5,
-            description_facets: f6,
-            avatar: f7,
-            like_count: f8,
-            accepts_interactions: f9,
-            labels: f10,
-            viewer: f11,
-            content_mode: f12,
-            indexed_at: Some(f13),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("did", b.did.is_some()),
-                        ("creator", b.creator.is_some()),
-                        ("displayName", b.display_name.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            did: f2,
-            creator: f3,
-            display_name: f4,
-            description: f5,
-            description_facets: f6,
-            avatar: f7,
-            like_count: f8,
-            accepts_interactions: f9,
-            labels: f10,
-            viewer: f11,
-            content_mode: f12,
-            indexed_at: f13,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            did: de::required(b.did, path, "did")?,
+            creator: de::required(b.creator, path, "creator")?,
+            display_name: de::required(b.display_name, path, "displayName")?,
+            description: b.description,
+            description_facets: b.description_facets,
+            avatar: b.avatar,
+            like_count: b.like_count,
+            accepts_interactions: b.accepts_interactions,
+            labels: b.labels,
+            viewer: b.viewer,
+            content_mode: b.content_mode,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
             extra,
         })
     }
@@ -1146,7 +975,7 @@ impl de::Object for GeneratorView {
             .req("indexedAt", &self.indexed_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.description {
             let path = path.key("description");
             validate::check_string(
@@ -1172,10 +1001,7 @@ impl de::Object for GeneratorView {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("creator", &self.creator)
             .at("descriptionFacets", &self.description_facets)
@@ -1226,8 +1052,7 @@ impl de::Object for GeneratorViewerState {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __GeneratorViewerStateBuilder { like: f0 } = b;
-        Ok(Self { like: f0, extra })
+        Ok(Self { like: b.like, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("like", &self.like).extra(&self.extra)
@@ -1273,14 +1098,10 @@ impl de::Object for SkeletonFeedPost {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SkeletonFeedPostBuilder { post: Some(f0), reason: f1, feed_context: f2 } = b
-        else {
-            return Err(de::missing(path, &[("post", b.post.is_some())]));
-        };
         Ok(Self {
-            post: f0,
-            reason: f1,
-            feed_context: f2,
+            post: de::required(b.post, path, "post")?,
+            reason: b.reason,
+            feed_context: b.feed_context,
             extra,
         })
     }
@@ -1291,7 +1112,7 @@ impl de::Object for SkeletonFeedPost {
             .opt("feedContext", &self.feed_context)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.feed_context {
             let path = path.key("feedContext");
             validate::check_string(
@@ -1305,10 +1126,7 @@ impl de::Object for SkeletonFeedPost {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("reason", &self.reason).end()
     }
 }
@@ -1347,10 +1165,10 @@ impl de::Object for SkeletonReasonRepost {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SkeletonReasonRepostBuilder { repost: Some(f0) } = b else {
-            return Err(de::missing(path, &[("repost", b.repost.is_some())]));
-        };
-        Ok(Self { repost: f0, extra })
+        Ok(Self {
+            repost: de::required(b.repost, path, "repost")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("repost", &self.repost).extra(&self.extra)
@@ -1430,12 +1248,11 @@ impl de::Object for ThreadgateView {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ThreadgateViewBuilder { uri: f0, cid: f1, record: f2, lists: f3 } = b;
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            record: f2,
-            lists: f3,
+            uri: b.uri,
+            cid: b.cid,
+            record: b.record,
+            lists: b.lists,
             extra,
         })
     }
@@ -1447,10 +1264,7 @@ impl de::Object for ThreadgateView {
             .opt("lists", &self.lists)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("record", &self.record)
             .at("lists", &self.lists)
@@ -1505,12 +1319,11 @@ impl de::Object for Interaction {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InteractionBuilder { item: f0, event: f1, feed_context: f2, req_id: f3 } = b;
         Ok(Self {
-            item: f0,
-            event: f1,
-            feed_context: f2,
-            req_id: f3,
+            item: b.item,
+            event: b.event,
+            feed_context: b.feed_context,
+            req_id: b.req_id,
             extra,
         })
     }
@@ -1522,7 +1335,7 @@ impl de::Object for Interaction {
             .opt("reqId", &self.req_id)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.feed_context {
             let path = path.key("feedContext");
             validate::check_string(
@@ -1547,10 +1360,7 @@ impl de::Object for Interaction {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("event", &self.event).end()
     }
 }
@@ -1571,71 +1381,10 @@ pub enum FeedViewPostReason {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl FeedViewPostReason {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::ReasonRepost(_) => "app.bsky.feed.defs#reasonRepost",
-            Self::ReasonPin(_) => "app.bsky.feed.defs#reasonPin",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for FeedViewPostReason {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.defs#reasonRepost" => {
-                de::member(tag, map, path).map(Self::ReasonRepost)
-            }
-            "app.bsky.feed.defs#reasonPin" => {
-                de::member(tag, map, path).map(Self::ReasonPin)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for FeedViewPostReason {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FeedViewPostReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for FeedViewPostReason {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ReasonRepost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#reasonRepost"), s)
-            }
-            Self::ReasonPin(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#reasonPin"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for FeedViewPostReason {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::ReasonRepost(v) => validate::Validate::validate_at(&**v, path),
-            Self::ReasonPin(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    FeedViewPostReason { ReasonRepost "app.bsky.feed.defs#reasonRepost", ReasonPin
+    "app.bsky.feed.defs#reasonPin", } open Unknown
+);
 types::union_from!(
     FeedViewPostReason { ReasonRepost : ReasonRepost, ReasonPin : ReasonPin, }
 );
@@ -1710,10 +1459,7 @@ impl ::serde::Serialize for GeneratorViewContentMode {
     }
 }
 impl validate::Validate for GeneratorViewContentMode {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -1831,10 +1577,7 @@ impl ::serde::Serialize for InteractionEvent {
     }
 }
 impl validate::Validate for InteractionEvent {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -1861,97 +1604,12 @@ pub enum PostViewEmbed {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl PostViewEmbed {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::View(_) => "app.bsky.embed.images#view",
-            Self::View2(_) => "app.bsky.embed.video#view",
-            Self::View3(_) => "app.bsky.embed.gallery#view",
-            Self::View4(_) => "app.bsky.embed.external#view",
-            Self::View5(_) => "app.bsky.embed.record#view",
-            Self::View6(_) => "app.bsky.embed.recordWithMedia#view",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for PostViewEmbed {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.embed.images#view" => de::member(tag, map, path).map(Self::View),
-            "app.bsky.embed.video#view" => de::member(tag, map, path).map(Self::View2),
-            "app.bsky.embed.gallery#view" => de::member(tag, map, path).map(Self::View3),
-            "app.bsky.embed.external#view" => de::member(tag, map, path).map(Self::View4),
-            "app.bsky.embed.record#view" => de::member(tag, map, path).map(Self::View5),
-            "app.bsky.embed.recordWithMedia#view" => {
-                de::member(tag, map, path).map(Self::View6)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for PostViewEmbed {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PostViewEmbed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for PostViewEmbed {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::View(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.images#view"), s)
-            }
-            Self::View2(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.video#view"), s)
-            }
-            Self::View3(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.gallery#view"), s)
-            }
-            Self::View4(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.external#view"), s)
-            }
-            Self::View5(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.record#view"), s)
-            }
-            Self::View6(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.embed.recordWithMedia#view"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for PostViewEmbed {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::View(v) => validate::Validate::validate_at(&**v, path),
-            Self::View2(v) => validate::Validate::validate_at(&**v, path),
-            Self::View3(v) => validate::Validate::validate_at(&**v, path),
-            Self::View4(v) => validate::Validate::validate_at(&**v, path),
-            Self::View5(v) => validate::Validate::validate_at(&**v, path),
-            Self::View6(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    PostViewEmbed { View "app.bsky.embed.images#view", View2 "app.bsky.embed.video#view",
+    View3 "app.bsky.embed.gallery#view", View4 "app.bsky.embed.external#view", View5
+    "app.bsky.embed.record#view", View6 "app.bsky.embed.recordWithMedia#view", } open
+    Unknown
+);
 types::union_from!(
     PostViewEmbed { View : crate ::app::bsky::embed::images::View, View2 : crate
     ::app::bsky::embed::video::View, View3 : crate ::app::bsky::embed::gallery::View,
@@ -1971,79 +1629,11 @@ pub enum ReplyRefRoot {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ReplyRefRoot {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::PostView(_) => "app.bsky.feed.defs#postView",
-            Self::NotFoundPost(_) => "app.bsky.feed.defs#notFoundPost",
-            Self::BlockedPost(_) => "app.bsky.feed.defs#blockedPost",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ReplyRefRoot {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.defs#postView" => {
-                de::member(tag, map, path).map(Self::PostView)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                de::member(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#blockedPost" => {
-                de::member(tag, map, path).map(Self::BlockedPost)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ReplyRefRoot {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReplyRefRoot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ReplyRefRoot {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::PostView(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#postView"), s)
-            }
-            Self::NotFoundPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#notFoundPost"), s)
-            }
-            Self::BlockedPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#blockedPost"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ReplyRefRoot {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::PostView(v) => validate::Validate::validate_at(&**v, path),
-            Self::NotFoundPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::BlockedPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ReplyRefRoot { PostView "app.bsky.feed.defs#postView", NotFoundPost
+    "app.bsky.feed.defs#notFoundPost", BlockedPost "app.bsky.feed.defs#blockedPost", }
+    open Unknown
+);
 types::union_from!(
     ReplyRefRoot { PostView : PostView, NotFoundPost : NotFoundPost, BlockedPost :
     BlockedPost, }
@@ -2060,79 +1650,11 @@ pub enum ReplyRefParent {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ReplyRefParent {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::PostView(_) => "app.bsky.feed.defs#postView",
-            Self::NotFoundPost(_) => "app.bsky.feed.defs#notFoundPost",
-            Self::BlockedPost(_) => "app.bsky.feed.defs#blockedPost",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ReplyRefParent {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.defs#postView" => {
-                de::member(tag, map, path).map(Self::PostView)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                de::member(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#blockedPost" => {
-                de::member(tag, map, path).map(Self::BlockedPost)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ReplyRefParent {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReplyRefParent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ReplyRefParent {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::PostView(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#postView"), s)
-            }
-            Self::NotFoundPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#notFoundPost"), s)
-            }
-            Self::BlockedPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#blockedPost"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ReplyRefParent {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::PostView(v) => validate::Validate::validate_at(&**v, path),
-            Self::NotFoundPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::BlockedPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ReplyRefParent { PostView "app.bsky.feed.defs#postView", NotFoundPost
+    "app.bsky.feed.defs#notFoundPost", BlockedPost "app.bsky.feed.defs#blockedPost", }
+    open Unknown
+);
 types::union_from!(
     ReplyRefParent { PostView : PostView, NotFoundPost : NotFoundPost, BlockedPost :
     BlockedPost, }
@@ -2147,79 +1669,11 @@ pub enum SkeletonFeedPostReason {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl SkeletonFeedPostReason {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::SkeletonReasonRepost(_) => "app.bsky.feed.defs#skeletonReasonRepost",
-            Self::SkeletonReasonPin(_) => "app.bsky.feed.defs#skeletonReasonPin",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for SkeletonFeedPostReason {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.defs#skeletonReasonRepost" => {
-                de::member(tag, map, path).map(Self::SkeletonReasonRepost)
-            }
-            "app.bsky.feed.defs#skeletonReasonPin" => {
-                de::member(tag, map, path).map(Self::SkeletonReasonPin)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for SkeletonFeedPostReason {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SkeletonFeedPostReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for SkeletonFeedPostReason {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SkeletonReasonRepost(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.defs#skeletonReasonRepost"),
-                    s,
-                )
-            }
-            Self::SkeletonReasonPin(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.defs#skeletonReasonPin"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for SkeletonFeedPostReason {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::SkeletonReasonRepost(v) => validate::Validate::validate_at(&**v, path),
-            Self::SkeletonReasonPin(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    SkeletonFeedPostReason { SkeletonReasonRepost
+    "app.bsky.feed.defs#skeletonReasonRepost", SkeletonReasonPin
+    "app.bsky.feed.defs#skeletonReasonPin", } open Unknown
+);
 types::union_from!(
     SkeletonFeedPostReason { SkeletonReasonRepost : SkeletonReasonRepost,
     SkeletonReasonPin : SkeletonReasonPin, }
@@ -2236,79 +1690,11 @@ pub enum ThreadViewPostParent {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ThreadViewPostParent {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::ThreadViewPost(_) => "app.bsky.feed.defs#threadViewPost",
-            Self::NotFoundPost(_) => "app.bsky.feed.defs#notFoundPost",
-            Self::BlockedPost(_) => "app.bsky.feed.defs#blockedPost",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ThreadViewPostParent {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.defs#threadViewPost" => {
-                de::member(tag, map, path).map(Self::ThreadViewPost)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                de::member(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#blockedPost" => {
-                de::member(tag, map, path).map(Self::BlockedPost)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ThreadViewPostParent {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadViewPostParent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ThreadViewPostParent {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ThreadViewPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#threadViewPost"), s)
-            }
-            Self::NotFoundPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#notFoundPost"), s)
-            }
-            Self::BlockedPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#blockedPost"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ThreadViewPostParent {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::ThreadViewPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::NotFoundPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::BlockedPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ThreadViewPostParent { ThreadViewPost "app.bsky.feed.defs#threadViewPost",
+    NotFoundPost "app.bsky.feed.defs#notFoundPost", BlockedPost
+    "app.bsky.feed.defs#blockedPost", } open Unknown
+);
 types::union_from!(
     ThreadViewPostParent { ThreadViewPost : ThreadViewPost, NotFoundPost : NotFoundPost,
     BlockedPost : BlockedPost, }
@@ -2325,79 +1711,11 @@ pub enum ThreadViewPostRepliesItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ThreadViewPostRepliesItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::ThreadViewPost(_) => "app.bsky.feed.defs#threadViewPost",
-            Self::NotFoundPost(_) => "app.bsky.feed.defs#notFoundPost",
-            Self::BlockedPost(_) => "app.bsky.feed.defs#blockedPost",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ThreadViewPostRepliesItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.defs#threadViewPost" => {
-                de::member(tag, map, path).map(Self::ThreadViewPost)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                de::member(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#blockedPost" => {
-                de::member(tag, map, path).map(Self::BlockedPost)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ThreadViewPostRepliesItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadViewPostRepliesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ThreadViewPostRepliesItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ThreadViewPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#threadViewPost"), s)
-            }
-            Self::NotFoundPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#notFoundPost"), s)
-            }
-            Self::BlockedPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#blockedPost"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ThreadViewPostRepliesItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::ThreadViewPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::NotFoundPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::BlockedPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ThreadViewPostRepliesItem { ThreadViewPost "app.bsky.feed.defs#threadViewPost",
+    NotFoundPost "app.bsky.feed.defs#notFoundPost", BlockedPost
+    "app.bsky.feed.defs#blockedPost", } open Unknown
+);
 types::union_from!(
     ThreadViewPostRepliesItem { ThreadViewPost : ThreadViewPost, NotFoundPost :
     NotFoundPost, BlockedPost : BlockedPost, }

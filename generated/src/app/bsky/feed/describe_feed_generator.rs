@@ -49,10 +49,10 @@ impl de::Object for Feed {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __FeedBuilder { uri: Some(f0) } = b else {
-            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
-        };
-        Ok(Self { uri: f0, extra })
+        Ok(Self {
+            uri: de::required(b.uri, path, "uri")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
@@ -97,10 +97,9 @@ impl de::Object for Links {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LinksBuilder { privacy_policy: f0, terms_of_service: f1 } = b;
         Ok(Self {
-            privacy_policy: f0,
-            terms_of_service: f1,
+            privacy_policy: b.privacy_policy,
+            terms_of_service: b.terms_of_service,
             extra,
         })
     }
@@ -153,18 +152,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { did: Some(f0), feeds: Some(f1), links: f2 } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("did", b.did.is_some()), ("feeds", b.feeds.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            feeds: f1,
-            links: f2,
+            did: de::required(b.did, path, "did")?,
+            feeds: de::required(b.feeds, path, "feeds")?,
+            links: b.links,
             extra,
         })
     }
@@ -175,10 +166,7 @@ impl de::Object for Output {
             .opt("links", &self.links)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("feeds", &self.feeds)
             .at("links", &self.links)

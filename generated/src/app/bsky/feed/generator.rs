@@ -70,38 +70,16 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder {
-            did: Some(f0),
-            display_name: Some(f1),
-            description: f2,
-            description_facets: f3,
-            avatar: f4,
-            accepts_interactions: f5,
-            labels: f6,
-            content_mode: f7,
-            created_at: Some(f8),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("did", b.did.is_some()),
-                        ("displayName", b.display_name.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            display_name: f1,
-            description: f2,
-            description_facets: f3,
-            avatar: f4,
-            accepts_interactions: f5,
-            labels: f6,
-            content_mode: f7,
-            created_at: f8,
+            did: de::required(b.did, path, "did")?,
+            display_name: de::required(b.display_name, path, "displayName")?,
+            description: b.description,
+            description_facets: b.description_facets,
+            avatar: b.avatar,
+            accepts_interactions: b.accepts_interactions,
+            labels: b.labels,
+            content_mode: b.content_mode,
+            created_at: de::required(b.created_at, path, "createdAt")?,
             extra,
         })
     }
@@ -118,7 +96,7 @@ impl de::Object for Record {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.display_name;
             let path = path.key("displayName");
@@ -165,10 +143,7 @@ impl de::Object for Record {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("descriptionFacets", &self.description_facets)
             .at("labels", &self.labels)
@@ -199,63 +174,9 @@ pub enum RecordLabels {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl RecordLabels {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::SelfLabels(_) => "com.atproto.label.defs#selfLabels",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for RecordLabels {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.label.defs#selfLabels" => {
-                de::member(tag, map, path).map(Self::SelfLabels)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for RecordLabels {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for RecordLabels {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SelfLabels(v) => {
-                de::serialize_object(&**v, Some("com.atproto.label.defs#selfLabels"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for RecordLabels {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::SelfLabels(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    RecordLabels { SelfLabels "com.atproto.label.defs#selfLabels", } open Unknown
+);
 types::union_from!(
     RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
 );
@@ -330,10 +251,7 @@ impl ::serde::Serialize for RecordContentMode {
     }
 }
 impl validate::Validate for RecordContentMode {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

@@ -50,10 +50,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { feed: Some(f0) } = b else {
-            return Err(de::missing(path, &[("feed", b.feed.is_some())]));
-        };
-        Ok(Self { feed: f0, extra })
+        Ok(Self {
+            feed: de::required(b.feed, path, "feed")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("feed", &self.feed).extra(&self.extra)
@@ -62,9 +62,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.feed, "feed", &mut out);
-        out
+        xrpc::QueryPairs::new().add("feed", &self.feed).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -109,26 +107,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            view: Some(f0),
-            is_online: Some(f1),
-            is_valid: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("view", b.view.is_some()),
-                        ("isOnline", b.is_online.is_some()),
-                        ("isValid", b.is_valid.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            view: f0,
-            is_online: f1,
-            is_valid: f2,
+            view: de::required(b.view, path, "view")?,
+            is_online: de::required(b.is_online, path, "isOnline")?,
+            is_valid: de::required(b.is_valid, path, "isValid")?,
             extra,
         })
     }
@@ -139,10 +121,7 @@ impl de::Object for Output {
             .req("isValid", &self.is_valid)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("view", &self.view).end()
     }
 }

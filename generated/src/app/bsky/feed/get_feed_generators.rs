@@ -49,10 +49,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { feeds: Some(f0) } = b else {
-            return Err(de::missing(path, &[("feeds", b.feeds.is_some())]));
-        };
-        Ok(Self { feeds: f0, extra })
+        Ok(Self {
+            feeds: de::required(b.feeds, path, "feeds")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("feeds", &self.feeds).extra(&self.extra)
@@ -61,9 +61,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.feeds, "feeds", &mut out);
-        out
+        xrpc::QueryPairs::new().add("feeds", &self.feeds).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -100,18 +98,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { feeds: Some(f0) } = b else {
-            return Err(de::missing(path, &[("feeds", b.feeds.is_some())]));
-        };
-        Ok(Self { feeds: f0, extra })
+        Ok(Self {
+            feeds: de::required(b.feeds, path, "feeds")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("feeds", &self.feeds).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("feeds", &self.feeds).end()
     }
 }

@@ -55,26 +55,10 @@ impl de::Object for Like {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LikeBuilder {
-            indexed_at: Some(f0),
-            created_at: Some(f1),
-            actor: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("indexedAt", b.indexed_at.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                        ("actor", b.actor.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            indexed_at: f0,
-            created_at: f1,
-            actor: f2,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            actor: de::required(b.actor, path, "actor")?,
             extra,
         })
     }
@@ -85,10 +69,7 @@ impl de::Object for Like {
             .req("actor", &self.actor)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("actor", &self.actor).end()
     }
 }
@@ -139,14 +120,11 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { uri: Some(f0), cid: f1, limit: f2, cursor: f3 } = b else {
-            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            limit: f2,
-            cursor: f3,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: b.cid,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -158,7 +136,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -177,15 +155,12 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
-        xrpc::QueryValue::push_query(&self.cid, "cid", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("uri", &self.uri)
+            .add("cid", &self.cid)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -234,20 +209,11 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { uri: Some(f0), cid: f1, cursor: f2, likes: Some(f3) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("likes", b.likes.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            cursor: f2,
-            likes: f3,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: b.cid,
+            cursor: b.cursor,
+            likes: de::required(b.likes, path, "likes")?,
             extra,
         })
     }
@@ -259,10 +225,7 @@ impl de::Object for Output {
             .req("likes", &self.likes)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("likes", &self.likes).end()
     }
 }

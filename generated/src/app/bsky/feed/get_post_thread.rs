@@ -62,13 +62,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { uri: Some(f0), depth: f1, parent_height: f2 } = b else {
-            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
-        };
         Ok(Self {
-            uri: f0,
-            depth: f1,
-            parent_height: f2,
+            uri: de::required(b.uri, path, "uri")?,
+            depth: b.depth,
+            parent_height: b.parent_height,
             extra,
         })
     }
@@ -79,7 +76,7 @@ impl de::Object for Params {
             .opt("parentHeight", &self.parent_height)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.depth {
             let path = path.key("depth");
             validate::check_integer(
@@ -110,17 +107,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
-        match &self.depth {
-            Some(v) => xrpc::QueryValue::push_query(v, "depth", &mut out),
-            None => out.push(("depth", String::from("6"))),
-        }
-        match &self.parent_height {
-            Some(v) => xrpc::QueryValue::push_query(v, "parentHeight", &mut out),
-            None => out.push(("parentHeight", String::from("80"))),
-        }
-        out
+        xrpc::QueryPairs::new()
+            .add("uri", &self.uri)
+            .or("depth", &self.depth, "6")
+            .or("parentHeight", &self.parent_height, "80")
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -163,12 +154,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { thread: Some(f0), threadgate: f1 } = b else {
-            return Err(de::missing(path, &[("thread", b.thread.is_some())]));
-        };
         Ok(Self {
-            thread: f0,
-            threadgate: f1,
+            thread: de::required(b.thread, path, "thread")?,
+            threadgate: b.threadgate,
             extra,
         })
     }
@@ -178,10 +166,7 @@ impl de::Object for Output {
             .opt("threadgate", &self.threadgate)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("thread", &self.thread)
             .at("threadgate", &self.threadgate)
@@ -205,79 +190,11 @@ pub enum OutputThread {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl OutputThread {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::ThreadViewPost(_) => "app.bsky.feed.defs#threadViewPost",
-            Self::NotFoundPost(_) => "app.bsky.feed.defs#notFoundPost",
-            Self::BlockedPost(_) => "app.bsky.feed.defs#blockedPost",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for OutputThread {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.defs#threadViewPost" => {
-                de::member(tag, map, path).map(Self::ThreadViewPost)
-            }
-            "app.bsky.feed.defs#notFoundPost" => {
-                de::member(tag, map, path).map(Self::NotFoundPost)
-            }
-            "app.bsky.feed.defs#blockedPost" => {
-                de::member(tag, map, path).map(Self::BlockedPost)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for OutputThread {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutputThread {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for OutputThread {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ThreadViewPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#threadViewPost"), s)
-            }
-            Self::NotFoundPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#notFoundPost"), s)
-            }
-            Self::BlockedPost(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.defs#blockedPost"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for OutputThread {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::ThreadViewPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::NotFoundPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::BlockedPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    OutputThread { ThreadViewPost "app.bsky.feed.defs#threadViewPost", NotFoundPost
+    "app.bsky.feed.defs#notFoundPost", BlockedPost "app.bsky.feed.defs#blockedPost", }
+    open Unknown
+);
 types::union_from!(
     OutputThread { ThreadViewPost : crate ::app::bsky::feed::defs::ThreadViewPost,
     NotFoundPost : crate ::app::bsky::feed::defs::NotFoundPost, BlockedPost : crate
@@ -298,40 +215,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "NotFound" => Self::NotFound { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::NotFound { .. } => "NotFound",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::NotFound { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { NotFound "NotFound", });

@@ -50,15 +50,15 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { uris: Some(f0) } = b else {
-            return Err(de::missing(path, &[("uris", b.uris.is_some())]));
-        };
-        Ok(Self { uris: f0, extra })
+        Ok(Self {
+            uris: de::required(b.uris, path, "uris")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uris", &self.uris).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.uris;
             let path = path.key("uris");
@@ -78,9 +78,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.uris, "uris", &mut out);
-        out
+        xrpc::QueryPairs::new().add("uris", &self.uris).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -117,18 +115,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { posts: Some(f0) } = b else {
-            return Err(de::missing(path, &[("posts", b.posts.is_some())]));
-        };
-        Ok(Self { posts: f0, extra })
+        Ok(Self {
+            posts: de::required(b.posts, path, "posts")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("posts", &self.posts).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("posts", &self.posts).end()
     }
 }

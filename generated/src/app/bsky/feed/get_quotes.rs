@@ -61,14 +61,11 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { uri: Some(f0), cid: f1, limit: f2, cursor: f3 } = b else {
-            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            limit: f2,
-            cursor: f3,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: b.cid,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -80,7 +77,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -99,15 +96,12 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
-        xrpc::QueryValue::push_query(&self.cid, "cid", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("uri", &self.uri)
+            .add("cid", &self.cid)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -156,20 +150,11 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { uri: Some(f0), cid: f1, cursor: f2, posts: Some(f3) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("posts", b.posts.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            cursor: f2,
-            posts: f3,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: b.cid,
+            cursor: b.cursor,
+            posts: de::required(b.posts, path, "posts")?,
             extra,
         })
     }
@@ -181,10 +166,7 @@ impl de::Object for Output {
             .req("posts", &self.posts)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("posts", &self.posts).end()
     }
 }

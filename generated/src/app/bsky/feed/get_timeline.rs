@@ -57,11 +57,10 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { algorithm: f0, limit: f1, cursor: f2 } = b;
         Ok(Self {
-            algorithm: f0,
-            limit: f1,
-            cursor: f2,
+            algorithm: b.algorithm,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -72,7 +71,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -91,14 +90,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.algorithm, "algorithm", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("algorithm", &self.algorithm)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -142,12 +138,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, feed: Some(f1) } = b else {
-            return Err(de::missing(path, &[("feed", b.feed.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            feed: f1,
+            cursor: b.cursor,
+            feed: de::required(b.feed, path, "feed")?,
             extra,
         })
     }
@@ -157,10 +150,7 @@ impl de::Object for Output {
             .req("feed", &self.feed)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("feed", &self.feed).end()
     }
 }

@@ -46,22 +46,10 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder { subject: Some(f0), created_at: Some(f1), via: f2 } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("subject", b.subject.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            subject: f0,
-            created_at: f1,
-            via: f2,
+            subject: de::required(b.subject, path, "subject")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            via: b.via,
             extra,
         })
     }
@@ -72,10 +60,7 @@ impl de::Object for Record {
             .opt("via", &self.via)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("subject", &self.subject)
             .at("via", &self.via)

@@ -71,34 +71,16 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder {
-            text: Some(f0),
-            entities: f1,
-            facets: f2,
-            reply: f3,
-            embed: f4,
-            langs: f5,
-            labels: f6,
-            tags: f7,
-            created_at: Some(f8),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("text", b.text.is_some()), ("createdAt", b.created_at.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            text: f0,
-            entities: f1,
-            facets: f2,
-            reply: f3,
-            embed: f4,
-            langs: f5,
-            labels: f6,
-            tags: f7,
-            created_at: f8,
+            text: de::required(b.text, path, "text")?,
+            entities: b.entities,
+            facets: b.facets,
+            reply: b.reply,
+            embed: b.embed,
+            langs: b.langs,
+            labels: b.labels,
+            tags: b.tags,
+            created_at: de::required(b.created_at, path, "createdAt")?,
             extra,
         })
     }
@@ -115,7 +97,7 @@ impl de::Object for Record {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.text;
             let path = path.key("text");
@@ -167,10 +149,7 @@ impl de::Object for Record {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("entities", &self.entities)
             .at("facets", &self.facets)
@@ -227,17 +206,9 @@ impl de::Object for ReplyRef {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ReplyRefBuilder { root: Some(f0), parent: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("root", b.root.is_some()), ("parent", b.parent.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            root: f0,
-            parent: f1,
+            root: de::required(b.root, path, "root")?,
+            parent: de::required(b.parent, path, "parent")?,
             extra,
         })
     }
@@ -247,10 +218,7 @@ impl de::Object for ReplyRef {
             .req("parent", &self.parent)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("root", &self.root)
             .at("parent", &self.parent)
@@ -300,23 +268,10 @@ impl de::Object for Entity {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __EntityBuilder { index: Some(f0), type_: Some(f1), value: Some(f2) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("index", b.index.is_some()),
-                        ("type", b.type_.is_some()),
-                        ("value", b.value.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            index: f0,
-            type_: f1,
-            value: f2,
+            index: de::required(b.index, path, "index")?,
+            type_: de::required(b.type_, path, "type")?,
+            value: de::required(b.value, path, "value")?,
             extra,
         })
     }
@@ -327,10 +282,7 @@ impl de::Object for Entity {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("index", &self.index).end()
     }
 }
@@ -372,15 +324,11 @@ impl de::Object for TextSlice {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __TextSliceBuilder { start: Some(f0), end: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("start", b.start.is_some()), ("end", b.end.is_some())],
-                ),
-            );
-        };
-        Ok(Self { start: f0, end: f1, extra })
+        Ok(Self {
+            start: de::required(b.start, path, "start")?,
+            end: de::required(b.end, path, "end")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -388,7 +336,7 @@ impl de::Object for TextSlice {
             .req("end", &self.end)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.start;
             let path = path.key("start");
@@ -436,91 +384,12 @@ pub enum RecordEmbed {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl RecordEmbed {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::Images(_) => "app.bsky.embed.images",
-            Self::Video(_) => "app.bsky.embed.video",
-            Self::Gallery(_) => "app.bsky.embed.gallery",
-            Self::External(_) => "app.bsky.embed.external",
-            Self::Record(_) => "app.bsky.embed.record",
-            Self::RecordWithMedia(_) => "app.bsky.embed.recordWithMedia",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for RecordEmbed {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.embed.images" => de::member(tag, map, path).map(Self::Images),
-            "app.bsky.embed.video" => de::member(tag, map, path).map(Self::Video),
-            "app.bsky.embed.gallery" => de::member(tag, map, path).map(Self::Gallery),
-            "app.bsky.embed.external" => de::member(tag, map, path).map(Self::External),
-            "app.bsky.embed.record" => de::member(tag, map, path).map(Self::Record),
-            "app.bsky.embed.recordWithMedia" => {
-                de::member(tag, map, path).map(Self::RecordWithMedia)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for RecordEmbed {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordEmbed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for RecordEmbed {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Images(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.images"), s)
-            }
-            Self::Video(v) => de::serialize_object(&**v, Some("app.bsky.embed.video"), s),
-            Self::Gallery(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.gallery"), s)
-            }
-            Self::External(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.external"), s)
-            }
-            Self::Record(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.record"), s)
-            }
-            Self::RecordWithMedia(v) => {
-                de::serialize_object(&**v, Some("app.bsky.embed.recordWithMedia"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for RecordEmbed {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::Images(v) => validate::Validate::validate_at(&**v, path),
-            Self::Video(v) => validate::Validate::validate_at(&**v, path),
-            Self::Gallery(v) => validate::Validate::validate_at(&**v, path),
-            Self::External(v) => validate::Validate::validate_at(&**v, path),
-            Self::Record(v) => validate::Validate::validate_at(&**v, path),
-            Self::RecordWithMedia(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    RecordEmbed { Images "app.bsky.embed.images", Video "app.bsky.embed.video", Gallery
+    "app.bsky.embed.gallery", External "app.bsky.embed.external", Record
+    "app.bsky.embed.record", RecordWithMedia "app.bsky.embed.recordWithMedia", } open
+    Unknown
+);
 types::union_from!(
     RecordEmbed { Images : crate ::app::bsky::embed::images::Main, Video : crate
     ::app::bsky::embed::video::Main, Gallery : crate ::app::bsky::embed::gallery::Main,
@@ -537,63 +406,9 @@ pub enum RecordLabels {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl RecordLabels {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::SelfLabels(_) => "com.atproto.label.defs#selfLabels",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for RecordLabels {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.label.defs#selfLabels" => {
-                de::member(tag, map, path).map(Self::SelfLabels)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for RecordLabels {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for RecordLabels {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SelfLabels(v) => {
-                de::serialize_object(&**v, Some("com.atproto.label.defs#selfLabels"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for RecordLabels {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::SelfLabels(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    RecordLabels { SelfLabels "com.atproto.label.defs#selfLabels", } open Unknown
+);
 types::union_from!(
     RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
 );

@@ -61,24 +61,11 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder {
-            created_at: Some(f0),
-            post: Some(f1),
-            detached_embedding_uris: f2,
-            embedding_rules: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("createdAt", b.created_at.is_some()), ("post", b.post.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            created_at: f0,
-            post: f1,
-            detached_embedding_uris: f2,
-            embedding_rules: f3,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            post: de::required(b.post, path, "post")?,
+            detached_embedding_uris: b.detached_embedding_uris,
+            embedding_rules: b.embedding_rules,
             extra,
         })
     }
@@ -90,7 +77,7 @@ impl de::Object for Record {
             .opt("embeddingRules", &self.embedding_rules)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.detached_embedding_uris {
             let path = path.key("detachedEmbeddingUris");
             validate::check_length(
@@ -117,10 +104,7 @@ impl de::Object for Record {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("embeddingRules", &self.embedding_rules).end()
     }
 }
@@ -178,61 +162,8 @@ pub enum RecordEmbeddingRulesItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl RecordEmbeddingRulesItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::DisableRule(_) => "app.bsky.feed.postgate#disableRule",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for RecordEmbeddingRulesItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.postgate#disableRule" => {
-                de::member(tag, map, path).map(Self::DisableRule)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for RecordEmbeddingRulesItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordEmbeddingRulesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for RecordEmbeddingRulesItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DisableRule(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.postgate#disableRule"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for RecordEmbeddingRulesItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::DisableRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    RecordEmbeddingRulesItem { DisableRule "app.bsky.feed.postgate#disableRule", } open
+    Unknown
+);
 types::union_from!(RecordEmbeddingRulesItem { DisableRule : DisableRule, });

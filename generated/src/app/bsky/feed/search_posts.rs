@@ -96,35 +96,19 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder {
-            q: Some(f0),
-            sort: f1,
-            since: f2,
-            until: f3,
-            mentions: f4,
-            author: f5,
-            lang: f6,
-            domain: f7,
-            url: f8,
-            tag: f9,
-            limit: f10,
-            cursor: f11,
-        } = b else {
-            return Err(de::missing(path, &[("q", b.q.is_some())]));
-        };
         Ok(Self {
-            q: f0,
-            sort: f1,
-            since: f2,
-            until: f3,
-            mentions: f4,
-            author: f5,
-            lang: f6,
-            domain: f7,
-            url: f8,
-            tag: f9,
-            limit: f10,
-            cursor: f11,
+            q: de::required(b.q, path, "q")?,
+            sort: b.sort,
+            since: b.since,
+            until: b.until,
+            mentions: b.mentions,
+            author: b.author,
+            lang: b.lang,
+            domain: b.domain,
+            url: b.url,
+            tag: b.tag,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -144,7 +128,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.tag {
             let path = path.key("tag");
             for (i, item) in v.iter().enumerate() {
@@ -174,36 +158,27 @@ impl de::Object for Params {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.q, "q", &mut out);
-        match &self.sort {
-            Some(v) => xrpc::QueryValue::push_query(v, "sort", &mut out),
-            None => out.push(("sort", String::from("latest"))),
-        }
-        xrpc::QueryValue::push_query(&self.since, "since", &mut out);
-        xrpc::QueryValue::push_query(&self.until, "until", &mut out);
-        xrpc::QueryValue::push_query(&self.mentions, "mentions", &mut out);
-        xrpc::QueryValue::push_query(&self.author, "author", &mut out);
-        xrpc::QueryValue::push_query(&self.lang, "lang", &mut out);
-        xrpc::QueryValue::push_query(&self.domain, "domain", &mut out);
-        xrpc::QueryValue::push_query(&self.url, "url", &mut out);
-        xrpc::QueryValue::push_query(&self.tag, "tag", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("25"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("q", &self.q)
+            .or("sort", &self.sort, "latest")
+            .add("since", &self.since)
+            .add("until", &self.until)
+            .add("mentions", &self.mentions)
+            .add("author", &self.author)
+            .add("lang", &self.lang)
+            .add("domain", &self.domain)
+            .add("url", &self.url)
+            .add("tag", &self.tag)
+            .or("limit", &self.limit, "25")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -286,10 +261,7 @@ impl ::serde::Serialize for ParamsSort {
     }
 }
 impl validate::Validate for ParamsSort {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -335,13 +307,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, hits_total: f1, posts: Some(f2) } = b else {
-            return Err(de::missing(path, &[("posts", b.posts.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            hits_total: f1,
-            posts: f2,
+            cursor: b.cursor,
+            hits_total: b.hits_total,
+            posts: de::required(b.posts, path, "posts")?,
             extra,
         })
     }
@@ -352,10 +321,7 @@ impl de::Object for Output {
             .req("posts", &self.posts)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("posts", &self.posts).end()
     }
 }
@@ -379,40 +345,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "BadQueryString" => Self::BadQueryString { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::BadQueryString { .. } => "BadQueryString",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::BadQueryString { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { BadQueryString "BadQueryString", });

@@ -191,67 +191,36 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder {
-            cursor: f0,
-            limit: f1,
-            query: f2,
-            sort: f3,
-            authors: f4,
-            mentions: f5,
-            domains: f6,
-            urls: f7,
-            embedded_at_uris: f8,
-            hashtags: f9,
-            exclude_authors: f10,
-            exclude_mentions: f11,
-            exclude_domains: f12,
-            exclude_urls: f13,
-            exclude_embedded_at_uris: f14,
-            exclude_hashtags: f15,
-            since: f16,
-            until: f17,
-            all_time: f18,
-            languages: f19,
-            exclude_languages: f20,
-            has_media: f21,
-            has_video: f22,
-            reply_parent_uri: f23,
-            thread_root_uri: f24,
-            exclude_replies: f25,
-            replies_only: f26,
-            following: f27,
-            query_language: f28,
-        } = b;
         Ok(Self {
-            cursor: f0,
-            limit: f1,
-            query: f2,
-            sort: f3,
-            authors: f4,
-            mentions: f5,
-            domains: f6,
-            urls: f7,
-            embedded_at_uris: f8,
-            hashtags: f9,
-            exclude_authors: f10,
-            exclude_mentions: f11,
-            exclude_domains: f12,
-            exclude_urls: f13,
-            exclude_embedded_at_uris: f14,
-            exclude_hashtags: f15,
-            since: f16,
-            until: f17,
-            all_time: f18,
-            languages: f19,
-            exclude_languages: f20,
-            has_media: f21,
-            has_video: f22,
-            reply_parent_uri: f23,
-            thread_root_uri: f24,
-            exclude_replies: f25,
-            replies_only: f26,
-            following: f27,
-            query_language: f28,
+            cursor: b.cursor,
+            limit: b.limit,
+            query: b.query,
+            sort: b.sort,
+            authors: b.authors,
+            mentions: b.mentions,
+            domains: b.domains,
+            urls: b.urls,
+            embedded_at_uris: b.embedded_at_uris,
+            hashtags: b.hashtags,
+            exclude_authors: b.exclude_authors,
+            exclude_mentions: b.exclude_mentions,
+            exclude_domains: b.exclude_domains,
+            exclude_urls: b.exclude_urls,
+            exclude_embedded_at_uris: b.exclude_embedded_at_uris,
+            exclude_hashtags: b.exclude_hashtags,
+            since: b.since,
+            until: b.until,
+            all_time: b.all_time,
+            languages: b.languages,
+            exclude_languages: b.exclude_languages,
+            has_media: b.has_media,
+            has_video: b.has_video,
+            reply_parent_uri: b.reply_parent_uri,
+            thread_root_uri: b.thread_root_uri,
+            exclude_replies: b.exclude_replies,
+            replies_only: b.replies_only,
+            following: b.following,
+            query_language: b.query_language,
             extra,
         })
     }
@@ -288,7 +257,7 @@ impl de::Object for Params {
             .opt("queryLanguage", &self.query_language)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -333,10 +302,7 @@ impl de::Object for Params {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("sort", &self.sort)
             .at("queryLanguage", &self.query_language)
@@ -346,56 +312,37 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("25"))),
-        }
-        xrpc::QueryValue::push_query(&self.query, "query", &mut out);
-        xrpc::QueryValue::push_query(&self.sort, "sort", &mut out);
-        xrpc::QueryValue::push_query(&self.authors, "authors", &mut out);
-        xrpc::QueryValue::push_query(&self.mentions, "mentions", &mut out);
-        xrpc::QueryValue::push_query(&self.domains, "domains", &mut out);
-        xrpc::QueryValue::push_query(&self.urls, "urls", &mut out);
-        xrpc::QueryValue::push_query(&self.embedded_at_uris, "embeddedAtUris", &mut out);
-        xrpc::QueryValue::push_query(&self.hashtags, "hashtags", &mut out);
-        xrpc::QueryValue::push_query(&self.exclude_authors, "excludeAuthors", &mut out);
-        xrpc::QueryValue::push_query(
-            &self.exclude_mentions,
-            "excludeMentions",
-            &mut out,
-        );
-        xrpc::QueryValue::push_query(&self.exclude_domains, "excludeDomains", &mut out);
-        xrpc::QueryValue::push_query(&self.exclude_urls, "excludeUrls", &mut out);
-        xrpc::QueryValue::push_query(
-            &self.exclude_embedded_at_uris,
-            "excludeEmbeddedAtUris",
-            &mut out,
-        );
-        xrpc::QueryValue::push_query(
-            &self.exclude_hashtags,
-            "excludeHashtags",
-            &mut out,
-        );
-        xrpc::QueryValue::push_query(&self.since, "since", &mut out);
-        xrpc::QueryValue::push_query(&self.until, "until", &mut out);
-        xrpc::QueryValue::push_query(&self.all_time, "allTime", &mut out);
-        xrpc::QueryValue::push_query(&self.languages, "languages", &mut out);
-        xrpc::QueryValue::push_query(
-            &self.exclude_languages,
-            "excludeLanguages",
-            &mut out,
-        );
-        xrpc::QueryValue::push_query(&self.has_media, "hasMedia", &mut out);
-        xrpc::QueryValue::push_query(&self.has_video, "hasVideo", &mut out);
-        xrpc::QueryValue::push_query(&self.reply_parent_uri, "replyParentUri", &mut out);
-        xrpc::QueryValue::push_query(&self.thread_root_uri, "threadRootUri", &mut out);
-        xrpc::QueryValue::push_query(&self.exclude_replies, "excludeReplies", &mut out);
-        xrpc::QueryValue::push_query(&self.replies_only, "repliesOnly", &mut out);
-        xrpc::QueryValue::push_query(&self.following, "following", &mut out);
-        xrpc::QueryValue::push_query(&self.query_language, "queryLanguage", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("cursor", &self.cursor)
+            .or("limit", &self.limit, "25")
+            .add("query", &self.query)
+            .add("sort", &self.sort)
+            .add("authors", &self.authors)
+            .add("mentions", &self.mentions)
+            .add("domains", &self.domains)
+            .add("urls", &self.urls)
+            .add("embeddedAtUris", &self.embedded_at_uris)
+            .add("hashtags", &self.hashtags)
+            .add("excludeAuthors", &self.exclude_authors)
+            .add("excludeMentions", &self.exclude_mentions)
+            .add("excludeDomains", &self.exclude_domains)
+            .add("excludeUrls", &self.exclude_urls)
+            .add("excludeEmbeddedAtUris", &self.exclude_embedded_at_uris)
+            .add("excludeHashtags", &self.exclude_hashtags)
+            .add("since", &self.since)
+            .add("until", &self.until)
+            .add("allTime", &self.all_time)
+            .add("languages", &self.languages)
+            .add("excludeLanguages", &self.exclude_languages)
+            .add("hasMedia", &self.has_media)
+            .add("hasVideo", &self.has_video)
+            .add("replyParentUri", &self.reply_parent_uri)
+            .add("threadRootUri", &self.thread_root_uri)
+            .add("excludeReplies", &self.exclude_replies)
+            .add("repliesOnly", &self.replies_only)
+            .add("following", &self.following)
+            .add("queryLanguage", &self.query_language)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -492,10 +439,7 @@ impl ::serde::Serialize for ParamsSort {
     }
 }
 impl validate::Validate for ParamsSort {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -586,10 +530,7 @@ impl ::serde::Serialize for ParamsQueryLanguage {
     }
 }
 impl validate::Validate for ParamsQueryLanguage {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -648,19 +589,11 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            cursor: f0,
-            hits_total: f1,
-            posts: Some(f2),
-            detected_query_languages: f3,
-        } = b else {
-            return Err(de::missing(path, &[("posts", b.posts.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            hits_total: f1,
-            posts: f2,
-            detected_query_languages: f3,
+            cursor: b.cursor,
+            hits_total: b.hits_total,
+            posts: de::required(b.posts, path, "posts")?,
+            detected_query_languages: b.detected_query_languages,
             extra,
         })
     }
@@ -672,10 +605,7 @@ impl de::Object for Output {
             .opt("detectedQueryLanguages", &self.detected_query_languages)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("posts", &self.posts)
             .at("detectedQueryLanguages", &self.detected_query_languages)
@@ -769,10 +699,7 @@ impl ::serde::Serialize for OutputDetectedQueryLanguagesItem {
     }
 }
 impl validate::Validate for OutputDetectedQueryLanguagesItem {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -796,40 +723,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "BadQueryString" => Self::BadQueryString { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::BadQueryString { .. } => "BadQueryString",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::BadQueryString { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { BadQueryString "BadQueryString", });

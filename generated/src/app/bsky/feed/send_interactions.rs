@@ -52,12 +52,9 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { feed: f0, interactions: Some(f1) } = b else {
-            return Err(de::missing(path, &[("interactions", b.interactions.is_some())]));
-        };
         Ok(Self {
-            feed: f0,
-            interactions: f1,
+            feed: b.feed,
+            interactions: de::required(b.interactions, path, "interactions")?,
             extra,
         })
     }
@@ -67,10 +64,7 @@ impl de::Object for Input {
             .req("interactions", &self.interactions)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("interactions", &self.interactions).end()
     }
 }

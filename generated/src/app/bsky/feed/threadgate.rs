@@ -54,24 +54,11 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder {
-            post: Some(f0),
-            allow: f1,
-            created_at: Some(f2),
-            hidden_replies: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("post", b.post.is_some()), ("createdAt", b.created_at.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            post: f0,
-            allow: f1,
-            created_at: f2,
-            hidden_replies: f3,
+            post: de::required(b.post, path, "post")?,
+            allow: b.allow,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            hidden_replies: b.hidden_replies,
             extra,
         })
     }
@@ -83,7 +70,7 @@ impl de::Object for Record {
             .opt("hiddenReplies", &self.hidden_replies)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.allow {
             let path = path.key("allow");
             validate::check_length(
@@ -110,10 +97,7 @@ impl de::Object for Record {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("allow", &self.allow).end()
     }
 }
@@ -262,10 +246,10 @@ impl de::Object for ListRule {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ListRuleBuilder { list: Some(f0) } = b else {
-            return Err(de::missing(path, &[("list", b.list.is_some())]));
-        };
-        Ok(Self { list: f0, extra })
+        Ok(Self {
+            list: de::required(b.list, path, "list")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("list", &self.list).extra(&self.extra)
@@ -287,99 +271,12 @@ pub enum RecordAllowItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl RecordAllowItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::MentionRule(_) => "app.bsky.feed.threadgate#mentionRule",
-            Self::FollowerRule(_) => "app.bsky.feed.threadgate#followerRule",
-            Self::FollowingRule(_) => "app.bsky.feed.threadgate#followingRule",
-            Self::ListRule(_) => "app.bsky.feed.threadgate#listRule",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for RecordAllowItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.feed.threadgate#mentionRule" => {
-                de::member(tag, map, path).map(Self::MentionRule)
-            }
-            "app.bsky.feed.threadgate#followerRule" => {
-                de::member(tag, map, path).map(Self::FollowerRule)
-            }
-            "app.bsky.feed.threadgate#followingRule" => {
-                de::member(tag, map, path).map(Self::FollowingRule)
-            }
-            "app.bsky.feed.threadgate#listRule" => {
-                de::member(tag, map, path).map(Self::ListRule)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for RecordAllowItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordAllowItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for RecordAllowItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::MentionRule(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.threadgate#mentionRule"),
-                    s,
-                )
-            }
-            Self::FollowerRule(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.threadgate#followerRule"),
-                    s,
-                )
-            }
-            Self::FollowingRule(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.feed.threadgate#followingRule"),
-                    s,
-                )
-            }
-            Self::ListRule(v) => {
-                de::serialize_object(&**v, Some("app.bsky.feed.threadgate#listRule"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for RecordAllowItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::MentionRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::FollowerRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::FollowingRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::ListRule(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    RecordAllowItem { MentionRule "app.bsky.feed.threadgate#mentionRule", FollowerRule
+    "app.bsky.feed.threadgate#followerRule", FollowingRule
+    "app.bsky.feed.threadgate#followingRule", ListRule
+    "app.bsky.feed.threadgate#listRule", } open Unknown
+);
 types::union_from!(
     RecordAllowItem { MentionRule : MentionRule, FollowerRule : FollowerRule,
     FollowingRule : FollowingRule, ListRule : ListRule, }

@@ -44,20 +44,9 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder { subject: Some(f0), created_at: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("subject", b.subject.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            subject: f0,
-            created_at: f1,
+            subject: de::required(b.subject, path, "subject")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
             extra,
         })
     }

@@ -58,39 +58,16 @@ impl de::Object for ListViewBasic {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ListViewBasicBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            name: Some(f2),
-            purpose: Some(f3),
-            avatar: f4,
-            list_item_count: f5,
-            labels: f6,
-            viewer: f7,
-            indexed_at: f8,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("name", b.name.is_some()),
-                        ("purpose", b.purpose.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            name: f2,
-            purpose: f3,
-            avatar: f4,
-            list_item_count: f5,
-            labels: f6,
-            viewer: f7,
-            indexed_at: f8,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            name: de::required(b.name, path, "name")?,
+            purpose: de::required(b.purpose, path, "purpose")?,
+            avatar: b.avatar,
+            list_item_count: b.list_item_count,
+            labels: b.labels,
+            viewer: b.viewer,
+            indexed_at: b.indexed_at,
             extra,
         })
     }
@@ -107,7 +84,7 @@ impl de::Object for ListViewBasic {
             .opt("indexedAt", &self.indexed_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.name;
             let path = path.key("name");
@@ -134,10 +111,7 @@ impl de::Object for ListViewBasic {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("purpose", &self.purpose)
             .at("labels", &self.labels)
@@ -220,47 +194,19 @@ impl de::Object for ListView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ListViewBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            creator: Some(f2),
-            name: Some(f3),
-            purpose: Some(f4),
-            description: f5,
-            description_facets: f6,
-            avatar: f7,
-            list_item_count: f8,
-            labels: f9,
-            viewer: f10,
-            indexed_at: Some(f11),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("creator", b.creator.is_some()),
-                        ("name", b.name.is_some()),
-                        ("purpose", b.purpose.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            creator: f2,
-            name: f3,
-            purpose: f4,
-            description: f5,
-            description_facets: f6,
-            avatar: f7,
-            list_item_count: f8,
-            labels: f9,
-            viewer: f10,
-            indexed_at: f11,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            creator: de::required(b.creator, path, "creator")?,
+            name: de::required(b.name, path, "name")?,
+            purpose: de::required(b.purpose, path, "purpose")?,
+            description: b.description,
+            description_facets: b.description_facets,
+            avatar: b.avatar,
+            list_item_count: b.list_item_count,
+            labels: b.labels,
+            viewer: b.viewer,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
             extra,
         })
     }
@@ -280,7 +226,7 @@ impl de::Object for ListView {
             .req("indexedAt", &self.indexed_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.name;
             let path = path.key("name");
@@ -319,10 +265,7 @@ impl de::Object for ListView {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("creator", &self.creator)
             .at("purpose", &self.purpose)
@@ -375,17 +318,9 @@ impl de::Object for ListItemView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ListItemViewBuilder { uri: Some(f0), subject: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("subject", b.subject.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            subject: f1,
+            uri: de::required(b.uri, path, "uri")?,
+            subject: de::required(b.subject, path, "subject")?,
             extra,
         })
     }
@@ -395,10 +330,7 @@ impl de::Object for ListItemView {
             .req("subject", &self.subject)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("subject", &self.subject).end()
     }
 }
@@ -473,44 +405,18 @@ impl de::Object for StarterPackView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __StarterPackViewBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            record: Some(f2),
-            creator: Some(f3),
-            list: f4,
-            list_items_sample: f5,
-            feeds: f6,
-            joined_week_count: f7,
-            joined_all_time_count: f8,
-            labels: f9,
-            indexed_at: Some(f10),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("record", b.record.is_some()),
-                        ("creator", b.creator.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            record: f2,
-            creator: f3,
-            list: f4,
-            list_items_sample: f5,
-            feeds: f6,
-            joined_week_count: f7,
-            joined_all_time_count: f8,
-            labels: f9,
-            indexed_at: f10,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            record: de::required(b.record, path, "record")?,
+            creator: de::required(b.creator, path, "creator")?,
+            list: b.list,
+            list_items_sample: b.list_items_sample,
+            feeds: b.feeds,
+            joined_week_count: b.joined_week_count,
+            joined_all_time_count: b.joined_all_time_count,
+            labels: b.labels,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
             extra,
         })
     }
@@ -529,7 +435,7 @@ impl de::Object for StarterPackView {
             .req("indexedAt", &self.indexed_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.list_items_sample {
             let path = path.key("listItemsSample");
             validate::check_length(
@@ -578,10 +484,7 @@ impl de::Object for StarterPackView {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("record", &self.record)
             .at("creator", &self.creator)
@@ -662,40 +565,16 @@ impl de::Object for StarterPackViewBasic {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __StarterPackViewBasicBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            record: Some(f2),
-            creator: Some(f3),
-            list_item_count: f4,
-            joined_week_count: f5,
-            joined_all_time_count: f6,
-            labels: f7,
-            indexed_at: Some(f8),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("record", b.record.is_some()),
-                        ("creator", b.creator.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            record: f2,
-            creator: f3,
-            list_item_count: f4,
-            joined_week_count: f5,
-            joined_all_time_count: f6,
-            labels: f7,
-            indexed_at: f8,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            record: de::required(b.record, path, "record")?,
+            creator: de::required(b.creator, path, "creator")?,
+            list_item_count: b.list_item_count,
+            joined_week_count: b.joined_week_count,
+            joined_all_time_count: b.joined_all_time_count,
+            labels: b.labels,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
             extra,
         })
     }
@@ -712,7 +591,7 @@ impl de::Object for StarterPackViewBasic {
             .req("indexedAt", &self.indexed_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.list_item_count {
             let path = path.key("listItemCount");
             validate::check_integer(
@@ -748,10 +627,7 @@ impl de::Object for StarterPackViewBasic {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("record", &self.record)
             .at("creator", &self.creator)
@@ -841,10 +717,7 @@ impl ::serde::Serialize for ListPurpose {
     }
 }
 impl validate::Validate for ListPurpose {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -886,10 +759,9 @@ impl de::Object for ListViewerState {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ListViewerStateBuilder { muted: f0, blocked: f1 } = b;
         Ok(Self {
-            muted: f0,
-            blocked: f1,
+            muted: b.muted,
+            blocked: b.blocked,
             extra,
         })
     }
@@ -940,17 +812,9 @@ impl de::Object for NotFoundActor {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __NotFoundActorBuilder { actor: Some(f0), not_found: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("actor", b.actor.is_some()), ("notFound", b.not_found.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            actor: f0,
-            not_found: f1,
+            actor: de::required(b.actor, path, "actor")?,
+            not_found: de::required(b.not_found, path, "notFound")?,
             extra,
         })
     }
@@ -960,7 +824,7 @@ impl de::Object for NotFoundActor {
             .req("notFound", &self.not_found)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.not_found;
             let path = path.key("notFound");
@@ -1032,25 +896,14 @@ impl de::Object for Relationship {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RelationshipBuilder {
-            did: Some(f0),
-            following: f1,
-            followed_by: f2,
-            blocking: f3,
-            blocked_by: f4,
-            blocking_by_list: f5,
-            blocked_by_list: f6,
-        } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
         Ok(Self {
-            did: f0,
-            following: f1,
-            followed_by: f2,
-            blocking: f3,
-            blocked_by: f4,
-            blocking_by_list: f5,
-            blocked_by_list: f6,
+            did: de::required(b.did, path, "did")?,
+            following: b.following,
+            followed_by: b.followed_by,
+            blocking: b.blocking,
+            blocked_by: b.blocked_by,
+            blocking_by_list: b.blocking_by_list,
+            blocked_by_list: b.blocked_by_list,
             extra,
         })
     }

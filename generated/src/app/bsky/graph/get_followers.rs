@@ -59,15 +59,11 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { actor: Some(f0), limit: f1, cursor: f2, sort: f3 } = b
-        else {
-            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
-        };
         Ok(Self {
-            actor: f0,
-            limit: f1,
-            cursor: f2,
-            sort: f3,
+            actor: de::required(b.actor, path, "actor")?,
+            limit: b.limit,
+            cursor: b.cursor,
+            sort: b.sort,
             extra,
         })
     }
@@ -79,7 +75,7 @@ impl de::Object for Params {
             .opt("sort", &self.sort)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -94,25 +90,19 @@ impl de::Object for Params {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        xrpc::QueryValue::push_query(&self.sort, "sort", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("actor", &self.actor)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .add("sort", &self.sort)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -191,10 +181,7 @@ impl ::serde::Serialize for ParamsSort {
     }
 }
 impl validate::Validate for ParamsSort {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -239,22 +226,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { subject: Some(f0), cursor: f1, followers: Some(f2) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("subject", b.subject.is_some()),
-                        ("followers", b.followers.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            subject: f0,
-            cursor: f1,
-            followers: f2,
+            subject: de::required(b.subject, path, "subject")?,
+            cursor: b.cursor,
+            followers: de::required(b.followers, path, "followers")?,
             extra,
         })
     }
@@ -265,10 +240,7 @@ impl de::Object for Output {
             .req("followers", &self.followers)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("subject", &self.subject)
             .at("followers", &self.followers)

@@ -57,13 +57,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { list: Some(f0), limit: f1, cursor: f2 } = b else {
-            return Err(de::missing(path, &[("list", b.list.is_some())]));
-        };
         Ok(Self {
-            list: f0,
-            limit: f1,
-            cursor: f2,
+            list: de::required(b.list, path, "list")?,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -74,7 +71,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -93,14 +90,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.list, "list", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("list", &self.list)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -146,18 +140,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, list: Some(f1), items: Some(f2) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("list", b.list.is_some()), ("items", b.items.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            cursor: f0,
-            list: f1,
-            items: f2,
+            cursor: b.cursor,
+            list: de::required(b.list, path, "list")?,
+            items: de::required(b.items, path, "items")?,
             extra,
         })
     }
@@ -168,10 +154,7 @@ impl de::Object for Output {
             .req("items", &self.items)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("list", &self.list)
             .at("items", &self.items)

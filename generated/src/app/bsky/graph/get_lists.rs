@@ -61,15 +61,11 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { actor: Some(f0), limit: f1, cursor: f2, purposes: f3 } = b
-        else {
-            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
-        };
         Ok(Self {
-            actor: f0,
-            limit: f1,
-            cursor: f2,
-            purposes: f3,
+            actor: de::required(b.actor, path, "actor")?,
+            limit: b.limit,
+            cursor: b.cursor,
+            purposes: b.purposes,
             extra,
         })
     }
@@ -81,7 +77,7 @@ impl de::Object for Params {
             .opt("purposes", &self.purposes)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -96,25 +92,19 @@ impl de::Object for Params {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("purposes", &self.purposes).end()
     }
 }
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        xrpc::QueryValue::push_query(&self.purposes, "purposes", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("actor", &self.actor)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .add("purposes", &self.purposes)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -193,10 +183,7 @@ impl ::serde::Serialize for ParamsPurposesItem {
     }
 }
 impl validate::Validate for ParamsPurposesItem {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -238,12 +225,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, lists: Some(f1) } = b else {
-            return Err(de::missing(path, &[("lists", b.lists.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            lists: f1,
+            cursor: b.cursor,
+            lists: de::required(b.lists, path, "lists")?,
             extra,
         })
     }
@@ -253,10 +237,7 @@ impl de::Object for Output {
             .req("lists", &self.lists)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("lists", &self.lists).end()
     }
 }

@@ -53,12 +53,9 @@ impl de::Object for ListWithMembership {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ListWithMembershipBuilder { list: Some(f0), list_item: f1 } = b else {
-            return Err(de::missing(path, &[("list", b.list.is_some())]));
-        };
         Ok(Self {
-            list: f0,
-            list_item: f1,
+            list: de::required(b.list, path, "list")?,
+            list_item: b.list_item,
             extra,
         })
     }
@@ -68,10 +65,7 @@ impl de::Object for ListWithMembership {
             .opt("listItem", &self.list_item)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("list", &self.list)
             .at("listItem", &self.list_item)
@@ -125,15 +119,11 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { actor: Some(f0), limit: f1, cursor: f2, purposes: f3 } = b
-        else {
-            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
-        };
         Ok(Self {
-            actor: f0,
-            limit: f1,
-            cursor: f2,
-            purposes: f3,
+            actor: de::required(b.actor, path, "actor")?,
+            limit: b.limit,
+            cursor: b.cursor,
+            purposes: b.purposes,
             extra,
         })
     }
@@ -145,7 +135,7 @@ impl de::Object for Params {
             .opt("purposes", &self.purposes)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -160,25 +150,19 @@ impl de::Object for Params {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("purposes", &self.purposes).end()
     }
 }
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        xrpc::QueryValue::push_query(&self.purposes, "purposes", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("actor", &self.actor)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .add("purposes", &self.purposes)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -257,10 +241,7 @@ impl ::serde::Serialize for ParamsPurposesItem {
     }
 }
 impl validate::Validate for ParamsPurposesItem {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -304,17 +285,13 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, lists_with_membership: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("listsWithMembership", b.lists_with_membership.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            cursor: f0,
-            lists_with_membership: f1,
+            cursor: b.cursor,
+            lists_with_membership: de::required(
+                b.lists_with_membership,
+                path,
+                "listsWithMembership",
+            )?,
             extra,
         })
     }
@@ -324,10 +301,7 @@ impl de::Object for Output {
             .req("listsWithMembership", &self.lists_with_membership)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("listsWithMembership", &self.lists_with_membership)
             .end()

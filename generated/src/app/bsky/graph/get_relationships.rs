@@ -54,12 +54,9 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { actor: Some(f0), others: f1 } = b else {
-            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
-        };
         Ok(Self {
-            actor: f0,
-            others: f1,
+            actor: de::required(b.actor, path, "actor")?,
+            others: b.others,
             extra,
         })
     }
@@ -69,7 +66,7 @@ impl de::Object for Params {
             .opt("others", &self.others)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.others {
             let path = path.key("others");
             validate::check_length(
@@ -88,10 +85,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
-        xrpc::QueryValue::push_query(&self.others, "others", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("actor", &self.actor)
+            .add("others", &self.others)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -136,14 +133,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { actor: f0, relationships: Some(f1) } = b else {
-            return Err(
-                de::missing(path, &[("relationships", b.relationships.is_some())]),
-            );
-        };
         Ok(Self {
-            actor: f0,
-            relationships: f1,
+            actor: b.actor,
+            relationships: de::required(b.relationships, path, "relationships")?,
             extra,
         })
     }
@@ -153,10 +145,7 @@ impl de::Object for Output {
             .req("relationships", &self.relationships)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("relationships", &self.relationships).end()
     }
 }
@@ -175,71 +164,10 @@ pub enum OutputRelationshipsItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl OutputRelationshipsItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::Relationship(_) => "app.bsky.graph.defs#relationship",
-            Self::NotFoundActor(_) => "app.bsky.graph.defs#notFoundActor",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for OutputRelationshipsItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.graph.defs#relationship" => {
-                de::member(tag, map, path).map(Self::Relationship)
-            }
-            "app.bsky.graph.defs#notFoundActor" => {
-                de::member(tag, map, path).map(Self::NotFoundActor)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for OutputRelationshipsItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutputRelationshipsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for OutputRelationshipsItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Relationship(v) => {
-                de::serialize_object(&**v, Some("app.bsky.graph.defs#relationship"), s)
-            }
-            Self::NotFoundActor(v) => {
-                de::serialize_object(&**v, Some("app.bsky.graph.defs#notFoundActor"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for OutputRelationshipsItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::Relationship(v) => validate::Validate::validate_at(&**v, path),
-            Self::NotFoundActor(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    OutputRelationshipsItem { Relationship "app.bsky.graph.defs#relationship",
+    NotFoundActor "app.bsky.graph.defs#notFoundActor", } open Unknown
+);
 types::union_from!(
     OutputRelationshipsItem { Relationship : crate
     ::app::bsky::graph::defs::Relationship, NotFoundActor : crate
@@ -260,40 +188,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "ActorNotFound" => Self::ActorNotFound { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::ActorNotFound { .. } => "ActorNotFound",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::ActorNotFound { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { ActorNotFound "ActorNotFound", });

@@ -50,10 +50,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { starter_pack: Some(f0) } = b else {
-            return Err(de::missing(path, &[("starterPack", b.starter_pack.is_some())]));
-        };
-        Ok(Self { starter_pack: f0, extra })
+        Ok(Self {
+            starter_pack: de::required(b.starter_pack, path, "starterPack")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -64,9 +64,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.starter_pack, "starterPack", &mut out);
-        out
+        xrpc::QueryPairs::new().add("starterPack", &self.starter_pack).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -103,20 +101,17 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { starter_pack: Some(f0) } = b else {
-            return Err(de::missing(path, &[("starterPack", b.starter_pack.is_some())]));
-        };
-        Ok(Self { starter_pack: f0, extra })
+        Ok(Self {
+            starter_pack: de::required(b.starter_pack, path, "starterPack")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
             .req("starterPack", &self.starter_pack)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("starterPack", &self.starter_pack).end()
     }
 }

@@ -53,15 +53,9 @@ impl de::Object for StarterPackWithMembership {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __StarterPackWithMembershipBuilder {
-            starter_pack: Some(f0),
-            list_item: f1,
-        } = b else {
-            return Err(de::missing(path, &[("starterPack", b.starter_pack.is_some())]));
-        };
         Ok(Self {
-            starter_pack: f0,
-            list_item: f1,
+            starter_pack: de::required(b.starter_pack, path, "starterPack")?,
+            list_item: b.list_item,
             extra,
         })
     }
@@ -71,10 +65,7 @@ impl de::Object for StarterPackWithMembership {
             .opt("listItem", &self.list_item)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("starterPack", &self.starter_pack)
             .at("listItem", &self.list_item)
@@ -125,13 +116,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { actor: Some(f0), limit: f1, cursor: f2 } = b else {
-            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
-        };
         Ok(Self {
-            actor: f0,
-            limit: f1,
-            cursor: f2,
+            actor: de::required(b.actor, path, "actor")?,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -142,7 +130,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -161,14 +149,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("actor", &self.actor)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -218,23 +203,13 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, starter_packs_with_membership: Some(f1) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        (
-                            "starterPacksWithMembership",
-                            b.starter_packs_with_membership.is_some(),
-                        ),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            cursor: f0,
-            starter_packs_with_membership: f1,
+            cursor: b.cursor,
+            starter_packs_with_membership: de::required(
+                b.starter_packs_with_membership,
+                path,
+                "starterPacksWithMembership",
+            )?,
             extra,
         })
     }
@@ -244,10 +219,7 @@ impl de::Object for Output {
             .req("starterPacksWithMembership", &self.starter_packs_with_membership)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("starterPacksWithMembership", &self.starter_packs_with_membership)
             .end()

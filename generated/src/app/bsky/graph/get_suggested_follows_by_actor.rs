@@ -49,10 +49,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { actor: Some(f0) } = b else {
-            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
-        };
-        Ok(Self { actor: f0, extra })
+        Ok(Self {
+            actor: de::required(b.actor, path, "actor")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("actor", &self.actor).extra(&self.extra)
@@ -61,9 +61,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.actor, "actor", &mut out);
-        out
+        xrpc::QueryPairs::new().add("actor", &self.actor).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -114,19 +112,11 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            suggestions: Some(f0),
-            rec_id_str: f1,
-            is_fallback: f2,
-            rec_id: f3,
-        } = b else {
-            return Err(de::missing(path, &[("suggestions", b.suggestions.is_some())]));
-        };
         Ok(Self {
-            suggestions: f0,
-            rec_id_str: f1,
-            is_fallback: f2,
-            rec_id: f3,
+            suggestions: de::required(b.suggestions, path, "suggestions")?,
+            rec_id_str: b.rec_id_str,
+            is_fallback: b.is_fallback,
+            rec_id: b.rec_id,
             extra,
         })
     }
@@ -138,10 +128,7 @@ impl de::Object for Output {
             .opt("recId", &self.rec_id)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("suggestions", &self.suggestions).end()
     }
 }

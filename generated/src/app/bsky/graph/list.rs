@@ -62,34 +62,14 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder {
-            purpose: Some(f0),
-            name: Some(f1),
-            description: f2,
-            description_facets: f3,
-            avatar: f4,
-            labels: f5,
-            created_at: Some(f6),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("purpose", b.purpose.is_some()),
-                        ("name", b.name.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            purpose: f0,
-            name: f1,
-            description: f2,
-            description_facets: f3,
-            avatar: f4,
-            labels: f5,
-            created_at: f6,
+            purpose: de::required(b.purpose, path, "purpose")?,
+            name: de::required(b.name, path, "name")?,
+            description: b.description,
+            description_facets: b.description_facets,
+            avatar: b.avatar,
+            labels: b.labels,
+            created_at: de::required(b.created_at, path, "createdAt")?,
             extra,
         })
     }
@@ -104,7 +84,7 @@ impl de::Object for Record {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.name;
             let path = path.key("name");
@@ -151,10 +131,7 @@ impl de::Object for Record {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("purpose", &self.purpose)
             .at("descriptionFacets", &self.description_facets)
@@ -184,63 +161,9 @@ pub enum RecordLabels {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl RecordLabels {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::SelfLabels(_) => "com.atproto.label.defs#selfLabels",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for RecordLabels {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.label.defs#selfLabels" => {
-                de::member(tag, map, path).map(Self::SelfLabels)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for RecordLabels {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for RecordLabels {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SelfLabels(v) => {
-                de::serialize_object(&**v, Some("com.atproto.label.defs#selfLabels"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for RecordLabels {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::SelfLabels(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    RecordLabels { SelfLabels "com.atproto.label.defs#selfLabels", } open Unknown
+);
 types::union_from!(
     RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
 );

@@ -48,26 +48,10 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder {
-            subject: Some(f0),
-            list: Some(f1),
-            created_at: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("subject", b.subject.is_some()),
-                        ("list", b.list.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            subject: f0,
-            list: f1,
-            created_at: f2,
+            subject: de::required(b.subject, path, "subject")?,
+            list: de::required(b.list, path, "list")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
             extra,
         })
     }

@@ -59,14 +59,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { actor: Some(f0), only_reposts: f1, only_quoteposts: f2 } = b
-        else {
-            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
-        };
         Ok(Self {
-            actor: f0,
-            only_reposts: f1,
-            only_quoteposts: f2,
+            actor: de::required(b.actor, path, "actor")?,
+            only_reposts: b.only_reposts,
+            only_quoteposts: b.only_quoteposts,
             extra,
         })
     }

@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { list: Some(f0) } = b else {
-            return Err(de::missing(path, &[("list", b.list.is_some())]));
-        };
-        Ok(Self { list: f0, extra })
+        Ok(Self {
+            list: de::required(b.list, path, "list")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("list", &self.list).extra(&self.extra)

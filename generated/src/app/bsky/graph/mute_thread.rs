@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { root: Some(f0) } = b else {
-            return Err(de::missing(path, &[("root", b.root.is_some())]));
-        };
-        Ok(Self { root: f0, extra })
+        Ok(Self {
+            root: de::required(b.root, path, "root")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("root", &self.root).extra(&self.extra)

@@ -57,13 +57,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { q: Some(f0), limit: f1, cursor: f2 } = b else {
-            return Err(de::missing(path, &[("q", b.q.is_some())]));
-        };
         Ok(Self {
-            q: f0,
-            limit: f1,
-            cursor: f2,
+            q: de::required(b.q, path, "q")?,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -74,7 +71,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -93,14 +90,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.q, "q", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("25"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("q", &self.q)
+            .or("limit", &self.limit, "25")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -146,16 +140,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, hits_total: f1, starter_packs: Some(f2) } = b
-        else {
-            return Err(
-                de::missing(path, &[("starterPacks", b.starter_packs.is_some())]),
-            );
-        };
         Ok(Self {
-            cursor: f0,
-            hits_total: f1,
-            starter_packs: f2,
+            cursor: b.cursor,
+            hits_total: b.hits_total,
+            starter_packs: de::required(b.starter_packs, path, "starterPacks")?,
             extra,
         })
     }
@@ -166,10 +154,7 @@ impl de::Object for Output {
             .req("starterPacks", &self.starter_packs)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("starterPacks", &self.starter_packs).end()
     }
 }

@@ -59,32 +59,13 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder {
-            name: Some(f0),
-            description: f1,
-            description_facets: f2,
-            list: Some(f3),
-            feeds: f4,
-            created_at: Some(f5),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("name", b.name.is_some()),
-                        ("list", b.list.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            name: f0,
-            description: f1,
-            description_facets: f2,
-            list: f3,
-            feeds: f4,
-            created_at: f5,
+            name: de::required(b.name, path, "name")?,
+            description: b.description,
+            description_facets: b.description_facets,
+            list: de::required(b.list, path, "list")?,
+            feeds: b.feeds,
+            created_at: de::required(b.created_at, path, "createdAt")?,
             extra,
         })
     }
@@ -98,7 +79,7 @@ impl de::Object for Record {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.name;
             let path = path.key("name");
@@ -139,10 +120,7 @@ impl de::Object for Record {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("descriptionFacets", &self.description_facets)
             .at("feeds", &self.feeds)
@@ -192,10 +170,10 @@ impl de::Object for FeedItem {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __FeedItemBuilder { uri: Some(f0) } = b else {
-            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
-        };
-        Ok(Self { uri: f0, extra })
+        Ok(Self {
+            uri: de::required(b.uri, path, "uri")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)

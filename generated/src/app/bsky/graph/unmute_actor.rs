@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { actor: Some(f0) } = b else {
-            return Err(de::missing(path, &[("actor", b.actor.is_some())]));
-        };
-        Ok(Self { actor: f0, extra })
+        Ok(Self {
+            actor: de::required(b.actor, path, "actor")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("actor", &self.actor).extra(&self.extra)

@@ -53,29 +53,11 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder {
-            subject: Some(f0),
-            handle: Some(f1),
-            display_name: Some(f2),
-            created_at: Some(f3),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("subject", b.subject.is_some()),
-                        ("handle", b.handle.is_some()),
-                        ("displayName", b.display_name.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            subject: f0,
-            handle: f1,
-            display_name: f2,
-            created_at: f3,
+            subject: de::required(b.subject, path, "subject")?,
+            handle: de::required(b.handle, path, "handle")?,
+            display_name: de::required(b.display_name, path, "displayName")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
             extra,
         })
     }

@@ -50,35 +50,14 @@ impl de::Object for LabelerView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LabelerViewBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            creator: Some(f2),
-            like_count: f3,
-            viewer: f4,
-            indexed_at: Some(f5),
-            labels: f6,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("creator", b.creator.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            creator: f2,
-            like_count: f3,
-            viewer: f4,
-            indexed_at: f5,
-            labels: f6,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            creator: de::required(b.creator, path, "creator")?,
+            like_count: b.like_count,
+            viewer: b.viewer,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            labels: b.labels,
             extra,
         })
     }
@@ -93,7 +72,7 @@ impl de::Object for LabelerView {
             .opt("labels", &self.labels)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.like_count {
             let path = path.key("likeCount");
             validate::check_integer(
@@ -107,10 +86,7 @@ impl de::Object for LabelerView {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("creator", &self.creator)
             .at("viewer", &self.viewer)
@@ -190,44 +166,18 @@ impl de::Object for LabelerViewDetailed {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LabelerViewDetailedBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            creator: Some(f2),
-            policies: Some(f3),
-            like_count: f4,
-            viewer: f5,
-            indexed_at: Some(f6),
-            labels: f7,
-            reason_types: f8,
-            subject_types: f9,
-            subject_collections: f10,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("creator", b.creator.is_some()),
-                        ("policies", b.policies.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            creator: f2,
-            policies: f3,
-            like_count: f4,
-            viewer: f5,
-            indexed_at: f6,
-            labels: f7,
-            reason_types: f8,
-            subject_types: f9,
-            subject_collections: f10,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            creator: de::required(b.creator, path, "creator")?,
+            policies: de::required(b.policies, path, "policies")?,
+            like_count: b.like_count,
+            viewer: b.viewer,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            labels: b.labels,
+            reason_types: b.reason_types,
+            subject_types: b.subject_types,
+            subject_collections: b.subject_collections,
             extra,
         })
     }
@@ -246,7 +196,7 @@ impl de::Object for LabelerViewDetailed {
             .opt("subjectCollections", &self.subject_collections)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.like_count {
             let path = path.key("likeCount");
             validate::check_integer(
@@ -260,10 +210,7 @@ impl de::Object for LabelerViewDetailed {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("creator", &self.creator)
             .at("policies", &self.policies)
@@ -315,8 +262,7 @@ impl de::Object for LabelerViewerState {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LabelerViewerStateBuilder { like: f0 } = b;
-        Ok(Self { like: f0, extra })
+        Ok(Self { like: b.like, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("like", &self.like).extra(&self.extra)
@@ -371,15 +317,9 @@ impl de::Object for LabelerPolicies {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LabelerPoliciesBuilder {
-            label_values: Some(f0),
-            label_value_definitions: f1,
-        } = b else {
-            return Err(de::missing(path, &[("labelValues", b.label_values.is_some())]));
-        };
         Ok(Self {
-            label_values: f0,
-            label_value_definitions: f1,
+            label_values: de::required(b.label_values, path, "labelValues")?,
+            label_value_definitions: b.label_value_definitions,
             extra,
         })
     }
@@ -389,10 +329,7 @@ impl de::Object for LabelerPolicies {
             .opt("labelValueDefinitions", &self.label_value_definitions)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("labelValues", &self.label_values)
             .at("labelValueDefinitions", &self.label_value_definitions)

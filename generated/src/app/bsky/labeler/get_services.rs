@@ -53,12 +53,9 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { dids: Some(f0), detailed: f1 } = b else {
-            return Err(de::missing(path, &[("dids", b.dids.is_some())]));
-        };
         Ok(Self {
-            dids: f0,
-            detailed: f1,
+            dids: de::required(b.dids, path, "dids")?,
+            detailed: b.detailed,
             extra,
         })
     }
@@ -72,13 +69,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.dids, "dids", &mut out);
-        match &self.detailed {
-            Some(v) => xrpc::QueryValue::push_query(v, "detailed", &mut out),
-            None => out.push(("detailed", String::from("false"))),
-        }
-        out
+        xrpc::QueryPairs::new()
+            .add("dids", &self.dids)
+            .or("detailed", &self.detailed, "false")
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -117,18 +111,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { views: Some(f0) } = b else {
-            return Err(de::missing(path, &[("views", b.views.is_some())]));
-        };
-        Ok(Self { views: f0, extra })
+        Ok(Self {
+            views: de::required(b.views, path, "views")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("views", &self.views).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("views", &self.views).end()
     }
 }
@@ -144,75 +135,10 @@ pub enum OutputViewsItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl OutputViewsItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::LabelerView(_) => "app.bsky.labeler.defs#labelerView",
-            Self::LabelerViewDetailed(_) => "app.bsky.labeler.defs#labelerViewDetailed",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for OutputViewsItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.labeler.defs#labelerView" => {
-                de::member(tag, map, path).map(Self::LabelerView)
-            }
-            "app.bsky.labeler.defs#labelerViewDetailed" => {
-                de::member(tag, map, path).map(Self::LabelerViewDetailed)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for OutputViewsItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutputViewsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for OutputViewsItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::LabelerView(v) => {
-                de::serialize_object(&**v, Some("app.bsky.labeler.defs#labelerView"), s)
-            }
-            Self::LabelerViewDetailed(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.labeler.defs#labelerViewDetailed"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for OutputViewsItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::LabelerView(v) => validate::Validate::validate_at(&**v, path),
-            Self::LabelerViewDetailed(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    OutputViewsItem { LabelerView "app.bsky.labeler.defs#labelerView",
+    LabelerViewDetailed "app.bsky.labeler.defs#labelerViewDetailed", } open Unknown
+);
 types::union_from!(
     OutputViewsItem { LabelerView : crate ::app::bsky::labeler::defs::LabelerView,
     LabelerViewDetailed : crate ::app::bsky::labeler::defs::LabelerViewDetailed, }

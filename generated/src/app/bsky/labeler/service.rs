@@ -60,31 +60,13 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder {
-            policies: Some(f0),
-            labels: f1,
-            created_at: Some(f2),
-            reason_types: f3,
-            subject_types: f4,
-            subject_collections: f5,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("policies", b.policies.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            policies: f0,
-            labels: f1,
-            created_at: f2,
-            reason_types: f3,
-            subject_types: f4,
-            subject_collections: f5,
+            policies: de::required(b.policies, path, "policies")?,
+            labels: b.labels,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            reason_types: b.reason_types,
+            subject_types: b.subject_types,
+            subject_collections: b.subject_collections,
             extra,
         })
     }
@@ -98,10 +80,7 @@ impl de::Object for Record {
             .opt("subjectCollections", &self.subject_collections)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("policies", &self.policies)
             .at("labels", &self.labels)
@@ -133,63 +112,9 @@ pub enum RecordLabels {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl RecordLabels {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::SelfLabels(_) => "com.atproto.label.defs#selfLabels",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for RecordLabels {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.label.defs#selfLabels" => {
-                de::member(tag, map, path).map(Self::SelfLabels)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for RecordLabels {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for RecordLabels {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SelfLabels(v) => {
-                de::serialize_object(&**v, Some("com.atproto.label.defs#selfLabels"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for RecordLabels {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::SelfLabels(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    RecordLabels { SelfLabels "com.atproto.label.defs#selfLabels", } open Unknown
+);
 types::union_from!(
     RecordLabels { SelfLabels : crate ::com::atproto::label::defs::SelfLabels, }
 );

@@ -43,16 +43,12 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder { allow_subscriptions: Some(f0) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("allowSubscriptions", b.allow_subscriptions.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            allow_subscriptions: f0,
+            allow_subscriptions: de::required(
+                b.allow_subscriptions,
+                path,
+                "allowSubscriptions",
+            )?,
             extra,
         })
     }
@@ -61,10 +57,7 @@ impl de::Object for Record {
             .req("allowSubscriptions", &self.allow_subscriptions)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("allowSubscriptions", &self.allow_subscriptions)
             .end()
@@ -152,10 +145,7 @@ impl ::serde::Serialize for RecordAllowSubscriptions {
     }
 }
 impl validate::Validate for RecordAllowSubscriptions {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

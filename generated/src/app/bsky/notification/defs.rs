@@ -69,17 +69,9 @@ impl de::Object for ChatPreference {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ChatPreferenceBuilder { include: Some(f0), push: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("include", b.include.is_some()), ("push", b.push.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            include: f0,
-            push: f1,
+            include: de::required(b.include, path, "include")?,
+            push: de::required(b.push, path, "push")?,
             extra,
         })
     }
@@ -89,10 +81,7 @@ impl de::Object for ChatPreference {
             .req("push", &self.push)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("include", &self.include).end()
     }
 }
@@ -136,26 +125,10 @@ impl de::Object for FilterablePreference {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __FilterablePreferenceBuilder {
-            include: Some(f0),
-            list: Some(f1),
-            push: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("include", b.include.is_some()),
-                        ("list", b.list.is_some()),
-                        ("push", b.push.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            include: f0,
-            list: f1,
-            push: f2,
+            include: de::required(b.include, path, "include")?,
+            list: de::required(b.list, path, "list")?,
+            push: de::required(b.push, path, "push")?,
             extra,
         })
     }
@@ -166,10 +139,7 @@ impl de::Object for FilterablePreference {
             .req("push", &self.push)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("include", &self.include).end()
     }
 }
@@ -211,15 +181,11 @@ impl de::Object for Preference {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __PreferenceBuilder { list: Some(f0), push: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("list", b.list.is_some()), ("push", b.push.is_some())],
-                ),
-            );
-        };
-        Ok(Self { list: f0, push: f1, extra })
+        Ok(Self {
+            list: de::required(b.list, path, "list")?,
+            push: de::required(b.push, path, "push")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -305,56 +271,28 @@ impl de::Object for Preferences {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __PreferencesBuilder {
-            chat: Some(f0),
-            follow: Some(f1),
-            like: Some(f2),
-            like_via_repost: Some(f3),
-            mention: Some(f4),
-            quote: Some(f5),
-            reply: Some(f6),
-            repost: Some(f7),
-            repost_via_repost: Some(f8),
-            starterpack_joined: Some(f9),
-            subscribed_post: Some(f10),
-            unverified: Some(f11),
-            verified: Some(f12),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("chat", b.chat.is_some()),
-                        ("follow", b.follow.is_some()),
-                        ("like", b.like.is_some()),
-                        ("likeViaRepost", b.like_via_repost.is_some()),
-                        ("mention", b.mention.is_some()),
-                        ("quote", b.quote.is_some()),
-                        ("reply", b.reply.is_some()),
-                        ("repost", b.repost.is_some()),
-                        ("repostViaRepost", b.repost_via_repost.is_some()),
-                        ("starterpackJoined", b.starterpack_joined.is_some()),
-                        ("subscribedPost", b.subscribed_post.is_some()),
-                        ("unverified", b.unverified.is_some()),
-                        ("verified", b.verified.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            chat: f0,
-            follow: f1,
-            like: f2,
-            like_via_repost: f3,
-            mention: f4,
-            quote: f5,
-            reply: f6,
-            repost: f7,
-            repost_via_repost: f8,
-            starterpack_joined: f9,
-            subscribed_post: f10,
-            unverified: f11,
-            verified: f12,
+            chat: de::required(b.chat, path, "chat")?,
+            follow: de::required(b.follow, path, "follow")?,
+            like: de::required(b.like, path, "like")?,
+            like_via_repost: de::required(b.like_via_repost, path, "likeViaRepost")?,
+            mention: de::required(b.mention, path, "mention")?,
+            quote: de::required(b.quote, path, "quote")?,
+            reply: de::required(b.reply, path, "reply")?,
+            repost: de::required(b.repost, path, "repost")?,
+            repost_via_repost: de::required(
+                b.repost_via_repost,
+                path,
+                "repostViaRepost",
+            )?,
+            starterpack_joined: de::required(
+                b.starterpack_joined,
+                path,
+                "starterpackJoined",
+            )?,
+            subscribed_post: de::required(b.subscribed_post, path, "subscribedPost")?,
+            unverified: de::required(b.unverified, path, "unverified")?,
+            verified: de::required(b.verified, path, "verified")?,
             extra,
         })
     }
@@ -375,10 +313,7 @@ impl de::Object for Preferences {
             .req("verified", &self.verified)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("chat", &self.chat)
             .at("follow", &self.follow)
@@ -438,15 +373,11 @@ impl de::Object for ActivitySubscription {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ActivitySubscriptionBuilder { post: Some(f0), reply: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("post", b.post.is_some()), ("reply", b.reply.is_some())],
-                ),
-            );
-        };
-        Ok(Self { post: f0, reply: f1, extra })
+        Ok(Self {
+            post: de::required(b.post, path, "post")?,
+            reply: de::required(b.reply, path, "reply")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -498,23 +429,13 @@ impl de::Object for SubjectActivitySubscription {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SubjectActivitySubscriptionBuilder {
-            subject: Some(f0),
-            activity_subscription: Some(f1),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("subject", b.subject.is_some()),
-                        ("activitySubscription", b.activity_subscription.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            subject: f0,
-            activity_subscription: f1,
+            subject: de::required(b.subject, path, "subject")?,
+            activity_subscription: de::required(
+                b.activity_subscription,
+                path,
+                "activitySubscription",
+            )?,
             extra,
         })
     }
@@ -524,10 +445,7 @@ impl de::Object for SubjectActivitySubscription {
             .req("activitySubscription", &self.activity_subscription)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("activitySubscription", &self.activity_subscription)
             .end()
@@ -607,10 +525,7 @@ impl ::serde::Serialize for ChatPreferenceInclude {
     }
 }
 impl validate::Validate for ChatPreferenceInclude {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -688,10 +603,7 @@ impl ::serde::Serialize for FilterablePreferenceInclude {
     }
 }
 impl validate::Validate for FilterablePreferenceInclude {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

@@ -52,7 +52,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        Vec::new()
+        xrpc::QueryPairs::new().end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -90,20 +90,17 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { preferences: Some(f0) } = b else {
-            return Err(de::missing(path, &[("preferences", b.preferences.is_some())]));
-        };
-        Ok(Self { preferences: f0, extra })
+        Ok(Self {
+            preferences: de::required(b.preferences, path, "preferences")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
             .req("preferences", &self.preferences)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("preferences", &self.preferences).end()
     }
 }

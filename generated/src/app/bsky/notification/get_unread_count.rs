@@ -52,10 +52,9 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { priority: f0, seen_at: f1 } = b;
         Ok(Self {
-            priority: f0,
-            seen_at: f1,
+            priority: b.priority,
+            seen_at: b.seen_at,
             extra,
         })
     }
@@ -69,10 +68,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.priority, "priority", &mut out);
-        xrpc::QueryValue::push_query(&self.seen_at, "seenAt", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("priority", &self.priority)
+            .add("seenAt", &self.seen_at)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -113,10 +112,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { count: Some(f0) } = b else {
-            return Err(de::missing(path, &[("count", b.count.is_some())]));
-        };
-        Ok(Self { count: f0, extra })
+        Ok(Self {
+            count: de::required(b.count, path, "count")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("count", &self.count).extra(&self.extra)

@@ -80,44 +80,17 @@ impl de::Object for Notification {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __NotificationBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            author: Some(f2),
-            reason: Some(f3),
-            reason_subject: f4,
-            record: Some(f5),
-            starter_pack: f6,
-            is_read: Some(f7),
-            indexed_at: Some(f8),
-            labels: f9,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("author", b.author.is_some()),
-                        ("reason", b.reason.is_some()),
-                        ("record", b.record.is_some()),
-                        ("isRead", b.is_read.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            author: f2,
-            reason: f3,
-            reason_subject: f4,
-            record: f5,
-            starter_pack: f6,
-            is_read: f7,
-            indexed_at: f8,
-            labels: f9,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            author: de::required(b.author, path, "author")?,
+            reason: de::required(b.reason, path, "reason")?,
+            reason_subject: b.reason_subject,
+            record: de::required(b.record, path, "record")?,
+            starter_pack: b.starter_pack,
+            is_read: de::required(b.is_read, path, "isRead")?,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            labels: b.labels,
             extra,
         })
     }
@@ -135,10 +108,7 @@ impl de::Object for Notification {
             .opt("labels", &self.labels)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("author", &self.author)
             .at("reason", &self.reason)
@@ -201,19 +171,12 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder {
-            reasons: f0,
-            limit: f1,
-            priority: f2,
-            cursor: f3,
-            seen_at: f4,
-        } = b;
         Ok(Self {
-            reasons: f0,
-            limit: f1,
-            priority: f2,
-            cursor: f3,
-            seen_at: f4,
+            reasons: b.reasons,
+            limit: b.limit,
+            priority: b.priority,
+            cursor: b.cursor,
+            seen_at: b.seen_at,
             extra,
         })
     }
@@ -226,7 +189,7 @@ impl de::Object for Params {
             .opt("seenAt", &self.seen_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -245,16 +208,13 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.reasons, "reasons", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.priority, "priority", &mut out);
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        xrpc::QueryValue::push_query(&self.seen_at, "seenAt", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("reasons", &self.reasons)
+            .or("limit", &self.limit, "50")
+            .add("priority", &self.priority)
+            .add("cursor", &self.cursor)
+            .add("seenAt", &self.seen_at)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -307,21 +267,11 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            cursor: f0,
-            notifications: Some(f1),
-            priority: f2,
-            seen_at: f3,
-        } = b else {
-            return Err(
-                de::missing(path, &[("notifications", b.notifications.is_some())]),
-            );
-        };
         Ok(Self {
-            cursor: f0,
-            notifications: f1,
-            priority: f2,
-            seen_at: f3,
+            cursor: b.cursor,
+            notifications: de::required(b.notifications, path, "notifications")?,
+            priority: b.priority,
+            seen_at: b.seen_at,
             extra,
         })
     }
@@ -333,10 +283,7 @@ impl de::Object for Output {
             .opt("seenAt", &self.seen_at)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("notifications", &self.notifications).end()
     }
 }
@@ -462,10 +409,7 @@ impl ::serde::Serialize for NotificationReason {
     }
 }
 impl validate::Validate for NotificationReason {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

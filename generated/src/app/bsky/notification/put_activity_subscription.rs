@@ -61,21 +61,13 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { subject: Some(f0), activity_subscription: Some(f1) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("subject", b.subject.is_some()),
-                        ("activitySubscription", b.activity_subscription.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            subject: f0,
-            activity_subscription: f1,
+            subject: de::required(b.subject, path, "subject")?,
+            activity_subscription: de::required(
+                b.activity_subscription,
+                path,
+                "activitySubscription",
+            )?,
             extra,
         })
     }
@@ -85,10 +77,7 @@ impl de::Object for Input {
             .req("activitySubscription", &self.activity_subscription)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("activitySubscription", &self.activity_subscription)
             .end()
@@ -143,12 +132,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { subject: Some(f0), activity_subscription: f1 } = b else {
-            return Err(de::missing(path, &[("subject", b.subject.is_some())]));
-        };
         Ok(Self {
-            subject: f0,
-            activity_subscription: f1,
+            subject: de::required(b.subject, path, "subject")?,
+            activity_subscription: b.activity_subscription,
             extra,
         })
     }
@@ -158,10 +144,7 @@ impl de::Object for Output {
             .opt("activitySubscription", &self.activity_subscription)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("activitySubscription", &self.activity_subscription)
             .end()

@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { priority: Some(f0) } = b else {
-            return Err(de::missing(path, &[("priority", b.priority.is_some())]));
-        };
-        Ok(Self { priority: f0, extra })
+        Ok(Self {
+            priority: de::required(b.priority, path, "priority")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("priority", &self.priority).extra(&self.extra)

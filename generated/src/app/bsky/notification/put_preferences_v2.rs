@@ -100,35 +100,20 @@ impl de::Object for Input {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            chat: f0,
-            follow: f1,
-            like: f2,
-            like_via_repost: f3,
-            mention: f4,
-            quote: f5,
-            reply: f6,
-            repost: f7,
-            repost_via_repost: f8,
-            starterpack_joined: f9,
-            subscribed_post: f10,
-            unverified: f11,
-            verified: f12,
-        } = b;
         Ok(Self {
-            chat: f0,
-            follow: f1,
-            like: f2,
-            like_via_repost: f3,
-            mention: f4,
-            quote: f5,
-            reply: f6,
-            repost: f7,
-            repost_via_repost: f8,
-            starterpack_joined: f9,
-            subscribed_post: f10,
-            unverified: f11,
-            verified: f12,
+            chat: b.chat,
+            follow: b.follow,
+            like: b.like,
+            like_via_repost: b.like_via_repost,
+            mention: b.mention,
+            quote: b.quote,
+            reply: b.reply,
+            repost: b.repost,
+            repost_via_repost: b.repost_via_repost,
+            starterpack_joined: b.starterpack_joined,
+            subscribed_post: b.subscribed_post,
+            unverified: b.unverified,
+            verified: b.verified,
             extra,
         })
     }
@@ -149,10 +134,7 @@ impl de::Object for Input {
             .opt("verified", &self.verified)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("chat", &self.chat)
             .at("follow", &self.follow)
@@ -219,20 +201,17 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { preferences: Some(f0) } = b else {
-            return Err(de::missing(path, &[("preferences", b.preferences.is_some())]));
-        };
-        Ok(Self { preferences: f0, extra })
+        Ok(Self {
+            preferences: de::required(b.preferences, path, "preferences")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
             .req("preferences", &self.preferences)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("preferences", &self.preferences).end()
     }
 }

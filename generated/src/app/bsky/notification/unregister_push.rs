@@ -58,29 +58,11 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            service_did: Some(f0),
-            token: Some(f1),
-            platform: Some(f2),
-            app_id: Some(f3),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("serviceDid", b.service_did.is_some()),
-                        ("token", b.token.is_some()),
-                        ("platform", b.platform.is_some()),
-                        ("appId", b.app_id.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            service_did: f0,
-            token: f1,
-            platform: f2,
-            app_id: f3,
+            service_did: de::required(b.service_did, path, "serviceDid")?,
+            token: de::required(b.token, path, "token")?,
+            platform: de::required(b.platform, path, "platform")?,
+            app_id: de::required(b.app_id, path, "appId")?,
             extra,
         })
     }
@@ -92,10 +74,7 @@ impl de::Object for Input {
             .req("appId", &self.app_id)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("platform", &self.platform).end()
     }
 }
@@ -177,10 +156,7 @@ impl ::serde::Serialize for InputPlatform {
     }
 }
 impl validate::Validate for InputPlatform {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

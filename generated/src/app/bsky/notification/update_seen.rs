@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { seen_at: Some(f0) } = b else {
-            return Err(de::missing(path, &[("seenAt", b.seen_at.is_some())]));
-        };
-        Ok(Self { seen_at: f0, extra })
+        Ok(Self {
+            seen_at: de::required(b.seen_at, path, "seenAt")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("seenAt", &self.seen_at).extra(&self.extra)

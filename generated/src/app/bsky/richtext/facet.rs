@@ -38,17 +38,9 @@ impl de::Object for Main {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MainBuilder { index: Some(f0), features: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("index", b.index.is_some()), ("features", b.features.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            index: f0,
-            features: f1,
+            index: de::required(b.index, path, "index")?,
+            features: de::required(b.features, path, "features")?,
             extra,
         })
     }
@@ -58,10 +50,7 @@ impl de::Object for Main {
             .req("features", &self.features)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("index", &self.index)
             .at("features", &self.features)
@@ -103,10 +92,10 @@ impl de::Object for Mention {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MentionBuilder { did: Some(f0) } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
-        Ok(Self { did: f0, extra })
+        Ok(Self {
+            did: de::required(b.did, path, "did")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -145,10 +134,10 @@ impl de::Object for Link {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LinkBuilder { uri: Some(f0) } = b else {
-            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
-        };
-        Ok(Self { uri: f0, extra })
+        Ok(Self {
+            uri: de::required(b.uri, path, "uri")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
@@ -187,15 +176,15 @@ impl de::Object for Tag {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __TagBuilder { tag: Some(f0) } = b else {
-            return Err(de::missing(path, &[("tag", b.tag.is_some())]));
-        };
-        Ok(Self { tag: f0, extra })
+        Ok(Self {
+            tag: de::required(b.tag, path, "tag")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("tag", &self.tag).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.tag;
             let path = path.key("tag");
@@ -248,20 +237,9 @@ impl de::Object for ByteSlice {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ByteSliceBuilder { byte_start: Some(f0), byte_end: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("byteStart", b.byte_start.is_some()),
-                        ("byteEnd", b.byte_end.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            byte_start: f0,
-            byte_end: f1,
+            byte_start: de::required(b.byte_start, path, "byteStart")?,
+            byte_end: de::required(b.byte_end, path, "byteEnd")?,
             extra,
         })
     }
@@ -271,7 +249,7 @@ impl de::Object for ByteSlice {
             .req("byteEnd", &self.byte_end)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.byte_start;
             let path = path.key("byteStart");
@@ -313,73 +291,8 @@ pub enum MainFeaturesItem {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl MainFeaturesItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::Mention(_) => "app.bsky.richtext.facet#mention",
-            Self::Link(_) => "app.bsky.richtext.facet#link",
-            Self::Tag(_) => "app.bsky.richtext.facet#tag",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for MainFeaturesItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.richtext.facet#mention" => {
-                de::member(tag, map, path).map(Self::Mention)
-            }
-            "app.bsky.richtext.facet#link" => de::member(tag, map, path).map(Self::Link),
-            "app.bsky.richtext.facet#tag" => de::member(tag, map, path).map(Self::Tag),
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for MainFeaturesItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MainFeaturesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for MainFeaturesItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Mention(v) => {
-                de::serialize_object(&**v, Some("app.bsky.richtext.facet#mention"), s)
-            }
-            Self::Link(v) => {
-                de::serialize_object(&**v, Some("app.bsky.richtext.facet#link"), s)
-            }
-            Self::Tag(v) => {
-                de::serialize_object(&**v, Some("app.bsky.richtext.facet#tag"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for MainFeaturesItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::Mention(v) => validate::Validate::validate_at(&**v, path),
-            Self::Link(v) => validate::Validate::validate_at(&**v, path),
-            Self::Tag(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    MainFeaturesItem { Mention "app.bsky.richtext.facet#mention", Link
+    "app.bsky.richtext.facet#link", Tag "app.bsky.richtext.facet#tag", } open Unknown
+);
 types::union_from!(MainFeaturesItem { Mention : Mention, Link : Link, Tag : Tag, });

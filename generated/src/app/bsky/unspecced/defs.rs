@@ -32,10 +32,10 @@ impl de::Object for SkeletonSearchPost {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SkeletonSearchPostBuilder { uri: Some(f0) } = b else {
-            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
-        };
-        Ok(Self { uri: f0, extra })
+        Ok(Self {
+            uri: de::required(b.uri, path, "uri")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
@@ -73,10 +73,10 @@ impl de::Object for SkeletonSearchActor {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SkeletonSearchActorBuilder { did: Some(f0) } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
-        Ok(Self { did: f0, extra })
+        Ok(Self {
+            did: de::required(b.did, path, "did")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -114,10 +114,10 @@ impl de::Object for SkeletonSearchStarterPack {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SkeletonSearchStarterPackBuilder { uri: Some(f0) } = b else {
-            return Err(de::missing(path, &[("uri", b.uri.is_some())]));
-        };
-        Ok(Self { uri: f0, extra })
+        Ok(Self {
+            uri: de::required(b.uri, path, "uri")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
@@ -164,24 +164,11 @@ impl de::Object for TrendingTopic {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __TrendingTopicBuilder {
-            topic: Some(f0),
-            display_name: f1,
-            description: f2,
-            link: Some(f3),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("topic", b.topic.is_some()), ("link", b.link.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            topic: f0,
-            display_name: f1,
-            description: f2,
-            link: f3,
+            topic: de::required(b.topic, path, "topic")?,
+            display_name: b.display_name,
+            description: b.description,
+            link: de::required(b.link, path, "link")?,
             extra,
         })
     }
@@ -253,41 +240,16 @@ impl de::Object for SkeletonTrend {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SkeletonTrendBuilder {
-            topic: Some(f0),
-            display_name: Some(f1),
-            description: f2,
-            link: Some(f3),
-            started_at: Some(f4),
-            post_count: Some(f5),
-            status: f6,
-            category: f7,
-            dids: Some(f8),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("topic", b.topic.is_some()),
-                        ("displayName", b.display_name.is_some()),
-                        ("link", b.link.is_some()),
-                        ("startedAt", b.started_at.is_some()),
-                        ("postCount", b.post_count.is_some()),
-                        ("dids", b.dids.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            topic: f0,
-            display_name: f1,
-            description: f2,
-            link: f3,
-            started_at: f4,
-            post_count: f5,
-            status: f6,
-            category: f7,
-            dids: f8,
+            topic: de::required(b.topic, path, "topic")?,
+            display_name: de::required(b.display_name, path, "displayName")?,
+            description: b.description,
+            link: de::required(b.link, path, "link")?,
+            started_at: de::required(b.started_at, path, "startedAt")?,
+            post_count: de::required(b.post_count, path, "postCount")?,
+            status: b.status,
+            category: b.category,
+            dids: de::required(b.dids, path, "dids")?,
             extra,
         })
     }
@@ -304,10 +266,7 @@ impl de::Object for SkeletonTrend {
             .req("dids", &self.dids)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
@@ -372,41 +331,16 @@ impl de::Object for TrendView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __TrendViewBuilder {
-            topic: Some(f0),
-            display_name: Some(f1),
-            description: f2,
-            link: Some(f3),
-            started_at: Some(f4),
-            post_count: Some(f5),
-            status: f6,
-            category: f7,
-            actors: Some(f8),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("topic", b.topic.is_some()),
-                        ("displayName", b.display_name.is_some()),
-                        ("link", b.link.is_some()),
-                        ("startedAt", b.started_at.is_some()),
-                        ("postCount", b.post_count.is_some()),
-                        ("actors", b.actors.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            topic: f0,
-            display_name: f1,
-            description: f2,
-            link: f3,
-            started_at: f4,
-            post_count: f5,
-            status: f6,
-            category: f7,
-            actors: f8,
+            topic: de::required(b.topic, path, "topic")?,
+            display_name: de::required(b.display_name, path, "displayName")?,
+            description: b.description,
+            link: de::required(b.link, path, "link")?,
+            started_at: de::required(b.started_at, path, "startedAt")?,
+            post_count: de::required(b.post_count, path, "postCount")?,
+            status: b.status,
+            category: b.category,
+            actors: de::required(b.actors, path, "actors")?,
             extra,
         })
     }
@@ -423,10 +357,7 @@ impl de::Object for TrendView {
             .req("actors", &self.actors)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("status", &self.status)
             .at("actors", &self.actors)
@@ -507,39 +438,19 @@ impl de::Object for ThreadItemPost {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ThreadItemPostBuilder {
-            post: Some(f0),
-            more_parents: Some(f1),
-            more_replies: Some(f2),
-            op_thread: Some(f3),
-            op_thread_post_index: f4,
-            op_thread_post_count: f5,
-            hidden_by_threadgate: Some(f6),
-            muted_by_viewer: Some(f7),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("post", b.post.is_some()),
-                        ("moreParents", b.more_parents.is_some()),
-                        ("moreReplies", b.more_replies.is_some()),
-                        ("opThread", b.op_thread.is_some()),
-                        ("hiddenByThreadgate", b.hidden_by_threadgate.is_some()),
-                        ("mutedByViewer", b.muted_by_viewer.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            post: f0,
-            more_parents: f1,
-            more_replies: f2,
-            op_thread: f3,
-            op_thread_post_index: f4,
-            op_thread_post_count: f5,
-            hidden_by_threadgate: f6,
-            muted_by_viewer: f7,
+            post: de::required(b.post, path, "post")?,
+            more_parents: de::required(b.more_parents, path, "moreParents")?,
+            more_replies: de::required(b.more_replies, path, "moreReplies")?,
+            op_thread: de::required(b.op_thread, path, "opThread")?,
+            op_thread_post_index: b.op_thread_post_index,
+            op_thread_post_count: b.op_thread_post_count,
+            hidden_by_threadgate: de::required(
+                b.hidden_by_threadgate,
+                path,
+                "hiddenByThreadgate",
+            )?,
+            muted_by_viewer: de::required(b.muted_by_viewer, path, "mutedByViewer")?,
             extra,
         })
     }
@@ -555,10 +466,7 @@ impl de::Object for ThreadItemPost {
             .req("mutedByViewer", &self.muted_by_viewer)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("post", &self.post).end()
     }
 }
@@ -665,18 +573,15 @@ impl de::Object for ThreadItemBlocked {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ThreadItemBlockedBuilder { author: Some(f0) } = b else {
-            return Err(de::missing(path, &[("author", b.author.is_some())]));
-        };
-        Ok(Self { author: f0, extra })
+        Ok(Self {
+            author: de::required(b.author, path, "author")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("author", &self.author).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("author", &self.author).end()
     }
 }
@@ -722,13 +627,9 @@ impl de::Object for AgeAssuranceState {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __AgeAssuranceStateBuilder { last_initiated_at: f0, status: Some(f1) } = b
-        else {
-            return Err(de::missing(path, &[("status", b.status.is_some())]));
-        };
         Ok(Self {
-            last_initiated_at: f0,
-            status: f1,
+            last_initiated_at: b.last_initiated_at,
+            status: de::required(b.status, path, "status")?,
             extra,
         })
     }
@@ -738,10 +639,7 @@ impl de::Object for AgeAssuranceState {
             .req("status", &self.status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
@@ -810,36 +708,15 @@ impl de::Object for AgeAssuranceEvent {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __AgeAssuranceEventBuilder {
-            created_at: Some(f0),
-            status: Some(f1),
-            attempt_id: Some(f2),
-            email: f3,
-            init_ip: f4,
-            init_ua: f5,
-            complete_ip: f6,
-            complete_ua: f7,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("createdAt", b.created_at.is_some()),
-                        ("status", b.status.is_some()),
-                        ("attemptId", b.attempt_id.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            created_at: f0,
-            status: f1,
-            attempt_id: f2,
-            email: f3,
-            init_ip: f4,
-            init_ua: f5,
-            complete_ip: f6,
-            complete_ua: f7,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            status: de::required(b.status, path, "status")?,
+            attempt_id: de::required(b.attempt_id, path, "attemptId")?,
+            email: b.email,
+            init_ip: b.init_ip,
+            init_ua: b.init_ua,
+            complete_ip: b.complete_ip,
+            complete_ua: b.complete_ua,
             extra,
         })
     }
@@ -855,10 +732,7 @@ impl de::Object for AgeAssuranceEvent {
             .opt("completeUa", &self.complete_ua)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
@@ -943,10 +817,7 @@ impl ::serde::Serialize for AgeAssuranceEventStatus {
     }
 }
 impl validate::Validate for AgeAssuranceEventStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -1033,10 +904,7 @@ impl ::serde::Serialize for AgeAssuranceStateStatus {
     }
 }
 impl validate::Validate for AgeAssuranceStateStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -1110,10 +978,7 @@ impl ::serde::Serialize for SkeletonTrendStatus {
     }
 }
 impl validate::Validate for SkeletonTrendStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -1187,10 +1052,7 @@ impl ::serde::Serialize for TrendViewStatus {
     }
 }
 impl validate::Validate for TrendViewStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

@@ -52,17 +52,9 @@ impl de::Object for LiveNowConfig {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LiveNowConfigBuilder { did: Some(f0), domains: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("did", b.did.is_some()), ("domains", b.domains.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            domains: f1,
+            did: de::required(b.did, path, "did")?,
+            domains: de::required(b.domains, path, "domains")?,
             extra,
         })
     }
@@ -112,10 +104,9 @@ impl de::Object for Output {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { check_email_confirmed: f0, live_now: f1 } = b;
         Ok(Self {
-            check_email_confirmed: f0,
-            live_now: f1,
+            check_email_confirmed: b.check_email_confirmed,
+            live_now: b.live_now,
             extra,
         })
     }
@@ -125,10 +116,7 @@ impl de::Object for Output {
             .opt("liveNow", &self.live_now)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("liveNow", &self.live_now).end()
     }
 }

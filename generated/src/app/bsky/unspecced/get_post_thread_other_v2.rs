@@ -56,23 +56,10 @@ impl de::Object for ThreadItem {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ThreadItemBuilder { uri: Some(f0), depth: Some(f1), value: Some(f2) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("depth", b.depth.is_some()),
-                        ("value", b.value.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            depth: f1,
-            value: f2,
+            uri: de::required(b.uri, path, "uri")?,
+            depth: de::required(b.depth, path, "depth")?,
+            value: de::required(b.value, path, "value")?,
             extra,
         })
     }
@@ -83,10 +70,7 @@ impl de::Object for ThreadItem {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
@@ -125,10 +109,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { anchor: Some(f0) } = b else {
-            return Err(de::missing(path, &[("anchor", b.anchor.is_some())]));
-        };
-        Ok(Self { anchor: f0, extra })
+        Ok(Self {
+            anchor: de::required(b.anchor, path, "anchor")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("anchor", &self.anchor).extra(&self.extra)
@@ -137,9 +121,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.anchor, "anchor", &mut out);
-        out
+        xrpc::QueryPairs::new().add("anchor", &self.anchor).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -177,18 +159,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { thread: Some(f0) } = b else {
-            return Err(de::missing(path, &[("thread", b.thread.is_some())]));
-        };
-        Ok(Self { thread: f0, extra })
+        Ok(Self {
+            thread: de::required(b.thread, path, "thread")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("thread", &self.thread).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("thread", &self.thread).end()
     }
 }
@@ -205,67 +184,10 @@ pub enum ThreadItemValue {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ThreadItemValue {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::ThreadItemPost(_) => "app.bsky.unspecced.defs#threadItemPost",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ThreadItemValue {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.unspecced.defs#threadItemPost" => {
-                de::member(tag, map, path).map(Self::ThreadItemPost)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ThreadItemValue {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadItemValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ThreadItemValue {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ThreadItemPost(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.unspecced.defs#threadItemPost"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ThreadItemValue {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::ThreadItemPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ThreadItemValue { ThreadItemPost "app.bsky.unspecced.defs#threadItemPost", } open
+    Unknown
+);
 types::union_from!(
     ThreadItemValue { ThreadItemPost : crate
     ::app::bsky::unspecced::defs::ThreadItemPost, }

@@ -56,23 +56,10 @@ impl de::Object for ThreadItem {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ThreadItemBuilder { uri: Some(f0), depth: Some(f1), value: Some(f2) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("depth", b.depth.is_some()),
-                        ("value", b.value.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            depth: f1,
-            value: f2,
+            uri: de::required(b.uri, path, "uri")?,
+            depth: de::required(b.depth, path, "depth")?,
+            value: de::required(b.value, path, "value")?,
             extra,
         })
     }
@@ -83,10 +70,7 @@ impl de::Object for ThreadItem {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
@@ -151,21 +135,12 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder {
-            anchor: Some(f0),
-            above: f1,
-            below: f2,
-            branching_factor: f3,
-            sort: f4,
-        } = b else {
-            return Err(de::missing(path, &[("anchor", b.anchor.is_some())]));
-        };
         Ok(Self {
-            anchor: f0,
-            above: f1,
-            below: f2,
-            branching_factor: f3,
-            sort: f4,
+            anchor: de::required(b.anchor, path, "anchor")?,
+            above: b.above,
+            below: b.below,
+            branching_factor: b.branching_factor,
+            sort: b.sort,
             extra,
         })
     }
@@ -178,7 +153,7 @@ impl de::Object for Params {
             .opt("sort", &self.sort)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.below {
             let path = path.key("below");
             validate::check_integer(
@@ -205,35 +180,20 @@ impl de::Object for Params {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.anchor, "anchor", &mut out);
-        match &self.above {
-            Some(v) => xrpc::QueryValue::push_query(v, "above", &mut out),
-            None => out.push(("above", String::from("true"))),
-        }
-        match &self.below {
-            Some(v) => xrpc::QueryValue::push_query(v, "below", &mut out),
-            None => out.push(("below", String::from("6"))),
-        }
-        match &self.branching_factor {
-            Some(v) => xrpc::QueryValue::push_query(v, "branchingFactor", &mut out),
-            None => out.push(("branchingFactor", String::from("10"))),
-        }
-        match &self.sort {
-            Some(v) => xrpc::QueryValue::push_query(v, "sort", &mut out),
-            None => out.push(("sort", String::from("oldest"))),
-        }
-        out
+        xrpc::QueryPairs::new()
+            .add("anchor", &self.anchor)
+            .or("above", &self.above, "true")
+            .or("below", &self.below, "6")
+            .or("branchingFactor", &self.branching_factor, "10")
+            .or("sort", &self.sort, "oldest")
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -318,10 +278,7 @@ impl ::serde::Serialize for ParamsSort {
     }
 }
 impl validate::Validate for ParamsSort {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -370,25 +327,14 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            thread: Some(f0),
-            threadgate: f1,
-            has_other_replies: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("thread", b.thread.is_some()),
-                        ("hasOtherReplies", b.has_other_replies.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            thread: f0,
-            threadgate: f1,
-            has_other_replies: f2,
+            thread: de::required(b.thread, path, "thread")?,
+            threadgate: b.threadgate,
+            has_other_replies: de::required(
+                b.has_other_replies,
+                path,
+                "hasOtherReplies",
+            )?,
             extra,
         })
     }
@@ -399,10 +345,7 @@ impl de::Object for Output {
             .req("hasOtherReplies", &self.has_other_replies)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("thread", &self.thread)
             .at("threadgate", &self.threadgate)
@@ -433,107 +376,12 @@ pub enum ThreadItemValue {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl ThreadItemValue {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::ThreadItemPost(_) => "app.bsky.unspecced.defs#threadItemPost",
-            Self::ThreadItemNoUnauthenticated(_) => {
-                "app.bsky.unspecced.defs#threadItemNoUnauthenticated"
-            }
-            Self::ThreadItemNotFound(_) => "app.bsky.unspecced.defs#threadItemNotFound",
-            Self::ThreadItemBlocked(_) => "app.bsky.unspecced.defs#threadItemBlocked",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for ThreadItemValue {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "app.bsky.unspecced.defs#threadItemPost" => {
-                de::member(tag, map, path).map(Self::ThreadItemPost)
-            }
-            "app.bsky.unspecced.defs#threadItemNoUnauthenticated" => {
-                de::member(tag, map, path).map(Self::ThreadItemNoUnauthenticated)
-            }
-            "app.bsky.unspecced.defs#threadItemNotFound" => {
-                de::member(tag, map, path).map(Self::ThreadItemNotFound)
-            }
-            "app.bsky.unspecced.defs#threadItemBlocked" => {
-                de::member(tag, map, path).map(Self::ThreadItemBlocked)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for ThreadItemValue {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadItemValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for ThreadItemValue {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ThreadItemPost(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.unspecced.defs#threadItemPost"),
-                    s,
-                )
-            }
-            Self::ThreadItemNoUnauthenticated(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.unspecced.defs#threadItemNoUnauthenticated"),
-                    s,
-                )
-            }
-            Self::ThreadItemNotFound(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.unspecced.defs#threadItemNotFound"),
-                    s,
-                )
-            }
-            Self::ThreadItemBlocked(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("app.bsky.unspecced.defs#threadItemBlocked"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for ThreadItemValue {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::ThreadItemPost(v) => validate::Validate::validate_at(&**v, path),
-            Self::ThreadItemNoUnauthenticated(v) => {
-                validate::Validate::validate_at(&**v, path)
-            }
-            Self::ThreadItemNotFound(v) => validate::Validate::validate_at(&**v, path),
-            Self::ThreadItemBlocked(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    ThreadItemValue { ThreadItemPost "app.bsky.unspecced.defs#threadItemPost",
+    ThreadItemNoUnauthenticated "app.bsky.unspecced.defs#threadItemNoUnauthenticated",
+    ThreadItemNotFound "app.bsky.unspecced.defs#threadItemNotFound", ThreadItemBlocked
+    "app.bsky.unspecced.defs#threadItemBlocked", } open Unknown
+);
 types::union_from!(
     ThreadItemValue { ThreadItemPost : crate
     ::app::bsky::unspecced::defs::ThreadItemPost, ThreadItemNoUnauthenticated : crate

@@ -54,10 +54,9 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { category: f0, limit: f1 } = b;
         Ok(Self {
-            category: f0,
-            limit: f1,
+            category: b.category,
+            limit: b.limit,
             extra,
         })
     }
@@ -67,7 +66,7 @@ impl de::Object for Params {
             .opt("limit", &self.limit)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -86,13 +85,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.category, "category", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("25"))),
-        }
-        out
+        xrpc::QueryPairs::new()
+            .add("category", &self.category)
+            .or("limit", &self.limit, "25")
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -140,13 +136,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { actors: Some(f0), rec_id: f1, rec_id_str: f2 } = b else {
-            return Err(de::missing(path, &[("actors", b.actors.is_some())]));
-        };
         Ok(Self {
-            actors: f0,
-            rec_id: f1,
-            rec_id_str: f2,
+            actors: de::required(b.actors, path, "actors")?,
+            rec_id: b.rec_id,
+            rec_id_str: b.rec_id_str,
             extra,
         })
     }
@@ -157,10 +150,7 @@ impl de::Object for Output {
             .opt("recIdStr", &self.rec_id_str)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("actors", &self.actors).end()
     }
 }

@@ -50,13 +50,12 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { limit: f0 } = b;
-        Ok(Self { limit: f0, extra })
+        Ok(Self { limit: b.limit, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("limit", &self.limit).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -75,12 +74,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("25"))),
-        }
-        out
+        xrpc::QueryPairs::new().or("limit", &self.limit, "25").end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -122,12 +116,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { actors: Some(f0), rec_id_str: f1 } = b else {
-            return Err(de::missing(path, &[("actors", b.actors.is_some())]));
-        };
         Ok(Self {
-            actors: f0,
-            rec_id_str: f1,
+            actors: de::required(b.actors, path, "actors")?,
+            rec_id_str: b.rec_id_str,
             extra,
         })
     }
@@ -137,10 +128,7 @@ impl de::Object for Output {
             .opt("recIdStr", &self.rec_id_str)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("actors", &self.actors).end()
     }
 }

@@ -58,11 +58,10 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { viewer: f0, category: f1, limit: f2 } = b;
         Ok(Self {
-            viewer: f0,
-            category: f1,
-            limit: f2,
+            viewer: b.viewer,
+            category: b.category,
+            limit: b.limit,
             extra,
         })
     }
@@ -73,7 +72,7 @@ impl de::Object for Params {
             .opt("limit", &self.limit)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -92,14 +91,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
-        xrpc::QueryValue::push_query(&self.category, "category", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("25"))),
-        }
-        out
+        xrpc::QueryPairs::new()
+            .add("viewer", &self.viewer)
+            .add("category", &self.category)
+            .or("limit", &self.limit, "25")
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -148,13 +144,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { dids: Some(f0), rec_id: f1, rec_id_str: f2 } = b else {
-            return Err(de::missing(path, &[("dids", b.dids.is_some())]));
-        };
         Ok(Self {
-            dids: f0,
-            rec_id: f1,
-            rec_id_str: f2,
+            dids: de::required(b.dids, path, "dids")?,
+            rec_id: b.rec_id,
+            rec_id_str: b.rec_id_str,
             extra,
         })
     }

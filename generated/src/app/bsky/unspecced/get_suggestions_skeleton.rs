@@ -63,12 +63,11 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { viewer: f0, limit: f1, cursor: f2, relative_to_did: f3 } = b;
         Ok(Self {
-            viewer: f0,
-            limit: f1,
-            cursor: f2,
-            relative_to_did: f3,
+            viewer: b.viewer,
+            limit: b.limit,
+            cursor: b.cursor,
+            relative_to_did: b.relative_to_did,
             extra,
         })
     }
@@ -80,7 +79,7 @@ impl de::Object for Params {
             .opt("relativeToDid", &self.relative_to_did)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -99,15 +98,12 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        xrpc::QueryValue::push_query(&self.relative_to_did, "relativeToDid", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("viewer", &self.viewer)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .add("relativeToDid", &self.relative_to_did)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -165,21 +161,12 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            cursor: f0,
-            actors: Some(f1),
-            relative_to_did: f2,
-            rec_id: f3,
-            rec_id_str: f4,
-        } = b else {
-            return Err(de::missing(path, &[("actors", b.actors.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            actors: f1,
-            relative_to_did: f2,
-            rec_id: f3,
-            rec_id_str: f4,
+            cursor: b.cursor,
+            actors: de::required(b.actors, path, "actors")?,
+            relative_to_did: b.relative_to_did,
+            rec_id: b.rec_id,
+            rec_id_str: b.rec_id_str,
             extra,
         })
     }
@@ -192,10 +179,7 @@ impl de::Object for Output {
             .opt("recIdStr", &self.rec_id_str)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("actors", &self.actors).end()
     }
 }

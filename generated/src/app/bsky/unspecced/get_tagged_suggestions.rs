@@ -55,26 +55,10 @@ impl de::Object for Suggestion {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SuggestionBuilder {
-            tag: Some(f0),
-            subject_type: Some(f1),
-            subject: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("tag", b.tag.is_some()),
-                        ("subjectType", b.subject_type.is_some()),
-                        ("subject", b.subject.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            tag: f0,
-            subject_type: f1,
-            subject: f2,
+            tag: de::required(b.tag, path, "tag")?,
+            subject_type: de::required(b.subject_type, path, "subjectType")?,
+            subject: de::required(b.subject, path, "subject")?,
             extra,
         })
     }
@@ -85,10 +69,7 @@ impl de::Object for Suggestion {
             .req("subject", &self.subject)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("subjectType", &self.subject_type).end()
     }
 }
@@ -130,7 +111,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        Vec::new()
+        xrpc::QueryPairs::new().end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -168,20 +149,17 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { suggestions: Some(f0) } = b else {
-            return Err(de::missing(path, &[("suggestions", b.suggestions.is_some())]));
-        };
-        Ok(Self { suggestions: f0, extra })
+        Ok(Self {
+            suggestions: de::required(b.suggestions, path, "suggestions")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
             .req("suggestions", &self.suggestions)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("suggestions", &self.suggestions).end()
     }
 }
@@ -259,10 +237,7 @@ impl ::serde::Serialize for SuggestionSubjectType {
     }
 }
 impl validate::Validate for SuggestionSubjectType {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

@@ -58,26 +58,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            email: Some(f0),
-            language: Some(f1),
-            country_code: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("email", b.email.is_some()),
-                        ("language", b.language.is_some()),
-                        ("countryCode", b.country_code.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            email: f0,
-            language: f1,
-            country_code: f2,
+            email: de::required(b.email, path, "email")?,
+            language: de::required(b.language, path, "language")?,
+            country_code: de::required(b.country_code, path, "countryCode")?,
             extra,
         })
     }
@@ -113,45 +97,7 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "InvalidEmail" => Self::InvalidEmail { message },
-            "DidTooLong" => Self::DidTooLong { message },
-            "InvalidInitiation" => Self::InvalidInitiation { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::InvalidEmail { .. } => "InvalidEmail",
-            Self::DidTooLong { .. } => "DidTooLong",
-            Self::InvalidInitiation { .. } => "InvalidInitiation",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidEmail { message }
-            | Self::DidTooLong { message }
-            | Self::InvalidInitiation { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { InvalidEmail "InvalidEmail", DidTooLong "DidTooLong", InvalidInitiation
+    "InvalidInitiation", }
+);

@@ -62,14 +62,11 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { q: Some(f0), viewer: f1, limit: f2, cursor: f3 } = b else {
-            return Err(de::missing(path, &[("q", b.q.is_some())]));
-        };
         Ok(Self {
-            q: f0,
-            viewer: f1,
-            limit: f2,
-            cursor: f3,
+            q: de::required(b.q, path, "q")?,
+            viewer: b.viewer,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -81,7 +78,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -100,15 +97,12 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.q, "q", &mut out);
-        xrpc::QueryValue::push_query(&self.viewer, "viewer", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("25"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("q", &self.q)
+            .add("viewer", &self.viewer)
+            .or("limit", &self.limit, "25")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -157,16 +151,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, hits_total: f1, starter_packs: Some(f2) } = b
-        else {
-            return Err(
-                de::missing(path, &[("starterPacks", b.starter_packs.is_some())]),
-            );
-        };
         Ok(Self {
-            cursor: f0,
-            hits_total: f1,
-            starter_packs: f2,
+            cursor: b.cursor,
+            hits_total: b.hits_total,
+            starter_packs: de::required(b.starter_packs, path, "starterPacks")?,
             extra,
         })
     }
@@ -177,10 +165,7 @@ impl de::Object for Output {
             .req("starterPacks", &self.starter_packs)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("starterPacks", &self.starter_packs).end()
     }
 }
@@ -205,40 +190,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "BadQueryString" => Self::BadQueryString { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::BadQueryString { .. } => "BadQueryString",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::BadQueryString { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { BadQueryString "BadQueryString", });

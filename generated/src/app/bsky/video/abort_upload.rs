@@ -49,15 +49,15 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { job_id: Some(f0) } = b else {
-            return Err(de::missing(path, &[("jobId", b.job_id.is_some())]));
-        };
-        Ok(Self { job_id: f0, extra })
+        Ok(Self {
+            job_id: de::required(b.job_id, path, "jobId")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
@@ -118,17 +118,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            state: Some(f0),
-            completed_job_id: f1,
-            failure_reason: f2,
-        } = b else {
-            return Err(de::missing(path, &[("state", b.state.is_some())]));
-        };
         Ok(Self {
-            state: f0,
-            completed_job_id: f1,
-            failure_reason: f2,
+            state: de::required(b.state, path, "state")?,
+            completed_job_id: b.completed_job_id,
+            failure_reason: b.failure_reason,
             extra,
         })
     }
@@ -139,7 +132,7 @@ impl de::Object for Output {
             .opt("failureReason", &self.failure_reason)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.completed_job_id {
             let path = path.key("completedJobId");
             validate::check_string(
@@ -165,10 +158,7 @@ impl de::Object for Output {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("state", &self.state).end()
     }
 }
@@ -214,10 +204,7 @@ impl OutputState {
     }
 }
 impl OutputState {
-    fn check_str(
-        s: &str,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn check_str(s: &str, path: &validate::Path<'_>) -> validate::Result {
         validate::check_formatted(
             s,
             None,
@@ -271,10 +258,7 @@ impl ::serde::Serialize for OutputState {
     }
 }
 impl validate::Validate for OutputState {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, path: &validate::Path<'_>) -> validate::Result {
         match self {
             Self::Other(s) => Self::check_str(s, path),
             _ => Ok(()),
@@ -303,42 +287,6 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "UploadNotFound" => Self::UploadNotFound { message },
-            "UploadNotReady" => Self::UploadNotReady { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::UploadNotFound { .. } => "UploadNotFound",
-            Self::UploadNotReady { .. } => "UploadNotReady",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::UploadNotFound { message }
-            | Self::UploadNotReady { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { UploadNotFound "UploadNotFound", UploadNotReady "UploadNotReady", }
+);

@@ -56,36 +56,15 @@ impl de::Object for JobStatus {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __JobStatusBuilder {
-            job_id: Some(f0),
-            did: Some(f1),
-            state: Some(f2),
-            progress: f3,
-            blob: f4,
-            error: f5,
-            failure_code: f6,
-            message: f7,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("jobId", b.job_id.is_some()),
-                        ("did", b.did.is_some()),
-                        ("state", b.state.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            job_id: f0,
-            did: f1,
-            state: f2,
-            progress: f3,
-            blob: f4,
-            error: f5,
-            failure_code: f6,
-            message: f7,
+            job_id: de::required(b.job_id, path, "jobId")?,
+            did: de::required(b.did, path, "did")?,
+            state: de::required(b.state, path, "state")?,
+            progress: b.progress,
+            blob: b.blob,
+            error: b.error,
+            failure_code: b.failure_code,
+            message: b.message,
             extra,
         })
     }
@@ -101,7 +80,7 @@ impl de::Object for JobStatus {
             .opt("message", &self.message)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.progress {
             let path = path.key("progress");
             validate::check_integer(
@@ -116,10 +95,7 @@ impl de::Object for JobStatus {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("state", &self.state)
             .at("failureCode", &self.failure_code)
@@ -231,10 +207,7 @@ impl ::serde::Serialize for JobStatusState {
     }
 }
 impl validate::Validate for JobStatusState {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -327,10 +300,7 @@ impl ::serde::Serialize for JobStatusFailureCode {
     }
 }
 impl validate::Validate for JobStatusFailureCode {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

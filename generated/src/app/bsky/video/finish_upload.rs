@@ -49,15 +49,15 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { job_id: Some(f0) } = b else {
-            return Err(de::missing(path, &[("jobId", b.job_id.is_some())]));
-        };
-        Ok(Self { job_id: f0, extra })
+        Ok(Self {
+            job_id: de::required(b.job_id, path, "jobId")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
@@ -112,21 +112,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { completed_job_id: Some(f0), job_status: Some(f1) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("completedJobId", b.completed_job_id.is_some()),
-                        ("jobStatus", b.job_status.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            completed_job_id: f0,
-            job_status: f1,
+            completed_job_id: de::required(b.completed_job_id, path, "completedJobId")?,
+            job_status: de::required(b.job_status, path, "jobStatus")?,
             extra,
         })
     }
@@ -136,7 +124,7 @@ impl de::Object for Output {
             .req("jobStatus", &self.job_status)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.completed_job_id;
             let path = path.key("completedJobId");
@@ -152,10 +140,7 @@ impl de::Object for Output {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("jobStatus", &self.job_status).end()
     }
 }
@@ -193,64 +178,9 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "UploadNotFound" => Self::UploadNotFound { message },
-            "UploadExpired" => Self::UploadExpired { message },
-            "MissingParts" => Self::MissingParts { message },
-            "UploadNotReady" => Self::UploadNotReady { message },
-            "UnsupportedContentType" => {
-                Self::UnsupportedContentType {
-                    message,
-                }
-            }
-            "UploadFailed" => Self::UploadFailed { message },
-            "UploadAborted" => Self::UploadAborted { message },
-            "ServiceOverloaded" => Self::ServiceOverloaded { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::UploadNotFound { .. } => "UploadNotFound",
-            Self::UploadExpired { .. } => "UploadExpired",
-            Self::MissingParts { .. } => "MissingParts",
-            Self::UploadNotReady { .. } => "UploadNotReady",
-            Self::UnsupportedContentType { .. } => "UnsupportedContentType",
-            Self::UploadFailed { .. } => "UploadFailed",
-            Self::UploadAborted { .. } => "UploadAborted",
-            Self::ServiceOverloaded { .. } => "ServiceOverloaded",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::UploadNotFound { message }
-            | Self::UploadExpired { message }
-            | Self::MissingParts { message }
-            | Self::UploadNotReady { message }
-            | Self::UnsupportedContentType { message }
-            | Self::UploadFailed { message }
-            | Self::UploadAborted { message }
-            | Self::ServiceOverloaded { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { UploadNotFound "UploadNotFound", UploadExpired "UploadExpired", MissingParts
+    "MissingParts", UploadNotReady "UploadNotReady", UnsupportedContentType
+    "UnsupportedContentType", UploadFailed "UploadFailed", UploadAborted "UploadAborted",
+    ServiceOverloaded "ServiceOverloaded", }
+);

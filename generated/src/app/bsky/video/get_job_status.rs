@@ -49,10 +49,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { job_id: Some(f0) } = b else {
-            return Err(de::missing(path, &[("jobId", b.job_id.is_some())]));
-        };
-        Ok(Self { job_id: f0, extra })
+        Ok(Self {
+            job_id: de::required(b.job_id, path, "jobId")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
@@ -61,9 +61,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.job_id, "jobId", &mut out);
-        out
+        xrpc::QueryPairs::new().add("jobId", &self.job_id).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -100,18 +98,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { job_status: Some(f0) } = b else {
-            return Err(de::missing(path, &[("jobStatus", b.job_status.is_some())]));
-        };
-        Ok(Self { job_status: f0, extra })
+        Ok(Self {
+            job_status: de::required(b.job_status, path, "jobStatus")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobStatus", &self.job_status).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("jobStatus", &self.job_status).end()
     }
 }

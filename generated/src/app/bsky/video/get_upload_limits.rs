@@ -70,21 +70,12 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            can_upload: Some(f0),
-            remaining_daily_videos: f1,
-            remaining_daily_bytes: f2,
-            message: f3,
-            error: f4,
-        } = b else {
-            return Err(de::missing(path, &[("canUpload", b.can_upload.is_some())]));
-        };
         Ok(Self {
-            can_upload: f0,
-            remaining_daily_videos: f1,
-            remaining_daily_bytes: f2,
-            message: f3,
-            error: f4,
+            can_upload: de::required(b.can_upload, path, "canUpload")?,
+            remaining_daily_videos: b.remaining_daily_videos,
+            remaining_daily_bytes: b.remaining_daily_bytes,
+            message: b.message,
+            error: b.error,
             extra,
         })
     }

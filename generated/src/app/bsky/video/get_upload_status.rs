@@ -49,15 +49,15 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { job_id: Some(f0) } = b else {
-            return Err(de::missing(path, &[("jobId", b.job_id.is_some())]));
-        };
-        Ok(Self { job_id: f0, extra })
+        Ok(Self {
+            job_id: de::required(b.job_id, path, "jobId")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
@@ -77,9 +77,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.job_id, "jobId", &mut out);
-        out
+        xrpc::QueryPairs::new().add("jobId", &self.job_id).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -151,41 +149,16 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            job_id: Some(f0),
-            part_size_bytes: Some(f1),
-            part_count: Some(f2),
-            received_parts: Some(f3),
-            expires_at: Some(f4),
-            state: Some(f5),
-            completed_job_id: f6,
-            job_status: f7,
-            failure_reason: f8,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("jobId", b.job_id.is_some()),
-                        ("partSizeBytes", b.part_size_bytes.is_some()),
-                        ("partCount", b.part_count.is_some()),
-                        ("receivedParts", b.received_parts.is_some()),
-                        ("expiresAt", b.expires_at.is_some()),
-                        ("state", b.state.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            job_id: f0,
-            part_size_bytes: f1,
-            part_count: f2,
-            received_parts: f3,
-            expires_at: f4,
-            state: f5,
-            completed_job_id: f6,
-            job_status: f7,
-            failure_reason: f8,
+            job_id: de::required(b.job_id, path, "jobId")?,
+            part_size_bytes: de::required(b.part_size_bytes, path, "partSizeBytes")?,
+            part_count: de::required(b.part_count, path, "partCount")?,
+            received_parts: de::required(b.received_parts, path, "receivedParts")?,
+            expires_at: de::required(b.expires_at, path, "expiresAt")?,
+            state: de::required(b.state, path, "state")?,
+            completed_job_id: b.completed_job_id,
+            job_status: b.job_status,
+            failure_reason: b.failure_reason,
             extra,
         })
     }
@@ -202,7 +175,7 @@ impl de::Object for Output {
             .opt("failureReason", &self.failure_reason)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
@@ -256,10 +229,7 @@ impl de::Object for Output {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("state", &self.state)
             .at("jobStatus", &self.job_status)
@@ -319,10 +289,7 @@ impl OutputState {
     }
 }
 impl OutputState {
-    fn check_str(
-        s: &str,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn check_str(s: &str, path: &validate::Path<'_>) -> validate::Result {
         validate::check_formatted(
             s,
             None,
@@ -376,10 +343,7 @@ impl ::serde::Serialize for OutputState {
     }
 }
 impl validate::Validate for OutputState {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, path: &validate::Path<'_>) -> validate::Result {
         match self {
             Self::Other(s) => Self::check_str(s, path),
             _ => Ok(()),
@@ -406,40 +370,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "UploadNotFound" => Self::UploadNotFound { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::UploadNotFound { .. } => "UploadNotFound",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::UploadNotFound { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { UploadNotFound "UploadNotFound", });

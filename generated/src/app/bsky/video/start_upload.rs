@@ -70,31 +70,13 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            size_bytes: Some(f0),
-            mime_type: Some(f1),
-            name: f2,
-            duration_ms: f3,
-            width: f4,
-            height: f5,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("sizeBytes", b.size_bytes.is_some()),
-                        ("mimeType", b.mime_type.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            size_bytes: f0,
-            mime_type: f1,
-            name: f2,
-            duration_ms: f3,
-            width: f4,
-            height: f5,
+            size_bytes: de::required(b.size_bytes, path, "sizeBytes")?,
+            mime_type: de::required(b.mime_type, path, "mimeType")?,
+            name: b.name,
+            duration_ms: b.duration_ms,
+            width: b.width,
+            height: b.height,
             extra,
         })
     }
@@ -108,7 +90,7 @@ impl de::Object for Input {
             .opt("height", &self.height)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.size_bytes;
             let path = path.key("sizeBytes");
@@ -195,29 +177,11 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            job_id: Some(f0),
-            part_size_bytes: Some(f1),
-            part_count: Some(f2),
-            expires_at: Some(f3),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("jobId", b.job_id.is_some()),
-                        ("partSizeBytes", b.part_size_bytes.is_some()),
-                        ("partCount", b.part_count.is_some()),
-                        ("expiresAt", b.expires_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            job_id: f0,
-            part_size_bytes: f1,
-            part_count: f2,
-            expires_at: f3,
+            job_id: de::required(b.job_id, path, "jobId")?,
+            part_size_bytes: de::required(b.part_size_bytes, path, "partSizeBytes")?,
+            part_count: de::required(b.part_count, path, "partCount")?,
+            expires_at: de::required(b.expires_at, path, "expiresAt")?,
             extra,
         })
     }
@@ -229,7 +193,7 @@ impl de::Object for Output {
             .req("expiresAt", &self.expires_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
@@ -280,72 +244,9 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "UnsupportedContentType" => {
-                Self::UnsupportedContentType {
-                    message,
-                }
-            }
-            "VideoTooLarge" => Self::VideoTooLarge { message },
-            "VideoTooLong" => Self::VideoTooLong { message },
-            "BadAspectRatio" => Self::BadAspectRatio { message },
-            "DailyLimitExceeded" => {
-                Self::DailyLimitExceeded {
-                    message,
-                }
-            }
-            "TooManyOpenUploads" => {
-                Self::TooManyOpenUploads {
-                    message,
-                }
-            }
-            "UploadForbidden" => Self::UploadForbidden { message },
-            "ServiceOverloaded" => Self::ServiceOverloaded { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::UnsupportedContentType { .. } => "UnsupportedContentType",
-            Self::VideoTooLarge { .. } => "VideoTooLarge",
-            Self::VideoTooLong { .. } => "VideoTooLong",
-            Self::BadAspectRatio { .. } => "BadAspectRatio",
-            Self::DailyLimitExceeded { .. } => "DailyLimitExceeded",
-            Self::TooManyOpenUploads { .. } => "TooManyOpenUploads",
-            Self::UploadForbidden { .. } => "UploadForbidden",
-            Self::ServiceOverloaded { .. } => "ServiceOverloaded",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::UnsupportedContentType { message }
-            | Self::VideoTooLarge { message }
-            | Self::VideoTooLong { message }
-            | Self::BadAspectRatio { message }
-            | Self::DailyLimitExceeded { message }
-            | Self::TooManyOpenUploads { message }
-            | Self::UploadForbidden { message }
-            | Self::ServiceOverloaded { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { UnsupportedContentType "UnsupportedContentType", VideoTooLarge
+    "VideoTooLarge", VideoTooLong "VideoTooLong", BadAspectRatio "BadAspectRatio",
+    DailyLimitExceeded "DailyLimitExceeded", TooManyOpenUploads "TooManyOpenUploads",
+    UploadForbidden "UploadForbidden", ServiceOverloaded "ServiceOverloaded", }
+);

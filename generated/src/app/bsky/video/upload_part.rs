@@ -52,20 +52,9 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { job_id: Some(f0), part_number: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("jobId", b.job_id.is_some()),
-                        ("partNumber", b.part_number.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            job_id: f0,
-            part_number: f1,
+            job_id: de::required(b.job_id, path, "jobId")?,
+            part_number: de::required(b.part_number, path, "partNumber")?,
             extra,
         })
     }
@@ -75,7 +64,7 @@ impl de::Object for Params {
             .req("partNumber", &self.part_number)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.job_id;
             let path = path.key("jobId");
@@ -107,10 +96,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.job_id, "jobId", &mut out);
-        xrpc::QueryValue::push_query(&self.part_number, "partNumber", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("jobId", &self.job_id)
+            .add("partNumber", &self.part_number)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -150,20 +139,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { part_number: Some(f0), size_bytes: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("partNumber", b.part_number.is_some()),
-                        ("sizeBytes", b.size_bytes.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            part_number: f0,
-            size_bytes: f1,
+            part_number: de::required(b.part_number, path, "partNumber")?,
+            size_bytes: de::required(b.size_bytes, path, "sizeBytes")?,
             extra,
         })
     }
@@ -173,7 +151,7 @@ impl de::Object for Output {
             .req("sizeBytes", &self.size_bytes)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.part_number;
             let path = path.key("partNumber");
@@ -222,67 +200,10 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "UploadNotFound" => Self::UploadNotFound { message },
-            "UploadExpired" => Self::UploadExpired { message },
-            "InvalidPartNumber" => Self::InvalidPartNumber { message },
-            "PartSizeMismatch" => Self::PartSizeMismatch { message },
-            "UploadNotReady" => Self::UploadNotReady { message },
-            "UploadFailed" => Self::UploadFailed { message },
-            "UploadAborted" => Self::UploadAborted { message },
-            "UploadAlreadyCompleted" => {
-                Self::UploadAlreadyCompleted {
-                    message,
-                }
-            }
-            "ServiceOverloaded" => Self::ServiceOverloaded { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::UploadNotFound { .. } => "UploadNotFound",
-            Self::UploadExpired { .. } => "UploadExpired",
-            Self::InvalidPartNumber { .. } => "InvalidPartNumber",
-            Self::PartSizeMismatch { .. } => "PartSizeMismatch",
-            Self::UploadNotReady { .. } => "UploadNotReady",
-            Self::UploadFailed { .. } => "UploadFailed",
-            Self::UploadAborted { .. } => "UploadAborted",
-            Self::UploadAlreadyCompleted { .. } => "UploadAlreadyCompleted",
-            Self::ServiceOverloaded { .. } => "ServiceOverloaded",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::UploadNotFound { message }
-            | Self::UploadExpired { message }
-            | Self::InvalidPartNumber { message }
-            | Self::PartSizeMismatch { message }
-            | Self::UploadNotReady { message }
-            | Self::UploadFailed { message }
-            | Self::UploadAborted { message }
-            | Self::UploadAlreadyCompleted { message }
-            | Self::ServiceOverloaded { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { UploadNotFound "UploadNotFound", UploadExpired "UploadExpired",
+    InvalidPartNumber "InvalidPartNumber", PartSizeMismatch "PartSizeMismatch",
+    UploadNotReady "UploadNotReady", UploadFailed "UploadFailed", UploadAborted
+    "UploadAborted", UploadAlreadyCompleted "UploadAlreadyCompleted", ServiceOverloaded
+    "ServiceOverloaded", }
+);

@@ -49,18 +49,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { job_status: Some(f0) } = b else {
-            return Err(de::missing(path, &[("jobStatus", b.job_status.is_some())]));
-        };
-        Ok(Self { job_status: f0, extra })
+        Ok(Self {
+            job_status: de::required(b.job_status, path, "jobStatus")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobStatus", &self.job_status).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("jobStatus", &self.job_status).end()
     }
 }

@@ -35,12 +35,9 @@ impl de::Object for StatusAttr {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __StatusAttrBuilder { applied: Some(f0), ref_: f1 } = b else {
-            return Err(de::missing(path, &[("applied", b.applied.is_some())]));
-        };
         Ok(Self {
-            applied: f0,
-            ref_: f1,
+            applied: de::required(b.applied, path, "applied")?,
+            ref_: b.ref_,
             extra,
         })
     }
@@ -126,44 +123,19 @@ impl de::Object for AccountView {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __AccountViewBuilder {
-            did: Some(f0),
-            handle: Some(f1),
-            email: f2,
-            related_records: f3,
-            indexed_at: Some(f4),
-            invited_by: f5,
-            invites: f6,
-            invites_disabled: f7,
-            email_confirmed_at: f8,
-            invite_note: f9,
-            deactivated_at: f10,
-            threat_signatures: f11,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("did", b.did.is_some()),
-                        ("handle", b.handle.is_some()),
-                        ("indexedAt", b.indexed_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            handle: f1,
-            email: f2,
-            related_records: f3,
-            indexed_at: f4,
-            invited_by: f5,
-            invites: f6,
-            invites_disabled: f7,
-            email_confirmed_at: f8,
-            invite_note: f9,
-            deactivated_at: f10,
-            threat_signatures: f11,
+            did: de::required(b.did, path, "did")?,
+            handle: de::required(b.handle, path, "handle")?,
+            email: b.email,
+            related_records: b.related_records,
+            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            invited_by: b.invited_by,
+            invites: b.invites,
+            invites_disabled: b.invites_disabled,
+            email_confirmed_at: b.email_confirmed_at,
+            invite_note: b.invite_note,
+            deactivated_at: b.deactivated_at,
+            threat_signatures: b.threat_signatures,
             extra,
         })
     }
@@ -183,10 +155,7 @@ impl de::Object for AccountView {
             .opt("threatSignatures", &self.threat_signatures)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("relatedRecords", &self.related_records)
             .at("invitedBy", &self.invited_by)
@@ -236,10 +205,10 @@ impl de::Object for RepoRef {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RepoRefBuilder { did: Some(f0) } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
-        Ok(Self { did: f0, extra })
+        Ok(Self {
+            did: de::required(b.did, path, "did")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -283,16 +252,10 @@ impl de::Object for RepoBlobRef {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RepoBlobRefBuilder { did: Some(f0), cid: Some(f1), record_uri: f2 } = b
-        else {
-            return Err(
-                de::missing(path, &[("did", b.did.is_some()), ("cid", b.cid.is_some())]),
-            );
-        };
         Ok(Self {
-            did: f0,
-            cid: f1,
-            record_uri: f2,
+            did: de::required(b.did, path, "did")?,
+            cid: de::required(b.cid, path, "cid")?,
+            record_uri: b.record_uri,
             extra,
         })
     }
@@ -342,17 +305,9 @@ impl de::Object for ThreatSignature {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ThreatSignatureBuilder { property: Some(f0), value: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("property", b.property.is_some()), ("value", b.value.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            property: f0,
-            value: f1,
+            property: de::required(b.property, path, "property")?,
+            value: de::required(b.value, path, "value")?,
             extra,
         })
     }

@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { did: Some(f0) } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
-        Ok(Self { did: f0, extra })
+        Ok(Self {
+            did: de::required(b.did, path, "did")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)

@@ -53,12 +53,9 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { account: Some(f0), note: f1 } = b else {
-            return Err(de::missing(path, &[("account", b.account.is_some())]));
-        };
         Ok(Self {
-            account: f0,
-            note: f1,
+            account: de::required(b.account, path, "account")?,
+            note: b.note,
             extra,
         })
     }

@@ -52,10 +52,9 @@ impl de::Object for Input {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { codes: f0, accounts: f1 } = b;
         Ok(Self {
-            codes: f0,
-            accounts: f1,
+            codes: b.codes,
+            accounts: b.accounts,
             extra,
         })
     }

@@ -49,10 +49,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { dids: Some(f0) } = b else {
-            return Err(de::missing(path, &[("dids", b.dids.is_some())]));
-        };
-        Ok(Self { dids: f0, extra })
+        Ok(Self {
+            dids: de::required(b.dids, path, "dids")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("dids", &self.dids).extra(&self.extra)
@@ -61,9 +61,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.dids, "dids", &mut out);
-        out
+        xrpc::QueryPairs::new().add("dids", &self.dids).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -100,18 +98,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { infos: Some(f0) } = b else {
-            return Err(de::missing(path, &[("infos", b.infos.is_some())]));
-        };
-        Ok(Self { infos: f0, extra })
+        Ok(Self {
+            infos: de::required(b.infos, path, "infos")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("infos", &self.infos).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("infos", &self.infos).end()
     }
 }

@@ -57,11 +57,10 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { sort: f0, limit: f1, cursor: f2 } = b;
         Ok(Self {
-            sort: f0,
-            limit: f1,
-            cursor: f2,
+            sort: b.sort,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -72,7 +71,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -87,27 +86,18 @@ impl de::Object for Params {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("sort", &self.sort).end()
     }
 }
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        match &self.sort {
-            Some(v) => xrpc::QueryValue::push_query(v, "sort", &mut out),
-            None => out.push(("sort", String::from("recent"))),
-        }
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("100"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .or("sort", &self.sort, "recent")
+            .or("limit", &self.limit, "100")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -187,10 +177,7 @@ impl ::serde::Serialize for ParamsSort {
     }
 }
 impl validate::Validate for ParamsSort {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -232,12 +219,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, codes: Some(f1) } = b else {
-            return Err(de::missing(path, &[("codes", b.codes.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            codes: f1,
+            cursor: b.cursor,
+            codes: de::required(b.codes, path, "codes")?,
             extra,
         })
     }
@@ -247,10 +231,7 @@ impl de::Object for Output {
             .req("codes", &self.codes)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("codes", &self.codes).end()
     }
 }

@@ -55,11 +55,10 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { did: f0, uri: f1, blob: f2 } = b;
         Ok(Self {
-            did: f0,
-            uri: f1,
-            blob: f2,
+            did: b.did,
+            uri: b.uri,
+            blob: b.blob,
             extra,
         })
     }
@@ -74,11 +73,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.did, "did", &mut out);
-        xrpc::QueryValue::push_query(&self.uri, "uri", &mut out);
-        xrpc::QueryValue::push_query(&self.blob, "blob", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("did", &self.did)
+            .add("uri", &self.uri)
+            .add("blob", &self.blob)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -125,14 +124,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { subject: Some(f0), takedown: f1, deactivated: f2 } = b
-        else {
-            return Err(de::missing(path, &[("subject", b.subject.is_some())]));
-        };
         Ok(Self {
-            subject: f0,
-            takedown: f1,
-            deactivated: f2,
+            subject: de::required(b.subject, path, "subject")?,
+            takedown: b.takedown,
+            deactivated: b.deactivated,
             extra,
         })
     }
@@ -143,10 +138,7 @@ impl de::Object for Output {
             .opt("deactivated", &self.deactivated)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("subject", &self.subject)
             .at("takedown", &self.takedown)
@@ -172,79 +164,11 @@ pub enum OutputSubject {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl OutputSubject {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::RepoRef(_) => "com.atproto.admin.defs#repoRef",
-            Self::StrongRef(_) => "com.atproto.repo.strongRef",
-            Self::RepoBlobRef(_) => "com.atproto.admin.defs#repoBlobRef",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for OutputSubject {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.admin.defs#repoRef" => {
-                de::member(tag, map, path).map(Self::RepoRef)
-            }
-            "com.atproto.repo.strongRef" => {
-                de::member(tag, map, path).map(Self::StrongRef)
-            }
-            "com.atproto.admin.defs#repoBlobRef" => {
-                de::member(tag, map, path).map(Self::RepoBlobRef)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for OutputSubject {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutputSubject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for OutputSubject {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RepoRef(v) => {
-                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoRef"), s)
-            }
-            Self::StrongRef(v) => {
-                de::serialize_object(&**v, Some("com.atproto.repo.strongRef"), s)
-            }
-            Self::RepoBlobRef(v) => {
-                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoBlobRef"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for OutputSubject {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::RepoRef(v) => validate::Validate::validate_at(&**v, path),
-            Self::StrongRef(v) => validate::Validate::validate_at(&**v, path),
-            Self::RepoBlobRef(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    OutputSubject { RepoRef "com.atproto.admin.defs#repoRef", StrongRef
+    "com.atproto.repo.strongRef", RepoBlobRef "com.atproto.admin.defs#repoBlobRef", }
+    open Unknown
+);
 types::union_from!(
     OutputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
     crate ::com::atproto::repo::strong_ref::Main, RepoBlobRef : crate

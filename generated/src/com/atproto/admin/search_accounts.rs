@@ -56,11 +56,10 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { email: f0, cursor: f1, limit: f2 } = b;
         Ok(Self {
-            email: f0,
-            cursor: f1,
-            limit: f2,
+            email: b.email,
+            cursor: b.cursor,
+            limit: b.limit,
             extra,
         })
     }
@@ -71,7 +70,7 @@ impl de::Object for Params {
             .opt("limit", &self.limit)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -90,14 +89,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.email, "email", &mut out);
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        out
+        xrpc::QueryPairs::new()
+            .add("email", &self.email)
+            .add("cursor", &self.cursor)
+            .or("limit", &self.limit, "50")
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -141,12 +137,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, accounts: Some(f1) } = b else {
-            return Err(de::missing(path, &[("accounts", b.accounts.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            accounts: f1,
+            cursor: b.cursor,
+            accounts: de::required(b.accounts, path, "accounts")?,
             extra,
         })
     }
@@ -156,10 +149,7 @@ impl de::Object for Output {
             .req("accounts", &self.accounts)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("accounts", &self.accounts).end()
     }
 }

@@ -62,30 +62,12 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            recipient_did: Some(f0),
-            content: Some(f1),
-            subject: f2,
-            sender_did: Some(f3),
-            comment: f4,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("recipientDid", b.recipient_did.is_some()),
-                        ("content", b.content.is_some()),
-                        ("senderDid", b.sender_did.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            recipient_did: f0,
-            content: f1,
-            subject: f2,
-            sender_did: f3,
-            comment: f4,
+            recipient_did: de::required(b.recipient_did, path, "recipientDid")?,
+            content: de::required(b.content, path, "content")?,
+            subject: b.subject,
+            sender_did: de::required(b.sender_did, path, "senderDid")?,
+            comment: b.comment,
             extra,
         })
     }
@@ -134,10 +116,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { sent: Some(f0) } = b else {
-            return Err(de::missing(path, &[("sent", b.sent.is_some())]));
-        };
-        Ok(Self { sent: f0, extra })
+        Ok(Self {
+            sent: de::required(b.sent, path, "sent")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("sent", &self.sent).extra(&self.extra)

@@ -53,17 +53,9 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { account: Some(f0), email: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("account", b.account.is_some()), ("email", b.email.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            account: f0,
-            email: f1,
+            account: de::required(b.account, path, "account")?,
+            email: de::required(b.email, path, "email")?,
             extra,
         })
     }

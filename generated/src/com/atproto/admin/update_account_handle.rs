@@ -52,15 +52,11 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { did: Some(f0), handle: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("did", b.did.is_some()), ("handle", b.handle.is_some())],
-                ),
-            );
-        };
-        Ok(Self { did: f0, handle: f1, extra })
+        Ok(Self {
+            did: de::required(b.did, path, "did")?,
+            handle: de::required(b.handle, path, "handle")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

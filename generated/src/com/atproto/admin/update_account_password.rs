@@ -52,17 +52,9 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { did: Some(f0), password: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("did", b.did.is_some()), ("password", b.password.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            password: f1,
+            did: de::required(b.did, path, "did")?,
+            password: de::required(b.password, path, "password")?,
             extra,
         })
     }

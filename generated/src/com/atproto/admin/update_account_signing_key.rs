@@ -53,17 +53,9 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { did: Some(f0), signing_key: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("did", b.did.is_some()), ("signingKey", b.signing_key.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            signing_key: f1,
+            did: de::required(b.did, path, "did")?,
+            signing_key: de::required(b.signing_key, path, "signingKey")?,
             extra,
         })
     }

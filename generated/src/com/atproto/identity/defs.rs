@@ -40,26 +40,10 @@ impl de::Object for IdentityInfo {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __IdentityInfoBuilder {
-            did: Some(f0),
-            handle: Some(f1),
-            did_doc: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("did", b.did.is_some()),
-                        ("handle", b.handle.is_some()),
-                        ("didDoc", b.did_doc.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            handle: f1,
-            did_doc: f2,
+            did: de::required(b.did, path, "did")?,
+            handle: de::required(b.handle, path, "handle")?,
+            did_doc: de::required(b.did_doc, path, "didDoc")?,
             extra,
         })
     }
@@ -70,10 +54,7 @@ impl de::Object for IdentityInfo {
             .req("didDoc", &self.did_doc)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("didDoc", &self.did_doc).end()
     }
 }

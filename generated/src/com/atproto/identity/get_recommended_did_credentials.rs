@@ -61,17 +61,11 @@ impl de::Object for Output {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            rotation_keys: f0,
-            also_known_as: f1,
-            verification_methods: f2,
-            services: f3,
-        } = b;
         Ok(Self {
-            rotation_keys: f0,
-            also_known_as: f1,
-            verification_methods: f2,
-            services: f3,
+            rotation_keys: b.rotation_keys,
+            also_known_as: b.also_known_as,
+            verification_methods: b.verification_methods,
+            services: b.services,
             extra,
         })
     }
@@ -83,10 +77,7 @@ impl de::Object for Output {
             .opt("services", &self.services)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("verificationMethods", &self.verification_methods)
             .at("services", &self.services)

@@ -64,19 +64,12 @@ impl de::Object for Input {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            token: f0,
-            rotation_keys: f1,
-            also_known_as: f2,
-            verification_methods: f3,
-            services: f4,
-        } = b;
         Ok(Self {
-            token: f0,
-            rotation_keys: f1,
-            also_known_as: f2,
-            verification_methods: f3,
-            services: f4,
+            token: b.token,
+            rotation_keys: b.rotation_keys,
+            also_known_as: b.also_known_as,
+            verification_methods: b.verification_methods,
+            services: b.services,
             extra,
         })
     }
@@ -89,10 +82,7 @@ impl de::Object for Input {
             .opt("services", &self.services)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("verificationMethods", &self.verification_methods)
             .at("services", &self.services)
@@ -138,18 +128,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { operation: Some(f0) } = b else {
-            return Err(de::missing(path, &[("operation", b.operation.is_some())]));
-        };
-        Ok(Self { operation: f0, extra })
+        Ok(Self {
+            operation: de::required(b.operation, path, "operation")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("operation", &self.operation).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("operation", &self.operation).end()
     }
 }

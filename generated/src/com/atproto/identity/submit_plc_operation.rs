@@ -49,18 +49,15 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { operation: Some(f0) } = b else {
-            return Err(de::missing(path, &[("operation", b.operation.is_some())]));
-        };
-        Ok(Self { operation: f0, extra })
+        Ok(Self {
+            operation: de::required(b.operation, path, "operation")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("operation", &self.operation).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("operation", &self.operation).end()
     }
 }

@@ -50,10 +50,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { handle: Some(f0) } = b else {
-            return Err(de::missing(path, &[("handle", b.handle.is_some())]));
-        };
-        Ok(Self { handle: f0, extra })
+        Ok(Self {
+            handle: de::required(b.handle, path, "handle")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("handle", &self.handle).extra(&self.extra)

@@ -66,39 +66,16 @@ impl de::Object for Label {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LabelBuilder {
-            ver: f0,
-            src: Some(f1),
-            uri: Some(f2),
-            cid: f3,
-            val: Some(f4),
-            neg: f5,
-            cts: Some(f6),
-            exp: f7,
-            sig: f8,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("src", b.src.is_some()),
-                        ("uri", b.uri.is_some()),
-                        ("val", b.val.is_some()),
-                        ("cts", b.cts.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            ver: f0,
-            src: f1,
-            uri: f2,
-            cid: f3,
-            val: f4,
-            neg: f5,
-            cts: f6,
-            exp: f7,
-            sig: f8,
+            ver: b.ver,
+            src: de::required(b.src, path, "src")?,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: b.cid,
+            val: de::required(b.val, path, "val")?,
+            neg: b.neg,
+            cts: de::required(b.cts, path, "cts")?,
+            exp: b.exp,
+            sig: b.sig,
             extra,
         })
     }
@@ -115,7 +92,7 @@ impl de::Object for Label {
             .opt("sig", &self.sig)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.val;
             let path = path.key("val");
@@ -168,15 +145,15 @@ impl de::Object for SelfLabels {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SelfLabelsBuilder { values: Some(f0) } = b else {
-            return Err(de::missing(path, &[("values", b.values.is_some())]));
-        };
-        Ok(Self { values: f0, extra })
+        Ok(Self {
+            values: de::required(b.values, path, "values")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("values", &self.values).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.values;
             let path = path.key("values");
@@ -192,10 +169,7 @@ impl de::Object for SelfLabels {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("values", &self.values).end()
     }
 }
@@ -233,15 +207,15 @@ impl de::Object for SelfLabel {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SelfLabelBuilder { val: Some(f0) } = b else {
-            return Err(de::missing(path, &[("val", b.val.is_some())]));
-        };
-        Ok(Self { val: f0, extra })
+        Ok(Self {
+            val: de::required(b.val, path, "val")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("val", &self.val).extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.val;
             let path = path.key("val");
@@ -314,33 +288,13 @@ impl de::Object for LabelValueDefinition {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LabelValueDefinitionBuilder {
-            identifier: Some(f0),
-            severity: Some(f1),
-            blurs: Some(f2),
-            default_setting: f3,
-            adult_only: f4,
-            locales: Some(f5),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("identifier", b.identifier.is_some()),
-                        ("severity", b.severity.is_some()),
-                        ("blurs", b.blurs.is_some()),
-                        ("locales", b.locales.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            identifier: f0,
-            severity: f1,
-            blurs: f2,
-            default_setting: f3,
-            adult_only: f4,
-            locales: f5,
+            identifier: de::required(b.identifier, path, "identifier")?,
+            severity: de::required(b.severity, path, "severity")?,
+            blurs: de::required(b.blurs, path, "blurs")?,
+            default_setting: b.default_setting,
+            adult_only: b.adult_only,
+            locales: de::required(b.locales, path, "locales")?,
             extra,
         })
     }
@@ -354,7 +308,7 @@ impl de::Object for LabelValueDefinition {
             .req("locales", &self.locales)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.identifier;
             let path = path.key("identifier");
@@ -370,10 +324,7 @@ impl de::Object for LabelValueDefinition {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("severity", &self.severity)
             .at("blurs", &self.blurs)
@@ -429,26 +380,10 @@ impl de::Object for LabelValueDefinitionStrings {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LabelValueDefinitionStringsBuilder {
-            lang: Some(f0),
-            name: Some(f1),
-            description: Some(f2),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("lang", b.lang.is_some()),
-                        ("name", b.name.is_some()),
-                        ("description", b.description.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            lang: f0,
-            name: f1,
-            description: f2,
+            lang: de::required(b.lang, path, "lang")?,
+            name: de::required(b.name, path, "name")?,
+            description: de::required(b.description, path, "description")?,
             extra,
         })
     }
@@ -459,7 +394,7 @@ impl de::Object for LabelValueDefinitionStrings {
             .req("description", &self.description)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.name;
             let path = path.key("name");
@@ -587,10 +522,7 @@ impl ::serde::Serialize for LabelValue {
     }
 }
 impl validate::Validate for LabelValue {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -673,10 +605,7 @@ impl ::serde::Serialize for LabelValueDefinitionSeverity {
     }
 }
 impl validate::Validate for LabelValueDefinitionSeverity {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -759,10 +688,7 @@ impl ::serde::Serialize for LabelValueDefinitionBlurs {
     }
 }
 impl validate::Validate for LabelValueDefinitionBlurs {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -845,10 +771,7 @@ impl ::serde::Serialize for LabelValueDefinitionDefaultSetting {
     }
 }
 impl validate::Validate for LabelValueDefinitionDefaultSetting {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

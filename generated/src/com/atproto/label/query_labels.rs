@@ -61,19 +61,11 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder {
-            uri_patterns: Some(f0),
-            sources: f1,
-            limit: f2,
-            cursor: f3,
-        } = b else {
-            return Err(de::missing(path, &[("uriPatterns", b.uri_patterns.is_some())]));
-        };
         Ok(Self {
-            uri_patterns: f0,
-            sources: f1,
-            limit: f2,
-            cursor: f3,
+            uri_patterns: de::required(b.uri_patterns, path, "uriPatterns")?,
+            sources: b.sources,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -85,7 +77,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -104,15 +96,12 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.uri_patterns, "uriPatterns", &mut out);
-        xrpc::QueryValue::push_query(&self.sources, "sources", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("uriPatterns", &self.uri_patterns)
+            .add("sources", &self.sources)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -155,12 +144,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, labels: Some(f1) } = b else {
-            return Err(de::missing(path, &[("labels", b.labels.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            labels: f1,
+            cursor: b.cursor,
+            labels: de::required(b.labels, path, "labels")?,
             extra,
         })
     }
@@ -170,10 +156,7 @@ impl de::Object for Output {
             .req("labels", &self.labels)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("labels", &self.labels).end()
     }
 }

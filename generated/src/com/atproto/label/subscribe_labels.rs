@@ -48,15 +48,11 @@ impl de::Object for Labels {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LabelsBuilder { seq: Some(f0), labels: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("seq", b.seq.is_some()), ("labels", b.labels.is_some())],
-                ),
-            );
-        };
-        Ok(Self { seq: f0, labels: f1, extra })
+        Ok(Self {
+            seq: de::required(b.seq, path, "seq")?,
+            labels: de::required(b.labels, path, "labels")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -64,10 +60,7 @@ impl de::Object for Labels {
             .req("labels", &self.labels)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("labels", &self.labels).end()
     }
 }
@@ -109,12 +102,9 @@ impl de::Object for Info {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InfoBuilder { name: Some(f0), message: f1 } = b else {
-            return Err(de::missing(path, &[("name", b.name.is_some())]));
-        };
         Ok(Self {
-            name: f0,
-            message: f1,
+            name: de::required(b.name, path, "name")?,
+            message: b.message,
             extra,
         })
     }
@@ -124,10 +114,7 @@ impl de::Object for Info {
             .opt("message", &self.message)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("name", &self.name).end()
     }
 }
@@ -198,10 +185,7 @@ impl ::serde::Serialize for InfoName {
     }
 }
 impl validate::Validate for InfoName {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -241,8 +225,7 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { cursor: f0 } = b;
-        Ok(Self { cursor: f0, extra })
+        Ok(Self { cursor: b.cursor, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)
@@ -251,9 +234,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new().add("cursor", &self.cursor).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -271,79 +252,10 @@ pub enum Message {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl Message {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::Labels(_) => "com.atproto.label.subscribeLabels#labels",
-            Self::Info(_) => "com.atproto.label.subscribeLabels#info",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for Message {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.label.subscribeLabels#labels" => {
-                de::member(tag, map, path).map(Self::Labels)
-            }
-            "com.atproto.label.subscribeLabels#info" => {
-                de::member(tag, map, path).map(Self::Info)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for Message {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Message {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for Message {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Labels(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.label.subscribeLabels#labels"),
-                    s,
-                )
-            }
-            Self::Info(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.label.subscribeLabels#info"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for Message {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::Labels(v) => validate::Validate::validate_at(&**v, path),
-            Self::Info(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    Message { Labels "com.atproto.label.subscribeLabels#labels", Info
+    "com.atproto.label.subscribeLabels#info", } open Unknown
+);
 types::union_from!(Message { Labels : Labels, Info : Info, });
 /// The errors this endpoint can return; names the lexicon does not list land in `Other`.
 /// Non-exhaustive: a lexicon may add error names.
@@ -360,40 +272,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "FutureCursor" => Self::FutureCursor { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::FutureCursor { .. } => "FutureCursor",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::FutureCursor { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { FutureCursor "FutureCursor", });

@@ -50,10 +50,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { nsid: Some(f0) } = b else {
-            return Err(de::missing(path, &[("nsid", b.nsid.is_some())]));
-        };
-        Ok(Self { nsid: f0, extra })
+        Ok(Self {
+            nsid: de::required(b.nsid, path, "nsid")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("nsid", &self.nsid).extra(&self.extra)
@@ -62,9 +62,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.nsid, "nsid", &mut out);
-        out
+        xrpc::QueryPairs::new().add("nsid", &self.nsid).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -110,22 +108,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cid: Some(f0), schema: Some(f1), uri: Some(f2) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("cid", b.cid.is_some()),
-                        ("schema", b.schema.is_some()),
-                        ("uri", b.uri.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            cid: f0,
-            schema: f1,
-            uri: f2,
+            cid: de::required(b.cid, path, "cid")?,
+            schema: de::required(b.schema, path, "schema")?,
+            uri: de::required(b.uri, path, "uri")?,
             extra,
         })
     }
@@ -136,10 +122,7 @@ impl de::Object for Output {
             .req("uri", &self.uri)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("schema", &self.schema).end()
     }
 }
@@ -163,40 +146,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "LexiconNotFound" => Self::LexiconNotFound { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::LexiconNotFound { .. } => "LexiconNotFound",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::LexiconNotFound { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { LexiconNotFound "LexiconNotFound", });

@@ -41,10 +41,10 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder { lexicon: Some(f0) } = b else {
-            return Err(de::missing(path, &[("lexicon", b.lexicon.is_some())]));
-        };
-        Ok(Self { lexicon: f0, extra })
+        Ok(Self {
+            lexicon: de::required(b.lexicon, path, "lexicon")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("lexicon", &self.lexicon).extra(&self.extra)

@@ -55,10 +55,11 @@ impl de::Object for ModTool {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ModToolBuilder { name: Some(f0), meta: f1 } = b else {
-            return Err(de::missing(path, &[("name", b.name.is_some())]));
-        };
-        Ok(Self { name: f0, meta: f1, extra })
+        Ok(Self {
+            name: de::required(b.name, path, "name")?,
+            meta: b.meta,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -66,10 +67,7 @@ impl de::Object for ModTool {
             .opt("meta", &self.meta)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("meta", &self.meta).end()
     }
 }
@@ -118,27 +116,11 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            reason_type: Some(f0),
-            reason: f1,
-            subject: Some(f2),
-            mod_tool: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("reasonType", b.reason_type.is_some()),
-                        ("subject", b.subject.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            reason_type: f0,
-            reason: f1,
-            subject: f2,
-            mod_tool: f3,
+            reason_type: de::required(b.reason_type, path, "reasonType")?,
+            reason: b.reason,
+            subject: de::required(b.subject, path, "subject")?,
+            mod_tool: b.mod_tool,
             extra,
         })
     }
@@ -150,7 +132,7 @@ impl de::Object for Input {
             .opt("modTool", &self.mod_tool)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.reason {
             let path = path.key("reason");
             validate::check_string(
@@ -165,10 +147,7 @@ impl de::Object for Input {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("reasonType", &self.reason_type)
             .at("subject", &self.subject)
@@ -192,71 +171,10 @@ pub enum InputSubject {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl InputSubject {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::RepoRef(_) => "com.atproto.admin.defs#repoRef",
-            Self::StrongRef(_) => "com.atproto.repo.strongRef",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for InputSubject {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.admin.defs#repoRef" => {
-                de::member(tag, map, path).map(Self::RepoRef)
-            }
-            "com.atproto.repo.strongRef" => {
-                de::member(tag, map, path).map(Self::StrongRef)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for InputSubject {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InputSubject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for InputSubject {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RepoRef(v) => {
-                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoRef"), s)
-            }
-            Self::StrongRef(v) => {
-                de::serialize_object(&**v, Some("com.atproto.repo.strongRef"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for InputSubject {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::RepoRef(v) => validate::Validate::validate_at(&**v, path),
-            Self::StrongRef(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    InputSubject { RepoRef "com.atproto.admin.defs#repoRef", StrongRef
+    "com.atproto.repo.strongRef", } open Unknown
+);
 types::union_from!(
     InputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
     crate ::com::atproto::repo::strong_ref::Main, }
@@ -306,34 +224,13 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            id: Some(f0),
-            reason_type: Some(f1),
-            reason: f2,
-            subject: Some(f3),
-            reported_by: Some(f4),
-            created_at: Some(f5),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("id", b.id.is_some()),
-                        ("reasonType", b.reason_type.is_some()),
-                        ("subject", b.subject.is_some()),
-                        ("reportedBy", b.reported_by.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            id: f0,
-            reason_type: f1,
-            reason: f2,
-            subject: f3,
-            reported_by: f4,
-            created_at: f5,
+            id: de::required(b.id, path, "id")?,
+            reason_type: de::required(b.reason_type, path, "reasonType")?,
+            reason: b.reason,
+            subject: de::required(b.subject, path, "subject")?,
+            reported_by: de::required(b.reported_by, path, "reportedBy")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
             extra,
         })
     }
@@ -347,7 +244,7 @@ impl de::Object for Output {
             .req("createdAt", &self.created_at)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.reason {
             let path = path.key("reason");
             validate::check_string(
@@ -362,10 +259,7 @@ impl de::Object for Output {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("reasonType", &self.reason_type)
             .at("subject", &self.subject)
@@ -388,71 +282,10 @@ pub enum OutputSubject {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl OutputSubject {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::RepoRef(_) => "com.atproto.admin.defs#repoRef",
-            Self::StrongRef(_) => "com.atproto.repo.strongRef",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for OutputSubject {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.admin.defs#repoRef" => {
-                de::member(tag, map, path).map(Self::RepoRef)
-            }
-            "com.atproto.repo.strongRef" => {
-                de::member(tag, map, path).map(Self::StrongRef)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for OutputSubject {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutputSubject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for OutputSubject {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RepoRef(v) => {
-                de::serialize_object(&**v, Some("com.atproto.admin.defs#repoRef"), s)
-            }
-            Self::StrongRef(v) => {
-                de::serialize_object(&**v, Some("com.atproto.repo.strongRef"), s)
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for OutputSubject {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::RepoRef(v) => validate::Validate::validate_at(&**v, path),
-            Self::StrongRef(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    OutputSubject { RepoRef "com.atproto.admin.defs#repoRef", StrongRef
+    "com.atproto.repo.strongRef", } open Unknown
+);
 types::union_from!(
     OutputSubject { RepoRef : crate ::com::atproto::admin::defs::RepoRef, StrongRef :
     crate ::com::atproto::repo::strong_ref::Main, }

@@ -369,10 +369,7 @@ impl ::serde::Serialize for ReasonType {
     }
 }
 impl validate::Validate for ReasonType {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -455,10 +452,7 @@ impl ::serde::Serialize for SubjectType {
     }
 }
 impl validate::Validate for SubjectType {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

@@ -57,21 +57,10 @@ impl de::Object for Create {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __CreateBuilder { collection: Some(f0), rkey: f1, value: Some(f2) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("collection", b.collection.is_some()),
-                        ("value", b.value.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            collection: f0,
-            rkey: f1,
-            value: f2,
+            collection: de::required(b.collection, path, "collection")?,
+            rkey: b.rkey,
+            value: de::required(b.value, path, "value")?,
             extra,
         })
     }
@@ -82,7 +71,7 @@ impl de::Object for Create {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.rkey {
             let path = path.key("rkey");
             validate::check_string(
@@ -96,10 +85,7 @@ impl de::Object for Create {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
@@ -145,23 +131,10 @@ impl de::Object for Update {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __UpdateBuilder { collection: Some(f0), rkey: Some(f1), value: Some(f2) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("collection", b.collection.is_some()),
-                        ("rkey", b.rkey.is_some()),
-                        ("value", b.value.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            collection: f0,
-            rkey: f1,
-            value: f2,
+            collection: de::required(b.collection, path, "collection")?,
+            rkey: de::required(b.rkey, path, "rkey")?,
+            value: de::required(b.value, path, "value")?,
             extra,
         })
     }
@@ -172,10 +145,7 @@ impl de::Object for Update {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
@@ -218,17 +188,9 @@ impl de::Object for Delete {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __DeleteBuilder { collection: Some(f0), rkey: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("collection", b.collection.is_some()), ("rkey", b.rkey.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            collection: f0,
-            rkey: f1,
+            collection: de::required(b.collection, path, "collection")?,
+            rkey: de::required(b.rkey, path, "rkey")?,
             extra,
         })
     }
@@ -281,19 +243,10 @@ impl de::Object for CreateResult {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __CreateResultBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            validation_status: f2,
-        } = b else {
-            return Err(
-                de::missing(path, &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())]),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            validation_status: f2,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            validation_status: b.validation_status,
             extra,
         })
     }
@@ -304,10 +257,7 @@ impl de::Object for CreateResult {
             .opt("validationStatus", &self.validation_status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("validationStatus", &self.validation_status)
             .end()
@@ -356,19 +306,10 @@ impl de::Object for UpdateResult {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __UpdateResultBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            validation_status: f2,
-        } = b else {
-            return Err(
-                de::missing(path, &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())]),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            validation_status: f2,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            validation_status: b.validation_status,
             extra,
         })
     }
@@ -379,10 +320,7 @@ impl de::Object for UpdateResult {
             .opt("validationStatus", &self.validation_status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("validationStatus", &self.validation_status)
             .end()
@@ -495,10 +433,7 @@ impl ::serde::Serialize for CreateResultValidationStatus {
     }
 }
 impl validate::Validate for CreateResultValidationStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -549,24 +484,11 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            repo: Some(f0),
-            validate: f1,
-            writes: Some(f2),
-            swap_commit: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("repo", b.repo.is_some()), ("writes", b.writes.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            repo: f0,
-            validate: f1,
-            writes: f2,
-            swap_commit: f3,
+            repo: de::required(b.repo, path, "repo")?,
+            validate: b.validate,
+            writes: de::required(b.writes, path, "writes")?,
+            swap_commit: b.swap_commit,
             extra,
         })
     }
@@ -578,10 +500,7 @@ impl de::Object for Input {
             .opt("swapCommit", &self.swap_commit)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("writes", &self.writes).end()
     }
 }
@@ -599,100 +518,11 @@ pub enum InputWritesItem {
     /// `$type`: `com.atproto.repo.applyWrites#delete`.
     Delete(Box<Delete>),
 }
-impl InputWritesItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::Create(_) => "com.atproto.repo.applyWrites#create",
-            Self::Update(_) => "com.atproto.repo.applyWrites#update",
-            Self::Delete(_) => "com.atproto.repo.applyWrites#delete",
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for InputWritesItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.repo.applyWrites#create" => {
-                de::member(tag, map, path).map(Self::Create)
-            }
-            "com.atproto.repo.applyWrites#update" => {
-                de::member(tag, map, path).map(Self::Update)
-            }
-            "com.atproto.repo.applyWrites#delete" => {
-                de::member(tag, map, path).map(Self::Delete)
-            }
-            _ => {
-                Err(
-                    de::closed_union_error(
-                        tag,
-                        path,
-                        &[
-                            "com.atproto.repo.applyWrites#create",
-                            "com.atproto.repo.applyWrites#update",
-                            "com.atproto.repo.applyWrites#delete",
-                        ],
-                    ),
-                )
-            }
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for InputWritesItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InputWritesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for InputWritesItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Create(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.repo.applyWrites#create"),
-                    s,
-                )
-            }
-            Self::Update(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.repo.applyWrites#update"),
-                    s,
-                )
-            }
-            Self::Delete(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.repo.applyWrites#delete"),
-                    s,
-                )
-            }
-        }
-    }
-}
-impl validate::Validate for InputWritesItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::Create(v) => validate::Validate::validate_at(&**v, path),
-            Self::Update(v) => validate::Validate::validate_at(&**v, path),
-            Self::Delete(v) => validate::Validate::validate_at(&**v, path),
-        }
-    }
-}
+types::union_impls!(
+    InputWritesItem { Create "com.atproto.repo.applyWrites#create", Update
+    "com.atproto.repo.applyWrites#update", Delete "com.atproto.repo.applyWrites#delete",
+    } closed
+);
 types::union_from!(
     InputWritesItem { Create : Create, Update : Update, Delete : Delete, }
 );
@@ -729,10 +559,9 @@ impl de::Object for Output {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { commit: f0, results: f1 } = b;
         Ok(Self {
-            commit: f0,
-            results: f1,
+            commit: b.commit,
+            results: b.results,
             extra,
         })
     }
@@ -742,10 +571,7 @@ impl de::Object for Output {
             .opt("results", &self.results)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("commit", &self.commit)
             .at("results", &self.results)
@@ -767,100 +593,11 @@ pub enum OutputResultsItem {
     /// `$type`: `com.atproto.repo.applyWrites#deleteResult`.
     DeleteResult(Box<DeleteResult>),
 }
-impl OutputResultsItem {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::CreateResult(_) => "com.atproto.repo.applyWrites#createResult",
-            Self::UpdateResult(_) => "com.atproto.repo.applyWrites#updateResult",
-            Self::DeleteResult(_) => "com.atproto.repo.applyWrites#deleteResult",
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for OutputResultsItem {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.repo.applyWrites#createResult" => {
-                de::member(tag, map, path).map(Self::CreateResult)
-            }
-            "com.atproto.repo.applyWrites#updateResult" => {
-                de::member(tag, map, path).map(Self::UpdateResult)
-            }
-            "com.atproto.repo.applyWrites#deleteResult" => {
-                de::member(tag, map, path).map(Self::DeleteResult)
-            }
-            _ => {
-                Err(
-                    de::closed_union_error(
-                        tag,
-                        path,
-                        &[
-                            "com.atproto.repo.applyWrites#createResult",
-                            "com.atproto.repo.applyWrites#updateResult",
-                            "com.atproto.repo.applyWrites#deleteResult",
-                        ],
-                    ),
-                )
-            }
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for OutputResultsItem {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutputResultsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for OutputResultsItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CreateResult(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.repo.applyWrites#createResult"),
-                    s,
-                )
-            }
-            Self::UpdateResult(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.repo.applyWrites#updateResult"),
-                    s,
-                )
-            }
-            Self::DeleteResult(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.repo.applyWrites#deleteResult"),
-                    s,
-                )
-            }
-        }
-    }
-}
-impl validate::Validate for OutputResultsItem {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::CreateResult(v) => validate::Validate::validate_at(&**v, path),
-            Self::UpdateResult(v) => validate::Validate::validate_at(&**v, path),
-            Self::DeleteResult(v) => validate::Validate::validate_at(&**v, path),
-        }
-    }
-}
+types::union_impls!(
+    OutputResultsItem { CreateResult "com.atproto.repo.applyWrites#createResult",
+    UpdateResult "com.atproto.repo.applyWrites#updateResult", DeleteResult
+    "com.atproto.repo.applyWrites#deleteResult", } closed
+);
 types::union_from!(
     OutputResultsItem { CreateResult : CreateResult, UpdateResult : UpdateResult,
     DeleteResult : DeleteResult, }
@@ -880,43 +617,7 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "InvalidSwap" => Self::InvalidSwap { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::InvalidSwap { .. } => "InvalidSwap",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidSwap { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { InvalidSwap "InvalidSwap", });
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateResultValidationStatus {
@@ -986,10 +687,7 @@ impl ::serde::Serialize for UpdateResultValidationStatus {
     }
 }
 impl validate::Validate for UpdateResultValidationStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

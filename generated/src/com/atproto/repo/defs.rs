@@ -35,12 +35,11 @@ impl de::Object for CommitMeta {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __CommitMetaBuilder { cid: Some(f0), rev: Some(f1) } = b else {
-            return Err(
-                de::missing(path, &[("cid", b.cid.is_some()), ("rev", b.rev.is_some())]),
-            );
-        };
-        Ok(Self { cid: f0, rev: f1, extra })
+        Ok(Self {
+            cid: de::required(b.cid, path, "cid")?,
+            rev: de::required(b.rev, path, "rev")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

@@ -66,30 +66,12 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            repo: Some(f0),
-            collection: Some(f1),
-            rkey: Some(f2),
-            swap_record: f3,
-            swap_commit: f4,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("repo", b.repo.is_some()),
-                        ("collection", b.collection.is_some()),
-                        ("rkey", b.rkey.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            repo: f0,
-            collection: f1,
-            rkey: f2,
-            swap_record: f3,
-            swap_commit: f4,
+            repo: de::required(b.repo, path, "repo")?,
+            collection: de::required(b.collection, path, "collection")?,
+            rkey: de::required(b.rkey, path, "rkey")?,
+            swap_record: b.swap_record,
+            swap_commit: b.swap_commit,
             extra,
         })
     }
@@ -139,16 +121,12 @@ impl de::Object for Output {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { commit: f0 } = b;
-        Ok(Self { commit: f0, extra })
+        Ok(Self { commit: b.commit, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("commit", &self.commit).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("commit", &self.commit).end()
     }
 }
@@ -173,40 +151,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "InvalidSwap" => Self::InvalidSwap { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::InvalidSwap { .. } => "InvalidSwap",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidSwap { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { InvalidSwap "InvalidSwap", });

@@ -50,10 +50,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { repo: Some(f0) } = b else {
-            return Err(de::missing(path, &[("repo", b.repo.is_some())]));
-        };
-        Ok(Self { repo: f0, extra })
+        Ok(Self {
+            repo: de::required(b.repo, path, "repo")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("repo", &self.repo).extra(&self.extra)
@@ -62,9 +62,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.repo, "repo", &mut out);
-        out
+        xrpc::QueryPairs::new().add("repo", &self.repo).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -118,32 +116,16 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            handle: Some(f0),
-            did: Some(f1),
-            did_doc: Some(f2),
-            collections: Some(f3),
-            handle_is_correct: Some(f4),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("handle", b.handle.is_some()),
-                        ("did", b.did.is_some()),
-                        ("didDoc", b.did_doc.is_some()),
-                        ("collections", b.collections.is_some()),
-                        ("handleIsCorrect", b.handle_is_correct.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            handle: f0,
-            did: f1,
-            did_doc: f2,
-            collections: f3,
-            handle_is_correct: f4,
+            handle: de::required(b.handle, path, "handle")?,
+            did: de::required(b.did, path, "did")?,
+            did_doc: de::required(b.did_doc, path, "didDoc")?,
+            collections: de::required(b.collections, path, "collections")?,
+            handle_is_correct: de::required(
+                b.handle_is_correct,
+                path,
+                "handleIsCorrect",
+            )?,
             extra,
         })
     }
@@ -156,10 +138,7 @@ impl de::Object for Output {
             .req("handleIsCorrect", &self.handle_is_correct)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("didDoc", &self.did_doc).end()
     }
 }

@@ -62,28 +62,11 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder {
-            repo: Some(f0),
-            collection: Some(f1),
-            rkey: Some(f2),
-            cid: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("repo", b.repo.is_some()),
-                        ("collection", b.collection.is_some()),
-                        ("rkey", b.rkey.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            repo: f0,
-            collection: f1,
-            rkey: f2,
-            cid: f3,
+            repo: de::required(b.repo, path, "repo")?,
+            collection: de::required(b.collection, path, "collection")?,
+            rkey: de::required(b.rkey, path, "rkey")?,
+            cid: b.cid,
             extra,
         })
     }
@@ -99,12 +82,12 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.repo, "repo", &mut out);
-        xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
-        xrpc::QueryValue::push_query(&self.rkey, "rkey", &mut out);
-        xrpc::QueryValue::push_query(&self.cid, "cid", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("repo", &self.repo)
+            .add("collection", &self.collection)
+            .add("rkey", &self.rkey)
+            .add("cid", &self.cid)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -150,18 +133,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { uri: Some(f0), cid: f1, value: Some(f2) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("uri", b.uri.is_some()), ("value", b.value.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            value: f2,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: b.cid,
+            value: de::required(b.value, path, "value")?,
             extra,
         })
     }
@@ -172,10 +147,7 @@ impl de::Object for Output {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
@@ -199,40 +171,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "RecordNotFound" => Self::RecordNotFound { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::RecordNotFound { .. } => "RecordNotFound",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::RecordNotFound { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { RecordNotFound "RecordNotFound", });

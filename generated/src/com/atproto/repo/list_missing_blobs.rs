@@ -52,17 +52,9 @@ impl de::Object for RecordBlob {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBlobBuilder { cid: Some(f0), record_uri: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("cid", b.cid.is_some()), ("recordUri", b.record_uri.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            cid: f0,
-            record_uri: f1,
+            cid: de::required(b.cid, path, "cid")?,
+            record_uri: de::required(b.record_uri, path, "recordUri")?,
             extra,
         })
     }
@@ -111,10 +103,9 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { limit: f0, cursor: f1 } = b;
         Ok(Self {
-            limit: f0,
-            cursor: f1,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -124,7 +115,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -143,13 +134,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("500"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .or("limit", &self.limit, "500")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -192,12 +180,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, blobs: Some(f1) } = b else {
-            return Err(de::missing(path, &[("blobs", b.blobs.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            blobs: f1,
+            cursor: b.cursor,
+            blobs: de::required(b.blobs, path, "blobs")?,
             extra,
         })
     }
@@ -207,10 +192,7 @@ impl de::Object for Output {
             .req("blobs", &self.blobs)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("blobs", &self.blobs).end()
     }
 }

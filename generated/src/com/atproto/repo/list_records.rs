@@ -55,22 +55,10 @@ impl de::Object for Record {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RecordBuilder { uri: Some(f0), cid: Some(f1), value: Some(f2) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("uri", b.uri.is_some()),
-                        ("cid", b.cid.is_some()),
-                        ("value", b.value.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            value: f2,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            value: de::required(b.value, path, "value")?,
             extra,
         })
     }
@@ -81,10 +69,7 @@ impl de::Object for Record {
             .req("value", &self.value)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("value", &self.value).end()
     }
 }
@@ -140,26 +125,12 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder {
-            repo: Some(f0),
-            collection: Some(f1),
-            limit: f2,
-            cursor: f3,
-            reverse: f4,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("repo", b.repo.is_some()), ("collection", b.collection.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            repo: f0,
-            collection: f1,
-            limit: f2,
-            cursor: f3,
-            reverse: f4,
+            repo: de::required(b.repo, path, "repo")?,
+            collection: de::required(b.collection, path, "collection")?,
+            limit: b.limit,
+            cursor: b.cursor,
+            reverse: b.reverse,
             extra,
         })
     }
@@ -172,7 +143,7 @@ impl de::Object for Params {
             .opt("reverse", &self.reverse)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -191,16 +162,13 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.repo, "repo", &mut out);
-        xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        xrpc::QueryValue::push_query(&self.reverse, "reverse", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("repo", &self.repo)
+            .add("collection", &self.collection)
+            .or("limit", &self.limit, "50")
+            .add("cursor", &self.cursor)
+            .add("reverse", &self.reverse)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -243,12 +211,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, records: Some(f1) } = b else {
-            return Err(de::missing(path, &[("records", b.records.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            records: f1,
+            cursor: b.cursor,
+            records: de::required(b.records, path, "records")?,
             extra,
         })
     }
@@ -258,10 +223,7 @@ impl de::Object for Output {
             .req("records", &self.records)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("records", &self.records).end()
     }
 }

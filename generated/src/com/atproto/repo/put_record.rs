@@ -74,35 +74,14 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            repo: Some(f0),
-            collection: Some(f1),
-            rkey: Some(f2),
-            validate: f3,
-            record: Some(f4),
-            swap_record: f5,
-            swap_commit: f6,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("repo", b.repo.is_some()),
-                        ("collection", b.collection.is_some()),
-                        ("rkey", b.rkey.is_some()),
-                        ("record", b.record.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            repo: f0,
-            collection: f1,
-            rkey: f2,
-            validate: f3,
-            record: f4,
-            swap_record: f5,
-            swap_commit: f6,
+            repo: de::required(b.repo, path, "repo")?,
+            collection: de::required(b.collection, path, "collection")?,
+            rkey: de::required(b.rkey, path, "rkey")?,
+            validate: b.validate,
+            record: de::required(b.record, path, "record")?,
+            swap_record: b.swap_record,
+            swap_commit: b.swap_commit,
             extra,
         })
     }
@@ -117,7 +96,7 @@ impl de::Object for Input {
             .opt("swapCommit", &self.swap_commit)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.rkey;
             let path = path.key("rkey");
@@ -132,10 +111,7 @@ impl de::Object for Input {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("record", &self.record).end()
     }
 }
@@ -187,21 +163,11 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            uri: Some(f0),
-            cid: Some(f1),
-            commit: f2,
-            validation_status: f3,
-        } = b else {
-            return Err(
-                de::missing(path, &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())]),
-            );
-        };
         Ok(Self {
-            uri: f0,
-            cid: f1,
-            commit: f2,
-            validation_status: f3,
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            commit: b.commit,
+            validation_status: b.validation_status,
             extra,
         })
     }
@@ -213,10 +179,7 @@ impl de::Object for Output {
             .opt("validationStatus", &self.validation_status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("commit", &self.commit)
             .at("validationStatus", &self.validation_status)
@@ -298,10 +261,7 @@ impl ::serde::Serialize for OutputValidationStatus {
     }
 }
 impl validate::Validate for OutputValidationStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -325,40 +285,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "InvalidSwap" => Self::InvalidSwap { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::InvalidSwap { .. } => "InvalidSwap",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidSwap { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { InvalidSwap "InvalidSwap", });

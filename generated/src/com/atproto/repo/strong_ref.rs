@@ -37,12 +37,11 @@ impl de::Object for Main {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __MainBuilder { uri: Some(f0), cid: Some(f1) } = b else {
-            return Err(
-                de::missing(path, &[("uri", b.uri.is_some()), ("cid", b.cid.is_some())]),
-            );
-        };
-        Ok(Self { uri: f0, cid: f1, extra })
+        Ok(Self {
+            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.cid, path, "cid")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

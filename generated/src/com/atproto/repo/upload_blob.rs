@@ -49,10 +49,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { blob: Some(f0) } = b else {
-            return Err(de::missing(path, &[("blob", b.blob.is_some())]));
-        };
-        Ok(Self { blob: f0, extra })
+        Ok(Self {
+            blob: de::required(b.blob, path, "blob")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("blob", &self.blob).extra(&self.extra)

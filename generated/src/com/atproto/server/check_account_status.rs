@@ -81,44 +81,20 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            activated: Some(f0),
-            valid_did: Some(f1),
-            repo_commit: Some(f2),
-            repo_rev: Some(f3),
-            repo_blocks: Some(f4),
-            indexed_records: Some(f5),
-            private_state_values: Some(f6),
-            expected_blobs: Some(f7),
-            imported_blobs: Some(f8),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("activated", b.activated.is_some()),
-                        ("validDid", b.valid_did.is_some()),
-                        ("repoCommit", b.repo_commit.is_some()),
-                        ("repoRev", b.repo_rev.is_some()),
-                        ("repoBlocks", b.repo_blocks.is_some()),
-                        ("indexedRecords", b.indexed_records.is_some()),
-                        ("privateStateValues", b.private_state_values.is_some()),
-                        ("expectedBlobs", b.expected_blobs.is_some()),
-                        ("importedBlobs", b.imported_blobs.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            activated: f0,
-            valid_did: f1,
-            repo_commit: f2,
-            repo_rev: f3,
-            repo_blocks: f4,
-            indexed_records: f5,
-            private_state_values: f6,
-            expected_blobs: f7,
-            imported_blobs: f8,
+            activated: de::required(b.activated, path, "activated")?,
+            valid_did: de::required(b.valid_did, path, "validDid")?,
+            repo_commit: de::required(b.repo_commit, path, "repoCommit")?,
+            repo_rev: de::required(b.repo_rev, path, "repoRev")?,
+            repo_blocks: de::required(b.repo_blocks, path, "repoBlocks")?,
+            indexed_records: de::required(b.indexed_records, path, "indexedRecords")?,
+            private_state_values: de::required(
+                b.private_state_values,
+                path,
+                "privateStateValues",
+            )?,
+            expected_blobs: de::required(b.expected_blobs, path, "expectedBlobs")?,
+            imported_blobs: de::required(b.imported_blobs, path, "importedBlobs")?,
             extra,
         })
     }

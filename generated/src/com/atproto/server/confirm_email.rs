@@ -52,17 +52,9 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { email: Some(f0), token: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("email", b.email.is_some()), ("token", b.token.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            email: f0,
-            token: f1,
+            email: de::required(b.email, path, "email")?,
+            token: de::required(b.token, path, "token")?,
             extra,
         })
     }
@@ -96,48 +88,7 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "AccountNotFound" => Self::AccountNotFound { message },
-            "ExpiredToken" => Self::ExpiredToken { message },
-            "InvalidToken" => Self::InvalidToken { message },
-            "InvalidEmail" => Self::InvalidEmail { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::AccountNotFound { .. } => "AccountNotFound",
-            Self::ExpiredToken { .. } => "ExpiredToken",
-            Self::InvalidToken { .. } => "InvalidToken",
-            Self::InvalidEmail { .. } => "InvalidEmail",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::AccountNotFound { message }
-            | Self::ExpiredToken { message }
-            | Self::InvalidToken { message }
-            | Self::InvalidEmail { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { AccountNotFound "AccountNotFound", ExpiredToken "ExpiredToken", InvalidToken
+    "InvalidToken", InvalidEmail "InvalidEmail", }
+);

@@ -82,29 +82,16 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            email: f0,
-            handle: Some(f1),
-            did: f2,
-            invite_code: f3,
-            verification_code: f4,
-            verification_phone: f5,
-            password: f6,
-            recovery_key: f7,
-            plc_op: f8,
-        } = b else {
-            return Err(de::missing(path, &[("handle", b.handle.is_some())]));
-        };
         Ok(Self {
-            email: f0,
-            handle: f1,
-            did: f2,
-            invite_code: f3,
-            verification_code: f4,
-            verification_phone: f5,
-            password: f6,
-            recovery_key: f7,
-            plc_op: f8,
+            email: b.email,
+            handle: de::required(b.handle, path, "handle")?,
+            did: b.did,
+            invite_code: b.invite_code,
+            verification_code: b.verification_code,
+            verification_phone: b.verification_phone,
+            password: b.password,
+            recovery_key: b.recovery_key,
+            plc_op: b.plc_op,
             extra,
         })
     }
@@ -121,10 +108,7 @@ impl de::Object for Input {
             .opt("plcOp", &self.plc_op)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("plcOp", &self.plc_op).end()
     }
 }
@@ -180,31 +164,12 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            access_jwt: Some(f0),
-            refresh_jwt: Some(f1),
-            handle: Some(f2),
-            did: Some(f3),
-            did_doc: f4,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("accessJwt", b.access_jwt.is_some()),
-                        ("refreshJwt", b.refresh_jwt.is_some()),
-                        ("handle", b.handle.is_some()),
-                        ("did", b.did.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            access_jwt: f0,
-            refresh_jwt: f1,
-            handle: f2,
-            did: f3,
-            did_doc: f4,
+            access_jwt: de::required(b.access_jwt, path, "accessJwt")?,
+            refresh_jwt: de::required(b.refresh_jwt, path, "refreshJwt")?,
+            handle: de::required(b.handle, path, "handle")?,
+            did: de::required(b.did, path, "did")?,
+            did_doc: b.did_doc,
             extra,
         })
     }
@@ -217,10 +182,7 @@ impl de::Object for Output {
             .opt("didDoc", &self.did_doc)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("didDoc", &self.did_doc).end()
     }
 }
@@ -256,65 +218,9 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "InvalidHandle" => Self::InvalidHandle { message },
-            "InvalidPassword" => Self::InvalidPassword { message },
-            "InvalidInviteCode" => Self::InvalidInviteCode { message },
-            "HandleNotAvailable" => {
-                Self::HandleNotAvailable {
-                    message,
-                }
-            }
-            "UnsupportedDomain" => Self::UnsupportedDomain { message },
-            "UnresolvableDid" => Self::UnresolvableDid { message },
-            "IncompatibleDidDoc" => {
-                Self::IncompatibleDidDoc {
-                    message,
-                }
-            }
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::InvalidHandle { .. } => "InvalidHandle",
-            Self::InvalidPassword { .. } => "InvalidPassword",
-            Self::InvalidInviteCode { .. } => "InvalidInviteCode",
-            Self::HandleNotAvailable { .. } => "HandleNotAvailable",
-            Self::UnsupportedDomain { .. } => "UnsupportedDomain",
-            Self::UnresolvableDid { .. } => "UnresolvableDid",
-            Self::IncompatibleDidDoc { .. } => "IncompatibleDidDoc",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidHandle { message }
-            | Self::InvalidPassword { message }
-            | Self::InvalidInviteCode { message }
-            | Self::HandleNotAvailable { message }
-            | Self::UnsupportedDomain { message }
-            | Self::UnresolvableDid { message }
-            | Self::IncompatibleDidDoc { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { InvalidHandle "InvalidHandle", InvalidPassword "InvalidPassword",
+    InvalidInviteCode "InvalidInviteCode", HandleNotAvailable "HandleNotAvailable",
+    UnsupportedDomain "UnsupportedDomain", UnresolvableDid "UnresolvableDid",
+    IncompatibleDidDoc "IncompatibleDidDoc", }
+);

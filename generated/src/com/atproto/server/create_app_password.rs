@@ -58,28 +58,11 @@ impl de::Object for AppPassword {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __AppPasswordBuilder {
-            name: Some(f0),
-            password: Some(f1),
-            created_at: Some(f2),
-            privileged: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("name", b.name.is_some()),
-                        ("password", b.password.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            name: f0,
-            password: f1,
-            created_at: f2,
-            privileged: f3,
+            name: de::required(b.name, path, "name")?,
+            password: de::required(b.password, path, "password")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            privileged: b.privileged,
             extra,
         })
     }
@@ -132,12 +115,9 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { name: Some(f0), privileged: f1 } = b else {
-            return Err(de::missing(path, &[("name", b.name.is_some())]));
-        };
         Ok(Self {
-            name: f0,
-            privileged: f1,
+            name: de::required(b.name, path, "name")?,
+            privileged: b.privileged,
             extra,
         })
     }
@@ -168,40 +148,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "AccountTakedown" => Self::AccountTakedown { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::AccountTakedown { .. } => "AccountTakedown",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::AccountTakedown { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { AccountTakedown "AccountTakedown", });

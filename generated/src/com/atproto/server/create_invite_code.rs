@@ -52,12 +52,9 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { use_count: Some(f0), for_account: f1 } = b else {
-            return Err(de::missing(path, &[("useCount", b.use_count.is_some())]));
-        };
         Ok(Self {
-            use_count: f0,
-            for_account: f1,
+            use_count: de::required(b.use_count, path, "useCount")?,
+            for_account: b.for_account,
             extra,
         })
     }
@@ -102,10 +99,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { code: Some(f0) } = b else {
-            return Err(de::missing(path, &[("code", b.code.is_some())]));
-        };
-        Ok(Self { code: f0, extra })
+        Ok(Self {
+            code: de::required(b.code, path, "code")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("code", &self.code).extra(&self.extra)

@@ -52,17 +52,9 @@ impl de::Object for AccountCodes {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __AccountCodesBuilder { account: Some(f0), codes: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("account", b.account.is_some()), ("codes", b.codes.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            account: f0,
-            codes: f1,
+            account: de::required(b.account, path, "account")?,
+            codes: de::required(b.codes, path, "codes")?,
             extra,
         })
     }
@@ -112,25 +104,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            code_count: Some(f0),
-            use_count: Some(f1),
-            for_accounts: f2,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("codeCount", b.code_count.is_some()),
-                        ("useCount", b.use_count.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            code_count: f0,
-            use_count: f1,
-            for_accounts: f2,
+            code_count: de::required(b.code_count, path, "codeCount")?,
+            use_count: de::required(b.use_count, path, "useCount")?,
+            for_accounts: b.for_accounts,
             extra,
         })
     }
@@ -177,18 +154,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { codes: Some(f0) } = b else {
-            return Err(de::missing(path, &[("codes", b.codes.is_some())]));
-        };
-        Ok(Self { codes: f0, extra })
+        Ok(Self {
+            codes: de::required(b.codes, path, "codes")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("codes", &self.codes).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("codes", &self.codes).end()
     }
 }

@@ -64,27 +64,11 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder {
-            identifier: Some(f0),
-            password: Some(f1),
-            auth_factor_token: f2,
-            allow_takendown: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("identifier", b.identifier.is_some()),
-                        ("password", b.password.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            identifier: f0,
-            password: f1,
-            auth_factor_token: f2,
-            allow_takendown: f3,
+            identifier: de::required(b.identifier, path, "identifier")?,
+            password: de::required(b.password, path, "password")?,
+            auth_factor_token: b.auth_factor_token,
+            allow_takendown: b.allow_takendown,
             extra,
         })
     }
@@ -164,41 +148,17 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            access_jwt: Some(f0),
-            refresh_jwt: Some(f1),
-            handle: Some(f2),
-            did: Some(f3),
-            did_doc: f4,
-            email: f5,
-            email_confirmed: f6,
-            email_auth_factor: f7,
-            active: f8,
-            status: f9,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("accessJwt", b.access_jwt.is_some()),
-                        ("refreshJwt", b.refresh_jwt.is_some()),
-                        ("handle", b.handle.is_some()),
-                        ("did", b.did.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            access_jwt: f0,
-            refresh_jwt: f1,
-            handle: f2,
-            did: f3,
-            did_doc: f4,
-            email: f5,
-            email_confirmed: f6,
-            email_auth_factor: f7,
-            active: f8,
-            status: f9,
+            access_jwt: de::required(b.access_jwt, path, "accessJwt")?,
+            refresh_jwt: de::required(b.refresh_jwt, path, "refreshJwt")?,
+            handle: de::required(b.handle, path, "handle")?,
+            did: de::required(b.did, path, "did")?,
+            did_doc: b.did_doc,
+            email: b.email,
+            email_confirmed: b.email_confirmed,
+            email_auth_factor: b.email_auth_factor,
+            active: b.active,
+            status: b.status,
             extra,
         })
     }
@@ -216,10 +176,7 @@ impl de::Object for Output {
             .opt("status", &self.status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("didDoc", &self.did_doc)
             .at("status", &self.status)
@@ -307,10 +264,7 @@ impl ::serde::Serialize for OutputStatus {
     }
 }
 impl validate::Validate for OutputStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -336,46 +290,7 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "AccountTakedown" => Self::AccountTakedown { message },
-            "AuthFactorTokenRequired" => {
-                Self::AuthFactorTokenRequired {
-                    message,
-                }
-            }
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::AccountTakedown { .. } => "AccountTakedown",
-            Self::AuthFactorTokenRequired { .. } => "AuthFactorTokenRequired",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::AccountTakedown { message }
-            | Self::AuthFactorTokenRequired { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { AccountTakedown "AccountTakedown", AuthFactorTokenRequired
+    "AuthFactorTokenRequired", }
+);

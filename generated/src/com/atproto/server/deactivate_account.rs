@@ -50,8 +50,10 @@ impl de::Object for Input {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { delete_after: f0 } = b;
-        Ok(Self { delete_after: f0, extra })
+        Ok(Self {
+            delete_after: b.delete_after,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

@@ -50,38 +50,14 @@ impl de::Object for InviteCode {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InviteCodeBuilder {
-            code: Some(f0),
-            available: Some(f1),
-            disabled: Some(f2),
-            for_account: Some(f3),
-            created_by: Some(f4),
-            created_at: Some(f5),
-            uses: Some(f6),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("code", b.code.is_some()),
-                        ("available", b.available.is_some()),
-                        ("disabled", b.disabled.is_some()),
-                        ("forAccount", b.for_account.is_some()),
-                        ("createdBy", b.created_by.is_some()),
-                        ("createdAt", b.created_at.is_some()),
-                        ("uses", b.uses.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            code: f0,
-            available: f1,
-            disabled: f2,
-            for_account: f3,
-            created_by: f4,
-            created_at: f5,
-            uses: f6,
+            code: de::required(b.code, path, "code")?,
+            available: de::required(b.available, path, "available")?,
+            disabled: de::required(b.disabled, path, "disabled")?,
+            for_account: de::required(b.for_account, path, "forAccount")?,
+            created_by: de::required(b.created_by, path, "createdBy")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            uses: de::required(b.uses, path, "uses")?,
             extra,
         })
     }
@@ -96,10 +72,7 @@ impl de::Object for InviteCode {
             .req("uses", &self.uses)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("uses", &self.uses).end()
     }
 }
@@ -142,17 +115,9 @@ impl de::Object for InviteCodeUse {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InviteCodeUseBuilder { used_by: Some(f0), used_at: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("usedBy", b.used_by.is_some()), ("usedAt", b.used_at.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            used_by: f0,
-            used_at: f1,
+            used_by: de::required(b.used_by, path, "usedBy")?,
+            used_at: de::required(b.used_at, path, "usedAt")?,
             extra,
         })
     }

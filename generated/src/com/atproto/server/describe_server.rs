@@ -56,10 +56,9 @@ impl de::Object for Links {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __LinksBuilder { privacy_policy: f0, terms_of_service: f1 } = b;
         Ok(Self {
-            privacy_policy: f0,
-            terms_of_service: f1,
+            privacy_policy: b.privacy_policy,
+            terms_of_service: b.terms_of_service,
             extra,
         })
     }
@@ -106,8 +105,7 @@ impl de::Object for Contact {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ContactBuilder { email: f0 } = b;
-        Ok(Self { email: f0, extra })
+        Ok(Self { email: b.email, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("email", &self.email).extra(&self.extra)
@@ -188,33 +186,18 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            invite_code_required: f0,
-            phone_verification_required: f1,
-            blob_upload_limit: f2,
-            available_user_domains: Some(f3),
-            links: f4,
-            contact: f5,
-            did: Some(f6),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("availableUserDomains", b.available_user_domains.is_some()),
-                        ("did", b.did.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            invite_code_required: f0,
-            phone_verification_required: f1,
-            blob_upload_limit: f2,
-            available_user_domains: f3,
-            links: f4,
-            contact: f5,
-            did: f6,
+            invite_code_required: b.invite_code_required,
+            phone_verification_required: b.phone_verification_required,
+            blob_upload_limit: b.blob_upload_limit,
+            available_user_domains: de::required(
+                b.available_user_domains,
+                path,
+                "availableUserDomains",
+            )?,
+            links: b.links,
+            contact: b.contact,
+            did: de::required(b.did, path, "did")?,
             extra,
         })
     }
@@ -229,10 +212,7 @@ impl de::Object for Output {
             .req("did", &self.did)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("links", &self.links)
             .at("contact", &self.contact)

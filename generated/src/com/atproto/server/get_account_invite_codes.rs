@@ -58,10 +58,9 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { include_used: f0, create_available: f1 } = b;
         Ok(Self {
-            include_used: f0,
-            create_available: f1,
+            include_used: b.include_used,
+            create_available: b.create_available,
             extra,
         })
     }
@@ -75,16 +74,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        match &self.include_used {
-            Some(v) => xrpc::QueryValue::push_query(v, "includeUsed", &mut out),
-            None => out.push(("includeUsed", String::from("true"))),
-        }
-        match &self.create_available {
-            Some(v) => xrpc::QueryValue::push_query(v, "createAvailable", &mut out),
-            None => out.push(("createAvailable", String::from("true"))),
-        }
-        out
+        xrpc::QueryPairs::new()
+            .or("includeUsed", &self.include_used, "true")
+            .or("createAvailable", &self.create_available, "true")
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -125,18 +118,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { codes: Some(f0) } = b else {
-            return Err(de::missing(path, &[("codes", b.codes.is_some())]));
-        };
-        Ok(Self { codes: f0, extra })
+        Ok(Self {
+            codes: de::required(b.codes, path, "codes")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("codes", &self.codes).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("codes", &self.codes).end()
     }
 }
@@ -159,40 +149,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "DuplicateCreate" => Self::DuplicateCreate { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::DuplicateCreate { .. } => "DuplicateCreate",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::DuplicateCreate { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { DuplicateCreate "DuplicateCreate", });

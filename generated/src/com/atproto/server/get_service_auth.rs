@@ -58,13 +58,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { aud: Some(f0), exp: f1, lxm: f2 } = b else {
-            return Err(de::missing(path, &[("aud", b.aud.is_some())]));
-        };
         Ok(Self {
-            aud: f0,
-            exp: f1,
-            lxm: f2,
+            aud: de::required(b.aud, path, "aud")?,
+            exp: b.exp,
+            lxm: b.lxm,
             extra,
         })
     }
@@ -75,7 +72,7 @@ impl de::Object for Params {
             .opt("lxm", &self.lxm)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.aud;
             let path = path.key("aud");
@@ -94,11 +91,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.aud, "aud", &mut out);
-        xrpc::QueryValue::push_query(&self.exp, "exp", &mut out);
-        xrpc::QueryValue::push_query(&self.lxm, "lxm", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("aud", &self.aud)
+            .add("exp", &self.exp)
+            .add("lxm", &self.lxm)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -137,10 +134,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { token: Some(f0) } = b else {
-            return Err(de::missing(path, &[("token", b.token.is_some())]));
-        };
-        Ok(Self { token: f0, extra })
+        Ok(Self {
+            token: de::required(b.token, path, "token")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("token", &self.token).extra(&self.extra)
@@ -163,40 +160,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "BadExpiration" => Self::BadExpiration { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::BadExpiration { .. } => "BadExpiration",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::BadExpiration { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { BadExpiration "BadExpiration", });

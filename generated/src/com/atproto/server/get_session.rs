@@ -75,32 +75,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            handle: Some(f0),
-            did: Some(f1),
-            did_doc: f2,
-            email: f3,
-            email_confirmed: f4,
-            email_auth_factor: f5,
-            active: f6,
-            status: f7,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("handle", b.handle.is_some()), ("did", b.did.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            handle: f0,
-            did: f1,
-            did_doc: f2,
-            email: f3,
-            email_confirmed: f4,
-            email_auth_factor: f5,
-            active: f6,
-            status: f7,
+            handle: de::required(b.handle, path, "handle")?,
+            did: de::required(b.did, path, "did")?,
+            did_doc: b.did_doc,
+            email: b.email,
+            email_confirmed: b.email_confirmed,
+            email_auth_factor: b.email_auth_factor,
+            active: b.active,
+            status: b.status,
             extra,
         })
     }
@@ -116,10 +99,7 @@ impl de::Object for Output {
             .opt("status", &self.status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path)
             .at("didDoc", &self.did_doc)
             .at("status", &self.status)
@@ -207,10 +187,7 @@ impl ::serde::Serialize for OutputStatus {
     }
 }
 impl validate::Validate for OutputStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

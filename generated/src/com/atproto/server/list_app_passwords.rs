@@ -55,22 +55,10 @@ impl de::Object for AppPassword {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __AppPasswordBuilder {
-            name: Some(f0),
-            created_at: Some(f1),
-            privileged: f2,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("name", b.name.is_some()), ("createdAt", b.created_at.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            name: f0,
-            created_at: f1,
-            privileged: f2,
+            name: de::required(b.name, path, "name")?,
+            created_at: de::required(b.created_at, path, "createdAt")?,
+            privileged: b.privileged,
             extra,
         })
     }
@@ -117,18 +105,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { passwords: Some(f0) } = b else {
-            return Err(de::missing(path, &[("passwords", b.passwords.is_some())]));
-        };
-        Ok(Self { passwords: f0, extra })
+        Ok(Self {
+            passwords: de::required(b.passwords, path, "passwords")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("passwords", &self.passwords).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("passwords", &self.passwords).end()
     }
 }
@@ -149,40 +134,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "AccountTakedown" => Self::AccountTakedown { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::AccountTakedown { .. } => "AccountTakedown",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::AccountTakedown { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { AccountTakedown "AccountTakedown", });

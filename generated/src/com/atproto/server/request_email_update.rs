@@ -51,12 +51,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { token_required: Some(f0) } = b else {
-            return Err(
-                de::missing(path, &[("tokenRequired", b.token_required.is_some())]),
-            );
-        };
-        Ok(Self { token_required: f0, extra })
+        Ok(Self {
+            token_required: de::required(b.token_required, path, "tokenRequired")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

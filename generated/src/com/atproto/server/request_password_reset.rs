@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { email: Some(f0) } = b else {
-            return Err(de::missing(path, &[("email", b.email.is_some())]));
-        };
-        Ok(Self { email: f0, extra })
+        Ok(Self {
+            email: de::required(b.email, path, "email")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("email", &self.email).extra(&self.extra)

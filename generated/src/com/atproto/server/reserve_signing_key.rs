@@ -50,8 +50,7 @@ impl de::Object for Input {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { did: f0 } = b;
-        Ok(Self { did: f0, extra })
+        Ok(Self { did: b.did, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("did", &self.did).extra(&self.extra)
@@ -91,10 +90,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { signing_key: Some(f0) } = b else {
-            return Err(de::missing(path, &[("signingKey", b.signing_key.is_some())]));
-        };
-        Ok(Self { signing_key: f0, extra })
+        Ok(Self {
+            signing_key: de::required(b.signing_key, path, "signingKey")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("signingKey", &self.signing_key).extra(&self.extra)

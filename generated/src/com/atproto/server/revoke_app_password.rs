@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { name: Some(f0) } = b else {
-            return Err(de::missing(path, &[("name", b.name.is_some())]));
-        };
-        Ok(Self { name: f0, extra })
+        Ok(Self {
+            name: de::required(b.name, path, "name")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("name", &self.name).extra(&self.extra)

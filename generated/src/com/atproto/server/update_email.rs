@@ -58,14 +58,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { email: Some(f0), email_auth_factor: f1, token: f2 } = b
-        else {
-            return Err(de::missing(path, &[("email", b.email.is_some())]));
-        };
         Ok(Self {
-            email: f0,
-            email_auth_factor: f1,
-            token: f2,
+            email: de::required(b.email, path, "email")?,
+            email_auth_factor: b.email_auth_factor,
+            token: b.token,
             extra,
         })
     }
@@ -101,45 +97,7 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "ExpiredToken" => Self::ExpiredToken { message },
-            "InvalidToken" => Self::InvalidToken { message },
-            "TokenRequired" => Self::TokenRequired { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::ExpiredToken { .. } => "ExpiredToken",
-            Self::InvalidToken { .. } => "InvalidToken",
-            Self::TokenRequired { .. } => "TokenRequired",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::ExpiredToken { message }
-            | Self::InvalidToken { message }
-            | Self::TokenRequired { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { ExpiredToken "ExpiredToken", InvalidToken "InvalidToken", TokenRequired
+    "TokenRequired", }
+);

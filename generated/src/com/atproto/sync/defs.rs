@@ -83,10 +83,7 @@ impl ::serde::Serialize for HostStatus {
     }
 }
 impl validate::Validate for HostStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

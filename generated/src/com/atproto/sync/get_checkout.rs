@@ -50,10 +50,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { did: Some(f0) } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
-        Ok(Self { did: f0, extra })
+        Ok(Self {
+            did: de::required(b.did, path, "did")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -62,9 +62,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.did, "did", &mut out);
-        out
+        xrpc::QueryPairs::new().add("did", &self.did).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)

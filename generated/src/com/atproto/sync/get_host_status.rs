@@ -50,10 +50,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { hostname: Some(f0) } = b else {
-            return Err(de::missing(path, &[("hostname", b.hostname.is_some())]));
-        };
-        Ok(Self { hostname: f0, extra })
+        Ok(Self {
+            hostname: de::required(b.hostname, path, "hostname")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("hostname", &self.hostname).extra(&self.extra)
@@ -62,9 +62,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.hostname, "hostname", &mut out);
-        out
+        xrpc::QueryPairs::new().add("hostname", &self.hostname).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -112,19 +110,11 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            hostname: Some(f0),
-            seq: f1,
-            account_count: f2,
-            status: f3,
-        } = b else {
-            return Err(de::missing(path, &[("hostname", b.hostname.is_some())]));
-        };
         Ok(Self {
-            hostname: f0,
-            seq: f1,
-            account_count: f2,
-            status: f3,
+            hostname: de::required(b.hostname, path, "hostname")?,
+            seq: b.seq,
+            account_count: b.account_count,
+            status: b.status,
             extra,
         })
     }
@@ -136,10 +126,7 @@ impl de::Object for Output {
             .opt("status", &self.status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
@@ -163,40 +150,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "HostNotFound" => Self::HostNotFound { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::HostNotFound { .. } => "HostNotFound",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::HostNotFound { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { HostNotFound "HostNotFound", });

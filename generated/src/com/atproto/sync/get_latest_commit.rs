@@ -50,10 +50,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { did: Some(f0) } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
-        Ok(Self { did: f0, extra })
+        Ok(Self {
+            did: de::required(b.did, path, "did")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -62,9 +62,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.did, "did", &mut out);
-        out
+        xrpc::QueryPairs::new().add("did", &self.did).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -104,12 +102,11 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cid: Some(f0), rev: Some(f1) } = b else {
-            return Err(
-                de::missing(path, &[("cid", b.cid.is_some()), ("rev", b.rev.is_some())]),
-            );
-        };
-        Ok(Self { cid: f0, rev: f1, extra })
+        Ok(Self {
+            cid: de::required(b.cid, path, "cid")?,
+            rev: de::required(b.rev, path, "rev")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -141,48 +138,7 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "RepoNotFound" => Self::RepoNotFound { message },
-            "RepoTakendown" => Self::RepoTakendown { message },
-            "RepoSuspended" => Self::RepoSuspended { message },
-            "RepoDeactivated" => Self::RepoDeactivated { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::RepoNotFound { .. } => "RepoNotFound",
-            Self::RepoTakendown { .. } => "RepoTakendown",
-            Self::RepoSuspended { .. } => "RepoSuspended",
-            Self::RepoDeactivated { .. } => "RepoDeactivated",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::RepoNotFound { message }
-            | Self::RepoTakendown { message }
-            | Self::RepoSuspended { message }
-            | Self::RepoDeactivated { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { RepoNotFound "RepoNotFound", RepoTakendown "RepoTakendown", RepoSuspended
+    "RepoSuspended", RepoDeactivated "RepoDeactivated", }
+);

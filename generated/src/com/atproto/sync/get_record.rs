@@ -57,23 +57,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { did: Some(f0), collection: Some(f1), rkey: Some(f2) } = b
-        else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("did", b.did.is_some()),
-                        ("collection", b.collection.is_some()),
-                        ("rkey", b.rkey.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            collection: f1,
-            rkey: f2,
+            did: de::required(b.did, path, "did")?,
+            collection: de::required(b.collection, path, "collection")?,
+            rkey: de::required(b.rkey, path, "rkey")?,
             extra,
         })
     }
@@ -88,11 +75,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.did, "did", &mut out);
-        xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
-        xrpc::QueryValue::push_query(&self.rkey, "rkey", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("did", &self.did)
+            .add("collection", &self.collection)
+            .add("rkey", &self.rkey)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -125,51 +112,7 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "RecordNotFound" => Self::RecordNotFound { message },
-            "RepoNotFound" => Self::RepoNotFound { message },
-            "RepoTakendown" => Self::RepoTakendown { message },
-            "RepoSuspended" => Self::RepoSuspended { message },
-            "RepoDeactivated" => Self::RepoDeactivated { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::RecordNotFound { .. } => "RecordNotFound",
-            Self::RepoNotFound { .. } => "RepoNotFound",
-            Self::RepoTakendown { .. } => "RepoTakendown",
-            Self::RepoSuspended { .. } => "RepoSuspended",
-            Self::RepoDeactivated { .. } => "RepoDeactivated",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::RecordNotFound { message }
-            | Self::RepoNotFound { message }
-            | Self::RepoTakendown { message }
-            | Self::RepoSuspended { message }
-            | Self::RepoDeactivated { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { RecordNotFound "RecordNotFound", RepoNotFound "RepoNotFound", RepoTakendown
+    "RepoTakendown", RepoSuspended "RepoSuspended", RepoDeactivated "RepoDeactivated", }
+);

@@ -61,14 +61,11 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { did: Some(f0), since: f1, limit: f2, cursor: f3 } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
         Ok(Self {
-            did: f0,
-            since: f1,
-            limit: f2,
-            cursor: f3,
+            did: de::required(b.did, path, "did")?,
+            since: b.since,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -80,7 +77,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -99,15 +96,12 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.did, "did", &mut out);
-        xrpc::QueryValue::push_query(&self.since, "since", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("500"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("did", &self.did)
+            .add("since", &self.since)
+            .or("limit", &self.limit, "500")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -150,12 +144,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, cids: Some(f1) } = b else {
-            return Err(de::missing(path, &[("cids", b.cids.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            cids: f1,
+            cursor: b.cursor,
+            cids: de::required(b.cids, path, "cids")?,
             extra,
         })
     }
@@ -191,48 +182,7 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "RepoNotFound" => Self::RepoNotFound { message },
-            "RepoTakendown" => Self::RepoTakendown { message },
-            "RepoSuspended" => Self::RepoSuspended { message },
-            "RepoDeactivated" => Self::RepoDeactivated { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::RepoNotFound { .. } => "RepoNotFound",
-            Self::RepoTakendown { .. } => "RepoTakendown",
-            Self::RepoSuspended { .. } => "RepoSuspended",
-            Self::RepoDeactivated { .. } => "RepoDeactivated",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::RepoNotFound { message }
-            | Self::RepoTakendown { message }
-            | Self::RepoSuspended { message }
-            | Self::RepoDeactivated { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { RepoNotFound "RepoNotFound", RepoTakendown "RepoTakendown", RepoSuspended
+    "RepoSuspended", RepoDeactivated "RepoDeactivated", }
+);

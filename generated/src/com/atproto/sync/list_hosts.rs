@@ -60,19 +60,11 @@ impl de::Object for Host {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __HostBuilder {
-            hostname: Some(f0),
-            seq: f1,
-            account_count: f2,
-            status: f3,
-        } = b else {
-            return Err(de::missing(path, &[("hostname", b.hostname.is_some())]));
-        };
         Ok(Self {
-            hostname: f0,
-            seq: f1,
-            account_count: f2,
-            status: f3,
+            hostname: de::required(b.hostname, path, "hostname")?,
+            seq: b.seq,
+            account_count: b.account_count,
+            status: b.status,
             extra,
         })
     }
@@ -84,10 +76,7 @@ impl de::Object for Host {
             .opt("status", &self.status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
@@ -130,10 +119,9 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { limit: f0, cursor: f1 } = b;
         Ok(Self {
-            limit: f0,
-            cursor: f1,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -143,7 +131,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -162,13 +150,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("200"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .or("limit", &self.limit, "200")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -212,12 +197,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, hosts: Some(f1) } = b else {
-            return Err(de::missing(path, &[("hosts", b.hosts.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            hosts: f1,
+            cursor: b.cursor,
+            hosts: de::required(b.hosts, path, "hosts")?,
             extra,
         })
     }
@@ -227,10 +209,7 @@ impl de::Object for Output {
             .req("hosts", &self.hosts)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("hosts", &self.hosts).end()
     }
 }

@@ -63,30 +63,12 @@ impl de::Object for Repo {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RepoBuilder {
-            did: Some(f0),
-            head: Some(f1),
-            rev: Some(f2),
-            active: f3,
-            status: f4,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("did", b.did.is_some()),
-                        ("head", b.head.is_some()),
-                        ("rev", b.rev.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            did: f0,
-            head: f1,
-            rev: f2,
-            active: f3,
-            status: f4,
+            did: de::required(b.did, path, "did")?,
+            head: de::required(b.head, path, "head")?,
+            rev: de::required(b.rev, path, "rev")?,
+            active: b.active,
+            status: b.status,
             extra,
         })
     }
@@ -99,10 +81,7 @@ impl de::Object for Repo {
             .opt("status", &self.status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
@@ -145,10 +124,9 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { limit: f0, cursor: f1 } = b;
         Ok(Self {
-            limit: f0,
-            cursor: f1,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -158,7 +136,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -177,13 +155,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("500"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .or("limit", &self.limit, "500")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -226,12 +201,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, repos: Some(f1) } = b else {
-            return Err(de::missing(path, &[("repos", b.repos.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            repos: f1,
+            cursor: b.cursor,
+            repos: de::required(b.repos, path, "repos")?,
             extra,
         })
     }
@@ -241,10 +213,7 @@ impl de::Object for Output {
             .req("repos", &self.repos)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("repos", &self.repos).end()
     }
 }
@@ -341,10 +310,7 @@ impl ::serde::Serialize for RepoStatus {
     }
 }
 impl validate::Validate for RepoStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

@@ -49,10 +49,10 @@ impl de::Object for Repo {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RepoBuilder { did: Some(f0) } = b else {
-            return Err(de::missing(path, &[("did", b.did.is_some())]));
-        };
-        Ok(Self { did: f0, extra })
+        Ok(Self {
+            did: de::required(b.did, path, "did")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -99,13 +99,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { collection: Some(f0), limit: f1, cursor: f2 } = b else {
-            return Err(de::missing(path, &[("collection", b.collection.is_some())]));
-        };
         Ok(Self {
-            collection: f0,
-            limit: f1,
-            cursor: f2,
+            collection: de::required(b.collection, path, "collection")?,
+            limit: b.limit,
+            cursor: b.cursor,
             extra,
         })
     }
@@ -116,7 +113,7 @@ impl de::Object for Params {
             .opt("cursor", &self.cursor)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -135,14 +132,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.collection, "collection", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("500"))),
-        }
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("collection", &self.collection)
+            .or("limit", &self.limit, "500")
+            .add("cursor", &self.cursor)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -185,12 +179,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { cursor: f0, repos: Some(f1) } = b else {
-            return Err(de::missing(path, &[("repos", b.repos.is_some())]));
-        };
         Ok(Self {
-            cursor: f0,
-            repos: f1,
+            cursor: b.cursor,
+            repos: de::required(b.repos, path, "repos")?,
             extra,
         })
     }
@@ -200,10 +191,7 @@ impl de::Object for Output {
             .req("repos", &self.repos)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("repos", &self.repos).end()
     }
 }

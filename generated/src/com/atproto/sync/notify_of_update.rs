@@ -50,10 +50,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { hostname: Some(f0) } = b else {
-            return Err(de::missing(path, &[("hostname", b.hostname.is_some())]));
-        };
-        Ok(Self { hostname: f0, extra })
+        Ok(Self {
+            hostname: de::required(b.hostname, path, "hostname")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("hostname", &self.hostname).extra(&self.extra)

@@ -89,52 +89,19 @@ impl de::Object for Commit {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __CommitBuilder {
-            seq: Some(f0),
-            rebase: Some(f1),
-            too_big: Some(f2),
-            repo: Some(f3),
-            commit: Some(f4),
-            rev: Some(f5),
-            since: Some(f6),
-            blocks: Some(f7),
-            ops: Some(f8),
-            blobs: Some(f9),
-            prev_data: f10,
-            time: Some(f11),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("seq", b.seq.is_some()),
-                        ("rebase", b.rebase.is_some()),
-                        ("tooBig", b.too_big.is_some()),
-                        ("repo", b.repo.is_some()),
-                        ("commit", b.commit.is_some()),
-                        ("rev", b.rev.is_some()),
-                        ("since", b.since.is_some()),
-                        ("blocks", b.blocks.is_some()),
-                        ("ops", b.ops.is_some()),
-                        ("blobs", b.blobs.is_some()),
-                        ("time", b.time.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            seq: f0,
-            rebase: f1,
-            too_big: f2,
-            repo: f3,
-            commit: f4,
-            rev: f5,
-            since: f6,
-            blocks: f7,
-            ops: f8,
-            blobs: f9,
-            prev_data: f10,
-            time: f11,
+            seq: de::required(b.seq, path, "seq")?,
+            rebase: de::required(b.rebase, path, "rebase")?,
+            too_big: de::required(b.too_big, path, "tooBig")?,
+            repo: de::required(b.repo, path, "repo")?,
+            commit: de::required(b.commit, path, "commit")?,
+            rev: de::required(b.rev, path, "rev")?,
+            since: de::required(b.since, path, "since")?,
+            blocks: de::required(b.blocks, path, "blocks")?,
+            ops: de::required(b.ops, path, "ops")?,
+            blobs: de::required(b.blobs, path, "blobs")?,
+            prev_data: b.prev_data,
+            time: de::required(b.time, path, "time")?,
             extra,
         })
     }
@@ -154,7 +121,7 @@ impl de::Object for Commit {
             .req("time", &self.time)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.blocks;
             let path = path.key("blocks");
@@ -183,10 +150,7 @@ impl de::Object for Commit {
         }
         Ok(())
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("ops", &self.ops).end()
     }
 }
@@ -245,32 +209,12 @@ impl de::Object for Sync {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SyncBuilder {
-            seq: Some(f0),
-            did: Some(f1),
-            blocks: Some(f2),
-            rev: Some(f3),
-            time: Some(f4),
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("seq", b.seq.is_some()),
-                        ("did", b.did.is_some()),
-                        ("blocks", b.blocks.is_some()),
-                        ("rev", b.rev.is_some()),
-                        ("time", b.time.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            seq: f0,
-            did: f1,
-            blocks: f2,
-            rev: f3,
-            time: f4,
+            seq: de::required(b.seq, path, "seq")?,
+            did: de::required(b.did, path, "did")?,
+            blocks: de::required(b.blocks, path, "blocks")?,
+            rev: de::required(b.rev, path, "rev")?,
+            time: de::required(b.time, path, "time")?,
             extra,
         })
     }
@@ -283,7 +227,7 @@ impl de::Object for Sync {
             .req("time", &self.time)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         {
             let v = &self.blocks;
             let path = path.key("blocks");
@@ -346,28 +290,11 @@ impl de::Object for Identity {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __IdentityBuilder {
-            seq: Some(f0),
-            did: Some(f1),
-            time: Some(f2),
-            handle: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("seq", b.seq.is_some()),
-                        ("did", b.did.is_some()),
-                        ("time", b.time.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            seq: f0,
-            did: f1,
-            time: f2,
-            handle: f3,
+            seq: de::required(b.seq, path, "seq")?,
+            did: de::required(b.did, path, "did")?,
+            time: de::required(b.time, path, "time")?,
+            handle: b.handle,
             extra,
         })
     }
@@ -430,31 +357,12 @@ impl de::Object for Account {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __AccountBuilder {
-            seq: Some(f0),
-            did: Some(f1),
-            time: Some(f2),
-            active: Some(f3),
-            status: f4,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("seq", b.seq.is_some()),
-                        ("did", b.did.is_some()),
-                        ("time", b.time.is_some()),
-                        ("active", b.active.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            seq: f0,
-            did: f1,
-            time: f2,
-            active: f3,
-            status: f4,
+            seq: de::required(b.seq, path, "seq")?,
+            did: de::required(b.did, path, "did")?,
+            time: de::required(b.time, path, "time")?,
+            active: de::required(b.active, path, "active")?,
+            status: b.status,
             extra,
         })
     }
@@ -467,10 +375,7 @@ impl de::Object for Account {
             .opt("status", &self.status)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("status", &self.status).end()
     }
 }
@@ -512,12 +417,9 @@ impl de::Object for Info {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InfoBuilder { name: Some(f0), message: f1 } = b else {
-            return Err(de::missing(path, &[("name", b.name.is_some())]));
-        };
         Ok(Self {
-            name: f0,
-            message: f1,
+            name: de::required(b.name, path, "name")?,
+            message: b.message,
             extra,
         })
     }
@@ -527,10 +429,7 @@ impl de::Object for Info {
             .opt("message", &self.message)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("name", &self.name).end()
     }
 }
@@ -578,28 +477,11 @@ impl de::Object for RepoOp {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __RepoOpBuilder {
-            action: Some(f0),
-            path: Some(f1),
-            cid: Some(f2),
-            prev: f3,
-        } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[
-                        ("action", b.action.is_some()),
-                        ("path", b.path.is_some()),
-                        ("cid", b.cid.is_some()),
-                    ],
-                ),
-            );
-        };
         Ok(Self {
-            action: f0,
-            path: f1,
-            cid: f2,
-            prev: f3,
+            action: de::required(b.action, path, "action")?,
+            path: de::required(b.path, path, "path")?,
+            cid: de::required(b.cid, path, "cid")?,
+            prev: b.prev,
             extra,
         })
     }
@@ -611,10 +493,7 @@ impl de::Object for RepoOp {
             .opt("prev", &self.prev)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("action", &self.action).end()
     }
 }
@@ -709,10 +588,7 @@ impl ::serde::Serialize for AccountStatus {
     }
 }
 impl validate::Validate for AccountStatus {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -786,10 +662,7 @@ impl ::serde::Serialize for InfoName {
     }
 }
 impl validate::Validate for InfoName {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }
@@ -829,8 +702,7 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { cursor: f0 } = b;
-        Ok(Self { cursor: f0, extra })
+        Ok(Self { cursor: b.cursor, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)
@@ -839,9 +711,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.cursor, "cursor", &mut out);
-        out
+        xrpc::QueryPairs::new().add("cursor", &self.cursor).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -865,115 +735,13 @@ pub enum Message {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl Message {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::Commit(_) => "com.atproto.sync.subscribeRepos#commit",
-            Self::Sync(_) => "com.atproto.sync.subscribeRepos#sync",
-            Self::Identity(_) => "com.atproto.sync.subscribeRepos#identity",
-            Self::Account(_) => "com.atproto.sync.subscribeRepos#account",
-            Self::Info(_) => "com.atproto.sync.subscribeRepos#info",
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for Message {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.sync.subscribeRepos#commit" => {
-                de::member(tag, map, path).map(Self::Commit)
-            }
-            "com.atproto.sync.subscribeRepos#sync" => {
-                de::member(tag, map, path).map(Self::Sync)
-            }
-            "com.atproto.sync.subscribeRepos#identity" => {
-                de::member(tag, map, path).map(Self::Identity)
-            }
-            "com.atproto.sync.subscribeRepos#account" => {
-                de::member(tag, map, path).map(Self::Account)
-            }
-            "com.atproto.sync.subscribeRepos#info" => {
-                de::member(tag, map, path).map(Self::Info)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for Message {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Message {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for Message {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Commit(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.sync.subscribeRepos#commit"),
-                    s,
-                )
-            }
-            Self::Sync(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.sync.subscribeRepos#sync"),
-                    s,
-                )
-            }
-            Self::Identity(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.sync.subscribeRepos#identity"),
-                    s,
-                )
-            }
-            Self::Account(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.sync.subscribeRepos#account"),
-                    s,
-                )
-            }
-            Self::Info(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.sync.subscribeRepos#info"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for Message {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::Commit(v) => validate::Validate::validate_at(&**v, path),
-            Self::Sync(v) => validate::Validate::validate_at(&**v, path),
-            Self::Identity(v) => validate::Validate::validate_at(&**v, path),
-            Self::Account(v) => validate::Validate::validate_at(&**v, path),
-            Self::Info(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    Message { Commit "com.atproto.sync.subscribeRepos#commit", Sync
+    "com.atproto.sync.subscribeRepos#sync", Identity
+    "com.atproto.sync.subscribeRepos#identity", Account
+    "com.atproto.sync.subscribeRepos#account", Info
+    "com.atproto.sync.subscribeRepos#info", } open Unknown
+);
 types::union_from!(
     Message { Commit : Commit, Sync : Sync, Identity : Identity, Account : Account, Info
     : Info, }
@@ -995,45 +763,9 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "FutureCursor" => Self::FutureCursor { message },
-            "ConsumerTooSlow" => Self::ConsumerTooSlow { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::FutureCursor { .. } => "FutureCursor",
-            Self::ConsumerTooSlow { .. } => "ConsumerTooSlow",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::FutureCursor { message }
-            | Self::ConsumerTooSlow { message }
-            | Self::Other { message, .. } => message.as_deref(),
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(
+    Error { FutureCursor "FutureCursor", ConsumerTooSlow "ConsumerTooSlow", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RepoOpAction {
@@ -1107,10 +839,7 @@ impl ::serde::Serialize for RepoOpAction {
     }
 }
 impl validate::Validate for RepoOpAction {
-    fn validate_at(
-        &self,
-        _path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_at(&self, _path: &validate::Path<'_>) -> validate::Result {
         Ok(())
     }
 }

@@ -85,20 +85,17 @@ impl de::Object for ResultUnavailable {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ResultUnavailableBuilder { suggestions: Some(f0) } = b else {
-            return Err(de::missing(path, &[("suggestions", b.suggestions.is_some())]));
-        };
-        Ok(Self { suggestions: f0, extra })
+        Ok(Self {
+            suggestions: de::required(b.suggestions, path, "suggestions")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
             .req("suggestions", &self.suggestions)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("suggestions", &self.suggestions).end()
     }
 }
@@ -138,17 +135,9 @@ impl de::Object for Suggestion {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __SuggestionBuilder { handle: Some(f0), method: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("handle", b.handle.is_some()), ("method", b.method.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            handle: f0,
-            method: f1,
+            handle: de::required(b.handle, path, "handle")?,
+            method: de::required(b.method, path, "method")?,
             extra,
         })
     }
@@ -200,13 +189,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { handle: Some(f0), email: f1, birth_date: f2 } = b else {
-            return Err(de::missing(path, &[("handle", b.handle.is_some())]));
-        };
         Ok(Self {
-            handle: f0,
-            email: f1,
-            birth_date: f2,
+            handle: de::required(b.handle, path, "handle")?,
+            email: b.email,
+            birth_date: b.birth_date,
             extra,
         })
     }
@@ -221,11 +207,11 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.handle, "handle", &mut out);
-        xrpc::QueryValue::push_query(&self.email, "email", &mut out);
-        xrpc::QueryValue::push_query(&self.birth_date, "birthDate", &mut out);
-        out
+        xrpc::QueryPairs::new()
+            .add("handle", &self.handle)
+            .add("email", &self.email)
+            .add("birthDate", &self.birth_date)
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -269,17 +255,9 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { handle: Some(f0), result: Some(f1) } = b else {
-            return Err(
-                de::missing(
-                    path,
-                    &[("handle", b.handle.is_some()), ("result", b.result.is_some())],
-                ),
-            );
-        };
         Ok(Self {
-            handle: f0,
-            result: f1,
+            handle: de::required(b.handle, path, "handle")?,
+            result: de::required(b.result, path, "result")?,
             extra,
         })
     }
@@ -289,10 +267,7 @@ impl de::Object for Output {
             .req("result", &self.result)
             .extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("result", &self.result).end()
     }
 }
@@ -308,83 +283,11 @@ pub enum OutputResult {
     /// A value whose `$type` this version of the lexicons does not know, kept whole.
     Unknown(types::UnknownObject),
 }
-impl OutputResult {
-    /// The `$type` of this value.
-    pub fn type_tag(&self) -> &str {
-        match self {
-            Self::ResultAvailable(_) => {
-                "com.atproto.temp.checkHandleAvailability#resultAvailable"
-            }
-            Self::ResultUnavailable(_) => {
-                "com.atproto.temp.checkHandleAvailability#resultUnavailable"
-            }
-            Self::Unknown(v) => v.type_tag(),
-        }
-    }
-}
-impl<'de> de::UnionDe<'de> for OutputResult {
-    fn member<A: ::serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, A::Error> {
-        match tag {
-            "com.atproto.temp.checkHandleAvailability#resultAvailable" => {
-                de::member(tag, map, path).map(Self::ResultAvailable)
-            }
-            "com.atproto.temp.checkHandleAvailability#resultUnavailable" => {
-                de::member(tag, map, path).map(Self::ResultUnavailable)
-            }
-            _ => de::unknown_member(tag, map, path).map(Self::Unknown),
-        }
-    }
-}
-impl<'de> de::DeserializeAt<'de> for OutputResult {
-    fn deserialize_at<D: ::serde::Deserializer<'de>>(
-        d: D,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, D::Error> {
-        de::deserialize_union(d, path)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutputResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
-    }
-}
-impl ::serde::Serialize for OutputResult {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ResultAvailable(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.temp.checkHandleAvailability#resultAvailable"),
-                    s,
-                )
-            }
-            Self::ResultUnavailable(v) => {
-                de::serialize_object(
-                    &**v,
-                    Some("com.atproto.temp.checkHandleAvailability#resultUnavailable"),
-                    s,
-                )
-            }
-            Self::Unknown(v) => ::serde::Serialize::serialize(v, s),
-        }
-    }
-}
-impl validate::Validate for OutputResult {
-    fn validate_at(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
-        match self {
-            Self::ResultAvailable(v) => validate::Validate::validate_at(&**v, path),
-            Self::ResultUnavailable(v) => validate::Validate::validate_at(&**v, path),
-            Self::Unknown(v) => validate::Validate::validate_at(v, path),
-        }
-    }
-}
+types::union_impls!(
+    OutputResult { ResultAvailable
+    "com.atproto.temp.checkHandleAvailability#resultAvailable", ResultUnavailable
+    "com.atproto.temp.checkHandleAvailability#resultUnavailable", } open Unknown
+);
 types::union_from!(
     OutputResult { ResultAvailable : ResultAvailable, ResultUnavailable :
     ResultUnavailable, }
@@ -404,40 +307,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "InvalidEmail" => Self::InvalidEmail { message },
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::InvalidEmail { .. } => "InvalidEmail",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidEmail { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { InvalidEmail "InvalidEmail", });

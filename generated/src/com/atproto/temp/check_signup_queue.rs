@@ -57,17 +57,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder {
-            activated: Some(f0),
-            place_in_queue: f1,
-            estimated_time_ms: f2,
-        } = b else {
-            return Err(de::missing(path, &[("activated", b.activated.is_some())]));
-        };
         Ok(Self {
-            activated: f0,
-            place_in_queue: f1,
-            estimated_time_ms: f2,
+            activated: de::required(b.activated, path, "activated")?,
+            place_in_queue: b.place_in_queue,
+            estimated_time_ms: b.estimated_time_ms,
             extra,
         })
     }

@@ -50,10 +50,10 @@ impl de::Object for Params {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { scope: Some(f0) } = b else {
-            return Err(de::missing(path, &[("scope", b.scope.is_some())]));
-        };
-        Ok(Self { scope: f0, extra })
+        Ok(Self {
+            scope: de::required(b.scope, path, "scope")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("scope", &self.scope).extra(&self.extra)
@@ -62,9 +62,7 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.scope, "scope", &mut out);
-        out
+        xrpc::QueryPairs::new().add("scope", &self.scope).end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -102,10 +100,10 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { scope: Some(f0) } = b else {
-            return Err(de::missing(path, &[("scope", b.scope.is_some())]));
-        };
-        Ok(Self { scope: f0, extra })
+        Ok(Self {
+            scope: de::required(b.scope, path, "scope")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("scope", &self.scope).extra(&self.extra)
@@ -128,44 +126,4 @@ pub enum Error {
         message: Option<String>,
     },
 }
-impl xrpc::XrpcError for Error {
-    fn from_parts(error: String, message: Option<String>) -> Self {
-        match error.as_str() {
-            "InvalidScopeReference" => {
-                Self::InvalidScopeReference {
-                    message,
-                }
-            }
-            _ => Self::Other { error, message },
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Self::InvalidScopeReference { .. } => "InvalidScopeReference",
-            Self::Other { error, .. } => error,
-        }
-    }
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidScopeReference { message } | Self::Other { message, .. } => {
-                message.as_deref()
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        xrpc::fmt_error(self, f)
-    }
-}
-impl ::std::error::Error for Error {}
-impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        xrpc::deserialize_error(d)
-    }
-}
-impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        xrpc::serialize_error(self, s)
-    }
-}
+xrpc::error_impls!(Error { InvalidScopeReference "InvalidScopeReference", });

@@ -53,10 +53,9 @@ impl de::Object for Params {
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __ParamsBuilder { since: f0, limit: f1 } = b;
         Ok(Self {
-            since: f0,
-            limit: f1,
+            since: b.since,
+            limit: b.limit,
             extra,
         })
     }
@@ -66,7 +65,7 @@ impl de::Object for Params {
             .opt("limit", &self.limit)
             .extra(&self.extra)
     }
-    fn check(&self, path: &validate::Path<'_>) -> Result<(), validate::ValidationError> {
+    fn check(&self, path: &validate::Path<'_>) -> validate::Result {
         if let Some(v) = &self.limit {
             let path = path.key("limit");
             validate::check_integer(
@@ -85,13 +84,10 @@ impl de::Object for Params {
 types::object_impls!(Params);
 impl xrpc::QueryParams for Params {
     fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        xrpc::QueryValue::push_query(&self.since, "since", &mut out);
-        match &self.limit {
-            Some(v) => xrpc::QueryValue::push_query(v, "limit", &mut out),
-            None => out.push(("limit", String::from("50"))),
-        }
-        out
+        xrpc::QueryPairs::new()
+            .add("since", &self.since)
+            .or("limit", &self.limit, "50")
+            .end()
     }
     fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
         Some(&self.extra)
@@ -129,18 +125,15 @@ impl de::Object for Output {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __OutputBuilder { labels: Some(f0) } = b else {
-            return Err(de::missing(path, &[("labels", b.labels.is_some())]));
-        };
-        Ok(Self { labels: f0, extra })
+        Ok(Self {
+            labels: de::required(b.labels, path, "labels")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("labels", &self.labels).extra(&self.extra)
     }
-    fn validate_nested(
-        &self,
-        path: &validate::Path<'_>,
-    ) -> Result<(), validate::ValidationError> {
+    fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
         de::ValidateFields::new(path).at("labels", &self.labels).end()
     }
 }

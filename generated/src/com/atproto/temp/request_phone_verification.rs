@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { phone_number: Some(f0) } = b else {
-            return Err(de::missing(path, &[("phoneNumber", b.phone_number.is_some())]));
-        };
-        Ok(Self { phone_number: f0, extra })
+        Ok(Self {
+            phone_number: de::required(b.phone_number, path, "phoneNumber")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

@@ -49,10 +49,10 @@ impl de::Object for Input {
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        let __InputBuilder { account: Some(f0) } = b else {
-            return Err(de::missing(path, &[("account", b.account.is_some())]));
-        };
-        Ok(Self { account: f0, extra })
+        Ok(Self {
+            account: de::required(b.account, path, "account")?,
+            extra,
+        })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("account", &self.account).extra(&self.extra)
