@@ -190,3 +190,13 @@ fn duplicate_keys_nested_in_a_member_are_rejected() {
         "embed.external.uri: duplicate key"
     );
 }
+
+#[test]
+fn debug_shows_a_union_as_its_object_type_first() {
+    let main = decode(r#"{"open": {"$type": "com.example.unions#image", "alt": "a cat"}}"#).unwrap();
+    let text = format!("{main:?}");
+    assert!(
+        text.contains(r#"open: {"$type": "com.example.unions#image", "alt": "a cat"}"#),
+        "{text}"
+    );
+}

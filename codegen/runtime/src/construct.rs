@@ -157,7 +157,8 @@ macro_rules! __lexgen_error_impls {
 }
 
 /// The impls of a generated union: `type_tag`, reading (`UnionDe`,
-/// `DeserializeAt`, `Deserialize`), `Serialize` and `Validate`, from its
+/// `DeserializeAt`, `Deserialize`), `Serialize`, `Debug` (from the
+/// serialization) and `Validate`, from its
 /// variants and their `$type`s. Each variant holds a boxed generated
 /// struct; an open union's `$unknown` variant keeps other `$type`s whole,
 /// a closed union rejects them.
@@ -235,6 +236,11 @@ macro_rules! __lexgen_union_impls {
                     })*
                     $($write_other)*
                 }
+            }
+        }
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                $crate::de::debug_value(self, f)
             }
         }
         impl $crate::validate::Validate for $name {

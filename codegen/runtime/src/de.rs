@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 
 mod blob;
 mod union;
-pub use super::debug::debug_object;
+pub use super::debug::{debug_object, debug_value};
 pub(crate) use super::object::read_object;
 pub use super::object::{
     field, missing, required, validate_object, Object, ValidateFields, WriteFields,

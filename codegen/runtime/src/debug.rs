@@ -4,6 +4,7 @@
 //! the data as it goes on the wire, with the type's name in front:
 //! `Main { uri: "at://…", cid: "bafy…" }`, keys as in the lexicon, unset
 //! optional fields left out and unknown fields included. `{:#?}` indents.
+//! Unions show as the member's object, `$type` first.
 
 use super::object::Object;
 use serde::ser::{self, Serialize, SerializeMap, Serializer};
@@ -14,6 +15,12 @@ pub fn debug_object<T: Object>(value: &T, name: &str, f: &mut Formatter<'_>) -> 
     let mut fields = Fields(f.debug_struct(name));
     value.write(&mut fields).map_err(|_| fmt::Error)?;
     fields.0.finish()
+}
+
+/// Formats any value through its `Serialize` impl: a union shows as the
+/// object it is on the wire, `$type` first.
+pub fn debug_value<T: Serialize + ?Sized>(value: &T, f: &mut Formatter<'_>) -> fmt::Result {
+    Shown(value).fmt(f)
 }
 
 /// A value shown through its `Serialize` impl.

@@ -47,7 +47,7 @@ impl CodeGenerator<'_> {
 
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Clone, PartialEq)]
             #non_exhaustive
             pub enum #name {
                 #(#variants)*

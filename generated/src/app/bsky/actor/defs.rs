@@ -2830,7 +2830,7 @@ impl xrpc::QueryValue for MutedWordActorTarget {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PostInteractionSettingsPrefThreadgateAllowRulesItem {
     /// `$type`: `app.bsky.feed.threadgate#mentionRule`.
@@ -2858,7 +2858,7 @@ types::union_from!(
     ::app::bsky::feed::threadgate::FollowingRule, ListRule : crate
     ::app::bsky::feed::threadgate::ListRule, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PostInteractionSettingsPrefPostgateEmbeddingRulesItem {
     /// `$type`: `app.bsky.feed.postgate#disableRule`.
@@ -2874,7 +2874,7 @@ types::union_from!(
     PostInteractionSettingsPrefPostgateEmbeddingRulesItem { DisableRule : crate
     ::app::bsky::feed::postgate::DisableRule, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PreferencesItem {
     /// `$type`: `app.bsky.actor.defs#adultContentPref`.
@@ -3426,7 +3426,7 @@ impl xrpc::QueryValue for StatusViewStatus {
     }
 }
 /// An optional embed associated with the status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StatusViewEmbed {
     /// `$type`: `app.bsky.embed.external#view`.

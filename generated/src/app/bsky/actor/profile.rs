@@ -210,7 +210,7 @@ impl Record {
     }
 }
 /// Self-label values, specific to the Bluesky application, on the overall account.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.

@@ -178,7 +178,7 @@ impl xrpc::QueryValue for RecordStatus {
     }
 }
 /// An optional embed associated with the status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordEmbed {
     /// `$type`: `app.bsky.embed.external`.

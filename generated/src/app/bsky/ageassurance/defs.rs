@@ -1087,7 +1087,7 @@ impl xrpc::QueryValue for ConfigRegionAdditionalVerificationMethodsItem {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ConfigRegionRulesItem {
     /// `$type`: `app.bsky.ageassurance.defs#configRegionRuleDefault`.

@@ -113,7 +113,7 @@ types::object_api!(
     BookmarkView { subject : crate ::com::atproto::repo::strong_ref::Main, item :
     BookmarkViewItem, } { created_at with_created_at : formats::Datetime, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum BookmarkViewItem {
     /// `$type`: `app.bsky.feed.defs#blockedPost`.

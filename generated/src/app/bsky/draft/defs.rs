@@ -938,7 +938,7 @@ types::object_impls!(DraftEmbedRecord);
 types::object_api!(
     DraftEmbedRecord { record : crate ::com::atproto::repo::strong_ref::Main, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DraftPostgateEmbeddingRulesItem {
     /// `$type`: `app.bsky.feed.postgate#disableRule`.
@@ -954,7 +954,7 @@ types::union_from!(
     DraftPostgateEmbeddingRulesItem { DisableRule : crate
     ::app::bsky::feed::postgate::DisableRule, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DraftThreadgateAllowItem {
     /// `$type`: `app.bsky.feed.threadgate#mentionRule`.
@@ -981,7 +981,7 @@ types::union_from!(
     ::app::bsky::feed::threadgate::FollowingRule, ListRule : crate
     ::app::bsky::feed::threadgate::ListRule, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DraftEmbedGalleryItemsItem {
     /// `$type`: `app.bsky.draft.defs#draftEmbedImage`.
@@ -995,7 +995,7 @@ types::union_impls!(
 );
 types::union_from!(DraftEmbedGalleryItemsItem { DraftEmbedImage : DraftEmbedImage, });
 /// Self-label values for this post. Effectively content warnings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DraftPostLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.

@@ -257,7 +257,7 @@ types::object_api!(
     aspect_ratio : crate ::app::bsky::embed::defs::AspectRatio, } {} extra
 );
 /// The media items in the gallery. Each item may be of a different type, but all types must be supported by the client.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MainItemsItem {
     /// `$type`: `app.bsky.embed.gallery#image`.
@@ -269,7 +269,7 @@ types::union_impls!(
     MainItemsItem { Image "app.bsky.embed.gallery#image", } open Unknown
 );
 types::union_from!(MainItemsItem { Image : Image, });
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ViewItemsItem {
     /// `$type`: `app.bsky.embed.gallery#viewImage`.

@@ -382,7 +382,7 @@ impl de::Object for ViewDetached {
 }
 types::object_impls!(ViewDetached);
 types::object_api!(ViewDetached { uri : formats::AtUri, detached : bool, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ViewRecord2 {
     /// `$type`: `app.bsky.embed.record#viewRecord`.
@@ -421,7 +421,7 @@ types::union_from!(
     ::app::bsky::labeler::defs::LabelerView, StarterPackViewBasic : crate
     ::app::bsky::graph::defs::StarterPackViewBasic, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ViewRecordEmbedsItem {
     /// `$type`: `app.bsky.embed.images#view`.

@@ -116,7 +116,7 @@ types::object_impls!(View);
 types::object_api!(
     View { record : crate ::app::bsky::embed::record::View, media : ViewMedia, } {} extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MainMedia {
     /// `$type`: `app.bsky.embed.images`.
@@ -139,7 +139,7 @@ types::union_from!(
     ::app::bsky::embed::video::Main, Gallery : crate ::app::bsky::embed::gallery::Main,
     External : crate ::app::bsky::embed::external::Main, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ViewMedia {
     /// `$type`: `app.bsky.embed.images#view`.

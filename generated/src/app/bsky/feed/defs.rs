@@ -1371,7 +1371,7 @@ types::object_api!(
     String, } extra
 );
 types::default_new!(Interaction);
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FeedViewPostReason {
     /// `$type`: `app.bsky.feed.defs#reasonRepost`.
@@ -1586,7 +1586,7 @@ impl xrpc::QueryValue for InteractionEvent {
         out.push((name, self.as_str().to_owned()));
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PostViewEmbed {
     /// `$type`: `app.bsky.embed.images#view`.
@@ -1617,7 +1617,7 @@ types::union_from!(
     ::app::bsky::embed::record::View, View6 : crate
     ::app::bsky::embed::record_with_media::View, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReplyRefRoot {
     /// `$type`: `app.bsky.feed.defs#postView`.
@@ -1638,7 +1638,7 @@ types::union_from!(
     ReplyRefRoot { PostView : PostView, NotFoundPost : NotFoundPost, BlockedPost :
     BlockedPost, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReplyRefParent {
     /// `$type`: `app.bsky.feed.defs#postView`.
@@ -1659,7 +1659,7 @@ types::union_from!(
     ReplyRefParent { PostView : PostView, NotFoundPost : NotFoundPost, BlockedPost :
     BlockedPost, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SkeletonFeedPostReason {
     /// `$type`: `app.bsky.feed.defs#skeletonReasonRepost`.
@@ -1678,7 +1678,7 @@ types::union_from!(
     SkeletonFeedPostReason { SkeletonReasonRepost : SkeletonReasonRepost,
     SkeletonReasonPin : SkeletonReasonPin, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ThreadViewPostParent {
     /// `$type`: `app.bsky.feed.defs#threadViewPost`.
@@ -1699,7 +1699,7 @@ types::union_from!(
     ThreadViewPostParent { ThreadViewPost : ThreadViewPost, NotFoundPost : NotFoundPost,
     BlockedPost : BlockedPost, }
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ThreadViewPostRepliesItem {
     /// `$type`: `app.bsky.feed.defs#threadViewPost`.

@@ -178,7 +178,7 @@ types::object_api!(
     Output { thread : OutputThread, } { threadgate with_threadgate : crate
     ::app::bsky::feed::defs::ThreadgateView, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OutputThread {
     /// `$type`: `app.bsky.feed.defs#threadViewPost`.

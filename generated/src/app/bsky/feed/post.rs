@@ -366,7 +366,7 @@ impl de::Object for TextSlice {
 }
 types::object_impls!(TextSlice);
 types::object_api!(TextSlice { start : i64, end : i64, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordEmbed {
     /// `$type`: `app.bsky.embed.images`.
@@ -398,7 +398,7 @@ types::union_from!(
     ::app::bsky::embed::record_with_media::Main, }
 );
 /// Self-label values for this post. Effectively content warnings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.

@@ -154,7 +154,7 @@ impl de::Object for DisableRule {
 types::object_impls!(DisableRule);
 types::object_api!(DisableRule {} {} extra);
 types::default_new!(DisableRule);
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordEmbeddingRulesItem {
     /// `$type`: `app.bsky.feed.postgate#disableRule`.

@@ -257,7 +257,7 @@ impl de::Object for ListRule {
 }
 types::object_impls!(ListRule);
 types::object_api!(ListRule { list : formats::AtUri, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordAllowItem {
     /// `$type`: `app.bsky.feed.threadgate#mentionRule`.

@@ -154,7 +154,7 @@ types::object_api!(
     Output { relationships : Vec < OutputRelationshipsItem >, } { actor with_actor :
     formats::Did, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OutputRelationshipsItem {
     /// `$type`: `app.bsky.graph.defs#relationship`.

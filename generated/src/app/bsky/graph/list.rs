@@ -153,7 +153,7 @@ impl Record {
         formats::Nsid::of_lexicon(Self::NSID)
     }
 }
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordLabels {
     /// `$type`: `com.atproto.label.defs#selfLabels`.

@@ -125,7 +125,7 @@ impl de::Object for Output {
 }
 types::object_impls!(Output);
 types::object_api!(Output { views : Vec < OutputViewsItem >, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OutputViewsItem {
     /// `$type`: `app.bsky.labeler.defs#labelerView`.

@@ -279,7 +279,7 @@ impl de::Object for ByteSlice {
 }
 types::object_impls!(ByteSlice);
 types::object_api!(ByteSlice { byte_start : i64, byte_end : i64, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MainFeaturesItem {
     /// `$type`: `app.bsky.richtext.facet#mention`.

@@ -176,7 +176,7 @@ types::object_api!(Output { thread : Vec < ThreadItem >, } {} extra);
 /// The errors this endpoint can return: its lexicon lists none, so every
 /// error name lands in `Other`.
 pub type Error = xrpc::UndeclaredError;
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ThreadItemValue {
     /// `$type`: `app.bsky.unspecced.defs#threadItemPost`.

@@ -152,7 +152,7 @@ types::object_api!(
     ::com::atproto::admin::defs::StatusAttr, deactivated with_deactivated : crate
     ::com::atproto::admin::defs::StatusAttr, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OutputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.

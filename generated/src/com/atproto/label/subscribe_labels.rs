@@ -242,7 +242,7 @@ impl xrpc::QueryParams for Params {
 }
 types::object_api!(Params {} { cursor with_cursor : i64, } extra);
 types::default_new!(Params);
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Message {
     /// `$type`: `com.atproto.label.subscribeLabels#labels`.

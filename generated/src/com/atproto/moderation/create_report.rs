@@ -161,7 +161,7 @@ types::object_api!(
     InputSubject, } { reason with_reason : String, mod_tool with_mod_tool : ModTool, }
     extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.
@@ -272,7 +272,7 @@ types::object_api!(
     subject : OutputSubject, reported_by : formats::Did, created_at : formats::Datetime,
     } { reason with_reason : String, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OutputSubject {
     /// `$type`: `com.atproto.admin.defs#repoRef`.

@@ -509,7 +509,7 @@ types::object_api!(
     Input { repo : formats::AtIdentifier, writes : Vec < InputWritesItem >, } { validate
     with_validate : bool, swap_commit with_swap_commit : formats::Cid, } extra
 );
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum InputWritesItem {
     /// `$type`: `com.atproto.repo.applyWrites#create`.
     Create(Box<Create>),
@@ -584,7 +584,7 @@ types::object_api!(
     results with_results : Vec < OutputResultsItem >, } extra
 );
 types::default_new!(Output);
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum OutputResultsItem {
     /// `$type`: `com.atproto.repo.applyWrites#createResult`.
     CreateResult(Box<CreateResult>),

@@ -273,7 +273,7 @@ impl de::Object for Output {
 }
 types::object_impls!(Output);
 types::object_api!(Output { handle : formats::Handle, result : OutputResult, } {} extra);
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OutputResult {
     /// `$type`: `com.atproto.temp.checkHandleAvailability#resultAvailable`.
