@@ -193,7 +193,8 @@ fn duplicate_keys_nested_in_a_member_are_rejected() {
 
 #[test]
 fn debug_shows_a_union_as_its_object_type_first() {
-    let main = decode(r#"{"open": {"$type": "com.example.unions#image", "alt": "a cat"}}"#).unwrap();
+    let main =
+        decode(r#"{"open": {"$type": "com.example.unions#image", "alt": "a cat"}}"#).unwrap();
     let text = format!("{main:?}");
     assert!(
         text.contains(r#"open: {"$type": "com.example.unions#image", "alt": "a cat"}"#),

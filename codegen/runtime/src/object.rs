@@ -25,13 +25,12 @@ pub trait Object: Sized {
     /// `Some(nsid)` for records, whose data must carry `$type` = the NSID.
     const RECORD_TYPE: Option<&'static str> = None;
 
-    /// Reads the value of a known field (with [`field`]); `Ok(false)` if
-    /// `key` is unknown.
+    /// Reads the value of a known field (with [`Reader::read`]);
+    /// `Ok(false)` if `key` is unknown.
     fn field<'de, A: MapAccess<'de>>(
         b: &mut Self::Builder,
         key: &str,
-        map: &mut A,
-        path: &Path<'_>,
+        r: &mut Reader<'_, '_, A>,
     ) -> Result<bool, A::Error>;
 
     /// Checks that the required fields were read, and builds the value.
@@ -89,7 +88,7 @@ pub(crate) fn read_object<'de, T: Object, A: MapAccess<'de>>(
                 continue;
             }
         }
-        if !T::field(&mut builder, key.as_str(), map, path)? {
+        if !T::field(&mut builder, key.as_str(), &mut Reader { map, path })? {
             let value = map.next_value_seed(At::<Data>::new(&path.key(key.as_str())))?;
             check(check_unknown_member(key.as_str(), &value, path))?;
             insert_member(&mut extra, key.into_string(), value, path)?;
@@ -101,6 +100,26 @@ pub(crate) fn read_object<'de, T: Object, A: MapAccess<'de>>(
     let value = T::finish(builder, extra, path)?;
     check(value.check(path))?;
     Ok(value)
+}
+
+/// Where a generated `field` reads the value of a known key from: the map
+/// and the object's path, in one argument (each generated arm is one call).
+pub struct Reader<'a, 'p, A> {
+    map: &'a mut A,
+    path: &'a Path<'p>,
+}
+
+impl<'de, A: MapAccess<'de>> Reader<'_, '_, A> {
+    /// Reads the value of field `name` into its slot, rejecting a repeated
+    /// key; `Ok(true)`.
+    #[inline]
+    pub fn read<T: DeserializeAt<'de>>(
+        &mut self,
+        slot: &mut Option<T>,
+        name: &'static str,
+    ) -> Result<bool, A::Error> {
+        field(self.map, slot, self.path, name)
+    }
 }
 
 /// Reads a known field into its slot, rejecting a repeated key.

@@ -44,7 +44,7 @@ impl CodeGenerator<'_> {
         let field_arms = obj.fields.iter().map(|f| {
             let fname = ident(&f.name);
             let wire = &f.wire;
-            quote!(#wire =>  de::field(map, &mut b.#fname, path, #wire),)
+            quote!(#wire => r.read(&mut b.#fname, #wire),)
         });
         // Fields are taken in order, so the first absent required one is
         // named (`de::required`).
@@ -71,11 +71,10 @@ impl CodeGenerator<'_> {
             }
         };
         let has_fields = !obj.fields.is_empty();
-        let (b, key, map, path) = (
+        let (b, key, r) = (
             param("b", has_fields),
             param("key", has_fields),
-            param("map", has_fields),
-            param("path", has_fields),
+            param("r", has_fields),
         );
         let finish_path = param("path", required);
         let extra_init = if obj.extra_name == "extra" {
@@ -175,8 +174,7 @@ impl CodeGenerator<'_> {
                 fn field<'de, A:  de::MapAccess<'de>>(
                     #b: &mut #builder,
                     #key: &str,
-                    #map: &mut A,
-                    #path: & validate::Path<'_>,
+                    #r: &mut de::Reader<'_, '_, A>,
                 ) -> Result<bool, A::Error> {
                     #field_body
                 }

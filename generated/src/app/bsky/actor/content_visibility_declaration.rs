@@ -30,15 +30,12 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
             "hideFromAlgorithmicRecommendations" => {
-                de::field(
-                    map,
+                r.read(
                     &mut b.hide_from_algorithmic_recommendations,
-                    path,
                     "hideFromAlgorithmicRecommendations",
                 )
             }

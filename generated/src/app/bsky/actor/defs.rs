@@ -42,22 +42,21 @@ impl de::Object for ProfileViewBasic {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ProfileViewBasicBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
-            "pronouns" => de::field(map, &mut b.pronouns, path, "pronouns"),
-            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
-            "associated" => de::field(map, &mut b.associated, path, "associated"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "verification" => de::field(map, &mut b.verification, path, "verification"),
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "debug" => de::field(map, &mut b.debug, path, "debug"),
+            "did" => r.read(&mut b.did, "did"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "displayName" => r.read(&mut b.display_name, "displayName"),
+            "pronouns" => r.read(&mut b.pronouns, "pronouns"),
+            "avatar" => r.read(&mut b.avatar, "avatar"),
+            "associated" => r.read(&mut b.associated, "associated"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "verification" => r.read(&mut b.verification, "verification"),
+            "status" => r.read(&mut b.status, "status"),
+            "debug" => r.read(&mut b.debug, "debug"),
             _ => Ok(false),
         }
     }
@@ -178,24 +177,23 @@ impl de::Object for ProfileView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ProfileViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
-            "pronouns" => de::field(map, &mut b.pronouns, path, "pronouns"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
-            "associated" => de::field(map, &mut b.associated, path, "associated"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "verification" => de::field(map, &mut b.verification, path, "verification"),
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "debug" => de::field(map, &mut b.debug, path, "debug"),
+            "did" => r.read(&mut b.did, "did"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "displayName" => r.read(&mut b.display_name, "displayName"),
+            "pronouns" => r.read(&mut b.pronouns, "pronouns"),
+            "description" => r.read(&mut b.description, "description"),
+            "avatar" => r.read(&mut b.avatar, "avatar"),
+            "associated" => r.read(&mut b.associated, "associated"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "verification" => r.read(&mut b.verification, "verification"),
+            "status" => r.read(&mut b.status, "status"),
+            "debug" => r.read(&mut b.debug, "debug"),
             _ => Ok(false),
         }
     }
@@ -349,40 +347,32 @@ impl de::Object for ProfileViewDetailed {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ProfileViewDetailedBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "pronouns" => de::field(map, &mut b.pronouns, path, "pronouns"),
-            "website" => de::field(map, &mut b.website, path, "website"),
-            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
-            "banner" => de::field(map, &mut b.banner, path, "banner"),
-            "followersCount" => {
-                de::field(map, &mut b.followers_count, path, "followersCount")
-            }
-            "followsCount" => de::field(map, &mut b.follows_count, path, "followsCount"),
-            "postsCount" => de::field(map, &mut b.posts_count, path, "postsCount"),
-            "associated" => de::field(map, &mut b.associated, path, "associated"),
+            "did" => r.read(&mut b.did, "did"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "displayName" => r.read(&mut b.display_name, "displayName"),
+            "description" => r.read(&mut b.description, "description"),
+            "pronouns" => r.read(&mut b.pronouns, "pronouns"),
+            "website" => r.read(&mut b.website, "website"),
+            "avatar" => r.read(&mut b.avatar, "avatar"),
+            "banner" => r.read(&mut b.banner, "banner"),
+            "followersCount" => r.read(&mut b.followers_count, "followersCount"),
+            "followsCount" => r.read(&mut b.follows_count, "followsCount"),
+            "postsCount" => r.read(&mut b.posts_count, "postsCount"),
+            "associated" => r.read(&mut b.associated, "associated"),
             "joinedViaStarterPack" => {
-                de::field(
-                    map,
-                    &mut b.joined_via_starter_pack,
-                    path,
-                    "joinedViaStarterPack",
-                )
+                r.read(&mut b.joined_via_starter_pack, "joinedViaStarterPack")
             }
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "pinnedPost" => de::field(map, &mut b.pinned_post, path, "pinnedPost"),
-            "verification" => de::field(map, &mut b.verification, path, "verification"),
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "debug" => de::field(map, &mut b.debug, path, "debug"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "pinnedPost" => r.read(&mut b.pinned_post, "pinnedPost"),
+            "verification" => r.read(&mut b.verification, "verification"),
+            "status" => r.read(&mut b.status, "status"),
+            "debug" => r.read(&mut b.debug, "debug"),
             _ => Ok(false),
         }
     }
@@ -526,24 +516,18 @@ impl de::Object for ProfileAssociated {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ProfileAssociatedBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "lists" => de::field(map, &mut b.lists, path, "lists"),
-            "feedgens" => de::field(map, &mut b.feedgens, path, "feedgens"),
-            "starterPacks" => de::field(map, &mut b.starter_packs, path, "starterPacks"),
-            "labeler" => de::field(map, &mut b.labeler, path, "labeler"),
-            "chat" => de::field(map, &mut b.chat, path, "chat"),
+            "lists" => r.read(&mut b.lists, "lists"),
+            "feedgens" => r.read(&mut b.feedgens, "feedgens"),
+            "starterPacks" => r.read(&mut b.starter_packs, "starterPacks"),
+            "labeler" => r.read(&mut b.labeler, "labeler"),
+            "chat" => r.read(&mut b.chat, "chat"),
             "activitySubscription" => {
-                de::field(
-                    map,
-                    &mut b.activity_subscription,
-                    path,
-                    "activitySubscription",
-                )
+                r.read(&mut b.activity_subscription, "activitySubscription")
             }
-            "germ" => de::field(map, &mut b.germ, path, "germ"),
+            "germ" => r.read(&mut b.germ, "germ"),
             _ => Ok(false),
         }
     }
@@ -610,15 +594,12 @@ impl de::Object for ProfileAssociatedChat {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ProfileAssociatedChatBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "allowIncoming" => {
-                de::field(map, &mut b.allow_incoming, path, "allowIncoming")
-            }
+            "allowIncoming" => r.read(&mut b.allow_incoming, "allowIncoming"),
             "allowGroupInvites" => {
-                de::field(map, &mut b.allow_group_invites, path, "allowGroupInvites")
+                r.read(&mut b.allow_group_invites, "allowGroupInvites")
             }
             _ => Ok(false),
         }
@@ -672,12 +653,11 @@ impl de::Object for ProfileAssociatedGerm {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ProfileAssociatedGermBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "messageMeUrl" => de::field(map, &mut b.message_me_url, path, "messageMeUrl"),
-            "showButtonTo" => de::field(map, &mut b.show_button_to, path, "showButtonTo"),
+            "messageMeUrl" => r.read(&mut b.message_me_url, "messageMeUrl"),
+            "showButtonTo" => r.read(&mut b.show_button_to, "showButtonTo"),
             _ => Ok(false),
         }
     }
@@ -724,12 +704,11 @@ impl de::Object for ProfileAssociatedActivitySubscription {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ProfileAssociatedActivitySubscriptionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
             "allowSubscriptions" => {
-                de::field(map, &mut b.allow_subscriptions, path, "allowSubscriptions")
+                r.read(&mut b.allow_subscriptions, "allowSubscriptions")
             }
             _ => Ok(false),
         }
@@ -811,35 +790,23 @@ impl de::Object for ViewerState {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewerStateBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "muted" => de::field(map, &mut b.muted, path, "muted"),
-            "mutedOnlyReposts" => {
-                de::field(map, &mut b.muted_only_reposts, path, "mutedOnlyReposts")
-            }
+            "muted" => r.read(&mut b.muted, "muted"),
+            "mutedOnlyReposts" => r.read(&mut b.muted_only_reposts, "mutedOnlyReposts"),
             "mutedOnlyQuoteposts" => {
-                de::field(map, &mut b.muted_only_quoteposts, path, "mutedOnlyQuoteposts")
+                r.read(&mut b.muted_only_quoteposts, "mutedOnlyQuoteposts")
             }
-            "mutedByList" => de::field(map, &mut b.muted_by_list, path, "mutedByList"),
-            "blockedBy" => de::field(map, &mut b.blocked_by, path, "blockedBy"),
-            "blocking" => de::field(map, &mut b.blocking, path, "blocking"),
-            "blockingByList" => {
-                de::field(map, &mut b.blocking_by_list, path, "blockingByList")
-            }
-            "following" => de::field(map, &mut b.following, path, "following"),
-            "followedBy" => de::field(map, &mut b.followed_by, path, "followedBy"),
-            "knownFollowers" => {
-                de::field(map, &mut b.known_followers, path, "knownFollowers")
-            }
+            "mutedByList" => r.read(&mut b.muted_by_list, "mutedByList"),
+            "blockedBy" => r.read(&mut b.blocked_by, "blockedBy"),
+            "blocking" => r.read(&mut b.blocking, "blocking"),
+            "blockingByList" => r.read(&mut b.blocking_by_list, "blockingByList"),
+            "following" => r.read(&mut b.following, "following"),
+            "followedBy" => r.read(&mut b.followed_by, "followedBy"),
+            "knownFollowers" => r.read(&mut b.known_followers, "knownFollowers"),
             "activitySubscription" => {
-                de::field(
-                    map,
-                    &mut b.activity_subscription,
-                    path,
-                    "activitySubscription",
-                )
+                r.read(&mut b.activity_subscription, "activitySubscription")
             }
             _ => Ok(false),
         }
@@ -921,12 +888,11 @@ impl de::Object for KnownFollowers {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __KnownFollowersBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "count" => de::field(map, &mut b.count, path, "count"),
-            "followers" => de::field(map, &mut b.followers, path, "followers"),
+            "count" => r.read(&mut b.count, "count"),
+            "followers" => r.read(&mut b.followers, "followers"),
             _ => Ok(false),
         }
     }
@@ -996,23 +962,13 @@ impl de::Object for VerificationState {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __VerificationStateBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "verifications" => {
-                de::field(map, &mut b.verifications, path, "verifications")
-            }
-            "verifiedStatus" => {
-                de::field(map, &mut b.verified_status, path, "verifiedStatus")
-            }
+            "verifications" => r.read(&mut b.verifications, "verifications"),
+            "verifiedStatus" => r.read(&mut b.verified_status, "verifiedStatus"),
             "trustedVerifierStatus" => {
-                de::field(
-                    map,
-                    &mut b.trusted_verifier_status,
-                    path,
-                    "trustedVerifierStatus",
-                )
+                r.read(&mut b.trusted_verifier_status, "trustedVerifierStatus")
             }
             _ => Ok(false),
         }
@@ -1088,18 +1044,17 @@ impl de::Object for VerificationView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __VerificationViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "issuer" => de::field(map, &mut b.issuer, path, "issuer"),
+            "issuer" => r.read(&mut b.issuer, "issuer"),
             "issuerDisplayName" => {
-                de::field(map, &mut b.issuer_display_name, path, "issuerDisplayName")
+                r.read(&mut b.issuer_display_name, "issuerDisplayName")
             }
-            "issuerHandle" => de::field(map, &mut b.issuer_handle, path, "issuerHandle"),
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "isValid" => de::field(map, &mut b.is_valid, path, "isValid"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "issuerHandle" => r.read(&mut b.issuer_handle, "issuerHandle"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "isValid" => r.read(&mut b.is_valid, "isValid"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
             _ => Ok(false),
         }
     }
@@ -1154,11 +1109,10 @@ impl de::Object for AdultContentPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AdultContentPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "enabled" => de::field(map, &mut b.enabled, path, "enabled"),
+            "enabled" => r.read(&mut b.enabled, "enabled"),
             _ => Ok(false),
         }
     }
@@ -1200,13 +1154,12 @@ impl de::Object for ContentLabelPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ContentLabelPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "labelerDid" => de::field(map, &mut b.labeler_did, path, "labelerDid"),
-            "label" => de::field(map, &mut b.label, path, "label"),
-            "visibility" => de::field(map, &mut b.visibility, path, "visibility"),
+            "labelerDid" => r.read(&mut b.labeler_did, "labelerDid"),
+            "label" => r.read(&mut b.label, "label"),
+            "visibility" => r.read(&mut b.visibility, "visibility"),
             _ => Ok(false),
         }
     }
@@ -1261,14 +1214,13 @@ impl de::Object for SavedFeed {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SavedFeedBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => de::field(map, &mut b.id, path, "id"),
-            "type" => de::field(map, &mut b.type_, path, "type"),
-            "value" => de::field(map, &mut b.value, path, "value"),
-            "pinned" => de::field(map, &mut b.pinned, path, "pinned"),
+            "id" => r.read(&mut b.id, "id"),
+            "type" => r.read(&mut b.type_, "type"),
+            "value" => r.read(&mut b.value, "value"),
+            "pinned" => r.read(&mut b.pinned, "pinned"),
             _ => Ok(false),
         }
     }
@@ -1319,11 +1271,10 @@ impl de::Object for SavedFeedsPrefV2 {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SavedFeedsPrefV2Builder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "items" => de::field(map, &mut b.items, path, "items"),
+            "items" => r.read(&mut b.items, "items"),
             _ => Ok(false),
         }
     }
@@ -1367,15 +1318,12 @@ impl de::Object for SavedFeedsPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SavedFeedsPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "pinned" => de::field(map, &mut b.pinned, path, "pinned"),
-            "saved" => de::field(map, &mut b.saved, path, "saved"),
-            "timelineIndex" => {
-                de::field(map, &mut b.timeline_index, path, "timelineIndex")
-            }
+            "pinned" => r.read(&mut b.pinned, "pinned"),
+            "saved" => r.read(&mut b.saved, "saved"),
+            "timelineIndex" => r.read(&mut b.timeline_index, "timelineIndex"),
             _ => Ok(false),
         }
     }
@@ -1422,11 +1370,10 @@ impl de::Object for PersonalDetailsPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __PersonalDetailsPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "birthDate" => de::field(map, &mut b.birth_date, path, "birthDate"),
+            "birthDate" => r.read(&mut b.birth_date, "birthDate"),
             _ => Ok(false),
         }
     }
@@ -1474,13 +1421,12 @@ impl de::Object for DeclaredAgePref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DeclaredAgePrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "isOverAge13" => de::field(map, &mut b.is_over_age13, path, "isOverAge13"),
-            "isOverAge16" => de::field(map, &mut b.is_over_age16, path, "isOverAge16"),
-            "isOverAge18" => de::field(map, &mut b.is_over_age18, path, "isOverAge18"),
+            "isOverAge13" => r.read(&mut b.is_over_age13, "isOverAge13"),
+            "isOverAge16" => r.read(&mut b.is_over_age16, "isOverAge16"),
+            "isOverAge18" => r.read(&mut b.is_over_age18, "isOverAge18"),
             _ => Ok(false),
         }
     }
@@ -1545,32 +1491,19 @@ impl de::Object for FeedViewPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __FeedViewPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "feed" => de::field(map, &mut b.feed, path, "feed"),
-            "hideReplies" => de::field(map, &mut b.hide_replies, path, "hideReplies"),
+            "feed" => r.read(&mut b.feed, "feed"),
+            "hideReplies" => r.read(&mut b.hide_replies, "hideReplies"),
             "hideRepliesByUnfollowed" => {
-                de::field(
-                    map,
-                    &mut b.hide_replies_by_unfollowed,
-                    path,
-                    "hideRepliesByUnfollowed",
-                )
+                r.read(&mut b.hide_replies_by_unfollowed, "hideRepliesByUnfollowed")
             }
             "hideRepliesByLikeCount" => {
-                de::field(
-                    map,
-                    &mut b.hide_replies_by_like_count,
-                    path,
-                    "hideRepliesByLikeCount",
-                )
+                r.read(&mut b.hide_replies_by_like_count, "hideRepliesByLikeCount")
             }
-            "hideReposts" => de::field(map, &mut b.hide_reposts, path, "hideReposts"),
-            "hideQuotePosts" => {
-                de::field(map, &mut b.hide_quote_posts, path, "hideQuotePosts")
-            }
+            "hideReposts" => r.read(&mut b.hide_reposts, "hideReposts"),
+            "hideQuotePosts" => r.read(&mut b.hide_quote_posts, "hideQuotePosts"),
             _ => Ok(false),
         }
     }
@@ -1625,11 +1558,10 @@ impl de::Object for ThreadViewPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreadViewPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "sort" => de::field(map, &mut b.sort, path, "sort"),
+            "sort" => r.read(&mut b.sort, "sort"),
             _ => Ok(false),
         }
     }
@@ -1668,11 +1600,10 @@ impl de::Object for InterestsPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InterestsPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "tags" => de::field(map, &mut b.tags, path, "tags"),
+            "tags" => r.read(&mut b.tags, "tags"),
             _ => Ok(false),
         }
     }
@@ -1848,15 +1779,14 @@ impl de::Object for MutedWord {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MutedWordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => de::field(map, &mut b.id, path, "id"),
-            "value" => de::field(map, &mut b.value, path, "value"),
-            "targets" => de::field(map, &mut b.targets, path, "targets"),
-            "actorTarget" => de::field(map, &mut b.actor_target, path, "actorTarget"),
-            "expiresAt" => de::field(map, &mut b.expires_at, path, "expiresAt"),
+            "id" => r.read(&mut b.id, "id"),
+            "value" => r.read(&mut b.value, "value"),
+            "targets" => r.read(&mut b.targets, "targets"),
+            "actorTarget" => r.read(&mut b.actor_target, "actorTarget"),
+            "expiresAt" => r.read(&mut b.expires_at, "expiresAt"),
             _ => Ok(false),
         }
     }
@@ -1930,11 +1860,10 @@ impl de::Object for MutedWordsPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MutedWordsPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "items" => de::field(map, &mut b.items, path, "items"),
+            "items" => r.read(&mut b.items, "items"),
             _ => Ok(false),
         }
     }
@@ -1975,11 +1904,10 @@ impl de::Object for HiddenPostsPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __HiddenPostsPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "items" => de::field(map, &mut b.items, path, "items"),
+            "items" => r.read(&mut b.items, "items"),
             _ => Ok(false),
         }
     }
@@ -2016,11 +1944,10 @@ impl de::Object for LabelersPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelersPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "labelers" => de::field(map, &mut b.labelers, path, "labelers"),
+            "labelers" => r.read(&mut b.labelers, "labelers"),
             _ => Ok(false),
         }
     }
@@ -2060,11 +1987,10 @@ impl de::Object for LabelerPrefItem {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelerPrefItemBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
+            "did" => r.read(&mut b.did, "did"),
             _ => Ok(false),
         }
     }
@@ -2111,16 +2037,15 @@ impl de::Object for BskyAppStatePref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __BskyAppStatePrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
             "activeProgressGuide" => {
-                de::field(map, &mut b.active_progress_guide, path, "activeProgressGuide")
+                r.read(&mut b.active_progress_guide, "activeProgressGuide")
             }
-            "isBetaUser" => de::field(map, &mut b.is_beta_user, path, "isBetaUser"),
-            "queuedNudges" => de::field(map, &mut b.queued_nudges, path, "queuedNudges"),
-            "nuxs" => de::field(map, &mut b.nuxs, path, "nuxs"),
+            "isBetaUser" => r.read(&mut b.is_beta_user, "isBetaUser"),
+            "queuedNudges" => r.read(&mut b.queued_nudges, "queuedNudges"),
+            "nuxs" => r.read(&mut b.nuxs, "nuxs"),
             _ => Ok(false),
         }
     }
@@ -2215,11 +2140,10 @@ impl de::Object for BskyAppProgressGuide {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __BskyAppProgressGuideBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "guide" => de::field(map, &mut b.guide, path, "guide"),
+            "guide" => r.read(&mut b.guide, "guide"),
             _ => Ok(false),
         }
     }
@@ -2281,14 +2205,13 @@ impl de::Object for Nux {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __NuxBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => de::field(map, &mut b.id, path, "id"),
-            "completed" => de::field(map, &mut b.completed, path, "completed"),
-            "data" => de::field(map, &mut b.data, path, "data"),
-            "expiresAt" => de::field(map, &mut b.expires_at, path, "expiresAt"),
+            "id" => r.read(&mut b.id, "id"),
+            "completed" => r.read(&mut b.completed, "completed"),
+            "data" => r.read(&mut b.data, "data"),
+            "expiresAt" => r.read(&mut b.expires_at, "expiresAt"),
             _ => Ok(false),
         }
     }
@@ -2367,11 +2290,10 @@ impl de::Object for VerificationPrefs {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __VerificationPrefsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "hideBadges" => de::field(map, &mut b.hide_badges, path, "hideBadges"),
+            "hideBadges" => r.read(&mut b.hide_badges, "hideBadges"),
             _ => Ok(false),
         }
     }
@@ -2416,14 +2338,11 @@ impl de::Object for LiveEventPreferences {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LiveEventPreferencesBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "hiddenFeedIds" => {
-                de::field(map, &mut b.hidden_feed_ids, path, "hiddenFeedIds")
-            }
-            "hideAllFeeds" => de::field(map, &mut b.hide_all_feeds, path, "hideAllFeeds"),
+            "hiddenFeedIds" => r.read(&mut b.hidden_feed_ids, "hiddenFeedIds"),
+            "hideAllFeeds" => r.read(&mut b.hide_all_feeds, "hideAllFeeds"),
             _ => Ok(false),
         }
     }
@@ -2481,25 +2400,14 @@ impl de::Object for PostInteractionSettingsPref {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __PostInteractionSettingsPrefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
             "threadgateAllowRules" => {
-                de::field(
-                    map,
-                    &mut b.threadgate_allow_rules,
-                    path,
-                    "threadgateAllowRules",
-                )
+                r.read(&mut b.threadgate_allow_rules, "threadgateAllowRules")
             }
             "postgateEmbeddingRules" => {
-                de::field(
-                    map,
-                    &mut b.postgate_embedding_rules,
-                    path,
-                    "postgateEmbeddingRules",
-                )
+                r.read(&mut b.postgate_embedding_rules, "postgateEmbeddingRules")
             }
             _ => Ok(false),
         }
@@ -2601,19 +2509,18 @@ impl de::Object for StatusView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __StatusViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "record" => de::field(map, &mut b.record, path, "record"),
-            "embed" => de::field(map, &mut b.embed, path, "embed"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "expiresAt" => de::field(map, &mut b.expires_at, path, "expiresAt"),
-            "isActive" => de::field(map, &mut b.is_active, path, "isActive"),
-            "isDisabled" => de::field(map, &mut b.is_disabled, path, "isDisabled"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "status" => r.read(&mut b.status, "status"),
+            "record" => r.read(&mut b.record, "record"),
+            "embed" => r.read(&mut b.embed, "embed"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "expiresAt" => r.read(&mut b.expires_at, "expiresAt"),
+            "isActive" => r.read(&mut b.is_active, "isActive"),
+            "isDisabled" => r.read(&mut b.is_disabled, "isDisabled"),
             _ => Ok(false),
         }
     }

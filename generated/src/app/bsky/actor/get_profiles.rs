@@ -36,11 +36,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actors" => de::field(map, &mut b.actors, path, "actors"),
+            "actors" => r.read(&mut b.actors, "actors"),
             _ => Ok(false),
         }
     }
@@ -101,11 +100,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "profiles" => de::field(map, &mut b.profiles, path, "profiles"),
+            "profiles" => r.read(&mut b.profiles, "profiles"),
             _ => Ok(false),
         }
     }

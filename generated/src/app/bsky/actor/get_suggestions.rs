@@ -39,12 +39,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -122,14 +121,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "actors" => de::field(map, &mut b.actors, path, "actors"),
-            "recId" => de::field(map, &mut b.rec_id, path, "recId"),
-            "recIdStr" => de::field(map, &mut b.rec_id_str, path, "recIdStr"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "actors" => r.read(&mut b.actors, "actors"),
+            "recId" => r.read(&mut b.rec_id, "recId"),
+            "recIdStr" => r.read(&mut b.rec_id_str, "recIdStr"),
             _ => Ok(false),
         }
     }

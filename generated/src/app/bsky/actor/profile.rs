@@ -50,27 +50,21 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "pronouns" => de::field(map, &mut b.pronouns, path, "pronouns"),
-            "website" => de::field(map, &mut b.website, path, "website"),
-            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
-            "banner" => de::field(map, &mut b.banner, path, "banner"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "displayName" => r.read(&mut b.display_name, "displayName"),
+            "description" => r.read(&mut b.description, "description"),
+            "pronouns" => r.read(&mut b.pronouns, "pronouns"),
+            "website" => r.read(&mut b.website, "website"),
+            "avatar" => r.read(&mut b.avatar, "avatar"),
+            "banner" => r.read(&mut b.banner, "banner"),
+            "labels" => r.read(&mut b.labels, "labels"),
             "joinedViaStarterPack" => {
-                de::field(
-                    map,
-                    &mut b.joined_via_starter_pack,
-                    path,
-                    "joinedViaStarterPack",
-                )
+                r.read(&mut b.joined_via_starter_pack, "joinedViaStarterPack")
             }
-            "pinnedPost" => de::field(map, &mut b.pinned_post, path, "pinnedPost"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "pinnedPost" => r.read(&mut b.pinned_post, "pinnedPost"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
             _ => Ok(false),
         }
     }

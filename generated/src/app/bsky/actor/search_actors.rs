@@ -45,14 +45,13 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "term" => de::field(map, &mut b.term, path, "term"),
-            "q" => de::field(map, &mut b.q, path, "q"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "term" => r.read(&mut b.term, "term"),
+            "q" => r.read(&mut b.q, "q"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -131,12 +130,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "actors" => de::field(map, &mut b.actors, path, "actors"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "actors" => r.read(&mut b.actors, "actors"),
             _ => Ok(false),
         }
     }

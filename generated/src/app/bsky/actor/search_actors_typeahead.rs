@@ -43,13 +43,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "term" => de::field(map, &mut b.term, path, "term"),
-            "q" => de::field(map, &mut b.q, path, "q"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "term" => r.read(&mut b.term, "term"),
+            "q" => r.read(&mut b.q, "q"),
+            "limit" => r.read(&mut b.limit, "limit"),
             _ => Ok(false),
         }
     }
@@ -123,11 +122,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actors" => de::field(map, &mut b.actors, path, "actors"),
+            "actors" => r.read(&mut b.actors, "actors"),
             _ => Ok(false),
         }
     }

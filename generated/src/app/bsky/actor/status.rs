@@ -36,16 +36,13 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "embed" => de::field(map, &mut b.embed, path, "embed"),
-            "durationMinutes" => {
-                de::field(map, &mut b.duration_minutes, path, "durationMinutes")
-            }
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "status" => r.read(&mut b.status, "status"),
+            "embed" => r.read(&mut b.embed, "embed"),
+            "durationMinutes" => r.read(&mut b.duration_minutes, "durationMinutes"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
             _ => Ok(false),
         }
     }

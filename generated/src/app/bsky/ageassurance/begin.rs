@@ -46,14 +46,13 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "email" => de::field(map, &mut b.email, path, "email"),
-            "language" => de::field(map, &mut b.language, path, "language"),
-            "countryCode" => de::field(map, &mut b.country_code, path, "countryCode"),
-            "regionCode" => de::field(map, &mut b.region_code, path, "regionCode"),
+            "email" => r.read(&mut b.email, "email"),
+            "language" => r.read(&mut b.language, "language"),
+            "countryCode" => r.read(&mut b.country_code, "countryCode"),
+            "regionCode" => r.read(&mut b.region_code, "regionCode"),
             _ => Ok(false),
         }
     }

@@ -199,15 +199,12 @@ impl de::Object for State {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __StateBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "lastInitiatedAt" => {
-                de::field(map, &mut b.last_initiated_at, path, "lastInitiatedAt")
-            }
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "access" => de::field(map, &mut b.access, path, "access"),
+            "lastInitiatedAt" => r.read(&mut b.last_initiated_at, "lastInitiatedAt"),
+            "status" => r.read(&mut b.status, "status"),
+            "access" => r.read(&mut b.access, "access"),
             _ => Ok(false),
         }
     }
@@ -261,13 +258,10 @@ impl de::Object for StateMetadata {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __StateMetadataBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "accountCreatedAt" => {
-                de::field(map, &mut b.account_created_at, path, "accountCreatedAt")
-            }
+            "accountCreatedAt" => r.read(&mut b.account_created_at, "accountCreatedAt"),
             _ => Ok(false),
         }
     }
@@ -311,11 +305,10 @@ impl de::Object for Config {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ConfigBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "regions" => de::field(map, &mut b.regions, path, "regions"),
+            "regions" => r.read(&mut b.regions, "regions"),
             _ => Ok(false),
         }
     }
@@ -376,23 +369,20 @@ impl de::Object for ConfigRegion {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ConfigRegionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "platforms" => de::field(map, &mut b.platforms, path, "platforms"),
-            "countryCode" => de::field(map, &mut b.country_code, path, "countryCode"),
-            "regionCode" => de::field(map, &mut b.region_code, path, "regionCode"),
-            "minAccessAge" => de::field(map, &mut b.min_access_age, path, "minAccessAge"),
+            "platforms" => r.read(&mut b.platforms, "platforms"),
+            "countryCode" => r.read(&mut b.country_code, "countryCode"),
+            "regionCode" => r.read(&mut b.region_code, "regionCode"),
+            "minAccessAge" => r.read(&mut b.min_access_age, "minAccessAge"),
             "additionalVerificationMethods" => {
-                de::field(
-                    map,
+                r.read(
                     &mut b.additional_verification_methods,
-                    path,
                     "additionalVerificationMethods",
                 )
             }
-            "rules" => de::field(map, &mut b.rules, path, "rules"),
+            "rules" => r.read(&mut b.rules, "rules"),
             _ => Ok(false),
         }
     }
@@ -455,11 +445,10 @@ impl de::Object for ConfigRegionRuleDefault {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleDefaultBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "access" => de::field(map, &mut b.access, path, "access"),
+            "access" => r.read(&mut b.access, "access"),
             _ => Ok(false),
         }
     }
@@ -503,12 +492,11 @@ impl de::Object for ConfigRegionRuleIfDeclaredOverAge {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfDeclaredOverAgeBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "age" => de::field(map, &mut b.age, path, "age"),
-            "access" => de::field(map, &mut b.access, path, "access"),
+            "age" => r.read(&mut b.age, "age"),
+            "access" => r.read(&mut b.access, "access"),
             _ => Ok(false),
         }
     }
@@ -558,12 +546,11 @@ impl de::Object for ConfigRegionRuleIfDeclaredUnderAge {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfDeclaredUnderAgeBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "age" => de::field(map, &mut b.age, path, "age"),
-            "access" => de::field(map, &mut b.access, path, "access"),
+            "age" => r.read(&mut b.age, "age"),
+            "access" => r.read(&mut b.access, "access"),
             _ => Ok(false),
         }
     }
@@ -613,12 +600,11 @@ impl de::Object for ConfigRegionRuleIfAssuredOverAge {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfAssuredOverAgeBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "age" => de::field(map, &mut b.age, path, "age"),
-            "access" => de::field(map, &mut b.access, path, "access"),
+            "age" => r.read(&mut b.age, "age"),
+            "access" => r.read(&mut b.access, "access"),
             _ => Ok(false),
         }
     }
@@ -668,12 +654,11 @@ impl de::Object for ConfigRegionRuleIfAssuredUnderAge {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfAssuredUnderAgeBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "age" => de::field(map, &mut b.age, path, "age"),
-            "access" => de::field(map, &mut b.access, path, "access"),
+            "age" => r.read(&mut b.age, "age"),
+            "access" => r.read(&mut b.access, "access"),
             _ => Ok(false),
         }
     }
@@ -723,12 +708,11 @@ impl de::Object for ConfigRegionRuleIfAccountNewerThan {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfAccountNewerThanBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "date" => de::field(map, &mut b.date, path, "date"),
-            "access" => de::field(map, &mut b.access, path, "access"),
+            "date" => r.read(&mut b.date, "date"),
+            "access" => r.read(&mut b.access, "access"),
             _ => Ok(false),
         }
     }
@@ -779,12 +763,11 @@ impl de::Object for ConfigRegionRuleIfAccountOlderThan {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ConfigRegionRuleIfAccountOlderThanBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "date" => de::field(map, &mut b.date, path, "date"),
-            "access" => de::field(map, &mut b.access, path, "access"),
+            "date" => r.read(&mut b.date, "date"),
+            "access" => r.read(&mut b.access, "access"),
             _ => Ok(false),
         }
     }
@@ -863,21 +846,20 @@ impl de::Object for Event {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __EventBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "attemptId" => de::field(map, &mut b.attempt_id, path, "attemptId"),
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "access" => de::field(map, &mut b.access, path, "access"),
-            "countryCode" => de::field(map, &mut b.country_code, path, "countryCode"),
-            "regionCode" => de::field(map, &mut b.region_code, path, "regionCode"),
-            "email" => de::field(map, &mut b.email, path, "email"),
-            "initIp" => de::field(map, &mut b.init_ip, path, "initIp"),
-            "initUa" => de::field(map, &mut b.init_ua, path, "initUa"),
-            "completeIp" => de::field(map, &mut b.complete_ip, path, "completeIp"),
-            "completeUa" => de::field(map, &mut b.complete_ua, path, "completeUa"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "attemptId" => r.read(&mut b.attempt_id, "attemptId"),
+            "status" => r.read(&mut b.status, "status"),
+            "access" => r.read(&mut b.access, "access"),
+            "countryCode" => r.read(&mut b.country_code, "countryCode"),
+            "regionCode" => r.read(&mut b.region_code, "regionCode"),
+            "email" => r.read(&mut b.email, "email"),
+            "initIp" => r.read(&mut b.init_ip, "initIp"),
+            "initUa" => r.read(&mut b.init_ua, "initUa"),
+            "completeIp" => r.read(&mut b.complete_ip, "completeIp"),
+            "completeUa" => r.read(&mut b.complete_ua, "completeUa"),
             _ => Ok(false),
         }
     }

@@ -38,12 +38,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "countryCode" => de::field(map, &mut b.country_code, path, "countryCode"),
-            "regionCode" => de::field(map, &mut b.region_code, path, "regionCode"),
+            "countryCode" => r.read(&mut b.country_code, "countryCode"),
+            "regionCode" => r.read(&mut b.region_code, "regionCode"),
             _ => Ok(false),
         }
     }
@@ -99,12 +98,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "state" => de::field(map, &mut b.state, path, "state"),
-            "metadata" => de::field(map, &mut b.metadata, path, "metadata"),
+            "state" => r.read(&mut b.state, "state"),
+            "metadata" => r.read(&mut b.metadata, "metadata"),
             _ => Ok(false),
         }
     }

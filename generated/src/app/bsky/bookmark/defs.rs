@@ -21,11 +21,10 @@ impl de::Object for Bookmark {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __BookmarkBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "subject" => r.read(&mut b.subject, "subject"),
             _ => Ok(false),
         }
     }
@@ -72,13 +71,12 @@ impl de::Object for BookmarkView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __BookmarkViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "item" => de::field(map, &mut b.item, path, "item"),
+            "subject" => r.read(&mut b.subject, "subject"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "item" => r.read(&mut b.item, "item"),
             _ => Ok(false),
         }
     }

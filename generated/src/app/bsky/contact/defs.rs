@@ -24,12 +24,11 @@ impl de::Object for MatchAndContactIndex {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MatchAndContactIndexBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "match" => de::field(map, &mut b.match_, path, "match"),
-            "contactIndex" => de::field(map, &mut b.contact_index, path, "contactIndex"),
+            "match" => r.read(&mut b.match_, "match"),
+            "contactIndex" => r.read(&mut b.contact_index, "contactIndex"),
             _ => Ok(false),
         }
     }
@@ -96,12 +95,11 @@ impl de::Object for SyncStatus {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SyncStatusBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "syncedAt" => de::field(map, &mut b.synced_at, path, "syncedAt"),
-            "matchesCount" => de::field(map, &mut b.matches_count, path, "matchesCount"),
+            "syncedAt" => r.read(&mut b.synced_at, "syncedAt"),
+            "matchesCount" => r.read(&mut b.matches_count, "matchesCount"),
             _ => Ok(false),
         }
     }
@@ -164,12 +162,11 @@ impl de::Object for Notification {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __NotificationBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "from" => de::field(map, &mut b.from, path, "from"),
-            "to" => de::field(map, &mut b.to, path, "to"),
+            "from" => r.read(&mut b.from, "from"),
+            "to" => r.read(&mut b.to, "to"),
             _ => Ok(false),
         }
     }

@@ -40,12 +40,11 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "token" => de::field(map, &mut b.token, path, "token"),
-            "contacts" => de::field(map, &mut b.contacts, path, "contacts"),
+            "token" => r.read(&mut b.token, "token"),
+            "contacts" => r.read(&mut b.contacts, "contacts"),
             _ => Ok(false),
         }
     }
@@ -107,17 +106,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
             "matchesAndContactIndexes" => {
-                de::field(
-                    map,
-                    &mut b.matches_and_contact_indexes,
-                    path,
-                    "matchesAndContactIndexes",
-                )
+                r.read(&mut b.matches_and_contact_indexes, "matchesAndContactIndexes")
             }
             _ => Ok(false),
         }

@@ -40,12 +40,11 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "from" => de::field(map, &mut b.from, path, "from"),
-            "to" => de::field(map, &mut b.to, path, "to"),
+            "from" => r.read(&mut b.from, "from"),
+            "to" => r.read(&mut b.to, "to"),
             _ => Ok(false),
         }
     }
@@ -83,8 +82,7 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __OutputBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }

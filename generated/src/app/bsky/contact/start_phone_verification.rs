@@ -37,11 +37,10 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "phone" => de::field(map, &mut b.phone, path, "phone"),
+            "phone" => r.read(&mut b.phone, "phone"),
             _ => Ok(false),
         }
     }
@@ -75,8 +74,7 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __OutputBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }

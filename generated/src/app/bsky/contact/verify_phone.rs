@@ -40,12 +40,11 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "phone" => de::field(map, &mut b.phone, path, "phone"),
-            "code" => de::field(map, &mut b.code, path, "code"),
+            "phone" => r.read(&mut b.phone, "phone"),
+            "code" => r.read(&mut b.code, "code"),
             _ => Ok(false),
         }
     }
@@ -87,11 +86,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "token" => de::field(map, &mut b.token, path, "token"),
+            "token" => r.read(&mut b.token, "token"),
             _ => Ok(false),
         }
     }

@@ -23,12 +23,11 @@ impl de::Object for DraftWithId {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftWithIdBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => de::field(map, &mut b.id, path, "id"),
-            "draft" => de::field(map, &mut b.draft, path, "draft"),
+            "id" => r.read(&mut b.id, "id"),
+            "draft" => r.read(&mut b.draft, "draft"),
             _ => Ok(false),
         }
     }
@@ -89,25 +88,17 @@ impl de::Object for Draft {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "deviceId" => de::field(map, &mut b.device_id, path, "deviceId"),
-            "deviceName" => de::field(map, &mut b.device_name, path, "deviceName"),
-            "posts" => de::field(map, &mut b.posts, path, "posts"),
-            "langs" => de::field(map, &mut b.langs, path, "langs"),
+            "deviceId" => r.read(&mut b.device_id, "deviceId"),
+            "deviceName" => r.read(&mut b.device_name, "deviceName"),
+            "posts" => r.read(&mut b.posts, "posts"),
+            "langs" => r.read(&mut b.langs, "langs"),
             "postgateEmbeddingRules" => {
-                de::field(
-                    map,
-                    &mut b.postgate_embedding_rules,
-                    path,
-                    "postgateEmbeddingRules",
-                )
+                r.read(&mut b.postgate_embedding_rules, "postgateEmbeddingRules")
             }
-            "threadgateAllow" => {
-                de::field(map, &mut b.threadgate_allow, path, "threadgateAllow")
-            }
+            "threadgateAllow" => r.read(&mut b.threadgate_allow, "threadgateAllow"),
             _ => Ok(false),
         }
     }
@@ -258,19 +249,16 @@ impl de::Object for DraftPost {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftPostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "text" => de::field(map, &mut b.text, path, "text"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "embedImages" => de::field(map, &mut b.embed_images, path, "embedImages"),
-            "embedGallery" => de::field(map, &mut b.embed_gallery, path, "embedGallery"),
-            "embedVideos" => de::field(map, &mut b.embed_videos, path, "embedVideos"),
-            "embedExternals" => {
-                de::field(map, &mut b.embed_externals, path, "embedExternals")
-            }
-            "embedRecords" => de::field(map, &mut b.embed_records, path, "embedRecords"),
+            "text" => r.read(&mut b.text, "text"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "embedImages" => r.read(&mut b.embed_images, "embedImages"),
+            "embedGallery" => r.read(&mut b.embed_gallery, "embedGallery"),
+            "embedVideos" => r.read(&mut b.embed_videos, "embedVideos"),
+            "embedExternals" => r.read(&mut b.embed_externals, "embedExternals"),
+            "embedRecords" => r.read(&mut b.embed_records, "embedRecords"),
             _ => Ok(false),
         }
     }
@@ -411,14 +399,13 @@ impl de::Object for DraftView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => de::field(map, &mut b.id, path, "id"),
-            "draft" => de::field(map, &mut b.draft, path, "draft"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "updatedAt" => de::field(map, &mut b.updated_at, path, "updatedAt"),
+            "id" => r.read(&mut b.id, "id"),
+            "draft" => r.read(&mut b.draft, "draft"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "updatedAt" => r.read(&mut b.updated_at, "updatedAt"),
             _ => Ok(false),
         }
     }
@@ -470,11 +457,10 @@ impl de::Object for DraftEmbedLocalRef {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftEmbedLocalRefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "path" => de::field(map, &mut b.path, path, "path"),
+            "path" => r.read(&mut b.path, "path"),
             _ => Ok(false),
         }
     }
@@ -529,12 +515,11 @@ impl de::Object for DraftEmbedCaption {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftEmbedCaptionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "lang" => de::field(map, &mut b.lang, path, "lang"),
-            "content" => de::field(map, &mut b.content, path, "content"),
+            "lang" => r.read(&mut b.lang, "lang"),
+            "content" => r.read(&mut b.content, "content"),
             _ => Ok(false),
         }
     }
@@ -592,11 +577,10 @@ impl de::Object for DraftEmbedGallery {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftEmbedGalleryBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "items" => de::field(map, &mut b.items, path, "items"),
+            "items" => r.read(&mut b.items, "items"),
             _ => Ok(false),
         }
     }
@@ -715,12 +699,11 @@ impl de::Object for DraftEmbedImage {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftEmbedImageBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "localRef" => de::field(map, &mut b.local_ref, path, "localRef"),
-            "alt" => de::field(map, &mut b.alt, path, "alt"),
+            "localRef" => r.read(&mut b.local_ref, "localRef"),
+            "alt" => r.read(&mut b.alt, "alt"),
             _ => Ok(false),
         }
     }
@@ -784,13 +767,12 @@ impl de::Object for DraftEmbedVideo {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftEmbedVideoBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "localRef" => de::field(map, &mut b.local_ref, path, "localRef"),
-            "alt" => de::field(map, &mut b.alt, path, "alt"),
-            "captions" => de::field(map, &mut b.captions, path, "captions"),
+            "localRef" => r.read(&mut b.local_ref, "localRef"),
+            "alt" => r.read(&mut b.alt, "alt"),
+            "captions" => r.read(&mut b.captions, "captions"),
             _ => Ok(false),
         }
     }
@@ -868,11 +850,10 @@ impl de::Object for DraftEmbedExternal {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftEmbedExternalBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "uri" => r.read(&mut b.uri, "uri"),
             _ => Ok(false),
         }
     }
@@ -909,11 +890,10 @@ impl de::Object for DraftEmbedRecord {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DraftEmbedRecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "record" => de::field(map, &mut b.record, path, "record"),
+            "record" => r.read(&mut b.record, "record"),
             _ => Ok(false),
         }
     }

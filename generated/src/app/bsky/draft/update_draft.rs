@@ -36,11 +36,10 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "draft" => de::field(map, &mut b.draft, path, "draft"),
+            "draft" => r.read(&mut b.draft, "draft"),
             _ => Ok(false),
         }
     }

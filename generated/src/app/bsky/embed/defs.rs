@@ -22,12 +22,11 @@ impl de::Object for AspectRatio {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AspectRatioBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "width" => de::field(map, &mut b.width, path, "width"),
-            "height" => de::field(map, &mut b.height, path, "height"),
+            "width" => r.read(&mut b.width, "width"),
+            "height" => r.read(&mut b.height, "height"),
             _ => Ok(false),
         }
     }

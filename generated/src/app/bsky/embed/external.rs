@@ -22,11 +22,10 @@ impl de::Object for Main {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "external" => de::field(map, &mut b.external, path, "external"),
+            "external" => r.read(&mut b.external, "external"),
             _ => Ok(false),
         }
     }
@@ -75,17 +74,14 @@ impl de::Object for External {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ExternalBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "title" => de::field(map, &mut b.title, path, "title"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "thumb" => de::field(map, &mut b.thumb, path, "thumb"),
-            "associatedRefs" => {
-                de::field(map, &mut b.associated_refs, path, "associatedRefs")
-            }
+            "uri" => r.read(&mut b.uri, "uri"),
+            "title" => r.read(&mut b.title, "title"),
+            "description" => r.read(&mut b.description, "description"),
+            "thumb" => r.read(&mut b.thumb, "thumb"),
+            "associatedRefs" => r.read(&mut b.associated_refs, "associatedRefs"),
             _ => Ok(false),
         }
     }
@@ -158,11 +154,10 @@ impl de::Object for View {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "external" => de::field(map, &mut b.external, path, "external"),
+            "external" => r.read(&mut b.external, "external"),
             _ => Ok(false),
         }
     }
@@ -229,24 +224,21 @@ impl de::Object for ViewExternal {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewExternalBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "title" => de::field(map, &mut b.title, path, "title"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "thumb" => de::field(map, &mut b.thumb, path, "thumb"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "updatedAt" => de::field(map, &mut b.updated_at, path, "updatedAt"),
-            "readingTime" => de::field(map, &mut b.reading_time, path, "readingTime"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "source" => de::field(map, &mut b.source, path, "source"),
-            "associatedRefs" => {
-                de::field(map, &mut b.associated_refs, path, "associatedRefs")
-            }
+            "uri" => r.read(&mut b.uri, "uri"),
+            "title" => r.read(&mut b.title, "title"),
+            "description" => r.read(&mut b.description, "description"),
+            "thumb" => r.read(&mut b.thumb, "thumb"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "updatedAt" => r.read(&mut b.updated_at, "updatedAt"),
+            "readingTime" => r.read(&mut b.reading_time, "readingTime"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "source" => r.read(&mut b.source, "source"),
+            "associatedRefs" => r.read(&mut b.associated_refs, "associatedRefs"),
             "associatedProfiles" => {
-                de::field(map, &mut b.associated_profiles, path, "associatedProfiles")
+                r.read(&mut b.associated_profiles, "associatedProfiles")
             }
             _ => Ok(false),
         }
@@ -334,15 +326,14 @@ impl de::Object for ViewExternalSource {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewExternalSourceBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "icon" => de::field(map, &mut b.icon, path, "icon"),
-            "title" => de::field(map, &mut b.title, path, "title"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "theme" => de::field(map, &mut b.theme, path, "theme"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "icon" => r.read(&mut b.icon, "icon"),
+            "title" => r.read(&mut b.title, "title"),
+            "description" => r.read(&mut b.description, "description"),
+            "theme" => r.read(&mut b.theme, "theme"),
             _ => Ok(false),
         }
     }
@@ -403,19 +394,14 @@ impl de::Object for ViewExternalSourceTheme {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewExternalSourceThemeBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "backgroundRGB" => {
-                de::field(map, &mut b.background_rgb, path, "backgroundRGB")
-            }
-            "foregroundRGB" => {
-                de::field(map, &mut b.foreground_rgb, path, "foregroundRGB")
-            }
-            "accentRGB" => de::field(map, &mut b.accent_rgb, path, "accentRGB"),
+            "backgroundRGB" => r.read(&mut b.background_rgb, "backgroundRGB"),
+            "foregroundRGB" => r.read(&mut b.foreground_rgb, "foregroundRGB"),
+            "accentRGB" => r.read(&mut b.accent_rgb, "accentRGB"),
             "accentForegroundRGB" => {
-                de::field(map, &mut b.accent_foreground_rgb, path, "accentForegroundRGB")
+                r.read(&mut b.accent_foreground_rgb, "accentForegroundRGB")
             }
             _ => Ok(false),
         }
@@ -479,13 +465,12 @@ impl de::Object for ColorRgb {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ColorRgbBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "r" => de::field(map, &mut b.r, path, "r"),
-            "g" => de::field(map, &mut b.g, path, "g"),
-            "b" => de::field(map, &mut b.b, path, "b"),
+            "r" => r.read(&mut b.r, "r"),
+            "g" => r.read(&mut b.g, "g"),
+            "b" => r.read(&mut b.b, "b"),
             _ => Ok(false),
         }
     }

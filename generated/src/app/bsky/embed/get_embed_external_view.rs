@@ -40,12 +40,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "url" => de::field(map, &mut b.url, path, "url"),
-            "uris" => de::field(map, &mut b.uris, path, "uris"),
+            "url" => r.read(&mut b.url, "url"),
+            "uris" => r.read(&mut b.uris, "uris"),
             _ => Ok(false),
         }
     }
@@ -118,17 +117,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "view" => de::field(map, &mut b.view, path, "view"),
-            "associatedRefs" => {
-                de::field(map, &mut b.associated_refs, path, "associatedRefs")
-            }
-            "associatedRecords" => {
-                de::field(map, &mut b.associated_records, path, "associatedRecords")
-            }
+            "view" => r.read(&mut b.view, "view"),
+            "associatedRefs" => r.read(&mut b.associated_refs, "associatedRefs"),
+            "associatedRecords" => r.read(&mut b.associated_records, "associatedRecords"),
             _ => Ok(false),
         }
     }

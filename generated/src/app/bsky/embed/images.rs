@@ -21,11 +21,10 @@ impl de::Object for Main {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "images" => de::field(map, &mut b.images, path, "images"),
+            "images" => r.read(&mut b.images, "images"),
             _ => Ok(false),
         }
     }
@@ -87,13 +86,12 @@ impl de::Object for Image {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ImageBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "image" => de::field(map, &mut b.image, path, "image"),
-            "alt" => de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => de::field(map, &mut b.aspect_ratio, path, "aspectRatio"),
+            "image" => r.read(&mut b.image, "image"),
+            "alt" => r.read(&mut b.alt, "alt"),
+            "aspectRatio" => r.read(&mut b.aspect_ratio, "aspectRatio"),
             _ => Ok(false),
         }
     }
@@ -162,11 +160,10 @@ impl de::Object for View {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "images" => de::field(map, &mut b.images, path, "images"),
+            "images" => r.read(&mut b.images, "images"),
             _ => Ok(false),
         }
     }
@@ -231,14 +228,13 @@ impl de::Object for ViewImage {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewImageBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "thumb" => de::field(map, &mut b.thumb, path, "thumb"),
-            "fullsize" => de::field(map, &mut b.fullsize, path, "fullsize"),
-            "alt" => de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => de::field(map, &mut b.aspect_ratio, path, "aspectRatio"),
+            "thumb" => r.read(&mut b.thumb, "thumb"),
+            "fullsize" => r.read(&mut b.fullsize, "fullsize"),
+            "alt" => r.read(&mut b.alt, "alt"),
+            "aspectRatio" => r.read(&mut b.aspect_ratio, "aspectRatio"),
             _ => Ok(false),
         }
     }

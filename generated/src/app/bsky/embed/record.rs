@@ -21,11 +21,10 @@ impl de::Object for Main {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "record" => de::field(map, &mut b.record, path, "record"),
+            "record" => r.read(&mut b.record, "record"),
             _ => Ok(false),
         }
     }
@@ -67,11 +66,10 @@ impl de::Object for View {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "record" => de::field(map, &mut b.record, path, "record"),
+            "record" => r.read(&mut b.record, "record"),
             _ => Ok(false),
         }
     }
@@ -132,21 +130,20 @@ impl de::Object for ViewRecord {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewRecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "author" => de::field(map, &mut b.author, path, "author"),
-            "value" => de::field(map, &mut b.value, path, "value"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "replyCount" => de::field(map, &mut b.reply_count, path, "replyCount"),
-            "repostCount" => de::field(map, &mut b.repost_count, path, "repostCount"),
-            "likeCount" => de::field(map, &mut b.like_count, path, "likeCount"),
-            "quoteCount" => de::field(map, &mut b.quote_count, path, "quoteCount"),
-            "embeds" => de::field(map, &mut b.embeds, path, "embeds"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "author" => r.read(&mut b.author, "author"),
+            "value" => r.read(&mut b.value, "value"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "replyCount" => r.read(&mut b.reply_count, "replyCount"),
+            "repostCount" => r.read(&mut b.repost_count, "repostCount"),
+            "likeCount" => r.read(&mut b.like_count, "likeCount"),
+            "quoteCount" => r.read(&mut b.quote_count, "quoteCount"),
+            "embeds" => r.read(&mut b.embeds, "embeds"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
             _ => Ok(false),
         }
     }
@@ -222,12 +219,11 @@ impl de::Object for ViewNotFound {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewNotFoundBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "notFound" => de::field(map, &mut b.not_found, path, "notFound"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "notFound" => r.read(&mut b.not_found, "notFound"),
             _ => Ok(false),
         }
     }
@@ -280,13 +276,12 @@ impl de::Object for ViewBlocked {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBlockedBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "blocked" => de::field(map, &mut b.blocked, path, "blocked"),
-            "author" => de::field(map, &mut b.author, path, "author"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "blocked" => r.read(&mut b.blocked, "blocked"),
+            "author" => r.read(&mut b.author, "author"),
             _ => Ok(false),
         }
     }
@@ -345,12 +340,11 @@ impl de::Object for ViewDetached {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewDetachedBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "detached" => de::field(map, &mut b.detached, path, "detached"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "detached" => r.read(&mut b.detached, "detached"),
             _ => Ok(false),
         }
     }

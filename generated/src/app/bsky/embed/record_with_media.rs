@@ -23,12 +23,11 @@ impl de::Object for Main {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "record" => de::field(map, &mut b.record, path, "record"),
-            "media" => de::field(map, &mut b.media, path, "media"),
+            "record" => r.read(&mut b.record, "record"),
+            "media" => r.read(&mut b.media, "media"),
             _ => Ok(false),
         }
     }
@@ -79,12 +78,11 @@ impl de::Object for View {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "record" => de::field(map, &mut b.record, path, "record"),
-            "media" => de::field(map, &mut b.media, path, "media"),
+            "record" => r.read(&mut b.record, "record"),
+            "media" => r.read(&mut b.media, "media"),
             _ => Ok(false),
         }
     }

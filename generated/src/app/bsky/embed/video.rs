@@ -32,15 +32,14 @@ impl de::Object for Main {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "video" => de::field(map, &mut b.video, path, "video"),
-            "captions" => de::field(map, &mut b.captions, path, "captions"),
-            "alt" => de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => de::field(map, &mut b.aspect_ratio, path, "aspectRatio"),
-            "presentation" => de::field(map, &mut b.presentation, path, "presentation"),
+            "video" => r.read(&mut b.video, "video"),
+            "captions" => r.read(&mut b.captions, "captions"),
+            "alt" => r.read(&mut b.alt, "alt"),
+            "aspectRatio" => r.read(&mut b.aspect_ratio, "aspectRatio"),
+            "presentation" => r.read(&mut b.presentation, "presentation"),
             _ => Ok(false),
         }
     }
@@ -133,12 +132,11 @@ impl de::Object for Caption {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __CaptionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "lang" => de::field(map, &mut b.lang, path, "lang"),
-            "file" => de::field(map, &mut b.file, path, "file"),
+            "lang" => r.read(&mut b.lang, "lang"),
+            "file" => r.read(&mut b.file, "file"),
             _ => Ok(false),
         }
     }
@@ -210,16 +208,15 @@ impl de::Object for View {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "playlist" => de::field(map, &mut b.playlist, path, "playlist"),
-            "thumbnail" => de::field(map, &mut b.thumbnail, path, "thumbnail"),
-            "alt" => de::field(map, &mut b.alt, path, "alt"),
-            "aspectRatio" => de::field(map, &mut b.aspect_ratio, path, "aspectRatio"),
-            "presentation" => de::field(map, &mut b.presentation, path, "presentation"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "playlist" => r.read(&mut b.playlist, "playlist"),
+            "thumbnail" => r.read(&mut b.thumbnail, "thumbnail"),
+            "alt" => r.read(&mut b.alt, "alt"),
+            "aspectRatio" => r.read(&mut b.aspect_ratio, "aspectRatio"),
+            "presentation" => r.read(&mut b.presentation, "presentation"),
             _ => Ok(false),
         }
     }

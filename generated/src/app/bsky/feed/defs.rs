@@ -48,27 +48,24 @@ impl de::Object for PostView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __PostViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "author" => de::field(map, &mut b.author, path, "author"),
-            "record" => de::field(map, &mut b.record, path, "record"),
-            "embed" => de::field(map, &mut b.embed, path, "embed"),
-            "bookmarkCount" => {
-                de::field(map, &mut b.bookmark_count, path, "bookmarkCount")
-            }
-            "replyCount" => de::field(map, &mut b.reply_count, path, "replyCount"),
-            "repostCount" => de::field(map, &mut b.repost_count, path, "repostCount"),
-            "likeCount" => de::field(map, &mut b.like_count, path, "likeCount"),
-            "quoteCount" => de::field(map, &mut b.quote_count, path, "quoteCount"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "threadgate" => de::field(map, &mut b.threadgate, path, "threadgate"),
-            "debug" => de::field(map, &mut b.debug, path, "debug"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "author" => r.read(&mut b.author, "author"),
+            "record" => r.read(&mut b.record, "record"),
+            "embed" => r.read(&mut b.embed, "embed"),
+            "bookmarkCount" => r.read(&mut b.bookmark_count, "bookmarkCount"),
+            "replyCount" => r.read(&mut b.reply_count, "replyCount"),
+            "repostCount" => r.read(&mut b.repost_count, "repostCount"),
+            "likeCount" => r.read(&mut b.like_count, "likeCount"),
+            "quoteCount" => r.read(&mut b.quote_count, "quoteCount"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "threadgate" => r.read(&mut b.threadgate, "threadgate"),
+            "debug" => r.read(&mut b.debug, "debug"),
             _ => Ok(false),
         }
     }
@@ -171,22 +168,17 @@ impl de::Object for ViewerState {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ViewerStateBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "repost" => de::field(map, &mut b.repost, path, "repost"),
-            "like" => de::field(map, &mut b.like, path, "like"),
-            "bookmarked" => de::field(map, &mut b.bookmarked, path, "bookmarked"),
-            "threadMuted" => de::field(map, &mut b.thread_muted, path, "threadMuted"),
-            "replyDisabled" => {
-                de::field(map, &mut b.reply_disabled, path, "replyDisabled")
-            }
-            "embeddingDisabled" => {
-                de::field(map, &mut b.embedding_disabled, path, "embeddingDisabled")
-            }
-            "pinned" => de::field(map, &mut b.pinned, path, "pinned"),
-            "knownLikers" => de::field(map, &mut b.known_likers, path, "knownLikers"),
+            "repost" => r.read(&mut b.repost, "repost"),
+            "like" => r.read(&mut b.like, "like"),
+            "bookmarked" => r.read(&mut b.bookmarked, "bookmarked"),
+            "threadMuted" => r.read(&mut b.thread_muted, "threadMuted"),
+            "replyDisabled" => r.read(&mut b.reply_disabled, "replyDisabled"),
+            "embeddingDisabled" => r.read(&mut b.embedding_disabled, "embeddingDisabled"),
+            "pinned" => r.read(&mut b.pinned, "pinned"),
+            "knownLikers" => r.read(&mut b.known_likers, "knownLikers"),
             _ => Ok(false),
         }
     }
@@ -252,12 +244,11 @@ impl de::Object for KnownLikers {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __KnownLikersBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "count" => de::field(map, &mut b.count, path, "count"),
-            "actors" => de::field(map, &mut b.actors, path, "actors"),
+            "count" => r.read(&mut b.count, "count"),
+            "actors" => r.read(&mut b.actors, "actors"),
             _ => Ok(false),
         }
     }
@@ -321,13 +312,10 @@ impl de::Object for ThreadContext {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreadContextBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "rootAuthorLike" => {
-                de::field(map, &mut b.root_author_like, path, "rootAuthorLike")
-            }
+            "rootAuthorLike" => r.read(&mut b.root_author_like, "rootAuthorLike"),
             _ => Ok(false),
         }
     }
@@ -379,15 +367,14 @@ impl de::Object for FeedViewPost {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __FeedViewPostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "post" => de::field(map, &mut b.post, path, "post"),
-            "reply" => de::field(map, &mut b.reply, path, "reply"),
-            "reason" => de::field(map, &mut b.reason, path, "reason"),
-            "feedContext" => de::field(map, &mut b.feed_context, path, "feedContext"),
-            "reqId" => de::field(map, &mut b.req_id, path, "reqId"),
+            "post" => r.read(&mut b.post, "post"),
+            "reply" => r.read(&mut b.reply, "reply"),
+            "reason" => r.read(&mut b.reason, "reason"),
+            "feedContext" => r.read(&mut b.feed_context, "feedContext"),
+            "reqId" => r.read(&mut b.req_id, "reqId"),
             _ => Ok(false),
         }
     }
@@ -475,15 +462,12 @@ impl de::Object for ReplyRef {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ReplyRefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "root" => de::field(map, &mut b.root, path, "root"),
-            "parent" => de::field(map, &mut b.parent, path, "parent"),
-            "grandparentAuthor" => {
-                de::field(map, &mut b.grandparent_author, path, "grandparentAuthor")
-            }
+            "root" => r.read(&mut b.root, "root"),
+            "parent" => r.read(&mut b.parent, "parent"),
+            "grandparentAuthor" => r.read(&mut b.grandparent_author, "grandparentAuthor"),
             _ => Ok(false),
         }
     }
@@ -542,14 +526,13 @@ impl de::Object for ReasonRepost {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ReasonRepostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "by" => de::field(map, &mut b.by, path, "by"),
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            "by" => r.read(&mut b.by, "by"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
             _ => Ok(false),
         }
     }
@@ -598,8 +581,7 @@ impl de::Object for ReasonPin {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __ReasonPinBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -640,16 +622,13 @@ impl de::Object for ThreadViewPost {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreadViewPostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "post" => de::field(map, &mut b.post, path, "post"),
-            "parent" => de::field(map, &mut b.parent, path, "parent"),
-            "replies" => de::field(map, &mut b.replies, path, "replies"),
-            "threadContext" => {
-                de::field(map, &mut b.thread_context, path, "threadContext")
-            }
+            "post" => r.read(&mut b.post, "post"),
+            "parent" => r.read(&mut b.parent, "parent"),
+            "replies" => r.read(&mut b.replies, "replies"),
+            "threadContext" => r.read(&mut b.thread_context, "threadContext"),
             _ => Ok(false),
         }
     }
@@ -708,12 +687,11 @@ impl de::Object for NotFoundPost {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __NotFoundPostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "notFound" => de::field(map, &mut b.not_found, path, "notFound"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "notFound" => r.read(&mut b.not_found, "notFound"),
             _ => Ok(false),
         }
     }
@@ -766,13 +744,12 @@ impl de::Object for BlockedPost {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __BlockedPostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "blocked" => de::field(map, &mut b.blocked, path, "blocked"),
-            "author" => de::field(map, &mut b.author, path, "author"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "blocked" => r.read(&mut b.blocked, "blocked"),
+            "author" => r.read(&mut b.author, "author"),
             _ => Ok(false),
         }
     }
@@ -831,12 +808,11 @@ impl de::Object for BlockedAuthor {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __BlockedAuthorBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
+            "did" => r.read(&mut b.did, "did"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
             _ => Ok(false),
         }
     }
@@ -909,28 +885,25 @@ impl de::Object for GeneratorView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __GeneratorViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "creator" => de::field(map, &mut b.creator, path, "creator"),
-            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "descriptionFacets" => {
-                de::field(map, &mut b.description_facets, path, "descriptionFacets")
-            }
-            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
-            "likeCount" => de::field(map, &mut b.like_count, path, "likeCount"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "did" => r.read(&mut b.did, "did"),
+            "creator" => r.read(&mut b.creator, "creator"),
+            "displayName" => r.read(&mut b.display_name, "displayName"),
+            "description" => r.read(&mut b.description, "description"),
+            "descriptionFacets" => r.read(&mut b.description_facets, "descriptionFacets"),
+            "avatar" => r.read(&mut b.avatar, "avatar"),
+            "likeCount" => r.read(&mut b.like_count, "likeCount"),
             "acceptsInteractions" => {
-                de::field(map, &mut b.accepts_interactions, path, "acceptsInteractions")
+                r.read(&mut b.accepts_interactions, "acceptsInteractions")
             }
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "contentMode" => de::field(map, &mut b.content_mode, path, "contentMode"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "contentMode" => r.read(&mut b.content_mode, "contentMode"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
             _ => Ok(false),
         }
     }
@@ -1039,11 +1012,10 @@ impl de::Object for GeneratorViewerState {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __GeneratorViewerStateBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "like" => de::field(map, &mut b.like, path, "like"),
+            "like" => r.read(&mut b.like, "like"),
             _ => Ok(false),
         }
     }
@@ -1083,13 +1055,12 @@ impl de::Object for SkeletonFeedPost {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SkeletonFeedPostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "post" => de::field(map, &mut b.post, path, "post"),
-            "reason" => de::field(map, &mut b.reason, path, "reason"),
-            "feedContext" => de::field(map, &mut b.feed_context, path, "feedContext"),
+            "post" => r.read(&mut b.post, "post"),
+            "reason" => r.read(&mut b.reason, "reason"),
+            "feedContext" => r.read(&mut b.feed_context, "feedContext"),
             _ => Ok(false),
         }
     }
@@ -1152,11 +1123,10 @@ impl de::Object for SkeletonReasonRepost {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SkeletonReasonRepostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "repost" => de::field(map, &mut b.repost, path, "repost"),
+            "repost" => r.read(&mut b.repost, "repost"),
             _ => Ok(false),
         }
     }
@@ -1190,8 +1160,7 @@ impl de::Object for SkeletonReasonPin {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __SkeletonReasonPinBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -1232,14 +1201,13 @@ impl de::Object for ThreadgateView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreadgateViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "record" => de::field(map, &mut b.record, path, "record"),
-            "lists" => de::field(map, &mut b.lists, path, "lists"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "record" => r.read(&mut b.record, "record"),
+            "lists" => r.read(&mut b.lists, "lists"),
             _ => Ok(false),
         }
     }
@@ -1303,14 +1271,13 @@ impl de::Object for Interaction {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InteractionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "item" => de::field(map, &mut b.item, path, "item"),
-            "event" => de::field(map, &mut b.event, path, "event"),
-            "feedContext" => de::field(map, &mut b.feed_context, path, "feedContext"),
-            "reqId" => de::field(map, &mut b.req_id, path, "reqId"),
+            "item" => r.read(&mut b.item, "item"),
+            "event" => r.read(&mut b.event, "event"),
+            "feedContext" => r.read(&mut b.feed_context, "feedContext"),
+            "reqId" => r.read(&mut b.req_id, "reqId"),
             _ => Ok(false),
         }
     }

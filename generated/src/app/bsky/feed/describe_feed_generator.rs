@@ -36,11 +36,10 @@ impl de::Object for Feed {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __FeedBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "uri" => r.read(&mut b.uri, "uri"),
             _ => Ok(false),
         }
     }
@@ -79,16 +78,11 @@ impl de::Object for Links {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LinksBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "privacyPolicy" => {
-                de::field(map, &mut b.privacy_policy, path, "privacyPolicy")
-            }
-            "termsOfService" => {
-                de::field(map, &mut b.terms_of_service, path, "termsOfService")
-            }
+            "privacyPolicy" => r.read(&mut b.privacy_policy, "privacyPolicy"),
+            "termsOfService" => r.read(&mut b.terms_of_service, "termsOfService"),
             _ => Ok(false),
         }
     }
@@ -137,13 +131,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "feeds" => de::field(map, &mut b.feeds, path, "feeds"),
-            "links" => de::field(map, &mut b.links, path, "links"),
+            "did" => r.read(&mut b.did, "did"),
+            "feeds" => r.read(&mut b.feeds, "feeds"),
+            "links" => r.read(&mut b.links, "links"),
             _ => Ok(false),
         }
     }

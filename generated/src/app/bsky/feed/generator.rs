@@ -45,23 +45,20 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "descriptionFacets" => {
-                de::field(map, &mut b.description_facets, path, "descriptionFacets")
-            }
-            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
+            "did" => r.read(&mut b.did, "did"),
+            "displayName" => r.read(&mut b.display_name, "displayName"),
+            "description" => r.read(&mut b.description, "description"),
+            "descriptionFacets" => r.read(&mut b.description_facets, "descriptionFacets"),
+            "avatar" => r.read(&mut b.avatar, "avatar"),
             "acceptsInteractions" => {
-                de::field(map, &mut b.accepts_interactions, path, "acceptsInteractions")
+                r.read(&mut b.accepts_interactions, "acceptsInteractions")
             }
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "contentMode" => de::field(map, &mut b.content_mode, path, "contentMode"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "contentMode" => r.read(&mut b.content_mode, "contentMode"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
             _ => Ok(false),
         }
     }

@@ -37,11 +37,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "feed" => de::field(map, &mut b.feed, path, "feed"),
+            "feed" => r.read(&mut b.feed, "feed"),
             _ => Ok(false),
         }
     }
@@ -92,13 +91,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "view" => de::field(map, &mut b.view, path, "view"),
-            "isOnline" => de::field(map, &mut b.is_online, path, "isOnline"),
-            "isValid" => de::field(map, &mut b.is_valid, path, "isValid"),
+            "view" => r.read(&mut b.view, "view"),
+            "isOnline" => r.read(&mut b.is_online, "isOnline"),
+            "isValid" => r.read(&mut b.is_valid, "isValid"),
             _ => Ok(false),
         }
     }

@@ -42,13 +42,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "feed" => de::field(map, &mut b.feed, path, "feed"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "feed" => r.read(&mut b.feed, "feed"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -126,13 +125,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "feed" => de::field(map, &mut b.feed, path, "feed"),
-            "reqId" => de::field(map, &mut b.req_id, path, "reqId"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "feed" => r.read(&mut b.feed, "feed"),
+            "reqId" => r.read(&mut b.req_id, "reqId"),
             _ => Ok(false),
         }
     }

@@ -40,13 +40,12 @@ impl de::Object for Like {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LikeBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "actor" => de::field(map, &mut b.actor, path, "actor"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "actor" => r.read(&mut b.actor, "actor"),
             _ => Ok(false),
         }
     }
@@ -104,14 +103,13 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -193,14 +191,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "likes" => de::field(map, &mut b.likes, path, "likes"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "likes" => r.read(&mut b.likes, "likes"),
             _ => Ok(false),
         }
     }

@@ -47,13 +47,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "depth" => de::field(map, &mut b.depth, path, "depth"),
-            "parentHeight" => de::field(map, &mut b.parent_height, path, "parentHeight"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "depth" => r.read(&mut b.depth, "depth"),
+            "parentHeight" => r.read(&mut b.parent_height, "parentHeight"),
             _ => Ok(false),
         }
     }
@@ -140,12 +139,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "thread" => de::field(map, &mut b.thread, path, "thread"),
-            "threadgate" => de::field(map, &mut b.threadgate, path, "threadgate"),
+            "thread" => r.read(&mut b.thread, "thread"),
+            "threadgate" => r.read(&mut b.threadgate, "threadgate"),
             _ => Ok(false),
         }
     }

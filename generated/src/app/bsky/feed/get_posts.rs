@@ -37,11 +37,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uris" => de::field(map, &mut b.uris, path, "uris"),
+            "uris" => r.read(&mut b.uris, "uris"),
             _ => Ok(false),
         }
     }
@@ -102,11 +101,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "posts" => de::field(map, &mut b.posts, path, "posts"),
+            "posts" => r.read(&mut b.posts, "posts"),
             _ => Ok(false),
         }
     }

@@ -45,14 +45,13 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -134,14 +133,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "repostedBy" => de::field(map, &mut b.reposted_by, path, "repostedBy"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "repostedBy" => r.read(&mut b.reposted_by, "repostedBy"),
             _ => Ok(false),
         }
     }

@@ -50,19 +50,18 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "text" => de::field(map, &mut b.text, path, "text"),
-            "entities" => de::field(map, &mut b.entities, path, "entities"),
-            "facets" => de::field(map, &mut b.facets, path, "facets"),
-            "reply" => de::field(map, &mut b.reply, path, "reply"),
-            "embed" => de::field(map, &mut b.embed, path, "embed"),
-            "langs" => de::field(map, &mut b.langs, path, "langs"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "tags" => de::field(map, &mut b.tags, path, "tags"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "text" => r.read(&mut b.text, "text"),
+            "entities" => r.read(&mut b.entities, "entities"),
+            "facets" => r.read(&mut b.facets, "facets"),
+            "reply" => r.read(&mut b.reply, "reply"),
+            "embed" => r.read(&mut b.embed, "embed"),
+            "langs" => r.read(&mut b.langs, "langs"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "tags" => r.read(&mut b.tags, "tags"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
             _ => Ok(false),
         }
     }
@@ -192,12 +191,11 @@ impl de::Object for ReplyRef {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ReplyRefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "root" => de::field(map, &mut b.root, path, "root"),
-            "parent" => de::field(map, &mut b.parent, path, "parent"),
+            "root" => r.read(&mut b.root, "root"),
+            "parent" => r.read(&mut b.parent, "parent"),
             _ => Ok(false),
         }
     }
@@ -253,13 +251,12 @@ impl de::Object for Entity {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __EntityBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "index" => de::field(map, &mut b.index, path, "index"),
-            "type" => de::field(map, &mut b.type_, path, "type"),
-            "value" => de::field(map, &mut b.value, path, "value"),
+            "index" => r.read(&mut b.index, "index"),
+            "type" => r.read(&mut b.type_, "type"),
+            "value" => r.read(&mut b.value, "value"),
             _ => Ok(false),
         }
     }
@@ -310,12 +307,11 @@ impl de::Object for TextSlice {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __TextSliceBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "start" => de::field(map, &mut b.start, path, "start"),
-            "end" => de::field(map, &mut b.end, path, "end"),
+            "start" => r.read(&mut b.start, "start"),
+            "end" => r.read(&mut b.end, "end"),
             _ => Ok(false),
         }
     }

@@ -36,23 +36,15 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "post" => de::field(map, &mut b.post, path, "post"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "post" => r.read(&mut b.post, "post"),
             "detachedEmbeddingUris" => {
-                de::field(
-                    map,
-                    &mut b.detached_embedding_uris,
-                    path,
-                    "detachedEmbeddingUris",
-                )
+                r.read(&mut b.detached_embedding_uris, "detachedEmbeddingUris")
             }
-            "embeddingRules" => {
-                de::field(map, &mut b.embedding_rules, path, "embeddingRules")
-            }
+            "embeddingRules" => r.read(&mut b.embedding_rules, "embeddingRules"),
             _ => Ok(false),
         }
     }
@@ -135,8 +127,7 @@ impl de::Object for DisableRule {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __DisableRuleBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }

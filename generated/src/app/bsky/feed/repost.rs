@@ -31,13 +31,12 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "via" => de::field(map, &mut b.via, path, "via"),
+            "subject" => r.read(&mut b.subject, "subject"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "via" => r.read(&mut b.via, "via"),
             _ => Ok(false),
         }
     }

@@ -123,66 +123,40 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "query" => de::field(map, &mut b.query, path, "query"),
-            "sort" => de::field(map, &mut b.sort, path, "sort"),
-            "authors" => de::field(map, &mut b.authors, path, "authors"),
-            "mentions" => de::field(map, &mut b.mentions, path, "mentions"),
-            "domains" => de::field(map, &mut b.domains, path, "domains"),
-            "urls" => de::field(map, &mut b.urls, path, "urls"),
-            "embeddedAtUris" => {
-                de::field(map, &mut b.embedded_at_uris, path, "embeddedAtUris")
-            }
-            "hashtags" => de::field(map, &mut b.hashtags, path, "hashtags"),
-            "excludeAuthors" => {
-                de::field(map, &mut b.exclude_authors, path, "excludeAuthors")
-            }
-            "excludeMentions" => {
-                de::field(map, &mut b.exclude_mentions, path, "excludeMentions")
-            }
-            "excludeDomains" => {
-                de::field(map, &mut b.exclude_domains, path, "excludeDomains")
-            }
-            "excludeUrls" => de::field(map, &mut b.exclude_urls, path, "excludeUrls"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "query" => r.read(&mut b.query, "query"),
+            "sort" => r.read(&mut b.sort, "sort"),
+            "authors" => r.read(&mut b.authors, "authors"),
+            "mentions" => r.read(&mut b.mentions, "mentions"),
+            "domains" => r.read(&mut b.domains, "domains"),
+            "urls" => r.read(&mut b.urls, "urls"),
+            "embeddedAtUris" => r.read(&mut b.embedded_at_uris, "embeddedAtUris"),
+            "hashtags" => r.read(&mut b.hashtags, "hashtags"),
+            "excludeAuthors" => r.read(&mut b.exclude_authors, "excludeAuthors"),
+            "excludeMentions" => r.read(&mut b.exclude_mentions, "excludeMentions"),
+            "excludeDomains" => r.read(&mut b.exclude_domains, "excludeDomains"),
+            "excludeUrls" => r.read(&mut b.exclude_urls, "excludeUrls"),
             "excludeEmbeddedAtUris" => {
-                de::field(
-                    map,
-                    &mut b.exclude_embedded_at_uris,
-                    path,
-                    "excludeEmbeddedAtUris",
-                )
+                r.read(&mut b.exclude_embedded_at_uris, "excludeEmbeddedAtUris")
             }
-            "excludeHashtags" => {
-                de::field(map, &mut b.exclude_hashtags, path, "excludeHashtags")
-            }
-            "since" => de::field(map, &mut b.since, path, "since"),
-            "until" => de::field(map, &mut b.until, path, "until"),
-            "allTime" => de::field(map, &mut b.all_time, path, "allTime"),
-            "languages" => de::field(map, &mut b.languages, path, "languages"),
-            "excludeLanguages" => {
-                de::field(map, &mut b.exclude_languages, path, "excludeLanguages")
-            }
-            "hasMedia" => de::field(map, &mut b.has_media, path, "hasMedia"),
-            "hasVideo" => de::field(map, &mut b.has_video, path, "hasVideo"),
-            "replyParentUri" => {
-                de::field(map, &mut b.reply_parent_uri, path, "replyParentUri")
-            }
-            "threadRootUri" => {
-                de::field(map, &mut b.thread_root_uri, path, "threadRootUri")
-            }
-            "excludeReplies" => {
-                de::field(map, &mut b.exclude_replies, path, "excludeReplies")
-            }
-            "repliesOnly" => de::field(map, &mut b.replies_only, path, "repliesOnly"),
-            "following" => de::field(map, &mut b.following, path, "following"),
-            "queryLanguage" => {
-                de::field(map, &mut b.query_language, path, "queryLanguage")
-            }
+            "excludeHashtags" => r.read(&mut b.exclude_hashtags, "excludeHashtags"),
+            "since" => r.read(&mut b.since, "since"),
+            "until" => r.read(&mut b.until, "until"),
+            "allTime" => r.read(&mut b.all_time, "allTime"),
+            "languages" => r.read(&mut b.languages, "languages"),
+            "excludeLanguages" => r.read(&mut b.exclude_languages, "excludeLanguages"),
+            "hasMedia" => r.read(&mut b.has_media, "hasMedia"),
+            "hasVideo" => r.read(&mut b.has_video, "hasVideo"),
+            "replyParentUri" => r.read(&mut b.reply_parent_uri, "replyParentUri"),
+            "threadRootUri" => r.read(&mut b.thread_root_uri, "threadRootUri"),
+            "excludeReplies" => r.read(&mut b.exclude_replies, "excludeReplies"),
+            "repliesOnly" => r.read(&mut b.replies_only, "repliesOnly"),
+            "following" => r.read(&mut b.following, "following"),
+            "queryLanguage" => r.read(&mut b.query_language, "queryLanguage"),
             _ => Ok(false),
         }
     }
@@ -566,20 +540,14 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "hitsTotal" => de::field(map, &mut b.hits_total, path, "hitsTotal"),
-            "posts" => de::field(map, &mut b.posts, path, "posts"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "hitsTotal" => r.read(&mut b.hits_total, "hitsTotal"),
+            "posts" => r.read(&mut b.posts, "posts"),
             "detectedQueryLanguages" => {
-                de::field(
-                    map,
-                    &mut b.detected_query_languages,
-                    path,
-                    "detectedQueryLanguages",
-                )
+                r.read(&mut b.detected_query_languages, "detectedQueryLanguages")
             }
             _ => Ok(false),
         }

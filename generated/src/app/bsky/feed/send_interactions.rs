@@ -38,12 +38,11 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "feed" => de::field(map, &mut b.feed, path, "feed"),
-            "interactions" => de::field(map, &mut b.interactions, path, "interactions"),
+            "feed" => r.read(&mut b.feed, "feed"),
+            "interactions" => r.read(&mut b.interactions, "interactions"),
             _ => Ok(false),
         }
     }
@@ -87,8 +86,7 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __OutputBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }

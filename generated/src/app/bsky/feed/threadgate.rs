@@ -36,16 +36,13 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "post" => de::field(map, &mut b.post, path, "post"),
-            "allow" => de::field(map, &mut b.allow, path, "allow"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "hiddenReplies" => {
-                de::field(map, &mut b.hidden_replies, path, "hiddenReplies")
-            }
+            "post" => r.read(&mut b.post, "post"),
+            "allow" => r.read(&mut b.allow, "allow"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "hiddenReplies" => r.read(&mut b.hidden_replies, "hiddenReplies"),
             _ => Ok(false),
         }
     }
@@ -128,8 +125,7 @@ impl de::Object for MentionRule {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __MentionRuleBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -162,8 +158,7 @@ impl de::Object for FollowerRule {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __FollowerRuleBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -196,8 +191,7 @@ impl de::Object for FollowingRule {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __FollowingRuleBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -233,11 +227,10 @@ impl de::Object for ListRule {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ListRuleBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "list" => de::field(map, &mut b.list, path, "list"),
+            "list" => r.read(&mut b.list, "list"),
             _ => Ok(false),
         }
     }

@@ -35,21 +35,18 @@ impl de::Object for ListViewBasic {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ListViewBasicBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "purpose" => de::field(map, &mut b.purpose, path, "purpose"),
-            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
-            "listItemCount" => {
-                de::field(map, &mut b.list_item_count, path, "listItemCount")
-            }
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "name" => r.read(&mut b.name, "name"),
+            "purpose" => r.read(&mut b.purpose, "purpose"),
+            "avatar" => r.read(&mut b.avatar, "avatar"),
+            "listItemCount" => r.read(&mut b.list_item_count, "listItemCount"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
             _ => Ok(false),
         }
     }
@@ -166,26 +163,21 @@ impl de::Object for ListView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ListViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "creator" => de::field(map, &mut b.creator, path, "creator"),
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "purpose" => de::field(map, &mut b.purpose, path, "purpose"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "descriptionFacets" => {
-                de::field(map, &mut b.description_facets, path, "descriptionFacets")
-            }
-            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
-            "listItemCount" => {
-                de::field(map, &mut b.list_item_count, path, "listItemCount")
-            }
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "creator" => r.read(&mut b.creator, "creator"),
+            "name" => r.read(&mut b.name, "name"),
+            "purpose" => r.read(&mut b.purpose, "purpose"),
+            "description" => r.read(&mut b.description, "description"),
+            "descriptionFacets" => r.read(&mut b.description_facets, "descriptionFacets"),
+            "avatar" => r.read(&mut b.avatar, "avatar"),
+            "listItemCount" => r.read(&mut b.list_item_count, "listItemCount"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
             _ => Ok(false),
         }
     }
@@ -304,12 +296,11 @@ impl de::Object for ListItemView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ListItemViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "subject" => r.read(&mut b.subject, "subject"),
             _ => Ok(false),
         }
     }
@@ -376,27 +367,22 @@ impl de::Object for StarterPackView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __StarterPackViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "record" => de::field(map, &mut b.record, path, "record"),
-            "creator" => de::field(map, &mut b.creator, path, "creator"),
-            "list" => de::field(map, &mut b.list, path, "list"),
-            "listItemsSample" => {
-                de::field(map, &mut b.list_items_sample, path, "listItemsSample")
-            }
-            "feeds" => de::field(map, &mut b.feeds, path, "feeds"),
-            "joinedWeekCount" => {
-                de::field(map, &mut b.joined_week_count, path, "joinedWeekCount")
-            }
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "record" => r.read(&mut b.record, "record"),
+            "creator" => r.read(&mut b.creator, "creator"),
+            "list" => r.read(&mut b.list, "list"),
+            "listItemsSample" => r.read(&mut b.list_items_sample, "listItemsSample"),
+            "feeds" => r.read(&mut b.feeds, "feeds"),
+            "joinedWeekCount" => r.read(&mut b.joined_week_count, "joinedWeekCount"),
             "joinedAllTimeCount" => {
-                de::field(map, &mut b.joined_all_time_count, path, "joinedAllTimeCount")
+                r.read(&mut b.joined_all_time_count, "joinedAllTimeCount")
             }
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
             _ => Ok(false),
         }
     }
@@ -538,25 +524,20 @@ impl de::Object for StarterPackViewBasic {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __StarterPackViewBasicBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "record" => de::field(map, &mut b.record, path, "record"),
-            "creator" => de::field(map, &mut b.creator, path, "creator"),
-            "listItemCount" => {
-                de::field(map, &mut b.list_item_count, path, "listItemCount")
-            }
-            "joinedWeekCount" => {
-                de::field(map, &mut b.joined_week_count, path, "joinedWeekCount")
-            }
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "record" => r.read(&mut b.record, "record"),
+            "creator" => r.read(&mut b.creator, "creator"),
+            "listItemCount" => r.read(&mut b.list_item_count, "listItemCount"),
+            "joinedWeekCount" => r.read(&mut b.joined_week_count, "joinedWeekCount"),
             "joinedAllTimeCount" => {
-                de::field(map, &mut b.joined_all_time_count, path, "joinedAllTimeCount")
+                r.read(&mut b.joined_all_time_count, "joinedAllTimeCount")
             }
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
             _ => Ok(false),
         }
     }
@@ -745,12 +726,11 @@ impl de::Object for ListViewerState {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ListViewerStateBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "muted" => de::field(map, &mut b.muted, path, "muted"),
-            "blocked" => de::field(map, &mut b.blocked, path, "blocked"),
+            "muted" => r.read(&mut b.muted, "muted"),
+            "blocked" => r.read(&mut b.blocked, "blocked"),
             _ => Ok(false),
         }
     }
@@ -798,12 +778,11 @@ impl de::Object for NotFoundActor {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __NotFoundActorBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actor" => de::field(map, &mut b.actor, path, "actor"),
-            "notFound" => de::field(map, &mut b.not_found, path, "notFound"),
+            "actor" => r.read(&mut b.actor, "actor"),
+            "notFound" => r.read(&mut b.not_found, "notFound"),
             _ => Ok(false),
         }
     }
@@ -873,21 +852,16 @@ impl de::Object for Relationship {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RelationshipBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "following" => de::field(map, &mut b.following, path, "following"),
-            "followedBy" => de::field(map, &mut b.followed_by, path, "followedBy"),
-            "blocking" => de::field(map, &mut b.blocking, path, "blocking"),
-            "blockedBy" => de::field(map, &mut b.blocked_by, path, "blockedBy"),
-            "blockingByList" => {
-                de::field(map, &mut b.blocking_by_list, path, "blockingByList")
-            }
-            "blockedByList" => {
-                de::field(map, &mut b.blocked_by_list, path, "blockedByList")
-            }
+            "did" => r.read(&mut b.did, "did"),
+            "following" => r.read(&mut b.following, "following"),
+            "followedBy" => r.read(&mut b.followed_by, "followedBy"),
+            "blocking" => r.read(&mut b.blocking, "blocking"),
+            "blockedBy" => r.read(&mut b.blocked_by, "blockedBy"),
+            "blockingByList" => r.read(&mut b.blocking_by_list, "blockingByList"),
+            "blockedByList" => r.read(&mut b.blocked_by_list, "blockedByList"),
             _ => Ok(false),
         }
     }

@@ -42,13 +42,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "list" => de::field(map, &mut b.list, path, "list"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "list" => r.read(&mut b.list, "list"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -125,13 +124,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "list" => de::field(map, &mut b.list, path, "list"),
-            "items" => de::field(map, &mut b.items, path, "items"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "list" => r.read(&mut b.list, "list"),
+            "items" => r.read(&mut b.items, "items"),
             _ => Ok(false),
         }
     }

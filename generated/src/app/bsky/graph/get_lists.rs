@@ -45,14 +45,13 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actor" => de::field(map, &mut b.actor, path, "actor"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "purposes" => de::field(map, &mut b.purposes, path, "purposes"),
+            "actor" => r.read(&mut b.actor, "actor"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "purposes" => r.read(&mut b.purposes, "purposes"),
             _ => Ok(false),
         }
     }
@@ -211,12 +210,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "lists" => de::field(map, &mut b.lists, path, "lists"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "lists" => r.read(&mut b.lists, "lists"),
             _ => Ok(false),
         }
     }

@@ -39,12 +39,11 @@ impl de::Object for ListWithMembership {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ListWithMembershipBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "list" => de::field(map, &mut b.list, path, "list"),
-            "listItem" => de::field(map, &mut b.list_item, path, "listItem"),
+            "list" => r.read(&mut b.list, "list"),
+            "listItem" => r.read(&mut b.list_item, "listItem"),
             _ => Ok(false),
         }
     }
@@ -103,14 +102,13 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actor" => de::field(map, &mut b.actor, path, "actor"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "purposes" => de::field(map, &mut b.purposes, path, "purposes"),
+            "actor" => r.read(&mut b.actor, "actor"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "purposes" => r.read(&mut b.purposes, "purposes"),
             _ => Ok(false),
         }
     }
@@ -269,13 +267,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             "listsWithMembership" => {
-                de::field(map, &mut b.lists_with_membership, path, "listsWithMembership")
+                r.read(&mut b.lists_with_membership, "listsWithMembership")
             }
             _ => Ok(false),
         }

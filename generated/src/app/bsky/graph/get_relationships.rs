@@ -40,12 +40,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actor" => de::field(map, &mut b.actor, path, "actor"),
-            "others" => de::field(map, &mut b.others, path, "others"),
+            "actor" => r.read(&mut b.actor, "actor"),
+            "others" => r.read(&mut b.others, "others"),
             _ => Ok(false),
         }
     }
@@ -117,14 +116,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actor" => de::field(map, &mut b.actor, path, "actor"),
-            "relationships" => {
-                de::field(map, &mut b.relationships, path, "relationships")
-            }
+            "actor" => r.read(&mut b.actor, "actor"),
+            "relationships" => r.read(&mut b.relationships, "relationships"),
             _ => Ok(false),
         }
     }

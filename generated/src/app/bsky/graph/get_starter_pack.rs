@@ -37,11 +37,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "starterPack" => de::field(map, &mut b.starter_pack, path, "starterPack"),
+            "starterPack" => r.read(&mut b.starter_pack, "starterPack"),
             _ => Ok(false),
         }
     }
@@ -88,11 +87,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "starterPack" => de::field(map, &mut b.starter_pack, path, "starterPack"),
+            "starterPack" => r.read(&mut b.starter_pack, "starterPack"),
             _ => Ok(false),
         }
     }

@@ -36,11 +36,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uris" => de::field(map, &mut b.uris, path, "uris"),
+            "uris" => r.read(&mut b.uris, "uris"),
             _ => Ok(false),
         }
     }
@@ -101,11 +100,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "starterPacks" => de::field(map, &mut b.starter_packs, path, "starterPacks"),
+            "starterPacks" => r.read(&mut b.starter_packs, "starterPacks"),
             _ => Ok(false),
         }
     }

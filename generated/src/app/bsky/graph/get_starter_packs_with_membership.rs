@@ -39,12 +39,11 @@ impl de::Object for StarterPackWithMembership {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __StarterPackWithMembershipBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "starterPack" => de::field(map, &mut b.starter_pack, path, "starterPack"),
-            "listItem" => de::field(map, &mut b.list_item, path, "listItem"),
+            "starterPack" => r.read(&mut b.starter_pack, "starterPack"),
+            "listItem" => r.read(&mut b.list_item, "listItem"),
             _ => Ok(false),
         }
     }
@@ -101,13 +100,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actor" => de::field(map, &mut b.actor, path, "actor"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "actor" => r.read(&mut b.actor, "actor"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -182,16 +180,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             "starterPacksWithMembership" => {
-                de::field(
-                    map,
+                r.read(
                     &mut b.starter_packs_with_membership,
-                    path,
                     "starterPacksWithMembership",
                 )
             }

@@ -36,11 +36,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actor" => de::field(map, &mut b.actor, path, "actor"),
+            "actor" => r.read(&mut b.actor, "actor"),
             _ => Ok(false),
         }
     }
@@ -96,14 +95,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "suggestions" => de::field(map, &mut b.suggestions, path, "suggestions"),
-            "recIdStr" => de::field(map, &mut b.rec_id_str, path, "recIdStr"),
-            "isFallback" => de::field(map, &mut b.is_fallback, path, "isFallback"),
-            "recId" => de::field(map, &mut b.rec_id, path, "recId"),
+            "suggestions" => r.read(&mut b.suggestions, "suggestions"),
+            "recIdStr" => r.read(&mut b.rec_id_str, "recIdStr"),
+            "isFallback" => r.read(&mut b.is_fallback, "isFallback"),
+            "recId" => r.read(&mut b.rec_id, "recId"),
             _ => Ok(false),
         }
     }

@@ -41,19 +41,16 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "purpose" => de::field(map, &mut b.purpose, path, "purpose"),
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "descriptionFacets" => {
-                de::field(map, &mut b.description_facets, path, "descriptionFacets")
-            }
-            "avatar" => de::field(map, &mut b.avatar, path, "avatar"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "purpose" => r.read(&mut b.purpose, "purpose"),
+            "name" => r.read(&mut b.name, "name"),
+            "description" => r.read(&mut b.description, "description"),
+            "descriptionFacets" => r.read(&mut b.description_facets, "descriptionFacets"),
+            "avatar" => r.read(&mut b.avatar, "avatar"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
             _ => Ok(false),
         }
     }

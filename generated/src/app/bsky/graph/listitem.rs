@@ -33,13 +33,12 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
-            "list" => de::field(map, &mut b.list, path, "list"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "subject" => r.read(&mut b.subject, "subject"),
+            "list" => r.read(&mut b.list, "list"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
             _ => Ok(false),
         }
     }

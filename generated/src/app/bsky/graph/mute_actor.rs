@@ -42,15 +42,12 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actor" => de::field(map, &mut b.actor, path, "actor"),
-            "onlyReposts" => de::field(map, &mut b.only_reposts, path, "onlyReposts"),
-            "onlyQuoteposts" => {
-                de::field(map, &mut b.only_quoteposts, path, "onlyQuoteposts")
-            }
+            "actor" => r.read(&mut b.actor, "actor"),
+            "onlyReposts" => r.read(&mut b.only_reposts, "onlyReposts"),
+            "onlyQuoteposts" => r.read(&mut b.only_quoteposts, "onlyQuoteposts"),
             _ => Ok(false),
         }
     }

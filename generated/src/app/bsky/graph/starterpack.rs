@@ -39,18 +39,15 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "descriptionFacets" => {
-                de::field(map, &mut b.description_facets, path, "descriptionFacets")
-            }
-            "list" => de::field(map, &mut b.list, path, "list"),
-            "feeds" => de::field(map, &mut b.feeds, path, "feeds"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "name" => r.read(&mut b.name, "name"),
+            "description" => r.read(&mut b.description, "description"),
+            "descriptionFacets" => r.read(&mut b.description_facets, "descriptionFacets"),
+            "list" => r.read(&mut b.list, "list"),
+            "feeds" => r.read(&mut b.feeds, "feeds"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
             _ => Ok(false),
         }
     }
@@ -157,11 +154,10 @@ impl de::Object for FeedItem {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __FeedItemBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "uri" => r.read(&mut b.uri, "uri"),
             _ => Ok(false),
         }
     }

@@ -36,11 +36,10 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actor" => de::field(map, &mut b.actor, path, "actor"),
+            "actor" => r.read(&mut b.actor, "actor"),
             _ => Ok(false),
         }
     }

@@ -36,11 +36,10 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "list" => de::field(map, &mut b.list, path, "list"),
+            "list" => r.read(&mut b.list, "list"),
             _ => Ok(false),
         }
     }

@@ -37,14 +37,13 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "subject" => r.read(&mut b.subject, "subject"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "displayName" => r.read(&mut b.display_name, "displayName"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
             _ => Ok(false),
         }
     }

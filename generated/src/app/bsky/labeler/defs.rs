@@ -31,17 +31,16 @@ impl de::Object for LabelerView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelerViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "creator" => de::field(map, &mut b.creator, path, "creator"),
-            "likeCount" => de::field(map, &mut b.like_count, path, "likeCount"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "creator" => r.read(&mut b.creator, "creator"),
+            "likeCount" => r.read(&mut b.like_count, "likeCount"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
+            "labels" => r.read(&mut b.labels, "labels"),
             _ => Ok(false),
         }
     }
@@ -141,22 +140,21 @@ impl de::Object for LabelerViewDetailed {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelerViewDetailedBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "creator" => de::field(map, &mut b.creator, path, "creator"),
-            "policies" => de::field(map, &mut b.policies, path, "policies"),
-            "likeCount" => de::field(map, &mut b.like_count, path, "likeCount"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "reasonTypes" => de::field(map, &mut b.reason_types, path, "reasonTypes"),
-            "subjectTypes" => de::field(map, &mut b.subject_types, path, "subjectTypes"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "creator" => r.read(&mut b.creator, "creator"),
+            "policies" => r.read(&mut b.policies, "policies"),
+            "likeCount" => r.read(&mut b.like_count, "likeCount"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "reasonTypes" => r.read(&mut b.reason_types, "reasonTypes"),
+            "subjectTypes" => r.read(&mut b.subject_types, "subjectTypes"),
             "subjectCollections" => {
-                de::field(map, &mut b.subject_collections, path, "subjectCollections")
+                r.read(&mut b.subject_collections, "subjectCollections")
             }
             _ => Ok(false),
         }
@@ -249,11 +247,10 @@ impl de::Object for LabelerViewerState {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelerViewerStateBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "like" => de::field(map, &mut b.like, path, "like"),
+            "like" => r.read(&mut b.like, "like"),
             _ => Ok(false),
         }
     }
@@ -296,18 +293,12 @@ impl de::Object for LabelerPolicies {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelerPoliciesBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "labelValues" => de::field(map, &mut b.label_values, path, "labelValues"),
+            "labelValues" => r.read(&mut b.label_values, "labelValues"),
             "labelValueDefinitions" => {
-                de::field(
-                    map,
-                    &mut b.label_value_definitions,
-                    path,
-                    "labelValueDefinitions",
-                )
+                r.read(&mut b.label_value_definitions, "labelValueDefinitions")
             }
             _ => Ok(false),
         }

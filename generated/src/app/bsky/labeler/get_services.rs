@@ -39,12 +39,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "dids" => de::field(map, &mut b.dids, path, "dids"),
-            "detailed" => de::field(map, &mut b.detailed, path, "detailed"),
+            "dids" => r.read(&mut b.dids, "dids"),
+            "detailed" => r.read(&mut b.detailed, "detailed"),
             _ => Ok(false),
         }
     }
@@ -98,11 +97,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "views" => de::field(map, &mut b.views, path, "views"),
+            "views" => r.read(&mut b.views, "views"),
             _ => Ok(false),
         }
     }

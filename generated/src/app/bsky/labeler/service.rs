@@ -40,17 +40,16 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "policies" => de::field(map, &mut b.policies, path, "policies"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "reasonTypes" => de::field(map, &mut b.reason_types, path, "reasonTypes"),
-            "subjectTypes" => de::field(map, &mut b.subject_types, path, "subjectTypes"),
+            "policies" => r.read(&mut b.policies, "policies"),
+            "labels" => r.read(&mut b.labels, "labels"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "reasonTypes" => r.read(&mut b.reason_types, "reasonTypes"),
+            "subjectTypes" => r.read(&mut b.subject_types, "subjectTypes"),
             "subjectCollections" => {
-                de::field(map, &mut b.subject_collections, path, "subjectCollections")
+                r.read(&mut b.subject_collections, "subjectCollections")
             }
             _ => Ok(false),
         }

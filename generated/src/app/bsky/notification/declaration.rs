@@ -28,12 +28,11 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
             "allowSubscriptions" => {
-                de::field(map, &mut b.allow_subscriptions, path, "allowSubscriptions")
+                r.read(&mut b.allow_subscriptions, "allowSubscriptions")
             }
             _ => Ok(false),
         }

@@ -16,8 +16,7 @@ impl de::Object for RecordDeleted {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __RecordDeletedBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -55,12 +54,11 @@ impl de::Object for ChatPreference {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ChatPreferenceBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "include" => de::field(map, &mut b.include, path, "include"),
-            "push" => de::field(map, &mut b.push, path, "push"),
+            "include" => r.read(&mut b.include, "include"),
+            "push" => r.read(&mut b.push, "push"),
             _ => Ok(false),
         }
     }
@@ -110,13 +108,12 @@ impl de::Object for FilterablePreference {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __FilterablePreferenceBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "include" => de::field(map, &mut b.include, path, "include"),
-            "list" => de::field(map, &mut b.list, path, "list"),
-            "push" => de::field(map, &mut b.push, path, "push"),
+            "include" => r.read(&mut b.include, "include"),
+            "list" => r.read(&mut b.list, "list"),
+            "push" => r.read(&mut b.push, "push"),
             _ => Ok(false),
         }
     }
@@ -167,12 +164,11 @@ impl de::Object for Preference {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __PreferenceBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "list" => de::field(map, &mut b.list, path, "list"),
-            "push" => de::field(map, &mut b.push, path, "push"),
+            "list" => r.read(&mut b.list, "list"),
+            "push" => r.read(&mut b.push, "push"),
             _ => Ok(false),
         }
     }
@@ -238,31 +234,22 @@ impl de::Object for Preferences {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __PreferencesBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "chat" => de::field(map, &mut b.chat, path, "chat"),
-            "follow" => de::field(map, &mut b.follow, path, "follow"),
-            "like" => de::field(map, &mut b.like, path, "like"),
-            "likeViaRepost" => {
-                de::field(map, &mut b.like_via_repost, path, "likeViaRepost")
-            }
-            "mention" => de::field(map, &mut b.mention, path, "mention"),
-            "quote" => de::field(map, &mut b.quote, path, "quote"),
-            "reply" => de::field(map, &mut b.reply, path, "reply"),
-            "repost" => de::field(map, &mut b.repost, path, "repost"),
-            "repostViaRepost" => {
-                de::field(map, &mut b.repost_via_repost, path, "repostViaRepost")
-            }
-            "starterpackJoined" => {
-                de::field(map, &mut b.starterpack_joined, path, "starterpackJoined")
-            }
-            "subscribedPost" => {
-                de::field(map, &mut b.subscribed_post, path, "subscribedPost")
-            }
-            "unverified" => de::field(map, &mut b.unverified, path, "unverified"),
-            "verified" => de::field(map, &mut b.verified, path, "verified"),
+            "chat" => r.read(&mut b.chat, "chat"),
+            "follow" => r.read(&mut b.follow, "follow"),
+            "like" => r.read(&mut b.like, "like"),
+            "likeViaRepost" => r.read(&mut b.like_via_repost, "likeViaRepost"),
+            "mention" => r.read(&mut b.mention, "mention"),
+            "quote" => r.read(&mut b.quote, "quote"),
+            "reply" => r.read(&mut b.reply, "reply"),
+            "repost" => r.read(&mut b.repost, "repost"),
+            "repostViaRepost" => r.read(&mut b.repost_via_repost, "repostViaRepost"),
+            "starterpackJoined" => r.read(&mut b.starterpack_joined, "starterpackJoined"),
+            "subscribedPost" => r.read(&mut b.subscribed_post, "subscribedPost"),
+            "unverified" => r.read(&mut b.unverified, "unverified"),
+            "verified" => r.read(&mut b.verified, "verified"),
             _ => Ok(false),
         }
     }
@@ -359,12 +346,11 @@ impl de::Object for ActivitySubscription {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ActivitySubscriptionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "post" => de::field(map, &mut b.post, path, "post"),
-            "reply" => de::field(map, &mut b.reply, path, "reply"),
+            "post" => r.read(&mut b.post, "post"),
+            "reply" => r.read(&mut b.reply, "reply"),
             _ => Ok(false),
         }
     }
@@ -408,18 +394,12 @@ impl de::Object for SubjectActivitySubscription {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SubjectActivitySubscriptionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "subject" => r.read(&mut b.subject, "subject"),
             "activitySubscription" => {
-                de::field(
-                    map,
-                    &mut b.activity_subscription,
-                    path,
-                    "activitySubscription",
-                )
+                r.read(&mut b.activity_subscription, "activitySubscription")
             }
             _ => Ok(false),
         }

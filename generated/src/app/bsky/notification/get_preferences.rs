@@ -33,8 +33,7 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __ParamsBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -77,11 +76,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "preferences" => de::field(map, &mut b.preferences, path, "preferences"),
+            "preferences" => r.read(&mut b.preferences, "preferences"),
             _ => Ok(false),
         }
     }

@@ -38,12 +38,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "priority" => de::field(map, &mut b.priority, path, "priority"),
-            "seenAt" => de::field(map, &mut b.seen_at, path, "seenAt"),
+            "priority" => r.read(&mut b.priority, "priority"),
+            "seenAt" => r.read(&mut b.seen_at, "seenAt"),
             _ => Ok(false),
         }
     }
@@ -99,11 +98,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "count" => de::field(map, &mut b.count, path, "count"),
+            "count" => r.read(&mut b.count, "count"),
             _ => Ok(false),
         }
     }

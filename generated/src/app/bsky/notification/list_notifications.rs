@@ -56,22 +56,19 @@ impl de::Object for Notification {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __NotificationBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "author" => de::field(map, &mut b.author, path, "author"),
-            "reason" => de::field(map, &mut b.reason, path, "reason"),
-            "reasonSubject" => {
-                de::field(map, &mut b.reason_subject, path, "reasonSubject")
-            }
-            "record" => de::field(map, &mut b.record, path, "record"),
-            "starterPack" => de::field(map, &mut b.starter_pack, path, "starterPack"),
-            "isRead" => de::field(map, &mut b.is_read, path, "isRead"),
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "author" => r.read(&mut b.author, "author"),
+            "reason" => r.read(&mut b.reason, "reason"),
+            "reasonSubject" => r.read(&mut b.reason_subject, "reasonSubject"),
+            "record" => r.read(&mut b.record, "record"),
+            "starterPack" => r.read(&mut b.starter_pack, "starterPack"),
+            "isRead" => r.read(&mut b.is_read, "isRead"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
+            "labels" => r.read(&mut b.labels, "labels"),
             _ => Ok(false),
         }
     }
@@ -154,15 +151,14 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "reasons" => de::field(map, &mut b.reasons, path, "reasons"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "priority" => de::field(map, &mut b.priority, path, "priority"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "seenAt" => de::field(map, &mut b.seen_at, path, "seenAt"),
+            "reasons" => r.read(&mut b.reasons, "reasons"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "priority" => r.read(&mut b.priority, "priority"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "seenAt" => r.read(&mut b.seen_at, "seenAt"),
             _ => Ok(false),
         }
     }
@@ -249,16 +245,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "notifications" => {
-                de::field(map, &mut b.notifications, path, "notifications")
-            }
-            "priority" => de::field(map, &mut b.priority, path, "priority"),
-            "seenAt" => de::field(map, &mut b.seen_at, path, "seenAt"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "notifications" => r.read(&mut b.notifications, "notifications"),
+            "priority" => r.read(&mut b.priority, "priority"),
+            "seenAt" => r.read(&mut b.seen_at, "seenAt"),
             _ => Ok(false),
         }
     }

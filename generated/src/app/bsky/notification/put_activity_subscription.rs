@@ -40,18 +40,12 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "subject" => r.read(&mut b.subject, "subject"),
             "activitySubscription" => {
-                de::field(
-                    map,
-                    &mut b.activity_subscription,
-                    path,
-                    "activitySubscription",
-                )
+                r.read(&mut b.activity_subscription, "activitySubscription")
             }
             _ => Ok(false),
         }
@@ -111,18 +105,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "subject" => r.read(&mut b.subject, "subject"),
             "activitySubscription" => {
-                de::field(
-                    map,
-                    &mut b.activity_subscription,
-                    path,
-                    "activitySubscription",
-                )
+                r.read(&mut b.activity_subscription, "activitySubscription")
             }
             _ => Ok(false),
         }

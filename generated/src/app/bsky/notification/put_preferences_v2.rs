@@ -67,31 +67,22 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "chat" => de::field(map, &mut b.chat, path, "chat"),
-            "follow" => de::field(map, &mut b.follow, path, "follow"),
-            "like" => de::field(map, &mut b.like, path, "like"),
-            "likeViaRepost" => {
-                de::field(map, &mut b.like_via_repost, path, "likeViaRepost")
-            }
-            "mention" => de::field(map, &mut b.mention, path, "mention"),
-            "quote" => de::field(map, &mut b.quote, path, "quote"),
-            "reply" => de::field(map, &mut b.reply, path, "reply"),
-            "repost" => de::field(map, &mut b.repost, path, "repost"),
-            "repostViaRepost" => {
-                de::field(map, &mut b.repost_via_repost, path, "repostViaRepost")
-            }
-            "starterpackJoined" => {
-                de::field(map, &mut b.starterpack_joined, path, "starterpackJoined")
-            }
-            "subscribedPost" => {
-                de::field(map, &mut b.subscribed_post, path, "subscribedPost")
-            }
-            "unverified" => de::field(map, &mut b.unverified, path, "unverified"),
-            "verified" => de::field(map, &mut b.verified, path, "verified"),
+            "chat" => r.read(&mut b.chat, "chat"),
+            "follow" => r.read(&mut b.follow, "follow"),
+            "like" => r.read(&mut b.like, "like"),
+            "likeViaRepost" => r.read(&mut b.like_via_repost, "likeViaRepost"),
+            "mention" => r.read(&mut b.mention, "mention"),
+            "quote" => r.read(&mut b.quote, "quote"),
+            "reply" => r.read(&mut b.reply, "reply"),
+            "repost" => r.read(&mut b.repost, "repost"),
+            "repostViaRepost" => r.read(&mut b.repost_via_repost, "repostViaRepost"),
+            "starterpackJoined" => r.read(&mut b.starterpack_joined, "starterpackJoined"),
+            "subscribedPost" => r.read(&mut b.subscribed_post, "subscribedPost"),
+            "unverified" => r.read(&mut b.unverified, "unverified"),
+            "verified" => r.read(&mut b.verified, "verified"),
             _ => Ok(false),
         }
     }
@@ -188,11 +179,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "preferences" => de::field(map, &mut b.preferences, path, "preferences"),
+            "preferences" => r.read(&mut b.preferences, "preferences"),
             _ => Ok(false),
         }
     }

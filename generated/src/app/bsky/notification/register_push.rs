@@ -45,17 +45,14 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "serviceDid" => de::field(map, &mut b.service_did, path, "serviceDid"),
-            "token" => de::field(map, &mut b.token, path, "token"),
-            "platform" => de::field(map, &mut b.platform, path, "platform"),
-            "appId" => de::field(map, &mut b.app_id, path, "appId"),
-            "ageRestricted" => {
-                de::field(map, &mut b.age_restricted, path, "ageRestricted")
-            }
+            "serviceDid" => r.read(&mut b.service_did, "serviceDid"),
+            "token" => r.read(&mut b.token, "token"),
+            "platform" => r.read(&mut b.platform, "platform"),
+            "appId" => r.read(&mut b.app_id, "appId"),
+            "ageRestricted" => r.read(&mut b.age_restricted, "ageRestricted"),
             _ => Ok(false),
         }
     }

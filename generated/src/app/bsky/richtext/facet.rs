@@ -24,12 +24,11 @@ impl de::Object for Main {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MainBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "index" => de::field(map, &mut b.index, path, "index"),
-            "features" => de::field(map, &mut b.features, path, "features"),
+            "index" => r.read(&mut b.index, "index"),
+            "features" => r.read(&mut b.features, "features"),
             _ => Ok(false),
         }
     }
@@ -79,11 +78,10 @@ impl de::Object for Mention {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __MentionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
+            "did" => r.read(&mut b.did, "did"),
             _ => Ok(false),
         }
     }
@@ -121,11 +119,10 @@ impl de::Object for Link {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LinkBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "uri" => r.read(&mut b.uri, "uri"),
             _ => Ok(false),
         }
     }
@@ -163,11 +160,10 @@ impl de::Object for Tag {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __TagBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "tag" => de::field(map, &mut b.tag, path, "tag"),
+            "tag" => r.read(&mut b.tag, "tag"),
             _ => Ok(false),
         }
     }
@@ -223,12 +219,11 @@ impl de::Object for ByteSlice {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ByteSliceBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "byteStart" => de::field(map, &mut b.byte_start, path, "byteStart"),
-            "byteEnd" => de::field(map, &mut b.byte_end, path, "byteEnd"),
+            "byteStart" => r.read(&mut b.byte_start, "byteStart"),
+            "byteEnd" => r.read(&mut b.byte_end, "byteEnd"),
             _ => Ok(false),
         }
     }

@@ -19,11 +19,10 @@ impl de::Object for SkeletonSearchPost {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SkeletonSearchPostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "uri" => r.read(&mut b.uri, "uri"),
             _ => Ok(false),
         }
     }
@@ -60,11 +59,10 @@ impl de::Object for SkeletonSearchActor {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SkeletonSearchActorBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
+            "did" => r.read(&mut b.did, "did"),
             _ => Ok(false),
         }
     }
@@ -101,11 +99,10 @@ impl de::Object for SkeletonSearchStarterPack {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SkeletonSearchStarterPackBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "uri" => r.read(&mut b.uri, "uri"),
             _ => Ok(false),
         }
     }
@@ -148,14 +145,13 @@ impl de::Object for TrendingTopic {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __TrendingTopicBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "topic" => de::field(map, &mut b.topic, path, "topic"),
-            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "link" => de::field(map, &mut b.link, path, "link"),
+            "topic" => r.read(&mut b.topic, "topic"),
+            "displayName" => r.read(&mut b.display_name, "displayName"),
+            "description" => r.read(&mut b.description, "description"),
+            "link" => r.read(&mut b.link, "link"),
             _ => Ok(false),
         }
     }
@@ -219,19 +215,18 @@ impl de::Object for SkeletonTrend {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SkeletonTrendBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "topic" => de::field(map, &mut b.topic, path, "topic"),
-            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "link" => de::field(map, &mut b.link, path, "link"),
-            "startedAt" => de::field(map, &mut b.started_at, path, "startedAt"),
-            "postCount" => de::field(map, &mut b.post_count, path, "postCount"),
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "category" => de::field(map, &mut b.category, path, "category"),
-            "dids" => de::field(map, &mut b.dids, path, "dids"),
+            "topic" => r.read(&mut b.topic, "topic"),
+            "displayName" => r.read(&mut b.display_name, "displayName"),
+            "description" => r.read(&mut b.description, "description"),
+            "link" => r.read(&mut b.link, "link"),
+            "startedAt" => r.read(&mut b.started_at, "startedAt"),
+            "postCount" => r.read(&mut b.post_count, "postCount"),
+            "status" => r.read(&mut b.status, "status"),
+            "category" => r.read(&mut b.category, "category"),
+            "dids" => r.read(&mut b.dids, "dids"),
             _ => Ok(false),
         }
     }
@@ -310,19 +305,18 @@ impl de::Object for TrendView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __TrendViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "topic" => de::field(map, &mut b.topic, path, "topic"),
-            "displayName" => de::field(map, &mut b.display_name, path, "displayName"),
-            "description" => de::field(map, &mut b.description, path, "description"),
-            "link" => de::field(map, &mut b.link, path, "link"),
-            "startedAt" => de::field(map, &mut b.started_at, path, "startedAt"),
-            "postCount" => de::field(map, &mut b.post_count, path, "postCount"),
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "category" => de::field(map, &mut b.category, path, "category"),
-            "actors" => de::field(map, &mut b.actors, path, "actors"),
+            "topic" => r.read(&mut b.topic, "topic"),
+            "displayName" => r.read(&mut b.display_name, "displayName"),
+            "description" => r.read(&mut b.description, "description"),
+            "link" => r.read(&mut b.link, "link"),
+            "startedAt" => r.read(&mut b.started_at, "startedAt"),
+            "postCount" => r.read(&mut b.post_count, "postCount"),
+            "status" => r.read(&mut b.status, "status"),
+            "category" => r.read(&mut b.category, "category"),
+            "actors" => r.read(&mut b.actors, "actors"),
             _ => Ok(false),
         }
     }
@@ -410,26 +404,23 @@ impl de::Object for ThreadItemPost {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreadItemPostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "post" => de::field(map, &mut b.post, path, "post"),
-            "moreParents" => de::field(map, &mut b.more_parents, path, "moreParents"),
-            "moreReplies" => de::field(map, &mut b.more_replies, path, "moreReplies"),
-            "opThread" => de::field(map, &mut b.op_thread, path, "opThread"),
+            "post" => r.read(&mut b.post, "post"),
+            "moreParents" => r.read(&mut b.more_parents, "moreParents"),
+            "moreReplies" => r.read(&mut b.more_replies, "moreReplies"),
+            "opThread" => r.read(&mut b.op_thread, "opThread"),
             "opThreadPostIndex" => {
-                de::field(map, &mut b.op_thread_post_index, path, "opThreadPostIndex")
+                r.read(&mut b.op_thread_post_index, "opThreadPostIndex")
             }
             "opThreadPostCount" => {
-                de::field(map, &mut b.op_thread_post_count, path, "opThreadPostCount")
+                r.read(&mut b.op_thread_post_count, "opThreadPostCount")
             }
             "hiddenByThreadgate" => {
-                de::field(map, &mut b.hidden_by_threadgate, path, "hiddenByThreadgate")
+                r.read(&mut b.hidden_by_threadgate, "hiddenByThreadgate")
             }
-            "mutedByViewer" => {
-                de::field(map, &mut b.muted_by_viewer, path, "mutedByViewer")
-            }
+            "mutedByViewer" => r.read(&mut b.muted_by_viewer, "mutedByViewer"),
             _ => Ok(false),
         }
     }
@@ -491,8 +482,7 @@ impl de::Object for ThreadItemNoUnauthenticated {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __ThreadItemNoUnauthenticatedBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -524,8 +514,7 @@ impl de::Object for ThreadItemNotFound {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __ThreadItemNotFoundBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -560,11 +549,10 @@ impl de::Object for ThreadItemBlocked {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreadItemBlockedBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "author" => de::field(map, &mut b.author, path, "author"),
+            "author" => r.read(&mut b.author, "author"),
             _ => Ok(false),
         }
     }
@@ -611,14 +599,11 @@ impl de::Object for AgeAssuranceState {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AgeAssuranceStateBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "lastInitiatedAt" => {
-                de::field(map, &mut b.last_initiated_at, path, "lastInitiatedAt")
-            }
-            "status" => de::field(map, &mut b.status, path, "status"),
+            "lastInitiatedAt" => r.read(&mut b.last_initiated_at, "lastInitiatedAt"),
+            "status" => r.read(&mut b.status, "status"),
             _ => Ok(false),
         }
     }
@@ -688,18 +673,17 @@ impl de::Object for AgeAssuranceEvent {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AgeAssuranceEventBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "attemptId" => de::field(map, &mut b.attempt_id, path, "attemptId"),
-            "email" => de::field(map, &mut b.email, path, "email"),
-            "initIp" => de::field(map, &mut b.init_ip, path, "initIp"),
-            "initUa" => de::field(map, &mut b.init_ua, path, "initUa"),
-            "completeIp" => de::field(map, &mut b.complete_ip, path, "completeIp"),
-            "completeUa" => de::field(map, &mut b.complete_ua, path, "completeUa"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "status" => r.read(&mut b.status, "status"),
+            "attemptId" => r.read(&mut b.attempt_id, "attemptId"),
+            "email" => r.read(&mut b.email, "email"),
+            "initIp" => r.read(&mut b.init_ip, "initIp"),
+            "initUa" => r.read(&mut b.init_ua, "initUa"),
+            "completeIp" => r.read(&mut b.complete_ip, "completeIp"),
+            "completeUa" => r.read(&mut b.complete_ua, "completeUa"),
             _ => Ok(false),
         }
     }

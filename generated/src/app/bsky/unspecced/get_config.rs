@@ -38,12 +38,11 @@ impl de::Object for LiveNowConfig {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LiveNowConfigBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "domains" => de::field(map, &mut b.domains, path, "domains"),
+            "did" => r.read(&mut b.did, "did"),
+            "domains" => r.read(&mut b.domains, "domains"),
             _ => Ok(false),
         }
     }
@@ -88,14 +87,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
             "checkEmailConfirmed" => {
-                de::field(map, &mut b.check_email_confirmed, path, "checkEmailConfirmed")
+                r.read(&mut b.check_email_confirmed, "checkEmailConfirmed")
             }
-            "liveNow" => de::field(map, &mut b.live_now, path, "liveNow"),
+            "liveNow" => r.read(&mut b.live_now, "liveNow"),
             _ => Ok(false),
         }
     }

@@ -41,13 +41,12 @@ impl de::Object for ThreadItem {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreadItemBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "depth" => de::field(map, &mut b.depth, path, "depth"),
-            "value" => de::field(map, &mut b.value, path, "value"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "depth" => r.read(&mut b.depth, "depth"),
+            "value" => r.read(&mut b.value, "value"),
             _ => Ok(false),
         }
     }
@@ -96,11 +95,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "anchor" => de::field(map, &mut b.anchor, path, "anchor"),
+            "anchor" => r.read(&mut b.anchor, "anchor"),
             _ => Ok(false),
         }
     }
@@ -146,11 +144,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "thread" => de::field(map, &mut b.thread, path, "thread"),
+            "thread" => r.read(&mut b.thread, "thread"),
             _ => Ok(false),
         }
     }

@@ -41,13 +41,12 @@ impl de::Object for ThreadItem {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreadItemBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "depth" => de::field(map, &mut b.depth, path, "depth"),
-            "value" => de::field(map, &mut b.value, path, "value"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "depth" => r.read(&mut b.depth, "depth"),
+            "value" => r.read(&mut b.value, "value"),
             _ => Ok(false),
         }
     }
@@ -116,17 +115,14 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "anchor" => de::field(map, &mut b.anchor, path, "anchor"),
-            "above" => de::field(map, &mut b.above, path, "above"),
-            "below" => de::field(map, &mut b.below, path, "below"),
-            "branchingFactor" => {
-                de::field(map, &mut b.branching_factor, path, "branchingFactor")
-            }
-            "sort" => de::field(map, &mut b.sort, path, "sort"),
+            "anchor" => r.read(&mut b.anchor, "anchor"),
+            "above" => r.read(&mut b.above, "above"),
+            "below" => r.read(&mut b.below, "below"),
+            "branchingFactor" => r.read(&mut b.branching_factor, "branchingFactor"),
+            "sort" => r.read(&mut b.sort, "sort"),
             _ => Ok(false),
         }
     }
@@ -310,15 +306,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "thread" => de::field(map, &mut b.thread, path, "thread"),
-            "threadgate" => de::field(map, &mut b.threadgate, path, "threadgate"),
-            "hasOtherReplies" => {
-                de::field(map, &mut b.has_other_replies, path, "hasOtherReplies")
-            }
+            "thread" => r.read(&mut b.thread, "thread"),
+            "threadgate" => r.read(&mut b.threadgate, "threadgate"),
+            "hasOtherReplies" => r.read(&mut b.has_other_replies, "hasOtherReplies"),
             _ => Ok(false),
         }
     }

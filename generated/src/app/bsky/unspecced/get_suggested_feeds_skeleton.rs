@@ -40,12 +40,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "limit" => r.read(&mut b.limit, "limit"),
             _ => Ok(false),
         }
     }
@@ -115,11 +114,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "feeds" => de::field(map, &mut b.feeds, path, "feeds"),
+            "feeds" => r.read(&mut b.feeds, "feeds"),
             _ => Ok(false),
         }
     }

@@ -40,12 +40,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "category" => de::field(map, &mut b.category, path, "category"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "category" => r.read(&mut b.category, "category"),
+            "limit" => r.read(&mut b.limit, "limit"),
             _ => Ok(false),
         }
     }
@@ -118,12 +117,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "actors" => de::field(map, &mut b.actors, path, "actors"),
-            "recIdStr" => de::field(map, &mut b.rec_id_str, path, "recIdStr"),
+            "actors" => r.read(&mut b.actors, "actors"),
+            "recIdStr" => r.read(&mut b.rec_id_str, "recIdStr"),
             _ => Ok(false),
         }
     }

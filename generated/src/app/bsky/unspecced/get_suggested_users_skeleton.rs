@@ -43,13 +43,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "category" => de::field(map, &mut b.category, path, "category"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "category" => r.read(&mut b.category, "category"),
+            "limit" => r.read(&mut b.limit, "limit"),
             _ => Ok(false),
         }
     }
@@ -129,13 +128,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "dids" => de::field(map, &mut b.dids, path, "dids"),
-            "recId" => de::field(map, &mut b.rec_id, path, "recId"),
-            "recIdStr" => de::field(map, &mut b.rec_id_str, path, "recIdStr"),
+            "dids" => r.read(&mut b.dids, "dids"),
+            "recId" => r.read(&mut b.rec_id, "recId"),
+            "recIdStr" => r.read(&mut b.rec_id_str, "recIdStr"),
             _ => Ok(false),
         }
     }

@@ -45,16 +45,13 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "relativeToDid" => {
-                de::field(map, &mut b.relative_to_did, path, "relativeToDid")
-            }
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "relativeToDid" => r.read(&mut b.relative_to_did, "relativeToDid"),
             _ => Ok(false),
         }
     }
@@ -142,17 +139,14 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "actors" => de::field(map, &mut b.actors, path, "actors"),
-            "relativeToDid" => {
-                de::field(map, &mut b.relative_to_did, path, "relativeToDid")
-            }
-            "recId" => de::field(map, &mut b.rec_id, path, "recId"),
-            "recIdStr" => de::field(map, &mut b.rec_id_str, path, "recIdStr"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "actors" => r.read(&mut b.actors, "actors"),
+            "relativeToDid" => r.read(&mut b.relative_to_did, "relativeToDid"),
+            "recId" => r.read(&mut b.rec_id, "recId"),
+            "recIdStr" => r.read(&mut b.rec_id_str, "recIdStr"),
             _ => Ok(false),
         }
     }

@@ -40,13 +40,12 @@ impl de::Object for Suggestion {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SuggestionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "tag" => de::field(map, &mut b.tag, path, "tag"),
-            "subjectType" => de::field(map, &mut b.subject_type, path, "subjectType"),
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
+            "tag" => r.read(&mut b.tag, "tag"),
+            "subjectType" => r.read(&mut b.subject_type, "subjectType"),
+            "subject" => r.read(&mut b.subject, "subject"),
             _ => Ok(false),
         }
     }
@@ -92,8 +91,7 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __ParamsBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -136,11 +134,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "suggestions" => de::field(map, &mut b.suggestions, path, "suggestions"),
+            "suggestions" => r.read(&mut b.suggestions, "suggestions"),
             _ => Ok(false),
         }
     }

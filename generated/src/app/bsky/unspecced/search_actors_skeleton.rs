@@ -49,15 +49,14 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "q" => de::field(map, &mut b.q, path, "q"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "typeahead" => de::field(map, &mut b.typeahead, path, "typeahead"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "q" => r.read(&mut b.q, "q"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "typeahead" => r.read(&mut b.typeahead, "typeahead"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -141,13 +140,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "hitsTotal" => de::field(map, &mut b.hits_total, path, "hitsTotal"),
-            "actors" => de::field(map, &mut b.actors, path, "actors"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "hitsTotal" => r.read(&mut b.hits_total, "hitsTotal"),
+            "actors" => r.read(&mut b.actors, "actors"),
             _ => Ok(false),
         }
     }

@@ -75,23 +75,22 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "q" => de::field(map, &mut b.q, path, "q"),
-            "sort" => de::field(map, &mut b.sort, path, "sort"),
-            "since" => de::field(map, &mut b.since, path, "since"),
-            "until" => de::field(map, &mut b.until, path, "until"),
-            "mentions" => de::field(map, &mut b.mentions, path, "mentions"),
-            "author" => de::field(map, &mut b.author, path, "author"),
-            "lang" => de::field(map, &mut b.lang, path, "lang"),
-            "domain" => de::field(map, &mut b.domain, path, "domain"),
-            "url" => de::field(map, &mut b.url, path, "url"),
-            "tag" => de::field(map, &mut b.tag, path, "tag"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "q" => r.read(&mut b.q, "q"),
+            "sort" => r.read(&mut b.sort, "sort"),
+            "since" => r.read(&mut b.since, "since"),
+            "until" => r.read(&mut b.until, "until"),
+            "mentions" => r.read(&mut b.mentions, "mentions"),
+            "author" => r.read(&mut b.author, "author"),
+            "lang" => r.read(&mut b.lang, "lang"),
+            "domain" => r.read(&mut b.domain, "domain"),
+            "url" => r.read(&mut b.url, "url"),
+            "tag" => r.read(&mut b.tag, "tag"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -300,13 +299,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "hitsTotal" => de::field(map, &mut b.hits_total, path, "hitsTotal"),
-            "posts" => de::field(map, &mut b.posts, path, "posts"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "hitsTotal" => r.read(&mut b.hits_total, "hitsTotal"),
+            "posts" => r.read(&mut b.posts, "posts"),
             _ => Ok(false),
         }
     }

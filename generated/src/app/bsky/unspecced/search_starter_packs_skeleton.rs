@@ -46,14 +46,13 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "q" => de::field(map, &mut b.q, path, "q"),
-            "viewer" => de::field(map, &mut b.viewer, path, "viewer"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "q" => r.read(&mut b.q, "q"),
+            "viewer" => r.read(&mut b.viewer, "viewer"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -136,13 +135,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "hitsTotal" => de::field(map, &mut b.hits_total, path, "hitsTotal"),
-            "starterPacks" => de::field(map, &mut b.starter_packs, path, "starterPacks"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "hitsTotal" => r.read(&mut b.hits_total, "hitsTotal"),
+            "starterPacks" => r.read(&mut b.starter_packs, "starterPacks"),
             _ => Ok(false),
         }
     }

@@ -36,11 +36,10 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
+            "jobId" => r.read(&mut b.job_id, "jobId"),
             _ => Ok(false),
         }
     }
@@ -99,17 +98,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "state" => de::field(map, &mut b.state, path, "state"),
-            "completedJobId" => {
-                de::field(map, &mut b.completed_job_id, path, "completedJobId")
-            }
-            "failureReason" => {
-                de::field(map, &mut b.failure_reason, path, "failureReason")
-            }
+            "state" => r.read(&mut b.state, "state"),
+            "completedJobId" => r.read(&mut b.completed_job_id, "completedJobId"),
+            "failureReason" => r.read(&mut b.failure_reason, "failureReason"),
             _ => Ok(false),
         }
     }

@@ -36,18 +36,17 @@ impl de::Object for JobStatus {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __JobStatusBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "state" => de::field(map, &mut b.state, path, "state"),
-            "progress" => de::field(map, &mut b.progress, path, "progress"),
-            "blob" => de::field(map, &mut b.blob, path, "blob"),
-            "error" => de::field(map, &mut b.error, path, "error"),
-            "failureCode" => de::field(map, &mut b.failure_code, path, "failureCode"),
-            "message" => de::field(map, &mut b.message, path, "message"),
+            "jobId" => r.read(&mut b.job_id, "jobId"),
+            "did" => r.read(&mut b.did, "did"),
+            "state" => r.read(&mut b.state, "state"),
+            "progress" => r.read(&mut b.progress, "progress"),
+            "blob" => r.read(&mut b.blob, "blob"),
+            "error" => r.read(&mut b.error, "error"),
+            "failureCode" => r.read(&mut b.failure_code, "failureCode"),
+            "message" => r.read(&mut b.message, "message"),
             _ => Ok(false),
         }
     }

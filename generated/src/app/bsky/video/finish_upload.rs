@@ -36,11 +36,10 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
+            "jobId" => r.read(&mut b.job_id, "jobId"),
             _ => Ok(false),
         }
     }
@@ -96,14 +95,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "completedJobId" => {
-                de::field(map, &mut b.completed_job_id, path, "completedJobId")
-            }
-            "jobStatus" => de::field(map, &mut b.job_status, path, "jobStatus"),
+            "completedJobId" => r.read(&mut b.completed_job_id, "completedJobId"),
+            "jobStatus" => r.read(&mut b.job_status, "jobStatus"),
             _ => Ok(false),
         }
     }

@@ -44,24 +44,18 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "canUpload" => de::field(map, &mut b.can_upload, path, "canUpload"),
+            "canUpload" => r.read(&mut b.can_upload, "canUpload"),
             "remainingDailyVideos" => {
-                de::field(
-                    map,
-                    &mut b.remaining_daily_videos,
-                    path,
-                    "remainingDailyVideos",
-                )
+                r.read(&mut b.remaining_daily_videos, "remainingDailyVideos")
             }
             "remainingDailyBytes" => {
-                de::field(map, &mut b.remaining_daily_bytes, path, "remainingDailyBytes")
+                r.read(&mut b.remaining_daily_bytes, "remainingDailyBytes")
             }
-            "message" => de::field(map, &mut b.message, path, "message"),
-            "error" => de::field(map, &mut b.error, path, "error"),
+            "message" => r.read(&mut b.message, "message"),
+            "error" => r.read(&mut b.error, "error"),
             _ => Ok(false),
         }
     }

@@ -36,11 +36,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
+            "jobId" => r.read(&mut b.job_id, "jobId"),
             _ => Ok(false),
         }
     }
@@ -120,27 +119,18 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
-            "partSizeBytes" => {
-                de::field(map, &mut b.part_size_bytes, path, "partSizeBytes")
-            }
-            "partCount" => de::field(map, &mut b.part_count, path, "partCount"),
-            "receivedParts" => {
-                de::field(map, &mut b.received_parts, path, "receivedParts")
-            }
-            "expiresAt" => de::field(map, &mut b.expires_at, path, "expiresAt"),
-            "state" => de::field(map, &mut b.state, path, "state"),
-            "completedJobId" => {
-                de::field(map, &mut b.completed_job_id, path, "completedJobId")
-            }
-            "jobStatus" => de::field(map, &mut b.job_status, path, "jobStatus"),
-            "failureReason" => {
-                de::field(map, &mut b.failure_reason, path, "failureReason")
-            }
+            "jobId" => r.read(&mut b.job_id, "jobId"),
+            "partSizeBytes" => r.read(&mut b.part_size_bytes, "partSizeBytes"),
+            "partCount" => r.read(&mut b.part_count, "partCount"),
+            "receivedParts" => r.read(&mut b.received_parts, "receivedParts"),
+            "expiresAt" => r.read(&mut b.expires_at, "expiresAt"),
+            "state" => r.read(&mut b.state, "state"),
+            "completedJobId" => r.read(&mut b.completed_job_id, "completedJobId"),
+            "jobStatus" => r.read(&mut b.job_status, "jobStatus"),
+            "failureReason" => r.read(&mut b.failure_reason, "failureReason"),
             _ => Ok(false),
         }
     }

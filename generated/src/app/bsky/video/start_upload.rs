@@ -52,16 +52,15 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "sizeBytes" => de::field(map, &mut b.size_bytes, path, "sizeBytes"),
-            "mimeType" => de::field(map, &mut b.mime_type, path, "mimeType"),
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "durationMs" => de::field(map, &mut b.duration_ms, path, "durationMs"),
-            "width" => de::field(map, &mut b.width, path, "width"),
-            "height" => de::field(map, &mut b.height, path, "height"),
+            "sizeBytes" => r.read(&mut b.size_bytes, "sizeBytes"),
+            "mimeType" => r.read(&mut b.mime_type, "mimeType"),
+            "name" => r.read(&mut b.name, "name"),
+            "durationMs" => r.read(&mut b.duration_ms, "durationMs"),
+            "width" => r.read(&mut b.width, "width"),
+            "height" => r.read(&mut b.height, "height"),
             _ => Ok(false),
         }
     }
@@ -159,16 +158,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
-            "partSizeBytes" => {
-                de::field(map, &mut b.part_size_bytes, path, "partSizeBytes")
-            }
-            "partCount" => de::field(map, &mut b.part_count, path, "partCount"),
-            "expiresAt" => de::field(map, &mut b.expires_at, path, "expiresAt"),
+            "jobId" => r.read(&mut b.job_id, "jobId"),
+            "partSizeBytes" => r.read(&mut b.part_size_bytes, "partSizeBytes"),
+            "partCount" => r.read(&mut b.part_count, "partCount"),
+            "expiresAt" => r.read(&mut b.expires_at, "expiresAt"),
             _ => Ok(false),
         }
     }

@@ -38,12 +38,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "jobId" => de::field(map, &mut b.job_id, path, "jobId"),
-            "partNumber" => de::field(map, &mut b.part_number, path, "partNumber"),
+            "jobId" => r.read(&mut b.job_id, "jobId"),
+            "partNumber" => r.read(&mut b.part_number, "partNumber"),
             _ => Ok(false),
         }
     }
@@ -125,12 +124,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "partNumber" => de::field(map, &mut b.part_number, path, "partNumber"),
-            "sizeBytes" => de::field(map, &mut b.size_bytes, path, "sizeBytes"),
+            "partNumber" => r.read(&mut b.part_number, "partNumber"),
+            "sizeBytes" => r.read(&mut b.size_bytes, "sizeBytes"),
             _ => Ok(false),
         }
     }

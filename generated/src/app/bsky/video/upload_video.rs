@@ -36,11 +36,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "jobStatus" => de::field(map, &mut b.job_status, path, "jobStatus"),
+            "jobStatus" => r.read(&mut b.job_status, "jobStatus"),
             _ => Ok(false),
         }
     }

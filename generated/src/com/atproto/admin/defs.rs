@@ -21,12 +21,11 @@ impl de::Object for StatusAttr {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __StatusAttrBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "applied" => de::field(map, &mut b.applied, path, "applied"),
-            "ref" => de::field(map, &mut b.ref_, path, "ref"),
+            "applied" => r.read(&mut b.applied, "applied"),
+            "ref" => r.read(&mut b.ref_, "ref"),
             _ => Ok(false),
         }
     }
@@ -89,32 +88,21 @@ impl de::Object for AccountView {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AccountViewBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "email" => de::field(map, &mut b.email, path, "email"),
-            "relatedRecords" => {
-                de::field(map, &mut b.related_records, path, "relatedRecords")
-            }
-            "indexedAt" => de::field(map, &mut b.indexed_at, path, "indexedAt"),
-            "invitedBy" => de::field(map, &mut b.invited_by, path, "invitedBy"),
-            "invites" => de::field(map, &mut b.invites, path, "invites"),
-            "invitesDisabled" => {
-                de::field(map, &mut b.invites_disabled, path, "invitesDisabled")
-            }
-            "emailConfirmedAt" => {
-                de::field(map, &mut b.email_confirmed_at, path, "emailConfirmedAt")
-            }
-            "inviteNote" => de::field(map, &mut b.invite_note, path, "inviteNote"),
-            "deactivatedAt" => {
-                de::field(map, &mut b.deactivated_at, path, "deactivatedAt")
-            }
-            "threatSignatures" => {
-                de::field(map, &mut b.threat_signatures, path, "threatSignatures")
-            }
+            "did" => r.read(&mut b.did, "did"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "email" => r.read(&mut b.email, "email"),
+            "relatedRecords" => r.read(&mut b.related_records, "relatedRecords"),
+            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
+            "invitedBy" => r.read(&mut b.invited_by, "invitedBy"),
+            "invites" => r.read(&mut b.invites, "invites"),
+            "invitesDisabled" => r.read(&mut b.invites_disabled, "invitesDisabled"),
+            "emailConfirmedAt" => r.read(&mut b.email_confirmed_at, "emailConfirmedAt"),
+            "inviteNote" => r.read(&mut b.invite_note, "inviteNote"),
+            "deactivatedAt" => r.read(&mut b.deactivated_at, "deactivatedAt"),
+            "threatSignatures" => r.read(&mut b.threat_signatures, "threatSignatures"),
             _ => Ok(false),
         }
     }
@@ -192,11 +180,10 @@ impl de::Object for RepoRef {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RepoRefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
+            "did" => r.read(&mut b.did, "did"),
             _ => Ok(false),
         }
     }
@@ -237,13 +224,12 @@ impl de::Object for RepoBlobRef {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RepoBlobRefBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "recordUri" => de::field(map, &mut b.record_uri, path, "recordUri"),
+            "did" => r.read(&mut b.did, "did"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "recordUri" => r.read(&mut b.record_uri, "recordUri"),
             _ => Ok(false),
         }
     }
@@ -291,12 +277,11 @@ impl de::Object for ThreatSignature {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ThreatSignatureBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "property" => de::field(map, &mut b.property, path, "property"),
-            "value" => de::field(map, &mut b.value, path, "value"),
+            "property" => r.read(&mut b.property, "property"),
+            "value" => r.read(&mut b.value, "value"),
             _ => Ok(false),
         }
     }

@@ -38,12 +38,11 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "codes" => de::field(map, &mut b.codes, path, "codes"),
-            "accounts" => de::field(map, &mut b.accounts, path, "accounts"),
+            "codes" => r.read(&mut b.codes, "codes"),
+            "accounts" => r.read(&mut b.accounts, "accounts"),
             _ => Ok(false),
         }
     }

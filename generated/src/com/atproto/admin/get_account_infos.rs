@@ -36,11 +36,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "dids" => de::field(map, &mut b.dids, path, "dids"),
+            "dids" => r.read(&mut b.dids, "dids"),
             _ => Ok(false),
         }
     }
@@ -85,11 +84,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "infos" => de::field(map, &mut b.infos, path, "infos"),
+            "infos" => r.read(&mut b.infos, "infos"),
             _ => Ok(false),
         }
     }

@@ -40,13 +40,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "blob" => de::field(map, &mut b.blob, path, "blob"),
+            "did" => r.read(&mut b.did, "did"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "blob" => r.read(&mut b.blob, "blob"),
             _ => Ok(false),
         }
     }
@@ -109,13 +108,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
-            "takedown" => de::field(map, &mut b.takedown, path, "takedown"),
-            "deactivated" => de::field(map, &mut b.deactivated, path, "deactivated"),
+            "subject" => r.read(&mut b.subject, "subject"),
+            "takedown" => r.read(&mut b.takedown, "takedown"),
+            "deactivated" => r.read(&mut b.deactivated, "deactivated"),
             _ => Ok(false),
         }
     }

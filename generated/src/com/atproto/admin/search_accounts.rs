@@ -41,13 +41,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "email" => de::field(map, &mut b.email, path, "email"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "email" => r.read(&mut b.email, "email"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "limit" => r.read(&mut b.limit, "limit"),
             _ => Ok(false),
         }
     }
@@ -123,12 +122,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "accounts" => de::field(map, &mut b.accounts, path, "accounts"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "accounts" => r.read(&mut b.accounts, "accounts"),
             _ => Ok(false),
         }
     }

@@ -45,15 +45,14 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "recipientDid" => de::field(map, &mut b.recipient_did, path, "recipientDid"),
-            "content" => de::field(map, &mut b.content, path, "content"),
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
-            "senderDid" => de::field(map, &mut b.sender_did, path, "senderDid"),
-            "comment" => de::field(map, &mut b.comment, path, "comment"),
+            "recipientDid" => r.read(&mut b.recipient_did, "recipientDid"),
+            "content" => r.read(&mut b.content, "content"),
+            "subject" => r.read(&mut b.subject, "subject"),
+            "senderDid" => r.read(&mut b.sender_did, "senderDid"),
+            "comment" => r.read(&mut b.comment, "comment"),
             _ => Ok(false),
         }
     }
@@ -103,11 +102,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "sent" => de::field(map, &mut b.sent, path, "sent"),
+            "sent" => r.read(&mut b.sent, "sent"),
             _ => Ok(false),
         }
     }

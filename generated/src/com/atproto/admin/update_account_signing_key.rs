@@ -39,12 +39,11 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "signingKey" => de::field(map, &mut b.signing_key, path, "signingKey"),
+            "did" => r.read(&mut b.did, "did"),
+            "signingKey" => r.read(&mut b.signing_key, "signingKey"),
             _ => Ok(false),
         }
     }

@@ -40,13 +40,12 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
-            "takedown" => de::field(map, &mut b.takedown, path, "takedown"),
-            "deactivated" => de::field(map, &mut b.deactivated, path, "deactivated"),
+            "subject" => r.read(&mut b.subject, "subject"),
+            "takedown" => r.read(&mut b.takedown, "takedown"),
+            "deactivated" => r.read(&mut b.deactivated, "deactivated"),
             _ => Ok(false),
         }
     }
@@ -124,12 +123,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
-            "takedown" => de::field(map, &mut b.takedown, path, "takedown"),
+            "subject" => r.read(&mut b.subject, "subject"),
+            "takedown" => r.read(&mut b.takedown, "takedown"),
             _ => Ok(false),
         }
     }

@@ -25,13 +25,12 @@ impl de::Object for IdentityInfo {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __IdentityInfoBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "didDoc" => de::field(map, &mut b.did_doc, path, "didDoc"),
+            "did" => r.read(&mut b.did, "did"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "didDoc" => r.read(&mut b.did_doc, "didDoc"),
             _ => Ok(false),
         }
     }

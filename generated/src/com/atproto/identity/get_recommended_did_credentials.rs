@@ -43,16 +43,15 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "rotationKeys" => de::field(map, &mut b.rotation_keys, path, "rotationKeys"),
-            "alsoKnownAs" => de::field(map, &mut b.also_known_as, path, "alsoKnownAs"),
+            "rotationKeys" => r.read(&mut b.rotation_keys, "rotationKeys"),
+            "alsoKnownAs" => r.read(&mut b.also_known_as, "alsoKnownAs"),
             "verificationMethods" => {
-                de::field(map, &mut b.verification_methods, path, "verificationMethods")
+                r.read(&mut b.verification_methods, "verificationMethods")
             }
-            "services" => de::field(map, &mut b.services, path, "services"),
+            "services" => r.read(&mut b.services, "services"),
             _ => Ok(false),
         }
     }

@@ -37,11 +37,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "identifier" => de::field(map, &mut b.identifier, path, "identifier"),
+            "identifier" => r.read(&mut b.identifier, "identifier"),
             _ => Ok(false),
         }
     }

@@ -45,17 +45,16 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "token" => de::field(map, &mut b.token, path, "token"),
-            "rotationKeys" => de::field(map, &mut b.rotation_keys, path, "rotationKeys"),
-            "alsoKnownAs" => de::field(map, &mut b.also_known_as, path, "alsoKnownAs"),
+            "token" => r.read(&mut b.token, "token"),
+            "rotationKeys" => r.read(&mut b.rotation_keys, "rotationKeys"),
+            "alsoKnownAs" => r.read(&mut b.also_known_as, "alsoKnownAs"),
             "verificationMethods" => {
-                de::field(map, &mut b.verification_methods, path, "verificationMethods")
+                r.read(&mut b.verification_methods, "verificationMethods")
             }
-            "services" => de::field(map, &mut b.services, path, "services"),
+            "services" => r.read(&mut b.services, "services"),
             _ => Ok(false),
         }
     }
@@ -115,11 +114,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "operation" => de::field(map, &mut b.operation, path, "operation"),
+            "operation" => r.read(&mut b.operation, "operation"),
             _ => Ok(false),
         }
     }

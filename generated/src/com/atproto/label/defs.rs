@@ -45,19 +45,18 @@ impl de::Object for Label {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "ver" => de::field(map, &mut b.ver, path, "ver"),
-            "src" => de::field(map, &mut b.src, path, "src"),
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "val" => de::field(map, &mut b.val, path, "val"),
-            "neg" => de::field(map, &mut b.neg, path, "neg"),
-            "cts" => de::field(map, &mut b.cts, path, "cts"),
-            "exp" => de::field(map, &mut b.exp, path, "exp"),
-            "sig" => de::field(map, &mut b.sig, path, "sig"),
+            "ver" => r.read(&mut b.ver, "ver"),
+            "src" => r.read(&mut b.src, "src"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "val" => r.read(&mut b.val, "val"),
+            "neg" => r.read(&mut b.neg, "neg"),
+            "cts" => r.read(&mut b.cts, "cts"),
+            "exp" => r.read(&mut b.exp, "exp"),
+            "sig" => r.read(&mut b.sig, "sig"),
             _ => Ok(false),
         }
     }
@@ -132,11 +131,10 @@ impl de::Object for SelfLabels {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SelfLabelsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "values" => de::field(map, &mut b.values, path, "values"),
+            "values" => r.read(&mut b.values, "values"),
             _ => Ok(false),
         }
     }
@@ -194,11 +192,10 @@ impl de::Object for SelfLabel {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SelfLabelBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "val" => de::field(map, &mut b.val, path, "val"),
+            "val" => r.read(&mut b.val, "val"),
             _ => Ok(false),
         }
     }
@@ -268,18 +265,15 @@ impl de::Object for LabelValueDefinition {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelValueDefinitionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "identifier" => de::field(map, &mut b.identifier, path, "identifier"),
-            "severity" => de::field(map, &mut b.severity, path, "severity"),
-            "blurs" => de::field(map, &mut b.blurs, path, "blurs"),
-            "defaultSetting" => {
-                de::field(map, &mut b.default_setting, path, "defaultSetting")
-            }
-            "adultOnly" => de::field(map, &mut b.adult_only, path, "adultOnly"),
-            "locales" => de::field(map, &mut b.locales, path, "locales"),
+            "identifier" => r.read(&mut b.identifier, "identifier"),
+            "severity" => r.read(&mut b.severity, "severity"),
+            "blurs" => r.read(&mut b.blurs, "blurs"),
+            "defaultSetting" => r.read(&mut b.default_setting, "defaultSetting"),
+            "adultOnly" => r.read(&mut b.adult_only, "adultOnly"),
+            "locales" => r.read(&mut b.locales, "locales"),
             _ => Ok(false),
         }
     }
@@ -365,13 +359,12 @@ impl de::Object for LabelValueDefinitionStrings {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelValueDefinitionStringsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "lang" => de::field(map, &mut b.lang, path, "lang"),
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "description" => de::field(map, &mut b.description, path, "description"),
+            "lang" => r.read(&mut b.lang, "lang"),
+            "name" => r.read(&mut b.name, "name"),
+            "description" => r.read(&mut b.description, "description"),
             _ => Ok(false),
         }
     }

@@ -45,14 +45,13 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uriPatterns" => de::field(map, &mut b.uri_patterns, path, "uriPatterns"),
-            "sources" => de::field(map, &mut b.sources, path, "sources"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "uriPatterns" => r.read(&mut b.uri_patterns, "uriPatterns"),
+            "sources" => r.read(&mut b.sources, "sources"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -130,12 +129,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "labels" => r.read(&mut b.labels, "labels"),
             _ => Ok(false),
         }
     }

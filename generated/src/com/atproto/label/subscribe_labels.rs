@@ -34,12 +34,11 @@ impl de::Object for Labels {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LabelsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "seq" => de::field(map, &mut b.seq, path, "seq"),
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "seq" => r.read(&mut b.seq, "seq"),
+            "labels" => r.read(&mut b.labels, "labels"),
             _ => Ok(false),
         }
     }
@@ -88,12 +87,11 @@ impl de::Object for Info {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InfoBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "message" => de::field(map, &mut b.message, path, "message"),
+            "name" => r.read(&mut b.name, "name"),
+            "message" => r.read(&mut b.message, "message"),
             _ => Ok(false),
         }
     }
@@ -212,11 +210,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }

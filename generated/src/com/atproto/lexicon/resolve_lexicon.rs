@@ -37,11 +37,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "nsid" => de::field(map, &mut b.nsid, path, "nsid"),
+            "nsid" => r.read(&mut b.nsid, "nsid"),
             _ => Ok(false),
         }
     }
@@ -93,13 +92,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "schema" => de::field(map, &mut b.schema, path, "schema"),
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "schema" => r.read(&mut b.schema, "schema"),
+            "uri" => r.read(&mut b.uri, "uri"),
             _ => Ok(false),
         }
     }

@@ -28,11 +28,10 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "lexicon" => de::field(map, &mut b.lexicon, path, "lexicon"),
+            "lexicon" => r.read(&mut b.lexicon, "lexicon"),
             _ => Ok(false),
         }
     }

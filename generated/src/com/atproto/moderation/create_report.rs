@@ -41,12 +41,11 @@ impl de::Object for ModTool {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ModToolBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "meta" => de::field(map, &mut b.meta, path, "meta"),
+            "name" => r.read(&mut b.name, "name"),
+            "meta" => r.read(&mut b.meta, "meta"),
             _ => Ok(false),
         }
     }
@@ -100,14 +99,13 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "reasonType" => de::field(map, &mut b.reason_type, path, "reasonType"),
-            "reason" => de::field(map, &mut b.reason, path, "reason"),
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
-            "modTool" => de::field(map, &mut b.mod_tool, path, "modTool"),
+            "reasonType" => r.read(&mut b.reason_type, "reasonType"),
+            "reason" => r.read(&mut b.reason, "reason"),
+            "subject" => r.read(&mut b.subject, "subject"),
+            "modTool" => r.read(&mut b.mod_tool, "modTool"),
             _ => Ok(false),
         }
     }
@@ -206,16 +204,15 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => de::field(map, &mut b.id, path, "id"),
-            "reasonType" => de::field(map, &mut b.reason_type, path, "reasonType"),
-            "reason" => de::field(map, &mut b.reason, path, "reason"),
-            "subject" => de::field(map, &mut b.subject, path, "subject"),
-            "reportedBy" => de::field(map, &mut b.reported_by, path, "reportedBy"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
+            "id" => r.read(&mut b.id, "id"),
+            "reasonType" => r.read(&mut b.reason_type, "reasonType"),
+            "reason" => r.read(&mut b.reason, "reason"),
+            "subject" => r.read(&mut b.subject, "subject"),
+            "reportedBy" => r.read(&mut b.reported_by, "reportedBy"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
             _ => Ok(false),
         }
     }

@@ -42,13 +42,12 @@ impl de::Object for Create {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __CreateBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "collection" => de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
-            "value" => de::field(map, &mut b.value, path, "value"),
+            "collection" => r.read(&mut b.collection, "collection"),
+            "rkey" => r.read(&mut b.rkey, "rkey"),
+            "value" => r.read(&mut b.value, "value"),
             _ => Ok(false),
         }
     }
@@ -116,13 +115,12 @@ impl de::Object for Update {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __UpdateBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "collection" => de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
-            "value" => de::field(map, &mut b.value, path, "value"),
+            "collection" => r.read(&mut b.collection, "collection"),
+            "rkey" => r.read(&mut b.rkey, "rkey"),
+            "value" => r.read(&mut b.value, "value"),
             _ => Ok(false),
         }
     }
@@ -174,12 +172,11 @@ impl de::Object for Delete {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __DeleteBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "collection" => de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
+            "collection" => r.read(&mut b.collection, "collection"),
+            "rkey" => r.read(&mut b.rkey, "rkey"),
             _ => Ok(false),
         }
     }
@@ -226,15 +223,12 @@ impl de::Object for CreateResult {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __CreateResultBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "validationStatus" => {
-                de::field(map, &mut b.validation_status, path, "validationStatus")
-            }
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "validationStatus" => r.read(&mut b.validation_status, "validationStatus"),
             _ => Ok(false),
         }
     }
@@ -289,15 +283,12 @@ impl de::Object for UpdateResult {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __UpdateResultBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "validationStatus" => {
-                de::field(map, &mut b.validation_status, path, "validationStatus")
-            }
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "validationStatus" => r.read(&mut b.validation_status, "validationStatus"),
             _ => Ok(false),
         }
     }
@@ -345,8 +336,7 @@ impl de::Object for DeleteResult {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __DeleteResultBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -468,14 +458,13 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "repo" => de::field(map, &mut b.repo, path, "repo"),
-            "validate" => de::field(map, &mut b.validate, path, "validate"),
-            "writes" => de::field(map, &mut b.writes, path, "writes"),
-            "swapCommit" => de::field(map, &mut b.swap_commit, path, "swapCommit"),
+            "repo" => r.read(&mut b.repo, "repo"),
+            "validate" => r.read(&mut b.validate, "validate"),
+            "writes" => r.read(&mut b.writes, "writes"),
+            "swapCommit" => r.read(&mut b.swap_commit, "swapCommit"),
             _ => Ok(false),
         }
     }
@@ -545,12 +534,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "commit" => de::field(map, &mut b.commit, path, "commit"),
-            "results" => de::field(map, &mut b.results, path, "results"),
+            "commit" => r.read(&mut b.commit, "commit"),
+            "results" => r.read(&mut b.results, "results"),
             _ => Ok(false),
         }
     }

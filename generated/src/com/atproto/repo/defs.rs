@@ -21,12 +21,11 @@ impl de::Object for CommitMeta {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __CommitMetaBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "rev" => de::field(map, &mut b.rev, path, "rev"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "rev" => r.read(&mut b.rev, "rev"),
             _ => Ok(false),
         }
     }

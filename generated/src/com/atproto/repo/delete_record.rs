@@ -49,15 +49,14 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "repo" => de::field(map, &mut b.repo, path, "repo"),
-            "collection" => de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
-            "swapRecord" => de::field(map, &mut b.swap_record, path, "swapRecord"),
-            "swapCommit" => de::field(map, &mut b.swap_commit, path, "swapCommit"),
+            "repo" => r.read(&mut b.repo, "repo"),
+            "collection" => r.read(&mut b.collection, "collection"),
+            "rkey" => r.read(&mut b.rkey, "rkey"),
+            "swapRecord" => r.read(&mut b.swap_record, "swapRecord"),
+            "swapCommit" => r.read(&mut b.swap_commit, "swapCommit"),
             _ => Ok(false),
         }
     }
@@ -108,11 +107,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "commit" => de::field(map, &mut b.commit, path, "commit"),
+            "commit" => r.read(&mut b.commit, "commit"),
             _ => Ok(false),
         }
     }

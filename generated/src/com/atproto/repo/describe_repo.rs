@@ -37,11 +37,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "repo" => de::field(map, &mut b.repo, path, "repo"),
+            "repo" => r.read(&mut b.repo, "repo"),
             _ => Ok(false),
         }
     }
@@ -97,17 +96,14 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "didDoc" => de::field(map, &mut b.did_doc, path, "didDoc"),
-            "collections" => de::field(map, &mut b.collections, path, "collections"),
-            "handleIsCorrect" => {
-                de::field(map, &mut b.handle_is_correct, path, "handleIsCorrect")
-            }
+            "handle" => r.read(&mut b.handle, "handle"),
+            "did" => r.read(&mut b.did, "did"),
+            "didDoc" => r.read(&mut b.did_doc, "didDoc"),
+            "collections" => r.read(&mut b.collections, "collections"),
+            "handleIsCorrect" => r.read(&mut b.handle_is_correct, "handleIsCorrect"),
             _ => Ok(false),
         }
     }

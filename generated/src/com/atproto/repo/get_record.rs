@@ -46,14 +46,13 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "repo" => de::field(map, &mut b.repo, path, "repo"),
-            "collection" => de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
+            "repo" => r.read(&mut b.repo, "repo"),
+            "collection" => r.read(&mut b.collection, "collection"),
+            "rkey" => r.read(&mut b.rkey, "rkey"),
+            "cid" => r.read(&mut b.cid, "cid"),
             _ => Ok(false),
         }
     }
@@ -118,13 +117,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "value" => de::field(map, &mut b.value, path, "value"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "value" => r.read(&mut b.value, "value"),
             _ => Ok(false),
         }
     }

@@ -38,12 +38,11 @@ impl de::Object for RecordBlob {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBlobBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "recordUri" => de::field(map, &mut b.record_uri, path, "recordUri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "recordUri" => r.read(&mut b.record_uri, "recordUri"),
             _ => Ok(false),
         }
     }
@@ -89,12 +88,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -166,12 +164,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "blobs" => de::field(map, &mut b.blobs, path, "blobs"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "blobs" => r.read(&mut b.blobs, "blobs"),
             _ => Ok(false),
         }
     }

@@ -40,13 +40,12 @@ impl de::Object for Record {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RecordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "value" => de::field(map, &mut b.value, path, "value"),
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "value" => r.read(&mut b.value, "value"),
             _ => Ok(false),
         }
     }
@@ -108,15 +107,14 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "repo" => de::field(map, &mut b.repo, path, "repo"),
-            "collection" => de::field(map, &mut b.collection, path, "collection"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "reverse" => de::field(map, &mut b.reverse, path, "reverse"),
+            "repo" => r.read(&mut b.repo, "repo"),
+            "collection" => r.read(&mut b.collection, "collection"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "reverse" => r.read(&mut b.reverse, "reverse"),
             _ => Ok(false),
         }
     }
@@ -197,12 +195,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "records" => de::field(map, &mut b.records, path, "records"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "records" => r.read(&mut b.records, "records"),
             _ => Ok(false),
         }
     }

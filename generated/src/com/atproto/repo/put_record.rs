@@ -55,17 +55,16 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "repo" => de::field(map, &mut b.repo, path, "repo"),
-            "collection" => de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
-            "validate" => de::field(map, &mut b.validate, path, "validate"),
-            "record" => de::field(map, &mut b.record, path, "record"),
-            "swapRecord" => de::field(map, &mut b.swap_record, path, "swapRecord"),
-            "swapCommit" => de::field(map, &mut b.swap_commit, path, "swapCommit"),
+            "repo" => r.read(&mut b.repo, "repo"),
+            "collection" => r.read(&mut b.collection, "collection"),
+            "rkey" => r.read(&mut b.rkey, "rkey"),
+            "validate" => r.read(&mut b.validate, "validate"),
+            "record" => r.read(&mut b.record, "record"),
+            "swapRecord" => r.read(&mut b.swap_record, "swapRecord"),
+            "swapCommit" => r.read(&mut b.swap_commit, "swapCommit"),
             _ => Ok(false),
         }
     }
@@ -145,16 +144,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "uri" => de::field(map, &mut b.uri, path, "uri"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "commit" => de::field(map, &mut b.commit, path, "commit"),
-            "validationStatus" => {
-                de::field(map, &mut b.validation_status, path, "validationStatus")
-            }
+            "uri" => r.read(&mut b.uri, "uri"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "commit" => r.read(&mut b.commit, "commit"),
+            "validationStatus" => r.read(&mut b.validation_status, "validationStatus"),
             _ => Ok(false),
         }
     }

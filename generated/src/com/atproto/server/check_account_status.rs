@@ -52,27 +52,20 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "activated" => de::field(map, &mut b.activated, path, "activated"),
-            "validDid" => de::field(map, &mut b.valid_did, path, "validDid"),
-            "repoCommit" => de::field(map, &mut b.repo_commit, path, "repoCommit"),
-            "repoRev" => de::field(map, &mut b.repo_rev, path, "repoRev"),
-            "repoBlocks" => de::field(map, &mut b.repo_blocks, path, "repoBlocks"),
-            "indexedRecords" => {
-                de::field(map, &mut b.indexed_records, path, "indexedRecords")
-            }
+            "activated" => r.read(&mut b.activated, "activated"),
+            "validDid" => r.read(&mut b.valid_did, "validDid"),
+            "repoCommit" => r.read(&mut b.repo_commit, "repoCommit"),
+            "repoRev" => r.read(&mut b.repo_rev, "repoRev"),
+            "repoBlocks" => r.read(&mut b.repo_blocks, "repoBlocks"),
+            "indexedRecords" => r.read(&mut b.indexed_records, "indexedRecords"),
             "privateStateValues" => {
-                de::field(map, &mut b.private_state_values, path, "privateStateValues")
+                r.read(&mut b.private_state_values, "privateStateValues")
             }
-            "expectedBlobs" => {
-                de::field(map, &mut b.expected_blobs, path, "expectedBlobs")
-            }
-            "importedBlobs" => {
-                de::field(map, &mut b.imported_blobs, path, "importedBlobs")
-            }
+            "expectedBlobs" => r.read(&mut b.expected_blobs, "expectedBlobs"),
+            "importedBlobs" => r.read(&mut b.imported_blobs, "importedBlobs"),
             _ => Ok(false),
         }
     }

@@ -38,12 +38,11 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "email" => de::field(map, &mut b.email, path, "email"),
-            "token" => de::field(map, &mut b.token, path, "token"),
+            "email" => r.read(&mut b.email, "email"),
+            "token" => r.read(&mut b.token, "token"),
             _ => Ok(false),
         }
     }

@@ -57,23 +57,18 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "email" => de::field(map, &mut b.email, path, "email"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "inviteCode" => de::field(map, &mut b.invite_code, path, "inviteCode"),
-            "verificationCode" => {
-                de::field(map, &mut b.verification_code, path, "verificationCode")
-            }
-            "verificationPhone" => {
-                de::field(map, &mut b.verification_phone, path, "verificationPhone")
-            }
-            "password" => de::field(map, &mut b.password, path, "password"),
-            "recoveryKey" => de::field(map, &mut b.recovery_key, path, "recoveryKey"),
-            "plcOp" => de::field(map, &mut b.plc_op, path, "plcOp"),
+            "email" => r.read(&mut b.email, "email"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "did" => r.read(&mut b.did, "did"),
+            "inviteCode" => r.read(&mut b.invite_code, "inviteCode"),
+            "verificationCode" => r.read(&mut b.verification_code, "verificationCode"),
+            "verificationPhone" => r.read(&mut b.verification_phone, "verificationPhone"),
+            "password" => r.read(&mut b.password, "password"),
+            "recoveryKey" => r.read(&mut b.recovery_key, "recoveryKey"),
+            "plcOp" => r.read(&mut b.plc_op, "plcOp"),
             _ => Ok(false),
         }
     }
@@ -147,15 +142,14 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "accessJwt" => de::field(map, &mut b.access_jwt, path, "accessJwt"),
-            "refreshJwt" => de::field(map, &mut b.refresh_jwt, path, "refreshJwt"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "didDoc" => de::field(map, &mut b.did_doc, path, "didDoc"),
+            "accessJwt" => r.read(&mut b.access_jwt, "accessJwt"),
+            "refreshJwt" => r.read(&mut b.refresh_jwt, "refreshJwt"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "did" => r.read(&mut b.did, "did"),
+            "didDoc" => r.read(&mut b.did_doc, "didDoc"),
             _ => Ok(false),
         }
     }

@@ -42,14 +42,13 @@ impl de::Object for AppPassword {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AppPasswordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "password" => de::field(map, &mut b.password, path, "password"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "privileged" => de::field(map, &mut b.privileged, path, "privileged"),
+            "name" => r.read(&mut b.name, "name"),
+            "password" => r.read(&mut b.password, "password"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "privileged" => r.read(&mut b.privileged, "privileged"),
             _ => Ok(false),
         }
     }
@@ -101,12 +100,11 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "privileged" => de::field(map, &mut b.privileged, path, "privileged"),
+            "name" => r.read(&mut b.name, "name"),
+            "privileged" => r.read(&mut b.privileged, "privileged"),
             _ => Ok(false),
         }
     }

@@ -38,12 +38,11 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "useCount" => de::field(map, &mut b.use_count, path, "useCount"),
-            "forAccount" => de::field(map, &mut b.for_account, path, "forAccount"),
+            "useCount" => r.read(&mut b.use_count, "useCount"),
+            "forAccount" => r.read(&mut b.for_account, "forAccount"),
             _ => Ok(false),
         }
     }
@@ -86,11 +85,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "code" => de::field(map, &mut b.code, path, "code"),
+            "code" => r.read(&mut b.code, "code"),
             _ => Ok(false),
         }
     }

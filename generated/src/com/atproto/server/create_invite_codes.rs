@@ -38,12 +38,11 @@ impl de::Object for AccountCodes {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AccountCodesBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "account" => de::field(map, &mut b.account, path, "account"),
-            "codes" => de::field(map, &mut b.codes, path, "codes"),
+            "account" => r.read(&mut b.account, "account"),
+            "codes" => r.read(&mut b.codes, "codes"),
             _ => Ok(false),
         }
     }
@@ -89,13 +88,12 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "codeCount" => de::field(map, &mut b.code_count, path, "codeCount"),
-            "useCount" => de::field(map, &mut b.use_count, path, "useCount"),
-            "forAccounts" => de::field(map, &mut b.for_accounts, path, "forAccounts"),
+            "codeCount" => r.read(&mut b.code_count, "codeCount"),
+            "useCount" => r.read(&mut b.use_count, "useCount"),
+            "forAccounts" => r.read(&mut b.for_accounts, "forAccounts"),
             _ => Ok(false),
         }
     }
@@ -141,11 +139,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "codes" => de::field(map, &mut b.codes, path, "codes"),
+            "codes" => r.read(&mut b.codes, "codes"),
             _ => Ok(false),
         }
     }

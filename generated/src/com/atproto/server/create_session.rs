@@ -44,18 +44,13 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "identifier" => de::field(map, &mut b.identifier, path, "identifier"),
-            "password" => de::field(map, &mut b.password, path, "password"),
-            "authFactorToken" => {
-                de::field(map, &mut b.auth_factor_token, path, "authFactorToken")
-            }
-            "allowTakendown" => {
-                de::field(map, &mut b.allow_takendown, path, "allowTakendown")
-            }
+            "identifier" => r.read(&mut b.identifier, "identifier"),
+            "password" => r.read(&mut b.password, "password"),
+            "authFactorToken" => r.read(&mut b.auth_factor_token, "authFactorToken"),
+            "allowTakendown" => r.read(&mut b.allow_takendown, "allowTakendown"),
             _ => Ok(false),
         }
     }
@@ -122,24 +117,19 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "accessJwt" => de::field(map, &mut b.access_jwt, path, "accessJwt"),
-            "refreshJwt" => de::field(map, &mut b.refresh_jwt, path, "refreshJwt"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "didDoc" => de::field(map, &mut b.did_doc, path, "didDoc"),
-            "email" => de::field(map, &mut b.email, path, "email"),
-            "emailConfirmed" => {
-                de::field(map, &mut b.email_confirmed, path, "emailConfirmed")
-            }
-            "emailAuthFactor" => {
-                de::field(map, &mut b.email_auth_factor, path, "emailAuthFactor")
-            }
-            "active" => de::field(map, &mut b.active, path, "active"),
-            "status" => de::field(map, &mut b.status, path, "status"),
+            "accessJwt" => r.read(&mut b.access_jwt, "accessJwt"),
+            "refreshJwt" => r.read(&mut b.refresh_jwt, "refreshJwt"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "did" => r.read(&mut b.did, "did"),
+            "didDoc" => r.read(&mut b.did_doc, "didDoc"),
+            "email" => r.read(&mut b.email, "email"),
+            "emailConfirmed" => r.read(&mut b.email_confirmed, "emailConfirmed"),
+            "emailAuthFactor" => r.read(&mut b.email_auth_factor, "emailAuthFactor"),
+            "active" => r.read(&mut b.active, "active"),
+            "status" => r.read(&mut b.status, "status"),
             _ => Ok(false),
         }
     }

@@ -31,17 +31,16 @@ impl de::Object for InviteCode {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InviteCodeBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "code" => de::field(map, &mut b.code, path, "code"),
-            "available" => de::field(map, &mut b.available, path, "available"),
-            "disabled" => de::field(map, &mut b.disabled, path, "disabled"),
-            "forAccount" => de::field(map, &mut b.for_account, path, "forAccount"),
-            "createdBy" => de::field(map, &mut b.created_by, path, "createdBy"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "uses" => de::field(map, &mut b.uses, path, "uses"),
+            "code" => r.read(&mut b.code, "code"),
+            "available" => r.read(&mut b.available, "available"),
+            "disabled" => r.read(&mut b.disabled, "disabled"),
+            "forAccount" => r.read(&mut b.for_account, "forAccount"),
+            "createdBy" => r.read(&mut b.created_by, "createdBy"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "uses" => r.read(&mut b.uses, "uses"),
             _ => Ok(false),
         }
     }
@@ -101,12 +100,11 @@ impl de::Object for InviteCodeUse {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InviteCodeUseBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "usedBy" => de::field(map, &mut b.used_by, path, "usedBy"),
-            "usedAt" => de::field(map, &mut b.used_at, path, "usedAt"),
+            "usedBy" => r.read(&mut b.used_by, "usedBy"),
+            "usedAt" => r.read(&mut b.used_at, "usedAt"),
             _ => Ok(false),
         }
     }

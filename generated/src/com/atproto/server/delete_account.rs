@@ -40,13 +40,12 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "password" => de::field(map, &mut b.password, path, "password"),
-            "token" => de::field(map, &mut b.token, path, "token"),
+            "did" => r.read(&mut b.did, "did"),
+            "password" => r.read(&mut b.password, "password"),
+            "token" => r.read(&mut b.token, "token"),
             _ => Ok(false),
         }
     }

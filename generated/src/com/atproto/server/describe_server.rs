@@ -38,16 +38,11 @@ impl de::Object for Links {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __LinksBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "privacyPolicy" => {
-                de::field(map, &mut b.privacy_policy, path, "privacyPolicy")
-            }
-            "termsOfService" => {
-                de::field(map, &mut b.terms_of_service, path, "termsOfService")
-            }
+            "privacyPolicy" => r.read(&mut b.privacy_policy, "privacyPolicy"),
+            "termsOfService" => r.read(&mut b.terms_of_service, "termsOfService"),
             _ => Ok(false),
         }
     }
@@ -92,11 +87,10 @@ impl de::Object for Contact {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ContactBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "email" => de::field(map, &mut b.email, path, "email"),
+            "email" => r.read(&mut b.email, "email"),
             _ => Ok(false),
         }
     }
@@ -149,35 +143,22 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
             "inviteCodeRequired" => {
-                de::field(map, &mut b.invite_code_required, path, "inviteCodeRequired")
+                r.read(&mut b.invite_code_required, "inviteCodeRequired")
             }
             "phoneVerificationRequired" => {
-                de::field(
-                    map,
-                    &mut b.phone_verification_required,
-                    path,
-                    "phoneVerificationRequired",
-                )
+                r.read(&mut b.phone_verification_required, "phoneVerificationRequired")
             }
-            "blobUploadLimit" => {
-                de::field(map, &mut b.blob_upload_limit, path, "blobUploadLimit")
-            }
+            "blobUploadLimit" => r.read(&mut b.blob_upload_limit, "blobUploadLimit"),
             "availableUserDomains" => {
-                de::field(
-                    map,
-                    &mut b.available_user_domains,
-                    path,
-                    "availableUserDomains",
-                )
+                r.read(&mut b.available_user_domains, "availableUserDomains")
             }
-            "links" => de::field(map, &mut b.links, path, "links"),
-            "contact" => de::field(map, &mut b.contact, path, "contact"),
-            "did" => de::field(map, &mut b.did, path, "did"),
+            "links" => r.read(&mut b.links, "links"),
+            "contact" => r.read(&mut b.contact, "contact"),
+            "did" => r.read(&mut b.did, "did"),
             _ => Ok(false),
         }
     }

@@ -42,14 +42,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "includeUsed" => de::field(map, &mut b.include_used, path, "includeUsed"),
-            "createAvailable" => {
-                de::field(map, &mut b.create_available, path, "createAvailable")
-            }
+            "includeUsed" => r.read(&mut b.include_used, "includeUsed"),
+            "createAvailable" => r.read(&mut b.create_available, "createAvailable"),
             _ => Ok(false),
         }
     }
@@ -105,11 +102,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "codes" => de::field(map, &mut b.codes, path, "codes"),
+            "codes" => r.read(&mut b.codes, "codes"),
             _ => Ok(false),
         }
     }

@@ -43,13 +43,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "aud" => de::field(map, &mut b.aud, path, "aud"),
-            "exp" => de::field(map, &mut b.exp, path, "exp"),
-            "lxm" => de::field(map, &mut b.lxm, path, "lxm"),
+            "aud" => r.read(&mut b.aud, "aud"),
+            "exp" => r.read(&mut b.exp, "exp"),
+            "lxm" => r.read(&mut b.lxm, "lxm"),
             _ => Ok(false),
         }
     }
@@ -121,11 +120,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "token" => de::field(map, &mut b.token, path, "token"),
+            "token" => r.read(&mut b.token, "token"),
             _ => Ok(false),
         }
     }

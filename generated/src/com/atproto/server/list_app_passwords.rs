@@ -40,13 +40,12 @@ impl de::Object for AppPassword {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AppPasswordBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "createdAt" => de::field(map, &mut b.created_at, path, "createdAt"),
-            "privileged" => de::field(map, &mut b.privileged, path, "privileged"),
+            "name" => r.read(&mut b.name, "name"),
+            "createdAt" => r.read(&mut b.created_at, "createdAt"),
+            "privileged" => r.read(&mut b.privileged, "privileged"),
             _ => Ok(false),
         }
     }
@@ -92,11 +91,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "passwords" => de::field(map, &mut b.passwords, path, "passwords"),
+            "passwords" => r.read(&mut b.passwords, "passwords"),
             _ => Ok(false),
         }
     }

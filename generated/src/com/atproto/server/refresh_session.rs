@@ -55,24 +55,19 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "accessJwt" => de::field(map, &mut b.access_jwt, path, "accessJwt"),
-            "refreshJwt" => de::field(map, &mut b.refresh_jwt, path, "refreshJwt"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "didDoc" => de::field(map, &mut b.did_doc, path, "didDoc"),
-            "email" => de::field(map, &mut b.email, path, "email"),
-            "emailConfirmed" => {
-                de::field(map, &mut b.email_confirmed, path, "emailConfirmed")
-            }
-            "emailAuthFactor" => {
-                de::field(map, &mut b.email_auth_factor, path, "emailAuthFactor")
-            }
-            "active" => de::field(map, &mut b.active, path, "active"),
-            "status" => de::field(map, &mut b.status, path, "status"),
+            "accessJwt" => r.read(&mut b.access_jwt, "accessJwt"),
+            "refreshJwt" => r.read(&mut b.refresh_jwt, "refreshJwt"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "did" => r.read(&mut b.did, "did"),
+            "didDoc" => r.read(&mut b.did_doc, "didDoc"),
+            "email" => r.read(&mut b.email, "email"),
+            "emailConfirmed" => r.read(&mut b.email_confirmed, "emailConfirmed"),
+            "emailAuthFactor" => r.read(&mut b.email_auth_factor, "emailAuthFactor"),
+            "active" => r.read(&mut b.active, "active"),
+            "status" => r.read(&mut b.status, "status"),
             _ => Ok(false),
         }
     }

@@ -36,13 +36,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "tokenRequired" => {
-                de::field(map, &mut b.token_required, path, "tokenRequired")
-            }
+            "tokenRequired" => r.read(&mut b.token_required, "tokenRequired"),
             _ => Ok(false),
         }
     }

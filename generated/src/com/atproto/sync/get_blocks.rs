@@ -39,12 +39,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "cids" => de::field(map, &mut b.cids, path, "cids"),
+            "did" => r.read(&mut b.did, "did"),
+            "cids" => r.read(&mut b.cids, "cids"),
             _ => Ok(false),
         }
     }

@@ -37,11 +37,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "hostname" => de::field(map, &mut b.hostname, path, "hostname"),
+            "hostname" => r.read(&mut b.hostname, "hostname"),
             _ => Ok(false),
         }
     }
@@ -94,14 +93,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "hostname" => de::field(map, &mut b.hostname, path, "hostname"),
-            "seq" => de::field(map, &mut b.seq, path, "seq"),
-            "accountCount" => de::field(map, &mut b.account_count, path, "accountCount"),
-            "status" => de::field(map, &mut b.status, path, "status"),
+            "hostname" => r.read(&mut b.hostname, "hostname"),
+            "seq" => r.read(&mut b.seq, "seq"),
+            "accountCount" => r.read(&mut b.account_count, "accountCount"),
+            "status" => r.read(&mut b.status, "status"),
             _ => Ok(false),
         }
     }

@@ -37,11 +37,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
+            "did" => r.read(&mut b.did, "did"),
             _ => Ok(false),
         }
     }
@@ -88,12 +87,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "rev" => de::field(map, &mut b.rev, path, "rev"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "rev" => r.read(&mut b.rev, "rev"),
             _ => Ok(false),
         }
     }

@@ -42,13 +42,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "collection" => de::field(map, &mut b.collection, path, "collection"),
-            "rkey" => de::field(map, &mut b.rkey, path, "rkey"),
+            "did" => r.read(&mut b.did, "did"),
+            "collection" => r.read(&mut b.collection, "collection"),
+            "rkey" => r.read(&mut b.rkey, "rkey"),
             _ => Ok(false),
         }
     }

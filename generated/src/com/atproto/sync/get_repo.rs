@@ -40,12 +40,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "since" => de::field(map, &mut b.since, path, "since"),
+            "did" => r.read(&mut b.did, "did"),
+            "since" => r.read(&mut b.since, "since"),
             _ => Ok(false),
         }
     }

@@ -37,11 +37,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
+            "did" => r.read(&mut b.did, "did"),
             _ => Ok(false),
         }
     }
@@ -94,14 +93,13 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "active" => de::field(map, &mut b.active, path, "active"),
-            "status" => de::field(map, &mut b.status, path, "status"),
-            "rev" => de::field(map, &mut b.rev, path, "rev"),
+            "did" => r.read(&mut b.did, "did"),
+            "active" => r.read(&mut b.active, "active"),
+            "status" => r.read(&mut b.status, "status"),
+            "rev" => r.read(&mut b.rev, "rev"),
             _ => Ok(false),
         }
     }

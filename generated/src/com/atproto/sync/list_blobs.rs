@@ -45,14 +45,13 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "since" => de::field(map, &mut b.since, path, "since"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "did" => r.read(&mut b.did, "did"),
+            "since" => r.read(&mut b.since, "since"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -130,12 +129,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "cids" => de::field(map, &mut b.cids, path, "cids"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "cids" => r.read(&mut b.cids, "cids"),
             _ => Ok(false),
         }
     }

@@ -44,14 +44,13 @@ impl de::Object for Host {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __HostBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "hostname" => de::field(map, &mut b.hostname, path, "hostname"),
-            "seq" => de::field(map, &mut b.seq, path, "seq"),
-            "accountCount" => de::field(map, &mut b.account_count, path, "accountCount"),
-            "status" => de::field(map, &mut b.status, path, "status"),
+            "hostname" => r.read(&mut b.hostname, "hostname"),
+            "seq" => r.read(&mut b.seq, "seq"),
+            "accountCount" => r.read(&mut b.account_count, "accountCount"),
+            "status" => r.read(&mut b.status, "status"),
             _ => Ok(false),
         }
     }
@@ -105,12 +104,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -183,12 +181,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "hosts" => de::field(map, &mut b.hosts, path, "hosts"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "hosts" => r.read(&mut b.hosts, "hosts"),
             _ => Ok(false),
         }
     }

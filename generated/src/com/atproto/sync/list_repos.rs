@@ -46,15 +46,14 @@ impl de::Object for Repo {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RepoBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "head" => de::field(map, &mut b.head, path, "head"),
-            "rev" => de::field(map, &mut b.rev, path, "rev"),
-            "active" => de::field(map, &mut b.active, path, "active"),
-            "status" => de::field(map, &mut b.status, path, "status"),
+            "did" => r.read(&mut b.did, "did"),
+            "head" => r.read(&mut b.head, "head"),
+            "rev" => r.read(&mut b.rev, "rev"),
+            "active" => r.read(&mut b.active, "active"),
+            "status" => r.read(&mut b.status, "status"),
             _ => Ok(false),
         }
     }
@@ -110,12 +109,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -187,12 +185,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "repos" => de::field(map, &mut b.repos, path, "repos"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "repos" => r.read(&mut b.repos, "repos"),
             _ => Ok(false),
         }
     }

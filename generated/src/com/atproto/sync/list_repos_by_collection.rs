@@ -36,11 +36,10 @@ impl de::Object for Repo {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RepoBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "did" => de::field(map, &mut b.did, path, "did"),
+            "did" => r.read(&mut b.did, "did"),
             _ => Ok(false),
         }
     }
@@ -84,13 +83,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "collection" => de::field(map, &mut b.collection, path, "collection"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "collection" => r.read(&mut b.collection, "collection"),
+            "limit" => r.read(&mut b.limit, "limit"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }
@@ -165,12 +163,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
-            "repos" => de::field(map, &mut b.repos, path, "repos"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
+            "repos" => r.read(&mut b.repos, "repos"),
             _ => Ok(false),
         }
     }

@@ -37,11 +37,10 @@ impl de::Object for Input {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "hostname" => de::field(map, &mut b.hostname, path, "hostname"),
+            "hostname" => r.read(&mut b.hostname, "hostname"),
             _ => Ok(false),
         }
     }

@@ -65,22 +65,21 @@ impl de::Object for Commit {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __CommitBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "seq" => de::field(map, &mut b.seq, path, "seq"),
-            "rebase" => de::field(map, &mut b.rebase, path, "rebase"),
-            "tooBig" => de::field(map, &mut b.too_big, path, "tooBig"),
-            "repo" => de::field(map, &mut b.repo, path, "repo"),
-            "commit" => de::field(map, &mut b.commit, path, "commit"),
-            "rev" => de::field(map, &mut b.rev, path, "rev"),
-            "since" => de::field(map, &mut b.since, path, "since"),
-            "blocks" => de::field(map, &mut b.blocks, path, "blocks"),
-            "ops" => de::field(map, &mut b.ops, path, "ops"),
-            "blobs" => de::field(map, &mut b.blobs, path, "blobs"),
-            "prevData" => de::field(map, &mut b.prev_data, path, "prevData"),
-            "time" => de::field(map, &mut b.time, path, "time"),
+            "seq" => r.read(&mut b.seq, "seq"),
+            "rebase" => r.read(&mut b.rebase, "rebase"),
+            "tooBig" => r.read(&mut b.too_big, "tooBig"),
+            "repo" => r.read(&mut b.repo, "repo"),
+            "commit" => r.read(&mut b.commit, "commit"),
+            "rev" => r.read(&mut b.rev, "rev"),
+            "since" => r.read(&mut b.since, "since"),
+            "blocks" => r.read(&mut b.blocks, "blocks"),
+            "ops" => r.read(&mut b.ops, "ops"),
+            "blobs" => r.read(&mut b.blobs, "blobs"),
+            "prevData" => r.read(&mut b.prev_data, "prevData"),
+            "time" => r.read(&mut b.time, "time"),
             _ => Ok(false),
         }
     }
@@ -192,15 +191,14 @@ impl de::Object for Sync {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SyncBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "seq" => de::field(map, &mut b.seq, path, "seq"),
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "blocks" => de::field(map, &mut b.blocks, path, "blocks"),
-            "rev" => de::field(map, &mut b.rev, path, "rev"),
-            "time" => de::field(map, &mut b.time, path, "time"),
+            "seq" => r.read(&mut b.seq, "seq"),
+            "did" => r.read(&mut b.did, "did"),
+            "blocks" => r.read(&mut b.blocks, "blocks"),
+            "rev" => r.read(&mut b.rev, "rev"),
+            "time" => r.read(&mut b.time, "time"),
             _ => Ok(false),
         }
     }
@@ -274,14 +272,13 @@ impl de::Object for Identity {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __IdentityBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "seq" => de::field(map, &mut b.seq, path, "seq"),
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "time" => de::field(map, &mut b.time, path, "time"),
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
+            "seq" => r.read(&mut b.seq, "seq"),
+            "did" => r.read(&mut b.did, "did"),
+            "time" => r.read(&mut b.time, "time"),
+            "handle" => r.read(&mut b.handle, "handle"),
             _ => Ok(false),
         }
     }
@@ -340,15 +337,14 @@ impl de::Object for Account {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __AccountBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "seq" => de::field(map, &mut b.seq, path, "seq"),
-            "did" => de::field(map, &mut b.did, path, "did"),
-            "time" => de::field(map, &mut b.time, path, "time"),
-            "active" => de::field(map, &mut b.active, path, "active"),
-            "status" => de::field(map, &mut b.status, path, "status"),
+            "seq" => r.read(&mut b.seq, "seq"),
+            "did" => r.read(&mut b.did, "did"),
+            "time" => r.read(&mut b.time, "time"),
+            "active" => r.read(&mut b.active, "active"),
+            "status" => r.read(&mut b.status, "status"),
             _ => Ok(false),
         }
     }
@@ -403,12 +399,11 @@ impl de::Object for Info {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __InfoBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => de::field(map, &mut b.name, path, "name"),
-            "message" => de::field(map, &mut b.message, path, "message"),
+            "name" => r.read(&mut b.name, "name"),
+            "message" => r.read(&mut b.message, "message"),
             _ => Ok(false),
         }
     }
@@ -461,14 +456,13 @@ impl de::Object for RepoOp {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __RepoOpBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "action" => de::field(map, &mut b.action, path, "action"),
-            "path" => de::field(map, &mut b.path, path, "path"),
-            "cid" => de::field(map, &mut b.cid, path, "cid"),
-            "prev" => de::field(map, &mut b.prev, path, "prev"),
+            "action" => r.read(&mut b.action, "action"),
+            "path" => r.read(&mut b.path, "path"),
+            "cid" => r.read(&mut b.cid, "cid"),
+            "prev" => r.read(&mut b.prev, "prev"),
             _ => Ok(false),
         }
     }
@@ -689,11 +683,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "cursor" => de::field(map, &mut b.cursor, path, "cursor"),
+            "cursor" => r.read(&mut b.cursor, "cursor"),
             _ => Ok(false),
         }
     }

@@ -34,8 +34,7 @@ impl de::Object for ResultAvailable {
     fn field<'de, A: de::MapAccess<'de>>(
         _b: &mut __ResultAvailableBuilder,
         _key: &str,
-        _map: &mut A,
-        _path: &validate::Path<'_>,
+        _r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         Ok(false)
     }
@@ -72,11 +71,10 @@ impl de::Object for ResultUnavailable {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ResultUnavailableBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "suggestions" => de::field(map, &mut b.suggestions, path, "suggestions"),
+            "suggestions" => r.read(&mut b.suggestions, "suggestions"),
             _ => Ok(false),
         }
     }
@@ -121,12 +119,11 @@ impl de::Object for Suggestion {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __SuggestionBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "method" => de::field(map, &mut b.method, path, "method"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "method" => r.read(&mut b.method, "method"),
             _ => Ok(false),
         }
     }
@@ -174,13 +171,12 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "email" => de::field(map, &mut b.email, path, "email"),
-            "birthDate" => de::field(map, &mut b.birth_date, path, "birthDate"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "email" => r.read(&mut b.email, "email"),
+            "birthDate" => r.read(&mut b.birth_date, "birthDate"),
             _ => Ok(false),
         }
     }
@@ -241,12 +237,11 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "handle" => de::field(map, &mut b.handle, path, "handle"),
-            "result" => de::field(map, &mut b.result, path, "result"),
+            "handle" => r.read(&mut b.handle, "handle"),
+            "result" => r.read(&mut b.result, "result"),
             _ => Ok(false),
         }
     }

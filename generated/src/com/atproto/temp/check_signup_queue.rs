@@ -40,15 +40,12 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "activated" => de::field(map, &mut b.activated, path, "activated"),
-            "placeInQueue" => de::field(map, &mut b.place_in_queue, path, "placeInQueue"),
-            "estimatedTimeMs" => {
-                de::field(map, &mut b.estimated_time_ms, path, "estimatedTimeMs")
-            }
+            "activated" => r.read(&mut b.activated, "activated"),
+            "placeInQueue" => r.read(&mut b.place_in_queue, "placeInQueue"),
+            "estimatedTimeMs" => r.read(&mut b.estimated_time_ms, "estimatedTimeMs"),
             _ => Ok(false),
         }
     }

@@ -37,11 +37,10 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "scope" => de::field(map, &mut b.scope, path, "scope"),
+            "scope" => r.read(&mut b.scope, "scope"),
             _ => Ok(false),
         }
     }
@@ -87,11 +86,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "scope" => de::field(map, &mut b.scope, path, "scope"),
+            "scope" => r.read(&mut b.scope, "scope"),
             _ => Ok(false),
         }
     }

@@ -39,12 +39,11 @@ impl de::Object for Params {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __ParamsBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "since" => de::field(map, &mut b.since, path, "since"),
-            "limit" => de::field(map, &mut b.limit, path, "limit"),
+            "since" => r.read(&mut b.since, "since"),
+            "limit" => r.read(&mut b.limit, "limit"),
             _ => Ok(false),
         }
     }
@@ -112,11 +111,10 @@ impl de::Object for Output {
     fn field<'de, A: de::MapAccess<'de>>(
         b: &mut __OutputBuilder,
         key: &str,
-        map: &mut A,
-        path: &validate::Path<'_>,
+        r: &mut de::Reader<'_, '_, A>,
     ) -> Result<bool, A::Error> {
         match key {
-            "labels" => de::field(map, &mut b.labels, path, "labels"),
+            "labels" => r.read(&mut b.labels, "labels"),
             _ => Ok(false),
         }
     }
