@@ -191,6 +191,23 @@ fn cycles_are_boxed_and_round_trip() {
     );
     let node: cycle::Node = round_trip(json!({"parent": {"children": [{}, {"parent": {}}]}}));
     node.validate().expect("valid");
+    // A boxed field is validated through its box, built in code or read.
+    let deep = cycle::Node::new().with_label("long");
+    let node = cycle::Node::new().with_parent(cycle::Node::new().with_parent(deep));
+    let err = node
+        .validate()
+        .expect_err("parent.parent.label is too long");
+    assert_eq!(
+        err.to_string(),
+        "parent.parent.label: maxLength 3, got 4 (UTF-8 bytes)"
+    );
+    let err = serde_json::from_value::<cycle::Node>(json!({"parent": {"label": "long"}}))
+        .expect_err("too long");
+    assert!(
+        err.to_string()
+            .starts_with("parent.label: maxLength 3, got 4"),
+        "{err}"
+    );
     let child: parent::child::Main = round_trip(json!({"up": {"children": []}}));
     assert!(child.up.is_some());
 }
