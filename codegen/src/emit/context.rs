@@ -100,24 +100,14 @@ impl<'a> CodeGenerator<'a> {
     /// The type the deserializer reads for a field: `Option<T>` when it is
     /// nullable (`null` -> `None`), else `T`.
     pub fn field_read_type(&self, field: &Field) -> TokenStream {
-        let inner = self.field_inner_type(field);
-        if field.nullable {
-            quote!(Option<#inner>)
-        } else {
-            inner
-        }
+        nullable(field, self.field_inner_type(field))
     }
 
     /// The type a builder slot holds for a field: the read type without
     /// the `Box` (the deserializing impls are for the struct, not its box:
     /// `finish` boxes, see [`Self::boxed_value`]).
     pub fn field_slot_type(&self, field: &Field) -> TokenStream {
-        let base = self.shape_type(&field.shape);
-        if field.nullable {
-            quote!(Option<#base>)
-        } else {
-            base
-        }
+        nullable(field, self.shape_type(&field.shape))
     }
 
     /// The struct field's value from its builder slot's value `v`.
@@ -139,5 +129,14 @@ impl<'a> CodeGenerator<'a> {
         } else {
             quote!(Option<#read>)
         }
+    }
+}
+
+/// `Option<ty>` for a nullable field (`null` -> `None`), else `ty`.
+fn nullable(field: &Field, ty: TokenStream) -> TokenStream {
+    if field.nullable {
+        quote!(Option<#ty>)
+    } else {
+        ty
     }
 }
