@@ -129,6 +129,29 @@ fn query_encodes_params_and_sends_bearer() {
 }
 
 #[test]
+fn proxy_and_labeler_headers_are_sent() {
+    let (url, server) = serve_once(200, JSON, br#"{"did":"did:plc:abc","handle":"a.test"}"#);
+    let mut client = client(&url)
+        .with_proxy("did:web:api.bsky.app#bsky_appview")
+        .with_accept_labelers([("did:plc:labeler", true), ("did:plc:other", false)]);
+    client.set_auth(Some("tok".into()));
+    assert_eq!(client.auth(), Some("tok"));
+    client
+        .call::<get_session::GetSession>(&NoParams, &NoBody)
+        .expect("typed output");
+    let req = server.join().expect("server thread");
+    assert_eq!(
+        req.header("atproto-proxy"),
+        Some("did:web:api.bsky.app#bsky_appview")
+    );
+    assert_eq!(
+        req.header("atproto-accept-labelers"),
+        Some("did:plc:labeler;redact, did:plc:other")
+    );
+    assert_eq!(req.header("authorization"), Some("Bearer tok"));
+}
+
+#[test]
 fn extra_params_are_sent_and_unsendable_ones_refused() {
     use atproto_types::com::atproto::sync::list_repos;
     use atproto_types::types::Data;

@@ -82,22 +82,7 @@ impl Client {
         }
     }
 
-    /// The same client, sending `Authorization: Bearer <token>` (an access
-    /// JWT, or the refresh JWT for `com.atproto.server.refreshSession`).
-    pub fn with_bearer(mut self, token: impl Into<String>) -> Self {
-        self.headers.bearer = Some(token.into());
-        self
-    }
-
-    /// Sets or clears (`None`) the bearer token sent with every call.
-    pub fn set_auth(&mut self, token: Option<String>) {
-        self.headers.bearer = token;
-    }
-
-    /// The bearer token sent with every call, if any.
-    pub fn auth(&self) -> Option<&str> {
-        self.headers.bearer.as_deref()
-    }
+    super::xrpc::header_methods!();
 
     /// The service's base URL, without a trailing `/`.
     pub fn base_url(&self) -> &str {

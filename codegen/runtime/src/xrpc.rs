@@ -4,6 +4,8 @@
 
 mod call;
 
+#[cfg(any(feature = "client", feature = "client-blocking"))]
+pub(crate) use call::header_methods;
 pub use call::{
     default_content_type, read_response, request_body, CallHeaders, ClientError, RateLimit,
     RequestHead,

@@ -50,6 +50,51 @@ impl CallHeaders {
     }
 }
 
+/// The header methods of a client (a struct with `headers: CallHeaders`):
+/// the async and the blocking client have the same ones, written once.
+#[cfg(any(feature = "client", feature = "client-blocking"))]
+macro_rules! header_methods {
+    () => {
+        /// The same client, sending `Authorization: Bearer <token>` (an
+        /// access JWT, or the refresh JWT for
+        /// `com.atproto.server.refreshSession`).
+        pub fn with_bearer(mut self, token: impl Into<String>) -> Self {
+            self.headers.bearer = Some(token.into());
+            self
+        }
+
+        /// Sets or clears (`None`) the bearer token sent with every call.
+        pub fn set_auth(&mut self, token: Option<String>) {
+            self.headers.bearer = token;
+        }
+
+        /// The bearer token sent with every call, if any.
+        pub fn auth(&self) -> Option<&str> {
+            self.headers.bearer.as_deref()
+        }
+
+        /// The same client, asking the service to proxy every call to
+        /// `service` (`atproto-proxy: did:web:api.bsky.app#bsky_appview`).
+        pub fn with_proxy(mut self, service: impl Into<String>) -> Self {
+            self.headers.proxy = Some(service.into());
+            self
+        }
+
+        /// The same client, sending `atproto-accept-labelers` with these
+        /// labeler DIDs; `true` marks a labeler whose takedowns redact
+        /// content.
+        pub fn with_accept_labelers<'a>(
+            mut self,
+            labelers: impl IntoIterator<Item = (&'a str, bool)>,
+        ) -> Self {
+            self.headers.set_labelers(labelers);
+            self
+        }
+    };
+}
+#[cfg(any(feature = "client", feature = "client-blocking"))]
+pub(crate) use header_methods;
+
 /// A call's method, URL and headers, for any HTTP library; the body is the
 /// caller's (buffered by [`request_body`], or streamed).
 #[derive(Debug, Clone, PartialEq, Eq)]
