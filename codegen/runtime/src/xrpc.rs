@@ -47,10 +47,10 @@ pub trait Endpoint {
     const NSID: &'static str;
     /// GET for queries, POST for procedures.
     const METHOD: Method;
-    /// MIME type of the request body, if it has one.
-    const INPUT_ENCODING: Option<&'static str>;
-    /// MIME type of the response body, if it has one.
-    const OUTPUT_ENCODING: Option<&'static str>;
+    /// MIME type of the request body, if it has one (none by default).
+    const INPUT_ENCODING: Option<&'static str> = None;
+    /// MIME type of the response body, if it has one (none by default).
+    const OUTPUT_ENCODING: Option<&'static str> = None;
     /// Query-string parameters.
     type Params: QueryParams;
     /// Request body.

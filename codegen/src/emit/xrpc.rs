@@ -14,9 +14,9 @@ fn is_json(encoding: &str) -> bool {
 impl CodeGenerator<'_> {
     /// The Rust type of a body: its schema type, `Unknown` for schemaless JSON,
     /// raw bytes otherwise, or `NoBody`.
-    fn body_type(&self, body: Option<&BodyIr>) -> (TokenStream, TokenStream) {
+    fn body_type(&self, body: Option<&BodyIr>) -> (TokenStream, Option<TokenStream>) {
         match body {
-            None => (quote!(xrpc::NoBody), quote!(None)),
+            None => (quote!(xrpc::NoBody), None),
             Some(b) => {
                 let encoding = &b.encoding;
                 let ty = match b.schema {
@@ -24,7 +24,7 @@ impl CodeGenerator<'_> {
                     None if is_json(encoding) => quote!(types::Unknown),
                     None => quote!(xrpc::RawBody),
                 };
-                (ty, quote!(Some(#encoding)))
+                (ty, Some(quote!(Some(#encoding))))
             }
         }
     }
@@ -63,14 +63,19 @@ impl CodeGenerator<'_> {
                 }
             }
         } else {
+            // Encodings default to none in the trait: only bodies write theirs.
             let (input, input_enc) = self.body_type(e.input.as_ref());
             let (output, output_enc) = self.body_type(e.output.as_ref());
+            let input_enc =
+                input_enc.map(|enc| quote!(const INPUT_ENCODING: Option<&'static str> = #enc;));
+            let output_enc =
+                output_enc.map(|enc| quote!(const OUTPUT_ENCODING: Option<&'static str> = #enc;));
             quote! {
                 impl  xrpc::Endpoint for #name {
                     const NSID: &'static str = #nsid;
                     const METHOD:  xrpc::Method = #method;
-                    const INPUT_ENCODING: Option<&'static str> = #input_enc;
-                    const OUTPUT_ENCODING: Option<&'static str> = #output_enc;
+                    #input_enc
+                    #output_enc
                     type Params = #params;
                     type Input = #input;
                     type Output = #output;

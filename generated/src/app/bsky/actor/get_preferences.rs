@@ -12,7 +12,6 @@ pub struct GetPreferences;
 impl xrpc::Endpoint for GetPreferences {
     const NSID: &'static str = "app.bsky.actor.getPreferences";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct GetProfiles;
 impl xrpc::Endpoint for GetProfiles {
     const NSID: &'static str = "app.bsky.actor.getProfiles";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

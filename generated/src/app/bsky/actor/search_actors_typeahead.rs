@@ -12,7 +12,6 @@ pub struct SearchActorsTypeahead;
 impl xrpc::Endpoint for SearchActorsTypeahead {
     const NSID: &'static str = "app.bsky.actor.searchActorsTypeahead";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

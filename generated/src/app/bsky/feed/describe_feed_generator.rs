@@ -12,7 +12,6 @@ pub struct DescribeFeedGenerator;
 impl xrpc::Endpoint for DescribeFeedGenerator {
     const NSID: &'static str = "app.bsky.feed.describeFeedGenerator";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = xrpc::NoParams;
     type Input = xrpc::NoBody;

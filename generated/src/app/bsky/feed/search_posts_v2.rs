@@ -12,7 +12,6 @@ pub struct SearchPostsV2;
 impl xrpc::Endpoint for SearchPostsV2 {
     const NSID: &'static str = "app.bsky.feed.searchPostsV2";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

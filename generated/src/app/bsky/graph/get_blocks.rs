@@ -12,7 +12,6 @@ pub struct GetBlocks;
 impl xrpc::Endpoint for GetBlocks {
     const NSID: &'static str = "app.bsky.graph.getBlocks";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct GetListBlocks;
 impl xrpc::Endpoint for GetListBlocks {
     const NSID: &'static str = "app.bsky.graph.getListBlocks";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

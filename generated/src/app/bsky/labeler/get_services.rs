@@ -12,7 +12,6 @@ pub struct GetServices;
 impl xrpc::Endpoint for GetServices {
     const NSID: &'static str = "app.bsky.labeler.getServices";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct ListActivitySubscriptions;
 impl xrpc::Endpoint for ListActivitySubscriptions {
     const NSID: &'static str = "app.bsky.notification.listActivitySubscriptions";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct GetPostThreadV2;
 impl xrpc::Endpoint for GetPostThreadV2 {
     const NSID: &'static str = "app.bsky.unspecced.getPostThreadV2";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

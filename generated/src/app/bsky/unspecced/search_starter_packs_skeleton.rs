@@ -12,7 +12,6 @@ pub struct SearchStarterPacksSkeleton;
 impl xrpc::Endpoint for SearchStarterPacksSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.searchStarterPacksSkeleton";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct GetUploadLimits;
 impl xrpc::Endpoint for GetUploadLimits {
     const NSID: &'static str = "app.bsky.video.getUploadLimits";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = xrpc::NoParams;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct ResolveHandle;
 impl xrpc::Endpoint for ResolveHandle {
     const NSID: &'static str = "com.atproto.identity.resolveHandle";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

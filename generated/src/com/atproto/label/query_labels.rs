@@ -12,7 +12,6 @@ pub struct QueryLabels;
 impl xrpc::Endpoint for QueryLabels {
     const NSID: &'static str = "com.atproto.label.queryLabels";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

@@ -13,7 +13,6 @@ impl xrpc::Endpoint for ImportRepo {
     const NSID: &'static str = "com.atproto.repo.importRepo";
     const METHOD: xrpc::Method = xrpc::Method::Post;
     const INPUT_ENCODING: Option<&'static str> = Some("application/vnd.ipld.car");
-    const OUTPUT_ENCODING: Option<&'static str> = None;
     type Params = xrpc::NoParams;
     type Input = xrpc::RawBody;
     type Output = xrpc::NoBody;

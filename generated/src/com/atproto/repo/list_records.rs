@@ -12,7 +12,6 @@ pub struct ListRecords;
 impl xrpc::Endpoint for ListRecords {
     const NSID: &'static str = "com.atproto.repo.listRecords";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

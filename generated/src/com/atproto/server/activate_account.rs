@@ -12,8 +12,6 @@ pub struct ActivateAccount;
 impl xrpc::Endpoint for ActivateAccount {
     const NSID: &'static str = "com.atproto.server.activateAccount";
     const METHOD: xrpc::Method = xrpc::Method::Post;
-    const INPUT_ENCODING: Option<&'static str> = None;
-    const OUTPUT_ENCODING: Option<&'static str> = None;
     type Params = xrpc::NoParams;
     type Input = xrpc::NoBody;
     type Output = xrpc::NoBody;

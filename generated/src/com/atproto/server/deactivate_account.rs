@@ -13,7 +13,6 @@ impl xrpc::Endpoint for DeactivateAccount {
     const NSID: &'static str = "com.atproto.server.deactivateAccount";
     const METHOD: xrpc::Method = xrpc::Method::Post;
     const INPUT_ENCODING: Option<&'static str> = Some("application/json");
-    const OUTPUT_ENCODING: Option<&'static str> = None;
     type Params = xrpc::NoParams;
     type Input = Input;
     type Output = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct DescribeServer;
 impl xrpc::Endpoint for DescribeServer {
     const NSID: &'static str = "com.atproto.server.describeServer";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = xrpc::NoParams;
     type Input = xrpc::NoBody;

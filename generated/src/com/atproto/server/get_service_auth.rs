@@ -12,7 +12,6 @@ pub struct GetServiceAuth;
 impl xrpc::Endpoint for GetServiceAuth {
     const NSID: &'static str = "com.atproto.server.getServiceAuth";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

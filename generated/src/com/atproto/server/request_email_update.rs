@@ -12,7 +12,6 @@ pub struct RequestEmailUpdate;
 impl xrpc::Endpoint for RequestEmailUpdate {
     const NSID: &'static str = "com.atproto.server.requestEmailUpdate";
     const METHOD: xrpc::Method = xrpc::Method::Post;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = xrpc::NoParams;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct GetBlob;
 impl xrpc::Endpoint for GetBlob {
     const NSID: &'static str = "com.atproto.sync.getBlob";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("*/*");
     type Params = Params;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct GetRecord;
 impl xrpc::Endpoint for GetRecord {
     const NSID: &'static str = "com.atproto.sync.getRecord";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/vnd.ipld.car");
     type Params = Params;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct GetRepoStatus;
 impl xrpc::Endpoint for GetRepoStatus {
     const NSID: &'static str = "com.atproto.sync.getRepoStatus";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct ListRepos;
 impl xrpc::Endpoint for ListRepos {
     const NSID: &'static str = "com.atproto.sync.listRepos";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;

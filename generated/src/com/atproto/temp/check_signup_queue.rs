@@ -12,7 +12,6 @@ pub struct CheckSignupQueue;
 impl xrpc::Endpoint for CheckSignupQueue {
     const NSID: &'static str = "com.atproto.temp.checkSignupQueue";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = xrpc::NoParams;
     type Input = xrpc::NoBody;

@@ -12,7 +12,6 @@ pub struct FetchLabels;
 impl xrpc::Endpoint for FetchLabels {
     const NSID: &'static str = "com.atproto.temp.fetchLabels";
     const METHOD: xrpc::Method = xrpc::Method::Get;
-    const INPUT_ENCODING: Option<&'static str> = None;
     const OUTPUT_ENCODING: Option<&'static str> = Some("application/json");
     type Params = Params;
     type Input = xrpc::NoBody;
