@@ -224,6 +224,9 @@ async fn the_router_parses_params_by_the_xrpc_rules() {
     );
     let (_, body) = raw(&url, "GET", &format!("{list}?limit=7"), None, "").await;
     assert!(seen(body).1.starts_with("limit=Some(7) "));
+    // An empty value is no value, as the official server reads it.
+    let (_, body) = raw(&url, "GET", &format!("{list}?cursor=&limit=&x="), None, "").await;
+    assert_eq!(seen(body).1, "limit=Some(500) cursor=None extra={}");
     // Out of range, and not an integer: `<path>: <rule>`.
     for (query, rule) in [("limit=0", "limit"), ("limit=abc", "limit")] {
         let (status, body) = raw(&url, "GET", &format!("{list}?{query}"), None, "").await;
@@ -240,11 +243,12 @@ async fn the_router_parses_params_by_the_xrpc_rules() {
     let (_, body) = raw(
         &url,
         "GET",
-        &format!("{profiles}?actors=alice.test&actors=did%3Aplc%3Abob"),
+        &format!("{profiles}?actors=alice.test&actors=&actors=did%3Aplc%3Abob"),
         None,
         "",
     )
     .await;
+    // (The empty item is dropped.)
     assert_eq!(seen(body), ("Seen".into(), "alice.test,did:plc:bob".into()));
     let (_, body) = raw(
         &url,

@@ -245,12 +245,17 @@ where
 }
 
 /// The params of `E`, with the lexicon's defaults filled in for absent
-/// ones (the generated `to_query_pairs` sends defaults for `None`).
+/// (or empty) ones (the generated `to_query_pairs` sends defaults for
+/// `None`).
 fn params<E: Endpoint>(query: &str) -> Result<E::Params, QueryError>
 where
     E::Params: DeserializeOwned,
 {
     let mut pairs = parse_pairs(query)?;
+    // An empty value is no value, as `@atproto/xrpc-server` reads it
+    // (`decodeQueryParam`): `?cursor=` leaves `cursor` unset, and an empty
+    // array item is dropped.
+    pairs.retain(|(_, value)| !value.is_empty());
     let params: E::Params = from_pairs(&pairs)?;
     let defaults: Vec<(String, String)> = params
         .to_query_pairs()
