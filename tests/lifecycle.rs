@@ -171,6 +171,21 @@ impl World {
         }
     }
 
+    /// Serves lexicon document `doc` (given its `$type`) as the lexicon
+    /// record `nsid`, under its own CID.
+    fn publish_doc(&self, nsid: &str, doc: &Value) {
+        let record = with_type(doc);
+        let cid = atproto_lexgen::lifecycle::cid::cid_of(&record).unwrap();
+        self.publish(nsid, &record, &cid);
+    }
+
+    /// Runs `install`, which must fail with exit code 2: its stderr.
+    fn install_fails(&self, args: &[&str]) -> String {
+        let (code, _, err) = self.install(args);
+        assert_eq!(code, 2, "{err}");
+        err
+    }
+
     /// Serves `record` as the lexicon record `nsid`, claiming `cid`, with a
     /// signed proof of the record.
     fn publish(&self, nsid: &str, record: &Value, cid: &str) {
@@ -374,8 +389,7 @@ fn a_record_that_does_not_hash_to_its_cid_is_refused() {
     let mut tampered = with_type(&label_doc());
     tampered["defs"]["main"]["properties"]["val"]["maxLength"] = json!(1);
     w.publish("org.example.shared.label", &tampered, LABEL_CID);
-    let (code, _, err) = w.install(&["org.example.shared.label"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["org.example.shared.label"]);
     assert!(
         err.contains(&format!(
             "the server says its CID is {LABEL_CID}, but its content hashes to"
@@ -402,8 +416,7 @@ fn a_republished_lexicon_needs_update() {
     let new_cid = atproto_lexgen::lifecycle::cid::cid_of(&changed).unwrap();
     w.publish("org.example.shared.label", &changed, &new_cid);
     std::fs::remove_file(w.file("org.example.shared.label")).unwrap();
-    let (code, _, err) = w.install(&[]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&[]);
     assert!(
         err.contains("changed since it was pinned") && err.contains(&new_cid),
         "{err}"
@@ -420,8 +433,7 @@ fn a_republished_lexicon_needs_update() {
 #[test]
 fn dns_failures_name_the_query_and_the_reason() {
     let w = World::new();
-    let (code, _, err) = w.install(&["org.nowhere.thing"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["org.nowhere.thing"]);
     assert!(
         err.contains("cannot resolve org.nowhere.thing: DNS TXT _lexicon.nowhere.org"),
         "{err}"
@@ -431,8 +443,7 @@ fn dns_failures_name_the_query_and_the_reason() {
         "_lexicon.twice.org",
         &["did=did:plc:aaa", "did=did:plc:bbb"],
     );
-    let (code, _, err) = w.install(&["org.twice.thing"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["org.twice.thing"]);
     assert!(err.contains("conflicting `did=` TXT records"), "{err}");
 }
 
@@ -445,11 +456,8 @@ fn reserved_namespaces_never_touch_the_network() {
         assert!(err.contains("reserved top-level domain"), "{err}");
     }
     // Also when a fetched lexicon refers to one.
-    let note = with_type(&note_doc("local.app.label"));
-    let cid = atproto_lexgen::lifecycle::cid::cid_of(&note).unwrap();
-    w.publish("org.example.shared.note", &note, &cid);
-    let (code, _, err) = w.install(&["org.example.shared.note"]);
-    assert_eq!(code, 2);
+    w.publish_doc("org.example.shared.note", &note_doc("local.app.label"));
+    let err = w.install_fails(&["org.example.shared.note"]);
     assert!(err.contains("cannot resolve local.app.label"), "{err}");
     assert_eq!(
         w.dns.queries(),
@@ -465,9 +473,10 @@ fn an_unpinned_local_dependency_is_left_alone() {
     let label = w.file("org.example.shared.label");
     std::fs::create_dir_all(label.parent().unwrap()).unwrap();
     std::fs::write(&label, "{\"lexicon\": 1, \"id\": \"org.example.shared.label\", \"defs\": {\"main\": {\"type\": \"object\", \"description\": \"mine\", \"properties\": {}}}}").unwrap();
-    let note = with_type(&note_doc("org.example.shared.label"));
-    let cid = atproto_lexgen::lifecycle::cid::cid_of(&note).unwrap();
-    w.publish("org.example.shared.note", &note, &cid);
+    w.publish_doc(
+        "org.example.shared.note",
+        &note_doc("org.example.shared.label"),
+    );
     let (code, out, err) = w.install(&["org.example.shared.note"]);
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("org.example.shared.label"), "{out}");
@@ -490,8 +499,7 @@ fn an_invalid_fetched_lexicon_is_reported_and_nothing_is_written() {
     );
     let cid = atproto_lexgen::lifecycle::cid::cid_of(&bad).unwrap();
     w.publish("org.example.shared.bad", &bad, &cid);
-    let (code, _, err) = w.install(&["org.example.shared.bad"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["org.example.shared.bad"]);
     assert!(
         err.contains("org/example/shared/bad.json") && err.contains("strng"),
         "{err}"
@@ -608,8 +616,7 @@ fn an_at_uri_installs_from_that_repository_without_dns() {
         read_json(&w.manifest())["lexicons"],
         json!(["org.example.shared.label"])
     );
-    let (code, _, err) = w.install(&["at://did:plc:x/app.bsky.feed.post/org.example.a"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["at://did:plc:x/app.bsky.feed.post/org.example.a"]);
     assert!(
         err.contains("collection com.atproto.lexicon.schema"),
         "{err}"
@@ -686,8 +693,7 @@ fn a_ref_to_a_missing_def_fails_the_install_and_nothing_is_written() {
     let note = with_type(&note_doc("org.example.shared.label#missing"));
     let cid = atproto_lexgen::lifecycle::cid::cid_of(&note).unwrap();
     w.publish("org.example.shared.note", &note, &cid);
-    let (code, _, err) = w.install(&["org.example.shared.note"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["org.example.shared.note"]);
     assert!(
         err.contains("org/example/shared/note.json") && err.contains("missing"),
         "{err}"
@@ -698,8 +704,7 @@ fn a_ref_to_a_missing_def_fails_the_install_and_nothing_is_written() {
 #[test]
 fn checks_without_a_lockfile_are_errors() {
     let w = World::new();
-    let (code, _, err) = w.install(&["--ci"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["--ci"]);
     assert!(
         err.contains("there is no lockfile to check against"),
         "{err}"
@@ -719,8 +724,7 @@ fn checks_without_a_lockfile_are_errors() {
         r#"{"version": 1, "lexicons": [], "resolutions": {"x": {}}}"#,
     )
     .unwrap();
-    let (code, _, err) = w.install(&["--ci"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["--ci"]);
     assert!(
         err.contains("lexicons.json: at resolutions.x: missing field `uri`"),
         "{err}"
@@ -741,8 +745,7 @@ fn a_record_the_account_did_not_sign_is_refused() {
         &format!("/xrpc/com.atproto.sync.getRecord?did={DID}&collection={COLLECTION}&rkey=org.example.shared.label"),
         proof_car(&other, DID, "org.example.shared.label", &with_type(&label_doc())),
     );
-    let (code, _, err) = w.install(&["org.example.shared.label"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["org.example.shared.label"]);
     assert!(
         err.contains("the commit signature does not verify"),
         "{err}"
@@ -754,16 +757,14 @@ fn a_record_the_account_did_not_sign_is_refused() {
         &format!("/xrpc/com.atproto.sync.getRecord?did={DID}&collection={COLLECTION}&rkey=org.example.shared.label"),
         proof_car(&w.key, DID, "org.example.shared.label", &other_record),
     );
-    let (code, _, err) = w.install(&["org.example.shared.label"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["org.example.shared.label"]);
     assert!(err.contains("the signed repository holds b"), "{err}");
     // No proof at all.
     w.http.route_car(
         &format!("/xrpc/com.atproto.sync.getRecord?did={DID}&collection={COLLECTION}&rkey=org.example.shared.label"),
         proof_car(&w.key, DID, "org.example.shared.other", &with_type(&label_doc())),
     );
-    let (code, _, err) = w.install(&["org.example.shared.label"]);
-    assert_eq!(code, 2);
+    let err = w.install_fails(&["org.example.shared.label"]);
     assert!(err.contains("the signed repository has no record com.atproto.lexicon.schema/org.example.shared.label"), "{err}");
     assert!(!w.lexicons().exists() && !w.manifest().exists());
 }
