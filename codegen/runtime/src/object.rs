@@ -2,13 +2,15 @@
 //! code is as small as can be for the compiler to check: every crate that
 //! is generated pays for every expression in it, the runtime pays once.
 //!
-//! A struct implements [`Object`]; its serde, `DeserializeAt` and
-//! `Validate` impls forward to it, through `types::object_impls!`.
+//! A struct implements [`Object`]. `DeserializeAt` and `Validate` are
+//! blanket impls over it; its serde and `Debug` impls forward to it through
+//! `types::object_impls!`.
 //!
 //! Writing: one method call per field in a chain, the first error kept until
 //! the end: `.req("name", &self.name)` instead of a statement with `?` (and
-//! an `if let` for optional fields). Reading: required fields are taken in
-//! one pattern, and [`missing`] names the first absent one.
+//! an `if let` for optional fields). Reading: `field` is one
+//! [`Reader::read`] per known key, and `finish` takes the fields in order
+//! with [`required`], so the error names the first absent one.
 
 use super::de::{check, error, At, DeserializeAt, Key, StrSeed};
 use super::types::{insert_member, Data, Extra};
@@ -118,23 +120,13 @@ impl<'de, A: MapAccess<'de>> Reader<'_, '_, A> {
         slot: &mut Option<T>,
         name: &'static str,
     ) -> Result<bool, A::Error> {
-        field(self.map, slot, self.path, name)
+        let path = self.path.key(name);
+        if slot.is_some() {
+            return Err(error(&path, messages::DUPLICATE_KEY));
+        }
+        *slot = Some(self.map.next_value_seed(At::<T>::new(&path))?);
+        Ok(true)
     }
-}
-
-/// Reads a known field into its slot, rejecting a repeated key.
-pub fn field<'de, A: MapAccess<'de>, T: DeserializeAt<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    path: &Path<'_>,
-    name: &'static str,
-) -> Result<bool, A::Error> {
-    let path = path.key(name);
-    if slot.is_some() {
-        return Err(error(&path, messages::DUPLICATE_KEY));
-    }
-    *slot = Some(map.next_value_seed(At::<T>::new(&path))?);
-    Ok(true)
 }
 
 /// A required field's value, or the error naming it. `finish` takes the
@@ -143,20 +135,8 @@ pub fn field<'de, A: MapAccess<'de>, T: DeserializeAt<'de>>(
 pub fn required<T, E: de::Error>(slot: Option<T>, path: &Path<'_>, name: &str) -> Result<T, E> {
     match slot {
         Some(value) => Ok(value),
-        None => Err(missing(path, &[(name, false)])),
+        None => Err(error(path, messages::missing_field(name))),
     }
-}
-
-/// The error for a struct whose required fields are not all present:
-/// `present` lists each required field's wire name and whether it was read,
-/// in field order; the first absent one is named.
-#[cold]
-pub fn missing<E: de::Error>(path: &Path<'_>, present: &[(&str, bool)]) -> E {
-    let name = present
-        .iter()
-        .find(|(_, present)| !present)
-        .map_or("", |(name, _)| name);
-    super::de::error(path, messages::missing_field(name))
 }
 
 /// The fields of a struct being written into `map` (see the module docs).
@@ -251,12 +231,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn missing_names_the_first_absent_required_field() {
+    fn required_names_the_absent_field_at_its_path() {
         let path = Path::Root;
-        let e: serde_json::Error = missing(&path, &[("a", true), ("b", false), ("c", false)]);
+        let ok: Result<i64, serde_json::Error> = required(Some(1), &path, "a");
+        assert_eq!(ok.expect("present"), 1);
+        let e = required::<i64, serde_json::Error>(None, &path, "b").expect_err("absent");
         assert_eq!(e.to_string(), "missing required field `b`");
         let inner = Path::Key(&path, "reply");
-        let e: serde_json::Error = missing(&inner, &[("root", false)]);
+        let e = required::<i64, serde_json::Error>(None, &inner, "root").expect_err("absent");
         assert_eq!(e.to_string(), "reply: missing required field `root`");
     }
 
