@@ -34,7 +34,7 @@ impl CodeGenerator<'_> {
             #[derive(Debug, Clone, PartialEq)]
             pub struct #name(pub #inner);
 
-            impl  validate::Checked for #name {
+            impl validate::Checked for #name {
                 type Inner = #inner;
                 fn check(v: &#inner, at: &#path) -> #result<(), #error> {
                     let path = *at;
@@ -65,7 +65,7 @@ impl CodeGenerator<'_> {
             impl ::std::convert::TryFrom<#inner> for #name {
                 type Error = #error;
                 fn try_from(v: #inner) -> #result<Self, #error> {
-                     validate::check_newtype::<Self>(&v, & validate::Path::Root)?;
+                    validate::check_newtype::<Self>(&v, &validate::Path::Root)?;
                     #result::Ok(Self(v))
                 }
             }
@@ -78,19 +78,19 @@ impl CodeGenerator<'_> {
 
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> #result<Self, D::Error> {
-                     de::newtype_at::<Self, D>(d, & validate::Path::Root).map(Self)
+                    de::newtype_at::<Self, D>(d, &validate::Path::Root).map(Self)
                 }
             }
 
-            impl<'de>  de::DeserializeAt<'de> for #name {
+            impl<'de> de::DeserializeAt<'de> for #name {
                 fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &#path) -> #result<Self, D::Error> {
-                     de::newtype_at::<Self, D>(d, path).map(Self)
+                    de::newtype_at::<Self, D>(d, path).map(Self)
                 }
             }
 
-            impl  validate::Validate for #name {
+            impl validate::Validate for #name {
                 fn validate_at(&self, path: &#path) -> #result<(), #error> {
-                     validate::check_newtype::<Self>(&self.0, path)
+                    validate::check_newtype::<Self>(&self.0, path)
                 }
             }
         }

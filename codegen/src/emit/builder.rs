@@ -30,8 +30,8 @@ impl CodeGenerator<'_> {
             quote! {
                 impl #name {
                     /// The record's collection, [`Self::NSID`] as an `Nsid`.
-                    pub fn collection() ->  formats::Nsid {
-                         formats::Nsid::of_lexicon(Self::NSID)
+                    pub fn collection() -> formats::Nsid {
+                        formats::Nsid::of_lexicon(Self::NSID)
                     }
                 }
             }
@@ -40,9 +40,9 @@ impl CodeGenerator<'_> {
             .fields
             .iter()
             .all(|f| !f.required)
-            .then(|| quote!( types::default_new!(#name);));
+            .then(|| quote!(types::default_new!(#name);));
         quote! {
-             types::object_api!(#name { #(#required)* } { #(#optional)* } #extra);
+            types::object_api!(#name { #(#required)* } { #(#optional)* } #extra);
             #default
             #collection
         }
@@ -56,7 +56,7 @@ impl CodeGenerator<'_> {
             let ty = self.type_path(v.target);
             quote!(#vname: #ty,)
         });
-        quote!( types::union_from!(#name { #(#variants)* });)
+        quote!(types::union_from!(#name { #(#variants)* });)
     }
 }
 

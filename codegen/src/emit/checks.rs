@@ -49,7 +49,7 @@ impl CodeGenerator<'_> {
             let name = format_ident!("{name}");
             quote!(#name: Some(#value),)
         });
-        quote!( validate::#ty { #(#set)* #rest })
+        quote!(validate::#ty { #(#set)* #rest })
     }
 
     /// A `validate::StringRules` value.
@@ -111,28 +111,28 @@ impl CodeGenerator<'_> {
         }
         match shape {
             Shape::Boolean { const_: Some(c) } => Some(quote! {
-                 validate::check_bool(*#v, Some(#c), &path)?;
+                validate::check_bool(*#v, Some(#c), &path)?;
             }),
             Shape::Integer(rules) => {
                 let rules = self.integer_rules(rules);
-                Some(quote!( validate::check_integer(*#v, &#rules, &path)?;))
+                Some(quote!(validate::check_integer(*#v, &#rules, &path)?;))
             }
             Shape::String { rules, .. } => {
                 let rules = self.string_rules(rules);
-                Some(quote!( validate::check_string(#v.as_str(), &#rules, &path)?;))
+                Some(quote!(validate::check_string(#v.as_str(), &#rules, &path)?;))
             }
             Shape::Bytes(r) => {
                 let rules = self.length_rules(r);
-                Some(quote!( validate::check_length(#v.0.len(), &#rules, "bytes", &path)?;))
+                Some(quote!(validate::check_length(#v.0.len(), &#rules, "bytes", &path)?;))
             }
             Shape::Blob(r) => {
                 let rules = self.blob_rules(r);
-                Some(quote!( validate::check_blob(&#v.mime_type, #v.size, &#rules, &path)?;))
+                Some(quote!(validate::check_blob(&#v.mime_type, #v.size, &#rules, &path)?;))
             }
             Shape::Array { items, rules } => {
                 let length = (!rules.is_empty()).then(|| {
                     let rules = self.length_rules(rules);
-                    quote!( validate::check_length(#v.len(), &#rules, "elements", &path)?;)
+                    quote!(validate::check_length(#v.len(), &#rules, "elements", &path)?;)
                 });
                 let item = self.shape_check(items, &quote!(item)).map(|check| {
                     quote! {

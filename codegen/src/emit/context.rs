@@ -63,7 +63,7 @@ impl<'a> CodeGenerator<'a> {
     /// The newtype of a string format.
     pub fn format_type(&self, format: Format) -> TokenStream {
         let name = ident(format.type_name());
-        quote!( formats::#name)
+        quote!(formats::#name)
     }
 
     /// The Rust type of a value of this shape.

@@ -112,8 +112,8 @@ impl CodeGenerator<'_> {
             .collect();
         let validate_nested = (!nested.is_empty()).then(|| {
             quote! {
-                fn validate_nested(&self, path: & validate::Path<'_>) -> validate::Result {
-                     de::ValidateFields::new(path) #(#nested)* .end()
+                fn validate_nested(&self, path: &validate::Path<'_>) -> validate::Result {
+                    de::ValidateFields::new(path) #(#nested)* .end()
                 }
             }
         });
@@ -124,7 +124,7 @@ impl CodeGenerator<'_> {
             .collect();
         let check_fn = (!checks.is_empty()).then(|| {
             quote! {
-                fn check(&self, path: & validate::Path<'_>) -> validate::Result {
+                fn check(&self, path: &validate::Path<'_>) -> validate::Result {
                     #(#checks)*
                     Ok(())
                 }
@@ -157,7 +157,7 @@ impl CodeGenerator<'_> {
             pub struct #name {
                 #(#field_decls)*
                 #[doc = #extra_doc]
-                pub #extra:  types::Extra,
+                pub #extra: types::Extra,
             }
 
             #nsid_const
@@ -168,31 +168,31 @@ impl CodeGenerator<'_> {
                 #(#builder_fields)*
             }
 
-            impl  de::Object for #name {
+            impl de::Object for #name {
                 #record_const
                 type Builder = #builder;
-                fn field<'de, A:  de::MapAccess<'de>>(
+                fn field<'de, A: de::MapAccess<'de>>(
                     #b: &mut #builder,
                     #key: &str,
                     #r: &mut de::Reader<'_, '_, A>,
                 ) -> Result<bool, A::Error> {
                     #field_body
                 }
-                fn finish<E:  de::Error>(
+                fn finish<E: de::Error>(
                     #b: #builder,
-                    extra:  types::Extra,
-                    #finish_path: & validate::Path<'_>,
+                    extra: types::Extra,
+                    #finish_path: &validate::Path<'_>,
                 ) -> Result<Self, E> {
                     Ok(Self { #(#finish_fields)* #extra_init })
                 }
-                fn write<M:  de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-                     de::WriteFields::new(map) #(#ser_fields)* .extra(&self.#extra)
+                fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+                    de::WriteFields::new(map) #(#ser_fields)* .extra(&self.#extra)
                 }
                 #check_fn
                 #validate_nested
             }
 
-             types::object_impls!(#name);
+            types::object_impls!(#name);
 
             #params
             #api
@@ -238,11 +238,11 @@ impl CodeGenerator<'_> {
         let body = quote!(xrpc::QueryPairs::new() #(#pairs)* .end());
         let extra = ident(&obj.extra_name);
         quote! {
-            impl  xrpc::QueryParams for #name {
+            impl xrpc::QueryParams for #name {
                 fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
                     #body
                 }
-                fn extra_params(&self) -> Option<&dyn  xrpc::ExtraParams> {
+                fn extra_params(&self) -> Option<&dyn xrpc::ExtraParams> {
                     Some(&self.#extra)
                 }
             }

@@ -46,18 +46,18 @@ impl CodeGenerator<'_> {
                 }
                 None => quote!(None),
             };
-            quote!( validate::check_formatted(s, #format, &#rules, path))
+            quote!(validate::check_formatted(s, #format, &#rules, path))
         });
         let check_fn = check.as_ref().map(|check| {
             quote! {
                 impl #name {
-                    fn check_str(s: &str, path: & validate::Path<'_>) -> validate::Result {
+                    fn check_str(s: &str, path: &validate::Path<'_>) -> validate::Result {
                         #check
                     }
                 }
             }
         });
-        let check_read = has_rules.then(|| quote!( de::check(Self::check_str(&s, path))?;));
+        let check_read = has_rules.then(|| quote!(de::check(Self::check_str(&s, path))?;));
 
         let (open_items, read, validate_body) = if e.open {
             (
@@ -80,7 +80,7 @@ impl CodeGenerator<'_> {
             (
                 TokenStream::new(),
                 quote! {
-                    Self::known(&s).ok_or_else(||  de::error(path, ::std::format!("enum {:?}, got {:?}", [#(#values),*], s)))
+                    Self::known(&s).ok_or_else(|| de::error(path, ::std::format!("enum {:?}, got {:?}", [#(#values),*], s)))
                 },
                 quote!(Ok(())),
             )
@@ -103,10 +103,10 @@ impl CodeGenerator<'_> {
         } else {
             quote! {
                 impl ::std::str::FromStr for #name {
-                    type Err =  validate::ValidationError;
-                    fn from_str(s: &str) -> Result<Self,  validate::ValidationError> {
-                        Self::known(s).ok_or_else(||  validate::ValidationError::new(
-                            & validate::Path::Root,
+                    type Err = validate::ValidationError;
+                    fn from_str(s: &str) -> Result<Self, validate::ValidationError> {
+                        Self::known(s).ok_or_else(|| validate::ValidationError::new(
+                            &validate::Path::Root,
                             ::std::format!("enum {:?}, got {:?}", [#(#values),*], s),
                         ))
                     }
@@ -157,9 +157,9 @@ impl CodeGenerator<'_> {
                 }
             }
 
-            impl<'de>  de::DeserializeAt<'de> for #name {
-                fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: & validate::Path<'_>) -> Result<Self, D::Error> {
-                    let s: String =  de::DeserializeAt::deserialize_at(d, path)?;
+            impl<'de> de::DeserializeAt<'de> for #name {
+                fn deserialize_at<D: ::serde::Deserializer<'de>>(d: D, path: &validate::Path<'_>) -> Result<Self, D::Error> {
+                    let s: String = de::DeserializeAt::deserialize_at(d, path)?;
                     #check_read
                     #read
                 }
@@ -167,7 +167,7 @@ impl CodeGenerator<'_> {
 
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                     de::DeserializeAt::deserialize_at(d, & validate::Path::Root)
+                    de::DeserializeAt::deserialize_at(d, &validate::Path::Root)
                 }
             }
 
@@ -177,13 +177,13 @@ impl CodeGenerator<'_> {
                 }
             }
 
-            impl  validate::Validate for #name {
-                fn validate_at(&self, #validate_path: & validate::Path<'_>) -> validate::Result {
+            impl validate::Validate for #name {
+                fn validate_at(&self, #validate_path: &validate::Path<'_>) -> validate::Result {
                     #validate_body
                 }
             }
 
-            impl  xrpc::QueryValue for #name {
+            impl xrpc::QueryValue for #name {
                 fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
                     out.push((name, self.as_str().to_owned()));
                 }

@@ -26,7 +26,7 @@ impl CodeGenerator<'_> {
         let fallback = (!closed).then(|| {
             quote! {
                 /// A value whose `$type` this version of the lexicons does not know, kept whole.
-                #unknown( types::UnknownObject),
+                #unknown(types::UnknownObject),
             }
         });
         let impl_args = union.variants.iter().map(|v| {

@@ -55,7 +55,7 @@ impl CodeGenerator<'_> {
                 None => quote!(types::Unknown),
             };
             quote! {
-                impl  xrpc::Subscription for #name {
+                impl xrpc::Subscription for #name {
                     const NSID: &'static str = #nsid;
                     type Params = #params;
                     type Message = #message;
@@ -71,9 +71,9 @@ impl CodeGenerator<'_> {
             let output_enc =
                 output_enc.map(|enc| quote!(const OUTPUT_ENCODING: Option<&'static str> = #enc;));
             quote! {
-                impl  xrpc::Endpoint for #name {
+                impl xrpc::Endpoint for #name {
                     const NSID: &'static str = #nsid;
-                    const METHOD:  xrpc::Method = #method;
+                    const METHOD: xrpc::Method = #method;
                     #input_enc
                     #output_enc
                     type Params = #params;
@@ -101,7 +101,7 @@ impl CodeGenerator<'_> {
             return quote! {
                 /// The errors this endpoint can return: its lexicon lists none, so every
                 /// error name lands in `Other`.
-                pub type #name =  xrpc::UndeclaredError;
+                pub type #name = xrpc::UndeclaredError;
             };
         }
         let variants = errors.iter().map(|e| {
@@ -154,12 +154,12 @@ impl CodeGenerator<'_> {
         let title = super::ty::opt_str(p.title.as_deref());
         let detail = super::ty::opt_str(p.detail.as_deref());
         let perms = p.permissions.iter().map(|(resource, targets)| {
-        quote!( xrpc::Permission { resource: #resource, targets: &[#(#targets),*] })
+        quote!(xrpc::Permission { resource: #resource, targets: &[#(#targets),*] })
     });
         let doc = format!(" Permission set `{nsid}`.");
         quote! {
             #[doc = #doc]
-            pub const #name:  xrpc::PermissionSet =  xrpc::PermissionSet {
+            pub const #name: xrpc::PermissionSet = xrpc::PermissionSet {
                 nsid: #nsid,
                 title: #title,
                 detail: #detail,
