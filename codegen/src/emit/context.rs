@@ -112,11 +112,13 @@ impl<'a> CodeGenerator<'a> {
 
     /// The struct field's value from its builder slot's value `v`.
     pub fn boxed_value(&self, field: &Field, v: &TokenStream) -> TokenStream {
-        match (field.boxed, field.required, field.nullable) {
-            (false, ..) => v.clone(),
-            (true, true, false) => quote!(Box::new(#v)),
-            (true, false, true) => quote!(#v.map(|v| v.map(Box::new))),
-            (true, ..) => quote!(#v.map(Box::new)),
+        if !field.boxed {
+            return v.clone();
+        }
+        match option_depth(field) {
+            0 => quote!(Box::new(#v)),
+            1 => quote!(#v.map(Box::new)),
+            _ => quote!(#v.map(|v| v.map(Box::new))),
         }
     }
 
@@ -130,6 +132,12 @@ impl<'a> CodeGenerator<'a> {
             quote!(Option<#read>)
         }
     }
+}
+
+/// How many `Option`s wrap a field's value: one for optional, one for
+/// nullable (an optional nullable field is `Option<Option<T>>`).
+pub fn option_depth(field: &Field) -> usize {
+    usize::from(!field.required) + usize::from(field.nullable)
 }
 
 /// `Option<ty>` for a nullable field (`null` -> `None`), else `ty`.

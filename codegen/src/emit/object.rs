@@ -3,6 +3,7 @@
 //! impls through the runtime (no serde_derive: faster builds, exact control
 //! over `$type`, null vs absent and error paths), and `Validate`.
 
+use super::context::option_depth;
 use super::ty::{doc_attrs, ident, param};
 use super::CodeGenerator;
 use crate::ir::{ObjectIr, ObjectRole, Shape, TypeId};
@@ -100,13 +101,13 @@ impl CodeGenerator<'_> {
                 let fname = ident(&f.name);
                 let wire = &f.wire;
                 // `Box<T>` is not `Validate` (see the runtime's blanket impl).
-                match (f.boxed, f.required, f.nullable) {
-                    (false, ..) => quote!(.at(#wire, &self.#fname)),
-                    (true, true, false) => quote!(.at(#wire, &*self.#fname)),
-                    (true, false, true) => {
-                        quote!(.boxed(#wire, self.#fname.as_ref().and_then(|v| v.as_deref())))
-                    }
-                    (true, ..) => quote!(.boxed(#wire, self.#fname.as_deref())),
+                if !f.boxed {
+                    return quote!(.at(#wire, &self.#fname));
+                }
+                match option_depth(f) {
+                    0 => quote!(.at(#wire, &*self.#fname)),
+                    1 => quote!(.boxed(#wire, self.#fname.as_deref())),
+                    _ => quote!(.boxed(#wire, self.#fname.as_ref().and_then(|v| v.as_deref()))),
                 }
             })
             .collect();
