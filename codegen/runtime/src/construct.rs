@@ -71,9 +71,10 @@ macro_rules! __lexgen_union_from {
 
 /// The serde and `Debug` impls of a generated struct, each forwarding to
 /// its [`crate::de::Object`] impl: the same for every struct, so written
-/// once. (`DeserializeAt` and `Validate` are blanket impls over `Object`;
-/// these traits are foreign, so each struct needs its own impl.) Paths are absolute: a lexicon type may be
-/// named `Result`.
+/// once. Serde's traits and `Debug` are foreign to the generated crate, so
+/// each struct needs its own impl; the runtime's `DeserializeAt` and
+/// `Validate` are blanket impls over `Object` instead. Paths are absolute:
+/// a lexicon type may be named `Result`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __lexgen_object_impls {

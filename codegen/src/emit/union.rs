@@ -34,13 +34,13 @@ impl CodeGenerator<'_> {
             let tag = &v.type_tag;
             quote!(#vname #tag,)
         });
+        // An empty closed union is rejected when resolving; an empty open one
+        // holds only the fallback.
         let kind = if closed {
             quote!(closed)
         } else {
             quote!(open #unknown)
         };
-        // An empty closed union is rejected when resolving; an empty open one
-        // holds only the fallback.
         let from = self.union_from(id, union);
         // An open union may gain members (Lexicon evolution).
         let non_exhaustive = (!closed).then(|| quote!(#[non_exhaustive]));
