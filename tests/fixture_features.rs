@@ -135,6 +135,33 @@ fn keywords_and_collisions_are_renamed_but_keep_wire_names() {
 }
 
 #[test]
+fn every_field_of_a_wide_struct_reads_into_its_own_slot() {
+    // 18 fields: the builder nests them as a 12-tuple and a 6-tuple.
+    let s: strings::Main = round_trip(json!({
+        "text": "hi", "short": "ab", "status": "active", "color": "green", "fixed": "v1",
+        "mode": "manual", "did": "did:plc:abc", "handle": "a.test", "atIdentifier": "b.test",
+        "atUri": "at://did:plc:abc/app.bsky.feed.post/3k", "cid": "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm", "createdAt": "2024-01-01T00:00:00Z",
+        "lang": "en", "nsid": "com.example.x", "rkey": "self", "tid": "3jzfcijpj2z2a",
+        "link": "https://example.com", "tags": ["a", "b"],
+    }));
+    assert_eq!(s.mode.as_deref(), Some("manual"));
+    assert_eq!(s.created_at.expect("set").as_str(), "2024-01-01T00:00:00Z");
+    assert_eq!(s.lang.expect("set").as_str(), "en");
+    assert_eq!(s.rkey.expect("set").as_str(), "self");
+    assert_eq!(s.tid.expect("set").as_str(), "3jzfcijpj2z2a");
+    assert_eq!(s.link.expect("set").as_str(), "https://example.com");
+    assert_eq!(s.tags, Some(vec!["a".to_string(), "b".to_string()]));
+    // A slot of the second tuple: a repeated key and a rule are caught there.
+    let e = serde_json::from_str::<strings::Main>(r#"{"text": "hi", "tags": [], "tags": []}"#)
+        .expect_err("repeated key");
+    assert!(e.to_string().contains("tags: duplicate key"), "{e}");
+    assert!(
+        error_of::<strings::Main>(json!({"text": "hi", "tags": ["123456789"]}))
+            .contains("tags[0]: maxLength 8")
+    );
+}
+
+#[test]
 fn string_enums_open_and_closed() {
     let s: strings::Main =
         round_trip(json!({"text": "hi", "status": "com.example.tokens#paused", "color": "red"}));

@@ -8,9 +8,11 @@
 //!
 //! Writing: one method call per field in a chain, the first error kept until
 //! the end: `.req("name", &self.name)` instead of a statement with `?` (and
-//! an `if let` for optional fields). Reading: `field` is one
-//! [`Reader::read`] per known key, and `finish` takes the fields in order
-//! with [`required`], so the error names the first absent one.
+//! an `if let` for optional fields). Reading: a struct has no code of its
+//! own for it, only [`Object::KEYS`] (the wire names) and a [`Slots`] type
+//! (one `Option` per field, in tuples): a known key's value is read into
+//! the slot at the key's index, generically. Then `finish` takes the fields
+//! in order with [`required`], so the error names the first absent one.
 
 use super::de::{check, error, At, DeserializeAt, Key, StrSeed};
 use super::types::{insert_member, Data, Extra};
@@ -21,19 +23,15 @@ use serde::Serialize;
 
 /// A generated struct: how it is read, written and checked.
 pub trait Object: Sized {
-    /// The fields read so far (all `Option`s).
-    type Builder: Default;
+    /// The fields read so far: one `Option` per name in [`Self::KEYS`], in
+    /// that order (see [`Slots`]).
+    type Builder: Slots;
+
+    /// The fields' wire names.
+    const KEYS: &'static [&'static str] = &[];
 
     /// `Some(nsid)` for records, whose data must carry `$type` = the NSID.
     const RECORD_TYPE: Option<&'static str> = None;
-
-    /// Reads the value of a known field (with [`Reader::read`]);
-    /// `Ok(false)` if `key` is unknown.
-    fn field<'de, A: MapAccess<'de>>(
-        b: &mut Self::Builder,
-        key: &str,
-        r: &mut Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error>;
 
     /// Checks that the required fields were read, and builds the value.
     fn finish<E: de::Error>(b: Self::Builder, extra: Extra, path: &Path<'_>) -> Result<Self, E>;
@@ -90,7 +88,15 @@ pub(crate) fn read_object<'de, T: Object, A: MapAccess<'de>>(
                 continue;
             }
         }
-        if !T::field(&mut builder, key.as_str(), &mut Reader { map, path })? {
+        let known = T::KEYS
+            .iter()
+            .enumerate()
+            .find(|(_, k)| **k == key.as_str());
+        let read = match known {
+            Some((i, name)) => builder.read(i, name, &mut Reader { map, path })?,
+            None => false,
+        };
+        if !read {
             let value = map.next_value_seed(At::<Data>::new(&path.key(key.as_str())))?;
             check(check_unknown_member(key.as_str(), &value, path))?;
             insert_member(&mut extra, key.into_string(), value, path)?;
@@ -104,8 +110,95 @@ pub(crate) fn read_object<'de, T: Object, A: MapAccess<'de>>(
     Ok(value)
 }
 
-/// Where a generated `field` reads the value of a known key from: the map
-/// and the object's path, in one argument (each generated arm is one call).
+/// The slots a struct's fields are read into, one per field: `Option<T>` is
+/// one slot, a tuple of slots is its elements' slots in order (tuples of up
+/// to 12, which have `Default`; more fields nest). Generated structs name
+/// a type (`(Option<String>, Option<i64>)`) and write no reading code.
+pub trait Slots: Default {
+    /// How many slots.
+    const LEN: usize;
+
+    /// Reads the value of field `name` into slot `i` (rejecting a repeated
+    /// key); `Ok(false)` if there is no slot `i` (the value is then kept as
+    /// an unknown field).
+    fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        i: usize,
+        name: &'static str,
+        r: &mut Reader<'_, '_, A>,
+    ) -> Result<bool, A::Error>;
+}
+
+impl<T: for<'de> DeserializeAt<'de>> Slots for Option<T> {
+    const LEN: usize = 1;
+
+    #[inline]
+    fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        i: usize,
+        name: &'static str,
+        r: &mut Reader<'_, '_, A>,
+    ) -> Result<bool, A::Error> {
+        if i != 0 {
+            return Ok(false);
+        }
+        r.read(self, name)
+    }
+}
+
+impl Slots for () {
+    const LEN: usize = 0;
+
+    fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        _: usize,
+        _: &'static str,
+        _: &mut Reader<'_, '_, A>,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
+/// `Slots` for tuples: slot `i` is in the first element whose slots reach
+/// past it.
+macro_rules! tuple_slots {
+    ($($t:ident $n:tt),+) => {
+        impl<$($t: Slots),+> Slots for ($($t,)+) {
+            const LEN: usize = 0 $(+ $t::LEN)+;
+
+            #[inline]
+            fn read<'de, A: MapAccess<'de>>(
+                &mut self,
+                i: usize,
+                name: &'static str,
+                r: &mut Reader<'_, '_, A>,
+            ) -> Result<bool, A::Error> {
+                $(
+                    if i < $t::LEN {
+                        return self.$n.read(i, name, r);
+                    }
+                    let i = i - $t::LEN;
+                )+
+                let _ = i;
+                Ok(false)
+            }
+        }
+    };
+}
+
+tuple_slots!(S0 0, S1 1);
+tuple_slots!(S0 0, S1 1, S2 2);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11);
+
+/// Where a field's value is read from: the map and the object's path.
 pub struct Reader<'a, 'p, A> {
     map: &'a mut A,
     path: &'a Path<'p>,
@@ -115,7 +208,7 @@ impl<'de, A: MapAccess<'de>> Reader<'_, '_, A> {
     /// Reads the value of field `name` into its slot, rejecting a repeated
     /// key; `Ok(true)`.
     #[inline]
-    pub fn read<T: DeserializeAt<'de>>(
+    fn read<T: DeserializeAt<'de>>(
         &mut self,
         slot: &mut Option<T>,
         name: &'static str,

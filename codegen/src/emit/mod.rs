@@ -11,6 +11,7 @@ mod externs;
 mod modules;
 mod object;
 mod records;
+mod slots;
 mod string_enum;
 mod ty;
 mod union;

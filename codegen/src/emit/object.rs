@@ -4,11 +4,12 @@
 //! over `$type`, null vs absent and error paths), and `Validate`.
 
 use super::context::option_depth;
+use super::slots;
 use super::ty::{doc_attrs, ident, param};
 use super::CodeGenerator;
 use crate::ir::{ObjectIr, ObjectRole, Shape, TypeId};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 impl CodeGenerator<'_> {
     /// Emits a struct and its impls.
@@ -35,48 +36,34 @@ impl CodeGenerator<'_> {
             let doc = doc_attrs(Some(&doc_text));
             quote!(#doc pub #fname: #ty,)
         });
-        // `__` keeps it apart from lexicon names.
-        let builder = format_ident!("__{}Builder", def.name);
-        let builder_fields = obj.fields.iter().map(|f| {
-            let fname = ident(&f.name);
-            let ty = self.field_slot_type(f);
-            quote!(#fname: Option<#ty>,)
-        });
-        let field_arms = obj.fields.iter().map(|f| {
-            let fname = ident(&f.name);
-            let wire = &f.wire;
-            quote!(#wire => r.read(&mut b.#fname, #wire),)
-        });
+        // The fields' slots: the runtime reads into them by index in `KEYS`.
+        let (builder, slot_paths) = slots::layout(
+            obj.fields
+                .iter()
+                .map(|f| {
+                    let ty = self.field_slot_type(f);
+                    quote!(Option<#ty>)
+                })
+                .collect(),
+        );
+        let keys = obj.fields.iter().map(|f| &f.wire);
+        let keys = (!obj.fields.is_empty())
+            .then(|| quote!(const KEYS: &'static [&'static str] = &[#(#keys),*];));
         // Fields are taken in order, so the first absent required one is
         // named (`de::required`).
         let required = obj.fields.iter().any(|f| f.required);
-        let finish_fields = obj.fields.iter().map(|f| {
+        let finish_fields = obj.fields.iter().zip(&slot_paths).map(|(f, at)| {
             let fname = ident(&f.name);
             let wire = &f.wire;
             let slot = if f.required {
-                quote!(de::required(b.#fname, path, #wire)?)
+                quote!(de::required(b #at, path, #wire)?)
             } else {
-                quote!(b.#fname)
+                quote!(b #at)
             };
             let value = self.boxed_value(f, &slot);
             quote!(#fname: #value,)
         });
-        let field_body = if obj.fields.is_empty() {
-            quote!(Ok(false))
-        } else {
-            quote! {
-                match key {
-                    #(#field_arms)*
-                    _ => Ok(false),
-                }
-            }
-        };
-        let has_fields = !obj.fields.is_empty();
-        let (b, key, r) = (
-            param("b", has_fields),
-            param("key", has_fields),
-            param("r", has_fields),
-        );
+        let b = param("b", !obj.fields.is_empty());
         let finish_path = param("path", required);
         let extra_init = if obj.extra_name == "extra" {
             quote!(extra)
@@ -163,24 +150,12 @@ impl CodeGenerator<'_> {
 
             #nsid_const
 
-            #[doc(hidden)]
-            #[derive(Default)]
-            pub struct #builder {
-                #(#builder_fields)*
-            }
-
             impl de::Object for #name {
-                #record_const
                 type Builder = #builder;
-                fn field<'de, A: de::MapAccess<'de>>(
-                    #b: &mut #builder,
-                    #key: &str,
-                    #r: &mut de::Reader<'_, '_, A>,
-                ) -> Result<bool, A::Error> {
-                    #field_body
-                }
+                #keys
+                #record_const
                 fn finish<E: de::Error>(
-                    #b: #builder,
+                    #b: Self::Builder,
                     extra: types::Extra,
                     #finish_path: &validate::Path<'_>,
                 ) -> Result<Self, E> {

@@ -17,39 +17,20 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.actor.contentVisibilityDeclaration";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    hide_from_algorithmic_recommendations: Option<bool>,
-}
 impl de::Object for Record {
+    type Builder = Option<bool>;
+    const KEYS: &'static [&'static str] = &["hideFromAlgorithmicRecommendations"];
     const RECORD_TYPE: Option<&'static str> = Some(
         "app.bsky.actor.contentVisibilityDeclaration",
     );
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "hideFromAlgorithmicRecommendations" => {
-                r.read(
-                    &mut b.hide_from_algorithmic_recommendations,
-                    "hideFromAlgorithmicRecommendations",
-                )
-            }
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
             hide_from_algorithmic_recommendations: de::required(
-                b.hide_from_algorithmic_recommendations,
+                b,
                 path,
                 "hideFromAlgorithmicRecommendations",
             )?,

@@ -21,63 +21,53 @@ pub struct ProfileViewBasic {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ProfileViewBasicBuilder {
-    did: Option<formats::Did>,
-    handle: Option<formats::Handle>,
-    display_name: Option<String>,
-    pronouns: Option<String>,
-    avatar: Option<formats::Uri>,
-    associated: Option<ProfileAssociated>,
-    viewer: Option<ViewerState>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    created_at: Option<formats::Datetime>,
-    verification: Option<VerificationState>,
-    status: Option<StatusView>,
-    debug: Option<types::Unknown>,
-}
 impl de::Object for ProfileViewBasic {
-    type Builder = __ProfileViewBasicBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ProfileViewBasicBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "handle" => r.read(&mut b.handle, "handle"),
-            "displayName" => r.read(&mut b.display_name, "displayName"),
-            "pronouns" => r.read(&mut b.pronouns, "pronouns"),
-            "avatar" => r.read(&mut b.avatar, "avatar"),
-            "associated" => r.read(&mut b.associated, "associated"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "verification" => r.read(&mut b.verification, "verification"),
-            "status" => r.read(&mut b.status, "status"),
-            "debug" => r.read(&mut b.debug, "debug"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<formats::Handle>,
+        Option<String>,
+        Option<String>,
+        Option<formats::Uri>,
+        Option<ProfileAssociated>,
+        Option<ViewerState>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+        Option<formats::Datetime>,
+        Option<VerificationState>,
+        Option<StatusView>,
+        Option<types::Unknown>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "did",
+        "handle",
+        "displayName",
+        "pronouns",
+        "avatar",
+        "associated",
+        "viewer",
+        "labels",
+        "createdAt",
+        "verification",
+        "status",
+        "debug",
+    ];
     fn finish<E: de::Error>(
-        b: __ProfileViewBasicBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            handle: de::required(b.handle, path, "handle")?,
-            display_name: b.display_name,
-            pronouns: b.pronouns,
-            avatar: b.avatar,
-            associated: b.associated,
-            viewer: b.viewer,
-            labels: b.labels,
-            created_at: b.created_at,
-            verification: b.verification,
-            status: b.status,
-            debug: b.debug,
+            did: de::required(b.0, path, "did")?,
+            handle: de::required(b.1, path, "handle")?,
+            display_name: b.2,
+            pronouns: b.3,
+            avatar: b.4,
+            associated: b.5,
+            viewer: b.6,
+            labels: b.7,
+            created_at: b.8,
+            verification: b.9,
+            status: b.10,
+            debug: b.11,
             extra,
         })
     }
@@ -154,69 +144,60 @@ pub struct ProfileView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ProfileViewBuilder {
-    did: Option<formats::Did>,
-    handle: Option<formats::Handle>,
-    display_name: Option<String>,
-    pronouns: Option<String>,
-    description: Option<String>,
-    avatar: Option<formats::Uri>,
-    associated: Option<ProfileAssociated>,
-    indexed_at: Option<formats::Datetime>,
-    created_at: Option<formats::Datetime>,
-    viewer: Option<ViewerState>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    verification: Option<VerificationState>,
-    status: Option<StatusView>,
-    debug: Option<types::Unknown>,
-}
 impl de::Object for ProfileView {
-    type Builder = __ProfileViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ProfileViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "handle" => r.read(&mut b.handle, "handle"),
-            "displayName" => r.read(&mut b.display_name, "displayName"),
-            "pronouns" => r.read(&mut b.pronouns, "pronouns"),
-            "description" => r.read(&mut b.description, "description"),
-            "avatar" => r.read(&mut b.avatar, "avatar"),
-            "associated" => r.read(&mut b.associated, "associated"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "verification" => r.read(&mut b.verification, "verification"),
-            "status" => r.read(&mut b.status, "status"),
-            "debug" => r.read(&mut b.debug, "debug"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        (
+            Option<formats::Did>,
+            Option<formats::Handle>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<formats::Uri>,
+            Option<ProfileAssociated>,
+            Option<formats::Datetime>,
+            Option<formats::Datetime>,
+            Option<ViewerState>,
+            Option<Vec<crate::com::atproto::label::defs::Label>>,
+            Option<VerificationState>,
+        ),
+        (Option<StatusView>, Option<types::Unknown>),
+    );
+    const KEYS: &'static [&'static str] = &[
+        "did",
+        "handle",
+        "displayName",
+        "pronouns",
+        "description",
+        "avatar",
+        "associated",
+        "indexedAt",
+        "createdAt",
+        "viewer",
+        "labels",
+        "verification",
+        "status",
+        "debug",
+    ];
     fn finish<E: de::Error>(
-        b: __ProfileViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            handle: de::required(b.handle, path, "handle")?,
-            display_name: b.display_name,
-            pronouns: b.pronouns,
-            description: b.description,
-            avatar: b.avatar,
-            associated: b.associated,
-            indexed_at: b.indexed_at,
-            created_at: b.created_at,
-            viewer: b.viewer,
-            labels: b.labels,
-            verification: b.verification,
-            status: b.status,
-            debug: b.debug,
+            did: de::required(b.0.0, path, "did")?,
+            handle: de::required(b.0.1, path, "handle")?,
+            display_name: b.0.2,
+            pronouns: b.0.3,
+            description: b.0.4,
+            avatar: b.0.5,
+            associated: b.0.6,
+            indexed_at: b.0.7,
+            created_at: b.0.8,
+            viewer: b.0.9,
+            labels: b.0.10,
+            verification: b.0.11,
+            status: b.1.0,
+            debug: b.1.1,
             extra,
         })
     }
@@ -317,92 +298,84 @@ pub struct ProfileViewDetailed {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ProfileViewDetailedBuilder {
-    did: Option<formats::Did>,
-    handle: Option<formats::Handle>,
-    display_name: Option<String>,
-    description: Option<String>,
-    pronouns: Option<String>,
-    website: Option<formats::Uri>,
-    avatar: Option<formats::Uri>,
-    banner: Option<formats::Uri>,
-    followers_count: Option<i64>,
-    follows_count: Option<i64>,
-    posts_count: Option<i64>,
-    associated: Option<ProfileAssociated>,
-    joined_via_starter_pack: Option<crate::app::bsky::graph::defs::StarterPackViewBasic>,
-    indexed_at: Option<formats::Datetime>,
-    created_at: Option<formats::Datetime>,
-    viewer: Option<ViewerState>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    pinned_post: Option<crate::com::atproto::repo::strong_ref::Main>,
-    verification: Option<VerificationState>,
-    status: Option<StatusView>,
-    debug: Option<types::Unknown>,
-}
 impl de::Object for ProfileViewDetailed {
-    type Builder = __ProfileViewDetailedBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ProfileViewDetailedBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "handle" => r.read(&mut b.handle, "handle"),
-            "displayName" => r.read(&mut b.display_name, "displayName"),
-            "description" => r.read(&mut b.description, "description"),
-            "pronouns" => r.read(&mut b.pronouns, "pronouns"),
-            "website" => r.read(&mut b.website, "website"),
-            "avatar" => r.read(&mut b.avatar, "avatar"),
-            "banner" => r.read(&mut b.banner, "banner"),
-            "followersCount" => r.read(&mut b.followers_count, "followersCount"),
-            "followsCount" => r.read(&mut b.follows_count, "followsCount"),
-            "postsCount" => r.read(&mut b.posts_count, "postsCount"),
-            "associated" => r.read(&mut b.associated, "associated"),
-            "joinedViaStarterPack" => {
-                r.read(&mut b.joined_via_starter_pack, "joinedViaStarterPack")
-            }
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "pinnedPost" => r.read(&mut b.pinned_post, "pinnedPost"),
-            "verification" => r.read(&mut b.verification, "verification"),
-            "status" => r.read(&mut b.status, "status"),
-            "debug" => r.read(&mut b.debug, "debug"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        (
+            Option<formats::Did>,
+            Option<formats::Handle>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<formats::Uri>,
+            Option<formats::Uri>,
+            Option<formats::Uri>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<ProfileAssociated>,
+        ),
+        (
+            Option<crate::app::bsky::graph::defs::StarterPackViewBasic>,
+            Option<formats::Datetime>,
+            Option<formats::Datetime>,
+            Option<ViewerState>,
+            Option<Vec<crate::com::atproto::label::defs::Label>>,
+            Option<crate::com::atproto::repo::strong_ref::Main>,
+            Option<VerificationState>,
+            Option<StatusView>,
+            Option<types::Unknown>,
+        ),
+    );
+    const KEYS: &'static [&'static str] = &[
+        "did",
+        "handle",
+        "displayName",
+        "description",
+        "pronouns",
+        "website",
+        "avatar",
+        "banner",
+        "followersCount",
+        "followsCount",
+        "postsCount",
+        "associated",
+        "joinedViaStarterPack",
+        "indexedAt",
+        "createdAt",
+        "viewer",
+        "labels",
+        "pinnedPost",
+        "verification",
+        "status",
+        "debug",
+    ];
     fn finish<E: de::Error>(
-        b: __ProfileViewDetailedBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            handle: de::required(b.handle, path, "handle")?,
-            display_name: b.display_name,
-            description: b.description,
-            pronouns: b.pronouns,
-            website: b.website,
-            avatar: b.avatar,
-            banner: b.banner,
-            followers_count: b.followers_count,
-            follows_count: b.follows_count,
-            posts_count: b.posts_count,
-            associated: b.associated,
-            joined_via_starter_pack: b.joined_via_starter_pack,
-            indexed_at: b.indexed_at,
-            created_at: b.created_at,
-            viewer: b.viewer,
-            labels: b.labels,
-            pinned_post: b.pinned_post,
-            verification: b.verification,
-            status: b.status,
-            debug: b.debug,
+            did: de::required(b.0.0, path, "did")?,
+            handle: de::required(b.0.1, path, "handle")?,
+            display_name: b.0.2,
+            description: b.0.3,
+            pronouns: b.0.4,
+            website: b.0.5,
+            avatar: b.0.6,
+            banner: b.0.7,
+            followers_count: b.0.8,
+            follows_count: b.0.9,
+            posts_count: b.0.10,
+            associated: b.0.11,
+            joined_via_starter_pack: b.1.0,
+            indexed_at: b.1.1,
+            created_at: b.1.2,
+            viewer: b.1.3,
+            labels: b.1.4,
+            pinned_post: b.1.5,
+            verification: b.1.6,
+            status: b.1.7,
+            debug: b.1.8,
             extra,
         })
     }
@@ -500,50 +473,38 @@ pub struct ProfileAssociated {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ProfileAssociatedBuilder {
-    lists: Option<i64>,
-    feedgens: Option<i64>,
-    starter_packs: Option<i64>,
-    labeler: Option<bool>,
-    chat: Option<ProfileAssociatedChat>,
-    activity_subscription: Option<ProfileAssociatedActivitySubscription>,
-    germ: Option<ProfileAssociatedGerm>,
-}
 impl de::Object for ProfileAssociated {
-    type Builder = __ProfileAssociatedBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ProfileAssociatedBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "lists" => r.read(&mut b.lists, "lists"),
-            "feedgens" => r.read(&mut b.feedgens, "feedgens"),
-            "starterPacks" => r.read(&mut b.starter_packs, "starterPacks"),
-            "labeler" => r.read(&mut b.labeler, "labeler"),
-            "chat" => r.read(&mut b.chat, "chat"),
-            "activitySubscription" => {
-                r.read(&mut b.activity_subscription, "activitySubscription")
-            }
-            "germ" => r.read(&mut b.germ, "germ"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<bool>,
+        Option<ProfileAssociatedChat>,
+        Option<ProfileAssociatedActivitySubscription>,
+        Option<ProfileAssociatedGerm>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "lists",
+        "feedgens",
+        "starterPacks",
+        "labeler",
+        "chat",
+        "activitySubscription",
+        "germ",
+    ];
     fn finish<E: de::Error>(
-        b: __ProfileAssociatedBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            lists: b.lists,
-            feedgens: b.feedgens,
-            starter_packs: b.starter_packs,
-            labeler: b.labeler,
-            chat: b.chat,
-            activity_subscription: b.activity_subscription,
-            germ: b.germ,
+            lists: b.0,
+            feedgens: b.1,
+            starter_packs: b.2,
+            labeler: b.3,
+            chat: b.4,
+            activity_subscription: b.5,
+            germ: b.6,
             extra,
         })
     }
@@ -583,35 +544,20 @@ pub struct ProfileAssociatedChat {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ProfileAssociatedChatBuilder {
-    allow_incoming: Option<ProfileAssociatedChatAllowIncoming>,
-    allow_group_invites: Option<ProfileAssociatedChatAllowGroupInvites>,
-}
 impl de::Object for ProfileAssociatedChat {
-    type Builder = __ProfileAssociatedChatBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ProfileAssociatedChatBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "allowIncoming" => r.read(&mut b.allow_incoming, "allowIncoming"),
-            "allowGroupInvites" => {
-                r.read(&mut b.allow_group_invites, "allowGroupInvites")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<ProfileAssociatedChatAllowIncoming>,
+        Option<ProfileAssociatedChatAllowGroupInvites>,
+    );
+    const KEYS: &'static [&'static str] = &["allowIncoming", "allowGroupInvites"];
     fn finish<E: de::Error>(
-        b: __ProfileAssociatedChatBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            allow_incoming: de::required(b.allow_incoming, path, "allowIncoming")?,
-            allow_group_invites: b.allow_group_invites,
+            allow_incoming: de::required(b.0, path, "allowIncoming")?,
+            allow_group_invites: b.1,
             extra,
         })
     }
@@ -642,33 +588,17 @@ pub struct ProfileAssociatedGerm {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ProfileAssociatedGermBuilder {
-    message_me_url: Option<formats::Uri>,
-    show_button_to: Option<ProfileAssociatedGermShowButtonTo>,
-}
 impl de::Object for ProfileAssociatedGerm {
-    type Builder = __ProfileAssociatedGermBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ProfileAssociatedGermBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "messageMeUrl" => r.read(&mut b.message_me_url, "messageMeUrl"),
-            "showButtonTo" => r.read(&mut b.show_button_to, "showButtonTo"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Uri>, Option<ProfileAssociatedGermShowButtonTo>);
+    const KEYS: &'static [&'static str] = &["messageMeUrl", "showButtonTo"];
     fn finish<E: de::Error>(
-        b: __ProfileAssociatedGermBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            message_me_url: de::required(b.message_me_url, path, "messageMeUrl")?,
-            show_button_to: de::required(b.show_button_to, path, "showButtonTo")?,
+            message_me_url: de::required(b.0, path, "messageMeUrl")?,
+            show_button_to: de::required(b.1, path, "showButtonTo")?,
             extra,
         })
     }
@@ -694,36 +624,16 @@ pub struct ProfileAssociatedActivitySubscription {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ProfileAssociatedActivitySubscriptionBuilder {
-    allow_subscriptions: Option<ProfileAssociatedActivitySubscriptionAllowSubscriptions>,
-}
 impl de::Object for ProfileAssociatedActivitySubscription {
-    type Builder = __ProfileAssociatedActivitySubscriptionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ProfileAssociatedActivitySubscriptionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "allowSubscriptions" => {
-                r.read(&mut b.allow_subscriptions, "allowSubscriptions")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<ProfileAssociatedActivitySubscriptionAllowSubscriptions>;
+    const KEYS: &'static [&'static str] = &["allowSubscriptions"];
     fn finish<E: de::Error>(
-        b: __ProfileAssociatedActivitySubscriptionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            allow_subscriptions: de::required(
-                b.allow_subscriptions,
-                path,
-                "allowSubscriptions",
-            )?,
+            allow_subscriptions: de::required(b, path, "allowSubscriptions")?,
             extra,
         })
     }
@@ -768,66 +678,50 @@ pub struct ViewerState {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewerStateBuilder {
-    muted: Option<bool>,
-    muted_only_reposts: Option<bool>,
-    muted_only_quoteposts: Option<bool>,
-    muted_by_list: Option<crate::app::bsky::graph::defs::ListViewBasic>,
-    blocked_by: Option<bool>,
-    blocking: Option<formats::AtUri>,
-    blocking_by_list: Option<crate::app::bsky::graph::defs::ListViewBasic>,
-    following: Option<formats::AtUri>,
-    followed_by: Option<formats::AtUri>,
-    known_followers: Option<KnownFollowers>,
-    activity_subscription: Option<
-        crate::app::bsky::notification::defs::ActivitySubscription,
-    >,
-}
 impl de::Object for ViewerState {
-    type Builder = __ViewerStateBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewerStateBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "muted" => r.read(&mut b.muted, "muted"),
-            "mutedOnlyReposts" => r.read(&mut b.muted_only_reposts, "mutedOnlyReposts"),
-            "mutedOnlyQuoteposts" => {
-                r.read(&mut b.muted_only_quoteposts, "mutedOnlyQuoteposts")
-            }
-            "mutedByList" => r.read(&mut b.muted_by_list, "mutedByList"),
-            "blockedBy" => r.read(&mut b.blocked_by, "blockedBy"),
-            "blocking" => r.read(&mut b.blocking, "blocking"),
-            "blockingByList" => r.read(&mut b.blocking_by_list, "blockingByList"),
-            "following" => r.read(&mut b.following, "following"),
-            "followedBy" => r.read(&mut b.followed_by, "followedBy"),
-            "knownFollowers" => r.read(&mut b.known_followers, "knownFollowers"),
-            "activitySubscription" => {
-                r.read(&mut b.activity_subscription, "activitySubscription")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<crate::app::bsky::graph::defs::ListViewBasic>,
+        Option<bool>,
+        Option<formats::AtUri>,
+        Option<crate::app::bsky::graph::defs::ListViewBasic>,
+        Option<formats::AtUri>,
+        Option<formats::AtUri>,
+        Option<KnownFollowers>,
+        Option<crate::app::bsky::notification::defs::ActivitySubscription>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "muted",
+        "mutedOnlyReposts",
+        "mutedOnlyQuoteposts",
+        "mutedByList",
+        "blockedBy",
+        "blocking",
+        "blockingByList",
+        "following",
+        "followedBy",
+        "knownFollowers",
+        "activitySubscription",
+    ];
     fn finish<E: de::Error>(
-        b: __ViewerStateBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            muted: b.muted,
-            muted_only_reposts: b.muted_only_reposts,
-            muted_only_quoteposts: b.muted_only_quoteposts,
-            muted_by_list: b.muted_by_list,
-            blocked_by: b.blocked_by,
-            blocking: b.blocking,
-            blocking_by_list: b.blocking_by_list,
-            following: b.following,
-            followed_by: b.followed_by,
-            known_followers: b.known_followers,
-            activity_subscription: b.activity_subscription,
+            muted: b.0,
+            muted_only_reposts: b.1,
+            muted_only_quoteposts: b.2,
+            muted_by_list: b.3,
+            blocked_by: b.4,
+            blocking: b.5,
+            blocking_by_list: b.6,
+            following: b.7,
+            followed_by: b.8,
+            known_followers: b.9,
+            activity_subscription: b.10,
             extra,
         })
     }
@@ -877,33 +771,17 @@ pub struct KnownFollowers {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __KnownFollowersBuilder {
-    count: Option<i64>,
-    followers: Option<Vec<ProfileViewBasic>>,
-}
 impl de::Object for KnownFollowers {
-    type Builder = __KnownFollowersBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __KnownFollowersBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "count" => r.read(&mut b.count, "count"),
-            "followers" => r.read(&mut b.followers, "followers"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<Vec<ProfileViewBasic>>);
+    const KEYS: &'static [&'static str] = &["count", "followers"];
     fn finish<E: de::Error>(
-        b: __KnownFollowersBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            count: de::required(b.count, path, "count")?,
-            followers: de::required(b.followers, path, "followers")?,
+            count: de::required(b.0, path, "count")?,
+            followers: de::required(b.1, path, "followers")?,
             extra,
         })
     }
@@ -950,42 +828,26 @@ pub struct VerificationState {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __VerificationStateBuilder {
-    verifications: Option<Vec<VerificationView>>,
-    verified_status: Option<VerificationStateVerifiedStatus>,
-    trusted_verifier_status: Option<VerificationStateTrustedVerifierStatus>,
-}
 impl de::Object for VerificationState {
-    type Builder = __VerificationStateBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __VerificationStateBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "verifications" => r.read(&mut b.verifications, "verifications"),
-            "verifiedStatus" => r.read(&mut b.verified_status, "verifiedStatus"),
-            "trustedVerifierStatus" => {
-                r.read(&mut b.trusted_verifier_status, "trustedVerifierStatus")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<VerificationView>>,
+        Option<VerificationStateVerifiedStatus>,
+        Option<VerificationStateTrustedVerifierStatus>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "verifications",
+        "verifiedStatus",
+        "trustedVerifierStatus",
+    ];
     fn finish<E: de::Error>(
-        b: __VerificationStateBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            verifications: de::required(b.verifications, path, "verifications")?,
-            verified_status: de::required(b.verified_status, path, "verifiedStatus")?,
-            trusted_verifier_status: de::required(
-                b.trusted_verifier_status,
-                path,
-                "trustedVerifierStatus",
-            )?,
+            verifications: de::required(b.0, path, "verifications")?,
+            verified_status: de::required(b.1, path, "verifiedStatus")?,
+            trusted_verifier_status: de::required(b.2, path, "trustedVerifierStatus")?,
             extra,
         })
     }
@@ -1029,47 +891,35 @@ pub struct VerificationView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __VerificationViewBuilder {
-    issuer: Option<formats::Did>,
-    issuer_display_name: Option<String>,
-    issuer_handle: Option<formats::Handle>,
-    uri: Option<formats::AtUri>,
-    is_valid: Option<bool>,
-    created_at: Option<formats::Datetime>,
-}
 impl de::Object for VerificationView {
-    type Builder = __VerificationViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __VerificationViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "issuer" => r.read(&mut b.issuer, "issuer"),
-            "issuerDisplayName" => {
-                r.read(&mut b.issuer_display_name, "issuerDisplayName")
-            }
-            "issuerHandle" => r.read(&mut b.issuer_handle, "issuerHandle"),
-            "uri" => r.read(&mut b.uri, "uri"),
-            "isValid" => r.read(&mut b.is_valid, "isValid"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<String>,
+        Option<formats::Handle>,
+        Option<formats::AtUri>,
+        Option<bool>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "issuer",
+        "issuerDisplayName",
+        "issuerHandle",
+        "uri",
+        "isValid",
+        "createdAt",
+    ];
     fn finish<E: de::Error>(
-        b: __VerificationViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            issuer: de::required(b.issuer, path, "issuer")?,
-            issuer_display_name: b.issuer_display_name,
-            issuer_handle: b.issuer_handle,
-            uri: de::required(b.uri, path, "uri")?,
-            is_valid: de::required(b.is_valid, path, "isValid")?,
-            created_at: de::required(b.created_at, path, "createdAt")?,
+            issuer: de::required(b.0, path, "issuer")?,
+            issuer_display_name: b.1,
+            issuer_handle: b.2,
+            uri: de::required(b.3, path, "uri")?,
+            is_valid: de::required(b.4, path, "isValid")?,
+            created_at: de::required(b.5, path, "createdAt")?,
             extra,
         })
     }
@@ -1099,30 +949,16 @@ pub struct AdultContentPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __AdultContentPrefBuilder {
-    enabled: Option<bool>,
-}
 impl de::Object for AdultContentPref {
-    type Builder = __AdultContentPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __AdultContentPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "enabled" => r.read(&mut b.enabled, "enabled"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<bool>;
+    const KEYS: &'static [&'static str] = &["enabled"];
     fn finish<E: de::Error>(
-        b: __AdultContentPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            enabled: de::required(b.enabled, path, "enabled")?,
+            enabled: de::required(b, path, "enabled")?,
             extra,
         })
     }
@@ -1142,36 +978,22 @@ pub struct ContentLabelPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ContentLabelPrefBuilder {
-    labeler_did: Option<formats::Did>,
-    label: Option<String>,
-    visibility: Option<ContentLabelPrefVisibility>,
-}
 impl de::Object for ContentLabelPref {
-    type Builder = __ContentLabelPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ContentLabelPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "labelerDid" => r.read(&mut b.labeler_did, "labelerDid"),
-            "label" => r.read(&mut b.label, "label"),
-            "visibility" => r.read(&mut b.visibility, "visibility"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<String>,
+        Option<ContentLabelPrefVisibility>,
+    );
+    const KEYS: &'static [&'static str] = &["labelerDid", "label", "visibility"];
     fn finish<E: de::Error>(
-        b: __ContentLabelPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            labeler_did: b.labeler_did,
-            label: de::required(b.label, path, "label")?,
-            visibility: de::required(b.visibility, path, "visibility")?,
+            labeler_did: b.0,
+            label: de::required(b.1, path, "label")?,
+            visibility: de::required(b.2, path, "visibility")?,
             extra,
         })
     }
@@ -1201,39 +1023,19 @@ pub struct SavedFeed {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SavedFeedBuilder {
-    id: Option<String>,
-    type_: Option<SavedFeedType>,
-    value: Option<String>,
-    pinned: Option<bool>,
-}
 impl de::Object for SavedFeed {
-    type Builder = __SavedFeedBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SavedFeedBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => r.read(&mut b.id, "id"),
-            "type" => r.read(&mut b.type_, "type"),
-            "value" => r.read(&mut b.value, "value"),
-            "pinned" => r.read(&mut b.pinned, "pinned"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<SavedFeedType>, Option<String>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["id", "type", "value", "pinned"];
     fn finish<E: de::Error>(
-        b: __SavedFeedBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            id: de::required(b.id, path, "id")?,
-            type_: de::required(b.type_, path, "type")?,
-            value: de::required(b.value, path, "value")?,
-            pinned: de::required(b.pinned, path, "pinned")?,
+            id: de::required(b.0, path, "id")?,
+            type_: de::required(b.1, path, "type")?,
+            value: de::required(b.2, path, "value")?,
+            pinned: de::required(b.3, path, "pinned")?,
             extra,
         })
     }
@@ -1261,30 +1063,16 @@ pub struct SavedFeedsPrefV2 {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SavedFeedsPrefV2Builder {
-    items: Option<Vec<SavedFeed>>,
-}
 impl de::Object for SavedFeedsPrefV2 {
-    type Builder = __SavedFeedsPrefV2Builder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SavedFeedsPrefV2Builder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "items" => r.read(&mut b.items, "items"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<SavedFeed>>;
+    const KEYS: &'static [&'static str] = &["items"];
     fn finish<E: de::Error>(
-        b: __SavedFeedsPrefV2Builder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            items: de::required(b.items, path, "items")?,
+            items: de::required(b, path, "items")?,
             extra,
         })
     }
@@ -1306,36 +1094,22 @@ pub struct SavedFeedsPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SavedFeedsPrefBuilder {
-    pinned: Option<Vec<formats::AtUri>>,
-    saved: Option<Vec<formats::AtUri>>,
-    timeline_index: Option<i64>,
-}
 impl de::Object for SavedFeedsPref {
-    type Builder = __SavedFeedsPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SavedFeedsPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "pinned" => r.read(&mut b.pinned, "pinned"),
-            "saved" => r.read(&mut b.saved, "saved"),
-            "timelineIndex" => r.read(&mut b.timeline_index, "timelineIndex"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<formats::AtUri>>,
+        Option<Vec<formats::AtUri>>,
+        Option<i64>,
+    );
+    const KEYS: &'static [&'static str] = &["pinned", "saved", "timelineIndex"];
     fn finish<E: de::Error>(
-        b: __SavedFeedsPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            pinned: de::required(b.pinned, path, "pinned")?,
-            saved: de::required(b.saved, path, "saved")?,
-            timeline_index: b.timeline_index,
+            pinned: de::required(b.0, path, "pinned")?,
+            saved: de::required(b.1, path, "saved")?,
+            timeline_index: b.2,
             extra,
         })
     }
@@ -1360,32 +1134,15 @@ pub struct PersonalDetailsPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __PersonalDetailsPrefBuilder {
-    birth_date: Option<formats::Datetime>,
-}
 impl de::Object for PersonalDetailsPref {
-    type Builder = __PersonalDetailsPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __PersonalDetailsPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "birthDate" => r.read(&mut b.birth_date, "birthDate"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Datetime>;
+    const KEYS: &'static [&'static str] = &["birthDate"];
     fn finish<E: de::Error>(
-        b: __PersonalDetailsPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self {
-            birth_date: b.birth_date,
-            extra,
-        })
+        Ok(Self { birth_date: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("birthDate", &self.birth_date).extra(&self.extra)
@@ -1409,36 +1166,18 @@ pub struct DeclaredAgePref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DeclaredAgePrefBuilder {
-    is_over_age13: Option<bool>,
-    is_over_age16: Option<bool>,
-    is_over_age18: Option<bool>,
-}
 impl de::Object for DeclaredAgePref {
-    type Builder = __DeclaredAgePrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DeclaredAgePrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "isOverAge13" => r.read(&mut b.is_over_age13, "isOverAge13"),
-            "isOverAge16" => r.read(&mut b.is_over_age16, "isOverAge16"),
-            "isOverAge18" => r.read(&mut b.is_over_age18, "isOverAge18"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<bool>, Option<bool>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["isOverAge13", "isOverAge16", "isOverAge18"];
     fn finish<E: de::Error>(
-        b: __DeclaredAgePrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            is_over_age13: b.is_over_age13,
-            is_over_age16: b.is_over_age16,
-            is_over_age18: b.is_over_age18,
+            is_over_age13: b.0,
+            is_over_age16: b.1,
+            is_over_age18: b.2,
             extra,
         })
     }
@@ -1476,49 +1215,35 @@ pub struct FeedViewPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __FeedViewPrefBuilder {
-    feed: Option<String>,
-    hide_replies: Option<bool>,
-    hide_replies_by_unfollowed: Option<bool>,
-    hide_replies_by_like_count: Option<i64>,
-    hide_reposts: Option<bool>,
-    hide_quote_posts: Option<bool>,
-}
 impl de::Object for FeedViewPref {
-    type Builder = __FeedViewPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __FeedViewPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "feed" => r.read(&mut b.feed, "feed"),
-            "hideReplies" => r.read(&mut b.hide_replies, "hideReplies"),
-            "hideRepliesByUnfollowed" => {
-                r.read(&mut b.hide_replies_by_unfollowed, "hideRepliesByUnfollowed")
-            }
-            "hideRepliesByLikeCount" => {
-                r.read(&mut b.hide_replies_by_like_count, "hideRepliesByLikeCount")
-            }
-            "hideReposts" => r.read(&mut b.hide_reposts, "hideReposts"),
-            "hideQuotePosts" => r.read(&mut b.hide_quote_posts, "hideQuotePosts"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<bool>,
+        Option<bool>,
+        Option<i64>,
+        Option<bool>,
+        Option<bool>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "feed",
+        "hideReplies",
+        "hideRepliesByUnfollowed",
+        "hideRepliesByLikeCount",
+        "hideReposts",
+        "hideQuotePosts",
+    ];
     fn finish<E: de::Error>(
-        b: __FeedViewPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            feed: de::required(b.feed, path, "feed")?,
-            hide_replies: b.hide_replies,
-            hide_replies_by_unfollowed: b.hide_replies_by_unfollowed,
-            hide_replies_by_like_count: b.hide_replies_by_like_count,
-            hide_reposts: b.hide_reposts,
-            hide_quote_posts: b.hide_quote_posts,
+            feed: de::required(b.0, path, "feed")?,
+            hide_replies: b.1,
+            hide_replies_by_unfollowed: b.2,
+            hide_replies_by_like_count: b.3,
+            hide_reposts: b.4,
+            hide_quote_posts: b.5,
             extra,
         })
     }
@@ -1548,29 +1273,15 @@ pub struct ThreadViewPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ThreadViewPrefBuilder {
-    sort: Option<ThreadViewPrefSort>,
-}
 impl de::Object for ThreadViewPref {
-    type Builder = __ThreadViewPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ThreadViewPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "sort" => r.read(&mut b.sort, "sort"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<ThreadViewPrefSort>;
+    const KEYS: &'static [&'static str] = &["sort"];
     fn finish<E: de::Error>(
-        b: __ThreadViewPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self { sort: b.sort, extra })
+        Ok(Self { sort: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("sort", &self.sort).extra(&self.extra)
@@ -1590,30 +1301,16 @@ pub struct InterestsPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InterestsPrefBuilder {
-    tags: Option<Vec<String>>,
-}
 impl de::Object for InterestsPref {
-    type Builder = __InterestsPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InterestsPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "tags" => r.read(&mut b.tags, "tags"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<String>>;
+    const KEYS: &'static [&'static str] = &["tags"];
     fn finish<E: de::Error>(
-        b: __InterestsPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            tags: de::required(b.tags, path, "tags")?,
+            tags: de::required(b, path, "tags")?,
             extra,
         })
     }
@@ -1765,42 +1462,32 @@ pub struct MutedWord {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MutedWordBuilder {
-    id: Option<String>,
-    value: Option<String>,
-    targets: Option<Vec<MutedWordTarget>>,
-    actor_target: Option<MutedWordActorTarget>,
-    expires_at: Option<formats::Datetime>,
-}
 impl de::Object for MutedWord {
-    type Builder = __MutedWordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __MutedWordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => r.read(&mut b.id, "id"),
-            "value" => r.read(&mut b.value, "value"),
-            "targets" => r.read(&mut b.targets, "targets"),
-            "actorTarget" => r.read(&mut b.actor_target, "actorTarget"),
-            "expiresAt" => r.read(&mut b.expires_at, "expiresAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<String>,
+        Option<Vec<MutedWordTarget>>,
+        Option<MutedWordActorTarget>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "value",
+        "targets",
+        "actorTarget",
+        "expiresAt",
+    ];
     fn finish<E: de::Error>(
-        b: __MutedWordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            id: b.id,
-            value: de::required(b.value, path, "value")?,
-            targets: de::required(b.targets, path, "targets")?,
-            actor_target: b.actor_target,
-            expires_at: b.expires_at,
+            id: b.0,
+            value: de::required(b.1, path, "value")?,
+            targets: de::required(b.2, path, "targets")?,
+            actor_target: b.3,
+            expires_at: b.4,
             extra,
         })
     }
@@ -1850,30 +1537,16 @@ pub struct MutedWordsPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MutedWordsPrefBuilder {
-    items: Option<Vec<MutedWord>>,
-}
 impl de::Object for MutedWordsPref {
-    type Builder = __MutedWordsPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __MutedWordsPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "items" => r.read(&mut b.items, "items"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<MutedWord>>;
+    const KEYS: &'static [&'static str] = &["items"];
     fn finish<E: de::Error>(
-        b: __MutedWordsPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            items: de::required(b.items, path, "items")?,
+            items: de::required(b, path, "items")?,
             extra,
         })
     }
@@ -1894,30 +1567,16 @@ pub struct HiddenPostsPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __HiddenPostsPrefBuilder {
-    items: Option<Vec<formats::AtUri>>,
-}
 impl de::Object for HiddenPostsPref {
-    type Builder = __HiddenPostsPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __HiddenPostsPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "items" => r.read(&mut b.items, "items"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<formats::AtUri>>;
+    const KEYS: &'static [&'static str] = &["items"];
     fn finish<E: de::Error>(
-        b: __HiddenPostsPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            items: de::required(b.items, path, "items")?,
+            items: de::required(b, path, "items")?,
             extra,
         })
     }
@@ -1934,30 +1593,16 @@ pub struct LabelersPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelersPrefBuilder {
-    labelers: Option<Vec<LabelerPrefItem>>,
-}
 impl de::Object for LabelersPref {
-    type Builder = __LabelersPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LabelersPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "labelers" => r.read(&mut b.labelers, "labelers"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<LabelerPrefItem>>;
+    const KEYS: &'static [&'static str] = &["labelers"];
     fn finish<E: de::Error>(
-        b: __LabelersPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            labelers: de::required(b.labelers, path, "labelers")?,
+            labelers: de::required(b, path, "labelers")?,
             extra,
         })
     }
@@ -1977,30 +1622,16 @@ pub struct LabelerPrefItem {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelerPrefItemBuilder {
-    did: Option<formats::Did>,
-}
 impl de::Object for LabelerPrefItem {
-    type Builder = __LabelerPrefItemBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LabelerPrefItemBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Did>;
+    const KEYS: &'static [&'static str] = &["did"];
     fn finish<E: de::Error>(
-        b: __LabelerPrefItemBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
+            did: de::required(b, path, "did")?,
             extra,
         })
     }
@@ -2024,41 +1655,29 @@ pub struct BskyAppStatePref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __BskyAppStatePrefBuilder {
-    active_progress_guide: Option<BskyAppProgressGuide>,
-    is_beta_user: Option<bool>,
-    queued_nudges: Option<Vec<String>>,
-    nuxs: Option<Vec<Nux>>,
-}
 impl de::Object for BskyAppStatePref {
-    type Builder = __BskyAppStatePrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __BskyAppStatePrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "activeProgressGuide" => {
-                r.read(&mut b.active_progress_guide, "activeProgressGuide")
-            }
-            "isBetaUser" => r.read(&mut b.is_beta_user, "isBetaUser"),
-            "queuedNudges" => r.read(&mut b.queued_nudges, "queuedNudges"),
-            "nuxs" => r.read(&mut b.nuxs, "nuxs"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<BskyAppProgressGuide>,
+        Option<bool>,
+        Option<Vec<String>>,
+        Option<Vec<Nux>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "activeProgressGuide",
+        "isBetaUser",
+        "queuedNudges",
+        "nuxs",
+    ];
     fn finish<E: de::Error>(
-        b: __BskyAppStatePrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            active_progress_guide: b.active_progress_guide,
-            is_beta_user: b.is_beta_user,
-            queued_nudges: b.queued_nudges,
-            nuxs: b.nuxs,
+            active_progress_guide: b.0,
+            is_beta_user: b.1,
+            queued_nudges: b.2,
+            nuxs: b.3,
             extra,
         })
     }
@@ -2130,30 +1749,16 @@ pub struct BskyAppProgressGuide {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __BskyAppProgressGuideBuilder {
-    guide: Option<String>,
-}
 impl de::Object for BskyAppProgressGuide {
-    type Builder = __BskyAppProgressGuideBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __BskyAppProgressGuideBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "guide" => r.read(&mut b.guide, "guide"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["guide"];
     fn finish<E: de::Error>(
-        b: __BskyAppProgressGuideBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            guide: de::required(b.guide, path, "guide")?,
+            guide: de::required(b, path, "guide")?,
             extra,
         })
     }
@@ -2192,39 +1797,24 @@ pub struct Nux {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __NuxBuilder {
-    id: Option<String>,
-    completed: Option<bool>,
-    data: Option<String>,
-    expires_at: Option<formats::Datetime>,
-}
 impl de::Object for Nux {
-    type Builder = __NuxBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __NuxBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => r.read(&mut b.id, "id"),
-            "completed" => r.read(&mut b.completed, "completed"),
-            "data" => r.read(&mut b.data, "data"),
-            "expiresAt" => r.read(&mut b.expires_at, "expiresAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<bool>,
+        Option<String>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &["id", "completed", "data", "expiresAt"];
     fn finish<E: de::Error>(
-        b: __NuxBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            id: de::required(b.id, path, "id")?,
-            completed: de::required(b.completed, path, "completed")?,
-            data: b.data,
-            expires_at: b.expires_at,
+            id: de::required(b.0, path, "id")?,
+            completed: de::required(b.1, path, "completed")?,
+            data: b.2,
+            expires_at: b.3,
             extra,
         })
     }
@@ -2280,32 +1870,15 @@ pub struct VerificationPrefs {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __VerificationPrefsBuilder {
-    hide_badges: Option<bool>,
-}
 impl de::Object for VerificationPrefs {
-    type Builder = __VerificationPrefsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __VerificationPrefsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "hideBadges" => r.read(&mut b.hide_badges, "hideBadges"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<bool>;
+    const KEYS: &'static [&'static str] = &["hideBadges"];
     fn finish<E: de::Error>(
-        b: __VerificationPrefsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self {
-            hide_badges: b.hide_badges,
-            extra,
-        })
+        Ok(Self { hide_badges: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("hideBadges", &self.hide_badges).extra(&self.extra)
@@ -2327,33 +1900,17 @@ pub struct LiveEventPreferences {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LiveEventPreferencesBuilder {
-    hidden_feed_ids: Option<Vec<String>>,
-    hide_all_feeds: Option<bool>,
-}
 impl de::Object for LiveEventPreferences {
-    type Builder = __LiveEventPreferencesBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LiveEventPreferencesBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "hiddenFeedIds" => r.read(&mut b.hidden_feed_ids, "hiddenFeedIds"),
-            "hideAllFeeds" => r.read(&mut b.hide_all_feeds, "hideAllFeeds"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<Vec<String>>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["hiddenFeedIds", "hideAllFeeds"];
     fn finish<E: de::Error>(
-        b: __LiveEventPreferencesBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            hidden_feed_ids: b.hidden_feed_ids,
-            hide_all_feeds: b.hide_all_feeds,
+            hidden_feed_ids: b.0,
+            hide_all_feeds: b.1,
             extra,
         })
     }
@@ -2385,41 +1942,23 @@ pub struct PostInteractionSettingsPref {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __PostInteractionSettingsPrefBuilder {
-    threadgate_allow_rules: Option<
-        Vec<PostInteractionSettingsPrefThreadgateAllowRulesItem>,
-    >,
-    postgate_embedding_rules: Option<
-        Vec<PostInteractionSettingsPrefPostgateEmbeddingRulesItem>,
-    >,
-}
 impl de::Object for PostInteractionSettingsPref {
-    type Builder = __PostInteractionSettingsPrefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __PostInteractionSettingsPrefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "threadgateAllowRules" => {
-                r.read(&mut b.threadgate_allow_rules, "threadgateAllowRules")
-            }
-            "postgateEmbeddingRules" => {
-                r.read(&mut b.postgate_embedding_rules, "postgateEmbeddingRules")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<PostInteractionSettingsPrefThreadgateAllowRulesItem>>,
+        Option<Vec<PostInteractionSettingsPrefPostgateEmbeddingRulesItem>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "threadgateAllowRules",
+        "postgateEmbeddingRules",
+    ];
     fn finish<E: de::Error>(
-        b: __PostInteractionSettingsPrefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            threadgate_allow_rules: b.threadgate_allow_rules,
-            postgate_embedding_rules: b.postgate_embedding_rules,
+            threadgate_allow_rules: b.0,
+            postgate_embedding_rules: b.1,
             extra,
         })
     }
@@ -2491,54 +2030,44 @@ pub struct StatusView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __StatusViewBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    status: Option<StatusViewStatus>,
-    record: Option<types::Unknown>,
-    embed: Option<StatusViewEmbed>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    expires_at: Option<formats::Datetime>,
-    is_active: Option<bool>,
-    is_disabled: Option<bool>,
-}
 impl de::Object for StatusView {
-    type Builder = __StatusViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __StatusViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "status" => r.read(&mut b.status, "status"),
-            "record" => r.read(&mut b.record, "record"),
-            "embed" => r.read(&mut b.embed, "embed"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "expiresAt" => r.read(&mut b.expires_at, "expiresAt"),
-            "isActive" => r.read(&mut b.is_active, "isActive"),
-            "isDisabled" => r.read(&mut b.is_disabled, "isDisabled"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<StatusViewStatus>,
+        Option<types::Unknown>,
+        Option<StatusViewEmbed>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+        Option<formats::Datetime>,
+        Option<bool>,
+        Option<bool>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "status",
+        "record",
+        "embed",
+        "labels",
+        "expiresAt",
+        "isActive",
+        "isDisabled",
+    ];
     fn finish<E: de::Error>(
-        b: __StatusViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: b.uri,
-            cid: b.cid,
-            status: de::required(b.status, path, "status")?,
-            record: de::required(b.record, path, "record")?,
-            embed: b.embed,
-            labels: b.labels,
-            expires_at: b.expires_at,
-            is_active: b.is_active,
-            is_disabled: b.is_disabled,
+            uri: b.0,
+            cid: b.1,
+            status: de::required(b.2, path, "status")?,
+            record: de::required(b.3, path, "record")?,
+            embed: b.4,
+            labels: b.5,
+            expires_at: b.6,
+            is_active: b.7,
+            is_disabled: b.8,
             extra,
         })
     }

@@ -25,30 +25,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    actors: Option<Vec<formats::AtIdentifier>>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "actors" => r.read(&mut b.actors, "actors"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<formats::AtIdentifier>>;
+    const KEYS: &'static [&'static str] = &["actors"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            actors: de::required(b.actors, path, "actors")?,
+            actors: de::required(b, path, "actors")?,
             extra,
         })
     }
@@ -89,30 +75,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    profiles: Option<Vec<crate::app::bsky::actor::defs::ProfileViewDetailed>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "profiles" => r.read(&mut b.profiles, "profiles"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<crate::app::bsky::actor::defs::ProfileViewDetailed>>;
+    const KEYS: &'static [&'static str] = &["profiles"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            profiles: de::required(b.profiles, path, "profiles")?,
+            profiles: de::required(b, path, "profiles")?,
             extra,
         })
     }

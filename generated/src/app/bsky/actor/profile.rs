@@ -30,60 +30,48 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.actor.profile";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    display_name: Option<String>,
-    description: Option<String>,
-    pronouns: Option<String>,
-    website: Option<formats::Uri>,
-    avatar: Option<types::Blob>,
-    banner: Option<types::Blob>,
-    labels: Option<RecordLabels>,
-    joined_via_starter_pack: Option<crate::com::atproto::repo::strong_ref::Main>,
-    pinned_post: Option<crate::com::atproto::repo::strong_ref::Main>,
-    created_at: Option<formats::Datetime>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<formats::Uri>,
+        Option<types::Blob>,
+        Option<types::Blob>,
+        Option<RecordLabels>,
+        Option<crate::com::atproto::repo::strong_ref::Main>,
+        Option<crate::com::atproto::repo::strong_ref::Main>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "displayName",
+        "description",
+        "pronouns",
+        "website",
+        "avatar",
+        "banner",
+        "labels",
+        "joinedViaStarterPack",
+        "pinnedPost",
+        "createdAt",
+    ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.actor.profile");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "displayName" => r.read(&mut b.display_name, "displayName"),
-            "description" => r.read(&mut b.description, "description"),
-            "pronouns" => r.read(&mut b.pronouns, "pronouns"),
-            "website" => r.read(&mut b.website, "website"),
-            "avatar" => r.read(&mut b.avatar, "avatar"),
-            "banner" => r.read(&mut b.banner, "banner"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "joinedViaStarterPack" => {
-                r.read(&mut b.joined_via_starter_pack, "joinedViaStarterPack")
-            }
-            "pinnedPost" => r.read(&mut b.pinned_post, "pinnedPost"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            display_name: b.display_name,
-            description: b.description,
-            pronouns: b.pronouns,
-            website: b.website,
-            avatar: b.avatar,
-            banner: b.banner,
-            labels: b.labels,
-            joined_via_starter_pack: b.joined_via_starter_pack,
-            pinned_post: b.pinned_post,
-            created_at: b.created_at,
+            display_name: b.0,
+            description: b.1,
+            pronouns: b.2,
+            website: b.3,
+            avatar: b.4,
+            banner: b.5,
+            labels: b.6,
+            joined_via_starter_pack: b.7,
+            pinned_post: b.8,
+            created_at: b.9,
             extra,
         })
     }

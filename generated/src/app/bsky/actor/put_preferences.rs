@@ -25,30 +25,16 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    preferences: Option<crate::app::bsky::actor::defs::Preferences>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "preferences" => r.read(&mut b.preferences, "preferences"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::app::bsky::actor::defs::Preferences>;
+    const KEYS: &'static [&'static str] = &["preferences"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            preferences: de::required(b.preferences, path, "preferences")?,
+            preferences: de::required(b, path, "preferences")?,
             extra,
         })
     }

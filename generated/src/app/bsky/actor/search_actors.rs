@@ -31,39 +31,19 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    term: Option<String>,
-    q: Option<String>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "term" => r.read(&mut b.term, "term"),
-            "q" => r.read(&mut b.q, "q"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<String>, Option<i64>, Option<String>);
+    const KEYS: &'static [&'static str] = &["term", "q", "limit", "cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            term: b.term,
-            q: b.q,
-            limit: b.limit,
-            cursor: b.cursor,
+            term: b.0,
+            q: b.1,
+            limit: b.2,
+            cursor: b.3,
             extra,
         })
     }
@@ -118,33 +98,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    actors: Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "actors" => r.read(&mut b.actors, "actors"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
+    );
+    const KEYS: &'static [&'static str] = &["cursor", "actors"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            actors: de::required(b.actors, path, "actors")?,
+            cursor: b.0,
+            actors: de::required(b.1, path, "actors")?,
             extra,
         })
     }

@@ -22,40 +22,30 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.actor.status";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    status: Option<RecordStatus>,
-    embed: Option<RecordEmbed>,
-    duration_minutes: Option<i64>,
-    created_at: Option<formats::Datetime>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<RecordStatus>,
+        Option<RecordEmbed>,
+        Option<i64>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "status",
+        "embed",
+        "durationMinutes",
+        "createdAt",
+    ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.actor.status");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "status" => r.read(&mut b.status, "status"),
-            "embed" => r.read(&mut b.embed, "embed"),
-            "durationMinutes" => r.read(&mut b.duration_minutes, "durationMinutes"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            status: de::required(b.status, path, "status")?,
-            embed: b.embed,
-            duration_minutes: b.duration_minutes,
-            created_at: de::required(b.created_at, path, "createdAt")?,
+            status: de::required(b.0, path, "status")?,
+            embed: b.1,
+            duration_minutes: b.2,
+            created_at: de::required(b.3, path, "createdAt")?,
             extra,
         })
     }

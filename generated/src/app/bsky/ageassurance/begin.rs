@@ -33,39 +33,24 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    email: Option<String>,
-    language: Option<String>,
-    country_code: Option<String>,
-    region_code: Option<String>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "email" => r.read(&mut b.email, "email"),
-            "language" => r.read(&mut b.language, "language"),
-            "countryCode" => r.read(&mut b.country_code, "countryCode"),
-            "regionCode" => r.read(&mut b.region_code, "regionCode"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<String>, Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &[
+        "email",
+        "language",
+        "countryCode",
+        "regionCode",
+    ];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            email: de::required(b.email, path, "email")?,
-            language: de::required(b.language, path, "language")?,
-            country_code: de::required(b.country_code, path, "countryCode")?,
-            region_code: b.region_code,
+            email: de::required(b.0, path, "email")?,
+            language: de::required(b.1, path, "language")?,
+            country_code: de::required(b.2, path, "countryCode")?,
+            region_code: b.3,
             extra,
         })
     }

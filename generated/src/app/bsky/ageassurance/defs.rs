@@ -187,36 +187,18 @@ pub struct State {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __StateBuilder {
-    last_initiated_at: Option<formats::Datetime>,
-    status: Option<Status>,
-    access: Option<Access>,
-}
 impl de::Object for State {
-    type Builder = __StateBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __StateBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "lastInitiatedAt" => r.read(&mut b.last_initiated_at, "lastInitiatedAt"),
-            "status" => r.read(&mut b.status, "status"),
-            "access" => r.read(&mut b.access, "access"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Datetime>, Option<Status>, Option<Access>);
+    const KEYS: &'static [&'static str] = &["lastInitiatedAt", "status", "access"];
     fn finish<E: de::Error>(
-        b: __StateBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            last_initiated_at: b.last_initiated_at,
-            status: de::required(b.status, path, "status")?,
-            access: de::required(b.access, path, "access")?,
+            last_initiated_at: b.0,
+            status: de::required(b.1, path, "status")?,
+            access: de::required(b.2, path, "access")?,
             extra,
         })
     }
@@ -248,30 +230,16 @@ pub struct StateMetadata {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __StateMetadataBuilder {
-    account_created_at: Option<formats::Datetime>,
-}
 impl de::Object for StateMetadata {
-    type Builder = __StateMetadataBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __StateMetadataBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "accountCreatedAt" => r.read(&mut b.account_created_at, "accountCreatedAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Datetime>;
+    const KEYS: &'static [&'static str] = &["accountCreatedAt"];
     fn finish<E: de::Error>(
-        b: __StateMetadataBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            account_created_at: b.account_created_at,
+            account_created_at: b,
             extra,
         })
     }
@@ -295,30 +263,16 @@ pub struct Config {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ConfigBuilder {
-    regions: Option<Vec<ConfigRegion>>,
-}
 impl de::Object for Config {
-    type Builder = __ConfigBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ConfigBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "regions" => r.read(&mut b.regions, "regions"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<ConfigRegion>>;
+    const KEYS: &'static [&'static str] = &["regions"];
     fn finish<E: de::Error>(
-        b: __ConfigBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            regions: de::required(b.regions, path, "regions")?,
+            regions: de::required(b, path, "regions")?,
             extra,
         })
     }
@@ -352,52 +306,35 @@ pub struct ConfigRegion {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ConfigRegionBuilder {
-    platforms: Option<Vec<ConfigRegionPlatformsItem>>,
-    country_code: Option<String>,
-    region_code: Option<String>,
-    min_access_age: Option<i64>,
-    additional_verification_methods: Option<
-        Vec<ConfigRegionAdditionalVerificationMethodsItem>,
-    >,
-    rules: Option<Vec<ConfigRegionRulesItem>>,
-}
 impl de::Object for ConfigRegion {
-    type Builder = __ConfigRegionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ConfigRegionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "platforms" => r.read(&mut b.platforms, "platforms"),
-            "countryCode" => r.read(&mut b.country_code, "countryCode"),
-            "regionCode" => r.read(&mut b.region_code, "regionCode"),
-            "minAccessAge" => r.read(&mut b.min_access_age, "minAccessAge"),
-            "additionalVerificationMethods" => {
-                r.read(
-                    &mut b.additional_verification_methods,
-                    "additionalVerificationMethods",
-                )
-            }
-            "rules" => r.read(&mut b.rules, "rules"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<ConfigRegionPlatformsItem>>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<Vec<ConfigRegionAdditionalVerificationMethodsItem>>,
+        Option<Vec<ConfigRegionRulesItem>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "platforms",
+        "countryCode",
+        "regionCode",
+        "minAccessAge",
+        "additionalVerificationMethods",
+        "rules",
+    ];
     fn finish<E: de::Error>(
-        b: __ConfigRegionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            platforms: b.platforms,
-            country_code: de::required(b.country_code, path, "countryCode")?,
-            region_code: b.region_code,
-            min_access_age: de::required(b.min_access_age, path, "minAccessAge")?,
-            additional_verification_methods: b.additional_verification_methods,
-            rules: de::required(b.rules, path, "rules")?,
+            platforms: b.0,
+            country_code: de::required(b.1, path, "countryCode")?,
+            region_code: b.2,
+            min_access_age: de::required(b.3, path, "minAccessAge")?,
+            additional_verification_methods: b.4,
+            rules: de::required(b.5, path, "rules")?,
             extra,
         })
     }
@@ -435,30 +372,16 @@ pub struct ConfigRegionRuleDefault {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ConfigRegionRuleDefaultBuilder {
-    access: Option<Access>,
-}
 impl de::Object for ConfigRegionRuleDefault {
-    type Builder = __ConfigRegionRuleDefaultBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ConfigRegionRuleDefaultBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "access" => r.read(&mut b.access, "access"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Access>;
+    const KEYS: &'static [&'static str] = &["access"];
     fn finish<E: de::Error>(
-        b: __ConfigRegionRuleDefaultBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            access: de::required(b.access, path, "access")?,
+            access: de::required(b, path, "access")?,
             extra,
         })
     }
@@ -481,33 +404,17 @@ pub struct ConfigRegionRuleIfDeclaredOverAge {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ConfigRegionRuleIfDeclaredOverAgeBuilder {
-    age: Option<i64>,
-    access: Option<Access>,
-}
 impl de::Object for ConfigRegionRuleIfDeclaredOverAge {
-    type Builder = __ConfigRegionRuleIfDeclaredOverAgeBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ConfigRegionRuleIfDeclaredOverAgeBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "age" => r.read(&mut b.age, "age"),
-            "access" => r.read(&mut b.access, "access"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<Access>);
+    const KEYS: &'static [&'static str] = &["age", "access"];
     fn finish<E: de::Error>(
-        b: __ConfigRegionRuleIfDeclaredOverAgeBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            age: de::required(b.age, path, "age")?,
-            access: de::required(b.access, path, "access")?,
+            age: de::required(b.0, path, "age")?,
+            access: de::required(b.1, path, "access")?,
             extra,
         })
     }
@@ -535,33 +442,17 @@ pub struct ConfigRegionRuleIfDeclaredUnderAge {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ConfigRegionRuleIfDeclaredUnderAgeBuilder {
-    age: Option<i64>,
-    access: Option<Access>,
-}
 impl de::Object for ConfigRegionRuleIfDeclaredUnderAge {
-    type Builder = __ConfigRegionRuleIfDeclaredUnderAgeBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ConfigRegionRuleIfDeclaredUnderAgeBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "age" => r.read(&mut b.age, "age"),
-            "access" => r.read(&mut b.access, "access"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<Access>);
+    const KEYS: &'static [&'static str] = &["age", "access"];
     fn finish<E: de::Error>(
-        b: __ConfigRegionRuleIfDeclaredUnderAgeBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            age: de::required(b.age, path, "age")?,
-            access: de::required(b.access, path, "access")?,
+            age: de::required(b.0, path, "age")?,
+            access: de::required(b.1, path, "access")?,
             extra,
         })
     }
@@ -589,33 +480,17 @@ pub struct ConfigRegionRuleIfAssuredOverAge {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ConfigRegionRuleIfAssuredOverAgeBuilder {
-    age: Option<i64>,
-    access: Option<Access>,
-}
 impl de::Object for ConfigRegionRuleIfAssuredOverAge {
-    type Builder = __ConfigRegionRuleIfAssuredOverAgeBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ConfigRegionRuleIfAssuredOverAgeBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "age" => r.read(&mut b.age, "age"),
-            "access" => r.read(&mut b.access, "access"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<Access>);
+    const KEYS: &'static [&'static str] = &["age", "access"];
     fn finish<E: de::Error>(
-        b: __ConfigRegionRuleIfAssuredOverAgeBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            age: de::required(b.age, path, "age")?,
-            access: de::required(b.access, path, "access")?,
+            age: de::required(b.0, path, "age")?,
+            access: de::required(b.1, path, "access")?,
             extra,
         })
     }
@@ -643,33 +518,17 @@ pub struct ConfigRegionRuleIfAssuredUnderAge {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ConfigRegionRuleIfAssuredUnderAgeBuilder {
-    age: Option<i64>,
-    access: Option<Access>,
-}
 impl de::Object for ConfigRegionRuleIfAssuredUnderAge {
-    type Builder = __ConfigRegionRuleIfAssuredUnderAgeBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ConfigRegionRuleIfAssuredUnderAgeBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "age" => r.read(&mut b.age, "age"),
-            "access" => r.read(&mut b.access, "access"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<Access>);
+    const KEYS: &'static [&'static str] = &["age", "access"];
     fn finish<E: de::Error>(
-        b: __ConfigRegionRuleIfAssuredUnderAgeBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            age: de::required(b.age, path, "age")?,
-            access: de::required(b.access, path, "access")?,
+            age: de::required(b.0, path, "age")?,
+            access: de::required(b.1, path, "access")?,
             extra,
         })
     }
@@ -697,33 +556,17 @@ pub struct ConfigRegionRuleIfAccountNewerThan {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ConfigRegionRuleIfAccountNewerThanBuilder {
-    date: Option<formats::Datetime>,
-    access: Option<Access>,
-}
 impl de::Object for ConfigRegionRuleIfAccountNewerThan {
-    type Builder = __ConfigRegionRuleIfAccountNewerThanBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ConfigRegionRuleIfAccountNewerThanBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "date" => r.read(&mut b.date, "date"),
-            "access" => r.read(&mut b.access, "access"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Datetime>, Option<Access>);
+    const KEYS: &'static [&'static str] = &["date", "access"];
     fn finish<E: de::Error>(
-        b: __ConfigRegionRuleIfAccountNewerThanBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            date: de::required(b.date, path, "date")?,
-            access: de::required(b.access, path, "access")?,
+            date: de::required(b.0, path, "date")?,
+            access: de::required(b.1, path, "access")?,
             extra,
         })
     }
@@ -752,33 +595,17 @@ pub struct ConfigRegionRuleIfAccountOlderThan {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ConfigRegionRuleIfAccountOlderThanBuilder {
-    date: Option<formats::Datetime>,
-    access: Option<Access>,
-}
 impl de::Object for ConfigRegionRuleIfAccountOlderThan {
-    type Builder = __ConfigRegionRuleIfAccountOlderThanBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ConfigRegionRuleIfAccountOlderThanBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "date" => r.read(&mut b.date, "date"),
-            "access" => r.read(&mut b.access, "access"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Datetime>, Option<Access>);
+    const KEYS: &'static [&'static str] = &["date", "access"];
     fn finish<E: de::Error>(
-        b: __ConfigRegionRuleIfAccountOlderThanBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            date: de::required(b.date, path, "date")?,
-            access: de::required(b.access, path, "access")?,
+            date: de::required(b.0, path, "date")?,
+            access: de::required(b.1, path, "access")?,
             extra,
         })
     }
@@ -826,60 +653,50 @@ pub struct Event {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __EventBuilder {
-    created_at: Option<formats::Datetime>,
-    attempt_id: Option<String>,
-    status: Option<EventStatus>,
-    access: Option<EventAccess>,
-    country_code: Option<String>,
-    region_code: Option<String>,
-    email: Option<String>,
-    init_ip: Option<String>,
-    init_ua: Option<String>,
-    complete_ip: Option<String>,
-    complete_ua: Option<String>,
-}
 impl de::Object for Event {
-    type Builder = __EventBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __EventBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "attemptId" => r.read(&mut b.attempt_id, "attemptId"),
-            "status" => r.read(&mut b.status, "status"),
-            "access" => r.read(&mut b.access, "access"),
-            "countryCode" => r.read(&mut b.country_code, "countryCode"),
-            "regionCode" => r.read(&mut b.region_code, "regionCode"),
-            "email" => r.read(&mut b.email, "email"),
-            "initIp" => r.read(&mut b.init_ip, "initIp"),
-            "initUa" => r.read(&mut b.init_ua, "initUa"),
-            "completeIp" => r.read(&mut b.complete_ip, "completeIp"),
-            "completeUa" => r.read(&mut b.complete_ua, "completeUa"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Datetime>,
+        Option<String>,
+        Option<EventStatus>,
+        Option<EventAccess>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "createdAt",
+        "attemptId",
+        "status",
+        "access",
+        "countryCode",
+        "regionCode",
+        "email",
+        "initIp",
+        "initUa",
+        "completeIp",
+        "completeUa",
+    ];
     fn finish<E: de::Error>(
-        b: __EventBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            created_at: de::required(b.created_at, path, "createdAt")?,
-            attempt_id: de::required(b.attempt_id, path, "attemptId")?,
-            status: de::required(b.status, path, "status")?,
-            access: de::required(b.access, path, "access")?,
-            country_code: de::required(b.country_code, path, "countryCode")?,
-            region_code: b.region_code,
-            email: b.email,
-            init_ip: b.init_ip,
-            init_ua: b.init_ua,
-            complete_ip: b.complete_ip,
-            complete_ua: b.complete_ua,
+            created_at: de::required(b.0, path, "createdAt")?,
+            attempt_id: de::required(b.1, path, "attemptId")?,
+            status: de::required(b.2, path, "status")?,
+            access: de::required(b.3, path, "access")?,
+            country_code: de::required(b.4, path, "countryCode")?,
+            region_code: b.5,
+            email: b.6,
+            init_ip: b.7,
+            init_ua: b.8,
+            complete_ip: b.9,
+            complete_ua: b.10,
             extra,
         })
     }

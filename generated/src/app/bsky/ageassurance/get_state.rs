@@ -26,33 +26,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    country_code: Option<String>,
-    region_code: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "countryCode" => r.read(&mut b.country_code, "countryCode"),
-            "regionCode" => r.read(&mut b.region_code, "regionCode"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &["countryCode", "regionCode"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            country_code: de::required(b.country_code, path, "countryCode")?,
-            region_code: b.region_code,
+            country_code: de::required(b.0, path, "countryCode")?,
+            region_code: b.1,
             extra,
         })
     }
@@ -86,33 +70,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    state: Option<crate::app::bsky::ageassurance::defs::State>,
-    metadata: Option<crate::app::bsky::ageassurance::defs::StateMetadata>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "state" => r.read(&mut b.state, "state"),
-            "metadata" => r.read(&mut b.metadata, "metadata"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::app::bsky::ageassurance::defs::State>,
+        Option<crate::app::bsky::ageassurance::defs::StateMetadata>,
+    );
+    const KEYS: &'static [&'static str] = &["state", "metadata"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            state: de::required(b.state, path, "state")?,
-            metadata: de::required(b.metadata, path, "metadata")?,
+            state: de::required(b.0, path, "state")?,
+            metadata: de::required(b.1, path, "metadata")?,
             extra,
         })
     }

@@ -26,33 +26,17 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtUri>, Option<formats::Cid>);
+    const KEYS: &'static [&'static str] = &["uri", "cid"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
             extra,
         })
     }

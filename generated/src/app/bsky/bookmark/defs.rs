@@ -11,30 +11,16 @@ pub struct Bookmark {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __BookmarkBuilder {
-    subject: Option<crate::com::atproto::repo::strong_ref::Main>,
-}
 impl de::Object for Bookmark {
-    type Builder = __BookmarkBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __BookmarkBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::com::atproto::repo::strong_ref::Main>;
+    const KEYS: &'static [&'static str] = &["subject"];
     fn finish<E: de::Error>(
-        b: __BookmarkBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
+            subject: de::required(b, path, "subject")?,
             extra,
         })
     }
@@ -59,36 +45,22 @@ pub struct BookmarkView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __BookmarkViewBuilder {
-    subject: Option<crate::com::atproto::repo::strong_ref::Main>,
-    created_at: Option<formats::Datetime>,
-    item: Option<BookmarkViewItem>,
-}
 impl de::Object for BookmarkView {
-    type Builder = __BookmarkViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __BookmarkViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "item" => r.read(&mut b.item, "item"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::com::atproto::repo::strong_ref::Main>,
+        Option<formats::Datetime>,
+        Option<BookmarkViewItem>,
+    );
+    const KEYS: &'static [&'static str] = &["subject", "createdAt", "item"];
     fn finish<E: de::Error>(
-        b: __BookmarkViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            created_at: b.created_at,
-            item: de::required(b.item, path, "item")?,
+            subject: de::required(b.0, path, "subject")?,
+            created_at: b.1,
+            item: de::required(b.2, path, "item")?,
             extra,
         })
     }

@@ -13,33 +13,17 @@ pub struct MatchAndContactIndex {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MatchAndContactIndexBuilder {
-    match_: Option<crate::app::bsky::actor::defs::ProfileView>,
-    contact_index: Option<i64>,
-}
 impl de::Object for MatchAndContactIndex {
-    type Builder = __MatchAndContactIndexBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __MatchAndContactIndexBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "match" => r.read(&mut b.match_, "match"),
-            "contactIndex" => r.read(&mut b.contact_index, "contactIndex"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<crate::app::bsky::actor::defs::ProfileView>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["match", "contactIndex"];
     fn finish<E: de::Error>(
-        b: __MatchAndContactIndexBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            match_: de::required(b.match_, path, "match")?,
-            contact_index: de::required(b.contact_index, path, "contactIndex")?,
+            match_: de::required(b.0, path, "match")?,
+            contact_index: de::required(b.1, path, "contactIndex")?,
             extra,
         })
     }
@@ -84,33 +68,17 @@ pub struct SyncStatus {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SyncStatusBuilder {
-    synced_at: Option<formats::Datetime>,
-    matches_count: Option<i64>,
-}
 impl de::Object for SyncStatus {
-    type Builder = __SyncStatusBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SyncStatusBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "syncedAt" => r.read(&mut b.synced_at, "syncedAt"),
-            "matchesCount" => r.read(&mut b.matches_count, "matchesCount"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Datetime>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["syncedAt", "matchesCount"];
     fn finish<E: de::Error>(
-        b: __SyncStatusBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            synced_at: de::required(b.synced_at, path, "syncedAt")?,
-            matches_count: de::required(b.matches_count, path, "matchesCount")?,
+            synced_at: de::required(b.0, path, "syncedAt")?,
+            matches_count: de::required(b.1, path, "matchesCount")?,
             extra,
         })
     }
@@ -151,33 +119,17 @@ pub struct Notification {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __NotificationBuilder {
-    from: Option<formats::Did>,
-    to: Option<formats::Did>,
-}
 impl de::Object for Notification {
-    type Builder = __NotificationBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __NotificationBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "from" => r.read(&mut b.from, "from"),
-            "to" => r.read(&mut b.to, "to"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<formats::Did>);
+    const KEYS: &'static [&'static str] = &["from", "to"];
     fn finish<E: de::Error>(
-        b: __NotificationBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            from: de::required(b.from, path, "from")?,
-            to: de::required(b.to, path, "to")?,
+            from: de::required(b.0, path, "from")?,
+            to: de::required(b.1, path, "to")?,
             extra,
         })
     }

@@ -29,33 +29,17 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    token: Option<String>,
-    contacts: Option<Vec<String>>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "token" => r.read(&mut b.token, "token"),
-            "contacts" => r.read(&mut b.contacts, "contacts"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<Vec<String>>);
+    const KEYS: &'static [&'static str] = &["token", "contacts"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            token: de::required(b.token, path, "token")?,
-            contacts: de::required(b.contacts, path, "contacts")?,
+            token: de::required(b.0, path, "token")?,
+            contacts: de::required(b.1, path, "contacts")?,
             extra,
         })
     }
@@ -94,35 +78,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    matches_and_contact_indexes: Option<
-        Vec<crate::app::bsky::contact::defs::MatchAndContactIndex>,
-    >,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "matchesAndContactIndexes" => {
-                r.read(&mut b.matches_and_contact_indexes, "matchesAndContactIndexes")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<crate::app::bsky::contact::defs::MatchAndContactIndex>>;
+    const KEYS: &'static [&'static str] = &["matchesAndContactIndexes"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
             matches_and_contact_indexes: de::required(
-                b.matches_and_contact_indexes,
+                b,
                 path,
                 "matchesAndContactIndexes",
             )?,

@@ -29,33 +29,17 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    phone: Option<String>,
-    code: Option<String>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "phone" => r.read(&mut b.phone, "phone"),
-            "code" => r.read(&mut b.code, "code"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &["phone", "code"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            phone: de::required(b.phone, path, "phone")?,
-            code: de::required(b.code, path, "code")?,
+            phone: de::required(b.0, path, "phone")?,
+            code: de::required(b.1, path, "code")?,
             extra,
         })
     }
@@ -76,30 +60,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    token: Option<String>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "token" => r.read(&mut b.token, "token"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["token"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            token: de::required(b.token, path, "token")?,
+            token: de::required(b, path, "token")?,
             extra,
         })
     }

@@ -26,30 +26,16 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    draft: Option<crate::app::bsky::draft::defs::Draft>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "draft" => r.read(&mut b.draft, "draft"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::app::bsky::draft::defs::Draft>;
+    const KEYS: &'static [&'static str] = &["draft"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            draft: de::required(b.draft, path, "draft")?,
+            draft: de::required(b, path, "draft")?,
             extra,
         })
     }
@@ -70,30 +56,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    id: Option<formats::Tid>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => r.read(&mut b.id, "id"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Tid>;
+    const KEYS: &'static [&'static str] = &["id"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            id: de::required(b.id, path, "id")?,
+            id: de::required(b, path, "id")?,
             extra,
         })
     }

@@ -12,33 +12,17 @@ pub struct DraftWithId {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftWithIdBuilder {
-    id: Option<formats::Tid>,
-    draft: Option<Draft>,
-}
 impl de::Object for DraftWithId {
-    type Builder = __DraftWithIdBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftWithIdBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => r.read(&mut b.id, "id"),
-            "draft" => r.read(&mut b.draft, "draft"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Tid>, Option<Draft>);
+    const KEYS: &'static [&'static str] = &["id", "draft"];
     fn finish<E: de::Error>(
-        b: __DraftWithIdBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            id: de::required(b.id, path, "id")?,
-            draft: de::required(b.draft, path, "draft")?,
+            id: de::required(b.0, path, "id")?,
+            draft: de::required(b.1, path, "draft")?,
             extra,
         })
     }
@@ -73,47 +57,35 @@ pub struct Draft {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftBuilder {
-    device_id: Option<String>,
-    device_name: Option<String>,
-    posts: Option<Vec<DraftPost>>,
-    langs: Option<Vec<formats::Language>>,
-    postgate_embedding_rules: Option<Vec<DraftPostgateEmbeddingRulesItem>>,
-    threadgate_allow: Option<Vec<DraftThreadgateAllowItem>>,
-}
 impl de::Object for Draft {
-    type Builder = __DraftBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "deviceId" => r.read(&mut b.device_id, "deviceId"),
-            "deviceName" => r.read(&mut b.device_name, "deviceName"),
-            "posts" => r.read(&mut b.posts, "posts"),
-            "langs" => r.read(&mut b.langs, "langs"),
-            "postgateEmbeddingRules" => {
-                r.read(&mut b.postgate_embedding_rules, "postgateEmbeddingRules")
-            }
-            "threadgateAllow" => r.read(&mut b.threadgate_allow, "threadgateAllow"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<String>,
+        Option<Vec<DraftPost>>,
+        Option<Vec<formats::Language>>,
+        Option<Vec<DraftPostgateEmbeddingRulesItem>>,
+        Option<Vec<DraftThreadgateAllowItem>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "deviceId",
+        "deviceName",
+        "posts",
+        "langs",
+        "postgateEmbeddingRules",
+        "threadgateAllow",
+    ];
     fn finish<E: de::Error>(
-        b: __DraftBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            device_id: b.device_id,
-            device_name: b.device_name,
-            posts: de::required(b.posts, path, "posts")?,
-            langs: b.langs,
-            postgate_embedding_rules: b.postgate_embedding_rules,
-            threadgate_allow: b.threadgate_allow,
+            device_id: b.0,
+            device_name: b.1,
+            posts: de::required(b.2, path, "posts")?,
+            langs: b.3,
+            postgate_embedding_rules: b.4,
+            threadgate_allow: b.5,
             extra,
         })
     }
@@ -233,48 +205,38 @@ pub struct DraftPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftPostBuilder {
-    text: Option<String>,
-    labels: Option<DraftPostLabels>,
-    embed_images: Option<Vec<DraftEmbedImage>>,
-    embed_gallery: Option<DraftEmbedGallery>,
-    embed_videos: Option<Vec<DraftEmbedVideo>>,
-    embed_externals: Option<Vec<DraftEmbedExternal>>,
-    embed_records: Option<Vec<DraftEmbedRecord>>,
-}
 impl de::Object for DraftPost {
-    type Builder = __DraftPostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftPostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "text" => r.read(&mut b.text, "text"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "embedImages" => r.read(&mut b.embed_images, "embedImages"),
-            "embedGallery" => r.read(&mut b.embed_gallery, "embedGallery"),
-            "embedVideos" => r.read(&mut b.embed_videos, "embedVideos"),
-            "embedExternals" => r.read(&mut b.embed_externals, "embedExternals"),
-            "embedRecords" => r.read(&mut b.embed_records, "embedRecords"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<DraftPostLabels>,
+        Option<Vec<DraftEmbedImage>>,
+        Option<DraftEmbedGallery>,
+        Option<Vec<DraftEmbedVideo>>,
+        Option<Vec<DraftEmbedExternal>>,
+        Option<Vec<DraftEmbedRecord>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "text",
+        "labels",
+        "embedImages",
+        "embedGallery",
+        "embedVideos",
+        "embedExternals",
+        "embedRecords",
+    ];
     fn finish<E: de::Error>(
-        b: __DraftPostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            text: de::required(b.text, path, "text")?,
-            labels: b.labels,
-            embed_images: b.embed_images,
-            embed_gallery: b.embed_gallery,
-            embed_videos: b.embed_videos,
-            embed_externals: b.embed_externals,
-            embed_records: b.embed_records,
+            text: de::required(b.0, path, "text")?,
+            labels: b.1,
+            embed_images: b.2,
+            embed_gallery: b.3,
+            embed_videos: b.4,
+            embed_externals: b.5,
+            embed_records: b.6,
             extra,
         })
     }
@@ -386,39 +348,24 @@ pub struct DraftView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftViewBuilder {
-    id: Option<formats::Tid>,
-    draft: Option<Draft>,
-    created_at: Option<formats::Datetime>,
-    updated_at: Option<formats::Datetime>,
-}
 impl de::Object for DraftView {
-    type Builder = __DraftViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => r.read(&mut b.id, "id"),
-            "draft" => r.read(&mut b.draft, "draft"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "updatedAt" => r.read(&mut b.updated_at, "updatedAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Tid>,
+        Option<Draft>,
+        Option<formats::Datetime>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &["id", "draft", "createdAt", "updatedAt"];
     fn finish<E: de::Error>(
-        b: __DraftViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            id: de::required(b.id, path, "id")?,
-            draft: de::required(b.draft, path, "draft")?,
-            created_at: de::required(b.created_at, path, "createdAt")?,
-            updated_at: de::required(b.updated_at, path, "updatedAt")?,
+            id: de::required(b.0, path, "id")?,
+            draft: de::required(b.1, path, "draft")?,
+            created_at: de::required(b.2, path, "createdAt")?,
+            updated_at: de::required(b.3, path, "updatedAt")?,
             extra,
         })
     }
@@ -447,30 +394,16 @@ pub struct DraftEmbedLocalRef {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedLocalRefBuilder {
-    path: Option<String>,
-}
 impl de::Object for DraftEmbedLocalRef {
-    type Builder = __DraftEmbedLocalRefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftEmbedLocalRefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "path" => r.read(&mut b.path, "path"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["path"];
     fn finish<E: de::Error>(
-        b: __DraftEmbedLocalRefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            path: de::required(b.path, path, "path")?,
+            path: de::required(b, path, "path")?,
             extra,
         })
     }
@@ -504,33 +437,17 @@ pub struct DraftEmbedCaption {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedCaptionBuilder {
-    lang: Option<formats::Language>,
-    content: Option<String>,
-}
 impl de::Object for DraftEmbedCaption {
-    type Builder = __DraftEmbedCaptionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftEmbedCaptionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "lang" => r.read(&mut b.lang, "lang"),
-            "content" => r.read(&mut b.content, "content"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Language>, Option<String>);
+    const KEYS: &'static [&'static str] = &["lang", "content"];
     fn finish<E: de::Error>(
-        b: __DraftEmbedCaptionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            lang: de::required(b.lang, path, "lang")?,
-            content: de::required(b.content, path, "content")?,
+            lang: de::required(b.0, path, "lang")?,
+            content: de::required(b.1, path, "content")?,
             extra,
         })
     }
@@ -567,30 +484,16 @@ pub struct DraftEmbedGallery {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedGalleryBuilder {
-    items: Option<DraftEmbedGalleryItems>,
-}
 impl de::Object for DraftEmbedGallery {
-    type Builder = __DraftEmbedGalleryBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftEmbedGalleryBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "items" => r.read(&mut b.items, "items"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<DraftEmbedGalleryItems>;
+    const KEYS: &'static [&'static str] = &["items"];
     fn finish<E: de::Error>(
-        b: __DraftEmbedGalleryBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            items: de::required(b.items, path, "items")?,
+            items: de::required(b, path, "items")?,
             extra,
         })
     }
@@ -688,33 +591,17 @@ pub struct DraftEmbedImage {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedImageBuilder {
-    local_ref: Option<DraftEmbedLocalRef>,
-    alt: Option<String>,
-}
 impl de::Object for DraftEmbedImage {
-    type Builder = __DraftEmbedImageBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftEmbedImageBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "localRef" => r.read(&mut b.local_ref, "localRef"),
-            "alt" => r.read(&mut b.alt, "alt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<DraftEmbedLocalRef>, Option<String>);
+    const KEYS: &'static [&'static str] = &["localRef", "alt"];
     fn finish<E: de::Error>(
-        b: __DraftEmbedImageBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            local_ref: de::required(b.local_ref, path, "localRef")?,
-            alt: b.alt,
+            local_ref: de::required(b.0, path, "localRef")?,
+            alt: b.1,
             extra,
         })
     }
@@ -755,36 +642,22 @@ pub struct DraftEmbedVideo {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedVideoBuilder {
-    local_ref: Option<DraftEmbedLocalRef>,
-    alt: Option<String>,
-    captions: Option<Vec<DraftEmbedCaption>>,
-}
 impl de::Object for DraftEmbedVideo {
-    type Builder = __DraftEmbedVideoBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftEmbedVideoBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "localRef" => r.read(&mut b.local_ref, "localRef"),
-            "alt" => r.read(&mut b.alt, "alt"),
-            "captions" => r.read(&mut b.captions, "captions"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<DraftEmbedLocalRef>,
+        Option<String>,
+        Option<Vec<DraftEmbedCaption>>,
+    );
+    const KEYS: &'static [&'static str] = &["localRef", "alt", "captions"];
     fn finish<E: de::Error>(
-        b: __DraftEmbedVideoBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            local_ref: de::required(b.local_ref, path, "localRef")?,
-            alt: b.alt,
-            captions: b.captions,
+            local_ref: de::required(b.0, path, "localRef")?,
+            alt: b.1,
+            captions: b.2,
             extra,
         })
     }
@@ -840,30 +713,16 @@ pub struct DraftEmbedExternal {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedExternalBuilder {
-    uri: Option<formats::Uri>,
-}
 impl de::Object for DraftEmbedExternal {
-    type Builder = __DraftEmbedExternalBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftEmbedExternalBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Uri>;
+    const KEYS: &'static [&'static str] = &["uri"];
     fn finish<E: de::Error>(
-        b: __DraftEmbedExternalBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
+            uri: de::required(b, path, "uri")?,
             extra,
         })
     }
@@ -880,30 +739,16 @@ pub struct DraftEmbedRecord {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DraftEmbedRecordBuilder {
-    record: Option<crate::com::atproto::repo::strong_ref::Main>,
-}
 impl de::Object for DraftEmbedRecord {
-    type Builder = __DraftEmbedRecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DraftEmbedRecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "record" => r.read(&mut b.record, "record"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::com::atproto::repo::strong_ref::Main>;
+    const KEYS: &'static [&'static str] = &["record"];
     fn finish<E: de::Error>(
-        b: __DraftEmbedRecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            record: de::required(b.record, path, "record")?,
+            record: de::required(b, path, "record")?,
             extra,
         })
     }

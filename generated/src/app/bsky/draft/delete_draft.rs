@@ -25,30 +25,16 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    id: Option<formats::Tid>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => r.read(&mut b.id, "id"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Tid>;
+    const KEYS: &'static [&'static str] = &["id"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            id: de::required(b.id, path, "id")?,
+            id: de::required(b, path, "id")?,
             extra,
         })
     }

@@ -25,30 +25,16 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    draft: Option<crate::app::bsky::draft::defs::DraftWithId>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "draft" => r.read(&mut b.draft, "draft"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::app::bsky::draft::defs::DraftWithId>;
+    const KEYS: &'static [&'static str] = &["draft"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            draft: de::required(b.draft, path, "draft")?,
+            draft: de::required(b, path, "draft")?,
             extra,
         })
     }

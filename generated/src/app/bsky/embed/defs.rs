@@ -11,33 +11,17 @@ pub struct AspectRatio {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __AspectRatioBuilder {
-    width: Option<i64>,
-    height: Option<i64>,
-}
 impl de::Object for AspectRatio {
-    type Builder = __AspectRatioBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __AspectRatioBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "width" => r.read(&mut b.width, "width"),
-            "height" => r.read(&mut b.height, "height"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["width", "height"];
     fn finish<E: de::Error>(
-        b: __AspectRatioBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            width: de::required(b.width, path, "width")?,
-            height: de::required(b.height, path, "height")?,
+            width: de::required(b.0, path, "width")?,
+            height: de::required(b.1, path, "height")?,
             extra,
         })
     }

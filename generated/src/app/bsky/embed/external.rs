@@ -12,30 +12,16 @@ pub struct Main {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MainBuilder {
-    external: Option<External>,
-}
 impl de::Object for Main {
-    type Builder = __MainBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __MainBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "external" => r.read(&mut b.external, "external"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<External>;
+    const KEYS: &'static [&'static str] = &["external"];
     fn finish<E: de::Error>(
-        b: __MainBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            external: de::required(b.external, path, "external")?,
+            external: de::required(b, path, "external")?,
             extra,
         })
     }
@@ -60,42 +46,32 @@ pub struct External {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ExternalBuilder {
-    uri: Option<formats::Uri>,
-    title: Option<String>,
-    description: Option<String>,
-    thumb: Option<types::Blob>,
-    associated_refs: Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
-}
 impl de::Object for External {
-    type Builder = __ExternalBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ExternalBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "title" => r.read(&mut b.title, "title"),
-            "description" => r.read(&mut b.description, "description"),
-            "thumb" => r.read(&mut b.thumb, "thumb"),
-            "associatedRefs" => r.read(&mut b.associated_refs, "associatedRefs"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Uri>,
+        Option<String>,
+        Option<String>,
+        Option<types::Blob>,
+        Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "title",
+        "description",
+        "thumb",
+        "associatedRefs",
+    ];
     fn finish<E: de::Error>(
-        b: __ExternalBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            title: de::required(b.title, path, "title")?,
-            description: de::required(b.description, path, "description")?,
-            thumb: b.thumb,
-            associated_refs: b.associated_refs,
+            uri: de::required(b.0, path, "uri")?,
+            title: de::required(b.1, path, "title")?,
+            description: de::required(b.2, path, "description")?,
+            thumb: b.3,
+            associated_refs: b.4,
             extra,
         })
     }
@@ -144,30 +120,16 @@ pub struct View {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewBuilder {
-    external: Option<ViewExternal>,
-}
 impl de::Object for View {
-    type Builder = __ViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "external" => r.read(&mut b.external, "external"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<ViewExternal>;
+    const KEYS: &'static [&'static str] = &["external"];
     fn finish<E: de::Error>(
-        b: __ViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            external: de::required(b.external, path, "external")?,
+            external: de::required(b, path, "external")?,
             extra,
         })
     }
@@ -204,62 +166,50 @@ pub struct ViewExternal {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewExternalBuilder {
-    uri: Option<formats::Uri>,
-    title: Option<String>,
-    description: Option<String>,
-    thumb: Option<formats::Uri>,
-    created_at: Option<formats::Datetime>,
-    updated_at: Option<formats::Datetime>,
-    reading_time: Option<i64>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    source: Option<ViewExternalSource>,
-    associated_refs: Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
-    associated_profiles: Option<Vec<crate::app::bsky::actor::defs::ProfileViewBasic>>,
-}
 impl de::Object for ViewExternal {
-    type Builder = __ViewExternalBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewExternalBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "title" => r.read(&mut b.title, "title"),
-            "description" => r.read(&mut b.description, "description"),
-            "thumb" => r.read(&mut b.thumb, "thumb"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "updatedAt" => r.read(&mut b.updated_at, "updatedAt"),
-            "readingTime" => r.read(&mut b.reading_time, "readingTime"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "source" => r.read(&mut b.source, "source"),
-            "associatedRefs" => r.read(&mut b.associated_refs, "associatedRefs"),
-            "associatedProfiles" => {
-                r.read(&mut b.associated_profiles, "associatedProfiles")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Uri>,
+        Option<String>,
+        Option<String>,
+        Option<formats::Uri>,
+        Option<formats::Datetime>,
+        Option<formats::Datetime>,
+        Option<i64>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+        Option<ViewExternalSource>,
+        Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
+        Option<Vec<crate::app::bsky::actor::defs::ProfileViewBasic>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "title",
+        "description",
+        "thumb",
+        "createdAt",
+        "updatedAt",
+        "readingTime",
+        "labels",
+        "source",
+        "associatedRefs",
+        "associatedProfiles",
+    ];
     fn finish<E: de::Error>(
-        b: __ViewExternalBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            title: de::required(b.title, path, "title")?,
-            description: de::required(b.description, path, "description")?,
-            thumb: b.thumb,
-            created_at: b.created_at,
-            updated_at: b.updated_at,
-            reading_time: b.reading_time,
-            labels: b.labels,
-            source: b.source,
-            associated_refs: b.associated_refs,
-            associated_profiles: b.associated_profiles,
+            uri: de::required(b.0, path, "uri")?,
+            title: de::required(b.1, path, "title")?,
+            description: de::required(b.2, path, "description")?,
+            thumb: b.3,
+            created_at: b.4,
+            updated_at: b.5,
+            reading_time: b.6,
+            labels: b.7,
+            source: b.8,
+            associated_refs: b.9,
+            associated_profiles: b.10,
             extra,
         })
     }
@@ -312,42 +262,32 @@ pub struct ViewExternalSource {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewExternalSourceBuilder {
-    uri: Option<formats::Uri>,
-    icon: Option<formats::Uri>,
-    title: Option<String>,
-    description: Option<String>,
-    theme: Option<ViewExternalSourceTheme>,
-}
 impl de::Object for ViewExternalSource {
-    type Builder = __ViewExternalSourceBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewExternalSourceBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "icon" => r.read(&mut b.icon, "icon"),
-            "title" => r.read(&mut b.title, "title"),
-            "description" => r.read(&mut b.description, "description"),
-            "theme" => r.read(&mut b.theme, "theme"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Uri>,
+        Option<formats::Uri>,
+        Option<String>,
+        Option<String>,
+        Option<ViewExternalSourceTheme>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "icon",
+        "title",
+        "description",
+        "theme",
+    ];
     fn finish<E: de::Error>(
-        b: __ViewExternalSourceBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            icon: b.icon,
-            title: de::required(b.title, path, "title")?,
-            description: b.description,
-            theme: b.theme,
+            uri: de::required(b.0, path, "uri")?,
+            icon: b.1,
+            title: de::required(b.2, path, "title")?,
+            description: b.3,
+            theme: b.4,
             extra,
         })
     }
@@ -381,41 +321,29 @@ pub struct ViewExternalSourceTheme {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewExternalSourceThemeBuilder {
-    background_rgb: Option<ColorRgb>,
-    foreground_rgb: Option<ColorRgb>,
-    accent_rgb: Option<ColorRgb>,
-    accent_foreground_rgb: Option<ColorRgb>,
-}
 impl de::Object for ViewExternalSourceTheme {
-    type Builder = __ViewExternalSourceThemeBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewExternalSourceThemeBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "backgroundRGB" => r.read(&mut b.background_rgb, "backgroundRGB"),
-            "foregroundRGB" => r.read(&mut b.foreground_rgb, "foregroundRGB"),
-            "accentRGB" => r.read(&mut b.accent_rgb, "accentRGB"),
-            "accentForegroundRGB" => {
-                r.read(&mut b.accent_foreground_rgb, "accentForegroundRGB")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<ColorRgb>,
+        Option<ColorRgb>,
+        Option<ColorRgb>,
+        Option<ColorRgb>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "backgroundRGB",
+        "foregroundRGB",
+        "accentRGB",
+        "accentForegroundRGB",
+    ];
     fn finish<E: de::Error>(
-        b: __ViewExternalSourceThemeBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            background_rgb: b.background_rgb,
-            foreground_rgb: b.foreground_rgb,
-            accent_rgb: b.accent_rgb,
-            accent_foreground_rgb: b.accent_foreground_rgb,
+            background_rgb: b.0,
+            foreground_rgb: b.1,
+            accent_rgb: b.2,
+            accent_foreground_rgb: b.3,
             extra,
         })
     }
@@ -453,36 +381,18 @@ pub struct ColorRgb {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ColorRgbBuilder {
-    r: Option<i64>,
-    g: Option<i64>,
-    b: Option<i64>,
-}
 impl de::Object for ColorRgb {
-    type Builder = __ColorRgbBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ColorRgbBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "r" => r.read(&mut b.r, "r"),
-            "g" => r.read(&mut b.g, "g"),
-            "b" => r.read(&mut b.b, "b"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<i64>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["r", "g", "b"];
     fn finish<E: de::Error>(
-        b: __ColorRgbBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            r: de::required(b.r, path, "r")?,
-            g: de::required(b.g, path, "g")?,
-            b: de::required(b.b, path, "b")?,
+            r: de::required(b.0, path, "r")?,
+            g: de::required(b.1, path, "g")?,
+            b: de::required(b.2, path, "b")?,
             extra,
         })
     }

@@ -12,30 +12,16 @@ pub struct Main {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MainBuilder {
-    items: Option<Vec<MainItemsItem>>,
-}
 impl de::Object for Main {
-    type Builder = __MainBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __MainBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "items" => r.read(&mut b.items, "items"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<MainItemsItem>>;
+    const KEYS: &'static [&'static str] = &["items"];
     fn finish<E: de::Error>(
-        b: __MainBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            items: de::required(b.items, path, "items")?,
+            items: de::required(b, path, "items")?,
             extra,
         })
     }
@@ -74,36 +60,22 @@ pub struct Image {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ImageBuilder {
-    image: Option<types::Blob>,
-    alt: Option<String>,
-    aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
-}
 impl de::Object for Image {
-    type Builder = __ImageBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ImageBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "image" => r.read(&mut b.image, "image"),
-            "alt" => r.read(&mut b.alt, "alt"),
-            "aspectRatio" => r.read(&mut b.aspect_ratio, "aspectRatio"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<types::Blob>,
+        Option<String>,
+        Option<crate::app::bsky::embed::defs::AspectRatio>,
+    );
+    const KEYS: &'static [&'static str] = &["image", "alt", "aspectRatio"];
     fn finish<E: de::Error>(
-        b: __ImageBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            image: de::required(b.image, path, "image")?,
-            alt: de::required(b.alt, path, "alt")?,
-            aspect_ratio: de::required(b.aspect_ratio, path, "aspectRatio")?,
+            image: de::required(b.0, path, "image")?,
+            alt: de::required(b.1, path, "alt")?,
+            aspect_ratio: de::required(b.2, path, "aspectRatio")?,
             extra,
         })
     }
@@ -150,30 +122,16 @@ pub struct View {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewBuilder {
-    items: Option<Vec<ViewItemsItem>>,
-}
 impl de::Object for View {
-    type Builder = __ViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "items" => r.read(&mut b.items, "items"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<ViewItemsItem>>;
+    const KEYS: &'static [&'static str] = &["items"];
     fn finish<E: de::Error>(
-        b: __ViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            items: de::required(b.items, path, "items")?,
+            items: de::required(b, path, "items")?,
             extra,
         })
     }
@@ -199,39 +157,29 @@ pub struct ViewImage {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewImageBuilder {
-    thumbnail: Option<formats::Uri>,
-    fullsize: Option<formats::Uri>,
-    alt: Option<String>,
-    aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
-}
 impl de::Object for ViewImage {
-    type Builder = __ViewImageBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewImageBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "thumbnail" => r.read(&mut b.thumbnail, "thumbnail"),
-            "fullsize" => r.read(&mut b.fullsize, "fullsize"),
-            "alt" => r.read(&mut b.alt, "alt"),
-            "aspectRatio" => r.read(&mut b.aspect_ratio, "aspectRatio"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Uri>,
+        Option<formats::Uri>,
+        Option<String>,
+        Option<crate::app::bsky::embed::defs::AspectRatio>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "thumbnail",
+        "fullsize",
+        "alt",
+        "aspectRatio",
+    ];
     fn finish<E: de::Error>(
-        b: __ViewImageBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            thumbnail: de::required(b.thumbnail, path, "thumbnail")?,
-            fullsize: de::required(b.fullsize, path, "fullsize")?,
-            alt: de::required(b.alt, path, "alt")?,
-            aspect_ratio: de::required(b.aspect_ratio, path, "aspectRatio")?,
+            thumbnail: de::required(b.0, path, "thumbnail")?,
+            fullsize: de::required(b.1, path, "fullsize")?,
+            alt: de::required(b.2, path, "alt")?,
+            aspect_ratio: de::required(b.3, path, "aspectRatio")?,
             extra,
         })
     }

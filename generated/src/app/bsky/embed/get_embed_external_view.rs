@@ -28,33 +28,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    url: Option<formats::Uri>,
-    uris: Option<Vec<formats::AtUri>>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "url" => r.read(&mut b.url, "url"),
-            "uris" => r.read(&mut b.uris, "uris"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Uri>, Option<Vec<formats::AtUri>>);
+    const KEYS: &'static [&'static str] = &["url", "uris"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            url: de::required(b.url, path, "url")?,
-            uris: de::required(b.uris, path, "uris")?,
+            url: de::required(b.0, path, "url")?,
+            uris: de::required(b.1, path, "uris")?,
             extra,
         })
     }
@@ -104,36 +88,26 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    view: Option<crate::app::bsky::embed::external::View>,
-    associated_refs: Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
-    associated_records: Option<Vec<types::Unknown>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "view" => r.read(&mut b.view, "view"),
-            "associatedRefs" => r.read(&mut b.associated_refs, "associatedRefs"),
-            "associatedRecords" => r.read(&mut b.associated_records, "associatedRecords"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::app::bsky::embed::external::View>,
+        Option<Vec<crate::com::atproto::repo::strong_ref::Main>>,
+        Option<Vec<types::Unknown>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "view",
+        "associatedRefs",
+        "associatedRecords",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            view: b.view,
-            associated_refs: b.associated_refs,
-            associated_records: b.associated_records,
+            view: b.0,
+            associated_refs: b.1,
+            associated_records: b.2,
             extra,
         })
     }

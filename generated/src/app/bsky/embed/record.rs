@@ -11,30 +11,16 @@ pub struct Main {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MainBuilder {
-    record: Option<crate::com::atproto::repo::strong_ref::Main>,
-}
 impl de::Object for Main {
-    type Builder = __MainBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __MainBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "record" => r.read(&mut b.record, "record"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::com::atproto::repo::strong_ref::Main>;
+    const KEYS: &'static [&'static str] = &["record"];
     fn finish<E: de::Error>(
-        b: __MainBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            record: de::required(b.record, path, "record")?,
+            record: de::required(b, path, "record")?,
             extra,
         })
     }
@@ -56,30 +42,16 @@ pub struct View {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewBuilder {
-    record: Option<ViewRecord2>,
-}
 impl de::Object for View {
-    type Builder = __ViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "record" => r.read(&mut b.record, "record"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<ViewRecord2>;
+    const KEYS: &'static [&'static str] = &["record"];
     fn finish<E: de::Error>(
-        b: __ViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            record: de::required(b.record, path, "record")?,
+            record: de::required(b, path, "record")?,
             extra,
         })
     }
@@ -110,60 +82,50 @@ pub struct ViewRecord {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewRecordBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    author: Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
-    value: Option<types::Unknown>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    reply_count: Option<i64>,
-    repost_count: Option<i64>,
-    like_count: Option<i64>,
-    quote_count: Option<i64>,
-    embeds: Option<Vec<ViewRecordEmbedsItem>>,
-    indexed_at: Option<formats::Datetime>,
-}
 impl de::Object for ViewRecord {
-    type Builder = __ViewRecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewRecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "author" => r.read(&mut b.author, "author"),
-            "value" => r.read(&mut b.value, "value"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "replyCount" => r.read(&mut b.reply_count, "replyCount"),
-            "repostCount" => r.read(&mut b.repost_count, "repostCount"),
-            "likeCount" => r.read(&mut b.like_count, "likeCount"),
-            "quoteCount" => r.read(&mut b.quote_count, "quoteCount"),
-            "embeds" => r.read(&mut b.embeds, "embeds"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
+        Option<types::Unknown>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<Vec<ViewRecordEmbedsItem>>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "author",
+        "value",
+        "labels",
+        "replyCount",
+        "repostCount",
+        "likeCount",
+        "quoteCount",
+        "embeds",
+        "indexedAt",
+    ];
     fn finish<E: de::Error>(
-        b: __ViewRecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            author: de::required(b.author, path, "author")?,
-            value: de::required(b.value, path, "value")?,
-            labels: b.labels,
-            reply_count: b.reply_count,
-            repost_count: b.repost_count,
-            like_count: b.like_count,
-            quote_count: b.quote_count,
-            embeds: b.embeds,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            author: de::required(b.2, path, "author")?,
+            value: de::required(b.3, path, "value")?,
+            labels: b.4,
+            reply_count: b.5,
+            repost_count: b.6,
+            like_count: b.7,
+            quote_count: b.8,
+            embeds: b.9,
+            indexed_at: de::required(b.10, path, "indexedAt")?,
             extra,
         })
     }
@@ -208,33 +170,17 @@ pub struct ViewNotFound {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewNotFoundBuilder {
-    uri: Option<formats::AtUri>,
-    not_found: Option<bool>,
-}
 impl de::Object for ViewNotFound {
-    type Builder = __ViewNotFoundBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewNotFoundBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "notFound" => r.read(&mut b.not_found, "notFound"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtUri>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["uri", "notFound"];
     fn finish<E: de::Error>(
-        b: __ViewNotFoundBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            not_found: de::required(b.not_found, path, "notFound")?,
+            uri: de::required(b.0, path, "uri")?,
+            not_found: de::required(b.1, path, "notFound")?,
             extra,
         })
     }
@@ -264,36 +210,22 @@ pub struct ViewBlocked {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewBlockedBuilder {
-    uri: Option<formats::AtUri>,
-    blocked: Option<bool>,
-    author: Option<crate::app::bsky::feed::defs::BlockedAuthor>,
-}
 impl de::Object for ViewBlocked {
-    type Builder = __ViewBlockedBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewBlockedBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "blocked" => r.read(&mut b.blocked, "blocked"),
-            "author" => r.read(&mut b.author, "author"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<bool>,
+        Option<crate::app::bsky::feed::defs::BlockedAuthor>,
+    );
+    const KEYS: &'static [&'static str] = &["uri", "blocked", "author"];
     fn finish<E: de::Error>(
-        b: __ViewBlockedBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            blocked: de::required(b.blocked, path, "blocked")?,
-            author: de::required(b.author, path, "author")?,
+            uri: de::required(b.0, path, "uri")?,
+            blocked: de::required(b.1, path, "blocked")?,
+            author: de::required(b.2, path, "author")?,
             extra,
         })
     }
@@ -329,33 +261,17 @@ pub struct ViewDetached {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewDetachedBuilder {
-    uri: Option<formats::AtUri>,
-    detached: Option<bool>,
-}
 impl de::Object for ViewDetached {
-    type Builder = __ViewDetachedBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewDetachedBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "detached" => r.read(&mut b.detached, "detached"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtUri>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["uri", "detached"];
     fn finish<E: de::Error>(
-        b: __ViewDetachedBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            detached: de::required(b.detached, path, "detached")?,
+            uri: de::required(b.0, path, "uri")?,
+            detached: de::required(b.1, path, "detached")?,
             extra,
         })
     }

@@ -12,33 +12,17 @@ pub struct Main {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MainBuilder {
-    record: Option<crate::app::bsky::embed::record::Main>,
-    media: Option<MainMedia>,
-}
 impl de::Object for Main {
-    type Builder = __MainBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __MainBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "record" => r.read(&mut b.record, "record"),
-            "media" => r.read(&mut b.media, "media"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<crate::app::bsky::embed::record::Main>, Option<MainMedia>);
+    const KEYS: &'static [&'static str] = &["record", "media"];
     fn finish<E: de::Error>(
-        b: __MainBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            record: de::required(b.record, path, "record")?,
-            media: de::required(b.media, path, "media")?,
+            record: de::required(b.0, path, "record")?,
+            media: de::required(b.1, path, "media")?,
             extra,
         })
     }
@@ -67,33 +51,17 @@ pub struct View {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewBuilder {
-    record: Option<crate::app::bsky::embed::record::View>,
-    media: Option<ViewMedia>,
-}
 impl de::Object for View {
-    type Builder = __ViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "record" => r.read(&mut b.record, "record"),
-            "media" => r.read(&mut b.media, "media"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<crate::app::bsky::embed::record::View>, Option<ViewMedia>);
+    const KEYS: &'static [&'static str] = &["record", "media"];
     fn finish<E: de::Error>(
-        b: __ViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            record: de::required(b.record, path, "record")?,
-            media: de::required(b.media, path, "media")?,
+            record: de::required(b.0, path, "record")?,
+            media: de::required(b.1, path, "media")?,
             extra,
         })
     }

@@ -18,42 +18,32 @@ pub struct Main {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MainBuilder {
-    video: Option<types::Blob>,
-    captions: Option<Vec<Caption>>,
-    alt: Option<String>,
-    aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
-    presentation: Option<MainPresentation>,
-}
 impl de::Object for Main {
-    type Builder = __MainBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __MainBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "video" => r.read(&mut b.video, "video"),
-            "captions" => r.read(&mut b.captions, "captions"),
-            "alt" => r.read(&mut b.alt, "alt"),
-            "aspectRatio" => r.read(&mut b.aspect_ratio, "aspectRatio"),
-            "presentation" => r.read(&mut b.presentation, "presentation"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<types::Blob>,
+        Option<Vec<Caption>>,
+        Option<String>,
+        Option<crate::app::bsky::embed::defs::AspectRatio>,
+        Option<MainPresentation>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "video",
+        "captions",
+        "alt",
+        "aspectRatio",
+        "presentation",
+    ];
     fn finish<E: de::Error>(
-        b: __MainBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            video: de::required(b.video, path, "video")?,
-            captions: b.captions,
-            alt: b.alt,
-            aspect_ratio: b.aspect_ratio,
-            presentation: b.presentation,
+            video: de::required(b.0, path, "video")?,
+            captions: b.1,
+            alt: b.2,
+            aspect_ratio: b.3,
+            presentation: b.4,
             extra,
         })
     }
@@ -121,33 +111,17 @@ pub struct Caption {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __CaptionBuilder {
-    lang: Option<formats::Language>,
-    file: Option<types::Blob>,
-}
 impl de::Object for Caption {
-    type Builder = __CaptionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __CaptionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "lang" => r.read(&mut b.lang, "lang"),
-            "file" => r.read(&mut b.file, "file"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Language>, Option<types::Blob>);
+    const KEYS: &'static [&'static str] = &["lang", "file"];
     fn finish<E: de::Error>(
-        b: __CaptionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            lang: de::required(b.lang, path, "lang")?,
-            file: de::required(b.file, path, "file")?,
+            lang: de::required(b.0, path, "lang")?,
+            file: de::required(b.1, path, "file")?,
             extra,
         })
     }
@@ -193,45 +167,35 @@ pub struct View {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewBuilder {
-    cid: Option<formats::Cid>,
-    playlist: Option<formats::Uri>,
-    thumbnail: Option<formats::Uri>,
-    alt: Option<String>,
-    aspect_ratio: Option<crate::app::bsky::embed::defs::AspectRatio>,
-    presentation: Option<ViewPresentation>,
-}
 impl de::Object for View {
-    type Builder = __ViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cid" => r.read(&mut b.cid, "cid"),
-            "playlist" => r.read(&mut b.playlist, "playlist"),
-            "thumbnail" => r.read(&mut b.thumbnail, "thumbnail"),
-            "alt" => r.read(&mut b.alt, "alt"),
-            "aspectRatio" => r.read(&mut b.aspect_ratio, "aspectRatio"),
-            "presentation" => r.read(&mut b.presentation, "presentation"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Cid>,
+        Option<formats::Uri>,
+        Option<formats::Uri>,
+        Option<String>,
+        Option<crate::app::bsky::embed::defs::AspectRatio>,
+        Option<ViewPresentation>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "cid",
+        "playlist",
+        "thumbnail",
+        "alt",
+        "aspectRatio",
+        "presentation",
+    ];
     fn finish<E: de::Error>(
-        b: __ViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cid: de::required(b.cid, path, "cid")?,
-            playlist: de::required(b.playlist, path, "playlist")?,
-            thumbnail: b.thumbnail,
-            alt: b.alt,
-            aspect_ratio: b.aspect_ratio,
-            presentation: b.presentation,
+            cid: de::required(b.0, path, "cid")?,
+            playlist: de::required(b.1, path, "playlist")?,
+            thumbnail: b.2,
+            alt: b.3,
+            aspect_ratio: b.4,
+            presentation: b.5,
             extra,
         })
     }

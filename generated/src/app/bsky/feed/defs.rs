@@ -24,72 +24,66 @@ pub struct PostView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __PostViewBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    author: Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
-    record: Option<types::Unknown>,
-    embed: Option<PostViewEmbed>,
-    bookmark_count: Option<i64>,
-    reply_count: Option<i64>,
-    repost_count: Option<i64>,
-    like_count: Option<i64>,
-    quote_count: Option<i64>,
-    indexed_at: Option<formats::Datetime>,
-    viewer: Option<ViewerState>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    threadgate: Option<ThreadgateView>,
-    debug: Option<types::Unknown>,
-}
 impl de::Object for PostView {
-    type Builder = __PostViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __PostViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "author" => r.read(&mut b.author, "author"),
-            "record" => r.read(&mut b.record, "record"),
-            "embed" => r.read(&mut b.embed, "embed"),
-            "bookmarkCount" => r.read(&mut b.bookmark_count, "bookmarkCount"),
-            "replyCount" => r.read(&mut b.reply_count, "replyCount"),
-            "repostCount" => r.read(&mut b.repost_count, "repostCount"),
-            "likeCount" => r.read(&mut b.like_count, "likeCount"),
-            "quoteCount" => r.read(&mut b.quote_count, "quoteCount"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "threadgate" => r.read(&mut b.threadgate, "threadgate"),
-            "debug" => r.read(&mut b.debug, "debug"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        (
+            Option<formats::AtUri>,
+            Option<formats::Cid>,
+            Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
+            Option<types::Unknown>,
+            Option<PostViewEmbed>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<formats::Datetime>,
+            Option<ViewerState>,
+        ),
+        (
+            Option<Vec<crate::com::atproto::label::defs::Label>>,
+            Option<ThreadgateView>,
+            Option<types::Unknown>,
+        ),
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "author",
+        "record",
+        "embed",
+        "bookmarkCount",
+        "replyCount",
+        "repostCount",
+        "likeCount",
+        "quoteCount",
+        "indexedAt",
+        "viewer",
+        "labels",
+        "threadgate",
+        "debug",
+    ];
     fn finish<E: de::Error>(
-        b: __PostViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            author: de::required(b.author, path, "author")?,
-            record: de::required(b.record, path, "record")?,
-            embed: b.embed,
-            bookmark_count: b.bookmark_count,
-            reply_count: b.reply_count,
-            repost_count: b.repost_count,
-            like_count: b.like_count,
-            quote_count: b.quote_count,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
-            viewer: b.viewer,
-            labels: b.labels,
-            threadgate: b.threadgate,
-            debug: b.debug,
+            uri: de::required(b.0.0, path, "uri")?,
+            cid: de::required(b.0.1, path, "cid")?,
+            author: de::required(b.0.2, path, "author")?,
+            record: de::required(b.0.3, path, "record")?,
+            embed: b.0.4,
+            bookmark_count: b.0.5,
+            reply_count: b.0.6,
+            repost_count: b.0.7,
+            like_count: b.0.8,
+            quote_count: b.0.9,
+            indexed_at: de::required(b.0.10, path, "indexedAt")?,
+            viewer: b.0.11,
+            labels: b.1.0,
+            threadgate: b.1.1,
+            debug: b.1.2,
             extra,
         })
     }
@@ -151,51 +145,41 @@ pub struct ViewerState {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ViewerStateBuilder {
-    repost: Option<formats::AtUri>,
-    like: Option<formats::AtUri>,
-    bookmarked: Option<bool>,
-    thread_muted: Option<bool>,
-    reply_disabled: Option<bool>,
-    embedding_disabled: Option<bool>,
-    pinned: Option<bool>,
-    known_likers: Option<KnownLikers>,
-}
 impl de::Object for ViewerState {
-    type Builder = __ViewerStateBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ViewerStateBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "repost" => r.read(&mut b.repost, "repost"),
-            "like" => r.read(&mut b.like, "like"),
-            "bookmarked" => r.read(&mut b.bookmarked, "bookmarked"),
-            "threadMuted" => r.read(&mut b.thread_muted, "threadMuted"),
-            "replyDisabled" => r.read(&mut b.reply_disabled, "replyDisabled"),
-            "embeddingDisabled" => r.read(&mut b.embedding_disabled, "embeddingDisabled"),
-            "pinned" => r.read(&mut b.pinned, "pinned"),
-            "knownLikers" => r.read(&mut b.known_likers, "knownLikers"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::AtUri>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<KnownLikers>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "repost",
+        "like",
+        "bookmarked",
+        "threadMuted",
+        "replyDisabled",
+        "embeddingDisabled",
+        "pinned",
+        "knownLikers",
+    ];
     fn finish<E: de::Error>(
-        b: __ViewerStateBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            repost: b.repost,
-            like: b.like,
-            bookmarked: b.bookmarked,
-            thread_muted: b.thread_muted,
-            reply_disabled: b.reply_disabled,
-            embedding_disabled: b.embedding_disabled,
-            pinned: b.pinned,
-            known_likers: b.known_likers,
+            repost: b.0,
+            like: b.1,
+            bookmarked: b.2,
+            thread_muted: b.3,
+            reply_disabled: b.4,
+            embedding_disabled: b.5,
+            pinned: b.6,
+            known_likers: b.7,
             extra,
         })
     }
@@ -233,33 +217,20 @@ pub struct KnownLikers {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __KnownLikersBuilder {
-    count: Option<i64>,
-    actors: Option<Vec<crate::app::bsky::actor::defs::ProfileViewBasic>>,
-}
 impl de::Object for KnownLikers {
-    type Builder = __KnownLikersBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __KnownLikersBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "count" => r.read(&mut b.count, "count"),
-            "actors" => r.read(&mut b.actors, "actors"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<i64>,
+        Option<Vec<crate::app::bsky::actor::defs::ProfileViewBasic>>,
+    );
+    const KEYS: &'static [&'static str] = &["count", "actors"];
     fn finish<E: de::Error>(
-        b: __KnownLikersBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            count: de::required(b.count, path, "count")?,
-            actors: de::required(b.actors, path, "actors")?,
+            count: de::required(b.0, path, "count")?,
+            actors: de::required(b.1, path, "actors")?,
             extra,
         })
     }
@@ -302,32 +273,15 @@ pub struct ThreadContext {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ThreadContextBuilder {
-    root_author_like: Option<formats::AtUri>,
-}
 impl de::Object for ThreadContext {
-    type Builder = __ThreadContextBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ThreadContextBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "rootAuthorLike" => r.read(&mut b.root_author_like, "rootAuthorLike"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["rootAuthorLike"];
     fn finish<E: de::Error>(
-        b: __ThreadContextBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self {
-            root_author_like: b.root_author_like,
-            extra,
-        })
+        Ok(Self { root_author_like: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -353,42 +307,32 @@ pub struct FeedViewPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __FeedViewPostBuilder {
-    post: Option<PostView>,
-    reply: Option<ReplyRef>,
-    reason: Option<FeedViewPostReason>,
-    feed_context: Option<String>,
-    req_id: Option<String>,
-}
 impl de::Object for FeedViewPost {
-    type Builder = __FeedViewPostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __FeedViewPostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "post" => r.read(&mut b.post, "post"),
-            "reply" => r.read(&mut b.reply, "reply"),
-            "reason" => r.read(&mut b.reason, "reason"),
-            "feedContext" => r.read(&mut b.feed_context, "feedContext"),
-            "reqId" => r.read(&mut b.req_id, "reqId"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<PostView>,
+        Option<ReplyRef>,
+        Option<FeedViewPostReason>,
+        Option<String>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "post",
+        "reply",
+        "reason",
+        "feedContext",
+        "reqId",
+    ];
     fn finish<E: de::Error>(
-        b: __FeedViewPostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            post: de::required(b.post, path, "post")?,
-            reply: b.reply,
-            reason: b.reason,
-            feed_context: b.feed_context,
-            req_id: b.req_id,
+            post: de::required(b.0, path, "post")?,
+            reply: b.1,
+            reason: b.2,
+            feed_context: b.3,
+            req_id: b.4,
             extra,
         })
     }
@@ -450,36 +394,22 @@ pub struct ReplyRef {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ReplyRefBuilder {
-    root: Option<ReplyRefRoot>,
-    parent: Option<ReplyRefParent>,
-    grandparent_author: Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
-}
 impl de::Object for ReplyRef {
-    type Builder = __ReplyRefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ReplyRefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "root" => r.read(&mut b.root, "root"),
-            "parent" => r.read(&mut b.parent, "parent"),
-            "grandparentAuthor" => r.read(&mut b.grandparent_author, "grandparentAuthor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<ReplyRefRoot>,
+        Option<ReplyRefParent>,
+        Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
+    );
+    const KEYS: &'static [&'static str] = &["root", "parent", "grandparentAuthor"];
     fn finish<E: de::Error>(
-        b: __ReplyRefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            root: de::required(b.root, path, "root")?,
-            parent: de::required(b.parent, path, "parent")?,
-            grandparent_author: b.grandparent_author,
+            root: de::required(b.0, path, "root")?,
+            parent: de::required(b.1, path, "parent")?,
+            grandparent_author: b.2,
             extra,
         })
     }
@@ -513,39 +443,24 @@ pub struct ReasonRepost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ReasonRepostBuilder {
-    by: Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    indexed_at: Option<formats::Datetime>,
-}
 impl de::Object for ReasonRepost {
-    type Builder = __ReasonRepostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ReasonRepostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "by" => r.read(&mut b.by, "by"),
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &["by", "uri", "cid", "indexedAt"];
     fn finish<E: de::Error>(
-        b: __ReasonRepostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            by: de::required(b.by, path, "by")?,
-            uri: b.uri,
-            cid: b.cid,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            by: de::required(b.0, path, "by")?,
+            uri: b.1,
+            cid: b.2,
+            indexed_at: de::required(b.3, path, "indexedAt")?,
             extra,
         })
     }
@@ -573,20 +488,10 @@ pub struct ReasonPin {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ReasonPinBuilder {}
 impl de::Object for ReasonPin {
-    type Builder = __ReasonPinBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __ReasonPinBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __ReasonPinBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -609,39 +514,29 @@ pub struct ThreadViewPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ThreadViewPostBuilder {
-    post: Option<PostView>,
-    parent: Option<ThreadViewPostParent>,
-    replies: Option<Vec<ThreadViewPostRepliesItem>>,
-    thread_context: Option<ThreadContext>,
-}
 impl de::Object for ThreadViewPost {
-    type Builder = __ThreadViewPostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ThreadViewPostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "post" => r.read(&mut b.post, "post"),
-            "parent" => r.read(&mut b.parent, "parent"),
-            "replies" => r.read(&mut b.replies, "replies"),
-            "threadContext" => r.read(&mut b.thread_context, "threadContext"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<PostView>,
+        Option<ThreadViewPostParent>,
+        Option<Vec<ThreadViewPostRepliesItem>>,
+        Option<ThreadContext>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "post",
+        "parent",
+        "replies",
+        "threadContext",
+    ];
     fn finish<E: de::Error>(
-        b: __ThreadViewPostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            post: de::required(b.post, path, "post")?,
-            parent: b.parent,
-            replies: b.replies,
-            thread_context: b.thread_context,
+            post: de::required(b.0, path, "post")?,
+            parent: b.1,
+            replies: b.2,
+            thread_context: b.3,
             extra,
         })
     }
@@ -676,33 +571,17 @@ pub struct NotFoundPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __NotFoundPostBuilder {
-    uri: Option<formats::AtUri>,
-    not_found: Option<bool>,
-}
 impl de::Object for NotFoundPost {
-    type Builder = __NotFoundPostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __NotFoundPostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "notFound" => r.read(&mut b.not_found, "notFound"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtUri>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["uri", "notFound"];
     fn finish<E: de::Error>(
-        b: __NotFoundPostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            not_found: de::required(b.not_found, path, "notFound")?,
+            uri: de::required(b.0, path, "uri")?,
+            not_found: de::required(b.1, path, "notFound")?,
             extra,
         })
     }
@@ -732,36 +611,18 @@ pub struct BlockedPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __BlockedPostBuilder {
-    uri: Option<formats::AtUri>,
-    blocked: Option<bool>,
-    author: Option<BlockedAuthor>,
-}
 impl de::Object for BlockedPost {
-    type Builder = __BlockedPostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __BlockedPostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "blocked" => r.read(&mut b.blocked, "blocked"),
-            "author" => r.read(&mut b.author, "author"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtUri>, Option<bool>, Option<BlockedAuthor>);
+    const KEYS: &'static [&'static str] = &["uri", "blocked", "author"];
     fn finish<E: de::Error>(
-        b: __BlockedPostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            blocked: de::required(b.blocked, path, "blocked")?,
-            author: de::required(b.author, path, "author")?,
+            uri: de::required(b.0, path, "uri")?,
+            blocked: de::required(b.1, path, "blocked")?,
+            author: de::required(b.2, path, "author")?,
             extra,
         })
     }
@@ -797,33 +658,20 @@ pub struct BlockedAuthor {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __BlockedAuthorBuilder {
-    did: Option<formats::Did>,
-    viewer: Option<crate::app::bsky::actor::defs::ViewerState>,
-}
 impl de::Object for BlockedAuthor {
-    type Builder = __BlockedAuthorBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __BlockedAuthorBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<crate::app::bsky::actor::defs::ViewerState>,
+    );
+    const KEYS: &'static [&'static str] = &["did", "viewer"];
     fn finish<E: de::Error>(
-        b: __BlockedAuthorBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            viewer: b.viewer,
+            did: de::required(b.0, path, "did")?,
+            viewer: b.1,
             extra,
         })
     }
@@ -862,71 +710,60 @@ pub struct GeneratorView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __GeneratorViewBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    did: Option<formats::Did>,
-    creator: Option<crate::app::bsky::actor::defs::ProfileView>,
-    display_name: Option<String>,
-    description: Option<String>,
-    description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
-    avatar: Option<formats::Uri>,
-    like_count: Option<i64>,
-    accepts_interactions: Option<bool>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    viewer: Option<GeneratorViewerState>,
-    content_mode: Option<GeneratorViewContentMode>,
-    indexed_at: Option<formats::Datetime>,
-}
 impl de::Object for GeneratorView {
-    type Builder = __GeneratorViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __GeneratorViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "did" => r.read(&mut b.did, "did"),
-            "creator" => r.read(&mut b.creator, "creator"),
-            "displayName" => r.read(&mut b.display_name, "displayName"),
-            "description" => r.read(&mut b.description, "description"),
-            "descriptionFacets" => r.read(&mut b.description_facets, "descriptionFacets"),
-            "avatar" => r.read(&mut b.avatar, "avatar"),
-            "likeCount" => r.read(&mut b.like_count, "likeCount"),
-            "acceptsInteractions" => {
-                r.read(&mut b.accepts_interactions, "acceptsInteractions")
-            }
-            "labels" => r.read(&mut b.labels, "labels"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "contentMode" => r.read(&mut b.content_mode, "contentMode"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        (
+            Option<formats::AtUri>,
+            Option<formats::Cid>,
+            Option<formats::Did>,
+            Option<crate::app::bsky::actor::defs::ProfileView>,
+            Option<String>,
+            Option<String>,
+            Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+            Option<formats::Uri>,
+            Option<i64>,
+            Option<bool>,
+            Option<Vec<crate::com::atproto::label::defs::Label>>,
+            Option<GeneratorViewerState>,
+        ),
+        (Option<GeneratorViewContentMode>, Option<formats::Datetime>),
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "did",
+        "creator",
+        "displayName",
+        "description",
+        "descriptionFacets",
+        "avatar",
+        "likeCount",
+        "acceptsInteractions",
+        "labels",
+        "viewer",
+        "contentMode",
+        "indexedAt",
+    ];
     fn finish<E: de::Error>(
-        b: __GeneratorViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            did: de::required(b.did, path, "did")?,
-            creator: de::required(b.creator, path, "creator")?,
-            display_name: de::required(b.display_name, path, "displayName")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            avatar: b.avatar,
-            like_count: b.like_count,
-            accepts_interactions: b.accepts_interactions,
-            labels: b.labels,
-            viewer: b.viewer,
-            content_mode: b.content_mode,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            uri: de::required(b.0.0, path, "uri")?,
+            cid: de::required(b.0.1, path, "cid")?,
+            did: de::required(b.0.2, path, "did")?,
+            creator: de::required(b.0.3, path, "creator")?,
+            display_name: de::required(b.0.4, path, "displayName")?,
+            description: b.0.5,
+            description_facets: b.0.6,
+            avatar: b.0.7,
+            like_count: b.0.8,
+            accepts_interactions: b.0.9,
+            labels: b.0.10,
+            viewer: b.0.11,
+            content_mode: b.1.0,
+            indexed_at: de::required(b.1.1, path, "indexedAt")?,
             extra,
         })
     }
@@ -1002,29 +839,15 @@ pub struct GeneratorViewerState {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __GeneratorViewerStateBuilder {
-    like: Option<formats::AtUri>,
-}
 impl de::Object for GeneratorViewerState {
-    type Builder = __GeneratorViewerStateBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __GeneratorViewerStateBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "like" => r.read(&mut b.like, "like"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["like"];
     fn finish<E: de::Error>(
-        b: __GeneratorViewerStateBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self { like: b.like, extra })
+        Ok(Self { like: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("like", &self.like).extra(&self.extra)
@@ -1043,36 +866,22 @@ pub struct SkeletonFeedPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SkeletonFeedPostBuilder {
-    post: Option<formats::AtUri>,
-    reason: Option<SkeletonFeedPostReason>,
-    feed_context: Option<String>,
-}
 impl de::Object for SkeletonFeedPost {
-    type Builder = __SkeletonFeedPostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SkeletonFeedPostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "post" => r.read(&mut b.post, "post"),
-            "reason" => r.read(&mut b.reason, "reason"),
-            "feedContext" => r.read(&mut b.feed_context, "feedContext"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<SkeletonFeedPostReason>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &["post", "reason", "feedContext"];
     fn finish<E: de::Error>(
-        b: __SkeletonFeedPostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            post: de::required(b.post, path, "post")?,
-            reason: b.reason,
-            feed_context: b.feed_context,
+            post: de::required(b.0, path, "post")?,
+            reason: b.1,
+            feed_context: b.2,
             extra,
         })
     }
@@ -1113,30 +922,16 @@ pub struct SkeletonReasonRepost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SkeletonReasonRepostBuilder {
-    repost: Option<formats::AtUri>,
-}
 impl de::Object for SkeletonReasonRepost {
-    type Builder = __SkeletonReasonRepostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SkeletonReasonRepostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "repost" => r.read(&mut b.repost, "repost"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["repost"];
     fn finish<E: de::Error>(
-        b: __SkeletonReasonRepostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            repost: de::required(b.repost, path, "repost")?,
+            repost: de::required(b, path, "repost")?,
             extra,
         })
     }
@@ -1152,20 +947,10 @@ pub struct SkeletonReasonPin {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SkeletonReasonPinBuilder {}
 impl de::Object for SkeletonReasonPin {
-    type Builder = __SkeletonReasonPinBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __SkeletonReasonPinBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __SkeletonReasonPinBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -1188,39 +973,24 @@ pub struct ThreadgateView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ThreadgateViewBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    record: Option<types::Unknown>,
-    lists: Option<Vec<crate::app::bsky::graph::defs::ListViewBasic>>,
-}
 impl de::Object for ThreadgateView {
-    type Builder = __ThreadgateViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ThreadgateViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "record" => r.read(&mut b.record, "record"),
-            "lists" => r.read(&mut b.lists, "lists"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<types::Unknown>,
+        Option<Vec<crate::app::bsky::graph::defs::ListViewBasic>>,
+    );
+    const KEYS: &'static [&'static str] = &["uri", "cid", "record", "lists"];
     fn finish<E: de::Error>(
-        b: __ThreadgateViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: b.uri,
-            cid: b.cid,
-            record: b.record,
-            lists: b.lists,
+            uri: b.0,
+            cid: b.1,
+            record: b.2,
+            lists: b.3,
             extra,
         })
     }
@@ -1258,39 +1028,24 @@ pub struct Interaction {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InteractionBuilder {
-    item: Option<formats::AtUri>,
-    event: Option<InteractionEvent>,
-    feed_context: Option<String>,
-    req_id: Option<String>,
-}
 impl de::Object for Interaction {
-    type Builder = __InteractionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InteractionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "item" => r.read(&mut b.item, "item"),
-            "event" => r.read(&mut b.event, "event"),
-            "feedContext" => r.read(&mut b.feed_context, "feedContext"),
-            "reqId" => r.read(&mut b.req_id, "reqId"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<InteractionEvent>,
+        Option<String>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &["item", "event", "feedContext", "reqId"];
     fn finish<E: de::Error>(
-        b: __InteractionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            item: b.item,
-            event: b.event,
-            feed_context: b.feed_context,
-            req_id: b.req_id,
+            item: b.0,
+            event: b.1,
+            feed_context: b.2,
+            req_id: b.3,
             extra,
         })
     }

@@ -25,30 +25,16 @@ pub struct Feed {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __FeedBuilder {
-    uri: Option<formats::AtUri>,
-}
 impl de::Object for Feed {
-    type Builder = __FeedBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __FeedBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["uri"];
     fn finish<E: de::Error>(
-        b: __FeedBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
+            uri: de::required(b, path, "uri")?,
             extra,
         })
     }
@@ -66,33 +52,17 @@ pub struct Links {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LinksBuilder {
-    privacy_policy: Option<String>,
-    terms_of_service: Option<String>,
-}
 impl de::Object for Links {
-    type Builder = __LinksBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LinksBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "privacyPolicy" => r.read(&mut b.privacy_policy, "privacyPolicy"),
-            "termsOfService" => r.read(&mut b.terms_of_service, "termsOfService"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &["privacyPolicy", "termsOfService"];
     fn finish<E: de::Error>(
-        b: __LinksBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            privacy_policy: b.privacy_policy,
-            terms_of_service: b.terms_of_service,
+            privacy_policy: b.0,
+            terms_of_service: b.1,
             extra,
         })
     }
@@ -118,36 +88,18 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    did: Option<formats::Did>,
-    feeds: Option<Vec<Feed>>,
-    links: Option<Links>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "feeds" => r.read(&mut b.feeds, "feeds"),
-            "links" => r.read(&mut b.links, "links"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<Vec<Feed>>, Option<Links>);
+    const KEYS: &'static [&'static str] = &["did", "feeds", "links"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            feeds: de::required(b.feeds, path, "feeds")?,
-            links: b.links,
+            did: de::required(b.0, path, "did")?,
+            feeds: de::required(b.1, path, "feeds")?,
+            links: b.2,
             extra,
         })
     }

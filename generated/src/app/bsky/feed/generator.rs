@@ -26,57 +26,45 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.feed.generator";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    did: Option<formats::Did>,
-    display_name: Option<String>,
-    description: Option<String>,
-    description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
-    avatar: Option<types::Blob>,
-    accepts_interactions: Option<bool>,
-    labels: Option<RecordLabels>,
-    content_mode: Option<RecordContentMode>,
-    created_at: Option<formats::Datetime>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<formats::Did>,
+        Option<String>,
+        Option<String>,
+        Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+        Option<types::Blob>,
+        Option<bool>,
+        Option<RecordLabels>,
+        Option<RecordContentMode>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "did",
+        "displayName",
+        "description",
+        "descriptionFacets",
+        "avatar",
+        "acceptsInteractions",
+        "labels",
+        "contentMode",
+        "createdAt",
+    ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.generator");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "displayName" => r.read(&mut b.display_name, "displayName"),
-            "description" => r.read(&mut b.description, "description"),
-            "descriptionFacets" => r.read(&mut b.description_facets, "descriptionFacets"),
-            "avatar" => r.read(&mut b.avatar, "avatar"),
-            "acceptsInteractions" => {
-                r.read(&mut b.accepts_interactions, "acceptsInteractions")
-            }
-            "labels" => r.read(&mut b.labels, "labels"),
-            "contentMode" => r.read(&mut b.content_mode, "contentMode"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            display_name: de::required(b.display_name, path, "displayName")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            avatar: b.avatar,
-            accepts_interactions: b.accepts_interactions,
-            labels: b.labels,
-            content_mode: b.content_mode,
-            created_at: de::required(b.created_at, path, "createdAt")?,
+            did: de::required(b.0, path, "did")?,
+            display_name: de::required(b.1, path, "displayName")?,
+            description: b.2,
+            description_facets: b.3,
+            avatar: b.4,
+            accepts_interactions: b.5,
+            labels: b.6,
+            content_mode: b.7,
+            created_at: de::required(b.8, path, "createdAt")?,
             extra,
         })
     }

@@ -28,36 +28,18 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    feed: Option<formats::AtUri>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "feed" => r.read(&mut b.feed, "feed"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtUri>, Option<i64>, Option<String>);
+    const KEYS: &'static [&'static str] = &["feed", "limit", "cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            feed: de::required(b.feed, path, "feed")?,
-            limit: b.limit,
-            cursor: b.cursor,
+            feed: de::required(b.0, path, "feed")?,
+            limit: b.1,
+            cursor: b.2,
             extra,
         })
     }
@@ -109,33 +91,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    feed: Option<Vec<crate::app::bsky::feed::defs::FeedViewPost>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "feed" => r.read(&mut b.feed, "feed"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<Vec<crate::app::bsky::feed::defs::FeedViewPost>>,
+    );
+    const KEYS: &'static [&'static str] = &["cursor", "feed"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            feed: de::required(b.feed, path, "feed")?,
+            cursor: b.0,
+            feed: de::required(b.1, path, "feed")?,
             extra,
         })
     }

@@ -26,30 +26,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    feed: Option<formats::AtUri>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "feed" => r.read(&mut b.feed, "feed"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["feed"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            feed: de::required(b.feed, path, "feed")?,
+            feed: de::required(b, path, "feed")?,
             extra,
         })
     }
@@ -78,36 +64,22 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    view: Option<crate::app::bsky::feed::defs::GeneratorView>,
-    is_online: Option<bool>,
-    is_valid: Option<bool>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "view" => r.read(&mut b.view, "view"),
-            "isOnline" => r.read(&mut b.is_online, "isOnline"),
-            "isValid" => r.read(&mut b.is_valid, "isValid"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::app::bsky::feed::defs::GeneratorView>,
+        Option<bool>,
+        Option<bool>,
+    );
+    const KEYS: &'static [&'static str] = &["view", "isOnline", "isValid"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            view: de::required(b.view, path, "view")?,
-            is_online: de::required(b.is_online, path, "isOnline")?,
-            is_valid: de::required(b.is_valid, path, "isValid")?,
+            view: de::required(b.0, path, "view")?,
+            is_online: de::required(b.1, path, "isOnline")?,
+            is_valid: de::required(b.2, path, "isValid")?,
             extra,
         })
     }

@@ -34,36 +34,18 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    uri: Option<formats::AtUri>,
-    depth: Option<i64>,
-    parent_height: Option<i64>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "depth" => r.read(&mut b.depth, "depth"),
-            "parentHeight" => r.read(&mut b.parent_height, "parentHeight"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtUri>, Option<i64>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["uri", "depth", "parentHeight"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            depth: b.depth,
-            parent_height: b.parent_height,
+            uri: de::required(b.0, path, "uri")?,
+            depth: b.1,
+            parent_height: b.2,
             extra,
         })
     }
@@ -127,33 +109,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    thread: Option<OutputThread>,
-    threadgate: Option<crate::app::bsky::feed::defs::ThreadgateView>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "thread" => r.read(&mut b.thread, "thread"),
-            "threadgate" => r.read(&mut b.threadgate, "threadgate"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<OutputThread>,
+        Option<crate::app::bsky::feed::defs::ThreadgateView>,
+    );
+    const KEYS: &'static [&'static str] = &["thread", "threadgate"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            thread: de::required(b.thread, path, "thread")?,
-            threadgate: b.threadgate,
+            thread: de::required(b.0, path, "thread")?,
+            threadgate: b.1,
             extra,
         })
     }

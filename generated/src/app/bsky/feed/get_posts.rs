@@ -26,30 +26,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    uris: Option<Vec<formats::AtUri>>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uris" => r.read(&mut b.uris, "uris"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<formats::AtUri>>;
+    const KEYS: &'static [&'static str] = &["uris"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uris: de::required(b.uris, path, "uris")?,
+            uris: de::required(b, path, "uris")?,
             extra,
         })
     }
@@ -90,30 +76,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    posts: Option<Vec<crate::app::bsky::feed::defs::PostView>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "posts" => r.read(&mut b.posts, "posts"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<crate::app::bsky::feed::defs::PostView>>;
+    const KEYS: &'static [&'static str] = &["posts"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            posts: de::required(b.posts, path, "posts")?,
+            posts: de::required(b, path, "posts")?,
             extra,
         })
     }

@@ -31,39 +31,24 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<i64>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &["uri", "cid", "limit", "cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: b.cid,
-            limit: b.limit,
-            cursor: b.cursor,
+            uri: de::required(b.0, path, "uri")?,
+            cid: b.1,
+            limit: b.2,
+            cursor: b.3,
             extra,
         })
     }
@@ -119,39 +104,24 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    cursor: Option<String>,
-    reposted_by: Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "repostedBy" => r.read(&mut b.reposted_by, "repostedBy"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<String>,
+        Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
+    );
+    const KEYS: &'static [&'static str] = &["uri", "cid", "cursor", "repostedBy"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: b.cid,
-            cursor: b.cursor,
-            reposted_by: de::required(b.reposted_by, path, "repostedBy")?,
+            uri: de::required(b.0, path, "uri")?,
+            cid: b.1,
+            cursor: b.2,
+            reposted_by: de::required(b.3, path, "repostedBy")?,
             extra,
         })
     }

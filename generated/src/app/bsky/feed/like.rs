@@ -18,37 +18,23 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.feed.like";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    subject: Option<crate::com::atproto::repo::strong_ref::Main>,
-    created_at: Option<formats::Datetime>,
-    via: Option<crate::com::atproto::repo::strong_ref::Main>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<crate::com::atproto::repo::strong_ref::Main>,
+        Option<formats::Datetime>,
+        Option<crate::com::atproto::repo::strong_ref::Main>,
+    );
+    const KEYS: &'static [&'static str] = &["subject", "createdAt", "via"];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.like");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "via" => r.read(&mut b.via, "via"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            created_at: de::required(b.created_at, path, "createdAt")?,
-            via: b.via,
+            subject: de::required(b.0, path, "subject")?,
+            created_at: de::required(b.1, path, "createdAt")?,
+            via: b.2,
             extra,
         })
     }

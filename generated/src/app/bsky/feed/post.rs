@@ -31,55 +31,45 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.feed.post";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    text: Option<String>,
-    entities: Option<Vec<Entity>>,
-    facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
-    reply: Option<ReplyRef>,
-    embed: Option<RecordEmbed>,
-    langs: Option<Vec<formats::Language>>,
-    labels: Option<RecordLabels>,
-    tags: Option<Vec<String>>,
-    created_at: Option<formats::Datetime>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<String>,
+        Option<Vec<Entity>>,
+        Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+        Option<ReplyRef>,
+        Option<RecordEmbed>,
+        Option<Vec<formats::Language>>,
+        Option<RecordLabels>,
+        Option<Vec<String>>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "text",
+        "entities",
+        "facets",
+        "reply",
+        "embed",
+        "langs",
+        "labels",
+        "tags",
+        "createdAt",
+    ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.post");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "text" => r.read(&mut b.text, "text"),
-            "entities" => r.read(&mut b.entities, "entities"),
-            "facets" => r.read(&mut b.facets, "facets"),
-            "reply" => r.read(&mut b.reply, "reply"),
-            "embed" => r.read(&mut b.embed, "embed"),
-            "langs" => r.read(&mut b.langs, "langs"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "tags" => r.read(&mut b.tags, "tags"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            text: de::required(b.text, path, "text")?,
-            entities: b.entities,
-            facets: b.facets,
-            reply: b.reply,
-            embed: b.embed,
-            langs: b.langs,
-            labels: b.labels,
-            tags: b.tags,
-            created_at: de::required(b.created_at, path, "createdAt")?,
+            text: de::required(b.0, path, "text")?,
+            entities: b.1,
+            facets: b.2,
+            reply: b.3,
+            embed: b.4,
+            langs: b.5,
+            labels: b.6,
+            tags: b.7,
+            created_at: de::required(b.8, path, "createdAt")?,
             extra,
         })
     }
@@ -180,33 +170,20 @@ pub struct ReplyRef {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ReplyRefBuilder {
-    root: Option<crate::com::atproto::repo::strong_ref::Main>,
-    parent: Option<crate::com::atproto::repo::strong_ref::Main>,
-}
 impl de::Object for ReplyRef {
-    type Builder = __ReplyRefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ReplyRefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "root" => r.read(&mut b.root, "root"),
-            "parent" => r.read(&mut b.parent, "parent"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::com::atproto::repo::strong_ref::Main>,
+        Option<crate::com::atproto::repo::strong_ref::Main>,
+    );
+    const KEYS: &'static [&'static str] = &["root", "parent"];
     fn finish<E: de::Error>(
-        b: __ReplyRefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            root: de::required(b.root, path, "root")?,
-            parent: de::required(b.parent, path, "parent")?,
+            root: de::required(b.0, path, "root")?,
+            parent: de::required(b.1, path, "parent")?,
             extra,
         })
     }
@@ -239,36 +216,18 @@ pub struct Entity {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __EntityBuilder {
-    index: Option<TextSlice>,
-    type_: Option<String>,
-    value: Option<String>,
-}
 impl de::Object for Entity {
-    type Builder = __EntityBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __EntityBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "index" => r.read(&mut b.index, "index"),
-            "type" => r.read(&mut b.type_, "type"),
-            "value" => r.read(&mut b.value, "value"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<TextSlice>, Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &["index", "type", "value"];
     fn finish<E: de::Error>(
-        b: __EntityBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            index: de::required(b.index, path, "index")?,
-            type_: de::required(b.type_, path, "type")?,
-            value: de::required(b.value, path, "value")?,
+            index: de::required(b.0, path, "index")?,
+            type_: de::required(b.1, path, "type")?,
+            value: de::required(b.2, path, "value")?,
             extra,
         })
     }
@@ -296,33 +255,17 @@ pub struct TextSlice {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __TextSliceBuilder {
-    start: Option<i64>,
-    end: Option<i64>,
-}
 impl de::Object for TextSlice {
-    type Builder = __TextSliceBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __TextSliceBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "start" => r.read(&mut b.start, "start"),
-            "end" => r.read(&mut b.end, "end"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["start", "end"];
     fn finish<E: de::Error>(
-        b: __TextSliceBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            start: de::required(b.start, path, "start")?,
-            end: de::required(b.end, path, "end")?,
+            start: de::required(b.0, path, "start")?,
+            end: de::required(b.1, path, "end")?,
             extra,
         })
     }

@@ -22,42 +22,30 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.feed.postgate";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    created_at: Option<formats::Datetime>,
-    post: Option<formats::AtUri>,
-    detached_embedding_uris: Option<Vec<formats::AtUri>>,
-    embedding_rules: Option<Vec<RecordEmbeddingRulesItem>>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<formats::Datetime>,
+        Option<formats::AtUri>,
+        Option<Vec<formats::AtUri>>,
+        Option<Vec<RecordEmbeddingRulesItem>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "createdAt",
+        "post",
+        "detachedEmbeddingUris",
+        "embeddingRules",
+    ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.postgate");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "post" => r.read(&mut b.post, "post"),
-            "detachedEmbeddingUris" => {
-                r.read(&mut b.detached_embedding_uris, "detachedEmbeddingUris")
-            }
-            "embeddingRules" => r.read(&mut b.embedding_rules, "embeddingRules"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            created_at: de::required(b.created_at, path, "createdAt")?,
-            post: de::required(b.post, path, "post")?,
-            detached_embedding_uris: b.detached_embedding_uris,
-            embedding_rules: b.embedding_rules,
+            created_at: de::required(b.0, path, "createdAt")?,
+            post: de::required(b.1, path, "post")?,
+            detached_embedding_uris: b.2,
+            embedding_rules: b.3,
             extra,
         })
     }
@@ -119,20 +107,10 @@ pub struct DisableRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DisableRuleBuilder {}
 impl de::Object for DisableRule {
-    type Builder = __DisableRuleBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __DisableRuleBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __DisableRuleBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {

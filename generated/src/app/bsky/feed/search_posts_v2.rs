@@ -84,116 +84,110 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    cursor: Option<String>,
-    limit: Option<i64>,
-    query: Option<String>,
-    sort: Option<ParamsSort>,
-    authors: Option<Vec<formats::AtIdentifier>>,
-    mentions: Option<Vec<formats::AtIdentifier>>,
-    domains: Option<Vec<String>>,
-    urls: Option<Vec<formats::Uri>>,
-    embedded_at_uris: Option<Vec<formats::AtUri>>,
-    hashtags: Option<Vec<String>>,
-    exclude_authors: Option<Vec<formats::AtIdentifier>>,
-    exclude_mentions: Option<Vec<formats::AtIdentifier>>,
-    exclude_domains: Option<Vec<String>>,
-    exclude_urls: Option<Vec<formats::Uri>>,
-    exclude_embedded_at_uris: Option<Vec<formats::AtUri>>,
-    exclude_hashtags: Option<Vec<String>>,
-    since: Option<String>,
-    until: Option<String>,
-    all_time: Option<bool>,
-    languages: Option<Vec<formats::Language>>,
-    exclude_languages: Option<Vec<formats::Language>>,
-    has_media: Option<bool>,
-    has_video: Option<bool>,
-    reply_parent_uri: Option<formats::AtUri>,
-    thread_root_uri: Option<formats::AtUri>,
-    exclude_replies: Option<bool>,
-    replies_only: Option<bool>,
-    following: Option<bool>,
-    query_language: Option<ParamsQueryLanguage>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "query" => r.read(&mut b.query, "query"),
-            "sort" => r.read(&mut b.sort, "sort"),
-            "authors" => r.read(&mut b.authors, "authors"),
-            "mentions" => r.read(&mut b.mentions, "mentions"),
-            "domains" => r.read(&mut b.domains, "domains"),
-            "urls" => r.read(&mut b.urls, "urls"),
-            "embeddedAtUris" => r.read(&mut b.embedded_at_uris, "embeddedAtUris"),
-            "hashtags" => r.read(&mut b.hashtags, "hashtags"),
-            "excludeAuthors" => r.read(&mut b.exclude_authors, "excludeAuthors"),
-            "excludeMentions" => r.read(&mut b.exclude_mentions, "excludeMentions"),
-            "excludeDomains" => r.read(&mut b.exclude_domains, "excludeDomains"),
-            "excludeUrls" => r.read(&mut b.exclude_urls, "excludeUrls"),
-            "excludeEmbeddedAtUris" => {
-                r.read(&mut b.exclude_embedded_at_uris, "excludeEmbeddedAtUris")
-            }
-            "excludeHashtags" => r.read(&mut b.exclude_hashtags, "excludeHashtags"),
-            "since" => r.read(&mut b.since, "since"),
-            "until" => r.read(&mut b.until, "until"),
-            "allTime" => r.read(&mut b.all_time, "allTime"),
-            "languages" => r.read(&mut b.languages, "languages"),
-            "excludeLanguages" => r.read(&mut b.exclude_languages, "excludeLanguages"),
-            "hasMedia" => r.read(&mut b.has_media, "hasMedia"),
-            "hasVideo" => r.read(&mut b.has_video, "hasVideo"),
-            "replyParentUri" => r.read(&mut b.reply_parent_uri, "replyParentUri"),
-            "threadRootUri" => r.read(&mut b.thread_root_uri, "threadRootUri"),
-            "excludeReplies" => r.read(&mut b.exclude_replies, "excludeReplies"),
-            "repliesOnly" => r.read(&mut b.replies_only, "repliesOnly"),
-            "following" => r.read(&mut b.following, "following"),
-            "queryLanguage" => r.read(&mut b.query_language, "queryLanguage"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        (
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<ParamsSort>,
+            Option<Vec<formats::AtIdentifier>>,
+            Option<Vec<formats::AtIdentifier>>,
+            Option<Vec<String>>,
+            Option<Vec<formats::Uri>>,
+            Option<Vec<formats::AtUri>>,
+            Option<Vec<String>>,
+            Option<Vec<formats::AtIdentifier>>,
+            Option<Vec<formats::AtIdentifier>>,
+        ),
+        (
+            Option<Vec<String>>,
+            Option<Vec<formats::Uri>>,
+            Option<Vec<formats::AtUri>>,
+            Option<Vec<String>>,
+            Option<String>,
+            Option<String>,
+            Option<bool>,
+            Option<Vec<formats::Language>>,
+            Option<Vec<formats::Language>>,
+            Option<bool>,
+            Option<bool>,
+            Option<formats::AtUri>,
+        ),
+        (
+            Option<formats::AtUri>,
+            Option<bool>,
+            Option<bool>,
+            Option<bool>,
+            Option<ParamsQueryLanguage>,
+        ),
+    );
+    const KEYS: &'static [&'static str] = &[
+        "cursor",
+        "limit",
+        "query",
+        "sort",
+        "authors",
+        "mentions",
+        "domains",
+        "urls",
+        "embeddedAtUris",
+        "hashtags",
+        "excludeAuthors",
+        "excludeMentions",
+        "excludeDomains",
+        "excludeUrls",
+        "excludeEmbeddedAtUris",
+        "excludeHashtags",
+        "since",
+        "until",
+        "allTime",
+        "languages",
+        "excludeLanguages",
+        "hasMedia",
+        "hasVideo",
+        "replyParentUri",
+        "threadRootUri",
+        "excludeReplies",
+        "repliesOnly",
+        "following",
+        "queryLanguage",
+    ];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            limit: b.limit,
-            query: b.query,
-            sort: b.sort,
-            authors: b.authors,
-            mentions: b.mentions,
-            domains: b.domains,
-            urls: b.urls,
-            embedded_at_uris: b.embedded_at_uris,
-            hashtags: b.hashtags,
-            exclude_authors: b.exclude_authors,
-            exclude_mentions: b.exclude_mentions,
-            exclude_domains: b.exclude_domains,
-            exclude_urls: b.exclude_urls,
-            exclude_embedded_at_uris: b.exclude_embedded_at_uris,
-            exclude_hashtags: b.exclude_hashtags,
-            since: b.since,
-            until: b.until,
-            all_time: b.all_time,
-            languages: b.languages,
-            exclude_languages: b.exclude_languages,
-            has_media: b.has_media,
-            has_video: b.has_video,
-            reply_parent_uri: b.reply_parent_uri,
-            thread_root_uri: b.thread_root_uri,
-            exclude_replies: b.exclude_replies,
-            replies_only: b.replies_only,
-            following: b.following,
-            query_language: b.query_language,
+            cursor: b.0.0,
+            limit: b.0.1,
+            query: b.0.2,
+            sort: b.0.3,
+            authors: b.0.4,
+            mentions: b.0.5,
+            domains: b.0.6,
+            urls: b.0.7,
+            embedded_at_uris: b.0.8,
+            hashtags: b.0.9,
+            exclude_authors: b.0.10,
+            exclude_mentions: b.0.11,
+            exclude_domains: b.1.0,
+            exclude_urls: b.1.1,
+            exclude_embedded_at_uris: b.1.2,
+            exclude_hashtags: b.1.3,
+            since: b.1.4,
+            until: b.1.5,
+            all_time: b.1.6,
+            languages: b.1.7,
+            exclude_languages: b.1.8,
+            has_media: b.1.9,
+            has_video: b.1.10,
+            reply_parent_uri: b.1.11,
+            thread_root_uri: b.2.0,
+            exclude_replies: b.2.1,
+            replies_only: b.2.2,
+            following: b.2.3,
+            query_language: b.2.4,
             extra,
         })
     }
@@ -526,41 +520,29 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    hits_total: Option<i64>,
-    posts: Option<Vec<crate::app::bsky::feed::defs::PostView>>,
-    detected_query_languages: Option<Vec<OutputDetectedQueryLanguagesItem>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "hitsTotal" => r.read(&mut b.hits_total, "hitsTotal"),
-            "posts" => r.read(&mut b.posts, "posts"),
-            "detectedQueryLanguages" => {
-                r.read(&mut b.detected_query_languages, "detectedQueryLanguages")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<i64>,
+        Option<Vec<crate::app::bsky::feed::defs::PostView>>,
+        Option<Vec<OutputDetectedQueryLanguagesItem>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "cursor",
+        "hitsTotal",
+        "posts",
+        "detectedQueryLanguages",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            hits_total: b.hits_total,
-            posts: de::required(b.posts, path, "posts")?,
-            detected_query_languages: b.detected_query_languages,
+            cursor: b.0,
+            hits_total: b.1,
+            posts: de::required(b.2, path, "posts")?,
+            detected_query_languages: b.3,
             extra,
         })
     }

@@ -27,33 +27,20 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    feed: Option<formats::AtUri>,
-    interactions: Option<Vec<crate::app::bsky::feed::defs::Interaction>>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "feed" => r.read(&mut b.feed, "feed"),
-            "interactions" => r.read(&mut b.interactions, "interactions"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<Vec<crate::app::bsky::feed::defs::Interaction>>,
+    );
+    const KEYS: &'static [&'static str] = &["feed", "interactions"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            feed: b.feed,
-            interactions: de::required(b.interactions, path, "interactions")?,
+            feed: b.0,
+            interactions: de::required(b.1, path, "interactions")?,
             extra,
         })
     }
@@ -78,20 +65,10 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __OutputBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __OutputBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {

@@ -22,40 +22,30 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.feed.threadgate";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    post: Option<formats::AtUri>,
-    allow: Option<Vec<RecordAllowItem>>,
-    created_at: Option<formats::Datetime>,
-    hidden_replies: Option<Vec<formats::AtUri>>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<Vec<RecordAllowItem>>,
+        Option<formats::Datetime>,
+        Option<Vec<formats::AtUri>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "post",
+        "allow",
+        "createdAt",
+        "hiddenReplies",
+    ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.threadgate");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "post" => r.read(&mut b.post, "post"),
-            "allow" => r.read(&mut b.allow, "allow"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "hiddenReplies" => r.read(&mut b.hidden_replies, "hiddenReplies"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            post: de::required(b.post, path, "post")?,
-            allow: b.allow,
-            created_at: de::required(b.created_at, path, "createdAt")?,
-            hidden_replies: b.hidden_replies,
+            post: de::required(b.0, path, "post")?,
+            allow: b.1,
+            created_at: de::required(b.2, path, "createdAt")?,
+            hidden_replies: b.3,
             extra,
         })
     }
@@ -117,20 +107,10 @@ pub struct MentionRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MentionRuleBuilder {}
 impl de::Object for MentionRule {
-    type Builder = __MentionRuleBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __MentionRuleBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __MentionRuleBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -150,20 +130,10 @@ pub struct FollowerRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __FollowerRuleBuilder {}
 impl de::Object for FollowerRule {
-    type Builder = __FollowerRuleBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __FollowerRuleBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __FollowerRuleBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -183,20 +153,10 @@ pub struct FollowingRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __FollowingRuleBuilder {}
 impl de::Object for FollowingRule {
-    type Builder = __FollowingRuleBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __FollowingRuleBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __FollowingRuleBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -217,30 +177,16 @@ pub struct ListRule {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ListRuleBuilder {
-    list: Option<formats::AtUri>,
-}
 impl de::Object for ListRule {
-    type Builder = __ListRuleBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ListRuleBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "list" => r.read(&mut b.list, "list"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["list"];
     fn finish<E: de::Error>(
-        b: __ListRuleBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            list: de::required(b.list, path, "list")?,
+            list: de::required(b, path, "list")?,
             extra,
         })
     }

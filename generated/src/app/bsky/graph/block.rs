@@ -18,34 +18,18 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.graph.block";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    subject: Option<formats::Did>,
-    created_at: Option<formats::Datetime>,
-}
 impl de::Object for Record {
+    type Builder = (Option<formats::Did>, Option<formats::Datetime>);
+    const KEYS: &'static [&'static str] = &["subject", "createdAt"];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.block");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            created_at: de::required(b.created_at, path, "createdAt")?,
+            subject: de::required(b.0, path, "subject")?,
+            created_at: de::required(b.1, path, "createdAt")?,
             extra,
         })
     }

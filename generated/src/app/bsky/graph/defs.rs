@@ -17,54 +17,44 @@ pub struct ListViewBasic {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ListViewBasicBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    name: Option<String>,
-    purpose: Option<ListPurpose>,
-    avatar: Option<formats::Uri>,
-    list_item_count: Option<i64>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    viewer: Option<ListViewerState>,
-    indexed_at: Option<formats::Datetime>,
-}
 impl de::Object for ListViewBasic {
-    type Builder = __ListViewBasicBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ListViewBasicBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "name" => r.read(&mut b.name, "name"),
-            "purpose" => r.read(&mut b.purpose, "purpose"),
-            "avatar" => r.read(&mut b.avatar, "avatar"),
-            "listItemCount" => r.read(&mut b.list_item_count, "listItemCount"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<String>,
+        Option<ListPurpose>,
+        Option<formats::Uri>,
+        Option<i64>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+        Option<ListViewerState>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "name",
+        "purpose",
+        "avatar",
+        "listItemCount",
+        "labels",
+        "viewer",
+        "indexedAt",
+    ];
     fn finish<E: de::Error>(
-        b: __ListViewBasicBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            name: de::required(b.name, path, "name")?,
-            purpose: de::required(b.purpose, path, "purpose")?,
-            avatar: b.avatar,
-            list_item_count: b.list_item_count,
-            labels: b.labels,
-            viewer: b.viewer,
-            indexed_at: b.indexed_at,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            name: de::required(b.2, path, "name")?,
+            purpose: de::required(b.3, path, "purpose")?,
+            avatar: b.4,
+            list_item_count: b.5,
+            labels: b.6,
+            viewer: b.7,
+            indexed_at: b.8,
             extra,
         })
     }
@@ -142,63 +132,53 @@ pub struct ListView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ListViewBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    creator: Option<crate::app::bsky::actor::defs::ProfileView>,
-    name: Option<String>,
-    purpose: Option<ListPurpose>,
-    description: Option<String>,
-    description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
-    avatar: Option<formats::Uri>,
-    list_item_count: Option<i64>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    viewer: Option<ListViewerState>,
-    indexed_at: Option<formats::Datetime>,
-}
 impl de::Object for ListView {
-    type Builder = __ListViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ListViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "creator" => r.read(&mut b.creator, "creator"),
-            "name" => r.read(&mut b.name, "name"),
-            "purpose" => r.read(&mut b.purpose, "purpose"),
-            "description" => r.read(&mut b.description, "description"),
-            "descriptionFacets" => r.read(&mut b.description_facets, "descriptionFacets"),
-            "avatar" => r.read(&mut b.avatar, "avatar"),
-            "listItemCount" => r.read(&mut b.list_item_count, "listItemCount"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<crate::app::bsky::actor::defs::ProfileView>,
+        Option<String>,
+        Option<ListPurpose>,
+        Option<String>,
+        Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+        Option<formats::Uri>,
+        Option<i64>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+        Option<ListViewerState>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "creator",
+        "name",
+        "purpose",
+        "description",
+        "descriptionFacets",
+        "avatar",
+        "listItemCount",
+        "labels",
+        "viewer",
+        "indexedAt",
+    ];
     fn finish<E: de::Error>(
-        b: __ListViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            creator: de::required(b.creator, path, "creator")?,
-            name: de::required(b.name, path, "name")?,
-            purpose: de::required(b.purpose, path, "purpose")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            avatar: b.avatar,
-            list_item_count: b.list_item_count,
-            labels: b.labels,
-            viewer: b.viewer,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            creator: de::required(b.2, path, "creator")?,
+            name: de::required(b.3, path, "name")?,
+            purpose: de::required(b.4, path, "purpose")?,
+            description: b.5,
+            description_facets: b.6,
+            avatar: b.7,
+            list_item_count: b.8,
+            labels: b.9,
+            viewer: b.10,
+            indexed_at: de::required(b.11, path, "indexedAt")?,
             extra,
         })
     }
@@ -285,33 +265,20 @@ pub struct ListItemView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ListItemViewBuilder {
-    uri: Option<formats::AtUri>,
-    subject: Option<crate::app::bsky::actor::defs::ProfileView>,
-}
 impl de::Object for ListItemView {
-    type Builder = __ListItemViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ListItemViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "subject" => r.read(&mut b.subject, "subject"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<crate::app::bsky::actor::defs::ProfileView>,
+    );
+    const KEYS: &'static [&'static str] = &["uri", "subject"];
     fn finish<E: de::Error>(
-        b: __ListItemViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            subject: de::required(b.subject, path, "subject")?,
+            uri: de::required(b.0, path, "uri")?,
+            subject: de::required(b.1, path, "subject")?,
             extra,
         })
     }
@@ -347,62 +314,50 @@ pub struct StarterPackView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __StarterPackViewBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    record: Option<types::Unknown>,
-    creator: Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
-    list: Option<ListViewBasic>,
-    list_items_sample: Option<Vec<ListItemView>>,
-    feeds: Option<Vec<crate::app::bsky::feed::defs::GeneratorView>>,
-    joined_week_count: Option<i64>,
-    joined_all_time_count: Option<i64>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    indexed_at: Option<formats::Datetime>,
-}
 impl de::Object for StarterPackView {
-    type Builder = __StarterPackViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __StarterPackViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "record" => r.read(&mut b.record, "record"),
-            "creator" => r.read(&mut b.creator, "creator"),
-            "list" => r.read(&mut b.list, "list"),
-            "listItemsSample" => r.read(&mut b.list_items_sample, "listItemsSample"),
-            "feeds" => r.read(&mut b.feeds, "feeds"),
-            "joinedWeekCount" => r.read(&mut b.joined_week_count, "joinedWeekCount"),
-            "joinedAllTimeCount" => {
-                r.read(&mut b.joined_all_time_count, "joinedAllTimeCount")
-            }
-            "labels" => r.read(&mut b.labels, "labels"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<types::Unknown>,
+        Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
+        Option<ListViewBasic>,
+        Option<Vec<ListItemView>>,
+        Option<Vec<crate::app::bsky::feed::defs::GeneratorView>>,
+        Option<i64>,
+        Option<i64>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "record",
+        "creator",
+        "list",
+        "listItemsSample",
+        "feeds",
+        "joinedWeekCount",
+        "joinedAllTimeCount",
+        "labels",
+        "indexedAt",
+    ];
     fn finish<E: de::Error>(
-        b: __StarterPackViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            record: de::required(b.record, path, "record")?,
-            creator: de::required(b.creator, path, "creator")?,
-            list: b.list,
-            list_items_sample: b.list_items_sample,
-            feeds: b.feeds,
-            joined_week_count: b.joined_week_count,
-            joined_all_time_count: b.joined_all_time_count,
-            labels: b.labels,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            record: de::required(b.2, path, "record")?,
+            creator: de::required(b.3, path, "creator")?,
+            list: b.4,
+            list_items_sample: b.5,
+            feeds: b.6,
+            joined_week_count: b.7,
+            joined_all_time_count: b.8,
+            labels: b.9,
+            indexed_at: de::required(b.10, path, "indexedAt")?,
             extra,
         })
     }
@@ -506,56 +461,44 @@ pub struct StarterPackViewBasic {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __StarterPackViewBasicBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    record: Option<types::Unknown>,
-    creator: Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
-    list_item_count: Option<i64>,
-    joined_week_count: Option<i64>,
-    joined_all_time_count: Option<i64>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    indexed_at: Option<formats::Datetime>,
-}
 impl de::Object for StarterPackViewBasic {
-    type Builder = __StarterPackViewBasicBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __StarterPackViewBasicBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "record" => r.read(&mut b.record, "record"),
-            "creator" => r.read(&mut b.creator, "creator"),
-            "listItemCount" => r.read(&mut b.list_item_count, "listItemCount"),
-            "joinedWeekCount" => r.read(&mut b.joined_week_count, "joinedWeekCount"),
-            "joinedAllTimeCount" => {
-                r.read(&mut b.joined_all_time_count, "joinedAllTimeCount")
-            }
-            "labels" => r.read(&mut b.labels, "labels"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<types::Unknown>,
+        Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "record",
+        "creator",
+        "listItemCount",
+        "joinedWeekCount",
+        "joinedAllTimeCount",
+        "labels",
+        "indexedAt",
+    ];
     fn finish<E: de::Error>(
-        b: __StarterPackViewBasicBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            record: de::required(b.record, path, "record")?,
-            creator: de::required(b.creator, path, "creator")?,
-            list_item_count: b.list_item_count,
-            joined_week_count: b.joined_week_count,
-            joined_all_time_count: b.joined_all_time_count,
-            labels: b.labels,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            record: de::required(b.2, path, "record")?,
+            creator: de::required(b.3, path, "creator")?,
+            list_item_count: b.4,
+            joined_week_count: b.5,
+            joined_all_time_count: b.6,
+            labels: b.7,
+            indexed_at: de::required(b.8, path, "indexedAt")?,
             extra,
         })
     }
@@ -715,33 +658,17 @@ pub struct ListViewerState {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ListViewerStateBuilder {
-    muted: Option<bool>,
-    blocked: Option<formats::AtUri>,
-}
 impl de::Object for ListViewerState {
-    type Builder = __ListViewerStateBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ListViewerStateBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "muted" => r.read(&mut b.muted, "muted"),
-            "blocked" => r.read(&mut b.blocked, "blocked"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<bool>, Option<formats::AtUri>);
+    const KEYS: &'static [&'static str] = &["muted", "blocked"];
     fn finish<E: de::Error>(
-        b: __ListViewerStateBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            muted: b.muted,
-            blocked: b.blocked,
+            muted: b.0,
+            blocked: b.1,
             extra,
         })
     }
@@ -767,33 +694,17 @@ pub struct NotFoundActor {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __NotFoundActorBuilder {
-    actor: Option<formats::AtIdentifier>,
-    not_found: Option<bool>,
-}
 impl de::Object for NotFoundActor {
-    type Builder = __NotFoundActorBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __NotFoundActorBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "actor" => r.read(&mut b.actor, "actor"),
-            "notFound" => r.read(&mut b.not_found, "notFound"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtIdentifier>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["actor", "notFound"];
     fn finish<E: de::Error>(
-        b: __NotFoundActorBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            actor: de::required(b.actor, path, "actor")?,
-            not_found: de::required(b.not_found, path, "notFound")?,
+            actor: de::required(b.0, path, "actor")?,
+            not_found: de::required(b.1, path, "notFound")?,
             extra,
         })
     }
@@ -836,48 +747,38 @@ pub struct Relationship {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RelationshipBuilder {
-    did: Option<formats::Did>,
-    following: Option<formats::AtUri>,
-    followed_by: Option<formats::AtUri>,
-    blocking: Option<formats::AtUri>,
-    blocked_by: Option<formats::AtUri>,
-    blocking_by_list: Option<formats::AtUri>,
-    blocked_by_list: Option<formats::AtUri>,
-}
 impl de::Object for Relationship {
-    type Builder = __RelationshipBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RelationshipBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "following" => r.read(&mut b.following, "following"),
-            "followedBy" => r.read(&mut b.followed_by, "followedBy"),
-            "blocking" => r.read(&mut b.blocking, "blocking"),
-            "blockedBy" => r.read(&mut b.blocked_by, "blockedBy"),
-            "blockingByList" => r.read(&mut b.blocking_by_list, "blockingByList"),
-            "blockedByList" => r.read(&mut b.blocked_by_list, "blockedByList"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<formats::AtUri>,
+        Option<formats::AtUri>,
+        Option<formats::AtUri>,
+        Option<formats::AtUri>,
+        Option<formats::AtUri>,
+        Option<formats::AtUri>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "did",
+        "following",
+        "followedBy",
+        "blocking",
+        "blockedBy",
+        "blockingByList",
+        "blockedByList",
+    ];
     fn finish<E: de::Error>(
-        b: __RelationshipBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            following: b.following,
-            followed_by: b.followed_by,
-            blocking: b.blocking,
-            blocked_by: b.blocked_by,
-            blocking_by_list: b.blocking_by_list,
-            blocked_by_list: b.blocked_by_list,
+            did: de::required(b.0, path, "did")?,
+            following: b.1,
+            followed_by: b.2,
+            blocking: b.3,
+            blocked_by: b.4,
+            blocking_by_list: b.5,
+            blocked_by_list: b.6,
             extra,
         })
     }

@@ -29,39 +29,24 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    actor: Option<formats::AtIdentifier>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-    sort: Option<ParamsSort>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "actor" => r.read(&mut b.actor, "actor"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "sort" => r.read(&mut b.sort, "sort"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtIdentifier>,
+        Option<i64>,
+        Option<String>,
+        Option<ParamsSort>,
+    );
+    const KEYS: &'static [&'static str] = &["actor", "limit", "cursor", "sort"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            actor: de::required(b.actor, path, "actor")?,
-            limit: b.limit,
-            cursor: b.cursor,
-            sort: b.sort,
+            actor: de::required(b.0, path, "actor")?,
+            limit: b.1,
+            cursor: b.2,
+            sort: b.3,
             extra,
         })
     }
@@ -197,36 +182,22 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    subject: Option<crate::app::bsky::actor::defs::ProfileView>,
-    cursor: Option<String>,
-    follows: Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "follows" => r.read(&mut b.follows, "follows"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::app::bsky::actor::defs::ProfileView>,
+        Option<String>,
+        Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
+    );
+    const KEYS: &'static [&'static str] = &["subject", "cursor", "follows"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            cursor: b.cursor,
-            follows: de::required(b.follows, path, "follows")?,
+            subject: de::required(b.0, path, "subject")?,
+            cursor: b.1,
+            follows: de::required(b.2, path, "follows")?,
             extra,
         })
     }

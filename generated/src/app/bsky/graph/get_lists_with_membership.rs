@@ -27,33 +27,20 @@ pub struct ListWithMembership {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ListWithMembershipBuilder {
-    list: Option<crate::app::bsky::graph::defs::ListView>,
-    list_item: Option<crate::app::bsky::graph::defs::ListItemView>,
-}
 impl de::Object for ListWithMembership {
-    type Builder = __ListWithMembershipBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ListWithMembershipBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "list" => r.read(&mut b.list, "list"),
-            "listItem" => r.read(&mut b.list_item, "listItem"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::app::bsky::graph::defs::ListView>,
+        Option<crate::app::bsky::graph::defs::ListItemView>,
+    );
+    const KEYS: &'static [&'static str] = &["list", "listItem"];
     fn finish<E: de::Error>(
-        b: __ListWithMembershipBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            list: de::required(b.list, path, "list")?,
-            list_item: b.list_item,
+            list: de::required(b.0, path, "list")?,
+            list_item: b.1,
             extra,
         })
     }
@@ -88,39 +75,24 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    actor: Option<formats::AtIdentifier>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-    purposes: Option<Vec<ParamsPurposesItem>>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "actor" => r.read(&mut b.actor, "actor"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "purposes" => r.read(&mut b.purposes, "purposes"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtIdentifier>,
+        Option<i64>,
+        Option<String>,
+        Option<Vec<ParamsPurposesItem>>,
+    );
+    const KEYS: &'static [&'static str] = &["actor", "limit", "cursor", "purposes"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            actor: de::required(b.actor, path, "actor")?,
-            limit: b.limit,
-            cursor: b.cursor,
-            purposes: b.purposes,
+            actor: de::required(b.0, path, "actor")?,
+            limit: b.1,
+            cursor: b.2,
+            purposes: b.3,
             extra,
         })
     }
@@ -255,39 +227,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    lists_with_membership: Option<Vec<ListWithMembership>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "listsWithMembership" => {
-                r.read(&mut b.lists_with_membership, "listsWithMembership")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<Vec<ListWithMembership>>);
+    const KEYS: &'static [&'static str] = &["cursor", "listsWithMembership"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            lists_with_membership: de::required(
-                b.lists_with_membership,
-                path,
-                "listsWithMembership",
-            )?,
+            cursor: b.0,
+            lists_with_membership: de::required(b.1, path, "listsWithMembership")?,
             extra,
         })
     }

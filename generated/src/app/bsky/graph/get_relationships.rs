@@ -28,33 +28,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    actor: Option<formats::AtIdentifier>,
-    others: Option<Vec<formats::AtIdentifier>>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "actor" => r.read(&mut b.actor, "actor"),
-            "others" => r.read(&mut b.others, "others"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtIdentifier>, Option<Vec<formats::AtIdentifier>>);
+    const KEYS: &'static [&'static str] = &["actor", "others"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            actor: de::required(b.actor, path, "actor")?,
-            others: b.others,
+            actor: de::required(b.0, path, "actor")?,
+            others: b.1,
             extra,
         })
     }
@@ -104,33 +88,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    actor: Option<formats::Did>,
-    relationships: Option<Vec<OutputRelationshipsItem>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "actor" => r.read(&mut b.actor, "actor"),
-            "relationships" => r.read(&mut b.relationships, "relationships"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<Vec<OutputRelationshipsItem>>);
+    const KEYS: &'static [&'static str] = &["actor", "relationships"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            actor: b.actor,
-            relationships: de::required(b.relationships, path, "relationships")?,
+            actor: b.0,
+            relationships: de::required(b.1, path, "relationships")?,
             extra,
         })
     }

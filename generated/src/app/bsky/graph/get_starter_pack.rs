@@ -26,30 +26,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    starter_pack: Option<formats::AtUri>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "starterPack" => r.read(&mut b.starter_pack, "starterPack"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["starterPack"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            starter_pack: de::required(b.starter_pack, path, "starterPack")?,
+            starter_pack: de::required(b, path, "starterPack")?,
             extra,
         })
     }
@@ -76,30 +62,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    starter_pack: Option<crate::app::bsky::graph::defs::StarterPackView>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "starterPack" => r.read(&mut b.starter_pack, "starterPack"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::app::bsky::graph::defs::StarterPackView>;
+    const KEYS: &'static [&'static str] = &["starterPack"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            starter_pack: de::required(b.starter_pack, path, "starterPack")?,
+            starter_pack: de::required(b, path, "starterPack")?,
             extra,
         })
     }

@@ -25,30 +25,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    uris: Option<Vec<formats::AtUri>>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uris" => r.read(&mut b.uris, "uris"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<formats::AtUri>>;
+    const KEYS: &'static [&'static str] = &["uris"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uris: de::required(b.uris, path, "uris")?,
+            uris: de::required(b, path, "uris")?,
             extra,
         })
     }
@@ -89,30 +75,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    starter_packs: Option<Vec<crate::app::bsky::graph::defs::StarterPackViewBasic>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "starterPacks" => r.read(&mut b.starter_packs, "starterPacks"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<crate::app::bsky::graph::defs::StarterPackViewBasic>>;
+    const KEYS: &'static [&'static str] = &["starterPacks"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            starter_packs: de::required(b.starter_packs, path, "starterPacks")?,
+            starter_packs: de::required(b, path, "starterPacks")?,
             extra,
         })
     }

@@ -27,33 +27,20 @@ pub struct StarterPackWithMembership {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __StarterPackWithMembershipBuilder {
-    starter_pack: Option<crate::app::bsky::graph::defs::StarterPackView>,
-    list_item: Option<crate::app::bsky::graph::defs::ListItemView>,
-}
 impl de::Object for StarterPackWithMembership {
-    type Builder = __StarterPackWithMembershipBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __StarterPackWithMembershipBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "starterPack" => r.read(&mut b.starter_pack, "starterPack"),
-            "listItem" => r.read(&mut b.list_item, "listItem"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::app::bsky::graph::defs::StarterPackView>,
+        Option<crate::app::bsky::graph::defs::ListItemView>,
+    );
+    const KEYS: &'static [&'static str] = &["starterPack", "listItem"];
     fn finish<E: de::Error>(
-        b: __StarterPackWithMembershipBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            starter_pack: de::required(b.starter_pack, path, "starterPack")?,
-            list_item: b.list_item,
+            starter_pack: de::required(b.0, path, "starterPack")?,
+            list_item: b.1,
             extra,
         })
     }
@@ -87,36 +74,18 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    actor: Option<formats::AtIdentifier>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "actor" => r.read(&mut b.actor, "actor"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtIdentifier>, Option<i64>, Option<String>);
+    const KEYS: &'static [&'static str] = &["actor", "limit", "cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            actor: de::required(b.actor, path, "actor")?,
-            limit: b.limit,
-            cursor: b.cursor,
+            actor: de::required(b.0, path, "actor")?,
+            limit: b.1,
+            cursor: b.2,
             extra,
         })
     }
@@ -168,39 +137,18 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    starter_packs_with_membership: Option<Vec<StarterPackWithMembership>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "starterPacksWithMembership" => {
-                r.read(
-                    &mut b.starter_packs_with_membership,
-                    "starterPacksWithMembership",
-                )
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<Vec<StarterPackWithMembership>>);
+    const KEYS: &'static [&'static str] = &["cursor", "starterPacksWithMembership"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
+            cursor: b.0,
             starter_packs_with_membership: de::required(
-                b.starter_packs_with_membership,
+                b.1,
                 path,
                 "starterPacksWithMembership",
             )?,

@@ -25,30 +25,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    actor: Option<formats::AtIdentifier>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "actor" => r.read(&mut b.actor, "actor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtIdentifier>;
+    const KEYS: &'static [&'static str] = &["actor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            actor: de::required(b.actor, path, "actor")?,
+            actor: de::required(b, path, "actor")?,
             extra,
         })
     }
@@ -81,39 +67,29 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    suggestions: Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
-    rec_id_str: Option<String>,
-    is_fallback: Option<bool>,
-    rec_id: Option<i64>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "suggestions" => r.read(&mut b.suggestions, "suggestions"),
-            "recIdStr" => r.read(&mut b.rec_id_str, "recIdStr"),
-            "isFallback" => r.read(&mut b.is_fallback, "isFallback"),
-            "recId" => r.read(&mut b.rec_id, "recId"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
+        Option<String>,
+        Option<bool>,
+        Option<i64>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "suggestions",
+        "recIdStr",
+        "isFallback",
+        "recId",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            suggestions: de::required(b.suggestions, path, "suggestions")?,
-            rec_id_str: b.rec_id_str,
-            is_fallback: b.is_fallback,
-            rec_id: b.rec_id,
+            suggestions: de::required(b.0, path, "suggestions")?,
+            rec_id_str: b.1,
+            is_fallback: b.2,
+            rec_id: b.3,
             extra,
         })
     }

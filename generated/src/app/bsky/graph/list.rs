@@ -24,49 +24,39 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.graph.list";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    purpose: Option<crate::app::bsky::graph::defs::ListPurpose>,
-    name: Option<String>,
-    description: Option<String>,
-    description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
-    avatar: Option<types::Blob>,
-    labels: Option<RecordLabels>,
-    created_at: Option<formats::Datetime>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<crate::app::bsky::graph::defs::ListPurpose>,
+        Option<String>,
+        Option<String>,
+        Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+        Option<types::Blob>,
+        Option<RecordLabels>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "purpose",
+        "name",
+        "description",
+        "descriptionFacets",
+        "avatar",
+        "labels",
+        "createdAt",
+    ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.list");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "purpose" => r.read(&mut b.purpose, "purpose"),
-            "name" => r.read(&mut b.name, "name"),
-            "description" => r.read(&mut b.description, "description"),
-            "descriptionFacets" => r.read(&mut b.description_facets, "descriptionFacets"),
-            "avatar" => r.read(&mut b.avatar, "avatar"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            purpose: de::required(b.purpose, path, "purpose")?,
-            name: de::required(b.name, path, "name")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            avatar: b.avatar,
-            labels: b.labels,
-            created_at: de::required(b.created_at, path, "createdAt")?,
+            purpose: de::required(b.0, path, "purpose")?,
+            name: de::required(b.1, path, "name")?,
+            description: b.2,
+            description_facets: b.3,
+            avatar: b.4,
+            labels: b.5,
+            created_at: de::required(b.6, path, "createdAt")?,
             extra,
         })
     }

@@ -29,36 +29,18 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    actor: Option<formats::AtIdentifier>,
-    only_reposts: Option<bool>,
-    only_quoteposts: Option<bool>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "actor" => r.read(&mut b.actor, "actor"),
-            "onlyReposts" => r.read(&mut b.only_reposts, "onlyReposts"),
-            "onlyQuoteposts" => r.read(&mut b.only_quoteposts, "onlyQuoteposts"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtIdentifier>, Option<bool>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["actor", "onlyReposts", "onlyQuoteposts"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            actor: de::required(b.actor, path, "actor")?,
-            only_reposts: b.only_reposts,
-            only_quoteposts: b.only_quoteposts,
+            actor: de::required(b.0, path, "actor")?,
+            only_reposts: b.1,
+            only_quoteposts: b.2,
             extra,
         })
     }

@@ -29,36 +29,18 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    q: Option<String>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "q" => r.read(&mut b.q, "q"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<i64>, Option<String>);
+    const KEYS: &'static [&'static str] = &["q", "limit", "cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            q: de::required(b.q, path, "q")?,
-            limit: b.limit,
-            cursor: b.cursor,
+            q: de::required(b.0, path, "q")?,
+            limit: b.1,
+            cursor: b.2,
             extra,
         })
     }
@@ -111,36 +93,22 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    hits_total: Option<i64>,
-    starter_packs: Option<Vec<crate::app::bsky::graph::defs::StarterPackView>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "hitsTotal" => r.read(&mut b.hits_total, "hitsTotal"),
-            "starterPacks" => r.read(&mut b.starter_packs, "starterPacks"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<i64>,
+        Option<Vec<crate::app::bsky::graph::defs::StarterPackView>>,
+    );
+    const KEYS: &'static [&'static str] = &["cursor", "hitsTotal", "starterPacks"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            hits_total: b.hits_total,
-            starter_packs: de::required(b.starter_packs, path, "starterPacks")?,
+            cursor: b.0,
+            hits_total: b.1,
+            starter_packs: de::required(b.2, path, "starterPacks")?,
             extra,
         })
     }

@@ -23,46 +23,36 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.graph.starterpack";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    name: Option<String>,
-    description: Option<String>,
-    description_facets: Option<Vec<crate::app::bsky::richtext::facet::Main>>,
-    list: Option<formats::AtUri>,
-    feeds: Option<Vec<FeedItem>>,
-    created_at: Option<formats::Datetime>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<String>,
+        Option<String>,
+        Option<Vec<crate::app::bsky::richtext::facet::Main>>,
+        Option<formats::AtUri>,
+        Option<Vec<FeedItem>>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "descriptionFacets",
+        "list",
+        "feeds",
+        "createdAt",
+    ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.starterpack");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => r.read(&mut b.name, "name"),
-            "description" => r.read(&mut b.description, "description"),
-            "descriptionFacets" => r.read(&mut b.description_facets, "descriptionFacets"),
-            "list" => r.read(&mut b.list, "list"),
-            "feeds" => r.read(&mut b.feeds, "feeds"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            name: de::required(b.name, path, "name")?,
-            description: b.description,
-            description_facets: b.description_facets,
-            list: de::required(b.list, path, "list")?,
-            feeds: b.feeds,
-            created_at: de::required(b.created_at, path, "createdAt")?,
+            name: de::required(b.0, path, "name")?,
+            description: b.1,
+            description_facets: b.2,
+            list: de::required(b.3, path, "list")?,
+            feeds: b.4,
+            created_at: de::required(b.5, path, "createdAt")?,
             extra,
         })
     }
@@ -144,30 +134,16 @@ pub struct FeedItem {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __FeedItemBuilder {
-    uri: Option<formats::AtUri>,
-}
 impl de::Object for FeedItem {
-    type Builder = __FeedItemBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __FeedItemBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["uri"];
     fn finish<E: de::Error>(
-        b: __FeedItemBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
+            uri: de::required(b, path, "uri")?,
             extra,
         })
     }

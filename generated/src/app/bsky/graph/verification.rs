@@ -23,40 +23,30 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.graph.verification";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    subject: Option<formats::Did>,
-    handle: Option<formats::Handle>,
-    display_name: Option<String>,
-    created_at: Option<formats::Datetime>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<formats::Did>,
+        Option<formats::Handle>,
+        Option<String>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "subject",
+        "handle",
+        "displayName",
+        "createdAt",
+    ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.verification");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "handle" => r.read(&mut b.handle, "handle"),
-            "displayName" => r.read(&mut b.display_name, "displayName"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            handle: de::required(b.handle, path, "handle")?,
-            display_name: de::required(b.display_name, path, "displayName")?,
-            created_at: de::required(b.created_at, path, "createdAt")?,
+            subject: de::required(b.0, path, "subject")?,
+            handle: de::required(b.1, path, "handle")?,
+            display_name: de::required(b.2, path, "displayName")?,
+            created_at: de::required(b.3, path, "createdAt")?,
             extra,
         })
     }

@@ -15,48 +15,38 @@ pub struct LabelerView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelerViewBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    creator: Option<crate::app::bsky::actor::defs::ProfileView>,
-    like_count: Option<i64>,
-    viewer: Option<LabelerViewerState>,
-    indexed_at: Option<formats::Datetime>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-}
 impl de::Object for LabelerView {
-    type Builder = __LabelerViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LabelerViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "creator" => r.read(&mut b.creator, "creator"),
-            "likeCount" => r.read(&mut b.like_count, "likeCount"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<crate::app::bsky::actor::defs::ProfileView>,
+        Option<i64>,
+        Option<LabelerViewerState>,
+        Option<formats::Datetime>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "creator",
+        "likeCount",
+        "viewer",
+        "indexedAt",
+        "labels",
+    ];
     fn finish<E: de::Error>(
-        b: __LabelerViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            creator: de::required(b.creator, path, "creator")?,
-            like_count: b.like_count,
-            viewer: b.viewer,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
-            labels: b.labels,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            creator: de::required(b.2, path, "creator")?,
+            like_count: b.3,
+            viewer: b.4,
+            indexed_at: de::required(b.5, path, "indexedAt")?,
+            labels: b.6,
             extra,
         })
     }
@@ -120,62 +110,50 @@ pub struct LabelerViewDetailed {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelerViewDetailedBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    creator: Option<crate::app::bsky::actor::defs::ProfileView>,
-    policies: Option<LabelerPolicies>,
-    like_count: Option<i64>,
-    viewer: Option<LabelerViewerState>,
-    indexed_at: Option<formats::Datetime>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-    reason_types: Option<Vec<crate::com::atproto::moderation::defs::ReasonType>>,
-    subject_types: Option<Vec<crate::com::atproto::moderation::defs::SubjectType>>,
-    subject_collections: Option<Vec<formats::Nsid>>,
-}
 impl de::Object for LabelerViewDetailed {
-    type Builder = __LabelerViewDetailedBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LabelerViewDetailedBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "creator" => r.read(&mut b.creator, "creator"),
-            "policies" => r.read(&mut b.policies, "policies"),
-            "likeCount" => r.read(&mut b.like_count, "likeCount"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "reasonTypes" => r.read(&mut b.reason_types, "reasonTypes"),
-            "subjectTypes" => r.read(&mut b.subject_types, "subjectTypes"),
-            "subjectCollections" => {
-                r.read(&mut b.subject_collections, "subjectCollections")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<crate::app::bsky::actor::defs::ProfileView>,
+        Option<LabelerPolicies>,
+        Option<i64>,
+        Option<LabelerViewerState>,
+        Option<formats::Datetime>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+        Option<Vec<crate::com::atproto::moderation::defs::ReasonType>>,
+        Option<Vec<crate::com::atproto::moderation::defs::SubjectType>>,
+        Option<Vec<formats::Nsid>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "creator",
+        "policies",
+        "likeCount",
+        "viewer",
+        "indexedAt",
+        "labels",
+        "reasonTypes",
+        "subjectTypes",
+        "subjectCollections",
+    ];
     fn finish<E: de::Error>(
-        b: __LabelerViewDetailedBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            creator: de::required(b.creator, path, "creator")?,
-            policies: de::required(b.policies, path, "policies")?,
-            like_count: b.like_count,
-            viewer: b.viewer,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
-            labels: b.labels,
-            reason_types: b.reason_types,
-            subject_types: b.subject_types,
-            subject_collections: b.subject_collections,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            creator: de::required(b.2, path, "creator")?,
+            policies: de::required(b.3, path, "policies")?,
+            like_count: b.4,
+            viewer: b.5,
+            indexed_at: de::required(b.6, path, "indexedAt")?,
+            labels: b.7,
+            reason_types: b.8,
+            subject_types: b.9,
+            subject_collections: b.10,
             extra,
         })
     }
@@ -237,29 +215,15 @@ pub struct LabelerViewerState {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelerViewerStateBuilder {
-    like: Option<formats::AtUri>,
-}
 impl de::Object for LabelerViewerState {
-    type Builder = __LabelerViewerStateBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LabelerViewerStateBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "like" => r.read(&mut b.like, "like"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["like"];
     fn finish<E: de::Error>(
-        b: __LabelerViewerStateBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self { like: b.like, extra })
+        Ok(Self { like: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("like", &self.like).extra(&self.extra)
@@ -280,37 +244,20 @@ pub struct LabelerPolicies {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelerPoliciesBuilder {
-    label_values: Option<Vec<crate::com::atproto::label::defs::LabelValue>>,
-    label_value_definitions: Option<
-        Vec<crate::com::atproto::label::defs::LabelValueDefinition>,
-    >,
-}
 impl de::Object for LabelerPolicies {
-    type Builder = __LabelerPoliciesBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LabelerPoliciesBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "labelValues" => r.read(&mut b.label_values, "labelValues"),
-            "labelValueDefinitions" => {
-                r.read(&mut b.label_value_definitions, "labelValueDefinitions")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<crate::com::atproto::label::defs::LabelValue>>,
+        Option<Vec<crate::com::atproto::label::defs::LabelValueDefinition>>,
+    );
+    const KEYS: &'static [&'static str] = &["labelValues", "labelValueDefinitions"];
     fn finish<E: de::Error>(
-        b: __LabelerPoliciesBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            label_values: de::required(b.label_values, path, "labelValues")?,
-            label_value_definitions: b.label_value_definitions,
+            label_values: de::required(b.0, path, "labelValues")?,
+            label_value_definitions: b.1,
             extra,
         })
     }

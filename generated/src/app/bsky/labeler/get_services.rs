@@ -27,33 +27,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    dids: Option<Vec<formats::Did>>,
-    detailed: Option<bool>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "dids" => r.read(&mut b.dids, "dids"),
-            "detailed" => r.read(&mut b.detailed, "detailed"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<Vec<formats::Did>>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["dids", "detailed"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            dids: de::required(b.dids, path, "dids")?,
-            detailed: b.detailed,
+            dids: de::required(b.0, path, "dids")?,
+            detailed: b.1,
             extra,
         })
     }
@@ -86,30 +70,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    views: Option<Vec<OutputViewsItem>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "views" => r.read(&mut b.views, "views"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<OutputViewsItem>>;
+    const KEYS: &'static [&'static str] = &["views"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            views: de::required(b.views, path, "views")?,
+            views: de::required(b, path, "views")?,
             extra,
         })
     }

@@ -24,48 +24,36 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.labeler.service";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    policies: Option<crate::app::bsky::labeler::defs::LabelerPolicies>,
-    labels: Option<RecordLabels>,
-    created_at: Option<formats::Datetime>,
-    reason_types: Option<Vec<crate::com::atproto::moderation::defs::ReasonType>>,
-    subject_types: Option<Vec<crate::com::atproto::moderation::defs::SubjectType>>,
-    subject_collections: Option<Vec<formats::Nsid>>,
-}
 impl de::Object for Record {
+    type Builder = (
+        Option<crate::app::bsky::labeler::defs::LabelerPolicies>,
+        Option<RecordLabels>,
+        Option<formats::Datetime>,
+        Option<Vec<crate::com::atproto::moderation::defs::ReasonType>>,
+        Option<Vec<crate::com::atproto::moderation::defs::SubjectType>>,
+        Option<Vec<formats::Nsid>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "policies",
+        "labels",
+        "createdAt",
+        "reasonTypes",
+        "subjectTypes",
+        "subjectCollections",
+    ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.labeler.service");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "policies" => r.read(&mut b.policies, "policies"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "reasonTypes" => r.read(&mut b.reason_types, "reasonTypes"),
-            "subjectTypes" => r.read(&mut b.subject_types, "subjectTypes"),
-            "subjectCollections" => {
-                r.read(&mut b.subject_collections, "subjectCollections")
-            }
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            policies: de::required(b.policies, path, "policies")?,
-            labels: b.labels,
-            created_at: de::required(b.created_at, path, "createdAt")?,
-            reason_types: b.reason_types,
-            subject_types: b.subject_types,
-            subject_collections: b.subject_collections,
+            policies: de::required(b.0, path, "policies")?,
+            labels: b.1,
+            created_at: de::required(b.2, path, "createdAt")?,
+            reason_types: b.3,
+            subject_types: b.4,
+            subject_collections: b.5,
             extra,
         })
     }

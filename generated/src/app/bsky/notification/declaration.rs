@@ -17,37 +17,17 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "app.bsky.notification.declaration";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    allow_subscriptions: Option<RecordAllowSubscriptions>,
-}
 impl de::Object for Record {
+    type Builder = Option<RecordAllowSubscriptions>;
+    const KEYS: &'static [&'static str] = &["allowSubscriptions"];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.notification.declaration");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "allowSubscriptions" => {
-                r.read(&mut b.allow_subscriptions, "allowSubscriptions")
-            }
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            allow_subscriptions: de::required(
-                b.allow_subscriptions,
-                path,
-                "allowSubscriptions",
-            )?,
+            allow_subscriptions: de::required(b, path, "allowSubscriptions")?,
             extra,
         })
     }

@@ -8,20 +8,10 @@ pub struct RecordDeleted {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordDeletedBuilder {}
 impl de::Object for RecordDeleted {
-    type Builder = __RecordDeletedBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __RecordDeletedBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __RecordDeletedBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -43,33 +33,17 @@ pub struct ChatPreference {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ChatPreferenceBuilder {
-    include: Option<ChatPreferenceInclude>,
-    push: Option<bool>,
-}
 impl de::Object for ChatPreference {
-    type Builder = __ChatPreferenceBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ChatPreferenceBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "include" => r.read(&mut b.include, "include"),
-            "push" => r.read(&mut b.push, "push"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<ChatPreferenceInclude>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["include", "push"];
     fn finish<E: de::Error>(
-        b: __ChatPreferenceBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            include: de::required(b.include, path, "include")?,
-            push: de::required(b.push, path, "push")?,
+            include: de::required(b.0, path, "include")?,
+            push: de::required(b.1, path, "push")?,
             extra,
         })
     }
@@ -96,36 +70,18 @@ pub struct FilterablePreference {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __FilterablePreferenceBuilder {
-    include: Option<FilterablePreferenceInclude>,
-    list: Option<bool>,
-    push: Option<bool>,
-}
 impl de::Object for FilterablePreference {
-    type Builder = __FilterablePreferenceBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __FilterablePreferenceBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "include" => r.read(&mut b.include, "include"),
-            "list" => r.read(&mut b.list, "list"),
-            "push" => r.read(&mut b.push, "push"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<FilterablePreferenceInclude>, Option<bool>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["include", "list", "push"];
     fn finish<E: de::Error>(
-        b: __FilterablePreferenceBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            include: de::required(b.include, path, "include")?,
-            list: de::required(b.list, path, "list")?,
-            push: de::required(b.push, path, "push")?,
+            include: de::required(b.0, path, "include")?,
+            list: de::required(b.1, path, "list")?,
+            push: de::required(b.2, path, "push")?,
             extra,
         })
     }
@@ -153,33 +109,17 @@ pub struct Preference {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __PreferenceBuilder {
-    list: Option<bool>,
-    push: Option<bool>,
-}
 impl de::Object for Preference {
-    type Builder = __PreferenceBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __PreferenceBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "list" => r.read(&mut b.list, "list"),
-            "push" => r.read(&mut b.push, "push"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<bool>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["list", "push"];
     fn finish<E: de::Error>(
-        b: __PreferenceBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            list: de::required(b.list, path, "list")?,
-            push: de::required(b.push, path, "push")?,
+            list: de::required(b.0, path, "list")?,
+            push: de::required(b.1, path, "push")?,
             extra,
         })
     }
@@ -212,74 +152,58 @@ pub struct Preferences {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __PreferencesBuilder {
-    chat: Option<ChatPreference>,
-    follow: Option<FilterablePreference>,
-    like: Option<FilterablePreference>,
-    like_via_repost: Option<FilterablePreference>,
-    mention: Option<FilterablePreference>,
-    quote: Option<FilterablePreference>,
-    reply: Option<FilterablePreference>,
-    repost: Option<FilterablePreference>,
-    repost_via_repost: Option<FilterablePreference>,
-    starterpack_joined: Option<Preference>,
-    subscribed_post: Option<Preference>,
-    unverified: Option<Preference>,
-    verified: Option<Preference>,
-}
 impl de::Object for Preferences {
-    type Builder = __PreferencesBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __PreferencesBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "chat" => r.read(&mut b.chat, "chat"),
-            "follow" => r.read(&mut b.follow, "follow"),
-            "like" => r.read(&mut b.like, "like"),
-            "likeViaRepost" => r.read(&mut b.like_via_repost, "likeViaRepost"),
-            "mention" => r.read(&mut b.mention, "mention"),
-            "quote" => r.read(&mut b.quote, "quote"),
-            "reply" => r.read(&mut b.reply, "reply"),
-            "repost" => r.read(&mut b.repost, "repost"),
-            "repostViaRepost" => r.read(&mut b.repost_via_repost, "repostViaRepost"),
-            "starterpackJoined" => r.read(&mut b.starterpack_joined, "starterpackJoined"),
-            "subscribedPost" => r.read(&mut b.subscribed_post, "subscribedPost"),
-            "unverified" => r.read(&mut b.unverified, "unverified"),
-            "verified" => r.read(&mut b.verified, "verified"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        (
+            Option<ChatPreference>,
+            Option<FilterablePreference>,
+            Option<FilterablePreference>,
+            Option<FilterablePreference>,
+            Option<FilterablePreference>,
+            Option<FilterablePreference>,
+            Option<FilterablePreference>,
+            Option<FilterablePreference>,
+            Option<FilterablePreference>,
+            Option<Preference>,
+            Option<Preference>,
+            Option<Preference>,
+        ),
+        Option<Preference>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "chat",
+        "follow",
+        "like",
+        "likeViaRepost",
+        "mention",
+        "quote",
+        "reply",
+        "repost",
+        "repostViaRepost",
+        "starterpackJoined",
+        "subscribedPost",
+        "unverified",
+        "verified",
+    ];
     fn finish<E: de::Error>(
-        b: __PreferencesBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            chat: de::required(b.chat, path, "chat")?,
-            follow: de::required(b.follow, path, "follow")?,
-            like: de::required(b.like, path, "like")?,
-            like_via_repost: de::required(b.like_via_repost, path, "likeViaRepost")?,
-            mention: de::required(b.mention, path, "mention")?,
-            quote: de::required(b.quote, path, "quote")?,
-            reply: de::required(b.reply, path, "reply")?,
-            repost: de::required(b.repost, path, "repost")?,
-            repost_via_repost: de::required(
-                b.repost_via_repost,
-                path,
-                "repostViaRepost",
-            )?,
-            starterpack_joined: de::required(
-                b.starterpack_joined,
-                path,
-                "starterpackJoined",
-            )?,
-            subscribed_post: de::required(b.subscribed_post, path, "subscribedPost")?,
-            unverified: de::required(b.unverified, path, "unverified")?,
-            verified: de::required(b.verified, path, "verified")?,
+            chat: de::required(b.0.0, path, "chat")?,
+            follow: de::required(b.0.1, path, "follow")?,
+            like: de::required(b.0.2, path, "like")?,
+            like_via_repost: de::required(b.0.3, path, "likeViaRepost")?,
+            mention: de::required(b.0.4, path, "mention")?,
+            quote: de::required(b.0.5, path, "quote")?,
+            reply: de::required(b.0.6, path, "reply")?,
+            repost: de::required(b.0.7, path, "repost")?,
+            repost_via_repost: de::required(b.0.8, path, "repostViaRepost")?,
+            starterpack_joined: de::required(b.0.9, path, "starterpackJoined")?,
+            subscribed_post: de::required(b.0.10, path, "subscribedPost")?,
+            unverified: de::required(b.0.11, path, "unverified")?,
+            verified: de::required(b.1, path, "verified")?,
             extra,
         })
     }
@@ -335,33 +259,17 @@ pub struct ActivitySubscription {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ActivitySubscriptionBuilder {
-    post: Option<bool>,
-    reply: Option<bool>,
-}
 impl de::Object for ActivitySubscription {
-    type Builder = __ActivitySubscriptionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ActivitySubscriptionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "post" => r.read(&mut b.post, "post"),
-            "reply" => r.read(&mut b.reply, "reply"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<bool>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["post", "reply"];
     fn finish<E: de::Error>(
-        b: __ActivitySubscriptionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            post: de::required(b.post, path, "post")?,
-            reply: de::required(b.reply, path, "reply")?,
+            post: de::required(b.0, path, "post")?,
+            reply: de::required(b.1, path, "reply")?,
             extra,
         })
     }
@@ -383,39 +291,17 @@ pub struct SubjectActivitySubscription {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SubjectActivitySubscriptionBuilder {
-    subject: Option<formats::Did>,
-    activity_subscription: Option<ActivitySubscription>,
-}
 impl de::Object for SubjectActivitySubscription {
-    type Builder = __SubjectActivitySubscriptionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SubjectActivitySubscriptionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "activitySubscription" => {
-                r.read(&mut b.activity_subscription, "activitySubscription")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<ActivitySubscription>);
+    const KEYS: &'static [&'static str] = &["subject", "activitySubscription"];
     fn finish<E: de::Error>(
-        b: __SubjectActivitySubscriptionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            activity_subscription: de::required(
-                b.activity_subscription,
-                path,
-                "activitySubscription",
-            )?,
+            subject: de::required(b.0, path, "subject")?,
+            activity_subscription: de::required(b.1, path, "activitySubscription")?,
             extra,
         })
     }

@@ -26,33 +26,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    priority: Option<bool>,
-    seen_at: Option<formats::Datetime>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "priority" => r.read(&mut b.priority, "priority"),
-            "seenAt" => r.read(&mut b.seen_at, "seenAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<bool>, Option<formats::Datetime>);
+    const KEYS: &'static [&'static str] = &["priority", "seenAt"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            priority: b.priority,
-            seen_at: b.seen_at,
+            priority: b.0,
+            seen_at: b.1,
             extra,
         })
     }
@@ -87,30 +71,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    count: Option<i64>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "count" => r.read(&mut b.count, "count"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<i64>;
+    const KEYS: &'static [&'static str] = &["count"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            count: de::required(b.count, path, "count")?,
+            count: de::required(b, path, "count")?,
             extra,
         })
     }

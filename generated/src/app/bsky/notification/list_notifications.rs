@@ -36,57 +36,47 @@ pub struct Notification {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __NotificationBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    author: Option<crate::app::bsky::actor::defs::ProfileView>,
-    reason: Option<NotificationReason>,
-    reason_subject: Option<formats::AtUri>,
-    record: Option<types::Unknown>,
-    starter_pack: Option<crate::app::bsky::graph::defs::StarterPackViewBasic>,
-    is_read: Option<bool>,
-    indexed_at: Option<formats::Datetime>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-}
 impl de::Object for Notification {
-    type Builder = __NotificationBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __NotificationBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "author" => r.read(&mut b.author, "author"),
-            "reason" => r.read(&mut b.reason, "reason"),
-            "reasonSubject" => r.read(&mut b.reason_subject, "reasonSubject"),
-            "record" => r.read(&mut b.record, "record"),
-            "starterPack" => r.read(&mut b.starter_pack, "starterPack"),
-            "isRead" => r.read(&mut b.is_read, "isRead"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<crate::app::bsky::actor::defs::ProfileView>,
+        Option<NotificationReason>,
+        Option<formats::AtUri>,
+        Option<types::Unknown>,
+        Option<crate::app::bsky::graph::defs::StarterPackViewBasic>,
+        Option<bool>,
+        Option<formats::Datetime>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "uri",
+        "cid",
+        "author",
+        "reason",
+        "reasonSubject",
+        "record",
+        "starterPack",
+        "isRead",
+        "indexedAt",
+        "labels",
+    ];
     fn finish<E: de::Error>(
-        b: __NotificationBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            author: de::required(b.author, path, "author")?,
-            reason: de::required(b.reason, path, "reason")?,
-            reason_subject: b.reason_subject,
-            record: de::required(b.record, path, "record")?,
-            starter_pack: b.starter_pack,
-            is_read: de::required(b.is_read, path, "isRead")?,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
-            labels: b.labels,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            author: de::required(b.2, path, "author")?,
+            reason: de::required(b.3, path, "reason")?,
+            reason_subject: b.4,
+            record: de::required(b.5, path, "record")?,
+            starter_pack: b.6,
+            is_read: de::required(b.7, path, "isRead")?,
+            indexed_at: de::required(b.8, path, "indexedAt")?,
+            labels: b.9,
             extra,
         })
     }
@@ -136,42 +126,32 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    reasons: Option<Vec<String>>,
-    limit: Option<i64>,
-    priority: Option<bool>,
-    cursor: Option<String>,
-    seen_at: Option<formats::Datetime>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "reasons" => r.read(&mut b.reasons, "reasons"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "priority" => r.read(&mut b.priority, "priority"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "seenAt" => r.read(&mut b.seen_at, "seenAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<String>>,
+        Option<i64>,
+        Option<bool>,
+        Option<String>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "reasons",
+        "limit",
+        "priority",
+        "cursor",
+        "seenAt",
+    ];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            reasons: b.reasons,
-            limit: b.limit,
-            priority: b.priority,
-            cursor: b.cursor,
-            seen_at: b.seen_at,
+            reasons: b.0,
+            limit: b.1,
+            priority: b.2,
+            cursor: b.3,
+            seen_at: b.4,
             extra,
         })
     }
@@ -231,39 +211,29 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    notifications: Option<Vec<Notification>>,
-    priority: Option<bool>,
-    seen_at: Option<formats::Datetime>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "notifications" => r.read(&mut b.notifications, "notifications"),
-            "priority" => r.read(&mut b.priority, "priority"),
-            "seenAt" => r.read(&mut b.seen_at, "seenAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<Vec<Notification>>,
+        Option<bool>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "cursor",
+        "notifications",
+        "priority",
+        "seenAt",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            notifications: de::required(b.notifications, path, "notifications")?,
-            priority: b.priority,
-            seen_at: b.seen_at,
+            cursor: b.0,
+            notifications: de::required(b.1, path, "notifications")?,
+            priority: b.2,
+            seen_at: b.3,
             extra,
         })
     }

@@ -27,41 +27,20 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    subject: Option<formats::Did>,
-    activity_subscription: Option<
-        crate::app::bsky::notification::defs::ActivitySubscription,
-    >,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "activitySubscription" => {
-                r.read(&mut b.activity_subscription, "activitySubscription")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<crate::app::bsky::notification::defs::ActivitySubscription>,
+    );
+    const KEYS: &'static [&'static str] = &["subject", "activitySubscription"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            activity_subscription: de::required(
-                b.activity_subscription,
-                path,
-                "activitySubscription",
-            )?,
+            subject: de::required(b.0, path, "subject")?,
+            activity_subscription: de::required(b.1, path, "activitySubscription")?,
             extra,
         })
     }
@@ -92,37 +71,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    subject: Option<formats::Did>,
-    activity_subscription: Option<
-        crate::app::bsky::notification::defs::ActivitySubscription,
-    >,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "activitySubscription" => {
-                r.read(&mut b.activity_subscription, "activitySubscription")
-            }
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<crate::app::bsky::notification::defs::ActivitySubscription>,
+    );
+    const KEYS: &'static [&'static str] = &["subject", "activitySubscription"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            activity_subscription: b.activity_subscription,
+            subject: de::required(b.0, path, "subject")?,
+            activity_subscription: b.1,
             extra,
         })
     }

@@ -43,68 +43,58 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    chat: Option<crate::app::bsky::notification::defs::ChatPreference>,
-    follow: Option<crate::app::bsky::notification::defs::FilterablePreference>,
-    like: Option<crate::app::bsky::notification::defs::FilterablePreference>,
-    like_via_repost: Option<crate::app::bsky::notification::defs::FilterablePreference>,
-    mention: Option<crate::app::bsky::notification::defs::FilterablePreference>,
-    quote: Option<crate::app::bsky::notification::defs::FilterablePreference>,
-    reply: Option<crate::app::bsky::notification::defs::FilterablePreference>,
-    repost: Option<crate::app::bsky::notification::defs::FilterablePreference>,
-    repost_via_repost: Option<
-        crate::app::bsky::notification::defs::FilterablePreference,
-    >,
-    starterpack_joined: Option<crate::app::bsky::notification::defs::Preference>,
-    subscribed_post: Option<crate::app::bsky::notification::defs::Preference>,
-    unverified: Option<crate::app::bsky::notification::defs::Preference>,
-    verified: Option<crate::app::bsky::notification::defs::Preference>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "chat" => r.read(&mut b.chat, "chat"),
-            "follow" => r.read(&mut b.follow, "follow"),
-            "like" => r.read(&mut b.like, "like"),
-            "likeViaRepost" => r.read(&mut b.like_via_repost, "likeViaRepost"),
-            "mention" => r.read(&mut b.mention, "mention"),
-            "quote" => r.read(&mut b.quote, "quote"),
-            "reply" => r.read(&mut b.reply, "reply"),
-            "repost" => r.read(&mut b.repost, "repost"),
-            "repostViaRepost" => r.read(&mut b.repost_via_repost, "repostViaRepost"),
-            "starterpackJoined" => r.read(&mut b.starterpack_joined, "starterpackJoined"),
-            "subscribedPost" => r.read(&mut b.subscribed_post, "subscribedPost"),
-            "unverified" => r.read(&mut b.unverified, "unverified"),
-            "verified" => r.read(&mut b.verified, "verified"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        (
+            Option<crate::app::bsky::notification::defs::ChatPreference>,
+            Option<crate::app::bsky::notification::defs::FilterablePreference>,
+            Option<crate::app::bsky::notification::defs::FilterablePreference>,
+            Option<crate::app::bsky::notification::defs::FilterablePreference>,
+            Option<crate::app::bsky::notification::defs::FilterablePreference>,
+            Option<crate::app::bsky::notification::defs::FilterablePreference>,
+            Option<crate::app::bsky::notification::defs::FilterablePreference>,
+            Option<crate::app::bsky::notification::defs::FilterablePreference>,
+            Option<crate::app::bsky::notification::defs::FilterablePreference>,
+            Option<crate::app::bsky::notification::defs::Preference>,
+            Option<crate::app::bsky::notification::defs::Preference>,
+            Option<crate::app::bsky::notification::defs::Preference>,
+        ),
+        Option<crate::app::bsky::notification::defs::Preference>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "chat",
+        "follow",
+        "like",
+        "likeViaRepost",
+        "mention",
+        "quote",
+        "reply",
+        "repost",
+        "repostViaRepost",
+        "starterpackJoined",
+        "subscribedPost",
+        "unverified",
+        "verified",
+    ];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            chat: b.chat,
-            follow: b.follow,
-            like: b.like,
-            like_via_repost: b.like_via_repost,
-            mention: b.mention,
-            quote: b.quote,
-            reply: b.reply,
-            repost: b.repost,
-            repost_via_repost: b.repost_via_repost,
-            starterpack_joined: b.starterpack_joined,
-            subscribed_post: b.subscribed_post,
-            unverified: b.unverified,
-            verified: b.verified,
+            chat: b.0.0,
+            follow: b.0.1,
+            like: b.0.2,
+            like_via_repost: b.0.3,
+            mention: b.0.4,
+            quote: b.0.5,
+            reply: b.0.6,
+            repost: b.0.7,
+            repost_via_repost: b.0.8,
+            starterpack_joined: b.0.9,
+            subscribed_post: b.0.10,
+            unverified: b.0.11,
+            verified: b.1,
             extra,
         })
     }
@@ -169,30 +159,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    preferences: Option<crate::app::bsky::notification::defs::Preferences>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "preferences" => r.read(&mut b.preferences, "preferences"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::app::bsky::notification::defs::Preferences>;
+    const KEYS: &'static [&'static str] = &["preferences"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            preferences: de::required(b.preferences, path, "preferences")?,
+            preferences: de::required(b, path, "preferences")?,
             extra,
         })
     }

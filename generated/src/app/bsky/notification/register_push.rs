@@ -30,42 +30,32 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    service_did: Option<formats::Did>,
-    token: Option<String>,
-    platform: Option<InputPlatform>,
-    app_id: Option<String>,
-    age_restricted: Option<bool>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "serviceDid" => r.read(&mut b.service_did, "serviceDid"),
-            "token" => r.read(&mut b.token, "token"),
-            "platform" => r.read(&mut b.platform, "platform"),
-            "appId" => r.read(&mut b.app_id, "appId"),
-            "ageRestricted" => r.read(&mut b.age_restricted, "ageRestricted"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<String>,
+        Option<InputPlatform>,
+        Option<String>,
+        Option<bool>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "serviceDid",
+        "token",
+        "platform",
+        "appId",
+        "ageRestricted",
+    ];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            service_did: de::required(b.service_did, path, "serviceDid")?,
-            token: de::required(b.token, path, "token")?,
-            platform: de::required(b.platform, path, "platform")?,
-            app_id: de::required(b.app_id, path, "appId")?,
-            age_restricted: b.age_restricted,
+            service_did: de::required(b.0, path, "serviceDid")?,
+            token: de::required(b.1, path, "token")?,
+            platform: de::required(b.2, path, "platform")?,
+            app_id: de::required(b.3, path, "appId")?,
+            age_restricted: b.4,
             extra,
         })
     }

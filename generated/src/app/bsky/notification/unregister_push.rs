@@ -28,39 +28,24 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    service_did: Option<formats::Did>,
-    token: Option<String>,
-    platform: Option<InputPlatform>,
-    app_id: Option<String>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "serviceDid" => r.read(&mut b.service_did, "serviceDid"),
-            "token" => r.read(&mut b.token, "token"),
-            "platform" => r.read(&mut b.platform, "platform"),
-            "appId" => r.read(&mut b.app_id, "appId"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<String>,
+        Option<InputPlatform>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &["serviceDid", "token", "platform", "appId"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            service_did: de::required(b.service_did, path, "serviceDid")?,
-            token: de::required(b.token, path, "token")?,
-            platform: de::required(b.platform, path, "platform")?,
-            app_id: de::required(b.app_id, path, "appId")?,
+            service_did: de::required(b.0, path, "serviceDid")?,
+            token: de::required(b.1, path, "token")?,
+            platform: de::required(b.2, path, "platform")?,
+            app_id: de::required(b.3, path, "appId")?,
             extra,
         })
     }

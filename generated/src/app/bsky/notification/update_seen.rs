@@ -25,30 +25,16 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    seen_at: Option<formats::Datetime>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "seenAt" => r.read(&mut b.seen_at, "seenAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Datetime>;
+    const KEYS: &'static [&'static str] = &["seenAt"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            seen_at: de::required(b.seen_at, path, "seenAt")?,
+            seen_at: de::required(b, path, "seenAt")?,
             extra,
         })
     }

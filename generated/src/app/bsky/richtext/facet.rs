@@ -13,33 +13,17 @@ pub struct Main {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MainBuilder {
-    index: Option<ByteSlice>,
-    features: Option<Vec<MainFeaturesItem>>,
-}
 impl de::Object for Main {
-    type Builder = __MainBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __MainBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "index" => r.read(&mut b.index, "index"),
-            "features" => r.read(&mut b.features, "features"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<ByteSlice>, Option<Vec<MainFeaturesItem>>);
+    const KEYS: &'static [&'static str] = &["index", "features"];
     fn finish<E: de::Error>(
-        b: __MainBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            index: de::required(b.index, path, "index")?,
-            features: de::required(b.features, path, "features")?,
+            index: de::required(b.0, path, "index")?,
+            features: de::required(b.1, path, "features")?,
             extra,
         })
     }
@@ -68,30 +52,16 @@ pub struct Mention {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __MentionBuilder {
-    did: Option<formats::Did>,
-}
 impl de::Object for Mention {
-    type Builder = __MentionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __MentionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Did>;
+    const KEYS: &'static [&'static str] = &["did"];
     fn finish<E: de::Error>(
-        b: __MentionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
+            did: de::required(b, path, "did")?,
             extra,
         })
     }
@@ -109,30 +79,16 @@ pub struct Link {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LinkBuilder {
-    uri: Option<formats::Uri>,
-}
 impl de::Object for Link {
-    type Builder = __LinkBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LinkBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Uri>;
+    const KEYS: &'static [&'static str] = &["uri"];
     fn finish<E: de::Error>(
-        b: __LinkBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
+            uri: de::required(b, path, "uri")?,
             extra,
         })
     }
@@ -150,30 +106,16 @@ pub struct Tag {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __TagBuilder {
-    tag: Option<String>,
-}
 impl de::Object for Tag {
-    type Builder = __TagBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __TagBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "tag" => r.read(&mut b.tag, "tag"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["tag"];
     fn finish<E: de::Error>(
-        b: __TagBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            tag: de::required(b.tag, path, "tag")?,
+            tag: de::required(b, path, "tag")?,
             extra,
         })
     }
@@ -208,33 +150,17 @@ pub struct ByteSlice {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ByteSliceBuilder {
-    byte_start: Option<i64>,
-    byte_end: Option<i64>,
-}
 impl de::Object for ByteSlice {
-    type Builder = __ByteSliceBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ByteSliceBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "byteStart" => r.read(&mut b.byte_start, "byteStart"),
-            "byteEnd" => r.read(&mut b.byte_end, "byteEnd"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["byteStart", "byteEnd"];
     fn finish<E: de::Error>(
-        b: __ByteSliceBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            byte_start: de::required(b.byte_start, path, "byteStart")?,
-            byte_end: de::required(b.byte_end, path, "byteEnd")?,
+            byte_start: de::required(b.0, path, "byteStart")?,
+            byte_end: de::required(b.1, path, "byteEnd")?,
             extra,
         })
     }

@@ -9,30 +9,16 @@ pub struct SkeletonSearchPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SkeletonSearchPostBuilder {
-    uri: Option<formats::AtUri>,
-}
 impl de::Object for SkeletonSearchPost {
-    type Builder = __SkeletonSearchPostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SkeletonSearchPostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["uri"];
     fn finish<E: de::Error>(
-        b: __SkeletonSearchPostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
+            uri: de::required(b, path, "uri")?,
             extra,
         })
     }
@@ -49,30 +35,16 @@ pub struct SkeletonSearchActor {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SkeletonSearchActorBuilder {
-    did: Option<formats::Did>,
-}
 impl de::Object for SkeletonSearchActor {
-    type Builder = __SkeletonSearchActorBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SkeletonSearchActorBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Did>;
+    const KEYS: &'static [&'static str] = &["did"];
     fn finish<E: de::Error>(
-        b: __SkeletonSearchActorBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
+            did: de::required(b, path, "did")?,
             extra,
         })
     }
@@ -89,30 +61,16 @@ pub struct SkeletonSearchStarterPack {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SkeletonSearchStarterPackBuilder {
-    uri: Option<formats::AtUri>,
-}
 impl de::Object for SkeletonSearchStarterPack {
-    type Builder = __SkeletonSearchStarterPackBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SkeletonSearchStarterPackBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtUri>;
+    const KEYS: &'static [&'static str] = &["uri"];
     fn finish<E: de::Error>(
-        b: __SkeletonSearchStarterPackBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
+            uri: de::required(b, path, "uri")?,
             extra,
         })
     }
@@ -132,39 +90,24 @@ pub struct TrendingTopic {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __TrendingTopicBuilder {
-    topic: Option<String>,
-    display_name: Option<String>,
-    description: Option<String>,
-    link: Option<String>,
-}
 impl de::Object for TrendingTopic {
-    type Builder = __TrendingTopicBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __TrendingTopicBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "topic" => r.read(&mut b.topic, "topic"),
-            "displayName" => r.read(&mut b.display_name, "displayName"),
-            "description" => r.read(&mut b.description, "description"),
-            "link" => r.read(&mut b.link, "link"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<String>, Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &[
+        "topic",
+        "displayName",
+        "description",
+        "link",
+    ];
     fn finish<E: de::Error>(
-        b: __TrendingTopicBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            topic: de::required(b.topic, path, "topic")?,
-            display_name: b.display_name,
-            description: b.description,
-            link: de::required(b.link, path, "link")?,
+            topic: de::required(b.0, path, "topic")?,
+            display_name: b.1,
+            description: b.2,
+            link: de::required(b.3, path, "link")?,
             extra,
         })
     }
@@ -197,54 +140,44 @@ pub struct SkeletonTrend {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SkeletonTrendBuilder {
-    topic: Option<String>,
-    display_name: Option<String>,
-    description: Option<String>,
-    link: Option<String>,
-    started_at: Option<formats::Datetime>,
-    post_count: Option<i64>,
-    status: Option<SkeletonTrendStatus>,
-    category: Option<String>,
-    dids: Option<Vec<formats::Did>>,
-}
 impl de::Object for SkeletonTrend {
-    type Builder = __SkeletonTrendBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SkeletonTrendBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "topic" => r.read(&mut b.topic, "topic"),
-            "displayName" => r.read(&mut b.display_name, "displayName"),
-            "description" => r.read(&mut b.description, "description"),
-            "link" => r.read(&mut b.link, "link"),
-            "startedAt" => r.read(&mut b.started_at, "startedAt"),
-            "postCount" => r.read(&mut b.post_count, "postCount"),
-            "status" => r.read(&mut b.status, "status"),
-            "category" => r.read(&mut b.category, "category"),
-            "dids" => r.read(&mut b.dids, "dids"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<formats::Datetime>,
+        Option<i64>,
+        Option<SkeletonTrendStatus>,
+        Option<String>,
+        Option<Vec<formats::Did>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "topic",
+        "displayName",
+        "description",
+        "link",
+        "startedAt",
+        "postCount",
+        "status",
+        "category",
+        "dids",
+    ];
     fn finish<E: de::Error>(
-        b: __SkeletonTrendBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            topic: de::required(b.topic, path, "topic")?,
-            display_name: de::required(b.display_name, path, "displayName")?,
-            description: b.description,
-            link: de::required(b.link, path, "link")?,
-            started_at: de::required(b.started_at, path, "startedAt")?,
-            post_count: de::required(b.post_count, path, "postCount")?,
-            status: b.status,
-            category: b.category,
-            dids: de::required(b.dids, path, "dids")?,
+            topic: de::required(b.0, path, "topic")?,
+            display_name: de::required(b.1, path, "displayName")?,
+            description: b.2,
+            link: de::required(b.3, path, "link")?,
+            started_at: de::required(b.4, path, "startedAt")?,
+            post_count: de::required(b.5, path, "postCount")?,
+            status: b.6,
+            category: b.7,
+            dids: de::required(b.8, path, "dids")?,
             extra,
         })
     }
@@ -287,54 +220,44 @@ pub struct TrendView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __TrendViewBuilder {
-    topic: Option<String>,
-    display_name: Option<String>,
-    description: Option<String>,
-    link: Option<String>,
-    started_at: Option<formats::Datetime>,
-    post_count: Option<i64>,
-    status: Option<TrendViewStatus>,
-    category: Option<String>,
-    actors: Option<Vec<crate::app::bsky::actor::defs::ProfileViewBasic>>,
-}
 impl de::Object for TrendView {
-    type Builder = __TrendViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __TrendViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "topic" => r.read(&mut b.topic, "topic"),
-            "displayName" => r.read(&mut b.display_name, "displayName"),
-            "description" => r.read(&mut b.description, "description"),
-            "link" => r.read(&mut b.link, "link"),
-            "startedAt" => r.read(&mut b.started_at, "startedAt"),
-            "postCount" => r.read(&mut b.post_count, "postCount"),
-            "status" => r.read(&mut b.status, "status"),
-            "category" => r.read(&mut b.category, "category"),
-            "actors" => r.read(&mut b.actors, "actors"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<formats::Datetime>,
+        Option<i64>,
+        Option<TrendViewStatus>,
+        Option<String>,
+        Option<Vec<crate::app::bsky::actor::defs::ProfileViewBasic>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "topic",
+        "displayName",
+        "description",
+        "link",
+        "startedAt",
+        "postCount",
+        "status",
+        "category",
+        "actors",
+    ];
     fn finish<E: de::Error>(
-        b: __TrendViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            topic: de::required(b.topic, path, "topic")?,
-            display_name: de::required(b.display_name, path, "displayName")?,
-            description: b.description,
-            link: de::required(b.link, path, "link")?,
-            started_at: de::required(b.started_at, path, "startedAt")?,
-            post_count: de::required(b.post_count, path, "postCount")?,
-            status: b.status,
-            category: b.category,
-            actors: de::required(b.actors, path, "actors")?,
+            topic: de::required(b.0, path, "topic")?,
+            display_name: de::required(b.1, path, "displayName")?,
+            description: b.2,
+            link: de::required(b.3, path, "link")?,
+            started_at: de::required(b.4, path, "startedAt")?,
+            post_count: de::required(b.5, path, "postCount")?,
+            status: b.6,
+            category: b.7,
+            actors: de::required(b.8, path, "actors")?,
             extra,
         })
     }
@@ -387,61 +310,41 @@ pub struct ThreadItemPost {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ThreadItemPostBuilder {
-    post: Option<crate::app::bsky::feed::defs::PostView>,
-    more_parents: Option<bool>,
-    more_replies: Option<i64>,
-    op_thread: Option<bool>,
-    op_thread_post_index: Option<i64>,
-    op_thread_post_count: Option<i64>,
-    hidden_by_threadgate: Option<bool>,
-    muted_by_viewer: Option<bool>,
-}
 impl de::Object for ThreadItemPost {
-    type Builder = __ThreadItemPostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ThreadItemPostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "post" => r.read(&mut b.post, "post"),
-            "moreParents" => r.read(&mut b.more_parents, "moreParents"),
-            "moreReplies" => r.read(&mut b.more_replies, "moreReplies"),
-            "opThread" => r.read(&mut b.op_thread, "opThread"),
-            "opThreadPostIndex" => {
-                r.read(&mut b.op_thread_post_index, "opThreadPostIndex")
-            }
-            "opThreadPostCount" => {
-                r.read(&mut b.op_thread_post_count, "opThreadPostCount")
-            }
-            "hiddenByThreadgate" => {
-                r.read(&mut b.hidden_by_threadgate, "hiddenByThreadgate")
-            }
-            "mutedByViewer" => r.read(&mut b.muted_by_viewer, "mutedByViewer"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::app::bsky::feed::defs::PostView>,
+        Option<bool>,
+        Option<i64>,
+        Option<bool>,
+        Option<i64>,
+        Option<i64>,
+        Option<bool>,
+        Option<bool>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "post",
+        "moreParents",
+        "moreReplies",
+        "opThread",
+        "opThreadPostIndex",
+        "opThreadPostCount",
+        "hiddenByThreadgate",
+        "mutedByViewer",
+    ];
     fn finish<E: de::Error>(
-        b: __ThreadItemPostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            post: de::required(b.post, path, "post")?,
-            more_parents: de::required(b.more_parents, path, "moreParents")?,
-            more_replies: de::required(b.more_replies, path, "moreReplies")?,
-            op_thread: de::required(b.op_thread, path, "opThread")?,
-            op_thread_post_index: b.op_thread_post_index,
-            op_thread_post_count: b.op_thread_post_count,
-            hidden_by_threadgate: de::required(
-                b.hidden_by_threadgate,
-                path,
-                "hiddenByThreadgate",
-            )?,
-            muted_by_viewer: de::required(b.muted_by_viewer, path, "mutedByViewer")?,
+            post: de::required(b.0, path, "post")?,
+            more_parents: de::required(b.1, path, "moreParents")?,
+            more_replies: de::required(b.2, path, "moreReplies")?,
+            op_thread: de::required(b.3, path, "opThread")?,
+            op_thread_post_index: b.4,
+            op_thread_post_count: b.5,
+            hidden_by_threadgate: de::required(b.6, path, "hiddenByThreadgate")?,
+            muted_by_viewer: de::required(b.7, path, "mutedByViewer")?,
             extra,
         })
     }
@@ -474,20 +377,10 @@ pub struct ThreadItemNoUnauthenticated {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ThreadItemNoUnauthenticatedBuilder {}
 impl de::Object for ThreadItemNoUnauthenticated {
-    type Builder = __ThreadItemNoUnauthenticatedBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __ThreadItemNoUnauthenticatedBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __ThreadItemNoUnauthenticatedBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -506,20 +399,10 @@ pub struct ThreadItemNotFound {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ThreadItemNotFoundBuilder {}
 impl de::Object for ThreadItemNotFound {
-    type Builder = __ThreadItemNotFoundBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __ThreadItemNotFoundBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __ThreadItemNotFoundBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -539,30 +422,16 @@ pub struct ThreadItemBlocked {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ThreadItemBlockedBuilder {
-    author: Option<crate::app::bsky::feed::defs::BlockedAuthor>,
-}
 impl de::Object for ThreadItemBlocked {
-    type Builder = __ThreadItemBlockedBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ThreadItemBlockedBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "author" => r.read(&mut b.author, "author"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::app::bsky::feed::defs::BlockedAuthor>;
+    const KEYS: &'static [&'static str] = &["author"];
     fn finish<E: de::Error>(
-        b: __ThreadItemBlockedBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            author: de::required(b.author, path, "author")?,
+            author: de::required(b, path, "author")?,
             extra,
         })
     }
@@ -588,33 +457,17 @@ pub struct AgeAssuranceState {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __AgeAssuranceStateBuilder {
-    last_initiated_at: Option<formats::Datetime>,
-    status: Option<AgeAssuranceStateStatus>,
-}
 impl de::Object for AgeAssuranceState {
-    type Builder = __AgeAssuranceStateBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __AgeAssuranceStateBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "lastInitiatedAt" => r.read(&mut b.last_initiated_at, "lastInitiatedAt"),
-            "status" => r.read(&mut b.status, "status"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Datetime>, Option<AgeAssuranceStateStatus>);
+    const KEYS: &'static [&'static str] = &["lastInitiatedAt", "status"];
     fn finish<E: de::Error>(
-        b: __AgeAssuranceStateBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            last_initiated_at: b.last_initiated_at,
-            status: de::required(b.status, path, "status")?,
+            last_initiated_at: b.0,
+            status: de::required(b.1, path, "status")?,
             extra,
         })
     }
@@ -656,51 +509,41 @@ pub struct AgeAssuranceEvent {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __AgeAssuranceEventBuilder {
-    created_at: Option<formats::Datetime>,
-    status: Option<AgeAssuranceEventStatus>,
-    attempt_id: Option<String>,
-    email: Option<String>,
-    init_ip: Option<String>,
-    init_ua: Option<String>,
-    complete_ip: Option<String>,
-    complete_ua: Option<String>,
-}
 impl de::Object for AgeAssuranceEvent {
-    type Builder = __AgeAssuranceEventBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __AgeAssuranceEventBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "status" => r.read(&mut b.status, "status"),
-            "attemptId" => r.read(&mut b.attempt_id, "attemptId"),
-            "email" => r.read(&mut b.email, "email"),
-            "initIp" => r.read(&mut b.init_ip, "initIp"),
-            "initUa" => r.read(&mut b.init_ua, "initUa"),
-            "completeIp" => r.read(&mut b.complete_ip, "completeIp"),
-            "completeUa" => r.read(&mut b.complete_ua, "completeUa"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Datetime>,
+        Option<AgeAssuranceEventStatus>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "createdAt",
+        "status",
+        "attemptId",
+        "email",
+        "initIp",
+        "initUa",
+        "completeIp",
+        "completeUa",
+    ];
     fn finish<E: de::Error>(
-        b: __AgeAssuranceEventBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            created_at: de::required(b.created_at, path, "createdAt")?,
-            status: de::required(b.status, path, "status")?,
-            attempt_id: de::required(b.attempt_id, path, "attemptId")?,
-            email: b.email,
-            init_ip: b.init_ip,
-            init_ua: b.init_ua,
-            complete_ip: b.complete_ip,
-            complete_ua: b.complete_ua,
+            created_at: de::required(b.0, path, "createdAt")?,
+            status: de::required(b.1, path, "status")?,
+            attempt_id: de::required(b.2, path, "attemptId")?,
+            email: b.3,
+            init_ip: b.4,
+            init_ua: b.5,
+            complete_ip: b.6,
+            complete_ua: b.7,
             extra,
         })
     }

@@ -26,33 +26,17 @@ pub struct LiveNowConfig {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LiveNowConfigBuilder {
-    did: Option<formats::Did>,
-    domains: Option<Vec<String>>,
-}
 impl de::Object for LiveNowConfig {
-    type Builder = __LiveNowConfigBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LiveNowConfigBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "domains" => r.read(&mut b.domains, "domains"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<Vec<String>>);
+    const KEYS: &'static [&'static str] = &["did", "domains"];
     fn finish<E: de::Error>(
-        b: __LiveNowConfigBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            domains: de::required(b.domains, path, "domains")?,
+            did: de::required(b.0, path, "did")?,
+            domains: de::required(b.1, path, "domains")?,
             extra,
         })
     }
@@ -75,35 +59,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    check_email_confirmed: Option<bool>,
-    live_now: Option<Vec<LiveNowConfig>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "checkEmailConfirmed" => {
-                r.read(&mut b.check_email_confirmed, "checkEmailConfirmed")
-            }
-            "liveNow" => r.read(&mut b.live_now, "liveNow"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<bool>, Option<Vec<LiveNowConfig>>);
+    const KEYS: &'static [&'static str] = &["checkEmailConfirmed", "liveNow"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            check_email_confirmed: b.check_email_confirmed,
-            live_now: b.live_now,
+            check_email_confirmed: b.0,
+            live_now: b.1,
             extra,
         })
     }

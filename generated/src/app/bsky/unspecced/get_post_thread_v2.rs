@@ -28,36 +28,18 @@ pub struct ThreadItem {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ThreadItemBuilder {
-    uri: Option<formats::AtUri>,
-    depth: Option<i64>,
-    value: Option<ThreadItemValue>,
-}
 impl de::Object for ThreadItem {
-    type Builder = __ThreadItemBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ThreadItemBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "depth" => r.read(&mut b.depth, "depth"),
-            "value" => r.read(&mut b.value, "value"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::AtUri>, Option<i64>, Option<ThreadItemValue>);
+    const KEYS: &'static [&'static str] = &["uri", "depth", "value"];
     fn finish<E: de::Error>(
-        b: __ThreadItemBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            depth: de::required(b.depth, path, "depth")?,
-            value: de::required(b.value, path, "value")?,
+            uri: de::required(b.0, path, "uri")?,
+            depth: de::required(b.1, path, "depth")?,
+            value: de::required(b.2, path, "value")?,
             extra,
         })
     }
@@ -100,42 +82,32 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    anchor: Option<formats::AtUri>,
-    above: Option<bool>,
-    below: Option<i64>,
-    branching_factor: Option<i64>,
-    sort: Option<ParamsSort>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "anchor" => r.read(&mut b.anchor, "anchor"),
-            "above" => r.read(&mut b.above, "above"),
-            "below" => r.read(&mut b.below, "below"),
-            "branchingFactor" => r.read(&mut b.branching_factor, "branchingFactor"),
-            "sort" => r.read(&mut b.sort, "sort"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<bool>,
+        Option<i64>,
+        Option<i64>,
+        Option<ParamsSort>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "anchor",
+        "above",
+        "below",
+        "branchingFactor",
+        "sort",
+    ];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            anchor: de::required(b.anchor, path, "anchor")?,
-            above: b.above,
-            below: b.below,
-            branching_factor: b.branching_factor,
-            sort: b.sort,
+            anchor: de::required(b.0, path, "anchor")?,
+            above: b.1,
+            below: b.2,
+            branching_factor: b.3,
+            sort: b.4,
             extra,
         })
     }
@@ -293,40 +265,22 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    thread: Option<Vec<ThreadItem>>,
-    threadgate: Option<crate::app::bsky::feed::defs::ThreadgateView>,
-    has_other_replies: Option<bool>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "thread" => r.read(&mut b.thread, "thread"),
-            "threadgate" => r.read(&mut b.threadgate, "threadgate"),
-            "hasOtherReplies" => r.read(&mut b.has_other_replies, "hasOtherReplies"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<ThreadItem>>,
+        Option<crate::app::bsky::feed::defs::ThreadgateView>,
+        Option<bool>,
+    );
+    const KEYS: &'static [&'static str] = &["thread", "threadgate", "hasOtherReplies"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            thread: de::required(b.thread, path, "thread")?,
-            threadgate: b.threadgate,
-            has_other_replies: de::required(
-                b.has_other_replies,
-                path,
-                "hasOtherReplies",
-            )?,
+            thread: de::required(b.0, path, "thread")?,
+            threadgate: b.1,
+            has_other_replies: de::required(b.2, path, "hasOtherReplies")?,
             extra,
         })
     }

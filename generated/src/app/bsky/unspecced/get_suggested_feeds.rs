@@ -26,29 +26,15 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    limit: Option<i64>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "limit" => r.read(&mut b.limit, "limit"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<i64>;
+    const KEYS: &'static [&'static str] = &["limit"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self { limit: b.limit, extra })
+        Ok(Self { limit: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("limit", &self.limit).extra(&self.extra)
@@ -87,30 +73,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    feeds: Option<Vec<crate::app::bsky::feed::defs::GeneratorView>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "feeds" => r.read(&mut b.feeds, "feeds"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<crate::app::bsky::feed::defs::GeneratorView>>;
+    const KEYS: &'static [&'static str] = &["feeds"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            feeds: de::required(b.feeds, path, "feeds")?,
+            feeds: de::required(b, path, "feeds")?,
             extra,
         })
     }

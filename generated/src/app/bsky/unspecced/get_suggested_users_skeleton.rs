@@ -30,36 +30,18 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    viewer: Option<formats::Did>,
-    category: Option<String>,
-    limit: Option<i64>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "category" => r.read(&mut b.category, "category"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<String>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["viewer", "category", "limit"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            viewer: b.viewer,
-            category: b.category,
-            limit: b.limit,
+            viewer: b.0,
+            category: b.1,
+            limit: b.2,
             extra,
         })
     }
@@ -115,36 +97,18 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    dids: Option<Vec<formats::Did>>,
-    rec_id: Option<String>,
-    rec_id_str: Option<String>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "dids" => r.read(&mut b.dids, "dids"),
-            "recId" => r.read(&mut b.rec_id, "recId"),
-            "recIdStr" => r.read(&mut b.rec_id_str, "recIdStr"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<Vec<formats::Did>>, Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &["dids", "recId", "recIdStr"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            dids: de::required(b.dids, path, "dids")?,
-            rec_id: b.rec_id,
-            rec_id_str: b.rec_id_str,
+            dids: de::required(b.0, path, "dids")?,
+            rec_id: b.1,
+            rec_id_str: b.2,
             extra,
         })
     }

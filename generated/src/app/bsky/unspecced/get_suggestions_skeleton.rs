@@ -31,39 +31,29 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    viewer: Option<formats::Did>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-    relative_to_did: Option<formats::Did>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "relativeToDid" => r.read(&mut b.relative_to_did, "relativeToDid"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<i64>,
+        Option<String>,
+        Option<formats::Did>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "viewer",
+        "limit",
+        "cursor",
+        "relativeToDid",
+    ];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            viewer: b.viewer,
-            limit: b.limit,
-            cursor: b.cursor,
-            relative_to_did: b.relative_to_did,
+            viewer: b.0,
+            limit: b.1,
+            cursor: b.2,
+            relative_to_did: b.3,
             extra,
         })
     }
@@ -124,42 +114,32 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    actors: Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>>,
-    relative_to_did: Option<formats::Did>,
-    rec_id: Option<i64>,
-    rec_id_str: Option<String>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "actors" => r.read(&mut b.actors, "actors"),
-            "relativeToDid" => r.read(&mut b.relative_to_did, "relativeToDid"),
-            "recId" => r.read(&mut b.rec_id, "recId"),
-            "recIdStr" => r.read(&mut b.rec_id_str, "recIdStr"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>>,
+        Option<formats::Did>,
+        Option<i64>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "cursor",
+        "actors",
+        "relativeToDid",
+        "recId",
+        "recIdStr",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            actors: de::required(b.actors, path, "actors")?,
-            relative_to_did: b.relative_to_did,
-            rec_id: b.rec_id,
-            rec_id_str: b.rec_id_str,
+            cursor: b.0,
+            actors: de::required(b.1, path, "actors")?,
+            relative_to_did: b.2,
+            rec_id: b.3,
+            rec_id_str: b.4,
             extra,
         })
     }

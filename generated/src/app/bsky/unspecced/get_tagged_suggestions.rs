@@ -27,36 +27,18 @@ pub struct Suggestion {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SuggestionBuilder {
-    tag: Option<String>,
-    subject_type: Option<SuggestionSubjectType>,
-    subject: Option<formats::Uri>,
-}
 impl de::Object for Suggestion {
-    type Builder = __SuggestionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SuggestionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "tag" => r.read(&mut b.tag, "tag"),
-            "subjectType" => r.read(&mut b.subject_type, "subjectType"),
-            "subject" => r.read(&mut b.subject, "subject"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<SuggestionSubjectType>, Option<formats::Uri>);
+    const KEYS: &'static [&'static str] = &["tag", "subjectType", "subject"];
     fn finish<E: de::Error>(
-        b: __SuggestionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            tag: de::required(b.tag, path, "tag")?,
-            subject_type: de::required(b.subject_type, path, "subjectType")?,
-            subject: de::required(b.subject, path, "subject")?,
+            tag: de::required(b.0, path, "tag")?,
+            subject_type: de::required(b.1, path, "subjectType")?,
+            subject: de::required(b.2, path, "subject")?,
             extra,
         })
     }
@@ -82,20 +64,10 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __ParamsBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __ParamsBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -123,30 +95,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    suggestions: Option<Vec<Suggestion>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "suggestions" => r.read(&mut b.suggestions, "suggestions"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<Suggestion>>;
+    const KEYS: &'static [&'static str] = &["suggestions"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            suggestions: de::required(b.suggestions, path, "suggestions")?,
+            suggestions: de::required(b, path, "suggestions")?,
             extra,
         })
     }

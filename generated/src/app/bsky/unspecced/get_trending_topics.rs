@@ -28,33 +28,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    viewer: Option<formats::Did>,
-    limit: Option<i64>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["viewer", "limit"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            viewer: b.viewer,
-            limit: b.limit,
+            viewer: b.0,
+            limit: b.1,
             extra,
         })
     }
@@ -104,33 +88,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    topics: Option<Vec<crate::app::bsky::unspecced::defs::TrendingTopic>>,
-    suggested: Option<Vec<crate::app::bsky::unspecced::defs::TrendingTopic>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "topics" => r.read(&mut b.topics, "topics"),
-            "suggested" => r.read(&mut b.suggested, "suggested"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<crate::app::bsky::unspecced::defs::TrendingTopic>>,
+        Option<Vec<crate::app::bsky::unspecced::defs::TrendingTopic>>,
+    );
+    const KEYS: &'static [&'static str] = &["topics", "suggested"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            topics: de::required(b.topics, path, "topics")?,
-            suggested: de::required(b.suggested, path, "suggested")?,
+            topics: de::required(b.0, path, "topics")?,
+            suggested: de::required(b.1, path, "suggested")?,
             extra,
         })
     }

@@ -28,33 +28,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    viewer: Option<formats::Did>,
-    limit: Option<i64>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["viewer", "limit"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            viewer: b.viewer,
-            limit: b.limit,
+            viewer: b.0,
+            limit: b.1,
             extra,
         })
     }
@@ -105,33 +89,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    trends: Option<Vec<crate::app::bsky::unspecced::defs::SkeletonTrend>>,
-    rec_id_str: Option<String>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "trends" => r.read(&mut b.trends, "trends"),
-            "recIdStr" => r.read(&mut b.rec_id_str, "recIdStr"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<crate::app::bsky::unspecced::defs::SkeletonTrend>>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &["trends", "recIdStr"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            trends: de::required(b.trends, path, "trends")?,
-            rec_id_str: b.rec_id_str,
+            trends: de::required(b.0, path, "trends")?,
+            rec_id_str: b.1,
             extra,
         })
     }

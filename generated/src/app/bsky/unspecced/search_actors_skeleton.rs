@@ -34,42 +34,32 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    q: Option<String>,
-    viewer: Option<formats::Did>,
-    typeahead: Option<bool>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "q" => r.read(&mut b.q, "q"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "typeahead" => r.read(&mut b.typeahead, "typeahead"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<formats::Did>,
+        Option<bool>,
+        Option<i64>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "q",
+        "viewer",
+        "typeahead",
+        "limit",
+        "cursor",
+    ];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            q: de::required(b.q, path, "q")?,
-            viewer: b.viewer,
-            typeahead: b.typeahead,
-            limit: b.limit,
-            cursor: b.cursor,
+            q: de::required(b.0, path, "q")?,
+            viewer: b.1,
+            typeahead: b.2,
+            limit: b.3,
+            cursor: b.4,
             extra,
         })
     }
@@ -127,36 +117,22 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    hits_total: Option<i64>,
-    actors: Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "hitsTotal" => r.read(&mut b.hits_total, "hitsTotal"),
-            "actors" => r.read(&mut b.actors, "actors"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<i64>,
+        Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>>,
+    );
+    const KEYS: &'static [&'static str] = &["cursor", "hitsTotal", "actors"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            hits_total: b.hits_total,
-            actors: de::required(b.actors, path, "actors")?,
+            cursor: b.0,
+            hits_total: b.1,
+            actors: de::required(b.2, path, "actors")?,
             extra,
         })
     }

@@ -52,66 +52,58 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    q: Option<String>,
-    sort: Option<ParamsSort>,
-    since: Option<String>,
-    until: Option<String>,
-    mentions: Option<formats::AtIdentifier>,
-    author: Option<formats::AtIdentifier>,
-    lang: Option<formats::Language>,
-    domain: Option<String>,
-    url: Option<formats::Uri>,
-    tag: Option<Vec<String>>,
-    viewer: Option<formats::Did>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "q" => r.read(&mut b.q, "q"),
-            "sort" => r.read(&mut b.sort, "sort"),
-            "since" => r.read(&mut b.since, "since"),
-            "until" => r.read(&mut b.until, "until"),
-            "mentions" => r.read(&mut b.mentions, "mentions"),
-            "author" => r.read(&mut b.author, "author"),
-            "lang" => r.read(&mut b.lang, "lang"),
-            "domain" => r.read(&mut b.domain, "domain"),
-            "url" => r.read(&mut b.url, "url"),
-            "tag" => r.read(&mut b.tag, "tag"),
-            "viewer" => r.read(&mut b.viewer, "viewer"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        (
+            Option<String>,
+            Option<ParamsSort>,
+            Option<String>,
+            Option<String>,
+            Option<formats::AtIdentifier>,
+            Option<formats::AtIdentifier>,
+            Option<formats::Language>,
+            Option<String>,
+            Option<formats::Uri>,
+            Option<Vec<String>>,
+            Option<formats::Did>,
+            Option<i64>,
+        ),
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "q",
+        "sort",
+        "since",
+        "until",
+        "mentions",
+        "author",
+        "lang",
+        "domain",
+        "url",
+        "tag",
+        "viewer",
+        "limit",
+        "cursor",
+    ];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            q: de::required(b.q, path, "q")?,
-            sort: b.sort,
-            since: b.since,
-            until: b.until,
-            mentions: b.mentions,
-            author: b.author,
-            lang: b.lang,
-            domain: b.domain,
-            url: b.url,
-            tag: b.tag,
-            viewer: b.viewer,
-            limit: b.limit,
-            cursor: b.cursor,
+            q: de::required(b.0.0, path, "q")?,
+            sort: b.0.1,
+            since: b.0.2,
+            until: b.0.3,
+            mentions: b.0.4,
+            author: b.0.5,
+            lang: b.0.6,
+            domain: b.0.7,
+            url: b.0.8,
+            tag: b.0.9,
+            viewer: b.0.10,
+            limit: b.0.11,
+            cursor: b.1,
             extra,
         })
     }
@@ -286,36 +278,22 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    hits_total: Option<i64>,
-    posts: Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchPost>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "hitsTotal" => r.read(&mut b.hits_total, "hitsTotal"),
-            "posts" => r.read(&mut b.posts, "posts"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<i64>,
+        Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchPost>>,
+    );
+    const KEYS: &'static [&'static str] = &["cursor", "hitsTotal", "posts"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            hits_total: b.hits_total,
-            posts: de::required(b.posts, path, "posts")?,
+            cursor: b.0,
+            hits_total: b.1,
+            posts: de::required(b.2, path, "posts")?,
             extra,
         })
     }

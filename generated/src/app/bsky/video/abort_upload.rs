@@ -26,30 +26,16 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    job_id: Option<String>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "jobId" => r.read(&mut b.job_id, "jobId"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["jobId"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            job_id: de::required(b.job_id, path, "jobId")?,
+            job_id: de::required(b, path, "jobId")?,
             extra,
         })
     }
@@ -86,36 +72,18 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    state: Option<OutputState>,
-    completed_job_id: Option<String>,
-    failure_reason: Option<String>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "state" => r.read(&mut b.state, "state"),
-            "completedJobId" => r.read(&mut b.completed_job_id, "completedJobId"),
-            "failureReason" => r.read(&mut b.failure_reason, "failureReason"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<OutputState>, Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &["state", "completedJobId", "failureReason"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            state: de::required(b.state, path, "state")?,
-            completed_job_id: b.completed_job_id,
-            failure_reason: b.failure_reason,
+            state: de::required(b.0, path, "state")?,
+            completed_job_id: b.1,
+            failure_reason: b.2,
             extra,
         })
     }

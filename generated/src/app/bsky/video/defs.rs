@@ -19,51 +19,41 @@ pub struct JobStatus {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __JobStatusBuilder {
-    job_id: Option<String>,
-    did: Option<formats::Did>,
-    state: Option<JobStatusState>,
-    progress: Option<i64>,
-    blob: Option<types::Blob>,
-    error: Option<String>,
-    failure_code: Option<JobStatusFailureCode>,
-    message: Option<String>,
-}
 impl de::Object for JobStatus {
-    type Builder = __JobStatusBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __JobStatusBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "jobId" => r.read(&mut b.job_id, "jobId"),
-            "did" => r.read(&mut b.did, "did"),
-            "state" => r.read(&mut b.state, "state"),
-            "progress" => r.read(&mut b.progress, "progress"),
-            "blob" => r.read(&mut b.blob, "blob"),
-            "error" => r.read(&mut b.error, "error"),
-            "failureCode" => r.read(&mut b.failure_code, "failureCode"),
-            "message" => r.read(&mut b.message, "message"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<formats::Did>,
+        Option<JobStatusState>,
+        Option<i64>,
+        Option<types::Blob>,
+        Option<String>,
+        Option<JobStatusFailureCode>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "jobId",
+        "did",
+        "state",
+        "progress",
+        "blob",
+        "error",
+        "failureCode",
+        "message",
+    ];
     fn finish<E: de::Error>(
-        b: __JobStatusBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            job_id: de::required(b.job_id, path, "jobId")?,
-            did: de::required(b.did, path, "did")?,
-            state: de::required(b.state, path, "state")?,
-            progress: b.progress,
-            blob: b.blob,
-            error: b.error,
-            failure_code: b.failure_code,
-            message: b.message,
+            job_id: de::required(b.0, path, "jobId")?,
+            did: de::required(b.1, path, "did")?,
+            state: de::required(b.2, path, "state")?,
+            progress: b.3,
+            blob: b.4,
+            error: b.5,
+            failure_code: b.6,
+            message: b.7,
             extra,
         })
     }

@@ -26,30 +26,16 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    job_id: Option<String>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "jobId" => r.read(&mut b.job_id, "jobId"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["jobId"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            job_id: de::required(b.job_id, path, "jobId")?,
+            job_id: de::required(b, path, "jobId")?,
             extra,
         })
     }
@@ -84,33 +70,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    completed_job_id: Option<String>,
-    job_status: Option<crate::app::bsky::video::defs::JobStatus>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "completedJobId" => r.read(&mut b.completed_job_id, "completedJobId"),
-            "jobStatus" => r.read(&mut b.job_status, "jobStatus"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<crate::app::bsky::video::defs::JobStatus>);
+    const KEYS: &'static [&'static str] = &["completedJobId", "jobStatus"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            completed_job_id: de::required(b.completed_job_id, path, "completedJobId")?,
-            job_status: de::required(b.job_status, path, "jobStatus")?,
+            completed_job_id: de::required(b.0, path, "completedJobId")?,
+            job_status: de::required(b.1, path, "jobStatus")?,
             extra,
         })
     }

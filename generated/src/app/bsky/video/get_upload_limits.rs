@@ -29,46 +29,32 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    can_upload: Option<bool>,
-    remaining_daily_videos: Option<i64>,
-    remaining_daily_bytes: Option<i64>,
-    message: Option<String>,
-    error: Option<String>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "canUpload" => r.read(&mut b.can_upload, "canUpload"),
-            "remainingDailyVideos" => {
-                r.read(&mut b.remaining_daily_videos, "remainingDailyVideos")
-            }
-            "remainingDailyBytes" => {
-                r.read(&mut b.remaining_daily_bytes, "remainingDailyBytes")
-            }
-            "message" => r.read(&mut b.message, "message"),
-            "error" => r.read(&mut b.error, "error"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<bool>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "canUpload",
+        "remainingDailyVideos",
+        "remainingDailyBytes",
+        "message",
+        "error",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            can_upload: de::required(b.can_upload, path, "canUpload")?,
-            remaining_daily_videos: b.remaining_daily_videos,
-            remaining_daily_bytes: b.remaining_daily_bytes,
-            message: b.message,
-            error: b.error,
+            can_upload: de::required(b.0, path, "canUpload")?,
+            remaining_daily_videos: b.1,
+            remaining_daily_bytes: b.2,
+            message: b.3,
+            error: b.4,
             extra,
         })
     }

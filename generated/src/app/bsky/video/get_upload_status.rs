@@ -25,30 +25,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    job_id: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "jobId" => r.read(&mut b.job_id, "jobId"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["jobId"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            job_id: de::required(b.job_id, path, "jobId")?,
+            job_id: de::required(b, path, "jobId")?,
             extra,
         })
     }
@@ -100,54 +86,44 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    job_id: Option<String>,
-    part_size_bytes: Option<i64>,
-    part_count: Option<i64>,
-    received_parts: Option<Vec<i64>>,
-    expires_at: Option<formats::Datetime>,
-    state: Option<OutputState>,
-    completed_job_id: Option<String>,
-    job_status: Option<crate::app::bsky::video::defs::JobStatus>,
-    failure_reason: Option<String>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "jobId" => r.read(&mut b.job_id, "jobId"),
-            "partSizeBytes" => r.read(&mut b.part_size_bytes, "partSizeBytes"),
-            "partCount" => r.read(&mut b.part_count, "partCount"),
-            "receivedParts" => r.read(&mut b.received_parts, "receivedParts"),
-            "expiresAt" => r.read(&mut b.expires_at, "expiresAt"),
-            "state" => r.read(&mut b.state, "state"),
-            "completedJobId" => r.read(&mut b.completed_job_id, "completedJobId"),
-            "jobStatus" => r.read(&mut b.job_status, "jobStatus"),
-            "failureReason" => r.read(&mut b.failure_reason, "failureReason"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<Vec<i64>>,
+        Option<formats::Datetime>,
+        Option<OutputState>,
+        Option<String>,
+        Option<crate::app::bsky::video::defs::JobStatus>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "jobId",
+        "partSizeBytes",
+        "partCount",
+        "receivedParts",
+        "expiresAt",
+        "state",
+        "completedJobId",
+        "jobStatus",
+        "failureReason",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            job_id: de::required(b.job_id, path, "jobId")?,
-            part_size_bytes: de::required(b.part_size_bytes, path, "partSizeBytes")?,
-            part_count: de::required(b.part_count, path, "partCount")?,
-            received_parts: de::required(b.received_parts, path, "receivedParts")?,
-            expires_at: de::required(b.expires_at, path, "expiresAt")?,
-            state: de::required(b.state, path, "state")?,
-            completed_job_id: b.completed_job_id,
-            job_status: b.job_status,
-            failure_reason: b.failure_reason,
+            job_id: de::required(b.0, path, "jobId")?,
+            part_size_bytes: de::required(b.1, path, "partSizeBytes")?,
+            part_count: de::required(b.2, path, "partCount")?,
+            received_parts: de::required(b.3, path, "receivedParts")?,
+            expires_at: de::required(b.4, path, "expiresAt")?,
+            state: de::required(b.5, path, "state")?,
+            completed_job_id: b.6,
+            job_status: b.7,
+            failure_reason: b.8,
             extra,
         })
     }

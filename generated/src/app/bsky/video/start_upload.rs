@@ -37,45 +37,35 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    size_bytes: Option<i64>,
-    mime_type: Option<String>,
-    name: Option<String>,
-    duration_ms: Option<i64>,
-    width: Option<i64>,
-    height: Option<i64>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "sizeBytes" => r.read(&mut b.size_bytes, "sizeBytes"),
-            "mimeType" => r.read(&mut b.mime_type, "mimeType"),
-            "name" => r.read(&mut b.name, "name"),
-            "durationMs" => r.read(&mut b.duration_ms, "durationMs"),
-            "width" => r.read(&mut b.width, "width"),
-            "height" => r.read(&mut b.height, "height"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "sizeBytes",
+        "mimeType",
+        "name",
+        "durationMs",
+        "width",
+        "height",
+    ];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            size_bytes: de::required(b.size_bytes, path, "sizeBytes")?,
-            mime_type: de::required(b.mime_type, path, "mimeType")?,
-            name: b.name,
-            duration_ms: b.duration_ms,
-            width: b.width,
-            height: b.height,
+            size_bytes: de::required(b.0, path, "sizeBytes")?,
+            mime_type: de::required(b.1, path, "mimeType")?,
+            name: b.2,
+            duration_ms: b.3,
+            width: b.4,
+            height: b.5,
             extra,
         })
     }
@@ -145,39 +135,24 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    job_id: Option<String>,
-    part_size_bytes: Option<i64>,
-    part_count: Option<i64>,
-    expires_at: Option<formats::Datetime>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "jobId" => r.read(&mut b.job_id, "jobId"),
-            "partSizeBytes" => r.read(&mut b.part_size_bytes, "partSizeBytes"),
-            "partCount" => r.read(&mut b.part_count, "partCount"),
-            "expiresAt" => r.read(&mut b.expires_at, "expiresAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<i64>, Option<i64>, Option<formats::Datetime>);
+    const KEYS: &'static [&'static str] = &[
+        "jobId",
+        "partSizeBytes",
+        "partCount",
+        "expiresAt",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            job_id: de::required(b.job_id, path, "jobId")?,
-            part_size_bytes: de::required(b.part_size_bytes, path, "partSizeBytes")?,
-            part_count: de::required(b.part_count, path, "partCount")?,
-            expires_at: de::required(b.expires_at, path, "expiresAt")?,
+            job_id: de::required(b.0, path, "jobId")?,
+            part_size_bytes: de::required(b.1, path, "partSizeBytes")?,
+            part_count: de::required(b.2, path, "partCount")?,
+            expires_at: de::required(b.3, path, "expiresAt")?,
             extra,
         })
     }

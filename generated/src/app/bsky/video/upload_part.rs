@@ -27,33 +27,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    job_id: Option<String>,
-    part_number: Option<i64>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "jobId" => r.read(&mut b.job_id, "jobId"),
-            "partNumber" => r.read(&mut b.part_number, "partNumber"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["jobId", "partNumber"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            job_id: de::required(b.job_id, path, "jobId")?,
-            part_number: de::required(b.part_number, path, "partNumber")?,
+            job_id: de::required(b.0, path, "jobId")?,
+            part_number: de::required(b.1, path, "partNumber")?,
             extra,
         })
     }
@@ -113,33 +97,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    part_number: Option<i64>,
-    size_bytes: Option<i64>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "partNumber" => r.read(&mut b.part_number, "partNumber"),
-            "sizeBytes" => r.read(&mut b.size_bytes, "sizeBytes"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["partNumber", "sizeBytes"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            part_number: de::required(b.part_number, path, "partNumber")?,
-            size_bytes: de::required(b.size_bytes, path, "sizeBytes")?,
+            part_number: de::required(b.0, path, "partNumber")?,
+            size_bytes: de::required(b.1, path, "sizeBytes")?,
             extra,
         })
     }

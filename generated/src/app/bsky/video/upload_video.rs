@@ -26,30 +26,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    job_status: Option<crate::app::bsky::video::defs::JobStatus>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "jobStatus" => r.read(&mut b.job_status, "jobStatus"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::app::bsky::video::defs::JobStatus>;
+    const KEYS: &'static [&'static str] = &["jobStatus"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            job_status: de::required(b.job_status, path, "jobStatus")?,
+            job_status: de::required(b, path, "jobStatus")?,
             extra,
         })
     }

@@ -10,33 +10,17 @@ pub struct StatusAttr {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __StatusAttrBuilder {
-    applied: Option<bool>,
-    ref_: Option<String>,
-}
 impl de::Object for StatusAttr {
-    type Builder = __StatusAttrBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __StatusAttrBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "applied" => r.read(&mut b.applied, "applied"),
-            "ref" => r.read(&mut b.ref_, "ref"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<bool>, Option<String>);
+    const KEYS: &'static [&'static str] = &["applied", "ref"];
     fn finish<E: de::Error>(
-        b: __StatusAttrBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            applied: de::required(b.applied, path, "applied")?,
-            ref_: b.ref_,
+            applied: de::required(b.0, path, "applied")?,
+            ref_: b.1,
             extra,
         })
     }
@@ -67,63 +51,53 @@ pub struct AccountView {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __AccountViewBuilder {
-    did: Option<formats::Did>,
-    handle: Option<formats::Handle>,
-    email: Option<String>,
-    related_records: Option<Vec<types::Unknown>>,
-    indexed_at: Option<formats::Datetime>,
-    invited_by: Option<crate::com::atproto::server::defs::InviteCode>,
-    invites: Option<Vec<crate::com::atproto::server::defs::InviteCode>>,
-    invites_disabled: Option<bool>,
-    email_confirmed_at: Option<formats::Datetime>,
-    invite_note: Option<String>,
-    deactivated_at: Option<formats::Datetime>,
-    threat_signatures: Option<Vec<ThreatSignature>>,
-}
 impl de::Object for AccountView {
-    type Builder = __AccountViewBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __AccountViewBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "handle" => r.read(&mut b.handle, "handle"),
-            "email" => r.read(&mut b.email, "email"),
-            "relatedRecords" => r.read(&mut b.related_records, "relatedRecords"),
-            "indexedAt" => r.read(&mut b.indexed_at, "indexedAt"),
-            "invitedBy" => r.read(&mut b.invited_by, "invitedBy"),
-            "invites" => r.read(&mut b.invites, "invites"),
-            "invitesDisabled" => r.read(&mut b.invites_disabled, "invitesDisabled"),
-            "emailConfirmedAt" => r.read(&mut b.email_confirmed_at, "emailConfirmedAt"),
-            "inviteNote" => r.read(&mut b.invite_note, "inviteNote"),
-            "deactivatedAt" => r.read(&mut b.deactivated_at, "deactivatedAt"),
-            "threatSignatures" => r.read(&mut b.threat_signatures, "threatSignatures"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<formats::Handle>,
+        Option<String>,
+        Option<Vec<types::Unknown>>,
+        Option<formats::Datetime>,
+        Option<crate::com::atproto::server::defs::InviteCode>,
+        Option<Vec<crate::com::atproto::server::defs::InviteCode>>,
+        Option<bool>,
+        Option<formats::Datetime>,
+        Option<String>,
+        Option<formats::Datetime>,
+        Option<Vec<ThreatSignature>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "did",
+        "handle",
+        "email",
+        "relatedRecords",
+        "indexedAt",
+        "invitedBy",
+        "invites",
+        "invitesDisabled",
+        "emailConfirmedAt",
+        "inviteNote",
+        "deactivatedAt",
+        "threatSignatures",
+    ];
     fn finish<E: de::Error>(
-        b: __AccountViewBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            handle: de::required(b.handle, path, "handle")?,
-            email: b.email,
-            related_records: b.related_records,
-            indexed_at: de::required(b.indexed_at, path, "indexedAt")?,
-            invited_by: b.invited_by,
-            invites: b.invites,
-            invites_disabled: b.invites_disabled,
-            email_confirmed_at: b.email_confirmed_at,
-            invite_note: b.invite_note,
-            deactivated_at: b.deactivated_at,
-            threat_signatures: b.threat_signatures,
+            did: de::required(b.0, path, "did")?,
+            handle: de::required(b.1, path, "handle")?,
+            email: b.2,
+            related_records: b.3,
+            indexed_at: de::required(b.4, path, "indexedAt")?,
+            invited_by: b.5,
+            invites: b.6,
+            invites_disabled: b.7,
+            email_confirmed_at: b.8,
+            invite_note: b.9,
+            deactivated_at: b.10,
+            threat_signatures: b.11,
             extra,
         })
     }
@@ -170,30 +144,16 @@ pub struct RepoRef {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RepoRefBuilder {
-    did: Option<formats::Did>,
-}
 impl de::Object for RepoRef {
-    type Builder = __RepoRefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RepoRefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Did>;
+    const KEYS: &'static [&'static str] = &["did"];
     fn finish<E: de::Error>(
-        b: __RepoRefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
+            did: de::required(b, path, "did")?,
             extra,
         })
     }
@@ -212,36 +172,18 @@ pub struct RepoBlobRef {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RepoBlobRefBuilder {
-    did: Option<formats::Did>,
-    cid: Option<formats::Cid>,
-    record_uri: Option<formats::AtUri>,
-}
 impl de::Object for RepoBlobRef {
-    type Builder = __RepoBlobRefBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RepoBlobRefBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "recordUri" => r.read(&mut b.record_uri, "recordUri"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<formats::Cid>, Option<formats::AtUri>);
+    const KEYS: &'static [&'static str] = &["did", "cid", "recordUri"];
     fn finish<E: de::Error>(
-        b: __RepoBlobRefBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            cid: de::required(b.cid, path, "cid")?,
-            record_uri: b.record_uri,
+            did: de::required(b.0, path, "did")?,
+            cid: de::required(b.1, path, "cid")?,
+            record_uri: b.2,
             extra,
         })
     }
@@ -266,33 +208,17 @@ pub struct ThreatSignature {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ThreatSignatureBuilder {
-    property: Option<String>,
-    value: Option<String>,
-}
 impl de::Object for ThreatSignature {
-    type Builder = __ThreatSignatureBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ThreatSignatureBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "property" => r.read(&mut b.property, "property"),
-            "value" => r.read(&mut b.value, "value"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &["property", "value"];
     fn finish<E: de::Error>(
-        b: __ThreatSignatureBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            property: de::required(b.property, path, "property")?,
-            value: de::required(b.value, path, "value")?,
+            property: de::required(b.0, path, "property")?,
+            value: de::required(b.1, path, "value")?,
             extra,
         })
     }

@@ -27,33 +27,17 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    account: Option<formats::Did>,
-    note: Option<String>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "account" => r.read(&mut b.account, "account"),
-            "note" => r.read(&mut b.note, "note"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<String>);
+    const KEYS: &'static [&'static str] = &["account", "note"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            account: de::required(b.account, path, "account")?,
-            note: b.note,
+            account: de::required(b.0, path, "account")?,
+            note: b.1,
             extra,
         })
     }

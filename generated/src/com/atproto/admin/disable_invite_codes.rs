@@ -26,33 +26,17 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    codes: Option<Vec<String>>,
-    accounts: Option<Vec<String>>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "codes" => r.read(&mut b.codes, "codes"),
-            "accounts" => r.read(&mut b.accounts, "accounts"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<Vec<String>>, Option<Vec<String>>);
+    const KEYS: &'static [&'static str] = &["codes", "accounts"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            codes: b.codes,
-            accounts: b.accounts,
+            codes: b.0,
+            accounts: b.1,
             extra,
         })
     }

@@ -25,30 +25,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    dids: Option<Vec<formats::Did>>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "dids" => r.read(&mut b.dids, "dids"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<formats::Did>>;
+    const KEYS: &'static [&'static str] = &["dids"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            dids: de::required(b.dids, path, "dids")?,
+            dids: de::required(b, path, "dids")?,
             extra,
         })
     }
@@ -73,30 +59,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    infos: Option<Vec<crate::com::atproto::admin::defs::AccountView>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "infos" => r.read(&mut b.infos, "infos"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<crate::com::atproto::admin::defs::AccountView>>;
+    const KEYS: &'static [&'static str] = &["infos"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            infos: de::required(b.infos, path, "infos")?,
+            infos: de::required(b, path, "infos")?,
             extra,
         })
     }

@@ -27,36 +27,18 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    did: Option<formats::Did>,
-    uri: Option<formats::AtUri>,
-    blob: Option<formats::Cid>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "uri" => r.read(&mut b.uri, "uri"),
-            "blob" => r.read(&mut b.blob, "blob"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<formats::AtUri>, Option<formats::Cid>);
+    const KEYS: &'static [&'static str] = &["did", "uri", "blob"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: b.did,
-            uri: b.uri,
-            blob: b.blob,
+            did: b.0,
+            uri: b.1,
+            blob: b.2,
             extra,
         })
     }
@@ -95,36 +77,22 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    subject: Option<OutputSubject>,
-    takedown: Option<crate::com::atproto::admin::defs::StatusAttr>,
-    deactivated: Option<crate::com::atproto::admin::defs::StatusAttr>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "takedown" => r.read(&mut b.takedown, "takedown"),
-            "deactivated" => r.read(&mut b.deactivated, "deactivated"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<OutputSubject>,
+        Option<crate::com::atproto::admin::defs::StatusAttr>,
+        Option<crate::com::atproto::admin::defs::StatusAttr>,
+    );
+    const KEYS: &'static [&'static str] = &["subject", "takedown", "deactivated"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            takedown: b.takedown,
-            deactivated: b.deactivated,
+            subject: de::required(b.0, path, "subject")?,
+            takedown: b.1,
+            deactivated: b.2,
             extra,
         })
     }

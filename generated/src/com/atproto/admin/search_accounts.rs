@@ -28,36 +28,18 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    email: Option<String>,
-    cursor: Option<String>,
-    limit: Option<i64>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "email" => r.read(&mut b.email, "email"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<String>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["email", "cursor", "limit"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            email: b.email,
-            cursor: b.cursor,
-            limit: b.limit,
+            email: b.0,
+            cursor: b.1,
+            limit: b.2,
             extra,
         })
     }
@@ -110,33 +92,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    accounts: Option<Vec<crate::com::atproto::admin::defs::AccountView>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "accounts" => r.read(&mut b.accounts, "accounts"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<Vec<crate::com::atproto::admin::defs::AccountView>>,
+    );
+    const KEYS: &'static [&'static str] = &["cursor", "accounts"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            accounts: de::required(b.accounts, path, "accounts")?,
+            cursor: b.0,
+            accounts: de::required(b.1, path, "accounts")?,
             extra,
         })
     }

@@ -31,42 +31,32 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    recipient_did: Option<formats::Did>,
-    content: Option<String>,
-    subject: Option<String>,
-    sender_did: Option<formats::Did>,
-    comment: Option<String>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "recipientDid" => r.read(&mut b.recipient_did, "recipientDid"),
-            "content" => r.read(&mut b.content, "content"),
-            "subject" => r.read(&mut b.subject, "subject"),
-            "senderDid" => r.read(&mut b.sender_did, "senderDid"),
-            "comment" => r.read(&mut b.comment, "comment"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<String>,
+        Option<String>,
+        Option<formats::Did>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "recipientDid",
+        "content",
+        "subject",
+        "senderDid",
+        "comment",
+    ];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            recipient_did: de::required(b.recipient_did, path, "recipientDid")?,
-            content: de::required(b.content, path, "content")?,
-            subject: b.subject,
-            sender_did: de::required(b.sender_did, path, "senderDid")?,
-            comment: b.comment,
+            recipient_did: de::required(b.0, path, "recipientDid")?,
+            content: de::required(b.1, path, "content")?,
+            subject: b.2,
+            sender_did: de::required(b.3, path, "senderDid")?,
+            comment: b.4,
             extra,
         })
     }
@@ -92,30 +82,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    sent: Option<bool>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "sent" => r.read(&mut b.sent, "sent"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<bool>;
+    const KEYS: &'static [&'static str] = &["sent"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            sent: de::required(b.sent, path, "sent")?,
+            sent: de::required(b, path, "sent")?,
             extra,
         })
     }

@@ -28,36 +28,22 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    subject: Option<InputSubject>,
-    takedown: Option<crate::com::atproto::admin::defs::StatusAttr>,
-    deactivated: Option<crate::com::atproto::admin::defs::StatusAttr>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "takedown" => r.read(&mut b.takedown, "takedown"),
-            "deactivated" => r.read(&mut b.deactivated, "deactivated"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<InputSubject>,
+        Option<crate::com::atproto::admin::defs::StatusAttr>,
+        Option<crate::com::atproto::admin::defs::StatusAttr>,
+    );
+    const KEYS: &'static [&'static str] = &["subject", "takedown", "deactivated"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            takedown: b.takedown,
-            deactivated: b.deactivated,
+            subject: de::required(b.0, path, "subject")?,
+            takedown: b.1,
+            deactivated: b.2,
             extra,
         })
     }
@@ -112,33 +98,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    subject: Option<OutputSubject>,
-    takedown: Option<crate::com::atproto::admin::defs::StatusAttr>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "subject" => r.read(&mut b.subject, "subject"),
-            "takedown" => r.read(&mut b.takedown, "takedown"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<OutputSubject>,
+        Option<crate::com::atproto::admin::defs::StatusAttr>,
+    );
+    const KEYS: &'static [&'static str] = &["subject", "takedown"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            subject: de::required(b.subject, path, "subject")?,
-            takedown: b.takedown,
+            subject: de::required(b.0, path, "subject")?,
+            takedown: b.1,
             extra,
         })
     }

@@ -13,36 +13,22 @@ pub struct IdentityInfo {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __IdentityInfoBuilder {
-    did: Option<formats::Did>,
-    handle: Option<formats::Handle>,
-    did_doc: Option<types::Unknown>,
-}
 impl de::Object for IdentityInfo {
-    type Builder = __IdentityInfoBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __IdentityInfoBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "handle" => r.read(&mut b.handle, "handle"),
-            "didDoc" => r.read(&mut b.did_doc, "didDoc"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<formats::Handle>,
+        Option<types::Unknown>,
+    );
+    const KEYS: &'static [&'static str] = &["did", "handle", "didDoc"];
     fn finish<E: de::Error>(
-        b: __IdentityInfoBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            handle: de::required(b.handle, path, "handle")?,
-            did_doc: de::required(b.did_doc, path, "didDoc")?,
+            did: de::required(b.0, path, "did")?,
+            handle: de::required(b.1, path, "handle")?,
+            did_doc: de::required(b.2, path, "didDoc")?,
             extra,
         })
     }

@@ -29,41 +29,29 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    rotation_keys: Option<Vec<String>>,
-    also_known_as: Option<Vec<String>>,
-    verification_methods: Option<types::Unknown>,
-    services: Option<types::Unknown>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "rotationKeys" => r.read(&mut b.rotation_keys, "rotationKeys"),
-            "alsoKnownAs" => r.read(&mut b.also_known_as, "alsoKnownAs"),
-            "verificationMethods" => {
-                r.read(&mut b.verification_methods, "verificationMethods")
-            }
-            "services" => r.read(&mut b.services, "services"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<String>>,
+        Option<Vec<String>>,
+        Option<types::Unknown>,
+        Option<types::Unknown>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "rotationKeys",
+        "alsoKnownAs",
+        "verificationMethods",
+        "services",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            rotation_keys: b.rotation_keys,
-            also_known_as: b.also_known_as,
-            verification_methods: b.verification_methods,
-            services: b.services,
+            rotation_keys: b.0,
+            also_known_as: b.1,
+            verification_methods: b.2,
+            services: b.3,
             extra,
         })
     }

@@ -26,30 +26,16 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    identifier: Option<formats::AtIdentifier>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "identifier" => r.read(&mut b.identifier, "identifier"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtIdentifier>;
+    const KEYS: &'static [&'static str] = &["identifier"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            identifier: de::required(b.identifier, path, "identifier")?,
+            identifier: de::required(b, path, "identifier")?,
             extra,
         })
     }

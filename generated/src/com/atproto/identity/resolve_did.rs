@@ -26,30 +26,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    did: Option<formats::Did>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Did>;
+    const KEYS: &'static [&'static str] = &["did"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
+            did: de::required(b, path, "did")?,
             extra,
         })
     }
@@ -75,30 +61,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    did_doc: Option<types::Unknown>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "didDoc" => r.read(&mut b.did_doc, "didDoc"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<types::Unknown>;
+    const KEYS: &'static [&'static str] = &["didDoc"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did_doc: de::required(b.did_doc, path, "didDoc")?,
+            did_doc: de::required(b, path, "didDoc")?,
             extra,
         })
     }

@@ -31,44 +31,32 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    token: Option<String>,
-    rotation_keys: Option<Vec<String>>,
-    also_known_as: Option<Vec<String>>,
-    verification_methods: Option<types::Unknown>,
-    services: Option<types::Unknown>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "token" => r.read(&mut b.token, "token"),
-            "rotationKeys" => r.read(&mut b.rotation_keys, "rotationKeys"),
-            "alsoKnownAs" => r.read(&mut b.also_known_as, "alsoKnownAs"),
-            "verificationMethods" => {
-                r.read(&mut b.verification_methods, "verificationMethods")
-            }
-            "services" => r.read(&mut b.services, "services"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<Vec<String>>,
+        Option<Vec<String>>,
+        Option<types::Unknown>,
+        Option<types::Unknown>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "token",
+        "rotationKeys",
+        "alsoKnownAs",
+        "verificationMethods",
+        "services",
+    ];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            token: b.token,
-            rotation_keys: b.rotation_keys,
-            also_known_as: b.also_known_as,
-            verification_methods: b.verification_methods,
-            services: b.services,
+            token: b.0,
+            rotation_keys: b.1,
+            also_known_as: b.2,
+            verification_methods: b.3,
+            services: b.4,
             extra,
         })
     }
@@ -104,30 +92,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    operation: Option<types::Unknown>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "operation" => r.read(&mut b.operation, "operation"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<types::Unknown>;
+    const KEYS: &'static [&'static str] = &["operation"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            operation: de::required(b.operation, path, "operation")?,
+            operation: de::required(b, path, "operation")?,
             extra,
         })
     }

@@ -25,30 +25,16 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    operation: Option<types::Unknown>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "operation" => r.read(&mut b.operation, "operation"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<types::Unknown>;
+    const KEYS: &'static [&'static str] = &["operation"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            operation: de::required(b.operation, path, "operation")?,
+            operation: de::required(b, path, "operation")?,
             extra,
         })
     }

@@ -27,54 +27,44 @@ pub struct Label {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelBuilder {
-    ver: Option<i64>,
-    src: Option<formats::Did>,
-    uri: Option<formats::Uri>,
-    cid: Option<formats::Cid>,
-    val: Option<String>,
-    neg: Option<bool>,
-    cts: Option<formats::Datetime>,
-    exp: Option<formats::Datetime>,
-    sig: Option<types::Bytes>,
-}
 impl de::Object for Label {
-    type Builder = __LabelBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LabelBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "ver" => r.read(&mut b.ver, "ver"),
-            "src" => r.read(&mut b.src, "src"),
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "val" => r.read(&mut b.val, "val"),
-            "neg" => r.read(&mut b.neg, "neg"),
-            "cts" => r.read(&mut b.cts, "cts"),
-            "exp" => r.read(&mut b.exp, "exp"),
-            "sig" => r.read(&mut b.sig, "sig"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<i64>,
+        Option<formats::Did>,
+        Option<formats::Uri>,
+        Option<formats::Cid>,
+        Option<String>,
+        Option<bool>,
+        Option<formats::Datetime>,
+        Option<formats::Datetime>,
+        Option<types::Bytes>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "ver",
+        "src",
+        "uri",
+        "cid",
+        "val",
+        "neg",
+        "cts",
+        "exp",
+        "sig",
+    ];
     fn finish<E: de::Error>(
-        b: __LabelBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            ver: b.ver,
-            src: de::required(b.src, path, "src")?,
-            uri: de::required(b.uri, path, "uri")?,
-            cid: b.cid,
-            val: de::required(b.val, path, "val")?,
-            neg: b.neg,
-            cts: de::required(b.cts, path, "cts")?,
-            exp: b.exp,
-            sig: b.sig,
+            ver: b.0,
+            src: de::required(b.1, path, "src")?,
+            uri: de::required(b.2, path, "uri")?,
+            cid: b.3,
+            val: de::required(b.4, path, "val")?,
+            neg: b.5,
+            cts: de::required(b.6, path, "cts")?,
+            exp: b.7,
+            sig: b.8,
             extra,
         })
     }
@@ -121,30 +111,16 @@ pub struct SelfLabels {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SelfLabelsBuilder {
-    values: Option<Vec<SelfLabel>>,
-}
 impl de::Object for SelfLabels {
-    type Builder = __SelfLabelsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SelfLabelsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "values" => r.read(&mut b.values, "values"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<SelfLabel>>;
+    const KEYS: &'static [&'static str] = &["values"];
     fn finish<E: de::Error>(
-        b: __SelfLabelsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            values: de::required(b.values, path, "values")?,
+            values: de::required(b, path, "values")?,
             extra,
         })
     }
@@ -182,30 +158,16 @@ pub struct SelfLabel {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SelfLabelBuilder {
-    val: Option<String>,
-}
 impl de::Object for SelfLabel {
-    type Builder = __SelfLabelBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SelfLabelBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "val" => r.read(&mut b.val, "val"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["val"];
     fn finish<E: de::Error>(
-        b: __SelfLabelBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            val: de::required(b.val, path, "val")?,
+            val: de::required(b, path, "val")?,
             extra,
         })
     }
@@ -250,45 +212,35 @@ pub struct LabelValueDefinition {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelValueDefinitionBuilder {
-    identifier: Option<String>,
-    severity: Option<LabelValueDefinitionSeverity>,
-    blurs: Option<LabelValueDefinitionBlurs>,
-    default_setting: Option<LabelValueDefinitionDefaultSetting>,
-    adult_only: Option<bool>,
-    locales: Option<Vec<LabelValueDefinitionStrings>>,
-}
 impl de::Object for LabelValueDefinition {
-    type Builder = __LabelValueDefinitionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LabelValueDefinitionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "identifier" => r.read(&mut b.identifier, "identifier"),
-            "severity" => r.read(&mut b.severity, "severity"),
-            "blurs" => r.read(&mut b.blurs, "blurs"),
-            "defaultSetting" => r.read(&mut b.default_setting, "defaultSetting"),
-            "adultOnly" => r.read(&mut b.adult_only, "adultOnly"),
-            "locales" => r.read(&mut b.locales, "locales"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<LabelValueDefinitionSeverity>,
+        Option<LabelValueDefinitionBlurs>,
+        Option<LabelValueDefinitionDefaultSetting>,
+        Option<bool>,
+        Option<Vec<LabelValueDefinitionStrings>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "identifier",
+        "severity",
+        "blurs",
+        "defaultSetting",
+        "adultOnly",
+        "locales",
+    ];
     fn finish<E: de::Error>(
-        b: __LabelValueDefinitionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            identifier: de::required(b.identifier, path, "identifier")?,
-            severity: de::required(b.severity, path, "severity")?,
-            blurs: de::required(b.blurs, path, "blurs")?,
-            default_setting: b.default_setting,
-            adult_only: b.adult_only,
-            locales: de::required(b.locales, path, "locales")?,
+            identifier: de::required(b.0, path, "identifier")?,
+            severity: de::required(b.1, path, "severity")?,
+            blurs: de::required(b.2, path, "blurs")?,
+            default_setting: b.3,
+            adult_only: b.4,
+            locales: de::required(b.5, path, "locales")?,
             extra,
         })
     }
@@ -347,36 +299,18 @@ pub struct LabelValueDefinitionStrings {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelValueDefinitionStringsBuilder {
-    lang: Option<formats::Language>,
-    name: Option<String>,
-    description: Option<String>,
-}
 impl de::Object for LabelValueDefinitionStrings {
-    type Builder = __LabelValueDefinitionStringsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LabelValueDefinitionStringsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "lang" => r.read(&mut b.lang, "lang"),
-            "name" => r.read(&mut b.name, "name"),
-            "description" => r.read(&mut b.description, "description"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Language>, Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &["lang", "name", "description"];
     fn finish<E: de::Error>(
-        b: __LabelValueDefinitionStringsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            lang: de::required(b.lang, path, "lang")?,
-            name: de::required(b.name, path, "name")?,
-            description: de::required(b.description, path, "description")?,
+            lang: de::required(b.0, path, "lang")?,
+            name: de::required(b.1, path, "name")?,
+            description: de::required(b.2, path, "description")?,
             extra,
         })
     }

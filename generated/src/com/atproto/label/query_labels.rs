@@ -31,39 +31,24 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    uri_patterns: Option<Vec<String>>,
-    sources: Option<Vec<formats::Did>>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uriPatterns" => r.read(&mut b.uri_patterns, "uriPatterns"),
-            "sources" => r.read(&mut b.sources, "sources"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<Vec<String>>,
+        Option<Vec<formats::Did>>,
+        Option<i64>,
+        Option<String>,
+    );
+    const KEYS: &'static [&'static str] = &["uriPatterns", "sources", "limit", "cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri_patterns: de::required(b.uri_patterns, path, "uriPatterns")?,
-            sources: b.sources,
-            limit: b.limit,
-            cursor: b.cursor,
+            uri_patterns: de::required(b.0, path, "uriPatterns")?,
+            sources: b.1,
+            limit: b.2,
+            cursor: b.3,
             extra,
         })
     }
@@ -117,33 +102,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<Vec<crate::com::atproto::label::defs::Label>>,
+    );
+    const KEYS: &'static [&'static str] = &["cursor", "labels"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            labels: de::required(b.labels, path, "labels")?,
+            cursor: b.0,
+            labels: de::required(b.1, path, "labels")?,
             extra,
         })
     }

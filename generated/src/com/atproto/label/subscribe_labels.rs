@@ -23,33 +23,17 @@ pub struct Labels {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LabelsBuilder {
-    seq: Option<i64>,
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-}
 impl de::Object for Labels {
-    type Builder = __LabelsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LabelsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "seq" => r.read(&mut b.seq, "seq"),
-            "labels" => r.read(&mut b.labels, "labels"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<Vec<crate::com::atproto::label::defs::Label>>);
+    const KEYS: &'static [&'static str] = &["seq", "labels"];
     fn finish<E: de::Error>(
-        b: __LabelsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            seq: de::required(b.seq, path, "seq")?,
-            labels: de::required(b.labels, path, "labels")?,
+            seq: de::required(b.0, path, "seq")?,
+            labels: de::required(b.1, path, "labels")?,
             extra,
         })
     }
@@ -76,33 +60,17 @@ pub struct Info {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InfoBuilder {
-    name: Option<InfoName>,
-    message: Option<String>,
-}
 impl de::Object for Info {
-    type Builder = __InfoBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InfoBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => r.read(&mut b.name, "name"),
-            "message" => r.read(&mut b.message, "message"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<InfoName>, Option<String>);
+    const KEYS: &'static [&'static str] = &["name", "message"];
     fn finish<E: de::Error>(
-        b: __InfoBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            name: de::required(b.name, path, "name")?,
-            message: b.message,
+            name: de::required(b.0, path, "name")?,
+            message: b.1,
             extra,
         })
     }
@@ -200,29 +168,15 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    cursor: Option<i64>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<i64>;
+    const KEYS: &'static [&'static str] = &["cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self { cursor: b.cursor, extra })
+        Ok(Self { cursor: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)

@@ -26,30 +26,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    nsid: Option<formats::Nsid>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "nsid" => r.read(&mut b.nsid, "nsid"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Nsid>;
+    const KEYS: &'static [&'static str] = &["nsid"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            nsid: de::required(b.nsid, path, "nsid")?,
+            nsid: de::required(b, path, "nsid")?,
             extra,
         })
     }
@@ -79,36 +65,22 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cid: Option<formats::Cid>,
-    schema: Option<crate::com::atproto::lexicon::schema::Record>,
-    uri: Option<formats::AtUri>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cid" => r.read(&mut b.cid, "cid"),
-            "schema" => r.read(&mut b.schema, "schema"),
-            "uri" => r.read(&mut b.uri, "uri"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Cid>,
+        Option<crate::com::atproto::lexicon::schema::Record>,
+        Option<formats::AtUri>,
+    );
+    const KEYS: &'static [&'static str] = &["cid", "schema", "uri"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cid: de::required(b.cid, path, "cid")?,
-            schema: de::required(b.schema, path, "schema")?,
-            uri: de::required(b.uri, path, "uri")?,
+            cid: de::required(b.0, path, "cid")?,
+            schema: de::required(b.1, path, "schema")?,
+            uri: de::required(b.2, path, "uri")?,
             extra,
         })
     }

@@ -17,31 +17,17 @@ impl Record {
     /// The record's NSID (its collection, and its `$type`).
     pub const NSID: &'static str = "com.atproto.lexicon.schema";
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    lexicon: Option<i64>,
-}
 impl de::Object for Record {
+    type Builder = Option<i64>;
+    const KEYS: &'static [&'static str] = &["lexicon"];
     const RECORD_TYPE: Option<&'static str> = Some("com.atproto.lexicon.schema");
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "lexicon" => r.read(&mut b.lexicon, "lexicon"),
-            _ => Ok(false),
-        }
-    }
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            lexicon: de::required(b.lexicon, path, "lexicon")?,
+            lexicon: de::required(b, path, "lexicon")?,
             extra,
         })
     }

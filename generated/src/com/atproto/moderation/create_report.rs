@@ -30,33 +30,17 @@ pub struct ModTool {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ModToolBuilder {
-    name: Option<String>,
-    meta: Option<types::Unknown>,
-}
 impl de::Object for ModTool {
-    type Builder = __ModToolBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ModToolBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => r.read(&mut b.name, "name"),
-            "meta" => r.read(&mut b.meta, "meta"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<types::Unknown>);
+    const KEYS: &'static [&'static str] = &["name", "meta"];
     fn finish<E: de::Error>(
-        b: __ModToolBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            name: de::required(b.name, path, "name")?,
-            meta: b.meta,
+            name: de::required(b.0, path, "name")?,
+            meta: b.1,
             extra,
         })
     }
@@ -86,39 +70,29 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    reason_type: Option<crate::com::atproto::moderation::defs::ReasonType>,
-    reason: Option<String>,
-    subject: Option<InputSubject>,
-    mod_tool: Option<ModTool>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "reasonType" => r.read(&mut b.reason_type, "reasonType"),
-            "reason" => r.read(&mut b.reason, "reason"),
-            "subject" => r.read(&mut b.subject, "subject"),
-            "modTool" => r.read(&mut b.mod_tool, "modTool"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::com::atproto::moderation::defs::ReasonType>,
+        Option<String>,
+        Option<InputSubject>,
+        Option<ModTool>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "reasonType",
+        "reason",
+        "subject",
+        "modTool",
+    ];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            reason_type: de::required(b.reason_type, path, "reasonType")?,
-            reason: b.reason,
-            subject: de::required(b.subject, path, "subject")?,
-            mod_tool: b.mod_tool,
+            reason_type: de::required(b.0, path, "reasonType")?,
+            reason: b.1,
+            subject: de::required(b.2, path, "subject")?,
+            mod_tool: b.3,
             extra,
         })
     }
@@ -189,45 +163,35 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    id: Option<i64>,
-    reason_type: Option<crate::com::atproto::moderation::defs::ReasonType>,
-    reason: Option<String>,
-    subject: Option<OutputSubject>,
-    reported_by: Option<formats::Did>,
-    created_at: Option<formats::Datetime>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => r.read(&mut b.id, "id"),
-            "reasonType" => r.read(&mut b.reason_type, "reasonType"),
-            "reason" => r.read(&mut b.reason, "reason"),
-            "subject" => r.read(&mut b.subject, "subject"),
-            "reportedBy" => r.read(&mut b.reported_by, "reportedBy"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<i64>,
+        Option<crate::com::atproto::moderation::defs::ReasonType>,
+        Option<String>,
+        Option<OutputSubject>,
+        Option<formats::Did>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "reasonType",
+        "reason",
+        "subject",
+        "reportedBy",
+        "createdAt",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            id: de::required(b.id, path, "id")?,
-            reason_type: de::required(b.reason_type, path, "reasonType")?,
-            reason: b.reason,
-            subject: de::required(b.subject, path, "subject")?,
-            reported_by: de::required(b.reported_by, path, "reportedBy")?,
-            created_at: de::required(b.created_at, path, "createdAt")?,
+            id: de::required(b.0, path, "id")?,
+            reason_type: de::required(b.1, path, "reasonType")?,
+            reason: b.2,
+            subject: de::required(b.3, path, "subject")?,
+            reported_by: de::required(b.4, path, "reportedBy")?,
+            created_at: de::required(b.5, path, "createdAt")?,
             extra,
         })
     }

@@ -30,36 +30,22 @@ pub struct Create {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __CreateBuilder {
-    collection: Option<formats::Nsid>,
-    rkey: Option<formats::RecordKey>,
-    value: Option<types::Unknown>,
-}
 impl de::Object for Create {
-    type Builder = __CreateBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __CreateBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "collection" => r.read(&mut b.collection, "collection"),
-            "rkey" => r.read(&mut b.rkey, "rkey"),
-            "value" => r.read(&mut b.value, "value"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Nsid>,
+        Option<formats::RecordKey>,
+        Option<types::Unknown>,
+    );
+    const KEYS: &'static [&'static str] = &["collection", "rkey", "value"];
     fn finish<E: de::Error>(
-        b: __CreateBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            collection: de::required(b.collection, path, "collection")?,
-            rkey: b.rkey,
-            value: de::required(b.value, path, "value")?,
+            collection: de::required(b.0, path, "collection")?,
+            rkey: b.1,
+            value: de::required(b.2, path, "value")?,
             extra,
         })
     }
@@ -103,36 +89,22 @@ pub struct Update {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __UpdateBuilder {
-    collection: Option<formats::Nsid>,
-    rkey: Option<formats::RecordKey>,
-    value: Option<types::Unknown>,
-}
 impl de::Object for Update {
-    type Builder = __UpdateBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __UpdateBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "collection" => r.read(&mut b.collection, "collection"),
-            "rkey" => r.read(&mut b.rkey, "rkey"),
-            "value" => r.read(&mut b.value, "value"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Nsid>,
+        Option<formats::RecordKey>,
+        Option<types::Unknown>,
+    );
+    const KEYS: &'static [&'static str] = &["collection", "rkey", "value"];
     fn finish<E: de::Error>(
-        b: __UpdateBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            collection: de::required(b.collection, path, "collection")?,
-            rkey: de::required(b.rkey, path, "rkey")?,
-            value: de::required(b.value, path, "value")?,
+            collection: de::required(b.0, path, "collection")?,
+            rkey: de::required(b.1, path, "rkey")?,
+            value: de::required(b.2, path, "value")?,
             extra,
         })
     }
@@ -161,33 +133,17 @@ pub struct Delete {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DeleteBuilder {
-    collection: Option<formats::Nsid>,
-    rkey: Option<formats::RecordKey>,
-}
 impl de::Object for Delete {
-    type Builder = __DeleteBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __DeleteBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "collection" => r.read(&mut b.collection, "collection"),
-            "rkey" => r.read(&mut b.rkey, "rkey"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Nsid>, Option<formats::RecordKey>);
+    const KEYS: &'static [&'static str] = &["collection", "rkey"];
     fn finish<E: de::Error>(
-        b: __DeleteBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            collection: de::required(b.collection, path, "collection")?,
-            rkey: de::required(b.rkey, path, "rkey")?,
+            collection: de::required(b.0, path, "collection")?,
+            rkey: de::required(b.1, path, "rkey")?,
             extra,
         })
     }
@@ -211,36 +167,22 @@ pub struct CreateResult {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __CreateResultBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    validation_status: Option<CreateResultValidationStatus>,
-}
 impl de::Object for CreateResult {
-    type Builder = __CreateResultBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __CreateResultBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "validationStatus" => r.read(&mut b.validation_status, "validationStatus"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<CreateResultValidationStatus>,
+    );
+    const KEYS: &'static [&'static str] = &["uri", "cid", "validationStatus"];
     fn finish<E: de::Error>(
-        b: __CreateResultBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            validation_status: b.validation_status,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            validation_status: b.2,
             extra,
         })
     }
@@ -271,36 +213,22 @@ pub struct UpdateResult {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __UpdateResultBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    validation_status: Option<UpdateResultValidationStatus>,
-}
 impl de::Object for UpdateResult {
-    type Builder = __UpdateResultBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __UpdateResultBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "validationStatus" => r.read(&mut b.validation_status, "validationStatus"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<UpdateResultValidationStatus>,
+    );
+    const KEYS: &'static [&'static str] = &["uri", "cid", "validationStatus"];
     fn finish<E: de::Error>(
-        b: __UpdateResultBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            validation_status: b.validation_status,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            validation_status: b.2,
             extra,
         })
     }
@@ -328,20 +256,10 @@ pub struct DeleteResult {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __DeleteResultBuilder {}
 impl de::Object for DeleteResult {
-    type Builder = __DeleteResultBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __DeleteResultBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __DeleteResultBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -445,39 +363,24 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    repo: Option<formats::AtIdentifier>,
-    validate: Option<bool>,
-    writes: Option<Vec<InputWritesItem>>,
-    swap_commit: Option<formats::Cid>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "repo" => r.read(&mut b.repo, "repo"),
-            "validate" => r.read(&mut b.validate, "validate"),
-            "writes" => r.read(&mut b.writes, "writes"),
-            "swapCommit" => r.read(&mut b.swap_commit, "swapCommit"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtIdentifier>,
+        Option<bool>,
+        Option<Vec<InputWritesItem>>,
+        Option<formats::Cid>,
+    );
+    const KEYS: &'static [&'static str] = &["repo", "validate", "writes", "swapCommit"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            repo: de::required(b.repo, path, "repo")?,
-            validate: b.validate,
-            writes: de::required(b.writes, path, "writes")?,
-            swap_commit: b.swap_commit,
+            repo: de::required(b.0, path, "repo")?,
+            validate: b.1,
+            writes: de::required(b.2, path, "writes")?,
+            swap_commit: b.3,
             extra,
         })
     }
@@ -523,33 +426,20 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
-    results: Option<Vec<OutputResultsItem>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "commit" => r.read(&mut b.commit, "commit"),
-            "results" => r.read(&mut b.results, "results"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<crate::com::atproto::repo::defs::CommitMeta>,
+        Option<Vec<OutputResultsItem>>,
+    );
+    const KEYS: &'static [&'static str] = &["commit", "results"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            commit: b.commit,
-            results: b.results,
+            commit: b.0,
+            results: b.1,
             extra,
         })
     }

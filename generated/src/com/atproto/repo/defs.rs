@@ -10,33 +10,17 @@ pub struct CommitMeta {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __CommitMetaBuilder {
-    cid: Option<formats::Cid>,
-    rev: Option<formats::Tid>,
-}
 impl de::Object for CommitMeta {
-    type Builder = __CommitMetaBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __CommitMetaBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cid" => r.read(&mut b.cid, "cid"),
-            "rev" => r.read(&mut b.rev, "rev"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Cid>, Option<formats::Tid>);
+    const KEYS: &'static [&'static str] = &["cid", "rev"];
     fn finish<E: de::Error>(
-        b: __CommitMetaBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cid: de::required(b.cid, path, "cid")?,
-            rev: de::required(b.rev, path, "rev")?,
+            cid: de::required(b.0, path, "cid")?,
+            rev: de::required(b.1, path, "rev")?,
             extra,
         })
     }

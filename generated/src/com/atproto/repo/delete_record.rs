@@ -35,42 +35,32 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    repo: Option<formats::AtIdentifier>,
-    collection: Option<formats::Nsid>,
-    rkey: Option<formats::RecordKey>,
-    swap_record: Option<formats::Cid>,
-    swap_commit: Option<formats::Cid>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "repo" => r.read(&mut b.repo, "repo"),
-            "collection" => r.read(&mut b.collection, "collection"),
-            "rkey" => r.read(&mut b.rkey, "rkey"),
-            "swapRecord" => r.read(&mut b.swap_record, "swapRecord"),
-            "swapCommit" => r.read(&mut b.swap_commit, "swapCommit"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtIdentifier>,
+        Option<formats::Nsid>,
+        Option<formats::RecordKey>,
+        Option<formats::Cid>,
+        Option<formats::Cid>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "repo",
+        "collection",
+        "rkey",
+        "swapRecord",
+        "swapCommit",
+    ];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            repo: de::required(b.repo, path, "repo")?,
-            collection: de::required(b.collection, path, "collection")?,
-            rkey: de::required(b.rkey, path, "rkey")?,
-            swap_record: b.swap_record,
-            swap_commit: b.swap_commit,
+            repo: de::required(b.0, path, "repo")?,
+            collection: de::required(b.1, path, "collection")?,
+            rkey: de::required(b.2, path, "rkey")?,
+            swap_record: b.3,
+            swap_commit: b.4,
             extra,
         })
     }
@@ -97,29 +87,15 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "commit" => r.read(&mut b.commit, "commit"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<crate::com::atproto::repo::defs::CommitMeta>;
+    const KEYS: &'static [&'static str] = &["commit"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self { commit: b.commit, extra })
+        Ok(Self { commit: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("commit", &self.commit).extra(&self.extra)

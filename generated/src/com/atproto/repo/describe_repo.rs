@@ -26,30 +26,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    repo: Option<formats::AtIdentifier>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "repo" => r.read(&mut b.repo, "repo"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::AtIdentifier>;
+    const KEYS: &'static [&'static str] = &["repo"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            repo: de::required(b.repo, path, "repo")?,
+            repo: de::required(b, path, "repo")?,
             extra,
         })
     }
@@ -81,46 +67,32 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    handle: Option<formats::Handle>,
-    did: Option<formats::Did>,
-    did_doc: Option<types::Unknown>,
-    collections: Option<Vec<formats::Nsid>>,
-    handle_is_correct: Option<bool>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "handle" => r.read(&mut b.handle, "handle"),
-            "did" => r.read(&mut b.did, "did"),
-            "didDoc" => r.read(&mut b.did_doc, "didDoc"),
-            "collections" => r.read(&mut b.collections, "collections"),
-            "handleIsCorrect" => r.read(&mut b.handle_is_correct, "handleIsCorrect"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Handle>,
+        Option<formats::Did>,
+        Option<types::Unknown>,
+        Option<Vec<formats::Nsid>>,
+        Option<bool>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "handle",
+        "did",
+        "didDoc",
+        "collections",
+        "handleIsCorrect",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            handle: de::required(b.handle, path, "handle")?,
-            did: de::required(b.did, path, "did")?,
-            did_doc: de::required(b.did_doc, path, "didDoc")?,
-            collections: de::required(b.collections, path, "collections")?,
-            handle_is_correct: de::required(
-                b.handle_is_correct,
-                path,
-                "handleIsCorrect",
-            )?,
+            handle: de::required(b.0, path, "handle")?,
+            did: de::required(b.1, path, "did")?,
+            did_doc: de::required(b.2, path, "didDoc")?,
+            collections: de::required(b.3, path, "collections")?,
+            handle_is_correct: de::required(b.4, path, "handleIsCorrect")?,
             extra,
         })
     }

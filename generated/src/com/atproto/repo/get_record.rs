@@ -32,39 +32,24 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    repo: Option<formats::AtIdentifier>,
-    collection: Option<formats::Nsid>,
-    rkey: Option<formats::RecordKey>,
-    cid: Option<formats::Cid>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "repo" => r.read(&mut b.repo, "repo"),
-            "collection" => r.read(&mut b.collection, "collection"),
-            "rkey" => r.read(&mut b.rkey, "rkey"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtIdentifier>,
+        Option<formats::Nsid>,
+        Option<formats::RecordKey>,
+        Option<formats::Cid>,
+    );
+    const KEYS: &'static [&'static str] = &["repo", "collection", "rkey", "cid"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            repo: de::required(b.repo, path, "repo")?,
-            collection: de::required(b.collection, path, "collection")?,
-            rkey: de::required(b.rkey, path, "rkey")?,
-            cid: b.cid,
+            repo: de::required(b.0, path, "repo")?,
+            collection: de::required(b.1, path, "collection")?,
+            rkey: de::required(b.2, path, "rkey")?,
+            cid: b.3,
             extra,
         })
     }
@@ -104,36 +89,22 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    value: Option<types::Unknown>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "value" => r.read(&mut b.value, "value"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<types::Unknown>,
+    );
+    const KEYS: &'static [&'static str] = &["uri", "cid", "value"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: b.cid,
-            value: de::required(b.value, path, "value")?,
+            uri: de::required(b.0, path, "uri")?,
+            cid: b.1,
+            value: de::required(b.2, path, "value")?,
             extra,
         })
     }

@@ -26,33 +26,17 @@ pub struct RecordBlob {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBlobBuilder {
-    cid: Option<formats::Cid>,
-    record_uri: Option<formats::AtUri>,
-}
 impl de::Object for RecordBlob {
-    type Builder = __RecordBlobBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBlobBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cid" => r.read(&mut b.cid, "cid"),
-            "recordUri" => r.read(&mut b.record_uri, "recordUri"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Cid>, Option<formats::AtUri>);
+    const KEYS: &'static [&'static str] = &["cid", "recordUri"];
     fn finish<E: de::Error>(
-        b: __RecordBlobBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cid: de::required(b.cid, path, "cid")?,
-            record_uri: de::required(b.record_uri, path, "recordUri")?,
+            cid: de::required(b.0, path, "cid")?,
+            record_uri: de::required(b.1, path, "recordUri")?,
             extra,
         })
     }
@@ -76,33 +60,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<String>);
+    const KEYS: &'static [&'static str] = &["limit", "cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            limit: b.limit,
-            cursor: b.cursor,
+            limit: b.0,
+            cursor: b.1,
             extra,
         })
     }
@@ -152,33 +120,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    blobs: Option<Vec<RecordBlob>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "blobs" => r.read(&mut b.blobs, "blobs"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<Vec<RecordBlob>>);
+    const KEYS: &'static [&'static str] = &["cursor", "blobs"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            blobs: de::required(b.blobs, path, "blobs")?,
+            cursor: b.0,
+            blobs: de::required(b.1, path, "blobs")?,
             extra,
         })
     }

@@ -27,36 +27,22 @@ pub struct Record {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RecordBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    value: Option<types::Unknown>,
-}
 impl de::Object for Record {
-    type Builder = __RecordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RecordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "value" => r.read(&mut b.value, "value"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<types::Unknown>,
+    );
+    const KEYS: &'static [&'static str] = &["uri", "cid", "value"];
     fn finish<E: de::Error>(
-        b: __RecordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            value: de::required(b.value, path, "value")?,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            value: de::required(b.2, path, "value")?,
             extra,
         })
     }
@@ -92,42 +78,32 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    repo: Option<formats::AtIdentifier>,
-    collection: Option<formats::Nsid>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-    reverse: Option<bool>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "repo" => r.read(&mut b.repo, "repo"),
-            "collection" => r.read(&mut b.collection, "collection"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "reverse" => r.read(&mut b.reverse, "reverse"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtIdentifier>,
+        Option<formats::Nsid>,
+        Option<i64>,
+        Option<String>,
+        Option<bool>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "repo",
+        "collection",
+        "limit",
+        "cursor",
+        "reverse",
+    ];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            repo: de::required(b.repo, path, "repo")?,
-            collection: de::required(b.collection, path, "collection")?,
-            limit: b.limit,
-            cursor: b.cursor,
-            reverse: b.reverse,
+            repo: de::required(b.0, path, "repo")?,
+            collection: de::required(b.1, path, "collection")?,
+            limit: b.2,
+            cursor: b.3,
+            reverse: b.4,
             extra,
         })
     }
@@ -183,33 +159,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    records: Option<Vec<Record>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "records" => r.read(&mut b.records, "records"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<Vec<Record>>);
+    const KEYS: &'static [&'static str] = &["cursor", "records"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            records: de::required(b.records, path, "records")?,
+            cursor: b.0,
+            records: de::required(b.1, path, "records")?,
             extra,
         })
     }

@@ -39,48 +39,38 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    repo: Option<formats::AtIdentifier>,
-    collection: Option<formats::Nsid>,
-    rkey: Option<formats::RecordKey>,
-    validate: Option<bool>,
-    record: Option<types::Unknown>,
-    swap_record: Option<Option<formats::Cid>>,
-    swap_commit: Option<formats::Cid>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "repo" => r.read(&mut b.repo, "repo"),
-            "collection" => r.read(&mut b.collection, "collection"),
-            "rkey" => r.read(&mut b.rkey, "rkey"),
-            "validate" => r.read(&mut b.validate, "validate"),
-            "record" => r.read(&mut b.record, "record"),
-            "swapRecord" => r.read(&mut b.swap_record, "swapRecord"),
-            "swapCommit" => r.read(&mut b.swap_commit, "swapCommit"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtIdentifier>,
+        Option<formats::Nsid>,
+        Option<formats::RecordKey>,
+        Option<bool>,
+        Option<types::Unknown>,
+        Option<Option<formats::Cid>>,
+        Option<formats::Cid>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "repo",
+        "collection",
+        "rkey",
+        "validate",
+        "record",
+        "swapRecord",
+        "swapCommit",
+    ];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            repo: de::required(b.repo, path, "repo")?,
-            collection: de::required(b.collection, path, "collection")?,
-            rkey: de::required(b.rkey, path, "rkey")?,
-            validate: b.validate,
-            record: de::required(b.record, path, "record")?,
-            swap_record: b.swap_record,
-            swap_commit: b.swap_commit,
+            repo: de::required(b.0, path, "repo")?,
+            collection: de::required(b.1, path, "collection")?,
+            rkey: de::required(b.2, path, "rkey")?,
+            validate: b.3,
+            record: de::required(b.4, path, "record")?,
+            swap_record: b.5,
+            swap_commit: b.6,
             extra,
         })
     }
@@ -131,39 +121,24 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    uri: Option<formats::AtUri>,
-    cid: Option<formats::Cid>,
-    commit: Option<crate::com::atproto::repo::defs::CommitMeta>,
-    validation_status: Option<OutputValidationStatus>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "uri" => r.read(&mut b.uri, "uri"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "commit" => r.read(&mut b.commit, "commit"),
-            "validationStatus" => r.read(&mut b.validation_status, "validationStatus"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::AtUri>,
+        Option<formats::Cid>,
+        Option<crate::com::atproto::repo::defs::CommitMeta>,
+        Option<OutputValidationStatus>,
+    );
+    const KEYS: &'static [&'static str] = &["uri", "cid", "commit", "validationStatus"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            uri: de::required(b.uri, path, "uri")?,
-            cid: de::required(b.cid, path, "cid")?,
-            commit: b.commit,
-            validation_status: b.validation_status,
+            uri: de::required(b.0, path, "uri")?,
+            cid: de::required(b.1, path, "cid")?,
+            commit: b.2,
+            validation_status: b.3,
             extra,
         })
     }

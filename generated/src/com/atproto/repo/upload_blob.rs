@@ -26,30 +26,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    blob: Option<types::Blob>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "blob" => r.read(&mut b.blob, "blob"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<types::Blob>;
+    const KEYS: &'static [&'static str] = &["blob"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            blob: de::required(b.blob, path, "blob")?,
+            blob: de::required(b, path, "blob")?,
             extra,
         })
     }

@@ -33,60 +33,44 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    activated: Option<bool>,
-    valid_did: Option<bool>,
-    repo_commit: Option<formats::Cid>,
-    repo_rev: Option<String>,
-    repo_blocks: Option<i64>,
-    indexed_records: Option<i64>,
-    private_state_values: Option<i64>,
-    expected_blobs: Option<i64>,
-    imported_blobs: Option<i64>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "activated" => r.read(&mut b.activated, "activated"),
-            "validDid" => r.read(&mut b.valid_did, "validDid"),
-            "repoCommit" => r.read(&mut b.repo_commit, "repoCommit"),
-            "repoRev" => r.read(&mut b.repo_rev, "repoRev"),
-            "repoBlocks" => r.read(&mut b.repo_blocks, "repoBlocks"),
-            "indexedRecords" => r.read(&mut b.indexed_records, "indexedRecords"),
-            "privateStateValues" => {
-                r.read(&mut b.private_state_values, "privateStateValues")
-            }
-            "expectedBlobs" => r.read(&mut b.expected_blobs, "expectedBlobs"),
-            "importedBlobs" => r.read(&mut b.imported_blobs, "importedBlobs"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<bool>,
+        Option<bool>,
+        Option<formats::Cid>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "activated",
+        "validDid",
+        "repoCommit",
+        "repoRev",
+        "repoBlocks",
+        "indexedRecords",
+        "privateStateValues",
+        "expectedBlobs",
+        "importedBlobs",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            activated: de::required(b.activated, path, "activated")?,
-            valid_did: de::required(b.valid_did, path, "validDid")?,
-            repo_commit: de::required(b.repo_commit, path, "repoCommit")?,
-            repo_rev: de::required(b.repo_rev, path, "repoRev")?,
-            repo_blocks: de::required(b.repo_blocks, path, "repoBlocks")?,
-            indexed_records: de::required(b.indexed_records, path, "indexedRecords")?,
-            private_state_values: de::required(
-                b.private_state_values,
-                path,
-                "privateStateValues",
-            )?,
-            expected_blobs: de::required(b.expected_blobs, path, "expectedBlobs")?,
-            imported_blobs: de::required(b.imported_blobs, path, "importedBlobs")?,
+            activated: de::required(b.0, path, "activated")?,
+            valid_did: de::required(b.1, path, "validDid")?,
+            repo_commit: de::required(b.2, path, "repoCommit")?,
+            repo_rev: de::required(b.3, path, "repoRev")?,
+            repo_blocks: de::required(b.4, path, "repoBlocks")?,
+            indexed_records: de::required(b.5, path, "indexedRecords")?,
+            private_state_values: de::required(b.6, path, "privateStateValues")?,
+            expected_blobs: de::required(b.7, path, "expectedBlobs")?,
+            imported_blobs: de::required(b.8, path, "importedBlobs")?,
             extra,
         })
     }

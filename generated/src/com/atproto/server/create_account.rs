@@ -39,54 +39,44 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    email: Option<String>,
-    handle: Option<formats::Handle>,
-    did: Option<formats::Did>,
-    invite_code: Option<String>,
-    verification_code: Option<String>,
-    verification_phone: Option<String>,
-    password: Option<String>,
-    recovery_key: Option<String>,
-    plc_op: Option<types::Unknown>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "email" => r.read(&mut b.email, "email"),
-            "handle" => r.read(&mut b.handle, "handle"),
-            "did" => r.read(&mut b.did, "did"),
-            "inviteCode" => r.read(&mut b.invite_code, "inviteCode"),
-            "verificationCode" => r.read(&mut b.verification_code, "verificationCode"),
-            "verificationPhone" => r.read(&mut b.verification_phone, "verificationPhone"),
-            "password" => r.read(&mut b.password, "password"),
-            "recoveryKey" => r.read(&mut b.recovery_key, "recoveryKey"),
-            "plcOp" => r.read(&mut b.plc_op, "plcOp"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<formats::Handle>,
+        Option<formats::Did>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<types::Unknown>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "email",
+        "handle",
+        "did",
+        "inviteCode",
+        "verificationCode",
+        "verificationPhone",
+        "password",
+        "recoveryKey",
+        "plcOp",
+    ];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            email: b.email,
-            handle: de::required(b.handle, path, "handle")?,
-            did: b.did,
-            invite_code: b.invite_code,
-            verification_code: b.verification_code,
-            verification_phone: b.verification_phone,
-            password: b.password,
-            recovery_key: b.recovery_key,
-            plc_op: b.plc_op,
+            email: b.0,
+            handle: de::required(b.1, path, "handle")?,
+            did: b.2,
+            invite_code: b.3,
+            verification_code: b.4,
+            verification_phone: b.5,
+            password: b.6,
+            recovery_key: b.7,
+            plc_op: b.8,
             extra,
         })
     }
@@ -128,42 +118,32 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    access_jwt: Option<String>,
-    refresh_jwt: Option<String>,
-    handle: Option<formats::Handle>,
-    did: Option<formats::Did>,
-    did_doc: Option<types::Unknown>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "accessJwt" => r.read(&mut b.access_jwt, "accessJwt"),
-            "refreshJwt" => r.read(&mut b.refresh_jwt, "refreshJwt"),
-            "handle" => r.read(&mut b.handle, "handle"),
-            "did" => r.read(&mut b.did, "did"),
-            "didDoc" => r.read(&mut b.did_doc, "didDoc"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<String>,
+        Option<formats::Handle>,
+        Option<formats::Did>,
+        Option<types::Unknown>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "accessJwt",
+        "refreshJwt",
+        "handle",
+        "did",
+        "didDoc",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            access_jwt: de::required(b.access_jwt, path, "accessJwt")?,
-            refresh_jwt: de::required(b.refresh_jwt, path, "refreshJwt")?,
-            handle: de::required(b.handle, path, "handle")?,
-            did: de::required(b.did, path, "did")?,
-            did_doc: b.did_doc,
+            access_jwt: de::required(b.0, path, "accessJwt")?,
+            refresh_jwt: de::required(b.1, path, "refreshJwt")?,
+            handle: de::required(b.2, path, "handle")?,
+            did: de::required(b.3, path, "did")?,
+            did_doc: b.4,
             extra,
         })
     }

@@ -29,39 +29,29 @@ pub struct AppPassword {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __AppPasswordBuilder {
-    name: Option<String>,
-    password: Option<String>,
-    created_at: Option<formats::Datetime>,
-    privileged: Option<bool>,
-}
 impl de::Object for AppPassword {
-    type Builder = __AppPasswordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __AppPasswordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => r.read(&mut b.name, "name"),
-            "password" => r.read(&mut b.password, "password"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "privileged" => r.read(&mut b.privileged, "privileged"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<String>,
+        Option<formats::Datetime>,
+        Option<bool>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "name",
+        "password",
+        "createdAt",
+        "privileged",
+    ];
     fn finish<E: de::Error>(
-        b: __AppPasswordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            name: de::required(b.name, path, "name")?,
-            password: de::required(b.password, path, "password")?,
-            created_at: de::required(b.created_at, path, "createdAt")?,
-            privileged: b.privileged,
+            name: de::required(b.0, path, "name")?,
+            password: de::required(b.1, path, "password")?,
+            created_at: de::required(b.2, path, "createdAt")?,
+            privileged: b.3,
             extra,
         })
     }
@@ -89,33 +79,17 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    name: Option<String>,
-    privileged: Option<bool>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => r.read(&mut b.name, "name"),
-            "privileged" => r.read(&mut b.privileged, "privileged"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["name", "privileged"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            name: de::required(b.name, path, "name")?,
-            privileged: b.privileged,
+            name: de::required(b.0, path, "name")?,
+            privileged: b.1,
             extra,
         })
     }

@@ -27,33 +27,17 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    use_count: Option<i64>,
-    for_account: Option<formats::Did>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "useCount" => r.read(&mut b.use_count, "useCount"),
-            "forAccount" => r.read(&mut b.for_account, "forAccount"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<formats::Did>);
+    const KEYS: &'static [&'static str] = &["useCount", "forAccount"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            use_count: de::required(b.use_count, path, "useCount")?,
-            for_account: b.for_account,
+            use_count: de::required(b.0, path, "useCount")?,
+            for_account: b.1,
             extra,
         })
     }
@@ -75,30 +59,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    code: Option<String>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "code" => r.read(&mut b.code, "code"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["code"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            code: de::required(b.code, path, "code")?,
+            code: de::required(b, path, "code")?,
             extra,
         })
     }

@@ -27,33 +27,17 @@ pub struct AccountCodes {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __AccountCodesBuilder {
-    account: Option<String>,
-    codes: Option<Vec<String>>,
-}
 impl de::Object for AccountCodes {
-    type Builder = __AccountCodesBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __AccountCodesBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "account" => r.read(&mut b.account, "account"),
-            "codes" => r.read(&mut b.codes, "codes"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<Vec<String>>);
+    const KEYS: &'static [&'static str] = &["account", "codes"];
     fn finish<E: de::Error>(
-        b: __AccountCodesBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            account: de::required(b.account, path, "account")?,
-            codes: de::required(b.codes, path, "codes")?,
+            account: de::required(b.0, path, "account")?,
+            codes: de::required(b.1, path, "codes")?,
             extra,
         })
     }
@@ -76,36 +60,18 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    code_count: Option<i64>,
-    use_count: Option<i64>,
-    for_accounts: Option<Vec<formats::Did>>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "codeCount" => r.read(&mut b.code_count, "codeCount"),
-            "useCount" => r.read(&mut b.use_count, "useCount"),
-            "forAccounts" => r.read(&mut b.for_accounts, "forAccounts"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<i64>, Option<Vec<formats::Did>>);
+    const KEYS: &'static [&'static str] = &["codeCount", "useCount", "forAccounts"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            code_count: de::required(b.code_count, path, "codeCount")?,
-            use_count: de::required(b.use_count, path, "useCount")?,
-            for_accounts: b.for_accounts,
+            code_count: de::required(b.0, path, "codeCount")?,
+            use_count: de::required(b.1, path, "useCount")?,
+            for_accounts: b.2,
             extra,
         })
     }
@@ -129,30 +95,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    codes: Option<Vec<AccountCodes>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "codes" => r.read(&mut b.codes, "codes"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<AccountCodes>>;
+    const KEYS: &'static [&'static str] = &["codes"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            codes: de::required(b.codes, path, "codes")?,
+            codes: de::required(b, path, "codes")?,
             extra,
         })
     }

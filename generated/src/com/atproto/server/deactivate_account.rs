@@ -26,32 +26,15 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    delete_after: Option<formats::Datetime>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "deleteAfter" => r.read(&mut b.delete_after, "deleteAfter"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Datetime>;
+    const KEYS: &'static [&'static str] = &["deleteAfter"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self {
-            delete_after: b.delete_after,
-            extra,
-        })
+        Ok(Self { delete_after: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

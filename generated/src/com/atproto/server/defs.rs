@@ -15,48 +15,38 @@ pub struct InviteCode {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InviteCodeBuilder {
-    code: Option<String>,
-    available: Option<i64>,
-    disabled: Option<bool>,
-    for_account: Option<String>,
-    created_by: Option<String>,
-    created_at: Option<formats::Datetime>,
-    uses: Option<Vec<InviteCodeUse>>,
-}
 impl de::Object for InviteCode {
-    type Builder = __InviteCodeBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InviteCodeBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "code" => r.read(&mut b.code, "code"),
-            "available" => r.read(&mut b.available, "available"),
-            "disabled" => r.read(&mut b.disabled, "disabled"),
-            "forAccount" => r.read(&mut b.for_account, "forAccount"),
-            "createdBy" => r.read(&mut b.created_by, "createdBy"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "uses" => r.read(&mut b.uses, "uses"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<i64>,
+        Option<bool>,
+        Option<String>,
+        Option<String>,
+        Option<formats::Datetime>,
+        Option<Vec<InviteCodeUse>>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "code",
+        "available",
+        "disabled",
+        "forAccount",
+        "createdBy",
+        "createdAt",
+        "uses",
+    ];
     fn finish<E: de::Error>(
-        b: __InviteCodeBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            code: de::required(b.code, path, "code")?,
-            available: de::required(b.available, path, "available")?,
-            disabled: de::required(b.disabled, path, "disabled")?,
-            for_account: de::required(b.for_account, path, "forAccount")?,
-            created_by: de::required(b.created_by, path, "createdBy")?,
-            created_at: de::required(b.created_at, path, "createdAt")?,
-            uses: de::required(b.uses, path, "uses")?,
+            code: de::required(b.0, path, "code")?,
+            available: de::required(b.1, path, "available")?,
+            disabled: de::required(b.2, path, "disabled")?,
+            for_account: de::required(b.3, path, "forAccount")?,
+            created_by: de::required(b.4, path, "createdBy")?,
+            created_at: de::required(b.5, path, "createdAt")?,
+            uses: de::required(b.6, path, "uses")?,
             extra,
         })
     }
@@ -89,33 +79,17 @@ pub struct InviteCodeUse {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InviteCodeUseBuilder {
-    used_by: Option<formats::Did>,
-    used_at: Option<formats::Datetime>,
-}
 impl de::Object for InviteCodeUse {
-    type Builder = __InviteCodeUseBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InviteCodeUseBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "usedBy" => r.read(&mut b.used_by, "usedBy"),
-            "usedAt" => r.read(&mut b.used_at, "usedAt"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<formats::Datetime>);
+    const KEYS: &'static [&'static str] = &["usedBy", "usedAt"];
     fn finish<E: de::Error>(
-        b: __InviteCodeUseBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            used_by: de::required(b.used_by, path, "usedBy")?,
-            used_at: de::required(b.used_at, path, "usedAt")?,
+            used_by: de::required(b.0, path, "usedBy")?,
+            used_at: de::required(b.1, path, "usedAt")?,
             extra,
         })
     }

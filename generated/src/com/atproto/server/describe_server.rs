@@ -26,33 +26,17 @@ pub struct Links {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __LinksBuilder {
-    privacy_policy: Option<formats::Uri>,
-    terms_of_service: Option<formats::Uri>,
-}
 impl de::Object for Links {
-    type Builder = __LinksBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __LinksBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "privacyPolicy" => r.read(&mut b.privacy_policy, "privacyPolicy"),
-            "termsOfService" => r.read(&mut b.terms_of_service, "termsOfService"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Uri>, Option<formats::Uri>);
+    const KEYS: &'static [&'static str] = &["privacyPolicy", "termsOfService"];
     fn finish<E: de::Error>(
-        b: __LinksBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            privacy_policy: b.privacy_policy,
-            terms_of_service: b.terms_of_service,
+            privacy_policy: b.0,
+            terms_of_service: b.1,
             extra,
         })
     }
@@ -76,29 +60,15 @@ pub struct Contact {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ContactBuilder {
-    email: Option<String>,
-}
 impl de::Object for Contact {
-    type Builder = __ContactBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ContactBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "email" => r.read(&mut b.email, "email"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["email"];
     fn finish<E: de::Error>(
-        b: __ContactBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self { email: b.email, extra })
+        Ok(Self { email: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("email", &self.email).extra(&self.extra)
@@ -126,58 +96,38 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    invite_code_required: Option<bool>,
-    phone_verification_required: Option<bool>,
-    blob_upload_limit: Option<i64>,
-    available_user_domains: Option<Vec<String>>,
-    links: Option<Links>,
-    contact: Option<Contact>,
-    did: Option<formats::Did>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "inviteCodeRequired" => {
-                r.read(&mut b.invite_code_required, "inviteCodeRequired")
-            }
-            "phoneVerificationRequired" => {
-                r.read(&mut b.phone_verification_required, "phoneVerificationRequired")
-            }
-            "blobUploadLimit" => r.read(&mut b.blob_upload_limit, "blobUploadLimit"),
-            "availableUserDomains" => {
-                r.read(&mut b.available_user_domains, "availableUserDomains")
-            }
-            "links" => r.read(&mut b.links, "links"),
-            "contact" => r.read(&mut b.contact, "contact"),
-            "did" => r.read(&mut b.did, "did"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<bool>,
+        Option<bool>,
+        Option<i64>,
+        Option<Vec<String>>,
+        Option<Links>,
+        Option<Contact>,
+        Option<formats::Did>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "inviteCodeRequired",
+        "phoneVerificationRequired",
+        "blobUploadLimit",
+        "availableUserDomains",
+        "links",
+        "contact",
+        "did",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            invite_code_required: b.invite_code_required,
-            phone_verification_required: b.phone_verification_required,
-            blob_upload_limit: b.blob_upload_limit,
-            available_user_domains: de::required(
-                b.available_user_domains,
-                path,
-                "availableUserDomains",
-            )?,
-            links: b.links,
-            contact: b.contact,
-            did: de::required(b.did, path, "did")?,
+            invite_code_required: b.0,
+            phone_verification_required: b.1,
+            blob_upload_limit: b.2,
+            available_user_domains: de::required(b.3, path, "availableUserDomains")?,
+            links: b.4,
+            contact: b.5,
+            did: de::required(b.6, path, "did")?,
             extra,
         })
     }

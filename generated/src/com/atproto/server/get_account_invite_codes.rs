@@ -30,33 +30,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    include_used: Option<bool>,
-    create_available: Option<bool>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "includeUsed" => r.read(&mut b.include_used, "includeUsed"),
-            "createAvailable" => r.read(&mut b.create_available, "createAvailable"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<bool>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["includeUsed", "createAvailable"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            include_used: b.include_used,
-            create_available: b.create_available,
+            include_used: b.0,
+            create_available: b.1,
             extra,
         })
     }
@@ -91,30 +75,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    codes: Option<Vec<crate::com::atproto::server::defs::InviteCode>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "codes" => r.read(&mut b.codes, "codes"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<crate::com::atproto::server::defs::InviteCode>>;
+    const KEYS: &'static [&'static str] = &["codes"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            codes: de::required(b.codes, path, "codes")?,
+            codes: de::required(b, path, "codes")?,
             extra,
         })
     }

@@ -30,36 +30,18 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    aud: Option<String>,
-    exp: Option<i64>,
-    lxm: Option<formats::Nsid>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "aud" => r.read(&mut b.aud, "aud"),
-            "exp" => r.read(&mut b.exp, "exp"),
-            "lxm" => r.read(&mut b.lxm, "lxm"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<i64>, Option<formats::Nsid>);
+    const KEYS: &'static [&'static str] = &["aud", "exp", "lxm"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            aud: de::required(b.aud, path, "aud")?,
-            exp: b.exp,
-            lxm: b.lxm,
+            aud: de::required(b.0, path, "aud")?,
+            exp: b.1,
+            lxm: b.2,
             extra,
         })
     }
@@ -109,30 +91,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    token: Option<String>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "token" => r.read(&mut b.token, "token"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["token"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            token: de::required(b.token, path, "token")?,
+            token: de::required(b, path, "token")?,
             extra,
         })
     }

@@ -27,36 +27,18 @@ pub struct AppPassword {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __AppPasswordBuilder {
-    name: Option<String>,
-    created_at: Option<formats::Datetime>,
-    privileged: Option<bool>,
-}
 impl de::Object for AppPassword {
-    type Builder = __AppPasswordBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __AppPasswordBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => r.read(&mut b.name, "name"),
-            "createdAt" => r.read(&mut b.created_at, "createdAt"),
-            "privileged" => r.read(&mut b.privileged, "privileged"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<formats::Datetime>, Option<bool>);
+    const KEYS: &'static [&'static str] = &["name", "createdAt", "privileged"];
     fn finish<E: de::Error>(
-        b: __AppPasswordBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            name: de::required(b.name, path, "name")?,
-            created_at: de::required(b.created_at, path, "createdAt")?,
-            privileged: b.privileged,
+            name: de::required(b.0, path, "name")?,
+            created_at: de::required(b.1, path, "createdAt")?,
+            privileged: b.2,
             extra,
         })
     }
@@ -80,30 +62,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    passwords: Option<Vec<AppPassword>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "passwords" => r.read(&mut b.passwords, "passwords"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<AppPassword>>;
+    const KEYS: &'static [&'static str] = &["passwords"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            passwords: de::required(b.passwords, path, "passwords")?,
+            passwords: de::required(b, path, "passwords")?,
             extra,
         })
     }

@@ -35,57 +35,47 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    access_jwt: Option<String>,
-    refresh_jwt: Option<String>,
-    handle: Option<formats::Handle>,
-    did: Option<formats::Did>,
-    did_doc: Option<types::Unknown>,
-    email: Option<String>,
-    email_confirmed: Option<bool>,
-    email_auth_factor: Option<bool>,
-    active: Option<bool>,
-    status: Option<OutputStatus>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "accessJwt" => r.read(&mut b.access_jwt, "accessJwt"),
-            "refreshJwt" => r.read(&mut b.refresh_jwt, "refreshJwt"),
-            "handle" => r.read(&mut b.handle, "handle"),
-            "did" => r.read(&mut b.did, "did"),
-            "didDoc" => r.read(&mut b.did_doc, "didDoc"),
-            "email" => r.read(&mut b.email, "email"),
-            "emailConfirmed" => r.read(&mut b.email_confirmed, "emailConfirmed"),
-            "emailAuthFactor" => r.read(&mut b.email_auth_factor, "emailAuthFactor"),
-            "active" => r.read(&mut b.active, "active"),
-            "status" => r.read(&mut b.status, "status"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<String>,
+        Option<formats::Handle>,
+        Option<formats::Did>,
+        Option<types::Unknown>,
+        Option<String>,
+        Option<bool>,
+        Option<bool>,
+        Option<bool>,
+        Option<OutputStatus>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "accessJwt",
+        "refreshJwt",
+        "handle",
+        "did",
+        "didDoc",
+        "email",
+        "emailConfirmed",
+        "emailAuthFactor",
+        "active",
+        "status",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            access_jwt: de::required(b.access_jwt, path, "accessJwt")?,
-            refresh_jwt: de::required(b.refresh_jwt, path, "refreshJwt")?,
-            handle: de::required(b.handle, path, "handle")?,
-            did: de::required(b.did, path, "did")?,
-            did_doc: b.did_doc,
-            email: b.email,
-            email_confirmed: b.email_confirmed,
-            email_auth_factor: b.email_auth_factor,
-            active: b.active,
-            status: b.status,
+            access_jwt: de::required(b.0, path, "accessJwt")?,
+            refresh_jwt: de::required(b.1, path, "refreshJwt")?,
+            handle: de::required(b.2, path, "handle")?,
+            did: de::required(b.3, path, "did")?,
+            did_doc: b.4,
+            email: b.5,
+            email_confirmed: b.6,
+            email_auth_factor: b.7,
+            active: b.8,
+            status: b.9,
             extra,
         })
     }

@@ -25,30 +25,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    token_required: Option<bool>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "tokenRequired" => r.read(&mut b.token_required, "tokenRequired"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<bool>;
+    const KEYS: &'static [&'static str] = &["tokenRequired"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            token_required: de::required(b.token_required, path, "tokenRequired")?,
+            token_required: de::required(b, path, "tokenRequired")?,
             extra,
         })
     }

@@ -26,33 +26,17 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    token: Option<String>,
-    password: Option<String>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "token" => r.read(&mut b.token, "token"),
-            "password" => r.read(&mut b.password, "password"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<String>);
+    const KEYS: &'static [&'static str] = &["token", "password"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            token: de::required(b.token, path, "token")?,
-            password: de::required(b.password, path, "password")?,
+            token: de::required(b.0, path, "token")?,
+            password: de::required(b.1, path, "password")?,
             extra,
         })
     }

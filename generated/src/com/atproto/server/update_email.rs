@@ -28,36 +28,18 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    email: Option<String>,
-    email_auth_factor: Option<bool>,
-    token: Option<String>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "email" => r.read(&mut b.email, "email"),
-            "emailAuthFactor" => r.read(&mut b.email_auth_factor, "emailAuthFactor"),
-            "token" => r.read(&mut b.token, "token"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<bool>, Option<String>);
+    const KEYS: &'static [&'static str] = &["email", "emailAuthFactor", "token"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            email: de::required(b.email, path, "email")?,
-            email_auth_factor: b.email_auth_factor,
-            token: b.token,
+            email: de::required(b.0, path, "email")?,
+            email_auth_factor: b.1,
+            token: b.2,
             extra,
         })
     }

@@ -27,33 +27,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    did: Option<formats::Did>,
-    cids: Option<Vec<formats::Cid>>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "cids" => r.read(&mut b.cids, "cids"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Did>, Option<Vec<formats::Cid>>);
+    const KEYS: &'static [&'static str] = &["did", "cids"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            cids: de::required(b.cids, path, "cids")?,
+            did: de::required(b.0, path, "did")?,
+            cids: de::required(b.1, path, "cids")?,
             extra,
         })
     }

@@ -26,30 +26,16 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    hostname: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "hostname" => r.read(&mut b.hostname, "hostname"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["hostname"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            hostname: de::required(b.hostname, path, "hostname")?,
+            hostname: de::required(b, path, "hostname")?,
             extra,
         })
     }
@@ -79,39 +65,24 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    hostname: Option<String>,
-    seq: Option<i64>,
-    account_count: Option<i64>,
-    status: Option<crate::com::atproto::sync::defs::HostStatus>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "hostname" => r.read(&mut b.hostname, "hostname"),
-            "seq" => r.read(&mut b.seq, "seq"),
-            "accountCount" => r.read(&mut b.account_count, "accountCount"),
-            "status" => r.read(&mut b.status, "status"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<crate::com::atproto::sync::defs::HostStatus>,
+    );
+    const KEYS: &'static [&'static str] = &["hostname", "seq", "accountCount", "status"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            hostname: de::required(b.hostname, path, "hostname")?,
-            seq: b.seq,
-            account_count: b.account_count,
-            status: b.status,
+            hostname: de::required(b.0, path, "hostname")?,
+            seq: b.1,
+            account_count: b.2,
+            status: b.3,
             extra,
         })
     }

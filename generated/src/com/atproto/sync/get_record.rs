@@ -29,36 +29,22 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    did: Option<formats::Did>,
-    collection: Option<formats::Nsid>,
-    rkey: Option<formats::RecordKey>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "collection" => r.read(&mut b.collection, "collection"),
-            "rkey" => r.read(&mut b.rkey, "rkey"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<formats::Nsid>,
+        Option<formats::RecordKey>,
+    );
+    const KEYS: &'static [&'static str] = &["did", "collection", "rkey"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            collection: de::required(b.collection, path, "collection")?,
-            rkey: de::required(b.rkey, path, "rkey")?,
+            did: de::required(b.0, path, "did")?,
+            collection: de::required(b.1, path, "collection")?,
+            rkey: de::required(b.2, path, "rkey")?,
             extra,
         })
     }

@@ -30,39 +30,24 @@ pub struct Host {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __HostBuilder {
-    hostname: Option<String>,
-    seq: Option<i64>,
-    account_count: Option<i64>,
-    status: Option<crate::com::atproto::sync::defs::HostStatus>,
-}
 impl de::Object for Host {
-    type Builder = __HostBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __HostBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "hostname" => r.read(&mut b.hostname, "hostname"),
-            "seq" => r.read(&mut b.seq, "seq"),
-            "accountCount" => r.read(&mut b.account_count, "accountCount"),
-            "status" => r.read(&mut b.status, "status"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<crate::com::atproto::sync::defs::HostStatus>,
+    );
+    const KEYS: &'static [&'static str] = &["hostname", "seq", "accountCount", "status"];
     fn finish<E: de::Error>(
-        b: __HostBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            hostname: de::required(b.hostname, path, "hostname")?,
-            seq: b.seq,
-            account_count: b.account_count,
-            status: b.status,
+            hostname: de::required(b.0, path, "hostname")?,
+            seq: b.1,
+            account_count: b.2,
+            status: b.3,
             extra,
         })
     }
@@ -92,33 +77,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<String>);
+    const KEYS: &'static [&'static str] = &["limit", "cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            limit: b.limit,
-            cursor: b.cursor,
+            limit: b.0,
+            cursor: b.1,
             extra,
         })
     }
@@ -169,33 +138,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    hosts: Option<Vec<Host>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "hosts" => r.read(&mut b.hosts, "hosts"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<Vec<Host>>);
+    const KEYS: &'static [&'static str] = &["cursor", "hosts"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            hosts: de::required(b.hosts, path, "hosts")?,
+            cursor: b.0,
+            hosts: de::required(b.1, path, "hosts")?,
             extra,
         })
     }

@@ -31,42 +31,26 @@ pub struct Repo {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RepoBuilder {
-    did: Option<formats::Did>,
-    head: Option<formats::Cid>,
-    rev: Option<formats::Tid>,
-    active: Option<bool>,
-    status: Option<RepoStatus>,
-}
 impl de::Object for Repo {
-    type Builder = __RepoBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RepoBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            "head" => r.read(&mut b.head, "head"),
-            "rev" => r.read(&mut b.rev, "rev"),
-            "active" => r.read(&mut b.active, "active"),
-            "status" => r.read(&mut b.status, "status"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<formats::Did>,
+        Option<formats::Cid>,
+        Option<formats::Tid>,
+        Option<bool>,
+        Option<RepoStatus>,
+    );
+    const KEYS: &'static [&'static str] = &["did", "head", "rev", "active", "status"];
     fn finish<E: de::Error>(
-        b: __RepoBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
-            head: de::required(b.head, path, "head")?,
-            rev: de::required(b.rev, path, "rev")?,
-            active: b.active,
-            status: b.status,
+            did: de::required(b.0, path, "did")?,
+            head: de::required(b.1, path, "head")?,
+            rev: de::required(b.2, path, "rev")?,
+            active: b.3,
+            status: b.4,
             extra,
         })
     }
@@ -97,33 +81,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<String>);
+    const KEYS: &'static [&'static str] = &["limit", "cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            limit: b.limit,
-            cursor: b.cursor,
+            limit: b.0,
+            cursor: b.1,
             extra,
         })
     }
@@ -173,33 +141,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    repos: Option<Vec<Repo>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "repos" => r.read(&mut b.repos, "repos"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<Vec<Repo>>);
+    const KEYS: &'static [&'static str] = &["cursor", "repos"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            repos: de::required(b.repos, path, "repos")?,
+            cursor: b.0,
+            repos: de::required(b.1, path, "repos")?,
             extra,
         })
     }

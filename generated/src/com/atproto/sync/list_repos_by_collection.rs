@@ -25,30 +25,16 @@ pub struct Repo {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RepoBuilder {
-    did: Option<formats::Did>,
-}
 impl de::Object for Repo {
-    type Builder = __RepoBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RepoBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "did" => r.read(&mut b.did, "did"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<formats::Did>;
+    const KEYS: &'static [&'static str] = &["did"];
     fn finish<E: de::Error>(
-        b: __RepoBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            did: de::required(b.did, path, "did")?,
+            did: de::required(b, path, "did")?,
             extra,
         })
     }
@@ -70,36 +56,18 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    collection: Option<formats::Nsid>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "collection" => r.read(&mut b.collection, "collection"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Nsid>, Option<i64>, Option<String>);
+    const KEYS: &'static [&'static str] = &["collection", "limit", "cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            collection: de::required(b.collection, path, "collection")?,
-            limit: b.limit,
-            cursor: b.cursor,
+            collection: de::required(b.0, path, "collection")?,
+            limit: b.1,
+            cursor: b.2,
             extra,
         })
     }
@@ -151,33 +119,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    cursor: Option<String>,
-    repos: Option<Vec<Repo>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            "repos" => r.read(&mut b.repos, "repos"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<String>, Option<Vec<Repo>>);
+    const KEYS: &'static [&'static str] = &["cursor", "repos"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            cursor: b.cursor,
-            repos: de::required(b.repos, path, "repos")?,
+            cursor: b.0,
+            repos: de::required(b.1, path, "repos")?,
             extra,
         })
     }

@@ -44,63 +44,53 @@ pub struct Commit {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __CommitBuilder {
-    seq: Option<i64>,
-    rebase: Option<bool>,
-    too_big: Option<bool>,
-    repo: Option<formats::Did>,
-    commit: Option<types::CidLink>,
-    rev: Option<formats::Tid>,
-    since: Option<Option<formats::Tid>>,
-    blocks: Option<types::Bytes>,
-    ops: Option<Vec<RepoOp>>,
-    blobs: Option<Vec<types::CidLink>>,
-    prev_data: Option<types::CidLink>,
-    time: Option<formats::Datetime>,
-}
 impl de::Object for Commit {
-    type Builder = __CommitBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __CommitBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "seq" => r.read(&mut b.seq, "seq"),
-            "rebase" => r.read(&mut b.rebase, "rebase"),
-            "tooBig" => r.read(&mut b.too_big, "tooBig"),
-            "repo" => r.read(&mut b.repo, "repo"),
-            "commit" => r.read(&mut b.commit, "commit"),
-            "rev" => r.read(&mut b.rev, "rev"),
-            "since" => r.read(&mut b.since, "since"),
-            "blocks" => r.read(&mut b.blocks, "blocks"),
-            "ops" => r.read(&mut b.ops, "ops"),
-            "blobs" => r.read(&mut b.blobs, "blobs"),
-            "prevData" => r.read(&mut b.prev_data, "prevData"),
-            "time" => r.read(&mut b.time, "time"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<i64>,
+        Option<bool>,
+        Option<bool>,
+        Option<formats::Did>,
+        Option<types::CidLink>,
+        Option<formats::Tid>,
+        Option<Option<formats::Tid>>,
+        Option<types::Bytes>,
+        Option<Vec<RepoOp>>,
+        Option<Vec<types::CidLink>>,
+        Option<types::CidLink>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &[
+        "seq",
+        "rebase",
+        "tooBig",
+        "repo",
+        "commit",
+        "rev",
+        "since",
+        "blocks",
+        "ops",
+        "blobs",
+        "prevData",
+        "time",
+    ];
     fn finish<E: de::Error>(
-        b: __CommitBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            seq: de::required(b.seq, path, "seq")?,
-            rebase: de::required(b.rebase, path, "rebase")?,
-            too_big: de::required(b.too_big, path, "tooBig")?,
-            repo: de::required(b.repo, path, "repo")?,
-            commit: de::required(b.commit, path, "commit")?,
-            rev: de::required(b.rev, path, "rev")?,
-            since: de::required(b.since, path, "since")?,
-            blocks: de::required(b.blocks, path, "blocks")?,
-            ops: de::required(b.ops, path, "ops")?,
-            blobs: de::required(b.blobs, path, "blobs")?,
-            prev_data: b.prev_data,
-            time: de::required(b.time, path, "time")?,
+            seq: de::required(b.0, path, "seq")?,
+            rebase: de::required(b.1, path, "rebase")?,
+            too_big: de::required(b.2, path, "tooBig")?,
+            repo: de::required(b.3, path, "repo")?,
+            commit: de::required(b.4, path, "commit")?,
+            rev: de::required(b.5, path, "rev")?,
+            since: de::required(b.6, path, "since")?,
+            blocks: de::required(b.7, path, "blocks")?,
+            ops: de::required(b.8, path, "ops")?,
+            blobs: de::required(b.9, path, "blobs")?,
+            prev_data: b.10,
+            time: de::required(b.11, path, "time")?,
             extra,
         })
     }
@@ -177,42 +167,26 @@ pub struct Sync {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SyncBuilder {
-    seq: Option<i64>,
-    did: Option<formats::Did>,
-    blocks: Option<types::Bytes>,
-    rev: Option<String>,
-    time: Option<formats::Datetime>,
-}
 impl de::Object for Sync {
-    type Builder = __SyncBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SyncBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "seq" => r.read(&mut b.seq, "seq"),
-            "did" => r.read(&mut b.did, "did"),
-            "blocks" => r.read(&mut b.blocks, "blocks"),
-            "rev" => r.read(&mut b.rev, "rev"),
-            "time" => r.read(&mut b.time, "time"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<i64>,
+        Option<formats::Did>,
+        Option<types::Bytes>,
+        Option<String>,
+        Option<formats::Datetime>,
+    );
+    const KEYS: &'static [&'static str] = &["seq", "did", "blocks", "rev", "time"];
     fn finish<E: de::Error>(
-        b: __SyncBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            seq: de::required(b.seq, path, "seq")?,
-            did: de::required(b.did, path, "did")?,
-            blocks: de::required(b.blocks, path, "blocks")?,
-            rev: de::required(b.rev, path, "rev")?,
-            time: de::required(b.time, path, "time")?,
+            seq: de::required(b.0, path, "seq")?,
+            did: de::required(b.1, path, "did")?,
+            blocks: de::required(b.2, path, "blocks")?,
+            rev: de::required(b.3, path, "rev")?,
+            time: de::required(b.4, path, "time")?,
             extra,
         })
     }
@@ -259,39 +233,24 @@ pub struct Identity {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __IdentityBuilder {
-    seq: Option<i64>,
-    did: Option<formats::Did>,
-    time: Option<formats::Datetime>,
-    handle: Option<formats::Handle>,
-}
 impl de::Object for Identity {
-    type Builder = __IdentityBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __IdentityBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "seq" => r.read(&mut b.seq, "seq"),
-            "did" => r.read(&mut b.did, "did"),
-            "time" => r.read(&mut b.time, "time"),
-            "handle" => r.read(&mut b.handle, "handle"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<i64>,
+        Option<formats::Did>,
+        Option<formats::Datetime>,
+        Option<formats::Handle>,
+    );
+    const KEYS: &'static [&'static str] = &["seq", "did", "time", "handle"];
     fn finish<E: de::Error>(
-        b: __IdentityBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            seq: de::required(b.seq, path, "seq")?,
-            did: de::required(b.did, path, "did")?,
-            time: de::required(b.time, path, "time")?,
-            handle: b.handle,
+            seq: de::required(b.0, path, "seq")?,
+            did: de::required(b.1, path, "did")?,
+            time: de::required(b.2, path, "time")?,
+            handle: b.3,
             extra,
         })
     }
@@ -323,42 +282,26 @@ pub struct Account {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __AccountBuilder {
-    seq: Option<i64>,
-    did: Option<formats::Did>,
-    time: Option<formats::Datetime>,
-    active: Option<bool>,
-    status: Option<AccountStatus>,
-}
 impl de::Object for Account {
-    type Builder = __AccountBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __AccountBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "seq" => r.read(&mut b.seq, "seq"),
-            "did" => r.read(&mut b.did, "did"),
-            "time" => r.read(&mut b.time, "time"),
-            "active" => r.read(&mut b.active, "active"),
-            "status" => r.read(&mut b.status, "status"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<i64>,
+        Option<formats::Did>,
+        Option<formats::Datetime>,
+        Option<bool>,
+        Option<AccountStatus>,
+    );
+    const KEYS: &'static [&'static str] = &["seq", "did", "time", "active", "status"];
     fn finish<E: de::Error>(
-        b: __AccountBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            seq: de::required(b.seq, path, "seq")?,
-            did: de::required(b.did, path, "did")?,
-            time: de::required(b.time, path, "time")?,
-            active: de::required(b.active, path, "active")?,
-            status: b.status,
+            seq: de::required(b.0, path, "seq")?,
+            did: de::required(b.1, path, "did")?,
+            time: de::required(b.2, path, "time")?,
+            active: de::required(b.3, path, "active")?,
+            status: b.4,
             extra,
         })
     }
@@ -388,33 +331,17 @@ pub struct Info {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InfoBuilder {
-    name: Option<InfoName>,
-    message: Option<String>,
-}
 impl de::Object for Info {
-    type Builder = __InfoBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InfoBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => r.read(&mut b.name, "name"),
-            "message" => r.read(&mut b.message, "message"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<InfoName>, Option<String>);
+    const KEYS: &'static [&'static str] = &["name", "message"];
     fn finish<E: de::Error>(
-        b: __InfoBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            name: de::required(b.name, path, "name")?,
-            message: b.message,
+            name: de::required(b.0, path, "name")?,
+            message: b.1,
             extra,
         })
     }
@@ -443,39 +370,24 @@ pub struct RepoOp {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __RepoOpBuilder {
-    action: Option<RepoOpAction>,
-    path: Option<String>,
-    cid: Option<Option<types::CidLink>>,
-    prev: Option<types::CidLink>,
-}
 impl de::Object for RepoOp {
-    type Builder = __RepoOpBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __RepoOpBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "action" => r.read(&mut b.action, "action"),
-            "path" => r.read(&mut b.path, "path"),
-            "cid" => r.read(&mut b.cid, "cid"),
-            "prev" => r.read(&mut b.prev, "prev"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (
+        Option<RepoOpAction>,
+        Option<String>,
+        Option<Option<types::CidLink>>,
+        Option<types::CidLink>,
+    );
+    const KEYS: &'static [&'static str] = &["action", "path", "cid", "prev"];
     fn finish<E: de::Error>(
-        b: __RepoOpBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            action: de::required(b.action, path, "action")?,
-            path: de::required(b.path, path, "path")?,
-            cid: de::required(b.cid, path, "cid")?,
-            prev: b.prev,
+            action: de::required(b.0, path, "action")?,
+            path: de::required(b.1, path, "path")?,
+            cid: de::required(b.2, path, "cid")?,
+            prev: b.3,
             extra,
         })
     }
@@ -673,29 +585,15 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    cursor: Option<i64>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cursor" => r.read(&mut b.cursor, "cursor"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<i64>;
+    const KEYS: &'static [&'static str] = &["cursor"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
-        Ok(Self { cursor: b.cursor, extra })
+        Ok(Self { cursor: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).opt("cursor", &self.cursor).extra(&self.extra)

@@ -25,20 +25,10 @@ pub struct ResultAvailable {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ResultAvailableBuilder {}
 impl de::Object for ResultAvailable {
-    type Builder = __ResultAvailableBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        _b: &mut __ResultAvailableBuilder,
-        _key: &str,
-        _r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
+    type Builder = ();
     fn finish<E: de::Error>(
-        _b: __ResultAvailableBuilder,
+        _b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
@@ -60,30 +50,16 @@ pub struct ResultUnavailable {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ResultUnavailableBuilder {
-    suggestions: Option<Vec<Suggestion>>,
-}
 impl de::Object for ResultUnavailable {
-    type Builder = __ResultUnavailableBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ResultUnavailableBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "suggestions" => r.read(&mut b.suggestions, "suggestions"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<Suggestion>>;
+    const KEYS: &'static [&'static str] = &["suggestions"];
     fn finish<E: de::Error>(
-        b: __ResultUnavailableBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            suggestions: de::required(b.suggestions, path, "suggestions")?,
+            suggestions: de::required(b, path, "suggestions")?,
             extra,
         })
     }
@@ -107,33 +83,17 @@ pub struct Suggestion {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __SuggestionBuilder {
-    handle: Option<formats::Handle>,
-    method: Option<String>,
-}
 impl de::Object for Suggestion {
-    type Builder = __SuggestionBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __SuggestionBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "handle" => r.read(&mut b.handle, "handle"),
-            "method" => r.read(&mut b.method, "method"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Handle>, Option<String>);
+    const KEYS: &'static [&'static str] = &["handle", "method"];
     fn finish<E: de::Error>(
-        b: __SuggestionBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            handle: de::required(b.handle, path, "handle")?,
-            method: de::required(b.method, path, "method")?,
+            handle: de::required(b.0, path, "handle")?,
+            method: de::required(b.1, path, "method")?,
             extra,
         })
     }
@@ -158,36 +118,18 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    handle: Option<formats::Handle>,
-    email: Option<String>,
-    birth_date: Option<formats::Datetime>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "handle" => r.read(&mut b.handle, "handle"),
-            "email" => r.read(&mut b.email, "email"),
-            "birthDate" => r.read(&mut b.birth_date, "birthDate"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Handle>, Option<String>, Option<formats::Datetime>);
+    const KEYS: &'static [&'static str] = &["handle", "email", "birthDate"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            handle: de::required(b.handle, path, "handle")?,
-            email: b.email,
-            birth_date: b.birth_date,
+            handle: de::required(b.0, path, "handle")?,
+            email: b.1,
+            birth_date: b.2,
             extra,
         })
     }
@@ -225,33 +167,17 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    handle: Option<formats::Handle>,
-    result: Option<OutputResult>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "handle" => r.read(&mut b.handle, "handle"),
-            "result" => r.read(&mut b.result, "result"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<formats::Handle>, Option<OutputResult>);
+    const KEYS: &'static [&'static str] = &["handle", "result"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            handle: de::required(b.handle, path, "handle")?,
-            result: de::required(b.result, path, "result")?,
+            handle: de::required(b.0, path, "handle")?,
+            result: de::required(b.1, path, "result")?,
             extra,
         })
     }

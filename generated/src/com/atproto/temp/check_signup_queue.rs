@@ -27,36 +27,22 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    activated: Option<bool>,
-    place_in_queue: Option<i64>,
-    estimated_time_ms: Option<i64>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "activated" => r.read(&mut b.activated, "activated"),
-            "placeInQueue" => r.read(&mut b.place_in_queue, "placeInQueue"),
-            "estimatedTimeMs" => r.read(&mut b.estimated_time_ms, "estimatedTimeMs"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<bool>, Option<i64>, Option<i64>);
+    const KEYS: &'static [&'static str] = &[
+        "activated",
+        "placeInQueue",
+        "estimatedTimeMs",
+    ];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            activated: de::required(b.activated, path, "activated")?,
-            place_in_queue: b.place_in_queue,
-            estimated_time_ms: b.estimated_time_ms,
+            activated: de::required(b.0, path, "activated")?,
+            place_in_queue: b.1,
+            estimated_time_ms: b.2,
             extra,
         })
     }

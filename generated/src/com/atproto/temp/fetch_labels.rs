@@ -27,33 +27,17 @@ pub struct Params {
     /// Query parameters the lexicon does not describe: sent after the lexicon's by the clients (see `xrpc::ExtraParams`), and filled from the unknown parameters of a parsed query string.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __ParamsBuilder {
-    since: Option<i64>,
-    limit: Option<i64>,
-}
 impl de::Object for Params {
-    type Builder = __ParamsBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __ParamsBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "since" => r.read(&mut b.since, "since"),
-            "limit" => r.read(&mut b.limit, "limit"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = (Option<i64>, Option<i64>);
+    const KEYS: &'static [&'static str] = &["since", "limit"];
     fn finish<E: de::Error>(
-        b: __ParamsBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         _path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            since: b.since,
-            limit: b.limit,
+            since: b.0,
+            limit: b.1,
             extra,
         })
     }
@@ -100,30 +84,16 @@ pub struct Output {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __OutputBuilder {
-    labels: Option<Vec<crate::com::atproto::label::defs::Label>>,
-}
 impl de::Object for Output {
-    type Builder = __OutputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __OutputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "labels" => r.read(&mut b.labels, "labels"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<Vec<crate::com::atproto::label::defs::Label>>;
+    const KEYS: &'static [&'static str] = &["labels"];
     fn finish<E: de::Error>(
-        b: __OutputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            labels: de::required(b.labels, path, "labels")?,
+            labels: de::required(b, path, "labels")?,
             extra,
         })
     }

@@ -25,30 +25,16 @@ pub struct Input {
     /// Fields not described by the lexicon, kept so that data survives a round trip.
     pub extra: types::Extra,
 }
-#[doc(hidden)]
-#[derive(Default)]
-pub struct __InputBuilder {
-    phone_number: Option<String>,
-}
 impl de::Object for Input {
-    type Builder = __InputBuilder;
-    fn field<'de, A: de::MapAccess<'de>>(
-        b: &mut __InputBuilder,
-        key: &str,
-        r: &mut de::Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "phoneNumber" => r.read(&mut b.phone_number, "phoneNumber"),
-            _ => Ok(false),
-        }
-    }
+    type Builder = Option<String>;
+    const KEYS: &'static [&'static str] = &["phoneNumber"];
     fn finish<E: de::Error>(
-        b: __InputBuilder,
+        b: Self::Builder,
         extra: types::Extra,
         path: &validate::Path<'_>,
     ) -> Result<Self, E> {
         Ok(Self {
-            phone_number: de::required(b.phone_number, path, "phoneNumber")?,
+            phone_number: de::required(b, path, "phoneNumber")?,
             extra,
         })
     }
