@@ -15,9 +15,7 @@ mod blob;
 mod union;
 pub use super::debug::{debug_object, debug_value};
 pub(crate) use super::object::read_object;
-pub use super::object::{
-    required, validate_object, Object, Reader, Slots, ValidateFields, WriteFields,
-};
+pub use super::object::{validate_object, Object, Reader, Slots, ValidateFields, WriteFields};
 pub(crate) use blob::read_blob;
 pub use serde::de::{Error, MapAccess};
 pub use serde::ser::SerializeMap;

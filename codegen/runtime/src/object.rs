@@ -11,13 +11,14 @@
 //! an `if let` for optional fields). Reading: a struct has no code of its
 //! own for it, only [`Object::KEYS`] (the wire names) and a [`Slots`] type
 //! (one `Option` per field, in tuples): a known key's value is read into
-//! the slot at the key's index, generically. Then `finish` takes the fields
-//! in order with [`required`], so the error names the first absent one.
+//! the slot at the key's index, generically. Then `finish` takes the
+//! required fields out of their slots in order (`let Some(v0) = b.0 else
+//! { return Err("name") };`), so the error names the first absent one.
 
 use super::de::{check, error, At, DeserializeAt, Key, StrSeed};
 use super::types::{insert_member, Data, Extra};
 use super::validate::{check_unknown_member, messages, Path, Validate, ValidationError};
-use serde::de::{self, MapAccess};
+use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 use serde::Serialize;
 
@@ -33,8 +34,9 @@ pub trait Object: Sized {
     /// `Some(nsid)` for records, whose data must carry `$type` = the NSID.
     const RECORD_TYPE: Option<&'static str> = None;
 
-    /// Checks that the required fields were read, and builds the value.
-    fn finish<E: de::Error>(b: Self::Builder, extra: Extra, path: &Path<'_>) -> Result<Self, E>;
+    /// Builds the value from the slots; `Err(name)` names the first
+    /// required field that was not read.
+    fn finish(b: Self::Builder, extra: Extra) -> Result<Self, &'static str>;
 
     /// Writes the fields (without `$type`), then the unknown fields kept.
     fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
@@ -105,7 +107,8 @@ pub(crate) fn read_object<'de, T: Object, A: MapAccess<'de>>(
     if let (Some(expected), false) = (T::RECORD_TYPE, saw_type) {
         return Err(error(path, messages::missing_record_type(expected)));
     }
-    let value = T::finish(builder, extra, path)?;
+    let value =
+        T::finish(builder, extra).map_err(|name| error(path, messages::missing_field(name)))?;
     check(value.check(path))?;
     Ok(value)
 }
@@ -222,16 +225,6 @@ impl<'de, A: MapAccess<'de>> Reader<'_, '_, A> {
     }
 }
 
-/// A required field's value, or the error naming it. `finish` takes the
-/// fields in order, so the error names the first absent one.
-#[inline]
-pub fn required<T, E: de::Error>(slot: Option<T>, path: &Path<'_>, name: &str) -> Result<T, E> {
-    match slot {
-        Some(value) => Ok(value),
-        None => Err(error(path, messages::missing_field(name))),
-    }
-}
-
 /// The fields of a struct being written into `map` (see the module docs).
 #[must_use = "call `extra` to write the unknown fields and get the result"]
 pub struct WriteFields<'m, M: SerializeMap> {
@@ -322,18 +315,6 @@ impl<'p> ValidateFields<'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn required_names_the_absent_field_at_its_path() {
-        let path = Path::Root;
-        let ok: Result<i64, serde_json::Error> = required(Some(1), &path, "a");
-        assert_eq!(ok.expect("present"), 1);
-        let e = required::<i64, serde_json::Error>(None, &path, "b").expect_err("absent");
-        assert_eq!(e.to_string(), "missing required field `b`");
-        let inner = Path::Key(&path, "reply");
-        let e = required::<i64, serde_json::Error>(None, &inner, "root").expect_err("absent");
-        assert_eq!(e.to_string(), "reply: missing required field `root`");
-    }
 
     #[test]
     fn fields_are_written_in_order_optional_ones_only_when_set() {

@@ -9,7 +9,7 @@ use super::ty::{doc_attrs, ident, param};
 use super::CodeGenerator;
 use crate::ir::{ObjectIr, ObjectRole, Shape, TypeId};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 impl CodeGenerator<'_> {
     /// Emits a struct and its impls.
@@ -49,22 +49,29 @@ impl CodeGenerator<'_> {
         let keys = obj.fields.iter().map(|f| &f.wire);
         let keys = (!obj.fields.is_empty())
             .then(|| quote!(const KEYS: &'static [&'static str] = &[#(#keys),*];));
-        // Fields are taken in order, so the first absent required one is
-        // named (`de::required`).
-        let required = obj.fields.iter().any(|f| f.required);
-        let finish_fields = obj.fields.iter().zip(&slot_paths).map(|(f, at)| {
-            let fname = ident(&f.name);
-            let wire = &f.wire;
-            let slot = if f.required {
-                quote!(de::required(b #at, path, #wire)?)
-            } else {
-                quote!(b #at)
-            };
-            let value = self.boxed_value(f, &slot);
-            quote!(#fname: #value,)
-        });
+        // Required fields are taken out of their slots in order, so the
+        // first absent one is named. The locals are numbered: a field's own
+        // name could shadow `b` or `extra`.
+        let mut takes = Vec::new();
+        let finish_fields: Vec<TokenStream> = obj
+            .fields
+            .iter()
+            .zip(&slot_paths)
+            .enumerate()
+            .map(|(i, (f, at))| {
+                let fname = ident(&f.name);
+                let slot = if f.required {
+                    let (local, wire) = (format_ident!("v{i}"), &f.wire);
+                    takes.push(quote!(let Some(#local) = b #at else { return Err(#wire); };));
+                    quote!(#local)
+                } else {
+                    quote!(b #at)
+                };
+                let value = self.boxed_value(f, &slot);
+                quote!(#fname: #value,)
+            })
+            .collect();
         let b = param("b", !obj.fields.is_empty());
-        let finish_path = param("path", required);
         let extra_init = if obj.extra_name == "extra" {
             quote!(extra)
         } else {
@@ -154,11 +161,8 @@ impl CodeGenerator<'_> {
                 type Builder = #builder;
                 #keys
                 #record_const
-                fn finish<E: de::Error>(
-                    #b: Self::Builder,
-                    extra: types::Extra,
-                    #finish_path: &validate::Path<'_>,
-                ) -> Result<Self, E> {
+                fn finish(#b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+                    #(#takes)*
                     Ok(Self { #(#finish_fields)* #extra_init })
                 }
                 fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

@@ -83,9 +83,11 @@ impl CodeGenerator<'_> {
                 }
             }
         };
+        // A marker named as a type (`call::<Endpoint>`), never compared or
+        // defaulted: no more derives than a zero-sized token needs.
         quote! {
             #doc
-            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+            #[derive(Debug, Clone, Copy)]
             pub struct #name;
 
             #body

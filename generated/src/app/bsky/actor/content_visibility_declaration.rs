@@ -23,17 +23,12 @@ impl de::Object for Record {
     const RECORD_TYPE: Option<&'static str> = Some(
         "app.bsky.actor.contentVisibilityDeclaration",
     );
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("hideFromAlgorithmicRecommendations");
+        };
         Ok(Self {
-            hide_from_algorithmic_recommendations: de::required(
-                b,
-                path,
-                "hideFromAlgorithmicRecommendations",
-            )?,
+            hide_from_algorithmic_recommendations: v0,
             extra,
         })
     }

@@ -50,14 +50,16 @@ impl de::Object for ProfileViewBasic {
         "status",
         "debug",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("handle");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            handle: de::required(b.1, path, "handle")?,
+            did: v0,
+            handle: v1,
             display_name: b.2,
             pronouns: b.3,
             avatar: b.4,
@@ -178,14 +180,16 @@ impl de::Object for ProfileView {
         "status",
         "debug",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.0.1 else {
+            return Err("handle");
+        };
         Ok(Self {
-            did: de::required(b.0.0, path, "did")?,
-            handle: de::required(b.0.1, path, "handle")?,
+            did: v0,
+            handle: v1,
             display_name: b.0.2,
             pronouns: b.0.3,
             description: b.0.4,
@@ -349,14 +353,16 @@ impl de::Object for ProfileViewDetailed {
         "status",
         "debug",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.0.1 else {
+            return Err("handle");
+        };
         Ok(Self {
-            did: de::required(b.0.0, path, "did")?,
-            handle: de::required(b.0.1, path, "handle")?,
+            did: v0,
+            handle: v1,
             display_name: b.0.2,
             description: b.0.3,
             pronouns: b.0.4,
@@ -492,11 +498,7 @@ impl de::Object for ProfileAssociated {
         "activitySubscription",
         "germ",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             lists: b.0,
             feedgens: b.1,
@@ -550,13 +552,12 @@ impl de::Object for ProfileAssociatedChat {
         Option<ProfileAssociatedChatAllowGroupInvites>,
     );
     const KEYS: &'static [&'static str] = &["allowIncoming", "allowGroupInvites"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("allowIncoming");
+        };
         Ok(Self {
-            allow_incoming: de::required(b.0, path, "allowIncoming")?,
+            allow_incoming: v0,
             allow_group_invites: b.1,
             extra,
         })
@@ -591,14 +592,16 @@ pub struct ProfileAssociatedGerm {
 impl de::Object for ProfileAssociatedGerm {
     type Builder = (Option<formats::Uri>, Option<ProfileAssociatedGermShowButtonTo>);
     const KEYS: &'static [&'static str] = &["messageMeUrl", "showButtonTo"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("messageMeUrl");
+        };
+        let Some(v1) = b.1 else {
+            return Err("showButtonTo");
+        };
         Ok(Self {
-            message_me_url: de::required(b.0, path, "messageMeUrl")?,
-            show_button_to: de::required(b.1, path, "showButtonTo")?,
+            message_me_url: v0,
+            show_button_to: v1,
             extra,
         })
     }
@@ -627,13 +630,12 @@ pub struct ProfileAssociatedActivitySubscription {
 impl de::Object for ProfileAssociatedActivitySubscription {
     type Builder = Option<ProfileAssociatedActivitySubscriptionAllowSubscriptions>;
     const KEYS: &'static [&'static str] = &["allowSubscriptions"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("allowSubscriptions");
+        };
         Ok(Self {
-            allow_subscriptions: de::required(b, path, "allowSubscriptions")?,
+            allow_subscriptions: v0,
             extra,
         })
     }
@@ -705,11 +707,7 @@ impl de::Object for ViewerState {
         "knownFollowers",
         "activitySubscription",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             muted: b.0,
             muted_only_reposts: b.1,
@@ -774,14 +772,16 @@ pub struct KnownFollowers {
 impl de::Object for KnownFollowers {
     type Builder = (Option<i64>, Option<Vec<ProfileViewBasic>>);
     const KEYS: &'static [&'static str] = &["count", "followers"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("count");
+        };
+        let Some(v1) = b.1 else {
+            return Err("followers");
+        };
         Ok(Self {
-            count: de::required(b.0, path, "count")?,
-            followers: de::required(b.1, path, "followers")?,
+            count: v0,
+            followers: v1,
             extra,
         })
     }
@@ -839,15 +839,20 @@ impl de::Object for VerificationState {
         "verifiedStatus",
         "trustedVerifierStatus",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("verifications");
+        };
+        let Some(v1) = b.1 else {
+            return Err("verifiedStatus");
+        };
+        let Some(v2) = b.2 else {
+            return Err("trustedVerifierStatus");
+        };
         Ok(Self {
-            verifications: de::required(b.0, path, "verifications")?,
-            verified_status: de::required(b.1, path, "verifiedStatus")?,
-            trusted_verifier_status: de::required(b.2, path, "trustedVerifierStatus")?,
+            verifications: v0,
+            verified_status: v1,
+            trusted_verifier_status: v2,
             extra,
         })
     }
@@ -908,18 +913,26 @@ impl de::Object for VerificationView {
         "isValid",
         "createdAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("issuer");
+        };
+        let Some(v3) = b.3 else {
+            return Err("uri");
+        };
+        let Some(v4) = b.4 else {
+            return Err("isValid");
+        };
+        let Some(v5) = b.5 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            issuer: de::required(b.0, path, "issuer")?,
+            issuer: v0,
             issuer_display_name: b.1,
             issuer_handle: b.2,
-            uri: de::required(b.3, path, "uri")?,
-            is_valid: de::required(b.4, path, "isValid")?,
-            created_at: de::required(b.5, path, "createdAt")?,
+            uri: v3,
+            is_valid: v4,
+            created_at: v5,
             extra,
         })
     }
@@ -952,15 +965,11 @@ pub struct AdultContentPref {
 impl de::Object for AdultContentPref {
     type Builder = Option<bool>;
     const KEYS: &'static [&'static str] = &["enabled"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            enabled: de::required(b, path, "enabled")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("enabled");
+        };
+        Ok(Self { enabled: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("enabled", &self.enabled).extra(&self.extra)
@@ -985,15 +994,17 @@ impl de::Object for ContentLabelPref {
         Option<ContentLabelPrefVisibility>,
     );
     const KEYS: &'static [&'static str] = &["labelerDid", "label", "visibility"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("label");
+        };
+        let Some(v2) = b.2 else {
+            return Err("visibility");
+        };
         Ok(Self {
             labeler_did: b.0,
-            label: de::required(b.1, path, "label")?,
-            visibility: de::required(b.2, path, "visibility")?,
+            label: v1,
+            visibility: v2,
             extra,
         })
     }
@@ -1026,16 +1037,24 @@ pub struct SavedFeed {
 impl de::Object for SavedFeed {
     type Builder = (Option<String>, Option<SavedFeedType>, Option<String>, Option<bool>);
     const KEYS: &'static [&'static str] = &["id", "type", "value", "pinned"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("id");
+        };
+        let Some(v1) = b.1 else {
+            return Err("type");
+        };
+        let Some(v2) = b.2 else {
+            return Err("value");
+        };
+        let Some(v3) = b.3 else {
+            return Err("pinned");
+        };
         Ok(Self {
-            id: de::required(b.0, path, "id")?,
-            type_: de::required(b.1, path, "type")?,
-            value: de::required(b.2, path, "value")?,
-            pinned: de::required(b.3, path, "pinned")?,
+            id: v0,
+            type_: v1,
+            value: v2,
+            pinned: v3,
             extra,
         })
     }
@@ -1066,15 +1085,11 @@ pub struct SavedFeedsPrefV2 {
 impl de::Object for SavedFeedsPrefV2 {
     type Builder = Option<Vec<SavedFeed>>;
     const KEYS: &'static [&'static str] = &["items"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            items: de::required(b, path, "items")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("items");
+        };
+        Ok(Self { items: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
@@ -1101,14 +1116,16 @@ impl de::Object for SavedFeedsPref {
         Option<i64>,
     );
     const KEYS: &'static [&'static str] = &["pinned", "saved", "timelineIndex"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("pinned");
+        };
+        let Some(v1) = b.1 else {
+            return Err("saved");
+        };
         Ok(Self {
-            pinned: de::required(b.0, path, "pinned")?,
-            saved: de::required(b.1, path, "saved")?,
+            pinned: v0,
+            saved: v1,
             timeline_index: b.2,
             extra,
         })
@@ -1137,11 +1154,7 @@ pub struct PersonalDetailsPref {
 impl de::Object for PersonalDetailsPref {
     type Builder = Option<formats::Datetime>;
     const KEYS: &'static [&'static str] = &["birthDate"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { birth_date: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1169,11 +1182,7 @@ pub struct DeclaredAgePref {
 impl de::Object for DeclaredAgePref {
     type Builder = (Option<bool>, Option<bool>, Option<bool>);
     const KEYS: &'static [&'static str] = &["isOverAge13", "isOverAge16", "isOverAge18"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             is_over_age13: b.0,
             is_over_age16: b.1,
@@ -1232,13 +1241,12 @@ impl de::Object for FeedViewPref {
         "hideReposts",
         "hideQuotePosts",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("feed");
+        };
         Ok(Self {
-            feed: de::required(b.0, path, "feed")?,
+            feed: v0,
             hide_replies: b.1,
             hide_replies_by_unfollowed: b.2,
             hide_replies_by_like_count: b.3,
@@ -1276,11 +1284,7 @@ pub struct ThreadViewPref {
 impl de::Object for ThreadViewPref {
     type Builder = Option<ThreadViewPrefSort>;
     const KEYS: &'static [&'static str] = &["sort"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { sort: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1304,15 +1308,11 @@ pub struct InterestsPref {
 impl de::Object for InterestsPref {
     type Builder = Option<Vec<String>>;
     const KEYS: &'static [&'static str] = &["tags"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            tags: de::required(b, path, "tags")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("tags");
+        };
+        Ok(Self { tags: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("tags", &self.tags).extra(&self.extra)
@@ -1477,15 +1477,17 @@ impl de::Object for MutedWord {
         "actorTarget",
         "expiresAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("value");
+        };
+        let Some(v2) = b.2 else {
+            return Err("targets");
+        };
         Ok(Self {
             id: b.0,
-            value: de::required(b.1, path, "value")?,
-            targets: de::required(b.2, path, "targets")?,
+            value: v1,
+            targets: v2,
             actor_target: b.3,
             expires_at: b.4,
             extra,
@@ -1540,15 +1542,11 @@ pub struct MutedWordsPref {
 impl de::Object for MutedWordsPref {
     type Builder = Option<Vec<MutedWord>>;
     const KEYS: &'static [&'static str] = &["items"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            items: de::required(b, path, "items")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("items");
+        };
+        Ok(Self { items: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
@@ -1570,15 +1568,11 @@ pub struct HiddenPostsPref {
 impl de::Object for HiddenPostsPref {
     type Builder = Option<Vec<formats::AtUri>>;
     const KEYS: &'static [&'static str] = &["items"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            items: de::required(b, path, "items")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("items");
+        };
+        Ok(Self { items: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
@@ -1596,15 +1590,11 @@ pub struct LabelersPref {
 impl de::Object for LabelersPref {
     type Builder = Option<Vec<LabelerPrefItem>>;
     const KEYS: &'static [&'static str] = &["labelers"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            labelers: de::required(b, path, "labelers")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("labelers");
+        };
+        Ok(Self { labelers: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("labelers", &self.labelers).extra(&self.extra)
@@ -1625,15 +1615,11 @@ pub struct LabelerPrefItem {
 impl de::Object for LabelerPrefItem {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["did"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b, path, "did")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("did");
+        };
+        Ok(Self { did: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -1668,11 +1654,7 @@ impl de::Object for BskyAppStatePref {
         "queuedNudges",
         "nuxs",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             active_progress_guide: b.0,
             is_beta_user: b.1,
@@ -1752,15 +1734,11 @@ pub struct BskyAppProgressGuide {
 impl de::Object for BskyAppProgressGuide {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["guide"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            guide: de::required(b, path, "guide")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("guide");
+        };
+        Ok(Self { guide: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("guide", &self.guide).extra(&self.extra)
@@ -1805,14 +1783,16 @@ impl de::Object for Nux {
         Option<formats::Datetime>,
     );
     const KEYS: &'static [&'static str] = &["id", "completed", "data", "expiresAt"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("id");
+        };
+        let Some(v1) = b.1 else {
+            return Err("completed");
+        };
         Ok(Self {
-            id: de::required(b.0, path, "id")?,
-            completed: de::required(b.1, path, "completed")?,
+            id: v0,
+            completed: v1,
             data: b.2,
             expires_at: b.3,
             extra,
@@ -1873,11 +1853,7 @@ pub struct VerificationPrefs {
 impl de::Object for VerificationPrefs {
     type Builder = Option<bool>;
     const KEYS: &'static [&'static str] = &["hideBadges"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { hide_badges: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1903,11 +1879,7 @@ pub struct LiveEventPreferences {
 impl de::Object for LiveEventPreferences {
     type Builder = (Option<Vec<String>>, Option<bool>);
     const KEYS: &'static [&'static str] = &["hiddenFeedIds", "hideAllFeeds"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             hidden_feed_ids: b.0,
             hide_all_feeds: b.1,
@@ -1951,11 +1923,7 @@ impl de::Object for PostInteractionSettingsPref {
         "threadgateAllowRules",
         "postgateEmbeddingRules",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             threadgate_allow_rules: b.0,
             postgate_embedding_rules: b.1,
@@ -2053,16 +2021,18 @@ impl de::Object for StatusView {
         "isActive",
         "isDisabled",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v2) = b.2 else {
+            return Err("status");
+        };
+        let Some(v3) = b.3 else {
+            return Err("record");
+        };
         Ok(Self {
             uri: b.0,
             cid: b.1,
-            status: de::required(b.2, path, "status")?,
-            record: de::required(b.3, path, "record")?,
+            status: v2,
+            record: v3,
             embed: b.4,
             labels: b.5,
             expires_at: b.6,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get detailed profile view of an actor. Does not require auth, but contains relevant metadata with auth.
 ///
 /// Query (HTTP GET) `app.bsky.actor.getProfile`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetProfile;
 impl xrpc::Endpoint for GetProfile {
     const NSID: &'static str = "app.bsky.actor.getProfile";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::AtIdentifier>;
     const KEYS: &'static [&'static str] = &["actor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            actor: de::required(b, path, "actor")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("actor");
+        };
+        Ok(Self { actor: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("actor", &self.actor).extra(&self.extra)

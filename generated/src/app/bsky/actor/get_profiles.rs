@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get detailed profile views of multiple actors.
 ///
 /// Query (HTTP GET) `app.bsky.actor.getProfiles`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetProfiles;
 impl xrpc::Endpoint for GetProfiles {
     const NSID: &'static str = "app.bsky.actor.getProfiles";
@@ -28,15 +28,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<Vec<formats::AtIdentifier>>;
     const KEYS: &'static [&'static str] = &["actors"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            actors: de::required(b, path, "actors")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("actors");
+        };
+        Ok(Self { actors: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("actors", &self.actors).extra(&self.extra)
@@ -78,15 +74,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::app::bsky::actor::defs::ProfileViewDetailed>>;
     const KEYS: &'static [&'static str] = &["profiles"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            profiles: de::required(b, path, "profiles")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("profiles");
+        };
+        Ok(Self { profiles: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("profiles", &self.profiles).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a list of suggested actors. Expected use is discovery of accounts to follow during new account onboarding.
 ///
 /// Query (HTTP GET) `app.bsky.actor.getSuggestions`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSuggestions;
 impl xrpc::Endpoint for GetSuggestions {
     const NSID: &'static str = "app.bsky.actor.getSuggestions";
@@ -30,11 +30,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             limit: b.0,
             cursor: b.1,
@@ -99,14 +95,13 @@ impl de::Object for Output {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "actors", "recId", "recIdStr"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("actors");
+        };
         Ok(Self {
             cursor: b.0,
-            actors: de::required(b.1, path, "actors")?,
+            actors: v1,
             rec_id: b.2,
             rec_id_str: b.3,
             extra,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Set the private preferences attached to the account.
 ///
 /// Procedure (HTTP POST) `app.bsky.actor.putPreferences`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct PutPreferences;
 impl xrpc::Endpoint for PutPreferences {
     const NSID: &'static str = "app.bsky.actor.putPreferences";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<crate::app::bsky::actor::defs::Preferences>;
     const KEYS: &'static [&'static str] = &["preferences"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            preferences: de::required(b, path, "preferences")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("preferences");
+        };
+        Ok(Self { preferences: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

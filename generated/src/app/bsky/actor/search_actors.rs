@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Find actors (profiles) matching search criteria. Does not require auth.
 ///
 /// Query (HTTP GET) `app.bsky.actor.searchActors`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SearchActors;
 impl xrpc::Endpoint for SearchActors {
     const NSID: &'static str = "app.bsky.actor.searchActors";
@@ -34,11 +34,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<String>, Option<String>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["term", "q", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             term: b.0,
             q: b.1,
@@ -104,14 +100,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "actors"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("actors");
+        };
         Ok(Self {
             cursor: b.0,
-            actors: de::required(b.1, path, "actors")?,
+            actors: v1,
             extra,
         })
     }

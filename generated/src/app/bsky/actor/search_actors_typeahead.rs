@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Find actor suggestions for a prefix search term. Expected use is for auto-completion during text field entry. Does not require auth.
 ///
 /// Query (HTTP GET) `app.bsky.actor.searchActorsTypeahead`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SearchActorsTypeahead;
 impl xrpc::Endpoint for SearchActorsTypeahead {
     const NSID: &'static str = "app.bsky.actor.searchActorsTypeahead";
@@ -33,11 +33,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<String>, Option<String>, Option<i64>);
     const KEYS: &'static [&'static str] = &["term", "q", "limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             term: b.0,
             q: b.1,
@@ -96,15 +92,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::app::bsky::actor::defs::ProfileViewBasic>>;
     const KEYS: &'static [&'static str] = &["actors"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            actors: de::required(b, path, "actors")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("actors");
+        };
+        Ok(Self { actors: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("actors", &self.actors).extra(&self.extra)

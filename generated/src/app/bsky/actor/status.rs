@@ -36,16 +36,18 @@ impl de::Object for Record {
         "createdAt",
     ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.actor.status");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("status");
+        };
+        let Some(v3) = b.3 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            status: de::required(b.0, path, "status")?,
+            status: v0,
             embed: b.1,
             duration_minutes: b.2,
-            created_at: de::required(b.3, path, "createdAt")?,
+            created_at: v3,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Initiate Age Assurance for an account.
 ///
 /// Procedure (HTTP POST) `app.bsky.ageassurance.begin`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Begin;
 impl xrpc::Endpoint for Begin {
     const NSID: &'static str = "app.bsky.ageassurance.begin";
@@ -41,15 +41,20 @@ impl de::Object for Input {
         "countryCode",
         "regionCode",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("email");
+        };
+        let Some(v1) = b.1 else {
+            return Err("language");
+        };
+        let Some(v2) = b.2 else {
+            return Err("countryCode");
+        };
         Ok(Self {
-            email: de::required(b.0, path, "email")?,
-            language: de::required(b.1, path, "language")?,
-            country_code: de::required(b.2, path, "countryCode")?,
+            email: v0,
+            language: v1,
+            country_code: v2,
             region_code: b.3,
             extra,
         })

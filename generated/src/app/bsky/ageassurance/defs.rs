@@ -190,15 +190,17 @@ pub struct State {
 impl de::Object for State {
     type Builder = (Option<formats::Datetime>, Option<Status>, Option<Access>);
     const KEYS: &'static [&'static str] = &["lastInitiatedAt", "status", "access"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("status");
+        };
+        let Some(v2) = b.2 else {
+            return Err("access");
+        };
         Ok(Self {
             last_initiated_at: b.0,
-            status: de::required(b.1, path, "status")?,
-            access: de::required(b.2, path, "access")?,
+            status: v1,
+            access: v2,
             extra,
         })
     }
@@ -233,11 +235,7 @@ pub struct StateMetadata {
 impl de::Object for StateMetadata {
     type Builder = Option<formats::Datetime>;
     const KEYS: &'static [&'static str] = &["accountCreatedAt"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             account_created_at: b,
             extra,
@@ -266,15 +264,11 @@ pub struct Config {
 impl de::Object for Config {
     type Builder = Option<Vec<ConfigRegion>>;
     const KEYS: &'static [&'static str] = &["regions"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            regions: de::required(b, path, "regions")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("regions");
+        };
+        Ok(Self { regions: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("regions", &self.regions).extra(&self.extra)
@@ -323,18 +317,23 @@ impl de::Object for ConfigRegion {
         "additionalVerificationMethods",
         "rules",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("countryCode");
+        };
+        let Some(v3) = b.3 else {
+            return Err("minAccessAge");
+        };
+        let Some(v5) = b.5 else {
+            return Err("rules");
+        };
         Ok(Self {
             platforms: b.0,
-            country_code: de::required(b.1, path, "countryCode")?,
+            country_code: v1,
             region_code: b.2,
-            min_access_age: de::required(b.3, path, "minAccessAge")?,
+            min_access_age: v3,
             additional_verification_methods: b.4,
-            rules: de::required(b.5, path, "rules")?,
+            rules: v5,
             extra,
         })
     }
@@ -375,15 +374,11 @@ pub struct ConfigRegionRuleDefault {
 impl de::Object for ConfigRegionRuleDefault {
     type Builder = Option<Access>;
     const KEYS: &'static [&'static str] = &["access"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            access: de::required(b, path, "access")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("access");
+        };
+        Ok(Self { access: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("access", &self.access).extra(&self.extra)
@@ -407,16 +402,14 @@ pub struct ConfigRegionRuleIfDeclaredOverAge {
 impl de::Object for ConfigRegionRuleIfDeclaredOverAge {
     type Builder = (Option<i64>, Option<Access>);
     const KEYS: &'static [&'static str] = &["age", "access"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            age: de::required(b.0, path, "age")?,
-            access: de::required(b.1, path, "access")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("age");
+        };
+        let Some(v1) = b.1 else {
+            return Err("access");
+        };
+        Ok(Self { age: v0, access: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -445,16 +438,14 @@ pub struct ConfigRegionRuleIfDeclaredUnderAge {
 impl de::Object for ConfigRegionRuleIfDeclaredUnderAge {
     type Builder = (Option<i64>, Option<Access>);
     const KEYS: &'static [&'static str] = &["age", "access"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            age: de::required(b.0, path, "age")?,
-            access: de::required(b.1, path, "access")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("age");
+        };
+        let Some(v1) = b.1 else {
+            return Err("access");
+        };
+        Ok(Self { age: v0, access: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -483,16 +474,14 @@ pub struct ConfigRegionRuleIfAssuredOverAge {
 impl de::Object for ConfigRegionRuleIfAssuredOverAge {
     type Builder = (Option<i64>, Option<Access>);
     const KEYS: &'static [&'static str] = &["age", "access"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            age: de::required(b.0, path, "age")?,
-            access: de::required(b.1, path, "access")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("age");
+        };
+        let Some(v1) = b.1 else {
+            return Err("access");
+        };
+        Ok(Self { age: v0, access: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -521,16 +510,14 @@ pub struct ConfigRegionRuleIfAssuredUnderAge {
 impl de::Object for ConfigRegionRuleIfAssuredUnderAge {
     type Builder = (Option<i64>, Option<Access>);
     const KEYS: &'static [&'static str] = &["age", "access"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            age: de::required(b.0, path, "age")?,
-            access: de::required(b.1, path, "access")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("age");
+        };
+        let Some(v1) = b.1 else {
+            return Err("access");
+        };
+        Ok(Self { age: v0, access: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -559,14 +546,16 @@ pub struct ConfigRegionRuleIfAccountNewerThan {
 impl de::Object for ConfigRegionRuleIfAccountNewerThan {
     type Builder = (Option<formats::Datetime>, Option<Access>);
     const KEYS: &'static [&'static str] = &["date", "access"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("date");
+        };
+        let Some(v1) = b.1 else {
+            return Err("access");
+        };
         Ok(Self {
-            date: de::required(b.0, path, "date")?,
-            access: de::required(b.1, path, "access")?,
+            date: v0,
+            access: v1,
             extra,
         })
     }
@@ -598,14 +587,16 @@ pub struct ConfigRegionRuleIfAccountOlderThan {
 impl de::Object for ConfigRegionRuleIfAccountOlderThan {
     type Builder = (Option<formats::Datetime>, Option<Access>);
     const KEYS: &'static [&'static str] = &["date", "access"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("date");
+        };
+        let Some(v1) = b.1 else {
+            return Err("access");
+        };
         Ok(Self {
-            date: de::required(b.0, path, "date")?,
-            access: de::required(b.1, path, "access")?,
+            date: v0,
+            access: v1,
             extra,
         })
     }
@@ -680,17 +671,28 @@ impl de::Object for Event {
         "completeIp",
         "completeUa",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("createdAt");
+        };
+        let Some(v1) = b.1 else {
+            return Err("attemptId");
+        };
+        let Some(v2) = b.2 else {
+            return Err("status");
+        };
+        let Some(v3) = b.3 else {
+            return Err("access");
+        };
+        let Some(v4) = b.4 else {
+            return Err("countryCode");
+        };
         Ok(Self {
-            created_at: de::required(b.0, path, "createdAt")?,
-            attempt_id: de::required(b.1, path, "attemptId")?,
-            status: de::required(b.2, path, "status")?,
-            access: de::required(b.3, path, "access")?,
-            country_code: de::required(b.4, path, "countryCode")?,
+            created_at: v0,
+            attempt_id: v1,
+            status: v2,
+            access: v3,
+            country_code: v4,
             region_code: b.5,
             email: b.6,
             init_ip: b.7,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Returns Age Assurance configuration for use on the client.
 ///
 /// Query (HTTP GET) `app.bsky.ageassurance.getConfig`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetConfig;
 impl xrpc::Endpoint for GetConfig {
     const NSID: &'static str = "app.bsky.ageassurance.getConfig";

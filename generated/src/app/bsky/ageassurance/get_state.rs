@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Returns server-computed Age Assurance state, if available, and any additional metadata needed to compute Age Assurance state client-side.
 ///
 /// Query (HTTP GET) `app.bsky.ageassurance.getState`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetState;
 impl xrpc::Endpoint for GetState {
     const NSID: &'static str = "app.bsky.ageassurance.getState";
@@ -29,13 +29,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["countryCode", "regionCode"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("countryCode");
+        };
         Ok(Self {
-            country_code: de::required(b.0, path, "countryCode")?,
+            country_code: v0,
             region_code: b.1,
             extra,
         })
@@ -76,14 +75,16 @@ impl de::Object for Output {
         Option<crate::app::bsky::ageassurance::defs::StateMetadata>,
     );
     const KEYS: &'static [&'static str] = &["state", "metadata"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("state");
+        };
+        let Some(v1) = b.1 else {
+            return Err("metadata");
+        };
         Ok(Self {
-            state: de::required(b.0, path, "state")?,
-            metadata: de::required(b.1, path, "metadata")?,
+            state: v0,
+            metadata: v1,
             extra,
         })
     }

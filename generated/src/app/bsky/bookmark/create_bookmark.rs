@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Creates a private bookmark for the specified record. Currently, only `app.bsky.feed.post` records are supported. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.bookmark.createBookmark`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CreateBookmark;
 impl xrpc::Endpoint for CreateBookmark {
     const NSID: &'static str = "app.bsky.bookmark.createBookmark";
@@ -29,16 +29,14 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<formats::AtUri>, Option<formats::Cid>);
     const KEYS: &'static [&'static str] = &["uri", "cid"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        Ok(Self { uri: v0, cid: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

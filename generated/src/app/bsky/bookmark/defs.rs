@@ -14,15 +14,11 @@ pub struct Bookmark {
 impl de::Object for Bookmark {
     type Builder = Option<crate::com::atproto::repo::strong_ref::Main>;
     const KEYS: &'static [&'static str] = &["subject"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            subject: de::required(b, path, "subject")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("subject");
+        };
+        Ok(Self { subject: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("subject", &self.subject).extra(&self.extra)
@@ -52,15 +48,17 @@ impl de::Object for BookmarkView {
         Option<BookmarkViewItem>,
     );
     const KEYS: &'static [&'static str] = &["subject", "createdAt", "item"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
+        let Some(v2) = b.2 else {
+            return Err("item");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
+            subject: v0,
             created_at: b.1,
-            item: de::required(b.2, path, "item")?,
+            item: v2,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Deletes a private bookmark for the specified record. Currently, only `app.bsky.feed.post` records are supported. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.bookmark.deleteBookmark`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DeleteBookmark;
 impl xrpc::Endpoint for DeleteBookmark {
     const NSID: &'static str = "app.bsky.bookmark.deleteBookmark";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["uri"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            uri: de::required(b, path, "uri")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("uri");
+        };
+        Ok(Self { uri: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Gets views of records bookmarked by the authenticated user. Requires authentication.
 ///
 /// Query (HTTP GET) `app.bsky.bookmark.getBookmarks`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetBookmarks;
 impl xrpc::Endpoint for GetBookmarks {
     const NSID: &'static str = "app.bsky.bookmark.getBookmarks";
@@ -30,11 +30,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             limit: b.0,
             cursor: b.1,
@@ -93,14 +89,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::bookmark::defs::BookmarkView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "bookmarks"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("bookmarks");
+        };
         Ok(Self {
             cursor: b.0,
-            bookmarks: de::required(b.1, path, "bookmarks")?,
+            bookmarks: v1,
             extra,
         })
     }

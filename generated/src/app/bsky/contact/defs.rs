@@ -16,14 +16,16 @@ pub struct MatchAndContactIndex {
 impl de::Object for MatchAndContactIndex {
     type Builder = (Option<crate::app::bsky::actor::defs::ProfileView>, Option<i64>);
     const KEYS: &'static [&'static str] = &["match", "contactIndex"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("match");
+        };
+        let Some(v1) = b.1 else {
+            return Err("contactIndex");
+        };
         Ok(Self {
-            match_: de::required(b.0, path, "match")?,
-            contact_index: de::required(b.1, path, "contactIndex")?,
+            match_: v0,
+            contact_index: v1,
             extra,
         })
     }
@@ -71,14 +73,16 @@ pub struct SyncStatus {
 impl de::Object for SyncStatus {
     type Builder = (Option<formats::Datetime>, Option<i64>);
     const KEYS: &'static [&'static str] = &["syncedAt", "matchesCount"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("syncedAt");
+        };
+        let Some(v1) = b.1 else {
+            return Err("matchesCount");
+        };
         Ok(Self {
-            synced_at: de::required(b.0, path, "syncedAt")?,
-            matches_count: de::required(b.1, path, "matchesCount")?,
+            synced_at: v0,
+            matches_count: v1,
             extra,
         })
     }
@@ -122,16 +126,14 @@ pub struct Notification {
 impl de::Object for Notification {
     type Builder = (Option<formats::Did>, Option<formats::Did>);
     const KEYS: &'static [&'static str] = &["from", "to"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            from: de::required(b.0, path, "from")?,
-            to: de::required(b.1, path, "to")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("from");
+        };
+        let Some(v1) = b.1 else {
+            return Err("to");
+        };
+        Ok(Self { from: v0, to: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

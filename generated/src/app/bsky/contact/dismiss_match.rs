@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Removes a match that was found via contact import. It shouldn't appear again if the same contact is re-imported. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.contact.dismissMatch`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DismissMatch;
 impl xrpc::Endpoint for DismissMatch {
     const NSID: &'static str = "app.bsky.contact.dismissMatch";
@@ -30,15 +30,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["subject"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            subject: de::required(b, path, "subject")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("subject");
+        };
+        Ok(Self { subject: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("subject", &self.subject).extra(&self.extra)
@@ -54,11 +50,7 @@ pub struct Output {
 }
 impl de::Object for Output {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Returns the matched contacts (contacts that were mutually imported). Excludes dismissed matches. Requires authentication.
 ///
 /// Query (HTTP GET) `app.bsky.contact.getMatches`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetMatches;
 impl xrpc::Endpoint for GetMatches {
     const NSID: &'static str = "app.bsky.contact.getMatches";
@@ -30,11 +30,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             limit: b.0,
             cursor: b.1,
@@ -93,14 +89,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "matches"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("matches");
+        };
         Ok(Self {
             cursor: b.0,
-            matches: de::required(b.1, path, "matches")?,
+            matches: v1,
             extra,
         })
     }

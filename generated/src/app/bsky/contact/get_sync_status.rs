@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Gets the user's current contact import status. Requires authentication.
 ///
 /// Query (HTTP GET) `app.bsky.contact.getSyncStatus`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSyncStatus;
 impl xrpc::Endpoint for GetSyncStatus {
     const NSID: &'static str = "app.bsky.contact.getSyncStatus";
@@ -26,11 +26,7 @@ pub struct Params {
 }
 impl de::Object for Params {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -59,11 +55,7 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<crate::app::bsky::contact::defs::SyncStatus>;
     const KEYS: &'static [&'static str] = &["syncStatus"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { sync_status: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Import contacts for securely matching with other users. This follows the protocol explained in <https://docs.bsky.app/blog/contact-import-rfc>. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.contact.importContacts`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ImportContacts;
 impl xrpc::Endpoint for ImportContacts {
     const NSID: &'static str = "app.bsky.contact.importContacts";
@@ -32,14 +32,16 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<String>, Option<Vec<String>>);
     const KEYS: &'static [&'static str] = &["token", "contacts"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("token");
+        };
+        let Some(v1) = b.1 else {
+            return Err("contacts");
+        };
         Ok(Self {
-            token: de::required(b.0, path, "token")?,
-            contacts: de::required(b.1, path, "contacts")?,
+            token: v0,
+            contacts: v1,
             extra,
         })
     }
@@ -81,17 +83,12 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::app::bsky::contact::defs::MatchAndContactIndex>>;
     const KEYS: &'static [&'static str] = &["matchesAndContactIndexes"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("matchesAndContactIndexes");
+        };
         Ok(Self {
-            matches_and_contact_indexes: de::required(
-                b,
-                path,
-                "matchesAndContactIndexes",
-            )?,
+            matches_and_contact_indexes: v0,
             extra,
         })
     }

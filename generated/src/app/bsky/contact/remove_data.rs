@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Removes all stored hashes used for contact matching, existing matches, and sync status. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.contact.removeData`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RemoveData;
 impl xrpc::Endpoint for RemoveData {
     const NSID: &'static str = "app.bsky.contact.removeData";
@@ -27,11 +27,7 @@ pub struct Input {
 }
 impl de::Object for Input {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -49,11 +45,7 @@ pub struct Output {
 }
 impl de::Object for Output {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// System endpoint to send notifications related to contact imports. Requires role authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.contact.sendNotification`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SendNotification;
 impl xrpc::Endpoint for SendNotification {
     const NSID: &'static str = "app.bsky.contact.sendNotification";
@@ -32,16 +32,14 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<formats::Did>, Option<formats::Did>);
     const KEYS: &'static [&'static str] = &["from", "to"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            from: de::required(b.0, path, "from")?,
-            to: de::required(b.1, path, "to")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("from");
+        };
+        let Some(v1) = b.1 else {
+            return Err("to");
+        };
+        Ok(Self { from: v0, to: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -60,11 +58,7 @@ pub struct Output {
 }
 impl de::Object for Output {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

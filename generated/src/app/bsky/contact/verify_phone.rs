@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Verifies control over a phone number with a code received via SMS and starts a contact import session. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.contact.verifyPhone`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct VerifyPhone;
 impl xrpc::Endpoint for VerifyPhone {
     const NSID: &'static str = "app.bsky.contact.verifyPhone";
@@ -32,16 +32,14 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["phone", "code"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            phone: de::required(b.0, path, "phone")?,
-            code: de::required(b.1, path, "code")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("phone");
+        };
+        let Some(v1) = b.1 else {
+            return Err("code");
+        };
+        Ok(Self { phone: v0, code: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -63,15 +61,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["token"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            token: de::required(b, path, "token")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("token");
+        };
+        Ok(Self { token: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("token", &self.token).extra(&self.extra)

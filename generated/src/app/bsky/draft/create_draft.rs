@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Inserts a draft using private storage (stash). An upper limit of drafts might be enforced. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.draft.createDraft`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CreateDraft;
 impl xrpc::Endpoint for CreateDraft {
     const NSID: &'static str = "app.bsky.draft.createDraft";
@@ -29,15 +29,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<crate::app::bsky::draft::defs::Draft>;
     const KEYS: &'static [&'static str] = &["draft"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            draft: de::required(b, path, "draft")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("draft");
+        };
+        Ok(Self { draft: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("draft", &self.draft).extra(&self.extra)
@@ -59,15 +55,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<formats::Tid>;
     const KEYS: &'static [&'static str] = &["id"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            id: de::required(b, path, "id")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("id");
+        };
+        Ok(Self { id: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("id", &self.id).extra(&self.extra)

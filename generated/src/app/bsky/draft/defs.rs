@@ -15,16 +15,14 @@ pub struct DraftWithId {
 impl de::Object for DraftWithId {
     type Builder = (Option<formats::Tid>, Option<Draft>);
     const KEYS: &'static [&'static str] = &["id", "draft"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            id: de::required(b.0, path, "id")?,
-            draft: de::required(b.1, path, "draft")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("id");
+        };
+        let Some(v1) = b.1 else {
+            return Err("draft");
+        };
+        Ok(Self { id: v0, draft: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -74,15 +72,14 @@ impl de::Object for Draft {
         "postgateEmbeddingRules",
         "threadgateAllow",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v2) = b.2 else {
+            return Err("posts");
+        };
         Ok(Self {
             device_id: b.0,
             device_name: b.1,
-            posts: de::required(b.2, path, "posts")?,
+            posts: v2,
             langs: b.3,
             postgate_embedding_rules: b.4,
             threadgate_allow: b.5,
@@ -224,13 +221,12 @@ impl de::Object for DraftPost {
         "embedExternals",
         "embedRecords",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("text");
+        };
         Ok(Self {
-            text: de::required(b.0, path, "text")?,
+            text: v0,
             labels: b.1,
             embed_images: b.2,
             embed_gallery: b.3,
@@ -356,16 +352,24 @@ impl de::Object for DraftView {
         Option<formats::Datetime>,
     );
     const KEYS: &'static [&'static str] = &["id", "draft", "createdAt", "updatedAt"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("id");
+        };
+        let Some(v1) = b.1 else {
+            return Err("draft");
+        };
+        let Some(v2) = b.2 else {
+            return Err("createdAt");
+        };
+        let Some(v3) = b.3 else {
+            return Err("updatedAt");
+        };
         Ok(Self {
-            id: de::required(b.0, path, "id")?,
-            draft: de::required(b.1, path, "draft")?,
-            created_at: de::required(b.2, path, "createdAt")?,
-            updated_at: de::required(b.3, path, "updatedAt")?,
+            id: v0,
+            draft: v1,
+            created_at: v2,
+            updated_at: v3,
             extra,
         })
     }
@@ -397,15 +401,11 @@ pub struct DraftEmbedLocalRef {
 impl de::Object for DraftEmbedLocalRef {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["path"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            path: de::required(b, path, "path")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("path");
+        };
+        Ok(Self { path: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("path", &self.path).extra(&self.extra)
@@ -440,14 +440,16 @@ pub struct DraftEmbedCaption {
 impl de::Object for DraftEmbedCaption {
     type Builder = (Option<formats::Language>, Option<String>);
     const KEYS: &'static [&'static str] = &["lang", "content"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("lang");
+        };
+        let Some(v1) = b.1 else {
+            return Err("content");
+        };
         Ok(Self {
-            lang: de::required(b.0, path, "lang")?,
-            content: de::required(b.1, path, "content")?,
+            lang: v0,
+            content: v1,
             extra,
         })
     }
@@ -487,15 +489,11 @@ pub struct DraftEmbedGallery {
 impl de::Object for DraftEmbedGallery {
     type Builder = Option<DraftEmbedGalleryItems>;
     const KEYS: &'static [&'static str] = &["items"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            items: de::required(b, path, "items")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("items");
+        };
+        Ok(Self { items: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
@@ -594,13 +592,12 @@ pub struct DraftEmbedImage {
 impl de::Object for DraftEmbedImage {
     type Builder = (Option<DraftEmbedLocalRef>, Option<String>);
     const KEYS: &'static [&'static str] = &["localRef", "alt"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("localRef");
+        };
         Ok(Self {
-            local_ref: de::required(b.0, path, "localRef")?,
+            local_ref: v0,
             alt: b.1,
             extra,
         })
@@ -649,13 +646,12 @@ impl de::Object for DraftEmbedVideo {
         Option<Vec<DraftEmbedCaption>>,
     );
     const KEYS: &'static [&'static str] = &["localRef", "alt", "captions"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("localRef");
+        };
         Ok(Self {
-            local_ref: de::required(b.0, path, "localRef")?,
+            local_ref: v0,
             alt: b.1,
             captions: b.2,
             extra,
@@ -716,15 +712,11 @@ pub struct DraftEmbedExternal {
 impl de::Object for DraftEmbedExternal {
     type Builder = Option<formats::Uri>;
     const KEYS: &'static [&'static str] = &["uri"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            uri: de::required(b, path, "uri")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("uri");
+        };
+        Ok(Self { uri: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
@@ -742,15 +734,11 @@ pub struct DraftEmbedRecord {
 impl de::Object for DraftEmbedRecord {
     type Builder = Option<crate::com::atproto::repo::strong_ref::Main>;
     const KEYS: &'static [&'static str] = &["record"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            record: de::required(b, path, "record")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("record");
+        };
+        Ok(Self { record: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Deletes a draft by ID. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.draft.deleteDraft`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DeleteDraft;
 impl xrpc::Endpoint for DeleteDraft {
     const NSID: &'static str = "app.bsky.draft.deleteDraft";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::Tid>;
     const KEYS: &'static [&'static str] = &["id"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            id: de::required(b, path, "id")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("id");
+        };
+        Ok(Self { id: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("id", &self.id).extra(&self.extra)

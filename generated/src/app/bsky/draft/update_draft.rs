@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Updates a draft using private storage (stash). If the draft ID points to a non-existing ID, the update will be silently ignored. This is done because updates don't enforce draft limit, so it accepts all writes, but will ignore invalid ones. Requires authentication.
 ///
 /// Procedure (HTTP POST) `app.bsky.draft.updateDraft`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UpdateDraft;
 impl xrpc::Endpoint for UpdateDraft {
     const NSID: &'static str = "app.bsky.draft.updateDraft";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<crate::app::bsky::draft::defs::DraftWithId>;
     const KEYS: &'static [&'static str] = &["draft"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            draft: de::required(b, path, "draft")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("draft");
+        };
+        Ok(Self { draft: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("draft", &self.draft).extra(&self.extra)

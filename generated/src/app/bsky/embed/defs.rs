@@ -14,14 +14,16 @@ pub struct AspectRatio {
 impl de::Object for AspectRatio {
     type Builder = (Option<i64>, Option<i64>);
     const KEYS: &'static [&'static str] = &["width", "height"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("width");
+        };
+        let Some(v1) = b.1 else {
+            return Err("height");
+        };
         Ok(Self {
-            width: de::required(b.0, path, "width")?,
-            height: de::required(b.1, path, "height")?,
+            width: v0,
+            height: v1,
             extra,
         })
     }

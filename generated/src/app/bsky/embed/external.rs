@@ -15,15 +15,11 @@ pub struct Main {
 impl de::Object for Main {
     type Builder = Option<External>;
     const KEYS: &'static [&'static str] = &["external"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            external: de::required(b, path, "external")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("external");
+        };
+        Ok(Self { external: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("external", &self.external).extra(&self.extra)
@@ -61,15 +57,20 @@ impl de::Object for External {
         "thumb",
         "associatedRefs",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("title");
+        };
+        let Some(v2) = b.2 else {
+            return Err("description");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            title: de::required(b.1, path, "title")?,
-            description: de::required(b.2, path, "description")?,
+            uri: v0,
+            title: v1,
+            description: v2,
             thumb: b.3,
             associated_refs: b.4,
             extra,
@@ -123,15 +124,11 @@ pub struct View {
 impl de::Object for View {
     type Builder = Option<ViewExternal>;
     const KEYS: &'static [&'static str] = &["external"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            external: de::required(b, path, "external")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("external");
+        };
+        Ok(Self { external: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("external", &self.external).extra(&self.extra)
@@ -193,15 +190,20 @@ impl de::Object for ViewExternal {
         "associatedRefs",
         "associatedProfiles",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("title");
+        };
+        let Some(v2) = b.2 else {
+            return Err("description");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            title: de::required(b.1, path, "title")?,
-            description: de::required(b.2, path, "description")?,
+            uri: v0,
+            title: v1,
+            description: v2,
             thumb: b.3,
             created_at: b.4,
             updated_at: b.5,
@@ -277,15 +279,17 @@ impl de::Object for ViewExternalSource {
         "description",
         "theme",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v2) = b.2 else {
+            return Err("title");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
+            uri: v0,
             icon: b.1,
-            title: de::required(b.2, path, "title")?,
+            title: v2,
             description: b.3,
             theme: b.4,
             extra,
@@ -334,11 +338,7 @@ impl de::Object for ViewExternalSourceTheme {
         "accentRGB",
         "accentForegroundRGB",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             background_rgb: b.0,
             foreground_rgb: b.1,
@@ -384,17 +384,17 @@ pub struct ColorRgb {
 impl de::Object for ColorRgb {
     type Builder = (Option<i64>, Option<i64>, Option<i64>);
     const KEYS: &'static [&'static str] = &["r", "g", "b"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            r: de::required(b.0, path, "r")?,
-            g: de::required(b.1, path, "g")?,
-            b: de::required(b.2, path, "b")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("r");
+        };
+        let Some(v1) = b.1 else {
+            return Err("g");
+        };
+        let Some(v2) = b.2 else {
+            return Err("b");
+        };
+        Ok(Self { r: v0, g: v1, b: v2, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

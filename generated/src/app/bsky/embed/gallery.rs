@@ -15,15 +15,11 @@ pub struct Main {
 impl de::Object for Main {
     type Builder = Option<Vec<MainItemsItem>>;
     const KEYS: &'static [&'static str] = &["items"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            items: de::required(b, path, "items")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("items");
+        };
+        Ok(Self { items: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
@@ -67,15 +63,20 @@ impl de::Object for Image {
         Option<crate::app::bsky::embed::defs::AspectRatio>,
     );
     const KEYS: &'static [&'static str] = &["image", "alt", "aspectRatio"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("image");
+        };
+        let Some(v1) = b.1 else {
+            return Err("alt");
+        };
+        let Some(v2) = b.2 else {
+            return Err("aspectRatio");
+        };
         Ok(Self {
-            image: de::required(b.0, path, "image")?,
-            alt: de::required(b.1, path, "alt")?,
-            aspect_ratio: de::required(b.2, path, "aspectRatio")?,
+            image: v0,
+            alt: v1,
+            aspect_ratio: v2,
             extra,
         })
     }
@@ -125,15 +126,11 @@ pub struct View {
 impl de::Object for View {
     type Builder = Option<Vec<ViewItemsItem>>;
     const KEYS: &'static [&'static str] = &["items"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            items: de::required(b, path, "items")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("items");
+        };
+        Ok(Self { items: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("items", &self.items).extra(&self.extra)
@@ -170,16 +167,24 @@ impl de::Object for ViewImage {
         "alt",
         "aspectRatio",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("thumbnail");
+        };
+        let Some(v1) = b.1 else {
+            return Err("fullsize");
+        };
+        let Some(v2) = b.2 else {
+            return Err("alt");
+        };
+        let Some(v3) = b.3 else {
+            return Err("aspectRatio");
+        };
         Ok(Self {
-            thumbnail: de::required(b.0, path, "thumbnail")?,
-            fullsize: de::required(b.1, path, "fullsize")?,
-            alt: de::required(b.2, path, "alt")?,
-            aspect_ratio: de::required(b.3, path, "aspectRatio")?,
+            thumbnail: v0,
+            fullsize: v1,
+            alt: v2,
+            aspect_ratio: v3,
             extra,
         })
     }

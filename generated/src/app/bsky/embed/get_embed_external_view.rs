@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Resolve one or more AT-URIs into the data needed to render an enhanced external embed. Returns `associatedRefs` (strongRefs to embed into a post's external.associatedRefs), the raw `associatedRecords`, and a hydrated `view`. The response is empty (`{}`) when no records were resolvable, or when validation determined the resolved records don't actually back the requested URL; clients should fall back to their own link-card rendering in that case and skip writing strongRefs to the post.
 ///
 /// Query (HTTP GET) `app.bsky.embed.getEmbedExternalView`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetEmbedExternalView;
 impl xrpc::Endpoint for GetEmbedExternalView {
     const NSID: &'static str = "app.bsky.embed.getEmbedExternalView";
@@ -31,16 +31,14 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Uri>, Option<Vec<formats::AtUri>>);
     const KEYS: &'static [&'static str] = &["url", "uris"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            url: de::required(b.0, path, "url")?,
-            uris: de::required(b.1, path, "uris")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("url");
+        };
+        let Some(v1) = b.1 else {
+            return Err("uris");
+        };
+        Ok(Self { url: v0, uris: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -99,11 +97,7 @@ impl de::Object for Output {
         "associatedRefs",
         "associatedRecords",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             view: b.0,
             associated_refs: b.1,

@@ -14,15 +14,11 @@ pub struct Main {
 impl de::Object for Main {
     type Builder = Option<Vec<Image>>;
     const KEYS: &'static [&'static str] = &["images"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            images: de::required(b, path, "images")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("images");
+        };
+        Ok(Self { images: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
@@ -67,14 +63,16 @@ impl de::Object for Image {
         Option<crate::app::bsky::embed::defs::AspectRatio>,
     );
     const KEYS: &'static [&'static str] = &["image", "alt", "aspectRatio"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("image");
+        };
+        let Some(v1) = b.1 else {
+            return Err("alt");
+        };
         Ok(Self {
-            image: de::required(b.0, path, "image")?,
-            alt: de::required(b.1, path, "alt")?,
+            image: v0,
+            alt: v1,
             aspect_ratio: b.2,
             extra,
         })
@@ -125,15 +123,11 @@ pub struct View {
 impl de::Object for View {
     type Builder = Option<Vec<ViewImage>>;
     const KEYS: &'static [&'static str] = &["images"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            images: de::required(b, path, "images")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("images");
+        };
+        Ok(Self { images: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("images", &self.images).extra(&self.extra)
@@ -181,15 +175,20 @@ impl de::Object for ViewImage {
         Option<crate::app::bsky::embed::defs::AspectRatio>,
     );
     const KEYS: &'static [&'static str] = &["thumb", "fullsize", "alt", "aspectRatio"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("thumb");
+        };
+        let Some(v1) = b.1 else {
+            return Err("fullsize");
+        };
+        let Some(v2) = b.2 else {
+            return Err("alt");
+        };
         Ok(Self {
-            thumb: de::required(b.0, path, "thumb")?,
-            fullsize: de::required(b.1, path, "fullsize")?,
-            alt: de::required(b.2, path, "alt")?,
+            thumb: v0,
+            fullsize: v1,
+            alt: v2,
             aspect_ratio: b.3,
             extra,
         })

@@ -14,15 +14,11 @@ pub struct Main {
 impl de::Object for Main {
     type Builder = Option<crate::com::atproto::repo::strong_ref::Main>;
     const KEYS: &'static [&'static str] = &["record"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            record: de::required(b, path, "record")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("record");
+        };
+        Ok(Self { record: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
@@ -45,15 +41,11 @@ pub struct View {
 impl de::Object for View {
     type Builder = Option<ViewRecord2>;
     const KEYS: &'static [&'static str] = &["record"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            record: de::required(b, path, "record")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("record");
+        };
+        Ok(Self { record: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("record", &self.record).extra(&self.extra)
@@ -109,23 +101,34 @@ impl de::Object for ViewRecord {
         "embeds",
         "indexedAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.2 else {
+            return Err("author");
+        };
+        let Some(v3) = b.3 else {
+            return Err("value");
+        };
+        let Some(v10) = b.10 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
-            author: de::required(b.2, path, "author")?,
-            value: de::required(b.3, path, "value")?,
+            uri: v0,
+            cid: v1,
+            author: v2,
+            value: v3,
             labels: b.4,
             reply_count: b.5,
             repost_count: b.6,
             like_count: b.7,
             quote_count: b.8,
             embeds: b.9,
-            indexed_at: de::required(b.10, path, "indexedAt")?,
+            indexed_at: v10,
             extra,
         })
     }
@@ -173,14 +176,16 @@ pub struct ViewNotFound {
 impl de::Object for ViewNotFound {
     type Builder = (Option<formats::AtUri>, Option<bool>);
     const KEYS: &'static [&'static str] = &["uri", "notFound"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("notFound");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            not_found: de::required(b.1, path, "notFound")?,
+            uri: v0,
+            not_found: v1,
             extra,
         })
     }
@@ -217,15 +222,20 @@ impl de::Object for ViewBlocked {
         Option<crate::app::bsky::feed::defs::BlockedAuthor>,
     );
     const KEYS: &'static [&'static str] = &["uri", "blocked", "author"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("blocked");
+        };
+        let Some(v2) = b.2 else {
+            return Err("author");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            blocked: de::required(b.1, path, "blocked")?,
-            author: de::required(b.2, path, "author")?,
+            uri: v0,
+            blocked: v1,
+            author: v2,
             extra,
         })
     }
@@ -264,14 +274,16 @@ pub struct ViewDetached {
 impl de::Object for ViewDetached {
     type Builder = (Option<formats::AtUri>, Option<bool>);
     const KEYS: &'static [&'static str] = &["uri", "detached"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("detached");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            detached: de::required(b.1, path, "detached")?,
+            uri: v0,
+            detached: v1,
             extra,
         })
     }

@@ -15,14 +15,16 @@ pub struct Main {
 impl de::Object for Main {
     type Builder = (Option<crate::app::bsky::embed::record::Main>, Option<MainMedia>);
     const KEYS: &'static [&'static str] = &["record", "media"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("record");
+        };
+        let Some(v1) = b.1 else {
+            return Err("media");
+        };
         Ok(Self {
-            record: de::required(b.0, path, "record")?,
-            media: de::required(b.1, path, "media")?,
+            record: v0,
+            media: v1,
             extra,
         })
     }
@@ -54,14 +56,16 @@ pub struct View {
 impl de::Object for View {
     type Builder = (Option<crate::app::bsky::embed::record::View>, Option<ViewMedia>);
     const KEYS: &'static [&'static str] = &["record", "media"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("record");
+        };
+        let Some(v1) = b.1 else {
+            return Err("media");
+        };
         Ok(Self {
-            record: de::required(b.0, path, "record")?,
-            media: de::required(b.1, path, "media")?,
+            record: v0,
+            media: v1,
             extra,
         })
     }

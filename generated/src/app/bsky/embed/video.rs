@@ -33,13 +33,12 @@ impl de::Object for Main {
         "aspectRatio",
         "presentation",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("video");
+        };
         Ok(Self {
-            video: de::required(b.0, path, "video")?,
+            video: v0,
             captions: b.1,
             alt: b.2,
             aspect_ratio: b.3,
@@ -114,16 +113,14 @@ pub struct Caption {
 impl de::Object for Caption {
     type Builder = (Option<formats::Language>, Option<types::Blob>);
     const KEYS: &'static [&'static str] = &["lang", "file"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            lang: de::required(b.0, path, "lang")?,
-            file: de::required(b.1, path, "file")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("lang");
+        };
+        let Some(v1) = b.1 else {
+            return Err("file");
+        };
+        Ok(Self { lang: v0, file: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -184,14 +181,16 @@ impl de::Object for View {
         "aspectRatio",
         "presentation",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("cid");
+        };
+        let Some(v1) = b.1 else {
+            return Err("playlist");
+        };
         Ok(Self {
-            cid: de::required(b.0, path, "cid")?,
-            playlist: de::required(b.1, path, "playlist")?,
+            cid: v0,
+            playlist: v1,
             thumbnail: b.2,
             alt: b.3,
             aspect_ratio: b.4,

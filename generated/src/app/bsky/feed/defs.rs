@@ -63,23 +63,34 @@ impl de::Object for PostView {
         "threadgate",
         "debug",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.0.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.0.2 else {
+            return Err("author");
+        };
+        let Some(v3) = b.0.3 else {
+            return Err("record");
+        };
+        let Some(v10) = b.0.10 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            uri: de::required(b.0.0, path, "uri")?,
-            cid: de::required(b.0.1, path, "cid")?,
-            author: de::required(b.0.2, path, "author")?,
-            record: de::required(b.0.3, path, "record")?,
+            uri: v0,
+            cid: v1,
+            author: v2,
+            record: v3,
             embed: b.0.4,
             bookmark_count: b.0.5,
             reply_count: b.0.6,
             repost_count: b.0.7,
             like_count: b.0.8,
             quote_count: b.0.9,
-            indexed_at: de::required(b.0.10, path, "indexedAt")?,
+            indexed_at: v10,
             viewer: b.0.11,
             labels: b.1.0,
             threadgate: b.1.1,
@@ -166,11 +177,7 @@ impl de::Object for ViewerState {
         "pinned",
         "knownLikers",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             repost: b.0,
             like: b.1,
@@ -223,14 +230,16 @@ impl de::Object for KnownLikers {
         Option<Vec<crate::app::bsky::actor::defs::ProfileViewBasic>>,
     );
     const KEYS: &'static [&'static str] = &["count", "actors"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("count");
+        };
+        let Some(v1) = b.1 else {
+            return Err("actors");
+        };
         Ok(Self {
-            count: de::required(b.0, path, "count")?,
-            actors: de::required(b.1, path, "actors")?,
+            count: v0,
+            actors: v1,
             extra,
         })
     }
@@ -276,11 +285,7 @@ pub struct ThreadContext {
 impl de::Object for ThreadContext {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["rootAuthorLike"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { root_author_like: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -322,13 +327,12 @@ impl de::Object for FeedViewPost {
         "feedContext",
         "reqId",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("post");
+        };
         Ok(Self {
-            post: de::required(b.0, path, "post")?,
+            post: v0,
             reply: b.1,
             reason: b.2,
             feed_context: b.3,
@@ -401,14 +405,16 @@ impl de::Object for ReplyRef {
         Option<crate::app::bsky::actor::defs::ProfileViewBasic>,
     );
     const KEYS: &'static [&'static str] = &["root", "parent", "grandparentAuthor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("root");
+        };
+        let Some(v1) = b.1 else {
+            return Err("parent");
+        };
         Ok(Self {
-            root: de::required(b.0, path, "root")?,
-            parent: de::required(b.1, path, "parent")?,
+            root: v0,
+            parent: v1,
             grandparent_author: b.2,
             extra,
         })
@@ -451,16 +457,18 @@ impl de::Object for ReasonRepost {
         Option<formats::Datetime>,
     );
     const KEYS: &'static [&'static str] = &["by", "uri", "cid", "indexedAt"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("by");
+        };
+        let Some(v3) = b.3 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            by: de::required(b.0, path, "by")?,
+            by: v0,
             uri: b.1,
             cid: b.2,
-            indexed_at: de::required(b.3, path, "indexedAt")?,
+            indexed_at: v3,
             extra,
         })
     }
@@ -490,11 +498,7 @@ pub struct ReasonPin {
 }
 impl de::Object for ReasonPin {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -527,13 +531,12 @@ impl de::Object for ThreadViewPost {
         "replies",
         "threadContext",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("post");
+        };
         Ok(Self {
-            post: de::required(b.0, path, "post")?,
+            post: v0,
             parent: b.1,
             replies: b.2,
             thread_context: b.3,
@@ -574,14 +577,16 @@ pub struct NotFoundPost {
 impl de::Object for NotFoundPost {
     type Builder = (Option<formats::AtUri>, Option<bool>);
     const KEYS: &'static [&'static str] = &["uri", "notFound"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("notFound");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            not_found: de::required(b.1, path, "notFound")?,
+            uri: v0,
+            not_found: v1,
             extra,
         })
     }
@@ -614,15 +619,20 @@ pub struct BlockedPost {
 impl de::Object for BlockedPost {
     type Builder = (Option<formats::AtUri>, Option<bool>, Option<BlockedAuthor>);
     const KEYS: &'static [&'static str] = &["uri", "blocked", "author"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("blocked");
+        };
+        let Some(v2) = b.2 else {
+            return Err("author");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            blocked: de::required(b.1, path, "blocked")?,
-            author: de::required(b.2, path, "author")?,
+            uri: v0,
+            blocked: v1,
+            author: v2,
             extra,
         })
     }
@@ -664,13 +674,12 @@ impl de::Object for BlockedAuthor {
         Option<crate::app::bsky::actor::defs::ViewerState>,
     );
     const KEYS: &'static [&'static str] = &["did", "viewer"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
+            did: v0,
             viewer: b.1,
             extra,
         })
@@ -744,17 +753,31 @@ impl de::Object for GeneratorView {
         "contentMode",
         "indexedAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.0.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.0.2 else {
+            return Err("did");
+        };
+        let Some(v3) = b.0.3 else {
+            return Err("creator");
+        };
+        let Some(v4) = b.0.4 else {
+            return Err("displayName");
+        };
+        let Some(v13) = b.1.1 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            uri: de::required(b.0.0, path, "uri")?,
-            cid: de::required(b.0.1, path, "cid")?,
-            did: de::required(b.0.2, path, "did")?,
-            creator: de::required(b.0.3, path, "creator")?,
-            display_name: de::required(b.0.4, path, "displayName")?,
+            uri: v0,
+            cid: v1,
+            did: v2,
+            creator: v3,
+            display_name: v4,
             description: b.0.5,
             description_facets: b.0.6,
             avatar: b.0.7,
@@ -763,7 +786,7 @@ impl de::Object for GeneratorView {
             labels: b.0.10,
             viewer: b.0.11,
             content_mode: b.1.0,
-            indexed_at: de::required(b.1.1, path, "indexedAt")?,
+            indexed_at: v13,
             extra,
         })
     }
@@ -842,11 +865,7 @@ pub struct GeneratorViewerState {
 impl de::Object for GeneratorViewerState {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["like"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { like: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -873,13 +892,12 @@ impl de::Object for SkeletonFeedPost {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["post", "reason", "feedContext"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("post");
+        };
         Ok(Self {
-            post: de::required(b.0, path, "post")?,
+            post: v0,
             reason: b.1,
             feed_context: b.2,
             extra,
@@ -925,15 +943,11 @@ pub struct SkeletonReasonRepost {
 impl de::Object for SkeletonReasonRepost {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["repost"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            repost: de::required(b, path, "repost")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("repost");
+        };
+        Ok(Self { repost: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("repost", &self.repost).extra(&self.extra)
@@ -949,11 +963,7 @@ pub struct SkeletonReasonPin {
 }
 impl de::Object for SkeletonReasonPin {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -981,11 +991,7 @@ impl de::Object for ThreadgateView {
         Option<Vec<crate::app::bsky::graph::defs::ListViewBasic>>,
     );
     const KEYS: &'static [&'static str] = &["uri", "cid", "record", "lists"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             uri: b.0,
             cid: b.1,
@@ -1036,11 +1042,7 @@ impl de::Object for Interaction {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["item", "event", "feedContext", "reqId"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             item: b.0,
             event: b.1,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get information about a feed generator, including policies and offered feed URIs. Does not require auth; implemented by Feed Generator services (not App View).
 ///
 /// Query (HTTP GET) `app.bsky.feed.describeFeedGenerator`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DescribeFeedGenerator;
 impl xrpc::Endpoint for DescribeFeedGenerator {
     const NSID: &'static str = "app.bsky.feed.describeFeedGenerator";
@@ -28,15 +28,11 @@ pub struct Feed {
 impl de::Object for Feed {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["uri"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            uri: de::required(b, path, "uri")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("uri");
+        };
+        Ok(Self { uri: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
@@ -55,11 +51,7 @@ pub struct Links {
 impl de::Object for Links {
     type Builder = (Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["privacyPolicy", "termsOfService"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             privacy_policy: b.0,
             terms_of_service: b.1,
@@ -91,14 +83,16 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<formats::Did>, Option<Vec<Feed>>, Option<Links>);
     const KEYS: &'static [&'static str] = &["did", "feeds", "links"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("feeds");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            feeds: de::required(b.1, path, "feeds")?,
+            did: v0,
+            feeds: v1,
             links: b.2,
             extra,
         })

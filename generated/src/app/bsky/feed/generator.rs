@@ -50,21 +50,26 @@ impl de::Object for Record {
         "createdAt",
     ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.generator");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("displayName");
+        };
+        let Some(v8) = b.8 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            display_name: de::required(b.1, path, "displayName")?,
+            did: v0,
+            display_name: v1,
             description: b.2,
             description_facets: b.3,
             avatar: b.4,
             accepts_interactions: b.5,
             labels: b.6,
             content_mode: b.7,
-            created_at: de::required(b.8, path, "createdAt")?,
+            created_at: v8,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a list of posts liked by an actor. Requires auth, actor must be the requesting account.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getActorLikes`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetActorLikes;
 impl xrpc::Endpoint for GetActorLikes {
     const NSID: &'static str = "app.bsky.feed.getActorLikes";
@@ -31,13 +31,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::AtIdentifier>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["actor", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
+            actor: v0,
             limit: b.1,
             cursor: b.2,
             extra,
@@ -97,14 +96,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::feed::defs::FeedViewPost>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "feed"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("feed");
+        };
         Ok(Self {
             cursor: b.0,
-            feed: de::required(b.1, path, "feed")?,
+            feed: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a view of an actor's 'author feed' (post and reposts by the author). Does not require auth.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getAuthorFeed`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetAuthorFeed;
 impl xrpc::Endpoint for GetAuthorFeed {
     const NSID: &'static str = "app.bsky.feed.getAuthorFeed";
@@ -49,13 +49,12 @@ impl de::Object for Params {
         "filter",
         "includePins",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
+            actor: v0,
             limit: b.1,
             cursor: b.2,
             filter: b.3,
@@ -216,14 +215,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::feed::defs::FeedViewPost>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "feed"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("feed");
+        };
         Ok(Self {
             cursor: b.0,
-            feed: de::required(b.1, path, "feed")?,
+            feed: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get information about a feed generator. Implemented by AppView.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getFeedGenerator`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetFeedGenerator;
 impl xrpc::Endpoint for GetFeedGenerator {
     const NSID: &'static str = "app.bsky.feed.getFeedGenerator";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["feed"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            feed: de::required(b, path, "feed")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("feed");
+        };
+        Ok(Self { feed: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("feed", &self.feed).extra(&self.extra)
@@ -71,15 +67,20 @@ impl de::Object for Output {
         Option<bool>,
     );
     const KEYS: &'static [&'static str] = &["view", "isOnline", "isValid"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("view");
+        };
+        let Some(v1) = b.1 else {
+            return Err("isOnline");
+        };
+        let Some(v2) = b.2 else {
+            return Err("isValid");
+        };
         Ok(Self {
-            view: de::required(b.0, path, "view")?,
-            is_online: de::required(b.1, path, "isOnline")?,
-            is_valid: de::required(b.2, path, "isValid")?,
+            view: v0,
+            is_online: v1,
+            is_valid: v2,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get information about a list of feed generators.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getFeedGenerators`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetFeedGenerators;
 impl xrpc::Endpoint for GetFeedGenerators {
     const NSID: &'static str = "app.bsky.feed.getFeedGenerators";
@@ -28,15 +28,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<Vec<formats::AtUri>>;
     const KEYS: &'static [&'static str] = &["feeds"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            feeds: de::required(b, path, "feeds")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("feeds");
+        };
+        Ok(Self { feeds: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("feeds", &self.feeds).extra(&self.extra)
@@ -62,15 +58,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::app::bsky::feed::defs::GeneratorView>>;
     const KEYS: &'static [&'static str] = &["feeds"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            feeds: de::required(b, path, "feeds")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("feeds");
+        };
+        Ok(Self { feeds: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("feeds", &self.feeds).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a skeleton of a feed provided by a feed generator. Auth is optional, depending on provider requirements, and provides the DID of the requester. Implemented by Feed Generator Service.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getFeedSkeleton`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetFeedSkeleton;
 impl xrpc::Endpoint for GetFeedSkeleton {
     const NSID: &'static str = "app.bsky.feed.getFeedSkeleton";
@@ -32,13 +32,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::AtUri>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["feed", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("feed");
+        };
         Ok(Self {
-            feed: de::required(b.0, path, "feed")?,
+            feed: v0,
             limit: b.1,
             cursor: b.2,
             extra,
@@ -101,14 +100,13 @@ impl de::Object for Output {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "feed", "reqId"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("feed");
+        };
         Ok(Self {
             cursor: b.0,
-            feed: de::required(b.1, path, "feed")?,
+            feed: v1,
             req_id: b.2,
             extra,
         })

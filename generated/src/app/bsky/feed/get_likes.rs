@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get like records which reference a subject (by AT-URI and CID).
 ///
 /// Query (HTTP GET) `app.bsky.feed.getLikes`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetLikes;
 impl xrpc::Endpoint for GetLikes {
     const NSID: &'static str = "app.bsky.feed.getLikes";
@@ -34,15 +34,20 @@ impl de::Object for Like {
         Option<crate::app::bsky::actor::defs::ProfileView>,
     );
     const KEYS: &'static [&'static str] = &["indexedAt", "createdAt", "actor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("indexedAt");
+        };
+        let Some(v1) = b.1 else {
+            return Err("createdAt");
+        };
+        let Some(v2) = b.2 else {
+            return Err("actor");
+        };
         Ok(Self {
-            indexed_at: de::required(b.0, path, "indexedAt")?,
-            created_at: de::required(b.1, path, "createdAt")?,
-            actor: de::required(b.2, path, "actor")?,
+            indexed_at: v0,
+            created_at: v1,
+            actor: v2,
             extra,
         })
     }
@@ -83,13 +88,12 @@ impl de::Object for Params {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["uri", "cid", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
+            uri: v0,
             cid: b.1,
             limit: b.2,
             cursor: b.3,
@@ -156,16 +160,18 @@ impl de::Object for Output {
         Option<Vec<Like>>,
     );
     const KEYS: &'static [&'static str] = &["uri", "cid", "cursor", "likes"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v3) = b.3 else {
+            return Err("likes");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
+            uri: v0,
             cid: b.1,
             cursor: b.2,
-            likes: de::required(b.3, path, "likes")?,
+            likes: v3,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a feed of recent posts from a list (posts and reposts from any actors on the list). Does not require auth.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getListFeed`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetListFeed;
 impl xrpc::Endpoint for GetListFeed {
     const NSID: &'static str = "app.bsky.feed.getListFeed";
@@ -32,13 +32,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::AtUri>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["list", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("list");
+        };
         Ok(Self {
-            list: de::required(b.0, path, "list")?,
+            list: v0,
             limit: b.1,
             cursor: b.2,
             extra,
@@ -98,14 +97,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::feed::defs::FeedViewPost>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "feed"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("feed");
+        };
         Ok(Self {
             cursor: b.0,
-            feed: de::required(b.1, path, "feed")?,
+            feed: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get posts in a thread. Does not require auth, but additional metadata and filtering will be applied for authed requests.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getPostThread`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetPostThread;
 impl xrpc::Endpoint for GetPostThread {
     const NSID: &'static str = "app.bsky.feed.getPostThread";
@@ -37,13 +37,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::AtUri>, Option<i64>, Option<i64>);
     const KEYS: &'static [&'static str] = &["uri", "depth", "parentHeight"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
+            uri: v0,
             depth: b.1,
             parent_height: b.2,
             extra,
@@ -115,13 +114,12 @@ impl de::Object for Output {
         Option<crate::app::bsky::feed::defs::ThreadgateView>,
     );
     const KEYS: &'static [&'static str] = &["thread", "threadgate"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("thread");
+        };
         Ok(Self {
-            thread: de::required(b.0, path, "thread")?,
+            thread: v0,
             threadgate: b.1,
             extra,
         })

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Gets post views for a specified list of posts (by AT-URI). This is sometimes referred to as 'hydrating' a 'feed skeleton'.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getPosts`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetPosts;
 impl xrpc::Endpoint for GetPosts {
     const NSID: &'static str = "app.bsky.feed.getPosts";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<Vec<formats::AtUri>>;
     const KEYS: &'static [&'static str] = &["uris"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            uris: de::required(b, path, "uris")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("uris");
+        };
+        Ok(Self { uris: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uris", &self.uris).extra(&self.extra)
@@ -79,15 +75,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::app::bsky::feed::defs::PostView>>;
     const KEYS: &'static [&'static str] = &["posts"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            posts: de::required(b, path, "posts")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("posts");
+        };
+        Ok(Self { posts: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("posts", &self.posts).extra(&self.extra)

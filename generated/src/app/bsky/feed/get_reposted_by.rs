@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a list of reposts for a given post.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getRepostedBy`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetRepostedBy;
 impl xrpc::Endpoint for GetRepostedBy {
     const NSID: &'static str = "app.bsky.feed.getRepostedBy";
@@ -39,13 +39,12 @@ impl de::Object for Params {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["uri", "cid", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
+            uri: v0,
             cid: b.1,
             limit: b.2,
             cursor: b.3,
@@ -112,16 +111,18 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
     );
     const KEYS: &'static [&'static str] = &["uri", "cid", "cursor", "repostedBy"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v3) = b.3 else {
+            return Err("repostedBy");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
+            uri: v0,
             cid: b.1,
             cursor: b.2,
-            reposted_by: de::required(b.3, path, "repostedBy")?,
+            reposted_by: v3,
             extra,
         })
     }

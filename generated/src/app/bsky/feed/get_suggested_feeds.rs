@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a list of suggested feeds (feed generators) for the requesting account.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getSuggestedFeeds`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSuggestedFeeds;
 impl xrpc::Endpoint for GetSuggestedFeeds {
     const NSID: &'static str = "app.bsky.feed.getSuggestedFeeds";
@@ -30,11 +30,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             limit: b.0,
             cursor: b.1,
@@ -93,14 +89,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::feed::defs::GeneratorView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "feeds"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("feeds");
+        };
         Ok(Self {
             cursor: b.0,
-            feeds: de::required(b.1, path, "feeds")?,
+            feeds: v1,
             extra,
         })
     }

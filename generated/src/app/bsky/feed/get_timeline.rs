@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a view of the requesting account's home timeline. This is expected to be some form of reverse-chronological feed.
 ///
 /// Query (HTTP GET) `app.bsky.feed.getTimeline`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetTimeline;
 impl xrpc::Endpoint for GetTimeline {
     const NSID: &'static str = "app.bsky.feed.getTimeline";
@@ -32,11 +32,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<String>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["algorithm", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             algorithm: b.0,
             limit: b.1,
@@ -99,14 +95,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::feed::defs::FeedViewPost>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "feed"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("feed");
+        };
         Ok(Self {
             cursor: b.0,
-            feed: de::required(b.1, path, "feed")?,
+            feed: v1,
             extra,
         })
     }

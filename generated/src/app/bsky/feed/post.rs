@@ -55,13 +55,15 @@ impl de::Object for Record {
         "createdAt",
     ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.post");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("text");
+        };
+        let Some(v8) = b.8 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            text: de::required(b.0, path, "text")?,
+            text: v0,
             entities: b.1,
             facets: b.2,
             reply: b.3,
@@ -69,7 +71,7 @@ impl de::Object for Record {
             langs: b.5,
             labels: b.6,
             tags: b.7,
-            created_at: de::required(b.8, path, "createdAt")?,
+            created_at: v8,
             extra,
         })
     }
@@ -176,14 +178,16 @@ impl de::Object for ReplyRef {
         Option<crate::com::atproto::repo::strong_ref::Main>,
     );
     const KEYS: &'static [&'static str] = &["root", "parent"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("root");
+        };
+        let Some(v1) = b.1 else {
+            return Err("parent");
+        };
         Ok(Self {
-            root: de::required(b.0, path, "root")?,
-            parent: de::required(b.1, path, "parent")?,
+            root: v0,
+            parent: v1,
             extra,
         })
     }
@@ -219,15 +223,20 @@ pub struct Entity {
 impl de::Object for Entity {
     type Builder = (Option<TextSlice>, Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["index", "type", "value"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("index");
+        };
+        let Some(v1) = b.1 else {
+            return Err("type");
+        };
+        let Some(v2) = b.2 else {
+            return Err("value");
+        };
         Ok(Self {
-            index: de::required(b.0, path, "index")?,
-            type_: de::required(b.1, path, "type")?,
-            value: de::required(b.2, path, "value")?,
+            index: v0,
+            type_: v1,
+            value: v2,
             extra,
         })
     }
@@ -258,16 +267,14 @@ pub struct TextSlice {
 impl de::Object for TextSlice {
     type Builder = (Option<i64>, Option<i64>);
     const KEYS: &'static [&'static str] = &["start", "end"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            start: de::required(b.0, path, "start")?,
-            end: de::required(b.1, path, "end")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("start");
+        };
+        let Some(v1) = b.1 else {
+            return Err("end");
+        };
+        Ok(Self { start: v0, end: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

@@ -36,14 +36,16 @@ impl de::Object for Record {
         "embeddingRules",
     ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.postgate");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("createdAt");
+        };
+        let Some(v1) = b.1 else {
+            return Err("post");
+        };
         Ok(Self {
-            created_at: de::required(b.0, path, "createdAt")?,
-            post: de::required(b.1, path, "post")?,
+            created_at: v0,
+            post: v1,
             detached_embedding_uris: b.2,
             embedding_rules: b.3,
             extra,
@@ -109,11 +111,7 @@ pub struct DisableRule {
 }
 impl de::Object for DisableRule {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

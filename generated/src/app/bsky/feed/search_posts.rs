@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Find posts matching search criteria, returning views of those posts. Note that this API endpoint may require authentication (eg, not public) for some service providers and implementations.
 ///
 /// Query (HTTP GET) `app.bsky.feed.searchPosts`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SearchPosts;
 impl xrpc::Endpoint for SearchPosts {
     const NSID: &'static str = "app.bsky.feed.searchPosts";
@@ -79,13 +79,12 @@ impl de::Object for Params {
         "limit",
         "cursor",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("q");
+        };
         Ok(Self {
-            q: de::required(b.0, path, "q")?,
+            q: v0,
             sort: b.1,
             since: b.2,
             until: b.3,
@@ -275,15 +274,14 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::feed::defs::PostView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "hitsTotal", "posts"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v2) = b.2 else {
+            return Err("posts");
+        };
         Ok(Self {
             cursor: b.0,
             hits_total: b.1,
-            posts: de::required(b.2, path, "posts")?,
+            posts: v2,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Find posts matching a search query or filters, returning search hits for matching post records.
 ///
 /// Query (HTTP GET) `app.bsky.feed.searchPostsV2`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SearchPostsV2;
 impl xrpc::Endpoint for SearchPostsV2 {
     const NSID: &'static str = "app.bsky.feed.searchPostsV2";
@@ -153,11 +153,7 @@ impl de::Object for Params {
         "following",
         "queryLanguage",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             cursor: b.0.0,
             limit: b.0.1,
@@ -533,15 +529,14 @@ impl de::Object for Output {
         "posts",
         "detectedQueryLanguages",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v2) = b.2 else {
+            return Err("posts");
+        };
         Ok(Self {
             cursor: b.0,
             hits_total: b.1,
-            posts: de::required(b.2, path, "posts")?,
+            posts: v2,
             detected_query_languages: b.3,
             extra,
         })

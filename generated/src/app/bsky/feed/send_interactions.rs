@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Send information about interactions with feed items back to the feed generator that served them.
 ///
 /// Procedure (HTTP POST) `app.bsky.feed.sendInteractions`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SendInteractions;
 impl xrpc::Endpoint for SendInteractions {
     const NSID: &'static str = "app.bsky.feed.sendInteractions";
@@ -33,14 +33,13 @@ impl de::Object for Input {
         Option<Vec<crate::app::bsky::feed::defs::Interaction>>,
     );
     const KEYS: &'static [&'static str] = &["feed", "interactions"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("interactions");
+        };
         Ok(Self {
             feed: b.0,
-            interactions: de::required(b.1, path, "interactions")?,
+            interactions: v1,
             extra,
         })
     }
@@ -67,11 +66,7 @@ pub struct Output {
 }
 impl de::Object for Output {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

@@ -36,15 +36,17 @@ impl de::Object for Record {
         "hiddenReplies",
     ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.feed.threadgate");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("post");
+        };
+        let Some(v2) = b.2 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            post: de::required(b.0, path, "post")?,
+            post: v0,
             allow: b.1,
-            created_at: de::required(b.2, path, "createdAt")?,
+            created_at: v2,
             hidden_replies: b.3,
             extra,
         })
@@ -109,11 +111,7 @@ pub struct MentionRule {
 }
 impl de::Object for MentionRule {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -132,11 +130,7 @@ pub struct FollowerRule {
 }
 impl de::Object for FollowerRule {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -155,11 +149,7 @@ pub struct FollowingRule {
 }
 impl de::Object for FollowingRule {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -180,15 +170,11 @@ pub struct ListRule {
 impl de::Object for ListRule {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["list"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            list: de::required(b, path, "list")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("list");
+        };
+        Ok(Self { list: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("list", &self.list).extra(&self.extra)

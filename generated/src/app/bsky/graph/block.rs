@@ -22,14 +22,16 @@ impl de::Object for Record {
     type Builder = (Option<formats::Did>, Option<formats::Datetime>);
     const KEYS: &'static [&'static str] = &["subject", "createdAt"];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.block");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
+        let Some(v1) = b.1 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
-            created_at: de::required(b.1, path, "createdAt")?,
+            subject: v0,
+            created_at: v1,
             extra,
         })
     }

@@ -40,16 +40,24 @@ impl de::Object for ListViewBasic {
         "viewer",
         "indexedAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.2 else {
+            return Err("name");
+        };
+        let Some(v3) = b.3 else {
+            return Err("purpose");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
-            name: de::required(b.2, path, "name")?,
-            purpose: de::required(b.3, path, "purpose")?,
+            uri: v0,
+            cid: v1,
+            name: v2,
+            purpose: v3,
             avatar: b.4,
             list_item_count: b.5,
             labels: b.6,
@@ -161,24 +169,38 @@ impl de::Object for ListView {
         "viewer",
         "indexedAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.2 else {
+            return Err("creator");
+        };
+        let Some(v3) = b.3 else {
+            return Err("name");
+        };
+        let Some(v4) = b.4 else {
+            return Err("purpose");
+        };
+        let Some(v11) = b.11 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
-            creator: de::required(b.2, path, "creator")?,
-            name: de::required(b.3, path, "name")?,
-            purpose: de::required(b.4, path, "purpose")?,
+            uri: v0,
+            cid: v1,
+            creator: v2,
+            name: v3,
+            purpose: v4,
             description: b.5,
             description_facets: b.6,
             avatar: b.7,
             list_item_count: b.8,
             labels: b.9,
             viewer: b.10,
-            indexed_at: de::required(b.11, path, "indexedAt")?,
+            indexed_at: v11,
             extra,
         })
     }
@@ -271,14 +293,16 @@ impl de::Object for ListItemView {
         Option<crate::app::bsky::actor::defs::ProfileView>,
     );
     const KEYS: &'static [&'static str] = &["uri", "subject"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("subject");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            subject: de::required(b.1, path, "subject")?,
+            uri: v0,
+            subject: v1,
             extra,
         })
     }
@@ -341,23 +365,34 @@ impl de::Object for StarterPackView {
         "labels",
         "indexedAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.2 else {
+            return Err("record");
+        };
+        let Some(v3) = b.3 else {
+            return Err("creator");
+        };
+        let Some(v10) = b.10 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
-            record: de::required(b.2, path, "record")?,
-            creator: de::required(b.3, path, "creator")?,
+            uri: v0,
+            cid: v1,
+            record: v2,
+            creator: v3,
             list: b.4,
             list_items_sample: b.5,
             feeds: b.6,
             joined_week_count: b.7,
             joined_all_time_count: b.8,
             labels: b.9,
-            indexed_at: de::required(b.10, path, "indexedAt")?,
+            indexed_at: v10,
             extra,
         })
     }
@@ -484,21 +519,32 @@ impl de::Object for StarterPackViewBasic {
         "labels",
         "indexedAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.2 else {
+            return Err("record");
+        };
+        let Some(v3) = b.3 else {
+            return Err("creator");
+        };
+        let Some(v8) = b.8 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
-            record: de::required(b.2, path, "record")?,
-            creator: de::required(b.3, path, "creator")?,
+            uri: v0,
+            cid: v1,
+            record: v2,
+            creator: v3,
             list_item_count: b.4,
             joined_week_count: b.5,
             joined_all_time_count: b.6,
             labels: b.7,
-            indexed_at: de::required(b.8, path, "indexedAt")?,
+            indexed_at: v8,
             extra,
         })
     }
@@ -661,11 +707,7 @@ pub struct ListViewerState {
 impl de::Object for ListViewerState {
     type Builder = (Option<bool>, Option<formats::AtUri>);
     const KEYS: &'static [&'static str] = &["muted", "blocked"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             muted: b.0,
             blocked: b.1,
@@ -697,14 +739,16 @@ pub struct NotFoundActor {
 impl de::Object for NotFoundActor {
     type Builder = (Option<formats::AtIdentifier>, Option<bool>);
     const KEYS: &'static [&'static str] = &["actor", "notFound"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
+        let Some(v1) = b.1 else {
+            return Err("notFound");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
-            not_found: de::required(b.1, path, "notFound")?,
+            actor: v0,
+            not_found: v1,
             extra,
         })
     }
@@ -766,13 +810,12 @@ impl de::Object for Relationship {
         "blockingByList",
         "blockedByList",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
+            did: v0,
             following: b.1,
             followed_by: b.2,
             blocking: b.3,

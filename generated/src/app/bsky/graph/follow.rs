@@ -26,14 +26,16 @@ impl de::Object for Record {
     );
     const KEYS: &'static [&'static str] = &["subject", "createdAt", "via"];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.follow");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
+        let Some(v1) = b.1 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
-            created_at: de::required(b.1, path, "createdAt")?,
+            subject: v0,
+            created_at: v1,
             via: b.2,
             extra,
         })

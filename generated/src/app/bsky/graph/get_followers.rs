@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates accounts which follow a specified account (actor).
 ///
 /// Query (HTTP GET) `app.bsky.graph.getFollowers`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetFollowers;
 impl xrpc::Endpoint for GetFollowers {
     const NSID: &'static str = "app.bsky.graph.getFollowers";
@@ -37,13 +37,12 @@ impl de::Object for Params {
         Option<ParamsSort>,
     );
     const KEYS: &'static [&'static str] = &["actor", "limit", "cursor", "sort"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
+            actor: v0,
             limit: b.1,
             cursor: b.2,
             sort: b.3,
@@ -189,15 +188,17 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
     );
     const KEYS: &'static [&'static str] = &["subject", "cursor", "followers"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
+        let Some(v2) = b.2 else {
+            return Err("followers");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
+            subject: v0,
             cursor: b.1,
-            followers: de::required(b.2, path, "followers")?,
+            followers: v2,
             extra,
         })
     }

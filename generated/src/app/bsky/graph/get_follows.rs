@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates accounts which a specified account (actor) follows.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getFollows`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetFollows;
 impl xrpc::Endpoint for GetFollows {
     const NSID: &'static str = "app.bsky.graph.getFollows";
@@ -37,13 +37,12 @@ impl de::Object for Params {
         Option<ParamsSort>,
     );
     const KEYS: &'static [&'static str] = &["actor", "limit", "cursor", "sort"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
+            actor: v0,
             limit: b.1,
             cursor: b.2,
             sort: b.3,
@@ -189,15 +188,17 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
     );
     const KEYS: &'static [&'static str] = &["subject", "cursor", "follows"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
+        let Some(v2) = b.2 else {
+            return Err("follows");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
+            subject: v0,
             cursor: b.1,
-            follows: de::required(b.2, path, "follows")?,
+            follows: v2,
             extra,
         })
     }

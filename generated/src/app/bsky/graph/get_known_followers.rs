@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates accounts which follow a specified account (actor) and are followed by the viewer.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getKnownFollowers`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetKnownFollowers;
 impl xrpc::Endpoint for GetKnownFollowers {
     const NSID: &'static str = "app.bsky.graph.getKnownFollowers";
@@ -31,13 +31,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::AtIdentifier>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["actor", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
+            actor: v0,
             limit: b.1,
             cursor: b.2,
             extra,
@@ -99,15 +98,17 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
     );
     const KEYS: &'static [&'static str] = &["subject", "cursor", "followers"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
+        let Some(v2) = b.2 else {
+            return Err("followers");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
+            subject: v0,
             cursor: b.1,
-            followers: de::required(b.2, path, "followers")?,
+            followers: v2,
             extra,
         })
     }

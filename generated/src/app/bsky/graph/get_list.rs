@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Gets a 'view' (with additional context) of a specified list.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getList`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetList;
 impl xrpc::Endpoint for GetList {
     const NSID: &'static str = "app.bsky.graph.getList";
@@ -32,13 +32,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::AtUri>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["list", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("list");
+        };
         Ok(Self {
-            list: de::required(b.0, path, "list")?,
+            list: v0,
             limit: b.1,
             cursor: b.2,
             extra,
@@ -100,15 +99,17 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::graph::defs::ListItemView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "list", "items"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("list");
+        };
+        let Some(v2) = b.2 else {
+            return Err("items");
+        };
         Ok(Self {
             cursor: b.0,
-            list: de::required(b.1, path, "list")?,
-            items: de::required(b.2, path, "items")?,
+            list: v1,
+            items: v2,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates the lists created by a specified account (actor).
 ///
 /// Query (HTTP GET) `app.bsky.graph.getLists`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetLists;
 impl xrpc::Endpoint for GetLists {
     const NSID: &'static str = "app.bsky.graph.getLists";
@@ -39,13 +39,12 @@ impl de::Object for Params {
         Option<Vec<ParamsPurposesItem>>,
     );
     const KEYS: &'static [&'static str] = &["actor", "limit", "cursor", "purposes"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
+            actor: v0,
             limit: b.1,
             cursor: b.2,
             purposes: b.3,
@@ -189,14 +188,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::graph::defs::ListView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "lists"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("lists");
+        };
         Ok(Self {
             cursor: b.0,
-            lists: de::required(b.1, path, "lists")?,
+            lists: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates the lists created by the session user, and includes membership information about `actor` in those lists. Only supports curation and moderation lists (no reference lists, used in starter packs). Requires auth.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getListsWithMembership`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetListsWithMembership;
 impl xrpc::Endpoint for GetListsWithMembership {
     const NSID: &'static str = "app.bsky.graph.getListsWithMembership";
@@ -33,13 +33,12 @@ impl de::Object for ListWithMembership {
         Option<crate::app::bsky::graph::defs::ListItemView>,
     );
     const KEYS: &'static [&'static str] = &["list", "listItem"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("list");
+        };
         Ok(Self {
-            list: de::required(b.0, path, "list")?,
+            list: v0,
             list_item: b.1,
             extra,
         })
@@ -83,13 +82,12 @@ impl de::Object for Params {
         Option<Vec<ParamsPurposesItem>>,
     );
     const KEYS: &'static [&'static str] = &["actor", "limit", "cursor", "purposes"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
+            actor: v0,
             limit: b.1,
             cursor: b.2,
             purposes: b.3,
@@ -230,14 +228,13 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<String>, Option<Vec<ListWithMembership>>);
     const KEYS: &'static [&'static str] = &["cursor", "listsWithMembership"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("listsWithMembership");
+        };
         Ok(Self {
             cursor: b.0,
-            lists_with_membership: de::required(b.1, path, "listsWithMembership")?,
+            lists_with_membership: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates accounts that the requesting account (actor) currently has fully muted. Mutes scoped to specific kinds of content (only reposts, only quote posts) are not included. Responses may contain more items than the requested limit. Requires auth.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getMutes`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetMutes;
 impl xrpc::Endpoint for GetMutes {
     const NSID: &'static str = "app.bsky.graph.getMutes";
@@ -30,11 +30,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             limit: b.0,
             cursor: b.1,
@@ -93,14 +89,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "mutes"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("mutes");
+        };
         Ok(Self {
             cursor: b.0,
-            mutes: de::required(b.1, path, "mutes")?,
+            mutes: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates public relationships between one account, and a list of other accounts. Does not require auth.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getRelationships`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetRelationships;
 impl xrpc::Endpoint for GetRelationships {
     const NSID: &'static str = "app.bsky.graph.getRelationships";
@@ -31,13 +31,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::AtIdentifier>, Option<Vec<formats::AtIdentifier>>);
     const KEYS: &'static [&'static str] = &["actor", "others"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
+            actor: v0,
             others: b.1,
             extra,
         })
@@ -91,14 +90,13 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<formats::Did>, Option<Vec<OutputRelationshipsItem>>);
     const KEYS: &'static [&'static str] = &["actor", "relationships"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("relationships");
+        };
         Ok(Self {
             actor: b.0,
-            relationships: de::required(b.1, path, "relationships")?,
+            relationships: v1,
             extra,
         })
     }

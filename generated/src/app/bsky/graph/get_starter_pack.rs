@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Gets a view of a starter pack.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getStarterPack`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetStarterPack;
 impl xrpc::Endpoint for GetStarterPack {
     const NSID: &'static str = "app.bsky.graph.getStarterPack";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["starterPack"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            starter_pack: de::required(b, path, "starterPack")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("starterPack");
+        };
+        Ok(Self { starter_pack: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -65,15 +61,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<crate::app::bsky::graph::defs::StarterPackView>;
     const KEYS: &'static [&'static str] = &["starterPack"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            starter_pack: de::required(b, path, "starterPack")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("starterPack");
+        };
+        Ok(Self { starter_pack: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

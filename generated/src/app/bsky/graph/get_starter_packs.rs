@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get views for a list of starter packs.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getStarterPacks`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetStarterPacks;
 impl xrpc::Endpoint for GetStarterPacks {
     const NSID: &'static str = "app.bsky.graph.getStarterPacks";
@@ -28,15 +28,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<Vec<formats::AtUri>>;
     const KEYS: &'static [&'static str] = &["uris"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            uris: de::required(b, path, "uris")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("uris");
+        };
+        Ok(Self { uris: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uris", &self.uris).extra(&self.extra)
@@ -78,15 +74,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::app::bsky::graph::defs::StarterPackViewBasic>>;
     const KEYS: &'static [&'static str] = &["starterPacks"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            starter_packs: de::required(b, path, "starterPacks")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("starterPacks");
+        };
+        Ok(Self { starter_packs: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

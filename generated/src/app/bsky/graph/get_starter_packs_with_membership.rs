@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates the starter packs created by the session user, and includes membership information about `actor` in those starter packs. Requires auth.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getStarterPacksWithMembership`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetStarterPacksWithMembership;
 impl xrpc::Endpoint for GetStarterPacksWithMembership {
     const NSID: &'static str = "app.bsky.graph.getStarterPacksWithMembership";
@@ -33,13 +33,12 @@ impl de::Object for StarterPackWithMembership {
         Option<crate::app::bsky::graph::defs::ListItemView>,
     );
     const KEYS: &'static [&'static str] = &["starterPack", "listItem"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("starterPack");
+        };
         Ok(Self {
-            starter_pack: de::required(b.0, path, "starterPack")?,
+            starter_pack: v0,
             list_item: b.1,
             extra,
         })
@@ -77,13 +76,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::AtIdentifier>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["actor", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
+            actor: v0,
             limit: b.1,
             cursor: b.2,
             extra,
@@ -140,18 +138,13 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<String>, Option<Vec<StarterPackWithMembership>>);
     const KEYS: &'static [&'static str] = &["cursor", "starterPacksWithMembership"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("starterPacksWithMembership");
+        };
         Ok(Self {
             cursor: b.0,
-            starter_packs_with_membership: de::required(
-                b.1,
-                path,
-                "starterPacksWithMembership",
-            )?,
+            starter_packs_with_membership: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates follows similar to a given account (actor). Expected use is to recommend additional accounts immediately after following one account.
 ///
 /// Query (HTTP GET) `app.bsky.graph.getSuggestedFollowsByActor`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSuggestedFollowsByActor;
 impl xrpc::Endpoint for GetSuggestedFollowsByActor {
     const NSID: &'static str = "app.bsky.graph.getSuggestedFollowsByActor";
@@ -28,15 +28,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::AtIdentifier>;
     const KEYS: &'static [&'static str] = &["actor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            actor: de::required(b, path, "actor")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("actor");
+        };
+        Ok(Self { actor: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("actor", &self.actor).extra(&self.extra)
@@ -80,13 +76,12 @@ impl de::Object for Output {
         "isFallback",
         "recId",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("suggestions");
+        };
         Ok(Self {
-            suggestions: de::required(b.0, path, "suggestions")?,
+            suggestions: v0,
             rec_id_str: b.1,
             is_fallback: b.2,
             rec_id: b.3,

@@ -44,19 +44,24 @@ impl de::Object for Record {
         "createdAt",
     ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.list");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("purpose");
+        };
+        let Some(v1) = b.1 else {
+            return Err("name");
+        };
+        let Some(v6) = b.6 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            purpose: de::required(b.0, path, "purpose")?,
-            name: de::required(b.1, path, "name")?,
+            purpose: v0,
+            name: v1,
             description: b.2,
             description_facets: b.3,
             avatar: b.4,
             labels: b.5,
-            created_at: de::required(b.6, path, "createdAt")?,
+            created_at: v6,
             extra,
         })
     }

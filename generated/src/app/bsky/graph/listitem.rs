@@ -28,15 +28,20 @@ impl de::Object for Record {
     );
     const KEYS: &'static [&'static str] = &["subject", "list", "createdAt"];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.listitem");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
+        let Some(v1) = b.1 else {
+            return Err("list");
+        };
+        let Some(v2) = b.2 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
-            list: de::required(b.1, path, "list")?,
-            created_at: de::required(b.2, path, "createdAt")?,
+            subject: v0,
+            list: v1,
+            created_at: v2,
             extra,
         })
     }

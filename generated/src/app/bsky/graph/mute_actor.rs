@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Creates a mute relationship for the specified account. If a mute already exists for the account, it is updated in place: the stored scope is replaced with the scope in this request. Mutes are private in Bluesky. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.graph.muteActor`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct MuteActor;
 impl xrpc::Endpoint for MuteActor {
     const NSID: &'static str = "app.bsky.graph.muteActor";
@@ -32,13 +32,12 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<formats::AtIdentifier>, Option<bool>, Option<bool>);
     const KEYS: &'static [&'static str] = &["actor", "onlyReposts", "onlyQuoteposts"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actor");
+        };
         Ok(Self {
-            actor: de::required(b.0, path, "actor")?,
+            actor: v0,
             only_reposts: b.1,
             only_quoteposts: b.2,
             extra,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Find starter packs matching search criteria. Does not require auth.
 ///
 /// Query (HTTP GET) `app.bsky.graph.searchStarterPacks`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SearchStarterPacks;
 impl xrpc::Endpoint for SearchStarterPacks {
     const NSID: &'static str = "app.bsky.graph.searchStarterPacks";
@@ -32,13 +32,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<String>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["q", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("q");
+        };
         Ok(Self {
-            q: de::required(b.0, path, "q")?,
+            q: v0,
             limit: b.1,
             cursor: b.2,
             extra,
@@ -97,14 +96,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::graph::defs::StarterPackViewBasic>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "starterPacks"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("starterPacks");
+        };
         Ok(Self {
             cursor: b.0,
-            starter_packs: de::required(b.1, path, "starterPacks")?,
+            starter_packs: v1,
             extra,
         })
     }

@@ -41,18 +41,23 @@ impl de::Object for Record {
         "createdAt",
     ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.starterpack");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("name");
+        };
+        let Some(v3) = b.3 else {
+            return Err("list");
+        };
+        let Some(v5) = b.5 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            name: de::required(b.0, path, "name")?,
+            name: v0,
             description: b.1,
             description_facets: b.2,
-            list: de::required(b.3, path, "list")?,
+            list: v3,
             feeds: b.4,
-            created_at: de::required(b.5, path, "createdAt")?,
+            created_at: v5,
             extra,
         })
     }
@@ -137,15 +142,11 @@ pub struct FeedItem {
 impl de::Object for FeedItem {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["uri"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            uri: de::required(b, path, "uri")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("uri");
+        };
+        Ok(Self { uri: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Unmutes the specified account. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.graph.unmuteActor`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UnmuteActor;
 impl xrpc::Endpoint for UnmuteActor {
     const NSID: &'static str = "app.bsky.graph.unmuteActor";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::AtIdentifier>;
     const KEYS: &'static [&'static str] = &["actor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            actor: de::required(b, path, "actor")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("actor");
+        };
+        Ok(Self { actor: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("actor", &self.actor).extra(&self.extra)

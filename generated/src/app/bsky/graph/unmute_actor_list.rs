@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Unmutes the specified list of accounts. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.graph.unmuteActorList`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UnmuteActorList;
 impl xrpc::Endpoint for UnmuteActorList {
     const NSID: &'static str = "app.bsky.graph.unmuteActorList";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["list"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            list: de::required(b, path, "list")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("list");
+        };
+        Ok(Self { list: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("list", &self.list).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Unmutes the specified thread. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.graph.unmuteThread`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UnmuteThread;
 impl xrpc::Endpoint for UnmuteThread {
     const NSID: &'static str = "app.bsky.graph.unmuteThread";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["root"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            root: de::required(b, path, "root")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("root");
+        };
+        Ok(Self { root: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("root", &self.root).extra(&self.extra)

@@ -37,16 +37,24 @@ impl de::Object for Record {
         "createdAt",
     ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.graph.verification");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
+        let Some(v1) = b.1 else {
+            return Err("handle");
+        };
+        let Some(v2) = b.2 else {
+            return Err("displayName");
+        };
+        let Some(v3) = b.3 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
-            handle: de::required(b.1, path, "handle")?,
-            display_name: de::required(b.2, path, "displayName")?,
-            created_at: de::required(b.3, path, "createdAt")?,
+            subject: v0,
+            handle: v1,
+            display_name: v2,
+            created_at: v3,
             extra,
         })
     }

@@ -34,18 +34,26 @@ impl de::Object for LabelerView {
         "indexedAt",
         "labels",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.2 else {
+            return Err("creator");
+        };
+        let Some(v5) = b.5 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
-            creator: de::required(b.2, path, "creator")?,
+            uri: v0,
+            cid: v1,
+            creator: v2,
             like_count: b.3,
             viewer: b.4,
-            indexed_at: de::required(b.5, path, "indexedAt")?,
+            indexed_at: v5,
             labels: b.6,
             extra,
         })
@@ -137,19 +145,30 @@ impl de::Object for LabelerViewDetailed {
         "subjectTypes",
         "subjectCollections",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.2 else {
+            return Err("creator");
+        };
+        let Some(v3) = b.3 else {
+            return Err("policies");
+        };
+        let Some(v6) = b.6 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
-            creator: de::required(b.2, path, "creator")?,
-            policies: de::required(b.3, path, "policies")?,
+            uri: v0,
+            cid: v1,
+            creator: v2,
+            policies: v3,
             like_count: b.4,
             viewer: b.5,
-            indexed_at: de::required(b.6, path, "indexedAt")?,
+            indexed_at: v6,
             labels: b.7,
             reason_types: b.8,
             subject_types: b.9,
@@ -218,11 +237,7 @@ pub struct LabelerViewerState {
 impl de::Object for LabelerViewerState {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["like"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { like: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -250,13 +265,12 @@ impl de::Object for LabelerPolicies {
         Option<Vec<crate::com::atproto::label::defs::LabelValueDefinition>>,
     );
     const KEYS: &'static [&'static str] = &["labelValues", "labelValueDefinitions"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("labelValues");
+        };
         Ok(Self {
-            label_values: de::required(b.0, path, "labelValues")?,
+            label_values: v0,
             label_value_definitions: b.1,
             extra,
         })

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get information about a list of labeler services.
 ///
 /// Query (HTTP GET) `app.bsky.labeler.getServices`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetServices;
 impl xrpc::Endpoint for GetServices {
     const NSID: &'static str = "app.bsky.labeler.getServices";
@@ -30,13 +30,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<Vec<formats::Did>>, Option<bool>);
     const KEYS: &'static [&'static str] = &["dids", "detailed"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("dids");
+        };
         Ok(Self {
-            dids: de::required(b.0, path, "dids")?,
+            dids: v0,
             detailed: b.1,
             extra,
         })
@@ -73,15 +72,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<OutputViewsItem>>;
     const KEYS: &'static [&'static str] = &["views"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            views: de::required(b, path, "views")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("views");
+        };
+        Ok(Self { views: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("views", &self.views).extra(&self.extra)

@@ -42,15 +42,17 @@ impl de::Object for Record {
         "subjectCollections",
     ];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.labeler.service");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("policies");
+        };
+        let Some(v2) = b.2 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            policies: de::required(b.0, path, "policies")?,
+            policies: v0,
             labels: b.1,
-            created_at: de::required(b.2, path, "createdAt")?,
+            created_at: v2,
             reason_types: b.3,
             subject_types: b.4,
             subject_collections: b.5,

@@ -21,13 +21,12 @@ impl de::Object for Record {
     type Builder = Option<RecordAllowSubscriptions>;
     const KEYS: &'static [&'static str] = &["allowSubscriptions"];
     const RECORD_TYPE: Option<&'static str> = Some("app.bsky.notification.declaration");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("allowSubscriptions");
+        };
         Ok(Self {
-            allow_subscriptions: de::required(b, path, "allowSubscriptions")?,
+            allow_subscriptions: v0,
             extra,
         })
     }

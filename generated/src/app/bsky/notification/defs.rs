@@ -10,11 +10,7 @@ pub struct RecordDeleted {
 }
 impl de::Object for RecordDeleted {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -36,14 +32,16 @@ pub struct ChatPreference {
 impl de::Object for ChatPreference {
     type Builder = (Option<ChatPreferenceInclude>, Option<bool>);
     const KEYS: &'static [&'static str] = &["include", "push"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("include");
+        };
+        let Some(v1) = b.1 else {
+            return Err("push");
+        };
         Ok(Self {
-            include: de::required(b.0, path, "include")?,
-            push: de::required(b.1, path, "push")?,
+            include: v0,
+            push: v1,
             extra,
         })
     }
@@ -73,15 +71,20 @@ pub struct FilterablePreference {
 impl de::Object for FilterablePreference {
     type Builder = (Option<FilterablePreferenceInclude>, Option<bool>, Option<bool>);
     const KEYS: &'static [&'static str] = &["include", "list", "push"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("include");
+        };
+        let Some(v1) = b.1 else {
+            return Err("list");
+        };
+        let Some(v2) = b.2 else {
+            return Err("push");
+        };
         Ok(Self {
-            include: de::required(b.0, path, "include")?,
-            list: de::required(b.1, path, "list")?,
-            push: de::required(b.2, path, "push")?,
+            include: v0,
+            list: v1,
+            push: v2,
             extra,
         })
     }
@@ -112,16 +115,14 @@ pub struct Preference {
 impl de::Object for Preference {
     type Builder = (Option<bool>, Option<bool>);
     const KEYS: &'static [&'static str] = &["list", "push"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            list: de::required(b.0, path, "list")?,
-            push: de::required(b.1, path, "push")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("list");
+        };
+        let Some(v1) = b.1 else {
+            return Err("push");
+        };
+        Ok(Self { list: v0, push: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -185,25 +186,60 @@ impl de::Object for Preferences {
         "unverified",
         "verified",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0.0 else {
+            return Err("chat");
+        };
+        let Some(v1) = b.0.1 else {
+            return Err("follow");
+        };
+        let Some(v2) = b.0.2 else {
+            return Err("like");
+        };
+        let Some(v3) = b.0.3 else {
+            return Err("likeViaRepost");
+        };
+        let Some(v4) = b.0.4 else {
+            return Err("mention");
+        };
+        let Some(v5) = b.0.5 else {
+            return Err("quote");
+        };
+        let Some(v6) = b.0.6 else {
+            return Err("reply");
+        };
+        let Some(v7) = b.0.7 else {
+            return Err("repost");
+        };
+        let Some(v8) = b.0.8 else {
+            return Err("repostViaRepost");
+        };
+        let Some(v9) = b.0.9 else {
+            return Err("starterpackJoined");
+        };
+        let Some(v10) = b.0.10 else {
+            return Err("subscribedPost");
+        };
+        let Some(v11) = b.0.11 else {
+            return Err("unverified");
+        };
+        let Some(v12) = b.1 else {
+            return Err("verified");
+        };
         Ok(Self {
-            chat: de::required(b.0.0, path, "chat")?,
-            follow: de::required(b.0.1, path, "follow")?,
-            like: de::required(b.0.2, path, "like")?,
-            like_via_repost: de::required(b.0.3, path, "likeViaRepost")?,
-            mention: de::required(b.0.4, path, "mention")?,
-            quote: de::required(b.0.5, path, "quote")?,
-            reply: de::required(b.0.6, path, "reply")?,
-            repost: de::required(b.0.7, path, "repost")?,
-            repost_via_repost: de::required(b.0.8, path, "repostViaRepost")?,
-            starterpack_joined: de::required(b.0.9, path, "starterpackJoined")?,
-            subscribed_post: de::required(b.0.10, path, "subscribedPost")?,
-            unverified: de::required(b.0.11, path, "unverified")?,
-            verified: de::required(b.1, path, "verified")?,
+            chat: v0,
+            follow: v1,
+            like: v2,
+            like_via_repost: v3,
+            mention: v4,
+            quote: v5,
+            reply: v6,
+            repost: v7,
+            repost_via_repost: v8,
+            starterpack_joined: v9,
+            subscribed_post: v10,
+            unverified: v11,
+            verified: v12,
             extra,
         })
     }
@@ -262,16 +298,14 @@ pub struct ActivitySubscription {
 impl de::Object for ActivitySubscription {
     type Builder = (Option<bool>, Option<bool>);
     const KEYS: &'static [&'static str] = &["post", "reply"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            post: de::required(b.0, path, "post")?,
-            reply: de::required(b.1, path, "reply")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("post");
+        };
+        let Some(v1) = b.1 else {
+            return Err("reply");
+        };
+        Ok(Self { post: v0, reply: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -294,14 +328,16 @@ pub struct SubjectActivitySubscription {
 impl de::Object for SubjectActivitySubscription {
     type Builder = (Option<formats::Did>, Option<ActivitySubscription>);
     const KEYS: &'static [&'static str] = &["subject", "activitySubscription"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
+        let Some(v1) = b.1 else {
+            return Err("activitySubscription");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
-            activity_subscription: de::required(b.1, path, "activitySubscription")?,
+            subject: v0,
+            activity_subscription: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get notification-related preferences for an account. Requires auth.
 ///
 /// Query (HTTP GET) `app.bsky.notification.getPreferences`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetPreferences;
 impl xrpc::Endpoint for GetPreferences {
     const NSID: &'static str = "app.bsky.notification.getPreferences";
@@ -26,11 +26,7 @@ pub struct Params {
 }
 impl de::Object for Params {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -58,15 +54,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<crate::app::bsky::notification::defs::Preferences>;
     const KEYS: &'static [&'static str] = &["preferences"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            preferences: de::required(b, path, "preferences")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("preferences");
+        };
+        Ok(Self { preferences: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Count the number of unread notifications for the requesting account. Requires auth.
 ///
 /// Query (HTTP GET) `app.bsky.notification.getUnreadCount`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetUnreadCount;
 impl xrpc::Endpoint for GetUnreadCount {
     const NSID: &'static str = "app.bsky.notification.getUnreadCount";
@@ -29,11 +29,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<bool>, Option<formats::Datetime>);
     const KEYS: &'static [&'static str] = &["priority", "seenAt"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             priority: b.0,
             seen_at: b.1,
@@ -74,15 +70,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<i64>;
     const KEYS: &'static [&'static str] = &["count"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            count: de::required(b, path, "count")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("count");
+        };
+        Ok(Self { count: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("count", &self.count).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerate all accounts to which the requesting account is subscribed to receive notifications for. Requires auth.
 ///
 /// Query (HTTP GET) `app.bsky.notification.listActivitySubscriptions`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListActivitySubscriptions;
 impl xrpc::Endpoint for ListActivitySubscriptions {
     const NSID: &'static str = "app.bsky.notification.listActivitySubscriptions";
@@ -30,11 +30,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             limit: b.0,
             cursor: b.1,
@@ -93,14 +89,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::actor::defs::ProfileView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "subscriptions"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("subscriptions");
+        };
         Ok(Self {
             cursor: b.0,
-            subscriptions: de::required(b.1, path, "subscriptions")?,
+            subscriptions: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerate notifications for the requesting account. Requires auth.
 ///
 /// Query (HTTP GET) `app.bsky.notification.listNotifications`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListNotifications;
 impl xrpc::Endpoint for ListNotifications {
     const NSID: &'static str = "app.bsky.notification.listNotifications";
@@ -61,21 +61,38 @@ impl de::Object for Notification {
         "indexedAt",
         "labels",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.2 else {
+            return Err("author");
+        };
+        let Some(v3) = b.3 else {
+            return Err("reason");
+        };
+        let Some(v5) = b.5 else {
+            return Err("record");
+        };
+        let Some(v7) = b.7 else {
+            return Err("isRead");
+        };
+        let Some(v8) = b.8 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
-            author: de::required(b.2, path, "author")?,
-            reason: de::required(b.3, path, "reason")?,
+            uri: v0,
+            cid: v1,
+            author: v2,
+            reason: v3,
             reason_subject: b.4,
-            record: de::required(b.5, path, "record")?,
+            record: v5,
             starter_pack: b.6,
-            is_read: de::required(b.7, path, "isRead")?,
-            indexed_at: de::required(b.8, path, "indexedAt")?,
+            is_read: v7,
+            indexed_at: v8,
             labels: b.9,
             extra,
         })
@@ -141,11 +158,7 @@ impl de::Object for Params {
         "cursor",
         "seenAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             reasons: b.0,
             limit: b.1,
@@ -224,14 +237,13 @@ impl de::Object for Output {
         "priority",
         "seenAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("notifications");
+        };
         Ok(Self {
             cursor: b.0,
-            notifications: de::required(b.1, path, "notifications")?,
+            notifications: v1,
             priority: b.2,
             seen_at: b.3,
             extra,

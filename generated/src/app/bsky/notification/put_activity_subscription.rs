@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Puts an activity subscription entry. The key should be omitted for creation and provided for updates. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.notification.putActivitySubscription`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct PutActivitySubscription;
 impl xrpc::Endpoint for PutActivitySubscription {
     const NSID: &'static str = "app.bsky.notification.putActivitySubscription";
@@ -33,14 +33,16 @@ impl de::Object for Input {
         Option<crate::app::bsky::notification::defs::ActivitySubscription>,
     );
     const KEYS: &'static [&'static str] = &["subject", "activitySubscription"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
+        let Some(v1) = b.1 else {
+            return Err("activitySubscription");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
-            activity_subscription: de::required(b.1, path, "activitySubscription")?,
+            subject: v0,
+            activity_subscription: v1,
             extra,
         })
     }
@@ -77,13 +79,12 @@ impl de::Object for Output {
         Option<crate::app::bsky::notification::defs::ActivitySubscription>,
     );
     const KEYS: &'static [&'static str] = &["subject", "activitySubscription"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
+            subject: v0,
             activity_subscription: b.1,
             extra,
         })

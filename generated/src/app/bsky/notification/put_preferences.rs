@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Set notification-related preferences for an account. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.notification.putPreferences`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct PutPreferences;
 impl xrpc::Endpoint for PutPreferences {
     const NSID: &'static str = "app.bsky.notification.putPreferences";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<bool>;
     const KEYS: &'static [&'static str] = &["priority"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            priority: de::required(b, path, "priority")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("priority");
+        };
+        Ok(Self { priority: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("priority", &self.priority).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Set notification-related preferences for an account. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.notification.putPreferencesV2`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct PutPreferencesV2;
 impl xrpc::Endpoint for PutPreferencesV2 {
     const NSID: &'static str = "app.bsky.notification.putPreferencesV2";
@@ -76,11 +76,7 @@ impl de::Object for Input {
         "unverified",
         "verified",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             chat: b.0.0,
             follow: b.0.1,
@@ -162,15 +158,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<crate::app::bsky::notification::defs::Preferences>;
     const KEYS: &'static [&'static str] = &["preferences"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            preferences: de::required(b, path, "preferences")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("preferences");
+        };
+        Ok(Self { preferences: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Register to receive push notifications, via a specified service, for the requesting account. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.notification.registerPush`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RegisterPush;
 impl xrpc::Endpoint for RegisterPush {
     const NSID: &'static str = "app.bsky.notification.registerPush";
@@ -45,16 +45,24 @@ impl de::Object for Input {
         "appId",
         "ageRestricted",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("serviceDid");
+        };
+        let Some(v1) = b.1 else {
+            return Err("token");
+        };
+        let Some(v2) = b.2 else {
+            return Err("platform");
+        };
+        let Some(v3) = b.3 else {
+            return Err("appId");
+        };
         Ok(Self {
-            service_did: de::required(b.0, path, "serviceDid")?,
-            token: de::required(b.1, path, "token")?,
-            platform: de::required(b.2, path, "platform")?,
-            app_id: de::required(b.3, path, "appId")?,
+            service_did: v0,
+            token: v1,
+            platform: v2,
+            app_id: v3,
             age_restricted: b.4,
             extra,
         })

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Notify server that the requesting account has seen notifications. Requires auth.
 ///
 /// Procedure (HTTP POST) `app.bsky.notification.updateSeen`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UpdateSeen;
 impl xrpc::Endpoint for UpdateSeen {
     const NSID: &'static str = "app.bsky.notification.updateSeen";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::Datetime>;
     const KEYS: &'static [&'static str] = &["seenAt"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            seen_at: de::required(b, path, "seenAt")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("seenAt");
+        };
+        Ok(Self { seen_at: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("seenAt", &self.seen_at).extra(&self.extra)

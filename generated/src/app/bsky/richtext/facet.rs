@@ -16,14 +16,16 @@ pub struct Main {
 impl de::Object for Main {
     type Builder = (Option<ByteSlice>, Option<Vec<MainFeaturesItem>>);
     const KEYS: &'static [&'static str] = &["index", "features"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("index");
+        };
+        let Some(v1) = b.1 else {
+            return Err("features");
+        };
         Ok(Self {
-            index: de::required(b.0, path, "index")?,
-            features: de::required(b.1, path, "features")?,
+            index: v0,
+            features: v1,
             extra,
         })
     }
@@ -55,15 +57,11 @@ pub struct Mention {
 impl de::Object for Mention {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["did"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b, path, "did")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("did");
+        };
+        Ok(Self { did: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -82,15 +80,11 @@ pub struct Link {
 impl de::Object for Link {
     type Builder = Option<formats::Uri>;
     const KEYS: &'static [&'static str] = &["uri"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            uri: de::required(b, path, "uri")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("uri");
+        };
+        Ok(Self { uri: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
@@ -109,15 +103,11 @@ pub struct Tag {
 impl de::Object for Tag {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["tag"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            tag: de::required(b, path, "tag")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("tag");
+        };
+        Ok(Self { tag: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("tag", &self.tag).extra(&self.extra)
@@ -153,14 +143,16 @@ pub struct ByteSlice {
 impl de::Object for ByteSlice {
     type Builder = (Option<i64>, Option<i64>);
     const KEYS: &'static [&'static str] = &["byteStart", "byteEnd"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("byteStart");
+        };
+        let Some(v1) = b.1 else {
+            return Err("byteEnd");
+        };
         Ok(Self {
-            byte_start: de::required(b.0, path, "byteStart")?,
-            byte_end: de::required(b.1, path, "byteEnd")?,
+            byte_start: v0,
+            byte_end: v1,
             extra,
         })
     }

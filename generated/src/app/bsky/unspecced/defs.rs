@@ -12,15 +12,11 @@ pub struct SkeletonSearchPost {
 impl de::Object for SkeletonSearchPost {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["uri"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            uri: de::required(b, path, "uri")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("uri");
+        };
+        Ok(Self { uri: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
@@ -38,15 +34,11 @@ pub struct SkeletonSearchActor {
 impl de::Object for SkeletonSearchActor {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["did"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b, path, "did")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("did");
+        };
+        Ok(Self { did: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -64,15 +56,11 @@ pub struct SkeletonSearchStarterPack {
 impl de::Object for SkeletonSearchStarterPack {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["uri"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            uri: de::required(b, path, "uri")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("uri");
+        };
+        Ok(Self { uri: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("uri", &self.uri).extra(&self.extra)
@@ -98,16 +86,18 @@ impl de::Object for TrendingTopic {
         "description",
         "link",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("topic");
+        };
+        let Some(v3) = b.3 else {
+            return Err("link");
+        };
         Ok(Self {
-            topic: de::required(b.0, path, "topic")?,
+            topic: v0,
             display_name: b.1,
             description: b.2,
-            link: de::required(b.3, path, "link")?,
+            link: v3,
             extra,
         })
     }
@@ -163,21 +153,35 @@ impl de::Object for SkeletonTrend {
         "category",
         "dids",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("topic");
+        };
+        let Some(v1) = b.1 else {
+            return Err("displayName");
+        };
+        let Some(v3) = b.3 else {
+            return Err("link");
+        };
+        let Some(v4) = b.4 else {
+            return Err("startedAt");
+        };
+        let Some(v5) = b.5 else {
+            return Err("postCount");
+        };
+        let Some(v8) = b.8 else {
+            return Err("dids");
+        };
         Ok(Self {
-            topic: de::required(b.0, path, "topic")?,
-            display_name: de::required(b.1, path, "displayName")?,
+            topic: v0,
+            display_name: v1,
             description: b.2,
-            link: de::required(b.3, path, "link")?,
-            started_at: de::required(b.4, path, "startedAt")?,
-            post_count: de::required(b.5, path, "postCount")?,
+            link: v3,
+            started_at: v4,
+            post_count: v5,
             status: b.6,
             category: b.7,
-            dids: de::required(b.8, path, "dids")?,
+            dids: v8,
             extra,
         })
     }
@@ -243,21 +247,35 @@ impl de::Object for TrendView {
         "category",
         "actors",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("topic");
+        };
+        let Some(v1) = b.1 else {
+            return Err("displayName");
+        };
+        let Some(v3) = b.3 else {
+            return Err("link");
+        };
+        let Some(v4) = b.4 else {
+            return Err("startedAt");
+        };
+        let Some(v5) = b.5 else {
+            return Err("postCount");
+        };
+        let Some(v8) = b.8 else {
+            return Err("actors");
+        };
         Ok(Self {
-            topic: de::required(b.0, path, "topic")?,
-            display_name: de::required(b.1, path, "displayName")?,
+            topic: v0,
+            display_name: v1,
             description: b.2,
-            link: de::required(b.3, path, "link")?,
-            started_at: de::required(b.4, path, "startedAt")?,
-            post_count: de::required(b.5, path, "postCount")?,
+            link: v3,
+            started_at: v4,
+            post_count: v5,
             status: b.6,
             category: b.7,
-            actors: de::required(b.8, path, "actors")?,
+            actors: v8,
             extra,
         })
     }
@@ -331,20 +349,34 @@ impl de::Object for ThreadItemPost {
         "hiddenByThreadgate",
         "mutedByViewer",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("post");
+        };
+        let Some(v1) = b.1 else {
+            return Err("moreParents");
+        };
+        let Some(v2) = b.2 else {
+            return Err("moreReplies");
+        };
+        let Some(v3) = b.3 else {
+            return Err("opThread");
+        };
+        let Some(v6) = b.6 else {
+            return Err("hiddenByThreadgate");
+        };
+        let Some(v7) = b.7 else {
+            return Err("mutedByViewer");
+        };
         Ok(Self {
-            post: de::required(b.0, path, "post")?,
-            more_parents: de::required(b.1, path, "moreParents")?,
-            more_replies: de::required(b.2, path, "moreReplies")?,
-            op_thread: de::required(b.3, path, "opThread")?,
+            post: v0,
+            more_parents: v1,
+            more_replies: v2,
+            op_thread: v3,
             op_thread_post_index: b.4,
             op_thread_post_count: b.5,
-            hidden_by_threadgate: de::required(b.6, path, "hiddenByThreadgate")?,
-            muted_by_viewer: de::required(b.7, path, "mutedByViewer")?,
+            hidden_by_threadgate: v6,
+            muted_by_viewer: v7,
             extra,
         })
     }
@@ -379,11 +411,7 @@ pub struct ThreadItemNoUnauthenticated {
 }
 impl de::Object for ThreadItemNoUnauthenticated {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -401,11 +429,7 @@ pub struct ThreadItemNotFound {
 }
 impl de::Object for ThreadItemNotFound {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -425,15 +449,11 @@ pub struct ThreadItemBlocked {
 impl de::Object for ThreadItemBlocked {
     type Builder = Option<crate::app::bsky::feed::defs::BlockedAuthor>;
     const KEYS: &'static [&'static str] = &["author"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            author: de::required(b, path, "author")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("author");
+        };
+        Ok(Self { author: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("author", &self.author).extra(&self.extra)
@@ -460,14 +480,13 @@ pub struct AgeAssuranceState {
 impl de::Object for AgeAssuranceState {
     type Builder = (Option<formats::Datetime>, Option<AgeAssuranceStateStatus>);
     const KEYS: &'static [&'static str] = &["lastInitiatedAt", "status"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("status");
+        };
         Ok(Self {
             last_initiated_at: b.0,
-            status: de::required(b.1, path, "status")?,
+            status: v1,
             extra,
         })
     }
@@ -530,15 +549,20 @@ impl de::Object for AgeAssuranceEvent {
         "completeIp",
         "completeUa",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("createdAt");
+        };
+        let Some(v1) = b.1 else {
+            return Err("status");
+        };
+        let Some(v2) = b.2 else {
+            return Err("attemptId");
+        };
         Ok(Self {
-            created_at: de::required(b.0, path, "createdAt")?,
-            status: de::required(b.1, path, "status")?,
-            attempt_id: de::required(b.2, path, "attemptId")?,
+            created_at: v0,
+            status: v1,
+            attempt_id: v2,
             email: b.3,
             init_ip: b.4,
             init_ua: b.5,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Returns the current state of the age assurance process for an account. This is used to check if the user has completed age assurance or if further action is required.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getAgeAssuranceState`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetAgeAssuranceState;
 impl xrpc::Endpoint for GetAgeAssuranceState {
     const NSID: &'static str = "app.bsky.unspecced.getAgeAssuranceState";

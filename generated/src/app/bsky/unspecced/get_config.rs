@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get miscellaneous runtime configuration.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getConfig`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetConfig;
 impl xrpc::Endpoint for GetConfig {
     const NSID: &'static str = "app.bsky.unspecced.getConfig";
@@ -29,14 +29,16 @@ pub struct LiveNowConfig {
 impl de::Object for LiveNowConfig {
     type Builder = (Option<formats::Did>, Option<Vec<String>>);
     const KEYS: &'static [&'static str] = &["did", "domains"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("domains");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            domains: de::required(b.1, path, "domains")?,
+            did: v0,
+            domains: v1,
             extra,
         })
     }
@@ -62,11 +64,7 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<bool>, Option<Vec<LiveNowConfig>>);
     const KEYS: &'static [&'static str] = &["checkEmailConfirmed", "liveNow"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             check_email_confirmed: b.0,
             live_now: b.1,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a list of suggested starterpacks for onboarding
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getOnboardingSuggestedStarterPacks`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetOnboardingSuggestedStarterPacks;
 impl xrpc::Endpoint for GetOnboardingSuggestedStarterPacks {
     const NSID: &'static str = "app.bsky.unspecced.getOnboardingSuggestedStarterPacks";
@@ -29,11 +29,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<i64>;
     const KEYS: &'static [&'static str] = &["limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { limit: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -76,15 +72,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::app::bsky::graph::defs::StarterPackView>>;
     const KEYS: &'static [&'static str] = &["starterPacks"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            starter_packs: de::required(b, path, "starterPacks")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("starterPacks");
+        };
+        Ok(Self { starter_packs: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

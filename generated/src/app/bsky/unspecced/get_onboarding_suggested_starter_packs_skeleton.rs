@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a skeleton of suggested starterpacks for onboarding. Intended to be called and hydrated by app.bsky.unspecced.getOnboardingSuggestedStarterPacks
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getOnboardingSuggestedStarterPacksSkeleton`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetOnboardingSuggestedStarterPacksSkeleton;
 impl xrpc::Endpoint for GetOnboardingSuggestedStarterPacksSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.getOnboardingSuggestedStarterPacksSkeleton";
@@ -31,11 +31,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Did>, Option<i64>);
     const KEYS: &'static [&'static str] = &["viewer", "limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             viewer: b.0,
             limit: b.1,
@@ -90,15 +86,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<formats::AtUri>>;
     const KEYS: &'static [&'static str] = &["starterPacks"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            starter_packs: de::required(b, path, "starterPacks")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("starterPacks");
+        };
+        Ok(Self { starter_packs: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// An unspecced view of globally popular feed generators.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getPopularFeedGenerators`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetPopularFeedGenerators;
 impl xrpc::Endpoint for GetPopularFeedGenerators {
     const NSID: &'static str = "app.bsky.unspecced.getPopularFeedGenerators";
@@ -31,11 +31,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["limit", "cursor", "query"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             limit: b.0,
             cursor: b.1,
@@ -98,14 +94,13 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::feed::defs::GeneratorView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "feeds"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("feeds");
+        };
         Ok(Self {
             cursor: b.0,
-            feeds: de::required(b.1, path, "feeds")?,
+            feeds: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// (NOTE: this endpoint is under development and WILL change without notice. Don't use it until it is moved out of `unspecced` or your application WILL break) Get additional posts under a thread e.g. replies hidden by threadgate. Based on an anchor post at any depth of the tree, returns top-level replies below that anchor. It does not include ancestors nor the anchor itself. This should be called after exhausting `app.bsky.unspecced.getPostThreadV2`. Does not require auth, but additional metadata and filtering will be applied for authed requests.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getPostThreadOtherV2`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetPostThreadOtherV2;
 impl xrpc::Endpoint for GetPostThreadOtherV2 {
     const NSID: &'static str = "app.bsky.unspecced.getPostThreadOtherV2";
@@ -31,15 +31,20 @@ pub struct ThreadItem {
 impl de::Object for ThreadItem {
     type Builder = (Option<formats::AtUri>, Option<i64>, Option<ThreadItemValue>);
     const KEYS: &'static [&'static str] = &["uri", "depth", "value"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("depth");
+        };
+        let Some(v2) = b.2 else {
+            return Err("value");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            depth: de::required(b.1, path, "depth")?,
-            value: de::required(b.2, path, "value")?,
+            uri: v0,
+            depth: v1,
+            value: v2,
             extra,
         })
     }
@@ -69,15 +74,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::AtUri>;
     const KEYS: &'static [&'static str] = &["anchor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            anchor: de::required(b, path, "anchor")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("anchor");
+        };
+        Ok(Self { anchor: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("anchor", &self.anchor).extra(&self.extra)
@@ -104,15 +105,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<ThreadItem>>;
     const KEYS: &'static [&'static str] = &["thread"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            thread: de::required(b, path, "thread")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("thread");
+        };
+        Ok(Self { thread: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("thread", &self.thread).extra(&self.extra)

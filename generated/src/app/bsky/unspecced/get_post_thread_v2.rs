@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// (NOTE: this endpoint is under development and WILL change without notice. Don't use it until it is moved out of `unspecced` or your application WILL break) Get posts in a thread. It is based in an anchor post at any depth of the tree, and returns posts above it (recursively resolving the parent, without further branching to their replies) and below it (recursive replies, with branching to their replies). Does not require auth, but additional metadata and filtering will be applied for authed requests.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getPostThreadV2`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetPostThreadV2;
 impl xrpc::Endpoint for GetPostThreadV2 {
     const NSID: &'static str = "app.bsky.unspecced.getPostThreadV2";
@@ -31,15 +31,20 @@ pub struct ThreadItem {
 impl de::Object for ThreadItem {
     type Builder = (Option<formats::AtUri>, Option<i64>, Option<ThreadItemValue>);
     const KEYS: &'static [&'static str] = &["uri", "depth", "value"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("depth");
+        };
+        let Some(v2) = b.2 else {
+            return Err("value");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            depth: de::required(b.1, path, "depth")?,
-            value: de::required(b.2, path, "value")?,
+            uri: v0,
+            depth: v1,
+            value: v2,
             extra,
         })
     }
@@ -97,13 +102,12 @@ impl de::Object for Params {
         "branchingFactor",
         "sort",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("anchor");
+        };
         Ok(Self {
-            anchor: de::required(b.0, path, "anchor")?,
+            anchor: v0,
             above: b.1,
             below: b.2,
             branching_factor: b.3,
@@ -272,15 +276,17 @@ impl de::Object for Output {
         Option<bool>,
     );
     const KEYS: &'static [&'static str] = &["thread", "threadgate", "hasOtherReplies"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("thread");
+        };
+        let Some(v2) = b.2 else {
+            return Err("hasOtherReplies");
+        };
         Ok(Self {
-            thread: de::required(b.0, path, "thread")?,
+            thread: v0,
             threadgate: b.1,
-            has_other_replies: de::required(b.2, path, "hasOtherReplies")?,
+            has_other_replies: v2,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a list of suggested feeds
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getSuggestedFeeds`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSuggestedFeeds;
 impl xrpc::Endpoint for GetSuggestedFeeds {
     const NSID: &'static str = "app.bsky.unspecced.getSuggestedFeeds";
@@ -29,11 +29,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<i64>;
     const KEYS: &'static [&'static str] = &["limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { limit: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -76,15 +72,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::app::bsky::feed::defs::GeneratorView>>;
     const KEYS: &'static [&'static str] = &["feeds"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            feeds: de::required(b, path, "feeds")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("feeds");
+        };
+        Ok(Self { feeds: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("feeds", &self.feeds).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a list of suggested users for onboarding
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getSuggestedOnboardingUsers`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSuggestedOnboardingUsers;
 impl xrpc::Endpoint for GetSuggestedOnboardingUsers {
     const NSID: &'static str = "app.bsky.unspecced.getSuggestedOnboardingUsers";
@@ -31,11 +31,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<String>, Option<i64>);
     const KEYS: &'static [&'static str] = &["category", "limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             category: b.0,
             limit: b.1,
@@ -98,13 +94,12 @@ impl de::Object for Output {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["actors", "recId", "recIdStr"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("actors");
+        };
         Ok(Self {
-            actors: de::required(b.0, path, "actors")?,
+            actors: v0,
             rec_id: b.1,
             rec_id_str: b.2,
             extra,

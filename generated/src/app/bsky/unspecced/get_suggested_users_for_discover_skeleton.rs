@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a skeleton of suggested users for the Discover page. Intended to be called and hydrated by app.bsky.unspecced.getSuggestedUsersForDiscover
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getSuggestedUsersForDiscoverSkeleton`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSuggestedUsersForDiscoverSkeleton;
 impl xrpc::Endpoint for GetSuggestedUsersForDiscoverSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.getSuggestedUsersForDiscoverSkeleton";
@@ -31,11 +31,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Did>, Option<i64>);
     const KEYS: &'static [&'static str] = &["viewer", "limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             viewer: b.0,
             limit: b.1,
@@ -92,13 +88,12 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<Vec<formats::Did>>, Option<String>);
     const KEYS: &'static [&'static str] = &["dids", "recIdStr"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("dids");
+        };
         Ok(Self {
-            dids: de::required(b.0, path, "dids")?,
+            dids: v0,
             rec_id_str: b.1,
             extra,
         })

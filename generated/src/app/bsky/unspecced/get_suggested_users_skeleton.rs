@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a skeleton of suggested users. Intended to be called and hydrated by app.bsky.unspecced.getSuggestedUsers
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getSuggestedUsersSkeleton`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSuggestedUsersSkeleton;
 impl xrpc::Endpoint for GetSuggestedUsersSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.getSuggestedUsersSkeleton";
@@ -33,11 +33,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Did>, Option<String>, Option<i64>);
     const KEYS: &'static [&'static str] = &["viewer", "category", "limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             viewer: b.0,
             category: b.1,
@@ -100,13 +96,12 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<Vec<formats::Did>>, Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["dids", "recId", "recIdStr"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("dids");
+        };
         Ok(Self {
-            dids: de::required(b.0, path, "dids")?,
+            dids: v0,
             rec_id: b.1,
             rec_id_str: b.2,
             extra,

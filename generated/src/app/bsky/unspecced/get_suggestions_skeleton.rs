@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a skeleton of suggested actors. Intended to be called and then hydrated through app.bsky.actor.getSuggestions
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getSuggestionsSkeleton`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSuggestionsSkeleton;
 impl xrpc::Endpoint for GetSuggestionsSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.getSuggestionsSkeleton";
@@ -44,11 +44,7 @@ impl de::Object for Params {
         "cursor",
         "relativeToDid",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             viewer: b.0,
             limit: b.1,
@@ -129,14 +125,13 @@ impl de::Object for Output {
         "recId",
         "recIdStr",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("actors");
+        };
         Ok(Self {
             cursor: b.0,
-            actors: de::required(b.1, path, "actors")?,
+            actors: v1,
             relative_to_did: b.2,
             rec_id: b.3,
             rec_id_str: b.4,

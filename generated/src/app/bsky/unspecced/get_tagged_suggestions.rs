@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a list of suggestions (feeds and users) tagged with categories
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getTaggedSuggestions`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetTaggedSuggestions;
 impl xrpc::Endpoint for GetTaggedSuggestions {
     const NSID: &'static str = "app.bsky.unspecced.getTaggedSuggestions";
@@ -30,15 +30,20 @@ pub struct Suggestion {
 impl de::Object for Suggestion {
     type Builder = (Option<String>, Option<SuggestionSubjectType>, Option<formats::Uri>);
     const KEYS: &'static [&'static str] = &["tag", "subjectType", "subject"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("tag");
+        };
+        let Some(v1) = b.1 else {
+            return Err("subjectType");
+        };
+        let Some(v2) = b.2 else {
+            return Err("subject");
+        };
         Ok(Self {
-            tag: de::required(b.0, path, "tag")?,
-            subject_type: de::required(b.1, path, "subjectType")?,
-            subject: de::required(b.2, path, "subject")?,
+            tag: v0,
+            subject_type: v1,
+            subject: v2,
             extra,
         })
     }
@@ -66,11 +71,7 @@ pub struct Params {
 }
 impl de::Object for Params {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -98,15 +99,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<Suggestion>>;
     const KEYS: &'static [&'static str] = &["suggestions"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            suggestions: de::required(b, path, "suggestions")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("suggestions");
+        };
+        Ok(Self { suggestions: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

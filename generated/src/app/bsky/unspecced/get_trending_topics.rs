@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a list of trending topics
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getTrendingTopics`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetTrendingTopics;
 impl xrpc::Endpoint for GetTrendingTopics {
     const NSID: &'static str = "app.bsky.unspecced.getTrendingTopics";
@@ -31,11 +31,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Did>, Option<i64>);
     const KEYS: &'static [&'static str] = &["viewer", "limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             viewer: b.0,
             limit: b.1,
@@ -94,14 +90,16 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::unspecced::defs::TrendingTopic>>,
     );
     const KEYS: &'static [&'static str] = &["topics", "suggested"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("topics");
+        };
+        let Some(v1) = b.1 else {
+            return Err("suggested");
+        };
         Ok(Self {
-            topics: de::required(b.0, path, "topics")?,
-            suggested: de::required(b.1, path, "suggested")?,
+            topics: v0,
+            suggested: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get the current trends on the network
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getTrends`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetTrends;
 impl xrpc::Endpoint for GetTrends {
     const NSID: &'static str = "app.bsky.unspecced.getTrends";
@@ -29,11 +29,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<i64>;
     const KEYS: &'static [&'static str] = &["limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { limit: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -81,13 +77,12 @@ impl de::Object for Output {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["trends", "recIdStr"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("trends");
+        };
         Ok(Self {
-            trends: de::required(b.0, path, "trends")?,
+            trends: v0,
             rec_id_str: b.1,
             extra,
         })

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get the skeleton of trends on the network. Intended to be called and then hydrated through app.bsky.unspecced.getTrends
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.getTrendsSkeleton`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetTrendsSkeleton;
 impl xrpc::Endpoint for GetTrendsSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.getTrendsSkeleton";
@@ -31,11 +31,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Did>, Option<i64>);
     const KEYS: &'static [&'static str] = &["viewer", "limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             viewer: b.0,
             limit: b.1,
@@ -95,13 +91,12 @@ impl de::Object for Output {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["trends", "recIdStr"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("trends");
+        };
         Ok(Self {
-            trends: de::required(b.0, path, "trends")?,
+            trends: v0,
             rec_id_str: b.1,
             extra,
         })

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Initiate age assurance for an account. This is a one-time action that will start the process of verifying the user's age.
 ///
 /// Procedure (HTTP POST) `app.bsky.unspecced.initAgeAssurance`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct InitAgeAssurance;
 impl xrpc::Endpoint for InitAgeAssurance {
     const NSID: &'static str = "app.bsky.unspecced.initAgeAssurance";
@@ -34,15 +34,20 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<String>, Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["email", "language", "countryCode"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("email");
+        };
+        let Some(v1) = b.1 else {
+            return Err("language");
+        };
+        let Some(v2) = b.2 else {
+            return Err("countryCode");
+        };
         Ok(Self {
-            email: de::required(b.0, path, "email")?,
-            language: de::required(b.1, path, "language")?,
-            country_code: de::required(b.2, path, "countryCode")?,
+            email: v0,
+            language: v1,
+            country_code: v2,
             extra,
         })
     }

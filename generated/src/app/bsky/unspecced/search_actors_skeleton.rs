@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Backend Actors (profile) search, returns only skeleton.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.searchActorsSkeleton`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SearchActorsSkeleton;
 impl xrpc::Endpoint for SearchActorsSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.searchActorsSkeleton";
@@ -49,13 +49,12 @@ impl de::Object for Params {
         "limit",
         "cursor",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("q");
+        };
         Ok(Self {
-            q: de::required(b.0, path, "q")?,
+            q: v0,
             viewer: b.1,
             typeahead: b.2,
             limit: b.3,
@@ -124,15 +123,14 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchActor>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "hitsTotal", "actors"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v2) = b.2 else {
+            return Err("actors");
+        };
         Ok(Self {
             cursor: b.0,
             hits_total: b.1,
-            actors: de::required(b.2, path, "actors")?,
+            actors: v2,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Backend Posts search, returns only skeleton
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.searchPostsSkeleton`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SearchPostsSkeleton;
 impl xrpc::Endpoint for SearchPostsSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.searchPostsSkeleton";
@@ -85,13 +85,12 @@ impl de::Object for Params {
         "limit",
         "cursor",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0.0 else {
+            return Err("q");
+        };
         Ok(Self {
-            q: de::required(b.0.0, path, "q")?,
+            q: v0,
             sort: b.0.1,
             since: b.0.2,
             until: b.0.3,
@@ -285,15 +284,14 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchPost>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "hitsTotal", "posts"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v2) = b.2 else {
+            return Err("posts");
+        };
         Ok(Self {
             cursor: b.0,
             hits_total: b.1,
-            posts: de::required(b.2, path, "posts")?,
+            posts: v2,
             extra,
         })
     }

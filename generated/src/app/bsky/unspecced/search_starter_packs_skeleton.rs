@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Backend Starter Pack search, returns only skeleton.
 ///
 /// Query (HTTP GET) `app.bsky.unspecced.searchStarterPacksSkeleton`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SearchStarterPacksSkeleton;
 impl xrpc::Endpoint for SearchStarterPacksSkeleton {
     const NSID: &'static str = "app.bsky.unspecced.searchStarterPacksSkeleton";
@@ -35,13 +35,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<String>, Option<formats::Did>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["q", "viewer", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("q");
+        };
         Ok(Self {
-            q: de::required(b.0, path, "q")?,
+            q: v0,
             viewer: b.1,
             limit: b.2,
             cursor: b.3,
@@ -107,15 +106,14 @@ impl de::Object for Output {
         Option<Vec<crate::app::bsky::unspecced::defs::SkeletonSearchStarterPack>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "hitsTotal", "starterPacks"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v2) = b.2 else {
+            return Err("starterPacks");
+        };
         Ok(Self {
             cursor: b.0,
             hits_total: b.1,
-            starter_packs: de::required(b.2, path, "starterPacks")?,
+            starter_packs: v2,
             extra,
         })
     }

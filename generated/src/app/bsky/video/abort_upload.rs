@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Abort an upload only while it is created, releasing its quota reservation immediately. Terminal sessions are unchanged and return their terminal outcome. A finishing session returns UploadNotReady.
 ///
 /// Procedure (HTTP POST) `app.bsky.video.abortUpload`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct AbortUpload;
 impl xrpc::Endpoint for AbortUpload {
     const NSID: &'static str = "app.bsky.video.abortUpload";
@@ -29,15 +29,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["jobId"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            job_id: de::required(b, path, "jobId")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("jobId");
+        };
+        Ok(Self { job_id: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
@@ -75,13 +71,12 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<OutputState>, Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["state", "completedJobId", "failureReason"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("state");
+        };
         Ok(Self {
-            state: de::required(b.0, path, "state")?,
+            state: v0,
             completed_job_id: b.1,
             failure_reason: b.2,
             extra,

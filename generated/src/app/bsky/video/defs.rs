@@ -40,15 +40,20 @@ impl de::Object for JobStatus {
         "failureCode",
         "message",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("jobId");
+        };
+        let Some(v1) = b.1 else {
+            return Err("did");
+        };
+        let Some(v2) = b.2 else {
+            return Err("state");
+        };
         Ok(Self {
-            job_id: de::required(b.0, path, "jobId")?,
-            did: de::required(b.1, path, "did")?,
-            state: de::required(b.2, path, "state")?,
+            job_id: v0,
+            did: v1,
+            state: v2,
             progress: b.3,
             blob: b.4,
             error: b.5,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Finish an upload. This call is idempotent and safe to retry. On deduplication completedJobId may differ from the input jobId; poll getJobStatus with completedJobId. Probe-based validation failures surface later as JOB_STATE_FAILED from getJobStatus, not as errors from this call.
 ///
 /// Procedure (HTTP POST) `app.bsky.video.finishUpload`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct FinishUpload;
 impl xrpc::Endpoint for FinishUpload {
     const NSID: &'static str = "app.bsky.video.finishUpload";
@@ -29,15 +29,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["jobId"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            job_id: de::required(b, path, "jobId")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("jobId");
+        };
+        Ok(Self { job_id: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
@@ -73,14 +69,16 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<String>, Option<crate::app::bsky::video::defs::JobStatus>);
     const KEYS: &'static [&'static str] = &["completedJobId", "jobStatus"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("completedJobId");
+        };
+        let Some(v1) = b.1 else {
+            return Err("jobStatus");
+        };
         Ok(Self {
-            completed_job_id: de::required(b.0, path, "completedJobId")?,
-            job_status: de::required(b.1, path, "jobStatus")?,
+            completed_job_id: v0,
+            job_status: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get status details for a video processing job.
 ///
 /// Query (HTTP GET) `app.bsky.video.getJobStatus`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetJobStatus;
 impl xrpc::Endpoint for GetJobStatus {
     const NSID: &'static str = "app.bsky.video.getJobStatus";
@@ -28,15 +28,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["jobId"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            job_id: de::required(b, path, "jobId")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("jobId");
+        };
+        Ok(Self { job_id: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
@@ -62,15 +58,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<crate::app::bsky::video::defs::JobStatus>;
     const KEYS: &'static [&'static str] = &["jobStatus"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            job_status: de::required(b, path, "jobStatus")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("jobStatus");
+        };
+        Ok(Self { job_status: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobStatus", &self.job_status).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get video upload limits for the authenticated user.
 ///
 /// Query (HTTP GET) `app.bsky.video.getUploadLimits`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetUploadLimits;
 impl xrpc::Endpoint for GetUploadLimits {
     const NSID: &'static str = "app.bsky.video.getUploadLimits";
@@ -44,13 +44,12 @@ impl de::Object for Output {
         "message",
         "error",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("canUpload");
+        };
         Ok(Self {
-            can_upload: de::required(b.0, path, "canUpload")?,
+            can_upload: v0,
             remaining_daily_videos: b.1,
             remaining_daily_bytes: b.2,
             message: b.3,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get the authoritative status of the upload phase. Terminal states remain readable. completedJobId and jobStatus are present only for completed sessions; failureReason is present only for failed sessions.
 ///
 /// Query (HTTP GET) `app.bsky.video.getUploadStatus`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetUploadStatus;
 impl xrpc::Endpoint for GetUploadStatus {
     const NSID: &'static str = "app.bsky.video.getUploadStatus";
@@ -28,15 +28,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["jobId"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            job_id: de::required(b, path, "jobId")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("jobId");
+        };
+        Ok(Self { job_id: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobId", &self.job_id).extra(&self.extra)
@@ -109,18 +105,32 @@ impl de::Object for Output {
         "jobStatus",
         "failureReason",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("jobId");
+        };
+        let Some(v1) = b.1 else {
+            return Err("partSizeBytes");
+        };
+        let Some(v2) = b.2 else {
+            return Err("partCount");
+        };
+        let Some(v3) = b.3 else {
+            return Err("receivedParts");
+        };
+        let Some(v4) = b.4 else {
+            return Err("expiresAt");
+        };
+        let Some(v5) = b.5 else {
+            return Err("state");
+        };
         Ok(Self {
-            job_id: de::required(b.0, path, "jobId")?,
-            part_size_bytes: de::required(b.1, path, "partSizeBytes")?,
-            part_count: de::required(b.2, path, "partCount")?,
-            received_parts: de::required(b.3, path, "receivedParts")?,
-            expires_at: de::required(b.4, path, "expiresAt")?,
-            state: de::required(b.5, path, "state")?,
+            job_id: v0,
+            part_size_bytes: v1,
+            part_count: v2,
+            received_parts: v3,
+            expires_at: v4,
+            state: v5,
             completed_job_id: b.6,
             job_status: b.7,
             failure_reason: b.8,

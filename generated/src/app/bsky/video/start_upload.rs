@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Start a multipart video upload. The declared size is exact, while optional media properties are advisory and used only for early failure; the authoritative probe runs asynchronously after upload.
 ///
 /// Procedure (HTTP POST) `app.bsky.video.startUpload`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct StartUpload;
 impl xrpc::Endpoint for StartUpload {
     const NSID: &'static str = "app.bsky.video.startUpload";
@@ -54,14 +54,16 @@ impl de::Object for Input {
         "width",
         "height",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("sizeBytes");
+        };
+        let Some(v1) = b.1 else {
+            return Err("mimeType");
+        };
         Ok(Self {
-            size_bytes: de::required(b.0, path, "sizeBytes")?,
-            mime_type: de::required(b.1, path, "mimeType")?,
+            size_bytes: v0,
+            mime_type: v1,
             name: b.2,
             duration_ms: b.3,
             width: b.4,
@@ -143,16 +145,24 @@ impl de::Object for Output {
         "partCount",
         "expiresAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("jobId");
+        };
+        let Some(v1) = b.1 else {
+            return Err("partSizeBytes");
+        };
+        let Some(v2) = b.2 else {
+            return Err("partCount");
+        };
+        let Some(v3) = b.3 else {
+            return Err("expiresAt");
+        };
         Ok(Self {
-            job_id: de::required(b.0, path, "jobId")?,
-            part_size_bytes: de::required(b.1, path, "partSizeBytes")?,
-            part_count: de::required(b.2, path, "partCount")?,
-            expires_at: de::required(b.3, path, "expiresAt")?,
+            job_id: v0,
+            part_size_bytes: v1,
+            part_count: v2,
+            expires_at: v3,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Upload one part. Parts are idempotent and may be retried or re-sent while the session is created. Each expected length is derived from the upload size and part size, and Content-Length must match exactly. ETags are never exposed to clients.
 ///
 /// Procedure (HTTP POST) `app.bsky.video.uploadPart`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UploadPart;
 impl xrpc::Endpoint for UploadPart {
     const NSID: &'static str = "app.bsky.video.uploadPart";
@@ -30,14 +30,16 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<String>, Option<i64>);
     const KEYS: &'static [&'static str] = &["jobId", "partNumber"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("jobId");
+        };
+        let Some(v1) = b.1 else {
+            return Err("partNumber");
+        };
         Ok(Self {
-            job_id: de::required(b.0, path, "jobId")?,
-            part_number: de::required(b.1, path, "partNumber")?,
+            job_id: v0,
+            part_number: v1,
             extra,
         })
     }
@@ -100,14 +102,16 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<i64>, Option<i64>);
     const KEYS: &'static [&'static str] = &["partNumber", "sizeBytes"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("partNumber");
+        };
+        let Some(v1) = b.1 else {
+            return Err("sizeBytes");
+        };
         Ok(Self {
-            part_number: de::required(b.0, path, "partNumber")?,
-            size_bytes: de::required(b.1, path, "sizeBytes")?,
+            part_number: v0,
+            size_bytes: v1,
             extra,
         })
     }

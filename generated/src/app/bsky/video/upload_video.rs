@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Upload a video to be processed then stored on the PDS.
 ///
 /// Procedure (HTTP POST) `app.bsky.video.uploadVideo`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UploadVideo;
 impl xrpc::Endpoint for UploadVideo {
     const NSID: &'static str = "app.bsky.video.uploadVideo";
@@ -29,15 +29,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<crate::app::bsky::video::defs::JobStatus>;
     const KEYS: &'static [&'static str] = &["jobStatus"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            job_status: de::required(b, path, "jobStatus")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("jobStatus");
+        };
+        Ok(Self { job_status: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("jobStatus", &self.job_status).extra(&self.extra)

@@ -13,13 +13,12 @@ pub struct StatusAttr {
 impl de::Object for StatusAttr {
     type Builder = (Option<bool>, Option<String>);
     const KEYS: &'static [&'static str] = &["applied", "ref"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("applied");
+        };
         Ok(Self {
-            applied: de::required(b.0, path, "applied")?,
+            applied: v0,
             ref_: b.1,
             extra,
         })
@@ -80,17 +79,22 @@ impl de::Object for AccountView {
         "deactivatedAt",
         "threatSignatures",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("handle");
+        };
+        let Some(v4) = b.4 else {
+            return Err("indexedAt");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            handle: de::required(b.1, path, "handle")?,
+            did: v0,
+            handle: v1,
             email: b.2,
             related_records: b.3,
-            indexed_at: de::required(b.4, path, "indexedAt")?,
+            indexed_at: v4,
             invited_by: b.5,
             invites: b.6,
             invites_disabled: b.7,
@@ -147,15 +151,11 @@ pub struct RepoRef {
 impl de::Object for RepoRef {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["did"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b, path, "did")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("did");
+        };
+        Ok(Self { did: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -175,14 +175,16 @@ pub struct RepoBlobRef {
 impl de::Object for RepoBlobRef {
     type Builder = (Option<formats::Did>, Option<formats::Cid>, Option<formats::AtUri>);
     const KEYS: &'static [&'static str] = &["did", "cid", "recordUri"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            cid: de::required(b.1, path, "cid")?,
+            did: v0,
+            cid: v1,
             record_uri: b.2,
             extra,
         })
@@ -211,14 +213,16 @@ pub struct ThreatSignature {
 impl de::Object for ThreatSignature {
     type Builder = (Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["property", "value"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("property");
+        };
+        let Some(v1) = b.1 else {
+            return Err("value");
+        };
         Ok(Self {
-            property: de::required(b.0, path, "property")?,
-            value: de::required(b.1, path, "value")?,
+            property: v0,
+            value: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Disable some set of codes and/or all codes associated with a set of users.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.disableInviteCodes`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DisableInviteCodes;
 impl xrpc::Endpoint for DisableInviteCodes {
     const NSID: &'static str = "com.atproto.admin.disableInviteCodes";
@@ -29,11 +29,7 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<Vec<String>>, Option<Vec<String>>);
     const KEYS: &'static [&'static str] = &["codes", "accounts"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             codes: b.0,
             accounts: b.1,

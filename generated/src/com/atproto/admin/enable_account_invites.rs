@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Re-enable an account's ability to receive invite codes.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.enableAccountInvites`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct EnableAccountInvites;
 impl xrpc::Endpoint for EnableAccountInvites {
     const NSID: &'static str = "com.atproto.admin.enableAccountInvites";
@@ -30,13 +30,12 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<formats::Did>, Option<String>);
     const KEYS: &'static [&'static str] = &["account", "note"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("account");
+        };
         Ok(Self {
-            account: de::required(b.0, path, "account")?,
+            account: v0,
             note: b.1,
             extra,
         })

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get details about some accounts.
 ///
 /// Query (HTTP GET) `com.atproto.admin.getAccountInfos`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetAccountInfos;
 impl xrpc::Endpoint for GetAccountInfos {
     const NSID: &'static str = "com.atproto.admin.getAccountInfos";
@@ -28,15 +28,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<Vec<formats::Did>>;
     const KEYS: &'static [&'static str] = &["dids"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            dids: de::required(b, path, "dids")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("dids");
+        };
+        Ok(Self { dids: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("dids", &self.dids).extra(&self.extra)
@@ -62,15 +58,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::com::atproto::admin::defs::AccountView>>;
     const KEYS: &'static [&'static str] = &["infos"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            infos: de::required(b, path, "infos")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("infos");
+        };
+        Ok(Self { infos: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("infos", &self.infos).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get an admin view of invite codes.
 ///
 /// Query (HTTP GET) `com.atproto.admin.getInviteCodes`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetInviteCodes;
 impl xrpc::Endpoint for GetInviteCodes {
     const NSID: &'static str = "com.atproto.admin.getInviteCodes";
@@ -32,11 +32,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<ParamsSort>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["sort", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             sort: b.0,
             limit: b.1,
@@ -180,14 +176,13 @@ impl de::Object for Output {
         Option<Vec<crate::com::atproto::server::defs::InviteCode>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "codes"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("codes");
+        };
         Ok(Self {
             cursor: b.0,
-            codes: de::required(b.1, path, "codes")?,
+            codes: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get the service-specific admin status of a subject (account, record, or blob).
 ///
 /// Query (HTTP GET) `com.atproto.admin.getSubjectStatus`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSubjectStatus;
 impl xrpc::Endpoint for GetSubjectStatus {
     const NSID: &'static str = "com.atproto.admin.getSubjectStatus";
@@ -30,11 +30,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Did>, Option<formats::AtUri>, Option<formats::Cid>);
     const KEYS: &'static [&'static str] = &["did", "uri", "blob"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             did: b.0,
             uri: b.1,
@@ -84,13 +80,12 @@ impl de::Object for Output {
         Option<crate::com::atproto::admin::defs::StatusAttr>,
     );
     const KEYS: &'static [&'static str] = &["subject", "takedown", "deactivated"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
+            subject: v0,
             takedown: b.1,
             deactivated: b.2,
             extra,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get list of accounts that matches your search query.
 ///
 /// Query (HTTP GET) `com.atproto.admin.searchAccounts`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SearchAccounts;
 impl xrpc::Endpoint for SearchAccounts {
     const NSID: &'static str = "com.atproto.admin.searchAccounts";
@@ -31,11 +31,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<String>, Option<String>, Option<i64>);
     const KEYS: &'static [&'static str] = &["email", "cursor", "limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             email: b.0,
             cursor: b.1,
@@ -98,14 +94,13 @@ impl de::Object for Output {
         Option<Vec<crate::com::atproto::admin::defs::AccountView>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "accounts"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("accounts");
+        };
         Ok(Self {
             cursor: b.0,
-            accounts: de::required(b.1, path, "accounts")?,
+            accounts: v1,
             extra,
         })
     }

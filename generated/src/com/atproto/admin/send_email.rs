@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Send email to a user's account email address.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.sendEmail`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SendEmail;
 impl xrpc::Endpoint for SendEmail {
     const NSID: &'static str = "com.atproto.admin.sendEmail";
@@ -46,16 +46,21 @@ impl de::Object for Input {
         "senderDid",
         "comment",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("recipientDid");
+        };
+        let Some(v1) = b.1 else {
+            return Err("content");
+        };
+        let Some(v3) = b.3 else {
+            return Err("senderDid");
+        };
         Ok(Self {
-            recipient_did: de::required(b.0, path, "recipientDid")?,
-            content: de::required(b.1, path, "content")?,
+            recipient_did: v0,
+            content: v1,
             subject: b.2,
-            sender_did: de::required(b.3, path, "senderDid")?,
+            sender_did: v3,
             comment: b.4,
             extra,
         })
@@ -85,15 +90,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<bool>;
     const KEYS: &'static [&'static str] = &["sent"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            sent: de::required(b, path, "sent")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("sent");
+        };
+        Ok(Self { sent: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("sent", &self.sent).extra(&self.extra)

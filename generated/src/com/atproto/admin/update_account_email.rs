@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Administrative action to update an account's email.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.updateAccountEmail`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UpdateAccountEmail;
 impl xrpc::Endpoint for UpdateAccountEmail {
     const NSID: &'static str = "com.atproto.admin.updateAccountEmail";
@@ -30,14 +30,16 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<formats::AtIdentifier>, Option<String>);
     const KEYS: &'static [&'static str] = &["account", "email"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("account");
+        };
+        let Some(v1) = b.1 else {
+            return Err("email");
+        };
         Ok(Self {
-            account: de::required(b.0, path, "account")?,
-            email: de::required(b.1, path, "email")?,
+            account: v0,
+            email: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Administrative action to update an account's handle.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.updateAccountHandle`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UpdateAccountHandle;
 impl xrpc::Endpoint for UpdateAccountHandle {
     const NSID: &'static str = "com.atproto.admin.updateAccountHandle";
@@ -29,16 +29,14 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<formats::Did>, Option<formats::Handle>);
     const KEYS: &'static [&'static str] = &["did", "handle"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            handle: de::required(b.1, path, "handle")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("handle");
+        };
+        Ok(Self { did: v0, handle: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Update the password for a user account as an administrator.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.updateAccountPassword`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UpdateAccountPassword;
 impl xrpc::Endpoint for UpdateAccountPassword {
     const NSID: &'static str = "com.atproto.admin.updateAccountPassword";
@@ -29,14 +29,16 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<formats::Did>, Option<String>);
     const KEYS: &'static [&'static str] = &["did", "password"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("password");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            password: de::required(b.1, path, "password")?,
+            did: v0,
+            password: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Administrative action to update an account's signing key in their Did document.
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.updateAccountSigningKey`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UpdateAccountSigningKey;
 impl xrpc::Endpoint for UpdateAccountSigningKey {
     const NSID: &'static str = "com.atproto.admin.updateAccountSigningKey";
@@ -30,14 +30,16 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<formats::Did>, Option<formats::Did>);
     const KEYS: &'static [&'static str] = &["did", "signingKey"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("signingKey");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            signing_key: de::required(b.1, path, "signingKey")?,
+            did: v0,
+            signing_key: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Update the service-specific admin status of a subject (account, record, or blob).
 ///
 /// Procedure (HTTP POST) `com.atproto.admin.updateSubjectStatus`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UpdateSubjectStatus;
 impl xrpc::Endpoint for UpdateSubjectStatus {
     const NSID: &'static str = "com.atproto.admin.updateSubjectStatus";
@@ -35,13 +35,12 @@ impl de::Object for Input {
         Option<crate::com::atproto::admin::defs::StatusAttr>,
     );
     const KEYS: &'static [&'static str] = &["subject", "takedown", "deactivated"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
+            subject: v0,
             takedown: b.1,
             deactivated: b.2,
             extra,
@@ -104,13 +103,12 @@ impl de::Object for Output {
         Option<crate::com::atproto::admin::defs::StatusAttr>,
     );
     const KEYS: &'static [&'static str] = &["subject", "takedown"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("subject");
+        };
         Ok(Self {
-            subject: de::required(b.0, path, "subject")?,
+            subject: v0,
             takedown: b.1,
             extra,
         })

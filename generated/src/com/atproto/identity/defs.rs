@@ -20,15 +20,20 @@ impl de::Object for IdentityInfo {
         Option<types::Unknown>,
     );
     const KEYS: &'static [&'static str] = &["did", "handle", "didDoc"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("handle");
+        };
+        let Some(v2) = b.2 else {
+            return Err("didDoc");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            handle: de::required(b.1, path, "handle")?,
-            did_doc: de::required(b.2, path, "didDoc")?,
+            did: v0,
+            handle: v1,
+            did_doc: v2,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Describe the credentials that should be included in the DID doc of an account that is migrating to this service.
 ///
 /// Query (HTTP GET) `com.atproto.identity.getRecommendedDidCredentials`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetRecommendedDidCredentials;
 impl xrpc::Endpoint for GetRecommendedDidCredentials {
     const NSID: &'static str = "com.atproto.identity.getRecommendedDidCredentials";
@@ -42,11 +42,7 @@ impl de::Object for Output {
         "verificationMethods",
         "services",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             rotation_keys: b.0,
             also_known_as: b.1,

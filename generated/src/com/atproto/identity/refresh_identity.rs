@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Request that the server re-resolve an identity (DID and handle). The server may ignore this request, or require authentication, depending on the role, implementation, and policy of the server.
 ///
 /// Procedure (HTTP POST) `com.atproto.identity.refreshIdentity`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RefreshIdentity;
 impl xrpc::Endpoint for RefreshIdentity {
     const NSID: &'static str = "com.atproto.identity.refreshIdentity";
@@ -29,15 +29,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::AtIdentifier>;
     const KEYS: &'static [&'static str] = &["identifier"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            identifier: de::required(b, path, "identifier")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("identifier");
+        };
+        Ok(Self { identifier: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("identifier", &self.identifier).extra(&self.extra)

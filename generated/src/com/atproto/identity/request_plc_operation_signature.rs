@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Request an email with a code to in order to request a signed PLC operation. Requires Auth.
 ///
 /// Procedure (HTTP POST) `com.atproto.identity.requestPlcOperationSignature`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RequestPlcOperationSignature;
 impl xrpc::Endpoint for RequestPlcOperationSignature {
     const NSID: &'static str = "com.atproto.identity.requestPlcOperationSignature";

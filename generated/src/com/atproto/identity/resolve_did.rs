@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Resolves DID to DID document. Does not bi-directionally verify handle.
 ///
 /// Query (HTTP GET) `com.atproto.identity.resolveDid`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ResolveDid;
 impl xrpc::Endpoint for ResolveDid {
     const NSID: &'static str = "com.atproto.identity.resolveDid";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["did"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b, path, "did")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("did");
+        };
+        Ok(Self { did: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -64,15 +60,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<types::Unknown>;
     const KEYS: &'static [&'static str] = &["didDoc"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did_doc: de::required(b, path, "didDoc")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("didDoc");
+        };
+        Ok(Self { did_doc: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("didDoc", &self.did_doc).extra(&self.extra)

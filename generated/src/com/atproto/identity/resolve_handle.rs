@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Resolves an atproto handle (hostname) to a DID. Does not necessarily bi-directionally verify against the the DID document.
 ///
 /// Query (HTTP GET) `com.atproto.identity.resolveHandle`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ResolveHandle;
 impl xrpc::Endpoint for ResolveHandle {
     const NSID: &'static str = "com.atproto.identity.resolveHandle";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::Handle>;
     const KEYS: &'static [&'static str] = &["handle"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            handle: de::required(b, path, "handle")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("handle");
+        };
+        Ok(Self { handle: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("handle", &self.handle).extra(&self.extra)
@@ -63,15 +59,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["did"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b, path, "did")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("did");
+        };
+        Ok(Self { did: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)

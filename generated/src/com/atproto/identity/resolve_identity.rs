@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Resolves an identity (DID or Handle) to a full identity (DID document and verified handle).
 ///
 /// Query (HTTP GET) `com.atproto.identity.resolveIdentity`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ResolveIdentity;
 impl xrpc::Endpoint for ResolveIdentity {
     const NSID: &'static str = "com.atproto.identity.resolveIdentity";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::AtIdentifier>;
     const KEYS: &'static [&'static str] = &["identifier"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            identifier: de::required(b, path, "identifier")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("identifier");
+        };
+        Ok(Self { identifier: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("identifier", &self.identifier).extra(&self.extra)

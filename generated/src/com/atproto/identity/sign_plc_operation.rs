@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Signs a PLC operation to update some value(s) in the requesting DID's document.
 ///
 /// Procedure (HTTP POST) `com.atproto.identity.signPlcOperation`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SignPlcOperation;
 impl xrpc::Endpoint for SignPlcOperation {
     const NSID: &'static str = "com.atproto.identity.signPlcOperation";
@@ -46,11 +46,7 @@ impl de::Object for Input {
         "verificationMethods",
         "services",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             token: b.0,
             rotation_keys: b.1,
@@ -95,15 +91,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<types::Unknown>;
     const KEYS: &'static [&'static str] = &["operation"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            operation: de::required(b, path, "operation")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("operation");
+        };
+        Ok(Self { operation: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("operation", &self.operation).extra(&self.extra)

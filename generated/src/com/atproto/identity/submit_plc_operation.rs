@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Validates a PLC operation to ensure that it doesn't violate a service's constraints or get the identity into a bad state, then submits it to the PLC registry
 ///
 /// Procedure (HTTP POST) `com.atproto.identity.submitPlcOperation`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SubmitPlcOperation;
 impl xrpc::Endpoint for SubmitPlcOperation {
     const NSID: &'static str = "com.atproto.identity.submitPlcOperation";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<types::Unknown>;
     const KEYS: &'static [&'static str] = &["operation"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            operation: de::required(b, path, "operation")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("operation");
+        };
+        Ok(Self { operation: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("operation", &self.operation).extra(&self.extra)

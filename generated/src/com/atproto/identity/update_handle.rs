@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Updates the current account's handle. Verifies handle validity, and updates did:plc document if necessary. Implemented by PDS, and requires auth.
 ///
 /// Procedure (HTTP POST) `com.atproto.identity.updateHandle`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UpdateHandle;
 impl xrpc::Endpoint for UpdateHandle {
     const NSID: &'static str = "com.atproto.identity.updateHandle";
@@ -29,15 +29,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::Handle>;
     const KEYS: &'static [&'static str] = &["handle"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            handle: de::required(b, path, "handle")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("handle");
+        };
+        Ok(Self { handle: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("handle", &self.handle).extra(&self.extra)

@@ -50,19 +50,27 @@ impl de::Object for Label {
         "exp",
         "sig",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("src");
+        };
+        let Some(v2) = b.2 else {
+            return Err("uri");
+        };
+        let Some(v4) = b.4 else {
+            return Err("val");
+        };
+        let Some(v6) = b.6 else {
+            return Err("cts");
+        };
         Ok(Self {
             ver: b.0,
-            src: de::required(b.1, path, "src")?,
-            uri: de::required(b.2, path, "uri")?,
+            src: v1,
+            uri: v2,
             cid: b.3,
-            val: de::required(b.4, path, "val")?,
+            val: v4,
             neg: b.5,
-            cts: de::required(b.6, path, "cts")?,
+            cts: v6,
             exp: b.7,
             sig: b.8,
             extra,
@@ -114,15 +122,11 @@ pub struct SelfLabels {
 impl de::Object for SelfLabels {
     type Builder = Option<Vec<SelfLabel>>;
     const KEYS: &'static [&'static str] = &["values"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            values: de::required(b, path, "values")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("values");
+        };
+        Ok(Self { values: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("values", &self.values).extra(&self.extra)
@@ -161,15 +165,11 @@ pub struct SelfLabel {
 impl de::Object for SelfLabel {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["val"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            val: de::required(b, path, "val")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("val");
+        };
+        Ok(Self { val: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("val", &self.val).extra(&self.extra)
@@ -229,18 +229,26 @@ impl de::Object for LabelValueDefinition {
         "adultOnly",
         "locales",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("identifier");
+        };
+        let Some(v1) = b.1 else {
+            return Err("severity");
+        };
+        let Some(v2) = b.2 else {
+            return Err("blurs");
+        };
+        let Some(v5) = b.5 else {
+            return Err("locales");
+        };
         Ok(Self {
-            identifier: de::required(b.0, path, "identifier")?,
-            severity: de::required(b.1, path, "severity")?,
-            blurs: de::required(b.2, path, "blurs")?,
+            identifier: v0,
+            severity: v1,
+            blurs: v2,
             default_setting: b.3,
             adult_only: b.4,
-            locales: de::required(b.5, path, "locales")?,
+            locales: v5,
             extra,
         })
     }
@@ -302,15 +310,20 @@ pub struct LabelValueDefinitionStrings {
 impl de::Object for LabelValueDefinitionStrings {
     type Builder = (Option<formats::Language>, Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["lang", "name", "description"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("lang");
+        };
+        let Some(v1) = b.1 else {
+            return Err("name");
+        };
+        let Some(v2) = b.2 else {
+            return Err("description");
+        };
         Ok(Self {
-            lang: de::required(b.0, path, "lang")?,
-            name: de::required(b.1, path, "name")?,
-            description: de::required(b.2, path, "description")?,
+            lang: v0,
+            name: v1,
+            description: v2,
             extra,
         })
     }

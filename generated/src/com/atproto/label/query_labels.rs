@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Find labels relevant to the provided AT-URI patterns. Public endpoint for moderation services, though may return different or additional results with auth.
 ///
 /// Query (HTTP GET) `com.atproto.label.queryLabels`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct QueryLabels;
 impl xrpc::Endpoint for QueryLabels {
     const NSID: &'static str = "com.atproto.label.queryLabels";
@@ -39,13 +39,12 @@ impl de::Object for Params {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["uriPatterns", "sources", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uriPatterns");
+        };
         Ok(Self {
-            uri_patterns: de::required(b.0, path, "uriPatterns")?,
+            uri_patterns: v0,
             sources: b.1,
             limit: b.2,
             cursor: b.3,
@@ -108,14 +107,13 @@ impl de::Object for Output {
         Option<Vec<crate::com::atproto::label::defs::Label>>,
     );
     const KEYS: &'static [&'static str] = &["cursor", "labels"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("labels");
+        };
         Ok(Self {
             cursor: b.0,
-            labels: de::required(b.1, path, "labels")?,
+            labels: v1,
             extra,
         })
     }

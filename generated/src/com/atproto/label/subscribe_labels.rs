@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Subscribe to stream of labels (and negations). Public endpoint implemented by mod services. Uses same sequencing scheme as repo event stream.
 ///
 /// Subscription (WebSocket) `com.atproto.label.subscribeLabels`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SubscribeLabels;
 impl xrpc::Subscription for SubscribeLabels {
     const NSID: &'static str = "com.atproto.label.subscribeLabels";
@@ -26,16 +26,14 @@ pub struct Labels {
 impl de::Object for Labels {
     type Builder = (Option<i64>, Option<Vec<crate::com::atproto::label::defs::Label>>);
     const KEYS: &'static [&'static str] = &["seq", "labels"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            seq: de::required(b.0, path, "seq")?,
-            labels: de::required(b.1, path, "labels")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("seq");
+        };
+        let Some(v1) = b.1 else {
+            return Err("labels");
+        };
+        Ok(Self { seq: v0, labels: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -63,13 +61,12 @@ pub struct Info {
 impl de::Object for Info {
     type Builder = (Option<InfoName>, Option<String>);
     const KEYS: &'static [&'static str] = &["name", "message"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("name");
+        };
         Ok(Self {
-            name: de::required(b.0, path, "name")?,
+            name: v0,
             message: b.1,
             extra,
         })
@@ -171,11 +168,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<i64>;
     const KEYS: &'static [&'static str] = &["cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { cursor: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

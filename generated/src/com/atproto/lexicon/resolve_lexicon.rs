@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Resolves an atproto lexicon (NSID) to a schema.
 ///
 /// Query (HTTP GET) `com.atproto.lexicon.resolveLexicon`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ResolveLexicon;
 impl xrpc::Endpoint for ResolveLexicon {
     const NSID: &'static str = "com.atproto.lexicon.resolveLexicon";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::Nsid>;
     const KEYS: &'static [&'static str] = &["nsid"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            nsid: de::required(b, path, "nsid")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("nsid");
+        };
+        Ok(Self { nsid: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("nsid", &self.nsid).extra(&self.extra)
@@ -72,15 +68,20 @@ impl de::Object for Output {
         Option<formats::AtUri>,
     );
     const KEYS: &'static [&'static str] = &["cid", "schema", "uri"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("cid");
+        };
+        let Some(v1) = b.1 else {
+            return Err("schema");
+        };
+        let Some(v2) = b.2 else {
+            return Err("uri");
+        };
         Ok(Self {
-            cid: de::required(b.0, path, "cid")?,
-            schema: de::required(b.1, path, "schema")?,
-            uri: de::required(b.2, path, "uri")?,
+            cid: v0,
+            schema: v1,
+            uri: v2,
             extra,
         })
     }

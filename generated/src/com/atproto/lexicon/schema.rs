@@ -21,15 +21,11 @@ impl de::Object for Record {
     type Builder = Option<i64>;
     const KEYS: &'static [&'static str] = &["lexicon"];
     const RECORD_TYPE: Option<&'static str> = Some("com.atproto.lexicon.schema");
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            lexicon: de::required(b, path, "lexicon")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("lexicon");
+        };
+        Ok(Self { lexicon: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("lexicon", &self.lexicon).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Submit a moderation report regarding an atproto account or record. Implemented by moderation services (with PDS proxying), and requires auth.
 ///
 /// Procedure (HTTP POST) `com.atproto.moderation.createReport`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CreateReport;
 impl xrpc::Endpoint for CreateReport {
     const NSID: &'static str = "com.atproto.moderation.createReport";
@@ -33,16 +33,11 @@ pub struct ModTool {
 impl de::Object for ModTool {
     type Builder = (Option<String>, Option<types::Unknown>);
     const KEYS: &'static [&'static str] = &["name", "meta"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            name: de::required(b.0, path, "name")?,
-            meta: b.1,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("name");
+        };
+        Ok(Self { name: v0, meta: b.1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -83,15 +78,17 @@ impl de::Object for Input {
         "subject",
         "modTool",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("reasonType");
+        };
+        let Some(v2) = b.2 else {
+            return Err("subject");
+        };
         Ok(Self {
-            reason_type: de::required(b.0, path, "reasonType")?,
+            reason_type: v0,
             reason: b.1,
-            subject: de::required(b.2, path, "subject")?,
+            subject: v2,
             mod_tool: b.3,
             extra,
         })
@@ -180,18 +177,29 @@ impl de::Object for Output {
         "reportedBy",
         "createdAt",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("id");
+        };
+        let Some(v1) = b.1 else {
+            return Err("reasonType");
+        };
+        let Some(v3) = b.3 else {
+            return Err("subject");
+        };
+        let Some(v4) = b.4 else {
+            return Err("reportedBy");
+        };
+        let Some(v5) = b.5 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            id: de::required(b.0, path, "id")?,
-            reason_type: de::required(b.1, path, "reasonType")?,
+            id: v0,
+            reason_type: v1,
             reason: b.2,
-            subject: de::required(b.3, path, "subject")?,
-            reported_by: de::required(b.4, path, "reportedBy")?,
-            created_at: de::required(b.5, path, "createdAt")?,
+            subject: v3,
+            reported_by: v4,
+            created_at: v5,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Apply a batch transaction of repository creates, updates, and deletes. Requires auth, implemented by PDS.
 ///
 /// Procedure (HTTP POST) `com.atproto.repo.applyWrites`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ApplyWrites;
 impl xrpc::Endpoint for ApplyWrites {
     const NSID: &'static str = "com.atproto.repo.applyWrites";
@@ -37,15 +37,17 @@ impl de::Object for Create {
         Option<types::Unknown>,
     );
     const KEYS: &'static [&'static str] = &["collection", "rkey", "value"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("collection");
+        };
+        let Some(v2) = b.2 else {
+            return Err("value");
+        };
         Ok(Self {
-            collection: de::required(b.0, path, "collection")?,
+            collection: v0,
             rkey: b.1,
-            value: de::required(b.2, path, "value")?,
+            value: v2,
             extra,
         })
     }
@@ -96,15 +98,20 @@ impl de::Object for Update {
         Option<types::Unknown>,
     );
     const KEYS: &'static [&'static str] = &["collection", "rkey", "value"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("collection");
+        };
+        let Some(v1) = b.1 else {
+            return Err("rkey");
+        };
+        let Some(v2) = b.2 else {
+            return Err("value");
+        };
         Ok(Self {
-            collection: de::required(b.0, path, "collection")?,
-            rkey: de::required(b.1, path, "rkey")?,
-            value: de::required(b.2, path, "value")?,
+            collection: v0,
+            rkey: v1,
+            value: v2,
             extra,
         })
     }
@@ -136,14 +143,16 @@ pub struct Delete {
 impl de::Object for Delete {
     type Builder = (Option<formats::Nsid>, Option<formats::RecordKey>);
     const KEYS: &'static [&'static str] = &["collection", "rkey"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("collection");
+        };
+        let Some(v1) = b.1 else {
+            return Err("rkey");
+        };
         Ok(Self {
-            collection: de::required(b.0, path, "collection")?,
-            rkey: de::required(b.1, path, "rkey")?,
+            collection: v0,
+            rkey: v1,
             extra,
         })
     }
@@ -174,14 +183,16 @@ impl de::Object for CreateResult {
         Option<CreateResultValidationStatus>,
     );
     const KEYS: &'static [&'static str] = &["uri", "cid", "validationStatus"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
+            uri: v0,
+            cid: v1,
             validation_status: b.2,
             extra,
         })
@@ -220,14 +231,16 @@ impl de::Object for UpdateResult {
         Option<UpdateResultValidationStatus>,
     );
     const KEYS: &'static [&'static str] = &["uri", "cid", "validationStatus"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
+            uri: v0,
+            cid: v1,
             validation_status: b.2,
             extra,
         })
@@ -258,11 +271,7 @@ pub struct DeleteResult {
 }
 impl de::Object for DeleteResult {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -371,15 +380,17 @@ impl de::Object for Input {
         Option<formats::Cid>,
     );
     const KEYS: &'static [&'static str] = &["repo", "validate", "writes", "swapCommit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("repo");
+        };
+        let Some(v2) = b.2 else {
+            return Err("writes");
+        };
         Ok(Self {
-            repo: de::required(b.0, path, "repo")?,
+            repo: v0,
             validate: b.1,
-            writes: de::required(b.2, path, "writes")?,
+            writes: v2,
             swap_commit: b.3,
             extra,
         })
@@ -432,11 +443,7 @@ impl de::Object for Output {
         Option<Vec<OutputResultsItem>>,
     );
     const KEYS: &'static [&'static str] = &["commit", "results"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             commit: b.0,
             results: b.1,

@@ -13,16 +13,14 @@ pub struct CommitMeta {
 impl de::Object for CommitMeta {
     type Builder = (Option<formats::Cid>, Option<formats::Tid>);
     const KEYS: &'static [&'static str] = &["cid", "rev"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            cid: de::required(b.0, path, "cid")?,
-            rev: de::required(b.1, path, "rev")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("cid");
+        };
+        let Some(v1) = b.1 else {
+            return Err("rev");
+        };
+        Ok(Self { cid: v0, rev: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

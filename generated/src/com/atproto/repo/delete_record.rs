@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Delete a repository record, or ensure it doesn't exist. Requires auth, implemented by PDS.
 ///
 /// Procedure (HTTP POST) `com.atproto.repo.deleteRecord`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DeleteRecord;
 impl xrpc::Endpoint for DeleteRecord {
     const NSID: &'static str = "com.atproto.repo.deleteRecord";
@@ -50,15 +50,20 @@ impl de::Object for Input {
         "swapRecord",
         "swapCommit",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("repo");
+        };
+        let Some(v1) = b.1 else {
+            return Err("collection");
+        };
+        let Some(v2) = b.2 else {
+            return Err("rkey");
+        };
         Ok(Self {
-            repo: de::required(b.0, path, "repo")?,
-            collection: de::required(b.1, path, "collection")?,
-            rkey: de::required(b.2, path, "rkey")?,
+            repo: v0,
+            collection: v1,
+            rkey: v2,
             swap_record: b.3,
             swap_commit: b.4,
             extra,
@@ -90,11 +95,7 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<crate::com::atproto::repo::defs::CommitMeta>;
     const KEYS: &'static [&'static str] = &["commit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { commit: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get information about an account and repository, including the list of collections. Does not require auth.
 ///
 /// Query (HTTP GET) `com.atproto.repo.describeRepo`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DescribeRepo;
 impl xrpc::Endpoint for DescribeRepo {
     const NSID: &'static str = "com.atproto.repo.describeRepo";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::AtIdentifier>;
     const KEYS: &'static [&'static str] = &["repo"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            repo: de::required(b, path, "repo")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("repo");
+        };
+        Ok(Self { repo: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("repo", &self.repo).extra(&self.extra)
@@ -82,17 +78,28 @@ impl de::Object for Output {
         "collections",
         "handleIsCorrect",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("handle");
+        };
+        let Some(v1) = b.1 else {
+            return Err("did");
+        };
+        let Some(v2) = b.2 else {
+            return Err("didDoc");
+        };
+        let Some(v3) = b.3 else {
+            return Err("collections");
+        };
+        let Some(v4) = b.4 else {
+            return Err("handleIsCorrect");
+        };
         Ok(Self {
-            handle: de::required(b.0, path, "handle")?,
-            did: de::required(b.1, path, "did")?,
-            did_doc: de::required(b.2, path, "didDoc")?,
-            collections: de::required(b.3, path, "collections")?,
-            handle_is_correct: de::required(b.4, path, "handleIsCorrect")?,
+            handle: v0,
+            did: v1,
+            did_doc: v2,
+            collections: v3,
+            handle_is_correct: v4,
             extra,
         })
     }

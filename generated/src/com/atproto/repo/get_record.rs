@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a single record from a repository. Does not require auth.
 ///
 /// Query (HTTP GET) `com.atproto.repo.getRecord`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetRecord;
 impl xrpc::Endpoint for GetRecord {
     const NSID: &'static str = "com.atproto.repo.getRecord";
@@ -40,15 +40,20 @@ impl de::Object for Params {
         Option<formats::Cid>,
     );
     const KEYS: &'static [&'static str] = &["repo", "collection", "rkey", "cid"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("repo");
+        };
+        let Some(v1) = b.1 else {
+            return Err("collection");
+        };
+        let Some(v2) = b.2 else {
+            return Err("rkey");
+        };
         Ok(Self {
-            repo: de::required(b.0, path, "repo")?,
-            collection: de::required(b.1, path, "collection")?,
-            rkey: de::required(b.2, path, "rkey")?,
+            repo: v0,
+            collection: v1,
+            rkey: v2,
             cid: b.3,
             extra,
         })
@@ -96,15 +101,17 @@ impl de::Object for Output {
         Option<types::Unknown>,
     );
     const KEYS: &'static [&'static str] = &["uri", "cid", "value"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v2) = b.2 else {
+            return Err("value");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
+            uri: v0,
             cid: b.1,
-            value: de::required(b.2, path, "value")?,
+            value: v2,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Import a repo in the form of a CAR file. Requires Content-Length HTTP header to be set.
 ///
 /// Procedure (HTTP POST) `com.atproto.repo.importRepo`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ImportRepo;
 impl xrpc::Endpoint for ImportRepo {
     const NSID: &'static str = "com.atproto.repo.importRepo";

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Returns a list of missing blobs for the requesting account. Intended to be used in the account migration flow.
 ///
 /// Query (HTTP GET) `com.atproto.repo.listMissingBlobs`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListMissingBlobs;
 impl xrpc::Endpoint for ListMissingBlobs {
     const NSID: &'static str = "com.atproto.repo.listMissingBlobs";
@@ -29,14 +29,16 @@ pub struct RecordBlob {
 impl de::Object for RecordBlob {
     type Builder = (Option<formats::Cid>, Option<formats::AtUri>);
     const KEYS: &'static [&'static str] = &["cid", "recordUri"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("cid");
+        };
+        let Some(v1) = b.1 else {
+            return Err("recordUri");
+        };
         Ok(Self {
-            cid: de::required(b.0, path, "cid")?,
-            record_uri: de::required(b.1, path, "recordUri")?,
+            cid: v0,
+            record_uri: v1,
             extra,
         })
     }
@@ -63,11 +65,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             limit: b.0,
             cursor: b.1,
@@ -123,14 +121,13 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<String>, Option<Vec<RecordBlob>>);
     const KEYS: &'static [&'static str] = &["cursor", "blobs"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("blobs");
+        };
         Ok(Self {
             cursor: b.0,
-            blobs: de::required(b.1, path, "blobs")?,
+            blobs: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// List a range of records in a repository, matching a specific collection. Does not require auth.
 ///
 /// Query (HTTP GET) `com.atproto.repo.listRecords`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListRecords;
 impl xrpc::Endpoint for ListRecords {
     const NSID: &'static str = "com.atproto.repo.listRecords";
@@ -34,15 +34,20 @@ impl de::Object for Record {
         Option<types::Unknown>,
     );
     const KEYS: &'static [&'static str] = &["uri", "cid", "value"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        let Some(v2) = b.2 else {
+            return Err("value");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
-            value: de::required(b.2, path, "value")?,
+            uri: v0,
+            cid: v1,
+            value: v2,
             extra,
         })
     }
@@ -93,14 +98,16 @@ impl de::Object for Params {
         "cursor",
         "reverse",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("repo");
+        };
+        let Some(v1) = b.1 else {
+            return Err("collection");
+        };
         Ok(Self {
-            repo: de::required(b.0, path, "repo")?,
-            collection: de::required(b.1, path, "collection")?,
+            repo: v0,
+            collection: v1,
             limit: b.2,
             cursor: b.3,
             reverse: b.4,
@@ -162,14 +169,13 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<String>, Option<Vec<Record>>);
     const KEYS: &'static [&'static str] = &["cursor", "records"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("records");
+        };
         Ok(Self {
             cursor: b.0,
-            records: de::required(b.1, path, "records")?,
+            records: v1,
             extra,
         })
     }

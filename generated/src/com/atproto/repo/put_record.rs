@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Write a repository record, creating or updating it as needed. Requires auth, implemented by PDS.
 ///
 /// Procedure (HTTP POST) `com.atproto.repo.putRecord`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct PutRecord;
 impl xrpc::Endpoint for PutRecord {
     const NSID: &'static str = "com.atproto.repo.putRecord";
@@ -58,17 +58,25 @@ impl de::Object for Input {
         "swapRecord",
         "swapCommit",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("repo");
+        };
+        let Some(v1) = b.1 else {
+            return Err("collection");
+        };
+        let Some(v2) = b.2 else {
+            return Err("rkey");
+        };
+        let Some(v4) = b.4 else {
+            return Err("record");
+        };
         Ok(Self {
-            repo: de::required(b.0, path, "repo")?,
-            collection: de::required(b.1, path, "collection")?,
-            rkey: de::required(b.2, path, "rkey")?,
+            repo: v0,
+            collection: v1,
+            rkey: v2,
             validate: b.3,
-            record: de::required(b.4, path, "record")?,
+            record: v4,
             swap_record: b.5,
             swap_commit: b.6,
             extra,
@@ -129,14 +137,16 @@ impl de::Object for Output {
         Option<OutputValidationStatus>,
     );
     const KEYS: &'static [&'static str] = &["uri", "cid", "commit", "validationStatus"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("uri");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
         Ok(Self {
-            uri: de::required(b.0, path, "uri")?,
-            cid: de::required(b.1, path, "cid")?,
+            uri: v0,
+            cid: v1,
             commit: b.2,
             validation_status: b.3,
             extra,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Upload a new blob, to be referenced from a repository record. The blob will be deleted if it is not referenced within a time window (eg, minutes). Blob restrictions (mimetype, size, etc) are enforced when the reference is created. Requires auth, implemented by PDS.
 ///
 /// Procedure (HTTP POST) `com.atproto.repo.uploadBlob`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UploadBlob;
 impl xrpc::Endpoint for UploadBlob {
     const NSID: &'static str = "com.atproto.repo.uploadBlob";
@@ -29,15 +29,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<types::Blob>;
     const KEYS: &'static [&'static str] = &["blob"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            blob: de::required(b, path, "blob")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("blob");
+        };
+        Ok(Self { blob: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("blob", &self.blob).extra(&self.extra)

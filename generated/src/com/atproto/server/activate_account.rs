@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Activates a currently deactivated account. Used to finalize account migration after the account's repo is imported and identity is setup.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.activateAccount`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ActivateAccount;
 impl xrpc::Endpoint for ActivateAccount {
     const NSID: &'static str = "com.atproto.server.activateAccount";

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Returns the status of an account, especially as pertaining to import or recovery. Can be called many times over the course of an account migration. Requires auth and can only be called pertaining to oneself.
 ///
 /// Query (HTTP GET) `com.atproto.server.checkAccountStatus`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CheckAccountStatus;
 impl xrpc::Endpoint for CheckAccountStatus {
     const NSID: &'static str = "com.atproto.server.checkAccountStatus";
@@ -56,21 +56,44 @@ impl de::Object for Output {
         "expectedBlobs",
         "importedBlobs",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("activated");
+        };
+        let Some(v1) = b.1 else {
+            return Err("validDid");
+        };
+        let Some(v2) = b.2 else {
+            return Err("repoCommit");
+        };
+        let Some(v3) = b.3 else {
+            return Err("repoRev");
+        };
+        let Some(v4) = b.4 else {
+            return Err("repoBlocks");
+        };
+        let Some(v5) = b.5 else {
+            return Err("indexedRecords");
+        };
+        let Some(v6) = b.6 else {
+            return Err("privateStateValues");
+        };
+        let Some(v7) = b.7 else {
+            return Err("expectedBlobs");
+        };
+        let Some(v8) = b.8 else {
+            return Err("importedBlobs");
+        };
         Ok(Self {
-            activated: de::required(b.0, path, "activated")?,
-            valid_did: de::required(b.1, path, "validDid")?,
-            repo_commit: de::required(b.2, path, "repoCommit")?,
-            repo_rev: de::required(b.3, path, "repoRev")?,
-            repo_blocks: de::required(b.4, path, "repoBlocks")?,
-            indexed_records: de::required(b.5, path, "indexedRecords")?,
-            private_state_values: de::required(b.6, path, "privateStateValues")?,
-            expected_blobs: de::required(b.7, path, "expectedBlobs")?,
-            imported_blobs: de::required(b.8, path, "importedBlobs")?,
+            activated: v0,
+            valid_did: v1,
+            repo_commit: v2,
+            repo_rev: v3,
+            repo_blocks: v4,
+            indexed_records: v5,
+            private_state_values: v6,
+            expected_blobs: v7,
+            imported_blobs: v8,
             extra,
         })
     }

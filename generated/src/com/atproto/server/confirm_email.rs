@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Confirm an email using a token from com.atproto.server.requestEmailConfirmation.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.confirmEmail`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ConfirmEmail;
 impl xrpc::Endpoint for ConfirmEmail {
     const NSID: &'static str = "com.atproto.server.confirmEmail";
@@ -29,14 +29,16 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["email", "token"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("email");
+        };
+        let Some(v1) = b.1 else {
+            return Err("token");
+        };
         Ok(Self {
-            email: de::required(b.0, path, "email")?,
-            token: de::required(b.1, path, "token")?,
+            email: v0,
+            token: v1,
             extra,
         })
     }

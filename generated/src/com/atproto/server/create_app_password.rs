@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Create an App Password.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.createAppPassword`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CreateAppPassword;
 impl xrpc::Endpoint for CreateAppPassword {
     const NSID: &'static str = "com.atproto.server.createAppPassword";
@@ -42,15 +42,20 @@ impl de::Object for AppPassword {
         "createdAt",
         "privileged",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("name");
+        };
+        let Some(v1) = b.1 else {
+            return Err("password");
+        };
+        let Some(v2) = b.2 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            name: de::required(b.0, path, "name")?,
-            password: de::required(b.1, path, "password")?,
-            created_at: de::required(b.2, path, "createdAt")?,
+            name: v0,
+            password: v1,
+            created_at: v2,
             privileged: b.3,
             extra,
         })
@@ -82,13 +87,12 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<String>, Option<bool>);
     const KEYS: &'static [&'static str] = &["name", "privileged"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("name");
+        };
         Ok(Self {
-            name: de::required(b.0, path, "name")?,
+            name: v0,
             privileged: b.1,
             extra,
         })

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Create an invite code.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.createInviteCode`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CreateInviteCode;
 impl xrpc::Endpoint for CreateInviteCode {
     const NSID: &'static str = "com.atproto.server.createInviteCode";
@@ -30,13 +30,12 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<i64>, Option<formats::Did>);
     const KEYS: &'static [&'static str] = &["useCount", "forAccount"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("useCount");
+        };
         Ok(Self {
-            use_count: de::required(b.0, path, "useCount")?,
+            use_count: v0,
             for_account: b.1,
             extra,
         })
@@ -62,15 +61,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["code"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            code: de::required(b, path, "code")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("code");
+        };
+        Ok(Self { code: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("code", &self.code).extra(&self.extra)

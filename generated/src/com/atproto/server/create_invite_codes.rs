@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Create invite codes.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.createInviteCodes`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CreateInviteCodes;
 impl xrpc::Endpoint for CreateInviteCodes {
     const NSID: &'static str = "com.atproto.server.createInviteCodes";
@@ -30,14 +30,16 @@ pub struct AccountCodes {
 impl de::Object for AccountCodes {
     type Builder = (Option<String>, Option<Vec<String>>);
     const KEYS: &'static [&'static str] = &["account", "codes"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("account");
+        };
+        let Some(v1) = b.1 else {
+            return Err("codes");
+        };
         Ok(Self {
-            account: de::required(b.0, path, "account")?,
-            codes: de::required(b.1, path, "codes")?,
+            account: v0,
+            codes: v1,
             extra,
         })
     }
@@ -63,14 +65,16 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<i64>, Option<i64>, Option<Vec<formats::Did>>);
     const KEYS: &'static [&'static str] = &["codeCount", "useCount", "forAccounts"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("codeCount");
+        };
+        let Some(v1) = b.1 else {
+            return Err("useCount");
+        };
         Ok(Self {
-            code_count: de::required(b.0, path, "codeCount")?,
-            use_count: de::required(b.1, path, "useCount")?,
+            code_count: v0,
+            use_count: v1,
             for_accounts: b.2,
             extra,
         })
@@ -98,15 +102,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<AccountCodes>>;
     const KEYS: &'static [&'static str] = &["codes"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            codes: de::required(b, path, "codes")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("codes");
+        };
+        Ok(Self { codes: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("codes", &self.codes).extra(&self.extra)

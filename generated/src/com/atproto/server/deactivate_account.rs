@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Deactivates a currently active account. Stops serving of repo, and future writes to repo until reactivated. Used to finalize account migration with the old host after the account has been activated on the new host.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.deactivateAccount`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DeactivateAccount;
 impl xrpc::Endpoint for DeactivateAccount {
     const NSID: &'static str = "com.atproto.server.deactivateAccount";
@@ -29,11 +29,7 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::Datetime>;
     const KEYS: &'static [&'static str] = &["deleteAfter"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { delete_after: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

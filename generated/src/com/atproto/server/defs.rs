@@ -34,19 +34,36 @@ impl de::Object for InviteCode {
         "createdAt",
         "uses",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("code");
+        };
+        let Some(v1) = b.1 else {
+            return Err("available");
+        };
+        let Some(v2) = b.2 else {
+            return Err("disabled");
+        };
+        let Some(v3) = b.3 else {
+            return Err("forAccount");
+        };
+        let Some(v4) = b.4 else {
+            return Err("createdBy");
+        };
+        let Some(v5) = b.5 else {
+            return Err("createdAt");
+        };
+        let Some(v6) = b.6 else {
+            return Err("uses");
+        };
         Ok(Self {
-            code: de::required(b.0, path, "code")?,
-            available: de::required(b.1, path, "available")?,
-            disabled: de::required(b.2, path, "disabled")?,
-            for_account: de::required(b.3, path, "forAccount")?,
-            created_by: de::required(b.4, path, "createdBy")?,
-            created_at: de::required(b.5, path, "createdAt")?,
-            uses: de::required(b.6, path, "uses")?,
+            code: v0,
+            available: v1,
+            disabled: v2,
+            for_account: v3,
+            created_by: v4,
+            created_at: v5,
+            uses: v6,
             extra,
         })
     }
@@ -82,14 +99,16 @@ pub struct InviteCodeUse {
 impl de::Object for InviteCodeUse {
     type Builder = (Option<formats::Did>, Option<formats::Datetime>);
     const KEYS: &'static [&'static str] = &["usedBy", "usedAt"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("usedBy");
+        };
+        let Some(v1) = b.1 else {
+            return Err("usedAt");
+        };
         Ok(Self {
-            used_by: de::required(b.0, path, "usedBy")?,
-            used_at: de::required(b.1, path, "usedAt")?,
+            used_by: v0,
+            used_at: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Delete an actor's account with a token and password. Can only be called after requesting a deletion token. Requires auth.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.deleteAccount`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DeleteAccount;
 impl xrpc::Endpoint for DeleteAccount {
     const NSID: &'static str = "com.atproto.server.deleteAccount";
@@ -30,15 +30,20 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<formats::Did>, Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["did", "password", "token"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("password");
+        };
+        let Some(v2) = b.2 else {
+            return Err("token");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            password: de::required(b.1, path, "password")?,
-            token: de::required(b.2, path, "token")?,
+            did: v0,
+            password: v1,
+            token: v2,
             extra,
         })
     }

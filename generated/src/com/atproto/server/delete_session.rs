@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Delete the current session. Requires auth using the 'refreshJwt' (not the 'accessJwt').
 ///
 /// Procedure (HTTP POST) `com.atproto.server.deleteSession`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DeleteSession;
 impl xrpc::Endpoint for DeleteSession {
     const NSID: &'static str = "com.atproto.server.deleteSession";

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Describes the server's account creation requirements and capabilities. Implemented by PDS.
 ///
 /// Query (HTTP GET) `com.atproto.server.describeServer`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DescribeServer;
 impl xrpc::Endpoint for DescribeServer {
     const NSID: &'static str = "com.atproto.server.describeServer";
@@ -29,11 +29,7 @@ pub struct Links {
 impl de::Object for Links {
     type Builder = (Option<formats::Uri>, Option<formats::Uri>);
     const KEYS: &'static [&'static str] = &["privacyPolicy", "termsOfService"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             privacy_policy: b.0,
             terms_of_service: b.1,
@@ -63,11 +59,7 @@ pub struct Contact {
 impl de::Object for Contact {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["email"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { email: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -115,19 +107,21 @@ impl de::Object for Output {
         "contact",
         "did",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v3) = b.3 else {
+            return Err("availableUserDomains");
+        };
+        let Some(v6) = b.6 else {
+            return Err("did");
+        };
         Ok(Self {
             invite_code_required: b.0,
             phone_verification_required: b.1,
             blob_upload_limit: b.2,
-            available_user_domains: de::required(b.3, path, "availableUserDomains")?,
+            available_user_domains: v3,
             links: b.4,
             contact: b.5,
-            did: de::required(b.6, path, "did")?,
+            did: v6,
             extra,
         })
     }

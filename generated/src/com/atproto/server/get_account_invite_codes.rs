@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get all invite codes for the current account. Requires auth.
 ///
 /// Query (HTTP GET) `com.atproto.server.getAccountInviteCodes`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetAccountInviteCodes;
 impl xrpc::Endpoint for GetAccountInviteCodes {
     const NSID: &'static str = "com.atproto.server.getAccountInviteCodes";
@@ -33,11 +33,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<bool>, Option<bool>);
     const KEYS: &'static [&'static str] = &["includeUsed", "createAvailable"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             include_used: b.0,
             create_available: b.1,
@@ -78,15 +74,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::com::atproto::server::defs::InviteCode>>;
     const KEYS: &'static [&'static str] = &["codes"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            codes: de::required(b, path, "codes")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("codes");
+        };
+        Ok(Self { codes: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("codes", &self.codes).extra(&self.extra)

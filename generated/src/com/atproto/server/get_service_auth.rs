@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a signed token on behalf of the requesting DID for the requested service.
 ///
 /// Query (HTTP GET) `com.atproto.server.getServiceAuth`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetServiceAuth;
 impl xrpc::Endpoint for GetServiceAuth {
     const NSID: &'static str = "com.atproto.server.getServiceAuth";
@@ -33,13 +33,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<String>, Option<i64>, Option<formats::Nsid>);
     const KEYS: &'static [&'static str] = &["aud", "exp", "lxm"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("aud");
+        };
         Ok(Self {
-            aud: de::required(b.0, path, "aud")?,
+            aud: v0,
             exp: b.1,
             lxm: b.2,
             extra,
@@ -94,15 +93,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["token"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            token: de::required(b, path, "token")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("token");
+        };
+        Ok(Self { token: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("token", &self.token).extra(&self.extra)

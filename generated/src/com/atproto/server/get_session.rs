@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get information about the current auth session. Requires auth.
 ///
 /// Query (HTTP GET) `com.atproto.server.getSession`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetSession;
 impl xrpc::Endpoint for GetSession {
     const NSID: &'static str = "com.atproto.server.getSession";
@@ -54,14 +54,16 @@ impl de::Object for Output {
         "active",
         "status",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("handle");
+        };
+        let Some(v1) = b.1 else {
+            return Err("did");
+        };
         Ok(Self {
-            handle: de::required(b.0, path, "handle")?,
-            did: de::required(b.1, path, "did")?,
+            handle: v0,
+            did: v1,
             did_doc: b.2,
             email: b.3,
             email_confirmed: b.4,

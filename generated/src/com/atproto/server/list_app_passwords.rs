@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// List all App Passwords.
 ///
 /// Query (HTTP GET) `com.atproto.server.listAppPasswords`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListAppPasswords;
 impl xrpc::Endpoint for ListAppPasswords {
     const NSID: &'static str = "com.atproto.server.listAppPasswords";
@@ -30,14 +30,16 @@ pub struct AppPassword {
 impl de::Object for AppPassword {
     type Builder = (Option<String>, Option<formats::Datetime>, Option<bool>);
     const KEYS: &'static [&'static str] = &["name", "createdAt", "privileged"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("name");
+        };
+        let Some(v1) = b.1 else {
+            return Err("createdAt");
+        };
         Ok(Self {
-            name: de::required(b.0, path, "name")?,
-            created_at: de::required(b.1, path, "createdAt")?,
+            name: v0,
+            created_at: v1,
             privileged: b.2,
             extra,
         })
@@ -65,15 +67,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<AppPassword>>;
     const KEYS: &'static [&'static str] = &["passwords"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            passwords: de::required(b, path, "passwords")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("passwords");
+        };
+        Ok(Self { passwords: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("passwords", &self.passwords).extra(&self.extra)

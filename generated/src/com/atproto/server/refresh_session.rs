@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Refresh an authentication session. Requires auth using the 'refreshJwt' (not the 'accessJwt').
 ///
 /// Procedure (HTTP POST) `com.atproto.server.refreshSession`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RefreshSession;
 impl xrpc::Endpoint for RefreshSession {
     const NSID: &'static str = "com.atproto.server.refreshSession";
@@ -60,16 +60,24 @@ impl de::Object for Output {
         "active",
         "status",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("accessJwt");
+        };
+        let Some(v1) = b.1 else {
+            return Err("refreshJwt");
+        };
+        let Some(v2) = b.2 else {
+            return Err("handle");
+        };
+        let Some(v3) = b.3 else {
+            return Err("did");
+        };
         Ok(Self {
-            access_jwt: de::required(b.0, path, "accessJwt")?,
-            refresh_jwt: de::required(b.1, path, "refreshJwt")?,
-            handle: de::required(b.2, path, "handle")?,
-            did: de::required(b.3, path, "did")?,
+            access_jwt: v0,
+            refresh_jwt: v1,
+            handle: v2,
+            did: v3,
             did_doc: b.4,
             email: b.5,
             email_confirmed: b.6,

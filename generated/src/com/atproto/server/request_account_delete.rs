@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Initiate a user account deletion via email.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.requestAccountDelete`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RequestAccountDelete;
 impl xrpc::Endpoint for RequestAccountDelete {
     const NSID: &'static str = "com.atproto.server.requestAccountDelete";

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Request an email with a code to confirm ownership of email.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.requestEmailConfirmation`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RequestEmailConfirmation;
 impl xrpc::Endpoint for RequestEmailConfirmation {
     const NSID: &'static str = "com.atproto.server.requestEmailConfirmation";

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Request a token in order to update email.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.requestEmailUpdate`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RequestEmailUpdate;
 impl xrpc::Endpoint for RequestEmailUpdate {
     const NSID: &'static str = "com.atproto.server.requestEmailUpdate";
@@ -28,15 +28,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<bool>;
     const KEYS: &'static [&'static str] = &["tokenRequired"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            token_required: de::required(b, path, "tokenRequired")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("tokenRequired");
+        };
+        Ok(Self { token_required: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

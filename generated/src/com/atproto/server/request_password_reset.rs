@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Initiate a user account password reset via email.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.requestPasswordReset`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RequestPasswordReset;
 impl xrpc::Endpoint for RequestPasswordReset {
     const NSID: &'static str = "com.atproto.server.requestPasswordReset";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["email"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            email: de::required(b, path, "email")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("email");
+        };
+        Ok(Self { email: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("email", &self.email).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Reserve a repo signing key, for use with account creation. Necessary so that a DID PLC update operation can be constructed during an account migraiton. Public and does not require auth; implemented by PDS. NOTE: this endpoint may change when full account migration is implemented.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.reserveSigningKey`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ReserveSigningKey;
 impl xrpc::Endpoint for ReserveSigningKey {
     const NSID: &'static str = "com.atproto.server.reserveSigningKey";
@@ -30,11 +30,7 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["did"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { did: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -55,15 +51,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["signingKey"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            signing_key: de::required(b, path, "signingKey")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("signingKey");
+        };
+        Ok(Self { signing_key: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("signingKey", &self.signing_key).extra(&self.extra)

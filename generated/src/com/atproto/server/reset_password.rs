@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Reset a user account password using a token.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.resetPassword`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ResetPassword;
 impl xrpc::Endpoint for ResetPassword {
     const NSID: &'static str = "com.atproto.server.resetPassword";
@@ -29,14 +29,16 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<String>, Option<String>);
     const KEYS: &'static [&'static str] = &["token", "password"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("token");
+        };
+        let Some(v1) = b.1 else {
+            return Err("password");
+        };
         Ok(Self {
-            token: de::required(b.0, path, "token")?,
-            password: de::required(b.1, path, "password")?,
+            token: v0,
+            password: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Revoke an App Password by name.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.revokeAppPassword`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RevokeAppPassword;
 impl xrpc::Endpoint for RevokeAppPassword {
     const NSID: &'static str = "com.atproto.server.revokeAppPassword";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["name"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            name: de::required(b, path, "name")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("name");
+        };
+        Ok(Self { name: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("name", &self.name).extra(&self.extra)

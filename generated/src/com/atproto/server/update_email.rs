@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Update an account's email.
 ///
 /// Procedure (HTTP POST) `com.atproto.server.updateEmail`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct UpdateEmail;
 impl xrpc::Endpoint for UpdateEmail {
     const NSID: &'static str = "com.atproto.server.updateEmail";
@@ -31,13 +31,12 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = (Option<String>, Option<bool>, Option<String>);
     const KEYS: &'static [&'static str] = &["email", "emailAuthFactor", "token"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("email");
+        };
         Ok(Self {
-            email: de::required(b.0, path, "email")?,
+            email: v0,
             email_auth_factor: b.1,
             token: b.2,
             extra,

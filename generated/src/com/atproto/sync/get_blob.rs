@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get a blob associated with a given account. Returns the full blob as originally uploaded. Does not require auth; implemented by PDS.
 ///
 /// Query (HTTP GET) `com.atproto.sync.getBlob`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetBlob;
 impl xrpc::Endpoint for GetBlob {
     const NSID: &'static str = "com.atproto.sync.getBlob";
@@ -31,16 +31,14 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Did>, Option<formats::Cid>);
     const KEYS: &'static [&'static str] = &["did", "cid"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            cid: de::required(b.1, path, "cid")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cid");
+        };
+        Ok(Self { did: v0, cid: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

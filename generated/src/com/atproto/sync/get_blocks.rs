@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get data blocks from a given repo, by CID. For example, intermediate MST nodes, or records. Does not require auth; implemented by PDS.
 ///
 /// Query (HTTP GET) `com.atproto.sync.getBlocks`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetBlocks;
 impl xrpc::Endpoint for GetBlocks {
     const NSID: &'static str = "com.atproto.sync.getBlocks";
@@ -30,16 +30,14 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Did>, Option<Vec<formats::Cid>>);
     const KEYS: &'static [&'static str] = &["did", "cids"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            cids: de::required(b.1, path, "cids")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("cids");
+        };
+        Ok(Self { did: v0, cids: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

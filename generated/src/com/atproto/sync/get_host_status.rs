@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Returns information about a specified upstream host, as consumed by the server. Implemented by relays.
 ///
 /// Query (HTTP GET) `com.atproto.sync.getHostStatus`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetHostStatus;
 impl xrpc::Endpoint for GetHostStatus {
     const NSID: &'static str = "com.atproto.sync.getHostStatus";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["hostname"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            hostname: de::required(b, path, "hostname")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("hostname");
+        };
+        Ok(Self { hostname: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("hostname", &self.hostname).extra(&self.extra)
@@ -73,13 +69,12 @@ impl de::Object for Output {
         Option<crate::com::atproto::sync::defs::HostStatus>,
     );
     const KEYS: &'static [&'static str] = &["hostname", "seq", "accountCount", "status"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("hostname");
+        };
         Ok(Self {
-            hostname: de::required(b.0, path, "hostname")?,
+            hostname: v0,
             seq: b.1,
             account_count: b.2,
             status: b.3,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get the current commit CID &amp; revision of the specified repo. Does not require auth.
 ///
 /// Query (HTTP GET) `com.atproto.sync.getLatestCommit`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetLatestCommit;
 impl xrpc::Endpoint for GetLatestCommit {
     const NSID: &'static str = "com.atproto.sync.getLatestCommit";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["did"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b, path, "did")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("did");
+        };
+        Ok(Self { did: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -64,16 +60,14 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<formats::Cid>, Option<formats::Tid>);
     const KEYS: &'static [&'static str] = &["cid", "rev"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            cid: de::required(b.0, path, "cid")?,
-            rev: de::required(b.1, path, "rev")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("cid");
+        };
+        let Some(v1) = b.1 else {
+            return Err("rev");
+        };
+        Ok(Self { cid: v0, rev: v1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get data blocks needed to prove the existence or non-existence of record in the current version of repo. Does not require auth.
 ///
 /// Query (HTTP GET) `com.atproto.sync.getRecord`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetRecord;
 impl xrpc::Endpoint for GetRecord {
     const NSID: &'static str = "com.atproto.sync.getRecord";
@@ -36,15 +36,20 @@ impl de::Object for Params {
         Option<formats::RecordKey>,
     );
     const KEYS: &'static [&'static str] = &["did", "collection", "rkey"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("collection");
+        };
+        let Some(v2) = b.2 else {
+            return Err("rkey");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            collection: de::required(b.1, path, "collection")?,
-            rkey: de::required(b.2, path, "rkey")?,
+            did: v0,
+            collection: v1,
+            rkey: v2,
             extra,
         })
     }

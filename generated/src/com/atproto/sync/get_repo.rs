@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Download a repository export as CAR file. Optionally only a 'diff' since a previous revision. Does not require auth; implemented by PDS.
 ///
 /// Query (HTTP GET) `com.atproto.sync.getRepo`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetRepo;
 impl xrpc::Endpoint for GetRepo {
     const NSID: &'static str = "com.atproto.sync.getRepo";
@@ -31,16 +31,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Did>, Option<formats::Tid>);
     const KEYS: &'static [&'static str] = &["did", "since"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            since: b.1,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        Ok(Self { did: v0, since: b.1, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

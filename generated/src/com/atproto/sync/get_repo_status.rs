@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Get the hosting status for a repository, on this server. Expected to be implemented by PDS and Relay.
 ///
 /// Query (HTTP GET) `com.atproto.sync.getRepoStatus`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct GetRepoStatus;
 impl xrpc::Endpoint for GetRepoStatus {
     const NSID: &'static str = "com.atproto.sync.getRepoStatus";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["did"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b, path, "did")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("did");
+        };
+        Ok(Self { did: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -73,14 +69,16 @@ impl de::Object for Output {
         Option<formats::Tid>,
     );
     const KEYS: &'static [&'static str] = &["did", "active", "status", "rev"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("active");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            active: de::required(b.1, path, "active")?,
+            did: v0,
+            active: v1,
             status: b.2,
             rev: b.3,
             extra,

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// List blob CIDs for an account, since some repo revision. Does not require auth; implemented by PDS.
 ///
 /// Query (HTTP GET) `com.atproto.sync.listBlobs`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListBlobs;
 impl xrpc::Endpoint for ListBlobs {
     const NSID: &'static str = "com.atproto.sync.listBlobs";
@@ -39,13 +39,12 @@ impl de::Object for Params {
         Option<String>,
     );
     const KEYS: &'static [&'static str] = &["did", "since", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
+            did: v0,
             since: b.1,
             limit: b.2,
             cursor: b.3,
@@ -105,14 +104,13 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<String>, Option<Vec<formats::Cid>>);
     const KEYS: &'static [&'static str] = &["cursor", "cids"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("cids");
+        };
         Ok(Self {
             cursor: b.0,
-            cids: de::required(b.1, path, "cids")?,
+            cids: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates upstream hosts (eg, PDS or relay instances) that this service consumes from. Implemented by relays.
 ///
 /// Query (HTTP GET) `com.atproto.sync.listHosts`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListHosts;
 impl xrpc::Endpoint for ListHosts {
     const NSID: &'static str = "com.atproto.sync.listHosts";
@@ -38,13 +38,12 @@ impl de::Object for Host {
         Option<crate::com::atproto::sync::defs::HostStatus>,
     );
     const KEYS: &'static [&'static str] = &["hostname", "seq", "accountCount", "status"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("hostname");
+        };
         Ok(Self {
-            hostname: de::required(b.0, path, "hostname")?,
+            hostname: v0,
             seq: b.1,
             account_count: b.2,
             status: b.3,
@@ -80,11 +79,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             limit: b.0,
             cursor: b.1,
@@ -141,14 +136,13 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<String>, Option<Vec<Host>>);
     const KEYS: &'static [&'static str] = &["cursor", "hosts"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("hosts");
+        };
         Ok(Self {
             cursor: b.0,
-            hosts: de::required(b.1, path, "hosts")?,
+            hosts: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates all the DID, rev, and commit CID for all repos hosted by this service. Does not require auth; implemented by PDS and Relay.
 ///
 /// Query (HTTP GET) `com.atproto.sync.listRepos`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListRepos;
 impl xrpc::Endpoint for ListRepos {
     const NSID: &'static str = "com.atproto.sync.listRepos";
@@ -40,15 +40,20 @@ impl de::Object for Repo {
         Option<RepoStatus>,
     );
     const KEYS: &'static [&'static str] = &["did", "head", "rev", "active", "status"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("did");
+        };
+        let Some(v1) = b.1 else {
+            return Err("head");
+        };
+        let Some(v2) = b.2 else {
+            return Err("rev");
+        };
         Ok(Self {
-            did: de::required(b.0, path, "did")?,
-            head: de::required(b.1, path, "head")?,
-            rev: de::required(b.2, path, "rev")?,
+            did: v0,
+            head: v1,
+            rev: v2,
             active: b.3,
             status: b.4,
             extra,
@@ -84,11 +89,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             limit: b.0,
             cursor: b.1,
@@ -144,14 +145,13 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<String>, Option<Vec<Repo>>);
     const KEYS: &'static [&'static str] = &["cursor", "repos"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("repos");
+        };
         Ok(Self {
             cursor: b.0,
-            repos: de::required(b.1, path, "repos")?,
+            repos: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Enumerates all the DIDs which have records with the given collection NSID.
 ///
 /// Query (HTTP GET) `com.atproto.sync.listReposByCollection`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListReposByCollection;
 impl xrpc::Endpoint for ListReposByCollection {
     const NSID: &'static str = "com.atproto.sync.listReposByCollection";
@@ -28,15 +28,11 @@ pub struct Repo {
 impl de::Object for Repo {
     type Builder = Option<formats::Did>;
     const KEYS: &'static [&'static str] = &["did"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            did: de::required(b, path, "did")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("did");
+        };
+        Ok(Self { did: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("did", &self.did).extra(&self.extra)
@@ -59,13 +55,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Nsid>, Option<i64>, Option<String>);
     const KEYS: &'static [&'static str] = &["collection", "limit", "cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("collection");
+        };
         Ok(Self {
-            collection: de::required(b.0, path, "collection")?,
+            collection: v0,
             limit: b.1,
             cursor: b.2,
             extra,
@@ -122,14 +117,13 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<String>, Option<Vec<Repo>>);
     const KEYS: &'static [&'static str] = &["cursor", "repos"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v1) = b.1 else {
+            return Err("repos");
+        };
         Ok(Self {
             cursor: b.0,
-            repos: de::required(b.1, path, "repos")?,
+            repos: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Request a service to persistently crawl hosted repos. Expected use is new PDS instances declaring their existence to Relays. Does not require auth.
 ///
 /// Procedure (HTTP POST) `com.atproto.sync.requestCrawl`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RequestCrawl;
 impl xrpc::Endpoint for RequestCrawl {
     const NSID: &'static str = "com.atproto.sync.requestCrawl";
@@ -29,15 +29,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["hostname"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            hostname: de::required(b, path, "hostname")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("hostname");
+        };
+        Ok(Self { hostname: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("hostname", &self.hostname).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Repository event stream, aka Firehose endpoint. Outputs repo commits with diff data, and identity update events, for all repositories on the current server. See the atproto specifications for details around stream sequencing, repo versioning, CAR diff format, and more. Public and does not require auth; implemented by PDS and Relay.
 ///
 /// Subscription (WebSocket) `com.atproto.sync.subscribeRepos`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SubscribeRepos;
 impl xrpc::Subscription for SubscribeRepos {
     const NSID: &'static str = "com.atproto.sync.subscribeRepos";
@@ -73,24 +73,53 @@ impl de::Object for Commit {
         "prevData",
         "time",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("seq");
+        };
+        let Some(v1) = b.1 else {
+            return Err("rebase");
+        };
+        let Some(v2) = b.2 else {
+            return Err("tooBig");
+        };
+        let Some(v3) = b.3 else {
+            return Err("repo");
+        };
+        let Some(v4) = b.4 else {
+            return Err("commit");
+        };
+        let Some(v5) = b.5 else {
+            return Err("rev");
+        };
+        let Some(v6) = b.6 else {
+            return Err("since");
+        };
+        let Some(v7) = b.7 else {
+            return Err("blocks");
+        };
+        let Some(v8) = b.8 else {
+            return Err("ops");
+        };
+        let Some(v9) = b.9 else {
+            return Err("blobs");
+        };
+        let Some(v11) = b.11 else {
+            return Err("time");
+        };
         Ok(Self {
-            seq: de::required(b.0, path, "seq")?,
-            rebase: de::required(b.1, path, "rebase")?,
-            too_big: de::required(b.2, path, "tooBig")?,
-            repo: de::required(b.3, path, "repo")?,
-            commit: de::required(b.4, path, "commit")?,
-            rev: de::required(b.5, path, "rev")?,
-            since: de::required(b.6, path, "since")?,
-            blocks: de::required(b.7, path, "blocks")?,
-            ops: de::required(b.8, path, "ops")?,
-            blobs: de::required(b.9, path, "blobs")?,
+            seq: v0,
+            rebase: v1,
+            too_big: v2,
+            repo: v3,
+            commit: v4,
+            rev: v5,
+            since: v6,
+            blocks: v7,
+            ops: v8,
+            blobs: v9,
             prev_data: b.10,
-            time: de::required(b.11, path, "time")?,
+            time: v11,
             extra,
         })
     }
@@ -176,17 +205,28 @@ impl de::Object for Sync {
         Option<formats::Datetime>,
     );
     const KEYS: &'static [&'static str] = &["seq", "did", "blocks", "rev", "time"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("seq");
+        };
+        let Some(v1) = b.1 else {
+            return Err("did");
+        };
+        let Some(v2) = b.2 else {
+            return Err("blocks");
+        };
+        let Some(v3) = b.3 else {
+            return Err("rev");
+        };
+        let Some(v4) = b.4 else {
+            return Err("time");
+        };
         Ok(Self {
-            seq: de::required(b.0, path, "seq")?,
-            did: de::required(b.1, path, "did")?,
-            blocks: de::required(b.2, path, "blocks")?,
-            rev: de::required(b.3, path, "rev")?,
-            time: de::required(b.4, path, "time")?,
+            seq: v0,
+            did: v1,
+            blocks: v2,
+            rev: v3,
+            time: v4,
             extra,
         })
     }
@@ -241,15 +281,20 @@ impl de::Object for Identity {
         Option<formats::Handle>,
     );
     const KEYS: &'static [&'static str] = &["seq", "did", "time", "handle"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("seq");
+        };
+        let Some(v1) = b.1 else {
+            return Err("did");
+        };
+        let Some(v2) = b.2 else {
+            return Err("time");
+        };
         Ok(Self {
-            seq: de::required(b.0, path, "seq")?,
-            did: de::required(b.1, path, "did")?,
-            time: de::required(b.2, path, "time")?,
+            seq: v0,
+            did: v1,
+            time: v2,
             handle: b.3,
             extra,
         })
@@ -291,16 +336,24 @@ impl de::Object for Account {
         Option<AccountStatus>,
     );
     const KEYS: &'static [&'static str] = &["seq", "did", "time", "active", "status"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("seq");
+        };
+        let Some(v1) = b.1 else {
+            return Err("did");
+        };
+        let Some(v2) = b.2 else {
+            return Err("time");
+        };
+        let Some(v3) = b.3 else {
+            return Err("active");
+        };
         Ok(Self {
-            seq: de::required(b.0, path, "seq")?,
-            did: de::required(b.1, path, "did")?,
-            time: de::required(b.2, path, "time")?,
-            active: de::required(b.3, path, "active")?,
+            seq: v0,
+            did: v1,
+            time: v2,
+            active: v3,
             status: b.4,
             extra,
         })
@@ -334,13 +387,12 @@ pub struct Info {
 impl de::Object for Info {
     type Builder = (Option<InfoName>, Option<String>);
     const KEYS: &'static [&'static str] = &["name", "message"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("name");
+        };
         Ok(Self {
-            name: de::required(b.0, path, "name")?,
+            name: v0,
             message: b.1,
             extra,
         })
@@ -378,15 +430,20 @@ impl de::Object for RepoOp {
         Option<types::CidLink>,
     );
     const KEYS: &'static [&'static str] = &["action", "path", "cid", "prev"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("action");
+        };
+        let Some(v1) = b.1 else {
+            return Err("path");
+        };
+        let Some(v2) = b.2 else {
+            return Err("cid");
+        };
         Ok(Self {
-            action: de::required(b.0, path, "action")?,
-            path: de::required(b.1, path, "path")?,
-            cid: de::required(b.2, path, "cid")?,
+            action: v0,
+            path: v1,
+            cid: v2,
             prev: b.3,
             extra,
         })
@@ -588,11 +645,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<i64>;
     const KEYS: &'static [&'static str] = &["cursor"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { cursor: b, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

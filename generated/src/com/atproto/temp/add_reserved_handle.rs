@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Add a handle to the set of reserved handles.
 ///
 /// Procedure (HTTP POST) `com.atproto.temp.addReservedHandle`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct AddReservedHandle;
 impl xrpc::Endpoint for AddReservedHandle {
     const NSID: &'static str = "com.atproto.temp.addReservedHandle";
@@ -29,15 +29,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["handle"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            handle: de::required(b, path, "handle")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("handle");
+        };
+        Ok(Self { handle: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("handle", &self.handle).extra(&self.extra)
@@ -53,11 +49,7 @@ pub struct Output {
 }
 impl de::Object for Output {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {

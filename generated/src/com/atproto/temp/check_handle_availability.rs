@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Checks whether the provided handle is available. If the handle is not available, available suggestions will be returned. Optional inputs will be used to generate suggestions.
 ///
 /// Query (HTTP GET) `com.atproto.temp.checkHandleAvailability`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CheckHandleAvailability;
 impl xrpc::Endpoint for CheckHandleAvailability {
     const NSID: &'static str = "com.atproto.temp.checkHandleAvailability";
@@ -27,11 +27,7 @@ pub struct ResultAvailable {
 }
 impl de::Object for ResultAvailable {
     type Builder = ();
-    fn finish<E: de::Error>(
-        _b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(_b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self { extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -53,15 +49,11 @@ pub struct ResultUnavailable {
 impl de::Object for ResultUnavailable {
     type Builder = Option<Vec<Suggestion>>;
     const KEYS: &'static [&'static str] = &["suggestions"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            suggestions: de::required(b, path, "suggestions")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("suggestions");
+        };
+        Ok(Self { suggestions: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)
@@ -86,14 +78,16 @@ pub struct Suggestion {
 impl de::Object for Suggestion {
     type Builder = (Option<formats::Handle>, Option<String>);
     const KEYS: &'static [&'static str] = &["handle", "method"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("handle");
+        };
+        let Some(v1) = b.1 else {
+            return Err("method");
+        };
         Ok(Self {
-            handle: de::required(b.0, path, "handle")?,
-            method: de::required(b.1, path, "method")?,
+            handle: v0,
+            method: v1,
             extra,
         })
     }
@@ -121,13 +115,12 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<formats::Handle>, Option<String>, Option<formats::Datetime>);
     const KEYS: &'static [&'static str] = &["handle", "email", "birthDate"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("handle");
+        };
         Ok(Self {
-            handle: de::required(b.0, path, "handle")?,
+            handle: v0,
             email: b.1,
             birth_date: b.2,
             extra,
@@ -170,14 +163,16 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = (Option<formats::Handle>, Option<OutputResult>);
     const KEYS: &'static [&'static str] = &["handle", "result"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("handle");
+        };
+        let Some(v1) = b.1 else {
+            return Err("result");
+        };
         Ok(Self {
-            handle: de::required(b.0, path, "handle")?,
-            result: de::required(b.1, path, "result")?,
+            handle: v0,
+            result: v1,
             extra,
         })
     }

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Check accounts location in signup queue.
 ///
 /// Query (HTTP GET) `com.atproto.temp.checkSignupQueue`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CheckSignupQueue;
 impl xrpc::Endpoint for CheckSignupQueue {
     const NSID: &'static str = "com.atproto.temp.checkSignupQueue";
@@ -34,13 +34,12 @@ impl de::Object for Output {
         "placeInQueue",
         "estimatedTimeMs",
     ];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b.0 else {
+            return Err("activated");
+        };
         Ok(Self {
-            activated: de::required(b.0, path, "activated")?,
+            activated: v0,
             place_in_queue: b.1,
             estimated_time_ms: b.2,
             extra,

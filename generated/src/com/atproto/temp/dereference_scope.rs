@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Allows finding the oauth permission scope from a reference
 ///
 /// Query (HTTP GET) `com.atproto.temp.dereferenceScope`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct DereferenceScope;
 impl xrpc::Endpoint for DereferenceScope {
     const NSID: &'static str = "com.atproto.temp.dereferenceScope";
@@ -29,15 +29,11 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["scope"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            scope: de::required(b, path, "scope")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("scope");
+        };
+        Ok(Self { scope: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("scope", &self.scope).extra(&self.extra)
@@ -64,15 +60,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["scope"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            scope: de::required(b, path, "scope")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("scope");
+        };
+        Ok(Self { scope: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("scope", &self.scope).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// DEPRECATED: use queryLabels or subscribeLabels instead -- Fetch all labels from a labeler created after a certain date.
 ///
 /// Query (HTTP GET) `com.atproto.temp.fetchLabels`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct FetchLabels;
 impl xrpc::Endpoint for FetchLabels {
     const NSID: &'static str = "com.atproto.temp.fetchLabels";
@@ -30,11 +30,7 @@ pub struct Params {
 impl de::Object for Params {
     type Builder = (Option<i64>, Option<i64>);
     const KEYS: &'static [&'static str] = &["since", "limit"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        _path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
         Ok(Self {
             since: b.0,
             limit: b.1,
@@ -87,15 +83,11 @@ pub struct Output {
 impl de::Object for Output {
     type Builder = Option<Vec<crate::com::atproto::label::defs::Label>>;
     const KEYS: &'static [&'static str] = &["labels"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            labels: de::required(b, path, "labels")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("labels");
+        };
+        Ok(Self { labels: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("labels", &self.labels).extra(&self.extra)

@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Request a verification code to be sent to the supplied phone number
 ///
 /// Procedure (HTTP POST) `com.atproto.temp.requestPhoneVerification`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RequestPhoneVerification;
 impl xrpc::Endpoint for RequestPhoneVerification {
     const NSID: &'static str = "com.atproto.temp.requestPhoneVerification";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<String>;
     const KEYS: &'static [&'static str] = &["phoneNumber"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            phone_number: de::required(b, path, "phoneNumber")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("phoneNumber");
+        };
+        Ok(Self { phone_number: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map)

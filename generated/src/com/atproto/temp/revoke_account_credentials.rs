@@ -7,7 +7,7 @@ use crate::{de, formats, types, validate, xrpc};
 /// Revoke sessions, password, and app passwords associated with account. May be resolved by a password reset.
 ///
 /// Procedure (HTTP POST) `com.atproto.temp.revokeAccountCredentials`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RevokeAccountCredentials;
 impl xrpc::Endpoint for RevokeAccountCredentials {
     const NSID: &'static str = "com.atproto.temp.revokeAccountCredentials";
@@ -28,15 +28,11 @@ pub struct Input {
 impl de::Object for Input {
     type Builder = Option<formats::AtIdentifier>;
     const KEYS: &'static [&'static str] = &["account"];
-    fn finish<E: de::Error>(
-        b: Self::Builder,
-        extra: types::Extra,
-        path: &validate::Path<'_>,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            account: de::required(b, path, "account")?,
-            extra,
-        })
+    fn finish(b: Self::Builder, extra: types::Extra) -> Result<Self, &'static str> {
+        let Some(v0) = b else {
+            return Err("account");
+        };
+        Ok(Self { account: v0, extra })
     }
     fn write<M: de::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         de::WriteFields::new(map).req("account", &self.account).extra(&self.extra)
