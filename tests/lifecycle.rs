@@ -8,6 +8,7 @@
 
 use atproto_lexgen::lifecycle::cbor::{encode as cbor, Ipld};
 use atproto_lexgen::lifecycle::cid::block_cid;
+use atproto_types::crypto::PublicKey;
 use k256::ecdsa::signature::Signer;
 use k256::ecdsa::SigningKey;
 use lexgen_tests::fake_net::{FakeDns, FakeHttp};
@@ -50,33 +51,9 @@ fn account_key() -> SigningKey {
     SigningKey::from_slice(&[7u8; 32]).unwrap()
 }
 
-fn base58(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    let mut digits: Vec<u8> = Vec::new(); // little-endian base 58
-    for &b in bytes {
-        let mut carry = u32::from(b);
-        for d in digits.iter_mut() {
-            carry += u32::from(*d) << 8;
-            *d = (carry % 58) as u8;
-            carry /= 58;
-        }
-        while carry > 0 {
-            digits.push((carry % 58) as u8);
-            carry /= 58;
-        }
-    }
-    let zeros = bytes.iter().take_while(|&&b| b == 0).count();
-    std::iter::repeat('1')
-        .take(zeros)
-        .chain(digits.iter().rev().map(|&d| ALPHABET[d as usize] as char))
-        .collect()
-}
-
 /// The key as a DID document's `Multikey` (`0xe7 0x01` + compressed point).
 fn multikey(key: &SigningKey) -> String {
-    let mut bytes = vec![0xe7, 0x01];
-    bytes.extend_from_slice(&key.verifying_key().to_sec1_bytes());
-    format!("z{}", base58(&bytes))
+    PublicKey::Secp256k1(*key.verifying_key()).to_multikey()
 }
 
 fn map(entries: Vec<(&str, Ipld)>) -> Ipld {

@@ -13,7 +13,8 @@
 use atproto_types::cbor::{self, FromData};
 use atproto_types::client_blocking::ureq;
 use atproto_types::com::atproto::sync::subscribe_repos::{self, Message, SubscribeRepos};
-use atproto_types::firehose::Event;
+use atproto_types::crypto::{Algorithm, PublicKey};
+use atproto_types::firehose::{self, Event};
 use atproto_types::firehose_client::{Error as HoseError, Firehose};
 use atproto_types::records::Record;
 use atproto_types::repo::{Mst, Repo};
@@ -47,6 +48,17 @@ impl Pds {
     fn call(&self, nsid: &str, input: &Value) -> Value {
         self.post(nsid, "application/json", input.to_string().as_bytes())
     }
+}
+
+/// The account's signing key, from its DID document as the PLC directory
+/// serves it.
+fn signing_key(agent: &ureq::Agent, did: &str) -> PublicKey {
+    let plc = std::env::var("LEXGEN_PLC_URL").expect("tests/e2e/pds.sh sets LEXGEN_PLC_URL");
+    let mut response = agent.get(&format!("{plc}/{did}")).call().unwrap();
+    let text = response.body_mut().read_to_string().unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(doc["id"], did, "{text}");
+    PublicKey::from_did_document(&doc).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
 fn suffix() -> String {
@@ -106,6 +118,10 @@ fn records_and_get_repo_have_the_pds_cids() {
     );
     pds.jwt = account["accessJwt"].as_str().unwrap().to_owned();
     let did = account["did"].as_str().unwrap().to_owned();
+    // The PDS signs with a secp256k1 key, named in the account's DID document.
+    let key = signing_key(&pds.agent, &did);
+    assert_eq!(key.algorithm(), Algorithm::Secp256k1);
+    hose.keys.insert(did.clone(), key.clone());
     hose.expect_new_account(&did);
     let blob = pds.post("com.atproto.repo.uploadBlob", "image/png", PNG)["blob"].clone();
     let now = "2026-11-30T00:00:00.000Z";
@@ -249,6 +265,9 @@ fn records_and_get_repo_have_the_pds_cids() {
     let repo = Repo::from_car(&car).unwrap();
     assert_eq!(repo.commit.did, did);
     assert_eq!(repo.commit.version, 3);
+    // Signed by the account's key, and by no other.
+    repo.verify_signature(&key)
+        .unwrap_or_else(|e| panic!("getRepo commit: {e}"));
     // Our MST writer rebuilds the PDS's tree: same root, same node blocks.
     let mst = Mst::build(&repo.keys().unwrap()).unwrap();
     assert_eq!(mst.root, repo.commit.data);
@@ -296,7 +315,19 @@ fn records_and_get_repo_have_the_pds_cids() {
         "com.atproto.server.createAccount",
         &json!({"handle": format!("cbor2{s}{domain}"), "email": format!("cbor2{s}@example.com"), "password": "lexgen-cbor-e2e"}),
     );
-    hose.expect_new_account(second["did"].as_str().unwrap());
+    let second_did = second["did"].as_str().unwrap();
+    let second_key = signing_key(&pds.agent, second_did);
+    assert_ne!(second_key, key);
+    let err = repo.verify_signature(&second_key).unwrap_err().to_string();
+    assert!(err.contains("does not verify"), "{err}");
+    hose.keys.insert(second_did.to_owned(), second_key);
+    hose.expect_new_account(second_did);
+    println!(
+        "repo_e2e: commit signatures verified with the DID documents' keys: getRepo's, and {} \
+         #commit events'",
+        hose.signatures_verified
+    );
+    assert!(hose.signatures_verified >= 10);
     hose.check_and_resume(&pds.url, &did, &expected);
 }
 
@@ -308,6 +339,9 @@ struct Hose {
     seen: Vec<(i64, String, String)>,
     /// The repository as this account's #commit ops left it.
     state: BTreeMap<(String, String), String>,
+    /// The accounts' signing keys: each #commit of theirs is checked.
+    keys: BTreeMap<String, PublicKey>,
+    signatures_verified: usize,
 }
 
 /// How long an event may take to arrive.
@@ -341,6 +375,8 @@ impl Hose {
             firehose: Some(firehose),
             seen: Vec::new(),
             state: BTreeMap::new(),
+            keys: BTreeMap::new(),
+            signatures_verified: 0,
         }
     }
 
@@ -366,6 +402,11 @@ impl Hose {
             let who = did_of(&event.message)
                 .unwrap_or_else(|| panic!("unexpected {}: {:?}", event.t, event.message));
             self.seen.push((seq, event.t.clone(), who.to_owned()));
+            if let (Message::Commit(c), Some(key)) = (&event.message, self.keys.get(who)) {
+                firehose::verify_commit_blocks(&c.commit.0, &c.blocks.0, key)
+                    .unwrap_or_else(|e| panic!("#commit {seq}: {e}"));
+                self.signatures_verified += 1;
+            }
             if who == did {
                 return event;
             }

@@ -21,6 +21,8 @@ pub use ::atproto_lexgen_runtime::cbor;
 pub use ::atproto_lexgen_runtime::client;
 #[cfg(feature = "client-blocking")]
 pub use ::atproto_lexgen_runtime::client_blocking;
+#[cfg(feature = "crypto")]
+pub use ::atproto_lexgen_runtime::crypto;
 #[doc(hidden)]
 pub use ::atproto_lexgen_runtime::de;
 #[cfg(feature = "firehose")]

@@ -14,6 +14,8 @@
 //! - `client-blocking`: a small blocking XRPC client on `ureq`
 //!   ([`client_blocking`]);
 //! - `server`: an XRPC router on `axum` ([`server`]);
+//! - `crypto`: account keys and signatures (`crypto`); with `repo`, a
+//!   repository's commit signature (`Repo::verify_signature`);
 //! - `cbor`: DAG-CBOR and CIDs (`cbor`);
 //! - `repo`: repositories: CAR files, commits, the MST (`repo`);
 //! - `firehose`: event-stream frames and `#commit` ops (`firehose`);
@@ -40,6 +42,8 @@ pub mod cbor;
 pub mod client;
 #[cfg(feature = "client-blocking")]
 pub mod client_blocking;
+#[cfg(feature = "crypto")]
+pub mod crypto;
 #[cfg(feature = "firehose")]
 pub mod firehose;
 #[cfg(feature = "firehose-client")]
@@ -70,6 +74,7 @@ pub const MODULES: &[ModuleInfo] = &[
     module("cbor", Some("cbor"), false),
     module("client", Some("client"), false),
     module("client_blocking", Some("client-blocking"), false),
+    module("crypto", Some("crypto"), false),
     module("de", None, true),
     module("firehose", Some("firehose"), false),
     module("firehose_client", Some("firehose-client"), false),

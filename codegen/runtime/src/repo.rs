@@ -2,7 +2,8 @@
 //! with every block's CID verified, its signed commit, and its records by
 //! walking the MST; and the other way, the MST of a set of records
 //! ([`Mst::build`], the same nodes and root CID a PDS computes) and CAR
-//! files ([`write_car`]).
+//! files ([`write_car`]). With the `crypto` feature, the commit's signature
+//! is checked against the account's key ([`Repo::verify_signature`]).
 //!
 //! ```ignore
 //! let repo = Repo::from_car(&bytes)?;
@@ -162,6 +163,53 @@ impl Repo {
                 record,
             })
         }))
+    }
+}
+
+/// Checks the signature of a commit block (DAG-CBOR): `sig` must be the
+/// signature by `key` of the commit without `sig`, encoded as DAG-CBOR.
+/// A repository's ([`Repo::verify_signature`]) or a firehose `#commit`'s
+/// (`firehose::verify_commit`).
+///
+/// # Errors
+///
+/// A block that is not a commit with `sig` bytes, or a signature that does
+/// not verify (see [`PublicKey::verify`](crate::crypto::PublicKey::verify)).
+#[cfg(feature = "crypto")]
+pub fn verify_commit(block: &[u8], key: &crate::crypto::PublicKey) -> Result<(), Error> {
+    let Data::Object(mut commit) = cbor::decode(block)? else {
+        return Err(Error::new("a commit is a map"));
+    };
+    let Some(Data::Bytes(sig)) = commit.remove("sig") else {
+        return Err(Error::new("the commit has no `sig` bytes"));
+    };
+    let unsigned = cbor::encode(&Data::Object(commit))?;
+    key.verify(&unsigned, &sig)
+        .map_err(|e| Error::new(format!("commit signature by {key}: {e}")))
+}
+
+#[cfg(feature = "crypto")]
+impl Repo {
+    /// Checks the commit's signature with the account's signing key (from
+    /// its DID document: `crypto::PublicKey::from_did_document`). Reading
+    /// the CAR checked that every block matches its CID, so a valid
+    /// signature covers every record.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_commit`].
+    pub fn verify_signature(&self, key: &crate::crypto::PublicKey) -> Result<(), Error> {
+        let root = self
+            .car
+            .roots
+            .first()
+            .ok_or_else(|| Error::new("a repository CAR has exactly one root"))?;
+        let block = self
+            .car
+            .blocks
+            .get(root)
+            .ok_or_else(|| Error::new(format!("the commit block {root} is not in the CAR")))?;
+        verify_commit(block, key)
     }
 }
 

@@ -7,6 +7,7 @@
 //! answered consistently, not that the account signed it.
 
 use super::cbor::{self, Ipld};
+use atproto_lexgen_runtime::crypto::PublicKey;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -32,7 +33,11 @@ pub fn verify(
         return Err("the commit is not a map".into());
     };
     unsigned.remove("sig");
-    verify_signature(key, &cbor::encode(&Ipld::Map(unsigned)), sig)?;
+    let (kind, multibase) = key;
+    PublicKey::from_verification_method(kind, multibase)
+        .map_err(|e| format!("the signing key: {e}"))?
+        .verify(&cbor::encode(&Ipld::Map(unsigned)), sig)
+        .map_err(|e| format!("the commit signature does not verify: {e}"))?;
     let Some(Ipld::Link(data)) = commit.get("data") else {
         return Err("the commit has no `data` (MST root)".into());
     };
@@ -148,96 +153,9 @@ fn mst_lookup(blocks: &Blocks<'_>, root: &[u8], key: &[u8]) -> Result<Option<Vec
     Err("the MST is too deep".into())
 }
 
-/// The curve and SEC1 point of a signing key: a `Multikey` carries a
-/// multicodec prefix (`0xe7 0x01` secp256k1, `0x80 0x24` P-256); the
-/// legacy `EcdsaSecp256k1VerificationKey2019` and
-/// `EcdsaSecp256r1VerificationKey2019` types hold the bare point.
-fn key_point(kind: &str, multibase: &str) -> Result<(bool, Vec<u8>), String> {
-    let bytes = multibase
-        .strip_prefix('z')
-        .and_then(base58_decode)
-        .ok_or("the signing key is not base58btc multibase")?;
-    match (kind, bytes.as_slice()) {
-        ("Multikey", [0xe7, 0x01, point @ ..]) => Ok((true, point.to_vec())),
-        ("Multikey", [0x80, 0x24, point @ ..]) => Ok((false, point.to_vec())),
-        ("EcdsaSecp256k1VerificationKey2019", _) => Ok((true, bytes)),
-        ("EcdsaSecp256r1VerificationKey2019", _) => Ok((false, bytes)),
-        _ => Err(format!(
-            "unsupported signing key type {kind:?} (secp256k1 and P-256 only)"
-        )),
-    }
-}
-
-/// ECDSA over SHA-256, the signature as 64 bytes `r || s` with low `s`.
-fn verify_signature((kind, key): (&str, &str), message: &[u8], sig: &[u8]) -> Result<(), String> {
-    use k256::ecdsa::signature::Verifier;
-    let bad = |e: &dyn std::fmt::Display| format!("the commit signature does not verify: {e}");
-    let (secp256k1, point) = key_point(kind, key)?;
-    if secp256k1 {
-        let vk = k256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(|e| bad(&e))?;
-        let sig = k256::ecdsa::Signature::from_slice(sig).map_err(|e| bad(&e))?;
-        if sig.normalize_s().is_some() {
-            return Err(bad(&"high-S signature"));
-        }
-        vk.verify(message, &sig).map_err(|e| bad(&e))
-    } else {
-        let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(|e| bad(&e))?;
-        let sig = p256::ecdsa::Signature::from_slice(sig).map_err(|e| bad(&e))?;
-        if sig.normalize_s().is_some() {
-            return Err(bad(&"high-S signature"));
-        }
-        vk.verify(message, &sig).map_err(|e| bad(&e))
-    }
-}
-
-const BASE58: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
-fn base58_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out: Vec<u8> = Vec::new(); // little-endian
-    for c in text.bytes() {
-        let mut carry = BASE58.iter().position(|&x| x == c)? as u32;
-        for b in out.iter_mut() {
-            carry += u32::from(*b) * 58;
-            *b = carry as u8;
-            carry >>= 8;
-        }
-        while carry > 0 {
-            out.push(carry as u8);
-            carry >>= 8;
-        }
-    }
-    let zeros = text.bytes().take_while(|&c| c == b'1').count();
-    out.extend(std::iter::repeat(0).take(zeros));
-    out.reverse();
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base58_decodes_leading_zeros_and_values() {
-        assert_eq!(base58_decode("1112").unwrap(), vec![0, 0, 0, 1]);
-        assert_eq!(base58_decode("5R").unwrap(), vec![1, 0]);
-        assert!(base58_decode("0").is_none());
-    }
-
-    #[test]
-    fn legacy_and_multikey_keys_decode_to_points() {
-        // A legacy key from the reference PDS's DID documents
-        // (tests/e2e/captured/createAccount.json): an uncompressed point.
-        let legacy = "zQyyCXTvm4B5538MSAJdrxZPuJQVnCFAQSnWyMkJGn7wETmDGZL4TUANTACEH2k9ygqpeqwxJAvQLURjk5Tbqadee";
-        let (secp256k1, point) = key_point("EcdsaSecp256k1VerificationKey2019", legacy).unwrap();
-        assert!(secp256k1);
-        assert!(k256::ecdsa::VerifyingKey::from_sec1_bytes(&point).is_ok());
-        // A secp256k1 Multikey: the 0xe7 0x01 prefix, then a compressed point.
-        let multikey = "zQ3shqwJEJyMBsBXCWyCBpUBMqxcon9oHB7mCvx4sSpMdLJwc";
-        let (secp256k1, point) = key_point("Multikey", multikey).unwrap();
-        assert!(secp256k1 && point.len() == 33);
-        assert!(k256::ecdsa::VerifyingKey::from_sec1_bytes(&point).is_ok());
-        assert!(key_point("Ed25519VerificationKey2020", multikey).is_err());
-    }
 
     #[test]
     fn varints_are_leb128() {
