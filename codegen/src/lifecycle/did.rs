@@ -4,6 +4,7 @@
 
 use super::error::StepError;
 use super::http::Http;
+use atproto_lexgen_runtime::crypto::PublicKey;
 use serde_json::Value;
 
 /// What a DID document says about an account.
@@ -11,9 +12,9 @@ use serde_json::Value;
 pub struct Identity {
     /// The PDS endpoint (`https://pds.example.com`, no trailing slash).
     pub pds: String,
-    /// The `#atproto` signing key: its verification method `type` and
-    /// `publicKeyMultibase`, if any.
-    pub signing_key: Option<(String, String)>,
+    /// The `#atproto` signing key, or why the document has none that
+    /// parses.
+    pub signing_key: Result<PublicKey, String>,
 }
 
 /// The PDS and signing key named in the DID document of `did`.
@@ -39,21 +40,7 @@ pub fn identity(http: &Http, plc: &str, did: &str) -> Result<Identity, StepError
     })?;
     Ok(Identity {
         pds,
-        signing_key: signing_key(&doc, did),
-    })
-}
-
-/// The `type` and `publicKeyMultibase` of the verification method
-/// `#atproto`.
-fn signing_key(doc: &Value, did: &str) -> Option<(String, String)> {
-    let methods = doc.get("verificationMethod")?.as_array()?;
-    methods.iter().find_map(|m| {
-        let id = m.get("id")?.as_str()?;
-        if id != "#atproto" && id != format!("{did}#atproto") {
-            return None;
-        }
-        let kind = m.get("type")?.as_str()?.to_owned();
-        Some((kind, m.get("publicKeyMultibase")?.as_str()?.to_owned()))
+        signing_key: PublicKey::from_did_document(&doc).map_err(|e| e.to_string()),
     })
 }
 

@@ -12,12 +12,12 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 /// Checks `car` (the proof for `collection/rkey` in `did`'s repository)
-/// against the signing key (verification method type, `publicKeyMultibase`);
-/// returns the record's CID in binary form.
+/// against the account's signing key; returns the record's CID in binary
+/// form.
 pub fn verify(
     car: &[u8],
     did: &str,
-    key: (&str, &str),
+    key: &PublicKey,
     collection: &str,
     rkey: &str,
 ) -> Result<Vec<u8>, String> {
@@ -33,10 +33,7 @@ pub fn verify(
         return Err("the commit is not a map".into());
     };
     unsigned.remove("sig");
-    let (kind, multibase) = key;
-    PublicKey::from_verification_method(kind, multibase)
-        .map_err(|e| format!("the signing key: {e}"))?
-        .verify(&cbor::encode(&Ipld::Map(unsigned)), sig)
+    key.verify(&cbor::encode(&Ipld::Map(unsigned)), sig)
         .map_err(|e| format!("the commit signature does not verify: {e}"))?;
     let Some(Ipld::Link(data)) = commit.get("data") else {
         return Err("the commit has no `data` (MST root)".into());

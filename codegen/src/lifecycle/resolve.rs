@@ -195,22 +195,16 @@ pub fn fetch(net: &Network, did: &str, nsid: &str) -> Result<Fetched, LifecycleE
             message,
         })
     };
-    let (kind, key) = identity
+    let key = identity
         .signing_key
         .as_ref()
-        .ok_or_else(|| proof_error("the DID document has no `#atproto` signing key".into()))?;
+        .map_err(|e| proof_error(e.clone()))?;
     let proof_url = format!(
         "{pds}/xrpc/com.atproto.sync.getRecord?did={did}&collection={SCHEMA_COLLECTION}&rkey={nsid}"
     );
     let car = net.http.get_bytes(&proof_url).map_err(wrap)?;
-    let proven = super::proof::verify(
-        &car,
-        did,
-        (kind.as_str(), key.as_str()),
-        SCHEMA_COLLECTION,
-        nsid,
-    )
-    .map_err(proof_error)?;
+    let proven =
+        super::proof::verify(&car, did, key, SCHEMA_COLLECTION, nsid).map_err(proof_error)?;
     let claimed_bytes = super::cid::cid_bytes(&computed).map_err(proof_error)?;
     if proven != claimed_bytes {
         return Err(proof_error(format!(
