@@ -120,8 +120,12 @@ fn hostile_lexicons(dir: &Path) {
         let other = letters[(i + 7) % letters.len()];
         defs.insert(
             c.to_string(),
-            json!({ "type": "object", "required": ["next"], "properties": {
+            // `finish`'s parameters (`b`, `extra`) and its numbered locals
+            // (`v0`, ...) as required and optional fields.
+            json!({ "type": "object", "required": ["next", "b", "v1"], "properties": {
                 "next": { "type": "ref", "ref": format!("#{next}") },
+                "v0": { "type": "string" }, "v1": { "type": "string" },
+                "extra": { "type": "integer" },
                 "u": { "type": "union", "refs": [format!("#{c}"), format!("#{other}")] },
                 "b": { "type": "string" }, "key": { "type": "string" },
                 "map": { "type": "integer" }, "path": { "type": "boolean" },

@@ -44,14 +44,15 @@ pub const RESERVED_ROOT_MODULES: &[&str] = &[
 
 /// Type names a lexicon type may not take in its module, because generated
 /// code there uses them unqualified: the generic parameters of the emitted
-/// impls (a struct `E` inside `fn finish<E>` would name the parameter), the
-/// prelude values a unit struct would shadow, and the prelude types the
-/// emitted code names without a path. The emitter's other names cannot
-/// collide: its locals (`b`, `map`, `path`, `value`, ...) are `snake_case`
-/// while types are `UpperCamel` and constants `SHOUTY`, its builders start
-/// with `__`, which rule 2 never produces, the runtime modules are imported
-/// under [`LEXICON_MODULE_IMPORTS`], and other std and serde items are named
-/// by absolute path.
+/// impls (a struct `M` inside `fn write<M>` would name the parameter; `A`
+/// and `E`, parameters of earlier emitted impls, stay reserved so that no
+/// type is renamed back), the prelude values a unit struct would shadow,
+/// and the prelude types the emitted code names without a path. The
+/// emitter's other names cannot collide: its locals (`b`, `map`, `path`,
+/// `v0`, ...) are `snake_case` while types are `UpperCamel` and constants
+/// `SHOUTY`, the runtime modules are imported under
+/// [`LEXICON_MODULE_IMPORTS`], and other std and serde items are named by
+/// absolute path.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "A", "D", "E", "M", "S", "Some", "None", "Ok", "Err", "Option", "Result", "Vec", "String",
     "Box",
