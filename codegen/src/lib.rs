@@ -114,6 +114,8 @@ pub struct Config {
     runtime_path: Option<PathBuf>,
     /// `(NSID prefix, Rust path)` of namespaces emitted elsewhere.
     externs: Vec<(String, String)>,
+    /// Single-file mode: also emit the `records` enum.
+    records: bool,
 }
 
 impl Default for Config {
@@ -125,6 +127,7 @@ impl Default for Config {
             single_file: None,
             runtime_path: None,
             externs: Vec::new(),
+            records: false,
         }
     }
 }
@@ -218,6 +221,16 @@ impl Config {
         self
     }
 
+    /// In single-file mode, also emits the `records` module: `Record`, the
+    /// enum of the file's record types by `$type` (with a `Data` fallback),
+    /// as repositories and the firehose read them (`cbor::FromData`). The
+    /// including crate must then enable the runtime's `cbor` feature. A
+    /// generated crate always has the module, behind its own `cbor` feature.
+    pub fn single_file_records(&mut self, records: bool) -> &mut Self {
+        self.records = records;
+        self
+    }
+
     /// The output directory.
     pub fn get_out_dir(&self) -> &Path {
         &self.out_dir
@@ -287,7 +300,13 @@ impl Config {
                 let root: syn::Path = syn::parse_str(root).map_err(|e| {
                     Error::Config(format!("single-file root {root:?} is not a Rust path: {e}"))
                 })?;
-                vec![emit::emit_single_file(&ir, file, &root, &externs)?]
+                vec![emit::emit_single_file(
+                    &ir,
+                    file,
+                    &root,
+                    &externs,
+                    self.records,
+                )?]
             }
             None => {
                 emit::check_extern_crates(&externs, &self.crate_options.extern_crates)

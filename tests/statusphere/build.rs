@@ -17,6 +17,9 @@ fn main() {
         .extern_path("app.bsky", "atproto_types::app::bsky")
         .out_dir(out_dir)
         .single_file("lexicons.rs", "crate::lexicons")
+        // `lexicons::records::Record`, to read the app's records out of
+        // repositories and the firehose (needs the runtime's `cbor`).
+        .single_file_records(true)
         .generate()
     {
         eprintln!("{e}");

@@ -19,6 +19,8 @@ mod de;
 pub(crate) mod read;
 mod write;
 
+// For the repository's CAR writer.
+#[cfg(feature = "repo")]
 pub(crate) use cid::push_varint;
 pub use cid::{cid_from_bytes, cid_of_bytes, cid_to_bytes, CODEC_DAG_CBOR, CODEC_RAW};
 pub use read::{decode, decode_prefix};

@@ -165,22 +165,25 @@ fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
 /// Emits the whole crate as ONE file of nested modules, for `include!` at
 /// module path `root` (e.g. `crate::atproto`) of a crate that depends on the
 /// runtime; generated code names its own types from `root`, and namespace
-/// features do not apply (the including crate has its own).
+/// features do not apply (the including crate has its own). `records`: also
+/// the `records` module (it needs the runtime's `cbor` feature).
 pub fn emit_single_file(
     ir: &Ir,
     file: &str,
     root: &syn::Path,
     externs: &Externs,
+    records: bool,
 ) -> Result<GeneratedFile, RenderError> {
     let cx = CodeGenerator::new(ir, externs, quote!(#root));
     let tree = ModuleTree::new(&cx);
     let runtime = modules::runtime_reexports(false);
+    let records = records.then(|| cx.records_module(false));
     let lexicons = tree.inline_children(&cx, &[]);
     Ok(GeneratedFile {
         contents: render(
             file,
             "the lexicon directory (single-file mode)",
-            quote!(#runtime #lexicons),
+            quote!(#runtime #records #lexicons),
         )?,
         path: file.to_string(),
     })

@@ -126,7 +126,7 @@ impl ModuleTree {
             None if path.is_empty() => ModuleBody {
                 source: "the lexicon directory".into(),
                 inner: crate_docs(cx),
-                items: Box::new([runtime_reexports(true), cx.records_module()].into_iter()),
+                items: Box::new([runtime_reexports(true), cx.records_module(true)].into_iter()),
             },
             None => {
                 let prefix = node.map_or("", |n| n.nsid_prefix.as_str());

@@ -30,8 +30,12 @@ fn variant_name(nsid: &str, taken: &mut BTreeSet<String>, id: usize) -> String {
 }
 
 impl CodeGenerator<'_> {
-    /// `#[cfg(feature = "cbor")] pub mod records { ... }` at the crate root.
-    pub fn records_module(&self) -> TokenStream {
+    /// `pub mod records { ... }` at the crate root. `gated`: in a crate,
+    /// behind its `cbor` feature and each variant behind its namespace's,
+    /// through the crate's re-exports of the runtime; else (single-file
+    /// mode) ungated, naming the runtime crate, whose `cbor` feature the
+    /// including crate enables.
+    pub fn records_module(&self, gated: bool) -> TokenStream {
         let mut taken = BTreeSet::new();
         let records: Vec<_> = self
             .ir
@@ -48,24 +52,34 @@ impl CodeGenerator<'_> {
                 (name, self.type_path(id), def.type_tag.clone(), lex.feature.clone())
             })
             .collect();
+        let gate = |feature: &str| gated.then(|| quote!(#[cfg(feature = #feature)]));
+        let runtime = if gated {
+            quote!(crate)
+        } else {
+            quote!(::atproto_lexgen_runtime)
+        };
         let variants = records.iter().map(|(name, path, tag, feature)| {
-            let doc = format!(" `{tag}`");
-            quote!(#[cfg(feature = #feature)] #[doc = #doc] #name(#path),)
+            let (doc, gate) = (format!(" `{tag}`"), gate(feature));
+            quote!(#gate #[doc = #doc] #name(#path),)
         });
         let arms = records.iter().map(|(name, _, tag, feature)| {
-            quote!(#[cfg(feature = #feature)] Some(#tag) => crate::cbor::from_data(&data).map(Self::#name),)
+            let gate = gate(feature);
+            quote!(#gate Some(#tag) => #runtime::cbor::from_data(&data).map(Self::#name),)
         });
         let ser_arms = records.iter().map(|(name, _, _, feature)| {
-            quote!(#[cfg(feature = #feature)] Self::#name(r) => ::serde::Serialize::serialize(r, s),)
+            let gate = gate(feature);
+            quote!(#gate Self::#name(r) => ::serde::Serialize::serialize(r, s),)
         });
         let tags = records.iter().map(|(name, _, tag, feature)| {
-            quote!(#[cfg(feature = #feature)] Self::#name(_) => Some(#tag),)
+            let gate = gate(feature);
+            quote!(#gate Self::#name(_) => Some(#tag),)
         });
+        let module_gate = gate("cbor");
         quote! {
             /// Every record type of this crate in one enum, by `$type`, with
             /// the data-model value for the others: what repositories and the
             /// firehose hand out.
-            #[cfg(feature = "cbor")]
+            #module_gate
             // Formatted by the generator, like the lexicon modules.
             #[rustfmt::skip]
             pub mod records {
@@ -77,7 +91,7 @@ impl CodeGenerator<'_> {
                     #(#variants)*
                     /// A record whose `$type` this crate does not know (or whose
                     /// namespace feature is off).
-                    Unknown(crate::types::Data),
+                    Unknown(#runtime::types::Data),
                 }
 
                 impl Record {
@@ -90,8 +104,8 @@ impl CodeGenerator<'_> {
                     }
                 }
 
-                impl crate::cbor::FromData for Record {
-                    fn from_data(data: crate::types::Data) -> Result<Self, crate::cbor::Error> {
+                impl #runtime::cbor::FromData for Record {
+                    fn from_data(data: #runtime::types::Data) -> Result<Self, #runtime::cbor::Error> {
                         match data.type_tag() {
                             #(#arms)*
                             _ => Ok(Self::Unknown(data)),

@@ -8,6 +8,7 @@ pub mod lexicons {
     include!(concat!(env!("OUT_DIR"), "/lexicons.rs"));
 }
 
+pub use lexicons::records::Record;
 pub use lexicons::xyz::statusphere::status;
 
 #[cfg(test)]
@@ -39,6 +40,33 @@ mod tests {
         let strong_ref: &strong_ref::Main = back.subject.as_ref().expect("subject");
         assert_eq!(strong_ref, &subject());
         assert_eq!(serde_json::to_value(&back).expect("serialize"), json);
+    }
+
+    #[test]
+    fn the_records_enum_reads_the_apps_records_from_dag_cbor() {
+        use atproto_lexgen_runtime::cbor::{self, FromData};
+        let record = status::Record::new("🦋", Datetime::now()).with_subject(subject());
+        let block = cbor::to_vec(&record).expect("encode");
+        let read = super::Record::from_data(cbor::decode(&block).expect("decode")).expect("typed");
+        assert_eq!(read.known_type(), Some("xyz.statusphere.status"));
+        assert_eq!(read, super::Record::XyzStatusphereStatus(record));
+        // Written back, the same block (so the same CID).
+        assert_eq!(cbor::to_vec(&read).expect("encode"), block);
+        // Other records (here an extern namespace's) are kept as data.
+        let post = serde_json::json!({"$type": "app.bsky.feed.post", "text": "hi",
+            "createdAt": "2026-11-30T00:00:00.000Z"});
+        let data = atproto_lexgen_runtime::types::Data::from_json(&post).expect("data");
+        let other = super::Record::from_data(data.clone()).expect("kept");
+        assert_eq!(other, super::Record::Unknown(data));
+        assert_eq!(other.known_type(), None);
+        // A status that breaks its rules is refused, not kept as data.
+        let bad = serde_json::json!({"$type": "xyz.statusphere.status", "status": "🦋🦋",
+            "createdAt": "2026-11-30T00:00:00.000Z"});
+        let err = super::Record::from_data(
+            atproto_lexgen_runtime::types::Data::from_json(&bad).expect("data"),
+        )
+        .expect_err("two graphemes");
+        assert!(err.to_string().contains("maxGraphemes 1, got 2"), "{err}");
     }
 
     #[test]

@@ -49,7 +49,8 @@ pub(crate) struct Reader<'a> {
 }
 
 /// What [`Reader::item`] found: a map or array (its length; the caller
-/// reads the contents), or any other value.
+/// reads the contents), or any other value. (For MST nodes: `repo`.)
+#[cfg(feature = "repo")]
 pub(crate) enum Item {
     Map(usize),
     Array(usize),
@@ -76,6 +77,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next value, or only the head of a map or array.
+    #[cfg(feature = "repo")]
     pub(crate) fn item(&mut self, path: &Path<'_>, depth: usize) -> Result<Item, Error> {
         let start = self.pos;
         match self.head(path)? {
