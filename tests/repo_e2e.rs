@@ -50,15 +50,16 @@ impl Pds {
     }
 }
 
-/// The account's signing key, from its DID document as the PLC directory
-/// serves it.
-fn signing_key(agent: &ureq::Agent, did: &str) -> PublicKey {
+/// The account's DID document as the PLC directory serves it, and the
+/// signing key it names.
+fn did_document(agent: &ureq::Agent, did: &str) -> (Value, PublicKey) {
     let plc = std::env::var("LEXGEN_PLC_URL").expect("tests/e2e/pds.sh sets LEXGEN_PLC_URL");
     let mut response = agent.get(&format!("{plc}/{did}")).call().unwrap();
     let text = response.body_mut().read_to_string().unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
     assert_eq!(doc["id"], did, "{text}");
-    PublicKey::from_did_document(&doc).unwrap_or_else(|e| panic!("{e}: {text}"))
+    let key = PublicKey::from_did_document(&doc).unwrap_or_else(|e| panic!("{e}: {text}"));
+    (doc, key)
 }
 
 fn suffix() -> String {
@@ -119,7 +120,7 @@ fn records_and_get_repo_have_the_pds_cids() {
     pds.jwt = account["accessJwt"].as_str().unwrap().to_owned();
     let did = account["did"].as_str().unwrap().to_owned();
     // The PDS signs with a secp256k1 key, named in the account's DID document.
-    let key = signing_key(&pds.agent, &did);
+    let (doc, key) = did_document(&pds.agent, &did);
     assert_eq!(key.algorithm(), Algorithm::Secp256k1);
     hose.keys.insert(did.clone(), key.clone());
     hose.expect_new_account(&did);
@@ -268,6 +269,8 @@ fn records_and_get_repo_have_the_pds_cids() {
     // Signed by the account's key, and by no other.
     repo.verify_signature(&key)
         .unwrap_or_else(|e| panic!("getRepo commit: {e}"));
+    repo.verify_with_document(&doc)
+        .unwrap_or_else(|e| panic!("getRepo commit: {e}"));
     // Our MST writer rebuilds the PDS's tree: same root, same node blocks.
     let mst = Mst::build(&repo.keys().unwrap()).unwrap();
     assert_eq!(mst.root, repo.commit.data);
@@ -316,10 +319,18 @@ fn records_and_get_repo_have_the_pds_cids() {
         &json!({"handle": format!("cbor2{s}{domain}"), "email": format!("cbor2{s}@example.com"), "password": "lexgen-cbor-e2e"}),
     );
     let second_did = second["did"].as_str().unwrap();
-    let second_key = signing_key(&pds.agent, second_did);
+    let (second_doc, second_key) = did_document(&pds.agent, second_did);
     assert_ne!(second_key, key);
     let err = repo.verify_signature(&second_key).unwrap_err().to_string();
     assert!(err.contains("does not verify"), "{err}");
+    let err = repo
+        .verify_with_document(&second_doc)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!("the repository is {did}'s, the DID document \"{second_did}\"'s")
+    );
     hose.keys.insert(second_did.to_owned(), second_key);
     hose.expect_new_account(second_did);
     println!(
@@ -403,7 +414,7 @@ impl Hose {
                 .unwrap_or_else(|| panic!("unexpected {}: {:?}", event.t, event.message));
             self.seen.push((seq, event.t.clone(), who.to_owned()));
             if let (Message::Commit(c), Some(key)) = (&event.message, self.keys.get(who)) {
-                firehose::verify_commit_blocks(&c.commit.0, &c.blocks.0, key)
+                firehose::verify_commit_blocks(c.repo.as_str(), &c.commit.0, &c.blocks.0, key)
                     .unwrap_or_else(|e| panic!("#commit {seq}: {e}"));
                 self.signatures_verified += 1;
             }

@@ -7,7 +7,7 @@
 //!
 //! ```ignore
 //! let key = PublicKey::from_did_document(&did_doc)?;
-//! repo.verify_signature(&key)?;
+//! repo.verify_signature(&key)?; // or repo.verify_with_document(&did_doc)
 //! ```
 
 mod base58;

@@ -188,36 +188,38 @@ fn commit_ops_of<R: FromData>(body: &Data) -> Result<Vec<Op<R>>, Error> {
 }
 
 /// Checks the signature of a `#commit` body (as [`read_frame`] gives it):
-/// see [`verify_commit_blocks`].
+/// its `repo`, `commit` and `blocks`, see [`verify_commit_blocks`].
 ///
 /// # Errors
 ///
-/// A body without `commit` and `blocks`, and as [`verify_commit_blocks`].
+/// A body without `repo`, `commit` and `blocks`, and as
+/// [`verify_commit_blocks`].
 #[cfg(feature = "crypto")]
 pub fn verify_commit(body: &Data, key: &crate::crypto::PublicKey) -> Result<(), Error> {
-    let (Some(Data::Link(commit)), Some(Data::Bytes(blocks))) =
-        (get(body, "commit"), get(body, "blocks"))
+    let (Some(Data::String(repo)), Some(Data::Link(commit)), Some(Data::Bytes(blocks))) =
+        (get(body, "repo"), get(body, "commit"), get(body, "blocks"))
     else {
         return Err(Error::new(
-            "#commit: `commit` must be a link and `blocks` bytes",
+            "#commit: `repo` must be a string, `commit` a link and `blocks` bytes",
         ));
     };
-    verify_commit_blocks(commit, blocks, key)
+    verify_commit_blocks(repo, commit, blocks, key)
 }
 
-/// Checks the signature of a `#commit`: its `commit` block, found in its
-/// `blocks` (a CAR slice), signed by `key`, the account's signing key (from
-/// its DID document). With a typed message `c`:
-/// `verify_commit_blocks(&c.commit.0, &c.blocks.0, &key)`. Reading the ops
-/// ([`decode_event`]) checks every block's CID, so a valid signature covers
-/// the records.
+/// Checks a `#commit` of the repository of `repo`: its `commit` block,
+/// found in its `blocks` (a CAR slice), is a commit of `repo` signed by
+/// `key`, the account's signing key (from its DID document). With a typed
+/// message `c`: `verify_commit_blocks(c.repo.as_str(), &c.commit.0,
+/// &c.blocks.0, &key)`. Reading the ops ([`decode_event`]) checks every
+/// block's CID, so a valid signature covers the records.
 ///
 /// # Errors
 ///
 /// A malformed CAR, a commit block missing from it or not matching its
-/// CID, or a signature that does not verify.
+/// CID, and as `repo::verify_commit`.
 #[cfg(feature = "crypto")]
 pub fn verify_commit_blocks(
+    repo: &str,
     commit: &Cid,
     blocks: &[u8],
     key: &crate::crypto::PublicKey,
@@ -227,7 +229,7 @@ pub fn verify_commit_blocks(
         .blocks
         .get(commit)
         .ok_or_else(|| Error::new(format!("#commit: block {commit} not in `blocks`")))?;
-    super::repo::verify_commit(block, key)
+    super::repo::verify_commit(block, repo, key)
 }
 
 /// A repository operation of a `#commit`, with its record.

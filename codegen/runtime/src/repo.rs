@@ -166,20 +166,30 @@ impl Repo {
     }
 }
 
-/// Checks the signature of a commit block (DAG-CBOR): `sig` must be the
-/// signature by `key` of the commit without `sig`, encoded as DAG-CBOR.
-/// A repository's ([`Repo::verify_signature`]) or a firehose `#commit`'s
-/// (`firehose::verify_commit`).
+/// Checks a commit block (DAG-CBOR) of the repository of `did`: its `did`
+/// must be `did`, and its `sig` the signature by `key` of the commit without
+/// `sig`, encoded as DAG-CBOR. A repository's ([`Repo::verify_signature`])
+/// or a firehose `#commit`'s (`firehose::verify_commit_blocks`).
 ///
 /// # Errors
 ///
-/// A block that is not a commit with `sig` bytes, or a signature that does
-/// not verify (see [`PublicKey::verify`](crate::crypto::PublicKey::verify)).
+/// A block that is not a commit of `did` with `sig` bytes, or a signature
+/// that does not verify (see
+/// [`PublicKey::verify`](crate::crypto::PublicKey::verify)).
 #[cfg(feature = "crypto")]
-pub fn verify_commit(block: &[u8], key: &crate::crypto::PublicKey) -> Result<(), Error> {
+pub fn verify_commit(block: &[u8], did: &str, key: &crate::crypto::PublicKey) -> Result<(), Error> {
     let Data::Object(mut commit) = cbor::decode(block)? else {
         return Err(Error::new("a commit is a map"));
     };
+    match commit.get("did") {
+        Some(Data::String(of)) if of == did => {}
+        Some(Data::String(of)) => {
+            return Err(Error::new(format!(
+                "the commit is of the repository of {of}, not {did}"
+            )))
+        }
+        _ => return Err(Error::new("the commit has no `did` string")),
+    }
     let Some(Data::Bytes(sig)) = commit.remove("sig") else {
         return Err(Error::new("the commit has no `sig` bytes"));
     };
@@ -190,10 +200,10 @@ pub fn verify_commit(block: &[u8], key: &crate::crypto::PublicKey) -> Result<(),
 
 #[cfg(feature = "crypto")]
 impl Repo {
-    /// Checks the commit's signature with the account's signing key (from
-    /// its DID document: `crypto::PublicKey::from_did_document`). Reading
-    /// the CAR checked that every block matches its CID, so a valid
-    /// signature covers every record.
+    /// Checks the commit's signature with `key`, the signing key of the
+    /// account whose repository this is ([`Commit::did`]); see also
+    /// [`Repo::verify_with_document`]. Reading the CAR checked that every
+    /// block matches its CID, so a valid signature covers every record.
     ///
     /// # Errors
     ///
@@ -209,7 +219,27 @@ impl Repo {
             .blocks
             .get(root)
             .ok_or_else(|| Error::new(format!("the commit block {root} is not in the CAR")))?;
-        verify_commit(block, key)
+        verify_commit(block, &self.commit.did, key)
+    }
+
+    /// Checks that this is the repository of the DID whose document `doc`
+    /// is (its `id`), signed with the document's `#atproto` key.
+    ///
+    /// # Errors
+    ///
+    /// A document of another DID, one without a usable `#atproto` key, and
+    /// as [`verify_commit`].
+    pub fn verify_with_document(&self, doc: &serde_json::Value) -> Result<(), Error> {
+        let id = doc.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+        if id != self.commit.did {
+            return Err(Error::new(format!(
+                "the repository is {}'s, the DID document {id:?}'s",
+                self.commit.did
+            )));
+        }
+        let key = crate::crypto::PublicKey::from_did_document(doc)
+            .map_err(|e| Error::new(format!("DID document of {id}: {e}")))?;
+        self.verify_signature(&key)
     }
 }
 

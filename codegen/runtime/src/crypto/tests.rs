@@ -137,6 +137,8 @@ fn commits_signed_by_atproto_repo_verify_and_changed_ones_do_not() {
     use crate::cbor;
     use crate::repo::verify_commit;
     use crate::types::Data;
+    // The repository the vectors' commits are of (crypto-vectors.mjs).
+    const DID: &str = "did:plc:ewvi7nxzyoun6zhxrhs64oiz";
     let all: Value = serde_json::from_str(include_str!("vectors.json")).expect("vectors.json");
     let commits = all["commits"].as_array().expect("commits");
     assert_eq!(commits.len(), 2);
@@ -148,21 +150,32 @@ fn commits_signed_by_atproto_repo_verify_and_changed_ones_do_not() {
         let comment = case["comment"].as_str().unwrap();
         assert_eq!(case["valid"], true, "{comment}");
         let block = base64_decode(case["commitBase64"].as_str().unwrap()).unwrap();
-        verify_commit(&block, &keys[i]).unwrap_or_else(|e| panic!("{comment}: {e}"));
+        verify_commit(&block, DID, &keys[i]).unwrap_or_else(|e| panic!("{comment}: {e}"));
         // The other commit's key (the other curve).
-        let err = verify_commit(&block, &keys[1 - i]).unwrap_err().to_string();
+        let err = verify_commit(&block, DID, &keys[1 - i])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("does not verify"), "{comment}: {err}");
+        // Signed by the key, but as another account's repository.
+        assert_eq!(
+            verify_commit(&block, "did:plc:other", &keys[i])
+                .unwrap_err()
+                .to_string(),
+            format!("the commit is of the repository of {DID}, not did:plc:other")
+        );
         // The same signature over a changed commit.
         let Data::Object(mut commit) = cbor::decode(&block).unwrap() else {
             panic!("{comment}: not a map")
         };
         commit.insert("rev".into(), Data::String("3jzfcijpj2z2b".into()));
         let changed = cbor::encode(&Data::Object(commit.clone())).unwrap();
-        assert!(verify_commit(&changed, &keys[i]).is_err(), "{comment}");
+        assert!(verify_commit(&changed, DID, &keys[i]).is_err(), "{comment}");
         commit.remove("sig");
         let unsigned = cbor::encode(&Data::Object(commit)).unwrap();
         assert_eq!(
-            verify_commit(&unsigned, &keys[i]).unwrap_err().to_string(),
+            verify_commit(&unsigned, DID, &keys[i])
+                .unwrap_err()
+                .to_string(),
             "the commit has no `sig` bytes"
         );
     }
