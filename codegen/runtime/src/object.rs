@@ -69,6 +69,8 @@ pub(crate) fn read_object<'de, T: Object, A: MapAccess<'de>>(
     path: &Path<'_>,
     tag_read: bool,
 ) -> Result<T, A::Error> {
+    // One slot per key: the generator writes both from the same fields.
+    debug_assert_eq!(T::KEYS.len(), <T::Builder as Slots>::LEN);
     let mut builder = T::Builder::default();
     let mut extra = Extra::new();
     let mut saw_type = tag_read;
