@@ -34,8 +34,8 @@ pub const RESERVED_ROOT_MODULES: &[&str] = &[
     // Crate files.
     "lib", "main", "bin",
     // The runtime crate's modules (`atproto_lexgen_runtime::MODULES`; checked by a test below).
-    "cbor", "client", "client_blocking", "crypto", "de", "firehose", "firehose_client", "formats",
-    "repo", "server", "types", "validate", "xrpc",
+    "cbor", "client", "client_blocking", "crypto", "de", "dns", "firehose", "firehose_client",
+    "formats", "repo", "server", "types", "validate", "xrpc",
     // Planned runtime modules.
     "data", "prelude",
     // Emitted by lexgen: the enum of every record type.

@@ -25,6 +25,8 @@ pub use ::atproto_lexgen_runtime::client_blocking;
 pub use ::atproto_lexgen_runtime::crypto;
 #[doc(hidden)]
 pub use ::atproto_lexgen_runtime::de;
+#[cfg(feature = "dns")]
+pub use ::atproto_lexgen_runtime::dns;
 #[cfg(feature = "firehose")]
 pub use ::atproto_lexgen_runtime::firehose;
 #[cfg(feature = "firehose-client")]

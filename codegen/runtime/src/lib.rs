@@ -16,6 +16,7 @@
 //! - `server`: an XRPC router on `axum` ([`server`]);
 //! - `crypto`: account keys and signatures (`crypto`); with `repo`, a
 //!   repository's commit signature (`Repo::verify_signature`);
+//! - `dns`: a small blocking DNS TXT client (`dns`);
 //! - `cbor`: DAG-CBOR and CIDs (`cbor`);
 //! - `repo`: repositories: CAR files, commits, the MST (`repo`);
 //! - `firehose`: event-stream frames and `#commit` ops (`firehose`);
@@ -44,6 +45,8 @@ pub mod client;
 pub mod client_blocking;
 #[cfg(feature = "crypto")]
 pub mod crypto;
+#[cfg(feature = "dns")]
+pub mod dns;
 #[cfg(feature = "firehose")]
 pub mod firehose;
 #[cfg(feature = "firehose-client")]
@@ -76,6 +79,7 @@ pub const MODULES: &[ModuleInfo] = &[
     module("client_blocking", Some("client-blocking"), false),
     module("crypto", Some("crypto"), false),
     module("de", None, true),
+    module("dns", Some("dns"), false),
     module("firehose", Some("firehose"), false),
     module("firehose_client", Some("firehose-client"), false),
     module("formats", None, false),

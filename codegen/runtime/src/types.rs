@@ -11,9 +11,11 @@ use serde_json::{Map, Value};
 use std::str::FromStr;
 
 mod data;
+mod did_doc;
 use data::{finish_object, object_from_json, read_object, validate_object};
 pub(crate) use data::{from_json_at as data_from_json_at, insert_member};
 pub use data::{Data, Extra, Object};
+pub use did_doc::{DidDocument, DidDocumentError};
 
 macro_rules! serde_via_at {
     ($($t:ty),*) => {$(

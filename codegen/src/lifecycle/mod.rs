@@ -15,7 +15,6 @@ pub mod cbor;
 pub mod cid;
 pub mod cli;
 mod did;
-pub mod dns;
 mod error;
 mod files;
 mod http;

@@ -12,7 +12,8 @@
 
 use super::error::{LifecycleError, StepError};
 use super::http::Http;
-use super::{did, dns, SCHEMA_COLLECTION};
+use super::{did, SCHEMA_COLLECTION};
+use atproto_lexgen_runtime::dns;
 use serde_json::Value;
 use std::net::SocketAddr;
 

@@ -1,12 +1,12 @@
-//! A minimal DNS client: one TXT query over UDP (TCP when the answer is
-//! truncated) to a configurable server.
+//! A minimal DNS client (feature `dns`): one TXT query over UDP (TCP when
+//! the answer is truncated) to a configurable server, blocking. Handle
+//! resolution (`_atproto.<handle>`, the `identity` feature) and lexicon
+//! resolution (`_lexicon.<authority>`, in lexgen) need nothing more.
 //!
-//! Not `hickory-resolver`: resolution needs one record type from one
-//! server, synchronously, next to a blocking HTTP client. hickory brings an
-//! async runtime (tokio) and some thirty crates into the generator for
-//! that. The wire format of a TXT query is small and stable (RFC 1035), and
-//! taking the server as a plain address is exactly what tests and private
-//! deployments need (`--dns 127.0.0.1:5353`).
+//! Not `hickory-resolver`: one record type from one server needs no async
+//! runtime and thirty crates. The wire format of a TXT query is small and
+//! stable (RFC 1035), and taking the server as a plain address is exactly
+//! what tests and private deployments need (`--dns 127.0.0.1:5353`).
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
