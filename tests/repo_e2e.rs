@@ -16,9 +16,11 @@ use atproto_types::com::atproto::sync::subscribe_repos::{self, Message, Subscrib
 use atproto_types::crypto::{Algorithm, PublicKey};
 use atproto_types::firehose::{self, Event};
 use atproto_types::firehose_client::{Error as HoseError, Firehose};
+use atproto_types::identity::Resolver;
 use atproto_types::records::Record;
 use atproto_types::repo::{Mst, Repo};
 use atproto_types::types::Data;
+use lexgen_tests::fake_net::FakeDns;
 use lexgen_tests::xrpc::PNG;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -50,16 +52,41 @@ impl Pds {
     }
 }
 
-/// The account's DID document as the PLC directory serves it, and the
-/// signing key it names.
-fn did_document(agent: &ureq::Agent, did: &str) -> (Value, PublicKey) {
+/// The account of `handle`, resolved by the runtime's `identity`: the
+/// handle through the PDS's `/.well-known/atproto-did` (the DNS server has
+/// no records: the HTTPS fallback), then the DID document from the PLC
+/// directory, which must claim the handle back; and the other way, from
+/// the DID. Returns the document and its signing key.
+fn resolve(pds: &str, handle: &str, did: &str) -> (Value, PublicKey) {
     let plc = std::env::var("LEXGEN_PLC_URL").expect("tests/e2e/pds.sh sets LEXGEN_PLC_URL");
-    let mut response = agent.get(&format!("{plc}/{did}")).call().unwrap();
-    let text = response.body_mut().read_to_string().unwrap();
-    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
-    assert_eq!(doc["id"], did, "{text}");
-    let key = PublicKey::from_did_document(&doc).unwrap_or_else(|e| panic!("{e}: {text}"));
-    (doc, key)
+    let dns = FakeDns::start();
+    let resolver = Resolver::new()
+        .with_plc(plc)
+        .with_dns(dns.addr)
+        .with_handle_server(pds);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let account = runtime
+        .block_on(resolver.resolve(handle))
+        .unwrap_or_else(|e| panic!("{handle}: {e}"));
+    assert_eq!(account.did.as_str(), did);
+    assert!(account.document.pds().is_some(), "{account:?}");
+    let by_did = runtime
+        .block_on(resolver.resolve(did))
+        .unwrap_or_else(|e| panic!("{did}: {e}"));
+    assert_eq!(by_did.handle.as_ref().map(|h| h.as_str()), Some(handle));
+    assert_eq!(
+        dns.queries(),
+        [format!("_atproto.{handle}"), format!("_atproto.{handle}")]
+    );
+    let key = account
+        .document
+        .signing_key()
+        .unwrap_or_else(|e| panic!("{did}: {e}"));
+    println!("repo_e2e: identity: {handle} <-> {did} (the PDS's well-known, PLC), key {key}");
+    (account.document.json().clone(), key)
 }
 
 fn suffix() -> String {
@@ -119,8 +146,9 @@ fn records_and_get_repo_have_the_pds_cids() {
     );
     pds.jwt = account["accessJwt"].as_str().unwrap().to_owned();
     let did = account["did"].as_str().unwrap().to_owned();
+    let handle = account["handle"].as_str().unwrap().to_owned();
     // The PDS signs with a secp256k1 key, named in the account's DID document.
-    let (doc, key) = did_document(&pds.agent, &did);
+    let (doc, key) = resolve(&pds.url, &handle, &did);
     assert_eq!(key.algorithm(), Algorithm::Secp256k1);
     hose.keys.insert(did.clone(), key.clone());
     hose.expect_new_account(&did);
@@ -319,7 +347,8 @@ fn records_and_get_repo_have_the_pds_cids() {
         &json!({"handle": format!("cbor2{s}{domain}"), "email": format!("cbor2{s}@example.com"), "password": "lexgen-cbor-e2e"}),
     );
     let second_did = second["did"].as_str().unwrap();
-    let (second_doc, second_key) = did_document(&pds.agent, second_did);
+    let second_handle = second["handle"].as_str().unwrap();
+    let (second_doc, second_key) = resolve(&pds.url, second_handle, second_did);
     assert_ne!(second_key, key);
     let err = repo.verify_signature(&second_key).unwrap_err().to_string();
     assert!(err.contains("does not verify"), "{err}");

@@ -35,7 +35,7 @@ pub const RESERVED_ROOT_MODULES: &[&str] = &[
     "lib", "main", "bin",
     // The runtime crate's modules (`atproto_lexgen_runtime::MODULES`; checked by a test below).
     "cbor", "client", "client_blocking", "crypto", "de", "dns", "firehose", "firehose_client",
-    "formats", "repo", "server", "types", "validate", "xrpc",
+    "formats", "identity", "repo", "server", "types", "validate", "xrpc",
     // Planned runtime modules.
     "data", "prelude",
     // Emitted by lexgen: the enum of every record type.

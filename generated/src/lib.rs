@@ -32,6 +32,8 @@ pub use ::atproto_lexgen_runtime::firehose;
 #[cfg(feature = "firehose-client")]
 pub use ::atproto_lexgen_runtime::firehose_client;
 pub use ::atproto_lexgen_runtime::formats;
+#[cfg(feature = "identity")]
+pub use ::atproto_lexgen_runtime::identity;
 #[cfg(feature = "repo")]
 pub use ::atproto_lexgen_runtime::repo;
 #[cfg(feature = "server")]

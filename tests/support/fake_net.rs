@@ -206,6 +206,14 @@ impl FakeHttp {
         );
     }
 
+    /// Answers `GET path` with plain text.
+    pub fn route_text(&self, path: &str, text: &str) {
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), ("text/plain", text.as_bytes().to_vec()));
+    }
+
     /// Answers `GET path` with the bytes of a CAR file.
     pub fn route_car(&self, path: &str, car: Vec<u8>) {
         self.routes

@@ -17,6 +17,8 @@
 //! - `crypto`: account keys and signatures (`crypto`); with `repo`, a
 //!   repository's commit signature (`Repo::verify_signature`);
 //! - `dns`: a small blocking DNS TXT client (`dns`);
+//! - `identity`: handles, DIDs and DID documents resolved and checked both
+//!   ways (`identity`; async, on `client` and `dns`);
 //! - `cbor`: DAG-CBOR and CIDs (`cbor`);
 //! - `repo`: repositories: CAR files, commits, the MST (`repo`);
 //! - `firehose`: event-stream frames and `#commit` ops (`firehose`);
@@ -51,6 +53,8 @@ pub mod dns;
 pub mod firehose;
 #[cfg(feature = "firehose-client")]
 pub mod firehose_client;
+#[cfg(feature = "identity")]
+pub mod identity;
 #[cfg(feature = "repo")]
 pub mod repo;
 #[cfg(feature = "server")]
@@ -83,6 +87,7 @@ pub const MODULES: &[ModuleInfo] = &[
     module("firehose", Some("firehose"), false),
     module("firehose_client", Some("firehose-client"), false),
     module("formats", None, false),
+    module("identity", Some("identity"), false),
     module("repo", Some("repo"), false),
     module("server", Some("server"), false),
     module("types", None, false),

@@ -221,10 +221,14 @@ pub fn cargo_toml(ir: &Ir, options: &CrateOptions, externs: &Externs) -> String 
     // The runtime's optional modules, under the runtime's feature names:
     // `client` (async, reqwest + rustls), `client-blocking` (ureq, plain
     // HTTP), `server` (axum), `cbor`, `repo`, `firehose`, `firehose-client`
-    // (WebSocket, tokio-tungstenite + rustls), `crypto`. A feature whose
+    // (WebSocket, tokio-tungstenite + rustls), `crypto`, `dns`, `identity`
+    // (async: `client` + `crypto` + `dns`). A feature whose
     // runtime feature builds on another enables this crate's one too, so
     // its re-exports (and the `records` enum behind `repo`) are all there.
     const IMPLIES: &[(&str, &str)] = &[
+        ("identity", "client"),
+        ("identity", "crypto"),
+        ("identity", "dns"),
         ("repo", "cbor"),
         ("firehose", "repo"),
         ("firehose-client", "firehose"),
@@ -233,7 +237,7 @@ pub fn cargo_toml(ir: &Ir, options: &CrateOptions, externs: &Externs) -> String 
         .iter()
         .filter_map(|m| m.feature)
         .collect();
-    out.push_str("# Optional runtime modules: XRPC client (async; `client-blocking`: ureq, no TLS), server (axum), DAG-CBOR, repositories, event streams (`firehose-client`: over WebSocket), keys and signatures (`crypto`).\n");
+    out.push_str("# Optional runtime modules: XRPC client (async; `client-blocking`: ureq, no TLS), server (axum), DAG-CBOR, repositories, event streams (`firehose-client`: over WebSocket), keys and signatures (`crypto`), DNS TXT (`dns`), identity resolution (`identity`).\n");
     for feature in runtime_features {
         let implied = IMPLIES
             .iter()

@@ -1,0 +1,284 @@
+//! Identity resolution (feature `identity`), as the atproto identity spec
+//! does it: a handle to its DID through DNS (`_atproto.<handle>` TXT
+//! `did=…`) and, failing that, HTTPS (`https://<handle>/.well-known/atproto-did`);
+//! a DID to its document (`did:plc` from a PLC directory, `did:web` from
+//! its host); and a handle is the account's only when both directions
+//! agree. The document gives the PDS and the signing key that commits are
+//! checked with (`Repo::verify_with_document`).
+//!
+//! ```ignore
+//! let resolver = Resolver::new();
+//! let alice = resolver.resolve("alice.bsky.social").await?;
+//! let pds = alice.document.pds();
+//! repo.verify_with_document(alice.document.json())?;
+//! ```
+
+use super::dns;
+use super::formats::{Did, Handle};
+use super::types::DidDocument;
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The PLC directory of the public network.
+pub const DEFAULT_PLC: &str = "https://plc.directory";
+
+/// Documents and answers larger than this are refused.
+const MAX_BODY: usize = 1 << 20;
+
+/// Resolves handles and DIDs over the network.
+#[derive(Debug, Clone)]
+pub struct Resolver {
+    http: reqwest::Client,
+    plc: String,
+    dns: Option<SocketAddr>,
+    handle_server: Option<String>,
+}
+
+/// An account: its DID, its handle if both directions agree, and its DID
+/// document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    /// The DID.
+    pub did: Did,
+    /// The handle, when the document claims it and it resolves back to the
+    /// DID (`None`: the handle is invalid, shown as `handle.invalid`).
+    pub handle: Option<Handle>,
+    /// The DID document (PDS, signing key).
+    pub document: DidDocument,
+}
+
+/// Why an identity did not resolve: what was asked and what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn err(message: impl Into<String>) -> Error {
+    Error(message.into())
+}
+
+impl Default for Resolver {
+    fn default() -> Self {
+        Resolver::new()
+    }
+}
+
+impl Resolver {
+    /// The public network: `plc.directory`, the system's DNS server, and a
+    /// 10 s timeout per request.
+    pub fn new() -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        Resolver {
+            http,
+            plc: DEFAULT_PLC.to_owned(),
+            dns: None,
+            handle_server: None,
+        }
+    }
+
+    /// Another PLC directory (a local one in development).
+    #[must_use]
+    pub fn with_plc(mut self, url: impl Into<String>) -> Self {
+        self.plc = url.into();
+        self
+    }
+
+    /// Another DNS server than the first `nameserver` of
+    /// `/etc/resolv.conf`.
+    #[must_use]
+    pub fn with_dns(mut self, server: SocketAddr) -> Self {
+        self.dns = Some(server);
+        self
+    }
+
+    /// Asks `url` (e.g. `http://127.0.0.1:2583`) for every handle's
+    /// `/.well-known/atproto-did`, with the handle as `Host`, instead of
+    /// `https://<handle>`: for a local PDS, whose handles have no DNS.
+    #[must_use]
+    pub fn with_handle_server(mut self, url: impl Into<String>) -> Self {
+        self.handle_server = Some(url.into().trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// Another HTTP client (proxies, timeouts, connection pool).
+    #[must_use]
+    pub fn with_http(mut self, client: reqwest::Client) -> Self {
+        self.http = client;
+        self
+    }
+
+    /// A handle or a DID (`at-identifier`), resolved and checked both ways.
+    ///
+    /// # Errors
+    ///
+    /// Neither a handle nor a DID, and as [`Self::resolve_handle`] or
+    /// [`Self::resolve_did`].
+    pub async fn resolve(&self, identifier: &str) -> Result<Identity, Error> {
+        if identifier.starts_with("did:") {
+            let did = Did::new(identifier).map_err(|e| err(format!("{identifier:?}: {e}")))?;
+            self.resolve_did(&did).await
+        } else {
+            let handle =
+                Handle::new(identifier).map_err(|e| err(format!("{identifier:?}: {e}")))?;
+            self.resolve_handle(&handle).await
+        }
+    }
+
+    /// The account of `handle`: its DID, whose document must claim the
+    /// handle back (`alsoKnownAs`).
+    ///
+    /// # Errors
+    ///
+    /// The handle does not resolve, its DID's document does not, or the
+    /// document does not claim the handle.
+    pub async fn resolve_handle(&self, handle: &Handle) -> Result<Identity, Error> {
+        let did = self.handle_did(handle).await?;
+        let document = self.did_document(&did).await?;
+        if !document.claims(handle.as_str()) {
+            return Err(err(format!(
+                "{handle} resolves to {did}, whose DID document does not claim it \
+                 (no `at://{handle}` in `alsoKnownAs`)"
+            )));
+        }
+        Ok(Identity {
+            did,
+            handle: Some(handle.clone()),
+            document,
+        })
+    }
+
+    /// The account of `did`, with the handle its document claims if that
+    /// handle resolves back to `did`.
+    ///
+    /// # Errors
+    ///
+    /// The document does not resolve (a handle that does not is `None`).
+    pub async fn resolve_did(&self, did: &Did) -> Result<Identity, Error> {
+        let document = self.did_document(did).await?;
+        let handle = match document.handle() {
+            Some(h) => match self.handle_did(&h).await {
+                Ok(back) if back == *did => Some(h),
+                _ => None,
+            },
+            None => None,
+        };
+        Ok(Identity {
+            did: did.clone(),
+            handle,
+            document,
+        })
+    }
+
+    /// The DID document of `did`, whose `id` must be `did`.
+    ///
+    /// # Errors
+    ///
+    /// An unsupported DID method, a failed request, or a body that is not
+    /// this DID's document.
+    pub async fn did_document(&self, did: &Did) -> Result<DidDocument, Error> {
+        let fail = |e: &dyn fmt::Display| err(format!("DID document of {did}: {e}"));
+        let url = DidDocument::url(&self.plc, did.as_str()).map_err(|e| fail(&e))?;
+        let body = self.get(&url, None).await.map_err(|e| fail(&e))?;
+        let json = serde_json::from_slice(&body).map_err(|e| fail(&format!("{url}: {e}")))?;
+        let document = DidDocument::new(json).map_err(|e| fail(&format!("{url}: {e}")))?;
+        if document.id() != did {
+            return Err(fail(&format!(
+                "{url} serves the document of {}",
+                document.id()
+            )));
+        }
+        Ok(document)
+    }
+
+    /// The DID `handle` names (one direction only: see
+    /// [`Self::resolve_handle`]). DNS first; HTTPS when DNS has no record.
+    ///
+    /// # Errors
+    ///
+    /// Conflicting DNS records, or neither method gives a DID.
+    pub async fn handle_did(&self, handle: &Handle) -> Result<Did, Error> {
+        let dns = match self.handle_dns(handle).await {
+            Ok(Some(did)) => return Ok(did),
+            Ok(None) => "no `did=` TXT record".to_owned(),
+            Err(e) if e.starts_with("conflicting") => {
+                return Err(err(format!("handle {handle}: DNS: {e}")))
+            }
+            Err(e) => e,
+        };
+        let https = match self.handle_https(handle).await {
+            Ok(did) => return Ok(did),
+            Err(e) => e,
+        };
+        Err(err(format!(
+            "handle {handle} does not resolve: DNS: {dns}; HTTPS: {https}"
+        )))
+    }
+
+    /// `_atproto.<handle>`: its one `did=` record (several that agree are
+    /// one), if any.
+    async fn handle_dns(&self, handle: &Handle) -> Result<Option<Did>, String> {
+        let server = self
+            .dns
+            .or_else(dns::system_server)
+            .ok_or("no DNS server configured and none in /etc/resolv.conf")?;
+        let name = format!("_atproto.{}", handle.as_str().to_ascii_lowercase());
+        let records = tokio::task::spawn_blocking(move || dns::query_txt(server, &name))
+            .await
+            .map_err(|e| e.to_string())??;
+        let mut dids: Vec<&str> = records
+            .iter()
+            .filter_map(|r| r.trim().strip_prefix("did="))
+            .collect();
+        dids.sort_unstable();
+        dids.dedup();
+        match dids.as_slice() {
+            [] => Ok(None),
+            [did] => Did::new(*did)
+                .map(Some)
+                .map_err(|e| format!("`did={did}`: {e}")),
+            many => Err(format!("conflicting `did=` records: {}", many.join(", "))),
+        }
+    }
+
+    /// `https://<handle>/.well-known/atproto-did`: a DID, as text.
+    async fn handle_https(&self, handle: &Handle) -> Result<Did, String> {
+        let host = handle.as_str().to_ascii_lowercase();
+        let (url, host_header) = match &self.handle_server {
+            Some(base) => (format!("{base}/.well-known/atproto-did"), Some(host)),
+            None => (format!("https://{host}/.well-known/atproto-did"), None),
+        };
+        let body = self.get(&url, host_header.as_deref()).await?;
+        let text = String::from_utf8_lossy(&body);
+        Did::new(text.trim()).map_err(|e| format!("{url}: not a DID: {e}"))
+    }
+
+    /// The body of `GET url` (status 200, at most [`MAX_BODY`] bytes).
+    async fn get(&self, url: &str, host: Option<&str>) -> Result<Vec<u8>, String> {
+        let mut request = self.http.get(url);
+        if let Some(host) = host {
+            request = request.header(reqwest::header::HOST, host);
+        }
+        let mut response = request.send().await.map_err(|e| format!("{url}: {e}"))?;
+        if response.status() != reqwest::StatusCode::OK {
+            return Err(format!("{url}: HTTP {}", response.status()));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| format!("{url}: {e}"))? {
+            body.extend_from_slice(&chunk);
+            if body.len() > MAX_BODY {
+                return Err(format!("{url}: more than {MAX_BODY} bytes"));
+            }
+        }
+        Ok(body)
+    }
+}
