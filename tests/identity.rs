@@ -3,8 +3,11 @@
 //! directions of a handle, the HTTPS fallback, and each way it can fail.
 //! `repo_e2e.rs` resolves real accounts of the reference PDS and PLC.
 
+use atproto_types::crypto::PublicKey;
 use atproto_types::formats::Did;
-use atproto_types::identity::Resolver;
+use atproto_types::identity::{Resolver, SigningKeys};
+use atproto_types::repo;
+use atproto_types::types::base64_decode;
 use lexgen_tests::fake_net::{FakeDns, FakeHttp};
 use serde_json::{json, Value};
 
@@ -14,11 +17,15 @@ const BOB: &str = "did:plc:z72i7hdynmk6r22z27h6tvur";
 const KEY: &str = "zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF";
 
 fn document(did: &str, handles: &[&str]) -> Value {
+    document_with_key(did, handles, KEY)
+}
+
+fn document_with_key(did: &str, handles: &[&str], key: &str) -> Value {
     json!({
         "id": did,
         "alsoKnownAs": handles.iter().map(|h| format!("at://{h}")).collect::<Vec<_>>(),
         "verificationMethod": [{"id": format!("{did}#atproto"), "type": "Multikey",
-            "controller": did, "publicKeyMultibase": KEY}],
+            "controller": did, "publicKeyMultibase": key}],
         "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
             "serviceEndpoint": "https://pds.example.com"}],
     })
@@ -155,4 +162,45 @@ async fn conflicting_records_and_wrong_documents_are_errors() {
     assert!(err.to_string().starts_with("\"not a handle\""), "{err}");
     let err = world.resolver().resolve("did:key:zQ3s").await.unwrap_err();
     assert!(err.to_string().contains("unsupported DID method"), "{err}");
+}
+
+#[tokio::test]
+async fn signing_keys_are_kept_and_resolved_again_when_a_check_fails() {
+    // Two commits of ALICE's repository signed by @atproto/repo, each with
+    // its own key (tests/e2e/crypto-vectors.mjs).
+    let vectors: Value =
+        serde_json::from_str(include_str!("../codegen/runtime/src/crypto/vectors.json")).unwrap();
+    let multikey = |i: usize| {
+        let did_key = vectors["commits"][i]["didKey"].as_str().unwrap();
+        did_key.strip_prefix("did:key:").unwrap().to_owned()
+    };
+    let block = base64_decode(vectors["commits"][0]["commitBase64"].as_str().unwrap()).unwrap();
+    let check = |key: &PublicKey| repo::verify_commit(&block, ALICE, key);
+    let world = World::new();
+    let path = format!("/{ALICE}");
+    let plc_requests = || world.http.requests().iter().filter(|r| **r == path).count();
+    let did = Did::new(ALICE).unwrap();
+    let keys = SigningKeys::new(world.resolver());
+
+    // The document names another key: resolved, and the check still fails.
+    world
+        .http
+        .route(&path, &document_with_key(ALICE, &[], &multikey(1)));
+    let err = keys.verify(&did, check).await.unwrap_err().to_string();
+    assert!(err.contains("does not verify"), "{err}");
+    assert_eq!(plc_requests(), 1);
+    // The key rotated to the signing one: the kept key fails, the document
+    // is resolved again, and the new key is kept.
+    world
+        .http
+        .route(&path, &document_with_key(ALICE, &[], &multikey(0)));
+    keys.verify(&did, check).await.unwrap();
+    assert_eq!(plc_requests(), 2);
+    keys.verify(&did, check).await.unwrap();
+    assert_eq!(keys.key(&did).await.unwrap().to_multikey(), multikey(0));
+    assert_eq!(plc_requests(), 2, "kept");
+    // An #identity event: the key is resolved again on next use.
+    keys.forget(ALICE);
+    keys.key(&did).await.unwrap();
+    assert_eq!(plc_requests(), 3);
 }

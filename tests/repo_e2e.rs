@@ -16,7 +16,7 @@ use atproto_types::com::atproto::sync::subscribe_repos::{self, Message, Subscrib
 use atproto_types::crypto::{Algorithm, PublicKey};
 use atproto_types::firehose::{self, Event};
 use atproto_types::firehose_client::{Error as HoseError, Firehose};
-use atproto_types::identity::Resolver;
+use atproto_types::identity::{Resolver, SigningKeys};
 use atproto_types::records::Record;
 use atproto_types::repo::{Mst, Repo};
 use atproto_types::types::Data;
@@ -58,10 +58,9 @@ impl Pds {
 /// directory, which must claim the handle back; and the other way, from
 /// the DID. Returns the document and its signing key.
 fn resolve(pds: &str, handle: &str, did: &str) -> (Value, PublicKey) {
-    let plc = std::env::var("LEXGEN_PLC_URL").expect("tests/e2e/pds.sh sets LEXGEN_PLC_URL");
     let dns = FakeDns::start();
     let resolver = Resolver::new()
-        .with_plc(plc)
+        .with_plc(plc_url())
         .with_dns(dns.addr)
         .with_handle_server(pds);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -87,6 +86,10 @@ fn resolve(pds: &str, handle: &str, did: &str) -> (Value, PublicKey) {
         .unwrap_or_else(|e| panic!("{did}: {e}"));
     println!("repo_e2e: identity: {handle} <-> {did} (the PDS's well-known, PLC), key {key}");
     (account.document.json().clone(), key)
+}
+
+fn plc_url() -> String {
+    std::env::var("LEXGEN_PLC_URL").expect("tests/e2e/pds.sh sets LEXGEN_PLC_URL")
 }
 
 fn suffix() -> String {
@@ -150,7 +153,6 @@ fn records_and_get_repo_have_the_pds_cids() {
     // The PDS signs with a secp256k1 key, named in the account's DID document.
     let (doc, key) = resolve(&pds.url, &handle, &did);
     assert_eq!(key.algorithm(), Algorithm::Secp256k1);
-    hose.keys.insert(did.clone(), key.clone());
     hose.expect_new_account(&did);
     let blob = pds.post("com.atproto.repo.uploadBlob", "image/png", PNG)["blob"].clone();
     let now = "2026-11-30T00:00:00.000Z";
@@ -360,11 +362,10 @@ fn records_and_get_repo_have_the_pds_cids() {
         err,
         format!("the repository is {did}'s, the DID document \"{second_did}\"'s")
     );
-    hose.keys.insert(second_did.to_owned(), second_key);
     hose.expect_new_account(second_did);
     println!(
         "repo_e2e: commit signatures verified with the DID documents' keys: getRepo's, and {} \
-         #commit events'",
+         #commit events' (identity::SigningKeys, keys resolved from PLC as commits arrive)",
         hose.signatures_verified
     );
     assert!(hose.signatures_verified >= 10);
@@ -379,8 +380,9 @@ struct Hose {
     seen: Vec<(i64, String, String)>,
     /// The repository as this account's #commit ops left it.
     state: BTreeMap<(String, String), String>,
-    /// The accounts' signing keys: each #commit of theirs is checked.
-    keys: BTreeMap<String, PublicKey>,
+    /// The accounts' signing keys, resolved from PLC as their commits
+    /// arrive: every #commit is checked.
+    keys: SigningKeys,
     signatures_verified: usize,
 }
 
@@ -415,7 +417,7 @@ impl Hose {
             firehose: Some(firehose),
             seen: Vec::new(),
             state: BTreeMap::new(),
-            keys: BTreeMap::new(),
+            keys: SigningKeys::new(Resolver::new().with_plc(plc_url())),
             signatures_verified: 0,
         }
     }
@@ -442,10 +444,23 @@ impl Hose {
             let who = did_of(&event.message)
                 .unwrap_or_else(|| panic!("unexpected {}: {:?}", event.t, event.message));
             self.seen.push((seq, event.t.clone(), who.to_owned()));
-            if let (Message::Commit(c), Some(key)) = (&event.message, self.keys.get(who)) {
-                firehose::verify_commit_blocks(c.repo.as_str(), &c.commit.0, &c.blocks.0, key)
-                    .unwrap_or_else(|e| panic!("#commit {seq}: {e}"));
-                self.signatures_verified += 1;
+            match &event.message {
+                Message::Commit(c) => {
+                    let check = |key: &PublicKey| {
+                        firehose::verify_commit_blocks(
+                            c.repo.as_str(),
+                            &c.commit.0,
+                            &c.blocks.0,
+                            key,
+                        )
+                    };
+                    self.runtime
+                        .block_on(self.keys.verify(&c.repo, check))
+                        .unwrap_or_else(|e| panic!("#commit {seq}: {e}"));
+                    self.signatures_verified += 1;
+                }
+                Message::Identity(i) => self.keys.forget(i.did.as_str()),
+                _ => {}
             }
             if who == did {
                 return event;

@@ -282,3 +282,93 @@ impl Resolver {
         Ok(body)
     }
 }
+
+/// The signing keys of accounts, resolved once and kept: what verifying a
+/// stream of commits (the firehose) needs. A key can rotate: a check that
+/// fails with a kept key is retried once with the key resolved again, and
+/// [`Self::forget`] drops a key (on an `#identity` event).
+///
+/// ```ignore
+/// let keys = SigningKeys::new(Resolver::new());
+/// keys.verify(&did, |key| firehose::verify_commit_blocks(did.as_str(), &cid, &blocks, key)).await?;
+/// ```
+#[derive(Debug)]
+pub struct SigningKeys {
+    resolver: Resolver,
+    keys: std::sync::Mutex<std::collections::HashMap<String, crate::crypto::PublicKey>>,
+}
+
+impl SigningKeys {
+    /// Keys resolved by `resolver`.
+    pub fn new(resolver: Resolver) -> Self {
+        SigningKeys {
+            resolver,
+            keys: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The key of `did`: kept, or resolved (and kept).
+    ///
+    /// # Errors
+    ///
+    /// The DID document does not resolve or has no usable `#atproto` key.
+    pub async fn key(&self, did: &Did) -> Result<crate::crypto::PublicKey, Error> {
+        if let Some(key) = self.kept(did.as_str()) {
+            return Ok(key);
+        }
+        self.refresh(did).await
+    }
+
+    /// Drops the kept key of `did` (its identity changed).
+    pub fn forget(&self, did: &str) {
+        self.lock().remove(did);
+    }
+
+    /// Runs `check` with the key of `did`; if it fails with a kept key,
+    /// resolves the key again (it may have rotated) and runs it once more.
+    ///
+    /// # Errors
+    ///
+    /// The key does not resolve, or `check` fails with the current key.
+    pub async fn verify<T, E: fmt::Display>(
+        &self,
+        did: &Did,
+        check: impl Fn(&crate::crypto::PublicKey) -> Result<T, E>,
+    ) -> Result<T, Error> {
+        let kept = self.kept(did.as_str());
+        let failed = match &kept {
+            Some(key) => match check(key) {
+                Ok(value) => return Ok(value),
+                Err(e) => Some(e.to_string()),
+            },
+            None => None,
+        };
+        let key = self.refresh(did).await?;
+        match failed {
+            // The same key again: no rotation, the first failure stands.
+            Some(e) if kept.as_ref() == Some(&key) => Err(err(format!("{did}: {e}"))),
+            _ => check(&key).map_err(|e| err(format!("{did}: {e}"))),
+        }
+    }
+
+    async fn refresh(&self, did: &Did) -> Result<crate::crypto::PublicKey, Error> {
+        let document = self.resolver.did_document(did).await?;
+        let key = document
+            .signing_key()
+            .map_err(|e| err(format!("DID document of {did}: {e}")))?;
+        self.lock().insert(did.as_str().to_owned(), key.clone());
+        Ok(key)
+    }
+
+    fn kept(&self, did: &str) -> Option<crate::crypto::PublicKey> {
+        self.lock().get(did).cloned()
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, crate::crypto::PublicKey>>
+    {
+        // A panic elsewhere cannot leave the map half-written: keep using it.
+        self.keys.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
