@@ -26,6 +26,15 @@ pub const DEFAULT_PLC: &str = "https://plc.directory";
 /// Documents and answers larger than this are refused.
 const MAX_BODY: usize = 1 << 20;
 
+/// What DNS says of a handle: a DID; nothing (no record, or no answer:
+/// HTTPS is asked next); or records that name no single valid DID (an
+/// answer, so resolution fails).
+enum Dns {
+    Did(Did),
+    Nothing(String),
+    Invalid(String),
+}
+
 /// Resolves handles and DIDs over the network.
 #[derive(Debug, Clone)]
 pub struct Resolver {
@@ -208,12 +217,9 @@ impl Resolver {
     /// Conflicting DNS records, or neither method gives a DID.
     pub async fn handle_did(&self, handle: &Handle) -> Result<Did, Error> {
         let dns = match self.handle_dns(handle).await {
-            Ok(Some(did)) => return Ok(did),
-            Ok(None) => "no `did=` TXT record".to_owned(),
-            Err(e) if e.starts_with("conflicting") => {
-                return Err(err(format!("handle {handle}: DNS: {e}")))
-            }
-            Err(e) => e,
+            Dns::Did(did) => return Ok(did),
+            Dns::Invalid(why) => return Err(err(format!("handle {handle}: DNS: {why}"))),
+            Dns::Nothing(why) => why,
         };
         let https = match self.handle_https(handle).await {
             Ok(did) => return Ok(did),
@@ -225,16 +231,18 @@ impl Resolver {
     }
 
     /// `_atproto.<handle>`: its one `did=` record (several that agree are
-    /// one), if any.
-    async fn handle_dns(&self, handle: &Handle) -> Result<Option<Did>, String> {
-        let server = self
-            .dns
-            .or_else(dns::system_server)
-            .ok_or("no DNS server configured and none in /etc/resolv.conf")?;
+    /// one).
+    async fn handle_dns(&self, handle: &Handle) -> Dns {
+        let Some(server) = self.dns.or_else(dns::system_server) else {
+            return Dns::Nothing("no DNS server configured and none in /etc/resolv.conf".into());
+        };
         let name = format!("_atproto.{}", handle.as_str().to_ascii_lowercase());
-        let records = tokio::task::spawn_blocking(move || dns::query_txt(server, &name))
-            .await
-            .map_err(|e| e.to_string())??;
+        let records = match tokio::task::spawn_blocking(move || dns::query_txt(server, &name)).await
+        {
+            Ok(Ok(records)) => records,
+            Ok(Err(e)) => return Dns::Nothing(e),
+            Err(e) => return Dns::Nothing(e.to_string()),
+        };
         let mut dids: Vec<&str> = records
             .iter()
             .filter_map(|r| r.trim().strip_prefix("did="))
@@ -242,11 +250,12 @@ impl Resolver {
         dids.sort_unstable();
         dids.dedup();
         match dids.as_slice() {
-            [] => Ok(None),
-            [did] => Did::new(*did)
-                .map(Some)
-                .map_err(|e| format!("`did={did}`: {e}")),
-            many => Err(format!("conflicting `did=` records: {}", many.join(", "))),
+            [] => Dns::Nothing("no `did=` TXT record".into()),
+            [did] => match Did::new(*did) {
+                Ok(did) => Dns::Did(did),
+                Err(e) => Dns::Invalid(format!("`did={did}`: {e}")),
+            },
+            many => Dns::Invalid(format!("conflicting `did=` records: {}", many.join(", "))),
         }
     }
 
