@@ -14,7 +14,7 @@ use atproto_types::cbor::{self, FromData};
 use atproto_types::client_blocking::ureq;
 use atproto_types::com::atproto::sync::subscribe_repos::{self, Message, SubscribeRepos};
 use atproto_types::crypto::{Algorithm, PublicKey};
-use atproto_types::firehose::{self, Event};
+use atproto_types::firehose::Event;
 use atproto_types::firehose_client::{Error as HoseError, Firehose};
 use atproto_types::identity::{Resolver, SigningKeys};
 use atproto_types::records::Record;
@@ -365,7 +365,8 @@ fn records_and_get_repo_have_the_pds_cids() {
     hose.expect_new_account(second_did);
     println!(
         "repo_e2e: commit signatures verified with the DID documents' keys: getRepo's, and {} \
-         #commit events' (identity::SigningKeys, keys resolved from PLC as commits arrive)",
+         #commit events' (Firehose::next_verified with identity::SigningKeys: keys resolved from PLC as \
+         commits arrive)",
         hose.signatures_verified
     );
     assert!(hose.signatures_verified >= 10);
@@ -381,7 +382,7 @@ struct Hose {
     /// The repository as this account's #commit ops left it.
     state: BTreeMap<(String, String), String>,
     /// The accounts' signing keys, resolved from PLC as their commits
-    /// arrive: every #commit is checked.
+    /// arrive: the client checks every live #commit (`next_verified`).
     keys: SigningKeys,
     signatures_verified: usize,
 }
@@ -422,13 +423,24 @@ impl Hose {
         }
     }
 
+    /// The next event; with `keys`, its commit signature checked by the
+    /// client (`next_verified`).
     fn next_of(
         runtime: &tokio::runtime::Runtime,
         firehose: &mut Firehose<SubscribeRepos, Record>,
+        keys: Option<&SigningKeys>,
     ) -> HoseResult {
         runtime
             // The timer is made inside the runtime.
-            .block_on(async { tokio::time::timeout(WAIT, firehose.next()).await })
+            .block_on(async {
+                let next = async {
+                    match keys {
+                        Some(keys) => firehose.next_verified(keys).await,
+                        None => firehose.next().await,
+                    }
+                };
+                tokio::time::timeout(WAIT, next).await
+            })
             .unwrap_or_else(|_| panic!("no firehose event within {WAIT:?}"))
     }
 
@@ -436,7 +448,7 @@ impl Hose {
     fn next_for(&mut self, did: &str) -> HoseEvent {
         loop {
             let firehose = self.firehose.as_mut().unwrap();
-            let event = Self::next_of(&self.runtime, firehose)
+            let event = Self::next_of(&self.runtime, firehose, Some(&self.keys))
                 .expect("the firehose ended")
                 .unwrap_or_else(|e| panic!("{e}"));
             let seq = event.seq.expect("subscribeRepos events have a seq");
@@ -444,23 +456,9 @@ impl Hose {
             let who = did_of(&event.message)
                 .unwrap_or_else(|| panic!("unexpected {}: {:?}", event.t, event.message));
             self.seen.push((seq, event.t.clone(), who.to_owned()));
-            match &event.message {
-                Message::Commit(c) => {
-                    let check = |key: &PublicKey| {
-                        firehose::verify_commit_blocks(
-                            c.repo.as_str(),
-                            &c.commit.0,
-                            &c.blocks.0,
-                            key,
-                        )
-                    };
-                    self.runtime
-                        .block_on(self.keys.verify(&c.repo, check))
-                        .unwrap_or_else(|e| panic!("#commit {seq}: {e}"));
-                    self.signatures_verified += 1;
-                }
-                Message::Identity(i) => self.keys.forget(i.did.as_str()),
-                _ => {}
+            // `next_verified` checked its signature.
+            if let Message::Commit(_) = &event.message {
+                self.signatures_verified += 1;
             }
             if who == did {
                 return event;
@@ -541,7 +539,7 @@ impl Hose {
             .unwrap_or_else(|e| panic!("{e}"));
         let mut again: Vec<(i64, String, String)> = Vec::new();
         while again.last().map(|(seq, ..)| *seq) != Some(last) {
-            let event = Self::next_of(&self.runtime, &mut resumed)
+            let event = Self::next_of(&self.runtime, &mut resumed, None)
                 .expect("the resumed firehose ended")
                 .unwrap_or_else(|e| panic!("{e}"));
             let who = did_of(&event.message).unwrap_or_default().to_owned();
@@ -564,11 +562,11 @@ impl Hose {
                 Some(last + 1_000_000),
             ))
             .unwrap_or_else(|e| panic!("{e}"));
-        match Self::next_of(&self.runtime, &mut future) {
+        match Self::next_of(&self.runtime, &mut future, None) {
             Some(Err(HoseError::Server(subscribe_repos::Error::FutureCursor { .. }))) => {}
             other => panic!("expected FutureCursor, got {other:?}"),
         }
-        assert!(Self::next_of(&self.runtime, &mut future).is_none());
+        assert!(Self::next_of(&self.runtime, &mut future, None).is_none());
 
         let firehose = self.firehose.take().unwrap();
         self.runtime.block_on(firehose.close()).unwrap();

@@ -37,7 +37,7 @@ pub enum Frame<M> {
     },
 }
 
-fn get<'a>(data: &'a Data, key: &str) -> Option<&'a Data> {
+pub(crate) fn get<'a>(data: &'a Data, key: &str) -> Option<&'a Data> {
     match data {
         Data::Object(map) => map.get(key),
         _ => None,

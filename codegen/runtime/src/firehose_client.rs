@@ -23,6 +23,7 @@
 
 use super::cbor::{self, FromData};
 use super::firehose::{decode_event, read_frame, seq_of, Event, Frame};
+use super::types::Data;
 use super::xrpc::{encode_query, trim_base_url, Subscription, XrpcError};
 use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
@@ -56,6 +57,15 @@ pub enum Error<E> {
     },
     /// The connection broke; the stream ends.
     Transport(String),
+    /// From [`Firehose::next_verified`]: a `#commit` that is not signed by
+    /// its account's key (or whose key does not resolve). The stream goes
+    /// on; the cursor does not move past it.
+    Signature {
+        /// The frame's `seq`, if known.
+        seq: Option<i64>,
+        /// Why, naming the account.
+        message: String,
+    },
 }
 
 impl<E: XrpcError> fmt::Display for Error<E> {
@@ -72,11 +82,18 @@ impl<E: XrpcError> fmt::Display for Error<E> {
             } => write!(f, "firehose: frame seq {seq}: {source}"),
             Error::Frame { seq: None, source } => write!(f, "firehose: frame: {source}"),
             Error::Transport(e) => write!(f, "firehose: connection: {e}"),
+            Error::Signature { seq, message } => match seq {
+                Some(seq) => write!(f, "firehose: frame seq {seq}: commit signature: {message}"),
+                None => write!(f, "firehose: commit signature: {message}"),
+            },
         }
     }
 }
 
 impl<E: XrpcError + fmt::Debug> std::error::Error for Error<E> {}
+
+/// A binary message of the stream, or why there is none.
+type Message<E> = Result<Vec<u8>, Error<E>>;
 
 /// A subscription's stream of typed events; records of `#commit` ops are
 /// read as `R` (a generated crate's `records::Record`, or [`super::types::Data`]).
@@ -175,6 +192,54 @@ where
         StreamExt::next(self).await
     }
 
+    /// The next event, as [`Firehose::next`], with every `#commit` checked
+    /// against its account's signing key first (feature `identity`): keys
+    /// are kept in `keys`, resolved when missing or when a check fails (a
+    /// rotated key), and an `#identity` event drops its account's key. A
+    /// commit that fails is [`Error::Signature`], and the stream goes on.
+    #[cfg(feature = "identity")]
+    pub async fn next_verified(
+        &mut self,
+        keys: &super::identity::SigningKeys,
+    ) -> Option<Result<Event<S::Message, R>, Error<S::Error>>> {
+        let bytes = match std::future::poll_fn(|cx| self.poll_binary(cx)).await? {
+            Ok(bytes) => bytes,
+            Err(e) => return Some(Err(e)),
+        };
+        let (t, body) = match self.frame(&bytes) {
+            Ok(frame) => frame,
+            Err(e) => return Some(Err(e)),
+        };
+        let did = |key: &str| match super::firehose::get(&body, key) {
+            Some(Data::String(did)) => super::formats::Did::new(did.as_str()).ok(),
+            _ => None,
+        };
+        match t.as_str() {
+            "#commit" => {
+                let seq = seq_of(&body);
+                let Some(repo) = did("repo") else {
+                    let message = "a #commit without a `repo` DID".to_owned();
+                    return Some(Err(Error::Signature { seq, message }));
+                };
+                let check =
+                    |key: &super::crypto::PublicKey| super::firehose::verify_commit(&body, key);
+                if let Err(e) = keys.verify(&repo, check).await {
+                    return Some(Err(Error::Signature {
+                        seq,
+                        message: e.to_string(),
+                    }));
+                }
+            }
+            "#identity" => {
+                if let Some(did) = did("did") {
+                    keys.forget(did.as_str());
+                }
+            }
+            _ => {}
+        }
+        Some(self.event(t, &body))
+    }
+
     /// Closes the connection cleanly (a close frame, then the server's
     /// reply).
     ///
@@ -204,20 +269,60 @@ where
 
     /// Decodes one binary message; advances the cursor on success.
     fn decode(&mut self, bytes: &[u8]) -> Result<Event<S::Message, R>, Error<S::Error>> {
+        let (t, body) = self.frame(bytes)?;
+        self.event(t, &body)
+    }
+
+    /// The header `t` and body of a message frame; an error frame is the
+    /// subscription's typed error, and ends the stream.
+    fn frame(&mut self, bytes: &[u8]) -> Result<(String, Data), Error<S::Error>> {
         let frame = |source| Error::Frame { seq: None, source };
         match read_frame(bytes, S::NSID).map_err(frame)? {
             Frame::Error { error, message } => {
                 self.done = true;
                 Err(Error::Server(S::Error::from_parts(error, message)))
             }
-            Frame::Message { t, body } => {
-                let seq = seq_of(&body);
-                let event =
-                    decode_event(t, &body).map_err(|source| Error::Frame { seq, source })?;
-                if seq.is_some() {
-                    self.cursor = seq;
+            Frame::Message { t, body } => Ok((t, body)),
+        }
+    }
+
+    /// The typed event of a message frame; advances the cursor.
+    fn event(&mut self, t: String, body: &Data) -> Result<Event<S::Message, R>, Error<S::Error>> {
+        let seq = seq_of(body);
+        let event = decode_event(t, body).map_err(|source| Error::Frame { seq, source })?;
+        if seq.is_some() {
+            self.cursor = seq;
+        }
+        Ok(event)
+    }
+
+    /// The next binary message (pings and text skipped); `None` once the
+    /// stream has ended.
+    fn poll_binary(&mut self, cx: &mut Context<'_>) -> Poll<Option<Message<S::Error>>> {
+        loop {
+            if self.done {
+                return Poll::Ready(None);
+            }
+            let message = match self.socket.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(message) => message,
+            };
+            match message {
+                Some(Ok(WsMessage::Binary(bytes))) => return Poll::Ready(Some(Ok(bytes.to_vec()))),
+                // Pings are answered by tungstenite; text frames are not
+                // part of event streams.
+                Some(Ok(WsMessage::Text(_) | WsMessage::Ping(_) | WsMessage::Pong(_)))
+                | Some(Ok(WsMessage::Frame(_))) => {}
+                // Keep reading after a close frame: tungstenite then sends
+                // the reply and ends the stream.
+                Some(Ok(WsMessage::Close(_))) => {}
+                None | Some(Err(tokio_tungstenite::tungstenite::Error::ConnectionClosed)) => {
+                    self.done = true;
                 }
-                Ok(event)
+                Some(Err(e)) => {
+                    self.done = true;
+                    return Poll::Ready(Some(Err(Error::Transport(e.to_string()))));
+                }
             }
         }
     }
@@ -233,34 +338,8 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        loop {
-            if this.done {
-                return Poll::Ready(None);
-            }
-            let message = match this.socket.poll_next_unpin(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(message) => message,
-            };
-            match message {
-                Some(Ok(WsMessage::Binary(bytes))) => {
-                    return Poll::Ready(Some(this.decode(&bytes)))
-                }
-                // Pings are answered by tungstenite; text frames are not
-                // part of event streams.
-                Some(Ok(WsMessage::Text(_) | WsMessage::Ping(_) | WsMessage::Pong(_)))
-                | Some(Ok(WsMessage::Frame(_))) => {}
-                // Keep reading after a close frame: tungstenite then sends
-                // the reply and ends the stream.
-                Some(Ok(WsMessage::Close(_))) => {}
-                None | Some(Err(tokio_tungstenite::tungstenite::Error::ConnectionClosed)) => {
-                    this.done = true;
-                }
-                Some(Err(e)) => {
-                    this.done = true;
-                    return Poll::Ready(Some(Err(Error::Transport(e.to_string()))));
-                }
-            }
-        }
+        this.poll_binary(cx)
+            .map(|message| message.map(|bytes| bytes.and_then(|bytes| this.decode(&bytes))))
     }
 }
 

@@ -271,3 +271,105 @@ async fn connecting_to_nothing_is_a_connect_error() {
     assert!(matches!(err, Error::Connect(_)), "{err}");
     assert!(err.to_string().contains("cannot connect"), "{err}");
 }
+
+/// `next_verified`: a commit signed by `@atproto/repo` (the crypto
+/// vectors) is checked against the key of the DID document a loopback PLC
+/// directory serves.
+#[cfg(feature = "identity")]
+mod verified {
+    use super::*;
+    use crate::identity::{Resolver, SigningKeys};
+    use crate::types::base64_decode;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    const DID: &str = "did:plc:ewvi7nxzyoun6zhxrhs64oiz";
+
+    fn vectors() -> serde_json::Value {
+        serde_json::from_str(include_str!("../crypto/vectors.json")).unwrap()
+    }
+
+    /// The multikey of commit vector `i`'s signer.
+    fn multikey(i: usize) -> String {
+        let did_key = vectors()["commits"][i]["didKey"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        did_key.strip_prefix("did:key:").unwrap().to_owned()
+    }
+
+    /// A `#commit` frame carrying commit vector 0 (no ops).
+    fn signed_commit(seq: i64) -> Vec<u8> {
+        let commits = vectors();
+        let block = base64_decode(commits["commits"][0]["commitBase64"].as_str().unwrap()).unwrap();
+        let cid = cid_of_bytes(CODEC_DAG_CBOR, &block).unwrap();
+        frame(
+            Some("#commit"),
+            &obj(&[
+                ("seq", Data::Integer(seq)),
+                ("repo", Data::String(DID.into())),
+                ("commit", Data::Link(cid)),
+                ("ops", Data::Array(Vec::new())),
+                ("blocks", Data::Bytes(car(&[block]))),
+            ]),
+        )
+    }
+
+    /// A PLC directory answering every request with `DID`'s document
+    /// naming `key`.
+    async fn plc(key: String) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let doc = serde_json::json!({"id": DID, "verificationMethod": [
+            {"id": "#atproto", "type": "Multikey", "publicKeyMultibase": key}]})
+        .to_string();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request).await;
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{doc}",
+                    doc.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+            }
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn a_commit_signed_by_the_accounts_key_passes() {
+        let keys = SigningKeys::new(Resolver::new().with_plc(plc(multikey(0)).await));
+        let (host, server) = serve(vec![signed_commit(1), identity(2)]).await;
+        let mut client = Client::connect(&host, None).await.unwrap();
+        let event = client.next_verified(&keys).await.unwrap().unwrap();
+        assert_eq!((event.t.as_str(), event.seq), ("#commit", Some(1)));
+        assert_eq!(
+            client.next_verified(&keys).await.unwrap().unwrap().seq,
+            Some(2)
+        );
+        assert!(client.next_verified(&keys).await.is_none());
+        server.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_commit_signed_by_another_key_is_a_signature_error_and_the_stream_goes_on() {
+        let keys = SigningKeys::new(Resolver::new().with_plc(plc(multikey(1)).await));
+        let (host, server) = serve(vec![signed_commit(1), identity(2)]).await;
+        let mut client = Client::connect(&host, None).await.unwrap();
+        let Some(Err(Error::Signature { seq, message })) = client.next_verified(&keys).await else {
+            panic!("a commit by another key accepted")
+        };
+        assert_eq!(seq, Some(1));
+        assert!(
+            message.contains(DID) && message.contains("does not verify"),
+            "{message}"
+        );
+        assert_eq!(client.cursor(), None, "not past a commit that failed");
+        assert_eq!(
+            client.next_verified(&keys).await.unwrap().unwrap().seq,
+            Some(2)
+        );
+        assert!(client.next_verified(&keys).await.is_none());
+        server.await.unwrap();
+    }
+}
