@@ -151,25 +151,12 @@ impl<T: for<'de> DeserializeAt<'de>> Slots for Option<T> {
     }
 }
 
-impl Slots for () {
-    const LEN: usize = 0;
-
-    fn read<'de, A: MapAccess<'de>>(
-        &mut self,
-        _: usize,
-        _: &'static str,
-        _: &mut Reader<'_, '_, A>,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
-
-/// `Slots` for tuples: slot `i` is in the first element whose slots reach
-/// past it.
+/// `Slots` for tuples (`()` too: no slots): slot `i` is in the first
+/// element whose slots reach past it.
 macro_rules! tuple_slots {
-    ($($t:ident $n:tt),+) => {
-        impl<$($t: Slots),+> Slots for ($($t,)+) {
-            const LEN: usize = 0 $(+ $t::LEN)+;
+    ($($t:ident $n:tt),*) => {
+        impl<$($t: Slots),*> Slots for ($($t,)*) {
+            const LEN: usize = 0 $(+ $t::LEN)*;
 
             #[inline]
             fn read<'de, A: MapAccess<'de>>(
@@ -183,14 +170,15 @@ macro_rules! tuple_slots {
                         return self.$n.read(i, name, r);
                     }
                     let i = i - $t::LEN;
-                )+
-                let _ = i;
+                )*
+                let _ = (i, name, r);
                 Ok(false)
             }
         }
     };
 }
 
+tuple_slots!();
 tuple_slots!(S0 0, S1 1);
 tuple_slots!(S0 0, S1 1, S2 2);
 tuple_slots!(S0 0, S1 1, S2 2, S3 3);
