@@ -127,17 +127,8 @@ impl PublicKey {
     ///
     /// No such method, or one whose key does not parse.
     pub fn from_did_document(doc: &serde_json::Value) -> Result<Self, Error> {
-        let id = doc.get("id").and_then(|v| v.as_str()).unwrap_or_default();
-        let method = doc
-            .get("verificationMethod")
-            .and_then(|v| v.as_array())
-            .into_iter()
-            .flatten()
-            .find(|m| {
-                m.get("id")
-                    .and_then(|v| v.as_str())
-                    .is_some_and(|m| m == "#atproto" || m.strip_suffix("#atproto") == Some(id))
-            })
+        let method = crate::types::did_doc_items(doc, "verificationMethod", "#atproto")
+            .next()
             .ok_or_else(|| Error::new("the DID document has no `#atproto` verification method"))?;
         let field = |name: &str| {
             method

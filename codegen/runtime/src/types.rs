@@ -15,6 +15,8 @@ mod did_doc;
 use data::{finish_object, object_from_json, read_object, validate_object};
 pub(crate) use data::{from_json_at as data_from_json_at, insert_member};
 pub use data::{Data, Extra, Object};
+#[cfg(feature = "crypto")]
+pub(crate) use did_doc::items as did_doc_items;
 pub use did_doc::{DidDocument, DidDocumentError};
 
 macro_rules! serde_via_at {

@@ -87,13 +87,11 @@ impl DidDocument {
     /// of type `AtprotoPersonalDataServer` with an HTTP(S) URL, without a
     /// trailing `/`.
     pub fn pds(&self) -> Option<&str> {
-        let services = self.json.get("service")?.as_array()?;
-        services.iter().find_map(|s| {
-            let named = self.names(s, "#atproto_pds")
-                && s.get("type")?.as_str()? == "AtprotoPersonalDataServer";
+        items(&self.json, "service", "#atproto_pds").find_map(|s| {
             let url = s.get("serviceEndpoint")?.as_str()?;
-            (named && (url.starts_with("http://") || url.starts_with("https://")))
-                .then(|| url.trim_end_matches('/'))
+            (s.get("type")?.as_str()? == "AtprotoPersonalDataServer"
+                && (url.starts_with("http://") || url.starts_with("https://")))
+            .then(|| url.trim_end_matches('/'))
         })
     }
 
@@ -126,17 +124,27 @@ impl DidDocument {
     pub fn signing_key(&self) -> Result<crate::crypto::PublicKey, crate::crypto::Error> {
         crate::crypto::PublicKey::from_did_document(&self.json)
     }
+}
 
-    /// Whether item `s` of a list has the id `#<fragment>` or
-    /// `<this DID>#<fragment>`.
-    fn names(&self, s: &Value, fragment: &str) -> bool {
-        s.get("id").and_then(Value::as_str).is_some_and(|id| {
-            id == fragment
-                || id
-                    .strip_suffix(fragment)
-                    .is_some_and(|d| d == self.id.as_str())
-        })
-    }
+/// The items of list `list` of a document (`service`,
+/// `verificationMethod`) whose `id` is `#<fragment>` or `<the document's
+/// id>#<fragment>`, in order.
+pub(crate) fn items<'a>(
+    doc: &'a Value,
+    list: &str,
+    fragment: &'a str,
+) -> impl Iterator<Item = &'a Value> + 'a {
+    let id = doc.get("id").and_then(Value::as_str).unwrap_or_default();
+    let all = doc
+        .get(list)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    all.filter(move |item| {
+        item.get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|i| i == fragment || i.strip_suffix(fragment) == Some(id))
+    })
 }
 
 #[cfg(test)]
